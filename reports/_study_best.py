@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nets import finite_or_none, hplab_version, is_stepwise
+from nets import finite_or_none, is_stepwise, version_text, version_text_of
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
@@ -105,8 +105,10 @@ def _trial_record(spec, s, best, where) -> dict:
     # needs ("a?b.db"), a password masked
     return {"name": spec.name, "storage": where.absolute().masked,
             "created": s.user_attrs.get(hs.CREATED_ATTR), "trial": best.number,
-            # the version that ran the trial (``versions`` above: the one retraining it)
+            # the version that ran the trial, and its checkout where it recorded one
+            # (``versions`` above: the ones retraining it)
             "hplab": hs.trial_version(best),
+            **({"hplab_checkout": checkout} if (checkout := hs.trial_checkout(best)) else {}),
             "values": {m: finite_or_none(v)
                        for m, v in zip(spec.metrics, best.values, strict=True)}}
 
@@ -269,15 +271,17 @@ def _first(sentence: str) -> str:
 
 
 def _version_note(rep, best) -> None:
-    """A note when another hplab version ran the best trial than the one retraining it
-    (a study resumed, or reported, after an upgrade)."""
+    """A note when other code ran the best trial than the one retraining it: another
+    hplab version, or another checkout (a study resumed, or reported, after an upgrade or
+    from another commit)."""
     import study as hs
 
-    ran, now = hs.trial_version(best), hplab_version()
-    if ran is not None and ran != now:
+    if hs.ran_other_code(best):
+        ran = version_text_of(hs.trial_version(best), hs.trial_checkout(best))
         rep.add_text(f"Trial #{best.number} ran on hplab {ran}; this report retrained it "
-                     f"with hplab {now}, so its scores here (and best_model/) are that "
-                     "version's and may differ from the stored ones.", note=True)
+                     f"with hplab {version_text()}, so its scores here (and "
+                     "best_model/) are that code's and may differ from the stored ones.",
+                     note=True)
 
 
 def _add_params(rep, best) -> None:

@@ -11,7 +11,7 @@ import math
 import numbers
 import unicodedata
 
-from nets import count_of, escaped
+from nets import count_of, escaped, version_text_of
 
 
 def value_text(value) -> str:
@@ -133,14 +133,18 @@ def two_figures(v: float) -> str:
 
 
 def versions_text(versions: list[dict]) -> str:
-    """A summary's ``hplab_versions`` in words: ``0.1.1 (5 trials), 0.1.2 (1 trial)``."""
-    return ", ".join(f"{v['version']} ({v['n_trials']} trial{'s' * (v['n_trials'] != 1)})"
-                     for v in versions)
+    """A summary's ``hplab_versions`` in words: ``0.1.1 (5 trials), 0.1.2 (1 trial)``, each
+    with the checkout that ran it where that is other code than its version names
+    (``0.1.1, run from checkout 5d6e7f8a9b0c (5 trials); ...``)."""
+    texts = [f"{version_text_of(v['version'], v.get('checkout'))} "
+             f"({count_of(v['n_trials'], 'trial')})" for v in versions]
+    return ("; " if any(v.get("checkout") for v in versions) else ", ").join(texts)
 
 
 def mixed_versions_text(versions: list[dict]) -> str | None:
-    """What ``study show`` and the report say of trials run by several hplab versions (a
-    study resumed after an upgrade), None for one: their scores may not compare."""
+    """What ``study show`` and the report say of trials run by several hplab versions, or
+    checkouts (a study resumed after an upgrade, or from another commit), None for one:
+    their scores may not compare."""
     if len(versions) < 2:
         return None
     return (f"its trials ran on {len(versions)} hplab versions: {versions_text(versions)}; "

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version as importlib_version
 
 import optuna
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import ROOT, run_cli
 from conftest import figure_stand_in, report_facts, trials_of
 
 import nets
@@ -37,10 +42,12 @@ def test_best_model_config_records_the_command_the_study_and_the_trial(
     assert config["command"] == f"hplab study run {spec} --storage rec.db --json"
     assert config["cwd"] == str(tmp_path)
     best = trials_of(tmp_path / "rec.db", "rec")[summary["best_trial"]]
+    checkout = nets.hplab_checkout()
     assert config["study"] == {
         "name": "rec", "storage": f"sqlite:///{tmp_path / 'rec.db'}",
         "created": summary["created"], "trial": summary["best_trial"],
-        "values": {"val_loss": best.value}, "hplab": nets.hplab_version()}
+        "values": {"val_loss": best.value}, "hplab": nets.hplab_version(),
+        **({"hplab_checkout": checkout} if checkout else {})}
     assert study.resolve_storage(config["study"]["storage"]).path == tmp_path / "rec.db"
     # a report written later, by its own command, records that one
     code, _, _ = run_cli(["study", "report", "rec", "--storage", "rec.db", "--out", "again"],
@@ -106,19 +113,31 @@ def _run(spec, db, capsys):
     return json.loads(out)
 
 
+def _mine(n_trials: int) -> dict:
+    """This process's `hplab_versions` entry: its checkout where the version names other
+    code (an editable install's version stays the commit it was installed at)."""
+    mine, checkout = nets.hplab_version(), nets.hplab_checkout()
+    other = nets.version_text_of(mine, checkout) != mine
+    return {"version": mine, "checkout": checkout if other else None, "n_trials": n_trials}
+
+
 def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     summary = _run(spec_file("ver", n_trials=3, max_epochs=8), "ver.db", capsys)
     mine = nets.hplab_version()
     trials = trials_of(tmp_path / "ver.db", "ver")
-    # each trial: the version that ran it; the study: that version's libraries, once
+    # each trial: the version and the checkout that ran it; the study: their libraries, once
     assert [study.trial_info(t)["hplab"] for t in trials] == [mine] * 3
     assert [study.trial_version(t) for t in trials] == [mine] * 3
+    assert [study.trial_info(t)["hplab_checkout"] for t in trials] == \
+        [nets.hplab_checkout()] * 3
+    assert [study.trial_checkout(t) for t in trials] == [nets.hplab_checkout()] * 3
+    assert not any(study.ran_other_code(t) for t in trials)
     stored = optuna.load_study(study_name="ver", storage="sqlite:///ver.db").user_attrs
     assert stored[study.VERSIONS_ATTR] == [nets.versions()]
-    assert summary["hplab_versions"] == [{"version": mine, "n_trials": 3}]
+    assert summary["hplab_versions"] == [_mine(3)]
     code, out, _ = run_cli(["study", "show", "ver", "--storage", "ver.db", "--json"], capsys)
-    assert json.loads(out)["hplab_versions"] == [{"version": mine, "n_trials": 3}]
+    assert json.loads(out)["hplab_versions"] == [_mine(3)]
     code, out, _ = run_cli(["study", "show", "ver", "--storage", "ver.db"], capsys)
     assert code == 0 and "hplab versions" not in out
     # `study export`: a column of its own, beside the record's others
@@ -129,7 +148,7 @@ def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypat
     assert "user_attrs_hplab" in header and "user_attrs_worker" in header
     page = tmp_path / "runs" / "studies" / "ver" / "report.html"
     facts = report_facts(page.read_text())
-    assert facts["Trials run by hplab"] == f"{mine} (3 trials)"
+    assert facts["Trials run by hplab"] == f"{nets.version_text()} (3 trials)"
     # the version the report ran with, and the checkout it ran from where it is one
     checkout = nets.hplab_checkout()
     installed_at = mine.partition("+g")[2][:7]  # the commit an editable install names
@@ -144,6 +163,7 @@ def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypat
     assert "mixed" not in text and "ran on hplab" not in text
     config = _best_config(page.parent)
     assert config["study"]["hplab"] == config["versions"]["hplab"] == mine
+    assert config["study"].get("hplab_checkout") == config["versions"].get("hplab_checkout")
 
 
 def test_trials_of_another_version_are_said(spec_file, tmp_path, monkeypatch, capsys):
@@ -155,25 +175,115 @@ def test_trials_of_another_version_are_said(spec_file, tmp_path, monkeypatch, ca
     _run(spec, "mix.db", capsys)
     s = optuna.load_study(study_name="mix", storage="sqlite:///mix.db")
     record = study.trial_info(s.trials[0])
+    # as that version wrote it: records named no checkout then
     older = {**record, "hplab": "0.0.1", "status": "converged"}
+    del older["hplab_checkout"]
     trial = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
                    "width": optuna.distributions.IntDistribution(2, 6)})
     trial.set_user_attr(study.RECORD_ATTR, older)
     s.tell(trial, 0.0)  # below every trial's loss: the best
     mine = nets.hplab_version()
+    assert study.ran_other_code(s.trials[3]) and not study.ran_other_code(s.trials[0])
     code, out, _ = run_cli(["study", "show", "mix", "--storage", "mix.db", "--json"], capsys)
-    assert json.loads(out)["hplab_versions"] == [{"version": mine, "n_trials": 3},
-                                                 {"version": "0.0.1", "n_trials": 1}]
+    assert json.loads(out)["hplab_versions"] == [
+        _mine(3), {"version": "0.0.1", "checkout": None, "n_trials": 1}]
+    # this code in the words of the report's "hplab version" row (its checkout where the
+    # version names other code: the list then parts its entries with semicolons)
+    now = nets.version_text()
+    both = f"{now} (3 trials){'; ' if _mine(3)['checkout'] else ', '}0.0.1 (1 trial)"
     code, out, _ = run_cli(["study", "show", "mix", "--storage", "mix.db"], capsys)
     assert code == 0
-    assert f"Its trials ran on 2 hplab versions: {mine} (3 trials), 0.0.1 (1 trial)" in out
+    assert f"Its trials ran on 2 hplab versions: {both}" in out
     code, _, _ = run_cli(["study", "report", "mix", "--storage", "mix.db", "--out", "rep"],
                          capsys)
     assert code == 0
     text = _page_text(tmp_path / "rep" / "report.html")
-    assert f"This study is mixed: its trials ran on 2 hplab versions: {mine} (3 trials), " \
-        "0.0.1 (1 trial)" in text
-    assert f"Trial #3 ran on hplab 0.0.1; this report retrained it with hplab {mine}" in text
+    assert f"This study is mixed: its trials ran on 2 hplab versions: {both}" in text
+    assert f"Trial #3 ran on hplab 0.0.1; this report retrained it with hplab {now}," in text
     config = _best_config(tmp_path / "rep")
     assert config["study"]["trial"] == 3 and config["study"]["hplab"] == "0.0.1"
     assert config["versions"]["hplab"] == mine
+    assert "hplab_checkout" not in config["study"]  # its record named none
+
+
+def _checkout_of_hplab(folder):
+    """hplab's code (hplab.py and its packages) copied into ``folder``, a git repository
+    of its own with two commits no install names: ``git(*args)`` and [each commit's 12
+    hex digits]. Skipped without git."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    folder.mkdir()
+    shutil.copy2(ROOT / "hplab.py", folder)
+    for name in ("nets", "data", "study", "analyses", "reports"):
+        shutil.copytree(ROOT / name, folder / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c",
+                               "user.email=t@t", *args], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    git("init", "-q")
+    commits = []
+    for n in (1, 2):
+        (folder / "NOTES").write_text(f"commit {n}\n")
+        git("add", "-A")
+        git("commit", "-q", "-m", f"commit {n}")
+        commits.append(git("rev-parse", "HEAD")[:12])
+    return git, commits
+
+
+def _hplab_of(folder, *args, cwd):
+    """``hplab ARGS`` run by the code in ``folder`` (a `_checkout_of_hplab`), as a user
+    runs a clone: ``PYTHONPATH=folder python folder/hplab.py ARGS``."""
+    env = {**os.environ, "PYTHONPATH": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, str(folder / "hplab.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_a_study_resumed_from_another_checkout_names_each_trials_code(
+        spec_file, tmp_path, monkeypatch, capsys):
+    """QA: two clones of hplab at different commits, one editable install: the installed
+    version is the same string in both, so the study said "one version" and its trials
+    named no checkout, and the report retraining a trial of the other clone said nothing."""
+    monkeypatch.chdir(tmp_path)
+    code_dir = tmp_path / "code"
+    git, (first, second) = _checkout_of_hplab(code_dir)
+    spec = spec_file("two", n_trials=2, max_epochs=8)
+    installed = importlib_version("hplab")
+    git("checkout", "-q", first)
+    ran = json.loads(_hplab_of(code_dir, "study", "run", spec, "--storage", "two.db",
+                               "--no-report", "--json", cwd=tmp_path))
+    assert ran["hplab_versions"] == [{"version": installed, "checkout": first, "n_trials": 2}]
+    git("checkout", "-q", second)
+    ran = json.loads(_hplab_of(code_dir, "study", "run", spec, "--storage", "two.db",
+                               "--trials", "4", "--no-report", "--json", cwd=tmp_path))
+    versions = [{"version": installed, "checkout": first, "n_trials": 2},
+                {"version": installed, "checkout": second, "n_trials": 2}]
+    assert ran["hplab_versions"] == versions
+    # each trial's record: the checkout that ran it, beside the version
+    trials = trials_of(tmp_path / "two.db", "two")
+    assert [study.trial_checkout(t) for t in trials] == [first, first, second, second]
+    assert [study.trial_version(t) for t in trials] == [installed] * 4
+    assert all(study.ran_other_code(t) for t in trials)  # neither is this code
+    code, out, _ = run_cli(["study", "show", "two", "--storage", "two.db", "--json"], capsys)
+    assert code == 0 and json.loads(out)["hplab_versions"] == versions
+    words = (f"2 hplab versions: {installed}, run from checkout {first} (2 trials); "
+             f"{installed}, run from checkout {second} (2 trials)")
+    code, out, _ = run_cli(["study", "show", "two", "--storage", "two.db"], capsys)
+    assert code == 0 and f"Its trials ran on {words}" in out
+    # the report, written by this code: the best trial ran under another checkout
+    code, _, _ = run_cli(["study", "report", "two", "--storage", "two.db", "--out", "rep"],
+                         capsys)
+    assert code == 0
+    best = ran["best_trial"]
+    ran_by = first if best < 2 else second
+    text = _page_text(tmp_path / "rep" / "report.html")
+    assert f"This study is mixed: its trials ran on {words}" in text
+    assert (f"Trial #{best} ran on hplab {installed}, run from checkout {ran_by}; this report "
+            f"retrained it with hplab {nets.version_text()}, so its scores here") in text
+    config = _best_config(tmp_path / "rep")
+    assert (config["study"]["hplab"], config["study"]["hplab_checkout"]) == (installed, ran_by)
+
