@@ -1756,7 +1756,7 @@ DESCRIPTION = "hplab: the command line over nets, data, study, analyses and repo
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="hplab", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"hplab {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)
@@ -1948,7 +1948,31 @@ def _in_flags(message: str, args) -> str:
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: hplab's version as the reports say it (`_version`), read only when
+    asked (building the parser for another command imports no package, runs no git)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show hplab's version (and the checkout it runs from) and exit"):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"hplab {_version()}")  # on stdout, as argparse's own
+        parser.exit()
+
+
 def _version() -> str:
+    """hplab's version as the reports say it (`nets.version_text`): the installed version,
+    and the git checkout it runs from where that is other code (an editable install's
+    version stays the commit it was installed at). The installed version alone where
+    nets is not hplab's own or fails to import: --version answers whatever is in the way."""
+    if _shadowed_package(("nets",)) is None:
+        try:
+            import nets
+
+            return nets.version_text()
+        except Exception:  # a broken environment: the metadata still answers
+            pass
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -2047,8 +2071,8 @@ def main(argv: list[str] | None = None) -> int:
             # a Ctrl-C that lands while SQLAlchemy's pool resets or closes a connection is
             # logged there with its traceback, above the command's own "interrupted"
             logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-        # --version (or its abbreviation, --vers) reads the installed metadata only, no
-        # package: nothing in their way stops it
+        # --version (or its abbreviation, --vers) imports nets only if it is hplab's own,
+        # else reads the installed metadata: nothing in the packages' way stops it
         first = str(argv[0]) if argv else ""
         asks_version = len(first) > 2 and "--version".startswith(first)
         if not asks_version and (shadowed := _shadowed_package()):
@@ -2181,7 +2205,7 @@ _HERE = Path(__file__).resolve().parent
 _OWN_PACKAGES = tuple(str(_HERE / name) + os.sep for name in _PACKAGE_NAMES)
 
 
-def _shadowed_package() -> str | None:
+def _shadowed_package(names: tuple[str, ...] = _PACKAGE_NAMES) -> str | None:
     """One line naming what stands in for one of hplab's packages, and its fix; None when
     each is hplab's own.
 
@@ -2190,12 +2214,12 @@ def _shadowed_package() -> str | None:
     PYTHONPATH, or another distribution's ``data`` package installed over hplab's, broke
     every command with an AttributeError traceback that read as hplab's bug. Cheap, for
     every start-up: the packages are found, not imported (in place of ``find_spec``'s, a
-    module already imported is its own ``__spec__``).
+    module already imported is its own ``__spec__``). ``names``: those packages only.
     """
     import importlib.util
 
     recorded = None
-    for name in _PACKAGE_NAMES:
+    for name in names:
         own = _HERE / name / "__init__.py"
         try:
             spec = importlib.util.find_spec(name)

@@ -91,7 +91,8 @@ def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     assert refused("data", "list") == (
         f"hplab: error: {own} is not hplab's: another distribution installed a package "
         "named data over it; uninstall that one, then pip install --force-reinstall hplab\n")
-    # --version reads the metadata only: nothing in the packages' way stops it, nor
+    # --version imports nets only where it is hplab's own (else the metadata answers):
+    # nothing in the packages' way stops it, nor
     # argparse's abbreviation of it (--vers was stopped)
     for flag in ("--version", "--vers"):
         done = hplab(flag)

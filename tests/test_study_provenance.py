@@ -287,3 +287,23 @@ def test_a_study_resumed_from_another_checkout_names_each_trials_code(
     config = _best_config(tmp_path / "rep")
     assert (config["study"]["hplab"], config["study"]["hplab_checkout"]) == (installed, ran_by)
 
+
+def test_version_names_the_checkout_that_runs(tmp_path):
+    """QA: ``hplab --version`` printed the version an editable install was made at (168
+    commits behind) while the reports named the checkout that ran."""
+    code_dir = tmp_path / "code"
+    git, (_, head) = _checkout_of_hplab(code_dir)
+    installed = importlib_version("hplab")
+    assert _hplab_of(code_dir, "--version", cwd=tmp_path) == \
+        f"hplab {installed}, run from checkout {head}\n"
+    (code_dir / "NOTES").write_text("an edit\n")
+    assert _hplab_of(code_dir, "--vers", cwd=tmp_path) == \
+        f"hplab {installed}, run from checkout {head} with uncommitted changes\n"
+    # this suite's own code, as its reports say it
+    assert _hplab_of(ROOT, "--version", cwd=tmp_path) == f"hplab {nets.version_text()}\n"
+    # a module in nets' way is not imported (it would stop the command): the metadata says
+    (tmp_path / "nets.py").write_text("raise SystemExit('a user module ran')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "hplab", "--version"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"hplab {installed}\n", "")
