@@ -365,9 +365,10 @@ def draw_pareto(frame: pd.DataFrame) -> Figure:
     joined = len(frame.columns) == 4  # number, two objectives, pareto
     ax.plot(front[x], front[y], "o-" if joined else "o", color=design.VALIDATION, ms=5,
             label="Pareto front" if joined else "Pareto front (all objectives)")
-    # each front point named by its trial, as the text names them (#0, #6...)
-    for number, px, py in zip(front["number"], front[x], front[y], strict=True):
-        ax.annotate(f"#{number}", (px, py), xytext=(4, 4),
+    # each front point named by its trials, as the text names them (#0, #6...); trials at
+    # one point share a label (theirs were drawn over each other)
+    for (px, py), at in front.groupby([x, y], sort=False)["number"]:
+        ax.annotate(", ".join(f"#{n}" for n in at), (px, py), xytext=(4, 4),
                     textcoords="offset points", fontsize=8, color=design.INK)
     ax.set(xlabel=x, ylabel=y, title="Pareto front (#: trial number)")
     design.log_y_if_wide(ax, frame[y], span=20)  # parameter counts span decades

@@ -324,12 +324,30 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
     assert front.loc[summary["best_trial"], "val_accuracy"] == best
     # QA: the front's points carried no trial numbers, so the #0, #1, #6 the text names
     # could not be found on it; and the header showed the best trial's first objective alone
-    assert sorted(labels) == sorted(f"#{n}" for n in members)
+    assert sorted(n for label in labels for n in label.split(", ")) == sorted(
+        f"#{n}" for n in members)
     first = reports.read_report_info(path).headline[0]
     assert first == {"label": "Best trial's val_accuracy · n_parameters · val_loss",
                      "text": " · ".join(reports.design.format_value(v)
                                         for v in summary["best_value"])}
     assert first["text"].split(" · ")[1] == f"{front.loc[summary['best_trial'], 'n_parameters']:g}"
+
+
+def test_trials_at_one_point_of_the_pareto_front_share_its_label():
+    # QA: #1, #6 and #7 at one point were three labels drawn over each other
+    import matplotlib.pyplot as plt
+
+    from reports import _study_draw as sw
+
+    frame = pd.DataFrame({"number": [0, 1, 6, 7, 3], "val_accuracy": [0.9, 0.8, 0.8, 0.8, 0.5],
+                          "n_parameters": [90, 40, 40, 40, 50],
+                          "pareto": [True, True, True, True, False]})
+    fig = sw.draw_pareto(frame)
+    try:
+        labels = {t.get_text(): t.xy for t in fig.axes[0].texts}
+    finally:
+        plt.close(fig)
+    assert labels == {"#0": (0.9, 90), "#1, #6, #7": (0.8, 40)}
 
 
 def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path, capsys):
