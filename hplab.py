@@ -45,8 +45,8 @@ FLAG_HELP = {
     "--reference-batch": "the batch size of the reference runs that set --target and the "
                          "rates' rule",
     "--backend": "joblib: local processes; dask: a running Dask cluster (--scheduler)",
-    "--val-fraction": "share of the training pool held out for validation (every command "
-                      "holds out the default)",
+    "--val-fraction": "share of the training pool held out for validation (default 0.1; "
+                      "other commands take it in the name: NAME?val_fraction=F)",
 }
 # --seed, by command: what it seeds
 SEED_HELP = {
@@ -909,7 +909,7 @@ def _add_data(sub) -> None:
                    help="feature scaling (default minmax)")
     q.add_argument("--merge-scaling", action="store_true", default=None,
                    help="fit the scaling on train, validation and test merged")
-    q.add_argument("--val-fraction", type=float, default=0.1)
+    q.add_argument("--val-fraction", type=float, default=None)
     q.add_argument("--target", default=None, help="CSV target column (default: last)")
     q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
     q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")

@@ -57,7 +57,10 @@ class Dataset:
     Attributes
     ----------
     name : str
-        The name as given to `load`, options included.
+        The name as given to `load`, with the options given to `load` as arguments
+        folded in (a default's value left out): loading it alone with the same seed
+        (``info["seed"]``) splits the same data the same way (``data_dir`` is no part of
+        it: a downloaded set is looked for in `data_home`).
     task : str
         ``"binary"``, ``"multiclass"`` or ``"regression"``.
     X_train, X_val, X_test : ndarray

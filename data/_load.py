@@ -37,6 +37,10 @@ from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name, with_o
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 from ._train_size import check_train_size, fewer_rows
 
+#: The share of the training pool held out for validation when neither the name
+#: (``coin?val_fraction=0.3``) nor ``load``'s argument gives one.
+VAL_FRACTION = 0.1
+
 # A split of a target with this many distinct values or fewer failed for want of rows: it
 # is not hinted to be a count to predict as a number (0/1 is no count).
 _FEW_VALUES = 10
@@ -81,6 +85,28 @@ def _full_name(name: str, options: dict, **given) -> str:
     alone (as a saved model's ``--dataset`` does) gives the same data."""
     # a value holding &, =, ? or % (a column "R&D") is percent-encoded, as parse_name reads it
     return with_options(name, **{k: v for k, v in given.items() if k not in options})
+
+
+def _check_val_fraction(value, text: str | None = None) -> float:
+    """``value`` as a float in [0, 1); a DataError else, naming the name's option when the
+    value came from it as ``text``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not 0 <= value < 1:  # numbers.Real: NumPy's float32 too; nan is no share
+        if text is not None:
+            raise DataError(f"option val_fraction={text!r} must be a number in [0, 1)")
+        raise DataError(f"val_fraction must be a number in [0, 1), got {value!r}")
+    return float(value)  # scikit-learn's split refuses NumPy's float32
+
+
+def _name_val_fraction(text: str | None) -> float | None:
+    """The ``val_fraction`` option of a name, read from its text (None: not given)."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    return _check_val_fraction(value, text)
 
 
 def _numbers_of_codes(y: np.ndarray) -> np.ndarray:
@@ -166,7 +192,7 @@ def _counts(y: np.ndarray) -> dict:
 
 def load(name: str, *, seed: int = 0, scaling: str | None = None,
          merge_scaling: bool | None = None,
-         val_fraction: float = 0.1, target: str | None = None, imbalance: str | None = None,
+         val_fraction: float | None = None, target: str | None = None, imbalance: str | None = None,
          positive=None, data_dir: str | Path | None = None,
          train_size: int | None = None) -> Dataset:
     """Load a dataset by name, split and normalized.
@@ -179,8 +205,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         path form: ``"idx:DIR"``, ``"npz:PATH[,PATH_TEST]"``, ``"csv:PATH[,PATH_TEST]"``
         (options ``task=``, and for CSV ``header=yes|no`` and ``ignore=COL,...``, the
         columns that are no features, only in the name).
-        ``scaling``, ``merge_scaling``, ``imbalance`` and ``positive`` may be given in the
-        name or as arguments (the name of the returned set holds them either way).
+        ``scaling``, ``merge_scaling``, ``imbalance``, ``positive``, ``train_size`` and
+        ``val_fraction`` may be given in the name or as arguments (the name of the
+        returned set holds them either way, but for a default's value: loading that name
+        alone gives the same data).
     seed : int
         Drives generation, shuffling and subsampling; same seed, same arrays bit for bit.
     scaling : {"minmax", "standard", "none"}, default "minmax"
@@ -189,7 +217,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         (unless "none").
     merge_scaling : bool, default False
         Fit the scaling on train, validation and test merged (the course's way).
-    val_fraction : float
+    val_fraction : float, default 0.1
         Share of the training pool held out as validation, stratified for
         classification (ignored by ``xor``, whose validation and test sets are its
         training set). Sources without a test set first lose 20 % to the test set.
@@ -224,10 +252,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         Unknown name or option, missing file or folder, NaN/inf values, labels of the
         wrong length, a single class, a bad or too strict imbalance ratio.
     """
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real) or \
-            not 0 <= val_fraction < 1:  # numbers.Real: NumPy's float32 too
-        raise DataError(f"val_fraction must be a number in [0, 1), got {val_fraction!r}")
-    val_fraction = float(val_fraction)  # scikit-learn's split refuses NumPy's float32
+    if val_fraction is not None:
+        val_fraction = _check_val_fraction(val_fraction)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
     if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):
@@ -237,7 +263,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
                       scaling=None if scaling == "minmax" else scaling,
-                      merge_scaling=1 if merge_scaling else None, train_size=train_size)
+                      merge_scaling=1 if merge_scaling else None, train_size=train_size,
+                      # the split too: an analysis given the set records its name and seed
+                      val_fraction=None if val_fraction == VAL_FRACTION else val_fraction)
     # every set's options, taken here; the rest are the set's own (build_source checks them)
     common = {k: options.pop(k, None) for k in COMMON_OPTIONS}
     # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
@@ -248,6 +276,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if scaling not in SCALINGS:
         raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
     merge_scaling = _flag("merge_scaling", common["merge_scaling"], merge_scaling)
+    val_fraction = _once("val_fraction", _name_val_fraction(common["val_fraction"]),
+                         val_fraction, lambda a, b: a == b)
+    val_fraction = VAL_FRACTION if val_fraction is None else val_fraction
     train_size = check_train_size(_once("train_size", common["train_size"], train_size), name)
     if target is not None:
         if key != "csv":

@@ -37,6 +37,8 @@ COMMON_OPTIONS = {
                         "stay the whole set's"),
     "scaling": ("MODE", "feature scaling: minmax (default), standard or none"),
     "merge_scaling": ("1", "fit the scaling on train, validation and test merged"),
+    "val_fraction": ("F", "hold out this share of the training pool for validation "
+                          "(default 0.1)"),
     "holdout": ("no", "hold no rows out: validation and test are the training rows, as in "
                       "the course's XOR (a file set too small to split, given alone)"),
 }

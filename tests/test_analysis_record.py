@@ -265,6 +265,27 @@ def test_a_dataset_split_with_another_seed_is_recorded_and_loaded_again(tmp_path
     assert _provenance(page)["data_seed"] == "0"
 
 
+@pytest.mark.parametrize("analysis", sorted(_ON_A_DATASET))
+def test_a_dataset_with_its_own_validation_share_is_recorded_and_loaded_again(tmp_path,
+                                                                              analysis):
+    # QA: coin loaded with val_fraction=0.3 was recorded as "coin" and its seed, and given
+    # back by name it loaded the default 0.1 split: other data (fingerprints differed)
+    import reports
+
+    kwargs, write = _ON_A_DATASET[analysis]
+    run = getattr(analyses, analysis)
+    result = run(data.load("coin", val_fraction=0.3), **kwargs)
+    assert result.dataset == "coin?val_fraction=0.3"
+    getattr(reports, write)(result, tmp_path / "r", index=False)
+    record = nets.settings_from_json(strict_json((tmp_path / "r" / "config.json").read_text()))
+    settings = {**record["settings"], "config": nets.TrainConfig(**record["settings"]["config"])}
+    again = run(record["dataset"], **settings)
+    assert again.data_record["fingerprint"] == result.data_record["fingerprint"]
+    assert again.data_record["summary"]["sizes"] == {"train": 700, "val": 300, "test": 500}
+    assert _without_seconds(nets.finite_or_none(again.summary())) == \
+        _without_seconds(nets.finite_or_none(result.summary()))
+
+
 def test_data_seed_must_be_the_given_datasets_own():
     ds = data.load("coin", seed=0)
     with pytest.raises(ValueError, match=r"data_seed 3 is not the seed the data.Dataset "

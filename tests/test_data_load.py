@@ -1209,6 +1209,11 @@ def test_boolean_classes_are_named_as_a_spreadsheet_writes_them(tmp_path, capsys
     ({"name": "coin", "seed": -1}, "seed"),
     ({"name": "coin?imbalance=1:5", "imbalance": "1:6"}, "given twice"),
     ({"name": "coin?positive=1", "positive": "0"}, "positive given twice"),
+    ({"name": "coin?val_fraction=0.3", "val_fraction": 0.1},
+     r"^val_fraction given twice with different values: 0\.3 in the name, 0\.1 as an "
+     r"argument$"),
+    ({"name": "coin?val_fraction=a"}, r"^option val_fraction='a' must be a number in \[0, 1\)$"),
+    ({"name": "coin?val_fraction=1"}, r"^option val_fraction='1' must be a number in \[0, 1\)$"),
     # the ratio as written, not the Fraction 1/50000:1
     ({"name": "digits?positive=8&imbalance=0.00002:1"},
      "imbalance 0.00002:1 leaves 0 positive and 1298 negative examples in the training pool"),
@@ -1243,6 +1248,20 @@ def test_one_value_given_twice_in_two_spellings_is_one_value():
             name, name)
         assert data.load(twice.name, seed=0).fingerprint() == twice.fingerprint() \
             == once.fingerprint()
+
+
+def test_a_validation_share_given_as_an_argument_is_in_the_name_and_reloads():
+    # QA: load("coin", val_fraction=0.3) was named "coin": an analysis given the set
+    # recorded that name, and loading it again held out 0.1, other data
+    ds = data.load("coin", val_fraction=0.3, seed=4)
+    assert ds.name == "coin?val_fraction=0.3" and ds.sizes()["val"] == 300
+    again = data.load(ds.name, seed=4)
+    assert again.name == ds.name and again.fingerprint() == ds.fingerprint()
+    assert data.load(ds.name, seed=4, val_fraction=0.3).fingerprint() == ds.fingerprint()
+    # the default stays out of the name, as scaling's does
+    assert data.load("coin", val_fraction=0.1).name == "coin" == data.load("coin").name
+    assert data.load("coin", val_fraction=0).name == "coin?val_fraction=0.0"
+    assert data.load("coin?val_fraction=0").sizes()["val"] == 0
 
 
 def test_a_number_that_several_class_codes_equal_is_refused_not_picked(tmp_path):
@@ -1968,7 +1987,7 @@ def test_csv_columns_left_out_by_ignore(tmp_path, capsys):
     ("drop=transaction_id", "unknown option 'drop' for csv (ignore=COLUMN,... leaves columns "
                             "out of the features); valid: target, task, header, images, "
                             "ignore, imbalance, positive, train_size, scaling, "
-                            "merge_scaling, holdout"),
+                            "merge_scaling, val_fraction, holdout"),
 ])
 def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, message):
     from cli_helpers import run_cli
@@ -2111,7 +2130,7 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
     lines = out.splitlines()
     start = lines.index("Options after any name, NAME?key=value&key=value "
                         "(e.g. 'digits?imbalance=1:50&positive=8'):")
-    assert code == 0 and lines[start - 1] == "" and lines[start + 1:start + 7] == [
+    assert code == 0 and lines[start - 1] == "" and lines[start + 1:start + 8] == [
         "  imbalance=P:N    positives to negatives, in the training pool and the test set "
         "(classification; a multi-class set with positive=)",
         "  positive=CLASS   this class against the rest: a binary task",
@@ -2119,9 +2138,11 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
         "stay the whole set's",
         "  scaling=MODE     feature scaling: minmax (default), standard or none",
         "  merge_scaling=1  fit the scaling on train, validation and test merged",
+        "  val_fraction=F   hold out this share of the training pool for validation "
+        "(default 0.1)",
         "  holdout=no       hold no rows out: validation and test are the training rows, as in "
         "the course's XOR (a file set too small to split, given alone)"]
-    own = " ".join(line.strip() for line in lines[start + 7:])
+    own = " ".join(line.strip() for line in lines[start + 8:])
     assert own.startswith("A generated set's own options: double-arc (n_train, n_test, "
                           "noise, shift); coin (n_train, n_test);")
     # what it says is what an unknown option's error lists: the set's own, then every set's
@@ -2129,7 +2150,8 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
     code, _, err = run_cli(["data", "show", "spirals?turn=2"], capsys)
     assert (code, err) == (2, "hplab data show: error: unknown option 'turn' for spirals; "
                               "valid: classes, n_train, n_test, noise, turns, imbalance, "
-                              "positive, train_size, scaling, merge_scaling, holdout\n")
+                              "positive, train_size, scaling, merge_scaling, val_fraction, "
+                              "holdout\n")
     # its example loads: every other digit and 31 eights, as the README counts them
     code, out, _ = run_cli(["data", "show", "digits?imbalance=1:50&positive=8"], capsys)
     assert code == 0 and out.splitlines()[2] == ("class counts (train, val, test): not 8: "

@@ -72,7 +72,8 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
     # QA: the list left out train_size, which load took all the same (its own list of the
     # options every set takes, beside load's): one list now
     code, _, err = run_cli(["data", "show", "coin?seed=3"], capsys)
-    valid = "n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling, holdout"
+    valid = ("n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling, "
+             "val_fraction, holdout")
     # QA: the seed, no option, was not pointed to the flag that sets it
     assert (code, err) == (2, f"hplab data show: error: unknown option 'seed' for coin; "
                               f"valid: {valid}; a seed is no option of the name: the --seed "
@@ -88,6 +89,7 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
             "train_size=90": lambda ds: ds.sizes()["train"] == 90,
             "scaling=standard": lambda ds: ds.info["scaling"] == "standard",
             "merge_scaling=1": lambda ds: ds.info["merge_scaling"] is True,
+            "val_fraction=0.3": lambda ds: ds.sizes()["val"] == 300,
             # its default: coin holds its own out (holdout=no is a file set's, tested there)
             "holdout=yes": lambda ds: ds.info["test_from"] == "generated"}
     assert [option.partition("=")[0] for option in took] == valid.split(", ")
@@ -148,7 +150,8 @@ def test_a_class_of_a_single_training_row_is_kept_and_named(tmp_path):
         assert ds.class_counts()["train"][2] == 1 and len(ds.y_train) == 20
         assert [str(w.message).split(": ", 1)[1] for w in warned] == [said], seed
         # the whole pool (no train_size) keeps its one row too, and says the same
-        with pytest.warns(data.DataWarning, match=r"^csv:.*r\.csv: class rare has a single "):
+        with pytest.warns(data.DataWarning, match=r"^csv:.*r\.csv\?val_fraction=0\.5: class "
+                                                      r"rare has a single "):
             ds = data.load(f"csv:{tmp_path / 'r.csv'}", seed=seed, val_fraction=0.5)
         assert ds.class_counts()["train"][2] == 1
     # the program prints it as its other warnings: one line, and loads
