@@ -79,6 +79,17 @@ def data_seeds(dataset, seed: int, data_seed) -> tuple[int, dict]:
                                               **({"data_seed": used} if differs else {})}
 
 
+def check_validation(ds: data.Dataset, name: str, reads: str) -> None:
+    """A one-line ValueError when ``ds`` (shown as ``name``) has no validation rows
+    (``val_fraction=0``), which the analysis reads: ``reads`` says what it reads there.
+    The analyses that do: `capacity_sweep`, `scaling_study`, and `lr_range_test` with
+    ``verify`` or ``val``; an empty split gave NumPy's "zero-size array to reduction"
+    and "every reference run diverged" (NaN losses on no rows)."""
+    if len(ds.y_val) == 0:
+        raise ValueError(f"{name} has no validation rows (val_fraction=0): {reads}; load "
+                         "it with a val_fraction above 0 (the default is 0.1)")
+
+
 def data_ref(dataset, seed: int):
     """What a run's task carries of ``dataset``: ``(name, seed)`` with a file's path made
     absolute (pool workers keep the folder they started in, and read another folder's

@@ -23,6 +23,7 @@ import nets
 
 from ._backend import (
     check_backend,
+    check_validation,
     data_record,
     data_ref,
     data_seeds,
@@ -177,7 +178,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         A ``config`` that is not a nets.TrainConfig, ``widths`` or ``depths`` that are no
         sequence (a string such as "2,4").
     ValueError
-        Every configuration has a diverged seed: there is no capacity to read.
+        Every configuration has a diverged seed: there is no capacity to read. A set
+        without validation rows (``val_fraction=0``), on which every net is scored.
     """
     t0 = time.perf_counter()
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
@@ -196,6 +198,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     ref = data_ref(dataset, load_seed)
     # through the cache the workers=1 runs read: one copy of the data in this process
     ds = held_load(*ref) if isinstance(dataset, str) else dataset
+    check_validation(ds, shown_name(dataset, ds), "a capacity sweep scores every net on the "
+                     "validation split (its accuracy, loss and iterations to eps)")
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config
     seed_list = tuple(seed + k for k in range(seeds))

@@ -31,7 +31,7 @@ import data
 import nets
 from nets import compact_repr, finite_float
 
-from ._backend import data_record, data_seeds
+from ._backend import check_validation, data_record, data_seeds
 from ._checks import flag, seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
@@ -254,7 +254,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     TypeError
         A ``config`` that is not a nets.TrainConfig.
     ValueError
-        Bad bounds, unknown mode or suggestion, bad seed counts or verify_epochs...
+        Bad bounds, unknown mode or suggestion, bad seed counts or verify_epochs...; with
+        ``verify`` or ``val``, a set without validation rows (``val_fraction=0``).
     """
     t0 = time.perf_counter()
     train_config(config)
@@ -283,6 +284,10 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                           epochs_per_rate * num_steps)
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ds = data.load(dataset, seed=load_seed) if isinstance(dataset, str) else dataset
+    if verify or val:
+        check_validation(ds, dataset if isinstance(dataset, str) else ds.name,
+                         "--verify scores its grid on the validation split" if verify else
+                         "--val ramps on the validation loss")
     # no ramp or verification run stops at a loss (range_test, verify_runs set the same):
     # the result's config records what ran
     cfg = (config or DEFAULT_CONFIG).replace(eps=0.0, patience=0)

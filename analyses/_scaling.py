@@ -28,6 +28,7 @@ import nets
 
 from ._backend import (
     check_backend,
+    check_validation,
     data_record,
     data_ref,
     data_seeds,
@@ -172,7 +173,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         no sequence (a string such as "1,2,4").
     ValueError
         Batch sizes above the set size or below 1, non-positive rates, target, seeds
-        or budget, an unknown metric or backend; a target met before any step, or a
+        or budget, an unknown metric or backend, a set without validation rows (the
+        target is a validation score); a target met before any step, or a
         val_loss target not `BASELINE_MARGIN` below what a constant prediction of the
         training set's mean (or prior) scores (`refuse_constant_target`).
     """
@@ -198,6 +200,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ref = data_ref(dataset, load_seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
+    check_validation(ds, shown_name(dataset, ds), "a scaling study's target is a validation "
+                     "score (val_accuracy or val_loss)")
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
     sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)

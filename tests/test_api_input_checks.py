@@ -449,3 +449,37 @@ def test_a_numpy_integer_is_a_reference_batch():
     result = analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], seeds=1, max_steps=20,
                                     noise=False, target=0.6, reference_batch=np.int64(2))
     assert result.settings["reference_batch"] == 2
+
+
+def test_an_analysis_that_reads_validation_refuses_a_set_without_it(capsys):
+    # QA: data.load("coin", val_fraction=0) (allowed) gave capacity_sweep NumPy's "zero-size
+    # array to reduction operation maximum which has no identity", scaling_study the false
+    # "every reference run diverged: lower the learning rates" (NaN losses on no rows)
+    from cli_helpers import run_cli
+
+    ds = data.load("coin", val_fraction=0)
+    said = (r"^coin\?val_fraction=0\.0 has no validation rows \(val_fraction=0\): {}; load "
+            r"it with a val_fraction above 0 \(the default is 0\.1\)$")
+    cfg = analyses.CAPACITY_CONFIG.replace(max_epochs=2)
+    with pytest.raises(ValueError, match=said.format(
+            r"a capacity sweep scores every net on the validation split \(its accuracy, "
+            r"loss and iterations to eps\)")):
+        analyses.capacity_sweep(ds, widths=(2,), seeds=1, config=cfg)
+    with pytest.raises(ValueError, match=said.format(
+            r"a scaling study's target is a validation score \(val_accuracy or val_loss\)")):
+        analyses.scaling_study(ds, batch_sizes=(4, 8), lrs=(1.0,), seeds=1, max_steps=20,
+                               noise=False)
+    with pytest.raises(ValueError, match=said.format(
+            "verify scores its grid on the validation split")):
+        analyses.lr_range_test(ds, num_steps=30, verify=True, verify_epochs=1)
+    with pytest.raises(ValueError, match=said.format("val ramps on the validation loss")):
+        analyses.lr_range_test(ds, num_steps=30, val=True)
+    # the ramp alone reads the training loss: it runs
+    assert analyses.lr_range_test(ds, num_steps=30).n_train == 1000
+    # the name says it, and the program says so in one line, exit 2
+    code, out, err = run_cli(["capacity", "--dataset", "coin?val_fraction=0", "--widths", "2",
+                              "--seeds", "1", "--no-report"], capsys)
+    assert (code, out) == (2, "") and err == (
+        "hplab capacity: error: coin?val_fraction=0 has no validation rows (val_fraction=0): "
+        "a capacity sweep scores every net on the validation split (its accuracy, loss and "
+        "iterations to eps); load it with a val_fraction above 0 (the default is 0.1)\n")
