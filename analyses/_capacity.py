@@ -33,7 +33,7 @@ from ._backend import (
     shown_name,
 )
 from ._capacity_result import CapacityResult
-from ._checks import flag, number, seed_count, sequence, train_config, whole
+from ._checks import flag, number, seed_count, sequence, train_config, whole, whole_numbers
 from ._held import held_dataset, held_load
 from ._python_words import errors_in_python_words
 
@@ -114,16 +114,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
 def _check_sizes(name: str, values) -> tuple[int, ...]:
     if isinstance(values, int | np.integer):  # widths=4: one width, not an iterable
         values = (values,)
-    values = sequence(name, values, "integers", "[2, 4]")
-    if not values:
-        raise ValueError(f"no {name} given")
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-            raise ValueError(f"{name} must be positive integers, got {v!r}")
-    twice = [v for v in set(values) if values.count(v) > 1]
-    if twice:  # a typo more likely than a wish for the same net twice
-        raise ValueError(f"{name} lists {int(twice[0])} twice")
-    return tuple(sorted(int(v) for v in values))
+    return tuple(sorted(whole_numbers(name, sequence(name, values, "integers", "[2, 4]"))))
 
 
 @errors_in_python_words("capacity")

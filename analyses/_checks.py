@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import math
 import numbers
 
@@ -21,6 +22,24 @@ def whole(name: str, value, low: int, high: int | None = None) -> int:
         bound = f">= {low}" if high is None else f"from {low} to {high}"
         raise ValueError(f"{name} must be an integer {bound}, got {value!r}")
     return int(value)
+
+
+def whole_numbers(name: str, values) -> tuple[int, ...]:
+    """``values``, a sequence (`sequence`), as ints of 1 or more in their order, by
+    `whole`'s rule (20.0 is 20); a ValueError naming ``name`` for none given, another
+    value, or one listed twice (2 and 2.0 too), a typo more likely than a wish for the same
+    runs twice. Widths, depths and batch sizes: one rule for every list of counts."""
+    if not values:
+        raise ValueError(f"no {name} given")
+    for v in values:
+        if not nets.is_whole(v) or v < 1:
+            raise ValueError(f"{name} must be positive integers, got {v!r}")
+    ints = tuple(int(v) for v in values)
+    # a Counter: list.count per value took 42 s for 40,000 widths
+    twice = [v for v, n in collections.Counter(ints).items() if n > 1]
+    if twice:
+        raise ValueError(f"{name} list {twice[0]} twice")
+    return ints
 
 
 def number(name: str, value, ok, wanted: str):

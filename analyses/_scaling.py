@@ -204,7 +204,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                      "score (val_accuracy or val_loss)")
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
-    sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)
+    # checked whole above: 32.0 is 32, as in a width
+    sizes = default_batch_sizes(n) if batch_sizes is None else tuple(map(int, batch_sizes))
     if batch_sizes is None and config is not None and config.batch_norm:
         sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
     check_against_data(ds, sizes, metric, target)

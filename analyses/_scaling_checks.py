@@ -10,7 +10,7 @@ import numbers
 import data
 import nets
 
-from ._checks import positive, seed_count, whole
+from ._checks import positive, seed_count, whole, whole_numbers
 from ._scaling_runs import TARGET_METRICS
 
 #: Learning rates beyond this are a typo, not a grid: each rate trains a net per batch size
@@ -23,12 +23,7 @@ def check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_nor
     loaded (a bad --seeds said "MNIST folder not found"): ``batch_sizes`` and ``metric``
     as given (None: the data's defaults, checked by `check_against_data`)."""
     if batch_sizes is not None:
-        if not batch_sizes:
-            raise ValueError("no batch sizes given")
-        bad = [b for b in batch_sizes if isinstance(b, bool) or not isinstance(b, numbers.Real)
-               or int(b) != b or b < 1]
-        if bad:
-            raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
+        whole_numbers("batch sizes", batch_sizes)
         if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
             raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
                              "statistics standardise it to 0): leave 1 out of --batch-sizes")
@@ -37,12 +32,10 @@ def check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_nor
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
     if len(lrs) > MAX_RATES:  # each one a run per batch size and seed
         raise ValueError(f"at most {MAX_RATES} learning rates, got {len(lrs)}")
-    for name, values in (("batch sizes", list(batch_sizes or ())),
-                         ("learning rates", list(lrs))):
-        counts = collections.Counter(values)  # values.count(v) each: minutes for 100000
-        twice = [v for v in values if counts[v] > 1]
-        if twice:  # a typo more likely than a wish for the same runs twice
-            raise ValueError(f"{name} list {twice[0]:g} twice")
+    counts = collections.Counter(lrs)  # lrs.count(r) each: minutes for 100000
+    twice = [r for r in lrs if counts[r] > 1]
+    if twice:  # a typo more likely than a wish for the same runs twice
+        raise ValueError(f"learning rates list {twice[0]:g} twice")
     seed_count(seeds)
     whole("max_steps", max_steps, 1)
     if metric is not None and metric not in TARGET_METRICS:

@@ -478,7 +478,7 @@ def test_one_diverged_seed_leaves_no_spread_either():
     ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000, got 1000000000000"),
     ({"eps": -1.0}, "eps must be a finite number >= 0"),
     ({"eps": None}, "eps must be a finite number >= 0, got None"),
-    ({"widths": (2, 4, 2)}, "widths lists 2 twice"),
+    ({"widths": (2, 4, 2)}, "widths list 2 twice"),
     ({"config": nets.TrainConfig(hidden=(4, 4), activation=("relu", "tanh"))},
      "one activation for every hidden layer"),
 ])
@@ -486,6 +486,42 @@ def test_bad_input_is_a_clear_value_error(kwargs, message):
     with pytest.raises(ValueError) as err:
         capacity_sweep("coin", **kwargs)
     assert message in str(err.value)
+
+
+def test_widths_and_batch_sizes_are_checked_by_one_rule():
+    # review: capacity refused widths=[2.0] ("widths must be positive integers, got 2.0")
+    # where scaling took batch_sizes=[2.0, 4.0] and every other count takes 20.0 as 20
+    # (analyses._checks.whole); capacity found a width listed twice with a count per width:
+    # 41.7 s for 40,000 widths
+    import time
+
+    import analyses
+    from analyses import _checks
+
+    cfg = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.1, batch_size=-1,
+                           max_epochs=5)
+    floats = capacity_sweep("xor", widths=[4.0, 2.0], depths=[1.0], seeds=1, config=cfg)
+    ints = capacity_sweep("xor", widths=[2, 4], depths=[1], seeds=1, config=cfg)
+    assert floats.widths == (2, 4) and floats.settings["widths"] == [2, 4]
+    assert floats.table.drop(columns="seconds").equals(ints.table.drop(columns="seconds"))
+    scaled = analyses.scaling_study("xor", batch_sizes=[2.0, 4.0], lrs=[1.0], seeds=1,
+                                    max_steps=5, target=0.9, noise=False)
+    assert scaled.batch_sizes == (2, 4) and scaled.settings["batch_sizes"] == [2, 4]
+    # the same refusals, worded alike: a fraction, a bool, 2 and 2.0 listed twice
+    for bad, said in (([2.5], "must be positive integers, got 2.5"),
+                      ([True], "must be positive integers, got True"),
+                      ([2, 2.0], "list 2 twice")):
+        for run, name in ((lambda v: capacity_sweep("xor", widths=v, seeds=1, config=cfg),
+                           "widths"),
+                          (lambda v: analyses.scaling_study("xor", batch_sizes=v, lrs=[1.0],
+                                                            seeds=1, max_steps=5,
+                                                            noise=False), "batch sizes")):
+            with pytest.raises(ValueError, match=f"^{name} {re.escape(said)}$"):
+                run(bad)
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match="^widths list 1 twice$"):
+        _checks.whole_numbers("widths", [*range(1, 40_001), 1])
+    assert time.perf_counter() - t0 < 5
 
 
 def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
