@@ -10,6 +10,7 @@ changing ``val_fraction`` never changes the data, nor ``train_size`` the held-ou
 
 from __future__ import annotations
 
+import math
 import numbers
 from pathlib import Path
 
@@ -96,6 +97,20 @@ def _check_val_fraction(value, text: str | None = None) -> float:
             raise DataError(f"option val_fraction={text!r} must be a number in [0, 1)")
         raise DataError(f"val_fraction must be a number in [0, 1), got {value!r}")
     return float(value)  # scikit-learn's split refuses NumPy's float32
+
+
+def _check_seed(seed) -> int:
+    """``seed`` as an int >= 0; a DataError else. Whole numbers by the analyses' rule
+    (`nets.is_whole`, which data may not import): 1.0 is 1, a bool (NumPy's too) none,
+    and the message is theirs (`analyses._checks.whole`): the same seed passed both."""
+    try:
+        whole = not isinstance(seed, bool | np.bool_) and np.ndim(seed) == 0 and \
+            seed == int(seed) and math.isfinite(seed)
+    except (TypeError, ValueError, OverflowError):  # text, None, nan, inf
+        whole = False
+    if not whole or seed < 0:
+        raise DataError(f"seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
 
 
 def _name_val_fraction(text: str | None) -> float | None:
@@ -254,8 +269,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     """
     if val_fraction is not None:
         val_fraction = _check_val_fraction(val_fraction)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise DataError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = _check_seed(seed)
     if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):
         # "no" is true to Python: it merged when asked not to (the name's words are text)
         raise DataError(f"merge_scaling must be True or False, got {merge_scaling!r}")

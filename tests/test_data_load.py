@@ -1250,6 +1250,24 @@ def test_one_value_given_twice_in_two_spellings_is_one_value():
             == once.fingerprint()
 
 
+def test_a_seed_is_a_whole_number_by_the_analyses_rule():
+    # review: data.load("coin", seed=1.0) was refused ("seed must be a non-negative
+    # integer, got 1.0") where analyses.lr_range_test("coin", seed=1.0) ran (whole(): 1.0
+    # is 1); one rule and one message for both now
+    import analyses
+
+    assert data.load("coin", seed=1.0).fingerprint() == data.load("coin", seed=1).fingerprint()
+    assert data.load("coin", seed=np.float64(2.0)).info["seed"] == 2
+    assert analyses.lr_range_test("coin", seed=1.0, num_steps=20).data_record["data_seed"] == 1
+    for seed in (1.5, -1, True, np.True_, "1", None, float("nan")):
+        with pytest.raises(data.DataError,
+                           match=f"^seed must be an integer >= 0, got {re.escape(repr(seed))}$"):
+            data.load("coin", seed=seed)
+        with pytest.raises(ValueError,
+                           match=f"^seed must be an integer >= 0, got {re.escape(repr(seed))}$"):
+            analyses.lr_range_test("coin", seed=seed, num_steps=20)
+
+
 def test_a_validation_share_given_as_an_argument_is_in_the_name_and_reloads():
     # QA: load("coin", val_fraction=0.3) was named "coin": an analysis given the set
     # recorded that name, and loading it again held out 0.1, other data
