@@ -1665,7 +1665,7 @@ def _add_capacity(sub) -> None:
                     "widths, depths, seeds (a list: the nets' seeds), eps, metric (accuracy, "
                     "or loss for regression), "
                     "majority_share (the validation accuracy of always predicting the "
-                    "majority class; null for regression), baseline_val_loss (the "
+                    "training set's majority class; null for regression), baseline_val_loss (the "
                     "validation loss of always predicting the training set's mean; null "
                     "for classification), eps_above_baseline (true when eps is at or "
                     "above baseline_val_loss: a constant prediction reaches it, so iterations "

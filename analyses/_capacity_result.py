@@ -32,8 +32,9 @@ class CapacityResult:
     metric : str
         ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
     majority_share : float or None
-        Validation accuracy of always predicting the most frequent class (None for
-        regression): the floor a net must beat to have learned anything.
+        Validation accuracy of always predicting the training set's most frequent class
+        (`nets.trivial_baseline`; None for regression): the floor a net must beat to have
+        learned anything.
     baseline_val_loss : float or None
         Validation loss of always predicting the training set's mean (regression; None for
         classification): the loss a net must beat to have learned anything from the inputs.

@@ -488,6 +488,22 @@ def test_bad_input_is_a_clear_value_error(kwargs, message):
     assert message in str(err.value)
 
 
+def test_the_majority_share_is_the_training_sets_majority_class_scored_on_validation():
+    # review: it was validation's own majority (np.bincount(y_val).max()), which no
+    # constant fitted on the training set predicts: digits seed 2, 0.1042 where lr-range's
+    # and scaling's floor (nets.trivial_baseline) is 0.0972
+    import data
+
+    ds = data.load("digits", seed=2)
+    cfg = CAPACITY_CONFIG.replace(max_epochs=2)
+    result = capacity_sweep(ds, widths=[2], seeds=1, config=cfg)
+    trained_on = np.bincount(ds.y_train).argmax()
+    assert result.majority_share == pytest.approx(np.mean(ds.y_val == trained_on)) \
+        == pytest.approx(7 / 72) == nets.trivial_baseline(ds, cfg)["val_accuracy"]
+    assert np.bincount(ds.y_val).max() / len(ds.y_val) == pytest.approx(0.1042, abs=1e-4)
+    assert result.summary()["majority_share"] == pytest.approx(0.0972, abs=1e-4)
+
+
 def test_widths_and_batch_sizes_are_checked_by_one_rule():
     # review: capacity refused widths=[2.0] ("widths must be positive integers, got 2.0")
     # where scaling took batch_sizes=[2.0, 4.0] and every other count takes 20.0 as 20
