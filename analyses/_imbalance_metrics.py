@@ -1,8 +1,13 @@
 """Scores for imbalanced binary classification, the tuned threshold and seed intervals.
 
-Every number comes from scikit-learn or imbalanced-learn; this module only decides which
-ones, at which threshold, and how they are averaged over seeds. A prediction is positive
-when its probability is ``>= threshold`` (scikit-learn's convention for tuned thresholds).
+The scores reported come from scikit-learn or imbalanced-learn; this module decides which
+ones, at which threshold, and how they are averaged over seeds. The one exception is the
+threshold search (`best_threshold`): it scores every candidate threshold at once from
+cumulative true and false positive counts (`_from_counts`: F1, balanced accuracy, g-mean
+and MCC by the libraries' definitions, 0 where undefined), one sort where a library call
+per threshold would cost a pass over the split each; tests/test_imbalance.py checks them
+against scikit-learn's and imbalanced-learn's at every cut. A prediction is positive when
+its probability is ``>= threshold`` (scikit-learn's convention for tuned thresholds).
 """
 
 from __future__ import annotations

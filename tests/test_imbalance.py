@@ -157,6 +157,37 @@ def test_best_threshold_is_the_highest_best_midpoint_by_sklearns_scores(y, score
     assert t == pytest.approx(cuts[got >= got.max() - 1e-12].max())
 
 
+def test_the_threshold_searchs_scores_from_counts_are_the_libraries_at_every_cut():
+    # review: the module said every number came from scikit-learn or imbalanced-learn, but
+    # the threshold search computes its four from counts (for speed); they must agree
+    from imblearn.metrics import geometric_mean_score
+    from sklearn import metrics as skm
+
+    from analyses._imbalance_metrics import _from_counts
+
+    library = {"f1": skm.f1_score, "balanced_accuracy": skm.balanced_accuracy_score,
+               "mcc": skm.matthews_corrcoef, "g_mean": geometric_mean_score}
+    rng = np.random.default_rng(0)
+    compared = 0
+    for _ in range(12):
+        n = int(rng.integers(5, 40))
+        y = (rng.random(n) < rng.uniform(0.05, 0.5)).astype(int)
+        if y.sum() in (0, n):
+            continue
+        p = np.round(rng.random(n) * y * 0.5 + rng.random(n) * 0.6, int(rng.integers(1, 3)))
+        cuts = np.r_[np.unique(p), np.inf]  # inf: every example negative (F1, MCC undefined)
+        tp = np.array([int(((p >= c) & (y == 1)).sum()) for c in cuts])
+        fp = np.array([int(((p >= c) & (y == 0)).sum()) for c in cuts])
+        for name, f in library.items():
+            ours = _from_counts(tp, fp, int(y.sum()), int(n - y.sum()), name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # sklearn's warning where F1/MCC are 0/0
+                theirs = [f(y, (p >= c).astype(int)) for c in cuts]
+            np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12, err_msg=name)
+            compared += len(cuts)
+    assert compared > 150
+
+
 @pytest.mark.parametrize("tune_for", ["f1", "balanced_accuracy", "mcc", "g_mean"])
 def test_tuned_threshold_is_at_least_as_good_as_sklearns(tune_for):
     from imblearn.metrics import geometric_mean_score
