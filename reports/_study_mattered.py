@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import partial
 
@@ -15,7 +14,6 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
-from ._paths import shell_folder
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -188,27 +186,30 @@ def _rough(imp: pd.DataFrame) -> bool:
     return n < si.FEW_TRIALS and imp["param"].nunique() > 1
 
 
-def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None):
+def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
+                     folder=None):
     """``n_complete -> (words, command)``: the command that runs the study ``s`` (made from
     ``spec``) on in its storage ``where`` until about `FEW_TRIALS` trials are complete, as
     `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
     given, its password masked; ``--data``, this machine's or the stored one a ready
-    spec's name needs), after ``cd`` to this folder where the storage is a file named
-    relative to it. ``--trials`` is the study-wide total, so it counts the trials run
-    so far."""
+    spec's name needs). A storage file named by a relative path (the default's too) is
+    named from the report's ``folder``, where the words say to run it. ``--trials`` is the
+    study-wide total, so it counts the trials run so far."""
     import study as hs
+
+    # copied from the report and run in another folder, a relative storage was not found;
+    # from the report's folder it is, wherever the project moves (as best_model's commands)
+    relative = folder is not None and where.path is not None and not where.path.is_absolute()
+    shown = where.seen_from(folder) if relative else where
 
     def text(n_complete: int) -> str:
         so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
                      + int(summary.get("n_running") or 0))
         total = so_far + max(si.FEW_TRIALS - n_complete, 1)
         cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
-                                storage=where.masked if where.given else None)
-        if where.path is not None and not where.path.is_absolute():
-            # a storage file named from this folder: copied from the report and run
-            # elsewhere it found no storage (the provenance's command has its cd too)
-            cmd = f"cd {shell_folder(os.getcwd())} && {cmd}"
-        return (f"More trials: this command runs the study on, in the same storage, to {total} "
+                                storage=shown.masked if shown.given else None)
+        run = "this command, run from this report's folder," if relative else "this command"
+        return (f"More trials: {run} runs the study on, in the same storage, to {total} "
                 f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
                 f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "
                 "importances settle:"), cmd

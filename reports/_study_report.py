@@ -158,7 +158,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
     ranked = add_what_mattered(rep, s, spec, table, metric, maximize,
-                               more=more_trials_text(s, spec, where, summary, dataset))
+                               more=more_trials_text(s, spec, where, summary, dataset, out))
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04
         rep.add_section("Pruning", no_curves(inter, spec.checkpoint))

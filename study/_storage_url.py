@@ -69,7 +69,18 @@ class StorageURL:
         study took the trials)."""
         if self.path is None or self.path.is_absolute():
             return self
-        path = self.path.absolute()
+        return self._at(self.path.absolute())
+
+    def seen_from(self, folder) -> StorageURL:
+        """This storage with a relative file path made relative to ``folder`` (a report's
+        command run from its own folder); a server, or a file named by an absolute path,
+        as it is. Given, as a command must name it."""
+        if self.path is None or self.path.is_absolute():
+            return replace(self, given=True)
+        return replace(self._at(Path(os.path.relpath(self.path.absolute(),
+                                                     Path(folder).absolute()))), given=True)
+
+    def _at(self, path: Path) -> StorageURL:
         url = (f"journal:{path}" if self.kind == "journal" else
                _sqlite_url(path, self.url.partition("?")[2]))
         return replace(self, url=url, path=path)

@@ -12,7 +12,6 @@ from cli_helpers import run_cli
 from conftest import spec_file_maker
 
 import study
-from reports._paths import shell_folder
 from reports._study_importance import FEW_TRIALS
 from reports._study_mattered import more_trials_text
 
@@ -30,16 +29,14 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
     assert "From only 5 complete trials: a rough ranking, which more trials may change." in text
     # --trials is the study-wide total: the 5 run so far and 36 more, to 41 complete
     total = 5 + FEW_TRIALS - 5
-    assert (f"More trials: this command runs the study on, in the same storage, to {total} "
-            "trials in all (--trials is the study-wide total, the 5 of its budget so far "
-            f"included), for about {FEW_TRIALS} complete ones, from which the importances "
-            "settle:") in text
-    # from the folder its storage is named in (QA: copied from the report and run in
-    # another folder, it found no storage)
-    command = (f"cd {shell_folder(tmp_path)} && hplab study run tiny --trials {total} "
-               "--storage sqlite:///s.db")
-    assert re.search(rf"<pre class=\"code\"><code>{re.escape(html.escape(command))}</code></pre>",
-                     page)
+    assert (f"More trials: this command, run from this report's folder, runs the study on, "
+            f"in the same storage, to {total} trials in all (--trials is the study-wide "
+            f"total, the 5 of its budget so far included), for about {FEW_TRIALS} complete "
+            "ones, from which the importances settle:") in text
+    # its storage named from the report's folder (QA: "--storage sqlite:///s.db", copied
+    # from the report and run in another folder, found no storage)
+    command = f"hplab study run tiny --trials {total} --storage sqlite:///../../../s.db"
+    assert re.search(rf"<pre class=\"code\"><code>{re.escape(command)}</code></pre>", page)
     # the storage as every other hint gives it: a password masked
     s, where, store = study.open_study_storage("tiny", "s.db")
     try:
@@ -52,6 +49,12 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
     assert "secret" not in said and said == (
         f"hplab study run tiny --trials {total} --storage "
         f"{shlex.quote(server.masked)} --data 'csv:/my/copy.csv?target=y'")
+    # the command runs the study on from the report's folder (to 6 trials here)
+    monkeypatch.chdir(tmp_path / "runs" / "studies" / "tiny")
+    argv = shlex.split(command)[1:]
+    argv[argv.index("--trials") + 1] = "6"
+    code, out, err = run_cli(argv + ["--no-report", "--json"], capsys)
+    assert (code, json.loads(out)["n_finished"]) == (0, 6), err
 
 
 def test_the_more_trials_command_of_a_ready_specs_name_gives_the_stored_data(tmp_path, capsys,
