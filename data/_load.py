@@ -10,8 +10,6 @@ changing ``val_fraction`` never changes the data, nor ``train_size`` the held-ou
 
 from __future__ import annotations
 
-import math
-import numbers
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from ._array_checks import (
     warn_scaled_past_training,
     where_in_source,
 )
-from ._dataset import DataError, Dataset, _plain
+from ._dataset import DataError, Dataset
 from ._files import MAX_CLASSES
 from ._imbalance import (
     one_vs_rest,
@@ -34,39 +32,23 @@ from ._imbalance import (
     same_ratio,
     subsample,
 )
-from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name, with_options
+from ._labels import encode_labels, test_holdout
+from ._load_options import (
+    VAL_FRACTION,
+    check_seed,
+    check_val_fraction,
+    flag,
+    full_name,
+    name_val_fraction,
+    once,
+)
+from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 from ._train_size import check_train_size, fewer_rows
-
-#: The share of the training pool held out for validation when neither the name
-#: (``coin?val_fraction=0.3``) nor ``load``'s argument gives one.
-VAL_FRACTION = 0.1
 
 # A split of a target with this many distinct values or fewer failed for want of rows: it
 # is not hinted to be a count to predict as a number (0/1 is no count).
 _FEW_VALUES = 10
-
-
-def _once(key: str, in_name, in_kwargs, same=lambda a, b: str(a) == str(b)):
-    """The option ``key`` from the name or the arguments; both only if ``same``."""
-    if in_name is not None and in_kwargs is not None and not same(in_name, in_kwargs):
-        raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
-                        f"{in_kwargs!r} as an argument")
-    return in_kwargs if in_kwargs is not None else in_name
-
-
-def _flag(key: str, in_name, in_kwargs) -> bool:
-    """A yes/no option: ``1``/``true``/``yes`` or ``0``/``false``/``no`` in the name."""
-    if in_name is None:
-        return bool(in_kwargs)
-    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
-    value = words.get(str(in_name).strip().lower())
-    if value is None:
-        raise DataError(f"option {key}={in_name!r} must be 1 or 0 (true or false)")
-    if in_kwargs is not None and bool(in_kwargs) != value:
-        raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
-                        f"{in_kwargs!r} as an argument")
-    return value
 
 
 def _hold_nothing_out(src, name: str, key: str, arg) -> None:
@@ -79,112 +61,6 @@ def _hold_nothing_out(src, name: str, key: str, arg) -> None:
         raise DataError(f"{name}: holdout=no validates and tests on the training rows, and "
                         "this set has a test file of its own; give the training file alone")
     src.X_test, src.y_test, src.fixed_splits = src.X.copy(), src.y.copy(), True
-
-
-def _full_name(name: str, options: dict, **given) -> str:
-    """``name`` with the options given as arguments folded in, so that loading the name
-    alone (as a saved model's ``--dataset`` does) gives the same data."""
-    # a value holding &, =, ? or % (a column "R&D") is percent-encoded, as parse_name reads it
-    return with_options(name, **{k: v for k, v in given.items() if k not in options})
-
-
-def _check_val_fraction(value, text: str | None = None) -> float:
-    """``value`` as a float in [0, 1); a DataError else, naming the name's option when the
-    value came from it as ``text``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
-            not 0 <= value < 1:  # numbers.Real: NumPy's float32 too; nan is no share
-        if text is not None:
-            raise DataError(f"option val_fraction={text!r} must be a number in [0, 1)")
-        raise DataError(f"val_fraction must be a number in [0, 1), got {value!r}")
-    return float(value)  # scikit-learn's split refuses NumPy's float32
-
-
-def _check_seed(seed) -> int:
-    """``seed`` as an int >= 0; a DataError else. Whole numbers by the analyses' rule
-    (`nets.is_whole`, which data may not import): 1.0 is 1, a bool (NumPy's too) none,
-    and the message is theirs (`analyses._checks.whole`): the same seed passed both."""
-    try:
-        whole = not isinstance(seed, bool | np.bool_) and np.ndim(seed) == 0 and \
-            seed == int(seed) and math.isfinite(seed)
-    except (TypeError, ValueError, OverflowError):  # text, None, nan, inf
-        whole = False
-    if not whole or seed < 0:
-        raise DataError(f"seed must be an integer >= 0, got {seed!r}")
-    return int(seed)
-
-
-def _name_val_fraction(text: str | None) -> float | None:
-    """The ``val_fraction`` option of a name, read from its text (None: not given)."""
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    return _check_val_fraction(value, text)
-
-
-def _numbers_of_codes(y: np.ndarray) -> np.ndarray:
-    """Labels that are text of numbers (a CSV's codes: 001, +1, -01) as those numbers;
-    other labels as they are. Splits and the class order follow the numbers, as when such
-    labels were read as numbers: a model saved then keeps its held-out split (+1 and -1
-    sort the other way as text, and a stratified split follows the class order)."""
-    if y.dtype.kind != "O":
-        return y
-    try:
-        return np.array([float(v) for v in y])
-    except (TypeError, ValueError):
-        return y
-
-
-def _encode(y: np.ndarray, y_test: np.ndarray, name: str, positive=None):
-    """Class labels -> indices 0..k-1 over train and test; classes in sorted order (codes
-    by their numbers, `_numbers_of_codes`). A class in the test set only is refused, unless
-    it is of the rest against a ``positive`` class (a single row of it, held out)."""
-    try:
-        classes, index = np.unique(np.concatenate([y, y_test]), return_inverse=True)
-    except TypeError:
-        raise DataError(f"{name}: class labels mix types (e.g. numbers and text)") from None
-    numbers = _numbers_of_codes(classes)
-    if numbers is not classes:
-        order = np.argsort(numbers, kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        classes, index = classes[order], rank[index]
-    if len(classes) < 2:
-        raise DataError(f"{name}: a single class ({_plain(classes[0])!r}); classification "
-                        "needs at least 2")
-    train, test = index[:len(y)].astype(np.int64), index[len(y):].astype(np.int64)
-    names = tuple(_plain(c) for c in classes)
-    only_test = sorted(set(test.tolist()) - set(train.tolist()))
-    if only_test and positive is not None:  # the rest's classes are negatives, seen or not
-        only_test = [k for k in only_test if k == positive_index(names, positive)]
-    if only_test:
-        raise DataError(f"{name}: class {names[only_test[0]]!r} appears only in the test set")
-    return names, train, test
-
-
-def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Generator,
-                  hint: str, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The test hold-out of labels ``y``: stratified on their classes; for one class
-    against the rest (``positive``) whose classes cannot be (another class has a single
-    row), on the two sides, from the same draw of ``rng``. A split that worked on the
-    classes is the one it was."""
-    codes = _numbers_of_codes(y) if classify else y
-    state = rng.bit_generator.state
-    try:
-        # an error names a class as written (007, not 7): the labels row by row
-        return holdout(codes, TEST_FRACTION, rng, stratify=classify, what="test", hint=hint,
-                       names=y if codes is not y else None, source=name)
-    except DataError:
-        if not classify or positive is None:
-            raise
-    classes, index, _ = _encode(y, y[:0], name)
-    positive = positive_index(classes, positive)  # an unknown class: said so
-    rng.bit_generator.state = state
-    return holdout(one_vs_rest(index, positive), TEST_FRACTION, rng, stratify=True,
-                   what="test", hint=hint, names=(f"not {classes[positive]}",
-                                                  classes[positive]), source=name)
 
 
 def _scaling_fix(name: str, key: str, typed: dict) -> str:
@@ -268,14 +144,14 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         wrong length, a single class, a bad or too strict imbalance ratio.
     """
     if val_fraction is not None:
-        val_fraction = _check_val_fraction(val_fraction)
-    seed = _check_seed(seed)
+        val_fraction = check_val_fraction(val_fraction)
+    seed = check_seed(seed)
     if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):
         # "no" is true to Python: it merged when asked not to (the name's words are text)
         raise DataError(f"merge_scaling must be True or False, got {merge_scaling!r}")
     key, arg, options = parse_name(name)
     # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
-    name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
+    name = full_name(name, options, target=target, imbalance=imbalance, positive=positive,
                       scaling=None if scaling == "minmax" else scaling,
                       merge_scaling=1 if merge_scaling else None, train_size=train_size,
                       # the split too: an analysis given the set records its name and seed
@@ -283,27 +159,27 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # every set's options, taken here; the rest are the set's own (build_source checks them)
     common = {k: options.pop(k, None) for k in COMMON_OPTIONS}
     # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
-    imbalance = _once("imbalance", common["imbalance"], imbalance, same_ratio)
-    positive = _once("positive", common["positive"], positive, same_label)
-    scaling = _once("scaling", common["scaling"], scaling)
+    imbalance = once("imbalance", common["imbalance"], imbalance, same_ratio)
+    positive = once("positive", common["positive"], positive, same_label)
+    scaling = once("scaling", common["scaling"], scaling)
     scaling = "minmax" if scaling is None else scaling
     if scaling not in SCALINGS:
         raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
-    merge_scaling = _flag("merge_scaling", common["merge_scaling"], merge_scaling)
-    val_fraction = _once("val_fraction", _name_val_fraction(common["val_fraction"]),
+    merge_scaling = flag("merge_scaling", common["merge_scaling"], merge_scaling)
+    val_fraction = once("val_fraction", name_val_fraction(common["val_fraction"]),
                          val_fraction, lambda a, b: a == b)
     val_fraction = VAL_FRACTION if val_fraction is None else val_fraction
-    train_size = check_train_size(_once("train_size", common["train_size"], train_size), name)
+    train_size = check_train_size(once("train_size", common["train_size"], train_size), name)
     if target is not None:
         if key != "csv":
             raise DataError("target applies to csv: datasets only")
-        options["target"] = _once("target", options.get("target"), target)
+        options["target"] = once("target", options.get("target"), target)
     # a fourth stream added later: spawn's first three children are the same
     gen_rng, split_rng, imb_rng, size_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
     check_arrays(src, name, key)
-    if common["holdout"] is not None and not _flag("holdout", common["holdout"], None):
+    if common["holdout"] is not None and not flag("holdout", common["holdout"], None):
         _hold_nothing_out(src, name, key, arg)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
@@ -335,7 +211,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     test_from = "train" if src.fixed_splits else own_test
     pool = ""  # the validation split's rows, as an error counts them
     if X_test is None:  # hold out the test set first, so it never sees training data
-        kept, out = _test_holdout(y, classify, positive, split_rng, hint, name)
+        kept, out = test_holdout(y, classify, positive, split_rng, hint, name)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         rows, rows_test = rows[kept], rows[out]
         test_from = f"held out {TEST_FRACTION:g}"
@@ -344,7 +220,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     classes: tuple = ()
     task = "regression"
     if classify:
-        classes, y, y_test = _encode(y, y_test, name, positive)
+        classes, y, y_test = encode_labels(y, y_test, name, positive)
         task = "binary" if len(classes) == 2 else "multiclass"
     elif positive is not None or imbalance is not None:
         raise DataError(f"{name}: positive and imbalance need a classification dataset")
