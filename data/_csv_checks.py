@@ -8,73 +8,16 @@ so a well-formed file is read once (and its bytes once more, fast, for NUL bytes
 
 from __future__ import annotations
 
-import bz2
-import contextlib
 import csv
-import gzip
 import io
-import lzma
 import re
-import tarfile
 import urllib.parse
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ._csv_bytes import opened_bytes
 from ._dataset import DataError
-from ._declared_size import refuse_expansion
-
-#: What pandas decompresses by the file's name (compression="infer"), with the reader of
-#: each: a tar archive of one file by these endings first (.tar.gz is a tar), then these
-#: suffixes (.zst with the zstandard package pandas uses; without it, pandas says so).
-_TAR = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz")
-_DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-#: The endings of a compressed file (a plain .tar is not one).
-_COMPRESSED = (*_DECOMPRESS, ".zst", ".zip")
-#: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
-UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
-              tarfile.TarError)
-
-
-@contextlib.contextmanager
-def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
-    """``path``'s bytes as pandas reads them (decompressed), or None when not checked here."""
-    name, suffix = path.name.lower(), path.suffix.lower()
-    if suffix == ".zst":
-        try:
-            import zstandard
-        except ImportError:
-            yield None
-        else:
-            try:  # buffered: its reader has no lines of its own (readline, iteration)
-                with io.BufferedReader(zstandard.open(path, "rb")) as fh:
-                    yield fh
-            except zstandard.ZstdError as exc:  # a damaged file, as UNREADABLE names them
-                raise OSError(" ".join(str(exc).split())) from None
-    elif name.endswith(_TAR):  # pandas reads a tar of one file; of more, it says what is wrong
-        with tarfile.open(path) as archive:
-            member = archive.next()  # the first file, not a walk over a bomb's every byte
-            while member is not None and not member.isfile():
-                member = archive.next()
-            if member is None:
-                yield None
-            else:
-                with archive.extractfile(member) as fh:
-                    yield fh
-    elif suffix == ".zip":  # the same for a zip
-        with zipfile.ZipFile(path) as archive:
-            files = [i for i in archive.infolist() if not i.is_dir()]
-            if len(files) != 1:
-                yield None
-            else:
-                with archive.open(files[0]) as fh:
-                    yield fh
-    else:
-        with _DECOMPRESS.get(suffix, open)(path, "rb") as fh:
-            yield fh
-
 
 #: What a line pandas skips as blank holds (str.strip() would strip U+00A0 and the like too).
 BLANK = " \t\r\n"
@@ -83,7 +26,7 @@ BLANK = " \t\r\n"
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) of each record, blank lines skipped as pandas skips them; a record
     whose quoted field holds a newline is named by its first line, as an editor shows it."""
-    with _opened_bytes(path) as raw:
+    with opened_bytes(path) as raw:
         if raw is not None:
             yield from _records_of(raw)
 
@@ -110,190 +53,6 @@ def _records_of(raw: BinaryIO) -> Iterator[tuple[int, list[str]]]:
                 text.clear()
         except csv.Error:  # a field past csv's 128 KB limit: the checks stop, pandas reads on
             return
-
-
-def check_csv_bytes(path: Path) -> None:
-    """One pass over the bytes pandas reads (decompressed): raise `DataError` for a
-    compressed file or a workbook under a text file's name (`refuse_unnamed_compression`),
-    at the first NUL byte, naming its line (pandas keeps it in the cell, so a damaged label
-    ``1\\x00`` was a class of its own; UTF-16 text, mostly NULs, is named), or once a
-    compressed file expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one
-    repeated row took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
-    line, read = 1, 0
-    size = path.stat().st_size
-    name = path.name.lower()
-    compressed = name.endswith(_COMPRESSED)
-    if name.endswith(".zip") and _zipped_workbook(path):  # pandas: "Multiple files found"
-        raise DataError(_workbook_said(path))
-    with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
-        for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
-            if n == 0 and not compressed and not name.endswith(_TAR):
-                refuse_unnamed_compression(path, chunk)
-            if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
-                raise DataError(not_utf8_advice(path, chunk, None))
-            at = chunk.find(b"\0")
-            if at >= 0:
-                line += chunk.count(b"\n", 0, at)
-                raise DataError(f"{path} holds NUL bytes (line {line}): not a text CSV")
-            line += chunk.count(b"\n")
-            read += len(chunk)
-            if compressed:
-                refuse_expansion(path, read, size, "decompress it", verb="expands to at least")
-
-
-#: The first bytes of each compressed format pandas reads, and the ending it knows it by
-#: (bzip2's "BZh" could start a header: its block size and block magic follow).
-_MAGIC = {rb"\x1f\x8b": ("gzip", ".gz"), rb"BZh[1-9]1AY&SY": ("bzip2", ".bz2"),
-          rb"\xfd7zXZ\x00": ("xz", ".xz"), rb"PK\x03\x04": ("zip", ".zip"),
-          rb"\(\xb5/\xfd": ("zstd", ".zst")}
-
-
-#: Spreadsheet workbooks: zip archives by these endings, or OLE2 files (.xls); told by
-#: their bytes, since some exports write CSV text under a workbook's name.
-_WORKBOOKS = (".xlsx", ".xlsm", ".ods", ".numbers")
-_OLE2 = b"\xd0\xcf\x11\xe0"
-
-
-def refuse_unnamed_compression(path: Path, head: bytes) -> None:
-    """Raise `DataError` for a compressed file whose name does not say so (a .tgz, a
-    gzipped d.csv) or a spreadsheet workbook: pandas decompresses by the name's ending
-    and read them as text, which was refused for NUL bytes on line 1."""
-    if head.startswith(_OLE2) or (head.startswith(b"PK\x03\x04") and (
-            path.suffix.lower() in _WORKBOOKS or _zipped_workbook(path))):
-        raise DataError(_workbook_said(path))
-    if head.startswith(b"PK\x03\x04") and _holds_npy(path):
-        # renamed .npz.zip as the loop below would say, pandas found "Multiple files"
-        from ._registry import _escape_path  # here: the registry imports this module
-
-        raise DataError(f"{path} is a NumPy .npz archive, not CSV text: load it as "
-                        f"npz:{_escape_path(str(path))}")
-    for magic, (kind, ending) in _MAGIC.items():
-        if re.match(magic, head):
-            name = path.name
-            better = name + ending
-            if name.lower().endswith(".tgz"):  # a tar inside, or a gzipped CSV so named
-                stem = name[:-4]
-                better = stem + (".tar.gz" if _gzipped_tar(path) else
-                                 ".gz" if stem.lower().endswith(".csv") else ".csv.gz")
-            raise DataError(f"{path} is {kind}-compressed, but pandas decompresses only a file "
-                            f"whose name ends in {ending}: rename it {better}")
-
-
-def csv_text_hint(path: Path) -> str:
-    """Where an npz file could not be read: "; it looks like CSV text..." when its first line
-    is UTF-8 text with a comma, else ""."""
-    try:
-        with open(path, "rb") as fh:
-            first = fh.read(4096).split(b"\n", 1)[0]
-    except OSError:  # unreadable: the error np.load gave says it
-        return ""
-    if b"," not in first or b"\0" in first:
-        return ""
-    try:
-        first.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    from ._registry import _escape_path  # here: the registry imports this module
-
-    return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
-
-
-def _workbook_said(path: Path) -> str:
-    return (f"{path} is a spreadsheet workbook, not CSV text: save it as CSV (UTF-8) from "
-            "the program that made it")
-
-
-def _zipped_workbook(path: Path) -> bool:
-    """Whether the zip file ``path`` is a workbook under any name (an .xlsx renamed .csv was
-    told to be renamed .csv.zip, which pandas then refused as a zip of many files): Excel's
-    ``xl/workbook.xml``, or an OpenDocument spreadsheet's ``mimetype``."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            if "xl/workbook.xml" in names:
-                return True
-            if "mimetype" not in names:
-                return False
-            with z.open("mimetype") as fh:  # its first bytes: the name of the format
-                return b"opendocument.spreadsheet" in fh.read(200)
-    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error):
-        return False
-
-
-def _holds_npy(path: Path) -> bool:
-    """Whether the zip file ``path`` holds NumPy arrays (an npz file), and nothing else."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = z.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
-    return bool(names) and all(n.endswith(".npy") for n in names)
-
-
-def _gzipped_tar(path: Path) -> bool:
-    """Whether the gzip file ``path`` holds a tar archive (its "ustar" magic at 257)."""
-    try:
-        with gzip.open(path, "rb") as fh:
-            return fh.read(263)[257:262] == b"ustar"
-    except (OSError, EOFError, zlib.error):
-        return False
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def utf16_codec(head: bytes) -> str | None:
-    """The codec of UTF-16 text (Excel's "Unicode Text") from its first bytes: by its BOM, or
-    by the NUL byte an ASCII character has on one side (on the other, never); else None."""
-    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # UTF-32's BOM starts as UTF-16's
-        return "utf-32"
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "utf-16"
-    even, odd = head[:4096:2], head[1:4096:2]
-    if len(odd) >= 2 and odd.count(0) > len(odd) // 2 and not even.count(0):
-        return "utf-16-le"
-    if len(odd) >= 2 and even.count(0) > len(even) // 2 and not odd.count(0):
-        return "utf-16-be"
-    return None
-
-
-def not_utf8_advice(path: Path | str, head: bytes, line: int | None) -> str:
-    """How to convert a file that is not UTF-8, given its first bytes and first line that is
-    not: its UTF-16 codec when it is UTF-16, else the user's encoding to fill in (reading
-    cp1252 as gbk, or gbk as cp1252, succeeds and garbles every accent or character).
-    nets/_csv_text.py holds a copy: nets does not import data."""
-    fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
-          "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
-    codec = utf16_codec(head)
-    if codec:  # iconv's UTF-16 without a BOM is big-endian: its LE is named
-        iconv = codec.upper().replace("-LE", "LE").replace("-BE", "BE")  # UTF-16LE, UTF-32
-        first = head.decode(codec, errors="replace").lstrip("\ufeff").partition("\n")[0]
-        if "\t" in first and "," not in first:  # Excel's "Unicode Text": tabs too
-            return (f"{path}: {iconv[:6]} text separated by tabs, not a UTF-8 CSV; convert "
-                    f"it, e.g. pd.read_csv(PATH, encoding={codec!r}, sep='\\t').to_csv(NEW, "
-                    "index=False)")
-        return f"{path}: {iconv[:6]} text, not UTF-8; " + fix.format(repr(codec), iconv)
-    where = f" (line {line})" if line else ""
-    return (f"{path}: not UTF-8 text{where}; " + fix.format("'ENC'", "ENC") + ", ENC being "
-            "the file's encoding: gbk from Excel on Chinese Windows, cp1252 from Excel in "
-            "Western Europe and the Americas")
-
-
-def not_utf8(path: Path) -> DataError:
-    """The error for a file pandas could not read as UTF-8, naming its first line that is
-    not (or that it is UTF-16)."""
-    line = None
-    with _opened_bytes(path) as fh:
-        head = b"" if fh is None else fh.read(4096)
-    with _opened_bytes(path) as fh:  # anew: a zstd stream cannot seek back
-        if fh is not None:  # a UTF-8, GBK or cp1252 character never holds the byte \n
-            line = next((n for n, text in enumerate(fh, 1) if not _is_utf8(text)), None)
-    return DataError(not_utf8_advice(path, head, line))
 
 
 def refuse_ragged_rows(path: Path, header: bool) -> None:

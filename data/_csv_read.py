@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._csv_bytes import UNREADABLE, check_csv_bytes, not_utf8
 from ._csv_checks import (
-    UNREADABLE,
-    check_csv_bytes,
     line_of_row,
-    not_utf8,
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_unnamed_columns,

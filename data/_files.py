@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._csv_checks import csv_text_hint
+from ._csv_bytes import csv_text_hint
 from ._dataset import DataError, Source
 from ._declared_size import check_npz_members
 from ._home import expand_home
