@@ -24,6 +24,8 @@ def _env() -> jinja2.Environment:
         finalize=_printable,
     )
     env.filters["flags_unbroken"] = _flags_unbroken
+    # for text made Markup before it prints (a column name broken at its underscores)
+    env.filters["printable"] = _printable
     return env
 
 

@@ -102,6 +102,16 @@ def test_user_strings_are_escaped_everywhere(tmp_path, parse_html):
     assert "<script" not in index.lower() and parse_html(index).errors == []
 
 
+def test_a_tables_column_names_have_their_controls_escaped(tmp_path):
+    # review: a column name (a parameter another Optuna client stored) printed ESC and
+    # U+202E raw in the header, where its cells and every other text were escaped
+    rep = reports.Report("t", "t")
+    rep.add_table(pd.DataFrame({"param_rtl\u202eexe.txt": [1], "ctl\x1b[2J": ["v\u202e"]}))
+    text = rep.write(tmp_path / "r").read_text(encoding="utf-8")
+    assert "\u202e" not in text and "\x1b" not in text
+    assert "param_<wbr>rtl\\u202eexe.txt</th>" in text and "ctl\\x1b[2J</th>" in text
+
+
 def test_long_tables_are_capped_with_a_note_and_full_csv(tmp_path):
     rep = reports.Report("demo", "Long table")
     frame = pd.DataFrame({"i": np.arange(60), "v": np.linspace(0, 1, 60)})
