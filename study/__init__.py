@@ -83,7 +83,6 @@ from ._study_versions import (
 )
 from ._summary import (
     keeps_heartbeats,
-    left_running,
     list_studies,
     open_study,
     open_study_storage,
@@ -131,7 +130,7 @@ __all__ = [
     "ready_spec_text",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
-    "check_output_file", "export_csv", "keeps_heartbeats", "left_running", "list_studies",
+    "check_output_file", "export_csv", "keeps_heartbeats", "list_studies",
     "stale_trials",
     "open_study", "open_study_storage",
     "refuse_other_file",

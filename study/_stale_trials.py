@@ -2,7 +2,7 @@
 
 One rule for ``study show``, ``study list``, the report's text and its outcomes figure:
 the trials the next worker fails and runs again. A trial is left over when its worker was
-a process of this machine that has ended (`left_running`), or, on a storage that keeps
+a process of this machine that has ended (`worker_gone`), or, on a storage that keeps
 heartbeats, when its last one is older than the study's ``grace_period`` (or it never had
 one and started longer ago: a worker killed before its first beat), as a live worker
 judges it stale, on any machine.

@@ -27,7 +27,6 @@ from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
-from ._worker_identity import worker_gone
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
@@ -58,14 +57,6 @@ def state_counts(trials, *, flat: bool = True) -> dict:
         "n_retried": sum(t.number in retried for t in trials),
         "n_finished": budget_used(trials, flat=flat) - active,
     }
-
-
-def left_running(trials, *, flat: bool = True) -> int:
-    """The RUNNING trials of a worker of this machine that has ended: left over, not live
-    (the next run fails and reruns them). ``flat`` as for `state_counts`. The summary's
-    ``n_stale`` (`stale_trials`) counts these and those of heartbeats gone silent."""
-    return sum(t.state == TrialState.RUNNING and worker_gone(
-        trial_info(t, flat=flat).get("worker")) for t in trials)
 
 
 def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:

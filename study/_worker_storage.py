@@ -184,7 +184,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
                                models.TrialModel.state == TrialState.RUNNING,
                                beats.trial_heartbeat_id.is_(None))
                        .all())
-            # start times in local time, as a trial's (optuna stores them in UTC)
+            # start times in local time, zone-less, as optuna stores a trial's (its now())
             return [t.trial_id for t in running
                     if t.datetime_start is not None and t.datetime_start < cutoff]
 
