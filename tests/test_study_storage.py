@@ -799,7 +799,7 @@ def test_a_trial_the_storage_failed_in_is_interrupted_and_run_again(
     # user attributes, it had no owner and another program's attributes went in)
     assert {"worker", "run", "study_created"} <= study.trial_info(trial, flat=False).keys()
     assert {k: v for k, v in study.trial_info(trial).items()
-            if k not in ("worker", "run", "study_created", "hplab")} \
+            if k not in ("worker", "run", "study_created", "hplab", "hplab_checkout")} \
         == {"status": "interrupted", "reason": "its storage failed (database or disk is full)"}
     if not state_fits:  # left RUNNING, as a dead worker's trial: stale once its worker is
         with sqlite3.connect(db) as con:  # silent for the grace period, then retried
