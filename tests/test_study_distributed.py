@@ -1220,7 +1220,15 @@ def test_a_worker_stopped_by_ctrl_c_names_the_report_as_its_json_does(spec_file,
     wait_for(lambda: any(in_training(t) for t in s.get_trials(deepcopy=False)), 90,
              "the worker's trial in training")
     os.killpg(worker.pid, signal.SIGINT)
-    out, err = worker.communicate(timeout=60)
+    try:
+        out, err = worker.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        # one fresh-clone CI run of three (session 56) saw this first Ctrl-C lost: the
+        # worker trained on for 60 s. HeldInterrupts documents that C code may drop one
+        # and the next stops it, as a user's second Ctrl-C does; the cause is not found
+        # (see the issue notes). The stop and its --json are what this test checks.
+        os.killpg(worker.pid, signal.SIGINT)
+        out, err = worker.communicate(timeout=60)
     assert worker.returncode == 130, err[-2000:]
     summary = json.loads(out)
     assert summary["stopped"] == "interrupted" and summary["report_path"] == report
