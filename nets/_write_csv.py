@@ -108,7 +108,7 @@ def spreadsheet_safe(frame):
              if not pd.api.types.is_numeric_dtype(column)
              and not pd.api.types.is_bool_dtype(column)]
     changed = [name for name in texts
-               if any(spreadsheet_cell(v) is not v for v in frame[name])]
+               if any(spreadsheet_cell(v) is not v for v in _distinct(frame[name]))]
     names = [spreadsheet_cell(name) for name in frame.columns]
     if not changed and names == list(frame.columns):
         return frame
@@ -117,6 +117,18 @@ def spreadsheet_safe(frame):
         out[name] = frame[name].astype(object).map(spreadsheet_cell)
     out.columns = names
     return out
+
+
+def _distinct(column):
+    """``column``'s distinct values, to check each once: a report's class column repeats a
+    few labels over a grid of 40,000 points (cell by cell, 0.3 s a report); all of them
+    where one cannot be hashed (a list an Optuna client stored)."""
+    import pandas as pd
+
+    try:
+        return pd.unique(column)
+    except TypeError:
+        return column
 
 
 def write_csv(path, frame) -> Path:

@@ -33,6 +33,12 @@ def test_text_cells_that_start_a_formula_get_a_quote():
     assert frame["=x"].tolist() == ["=1+1", "ok"]  # the caller's frame is left as it is
     plain = pd.DataFrame({"a": ["x"], "b": [-0.5]})
     assert nets.spreadsheet_safe(plain) is plain
+    # each distinct cell is checked once; a list (an Optuna client's user attr) cannot be
+    # hashed to find the distinct ones, and its column is checked cell by cell
+    listed = pd.DataFrame({"a": [["=x"], "=y", "ok", "=y"]})
+    assert nets.spreadsheet_safe(listed)["a"].tolist() == [["=x"], "'=y", "ok", "'=y"]
+    repeated = pd.DataFrame({"a": ["x", "y"] * 20_000 + ["-z"]})
+    assert nets.spreadsheet_safe(repeated)["a"].tolist()[-3:] == ["x", "y", "'-z"]
 
 
 def test_class_names_in_reports_and_predictions_are_neutralized(tmp_path, capsys,
