@@ -267,6 +267,7 @@ def test_imbalance_benchmarks_every_strategy_on_the_net_it_is_given(capsys):
     assert all(row["mean"] > 0.9 for row in found[True]["ranking"])  # PR-AUC 0.97, 0.96
 
 
+@pytest.mark.slow
 def test_the_depth_norm_spec_finds_what_its_header_says(tmp_path, capsys):
     import re
 

@@ -88,6 +88,7 @@ def stripped_pycache(tmp_path_factory):
     return tmp_path_factory.mktemp("opt-2-pycache")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(p.name for p in BENCHMARKS.glob("[!_]*.py")))
 def test_the_scripts_run_with_docstrings_stripped(script, stripped_pycache):
     # under `python -OO` (PYTHONOPTIMIZE=2) every script's --help ended in a traceback: its
@@ -177,6 +178,7 @@ def test_an_imbalance_trial_s_pipeline_fit_is_timed_as_training(study_bookkeepin
     assert out["share"] < 1
 
 
+@pytest.mark.slow
 def test_a_fresh_process_s_start_is_not_timed_as_bookkeeping():
     # QA: the stopwatch started in a cold process, so the data split's import of
     # scikit-learn (~2.4 s) counted as the study's bookkeeping, while the Optuna-only peer

@@ -255,6 +255,7 @@ def _runs_remembered(monkeypatch) -> None:
     remember_runs(monkeypatch, capacity)
 
 
+@pytest.mark.slow
 def test_a_seed_stuck_in_a_local_minimum_does_not_make_one_xor_neuron_sufficient(
         capsys, tmp_path, parse_html, monkeypatch):
     # QA: `capacity --dataset xor --widths 1,2,3,4 --seeds 5` said "sufficient width per
@@ -310,6 +311,7 @@ def test_diverged_runs_are_counted_and_never_best():
         capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
 
 
+@pytest.mark.slow
 def test_a_net_no_better_than_the_majority_class_is_never_sufficient(tmp_path, parse_html):
     # at 1:50 every untrained-looking net scores 0.977, within 1 % of any best
     res = capacity_sweep("coin?imbalance=1:50&positive=1", widths=(1, 2, 4), seeds=2)

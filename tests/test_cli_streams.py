@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import optuna
+import pytest
 from cli_helpers import ROOT
 
 import nets
@@ -24,6 +25,7 @@ def _without_stderr(*args, cwd) -> subprocess.CompletedProcess:
                           text=True, timeout=180)
 
 
+@pytest.mark.slow
 def test_commands_run_with_stderr_closed(tmp_path, spec_file):
     # QA: `train` and `study run` exited 1 without a word (the progress bar's first frame
     # wrote to None) and left an empty study behind

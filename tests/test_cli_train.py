@@ -78,6 +78,7 @@ def test_a_checkout_is_told_by_its_top_folder_and_its_tracked_changes(tmp_path):
     assert nets.version_text_of(installed, None) == installed  # an installed copy
 
 
+@pytest.mark.slow
 def test_train_xor_json_and_files(tmp_path, capsys):
     out_dir = tmp_path / "xor-run"
     code, out, err = run_cli([
@@ -169,6 +170,7 @@ def test_an_eps_a_constant_prediction_meets_is_warned_of(tmp_path, capsys):
     assert code == 0 and "warning" not in err, err
 
 
+@pytest.mark.slow
 def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
     # QA: --init zero with a hidden layer trained 4 identical units (XOR stuck at 0.75 on
     # every seed), unwarned; its help said nothing of it
@@ -190,6 +192,7 @@ def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
         assert code == 0 and "warning" not in err, (extra, err)
 
 
+@pytest.mark.slow
 def test_the_course_inv_gamma_is_a_fractional_lr_decay_steps(tmp_path, capsys):
     # QA: the course's inv lr*(1+gamma*t)^-p is --lr-decay-steps 1/gamma here, but the flag
     # took whole numbers only ("--lr-decay-steps 3333.3": invalid int value), so gamma
@@ -1128,6 +1131,7 @@ def test_history_lr_is_the_schedules_rate_at_each_iteration(tmp_path, capsys, sc
     np.testing.assert_allclose(history["lr"].iloc[:4], expected, rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_a_name_the_terminal_cannot_encode_does_not_fail_the_run(tmp_path):
     import os
     import subprocess
@@ -1310,6 +1314,7 @@ def train_signalled(_fork_server, tmp_path, tmp_path_factory):
     return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),
                                                 ("SIGHUP", 129, "hplab: hung up"),
                                                 ("SIGINT", 130, "hplab: interrupted")])
@@ -1465,6 +1470,7 @@ def test_regression_errors_are_the_plain_formulas_where_nothing_overflows():
     assert nets.regression_errors(np.array([np.inf, 1.0]))[0] == np.inf
 
 
+@pytest.mark.slow
 def test_data_seed_keeps_the_data_while_seed_changes_the_weights(tmp_path, capsys,
                                                                   parse_html):
     # QA (a teacher: "try --seed 3 for other starting weights"): --seed also generates the

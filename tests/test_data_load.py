@@ -973,6 +973,7 @@ def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_
                          "predicts it as a number")
 
 
+@pytest.mark.slow
 def test_a_split_without_a_class_of_the_training_data_is_warned_about(tmp_path):
     # QA: 2 positives in 102 rows went 2/0/0 to train/validation/test without a word, and
     # the reports then scored the empty class as 0 or its balanced accuracy as 100 %

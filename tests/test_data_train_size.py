@@ -132,6 +132,7 @@ def test_a_csv_whose_rare_class_a_train_size_drops_is_refused_by_its_label(tmp_p
     assert np.bincount(data.load(f"csv:{tmp_path / 'pay.csv'}?train_size=31").y_train).min() == 1
 
 
+@pytest.mark.slow
 def test_a_class_of_a_single_training_row_is_kept_and_named(tmp_path):
     # review: 3 "rare" rows of 123 went 1/1/1 to the test, validation and training pools;
     # train_size 20 could not stratify the one left in training, drew 20 rows at random and

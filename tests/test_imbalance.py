@@ -1137,6 +1137,7 @@ def test_a_partial_strategy_that_beat_the_first_on_its_seeds_is_said_so():
     assert against_first(bare, "pr_auc")["random_under"] == "better"
 
 
+@pytest.mark.slow
 @pytest.mark.rasterized  # laid out for real: where the legend lands
 def test_the_pr_legend_stands_clear_of_the_curves_last_markers(moons_result, tmp_path):
     # QA: the precision-recall legend, anchored at (1.01, 0.5), covered the curves' last

@@ -72,6 +72,7 @@ def test_the_subtitle_names_the_weight_penalties_and_dropout_the_nets_used(tmp_p
     assert text.endswith("samplers aim at 0.2 minority/majority")
 
 
+@pytest.mark.slow
 def test_heat_map_across_ratios_gives_each_ratios_chance_level(tmp_path, parse_html):
     # review: PR-AUC read 0.43 at the data's own balance and 0.66 at 1:5 in one heat map;
     # its chance level, the test prevalence, differs by column, which the caption never said
@@ -116,6 +117,7 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
     assert "a cleaner such as ENN or TomekLinks: none to remove" in text
 
 
+@pytest.mark.slow
 def test_a_cleaner_that_removed_nothing_is_none_and_skipped(capsys):
     # QA: hplab imbalance --dataset moons --ratio 1:100 ranked enn first (0.265 against
     # none's 0.183) though ENN removed no training example on any seed: imbalanced-learn
@@ -179,6 +181,7 @@ def test_a_ratio_in_the_dataset_name_is_the_ratio_reported(capsys):
         "balance, or give no ratio to run at the name's")
 
 
+@pytest.mark.slow
 def test_exactly_tied_strategies_share_a_rank(tmp_path, capsys, parse_html):
     # QA: coin at 1:10 by f1: none, random_under and tomek_links each scored 0 [0, 0] (no
     # positive found at 0.5) and were ranked 3, 4 and 5, nothing saying they were tied
@@ -387,6 +390,7 @@ def test_human_output_names_failures(tmp_path, capsys):
     assert row["rank"] is None
 
 
+@pytest.mark.slow
 def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path, capsys,
                                                                      parse_html):
     # 8 positives, 5 in training: the SMOTE family failed with scikit-learn's "Expected
@@ -440,6 +444,7 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
     assert info.status == "partial"
 
 
+@pytest.mark.slow
 def test_a_sampler_that_found_nothing_to_act_on_is_skipped(tmp_path, capsys, parse_html):
     # QA: positives far from every negative: BorderlineSMOTE finds no border example;
     # imbalanced-learn returns the data unchanged, unsaid, and it was ranked as a remedy
@@ -873,6 +878,7 @@ def _csv(path, n, p, rng, far=()):
         y=[0] * n + [1] * (p + len(far))).to_csv(path, index=False)
 
 
+@pytest.mark.slow
 def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
         tmp_path, capsys, parse_html):
     # QA: ADASYN, failed on 1 seed of 3, was "Best" by its mean over the 2 it survived; at a
@@ -960,6 +966,7 @@ def two_ratios(tmp_path_factory):
     return out / "report.html", seen
 
 
+@pytest.mark.slow
 def test_strategies_differ_by_marker_and_line_style_not_colour_alone(two_ratios):
     # QA (deuteranopia): smote, borderline_smote and isolation_forest all turned grey in
     # the ROC/PR figure, up to 8 solid lines that differed only in colour
@@ -1151,6 +1158,7 @@ def test_the_brier_interval_is_in_one_notation():
                                            "[4.000e-05, 2.310e-02]"]
 
 
+@pytest.mark.slow
 def test_brier_intervals_have_their_estimates_decimals(tmp_path):
     # tester: the brier table showed 0.007693 beside [0, 0.03819] and the ranking by brier
     # 0.007693 beside [0.000, 0.038]; the paired and areas tables mixed them too
@@ -1191,6 +1199,7 @@ def coin_a(tmp_path_factory):
     return out, printed.getvalue().splitlines()
 
 
+@pytest.mark.slow
 def test_a_strategy_on_one_seed_is_too_few_seeds_to_tell_never_told_apart(coin_a,
                                                                            parse_html):
     # QA: the verdict dropped the seven strategies that ran on one seed, and "not told

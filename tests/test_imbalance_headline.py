@@ -9,6 +9,7 @@ import analyses
 import reports
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_the_best_card_names_every_strategy_tied_for_first(tmp_path):
     # QA: `imbalance --dataset moons --ratio 1:100 --seeds 1 --metric recall` ranked four

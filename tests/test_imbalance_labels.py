@@ -65,6 +65,7 @@ def test_a_pipeline_names_the_minority_it_counted_when_nothing_is_left_to_resamp
         analyses.make_imbalance_pipeline("smote", 0.2, NET, random_state=0).fit(X, y)
 
 
+@pytest.mark.slow
 def test_the_anomaly_baseline_calls_anomalies_the_minority_class_whatever_its_label():
     # QA: anomalies were the larger label: with "fraud"/"ok" 97 % of transactions were
     # called fraud, and predict_proba's 'fraud' column ranked fraud at ROC-AUC 0.43

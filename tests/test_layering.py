@@ -146,6 +146,7 @@ NETS_PRIVATE = {
 }
 
 
+@pytest.mark.slow
 def test_no_module_names_another_packages_private_names():
     # review: hplab.py read "nets._init.DRAWS" and "nets._schedules.RATES" through
     # importlib strings, and the analyses a net's private _head (nets.get_head(net.head)
@@ -238,6 +239,7 @@ def test_listing_reports_imports_nothing_that_draws(tmp_path):
     assert missing == []
 
 
+@pytest.mark.slow
 def test_study_show_imports_nothing_that_draws(spec_file, tmp_path, monkeypatch, capsys):
     # it imported every report module to find the study's report and see if it lags
     import reports
@@ -289,6 +291,7 @@ def test_predict_json_builds_no_table(saved_model, tmp_path, capsys):
     assert code == 0 and len(out.splitlines()) == 2 + 1 + 40
 
 
+@pytest.mark.slow
 def test_train_without_a_report_imports_nothing_that_draws(tmp_path, capsys):
     # a re-run with --no-report into a folder with a report imported every report module,
     # to check the folder and remove the earlier report
@@ -300,6 +303,7 @@ def test_train_without_a_report_imports_nothing_that_draws(tmp_path, capsys):
     assert (tmp_path / "run" / "model.npz").is_file()
 
 
+@pytest.mark.slow
 def test_an_analysis_without_a_report_imports_no_optuna(tmp_path):
     # QA: every analysis imported study, and so optuna (~0.3 s), for the name of the report
     # folder, with --no-report too (one interpreter for them all)
@@ -307,6 +311,7 @@ def test_an_analysis_without_a_report_imports_no_optuna(tmp_path):
     assert _loaded_after_each(steps, cwd=tmp_path) == [[]] * len(ANALYSES)
 
 
+@pytest.mark.slow
 def test_a_study_run_without_a_report_imports_nothing_that_draws_or_tabulates(spec_file,
                                                                                tmp_path):
     # each trial's history was a DataFrame for the ~50 numbers its record keeps: pandas'
@@ -347,6 +352,7 @@ def test_dir_lists_the_names_imported_on_first_use_without_importing_them():
     assert _loaded_after(code, ("sklearn", "pandas", "matplotlib", "imblearn")) == []
 
 
+@pytest.mark.slow
 def test_every_name_a_package_exports_is_one_it_has():
     # QA: the test above cannot fail on a bad name (__dir__ lists __all__ itself): a typo
     # in analyses.__all__ passed it, and `from analyses import *` failed. Here each name is

@@ -464,6 +464,7 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
         "lower max_lr or min_lr; raise num_steps, seeds or verify_epochs")
 
 
+@pytest.mark.slow
 def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():
     # QA: coin's plain-SGD sigmoid nets learn nothing in 20 epochs below ~1; the grid
     # around valley's 0.026 stopped growing at a minimum of noise (every loss above the
@@ -534,6 +535,7 @@ def test_the_report_says_which_settings_went_unused_and_tells_its_seeds_apart(
     assert len(set(seeds.values())) == 2 and not set(seeds.values()) & marks
 
 
+@pytest.mark.slow
 def test_the_report_says_which_verified_rates_failed_and_flags_the_rates_above_them(tmp_path):
     # QA: a report's "Divergence lr 1.072" card and "Others: steepest 0.292" read as safe
     # rates while its own verification grid had runs at 0.133 and above end no better than

@@ -83,6 +83,7 @@ def test_a_regression_report_has_no_accuracy_column_and_no_class_weight(dataset,
     assert "class_weight" not in facts  # the ramp's settings leave it out (None) either way
 
 
+@pytest.mark.slow
 def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypatch, capsys,
                                                             parse_html):
     # QA: "within 3x" from 9 grid rates whose nets all ended at coin's majority share
@@ -211,6 +212,7 @@ def test_the_verified_rates_that_diverged_are_listed_in_the_terminal_and_the_rep
     assert diverged_line(result, s, [(diverged[0], 1, 1)]) == []
 
 
+@pytest.mark.slow
 def test_a_verify_csv_left_behind_by_a_run_after_a_deleted_page_is_written_over(
         tmp_path, capsys):
     # QA: --verify, report.html deleted, a run without --verify (its verify-*.csv stayed,

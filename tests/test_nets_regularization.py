@@ -215,6 +215,7 @@ def test_train_command_weighs_classes(tmp_path, capsys):
                               "to binary and multiclass heads, not regression\n")
 
 
+@pytest.mark.slow
 def test_capacity_sweeps_a_regularised_net(capsys):
     # README: dropout moves coin?train_size=150's sufficient width from 4 to 16
     found = {}

@@ -53,6 +53,7 @@ def test_wheel_carries_templates_specs_and_licence(built):
 
 
 
+@pytest.mark.slow
 def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     # QA: the five packages are top-level with generic names (data, reports...): a user's
     # data.py where `python -m hplab` runs, a data/ package on PYTHONPATH, or another
@@ -165,6 +166,7 @@ sys.exit(hplab.main(["data", "list"]))
     assert (done.returncode, "xor" in done.stdout) == (0, True), done.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_the_version_names_its_commit(built, tmp_path):
     # QA: the version was 0.1.0 for every commit, so pip kept an install of another
     # commit's code ("Requirement already satisfied", for a git URL or a wheel alike), and
@@ -268,6 +270,7 @@ def _sources():
             if not {".venv", "runs", "build", "dist", ".git"} & set(p.relative_to(ROOT).parts)]
 
 
+@pytest.mark.slow
 def test_no_docstring_holds_a_lone_surrogate():
     # QA: a docstring's "\udcff" (one backslash) was a lone surrogate, which Python 3.13's
     # compiler refuses (it encodes docstrings as strict UTF-8 to dedent them): `import

@@ -1623,6 +1623,7 @@ def test_a_model_of_a_csv_with_an_id_left_out_takes_its_files_rows(tmp_path, cap
            "order, among others)" in code_text
 
 
+@pytest.mark.slow
 def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, capsys,
                                                                  monkeypatch):
     # QA: a model trained on csv:fr.csv?ignore=id, given the data without the option (or

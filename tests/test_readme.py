@@ -152,6 +152,7 @@ def test_the_spec_the_readme_writes_loads_and_its_lists_match_the_code():
                       ("val_accuracy", "val_loss")}
 
 
+@pytest.mark.slow
 def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
     # QA: the README said 0.39x; its own digits command prints "0.38x that" (ratio 0.38206)
     import json

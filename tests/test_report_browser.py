@@ -140,6 +140,7 @@ def _probe(exe: str, report_path: Path, tmp_path: Path, *args: str, css: str = "
     return json.loads(html.unescape(found.group(1)))
 
 
+@pytest.mark.slow
 def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
     exe = _chromium()
     n_images = report_path.read_text(encoding="utf-8").count("<img ")
@@ -390,6 +391,7 @@ def _printed_pages(exe: str, path: Path, tmp_path: Path) -> tuple[list[str], lis
             [int(line.split()[0]) for line in listed if line.split()[2] == "image"])
 
 
+@pytest.mark.slow
 def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_path, tmp_path,
                                                                         capsys,
                                                                         figures_stood_in):
@@ -431,6 +433,7 @@ def _printed_word_height(pdf: Path, word: str) -> float:
     return float(box.group(2)) - float(box.group(1))
 
 
+@pytest.mark.slow
 def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path,
                                                                         figures_stood_in):
     # QA (a teacher's course folders): "Use this model" printed a model path without
@@ -558,6 +561,7 @@ def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_word
         assert all(any(p in w and w in spans for w in words) for p in pieces), (name, words)
 
 
+@pytest.mark.slow
 def test_a_printed_caption_stays_with_its_figure_and_a_row_with_its_table(tmp_path,
                                                                          figures_stood_in):
     # QA: printed, a study's "Probability contours" caption began the next page, apart from

@@ -265,6 +265,7 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
             "probability (confidence), to 3 decimals.") in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("task", "hidden", "figures"), [
     ("binary", (2,), ["history", "confusion", "roc-pr", "decision-map",
                       "probability-contours", "probability-surface", "decision-history",
@@ -308,6 +309,7 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
         _check_decision_grid(path, parse_html, k=3, side=100, most_bytes=600_000)
 
 
+@pytest.mark.slow
 def test_a_class_predicted_but_never_rightly_is_not_called_never_predicted(fake_run, tmp_path,
                                                                             parse_html):
     # QA: "The net never predicts classes ..." listed classes it does predict (recall 0 is
@@ -604,6 +606,7 @@ def test_a_balanced_set_missing_a_class_in_test_says_nothing_of_a_balanced_accur
             "and F1 are 0 by convention.") in text
 
 
+@pytest.mark.slow
 def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_path):
     import nets
     import study
@@ -883,6 +886,7 @@ def test_cli_train_writes_the_report(tmp_path, capsys, parse_html):
     assert len(words) >= 10
 
 
+@pytest.mark.slow
 def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, monkeypatch):
     import html
     import re
@@ -933,6 +937,7 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
     assert scored["accuracy"] == pytest.approx(summary["test_accuracy"])
 
 
+@pytest.mark.slow
 def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, capsys,
                                                                        monkeypatch):
     # QA: a shared report named the author's home folder (so the username): in its command,
@@ -1043,6 +1048,7 @@ def test_a_run_shows_its_settings_whole(tmp_path, capsys):
     assert shown["batch_size"] == str(config["batch_size"])
 
 
+@pytest.mark.slow
 def test_the_subtitle_names_the_weight_penalties_and_dropout_a_run_used(tmp_path, capsys):
     # QA: two reports of one sweep, with and without --l2/--l1/--dropout, had one subtitle
     def subtitle(name, *flags):
@@ -1069,6 +1075,7 @@ def _halving(step, cfg, total):
     return cfg.lr * 0.5 ** (step // cfg.lr_decay_steps)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flags", [
     ["--schedule", "multistep", "--lr-milestones", "36,108", "--lr-gamma", "0.5"],
     # a new schedule that says it holds its rate: drawn and captioned as multistep is (the
@@ -1171,6 +1178,7 @@ def drawn_texts(monkeypatch, module, names):
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.rasterized
 def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monkeypatch,
                                                            dollar_csv):
@@ -1285,6 +1293,7 @@ def _class_shapes(fig) -> list[list[tuple]]:
     return [[shape(c) for c in group] for group in groups if group]
 
 
+@pytest.mark.slow
 def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, monkeypatch):
     # QA (a colour-blind reader): on 5 spirals every class was the same circle, and classes
     # 2 (green) and 4 (purple) turn the same grey under deuteranopia; the confusion matrix
@@ -1423,6 +1432,7 @@ def _class_points(fig) -> list[dict]:
             for ax in fig.axes]
 
 
+@pytest.mark.slow
 def test_one_neurons_hidden_space_shows_both_classes_where_they_coincide(tmp_path, capsys,
                                                                         monkeypatch):
     # QA (a teacher's "1 hidden neuron fails" slide): sigmoid puts two class-0 points and a
@@ -1483,6 +1493,7 @@ def xor_two_hidden(tmp_path_factory):
     return out, seen
 
 
+@pytest.mark.slow
 def test_coincident_points_in_a_plane_leave_a_ring_of_the_one_below(xor_two_hidden):
     # QA: same spot, same size: the class drawn last hid the other; each class is now drawn
     # smaller than the one before it, on top of it
@@ -1632,6 +1643,7 @@ def _report_text(parse_html, out) -> str:
     return " ".join(parse_html((out / "report.html").read_text()).all_text.split())
 
 
+@pytest.mark.slow
 def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path, capsys,
                                                                        parse_html):
     # QA (the README's first example, the course's 2-2-1 XOR): seed 0 ends at max_epochs at
@@ -1662,6 +1674,7 @@ def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path,
     assert "too little capacity or too small a learning rate" not in text
 
 
+@pytest.mark.slow
 def test_a_zero_init_run_stuck_with_alike_units_says_a_seed_cannot_help(tmp_path, capsys,
                                                                        parse_html):
     # QA: XOR 2-4-1 with --init zero ended at 0.75 accuracy, its 4 hidden units identical
@@ -1813,6 +1826,7 @@ def test_a_diverged_run_warns_before_offering_its_model_and_dashes_undefined_pre
     assert "no model to use" not in text and "The trained net is saved" in text
 
 
+@pytest.mark.slow
 def test_two_runs_of_one_dataset_are_told_apart_in_the_index(tmp_path, capsys):
     # QA: a run from study.train_run(..., out="runs/train/coin-ds") and one from hplab train
     # --out runs/train/coin-cli-ds were both listed as "coin", while analyses are listed by

@@ -498,6 +498,7 @@ def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, 
     assert summary["n_reports"] == 1 and "a/report.html" in page and "b/report.html" not in page
 
 
+@pytest.mark.slow
 def test_a_report_landing_while_the_index_is_rebuilt_is_listed(tmp_path, monkeypatch, capsys):
     # QA: `hplab report index runs` scanned, then a train's report landed and refreshed the
     # index, then the slower rebuild wrote its scan over it: the train's report was left out
@@ -774,6 +775,7 @@ def four_scaling_runs():
                          config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
 
 
+@pytest.mark.slow
 def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path, four_scaling_runs):
     import nets
     from analyses import CAPACITY_CONFIG, capacity_sweep, scaling_study

@@ -562,6 +562,7 @@ def _quadratic_runs(batch: int, lrs, seeds: int, sigma2: float, target=0.1, max_
             for lr, row in zip(lrs, steps, strict=True) for k, st in enumerate(row)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sigma2", [64.0, 256.0])
 def test_noisy_quadratic_recovers_b_noise_within_20_percent(sigma2):
     lrs = np.geomspace(0.005, 2.0, 25)

@@ -377,6 +377,7 @@ def test_val_accuracy_on_regression_is_an_error():
         scaling_study("sine", target_metric="val_accuracy", lrs=[0.1], max_steps=5)
 
 
+@pytest.mark.slow
 def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
     out = tmp_path / "runs" / "scaling" / "xor"
     code, stdout, err = run_cli([
@@ -441,6 +442,7 @@ def test_counts_in_the_tables_are_whole_numbers_beside_not_reached_rows(tmp_path
         runs["final_value"])
 
 
+@pytest.mark.slow
 def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
         tmp_path, capsys, parse_html):
     # QA (hplab scaling --dataset xor, defaults; these are its seed-0 runs): "B_crit = 5.09
@@ -512,6 +514,7 @@ def test_a_study_whose_every_run_diverged_says_so(capsys):
         "(--lrs or --lr-range); the fit needs 3")
 
 
+@pytest.mark.slow
 def test_a_b_crit_below_one_example_is_below_range(capsys):
     # QA: sine, B = 1...64: "fitted", B_crit = 0.366 "extrapolated below the smallest batch
     # tested, 1", E_min = 46.5 examples < S_min = 127 steps (under one example a step)
@@ -622,6 +625,7 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
     assert "B^" not in stdout
 
 
+@pytest.mark.slow
 def test_best_rates_at_the_grids_top_give_no_slope_anywhere(capsys, tmp_path, monkeypatch):
     # QA: "best lr ~ B^0.00" and alpha 0.0 in --json beside "no rule verdict" and a card
     # "–": B = 8 missed the target; B = 32 and 128 reached it, both best at the grid's top.
@@ -847,6 +851,7 @@ def test_reference_runs_under_a_given_target_are_said_to_measure_the_noise(tmp_p
             "target was given).") in text and "set the default target" not in text
 
 
+@pytest.mark.slow
 def test_the_noise_scale_is_never_negative():
     # on sine the two-batch trace estimate dips below zero at times: those points are NaN
     res = scaling_study("sine", batch_sizes=[4, 16, 64], lrs=list(np.geomspace(0.01, 1, 4)),
@@ -1119,6 +1124,7 @@ def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
     assert _cards(reports.scaling_report(res, tmp_path / "r"))["lr exponent α"] == "no slope"
 
 
+@pytest.mark.slow
 def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, parse_html):
     # QA: on sine the window's trace term averaged below zero; B_simple was NaN and the
     # terminal and the verdicts said nothing, while the caption drew a "black line"

@@ -70,6 +70,7 @@ def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tm
         assert json.loads(out)["n_finished"] == 1 and len(stored.trials) == 1
 
 
+@pytest.mark.slow
 def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path, capsys,
                                                            monkeypatch):
     # `study worker` started with `study run` said the study "was not made by hplab"

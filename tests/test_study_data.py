@@ -237,6 +237,7 @@ def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tm
     assert code == 2 and "(study.dataset differs)" in err
 
 
+@pytest.mark.slow
 def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file, tmp_path,
                                                                         capfd):
     # QA: the warning was printed twice: when the run loaded the data, and again below the
@@ -263,6 +264,7 @@ def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file
     assert code == 0 and err.count("hplab: warning: ") == 1 and "no example of class 2" in err
 
 
+@pytest.mark.slow
 def test_a_report_whose_retrain_failed_lags_once_its_data_is_restored(
         spec_file, tmp_path, monkeypatch, capsys):
     # QA: a report written while the data file was edited (the retrain refused: no test
@@ -318,6 +320,7 @@ def test_a_report_whose_retrain_failed_lags_once_its_data_is_restored(
     assert stale() is True
 
 
+@pytest.mark.slow
 def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_report(
         spec_file, tmp_path, monkeypatch, capsys):
     # QA: a worker's --data joined the study, but the `study run NAME --trials N` its hint
@@ -504,6 +507,7 @@ def test_a_spec_read_from_another_folder_is_hinted_to_take_data(tmp_path, monkey
     assert path.exists()
 
 
+@pytest.mark.slow
 def test_a_study_of_a_ready_specs_name_resumes_by_its_name_when_its_spec_file_is_gone(
         tmp_path, monkeypatch, capsys):
     # QA: study 'xor' of a user's xor.toml (csv data), the file not on this machine: the

@@ -127,6 +127,7 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert {r["reason"] for r in rows if r["state"] == "COMPLETE"} == {""}
 
 
+@pytest.mark.slow
 def test_a_running_worker_takes_a_budget_raised_meanwhile(spec_file, tmp_path):
     # QA note: "a worker may stop at the old budget" when `study run --trials N` raises it:
     # it reads the stored budget again at every claim, so it goes on to the new one
@@ -534,6 +535,7 @@ def _pg_waits(engine) -> tuple[list[int], int]:
     return holders, waiting
 
 
+@pytest.mark.slow
 def test_a_worker_whose_claim_lock_was_lost_mid_claim_goes_on_within_the_budget(
         postgres_url, spec_file, tmp_path):
     """QA: a claim slower than the lock's timeout (grace_period 2 s, a loaded machine) had
@@ -707,6 +709,7 @@ def test_a_role_refused_a_write_is_not_told_to_run_again(postgres_role, spec_fil
         "for table studies")
 
 
+@pytest.mark.slow
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 
@@ -1196,6 +1199,7 @@ def test_pool_workers_open_the_callers_storage_after_a_chdir(tmp_path):
     assert counts == {"a": 2, "b": 4}
 
 
+@pytest.mark.slow
 def test_a_worker_stopped_by_ctrl_c_names_the_report_as_its_json_does(spec_file, tmp_path,
                                                                     capsys):
     # QA: a worker stopped by SIGINT (or SIGHUP) printed --json with report_path null beside

@@ -31,6 +31,7 @@ def _best_config(folder):
     return json.loads((folder / "best_model" / "config.json").read_text())
 
 
+@pytest.mark.slow
 def test_best_model_config_records_the_command_the_study_and_the_trial(
         spec_file, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -166,6 +167,7 @@ def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypat
     assert config["study"].get("hplab_checkout") == config["versions"].get("hplab_checkout")
 
 
+@pytest.mark.slow
 def test_trials_of_another_version_are_said(spec_file, tmp_path, monkeypatch, capsys):
     """A study resumed after an upgrade: a trial told by another hplab version (through
     optuna's own ask, set_user_attr and tell, as that version's worker wrote it), and the

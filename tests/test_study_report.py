@@ -548,6 +548,7 @@ def test_importances_from_few_trials_are_called_a_rough_ranking():
         "PED-ANOVA: ")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, capfd,
                                                            monkeypatch):
@@ -602,6 +603,7 @@ def test_importances_name_a_parameter_every_complete_trial_shares(spec_file, tmp
         parse_html(path.read_text()).all_text
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
                                                                  parse_html):
@@ -799,6 +801,7 @@ def test_a_retrain_that_fails_leaves_the_rest_of_the_report(shared_files, tmp_pa
     assert "What mattered" in text or "Optimization history" in text
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(shared_report,
                                                                           tmp_path,
@@ -894,6 +897,7 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
             "`host~ns:pid@start` in the CSVs)") in readme_words()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_an_interrupted_first_report_leaves_no_folder(spec_file, tmp_path, monkeypatch,
                                                       capsys):
@@ -1079,6 +1083,7 @@ def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[1].startswith("trials 3 (budget 2): 3 complete")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_report_never_replaces_a_newer_one_of_its_study(spec_file, tmp_path, capsys,
                                                           monkeypatch):
@@ -1120,6 +1125,7 @@ def test_a_report_never_replaces_a_newer_one_of_its_study(spec_file, tmp_path, c
     assert file_sha(report) != before
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_study_report_waits_for_another_writing_its_folder(spec_file, tmp_path, capsys):
     # two writers of one study's report (a run's end, a `study report`) write one at a time:
@@ -1174,6 +1180,7 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert facts["Command"] == typed and facts["Wall time"] == "–"
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_path, capsys):
     # QA: the provenance left out step and per_layer, rounded bounds (0.0123457) and fixed
@@ -1316,6 +1323,7 @@ def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, mo
     assert study.study_folder("x y") != study.study_folder("x-y") == Path("runs/studies/x-y")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
                                                           capsys):
@@ -1394,6 +1402,7 @@ def test_a_server_study_is_one_study_whatever_its_url_spells(tmp_path, monkeypat
                                      None) is None
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_postgresql_study_keeps_one_report_through_every_host_name(
         postgres_url, spec_file, tmp_path, monkeypatch, capsys):
@@ -1428,6 +1437,7 @@ def test_a_postgresql_study_keeps_one_report_through_every_host_name(
     assert code == 0 and "is up to date with the study's 1 finished trials" in err, err
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monkeypatch,
                                                        capsys):
@@ -1488,6 +1498,7 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
             .startswith("moved-")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
                                                             monkeypatch, capsys):
@@ -1516,6 +1527,7 @@ def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
     assert sorted(p.name for p in Path("runs/studies").iterdir()) == ["far", beside.parent.name]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_an_out_folder_of_one_name_in_another_storage_is_another_studys(
         spec_file, tmp_path, monkeypatch, capsys):
@@ -2307,6 +2319,7 @@ def test_a_moved_project_gives_a_report_to_the_file_that_moved_not_to_a_copy(
     assert report_of("bk/st.db") == (tmp_path / "b/runs/studies/nest/report.html").resolve()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_best_trial_others_tied_says_so(spec_file, tmp_path, parse_html):
     # QA: a study whose best val_pr_auc three trials scored named #2 as its best trial with

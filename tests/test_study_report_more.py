@@ -8,6 +8,7 @@ import json
 import re
 import shlex
 
+import pytest
 from cli_helpers import run_cli
 from conftest import spec_file_maker
 
@@ -16,6 +17,7 @@ from reports._study_importance import FEW_TRIALS
 from reports._study_mattered import more_trials_text
 
 
+@pytest.mark.slow
 def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsys, spec_file,
                                                                  parse_html, monkeypatch):
     # QA: "From only 5 complete trials: a rough ranking, which more trials may change." and
@@ -57,6 +59,7 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
     assert (code, json.loads(out)["n_finished"]) == (0, 6), err
 
 
+@pytest.mark.slow
 def test_the_more_trials_command_of_a_ready_specs_name_gives_the_stored_data(tmp_path, capsys,
                                                                              parse_html,
                                                                              monkeypatch):

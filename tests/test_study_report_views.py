@@ -166,6 +166,7 @@ def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
                                                     strict=True))
 
 
+@pytest.mark.slow
 def test_a_real_grid_studys_report_writes_its_cells_and_learning_curves(spec_file, tmp_path):
     # the cells of a grid study as it stored them: every pair of choices once, in the
     # figure's CSV and in the table under it, the best trial's cell the best value

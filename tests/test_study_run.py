@@ -598,6 +598,7 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path, capsys):
     assert [(t.params, t.values) for t in whole] == [(t.params, t.values) for t in after]
 
 
+@pytest.mark.slow
 def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path, capsys):
     path = spec_file("budget", n_trials=2)
     db = tmp_path / "b.db"
@@ -732,6 +733,7 @@ def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
                            progress=False)["n_finished"] == 1
 
 
+@pytest.mark.slow
 def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
     db = tmp_path / "d.db"
     study.run_study(study.load_spec(spec_file("d", n_trials=2, pruner=None, seed=None,
@@ -791,6 +793,7 @@ def _resumes(spec_file, db, name, fixed_per_run, space=None) -> list[int]:
     return codes
 
 
+@pytest.mark.slow
 def test_a_study_an_earlier_version_stored_stays_readable(spec_file, two_trials, tmp_path, capsys):
     db = two_trials
     path = spec_file("two", n_trials=2, pruner="median")  # the pruner stored below
@@ -838,6 +841,7 @@ def test_a_stored_lr_range_below_its_fixed_lr_min_reads_and_resumes(spec_file, t
         "lr_min 0.01 and lr 0.002")
 
 
+@pytest.mark.slow
 def test_a_stored_spec_with_a_setting_its_optimizer_ignores_reads_and_resumes(
         spec_file, tmp_path, capsys):
     # earlier versions let momentum with the sgd optimizer through (it changed nothing):
@@ -1261,6 +1265,7 @@ sys.exit(hplab.main())
         expected  # the trial it was in records the stop; no other trial ran
 
 
+@pytest.mark.slow
 def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spec_file,
                                                                             tmp_path, capsys):
     # QA: `study run --json` killed while its report was written printed nothing (exit 143),
@@ -1289,6 +1294,7 @@ def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spe
                        "report_path": None, "report_error": None}
 
 
+@pytest.mark.slow
 def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, capsys,
                                                        monkeypatch):
     # QA: `study run coin --trials 12`, then another with --trials 8 while it ran: both
@@ -1443,6 +1449,7 @@ def test_trial_info_reads_every_layout():
     assert record.user_attrs["record"]["status"] == "pruned"
 
 
+@pytest.mark.slow
 def test_real_optuna_clients_read_our_study(two_trials):
     shown = study.show_study("two", storage=str(two_trials))
     url = f"sqlite:///{two_trials}"
@@ -1707,6 +1714,7 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
                                  "Python) runs more\n")
 
 
+@pytest.mark.slow
 def test_a_study_named_as_a_ready_spec_is_resumed_by_the_file_that_created_it(
         spec_file, tmp_path, capfd):
     # QA: a study created by `study run xor.toml` (an edited ready spec) got the worker's
@@ -1734,6 +1742,7 @@ def test_a_study_named_as_a_ready_spec_is_resumed_by_the_file_that_created_it(
     assert code == 0 and "`hplab study run xor --trials N --storage" in err, err
 
 
+@pytest.mark.slow
 def test_a_worker_on_a_spent_budget_says_it_started_none(spec_file, tmp_path, capfd):
     # QA: `study worker` on a finished study printed its summary and nothing of the trial
     # it did not start, where `study run` says so

@@ -809,6 +809,7 @@ def test_with_trials_overrides_the_total_only():
         spec.with_trials(0)
 
 
+@pytest.mark.slow
 def test_trials_beyond_a_grid_name_the_argument_or_the_flag(tmp_path, capsys):
     from cli_helpers import run_cli
     from conftest import write_spec_toml
