@@ -205,23 +205,51 @@ ONE_PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6
 
 def figure_stand_in(monkeypatch, *, typeset: bool, sized: bool = False) -> None:
     """Reports embed ``ONE_PIXEL_PNG`` at each figure's size in place of its pixels; with
-    ``typeset`` the figure is drawn without a canvas first, so every text is measured and
-    typeset (a label matplotlib cannot draw fails as it would), but not laid out: the
-    constrained layout moves panels, which no test reads from a stand-in, and costs two
-    thirds of the drawing. With ``sized``, a blank PNG of the figure's size instead: a
-    browser sizes a loaded image by its pixels' shape, not its width and height
-    attributes, and laid out every one-pixel figure square."""
+    ``typeset`` each of the figure's texts is measured and typeset first (`typeset_texts`:
+    a label matplotlib cannot draw fails as it would), but the figure is neither laid out
+    nor drawn: no test reads a stand-in's panels, and drawing them costs most of a
+    report's time. With ``sized``, a blank PNG of the figure's size instead: a browser
+    sizes a loaded image by its pixels' shape, not its width and height attributes, and
+    laid out every one-pixel figure square."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
         if typeset:
-            fig.set_layout_engine("none")
             with design.style():
-                fig.draw_without_rendering()
+                typeset_texts(fig)
         width, height = (round(v * dpi) for v in fig.get_size_inches())
         return _blank_png(width, height) if sized else ONE_PIXEL_PNG, width, height
 
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+
+
+def typeset_texts(fig) -> int:
+    """Measure every text ``fig`` holds as drawing it would (its mathtext parsed, its
+    glyphs looked up): titles, axis labels, legends, annotations and the ticks the
+    report placed; returns how many. Ticks a locator places are left out: their labels are
+    matplotlib's formatting of numbers, and placing them (a draw without rendering) cost
+    ~0.35 s a figure, 60 % of a report's time in tests. Every artist is drawn for real
+    in the ``rasterized`` tests (tests/test_report_pixels.py draws each report kind)."""
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedLocator
+
+    def texts(artist):
+        for child in artist.get_children():
+            if isinstance(child, Axis):  # its children are its ticks: placing them is costly
+                yield child.label
+                if isinstance(child.get_major_locator(), FixedLocator):
+                    yield from child.get_ticklabels()  # ticks (and names) the report set
+                continue
+            if isinstance(child, Text):
+                yield child
+            yield from texts(child)
+
+    renderer = fig.canvas.get_renderer()
+    shown = [t for t in texts(fig) if t.get_visible() and t.get_text()]
+    for text in shown:
+        text.get_window_extent(renderer)
+    return len(shown)
 
 
 def drawn_axes(monkeypatch) -> dict:
