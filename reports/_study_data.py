@@ -11,35 +11,43 @@ import math
 import numpy as np
 import pandas as pd
 
-from study import retried_numbers, retries_of, stop_reason, trial_info, trial_times
+from study import (
+    retried_numbers,
+    retries_of,
+    stop_reason,
+    trial_info,
+    trial_outcome,
+    trial_times,
+)
 
 
-def _status(t, flat: bool = True) -> str:
-    """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted...
-    (``flat``: as in `study.trial_info`)"""
-    status = trial_info(t, flat=flat).get("status")
-    if t.state.name == "FAIL":
-        return status if status in ("error", "interrupted") else "fail"
-    return "diverged" if status == "diverged" else t.state.name.lower()
+def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
+    """Each trial's `study.trial_outcome`, by number (``flat``, ``stale`` as there)."""
+    retried = retried_numbers(trials)
+    return {t.number: trial_outcome(t, retried=retried, stale=stale, flat=flat)
+            for t in trials}
 
 
 def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = True,
-                 max_retry: int = 2) -> pd.DataFrame:
-    """One row per trial: number, state, hplab status, values, params, worker, times,
-    and the ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
+                 max_retry: int = 2, stale=()) -> pd.DataFrame:
+    """One row per trial: number, state, ``status`` (its `study.trial_outcome`), values,
+    params, worker, times, and the ``reason`` a pruned, diverged or failed trial stopped
+    (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
     ``flat``: the study may hold the flat layout of earlier versions (`study.flat_layout`);
-    ``heartbeats``, ``max_retry``: its storage's (`study.unexplained_fail`).
+    ``heartbeats``, ``max_retry``: its storage's (`study.unexplained_fail`); ``stale``:
+    the numbers of RUNNING trials whose worker stopped (`study.stale_trials`).
     """
     retried_as = retries_of(trials)
+    outcomes = _outcomes(trials, flat, stale)
     times = trial_times(trials)  # UTC: the same in every time zone
     rows = []
     for t in trials:
         info = trial_info(t, flat=flat)
         row = {"number": t.number, "state": t.state.name.lower(),
-               "status": _status(t, flat),
+               "status": outcomes[t.number],
                "worker": info.get("worker", "?"),
                "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
@@ -67,6 +75,7 @@ def history_frame(trials, maximize: bool, *, flat: bool = True) -> pd.DataFrame:
     Stopped trials are rows too, so the history runs to the last trial: a search whose last
     trials were all pruned showed no sign of them. ``flat`` as in `trials_frame`.
     """
+    outcomes = _outcomes(trials, flat)
     rows = []
     for t in trials:
         if t.state.name == "COMPLETE" and t.values:
@@ -77,40 +86,13 @@ def history_frame(trials, maximize: bool, *, flat: bool = True) -> pd.DataFrame:
             value = float(reported[-1]) if reported else math.nan
         else:  # running or waiting: nothing to draw yet
             continue
-        rows.append({"number": t.number, "value": value, "state": _status(t, flat)})
+        rows.append({"number": t.number, "value": value, "state": outcomes[t.number]})
     # the columns of earlier versions first (number, value, best: complete trials alone)
     frame = pd.DataFrame(rows, columns=["number", "value", "state"])
     frame = frame.sort_values("number", kind="stable").reset_index(drop=True)
     done = frame["value"].where(frame["state"] == "complete").astype(float)
     best = (done.cummax() if maximize else done.cummin()).ffill()
     return frame.assign(best=best)[["number", "value", "best", "state"]]
-
-
-#: The outcome of a RUNNING trial whose worker stopped: failed and run again on resuming.
-LEFT_RUNNING = "left running (worker stopped)"
-
-
-def state_counts_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
-    """Trials per outcome: complete, pruned, diverged, error, retried, interrupted
-    (``flat`` as in `trials_frame`); ``stale``: the numbers of RUNNING trials whose worker
-    stopped (`study.stale_trials`), counted apart from the live ones, as the text does."""
-    retried = retried_numbers(trials)
-    labels = []
-    for t in trials:
-        if t.number in retried:
-            labels.append("retried (worker died)")
-        elif t.number in stale:
-            labels.append(LEFT_RUNNING)
-        elif (status := trial_info(t, flat=flat).get("status")) in (
-                "diverged", "error", "interrupted"):
-            labels.append(status)
-        else:
-            labels.append(t.state.name.lower())
-    order = ["complete", "pruned", "diverged", "error", "retried (worker died)",
-             "interrupted", "fail", "running", LEFT_RUNNING, "waiting"]
-    counts = pd.Series(labels, dtype=object).value_counts()
-    return pd.DataFrame({"outcome": [o for o in order if o in counts],
-                         "trials": [int(counts[o]) for o in order if o in counts]})
 
 
 def _param_names(trials) -> list[str]:
@@ -318,9 +300,10 @@ def _fmt(v) -> str:
 def intermediate_frame(trials, checkpoint: float = 1.0, *, flat: bool = True) -> pd.DataFrame:
     """Every reported checkpoint value: trial, epoch, value, and the trial's outcome
     (``flat`` as in `trials_frame`)."""
+    outcomes = _outcomes(trials, flat)
     rows = []
     for t in trials:
-        status = _status(t, flat)
+        status = outcomes[t.number]
         for step, value in sorted(t.intermediate_values.items()):
             if value is not None and math.isfinite(value):
                 rows.append({"number": t.number, "epoch": step * checkpoint,
@@ -328,13 +311,13 @@ def intermediate_frame(trials, checkpoint: float = 1.0, *, flat: bool = True) ->
     return pd.DataFrame(rows, columns=["number", "epoch", "value", "status"])
 
 
-def timeline_frame(trials, *, flat: bool = True) -> pd.DataFrame:
+def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     """Start and end (seconds since the first start) of each trial, by worker lane.
 
     A trial whose worker died was closed by another process, maybe days later (a resume):
     its end is estimated (``end_known`` False), not the time its death was noticed: from
     the checkpoints it reported at the complete trials' pace, or (no reports: pruner none)
-    as long as a typical complete trial. ``flat`` as in `trials_frame`.
+    as long as a typical complete trial. ``flat``, ``stale`` as in `trials_frame`.
     """
     times = trial_times(trials)  # UTC: a daylight-saving change shifts no trial
     started = [t for t in trials if times[t.number][0] is not None]
@@ -346,6 +329,7 @@ def timeline_frame(trials, *, flat: bool = True) -> pd.DataFrame:
     worker = {t.number: trial_info(t, flat=flat).get("worker", "?") for t in started}
     workers = sorted(set(worker.values()))
     pace, typical = _pace(started, times)
+    outcomes = _outcomes(trials, flat, stale)  # all: a retry not yet started names its trial
     rows = []
     for t in started:
         began, ended = times[t.number]
@@ -357,7 +341,7 @@ def timeline_frame(trials, *, flat: bool = True) -> pd.DataFrame:
             end = min(end, start + (reports * pace if reports and pace else typical))
         rows.append({"number": t.number, "worker": worker[t.number],
                      "lane": workers.index(worker[t.number]), "start": start, "end": end,
-                     "status": _status(t, flat), "end_known": known})
+                     "status": outcomes[t.number], "end_known": known})
     return pd.DataFrame(rows)
 
 

@@ -16,18 +16,19 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from study import METRICS
 
 from . import design
+from ._outcome_words import outcome_of
 from ._study_data import axis_positions
 
-#: Outcome -> colour, shared by every study figure.
+#: Outcome (`study.trial_outcome`) -> colour, shared by every study figure.
 OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[3],
                   "diverged": design.PALETTE[1], "error": design.PALETTE[-1],
                   "fail": design.PALETTE[-1], "interrupted": design.MUTED,
-                  "retried (worker died)": design.PALETTE[4], "running": design.PALETTE[2],
+                  "retried": design.PALETTE[4], "running": design.PALETTE[2],
                   "waiting": design.MUTED}
 #: Outcomes in the order their line styles and hatches are given: complete trials solid
 #: and plain, pruned ones dashed and hatched, so they differ by more than colour.
-_OUTCOMES = ("complete", "pruned", "diverged", "error", "interrupted",
-             "retried (worker died)", "running", "waiting")
+_OUTCOMES = ("complete", "pruned", "diverged", "error", "interrupted", "retried", "running",
+             "waiting")
 
 
 def outcome_style(status: str) -> dict[str, str]:
@@ -341,7 +342,7 @@ def draw_timeline(frame: pd.DataFrame) -> Figure:
 def draw_state_counts(frame: pd.DataFrame) -> Figure:
     fig = design.new_figure(6.0, 0.6 + 0.4 * len(frame))
     ax = fig.subplots()
-    colors = [OUTCOME_COLORS.get(o, design.MUTED) for o in frame["outcome"]]
+    colors = [OUTCOME_COLORS.get(outcome_of(o), design.MUTED) for o in frame["outcome"]]
     ax.barh(frame["outcome"][::-1], frame["trials"][::-1], color=colors[::-1])
     for y, n in enumerate(frame["trials"][::-1]):
         ax.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center")

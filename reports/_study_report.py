@@ -31,6 +31,7 @@ from ._study_best import (
 from ._study_folder import storage_source, study_report_folder
 from ._study_lag import data_files_state, newer_report
 from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
+from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
 from ._study_text import (
     DOMINATED,
@@ -55,9 +56,9 @@ from ._terminal import mixed_versions_text, versions_text
 from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
-# trials_frame's statuses of trials that stopped on their own (pruned ones are the
-# pruner's; the intermediate values show them)
-PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
+# trials_frame's statuses of trials that stopped on their own, as `study show` lists
+# them in its problems (pruned ones are the pruner's; the intermediate values show them)
+PROBLEM_STATUSES = ("diverged", "error", "interrupted", "retried", "fail")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
@@ -144,7 +145,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                      "below gives the reason each one stopped; if they diverged, lower the "
                      "learning-rate range.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
-        outcomes = sd.state_counts_frame(trials, flat=flat, stale=stale)
+        outcomes = state_counts_frame(trials, flat=flat, stale=stale)
         rep.add_figure("outcomes", sw.draw_state_counts, outcomes, caption=OUTCOMES_CAPTION)
     if complete:
         history = sd.history_frame(trials, maximize, flat=flat)
@@ -169,7 +170,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        f"it. Curves that end early (x) were stopped: {pruned_why(spec)}")
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
-    timeline = sd.timeline_frame(trials, flat=flat)
+    timeline = sd.timeline_frame(trials, flat=flat, stale=stale)
     if not timeline.empty:
         # the stored id's start is clock ticks since boot (a key): the lane says when
         labels = worker_labels(trials, flat=flat)
@@ -199,7 +200,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                                            where, command)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                                       summary["best_trial"], flat, summary["hplab_versions"])
+                                       summary["best_trial"], flat, summary["hplab_versions"],
+                                       stale)
             # the stored table itself: the provenance's lines are read, this file is run
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
@@ -241,13 +243,14 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat, versions) -> None:
+                               best, flat, versions, stale) -> None:
     """The table of all trials (``best`` first) and how the study ran (``versions``: the
-    summary's ``hplab_versions``: the report's own version is not the trials')."""
+    summary's ``hplab_versions``: the report's own version is not the trials'; ``stale``:
+    the RUNNING trials whose worker stopped)."""
     import study as hs
 
     frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
-                            heartbeats=hs.keeps_heartbeats(s))
+                            heartbeats=hs.keeps_heartbeats(s), stale=stale)
     rep.add_section("All trials")
     table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""

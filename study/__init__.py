@@ -12,7 +12,8 @@ to a stored study from another shell or machine.
 
 Reading a stored study: `open_study` (Optuna's ``Study``: writes through it are stored),
 `show_study`, `list_studies`, `trial_info` (one trial's record: ``status``, ``reason``,
-metrics...) and `export_csv`. A study's HTML report is the reports package's (``hplab
+metrics...), `trial_outcome` (what hplab calls the trial: diverged, retried...) and
+`export_csv`. A study's HTML report is the reports package's (``hplab
 study report``)::
 
     import nets, study
@@ -40,6 +41,7 @@ from ._folders import (
     study_folder,
 )
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
+from ._outcome import OUTCOMES, trial_outcome
 from ._pipeline_run import (
     fit_pipeline,
     pipeline_metrics,
@@ -141,7 +143,7 @@ __all__ = [
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
     "trial_versions", "trial_checkout", "ran_other_code",
-    "trial_status", "worker_gone", "worker_id",
+    "trial_status", "OUTCOMES", "trial_outcome", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",

@@ -10,13 +10,13 @@ import optuna
 from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
+from ._outcome import trial_outcome
 from ._record import (
     CREATED_ATTR,
     NEVER_ENTERED,
     flat_layout,
     run_by_hplab,
     trial_info,
-    trial_status,
     unexplained_fail,
 )
 from ._spec_study_table import study_default
@@ -30,7 +30,8 @@ from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
-    """Trials by optuna state, plus hplab's reasons (diverged, error, retried, interrupted).
+    """Trials by optuna state, plus hplab's outcomes (`trial_outcome`: diverged, error,
+    retried, interrupted).
 
     ``n_finished`` is what the study-wide ``n_trials`` counts: finished trials less the
     retried and the interrupted ones. ``flat``: the study may hold the flat layout of
@@ -38,8 +39,8 @@ def state_counts(trials, *, flat: bool = True) -> dict:
     read as hplab's.
     """
     states = [t.state for t in trials]
-    status = [trial_status(t, flat=flat) for t in trials]
     retried = retried_numbers(trials)
+    outcomes = [trial_outcome(t, retried=retried, flat=flat) for t in trials]
     active = sum(s in (TrialState.RUNNING, TrialState.WAITING) for s in states)
     return {
         "n_complete": states.count(TrialState.COMPLETE),
@@ -47,14 +48,12 @@ def state_counts(trials, *, flat: bool = True) -> dict:
         "n_fail": states.count(TrialState.FAIL),
         "n_running": states.count(TrialState.RUNNING),
         "n_waiting": states.count(TrialState.WAITING),
-        "n_diverged": status.count("diverged"),
-        "n_error": status.count("error"),
-        # not one a heartbeat retry replaced (a storage failing let its close as
-        # interrupted write the record, not the state): that one counts as retried
-        "n_interrupted": sum(s == TrialState.FAIL and st == "interrupted"
-                             and t.number not in retried
-                             for t, s, st in zip(trials, states, status, strict=True)),
-        "n_retried": sum(t.number in retried for t in trials),
+        # of the n_pruned
+        "n_diverged": outcomes.count("diverged"),
+        # of the n_fail
+        "n_error": outcomes.count("error"),
+        "n_interrupted": outcomes.count("interrupted"),
+        "n_retried": outcomes.count("retried"),
         "n_finished": budget_used(trials, flat=flat) - active,
     }
 
@@ -70,28 +69,27 @@ def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:
 
 
 def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
-    """The trials to explain: diverged, failed by an error, interrupted, or retried (a
-    worker that stopped sending heartbeats: counted as retried, so said as retried, even
-    where its close as interrupted wrote the record), or failed otherwise (``fail``: by
-    another program, or a heartbeat check that spent its retries; `unexplained_fail`)."""
+    """The trials to explain, by `trial_outcome`: diverged, failed by an error,
+    interrupted, retried (a worker that stopped sending heartbeats, or that no worker
+    entered), or failed otherwise (``fail``: by another program, or a heartbeat check that
+    spent its retries; `unexplained_fail`)."""
     retried = retried_numbers(trials)
     flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
     out = []
     for t in trials:
-        info = trial_info(t, flat=flat)
-        status, reason = info.get("status"), info.get("reason")
-        if t.number in retried:
+        outcome = trial_outcome(t, retried=retried, flat=flat)
+        if outcome not in ("diverged", "error", "interrupted", "retried", "fail"):
+            continue
+        reason = trial_info(t, flat=flat).get("reason")
+        if outcome == "retried":
             # no record: a worker lost while starting it, or another client's untold ask
             who = ("its worker stopped sending heartbeats" if run_by_hplab(t, created) else
                    NEVER_ENTERED)
-            status, reason = "retried", (f"{who}; a new trial ran its slot"
-                                         + (f" ({reason})" if reason else ""))
-        elif t.state == TrialState.FAIL and status not in ("error", "interrupted"):
-            status, reason = "fail", reason or unexplained_fail(
+            reason = f"{who}; a new trial ran its slot" + (f" ({reason})" if reason else "")
+        elif outcome == "fail":
+            reason = reason or unexplained_fail(
                 t, retried=False, heartbeats=heartbeats, max_retry=max_retry, flat=flat)
-        elif status not in ("diverged", "error", "interrupted"):
-            continue
-        out.append({"number": t.number, "state": t.state.name.lower(), "status": status,
+        out.append({"number": t.number, "state": t.state.name.lower(), "status": outcome,
                     "reason": reason})
     return out
 
