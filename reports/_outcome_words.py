@@ -1,6 +1,7 @@
-"""How a study's trials ended, in words: the outcome table's labels. No import of study
-or pandas: the terminal's lines may read these, and commands that print no study import
-them.
+"""How a study's trials ended, in words: the outcome table's labels, and the sentences
+the terminal summary (``hplab study run/show``) and the report share, written once so the
+two say them alike. No import of study or pandas: `_terminal` reads these, and commands
+that print no study import it.
 """
 
 from __future__ import annotations
@@ -13,3 +14,20 @@ OUTCOME_LABELS = {"retried": "retried (worker died)",
 def outcome_of(label: str) -> str:
     """The `study.trial_outcome` an outcome table's ``label`` stands for."""
     return next((o for o, text in OUTCOME_LABELS.items() if text == label), label)
+
+
+def left_running_text(n: int) -> str:
+    """The words for ``n`` RUNNING trials whose worker stopped, as a clause of the trial
+    counts (``study show``'s line, the report's outcome sentence)."""
+    return (f"{n} left running by a worker that stopped (failed and run again when the "
+            "study resumes)")
+
+
+def timeout_text(summary: dict) -> str:
+    """What ``study show`` and the report say of a study whose last run stopped at its
+    timeout with trials of its budget left (``summary["stopped"] == "timeout"``); the
+    command unquoted, as the page has no code in a sentence."""
+    n_trials = summary["n_trials"]
+    return (f"the last run stopped at study.timeout with {n_trials - summary['n_finished']} "
+            f"of its {n_trials} trials left: hplab study run of the same spec and storage "
+            "resumes it")

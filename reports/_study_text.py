@@ -11,6 +11,7 @@ import nets
 from nets import error_line
 
 from . import design
+from ._outcome_words import left_running_text, timeout_text
 from ._study_lag import _finished_of
 from .design import format_seconds, format_setting
 
@@ -162,12 +163,11 @@ def status(summary, n_trials: int) -> str:
 
 def status_detail(summary, spec) -> str:
     """Beside the badge: the trials finished, and for a study stopped at its timeout
-    (the summary's ``stopped``, as ``hplab study show`` says it) that a run resumes it, as
-    the terminal said when it stopped."""
+    (the summary's ``stopped``) that a run resumes it, in ``hplab study show``'s words
+    (`timeout_text`)."""
     text = f"{_finished_of(summary['n_finished'], spec.n_trials)} trials finished"
     if summary.get("stopped") == "timeout":
-        text += (f"; stopped at study.timeout ({spec.timeout:g} s a worker): running the "
-                 f"spec again resumes it, up to {spec.n_trials} trials")
+        text += f"; {timeout_text(summary)}"
     return text
 
 
@@ -177,8 +177,7 @@ def outcome_text(summary) -> str:
     left = summary.get("n_stale", 0)
     live = summary.get("n_running", 0) - left
     text += f", {live} still running" if live > 0 else ""
-    text += (f", {left} left running by a worker that stopped (failed and run again "
-             "when the study resumes)" if left else "")
+    text += f", {left_running_text(left)}" if left else ""
     queued = summary.get("n_waiting", 0)
     text += (f", {queued} queued (enqueued, or a retry), which the next study run or "
              "worker runs, even with the budget spent." if queued else ".")

@@ -13,6 +13,8 @@ import unicodedata
 
 from nets import count_of, escaped, version_text_of
 
+from ._outcome_words import left_running_text, timeout_text
+
 
 def value_text(value) -> str:
     """A value for people: whole floats as ints (below 1e16: a 1.58e+200 is no 201-digit
@@ -169,8 +171,7 @@ def study_lines(s: dict) -> list[str]:
              f"{s['n_interrupted']} interrupted)"
              + (f", {live} running" if live else "")
              # as the report says them: not live, whatever optuna's state says
-             + (f", {stale} left running by a worker that stopped (failed and run again "
-                "when the study resumes)" if stale else "")
+             + (f", {left_running_text(stale)}" if stale else "")
              + (f", {s['n_waiting']} queued" if s.get("n_waiting") else "")]
     # a run's summary (run, worker, demo) says how long it took: a show's does not
     ran = "seconds" in s
@@ -188,9 +189,7 @@ def study_lines(s: dict) -> list[str]:
         lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
                      "trials (run it again to resume)")
     elif s.get("stopped") == "timeout":  # `study show`: as the report's badge says it
-        lines.append(f"the last run stopped at study.timeout with "
-                     f"{s['n_trials'] - s['n_finished']} of its {s['n_trials']} trials left: "
-                     "`hplab study run` of the same spec and storage resumes it")
+        lines.append(timeout_text(s))
     if s["best_trial"] is not None:
         value = value_text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"

@@ -710,8 +710,10 @@ def test_the_report_of_a_study_stopped_at_its_timeout_says_so(spec_file, tmp_pat
     n = summary["n_finished"]
     path = reports.study_report("slow", storage=str(db), out=tmp_path / "slow")
     text = parse_html(path.read_text()).all_text
-    assert (f"{n} of 50 trials finished; stopped at study.timeout (1 s a worker): running "
-            "the spec again resumes it, up to 50 trials") in text
+    # in `study show`'s words (one source: reports._study_outcomes.timeout_text)
+    assert (f"{n} of 50 trials finished; the last run stopped at study.timeout with "
+            f"{50 - n} of its 50 trials left: hplab study run of the same spec and storage "
+            "resumes it") in text
     # a later run that ends otherwise (its budget spent) takes the timeout back
     study.run_study(spec.with_trials(n + 1), storage=str(db), progress=False)
     s = optuna.load_study(study_name="slow", storage=f"sqlite:///{db}")

@@ -146,7 +146,7 @@ def test_show_says_the_last_run_stopped_at_its_timeout(spec_file, tmp_path, caps
     assert code == 0, err
     lines = out.splitlines()
     assert lines[2] == (f"the last run stopped at study.timeout with {50 - finished} of its 50 "
-                        "trials left: `hplab study run` of the same spec and storage "
+                        "trials left: hplab study run of the same spec and storage "
                         "resumes it")
     # no line of a run's (its own words, the time it took)
     assert not any(line.startswith(("stopped at study.timeout", "took ")) for line in lines)
