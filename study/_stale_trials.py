@@ -16,6 +16,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._record import trial_info
+from ._running_beats import heartbeat_backend, running_beats
 from ._worker_identity import worker_gone
 
 
@@ -51,28 +52,16 @@ def _silences(study: optuna.Study) -> dict[int, float]:
     """Seconds since each RUNNING trial's last heartbeat, by number, as the storage's clock
     reads them (a trial without one: since it started, by this machine's clock, in which
     optuna stamps starts); {} on a storage that keeps no heartbeats (a journal)."""
-    backend = getattr(study._storage, "_backend", study._storage)  # optuna's cache over it
-    if not isinstance(backend, optuna.storages.RDBStorage):
+    backend = heartbeat_backend(study._storage)
+    if backend is None:
         return {}
-    import sqlalchemy
-    from optuna.storages._rdb import models
-    from optuna.storages._rdb.storage import _create_scoped_session
-
-    beats, trial = models.TrialHeartbeatModel, models.TrialModel
-    with _create_scoped_session(backend.scoped_session) as session:
-        # the server's now(): heartbeats are its times (in UTC, as hplab's sessions are)
-        now = session.execute(sqlalchemy.func.now()).scalar_one().replace(tzinfo=None)
-        rows = (session.query(trial, beats.heartbeat)
-                .outerjoin(beats, beats.trial_id == trial.trial_id)
-                .filter(trial.study_id == study._study_id, trial.state == TrialState.RUNNING)
-                .all())
-        # the start in local time, as `_WorkerCache._never_beaten` reads it
-        rows = [(t.number, t.datetime_start, beat) for t, beat in rows]
+    # the server's now(): heartbeats are its times (in UTC, as hplab's sessions are)
+    now, rows = running_beats(backend, study._study_id, server_now=True)
     here = datetime.datetime.now()
     out = {}
-    for number, start, beat in rows:
-        if beat is not None:
-            out[number] = (now - beat.replace(tzinfo=None)).total_seconds()
-        elif start is not None:
-            out[number] = (here - start).total_seconds()
+    for row in rows:
+        if row.beat is not None:
+            out[row.number] = (now - row.beat).total_seconds()
+        elif row.start is not None:
+            out[row.number] = (here - row.start).total_seconds()
     return out

@@ -7,7 +7,6 @@ is `_export`'s).
 from __future__ import annotations
 
 import optuna
-from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
 from ._outcome import trial_outcome
@@ -19,6 +18,7 @@ from ._record import (
     trial_info,
     unexplained_fail,
 )
+from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
@@ -118,7 +118,10 @@ def value_names(study, table: dict) -> list[str] | None:
 def keeps_heartbeats(study) -> bool:
     """Whether ``study``'s storage keeps trial heartbeats, so a heartbeat check may have
     failed a trial: a database (RDBStorage, or optuna's cache over one); not a journal."""
-    return isinstance(study._storage, BaseHeartbeat)
+    # not isinstance(..., BaseHeartbeat): optuna.storages._heartbeat's class is private
+    # ("not supposed to be directly accessed by library users", optuna 5.1), and in
+    # optuna 5 only RDBStorage and the cache over one are heartbeat storages
+    return heartbeat_backend(study._storage) is not None
 
 
 def _best(study, trials) -> dict:

@@ -13,6 +13,7 @@ import optuna
 
 from nets import say_on_stderr
 
+from ._running_beats import running_beats
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
 
@@ -171,22 +172,10 @@ class _WorkerCache(optuna.storages._CachedStorage):
         ``optuna.copy_study`` copied while they ran (it copies no heartbeats; a journal
         has none), and ones another Optuna client asked without heartbeats.
         """
-        from optuna.storages._rdb import models
-        from optuna.storages._rdb.storage import _create_scoped_session
-        from optuna.trial import TrialState
-
+        # start times in local time, zone-less, as optuna stores a trial's (its now())
         cutoff = datetime.datetime.now() - datetime.timedelta(seconds=self._grace())
-        beats = models.TrialHeartbeatModel
-        with _create_scoped_session(self._backend.scoped_session) as session:
-            running = (session.query(models.TrialModel)
-                       .outerjoin(beats, beats.trial_id == models.TrialModel.trial_id)
-                       .filter(models.TrialModel.study_id == study_id,
-                               models.TrialModel.state == TrialState.RUNNING,
-                               beats.trial_heartbeat_id.is_(None))
-                       .all())
-            # start times in local time, zone-less, as optuna stores a trial's (its now())
-            return [t.trial_id for t in running
-                    if t.datetime_start is not None and t.datetime_start < cutoff]
+        return [t.trial_id for t in running_beats(self._backend, study_id)
+                if t.beat is None and t.start is not None and t.start < cutoff]
 
     def hold_reads(self) -> None:
         """Answer reads of a study's trials from the cache until ``release_reads``.

@@ -182,6 +182,18 @@ def test_a_worker_back_from_a_storage_silence_fails_no_trial_stale_for_a_grace(
         [beating.number], [unrecorded]]
 
 
+def _beating_study(tmp_path, name: str, **retries):
+    """(db, rdb, study): a new study ``name`` in SQLite file ``NAME.db`` beating every second
+    (``retries``: its grace_period and max_retry), on a worker's cache as a worker has it."""
+    import optuna
+
+    db = tmp_path / f"{name}.db"
+    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
+                             **retries)
+    with study._registry.quiet_optuna():
+        return db, rdb, optuna.create_study(study_name=name, storage=worker_cache(rdb))
+
+
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
 def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_path):
     # its worker died between optuna creating the trial and the objective: no heartbeat,
@@ -191,11 +203,8 @@ def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_
 
     from study._worker import _next_action
 
-    db = tmp_path / "orphan.db"
-    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
-                             grace_period=2, max_retry=1)
+    db, rdb, s = _beating_study(tmp_path, "orphan", grace_period=2, max_retry=1)
     with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="orphan", storage=worker_cache(rdb))
         orphan = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
         action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
         assert action == "wait" and trials[orphan].state == TrialState.RUNNING  # too young
@@ -378,3 +387,36 @@ def test_a_dead_workers_trials_are_told_by_heartbeat_on_postgresql_from_any_zone
     tokyo = postgres_url + "?options=-c%20timezone%3DAsia/Tokyo"
     shown = study.show_study(name, tokyo)
     assert (shown["n_running"], shown["n_stale"]) == (2, 1)
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_show_and_a_worker_read_the_same_heartbeats(tmp_path):
+    # `stale_trials` (show, list, the report) and a worker's never-beaten trials read the
+    # heartbeats of optuna's private tables through one helper (study._running_beats)
+    import optuna
+
+    from study._running_beats import running_beats
+
+    db, rdb, s = _beating_study(tmp_path, "beats", grace_period=30, max_retry=0)
+    with study._registry.quiet_optuna():
+        beating, silent, orphan = (s.ask() for _ in range(3))
+        rdb.record_heartbeat(beating._trial_id)
+        rdb.record_heartbeat(silent._trial_id)
+        s.tell(s.ask(), 1.0)  # not RUNNING: read by neither
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-60 seconds') "
+                    "WHERE trial_id = ?", (silent._trial_id,))
+        con.execute("UPDATE trials SET datetime_start = datetime('now', 'localtime', "
+                    "'-60 seconds') WHERE number = ?", (orphan.number,))
+    now, rows = running_beats(rdb, s._study_id, server_now=True)
+    assert [(r.number, r.beat is None) for r in rows] == [(0, False), (1, False), (2, True)]
+    assert all(r.start is not None for r in rows) and now is not None
+    trials = s.get_trials(deepcopy=False)
+    assert study.stale_trials(s, trials, 30) == {silent.number, orphan.number}
+    assert s._storage._never_beaten(s._study_id) == [orphan._trial_id]  # optuna skips it
+    assert study.keeps_heartbeats(s) and study.keeps_heartbeats(
+        optuna.load_study(study_name="beats", storage=f"sqlite:///{db}"))
+    journal = optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalFileBackend(str(tmp_path / "j.log")))
+    with study._registry.quiet_optuna():
+        assert not study.keeps_heartbeats(optuna.create_study(storage=journal))
