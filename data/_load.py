@@ -39,6 +39,7 @@ from ._load_options import (
     check_val_fraction,
     flag,
     full_name,
+    is_whole,
     name_val_fraction,
     once,
 )
@@ -146,6 +147,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if val_fraction is not None:
         val_fraction = check_val_fraction(val_fraction)
     seed = check_seed(seed)
+    if is_whole(train_size):  # 30.0 rows are 30, and named so
+        train_size = int(train_size)
     if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):
         # "no" is true to Python: it merged when asked not to (the name's words are text)
         raise DataError(f"merge_scaling must be True or False, got {merge_scaling!r}")

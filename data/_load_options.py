@@ -56,16 +56,20 @@ def check_val_fraction(value, text: str | None = None) -> float:
     return float(value)  # scikit-learn's split refuses NumPy's float32
 
 
-def check_seed(seed) -> int:
-    """``seed`` as an int >= 0; a DataError else. Whole numbers by the analyses' rule
-    (`nets.is_whole`, which data may not import): 1.0 is 1, a bool (NumPy's too) none,
-    and the message is theirs (`analyses._checks.whole`): the same seed passed both."""
+def is_whole(value) -> bool:
+    """Whether ``value`` is a whole number by the analyses' rule (`nets.is_whole`, which
+    data may not import): 1.0 is 1; a bool (NumPy's too), text, nan and inf are none."""
     try:
-        whole = not isinstance(seed, bool | np.bool_) and np.ndim(seed) == 0 and \
-            seed == int(seed) and math.isfinite(seed)
+        return (not isinstance(value, bool | np.bool_) and np.ndim(value) == 0
+                and value == int(value) and math.isfinite(value))
     except (TypeError, ValueError, OverflowError):  # text, None, nan, inf
-        whole = False
-    if not whole or seed < 0:
+        return False
+
+
+def check_seed(seed) -> int:
+    """``seed`` as an int >= 0 (`is_whole`); a DataError else, in the analyses' words
+    (`analyses._checks.whole`): the same seed passed both."""
+    if not is_whole(seed) or seed < 0:
         raise DataError(f"seed must be an integer >= 0, got {seed!r}")
     return int(seed)
 

@@ -4,24 +4,24 @@ the whole set's: runs on 150 rows and on all of them are scored on the same exam
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ._dataset import DataError
+from ._load_options import is_whole
 
 
 def check_train_size(value, name: str) -> int | None:
-    """``value`` (the option's text in a name, or an argument) as a whole number >= 1."""
+    """``value`` (the option's text in a name, or an argument) as a whole number >= 1
+    (`is_whole`: 20.0 is 20)."""
     if value is None:
         return None
     number = value
-    if isinstance(value, str):
+    if isinstance(value, str):  # a name's text: 20 or 20.0, as an argument may be
         try:
-            number = int(value.strip())
+            number = float(value.strip())
         except ValueError:
             number = None
-    if isinstance(number, bool) or not isinstance(number, numbers.Integral) or number < 1:
+    if not is_whole(number) or number < 1:
         raise DataError(f"{name}: train_size must be a whole number of rows >= 1, "
                         f"got {value!r}")
     return int(number)

@@ -52,6 +52,19 @@ def test_a_bad_train_size_is_one_line(name, message, capsys):
     assert_data_refused(name, message, capsys)
 
 
+def test_a_whole_float_train_size_is_its_whole_number_as_a_seed_is():
+    # QA: train_size=20.0 was refused where seed=1.0 (and the analyses' widths) were taken
+    named = data.load("coin?train_size=20.0", seed=1.0)
+    given = data.load("coin", train_size=20.0, seed=1)
+    assert named.sizes()["train"] == given.sizes()["train"] == 20
+    np.testing.assert_array_equal(named.X_train, given.X_train)
+    assert given.name == "coin?train_size=20"  # the rows it names, as an int
+    assert data.load("coin?train_size=20", train_size=20.0).name == "coin?train_size=20"
+    for bad in (2.5, True, float("nan")):
+        with pytest.raises(data.DataError, match="train_size must be a whole number"):
+            data.load("coin", train_size=bad)
+
+
 def test_a_model_trained_on_fewer_rows_names_them(tmp_path, capsys):
     out = tmp_path / "small"
     code, printed, err = run_cli(["train", "--dataset", "coin?train_size=150", "--hidden", "8",
