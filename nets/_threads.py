@@ -124,25 +124,26 @@ def step_threads(sizes, batch_size: int):
     return _StepThreads()
 
 
-@contextlib.contextmanager
-def default_threads(steps):
-    """Inside ``steps`` (from :func:`step_threads`): the BLAS threads from before it,
-    unless another training steps at the same time (then it stays at one)."""
+def on_default_threads(steps, score):
+    """``score()`` inside ``steps`` (from :func:`step_threads`), on the BLAS threads from
+    before it, unless another training steps at the same time (then on one); its result.
+
+    A call, not a context manager: the lock is held by a ``with`` around the call, which no
+    KeyboardInterrupt leaves it held by. A generator's lock held across its ``yield`` was
+    left held by a Ctrl-C landing in contextlib's ``__enter__`` or ``__exit__`` (Python
+    code, where the signal's handler runs), and the steps' exit then waited on it for good:
+    a study worker hung on its first Ctrl-C (a few in a thousand landing mid-training).
+    """
     if not isinstance(steps, _StepThreads):
-        yield
-        return
-    _lock.acquire()
-    if _shared["active"] != 1:  # others step: score on one thread, and let them go on
-        _lock.release()
-        yield
-        return
-    try:  # held while scoring: no training starts or ends under the raised limit
-        # the fewest of the libraries' threads, as threadpoolctl's original count
-        original = min(_shared["original"], default=None)  # None: no BLAS library seen
-        with _controller().limit(limits=original, user_api="blas"):
-            yield
-    finally:
-        _lock.release()
+        return score()
+    with _lock:
+        if _shared["active"] == 1:  # held while scoring: no training starts or ends under
+            # the raised limit, the fewest of the libraries' threads (threadpoolctl's
+            # original count; None: no BLAS library seen)
+            original = min(_shared["original"], default=None)
+            with _controller().limit(limits=original, user_api="blas"):
+                return score()
+    return score()  # others step: score on one thread, and let them go on
 
 
 def blas_threads() -> list[dict]:

@@ -18,7 +18,7 @@ from ._optimizers import OPTIMIZERS
 from ._penalties import add_penalties
 from ._rules import check_type
 from ._schedules import learning_rate
-from ._threads import default_threads, step_threads
+from ._threads import on_default_threads, step_threads
 from ._train_result import TrainResult
 from ._validation import (
     check_config_describes,
@@ -153,16 +153,20 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     step = int(start_step)
     state.step, state.epoch = step, step / steps_per_epoch
 
+    def scores() -> dict:
+        out = {}
+        out["train_loss"], out["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
+        if has_val:
+            out["val_loss"], out["val_accuracy"] = _score(net, X_val, T_val, None)
+        return out
+
     def record() -> dict:
         # the rate at this iteration (not state.lr, the step just taken's): one call per
         # checkpoint, and the column reads as the schedule's formula
         rec = {"epoch": step / steps_per_epoch, "iteration": step,
                "lr": float(schedule(step, total_steps)),
                "val_loss": float("nan"), "val_accuracy": float("nan")}
-        with default_threads(steps_threads):  # scoring multiplies thousands of rows
-            rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
-            if has_val:
-                rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, None)
+        rec.update(on_default_threads(steps_threads, scores))  # it multiplies thousands of rows
         records.append(rec)
         return rec
 
