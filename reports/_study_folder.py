@@ -47,6 +47,7 @@ def storage_source(where) -> str:
     host = (url.host or query.get("host") or "localhost").lower()  # libpq reads ?host= too
     port = url.port or query.get("port") or _DEFAULT_PORTS.get(family, "")
     user = url.username or query.get("user") or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address, bracketed as in a URL
     return f"{family}://{user}@{host}:{port}/{url.database or ''}"
 
 
@@ -84,7 +85,7 @@ def _same_server_study(info, where, created: str | None) -> bool:
 def _server_database(source: str | None) -> tuple[str, str] | None:
     """The kind and name of the server database a report recorded (``source``, as
     `storage_source` or, in earlier versions, a masked URL gives it); None for a file.
-    Read by hand: an IPv6 host is recorded unbracketed (``hp@::1:5432``)."""
+    Read by hand: earlier versions recorded an IPv6 host unbracketed (``hp@::1:5432``)."""
     scheme, sep, rest = (source or "").partition("://")
     if not sep:
         return None

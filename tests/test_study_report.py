@@ -1400,6 +1400,9 @@ def test_a_server_study_is_one_study_whatever_its_url_spells(tmp_path, monkeypat
             path.parent, Path("runs/studies/ring2")), other
     # a study without a stamp before its first trial: its own spelling alone finds it
     assert reports.find_study_report("ring2", first, None) == path
+    # an IPv6 host is recorded as a URL writes it, its port apart from its address
+    assert storage_source(study.resolve_storage("postgresql://hp:pw@[::1]/hpdb")) == \
+        "postgresql://hp@[::1]:5432/hpdb"
     assert reports.find_study_report("ring2", "postgresql://hp@localhost:54329/hpdb",
                                      None) is None
 
