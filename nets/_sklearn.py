@@ -26,6 +26,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ._net_estimator import _D, _FLOATS, _fit_or_keep, _NetEstimator, _store
 from ._sklearn_input import validated
+from ._validation import _relative_weights
 
 
 class NetClassifier(ClassifierMixin, _NetEstimator):
@@ -170,17 +171,24 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                              f"got {len(classes)} class ({classes.tolist()[0]!r})")
         y_idx = encoder.transform(y)
         head = "binary" if len(classes) == 2 else "multiclass"
-        cfg = self._config(head, self._class_weights(classes, y))
+        cfg = self._config(head, self._class_weights(classes, y, sample_weight))
         self._fit_net(X, y_idx, cfg, n_classes=len(classes), sample_weight=sample_weight)
         self.classes_ = classes
         return self
 
-    def _class_weights(self, classes, y) -> tuple[float, ...] | None:
+    def _class_weights(self, classes, y, sample_weight=None) -> tuple[float, ...] | None:
         cw = self.class_weight
         if cw is None:
             return None
         if isinstance(cw, str) and cw == "balanced":
-            return tuple(compute_class_weight("balanced", classes=classes, y=y))
+            # from the weighted class counts, as scikit-learn's estimators count them: a
+            # weight of 2 is a repeated row (from y alone, it was not). Checked first, for
+            # our one-line errors; a class whose samples all weigh 0 counts for nothing
+            sw = None if sample_weight is None else _relative_weights(sample_weight, len(y),
+                                                                      "training")
+            with np.errstate(divide="ignore"):
+                w = compute_class_weight("balanced", classes=classes, y=y, sample_weight=sw)
+            return tuple(float(v) if np.isfinite(v) else 0.0 for v in w)
         if isinstance(cw, dict):
             unknown = [k for k in cw if k not in set(classes.tolist())]
             if unknown:

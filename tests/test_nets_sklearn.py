@@ -285,6 +285,29 @@ def test_sample_weight_balanced_matches_class_weight_balanced(imbalanced):
                                by_sample.predict_proba(X_test), rtol=1e-6, atol=1e-9)
 
 
+def test_a_weight_of_two_is_a_repeated_row_under_class_weight_balanced():
+    # "balanced" counted the classes of y unweighted: 0.909/1.111 where the repeated rows
+    # give 0.833/1.25, and the weights moved 0.36 apart
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    y = (X[:, 0] + 0.3 * rng.normal(size=20) > 0).astype(int)
+    w = np.r_[np.full(5, 2.0), np.ones(15)]
+    kw = dict(hidden=(4,), batch_size=-1, max_epochs=30, patience=0, random_state=0,
+              optimizer="adam", lr=0.05, class_weight="balanced")
+    weighted = nets.NetClassifier(**kw).fit(X, y, sample_weight=w)
+    repeated = nets.NetClassifier(**kw).fit(np.vstack([X, X[:5]]), np.r_[y, y[:5]])
+    assert weighted.config_.class_weight == pytest.approx(repeated.config_.class_weight,
+                                                          rel=1e-12)
+    assert repeated.config_.class_weight == pytest.approx((25 / 30, 25 / 20), rel=1e-12)
+    for a, b in zip(weighted.coefs_ + weighted.intercepts_,
+                    repeated.coefs_ + repeated.intercepts_, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    # a class whose samples all weigh 0 counts for nothing (no inf class weight, no NaN)
+    zero_ones = nets.NetClassifier(**kw).fit(X, y, sample_weight=(y == 0).astype(float))
+    assert zero_ones.config_.class_weight[1] == 0.0
+    assert np.isfinite(zero_ones.loss_)
+
+
 def test_zero_sample_weight_ignores_those_samples():
     X, y = make_friedman1(n_samples=200, noise=0.5, random_state=0)
     y = (y - y.mean()) / y.std()
