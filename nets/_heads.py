@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._activations import ACTIVATIONS
+from ._activations import ACTIVATIONS, logistic
 from ._rules import look_up
 
 
@@ -50,6 +50,10 @@ class Head:
         """The net's output from logits ``z``: probabilities, or values for regression."""
         raise NotImplementedError
 
+    def probabilities(self, z: np.ndarray) -> np.ndarray:
+        """``(n, k)`` class probabilities from logits ``z``, two columns for binary."""
+        return self.output(z)
+
     def loss(self, z, t, w=None) -> float:
         """Mean loss over the batch.
 
@@ -83,12 +87,16 @@ class Head:
         ndarray
             ``(n, outputs)``, the gradient at the logits.
         """
-        d = self.output(z)
+        d = self._training_output(z)
         d -= t
         if w is not None:
             d *= w[:, None]
         d *= scale / len(z)
         return d
+
+    def _training_output(self, z):
+        """`output` as the gradient reads it (a new array)."""
+        return self.output(z)
 
     def accuracy(self, z, t) -> float:
         """Share of rows whose prediction from ``z`` matches ``t``; NaN if any logit is NaN
@@ -134,6 +142,14 @@ class Binary(Head):
         return np.asarray(y, dtype=dtype).reshape(len(y), 1)
 
     def output(self, z):
+        return logistic(z)  # keeps relative precision where p is tiny (metrics rank it)
+
+    def probabilities(self, z):
+        # P(class 0) as logistic(-z), not 1 - p: that zeroed it for large positive logits
+        return np.hstack([logistic(-z), logistic(z)])
+
+    def _training_output(self, z):
+        # the tanh form training has always used: runs reproduce bit for bit by seed
         return ACTIVATIONS["sigmoid"].forward(z)
 
     def loss(self, z, t, w=None):

@@ -226,11 +226,9 @@ class SavedModel:
         if self.task == "regression":
             values = z.astype(np.float64) * self.y_scale + self.y_shift
             return Prediction(self.task, (), values=values[:, 0] if z.shape[1] == 1 else values)
-        if self.task == "binary":
-            p = self.net._head.output(z)
-            proba, index = np.hstack([1 - p, p]), (z[:, 0] > 0).astype(np.int64)
-        else:
-            proba, index = self.net._head.output(z), np.argmax(z, axis=1).astype(np.int64)
+        proba = self.net._head.probabilities(z)
+        index = ((z[:, 0] > 0) if self.task == "binary" else np.argmax(z, axis=1)
+                 ).astype(np.int64)
         if threshold is not None:
             index = (proba[:, 1] >= threshold).astype(np.int64)
         labels = np.asarray(self.classes, dtype=object)[index]

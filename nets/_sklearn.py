@@ -210,10 +210,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """``(n, k)`` class probabilities in the order of ``classes_``."""
         X = self._check_X(X)
-        p = self.net_.output(X)
-        if len(self.classes_) == 2:
-            p = np.hstack([1 - p, p])
-        return p
+        return self.net_._head.probabilities(self.net_.logits(X))
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Log-probabilities from the logits: finite where a probability rounds to 0."""

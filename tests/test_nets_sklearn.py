@@ -781,6 +781,31 @@ def test_log_probabilities_stay_finite_where_probabilities_round_to_zero():
         np.testing.assert_allclose(np.exp(log_p).sum(axis=1), 1.0)
 
 
+def test_float32_probabilities_rank_tiny_ones_as_their_logits_do():
+    # the tanh form of the sigmoid gave 2.98e-8 for both logits -18 and -19 and 0 at -30:
+    # ROC-AUC from predict_proba read 0.75 where the logits' is 1.0
+    from scipy.special import expit
+    from sklearn.metrics import roc_auc_score
+
+    x = np.linspace(-1, 1, 40)[:, None]
+    clf = nets.NetClassifier(hidden=(), lr=0.5, max_epochs=20, random_state=0,
+                             dtype="float32").fit(x, (x[:, 0] > 0).astype(int))
+    w, b = float(clf.coefs_[0][0, 0]), float(clf.intercepts_[0][0])
+    far = ((np.array([-18.0, -19.0, -30.0, 18.0, 19.0, 30.0]) - b) / w)[:, None]
+    z = clf.decision_function(far).astype(np.float64)
+    assert z[:3] == pytest.approx([-18, -19, -30], abs=1e-3)
+    proba = clf.predict_proba(far)
+    assert proba.dtype == np.float32 and (proba > 0).all()
+    np.testing.assert_allclose(proba, expit(np.c_[-z, z]), rtol=1e-6)  # each column
+    truth = [1, 0, 0]
+    assert roc_auc_score(truth, proba[:3, 1]) == roc_auc_score(truth, z[:3]) == 1.0
+    assert roc_auc_score(truth, proba[3:, 0]) == 1.0  # P(class 0) at logits 18, 19, 30
+    # every other reader of the probabilities: the net's own and a saved model's predict
+    np.testing.assert_array_equal(clf.net_.predict_proba(far), proba[:, 1])
+    pred = nets.SavedModel("m", clf.net_, {}, None, None, classes=(0, 1)).predict(far)
+    np.testing.assert_array_equal(pred.probabilities, proba)
+
+
 def test_pickle_round_trip_predicts_identically(digits):
     X_train, X_test, y_train, _ = digits
     clf = nets.NetClassifier(hidden=(16,), max_epochs=20, random_state=0).fit(X_train, y_train)
