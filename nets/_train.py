@@ -63,7 +63,11 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         whole run's length, so it trains ``max_epochs`` minus what was done (a ValueError
         if nothing is left). Resumed at an epoch boundary with the rng and optimizer the
         first part left (and at most ``cfg.eval_size`` rows, whose scored subset is drawn
-        anew), it trains as one uninterrupted run would.
+        anew), its steps are the uninterrupted run's, weights and losses bit for bit. The
+        stopping rules restart at ``start_step``, whose checkpoint is their first: the
+        divergence reference (the first train loss), patience's best loss and count, and
+        the lowest loss whose weights early stopping restores (never one of an earlier
+        part), so a resumed run may stop later than the uninterrupted one.
     snapshots : int
         Keep parameter copies at this many checkpoints (for hidden-space plots).
     sample_weight : array of shape (n,), optional

@@ -196,6 +196,31 @@ def test_start_step_continues_the_schedule_and_the_history(schedule):
     assert (rest.iterations, rest.epochs, rest.status) == (40, 8.0, "max_epochs")
 
 
+def test_a_resumed_run_restarts_its_stopping_rules_as_train_says():
+    # the docstring said a resumed run "trains as one uninterrupted run would", stopping
+    # rules included: patience restarted at the resume point, and it stopped 2 epochs later
+    X = np.random.default_rng(0).normal(size=(64, 3))
+    y = (X[:, 0] > 0).astype(int)
+
+    def cfg(epochs):
+        return nets.TrainConfig(hidden=(4,), max_epochs=epochs, batch_size=16, patience=3,
+                                min_delta=1.0, dtype="float64")
+
+    init, loop = nets.train_streams(0)
+    whole = nets.train(nets.build_net(cfg(10), 3, y, rng=init), cfg(10), X, y, rng=loop)
+    assert (whole.status, whole.epochs) == ("early_stopped", 3.0)
+    init, loop = nets.train_streams(0)
+    net = nets.build_net(cfg(10), 3, y, rng=init)
+    opt = nets.new_optimizer(cfg(2), net)
+    first = nets.train(net, cfg(2), X, y, rng=loop, optimizer=opt)
+    rest = nets.train(net, cfg(10), X, y, rng=loop, optimizer=opt, start_step=first.iterations)
+    # the same steps: the resumed part's first epoch is the uninterrupted run's third
+    np.testing.assert_array_equal(rest.column("train_loss")[:2], whole.column("train_loss")[2:])
+    # patience counts from the resume point (epoch 2), not the run's start
+    assert (first.epochs, rest.status, rest.epochs) == (2.0, "early_stopped", 5.0)
+    assert rest.reason == "no improvement for 3 checkpoints"
+
+
 def test_start_step_past_the_run_is_refused():
     X = np.random.default_rng(5).normal(size=(40, 2))
     y = (X[:, 0] > 0).astype(int)
