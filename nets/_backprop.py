@@ -13,8 +13,10 @@ class _Backprop:
 
     # -- loss and gradients -------------------------------------------------------
     def loss(self, X, T, w=None) -> float:
-        """Mean loss of ``X`` on encoded targets ``T`` (shapes checked, values not: the
-        gradient check and the range test call it at every step).
+        """Mean loss of ``X`` on encoded targets ``T``, in evaluation mode: no dropout, and
+        batch norm on its running statistics, as checkpoints score (`loss_and_grads`' loss
+        is the batch's, on the batch's statistics). Shapes are checked, values not: the
+        range test calls it at every step.
 
         Parameters
         ----------

@@ -212,6 +212,20 @@ def test_evaluation_uses_the_running_statistics_so_a_row_predicts_alone_as_in_a_
                   ).max() > 1e-2
 
 
+def test_loss_is_the_evaluation_modes_and_loss_and_grads_the_batchs(problem):
+    # MLP.loss's docstring said nothing of which statistics it reads
+    X, ys = problem
+    net = _bn_net((3, 6, 5, 1), ("tanh", "relu"), "binary")
+    T = _targets(net, ys["binary"])
+    evaluated = net.loss(X, T)
+    assert evaluated == nets.evaluate(net, X, ys["binary"])[0]  # as checkpoints score
+    assert evaluated == nets.get_head("binary").loss(net.logits(X), T)
+    batch = net.loss_and_grads(X, T)[0]
+    assert batch == nets.get_head("binary").loss(
+        net.forward(X, norm=nets.BatchNorm(update=False))[-1], T)
+    assert abs(evaluated - batch) > 5e-3  # 0.7397 against 0.7476
+
+
 def test_only_an_updating_training_pass_moves_the_running_statistics(problem):
     X, ys = problem
     net = _bn_net((3, 6, 5, 1), ("tanh", "relu"), "binary")
