@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 
 from ._rules import check_tables
 
@@ -59,9 +60,13 @@ def cosine(step, cfg, total):
 
 
 def one_cycle(step, cfg, total):
-    """Up from lr/25 to lr by step 0.3 T - 1, then cosine down to lr/1e4 at step T - 1, the
-    run's last (PyTorch's OneCycleLR's phases, Smith 2018; torch's floor is lr/2.5e5). The
-    floor had been at step T, which no step takes: 10 steps ended at lr/20, 2 at lr."""
+    """A half cosine up from lr/25 at step 0 to lr at step 0.3 T - 1, then one down to
+    lr/1e4 at step T - 1, the run's last (PyTorch's OneCycleLR's phases, Smith 2018;
+    torch's floor is lr/2.5e5). The peak is a point of the curve, a step only when
+    0.3 T - 1 is whole (T a multiple of 10): else the steps beside it fall short of lr
+    (0.994 lr at T = 15, 0.81 lr at T = 4). Under 4 steps the climb ends before step 0 and
+    the rate only falls (`train` warns): one step is taken at lr/1e4. The floor had been at
+    step T, which no step takes: 10 steps ended at lr/20, 2 at lr."""
     start, end = cfg.lr / 25, cfg.lr / 1e4
     peak, last = 0.3 * total - 1, max(total, 1) - 1
     if 0 < peak and step <= peak:
@@ -115,7 +120,8 @@ RATES = {
     inverse: "lr*(1+t/s)^-p (the course's inv lr*(1+gamma*t)^-p: its gamma is 1/s)",
     polynomial: "lr_min+(lr-lr_min)*(1-t/T)^p",
     cosine: "lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2",
-    one_cycle: "up from lr/25 to lr by t=0.3T-1, then cosine down to lr/1e4 at t=T-1",
+    one_cycle: ("up from lr/25 to lr at t=0.3T-1 (a step only if T is a multiple of 10; "
+                "under 4 steps it only falls), then cosine down to lr/1e4 at t=T-1"),
 }
 # the rules that hold the rate between their changes (piecewise constant): a report draws
 # their rate as steps, not as lines between checkpoints
@@ -131,6 +137,21 @@ def is_stepwise(schedule) -> bool:
     """Whether the schedule named ``schedule`` holds the rate between its changes (`STEPWISE`);
     False for a name this hplab does not have (a run saved by another)."""
     return isinstance(schedule, str) and SCHEDULES.get(schedule) in STEPWISE
+
+
+def warn_short_one_cycle(cfg, total_steps: int, steps_per_epoch: int) -> None:
+    """Warn when ``cfg``'s schedule is one_cycle and the run has under 4 steps: its climb
+    then ends before step 0, the rate only falls (one step: at lr/1e4, not lr)."""
+    if SCHEDULES.get(cfg.schedule) is not one_cycle or total_steps >= 4:
+        return
+    rates = ", ".join(f"{learning_rate(t, cfg, total_steps) / cfg.lr:.3g}"
+                      for t in range(total_steps))
+    steps = f"{total_steps} step{'s' * (total_steps > 1)}"
+    warnings.warn(f"schedule one_cycle over {steps} (max_epochs={cfg.max_epochs:g}, "
+                  f"{steps_per_epoch} step{'s' * (steps_per_epoch > 1)} an epoch) has no "
+                  "climb: under 4 steps its rise ends before step 0 and the rate only falls, "
+                  f"here {rates} times lr; train more epochs or smaller batches, or choose "
+                  "another schedule", UserWarning, stacklevel=3)
 
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:

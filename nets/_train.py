@@ -17,7 +17,7 @@ from ._model import MLP
 from ._optimizers import OPTIMIZERS
 from ._penalties import add_penalties
 from ._rules import check_type
-from ._schedules import learning_rate
+from ._schedules import learning_rate, warn_short_one_cycle
 from ._threads import on_default_threads, step_threads
 from ._train_result import TrainResult
 from ._validation import (
@@ -109,6 +109,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         raise ValueError(f"start_step must be a whole number of steps in 0..{total_steps - 1} "
                          f"(max_epochs={cfg.max_epochs:g} is {total_steps} steps from the "
                          f"run's start: raise it to train on), got {start_step!r}")
+    if lr_schedule is None:
+        warn_short_one_cycle(cfg, total_steps, steps_per_epoch)
     ckpt_every = max(1, round(cfg.checkpoint * steps_per_epoch))
     eval_idx = (np.sort(rng.choice(n, cfg.eval_size, replace=False))
                 if n > cfg.eval_size else None)

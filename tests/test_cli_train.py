@@ -1561,8 +1561,13 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
             "(1), the rate is: step `lr * g^floor(t/s)`, multistep `lr * g^k` (k milestones "
             "passed), exponential `lr * g^(t/s)`, inverse `lr * (1 + t/s)^-p`") in readme
     assert ("polynomial `lr_min + (lr - lr_min) (1 - t/T)^p`, cosine `lr_min + (lr - lr_min) "
-            "(1 + cos(pi t/T)) / 2` (`--lr-min`, 0), one_cycle up from `lr / 25` to lr by "
-            "step 0.3 T - 1, then cosine down to `lr / 1e4` at step T - 1, the last") in readme
+            "(1 + cos(pi t/T)) / 2` (`--lr-min`, 0), one_cycle cosine up from `lr / 25` to lr "
+            "at step 0.3 T - 1 (a step only when T is a multiple of 10: else the steps beside "
+            "it fall short, 0.81 lr at T = 4), then down to `lr / 1e4` at step T - 1, the "
+            "last; under 4 steps it only falls (one step is taken at `lr / 1e4`), and "
+            "training warns") in readme
+    assert max(nets.learning_rate(t, cfg.replace(schedule="one_cycle", lr=1.0), 4)
+               for t in range(4)) == pytest.approx(0.81176, abs=1e-5)
     peak = nets.learning_rate(59, cfg.replace(schedule="one_cycle"), T)  # 0.3 T - 1
     assert (nets.learning_rate(0, cfg.replace(schedule="one_cycle"), T), peak,
             nets.learning_rate(T - 1, cfg.replace(schedule="one_cycle"), T)) == pytest.approx(

@@ -286,6 +286,32 @@ def test_one_cycle_ends_at_its_floor_on_the_last_step_a_run_takes():
     assert hist["lr"].iloc[2] == 1.0
 
 
+def test_one_cycle_under_four_steps_warns_that_it_only_falls():
+    # max_epochs=1 full batch trained its one step at lr/1e4, without a word
+    import warnings
+
+    X, y = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 1, 1, 0])
+    for epochs, rates in ((1, "0.0001"), (3, "0.994, 0.463, 0.0001")):
+        cfg = nets.TrainConfig(hidden=(4,), lr=1.0, schedule="one_cycle", batch_size=-1,
+                               max_epochs=epochs)
+        net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
+        with pytest.warns(UserWarning, match=r"^schedule one_cycle over \d steps? \(max_epochs="
+                          rf"{epochs}, 1 step an epoch\) has no climb: under 4 steps its rise "
+                          rf"ends before step 0 and the rate only falls, here {rates} times lr; "
+                          "train more epochs or smaller batches, or choose another schedule$"):
+            hist = nets.train(net, cfg, X, y, rng=np.random.default_rng(1)).history
+        assert hist["lr"].iloc[0] == pytest.approx(float(rates.split(",")[0]), rel=1e-2)
+    # 4 steps climb (lr/25, then 0.81 lr): no warning; nor other schedules, nor a rate
+    # function in its place
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for quiet, schedule in ((cfg.replace(max_epochs=4), None),
+                                (cfg.replace(schedule="cosine"), None),
+                                (cfg, lambda step, total: 0.1)):
+            net = nets.build_net(quiet, 2, y, rng=np.random.default_rng(0))
+            nets.train(net, quiet, X, y, rng=np.random.default_rng(1), lr_schedule=schedule)
+
+
 def test_warmup_on_top_of_a_schedule():
     cfg = _cfg(schedule="exponential", lr_gamma=0.9, lr_decay_steps=50, warmup_steps=10)
     assert nets.learning_rate(0, cfg, 1000) == pytest.approx(0.01)
