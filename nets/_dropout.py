@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._rules import check_setting, unit
+from ._validation import check_rng
+
 
 class Dropout:
     """The masks of one forward pass and their backward.
@@ -32,7 +35,9 @@ class Dropout:
     """
 
     def __init__(self, p: float, rng: np.random.Generator):
-        self.p, self.rng = float(p), rng
+        # as TrainConfig's dropout: -0.5 scaled the kept units by 2/3 and 1.0 divided by 0
+        check_setting("p", p, unit)
+        self.p, self.rng = float(p), check_rng(rng)  # a str failed only at the first forward
         self.masks: list[np.ndarray] = []
         self.kept: list[np.ndarray] = []
 

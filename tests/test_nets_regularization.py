@@ -2,6 +2,7 @@
 and what each does to a real run."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -22,6 +23,25 @@ def test_masks_drop_at_their_rate_and_scale_what_they_keep():
     assert np.array_equal(dropout.backward(0, np.ones_like(a)), out)  # the same mask
     dropout.forward(0, a)  # a new pass
     assert len(dropout.masks) == len(dropout.kept) == 1
+
+
+@pytest.mark.parametrize("p", [-0.5, 1.0, 1.5, float("nan"), "0.3", True])
+def test_a_dropout_rate_outside_0_to_1_is_refused_as_the_configs(p):
+    # -0.5 scaled the kept units by 2/3 without a word, 1.0 raised ZeroDivisionError
+    with pytest.raises(ValueError, match=rf"^p must be in \[0, 1\), got {re.escape(repr(p))}$"):
+        nets.Dropout(p, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"^dropout must be in \[0, 1\), got "):
+        nets.TrainConfig(hidden=(4,), dropout=p)
+
+
+def test_dropout_refuses_an_rng_that_is_no_generator():
+    # a str was taken, and failed at the first forward with "'str' object has no attribute"
+    with pytest.raises(TypeError, match=r"^rng must be a numpy.random.Generator, e.g. "
+                                        r"np.random.default_rng\(0\); got str$"):
+        nets.Dropout(0.3, "seed")
+    with pytest.raises(TypeError, match="got int$"):
+        nets.Dropout(0.3, 0)
+    assert nets.Dropout(0.0, np.random.default_rng(0)).p == 0.0
 
 
 def _run(cfg, seed=0, ds=None, **kwargs):
