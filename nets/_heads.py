@@ -13,6 +13,7 @@ import numpy as np
 
 from ._activations import ACTIVATIONS, logistic
 from ._rules import look_up
+from ._validation import check_class_indices
 
 
 class Head:
@@ -214,12 +215,12 @@ def infer_head(y: np.ndarray, n_classes: int | None = None) -> str:
 
 
 def _check_labels(y, n_classes: int | None) -> None:
-    """ValueError when ``y`` holds a label past ``n_classes`` (a net too small for it)."""
+    """ValueError when ``y`` holds a label past ``n_classes`` (a net too small for it), in
+    train's words (`check_class_indices`)."""
     y = np.asarray(y)
     # labels that are no numbers get their message from train's checks
     if not n_classes or not y.size or y.dtype.kind not in "biuf":
         return
-    top = int(np.max(y))
-    if top >= n_classes:
-        raise ValueError(f"n_classes={n_classes} but y has labels up to {top}: "
-                         "n_classes must count every class")
+    if np.max(y) >= n_classes:
+        check_class_indices(y, n_classes, "y", f" (n_classes={n_classes} must count every "
+                                               "class)")

@@ -195,7 +195,8 @@ def test_gradcheck_dataset_sizes_the_output_by_n_classes():
     res = nets.gradcheck_dataset(X, y, n_classes=3, hidden=(3,))
     assert res.n_parameters == 2 * 3 + 3 + 3 * 3 + 3
     assert nets.gradcheck_dataset(X, y, hidden=(3,)).n_parameters == 2 * 3 + 3 + 3 + 1
-    with pytest.raises(ValueError, match="n_classes=1 but y has labels up to 1"):
+    with pytest.raises(ValueError, match=r"^y labels must lie in 0\.\.0, got 0\.\.1 "
+                                         r"\(n_classes=1 must count every class\)$"):
         nets.gradcheck_dataset(X, y, n_classes=1, hidden=(3,))
 
 

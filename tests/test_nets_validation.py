@@ -256,9 +256,13 @@ def test_n_classes_decides_the_head_and_must_count_every_label():
     assert net.sizes == (2, 3, 3) and net.head == "multiclass"
     net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0), n_classes=2)
     assert net.sizes == (2, 3, 1) and net.head == "binary"
-    with pytest.raises(ValueError, match=r"^n_classes=2 but y has labels up to 2: n_classes "
-                                         r"must count every class$"):
+    with pytest.raises(ValueError, match=r"^y labels must lie in 0\.\.1, got 0\.\.2 "
+                                         r"\(n_classes=2 must count every class\)$"):
         nets.build_net(cfg, 2, np.array([0, 1, 2]), rng=np.random.default_rng(0), n_classes=2)
+    # one check, one wording: train's, which said it otherwise ("n_classes=2 but y has
+    # labels up to 2" here, "labels must lie in 0..1" there)
+    with pytest.raises(ValueError, match=r"^training labels must lie in 0\.\.1, got 0\.\.2$"):
+        nets.train(net, cfg, np.zeros((3, 2)), np.array([0, 1, 2]), rng=np.random.default_rng(0))
     assert nets.infer_head(y, 3) == "multiclass" and nets.infer_head(y) == "binary"
     # whole-number floats are classes; a fractional part makes regression
     assert nets.infer_head(np.arange(100.0)) == "multiclass"
