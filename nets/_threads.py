@@ -38,9 +38,11 @@ from threadpoolctl import ThreadpoolController
 SMALL_STEP_FLOPS = 10_000_000
 
 _lock = threading.Lock()
-# active: trainings stepping on one thread; original: each BLAS library's threads from
-# before the first of them; owed: (original, left_at) when a restore did not take
-_shared = {"active": 0, "original": None, "owed": None}
+# active: the trainings stepping on one thread, each by its key (a dict: one C call counts
+# a training out, see _StepThreads); original: each BLAS library's threads from before the
+# first of them, kept until they are put back; owed: (original, left_at) when a restore
+# did not take
+_shared = {"active": {}, "original": None, "owed": None}
 
 
 @functools.cache
@@ -85,42 +87,91 @@ def _set_blas(counts) -> None:
 
 
 class _StepThreads:
-    """The training steps of a small net: one BLAS thread, shared by overlapping runs."""
+    """The training steps of a small net: one BLAS thread, shared by overlapping runs.
 
-    def __enter__(self):
+    A Ctrl-C runs Python's handler at a function's start or a call's return: one landing at
+    the end of a ``with``'s ``__enter__`` (counted, the ``with`` not yet entered) or at the
+    start of its ``__exit__`` left the training counted for good, and every later training
+    of the process (a notebook's, after a Ctrl-C) kept BLAS on one thread, scoring too. So
+    `train` calls `enter` inside a ``try`` whose ``finally`` first calls `leave`, a C call
+    (no Python frame, no point for the handler) that counts the training out if `enter`
+    counted it, then `restore`. ``original`` is kept from before the threads are lowered
+    until they are put back: a Ctrl-C that lands while they are put back leaves them
+    lowered until the next training puts them back (at its start, a large net's; at its
+    end, a small one's), never taken for the threads "from before".
+    """
+
+    def __init__(self):
+        key = object()
+        self._key = key
+        # dict.pop through a C partial: counted out at once, or no-op if never counted in
+        self.leave = functools.partial(_shared["active"].pop, key, None)
+
+    def enter(self) -> None:
+        """Count this training in, lowering BLAS to one thread if it is the first."""
         with _lock:
-            if _shared["active"] == 0:
-                now, owed = _read_blas(), _shared["owed"]
-                # a restore that did not take left the threads at left_at: that is not
-                # "from before" (it would be restored for good); a change made since is
-                _shared["original"] = owed[0] if owed and owed[1] == now else now
-                _shared["owed"] = None
-                _set_blas([1] * len(now))
-            _shared["active"] += 1
+            active = _shared["active"]
+            if not active:
+                if _shared["original"] is None:  # else not yet put back: still the "before"
+                    now, owed = _read_blas(), _shared["owed"]
+                    # a restore that did not take left the threads at left_at: that is not
+                    # "from before" (it would be restored for good); a change made since is
+                    _shared["original"] = owed[0] if owed and owed[1] == now else now
+                    _shared["owed"] = None
+                _set_blas([1] * len(_shared["original"]))
+            active[self._key] = None  # last, and no call after it before the lock's exit
+
+    def restore(self) -> None:
+        """Put the threads from before back if no training steps any more (after `leave`)."""
+        _put_back()
+
+    def __enter__(self):  # for callers that take the small risk above; `train` does not
+        self.enter()
         return self
 
     def __exit__(self, *exc):
-        with _lock:
-            _shared["active"] -= 1
-            if _shared["active"] != 0:
-                return False
-            original = _shared["original"]
-            _set_blas(original)
-            left_at = _read_blas()
-            if left_at == original:
-                return False
-            _shared["owed"] = (original, left_at)  # another thread's threadpool_limits
-        warnings.warn(f"BLAS threads left at {min(left_at)}, not the {min(original)} from "
-                      "before this training: another thread holds them with threadpoolctl; "
-                      "the next training's end puts them back", RuntimeWarning, stacklevel=2)
+        self.leave()
+        self.restore()
         return False
 
 
+def _put_back() -> None:
+    """The threads from before back, if they are lowered and no training steps."""
+    with _lock:
+        original = _shared["original"]
+        if _shared["active"] or original is None:
+            return
+        _set_blas(original)
+        left_at = _read_blas()
+        _shared["original"] = None
+        if left_at == original:
+            return
+        _shared["owed"] = (original, left_at)  # another thread's threadpool_limits
+    warnings.warn(f"BLAS threads left at {min(left_at)}, not the {min(original)} from "
+                  "before this training: another thread holds them with threadpoolctl; "
+                  "the next training's end puts them back", RuntimeWarning, stacklevel=4)
+
+
+class _DefaultThreads(contextlib.nullcontext):
+    """The training steps of a large net: the BLAS threads as they are (put back first,
+    if a Ctrl-C stopped a small net's training before it put them back)."""
+
+    def enter(self) -> None:
+        _put_back()
+
+    def leave(self) -> None:
+        pass
+
+    def restore(self) -> None:
+        pass
+
+
 def step_threads(sizes, batch_size: int):
-    """Context for the training steps of a net with layer ``sizes``."""
+    """Steps' threads for a net with layer ``sizes``: call ``enter()`` in a ``try`` whose
+    ``finally`` calls ``leave()`` then ``restore()`` (or use it as a context manager)."""
     largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     if batch_size * largest >= SMALL_STEP_FLOPS:
-        return contextlib.nullcontext()
+        return _DefaultThreads()
     return _StepThreads()
 
 
@@ -137,7 +188,7 @@ def on_default_threads(steps, score):
     if not isinstance(steps, _StepThreads):
         return score()
     with _lock:
-        if _shared["active"] == 1:  # held while scoring: no training starts or ends under
+        if len(_shared["active"]) == 1:  # held while scoring: no training starts or ends under
             # the raised limit, the fewest of the libraries' threads (threadpoolctl's
             # original count; None: no BLAS library seen)
             original = min(_shared["original"], default=None)

@@ -219,55 +219,60 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
 
     # over/invalid: a diverging run overflows on purpose; the checkpoint reports it
     steps_threads = step_threads(net.sizes, bs)
-    with (np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-          steps_threads):
-        state.lr = schedule(step, total_steps)
-        if norm and not start_step:
-            # a run starts from its net's statistics over the scored rows, not the 0 and 1
-            # of a new net: epoch 0 scored a net without batch norm, one training never
-            # sees, and early stopping put back its weights when that scored lower
-            net._forward(X_eval, None, BatchNorm())
-        ended = checkpoint()  # epoch 0 (or start_step): the starting point of every curve
-        while ended is None and step < total_steps:
-            perm = rng.permutation(n) if bs < n else None
-            for k in range(steps_per_epoch):
-                if perm is None:
-                    xb, tb, wb = X, T, w
-                else:
-                    # gather batch by batch: the rows stay in cache for the matmul; the
-                    # last batch ends the epoch (with batch norm, it may take the rest)
-                    idx = perm[k * bs:n if k == steps_per_epoch - 1 else (k + 1) * bs]
-                    xb, tb = X[idx], T[idx]
-                    wb = None if w is None else w[idx]
-                lr = schedule(step, total_steps)
-                # folds_lr: the gradients come out times lr and the step uses lr = 1
-                scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
-                outs = net._forward(xb, dropout, norm)
-                net._backward(outs, tb, wb, grads, scale, dropout, norm)
-                if penalised:
-                    add_penalties(weight_grads, weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
-                opt.step(flat_params, flat_grads, dtype.type(step_lr))
-                step += 1
-                state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
-                if step_cbs:
-                    state._last_batch = (outs[-1], tb, wb)
-                    # every step callback sees the step; the reason is the first asker's
-                    asking = [cb for cb in step_cbs if cb.on_step(state)]
-                    if asking:
-                        ended = ("stopped", asking[0].stop_reason)
+    try:  # not a `with`: a Ctrl-C at the end of its __enter__ or the start of its __exit__
+        # left the run counted as stepping, and later ones' scoring on one BLAS thread
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            steps_threads.enter()
+            state.lr = schedule(step, total_steps)
+            if norm and not start_step:
+                # a run starts from its net's statistics over the scored rows, not the 0 and 1
+                # of a new net: epoch 0 scored a net without batch norm, one training never
+                # sees, and early stopping put back its weights when that scored lower
+                net._forward(X_eval, None, BatchNorm())
+            ended = checkpoint()  # epoch 0 (or start_step): the starting point of every curve
+            while ended is None and step < total_steps:
+                perm = rng.permutation(n) if bs < n else None
+                for k in range(steps_per_epoch):
+                    if perm is None:
+                        xb, tb, wb = X, T, w
+                    else:
+                        # gather batch by batch: the rows stay in cache for the matmul; the
+                        # last batch ends the epoch (with batch norm, it may take the rest)
+                        idx = perm[k * bs:n if k == steps_per_epoch - 1 else (k + 1) * bs]
+                        xb, tb = X[idx], T[idx]
+                        wb = None if w is None else w[idx]
+                    lr = schedule(step, total_steps)
+                    # folds_lr: the gradients come out times lr and the step uses lr = 1
+                    scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
+                    outs = net._forward(xb, dropout, norm)
+                    net._backward(outs, tb, wb, grads, scale, dropout, norm)
+                    if penalised:
+                        add_penalties(weight_grads, weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
+                    opt.step(flat_params, flat_grads, dtype.type(step_lr))
+                    step += 1
+                    state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
+                    if step_cbs:
+                        state._last_batch = (outs[-1], tb, wb)
+                        # every step callback sees the step; the reason is the first asker's
+                        asking = [cb for cb in step_cbs if cb.on_step(state)]
+                        if asking:
+                            ended = ("stopped", asking[0].stop_reason)
+                            break
+                    if step % ckpt_every == 0 or step == total_steps:
+                        ended = checkpoint()
+                        if ended:
+                            break
+                    if step >= total_steps:
                         break
-                if step % ckpt_every == 0 or step == total_steps:
-                    ended = checkpoint()
-                    if ended:
-                        break
-                if step >= total_steps:
-                    break
-        if ended and ended[0] == "stopped" and records[-1]["iteration"] != step:
-            # a step callback stopped it: close the curve at that step, and every callback
-            # sees the closing checkpoint, as at any other end (snapshots keep the last net)
-            closing, state.ending = record(), "stopped"
-            for cb in callbacks:
-                cb.on_checkpoint(state, closing)
+            if ended and ended[0] == "stopped" and records[-1]["iteration"] != step:
+                # a step callback stopped it: close the curve at that step, and every callback
+                # sees the closing checkpoint, as at any other end (snapshots keep the last net)
+                closing, state.ending = record(), "stopped"
+                for cb in callbacks:
+                    cb.on_checkpoint(state, closing)
+    finally:
+        steps_threads.leave()  # first, a C call: counted out before any Python code runs
+        steps_threads.restore()
     if ended:
         status, reason = ended
     final_row = -1

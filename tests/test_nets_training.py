@@ -747,21 +747,33 @@ def test_trainings_overlapping_in_threads_leave_the_blas_threads_as_they_were():
         assert blas_threads() == {2}
 
 
-# a Ctrl-C raised at each point of a checkpoint's scoring where Python runs a signal's
-# handler (a function's start, a C call's return) in the BLAS-thread code around it, by
-# the real SIGINT and its handler; each a training of its own, then the state checked
+# a Ctrl-C raised at each point where Python runs a signal's handler (a function's start,
+# a C call's return) in the BLAS-thread code of a checkpoint's scoring ("scoring") or of
+# the steps' start and end ("ends"), by the real SIGINT and its handler; each a training
+# of its own, then the state checked. "ends" starts from two BLAS threads, and checks that
+# the next training ends on them.
 _CTRL_C_AT_EACH_POINT = """
 import contextlib, signal, sys, threadpoolctl
 import data, nets
-from nets import _threads
+from nets import _threads, _train
 
+ends = sys.argv[1] == "ends"
+if ends:
+    threadpoolctl.threadpool_limits(limits=2, user_api="blas")  # not a `with`: kept
+    clear = getattr(getattr(threadpoolctl, "OpenBLASController", None),
+                    "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+before = _threads._read_blas()
 ds = data.load("xor", seed=0)
 cfg = nets.TrainConfig(hidden=(16,), batch_size=4, checkpoint=1, optimizer="adam",
                        max_epochs=2, lr=0.01)
 files = {_threads.__file__, contextlib.__file__, threadpoolctl.__file__}
+inside = ({(_threads.__file__, name) for name in ("__enter__", "__exit__", "enter", "restore")}
+          if ends else {(_train.__file__, "record")})
 
-def scoring(frame):
-    while frame is not None and frame.f_code.co_name != "record":
+def at_a_point(frame):
+    while frame is not None and (frame.f_code.co_filename, frame.f_code.co_name) not in inside:
         frame = frame.f_back
     return frame is not None
 
@@ -773,7 +785,7 @@ def train(at=-1):
     def profile(frame, event, arg):
         nonlocal seen
         if event in ("call", "c_return") and frame.f_code.co_filename in files \\
-                and scoring(frame):
+                and at_a_point(frame):
             if seen == at:
                 raised.append(at)
                 signal.raise_signal(signal.SIGINT)
@@ -794,16 +806,16 @@ for at in range(points):
         train(at)
     except KeyboardInterrupt:
         stopped += 1
-    assert not _threads._lock.locked() and _threads._shared["active"] == 0, at
-print("stopped", stopped, "of", len(raised))
+    assert not _threads._lock.locked() and not _threads._shared["active"], at
+    if ends:  # the next training steps on one thread, then puts the ones from before back
+        train()
+        assert _threads._read_blas() == before, (at, _threads._read_blas(), before)
+print("stopped", stopped, "of", len(raised), "threads", min(before, default=0))
 """
 
 
-def test_ctrl_c_anywhere_in_a_checkpoints_scoring_stops_the_training():
-    # a study worker hung on its first Ctrl-C (a CI run of three, alive 60 s after it):
-    # the scoring's BLAS-thread lock, held by a generator across its yield, was left held
-    # by a KeyboardInterrupt raised in contextlib's __enter__ or __exit__ around it, and
-    # the steps' exit then waited on it for good (a few Ctrl-Cs in a thousand mid-training)
+def _ctrl_c_at_each_point(where: str) -> list[str]:
+    """The last line of `_CTRL_C_AT_EACH_POINT` run at ``where``, in a process of its own."""
     import os
     import subprocess
     import sys
@@ -811,7 +823,7 @@ def test_ctrl_c_anywhere_in_a_checkpoints_scoring_stops_the_training():
 
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    run = subprocess.Popen([sys.executable, "-c", _CTRL_C_AT_EACH_POINT], env=env,
+    run = subprocess.Popen([sys.executable, "-c", _CTRL_C_AT_EACH_POINT, where], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out, err = run.communicate(timeout=120)
@@ -820,5 +832,28 @@ def test_ctrl_c_anywhere_in_a_checkpoints_scoring_stops_the_training():
         out, err = run.communicate()
         pytest.fail(f"the training hung after a Ctrl-C at point {out.split()[-1]}")
     assert run.returncode == 0, err[-2000:]
-    last = out.splitlines()[-1].split()
+    return out.splitlines()[-1].split()
+
+
+def test_ctrl_c_anywhere_in_a_checkpoints_scoring_stops_the_training():
+    # a study worker hung on its first Ctrl-C (a CI run of three, alive 60 s after it):
+    # the scoring's BLAS-thread lock, held by a generator across its yield, was left held
+    # by a KeyboardInterrupt raised in contextlib's __enter__ or __exit__ around it, and
+    # the steps' exit then waited on it for good (a few Ctrl-Cs in a thousand mid-training)
+    last = _ctrl_c_at_each_point("scoring")
     assert last[0] == "stopped" and int(last[3]) > 50 and last[1] == last[3], last  # each
+
+
+def test_ctrl_c_anywhere_in_the_steps_start_or_end_leaves_no_training_counted():
+    # a Ctrl-C at the end of the steps' __enter__ (counted, the `with` not yet entered) or
+    # at the start of their __exit__ left the count at 1, and one while the threads were
+    # put back left them at 1, then taken as the threads "from before": every later
+    # training of the process (a notebook's, after a Ctrl-C) kept BLAS on one thread
+    from threadpoolctl import threadpool_info
+
+    if not any(i["internal_api"] == "openblas" for i in threadpool_info()):
+        pytest.skip("no OpenBLAS loaded")
+    last = _ctrl_c_at_each_point("ends")
+    # every point raised and stopped its training, from two threads
+    assert last[0] == "stopped" and int(last[3]) > 10 and last[1] == last[3], last
+    assert last[5] == "2", last
