@@ -5,7 +5,7 @@ layer -> Gemm -> head. Outputs:
 
 - classification: ``label`` (N,) the original class labels (int64 when every class is
   an integer, bool, double when they are numbers such as 0.5, else strings) and
-  ``probabilities`` (N, k), binary included as ``[1 - p, p]``;
+  ``probabilities`` (N, k), binary included as ``[sigmoid(-z), sigmoid(z)]``;
 - regression: ``value`` (N, t), de-normalized by ``* y_scale + y_shift``.
 
 The ``onnx`` package is an optional extra (``pip install 'hplab[onnx]'``), imported only here,
@@ -234,7 +234,9 @@ def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:
         return [("value", elem, ["N", n_out])]
     if model.task == "binary":
         p1 = graph.node("Sigmoid", [z], "p1")
-        p0 = graph.node("Sub", [graph.const("one", np.array(1.0)), p1], "p0")
+        # P(class 0) as the sigmoid of -z, as predict_proba gives it: 1 - p was 0 where p
+        # rounds to 1, the other class's tiny probability lost
+        p0 = graph.node("Sigmoid", [graph.node("Neg", [z], "negated")], "p0")
         graph.node("Concat", [p0, p1], "probabilities", axis=1)
         # the label from the logit sign, as MLP.predict: no tie where p rounds to 0.5
         positive = graph.node("Greater", [z, graph.const("zero", np.array(0.0))], "positive")
