@@ -34,6 +34,25 @@ def test_splits_disjoint_stratified_reproducible():
     assert _rows(other.X_test) == test
 
 
+def test_a_files_test_set_is_held_out_of_its_training_and_validation_rows(tmp_path):
+    # QA (mutation): coin's test set is generated apart, so the check above never saw the
+    # hold-out of a file's rows; a leak of test rows into training was caught only by
+    # chance. Each row of this CSV is told apart by its id: every row lands in one split
+    rows = pd.DataFrame({"id": np.arange(600.0), "x": np.sin(np.arange(600.0)),
+                         "label": np.arange(600) % 3})
+    rows.to_csv(tmp_path / "ids.csv", index=False)
+    for name in ("ids.csv", "ids.csv?train_size=100", "ids.csv?imbalance=1:4&positive=2"):
+        ds = data.load(f"csv:{tmp_path / name}", seed=3, scaling="none")
+        train, val, test = (set(X[:, 0].tolist()) for X in (ds.X_train, ds.X_val, ds.X_test))
+        assert len(train) == len(ds.X_train) and len(test) == len(ds.X_test) > 0, name
+        assert not (train & val) and not (train & test) and not (val & test), name
+        assert train | val | test <= set(range(600)), name
+    assert len(train | val | test) < 600  # the imbalanced set drew fewer of the rare class
+    whole = data.load(f"csv:{tmp_path / 'ids.csv'}", seed=3, scaling="none")
+    assert sorted(np.concatenate([whole.X_train, whole.X_val, whole.X_test])[:, 0]) == \
+        list(range(600))  # none lost either
+
+
 def test_a_dataset_shows_its_shapes_not_its_arrays(tmp_path):
     # its dataclass repr printed every array: 670 lines for coin under a notebook cell
     coin = data.load("coin")

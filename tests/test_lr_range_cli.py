@@ -58,6 +58,16 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
     files = {p.name for p in (report.parent / "report_files").iterdir()}
     assert {"loss-vs-lr-curves.csv", "suggestion-spread.csv", "verify-grid.csv",
             "suggestions.csv"} <= files
+    # the cards show the summary's numbers (a mutation showing the suggested rate as the
+    # divergence rate, or the median as the IQR, passed every test)
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(report).headline}
+    shown = reports.design.format_value
+    assert cards == {"Suggested lr (valley)": shown(s["suggested_lr"]),
+                     "IQR (log10)": shown(s["suggestions"]["valley"]["iqr_log10"]),
+                     "Divergence lr (ramp)": shown(s["divergence_lr"]),
+                     "Best lr (verify)": shown(s["verify"]["best_lr"]),
+                     "Suggestion / best": shown(s["verify"]["ratio"])}
+    assert len(set(cards.values())) == 5  # each card a number of its own
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["lr-range"]
     assert "lr-range" in (tmp_path / "runs" / "index.html").read_text()
 

@@ -391,6 +391,13 @@ def test_real_run_reports(real_reports, parse_html, name):
         assert head["text"] == reports.design.format_percent(run.test_metrics["test_accuracy"])
     else:
         assert head["label"] == "Test RMSE (original units)"
+    # the cards read the run's own numbers (mutations showing the validation loss as the
+    # test loss, or the iterations as the epochs, passed every test)
+    cards = {h["label"]: h["text"] for h in info.headline}
+    (loss_label,) = [label for label in cards if label.startswith("Test loss")]
+    assert cards[loss_label] == reports.design.format_value(run.test_metrics["test_loss"])
+    assert run.result.epochs.is_integer() and run.result.iterations != run.result.epochs
+    assert cards["Epochs"] == reports.design.format_value(int(run.result.epochs))
     assert run.command in page.all_text and f"seed {run.seed}" in page.all_text
     # QA: XOR's "test" score, on its 4 training points, read as a held-out score
     shared = (f"(on {name} the test set is the training set itself, as the validation set is, "

@@ -43,7 +43,7 @@ def test_the_recorded_config_is_the_one_every_run_trained_with():
 
 
 @pytest.mark.slow
-def test_digits_steps_fall_with_batch_size_then_flatten():
+def test_digits_steps_fall_with_batch_size_then_flatten(tmp_path):
     res = scaling_study("digits", batch_sizes=[1, 8, 64, 512], lrs=[0.03, 0.1, 0.3, 1.0],
                         seeds=1, target=0.9, max_steps=3000, config=RELU32, noise=False,
                         workers=2)
@@ -56,6 +56,12 @@ def test_digits_steps_fall_with_batch_size_then_flatten():
     assert res.fit.status == "fitted" and 1 < res.fit.b_crit < 512
     assert t["regime"][1] == "perfect scaling" and t["regime"][512] == "maximal parallelism"
     assert t["best_lr"][1] < t["best_lr"][512]  # bigger batches want bigger rates
+    # the report's cards are the law's numbers, each its own (a mutation showing S_min as
+    # E_min passed every test)
+    cards = _cards(reports.scaling_report(res, tmp_path / "r"))
+    stat = reports.design.format_stat
+    assert (cards["S_min"], cards["E_min"]) == (stat(res.fit.s_min), stat(res.fit.e_min))
+    assert cards["S_min"] != cards["E_min"] and cards["B_crit"] == stat(res.fit.b_crit)
 
 
 def _small_study(**kw):

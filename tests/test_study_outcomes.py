@@ -114,6 +114,9 @@ def test_show_and_the_report_give_every_trial_one_outcome(spec_file, tmp_path, c
         ["diverged", "error", "interrupted", "retried", "fail"])]) == set(problems)
     for n, p in problems.items():
         assert table.loc[n, "status"] == p["status"]
+    # the headline's cards are show's counts (a mutation showing n_fail as "Pruned" passed)
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert (cards["Trials"], cards["Pruned"]) == ("6 (budget 3)", "2")
     text = " ".join(path.read_text().split())
     assert ("2 complete, 2 pruned (1 of them diverged), 4 failed, 1 still running, 1 left "
             "running by a worker that stopped (failed and run again when the study "

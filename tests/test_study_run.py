@@ -568,6 +568,16 @@ def test_each_trial_trains_from_the_seed_study_seed_and_its_number(spec_file, tm
         assert study.metric_values(run, spec.metrics) == t.values
 
 
+def test_a_trials_sampler_and_pipeline_seeds_are_the_readmes_seed_sequences():
+    # QA (mutation): trial k's seeds drawn from [s, k + 1] passed every test, the values
+    # compared only with the functions themselves; the README says SeedSequence([s, k])
+    # (its sampler stream spawned at 2, beside nets.train's two), and users rebuild them
+    sampler = np.random.SeedSequence([3, 1], spawn_key=(2,)).generate_state(1)[0]
+    assert study.trial_sampler_seed(3, 1) == sampler % (2**31 - 1) == 987565493
+    assert study.pipeline_seed(2, 1) == np.random.SeedSequence([2, 1]).generate_state(1)[0] \
+        == 307626447
+
+
 @pytest.mark.slow
 def test_resume_continues_where_it_stopped(spec_file, tmp_path, capsys):
     path = spec_file("resume", n_trials=7, max_epochs=8)
