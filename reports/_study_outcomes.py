@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from study import OUTCOMES, retried_numbers, trial_outcome
+from study import OUTCOMES
 
 from ._outcome_words import OUTCOME_LABELS
+from ._study_data import _outcomes
 
 
 def state_counts_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
@@ -21,9 +22,8 @@ def state_counts_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     worker stopped (`study.stale_trials`), counted apart from the live ones, as the text
     does.
     """
-    retried = retried_numbers(trials)
-    counts = pd.Series([trial_outcome(t, retried=retried, stale=stale, flat=flat)
-                        for t in trials], dtype=object).value_counts()
+    counts = pd.Series(list(_outcomes(trials, flat, stale).values()),
+                       dtype=object).value_counts()
     shown = [o for o in OUTCOMES if o in counts]
     return pd.DataFrame({"outcome": [OUTCOME_LABELS.get(o, o) for o in shown],
                          "trials": [int(counts[o]) for o in shown]})
