@@ -96,11 +96,18 @@ def gap_verdict(result) -> str | None:
                 f"{_trivial(result)}); {why[worst.name]}, so the gap comes from {poor}, not "
                 "overfitting.")
     best = t.loc[gap.where(fits).idxmax()]
-    line = (f"Largest train/validation gap ({what}) among the nets that fit (none narrower "
-            "than its depth's sufficient width fitting its training set worse, none "
-            f"undertrained): {_name(best)} "
-            f"({float(best[col]):.3g}{unit}: {_scores(result, best, target)}); a gap that "
-            "grows with width is overfitting.")
+    if float(best[col]) <= 0:  # "largest gap" of a negative number sent readers looking
+        side = "at or above" if m == "accuracy" else "at or below"
+        line = (f"No train/validation gap ({what}) among the nets that fit: each scores "
+                f"{side} its training score on validation (closest: {_name(best)}, "
+                f"{float(best[col]):.3g}{unit}: {_scores(result, best, target)}), so no "
+                "sign of overfitting.")
+    else:
+        line = (f"Largest train/validation gap ({what}) among the nets that fit (none "
+                "narrower than its depth's sufficient width fitting its training set worse, "
+                f"none undertrained): {_name(best)} ({float(best[col]):.3g}{unit}: "
+                f"{_scores(result, best, target)}); a gap that grows with width is "
+                "overfitting.")
     if worst.name != best.name and worst[col] > best[col]:
         line += (f" {_name(worst)} has a larger one ({float(worst[col]):.3g}{unit}: "
                  f"{_scores(result, worst, target)}{_trivial(result)}), but "

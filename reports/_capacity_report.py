@@ -16,14 +16,13 @@ import data
 import nets
 
 from . import design
-from ._capacity_gap import gap_verdict
 from ._capacity_table import per_config, scored_columns, shortened
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
+from ._capacity_verdicts import capacity_verdicts, sufficient_cards
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text
-from ._terminal_analyses import eps_warning
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
@@ -113,168 +112,6 @@ def score_frame(result) -> pd.DataFrame:
     return t
 
 
-def net_name(depth, width) -> str:
-    """A configuration in words, as every verdict names one: "2 hidden layer(s) of 8
-    neurons" (a bare "2 × 8" never said which number is which)."""
-    return f"{depth:.0f} hidden layer(s) of {width:.0f} neurons"
-
-
-def _best_of_depth(result, depth: int) -> int:
-    """The width with the best mean validation score at ``depth`` (ties to the narrower)."""
-    grp = result.table[result.table["depth"] == depth].sort_values("width")
-    v = grp[f"val_{result.metric}"]
-    return int(grp.loc[v.idxmax() if result.metric == "accuracy" else v.idxmin(), "width"])
-
-
-def _worse_wider(result, depth: int, width: int, best: int, worse: list[int],
-                 close: str) -> str:
-    """Why wider widths than the sufficient ``width`` that score clearly worse than the
-    depth's ``best`` width are no plateau: a net that fits its training set worse than the
-    best does is likely undertrained (coin, 300 epochs: 8 and 16 neurons below 4, above it
-    at 2000), one that fits it as well or better overfits."""
-    m, epochs = result.metric, result.config["max_epochs"]
-    train = result.table[result.table["depth"] == depth].set_index("width")[f"train_{m}"]
-    sign = 1 if m == "accuracy" else -1  # a loss is worse higher
-    under = [w for w in worse if sign * (train[w] - train[best]) < 0]
-    over = [w for w in worse if w not in under]
-
-    def neurons(ws):
-        return " and ".join([", ".join(map(str, ws[:-1])), str(ws[-1])] if len(ws) > 1
-                            else [str(ws[0])]) + " neurons"
-
-    # "it" is the sentence's width when it is the best; else the best is named
-    ref = "it" if best == width else f"the best ({best} neurons)"
-    text = (f"wider, {neurons(worse)} score more than {close} "
-            f"{'below' if m == 'accuracy' else 'above'} {ref}")
-    retrain = (f"likely undertrained in {epochs:g} epochs: raise --epochs, or lower --lr, "
-               f"before taking {width} neurons as sufficient")
-    if not over:
-        return (text + " and fit their training set worse too: more neurons should not, so "
-                f"they are {retrain}.")
-    if not under:
-        return (text + " though they fit their training set as well or better: overfitting, "
-                "so wider only costs.")
-    return (text + f": {neurons(under)} fit their training set worse too ({retrain}), "
-            f"{neurons(over)} as well or better (overfitting).")
-
-
-def _verdicts(result) -> list[str]:
-    best, m = result.best(), result.metric
-    lines = [f"Best mean validation {m}: {net_name(best['depth'], best['width'])} "
-             f"(validation {best['val']:.4g}, "
-             f"{'training set' if result.test_is_train else 'test'} {best['test']:.4g})."]
-    from analyses import width_reach
-
-    enough, within = result.sufficient_widths(), result.sufficient_within()
-    worse = result.worse_wider_widths()
-    base = result.baseline_val_loss  # regression: what predicting the mean scores
-    compared = False  # whether a verdict compared widths by the tolerance, said after them
-    for depth, width in enough.items():
-        # the tolerance used: 1 % of the best, the seeds' spread, for accuracy one example
-        close = f"{within[depth]:.3g}"
-        above = (f" and above the {result.majority_share:.3g} that always predicting the "
-                 "majority class scores" if m == "accuracy" else
-                 f" and below the {base:.3g} that always predicting the training set's mean "
-                 "scores" if base is not None else "")
-        reach = width_reach(result.widths, width)
-        if reach == "only":
-            lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
-                         f"{above.replace(' and', ',')}; no other width to compare it with.")
-        elif reach == "widest":  # "within 1 % of the best" compared it with itself alone
-            compared = True
-            lower, better = ("below", "score higher") if m == "accuracy" else \
-                ("above", "reach a lower loss")
-            lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
-                         f"best{above.replace(' and', ',')}, and every narrower width more "
-                         f"than {close} {lower}: the sweep shows no plateau, so a wider net may "
-                         f"{better} still (add wider --widths).")
-        else:
-            top = _best_of_depth(result, depth)
-            if width == top:  # "come within 0.04 of" itself
-                head = (f"{depth} hidden layer(s): {width} neurons score the best validation "
-                        f"{m} of that depth{above.replace(' and', ',')}; ")
-                flat = "the wider ones tried do no better, so wider only costs."
-            else:
-                compared = True
-                head = (f"{depth} hidden layer(s): {width} neurons already come within "
-                        f"{close} of the best validation {m} of that depth{above}; ")
-                flat = "wider only costs."
-            if depth in worse:  # worse, not merely no better: no plateau to read
-                compared = True
-                lines.append(head + _worse_wider(result, depth, width, top, worse[depth], close))
-            else:
-                lines.append(head + flat)
-    if compared:
-        lines.append(("Close enough: the larger of 1 % of the best, one validation example "
-                      f"(1/{result.n_val}) and the best width's standard deviation over seeds "
-                      "(closer than that, this sweep cannot tell widths apart), but less than "
-                      "half the way down to always predicting the majority class.")
-                     if m == "accuracy" else
-                     ("Close enough: the larger of 1 % of the best loss and the best width's "
-                      "standard deviation over seeds (closer than that, this sweep cannot "
-                      "tell widths apart)"
-                      + (", but less than half the way up to always predicting the training "
-                         "set's mean." if base is not None else ".")))
-        if len(result.seeds) > 1:  # the rule reads the seeds, the table shows their means
-            lines.append(f"Widths are compared on the validation {m} at least half their "
-                         "seeds reach, not on the table's means: one seed stuck in a local "
-                         "minimum moves neither a width nor the best.")
-    for depth in sorted(set(result.depths) - set(enough)):
-        scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
-        if scores.notna().any() and m == "accuracy":
-            # a best within its seeds' spread of the share: as likely one class predicted
-            row = result.table.loc[scores.idxmax()]
-            spread = ("" if pd.isna(row["val_accuracy_std"]) else
-                      f" ± {row['val_accuracy_std']:.2g}")
-            lines.append(f"{depth} hidden layer(s): no width scores above always predicting "
-                         f"the majority class ({result.majority_share:.3g}) on validation by "
-                         f"more than its spread over seeds (the best: "
-                         f"{row['val_accuracy']:.3g}{spread}): none trained, so none is "
-                         "sufficient.")
-        elif scores.notna().any() and base is not None:
-            # the rule of lr-range --verify and scaling: 5 % below, and beyond seed noise
-            from analyses import BASELINE_MARGIN
-
-            row = result.table.loc[scores.idxmin()]
-            spread = ("" if pd.isna(row["val_loss_std"]) else
-                      f" ± {row['val_loss_std']:.2g}")
-            lines.append(f"{depth} hidden layer(s): no width's validation loss is "
-                         f"{BASELINE_MARGIN:.0%} below a constant prediction of the training "
-                         f"set's mean ({base:.3g}) and below it by more than its spread over "
-                         f"seeds (the best: {row['val_loss']:.3g}{spread}): none is "
-                         "sufficient.")
-        else:
-            lines.append(f"{depth} hidden layer(s): every width has a diverged run, so none "
-                         "is sufficient; a lower learning rate may train them.")
-    gap = gap_verdict(result)  # among the nets that fit: an underfit one's is no overfitting
-    if gap:
-        lines.append(gap)
-    if result.eps_above_baseline():
-        lines.append(eps_warning(result.eps, base) + ".")
-    reached = result.table["reached_eps"] > 0
-    if result.eps and reached.any():
-        runs = result.runs["iterations_to_eps"].notna() & (result.runs["status"] != "diverged")
-        # a net whose first loss is already below eps "reaches" it untrained: said apart
-        at_start = int((runs & (result.runs["iterations_to_eps"] == 0)).sum())
-        lines.append(f"Validation loss reached eps = {result.eps:g} for "
-                     f"{int(reached.sum())} of {len(reached)} configurations, in "
-                     f"{int(runs.sum())} of {len(runs)} runs"
-                     + (f", {at_start} of them already at the start, before any step" if at_start
-                        else "")
-                     + "; the table's iterations and epochs are medians over the runs that "
-                       "reached it.")
-    diverged = result.table[result.table["diverged"] > 0]
-    if len(diverged):  # their scores are left out: the table shows dashes, the best ignores
-        lines.append(f"{int(diverged['diverged'].sum())} of {len(result.runs)} runs diverged ("
-                     # compact, a list: which number is which said once before it
-                     + "hidden layers × neurons: "
-                     + ", ".join(f"{r.depth:.0f} × {r.width:.0f}: {r.diverged:.0f}"
-                                 for r in diverged.itertuples())
-                     + "); a configuration with a diverged run has no scores, so it is "
-                       "neither best nor sufficient (a lower learning rate may train it).")
-    return lines
-
-
 def capacity_report(result, out: Path | str, *, command: str = "", name: str | None = None,
                     index: bool = True) -> Path:
     """Write the report of an `analyses.CapacityResult` to ``out/report.html``.
@@ -319,8 +156,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     headline = {f"{test} {label} of the best net (by validation)": best["test"], **best_rmse,
                 # which number is which, as the table's columns (depth, width) have them
                 "Best net (hidden layers × neurons)": f"{best['depth']} × {best['width']}",
-                **{f"Sufficient width (depth {d})": w
-                   for d, w in result.sufficient_widths().items()}}
+                **sufficient_cards(result)}
     cfg = result.config
     batch = "full batch" if cfg["batch_size"] == -1 else f"batch {cfg['batch_size']}"
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
@@ -344,7 +180,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
 
     # the advice names hplab capacity's flags; written from Python, capacity_sweep's arguments
     words = words_for("capacity", command)
-    for line in _verdicts(result):
+    for line in capacity_verdicts(result):
         rep.add_text(words(line))
     if target is not None:  # QA: sine's cards and verdicts said "loss" with no unit
         rep.add_text(loss_words(target))

@@ -52,6 +52,7 @@ from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._space_check import outside_space, unread_values
 from ._spec_data import check_binary
+from ._spec_options import rung_steps
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run, val_scores
@@ -76,11 +77,17 @@ class ReportToTrial(nets.Callback):
     before training), so trials with different batch sizes share one resource axis for
     the pruners: a checkpoint falls on whole steps, so a full-batch trial asked for one
     every half epoch reports every epoch, at steps 0, 2, 4..., not 0, 1, 2.
+
+    ``rungs`` (`rung_steps`'s ``(min_resource, factor)``) asks the pruner only at the
+    first step reported at or past each ``min_resource * factor ** j``: a rung pruner
+    answers "no" at any other step, but only after re-reading the trial from the storage.
     """
 
-    def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0):
-        self.trial, self.metric, self.checkpoint = trial, metric, checkpoint
+    def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
+                 rungs: tuple[int, int] | None = None):
+        self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
         self.step = -1
+        self.reported = 0  # the last step reported (0: none judged yet)
         self.pruned = False
 
     def on_checkpoint(self, state, record):
@@ -91,15 +98,27 @@ class ReportToTrial(nets.Callback):
         if not math.isfinite(value):
             return None  # divergence is the loop's call; NaN would confuse the pruners
         self.trial.report(value, step)
+        passed, self.reported = self.reported, step
         # checkpoint 0 is the untrained net: its curve starts there, but no pruner may
         # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0);
         # nor a checkpoint where training ends anyway (converged, or the whole budget
         # trained): a result, not a prune
-        if step and state.ending is None and self.trial.should_prune():
+        if (step and state.ending is None and self._rung_between(passed, step)
+                and self.trial.should_prune()):
             self.pruned = True
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
             return True
         return None
+
+
+    def _rung_between(self, passed: int, step: int) -> bool:
+        """Whether a rung lies in (passed, step]; always where the rungs are not known."""
+        if self.rungs is None:
+            return True
+        rung, factor = self.rungs
+        while rung <= passed:
+            rung *= factor
+        return rung <= step
 
 
 class StorageFailed(BaseException):
@@ -259,7 +278,7 @@ class Objective:
                 "sampling_ratio", spec.fixed.get("sampling_ratio")))
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
-            prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint)
+            prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec))
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                         callbacks=[_RaiseFinal(), *([prune] if prune else [])])
         result = run.result

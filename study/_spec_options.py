@@ -73,6 +73,21 @@ def idle_pruner(spec) -> str | None:
             "its end (lower fixed.checkpoint, or set pruner = \"none\")")
 
 
+def rung_steps(spec) -> tuple[int, int] | None:
+    """``(min_resource, reduction_factor)`` of a rung pruner that can stop a trial only at
+    checkpoints ``min_resource * reduction_factor ** j`` (the first reported at or past
+    one), or None where any checkpoint may be judged: another pruner, or a rung pruner
+    whose rungs are known only once trials end (an "auto" resource)."""
+    entry = PRUNERS[spec.pruner]
+    opts = spec.pruner_options
+    if not entry.rungs or opts.get("max_resource") == "auto":
+        return None
+    low = _first_rung(spec)
+    if low == "auto":
+        return None
+    return low, opts.get("reduction_factor", _default(entry.cls, "reduction_factor"))
+
+
 def _first_rung(spec):
     """A rung pruner's min_resource as it runs: its own default where the spec sets none
     (hyperband's 1, successive halving's "auto")."""

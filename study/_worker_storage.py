@@ -111,7 +111,7 @@ class ClaimLock:
 
 class _WorkerCache(optuna.storages._CachedStorage):
     """The trial cache ``load_study`` puts over an RDBStorage anyway, with two reads that
-    pruning repeats at every checkpoint made cheap (they return the same data), and reads
+    pruning repeats (at every checkpoint, or every rung) made cheap (the same data), and reads
     of all trials held while a worker samples its trial (see ``hold_reads``).
 
     Hyperband builds a bracket study, which looks its id up by name, at every

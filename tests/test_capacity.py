@@ -16,7 +16,7 @@ import nets
 import reports
 from analyses import CAPACITY_CONFIG, capacity_sweep, summarize_runs
 from analyses._capacity import RUN_COLUMNS, _run, _Task
-from reports._capacity_report import _verdicts
+from reports._capacity_verdicts import capacity_verdicts as _verdicts
 
 QUICK = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
 
@@ -967,6 +967,9 @@ def test_wider_widths_that_score_clearly_worse_are_called_undertrained_not_costl
             "--epochs, or lower --lr, before taking 4 neurons as sufficient.") in text
     assert "wider only costs" not in text and "Close enough" in text
     assert res.worse_wider_widths() == {1: [8, 16]}
+    # QA: the card said "4" beside the verdict's "before taking 4 neurons as sufficient"
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(page).headline}
+    assert cards["Sufficient width (depth 1)"] == "4 (provisional: wider nets undertrained)"
     python = " ".join(parse_html(reports.capacity_report(res, tmp_path / "p").read_text())
                       .all_text.split())
     assert "raise the config's max_epochs, or lower the config's lr," in python

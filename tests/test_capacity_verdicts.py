@@ -5,7 +5,7 @@ import dataclasses
 
 import reports
 from analyses import CAPACITY_CONFIG, capacity_sweep
-from reports._capacity_report import _verdicts
+from reports._capacity_verdicts import capacity_verdicts as _verdicts
 
 
 def test_a_sufficient_width_below_the_best_says_why_wider_ones_score_worse(tmp_path,
@@ -84,3 +84,27 @@ def test_the_largest_gap_of_a_net_that_misses_capacity_is_no_overfitting(tmp_pat
     assert ("always predicting the training set's mean scores 0.0544), but it is narrower than "
             "its depth's sufficient width and fits its training set worse too: that gap comes "
             "from a poor fit (a high loss), not overfitting.") in text
+
+
+def test_no_gap_among_the_nets_that_fit_is_said_as_no_overfitting():
+    # QA: "Largest train/validation gap ... 1 hidden layer(s) of 4 neurons (-0.0307: train
+    # 0.876, validation 0.907); a gap that grows with width is overfitting" sent a student
+    # looking for overfitting where validation scored above training for every net
+    from reports._capacity_gap import gap_verdict
+
+    res = capacity_sweep("coin", widths=(2, 4, 8), seeds=1, eps=0.0,
+                         config=CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5))
+    val = [0.7, 0.9, 0.9]
+    for train, larger in (([0.65, 0.88, 0.89], False), ([0.75, 0.88, 0.89], True)):
+        table = res.table.assign(val_accuracy=val, train_accuracy=train,
+                                 accuracy_gap=[t - v for t, v in zip(train, val, strict=True)])
+        made = dataclasses.replace(res, runs=res.runs.iloc[:0], table=table)
+        assert made.sufficient_widths() == {1: 4}
+        line = gap_verdict(made)
+        assert line.startswith(
+            "No train/validation gap (train − validation accuracy) among the nets that fit: "
+            "each scores at or above its training score on validation (closest: 1 hidden "
+            "layer(s) of 8 neurons, -0.01: train 0.89, validation 0.9"), line
+        assert "so no sign of overfitting." in line and "grows with width" not in line
+        # a poor fit's positive gap is still named, and put down to the fit
+        assert ("1 hidden layer(s) of 2 neurons has a larger one (0.05: " in line) == larger
