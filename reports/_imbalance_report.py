@@ -130,6 +130,18 @@ LEAKAGE_CAUSES = {
 }
 
 
+def _not_run(result, ratio: str, strategy: str) -> str:
+    """What ended a strategy's runs that did not run at ``ratio``, per mode: "proper: 1
+    failed", "proper: 3 skipped (nothing to resample)" (a skip is no failure)."""
+    runs = result.runs
+    g = runs[(runs["ratio"] == ratio) & (runs["strategy"] == strategy)
+             & (runs["threshold"] == "0.5") & (runs["status"] != "ok")]
+    counts = g.groupby(["mode", "status"], sort=False).size()
+    return ", ".join(f"{mode}: {n} {status}" + (" (nothing to resample)" if status == "skipped"
+                                                 else "")
+                     for (mode, status), n in counts.items())
+
+
 def _leakage_section(rep: Report, result) -> None:
     leak = result.leakage()
     rep.add_section("Leakage demonstration (resampling before the split: WRONG on purpose)",
@@ -147,11 +159,12 @@ def _leakage_section(rep: Report, result) -> None:
     short = first[first["n_seeds_paired"] < result.seeds]
     if len(short):  # a seed failed one way: the other way's score on it is left out too
         rep.add_text("Proper and leaky scores are compared seed by seed, over the seeds that "
-                     "ran both ways; a failed run left fewer for "
+                     "ran both ways; fewer did for "
                      + "; ".join(f"{r.strategy} at {r.ratio} ({r.n_seeds_paired} of "
                                  f"{result.seeds} seeds"
-                                 + (": nothing to compare" if not r.n_seeds_paired else "")
-                                 + ")" for r in short.itertuples())
+                                 + (", nothing to compare" if not r.n_seeds_paired else "")
+                                 + f"; {_not_run(result, r.ratio, r.strategy)})"
+                                 for r in short.itertuples())
                      + ".", note=True)
     # a sampler with no seed run both ways has no numbers: no text or figure of its own
     # (the table keeps its rows, as the JSON does)
@@ -200,10 +213,15 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     status = result.status_frame()
     # runs, every seed counted
     n_failed, n_skipped = int(status["n_failed"].sum()), int(status["n_skipped"].sum())
-    detail = [f"{n_failed} strategy run(s) failed; see their reasons"] if n_failed else []
+
+    def runs_of(n: int, column: str) -> str:  # as the cards count strategies, said beside
+        k = status.loc[status[column] > 0, "strategy"].nunique()
+        return f"{nets.count_of(n, 'run')} of {nets.count_of(k, 'strategy', 'strategies')}"
+
+    detail = [f"{runs_of(n_failed, 'n_failed')} failed; see their reasons"] if n_failed else []
     # a skip is a sampler with nothing to resample: nothing to do, so no failure
     if n_skipped:
-        detail.append(f"{n_skipped} strategy run(s) skipped: nothing to resample")
+        detail.append(f"{runs_of(n_skipped, 'n_skipped')} skipped: nothing to resample")
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
                  name=name or analysis_name(result.dataset, out, "imbalance"),
                  status="complete" if not n_failed else "partial",

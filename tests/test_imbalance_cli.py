@@ -425,7 +425,7 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
         assert f"      {name:<17} failed: {reason}" in lines, name
     assert not any("skipped" in line or "n_samples_fit" in line for line in lines)
     page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert "5 strategy run(s) failed; see their reasons" in page
+    assert "5 runs of 5 strategies failed; see their reasons" in page
     assert ("These could not run on the data; the benchmark went on without them. SMOTE and "
             "its kin look for each minority sample's nearest minority neighbours (NearMiss "
             "for each majority sample's): with fewer minority samples than that they cannot "
@@ -525,7 +525,17 @@ def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, caps
     assert s["n_runs"] == 2  # only none was trained, once per seed
     page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert "Skipped strategies" in page and "nothing to resample" in page
-    assert "12 strategy run(s) skipped: nothing to resample" in page
+    assert "12 runs of 3 strategies skipped: nothing to resample" in page
+    # QA: the leakage note called a cleaner with nothing to remove in proper mode (which
+    # ran leaky) "a failed run"
+    clean = tmp_path / "clean"
+    assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
+                       "--strategies", "none,tomek_links", "--seeds", "2", "--leakage-demo",
+                       "--out", str(clean), *FAST]) == 0
+    text = " ".join(parse_html((clean / "report.html").read_text()).all_text.split())
+    assert ("over the seeds that ran both ways; fewer did for tomek_links at 1:10 (0 of 2 "
+            "seeds, nothing to compare; proper: 2 skipped (nothing to resample)).") in text
+    assert "2 runs of 1 strategy skipped: nothing to resample" in text
     head = {h["label"]: h["text"] for h in reports.read_report_info(out / "report.html").headline}
     assert head["Failed strategies"] == "0" and head["Skipped strategies"] == "3"
     assert hplab.main([*argv, "--no-report"]) == 0
@@ -658,7 +668,7 @@ def test_ratios_that_slug_alike_and_skips_counted_once(tmp_path, capsys, parse_h
     # smote (nothing to resample toward 0.05), at both ratios and in no other mode
     assert head["Skipped strategies"] == "1" and head["Failed strategies"] == "0"
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert "4 strategy run(s) skipped" in text  # smote at 2 ratios x 2 seeds
+    assert "4 runs of 1 strategy skipped" in text  # smote at 2 ratios x 2 seeds
 
 
 def test_a_test_split_without_positives_is_refused(tmp_path, capsys):
@@ -801,7 +811,7 @@ def test_leakage_pairs_seeds_and_captions_count_the_seeds_that_ran(tmp_path, cap
     assert pr["inflation"] == pytest.approx(-0.1666, abs=1e-4)
     assert pr["n_seeds_paired"] == 1
     assert ("Proper and leaky scores are compared seed by seed, over the seeds that ran both "
-            "ways; a failed run left fewer for adasyn at 1:10 (1 of 2 seeds).") in text
+            "ways; fewer did for adasyn at 1:10 (1 of 2 seeds; proper: 1 failed).") in text
     assert ("Mean of each strategy's seed curves over the seeds that ran (2 of 2 for most; "
             "adasyn at 1:10: 1): the true-positive rate") in text
     assert "2 seed curve(s)" not in text
@@ -814,7 +824,7 @@ def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, 
     out = tmp_path / "leak0"
     summary, text = _adasyn_leakage(out, 1, capsys, parse_html)
     assert {r["n_seeds_paired"] for r in summary["leakage"]} == {0}  # the JSON says so
-    assert "adasyn at 1:10 (0 of 1 seeds: nothing to compare)" in text
+    assert "adasyn at 1:10 (0 of 1 seeds, nothing to compare; proper: 1 failed)" in text
     assert "nan →" not in text and "→ nan" not in text
     assert not list((out / "report_files").glob("leakage-*.png"))
     # its table keeps the rows the JSON keeps (it was left with a header alone)
