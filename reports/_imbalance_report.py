@@ -35,26 +35,19 @@ def _headline(result) -> dict:
     scored = [r for r in result.ratios
               if math.isfinite(rank.loc[rank["ratio"] == r, "mean"].iloc[0])]
     ratio = scored[0] if scored else result.ratios[0]
-    first = rank[rank["ratio"] == ratio]
-    best = first.iloc[0] if scored else None
     check = result.accuracy_check().set_index("ratio", drop=False).loc[ratio]
     status = result.status_frame()
-    # The strategy's name goes in the card's label, not beside the number: names like
-    # borderline_smote have no space to wrap at and were cut mid-word in the big type.
-    best_label = f"Best {result.metric} ({ratio})"
-    if best is not None:
-        # an exact tie for first named whole, as the ranking's "1=" has it: one of four
-        # named alone was whichever --strategies listed first
-        tie = _tied_first(first)
-        best_label += (f": {nets.and_list(tie)} tie" if len(tie) > 1 else
-                       f": {best['strategy']}") + _unsettled_label(result, first, tie)
+    # a card per ratio where anything ran: the first one's alone hid that 1:50's leader
+    # was another strategy (found in the ninth section)
+    bests = dict(_best_card(result, rank, r) for r in scored) or {
+        f"Best {result.metric} ({ratio})": "–"}
     # the majority baseline's accuracy, said to be a model's that finds no positive: its
     # recall of them, 0 by definition, on a card of its own told nothing. Like the best
-    # card, it names its ratio, the best card's (the first one where anything ran)
+    # card, it names its ratio, the first best card's (the first one where anything ran)
     negative, positive = class_names(result)
     baseline = (f"Always predicting '{negative}' ({check['ratio']}), which finds no "
                 f"{positive}: accuracy")
-    head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
+    head = {**bests,
             baseline: design.format_percent(check["accuracy"]),
             # strategies, not (ratio, strategy, mode) groups
             "Failed strategies": status.loc[status["n_failed"] > 0, "strategy"].nunique(),
@@ -63,6 +56,20 @@ def _headline(result) -> dict:
     if n_skipped:  # not failures: samplers with nothing to resample, never trained
         head["Skipped strategies"] = n_skipped
     return head
+
+
+def _best_card(result, rank, ratio: str) -> tuple[str, str]:
+    """The best strategy's card at ``ratio`` (where something ran): label and score."""
+    first = rank[rank["ratio"] == ratio]
+    # The strategy's name goes in the card's label, not beside the number: names like
+    # borderline_smote have no space to wrap at and were cut mid-word in the big type.
+    # An exact tie for first is named whole, as the ranking's "1=" has it: one of four
+    # named alone was whichever --strategies listed first
+    tie = _tied_first(first)
+    label = (f"Best {result.metric} ({ratio})"
+             + (f": {nets.and_list(tie)} tie" if len(tie) > 1 else
+                f": {first.iloc[0]['strategy']}") + _unsettled_label(result, first, tie))
+    return label, f"{first.iloc[0]['mean']:.3f}"
 
 
 def _tied_first(first) -> list[str]:

@@ -309,7 +309,14 @@ def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3(tmp_path):
     path = reports.imbalance_report(res, tmp_path / "rep", index=False)
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
     assert cards["Always predicting 'not 8' (1:2), which finds no 8: accuracy"] == "66.7 %"
-    assert any(label.startswith(f"Best {res.metric} (1:2)") for label in cards)
+    # a best card per ratio (the first ratio's alone hid another ratio's leader), each
+    # with its ratio's score
+    rank = res.ranking().set_index("ratio")["mean"]
+    best = {label: text for label, text in cards.items() if label.startswith("Best ")}
+    assert best == {f"Best {res.metric} (1:2): none":
+                    f"{rank['1:2']:.3f}",
+                    f"Best {res.metric} (1:8): none":
+                    f"{rank['1:8']:.3f}"}
 
 
 def test_resampling_touches_training_data_only(moons_result):
