@@ -32,6 +32,17 @@ from ._scaling_text import (
 )
 from ._settings import regularisers_text
 
+#: The cards' terms in words, before the verdicts that use them (McCandlish et al. 2018)
+TERMS = ("Terms: B_crit, the critical batch size: below it, doubling the batch nearly halves "
+         "the steps to the target; above it, more examples per step buy few fewer steps. "
+         "S_min: the fewest steps to the target, approached with very large batches; E_min: "
+         "the fewest examples, approached with very small ones. α: the best rate grows as "
+         "the batch size to the power α (1: the linear rule, ½: the square-root rule). "
+         "B_simple, the gradient noise scale: how noisy one example's gradient is against "
+         "the mean gradient (tr(Σ)/|G|²), measured during one run; it estimates B_crit "
+         "without training every batch size.")
+
+
 #: B_crit's card where the law gives no number, in a word or two: why (the badge beside it
 #: says the status, the sentence after the badge says it in full).
 B_CRIT_WORD = {"inconclusive": "not placed", "poor_fit": "no fit",
@@ -281,9 +292,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                           f"{result.target:.4g}{regularisers_text(result.config)}")
     # config.json's settings; every run sets its own batch size and rate from the grids:
     # the base config's ones (TrainConfig's lr 0.1) were never used. A target the
-    # reference runs set (None in the settings) shown whole, with where it came from
+    # reference runs set (None in the settings: no setting to read back) with where it
+    # came from, as the subtitle and the verdict say it (0.9119999999999999 read as a bug)
     target = (result.target if result.target_source == "user" else
-              f"{result.target!r} ({result.target_source})")
+              f"{result.target:.4g} ({result.target_source})")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seed,
@@ -294,6 +306,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                            drop=("lr", "batch_size")),
                        seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
+    rep.add_text(TERMS, note=True)
     for line in scaling_verdicts(result):
         rep.add_text(words(line))
     m = result.batches

@@ -1467,3 +1467,22 @@ def test_class_weight_is_a_hyperparameter_of_classification_only(argv, listed, t
     assert code == 0, err
     facts = report_facts((tmp_path / "r" / "report.html").read_text())
     assert facts["lrs"] and ("class_weight" in facts) == listed
+
+
+def test_the_report_says_its_terms_and_a_derived_target_as_its_verdict_does(tmp_path):
+    # QA: the cards B_crit, S_min, E_min, α and B_simple were never said in words, and the
+    # provenance showed the reference runs' target as 0.9119999999999999 beside the
+    # subtitle's 0.912
+    res = scaling_study("digits", batch_sizes=[4, 32], lrs=[0.1, 1.0], seeds=1,
+                        max_steps=300, noise=False, config=RELU32)
+    assert res.target_source.startswith("reference")
+    html_text = reports.scaling_report(res, tmp_path / "r").read_text()
+    page = unescape(" ".join(html_text.split()))
+    terms = page.index("Terms: B_crit, the critical batch size: below it, doubling the batch "
+                       "nearly halves the steps to the target")
+    assert terms < page.index(f"Target: val_accuracy ≥ {res.target:.4g} ({res.target_source})")
+    for term in ("S_min: the fewest steps", "E_min: the fewest examples",
+                 "α: the best rate grows as the batch size to the power α",
+                 "B_simple, the gradient noise scale"):
+        assert term in page[terms:], term
+    assert report_facts(html_text)["target"] == f"{res.target:.4g} ({res.target_source})"
