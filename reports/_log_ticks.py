@@ -14,18 +14,23 @@ from matplotlib.ticker import LogFormatterSciNotation, LogLocator, MaxNLocator
 PLAIN = (1e-3, 1e6)
 #: Fewer log ticks than this in the view: round ticks replace them.
 FEWEST_LOG_TICKS = 3
+#: A view spanning fewer decades than this: round ticks too. matplotlib labels only some of
+#: its log ticks there (2, 3, 4, 6 times a power of ten), and a view of 63,000 to 188,000
+#: showed "100000" alone (QA: two points of 66,278 and 179,000 could not be read off it)
+FEWEST_DECADES = 0.5
 
 
 def round_ticks(vmin: float, vmax: float, base: float = 10) -> list[float] | None:
     """Evenly spaced round ticks (800, 1000, 1200, 1400) for a base-10 view holding fewer
     than `FEWEST_LOG_TICKS` log ticks (QA: steps of 823 to 1365 read against 900 and 1000
-    alone), else None (the log ticks label it)."""
+    alone) or spanning fewer than `FEWEST_DECADES`, else None (the log ticks label it)."""
     low, high = sorted((vmin, vmax))
     if base != 10 or not (0 < low < high) or not math.isfinite(high):
         return None
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     logs = [m * 10.0 ** k for k in range(first, last + 1) for m in range(1, 10)]
-    if sum(low <= t * (1 + 1e-9) and t <= high * (1 + 1e-9) for t in logs) >= FEWEST_LOG_TICKS:
+    if (sum(low <= t * (1 + 1e-9) and t <= high * (1 + 1e-9) for t in logs) >= FEWEST_LOG_TICKS
+            and math.log10(high / low) >= FEWEST_DECADES):
         return None
     for nbins in (5, 8, 12):  # at least three in the view (800-1400 at 5 bins: 1000, 1200)
         ticks = [float(t) for t in MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10])
@@ -53,17 +58,23 @@ class PlainLogLocator(LogLocator):
 class PlainLogFormatter(LogFormatterSciNotation):
     """matplotlib's choice of the ticks to label (the decades; between them, on an axis of
     about a decade or less, a thinned set so that labels do not collide), each label a
-    plain number (``%g``) while the whole view lies within `PLAIN`, else matplotlib's own:
+    plain number (`_plain`) while the whole view lies within `PLAIN`, else matplotlib's own:
     one notation down an axis. Every one of `round_ticks` is labelled."""
 
     def __call__(self, x, pos=None):
         low, high = sorted(self.axis.get_view_interval())
         if round_ticks(low, high, self._base) is not None:
-            return f"{x:g}"
+            return _plain(x, high)
         label = super().__call__(x, pos)
         if not label or not PLAIN[0] <= low <= high < PLAIN[1]:
             return label
-        return f"{x:g}"
+        return _plain(x, high)
+
+
+def _plain(x: float, high: float) -> str:
+    """``x`` as ``%g``, grouped by thousands on an axis reaching five digits (``high``:
+    80,000 and 100,000; 6,000 beside 12,000), else as the axes' other numbers (1650)."""
+    return f"{x:,g}" if abs(high) >= 1e4 else f"{x:g}"
 
 
 def plain_log_ticks(*axes) -> None:
