@@ -22,7 +22,7 @@ def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[s
     ``lr_milestones`` unless the schedule reads them (multistep). Settings neither the run's
     optimizer nor its schedule reads (momentum of an adam run, lr_gamma of a constant
     rate) are left out: they were not used; so is ``class_weight`` for the ``task``
-    ``"regression"``, which refuses it."""
+    ``"regression"``, which refuses it. A full batch is ``"-1 (full batch)"``."""
     name = params.get("optimizer")
     optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
     schedule = params.get("schedule")
@@ -41,6 +41,8 @@ def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[s
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
               and not _reads_milestones(schedule)):
             continue
+        elif key == "batch_size" and isinstance(value, int) and value == -1:
+            value = "-1 (full batch)"  # as typed, and what it means (QA: a bare -1)
         out[key] = value
     return out
 

@@ -1856,3 +1856,14 @@ def test_two_runs_of_one_dataset_are_told_apart_in_the_index(tmp_path, capsys):
                       "coin": "coin"}
     index = (tmp_path / "runs" / "index.html").read_text()
     assert "coin-cli-ds" in index and "coin-ds" in index
+
+
+@pytest.mark.parametrize(("batch_size", "shown"), [(-1, "-1 (full batch)"), (2, "2")])
+def test_a_full_batch_is_said_in_words_beside_its_minus_one(batch_size, shown, tmp_path):
+    # QA: the provenance's bare "batch_size -1" beside a subtitle saying "full batch"
+    import study
+
+    run = study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=2,
+                                                  batch_size=batch_size))
+    facts = report_facts(reports.training_report(run, tmp_path / "r").read_text())
+    assert facts["batch_size"] == shown
