@@ -74,6 +74,15 @@ def _worse_wider(result, depth: int, width: int, best: int, worse: list[int],
             f"{neurons(over)} as well or better (overfitting).")
 
 
+def _best_row(result, scores):
+    """The table row of the best of a depth's validation ``scores`` (by the metric), and
+    its spread over seeds as `` ± 0.012`` (``""`` for one seed)."""
+    m = result.metric
+    row = result.table.loc[scores.idxmax() if m == "accuracy" else scores.idxmin()]
+    std = row[f"val_{m}_std"]
+    return row, "" if pd.isna(std) else f" ± {std:.2g}"
+
+
 def capacity_verdicts(result) -> list[str]:
     """The Verdicts section's lines of `analyses.CapacityResult` ``result``."""
     best, m = result.best(), result.metric
@@ -140,9 +149,7 @@ def capacity_verdicts(result) -> list[str]:
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":
             # a best within its seeds' spread of the share: as likely one class predicted
-            row = result.table.loc[scores.idxmax()]
-            spread = ("" if pd.isna(row["val_accuracy_std"]) else
-                      f" ± {row['val_accuracy_std']:.2g}")
+            row, spread = _best_row(result, scores)
             lines.append(f"{depth} hidden layer(s): no width scores above always predicting "
                          f"the majority class ({result.majority_share:.3g}) on validation by "
                          f"more than its spread over seeds (the best: "
@@ -152,9 +159,7 @@ def capacity_verdicts(result) -> list[str]:
             # the rule of lr-range --verify and scaling: 5 % below, and beyond seed noise
             from analyses import BASELINE_MARGIN
 
-            row = result.table.loc[scores.idxmin()]
-            spread = ("" if pd.isna(row["val_loss_std"]) else
-                      f" ± {row['val_loss_std']:.2g}")
+            row, spread = _best_row(result, scores)
             lines.append(f"{depth} hidden layer(s): no width's validation loss is "
                          f"{BASELINE_MARGIN:.0%} below a constant prediction of the training "
                          f"set's mean ({base:.3g}) and below it by more than its spread over "
