@@ -14,17 +14,20 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
+from ._study_grid import NEXT_STEPS, GridState
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
-def add_what_mattered(rep, s, spec, table, metric, maximize, more=None) -> list[str]:
+def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
+                      grid: GridState | None = None) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
     (``table``: `param_table`). ``more(n_complete)``: the next step's words when the
-    importances are a rough ranking (`more_trials_text`), or None. Returns the parameters,
-    the most important first (none without complete trials)."""
+    importances are a rough ranking (`more_trials_text`), or None; ``grid``: the study's
+    `grid_state` (a spent one takes no more trials), or None. Returns the parameters, the
+    most important first (none without complete trials)."""
     if table.empty:
         return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
@@ -58,11 +61,12 @@ def add_what_mattered(rep, s, spec, table, metric, maximize, more=None) -> list[
         rep.add_figure("importances", sw.draw_importances, imp,
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
                        caption=_importance_caption(imp, metric, spec.multi_objective, left_out,
-                                                   same))
+                                                   same, grid))
         if more is not None and _rough(imp):  # QA: "more trials" with no command to run them
             said, command = more(imp.attrs.get("n_complete", si.FEW_TRIALS))
             rep.add_text(said)
-            rep.add_code(command)
+            if command is not None:  # none for a spent grid
+                rep.add_code(command)
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "
@@ -157,15 +161,15 @@ _METHODS = {
 
 
 def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
-                        left_out: str, same: str) -> str:
-    """What the importances are, by the methods drawn; why one is missing; how few trials."""
+                        left_out: str, same: str, grid: GridState | None = None) -> str:
+    """What the importances are, by the methods drawn; why one is missing; how few trials
+    (and, of a spent ``grid``, that more cannot run)."""
     methods = list(dict.fromkeys(imp["method"]))
     skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
     n = imp.attrs.get("n_complete", si.FEW_TRIALS)
     rough = _rough(imp)
     return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
-            + (f"From only {n} complete trials: a rough ranking, which more trials may "
-               "change. " if rough else "")
+            + (_rough_words(n, grid) if rough else "")
             + " ".join(_METHODS[m] for m in methods)
             + (" Agreement between the two is reassuring." if len(methods) > 1 else "")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
@@ -179,6 +183,15 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
                else ""))
 
 
+def _rough_words(n: int, grid: GridState | None) -> str:
+    """The caption's caveat on a ranking from ``n`` complete trials."""
+    if grid is not None and grid.spent:  # QA: "which more trials may change" of a spent grid
+        return (f"From only {n} complete trials, with all {grid.points} points of the grid "
+                "run: a rough ranking, which no more trials can change; other seeds or a "
+                "finer grid may. ")
+    return f"From only {n} complete trials: a rough ranking, which more trials may change. "
+
+
 def _rough(imp: pd.DataFrame) -> bool:
     """Whether the importances come from too few complete trials to rank the parameters
     (one parameter with all of it needs no ranking)."""
@@ -187,14 +200,17 @@ def _rough(imp: pd.DataFrame) -> bool:
 
 
 def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
-                     folder=None):
+                     folder=None, grid: GridState | None = None):
     """``n_complete -> (words, command)``: the command that runs the study ``s`` (made from
     ``spec``) on in its storage ``where`` until about `FEW_TRIALS` trials are complete, as
     `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
     given, its password masked; ``--data``, this machine's or the stored one a ready
     spec's name needs). A storage file named by a relative path (the default's too) is
     named from the report's ``folder``, where the words say to run it. ``--trials`` is the
-    study-wide total, so it counts the trials run so far."""
+    study-wide total, so it counts the trials run so far; the trials still to run are the
+    complete ones wanted, scaled by the share of finished trials that completed (the rest
+    pruned or failed). A ``grid`` (`grid_state`) runs at most its points; a spent one
+    none: its words say so, and the command is None."""
     import study as hs
 
     # copied from the report and run in another folder, a relative storage was not found;
@@ -202,17 +218,35 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
     relative = folder is not None and where.path is not None and not where.path.is_absolute()
     shown = where.seen_from(folder) if relative else where
 
-    def text(n_complete: int) -> str:
+    def text(n_complete: int) -> tuple[str, str | None]:
+        if grid is not None and grid.spent:  # QA: --trials 41 on 15 points was refused
+            return (f"More trials would change nothing: all {grid.points} points of the "
+                    "grid ran, and hplab study run takes no --trials past them. "
+                    + NEXT_STEPS), None
         so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
                      + int(summary.get("n_running") or 0))
-        total = so_far + max(si.FEW_TRIALS - n_complete, 1)
+        wanted = max(si.FEW_TRIALS - n_complete, 1)
+        done, finished = int(summary.get("n_complete") or 0), int(summary.get("n_finished") or 0)
+        # QA: 8 of 20 complete (12 pruned): "33 more trials for 41 complete" gave about 21
+        pruned_share = 0 < done < finished
+        extra = -(-wanted * finished // done) if pruned_share else wanted
+        total = so_far + extra
+        capped = grid is not None and total >= grid.points
+        total = min(total, grid.points) if grid is not None else total
         cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
                                 storage=shown.masked if shown.given else None)
         run = "this command, run from this report's folder," if relative else "this command"
+        budget = f"--trials is the study-wide total, the {so_far} of its budget so far included"
+        if capped:
+            return (f"More trials: {run} runs the study on, in the same storage, to all "
+                    f"{total} points of its grid ({budget}; a grid takes no more, and "
+                    "past them other seeds or a finer grid firm up the ranking):"), cmd
+        rate = (f". Only {done} of its {finished} finished trials completed (the others were "
+                f"pruned or failed), so the {wanted} complete ones still wanted take about "
+                f"{extra} more trials at that rate" if pruned_share else "")
         return (f"More trials: {run} runs the study on, in the same storage, to {total} "
-                f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
-                f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "
-                "importances settle:"), cmd
+                f"trials in all ({budget}), for about {si.FEW_TRIALS} complete ones, from "
+                f"which the importances settle{rate}:"), cmd
     return text
 
 

@@ -29,6 +29,7 @@ from ._study_best import (
     swap_best_model,
 )
 from ._study_folder import storage_source, study_report_folder
+from ._study_grid import grid_state
 from ._study_lag import data_files_state, newer_report
 from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
 from ._study_outcomes import state_counts_frame
@@ -127,6 +128,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]
+    grid = grid_state(spec, summary)  # a spent grid takes no more trials
     # another storage than the default: said in the title, so the index tells them apart
     other = where.path is None or where.path.resolve() != Path(hs.DEFAULT_STORAGE).resolve()
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
@@ -150,7 +152,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     if complete:
         history = sd.history_frame(trials, maximize, flat=flat)
         rep.add_figure("history", partial(sw.draw_history, metric=metric), history,
-                       caption=history_caption(history, metric, maximize))
+                       caption=history_caption(history, metric, maximize, grid))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", f"Trials no other trial dominates: {DOMINATED}.")
         rep.add_figure("pareto", sw.draw_pareto,
@@ -159,7 +161,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
     ranked = add_what_mattered(rep, s, spec, table, metric, maximize,
-                               more=more_trials_text(s, spec, where, summary, dataset, out))
+                               more=more_trials_text(s, spec, where, summary, dataset, out,
+                                                     grid),
+                               grid=grid)
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04
         rep.add_section("Pruning", no_curves(inter, spec.checkpoint))

@@ -12,6 +12,7 @@ from nets import error_line
 
 from . import design
 from ._outcome_words import left_running_text, timeout_text
+from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
 from .design import format_seconds, format_setting
 
@@ -119,9 +120,11 @@ def headline(summary, metrics, trials) -> dict:
             "Pruned": summary["n_pruned"]}
 
 
-def history_caption(history: pd.DataFrame, metric: str, maximize: bool) -> str:
+def history_caption(history: pd.DataFrame, metric: str, maximize: bool,
+                    grid: GridState | None = None) -> str:
     """The optimization history's caption (``history``: `history_frame`): what its marks
-    are, the stopped trials' among them only when there are some."""
+    are, the stopped trials' among them only when there are some; for a ``grid`` (its
+    points in a shuffled order), no forecast from the line's shape."""
     state = history["state"]
     pruned, broke = (state == "pruned").sum(), (~state.isin(["complete", "pruned"])).sum()
     marks = [f"{pruned} pruned {_trials(pruned)} hollow, at the last value each reported"
@@ -129,8 +132,10 @@ def history_caption(history: pd.DataFrame, metric: str, maximize: bool) -> str:
     marks += [f"{broke} that diverged or failed as x marks along the bottom"] if broke else []
     text = f"{metric} of every trial up to the last (#{history['number'].max()}): " + (
         f"complete trials filled, {' and '.join(marks)}; " if marks else "")
-    return (text + f"the line is the best complete trial so far. A best line that still "
-            f"{'climbs' if maximize else 'falls'} at the end says more trials would pay off."
+    forecast = (grid_history_words(grid) if grid is not None else
+                f"A best line that still {'climbs' if maximize else 'falls'} at the end says "
+                "more trials would pay off.")
+    return (text + f"the line is the best complete trial so far. {forecast}"
             + (" history.csv's state column says which trial is which." if marks else ""))
 
 

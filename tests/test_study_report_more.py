@@ -100,3 +100,58 @@ def test_the_more_trials_command_of_a_ready_specs_name_gives_the_stored_data(tmp
     code, out, err = run_cli(argv + ["--no-report", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["n_finished"] == 5
+
+
+def _more_words(spec_file, tmp_path, summary: dict, n_complete: int, grid=None):
+    """more_trials_text's (words, command) of a stored two-trial study, its counts
+    ``summary``'s (the stored study only names the command's study and storage)."""
+    from conftest import run_tiny_study
+
+    from reports._study_grid import GridState
+
+    run_tiny_study(spec_file, tmp_path / "m.db", "m")
+    s, where, store = study.open_study_storage("m", str(tmp_path / "m.db"))
+    try:
+        spec, _ = study.stored_spec("m", where, store)
+        return more_trials_text(s, spec, where, summary, grid=grid and GridState(*grid))(
+            n_complete)
+    finally:
+        study.release(store)
+
+
+def test_more_trials_are_scaled_by_the_share_of_trials_that_completed(spec_file, tmp_path):
+    # QA: coin at 20 trials, 8 complete and 12 pruned: "to 53 trials in all ... for about
+    # 41 complete ones", where at that rate 33 more trials complete about 13
+    said, command = _more_words(spec_file, tmp_path, {"n_trials": 20, "n_finished": 20,
+                                                      "n_complete": 8}, 8)
+    extra = -(-(FEW_TRIALS - 8) * 20 // 8)  # 33 complete ones wanted, 8 in 20 complete
+    assert extra == 83
+    assert said.endswith(
+        f"to {20 + extra} trials in all (--trials is the study-wide total, the 20 of its "
+        f"budget so far included), for about {FEW_TRIALS} complete ones, from which the "
+        "importances settle. Only 8 of its 20 finished trials completed (the others were "
+        f"pruned or failed), so the {FEW_TRIALS - 8} complete ones still wanted take about "
+        f"{extra} more trials at that rate:")
+    assert f" --trials {20 + extra} " in command
+    # every trial complete: no rate to scale by, and none said
+    said, command = _more_words(spec_file, tmp_path, {"n_trials": 20, "n_finished": 20,
+                                                      "n_complete": 20}, 20)
+    assert said.endswith("from which the importances settle:")
+    assert f" --trials {20 + FEW_TRIALS - 20} " in command
+
+
+def test_more_trials_of_a_grid_stop_at_its_points(spec_file, tmp_path):
+    # QA: lr-batch's 15 points, all run: its report gave `--trials 41`, refused ("exceeds
+    # the grid's 15 points", exit 2); a grid with points left runs to them, no further
+    said, command = _more_words(spec_file, tmp_path, {"n_trials": 10, "n_finished": 10,
+                                                      "n_complete": 10}, 10, grid=(15, 10))
+    assert said.endswith(
+        "to all 15 points of its grid (--trials is the study-wide total, the 10 of its "
+        "budget so far included; a grid takes no more, and past them other seeds or a finer "
+        "grid firm up the ranking):")
+    assert " --trials 15 " in command
+    said, command = _more_words(spec_file, tmp_path, {"n_trials": 15, "n_finished": 15,
+                                                      "n_complete": 15}, 15, grid=(15, 15))
+    assert command is None and said.startswith(
+        "More trials would change nothing: all 15 points of the grid ran, and hplab study run "
+        "takes no --trials past them. Other seeds or a finer grid would firm up the ranking")
