@@ -2,7 +2,8 @@
 batch size reads as the course's table of them, each cell its best value, written in it.
 
 `category_cells` is the data (one row per pair of categories tried), `draw_cells` the
-figure and `cells_table` the same numbers as a table, for readers who do not see it.
+figure, `cells_table` the same numbers as a table, for readers who do not see it, and
+`end_moves_note` how far the cells' curves still moved where their values were read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from ._study_draw import _set_category_ticks
 
 #: Cells the figure writes a second line in ("best of 3"); more and only the value fits.
 _MAX_TWO_LINE_CELLS = 48
+#: A curve's last recorded checkpoints over which `end_moves_note` measures its spread.
+END_CHECKPOINTS = 5
 
 
 def category_cells(frame: pd.DataFrame, *, maximize: bool) -> pd.DataFrame:
@@ -71,11 +74,12 @@ def draw_cells(cells: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
              for row_best, row_count in zip(best, count, strict=True)]
     _matrix.write_cells(ax, image, best, texts, fontsize=8 if two_lines else 6.5)
     if high > low:
-        fig.colorbar(image, ax=ax, label=f"best {metric}", extend=extend)
+        fig.colorbar(image, ax=ax, label=f"{final_word(cells)} {metric}", extend=extend)
     _set_category_ticks(ax, "x", axes[x]["categories"])
     _set_category_ticks(ax, "y", axes[y]["categories"])
     ax.invert_yaxis()  # the first row on top, as in `cells_table` (and the course's tables)
-    ax.set(xlabel=x, ylabel=y, title=f"best {metric} over {x} and {y}"
+    word = final_word(cells)
+    ax.set(xlabel=x, ylabel=y, title=f"{word} {metric} over {x} and {y}"
            + ("" if high > low else f": all {low:.4g}"))
     ax.grid(False)
     return fig
@@ -95,3 +99,41 @@ def cells_table(cells: pd.DataFrame, missing: str = "–") -> pd.DataFrame:
                                                     strict=True))})
     return pd.DataFrame(rows)
 
+
+
+def final_word(cells: pd.DataFrame) -> str:
+    """"final" (each cell one trial's value at its end) or "best final" (the best of
+    several trials' final values): a trial's value is its net's at the end of training."""
+    return "best final" if (cells["trials"] > 1).any() else "final"
+
+
+def end_moves_note(cells: pd.DataFrame, curves: pd.DataFrame, metric: str, *,
+                   maximize: bool) -> str:
+    """A note when the curves of the cells' trials (``curves``: `curves_frame`) moved over
+    their last `END_CHECKPOINTS` checkpoints by more than the gap between the two best
+    cells: the cells hold values at the last checkpoint, and the best's lead is then within
+    that checkpoint's chance (QA: lr 0.5 against 0.8 at batch 128 flipped when the last 5
+    checkpoints were averaged). "" when it is not, or the curves are another metric's."""
+    if curves.empty or curves.attrs.get("metric") != metric or len(cells) < 2:
+        return ""
+    ends = curves.sort_values("epoch", kind="stable").groupby("number").tail(END_CHECKPOINTS)
+    moved = ends.groupby("number")["value"].agg(lambda v: v.max() - v.min() if len(v) > 1
+                                                else math.nan)
+    moves = cells.assign(moved=cells["best_trial"].map(moved)).dropna(subset=["moved"])
+    if moves.empty:
+        return ""
+    top = cells["value"].sort_values(ascending=not maximize).to_numpy()
+    gap = abs(top[0] - top[1])
+    widest = moves.loc[moves["moved"].idxmax()]
+    if widest["moved"] <= gap:
+        return ""
+    x, y = cells.attrs["x"], cells.attrs["y"]
+    against = (", where the two best cells tie" if gap == 0
+               else f", more than the {gap:.2g} between the two best cells")
+    whose = "its best trial's" if (cells["trials"] > 1).any() else "its trial's"
+    return (f"Each cell holds {whose} {metric} at the last checkpoint, and the curves still "
+            f"moved there: over the last {END_CHECKPOINTS} checkpoints each recorded, by up "
+            f"to {widest['moved']:.2g} ({x} {design.format_value(widest[x])}, {y} "
+            f"{design.format_value(widest[y])}; a median {moves['moved'].median():.2g} over "
+            f"the cells){against}. Which of close cells is ahead may be that checkpoint's "
+            "chance; other seeds would tell.")

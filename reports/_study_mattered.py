@@ -21,13 +21,14 @@ _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
 def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
-                      grid: GridState | None = None) -> list[str]:
+                      grid: GridState | None = None, flat: bool = True) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
     (``table``: `param_table`). ``more(n_complete)``: the next step's words when the
     importances are a rough ranking (`more_trials_text`), or None; ``grid``: the study's
-    `grid_state` (a spent one takes no more trials), or None. Returns the parameters, the
-    most important first (none without complete trials)."""
+    `grid_state` (a spent one takes no more trials), or None; ``flat``: the layout of the
+    trials' records (`study.flat_layout`). Returns the parameters, the most important first
+    (none without complete trials)."""
     if table.empty:
         return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
@@ -73,7 +74,9 @@ def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
                               "over the methods); each method's shares sum to 1.")
     top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
-        _add_two_parameter_view(rep, table, top, metric, maximize)
+        _add_two_parameter_view(rep, table, top, metric, maximize,
+                                partial(curves.curves_frame, s.get_trials(deepcopy=False),
+                                        metric, flat=flat))
     shown, unshown = ranked[:_MAX_SLICES], ranked[_MAX_SLICES:]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
@@ -115,9 +118,10 @@ def add_learning_curves(rep, trials, table, ranked: list[str], metric: str, *,
         "or the epochs too few."))
 
 
-def _add_two_parameter_view(rep, table, top, metric, maximize) -> None:
+def _add_two_parameter_view(rep, table, top, metric, maximize, curves_of) -> None:
     """The value over the two most important parameters ``top``: a contour (or the trials
-    as points) where one is numeric, a table of cells where both are categories."""
+    as points) where one is numeric, a table of cells where both are categories (and how
+    far their curves still moved at the end: ``curves_of(params, axes)``, `curves_frame`)."""
     frame = sd.contour_frame(table, *top)
     kinds = [a["kind"] for a in frame.attrs["axes"].values()]
     named = f"{metric} over {top[0]} and {top[1]}, the two most important parameters"
@@ -127,16 +131,25 @@ def _add_two_parameter_view(rep, table, top, metric, maximize) -> None:
         more = (cells["trials"] > 1).any()
         sizes = [len(a["choices"]) for a in frame.attrs["axes"].values()]
         untried = len(cells) < sizes[0] * sizes[1]
+        word = sc.final_word(cells)
+        # QA: "each cell the best of its trials" read as its best epoch's
         rep.add_figure("contour", partial(sc.draw_cells, metric=metric, maximize=maximize),
-                       cells, alt=f"Heatmap of the best {metric} in each cell of {top[0]} "
+                       cells, alt=f"Heatmap of the {word} {metric} in each cell of {top[0]} "
                                   f"and {top[1]}",
-                       caption=f"Best {named}: each cell the best of its trials"
-                               + (" (how many, where more than one)" if more else "")
+                       caption=f"{word.capitalize()} {named}: each cell "
+                               + (f"the best of its trials (how many, where more than one), "
+                                  f"each trial's {metric}" if more else f"its trial's {metric}")
+                               + " at the end of training (the last checkpoint's, not the "
+                                 "best checkpoint's)"
                                + ("; a white cell was not tried" if untried else "")
                                + ". The same cells as numbers below.")
         rep.add_table(sc.cells_table(cells), name="cells", caption=(
-            f"Best {metric} by {top[1]} (rows) and {top[0]} (columns)"
+            f"{word.capitalize()} {metric} by {top[1]} (rows) and {top[0]} (columns)"
             + ("; – where no trial ran." if untried else ".")))
+        moved = sc.end_moves_note(cells, curves_of(top, table.attrs.get("axes", {})), metric,
+                                  maximize=maximize)
+        if moved:
+            rep.add_text(moved, note=True)
         return
     low, high = frame.attrs["color_range"]  # one value throughout: no contours either
     contours = frame.attrs["interpolate"] and high > low

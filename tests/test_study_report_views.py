@@ -4,6 +4,7 @@ categories stay categories, integers get whole ticks, colours stay within the va
 from __future__ import annotations
 
 import gc
+import html
 import itertools
 import json
 import re
@@ -148,6 +149,44 @@ def test_two_categorical_parameters_are_a_table_of_cells_each_its_best_written()
         ["momentum", "0.3", "–"]]
     assert list(sc.cells_table(best).columns) == ["optimizer \\ activation", "tanh", "relu"]
     assert sc.cells_table(best, "-").values.tolist()[0] == ["sgd", "0.7 (best of 5)", "-"]
+    # a trial's value is its final net's: "best" alone read as its best epoch's
+    assert ax.get_title() == "best final val_accuracy over activation and optimizer"
+    assert fig.axes[-1].get_ylabel() == "best final val_accuracy"
+    assert sc.final_word(sc.category_cells(sd.contour_frame(
+        table.iloc[[0, 5, 7]], "activation", "optimizer"), maximize=True)) == "final"
+
+
+def test_cells_whose_curves_moved_more_than_the_best_two_apart_get_a_note():
+    # QA: lr-batch's lr 0.5 beat 0.8 at batch 128 on the last checkpoint, and lost on the
+    # mean of the last 5 (its curve spanned 0.27 there): one seed, a noisy end
+    cells = [("tanh", "sgd")] * 5 + [("relu", "adam")] * 2 + [("tanh", "momentum")]
+    values = [0.5, 0.7, 0.55, 0.7, 0.6, 0.9, 0.85, 0.3]
+    table = sd.param_table(_cell_trials(cells, values))
+    best = sc.category_cells(sd.contour_frame(table, "activation", "optimizer"),
+                             maximize=True)  # trials 1, 5 and 7: 0.7, 0.9 and 0.3
+
+    def curves(ends: dict[int, list[float]], metric="val_accuracy"):
+        # epoch 0 far off: only the last END_CHECKPOINTS count
+        frame = pd.DataFrame([{"number": n, "epoch": e, "value": v}
+                              for n, tail in ends.items()
+                              for e, v in enumerate([0.0, *tail])])
+        frame.attrs["metric"] = metric
+        return frame
+
+    assert sc.END_CHECKPOINTS == 5
+    noisy = {1: [0.7] * 5, 5: [0.9, 0.6, 0.9, 0.9, 0.9], 7: [0.2, 0.3, 0.25, 0.3, 0.3]}
+    note = sc.end_moves_note(best, curves(noisy), "val_accuracy", maximize=True)
+    assert note == (
+        "Each cell holds its best trial's val_accuracy at the last checkpoint, and the curves "
+        "still moved there: over the last 5 checkpoints each recorded, by up to 0.3 "
+        "(activation relu, optimizer adam; a median 0.1 over the cells), more than the 0.2 "
+        "between the two best cells. Which of close cells is ahead may be that checkpoint's "
+        "chance; other seeds would tell.")
+    steady = {**noisy, 5: [0.9, 0.75, 0.9, 0.9, 0.9]}  # 0.15 < 0.2: the order holds
+    assert sc.end_moves_note(best, curves(steady), "val_accuracy", maximize=True) == ""
+    # the curves of another metric than the cells' say nothing of them
+    assert sc.end_moves_note(best, curves(noisy, "val_loss"), "val_accuracy",
+                             maximize=True) == ""
 
 
 def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
@@ -191,8 +230,25 @@ def test_a_real_grid_studys_report_writes_its_cells_and_learning_curves(spec_fil
     assert sorted([len(rows), len(head) - 1]) == [2, 3]  # 3 x 2, either way round
     assert f"{best.value:.4g}" in [cell for row in rows for cell in row[1:]]
     assert (files / "cells.csv").is_file()
-    assert "Heatmap of the best val_loss in each cell of" in text
+    assert "Heatmap of the final val_loss in each cell of" in text
     assert "a white cell was not tried" not in text  # the grid is full
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    # QA: "each cell the best of its trials" read as the trial's best epoch, where the
+    # value is the net's at the end of training
+    assert ("each cell its trial's val_loss at the end of training (the last checkpoint's, "
+            "not the best checkpoint's).") in words
+    assert "Final val_loss by " in words
+    # QA: a spent grid's report gave a --trials past its points (refused, exit 2) and
+    # called its ranking one "which more trials may change"
+    assert ("From only 6 complete trials, with all 6 points of the grid run: a rough "
+            "ranking, which no more trials can change; other seeds or a finer grid may.") in words
+    assert ("More trials would change nothing: all 6 points of the grid ran, and hplab study "
+            "run takes no --trials past them. Other seeds or a finer grid would firm up the "
+            "ranking: copy spec.toml beside this report") in words
+    assert "hplab study run cells" not in text and "says more trials would pay off" not in words
+    assert ("The grid sampler takes its points in a shuffled order, so the line's shape says "
+            "nothing of what more trials would find; all 6 of its points ran, so there are "
+            "no more to try.") in words
     # QA 45: with no pruner the report drew no trial's curve, though each records ~50
     # checkpoints: the course compares rates by their curves, a panel per batch size
     curves = pd.read_csv(files / "curves.csv")
@@ -673,6 +729,21 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     assert rows[2][4] == f"{value[128, 0.5]:.4g}"
     assert ("val_accuracy at the checkpoints each complete trial recorded, coloured by lr, a "
             "panel per batch_size.") in text
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    # QA: the report said `hplab study run lr-batch --trials 41 ...`, refused ("--trials 41
+    # exceeds the grid's 15 points", exit 2)
+    assert "--trials 41" not in text and ("More trials would change nothing: all 15 points "
+                                          "of the grid ran") in words
+    # QA: 0.5 against 0.8 at batch 128 flips on the mean of the last 5 checkpoints: the
+    # cells' curves moved there by more than the two best cells are apart
+    moved = {k: np.ptp(study.trial_info(t)["history"]["val_accuracy"][-5:])
+             for k, t in zip(value, trials, strict=True)}
+    (bs, lr), widest = max(moved.items(), key=lambda kv: kv[1])
+    assert (bs, lr) == (128, 0.5) and widest > 0.2  # the QA's cell
+    top = sorted(value.values(), reverse=True)
+    assert (f"over the last 5 checkpoints each recorded, by up to {widest:.2g} (lr {lr}, "
+            f"batch_size {bs}; a median {np.median(list(moved.values())):.2g} over the "
+            f"cells), more than the {top[0] - top[1]:.2g} between the two best cells.") in words
     # and in the terminal: `study show` prints the table (its --json keeps its keys)
     from cli_helpers import run_cli
 
