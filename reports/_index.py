@@ -304,6 +304,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
+            "detail": _detail(info),
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
@@ -332,6 +333,17 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
                               str(path))
     # several workers may refresh the same index at once
     return write_atomically(path, write_page)
+
+
+#: The card a kind's index row shows under its first (QA: a study listed its best value,
+#: not what scored it).
+_DETAIL_CARDS = {"study": "Best parameters"}
+
+
+def _detail(info: ReportInfo) -> str | None:
+    """The text of ``info``'s `_DETAIL_CARDS` card, if it has one."""
+    label = _DETAIL_CARDS.get(info.kind)
+    return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
 
 
 def refresh_index(report_dir: Path | str) -> Path | None:

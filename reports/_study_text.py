@@ -4,6 +4,7 @@ spec's settings as the page lists them, and the time trials ran."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -113,11 +114,26 @@ def headline(summary, metrics, trials) -> dict:
                  " · ".join(design.format_value(v) for v in values)}
     else:
         first = {f"Best {metrics[0]}": values[0] if values[0] is not None else "–"}
+    # QA: the best parameters were first seen in the sixth section
+    params = ({"Best parameters": best_params_text(summary["best_params"])}
+              if summary["best_trial"] is not None and summary.get("best_params") else {})
     return {**first,
             "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
             else "–",
+            **params,
             "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
             "Pruned": summary["n_pruned"]}
+
+
+def best_params_text(params: dict) -> str:
+    """``lr 0.5, batch size 16``: the best trial's searched values, short, a name's
+    underscores read as spaces (a layer's width_0 keeps its own); the spaces within a
+    name and its value are no-break ones (a card broke "width | 5")."""
+    return ", ".join(f"{_UNDERSCORE.sub(' ', name)} {design.format_value(value)}"
+                     .replace(" ", "\N{NO-BREAK SPACE}") for name, value in params.items())
+
+
+_UNDERSCORE = re.compile(r"_(?!\d+$)")  # not width_0's: "width 0 16" read as two numbers
 
 
 def history_caption(history: pd.DataFrame, metric: str, maximize: bool,

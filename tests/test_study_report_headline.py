@@ -68,10 +68,28 @@ def test_a_strategy_trials_card_is_its_pipelines_balanced_accuracy(spec_file, tm
 
 
 def test_a_study_on_balanced_data_keeps_its_headline(spec_file, tmp_path):
-    run_tiny_study(spec_file, tmp_path / "x.db", "bal")
+    summary = run_tiny_study(spec_file, tmp_path / "x.db", "bal")
     path = reports.study_report("bal", storage=str(tmp_path / "x.db"), out=tmp_path / "bal")
-    labels = [h["label"] for h in reports.read_report_info(path).headline]
-    assert labels == ["Best val_loss", "Best trial", "Trials", "Pruned"]
+    head = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert list(head) == ["Best val_loss", "Best trial", "Best parameters", "Trials", "Pruned"]
+    # QA: the best parameters were first seen in the sixth section; a name and its value
+    # never part at a line's end
+    best = summary["best_params"]
+    assert head["Best parameters"] == (
+        f"lr\xa0{reports.design.format_value(best['lr'])}, width\xa0{best['width']}")
+    # and in the index, under the study's best value
+    page = reports.write_index(tmp_path).read_text()
+    assert (f"{head['Best val_loss']}<div class=\"muted\">{head['Best parameters']}</div>"
+            in page)
+
+
+def test_the_best_parameters_card_reads_names_as_words():
+    from reports._study_text import best_params_text
+
+    assert best_params_text({"lr": 0.5, "batch_size": 16}) == "lr\xa00.5, batch\xa0size\xa016"
+    # a layer's width keeps its index: "width 0 16" read as two numbers
+    assert best_params_text({"width_0": 16, "imbalance_strategy": "random_over"}) == (
+        "width_0\xa016, imbalance\xa0strategy\xa0random_over")
 
 
 def test_balanced_accuracy_is_nan_when_a_class_has_no_test_example(tmp_path):
@@ -87,3 +105,17 @@ def test_balanced_accuracy_is_nan_when_a_class_has_no_test_example(tmp_path):
     full = data.load("digits?imbalance=1:20&positive=8", seed=0)
     y_pred = (np.arange(len(full.y_test)) % 3 == 0).astype(np.int64)
     assert reports.balanced_accuracy(full, y_pred) == balanced_accuracy_score(full.y_test, y_pred)
+
+
+def test_a_long_best_parameters_card_spans_two_columns(tmp_path):
+    # QA (coin's five parameters): one card's width took the list five lines
+    from reports._study_text import best_params_text
+
+    long = best_params_text({"lr": 0.01265, "batch_size": 9, "width": 5, "depth": 3,
+                             "activation": "sigmoid"})
+    rep = reports.Report("study", "wide", {"Best val_accuracy": "0.95", "Best parameters": long,
+                                           "Short list": "a, b"})
+    page = rep.write(tmp_path / "wide", index=False).read_text()
+    assert f'<div class="stat wide"><dt>Best parameters</dt><dd class="long">{long}</dd>' in page
+    assert '<div class="stat"><dt>Short list</dt>' in page
+    assert '<div class="stat"><dt>Best val_accuracy</dt>' in page
