@@ -128,12 +128,16 @@ def headline(summary, metrics, trials) -> dict:
 def best_params_text(params: dict) -> str:
     """``lr 0.5, batch size 16``: the best trial's searched values, short, a name's
     underscores read as spaces (a layer's width_0 keeps its own); the spaces within a
-    name and its value are no-break ones (a card broke "width | 5")."""
-    return ", ".join(f"{_UNDERSCORE.sub(' ', name)} {design.format_value(value)}"
-                     .replace(" ", "\N{NO-BREAK SPACE}") for name, value in params.items())
+    name and its value are no-break ones where the two fit a phone's card (a card broke
+    "width | 5"; "activation sigmoid" unbroken was cut mid-word there)."""
+    pairs = (f"{_UNDERSCORE.sub(' ', name)} {design.format_value(value)}"
+             for name, value in params.items())
+    return ", ".join(p.replace(" ", "\N{NO-BREAK SPACE}") if len(p) <= _UNBROKEN else p
+                     for p in pairs)
 
 
 _UNDERSCORE = re.compile(r"_(?!\d+$)")  # not width_0's: "width 0 16" read as two numbers
+_UNBROKEN = 14  # characters of a card's line at its narrowest (160 px)
 
 
 def history_caption(history: pd.DataFrame, metric: str, maximize: bool,
