@@ -11,7 +11,7 @@ imported only when exporting). Imports neither optuna nor matplotlib.
 import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
-from ._baseline import trivial_baseline
+from ._baseline import trivial_baseline, trivial_training_loss
 from ._batch_norm import BatchNorm
 from ._build import build_net, new_optimizer, seeded_net, train_streams
 from ._callbacks import (
@@ -120,7 +120,7 @@ __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "spread_by_epoch", "spread_over_training", "training_progress",
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
-    "trivial_baseline",
+    "trivial_baseline", "trivial_training_loss",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "verdict", "HEADS",

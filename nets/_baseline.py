@@ -10,6 +10,7 @@ import numpy as np
 from ._build import build_net
 from ._config import TrainConfig
 from ._rules import check_dataset
+from ._validation import check_training_data
 
 
 def trivial_baseline(ds, cfg: TrainConfig) -> dict:
@@ -32,6 +33,17 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
     zv = np.broadcast_to(z, t.shape).copy()
     return {"val_loss": float(head.loss(zv, t)),
             "val_accuracy": float(head.accuracy(zv, t)) if head.classifier else math.nan}
+
+
+def trivial_training_loss(ds, cfg: TrainConfig) -> float:
+    """The training loss a constant prediction fitted on ``ds``'s training set trains to,
+    weighted as training weighs its loss (``cfg.class_weight``): the floor a training
+    curve that learned nothing from the inputs sits on (`constant_training_loss`)."""
+    check_dataset(ds)
+    net = build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
+                    n_classes=ds.n_classes or None, task=ds.task)
+    _, _, w = check_training_data(net, cfg, ds.X_train, ds.y_train)
+    return constant_training_loss(net, ds.y_train, w)
 
 
 def constant_training_loss(net, y, w=None) -> float:

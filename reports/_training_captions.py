@@ -21,8 +21,15 @@ LINEAR_MODELS = {"regression": "linear regression", "binary": "logistic regressi
                  "multiclass": "softmax regression"}
 #: A run's training loss is flat when it moved by less than this share over the last half
 FLAT_SHARE = 0.02
+#: ...read over at least this many checkpoints (a 2-epoch run at eps 0 read "stuck" at its
+#: class shares' loss: the first steps had not moved it yet)
+FLAT_POINTS = 5
 #: ...and high when it ends above this many times eps
 HIGH_FACTOR = 2.0
+#: ...or, with no eps, when it ends less than this share under a constant prediction's
+#: training loss (`nets.trivial_training_loss`; analyses' BASELINE_MARGIN, which "learned"
+#: means in lr-range's verification)
+CONSTANT_MARGIN = 0.05
 
 
 def head_text(head: str) -> str:
@@ -116,25 +123,44 @@ def _flat(run, linear: str) -> str:
 
 def stuck_text(run, hist: pd.DataFrame) -> str:
     """What the report says of a run that used all its epochs with its training loss
-    flat (it moved by less than `FLAT_SHARE` over the last half) and high (above
-    `HIGH_FACTOR` x eps), or whose early stopping kept the weights it started from
-    (`nets.TrainResult.kept_start`): stuck, and why it may be ("" for any other run)."""
+    flat (it moved by less than `FLAT_SHARE` over the last half, `FLAT_POINTS` checkpoints
+    or more) and high (above
+    `HIGH_FACTOR` x eps; with no eps, above `CONSTANT_MARGIN` under a constant
+    prediction's, `nets.trivial_training_loss`), or whose early stopping kept the weights
+    it started from (`nets.TrainResult.kept_start`): stuck, and why it may be ("" for any
+    other run)."""
     if getattr(run.result, "kept_start", False):
         return _kept_start_text(run, hist)
     eps = float(getattr(run.config, "eps", 0) or 0)
     loss = hist["train_loss"].to_numpy(float)
     epochs = hist["epoch"].to_numpy(float)
-    if run.result.status != "max_epochs" or not eps > 0 or len(loss) < 3:
+    if run.result.status != "max_epochs" or len(loss) < 3:
         return ""
     half = int(np.searchsorted(epochs, epochs[-1] / 2))
     last = loss[half:]
-    if len(last) < 2 or not np.isfinite(last).all() or last[-1] <= HIGH_FACTOR * eps \
+    if len(last) < FLAT_POINTS or not np.isfinite(last).all() \
             or last.max() - last.min() >= FLAT_SHARE * last[0]:
         return ""
-    text = (f"The run used all its epochs without reaching eps = {eps:g}: its training loss "
-            f"barely moved over the last half ({last[0]:.4g} at epoch {epochs[half]:,g}, "
-            f"{last[-1]:.4g} at {epochs[-1]:,g}), so the net is stuck and more epochs would "
-            "not help.")
+    moved = (f"its training loss barely moved over the last half ({last[0]:.4g} at epoch "
+             f"{epochs[half]:,g}, {last[-1]:.4g} at {epochs[-1]:,g})")
+    if eps > 0:
+        if last[-1] <= HIGH_FACTOR * eps:
+            return ""
+        text = (f"The run used all its epochs without reaching eps = {eps:g}: {moved}, so "
+                "the net is stuck and more epochs would not help.")
+    else:
+        # QA: coin at --eps 0 sat at its class shares' loss for 195 of 200 epochs, no note:
+        # without eps, a constant prediction's loss is the level a stuck run shows
+        constant = nets.trivial_training_loss(run.dataset, run.config)
+        if not last[-1] >= (1 - CONSTANT_MARGIN) * constant:
+            return ""
+        what = "mean" if run.dataset.task == "regression" else "class shares"
+        text = (f"The run used all its epochs and {moved}, where always predicting the "
+                f"training set's {what} scores {constant:.4g} (it ended "
+                + ("no lower" if last[-1] >= constant else
+                   f"less than {CONSTANT_MARGIN:.0%} below that") +
+                "): the net is stuck, having learned next "
+                "to nothing from its inputs, and more epochs would not help.")
     if is_linear(run.net):  # linear_text says why
         return text
     if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)

@@ -1708,6 +1708,39 @@ def test_a_zero_init_run_stuck_with_alike_units_says_a_seed_cannot_help(tmp_path
     assert "another seed tells" not in text
 
 
+def test_a_run_stuck_at_a_constant_predictions_loss_says_so_without_eps(
+        tmp_path, capsys, parse_html, real_reports):
+    # QA: coin 2-16-12-3 at the default --eps 0 sat at the majority share (0.46), its loss
+    # flat at ~1.01 from epoch 5 to 200, with no note: the stuck rule read only "above
+    # 2 x eps". Without eps the constant prediction's training loss is the reference
+    out = tmp_path / "stuck"
+    assert hplab.main(["train", "--dataset", "coin", "--hidden", "16,12", "--activation",
+                       "sigmoid,tanh", "--lr", "0.1", "--batch-size", "10", "--epochs",
+                       "200", "--out", str(out)]) == 0
+    capsys.readouterr()
+    record = json.loads((out / "config.json").read_text())
+    assert record["status"] == "max_epochs" and record["config"]["eps"] == 0
+    assert record["train_accuracy"] == pytest.approx(415 / 900)  # the majority share
+    hist = pd.read_csv(out / "history.csv").set_index("epoch")["train_loss"]
+    mid, end = hist[100], hist[200]
+    constant = nets.trivial_training_loss(data.load("coin", seed=0), nets.TrainConfig())
+    assert constant == pytest.approx(1.0109, abs=1e-4)  # the class shares' entropy
+    assert constant <= end < mid * 1.02 and mid < end * 1.02
+    text = _report_text(parse_html, out)
+    note = (f"The run used all its epochs and its training loss barely moved over the last "
+            f"half ({mid:.4g} at epoch 100, {end:.4g} at 200), where always predicting the "
+            f"training set's class shares scores {constant:.4g} (it ended no lower): the net "
+            "is stuck, having learned next to nothing from its inputs, and more epochs would "
+            "not help. A flat, high loss comes from too little capacity")
+    assert note in text
+    curves = text.rindex("Learning curves")  # the section (the contents name it first)
+    assert curves < text.index(note) < text.index("Test set", curves)
+    # runs that learned, at eps 0 too, say none of it (coin 2-8-3, digits, sine)
+    for name in ("coin", "digits", "sine"):
+        run, path = real_reports[1][name]
+        assert run.config.eps == 0 and run.result.status == "max_epochs"
+        assert "is stuck" not in " ".join(parse_html(path.read_text()).all_text.split())
+
 
 def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, parse_html):
     # QA: early stopping that put back the starting weights (no checkpoint scored a lower
