@@ -93,9 +93,26 @@ def is_linear(net) -> bool:
 
 
 def curves_note(run, hist: pd.DataFrame) -> str:
-    """The note under ``run``'s learning curves ``hist`` ("" for none): that the run is
-    stuck (`stuck_text`), and what a net with no hidden layer can draw (`linear_text`)."""
-    return " ".join(t for t in (stuck_text(run, hist), linear_text(run.net)) if t)
+    """The note under ``run``'s learning curves ``hist`` ("" for none): that the run
+    diverged (`diverged_text`) or is stuck (`stuck_text`), and what a net with no hidden
+    layer can draw (`linear_text`)."""
+    return " ".join(t for t in (diverged_text(run, hist), stuck_text(run, hist),
+                                linear_text(run.net)) if t)
+
+
+def diverged_text(run, hist: pd.DataFrame) -> str:
+    """What the report says under the curves of a run that diverged, and the flag to
+    change ("" for any other run): the curves showed the climb under the generic caption,
+    the divergence said only in "Use this model", four sections down."""
+    if run.result.status != "diverged":
+        return ""
+    lr = float(run.config.lr)
+    epoch = float(hist["epoch"].iloc[-1]) if len(hist) else 0.0
+    reason = run.result.reason or "the loss blew up"
+    return (f"Training diverged at epoch {epoch:,g} ({reason}) and stopped there: the "
+            "steps were too large, each overshooting the minimum it aimed at, so the loss "
+            "climbed instead of falling. Train again with a smaller --lr than this run's "
+            f"{lr:g}: a tenth of it ({lr / 10:g}), lower again if it still diverges.")
 
 
 def linear_text(net) -> str:

@@ -1742,6 +1742,28 @@ def test_a_run_stuck_at_a_constant_predictions_loss_says_so_without_eps(
         assert "is stuck" not in " ".join(parse_html(path.read_text()).all_text.split())
 
 
+def test_a_diverged_run_says_so_under_its_learning_curves(tmp_path, capsys, parse_html):
+    # QA: coin at --lr 50 diverged at epoch 2; its curves showed the loss climbing under
+    # the generic caption, the divergence said only in "Use this model", four sections down
+    out = tmp_path / "div"
+    assert hplab.main(["train", "--dataset", "coin", "--hidden", "16", "--lr", "50",
+                       "--epochs", "50", "--out", str(out)]) == 0
+    capsys.readouterr()
+    record = json.loads((out / "config.json").read_text())
+    assert (record["status"], record["epochs"]) == ("diverged", 2)
+    reason = record["reason"]
+    assert reason.startswith("train loss 31.9 exceeded 10x its first value")
+    text = _report_text(parse_html, out)
+    note = (f"Training diverged at epoch 2 ({reason}) and stopped there: the steps were too "
+            "large, each overshooting the minimum it aimed at, so the loss climbed instead "
+            "of falling. Train again with a smaller --lr than this run's 50: a tenth of it "
+            "(5), lower again if it still diverges.")
+    assert note in text
+    curves = text.rindex("Learning curves")  # the section (the contents name it first)
+    assert curves < text.index(note) < text.index("Test set", curves)
+    assert "is stuck" not in text
+
+
 def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, parse_html):
     # QA: early stopping that put back the starting weights (no checkpoint scored a lower
     # validation loss) saved an untrained net with only "early_stopped" to say so: no
