@@ -88,7 +88,7 @@ _MODULES = {
                            "tied_ranks", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
-    "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
+    "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
                   "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
@@ -108,7 +108,8 @@ _MODULES = {
     # -- every analysis: its advice in its function's arguments, for a Python caller
     "_python_words": ("flags_in_errors", "in_python_words", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)
-    "_suggest": ("DEFAULT_SUGGESTION", "SUGGESTIONS", "suggest", "trim_curve"),
+    "_suggest": ("DEFAULT_SUGGESTION", "SKIP_END", "SKIP_START_FRACTION", "SUGGESTIONS",
+                 "SUGGESTION_RULES", "suggest", "trim_curve"),
 }
 _LAZY = {name: module for module, names in _MODULES.items() for name in names}
 #: the package's names for what its module calls otherwise

@@ -125,8 +125,13 @@ def minimum(lrs: np.ndarray, losses: np.ndarray) -> float:
     return float(lrs[int(np.argmin(losses))]) / MINIMUM_DIVISOR
 
 
-def slide(lrs: np.ndarray, losses: np.ndarray, *, lr_diff: int = 15, thresh: float = 0.005,
-          adjust_value: float = 1.0) -> float:
+#: ``slide``'s window, in points, and the largest change of slope it takes as steady
+SLIDE_POINTS = 15
+SLIDE_THRESH = 0.005
+
+
+def slide(lrs: np.ndarray, losses: np.ndarray, *, lr_diff: int = SLIDE_POINTS,
+          thresh: float = SLIDE_THRESH, adjust_value: float = 1.0) -> float:
     """fastai's interval slide rule: from the end, step back while the loss gradient at the
     right end and ``lr_diff`` points to its left differ by more than ``thresh``."""
     n = len(losses)
@@ -151,6 +156,24 @@ SUGGESTIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "slide": slide,
 }
 DEFAULT_SUGGESTION = "valley"
+#: Suggestion name -> how it picks its rate, in plain words (the lr-range report's caption
+#: says "<name> <words>"): each beside its function, so the words change with the rule
+SUGGESTION_RULES = {
+    "valley": "takes the longest sequence of points each lower than the one before (others "
+              "may lie between them) and picks the rate about half its length before its "
+              "last point (fastai's rule: past the flat start, before the steep end)",
+    "steepest": "picks the rate nearest the middle of the steepest fall of the loss against "
+                f"log lr, each fall measured over {STEEPEST_SPAN:g} decade of rates (point "
+                "to point on a curve spanning less)",
+    "minimum": f"picks the rate of the lowest loss divided by {MINIMUM_DIVISOR} (fastai's "
+               "rule: a rate at the bottom is already about to diverge), so it sits a factor "
+               f"of {MINIMUM_DIVISOR} left of the curve's lowest point",
+    "slide": "(fastai's interval slide rule) steps a window whose ends lie "
+             f"{SLIDE_POINTS} points apart (fewer on a shorter curve) back from the curve's "
+             "end while the loss's slopes (per point) at those ends "
+             f"differ by more than {SLIDE_THRESH:g}, and picks the rate at its left end "
+             "before its last step (the first window's, if it never steps)",
+}
 
 
 def check_suggestions(names) -> tuple[str, ...]:

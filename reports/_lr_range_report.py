@@ -21,6 +21,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
+from ._lr_range_captions import curves_caption
 from ._lr_range_verdicts import verdict_lines
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
@@ -208,20 +209,6 @@ APPLIED = ("val_batch", "epochs_per_rate", "verify_epochs", "verify_seeds")
 NOT_USED = "not used here"
 
 
-def _recorded(result) -> str:
-    """What the range test recorded at each point: with ``val`` a validation loss, which
-    the curve's caption must say (the suggestions are read off it)."""
-    if not result.val:
-        return "the recorded loss"
-    if result.mode == "looper":
-        return "the loss on the whole validation set after each rate's epochs"
-    n_val = result.data_record.get("summary", {}).get("sizes", {}).get("val")
-    batch = result.config.get("val_batch")
-    size = (f"{min(batch, n_val)} " if batch and n_val else
-            f"up to {batch} " if batch else "")
-    return f"the loss on a fixed batch of {size}validation examples after each step"
-
-
 def lr_range_report(result, out: Path | str, *, command: str = "", name: str | None = None,
                     index: bool = True) -> Path:
     """Write the report of an `analyses.LRRangeResult` to ``out/report.html``.
@@ -290,20 +277,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     for line in verdict_lines(result, summary):
         rep.add_text(words(line))
     rep.add_section("Loss against learning rate")
-    recorded = _recorded(result)
     rep.add_figure("loss-vs-lr", partial(draw_curves,
                                          loss="validation loss" if result.val else "loss"),
                    {"curves": result.curves, "marks": marks_frame(result)},
-                   caption=(f"Faint: {recorded}; solid: its debiased moving average, one "
-                            "line per seed." if result.beta else f"Solid: {recorded}, "
-                            "one line per seed (not smoothed: " + (
-                                "the looper holds each rate, so each point is already an "
-                                "average)." if result.mode == "looper" else "beta 0)."))
-                           + " Vertical lines: each suggestion's median over "
-                           "seeds (the chosen one solid), shaded over its interquartile range. "
-                           "minimum is the rate of the lowest loss divided by 10 (fastai's "
-                           "rule: a rate at the bottom is already about to diverge), so it "
-                           "sits a decade left of the curve's lowest point.")
+                   caption=curves_caption(result))
     rep.add_section("Spread of the suggestions over seeds")
     spread = spread_frame(result)
     if np.isfinite(spread["lr"].to_numpy(dtype=float)).any():
@@ -315,7 +292,11 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     else:
         rep.add_text("No seed gave a suggestion, so there is no spread to draw.", note=True)
     rep.add_table(result.suggestions, name="suggestions",
-                  caption="Median, quartiles and IQR in log10 units; n = seeds with a value.")
+                  caption="Median, quartiles and IQR in log10 units; n = seeds with a value. "
+                          "The IQR (interquartile range, the card's for the chosen "
+                          "suggestion) is the 75th minus the 25th percentile of the seeds' "
+                          "log10 rates: 0.3 is a factor of 2 between them, 1 a factor of 10 "
+                          "(none below two seeds).")
     rep.add_table(result.runs, name="runs", caption="One range test per seed.")
     if result.verify is not None:
         rep.add_section("Verification at a grid of rates")

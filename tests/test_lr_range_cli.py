@@ -692,6 +692,67 @@ def test_the_curve_says_which_loss_it_draws(tmp_path, capsys, parse_html, extra,
     assert first.endswith("1 seed(s), validation loss") == bool(extra)
 
 
+def test_the_curve_caption_says_how_it_is_smoothed_and_how_each_suggestion_is_read(
+        tmp_path, capsys, parse_html):
+    # QA: the caption explained only minimum's rule: not valley's (the default), steepest's
+    # or slide's, nor what a "debiased moving average" is
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "40", "--out",
+                            tmp_path / "r"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert ("solid: its debiased moving average, one line per seed: each point's average is "
+            "0.25 times the one before plus 0.75 times its own loss (an exponential moving "
+            "average), divided by 1 − 0.25^k at the k-th point so that the first points are "
+            "not pulled toward the 0 it starts from.") in text  # 40 points: beta 1 - 30/40
+    assert ("Each seed's suggestions are read off its solid curve without its first 10% of "
+            "the planned points (the loss has not moved yet) and its last 5 (the blow-up): "
+            "valley (the default) takes the longest sequence of points each lower than the "
+            "one before (others may lie between them) and picks the rate about half its "
+            "length before its last point (fastai's rule: past the flat start, before the "
+            "steep end); steepest picks the rate nearest the middle of the steepest fall of "
+            "the loss against log lr, each fall measured over 0.5 decade of rates (point to "
+            "point on a curve spanning less); minimum picks the rate of the lowest loss "
+            "divided by 10 (fastai's rule: a rate at the bottom is already about to "
+            "diverge), so it sits a factor of 10 left of the curve's lowest point; slide "
+            "(fastai's interval slide rule) steps a window whose ends lie 15 points apart "
+            "(fewer on a shorter curve) back from the curve's end while the loss's slopes "
+            "(per point) at those ends differ by more than 0.005, and picks the rate at its "
+            "left end before its last step (the first window's, if it never steps).") in text
+    assert ("The IQR (interquartile range, the card's for the chosen suggestion) is the 75th "
+            "minus the 25th percentile of the seeds' log10 rates: 0.3 is a factor of 2 "
+            "between them, 1 a factor of 10 (none below two seeds).") in text
+    # a looper's end is cut where its loss rose, not by 5 points (analyses' _skip_end)
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper", "--steps",
+                            "20", "--out", tmp_path / "loop"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "loop" / "report.html").read_text())
+                    .all_text.split())
+    assert ("without its first 10% of the planned points (the loss has not moved yet) and "
+            "the segments from the first whose loss rose past 1.5x its best before on (the "
+            "blow-up; at least the one it stopped on): valley (the default) takes") in text
+
+
+def test_the_slide_and_valley_rules_pick_as_their_words_say():
+    # the caption's words for slide and valley (analyses.SUGGESTION_RULES), on curves built
+    # to show them: the words were read off the code, these read the code off the words
+    from analyses._suggest import slide, valley
+
+    lrs = np.geomspace(1e-4, 1, 40)
+    # slide: a fall of 0.05 a point over points 0-29, flat from 30 on. The window's ends,
+    # 15 apart, step back from (39, 24) while one end is flat and the other on the fall
+    # (slopes 0.05 or 0.025 apart) until (28, 13), both on the fall: its last step was from
+    # (29, 14), whose left end it picks
+    loss = np.r_[2.0 - 0.05 * np.arange(30), np.full(10, 2.0 - 0.05 * 29)]
+    assert slide(lrs, loss) == lrs[14]
+    assert slide(lrs, np.full(40, 2.0)) == lrs[24]  # steady at once: the first window's
+    # valley: the longest sequence of points each lower than the one before is one of the
+    # flat start's points, then 10-29 but for 13 and 17, bumped above the points before
+    # them: 19 points, ending at 29; the rate about half of 19 before it
+    loss = np.r_[np.full(10, 3.0), np.linspace(2.5, 0.5, 20), np.linspace(0.6, 3.0, 10)]
+    loss[[13, 17]] += 0.5
+    assert valley(lrs, loss) in (lrs[29 - 9], lrs[29 - 10])
+
+
 def test_the_help_and_readme_say_how_many_seeds_verify_trains_per_rate():
     # QA: --verify trains the test's first 2 seeds per grid rate (1 with --seeds 1); the
     # docstring said so, the --help and the README did not
