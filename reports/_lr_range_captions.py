@@ -1,9 +1,14 @@
-"""The lr-range report's words for its loss curves: what the curve records and how it is
-smoothed, and how each suggestion is read off it."""
+"""The lr-range report's words for its loss curves and its verification runs: what the
+curve records and how it is smoothed, how each suggestion is read off it, and which
+verification runs the verdict counts as failed."""
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
+
+from ._run_files import result_task
 
 
 def curves_caption(result) -> str:
@@ -65,3 +70,32 @@ def _rules_text(result) -> str:
     return (f"Each seed's suggestions are read off its solid curve without its first "
             f"{SKIP_START_FRACTION:.0%} of the planned points (the loss has not moved yet) "
             f"and {end}: {rules}.")
+
+
+def verify_runs_table(result):
+    """The "Every verification run" table and its caption: with a constant prediction's
+    loss to beat, a ``beats_constant`` column (yes / no) by the rule the verdict counts
+    failures with (`analyses.failed_runs`). QA: the verdict said runs failed at rates whose
+    rows read only ``max_epochs``, their losses above the constant's by a rule not shown."""
+    from analyses import BASELINE_MARGIN, failed_runs
+
+    runs, v = result.verify, result.verdict or {}
+    regression = result_task(result) == "regression"
+    if regression:  # regression nets have no accuracy: its column would be dashes
+        runs = runs.drop(columns=["val_accuracy"], errors="ignore")
+    base = v.get("baseline_val_loss")
+    if base is None or not math.isfinite(base):  # an older result: no baseline recorded
+        return runs, "Every verification run."
+    runs = runs.copy()
+    at = list(runs.columns).index("status") + 1
+    runs.insert(at, "beats_constant", np.where(failed_runs(result.verify, v), "no", "yes"))
+    acc = v.get("baseline_val_accuracy")
+    rule = (f"its validation loss ended more than {BASELINE_MARGIN:.0%} below the "
+            f"{base:.4g} of always predicting the training set's "
+            + ("mean" if regression else "class shares"))
+    if not regression and acc is not None and math.isfinite(acc):
+        rule += (f", or, with a loss not above {base:.4g}, its accuracy more than "
+                 f"{BASELINE_MARGIN:g} above the {acc:.3g} of always predicting the "
+                 "majority class")
+    return runs, (f"Every verification run. beats_constant: yes where the run learned: "
+                  f"{rule}. The verdict counts the others, and diverged runs, as failed.")

@@ -21,7 +21,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
-from ._lr_range_captions import curves_caption
+from ._lr_range_captions import curves_caption, verify_runs_table
 from ._lr_range_verdicts import verdict_lines
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
@@ -303,10 +303,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
         rep.add_figure("verify-grid", draw_verify, verify_frame(result),
                        caption="Validation loss after brief constant-rate runs from the same "
                                "initial nets, at rates around the suggestion.")
-        # regression nets have no accuracy: its column would be dashes
-        runs = (result.verify.drop(columns=["val_accuracy"], errors="ignore")
-                if result_task(result) == "regression" else result.verify)
-        rep.add_table(runs, name="verify-runs", max_rows=18, caption="Every verification run.")
+        runs, caption = verify_runs_table(result)
+        rep.add_table(runs, name="verify-runs", max_rows=18, caption=caption)
     rep.add_section("Recorded points")
     rep.add_table(result.curves, name="curve", max_rows=12,
                   caption="Every recorded point.")

@@ -85,11 +85,13 @@ def test_a_regression_report_has_no_accuracy_column_and_no_class_weight(dataset,
     head, _ = report_table(page, "table-verify-runs")
     csv = pd.read_csv(out / "report_files" / "verify-runs.csv")
     facts = report_facts(page)
+    # each run says whether it beat the constant prediction, as the verdict counts failures
     if regression:
-        assert head == list(csv.columns) == ["lr", "factor", "seed", "status", "val_loss",
-                                             "seconds"]
+        assert head == list(csv.columns) == ["lr", "factor", "seed", "status",
+                                             "beats_constant", "val_loss", "seconds"]
     else:  # classification as it was
-        assert head == list(csv.columns) == list(VERIFY_COLUMNS)
+        assert head == list(csv.columns) == [*VERIFY_COLUMNS[:4], "beats_constant",
+                                             *VERIFY_COLUMNS[4:]]
     assert "class_weight" not in facts  # the ramp's settings leave it out (None) either way
 
 
@@ -730,6 +732,36 @@ def test_the_curve_caption_says_how_it_is_smoothed_and_how_each_suggestion_is_re
     assert ("without its first 10% of the planned points (the loss has not moved yet) and "
             "the segments from the first whose loss rose past 1.5x its best before on (the "
             "blow-up; at least the one it stopped on): valley (the default) takes") in text
+
+
+def test_the_verification_table_says_which_runs_beat_the_constant_as_the_verdict_counts(
+        tmp_path, capsys, parse_html):
+    # QA: "Verification runs failed at rates >= 0.146 ... 1 of 2 seeds at 0.146, both at
+    # 0.26", the table listing those runs as max_epochs (val_loss 2.38-2.54 against the
+    # constant prediction's 2.302): no reader could tell which runs failed, or why
+    out = tmp_path / "r"
+    code, _, err = run_cli(["lr-range", "--dataset", "digits", "--hidden", "64,16",
+                            "--optimizer", "adam", "--seeds", "2", "--verify", "--out", out],
+                           capsys)
+    assert code == 0, err
+    page = (out / "report.html").read_text()
+    text = " ".join(parse_html(page).all_text.split())
+    assert ("Verification runs failed at rates ≥ 0.133 (diverged, or ended no better than "
+            "the constant prediction): 1 of 2 seeds at 0.133, both seeds at 0.236.") in text
+    runs = pd.read_csv(out / "report_files" / "verify-runs.csv")
+    failed = runs[runs["beats_constant"] == "no"]
+    assert (failed["status"] == "max_epochs").all()  # none diverged: the loss says it
+    assert failed[["lr", "seed"]].round(3).values.tolist() == [[0.133, 0], [0.236, 0],
+                                                                [0.236, 1]]
+    assert (failed["val_loss"] > 2.3024).all() and (runs.drop(failed.index)["val_loss"]
+                                                     < 0.95 * 2.3024).all()
+    head, rows = report_table(page, "table-verify-runs")
+    assert head[4] == "beats_constant" and [r[4] for r in rows] == runs["beats_constant"].tolist()
+    assert ("Every verification run. beats_constant: yes where the run learned: its "
+            "validation loss ended more than 5% below the 2.302 of always predicting the "
+            "training set's class shares, or, with a loss not above 2.302, its accuracy more "
+            "than 0.05 above the 0.104 of always predicting the majority class. The verdict "
+            "counts the others, and diverged runs, as failed.") in text
 
 
 def test_the_slide_and_valley_rules_pick_as_their_words_say():
