@@ -167,7 +167,9 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
                 "the net is stuck and more epochs would not help.")
     else:
         # QA: coin at --eps 0 sat at its class shares' loss for 195 of 200 epochs, no note:
-        # without eps, a constant prediction's loss is the level a stuck run shows
+        # without eps, a constant prediction's loss is the level a stuck run shows. Not "more
+        # epochs would not help": xor 2-2-1 at lr 0.1, full batch, sat there to epoch 1,000
+        # and left it by 1,500
         constant = nets.trivial_training_loss(run.dataset, run.config)
         if not last[-1] >= (1 - CONSTANT_MARGIN) * constant:
             return ""
@@ -177,7 +179,7 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
                 + ("no lower" if last[-1] >= constant else
                    f"less than {CONSTANT_MARGIN:.0%} below that") +
                 "): the net is stuck, having learned next "
-                "to nothing from its inputs, and more epochs would not help.")
+                "to nothing from its inputs; more epochs leave such a plateau late, if ever.")
     if is_linear(run.net):  # linear_text says why
         return text
     if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)

@@ -1730,8 +1730,8 @@ def test_a_run_stuck_at_a_constant_predictions_loss_says_so_without_eps(
     note = (f"The run used all its epochs and its training loss barely moved over the last "
             f"half ({mid:.4g} at epoch 100, {end:.4g} at 200), where always predicting the "
             f"training set's class shares scores {constant:.4g} (it ended no lower): the net "
-            "is stuck, having learned next to nothing from its inputs, and more epochs would "
-            "not help. A flat, high loss comes from too little capacity")
+            "is stuck, having learned next to nothing from its inputs; more epochs leave such "
+            "a plateau late, if ever. A flat, high loss comes from too little capacity")
     assert note in text
     curves = text.rindex("Learning curves")  # the section (the contents name it first)
     assert curves < text.index(note) < text.index("Test set", curves)
