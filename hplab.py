@@ -1762,7 +1762,8 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub)
     owners: dict[str, list[str]] = {}
     for command in _commands(parser):  # its errors' lines name it as its usage errors do
-        command.set_defaults(said_as=command.prog)
+        command.set_defaults(said_as=command.prog, dest_flags={
+            a.dest: a.option_strings[0] for a in command._actions if a.option_strings})
         for flag in {o for a in command._actions for o in a.option_strings}:
             owners.setdefault(flag, []).append(command.prog.removeprefix("hplab "))
     _Parser.flag_owners = owners
@@ -1773,8 +1774,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in {*FIELD_FLAGS, *analysis_commands(parser)}:
         p = sub.choices[command]
         flags = {o for a in p._actions for o in a.option_strings}
-        p.set_defaults(field_flags={**{a.dest: a.option_strings[0] for a in p._actions
-                                       if a.option_strings},
+        p.set_defaults(field_flags={**p.get_default("dest_flags"),
                                     **{k: f for k, f in RENAMED_FLAGS.items() if f in flags},
                                     **FIELD_FLAGS.get(command, {})})
     return parser
@@ -1912,10 +1912,10 @@ _ASSIGNED = re.compile(r"(?<=\()([a-z][a-z0-9_]*)=(?=[^\s=])")
 # that took it, one word, so named as its flag too (a snake_case one is: --tune-for); the
 # name quoted as repr quotes it ("ad'am" when it holds a ')
 _UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ['\"])")
-# a one-word parameter that opens an API message ("seeds must be an integer ..."):
-# _PARAMETER takes snake_case only, so it stayed as the API names it (QA: every other
-# flag was named with its dashes); only a name the command has a flag for is rewritten
-_LEADING = re.compile(r"^([a-z]+)(?= must )")
+# the parameter that opens an API message ("seeds must be an integer ...", "l2 must ..."):
+# _PARAMETER takes snake_case only, so a one-word one stayed as the API names it (QA: every
+# other flag was named with its dashes); only a name the command has a flag for is rewritten
+_LEADING = re.compile(r"^([a-z][a-z0-9_]*)(?= must )")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 
@@ -2147,8 +2147,11 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
         # only from data, so only once it was imported)
         data_module = sys.modules.get("data")
-        if not isinstance(exc, OSError) and not (
-                data_module and isinstance(exc, data_module.DataError)):
+        if data_module and isinstance(exc, data_module.DataError):
+            # but data's own arguments open its messages ("seed must be ..."; a name's
+            # options are "option seed=..."): said as the flags that set them
+            message = _LEADING.sub(lambda m: args.dest_flags.get(m[1]) or m[0], message)
+        elif not isinstance(exc, OSError):
             message = _in_flags(message, args)
         print(f"{args.said_as}: error: {message}", file=sys.stderr)
         return 2

@@ -355,5 +355,5 @@ def test_gradcheck_command_checks_the_penalties(capsys):
                             "--l1", "0.3"], capsys)
     assert code == 0 and out.endswith("(61 parameters; l1 0.3)\n")
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--l2", "-1"], capsys)
-    assert (code, err) == (2, "hplab gradcheck: error: l2 must be a finite number >= 0, "
+    assert (code, err) == (2, "hplab gradcheck: error: --l2 must be a finite number >= 0, "
                               "got -1.0\n")

@@ -189,7 +189,7 @@ def test_train_command_records_its_l1(tmp_path, capsys):
     assert code == 0, err
     assert json.loads((out / "config.json").read_text())["config"]["l1"] == 0.001
     code, _, err = run_cli(["train", "--dataset", "xor", "--l1", "-1"], capsys)
-    assert (code, err) == (2, "hplab train: error: l1 must be a finite number >= 0, got -1.0\n")
+    assert (code, err) == (2, "hplab train: error: --l1 must be a finite number >= 0, got -1.0\n")
 
 
 def test_one_seed_and_one_net_start_from_the_same_weights_whatever_else_is_set():
