@@ -172,6 +172,8 @@ class _Parser(argparse.ArgumentParser):
             elif (commands := self._missing_command(message)) is not None:
                 # argparse names the subcommand by its dest ("study_command")
                 message = f"missing command: one of {', '.join(commands)}"
+        elif match := _INVALID_CHOICE.match(message):
+            message = self._unknown_choice(*match.groups()) or message
         elif message.startswith("ambiguous option: "):
             # another command's flag, a prefix of several of this one's (scaling's --lrs,
             # --lr-grid, --lr-range for train's --lr): said as such a flag is
@@ -201,6 +203,20 @@ class _Parser(argparse.ArgumentParser):
         return (f"{command} does not take {flag} (a flag of {listed})"
                 + (f": {why}" if why else "") + (f"; did you mean {offered}?" if close else ""))
 
+    def _unknown_choice(self, dest: str, value: str) -> str | None:
+        """A subcommand or positional argument not among its choices, said as hplab says
+        an unknown name (`nets.unknown_name`), not by argparse's dest ("argument
+        study_command: invalid choice"); None for a flag's (argparse names the flag)."""
+        import ast
+
+        from nets import unknown_name
+
+        for action in self._actions:
+            if action.dest == dest and not action.option_strings and action.choices:
+                kind = "command" if isinstance(action, argparse._SubParsersAction) else dest
+                return unknown_name(kind, ast.literal_eval(value), action.choices)
+        return None
+
     def _missing_command(self, message: str) -> list[str] | None:
         """The subcommands to choose from, when ``message`` says none was given."""
         missing = message.partition(": ")[2].split(", ")
@@ -208,6 +224,10 @@ class _Parser(argparse.ArgumentParser):
             if isinstance(action, argparse._SubParsersAction) and action.dest in missing:
                 return list(action.choices)
         return None
+
+
+# argparse's "argument DEST: invalid choice: 'VALUE' (choose from ...)"
+_INVALID_CHOICE = re.compile(r"^argument (\w+): invalid choice: (.+?) \(choose from ")
 
 
 def _imported(where: str):

@@ -48,3 +48,22 @@ def test_data_arguments_are_named_as_their_flags(xor_model, capsys):
     # a name's own option stays as the name gave it
     assert refused(["data", "show", "coin?val_fraction=2"], capsys) == (
         "hplab data show: error: option val_fraction='2' must be a number in [0, 1)\n")
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["study", "runn", "xor"], "hplab study: error: unknown command 'runn' (did you mean "
+                               "'run'?); valid: run, worker, list, show, export, spec, report"),
+    (["data", "shw", "xor"], "hplab data: error: unknown command 'shw' (did you mean 'show'?); "
+                             "valid: list, show, fetch"),
+    (["report", "idx"], "hplab report: error: unknown command 'idx' (did you mean 'index'?); "
+                        "valid: index"),
+    (["trian", "--dataset", "xor"], "hplab: error: unknown command 'trian' (did you mean "
+                                    "'train'?); valid: train, gradcheck, data, report, study, "
+                                    "demo, scaling, predict, export-onnx, imbalance, lr-range, "
+                                    "capacity"),
+    (["data", "fetch", "mnst"], "hplab data fetch: error: unknown dataset 'mnst' (did you mean "
+                                "'mnist'?); valid: mnist"),
+])
+def test_a_mistyped_command_is_an_unknown_name_not_argparse_dest(argv, said, capsys):
+    # review: "argument study_command: invalid choice: 'runn' (choose from ...)"
+    assert refused(argv, capsys) == said + "\n"

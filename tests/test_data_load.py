@@ -1450,7 +1450,7 @@ def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path
     *[(["data", "show", f"{name}?noise=1e308"],
        "options too large (noise=1e+308): the generated values overflow float64")
       for name in ("double-arc", "sine", "curve", "moons", "circles", "spirals")],
-    (["data", "fetch", "cifar"], "invalid choice"),
+    (["data", "fetch", "cifar"], "unknown dataset 'cifar'; valid: mnist"),
 ])
 def test_cli_bad_input_one_line_exit_2(argv, message, capsys):
     try:
