@@ -113,6 +113,9 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+        # a flag's negative value, in any form float() reads: argparse's own (3.11) took
+        # -1e-3 and -inf for flags ("--lr: expected one argument"), where -.1 got --lr's check
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def _get_option_tuples(self, option_string):
         # train's flag given to another command (--epochs to lr-range) is no abbreviation of
@@ -226,6 +229,8 @@ class _Parser(argparse.ArgumentParser):
         return None
 
 
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^-(inf|infinity|nan)$",
+                              re.IGNORECASE)
 # argparse's "argument DEST: invalid choice: 'VALUE' (choose from ...)"
 _INVALID_CHOICE = re.compile(r"^argument (\w+): invalid choice: (.+?) \(choose from ")
 

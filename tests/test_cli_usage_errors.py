@@ -67,3 +67,23 @@ def test_data_arguments_are_named_as_their_flags(xor_model, capsys):
 def test_a_mistyped_command_is_an_unknown_name_not_argparse_dest(argv, said, capsys):
     # review: "argument study_command: invalid choice: 'runn' (choose from ...)"
     assert refused(argv, capsys) == said + "\n"
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "--dataset", "xor", "--no-report", "--lr", "-1e-3"],
+     "hplab train: error: --lr must be a finite number > 0, got -0.001"),
+    (["train", "--dataset", "xor", "--no-report", "--lr", "-inf"],
+     "hplab train: error: --lr must be a finite number > 0, got -inf"),
+    (["gradcheck", "--dataset", "xor", "--h", "-1e-5"],
+     "hplab gradcheck: error: --h must be a finite number > 0 (the course uses 1e-4 to "
+     "1e-7), got -1e-05"),
+    (["lr-range", "--dataset", "xor", "--no-report", "--min-lr", "-1E-3"],
+     "hplab lr-range: error: --min-lr must be a finite number > 0, got -0.001"),
+    # a flag still is one where a value is missing
+    (["train", "--dataset", "xor", "--lr", "--epochs", "3"],
+     "hplab train: error: argument --lr: expected one argument"),
+])
+def test_a_negative_number_in_any_float_form_is_a_value(argv, said, capsys):
+    # review: --lr -1e-3 read as a flag ("argument --lr: expected one argument"), where
+    # --lr -.1 reached --lr's own check
+    assert refused(argv, capsys) == said + "\n"
