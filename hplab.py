@@ -73,6 +73,8 @@ NOT_TAKEN_WHY = {
                          "--lr-range LOW,HIGH",
     ("scaling", "--schedule"): "its nets train at constant rates (--scheduler is a Dask "
                                "scheduler's address)",
+    ("capacity", "--hidden"): "it sweeps the hidden layers itself: --widths 4,8 (units "
+                              "per layer) and --depths 1,2 (layers)",
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
@@ -1528,7 +1530,7 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
                    help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the one the "
                         "dataset name sets, digits?imbalance=1:20, else the data's own)")
-    p.add_argument("--strategies", default=None, names="analyses.STRATEGIES",
+    p.add_argument("--strategies", type=_names, default=None, names="analyses.STRATEGIES",
                    help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
                         "class names (SMOTE, RandomOverSampler...) (default: all)")
     p.add_argument("--sampling-ratio", type=float, default=0.2,
@@ -1669,7 +1671,13 @@ def cmd_capacity(args) -> int:
     import analyses
 
     base = analyses.CAPACITY_CONFIG
-    cfg = base.replace(activation=args.activation, optimizer=args.optimizer, lr=args.lr,
+    if not args.activation:  # the sweep would fall back on its default unsaid
+        raise ValueError("--activation '' names none: give one activation for every hidden "
+                         "layer")
+    # the sweep sets each net's layers: as many as activations here, so that two of them
+    # reach its own check ("one activation for every hidden layer"), not TrainConfig's count
+    cfg = base.replace(hidden=base.hidden[:1] * len(args.activation),
+                       activation=args.activation, optimizer=args.optimizer, lr=args.lr,
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
                        checkpoint=args.checkpoint, dtype=args.dtype, **_regularisers(args))
@@ -1723,7 +1731,9 @@ def _add_capacity(sub) -> None:
                    help="neurons per hidden layer (default 2,4,8,16,32)")
     p.add_argument("--depths", type=_ints, default=(1,), help="hidden layers (default 1)")
     p.add_argument("--seeds", type=int, default=3, help="nets per configuration (default 3)")
-    p.add_argument("--activation", default="sigmoid", names="nets.ACTIVATIONS")
+    # a list, as the other commands take it: the sweep's own check refuses two activations
+    p.add_argument("--activation", type=_names, default=("sigmoid",), names="nets.ACTIVATIONS",
+                   help="one activation for every hidden layer")
     p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")

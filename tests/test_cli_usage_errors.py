@@ -1,6 +1,8 @@
 """Usage errors as a user types them: each names the flag given, in one line, exit code 2
 (the CLI review's findings)."""
 
+import json
+
 import pytest
 from cli_helpers import run_cli
 
@@ -87,3 +89,37 @@ def test_a_negative_number_in_any_float_form_is_a_value(argv, said, capsys):
     # review: --lr -1e-3 read as a flag ("argument --lr: expected one argument"), where
     # --lr -.1 reached --lr's own check
     assert refused(argv, capsys) == said + "\n"
+
+
+@pytest.mark.parametrize("argv, said", [
+    # review: "unknown --activation 'relu,tanh' (did you mean 'tanh'?)": the flag took one
+    # name, so the sweep's own message was never reached
+    (["capacity", "--activation", "relu,tanh"], "hplab capacity: error: a capacity sweep needs "
+                                                "one activation for every hidden layer, got "
+                                                "['relu', 'tanh']"),
+    (["capacity", "--activation", ""], "hplab capacity: error: --activation '' names none: "
+                                       "give one activation for every hidden layer"),
+    (["capacity", "--hidden", "4"], "hplab capacity: error: capacity does not take --hidden (a "
+                                    "flag of train, gradcheck, scaling, imbalance and "
+                                    "lr-range): it sweeps the hidden layers itself: --widths "
+                                    "4,8 (units per layer) and --depths 1,2 (layers)"),
+    # review: "unknown strategy ''"
+    (["imbalance", "--strategies", "none,"], "hplab imbalance: error: argument --strategies: "
+                                             "expected comma-separated names, got 'none,'"),
+    (["imbalance", "--strategies", ""], "hplab imbalance: error: no strategy given; valid: "
+                                        "none, class_weight, random_over, smote, adasyn, "
+                                        "borderline_smote, random_under, near_miss, "
+                                        "tomek_links, enn, smote_enn, smote_tomek, "
+                                        "isolation_forest"),
+])
+def test_capacity_and_imbalance_take_name_lists(argv, said, capsys):
+    dataset = "moons" if argv[0] == "imbalance" else "xor"
+    assert refused([*argv, "--dataset", dataset, "--no-report"], capsys) == said + "\n"
+
+
+def test_capacity_takes_one_activation_written_twice(capsys):
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--activation", "tanh,tanh",
+                              "--widths", "2", "--seeds", "1", "--epochs", "3", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["config"]["activation"] == "tanh"

@@ -566,7 +566,7 @@ def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
      "--ratio must look like 1:50 (positives:negatives), got '1-50'"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:5,,1:10"], "has an empty item"),
     (["--dataset", "digits", "--positive", "8", "--strategies", "none,,smote"],
-     "unknown strategy ''; valid: none, class_weight"),
+     "argument --strategies: expected comma-separated names, got 'none,,smote'"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:1000"], "at least 2 positives"),
     (["--dataset", "digits", "--positive", "8", "--strategies", "smote,bogus"],
      "unknown strategy 'bogus'; valid: none, class_weight, random_over, smote"),
