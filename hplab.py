@@ -912,7 +912,14 @@ def cmd_data_show(args) -> int:
 
 def cmd_data_fetch(args) -> int:
     import data
+    import nets
 
+    # as an --out folder is: one line naming it, not Python's
+    if args.dest is not None:
+        nets.check_writable(data.expand_home(args.dest), "--dest")
+    else:
+        nets.check_writable(data.data_home() / "mnist", "the download folder",
+                            instead="give another with --dest")
     dest = data.fetch_mnist(args.dest, args.url, timeout=args.timeout,
                             verify=not args.no_verify)
     _emit(args, *data.describe_fetch(args.dataset, dest, args.url, not args.no_verify))
@@ -1083,7 +1090,8 @@ def cmd_study_run(args) -> int:
         if args.trials is not None and message.startswith("n_trials "):
             message = f"--trials{message.removeprefix('n_trials')}"
         raise study.SpecError(message) from None
-    if args.report:
+    if args.report:  # the storage first: unwritable, it fails --no-report's run too
+        study.check_storage_writable(study.resolve_storage(args.storage))
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
                                           "elsewhere later (hplab study report --out)")
@@ -1380,6 +1388,8 @@ def cmd_predict(args) -> int:
     if to_stdout and args.json:  # both would go to standard output
         raise ValueError("--out - writes the CSV to standard output; leave out --json")
     out = None if to_stdout else args.out
+    if out is not None:  # as an --out folder is: before the model loads
+        nets.check_writable(out, "--out", file=True)
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     _refuse_overwrite(out, *data.model_data_paths(model.meta))
@@ -1475,6 +1485,7 @@ def cmd_export_onnx(args) -> int:
     import data
     import nets
 
+    nets.check_writable(args.out, file=True)
     _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
     _refuse_overwrite(args.out, *data.model_data_paths(model.meta))

@@ -24,7 +24,7 @@ from ._callbacks import (
 )
 from ._config import TrainConfig
 from ._dropout import Dropout
-from ._files import folder_blocker, make_folder, stage_file, write_atomically
+from ._files import check_writable, folder_blocker, make_folder, stage_file, write_atomically
 from ._finite import (
     count_column,
     finite_count,
@@ -127,7 +127,8 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike",
     "is_model_file", "load_net", "save_net",
-    "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
+    "MLP", "check_writable", "folder_blocker", "make_folder",
+    "stage_file", "write_atomically", "write_csv",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",

@@ -142,6 +142,31 @@ def folder_blocker(path) -> str | None:
     return None
 
 
+def check_writable(path, named: str | None = None, *, file: bool = False,
+                   instead: str | None = None) -> None:
+    """ValueError in one line where a command cannot write ``path``, a folder it makes (or
+    with ``file``, a file it writes): a file or a link to a missing folder on its way, or a
+    nearest existing folder that refuses a new entry (read-only, no permission, /proc).
+    The line names the path as ``named`` gave it ("--out runs/x"; None: the path alone)
+    and ends with ``instead`` (what to do), if given. Checked before the work, not after."""
+    from ._printable import folder_text
+
+    path = Path(path)
+    said = f"{named} {path}" if named else str(path)
+    blocked = folder_blocker(path)
+    if blocked and not (file and not blocked.startswith("is inside")):  # a file is replaced
+        instead = instead or ("give a path in a folder" if file else "give a folder")
+        raise ValueError(f"{said} {blocked}; {instead}")
+    folder = path.parent if file else path
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    try:  # a real write: permissions, read-only mounts and /proc all answer here
+        tempfile.TemporaryDirectory(dir=existing).cleanup()
+    except OSError as exc:
+        raise ValueError(f"{said}: cannot write in {folder_text(existing)} "
+                         f"({exc.strerror or type(exc).__name__})"
+                         + (f"; {instead}" if instead else "")) from None
+
+
 def make_folder(folder, path=None) -> None:
     """``folder`` and the folders above it, made where missing. A file or a link to a
     missing folder on the way is an error (NotADirectoryError) that names it and ``path``

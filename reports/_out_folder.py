@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from nets import folder_blocker, folder_text, say_on_stderr
+from nets import check_writable, folder_text, say_on_stderr
 
 from ._held_results import held_results
 from ._study_folder import study_report_folder
@@ -52,19 +52,16 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
         held = held_results(out, kind, name, storage, created)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
-    blocked = folder_blocker(out)  # a file, or a link to a missing folder, on its way
-    if blocked:
-        raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
-    existing = next(p for p in (out, *out.parents) if p.exists())
+    check_writable(out, named, instead=instead)  # a file on its way, a read-only folder
     # a report replaces the CSVs its earlier version wrote in report_files/ (and a train
     # without one removes them; other files there are the user's and stay): another
     # user's there failed after the run, the earlier report.html already deleted
     files = out / "report_files"
-    for folder in (existing, *([files] if kind is not None and files.is_dir() else [])):
-        try:  # a real write: permissions, read-only mounts and /proc all answer here
-            tempfile.TemporaryDirectory(dir=folder).cleanup()
+    if kind is not None and files.is_dir():
+        try:
+            tempfile.TemporaryDirectory(dir=files).cleanup()
         except OSError as exc:
-            raise ValueError(f"{named} {out}: cannot write in {folder_text(folder)} "
+            raise ValueError(f"{named} {out}: cannot write in {folder_text(files)} "
                              f"({exc.strerror or type(exc).__name__})"
                              + (f"; {instead}" if instead else "")) from None
 

@@ -75,6 +75,7 @@ from ._spec_list import ready_spec_text, ready_specs
 from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
+from ._storage_files import check_storage_writable
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._study_versions import (
     VERSIONS_ATTR,
@@ -131,7 +132,8 @@ __all__ = [
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
     "ready_spec_text",
     "DEFAULT_STORAGE",
-    "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
+    "ClaimLock", "StorageURL", "check_storage_writable",
+    "mask_url", "open_storage", "release", "resolve_storage",
     "check_output_file", "export_csv", "keeps_heartbeats", "list_studies",
     "stale_trials",
     "open_study", "open_study_storage",

@@ -35,6 +35,28 @@ def create_storage_file(where: StorageURL) -> None:
         raise StorageError(f"cannot make storage {where.path}: {exc.strerror}") from None
 
 
+def check_storage_writable(where: StorageURL) -> None:
+    """The StorageError a run would meet opening ``where`` to write, said before the
+    command's other checks: a file this user cannot write, or a new one's folder. (A
+    study run's advice for an unwritable report folder, --no-report, failed on it next.)
+    Nothing is made; a server's storage, a folder or a special file: `open_storage` says."""
+    from ._sqlite_file import unwritable, unwritable_message
+
+    path = where.path
+    if path is None or path.is_dir() or special_file(path):
+        return
+    if path.is_file():
+        if where.kind == "journal":
+            check_journal(path, appends=True)
+        elif blocked := unwritable(path):
+            raise StorageError(unwritable_message(path, blocked))
+        return
+    folder = next(p for p in path.parents if p.exists())  # the one its folders are made in
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise StorageError(f"cannot make storage {path}: its folder {folder} is not "
+                           "writable; make it writable, or give a path in a writable folder")
+
+
 def check_journal(path: Path, appends: bool = False) -> None:
     """Refuse an existing file that is not an optuna journal: optuna would append to it.
     Before a command ``appends``, refuse too one whose last line is broken."""

@@ -123,3 +123,51 @@ def test_capacity_takes_one_activation_written_twice(capsys):
                               "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["config"]["activation"] == "tanh"
+
+
+def test_an_output_file_that_cannot_be_written_is_named_before_the_work(xor_model, tmp_path,
+                                                                          capsys):
+    # review: "[Errno 30] Read-only file system: 'p.csv'", where train and the analyses
+    # say "--out X: cannot write in X (...)"; /proc refuses a new file even to root
+    (tmp_path / "afile").write_text("mine\n")
+    cases = [
+        (["predict", xor_model, "--dataset", "xor", "--out", "/proc/p.csv"],
+         "hplab predict: error: --out /proc/p.csv: cannot write in /proc (No such file or "
+         "directory)"),
+        (["predict", xor_model, "--dataset", "xor", "--out", tmp_path / "afile" / "p.csv"],
+         f"hplab predict: error: --out {tmp_path}/afile/p.csv is inside a file "
+         f"({tmp_path}/afile); give a path in a folder"),
+        (["export-onnx", xor_model, "/proc/m.onnx"],
+         "hplab export-onnx: error: /proc/m.onnx: cannot write in /proc (No such file or "
+         "directory)"),
+        # nothing is downloaded: the address would refuse it
+        (["data", "fetch", "mnist", "--dest", "/proc/mn", "--url", "http://127.0.0.1:9/"],
+         "hplab data fetch: error: --dest /proc/mn: cannot write in /proc (No such file or "
+         "directory)"),
+        (["data", "fetch", "mnist", "--dest", tmp_path / "afile" / "mn", "--url",
+          "http://127.0.0.1:9/"],
+         f"hplab data fetch: error: --dest {tmp_path}/afile/mn is inside a file "
+         f"({tmp_path}/afile); give a folder"),
+    ]
+    for argv, said in cases:
+        assert refused(argv, capsys) == said + "\n"
+    assert (tmp_path / "afile").read_text() == "mine\n"
+
+
+def test_the_default_download_folder_is_checked_too(capsys, monkeypatch):
+    monkeypatch.setenv("HPLAB_DATA", "/proc/hplab-data")
+    assert refused(["data", "fetch", "mnist", "--url", "http://127.0.0.1:9/"], capsys) == (
+        "hplab data fetch: error: the download folder /proc/hplab-data/mnist: cannot write in "
+        "/proc (No such file or directory); give another with --dest\n")
+
+
+def test_a_study_run_says_its_unwritable_storage_before_advising_no_report(tmp_path,
+                                                                             user_cli):
+    # review: a read-only runs/ said "...cannot write in runs/studies ...; run with
+    # --no-report", and --no-report then failed on runs/hplab.db
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs").chmod(0o555)
+    said = ("hplab study run: error: cannot make storage runs/hplab.db: its folder runs is "
+            "not writable; make it writable, or give a path in a writable folder\n")
+    for more in ([], ["--no-report"]):
+        assert user_cli("study", "run", "xor", "--trials", "8", *more) == (2, "", said)

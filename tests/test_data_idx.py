@@ -477,6 +477,6 @@ def test_a_fetch_into_a_file_says_so(tmp_path, capsys):
     (tmp_path / "af").write_text("mine")  # said "[Errno 17] File exists: 'af'"
     rc = hplab.main(["data", "fetch", "mnist", "--dest", str(tmp_path / "af")])
     err = capsys.readouterr().err
-    assert rc == 2 and err == (f"hplab data fetch: error: {tmp_path / 'af'} is a file; give a "
-                               "folder for the MNIST files\n")
+    assert rc == 2 and err == (f"hplab data fetch: error: --dest {tmp_path / 'af'} is a file; "
+                               "give a folder\n")  # as an --out is said
     assert (tmp_path / "af").read_text() == "mine"
