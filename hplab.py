@@ -800,7 +800,10 @@ def _add_train(sub) -> None:
                    help="epochs between checkpoints, where the history scores the whole "
                         "training set (at most 10 000 rows; the course: the current "
                         "mini-batch) and the validation set")
-    p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
+    p.add_argument("--patience", type=int, default=0,
+                   help="stop after this many checkpoints (--checkpoint epochs apart) without "
+                        "the watched loss (validation, else training) improving by more than "
+                        "--min-delta, and restore the best one's weights (0 = off)")
     for field, (kind, text) in TRAIN_FINE_SETTINGS.items():
         action = p.add_argument("--" + field.replace("_", "-"), type=kind, default=None,
                                 help=text)
@@ -1354,7 +1357,8 @@ def _add_scaling(sub) -> None:
                    help="default val_accuracy (val_loss for regression)")
     p.add_argument("--target", type=float, default=None,
                    help="value to reach (default: 0.95 x the best val_accuracy of reference "
-                        "runs at batch 32, or 95%% of their val_loss drop)")
+                        "runs at --reference-batch (the full batch if larger), or 95%% of their "
+                        "val_loss drop)")
     p.add_argument("--max-steps", type=int, default=10_000, help="step budget per run")
     p.add_argument("--max-epochs", type=float, default=None,
                    help="epoch budget per run as well (whichever ends first)")

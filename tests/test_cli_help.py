@@ -403,3 +403,16 @@ def test_every_analysis_names_seeds_and_other_one_word_parameters_by_their_flags
                        (["capacity", "--widths", "0"], "--widths must be positive integers")):
         code, out, err = run_cli([*argv, "--dataset", "xor", "--no-report"], capsys)
         assert code == 2 and err.startswith(f"hplab {argv[0]}: error: {said}"), err
+
+
+def test_scaling_target_and_train_patience_say_what_they_count():
+    # review: --target's default was said "at batch 32" where it is at --reference-batch
+    # (its JSON: "reference: 0.95 x best val_accuracy at B=64"); --patience counted
+    # nothing ("early stopping patience"), where it counts checkpoints
+    assert ("--target TARGET value to reach (default: 0.95 x the best val_accuracy of "
+            "reference runs at --reference-batch (the full batch if larger), or 95% of their "
+            "val_loss drop)") in help_words("scaling")
+    assert ("--patience PATIENCE stop after this many checkpoints (--checkpoint epochs apart) "
+            "without the watched loss (validation, else training) improving by more than "
+            "--min-delta, and restore the best one's weights (0 = off) (default 0)"
+            ) in help_words("train")
