@@ -750,7 +750,10 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     failed = None
     if args.report:
         failed = _write_report(summary, out, lambda: reports.training_report(run, out))
-    _emit(args, summary, reports.train_lines(summary, run.dataset.task))
+    # the reason printed in the flags' words ("reached --epochs=200"); --json keeps the
+    # API's (TrainResult.reason, a trial's stored reason: "reached max_epochs=200")
+    shown = {**summary, "reason": _in_flags(summary["reason"], args)}
+    _emit(args, summary, reports.train_lines(shown, run.dataset.task))
     return _after_report(args, failed)
 
 

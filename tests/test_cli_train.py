@@ -943,7 +943,7 @@ def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, c
     assert code == 0, err
     lines = dict(line.split(": ", 1) for line in out.splitlines())
     assert lines["epochs"] == "3" and lines["iterations"] == "3"
-    assert lines["reason"] == "reached max_epochs=2.4 (rounded up to 3 whole steps: 3 epochs)"
+    assert lines["reason"] == "reached --epochs=2.4 (rounded up to 3 whole steps: 3 epochs)"
     assert "| 2.4/2.4 [" in err  # the bar's count: a fraction of epochs is not "2/2" (or 0/0)
     # 0.28 x 25 steps is 7.000000000000001 in floats: 7 whole steps, not 8 "rounded up"
     assert 0.28 * 25 > 7 and nets.whole_steps(0.28, 25) == 7

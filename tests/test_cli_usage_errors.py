@@ -171,3 +171,16 @@ def test_a_study_run_says_its_unwritable_storage_before_advising_no_report(tmp_p
             "not writable; make it writable, or give a path in a writable folder\n")
     for more in ([], ["--no-report"]):
         assert user_cli("study", "run", "xor", "--trials", "8", *more) == (2, "", said)
+
+
+def test_train_prints_its_reason_in_the_flags_words_and_keeps_the_apis_in_json(tmp_path,
+                                                                                capsys):
+    # review: "reason: reached max_epochs=3" where the user typed --epochs; --json's
+    # reason is the API's (TrainResult.reason, stored with a study's trials): kept
+    argv = ["train", "--dataset", "xor", "--epochs", "3", "--no-report", "--out", tmp_path]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    assert "\nreason: reached --epochs=3\n" in out
+    code, out, err = run_cli([*argv, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["reason"] == "reached max_epochs=3"
