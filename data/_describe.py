@@ -4,11 +4,12 @@ does (each summary's keys are a contract)."""
 
 from __future__ import annotations
 
+import shlex
 import textwrap
 from pathlib import Path
 
-from ._fetch import MNIST_FILES, MNIST_URL, sha256_file
-from ._registry import COMMON_OPTIONS, DATASETS, list_datasets
+from ._fetch import MNIST_FILES, MNIST_URL, data_home, sha256_file
+from ._registry import COMMON_OPTIONS, DATASETS, _escape_path, list_datasets
 
 
 def describe_listing() -> tuple[list[dict], object, list[str]]:
@@ -167,4 +168,13 @@ def describe_fetch(dataset: str, dest: Path, url: str | None,
     summary = {"dataset": dataset, "dest": str(dest), "url": url or MNIST_URL,
                "verified": verified, "files": files}
     lines = [f"{f['name']}  {f['bytes']} bytes  sha256 {f['sha256'][:16]}..." for f in files]
-    return summary, [*lines, f"saved in {dest}"]
+    return summary, [*lines, f"saved in {dest}; {_read_as(dest)}"]
+
+
+def _read_as(dest: Path) -> str:
+    """How to read MNIST where a fetch saved it: the name mnist reads the data folder's
+    mnist/ only (`data_home`: --data-dir DIR reads DIR/mnist), idx:DEST any folder."""
+    if dest.resolve() == (data_home() / "mnist").resolve():
+        return "read it as mnist, e.g. hplab data show mnist"
+    name = f"idx:{_escape_path(str(dest))}"
+    return f"read it as {name}, e.g. hplab data show {shlex.quote(name)}"

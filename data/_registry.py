@@ -115,8 +115,14 @@ def _mnist(rng, arg, data_dir) -> Source:
     try:
         return load_idx_folder(folder)
     except DataError as exc:
-        raise DataError(f"MNIST: {exc}; run `hplab data fetch mnist` or put the four IDX "
-                        "files there by hand (set HPLAB_DATA to use another folder)") from None
+        if data_dir is None:
+            raise DataError(f"MNIST: {exc}; run `hplab data fetch mnist` or put the four IDX "
+                            "files there by hand (set HPLAB_DATA to use another folder)") from None
+        # the folder given holds mnist/ (HPLAB_DATA's layout), where a fetch --dest DIR
+        # saved the files in DIR itself: that folder is read as idx:DIR
+        raise DataError(f"MNIST: {exc}; run `hplab data fetch mnist --dest {folder}` or put "
+                        f"the four IDX files there by hand (--data-dir {data_dir} holds "
+                        "mnist/; a folder of the files themselves reads as idx:FOLDER)") from None
 
 
 # "," parts a path from the test file's and "?" starts the options: in a path they are

@@ -480,3 +480,27 @@ def test_a_fetch_into_a_file_says_so(tmp_path, capsys):
     assert rc == 2 and err == (f"hplab data fetch: error: --dest {tmp_path / 'af'} is a file; "
                                "give a folder\n")  # as an --out is said
     assert (tmp_path / "af").read_text() == "mine"
+
+
+def test_a_fetch_says_how_to_read_what_it_saved(tmp_path, mirror, capsys, monkeypatch):
+    # review: `data fetch --dest DIR` saves the files in DIR, `data show mnist --data-dir DIR`
+    # reads DIR/mnist, and its error said only "(set HPLAB_DATA to use another folder)"
+    folder, sums = mirror
+    _write_sums(folder, sums)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "home"))
+    with serving(folder) as url:
+        for dest, said in (("dl", "saved in dl; read it as idx:dl, e.g. hplab data show idx:dl"),
+                           (None, f"saved in {tmp_path}/home/mnist; read it as mnist, e.g. "
+                                  "hplab data show mnist")):
+            more = [] if dest is None else ["--dest", dest]
+            assert hplab.main(["data", "fetch", "mnist", "--url", url, *more]) == 0
+            assert capsys.readouterr().out.splitlines()[-1] == said
+    for name in ("idx:dl", "mnist"):  # as said
+        assert hplab.main(["data", "show", name, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["sizes"]["test"] == 20
+    assert hplab.main(["data", "show", "mnist", "--data-dir", "dl"]) == 2
+    assert capsys.readouterr().err == (
+        "hplab data show: error: MNIST: folder not found: dl/mnist; run `hplab data fetch "
+        "mnist --dest dl/mnist` or put the four IDX files there by hand (--data-dir dl holds "
+        "mnist/; a folder of the files themselves reads as idx:FOLDER)\n")
