@@ -127,12 +127,19 @@ class _Parser(argparse.ArgumentParser):
         return super()._get_option_tuples(option_string)
 
     def parse_known_args(self, args=None, namespace=None):
+        self._given = set()
         namespace, extras = super().parse_known_args(args, namespace)
+        # the dests of the flags typed, a subcommand's too (its namespace was copied in)
+        namespace.given = self._given | getattr(namespace, "given", set())
         if extras and self._subparsers is None:
             # a command's stray flag (--hiden) is named here, where the command's flags are
             # known; argparse would report it from the top parser, with no suggestion
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace, extras
+
+    def _get_values(self, action, arg_strings):
+        self._given.add(action.dest)  # argparse calls it for the arguments typed only
+        return super()._get_values(action, arg_strings)
 
     def add_argument(self, *args, names: str | None = None, **kwargs):
         if not kwargs.get("help") and args and args[0].startswith("--"):  # one meaning here
@@ -1943,6 +1950,33 @@ JSON_KEYS = {
 }
 
 
+# flags that other flags leave unread, by command: each flag's words after "has no effect"
+# where they do (else None). Refused where typed, as --out with --no-report is: the run
+# recorded a setting it never used
+NO_EFFECT = {
+    "train": {"--min-delta": lambda a: None if a.patience else
+              "with --patience 0 (no early stopping: it is the gain that resets --patience)"},
+    "lr-range": {
+        "--epochs-per-rate": lambda a: None if a.mode == "looper" else
+        f"with --mode {a.mode} (it is how long --mode looper holds each rate)",
+        "--val-batch": lambda a: None if a.val else "without --val (it is the size of its batch)",
+        "--verify-epochs": lambda a: None if a.verify else
+        "without --verify (it is the length of its runs)"},
+    "scaling": {"--reference-batch": lambda a: None if a.target is None or a.noise else
+                "with --target and --no-noise (no reference runs are made)"},
+}
+
+
+def _refuse_no_effect(args) -> None:
+    """ValueError naming each flag typed that the others given leave unread (`NO_EFFECT`)."""
+    unread = NO_EFFECT.get(getattr(args, "said_as", "").removeprefix("hplab "), {})
+    given = getattr(args, "given", ())  # (args of a parse's, not a script's own)
+    said = [f"{flag} has no effect {why}" for flag, unused in unread.items()
+            if flag.removeprefix("--").replace("-", "_") in given and (why := unused(args))]
+    if said:
+        raise ValueError("; ".join(said))
+
+
 # The commands whose flags set the parameters of one API call (TrainConfig, an analysis),
 # whose errors name those parameters: each parameter named by its flag, the flag's dest
 # unless it is one of RENAMED_FLAGS or listed here (None: the command has no flag for it).
@@ -2178,6 +2212,7 @@ def _run_command(args, as_program: bool = False) -> int:
 
 def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
     try:
+        _refuse_no_effect(args)
         return args.func(args) or 0
     except KeyboardInterrupt:
         return _stopped()

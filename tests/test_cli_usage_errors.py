@@ -184,3 +184,40 @@ def test_train_prints_its_reason_in_the_flags_words_and_keeps_the_apis_in_json(t
     code, out, err = run_cli([*argv, "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["reason"] == "reached max_epochs=3"
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "--dataset", "xor", "--epochs", "2", "--min-delta", "0.5"],
+     "hplab train: error: --min-delta has no effect with --patience 0 (no early stopping: it "
+     "is the gain that resets --patience)"),
+    (["train", "--dataset", "xor", "--patience", "0", "--min-delta=0"],  # typed: refused
+     "hplab train: error: --min-delta has no effect with --patience 0 (no early stopping: it "
+     "is the gain that resets --patience)"),
+    (["lr-range", "--dataset", "xor", "--steps", "20", "--epochs-per-rate", "3"],
+     "hplab lr-range: error: --epochs-per-rate has no effect with --mode exp (it is how long "
+     "--mode looper holds each rate)"),
+    (["lr-range", "--dataset", "xor", "--val-batch", "3", "--verify-epochs", "3"],
+     "hplab lr-range: error: --val-batch has no effect without --val (it is the size of its "
+     "batch); --verify-epochs has no effect without --verify (it is the length of its runs)"),
+    (["scaling", "--dataset", "xor", "--target", "0.8", "--no-noise", "--reference-batch", "64"],
+     "hplab scaling: error: --reference-batch has no effect with --target and --no-noise (no "
+     "reference runs are made)"),
+])
+def test_a_flag_the_others_leave_unread_is_refused(argv, said, capsys):
+    # review: `train --patience 0 --min-delta 0.5` ran and recorded min_delta 0.5
+    assert refused([*argv, "--no-report"], capsys) == said + "\n"
+
+
+def test_a_flag_left_at_its_default_or_read_is_no_refusal(tmp_path, capsys):
+    for argv in (["train", "--dataset", "xor", "--epochs", "2", "--patience", "1",
+                  "--min-delta", "0.5", "--out", tmp_path / "t"],
+                 ["lr-range", "--dataset", "xor", "--steps", "12", "--mode", "looper",
+                  "--min-lr", "1e-3", "--max-lr", "1", "--epochs-per-rate", "2", "--val",
+                  "--val-batch", "3"],
+                 ["scaling", "--dataset", "xor", "--batch-sizes", "4", "--lrs", "1", "--seeds",
+                  "1", "--max-steps", "20", "--target", "1", "--reference-batch", "4"],
+                 ["scaling", "--dataset", "xor", "--batch-sizes", "4", "--lrs", "1", "--seeds",
+                  "1", "--max-steps", "20", "--target", "1", "--no-noise"]):
+        code, out, err = run_cli([*argv, "--no-report", "--json"], capsys)
+        assert code == 0, (argv, err)
+    assert json.loads(out)["config"]["reference_batch"] == 4  # its default 32, clipped to xor's

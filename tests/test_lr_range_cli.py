@@ -457,15 +457,16 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
     # the bound here: were the bound lost, a huge one would take the machine down again)
     (["--mode", "looper", "--steps", "100001"],
      "error: --steps must be an integer from 2 to 100000, got 100001"),
-    # refused though --val / --verify are not given: they were ignored in silence
-    (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
-    (["--verify-epochs", "nan"],
+    # refused before any run (without --val, --verify or looper, any value is refused:
+    # test_cli_usage_errors.py)
+    (["--val", "--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
+    (["--verify", "--verify-epochs", "nan"],
      "--verify-epochs must be a finite number > 0, at most 1,000,000 epochs, got nan"),
-    (["--epochs-per-rate", "-3"],  # not looper
+    (["--mode", "looper", "--epochs-per-rate", "-3"],
      "--epochs-per-rate must be a finite number > 0, at most 1,000,000 epochs, got -3.0"),
     # review: 1e99 was taken (and, with --verify, trained for good); every count of epochs
     # has TrainConfig's rule and words (nets.MAX_EPOCHS), not three copies of its own
-    (["--verify-epochs", "1e99"],
+    (["--verify", "--verify-epochs", "1e99"],
      "--verify-epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e+99\n"),
     (["--mode", "looper", "--steps", "100", "--epochs-per-rate", "20000"],  # the run's length
      "--epochs-per-rate x --steps (20000 x 100) must be a finite number > 0, at most "
