@@ -58,11 +58,13 @@ def test_the_anomaly_strategy_is_a_binary_estimator(estimator, check):
 def float32_failures(est):
     if est.dtype != "float32":
         return {}
-    measured = "1.2e-6" if isinstance(est, nets.NetClassifier) else "3.7e-7"
+    # by the CPU's float32 kernels: 1.2e-6 and 3.7e-7 on one AMD EPYC, 3.8e-7 and 1.3e-7 on
+    # another (same OpenBLAS 0.3.31, scikit-learn 1.9.1)
+    measured = "3.8e-7 to 1.2e-6" if isinstance(est, nets.NetClassifier) else "1.3e-7 to 3.7e-7"
     failures = {"check_sample_weight_equivalence_on_dense_data":
                 "in float32 the weighted fit and the fit on repeated rows sum the rows in "
-                f"another order and agree to {measured} relative (within 2e-6), where the "
-                "check asks 1e-7 (in float64 they agree and the check passes)"}
+                f"another order and agree to {measured} relative by CPU (within 2e-6), where "
+                "the check asks 1e-7 (in float64 they agree and the check passes)"}
     if isinstance(est, nets.NetRegressor):  # the float32 classifier variant passes it
         failures["check_methods_subset_invariance"] = (
             "BLAS picks its float32 kernels and summation blocks by the number of rows, so "
@@ -96,8 +98,8 @@ def test_float32_weighted_and_repeated_fits_differ_as_the_xfail_says(estimator):
     relative = float(re.search(r"Max relative difference among violations: (\S+)",
                                str(failed.value))[1])
     reason = float32_failures(estimator)["check_sample_weight_equivalence_on_dense_data"]
-    said = float(re.search(r"agree to (\S+) relative", reason)[1])
-    assert said / 2 < relative < said * 2 and relative < 2e-6
+    low, high = map(float, re.search(r"agree to (\S+) to (\S+) relative", reason).groups())
+    assert low / 2 < relative < high * 2 and relative < 2e-6
 
 
 def batch_norm_failures(est):
