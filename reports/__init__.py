@@ -22,16 +22,10 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 import importlib
 
 from ._held_results import held_results, unreadable
-from ._index import (
-    ReportInfo,
-    find_reports,
-    holding_index,
-    index_root,
-    read_report_info,
-    write_index,
-)
+from ._index import find_reports, holding_index, index_root, write_index
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
+from ._report_info import ReportInfo, read_report_info
 from ._study_commands import note_study_report, study_show, write_study_report
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import current_study_report, report_lags

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ._index import read_report_info
 from ._report_files import files_folder_problem
+from ._report_info import read_report_info
 from ._run_files import ANALYSES, foreign_record
 
 BEST_MODEL = "best_model"  # the retrained best trial's folder, beside a study's report

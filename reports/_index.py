@@ -12,13 +12,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import stat
 import time
-from dataclasses import dataclass
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,115 +24,14 @@ from nets import error_line, hplab_version, say_on_stderr, write_atomically
 from ._html import render
 from ._paths import shell_folder
 from ._report_files import TONES
+from ._report_info import ReportInfo, read_report_info
 
-#: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
-_HEAD_BYTES = 64 * 1024
 #: Folders that hold no reports, skipped so that an index of a big folder stays quick;
 #: so are hidden folders (.git, .venv), reports' CSV folders and virtual environments.
 #: There is no depth limit: a report six folders down was left out of the index.
 _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
-#: The type of each metadata field a report may embed (see Report.metadata); a report
-#: with a field of another type is skipped, as one whose metadata is not JSON is (so is
-#: one whose headline entries are not {"label": str, "text": str}: see _fits).
-_META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
-               "status": (str, type(None)), "headline": list, "source": str,
-               "study_created": str, "retrain_failed": dict}
 #: The lock file beside index.html that its writers hold (see `holding_index`).
 _LOCK_NAME = ".index.lock"
-
-
-@dataclass(frozen=True)
-class ReportInfo:
-    """One report found under an index folder (its embedded metadata and its path)."""
-
-    path: Path
-    kind: str
-    name: str
-    title: str
-    created: str
-    status: str | None
-    headline: tuple[dict, ...]
-    source: str | None = None  # a study report's storage (see Report.source)
-    study_created: str | None = None  # ... and its study (see Report.study_created)
-    retrain_failed: dict | None = None  # see Report.retrain_failed
-
-    def to_dict(self) -> dict:
-        """The index entry as JSON values (``path`` a string)."""
-        return {"path": str(self.path), "kind": self.kind, "name": self.name,
-                "title": self.title, "created": self.created, "status": self.status,
-                "headline": list(self.headline)}
-
-
-class _MetaFinder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.content: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "meta" and self.content is None:
-            a = dict(attrs)
-            if a.get("name") == "hplab-report":
-                self.content = a.get("content")
-
-
-def read_report_info(path: Path | str) -> ReportInfo | None:
-    """The metadata a report embeds, or None for any other HTML file."""
-    path = Path(path)
-    try:
-        # without waiting: a named pipe called report.html would hold the command forever
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        with open(fd, encoding="utf-8", errors="replace") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe, a device: no report
-                return None
-            head = f.read(_HEAD_BYTES)
-    except OSError:
-        return None
-    if "hplab-report" not in head:
-        return None
-    finder = _MetaFinder()
-    finder.feed(head)
-    try:
-        meta = json.loads(finder.content or "")
-    except (ValueError, RecursionError):  # [[[... nested past Python's stack
-        return None
-    if not _fits(meta):
-        return None
-    return ReportInfo(
-        path=path, kind=meta.get("kind", "?"), name=meta.get("name", path.stem),
-        title=meta.get("title", ""), created=meta.get("created", ""),
-        status=meta.get("status"), headline=tuple(meta.get("headline", [])),
-        source=meta.get("source"), study_created=meta.get("study_created"),
-        retrain_failed=meta.get("retrain_failed"),
-    )
-
-
-def _fits(meta) -> bool:
-    """Whether ``meta`` has each field the index reads in the shape it reads it: one that
-    does not (a damaged or hand-edited file) would break every index write."""
-    if not isinstance(meta, dict) or any(
-            key in meta and not isinstance(meta[key], kind) for key, kind in _META_TYPES.items()):
-        return False
-    # the index shows the first headline entry's label and text
-    if not all(isinstance(h, dict) and isinstance(h.get("label"), str)
-               and isinstance(h.get("text"), str) for h in meta.get("headline", [])):
-        return False
-    return all(_placeable(meta[key]) for key in ("created", "study_created") if key in meta)
-
-
-def _placeable(text: str) -> bool:
-    """Whether ``text``, if a date, can be put in this machine's zone (the index shows it
-    there): one at the calendar's edge (year 1 at +14:00) overflows. Not a date: shown as
-    written."""
-    try:
-        datetime.fromisoformat(text).astimezone()
-    except ValueError:
-        return True
-    except OverflowError:
-        return False
-    return True
 
 
 def analysis_name(dataset: str, out: Path | str, kind: str) -> str:

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from ._report_info import read_report_info
+
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
          "max_epochs": "warn", "stopped": "warn", "queued": "warn", "pruned": "warn",
@@ -57,8 +59,6 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
     links to: those hplab wrote there, which a new version of it replaces or removes.
     None of them when ``page`` is missing or no hplab report (a user's CSV that happened
     to sit in report_files/ was deleted with every rewrite of the report)."""
-    from ._index import read_report_info  # here: it imports this module
-
     if read_report_info(page) is None:
         return set()
     try:

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ._held_results import unreadable
-from ._index import read_report_info
+from ._report_info import read_report_info
 
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ._held_results import unreadable
-from ._index import read_report_info
+from ._report_info import read_report_info
 from ._study_folder import _same_instant, _stamped_report_of, study_report_folder
 
 

@@ -15,9 +15,9 @@ from nets import say_on_stderr, stage_file
 from . import _study_data as sd, _study_draw as sw
 from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
-from ._index import read_report_info
 from ._out_folder import holding, removed_if_left_empty
 from ._paths import shown_command
+from ._report_info import read_report_info
 from ._study_best import (
     add_best,
     add_outside_best,
