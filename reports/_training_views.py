@@ -9,7 +9,7 @@ import numpy as np
 
 import nets
 
-from . import _training_data as td, _training_draw as tw
+from . import _hidden_space_draw as hw, _training_data as td, _training_draw as tw
 from ._core import Report
 from ._decision_history import SNAPSHOT_RESOLUTION, decision_history_frame, draw_decision_history
 from ._hidden_space import hidden_space_frame, pick_snapshots
@@ -126,7 +126,7 @@ def add_hidden_space(rep: Report, run, classes) -> None:
         + td.thinned_note({"training": (frame.loc[frame["kind"] == "sample", "id"].nunique(),
                                         len(ds.X_train))}, "The figure shows")))
     rep.add_figure("hidden-space",
-                   partial(tw.draw_hidden_space, classes=classes, activation=act_name), frame,
+                   partial(hw.draw_hidden_space, classes=classes, activation=act_name), frame,
                    alt=f"Scatter plots of the training samples in the first hidden layer at "
                        f"{len(snaps)} checkpoints: after the linear map (top row) and after "
                        f"{act_name} (bottom row)",

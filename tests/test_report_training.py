@@ -139,7 +139,7 @@ def test_a_runs_snapshots_are_spread_over_where_it_learned():
 
 
 def test_a_layer_that_maps_the_plane_onto_a_line_is_drawn_as_a_line():
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw
 
     # the second principal axis of a rank-1 layer: 1e-7 of rounding, which autoscaling
     # stretched over the whole panel (a plane's grid where the layer left a line)
@@ -149,7 +149,7 @@ def test_a_layer_that_maps_the_plane_onto_a_line_is_drawn_as_a_line():
                           "h1": np.tile(h1, 2), "h2": np.tile(1e-7 * np.sin(h1), 2),
                           "h3": np.nan, "label": np.tile(np.arange(20) % 2, 2)})
     frame.attrs.update(width=4, projection="pca")
-    fig = tw.draw_hidden_space(frame, classes=["0", "1"], activation="tanh")
+    fig = hw.draw_hidden_space(frame, classes=["0", "1"], activation="tanh")
     ax = fig.axes[0]
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert y1 - y0 >= 0.5 * (x1 - x0)  # a line through the panel, not a plane's noise
@@ -1193,10 +1193,11 @@ def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monk
     # "$10k-$50k" came out as italic math "10k - 50k"
     from matplotlib import cbook
 
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw, _training_draw as tw
 
     texts = drawn_texts(monkeypatch, tw, ["draw_confusion", "draw_decision_map",
-                                          "draw_probability_contours", "draw_hidden_space"])
+                                          "draw_probability_contours"])
+    hidden_texts = drawn_texts(monkeypatch, hw, ["draw_hidden_space"])
     path = dollar_csv()
     out = tmp_path / "runs" / "dollar"
     code = hplab.main(["train", "--dataset", f"csv:{path}", "--hidden", "4", "--epochs", "5",
@@ -1205,7 +1206,7 @@ def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monk
     assert (out / "report.html").exists()
     for label in ("$<10k", "$10k-$50k", "$50k_$"):  # dollar_csv's
         # shown as written (matplotlib draws \$ as $), and not as math
-        shown = [t for t in texts if label in t.replace(r"\$", "$")]
+        shown = [t for t in texts + hidden_texts if label in t.replace(r"\$", "$")]
         assert len(shown) >= 4, (label, shown)  # confusion rows, columns, two legends
         assert not any(cbook.is_math_text(t) for t in shown), shown
 
@@ -1251,10 +1252,12 @@ def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch,
     # QA: from ~10 classes the hidden-space legend (one row) was cut at both sides; at 40
     # the decision map shrank to a few pixels beside its legend and the confusion matrix
     # wrote a count in each of its 1600 cells
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw, _training_draw as tw
 
-    seen = record_figures(monkeypatch, tw, ["draw_decision_map", "draw_hidden_space",
-                                            "draw_confusion"], _layout)
+    # keyed in the order unpacked below (the hidden space is drawn in its own module)
+    seen = record_figures(monkeypatch, tw, ["draw_decision_map"], _layout)
+    seen |= record_figures(monkeypatch, hw, ["draw_hidden_space"], _layout)
+    seen |= record_figures(monkeypatch, tw, ["draw_confusion"], _layout)
     rng = np.random.default_rng(0)
     y = np.arange(20 * k) % k
     centres = rng.uniform(0, 10, (k, 2))
@@ -1307,10 +1310,12 @@ def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, m
     # wrote white counts on mid blues (seaborn's switch)
     from conftest import cell_text_contrasts
 
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw, _training_draw as tw
 
-    seen = record_figures(monkeypatch, tw, ["draw_decision_map", "draw_hidden_space",
-                                            "draw_probability_contours"], _class_shapes)
+    # keyed in the order unpacked below (the hidden space is drawn in its own module)
+    seen = record_figures(monkeypatch, tw, ["draw_decision_map"], _class_shapes)
+    seen |= record_figures(monkeypatch, hw, ["draw_hidden_space"], _class_shapes)
+    seen |= record_figures(monkeypatch, tw, ["draw_probability_contours"], _class_shapes)
     cells = record_figures(monkeypatch, tw, ["draw_confusion"],
                            lambda fig: cell_text_contrasts(fig.axes[0]))
     out = tmp_path / "spirals5"
@@ -1446,9 +1451,9 @@ def test_one_neurons_hidden_space_shows_both_classes_where_they_coincide(tmp_pat
     # class-1 point on A ~ 1, all drawn on y = 0, and the class-1 square hid both class-0
     # circles: class 0 seemed to vanish from every snapshot after the first. (A checkpoint
     # every 100 epochs: the same weights, bit for bit, scored 101 times, not 10001.)
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw
 
-    seen = record_figures(monkeypatch, tw, ["draw_hidden_space"], _class_points)
+    seen = record_figures(monkeypatch, hw, ["draw_hidden_space"], _class_points)
     out = tmp_path / "xor1"
     assert hplab.main(["train", "--dataset", "xor", "--hidden", "1", "--lr", "0.1",
                        "--batch-size", "1", "--epochs", "10000", "--eps", "0.005", "--seed",
@@ -1488,13 +1493,13 @@ def xor_two_hidden(tmp_path_factory):
     before the report closed them; read only."""
     import contextlib
 
-    from reports import _training_draw as tw
+    from reports import _hidden_space_draw as hw, _training_draw as tw
 
     out = tmp_path_factory.mktemp("xor221") / "x"
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
         figure_stand_in(patch, typeset=True)  # (made before any test's own stand-in)
         seen = record_figures(patch, tw, ["draw_history"], _history_lines)
-        seen |= record_figures(patch, tw, ["draw_hidden_space"], _class_points)
+        seen |= record_figures(patch, hw, ["draw_hidden_space"], _class_points)
         assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--lr", "0.5",
                            "--epochs", "60", "--out", str(out)]) == 0
     return out, seen
