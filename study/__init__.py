@@ -68,6 +68,7 @@ from ._record import (
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
 from ._run_data import data_differs, join_data
+from ._run_files import run_record, save_run_files
 from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -98,7 +99,7 @@ from ._train_advice import (
     warn_if_start_kept,
     warn_if_units_start_alike,
 )
-from ._train_run import TrainRun, run_record, save_run_files, test_metrics, train_run
+from ._train_run import TrainRun, test_metrics, train_run
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
 from ._url_masking import mask_url

@@ -17,7 +17,8 @@ import numpy as np
 import nets
 
 from ._registry import IMBALANCE_METRICS, PIPELINE_NET_METRICS
-from ._train_run import TrainRun, save_run_files, test_metrics, val_scores
+from ._run_files import save_run_files
+from ._train_run import TrainRun, test_metrics, val_scores
 
 
 def pipeline_seed(study_seed: int, number: int) -> int:
