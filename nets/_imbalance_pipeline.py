@@ -11,13 +11,8 @@ from imblearn.under_sampling import EditedNearestNeighbours as _ImblearnENN
 from sklearn.utils import _safe_indexing
 
 from ._imbalance_registry import STRATEGIES
-from ._imbalance_strategies import (
-    DEFAULT_SAMPLING_RATIO,
-    AnomalyClassifier,
-    minority_class,
-    ratio_reached,
-    too_few_for_neighbours,
-)
+from ._imbalance_strategies import DEFAULT_SAMPLING_RATIO, AnomalyClassifier, minority_class
+from ._sampler_checks import ratio_reached, too_few_for_neighbours
 
 
 class ImbalancePipeline(Pipeline):
