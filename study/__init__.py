@@ -26,7 +26,7 @@ study report``)::
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
-from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
+from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
@@ -73,6 +73,7 @@ from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_list import ready_spec_text, ready_specs
+from ._spec_to_run import resumable_spec, spec_to_run
 from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release

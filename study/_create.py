@@ -1,6 +1,7 @@
 """A study created in a storage or loaded from it, with the spec it keeps: a run that
 creates one stores its spec first; one that finds it (a race lost, a worker joining)
-waits for that spec and is refused if its own differs."""
+waits for that spec and is refused if its own differs. Which spec ``hplab study run``
+runs is `_spec_to_run`'s."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import os
 import shlex
 import time
 import uuid
-import warnings
 from pathlib import Path
 
 import optuna
@@ -18,13 +18,13 @@ import optuna
 import nets
 
 from ._errors import SpecError, StorageError
-from ._ready_name import is_ready_name, ready_spec_hint, stored_instead
+from ._ready_name import ready_spec_hint
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
-from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
+from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
-from ._storage import open_storage, release
+from ._storage import open_storage
 from ._storage_url import StorageURL, resolve_storage
 from ._worker import SPEC_ATTR, quiet_optuna
 
@@ -235,131 +235,6 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
         raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
                         f"pass this version's checks ({exc}); run the corrected spec under a "
                         "new study.name") from None
-
-
-def spec_to_run(name_or_path, storage: str | None = None, n_trials: int | None = None, *,
-                data: str | None = None) -> StudySpec:
-    """The spec ``hplab study run NAME_OR_PATH [--trials N] [--data DATA]`` runs: a ready
-    spec's name or a TOML file (``n_trials``: its total instead of the file's), checked as a
-    new one; when this version's checks refuse it, the spec of the study ``storage`` holds
-    under its name (`resumable_spec`), which resumes; a name neither is, that of a study
-    ``storage`` holds (one a script made from a dict): the spec stored with it
-    (`stored_study_spec`). Given ``data`` (a copy of a stored study's data), a ready spec's
-    name whose stored study another spec made is that study's spec (`stored_instead`).
-
-    Parameters
-    ----------
-    name_or_path : str or path
-    storage : str, optional
-        Any storage form `resolve_storage` takes.
-    n_trials : int, optional
-    data : str, optional
-        ``--data``: resume a stored study from this machine's copy of its data.
-
-    Returns
-    -------
-    StudySpec
-    """
-    try:
-        spec = load_spec(name_or_path, n_trials=n_trials)
-    except SpecError as refused:
-        try:
-            find_spec(name_or_path)
-        except SpecError:  # no such file or ready spec: refused says so
-            return stored_study_spec(str(name_or_path), storage, refused, n_trials)
-        return resumable_spec(name_or_path, storage, refused, n_trials)
-    if data is not None and is_ready_name(name_or_path):
-        return stored_instead(spec, storage, n_trials)
-    return spec
-
-
-def stored_study_spec(name: str, storage: str | None, missing: SpecError,
-                      n_trials: int | None = None) -> StudySpec:
-    """The spec stored with study ``name`` in ``storage`` (``n_trials``: its total instead),
-    which resumes it. ``missing``, the error saying no file or ready spec has that name,
-    when it names a ``.toml`` file or no study hplab made there: with the stored studies,
-    unless it reads as a path (a ``/``, which a study's name may hold too).
-
-    Parameters
-    ----------
-    name : str
-    storage : str or None
-        Any storage form `resolve_storage` takes.
-    missing : SpecError
-    n_trials : int, optional
-
-    Returns
-    -------
-    StudySpec
-    """
-    if name.endswith(".toml"):  # a spec file's path, mistyped
-        raise missing
-    try:
-        spec, store = stored_spec(name, storage)
-    except StorageError as exc:  # no storage, no such study (its list), another program's
-        if "/" in name or os.sep in name:  # rather a path (study names may hold a "/")
-            raise missing from None
-        raise SpecError(f"{missing}; nor a stored study: {exc}") from None
-    release(store)
-    return spec if n_trials is None else spec.with_trials(n_trials)
-
-
-def resumable_spec(path, storage: str | None, refused: SpecError,
-                   n_trials: int | None = None) -> StudySpec:
-    """The spec file ``path``, which this version's checks refuse (``refused``), read as
-    earlier versions read it, when it is the spec of the study ``storage`` holds under its
-    name: that study ran with it, and running the same file again resumes it (choices
-    that are aliases of one value, a hidden beside a depth...). Otherwise ``refused``.
-
-    Parameters
-    ----------
-    path : str or path
-        The spec file.
-    storage : str or None
-        Any storage form `resolve_storage` takes.
-    refused : SpecError
-        This version's error on the file, raised when the study does not take the file.
-    n_trials : int, optional
-        The study-wide total instead of the file's.
-
-    Returns
-    -------
-    StudySpec
-    """
-    try:
-        # read again only to compare with a stored study: the deprecation notes of a
-        # sampler it builds (cmaes' x0) came before the refusal, on a line of their own
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            spec = load_spec(path, strict=False, n_trials=n_trials)
-    except SpecError:
-        raise refused from None
-    if not holds_study_of(absolute_data(spec), storage):
-        raise refused
-    return spec
-
-
-def holds_study_of(spec: StudySpec, where: StorageURL | str | None, *,
-                   any_data_path: bool = False) -> bool:
-    """Whether ``where`` (a `StorageURL` or what `resolve_storage` takes) holds study
-    ``spec.name`` created from this very spec: it ran with the checks of the version that
-    made it, and resumes where this version's refuse a new study of it. ``any_data_path``:
-    its data file's path may differ (`with_stored_path`), as for a run given ``--data``."""
-    return study_spec_of(spec, where, any_data_path=any_data_path) is not None
-
-
-def study_spec_of(spec: StudySpec, where: StorageURL | str | None, *,
-                  any_data_path: bool = False) -> StudySpec | None:
-    """The spec stored with study ``spec.name`` in ``where`` where `holds_study_of` (its
-    data file's path the stored one), else None."""
-    try:
-        stored, storage = stored_spec(spec.name, where)
-    except (SpecError, StorageError):
-        return None
-    release(storage)
-    if any_data_path:
-        spec = with_stored_path(stored, spec)
-    return stored if first_difference(stored, spec) is None else None
 
 
 def resuming_file(study: optuna.Study, where: StorageURL, *,

@@ -21,13 +21,14 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._create import create_or_load, spec_to_run, stored_spec
+from ._create import create_or_load, stored_spec
 from ._errors import SpecError
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
 from ._spec_options import check_runnable, idle_pruner, single_choices
+from ._spec_to_run import spec_to_run
 from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage

@@ -91,7 +91,7 @@ def spec_data(spec: StudySpec, where: StorageURL):
     """The data ``spec`` names, loaded and checked against the spec. One that cannot load
     (MNIST not fetched, an option's value, a file elsewhere) fails here, before any
     storage exists."""
-    from ._create import holds_study_of, study_spec_of  # it imports this module
+    from ._spec_to_run import holds_study_of, study_spec_of  # it imports this module
 
     try:
         loaded = data.load(spec.dataset, seed=spec.seed)
