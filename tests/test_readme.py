@@ -305,3 +305,18 @@ def test_the_modules_the_readme_names_exist_and_the_terminal_lines_name_every_on
     terminal = sorted(p.relative_to(root).as_posix()
                       for p in (root / "reports").glob("_terminal*.py"))
     assert len(terminal) >= 2 and [p for p in terminal if f"`{p}`" not in said] == []
+
+
+def test_the_recipe_that_edits_a_loaded_spec_makes_the_spec_it_says():
+    # QA: the only way to edit a loaded spec was found in an error message
+    import copy
+
+    import study
+
+    paragraph = " ".join(README.split("To change a loaded spec")[1].split("\n\n")[0].split())
+    code = "\n".join(re.findall(r"`(raw = .*?|raw\[.*?|spec = .*?)`", paragraph))
+    assert code.count("\n") == 2, code
+    namespace = {"copy": copy, "study": study}
+    exec(code, namespace)
+    spec = namespace["spec"]
+    assert (spec.name, spec.max_epochs, spec.dataset) == ("my-coin", 20, "coin")
