@@ -1316,7 +1316,7 @@ def test_log_axes_label_plain_numbers_and_the_refined_rate_shows_over_the_cap():
         steps = sr.draw_steps({"measured": m, "fit": fit})
         assert _tick_texts(steps.axes[0].yaxis) == ["1450", "1500", "1550", "1600", "1650"]
         assert _tick_texts(steps.axes[1].yaxis) == [
-            "30000", "40000", "60000", "100000", "200000", "300000", "400000"]
+            "30,000", "40,000", "60,000", "100,000", "200,000", "300,000", "400,000"]
         rates = sr.draw_lr({"measured": m, "fit": pd.DataFrame(columns=["batch_size", "lr",
                                                                          "alpha"])})
         ax = rates.axes[0]
