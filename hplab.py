@@ -33,7 +33,7 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
 TEXTS = "{texts}"  # where it says what each of them does (see _RegistryTexts)
-DEFAULT = "{default}"  # where a train flag's help gives TrainConfig's default (_ConfigDefault)
+DEFAULT = "{default}"  # where a flag's help gives its default, a package's (_PackageDefault)
 ENDINGS = "{endings}"  # where a CSV output's help lists the endings it is compressed by
 # the help of a flag that means the same in every command that has it (unless it says more)
 FLAG_HELP = {
@@ -90,13 +90,14 @@ HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer pe
 
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, with a registry's names where a flag's help says {names}, what
-    each does where it says {texts} and a TrainConfig field's default where {default}."""
+    each does where it says {texts}, and the defaults a package holds where it says
+    {default} (or another placeholder of the flag's `_PackageDefault`s)."""
 
     def _get_help_string(self, action):
         text = super()._get_help_string(action)
         for placeholder, lazy in ((NAMES, getattr(action, "names", None)),
                                   (TEXTS, getattr(action, "texts", None)),
-                                  (DEFAULT, getattr(action, "config_default", None))):
+                                  *_package_defaults(action).items()):
             if lazy is not None:
                 text = text.replace(placeholder, str(lazy))
         if ENDINGS in text:  # nets' own table, read when the help is shown
@@ -129,6 +130,11 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(self, args=None, namespace=None):
         self._given = set()
         namespace, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:  # a default a package holds: read now, for the run
+            default = action.default
+            if isinstance(default, _PackageDefault) and getattr(
+                    namespace, action.dest, None) is default:
+                setattr(namespace, action.dest, default.value_for(action))
         # the dests of the flags typed, a subcommand's too (its namespace was copied in)
         namespace.given = self._given | getattr(namespace, "given", set())
         if extras and self._subparsers is None:
@@ -156,8 +162,11 @@ class _Parser(argparse.ArgumentParser):
         default, text = action.default, action.help or ""
         # every flag's help gives its default: they differ between commands (batch size
         # 10 for train, 32 for lr-range; workers 1, 2 or every core)
-        if (action.option_strings and all(default is not v for v in (None, False,
-                                                                      argparse.SUPPRESS))
+        if (isinstance(default, _PackageDefault) and text is not argparse.SUPPRESS
+                and "default" not in text):  # read when the help is shown
+            action.help = f"{text} (default {DEFAULT})"
+        elif (action.option_strings and all(default is not v for v in (None, False,
+                                                                        argparse.SUPPRESS))
                 and text is not argparse.SUPPRESS and "default" not in text):
             shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
             action.help = f"{text} (default {str(shown).replace('%', '%%') or 'none'})"
@@ -316,18 +325,57 @@ class _SettingReaders:
         return nets.and_list(names)
 
 
-class _ConfigDefault:
-    """A TrainConfig field's default (``0.9``, ``0``: as ``%g`` writes it) for the field's
-    flag's help: TrainConfig is the one place it is written; read when the help is shown,
-    as `_RegistryNames` is."""
+class _PackageDefault:
+    """A flag's default where a package writes it, its one place: an argument of a
+    function or a class (``"analyses.lr_grid", "num"``; ``"nets.TrainConfig", "lr_min"``),
+    a config's field (``"analyses.CAPACITY_CONFIG", "lr"``), a mapping's key
+    (``"nets.DEFAULT_NET", "lr"``) or a constant (``"nets.DEFAULT_SAMPLING_RATIO"``).
+    Read when the help is shown (as `_default_text` writes it) or the command is parsed
+    (`_Parser.parse_known_args`), as `_RegistryNames` is: the packages are not imported
+    to build the parser."""
 
-    def __init__(self, field: str):
-        self.field = field
+    def __init__(self, where: str, name: str | None = None):
+        self.where, self.name = where, name
+
+    def value(self):
+        source = _imported(self.where)
+        if self.name is None:
+            return source
+        if isinstance(source, dict):
+            return source[self.name]
+        if callable(source):
+            import inspect
+
+            return inspect.signature(source).parameters[self.name].default
+        return getattr(source, self.name)
+
+    def value_for(self, action: argparse.Action):
+        """The value as the flag gives it: a text through the flag's type, as argparse
+        reads a default written as text (``"relu"`` for --activation: ``("relu",)``)."""
+        value = self.value()
+        return action.type(value) if isinstance(value, str) and action.type else value
 
     def __str__(self) -> str:
-        import nets
+        return _default_text(self.value())
 
-        return f"{getattr(nets.TrainConfig(), self.field):g}"
+
+def _default_text(value) -> str:
+    """A default as a flag's help gives it: ``1e-7``, ``0.9``, ``10`` (a float as ``%g``
+    writes it, its exponent unpadded), a tuple comma-separated (``2,4,8``)."""
+    if isinstance(value, tuple):
+        return ",".join(map(_default_text, value))
+    if isinstance(value, float):
+        return re.sub(r"e([-+])0(?=\d)", r"e\1", f"{value:g}")
+    return str(value)
+
+
+def _package_defaults(action: argparse.Action) -> dict[str, _PackageDefault]:
+    """The placeholders of ``action``'s help each `_PackageDefault` fills: its default's
+    at {default}, and those set on it (``action.package_defaults``)."""
+    said = dict(getattr(action, "package_defaults", {}))
+    if isinstance(action.default, _PackageDefault):
+        said.setdefault(DEFAULT, action.default)
+    return said
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -766,7 +814,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}
 # is the optimizers or schedules that read the field (_SettingReaders), {default} its
-# TrainConfig default (_ConfigDefault)
+# TrainConfig default (_PackageDefault)
 TRAIN_FINE_SETTINGS = {
     "momentum": (float, f"{NAMES} (default {DEFAULT})"),
     "beta1": (float, f"{NAMES} (default {DEFAULT})"),
@@ -820,7 +868,7 @@ def _add_train(sub) -> None:
         if NAMES in text:
             action.names = _SettingReaders(field)
         if DEFAULT in text:
-            action.config_default = _ConfigDefault(field)
+            action.package_defaults = {DEFAULT: _PackageDefault("nets.TrainConfig", field)}
     p.add_argument("--class-weight", type=_class_weight_text, default=None,
                    help="per-class training loss weights in class order, e.g. 1,5, or "
                         "'balanced': n / (classes x count) over the training split, as "
@@ -1558,8 +1606,9 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--strategies", type=_names, default=None, names="analyses.STRATEGIES",
                    help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
                         "class names (SMOTE, RandomOverSampler...) (default: all)")
-    p.add_argument("--sampling-ratio", type=float, default=0.2,
-                   help="minority/majority the samplers aim for (default 0.2 = 1:5)")
+    p.add_argument("--sampling-ratio", type=float,
+                   default=_PackageDefault("nets.DEFAULT_SAMPLING_RATIO"),
+                   help="minority/majority the samplers aim for, 0.2 being 1:5")
     p.add_argument("--seeds", type=int, default=3,
                    help="repetitions (data, split and net), shared by every strategy: the "
                         "ranking compares strategies seed by seed (paired)")
@@ -1576,18 +1625,25 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
     _workers_flag(p, -1)
-    p.add_argument("--hidden", type=_ints, default=(16,), help=HIDDEN_HELP.format("32,16"))
-    p.add_argument("--activation", type=_names, default=("relu",),
+    # the net's flags default to the one the strategies' pipelines train (nets.DEFAULT_NET)
+
+    def net(field: str) -> _PackageDefault:
+        return _PackageDefault("nets.DEFAULT_NET", field)
+
+    p.add_argument("--hidden", type=_ints, default=net("hidden"),
+                   help=HIDDEN_HELP.format("32,16"))
+    p.add_argument("--activation", type=_names, default=net("activation"),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
-    p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
-    p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
-    p.add_argument("--epochs", type=float, default=60, help="max epochs per net")
-    p.add_argument("--patience", type=int, default=10, help="early stopping on the training "
-                                                             "loss (0 = off)")
+    p.add_argument("--optimizer", default=net("optimizer"), names="nets.OPTIMIZERS")
+    p.add_argument("--lr", type=float, default=net("lr"))
+    p.add_argument("--batch-size", type=int, default=net("batch_size"),
+                   help="-1 means full batch")
+    p.add_argument("--epochs", type=float, default=net("max_epochs"), help="max epochs per net")
+    p.add_argument("--patience", type=int, default=net("patience"),
+                   help="early stopping on the training loss (0 = off)")
     _regulariser_flags(p)
-    p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    p.add_argument("--dtype", default=net("dtype"), choices=("float32", "float64"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=_path, default=None,
                    help="report folder (default runs/imbalance/DATASET)")
@@ -1618,8 +1674,8 @@ def _add_lr_range(sub) -> None:
     p = sub.add_parser(
         "lr-range", help="learning-rate range test: ramp the rate, watch the loss, suggest",
         description="Ramp the learning rate every step (or hold each rate for some epochs: "
-                    "looper), record the smoothed loss until it passes --diverge (4) x its "
-                    "best, and read "
+                    "looper), record the smoothed loss until it passes --diverge x its best, "
+                    "and read "
                     "suggestions off the curve; weights and optimizer state are restored. "
                     "--json prints: dataset, mode, min_lr, max_lr, num_steps, beta, val, "
                     "seeds (a list: each seed's own ramp), n_train, suggestion, suggested_lr, "
@@ -1642,13 +1698,23 @@ def _add_lr_range(sub) -> None:
                     "val_loss, val_accuracy, diverged}]}), config, seconds, test_is_train "
                     "(true on XOR, whose validation set is its training set: the grid's "
                     f"scores are then training-set ones), report_path, {_REPORT_ERROR}.")
+    # the range test's defaults (analyses.LR_RANGE_TEST_DEFAULTS) and its net's
+    # (analyses.LR_RANGE_CONFIG)
+
+    def test(argument: str) -> _PackageDefault:
+        return _PackageDefault("analyses.LR_RANGE_TEST_DEFAULTS", argument)
+
+    def config(field: str) -> _PackageDefault:
+        return _PackageDefault("analyses.LR_RANGE_CONFIG", field)
+
     _add_net_flags(p)
-    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
+    p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
     _regulariser_flags(p)
-    p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
-    p.add_argument("--min-lr", type=float, default=1e-7, help="first rate (default 1e-7)")
-    p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
-    p.add_argument("--steps", type=int, default=100,
+    p.add_argument("--batch-size", type=int, default=config("batch_size"),
+                   help="-1 means full batch")
+    p.add_argument("--min-lr", type=float, default=test("min_lr"), help="first rate")
+    p.add_argument("--max-lr", type=float, default=test("max_lr"), help="last rate")
+    p.add_argument("--steps", type=int, default=test("num_steps"),
                    help="points of the ramp: steps (exp, linear) or rates (looper)")
     p.add_argument("--mode", default="exp",
                    help="exp (default): the rate multiplied by a constant every step; "
@@ -1656,21 +1722,21 @@ def _add_lr_range(sub) -> None:
                         "within each decade, the --steps spread evenly over the decades "
                         "(--min-lr 1e-4 --max-lr 1 --steps 37: 1e-4, 2e-4, ..., 1e-3, 2e-3, "
                         "..., 1), each held --epochs-per-rate epochs")
-    p.add_argument("--epochs-per-rate", type=float, default=1.0,
-                   help="looper: epochs each rate is held (default 1)")
+    p.add_argument("--epochs-per-rate", type=float, default=test("epochs_per_rate"),
+                   help="looper: epochs each rate is held")
     p.add_argument("--beta", type=float, default=None,
                    help="loss smoothing: a moving average over about 1 / (1 - beta) points; "
                         "default 1 - 30 / --steps (0.7 for 100 points: a thirtieth of the "
                         "ramp, so the curve lags the loss by a thirtieth of its decades; "
                         "fastai's 0.98 lags it by 50 points), 0 = none (full-batch losses "
                         "need none)")
-    p.add_argument("--diverge", type=float, default=4.0,
-                   help="stop once the smoothed loss passes this x its best (default 4; "
+    p.add_argument("--diverge", type=float, default=test("diverge"),
+                   help=f"stop once the smoothed loss passes this x its best (default {DEFAULT}; "
                         "> 1); a looper's suggestions are read up to the first rate past 1.5x "
                         "its best before, or this x, if lower")
     p.add_argument("--val", action="store_true",
                    help="record the loss on a fixed validation batch after each step")
-    p.add_argument("--val-batch", type=int, default=256, help="size of that batch")
+    p.add_argument("--val-batch", type=int, default=test("val_batch"), help="size of that batch")
     p.add_argument("--seeds", type=int, default=1, help="repeats: seeds SEED, SEED+1, ...")
     p.add_argument("--suggestion", default="valley",
                    help="the rate verified and headlined: valley (default; fastai's: half "
@@ -1681,8 +1747,8 @@ def _add_lr_range(sub) -> None:
                    help="train briefly at 9 rates around the suggestion (x0.1 .. x10), and "
                         "at more past an edge where the best one lies (up to x1000), each "
                         "with the test's first 2 seeds (one with --seeds 1)")
-    p.add_argument("--verify-epochs", type=float, default=20.0,
-                   help="epochs of each verification run (default 20)")
+    p.add_argument("--verify-epochs", type=float, default=test("verify_epochs"),
+                   help="epochs of each verification run")
     p.add_argument("--out", type=_path, default=None,
                    help="report folder (default runs/lr-range/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -1717,11 +1783,10 @@ def cmd_capacity(args) -> int:
 def _add_capacity(sub) -> None:
     p = sub.add_parser(
         "capacity", help="widths x depths x seeds: accuracy, loss, iterations to eps, time",
-        description="Train one net per width, depth and seed for the same budget (defaults: "
-                    "sigmoid, Adam lr 0.1 full batch with cosine decay, 2000 epochs, which "
-                    "reproduce the course's coin table). --json prints: dataset, task, "
-                    "widths, depths, seeds (a list: the nets' seeds), eps, metric (accuracy, "
-                    "or loss for regression), "
+        description="Train one net per width, depth and seed for the same budget (the "
+                    "flags' defaults reproduce the course's coin table). --json prints: "
+                    "dataset, task, widths, depths, seeds (a list: the nets' seeds), eps, "
+                    "metric (accuracy, or loss for regression), "
                     "majority_share (the validation accuracy of always predicting the "
                     "training set's majority class; null for regression), baseline_val_loss (the "
                     "validation loss of always predicting the training set's mean; null "
@@ -1751,28 +1816,49 @@ def _add_capacity(sub) -> None:
                     "reached_eps and the medians count the other seeds)}] (a diverged seed "
                     "in every configuration: exit code 2, no JSON), "
                     f"config, seconds, report_path, {_REPORT_ERROR}.")
+    # the sweep's defaults (analyses.CAPACITY_SWEEP_DEFAULTS) and its net's
+    # (analyses.CAPACITY_CONFIG)
+
+    def sweep(argument: str) -> _PackageDefault:
+        return _PackageDefault("analyses.CAPACITY_SWEEP_DEFAULTS", argument)
+
+    def config(field: str) -> _PackageDefault:
+        return _PackageDefault("analyses.CAPACITY_CONFIG", field)
+
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
-    p.add_argument("--widths", type=_ints, default=(2, 4, 8, 16, 32),
-                   help="neurons per hidden layer (default 2,4,8,16,32)")
-    p.add_argument("--depths", type=_ints, default=(1,), help="hidden layers (default 1)")
-    p.add_argument("--seeds", type=int, default=3, help="nets per configuration (default 3)")
+    p.add_argument("--widths", type=_ints, default=sweep("widths"),
+                   help="neurons per hidden layer")
+    p.add_argument("--depths", type=_ints, default=sweep("depths"), help="hidden layers")
+    p.add_argument("--seeds", type=int, default=sweep("seeds"), help="nets per configuration")
     # a list, as the other commands take it: the sweep's own check refuses two activations
-    p.add_argument("--activation", type=_names, default=("sigmoid",), names="nets.ACTIVATIONS",
-                   help="one activation for every hidden layer")
-    p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
-    p.add_argument("--lr", type=float, default=0.1)
-    p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
-    p.add_argument("--epochs", type=float, default=2000, help="max epochs per net")
-    p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES",
-                   help=SCHEDULE_HELP.format(gamma="0.9", steps="50", power="1", floor="0",
-                                             names=NAMES, texts=TEXTS)).texts = SCHEDULE_RATES
-    p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
-                   help=f"{NAMES}: steps where the rate is multiplied by 0.9, e.g. 100,200 "
-                        "(none by default: needed there)").names = _SettingReaders("lr_milestones")
-    p.add_argument("--checkpoint", type=float, default=10.0,
+    p.add_argument("--activation", type=_names, default=config("activation"),
+                   names="nets.ACTIVATIONS", help="one activation for every hidden layer")
+    p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
+    p.add_argument("--lr", type=float, default=config("lr"))
+    p.add_argument("--batch-size", type=int, default=config("batch_size"),
+                   help="-1 means full batch")
+    p.add_argument("--epochs", type=float, default=config("max_epochs"),
+                   help="max epochs per net")
+    # the schedule's settings are the config's: --schedule's rates and --lr-milestones'
+    # factor say them
+    schedule = p.add_argument(
+        "--schedule", default=config("schedule"), names="nets.SCHEDULES",
+        help=SCHEDULE_HELP.format(gamma="{lr_gamma}", steps="{lr_decay_steps}",
+                                  power="{lr_power}", floor="{lr_min}", names=NAMES,
+                                  texts=TEXTS))
+    schedule.texts = SCHEDULE_RATES
+    schedule.package_defaults = {"{%s}" % f: config(f) for f in (
+        "lr_gamma", "lr_decay_steps", "lr_power", "lr_min")}
+    milestones = p.add_argument(
+        "--lr-milestones", type=_ints, default=config("lr_milestones"), metavar="STEPS",
+        help=f"{NAMES}: steps where the rate is multiplied by {{lr_gamma}}, e.g. 100,200 "
+             "(none by default: needed there)")
+    milestones.names = _SettingReaders("lr_milestones")
+    milestones.package_defaults = {"{lr_gamma}": config("lr_gamma")}
+    p.add_argument("--checkpoint", type=float, default=config("checkpoint"),
                    help="epochs between checkpoints (the resolution of iterations to eps)")
     _regulariser_flags(p)  # how a regulariser moves the sufficient width
-    p.add_argument("--eps", type=float, default=0.1,
+    p.add_argument("--eps", type=float, default=sweep("eps"),
                    help="validation loss whose first crossing is counted (0 = off)")
     _workers_flag(p, 1)
     p.add_argument("--seed", type=int, default=0)

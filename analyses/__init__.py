@@ -76,7 +76,7 @@ _MODULES = {
     # -- batch-size / learning-rate scaling (hplab scaling)
     "_backend": ("BACKENDS", "run_tasks"),
     # -- capacity sweeps (hplab capacity)
-    "_capacity": ("CAPACITY_CONFIG", "capacity_sweep", "summarize_runs"),
+    "_capacity": ("capacity_sweep", "summarize_runs"),
     "_capacity_result": ("CapacityResult", "width_reach"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
@@ -89,8 +89,7 @@ _MODULES = {
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
-    "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
-                  "summarize_suggestions"),
+    "_lr_range": ("RAMP_REPLACES", "LRRangeResult", "lr_range_test", "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
     "_lr_verify": ("BASELINE_MARGIN", "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH",
@@ -105,6 +104,10 @@ _MODULES = {
                  "rule_verdict"),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch", "median_steps_by_rate"),
+    # -- the capacity sweep's and the range test's defaults, without pandas and scipy
+    # (`hplab capacity --help`, `hplab lr-range --help` show them)
+    "_defaults": ("CAPACITY_CONFIG", "CAPACITY_SWEEP_DEFAULTS", "LR_RANGE_CONFIG",
+                  "LR_RANGE_TEST_DEFAULTS"),
     # -- every analysis: its advice in its function's arguments, for a Python caller
     "_python_words": ("flags_in_errors", "in_python_words", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)
@@ -113,8 +116,7 @@ _MODULES = {
 }
 _LAZY = {name: module for module, names in _MODULES.items() for name in names}
 #: the package's names for what its module calls otherwise
-_RENAMED = {"CAPACITY_CONFIG": "DEFAULT_CONFIG", "LR_RANGE_CONFIG": "DEFAULT_CONFIG",
-            "LR_RANGE_MODES": "MODES"}
+_RENAMED = {"LR_RANGE_MODES": "MODES"}
 
 # one list: what the tables above name
 __all__ = ["STRATEGIES", "Strategy", "resolve_strategies", *_FROM_NETS, *_LAZY]

@@ -34,16 +34,10 @@ from ._backend import (
 )
 from ._capacity_result import CapacityResult
 from ._checks import flag, number, seed_count, sequence, train_config, whole, whole_numbers
+from ._defaults import CAPACITY_CONFIG as DEFAULT_CONFIG, CAPACITY_SWEEP_DEFAULTS as DEFAULTS
 from ._held import held_dataset, held_load
 from ._python_words import errors_in_python_words
 
-#: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
-#: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
-#: in 2 000 steps: widths 2/4/8/16/32/64 -> 0.61/0.95/0.96/0.98/0.98/0.98 test accuracy.
-#: Full batch also means no shuffles: seeds differ only in the initial weights.
-DEFAULT_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.1,
-                                  schedule="cosine", batch_size=-1, max_epochs=2000,
-                                  checkpoint=10)
 RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
                "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
                "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")
@@ -119,8 +113,9 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
 
 @errors_in_python_words("capacity")
 @releasing(held_dataset)  # the data loaded by name: dropped when the sweep returns or raises
-def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
-                   config: nets.TrainConfig | None = None, eps: float = 0.1,
+def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depths"],
+                   seeds: int = DEFAULTS["seeds"], config: nets.TrainConfig | None = None,
+                   eps: float = DEFAULTS["eps"],
                    workers: int | None = 1, seed: int = 0, data_seed: int | None = None,
                    progress: bool = False) -> CapacityResult:
     """Train every width x depth x seed for the same budget and tabulate the results.

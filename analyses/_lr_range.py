@@ -33,6 +33,7 @@ from nets import compact_repr, finite_float
 
 from ._backend import check_validation, data_record, data_seeds
 from ._checks import flag, seed_count, train_config, whole
+from ._defaults import LR_RANGE_CONFIG as DEFAULT_CONFIG, LR_RANGE_TEST_DEFAULTS as DEFAULTS
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
     CURVE_COLUMNS,
@@ -53,16 +54,11 @@ from ._suggest import (
     suggest,
 )
 
-#: Default network of a range test when no config is given (the CLI's defaults too).
-DEFAULT_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="sgd",
-                                  batch_size=32)
-#: Epochs of each verification run unless given.
 # TrainConfig settings the ramp replaces (the rate, its schedule and the run's length and
 # stop conditions): they play no part in a range test (the verification sets its own)
 RAMP_REPLACES = ("lr", "schedule", "lr_gamma", "lr_decay_steps", "lr_milestones",
                  "lr_power", "lr_min", "warmup_steps", "max_epochs", "checkpoint", "eps",
                  "patience", "min_delta", "divergence_factor")
-VERIFY_EPOCHS = 20
 #: Repeats trained per grid rate in verification by default (the first seeds of the test,
 #: so at most its ``seeds``).
 VERIFY_SEEDS = 2
@@ -208,12 +204,15 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
 
 
 @errors_in_python_words("lr-range")
-def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: float = 1e-7,
-                  max_lr: float = 10.0, num_steps: int = 100, mode: str = "exp",
-                  beta: float | None = None, diverge: float = 4.0, val: bool = False,
-                  val_batch: int = 256, epochs_per_rate: float = 1.0, seeds: int = 1,
+def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
+                  min_lr: float = DEFAULTS["min_lr"], max_lr: float = DEFAULTS["max_lr"],
+                  num_steps: int = DEFAULTS["num_steps"], mode: str = "exp",
+                  beta: float | None = None, diverge: float = DEFAULTS["diverge"],
+                  val: bool = False, val_batch: int = DEFAULTS["val_batch"],
+                  epochs_per_rate: float = DEFAULTS["epochs_per_rate"], seeds: int = 1,
                   suggestion: str = DEFAULT_SUGGESTION, verify: bool = False,
-                  verify_epochs: float = VERIFY_EPOCHS, verify_seeds: int | None = None,
+                  verify_epochs: float = DEFAULTS["verify_epochs"],
+                  verify_seeds: int | None = None,
                   seed: int = 0, data_seed: int | None = None) -> LRRangeResult:
     """Learning-rate range test on a dataset, over ``seeds`` fresh nets.
 

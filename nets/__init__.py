@@ -108,11 +108,12 @@ _LAZY = {
     "_net_estimator": ("save_estimator",),
     # imbalanced data: the remedies as imbalanced-learn pipelines, and their scores (the
     # imbalance benchmark of analyses and the studies that search strategies share them);
+    # their defaults apart, read without scikit-learn (`hplab imbalance --help` shows them)
+    "_imbalance_defaults": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO"),
+    "_imbalance_strategies": ("PIPELINE_NET_PARAMS", "AnomalyClassifier", "check_net_params",
+                              "check_sampling_ratio", "make_imbalance_pipeline",
+                              "net_params_from_config", "over_default_net"),
     # what a sampler would refuse (numpy alone, but asked only where the pipelines are)
-    "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
-                              "AnomalyClassifier", "check_net_params", "check_sampling_ratio",
-                              "make_imbalance_pipeline", "net_params_from_config",
-                              "over_default_net"),
     "_sampler_checks": ("nothing_to_resample", "too_few_for_neighbours"),
     "_imbalance_scores": ("CONFUSION", "IMBALANCE_METRICS", "binary_labels_and_scores",
                           "check_metric", "imbalance_metrics"),

@@ -10,8 +10,9 @@ from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import EditedNearestNeighbours as _ImblearnENN
 from sklearn.utils import _safe_indexing
 
+from ._imbalance_defaults import DEFAULT_SAMPLING_RATIO
 from ._imbalance_registry import STRATEGIES
-from ._imbalance_strategies import DEFAULT_SAMPLING_RATIO, AnomalyClassifier, minority_class
+from ._imbalance_strategies import AnomalyClassifier, minority_class
 from ._sampler_checks import ratio_reached, too_few_for_neighbours
 
 

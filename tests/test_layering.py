@@ -337,8 +337,9 @@ def test_a_commands_help_imports_nothing_that_draws_or_fits():
     # the help lists registry names (optimizers, imbalance strategies) from modules of
     # numpy and the standard library: `train --help` cost 9x `hplab --help` (pandas, scipy),
     # `imbalance --help` imported scikit-learn and imbalanced-learn for the strategies
-    # (one interpreter: what the second loads adds to what the first did)
-    commands = ("train", "imbalance")
+    # (one interpreter: what the second loads adds to what the first did); the analyses'
+    # helps state their defaults, read from the packages, where pandas and scipy are not
+    commands = ("train", "imbalance", "capacity", "lr-range", "scaling")
     loaded = _loaded_after_each([(_cli([c, "--help"]), HEAVY) for c in commands])
     assert dict(zip(commands, loaded, strict=True)) == {c: [] for c in commands}
 
