@@ -1329,9 +1329,6 @@ def _floats(text: str) -> tuple[float, ...]:
             f"expected comma-separated numbers, got {text!r}") from None
 
 
-LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
-
-
 @_analysis_command
 def cmd_scaling(args) -> int:
     import analyses
@@ -1342,22 +1339,10 @@ def cmd_scaling(args) -> int:
             raise ValueError("--lr-range sets the bounds of --lr-grid; with --lrs, list the "
                              "rates themselves")
         lrs = args.lrs  # even empty: an error, not the default grid
-    elif len(bounds := LR_RANGE if args.lr_range is None else args.lr_range) == 2:
-        low, high = bounds
-        if args.lr_grid < 1:
-            raise ValueError(f"--lr-grid must be at least 1 rate, got {args.lr_grid}")
-        if args.lr_grid > analyses.MAX_RATES:  # each rate: a run per batch size and seed
-            raise ValueError(f"--lr-grid must be at most {analyses.MAX_RATES} rates, got "
-                             f"{args.lr_grid}")
-        if not 0 < low <= high or not math.isfinite(high):
-            raise ValueError(f"--lr-range needs finite bounds 0 < LOW <= HIGH, got "
-                             f"{low:g},{high:g}")
-        if low == high and args.lr_grid > 1:  # the same runs --lr-grid times over
-            raise ValueError(f"--lr-range {low:g},{high:g} holds one rate, not --lr-grid "
-                             f"{args.lr_grid}: give two bounds, or --lrs {low:g}")
-        lrs = analyses.lr_grid(args.lr_grid, low, high)
-    else:
+    elif args.lr_range is not None and len(args.lr_range) != 2:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
+    else:  # lr_grid's checks name its arguments, said as the flags (FIELD_FLAGS)
+        lrs = analyses.lr_grid(args.lr_grid, *args.lr_range or ())
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, dtype=args.dtype, **_regularisers(args))
     result = analyses.scaling_study(
@@ -1406,10 +1391,12 @@ def _add_scaling(sub) -> None:
                    help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
     rates = p.add_mutually_exclusive_group()
     rates.add_argument("--lrs", type=_floats, default=None, help="rates tried at every batch")
-    rates.add_argument("--lr-grid", type=int, default=9,
-                       help="number of log-spaced rates over --lr-range (default 9)")
+    # the grid's defaults are lr_grid's own (its signature's)
+    rates.add_argument("--lr-grid", type=int, default=_PackageDefault("analyses.lr_grid", "num"),
+                       help=f"number of log-spaced rates over --lr-range (default {DEFAULT})")
     p.add_argument("--lr-range", type=_floats, default=None, metavar="LOW,HIGH",
-                   help=f"bounds of --lr-grid (default {','.join(map(str, LR_RANGE))})")
+                   help="bounds of --lr-grid (default {low},{high})").package_defaults = {
+        f"{{{bound}}}": _PackageDefault("analyses.lr_grid", bound) for bound in ("low", "high")}
     p.add_argument("--seeds", type=int, default=3, help="runs per batch size and rate")
     p.add_argument("--target-metric", default=None, choices=("val_accuracy", "val_loss"),
                    help="default val_accuracy (val_loss for regression)")
@@ -2070,6 +2057,8 @@ def _refuse_no_effect(args) -> None:
 FIELD_FLAGS = {
     "train": {},
     "lr-range": {"num_steps": "--steps"},
+    # lr_grid's arguments: --lr-grid the count, --lr-range LOW,HIGH the pair of bounds
+    "scaling": {"num": "--lr-grid", "low,high": "--lr-range"},
     "capacity": {"lr_gamma": None},
     "gradcheck": {"n_samples": "--samples"},
 }
@@ -2113,6 +2102,8 @@ def _in_flags(message: str, args) -> str:
             return name
         return flags[name] or f"{name} ({args.said_as} has no flag for it)"
 
+    for pair in (name for name in flags if "," in name):  # two arguments one flag sets
+        message = re.sub(rf"(?<![\w,.]){re.escape(pair)}(?![\w,])", flags[pair], message)
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
                                 message)

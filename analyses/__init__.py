@@ -97,7 +97,8 @@ _MODULES = {
     # -- scaling (continued)
     "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
                      "noise_from_norms"),
-    "_scaling": ("MAX_RATES", "default_batch_sizes", "lr_grid", "scaling_study"),
+    "_scaling": ("default_batch_sizes", "scaling_study"),
+    "_lr_grid": ("MAX_RATES", "lr_grid"),
     "_scaling_law": ("EXTRAPOLATE", "ScalingFit", "fit_scaling_law", "mccandlish_steps",
                      "regimes"),
     "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr",

@@ -40,6 +40,7 @@ from ._backend import (
 )
 from ._checks import flag, sequence, train_config, whole
 from ._held import held_dataset
+from ._lr_grid import lr_grid
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
     BATCH_NORM_NOISE,
@@ -48,7 +49,7 @@ from ._noise_scale import (
     window_noise_scale,
 )
 from ._python_words import errors_in_python_words
-from ._scaling_checks import MAX_RATES, check_against_data, check_epoch_budget, check_settings
+from ._scaling_checks import check_against_data, check_epoch_budget, check_settings
 from ._scaling_law import fit_scaling_law
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
@@ -83,29 +84,6 @@ def default_batch_sizes(n: int) -> tuple[int, ...]:
         raise ValueError(f"batch sizes need a training set, got n = {n}")
     sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]
     return tuple(sizes if sizes[-1] == n else [*sizes, n])
-
-
-def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float, ...]:
-    """``num`` log-spaced rates over [low, high] (default: half a decade apart).
-
-    Parameters
-    ----------
-    num : int
-    low, high : float
-        The first and the last rate.
-
-    Returns
-    -------
-    tuple of float
-    """
-    if num > MAX_RATES:
-        raise ValueError(f"lr grid needs num from 1 to {MAX_RATES}, got {num}")
-    if num < 1 or not 0 < low <= high or not math.isfinite(high):
-        raise ValueError(f"lr grid needs num >= 1 and 0 < low <= high, got {num}, {low}, {high}")
-    if low == high and num > 1:  # one rate num times: the same runs over
-        raise ValueError(f"lr grid of {num} rates from {low:g} to {high:g} is one rate; give "
-                         "num=1 or two bounds")
-    return tuple(float(v) for v in np.geomspace(low, high, num))
 
 
 @errors_in_python_words("scaling")

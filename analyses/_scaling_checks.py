@@ -11,11 +11,8 @@ import data
 import nets
 
 from ._checks import positive, seed_count, whole, whole_numbers
+from ._lr_grid import MAX_RATES
 from ._scaling_runs import TARGET_METRICS
-
-#: Learning rates beyond this are a typo, not a grid: each rate trains a net per batch size
-#: and seed (``--lr-grid 100000`` spent minutes checking its list before the first run).
-MAX_RATES = 1000
 
 
 def check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_norm=False):

@@ -113,6 +113,15 @@ def test_the_flags_read_their_defaults_from_the_packages(monkeypatch):
     assert "epochs of each verification run (default 7.5)" in words
     assert "-1 means full batch (default 64)" in words
 
+    def lr_grid(num=5, low=0.01, high=1.0):
+        return ()
+
+    monkeypatch.setattr(analyses, "lr_grid", lr_grid)
+    assert _defaults("scaling").lr_grid == 5
+    words = _help("scaling")
+    assert "log-spaced rates over --lr-range (default 5)" in words
+    assert "bounds of --lr-grid (default 0.01,1)" in words
+
 
 def test_the_defaults_as_the_help_says_them():
     assert "(default 1e-7)" in _help("lr-range") and "(default 2,4,8,16,32)" in _help(

@@ -726,13 +726,16 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     (["--lr-grid", "0"], "error: --lr-grid must be at least 1 rate, got 0\n"),
     # QA: "--lr-grid 100000" stalled for minutes: each rate is a run per batch size and seed
     (["--lr-grid", "1001"], "error: --lr-grid must be at most 1000 rates, got 1001\n"),
-    (["--lr-range", "0,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 0,1\n"),
-    (["--lr-range", "2,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 2,1\n"),
+    # (lr_grid's own checks, its arguments said as the flags that set them: a copy of them
+    # in hplab.py reworded them)
+    (["--lr-range", "0,1"], "error: --lr-range must be finite bounds 0 < low <= high, got 0,1\n"),
+    (["--lr-range", "2,1"], "error: --lr-range must be finite bounds 0 < low <= high, got 2,1\n"),
     (["--lr-range", "0.1,inf"],
-     "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 0.1,inf\n"),
+     "error: --lr-range must be finite bounds 0 < low <= high, got 0.1,inf\n"),
     # a grid of one rate three times: "learning rates list 1 twice", rates nobody listed
     (["--lr-range", "1,1", "--lr-grid", "3"],
-     "error: --lr-range 1,1 holds one rate, not --lr-grid 3: give two bounds, or --lrs 1\n"),
+     "error: --lr-range 1,1 is one rate, not 3 (--lr-grid 3): give two bounds, or one rate "
+     "(--lr-grid 1)\n"),
     (["--lr-range", "1"], "--lr-range needs two numbers"),
     (["--lrs", ","], "expected comma-separated numbers, got ','"),
     (["--lrs", "0.1,,1"], "expected comma-separated numbers, got '0.1,,1'"),  # a typo
@@ -1410,7 +1413,7 @@ def test_the_cap_line_is_explained_when_the_best_rates_sit_at_the_grids_top(tmp_
 
 def test_the_provenance_gives_a_log_spaced_grid_to_four_digits(tmp_path):
     # QA: --lr-grid 4 printed "lrs 0.001, 0.021544346900318832, ..." at full precision
-    from analyses._scaling import lr_grid
+    from analyses import lr_grid
 
     grid = list(lr_grid(4))
     res = _constructed({16: dict.fromkeys(grid, 900), 64: dict.fromkeys(grid, 500)}, grid)
@@ -1426,8 +1429,27 @@ def test_the_lr_grid_holds_at_most_max_rates():
     from analyses import MAX_RATES, lr_grid
 
     assert MAX_RATES == 1000 and len(lr_grid(MAX_RATES)) == MAX_RATES
-    with pytest.raises(ValueError, match=r"^lr grid needs num from 1 to 1000, got 1001$"):
+    with pytest.raises(ValueError, match=r"^num must be at most 1000 rates, got 1001$"):
         lr_grid(MAX_RATES + 1)
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ((0,), "num must be at least 1 rate, got 0"),
+    ((9, 0, 1), "low,high must be finite bounds 0 < low <= high, got 0,1"),
+    ((9, 2, 1), "low,high must be finite bounds 0 < low <= high, got 2,1"),
+    ((9, 0.1, float("inf")), "low,high must be finite bounds 0 < low <= high, got 0.1,inf"),
+    ((3, 1, 1), "low,high 1,1 is one rate, not 3 (num=3): give two bounds, or one rate "
+                "(num=1)"),
+])
+def test_the_lr_grid_names_its_arguments_in_its_errors(arguments, message):
+    # review: hplab scaling checked the grid itself only to name its flags, a second copy
+    # of these checks; lr_grid names its arguments, which the command says as its flags
+    from analyses import lr_grid
+
+    with pytest.raises(ValueError) as raised:
+        lr_grid(*arguments)
+    assert str(raised.value) == message
+    assert lr_grid(1, 1, 1) == (1.0,)  # one rate, once: no error
 
 
 def test_the_noise_scale_caption_says_the_black_line_is_the_raw_measurements_ratio(tmp_path):

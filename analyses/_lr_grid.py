@@ -1,0 +1,41 @@
+"""The rate grid of a scaling study: log-spaced rates between two bounds (`lr_grid`). Of
+numpy alone, so that `hplab scaling --help` reads its defaults (the flags' --lr-grid and
+--lr-range) without the seconds pandas and scipy cost. Its messages name its arguments,
+which hplab's errors say as the flags that set them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Learning rates beyond this are a typo, not a grid: each rate trains a net per batch size
+#: and seed (``--lr-grid 100000`` spent minutes checking its list before the first run).
+MAX_RATES = 1000
+
+
+def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float, ...]:
+    """``num`` log-spaced rates over [low, high] (default: half a decade apart).
+
+    Parameters
+    ----------
+    num : int
+        From 1 to `MAX_RATES`.
+    low, high : float
+        The first and the last rate: finite, 0 < low <= high (low == high with num 1).
+
+    Returns
+    -------
+    tuple of float
+    """
+    if num < 1:
+        raise ValueError(f"num must be at least 1 rate, got {num}")
+    if num > MAX_RATES:  # each rate: a run per batch size and seed
+        raise ValueError(f"num must be at most {MAX_RATES} rates, got {num}")
+    if not 0 < low <= high or not math.isfinite(high):
+        raise ValueError(f"low,high must be finite bounds 0 < low <= high, got "
+                         f"{low:g},{high:g}")
+    if low == high and num > 1:  # one rate num times: the same runs over
+        raise ValueError(f"low,high {low:g},{high:g} is one rate, not {num} (num={num}): "
+                         "give two bounds, or one rate (num=1)")
+    return tuple(float(v) for v in np.geomspace(low, high, num))
