@@ -901,12 +901,7 @@ def cmd_gradcheck(args) -> int:
                                  progress=not args.json, n_classes=ds.n_classes or None,
                                  dropout=args.dropout, batch_norm=args.batch_norm,
                                  l2=args.l2, l1=args.l1)
-    note = None
-    if not 1e-7 <= args.h <= 1e-4:  # the verdict then judges the step, not backprop
-        note = (f"--h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
-                + ("rounding swamps so small a difference" if args.h < 1e-7 else
-                   "the curvature biases so large a difference")
-                + ", so a poor verdict may be the step's, not backprop's")
+    note = nets.step_note(args.h, "--h")  # res.note, in the flag's words
     # the note is in the JSON too: a script saw "wrong" without what explains it
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters, "note": note,

@@ -33,7 +33,15 @@ from ._finite import (
     settings_from_json,
     settings_to_json,
 )
-from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, gradcheck_line, verdict
+from ._gradcheck import (
+    STEP_RANGE,
+    GradCheckResult,
+    gradcheck,
+    gradcheck_dataset,
+    gradcheck_line,
+    step_note,
+    verdict,
+)
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import DRAWS as INIT_DRAWS, INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
@@ -126,7 +134,7 @@ __all__ = [
     "trivial_baseline", "trivial_training_loss",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
-    "gradcheck_dataset", "gradcheck_line", "verdict", "HEADS",
+    "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike",
     "is_model_file", "load_net", "save_net",

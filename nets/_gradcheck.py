@@ -28,17 +28,42 @@ from ._validation import check_rng, check_training_data
 ZERO_GRADIENT = 1e-9
 # (upper bound, verdict), from the course
 VERDICTS = ((1e-7, "excellent"), (1e-4, "acceptable"), (1e-2, "suspicious"))
+#: The course's steps h, from the smallest to the largest: below, rounding swamps the
+#: difference of the two losses; above, the loss's curvature biases it. A verdict at a step
+#: outside them judges the step, not backprop (`step_note`).
+STEP_RANGE = (1e-7, 1e-4)
 
 
 @dataclass(frozen=True)
 class GradCheckResult:
-    """A gradient check's relative difference, its verdict band and the net's parameter
+    """A gradient check's relative difference, its verdict band, the net's parameter
     count (`MLP.n_parameters`: a batch-normed layer's unused bias, checked too, not
-    counted)."""
+    counted) and why the verdict may be the step's (`step_note`; None for a step within
+    the course's)."""
 
     relative_difference: float  # ||g_bp - g_num|| / (||g_bp|| + ||g_num||)
     verdict: str  # excellent | acceptable | suspicious | wrong
     n_parameters: int
+    note: str | None = None
+
+
+def step_note(h: float, name: str = "h") -> str | None:
+    """Why a check's verdict at step ``h`` may be the step's, not backprop's: ``h`` lies
+    outside the course's `STEP_RANGE`; None within it. ``name``: the step as the reader
+    set it (``hplab gradcheck``: ``--h``)."""
+    low, high = STEP_RANGE
+    if low <= h <= high:
+        return None
+    return (f"{name} {h:g} lies outside the course's {_exponent(low)} to {_exponent(high)}: "
+            + ("rounding swamps so small a difference" if h < low else
+               "the curvature biases so large a difference")
+            + ", so a poor verdict may be the step's, not backprop's")
+
+
+def _exponent(value: float) -> str:
+    """``1e-7``, ``1e-4``: a power of ten as the course writes it (``%g``: ``1e-07``,
+    ``0.0001``)."""
+    return f"{value:.0e}".replace("e-0", "e-")
 
 
 def verdict(diff: float) -> str:
@@ -108,8 +133,8 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     Returns
     -------
     GradCheckResult
-        ``relative_difference`` ||g_bp - g_num|| / (||g_bp|| + ||g_num||) and its
-        `verdict`.
+        ``relative_difference`` ||g_bp - g_num|| / (||g_bp|| + ||g_num||), its
+        `verdict`, and its ``note`` (`step_note`) where ``h`` lies outside the course's.
     """
     _check_h(h)
     net = net.copy(dtype=np.float64)
@@ -152,7 +177,7 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
             diff = float(np.linalg.norm(g_bp - g_num) / denom)
         else:  # a zero gradient (all-zero weights) leaves only round-off in g_num
             diff = 0.0
-    return GradCheckResult(diff, verdict(diff), net.n_parameters)
+    return GradCheckResult(diff, verdict(diff), net.n_parameters, step_note(h))
 
 
 def _fixed_masks(p: float, rng):

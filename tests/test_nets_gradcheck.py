@@ -221,6 +221,23 @@ def test_nan_gradients_are_wrong_not_a_zero_gradient(capsys):
     assert code == 0 and json.loads(out)["verdict"] == "wrong"
 
 
+def test_a_python_check_at_a_step_outside_the_courses_range_carries_the_note():
+    # review: only hplab gradcheck said that a verdict at such a step may be the step's; a
+    # Python caller of gradcheck_dataset saw "wrong" alone
+    X, y = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 1, 1, 0])
+    small = nets.gradcheck_dataset(X, y, hidden=(4,), h=1e-300)
+    assert small.verdict == "wrong" and small.note == (
+        "h 1e-300 lies outside the course's 1e-7 to 1e-4: rounding swamps so small a "
+        "difference, so a poor verdict may be the step's, not backprop's")
+    large = nets.gradcheck_dataset(X, y, hidden=(4,), h=5e-4)
+    assert large.note.startswith("h 0.0005 lies outside the course's 1e-7 to 1e-4: the "
+                                 "curvature biases so large a difference")
+    assert nets.STEP_RANGE == (1e-7, 1e-4)
+    for inside in (*nets.STEP_RANGE, 1e-5):  # the bounds quoted are the bounds used
+        assert nets.gradcheck_dataset(X, y, hidden=(4,), h=inside).note is None
+    assert nets.step_note(1e-3, "--h").startswith("--h 0.001 lies outside")
+
+
 def test_a_step_outside_the_courses_range_is_said_to_be_the_suspect(capsys):
     # QA: --h 1e-300 printed "wrong" alone, blaming backprop for the step
     code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", "1e-300"], capsys)
