@@ -13,7 +13,7 @@ import nets
 #: Full batch also means no shuffles: seeds differ only in the initial weights.
 CAPACITY_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.1,
                                    schedule="cosine", batch_size=-1, max_epochs=2000,
-                                   checkpoint=10)
+                                   checkpoint=10.0)
 #: `capacity_sweep`'s other defaults, by argument
 CAPACITY_SWEEP_DEFAULTS = {"widths": (2, 4, 8, 16, 32), "depths": (1,), "seeds": 3,
                            "eps": 0.1}
@@ -24,4 +24,4 @@ LR_RANGE_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer=
 #: `lr_range_test`'s defaults of the ramp and its verification, by argument
 #: (``verify_epochs``: the epochs of each verification run)
 LR_RANGE_TEST_DEFAULTS = {"min_lr": 1e-7, "max_lr": 10.0, "num_steps": 100, "diverge": 4.0,
-                          "val_batch": 256, "epochs_per_rate": 1.0, "verify_epochs": 20}
+                          "val_batch": 256, "epochs_per_rate": 1.0, "verify_epochs": 20.0}
