@@ -71,12 +71,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     """`create_or_resume`, and whether this call created the study (of two runs racing
     to create one, exactly one did). ``dataset``: the spec's data as loaded, checked
     against the study's (`check_data`) before anything is stored."""
-    raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
-    raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
-    edited = first_difference(parse_spec(raw, strict=spec.strict), spec)
-    if edited:  # workers and reports would run the stored table, not these fields
-        raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
-                        "the table and parse_spec it rather than dataclasses.replace")
+    raw = stored_table(spec)
     directions = list(spec.directions)
     try:  # the storage decides which of two runs racing to create it does
         study = optuna.create_study(study_name=spec.name, storage=storage,
@@ -125,6 +120,20 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
+
+
+def stored_table(spec: StudySpec) -> dict:
+    """``spec.raw`` as its study stores it (plain JSON, n_trials written out); SpecError
+    where a field says otherwise than the table, since workers and reports run the table.
+    `run_study` checks it before it opens any storage."""
+    raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
+    raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
+    edited = first_difference(parse_spec(raw, strict=spec.strict), spec)
+    if edited:  # a field replaced (dataclasses.replace), or the table edited in place
+        raise SpecError(f"{edited} of this spec differs from spec.raw: a spec's fields and "
+                        "table must agree; edit the table and build the spec with "
+                        "study.parse_spec")
+    return raw
 
 
 def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,

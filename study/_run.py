@@ -21,7 +21,7 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._create import create_or_load, stored_spec
+from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
@@ -185,6 +185,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                         f"{type(spec).__name__}")
     if not spec.strict:  # a stored study's spec, read by earlier rules: before any write
         check_runnable(spec)
+    stored_table(spec)  # fields edited past the table: refused before a storage is made
     for why in (idle_pruner(spec), single_choices(spec)):
         if why:
             warnings.warn(why, stacklevel=2)

@@ -736,9 +736,18 @@ def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
     import dataclasses
 
     spec = study.load_spec(spec_file("edited", n_trials=2))
-    with pytest.raises(study.SpecError, match="study.max_epochs of this spec differs from its"):
+    refused = ("^study.max_epochs of this spec differs from spec.raw: a spec's fields and "
+               "table must agree; edit the table and build the spec with study.parse_spec$")
+    with pytest.raises(study.SpecError, match=refused):
         study.run_study(dataclasses.replace(spec, max_epochs=3),
                         storage=str(tmp_path / "e.db"), progress=False)
+    # QA: its table edited in place (the message blamed dataclasses.replace), refused after
+    # the storage was made: fresh.db held optuna's tables and no study
+    edited = study.load_spec(spec_file("edited", n_trials=2))
+    edited.raw["study"]["max_epochs"] = 5
+    with pytest.raises(study.SpecError, match=refused):
+        study.run_study(edited, storage=str(tmp_path / "fresh.db"), progress=False)
+    assert not (tmp_path / "fresh.db").exists()
     assert study.run_study(spec.with_trials(1), storage=str(tmp_path / "e.db"),
                            progress=False)["n_finished"] == 1
 
@@ -1663,7 +1672,7 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
                                                                     "name": "edited"}}),
                                  max_epochs=1)
     with pytest.raises(study.SpecError, match="^study.max_epochs of this spec differs from "
-                                              "its table"):
+                                              "spec.raw"):
         study.run_study(edited, storage=str(db), progress=False)
 
 
