@@ -18,6 +18,7 @@ import optuna
 import nets
 
 from ._errors import SpecError, StorageError
+from ._folders import check_study_name
 from ._ready_name import ready_spec_hint
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
@@ -186,6 +187,7 @@ def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[Study
     -------
     (StudySpec, storage) : tuple
     """
+    check_study_name(name)
     if not isinstance(where, StorageURL):
         where = resolve_storage(where)
     with quiet_optuna():

@@ -38,9 +38,16 @@ def folder_name(text: str, default: str = "run") -> str:
     return safe if keep else _hashed(safe, text)
 
 
+def check_study_name(name) -> str:
+    """``name`` if it is a str, as a stored study's name is; else TypeError. (Optuna takes
+    None for the only study a storage holds, and ran into its own error where there were
+    more; 123 was "no study 123".)"""
+    return nets.check_type("name", name, str, "a study's name (a str)")
+
+
 def study_folder(name: str) -> Path:
     """The report folder of study ``name``: ``runs/studies/`` and its `folder_name`."""
-    return RUNS / "studies" / folder_name(name, "study")
+    return RUNS / "studies" / folder_name(check_study_name(name), "study")
 
 
 def _safe(text: str, default: str) -> str:

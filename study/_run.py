@@ -23,6 +23,7 @@ import nets
 
 from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
+from ._folders import check_study_name
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
@@ -276,6 +277,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     """
     from ._summary import study_summary
 
+    check_study_name(name)
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()

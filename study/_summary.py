@@ -9,6 +9,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
+from ._folders import check_study_name
 from ._outcome import trial_outcome
 from ._record import (
     CREATED_ATTR,
@@ -231,6 +232,7 @@ def open_study_storage(name: str, storage: str | None = None):
     where, storage)."""
     from ._create import stored_spec
 
+    check_study_name(name)  # before the storage opens
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
         _, store = stored_spec(name, where, open_storage(where, read_only=True))
@@ -241,6 +243,7 @@ def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
     """`study_summary` of a stored study: `hplab study show --json` without its
     ``report_stale`` (the report is the reports package's: `reports.report_lags`).
     ``opened``: `open_study_storage`'s answer for it, left open (default: opened here)."""
+    check_study_name(name)
     study, where, store = opened or open_study_storage(name, storage)
     try:
         with storage_errors(where):

@@ -22,6 +22,7 @@ from cli_helpers import as_a_user, file_sha, run_cli, within
 from conftest import ForkServer, copy_files, stored_study_files
 
 import hplab
+import reports
 import study
 from study import StorageError, mask_url, resolve_storage
 from study._study_progress import StudyProgress
@@ -264,6 +265,30 @@ def test_bad_spec_exits_2_and_leaves_storage_untouched(study_keys, space, stored
         assert len(err.strip().splitlines()) == 1 and err.startswith("hplab study run: error:")
     assert _digest(stored) == before
     assert not (tmp_path / "new.db").exists()
+
+
+@pytest.mark.parametrize("call", [
+    lambda name, db: study.open_study(name, str(db)),
+    lambda name, db: study.show_study(name, str(db)),
+    lambda name, db: study.stored_spec(name, str(db)),
+    lambda name, db: study.export_csv(name, db.parent / "t.csv", str(db)),
+    lambda name, db: study.join_study(name, storage=str(db), progress=False),
+    lambda name, db: study.study_folder(name),
+    lambda name, db: reports.study_report(name, storage=str(db), out=db.parent / "rep"),
+    lambda name, db: reports.study_show(name, str(db)),
+    lambda name, db: reports.study_report_folder(name, str(db))])
+def test_a_study_name_that_is_no_str_is_a_type_error(call, stored, monkeypatch):
+    # QA: open_study(None) on a storage of one study opened that one (two: optuna's "Could
+    # not determine the study name since the storage=<...RDBStorage object at 0x...>"), and
+    # 123 was "no study 123"
+    monkeypatch.chdir(stored.parent)
+    before, files = _digest(stored), sorted(stored.parent.iterdir())
+    for name, kind in ((None, "NoneType"), (123, "int")):
+        with pytest.raises(TypeError, match=f"^name must be a study's name \\(a str\\), got "
+                                            f"{kind}$"):
+            call(name, stored)
+    assert _digest(stored) == before
+    assert sorted(stored.parent.iterdir()) == files
 
 
 def test_unreachable_database_fails_fast_and_masks_the_password(spec_file, capsys):
