@@ -4,13 +4,11 @@ them (QA: lr-batch's report gave ``--trials 41`` for its 15 points, a refused co
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-#: What firms up a spent grid's results, in the place of more trials.
-NEXT_STEPS = ("Other seeds or a finer grid would firm up the ranking: copy spec.toml beside "
-              "this report, give it another name and seed (or more values in [space]), and "
-              "run it with hplab study run FILE.")
+#: The spec file a spent grid's report names to copy (`study.grid_next_steps`, the words a
+#: run of the spent grid says too)
+SPEC_COPY = "spec.toml beside this report"
 
 
 @dataclass(frozen=True)
@@ -29,17 +27,16 @@ class GridState:
 def grid_state(spec, summary: dict) -> GridState | None:
     """The grid of study ``spec`` (``summary``: `study.study_summary`'s counts), or None
     where its sampler samples (or its space cannot be listed)."""
-    from study import SAMPLERS, SpecError
+    import study  # here: the reports that never read a study do not import optuna
 
-    entry = SAMPLERS.get(getattr(spec, "sampler", None))
-    if entry is None or not entry.finite_space:
-        return None
     try:  # no limit: a stored spec ran as it is (as study.load_spec reads it)
-        grid = spec.space.grid(None, spec.sampler)
-    except SpecError:
+        points = study.grid_points(spec)
+    except study.SpecError:
+        return None
+    if points is None:
         return None
     ran = int(summary.get("n_finished") or 0) + int(summary.get("n_running") or 0)
-    return GridState(math.prod(len(v) for v in grid.values()), ran)
+    return GridState(points, ran)
 
 
 def grid_history_words(grid: GridState) -> str:

@@ -14,7 +14,7 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
-from ._study_grid import NEXT_STEPS, GridState
+from ._study_grid import SPEC_COPY, GridState
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -235,7 +235,7 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
         if grid is not None and grid.spent:  # QA: --trials 41 on 15 points was refused
             return (f"More trials would change nothing: all {grid.points} points of the "
                     "grid ran, and hplab study run takes no --trials past them. "
-                    + NEXT_STEPS), None
+                    + hs.grid_next_steps(SPEC_COPY)), None
         so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
                      + int(summary.get("n_running") or 0))
         wanted = max(si.FEW_TRIALS - n_complete, 1)

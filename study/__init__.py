@@ -40,6 +40,7 @@ from ._folders import (
     foreign_run_file,
     study_folder,
 )
+from ._grid_points import grid_next_steps, grid_points
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
 from ._outcome import OUTCOMES, trial_outcome
 from ._pipeline_run import (
@@ -130,6 +131,7 @@ __all__ = [
     "data_differs",
     "join_data",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
+    "grid_points", "grid_next_steps",
     "searched_readers", "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
     "ready_spec_text",

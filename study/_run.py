@@ -24,6 +24,7 @@ import nets
 from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
 from ._folders import check_study_name
+from ._grid_points import grid_next_steps, grid_points, spec_to_copy
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
@@ -68,22 +69,34 @@ def local_workers(workers) -> int:
     return nets.cores() if workers == -1 else int(workers)
 
 
-def say_if_none_started(study, run_id: str, budget: int, *, who: str = "this run",
-                        more: str = "a budget above {used} (--trials; n_trials from Python) "
-                                    "runs more") -> None:
+def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
+                        who: str = "this run", storage: str | None = None,
+                        more: str = "a budget above {used}{cap} (--trials; n_trials from "
+                                    "Python) runs more") -> None:
     """Say on stderr (stdout may be --json) that run ``run_id`` (``who``) started no trial,
     the study's ``budget`` spent: a ``--trials`` below the trials there lowered it without
-    a word. ``more``: what raises the budget, ``{used}`` the trials there. A line, not a
-    warning: PYTHONWARNINGS=error would make it the run's end."""
+    a word. ``more``: what raises the budget, ``{used}`` the trials there, ``{cap}`` the
+    grid's points it stops at; a grid whose points all ran takes no more, and its spec's
+    copy (`spec_to_copy`; ``storage``, the ``--storage`` text to show) is named instead.
+    A line, not a warning: PYTHONWARNINGS=error would make it the run's end."""
     trials = study.get_trials(deepcopy=False)
     if any(trial_info(t).get("run") == run_id for t in trials):
         return
     used = budget_used(trials, flat=study_flat_layout(study))
-    if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
-        held = "its budget" if used == budget else f"over its budget of {budget}"
-        nets.say_on_stderr(f"hplab: the study already has {nets.count_of(used, 'trial')}, "
-                           f"{held}: {who} started none; "
-                           + more.replace("{used}", str(used)))
+    if used < budget:  # something else stopped it (a timeout: `stopped` says so)
+        return
+    had = f"hplab: the study already has {nets.count_of(used, 'trial')}"
+    points = grid_points(spec)
+    if points is not None and budget >= points:  # QA: "N above 12" on 12 points, refused
+        held = ("one at each point of its grid" if used == points
+                else f"over its grid's {points} points")
+        nets.say_on_stderr(f"{had}, {held}: {who} started none, and more trials would "
+                           "change nothing. " + grid_next_steps(spec_to_copy(spec, storage)))
+        return
+    held = "its budget" if used == budget else f"over its budget of {budget}"
+    cap = f", up to its grid's {points} points" if points is not None else ""
+    nets.say_on_stderr(f"{had}, {held}: {who} started none; "
+                       + more.replace("{used}", str(used)).replace("{cap}", cap))
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
@@ -223,7 +236,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset, run_id=run_id)
-                say_if_none_started(study, run_id, stored_n_trials(study, budget))
+                say_if_none_started(study, run_id, stored_n_trials(study, budget), spec,
+                                    storage=(mask_url(str(storage))
+                                             if storage is not None else None))
                 summary = study_summary(study, where)
         finally:
             release(store)
@@ -295,12 +310,12 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
                 # with this worker's --data: the stored path is not this machine's
-                again = resume_command(study, spec, where, "N", dataset=dataset,
-                                       storage=(mask_url(str(storage))
-                                                if storage is not None else None))
-                say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
-                                    who="this worker", more=f"raise the budget with `{again}` "
-                                                            "(N above {used})")
+                shown = mask_url(str(storage)) if storage is not None else None
+                again = resume_command(study, spec, where, "N", dataset=dataset, storage=shown)
+                say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials), spec,
+                                    who="this worker", storage=shown,
+                                    more=f"raise the budget with `{again}` "
+                                         "(N above {used}{cap})")
                 return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)

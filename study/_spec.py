@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import numbers
 import tomllib
 from dataclasses import dataclass, field
@@ -47,11 +46,11 @@ import data
 import nets
 
 from ._errors import SpecError
+from ._grid_points import grid_points
 from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
     PIPELINE_NET_METRICS,
-    SAMPLERS,
     make_pruner,
     make_sampler,
     quiet_optuna,
@@ -299,11 +298,10 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     spec = StudySpec(metrics=metrics, space=space, fixed=fixed, raw=raw, path=path,
                      sampler_options=dict(sampler_options),
                      pruner_options=dict(pruner_options), strict=strict, **s)
-    if SAMPLERS[spec.sampler].finite_space:  # grid: n_trials defaults to its size, and
-        # cannot exceed it; new specs: at most GRID_MAX_VALUES a parameter (a stored one ran
-        # as it is)
-        grid = spec.space.grid(GRID_MAX_VALUES if strict else None, spec.sampler)
-        size = math.prod(len(v) for v in grid.values())
+    # grid: n_trials defaults to its size, and cannot exceed it; new specs: at most
+    # GRID_MAX_VALUES a parameter (a stored one ran as it is)
+    size = grid_points(spec, GRID_MAX_VALUES if strict else None)
+    if size is not None:
         if strict and size > GRID_MAX_POINTS:
             raise SpecError(f"space: the grid has {size} points; the {spec.sampler} sampler "
                             f"takes at most {GRID_MAX_POINTS} (it lists them all): give fewer "

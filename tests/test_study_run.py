@@ -1733,6 +1733,54 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
                                  "Python) runs more\n")
 
 
+def test_a_spent_grid_names_a_copy_of_its_spec_not_a_larger_budget(spec_file, tmp_path,
+                                                                   capfd):
+    # QA: a spent 12-point grid's hint was "a budget above 12 (--trials...)" and a worker's
+    # `hplab study run NAME --trials N` (N above 12): --trials 13 "exceeds the grid's 12
+    # points"
+    db = tmp_path / "g.db"
+    grid = {"sampler": "grid", "pruner": "none", "max_epochs": 2, "n_trials": None,
+            "space": {"lr": [0.1, 0.5], "width": [2, 3]},
+            "fixed": {"batch_size": 2, "checkpoint": 1}}
+    path = spec_file("g", **grid)
+    run = ["study", "run", path, "--storage", db, "--no-report", "--json"]
+    code, out, err = run_cli_as_program(run, capfd)
+    assert (code, err) == (0, "") and json.loads(out)["n_finished"] == 4
+    steps = ("give it another name and seed (or more values in [space]), and run it with "
+             "hplab study run FILE.\n")
+    code, out, err = run_cli_as_program(run, capfd)
+    assert code == 0 and err == (
+        "hplab: the study already has 4 trials, one at each point of its grid: this run "
+        "started none, and more trials would change nothing. Other seeds or a finer grid "
+        f"would firm up the ranking: copy {path}, " + steps)
+    code, _, err = run_cli_as_program(["study", "worker", "--study", "g", "--storage", db,
+                                       "--json"], capfd)
+    assert code == 0 and err.endswith(
+        "this worker started none, and more trials would change nothing. Other seeds or a "
+        "finer grid would firm up the ranking: copy the spec.toml that `hplab study report g "
+        f"--storage {db}` writes beside the report, " + steps)
+    # from Python: a spec built from a dict has no file; a ready spec is printed by `spec`
+    spec = study.parse_spec({**study.load_spec(path).raw})
+    study.run_study(spec, storage=str(db), progress=False)
+    assert capfd.readouterr().err.endswith(f"report g --storage {db}` writes beside the "
+                                           "report, " + steps)
+    from study._grid_points import spec_to_copy
+
+    assert spec_to_copy(study.load_spec("lr-batch")) == (
+        "its ready spec (`hplab study spec lr-batch > FILE`)")
+    # a grid not yet spent: the budget it names stops at the grid's points, and runs
+    half = spec_file("h", **{**grid, "n_trials": 2})
+    assert run_cli(["study", "run", half, "--storage", db, "--no-report"], capfd)[0] == 0
+    code, _, err = run_cli_as_program(["study", "worker", "--study", "h", "--storage", db],
+                                      capfd)
+    assert code == 0 and err.endswith(f"raise the budget with `hplab study run h --trials N "
+                                      f"--storage {db}` (N above 2, up to its grid's 4 "
+                                      "points)\n"), err
+    assert run_cli(["study", "run", half, "--storage", db, "--no-report", "--trials", "4"],
+                   capfd)[0] == 0
+    assert len(trials_of(db, "h")) == 4
+
+
 @pytest.mark.slow
 def test_a_study_named_as_a_ready_spec_is_resumed_by_the_file_that_created_it(
         spec_file, tmp_path, capfd):
