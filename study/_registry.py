@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -19,7 +20,10 @@ from typing import NamedTuple
 
 import optuna
 
+import nets
+
 from ._errors import SpecError, TrialFailed
+from ._record import error_record
 from ._trial_seeded import TrialSeeded
 
 # Metric -> direction. Test metrics are absent on purpose: the test set is used once.
@@ -47,19 +51,35 @@ PIPELINE_NET_METRICS = ("val_loss", "train_loss", "n_parameters", "epochs")
 
 
 class _FailedTrialInOneLine(logging.Filter):
-    """Optuna logs a failed trial with its traceback, then again with its value: keep the
-    first line only, and nothing for Ctrl-C (the command says it was interrupted). The
-    trial's record keeps the reason (``hplab study show``)."""
+    """Optuna logs a failed trial with its traceback, then again with its value: say it in
+    one line of hplab's own instead (QA: optuna's "[W 2026-12-05 15:26:56,595] Trial 7
+    failed: ..." among hplab's lines), above any progress bar, and nothing for Ctrl-C (the
+    command says it was interrupted). The trial's record keeps the reason (``hplab study
+    show``, the report, ``--json``'s ``problems``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if message.endswith(("failed with value None.", "error: KeyboardInterrupt().")):
             return False
         failed = record.exc_info[1] if record.exc_info else None
-        if isinstance(failed, TrialFailed):  # its reason, not "parameters: {} ... _Failed("
-            record.msg, record.args = f"{message.split(' failed ')[0]} failed: {failed}", ()
-        record.exc_info = record.exc_text = None
-        return True
+        if failed is None:  # another of optuna's lines: as optuna's handlers write it
+            return True
+        if not isinstance(failed, KeyboardInterrupt):  # (a pool worker's parent gone too)
+            # a TrialFailed is its reason, not "parameters: {} ... error: _Failed("
+            reason = (str(failed) if isinstance(failed, TrialFailed)
+                      else error_record(failed)["reason"])
+            _say_above_bars(f"hplab: trial {message.split()[1]} failed: {reason}")
+        return False
+
+
+def _say_above_bars(line: str) -> None:
+    """``line`` on stderr, above this process's progress bars (tqdm's write clears and
+    redraws them: printed, it was glued to a bar's end); nothing without a stderr."""
+    from tqdm.std import tqdm
+
+    if sys.stderr is not None:
+        tqdm.write(nets.escaped(line), file=sys.stderr)
+        sys.stderr.flush()
 
 
 _ONE_LINE = _FailedTrialInOneLine()

@@ -8,7 +8,7 @@ import json
 
 import optuna
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, run_cli_as_program
 
 import data
 import study
@@ -136,3 +136,29 @@ def test_a_sampling_ratio_given_without_a_resampling_strategy_fails(spec_file, t
     trials = _trials(db, "ratio")
     assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
     assert trials[1].params == {"imbalance_strategy": "smote", "sampling_ratio": 0.5}
+
+
+def test_a_failed_trial_is_one_line_of_hplabs_not_optunas_log(spec_file, tmp_path, capfd):
+    # QA: a worker's stderr (--json) showed "[W 2026-12-05 15:26:56,595] Trial 7 failed:
+    # lr 0.9 is outside the spec's space...", optuna's log line among hplab's; study run's too
+    path = spec_file("said", n_trials=1, pruner="none", max_epochs=2,
+                     space={"lr": [0.1, 0.5], "batch_size": [2, 4]},
+                     fixed={"hidden": [4], "checkpoint": 1})
+    db = tmp_path / "said.db"
+    _enqueue(path, db, [{"lr": 0.9, "batch_size": 2}, {"lr": 0.1, "batch_sise": 2}])
+    capfd.readouterr()
+    worker = ["study", "worker", "--study", "said", "--storage", db, "--json"]
+    code, out, err = run_cli_as_program(worker, capfd)
+    reasons = ["lr 0.9 is outside the spec's space (0.1, 0.5)",
+               "batch_sise is not searched by the spec (its [space]: lr, batch_size)"]
+    assert code == 0 and err == (f"hplab: trial 0 failed: {reasons[0]}\n"
+                                 f"hplab: trial 1 failed: {reasons[1]}\n")
+    # the reasons are stored and reported anyway
+    assert [(p["number"], p["reason"]) for p in json.loads(out)["problems"]] == [
+        (0, reasons[0]), (1, reasons[1])]
+    _enqueue(path, db, [{"lr": 0.5, "batch_size": 8}])
+    capfd.readouterr()  # optuna's line of the study loaded there, not the run's
+    code, _, err = run_cli_as_program(["study", "run", path, "--storage", db, "--json",
+                                       "--no-report"], capfd)
+    assert code == 0 and err == ("hplab: trial 2 failed: batch_size 8 is outside the spec's "
+                                 "space (2, 4)\n")

@@ -280,11 +280,19 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
         assert (bar._bar.initial, bar._bar.n) == (3, 3)
         with study.quiet_optuna():
             logging.getLogger("optuna.study._optimize").warning("Trial 3 failed: boom")
+            # a trial that raised: hplab's own line, above the bar too
+            try:
+                raise ValueError("no labels")
+            except ValueError:
+                logging.getLogger("optuna.study._optimize").warning(
+                    "Trial 4 failed with parameters: {} because of the following error: "
+                    "ValueError('no labels').", exc_info=True)
     finally:
         bar.close()
     lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
     assert any(line.endswith("Trial 3 failed: boom") and "trial/s" not in line
                for line in lines), lines
+    assert "hplab: trial 4 failed: ValueError: no labels" in lines, lines
     assert logging.getLogger("optuna").handlers == handlers  # put back
     # QA: another machine's --trials 6 mid-run: the bar lost its total ("6trial [...]")
     s = optuna.create_study(study_name="raised")
@@ -931,10 +939,12 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd, monkeypat
     trials = trials_of(db, "err")
     failed = [t for t in trials if t.state == TrialState.FAIL]
     assert failed and len(failed) < 6
-    # one line per failed trial on stderr, not optuna's traceback and a second line
-    assert "Traceback" not in err and len(err.strip().splitlines()) == len(failed)
-    assert all("because of the following error: ValueError(" in line
-               for line in err.strip().splitlines())
+    # one line per failed trial on stderr, not optuna's traceback and a second line; its
+    # reason as its record says it, in hplab's words, not optuna's log format
+    assert err.splitlines() == [f"hplab: trial {t.number} failed: "
+                                f"{study.trial_info(t)['reason']}" for t in failed]
+    assert all(line.startswith("hplab: trial ") and ": ValueError: " in line
+               for line in err.splitlines())
     for t in trials:
         bad = t.params["activation"] == "relu"
         assert (t.state == TrialState.FAIL) == bad
