@@ -22,7 +22,22 @@ def run_block(index: int) -> dict:
 
 
 def test_the_readme_has_the_examples_this_file_runs():
-    assert len(BLOCKS) == 3
+    assert len(BLOCKS) == 4
+
+
+def test_a_buggy_activation_of_ones_own_fails_the_gradient_check_as_the_readme_says():
+    # the course's deliberate bug, built as a user would from the README (QA: only a read of
+    # the code showed how to register an activation for the check)
+    import nets
+
+    printed = []
+    try:
+        exec(compile(BLOCKS[0], "README.md python block 0", "exec"),
+             {"print": lambda *args: printed.append(" ".join(map(str, args)))})
+    finally:
+        nets.ACTIVATIONS.pop("buggy_tanh", None)
+    claimed = re.findall(r"^# (\S+ \S+ \S+)$", BLOCKS[0], re.M)
+    assert printed == claimed == ["tanh 4.9e-11 excellent", "buggy_tanh 0.49 wrong"]
 
 
 @pytest.mark.slow
@@ -31,7 +46,7 @@ def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, cap
 
     import hplab
 
-    ns = run_block(0)
+    ns = run_block(1)
     assert ns["result"].status == "converged"
     p = ns["net"].predict_proba(ns["X"])
     assert abs(p - ns["y"]).max() < 0.01  # every output within 1e-2 of its label
@@ -46,13 +61,13 @@ def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, cap
 
 
 def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
-    ns = run_block(1)
+    ns = run_block(2)
     claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
-                              BLOCKS[1]).group(1))
+                              BLOCKS[2]).group(1))
     assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
     # QA: max_epochs=50 printed a ConvergenceWarning the README did not show
     net = ns["clf"][-1]
-    assert _claimed(BLOCKS[1], "print(clf[-1].status_, clf[-1].n_iter_)").split(":")[0] \
+    assert _claimed(BLOCKS[2], "print(clf[-1].status_, clf[-1].n_iter_)").split(":")[0] \
         == f"{net.status_} {net.n_iter_}" == "early_stopped 247"
 
 
@@ -68,8 +83,8 @@ def test_a_study_from_python_stores_its_trials_and_writes_the_report_the_comment
     import hplab
     import study
 
-    block = BLOCKS[2]
-    ns = run_block(2)
+    block = BLOCKS[3]
+    ns = run_block(3)
     value, params = _claimed(block, 'print(summary["best_value"], summary["best_params"])'
                              ).split(" ", 1)
     summary = ns["summary"]
@@ -112,7 +127,7 @@ def test_a_study_script_on_two_workers_runs_its_body_once(tmp_path):
     # runs what is the point here, not the scores (the test above checks those)
     script.write_text(
         "import os\nopen('bodies.log', 'a').write(f'{os.getpid()}\\n')\n"
-        + BLOCKS[2].replace("workers=1)", "workers=2)")
+        + BLOCKS[3].replace("workers=1)", "workers=2)")
         .replace('"max_epochs": 100,', '"max_epochs": 5,'))
     assert "workers=2)" in script.read_text() and '"max_epochs": 5,' in script.read_text()
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
