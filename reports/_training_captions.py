@@ -56,10 +56,10 @@ def history_caption(run, hist: pd.DataFrame, schedule: str) -> str:
         text = _HISTORY_CAPTION.format(
             loss=f"{loss.capitalize()} loss" if loss else "Loss",
             accuracy="middle" if tw.has_lr_panel(hist) else "right", scored=scored,
-            flat=_flat(run, _LINEAR_FLAT))
+            flat=_flat(run, hist, _LINEAR_FLAT))
     else:
         text = _LOSS_CAPTION.format(loss=regression_loss(ds), scored=scored,
-                                    flat=_flat(run, _LINEAR_FIT_FLAT))
+                                    flat=_flat(run, hist, _LINEAR_FIT_FLAT))
     return text + _same_curves(ds) + lr_caption(hist, schedule)
 
 
@@ -76,6 +76,9 @@ _FLAT = ("a loss that stays high and flat means too little capacity, too small a
 #: ...in one whose hidden units started alike (zero init): a seed cannot help there...
 _SAME_UNITS_FLAT = _FLAT.replace("(another seed tells)", "(not here: every seed starts "
                                  "this init's hidden units alike, and they stay so)")
+#: ...in one whose first hidden layer is narrower than its inputs: no seed widens it...
+_NARROW_FLAT = _FLAT.replace("(another seed tells)", "(another seed tells, once the first "
+                             "hidden layer is as wide as the inputs)")
 #: ...and in one without (its loss has a single minimum: the seed does not matter)
 _LINEAR_FLAT = ("a loss that stays high and flat means too small a learning rate, classes "
                 "no straight boundary separates (see the note below) or noise no net can fit")
@@ -130,12 +133,17 @@ def linear_text(net) -> str:
             "another seed does not help, a hidden layer does.")
 
 
-def _flat(run, linear: str) -> str:
+def _flat(run, hist: pd.DataFrame, linear: str) -> str:
     """The history caption's causes of a flat loss: ``linear``'s for a net with no hidden
-    layer, else `_FLAT` (`_SAME_UNITS_FLAT` where the hidden units started alike)."""
+    layer, else `_FLAT` (`_SAME_UNITS_FLAT` where the hidden units started alike,
+    `_NARROW_FLAT` where the first hidden layer is narrower than the inputs and the run
+    is stuck: its note says why, which another seed does not change)."""
     if is_linear(run.net):
         return linear
-    return _SAME_UNITS_FLAT if _units_alike(run) else _FLAT
+    if _units_alike(run):
+        return _SAME_UNITS_FLAT
+    # only for a stuck run: a digits net 64-32 that learned needs no widening advice
+    return _NARROW_FLAT if narrow_width(run.net) and stuck_text(run, hist) else _FLAT
 
 
 def stuck_text(run, hist: pd.DataFrame) -> str:
@@ -184,9 +192,45 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
         return text
     if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)
         return text + " The " + nets.SAME_UNITS_TEXT.format(init=run.config.init) + "."
+    if narrow_width(run.net):  # QA: xor 2-1-1 fails on every seed, "another seed" misled
+        return text + " " + _narrow_text(run.net, run.dataset.task)
     return text + (" A flat, high loss comes from too little capacity, too small a learning "
                    "rate, a start that landed on a plateau or in a local minimum, or noise no "
                    "net can fit; another seed tells the start apart.")
+
+
+def narrow_width(net) -> int:
+    """The width of ``net``'s first hidden layer when it is narrower than the inputs (the
+    course: a hidden layer needs at least as many neurons as input features), else 0."""
+    if is_linear(net):
+        return 0
+    width = net.sizes[1]
+    return width if width < net.sizes[0] else 0
+
+
+def _narrow_text(net, task: str) -> str:
+    """Why a stuck net whose first hidden layer is narrower than its inputs stays stuck:
+    the layer projects the inputs onto fewer dimensions, which a seed does not change."""
+    width, n_in = net.sizes[1], net.sizes[0]
+    units = f"{width} neuron{'s' * (width != 1)}"
+    text = (f"Its first hidden layer has {units} for {n_in} input features: it projects the "
+            + ("inputs onto a line" if width == 1 else f"inputs onto {width} dimensions")
+            + ", and every later layer sees only that projection.")
+    if width == 1 and len(net.activations) == 1 and task in ("binary", "multiclass"):
+        # the output is a monotone function of one projection w·x + b: every activation of
+        # nets.ACTIVATIONS is monotone, so a boundary is a straight line across the inputs
+        bounds, apart = (("its decision boundary is a straight line, as with no hidden "
+                          "layer", "that no straight line separates, as XOR's,")
+                         if task == "binary" else
+                         ("its class regions are strips between parallel straight lines",
+                          "that no such strips separate"))
+        return (text + f" So {bounds}: this width cannot separate classes {apart} on any "
+                "seed. Another seed does not help; a hidden layer of at least "
+                f"{n_in} neurons does.")
+    what = "what separates the classes" if task != "regression" else \
+        "what the target depends on"
+    return (text + f" That can lose {what}, on every seed: widen the layer to at least "
+            f"{n_in} neurons before trying another seed.")
 
 
 def _units_alike(run) -> bool:

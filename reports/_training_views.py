@@ -134,9 +134,10 @@ def add_hidden_space(rep: Report, run, classes) -> None:
                        "Top row: after the linear map Z = XW + b"
                        + (" (its batch norm, at the running statistics, folded in)"
                           if net.batch_norm else "")
-                       + ", which only rotates, stretches "
-                       f"and shifts the plane, so the lines stay straight. Bottom row: after "
-                       f"{act_name}, which bends them. "
+                       + _linear_map_words(width, ds.n_features)
+                       + f" Bottom row: after {act_name}, "
+                       + ("which moves the points along the line, keeping their order. "
+                          if width == 1 else "which bends them. ")
                        + separation_note(width, len(classes), len(net.activations))
                        + _unnamed_colours(classes)))
 
@@ -162,6 +163,9 @@ def separation_note(width: int, n_classes: int, n_hidden: int) -> str:
                 "components cannot show: classes that a straight line separates in the "
                 "bottom row are separable there too, but classes that overlap here may "
                 "still be separated in the full space.")
+    if n_classes == 2 and width == 1:
+        return ("Look for the epoch from which one cut point on the line separates the "
+                "classes in the bottom row: that is all the output layer can draw.")
     if n_classes == 2:
         return ("Look for the epoch from which one straight line (a plane in 3-D) separates "
                 "the classes in the bottom row: that is all the output layer can draw.")
@@ -170,6 +174,19 @@ def separation_note(width: int, n_classes: int, n_hidden: int) -> str:
             f"of these values and picks the highest, so it can only cut the space into one "
             f"convex region per class, bounded by {bound}: look for the epoch from which "
             "such regions separate the classes in the bottom row.")
+
+
+def _linear_map_words(width: int, n_features: int) -> str:
+    """What the first hidden layer's linear map does to the input plane: with fewer neurons
+    than input features it projects (QA: a 1-neuron layer's caption said it "only rotates,
+    stretches and shifts the plane")."""
+    if width >= n_features:
+        return ", which only rotates, stretches and shifts the plane, so the lines stay straight."
+    inputs = "the plane" if n_features == 2 else f"the {n_features} input features"
+    onto = "a line" if width == 1 else f"{width} dimensions"
+    return (f", which projects {inputs} onto {onto} (fewer neurons than input features): "
+            "points apart in the inputs can land on one value, and no later layer can part "
+            "them again.")
 
 
 def _unnamed_colours(classes) -> str:

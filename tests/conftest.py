@@ -36,6 +36,7 @@ class _TinyNet:
         self.weights = [rng.normal(0, 2.0, shape) for shape in pairs]
         self.biases = [rng.normal(0, 1.0, b) for b in sizes[1:]]
         self.activations = ("sigmoid",) * (len(sizes) - 2)
+        self.sizes = tuple(sizes)  # the report reads the first hidden layer's width
         self.head = head
         self.batch_norm = False
         self.n_parameters = sum(w.size + b.size for w, b in zip(self.weights, self.biases,

@@ -1713,6 +1713,44 @@ def test_a_zero_init_run_stuck_with_alike_units_says_a_seed_cannot_help(tmp_path
     assert "another seed tells" not in text
 
 
+@pytest.mark.slow
+def test_a_stuck_net_narrower_than_its_inputs_says_to_widen_it_not_to_reseed(
+        tmp_path, capsys, parse_html, xor_two_hidden):
+    # QA (the course: a hidden layer needs as many neurons as input features): xor 2-1-1
+    # fails on every seed, and its report said "another seed tells the start apart"; its
+    # hidden-space caption said the linear map "only rotates, stretches and shifts the
+    # plane", of one neuron that projects the plane onto a line
+    for seed in (0, 1):
+        out = tmp_path / f"xor211-{seed}"
+        assert hplab.main(["train", "--dataset", "xor", "--hidden", "1", "--lr", "0.1",
+                           "--batch-size", "1", "--epochs", "10000", "--eps", "0.005",
+                           "--checkpoint", "500", "--seed", str(seed), "--out", str(out)]) == 0
+        capsys.readouterr()
+        record = json.loads((out / "config.json").read_text())
+        assert record["status"] == "max_epochs" and record["train_accuracy"] <= 0.75
+        text = _report_text(parse_html, out)
+        assert ("so the net is stuck and more epochs would not help. Its first hidden layer "
+                "has 1 neuron for 2 input features: it projects the inputs onto a line, and "
+                "every later layer sees only that projection. So its decision boundary is a "
+                "straight line, as with no hidden layer: this width cannot separate classes "
+                "that no straight line separates, as XOR's, on any seed. Another seed does "
+                "not help; a hidden layer of at least 2 neurons does.") in text
+        assert "another seed tells the start apart" not in text
+        assert ("a start that landed on a plateau or in a local minimum (another seed tells, "
+                "once the first hidden layer is as wide as the inputs)") in text
+    caption = _figure_caption((out / "report.html").read_text(), "hidden-space")
+    assert ("Top row: after the linear map Z = XW + b, which projects the plane onto a line "
+            "(fewer neurons than input features): points apart in the inputs can land on one "
+            "value, and no later layer can part them again. Bottom row: after sigmoid, which "
+            "moves the points along the line, keeping their order. Look for the epoch from "
+            "which one cut point on the line separates the classes") in caption
+    assert "rotates" not in caption and "bends" not in caption
+    # a 2-neuron layer (as wide as the inputs) keeps the plane's words
+    wide = _figure_caption((xor_two_hidden[0] / "report.html").read_text(), "hidden-space")
+    assert "which only rotates, stretches and shifts the plane" in wide
+    assert "projects" not in wide
+
+
 def test_a_run_stuck_at_a_constant_predictions_loss_says_so_without_eps(
         tmp_path, capsys, parse_html, real_reports):
     # QA: coin 2-16-12-3 at the default --eps 0 sat at the majority share (0.46), its loss
