@@ -714,6 +714,13 @@ def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
         p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
 
 
+def _init_flag(p: argparse.ArgumentParser, default) -> None:
+    """--init as train takes it (the names and draws of nets' registry): lr-range, scaling
+    and capacity refused it, so the course's He init for ReLU could not be tested there."""
+    p.add_argument("--init", default=default, names="nets.INITIALIZERS",
+                   help=INIT_HELP.format("biases start at 0", texts=TEXTS)).texts = INIT_DRAWS
+
+
 def cmd_train(args) -> int:
     import data
     import nets
@@ -848,8 +855,7 @@ def _add_train(sub) -> None:
     p.add_argument("--epochs", type=float, default=5000,
                    help="max epochs, fractions allowed (at most 1,000,000: nets.MAX_EPOCHS)")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
-    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
-                   help=INIT_HELP.format("biases start at 0", texts=TEXTS)).texts = INIT_DRAWS
+    _init_flag(p, "xavier")
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES",
                    help=SCHEDULE_HELP.format(gamma="--lr-gamma", steps="--lr-decay-steps",
                                              power="--lr-power", floor="--lr-min", names=NAMES,
@@ -1328,6 +1334,7 @@ def _floats(text: str) -> tuple[float, ...]:
 def cmd_scaling(args) -> int:
     import analyses
     import nets
+    import study
 
     if args.lrs is not None:
         if args.lr_range is not None:  # it would be dropped without a word
@@ -1339,7 +1346,9 @@ def cmd_scaling(args) -> int:
     else:  # lr_grid's checks name its arguments, said as the flags (FIELD_FLAGS)
         lrs = analyses.lr_grid(args.lr_grid, *args.lr_range or ())
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
-                           optimizer=args.optimizer, dtype=args.dtype, **_regularisers(args))
+                           optimizer=args.optimizer, init=args.init, dtype=args.dtype,
+                           **_regularisers(args))
+    study.warn_if_units_start_alike(cfg)
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
         target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
@@ -1381,6 +1390,7 @@ def _add_scaling(sub) -> None:
                     f"on training data), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
+    _init_flag(p, _PackageDefault("nets.TrainConfig", "init"))
     _regulariser_flags(p)
     p.add_argument("--batch-sizes", type=_ints, default=None,
                    help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
@@ -1639,10 +1649,12 @@ def _add_imbalance(sub) -> None:
 def cmd_lr_range(args) -> int:
     import analyses
     import nets
+    import study
 
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, batch_size=args.batch_size,
-                           dtype=args.dtype, **_regularisers(args))
+                           init=args.init, dtype=args.dtype, **_regularisers(args))
+    study.warn_if_units_start_alike(cfg)
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
         mode=args.mode, beta=args.beta, diverge=args.diverge, val=args.val,
@@ -1691,6 +1703,7 @@ def _add_lr_range(sub) -> None:
 
     _add_net_flags(p)
     p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
+    _init_flag(p, config("init"))
     _regulariser_flags(p)
     p.add_argument("--batch-size", type=int, default=config("batch_size"),
                    help="-1 means full batch")
@@ -1742,6 +1755,7 @@ def _add_lr_range(sub) -> None:
 @_analysis_command
 def cmd_capacity(args) -> int:
     import analyses
+    import study
 
     base = analyses.CAPACITY_CONFIG
     if not args.activation:  # the sweep would fall back on its default unsaid
@@ -1753,8 +1767,10 @@ def cmd_capacity(args) -> int:
                        activation=args.activation, optimizer=args.optimizer, lr=args.lr,
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
-                       checkpoint=args.checkpoint, dtype=args.dtype, **_regularisers(args))
+                       checkpoint=args.checkpoint, init=args.init, dtype=args.dtype,
+                       **_regularisers(args))
     _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
+    study.warn_if_units_start_alike(cfg)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
@@ -1821,6 +1837,7 @@ def _add_capacity(sub) -> None:
                    help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=config("max_epochs"),
                    help="max epochs per net")
+    _init_flag(p, config("init"))
     # the schedule's settings are the config's: --schedule's rates and --lr-milestones'
     # factor say them
     schedule = p.add_argument(

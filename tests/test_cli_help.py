@@ -110,7 +110,7 @@ def test_every_schedule_has_its_rate_in_the_help(command):
     assert missing == []
 
 
-@pytest.mark.parametrize("command", ["train", "gradcheck"])
+@pytest.mark.parametrize("command", ["train", "gradcheck", "lr-range", "scaling", "capacity"])
 def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
     # hplab.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
     # DRAWS does, beside the code
@@ -157,6 +157,9 @@ def test_registry_flags_list_their_names():
         text = help_words(command)
         assert f"{optimizers} (default" in text and activations in text, command
     for command, biases in (("train", "biases start at 0"),
+                            # they refused --init: He's ReLU init untested there
+                            ("lr-range", "biases start at 0"), ("scaling", "biases start at 0"),
+                            ("capacity", "biases start at 0"),
                             # gradcheck draws them, off ReLU's kink (its help said "at 0")
                             ("gradcheck", "biases drawn with std 0.1: a point off ReLU's kink")):
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
