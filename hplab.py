@@ -747,7 +747,7 @@ def cmd_train(args) -> int:
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
     study.warn_if_eps_is_met_by_a_constant(cfg, dataset)
-    study.warn_if_units_start_alike(cfg)
+    nets.warn_if_units_start_alike(cfg)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
 
@@ -1334,7 +1334,6 @@ def _floats(text: str) -> tuple[float, ...]:
 def cmd_scaling(args) -> int:
     import analyses
     import nets
-    import study
 
     if args.lrs is not None:
         if args.lr_range is not None:  # it would be dropped without a word
@@ -1348,7 +1347,7 @@ def cmd_scaling(args) -> int:
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, init=args.init, dtype=args.dtype,
                            **_regularisers(args))
-    study.warn_if_units_start_alike(cfg)
+    nets.warn_if_units_start_alike(cfg)
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
         target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
@@ -1649,12 +1648,11 @@ def _add_imbalance(sub) -> None:
 def cmd_lr_range(args) -> int:
     import analyses
     import nets
-    import study
 
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, batch_size=args.batch_size,
                            init=args.init, dtype=args.dtype, **_regularisers(args))
-    study.warn_if_units_start_alike(cfg)
+    nets.warn_if_units_start_alike(cfg)
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
         mode=args.mode, beta=args.beta, diverge=args.diverge, val=args.val,
@@ -1755,7 +1753,7 @@ def _add_lr_range(sub) -> None:
 @_analysis_command
 def cmd_capacity(args) -> int:
     import analyses
-    import study
+    import nets
 
     base = analyses.CAPACITY_CONFIG
     if not args.activation:  # the sweep would fall back on its default unsaid
@@ -1770,7 +1768,7 @@ def cmd_capacity(args) -> int:
                        checkpoint=args.checkpoint, init=args.init, dtype=args.dtype,
                        **_regularisers(args))
     _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
-    study.warn_if_units_start_alike(cfg)
+    nets.warn_if_units_start_alike(cfg)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,

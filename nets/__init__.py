@@ -44,7 +44,13 @@ from ._gradcheck import (
 )
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
-from ._init import DRAWS as INIT_DRAWS, INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
+from ._init import (
+    DRAWS as INIT_DRAWS,
+    INITIALIZERS,
+    SAME_UNITS_TEXT,
+    starts_units_alike,
+    warn_if_units_start_alike,
+)
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
@@ -136,7 +142,7 @@ __all__ = [
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
-    "starts_units_alike",
+    "starts_units_alike", "warn_if_units_start_alike",
     "is_model_file", "load_net", "save_net",
     "MLP", "check_writable", "folder_blocker", "make_folder",
     "stage_file", "write_atomically", "write_csv",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._rules import check_tables, look_up
@@ -57,6 +59,20 @@ SAME_UNITS_TEXT = ("init {init} starts every weight at 0 (biases start at 0 with
                    "the same gradient: they stay identical for good, the layer working as one "
                    "unit; another seed starts at the same place and does not help, another "
                    "--init (xavier, he) does")
+
+
+def warn_if_units_start_alike(cfg) -> None:
+    """Warn when ``cfg.init`` starts a hidden layer's units alike (zero) and no dropout
+    tells them apart: they stay identical (XOR 2-4-1 ended at 0.75 accuracy, as a 2-1-1
+    net).
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        The run's settings.
+    """
+    if cfg.hidden and not cfg.dropout and starts_units_alike(cfg.init):
+        warnings.warn(SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=2)
 
 
 check_tables("initializer", INITIALIZERS, {"DRAWS": DRAWS}, "nets/_init.py")  # its help words

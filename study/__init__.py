@@ -24,7 +24,10 @@ study report``)::
     [study.trial_info(t)["status"] for t in optuna_study.trials]
 """
 
-from nets import train_streams  # re-exported: the streams of a run, and of trial k
+from nets import (
+    train_streams,  # re-exported: the streams of a run, and of trial k
+    warn_if_units_start_alike,  # re-exported: study named it first
+)
 
 from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
@@ -96,11 +99,7 @@ from ._summary import (
     state_counts,
     study_summary,
 )
-from ._train_advice import (
-    warn_if_eps_is_met_by_a_constant,
-    warn_if_start_kept,
-    warn_if_units_start_alike,
-)
+from ._train_advice import warn_if_eps_is_met_by_a_constant, warn_if_start_kept
 from ._train_run import TrainRun, test_metrics, train_run
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times

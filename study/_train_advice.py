@@ -35,20 +35,6 @@ def warn_if_eps_is_met_by_a_constant(cfg: nets.TrainConfig, dataset) -> None:
                       stacklevel=2)
 
 
-def warn_if_units_start_alike(cfg: nets.TrainConfig) -> None:
-    """Warn when ``cfg.init`` starts a hidden layer's units alike (zero) and no dropout
-    tells them apart: they stay identical (XOR 2-4-1 ended at 0.75 accuracy, as a 2-1-1
-    net).
-
-    Parameters
-    ----------
-    cfg : nets.TrainConfig
-        The run's settings.
-    """
-    if cfg.hidden and not cfg.dropout and nets.starts_units_alike(cfg.init):
-        warnings.warn(nets.SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=2)
-
-
 def warn_if_start_kept(run) -> None:
     """Warn when early stopping put back the net's starting weights: the saved net is
     untrained, which a status of early_stopped alone did not say (a batch-normed iris net

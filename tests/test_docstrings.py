@@ -59,7 +59,7 @@ HAVE_PARAMETERS = (
     "study.spec_to_run",
     "study.stop_reason", "study.stored_spec", "study.train_run", "study.unexplained_fail",
     "study.warn_if_eps_is_met_by_a_constant", "study.warn_if_start_kept",
-    "study.warn_if_units_start_alike",
+    "nets.warn_if_units_start_alike",
 )
 
 
