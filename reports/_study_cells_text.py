@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> list[str]:
-    """The lines of the cells (`reports._study_cells.cells_table`: each pair's best value)
+    """The lines of the cells (`reports._study_cells.cells_table`: each pair's final value)
     of stored study ``name`` when its space is two choices and nothing else and it has one
     objective, else none. ``opened``: as for `study.show_study`."""
     import study as hs
@@ -23,7 +23,7 @@ def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> 
     finally:
         if opened is None:
             hs.release(store)
-    from ._study_cells import category_cells, cells_table  # pandas and matplotlib: here
+    from ._study_cells import category_cells, cells_table, final_word  # pandas, matplotlib
     from ._study_data import contour_frame, param_table
     from ._terminal import table_lines
 
@@ -34,6 +34,7 @@ def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> 
     x, y = (p.name for p in sorted(params, key=lambda p: len(p.choices)))
     cells = category_cells(contour_frame(table, x, y),
                            maximize=spec.directions[0] == "maximize")
-    return [f"best {spec.metrics[0]} by {y} (rows) and {x} (columns):",
+    # "final", as the report's cells: "best" read as each trial's best checkpoint
+    return [f"{final_word(cells)} {spec.metrics[0]} by {y} (rows) and {x} (columns):",
             # ASCII for a missing cell, as every terminal table writes it
             *(f"  {line}" for line in table_lines(cells_table(cells, "-"), index=False))]

@@ -284,7 +284,7 @@ def test_the_depth_norm_spec_finds_what_its_header_says(tmp_path, capsys):
     found = [f"{value[norm, depth]:.3f}" for norm in (False, True) for depth in (1, 2, 4, 6)]
     assert found == list(said.groups())
     code, out, _ = run_cli(["study", "show", "depth-norm", "--storage", db], capsys)
-    assert code == 0 and "best val_accuracy by depth (rows) and batch_norm (columns)" in out
+    assert code == 0 and "final val_accuracy by depth (rows) and batch_norm (columns)" in out
 
 
 @pytest.mark.parametrize("command", [

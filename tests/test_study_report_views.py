@@ -749,13 +749,13 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     from cli_helpers import run_cli
 
     code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db], capsys)
-    table = out.split("best val_accuracy by lr (rows) and batch_size (columns):\n")[1]
+    table = out.split("final val_accuracy by lr (rows) and batch_size (columns):\n")[1]
     rows = [line.split() for line in table.splitlines()]
     assert code == 0 and rows[0] == ["lr", "\\", "batch_size", "16", "32", "128"]
     assert [row[0] for row in rows[1:]] == ["0.1", "0.2", "0.3", "0.5", "0.8"]
     assert rows[4][3] == f"{value[128, 0.5]:.4g}"  # lr 0.5, batch 128
     code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db, "--json"], capsys)
-    assert code == 0 and "best val_accuracy by" not in out
+    assert code == 0 and "val_accuracy by" not in out
     assert set(json.loads(out)) == set(summary) - {"seconds"} | {"report_stale"}
 
 

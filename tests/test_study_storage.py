@@ -408,7 +408,7 @@ def test_show_and_report_open_the_storage_once(spec_file, tmp_path, capsys, monk
     # the cells, each the stored trial's own value, from that one open
     value = {(t.params["batch_size"], t.params["lr"]): t.value for t in optuna.load_study(
         study_name="cells", storage=f"sqlite:///{db}").trials}
-    table = out.split("best val_accuracy by batch_size (rows) and lr (columns):\n")[1]
+    table = out.split("final val_accuracy by batch_size (rows) and lr (columns):\n")[1]
     assert code == 0 and [line.split() for line in table.splitlines()] == [
         ["batch_size", "\\", "lr", "0.1", "0.5"],
         *([str(b), f"{value[b, 0.1]:.4g}", f"{value[b, 0.5]:.4g}"] for b in (2, 4))], err
