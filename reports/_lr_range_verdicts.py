@@ -50,7 +50,12 @@ def verdict_lines(result, summary: dict) -> list[str]:
         lines.append(f"The {'smoothed ' if result.beta else ''}loss passed its "
                      f"stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
-                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)}).")
+                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)})."
+                     # QA: the course's own reading of its looper test, printed only as
+                     # "Divergence lr", read as a rate to avoid
+                     + (" The course reads its rate at this point, where the loss turns "
+                        "up (0.75 on its MNIST net); --verify tells which reading trains "
+                        "best on this data." if result.mode == "looper" else ""))
     else:
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "

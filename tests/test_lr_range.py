@@ -589,3 +589,22 @@ def test_a_verification_run_with_a_loss_above_the_constant_predictions_failed():
     assert analyses.failed_runs(runs, base).tolist() == [False, False, True, True, True, True]
     # without a baseline, only divergence fails
     assert analyses.failed_runs(runs).tolist() == [False] * 5 + [True]
+
+
+@pytest.mark.parametrize("mode", ["looper", "exp"])
+def test_a_looper_says_the_course_reads_its_rate_where_the_loss_turns_up(mode, tmp_path):
+    # QA: the course's reading of its looper test (0.75 on MNIST) was printed only as
+    # "Divergence lr", which reads as a rate to avoid
+    import html
+
+    import reports
+
+    res = lr_range_test("coin", nets.TrainConfig(hidden=(8,), batch_size=100), mode=mode,
+                        min_lr=0.01, max_lr=1000, num_steps=16, epochs_per_rate=1)
+    assert res.summary()["stop_lr"] is not None  # it turned up, and stopped
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", reports.lr_range_report(
+        res, tmp_path / "r", index=False).read_text())).split())
+    said = (f"its final rise began at lr ≈ {res.summary()['divergence_lr']:.3g} (one seed). "
+            "The course reads its rate at this point, where the loss turns up (0.75 on its "
+            "MNIST net); verify tells which reading trains best on this data.")
+    assert (said in text) == (mode == "looper")
