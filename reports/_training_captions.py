@@ -76,7 +76,7 @@ _FLAT = ("a loss that stays high and flat means too little capacity, too small a
 #: ...in one whose hidden units started alike (zero init): a seed cannot help there...
 _SAME_UNITS_FLAT = _FLAT.replace("(another seed tells)", "(not here: every seed starts "
                                  "this init's hidden units alike, and they stay so)")
-#: ...in one whose first hidden layer is narrower than its inputs: no seed widens it...
+#: ...in one whose first hidden layer is one neuron for several inputs (`projects_onto_line`)...
 _NARROW_FLAT = _FLAT.replace("(another seed tells)", "(another seed tells, once the first "
                              "hidden layer is as wide as the inputs)")
 #: ...and in one without (its loss has a single minimum: the seed does not matter)
@@ -136,14 +136,14 @@ def linear_text(net) -> str:
 def _flat(run, hist: pd.DataFrame, linear: str) -> str:
     """The history caption's causes of a flat loss: ``linear``'s for a net with no hidden
     layer, else `_FLAT` (`_SAME_UNITS_FLAT` where the hidden units started alike,
-    `_NARROW_FLAT` where the first hidden layer is narrower than the inputs and the run
-    is stuck: its note says why, which another seed does not change)."""
+    `_NARROW_FLAT` where the first hidden layer is one neuron for several inputs and the
+    run is stuck: its note says why, which another seed does not change)."""
     if is_linear(run.net):
         return linear
     if _units_alike(run):
         return _SAME_UNITS_FLAT
     # only for a stuck run: a digits net 64-32 that learned needs no widening advice
-    return _NARROW_FLAT if narrow_width(run.net) and stuck_text(run, hist) else _FLAT
+    return _NARROW_FLAT if projects_onto_line(run.net) and stuck_text(run, hist) else _FLAT
 
 
 def stuck_text(run, hist: pd.DataFrame) -> str:
@@ -192,31 +192,27 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
         return text
     if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)
         return text + " The " + nets.SAME_UNITS_TEXT.format(init=run.config.init) + "."
-    if narrow_width(run.net):  # QA: xor 2-1-1 fails on every seed, "another seed" misled
+    if projects_onto_line(run.net):  # QA: xor 2-1-1 fails on every seed, "another seed" misled
         return text + " " + _narrow_text(run.net, run.dataset.task)
     return text + (" A flat, high loss comes from too little capacity, too small a learning "
                    "rate, a start that landed on a plateau or in a local minimum, or noise no "
                    "net can fit; another seed tells the start apart.")
 
 
-def narrow_width(net) -> int:
-    """The width of ``net``'s first hidden layer when it is narrower than the inputs (the
-    course: a hidden layer needs at least as many neurons as input features), else 0."""
-    if is_linear(net):
-        return 0
-    width = net.sizes[1]
-    return width if width < net.sizes[0] else 0
+def projects_onto_line(net) -> bool:
+    """Whether ``net``'s first hidden layer is one neuron for several inputs: it projects
+    them onto a line, which no seed changes (the course's XOR 2-1-1). A wider layer that
+    is narrower than its inputs is not meant (MNIST's 784-64 trains), so not advised on."""
+    return not is_linear(net) and net.sizes[1] == 1 < net.sizes[0]
 
 
 def _narrow_text(net, task: str) -> str:
-    """Why a stuck net whose first hidden layer is narrower than its inputs stays stuck:
-    the layer projects the inputs onto fewer dimensions, which a seed does not change."""
-    width, n_in = net.sizes[1], net.sizes[0]
-    units = f"{width} neuron{'s' * (width != 1)}"
-    text = (f"Its first hidden layer has {units} for {n_in} input features: it projects the "
-            + ("inputs onto a line" if width == 1 else f"inputs onto {width} dimensions")
-            + ", and every later layer sees only that projection.")
-    if width == 1 and len(net.activations) == 1 and task in ("binary", "multiclass"):
+    """Why a stuck net whose first hidden layer is one neuron (`projects_onto_line`) stays
+    stuck: the layer projects the inputs onto a line, which a seed does not change."""
+    text = (f"Its first hidden layer has 1 neuron for {net.sizes[0]} input features: it "
+            "projects the inputs onto a line, and every later layer sees only that "
+            "projection.")
+    if len(net.activations) == 1 and task in ("binary", "multiclass"):
         # the output is a monotone function of one projection w·x + b: every activation of
         # nets.ACTIVATIONS is monotone, so a boundary is a straight line across the inputs
         bounds, apart = (("its decision boundary is a straight line, as with no hidden "
@@ -225,12 +221,11 @@ def _narrow_text(net, task: str) -> str:
                          ("its class regions are strips between parallel straight lines",
                           "that no such strips separate"))
         return (text + f" So {bounds}: this width cannot separate classes {apart} on any "
-                "seed. Another seed does not help; a hidden layer of at least "
-                f"{n_in} neurons does.")
+                "seed. Another seed does not help; a hidden layer of at least 2 neurons "
+                "does.")
     what = "what separates the classes" if task != "regression" else \
         "what the target depends on"
-    return (text + f" That can lose {what}, on every seed: widen the layer to at least "
-            f"{n_in} neurons before trying another seed.")
+    return text + f" That can lose {what}, on every seed: widen the layer before reseeding."
 
 
 def _units_alike(run) -> bool:
