@@ -21,14 +21,16 @@ _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
 def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
-                      grid: GridState | None = None, flat: bool = True) -> list[str]:
+                      grid: GridState | None = None, flat: bool = True,
+                      trials=None) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
     (``table``: `param_table`). ``more(n_complete)``: the next step's words when the
     importances are a rough ranking (`more_trials_text`), or None; ``grid``: the study's
     `grid_state` (a spent one takes no more trials), or None; ``flat``: the layout of the
-    trials' records (`study.flat_layout`). Returns the parameters, the most important first
-    (none without complete trials)."""
+    trials' records (`study.flat_layout`); ``trials``: the study's, as the report read them
+    (None: read here). Returns the parameters, the most important first (none without
+    complete trials)."""
     if table.empty:
         return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
@@ -75,8 +77,9 @@ def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
     top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
         _add_two_parameter_view(rep, table, top, metric, maximize,
-                                partial(curves.curves_frame, s.get_trials(deepcopy=False),
-                                        metric, flat=flat))
+                                partial(curves.curves_frame,
+                                        s.get_trials(deepcopy=False) if trials is None
+                                        else trials, metric, flat=flat))
     shown, unshown = ranked[:_MAX_SLICES], ranked[_MAX_SLICES:]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs

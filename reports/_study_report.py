@@ -163,7 +163,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     ranked = add_what_mattered(rep, s, spec, table, metric, maximize,
                                more=more_trials_text(s, spec, where, summary, dataset, out,
                                                      grid),
-                               grid=grid, flat=flat)
+                               grid=grid, flat=flat, trials=trials)
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04
         rep.add_section("Pruning", no_curves(inter, spec.checkpoint))
