@@ -73,12 +73,12 @@ def draw_cells(cells: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
               for v, n in zip(row_best, row_count, strict=True)]
              for row_best, row_count in zip(best, count, strict=True)]
     _matrix.write_cells(ax, image, best, texts, fontsize=8 if two_lines else 6.5)
+    word = final_word(cells)
     if high > low:
-        fig.colorbar(image, ax=ax, label=f"{final_word(cells)} {metric}", extend=extend)
+        fig.colorbar(image, ax=ax, label=f"{word} {metric}", extend=extend)
     _set_category_ticks(ax, "x", axes[x]["categories"])
     _set_category_ticks(ax, "y", axes[y]["categories"])
     ax.invert_yaxis()  # the first row on top, as in `cells_table` (and the course's tables)
-    word = final_word(cells)
     ax.set(xlabel=x, ylabel=y, title=f"{word} {metric} over {x} and {y}"
            + ("" if high > low else f": all {low:.4g}"))
     ax.grid(False)
@@ -98,7 +98,6 @@ def cells_table(cells: pd.DataFrame, missing: str = "–") -> pd.DataFrame:
         rows.append({f"{y} \\ {x}": name, **dict(zip(axes[x]["categories"], said,
                                                     strict=True))})
     return pd.DataFrame(rows)
-
 
 
 def final_word(cells: pd.DataFrame) -> str:
