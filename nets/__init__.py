@@ -24,7 +24,14 @@ from ._callbacks import (
 )
 from ._config import TrainConfig
 from ._dropout import Dropout
-from ._files import check_writable, folder_blocker, make_folder, stage_file, write_atomically
+from ._files import (
+    check_writable,
+    folder_blocker,
+    make_folder,
+    probe_write,
+    stage_file,
+    write_atomically,
+)
 from ._finite import (
     count_column,
     finite_count,
@@ -144,7 +151,7 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",
     "is_model_file", "load_net", "save_net",
-    "MLP", "check_writable", "folder_blocker", "make_folder",
+    "MLP", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",

@@ -149,8 +149,6 @@ def check_writable(path, named: str | None = None, *, file: bool = False,
     nearest existing folder that refuses a new entry (read-only, no permission, /proc).
     The line names the path as ``named`` gave it ("--out runs/x"; None: the path alone)
     and ends with ``instead`` (what to do), if given. Checked before the work, not after."""
-    from ._printable import folder_text
-
     path = Path(path)
     said = f"{named} {path}" if named else str(path)
     blocked = folder_blocker(path)
@@ -158,11 +156,19 @@ def check_writable(path, named: str | None = None, *, file: bool = False,
         instead = instead or ("give a path in a folder" if file else "give a folder")
         raise ValueError(f"{said} {blocked}; {instead}")
     folder = path.parent if file else path
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
-    try:  # a real write: permissions, read-only mounts and /proc all answer here
-        tempfile.TemporaryDirectory(dir=existing).cleanup()
+    probe_write(next(p for p in (folder, *folder.parents) if p.exists()), said, instead)
+
+
+def probe_write(folder, said: str, instead: str | None = None) -> None:
+    """ValueError in one line, "{said}: cannot write in {folder} (why); {instead}", where a
+    new entry cannot be made in the existing ``folder``: a real write, which permissions,
+    read-only mounts and /proc all answer."""
+    from ._printable import folder_text
+
+    try:
+        tempfile.TemporaryDirectory(dir=folder).cleanup()
     except OSError as exc:
-        raise ValueError(f"{said}: cannot write in {folder_text(existing)} "
+        raise ValueError(f"{said}: cannot write in {folder_text(Path(folder))} "
                          f"({exc.strerror or type(exc).__name__})"
                          + (f"; {instead}" if instead else "")) from None
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 from pathlib import Path
 
-from nets import check_writable, folder_text, say_on_stderr
+from nets import check_writable, probe_write, say_on_stderr
 
 from ._held_results import held_results
 from ._study_folder import study_report_folder
@@ -58,12 +57,7 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
     # user's there failed after the run, the earlier report.html already deleted
     files = out / "report_files"
     if kind is not None and files.is_dir():
-        try:
-            tempfile.TemporaryDirectory(dir=files).cleanup()
-        except OSError as exc:
-            raise ValueError(f"{named} {out}: cannot write in {folder_text(files)} "
-                             f"({exc.strerror or type(exc).__name__})"
-                             + (f"; {instead}" if instead else "")) from None
+        probe_write(files, f"{named} {out}", instead)
 
 
 def _being_written(out: Path) -> bool:
