@@ -77,9 +77,16 @@ def _say_above_bars(line: str) -> None:
     redraws them: printed, it was glued to a bar's end); nothing without a stderr."""
     from tqdm.std import tqdm
 
-    if sys.stderr is not None:
-        tqdm.write(nets.escaped(line), file=sys.stderr)
-        sys.stderr.flush()
+    if sys.stderr is None:
+        return
+    line = nets.escaped(line)
+    if not getattr(tqdm, "_instances", None) and nets.stderr_is_a_terminal():
+        # a pool worker's: the bar on the terminal is its parent's, which tqdm here cannot
+        # clear; the line was glued to its end. Erase that line (the parent redraws its bar
+        # below at its next refresh)
+        line = "\r\x1b[K" + line
+    tqdm.write(line, file=sys.stderr)
+    sys.stderr.flush()
 
 
 _ONE_LINE = _FailedTrialInOneLine()

@@ -162,3 +162,50 @@ def test_a_failed_trial_is_one_line_of_hplabs_not_optunas_log(spec_file, tmp_pat
                                        "--no-report"], capfd)
     assert code == 0 and err == ("hplab: trial 2 failed: batch_size 8 is outside the spec's "
                                  "space (2, 4)\n")
+
+
+@pytest.mark.slow
+def test_a_pool_workers_failed_trial_starts_its_own_line_under_the_bar(spec_file, tmp_path):
+    # QA: on a terminal, a pool worker's "hplab: trial N failed" was glued to the end of
+    # its parent's progress bar (tqdm in the worker knows no bar to clear)
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from cli_helpers import ROOT
+
+    path = spec_file("glued", n_trials=4, pruner="none", max_epochs=2,
+                     space={"lr": [0.1, 0.5]}, fixed={"hidden": [4], "checkpoint": 1})
+    db = tmp_path / "glued.db"
+    _enqueue(path, db, [{"lr": 0.9}, {"lr": 0.7}])
+    main, terminal = pty.openpty()
+    # a terminal of 100 columns (a new pty has none: tqdm's bar was empty)
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
+                            "--storage", db, "--workers", "2", "--no-report"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the run and its workers closed the terminal
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(main)
+    assert run.wait(timeout=60) == 0
+    text = said.decode()
+    assert "%|" in text  # a bar was drawn there
+    failed = [m.start() for m in re.finditer(r"hplab: trial \d failed: lr 0\.[79] is outside",
+                                             text)]
+    assert len(failed) == 2
+    # each at the start of a line: after a newline, or after erasing the bar's line
+    assert all(text[:at].endswith(("\n", "\r\x1b[K")) for at in failed), text
