@@ -28,6 +28,7 @@ from ._imbalance_tables import (
     metric_note,
     paired_table,
     ranking_table,
+    threshold_notes,
     threshold_table,
 )
 
@@ -249,8 +250,9 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
         rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
                               f"{result.tune_for} on the validation split, each seed's for "
-                              "its own net (mean over seeds). "
-                              "With few validation positives the tuned threshold is noisy.")
+                              "its own net (mean over seeds)." + TUNED_THRESHOLD_NOTE)
+        if said := threshold_notes(result, ratio):
+            rep.add_text(said, note=True)
         rep.add_section(f"Calibration{where}",
                         "Resampling and class weights change the training prevalence, so the "
                         "net's probabilities can drift above the real ones, a price a remedy "

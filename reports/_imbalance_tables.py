@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+import nets
 from analyses import THRESHOLDS, tied_ranks  # THRESHOLDS: the labels its rows carry
 
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
@@ -122,21 +123,67 @@ def paired_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def threshold_table(result, ratio: str) -> pd.DataFrame:
+    """Each strategy's mean tuned threshold (`TUNED_THRESHOLD_NOTE`) and its mean test
+    `THRESHOLD_METRICS` at 0.5 and at it: the metrics alone did not say where "tuned" was."""
     s = result.summary_frame()
     s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & s["metric"].isin(THRESHOLD_METRICS)]
     wide = s.pivot_table(index="strategy", columns=["metric", "threshold"], values="mean",
                          sort=False, dropna=False)
+    tuned = _ok_runs(result, ratio)
+    tuned = tuned[tuned["threshold"] == "tuned"].groupby("strategy")["threshold_value"].mean()
     rows = []
     for strategy in result.strategies:
         if strategy not in wide.index:
             continue
-        row = {"strategy": strategy}
+        row = {"strategy": strategy, "mean tuned threshold": tuned.get(strategy, math.nan)}
         for metric in THRESHOLD_METRICS:
             for thr in THRESHOLDS:
                 key = (metric, thr)
                 row[f"{metric} @{thr}"] = wide.loc[strategy, key] if key in wide else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _ok_runs(result, ratio: str) -> pd.DataFrame:
+    runs = result.runs
+    return runs[(runs["ratio"] == ratio) & (runs["mode"] == "proper") & (runs["status"] == "ok")]
+
+
+#: Fewer validation positives per seed than this, and the threshold table says its tuned
+#: threshold is noisy: below 10, one positive more or less found moves the validation
+#: recall by over 0.1, and the best threshold jumps between the few positives' scores.
+FEW_VALIDATION_POSITIVES = 10
+
+
+def threshold_notes(result, ratio: str) -> str:
+    """The threshold table's words on its tuned columns, or '': how few validation
+    positives each seed tuned on (under `FEW_VALIDATION_POSITIVES`), and the strategies
+    whose tuned threshold scored no better than chance on the test set (MCC 0 or below,
+    or precision below the test prevalence, which predicting at random reaches)."""
+    ok = _ok_runs(result, ratio)
+    if ok.empty:
+        return ""
+    said = []
+    per_seed = ok.drop_duplicates("seed")  # a seed's strategies share its split
+    low, high = int(per_seed["n_val_pos"].min()), int(per_seed["n_val_pos"].max())
+    if low < FEW_VALIDATION_POSITIVES:
+        count = f"{low}" if low == high else f"{low} to {high}"
+        said.append(f"Each seed tuned its threshold on {count} validation "
+                    f"positive{'' if count == '1' else 's'}: so few make the tuned threshold "
+                    "noisy, and it may not carry to the test set.")
+    prevalence = float((per_seed["n_test_pos"]
+                        / (per_seed["n_test_pos"] + per_seed["n_test_neg"])).mean())
+    table = threshold_table(result, ratio).set_index("strategy")
+    chance = table[(table["mcc @tuned"] <= 0) | (table["precision @tuned"] < prevalence)]
+    if len(chance):
+        one = len(chance) == 1
+        said.append(f"At {'its' if one else 'their'} tuned threshold{'' if one else 's'} "
+                    f"{nets.and_list(chance.index)} "
+                    f"{'scores' if one else 'score'} no better than chance on the test set: "
+                    f"{'its' if one else 'their'} mean MCC is 0 or below, or "
+                    f"{'its' if one else 'their'} precision is below the test prevalence "
+                    f"({prevalence:.3g}), which predicting at random reaches.")
+    return " ".join(said)
 
 
 def areas_table(result, ratio: str) -> tuple[pd.DataFrame, pd.DataFrame]:

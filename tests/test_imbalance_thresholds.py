@@ -1,0 +1,63 @@
+"""The imbalance report's threshold section: the tuned thresholds themselves, and its words
+on how few validation positives tuned them and on a tuned result no better than chance."""
+
+import numpy as np
+import pandas as pd
+
+import analyses
+import reports
+
+
+def _report_text(res, out, parse_html) -> str:
+    path = reports.imbalance_report(res, out, index=False)
+    return " ".join(parse_html(path.read_text()).all_text.split())
+
+
+def _noise_csv(path) -> str:
+    # features that tell nothing of the label: no tuned threshold can beat chance
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(1200, 3)), columns=list("abc"))
+    frame["y"] = (rng.random(1200) < 0.05).astype(int)
+    frame.to_csv(path, index=False)
+    return f"csv:{path}"
+
+
+def test_the_threshold_table_gives_the_tuned_threshold_and_when_it_is_noisy(tmp_path,
+                                                                            parse_html):
+    # QA: the section comparing 0.5 with "the tuned threshold" never showed that threshold,
+    # and "With few validation positives the tuned threshold is noisy." was printed always
+    net = {"hidden": (4,), "max_epochs": 3}
+    res = analyses.imbalance_benchmark(_noise_csv(tmp_path / "noise.csv"), seeds=2, workers=1,
+                                       strategies="none,class_weight", net_params=net)
+    runs = res.to_frame()
+    tuned = runs[runs["threshold"] == "tuned"].groupby("strategy")["threshold_value"].mean()
+    text = _report_text(res, tmp_path / "r", parse_html)
+    table = pd.read_csv(tmp_path / "r" / "report_files" / "thresholds-own.csv")
+    assert table.columns[:2].tolist() == ["strategy", "mean tuned threshold"]
+    assert np.allclose(table.set_index("strategy")["mean tuned threshold"],
+                       tuned[table["strategy"]])
+    assert set(runs["n_val_pos"]) == {5}  # each seed's validation split: 5 positives
+    assert ("Each seed tuned its threshold on 5 validation positives: so few make the tuned "
+            "threshold noisy, and it may not carry to the test set." in text)
+    # below chance: MCC 0 or below, or precision under the test prevalence, at the tuned one
+    s = res.summary_frame()
+    s = s[(s["threshold"] == "tuned") & (s["mode"] == "proper")].pivot_table(
+        index="strategy", columns="metric", values="mean")
+    ok = runs[runs["threshold"] == "tuned"].drop_duplicates("seed")
+    prevalence = (ok["n_test_pos"] / (ok["n_test_pos"] + ok["n_test_neg"])).mean()
+    assert ((s["mcc"] <= 0) | (s["precision"] < prevalence)).all()
+    assert ("At their tuned thresholds none and class_weight score no better than chance on "
+            "the test set: their mean MCC is 0 or below, or their precision is below the test "
+            "prevalence (0.05), which predicting at random reaches." in text)
+    assert "With few validation positives" not in text
+
+
+def test_with_enough_validation_positives_the_tuned_threshold_is_not_called_noisy(
+        tmp_path, parse_html):
+    res = analyses.imbalance_benchmark("moons?n_train=2000", ratios="1:10", seeds=2,
+                                       strategies="none,class_weight", workers=1,
+                                       net_params={"hidden": (4,), "max_epochs": 3})
+    assert set(res.to_frame()["n_val_pos"]) == {10}  # the cut, FEW_VALIDATION_POSITIVES
+    text = _report_text(res, tmp_path / "r", parse_html)
+    assert "mean tuned threshold" in text
+    assert "validation positive" not in text
