@@ -84,8 +84,8 @@ _MODULES = {
                            "tune_threshold"),
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
-    "_imbalance_verdict": ("VERDICTS", "against_first", "overlapping_best", "seeds_compared",
-                           "tied_ranks", "unsettled_first"),
+    "_imbalance_verdict": ("VERDICTS", "against_first", "distinct_runs", "overlapping_best",
+                           "seeds_compared", "tied_ranks", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),

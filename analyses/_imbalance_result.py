@@ -174,7 +174,8 @@ class ImbalanceResult(_Pitfalls):
         (None for the first and for a strategy with no score). Intervals are clipped to
         what the metric, or a difference of two, can be. ``tuned_threshold`` is the mean over
         seeds of each seed's validation-tuned threshold (each seed trains its own net): no
-        one model's threshold.
+        one model's threshold. ``same_as`` names the strategy whose runs a strategy's are
+        (`twins`: the same test probabilities on every seed), else None.
         """
         metric = metric or self.metric
         if metric not in IMBALANCE_METRICS:
@@ -191,6 +192,8 @@ class ImbalanceResult(_Pitfalls):
                                 & (self.runs["status"] == "ok")]
         status = self.status_frame()
         status = status[status["mode"] == mode].set_index(["ratio", "strategy"])
+        twin = self.twins() if mode == "proper" else pd.DataFrame(columns=["ratio"])
+        same_as = {(r.ratio, r.strategy): r.twin for r in twin.itertuples()}
         out = []
         for ratio in self.ratios:
             rows = []
@@ -213,6 +216,8 @@ class ImbalanceResult(_Pitfalls):
             rows.sort(key=lambda r: (not math.isfinite(r["mean"]), r["status"] == "skipped",
                                      r["status"] == "partial",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
+            for r in rows:  # a strategy whose runs are another's (`twins`), or None
+                r["same_as"] = same_as.get((ratio, r["strategy"]))
             add_paired(rows, ranked_runs[ranked_runs["ratio"] == ratio], metric)
             said = against_first(rows, metric)
             for r in rows:
@@ -228,7 +233,7 @@ class ImbalanceResult(_Pitfalls):
             out += [{"rank": k, **r} for k, r in zip(ranks, rows, strict=True)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
-                "status", "reason", *PAIRED_COLUMNS, "verdict"]
+                "status", "reason", "same_as", *PAIRED_COLUMNS, "verdict"]
         return pd.DataFrame(out, columns=cols).astype({"rank": "Int64"})
 
     def twins(self) -> pd.DataFrame:
@@ -236,7 +241,10 @@ class ImbalanceResult(_Pitfalls):
         the same test probabilities on every seed. They keep their own ranks (each did
         run); the report says whose scores they are. See `analyses._imbalance_verdict.twins`
         for the columns."""
-        return twins(self.runs, self.scores, self.strategies)
+        cached = self.__dict__.get("_twins")  # as `summary_frame`: every ranking reads it
+        if cached is None:
+            cached = self.__dict__["_twins"] = twins(self.runs, self.scores, self.strategies)
+        return cached.copy()
 
     def _check_mode(self, mode: str) -> None:
         modes = sorted(set(self.runs["mode"]))
@@ -290,7 +298,7 @@ class ImbalanceResult(_Pitfalls):
             "net_params": {k: finite_or_none(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
-                                      "reason", *PAIRED_COLUMNS, "verdict"]]),
+                                      "reason", "same_as", *PAIRED_COLUMNS, "verdict"]]),
             "metrics": metrics,
             "failed": _records(failed[cols]),
             # not trained, not failed: their sampler had nothing to resample

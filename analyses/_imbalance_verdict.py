@@ -197,6 +197,13 @@ def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
                    paired_seeds=len(diff))
 
 
+def distinct_runs(rows) -> list:
+    """One ratio's ranking rows without those whose runs are another's (``same_as``, from
+    `twins`): SMOTETomek whose Tomek step removed nothing tied SMOTE at +0.000 [0, 0], and
+    "smote and smote_tomek tie" read as a finding. Its twin's row speaks for both."""
+    return [r for r in rows if not isinstance(r.get("same_as"), str)]  # NaN in a frame
+
+
 #: `twins`' columns.
 TWIN_COLUMNS = ("ratio", "strategy", "twin", "seeds", "unchanged", "same_fit")
 

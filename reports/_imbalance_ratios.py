@@ -54,14 +54,14 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
     """Why the first ranked strategy is not settled as the best, or '': the strategies not
     told apart from it, those that beat it on the seeds both ran, those too few seeds tell
     (`analyses.against_first`)."""
-    from analyses import against_first, seeds_compared, unsettled_first
+    from analyses import against_first, distinct_runs, seeds_compared, unsettled_first
 
-    rows = rank.to_dict("records")
+    rows = distinct_runs(rank.to_dict("records"))  # a twin's runs are no other strategy's
     why = unsettled_first(rows, result.metric, result.seeds)
     if why and why[0] == "one seed":
         return ("One seed: no intervals, so this order may be chance (more --seeds give "
                 "intervals).")
-    first, said = rank.iloc[0]["strategy"], []
+    first, said = rows[0]["strategy"], []
     if why and why[0] == "overlap":
         said.append(f"{first} ranks first, but the 95 % intervals of {nets.and_list(why[1])} "
                     f"overlap its own: {result.seeds} seeds do not tell them apart (more "
@@ -145,8 +145,9 @@ def _twins_note(twins: pd.DataFrame) -> str:
         elif r.unchanged:
             said.append(f"{r.strategy} left the training data as it was here: its scores "
                         f"are {r.twin}'s")
-        elif r.same_fit and kind == "combined":
-            said.append(f"{r.strategy}'s cleaning step removed no sample here: its scores "
+        elif r.same_fit and kind == "combined":  # SMOTETomek: its cleaner is Tomek
+            cleaner = nets.STRATEGIES[r.strategy].label.removeprefix("SMOTE")
+            said.append(f"{r.strategy}: its {cleaner} step removed nothing here, so its runs "
                         f"are {r.twin}'s")
         else:
             said.append(f"{r.strategy} gave the same test probabilities as {r.twin} here: "
@@ -154,8 +155,11 @@ def _twins_note(twins: pd.DataFrame) -> str:
     if not said:
         return ""
     return ("; ".join(said) + ", seed for seed. "
-            + ("Each is still ranked, tied with it: it did run." if len(said) > 1 else
-               "It is still ranked, tied with it: it did run."))
+            + ("Each is still ranked, tied with it (it did run), but that tie is no finding: "
+               "the same runs score the same; the verdicts above leave it out."
+               if len(said) > 1 else
+               "It is still ranked, tied with it (it did run), but that tie is no finding: "
+               "the same runs score the same; the verdicts above leave it out."))
 
 
 def class_names(result) -> tuple[str, str]:

@@ -65,10 +65,20 @@ def _best_card(result, rank, ratio: str) -> tuple[str, str]:
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
     # An exact tie for first is named whole, as the ranking's "1=" has it: one of four
     # named alone was whichever --strategies listed first
+    # a strategy whose runs are another's (SMOTETomek whose Tomek step removed nothing is
+    # SMOTE) ties it by construction: "smote and smote_tomek tie" read as a finding
+    twin = first["same_as"].map(lambda v: isinstance(v, str))
+    copies = [f"{s}'s runs are {t}'s" for s, t in zip(first.loc[twin, "strategy"],
+                                                     first.loc[twin, "same_as"], strict=True)
+              if t in set(_tied_first(first))]
+    first = first[~twin]
     tie = _tied_first(first)
     label = (f"Best {result.metric} ({ratio})"
              + (f": {nets.and_list(tie)} tie" if len(tie) > 1 else
                 f": {first.iloc[0]['strategy']}") + _unsettled_label(result, first, tie))
+    if copies:
+        label = (label[:-1] + "; " if label.endswith(")") else label + " (") \
+            + "; ".join(copies) + ")"
     return label, f"{first.iloc[0]['mean']:.3f}"
 
 

@@ -82,8 +82,9 @@ def _verdict_lines(ranked: list[dict], metric: str, seeds: int) -> list[str]:
     """What one ratio's seeds tell of its first ranked strategy against the others: those
     not told apart from it, those that beat it on the seeds both ran, those too few seeds
     tell (`analyses.against_first`)."""
-    from analyses import against_first, seeds_compared, unsettled_first
+    from analyses import against_first, distinct_runs, seeds_compared, unsettled_first
 
+    ranked = distinct_runs(ranked)  # a strategy whose runs are another's tells nothing apart
     why = unsettled_first(ranked, metric, seeds)
     if why and why[0] == "one seed":
         return ["  one seed: no intervals, so this order may be chance"]
@@ -139,7 +140,9 @@ def imbalance_lines(s: dict) -> list[str]:
                 continue
             ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
                   else "")
-            if r.get("paired_diff_ci_low") is not None:  # what the verdict below reads
+            if r.get("same_as"):  # its runs are another's: +0.000 [+0.000, +0.000] told nothing
+                ci += f"  (its runs are {r['same_as']}'s: the same scores, seed for seed)"
+            elif r.get("paired_diff_ci_low") is not None:  # what the verdict below reads
                 ci += (f"  paired diff {r['paired_diff']:+.3f} [{r['paired_diff_ci_low']:+.3f}"
                        f", {r['paired_diff_ci_high']:+.3f}]")
             rank = shown[r["strategy"]]

@@ -110,11 +110,32 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
     twins = res.twins()
     assert twins[["strategy", "twin", "seeds", "unchanged", "same_fit"]].values.tolist() == [
         ["smote_tomek", "smote", 2, False, True]]
-    text = " ".join(parse_html(reports.imbalance_report(res, tmp_path / "r", index=False)
-                               .read_text()).all_text.split())
-    assert ("smote_tomek's cleaning step removed no sample here: its scores are smote's, "
-            "seed for seed. It is still ranked, tied with it: it did run." in text)
+    path = reports.imbalance_report(res, tmp_path / "r", index=False)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("smote_tomek: its Tomek step removed nothing here, so its runs are smote's, seed "
+            "for seed. It is still ranked, tied with it (it did run), but that tie is no "
+            "finding: the same runs score the same; the verdicts above leave it out." in text)
     assert "a cleaner such as ENN or TomekLinks: none to remove" in text
+    # QA: the card said "smote and smote_tomek tie (not told apart from 11 others)", the
+    # verdicts listed smote_tomek beside the strategies that did differ, at +0.000 [0, 0]
+    rank = res.ranking()
+    assert [(s, r, t if isinstance(t, str) else None) for s, r, t in
+            zip(rank["strategy"], analyses.tied_ranks(rank["rank"]), rank["same_as"],
+                strict=True)] == [("smote", "1=", None), ("smote_tomek", "1=", "smote"),
+                                  ("none", "3", None), ("enn", "", None),
+                                  ("tomek_links", "", None)]
+    assert reports.read_report_info(path).headline[0]["label"] == (
+        "Best pr_auc (1:10): smote (not told apart from 1 other; smote_tomek's runs are "
+        "smote's)")
+    assert "smote ranks first, but none is not told apart from it by 2 seed(s):" in text
+    summary = {**res.summary(), "report_path": None, "report_error": None}
+    assert [r["same_as"] for r in summary["ranking"]] == [None, "smote", None, None, None]
+    lines = reports.imbalance_lines(summary)
+    assert lines[3].endswith("0.735 [0.250, 1.000]  (its runs are smote's: the same scores, "
+                              "seed for seed)")
+    assert [n for n in lines if "not told apart" in n] == [
+        "  not told apart from smote by 2 seed(s): none (paired by seed: the 95 % interval of "
+        "each one's difference from it includes 0)"]
 
 
 @pytest.mark.slow
