@@ -11,8 +11,8 @@ import nets
 from analyses import METRIC_RANGE, tied_ranks  # METRIC_RANGE: what add_paired clips to
 
 from ._core import Report
+from ._imbalance_calibration import calibration_section
 from ._imbalance_draw import (
-    draw_calibration,
     draw_confusion,
     draw_curves,
     draw_ranking,
@@ -24,7 +24,6 @@ from ._imbalance_tables import (
     THRESHOLDS,
     TUNED_THRESHOLD_NOTE,
     areas_table,
-    brier_table,
     metric_note,
     paired_table,
     ranking_table,
@@ -257,24 +256,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                               "its own net (mean over seeds)." + TUNED_THRESHOLD_NOTE)
         if said := threshold_notes(result, ratio):
             rep.add_text(said, note=True)
-        rep.add_section(f"Calibration{where}",
-                        "Resampling and class weights change the training prevalence, so the "
-                        "net's probabilities can drift above the real ones, a price a remedy "
-                        "may pay: the Brier scores below say whether it did here.")
-        rep.add_figure(f"calibration-{tag}", partial(draw_calibration, among=result.strategies),
-                       sel["calibration"],
-                       alt=f"Reliability curves {_at(ratio)}, one panel per strategy",
-                       caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
-                               "per strategy; the dotted diagonal is perfect calibration"
-                               + ("" if "none" not in set(sel["calibration"]["strategy"]) else
-                                  " and the grey curve the plain net (none)")
-                               + ". The Brier score in the table below summarizes each curve.")
-        s = result.summary_frame()
-        brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
-                  & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]
-        table, page = brier_table(brier)
-        rep.add_table(table, page=page, name=f"brier-{tag}",
-                      caption="Brier score (lower is better): mean and 95 % interval.")
+        calibration_section(rep, result, ratio, where=where, tag=tag, at=_at(ratio),
+                            calibration=sel["calibration"])
         rep.add_section(f"Confusion matrices{where}")
         for thr in THRESHOLDS:
             cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
