@@ -17,9 +17,9 @@ from nets import (
     CONFUSION,
     IMBALANCE_METRICS,
     STRATEGIES,
+    check_metric,
     compact_repr,
     finite_or_none,
-    unknown_name,
 )
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
@@ -178,8 +178,7 @@ class ImbalanceResult(_Pitfalls):
         (`twins`: the same test probabilities on every seed), else None.
         """
         metric = metric or self.metric
-        if metric not in IMBALANCE_METRICS:
-            raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS))
+        check_metric(metric)
         self._check_mode(mode)
         direction, thresholded = IMBALANCE_METRICS[metric]
         s = self.summary_frame()

@@ -30,10 +30,20 @@ IMBALANCE_METRICS = {
 CONFUSION = ("tn", "fp", "fn", "tp")
 
 
+#: Other names of `IMBALANCE_METRICS`' metrics, for the hint of `check_metric` only (runs,
+#: reports and --json know each by one name): --metric average_precision was told "did you
+#: mean 'precision'?", though pr_auc is average precision.
+METRIC_SPELLINGS = {"average_precision": "pr_auc", "average_precision_score": "pr_auc",
+                    "ap": "pr_auc", "auprc": "pr_auc", "auc_pr": "pr_auc",
+                    "auroc": "roc_auc", "auc": "roc_auc", "brier_score": "brier",
+                    "brier_score_loss": "brier"}
+
+
 def check_metric(metric: str) -> str:
     """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them."""
     if metric not in IMBALANCE_METRICS:
-        raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS))
+        meant = METRIC_SPELLINGS.get(metric.lower()) if isinstance(metric, str) else None
+        raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS, meant))
     return metric
 
 

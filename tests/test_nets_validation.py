@@ -216,6 +216,10 @@ def _registry_cases():
         ("head", {"auto": None, **nets.HEADS}, lambda: nets.TrainConfig(head="binry"),
          "binary"),
         ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("roc-auc"), "roc_auc"),
+        # QA: "did you mean 'precision'?", though pr_auc is average precision
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("average_precision"),
+         "pr_auc"),
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("AUPRC"), "pr_auc"),
         ("strategy", nets.STRATEGIES, lambda: nets.resolve_strategies("smotte"), "smote"),
     ]
 
