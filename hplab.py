@@ -1597,9 +1597,10 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--strategies", type=_names, default=None, names="analyses.STRATEGIES",
                    help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
                         "class names (SMOTE, RandomOverSampler...) (default: all)")
-    p.add_argument("--sampling-ratio", type=float,
-                   default=_PackageDefault("nets.DEFAULT_SAMPLING_RATIO"),
-                   help="minority/majority the samplers aim for, 0.2 being 1:5")
+    p.add_argument("--sampling-ratio", default=_PackageDefault("nets.DEFAULT_SAMPLING_RATIO"),
+                   metavar="R",
+                   help="minority/majority the samplers aim for: 0.2, or 1:5 in --ratio's P:N "
+                        "form")
     p.add_argument("--seeds", type=int, default=3,
                    help="repetitions (data, split and net), shared by every strategy: the "
                         "ranking compares strategies seed by seed (paired)")

@@ -141,8 +141,9 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         balance (``"own"``).
     strategies : sequence of str, optional
         Keys of `STRATEGIES` (default: all of them).
-    sampling_ratio : float
-        Minority/majority ratio the samplers aim for (0.2 = 1:5, the course's advice).
+    sampling_ratio : float or str
+        Minority/majority ratio the samplers aim for (0.2, or "1:5" as ``ratios`` write
+        theirs: the course's advice).
     seeds : int
         Repetitions; each draws its own data subsample, split and model seed.
     metric : str

@@ -8,6 +8,7 @@ pipeline later predicts on (validation, test) keeps its real class distribution.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -26,11 +27,17 @@ from ._sklearn_input import validated
 
 
 def check_sampling_ratio(value) -> float:
-    """The minority/majority ratio samplers aim for, in (0, 1]."""
+    """The minority/majority ratio samplers aim for, in (0, 1]: a number (0.2) or, in the
+    P:N form --ratio reads, minority:majority ("1:5" is 0.2)."""
     try:
-        ratio = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"sampling ratio must be a number in (0, 1], got {value!r}") from None
+        if isinstance(value, str) and ":" in value:  # --sampling-ratio 1:5 failed in argparse
+            minority, majority = (float(side) for side in value.split(":"))
+            ratio = minority / majority if minority > 0 and majority > 0 else math.nan
+        else:
+            ratio = float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise ValueError(f"sampling ratio must be a number in (0, 1] such as 0.2, or "
+                         f"minority:majority such as 1:5, got {value!r}") from None
     if not 0 < ratio <= 1:
         raise ValueError(f"sampling ratio must be in (0, 1] (minority/majority after "
                          f"resampling, 0.2 = 1:5), got {value!r}")
@@ -129,8 +136,8 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     ----------
     strategy : str
         A key (or alias) of `STRATEGIES`.
-    ratio : float
-        Sampling ratio, minority/majority after resampling (0.2 = 1:5); ignored by
+    ratio : float or str
+        Sampling ratio, minority/majority after resampling (0.2, or "1:5"); ignored by
         strategies whose ``uses_ratio`` is False.
     net_params : mapping, optional
         :class:`nets.NetClassifier` parameters, over `DEFAULT_NET` (a partial mapping

@@ -595,6 +595,12 @@ def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
     (["--dataset", "digits", "--positive", "8", "--metric", "acc"],  # the flag, as --tune-for
      "unknown --metric 'acc'"),
     (["--dataset", "digits", "--positive", "8", "--sampling-ratio", "0"], "sampling ratio"),
+    (["--dataset", "moons", "--sampling-ratio", "1:x"],
+     "sampling ratio must be a number in (0, 1] such as 0.2, or minority:majority such as "
+     "1:5, got '1:x'"),
+    (["--dataset", "moons", "--sampling-ratio", "5:1"], "sampling ratio must be in (0, 1]"),
+    (["--dataset", "digits", "--positive", "8", "--metric", "average_precision"],
+     "unknown --metric 'average_precision' (did you mean 'pr_auc'?)"),
     (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
     (["--dataset", "moons", "--epochs", "0"], "error: --epochs must be a finite number > 0"),
     (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),
@@ -621,6 +627,19 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert rc == 2
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_sampling_ratio_takes_the_p_to_n_form_of_ratio(capsys):
+    # QA: --sampling-ratio 1:5 failed with argparse's "invalid float value: '1:5'", though
+    # --ratio reads P:N and the help said 0.2 is 1:5
+    import nets
+
+    assert nets.check_sampling_ratio("1:5") == nets.check_sampling_ratio(0.2) == 0.2
+    assert nets.check_sampling_ratio("1:2.5") == 0.4
+    assert hplab.main(["imbalance", "--dataset", "moons", "--strategies", "none,smote",
+                       "--sampling-ratio", "1:4", "--seeds", "1", *FAST, "--no-report",
+                       "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sampling_ratio"] == 0.25
 
 
 def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
