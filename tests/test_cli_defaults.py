@@ -89,7 +89,7 @@ def test_the_flags_read_their_defaults_from_the_packages(monkeypatch):
     assert (args.lr, args.activation, args.sampling_ratio) == (0.003, ("tanh",), 0.5)
     words = _help("imbalance")
     assert "--lr LR learning rate (default 0.003)" in words
-    assert "the samplers aim for, 0.2 being 1:5 (default 0.5)" in words
+    assert "the samplers aim for: 0.2, or 1:5 in --ratio's P:N form (default 0.5)" in words
 
     monkeypatch.setattr(analyses, "CAPACITY_CONFIG", analyses.CAPACITY_CONFIG.replace(
         lr=0.05, max_epochs=300, lr_gamma=0.5, lr_decay_steps=20))
