@@ -1608,7 +1608,9 @@ def _add_imbalance(sub) -> None:
                    help="ranking metric: roc_auc, pr_auc, brier, precision, recall, f1, "
                         "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc: average "
                         "precision, the step-wise area under the PR curve, not the "
-                        "trapezoid)")
+                        "trapezoid); those read at a threshold (precision to accuracy) are "
+                        "ranked at the fixed 0.5, their value at the tuned threshold shown "
+                        "beside it (tuned_mean), not ranked")
     p.add_argument("--tune-for", default="f1",
                    help="validation metric the tuned threshold maximizes: f1, "
                         "balanced_accuracy, mcc, g_mean (default f1); each seed tunes one "

@@ -422,3 +422,14 @@ def test_scaling_target_and_train_patience_say_what_they_count():
             "without the watched loss (validation, else training) improving by more than "
             "--min-delta, and restore the best one's weights (0 = off) (default 0)"
             ) in help_words("train")
+
+
+def test_imbalance_says_threshold_metrics_rank_at_one_half():
+    # QA: the ranking reads f1, precision, recall... at the fixed 0.5, which only the report's
+    # intro said; --metric's help and the README never did
+    assert ("those read at a threshold (precision to accuracy) are ranked at the fixed 0.5, "
+            "their value at the tuned threshold shown beside it (tuned_mean), not ranked"
+            in help_words("imbalance"))
+    assert ("is ranked, and its verdicts and paired differences read, at the fixed threshold "
+            "0.5, what the remedy itself changes; the same metric at the tuned threshold is "
+            "beside it, not ranked: the ranking's `tuned_mean`" in readme_words())
