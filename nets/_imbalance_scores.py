@@ -35,7 +35,7 @@ CONFUSION = ("tn", "fp", "fn", "tp")
 #: mean 'precision'?", though pr_auc is average precision.
 METRIC_SPELLINGS = {"average_precision": "pr_auc", "average_precision_score": "pr_auc",
                     "ap": "pr_auc", "auprc": "pr_auc", "auc_pr": "pr_auc",
-                    "auroc": "roc_auc", "auc": "roc_auc", "brier_score": "brier",
+                    "auroc": "roc_auc", "brier_score": "brier",
                     "brier_score_loss": "brier"}
 
 
