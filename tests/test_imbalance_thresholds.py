@@ -30,12 +30,18 @@ def test_the_threshold_table_gives_the_tuned_threshold_and_when_it_is_noisy(tmp_
     res = analyses.imbalance_benchmark(_noise_csv(tmp_path / "noise.csv"), seeds=2, workers=1,
                                        strategies="none,class_weight", net_params=net)
     runs = res.to_frame()
-    tuned = runs[runs["threshold"] == "tuned"].groupby("strategy")["threshold_value"].mean()
+    tuned = runs[runs["threshold"] == "tuned"].groupby("strategy")["threshold_value"]
     text = _report_text(res, tmp_path / "r", parse_html)
-    table = pd.read_csv(tmp_path / "r" / "report_files" / "thresholds-own.csv")
-    assert table.columns[:2].tolist() == ["strategy", "mean tuned threshold"]
-    assert np.allclose(table.set_index("strategy")["mean tuned threshold"],
-                       tuned[table["strategy"]])
+    table = pd.read_csv(tmp_path / "r" / "report_files" / "tuned-thresholds-own.csv")
+    assert table.columns.tolist() == ["strategy", "mean tuned threshold", "lowest seed's",
+                                      "highest seed's"]
+    assert table["strategy"].tolist() == ["none", "class_weight"]
+    table = table.set_index("strategy")
+    for column, how in (("mean tuned threshold", "mean"), ("lowest seed's", "min"),
+                        ("highest seed's", "max")):
+        assert np.allclose(table[column], tuned.agg(how)[table.index])
+    assert table.loc["class_weight", "lowest seed's"] < table.loc["class_weight",
+                                                                  "highest seed's"]
     assert set(runs["n_val_pos"]) == {5}  # each seed's validation split: 5 positives
     assert ("Each seed tuned its threshold on 5 validation positives: so few make the tuned "
             "threshold noisy, and it may not carry to the test set." in text)
