@@ -25,6 +25,7 @@ from ._callbacks import (
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._files import (
+    check_file_path,
     check_writable,
     folder_blocker,
     make_folder,
@@ -151,7 +152,7 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",
     "is_model_file", "load_net", "save_net",
-    "MLP", "check_writable", "folder_blocker", "make_folder", "probe_write",
+    "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",

@@ -142,13 +142,29 @@ def folder_blocker(path) -> str | None:
     return None
 
 
+def check_file_path(path, what: str = "the output", named: str | None = None) -> None:
+    """ValueError in one line where the file path ``path`` (as given: a str, before
+    `Path` drops the ending) ends in a path separator: it names a folder, and a file
+    written there took the folder's name (``--out newdir/`` wrote a file ``newdir``). An
+    existing folder is left to the caller's "is a folder" line."""
+    text = os.fspath(path)
+    ending = next((sep for sep in (os.sep, os.altsep) if sep and text.endswith(sep)), None)
+    if ending and not os.path.isdir(text):
+        said = f"{named} {text}" if named else text
+        raise ValueError(f"{said} ends in {ending}, a folder's path; give a file path for "
+                         f"{what}")
+
+
 def check_writable(path, named: str | None = None, *, file: bool = False,
                    instead: str | None = None) -> None:
     """ValueError in one line where a command cannot write ``path``, a folder it makes (or
-    with ``file``, a file it writes): a file or a link to a missing folder on its way, or a
-    nearest existing folder that refuses a new entry (read-only, no permission, /proc).
+    with ``file``, a file it writes: also a path ending in a separator, `check_file_path`):
+    a file or a link to a missing folder on its way, or a nearest existing folder that
+    refuses a new entry (read-only, no permission, /proc).
     The line names the path as ``named`` gave it ("--out runs/x"; None: the path alone)
     and ends with ``instead`` (what to do), if given. Checked before the work, not after."""
+    if file:
+        check_file_path(path, named=named)
     path = Path(path)
     said = f"{named} {path}" if named else str(path)
     blocked = folder_blocker(path)

@@ -211,7 +211,7 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
     """Refuse to write a file over what a run cannot get back: a study storage (this
     study's, or any database or journal: a mistyped --csv wiped one), a saved model or a
     file of a training run's or a report's folder (`result_file`); and name a path that is
-    empty or a folder, before any work.
+    empty, a folder or ends in a separator (a folder's path), before any work.
 
     Parameters
     ----------
@@ -227,6 +227,10 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
     """
     if not str(path).strip():
         raise StorageError(f"{what} needs a file path, got {str(path)!r}")
+    try:  # newdir/ wrote a file named newdir
+        nets.check_file_path(path, what)
+    except ValueError as exc:
+        raise StorageError(str(exc)) from None
     path = Path(path)
     if path.is_dir():
         raise StorageError(f"{path} is a folder; give a file path for {what}")

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import nets
 from data import expand_home
 
 from ._errors import StorageError
@@ -107,6 +108,16 @@ def _existing_kind(path: Path) -> str | None:
         return None
 
 
+def _file_path(text: str, path: str) -> str:
+    """``path``, the file a storage ``text`` names, refused where it ends in a separator:
+    journal:runs/ wrote a file named runs."""
+    try:
+        nets.check_file_path(path, "the storage")
+    except ValueError as exc:
+        raise StorageError(f"storage {mask_url(text)}: {exc}") from None
+    return path
+
+
 def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
     """Parse a ``--storage`` value (a URL, or a file path: str or os.PathLike) without
     touching anything but reading the first bytes of an existing file whose name says
@@ -137,12 +148,12 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
             # Path() made journal:postgresql://u:pw@h/db the local folders postgresql:/u:pw@h
             raise StorageError(f"storage {mask_url(text)}: journal: takes a file path, not a "
                                "URL; give a server's URL without journal:")
-        path = expand_home(text[len("journal:"):])
+        path = expand_home(_file_path(text, text[len("journal:"):]))
         if path.is_dir():
             raise StorageError(f"{path} is a folder; a journal storage is a file in one")
         return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
-        path = expand_home(text)
+        path = expand_home(_file_path(text, text))
         if path.suffix in (".log", ".jsonl"):
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
@@ -165,7 +176,7 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
         if database in ("", ":memory:"):
             raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
                                "one process; give a file (sqlite:///runs/hplab.db)")
-        path = expand_home(database)
+        path = expand_home(_file_path(text, database))
         return StorageURL("sqlite", _sqlite_url(path, text.partition("?")[2]), path)
     if scheme in ("postgresql", "postgres"):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]

@@ -133,6 +133,29 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
 
 
+def test_a_file_output_ending_in_a_separator_is_refused(stored, capsys):
+    # QA: `predict --out newdir/` (newdir missing) wrote a file named newdir and printed
+    # "wrote newdir/"; export-onnx and study export --csv likewise, --storage journal:j/ too
+    _, model = stored
+    said = "ends in /, a folder's path; give a file path for"
+    cases = [
+        (["predict", model, "--dataset", "--out", "newdir/"],
+         f"hplab predict: error: --out newdir/ {said} the output\n"),
+        (["export-onnx", model, "onx_dir/"],
+         f"hplab export-onnx: error: onx_dir/ {said} the output\n"),
+        (["study", "export", "xor", "--csv", "csv_dir/"],
+         f"hplab study export: error: csv_dir/ {said} the CSV\n"),
+        (["study", "list", "--storage", "journal:j/"],
+         f"hplab study list: error: storage journal:j/: j/ {said} the storage\n"),
+    ]
+    for argv, err in cases:
+        assert run_cli(argv, capsys) == (2, "", err), argv
+    assert not any(Path(name).exists() for name in ("newdir", "onx_dir", "csv_dir", "j"))
+    Path("realdir").mkdir()  # an existing folder: its own line, as before
+    code, _, err = run_cli(["predict", model, "--dataset", "--out", "realdir/"], capsys)
+    assert code == 2 and err.endswith("realdir is a folder; give a file path for the output\n")
+
+
 def test_an_export_is_compressed_as_its_name_says(stored, capsys):
     # QA: --csv t.csv.tar.bz2 was a traceback (pandas gave tarfile the mode "w:z2"); each
     # ending pandas knows is what pandas reads back
