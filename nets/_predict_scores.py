@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._imbalance_scores import positive_class_metrics
-from ._left_out import ignore_option, left_out_columns, left_out_hint
+from ._left_out import ignore_option, left_out_hint
 from ._load_model import check_model
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 from ._rules import check_dataset
@@ -59,14 +59,12 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     check_dataset(ds, (f"X_{split}", f"y_{split}"))
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
-        # the columns the model's training left out, still in this data: which option
-        left_out = left_out_columns(model.meta)
-        # a name with an ignore= of its own takes the columns into its list (a second
-        # ignore= option is refused as given twice)
+        # the columns the model's training left out that are still in this data: which
+        # option. A name with an ignore= of its own takes them into its list (a second
+        # ignore= option is refused as given twice); it may leave out some already
         fix = "add {listed} to the ignore= list of {name}" if ignore_option(ds.name) \
             else "add {option} to {name}"
-        hint = left_out_hint(model.meta, fix, name=repr(ds.name)) \
-            if left_out and set(left_out) <= set(map(str, ds.feature_names)) else ""
+        hint = left_out_hint(model.meta, fix, present=ds.feature_names, name=repr(ds.name))
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
                          f"{model.n_features}{hint}")
     ours = tuple(str(f).strip() for f in model.feature_names)

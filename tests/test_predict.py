@@ -1692,6 +1692,32 @@ def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, caps
     assert code == 0, err
 
 
+def test_data_leaving_out_some_of_the_models_left_out_columns_is_told_the_rest(
+        tmp_path, capsys, monkeypatch):
+    # QA: a model trained on ?ignore=id,note given data with ignore=note was told only
+    # "has 3 features, the model takes 2": the hint wanted every left-out column still in
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    n = 120
+    frame = pd.DataFrame({"id": np.arange(n), "a": rng.normal(size=n),
+                          "note": rng.normal(size=n), "b": rng.normal(size=n)})
+    frame["label"] = np.where(frame["a"] > 0, "yes", "no")
+    frame.to_csv("p.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", "csv:p.csv?ignore=id,note", "--hidden",
+                              "2", "--epochs", "1", "--out", "m", "--no-report", "--json"],
+                             capsys)
+    assert code == 0, err
+    model = json.loads(out)["model_path"]
+    for name, fix in (("csv:p.csv?ignore=note", "add id to the ignore= list of "),
+                      ("csv:p.csv?ignore=id", "add note to the ignore= list of "),
+                      ("csv:p.csv", "add ignore=id,note to ")):
+        code, out, err = run_cli(["predict", model, "--dataset", name], capsys)
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"hplab predict: error: dataset {name!r} has "), err
+        assert err.endswith(f"p.csv?ignore=id,note, which leaves out id, note: {fix}"
+                            f"{name!r}\n"), err
+
+
 def test_the_left_out_column_hint_keeps_braces_in_the_datas_path(tmp_path, capsys,
                                                                 monkeypatch):
     # review: the hint's template was built with the dataset's name in it, and a path's
