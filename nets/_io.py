@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import zipfile
 import zlib
@@ -110,6 +111,25 @@ def is_model_file(path) -> bool:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
     return {"header.npy", "param_0.npy"} <= names
+
+
+def training_run_of(path) -> Path | None:
+    """The folder of the training run whose ``model.npz`` ``path`` is (as typed; a link's
+    target's), or None: a run is a ``config.json`` beside it that a run wrote (a record
+    with ``config`` and ``model_path``), which with the run's history.csv and report would
+    then describe another model written there."""
+    real = Path(os.path.realpath(path))
+    record = real.parent / "config.json"
+    if real.name != "model.npz" or not record.is_file():  # not a pipe: it would never answer
+        return None
+    try:
+        with open(record, encoding="utf-8") as fh:
+            saved = json.load(fh)
+    except (OSError, ValueError):  # unreadable, bad UTF-8, bad JSON: not a run's record
+        return None
+    if not (isinstance(saved, dict) and {"config", "model_path"} <= saved.keys()):
+        return None
+    return real.parent if os.path.islink(path) else Path(path).parent
 
 
 def _check_model_path(path) -> None:

@@ -22,8 +22,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._baseline import constant_training_loss
 from ._build import build_net, train_streams
 from ._config import TrainConfig
-from ._io import save_net
-from ._printable import count_of, short_repr
+from ._io import save_net, training_run_of
+from ._printable import count_of, folder_text, short_repr
 from ._sklearn_input import validated
 from ._train import train
 from ._validation import check_features, check_training_data
@@ -321,7 +321,8 @@ def save_estimator(path, estimator) -> Path:
     ----------
     path : str or Path
         The ``.npz`` file written (as named: no suffix is added). An existing file is
-        replaced only when it is empty or a model file (`is_model_file`).
+        replaced only when it is empty or a model file (`is_model_file`), and never a
+        training run's model (`training_run_of`): its record describes that one.
     estimator : NetClassifier or NetRegressor
         Fitted, and not diverged.
 
@@ -337,11 +338,16 @@ def save_estimator(path, estimator) -> Path:
     ValueError
         A fit that diverged (``status_`` "diverged", its loss finite or not), classes
         that are not numbers, bools or text, or a ``path`` that holds another file than a
-        model (a study's storage, a CSV, an ONNX graph).
+        model (a study's storage, a CSV, an ONNX graph) or is a training run's model.
     """
     if not isinstance(estimator, _NetEstimator):
         raise TypeError(f"save_estimator takes a fitted nets.NetClassifier or NetRegressor, "
                         f"got {type(estimator).__name__}")
+    run = training_run_of(path)
+    if run is not None:  # as predict --out and export-onnx refuse one
+        raise ValueError(f"{path} is the model of the training run in {folder_text(run)}, "
+                         "whose config.json, history.csv and report describe it; give "
+                         "save_estimator another path")
     estimator._check_predicts()
     # its status, not its loss alone: a loss can blow up 10x (what `train` calls diverged,
     # as the CLI reports it) and stay finite, and predict with weights that learned nothing

@@ -1,8 +1,10 @@
 """nets.NetClassifier / nets.NetRegressor as scikit-learn estimators."""
 
 import dataclasses
+import os
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -876,6 +878,37 @@ def test_save_estimator_replaces_only_a_model_file(tmp_path):
         assert model.classes == (0, 1)
         np.testing.assert_array_equal(model.net.predict_proba(X), clf.predict_proba(X)[:, 1])
     assert not (tmp_path / "new.npz").exists()
+
+
+def test_save_estimator_refuses_a_training_runs_model(tmp_path, monkeypatch, capsys):
+    # QA: save_estimator("runs/x/model.npz", clf) replaced a CLI run's model, whose
+    # config.json, history.csv and report.html then described another model
+    import json
+
+    from cli_helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                              "--out", "runs/x", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    model = Path(json.loads(out)["model_path"])
+    X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), max_epochs=3, random_state=0).fit(X, y)
+    before = model.read_bytes()
+    link = tmp_path / "link.npz"
+    link.symlink_to(model)
+    for path, folder in (("runs/x/model.npz", "runs/x"), (link, os.path.realpath("runs/x"))):
+        with pytest.raises(ValueError) as info:
+            nets.save_estimator(path, clf)
+        assert str(info.value) == (
+            f"{path} is the model of the training run in {folder}, whose config.json, "
+            "history.csv and report describe it; give save_estimator another path")
+    assert model.read_bytes() == before
+    # beside another config.json (the user's own), or under another name: saved
+    assert nets.save_estimator("runs/x/clf.npz", clf) == Path("runs/x/clf.npz")
+    Path("mine").mkdir()
+    Path("mine/config.json").write_text('{"hidden": [4]}')
+    assert nets.save_estimator("mine/model.npz", clf) == Path("mine/model.npz")
 
 
 def test_assigning_a_layer_changes_the_model_as_in_mlpclassifier():
