@@ -15,11 +15,12 @@ import fcntl
 import os
 import stat
 import time
+import warnings
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import error_line, hplab_version, say_on_stderr, write_atomically
+from nets import error_line, hplab_version, write_atomically
 
 from ._html import render
 from ._paths import shell_folder
@@ -245,7 +246,7 @@ def _detail(info: ReportInfo) -> str | None:
 def refresh_index(report_dir: Path | str) -> Path | None:
     """`write_index` of the folder a report in ``report_dir`` belongs to (see
     `index_root`), or None when it has none or it cannot be written: the report is, so
-    that fails nothing; a line on stderr names the index and why."""
+    that fails nothing; a warning names the index and why."""
     root = index_root(report_dir)
     if root is None:
         return None
@@ -253,7 +254,9 @@ def refresh_index(report_dir: Path | str) -> Path | None:
         return write_index(root)
     except OSError as exc:
         why = exc.strerror or error_line(exc)
-        say_on_stderr(f"hplab: warning: the index {root / 'index.html'} was not refreshed ({why})")
+        # a warning: the command that wrote the report names it, as its other warnings
+        warnings.warn(f"the index {root / 'index.html'} was not refreshed ({why})",
+                      UserWarning, stacklevel=2)
         return None
 
 

@@ -73,21 +73,27 @@ def assert_data_refused(name: str, message: str, capsys) -> None:
 
 def run_cli_as_program(argv, capture):
     """`run_cli` with the warnings the command raises added to its stderr as the program
-    prints them ("hplab: warning: MESSAGE", after the other lines): under Python's default
-    filters, each warning once a place, deprecation, import and resource warnings hidden.
-    With ``capfd`` as ``capture``, optuna's log lines are in stderr too: a command's
-    stderr as a user sees it, without a process of its own."""
+    prints them ("hplab train: warning: MESSAGE", after the other lines): under Python's
+    default filters, each warning once a place, deprecation, import and resource warnings
+    hidden. With ``capfd`` as ``capture``, optuna's log lines are in stderr too: a
+    command's stderr as a user sees it, without a process of its own."""
     import warnings
 
-    with warnings.catch_warnings(record=True) as seen:
+    lines = []
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # formatted as it is raised: the line opens with the command then running
+        lines.append(hplab._warning_line(message, category, filename, lineno))
+
+    with warnings.catch_warnings():
         warnings.resetwarnings()
         warnings.simplefilter("default")
         for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
                        ResourceWarning):
             warnings.filterwarnings("ignore", category=hidden)
+        warnings.showwarning = show
         code, out, err = run_cli(argv, capture)
-    return code, out, err + "".join(
-        hplab._warning_line(w.message, w.category, w.filename, w.lineno) for w in seen)
+    return code, out, err + "".join(lines)
 
 
 def help_words(*command: str) -> str:

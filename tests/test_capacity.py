@@ -1059,7 +1059,7 @@ def test_more_workers_than_cores_run_one_per_core_with_a_warning(capsys):
         ["capacity", "--dataset", "xor", "--widths", widths, "--seeds", "1", "--epochs", "3",
          "--workers", str(n + 46), "--no-report", "--json"], capsys)
     assert code == 0, err
-    assert err == (f"hplab: warning: {n + 46} workers asked for, but only {n} cores here: "
+    assert err == (f"hplab capacity: warning: {n + 46} workers asked for, but only {n} cores here: "
                    f"running {n} processes (more would wait for the cores and slow every "
                    "run)\n")
     assert len(json.loads(out)["table"]) == n + 1  # every width ran

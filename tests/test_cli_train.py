@@ -160,7 +160,7 @@ def test_an_eps_a_constant_prediction_meets_is_warned_of(tmp_path, capsys):
                                         capsys)
     summary = json.loads(out)
     assert code == 0 and summary["status"] == "converged" and summary["val_loss"] > 0.0543
-    assert err.startswith("hplab: warning: --eps 0.06 is at or above 0.05437, the validation "
+    assert err.startswith("hplab train: warning: --eps 0.06 is at or above 0.05437, the validation "
                           "loss of always predicting the training set's mean: the run may "
                           "stop as converged having learned nothing from the inputs (set a "
                           "lower --eps)\n"), err
@@ -178,7 +178,7 @@ def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
                                          "--init", "zero", "--epochs", "3", "--out",
                                          tmp_path / "z", "--json"], capsys)
     assert code == 0 and err == (
-        "hplab: warning: init zero starts every weight at 0 (biases start at 0 with every "
+        "hplab train: warning: init zero starts every weight at 0 (biases start at 0 with every "
         "init), so every unit of a hidden layer computes the same output and gets the same "
         "gradient: they stay identical for good, the layer working as one unit; another seed "
         "starts at the same place and does not help, another --init (xavier, he) does\n"), err

@@ -1016,7 +1016,7 @@ def test_a_split_without_a_class_of_the_training_data_is_warned_about(tmp_path):
     from cli_helpers import hplab_cli
 
     said = hplab_cli("data", "show", f"csv:{csv}", cwd=tmp_path).stderr
-    assert said == f"hplab: warning: {str(said_first)}\n"
+    assert said == f"hplab data show: warning: {str(said_first)}\n"
 
 
 def test_imbalance_follows_ratio_train_and_test():

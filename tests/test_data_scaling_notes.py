@@ -72,12 +72,12 @@ def test_the_warning_is_said_once_by_data_show_and_train(tmp_path, capsys):
     _, csv = _pixel_files(tmp_path)
     code, out, err = run_cli_as_program(["data", "show", csv], capsys)
     assert code == 0 and "scaling: minmax, per feature, fitted on the training split" in out
-    assert err.count("hplab: warning: ") == 1
+    assert err.count("hplab data show: warning: ") == 1
     assert re.search(r"1 of 64 features \(pixel0\) is constant in the training split but "
                      r"varies in the test split: .* reach 255 ", err)
     code, out, err = run_cli_as_program(["train", "--dataset", csv, "--epochs", "1",
                                          "--no-report", "--out", tmp_path / "run"], capsys)
-    assert code == 0 and err.count("hplab: warning: ") == 1
+    assert code == 0 and err.count("hplab train: warning: ") == 1
     assert "1 of 64 features (pixel0) is constant in the training split" in err
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, run_cli_as_program
 from conftest import require_module
 
 import data
@@ -2063,8 +2063,6 @@ def test_inputs_far_outside_the_training_range_are_said(tmp_path, capsys):
     # QA: a column in other units (x 1000) or digits' pixels x 100 were predicted without a
     # word, confidently and wrongly (0.46 against the model's own 0.95), where data warns
     # of a test split scaled that far past its training split
-    from cli_helpers import run_cli_as_program
-
     frame, model = _abc_model(tmp_path, capsys)
     rows = frame.drop(columns="y")
     with warnings.catch_warnings():
@@ -2082,4 +2080,4 @@ def test_inputs_far_outside_the_training_range_are_said(tmp_path, capsys):
     code, out, err = run_cli_as_program(["predict", tmp_path / "m" / "model.npz", "--input",
                                          tmp_path / "kilo.csv", "--out", tmp_path / "p.csv"],
                                         capsys)
-    assert code == 0 and err == f"hplab: warning: {said}\n"
+    assert code == 0 and err == f"hplab predict: warning: {said}\n"

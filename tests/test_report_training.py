@@ -1816,7 +1816,7 @@ def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, par
                                        "--optimizer", "adam", "--lr", "1", "--patience",
                                        "2", "--epochs", "50", "--out", out], capsys)
     assert code == 0 and err.endswith(
-        "hplab: warning: early stopping kept the starting weights: none of the 2 "
+        "hplab train: warning: early stopping kept the starting weights: none of the 2 "
         "checkpoints after the start scored a lower validation loss, so the saved net "
         "is untrained; change --lr, or raise --patience\n")
     record = json.loads((out / "config.json").read_text())

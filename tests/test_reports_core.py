@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import warnings
 import weakref
 from datetime import datetime, timedelta, timezone
 from importlib.resources import files
@@ -18,7 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import ended_or_waiting_on_a_lock, hplab_process, run_cli, within
+from cli_helpers import (
+    ended_or_waiting_on_a_lock,
+    hplab_process,
+    run_cli,
+    run_cli_as_program,
+    within,
+)
 from conftest import wcag_contrast
 
 import hplab
@@ -409,10 +416,12 @@ def test_someones_own_index_page_is_kept_and_said_to_be(tmp_path, capsys):
     assert (code, out) == (2, "") and err == (
         f"hplab report index: error: {tmp_path / 'site' / 'index.html'}: a page hplab did not "
         "write; left as it is; not written\n")
-    path = _small_report("one").write(tmp_path / "runs" / "one")
-    assert path.is_file() and capsys.readouterr().err == (
-        f"hplab: warning: the index {tmp_path / 'runs' / 'index.html'} was not refreshed (a "
-        "page hplab did not write; left as it is)\n")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        path = _small_report("one").write(tmp_path / "runs" / "one")
+    assert path.is_file() and [str(w.message) for w in said] == [
+        f"the index {tmp_path / 'runs' / 'index.html'} was not refreshed (a page hplab did "
+        "not write; left as it is)"]
     assert {(tmp_path / f / "index.html").read_text() for f in ("site", "runs")} == {page}
 
 
@@ -996,12 +1005,13 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     root = tmp_path / "runs"
     (root / "index.html").mkdir(parents=True)
     # sine: a single input, a quick report; what is checked is the index it refreshes
-    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
-                              "--out", root / "train" / "sine", "--json"], capsys)
+    code, out, err = run_cli_as_program(["train", "--dataset", "sine", "--hidden", "2",
+                                         "--epochs", "2", "--out", root / "train" / "sine",
+                                         "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["report_path"] == str(root / "train" / "sine" / "report.html")
     assert (root / "train" / "sine" / "report.html").is_file()
-    said = f"hplab: warning: the index {root / 'index.html'} was not refreshed"
+    said = f"hplab train: warning: the index {root / 'index.html'} was not refreshed"
     assert err == f"{said} (a folder, not a file)\n"
     # rebuilding the index is the command's own result: that fails
     code, out, err = run_cli(["report", "index", root], capsys)
@@ -1009,10 +1019,11 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     assert err.endswith(f"{root / 'index.html'}: a folder, not a file; not written\n")
     (root / "index.html").rmdir()
     os.mkfifo(root / "index.html")
-    with within(10):
+    with within(10), pytest.warns(UserWarning) as caught:
         path = _small_report("piped").write(root / "piped")
     assert path.is_file()
-    assert capsys.readouterr().err == f"{said} (a pipe or a device, not a file)\n"
+    assert [str(w.message) for w in caught] == [
+        f"the index {root / 'index.html'} was not refreshed (a pipe or a device, not a file)"]
 
 
 def _titled(frame: pd.DataFrame):

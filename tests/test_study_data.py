@@ -255,13 +255,14 @@ def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file
                      fixed={"batch_size": 16})
     code, _, err = run_cli_as_program(["study", "run", spec, "--storage", tmp_path / "s.db"],
                                       capfd)
-    assert code == 0 and err.count("hplab: warning: ") == 1, err
+    assert code == 0 and err.count("hplab study run: warning: ") == 1, err
     assert "no example of class 2 in the validation split" in err
     assert (tmp_path / "runs" / "studies" / "mc" / "best_model").is_dir()  # retrained
     # the report alone loads the data once: said there too
     code, _, err = run_cli_as_program(["study", "report", "mc", "--storage",
                                        tmp_path / "s.db"], capfd)
-    assert code == 0 and err.count("hplab: warning: ") == 1 and "no example of class 2" in err
+    assert code == 0 and err.count("hplab study report: warning: ") == 1
+    assert "no example of class 2" in err
 
 
 @pytest.mark.slow

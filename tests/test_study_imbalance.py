@@ -498,7 +498,7 @@ def test_a_split_missing_a_class_is_said_once_whatever_the_workers(tmp_path):
     done = hplab_cli("study", "run", "two.toml", "--storage", "s.db", "--workers", "2",
                      "--no-report", "--json", cwd=tmp_path)
     assert [line for line in done.stderr.splitlines() if "class 1" in line] == [
-        f"hplab: warning: csv:{csv}: no example of class 1 in the validation split (9 "
+        f"hplab study run: warning: csv:{csv}: no example of class 1 in the validation split (9 "
         "examples) nor in the test split (21 examples), against 2 in training: scores that "
         "need every class (ROC AUC, balanced accuracy) are undefined there"]
     assert json.loads(done.stdout)["n_complete"] == 2

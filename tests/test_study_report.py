@@ -2178,7 +2178,7 @@ def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, 
                                          "--out", "rep", "--json"], capfd)
     assert code == 0
     assert err == (
-        f"hplab: warning: the best trial could not be retrained (file not found: "
+        f"hplab study report: warning: the best trial could not be retrained (file not found: "
         f"{data_file}): the report shows no test scores or curves\n")
     assert out == '{"study": "gone", "report_path": "rep/report.html"}\n'
 
