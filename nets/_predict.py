@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,6 +175,7 @@ class SavedModel:
         as numbers (``400.0`` names the feature ``400``).
         """
         if not self.feature_names:  # nothing to match: by position ([] took no column)
+            _warn_by_position(columns, 0)
             return None
         # dicts and sets, not list searches: a 4096-column header took 48 s
         keys = [_name_key(c) for c in columns]
@@ -203,6 +205,7 @@ class SavedModel:
             raise ValueError(f"{where} names none of the model's features ({shown}); the "
                              f"model takes {takes}: name them, or give the values without "
                              "column names, in that order")
+        _warn_by_position(columns, len(self.feature_names))
         return None
 
     def predict(self, X_raw, threshold: float | None = None) -> Prediction:
@@ -272,6 +275,19 @@ def check_threshold(model: SavedModel, threshold, name: str = "threshold") -> No
             f"a {model.task} model of {len(model.classes)} classes"
         raise ValueError(f"{name} applies to binary models (the positive class's "
                          f"probability); {model.path} is {what}")
+
+
+def _warn_by_position(columns, n_features: int) -> None:
+    """Warn that a table's text column names (a CSV header's, a DataFrame's) are not read:
+    the model's names were made up (x1, x2...), its columns are taken by position, and a
+    table in another order is predicted wrong without a word. Numbers (0, 1...) are
+    positions already; a count that differs is refused, not warned of."""
+    if (n_features and len(columns) != n_features) \
+            or all(isinstance(_name_key(c), float) for c in columns):
+        return
+    shown = first_names((str(c).strip() for c in columns), 5, total=False, quote_commas=True)
+    warnings.warn(f"input columns ({shown}) are read by position: the model was trained "
+                  "without column names", UserWarning, stacklevel=4)
 
 
 def _check_series_row(row, model) -> None:

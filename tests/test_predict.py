@@ -418,13 +418,27 @@ def test_made_up_names_follow_one_rule_in_python_and_the_cli(saved_model, tmp_pa
     assert not np.array_equal(model.predict(X_raw[:, [2, 0, 1]]).probabilities, want)
     frames = {"named.csv": pd.DataFrame(X_raw[:, [2, 0, 1]], columns=["x3", "x1", "x2"]),
               "other.csv": pd.DataFrame(X_raw, columns=["p", "q", "r"])}
+    # QA: names of their own (p, q, r) were read by position without a word: a warning
+    by_position = "input columns (p, q, r) are read by position: the model was trained " \
+                  "without column names"
     for name, frame in frames.items():
         frame.to_csv(tmp_path / name, index=False)
-        np.testing.assert_array_equal(model.predict(frame).probabilities, want)
-        code, out, err = run_cli(["predict", made_up, "--input", tmp_path / name, "--json",
-                                  "--limit", "-1"], capsys)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            np.testing.assert_array_equal(model.predict(frame).probabilities, want)
+        said = [str(w.message) for w in caught]
+        assert said == ([by_position] if name == "other.csv" else []), said
+        code, out, err = run_cli_as_program(["predict", made_up, "--input", tmp_path / name,
+                                             "--json", "--limit", "-1"], capsys)
         assert code == 0, err
+        assert err == (f"hplab predict: warning: {by_position}\n" if name == "other.csv"
+                       else ""), err
         np.testing.assert_array_equal(json.loads(out)["probabilities"], want)
+    # numbers (a DataFrame's own 0, 1, 2, written as a header) are positions already
+    pd.DataFrame(X_raw).to_csv(tmp_path / "numbers.csv", index=False)
+    code, _, err = run_cli_as_program(["predict", made_up, "--input",
+                                       tmp_path / "numbers.csv", "--header", "yes"], capsys)
+    assert (code, err) == (0, ""), err
     # naming some of them: refused both ways, not guessed at
     partial = frames["other.csv"].rename(columns={"q": "x2"})
     partial.to_csv(tmp_path / "partial.csv", index=False)
