@@ -4,7 +4,9 @@ Graph: ``input`` -> Sub(x_shift) -> Div(x_scale) -> [Gemm -> activation] per hid
 layer -> Gemm -> head. Outputs:
 
 - classification: ``label`` (N,) the original class labels (int64 when every class is
-  an integer, bool, double when they are numbers such as 0.5, else strings) and
+  an integer, bool, double when they are numbers such as 0.5, else strings: classes of
+  mixed types too, ``["not 8", 8]`` giving ``"8"`` for the int; the metadata's
+  ``hplab.classes`` keeps their JSON types) and
   ``probabilities`` (N, k), binary included as ``[sigmoid(-z), sigmoid(z)]``;
 - regression: ``value`` (N, t), de-normalized by ``* y_scale + y_shift``.
 

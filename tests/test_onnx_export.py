@@ -249,6 +249,21 @@ def test_net_saved_without_scaling_or_labels(tmp_path, capsys):
     assert code == 2 and "--seed" in err
 
 
+def test_classes_of_mixed_types_are_text_in_the_graph(tmp_path):
+    # as the README says: digits?positive=8's classes ["not 8", 8] are one ONNX type, text
+    # ("8" where hplab predicts the int 8); the metadata keeps them as JSON, types and all
+    net = nets.MLP.initialized((2, 3, 1), ["tanh"], "binary", rng=np.random.default_rng(0))
+    path = nets.save_net(tmp_path / "mixed.npz", net, meta={"classes": ["not 8", 8]})
+    X = np.random.default_rng(1).normal(size=(200, 2)) * 3
+    labels = nets.load_model(path).predict(X).labels.tolist()
+    assert set(labels) == {"not 8", 8}  # both classes, the int an int
+    graph = nets.export_onnx(path, tmp_path / "mixed.onnx")
+    label = run_onnx(graph, X)["label"]
+    assert label.tolist() == [str(c) for c in labels] and "8" in label.tolist()
+    props = {p.key: p.value for p in onnx.load(graph).metadata_props}
+    assert json.loads(props["hplab.classes"]) == ["not 8", 8]
+
+
 def test_outputs_replace_only_their_own_kind_of_file(saved_model, tmp_path, capsys):
     # QA: predict --out my.toml and export-onnx MODEL my.toml wrote over a user's spec
     path, X_raw, _ = saved_model("binary")
