@@ -1954,7 +1954,8 @@ _REPORT_ERROR = ("report_error (null, or why the report could not be written: th
 # What each command's --json prints, said in its --help (lr-range, scaling and capacity
 # say it in their own descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
-    ("train",): "dataset, name, seed, data_seed (the split's and a generated set's; "
+    ("train",): "dataset (the name as typed; the model file and config.json hold it with "
+                "absolute paths), name, seed, data_seed (the split's and a generated set's; "
                 "--data-seed, else --seed), status (converged, max_epochs, early_stopped, "
                 "diverged, stopped), reason, epochs, iterations, n_parameters, train_loss, "
                 "train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, test_rmse "
@@ -2001,9 +2002,11 @@ JSON_KEYS = {
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
     ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
-    ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset, "
-                  "split, data_seed, data_changed, input, n, n_shown, predictions, "
-                  "probabilities, labels (the truth of each row shown: its label, or a "
+    ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset "
+                  "(--dataset NAME as typed; --dataset alone: the model's own, with "
+                  "absolute paths; null with --input), split, data_seed, data_changed, "
+                  "input, n, n_shown, predictions, probabilities, labels (the truth of each "
+                  "row shown: its label, or a "
                   "regression's target; null without --dataset), accuracy, rmse, mae, "
                   "out_path, threshold (a two-class model's: --threshold, else 0.5, its more "
                   "probable class; null for other "

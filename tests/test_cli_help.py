@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from cli_helpers import description_words, help_words, readme_words, registry_names, run_cli
 
@@ -388,6 +389,34 @@ def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, m
     assert rows["study"] == ["dataset", "trials", "best", "metric"]
     assert rows["two"] == ["xor", "2/2", f"{best['two'][0]:.6g}, 9", "val_accuracy, n_parameters"]
     assert rows["one"] == ["xor", "2/2", f"{best['one']:.6g}", "val_accuracy"]
+
+
+def test_the_json_dataset_of_train_and_predict_says_which_form_it_is(tmp_path, monkeypatch,
+                                                                     capsys):
+    # QA: train --json's dataset is the name as typed, predict --json's (--dataset alone)
+    # the model's absolute form: the help said neither, a script comparing them could not
+    # tell why they differ. The values stay (a contract): the help says which
+    import json
+
+    assert "dataset (the name as typed; the model file and config.json hold it with " \
+           "absolute paths)" in description_words("train")
+    assert "dataset (--dataset NAME as typed; --dataset alone: the model's own, with " \
+           "absolute paths; null with --input)" in description_words("predict")
+    monkeypatch.chdir(tmp_path)
+    x = np.random.default_rng(0).normal(size=(60, 2))
+    np.savez("d.npz", data=x, label=(x[:, 0] > 0).astype(int))
+    code, out, err = run_cli(["train", "--dataset", "npz:d.npz", "--hidden", "2", "--epochs",
+                              "1", "--out", "m", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["dataset"] == "npz:d.npz"
+    for given, said in (([], f"npz:{tmp_path / 'd.npz'}"), (["npz:d.npz"], "npz:d.npz")):
+        code, out, err = run_cli(["predict", "m/model.npz", "--dataset", *given, "--json"],
+                                 capsys)
+        assert code == 0, err
+        assert json.loads(out)["dataset"] == said
+    np.save("x.npy", x[:3])
+    code, out, err = run_cli(["predict", "m/model.npz", "--input", "x.npy", "--json"], capsys)
+    assert code == 0 and json.loads(out)["dataset"] is None, err
 
 
 def test_every_analysis_names_seeds_and_other_one_word_parameters_by_their_flags(capsys):
