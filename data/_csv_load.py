@@ -17,7 +17,6 @@ from ._files import (
     _as_images,
     _existing,
     _resolve_task,
-    check_not_the_training_rows,
     checked_test_file,
 )
 
@@ -140,8 +139,6 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
                                     frame.columns.get_loc(target), header)
         y, y_test = labels[0], labels[1] if test_path else None
-    if test_path:
-        check_not_the_training_rows(p, pt, X, y, X_test, y_test)
     names = tuple(str(c) for c in frame.columns if c != target and c not in left_out)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target), "ignored": list(left_out),

@@ -172,6 +172,11 @@ def load_idx_folder(folder: str | Path) -> Source:
     """The train and test pairs of an MNIST-format folder as a raw `Source` (images
     flattened to rows, still in their stored dtype)."""
     files = find_idx_files(folder)
+    train, test = files["train_images"], files["test_images"]
+    if test.samefile(train):  # a link: its images would be tested as held out
+        raise DataError(f"{expand_home(folder)}: {test.name} is {train.name} itself: a test "
+                        "set of the training images holds nothing out; the t10k files must "
+                        "hold other images than the train files")
     X, y = _pair(files["train_images"], files["train_labels"])
     X_test, y_test = _pair(files["test_images"], files["test_labels"])
     check_image_pair(X.shape[1:], X.dtype, X_test.shape[1:], X_test.dtype,

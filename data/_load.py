@@ -45,6 +45,7 @@ from ._load_options import (
 )
 from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
+from ._test_rows import check_test_rows
 from ._train_size import check_train_size, fewer_rows
 
 # A split of a target with this many distinct values or fewer failed for want of rows: it
@@ -184,6 +185,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     check_arrays(src, name, key)
     if common["holdout"] is not None and not flag("holdout", common["holdout"], None):
         _hold_nothing_out(src, name, key, arg)
+    elif src.X_test is not None and kind_of(key, arg) != "generated":
+        check_test_rows(src, name)  # a test file (IDX: t10k files) of training rows
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)

@@ -221,6 +221,44 @@ def test_test_images_stored_unlike_the_training_images_are_refused(tmp_path):
         data.load(f"idx:{tmp_path / 's'}")
 
 
+def test_t10k_files_of_the_training_images_are_refused(tmp_path):
+    # QA: a folder whose t10k files were copies of, or links to, the train files loaded
+    # ("test 200"), its test scores the training scores
+    arrays = tiny_mnist(np.random.default_rng(0))
+    train = arrays["train-images-idx3-ubyte"]
+    labels = arrays["train-labels-idx1-ubyte"]
+    order = np.random.default_rng(1).permutation(40)
+    write_folder(tmp_path / "copy", {**arrays, "t10k-images-idx3-ubyte": train[order],
+                                     "t10k-labels-idx1-ubyte": labels[order]})
+    folder = tmp_path / "copy"
+    with pytest.raises(data.DataError) as caught:
+        data.load(f"idx:{folder}")
+    assert str(caught.value) == (
+        f"idx:{folder}: every test image of {folder} (40), with its label, is a training "
+        "image there: a test set of the training rows holds nothing out; the t10k files must "
+        "hold other images than the train files")
+    write_folder(tmp_path / "link", arrays, gz=False)
+    for stem in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (tmp_path / "link" / stem).unlink()
+        (tmp_path / "link" / stem).symlink_to(tmp_path / "link" / stem.replace("t10k", "train"))
+    with pytest.raises(data.DataError) as caught:
+        data.load(f"idx:{tmp_path / 'link'}")
+    assert str(caught.value) == (
+        f"{tmp_path / 'link'}: t10k-images-idx3-ubyte is train-images-idx3-ubyte itself: a "
+        "test set of the training images holds nothing out; the t10k files must hold other "
+        "images than the train files")
+    # 12 of 20 test images training images: a warning
+    test = arrays["t10k-images-idx3-ubyte"].copy()
+    test[:12] = train[:12]
+    write_folder(tmp_path / "half", {**arrays, "t10k-images-idx3-ubyte": test})
+    with pytest.warns(data.DataWarning) as caught:
+        data.load(f"idx:{tmp_path / 'half'}")
+    assert [str(w.message) for w in caught] == [
+        f"idx:{tmp_path / 'half'}: 12 of the 20 test images of {tmp_path / 'half'} (60%), with "
+        "their labels, are training images there: scores on them are training scores; leave "
+        "them out of the t10k files"]
+
+
 def test_idx_folder_label_count_mismatch(tmp_path):
     arrays = tiny_mnist(np.random.default_rng(0))
     arrays["train-labels-idx1-ubyte"] = arrays["train-labels-idx1-ubyte"][:-1]

@@ -402,7 +402,8 @@ def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys
              "the training rows knowingly, as the course's XOR does, alone with ?holdout=no)")
     for test, said in ((train, f"{train} is the training file {train} itself"),
                        (link, f"{link} is the training file {train} itself"),
-                       (copy, f"{copy} holds the rows of the training file {train}")):
+                       (copy, f"{kind}:{train},{copy}: every row of {copy} (200) is a row of "
+                              f"the training file {train}")):
         message = f"{said}: a test set of the training rows holds nothing out{alone}"
         assert_data_refused(f"{kind}:{train},{test}", message, capsys)
     # other rows in the test file: loaded, all of them the test set
@@ -411,6 +412,65 @@ def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys
     else:
         np.savez(copy, data=X[:60] + 1, label=y[:60])
     assert data.load(f"{kind}:{train},{copy}").sizes()["test"] == 60
+
+
+def _write_rows(path, kind, X, y):
+    if kind == "csv":
+        pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": y}).to_csv(path, index=False)
+    else:
+        np.savez(path, data=X, label=y)
+
+
+@pytest.mark.parametrize("kind", ["csv", "npz"])
+def test_a_test_file_of_training_rows_in_any_order_is_refused_and_half_of_them_warned(
+        tmp_path, kind, capsys):
+    # QA: a shuffled copy of the training file, or its first 40 rows, loaded as the test
+    # set without a word: only a copy in the training file's order was refused
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2)).round(4)
+    y = (X[:, 0] > 0).astype(int)
+    train, test = tmp_path / f"tr.{kind}", tmp_path / f"te.{kind}"
+    _write_rows(train, kind, X, y)
+    name = f"{kind}:{train},{test}"
+    alone = ("; give the training file alone and a test set is held out of it (or, to test on "
+             "the training rows knowingly, as the course's XOR does, alone with ?holdout=no)")
+    for rows in (rng.permutation(200), np.arange(40)):
+        _write_rows(test, kind, X[rows], y[rows])
+        assert_data_refused(name, f"{name}: every row of {test} ({len(rows)}) is a row of the "
+                            f"training file {train}: a test set of the training rows holds "
+                            f"nothing out{alone}", capsys)
+    # 30 training rows among 50 others: loaded, with a warning
+    other = rng.normal(size=(20, 2)).round(4) + 10
+    _write_rows(test, kind, np.concatenate([X[:30], other]),
+                np.concatenate([y[:30], np.ones(20, int)]))
+    with pytest.warns(data.DataWarning) as caught:
+        assert data.load(name).sizes()["test"] == 50
+    assert [str(w.message) for w in caught] == [
+        f"{name}: 30 of the 50 rows of {test} (60%) are rows of the training file {train}: "
+        "scores on them are training scores; leave them out of the test file"]
+    # the same features under other labels are other rows; a few shared rows are no warning
+    _write_rows(test, kind, X[:40], 1 - y[:40])
+    _write_rows(test.with_name(f"few.{kind}"), kind, np.concatenate([X[:10], other]),
+                np.concatenate([y[:10], np.ones(20, int)]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.DataWarning)
+        assert data.load(name).sizes()["test"] == 40
+        assert data.load(f"{kind}:{train},{test.with_name(f'few.{kind}')}").sizes()["test"] == 30
+
+
+def test_a_test_file_of_few_distinct_rows_repeated_in_training_is_no_copy(tmp_path):
+    # three yes/no answers make 8 distinct rows: a test file drawn apart holds only rows
+    # the training file holds too, as often as the training rows repeat among themselves
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 2, size=(300, 3))
+    y = X.sum(axis=1) % 2
+    frame = pd.DataFrame(X, columns=["p", "q", "r"]).assign(y=y)
+    frame.iloc[:240].to_csv(tmp_path / "tr.csv", index=False)
+    frame.iloc[240:].to_csv(tmp_path / "te.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.DataWarning)
+        ds = data.load(f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}")
+    assert ds.sizes()["test"] == 60
 
 
 @pytest.mark.parametrize("kind", ["csv", "npz"])
