@@ -2318,3 +2318,33 @@ def test_class_weights_take_balanced_in_any_case_and_refuse_what_is_no_weight_li
     with pytest.raises(TypeError, match=r"^dataset must be a data\.Dataset \(what data\.load "
                                         r"returns\), got ndarray$"):
         data.class_weights(ds.y_train, "balanced")
+
+
+def test_csv_features_of_every_kind_of_column_keep_their_order_and_values(tmp_path):
+    # the features are taken by position, a run of numeric columns at a time (del of the
+    # target split a 100,000-column table into a block per column: 108 s to load); columns
+    # of ints, floats, booleans and numbers pandas left text ("nan"), around a target and an
+    # ignored column in the middle, come out as before
+    from data._csv_load import load_csv
+
+    path = tmp_path / "mixed.csv"
+    path.write_text("a,id,b,c,y,d,e,f\n"
+                    "1,u1,0.5,True,0,1.5,7,2\n"
+                    "2,u2,-1.25,False,1,nan,8,3\n"
+                    "3,u3,2.0,True,0,4,9,4\n")
+    src = load_csv(str(path), target="y", ignore="id")
+    assert src.feature_names == ("a", "b", "c", "d", "e", "f")
+    assert np.array_equal(src.X, [[1, 0.5, 1, 1.5, 7, 2], [2, -1.25, 0, np.nan, 8, 3],
+                                  [3, 2.0, 1, 4, 9, 4]], equal_nan=True)
+    assert src.X.dtype == np.float64 and src.X.flags.writeable
+    assert src.y.tolist() == [0, 1, 0]
+    # the last column the target by default: every other column a feature, in order
+    src = load_csv(str(path), ignore="id,c,d")
+    assert src.feature_names == ("a", "b", "y", "e")
+    assert src.X.tolist() == [[1, 0.5, 0, 7], [2, -1.25, 1, 8], [3, 2.0, 0, 9]]
+    # a wide table: one block of ints, read by slices
+    wide = pd.DataFrame(np.arange(3 * 3000).reshape(3, 3000), columns=[f"c{i}" for i in
+                                                                      range(3000)])
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    src = load_csv(str(tmp_path / "wide.csv"), ignore="c5")
+    assert np.array_equal(src.X, np.delete(wide.to_numpy()[:, :-1], 5, axis=1))
