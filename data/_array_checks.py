@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ._csv_checks import cell_of_row, line_of_row
+from ._csv_checks import cell_of_row, where_row
 from ._dataset import DataError, DataWarning, Source
 from ._home import expand_home
 
@@ -22,10 +22,7 @@ def where_in_source(src: Source, key: str, part: str, row: int) -> str:
         return f"row {row}"
     path = expand_home(src.info["files"][1 if part == "test" else 0])
     # named_features is the CSV's header option: its first line names the columns
-    try:
-        return f"line {line_of_row(path, row, src.info['named_features'])}"
-    except ValueError:  # a record csv cannot read (a field past its limit): pandas' row
-        return f"row {row}"
+    return where_row(path, row, src.info["named_features"])
 
 
 def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:

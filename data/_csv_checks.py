@@ -158,6 +158,15 @@ def line_of_row(path: Path, row: int, header: bool) -> int:
     return _record_of_row(path, row, header)[0]
 
 
+def where_row(path: Path, row: int, header: bool) -> str:
+    """``"line N"`` of data row ``row``, or ``"row N"`` (pandas' row) where csv cannot read
+    the records that far (a field past its 128 KB limit, which pandas reads)."""
+    try:
+        return f"line {line_of_row(path, row, header)}"
+    except ValueError:
+        return f"row {row}"
+
+
 def cell_of_row(path: Path, row: int, header: bool, column: str) -> str | None:
     """The text of data row ``row``'s cell in ``column`` (a header's name, else x1, x2...
     as the loader names the columns), stripped; None if the row has no such cell."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._csv_checks import ignored_columns, line_of_row
+from ._csv_checks import ignored_columns, where_row
 from ._csv_read import CSV_HEADERS, _is_number, _read_csv, _target_text
 from ._dataset import DataError, Source
 from ._files import (
@@ -84,9 +84,10 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
         # among numbers is a value missing, which no option mends)
         hint = "" if not text[values.notna().to_numpy()].all() else \
             _text_column_hint(column, values, target, named)
+        cell = values.iloc[row]
+        shown = repr(cell if len(cell) <= 40 else cell[:40] + "...")  # a cell of 200,000
         raise DataError(f"{path}: feature column {column!r} is not numeric (first "
-                        f"non-number {values.iloc[row]!r} at line "
-                        f"{line_of_row(path, row, header)}){hint}")
+                        f"non-number {shown} at {where_row(path, row, header)}){hint}")
     return values.astype(np.float64).to_numpy()
 
 

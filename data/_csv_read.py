@@ -10,10 +10,10 @@ import numpy as np
 
 from ._csv_bytes import UNREADABLE, check_csv_bytes, not_utf8
 from ._csv_checks import (
-    line_of_row,
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_unnamed_columns,
+    where_row,
     without_comment_mark,
 )
 from ._dataset import DataError
@@ -116,7 +116,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         if spelled.any() and pd.to_numeric(labels, errors="coerce").notna().any():
             row = int(np.argmax(spelled.to_numpy()))
             raise DataError(f"{path}: target column {target!r} holds {labels.iloc[row]!r} "
-                            f"among numbers (line {line_of_row(path, row, header != 'no')}): "
+                            f"among numbers ({where_row(path, row, header != 'no')}): "
                             "a missing label? Only an empty cell is read as missing, and "
                             "every example needs its label: drop the row")
     return frame, target

@@ -2348,3 +2348,18 @@ def test_csv_features_of_every_kind_of_column_keep_their_order_and_values(tmp_pa
     wide.to_csv(tmp_path / "wide.csv", index=False)
     src = load_csv(str(tmp_path / "wide.csv"), ignore="c5")
     assert np.array_equal(src.X, np.delete(wide.to_numpy()[:, :-1], 5, axis=1))
+
+
+def test_a_cell_past_the_csv_modules_limit_is_named_by_its_row(tmp_path, capsys):
+    # QA: a 200,000-character cell in a feature column said "bigfield.csv has no data row
+    # 40": the line is looked up with the csv module, which stops at 128 KB fields
+    rows = "".join(f"{i},{i % 2}\n" for i in range(40))
+    path = tmp_path / "big.csv"
+    path.write_text(f"a,y\n{rows}{'x' * 200_000},1\n")
+    assert_data_refused(f"csv:{path}", f"{path}: feature column 'a' is not numeric (first "
+                        f"non-number '{'x' * 40}...' at row 40)", capsys)
+    # a label missing among numbers after such a cell: named the same way
+    path.write_text(f"a,b,y\n{rows.replace(',', ',0,')}1,\"{'x' * 200_000}\",1\n2,0,NA\n")
+    assert_data_refused(f"csv:{path}", f"{path}: target column 'y' holds 'NA' among numbers "
+                        "(row 41): a missing label? Only an empty cell is read as missing, "
+                        "and every example needs its label: drop the row", capsys)
