@@ -41,6 +41,7 @@ from ._load_options import (
     full_name,
     is_whole,
     name_val_fraction,
+    named,
     once,
 )
 from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name
@@ -163,6 +164,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # every set's options, taken here; the rest are the set's own (build_source checks them)
     common = {k: options.pop(k, None) for k in COMMON_OPTIONS}
     # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
+    if common["imbalance"] is not None:  # the name's option, said so (not as --imbalance)
+        parse_ratio(common["imbalance"], "option imbalance")
+    if imbalance is not None:
+        parse_ratio(imbalance)
     imbalance = once("imbalance", common["imbalance"], imbalance, same_ratio)
     positive = once("positive", common["positive"], positive, same_label)
     scaling = once("scaling", common["scaling"], scaling)
@@ -233,7 +238,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
 
     pos_label = None
     if positive is not None:
-        index = positive_index(classes, positive)
+        with named(name):
+            index = positive_index(classes, positive)
         pos_label = classes[index]
         y, y_test = one_vs_rest(y, index), one_vs_rest(y_test, index)
         classes = (f"not {pos_label}", pos_label) if len(classes) > 2 else \
@@ -251,15 +257,16 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         # a pair of files is named: which of them lacks a class (an IDX folder's are in it)
         files = src.info.get("files")
         pair = isinstance(files, list) and len(files) == 2
-        keep = subsample(y, ratio, imb_rng, positive=classes[1], where="the training pool"
-                         + (f" ({files[0]})" if pair else ""))
-        X, y, rows = X[keep], y[keep], rows[keep]
-        if src.fixed_splits:
-            X_test, y_test, rows_test = X, y, rows
-        else:
-            keep = subsample(y_test, ratio, imb_rng, positive=classes[1], where="the test set"
-                             + (f" ({files[1]})" if pair else ""))
-            X_test, y_test, rows_test = X_test[keep], y_test[keep], rows_test[keep]
+        with named(name):
+            keep = subsample(y, ratio, imb_rng, positive=classes[1], where="the training pool"
+                             + (f" ({files[0]})" if pair else ""))
+            X, y, rows = X[keep], y[keep], rows[keep]
+            if src.fixed_splits:
+                X_test, y_test, rows_test = X, y, rows
+            else:
+                keep = subsample(y_test, ratio, imb_rng, positive=classes[1],
+                                 where="the test set" + (f" ({files[1]})" if pair else ""))
+                X_test, y_test, rows_test = X_test[keep], y_test[keep], rows_test[keep]
         imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
                           "train_pool": _counts(y),
                           "test": _counts(y_test), "source": source}

@@ -4,6 +4,7 @@ set's name alone gives the same data."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -15,6 +16,16 @@ from ._registry import with_options
 #: The share of the training pool held out for validation when neither the name
 #: (``coin?val_fraction=0.3``) nor ``load``'s argument gives one.
 VAL_FRACTION = 0.1
+
+@contextlib.contextmanager
+def named(name: str):
+    """`DataError`s raised within led by the dataset's ``name``, as `load`'s own are
+    (those of helpers that other callers use unnamed: `positive_index`, `subsample`)."""
+    try:
+        yield
+    except DataError as exc:
+        raise DataError(f"{name}: {exc}") from None
+
 
 def once(key: str, in_name, in_kwargs, same=lambda a, b: str(a) == str(b)):
     """The option ``key`` from the name or the arguments; both only if ``same``."""

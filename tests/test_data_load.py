@@ -1094,6 +1094,19 @@ def test_imbalance_follows_ratio_train_and_test():
                               ds.y_train)
 
 
+def test_a_bad_ratio_in_the_name_is_the_names_option_not_the_flag(capsys):
+    # QA: data show 'moons?imbalance=abc' said "--imbalance must look like 1:50", a flag
+    # not given: the CLI took the API argument's words for its flag
+    code, _, err = run_cli(["data", "show", "moons?imbalance=abc"], capsys)
+    assert (code, err) == (2, "hplab data show: error: option imbalance must look like 1:50 "
+                              "(positives:negatives), got 'abc'\n")
+    code, _, err = run_cli(["data", "show", "moons", "--imbalance", "abc"], capsys)
+    assert (code, err) == (2, "hplab data show: error: --imbalance must look like 1:50 "
+                              "(positives:negatives), got 'abc'\n")
+    assert_data_refused("coin?positive=Cat", "coin?positive=Cat: positive class 'Cat' is not a "
+                        "class; classes: 1, 2, 3", capsys)
+
+
 def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp_path,
                                                                              capsys):
     # QA: a test file of 30 negatives was said to leave "0 positive and 0 negative
@@ -1104,8 +1117,10 @@ def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp
     frame.iloc[:200].to_csv(tmp_path / "ok.csv", index=False)
     frame.iloc[200:].assign(c=0).to_csv(tmp_path / "test_one.csv", index=False)
     name = f"csv:{tmp_path / 'ok.csv'},{tmp_path / 'test_one.csv'}?imbalance=1:3"
-    message = (f"imbalance 1:3: the test set ({tmp_path / 'test_one.csv'}) holds 0 positive "
-               "examples (class 1) of its 30 rows; needs at least 2 positives and 1 negative")
+    # QA: said without the dataset's name, as no other data error is
+    message = (f"{name}: imbalance 1:3: the test set ({tmp_path / 'test_one.csv'}) holds 0 "
+               "positive examples (class 1) of its 30 rows; needs at least 2 positives and 1 "
+               "negative")
     assert_data_refused(name, message, capsys)
     # QA: one positive was "1 positive examples"
     frame.iloc[200:].assign(c=[1] + [0] * 29).to_csv(tmp_path / "test_one.csv", index=False)
@@ -1118,8 +1133,8 @@ def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp
                        "its 30 rows; needs at least 2 positives and 1 negative$"):
         data.load(name)
     frame.iloc[200:].assign(c=[1, 1] + [0] * 28).to_csv(tmp_path / "test_one.csv", index=False)
-    with pytest.raises(data.DataError, match=r"^imbalance 1:20 leaves 1 positive and 28 "
-                       r"negative examples in the test set \(.*test_one\.csv\)"):
+    with pytest.raises(data.DataError, match=r"\?imbalance=1:20: imbalance 1:20 leaves 1 "
+                       r"positive and 28 negative examples in the test set \(.*test_one\.csv\)"):
         data.load(name.replace("1:3", "1:20"))
 
 
@@ -1253,7 +1268,7 @@ def test_boolean_classes_are_named_as_a_spreadsheet_writes_them(tmp_path, capsys
         assert int(ds.y_train.sum() + ds.y_val.sum() + ds.y_test.sum()) == 30
     for written in ("FALSE", "false", "0", False):  # the README: either, by case or 1 and 0
         assert data.load(name, positive=written, seed=0).classes == (True, False), written
-    with pytest.raises(data.DataError, match=r"^positive class 'yes' is not a class; classes: "
+    with pytest.raises(data.DataError, match=r": positive class 'yes' is not a class; classes: "
                                              r"False, True \(the labels were read as "
                                              r"booleans\)$"):
         data.load(name, positive="yes")

@@ -698,8 +698,8 @@ def test_a_setting_that_does_not_fit_the_dataset_fails_before_storage(
 
 @pytest.mark.parametrize("dataset, message", [
     ("xor?scaling=foo", "unknown scaling 'foo'; valid: minmax, standard, none"),
-    ("coin?positive=9", "positive class '9' is not a class; classes: 1, 2, 3"),
-    ("digits?imbalance=1:0&positive=8", "imbalance sides must be positive, got '1:0'"),
+    ("coin?positive=9", "coin?positive=9: positive class '9' is not a class; classes: 1, 2, 3"),
+    ("digits?imbalance=1:0&positive=8", "option imbalance sides must be positive, got '1:0'"),
     ("xor?merge_scaling=2", "option merge_scaling='2' must be 1 or 0 (true or false)"),
 ])
 def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, capsys, dataset,
