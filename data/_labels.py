@@ -42,11 +42,19 @@ def encode_labels(y: np.ndarray, y_test: np.ndarray, name: str, positive=None):
                         "needs at least 2")
     train, test = index[:len(y)].astype(np.int64), index[len(y):].astype(np.int64)
     names = tuple(_plain(c) for c in classes)
-    only_test = sorted(set(test.tolist()) - set(train.tolist()))
+    seen = set(train.tolist())
+    if len(seen) == 1 and len(test):  # the test set's other classes are no news then
+        raise DataError(f"{name}: the training set holds a single class "
+                        f"({names[train[0]]!r}); classification needs at least 2 in it")
+    only_test = sorted(set(test.tolist()) - seen)
     if only_test and positive is not None:  # the rest's classes are negatives, seen or not
         only_test = [k for k in only_test if k == positive_index(names, positive)]
     if only_test:
-        raise DataError(f"{name}: class {names[only_test[0]]!r} appears only in the test set")
+        listed = ", ".join(repr(names[k]) for k in only_test[:10])
+        more = f", and {len(only_test) - 10} more" if len(only_test) > 10 else ""
+        which = f"class {listed} appears" if len(only_test) == 1 else \
+            f"classes {listed}{more} appear"
+        raise DataError(f"{name}: {which} only in the test set")
     return names, train, test
 
 

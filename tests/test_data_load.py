@@ -1204,6 +1204,21 @@ def test_one_against_the_rest_refuses_a_positive_class_only_the_test_file_has(tm
             data.load(f"{name}{option}", seed=0)
 
 
+def test_a_single_training_class_or_several_test_only_ones_are_said_as_such(tmp_path, capsys):
+    # QA: a training file of class 0 only beside a test file of 0-4 said "class 1 appears
+    # only in the test set": the first of four, and not that training held one class
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2)).round(4)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": np.arange(150) % 5})
+    frame.iloc[:100].assign(y=0).to_csv(tmp_path / "tr.csv", index=False)
+    frame.iloc[100:].to_csv(tmp_path / "te.csv", index=False)
+    name = f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}"
+    assert_data_refused(name, f"{name}: the training set holds a single class (0); "
+                        "classification needs at least 2 in it", capsys)
+    frame.iloc[:100].assign(y=np.arange(100) % 2).to_csv(tmp_path / "tr.csv", index=False)
+    assert_data_refused(name, f"{name}: classes 2, 3, 4 appear only in the test set", capsys)
+
+
 @pytest.mark.parametrize("name, seed, fingerprint", [
     ("four&positive=gamma", 0, "90e194a12ebf5b88"),
     ("four&positive=gamma", 3, "b0e36748b1e87bc0"),
