@@ -108,7 +108,9 @@ def test_test_from_says_where_each_test_split_comes_from(tmp_path):
     # QA: a generated set's test split, drawn apart by its generator, said "file"
     rows = [f"{i},{i % 3},{i % 2}\n" for i in range(60)]
     (tmp_path / "a.csv").write_text("x,z,label\n" + "".join(rows))
-    (tmp_path / "b.csv").write_text("x,z,label\n" + "".join(rows[:40]))
+    # other rows than a.csv's (a test file of its rows is refused)
+    (tmp_path / "b.csv").write_text("x,z,label\n" + "".join(
+        f"{i},{i % 3},{i % 2}\n" for i in range(60, 100)))
     for name, said, n_test in (("sine", "generated", 100), ("coin", "generated", 500),
                                ("spirals", "generated", 300), ("xor", "train", 4),
                                ("digits", "held out 0.2", 360),
