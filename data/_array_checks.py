@@ -87,6 +87,26 @@ def check_arrays(src: Source, name: str, key: str) -> None:
                         f"{src.X.shape[1]}")
 
 
+def warn_constant(src: Source, name: str) -> None:
+    """DataWarning for a regression target, or every feature, constant in the training
+    rows (the source's, before any split): a net then learns one value whatever it is
+    shown, and says nothing of it (a single class is refused, but a constant target trains
+    and scales). Not in a pool's worker process (the parent said so first)."""
+    if multiprocessing.parent_process() is not None or not len(src.y):
+        return
+    if src.task == "regression" and src.y.min() == src.y.max():
+        target = src.info.get("target", "target")
+        warnings.warn(f"{name}: the target {target!r} is {float(src.y[0]):g} in every "
+                      "training row: a net learns only that value; is it the column to "
+                      "predict?", DataWarning, stacklevel=3)
+    if (src.X.min(axis=0) == src.X.max(axis=0)).all():  # per column: no MNIST-sized copy
+        count = src.X.shape[1]
+        said = "the feature is" if count == 1 else f"all {count} features are"
+        warnings.warn(f"{name}: {said} constant in the training rows: a net sees one input "
+                      "for every example, and predicts one value for all", DataWarning,
+                      stacklevel=3)
+
+
 def _finite(y: np.ndarray) -> np.ndarray:
     return np.isfinite(y) if y.dtype.kind == "f" else np.ones(len(y), bool)
 

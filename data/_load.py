@@ -18,6 +18,7 @@ from ._array_checks import (
     check_arrays,
     check_fit,
     check_float32,
+    warn_constant,
     warn_missing_classes,
     warn_scaled_past_training,
     where_in_source,
@@ -135,7 +136,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     Warns
     -----
     DataWarning
-        A class of the training split that the validation or test split lacks; features
+        A regression target, or every feature, constant in the training rows; test rows
+        that are half or more training rows; a class of the training split that the
+        validation or test split lacks; features
         that per-feature scaling leaves far outside the training split's range in those
         splits (constant in training: pixels not taken for images, which ``images=yes``
         or ``merge_scaling`` mend).
@@ -188,6 +191,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
     check_arrays(src, name, key)
+    warn_constant(src, name)
     if common["holdout"] is not None and not flag("holdout", common["holdout"], None):
         _hold_nothing_out(src, name, key, arg)
     elif src.X_test is not None and kind_of(key, arg) != "generated":

@@ -2393,3 +2393,28 @@ def test_a_cell_past_the_csv_modules_limit_is_named_by_its_row(tmp_path, capsys)
     assert_data_refused(f"csv:{path}", f"{path}: target column 'y' holds 'NA' among numbers "
                         "(row 41): a missing label? Only an empty cell is read as missing, "
                         "and every example needs its label: drop the row", capsys)
+
+
+def test_a_constant_target_or_constant_features_load_with_a_warning(tmp_path):
+    # QA: a regression target of one value, or features all constant, loaded and trained
+    # without a word: a net learns one value from them
+    rng = np.random.default_rng(0)
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"a": rng.normal(size=60).round(3), "y": 2.5}).to_csv(path, index=False)
+    with pytest.warns(data.DataWarning) as caught:
+        data.load(f"csv:{path}?task=regression")
+    assert [str(w.message) for w in caught] == [
+        f"csv:{path}?task=regression: the target 'y' is 2.5 in every training row: a net "
+        "learns only that value; is it the column to predict?"]
+    pd.DataFrame({"a": 1.0, "b": 2.0, "y": np.arange(60) % 2}).to_csv(path, index=False)
+    with pytest.warns(data.DataWarning) as caught:
+        data.load(f"csv:{path}")
+    assert [str(w.message) for w in caught] == [
+        f"csv:{path}: all 2 features are constant in the training rows: a net sees one input "
+        "for every example, and predicts one value for all"]
+    # one feature that varies: no warning
+    pd.DataFrame({"a": 1.0, "b": np.arange(60.0), "y": np.arange(60) % 2}).to_csv(path,
+                                                                                 index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.DataWarning)
+        data.load(f"csv:{path}")
