@@ -110,10 +110,14 @@ def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
     return labels
 
 
-def _columns_differ(got: list, want: list, train: Path) -> str:
-    """How a test file's columns differ from the train file's, said for a fix."""
+def _columns_differ(got: list, want: list, train: Path, named: bool = True) -> str:
+    """How a test file's columns differ from the train file's, said for a fix; by their
+    count where no header names them (``named`` false: x1, x2... made up)."""
     def shown(names) -> str:
         return ", ".join(map(str, names[:6])) + (", ..." if len(names) > 6 else "")
+
+    if not named:
+        return f"{len(got)} columns, {train.name} {len(want)}; both files need the same columns"
 
     if sorted(map(str, got)) == sorted(map(str, want)):
         return (f"the columns of {train.name} in another order ({shown(got)}); write them "
@@ -148,8 +152,8 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         pt = checked_test_file(p, test_path)
         test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
         if list(test.columns) != list(frame.columns):
-            raise DataError(f"{pt}: "
-                            f"{_columns_differ(list(test.columns), list(frame.columns), p)}")
+            differ = _columns_differ(list(test.columns), list(frame.columns), p, header != "no")
+            raise DataError(f"{pt}: {differ}")
         X_test = _features(test, target, pt, header != "no", left_out, named)
         y_test = test[target].to_numpy(copy=True)
     task = _resolve_task(y, task)

@@ -103,6 +103,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         raise DataError(f"{path}: needs at least one feature column and a target column")
     if frame.empty:
         raise DataError(f"{path}: a header and no rows")
+    if names_of is not None and stripped != list(names_of[1]):
+        return frame, target  # the loader says how the columns differ (not a lack of one)
     target = frame.columns[-1] if target is None else target
     if target not in frame.columns:
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")

@@ -58,12 +58,20 @@ _FEW_VALUES = 10
 def _hold_nothing_out(src, name: str, key: str, arg) -> None:
     """``holdout=no``: validate and test on the training rows, as xor does (the course's
     XOR as a file: 4 rows hold no split out), asked for knowingly."""
-    if kind_of(key, arg) != "file":
+    kind = kind_of(key, arg)
+    if kind != "file":  # each said as it is: digits holds both sets out of one pool
+        how = ("validates and tests on its training rows already" if src.fixed_splits else
+               "generates a test set of its own" if kind == "generated" else
+               "has a test set of its own (its t10k files)" if src.X_test is not None else
+               f"is large enough to hold its test set out ({TEST_FRACTION:g} of its rows)")
         raise DataError(f"{name}: holdout=no is for a file set too small to split; {key} "
-                        "has its own validation and test sets")
+                        f"{how}")
     if src.X_test is not None:
+        # an IDX folder's test set is its t10k files: no training file to give alone
+        mend = ("an IDX folder's t10k files are its test set" if key == "idx" else
+                "this set has a test file of its own; give the training file alone")
         raise DataError(f"{name}: holdout=no validates and tests on the training rows, and "
-                        "this set has a test file of its own; give the training file alone")
+                        f"{mend}")
     src.X_test, src.y_test, src.fixed_splits = src.X.copy(), src.y.copy(), True
 
 

@@ -508,8 +508,42 @@ def test_the_courses_xor_as_a_file_validates_and_tests_on_its_rows_when_asked(tm
                         f"{kind}:{path},{other}?holdout=no: holdout=no validates and tests on "
                         "the training rows, and this set has a test file of its own; give the "
                         "training file alone", capsys)
-    assert_data_refused("coin?holdout=no", "coin?holdout=no: holdout=no is for a file set too "
-                        "small to split; coin has its own validation and test sets", capsys)
+    # QA: digits was said to have "its own validation and test sets" (it holds them out of
+    # one pool), an IDX folder advised to give "the training file alone"
+    for said in ("coin?holdout=no: holdout=no is for a file set too small to split; coin "
+                 "generates a test set of its own",
+                 "digits?holdout=no: holdout=no is for a file set too small to split; digits "
+                 "is large enough to hold its test set out (0.2 of its rows)",
+                 "xor?holdout=no: holdout=no is for a file set too small to split; xor "
+                 "validates and tests on its training rows already"):
+        assert_data_refused(said.split(": ")[0], said, capsys)
+    folder = tmp_path / "idx"
+    folder.mkdir()
+    pixels = np.arange(96, dtype=np.uint8).reshape(6, 4, 4)
+    for stem, array in (("train-images-idx3-ubyte", pixels[:4]),
+                        ("train-labels-idx1-ubyte", np.array([0, 1, 0, 1], np.uint8)),
+                        ("t10k-images-idx3-ubyte", pixels[4:]),
+                        ("t10k-labels-idx1-ubyte", np.array([0, 1], np.uint8))):
+        head = bytes([0, 0, 8, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
+        (folder / stem).write_bytes(head + array.tobytes())
+    assert_data_refused(f"idx:{folder}?holdout=no", f"idx:{folder}?holdout=no: holdout=no "
+                        "validates and tests on the training rows, and an IDX folder's t10k "
+                        "files are its test set", capsys)
+
+
+def test_a_headerless_test_file_of_other_width_is_said_by_its_column_count(tmp_path, capsys):
+    # QA: 4 columns beside 3, both ?header=no, said "no column 'x4'" (names made up)
+    (tmp_path / "tr.csv").write_text("".join(f"{i},{i % 3},{i * 2},{i % 2}\n" for i in range(40)))
+    (tmp_path / "te.csv").write_text("".join(f"{i},{i % 3},{i % 2}\n" for i in range(40, 60)))
+    name = f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}?header=no"
+    assert_data_refused(name, f"{tmp_path / 'te.csv'}: 3 columns, tr.csv 4; both files need the "
+                        "same columns", capsys)
+    # named columns: the target's lack is said with the others (it was "no column 'y'")
+    (tmp_path / "tr.csv").write_text("a,b,y\n" + "".join(f"{i},{i % 3},{i % 2}\n"
+                                                        for i in range(40)))
+    (tmp_path / "te.csv").write_text("a,b,label\n1,2,0\n")
+    assert_data_refused(name.replace("?header=no", ""), f"{tmp_path / 'te.csv'}: columns "
+                        "differ from tr.csv's: lacks y; has label, which tr.csv has not", capsys)
 
 
 def test_npz_bytes_labels_are_text(tmp_path, capsys):
