@@ -1980,7 +1980,10 @@ JSON_KEYS = {
                       "scaling, merge_scaling, pixel_max, pixel_min, test_from (where the test "
                       "split comes from: \"held out 0.2\" of the set, its own test \"file\", "
                       "\"generated\" apart by a generated set, or \"train\", the training "
-                      "set itself: xor), ...; a CSV's ignored: "
+                      "set itself: xor), ...; files: for csv: and npz: a list of paths "
+                      "(the training file, then the test file if given), for idx: and mnist "
+                      "an object {train_images, train_labels, test_images, test_labels} of "
+                      "the file names read in folder (the folder's path); a CSV's ignored: "
                       "the columns ?ignore= left out}, feature_names (the columns a model "
                       "of it takes, in order)",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",

@@ -259,6 +259,28 @@ def test_t10k_files_of_the_training_images_are_refused(tmp_path):
         "them out of the t10k files"]
 
 
+def test_data_show_json_says_the_shape_of_info_files_for_each_kind(tmp_path, capsys):
+    # QA: info.files is a list of paths for csv: and npz:, but an object of role -> file
+    # name for idx: (and mnist); the help said neither
+    from cli_helpers import description_words, run_cli
+
+    write_folder(tmp_path / "f", tiny_mnist(np.random.default_rng(0)))
+    code, out, _ = run_cli(["data", "show", f"idx:{tmp_path / 'f'}", "--json"], capsys)
+    info = json.loads(out)["info"]
+    assert code == 0 and info["folder"] == str(tmp_path / "f")
+    assert info["files"] == {"train_images": "train-images-idx3-ubyte.gz",
+                             "train_labels": "train-labels-idx1-ubyte.gz",
+                             "test_images": "t10k-images-idx3-ubyte.gz",
+                             "test_labels": "t10k-labels-idx1-ubyte.gz"}
+    (tmp_path / "a.csv").write_text("a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(30)))
+    code, out, _ = run_cli(["data", "show", f"csv:{tmp_path / 'a.csv'}", "--json"], capsys)
+    assert code == 0 and json.loads(out)["info"]["files"] == [str(tmp_path / "a.csv")]
+    assert ("files: for csv: and npz: a list of paths (the training file, then the test file "
+            "if given), for idx: and mnist an object {train_images, train_labels, test_images, "
+            "test_labels} of the file names read in folder (the folder's path)"
+            ) in description_words("data", "show")
+
+
 def test_idx_folder_label_count_mismatch(tmp_path):
     arrays = tiny_mnist(np.random.default_rng(0))
     arrays["train-labels-idx1-ubyte"] = arrays["train-labels-idx1-ubyte"][:-1]
