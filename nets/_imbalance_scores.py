@@ -8,6 +8,7 @@ it, the imbalance benchmark (``analyses``) every run.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -32,17 +33,23 @@ CONFUSION = ("tn", "fp", "fn", "tp")
 
 #: Other names of `IMBALANCE_METRICS`' metrics, for the hint of `check_metric` only (runs,
 #: reports and --json know each by one name): --metric average_precision was told "did you
-#: mean 'precision'?", though pr_auc is average precision.
+#: mean 'precision'?", though pr_auc is average precision. Plain "auc" is both: scikit-learn
+#: users mostly mean ROC AUC, difflib offered pr_auc alone.
 METRIC_SPELLINGS = {"average_precision": "pr_auc", "average_precision_score": "pr_auc",
                     "ap": "pr_auc", "auprc": "pr_auc", "auc_pr": "pr_auc",
-                    "auroc": "roc_auc", "brier_score": "brier",
+                    "auroc": "roc_auc", "roc_auc_score": "roc_auc",
+                    "auc": ("roc_auc", "pr_auc"), "brier_score": "brier",
                     "brier_score_loss": "brier"}
 
 
 def check_metric(metric: str) -> str:
     """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them."""
     if metric not in IMBALANCE_METRICS:
-        meant = METRIC_SPELLINGS.get(metric.lower()) if isinstance(metric, str) else None
+        meant = None
+        if isinstance(metric, str):
+            # "average-precision", "Average Precision": looked up as average_precision
+            key = re.sub(r"[\s_-]+", "_", metric.strip().lower())
+            meant = key if key in IMBALANCE_METRICS else METRIC_SPELLINGS.get(key)
         raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS, meant))
     return metric
 

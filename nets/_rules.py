@@ -12,18 +12,21 @@ import numpy as np
 from ._printable import short_repr
 
 
-def unknown_name(kind: str, name, valid, meant: str | None = None) -> str:
+def unknown_name(kind: str, name, valid, meant: str | tuple[str, ...] | None = None) -> str:
     """``"unknown <kind> <name!r> (did you mean <a close one>?); valid: <names>"``: the one
     shape of every nets registry's unknown-name error (the hint only where a valid name is
     close, case aside, or ``meant``: a registry's word for another name of one of its
-    own). data's datasets say it in the same words in their own code: nets and data import
-    none of the other packages, so neither can share this one."""
+    own, or a tuple of the names it may stand for, hinted "'a' or 'b'"). data's datasets
+    say it in the same words in their own code: nets and data import none of the other
+    packages, so neither can share this one."""
     names = [str(n) for n in valid]
     lowered = {n.lower(): n for n in names}
-    close = ([meant.lower()] if meant else
+    meant = (meant,) if isinstance(meant, str) else meant
+    close = ([m.lower() for m in meant] if meant else
              difflib.get_close_matches(name.lower(), list(lowered), n=1)
              if isinstance(name, str) else [])
-    hint = f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    offered = " or ".join(repr(lowered[c]) for c in close)
+    hint = f" (did you mean {offered}?)" if close else ""
     return f"unknown {kind} {name!r}{hint}; valid: {', '.join(names)}"
 
 

@@ -714,8 +714,9 @@ def test_isolation_forest_baseline_scores_outliers_higher():
     ({}, "digits has 10 classes: choose the positive class (positive=K, one of 0, "),
     ({"positive": 8, "strategies": "none,smoot"},
      "unknown strategy 'smoot' (did you mean 'smote'?); valid: none, class_weight, "),
+    # QA: plain auc hinted pr_auc alone, where scikit-learn users mostly mean ROC AUC
     ({"positive": 8, "metric": "auc"},
-     "unknown metric 'auc' (did you mean 'pr_auc'?); valid: roc_auc, pr_auc"),
+     "unknown metric 'auc' (did you mean 'roc_auc' or 'pr_auc'?); valid: roc_auc, pr_auc"),
     ({"positive": 8, "sampling_ratio": 1.5}, "sampling ratio must be in (0, 1]"),
     ({"positive": 8, "seeds": 0}, "seeds must be an integer from 1 to 1000"),
     # every run failed on these (random_state), or they were dropped unsaid (class_weight)

@@ -601,6 +601,11 @@ def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
     (["--dataset", "moons", "--sampling-ratio", "5:1"], "sampling ratio must be in (0, 1]"),
     (["--dataset", "digits", "--positive", "8", "--metric", "average_precision"],
      "unknown --metric 'average_precision' (did you mean 'pr_auc'?)"),
+    # QA: the dashed spelling was told "did you mean 'precision'?"
+    (["--dataset", "digits", "--positive", "8", "--metric", "average-precision"],
+     "unknown --metric 'average-precision' (did you mean 'pr_auc'?)"),
+    (["--dataset", "digits", "--positive", "8", "--metric", "auc"],
+     "unknown --metric 'auc' (did you mean 'roc_auc' or 'pr_auc'?)"),
     (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
     (["--dataset", "moons", "--epochs", "0"], "error: --epochs must be a finite number > 0"),
     (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),

@@ -220,6 +220,13 @@ def _registry_cases():
         ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("average_precision"),
          "pr_auc"),
         ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("AUPRC"), "pr_auc"),
+        # QA: case, '-' and spaces mattered: these were told "did you mean 'precision'?"
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("average-precision"),
+         "pr_auc"),
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("Average Precision"),
+         "pr_auc"),
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("Balanced Accuracy"),
+         "balanced_accuracy"),
         ("strategy", nets.STRATEGIES, lambda: nets.resolve_strategies("smotte"), "smote"),
     ]
 
@@ -233,6 +240,14 @@ def test_every_registry_refuses_an_unknown_name_in_one_shape(kind, registry, cal
     typo = re.search(r"'([^']*)'", str(info.value))[1]
     assert str(info.value) == (f"unknown {kind} {typo!r} (did you mean {close!r}?); valid: "
                                f"{', '.join(registry)}")
+
+
+def test_plain_auc_is_told_both_areas():
+    # QA: "did you mean 'pr_auc'?" alone, where scikit-learn users mostly mean ROC AUC
+    with pytest.raises(ValueError) as info:
+        nets.check_metric("AUC")
+    assert str(info.value) == ("unknown metric 'AUC' (did you mean 'roc_auc' or 'pr_auc'?); "
+                               f"valid: {', '.join(nets.IMBALANCE_METRICS)}")
 
 
 def test_an_unknown_name_close_to_none_is_told_the_valid_ones_alone():
