@@ -144,15 +144,22 @@ def folder_blocker(path) -> str | None:
 
 def check_file_path(path, what: str = "the output", named: str | None = None) -> None:
     """ValueError in one line where the file path ``path`` (as given: a str, before
-    `Path` drops the ending) ends in a path separator: it names a folder, and a file
-    written there took the folder's name (``--out newdir/`` wrote a file ``newdir``). An
-    existing folder is left to the caller's "is a folder" line."""
+    `Path` drops the ending) ends in a path separator, or its last part is ``.`` or ``..``:
+    it names a folder, and a file written there took the folder's name (``--out newdir/``
+    and ``--out newdir/.`` wrote a file ``newdir``). An existing folder is left to the
+    caller's "is a folder" line."""
     text = os.fspath(path)
+    if os.path.isdir(text):
+        return
+    said = f"{named} {text}" if named else text
     ending = next((sep for sep in (os.sep, os.altsep) if sep and text.endswith(sep)), None)
-    if ending and not os.path.isdir(text):
-        said = f"{named} {text}" if named else text
+    if ending:
         raise ValueError(f"{said} ends in {ending}, a folder's path; give a file path for "
                          f"{what}")
+    last = os.path.basename(text)  # what follows the last separator, either one on Windows
+    if last in (os.curdir, os.pardir):
+        raise ValueError(f"{said} names a folder (its last part is {last}); give a file path "
+                         f"for {what}")
 
 
 def check_writable(path, named: str | None = None, *, file: bool = False,

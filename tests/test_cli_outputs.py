@@ -156,6 +156,32 @@ def test_a_file_output_ending_in_a_separator_is_refused(stored, capsys):
     assert code == 2 and err.endswith("realdir is a folder; give a file path for the output\n")
 
 
+def test_a_file_output_ending_in_a_dot_part_is_refused(stored, capsys):
+    # QA: `predict --out newdir2/.` wrote a CSV file named newdir2 ("wrote newdir2/.", exit
+    # 0), and newdir3/.. made the folder newdir3, then failed on "Device or resource busy"
+    _, model = stored
+    cases = []
+    for last in (".", ".."):
+        said = f"names a folder (its last part is {last}); give a file path for"
+        cases += [
+            (["predict", model, "--dataset", "--out", f"newdir/{last}"],
+             f"hplab predict: error: --out newdir/{last} {said} the output\n"),
+            (["export-onnx", model, f"onx_dir/{last}"],
+             f"hplab export-onnx: error: onx_dir/{last} {said} the output\n"),
+            (["study", "export", "xor", "--csv", f"csv_dir/{last}"],
+             f"hplab study export: error: csv_dir/{last} {said} the CSV\n"),
+            (["study", "list", "--storage", f"journal:j/{last}"],
+             f"hplab study list: error: storage journal:j/{last}: j/{last} {said} the "
+             "storage\n"),
+        ]
+    for argv, err in cases:
+        assert run_cli(argv, capsys) == (2, "", err), argv
+    assert not any(Path(name).exists() for name in ("newdir", "onx_dir", "csv_dir", "j"))
+    Path("realdir").mkdir()  # an existing folder: its own line, as before
+    code, _, err = run_cli(["predict", model, "--dataset", "--out", "realdir/."], capsys)
+    assert code == 2 and err.endswith("realdir is a folder; give a file path for the output\n")
+
+
 def test_an_export_is_compressed_as_its_name_says(stored, capsys):
     # QA: --csv t.csv.tar.bz2 was a traceback (pandas gave tarfile the mode "w:z2"); each
     # ending pandas knows is what pandas reads back
