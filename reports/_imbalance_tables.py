@@ -147,10 +147,19 @@ def tuned_threshold_table(result, ratio: str) -> pd.DataFrame:
     of `threshold_table` it scrolled at 1100 px."""
     tuned = _ok_runs(result, ratio)
     tuned = tuned[tuned["threshold"] == "tuned"].groupby("strategy", sort=False)
+    # the rows of `threshold_table` below it: a skipped strategy a row of dashes, as there
     out = tuned["threshold_value"].agg(["mean", "min", "max"]).reindex(
-        [s for s in result.strategies if s in tuned.groups])
+        _summarized(result, ratio))
     out.columns = ["mean tuned threshold", "lowest seed's", "highest seed's"]
     return out.rename_axis("strategy").reset_index()
+
+
+def _summarized(result, ratio: str) -> list[str]:
+    """The strategies `threshold_table` gives a row at ``ratio``, in the run's order: every
+    one its summary holds, a skipped or failed one too (its numbers NaN)."""
+    s = result.summary_frame()
+    held = set(s.loc[(s["ratio"] == ratio) & (s["mode"] == "proper"), "strategy"])
+    return [strategy for strategy in result.strategies if strategy in held]
 
 
 def _ok_runs(result, ratio: str) -> pd.DataFrame:

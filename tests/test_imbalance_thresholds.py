@@ -67,3 +67,30 @@ def test_with_enough_validation_positives_the_tuned_threshold_is_not_called_nois
     text = _report_text(res, tmp_path / "r", parse_html)
     assert "mean tuned threshold" in text
     assert "validation positive" not in text
+
+
+def test_a_skipped_strategy_is_a_row_of_dashes_in_the_tuned_threshold_table(tmp_path,
+                                                                           parse_html):
+    # QA: a skipped strategy (tomek_links, no link found) was left out of the tuned-threshold
+    # table, but a row of dashes in the @0.5 / @tuned table right below it and in the areas
+    # and Brier tables
+    res = analyses.imbalance_benchmark("moons", ratios="1:100", seeds=2, workers=1,
+                                       strategies="none,tomek_links,class_weight",
+                                       net_params={"hidden": (4,), "max_epochs": 3})
+    runs = res.to_frame()
+    assert (runs.loc[runs["strategy"] == "tomek_links", "status"] == "skipped").all()
+    reports.imbalance_report(res, tmp_path / "r", index=False)
+    files = tmp_path / "r" / "report_files"
+    tuned = pd.read_csv(files / "tuned-thresholds-1to100.csv")
+    below = pd.read_csv(files / "thresholds-1to100.csv")
+    assert tuned["strategy"].tolist() == below["strategy"].tolist() == [
+        "none", "tomek_links", "class_weight"]
+    tuned = tuned.set_index("strategy")
+    assert tuned.loc["tomek_links"].isna().all()
+    assert tuned.drop(index="tomek_links").notna().all().all()
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert not parse_html(html).errors
+    table = html[html.index("mean tuned threshold"):]
+    table = table[:table.index("</table>")]
+    assert ('<tr><td>tomek_links</td><td class="num">–</td><td class="num">–</td>'
+            '<td class="num">–</td></tr>') in table
