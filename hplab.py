@@ -2226,16 +2226,13 @@ def _deliver_lost_interrupt(unraisable) -> None:
     interrupt_main_soon(_terminated[-1] if _terminated else signal.SIGINT)
 
 
-#: The running command as its lines name it ("hplab predict"), innermost last: its
-#: warnings open with it, as its errors do
-_said_as: list[str] = []
-
-
 def _warning_line(message, category, filename, lineno, line=None) -> str:
     """A warning as the program prints it: one line, like its errors, opening with the
-    running command's name (``hplab`` outside one); Python's format adds the file, the
-    category and the source line that warned, which tell a user nothing."""
-    return f"{_said_as[-1] if _said_as else 'hplab'}: warning: {message}\n"
+    running command's name (``hplab`` outside one); `nets.warning_line`, imported once
+    a warning comes (--version imports no package)."""
+    from nets import warning_line
+
+    return warning_line(message, category, filename, lineno, line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -2300,8 +2297,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args, as_program: bool = False) -> int:
     """``args.func(args)``, its errors as one line and an exit code."""
+    from nets import command_lines
+
+    # its lines and warnings name it, in its pool's workers too; the program's own process
+    # prints its warnings as lines (a script's keep the format it chose)
+    with command_lines(getattr(args, "said_as", "hplab"), warnings_as_lines=as_program):
+        return _run_signalled(args, as_program)
+
+
+def _run_signalled(args, as_program: bool) -> int:
     signals = _SignalsSeen()
-    _said_as.append(getattr(args, "said_as", "hplab"))
     try:
         try:
             signals.open()
@@ -2318,7 +2323,6 @@ def _run_command(args, as_program: bool = False) -> int:
                 break
             except KeyboardInterrupt:
                 pass
-        _said_as.pop()
 
 
 def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:

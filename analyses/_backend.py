@@ -140,11 +140,13 @@ def releasing(cache) -> Callable:
     return decorate
 
 
-def _one_thread(fn: Callable[[Any], Any], task: Any) -> Any:
-    """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread."""
+def _one_thread(fn: Callable[[Any], Any], task: Any, lines=None) -> Any:
+    """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread; ``lines``, a
+    pool worker's: its parent's `nets.carried_lines` (its warnings name the command, as the
+    parent's do: they printed in Python's format, file, category and source line)."""
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), nets.lines_carried(lines):
         return fn(task)
 
 
@@ -233,7 +235,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         # their tracebacks
         done = Parallel(n_jobs=n_jobs, return_as="generator",
                         backend=HeldStartLoky(inner_max_num_threads=1))(
-            delayed(_one_thread)(fn, t) for t in tasks)
+            delayed(_one_thread)(fn, t, nets.carried_lines()) for t in tasks)
         return [_counted(bar, result) for result in done]
 
 

@@ -22,6 +22,14 @@ from ._callbacks import (
     spread_over_training,
     training_progress,
 )
+from ._command_lines import (
+    carried_lines,
+    command_lines,
+    command_name,
+    lines_carried,
+    show_warning,
+    warning_line,
+)
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._files import (
@@ -86,7 +94,7 @@ from ._printable import (
     folder_text,
     unprintable,
 )
-from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
+from ._progress_bar import progress_bar, say_above_bars, say_on_stderr, stderr_is_a_terminal
 from ._repr import compact_repr
 from ._rules import (
     MAX_EPOCHS,
@@ -147,7 +155,8 @@ __all__ = [
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
     "trivial_baseline", "trivial_training_loss",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
-    "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
+    "say_above_bars", "stderr_is_a_terminal", "carried_lines", "command_lines", "command_name",
+    "lines_carried", "show_warning", "warning_line", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",

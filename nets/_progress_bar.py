@@ -4,6 +4,8 @@ every line it says there is printed by."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
 
 
@@ -18,7 +20,34 @@ def progress_bar(*, enabled: bool = True, **options):
     """
     from tqdm.auto import tqdm
 
+    if options.get("leave", True) is False and not stderr_is_a_terminal() \
+            and "notebook" not in tqdm.__module__:  # a notebook's widget has no line
+        tqdm = _line_ending(tqdm)
     return tqdm(disable=not enabled or sys.stderr is None, **options)
+
+
+def _drawn(bar) -> bool:
+    """Whether ``bar`` (open) was drawn: one with a ``delay`` may not be yet (tqdm's test)."""
+    return (not bar.disable and hasattr(bar, "last_print_t")
+            and bar.last_print_t >= bar.start_t + bar.delay)
+
+
+@functools.cache
+def _line_ending(bar_class):
+    """``bar_class`` whose bar, cleared (``leave=False``), ends its line: on a log file the
+    clearing spaces and carriage return left the bar's line open, and the next line
+    (`make demo > log 2>&1`'s first result) was joined to it."""
+
+    class LineEndingBar(bar_class):
+        def close(self):
+            cleared = _drawn(self) and not self.pos and getattr(self, "sp", None) is not None
+            super().close()
+            if cleared:
+                with contextlib.suppress(ValueError, OSError):  # a stream closed meanwhile
+                    self.fp.write("\n")
+                    self.fp.flush()
+
+    return LineEndingBar
 
 
 def stderr_is_a_terminal() -> bool:
@@ -32,3 +61,38 @@ def say_on_stderr(line: str) -> None:
     what a caller reads there (``--json``'s object)."""
     if sys.stderr is not None:
         print(line, file=sys.stderr, flush=True)
+
+
+def say_above_bars(line: str) -> None:
+    """``line`` on stderr, escaped, on a line of its own above this process's progress bars
+    (tqdm's write clears and redraws them: printed, it was glued to a bar's end); nothing
+    without a stderr."""
+    from tqdm.std import tqdm
+
+    from ._printable import escaped
+
+    if sys.stderr is None:
+        return
+    line = escaped(line)
+    bars = list(getattr(tqdm, "_instances", ()))
+    terminal = stderr_is_a_terminal()
+    if any(map(_drawn, bars)):
+        if terminal:
+            tqdm.write(line, file=sys.stderr)
+        else:
+            # a log file: tqdm's write clears the bar with spaces and a carriage return,
+            # and the line was joined to them; the bar's frame ends here, and is drawn
+            # again below the line (where the next line starts after it)
+            print(f"\n{line}", file=sys.stderr)
+            for bar in filter(_drawn, bars):
+                bar.refresh()
+    elif not bars and terminal:
+        # a pool worker's: the bar on the terminal is its parent's, which tqdm here cannot
+        # clear; the line was glued to its end. Erase that line (the parent redraws its bar
+        # below at its next refresh)
+        print(f"\r\x1b[K{line}", file=sys.stderr)
+    else:
+        # no bar drawn yet (one waits its ``delay``): tqdm's write drew it, and, drawn so,
+        # it was never cleared
+        print(line, file=sys.stderr)
+    sys.stderr.flush()

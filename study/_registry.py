@@ -12,7 +12,6 @@ import logging
 import math
 import os
 import re
-import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -68,25 +67,8 @@ class _FailedTrialInOneLine(logging.Filter):
             # a TrialFailed is its reason, not "parameters: {} ... error: _Failed("
             reason = (str(failed) if isinstance(failed, TrialFailed)
                       else error_record(failed)["reason"])
-            _say_above_bars(f"hplab: trial {message.split()[1]} failed: {reason}")
+            nets.say_above_bars(f"hplab: trial {message.split()[1]} failed: {reason}")
         return False
-
-
-def _say_above_bars(line: str) -> None:
-    """``line`` on stderr, above this process's progress bars (tqdm's write clears and
-    redraws them: printed, it was glued to a bar's end); nothing without a stderr."""
-    from tqdm.std import tqdm
-
-    if sys.stderr is None:
-        return
-    line = nets.escaped(line)
-    if not getattr(tqdm, "_instances", None) and nets.stderr_is_a_terminal():
-        # a pool worker's: the bar on the terminal is its parent's, which tqdm here cannot
-        # clear; the line was glued to its end. Erase that line (the parent redraws its bar
-        # below at its next refresh)
-        line = "\r\x1b[K" + line
-    tqdm.write(line, file=sys.stderr)
-    sys.stderr.flush()
 
 
 _ONE_LINE = _FailedTrialInOneLine()

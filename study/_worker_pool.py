@@ -37,12 +37,13 @@ def _parent_gone(parent: int, wait: float = 1.0) -> bool:
     return True
 
 
-def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
+def _pool_worker(timeout: float | None, *args, lines=None, **kwargs) -> tuple[int, bool]:
     """`timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
     joblib does not kill its siblings while they close their own trials; it ends the task
     even if C code drops it (`HeldInterrupts.deliver`'s ``final``). SIGTERM (sent when the
-    parent dies) interrupts it the same way, then ends the process."""
-    from nets import interrupt_main_soon, release_interrupts
+    parent dies) interrupts it the same way, then ends the process. ``lines``: its
+    parent's `nets.carried_lines` (its warnings name the command, as the parent's do)."""
+    from nets import interrupt_main_soon, lines_carried, release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
     terminated, parent = [], os.getppid()
@@ -82,7 +83,8 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()
-        return timed_worker(timeout, *args, **kwargs)
+        with lines_carried(lines):
+            return timed_worker(timeout, *args, **kwargs)
     except KeyboardInterrupt:
         return -1, False
     finally:
@@ -140,14 +142,15 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     ended any of them."""
     from joblib import Parallel, delayed
 
-    from nets import HeldStartLoky
+    from nets import HeldStartLoky, carried_lines
 
     backend = HeldStartLoky()
     with _FirstInterruptToWorkers(backend.worker_pids) as guard:
         try:
             ran = Parallel(n_jobs=workers, backend=backend)(
                 delayed(_pool_worker)(spec.timeout, spec, where.absolute(), run_id=run_id,
-                                      threads=threads, dataset=dataset)
+                                      threads=threads, dataset=dataset,
+                                      lines=carried_lines())
                 for _ in range(workers))
         except Exception:
             # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C
