@@ -25,8 +25,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
-from nets import say_on_stderr
-
 # numbers, as every report shows them (re-exported: reports read them here)
 from ._numbers import (
     FIXED_HIGH as FIXED_HIGH,
@@ -183,12 +181,13 @@ _ADVISED: set[str] = set()
 
 
 def advise_font(chars: Iterable[str]) -> str:
-    """`font_advice` for ``chars``, printed on stderr the first time it is given."""
+    """`font_advice` for ``chars``, warned (a UserWarning) the first time it is given: the
+    program prints it as its other warnings, naming the command."""
     advice = font_advice(chars)
     key = advice.split(" (", 1)[0]  # one line per script, whichever characters
     if key not in _ADVISED:
         _ADVISED.add(key)
-        say_on_stderr(f"hplab: {advice}")
+        warnings.warn(advice, UserWarning, stacklevel=2)
     return advice
 
 

@@ -1327,11 +1327,13 @@ def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
         rep.add_figure("again", draw_classes, frame, caption="The same.")
         rep.write(tmp_path / name, index=False)
     assert not [w for w in recwarn if "missing from font" in str(w.message)]
-    err = capsys.readouterr().err
-    assert err.splitlines() == [
-        "hplab: labels in Chinese, Japanese or Korean script (横坐标反面正...) are drawn as "
-        "boxes in the figures: no installed font has those characters; install one (e.g. "
-        "Debian's fonts-noto-cjk) and hplab's figures use it"]  # one line for both reports
+    # a warning (the program prints it as "hplab COMMAND: warning: ..."), not a line
+    # printed as "hplab: ...", without the command's name
+    assert [(w.category, str(w.message)) for w in recwarn if "boxes" in str(w.message)] == [
+        (UserWarning, "labels in Chinese, Japanese or Korean script (横坐标反面正...) are drawn "
+         "as boxes in the figures: no installed font has those characters; install one (e.g. "
+         "Debian's fonts-noto-cjk) and hplab's figures use it")]  # once for both reports
+    assert capsys.readouterr().err == ""
     for name in ("one", "two"):  # each report says it, once, under its first figure
         html = (tmp_path / name / "report.html").read_text(encoding="utf-8")
         notes = re.findall(r'<p class="note">([^<]*)</p>', html)
