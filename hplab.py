@@ -1088,7 +1088,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
         from nets import say_on_stderr
 
         summary["report_path"] = str(current)
-        say_on_stderr(f"hplab: the report {current} is up to date with the study's "
+        say_on_stderr(f"{args.said_as}: the report {current} is up to date with the study's "
                       f"{summary['n_finished']} finished trials: left as it is")
     elif report:
         def write() -> str | None:

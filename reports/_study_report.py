@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nets import say_on_stderr, stage_file
+from nets import command_name, say_on_stderr, stage_file
 
 from . import _study_data as sd, _study_draw as sw
 from ._core import Report
@@ -216,7 +216,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             with holding(out, wait=True):
                 said = newer_report(out / "report.html", summary, where)
                 if said is not None:
-                    say_on_stderr(f"hplab: kept the newer report {out / 'report.html'} "
+                    say_on_stderr(f"{command_name()}: kept the newer report {out / 'report.html'} "
                                   f"({said} trials); this one had {summary['n_finished']} "
                                   "finished trials")
                     return out / "report.html"

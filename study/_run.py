@@ -85,7 +85,7 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
     used = budget_used(trials, flat=study_flat_layout(study))
     if used < budget:  # something else stopped it (a timeout: `stopped` says so)
         return
-    had = f"hplab: the study already has {nets.count_of(used, 'trial')}"
+    had = f"{nets.command_name()}: the study already has {nets.count_of(used, 'trial')}"
     points = grid_points(spec)
     if points is not None and budget >= points:  # QA: "N above 12" on 12 points, refused
         held = ("one at each point of its grid" if used == points
@@ -128,8 +128,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
-            bar.say(f"hplab: a worker process died ({exc.__class__.__name__}); finishing "
-                    "the study in this process")
+            bar.say(f"{nets.command_name()}: a worker process died "
+                    f"({exc.__class__.__name__}); finishing the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
                                      dataset=dataset)[1]

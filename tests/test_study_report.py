@@ -1114,8 +1114,8 @@ def test_a_report_never_replaces_a_newer_one_of_its_study(spec_file, tmp_path, c
     report = Path("runs/studies/snap/report.html")
     assert code == 0 and out == f"report: {report}\n" and len(ran) == 1
     assert ran[0] == (0, ran[0][1]) and f"report: {report}" in ran[0][1]
-    assert err == (f"hplab: kept the newer report {report} (3 of 3 trials); this one had 2 "
-                   "finished trials\n")
+    assert err == (f"hplab study report: kept the newer report {report} (3 of 3 trials); "
+                   "this one had 2 finished trials\n")
     headline = {h["label"]: h["text"] for h in reports.read_report_info(report).headline}
     assert headline["Trials"] == "3 of 3"
     assert "n_trials = 3" in (report.parent / "spec.toml").read_text()  # the run's, whole
@@ -1150,7 +1150,8 @@ def test_a_study_report_waits_for_another_writing_its_folder(spec_file, tmp_path
             said = late.stderr.readline()
     finally:
         os.close(fd)
-    assert said == "hplab: waiting for another hplab command writing runs/studies/wait ...\n"
+    assert said == ("hplab study report: waiting for another hplab command writing "
+                    "runs/studies/wait ...\n")
     assert late.wait(timeout=180) == 0, late.stderr.read()
     assert waited and file_sha(folder / "report.html") != before  # written once free
     assert late.stderr.read() == ""  # said once
@@ -1938,10 +1939,10 @@ def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, t
     assert again.keys() == first.keys()
     assert (again["report_path"], again["report_error"]) == (first["report_path"], None)
     assert stamps() == written  # not written again, nor its model, spec or the index
-    assert err == ("hplab: the study already has 2 trials, its budget: this run started "
-                   "none; a budget above 2 (--trials; n_trials from Python) runs more\n"
-                   f"hplab: the report {report} is up to date with the study's 2 finished "
-                   "trials: left as it is\n")
+    assert err == ("hplab study run: the study already has 2 trials, its budget: this run "
+                   "started none; a budget above 2 (--trials; n_trials from Python) runs "
+                   f"more\nhplab study run: the report {report} is up to date with the "
+                   "study's 2 finished trials: left as it is\n")
     assert hplab.main(["study", "show", "spent", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["report_stale"] is False
     assert hplab.main(["study", "run", path]) == 0  # the terminal's lines name it too

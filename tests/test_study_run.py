@@ -1724,12 +1724,14 @@ def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch, 
                                          "--trials", "2"], capfd)
     summary = json.loads(out)  # stdout holds the JSON alone
     assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (2, 3)
-    assert err == ("hplab: the study already has 3 trials, over its budget of 2: this run "
-                   "started none; a budget above 3 (--trials; n_trials from Python) runs more\n")
+    assert err == ("hplab study run: the study already has 3 trials, over its budget of 2: "
+                   "this run started none; a budget above 3 (--trials; n_trials from Python) "
+                   "runs more\n")
     monkeypatch.setenv("PYTHONWARNINGS", "error")  # a line, not a warning: not the run's end
     again = hplab_cli("study", "run", path, "--no-report", "--trials", "3", cwd=tmp_path)
     monkeypatch.delenv("PYTHONWARNINGS")
-    assert again.stderr.endswith("hplab: the study already has 3 trials, its budget: this "
+    assert again.stderr.endswith("hplab study run: the study already has 3 trials, its "
+                                 "budget: this "
                                  "run started none; a budget above 3 (--trials; n_trials "
                                  "from Python) runs more\n")
     code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json",
@@ -1742,7 +1744,8 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
     path = spec_file("single", n_trials=1, max_epochs=2, pruner="none")
     assert study.run_study(str(path), progress=False)["n_finished"] == 1
     code, _, err = run_cli_as_program(["study", "run", path, "--no-report", "--json"], capfd)
-    assert code == 0 and err == ("hplab: the study already has 1 trial, its budget: this run "
+    assert code == 0 and err == ("hplab study run: the study already has 1 trial, its "
+                                 "budget: this run "
                                  "started none; a budget above 1 (--trials; n_trials from "
                                  "Python) runs more\n")
 
@@ -1764,8 +1767,8 @@ def test_a_spent_grid_names_a_copy_of_its_spec_not_a_larger_budget(spec_file, tm
              "hplab study run FILE.\n")
     code, out, err = run_cli_as_program(run, capfd)
     assert code == 0 and err == (
-        "hplab: the study already has 4 trials, one at each point of its grid: this run "
-        "started none, and more trials would change nothing. Other seeds or a finer grid "
+        "hplab study run: the study already has 4 trials, one at each point of its grid: this "
+        "run started none, and more trials would change nothing. Other seeds or a finer grid "
         f"would firm up the ranking: copy {path}, " + steps)
     code, _, err = run_cli_as_program(["study", "worker", "--study", "g", "--storage", db,
                                        "--json"], capfd)
@@ -1840,7 +1843,8 @@ def test_a_worker_on_a_spent_budget_says_it_started_none(spec_file, tmp_path, ca
     assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (1, 1)
     # QA: it said "this run" and "(hplab study run --trials; n_trials from Python)": a
     # worker has no --trials, and a CLI user no Python; the command that raises it now
-    assert err == ("hplab: the study already has 1 trial, its budget: this worker started "
+    assert err == ("hplab study worker: the study already has 1 trial, its budget: this "
+                   "worker started "
                    f"none; raise the budget with `hplab study run w --trials N --storage {db}` "
                    "(N above 1)\n")
     assert len(trials_of(db, "w")) == 1
