@@ -133,53 +133,35 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
 
 
-def test_a_file_output_ending_in_a_separator_is_refused(stored, capsys):
+@pytest.mark.parametrize("end, said", [
     # QA: `predict --out newdir/` (newdir missing) wrote a file named newdir and printed
     # "wrote newdir/"; export-onnx and study export --csv likewise, --storage journal:j/ too
+    ("/", "ends in /, a folder's path"),
+    # QA: `predict --out newdir2/.` wrote a CSV file named newdir2 ("wrote newdir2/.", exit
+    # 0), and newdir3/.. made the folder newdir3, then failed on "Device or resource busy"
+    ("/.", "names a folder (its last part is .)"),
+    ("/..", "names a folder (its last part is ..)"),
+])
+def test_a_file_output_naming_a_folder_is_refused(stored, capsys, end, said):
     _, model = stored
-    said = "ends in /, a folder's path; give a file path for"
+    said += "; give a file path for"
     cases = [
-        (["predict", model, "--dataset", "--out", "newdir/"],
-         f"hplab predict: error: --out newdir/ {said} the output\n"),
-        (["export-onnx", model, "onx_dir/"],
-         f"hplab export-onnx: error: onx_dir/ {said} the output\n"),
-        (["study", "export", "xor", "--csv", "csv_dir/"],
-         f"hplab study export: error: csv_dir/ {said} the CSV\n"),
-        (["study", "list", "--storage", "journal:j/"],
-         f"hplab study list: error: storage journal:j/: j/ {said} the storage\n"),
+        (["predict", model, "--dataset", "--out", f"newdir{end}"],
+         f"hplab predict: error: --out newdir{end} {said} the output\n"),
+        (["export-onnx", model, f"onx_dir{end}"],
+         f"hplab export-onnx: error: onx_dir{end} {said} the output\n"),
+        (["study", "export", "xor", "--csv", f"csv_dir{end}"],
+         f"hplab study export: error: csv_dir{end} {said} the CSV\n"),
+        (["study", "list", "--storage", f"journal:j{end}"],
+         f"hplab study list: error: storage journal:j{end}: j{end} {said} the storage\n"),
     ]
     for argv, err in cases:
         assert run_cli(argv, capsys) == (2, "", err), argv
     assert not any(Path(name).exists() for name in ("newdir", "onx_dir", "csv_dir", "j"))
     Path("realdir").mkdir()  # an existing folder: its own line, as before
-    code, _, err = run_cli(["predict", model, "--dataset", "--out", "realdir/"], capsys)
-    assert code == 2 and err.endswith("realdir is a folder; give a file path for the output\n")
-
-
-def test_a_file_output_ending_in_a_dot_part_is_refused(stored, capsys):
-    # QA: `predict --out newdir2/.` wrote a CSV file named newdir2 ("wrote newdir2/.", exit
-    # 0), and newdir3/.. made the folder newdir3, then failed on "Device or resource busy"
-    _, model = stored
-    cases = []
-    for last in (".", ".."):
-        said = f"names a folder (its last part is {last}); give a file path for"
-        cases += [
-            (["predict", model, "--dataset", "--out", f"newdir/{last}"],
-             f"hplab predict: error: --out newdir/{last} {said} the output\n"),
-            (["export-onnx", model, f"onx_dir/{last}"],
-             f"hplab export-onnx: error: onx_dir/{last} {said} the output\n"),
-            (["study", "export", "xor", "--csv", f"csv_dir/{last}"],
-             f"hplab study export: error: csv_dir/{last} {said} the CSV\n"),
-            (["study", "list", "--storage", f"journal:j/{last}"],
-             f"hplab study list: error: storage journal:j/{last}: j/{last} {said} the "
-             "storage\n"),
-        ]
-    for argv, err in cases:
-        assert run_cli(argv, capsys) == (2, "", err), argv
-    assert not any(Path(name).exists() for name in ("newdir", "onx_dir", "csv_dir", "j"))
-    Path("realdir").mkdir()  # an existing folder: its own line, as before
-    code, _, err = run_cli(["predict", model, "--dataset", "--out", "realdir/."], capsys)
-    assert code == 2 and err.endswith("realdir is a folder; give a file path for the output\n")
+    code, _, err = run_cli(["predict", model, "--dataset", "--out", f"realdir{end}"], capsys)
+    assert code == 2 and err.startswith("hplab predict: error: realdir") \
+        and err.endswith(" is a folder; give a file path for the output\n")
 
 
 def test_an_export_is_compressed_as_its_name_says(stored, capsys):
