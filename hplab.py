@@ -1392,7 +1392,8 @@ def _add_scaling(sub) -> None:
     _init_flag(p, _PackageDefault("nets.TrainConfig", "init"))
     _regulariser_flags(p)
     p.add_argument("--batch-sizes", type=_ints, default=None,
-                   help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
+                   help="e.g. 1,4,16,64; -1 is the full batch (default: 1, 2, 4, ... and "
+                        "the full batch)")
     rates = p.add_mutually_exclusive_group()
     rates.add_argument("--lrs", type=_floats, default=None, help="rates tried at every batch")
     # the grid's defaults are lr_grid's own (its signature's)

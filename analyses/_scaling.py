@@ -49,7 +49,12 @@ from ._noise_scale import (
     window_noise_scale,
 )
 from ._python_words import errors_in_python_words
-from ._scaling_checks import check_against_data, check_epoch_budget, check_settings
+from ._scaling_checks import (
+    check_against_data,
+    check_epoch_budget,
+    check_settings,
+    full_batch_sizes,
+)
 from ._scaling_law import fit_scaling_law
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
@@ -104,7 +109,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         each worker, once).
     batch_sizes : sequence of int, optional
         Default `default_batch_sizes` (powers of 2 and the full batch; from 2 with batch
-        norm, which one row cannot train).
+        norm, which one row cannot train). -1 is the full batch (the training set's size).
     lrs : sequence of float, optional
         The rate grid tried at every batch size; default ``lr_grid()`` (1e-3..10).
     seeds : int
@@ -183,7 +188,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
     # checked whole above: 32.0 is 32, as in a width
-    sizes = default_batch_sizes(n) if batch_sizes is None else tuple(map(int, batch_sizes))
+    sizes = default_batch_sizes(n) if batch_sizes is None else full_batch_sizes(batch_sizes, n)
     if batch_sizes is None and config is not None and config.batch_norm:
         sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
     check_against_data(ds, sizes, metric, target)

@@ -20,7 +20,11 @@ def check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_nor
     loaded (a bad --seeds said "MNIST folder not found"): ``batch_sizes`` and ``metric``
     as given (None: the data's defaults, checked by `check_against_data`)."""
     if batch_sizes is not None:
-        whole_numbers("batch sizes", batch_sizes)
+        full = sum(map(is_full_batch, batch_sizes))
+        if full > 1:
+            raise ValueError("batch sizes list -1 twice")
+        if full < len(batch_sizes) or not batch_sizes:
+            whole_numbers("batch sizes", [b for b in batch_sizes if not is_full_batch(b)])
         if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
             raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
                              "statistics standardise it to 0): leave 1 out of --batch-sizes")
@@ -40,6 +44,17 @@ def check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_nor
     if target is not None:
         positive("target", target)
     _check_target(metric, target)
+
+
+def is_full_batch(size) -> bool:
+    """Whether ``size`` is -1, the full batch (train's ``--batch-size -1``): a scaling
+    study's list takes it for the training set's size, known once the data is read."""
+    return nets.is_whole(size) and int(size) == -1
+
+
+def full_batch_sizes(batch_sizes, n: int) -> tuple[int, ...]:
+    """``batch_sizes`` as ints, -1 (`is_full_batch`) as ``n``, the training set's size."""
+    return tuple(n if is_full_batch(b) else int(b) for b in batch_sizes)
 
 
 def _check_target(metric, target) -> None:

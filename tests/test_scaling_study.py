@@ -270,6 +270,8 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"scheduler": "tcp://127.0.0.1:1"}, r"only applies to the Dask backend \(backend=dask\)"),
     ({"reference_batch": -1}, "reference_batch must be an integer >= 1, got -1"),
     ({"batch_sizes": [2, 2, 4]}, "batch sizes list 2 twice"),
+    ({"batch_sizes": [2, -1, -1.0]}, "batch sizes list -1 twice"),
+    ({"batch_sizes": [-2, 4]}, "batch sizes must be positive integers, got -2"),
     ({"lrs": [0.1, 0.1]}, "learning rates list 0.1 twice"),
     # QA: no bound on the rates: 100000 of them spent minutes in the duplicate check (a
     # count per rate), before runs that a batch size and seed each multiply
@@ -1508,3 +1510,17 @@ def test_the_report_says_its_terms_and_a_derived_target_as_its_verdict_does(tmp_
                  "B_simple, the gradient noise scale"):
         assert term in page[terms:], term
     assert report_facts(html_text)["target"] == f"{res.target:.4g} ({res.target_source})"
+
+
+def test_minus_one_in_the_batch_sizes_is_the_full_batch(capsys):
+    # QA: --batch-sizes 1,2,-1 was refused ("must be positive integers, got -1"), though
+    # train's --batch-size -1 is the full batch and scaling's own default ends with it
+    res = analyses.scaling_study("xor", batch_sizes=[-1, 1], lrs=[0.5, 2.0], seeds=1,
+                                 max_steps=40, noise=False)
+    assert res.summary()["batch_sizes"] == [1, 4]  # xor's 4 rows
+    assert res.settings["batch_sizes"] == [1, 4]  # recorded resolved
+    code, out, err = run_cli(["scaling", "--dataset", "xor", "--batch-sizes=-1", "--lrs",
+                              "0.5,2", "--seeds", "1", "--max-steps", "40", "--no-noise",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["batch_sizes"] == [4]
