@@ -247,6 +247,9 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     -------
     RangeCurve
     """
+    nets.check_net(net)
+    nets.check_config(cfg)
+    nets.check_optimizer(optimizer)
     rates = ramp_rates(mode, min_lr, max_lr, num_steps)
     if beta is None:
         beta = default_beta(num_steps)

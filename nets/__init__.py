@@ -11,6 +11,7 @@ imported only when exporting). Imports neither optuna nor matplotlib.
 import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
+from ._arg_types import check_config, check_net, check_optimizer, check_path
 from ._baseline import trivial_baseline, trivial_training_loss
 from ._batch_norm import BatchNorm
 from ._build import build_net, new_optimizer, seeded_net, train_streams
@@ -178,6 +179,7 @@ __all__ = [
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions",
     "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "loadable_name",
+    "check_config", "check_net", "check_optimizer", "check_path",
     "unknown_name",
     "blas_threads",
     "cores", "worker_processes",

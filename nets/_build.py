@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._arg_types import check_config, check_net
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer, optimizer_arguments
-from ._rules import check_dataset, check_type
+from ._rules import check_dataset
 from ._validation import check_class_indices
 
 # the heads a task's targets can train: two classes also train a softmax of two outputs
 _TASK_HEADS = {"regression": ("regression",), "binary": ("binary", "multiclass"),
                "multiclass": ("multiclass",)}
-#: what a ``cfg`` must be, as its TypeError says (a dict failed deep inside: 'head')
-_CONFIG = "a nets.TrainConfig (nets.TrainConfig(**settings))"
 
 
 def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
@@ -56,7 +55,7 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
         the class indices `train` takes (0 to ``n_classes - 1``, or to the number of
         distinct labels less 1 without ``n_classes``).
     """
-    check_type("cfg", cfg, TrainConfig, _CONFIG)
+    check_config(cfg)
     if task is not None and cfg.head not in ("auto", *_TASK_HEADS.get(task, (cfg.head,))):
         # a regression head on class labels trained and was scored (and chosen by a study)
         # on half-MSE of class indices; its saved model then failed to load
@@ -76,6 +75,10 @@ def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
     """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps).
 
     ``cfg.rho`` / ``cfg.opt_eps`` None: the optimizer's own defaults."""
+    if isinstance(cfg, MLP) and isinstance(net, TrainConfig):
+        raise TypeError("new_optimizer takes (cfg, net), got (net, cfg)")
+    check_config(cfg)
+    check_net(net)
     return make_optimizer(cfg.optimizer, [net.flat], **optimizer_arguments(cfg))
 
 
@@ -116,7 +119,7 @@ def seeded_net(cfg: TrainConfig, ds, seed) -> tuple[MLP, np.random.Generator]:
     TypeError
         A ``cfg`` that is no TrainConfig, a ``ds`` that is no dataset (a name).
     """
-    check_type("cfg", cfg, TrainConfig, _CONFIG)
+    check_config(cfg)
     check_dataset(ds)
     init_rng, loop_rng = train_streams(seed)
     net = build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._arg_types import check_net
 from ._batch_norm import BatchNorm
 from ._config import TrainConfig
 from ._dropout import Dropout
@@ -136,6 +137,7 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
         ``relative_difference`` ||g_bp - g_num|| / (||g_bp|| + ||g_num||), its
         `verdict`, and its ``note`` (`step_note`) where ``h`` lies outside the course's.
     """
+    check_net(net)
     _check_h(h)
     net = net.copy(dtype=np.float64)
     # as training reads them: class weights of the wrong count (an IndexError) or on a

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ._activations import ACTIVATIONS
+from ._arg_types import check_net, check_path
 from ._files import make_folder, write_atomically
 from ._finite import settings_from_json, settings_to_json
 from ._model import MLP
@@ -71,10 +72,11 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
         shifts and nonzero scales (or absent with a ``dataset`` in meta); or a ``path`` that
         holds another file than a model.
     TypeError
-        ``meta`` that is not a dict.
+        ``meta`` that is not a dict, a ``net`` that is no MLP, a ``path`` that is no str
+        or os.PathLike.
     """
-    path = Path(path)
-    spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
+    path = Path(check_path("path", path))
+    spec = check_net(net).spec()  # first: a net that cannot be saved leaves nothing behind
     _check_model_path(path)
     check_saved_meta(path, net, meta, arrays or {}, _plain)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
@@ -155,7 +157,7 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     the header's architecture), and in all they may hold at most EXPANSION_LIMIT more than
     the file's size, so a small forged file cannot ask for gigabytes.
     """
-    path = Path(path)
+    path = Path(check_path("path", path))
     if not path.is_file():
         if path.is_dir():  # a run's folder given for its model: say where the model is
             inside = path / "model.npz"

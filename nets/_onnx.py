@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ._activations import ACTIVATIONS
+from ._arg_types import check_path
 from ._files import write_atomically
 from ._load_model import load_model
 from ._predict import SavedModel, int_labels
@@ -115,6 +116,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
         is no integer or out of range, an activation with no ONNX op, or an ``out`` that
         is the model or another file than an earlier export.
     """
+    check_path("out", out)  # before the model is loaded (an estimator written)
     try:
         import onnx
         from onnx import helper, numpy_helper

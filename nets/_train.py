@@ -8,15 +8,15 @@ import time
 
 import numpy as np
 
+from ._arg_types import check_config, check_net, check_optimizer
 from ._batch_norm import BatchNorm
-from ._build import _CONFIG, new_optimizer
+from ._build import new_optimizer
 from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._model import MLP
 from ._optimizers import OPTIMIZERS
 from ._penalties import add_penalties
-from ._rules import check_type
 from ._schedules import learning_rate, warn_short_one_cycle
 from ._threads import on_default_threads, step_threads
 from ._train_result import TrainResult
@@ -80,7 +80,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         ``iterations``, ``seconds``) and its checkpoints (``history``).
     """
     check_rng(rng)
-    check_type("cfg", cfg, TrainConfig, _CONFIG)
+    check_net(net)
+    check_config(cfg)
+    check_optimizer(optimizer)
     check_config_describes(cfg, net)
     callbacks = list(check_callbacks(callbacks))
     if (X_val is None) != (y_val is None):
@@ -325,6 +327,7 @@ def evaluate(net: MLP, X, y) -> tuple[float, float]:
         regression). A diverged net's overflow is not warned about: its loss (inf or
         nan) says so. No rows (a set loaded with ``val_fraction=0``) score NaN.
     """
+    check_net(net)
     X = net._checked(X)  # as its predictions check it
     y = np.asarray(y)
     if len(y) != len(X):
