@@ -14,11 +14,12 @@ from ._activations import ACTIVATIONS, Activation, get_activation
 from ._arg_types import check_config, check_net, check_optimizer, check_path
 from ._baseline import trivial_baseline, trivial_training_loss
 from ._batch_norm import BatchNorm
-from ._build import build_net, new_optimizer, seeded_net, train_streams
+from ._build import build_net, check_seed, new_optimizer, seeded_net, train_streams
 from ._callbacks import (
     Callback,
     ParamSnapshots,
     TrainState,
+    check_callbacks,
     spread_by_epoch,
     spread_over_training,
     training_progress,
@@ -170,7 +171,7 @@ __all__ = [
     "setting_readers", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "epoch_steps", "evaluate", "new_optimizer",
     "seeded_net", "train",
-    "train_streams", "whole_steps",
+    "check_callbacks", "check_seed", "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
     "is_hplab_onnx", "is_onnx_file",
     "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",

@@ -87,12 +87,28 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 
     ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
     """
-    try:
-        init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
-    except (TypeError, ValueError):  # NumPy's words name no argument: "expected non-negative"
-        raise ValueError(f"seed must be a non-negative integer (or a list of them), got "
-                         f"{seed!r}") from None
+    init_ss, loop_ss = _seed_sequence(seed).spawn(2)
     return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
+
+
+def check_seed(seed):
+    """``seed`` if it is a non-negative integer or a sequence of them (as `train_streams`
+    takes it); else ValueError ``"seed must be a non-negative integer (or a list of them),
+    got <seed>"``."""
+    _seed_sequence(seed)
+    return seed
+
+
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    # not None (SeedSequence draws fresh entropy: no run could be repeated) nor a bool
+    # (True seeded 1, where data.load refuses it)
+    entries = seed if isinstance(seed, list | tuple | np.ndarray) else (seed,)
+    if seed is not None and not any(isinstance(e, bool | np.bool_) for e in entries):
+        try:
+            return np.random.SeedSequence(seed)
+        except (TypeError, ValueError):  # NumPy's words name no argument
+            pass
+    raise ValueError(f"seed must be a non-negative integer (or a list of them), got {seed!r}")
 
 
 def seeded_net(cfg: TrainConfig, ds, seed) -> tuple[MLP, np.random.Generator]:

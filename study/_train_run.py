@@ -179,6 +179,10 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     """
     nets.check_type("cfg", cfg, nets.TrainConfig, "a nets.TrainConfig")
     nets.check_dataset(dataset, name="dataset", or_name=True)  # a bad name: data.load says
+    # 1.5 or None failed as "'float' object is not iterable", True ran as seed 1
+    nets.check_seed(seed)
+    callbacks = list(nets.check_callbacks(callbacks))  # 5: "'int' object is not iterable"
+    nets.check_type("name", name, str | None, "a str (or None)")  # 5 went into config.json
     if out is not None:
         refuse_foreign_out(Path(out))
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -191,7 +195,6 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
     net, loop_rng = nets.seeded_net(cfg, dataset, seed)
-    callbacks = list(callbacks)
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))
     has_val = len(dataset.X_val) > 0  # data.load(val_fraction=0): train on the loss alone

@@ -522,3 +522,25 @@ def test_an_analysis_that_reads_validation_refuses_a_set_without_it(capsys):
         "hplab capacity: error: coin?val_fraction=0 has no validation rows (val_fraction=0): "
         "a capacity sweep scores every net on the validation split (its accuracy, loss and "
         "iterations to eps); load it with a val_fraction above 0 (the default is 0.1)\n")
+
+
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    # QA: 1.5 and None failed as "'float' object is not iterable", True trained as seed 1
+    # (data.load refuses it), callbacks=5 as "'int' object is not iterable", and name=5
+    # was written into config.json
+    ({"seed": 1.5}, ValueError, r"seed must be a non-negative integer \(or a list of them\), "
+                                "got 1.5$"),
+    ({"seed": None}, ValueError, r"seed must be a non-negative integer .*, got None$"),
+    ({"seed": True}, ValueError, r"seed must be a non-negative integer .*, got True$"),
+    ({"seed": [3, True]}, ValueError, r"seed must be .*, got \[3, True\]$"),
+    ({"callbacks": 5}, TypeError, r"callbacks must be a sequence of nets\.Callback objects "
+                                  r"\(a list\), got int$"),
+    ({"name": 5}, TypeError, r"name must be a str \(or None\), got int$"),
+])
+def test_train_run_checks_its_seed_callbacks_and_name(arguments, error, message, tmp_path):
+    with pytest.raises(error, match=f"^{message}"):
+        study.train_run("coin", nets.TrainConfig(hidden=(2,), max_epochs=1),
+                        out=tmp_path / "out", **arguments)
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ValueError, match=r"^seed must be .*, got None$"):
+        nets.train_streams(None)  # SeedSequence(None) draws fresh entropy: not repeatable
