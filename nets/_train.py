@@ -337,7 +337,9 @@ def evaluate(net: MLP, X, y) -> tuple[float, float]:
     # labels as training checks them: -1 was scored as the last class, 2 by a binary head
     _, T, _ = check_training_data(net, TrainConfig(), X, y, name="evaluated",
                                   loss_weights=False)
-    with np.errstate(over="ignore", invalid="ignore"):
+    # as the training loop's: under too, which np.seterr(all="raise") made a
+    # FloatingPointError for a diverged net's exp (no number changes)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         loss, accuracy = _score(net, X, T, None)
     return float(loss), float(accuracy)
 

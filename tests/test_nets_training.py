@@ -857,3 +857,15 @@ def test_ctrl_c_anywhere_in_the_steps_start_or_end_leaves_no_training_counted():
     # every point raised and stopped its training, from two threads
     assert last[0] == "stopped" and int(last[3]) > 10 and last[1] == last[3], last
     assert last[5] == "2", last
+
+
+def test_a_diverged_run_scores_alike_when_numpy_raises_on_every_error():
+    # QA: under np.seterr(all="raise") evaluate's exp underflowed into FloatingPointError
+    # (its errstate ignored over and invalid only, the training loop's under too)
+    cfg = nets.TrainConfig(hidden=(8,), lr=1e3, max_epochs=5)
+    quiet = study.train_run("coin", cfg)
+    with np.errstate(all="raise"):
+        strict = study.train_run("coin", cfg)
+    assert strict.result.status == quiet.result.status == "diverged"
+    assert strict.test_metrics == quiet.test_metrics
+    assert quiet.test_metrics["test_loss"] == pytest.approx(362.4417, rel=1e-6)
