@@ -104,10 +104,30 @@ def hplab_record(trial) -> dict | None:
 def trial_info(trial, *, flat: bool = True) -> dict:
     """A trial's stored keys in one flat dict (``status``, ``worker``, ``epochs``...).
 
-    ``flat``: where the trial has no record, read its user attributes as the flat layout
-    of earlier versions (`flat_layout` of its study); False: it has nothing of hplab's.
-    TypeError for what is no trial (it failed as "'int' object has no attribute
-    'user_attrs'").
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial or optuna.Trial
+        E.g. ``optuna_study.best_trial`` (`open_study`); anything else is a TypeError.
+    flat : bool
+        Where the trial has no record, read its user attributes as the flat layout of
+        earlier versions (`flat_layout` of its study); False: it has nothing of hplab's.
+
+    Returns
+    -------
+    dict
+        A copy of hplab's record, empty for a trial hplab never entered (another
+        program's). From the trial's start: ``worker``, ``run`` (who ran it),
+        ``study_created`` (the study it ran in), ``hplab`` and ``hplab_checkout`` (the
+        version and checkout: `OWNER_KEYS`; older records may lack the last three). Once
+        it ended, also ``status`` and ``reason``; a trained trial adds ``epochs``,
+        ``iterations``, ``seconds``, ``n_parameters``, ``train_loss``, ``val_loss``,
+        ``val_accuracy``, ``hidden`` and ``history`` (`trial_record`; an imbalance
+        strategy's trial: ``imbalance_metrics``). ``status`` is how the run ended
+        (`nets.TrainResult.status`: ``converged``, ``max_epochs``, ``early_stopped``,
+        ``diverged``, ``stopped``), or ``pruned`` (its pruner stopped it), ``error`` (an exception,
+        ``reason`` its line) or ``interrupted`` (Ctrl-C, a signal, a dead pool; a resume
+        runs it again). What a table calls the trial is `trial_outcome`'s, one of
+        `OUTCOMES` (study/_outcome.py).
     """
     if not hasattr(trial, "user_attrs"):  # duck-typed: a FrozenTrial or a running Trial
         raise TypeError("trial must be an optuna trial (a FrozenTrial, e.g. "

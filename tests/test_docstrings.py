@@ -57,7 +57,8 @@ HAVE_PARAMETERS = (
     "study.pipeline_train_run", "study.refuse_other_file", "study.resumable_spec",
     "study.run_study", "study.run_worker", "study.save_run_files", "study.searched_readers",
     "study.spec_to_run",
-    "study.stop_reason", "study.stored_spec", "study.train_run", "study.unexplained_fail",
+    "study.stop_reason", "study.stored_spec", "study.train_run", "study.trial_info",
+    "study.unexplained_fail",
     "study.warn_if_eps_is_met_by_a_constant", "study.warn_if_start_kept",
     "nets.warn_if_units_start_alike",
 )
@@ -134,3 +135,21 @@ def test_documented_functions_keep_every_parameter():
 def test_a_package_docstring_names_the_functions_a_user_calls(package, entry_points):
     doc = importlib.import_module(package).__doc__
     assert [f for f in entry_points if f"`{f}`" not in doc] == []
+
+
+def test_trial_info_names_every_key_and_status_of_a_record():
+    # QA: help(study.trial_info) had no Parameters or Returns, though the README reads its
+    # "status" (the keys of a real trial's record, and every status a run can end with)
+    import nets
+    import study
+    from study._objective import trial_record
+    from study._record import OWNER_KEYS
+
+    returns = "\n".join(NumpyDocString(inspect.getdoc(study.trial_info))["Returns"][0].desc)
+    run = study.train_run("coin", nets.TrainConfig(hidden=(2,), max_epochs=1))
+    for key in (*trial_record(run, "pruned"), *OWNER_KEYS):
+        assert f"``{key}``" in returns, key
+    statuses = ("converged", "max_epochs", "early_stopped", "diverged", "stopped", "pruned",
+                "error", "interrupted")
+    assert [s for s in statuses if f"``{s}``" not in returns] == []
+    assert "`OUTCOMES`" in returns
