@@ -21,6 +21,12 @@ def command_name() -> str:
     return _names[-1] if _names else "hplab"
 
 
+def in_command() -> bool:
+    """Whether an hplab command is running (its errors may name its flags); False for a
+    script's call, whose errors name the function's arguments."""
+    return bool(_names)
+
+
 def warning_line(message, category, filename, lineno, line=None) -> str:
     """A warning as the program prints it (a ``warnings.formatwarning``): one line, like its
     errors, opening with `command_name`; Python's format adds the file, the category and

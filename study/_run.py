@@ -27,7 +27,14 @@ from ._folders import check_study_name
 from ._grid_points import grid_next_steps, grid_points, spec_to_copy
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
-from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
+from ._run_data import (
+    absolute_data,
+    check_copy_name,
+    for_workers,
+    join_data,
+    spec_data,
+    stored_study_data,
+)
 from ._spec import StudySpec
 from ._spec_options import check_runnable, idle_pruner, single_choices
 from ._spec_to_run import spec_to_run
@@ -174,7 +181,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         A dataset name reading this machine's copy of the stored study's data, where it
         is not at the path the study stores (``hplab study run NAME --data``, as `join_study`
         takes it): the study must be stored, with a fingerprint of its data that the copy
-        matches. Not with ``fresh``.
+        matches. Not with ``fresh``. A name (a loaded Dataset is a TypeError): its errors
+        say ``dataset``, where the command's say ``--data``.
 
     Returns
     -------
@@ -192,6 +200,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     """
     from ._summary import study_summary
 
+    check_copy_name(dataset)
     if isinstance(spec, str | os.PathLike):  # as `hplab study run coin` takes it
         spec = spec_to_run(spec, storage, data=dataset)
     elif not isinstance(spec, StudySpec):
@@ -293,6 +302,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     from ._summary import study_summary
 
     check_study_name(name)
+    check_copy_name(dataset)
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()

@@ -14,6 +14,7 @@ import optuna
 from optuna.trial import TrialState
 
 import data
+import nets
 
 from ._errors import SpecError
 from ._spec import StudySpec
@@ -65,24 +66,41 @@ def data_differs(study, dataset) -> str:
             f"(fingerprint {mine}, the study's {stored})")
 
 
+def check_copy_name(dataset) -> None:
+    """TypeError unless ``dataset`` (a copy of a stored study's data) is a name or None (a
+    loaded Dataset failed as "--data: dataset name must be a non-empty string")."""
+    if dataset is not None and not isinstance(dataset, str):
+        raise TypeError("dataset must be a dataset name (a str: data.load's name of this "
+                        f"machine's copy of the study's data) or None, got "
+                        f"{type(dataset).__name__}")
+
+
+def _copy_words() -> tuple[str, str]:
+    """What a copy of the study's data is called: ``--data`` and ``--data NAME`` in a
+    command's errors, ``dataset`` and ``dataset=NAME`` in a script's (`run_study`)."""
+    return ("--data", "--data NAME") if nets.in_command() else ("dataset", "dataset=NAME")
+
+
 def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
     """The spec a joining worker runs (on ``dataset``, a copy of the study's data, if
     given) and its data loaded; SpecError unless it is the data of the study."""
-    key = "study.dataset" if dataset is None else "--data"
+    check_copy_name(dataset)
+    copy, give = _copy_words()
+    key = "study.dataset" if dataset is None else copy
     if dataset is not None:
         if study.user_attrs.get(DATA_ATTR) is None:  # nothing to check the copy against
-            raise SpecError(f"--data: study {spec.name!r} in {where.masked} has no "
+            raise SpecError(f"{copy}: study {spec.name!r} in {where.masked} has no "
                             "fingerprint of its data yet (an earlier version made it); run "
-                            "one worker without --data where the data is at "
+                            f"one worker without {copy} where the data is at "
                             f"{read_from(spec.dataset)} first")
         spec = absolute_data(spec, dataset)
     try:
         loaded = data.load(spec.dataset, seed=spec.seed)
     except data.DataError as exc:
-        hint = "; give this machine's copy of it with --data NAME" if dataset is None else ""
+        hint = f"; give this machine's copy of it with {give}" if dataset is None else ""
         raise SpecError(f"{key}: {exc}{hint}") from None
-    check_data(study, loaded, where, "give this machine's copy of the study's data with "
-               "--data NAME" if dataset is None else "--data must read a copy of the data "
+    check_data(study, loaded, where, f"give this machine's copy of the study's data with "
+               f"{give}" if dataset is None else f"{copy} must read a copy of the data "
                "the study was created on")
     return spec, loaded
 
@@ -144,8 +162,10 @@ def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
     from ._create import refuse_other_spec, stored_spec  # it imports this module
     from ._worker import quiet_optuna
 
-    none = SpecError(f"--data reads a copy of a stored study's data: no study {spec.name!r} "
-                     f"in {where.masked}; run the study without --data first"
+    check_copy_name(dataset)
+    copy = _copy_words()[0]
+    none = SpecError(f"{copy} reads a copy of a stored study's data: no study {spec.name!r} "
+                     f"in {where.masked}; run the study without {copy} first"
                      + (f", where its data is at {read_from(spec.dataset)}"
                         if read_from(spec.dataset) != spec.dataset else ""))
     if not where.exists():  # nothing stored, and nothing created here

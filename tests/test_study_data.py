@@ -615,3 +615,37 @@ def test_a_spec_run_from_another_folder_is_pointed_to_the_stored_data_where_it_s
                                                           "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["n_complete"] == 2
+
+
+def test_a_script_s_copy_of_the_data_is_named_dataset_not_the_cli_flag(spec_file, tmp_path,
+                                                                      monkeypatch):
+    # QA: run_study(spec, dataset=...) errors told a Python caller about `--data`, a flag
+    # it never gave (its fresh=True error said dataset), and a loaded Dataset failed as
+    # "--data: dataset name must be a non-empty string, got Dataset"
+    import data
+
+    monkeypatch.chdir(tmp_path)
+    csv, db = tmp_path / "blobs.csv", tmp_path / "py.db"
+    _two_blobs(csv, 0)
+    spec = study.load_spec(_blobs_spec(spec_file, "py", f"csv:{csv}"))
+    with pytest.raises(study.SpecError, match=(
+            "^dataset reads a copy of a stored study's data: no study 'py' in "
+            f"sqlite:///{db}; run the study without dataset first")):
+        study.run_study(spec, storage=str(db), dataset=f"csv:{csv}", progress=False)
+    assert not db.exists()
+    for call in (lambda ds: study.run_study(spec, storage=str(db), dataset=ds, progress=False),
+                 lambda ds: study.join_study("py", storage=str(db), dataset=ds,
+                                             progress=False)):
+        with pytest.raises(TypeError, match=r"^dataset must be a dataset name \(a str: "
+                                            r"data\.load's name of this machine's copy of the "
+                                            r"study's data\) or None, got Dataset$"):
+            call(data.load(f"csv:{csv}"))
+    assert not db.exists()
+    assert study.run_study(spec, storage=str(db), progress=False)["n_complete"] == 1
+    _two_blobs(tmp_path / "other.csv", 1)
+    with pytest.raises(study.SpecError, match=r"\); dataset must read a copy of the data the "
+                                              "study was created on$"):
+        study.join_study("py", storage=str(db), dataset=f"csv:{tmp_path / 'other.csv'}",
+                         progress=False)
+    with pytest.raises(study.SpecError, match="^dataset: "):
+        study.join_study("py", storage=str(db), dataset="csv:missing.csv", progress=False)
