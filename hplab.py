@@ -794,10 +794,15 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     import reports
     import study
 
-    run, earlier = reports.train_into(out, dataset, cfg, seed=args.seed,
-                                      name=args.name or args.dataset,
-                                      command=_command_line(args.argv), progress=not args.json)
-    if earlier:  # the re-run replaced the last one: say so
+    reported = {}  # the report's path and error (`_write_report`), once written
+
+    def report(run, swap):
+        study.warn_if_start_kept(run)  # the training's warning before the report's
+        failed = _write_report(reported, out,
+                               lambda: reports.training_report(run, out, swap=swap))
+        reported["failed"] = failed
+
+    def replaced(earlier):  # said as the new files go in, with Ctrl-C held
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
         if left := study.files_left_beside(out):  # an earlier model's ONNX, predictions...
@@ -805,13 +810,18 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
             print(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
                   "run and may be the earlier model's (left as they were)", file=sys.stderr)
-    study.warn_if_start_kept(run)
+
+    run, _ = reports.train_into(out, dataset, cfg, seed=args.seed,
+                                name=args.name or args.dataset,
+                                command=_command_line(args.argv), progress=not args.json,
+                                report=report if args.report else None, replaced=replaced)
+    if not args.report:
+        study.warn_if_start_kept(run)
     summary = run.summary()
     # the keys are part of the contract, with or without a report
-    summary["report_path"] = summary["report_error"] = None
-    failed = None
-    if args.report:
-        failed = _write_report(summary, out, lambda: reports.training_report(run, out))
+    summary["report_path"] = reported.get("report_path")
+    summary["report_error"] = reported.get("report_error")
+    failed = reported.get("failed")
     # the reason printed in the flags' words ("reached --epochs=200"); --json keeps the
     # API's (TrainResult.reason, a trial's stored reason: "reached max_epochs=200")
     shown = {**summary, "reason": _in_flags(summary["reason"], args)}

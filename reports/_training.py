@@ -32,7 +32,7 @@ from ._use_model import add_use_model, unusable_weights
 from .design import format_percent, format_seconds, format_value
 
 
-def training_report(run, out_dir: Path | str) -> Path:
+def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     """Write the report of one training run and refresh the index above it.
 
     Parameters
@@ -41,6 +41,9 @@ def training_report(run, out_dir: Path | str) -> Path:
         A finished run: dataset, config, trained net, result, test metrics.
     out_dir : path
         Folder for ``report.html`` and ``report_files/`` (usually the run's folder).
+    swap : callable, optional
+        Called with Ctrl-C held right before the report's files are renamed in
+        (`Report.write`): ``hplab train`` moves the run's staged files in with them.
 
     Returns
     -------
@@ -110,7 +113,7 @@ def training_report(run, out_dir: Path | str) -> Path:
                "Stop reason": res.reason or res.status,
                "Model file": _saved_file(run.model_path, out_dir),
                "History file": _saved_file(run.history_path, out_dir)})
-    return rep.write(out_dir)
+    return rep.write(out_dir, swap=swap)
 
 
 # ----------------------------------------------------------------------------- sections

@@ -72,7 +72,7 @@ from ._record import (
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
 from ._run_data import data_differs, join_data
-from ._run_files import run_record, save_run_files
+from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
 from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -120,7 +120,8 @@ from ._worker_storage import ClaimLock
 __all__ = [
     "MAX_NAME_BYTES", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file",
     "study_folder", "files_left_beside",
-    "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
+    "TrainRun", "run_record", "save_run_files", "set_run_paths", "stage_run_files",
+    "test_metrics", "train_run", "train_streams",
     # training advice: what a run's settings against its data, or its end, warn of
     "warn_if_eps_is_met_by_a_constant", "warn_if_start_kept", "warn_if_units_start_alike",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",

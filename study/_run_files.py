@@ -22,6 +22,43 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
                    extra: dict | None = None) -> None:
     """Write the model (with its input scaling), the history CSV and the config JSON.
 
+    All three are staged first (`stage_run_files`), then renamed in with Ctrl-C held: an
+    interrupt leaves the earlier run whole, or the new one.
+
+    Parameters
+    ----------
+    run : TrainRun
+    out : Path
+        The folder written into.
+    final : Path, optional
+        The folder the caller moves ``out`` to afterwards (a staged folder), which the run
+        and config.json record as the files' place; default ``out``.
+    extra : dict, optional
+        More keys for config.json (a report's best model: ``study``, the trial it retrains).
+    """
+    staged = stage_run_files(run, out, final=final, extra=extra)
+    try:
+        with HeldInterrupts():  # Ctrl-C (or SIGTERM) waits for the three renames
+            for path, tmp in staged.items():
+                os.replace(tmp, path)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+    set_run_paths(run, out if final is None else Path(final))
+
+
+def set_run_paths(run: TrainRun, folder: Path) -> None:
+    """Point ``run`` at its files in ``folder`` (`save_run_files`' names)."""
+    run.model_path, run.history_path = folder / "model.npz", folder / "history.csv"
+    run.out = folder
+
+
+def stage_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
+                    extra: dict | None = None) -> dict[Path, Path]:
+    """`save_run_files`' three files, each written beside its name in ``out``, not renamed
+    in: {its path: the staged file}. The caller renames them in (with Ctrl-C held, as
+    ``hplab train`` does with its report) or deletes them; ``run`` is left as it was.
+
     Parameters
     ----------
     run : TrainRun
@@ -67,17 +104,14 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
     }
 
     staged = {}
-    try:  # all three staged first: an interrupt leaves the earlier run whole, or the new
+    try:
         for name, write in writers.items():
-            staged[name] = nets.stage_file(out / name, write)
-        with HeldInterrupts():  # Ctrl-C (or SIGTERM) waits for the three renames
-            for name, tmp in staged.items():
-                os.replace(tmp, out / name)
-    finally:
+            staged[out / name] = nets.stage_file(out / name, write)
+    except BaseException:  # Ctrl-C too: none is left behind
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
-    run.model_path, run.history_path = paths.values()
-    run.out = final
+        raise
+    return staged
 
 
 def _history_rows(result: nets.TrainResult):

@@ -878,26 +878,75 @@ def test_a_run_into_report_files_it_cannot_write_is_refused_before_training(tmp_
     assert len(before) == 4 + 11
 
 
-def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, capsys,
-                                                                     monkeypatch):
+def _files_of(folder: Path) -> dict:
+    """Every file under ``folder``, hidden ones too: {relative path: bytes}."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_interrupted_re_run_leaves_the_earlier_run_whole(tmp_path, capsys, monkeypatch):
     # the new files were renamed in and the report written after: Ctrl-C in between left
-    # the 3-neuron net's report (and index line) beside the 5-neuron net
+    # the 3-neuron net's report (and index line) beside the 5-neuron net; then the earlier
+    # report was deleted first, and the new model stood without one. Now the model and the
+    # report go in together
     out_dir = tmp_path / "runs" / "train" / "again"
     # sine: a single input, a quick report (what is checked is where the report goes)
     argv = ["train", "--dataset", "sine", "--epochs", "2", "--out", out_dir]
     assert run_cli([*argv, "--hidden", "3"], capsys)[0] == 0
-    assert 'href="train/again/report.html"' in (tmp_path / "runs" / "index.html").read_text()
+    index = (tmp_path / "runs" / "index.html").read_text()
+    assert 'href="train/again/report.html"' in index
+    before = _files_of(out_dir)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(reports, "training_report", interrupted)
     code, _, err = run_cli([*argv, "--hidden", "5"], capsys)
-    assert code == 130 and "hplab: interrupted" in err
-    assert sorted(p.name for p in out_dir.iterdir()) == ["config.json", "history.csv",
-                                                         "model.npz"]
-    assert json.loads((out_dir / "config.json").read_text())["config"]["hidden"] == [5]
-    assert "train/again" not in (tmp_path / "runs" / "index.html").read_text()
+    assert code == 130 and "hplab: interrupted" in err and "replaced" not in err
+    assert _files_of(out_dir) == before  # no staged file left either
+    assert (tmp_path / "runs" / "index.html").read_text() == index
+
+
+# Ctrl-C for real while the report of a re-run draws (its page rendered: the figures)
+_CTRL_C_IN_THE_REPORT = """
+import os, signal, sys
+import hplab
+import reports
+
+html = reports.Report.html
+
+def ctrl_c_then_render(self, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return html(self, *args, **kwargs)
+
+reports.Report.html = ctrl_c_then_render
+sys.exit(hplab.main(["train", "--dataset", "xor", "--epochs", "5", "--seed", "5",
+                     "--out", sys.argv[1]]))
+"""
+
+
+def test_ctrl_c_during_the_report_of_a_re_run_leaves_the_earlier_run_whole(tmp_path, capsys):
+    # QA: interrupted as it wrote its report, a re-run left the new model, history and
+    # config.json, and the earlier run's model, report and report_files/ gone
+    out_dir = tmp_path / "run"
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "5", "--out", out_dir],
+                           capsys)
+    assert code == 0, err
+    before = _files_of(out_dir)
+    assert {"model.npz", "report.html"} <= {p.name for p in before}
+    done = _program(tmp_path, _CTRL_C_IN_THE_REPORT, str(out_dir))
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "hplab: interrupted"
+    assert "replaced the earlier run" not in done.stderr and "Traceback" not in done.stderr
+    assert _files_of(out_dir) == before
+    # not interrupted, the same command replaces it, model and report together
+    script = _CTRL_C_IN_THE_REPORT.replace("os.kill(os.getpid(), signal.SIGINT)", "pass")
+    done = _program(tmp_path, script, str(out_dir))
+    assert done.returncode == 0, done.stderr
+    assert f"hplab train: replaced the earlier run in {out_dir}" in done.stderr
+    assert json.loads((out_dir / "config.json").read_text())["seed"] == 5
+    after = _files_of(out_dir)
+    assert after[Path("report.html")] != before[Path("report.html")]
+    assert after.keys() == before.keys()
 
 
 def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
