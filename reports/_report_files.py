@@ -72,15 +72,19 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
             and (files / name).is_file()}
 
 
-def foreign_csvs(page: Path, files: Path, headers) -> list[str]:
+def foreign_csvs(page: Path, files: Path, headers, *, left_by_a_run: bool = False) -> list[str]:
     """Of the CSV files a new version of the report at ``page`` writes in ``files``
     (``headers``: name -> the header line it writes), those already there that are not
     the earlier version's (`report_csvs`): the user's, not to be written over. One whose
     header is the new one's is taken for a version of it, an earlier page or none: a
-    version without it (a run without ``--verify``) left it behind, unlinked."""
+    version without it (a run without ``--verify``) left it behind, unlinked. With
+    ``left_by_a_run`` (the folder holds hplab's record of a training run), any file of a
+    name the report writes is taken for the earlier run's report's, whose page is gone
+    (another task's report: other columns)."""
     own = report_csvs(page, files)
     return [name for name, header in headers.items()
             if os.path.lexists(files / name) and files / name not in own
+            and not (left_by_a_run and (files / name).is_file())
             and _first_line(files / name) != header]
 
 

@@ -22,7 +22,7 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     """`Report.write`'s files: ``out_dir/<stem>.html``, the CSV of each of ``frames`` (by
     file stem) in ``out_dir/<stem>_files/`` and the JSON ``records``; returns the page."""
     from nets import spreadsheet_safe, stage_file
-    from study import HeldInterrupts
+    from study import HeldInterrupts, holds_run_record
 
     files = out_dir / f"{stem}_files"
     if why := files_folder_problem(files):
@@ -41,7 +41,9 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     # any other file there is the user's: kept, and not written over
     headers = {f"{csv_stem}.csv": spreadsheet_safe(frame.head(0)).to_csv(index=False)
                for csv_stem, frame in frames.items()}
-    if foreign := foreign_csvs(path, files, headers):
+    # a training run's folder whose report.html went: the CSVs it left are its report's
+    left_by_a_run = report.kind == "train" and holds_run_record(out_dir)
+    if foreign := foreign_csvs(path, files, headers, left_by_a_run=left_by_a_run):
         raise ValueError(f"{folder_text(out_dir)} holds a {files.name}/{foreign[0]} hplab "
                          "did not write; move it, or write the report elsewhere")
     earlier = report_csvs(path, files)

@@ -41,6 +41,7 @@ from ._folders import (
     files_left_beside,
     folder_name,
     foreign_run_file,
+    holds_run_record,
     study_folder,
 )
 from ._grid_points import grid_next_steps, grid_points
@@ -119,7 +120,7 @@ from ._worker_storage import ClaimLock
 
 __all__ = [
     "MAX_NAME_BYTES", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file",
-    "study_folder", "files_left_beside",
+    "study_folder", "files_left_beside", "holds_run_record",
     "TrainRun", "run_record", "save_run_files", "set_run_paths", "stage_run_files",
     "test_metrics", "train_run", "train_streams",
     # training advice: what a run's settings against its data, or its end, warn of

@@ -137,6 +137,15 @@ def foreign_run_file(folder) -> str | None:
     return None
 
 
+def holds_run_record(folder) -> bool:
+    """Whether ``folder/config.json`` is a training run's record hplab wrote (one that
+    cannot be read: no)."""
+    try:
+        return _written_by_hplab(Path(folder) / "config.json")
+    except ValueError:
+        return False
+
+
 def _written_by_hplab(path: Path) -> bool:
     try:
         if not path.is_file():  # a folder, or a link to nowhere, so named

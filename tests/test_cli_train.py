@@ -949,6 +949,32 @@ def test_ctrl_c_during_the_report_of_a_re_run_leaves_the_earlier_run_whole(tmp_p
     assert after.keys() == before.keys()
 
 
+def test_a_run_whose_report_was_deleted_is_replaced_with_its_report(tmp_path, capsys):
+    # QA: after `rm f/report.html` of a coin run, an xor run into f replaced the model,
+    # then failed: "f holds a report_files/confusion.csv hplab did not write" (the coin
+    # report's orphan CSVs, of another header). Beside hplab's record of a run, they are
+    # its report's
+    out_dir = tmp_path / "f"
+    assert run_cli(["train", "--dataset", "coin", "--epochs", "2", "--out", out_dir],
+                   capsys)[0] == 0
+    (out_dir / "report.html").unlink()
+    confusion = (out_dir / "report_files" / "confusion.csv").read_text()
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", out_dir],
+                           capsys)
+    assert code == 0, err
+    assert "replaced the earlier run" in err and "could not be written" not in err
+    assert (out_dir / "report.html").is_file()
+    assert (out_dir / "report_files" / "confusion.csv").read_text() != confusion
+    # a user's CSV of such a name with no run there stays refused, and as it was
+    (out_dir / "config.json").unlink()
+    (out_dir / "report.html").unlink()
+    (out_dir / "report_files" / "confusion.csv").write_text("mine,1\n")
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", out_dir],
+                           capsys)
+    assert code == 2 and "report_files/confusion.csv hplab did not write" in err
+    assert (out_dir / "report_files" / "confusion.csv").read_text() == "mine,1\n"
+
+
 def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
                               "--out", tmp_path / "x"], capsys)
