@@ -26,6 +26,7 @@ from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
 from ._storage import open_storage
+from ._storage_errors import checked_trials
 from ._storage_url import StorageURL, resolve_storage
 from ._worker import SPEC_ATTR, quiet_optuna
 
@@ -88,6 +89,8 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     load_if_exists=True, directions=directions)
         created = False
+    if not created:  # a trial it cannot read: refused before any write (out of the except:
+        checked_trials(study, where)  # its error's context would be the race's)
     stored = _spec_when_stored(study)
     if stored is None and not study.get_trials(deepcopy=False):
         # empty, and no spec came: its creator was killed before storing one (or an empty

@@ -22,7 +22,7 @@ from ._url_masking import _secrets
 if TYPE_CHECKING:
     from ._storage_url import StorageURL
 
-__all__ = ["failure_text", "storage_errors", "storage_failure", "study_deleted"]
+__all__ = ["checked_trials", "failure_text", "storage_errors", "storage_failure", "study_deleted"]
 
 
 @contextlib.contextmanager
@@ -53,6 +53,10 @@ def storage_errors(where: StorageURL, after: str = ""):
             raise StorageError(f"storage {where.masked} holds a value that is not valid JSON"
                                f" ({_bad_json_at(where)}{exc})") from None
         cause = storage_failure(exc)
+        if cause is None and _unreadable(exc):
+            raise StorageError(f"storage {where.masked} holds {_what_unreadable(exc)} optuna "
+                               f"cannot read ({_unreadable_text(exc)}); use a copy from "
+                               "before the edit") from None
         if cause is None:
             raise
         if refused(cause):  # the same command again is refused again
@@ -71,6 +75,74 @@ def _raised_in_optuna(exc: BaseException, subpackage: str = "") -> bool:
     while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(package):
         tb = tb.tb_next
     return tb is not None
+
+
+# what optuna's and SQLAlchemy's readers raise on stored content they cannot read: a NULL
+# where a value must be (AssertionError), a state no enum holds (LookupError), a date that
+# is none (ValueError); not KeyError, optuna's word for a record deleted meanwhile
+_UNREADABLE = (AssertionError, LookupError, ValueError, TypeError)
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """Whether ``exc`` is optuna's storage failing to read what it holds: raised by
+    optuna's or SQLAlchemy's own code (not ours called back) while optuna's storage read."""
+    if isinstance(exc, KeyError) or not isinstance(exc, _UNREADABLE):
+        return False
+    if not _raised_in_optuna(exc, "storages"):
+        return False
+    return _library_of(_raising_file(exc)) is not None
+
+
+def _raising_file(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_filename if tb is not None else ""
+
+
+def _library_of(filename: str) -> str | None:
+    """"optuna" or "sqlalchemy" if ``filename`` is theirs (SQLAlchemy's compiled readers
+    name theirs ``lib/sqlalchemy/...``), else None."""
+    if filename.startswith(os.path.join(os.path.dirname(optuna.__file__), "")):
+        return "optuna"
+    parts = filename.replace("\\", "/").split("/")
+    return "sqlalchemy" if "sqlalchemy" in parts else None
+
+
+def _what_unreadable(exc: BaseException) -> str:
+    """"a trial" when optuna was reading trials, else "a record"."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if _library_of(code.co_filename) == "optuna" and "trial" in code.co_name:
+            return "a trial"
+        tb = tb.tb_next
+    return "a record"
+
+
+def _unreadable_text(exc: BaseException) -> str:
+    text = " ".join(str(exc).strip().splitlines()[:1])
+    if text:
+        return text
+    # a bare assert: where it failed says more than its empty message
+    return f"{type(exc).__name__} in {os.path.basename(_raising_file(exc))}"
+
+
+def checked_trials(study, where: StorageURL) -> list:
+    """``study``'s trials, refused in one `StorageError` when one holds a value that is not
+    a number: optuna's journal replays whatever a line holds (a value edited to "abc"),
+    and comparing it failed mid-summary, after a run had stored trials. (Infinities stay:
+    optuna stores them; NaN it never does.)"""
+    trials = study.get_trials(deepcopy=False)
+    for t in trials:
+        for value in t.values or ():
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or value != value):
+                raise StorageError(
+                    f"storage {where.masked} holds a trial optuna cannot read (trial "
+                    f"{t.number} of study {study.study_name!r}: value {value!r} is not a "
+                    "number); use a copy from before the edit")
+    return trials
 
 
 # every attribute of an optuna SQLite storage: its study's name, its trial's number, its key

@@ -23,7 +23,7 @@ from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
-from ._storage_errors import storage_errors
+from ._storage_errors import checked_trials, storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import trial_versions
 from ._trial_times import trial_times
@@ -173,7 +173,7 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     another checkout).
     """
     with quiet_optuna():
-        trials = study.get_trials(deepcopy=False)
+        trials = checked_trials(study, where)
         attrs = study.user_attrs
         flat = flat_layout(attrs.get(CREATED_ATTR))
         s = _study_table(attrs)
