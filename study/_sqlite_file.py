@@ -97,6 +97,9 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
             # a WAL file's reader makes its -shm, which a full disk refuses
             raise DiskError(f"cannot open {path}: {exc} (is the disk full, or its file "
                             "system read-only? the database itself may be fine)") from None
+        if "malformed" in str(exc):  # SQLite's own header, cut short or overwritten after
+            raise StorageError(f"{path} is a damaged SQLite database ({exc}); use a copy "
+                               "from before the damage") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
     if problem:

@@ -721,8 +721,9 @@ def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
     cut.write_bytes(whole[:len(whole) // 2])
     for argv in (["list"], ["show", "keep"]):
         assert hplab.main(["study", *argv, "--storage", f"sqlite:///{cut}"]) == 2
-        assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: {cut} is not an SQLite "
-                                           "database (database disk image is malformed)\n")
+        assert capsys.readouterr().err == (
+            f"hplab study {argv[0]}: error: {cut} is a damaged SQLite database (database disk "
+            "image is malformed); use a copy from before the damage\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cut")) == [
         "cut.db"]
 
