@@ -186,6 +186,9 @@ def foreign_best_model(out: Path, name: str) -> str | None:
         return "a best_model that is not a folder"
     if not any(os.path.lexists(final / f) for f in _RUN_FILES):
         return None
+    if not os.path.lexists(final / "config.json"):  # which model it is cannot be told
+        return (f"a best_model/ without its config.json (remove {final} if its model is "
+                "not needed)")
     try:
         config = json.loads((final / "config.json").read_text("utf-8"))
     except (OSError, ValueError):

@@ -1,5 +1,5 @@
-"""Storages edited by hand or cut short: each study command refuses them in one line naming
-the storage (exit 2), and leaves the file as it was."""
+"""Storages (and report folders) edited by hand or cut short: each study command refuses
+them in one line naming what is wrong (exit 2), and leaves the files as they were."""
 
 from __future__ import annotations
 
@@ -89,3 +89,16 @@ def test_a_truncated_sqlite_file_is_called_damaged(tiny_study, tmp_path, capsys)
     # "tiny" is no ready spec: the line says so, then why the storage holds no study
     assert code == 2 and err.count("\n") == 1 and err.endswith(f"stored study: {message}\n")
     assert _digest(cut) == before
+
+
+def test_a_best_model_without_its_config_says_so(tiny_study, tmp_path, capsys):
+    # it said "holds a best_model/ with a model no report of study 'tiny' retrained"
+    db, out = tiny_study(".db"), tmp_path / "rep"
+    assert run_cli(["study", "report", "tiny", "--storage", db, "--out", out], capsys)[0] == 0
+    (out / "best_model" / "config.json").unlink()
+    model = (out / "best_model" / "model.npz").read_bytes()
+    code, _, err = run_cli(["study", "report", "tiny", "--storage", db, "--out", out], capsys)
+    assert (code, err) == (2, (
+        f"hplab study report: error: --out {out} holds a best_model/ without its config.json "
+        f"(remove {out / 'best_model'} if its model is not needed); give another folder\n"))
+    assert (out / "best_model" / "model.npz").read_bytes() == model
