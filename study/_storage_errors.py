@@ -88,9 +88,26 @@ def _unreadable(exc: BaseException) -> bool:
     optuna's or SQLAlchemy's own code (not ours called back) while optuna's storage read."""
     if isinstance(exc, KeyError) or not isinstance(exc, _UNREADABLE):
         return False
-    if not _raised_in_optuna(exc, "storages"):
+    if not _raised_in_optuna(exc, "storages") or not _optuna_reading(exc):
         return False
     return _library_of(_raising_file(exc)) is not None
+
+
+# optuna's storages' functions that read what is stored (``_get_trials``,
+# ``_read_trials_from_remote_storage``, ``_build_frozen_trial_from_trial_model``): a
+# ValueError of a write (a parameter's distribution changed) is the caller's, not the file's
+_READS = ("get", "_get", "read", "_read", "_build", "load", "_load")
+
+
+def _optuna_reading(exc: BaseException) -> bool:
+    package = os.path.join(os.path.dirname(optuna.__file__), "storages", "")
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(package) and code.co_name.startswith(_READS):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _raising_file(exc: BaseException) -> str:

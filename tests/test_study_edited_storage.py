@@ -102,3 +102,21 @@ def test_a_best_model_without_its_config_says_so(tiny_study, tmp_path, capsys):
         f"hplab study report: error: --out {out} holds a best_model/ without its config.json "
         f"(remove {out / 'best_model'} if its model is not needed); give another folder\n"))
     assert (out / "best_model" / "model.npz").read_bytes() == model
+
+
+def test_a_write_optuna_refuses_is_not_called_unreadable(tmp_path):
+    # only what optuna fails to read is the storage's fault: a write it refuses (a parameter
+    # of another distribution) stays the caller's error
+    import optuna
+
+    import study
+    from study._storage_errors import storage_errors
+
+    db = tmp_path / "w.db"
+    store = optuna.storages.RDBStorage(f"sqlite:///{db}")
+    trial = optuna.create_study(storage=store, study_name="w").ask()
+    trial.suggest_float("x", 0, 1)
+    other = optuna.distributions.CategoricalDistribution(["a"])
+    with pytest.raises(ValueError) as raised, storage_errors(study.resolve_storage(str(db))):
+        store.set_trial_param(trial._trial_id, "x", 0, other)
+    assert not isinstance(raised.value, study.StorageError), raised.value
