@@ -210,9 +210,9 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
                        "--no-report"]) == 0
     out, err = capsys.readouterr()
     assert err.strip().splitlines() == [
-        f"hplab: trial {taken['number']} was failed by another worker: no heartbeat of it "
-        "reached the storage for 120 s (this worker paused or cut off, or the storage "
-        "unreachable): its result is dropped"]
+        f"hplab study run: trial {taken['number']} was failed by another worker: no "
+        "heartbeat of it reached the storage for 120 s (this worker paused or cut off, or the "
+        "storage unreachable): its result is dropped"]
     summary = json.loads(out)
     assert (summary["n_finished"], summary["n_fail"], summary["n_retried"]) == (3, 1, 1)
     assert [(p["number"], p["status"]) for p in summary["problems"]] == [

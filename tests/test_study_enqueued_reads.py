@@ -151,8 +151,8 @@ def test_a_failed_trial_is_one_line_of_hplabs_not_optunas_log(spec_file, tmp_pat
     code, out, err = run_cli_as_program(worker, capfd)
     reasons = ["lr 0.9 is outside the spec's space (0.1, 0.5)",
                "batch_sise is not searched by the spec (its [space]: lr, batch_size)"]
-    assert code == 0 and err == (f"hplab: trial 0 failed: {reasons[0]}\n"
-                                 f"hplab: trial 1 failed: {reasons[1]}\n")
+    assert code == 0 and err == (f"hplab study worker: trial 0 failed: {reasons[0]}\n"
+                                 f"hplab study worker: trial 1 failed: {reasons[1]}\n")
     # the reasons are stored and reported anyway
     assert [(p["number"], p["reason"]) for p in json.loads(out)["problems"]] == [
         (0, reasons[0]), (1, reasons[1])]
@@ -160,8 +160,8 @@ def test_a_failed_trial_is_one_line_of_hplabs_not_optunas_log(spec_file, tmp_pat
     capfd.readouterr()  # optuna's line of the study loaded there, not the run's
     code, _, err = run_cli_as_program(["study", "run", path, "--storage", db, "--json",
                                        "--no-report"], capfd)
-    assert code == 0 and err == ("hplab: trial 2 failed: batch_size 8 is outside the spec's "
-                                 "space (2, 4)\n")
+    assert code == 0 and err == ("hplab study run: trial 2 failed: batch_size 8 is outside the "
+                                 "spec's space (2, 4)\n")
 
 
 @pytest.mark.slow
@@ -204,8 +204,8 @@ def test_a_pool_workers_failed_trial_starts_its_own_line_under_the_bar(spec_file
     assert run.wait(timeout=60) == 0
     text = said.decode()
     assert "%|" in text  # a bar was drawn there
-    failed = [m.start() for m in re.finditer(r"hplab: trial \d failed: lr 0\.[79] is outside",
-                                             text)]
+    failed = [m.start() for m in re.finditer(
+        r"hplab study run: trial \d failed: lr 0\.[79] is outside", text)]
     assert len(failed) == 2
     # each at the start of a line: after a newline, or after erasing the bar's line
     assert all(text[:at].endswith(("\n", "\r\x1b[K")) for at in failed), text

@@ -205,7 +205,7 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
         == [(2, "error", reasons[0]), (3, "error", reasons[1]), (4, "error", reasons[2])]
     # optuna's warning said "parameters: {} because of the following error: _Failed(...)";
     # then "[W 2026-12-05 15:26:56,595] Trial 2 failed: ...", in optuna's log format
-    assert err.splitlines() == [f"hplab: trial {n} failed: {reason}"
+    assert err.splitlines() == [f"hplab study worker: trial {n} failed: {reason}"
                                 for n, reason in zip((2, 3, 4), reasons, strict=True)]
     trials = s.get_trials()
     assert [t.state.name for t in trials] == ["COMPLETE"] * 2 + ["FAIL"] * 3 + ["COMPLETE"]

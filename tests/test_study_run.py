@@ -943,9 +943,9 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd, monkeypat
     assert failed and len(failed) < 6
     # one line per failed trial on stderr, not optuna's traceback and a second line; its
     # reason as its record says it, in hplab's words, not optuna's log format
-    assert err.splitlines() == [f"hplab: trial {t.number} failed: "
+    assert err.splitlines() == [f"hplab study run: trial {t.number} failed: "
                                 f"{study.trial_info(t)['reason']}" for t in failed]
-    assert all(line.startswith("hplab: trial ") and ": ValueError: " in line
+    assert all(line.startswith("hplab study run: trial ") and ": ValueError: " in line
                for line in err.splitlines())
     for t in trials:
         bad = t.params["activation"] == "relu"

@@ -909,7 +909,7 @@ def test_a_keyerror_of_a_study_still_stored_is_an_error_trial(tmp_path, spec_fil
     assert code == 0, err
     summary = json.loads(out)
     assert (summary["n_finished"], summary["n_complete"], summary["n_error"]) == (3, 2, 1)
-    assert err == "hplab: trial 0 failed: KeyError: 'Record does not exist.'\n"
+    assert err == "hplab study run: trial 0 failed: KeyError: 'Record does not exist.'\n"
 
 
 @pytest.mark.slow
