@@ -35,7 +35,7 @@ def check_sampling_ratio(value) -> float:
             ratio = minority / majority if minority > 0 and majority > 0 else math.nan
         else:
             ratio = float(value)
-    except (TypeError, ValueError, ZeroDivisionError):
+    except (TypeError, ValueError):
         raise ValueError(f"sampling ratio must be a number in (0, 1] such as 0.2, or "
                          f"minority:majority such as 1:5, got {value!r}") from None
     if not 0 < ratio <= 1:

@@ -27,14 +27,8 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
 
     Parameters
     ----------
-    run : TrainRun
-    out : Path
-        The folder written into.
-    final : Path, optional
-        The folder the caller moves ``out`` to afterwards (a staged folder), which the run
-        and config.json record as the files' place; default ``out``.
-    extra : dict, optional
-        More keys for config.json (a report's best model: ``study``, the trial it retrains).
+    run, out, final, extra
+        As `stage_run_files` takes them.
     """
     staged = stage_run_files(run, out, final=final, extra=extra)
     try:
