@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import optuna
 
-from nets import say_on_stderr
+from nets import command_name, say_on_stderr
 
 from ._errors import StorageError
 from ._url_masking import _secrets
@@ -40,7 +40,7 @@ def storage_errors(where: StorageURL, after: str = ""):
         if cause is None:
             return previous(args)
         name = args.thread.name if args.thread is not None else "a thread"
-        say_on_stderr(f"hplab: {name}: storage {where.masked} failed: "
+        say_on_stderr(f"{command_name()}: {name}: storage {where.masked} failed: "
                       f"{_first_line(cause, where.url)}")
 
     threading.excepthook = one_line

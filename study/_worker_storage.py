@@ -11,7 +11,7 @@ from pathlib import Path
 
 import optuna
 
-from nets import say_on_stderr
+from nets import command_name, say_on_stderr
 
 from ._running_beats import running_beats
 from ._storage import StorageURL
@@ -220,7 +220,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
                 raise
             if not self._beats_failing:
                 where = StorageURL("rdb", self._backend.url)
-                say_on_stderr(f"hplab: a heartbeat did not reach storage {where.masked} "
+                say_on_stderr(f"{command_name()}: a heartbeat did not reach storage {where.masked} "
                               f"({failure_text(exc, where)}); trying again every "
                               f"{self.get_heartbeat_interval()} s")
             self._beats_failing = True

@@ -11,6 +11,7 @@ import types
 import optuna
 import pytest
 
+import nets
 import study
 from study import resolve_storage
 from study._worker_storage import worker_cache
@@ -257,11 +258,13 @@ def test_a_trial_has_its_heartbeat_before_its_record_and_training(tmp_path, spec
     assert at_record == [1, 1, 1]
 
 
+@pytest.mark.parametrize("command", [None, "hplab study run"])
 def test_heartbeats_go_on_after_beats_the_storage_failed(tmp_path, spec_file, monkeypatch,
-                                                         capsys):
+                                                         capsys, command):
     """A server restarting for a second failed a beat, which ended optuna's heartbeat
     thread: the live trial turned stale, another worker failed it and its result was
-    dropped. A failed beat is skipped, told once, and the next ones are recorded."""
+    dropped. A failed beat is skipped, told once (naming the command, as its other lines
+    do; ``hplab`` from a script), and the next ones are recorded."""
     from sqlalchemy.exc import OperationalError
 
     import study._objective as objective
@@ -289,14 +292,15 @@ def test_heartbeats_go_on_after_beats_the_storage_failed(tmp_path, spec_file, mo
     monkeypatch.setattr(optuna.storages.RDBStorage, "record_heartbeat", beat)
     monkeypatch.setattr(objective, "train_run", train_run)
     db = tmp_path / "beats.db"
-    summary = study.run_study(study.load_spec(spec_file(
-        "beats", n_trials=1, max_epochs=4, heartbeat_interval=1, grace_period=5)),
-        storage=str(db), progress=False)
+    with nets.command_lines(command) if command else contextlib.nullcontext():
+        summary = study.run_study(study.load_spec(spec_file(
+            "beats", n_trials=1, max_epochs=4, heartbeat_interval=1, grace_period=5)),
+            storage=str(db), progress=False)
     assert summary["n_complete"] == 1
     assert len(beats) >= 4  # the thread went on (it had ended at its first failed beat)
     assert capsys.readouterr().err.strip().splitlines() == [
-        f"hplab: a heartbeat did not reach storage sqlite:///{db} (consuming input failed: "
-        "server closed the connection unexpectedly); trying again every 1 s"]
+        f"{command or 'hplab'}: a heartbeat did not reach storage sqlite:///{db} (consuming "
+        "input failed: server closed the connection unexpectedly); trying again every 1 s"]
 
 
 def test_show_list_and_report_call_a_dead_workers_trials_what_the_next_worker_does(

@@ -22,6 +22,7 @@ from cli_helpers import as_a_user, file_sha, run_cli, within
 from conftest import ForkServer, copy_files, stored_study_files
 
 import hplab
+import nets
 import reports
 import study
 from study import StorageError, mask_url, resolve_storage
@@ -184,6 +185,27 @@ def test_a_drivers_message_loses_the_password_not_the_words_holding_its_letters(
                       "postgresql://u:hunter2@h/db") == "password authentication failed: ***."
     assert first_line(Exception("bad postgresql://u:p@ss!@h/db"),
                       "postgresql://u:p%40ss%21@h/db") == "bad postgresql://u:***@h/db"
+
+
+@pytest.mark.parametrize("command", [None, "hplab study worker"])
+def test_a_thread_the_storage_failed_says_one_line_naming_the_command(tmp_path, capsys, command):
+    # optuna's heartbeat thread dying of a lost server printed a traceback; now one line,
+    # opening with the command as the command's other lines do (hplab from a script)
+    def lost_server():
+        try:
+            sqlite3.connect(tmp_path).execute("select 1")  # a folder: no database opens
+        except sqlite3.Error as exc:
+            raise optuna.exceptions.StorageInternalError("during the commit") from exc
+
+    where = resolve_storage(str(tmp_path / "s.db"))
+    with nets.command_lines(command) if command else contextlib.nullcontext(), \
+            study._storage_errors.storage_errors(where):
+        beating = threading.Thread(target=lost_server, name="heartbeat")
+        beating.start()
+        beating.join()
+    assert capsys.readouterr().err == (f"{command or 'hplab'}: heartbeat: storage "
+                                       f"sqlite:///{tmp_path}/s.db failed: unable to open "
+                                       "database file\n")
 
 
 def test_an_unencoded_at_sign_is_named_without_showing_the_password():
