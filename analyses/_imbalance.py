@@ -189,6 +189,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     states = seed_states(seed, seeds)
     params = over_default_net(net_params)
     check_net_params(params)
+    data.check_sources(dataset)  # a missing file said as typed, not as made absolute
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])
     tasks, skips, majority, info, test_is_train, prints = [], [], [], [], [], []

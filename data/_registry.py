@@ -18,9 +18,9 @@ from . import _generated as gen
 from ._csv_load import load_csv, option_text
 from ._dataset import DataError, Source
 from ._fetch import data_home
-from ._files import load_npz
+from ._files import _existing, load_npz
 from ._home import expand_home
-from ._idx import load_idx_folder
+from ._idx import find_idx_files, load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes
 
 if TYPE_CHECKING:
@@ -300,6 +300,19 @@ def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)
     return [expand_home(p) for p in _name_paths(key, arg)] if key in PREFIXES else []
+
+
+def check_sources(name: str) -> None:
+    """Refuse, as loading ``name`` would, a file or IDX folder it names that is not there,
+    the path said as typed: for a caller that loads it by `absolute_name` (in its workers).
+    """
+    key, arg, _ = parse_name(name)
+    if key == "idx":
+        find_idx_files(_unescape_path(arg))
+    elif key in PREFIXES:
+        for path in _read_paths(arg):
+            if path:
+                _existing(path)
 
 
 def _name_paths(key: str, arg: str) -> list[str]:

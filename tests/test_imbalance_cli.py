@@ -411,6 +411,25 @@ def test_human_output_names_failures(tmp_path, capsys):
     assert row["rank"] is None
 
 
+@pytest.mark.parametrize("name, said", [
+    ("csv:nope.csv", "file not found: nope.csv"),
+    ("csv:nope.csv,t.csv", "file not found: nope.csv (',' separates the test file; in a "
+     "path write ',' as %2C, '?' as %3F and '%' as %25)"),
+    ("npz:d/no.npz", "file not found: d/no.npz"),
+    ("idx:nodir", "folder not found: nodir"),
+])
+def test_a_missing_file_is_said_as_typed_as_other_commands_do(tmp_path, monkeypatch, capsys,
+                                                              name, said):
+    # imbalance made the path absolute for its workers before loading it, and said
+    # "file not found: /home/me/proj/nope.csv" where train said "nope.csv"
+    from cli_helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    for command in (["imbalance", "--no-report"], ["train"]):
+        code, out, err = run_cli([*command, "--dataset", name], capsys)
+        assert (code, out, err) == (2, "", f"hplab {command[0]}: error: {said}\n")
+
+
 @pytest.mark.slow
 def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path, capsys,
                                                                      parse_html):
