@@ -1322,7 +1322,8 @@ def _add_study(sub) -> None:
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)
-    q = sub.add_parser("demo", help="a real study on digits with 2 workers, and its report")
+    q = sub.add_parser("demo", help="a real study on digits with 2 workers (the same trials "
+                       "every run), and its report")
     _workers_flag(q, 2)
     q.add_argument("--trials", type=_trials, default=None, help="trials (default: the spec's)")
     _storage_flag(q)

@@ -225,7 +225,7 @@ def spec_params(spec) -> dict:
            **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
            "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()},
            "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
-           "max_retry": spec.max_retry}
+           "max_retry": spec.max_retry, "repeatable_workers": spec.repeatable_workers}
     for p in spec.space.params:
         out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
     out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})

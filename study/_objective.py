@@ -35,6 +35,7 @@ from nets import finite_float
 
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
+from ._history_view import should_prune_seen, wait_for_history
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import (
     CHECKOUT_KEY,
@@ -84,8 +85,9 @@ class ReportToTrial(nets.Callback):
     """
 
     def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
-                 rungs: tuple[int, int] | None = None):
+                 rungs: tuple[int, int] | None = None, lag: int | None = None):
         self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
+        self.lag = lag  # study.repeatable_workers: the pruner reads what the trial sees
         self.step = -1
         self.reported = 0  # the last step reported (0: none judged yet)
         self.pruned = False
@@ -104,12 +106,17 @@ class ReportToTrial(nets.Callback):
         # nor a checkpoint where training ends anyway (converged, or the whole budget
         # trained): a result, not a prune
         if (step and state.ending is None and self._rung_between(passed, step)
-                and self.trial.should_prune()):
+                and self._should_prune()):
             self.pruned = True
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
             return True
         return None
 
+
+    def _should_prune(self) -> bool:
+        if self.lag is None:
+            return self.trial.should_prune()
+        return should_prune_seen(self.trial, self.lag)
 
     def _rung_between(self, passed: int, step: int) -> bool:
         """Whether a rung lies in (passed, step]; always where the rungs are not known."""
@@ -259,6 +266,10 @@ class Objective:
         if outside:
             self._write_record(trial, {"status": "error", "reason": outside})
             raise TrialFailed(outside)
+        if spec.repeatable_workers:
+            if self.on_sampled is not None:
+                self.on_sampled()  # the claim's read of the trials is stale by now
+            wait_for_history(trial.study, trial.number, spec.repeatable_workers)
         values = spec.space.suggest(trial, spec.fixed)
         if self.on_sampled is not None:
             self.on_sampled()
@@ -278,7 +289,8 @@ class Objective:
                 "sampling_ratio", spec.fixed.get("sampling_ratio")))
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
-            prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec))
+            prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec),
+                                  spec.repeatable_workers)
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                         callbacks=[_RaiseFinal(), *([prune] if prune else [])])
         result = run.result

@@ -309,7 +309,8 @@ def make_sampler(spec) -> optuna.samplers.BaseSampler:
     try:
         if entry.shared_seed:
             return entry.make(spec, options, spec.seed)
-        return TrialSeeded(lambda seed: entry.make(spec, dict(options), seed), spec.seed)
+        return TrialSeeded(lambda seed: entry.make(spec, dict(options), seed), spec.seed,
+                           spec.repeatable_workers)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"sampler: {exc}") from None
 

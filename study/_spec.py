@@ -90,6 +90,8 @@ class StudySpec:
     heartbeat_interval: int = 5
     grace_period: int = 30
     max_retry: int = 2
+    # trial k learns from trials 0 .. k - repeatable_workers only (`history_study`)
+    repeatable_workers: int | None = None
     sampler_options: dict = field(default_factory=dict)
     pruner_options: dict = field(default_factory=dict)
     path: str | None = None

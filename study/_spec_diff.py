@@ -22,7 +22,8 @@ _FIXED_FIELDS = {"name": "study.name", "dataset": "study.dataset", "metrics": "s
                  "seed": "study.seed", "sampler": "study.sampler", "pruner": "study.pruner",
                  "max_epochs": "study.max_epochs",
                  "heartbeat_interval": "study.heartbeat_interval",
-                 "grace_period": "study.grace_period", "max_retry": "study.max_retry"}
+                 "grace_period": "study.grace_period", "max_retry": "study.max_retry",
+                 "repeatable_workers": "study.repeatable_workers"}
 
 
 def first_difference(old: StudySpec, new: StudySpec) -> str | None:

@@ -15,7 +15,14 @@ _STUDY_KEYS = {
     "metric": (object, "val_accuracy"), "n_trials": (int, 20), "timeout": (float, None),
     "seed": (int, 0), "sampler": (str, "tpe"), "pruner": (str, None),
     "max_epochs": (float, 100.0), "heartbeat_interval": (int, 5), "grace_period": (int, 30),
-    "max_retry": (int, 2),
+    "max_retry": (int, 2), "repeatable_workers": (int, None),
+}
+# samplers whose proposals a trial's view of the study (`history_study`) cannot fix
+_NOT_REPEATABLE = {
+    "grid": "its workers walk one shared sequence, a point to whichever claims first",
+    "qmc": "its workers walk one shared sequence, a point to whichever claims first",
+    "nsga2": "it caches each generation's parents in the study, as the first trial to "
+             "need them saw the study",
 }
 
 
@@ -76,10 +83,22 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
             nets.check_epochs("study.max_epochs", out["max_epochs"])
         except ValueError as exc:
             raise SpecError(str(exc)) from None
+    _check_repeatable(out["repeatable_workers"], out["sampler"])
     if out["grace_period"] <= out["heartbeat_interval"]:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")
     return out
+
+
+def _check_repeatable(workers: int | None, sampler: str) -> None:
+    if workers is None:
+        return
+    if workers < 1:
+        raise SpecError(f"study.repeatable_workers must be >= 1, got {workers}")
+    if sampler in _NOT_REPEATABLE:
+        raise SpecError(f"study.repeatable_workers: the {sampler} sampler cannot run "
+                        f"repeatably in parallel: {_NOT_REPEATABLE[sampler]}; leave "
+                        "repeatable_workers out")
 
 
 def _check_dataset(name: str) -> None:

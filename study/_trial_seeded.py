@@ -7,6 +7,8 @@ from typing import Callable
 import numpy as np
 import optuna
 
+from ._history_view import history_study
+
 # The trial's third stream: `nets.train` spawns the first two (initial weights, batches)
 # from the same SeedSequence([seed, trial]).
 SAMPLER_STREAM = 2
@@ -38,11 +40,16 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         ``make(seed)`` builds the sampler.
     seed : int
         The study seed.
+    lag : int, optional
+        ``study.repeatable_workers``: trial k's sampler reads only trials 0 to k - lag
+        (`history_study`); None reads every trial.
     """
 
-    def __init__(self, make: Callable[[int], optuna.samplers.BaseSampler], seed: int):
+    def __init__(self, make: Callable[[int], optuna.samplers.BaseSampler], seed: int,
+                 lag: int | None = None):
         self._make = make
         self._seed = seed
+        self._lag = lag
         # built now, so a bad option fails before any trial; a trial without its own (none
         # started through before_trial) falls back on it
         self.sampler = make(seed)
@@ -53,13 +60,16 @@ class TrialSeeded(optuna.samplers.BaseSampler):
     def _of(self, trial) -> optuna.samplers.BaseSampler:
         return self._by_trial.get(trial._trial_id, self.sampler)
 
+    def _seen(self, study, trial):
+        return study if self._lag is None else history_study(study, trial.number, self._lag)
+
     def before_trial(self, study, trial) -> None:
         sampler = self._make(trial_sampler_seed(self._seed, trial.number))
         self._by_trial[trial._trial_id] = sampler
         sampler.before_trial(study, trial)
 
     def infer_relative_search_space(self, study, trial):
-        return self._of(trial).infer_relative_search_space(study, trial)
+        return self._of(trial).infer_relative_search_space(self._seen(study, trial), trial)
 
     def sample_relative(self, study, trial, search_space):
         """The trial's own sampler's `sample_relative`.
@@ -69,7 +79,7 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         study, trial, search_space
             As optuna's ``BaseSampler.sample_relative`` takes them.
         """
-        return self._of(trial).sample_relative(study, trial, search_space)
+        return self._of(trial).sample_relative(self._seen(study, trial), trial, search_space)
 
     def sample_independent(self, study, trial, param_name, param_distribution):
         """The trial's own sampler's `sample_independent`.
@@ -79,8 +89,8 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         study, trial, param_name, param_distribution
             As optuna's ``BaseSampler.sample_independent`` takes them.
         """
-        return self._of(trial).sample_independent(study, trial, param_name,
-                                                  param_distribution)
+        return self._of(trial).sample_independent(self._seen(study, trial), trial,
+                                                  param_name, param_distribution)
 
     def after_trial(self, study, trial, state, values) -> None:
         """The trial's own sampler's `after_trial`, which is then let go.

@@ -1,0 +1,125 @@
+"""study.repeatable_workers: parallel studies whose trials do not depend on timing."""
+
+from __future__ import annotations
+
+import time
+
+import optuna
+import pytest
+
+import study
+from study import SpecError
+
+COIN = {"lr": {"low": 0.003, "high": 0.3, "log": True},
+        "width": {"low": 2, "high": 32, "log": True}, "batch_size": [16, 32, 64]}
+
+
+def _trials(db) -> list[tuple]:
+    """What a run decided and measured, trial by trial."""
+    stored = optuna.load_study(study_name="rep", storage=f"sqlite:///{db}")
+    return [(t.number, t.state.name, t.params, t.value, t.intermediate_values)
+            for t in stored.get_trials(deepcopy=False)]
+
+
+@pytest.mark.slow
+def test_two_workers_run_the_trials_one_worker_runs_bit_for_bit(tmp_path, spec_file):
+    # TPE models from the fifth trial on and hyperband prunes: without the key, which
+    # trials had finished when a worker sampled (or was asked to stop) was a race
+    spec = study.load_spec(spec_file(
+        "rep", dataset="coin", metric="val_accuracy", n_trials=14, seed=3, max_epochs=12,
+        pruner="hyperband", repeatable_workers=2, space=COIN,
+        fixed={"optimizer": "adam", "checkpoint": 1}, sampler_options={"n_startup_trials": 4},
+        pruner_options={"reduction_factor": 3}))
+    runs = {}
+    for name, workers in (("one", 1), ("two", 2), ("again", 2)):
+        summary = study.run_study(spec, storage=str(tmp_path / f"{name}.db"),
+                                  workers=workers, progress=False)
+        assert summary["n_trials"] == 14
+        runs[name] = _trials(tmp_path / f"{name}.db")
+    assert runs["two"] == runs["one"] and runs["again"] == runs["one"]
+    states = [state for _, state, *_ in runs["one"]]
+    assert "PRUNED" in states and states.count("COMPLETE") >= 3, states
+
+
+def test_a_dead_workers_trial_holds_no_one_up(tmp_path, spec_file):
+    # trial 3 learns from trial 1, which a killed worker left running: failed as stale
+    # once its last heartbeat is older than the grace, and the study goes on
+    def spec(n_trials):
+        return study.load_spec(spec_file(
+            "rep", n_trials=n_trials, max_epochs=4, heartbeat_interval=1, grace_period=3,
+            max_retry=0, repeatable_workers=2))
+
+    db = tmp_path / "dead.db"
+    study.run_study(spec(1), storage=str(db), progress=False)
+    storage = optuna.storages.RDBStorage(f"sqlite:///{db}", heartbeat_interval=1,
+                                         grace_period=3)
+    dead = optuna.load_study(study_name="rep", storage=storage).ask()
+    storage.record_heartbeat(dead._trial_id)  # its last beat: a worker alive until now
+    start = time.monotonic()
+    summary = study.run_study(spec(4), storage=str(db), progress=False, explicit_trials=True)
+    waited = time.monotonic() - start
+    stored = optuna.load_study(study_name="rep", storage=f"sqlite:///{db}")
+    assert [t.state.name for t in stored.trials] == ["COMPLETE", "FAIL", "COMPLETE",
+                                                     "COMPLETE"]
+    assert summary["n_complete"] == 3
+    assert 3 < waited < 15  # the grace and a stale check or two, not for good
+
+
+@pytest.mark.parametrize("keys, message", [
+    ({"repeatable_workers": 0}, "study.repeatable_workers must be >= 1, got 0"),
+    ({"repeatable_workers": 2, "sampler": "grid"},
+     "study.repeatable_workers: the grid sampler cannot run repeatably in parallel: its "
+     "workers walk one shared sequence, a point to whichever claims first; leave "
+     "repeatable_workers out"),
+    ({"repeatable_workers": 2, "sampler": "qmc"}, "the qmc sampler cannot run repeatably"),
+    ({"repeatable_workers": 2, "sampler": "nsga2", "metric": ["val_loss", "n_parameters"],
+      "pruner": None}, "the nsga2 sampler cannot run repeatably in parallel: it caches each "
+     "generation's parents"),
+])
+def test_specs_it_cannot_make_repeatable_are_refused(spec_file, keys, message):
+    with pytest.raises(SpecError) as err:
+        study.load_spec(spec_file("rep", **keys))
+    assert message in str(err.value)
+
+
+def test_a_journal_is_refused_before_anything_is_stored(tmp_path, spec_file):
+    spec = study.load_spec(spec_file("rep", repeatable_workers=2))
+    log = tmp_path / "j.log"
+    with pytest.raises(SpecError) as err:
+        study.run_study(spec, storage=f"journal:{log}", progress=False)
+    assert str(err.value) == (
+        f"study.repeatable_workers needs a storage with heartbeats (SQLite or PostgreSQL), "
+        f"not journal:{log}: on a journal a dead worker's trial would hold up every later "
+        "trial for good")
+    assert not log.exists()
+
+
+def test_a_study_keeps_its_lag_for_life(tmp_path, spec_file):
+    # trials learnt from trials 0 .. k - 2; resumed under another lag they would not
+    db = str(tmp_path / "s.db")
+    study.run_study(study.load_spec(spec_file("rep", n_trials=2, max_epochs=4,
+                                              repeatable_workers=2)),
+                    storage=db, progress=False)
+    with pytest.raises(SpecError, match="study.repeatable_workers"):
+        study.run_study(study.load_spec(spec_file("rep", n_trials=3, max_epochs=4,
+                                                  repeatable_workers=3)),
+                        storage=db, progress=False)
+
+
+@pytest.mark.slow
+def test_the_demo_runs_the_same_trials_every_time(tmp_path, monkeypatch, capsys):
+    # a user running `make demo` twice got another study (and report) each time: the
+    # 2 workers raced, and TPE's proposals after its first 10 trials followed the race
+    import hplab
+
+    runs = []
+    for folder, workers in (("a", "2"), ("b", "2"), ("c", "1")):
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        assert hplab.main(["demo", "--trials", "16", "--workers", workers, "--json"]) == 0
+        capsys.readouterr()
+        stored = optuna.load_study(study_name="demo", storage="sqlite:///runs/hplab.db")
+        runs.append([(t.number, t.state.name, t.params, t.value, t.intermediate_values)
+                     for t in stored.get_trials(deepcopy=False)])
+    assert runs[1] == runs[0] and runs[2] == runs[0]
+    assert len(runs[0]) == 16 and "PRUNED" in {state for _, state, *_ in runs[0]}
