@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import optuna
 import pytest
@@ -123,3 +124,31 @@ def test_the_demo_runs_the_same_trials_every_time(tmp_path, monkeypatch, capsys)
                      for t in stored.get_trials(deepcopy=False)])
     assert runs[1] == runs[0] and runs[2] == runs[0]
     assert len(runs[0]) == 16 and "PRUNED" in {state for _, state, *_ in runs[0]}
+
+
+@pytest.mark.slow
+def test_two_machines_on_postgresql_run_the_trials_of_one_worker_on_sqlite(
+        postgres_url, spec_file, tmp_path):
+    # two `hplab study worker` processes joining one PostgreSQL study, as two machines
+    # would: the trials one worker runs on a SQLite file, bit for bit
+    from test_study_distributed import create, finish, start_worker
+
+    name = f"rep-{uuid.uuid4().hex[:8]}"  # the database is shared by the tests
+    spec = study.load_spec(spec_file(
+        name, dataset="coin", metric="val_accuracy", n_trials=12, seed=5, max_epochs=8,
+        pruner="median", repeatable_workers=2, space=COIN,
+        fixed={"optimizer": "adam", "checkpoint": 1}, sampler_options={"n_startup_trials": 3}))
+    db = tmp_path / "one.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    one = optuna.load_study(study_name=name, storage=f"sqlite:///{db}")
+    shared = create(spec, postgres_url)
+    for summary in [finish(w) for w in [start_worker(name, postgres_url, tmp_path)
+                                        for _ in range(2)]]:
+        assert summary["n_finished"] == 12
+
+    def trials(s):
+        return [(t.number, t.state.name, t.params, t.value, t.intermediate_values)
+                for t in s.get_trials(deepcopy=False)]
+
+    assert trials(shared) == trials(one)
+    assert len({study.trial_info(t)["worker"] for t in shared.trials}) == 2
