@@ -90,7 +90,8 @@ _MODULES = {
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("RAMP_REPLACES", "LRRangeResult", "lr_range_test", "summarize_suggestions"),
-    "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
+    "_lr_advice": ("RAMP_SET", "ramp_set", "ramp_set_warning", "smooth_curve",
+                   "at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
     "_lr_verify": ("BASELINE_MARGIN", "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH",
                    "failed_runs", "verify_grid", "verify_runs", "verify_verdict"),

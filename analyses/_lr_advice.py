@@ -57,6 +57,58 @@ def at_ramp_start(summary: dict) -> str | None:
             "--min-lr, or raise --steps to read more of the curve")
 
 
+#: The suggestions a curve still falling at its last point read leaves to the ramp:
+#: ``valley`` lies in a fall running to that point, ``minimum`` is its rate / 10
+RAMP_SET = ("valley", "minimum")
+
+
+def covers_training_set(summary: dict) -> bool:
+    """Whether each step of a ramp (not a looper's rates, held for epochs) took the whole
+    training set: its loss then falls smoothly, with no noise to end a fall."""
+    batch = summary["config"].get("batch_size")
+    return summary["mode"] != "looper" and batch is not None and (
+        batch == -1 or batch >= summary["n_train"])
+
+
+def smooth_curve(summary: dict) -> str | None:
+    """The caveat on a smooth curve (validation or looper loss, or a ramp whose batch
+    covers the training set), whose longest fall reaches back into the flat start; None
+    on a mini-batch ramp's training loss (from `LRRangeResult.summary`)."""
+    what = ("validation" if summary.get("val") else "looper" if summary["mode"] == "looper"
+            else "full-batch" if covers_training_set(summary) else None)
+    if what is None:
+        return None
+    return (f"smooth curves ({what} loss) make the valley reach back into the flat start; "
+            "compare with steepest and minimum")
+
+
+def ramp_set(summary: dict) -> list[str]:
+    """The suggestions (of `RAMP_SET`) that the ramp, not the data, placed: those of a
+    test where most seeds' curves, as read, were lowest at their last point (the loss
+    still falling there); empty otherwise (from `LRRangeResult.summary`)."""
+    ends = [r.get("lowest_at_end", False) for r in summary["runs"]]
+    if 2 * sum(ends) <= len(ends):
+        return []
+    return [n for n in RAMP_SET if summary["suggestions"].get(n, {}).get("lr") is not None]
+
+
+def ramp_set_warning(summary: dict) -> str | None:
+    """What the `ramp_set` suggestions are worth, and what to change; None if none."""
+    names = ramp_set(summary)
+    if not names:
+        return None
+    ended = sum(r.get("lowest_at_end", False) for r in summary["runs"])
+    seeds = "" if len(summary["runs"]) == 1 else f" (on {ended} of {len(summary['runs'])} seeds)"
+    # a full-batch ramp that never stopped falls smoothly to its last point: the longest
+    # fall is then the whole curve, and valley a fixed point along it (0.001322 on
+    # double-arc, coin and XOR alike, 1000x below the best rate --verify found)
+    never = all(r["stop_reason"] == "completed" for r in summary["runs"])
+    return (f"the loss still fell at the last point read{seeds}, so {' and '.join(names)} "
+            "are set by --min-lr, --max-lr and --steps rather than by the data"
+            + (" (the same rates on any data): raise --max-lr until the loss turns up, or"
+               if never else ":") + " read steepest, or check with --verify")
+
+
 def no_suggestion_reason(summary: dict) -> str:
     """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
     runs = summary["runs"]

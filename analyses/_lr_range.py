@@ -34,7 +34,7 @@ from nets import compact_repr, finite_float
 from ._backend import check_validation, data_record, data_seeds
 from ._checks import flag, seed_count, train_config, whole
 from ._defaults import LR_RANGE_CONFIG as DEFAULT_CONFIG, LR_RANGE_TEST_DEFAULTS as DEFAULTS
-from ._lr_advice import descent, no_suggestion_reason
+from ._lr_advice import descent, no_suggestion_reason, ramp_set
 from ._lr_ramp import (
     CURVE_COLUMNS,
     LOOPER_RISE,
@@ -51,6 +51,8 @@ from ._suggest import (
     SKIP_END,
     SUGGESTIONS,
     check_suggestions,
+    lowest_at_end,
+    read_curve,
     suggest,
 )
 
@@ -74,8 +76,9 @@ class LRRangeResult:
         ``seed, step, lr, loss, smoothed_loss``: every recorded point of every seed.
     runs : DataFrame
         One row per seed: ``seed, stop_reason, stop_lr, divergence_lr, steps, descent``
-        (1 - the lowest smoothed loss / its first), ``seconds`` and one column per
-        suggestion (its rate on that seed's curve).
+        (1 - the lowest smoothed loss / its first), ``lowest_at_end`` (the curve read was
+        lowest at its last point: `analyses._suggest.lowest_at_end`), ``seconds`` and one
+        column per suggestion (its rate on that seed's curve).
     suggestions : DataFrame
         One row per suggestion: ``name, lr`` (10 ** median_log10), ``median_log10,
         q25_log10, q75_log10, iqr_log10, n`` (seeds with a finite value).
@@ -136,7 +139,7 @@ class LRRangeResult:
                            "iqr_log10": finite_float(r["iqr_log10"]), "n": int(r["n"]),
                            "per_seed": [finite_float(v) for v in self.runs[r["name"]]]}
                for r in self.suggestions.to_dict("records")}
-        return {
+        said = {
             "dataset": self.dataset, "mode": self.mode, "min_lr": self.min_lr,
             "max_lr": self.max_lr, "num_steps": self.num_steps, "beta": self.beta,
             "val": self.val, "seeds": list(self.seeds), "n_train": self.n_train,
@@ -147,7 +150,9 @@ class LRRangeResult:
             "runs": [{"seed": int(r["seed"]), "stop_reason": r["stop_reason"],
                       "stop_lr": finite_float(r["stop_lr"]),
                       "divergence_lr": finite_float(r["divergence_lr"]),
-                      "steps": int(r["steps"]), "descent": finite_float(r.get("descent"))}
+                      "steps": int(r["steps"]), "descent": finite_float(r.get("descent")),
+                      # older results lack it
+                      "lowest_at_end": bool(r.get("lowest_at_end", False))}
                      for r in self.runs.to_dict("records")],
             "verify": None if self.verdict is None else {
                 **{k: finite_float(v) if isinstance(v, float) else v
@@ -156,6 +161,7 @@ class LRRangeResult:
             "config": self.config, "seconds": self.seconds,
             "test_is_train": bool(self.test_is_train),
         }
+        return {**said, "ramp_set": ramp_set(said)}  # read off the rest
 
 
 def _log_median(values) -> float:
@@ -341,12 +347,14 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
         curves.append(c.frame.assign(seed=s))
         # fastai drops a tenth of the planned points from the start (suggest's default:
         # the loss has not moved), and the blow-up from the end
-        found = suggest(c.frame["lr"], c.frame["smoothed_loss"], names, num_steps=num_steps,
-                        skip_end=_skip_end(mode, c.stop_reason, c.frame["loss"], diverge))
+        lrs, losses = read_curve(c.frame["lr"], c.frame["smoothed_loss"], num_steps=num_steps,
+                                 skip_end=_skip_end(mode, c.stop_reason, c.frame["loss"],
+                                                    diverge))
+        found = suggest(lrs, losses, names, skip_start=0, skip_end=0)  # read already
         rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                      "divergence_lr": c.divergence_lr, "steps": c.steps,
-                     "descent": descent(c.frame["smoothed_loss"]), "seconds": c.seconds,
-                     **found})
+                     "descent": descent(c.frame["smoothed_loss"]),
+                     "lowest_at_end": lowest_at_end(losses), "seconds": c.seconds, **found})
     runs = pd.DataFrame(rows)
     table = summarize_suggestions(runs, names)
     result_kw = {}

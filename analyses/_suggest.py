@@ -216,8 +216,25 @@ def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int | None = N
         ``{name: lr}``; NaN where the cleaned curve has fewer than `MIN_POINTS` points.
     """
     names = check_suggestions(names)
+    x, y = read_curve(lrs, losses, skip_start=skip_start, skip_end=skip_end,
+                      num_steps=num_steps)
+    return {name: SUGGESTIONS[name](x, y) for name in names}
+
+
+def read_curve(lrs, losses, *, skip_start: int | None = None, skip_end: int = SKIP_END,
+               num_steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The part of a curve `suggest` reads its suggestions off: `trim_curve` with
+    `suggest`'s defaults (the same arguments)."""
     if skip_start is None:
         planned = len(lrs) if num_steps is None else num_steps
         skip_start = int(planned * SKIP_START_FRACTION)
-    x, y = trim_curve(lrs, losses, skip_start=skip_start, skip_end=skip_end)
-    return {name: SUGGESTIONS[name](x, y) for name in names}
+    return trim_curve(lrs, losses, skip_start=skip_start, skip_end=skip_end)
+
+
+def lowest_at_end(losses) -> bool:
+    """Whether a read curve (`read_curve`) of at least `MIN_POINTS` points is lowest at
+    its last point: the loss was still falling where the reading stopped, so ``valley``
+    (its longest fall runs to that point) and ``minimum`` (that point's rate / 10) are
+    placed by the ramp's bounds and points, not by the data."""
+    losses = np.asarray(losses, dtype=np.float64)
+    return bool(len(losses) >= MIN_POINTS and np.argmin(losses) == len(losses) - 1)

@@ -237,7 +237,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
 
     summary = result.summary()
     v = result.verdict
-    headline = {f"Suggested lr ({result.suggestion})": result.suggested_lr,
+    # a rate the ramp set (the loss still falling at the end) is no headline number
+    headline = {f"Suggested lr ({result.suggestion})":
+                "set by the ramp, not the data" if result.suggestion in summary["ramp_set"]
+                else result.suggested_lr,
                 "IQR (log10)": float(result.suggestions.set_index("name")
                                      .loc[result.suggestion, "iqr_log10"]),
                 "Divergence lr (ramp)": summary["divergence_lr"]}

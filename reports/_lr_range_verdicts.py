@@ -23,8 +23,10 @@ def verdict_lines(result, summary: dict) -> list[str]:
         at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
+        ramp_set_warning,
         seeds_that_stopped,
         shallow_descent,
+        smooth_curve,
     )
 
     s = result.suggestions.set_index("name")
@@ -38,10 +40,18 @@ def verdict_lines(result, summary: dict) -> list[str]:
     lowest = lowest_failing(failures)
     others = ", ".join(f"{k} {v:.3g}{failed_note(v, lowest)}" for k, v in s["lr"].items()
                        if k != result.suggestion and math.isfinite(v))
-    lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."
+    by_ramp = summary["ramp_set"]
+    # a rate the ramp set is no suggestion of the data's: said first, not headlined
+    lines = [(f"{result.suggestion}'s lr ≈ {chosen['lr']:.3g} ({over}) is set by the ramp, "
+              "not by the data." if result.suggestion in by_ramp else
+              f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over}).")
              + (f" Others: {others}." if others else "")
              if math.isfinite(chosen["lr"]) else
              f"No suggestion: {no_suggestion_reason(summary)}."]
+    if summary.get("test_is_train"):  # XOR: as the terminal says it
+        lines.insert(0, f"On {result.dataset} the validation set is the training set itself: "
+                        "no score here is held out" + (", and the verification's scores are "
+                        "training-set ones." if result.verdict is not None else "."))
     if math.isfinite(chosen["lr"]) and (flat := shallow_descent(summary)):
         lines.append(f"Weak suggestions: {flat}.")  # a tight IQR over a flat curve is no proof
     if first := at_ramp_start(summary):
@@ -63,9 +73,11 @@ def verdict_lines(result, summary: dict) -> list[str]:
                      "that, as the plot may show, does not stop the test) up to max_lr, so "
                      f"suggestions near the curve's end are unreliable; "
                      f"{no_stop_advice(result.config.get('optimizer'), result.beta)}.")
-    if result.val or result.mode == "looper":
-        lines.append("Smooth curves (validation or looper loss) make the valley reach back "
-                     "into the flat start; compare with steepest and minimum.")
+    if by_ramp:
+        warning = ramp_set_warning(summary)
+        lines.append(f"Weak suggestions: {warning[0].upper()}{warning[1:]}.")
+    elif smooth := smooth_curve(summary):
+        lines.append(f"{smooth[0].upper()}{smooth[1:]}.")
     v = result.verdict
     if v is not None:
         from analyses import VERIFY_FACTORS

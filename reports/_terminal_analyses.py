@@ -26,6 +26,7 @@ def scaling_lines(s: dict) -> list[str]:
     lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
              f"{s['target']:.4g} ({s['target_source']})",
              f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
+    lines[1:1] = _held_out_warning(s)
     for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
                                       s["examples_to_target"], s["best_lr"], s["regimes"],
                                       strict=True):
@@ -173,21 +174,29 @@ def lr_range_lines(s: dict) -> list[str]:
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
              f"{len(s['seeds'])} seed(s)" + (", validation loss" if s.get("val") else ""),
              f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>8}"]
+    lines[1:1] = _held_out_warning(s)
+    by_ramp = s.get("ramp_set") or []  # older summaries lack it
     for name, v in s["suggestions"].items():
         lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
         # the seeds that gave this suggestion: one that diverged early gives none
         gave = f"{v['n']} of {len(s['seeds'])}"
         # minimum is no minimum: the lowest loss's rate / 10 read below steepest's
+        # a rate the ramp set is no headline: the arrow says so where it points
+        notes = (["lowest loss's rate / 10"] if name == "minimum" else []) + (
+            ["set by the ramp"] if name in by_ramp and name != s["suggestion"] else [])
         lines.append(f"{name:<10} {lr:>10} {iqr:>12} {gave:>8}"
-                     + ("  <-" if name == s["suggestion"] else "")
-                     + ("  (lowest loss's rate / 10)" if name == "minimum" else ""))
+                     + (("  <- set by the ramp, not the data" if name in by_ramp else "  <-")
+                        if name == s["suggestion"] else "")
+                     + (f"  ({'; '.join(notes)})" if notes else ""))
     from analyses import (
         at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
+        ramp_set_warning,
         seeds_that_stopped,
         shallow_descent,
+        smooth_curve,
     )
 
     if s["suggested_lr"] is None:
@@ -196,6 +205,10 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"weak suggestions: {flat}")
     if first := at_ramp_start(s):
         lines.append(f"weak suggestion: {first}")
+    if by_ramp:
+        lines.append(f"weak suggestions: {ramp_set_warning(s)}")
+    elif smooth := smooth_curve(s):  # said above, and more, when the ramp set them
+        lines.append(smooth)
     if s["stop_lr"] is not None:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
                      f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")

@@ -17,7 +17,7 @@ from analyses._lr_verify import VERIFY_COLUMNS
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
              "stop_lr", "runs", "verify", "config", "seconds", "report_path", "report_error",
-             "test_is_train"}
+             "test_is_train", "ramp_set"}
 VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
                "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid",
                "inconclusive", "inconclusive_reason", "baseline_val_loss",
