@@ -69,6 +69,7 @@ from ._scaling_runs import (
 )
 from ._scaling_target import (
     REFERENCE_FRACTION,
+    budget_flag,
     default_target,
     refuse_constant_target,
     refuse_met_at_start,
@@ -234,6 +235,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                             max_steps, max_epochs)
     ref_rows = []
     best = None
+    set_by = budget_flag(budget(b_ref), max_steps, max_epochs)  # the reference runs' budget
     if target is not None:  # refused before any run
         refuse_constant_target(target, metric, source, constant, kind)
     if target is None or (noise and n >= 2):
@@ -250,7 +252,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
                 if metric == "val_accuracy" else
                 f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
-            refuse_constant_target(target, metric, source, constant, kind)
+            refuse_constant_target(target, metric, source, constant, kind, set_by)
         if every and best is not None:  # its own stream: the bootstrap draws nothing from
             # the runs' seeds; with every reference run diverged there is no noise to read
             noise_df, b_simple, b_simple_step = _noise_at_target(
@@ -262,7 +264,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                      progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
-    refuse_met_at_start(runs, best, metric, target, source, budget(b_ref))
+    refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
                           why_missed=why_missed(runs))

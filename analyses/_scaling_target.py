@@ -21,8 +21,16 @@ def default_target(best: dict, metric: str) -> float:
     return low + (1 - REFERENCE_FRACTION) * max(first - low, 0.0)
 
 
+def budget_flag(steps: int, max_steps: int, max_epochs) -> str:
+    """The flag that set a run's ``steps``: ``--max-epochs`` when its epochs come to fewer
+    steps than ``--max-steps`` (12 steps of double-arc at batch 32, with --max-steps 10000
+    unreached), else ``--max-steps``. The flags are the command's; `run_scaling`'s errors
+    name its arguments instead from Python (`errors_in_python_words`)."""
+    return "--max-epochs" if max_epochs is not None and steps < max_steps else "--max-steps"
+
+
 def refuse_constant_target(target: float, metric: str, source: str, baseline: float,
-                           task: str) -> None:
+                           task: str, budget_flag: str = "--max-steps") -> None:
     """Refuse a val_loss ``target`` that is not `BASELINE_MARGIN` below ``baseline``,
     the loss of a constant prediction (`trivial_baseline`), as ``lr-range --verify``
     calls a grid rate that did not beat it no learning (`beats_baseline`).
@@ -38,6 +46,9 @@ def refuse_constant_target(target: float, metric: str, source: str, baseline: fl
         The validation loss of predicting the training set's mean (regression) or prior.
     task : str
         The dataset's task, which names the constant.
+    budget_flag : str
+        The flag that set the reference runs' steps: ``--max-epochs`` where its steps are
+        fewer than ``--max-steps``' (`budget_flag`).
 
     Raises
     ------
@@ -49,7 +60,7 @@ def refuse_constant_target(target: float, metric: str, source: str, baseline: fl
     what = "mean" if task == "regression" else "prior"
     why = ("a net that learned nothing from the inputs reaches it; set a lower --target"
            if source == "user" else "the reference runs learned nothing beyond a constant; "
-           "raise --max-steps or the rates, or set --target")
+           f"raise {budget_flag} or the rates, or set --target")
     raise ValueError(f"the val_loss target {target:.4g}"
                      + ("" if source == "user" else f" ({source})")
                      + f" is not {BASELINE_MARGIN:.0%} below the {baseline:.4g} that a "
@@ -57,7 +68,8 @@ def refuse_constant_target(target: float, metric: str, source: str, baseline: fl
 
 
 def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, target: float,
-                        source: str, budget: int | None = None) -> None:
+                        source: str, budget: int | None = None,
+                        budget_flag: str = "--max-steps") -> None:
     """Refuse a ``target`` that a run met at step 0, untrained: its steps measure nothing.
 
     Parameters
@@ -72,6 +84,8 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
         ``"user"`` for a given target.
     budget : int, optional
         The reference runs' steps, named where they learned nothing.
+    budget_flag : str
+        The flag that set them (`budget_flag`), named to raise.
 
     Raises
     ------
@@ -93,6 +107,6 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
         # QA: it never named the budget, which 5 steps had not been enough to learn in
         steps = "" if budget is None else f" in {budget} steps"
         why = (f"the reference runs learned nothing better{steps} (diverged or stuck): "
-               "raise --max-steps, try lower or more learning rates, or set --target")
+               f"raise {budget_flag}, try lower or more learning rates, or set --target")
     raise ValueError(f"the untrained net already reaches the {metric} target "
                      f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")

@@ -135,6 +135,10 @@ def scaling_verdicts(result) -> list[str]:
     lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
              f"{result.target:.4g} ({result.target_source}).",
              "Best rate: " + ex.message + "."]
+    if result.test_is_train:  # XOR: as --json's test_is_train and the terminal say it
+        lines.insert(0, f"On {result.dataset} the validation set is the training set itself: "
+                        "no score here is held out, and the steps to the target are those "
+                        f"to fit its {result.n_train} training points.")
     if math.isfinite(result.lr_cap_batch):
         b = result.batches
         crossing = (f"The linear rule, anchored at {anchored_at(result)}, passes a rate of 1 at "

@@ -488,7 +488,8 @@ def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
             "the target") in lines
     # a median ending in .5 as the report shows it (QA: 472.5 steps printed as 472)
     half = reports.scaling_lines({**s, "steps_to_target": [472.5, *s["steps_to_target"][1:]]})
-    assert half[2].split()[:2] == [str(s["batch_sizes"][0]), "472.5"]
+    # [3]: after the title, xor's held-out line and the columns' header
+    assert half[3].split()[:2] == [str(s["batch_sizes"][0]), "472.5"]
     assert not any("passes lr = 1" in line for line in lines)
 
 
