@@ -226,6 +226,36 @@ class CapacityResult:
                 out[depth] = sorted(int(w) for w in worse)
         return out
 
+    def best_width(self, depth: int) -> int:
+        """The width with the best mean validation score at ``depth`` (ties to the
+        narrower)."""
+        grp = self.table[self.table["depth"] == depth].sort_values("width")
+        v = grp[f"val_{self.metric}"]
+        return int(grp.loc[v.idxmax() if self.metric == "accuracy" else v.idxmin(), "width"])
+
+    def why_wider_worse(self) -> dict[int, dict[str, list[int]]]:
+        """Per depth of `worse_wider_widths`, why its widths score worse than the depth's
+        `best_width`, by their mean scores: ``undertrained``, those that fit their training
+        set worse than it does; ``overfitting``, those that fit it as well or better with a
+        train/validation gap (``accuracy_gap`` or ``loss_gap``) past `sufficient_within`;
+        ``unclear``, the rest. A gap the seeds' spread covers is no overfitting: coin at 200
+        epochs, 8 neurons train 0.681 (4's 0.663), validation 0.667, within the 0.055 of
+        the seeds' spread, were called overfitting."""
+        m, within, out = self.metric, self.sufficient_within(), {}
+        sign = 1 if m == "accuracy" else -1  # a loss is worse higher
+        t = self.table.set_index(["depth", "width"])
+        train = t[f"train_{m}"]
+        gaps = sign * (train - t[f"val_{m}"])  # accuracy_gap, loss_gap: as the table's
+        for depth, worse in self.worse_wider_widths().items():
+            best = train[(depth, self.best_width(depth))]
+            why = {"undertrained": [], "overfitting": [], "unclear": []}
+            for w in worse:
+                kind = ("undertrained" if sign * (train[(depth, w)] - best) < 0 else
+                        "overfitting" if gaps[(depth, w)] > within[depth] + 1e-9 else "unclear")
+                why[kind].append(w)
+            out[depth] = why
+        return out
+
     def eps_above_baseline(self) -> bool | None:
         """Whether ``eps`` is at or above `baseline_val_loss` (None without one, or with
         eps 0): a net that predicts the training set's mean reaches it, so iterations to
@@ -247,6 +277,10 @@ class CapacityResult:
                 # XOR: its "test" scores are training-set ones, as the report says
                 "test_is_train": bool(self.test_is_train), "best": self.best(),
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
+                # a sufficient width read while wider nets still trained is provisional
+                "undertrained_wider": {str(d): why["undertrained"]
+                                       for d, why in self.why_wider_worse().items()
+                                       if why["undertrained"]},
                 "table": rows, "config": self.config, "seconds": self.seconds}
 
 

@@ -297,10 +297,19 @@ def capacity_lines(s: dict) -> list[str]:
             return "none (every width has a diverged run)"
 
         reach = width_reach(s["widths"], width)  # as the report says it
+        # as the report's card: wider nets that fit their training set worse still trained
+        under = s.get("undertrained_wider", {}).get(str(depth))
         return (f"{width} (the widest tried: no plateau seen)" if reach == "widest" else
-                f"{width} (the only width tried)" if reach == "only" else str(width))
+                f"{width} (the only width tried)" if reach == "only" else
+                f"{width} (provisional: wider {', '.join(map(str, under))} undertrained)"
+                if under else str(width))
 
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
                      f"{d}: {sufficient(d)}" for d in s["depths"]))
+    if s.get("undertrained_wider"):  # QA: the report said so, the terminal never did
+        lines.append(f"provisional: the wider widths named score worse and fit their training "
+                     f"set worse than the best too, likely undertrained in "
+                     f"{s['config']['max_epochs']:g} epochs: raise --epochs, or lower --lr, "
+                     "before taking the width as sufficient")
     return lines + _ending(s)
