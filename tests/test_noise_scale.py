@@ -109,6 +109,19 @@ def test_the_measured_gradient_includes_the_weight_penalties(l2, l1):
     assert g2 != pytest.approx(exact_noise_scale(net, X, T)[0], rel=1e-3)
 
 
+@pytest.mark.parametrize("l2, l1", [(0.1, 0.0), (0.1, 0.05), (0.0, 0.05)])
+def test_the_exact_noise_scale_takes_the_penalties_the_callback_adds(l2, l1):
+    # QA: exact_noise_scale took no l2, so a run measured with hplab scaling --l2 could
+    # not be checked against it
+    net, X, T = _linear_problem(n=50)
+    cb = GradientNoiseScale(X, T, b_small=5, b_big=50, every=1, rng=np.random.default_rng(0),
+                            l2=l2, l1=l1)
+    g2, trace = exact_noise_scale(net, X, T, l2=l2, l1=l1)
+    assert g2 == pytest.approx(cb.measure(net)["g2_raw"], rel=1e-10)
+    # the same penalty on every example: the spread about the mean is the plain one
+    assert trace == pytest.approx(exact_noise_scale(net, X, T)[1], rel=1e-10)
+
+
 def test_the_first_smoothed_measurement_is_the_measurement_itself():
     net, X, T = _linear_problem(n=50)
     cb = GradientNoiseScale(X, T, b_small=5, b_big=50, every=1, rng=np.random.default_rng(0),
