@@ -207,6 +207,25 @@ def test_the_sine_capacity_numbers_are_what_the_readme_command_prints(capsys):
     assert f"{best['val_loss']:.4f} ± {best['val_loss_std']:.4f}" == "0.0533 ± 0.0025"
 
 
+def test_the_coin_capacity_numbers_are_what_the_readme_command_prints(capsys):
+    # QA: "coin after 200 epochs, two hidden layers, 0.55 ± 0.13 ... has none" held only
+    # with a test's --widths 2,8 --depths 1,2 --seeds 2, unsaid
+    import json
+
+    import hplab
+
+    command = ("hplab capacity --dataset coin --epochs 200 --widths 2,8 --depths 1,2 "
+               "--seeds 2")
+    words = " ".join(README.split())
+    assert f"coin after 200 epochs (`{command}`), two hidden layers, 0.55 ± 0.13 against " \
+        "0.46, has none" in words
+    assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["majority_share"] == 0.46 and "2" not in s["sufficient_width"]
+    best = max((r for r in s["table"] if r["depth"] == 2), key=lambda r: r["val_accuracy"])
+    assert f"{best['val_accuracy']:.2f} ± {best['val_accuracy_std']:.2f}" == "0.55 ± 0.13"
+
+
 def test_the_mnist_folder_is_data_homes_chain_in_readme_and_data_list(monkeypatch, tmp_path):
     # QA 36: the README and `data list` left out $XDG_CACHE_HOME, which data_home() reads
     import data
