@@ -58,9 +58,11 @@ def _fit_or_keep(fit):
 def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent (init, loop) generators from a scikit-learn ``random_state``.
 
-    An int seeds a ``SeedSequence`` directly; None or a ``RandomState`` gives one draw
-    (so a shared ``RandomState`` advances, as scikit-learn expects); a
-    ``np.random.Generator`` is drawn from the same way.
+    An int seeds a ``SeedSequence`` directly; a ``RandomState`` gives one draw (so a
+    shared ``RandomState`` advances, as scikit-learn expects); a ``np.random.Generator``
+    is drawn from the same way. None draws from fresh OS entropy, never NumPy's global
+    ``RandomState`` (which scikit-learn's own estimators use for None): ``np.random.seed``
+    elsewhere does not fix these fits, and a fit does not move that state.
     """
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         seed = int(random_state)
@@ -69,6 +71,8 @@ def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]
                              f"RandomState or a Generator, got {seed}")
     elif isinstance(random_state, np.random.Generator):
         seed = int(random_state.integers(2**63))
+    elif random_state is None:
+        seed = int(np.random.default_rng().integers(2**63))
     else:
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     return train_streams(seed)

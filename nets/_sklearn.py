@@ -82,7 +82,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     dtype : {"float64", "float32"} or numpy dtype, default "float64"
         Float type of the net; anything ``np.dtype`` maps to one of them (``np.float32``).
     random_state : None, int, RandomState or Generator
-        Seeds initialization and shuffling.
+        Seeds initialization and shuffling. None draws fresh OS entropy on each fit, not
+        NumPy's global ``RandomState``: ``np.random.seed`` neither fixes nor is moved by it.
     momentum, beta1, beta2, rho, opt_eps, lr_power, lr_min, warmup_steps : keyword-only
         The finer settings of :class:`nets.TrainConfig`, with its defaults (rho and opt_eps
         None: each optimizer's own); ``nets.setting_readers`` names the optimizers or

@@ -418,6 +418,23 @@ def test_random_state_int_is_reproducible_and_randomstate_advances():
     assert gen.coefs_[0].shape == (20, 8)
 
 
+def test_random_state_none_leaves_numpy_s_global_state_alone():
+    # review: None drew from np.random's global RandomState (check_random_state): seeding
+    # it made two fits identical, and each fit moved it; it is fresh OS entropy now
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    # the global state is what this test checks (NPY002 bars it elsewhere)
+    fits, kept = [], np.random.get_state()  # noqa: NPY002
+    try:
+        for _ in range(2):
+            np.random.seed(5)  # noqa: NPY002
+            fits.append(nets.NetClassifier(hidden=(4,), max_epochs=2, patience=0).fit(X, y))
+            undrawn = np.random.RandomState(5).random()
+            assert np.random.random() == undrawn  # noqa: NPY002
+    finally:
+        np.random.set_state(kept)  # noqa: NPY002
+    assert not np.array_equal(fits[0].coefs_[0], fits[1].coefs_[0])
+
+
 def test_bad_hyperparameters_raise_at_fit_not_init():
     X, y = make_classification(n_samples=50, random_state=0)
     for params, match in [({"lr": -1.0}, "lr must be"), ({"batch_size": 0}, "batch_size"),
