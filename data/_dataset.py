@@ -131,23 +131,6 @@ class Dataset:
         and can sit below the training and validation losses."""
         return bool(self.info.get("clean_test_targets"))
 
-    def normalize_x(self, X_raw) -> np.ndarray:
-        """Scale raw inputs (n, d) or one raw example (d,) as the training data was.
-
-        Returns
-        -------
-        ndarray
-            float32, shape (n, d).
-        """
-        X = np.asarray(X_raw)
-        if X.ndim == 1:
-            X = X.reshape(1, -1)
-        if X.ndim != 2 or X.shape[1] != self.n_features:
-            raise DataError(f"expected inputs with {self.n_features} features, "
-                            f"got an array of shape {np.shape(X_raw)}")
-        from ._split import apply_scaler  # here: _split imports this module
-
-        return apply_scaler(X, self.x_shift, self.x_scale)
 
     def inverse_y(self, y_norm) -> np.ndarray:
         """Raw targets from network outputs: de-scaled values for regression, the original

@@ -20,7 +20,6 @@ from ._callbacks import (
     ParamSnapshots,
     TrainState,
     check_callbacks,
-    spread_by_epoch,
     spread_over_training,
     training_progress,
 )
@@ -73,7 +72,7 @@ from ._init import (
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
-from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx, is_onnx_file
+from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer, own_defaults
 from ._penalties import add_penalties
 from ._predict import Prediction, SavedModel, check_threshold
@@ -154,7 +153,7 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "spread_by_epoch", "spread_over_training", "training_progress",
+    "spread_over_training", "training_progress",
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
     "trivial_baseline", "trivial_training_loss",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
@@ -175,7 +174,7 @@ __all__ = [
     "seeded_net", "train",
     "check_callbacks", "check_seed", "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
-    "is_hplab_onnx", "is_onnx_file",
+    "is_hplab_onnx",
     "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",

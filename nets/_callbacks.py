@@ -153,16 +153,6 @@ def spread_over_training(items: list, n: int, curve=()) -> list:
     return _nearest_free(items, training_progress([item[0] for item in items], curve), n)
 
 
-def spread_by_epoch(items: list, n: int) -> list:
-    """Up to ``n`` of ``(epoch, ...)`` ``items`` (in epoch order) spread evenly over the
-    epochs they span, first and last included: each of ``n`` evenly spaced epochs takes the
-    nearest item not yet taken. (Picking by place gave epochs 0, 64, 160, 224, 288, 352,
-    448, 500 of a list thinned by halves with its last checkpoint appended.)"""
-    if len(items) <= n:
-        return list(items)
-    return _nearest_free(items, np.array([float(item[0]) for item in items]), n)
-
-
 def _nearest_free(items: list, levels: np.ndarray, n: int) -> list:
     """``n`` of ``items``: for each of ``n`` evenly spaced values from ``levels[0]`` to
     ``levels[-1]``, the item whose level is nearest, among those not yet taken."""

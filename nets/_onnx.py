@@ -51,13 +51,6 @@ _ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
                      "leaky_relu": "LeakyRelu"}
 
 
-def is_onnx_file(path) -> bool:
-    """Whether ``path`` is a file that parses as an ONNX model (a ``ModelProto`` with a
-    graph), whoever wrote it; a spec, a CSV, a text file or other binary data is not.
-    Needs the onnx package."""
-    return _onnx_model_of(path) is not None
-
-
 def is_hplab_onnx(path) -> bool:
     """Whether ``path`` is an ONNX graph `export_onnx` wrote: it parses as an ONNX model
     whose producer is hplab and whose metadata has ``hplab.task``, the only file an

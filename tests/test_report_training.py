@@ -82,14 +82,9 @@ def test_samples_are_thinned_evenly():
     assert reports.samples_frame(X[:5], y[:5], "test")["split"].tolist() == ["test"] * 5
 
 
-def test_spread_by_epoch_spreads_and_keeps_the_ends():
+def test_pick_snapshots_keeps_as_many_as_it_is_given_up_to_its_count():
     snaps = [(e, None) for e in range(9)]
-    picked = [e for e, _ in nets.spread_by_epoch(snaps, 5)]
-    assert picked == [0, 2, 4, 6, 8]
     assert reports.pick_snapshots(snaps[:3], 5) == snaps[:3]
-    # by epoch, not by place: a list thinned by halves, its last checkpoint appended
-    thinned = [(e, None) for e in (0, 512, 1024, 1536, 2048, 2560, 3072, 3584, 4096, 5000)]
-    assert [e for e, _ in nets.spread_by_epoch(thinned, 5)] == [0, 1024, 2560, 3584, 5000]
 
 
 def test_pick_snapshots_spreads_over_log_epochs_and_the_loss_drop():
@@ -125,15 +120,14 @@ def test_a_runs_snapshots_are_spread_over_where_it_learned():
     assert len(kept) == 20 and kept[0] == 0 and kept[-1] == 1500
     assert kept == [e for e, _ in run().snapshots]  # the same seed, the same snapshots
     shown = [e for e, _ in reports.pick_snapshots(res.snapshots, 5, curve)]
-    by_epoch = [e for e, _ in nets.spread_by_epoch(res.snapshots, 5)]
 
     def done(e):  # the share of the whole drop of the loss reached by epoch e
         return (hist[0] - hist[e]) / (hist[0] - hist[1500])
 
-    assert shown[0] == 0 and shown[-1] == 1500 and by_epoch[0] == 0
+    assert shown[0] == 0 and shown[-1] == 1500
     # evenly by epoch (0, 320, 440, 780, 1500), every middle panel came after 96 % of the
     # fall: alike
-    assert min(done(e) for e in by_epoch[1:-1]) > 0.96
+    assert min(done(e) for e in (320, 440, 780)) > 0.96
     # now they show the fall (0, 100, 140, 180, 1500: 11, 54 and 84 % of it)
     assert max(done(e) for e in shown[1:-1]) < 0.9, (shown, [done(e) for e in shown])
 
