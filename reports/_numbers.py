@@ -215,12 +215,14 @@ def format_seconds(seconds: float) -> str:
     """Wall time as ``'850 ms'``, ``'12.3 s'``, ``'4 min 05 s'`` or ``'2 h 03 min'``."""
     if seconds is None or not math.isfinite(seconds):
         return "–"
-    if seconds < 1:
+    # each unit from the value rounded as it would show: 0.9996 s was "1000 ms" and
+    # 59.97 s "60.0 s"
+    if round(seconds * 1000) < 1000:
         return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
+    if float(f"{seconds:.1f}") < 60:
         return f"{seconds:.1f} s"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     if minutes < 60:
         return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
+    hours, minutes = divmod(round(seconds / 60), 60)  # the nearest minute, as seconds are
     return f"{hours} h {minutes:02d} min"

@@ -749,6 +749,13 @@ def test_format_helpers():
     assert design.format_seconds(12.34) == "12.3 s"
     assert design.format_seconds(245) == "4 min 05 s"
     assert design.format_seconds(7380) == "2 h 03 min"
+    # review: the unit was chosen before rounding ("1000 ms", "60.0 s"); hours dropped
+    # the minute's seconds ("2 h 02 min" for 2 h 02 min 59 s)
+    shown = {s: design.format_seconds(s) for s in (0.9994, 0.9996, 59.94, 59.97, 3599.4,
+                                                   3599.6, 7379, 7349)}
+    assert shown == {0.9994: "999 ms", 0.9996: "1.0 s", 59.94: "59.9 s", 59.97: "1 min 00 s",
+                     3599.4: "59 min 59 s", 3599.6: "1 h 00 min", 7379: "2 h 03 min",
+                     7349: "2 h 02 min"}
     assert design.class_colors(3) == list(design.PALETTE[:3])
     assert len(set(design.class_colors(10))) == 10
     # QA: five classes were blue and a lighter blue (decision-map tints at 1.07:1): every
