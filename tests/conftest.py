@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import importlib
 import io
@@ -11,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -26,124 +24,6 @@ os.environ.pop("HPLAB_DEBUG", None)
 
 
 # ----------------------------------------------------------------------------- reports
-# A hand-built training run with the attributes of ``study.TrainRun`` and a tiny NumPy
-# net, so the report machinery is tested against the contract, not against one trainer.
-class _TinyNet:
-    """Sigmoid hidden layers and a matched head: enough of ``nets.MLP`` for a report."""
-
-    def __init__(self, sizes, head, rng):
-        pairs = zip(sizes[:-1], sizes[1:], strict=True)
-        self.weights = [rng.normal(0, 2.0, shape) for shape in pairs]
-        self.biases = [rng.normal(0, 1.0, b) for b in sizes[1:]]
-        self.activations = ("sigmoid",) * (len(sizes) - 2)
-        self.sizes = tuple(sizes)  # the report reads the first hidden layer's width
-        self.head = head
-        self.batch_norm = False
-        self.n_parameters = sum(w.size + b.size for w, b in zip(self.weights, self.biases,
-                                                                strict=True))
-
-    def folded(self):
-        return [p.copy() for layer in zip(self.weights, self.biases, strict=True)
-                for p in layer]
-
-    def _logits(self, X):
-        h = np.asarray(X, dtype=float)
-        for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            h = 1 / (1 + np.exp(-(h @ W + b)))
-        return h @ self.weights[-1] + self.biases[-1]
-
-    def predict_proba(self, X):
-        z = self._logits(X)
-        if self.head == "binary":
-            return 1 / (1 + np.exp(-z[:, 0]))
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        if self.head == "binary":
-            return (self.predict_proba(X) > 0.5).astype(np.int64)
-        if self.head == "multiclass":
-            return np.argmax(self._logits(X), axis=1)
-        return self._logits(X)[:, 0]
-
-
-@dataclasses.dataclass(frozen=True)
-class _FakeConfig:
-    hidden: tuple = (2,)
-    activation: tuple = ("sigmoid",)
-    lr: float = 0.1
-    batch_size: int = 10
-    max_epochs: float = 40
-    eps: float = 0.01
-
-
-def _fake_dataset(task, n_features, n_classes, rng):
-    def split(n):
-        X = rng.random((n, n_features)).astype(np.float32)
-        if task == "regression":
-            y = (np.sin(2 * np.pi * X[:, 0]) * 0.5 + 0.5).astype(np.float32)
-        else:  # classes as bands of x1 + x2: learnable, every class present
-            y = np.minimum((X.sum(axis=1) / n_features * n_classes).astype(np.int64),
-                           n_classes - 1)
-        return X, y
-
-    X_train, y_train = split(120)
-    X_val, y_val = split(20)
-    X_test, y_test = split(40)
-    classes = tuple(range(n_classes)) if task != "regression" else ()
-    return types.SimpleNamespace(
-        name=f"fake-{task}", task=task, X_train=X_train, y_train=y_train, X_val=X_val,
-        y_val=y_val, X_test=X_test, y_test=y_test, classes=classes,
-        feature_names=tuple(f"x{i + 1}" for i in range(n_features)), n_features=n_features,
-        n_classes=len(classes), inverse_y=lambda y: np.asarray(y, dtype=float) * 2.0 - 1.0,
-        y_shift=-1.0 if task == "regression" else 0.0,  # what inverse_y undoes
-        y_scale=2.0 if task == "regression" else 1.0,
-        summary=lambda: {"name": f"fake-{task}", "task": task})
-
-
-@pytest.fixture
-def fake_run(tmp_path):
-    """Factory: ``fake_run(task="binary", n_features=2, hidden=(2,), name=..., ...)``."""
-
-    def make(task="binary", n_features=2, hidden=(2,), name="fake", status="converged",
-             n_classes=None, epochs=40, diverged=False):
-        rng = np.random.default_rng(0)
-        n_classes = n_classes or {"binary": 2, "multiclass": 3, "regression": 0}[task]
-        ds = _fake_dataset(task, n_features, n_classes, rng)
-        n_out = n_classes if task == "multiclass" else 1
-        net = _TinyNet((n_features, *hidden, n_out), task, rng)
-        if diverged:
-            net.weights[0][:] = np.nan
-        epoch = np.arange(0, epochs + 1, dtype=float)
-        decay = np.exp(-epoch / 10)
-        acc = (np.nan if task == "regression" else 1 - 0.5 * decay)
-        history = pd.DataFrame({
-            "epoch": epoch, "iteration": epoch * 12, "lr": 0.1,
-            "train_loss": 0.05 + decay, "train_accuracy": acc,
-            "val_loss": 0.08 + decay, "val_accuracy": acc})
-        snapshots = [(float(e), [w * (e + 1) / (epochs + 1) if k % 2 == 0 else w
-                                 for k, w in enumerate(_params(net))])
-                     for e in np.linspace(0, epochs, 8)] if n_features == 2 else []
-        result = nets.TrainResult(
-            status=status, reason=f"fake run: {status}", records=history.to_dict("records"),
-            epochs=float(epochs), iterations=epochs * 12, seconds=0.5, snapshots=snapshots)
-        config = _FakeConfig(hidden=tuple(hidden), max_epochs=epochs)
-        return types.SimpleNamespace(
-            name=name, seed=0, command=f"hplab train --dataset {ds.name} --name {name}",
-            out=tmp_path, model_path=tmp_path / "model.npz", history_path=tmp_path / "h.csv",
-            started="2026-01-02T03:04:05+00:00", seconds=0.75, dataset=ds, config=config,
-            net=net, result=result,
-            test_metrics={"test_loss": 0.1,
-                          "test_accuracy": np.nan if task == "regression" else 0.9},
-            summary=lambda: {"name": name})
-
-    return make
-
-
-def _params(net):
-    return [p for pair in zip(net.weights, net.biases, strict=True) for p in pair]
-
-
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}
 

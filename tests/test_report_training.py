@@ -1,4 +1,4 @@
-"""The training-run report: its figure data (pure functions), hand-built runs, real runs."""
+"""The training-run report: its figure data (pure functions) and real runs' reports."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def test_regression_frames_are_in_original_units():
     np.testing.assert_allclose(data["samples"]["prediction"], data["samples"]["y"], rtol=1e-6)
 
 
-# ----------------------------------------------------------------------------- hand-built runs
+# ----------------------------------------------------------------------------- short runs
 def _check_report(path, parse_html, figures, *, absent=()):
     text = path.read_text(encoding="utf-8")
     page = parse_html(text)
@@ -243,7 +243,7 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
 
     QA: decision-map-grid.csv was 2.2 MB for 3 classes and 8.9 MB for 40, every class's
     probability at every grid point to 17 digits (checked on the reports of
-    test_fake_two_feature_runs, 3 classes, and test_many_classes_keep_their_figures_readable,
+    test_two_feature_runs, 3 classes, and test_many_classes_keep_their_figures_readable,
     40 classes)."""
     csv = path.parent / "report_files" / "decision-map-grid.csv"
     assert csv.stat().st_size < most_bytes
@@ -259,24 +259,35 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
             "probability (confidence), to 3 decimals.") in text
 
 
+def _short_run(tmp_path, dataset, **cfg):
+    """A short real training run of ``dataset`` (seed 0), its files in a folder of its
+    own under ``tmp_path``."""
+    import study
+
+    out = tmp_path / "runs" / "train" / f"{dataset}-{len(cfg)}-{abs(hash(str(cfg)))}"
+    return study.train_run(dataset, nets.TrainConfig(**cfg), seed=0, out=out, name=dataset,
+                           command=f"hplab train --dataset {dataset}")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("task", "hidden", "figures"), [
-    ("binary", (2,), ["history", "confusion", "roc-pr", "decision-map",
-                      "probability-contours", "probability-surface", "decision-history",
-                      "hidden-space"]),
-    ("multiclass", (3,), ["history", "confusion", "decision-map", "probability-contours",
-                          "decision-history", "hidden-space"]),
+@pytest.mark.parametrize(("dataset", "hidden", "figures"), [
+    ("double-arc", (2,), ["history", "confusion", "roc-pr", "decision-map",
+                          "probability-contours", "probability-surface", "decision-history",
+                          "hidden-space"]),
+    ("coin", (3,), ["history", "confusion", "decision-map", "probability-contours",
+                    "decision-history", "hidden-space"]),
     # one neuron: its hidden space drawn on a line
-    ("binary", (1,), ["history", "confusion", "decision-map", "probability-contours",
-                      "probability-surface", "decision-history", "hidden-space"]),
+    ("double-arc", (1,), ["history", "confusion", "decision-map", "probability-contours",
+                          "probability-surface", "decision-history", "hidden-space"]),
 ])
-def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, figures):
-    run = fake_run(task, hidden=hidden)
-    path = reports.training_report(run, tmp_path / "runs" / "train" / "fake")
-    absent = ["probability-surface", "roc-pr"] if task == "multiclass" else []
+def test_two_feature_runs(tmp_path, parse_html, dataset, hidden, figures):
+    run = _short_run(tmp_path, dataset, hidden=hidden, lr=0.3, batch_size=10, max_epochs=30)
+    path = reports.training_report(run, run.out)
+    binary = dataset == "double-arc"
+    absent = [] if binary else ["probability-surface", "roc-pr"]
     text, page = _check_report(path, parse_html, figures, absent=absent)
     # the positive class's scores are a two-class run's only
-    assert ("positive-class.csv" in text) == (task == "binary")
+    assert ("positive-class.csv" in text) == binary
     files = path.parent / "report_files"
     assert {"history.csv", "confusion.csv", "per-class.csv", "final.csv",
             "decision-map-grid.csv", "decision-map-samples.csv", "hidden-space.csv"} <= {
@@ -295,47 +306,57 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
         "after the linear map (top row) and after sigmoid (bottom row)")
     assert alts["fig-history"] == "Charts: Loss; Accuracy"
     assert ("three neurons: a 3-D space" in page.all_text) == (hidden == (3,))
-    for needed in ("Test accuracy", "90.0 %", "Epochs", "Wall time", "fake-" + task,
-                   "hplab train --dataset", "2026-01-02T03:04:05+00:00", "batch_size"):
+    accuracy = reports.design.format_percent(run.test_metrics["test_accuracy"])
+    for needed in ("Test accuracy", accuracy, "Epochs", "Wall time", dataset,
+                   "hplab train --dataset", run.started, "batch_size"):
         assert needed in page.all_text, needed
     assert (tmp_path / "runs" / "index.html").exists()
-    if task == "multiclass":
+    if not binary:
         _check_decision_grid(path, parse_html, k=3, side=100, most_bytes=600_000)
 
 
 @pytest.mark.slow
-def test_a_class_predicted_but_never_rightly_is_not_called_never_predicted(fake_run, tmp_path,
+def test_a_class_predicted_but_never_rightly_is_not_called_never_predicted(tmp_path,
                                                                             parse_html):
     # QA: "The net never predicts classes ..." listed classes it does predict (recall 0 is
     # "never right"); the confusion matrix's column tells which it never predicts
-    run = fake_run("multiclass", hidden=(3,))
-    y_test = run.dataset.y_test
+    run = _short_run(tmp_path, "coin", hidden=(3,), lr=0.3, batch_size=10, max_epochs=5)
+    X_test, y_test = run.dataset.X_test, run.dataset.y_test
     assert set(y_test.tolist()) == {0, 1, 2}
-    run.net.predict = lambda X: np.array([1, 2, 2])[y_test]  # 0 -> 1, 1 -> 2, 2 -> 2
+    predict = run.net.predict
+
+    def mistaken(X):  # 0 -> 1, 1 -> 2, 2 -> 2 on the test set (coin's classes 1, 2, 3)
+        return np.array([1, 2, 2])[y_test] if X is X_test else predict(X)
+
+    run.net.predict = mistaken
     path = reports.training_report(run, tmp_path / "wrong")
     text = " ".join(parse_html(path.read_text()).all_text.split())
-    assert ("The net never predicts class 0 on the test set (recall 0): its accuracy is that "
+    assert ("The net never predicts class 1 on the test set (recall 0): its accuracy is that "
             "of ignoring them.") in text
-    assert ("The net predicts class 1 on the test set, but never rightly (recall 0): each "
+    assert ("The net predicts class 2 on the test set, but never rightly (recall 0): each "
             "such prediction belongs to another class.") in text
 
 
-def test_fake_regression_and_many_features(fake_run, tmp_path, parse_html):
-    path = reports.training_report(fake_run("regression", n_features=1, hidden=(4,)),
-                                   tmp_path / "reg")
+def test_regression_and_many_features(tmp_path, parse_html):
+    run = _short_run(tmp_path, "sine", hidden=(4,), activation="tanh", lr=0.1,
+                     batch_size=10, max_epochs=20)
+    path = reports.training_report(run, tmp_path / "reg")
     text, page = _check_report(path, parse_html, ["history", "fit"],
                                absent=["confusion", "decision-map", "hidden-space"])
     assert "Test RMSE" in page.all_text and ">accuracy</th>" not in text
     curve = pd.read_csv(path.parent / "report_files" / "fit-curve.csv")
     assert curve["prediction"].notna().all()
-    path = reports.training_report(fake_run("multiclass", n_features=10, hidden=(6,),
-                                            n_classes=4), tmp_path / "wide")
+    run = _short_run(tmp_path, "digits", hidden=(6,), lr=0.2, batch_size=32, max_epochs=3)
+    path = reports.training_report(run, tmp_path / "wide")
     _check_report(path, parse_html, ["history", "confusion"],
                   absent=["decision-map", "hidden-space"])
 
 
-def test_fake_diverged_run_still_reports(fake_run, tmp_path, parse_html):
-    run = fake_run("binary", status="diverged", diverged=True)
+def test_a_diverged_run_still_reports(tmp_path, parse_html):
+    # a rate of 1e30 makes the weights NaN within the first epoch
+    run = _short_run(tmp_path, "double-arc", hidden=(2,), lr=1e30, batch_size=5,
+                     max_epochs=30)
+    assert run.result.status == "diverged"
     path = reports.training_report(run, tmp_path / "div")
     text, page = _check_report(path, parse_html, ["history"],
                                absent=["confusion", "decision-map", "hidden-space"])
@@ -345,13 +366,17 @@ def test_fake_diverged_run_still_reports(fake_run, tmp_path, parse_html):
     assert list(final.columns) == ["split", "loss", "accuracy"]
 
 
-def test_an_early_stopped_run_reports_its_restored_checkpoint(fake_run, tmp_path, parse_html):
-    run = fake_run("binary", status="early_stopped")
-    run.result.final_row = 5  # early stopping put back the weights of checkpoint 5
+def test_an_early_stopped_run_reports_its_restored_checkpoint(tmp_path, parse_html):
+    run = _short_run(tmp_path, "double-arc", hidden=(2,), lr=0.1, batch_size=5,
+                     max_epochs=400, patience=5)
+    res = run.result
+    # early stopping put back the weights of checkpoint 42 of 48
+    assert (res.status, res.final_row, len(res.history)) == ("early_stopped", 42, 48)
     path = reports.training_report(run, tmp_path / "early")
     final = pd.read_csv(path.parent / "report_files" / "final.csv").set_index("split")
-    assert final.loc["validation", "loss"] == run.result.history["val_loss"][5]
-    assert final.loc["train", "loss"] == run.result.history["train_loss"][5]
+    assert final.loc["validation", "loss"] == pytest.approx(res.history["val_loss"][42])
+    assert final.loc["train", "loss"] == pytest.approx(res.history["train_loss"][42])
+    assert final.loc["train", "loss"] != pytest.approx(res.history["train_loss"][47])
     assert "from the best checkpoint" in parse_html(path.read_text()).all_text
 
 
