@@ -64,7 +64,7 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
                  subtitle=_subtitle(run))
     hist = td.history_frame(res.history)
     rep.add_section("Learning curves")
-    schedule = getattr(run.config, "schedule", "constant")
+    schedule = run.config.schedule
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
                                       lr_steps=nets.is_stepwise(schedule)), hist,
                    caption=history_caption(run, hist, schedule))
@@ -107,7 +107,7 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     rep.set_provenance(
         # the data's path absolute, as the model records it; the command as typed, with
         # the folder it ran in (a run built by hand may have none)
-        command=run.command, cwd=getattr(run, "cwd", ""), dataset=data.absolute_name(ds.name),
+        command=run.command, cwd=run.cwd, dataset=data.absolute_name(ds.name),
         seed=run.seed, params=params, date=run.started, seconds=run.seconds, task=ds.task,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
@@ -173,7 +173,7 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
 
 def _add_fit(rep: Report, net, ds) -> None:
     inverse_x = None
-    if getattr(ds, "x_scale", None) is not None:  # show x in the data's own units
+    if ds.x_scale is not None:  # show x in the data's own units
         def inverse_x(X):
             return X * ds.x_scale + ds.x_shift
     data = td.regression_frames(net.predict, ds.inverse_y,
@@ -237,9 +237,9 @@ def _subtitle(run) -> str:
     acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
     acts += ", batch norm" if net.batch_norm else ""
     # batch norm is said with the activations above
-    penalties = regularisers_text({k: getattr(run.config, k, 0) for k in ("l2", "l1", "dropout")})
+    penalties = regularisers_text({k: getattr(run.config, k) for k in ("l2", "l1", "dropout")})
     # train --data-seed: the data drawn with another seed than the net's
-    data_seed = getattr(ds, "info", {}).get("seed", run.seed)
+    data_seed = ds.info.get("seed", run.seed)
     return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, "
             f"{head_text(net.head)}) · {n_params:,} parameters{penalties} · seed {run.seed}"
             + (f" (data seed {data_seed})" if data_seed != run.seed else ""))
@@ -264,11 +264,11 @@ def _describe(ds) -> str:
     """Task, features (named, and the CSV columns left out), classes and split sizes of
     the dataset in one line."""
     # named, so that an ID column taken for a feature shows (a wide set: the first few)
-    listed = nets.first_names(getattr(ds, "feature_names", ()) or (), 8, total=False,
+    listed = nets.first_names(ds.feature_names, 8, total=False,
                               quote_commas=True)
     parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"
              + (f" ({listed})" if listed else "")]
-    ignored = (getattr(ds, "info", None) or {}).get("ignored")
+    ignored = ds.info.get("ignored")
     if ignored:
         parts.append(f"left out: {nets.first_names(ignored, len(ignored), quote_commas=True)}")
     if ds.classes:

@@ -154,9 +154,9 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
     prediction's, `nets.trivial_training_loss`), or whose early stopping kept the weights
     it started from (`nets.TrainResult.kept_start`): stuck, and why it may be ("" for any
     other run)."""
-    if getattr(run.result, "kept_start", False):
+    if run.result.kept_start:
         return _kept_start_text(run, hist)
-    eps = float(getattr(run.config, "eps", 0) or 0)
+    eps = float(run.config.eps)
     loss = hist["train_loss"].to_numpy(float)
     epochs = hist["epoch"].to_numpy(float)
     if run.result.status != "max_epochs" or len(loss) < 3:
@@ -232,8 +232,8 @@ def _units_alike(run) -> bool:
     """Whether ``run``'s hidden units started alike and nothing told them apart (zero init,
     no dropout): they stayed identical."""
     cfg = run.config
-    return (not is_linear(run.net) and not getattr(cfg, "dropout", 0)
-            and nets.starts_units_alike(getattr(cfg, "init", None)))
+    return (not is_linear(run.net) and not cfg.dropout
+            and nets.starts_units_alike(cfg.init))
 
 
 def _kept_start_text(run, hist: pd.DataFrame) -> str:
@@ -253,7 +253,7 @@ def _train_scored(run) -> str:
     """What the training curve scores at a checkpoint: the training set (up to the config's
     ``eval_size`` rows), where the course scored the current mini-batch, whose noise made
     its training curve jagged with small batches."""
-    n, most = len(run.dataset.X_train), getattr(run.config, "eval_size", None)
+    n, most = len(run.dataset.X_train), run.config.eval_size
     rows = f"a fixed random {most} of its {n} rows" if most and n > most else "all of it"
     return f"{rows}, not the last mini-batch as in the course"
 
@@ -261,7 +261,7 @@ def _train_scored(run) -> str:
 def _same_curves(ds) -> str:
     """What the learning curves' caption says when the validation set is the training set
     (XOR): the two lines are one, the dashed one drawn on the other ("" otherwise)."""
-    if not getattr(ds, "test_is_train", False):  # (a test's stand-in has no such fact)
+    if not ds.test_is_train:
         return ""
     return (f" On {ds.name} the validation set is the training set itself, so the two "
             "curves are the same: the dashed validation line lies on the training line, "
@@ -292,7 +292,7 @@ def regression_loss(ds) -> str:
     sign = "−" if ds.y_shift >= 0 else "+"
     # data.load scales the target as it scales the features: merged on request
     over = ("over train, validation and test merged (merge_scaling)"
-            if (getattr(ds, "info", None) or {}).get("merge_scaling") else
+            if ds.info.get("merge_scaling") else
             "over its training range")
     return (f"½·MSE on the target min-max scaled to [0, 1] {over}, "
             f"(y {sign} {abs(ds.y_shift):.4g}) / {ds.y_scale:.4g}")

@@ -89,7 +89,7 @@ def input_bounds(*arrays: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np
 def input_axes(ds) -> tuple[str, str]:
     """Labels of the two input axes: the dataset's feature names (x1, x2 where it has
     none), "(normalized)" when the features were scaled."""
-    names = tuple(getattr(ds, "feature_names", ()) or ()) or ("x1", "x2")
+    names = tuple(ds.feature_names) or ("x1", "x2")
     suffix = " (normalized)" if inputs_scaled(ds) else ""
     return f"{names[0]}{suffix}", f"{names[1]}{suffix}"
 
@@ -99,16 +99,16 @@ def fit_names(ds) -> tuple[str, str]:
     and its axes give them: a CSV's columns (``temp_c``, ``yield_kg``), else ``x`` and ``y``
     (generated sets; the feature of a set of several). Both ``x`` and ``y`` where a name
     would take another column's (``split``, ``prediction``, the other name)."""
-    named = tuple(getattr(ds, "feature_names", ()) or ())
+    named = tuple(ds.feature_names)
     names = (str(named[0]) if len(named) == 1 else "x",
-             str((getattr(ds, "info", None) or {}).get("target") or "y"))
+             str(ds.info.get("target") or "y"))
     return names if len({*names, "split", "prediction"}) == 4 else ("x", "y")
 
 
 def training_test_set_note(ds) -> str:
     """What to say of a test set that is the training set itself (XOR's 4 points serve
     as all three splits): no held-out score; "" for a held-out test set."""
-    if not getattr(ds, "test_is_train", False):  # (a test's stand-in has no such fact)
+    if not ds.test_is_train:
         return ""
     return (f"on {ds.name} the test set is the training set itself, as the validation set "
             "is, so its score is no held-out score")
@@ -117,7 +117,7 @@ def training_test_set_note(ds) -> str:
 def clean_test_note(ds) -> str:
     """What to say of a test set whose targets are noise-free while the training pool's
     carry noise (a generated curve's): its loss has no noise floor; "" otherwise."""
-    if not getattr(ds, "test_targets_clean", False):  # (a test's stand-in has no such fact)
+    if not ds.test_targets_clean:
         return ""
     return (f" On {ds.name} the test targets lie on the clean curve (only the training and "
             "validation targets carry noise), so the test loss measures the fit without the "
@@ -126,7 +126,7 @@ def clean_test_note(ds) -> str:
 
 def inputs_scaled(ds) -> bool:
     """Whether the dataset's features were scaled (``scaling`` other than none)."""
-    return (getattr(ds, "info", None) or {}).get("scaling") != "none"
+    return ds.info.get("scaling") != "none"
 
 
 def decision_frame(proba: Callable[[np.ndarray], np.ndarray], bounds, n_classes: int,
