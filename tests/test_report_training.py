@@ -260,11 +260,11 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
 
 
 def _short_run(tmp_path, dataset, **cfg):
-    """A short real training run of ``dataset`` (seed 0), its files in a folder of its
-    own under ``tmp_path``."""
+    """A short real training run of ``dataset`` (seed 0), its files in
+    ``tmp_path/runs/train/<dataset>``."""
     import study
 
-    out = tmp_path / "runs" / "train" / f"{dataset}-{len(cfg)}-{abs(hash(str(cfg)))}"
+    out = tmp_path / "runs" / "train" / dataset
     return study.train_run(dataset, nets.TrainConfig(**cfg), seed=0, out=out, name=dataset,
                            command=f"hplab train --dataset {dataset}")
 
