@@ -50,6 +50,7 @@ from ._worker import (
     STOPPED_ATTR,
     budget_used,
     deleted_as_error,
+    nothing_to_run,
     quiet_optuna,
     stored_n_trials,
 )
@@ -118,6 +119,10 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         study.set_user_attr(STOPPED_ATTR, None)
     # a process more than the trials would only wait, as would one more than the cores
     # (with a warning: 48 workers on 2 cores were 40x slower than 1)
+    if nothing_to_run(study, n_trials):
+        # QA: a resume of a finished MNIST study started 2 workers that each loaded the
+        # data (5.5 s, 962 MB) to find the budget spent (`say_if_none_started` says so)
+        return False
     workers = nets.worker_processes(workers, n_trials)
     bar = StudyProgress(study, n_trials, progress)
     try:

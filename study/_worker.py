@@ -106,6 +106,13 @@ def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
     return "done"
 
 
+def nothing_to_run(study, n_trials: int) -> bool:
+    """Whether a worker would find the study done at once: its budget spent, no trial
+    queued and none running (one running may turn stale and be retried: not done)."""
+    return _decide(study.get_trials(deepcopy=False), n_trials, True,
+                   study_flat_layout(study)) == "done"
+
+
 def requeue_interrupted(study, trials, n_trials: int, *, flat: bool = True) -> bool:
     """Queue interrupted trials again with their own points, as many as free slots allow.
 

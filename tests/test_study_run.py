@@ -455,6 +455,24 @@ def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_st
     assert len({study.trial_info(t)["worker"] for t in trials_of(db, "few")}) <= 2
 
 
+def test_a_resume_with_its_budget_spent_starts_no_worker(spec_file, two_trials, capsys,
+                                                         pools_started, monkeypatch):
+    # QA (MNIST): 14/14 trials done, `--workers 2` started two processes that each loaded
+    # the data (5.5 s, 962 MB) to find nothing to run
+    ran = []
+    monkeypatch.setattr(study._run, "timed_worker", lambda *a, **k: ran.append(a) or (0, False))
+    run = ["study", "run", spec_file("two", n_trials=2, pruner="none"), "--storage",
+           two_trials, "--workers", "2", "--no-report"]
+    code, out, err = run_cli(run, capsys)
+    assert code == 0, err
+    assert pools_started == [] and ran == []
+    assert ("hplab study run: the study already has 2 trials, its budget: this run started "
+            "none") in err
+    assert "trials 2/2" in out
+    code, out, err = run_cli([*run, "--json"], capsys)
+    assert code == 0 and json.loads(out)["n_finished"] == 2 and pools_started == []
+
+
 @pytest.mark.parametrize("sampler", ["tpe", "cmaes"])
 @pytest.mark.slow
 def test_same_spec_twice_gives_identical_trials(sampler, spec_file, tmp_path):
