@@ -1089,7 +1089,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     import data
     import reports
 
-    failed = summary["report_error"] = None
+    failed = summary["report_error"] = report_seconds = None
     # a report written at the study's finished trials and budget (the run added no trial
     # the budget counts: mostly it started none) is left as it is: its rewrite retrained
     # the best trial and drew every figure again, for the same page
@@ -1113,11 +1113,16 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 return _write_report(summary, folder, lambda: reports.study_report(
                     name, storage=args.storage, seconds=summary["seconds"],
                     command=_command_line(args.argv),
-                    dataset=getattr(args, "data", None)))  # the demo has no --data
+                    dataset=getattr(args, "data", None),  # the demo has no --data
+                    progress=not args.json))
 
         # stopped while it is written: the JSON of a stop, as during the trials
+        started = time.perf_counter()
         failed = _study_stops(args, name, write, seconds=summary["seconds"])
-    _emit(args, summary, reports.study_lines(summary))
+        # said beside the trials' time (--json's seconds): retraining the best trial on
+        # MNIST took as long again, outside the "took" line a reader timed the run by
+        report_seconds = time.perf_counter() - started
+    _emit(args, summary, reports.study_lines(summary, report_seconds=report_seconds))
     return _after_report(args, failed)
 
 
@@ -1238,7 +1243,8 @@ def cmd_study_report(args) -> int:
 
     path = reports.write_study_report(args.name, args.storage, args.out,
                                       command=_command_line(args.argv), dataset=args.data,
-                                      instead="give another folder with --out")
+                                      instead="give another folder with --out",
+                                      progress=not args.json)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 
@@ -1967,6 +1973,8 @@ _STUDY_SUMMARY = (
     "resumed after an upgrade or from another checkout)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
+# a study run's time: its trials' (the report's, retraining the best trial, is said apart)
+_TRIALS_SECONDS = "seconds (the time its trials took; the report's is not in it)"
 # every command that writes a report (exit code 2 when it could not: the work is done, stored
 # and printed all the same)
 _REPORT_ERROR = ("report_error (null, or why the report could not be written: the exit code "
@@ -2009,7 +2017,7 @@ JSON_KEYS = {
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",
-    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
+    ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, report_stale (a worker "
                          "writes no report: report_path is the one study show finds, null "
                          "if none, and report_stale whether it lags the study; hplab study "
@@ -2024,7 +2032,7 @@ JSON_KEYS = {
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
-    ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
+    ("demo",): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset "
                   "(--dataset NAME as typed; --dataset alone: the model's own, with "
                   "absolute paths; null with --input), split, data_seed, data_changed, "

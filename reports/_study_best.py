@@ -19,7 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nets import finite_or_none, is_stepwise, version_text, version_text_of
+from nets import (
+    command_name,
+    finite_or_none,
+    is_stepwise,
+    say_on_stderr,
+    version_text,
+    version_text_of,
+)
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
@@ -47,17 +54,20 @@ class Retrained:
 
 
 def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
-                 command: str = "") -> Retrained:
+                 command: str = "", progress: bool = False) -> Retrained:
     """Retrain the best trial as it ran; its model is saved in ``staged``, a folder
     `swap_best_model` moves to ``out/best_model`` (the place the run records). Its
     config.json records ``command`` (the one writing the report) and the folder it ran in,
-    and under ``study`` the study (``where``: its storage) and the trial retrained."""
+    and under ``study`` the study (``where``: its storage) and the trial retrained.
+    ``progress``: say so on stderr, with a bar over a net's epochs."""
     import analyses
     import data
     import study as hs
 
     number = summary["best_trial"]
     best = s.trials[number]
+    if progress:  # QA: on MNIST, 15 s of silence after the trials' bar reached 100 %
+        say_on_stderr(f"{command_name()}: retraining trial #{number} for the report...")
     cfg = hs.build_config(hs.searched_values(best.params, spec.fixed), spec.fixed, spec.max_epochs)
     ds = data.load(spec.dataset, seed=spec.seed)
     if differs := hs.data_differs(s, ds):  # another machine's file at the study's path
@@ -65,7 +75,7 @@ def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
     strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
     name = f"{spec.name}-best"
     if strategy is None:
-        run = hs.train_run(ds, cfg, seed=[spec.seed, number], name=name)
+        run = hs.train_run(ds, cfg, seed=[spec.seed, number], name=name, progress=progress)
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
         proba = (hs.positive_scores(run.net.output(ds.X_test)) if ds.task == "binary"
                  else None)

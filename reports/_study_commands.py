@@ -49,6 +49,19 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
     return [f"  ({said or 'this user cannot read it: Permission denied'})"]
 
 
+def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
+    """The line `study show` prints where the study has no report (a run with --no-report,
+    a report step interrupted: QA found the "report:" line left out without a word), with
+    the command that writes one; none where it has one."""
+    import study
+
+    if summary["report_path"] is not None:
+        return []
+    write = ["hplab", "study", "report", name] + (
+        ["--storage", study.mask_url(storage)] if storage else [])
+    return [f"report: none yet ({shlex.join(write)})"]
+
+
 def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, list[str]]:
     """`hplab study show`: the study's summary (with its report, `note_study_report`) and
     its lines.
@@ -74,7 +87,7 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     try:
         summary = study.show_study(name, storage, opened=opened)
         said = note_study_report(name, storage, summary)
-        lines = study_lines(summary) + said
+        lines = study_lines(summary) + (said or _no_report_yet(name, storage, summary))
         if cells and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
             from ._study_cells_text import study_cells_lines
@@ -86,7 +99,8 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
 
 
 def write_study_report(name: str, storage=None, out=None, *, command: str = "",
-                       dataset=None, instead: str = "give another folder as out") -> str:
+                       dataset=None, instead: str = "give another folder as out",
+                       progress: bool = False) -> str:
     """`study_report` with its folder checked first, on one open of the storage (`hplab
     study report`); returns the report's path.
 
@@ -105,6 +119,8 @@ def write_study_report(name: str, storage=None, out=None, *, command: str = "",
     instead : str
         What to do instead when the default folder cannot take the report (it holds
         another study's, say).
+    progress : bool
+        Say on stderr that the best trial is retrained, with a bar (`study_report`).
 
     Returns
     -------
@@ -126,6 +142,6 @@ def write_study_report(name: str, storage=None, out=None, *, command: str = "",
         from ._study_report import study_report  # matplotlib loads here
 
         return str(study_report(name, storage=storage, out=out, command=command,
-                                opened=opened, dataset=dataset))
+                                opened=opened, dataset=dataset, progress=progress))
     finally:
         study.release(opened[2])

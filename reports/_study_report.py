@@ -64,7 +64,7 @@ PROBLEM_STATUSES = ("diverged", "error", "interrupted", "retried", "fail")
 
 def study_report(name: str, *, storage: str | None = None, out=None,
                  seconds: float | None = None, command: str = "", opened=None,
-                 dataset: str | None = None) -> Path:
+                 dataset: str | None = None, progress: bool = False) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
@@ -92,6 +92,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         This machine's copy of the study's data, where it is not at the stored path
         (``hplab study report --data``), checked as ``study.join_data`` checks a worker's:
         the best trial is retrained on it.
+    progress : bool
+        Say on stderr that the best trial is retrained, with a bar over its epochs (on
+        MNIST-size data it takes as long as a trial, after the trials' bar ended).
 
     Returns
     -------
@@ -105,14 +108,15 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     s, where, store = opened or hs.open_study_storage(name, storage)
     try:  # its pooled connections closed when done: a notebook's calls kept them open
         spec, _ = hs.stored_spec(name, where, store)
-        return _write_study_report(s, spec, where, name, out, seconds, command, dataset)
+        return _write_study_report(s, spec, where, name, out, seconds, command, dataset,
+                                   progress)
     finally:
         if opened is None:
             hs.release(store)
 
 
 def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
-                        dataset: str | None = None) -> Path:
+                        dataset: str | None = None, progress: bool = False) -> Path:
     """`study_report` of the loaded study ``s`` and its ``spec``."""
     import study as hs
 
@@ -201,7 +205,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     with removed_if_left_empty(out, "report_files"):
         try:
             saved, kept = (_add_best_trial(rep, best_spec, s, summary, out, staged, created,
-                                           where, command)
+                                           where, command, progress)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat, summary["hplab_versions"],
@@ -292,7 +296,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
 
 
 def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
-                    created, where, command: str) -> tuple[bool, bool]:
+                    created, where, command: str,
+                    progress: bool = False) -> tuple[bool, bool]:
     """The best trial retrained (its model saved in ``staged``) and shown; a failure of
     either is said, not raised (the search's own figures stand without it), and which of
     the two failed. Whether a model was saved, and whether the earlier best_model/ stays
@@ -307,7 +312,8 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
                          copied=hs.copied_from_another_study(best, created))
         return False, False
     try:
-        done = retrain_best(spec, s, summary, out, staged, where=where, command=command)
+        done = retrain_best(spec, s, summary, out, staged, where=where, command=command,
+                            progress=progress)
     except Exception as exc:
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept

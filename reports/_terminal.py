@@ -154,8 +154,9 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
             "compare")
 
 
-def study_lines(s: dict) -> list[str]:
-    """Lines for `hplab study run/show/worker`: counts, best trial, problems, report."""
+def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
+    """Lines for `hplab study run/show/worker`: counts, best trial, problems, report.
+    ``report_seconds``: the time the run's report took to write, said after its trials'."""
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
                                                   strict=False))
     done, budget = s["n_finished"], s["n_trials"]
@@ -204,13 +205,16 @@ def study_lines(s: dict) -> list[str]:
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:
         lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
-    return lines + _ending(s)
+    return lines + _ending(s, report_seconds)
 
 
-def _ending(s: dict) -> list[str]:
-    """A summary's last lines: the time it took, and its report when one was written."""
-    return ([f"took {s['seconds']:.1f} s"] if s.get("seconds") is not None else []) + \
-        ([f"report: {s['report_path']}"] if s.get("report_path") else [])
+def _ending(s: dict, report_seconds: float | None = None) -> list[str]:
+    """A summary's last lines: the time its trials took (``seconds``; and its report's,
+    where written), and its report when one was written."""
+    took = [] if s.get("seconds") is None else [
+        f"trials took {s['seconds']:.1f} s"
+        + (f", the report {report_seconds:.1f} s" if report_seconds is not None else "")]
+    return took + ([f"report: {s['report_path']}"] if s.get("report_path") else [])
 
 
 def train_lines(s: dict, task: str) -> list[str]:

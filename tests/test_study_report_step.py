@@ -1,0 +1,70 @@
+"""What the study commands say of a report step: the best trial's retrain said while it
+runs, the time it took said apart from the trials', and a study without a report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from cli_helpers import run_cli
+from conftest import figure_stand_in
+
+
+@pytest.fixture
+def unrasterized(monkeypatch):
+    """Figures built, not typeset (as test_study_report's): these claims are about none."""
+    figure_stand_in(monkeypatch, typeset=False)
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_runs_report_says_it_retrains_and_its_time_apart_from_the_trials(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # QA (MNIST): the trials' bar reached 100 % at 18 s, then 15 s of silence while the
+    # report retrained the best trial, then "took 14.5 s" for a 34 s command
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("said", n_trials=2, pruner="none", max_epochs=4)
+    code, out, err = run_cli(["study", "run", spec, "--storage", "s.db"], capsys)
+    assert code == 0, err
+    best = json.loads(run_cli(["study", "show", "said", "--storage", "s.db", "--json"],
+                              capsys)[1])["best_trial"]
+    assert f"hplab study run: retraining trial #{best} for the report...\n" in err
+    assert "epoch" not in err.split("retraining")[0]  # its bar after the line, not before
+    lines = out.splitlines()
+    # --json's seconds is the trials' time: the words say so, the report's beside it
+    assert re.fullmatch(r"trials took \d+\.\d s, the report \d+\.\d s", lines[-2]), lines
+    assert lines[-1] == "report: runs/studies/said/report.html"
+    code, out, err = run_cli(["study", "report", "said", "--storage", "s.db"], capsys)
+    assert code == 0 and f"hplab study report: retraining trial #{best} for the report" in err
+    code, out, err = run_cli(["study", "report", "said", "--storage", "s.db", "--json"],
+                             capsys)
+    assert code == 0 and err == "" and json.loads(out)["report_path"]
+
+
+def test_a_run_without_a_report_says_trials_took(spec_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("bare", n_trials=1, pruner="none", max_epochs=2)
+    code, out, err = run_cli(["study", "run", spec, "--storage", "s.db", "--no-report"],
+                             capsys)
+    assert code == 0 and "retraining" not in err
+    assert re.fullmatch(r"trials took \d+\.\d s", out.splitlines()[-1])
+
+
+def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # QA: after an interrupted report step, `study show` left out its "report:" line
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("none", n_trials=1, pruner="none", max_epochs=2)
+    assert run_cli(["study", "run", spec, "--storage", "s.db", "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "none", "--storage", "s.db"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "report: none yet (hplab study report none --storage s.db)"
+    code, out, _ = run_cli(["study", "show", "none", "--storage", "s.db", "--json"], capsys)
+    assert json.loads(out)["report_path"] is None
+    # the default storage is not named
+    assert run_cli(["study", "run", spec, "--no-report"], capsys)[0] == 0
+    code, out, _ = run_cli(["study", "show", "none"], capsys)
+    assert out.splitlines()[-1] == "report: none yet (hplab study report none)"
+    assert run_cli(["study", "report", "none"], capsys)[0] == 0
+    code, out, _ = run_cli(["study", "show", "none"], capsys)
+    assert out.splitlines()[-1] == "report: runs/studies/none/report.html"
