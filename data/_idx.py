@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gzip
 import math
+import multiprocessing
+import warnings
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from ._dataset import DataError, Source
+from ._dataset import DataError, DataWarning, Source
 from ._declared_size import refuse_expansion
 from ._home import expand_home
 
@@ -187,3 +189,32 @@ def load_idx_folder(folder: str | Path) -> Source:
             "files": {k: p.name for k, p in files.items()}}
     return Source(X, y, X_test, y_test, "classification", names, pixel_max=full_scale(X),
                   images=True, info=info)
+
+
+def warn_label_gaps(src: Source, name: str) -> None:
+    """DataWarning where an IDX folder's labels are not 0..k-1 without gaps, naming the
+    values past the run from 0 and their counts: each distinct label is read as a class,
+    so 50 labels corrupted to 255 made MNIST "11 classes [0, ..., 9, 255]" without a word.
+    Not in a pool's worker process: the parent loaded the same files first and said so."""
+    if multiprocessing.parent_process() is not None:
+        return
+    parts = [(y, part) for y, part in ((src.y, "training"), (src.y_test, "test"))
+             if y is not None]
+    values = np.unique(np.concatenate([y for y, _ in parts]))
+    if np.array_equal(values, np.arange(len(values))):
+        return
+    run = 0  # the labels 0..run-1 are all there
+    while run < len(values) and values[run] == run:
+        run += 1
+    odd = values[run:]
+    said = []
+    for v in odd[:5]:
+        counts = [(int((y == v).sum()), part) for y, part in parts]
+        said.append(f"{v} ({', '.join(f'{n} {part}' for n, part in counts if n)} "
+                    f"label{'s' * (sum(n for n, _ in counts) != 1)})")
+    more = f" and {len(odd) - 5} more values" if len(odd) > 5 else ""
+    first = f"0..{run - 1}, then " if run > 1 else "0, then " if run else ""
+    warnings.warn(f"{name}: the labels are not 0..{len(values) - 1} without gaps: {first}"
+                  f"{', '.join(said)}{more}; each distinct label is read as a class "
+                  f"({len(values)} classes): a stray value is likely a corrupt label",
+                  DataWarning, stacklevel=3)

@@ -25,6 +25,7 @@ from ._array_checks import (
 )
 from ._dataset import DataError, Dataset
 from ._files import MAX_CLASSES
+from ._idx import warn_label_gaps
 from ._imbalance import (
     one_vs_rest,
     parse_ratio,
@@ -204,6 +205,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         _hold_nothing_out(src, name, key, arg)
     elif src.X_test is not None and kind_of(key, arg) != "generated":
         check_test_rows(src, name)  # a test file (IDX: t10k files) of training rows
+    if key in ("idx", "mnist"):  # class indices by the format's use: 255 is a stray one
+        warn_label_gaps(src, name)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)

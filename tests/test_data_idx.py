@@ -10,10 +10,11 @@ import os
 import socket
 import struct
 import threading
+import warnings
 
 import numpy as np
 import pytest
-from cli_helpers import undocumented_keys
+from cli_helpers import run_cli_as_program, undocumented_keys
 
 import data
 import hplab
@@ -304,6 +305,34 @@ def test_idx_folder_without_images_or_with_fractional_labels(tmp_path):
         gzip.compress(idx_bytes(labels, 0x0D), mtime=0))
     with pytest.raises(data.DataError, match="labels must be whole numbers"):
         data.load(f"idx:{tmp_path / 'float'}")
+
+
+def test_idx_labels_that_are_not_0_to_k_minus_1_are_named_with_their_counts(tmp_path, capsys):
+    # QA: 50 MNIST training labels corrupted to 255 loaded as "11 classes [0, ..., 9, 255]",
+    # exit 0, without a word
+    arrays = tiny_mnist(np.random.default_rng(0), n_train=60, n_test=30)
+    arrays["train-labels-idx1-ubyte"][[1, 4, 7]] = 255
+    arrays["t10k-labels-idx1-ubyte"][2] = 255
+    arrays["t10k-labels-idx1-ubyte"][5] = 7
+    arrays["train-labels-idx1-ubyte"][[10, 13]] = 7
+    write_folder(tmp_path / "odd", arrays, gz=False)
+    name = f"idx:{tmp_path / 'odd'}"
+    with pytest.warns(data.DataWarning) as caught:
+        ds = data.load(name)
+    assert ds.classes == (0, 1, 2, 7, 255)
+    said = [str(w.message) for w in caught if "without gaps" in str(w.message)]
+    assert said == [f"{name}: the labels are not 0..4 without gaps: 0..2, then 7 (2 "
+                    "training, 1 test labels), 255 (3 training, 1 test labels); each distinct "
+                    "label is read as a class (5 classes): a stray value is likely a corrupt "
+                    "label"]
+    # the command says it on one line, and goes on (exit 0)
+    code, _, err = run_cli_as_program(["data", "show", name], capsys)
+    assert code == 0 and ("hplab data show: warning: " + said[0] + "\n") in err
+    # labels 0..k-1 without gaps: no such warning
+    write_folder(tmp_path / "fine", tiny_mnist(np.random.default_rng(0)), gz=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", data.DataWarning)
+        data.load(f"idx:{tmp_path / 'fine'}")
 
 
 def test_mnist_missing_folder_says_what_to_do(tmp_path):
