@@ -3,10 +3,12 @@ without a header, columns matched to the model's features by name)."""
 
 from __future__ import annotations
 
+import gzip
 import lzma
 import math
 import re
 import warnings
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,7 +98,7 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
         X = _read_csv(path, model, header)
     else:
         raise ValueError(f"{path}: inputs must be a .npy or .csv file (or .csv.gz, .csv.bz2, "
-                         ".csv.xz)")
+                         f".csv.xz){_idx_hint(path)}")
     if X.ndim == 2 and X.shape[1] == model.n_features and len(X) == 0:
         raise ValueError(f"{path}: no rows (an array of shape {X.shape}): nothing to predict")
     if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
@@ -263,3 +265,24 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# IDX's type codes (uint8, int8, int16, int32, float32, float64), as data's reader has them
+_IDX_TYPES = (0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E)
+
+
+def _idx_hint(path: Path) -> str:
+    """How to predict on an IDX file (MNIST's t10k-images-idx3-ubyte[.gz]) given as
+    ``--input``, where its first bytes are an IDX magic number; "" for other files."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+        if head[:2] == b"\x1f\x8b":  # gzip: the IDX header is the first bytes inside
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(4)
+    except (OSError, EOFError, zlib.error):
+        return ""
+    if len(head) < 4 or head[:2] != b"\0\0" or head[2] not in _IDX_TYPES or head[3] == 0:
+        return ""
+    return (f"; {path.name} is an IDX file (MNIST's format): predict on the test split of "
+            f"its folder's four IDX files with --dataset idx:{path.parent}")

@@ -2,8 +2,10 @@
 dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no pickle)."""
 
 import dataclasses
+import gzip
 import json
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
@@ -1394,6 +1396,28 @@ def test_a_compressed_csv_is_read_as_training_files_are(saved_model, tmp_path, c
     code, out, err = run_cli(["predict", path, "--input", tmp_path / "new.csv.zip"], capsys)
     assert code == 2 and err.endswith("inputs must be a .npy or .csv file (or .csv.gz, "
                                       ".csv.bz2, .csv.xz)\n"), err
+
+
+def test_an_idx_file_as_input_points_to_its_folder_as_a_dataset(saved_model, tmp_path, capsys):
+    # QA: `--input mn/t10k-images-idx3-ubyte` (or .gz) said only "inputs must be a .npy or
+    # .csv file"
+    path = saved_model("binary")[0]
+    images = np.zeros((3, 2, 2), np.uint8)
+    idx = struct.pack(">BBBBIII", 0, 0, 0x08, 3, *images.shape) + images.tobytes()
+    (tmp_path / "mn").mkdir()
+    (tmp_path / "mn" / "t10k-images-idx3-ubyte").write_bytes(idx)
+    (tmp_path / "mn" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx))
+    for name in ("t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte.gz"):
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / "mn" / name], capsys)
+        assert (code, out) == (2, "") and err == (
+            f"hplab predict: error: {tmp_path / 'mn' / name}: inputs must be a .npy or .csv "
+            f"file (or .csv.gz, .csv.bz2, .csv.xz); {name} is an IDX file (MNIST's format): "
+            "predict on the test split of its folder's four IDX files with --dataset "
+            f"idx:{tmp_path / 'mn'}\n")
+    # another file of no known kind: no such hint
+    (tmp_path / "x.bin").write_bytes(b"\0\0\0\0" + bytes(8))
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.bin"], capsys)
+    assert code == 2 and err.endswith(".csv.xz)\n"), err
 
 
 def test_input_errors_name_the_file_and_its_line(saved_model, tmp_path, capsys):
