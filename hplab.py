@@ -654,10 +654,17 @@ def _analysis_out(args) -> Path | None:
                                                                              "dataset")
 
 
-def _workers_flag(p: argparse.ArgumentParser, default: int) -> None:
-    """--workers, one meaning for every command that spreads work over processes."""
+# a study's processes each hold the data (`study._run_data.LARGE_BYTES`): QA's 2 workers on
+# MNIST took ~1 GB, unsaid
+_STUDY_WORKERS_MEMORY = ("; each holds about one copy of the data as float32 (MNIST: about "
+                         "220 MB a worker), beside the command's own")
+
+
+def _workers_flag(p: argparse.ArgumentParser, default: int, memory: str = "") -> None:
+    """--workers, one meaning for every command that spreads work over processes;
+    ``memory``: what each process holds, where it is the data's."""
     p.add_argument("--workers", type=_workers, default=default,
-                   help="local worker processes (-1: every core)")
+                   help=f"local worker processes (-1: every core){memory}")
 
 
 def _workers(text: str) -> int:
@@ -1286,7 +1293,7 @@ def _add_study(sub) -> None:
     q.add_argument("spec", type=_path,
                    help="ready spec name (xor, coin, digits...), a .toml path, or the "
                         "name of a study --storage holds (run with the spec stored with it)")
-    _workers_flag(q, 1)
+    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
     q.add_argument("--trials", type=_trials, default=None,
                    help="study-wide total (overrides)")
     _data_flag(q, "; a stored study's, run by its name or its spec file")
@@ -1298,7 +1305,7 @@ def _add_study(sub) -> None:
                                        "it writes no report (hplab study report does)")
     q.add_argument("--study", required=True, help="study name")
     _data_flag(q)
-    _workers_flag(q, 1)
+    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_worker)

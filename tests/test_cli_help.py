@@ -269,6 +269,22 @@ def test_adding_an_analysis_names_the_places_that_exist():
         assert re.search(rf"\b{name}\b", steps) and hasattr(module, name), name
 
 
+def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
+    # QA: `--workers 2` on MNIST took ~1 GB (each worker loads the set), unsaid
+    import data
+
+    said = ("each holds about one copy of the data as float32 (MNIST: about 220 MB a "
+            "worker), beside the command's own")
+    for command in (("study", "run"), ("study", "worker")):
+        assert said in help_words(*command), command
+    assert ("Memory grows with `--workers` (of `study run` and `study worker`): each worker "
+            "process holds about one copy of the data as float32 (MNIST's 70,000 images: "
+            "about 220 MB a worker)") in readme_words()
+    ds = data.load("digits")  # the arrays a worker holds: float32, whatever the file's type
+    assert {a.dtype for a in (ds.X_train, ds.X_val, ds.X_test)} == {np.dtype(np.float32)}
+    assert round(70_000 * 28 * 28 * 4 / 1e6, -1) == 220
+
+
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     # the README said "one JSON object"; the list is the contract, the words follow it
     assert "--json print a JSON list of objects" in help_words("study", "list")
