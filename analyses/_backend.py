@@ -18,9 +18,10 @@ from typing import Any
 
 import data
 import nets
-from nets import error_line, progress_bar, unknown_name, worker_processes
+from nets import error_line, unknown_name, worker_processes
 
 from ._checks import whole
+from ._progress import WorkBar, reporting
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -30,8 +31,6 @@ BACKENDS = {
 
 #: Seconds to wait for a Dask scheduler before giving up with a one-line error.
 CONNECT_TIMEOUT = 10
-#: Seconds before a progress bar shows: runs over (or failed) sooner print nothing.
-BAR_DELAY = 1.0
 
 
 def check_dataset(dataset, *, by_name: bool = False):
@@ -140,13 +139,14 @@ def releasing(cache) -> Callable:
     return decorate
 
 
-def _one_thread(fn: Callable[[Any], Any], task: Any, lines=None) -> Any:
+def _one_thread(fn: Callable[[Any], Any], task: Any, lines=None, report=None) -> Any:
     """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread; ``lines``, a
     pool worker's: its parent's `nets.carried_lines` (its warnings name the command, as the
-    parent's do: they printed in Python's format, file, category and source line)."""
+    parent's do: they printed in Python's format, file, category and source line);
+    ``report``, where its `analyses._progress.work_callbacks` report its work."""
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1), nets.lines_carried(lines):
+    with threadpool_limits(limits=1), nets.lines_carried(lines), reporting(report):
         return fn(task)
 
 
@@ -181,7 +181,8 @@ def _address_ok(address: str) -> bool:
 
 def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = "joblib",
               workers: int | None = 1, scheduler: Any = None,
-              progress: str | None = None) -> list[Any]:
+              progress: str | None = None, amounts: Sequence[float] | None = None,
+              unit: str = "run") -> list[Any]:
     """Apply ``fn`` to every task, in parallel, and return the results in task order.
 
     Parameters
@@ -199,7 +200,13 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     scheduler : str or distributed.Client, optional
         Scheduler address (``"tcp://127.0.0.1:8786"``) or a connected client.
     progress : str, optional
-        Label of a progress bar over the finished runs (stderr); None: no bar.
+        Label of a progress bar (stderr); None: no bar.
+    amounts : sequence of float, optional
+        The work of each task, in ``unit``s, which the bar counts: a task reports its
+        count as it trains through `analyses._progress.work_callbacks` (a Dask
+        cluster's only as it finishes); default one run each.
+    unit : str
+        What ``amounts`` count ("epoch", "step"...).
 
     Returns
     -------
@@ -218,13 +225,14 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     if not tasks:
         return []
     # the bar is closed on the way out, Ctrl-C included, before any message below it
-    with progress_bar(enabled=progress is not None, total=len(tasks), desc=progress,
-                      unit="run", leave=False, delay=BAR_DELAY) as bar:
+    with WorkBar(progress, [1] * len(tasks) if amounts is None else amounts,
+                 unit) as bar:
         if backend == "dask":
             return _run_dask(fn, tasks, scheduler, bar)
         n_jobs = _n_jobs(workers, len(tasks))
         if n_jobs == 1:
-            return [_counted(bar, _one_thread(fn, t)) for t in tasks]
+            return [_finished(bar, i, _one_thread(fn, t, report=bar.reporter(i)))
+                    for i, t in enumerate(tasks)]
         from joblib import Parallel, delayed
 
         from nets import HeldStartLoky
@@ -233,10 +241,12 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         # results come back in task order as each is ready. The workers never take a
         # Ctrl-C (it stops this process, which stops them): one while they start printed
         # their tracebacks
-        done = Parallel(n_jobs=n_jobs, return_as="generator",
-                        backend=HeldStartLoky(inner_max_num_threads=1))(
-            delayed(_one_thread)(fn, t, nets.carried_lines()) for t in tasks)
-        return [_counted(bar, result) for result in done]
+        with bar.pool_reports(range(len(tasks))) as reports:
+            done = Parallel(n_jobs=n_jobs, return_as="generator",
+                            backend=HeldStartLoky(inner_max_num_threads=1))(
+                delayed(_one_thread)(fn, t, nets.carried_lines(), report)
+                for t, report in zip(tasks, reports, strict=True))
+            return [_finished(bar, i, result) for i, result in enumerate(done)]
 
 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
@@ -262,8 +272,8 @@ def _n_jobs(workers: int | None, n_tasks: int, *, warn: bool = True) -> int:
     return worker_processes(workers or 1, n_tasks, warn=warn)
 
 
-def _counted(bar, result):
-    bar.update(1)
+def _finished(bar: WorkBar, index: int, result):
+    bar.finish(index)
     return result
 
 
@@ -286,8 +296,8 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
         # straight to the cluster: joblib's dask backend runs everything in this process
         # when the cluster has a single worker thread (its n_jobs is then 1)
         futures = client.map(_one_thread, [fn] * len(tasks), list(tasks), pure=False)
-        for future in futures:  # called from the client's thread as each run ends
-            future.add_done_callback(lambda _: bar.update(1))
+        for i, future in enumerate(futures):  # called from the client's thread as each ends
+            future.add_done_callback(functools.partial(lambda i, _: bar.finish(i), i))
         return client.gather(futures)
     finally:
         if own:

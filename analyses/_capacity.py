@@ -36,6 +36,7 @@ from ._capacity_result import CapacityResult
 from ._checks import flag, number, seed_count, sequence, train_config, whole, whole_numbers
 from ._defaults import CAPACITY_CONFIG as DEFAULT_CONFIG, CAPACITY_SWEEP_DEFAULTS as DEFAULTS
 from ._held import held_dataset, held_load
+from ._progress import work_callbacks
 from ._python_words import errors_in_python_words
 
 RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
@@ -59,7 +60,8 @@ def _run(task: _Task) -> dict:
     t0 = time.perf_counter()  # the run, not the worker's first load of the data
     cfg = task.config
     net, loop_rng = nets.seeded_net(cfg, ds, task.seed)
-    res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
+    res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng,
+                     callbacks=work_callbacks("epoch"))
     h = res.history
     hit = h.index[h["val_loss"] <= task.eps] if task.eps else []
     first = h.loc[hit[0]] if len(hit) else None
@@ -150,7 +152,8 @@ def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depth
         As for `analyses.lr_range_test`: a name's split, if not ``seed``'s; a
         `data.Dataset`'s own is recorded where it differs.
     progress : bool
-        A progress bar over the runs (stderr).
+        A progress bar over the epochs the nets train (stderr), advanced at their
+        checkpoints.
 
     Returns
     -------
@@ -206,8 +209,12 @@ def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depth
     test_is_train, record = ds.test_is_train, data_record(ds)
     del ds  # the runs read the cache here, or load their own copy in each worker
     release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
+    # the bar counts epochs, which the nets report at their checkpoints: over nets, it
+    # stood still for a whole net's training (7 minutes on MNIST)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
-                                  progress="capacity" if progress else None), columns=RUN_COLUMNS)
+                                  progress=f"capacity: {len(tasks)} nets" if progress else None,
+                                  amounts=[t.config.max_epochs for t in tasks], unit="epoch"),
+                        columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "

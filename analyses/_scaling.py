@@ -66,6 +66,7 @@ from ._scaling_runs import (
     best_per_batch,
     dataset_of,
     run_task,
+    work_of,
 )
 from ._scaling_target import (
     REFERENCE_FRACTION,
@@ -144,7 +145,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         As for `lr_range_test`: a name's split, if not ``seed``'s; a `data.Dataset`'s
         own is recorded where it differs.
     progress : bool
-        Progress bars over the reference runs and the runs per batch size (stderr).
+        Progress bars over the reference runs and the runs per batch size (stderr),
+        counting the examples of their step budgets as the runs train.
 
     Returns
     -------
@@ -245,7 +247,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                             workers=workers)
         ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
                              scheduler=scheduler,
-                             progress="scaling: reference runs" if progress else None)
+                             progress="scaling: reference runs" if progress else None,
+                             **work_of(ref_tasks, n))
         reference, best = _reference_table(ref_rows, metric, for_target=target is None)
         if target is None:
             target, source = default_target(best, metric), (
@@ -261,7 +264,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
     release_for_workers(held_dataset, dataset, len(tasks), backend=backend, workers=workers)
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
-                     progress="scaling: runs" if progress else None)
+                     progress="scaling: runs" if progress else None, **work_of(tasks, n))
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
     refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)

@@ -21,6 +21,7 @@ import nets
 
 from ._held import held_load
 from ._noise_scale import GradientNoiseScale
+from ._progress import work_callbacks
 
 #: Target metric -> the direction that is better; errors list these names.
 TARGET_METRICS = {"val_accuracy": "max", "val_loss": "min"}
@@ -142,6 +143,16 @@ def examples_seen(steps: int, batch_size: int, n: int, batch_norm: bool = False)
     return epochs * n + min(rest * bs, n)
 
 
+def work_of(tasks, n: int) -> dict:
+    """`run_tasks`' ``amounts`` and ``unit`` for ``tasks`` on ``n`` training rows: the
+    examples of each one's step budget, which `run_task` reports as it trains (one that
+    stops at its target is credited the rest as it ends). Counted by run, the bar stood
+    still while a full-batch run took its 10 000 steps; counted by step, a step of batch 1
+    would weigh as much as one of the whole set."""
+    return {"amounts": [t.max_steps * min(t.config.batch_size, n) for t in tasks],
+            "unit": "example"}
+
+
 def run_task(task: RunTask) -> dict:
     """Train one net until the target, the step budget or divergence; return one row.
 
@@ -163,7 +174,8 @@ def run_task(task: RunTask) -> dict:
                       eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
     stop = TargetReached(net, ds.X_val, ds.y_val, task.metric, task.target, task.max_steps,
                          task.resolution)
-    callbacks: list[nets.Callback] = [stop]
+    # the examples it trains on, for the bar: a step of the full batch costs n of batch 1's
+    callbacks: list[nets.Callback] = [stop, *work_callbacks("iteration", min(cfg.batch_size, n))]
     noise = None
     if task.noise_every:
         X = np.asarray(ds.X_train, dtype=net.dtype)

@@ -756,10 +756,10 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
      "untrained net starts, as on imbalanced data: use --target-metric val_loss"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys, monkeypatch):
-    import analyses._backend as backend
+    import analyses._progress as progress
 
     # the runs' bar, drawn once they take a second (the 1:50 reference run under load)
-    monkeypatch.setattr(backend, "BAR_DELAY", float("inf"))
+    monkeypatch.setattr(progress, "BAR_DELAY", float("inf"))
     code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--max-steps", "5",
                                  "--no-report", *argv], capsys)
     assert code == 2 and stdout == ""
@@ -834,10 +834,10 @@ def test_reference_runs_too_short_to_learn_name_the_budget():
 def test_a_diverged_reference_run_sets_no_target(capsys, monkeypatch):
     # QA: on coin one huge step predicts one class (0.46, the majority's share) before the
     # run diverges; 0.95 x that was the target, and every batch "reached" it in 2 steps
-    import analyses._backend as backend
+    import analyses._progress as progress
 
     # the runs' bar, drawn once they take a second (the two reference runs under load)
-    monkeypatch.setattr(backend, "BAR_DELAY", float("inf"))
+    monkeypatch.setattr(progress, "BAR_DELAY", float("inf"))
     code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "16,64",
                                  "--lrs", "300,1000", "--seeds", "1", "--max-steps", "300",
                                  "--no-report"], capsys)
