@@ -1686,7 +1686,8 @@ def cmd_lr_range(args) -> int:
         mode=args.mode, beta=args.beta, diverge=args.diverge, val=args.val,
         val_batch=args.val_batch, epochs_per_rate=args.epochs_per_rate, seeds=args.seeds,
         suggestion=args.suggestion,
-        verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
+        verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed,
+        progress=not args.json)
     return _analysis_end(args, result)
 
 

@@ -175,8 +175,9 @@ class RangeCurve:
 class _Recorder(nets.Callback):
     """Records one point every ``every`` steps, smooths it, stops on divergence or at the end."""
 
-    def __init__(self, rates, loss_fn, *, every: int, beta: float, diverge: float):
-        self.rates, self.loss_fn, self.every = rates, loss_fn, every
+    def __init__(self, rates, loss_fn, *, every: int, beta: float, diverge: float,
+                 on_point=None):
+        self.rates, self.loss_fn, self.every, self.on_point = rates, loss_fn, every, on_point
         self.beta, self.diverge = beta, diverge
         self.points: list[tuple[int, float, float, float]] = []
         self._avg, self.best = 0.0, math.inf
@@ -192,6 +193,8 @@ class _Recorder(nets.Callback):
         self._avg = self.beta * self._avg + (1 - self.beta) * loss
         smooth = self._avg / (1 - self.beta ** (i + 1)) if self.beta else loss
         self.points.append((i, float(self.rates[i]), loss, smooth))
+        if self.on_point is not None:
+            self.on_point(i + 1)
         if not math.isfinite(smooth):
             self.stop_reason = "nan" if math.isnan(smooth) else "diverged"
             return True
@@ -206,8 +209,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
                X_val=None, y_val=None, min_lr: float = 1e-7, max_lr: float = 10.0,
                num_steps: int = 100, mode: str = "exp", beta: float | None = None,
                diverge: float = 4.0, val: bool = False, val_batch: int = 256,
-               epochs_per_rate: float = 1.0, optimizer: nets.Optimizer | None = None
-               ) -> RangeCurve:
+               epochs_per_rate: float = 1.0, optimizer: nets.Optimizer | None = None,
+               on_point=None) -> RangeCurve:
     """Run one learning-rate range test on ``net`` and restore it (and ``optimizer``).
 
     Parameters
@@ -242,6 +245,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     optimizer : nets.Optimizer, optional
         Continue with this optimizer (its state is restored afterwards); default a fresh
         one from ``cfg``.
+    on_point : callable, optional
+        Called with the number of points recorded so far after each one (a progress bar).
 
     Returns
     -------
@@ -272,7 +277,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     loss_fn = _loss_fn(net, X, y, X_val, y_val, val=val, looper=looper,
                        val_batch=val_batch, rng=rng)
     smooth = 0.0 if looper else beta
-    recorder = _Recorder(rates, loss_fn, every=every, beta=smooth, diverge=diverge)
+    recorder = _Recorder(rates, loss_fn, every=every, beta=smooth, diverge=diverge,
+                         on_point=on_point)
     opt = optimizer or nets.new_optimizer(cfg, net)
     # state: the weights and batch norm's running statistics, which the ramp's steps move
     saved, opt_state = net.state.copy(), opt.state_dict()

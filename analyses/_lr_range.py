@@ -45,6 +45,7 @@ from ._lr_ramp import (
     range_test,
 )
 from ._lr_verify import verify_grid, verify_verdict
+from ._progress import WorkBar
 from ._python_words import errors_in_python_words
 from ._suggest import (
     DEFAULT_SUGGESTION,
@@ -219,7 +220,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
                   suggestion: str = DEFAULT_SUGGESTION, verify: bool = False,
                   verify_epochs: float = DEFAULTS["verify_epochs"],
                   verify_seeds: int | None = None,
-                  seed: int = 0, data_seed: int | None = None) -> LRRangeResult:
+                  seed: int = 0, data_seed: int | None = None,
+                  progress: bool = False) -> LRRangeResult:
     """Learning-rate range test on a dataset, over ``seeds`` fresh nets.
 
     Parameters
@@ -249,6 +251,9 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
         The seed a named dataset is split (a generated set drawn) with, if not ``seed``.
         A `data.Dataset`'s own is recorded in the settings where it differs from ``seed``,
         so that they load the same data again by name.
+    progress : bool
+        Progress bars (stderr) over the ramps' points, every seed's, and over the
+        verification runs' epochs (its total grows with the grid).
 
     Returns
     -------
@@ -270,7 +275,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
     # checked whether or not --val / --verify / looper use them: a bad value is a typo
     # either way, and said before any data is loaded
     val, val_batch = check_settings(beta, diverge, val, val_batch, epochs_per_rate)
-    verify = flag("verify", verify)
+    verify, progress = flag("verify", verify), flag("progress", progress)
     nets.check_epochs("verify_epochs", verify_epochs)
     if not isinstance(suggestion, str):  # one name: the one reported and verified
         raise ValueError(f"suggestion must be one of {', '.join(SUGGESTIONS)}, got "
@@ -311,7 +316,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
                     mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,
                     epochs_per_rate=epochs_per_rate, suggestion=suggestion, verify=verify,
                     verify_epochs=verify_epochs, verify_seeds=verify_seeds, t0=t0,
-                    settings=settings)
+                    settings=settings, progress=progress)
 
 
 def _skip_end(mode: str, stop_reason: str, losses, diverge: float) -> int:
@@ -334,27 +339,34 @@ def _skip_end(mode: str, stop_reason: str, losses, diverge: float) -> int:
 
 def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, val,
          val_batch, epochs_per_rate, suggestion, verify, verify_epochs, verify_seeds,
-         t0, settings) -> LRRangeResult:
+         t0, settings, progress=False) -> LRRangeResult:
     """The repeats, the suggestions and the verification of `lr_range_test`."""
     names = tuple(SUGGESTIONS)
     curves, rows = [], []
-    for s in seed_list:
-        net, loop_rng = nets.seeded_net(cfg, ds, s)
-        c = range_test(net, cfg, ds.X_train, ds.y_train, X_val=ds.X_val, y_val=ds.y_val,
-                       rng=loop_rng, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
-                       mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,
-                       epochs_per_rate=epochs_per_rate)
-        curves.append(c.frame.assign(seed=s))
-        # fastai drops a tenth of the planned points from the start (suggest's default:
-        # the loss has not moved), and the blow-up from the end
-        lrs, losses = read_curve(c.frame["lr"], c.frame["smoothed_loss"], num_steps=num_steps,
-                                 skip_end=_skip_end(mode, c.stop_reason, c.frame["loss"],
-                                                    diverge))
-        found = suggest(lrs, losses, names, skip_start=0, skip_end=0)  # read already
-        rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
-                     "divergence_lr": c.divergence_lr, "steps": c.steps,
-                     "descent": descent(c.frame["smoothed_loss"]),
-                     "lowest_at_end": lowest_at_end(losses), "seconds": c.seconds, **found})
+    # a ramp that stops (diverged) is counted whole: the bar ends at its total
+    bar = WorkBar("lr-range: ramp" if progress else None, [num_steps] * len(seed_list),
+                  "point")
+    with bar:
+        for k, s in enumerate(seed_list):
+            net, loop_rng = nets.seeded_net(cfg, ds, s)
+            c = range_test(net, cfg, ds.X_train, ds.y_train, X_val=ds.X_val, y_val=ds.y_val,
+                           rng=loop_rng, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
+                           mode=mode, beta=beta, diverge=diverge, val=val,
+                           val_batch=val_batch, epochs_per_rate=epochs_per_rate,
+                           on_point=bar.reporter(k))
+            bar.finish(k)
+            curves.append(c.frame.assign(seed=s))
+            # fastai drops a tenth of the planned points from the start (suggest's
+            # default: the loss has not moved), and the blow-up from the end
+            lrs, losses = read_curve(c.frame["lr"], c.frame["smoothed_loss"],
+                                     num_steps=num_steps, skip_end=_skip_end(
+                                         mode, c.stop_reason, c.frame["loss"], diverge))
+            found = suggest(lrs, losses, names, skip_start=0, skip_end=0)  # read already
+            rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
+                         "divergence_lr": c.divergence_lr, "steps": c.steps,
+                         "descent": descent(c.frame["smoothed_loss"]),
+                         "lowest_at_end": lowest_at_end(losses), "seconds": c.seconds,
+                         **found})
     runs = pd.DataFrame(rows)
     table = summarize_suggestions(runs, names)
     result_kw = {}
@@ -368,8 +380,10 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
             raise ValueError(f"the {suggestion} suggestion is undefined on every curve: "
                              f"{no_suggestion_reason(said)}")
         baseline = nets.trivial_baseline(ds, cfg)
-        grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
-                           baseline=baseline)
+        with WorkBar("lr-range: verify" if progress else None, unit="epoch",
+                     whole=float(verify_epochs).is_integer()) as bar:
+            grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
+                               baseline=baseline, bar=bar)
         result_kw = {"verify": grid, "verdict": verify_verdict(grid, lr, baseline)}
     looper = mode == "looper"
     return LRRangeResult(

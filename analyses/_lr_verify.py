@@ -22,6 +22,7 @@ import pandas as pd
 import nets
 
 from ._lr_rule import refine_lr
+from ._progress import WorkBar, work_callbacks
 
 #: Grid rates = suggestion x these factors: two decades, a quarter decade (x1.78) apart.
 VERIFY_FACTORS = tuple(float(f) for f in 10 ** np.linspace(-1, 1, 9))
@@ -41,7 +42,7 @@ NOISE_SE = 2.0
 
 
 def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
-                factors=VERIFY_FACTORS) -> pd.DataFrame:
+                factors=VERIFY_FACTORS, bar: WorkBar | None = None) -> pd.DataFrame:
     """Train at ``lr x factor`` for every factor and seed; one row per run.
 
     Parameters
@@ -58,6 +59,8 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         Length of each run.
     factors : sequence of float, default `VERIFY_FACTORS`
         The grid: each run's rate is ``lr x factor``.
+    bar : analyses._progress.WorkBar, optional
+        A progress bar the runs' epochs are counted on, as they train.
 
     Returns
     -------
@@ -67,14 +70,19 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     if not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"cannot verify a suggestion of {lr!r}")
     rows = []
+    counted = iter(bar.add([epochs] * len(factors) * len(seeds)) if bar else ())
     for factor in factors:
         run_cfg = cfg.replace(lr=lr * factor, schedule="constant", warmup_steps=0,
                               max_epochs=epochs, checkpoint=max(epochs / 10, 1e-9), eps=0.0,
                               patience=0)
         for s in seeds:
             net, loop_rng = nets.seeded_net(run_cfg, ds, s)
+            i = next(counted, None)
             res = nets.train(net, run_cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val,
-                             rng=loop_rng)
+                             rng=loop_rng, callbacks=work_callbacks(
+                                 "epoch", report=None if i is None else bar.reporter(i)))
+            if i is not None:
+                bar.finish(i)  # a diverged run stopped short of its epochs
             bad = res.status == "diverged"
             rows.append({"lr": lr * factor, "factor": factor, "seed": s, "status": res.status,
                          "val_loss": math.inf if bad else res.final("val_loss"),
@@ -84,7 +92,8 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
 
 
 def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
-                max_growth: int = VERIFY_GROWTH, baseline: dict | None = None) -> pd.DataFrame:
+                max_growth: int = VERIFY_GROWTH, baseline: dict | None = None,
+                bar: WorkBar | None = None) -> pd.DataFrame:
     """`verify_runs` over `VERIFY_FACTORS`, grown past an edge where the best rate lies.
 
     While the lowest mean validation loss is at the grid's largest rate (or smallest, or
@@ -104,13 +113,15 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         The scores of a constant prediction, ``val_loss`` and ``val_accuracy``
         (`nets.trivial_baseline`); without it the grid grows only
         toward its lowest loss.
+    bar : analyses._progress.WorkBar, optional
+        As `verify_runs`'s; its total grows with the grid.
 
     Returns
     -------
     DataFrame
         `VERIFY_COLUMNS`, ordered by rate.
     """
-    runs = verify_runs(ds, cfg, lr, seeds, epochs=epochs)
+    runs = verify_runs(ds, cfg, lr, seeds, epochs=epochs, bar=bar)
     # factors stay exact powers of 10**(1/4), as the grid's own
     quarter = round(4 * math.log10(VERIFY_FACTORS[-1]))
     low, high = -quarter, quarter
@@ -137,7 +148,7 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         else:  # every rate diverged: the best lies below
             low -= 1
             factor = 10 ** (low / 4)
-        more = verify_runs(ds, cfg, lr, seeds, epochs=epochs, factors=(factor,))
+        more = verify_runs(ds, cfg, lr, seeds, epochs=epochs, factors=(factor,), bar=bar)
         runs = pd.concat([runs, more], ignore_index=True)
     return runs.sort_values(["lr", "seed"], kind="stable", ignore_index=True)
 

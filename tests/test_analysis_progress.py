@@ -19,6 +19,11 @@ COMMANDS = {
                  "--seeds", "1", "--max-steps", "200", "--workers", "1"],
                 ["scaling: reference runs:   0%", "/1.60k [", "scaling: runs:   0%",
                  "/2.00k ["]),
+    # QA: silent for 37 s on 20 000 MNIST rows, then everything: a bar over the seeds' ramp
+    # points (2 x 40), then one over the verification's epochs (9 rates x 2 seeds x 2)
+    "lr-range": (["lr-range", "--dataset", "digits", "--steps", "40", "--seeds", "2",
+                  "--verify", "--verify-epochs", "2"],
+                 ["lr-range: ramp:   0%", "0/80 [", "lr-range: verify:", "/36 ["]),
 }
 
 
