@@ -111,11 +111,15 @@ class WorkBar:
         # a terminal redraws the bar in place, its clock ticking while the workers start
         # and load the data (6 s of MNIST before the first checkpoint); a log file gets a
         # frame only as the count changes (as a study's bar)
-        tick = stderr_is_a_terminal()
+        tick, polled = stderr_is_a_terminal(), {str(i): i for i in indices}
         while not stop.wait(POLL_SECONDS):
-            for i in indices:
-                with contextlib.suppress(OSError, ValueError):  # not written yet
-                    with open(os.path.join(folder, str(i))) as f:
+            # the runs that wrote (a scaling study's hundreds mostly have not, or are done)
+            for entry in os.scandir(folder):
+                i = polled.get(entry.name)
+                if i is None or self._done[i] >= self._amounts[i]:
+                    continue
+                with contextlib.suppress(OSError, ValueError):  # being replaced
+                    with open(entry.path) as f:
                         self.report(i, float(f.read()))
             with self._lock:
                 if tick and not self.bar.disable \
