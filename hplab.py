@@ -1260,7 +1260,7 @@ def cmd_demo(args) -> int:
     import reports
     import study
 
-    spec = study.demo_spec(args.trials)
+    spec = study.demo_spec(args.trials, args.storage)
     reports.check_study_report_folder(spec.name, args.storage,
                                       "run it from a folder you can write in")
     replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own

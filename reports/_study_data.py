@@ -314,10 +314,12 @@ def intermediate_frame(trials, checkpoint: float = 1.0, *, flat: bool = True) ->
 def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     """Start and end (seconds since the first start) of each trial, by worker lane.
 
-    A trial whose worker died was closed by another process, maybe days later (a resume):
-    its end is estimated (``end_known`` False), not the time its death was noticed: from
-    the checkpoints it reported at the complete trials' pace, or (no reports: pruner none)
-    as long as a typical complete trial. ``flat``, ``stale`` as in `trials_frame`.
+    A repeatable study's trial starts when its wait for the trials it learns from ended
+    (its record's ``waited``): its worker trained nothing meanwhile. A trial whose worker
+    died was closed by another process, maybe days later (a resume): its end is estimated
+    (``end_known`` False), not the time its death was noticed: from the checkpoints it
+    reported at the complete trials' pace, or (no reports: pruner none) as long as a
+    typical complete trial. ``flat``, ``stale`` as in `trials_frame`.
     """
     times = trial_times(trials)  # UTC: a daylight-saving change shifts no trial
     started = [t for t in trials if times[t.number][0] is not None]
@@ -333,8 +335,10 @@ def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     rows = []
     for t in started:
         began, ended = times[t.number]
-        start = (began - t0).total_seconds()
         end = ((ended or last) - t0).total_seconds()
+        waited = trial_info(t, flat=flat).get("waited")
+        start = min(end, (began - t0).total_seconds() + (
+            waited if isinstance(waited, int | float) and waited > 0 else 0.0))
         known = not _died(t, flat)
         if not known:
             reports = len(t.intermediate_values)

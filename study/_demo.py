@@ -39,13 +39,19 @@ def made_by_demo(command: str) -> bool:
     return tuple(words[:2]) == DEMO_COMMAND
 
 
-def demo_spec(trials: int | None = None) -> StudySpec:
+def demo_spec(trials: int | None = None, storage=None) -> StudySpec:
     """The ready digits spec named "demo" (``trials``: its n_trials instead of the spec's),
-    repeatable with up to `DEMO_REPEATABLE_WORKERS` workers."""
+    repeatable with up to `DEMO_REPEATABLE_WORKERS` workers; not on a journal ``storage``
+    (it has no heartbeats: a dead worker's trial would hold up the others for good), nor
+    with that few trials or fewer (no trial would learn from another)."""
     spec = load_spec("digits")
-    spec = parse_spec({**spec.raw, "study": {
-        **spec.raw["study"], "name": DEMO, "repeatable_workers": DEMO_REPEATABLE_WORKERS}},
-        path=spec.path)
+    study_table = {**spec.raw["study"], "name": DEMO}
+    journal = storage is not None and resolve_storage(storage).kind == "journal"
+    n_trials = study_table["n_trials"] if trials is None else trials
+    # (a count that is no whole number is with_trials' to refuse)
+    if not journal and not (isinstance(n_trials, int) and n_trials <= DEMO_REPEATABLE_WORKERS):
+        study_table["repeatable_workers"] = DEMO_REPEATABLE_WORKERS
+    spec = parse_spec({**spec.raw, "study": study_table}, path=spec.path)
     return spec if trials is None else spec.with_trials(trials)
 
 

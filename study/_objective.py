@@ -187,12 +187,13 @@ class Objective:
                       CHECKOUT_KEY: nets.hplab_checkout()}
         self._study: str | None = None
         self._attr = RECORD_ATTR  # the trial's record attribute (`record_attr`)
+        self._waited = None  # seconds a repeatable study's trial waited before it sampled
         self.trial: optuna.Trial | None = None  # the trial entered last
         self.interrupted: KeyboardInterrupt | None = None  # ... and the interrupt it got
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
-        self.trial, self.interrupted = trial, None
+        self.trial, self.interrupted, self._waited = trial, None, None
         try:
             return self._call(trial)
         except Exception as exc:  # also a failed write of an interrupt's or error's record
@@ -252,7 +253,8 @@ class Objective:
 
     def _write_record(self, trial: optuna.Trial, record: dict) -> None:
         # one attribute, overwritten at the end: a finished trial stores a single record
-        trial.set_user_attr(self._attr, {**self.owner, **record})
+        waited = {} if self._waited is None else {"waited": self._waited}
+        trial.set_user_attr(self._attr, {**self.owner, **waited, **record})
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
@@ -269,7 +271,9 @@ class Objective:
         if spec.repeatable_workers:
             if self.on_sampled is not None:
                 self.on_sampled()  # the claim's read of the trials is stale by now
-            wait_for_history(trial.study, trial.number, spec.repeatable_workers)
+            # kept in its record: the report's timeline draws the trial from its end
+            self._waited = round(wait_for_history(trial.study, trial.number,
+                                                  spec.repeatable_workers), 3)
         values = spec.space.suggest(trial, spec.fixed)
         if self.on_sampled is not None:
             self.on_sampled()

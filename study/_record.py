@@ -122,7 +122,8 @@ def trial_info(trial, *, flat: bool = True) -> dict:
         it ended, also ``status`` and ``reason``; a trained trial adds ``epochs``,
         ``iterations``, ``seconds``, ``n_parameters``, ``train_loss``, ``val_loss``,
         ``val_accuracy``, ``hidden`` and ``history`` (`trial_record`; an imbalance
-        strategy's trial: ``imbalance_metrics``). ``status`` is how the run ended
+        strategy's trial: ``imbalance_metrics``; a repeatable study's trial: ``waited``,
+        the seconds it waited for the trials it learns from). ``status`` is how the run ended
         (`nets.TrainResult.status`: ``converged``, ``max_epochs``, ``early_stopped``,
         ``diverged``, ``stopped``), or ``pruned`` (its pruner stopped it), ``error`` (an exception,
         ``reason`` its line) or ``interrupted`` (Ctrl-C, a signal, a dead pool; a resume

@@ -23,9 +23,11 @@ from ._worker_identity import worker_gone
 from ._worker_storage import judges_stale
 
 
-def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
+def _fail_dead_here(study, trials, *, flat: bool = True, heartbeats: bool = False) -> bool:
     """Without heartbeats (journal storage), close RUNNING trials whose worker was a
     process of this machine that no longer exists; they would hold their slots forever.
+    With them (``heartbeats``: a repeatable study's trial waiting for them), rather than
+    after the grace.
 
     Marked ``interrupted`` (so they free their slot) and failed. Workers on other
     machines cannot be checked from here. ``flat`` as for `budget_used` (a user attribute
@@ -37,8 +39,9 @@ def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
         worker = info.get("worker", "")
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
-        closed |= close_as_interrupted(
-            study._storage, t, info, f"its worker {worker} died (this storage has no heartbeats)")
+        why = "" if heartbeats else " (this storage has no heartbeats)"
+        closed |= close_as_interrupted(study._storage, t, info,
+                                       f"its worker {worker} died{why}")
     return closed
 
 

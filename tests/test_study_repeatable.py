@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import optuna
 import pytest
@@ -152,3 +153,85 @@ def test_two_machines_on_postgresql_run_the_trials_of_one_worker_on_sqlite(
 
     assert trials(shared) == trials(one)
     assert len({study.trial_info(t)["worker"] for t in shared.trials}) == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                    reason="process start times come from /proc")
+def test_a_dead_worker_of_this_machine_is_closed_without_waiting_the_grace(tmp_path,
+                                                                           spec_file):
+    # QA: a pool worker killed (the command went on without it) held the waiting trials up
+    # for its heartbeat's grace, 30 s, though its process was seen gone
+    def spec(n_trials):
+        return study.load_spec(spec_file("rep", n_trials=n_trials, max_epochs=4,
+                                          repeatable_workers=2))
+
+    db = tmp_path / "gone.db"
+    study.run_study(spec(1), storage=str(db), progress=False)
+    host_pid, _, start = study.worker_id().partition("@")
+    ticks, _, boot = start.partition(".")
+    dead = f"{host_pid}@{int(ticks) - 1}.{boot}"  # this pid, an earlier process's
+    storage = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=5,
+                                 grace_period=30)
+    stuck = optuna.load_study(study_name="rep", storage=storage).ask()
+    storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR, {"worker": dead,
+                                                                    "run": "x"})
+    storage.record_heartbeat(stuck._trial_id)  # fresh: stale only in 30 s
+    began = time.monotonic()
+    summary = study.run_study(spec(4), storage=str(db), progress=False, explicit_trials=True)
+    assert time.monotonic() - began < 15
+    info = study.trial_info(study.open_study("rep", str(db))[0].trials[stuck.number])
+    assert info["status"] == "interrupted" and info["reason"] == f"its worker {dead} died"
+    assert summary["n_complete"] == 4
+
+
+def test_each_trial_records_its_wait_and_the_timeline_draws_it_from_its_end(tmp_path,
+                                                                          spec_file):
+    from reports._study_data import timeline_frame
+
+    spec = study.load_spec(spec_file("rep", n_trials=6, max_epochs=8, repeatable_workers=3))
+    db = tmp_path / "w.db"
+    study.run_study(spec, storage=str(db), workers=2, progress=False)
+    trials = study.open_study("rep", str(db))[0].trials
+    waited = [study.trial_info(t)["waited"] for t in trials]
+    assert all(isinstance(w, float) and w >= 0 for w in waited), waited
+    times = study.trial_times(trials)
+    t0 = min(start for start, _ in times.values())
+    frame = timeline_frame(trials).set_index("number")
+    for t, w in zip(trials, waited, strict=True):
+        began, ended = times[t.number]
+        assert frame.loc[t.number, "start"] == pytest.approx(
+            min((began - t0).total_seconds() + w, (ended - t0).total_seconds()))
+
+
+@pytest.mark.parametrize("keys, workers, said", [
+    ({"n_trials": 3, "repeatable_workers": 3}, 1,
+     "study.repeatable_workers 3 is not below n_trials 3: no trial learns from another (a "
+     "random search, nothing pruned); twice the workers lets the later trials learn"),
+    ({"n_trials": 3, "repeatable_workers": 1}, 2,
+     "2 workers on a study with repeatable_workers 1: at most 1 trials train at once, the "
+     "other workers wait"),
+    ({"n_trials": 3, "repeatable_workers": 2, "sampler_options": {"constant_liar": True}}, 1,
+     "sampler.constant_liar does nothing with study.repeatable_workers: a trial sees no "
+     "running trial to lie about"),
+])
+def test_settings_that_give_up_what_a_user_expects_are_warned_of(tmp_path, spec_file, keys,
+                                                                  workers, said):
+    spec = study.load_spec(spec_file("rep", max_epochs=4, **keys))
+    with pytest.warns(UserWarning) as caught:
+        study.run_study(spec, storage=str(tmp_path / "n.db"), workers=workers,
+                        progress=False)
+    assert said in [str(w.message) for w in caught]
+
+
+def test_the_demo_on_a_journal_runs_as_it_did_before_its_lockstep(tmp_path, monkeypatch,
+                                                                  capsys):
+    # QA: `hplab demo --storage j.log` was refused for a setting the user never wrote
+    import hplab
+
+    monkeypatch.chdir(tmp_path)
+    code = hplab.main(["demo", "--trials", "6", "--workers", "1", "--storage", "j.log",
+                       "--json"])
+    assert code == 0, capsys.readouterr().err
+    stored = study.open_study("demo", "j.log")[0]
+    assert len(stored.trials) == 6
+    assert "repeatable_workers" not in stored.user_attrs["hplab_spec"]["study"]
