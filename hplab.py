@@ -1261,6 +1261,10 @@ def cmd_demo(args) -> int:
     import study
 
     spec = study.demo_spec(args.trials, args.storage)
+    if study.resolve_storage(args.storage).kind == "journal":
+        print("hplab demo: a journal storage has no heartbeats, so the demo runs without "
+              "its lockstep (study.repeatable_workers): its trials may differ from run to run",
+              file=sys.stderr)
     reports.check_study_report_folder(spec.name, args.storage,
                                       "run it from a folder you can write in")
     replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
@@ -1336,7 +1340,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers (the same trials "
-                       "every run), and its report")
+                       "every run, on SQLite or PostgreSQL), and its report")
     _workers_flag(q, 2)
     q.add_argument("--trials", type=_trials, default=None, help="trials (default: the spec's)")
     _storage_flag(q)

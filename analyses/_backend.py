@@ -13,6 +13,7 @@ import functools
 import numbers
 import os
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -246,7 +247,10 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
                             backend=HeldStartLoky(inner_max_num_threads=1))(
                 delayed(_one_thread)(fn, t, nets.carried_lines(), report)
                 for t, report in zip(tasks, reports, strict=True))
-            return [_finished(bar, i, result) for i, result in enumerate(done)]
+            try:
+                return [_finished(bar, i, result) for i, result in enumerate(done)]
+            finally:
+                _close_pool_run(done)
 
 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
@@ -270,6 +274,17 @@ def _n_jobs(workers: int | None, n_tasks: int, *, warn: bool = True) -> int:
     core) capped at the tasks and the cores, with a warning past the cores
     (`nets.worker_processes`)."""
     return worker_processes(workers or 1, n_tasks, warn=warn)
+
+
+def _close_pool_run(done) -> None:
+    """End a pool run's generator now, its workers' tasks cancelled (a no-op after its
+    last result): left to the garbage collector after a Ctrl-C, it ended after the
+    command's last line, with joblib's advice on tasks "executed but not used" below it,
+    and its workers went on writing their counts into the bar's folder as it was removed,
+    which then stayed behind in the temporary folder."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\d+ tasks have been successfully executed")
+        done.close()
 
 
 def _finished(bar: WorkBar, index: int, result):

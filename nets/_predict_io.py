@@ -284,5 +284,8 @@ def _idx_hint(path: Path) -> str:
         return ""
     if len(head) < 4 or head[:2] != b"\0\0" or head[2] not in _IDX_TYPES or head[3] == 0:
         return ""
-    return (f"; {path.name} is an IDX file (MNIST's format): predict on the test split of "
-            f"its folder's four IDX files with --dataset idx:{path.parent}")
+    # its folder is named only as the one to check: alone in it, the file is no dataset
+    # (`--dataset idx:` of it was refused for the three files missing)
+    return (f"; {path.name} is an IDX file (MNIST's format): predict on the test split of a "
+            "folder of the four IDX files (train and t10k images and labels) with --dataset "
+            f"idx:FOLDER ({path.parent}, if it holds all four)")

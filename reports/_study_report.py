@@ -187,7 +187,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
         rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
             "Each trial as a bar on the lane of the worker that ran it: host:pid (the UTC "
             "time of its first trial). Gaps are "
-            "time spent outside training: sampling, storage, process start-up."
+            "time spent outside training: sampling, storage, process start-up"
+            + (", and a trial's wait for the trials it learns from (repeatable_workers "
+               f"{spec.repeatable_workers}: each trial is drawn from the end of its wait)."
+               if spec.repeatable_workers else ".")
             + (" A trial whose worker died is drawn as long as its checkpoint reports took "
                "at the complete trials' pace, or as a typical trial (when it died is not "
                "recorded, only when another process noticed)."

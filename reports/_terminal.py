@@ -205,14 +205,15 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:
         lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
-    return lines + _ending(s, report_seconds)
+    return lines + _ending(s, report_seconds, "trials")
 
 
-def _ending(s: dict, report_seconds: float | None = None) -> list[str]:
-    """A summary's last lines: the time its trials took (``seconds``; and its report's,
-    where written), and its report when one was written."""
+def _ending(s: dict, report_seconds: float | None = None, timed: str = "") -> list[str]:
+    """A summary's last lines: the time it took (``seconds``: ``timed``, a study's
+    "trials", is what it times; and its report's, where written), and its report when one
+    was written."""
     took = [] if s.get("seconds") is None else [
-        f"trials took {s['seconds']:.1f} s"
+        f"{timed} took {s['seconds']:.1f} s".lstrip()
         + (f", the report {report_seconds:.1f} s" if report_seconds is not None else "")]
     return took + ([f"report: {s['report_path']}"] if s.get("report_path") else [])
 

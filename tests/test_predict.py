@@ -1412,8 +1412,9 @@ def test_an_idx_file_as_input_points_to_its_folder_as_a_dataset(saved_model, tmp
         assert (code, out) == (2, "") and err == (
             f"hplab predict: error: {tmp_path / 'mn' / name}: inputs must be a .npy or .csv "
             f"file (or .csv.gz, .csv.bz2, .csv.xz); {name} is an IDX file (MNIST's format): "
-            "predict on the test split of its folder's four IDX files with --dataset "
-            f"idx:{tmp_path / 'mn'}\n")
+            "predict on the test split of a folder of the four IDX files (train and t10k "
+            f"images and labels) with --dataset idx:FOLDER ({tmp_path / 'mn'}, if it holds "
+            "all four)\n")
     # another file of no known kind: no such hint
     (tmp_path / "x.bin").write_bytes(b"\0\0\0\0" + bytes(8))
     code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.bin"], capsys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 import uuid
 from pathlib import Path
@@ -197,6 +198,12 @@ def test_each_trial_records_its_wait_and_the_timeline_draws_it_from_its_end(tmp_
     times = study.trial_times(trials)
     t0 = min(start for start, _ in times.values())
     frame = timeline_frame(trials).set_index("number")
+    # the report's caption says why a trial's bar starts after its start
+    import reports
+
+    page = Path(reports.write_study_report("rep", str(db), tmp_path / "r")).read_text()
+    assert ("a trial's wait for the trials it learns from (repeatable_workers 3: each trial "
+            "is drawn from the end of its wait)") in " ".join(html.unescape(page).split())
     for t, w in zip(trials, waited, strict=True):
         began, ended = times[t.number]
         assert frame.loc[t.number, "start"] == pytest.approx(
@@ -231,7 +238,11 @@ def test_the_demo_on_a_journal_runs_as_it_did_before_its_lockstep(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     code = hplab.main(["demo", "--trials", "6", "--workers", "1", "--storage", "j.log",
                        "--json"])
-    assert code == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert ("hplab demo: a journal storage has no heartbeats, so the demo runs without its "
+            "lockstep (study.repeatable_workers): its trials may differ from run to run\n"
+            ) in err
     stored = study.open_study("demo", "j.log")[0]
     assert len(stored.trials) == 6
     assert "repeatable_workers" not in stored.user_attrs["hplab_spec"]["study"]

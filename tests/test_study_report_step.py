@@ -68,3 +68,13 @@ def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
     assert run_cli(["study", "report", "none"], capsys)[0] == 0
     code, out, _ = run_cli(["study", "show", "none"], capsys)
     assert out.splitlines()[-1] == "report: runs/studies/none/report.html"
+
+
+def test_an_analysis_says_what_it_took_without_calling_its_runs_trials(capsys):
+    # QA: the study's "trials took" reached the analyses' last line too (lr-range has
+    # no trials)
+    code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "40", "--no-report"],
+                             capsys)
+    assert code == 0, err
+    last = out.splitlines()[-1]
+    assert re.fullmatch(r"took \d+\.\d s", last), last
