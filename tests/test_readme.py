@@ -186,20 +186,25 @@ def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
         README.split())
 
 
-def test_the_sine_capacity_numbers_are_what_the_readme_command_prints(capsys):
-    # QA: the README's "0.0533 ± 0.0025 at two" layers came from a test's widths and seeds
-    # without saying so; the defaults' best at two layers is 0.0675
+def _capacity_the_readme_quotes(command: str, quoted: str, capsys) -> dict:
+    """The --json of the README's capacity ``command``, which it quotes in ``quoted``."""
     import json
 
     import hplab
 
+    assert quoted in " ".join(README.split())
+    assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_sine_capacity_numbers_are_what_the_readme_command_prints(capsys):
+    # QA: the README's "0.0533 ± 0.0025 at two" layers came from a test's widths and seeds
+    # without saying so; the defaults' best at two layers is 0.0675
     command = ("hplab capacity --dataset sine --epochs 10 --widths 1,4,16 --depths 1,2 "
                "--seeds 2")
-    words = " ".join(README.split())
-    assert f"sine after 10 epochs (`{command}`), where every width scores above the mean's " \
-        "0.0544 at one hidden layer and at best 0.0533 ± 0.0025 at two, has none" in words
-    assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
-    s = json.loads(capsys.readouterr().out)
+    s = _capacity_the_readme_quotes(command, (
+        f"sine after 10 epochs (`{command}`), where every width scores above the mean's "
+        "0.0544 at one hidden layer and at best 0.0533 ± 0.0025 at two, has none"), capsys)
     assert f"{s['baseline_val_loss']:.4f}" == "0.0544" and s["sufficient_width"] == {}
     rows = {(r["depth"], r["width"]): r for r in s["table"]}
     assert all(rows[1, w]["val_loss"] > s["baseline_val_loss"] for w in (1, 4, 16))
@@ -210,17 +215,11 @@ def test_the_sine_capacity_numbers_are_what_the_readme_command_prints(capsys):
 def test_the_coin_capacity_numbers_are_what_the_readme_command_prints(capsys):
     # QA: "coin after 200 epochs, two hidden layers, 0.55 ± 0.13 ... has none" held only
     # with a test's --widths 2,8 --depths 1,2 --seeds 2, unsaid
-    import json
-
-    import hplab
-
     command = ("hplab capacity --dataset coin --epochs 200 --widths 2,8 --depths 1,2 "
                "--seeds 2")
-    words = " ".join(README.split())
-    assert f"coin after 200 epochs (`{command}`), two hidden layers, 0.55 ± 0.13 against " \
-        "0.46, has none" in words
-    assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
-    s = json.loads(capsys.readouterr().out)
+    s = _capacity_the_readme_quotes(command, (
+        f"coin after 200 epochs (`{command}`), two hidden layers, 0.55 ± 0.13 against "
+        "0.46, has none"), capsys)
     assert s["majority_share"] == 0.46 and "2" not in s["sufficient_width"]
     best = max((r for r in s["table"] if r["depth"] == 2), key=lambda r: r["val_accuracy"])
     assert f"{best['val_accuracy']:.2f} ± {best['val_accuracy_std']:.2f}" == "0.55 ± 0.13"
