@@ -328,7 +328,8 @@ def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
                                      "end_known"])
     t0 = min(times[t.number][0] for t in started)
     last = max(times[t.number][1] or times[t.number][0] for t in started)
-    worker = {t.number: trial_info(t, flat=flat).get("worker", "?") for t in started}
+    info = {t.number: trial_info(t, flat=flat) for t in started}
+    worker = {n: i.get("worker", "?") for n, i in info.items()}
     workers = sorted(set(worker.values()))
     pace, typical = _pace(started, times)
     outcomes = _outcomes(trials, flat, stale)  # all: a retry not yet started names its trial
@@ -336,7 +337,7 @@ def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     for t in started:
         began, ended = times[t.number]
         end = ((ended or last) - t0).total_seconds()
-        waited = trial_info(t, flat=flat).get("waited")
+        waited = info[t.number].get("waited")
         start = min(end, (began - t0).total_seconds() + (
             waited if isinstance(waited, int | float) and waited > 0 else 0.0))
         known = not _died(t, flat)

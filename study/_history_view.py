@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import time
+import warnings
 
 import optuna
 from optuna.trial import TrialState
@@ -102,13 +103,16 @@ def should_prune_seen(trial: optuna.Trial, lag: int) -> bool:
                                     trial._get_latest_trial())
 
 
-def check_repeatable_storage(spec, where) -> None:
-    """SpecError for a repeatable study on a journal: without heartbeats a dead worker's
-    trial stays running for good, and every later trial would wait for it."""
+def check_repeatable(spec, where, workers: int) -> None:
+    """For a repeatable study: a SpecError on a journal (without heartbeats a dead worker's
+    trial stays running for good, and every later trial would wait for it), and a warning
+    of each of `repeatable_notes`."""
     if spec.repeatable_workers and where.kind == "journal":
         raise SpecError(f"study.repeatable_workers needs a storage with heartbeats (SQLite or "
                         f"PostgreSQL), not {where.masked}: on a journal a dead worker's trial "
                         "would hold up every later trial for good")
+    for why in repeatable_notes(spec, workers):
+        warnings.warn(why, stacklevel=3)  # at the caller of run_study or join_study
 
 
 def repeatable_notes(spec, workers: int) -> list[str]:

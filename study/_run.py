@@ -25,7 +25,7 @@ from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
 from ._folders import check_study_name
 from ._grid_points import grid_next_steps, grid_points, spec_to_copy
-from ._history_view import check_repeatable_storage, repeatable_notes
+from ._history_view import check_repeatable
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import (
@@ -220,9 +220,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             warnings.warn(why, stacklevel=2)
     workers = local_workers(workers)
     where = resolve_storage(storage)
-    check_repeatable_storage(spec, where)
-    for why in repeatable_notes(spec, workers):
-        warnings.warn(why, stacklevel=2)
+    check_repeatable(spec, where, workers)
     t0 = time.perf_counter()
     spec = absolute_data(spec)  # the pool's workers keep the folder they started in
     if dataset is not None:  # a copy of a stored study's data, checked against it
@@ -319,9 +317,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
         spec, store = stored_spec(name, where)
         try:
             check_runnable(spec)
-            check_repeatable_storage(spec, where)
-            for why in repeatable_notes(spec, workers):
-                warnings.warn(why, stacklevel=2)
+            check_repeatable(spec, where, workers)
             with quiet_optuna():
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
