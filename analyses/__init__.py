@@ -89,7 +89,8 @@ _MODULES = {
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
-    "_lr_range": ("RAMP_REPLACES", "LRRangeResult", "lr_range_test", "summarize_suggestions"),
+    "_lr_range": ("RAMP_REPLACES", "lr_range_test"),
+    "_lr_range_result": ("LRRangeResult", "summarize_suggestions"),
     "_lr_advice": ("RAMP_SET", "ramp_set", "ramp_set_warning", "smooth_curve",
                    "at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
