@@ -46,7 +46,8 @@ ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "p
 # hplab predict refuses NaN and inf; the graph computes with them
 _FINITE_ONLY = "; finite values only: the graph does not check them (a NaN gives {})"
 # nets activation -> ONNX op; identity needs no node. An activation registered in
-# nets.ACTIVATIONS but missing here cannot be exported (the export tests cover them all).
+# nets.ACTIVATIONS but missing here cannot be exported (the export tests cover them all,
+# float64 graphs at every opset too: onnxruntime lacks double kernels of some ops).
 _ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
                      "leaky_relu": "LeakyRelu"}
 

@@ -1,5 +1,6 @@
 """`hplab export-onnx`: onnxruntime runs the graph on raw inputs and matches `hplab predict`
-within 1e-5 for every head and activation; graph layout; missing onnx; bad input."""
+within 1e-5 for every head and activation (float64 graphs too, at every opset); graph
+layout; missing onnx; bad input."""
 
 import json
 import sys
@@ -71,6 +72,26 @@ def test_float64_model_exports_a_double_graph(saved_model, tmp_path, capsys):
     outputs = run_onnx(out, X_raw, np.float64)
     np.testing.assert_allclose(outputs["probabilities"], s["probabilities"], atol=1e-8)
     assert outputs["label"].tolist() == s["predictions"]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_float64_models_of_every_activation_load_at_every_opset(saved_model, activation,
+                                                                 tmp_path):
+    # QA: a double graph of an op onnxruntime has only a float kernel of (Elu) exported
+    # fine and could not be loaded ("Could not find an implementation"): an activation
+    # added to nets must load and match in float64 too, at every opset export takes
+    path, X_raw, _ = saved_model("multiclass", activation, dtype="float64")
+    model = nets.load_model(path)
+    X = X_raw.astype(np.float64)
+    expected = model.net.predict_proba((X - model.x_shift) / model.x_scale)
+    assert np.ptp(expected[:, 0]) > 1e-3  # not a constant net
+    for opset in range(13, onnx.defs.onnx_opset_version() + 1):  # every one export takes
+        out = nets.export_onnx(path, tmp_path / f"m{opset}.onnx", opset=opset)
+        try:
+            outputs = run_onnx(out, X, np.float64)
+        except Exception as e:  # onnxruntime's message names the op without a kernel
+            pytest.fail(f"float64 {activation} graph at opset {opset}: {e}")
+        np.testing.assert_allclose(outputs["probabilities"], expected, rtol=0, atol=1e-14)
 
 
 def test_float64_leaky_relu_runs_at_every_opset(saved_model, tmp_path):
