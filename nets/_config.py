@@ -66,7 +66,7 @@ class TrainConfig:
     # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
     schedule: str = "constant"
-    lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential), per milestone
+    lr_gamma: float = 0.9  # factor per lr_decay_steps (step, exponential), milestone (multistep)
     # steps per decay (step, exponential, inverse); a fraction for exponential and inverse,
     # whose rates are smooth in the step (the course's inv gamma 0.0003 is 1 / 3333.33...)
     lr_decay_steps: int = 50

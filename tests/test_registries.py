@@ -76,11 +76,17 @@ NAMED = {"activation": "ACTIVATIONS", "optimizer": "OPTIMIZERS", "init": "INITIA
          "schedule": "SCHEDULES"}
 
 
-def _says_every_name(text: str, setting: str) -> bool:
+def _names_missing(text: str, setting: str) -> list[str]:
+    """The registered names of ``setting`` that ``text`` leaves out (none when it points at
+    the registry)."""
     registry = getattr(nets, NAMED[setting])
-    return f"nets.{NAMED[setting]}" in text or all(
-        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
-        for name in registry_names(registry))
+    if f"nets.{NAMED[setting]}" in text:
+        return []
+    return [name for name in registry_names(registry) if not _names(text, name)]
+
+
+def _names(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 @pytest.mark.parametrize("setting", list(NAMED))
@@ -88,16 +94,45 @@ def test_the_estimators_docs_name_every_registered_name(setting):
     # NetRegressor's parameters are NetClassifier's (its docstring says so)
     entry = re.search(rf"\n    {setting} : (.*?)\n    \w[\w, ]* :", nets.NetClassifier.__doc__,
                       re.S)
-    assert _says_every_name(entry.group(1), setting)
+    assert entry, f"NetClassifier's docstring (nets/_sklearn.py) has no {setting!r} entry"
+    missing = _names_missing(entry.group(1), setting)
+    assert not missing, (f"NetClassifier's docstring (nets/_sklearn.py), its {setting!r} "
+                         f"entry, does not name {', '.join(missing)}")
+
+
+def _field_comment(source: str, field: str) -> str:
+    """A TrainConfig field's comment: on its line, else the comment lines right above it."""
+    lines = source.splitlines()
+    (i,) = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(f"{field}:")]
+    comment = lines[i].partition("#")[2]
+    above = []
+    while not comment and lines[i - 1 - len(above)].lstrip().startswith("#"):
+        above.insert(0, lines[i - 1 - len(above)].lstrip()[1:])
+    return comment or " ".join(above)
 
 
 @pytest.mark.parametrize("setting", list(NAMED))
 def test_trainconfigs_comments_name_every_registered_name(setting):
-    source = inspect.getsource(nets.TrainConfig)
-    (line,) = [ln for ln in source.splitlines() if ln.lstrip().startswith(f"{setting}:")]
-    comment = line.partition("#")[2]
+    comment = _field_comment(inspect.getsource(nets.TrainConfig), setting)
     # a comment that lists names (two or more "|"-parted) lists them all
-    assert comment.count("|") < 1 or _says_every_name(comment, setting), line
+    missing = _names_missing(comment, setting) if "|" in comment else []
+    assert not missing, (f"TrainConfig's {setting} comment (nets/_config.py) does not name "
+                         f"{', '.join(missing)}: {comment.strip()}")
+
+
+@pytest.mark.parametrize("setting", READ)
+def test_trainconfigs_comments_name_the_optimizers_and_schedules_reading_each_setting(setting):
+    # QA: beta1's "# adam" stayed so when a new optimizer read it too: the comment of a
+    # setting read names the optimizers (schedules) that read it (nets.SETTINGS_READ), no other
+    comment = _field_comment(inspect.getsource(nets.TrainConfig), setting)
+    ((kind, readers),) = nets.setting_readers(setting).items()
+    names = registry_names(nets.OPTIMIZERS if kind == "optimizer" else nets.SCHEDULES)
+    missing = [n for n in readers if not _names(comment, n)]
+    stale = [n for n in names if n not in readers and _names(comment, n)]
+    wrong = ([f"leaves out {', '.join(missing)}"] if missing else []) + (
+        [f"names {', '.join(stale)}, not reading it"] if stale else [])
+    assert not wrong, (f"TrainConfig's {setting} comment (nets/_config.py) {' and '.join(wrong)}"
+                       f" (the {kind}s reading it: {', '.join(readers)}): {comment.strip()!r}")
 
 
 def test_a_schedule_or_initializer_missing_from_its_tables_is_named():
