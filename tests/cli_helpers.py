@@ -32,6 +32,18 @@ ANALYSES = {
 }
 
 
+def readers_said(setting: str) -> str:
+    """How a refusal names the optimizers or the schedules that read ``setting``, from
+    nets.SETTINGS_READ (a new reader changes the text with it): "adam reads it",
+    "polynomial and cosine read it"."""
+    import nets
+
+    ((_, names),) = nets.setting_readers(setting).items()
+    if len(names) == 1:
+        return f"{names[0]} reads it"
+    return f"{', '.join(names[:-1])} and {names[-1]} read it"
+
+
 def registry_names(registry: dict) -> list[str]:
     """A registry's names without its aliases (a name whose entry an earlier name has:
     ``nets.SCHEDULES``' "fixed" is "constant")."""

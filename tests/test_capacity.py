@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli, undocumented_keys
+from cli_helpers import readers_said, run_cli, undocumented_keys
 from conftest import remember_runs, report_facts, report_table
 
 import nets
@@ -601,7 +601,7 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
                               "--out", str(tmp_path / "ignored")], capsys)
     assert (code, out) == (2, "")
     assert err == ("hplab capacity: error: --lr-milestones has no effect with --schedule "
-                   "cosine (multistep reads it)\n")
+                   f"cosine ({readers_said('lr_milestones')})\n")
     assert not (tmp_path / "ignored").exists()
     assert np.isfinite(s["best"]["test"])
 
