@@ -362,7 +362,11 @@ def test_training_loop_steps_with_the_scheduled_rate(moons):
 
 
 # ----------------------------------------------------------------------------- optimizers
-# adadelta's rate multiplies Zeiler's rate-free step (1 = the paper)
+# each optimizer's rate in test_each_optimizer_decreases_the_loss: one at which 30 epochs
+# on moons (batches of 20, 16 tanh units, float64) halve the training loss and end at a
+# training accuracy of 0.85 or more; try a few (a usual default may fall just short: QA's
+# new adaptive optimizer reached 0.835-0.84 at 0.005 to 0.02, passed at 0.05). adadelta's
+# rate multiplies Zeiler's rate-free step (1 = the paper)
 LRS = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.1, "adadelta": 5.0,
        "rmsprop": 0.01, "adam": 0.01}
 
@@ -377,9 +381,10 @@ def test_each_optimizer_decreases_the_loss(moons, name):
                            batch_size=20, max_epochs=30, dtype="float64")
     _, res = _fit(cfg, *moons)
     loss = res.history["train_loss"].to_numpy()
+    accuracy = res.history["train_accuracy"].iloc[-1]
     assert res.status == "max_epochs"
-    assert loss[-1] < 0.5 * loss[0]
-    assert res.history["train_accuracy"].iloc[-1] >= 0.85
+    assert loss[-1] < 0.5 * loss[0], f"{name} at LRS' {LRS[name]}: loss {loss[0]} -> {loss[-1]}"
+    assert accuracy >= 0.85, f"{name} at LRS' {LRS[name]}: training accuracy {accuracy} < 0.85"
 
 
 def test_parameters_are_views_of_one_flat_vector():
