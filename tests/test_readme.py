@@ -297,7 +297,9 @@ def test_the_readme_lists_every_optimizer_initializer_and_schedule():
     # and each schedule's rate is given (constant's is lr itself)
     rates = text.split("the rate is:")[1].lstrip()
     missing = [n for n in named if n != "constant" and not re.search(rf"(^|, ){n} ", rates)]
-    assert missing == []
+    assert not missing, (f"README's rates (after 'the rate is:') give none for {missing}: "
+                         "each is ', NAME RATE' (e.g. ', cosine `lr_min + ...`'), a comma "
+                         "and the schedule's name before its rate")
 
 
 def test_the_readme_lists_every_generated_dataset():
