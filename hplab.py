@@ -1118,7 +1118,8 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 # the report refreshes the runs index too; best_model/config.json
                 # records the command
                 return _write_report(summary, folder, lambda: reports.study_report(
-                    name, storage=args.storage, seconds=summary["seconds"],
+                    # a run that started no trial has no wall time of its own to show
+                    name, storage=args.storage, seconds=summary["seconds"] or None,
                     command=_command_line(args.argv),
                     dataset=getattr(args, "data", None),  # the demo has no --data
                     progress=not args.json))
@@ -1986,7 +1987,8 @@ _STUDY_SUMMARY = (
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
 # a study run's time: its trials' (the report's, retraining the best trial, is said apart)
-_TRIALS_SECONDS = "seconds (the time its trials took; the report's is not in it)"
+_TRIALS_SECONDS = ("seconds (the time its trials took, 0 when it started none; the report's "
+                   "is not in it)")
 # every command that writes a report (exit code 2 when it could not: the work is done, stored
 # and printed all the same)
 _REPORT_ERROR = ("report_error (null, or why the report could not be written: the exit code "
@@ -2030,7 +2032,8 @@ JSON_KEYS = {
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
-    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, report_stale (a worker "
+    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
+                         f"started none), {_STOPPED}, report_stale (a worker "
                          "writes no report: report_path is the one study show finds, null "
                          "if none, and report_stale whether it lags the study; hplab study "
                          "report NAME rewrites it)",

@@ -211,10 +211,16 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
 def _ending(s: dict, report_seconds: float | None = None, timed: str = "") -> list[str]:
     """A summary's last lines: the time it took (``seconds``: ``timed``, a study's
     "trials", is what it times; and its report's, where written), and its report when one
-    was written."""
-    took = [] if s.get("seconds") is None else [
-        f"{timed} took {s['seconds']:.1f} s".lstrip()
-        + (f", the report {report_seconds:.1f} s" if report_seconds is not None else "")]
+    was written. A study run that started no trial (its ``seconds`` 0) says no time of
+    them: QA read "trials took 2.7 s" of a worker that started none."""
+    if s.get("seconds") is None:
+        took = []
+    elif timed == "trials" and not s["seconds"]:
+        took = [] if report_seconds is None else [f"the report took {report_seconds:.1f} s"]
+    else:
+        took = [f"{timed} took {s['seconds']:.1f} s".lstrip()
+                + (f", the report {report_seconds:.1f} s" if report_seconds is not None
+                   else "")]
     return took + ([f"report: {s['report_path']}"] if s.get("report_path") else [])
 
 

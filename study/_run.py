@@ -81,19 +81,20 @@ def local_workers(workers) -> int:
 def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
                         who: str = "this run", storage: str | None = None,
                         more: str = "a budget above {used}{cap} (--trials; n_trials from "
-                                    "Python) runs more") -> None:
+                                    "Python) runs more") -> bool:
     """Say on stderr (stdout may be --json) that run ``run_id`` (``who``) started no trial,
     the study's ``budget`` spent: a ``--trials`` below the trials there lowered it without
     a word. ``more``: what raises the budget, ``{used}`` the trials there, ``{cap}`` the
     grid's points it stops at; a grid whose points all ran takes no more, and its spec's
     copy (`spec_to_copy`; ``storage``, the ``--storage`` text to show) is named instead.
-    A line, not a warning: PYTHONWARNINGS=error would make it the run's end."""
+    A line, not a warning: PYTHONWARNINGS=error would make it the run's end. Returns
+    whether the run started a trial."""
     trials = study.get_trials(deepcopy=False)
     if any(trial_info(t).get("run") == run_id for t in trials):
-        return
+        return True
     used = budget_used(trials, flat=study_flat_layout(study))
     if used < budget:  # something else stopped it (a timeout: `stopped` says so)
-        return
+        return False
     had = f"{nets.command_name()}: the study already has {nets.count_of(used, 'trial')}"
     points = grid_points(spec)
     if points is not None and budget >= points:  # QA: "N above 12" on 12 points, refused
@@ -101,11 +102,12 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
                 else f"over its grid's {points} points")
         nets.say_on_stderr(f"{had}, {held}: {who} started none, and more trials would "
                            "change nothing. " + grid_next_steps(spec_to_copy(spec, storage)))
-        return
+        return False
     held = "its budget" if used == budget else f"over its budget of {budget}"
     cap = f", up to its grid's {points} points" if points is not None else ""
     nets.say_on_stderr(f"{had}, {held}: {who} started none; "
                        + more.replace("{used}", str(used)).replace("{cap}", cap))
+    return False
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
@@ -194,7 +196,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     -------
     dict
         `study_summary` plus ``stopped`` (``"timeout"`` if the spec's timeout ended the
-        run before the budget was spent, else None) and ``seconds``.
+        run before the budget was spent, else None) and ``seconds`` (the time its trials
+        took; 0 when it started none).
 
     Warns
     -----
@@ -252,9 +255,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset, run_id=run_id)
-                say_if_none_started(study, run_id, stored_n_trials(study, budget), spec,
-                                    storage=(mask_url(str(storage))
-                                             if storage is not None else None))
+                started = say_if_none_started(study, run_id, stored_n_trials(study, budget),
+                                              spec, storage=(mask_url(str(storage))
+                                                             if storage is not None else None))
                 summary = study_summary(study, where)
         finally:
             release(store)
@@ -262,7 +265,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         began = "asked for" if explicit_trials else "it began with"
         warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
                       f"trials while this one ran ({began} {budget})", stacklevel=2)
-    return _with_stop(summary, timed_out, t0)
+    return _with_stop(summary, timed_out, t0, started)
 
 
 def _record_timeout(study, timed_out: bool) -> bool:
@@ -330,17 +333,19 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 # with this worker's --data: the stored path is not this machine's
                 shown = mask_url(str(storage)) if storage is not None else None
                 again = resume_command(study, spec, where, "N", dataset=dataset, storage=shown)
-                say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials), spec,
-                                    who="this worker", storage=shown,
-                                    more=f"raise the budget with `{again}` "
-                                         "(N above {used}{cap})")
-                return _with_stop(study_summary(study, where), timed_out, t0)
+                started = say_if_none_started(
+                    study, run_id, stored_n_trials(study, spec.n_trials), spec,
+                    who="this worker", storage=shown,
+                    more=f"raise the budget with `{again}` (N above {{used}}{{cap}})")
+                return _with_stop(study_summary(study, where), timed_out, t0, started)
         finally:
             release(store)
 
 
-def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:
-    """A run's summary: ``stopped`` says why trials remain ("timeout"), then ``seconds``."""
+def _with_stop(summary: dict, timed_out: bool, t0: float, started: bool = True) -> dict:
+    """A run's summary: ``stopped`` says why trials remain ("timeout"), then ``seconds``:
+    the time its trials took, 0 when it started none (QA: "trials took 2.7 s" of a worker
+    that started none, the time it took to find the budget spent)."""
     left = summary["n_trials"] is not None and summary["n_finished"] < summary["n_trials"]
     return {**summary, "stopped": "timeout" if timed_out and left else None,
-            "seconds": time.perf_counter() - t0}
+            "seconds": time.perf_counter() - t0 if started else 0.0}

@@ -50,6 +50,23 @@ def test_a_run_without_a_report_says_trials_took(spec_file, tmp_path, capsys, mo
     assert re.fullmatch(r"trials took \d+\.\d s", out.splitlines()[-1])
 
 
+def test_a_run_or_worker_that_started_no_trial_says_no_time_of_trials(spec_file, tmp_path,
+                                                                      capsys, monkeypatch):
+    # QA: "trials took 2.7 s" (--json "seconds": 2.77) of a worker on a spent budget, which
+    # started none: the time it took to find that out
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("spent", n_trials=1, pruner="none", max_epochs=2)
+    code, out, err = run_cli(["study", "run", spec, "--storage", "s.db"], capsys)
+    assert code == 0 and re.search(r"^trials took \d+\.\d s, the report", out, re.M), err
+    for argv in (["study", "run", spec], ["study", "worker", "--study", "spent"]):
+        code, out, err = run_cli(argv + ["--storage", "s.db"], capsys)
+        assert code == 0 and "started none" in err, err
+        assert "took" not in out, out
+        assert out.splitlines()[-1] == "report: runs/studies/spent/report.html"
+        code, out, err = run_cli(argv + ["--storage", "s.db", "--json"], capsys)
+        assert code == 0 and json.loads(out)["seconds"] == 0, err
+
+
 def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
         spec_file, tmp_path, capsys, monkeypatch):
     # QA: after an interrupted report step, `study show` left out its "report:" line
