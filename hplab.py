@@ -1194,8 +1194,9 @@ def cmd_study_worker(args) -> int:
     summary = _study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
         dataset=args.data), writes_report=False)
-    # a worker writes no report: the one `study show` finds, and whether it lags the study
-    said = reports.note_study_report(args.study, args.storage, summary)
+    # a worker writes no report: the one `study show` finds, and whether it lags the
+    # study, or the command that writes one, as `study show` says them
+    said = reports.study_report_lines(args.study, args.storage, summary)
     _emit(args, summary, reports.study_lines(summary) + said)
     return 0
 

@@ -26,7 +26,12 @@ from ._index import find_reports, holding_index, index_root, write_index
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._report_info import ReportInfo, read_report_info
-from ._study_commands import note_study_report, study_show, write_study_report
+from ._study_commands import (
+    note_study_report,
+    study_report_lines,
+    study_show,
+    write_study_report,
+)
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import current_study_report, report_lags
 from ._terminal import (
@@ -100,7 +105,7 @@ __all__ = [
     # a study's report per storage, and whether it lags the study
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",
     # what the study commands read of a study's report, and write
-    "note_study_report", "study_show", "write_study_report",
+    "note_study_report", "study_report_lines", "study_show", "write_study_report",
     # `hplab predict`'s lines
     "predict_lines",
     # `hplab train`'s run, saved in place of an earlier one

@@ -49,6 +49,13 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
     return [f"  ({said or 'this user cannot read it: Permission denied'})"]
 
 
+def study_report_lines(name: str, storage, summary: dict) -> list[str]:
+    """`note_study_report`'s line, else the one that says the study has no report yet:
+    what `hplab study show` and `study worker` end with (QA: a worker said nothing of a
+    study without a report, where show gave the command that writes one)."""
+    return note_study_report(name, storage, summary) or _no_report_yet(name, storage, summary)
+
+
 def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
     """The line `study show` prints where the study has no report (a run with --no-report,
     a report step interrupted: QA found the "report:" line left out without a word), with
@@ -86,8 +93,8 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     opened = study.open_study_storage(name, storage)
     try:
         summary = study.show_study(name, storage, opened=opened)
-        said = note_study_report(name, storage, summary)
-        lines = study_lines(summary) + (said or _no_report_yet(name, storage, summary))
+        said = study_report_lines(name, storage, summary)  # sets its report_path first
+        lines = study_lines(summary) + said
         if cells and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
             from ._study_cells_text import study_cells_lines

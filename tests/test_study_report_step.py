@@ -78,6 +78,11 @@ def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
     assert out.splitlines()[-1] == "report: none yet (hplab study report none --storage s.db)"
     code, out, _ = run_cli(["study", "show", "none", "--storage", "s.db", "--json"], capsys)
     assert json.loads(out)["report_path"] is None
+    # QA: a worker's lines ended at "trials took" where show said how to write one
+    code, out, err = run_cli(["study", "worker", "--study", "none", "--storage", "s.db"],
+                             capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "report: none yet (hplab study report none --storage s.db)"
     # the default storage is not named
     assert run_cli(["study", "run", spec, "--no-report"], capsys)[0] == 0
     code, out, _ = run_cli(["study", "show", "none"], capsys)
