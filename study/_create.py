@@ -19,9 +19,15 @@ import nets
 
 from ._errors import SpecError, StorageError
 from ._folders import check_study_name
-from ._ready_name import ready_spec_hint
+from ._ready_name import ready_spec_hint, resume_data
 from ._record import CREATED_ATTR
-from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
+from ._run_data import (
+    absolute_data,
+    check_data,
+    new_name_words,
+    new_spec_hint,
+    with_stored_path,
+)
 from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
@@ -158,6 +164,15 @@ def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,
     elif not file and (again := ready_spec_hint(spec, earlier, where)):
         hint = (f"`{again}` resumes it (its --data this machine's copy of the data, if "
                 f"elsewhere); else {hint}")
+    elif not file and hint == f"{new_name_words(spec)} to start a new one":
+        # QA: with the file that made it gone (or edited), no command resumed it; its
+        # name runs the spec stored with it (a ready spec's name, with the stored data).
+        # Not where only the data's path differs: a worker joins with this copy then
+        data_name = copy if copy is not None else resume_data(spec.name, earlier)
+        again = (["hplab", "study", "run", spec.name]
+                 + (["--storage", where.masked] if where.given else [])
+                 + (["--data", data_name] if data_name is not None else []))
+        hint = f"`{shlex.join(again)}` resumes it with the spec stored with it; else {hint}"
     raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                     f"spec ({nets.and_list(changed)} "
                     f"differ{'s' if len(changed) == 1 else ''}); {hint}")
@@ -172,7 +187,7 @@ def _stamp_created(study) -> None:
 def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
     if [d.name.lower() for d in study.directions] != list(spec.directions):
         raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions; "
-                        "change study.name to start a new one")
+                        f"{new_name_words(spec)} to start a new one")
 
 
 def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[StudySpec, object]:

@@ -17,7 +17,7 @@ import data
 import nets
 
 from ._errors import SpecError
-from ._spec import StudySpec
+from ._spec import SPECS_DIR, StudySpec
 from ._spec_data import check_dataset
 from ._spec_diff import first_difference
 from ._storage import open_storage, release
@@ -232,8 +232,25 @@ def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
         return (f"the study reads {read_from(stored.dataset)}: if this spec's file is a copy "
                 f"of it, join the study with `hplab study worker --study "
                 f"{shlex.quote(spec.name)} --data {shlex.quote(spec.dataset)}` and the same "
-                "--storage; else change study.name to start a new one")
-    return "change study.name to start a new one"
+                f"--storage; else {new_name_words(spec)} to start a new one")
+    return f"{new_name_words(spec)} to start a new one"
+
+
+def new_name_words(spec: StudySpec) -> str:
+    """How ``spec`` takes another study's name: "change study.name", or, where its file
+    names none (the file's name gives it), "set study.name (or rename the file)" (QA:
+    "change study.name" of a file without one)."""
+    import tomllib
+
+    if spec.path is None or os.path.dirname(os.path.abspath(spec.path)) == str(SPECS_DIR):
+        return "change study.name"  # a ready spec's too: its copy is the file to edit
+    try:
+        with open(spec.path, "rb") as fh:
+            table = tomllib.load(fh).get("study")
+    except (OSError, ValueError):  # gone since it was read: its words as they were
+        return "change study.name"
+    named = not isinstance(table, dict) or "name" in table
+    return "change study.name" if named else "set study.name (or rename the file)"
 
 
 def read_from(name: str) -> str:

@@ -62,9 +62,11 @@ def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tm
     stored = optuna.load_study(study_name="race", storage=f"sqlite:///{db}")
     assert first_difference(study.parse_spec(stored.user_attrs[study.SPEC_ATTR]), first) is None
     if code:
+        # the creator's file stored none: the study's name resumes it with its spec
         assert err == (f"hplab study run: error: study 'race' in sqlite:///{db} was created from "
-                       "another spec (fixed.init differs); change study.name to start a new "
-                       "one\n")
+                       "another spec (fixed.init differs); `hplab study run race --storage "
+                       f"sqlite:///{db}` resumes it with the spec stored with it; else change "
+                       "study.name to start a new one\n")
         assert stored.trials == []
     else:  # the same spec joins the study being created
         assert json.loads(out)["n_finished"] == 1 and len(stored.trials) == 1
@@ -225,3 +227,28 @@ def test_only_a_failing_number_stops_a_stored_spec():
     for options in ({"prior_weight": -1}, {"sigma0": 0}, {"sigma0": -0.5}):
         with pytest.raises(study.SpecError, match="cannot run more trials"):
             check_runnable(SimpleNamespace(name="s", sampler_options=options))
+
+
+def test_a_refused_spec_names_the_command_that_resumes_the_study_when_its_file_is_gone(
+        tmp_path, capsys, monkeypatch):
+    # QA: the file that made the study gone, the refusal of an edited copy said only
+    # "change study.name to start a new one" (with the file there, it named a command
+    # that resumes it); and a file without a name key has no study.name to change
+    from conftest import spec_file_maker
+
+    monkeypatch.chdir(tmp_path)
+    made = spec_file_maker(tmp_path)("gone", n_trials=1, pruner="none", max_epochs=2)
+    assert run_cli(["study", "run", made, "--no-report"], capsys)[0] == 0
+    edited = tmp_path / "e" / "gone.toml"
+    edited.parent.mkdir()
+    # no name key: the file's name gives it
+    edited.write_text(made.read_text().replace('name = "gone"\n', "")
+                      .replace('pruner = "none"', 'pruner = "none"\nsampler = "random"'))
+    made.unlink()
+    code, _, err = run_cli(["study", "run", edited, "--no-report"], capsys)
+    assert code == 2 and err.endswith(
+        "(study.sampler differs); `hplab study run gone` resumes it with the spec stored "
+        "with it; else set study.name (or rename the file) to start a new one\n"), err
+    code, out, err = run_cli(["study", "run", "gone", "--trials", "2", "--no-report",
+                              "--json"], capsys)  # as it says
+    assert code == 0 and json.loads(out)["n_finished"] == 2, err
