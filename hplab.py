@@ -1100,7 +1100,9 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     # a report written at the study's finished trials and budget (the run added no trial
     # the budget counts: mostly it started none) is left as it is: its rewrite retrained
     # the best trial and drew every figure again, for the same page
-    current = reports.current_study_report(name, args.storage, summary) if report else None
+    out = getattr(args, "out", None)  # the demo has no --out
+    current = (reports.current_study_report(name, args.storage, summary, folder=out)
+               if report else None)
     if current is not None:
         from nets import say_on_stderr
 
@@ -1109,7 +1111,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                       f"{summary['n_finished']} finished trials: left as it is")
     elif report:
         def write() -> str | None:
-            folder = reports.study_report_folder(name, args.storage, summary["created"])
+            folder = out or reports.study_report_folder(name, args.storage, summary["created"])
             with warnings.catch_warnings():
                 # the report retrains the best trial on the data the run loaded and warned
                 # of (a class missing from validation): said once, not again below its
@@ -1119,7 +1121,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 # records the command
                 return _write_report(summary, folder, lambda: reports.study_report(
                     # a run that started no trial has no wall time of its own to show
-                    name, storage=args.storage, seconds=summary["seconds"] or None,
+                    name, storage=args.storage, out=out, seconds=summary["seconds"] or None,
                     command=_command_line(args.argv),
                     dataset=getattr(args, "data", None),  # the demo has no --data
                     progress=not args.json))
@@ -1175,11 +1177,22 @@ def cmd_study_run(args) -> int:
         if args.trials is not None and message.startswith("n_trials "):
             message = f"--trials{message.removeprefix('n_trials')}"
         raise study.SpecError(message) from None
+    if args.out is not None and not args.report:  # it would be dropped without a word
+        raise ValueError("--out is the report's folder: it has no use with --no-report")
     if args.report:  # the storage first: unwritable, it fails --no-report's run too
         study.check_storage_writable(study.resolve_storage(args.storage))
-        reports.check_study_report_folder(spec.name, args.storage,
-                                          "run with --no-report, and write the report "
-                                          "elsewhere later (hplab study report --out)")
+        if args.out:
+            created = None  # a new study's: none yet
+            with contextlib.suppress(*USER_ERRORS):  # known, a report of it there is its own
+                created = study.show_study(spec.name, args.storage)["created"]
+            reports.check_out_folder(args.out, "study", spec.name,
+                                     storage=study.resolve_storage(args.storage),
+                                     created=created)
+        else:
+            reports.check_study_report_folder(spec.name, args.storage,
+                                              "run with --no-report, and write the report "
+                                              "elsewhere later (hplab study report --out), "
+                                              "or give another folder with --out")
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json,
         command=_study_command(args.argv), explicit_trials=args.trials is not None,
@@ -1305,6 +1318,9 @@ def _add_study(sub) -> None:
     _data_flag(q, "; a stored study's, run by its name or its spec file")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    q.add_argument("--out", type=_path, default=None,
+                   help="the report's folder (default runs/studies/NAME; a report's \"More "
+                        "trials\" command gives . to bring that report up to date)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done; "

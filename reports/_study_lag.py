@@ -117,17 +117,18 @@ def _linked_file_gone(path: Path, text: str) -> str | None:
 _LOCAL_LINK = re.compile(r'href="((?:best_model|report_files)/[^"#?]+)"')
 
 
-def current_study_report(name: str, storage, summary: dict) -> Path | None:
-    """The report of study ``name`` in the folder `study_report` writes it to, when it is
-    up to date with ``summary`` (`study.study_summary`): of this study (its storage and
-    creation stamp), at its finished trials and budget, with the files it links to, as
-    `report_lags` (``hplab study show``) tells. None otherwise: no such report, one of
-    another study or of an earlier version (no stamp), one this user cannot read, or one
-    that lags."""
+def current_study_report(name: str, storage, summary: dict, folder=None) -> Path | None:
+    """The report of study ``name`` in the folder `study_report` writes it to (``folder``,
+    else the study's default), when it is up to date with ``summary``
+    (`study.study_summary`): of this study (its storage and creation stamp), at its
+    finished trials and budget, with the files it links to, as `report_lags` (``hplab
+    study show``) tells. None otherwise: no such report, one of another study or of an
+    earlier version (no stamp), one this user cannot read, or one that lags."""
     import study
 
     where = study.resolve_storage(storage)
-    path = study_report_folder(name, where, summary["created"]) / "report.html"
+    folder = Path(folder) if folder else study_report_folder(name, where, summary["created"])
+    path = folder / "report.html"
     if not _stamped_report_of(read_report_info(path), name, where, summary["created"]) \
             or unreadable(path):
         return None

@@ -222,7 +222,8 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
     `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
     given, its password masked; ``--data``, this machine's or the stored one a ready
     spec's name needs). A storage file named by a relative path (the default's too) is
-    named from the report's ``folder``, where the words say to run it. ``--trials`` is the
+    named from the report's ``folder``, where the words say to run it: its ``--out .``
+    brings this report up to date. ``--trials`` is the
     study-wide total, so it counts the trials run so far; the trials still to run are the
     complete ones wanted, scaled by the share of finished trials that completed (the rest
     pruned or failed). A ``grid`` (`grid_state`) runs at most its points; a spent one
@@ -249,9 +250,11 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
         total = so_far + extra
         capped = grid is not None and total >= grid.points
         total = min(total, grid.points) if grid is not None else total
+        # --out .: the report it writes is this one (QA: run from here, it wrote another
+        # report in runs/studies/NAME under this folder, and this one stayed behind)
         cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
-                                storage=shown.masked if shown.given else None)
-        run = "this command, run from this report's folder," if relative else "this command"
+                                storage=shown.masked if shown.given else None) + " --out ."
+        run = "this command, run from this report's folder,"
         budget = f"--trials is the study-wide total, the {so_far} of its budget so far included"
         if capped:
             return (f"More trials: {run} runs the study on, in the same storage, to all "

@@ -37,7 +37,9 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
             "ones, from which the importances settle:") in text
     # its storage named from the report's folder (QA: "--storage sqlite:///s.db", copied
     # from the report and run in another folder, found no storage)
-    command = f"hplab study run tiny --trials {total} --storage sqlite:///../../../s.db"
+    # --out .: the report it writes is this one
+    command = (f"hplab study run tiny --trials {total} --storage sqlite:///../../../s.db "
+               "--out .")
     assert re.search(rf"<pre class=\"code\"><code>{re.escape(command)}</code></pre>", page)
     # the storage as every other hint gives it: a password masked
     s, where, store = study.open_study_storage("tiny", "s.db")
@@ -50,13 +52,25 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
         study.release(store)
     assert "secret" not in said and said == (
         f"hplab study run tiny --trials {total} --storage "
-        f"{shlex.quote(server.masked)} --data 'csv:/my/copy.csv?target=y'")
-    # the command runs the study on from the report's folder (to 6 trials here)
-    monkeypatch.chdir(tmp_path / "runs" / "studies" / "tiny")
+        f"{shlex.quote(server.masked)} --data 'csv:/my/copy.csv?target=y' --out .")
+    # the command runs the study on from the report's folder (to 6 trials here), and
+    # brings this report up to date (QA: it wrote runs/studies/tiny/runs/studies/tiny/
+    # report.html, the report read stayed at 5 trials)
+    folder = tmp_path / "runs" / "studies" / "tiny"
+    monkeypatch.chdir(folder)
     argv = shlex.split(command)[1:]
     argv[argv.index("--trials") + 1] = "6"
-    code, out, err = run_cli(argv + ["--no-report", "--json"], capsys)
+    code, out, err = run_cli(argv + ["--json"], capsys)
     assert (code, json.loads(out)["n_finished"]) == (0, 6), err
+    assert json.loads(out)["report_path"] == "report.html"
+    assert not (folder / "runs").exists()
+    text = " ".join(parse_html((folder / "report.html").read_text()).all_text.split())
+    assert "From only 6 complete trials" in text
+    monkeypatch.chdir(tmp_path)  # study show finds it there, up to date
+    code, out, err = run_cli(["study", "show", "tiny", "--storage", "s.db", "--json"], capsys)
+    shown = json.loads(out)
+    assert (shown["report_path"], shown["report_stale"]) == (
+        "runs/studies/tiny/report.html", False), err
 
 
 @pytest.mark.slow
@@ -93,13 +107,17 @@ def test_the_more_trials_command_of_a_ready_specs_name_gives_the_stored_data(tmp
         r"<pre class=\"code\"><code>(hplab study run .*?)</code></pre>", page)[1])
     assert command == shlex.join(["hplab", "study", "run", "xor", "--trials", str(total),
                                   "--storage", f"sqlite:///{db}", "--data",
-                                  f"csv:{m1 / 'data.csv'}"])
-    # the command runs the study on (to 5 trials here, not 40 more)
+                                  f"csv:{m1 / 'data.csv'}", "--out", "."])
+    # the command runs the study on (to 5 trials here, not 40 more) from the report's folder
+    monkeypatch.chdir(tmp_path / "elsewhere" / "rep")
     argv = shlex.split(command)[1:]
     argv[argv.index("--trials") + 1] = "5"
-    code, out, err = run_cli(argv + ["--no-report", "--json"], capsys)
+    code, out, err = run_cli(argv + ["--json"], capsys)
     assert code == 0, err
-    assert json.loads(out)["n_finished"] == 5
+    # its report the one written with study report --out rep
+    assert (json.loads(out)["n_finished"], json.loads(out)["report_path"]) == (5, "report.html")
+    assert "From only 5 complete trials" in " ".join(
+        parse_html((tmp_path / "elsewhere" / "rep" / "report.html").read_text()).all_text.split())
 
 
 def _more_words(spec_file, tmp_path, summary: dict, n_complete: int, grid=None):
@@ -155,3 +173,12 @@ def test_more_trials_of_a_grid_stop_at_its_points(spec_file, tmp_path):
     assert command is None and said.startswith(
         "More trials would change nothing: all 15 points of the grid ran, and hplab study run "
         "takes no --trials past them. Other seeds or a finer grid would firm up the ranking")
+
+
+def test_a_study_runs_out_folder_has_no_use_without_its_report(spec_file, tmp_path, capsys):
+    spec = spec_file("bare", n_trials=1, pruner="none", max_epochs=2)
+    code, _, err = run_cli(["study", "run", spec, "--storage", tmp_path / "s.db", "--no-report",
+                            "--out", tmp_path / "rep"], capsys)
+    assert (code, err) == (2, "hplab study run: error: --out is the report's folder: it has no "
+                              "use with --no-report\n")
+    assert not (tmp_path / "s.db").exists()
