@@ -1190,9 +1190,9 @@ def cmd_study_run(args) -> int:
                                      created=created)
         else:
             reports.check_study_report_folder(spec.name, args.storage,
-                                              "run with --no-report, and write the report "
-                                              "elsewhere later (hplab study report --out), "
-                                              "or give another folder with --out")
+                                              "give another folder with --out, or run with "
+                                              "--no-report, and write the report elsewhere "
+                                              "later (hplab study report --out)")
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json,
         command=_study_command(args.argv), explicit_trials=args.trials is not None,

@@ -988,8 +988,8 @@ def test_a_study_run_refuses_a_report_folder_it_may_not_write_before_its_trials(
     code, out, err = run_cli(["study", "run", path, "--storage", db], capsys)
     assert (code, out) == (2, "") and err == (
         f"hplab study run: error: the report folder {folder} holds a best_model/ with a model no "
-        "report of study 'early' retrained; run with --no-report, and write the report "
-        "elsewhere later (hplab study report --out)\n")
+        "report of study 'early' retrained; give another folder with --out, or run with "
+        "--no-report, and write the report elsewhere later (hplab study report --out)\n")
     assert not db.exists()
 
 

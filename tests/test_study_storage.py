@@ -511,8 +511,9 @@ def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, sp
     here.chmod(0o555)
     try:
         assert cli("study", "run", spec, "--storage", db) == (2, "", (
-            "hplab study run: error: " + report.format("ro") + "run with --no-report, and write "
-            "the report elsewhere later (hplab study report --out)\n"))
+            "hplab study run: error: " + report.format("ro") + "give another folder with --out, "
+            "or run with --no-report, and write the report elsewhere later (hplab study report "
+            "--out)\n"))
         assert cli("demo", "--trials", "1", "--storage", db) == (2, "", (
             "hplab demo: error: " + report.format("demo") + "run it from a folder you can "
             "write in\n"))
