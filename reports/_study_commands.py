@@ -5,11 +5,12 @@ write. Nothing here draws until a report is written (`study show` stays light).
 
 from __future__ import annotations
 
+import os
 import shlex
 
 from ._held_results import unreadable
 from ._out_folder import check_out_folder, check_study_report_folder
-from ._study_folder import find_study_report
+from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import report_lags
 from ._terminal import study_lines
 
@@ -39,14 +40,30 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
     # the storage as given: the same name elsewhere is another study
     again = ["hplab", "study", "report", name] + (
         ["--storage", study.mask_url(storage)] if storage else [])
+    if report and not _in_folder(report, study_report_folder(name, storage, summary["created"])):
+        # found in the runs folder of the storage file, not where `study report` writes
+        # from here: from that runs folder's project folder it is
+        project = report.parents[3]  # PROJECT/runs/studies/NAME/report.html
+        again = ["hplab", "study", "report", name, "--storage",
+                 study.resolve_storage(storage).seen_from(project).masked]
+        lag_command = f"cd {shlex.quote(os.path.relpath(project))} && {shlex.join(again)}"
+    else:
+        lag_command = shlex.join(again)
     # a report written before later trials (a run with --no-report, a worker's), or of a
     # deleted study of this name, says so
-    said = report_lags(report, summary, shlex.join(again)) if report else None
+    said = report_lags(report, summary, lag_command) if report else None
     blind = report is not None and unreadable(report)  # its lag is not known
     summary["report_stale"] = said is not None if report and not blind else None
     if said is None and not blind:
         return []
     return [f"  ({said or 'this user cannot read it: Permission denied'})"]
+
+
+def _in_folder(report, folder) -> bool:
+    try:
+        return report.parent.resolve() == folder.resolve()
+    except OSError:
+        return False
 
 
 def study_report_lines(name: str, storage, summary: dict) -> list[str]:

@@ -185,10 +185,43 @@ def find_study_report(name: str, storage=None, created: str | None = None) -> Pa
     beside = _beside_with_report(name, primary, where, created)
     if beside is not None:
         return beside / "report.html"
+    near = _by_storage_file(name, where, created)
+    if near is not None:
+        return near / "report.html"
     if info is not None and info.source is None:
         return primary / "report.html"
     folders = (primary, _beside(primary, where))
     return next((f / "report.html" for f in folders if unreadable(f / "report.html")), None)
+
+
+def _by_storage_file(name: str, where, created: str | None) -> Path | None:
+    """The folder of study ``name``'s report in the ``studies`` folder beside its storage
+    file in a ``runs`` folder (``runs/hplab.db``, ``runs/studies/NAME``), where that is
+    not the working folder's (QA: ``--storage ../moved/runs/hplab.db`` said "none yet",
+    the report beside it): one that records this storage, or this study (its creation
+    stamp) in a storage file of the same ``runs/NAME`` gone since (moved with its runs
+    folder); a copy of the database still in place is another study."""
+    import study
+
+    if where.path is None or Path(where.path).parent.name != "runs":
+        return None
+    studies = Path(where.path).parent / "studies"
+    try:
+        if studies.resolve() == study.study_folder(name).parent.resolve():
+            return None  # the working folder's, looked at already
+        others = sorted(studies.glob(glob.escape(name) + "-" + "[0-9a-f]" * 6))
+    except OSError:  # a folder on the way this user cannot enter
+        return None
+    for folder in (studies / name, *others):
+        info = read_report_info(folder / "report.html")
+        if info is None or info.kind != "study" or info.name != name:
+            continue
+        moved = (created is not None and info.study_created is not None
+                 and _same_instant(info.study_created, created) and _gone_file(info.source)
+                 and Path(info.source).parts[-2:] == Path(where.path).parts[-2:])
+        if _same_storage(info.source, where) or moved:
+            return folder
+    return None
 
 
 def _belongs(folder: Path, where, created: str | None, *, missing_ok: bool = False) -> bool:

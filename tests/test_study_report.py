@@ -1513,6 +1513,42 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
+def test_a_moved_runs_folder_named_from_another_folder_keeps_its_report(spec_file, tmp_path,
+                                                                        monkeypatch, capsys):
+    # QA: `study show NAME --storage ../moved/runs/hplab.db` (the runs folder moved) said
+    # "report: none yet", the report beside the storage; show and worker now find it there,
+    # and the command that brings it up to date runs from its project folder
+    path = spec_file("far", n_trials=1, pruner="none", max_epochs=4)
+    (tmp_path / "proj").mkdir()
+    monkeypatch.chdir(tmp_path / "proj")
+    assert hplab.main(["study", "run", str(path)]) == 0
+    (tmp_path / "moved").mkdir()
+    shutil.move(tmp_path / "proj" / "runs", tmp_path / "moved" / "runs")
+    storage = "../moved/runs/hplab.db"
+    assert hplab.main(["study", "run", "far", "--storage", storage, "--trials", "2",
+                       "--no-report"]) == 0
+    capsys.readouterr()
+    for argv in (["study", "show", "far"], ["study", "worker", "--study", "far"]):
+        assert hplab.main([*argv, "--storage", storage, "--json"]) == 0
+        said = json.loads(capsys.readouterr().out)
+        assert (said["report_path"], said["report_stale"]) == (
+            "../moved/runs/studies/far/report.html", True)
+        assert hplab.main([*argv, "--storage", storage]) == 0
+        last = capsys.readouterr().out.splitlines()[-1]
+        again = "cd ../moved && hplab study report far --storage sqlite:///runs/hplab.db"
+        assert last == f"  (written at 1 of 1 trials; now 2 of 2: {again} brings it up to date)"
+    monkeypatch.chdir(tmp_path / "moved")  # as it says
+    assert hplab.main(shlex.split(again.partition(" && ")[2])[1:]) == 0
+    assert not (tmp_path / "moved" / "runs" / "studies" / "far-").exists()
+    assert [p.name for p in (tmp_path / "moved" / "runs" / "studies").iterdir()] == ["far"]
+    monkeypatch.chdir(tmp_path / "proj")
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "far", "--storage", storage, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_stale"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("unrasterized")
 def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
                                                             monkeypatch, capsys):
     # a study of the name in another storage file of the project has its report beside,
