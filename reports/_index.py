@@ -16,6 +16,7 @@ import os
 import stat
 import time
 import warnings
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -192,6 +193,9 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         with holding_index(root):
             return write_index(root, found=find_reports(root))
     entries = []
+    # QA: a study's report and its copy's (runs copied, reported again beside) were two
+    # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where
+    shared = Counter((i.kind, i.name, i.title) for i in found)
     for info in found:
         rel = info.path.relative_to(root).as_posix()
         entries.append({
@@ -202,6 +206,8 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
             "detail": _detail(info),
+            "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
+                      else None),
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
@@ -241,6 +247,13 @@ def _detail(info: ReportInfo) -> str | None:
     """The text of ``info``'s `_DETAIL_CARDS` card, if it has one."""
     label = _DETAIL_CARDS.get(info.kind)
     return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
+
+
+def _where(info: ReportInfo, rel: str) -> str:
+    """What tells a report from another row of its title: its folder (``rel``: its path
+    from the index's folder) and, a study's, its storage."""
+    folder = rel.rpartition("/")[0] or "."
+    return f"in {folder}" + (f", storage {info.source}" if info.source else "")
 
 
 def refresh_index(report_dir: Path | str) -> Path | None:

@@ -343,6 +343,21 @@ def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     assert reports.write_index(root) == index  # explicit refresh gives the same page
 
 
+def test_index_rows_of_one_title_say_where_they_are(tmp_path, parse_html):
+    # QA: a study's report and its copy's (runs/ copied, reported again there) were two
+    # rows "mydigits / Study: mydigits", nothing telling them apart
+    root = tmp_path / "runs"
+    for folder, source in (("mine", "/p/runs/hplab.db"), ("mine-394ca2", "/q/runs/hplab.db")):
+        rep = _small_report("mine")
+        rep.source = source
+        rep.write(root / "studies" / folder)
+    _small_report("other").write(root / "train" / "other")
+    text = parse_html((root / "index.html").read_text(encoding="utf-8")).all_text
+    assert "in studies/mine, storage /p/runs/hplab.db" in text
+    assert "in studies/mine-394ca2, storage /q/runs/hplab.db" in text
+    assert "in train/other" not in text  # a row of its own title needs no more
+
+
 def test_a_folder_name_that_is_not_utf8_is_linked_by_its_bytes(tmp_path, parse_html):
     # QA: one report under runs/train/caf\xe9 made every later report's index refresh fail,
     # so every report-writing command exited 2
