@@ -1206,7 +1206,7 @@ def cmd_study_worker(args) -> int:
 
     summary = _study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
-        dataset=args.data), writes_report=False)
+        dataset=args.data, command=_study_command(args.argv)), writes_report=False)
     # a worker writes no report: the one `study show` finds, and whether it lags the
     # study, or the command that writes one, as `study show` says them
     said = reports.study_report_lines(args.study, args.storage, summary)

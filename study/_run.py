@@ -246,8 +246,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)
                 else:
-                    later = list(study.user_attrs.get(RESUMED_ATTR, []))
-                    study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
+                    _record_resume(study, command)
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
             # deleted after its last trial too: its summary cannot be read
@@ -268,6 +267,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     return _with_stop(summary, timed_out, t0, started)
 
 
+def _record_resume(study, command: str) -> None:
+    """List ``command`` with the commands that resumed the study (the last 20)."""
+    later = list(study.user_attrs.get(RESUMED_ATTR, []))
+    study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
+
+
 def _record_timeout(study, timed_out: bool) -> bool:
     """``timed_out``, stored as `STOPPED_ATTR` when trials remain (as `_with_stop` says
     it): a report of the study, written by this command or a later one, says why."""
@@ -278,7 +283,8 @@ def _record_timeout(study, timed_out: bool) -> bool:
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
-               progress: bool = True, dataset: str | None = None) -> dict:
+               progress: bool = True, dataset: str | None = None,
+               command: str | None = None) -> dict:
     """Join stored study ``name`` from this machine until its budget is spent.
 
     Parameters
@@ -294,6 +300,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     dataset : str, optional
         A dataset name reading this machine's copy of the study's data (``hplab study
         worker --data``), where it is not at the path the study stores.
+    command : str, optional
+        The command line that runs the worker, listed with the runs that resumed the
+        study (its report's "Resumed by") once it started a trial (mask any password).
 
     Returns
     -------
@@ -337,6 +346,8 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                     study, run_id, stored_n_trials(study, spec.n_trials), spec,
                     who="this worker", storage=shown,
                     more=f"raise the budget with `{again}` (N above {{used}}{{cap}})")
+                if command and started:  # QA: its trials showed only as a lane of a pid
+                    _record_resume(study, command)
                 return _with_stop(study_summary(study, where), timed_out, t0, started)
         finally:
             release(store)

@@ -1775,6 +1775,29 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_the_report_lists_the_workers_that_ran_trials_with_the_resumes(spec_file, tmp_path,
+                                                                        capsys, monkeypatch):
+    # QA: "Resumed by" listed `study run` commands only; a `study worker`'s trials showed
+    # as a pid in the Workers chart. One that started none ran nothing to list
+    monkeypatch.chdir(tmp_path)
+    path = str(spec_file("joined", n_trials=1, pruner="none", max_epochs=4))
+    assert hplab.main(["study", "run", path, "--storage", "w.db", "--no-report"]) == 0
+    worker = ["study", "worker", "--study", "joined", "--storage", "w.db"]
+    assert hplab.main(worker) == 0  # the budget spent: it started none
+    s = optuna.load_study(study_name="joined", storage="sqlite:///w.db")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["study"]["n_trials"] = 2  # as another machine's `study run --trials 2` would
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    assert hplab.main([*worker, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["n_finished"] == 2
+    assert hplab.main(["study", "report", "joined", "--storage", "w.db", "--json"]) == 0
+    report = Path(json.loads(capsys.readouterr().out)["report_path"])
+    facts = report_facts(report.read_text())
+    assert facts["Resumed by"] == (f"cd {shlex.quote(str(tmp_path))} && hplab study worker "
+                                   "--study joined --storage w.db --json")
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_a_study_made_from_python_and_resumed_by_a_command_times_the_last_run(
         spec_file, tmp_path, capsys, monkeypatch):
