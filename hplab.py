@@ -1090,9 +1090,11 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
+def _study_end(args, name: str, summary: dict, *, report: bool,
+               description: str | None = None) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
-    report that could not be written."""
+    report that could not be written. ``description``: the study's, as the run stored it
+    (a report showing another is rewritten)."""
     import data
     import reports
 
@@ -1101,8 +1103,8 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     # the budget counts: mostly it started none) is left as it is: its rewrite retrained
     # the best trial and drew every figure again, for the same page
     out = getattr(args, "out", None)  # the demo has no --out
-    current = (reports.current_study_report(name, args.storage, summary, folder=out)
-               if report else None)
+    current = (reports.current_study_report(name, args.storage, summary, folder=out,
+                                            description=description) if report else None)
     if current is not None:
         from nets import say_on_stderr
 
@@ -1197,7 +1199,8 @@ def cmd_study_run(args) -> int:
         spec, storage=args.storage, workers=args.workers, progress=not args.json,
         command=_study_command(args.argv), explicit_trials=args.trials is not None,
         dataset=args.data))
-    return _study_end(args, spec.name, summary, report=args.report)
+    return _study_end(args, spec.name, summary, report=args.report,
+                      description=spec.description)
 
 
 def cmd_study_worker(args) -> int:

@@ -28,6 +28,7 @@ from ._html import render
 from ._paths import shell_folder, shown_command
 from ._report_figures import _NAME, _FiguresAndTables
 from ._report_files import TONES
+from ._report_info import description_digest
 from ._report_write import write_files
 from ._settings import shown_settings
 
@@ -234,7 +235,10 @@ class Report(_FiguresAndTables):
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
                 "hplab_version": hplab_version(),
                 **({"source": self.source} if self.source else {}),
-                **({"study_created": self.study_created} if self.study_created else {}),
+                **({"study_created": self.study_created,
+                    # its study's description changes on a resume: the report then lags
+                    "description_digest": description_digest(self.description)}
+                   if self.study_created else {}),
                 **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {})}
 
     def html(self, files_dir: str = "report_files") -> str:

@@ -4,6 +4,7 @@ report's metadata read as no report)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -19,7 +20,7 @@ _HEAD_BYTES = 64 * 1024
 #: one whose headline entries are not {"label": str, "text": str}: see _fits).
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
-               "study_created": str, "retrain_failed": dict}
+               "study_created": str, "retrain_failed": dict, "description_digest": str}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ReportInfo:
     source: str | None = None  # a study report's storage (see Report.source)
     study_created: str | None = None  # ... and its study (see Report.study_created)
     retrain_failed: dict | None = None  # see Report.retrain_failed
+    description_digest: str | None = None  # a study report's (`description_digest`)
 
     def to_dict(self) -> dict:
         """The index entry as JSON values (``path`` a string)."""
@@ -87,7 +89,14 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         status=meta.get("status"), headline=tuple(meta.get("headline", [])),
         source=meta.get("source"), study_created=meta.get("study_created"),
         retrain_failed=meta.get("retrain_failed"),
+        description_digest=meta.get("description_digest"),
     )
+
+
+def description_digest(description: str) -> str:
+    """What a study report records of its study's description (a digest: a long one
+    pushed the metadata past what the index reads of a file)."""
+    return hashlib.sha1(str(description).encode()).hexdigest()[:12]
 
 
 def _fits(meta) -> bool:

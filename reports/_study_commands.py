@@ -15,7 +15,8 @@ from ._study_lag import report_lags
 from ._terminal import study_lines
 
 
-def note_study_report(name: str, storage, summary: dict) -> list[str]:
+def note_study_report(name: str, storage, summary: dict,
+                      description: str | None = None) -> list[str]:
     """Set ``summary``'s ``report_path`` (the study's report, where `study show` finds it)
     and ``report_stale``; return the line that says how the report lags the study, if it
     does (none, when it is current or there is none).
@@ -28,6 +29,9 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
         Its storage as given (the same name elsewhere is another study).
     summary : dict
         The study as `study.show_study` has it; its two keys are set here.
+    description : str, optional
+        The study's description as stored (default: read from the storage, where there is
+        a report): a report showing another lags.
 
     Returns
     -------
@@ -36,6 +40,8 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
     import study
 
     report = find_study_report(name, storage, summary["created"])
+    if report is not None and description is None:
+        description = _stored_description(name, storage)
     summary["report_path"] = str(report) if report else None
     # the storage as given: the same name elsewhere is another study
     again = ["hplab", "study", "report", name] + (
@@ -51,12 +57,35 @@ def note_study_report(name: str, storage, summary: dict) -> list[str]:
         lag_command = shlex.join(again)
     # a report written before later trials (a run with --no-report, a worker's), or of a
     # deleted study of this name, says so
-    said = report_lags(report, summary, lag_command) if report else None
+    said = report_lags(report, summary, lag_command, description) if report else None
     blind = report is not None and unreadable(report)  # its lag is not known
     summary["report_stale"] = said is not None if report and not blind else None
     if said is None and not blind:
         return []
     return [f"  ({said or 'this user cannot read it: Permission denied'})"]
+
+
+def _stored_description(name: str, storage) -> str | None:
+    """The description stored with study ``name`` (None where it cannot be read)."""
+    import study
+
+    try:
+        opened = study.open_study_storage(name, storage)
+    except (ValueError, OSError):  # SpecError and StorageError are ValueErrors
+        return None
+    try:
+        return _description_of(opened[0])
+    finally:
+        study.release(opened[2])
+
+
+def _description_of(s) -> str | None:
+    """The description in the spec stored with the optuna study ``s``, as a spec reads it
+    ("" when it has none); None without a stored spec."""
+    import study
+
+    table = (s.user_attrs.get(study.SPEC_ATTR) or {}).get("study")
+    return str(table.get("description", "")) if isinstance(table, dict) else None
 
 
 def _in_folder(report, folder) -> bool:
@@ -66,11 +95,13 @@ def _in_folder(report, folder) -> bool:
         return False
 
 
-def study_report_lines(name: str, storage, summary: dict) -> list[str]:
+def study_report_lines(name: str, storage, summary: dict,
+                       description: str | None = None) -> list[str]:
     """`note_study_report`'s line, else the one that says the study has no report yet:
     what `hplab study show` and `study worker` end with (QA: a worker said nothing of a
     study without a report, where show gave the command that writes one)."""
-    return note_study_report(name, storage, summary) or _no_report_yet(name, storage, summary)
+    return (note_study_report(name, storage, summary, description)
+            or _no_report_yet(name, storage, summary))
 
 
 def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
@@ -110,7 +141,8 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     opened = study.open_study_storage(name, storage)
     try:
         summary = study.show_study(name, storage, opened=opened)
-        said = study_report_lines(name, storage, summary)  # sets its report_path first
+        # sets its report_path first; the description as stored, read on this open
+        said = study_report_lines(name, storage, summary, _description_of(opened[0]))
         lines = study_lines(summary) + said
         if cells and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them

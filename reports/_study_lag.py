@@ -12,11 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ._held_results import unreadable
-from ._report_info import read_report_info
+from ._report_info import description_digest, read_report_info
 from ._study_folder import _same_instant, _stamped_report_of, study_report_folder
 
 
-def report_lags(path, summary: dict, again: str) -> str | None:
+def report_lags(path, summary: dict, again: str, description: str | None = None) -> str | None:
     """How the study report at ``path`` differs from the study: written at fewer trials,
     or from a deleted study of the same name; or, at the study's trials, how it lags its
     own folder: a file it links to (``best_model/model.npz``, a ``report_files/`` CSV) is
@@ -31,6 +31,9 @@ def report_lags(path, summary: dict, again: str) -> str | None:
         The study as `study.show_study` has it.
     again : str
         The command that rewrites the report, which the text ends in.
+    description : str, optional
+        The study's description as stored now (None: not compared): a resume from a
+        spec of another description replaced it, which the report still shows.
 
     Returns
     -------
@@ -47,6 +50,9 @@ def report_lags(path, summary: dict, again: str) -> str | None:
     now = _finished_of(summary["n_finished"], summary["n_trials"])
     if said is not None and str(said) != now:
         return f"written at {said} trials; now {now}: {again} brings it up to date"
+    if (description is not None and info.description_digest is not None
+            and info.description_digest != description_digest(description)):
+        return f"it shows the study's earlier description: {again} rewrites it"
     try:
         text = Path(path).read_text("utf-8", errors="replace")
     except OSError:
@@ -117,13 +123,15 @@ def _linked_file_gone(path: Path, text: str) -> str | None:
 _LOCAL_LINK = re.compile(r'href="((?:best_model|report_files)/[^"#?]+)"')
 
 
-def current_study_report(name: str, storage, summary: dict, folder=None) -> Path | None:
+def current_study_report(name: str, storage, summary: dict, folder=None,
+                         description: str | None = None) -> Path | None:
     """The report of study ``name`` in the folder `study_report` writes it to (``folder``,
     else the study's default), when it is up to date with ``summary``
     (`study.study_summary`): of this study (its storage and creation stamp), at its
     finished trials and budget, with the files it links to, as `report_lags` (``hplab
     study show``) tells. None otherwise: no such report, one of another study or of an
-    earlier version (no stamp), one this user cannot read, or one that lags."""
+    earlier version (no stamp), one this user cannot read, or one that lags (``description``
+    as `report_lags` takes it)."""
     import study
 
     where = study.resolve_storage(storage)
@@ -132,7 +140,7 @@ def current_study_report(name: str, storage, summary: dict, folder=None) -> Path
     if not _stamped_report_of(read_report_info(path), name, where, summary["created"]) \
             or unreadable(path):
         return None
-    return path if report_lags(path, summary, "") is None else None
+    return path if report_lags(path, summary, "", description) is None else None
 
 
 def newer_report(path, summary: dict, where) -> str | None:

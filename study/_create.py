@@ -128,8 +128,20 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         raw["study"]["n_trials"] = stored_budget(stored)  # --trials raised it: it stays
         asked = True
     study.set_user_attr(ASKED_ATTR, asked)
+    _say_description_replaced(stored, raw)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
+
+
+def _say_description_replaced(stored: dict, raw: dict) -> None:
+    """Say on stderr that this run's spec replaces the study's description (a spec may
+    change it on a resume, as its budget): QA saw it flip silently between two files."""
+    def description(table):
+        return str((table.get("study") or {}).get("description", ""))
+
+    if description(stored) != description(raw):
+        nets.say_on_stderr(f"{nets.command_name()}: the study's description is now this "
+                           f"spec's (it was {description(stored)!r})")
 
 
 def stored_table(spec: StudySpec) -> dict:

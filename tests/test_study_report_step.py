@@ -100,3 +100,35 @@ def test_an_analysis_says_what_it_took_without_calling_its_runs_trials(capsys):
     assert code == 0, err
     last = out.splitlines()[-1]
     assert re.fullmatch(r"took \d+\.\d s", last), last
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_resume_that_replaces_the_description_says_so_and_the_report_lags(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # QA: a second spec file differing in its description alone replaced the stored one
+    # without a word (and the first flipped it back); report_stale stayed false, the
+    # report showing the earlier text
+    monkeypatch.chdir(tmp_path)
+    first = spec_file("told", n_trials=1, pruner="none", max_epochs=2, description="first text")
+    code, out, err = run_cli(["study", "run", first, "--storage", "s.db"], capsys)
+    assert code == 0 and "description" not in err, err
+    (tmp_path / "alt").mkdir()
+    second = tmp_path / "alt" / "told.toml"
+    second.write_text(first.read_text().replace("first text", "second text"))
+    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--no-report"],
+                             capsys)
+    assert code == 0 and ("hplab study run: the study's description is now this spec's (it "
+                          "was 'first text')\n") in err, err
+    for argv in (["study", "show", "told"], ["study", "worker", "--study", "told"]):
+        code, out, err = run_cli(argv + ["--storage", "s.db", "--json"], capsys)
+        assert code == 0 and json.loads(out)["report_stale"] is True, err
+        code, out, err = run_cli(argv + ["--storage", "s.db"], capsys)
+        assert out.splitlines()[-1] == ("  (it shows the study's earlier description: hplab "
+                                        "study report told --storage s.db rewrites it)"), out
+    # a run of the budget spent rewrites it (its trials unchanged), with the new text
+    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--json"], capsys)
+    assert code == 0 and "up to date" not in err, err
+    page = (tmp_path / "runs" / "studies" / "told" / "report.html").read_text()
+    assert "second text" in page and "first text" not in page
+    code, out, err = run_cli(["study", "show", "told", "--storage", "s.db", "--json"], capsys)
+    assert json.loads(out)["report_stale"] is False
