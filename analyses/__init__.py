@@ -78,6 +78,7 @@ _MODULES = {
     # -- capacity sweeps (hplab capacity)
     "_capacity": ("capacity_sweep", "summarize_runs"),
     "_capacity_result": ("CapacityResult", "width_reach"),
+    "_capacity_rmse": ("config_rmse", "target_scale"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("METRIC_RANGE", "TUNE_METRICS", "best_threshold", "mean_ci",

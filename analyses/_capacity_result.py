@@ -12,6 +12,7 @@ import pandas as pd
 import nets
 from nets import compact_repr
 
+from ._capacity_rmse import config_rmse
 from ._lr_verify import beats_baseline
 
 #: Relative slack for "smallest sufficient width": within this of the depth's best score.
@@ -267,15 +268,22 @@ class CapacityResult:
 
     def summary(self) -> dict:
         """The JSON contract of ``hplab capacity --json`` (NaN -> None)."""
+        # a regression's test RMSE in the target's units, as the report's card and table
+        # give it (null for classification): beside the test loss it comes from
+        rmse = config_rmse(self)
+        table = self.table.assign(test_rmse=rmse)
         rows = [{k: nets.finite_or_none(v) for k, v in r.items()}
-                for r in self.table.to_dict("records")]
+                for r in table.to_dict("records")]
+        best = self.best()
+        at = (self.table["depth"] == best["depth"]) & (self.table["width"] == best["width"])
+        best["test_rmse"] = nets.finite_or_none(float(rmse[at].iloc[0]))
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
                 "baseline_val_loss": self.baseline_val_loss,
                 "eps_above_baseline": self.eps_above_baseline(),
                 # XOR: its "test" scores are training-set ones, as the report says
-                "test_is_train": bool(self.test_is_train), "best": self.best(),
+                "test_is_train": bool(self.test_is_train), "best": best,
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
                 # a sufficient width read while wider nets still trained is provisional
                 "undertrained_wider": {str(d): why["undertrained"]

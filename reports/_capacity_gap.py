@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._capacity_units import config_rmse, loss_label, target_of
+from analyses import config_rmse
+
+from ._capacity_units import loss_label, target_of
 
 
 def _name(row) -> str:
@@ -19,7 +21,7 @@ def _scores(result, row, target) -> str:
     m = result.metric
     text = f"train {row[f'train_{m}']:.3g}, validation {row[f'val_{m}']:.3g}"
     if m == "loss" and target is not None and len(result.runs):
-        rmse = {c: config_rmse(result, target, f"{c}_loss")[row.name] for c in ("train", "val")}
+        rmse = {c: config_rmse(result, f"{c}_loss")[row.name] for c in ("train", "val")}
         if all(pd.notna(v) for v in rmse.values()):
             text += (f"; RMSE {rmse['train']:.3g} and {rmse['val']:.3g} in the target's "
                      "own units")

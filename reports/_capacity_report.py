@@ -14,10 +14,11 @@ import pandas as pd
 
 import data
 import nets
+from analyses import config_rmse
 
 from . import design
 from ._capacity_table import per_config, scored_columns, shortened
-from ._capacity_units import config_rmse, loss_label, loss_words, target_of
+from ._capacity_units import loss_label, loss_words, target_of
 from ._capacity_verdicts import capacity_verdicts, sufficient_cards
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -148,7 +149,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     # units, as the training and study reports give them
     target = target_of(result)
     label = loss_label(target) if m == "loss" else m
-    rmse = config_rmse(result, target) if target is not None else None
+    rmse = config_rmse(result) if target is not None else None
     best_rmse = {} if rmse is None else {
         f"{test} RMSE of the best net (original units)": float(rmse[
             (result.table["depth"] == best["depth"]) & (result.table["width"] == best["width"])

@@ -3,10 +3,7 @@ the training and study reports give them (the sweep keeps no nets, only their lo
 
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
-
-import pandas as pd
 
 from ._training_captions import regression_loss, target_scaled
 
@@ -33,21 +30,3 @@ def loss_words(target) -> str:
     return (f"Loss: {regression_loss(target)}. The RMSE is in the target's own units: "
             f"√(2 × loss) × {target.y_scale:.4g} per run (the head's loss is half the mean "
             "squared error of the scaled target), averaged over seeds.")
-
-
-def run_rmse(runs: pd.DataFrame, target, column: str = "test_loss") -> pd.Series:
-    """Each run's RMSE in the target's own units from its ½·MSE loss on the scaled target
-    (NaN where the loss is, a diverged run's included, as the table leaves its scores out)."""
-    loss = runs[column].where(runs["status"] != "diverged")
-    return loss.map(lambda v: target.y_scale * math.sqrt(2 * v)
-                    if pd.notna(v) and math.isfinite(v) and v >= 0 else math.nan)
-
-
-def config_rmse(result, target, column: str = "test_loss") -> pd.Series:
-    """Per row of ``result.table``: its seeds' mean RMSE in the target's units from the
-    loss ``column`` (default the test loss; NaN when a seed diverged, as its mean loss is)."""
-    runs = result.runs.assign(_rmse=run_rmse(result.runs, target, column))
-    means = runs.groupby(["depth", "width"])["_rmse"].agg(lambda x: x.mean(skipna=False))
-    return pd.Series([means.get((d, w), math.nan) for d, w in
-                      zip(result.table["depth"], result.table["width"], strict=True)],
-                     index=result.table.index, dtype=float)

@@ -304,8 +304,11 @@ def capacity_lines(s: dict) -> list[str]:
                 f"{width} (provisional: wider {', '.join(map(str, under))} undertrained)"
                 if under else str(width))
 
+    # a regression's RMSE in the target's units, as the report's card (older JSON lacks it)
+    rmse = (f", {test} RMSE {b['test_rmse']:.4g} in the target's units"
+            if b.get("test_rmse") is not None else "")
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
-                 f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
+                 f"{_fmt(b['test'], '.4f')}{rmse}); sufficient width per depth: " + ", ".join(
                      f"{d}: {sufficient(d)}" for d in s["depths"]))
     if s.get("undertrained_wider"):  # QA: the report said so, the terminal never did
         lines.append(f"provisional: the wider widths named score worse and fit their training "

@@ -306,7 +306,7 @@ def test_summary_is_json_ready():
         activation="tanh")).summary()
     json.dumps(s, allow_nan=False)
     assert s["metric"] == "accuracy" and len(s["table"]) == 2 and s["seeds"] == [0, 1]
-    assert set(s["best"]) == {"depth", "width", "val", "test"}
+    assert set(s["best"]) == {"depth", "width", "val", "test", "test_rmse"}
 
 
 def test_diverged_runs_are_counted_and_never_best():
@@ -1004,6 +1004,15 @@ def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
     assert cards["Test loss (½·MSE, scaled y) of the best net (by validation)"] == \
         f"{res.best()['test']:.4g}"
     assert cards["Test RMSE of the best net (original units)"] == f"{rmse:.4g}"
+    # QA: only the report gave it; --json (best and every row) and the terminal's best
+    # line give the same number, and null for classification
+    s = res.summary()
+    assert s["best"]["test_rmse"] == pytest.approx(rmse, rel=1e-12)
+    rows = {r["width"]: r["test_rmse"] for r in s["table"]}
+    for width, runs in res.runs.groupby("width"):
+        assert rows[width] == pytest.approx(np.mean(ds.y_scale * np.sqrt(2 * runs["test_loss"])))
+    best_line = next(x for x in reports.capacity_lines(s) if x.startswith("best: "))
+    assert f", test RMSE {rmse:.4g} in the target's units); " in best_line
     # the loss is ½·MSE of the scaled target: a net's RMSE from its predictions agrees
     net, rng = nets.seeded_net(cfg.replace(hidden=(2,)), ds, 0)
     nets.train(net, cfg.replace(hidden=(2,)), ds.X_train, ds.y_train, ds.X_val, ds.y_val,
@@ -1021,6 +1030,9 @@ def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
         reports.capacity_report(coin, tmp_path / "c")).headline]
     assert labels[0] == "Test accuracy of the best net (by validation)" and \
         not [x for x in labels if "RMSE" in x]
+    s = coin.summary()
+    assert s["best"]["test_rmse"] is None and s["table"][0]["test_rmse"] is None
+    assert "RMSE" not in " ".join(reports.capacity_lines(s))
 
 
 def test_a_regression_sweep_shows_no_accuracy_column_and_no_class_weight(tmp_path,
