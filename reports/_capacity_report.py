@@ -18,7 +18,7 @@ from analyses import config_rmse
 
 from . import design
 from ._capacity_table import per_config, scored_columns, shortened
-from ._capacity_units import loss_label, loss_words, target_of
+from ._capacity_units import loss_label, loss_words, losses_caption, target_of
 from ._capacity_verdicts import capacity_verdicts, sufficient_cards
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -145,7 +145,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     # the net is chosen by validation; a net worse there may score higher on test
     # XOR's "test" set is its 4 training points: no held-out score, said on the card
     test = "Training-set" if result.test_is_train else "Test"
-    # regression: the loss is ½·MSE of the scaled target, the RMSE beside it in the data's
+    # regression: the loss is ½·MSE of the target as the nets saw it (scaled unless
+    # ?scaling=none), the RMSE beside it in the data's
     # units, as the training and study reports give them
     target = target_of(result)
     label = loss_label(target) if m == "loss" else m
@@ -204,8 +205,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_table(csv, page=page, name="per-config",
                   caption="Means over seeds (_std: their standard deviation); iterations "
                           "and epochs to eps: medians over the seeds that reached it."
-                          + ("" if rmse is None else " Losses: ½·MSE on the scaled target; "
-                             "test_rmse: in the target's own units.") + short)
+                          + ("" if rmse is None else losses_caption(target)) + short)
     runs = result.runs[scored_columns(result.runs.columns, m)]  # as the per-config table's
     csv, page, short = shortened(runs.replace([np.inf, -np.inf], np.nan))
     rep.add_table(csv, page=page, name="runs", max_rows=15,

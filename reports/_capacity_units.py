@@ -27,6 +27,17 @@ def loss_label(target) -> str:
 
 def loss_words(target) -> str:
     """What the loss is, in words (`regression_loss`), and how the RMSE follows from it."""
+    if not target_scaled(target):  # ?scaling=none: the loss is in the target's own units
+        return (f"Loss: {regression_loss(target)}. The RMSE is in those units too: "
+                "√(2 × loss) per run (the head's loss is half the mean squared error), "
+                "averaged over seeds.")
     return (f"Loss: {regression_loss(target)}. The RMSE is in the target's own units: "
             f"√(2 × loss) × {target.y_scale:.4g} per run (the head's loss is half the mean "
             "squared error of the scaled target), averaged over seeds.")
+
+
+def losses_caption(target) -> str:
+    """The per-configuration table's word on its losses and its ``test_rmse`` column."""
+    if not target_scaled(target):
+        return " Losses: ½·MSE in the target's own units; test_rmse: in them too."
+    return " Losses: ½·MSE on the scaled target; test_rmse: in the target's own units."

@@ -30,7 +30,7 @@ from nets import (
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
-from ._training_captions import lr_caption
+from ._training_captions import lr_caption, target_scaled
 from ._training_views import add_decision_views
 from ._use_model import add_use_model
 from .design import format_value
@@ -331,13 +331,15 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
     headline = [m.replace("val_", "test_", 1) for m in spec.metrics]
     headline = [m for m in headline if m in scores] or (
         ["test_accuracy"] if classify else ["test_loss"])
-    if ds.task == "regression" and run is not None:  # the loss is ½·MSE of a scaled target
+    if ds.task == "regression" and run is not None:  # the loss: ½·MSE as the net saw y
         scores["test_rmse"], scores["test_mae"] = run.test_errors()
         headline = ["test_rmse", "test_mae", *headline]
     shown = ", ".join(f"{m.removeprefix('test_').replace('_', ' ')} "
                       f"{format_value(scores.get(m))}" for m in headline)
-    units = (" RMSE and MAE are in the target's own units; the loss is half the MSE of the "
-             "scaled target." if "test_rmse" in headline else "")
+    units = "" if "test_rmse" not in headline else (
+        " RMSE and MAE are in the target's own units; the loss is half the MSE of the "
+        "scaled target." if target_scaled(ds) else  # ?scaling=none: in those units too
+        " RMSE, MAE and the loss (half the MSE) are in the target's own units.")
     why = td.training_test_set_note(ds) or "the test set is used only here, once the search is over"
     rep.add_text(f"On the test set, the best trial scores {shown} ({why}).{units}")
     if binary:

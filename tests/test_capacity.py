@@ -1035,6 +1035,24 @@ def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
     assert "RMSE" not in " ".join(reports.capacity_lines(s))
 
 
+def test_an_unscaled_regression_target_is_said_in_its_own_units(tmp_path, parse_html):
+    # QA: with ?scaling=none the verdicts read "½·MSE in the target's original units ... √(2
+    # × loss) × 1 per run (the head's loss is half the mean squared error of the scaled
+    # target)" and the per-config caption "Losses: ½·MSE on the scaled target"
+    res = capacity_sweep("sine?scaling=none", widths=(2,), seeds=1,
+                         config=QUICK.replace(max_epochs=5))
+    path = reports.capacity_report(res, tmp_path / "r")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert "scaled" not in text and "× 1 per run" not in text
+    assert ("Loss: ½·MSE in the target's original units. The RMSE is in those units too: "
+            "√(2 × loss) per run (the head's loss is half the mean squared error), averaged "
+            "over seeds.") in text
+    assert "Losses: ½·MSE in the target's own units; test_rmse: in them too." in text
+    # unscaled, the RMSE is √(2 × loss) itself
+    loss = float(res.runs["test_loss"].iloc[0])
+    assert res.summary()["best"]["test_rmse"] == pytest.approx(math.sqrt(2 * loss))
+
+
 def test_a_regression_sweep_shows_no_accuracy_column_and_no_class_weight(tmp_path,
                                                                         parse_html):
     # QA: sine's "Every run" table had train_acc, val_acc and test_acc columns of dashes

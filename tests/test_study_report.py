@@ -1831,6 +1831,15 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
     fmt = reports.design.format_value
     assert f"scores rmse {fmt(scored['rmse'])}, mae {fmt(scored['mae'])}, loss" in text
     assert "RMSE and MAE are in the target" in text
+    assert "units; the loss is half the MSE of the scaled target." in text
+    # QA: with ?scaling=none the loss is in the target's units too, not "of the scaled target"
+    raw = study.load_spec(spec_file("raw", dataset="sine?scaling=none", metric="val_loss",
+                                    n_trials=1, pruner="none", max_epochs=5))
+    study.run_study(raw, storage=str(db), progress=False)
+    text = " ".join(reports.study_report("raw", storage=str(db),
+                                         out=tmp_path / "raw").read_text().split())
+    assert "scaled target" not in text
+    assert "RMSE, MAE and the loss (half the MSE) are in the target" in text
 
 
 @pytest.mark.usefixtures("unrasterized")
