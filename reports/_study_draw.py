@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
+from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
@@ -25,6 +25,10 @@ OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[3],
                   "fail": design.PALETTE[-1], "interrupted": design.MUTED,
                   "retried": design.PALETTE[4], "running": design.PALETTE[2],
                   "waiting": design.MUTED}
+#: Trial number -> colour in the slices ("darker = later trial"): Blues without its palest
+#: 35 %, where the first trial was a near-white ring on white, read as a hollow (pruned) one
+LATER_TRIAL_CMAP = ListedColormap(colormaps["Blues"](np.linspace(0.35, 1.0, 256)),
+                                  name="later_trial")
 #: Outcomes in the order their line styles and hatches are given: complete trials solid
 #: and plain, pruned ones dashed and hatched, so they differ by more than colour.
 _OUTCOMES = ("complete", "pruned", "diverged", "error", "interrupted", "retried", "running",
@@ -203,7 +207,7 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
         # categories at their index (as in the contour); numbers as they are, on a log
         # x scale where searched so
         x = axis_positions(frame[p], axis) if axis["kind"] == "categorical" else frame[p]
-        ax.scatter(x, frame["value"], c=frame["number"], cmap="Blues", s=18,
+        ax.scatter(x, frame["value"], c=frame["number"], cmap=LATER_TRIAL_CMAP, s=18,
                    edgecolors=design.INK, linewidths=0.3)
         if axis["kind"] == "categorical":
             _set_category_ticks(ax, "x", axis["categories"])

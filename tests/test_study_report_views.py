@@ -513,6 +513,23 @@ def test_an_integer_parameter_of_one_value_gets_one_tick():
     assert _ticks_in_view(fig.axes[0], "y") == [2.0]
 
 
+def test_the_slices_draw_the_first_trial_as_a_visible_filled_dot():
+    # QA: c=number on "Blues" put trial 0 at Blues(0), near white: a 2-trial study's best
+    # trial #0 was a pale ring on white, which reads as a hollow (pruned) point
+    dist = {"lr": FloatDistribution(0.001, 0.1, log=True)}
+    for rows in ([(0.2, {"lr": 0.01}), (0.5, {"lr": 0.05})], [(0.2, {"lr": 0.01})]):
+        table = sd.param_table(_trials(rows, **dist))
+        fig = _drawn(sw.draw_slices, table[["number", "value", "lr"]], metric="val_loss")
+        (points,) = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+        faces = points.get_facecolors()
+        assert len(faces) == len(rows)
+        first = faces[0][:3]
+        # Blues at 0.35 at least (0.65, 0.81, 0.89; white is 1, 1, 1, Blues(0) 0.97, 0.98, 1)
+        assert first.min() < 0.7 and first.mean() < 0.8, first
+        assert (faces[-1][:3] <= first).all()  # darker = later trial, still
+    assert faces.tolist() == [list(sw.LATER_TRIAL_CMAP(0.0))]
+
+
 def test_numeric_categories_sit_in_value_order_and_the_axis_says_so():
     choices = [0.00001, 5000.0, 0.05, 0.00002]  # search order, as in a grid spec
     trials = _trials([(v, {"lr": lr}) for v, lr in zip([0.3, 0.1, 0.9, 0.4], choices,
