@@ -130,12 +130,24 @@ def readme_words() -> str:
 
 def undocumented_keys(command: str, keys) -> list[str]:
     """The ``keys`` of a command's --json (``"study run"``) that its --help description
-    does not name."""
+    does not name as a key: outside every parenthesis, which explains a key (QA: scaling's
+    batch_sizes was named only in "(lists in the order of batch_sizes)")."""
     import re
 
     sub = hplab.build_parser()._subparsers._group_actions[0]
-    described = hplab._subcommand(sub, tuple(command.split()))[0].description
+    described = _outside_parentheses(
+        hplab._subcommand(sub, tuple(command.split()))[0].description)
     return [k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", described)]
+
+
+def _outside_parentheses(text: str) -> str:
+    """``text`` with what its parentheses hold (nested ones too) blanked out."""
+    depth, kept = 0, []
+    for ch in text:
+        depth += ch == "("
+        kept.append(ch if depth == 0 else " ")
+        depth -= ch == ")" and depth > 0
+    return "".join(kept)
 
 
 def hplab_cli(*args, cwd, timeout=180, check=True):

@@ -298,6 +298,17 @@ def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
     assert round(70_000 * 28 * 28 * 4 / 1e6, -1) == 220
 
 
+def test_a_json_key_named_only_inside_a_parenthesis_is_not_documented():
+    # QA: scaling --json prints batch_sizes, which its help named only within "(lists in
+    # the order of batch_sizes)": the key check now reads the help outside parentheses
+    from cli_helpers import _outside_parentheses, undocumented_keys
+
+    assert _outside_parentheses("a (b (c) d) e") == "a           e"
+    assert undocumented_keys("scaling", ["batch_sizes", "reached", "regimes"]) == []
+    assert ("target_source, batch_sizes, and per batch size (lists in that order) reached, "
+            in description_words("scaling"))
+
+
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     # the README said "one JSON object"; the list is the contract, the words follow it
     assert "--json print a JSON list of objects" in help_words("study", "list")
