@@ -1524,7 +1524,8 @@ def cmd_predict(args) -> int:
         header = None if args.header is None else args.header == "yes"
         pred = model.predict(nets.read_inputs(args.input, model, header), args.threshold)
     if out is not None:  # an earlier --out's predictions only (it wrote over a spec)
-        study.refuse_other_file(out, first="prediction", what="a predictions CSV")
+        study.refuse_other_file(out, ours=nets.is_prediction_header,
+                                what="a predictions CSV")
     summary = nets.predict_summary(
         model, pred, truth, limit=args.limit, threshold=args.threshold, dataset=dataset,
         data_seed=seed, data_changed=changed, input=args.input, out_path=out)

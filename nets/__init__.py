@@ -79,6 +79,7 @@ from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
+    is_prediction_header,
     positive_class_scores,
     predict_dataset,
     prediction_frame,
@@ -176,7 +177,8 @@ __all__ = [
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
     "is_hplab_onnx",
     "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",
-    "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
+    "is_prediction_header", "prediction_frame", "prediction_records", "read_inputs",
+    "regression_errors",
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions",

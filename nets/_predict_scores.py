@@ -227,6 +227,21 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
     return frame
 
 
+def is_prediction_header(header: list[str]) -> bool:
+    """Whether ``header`` has the shape of a `prediction_frame`: ``prediction`` and
+    ``p_<class>`` columns (then ``label``), ``prediction`` (then ``target``), or
+    ``prediction_<j>`` columns (then as many ``target_<j>``). ``prediction,notes`` is a
+    user's file, not one (QA: `predict --out` replaced it)."""
+    if header[:1] == ["prediction"]:
+        rest = header[1:-1] if header[-1:] == ["label"] else header[1:]
+        if header[1:] in ([], ["target"]):
+            return True
+        return bool(rest) and all(c.startswith("p_") for c in rest)
+    k = sum(1 for c in header if c.startswith("prediction_"))
+    many = [f"prediction_{j}" for j in range(k)]
+    return k > 0 and header in (many, many + [f"target_{j}" for j in range(k)])
+
+
 def prediction_records(pred: Prediction, limit: int | None = None, truth=None) -> dict:
     """JSON-ready ``predictions`` (labels or values), ``probabilities`` (classification,
     else None) and ``labels`` (``truth``'s: true labels or targets; None without it) of the

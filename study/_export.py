@@ -174,17 +174,29 @@ def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
     return frame
 
 
-def refuse_other_file(path, first: str = "number", what: str = "a study export") -> None:
+def _is_export_header(header: list[str]) -> bool:
+    """Whether ``header`` has the shape of `export_csv`'s: ``number`` first, then only
+    optuna's and hplab's columns (values, times, state, ``params_``, ``user_attrs_``,
+    ``reason``). A user's ``number,street,price`` is not one (QA: it was replaced)."""
+    fixed = {"value", "values", "datetime_start", "datetime_complete", "duration", "state",
+             "reason"}
+    prefixes = ("value_", "values_", "params_", "user_attrs_", "system_attrs_")
+    return header[:1] == ["number"] and all(
+        c in fixed or c.startswith(prefixes) for c in header[1:])
+
+
+def refuse_other_file(path, ours=_is_export_header, what: str = "a study export") -> None:
     """Replace an existing file only when it is an earlier output of the same kind (a CSV
-    whose header starts with ``first``: ``number`` for a study export, ``prediction`` for
-    `hplab predict`'s) or empty: `--csv data.csv` wrote the trials over the study's own
-    data file, and `--csv spec.toml` (or `predict --out spec.toml`) over its spec.
+    whose whole header ``ours`` takes: `_is_export_header` for a study export,
+    `nets.is_prediction_header` for `hplab predict`'s) or empty: `--csv data.csv` wrote
+    the trials over the study's own data file, and `--csv spec.toml` (or `predict --out
+    spec.toml`) over its spec; a first column alone matched a user's ``number,street``.
 
     Parameters
     ----------
     path : str or path
-    first : str
-        The first column of an output of that kind.
+    ours : callable
+        ``ours(header)``: whether a header (a list of column names) is of that kind.
     what : str
         The kind, as the message names it.
 
@@ -199,10 +211,10 @@ def refuse_other_file(path, first: str = "number", what: str = "a study export")
     if not path.is_file() or path.stat().st_size == 0:
         return
     try:  # compressed as its ending says, as the output would be written
-        header = list(pd.read_csv(path, nrows=0).columns)
+        header = [str(c) for c in pd.read_csv(path, nrows=0).columns]
     except Exception:  # binary, unreadable, not a table: not an output of ours
         header = []
-    if header[:1] != [first]:
+    if not ours(header):
         raise StorageError(f"{path} exists and is not {what}; write the CSV elsewhere (or "
                            "delete it first)")
 

@@ -133,6 +133,46 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
 
 
+def test_outputs_replace_a_file_only_of_their_whole_header_shape(stored, capsys):
+    # QA: only the first header cell was compared: a user's houses.csv (number,street,price)
+    # was replaced by `study export --csv`, a labels.csv (prediction,notes) by `predict --out`
+    db, model = stored
+    houses, labels = "number,street,price\n12,Main,100000\n", "prediction,notes\nyes,mine\n"
+    Path("houses.csv").write_text(houses)
+    Path("labels.csv").write_text(labels)
+    for argv, name, what in [
+            (["study", "export", "xor", "--csv", "houses.csv"], "houses.csv", "a study export"),
+            (["predict", model, "--dataset", "--out", "labels.csv"], "labels.csv",
+             "a predictions CSV")]:
+        code, _, err = run_cli(argv, capsys)
+        assert code == 2 and err.endswith(f"{name} exists and is not {what}; write the CSV "
+                                          "elsewhere (or delete it first)\n"), err
+        assert len(err.splitlines()) == 1
+    assert Path("houses.csv").read_text() == houses
+    assert Path("labels.csv").read_text() == labels
+    # their own earlier outputs are still replaced
+    for argv in (["study", "export", "xor", "--csv", "e.csv"],
+                 ["predict", model, "--dataset", "--out", "p.csv"]):
+        for _ in range(2):
+            code, _, err = run_cli(argv, capsys)
+            assert code == 0, err
+    assert list(pd.read_csv("p.csv", nrows=0).columns) == ["prediction", "target"]
+    assert pd.read_csv("e.csv").columns[-1] == "reason"
+
+
+def test_prediction_header_shapes():
+    import nets
+
+    ours = [["prediction", "p_0", "p_1"], ["prediction", "p_a", "p_b", "label"],
+            ["prediction"], ["prediction", "target"], ["prediction_0", "prediction_1"],
+            ["prediction_0", "prediction_1", "target_0", "target_1"]]
+    others = [["prediction", "notes"], ["prediction", "label"], ["prediction", "p_0", "x"],
+              ["prediction_0", "notes"], ["prediction_0", "target_0", "target_1"], [],
+              ["label", "prediction"]]
+    assert [nets.is_prediction_header(h) for h in ours] == [True] * len(ours)
+    assert [nets.is_prediction_header(h) for h in others] == [False] * len(others)
+
+
 @pytest.mark.parametrize("end, said", [
     # QA: `predict --out newdir/` (newdir missing) wrote a file named newdir and printed
     # "wrote newdir/"; export-onnx and study export --csv likewise, --storage journal:j/ too
