@@ -417,6 +417,21 @@ def _path(text: str) -> str:
     return str(data.expand_home(text))
 
 
+def _given(kind: str, then=str):
+    """A flag type refusing a blank value, for a flag with a default: ``--out ''`` (an
+    unset ``$OUT``) fell back to the default and replaced runs/train/DATASET's model."""
+    def given(text: str):
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}; leave the flag "
+                                             "out for its default")
+        return then(text)
+    return given
+
+
+# an output or data folder with a default: --out, --data-dir, --dest
+_folder_path = _given("a path", _path)
+
+
 def _emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines."""
     if getattr(args, "json", False):
@@ -900,8 +915,9 @@ def _add_train(sub) -> None:
     p.add_argument("--data-seed", type=int, default=None,
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")
-    p.add_argument("--name", default=None, help="run name (default: the dataset)")
-    p.add_argument("--out", type=_path, default=None,
+    p.add_argument("--name", type=_given("a run name"), default=None,
+                   help="run name (default: the dataset)")
+    p.add_argument("--out", type=_folder_path, default=None,
                    help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True,
                    help="write the HTML report and refresh the runs index (--no-report: no "
@@ -1029,7 +1045,7 @@ def _add_data(sub) -> None:
     q.add_argument("--train-size", type=int, default=None,
                    help="keep this many training rows (class shares kept; the validation "
                         "and test sets stay the whole set's)")
-    q.add_argument("--data-dir", type=_path, default=None,
+    q.add_argument("--data-dir", type=_folder_path, default=None,
                    help="downloaded data (default $HPLAB_DATA, else $XDG_CACHE_HOME/hplab, "
                         "else ~/.cache/hplab)")
     q.add_argument("--json", action="store_true")
@@ -1037,7 +1053,7 @@ def _add_data(sub) -> None:
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
     q.add_argument("dataset", choices=("mnist",))
     q.add_argument("--url", default=None, help="base URL of a mirror")
-    q.add_argument("--dest", type=_path, default=None,
+    q.add_argument("--dest", type=_folder_path, default=None,
                    help="target folder (default $HPLAB_DATA/mnist, "
                         "else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")
@@ -1295,14 +1311,15 @@ def cmd_demo(args) -> int:
 
 
 def _storage_flag(p) -> None:
-    p.add_argument("--storage", default=None, metavar="URL",
+    p.add_argument("--storage", type=_given("a storage URL or file"), default=None,
+                   metavar="URL",
                    help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
                         "x.log or journal:PATH (journal; an existing journal or SQLite file "
                         "of any name is known by its content); default runs/hplab.db")
 
 
 def _data_flag(p, more: str = "") -> None:
-    p.add_argument("--data", default=None, metavar="NAME",
+    p.add_argument("--data", type=_given("a dataset name"), default=None, metavar="NAME",
                    help="this machine's copy of the study's data, where it is not at the "
                         "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
                         f"study's fingerprint{more}")
@@ -1355,7 +1372,8 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
     q.add_argument("name")
-    q.add_argument("--out", type=_path, default=None, help="folder (default runs/studies/NAME)")
+    q.add_argument("--out", type=_folder_path, default=None,
+                   help="folder (default runs/studies/NAME)")
     _data_flag(q, "; it retrains the best trial")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -1469,7 +1487,7 @@ def _add_scaling(sub) -> None:
     p.add_argument("--backend", default="joblib", choices=("joblib", "dask"))
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --backend "
                                                      "dask), e.g. tcp://127.0.0.1:8786")
-    p.add_argument("--out", type=_path, default=None,
+    p.add_argument("--out", type=_folder_path, default=None,
                    help="report folder (default runs/scaling/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -1690,7 +1708,7 @@ def _add_imbalance(sub) -> None:
     _regulariser_flags(p)
     p.add_argument("--dtype", default=net("dtype"), choices=("float32", "float64"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", type=_path, default=None,
+    p.add_argument("--out", type=_folder_path, default=None,
                    help="report folder (default runs/imbalance/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -1801,7 +1819,7 @@ def _add_lr_range(sub) -> None:
                         "with the test's first 2 seeds (one with --seeds 1)")
     p.add_argument("--verify-epochs", type=float, default=test("verify_epochs"),
                    help="epochs of each verification run")
-    p.add_argument("--out", type=_path, default=None,
+    p.add_argument("--out", type=_folder_path, default=None,
                    help="report folder (default runs/lr-range/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -1924,7 +1942,7 @@ def _add_capacity(sub) -> None:
     _workers_flag(p, 1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
-    p.add_argument("--out", type=_path, default=None,
+    p.add_argument("--out", type=_folder_path, default=None,
                    help="report folder (default runs/capacity/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")

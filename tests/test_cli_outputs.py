@@ -160,6 +160,33 @@ def test_outputs_replace_a_file_only_of_their_whole_header_shape(stored, capsys)
     assert pd.read_csv("e.csv").columns[-1] == "reason"
 
 
+def test_blank_paths_and_names_are_refused_not_taken_for_the_default(stored, capsys):
+    # QA: OUT=; hplab train --out "$OUT" replaced runs/train/DATASET's model; a blank
+    # --name, --storage and the analyses' --out fell back to their defaults as well
+    db, model = stored
+    kept = {db: _digest(db), model: _digest(model)}
+    cases = [
+        (["train", "--dataset", "sine", "--hidden", "2", "--epochs", "3", "--name", "keep",
+          "--out", ""], "--out: expected a path, got ''"),
+        (["train", "--dataset", "sine", "--epochs", "3", "--name", " "],
+         "--name: expected a run name, got ' '"),
+        (["study", "show", "xor", "--storage", ""],
+         "--storage: expected a storage URL or file, got ''"),
+        (["study", "report", "xor", "--out="], "--out: expected a path, got ''"),
+        (["study", "run", "xor.toml", "--data="], "--data: expected a dataset name, got ''"),
+        (["capacity", "--dataset", "xor", "--out", ""], "--out: expected a path, got ''"),
+        (["lr-range", "--dataset", "xor", "--out", ""], "--out: expected a path, got ''"),
+        (["imbalance", "--dataset", "coin", "--out", ""], "--out: expected a path, got ''"),
+        (["data", "show", "xor", "--data-dir="], "--data-dir: expected a path, got ''"),
+        (["data", "fetch", "mnist", "--dest="], "--dest: expected a path, got ''"),
+    ]
+    for argv, said in cases:
+        code, out, err = run_cli(argv, capsys)
+        assert code == 2 and out == "" and len(err.splitlines()) == 1, (argv, err)
+        assert err.endswith(f"{said}; leave the flag out for its default\n"), (argv, err)
+    assert {p: _digest(p) for p in kept} == kept
+
+
 def test_prediction_header_shapes():
     import nets
 
