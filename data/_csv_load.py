@@ -137,7 +137,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     table (with the same columns); ``images=yes`` for pixel columns (see `IMAGE_OPTIONS`);
     ``ignore``: columns that are no features (an ID), comma-separated or a list, left out
     of both files (see `ignored_columns`)."""
-    header = header or "auto"
+    header = "auto" if header is None else header  # ?header= is refused, not auto
     if header not in CSV_HEADERS:
         raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
     p = _existing(path)

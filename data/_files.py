@@ -120,7 +120,7 @@ IMAGE_OPTIONS = ("auto", "yes", "no")
 
 def _as_images(X: np.ndarray, images: str | None, auto: bool) -> dict:
     """The `Source` fields that make ``X`` images (or not), from the ``images`` option."""
-    images = images or "auto"
+    images = "auto" if images is None else images  # ?images= is refused, not auto
     if images not in IMAGE_OPTIONS:
         raise DataError(f"option images={images!r} must be one of {', '.join(IMAGE_OPTIONS)}")
     if images == "no" or images == "auto" and not auto:

@@ -155,8 +155,12 @@ def _paths(arg: str) -> tuple[str, str | None]:
 
 
 def _read_paths(arg: str) -> tuple[str, str | None]:
-    """`_paths`, refusing a missing train file with a hint when a test file follows."""
+    """`_paths`, refusing a missing train file with a hint when a test file follows, and
+    an empty test path: ``csv:train.csv,$TEST`` with $TEST unset held out 20 % instead."""
     train, test = _paths(arg)
+    if "," in arg and not (test or "").strip():
+        raise DataError(f"no test file after ',' in {arg!r}: name it, or leave out the ',' "
+                        "to hold out part of the training file")
     if test and not expand_home(train).exists():  # likely a "," meant in the path
         raise DataError(f"file not found: {train} (',' separates the test file; "
                         f"{_ESCAPE_HINT})")

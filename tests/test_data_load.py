@@ -379,6 +379,27 @@ def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(t
 
 
 @pytest.mark.parametrize("kind", ["csv", "npz"])
+def test_an_empty_test_path_or_option_value_is_refused(tmp_path, kind, capsys, monkeypatch):
+    # QA: csv:train.csv,$TEST with $TEST unset held out 20 % silently; ?header= and ?images=
+    # were taken for auto, where ?holdout= and the others are refused
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 2)), np.arange(50) % 2
+    if kind == "csv":
+        pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": y}).to_csv("t.csv", index=False)
+    else:
+        np.savez("t.npz", data=X, label=y)
+    assert data.load(f"{kind}:t.{kind}").sizes()["test"] == 10  # the file alone: held out
+    for tail in (",", ", ", ",?task=classification"):
+        assert_data_refused(f"{kind}:t.{kind}{tail}", f"no test file after ',' in "
+                            f"'t.{kind},': name it, or leave out the ',' to hold out part "
+                            "of the training file", capsys)
+    for option in ("images", "header") if kind == "csv" else ("images",):
+        assert_data_refused(f"{kind}:t.{kind}?{option}=", f"option {option}='' must be one "
+                            "of auto, yes, no", capsys)
+
+
+@pytest.mark.parametrize("kind", ["csv", "npz"])
 def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys):
     # QA: csv:ok.csv,ok.csv loaded, its test set every training row, and the scores on it
     # were reported as held-out ones (test_is_train false); so did a copy compressed
