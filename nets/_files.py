@@ -41,7 +41,10 @@ def write_atomically(path, write, *, through_links: bool = True) -> Path:
     except OSError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
+        try:
+            write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
+        except OSError as exc:  # /dev/full: "No space left on device", of no file
+            raise _about(exc, path) from None
         return path
     target = path
     if path.is_symlink():  # its target is replaced, where open() would write
@@ -117,9 +120,10 @@ def _staged_name(path: Path) -> tuple[str, str]:
 
 def _about(exc: OSError, path: Path, tmp: Path | None = None) -> OSError:
     """``exc`` naming ``path`` where it named the temporary file ``tmp`` (or, without
-    one, the folder's new file): the hidden name means nothing to the user."""
+    one, the folder's new file): the hidden name means nothing to the user; and where it
+    named no file (a failed write(): a full disk said only "No space left on device")."""
     names = {exc.filename, exc.filename2} - {None}
-    if exc.errno is None or not names or (tmp is not None and str(tmp) not in map(str, names)):
+    if exc.errno is None or (tmp is not None and names and str(tmp) not in map(str, names)):
         return exc
     return type(exc)(exc.errno, exc.strerror, str(path))
 

@@ -71,6 +71,10 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         if not to_stdout:
             check_output_file(path, where, "the CSV")
             nets.check_csv_name(path)  # before reading the trials: a .tgz is refused
+            try:  # a read-only folder: said before the export is built, not after
+                nets.check_writable(path, file=True, instead="write the CSV elsewhere")
+            except ValueError as exc:
+                raise StorageError(str(exc)) from None
             refuse_other_file(path)
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)

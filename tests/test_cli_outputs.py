@@ -187,6 +187,27 @@ def test_blank_paths_and_names_are_refused_not_taken_for_the_default(stored, cap
     assert {p: _digest(p) for p in kept} == kept
 
 
+def test_an_export_that_cannot_be_written_names_its_file(stored, capsys, monkeypatch):
+    # QA: a full disk said "error: [Errno 28] No space left on device", no file named; a
+    # read-only folder was found only after the export was built, in Python's raw words
+    db, model = stored
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    code, _, err = run_cli(["study", "export", "xor", "--csv", "/proc/self/e.csv"], capsys)
+    assert (code, err) == (2, "hplab study export: error: /proc/self/e.csv: cannot write in "
+                              "/proc/self (No such file or directory); write the CSV "
+                              "elsewhere\n")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    for argv in (["study", "export", "xor", "--csv", "e.csv"],
+                 ["predict", model, "--dataset", "--out", "e.csv"]):
+        code, out, err = run_cli(argv, capsys)
+        assert (code, err) == (2, f"hplab {argv[0]}{' export' * (argv[0] == 'study')}: "
+                                  "error: [Errno 28] No space left on device: 'e.csv'\n"), err
+    assert sorted(os.listdir()) == sorted(["runs", "xor.toml"])  # no staged file left
+
+
 def test_prediction_header_shapes():
     import nets
 

@@ -1,7 +1,10 @@
 """Saving and loading nets as .npz: exact round trip, and foreign files refused."""
 
+import errno
 import json
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -157,6 +160,22 @@ def test_a_long_name_is_written_and_errors_name_the_path_given(tmp_path):
     with pytest.raises(OSError) as caught:  # no new file in /proc, whoever asks
         nets.write_atomically("/proc/self/x.csv", lambda tmp: tmp.write_text("x"))
     assert caught.value.filename == "/proc/self/x.csv" and caught.value.filename2 is None
+
+
+def test_a_failed_write_names_the_path_given(tmp_path):
+    # QA: a full disk said only "[Errno 28] No space left on device": a failed write()
+    # names no file, and the error was passed on as it was
+    def full_disk(tmp):
+        Path(tmp).write_text("x")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(OSError) as caught:
+        nets.write_atomically(tmp_path / "p.csv", full_disk)
+    assert str(caught.value) == f"[Errno 28] No space left on device: '{tmp_path / 'p.csv'}'"
+    assert list(tmp_path.iterdir()) == []  # the staged file is gone
+    with pytest.raises(OSError) as caught:  # a device is written directly: the same
+        nets.write_atomically("/dev/full", lambda p: Path(p).write_text("x"))
+    assert str(caught.value) == "[Errno 28] No space left on device: '/dev/full'"
 
 
 def test_foreign_files_are_refused(tmp_path):
