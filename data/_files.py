@@ -43,6 +43,9 @@ def _existing(path: str) -> Path:
     p = expand_home(path)
     if p.is_dir():  # "file not found" sent users looking for a file that was there
         raise DataError(f"{p} is a folder; give the data file")
+    if p.exists() and not p.is_file():  # "file not found" of a <(...) that was there
+        raise DataError(f"{p} is not a regular file (a pipe or a device, as <(...) and "
+                        "/dev/null are): save the data to a file and give that")
     if not p.is_file():
         raise DataError(f"file not found: {p}")
     return p

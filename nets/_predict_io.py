@@ -74,7 +74,9 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     if not path.is_file():
         # /dev/null or a named pipe exists: "no input file at /dev/null" puzzled
         raise FileNotFoundError(f"{path} is a folder; give the input file" if path.is_dir()
-                                else f"{path} is not a regular file" if path.exists()
+                                else f"{path} is not a regular file (a pipe or a device, "
+                                "as <(...) and /dev/null are): save the inputs to a file and "
+                                "give that" if path.exists()
                                 else f"no input file at {path}")
     suffix = ".csv" if is_csv(path) else path.suffix.lower()  # .csv.gz too, as data reads
     if header is not None and suffix != ".csv":

@@ -1,6 +1,7 @@
 """Splits, scaling, file loaders, imbalance and bad input (API and CLI)."""
 
 import json
+import os
 import re
 import sys
 import warnings
@@ -376,6 +377,19 @@ def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(t
     np.savez(tmp_path / "train.npz", data=rng.integers(0, 9, (200, 3)), label=label)
     np.savez(tmp_path / "test.npz", data=rng.normal(size=(60, 3)), label=label[:60])
     assert data.load(name).sizes()["test"] == 60
+
+
+def test_a_data_path_that_is_a_pipe_or_a_device_is_said_to_be_one(tmp_path, capsys,
+                                                                   monkeypatch):
+    # QA: csv:<(cat d.csv), a named pipe and /dev/null said "file not found", of a path there
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("pipe.csv")
+    pd.DataFrame({"a": [0.0, 1.0] * 10, "y": [0, 1] * 10}).to_csv("d.csv", index=False)
+    for name, path in (("csv:pipe.csv", "pipe.csv"), ("npz:/dev/null", "/dev/null"),
+                       ("csv:d.csv,/dev/null", "/dev/null")):
+        assert_data_refused(name, f"{path} is not a regular file (a pipe or a device, as "
+                            "<(...) and /dev/null are): save the data to a file and give that",
+                            capsys)
 
 
 @pytest.mark.parametrize("kind", ["csv", "npz"])

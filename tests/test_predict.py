@@ -1335,7 +1335,8 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("text.csv", "x"), ("cols.csv", "names none of the model's features (p, q)"),
              ("x.txt", ".npy or .csv"), ("absent.npy", "no input file"),
              # QA: "no input file at /dev/null" (it is there), "no input file at ." for ''
-             ("/dev/null", "/dev/null is not a regular file"),
+             ("/dev/null", "/dev/null is not a regular file (a pipe or a device, as <(...) "
+                           "and /dev/null are): save the inputs to a file and give that"),
              (".", f"{tmp_path} is a folder; give the input file"), ("", "")]
     for name, match in cases:
         given = tmp_path / name if name else ""
