@@ -432,6 +432,14 @@ def _given(kind: str, then=str):
 _folder_path = _given("a path", _path)
 
 
+def _say(line: str) -> None:
+    """A line of the command's on stderr (`nets.say_on_stderr`): after the warnings it
+    held (`nets.release_warnings`), in the order they came."""
+    from nets import say_on_stderr
+
+    say_on_stderr(line)
+
+
 def _emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines."""
     if getattr(args, "json", False):
@@ -624,8 +632,8 @@ def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
     to keep both."""
     from nets import folder_text
 
-    print(f"hplab {command}: replaced the earlier {what} in {folder_text(out)} ({keep} keeps "
-          "both)", file=sys.stderr)
+    _say(f"hplab {command}: replaced the earlier {what} in {folder_text(out)} ({keep} keeps "
+         "both)")
 
 
 def _analysis_command(command):
@@ -830,8 +838,8 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
         if left := study.files_left_beside(out):  # an earlier model's ONNX, predictions...
             from nets import folder_text
 
-            print(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
-                  "run and may be the earlier model's (left as they were)", file=sys.stderr)
+            _say(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
+                 "run and may be the earlier model's (left as they were)")
 
     run, _ = reports.train_into(out, dataset, cfg, seed=args.seed,
                                 name=args.name or args.dataset,
@@ -954,7 +962,7 @@ def cmd_gradcheck(args) -> int:
     if note is not None:
         lines.append(f"note: {note}")
         if args.json:  # and said where a person watching a --json run reads
-            print(f"hplab gradcheck: note: {note}", file=sys.stderr)
+            _say(f"hplab gradcheck: note: {note}")
     _emit(args, summary, lines)
     return 0  # whatever the verdict: a result, not a failure (README: a CI gate reads it)
 
@@ -1296,14 +1304,13 @@ def cmd_demo(args) -> int:
 
     spec = study.demo_spec(args.trials, args.storage)
     if study.resolve_storage(args.storage).kind == "journal":
-        print("hplab demo: a journal storage has no heartbeats, so the demo runs without "
-              "its lockstep (study.repeatable_workers): its trials may differ from run to run",
-              file=sys.stderr)
+        _say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
+             "its lockstep (study.repeatable_workers): its trials may differ from run to run")
     reports.check_study_report_folder(spec.name, args.storage,
                                       "run it from a folder you can write in")
     replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
     if replaced:
-        print(f"hplab demo: replacing the earlier demo study in {replaced}", file=sys.stderr)
+        _say(f"hplab demo: replacing the earlier demo study in {replaced}")
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json, fresh=True,
         command=_study_command(args.argv)))
@@ -1531,10 +1538,10 @@ def cmd_predict(args) -> int:
         changed = data.model_data_changed(model.meta, ds, seed)
         if changed:
             # the name as the model file wrote it: escaped, as every name printed
-            print(f"hplab predict: warning: {_escaped(dataset)} is not the data "
-                  f"{_escaped(str(args.model))} was "
-                  "trained on (another fingerprint): its test split is not the held-out "
-                  "one, and the scores may count training rows", file=sys.stderr)
+            _say(f"hplab predict: warning: {_escaped(dataset)} is not the data "
+                 f"{_escaped(str(args.model))} was "
+                 "trained on (another fingerprint): its test split is not the held-out "
+                 "one, and the scores may count training rows")
         pred, truth = nets.predict_dataset(model, ds, threshold=args.threshold)
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
@@ -1561,7 +1568,7 @@ def cmd_predict(args) -> int:
     lines = reports.predict_lines(summary, model, frame=None if to_stdout else frame,
                                   threshold_asked=args.threshold is not None)
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
-        print("\n".join(map(_escaped, lines)), file=sys.stderr)
+        _say("\n".join(map(_escaped, lines)))
     else:
         _emit(args, summary, lines)
     return 0
@@ -2384,7 +2391,10 @@ def _run_command(args, as_program: bool = False) -> int:
 
     # its lines and warnings name it, in its pool's workers too; the program's own process
     # prints its warnings as lines (a script's keep the format it chose)
-    with command_lines(getattr(args, "said_as", "hplab"), warnings_as_lines=as_program):
+    # held until its work starts: an error of bad input is its one line, without the
+    # warnings its data led to first
+    with command_lines(getattr(args, "said_as", "hplab"), warnings_as_lines=as_program,
+                       hold=as_program):
         return _run_signalled(args, as_program)
 
 
@@ -2426,7 +2436,9 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0") or _raised_importing(exc):
             raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
-        from nets import error_line
+        from nets import drop_held_warnings, error_line
+
+        drop_held_warnings()  # bad input: one line
 
         message = _escaped(error_line(exc))
         # files' and data's errors name what the data holds (a column batch_size, a file
@@ -2442,6 +2454,9 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         print(f"{args.said_as}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
+        from nets import drop_held_warnings
+
+        drop_held_warnings()
         detail = " ".join(str(exc).split())
         print(f"{args.said_as}: error: out of memory{f' ({detail})' if detail else ''}; "
               "ask for fewer or smaller runs", file=sys.stderr)

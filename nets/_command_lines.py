@@ -13,6 +13,8 @@ import warnings
 _names: list[str] = []
 #: the warnings (their text) each running command printed, innermost last
 _shown: list[set[str]] = []
+#: the warnings each running command holds until its work starts (None: said at once)
+_held: list[list[str] | None] = []
 
 
 def command_name() -> str:
@@ -50,27 +52,56 @@ def show_warning(message, category, filename, lineno, file=None, line=None) -> N
         with contextlib.suppress(OSError):
             file.write(text)
         return
+    if _held and _held[-1] is not None:
+        _held[-1].append(text.removesuffix("\n"))
+        return
     from ._progress_bar import say_above_bars
 
     say_above_bars(text.removesuffix("\n"))
 
 
+def release_warnings() -> None:
+    """Say the warnings the running command held (`command_lines`' ``hold``), and the next
+    ones at once: its work started (a bar, a line of its own) or it ended without an
+    error."""
+    if not _held or _held[-1] is None:
+        return
+    held, _held[-1] = _held[-1], None
+    from ._progress_bar import say_above_bars
+
+    for text in held:
+        say_above_bars(text)
+
+
+def drop_held_warnings() -> None:
+    """Forget the warnings the running command holds: it ends in an error, said in one
+    line (QA: a data warning came before the error its data led to, two lines)."""
+    if _held and _held[-1] is not None:
+        _held[-1].clear()
+
+
 @contextlib.contextmanager
-def command_lines(name: str, *, warnings_as_lines: bool = False, shown=()):
+def command_lines(name: str, *, warnings_as_lines: bool = False, shown=(),
+                  hold: bool = False):
     """While inside, `command_name` is ``name``; with ``warnings_as_lines`` (the program's
     own process, or a worker of its pool) the warnings raised print as `warning_line`,
     above any progress bar, each once (``shown``: those its parent printed already). What
-    they printed as before is put back after."""
+    they printed as before is put back after. With ``hold`` as well, they are held until
+    the command's first bar or line, or its end (`release_warnings`), unless an error
+    ends it first (`drop_held_warnings`)."""
     _names.append(name)
     _shown.append(set(shown))
+    _held.append([] if hold and warnings_as_lines else None)
     shown = (warnings.formatwarning, warnings.showwarning)
     if warnings_as_lines:
         warnings.formatwarning, warnings.showwarning = warning_line, show_warning
     try:
         yield
     finally:
+        release_warnings()  # a traceback's or a stop's too: they may tell why
         _names.pop()
         _shown.pop()
+        _held.pop()
         if warnings_as_lines:
             # each only if still this call's (a notebook may have set its own meanwhile)
             if warnings.formatwarning is warning_line:

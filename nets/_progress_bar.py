@@ -20,6 +20,9 @@ def progress_bar(*, enabled: bool = True, **options):
     """
     from tqdm.auto import tqdm
 
+    from ._command_lines import release_warnings
+
+    release_warnings()  # the command's work starts: its checks passed
     if options.get("leave", True) is False and not stderr_is_a_terminal() \
             and "notebook" not in tqdm.__module__:  # a notebook's widget has no line
         tqdm = _line_ending(tqdm)
@@ -59,6 +62,9 @@ def say_on_stderr(line: str) -> None:
     """Print ``line`` (a warning, a wait, a failure a run goes on after) on stderr, flushed;
     nothing without a stderr (``2>&-``, pythonw), where print writes to stdout, in front of
     what a caller reads there (``--json``'s object)."""
+    from ._command_lines import release_warnings
+
+    release_warnings()  # held ones first: in the order they came
     if sys.stderr is not None:
         print(line, file=sys.stderr, flush=True)
 
@@ -69,8 +75,10 @@ def say_above_bars(line: str) -> None:
     without a stderr."""
     from tqdm.std import tqdm
 
+    from ._command_lines import release_warnings
     from ._printable import escaped
 
+    release_warnings()  # held ones first: in the order they came
     if sys.stderr is None:
         return
     line = escaped(line)

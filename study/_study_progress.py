@@ -71,6 +71,7 @@ class StudyProgress:
     """A tqdm bar over the study-wide trial count, refreshed from the storage."""
 
     def __init__(self, study, n_trials: int, enabled: bool):
+        nets.release_warnings()  # the trials start: a command's held warnings, bar or not
         self.study, self._bar, self._logs = study, None, None
         if enabled:
             # counted as the workers count: another program's attributes are not hplab's

@@ -195,6 +195,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
     net, loop_rng = nets.seeded_net(cfg, dataset, seed)
+    nets.release_warnings()  # the training starts: a command's held warnings, bar or not
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))
     has_val = len(dataset.X_val) > 0  # data.load(val_fraction=0): train on the loss alone

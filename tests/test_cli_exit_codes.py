@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from cli_helpers import ROOT, description_words, run_cli
+from cli_helpers import ROOT, description_words, hplab_cli, run_cli
 
 README = (ROOT / "README.md").read_text()
 COIN = ["--dataset", "coin", "--activation", "relu"]
@@ -128,3 +128,28 @@ def test_every_command_of_two_words_has_a_runtime_error_checked():
     said = {p.prog for p in hplab._commands(hplab.build_parser())}
     assert {f"hplab {c}" for c in RUNTIME_ERRORS} == {s for s in said if s.count(" ") == 2} - {
         "hplab data list"}  # it reads nothing it could fail on
+
+
+def test_bad_input_is_one_line_without_the_warnings_its_data_led_to(tmp_path):
+    # QA: a data warning (a constant target, constant features) came before the error
+    # that data led to: two lines, where the README promises one for bad input. Warnings
+    # are held until a command's work starts, and dropped when an error ends it first
+    rows = "".join(f"{i % 3},{i % 5},0.5\n" for i in range(10))
+    (tmp_path / "const.csv").write_text("a,b,y\n" + rows)
+    (tmp_path / "constfeat.csv").write_text("a,b,y\n" + "1,1,0\n1,1,1\n" * 5)
+    (tmp_path / "cst.toml").write_text('[study]\ndataset = "csv:const.csv"\nmetric = '
+                                       '"val_accuracy"\nn_trials = 2\nmax_epochs = 3\n'
+                                       '[space]\nlr = { low = 0.01, high = 1.0, log = true }\n')
+    for argv, said in [
+            (["train", "--dataset", "csv:constfeat.csv"], "hplab train: error: "
+             "csv:constfeat.csv: cannot hold out 0.1 of 8 examples"),
+            (["study", "run", "cst.toml"], "hplab study run: error: study.metric val_accuracy "
+             "needs a classification dataset")]:
+        done = hplab_cli(*argv, cwd=tmp_path, check=False)
+        assert done.returncode == 2 and done.stdout == "", done.stderr
+        assert done.stderr.startswith(said) and len(done.stderr.splitlines()) == 1, done.stderr
+    # without an error the warning is said, once
+    done = hplab_cli("data", "show", "csv:const.csv", cwd=tmp_path)
+    assert done.stderr == ("hplab data show: warning: csv:const.csv: the target 'y' is 0.5 in "
+                           "every training row: a net learns only that value; is it the "
+                           "column to predict?\n")
