@@ -255,3 +255,11 @@ def validate(cfg: TrainConfig) -> None:
         # a zero weight leaves a class out of the loss (as in scikit-learn); all zero, all
         raise ValueError("class_weight must be finite numbers >= 0, not all 0, "
                          f"got {cfg.class_weight}")
+    largest = float(np.finfo(cfg.dtype).max)
+    if cfg.class_weight is not None and max(cfg.class_weight) > largest:
+        # finite in float64, inf in a float32 net: QA's 1e39 warned "overflow encountered
+        # in cast" and diverged, exit 0
+        limit = f"{largest:.1e}".replace("e+", "e")
+        raise ValueError(f"class_weight has values beyond {cfg.dtype}'s range (about {limit}), "
+                         f"got {cfg.class_weight}; give smaller weights, or train a "
+                         "float64 net (dtype=float64)")

@@ -233,6 +233,13 @@ def test_train_command_weighs_classes(tmp_path, capsys):
     code, _, err = run_cli(["train", "--dataset", "sine", "--class-weight", "balanced"], capsys)
     assert (code, err) == (2, "hplab train: error: --class-weight weighs classes: it applies "
                               "to binary and multiclass heads, not regression\n")
+    # QA: 1e39, finite in float64, overflowed in the float32 net: exit 0, status diverged
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "3", "--class-weight",
+                              "1,1e39", "--json"], capsys)
+    assert (code, out, err) == (2, "", "hplab train: error: --class-weight has values beyond "
+                                       "float32's range (about 3.4e38), got (1.0, 1e+39); give "
+                                       "smaller weights, or train a float64 net (--dtype "
+                                       "float64)\n")
 
 
 @pytest.mark.slow

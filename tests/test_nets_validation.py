@@ -78,6 +78,10 @@ BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
     ({"class_weight": (1.0, -1.0)}, "class_weight must be finite numbers >= 0, not all 0, got"),
     ({"class_weight": (float("nan"), 1)}, "class_weight must be finite numbers >= 0, not all"),
     ({"class_weight": (0, 0.0)}, "class_weight must be finite numbers >= 0, not all 0, got (0"),
+    # QA: finite in float64, 1e39 overflowed in the float32 net: a warning, a diverged run
+    ({"class_weight": (1, 1e39)}, "class_weight has values beyond float32's range (about "
+                                  "3.4e38), got (1.0, 1e+39); give smaller weights, or train "
+                                  "a float64 net (dtype=float64)"),
     ({"class_weight": (None, 1)}, "class_weight must be numbers, got (None, 1)"),
     ({"class_weight": 3}, "class_weight must be a sequence such as (1.0, 5.0), got 3"),
     ({"class_weight": {0: 1.0, 1: 5.0}}, "class_weight must be weights in class order such as"),
