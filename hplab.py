@@ -700,9 +700,13 @@ def _workers(text: str) -> int:
 
 
 def _trials(text: str) -> int:
+    from study import MAX_TRIALS  # here: only a study command takes --trials
+
     n = _int_or_none(text)
     if n is None or n < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    if n > MAX_TRIALS:  # 10**20 was taken (a spec's n_trials has the same cap)
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_TRIALS:,} trials, got {text}")
     return n
 
 

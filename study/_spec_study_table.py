@@ -9,6 +9,9 @@ from ._registry import METRICS
 from ._space_parse import _typed
 
 MAX_SEED = 2**32 - 1
+#: a study's most trials, as ``max_epochs`` has its most: 10**20 was taken, its bar's
+#: estimate trillions of hours
+MAX_TRIALS = 1_000_000
 # [study] key -> (type, default); None means required.
 _STUDY_KEYS = {
     "name": (str, None), "dataset": (str, None), "description": (str, ""),
@@ -72,6 +75,9 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
                      ("max_retry", 0)):
         if out[key] < low:
             raise SpecError(f"study.{key} must be >= {low}, got {out[key]}")
+    if strict and out["n_trials"] > MAX_TRIALS:  # a study stored with more still reads
+        raise SpecError(f"study.n_trials must be at most {MAX_TRIALS:,}, got "
+                        f"{out['n_trials']:,}")
     if out["seed"] > MAX_SEED:  # optuna's samplers take 32-bit seeds
         raise SpecError(f"study.seed must be between 0 and 2**32 - 1, got {out['seed']}")
     for key in ("timeout", "max_epochs"):

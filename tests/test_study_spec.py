@@ -11,7 +11,7 @@ import warnings
 
 import optuna
 import pytest
-from cli_helpers import readme_words
+from cli_helpers import readme_words, run_cli
 
 import study
 from study import SpecError, load_spec, parse_spec
@@ -75,6 +75,9 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     (lambda r: r["study"].update(n_trials="ten"), r"^study\.n_trials must be an integer"),
     (lambda r: r["study"].update(n_trials=True), r"^study\.n_trials must be an integer"),
     (lambda r: r["study"].update(n_trials=0), r"^study\.n_trials must be >= 1"),
+    # QA: 10**20 ran (12,445 trials, a bar's estimate of trillions of hours)
+    (lambda r: r["study"].update(n_trials=10**20),
+     r"^study\.n_trials must be at most 1,000,000, got 100,000,000,000,000,000,000$"),
     (lambda r: r["study"].update(seed=99999999999999999),
      r"^study\.seed must be between 0 and 2\*\*32 - 1, got 99999999999999999$"),
     (lambda r: r["study"].pop("dataset"), r"^study\.dataset is missing"),
@@ -910,3 +913,20 @@ def test_a_trial_seeded_sampler_gives_each_thread_its_own_trials_draws():
         return {t.number: t.params for t in s.trials}
 
     assert draws(4) == draws(1)
+
+
+def test_a_study_of_more_trials_than_the_cap_is_refused_from_a_flag_and_the_api(tmp_path,
+                                                                              capsys):
+    # QA: a spec's n_trials = 10**20 and --trials alike were taken (a spec's 1e9 was not)
+    for argv in (["study", "run", "xor", "--trials", "1000001"],
+                 ["demo", "--trials", str(10**20)]):
+        code, out, err = run_cli([*argv, "--storage", tmp_path / "s.db"], capsys)
+        assert (code, out) == (2, ""), err
+        assert err == (f"hplab {' '.join(argv[:-3 if argv[0] == 'study' else -2])}: error: "
+                       f"argument --trials: expected at most 1,000,000 trials, got "
+                       f"{argv[-1]}\n")
+    assert not (tmp_path / "s.db").exists()
+    with pytest.raises(SpecError, match=r"^n_trials must be at most 1,000,000, got "
+                                        r"1,000,001$"):
+        load_spec("xor", n_trials=1_000_001)
+    assert load_spec("xor", n_trials=1_000_000).n_trials == study.MAX_TRIALS
