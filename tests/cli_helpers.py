@@ -141,12 +141,16 @@ def undocumented_keys(command: str, keys) -> list[str]:
 
 
 def _outside_parentheses(text: str) -> str:
-    """``text`` with what its parentheses hold (nested ones too) blanked out."""
-    depth, kept = 0, []
+    """``text`` with what its parentheses hold blanked out, but for the keys of an object
+    or list they hold (lr-range's "verify (null, or {suggested_lr, ...})" names keys in
+    its braces; their own parentheses are blanked again)."""
+    openers, kept = [], []
     for ch in text:
-        depth += ch == "("
-        kept.append(ch if depth == 0 else " ")
-        depth -= ch == ")" and depth > 0
+        if ch in "({[":
+            openers.append(ch)
+        kept.append(ch if not openers or openers[-1] != "(" else " ")
+        if ch in ")}]" and openers:
+            openers.pop()
     return "".join(kept)
 
 

@@ -304,6 +304,10 @@ def test_a_json_key_named_only_inside_a_parenthesis_is_not_documented():
     from cli_helpers import _outside_parentheses, undocumented_keys
 
     assert _outside_parentheses("a (b (c) d) e") == "a           e"
+    # an object's keys in a parenthesis are keys (lr-range's verify), their notes are not
+    assert _outside_parentheses("v (null, or {k (n), m}) e") == "v           {k    , m}  e"
+    assert undocumented_keys("lr-range", ["best_grid_lr", "baseline_val_accuracy"]) == []
+    assert undocumented_keys("lr-range", ["refined"]) == ["refined"]
     assert undocumented_keys("scaling", ["batch_sizes", "reached", "regimes"]) == []
     assert ("target_source, batch_sizes, and per batch size (lists in that order) reached, "
             in description_words("scaling"))
