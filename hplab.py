@@ -2031,7 +2031,8 @@ _STUDY_SUMMARY = (
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
     "name), report_path, hplab_versions [{version, checkout, n_trials}] (the hplab "
-    "versions that ran its trials, in the order of their first trial, with the git "
+    "versions that ran its trials, in the order of their first trial, version null for "
+    "those of an hplab before trials recorded it, with the git "
     "checkout each ran from where that is other code than the version names: 12 hex "
     "digits, -dirty added for uncommitted changes, else null; two or more when it was "
     "resumed after an upgrade or from another checkout)")

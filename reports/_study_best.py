@@ -290,8 +290,11 @@ def _version_note(rep, best) -> None:
     import study as hs
 
     if hs.ran_other_code(best):
-        ran = version_text_of(hs.trial_version(best), hs.trial_checkout(best))
-        rep.add_text(f"Trial #{best.number} ran on hplab {ran}; this report retrained it "
+        version = hs.trial_version(best)
+        # a record written before records named the version: an earlier hplab's
+        ran = "an earlier hplab that did not record its version" if version is None else \
+            f"hplab {version_text_of(version, hs.trial_checkout(best))}"
+        rep.add_text(f"Trial #{best.number} ran on {ran}; this report retrained it "
                      f"with hplab {version_text()}, so its scores here (and "
                      "best_model/) are that code's and may differ from the stored ones.",
                      note=True)

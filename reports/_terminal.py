@@ -137,10 +137,17 @@ def two_figures(v: float) -> str:
 def versions_text(versions: list[dict]) -> str:
     """A summary's ``hplab_versions`` in words: ``0.1.1 (5 trials), 0.1.2 (1 trial)``, each
     with the checkout that ran it where that is other code than its version names
-    (``0.1.1, run from checkout 5d6e7f8a9b0c (5 trials); ...``)."""
-    texts = [f"{version_text_of(v['version'], v.get('checkout'))} "
+    (``0.1.1, run from checkout 5d6e7f8a9b0c (5 trials); ...``); trials whose records name
+    no version (an hplab before records did) as ``an earlier version, not recorded``."""
+    texts = [f"{_code_text(v['version'], v.get('checkout'))} "
              f"({count_of(v['n_trials'], 'trial')})" for v in versions]
-    return ("; " if any(v.get("checkout") for v in versions) else ", ").join(texts)
+    parted = any(v.get("checkout") or v["version"] is None for v in versions)
+    return ("; " if parted else ", ").join(texts)
+
+
+def _code_text(version: str | None, checkout: str | None) -> str:
+    return "an earlier version, not recorded" if version is None else \
+        version_text_of(version, checkout)
 
 
 def mixed_versions_text(versions: list[dict]) -> str | None:

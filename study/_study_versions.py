@@ -50,11 +50,12 @@ def ran_other_code(trial, *, flat: bool = True) -> bool:
     """Whether other code than this process's ran ``trial``: another hplab version, or
     the same version from another commit or an edited checkout (`nets.version_text_of`);
     a record written before records named the checkout is compared by its version
-    alone, and one that names no version (another program's trial) is not other code."""
+    alone, and one written before records named the version is an earlier hplab's. One
+    hplab never entered (another program's trial) is not other code."""
     info = trial_info(trial, flat=flat)
     version = info.get(VERSION_KEY)
     if not isinstance(version, str):
-        return False
+        return "worker" in info  # hplab's worker names itself from a trial's first write
     if CHECKOUT_KEY not in info:
         return version != nets.hplab_version()
     return nets.version_text_of(version, trial_checkout(trial, flat=flat)) != \
@@ -66,17 +67,19 @@ def trial_versions(trials, study_created) -> list[dict]:
     the study stamped ``study_created`` (its `CREATED_ATTR`), with the checkout it ran
     from where that is other code than the version names (`nets.version_text_of`; None
     where the version says it, or the trials did not record it), in the order of its first
-    trial, and how many it ran. Trials of another program, copied from another study, or
-    recorded before records named their version are not counted; more than one entry:
-    mixed code."""
+    trial, and how many it ran. Trials recorded before records named their version are
+    one entry, its version None: an earlier hplab's, whichever (a study begun before an
+    upgrade and resumed since is mixed). Trials of another program or copied from another
+    study are not counted; more than one entry: mixed code."""
     flat = flat_layout(study_created)
     counts: dict[tuple, int] = {}
     for t in sorted(trials, key=lambda t: t.number):
-        if run_by_hplab(t, study_created) and (v := trial_version(t, flat=flat)):
-            checkout = trial_checkout(t, flat=flat)
-            # the code, not the string: a clean checkout at the commit the version names
-            # ran what an installed copy of that version runs
-            if nets.version_text_of(v, checkout) == v:
-                checkout = None
-            counts[v, checkout] = counts.get((v, checkout), 0) + 1
+        if not run_by_hplab(t, study_created):
+            continue
+        v, checkout = trial_version(t, flat=flat), trial_checkout(t, flat=flat)
+        # the code, not the string: a clean checkout at the commit the version names
+        # ran what an installed copy of that version runs
+        if v is None or nets.version_text_of(v, checkout) == v:
+            checkout = None
+        counts[v, checkout] = counts.get((v, checkout), 0) + 1
     return [{"version": v, "checkout": c, "n_trials": n} for (v, c), n in counts.items()]

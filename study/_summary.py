@@ -169,8 +169,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     timeout left trials of the budget to run and none runs, else None; a run's summary
     says its own), hplab_versions (``[{version, checkout, n_trials}]``: the hplab versions
     that ran its trials, with the checkout where it is other code than the version names,
-    in order, `trial_versions`; two or more: a study resumed after an upgrade or from
-    another checkout).
+    in order, `trial_versions`: version None for an hplab before records named it; two or
+    more: a study resumed after an upgrade or from another checkout).
     """
     with quiet_optuna():
         trials = checked_trials(study, where)

@@ -208,6 +208,44 @@ def test_trials_of_another_version_are_said(spec_file, tmp_path, monkeypatch, ca
     assert "hplab_checkout" not in config["study"]  # its record named none
 
 
+@pytest.mark.slow
+def test_trials_of_a_version_before_records_named_it_are_said(spec_file, tmp_path,
+                                                               monkeypatch, capsys):
+    """QA: a study begun by an hplab whose records named no version (worker and run, no
+    ``hplab``, no checkout, no study) and resumed now is mixed, and its best trial, one of
+    the earlier version's, is said to be retrained with other code."""
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("old", n_trials=2, max_epochs=8)
+    _run(spec, "old.db", capsys)
+    s = optuna.load_study(study_name="old", storage="sqlite:///old.db")
+    record = study.trial_info(s.trials[0])
+    earlier = {k: v for k, v in record.items()
+               if k not in ("hplab", "hplab_checkout", "study_created")}
+    for _ in range(2):  # as that version wrote them
+        trial = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                       "width": optuna.distributions.IntDistribution(2, 6)})
+        trial.set_user_attr(study.RECORD_ATTR, {**earlier, "status": "converged"})
+        s.tell(trial, 0.0)  # below every trial's loss: #2 the best
+    assert study.ran_other_code(s.trials[2]) and not study.ran_other_code(s.trials[0])
+    code, out, _ = run_cli(["study", "show", "old", "--storage", "old.db", "--json"], capsys)
+    assert json.loads(out)["hplab_versions"] == [
+        _mine(2), {"version": None, "checkout": None, "n_trials": 2}]
+    both = f"{nets.version_text()} (2 trials); an earlier version, not recorded (2 trials)"
+    code, out, _ = run_cli(["study", "show", "old", "--storage", "old.db"], capsys)
+    assert code == 0
+    assert f"Its trials ran on 2 hplab versions: {both};" in out
+    code, _, _ = run_cli(["study", "report", "old", "--storage", "old.db", "--out", "rep"],
+                         capsys)
+    assert code == 0
+    text = _page_text(tmp_path / "rep" / "report.html")
+    assert f"This study is mixed: its trials ran on 2 hplab versions: {both};" in text
+    page = (tmp_path / "rep" / "report.html").read_text()
+    assert report_facts(page)["Trials run by hplab"] == both
+    assert ("Trial #2 ran on an earlier hplab that did not record its version; this report "
+            f"retrained it with hplab {nets.version_text()},") in text
+    assert _best_config(tmp_path / "rep")["study"]["hplab"] is None
+
+
 def _checkout_of_hplab(folder):
     """hplab's code (hplab.py and its packages) copied into ``folder``, a git repository
     of its own with two commits no install names: ``git(*args)`` and [each commit's 12
