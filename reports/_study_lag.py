@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import re
+import tomllib
 from pathlib import Path
 from urllib.parse import unquote
 
-from ._held_results import unreadable
+from ._held_results import SPEC_FILE, unreadable
 from ._report_info import description_digest, read_report_info
 from ._study_folder import _same_instant, _stamped_report_of, study_report_folder
 
@@ -50,8 +51,7 @@ def report_lags(path, summary: dict, again: str, description: str | None = None)
     now = _finished_of(summary["n_finished"], summary["n_trials"])
     if said is not None and str(said) != now:
         return f"written at {said} trials; now {now}: {again} brings it up to date"
-    if (description is not None and info.description_digest is not None
-            and info.description_digest != description_digest(description)):
+    if description is not None and _shows_another_description(info, Path(path), description):
         return f"it shows the study's earlier description: {again} rewrites it"
     try:
         text = Path(path).read_text("utf-8", errors="replace")
@@ -64,6 +64,27 @@ def report_lags(path, summary: dict, again: str, description: str | None = None)
     if retrain := _retrain_may_succeed(info, text):
         return f"{retrain}: {again} retrains it"
     return None
+
+
+def _shows_another_description(info, path: Path, description: str) -> bool:
+    """Whether the study report at ``path`` (its ``info``) shows another description than
+    ``description``: by the digest it records; one an earlier version wrote records none,
+    but every version wrote the spec the report ran with beside it. Without either, the
+    description it shows is not known (not said to lag)."""
+    if info.description_digest is not None:
+        return info.description_digest != description_digest(description)
+    shown = _spec_file_description(path.parent / SPEC_FILE)
+    return shown is not None and shown != description
+
+
+def _spec_file_description(path: Path) -> str | None:
+    """The description in the spec file at ``path`` ("" when it has none, as a spec reads
+    it); None where there is no readable spec."""
+    try:
+        table = tomllib.loads(path.read_text("utf-8")).get("study")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return str(table.get("description", "")) if isinstance(table, dict) else None
 
 
 def data_files_state(paths) -> list[list]:

@@ -132,3 +132,41 @@ def test_a_resume_that_replaces_the_description_says_so_and_the_report_lags(
     assert "second text" in page and "first text" not in page
     code, out, err = run_cli(["study", "show", "told", "--storage", "s.db", "--json"], capsys)
     assert json.loads(out)["report_stale"] is False
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_report_without_a_description_digest_lags_by_the_spec_beside_it(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # QA: a report of a version before the digest never lagged once the description
+    # changed (a run left it "up to date"); that version wrote the spec beside it
+    monkeypatch.chdir(tmp_path)
+    first = spec_file("old", n_trials=1, pruner="none", max_epochs=2, description="first text")
+    code, out, err = run_cli(["study", "run", first, "--storage", "s.db"], capsys)
+    assert code == 0, err
+    folder = tmp_path / "runs" / "studies" / "old"
+    page = folder / "report.html"
+    # as such a version wrote it: no description_digest in its metadata
+    earlier, n = re.subn(r", &#34;description_digest&#34;: &#34;[0-9a-f]+&#34;", "",
+                         page.read_text())
+    assert n == 1
+    page.write_text(earlier)
+    second = tmp_path / "alt" / "old.toml"
+    second.parent.mkdir()
+    second.write_text(first.read_text().replace("first text", "second text"))
+    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--no-report"],
+                             capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["study", "show", "old", "--storage", "s.db"], capsys)
+    assert out.splitlines()[-1] == ("  (it shows the study's earlier description: hplab "
+                                    "study report old --storage s.db rewrites it)"), out
+    # without the spec nothing tells which description it shows: not said to lag
+    spec_text = (folder / "spec.toml").read_text()
+    (folder / "spec.toml").unlink()
+    code, out, err = run_cli(["study", "show", "old", "--storage", "s.db", "--json"], capsys)
+    assert json.loads(out)["report_stale"] is False, err
+    (folder / "spec.toml").write_text(spec_text)
+    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--json"], capsys)
+    assert code == 0 and "up to date" not in err, err
+    assert "second text" in page.read_text() and "first text" not in page.read_text()
+    code, out, err = run_cli(["study", "show", "old", "--storage", "s.db", "--json"], capsys)
+    assert json.loads(out)["report_stale"] is False
