@@ -20,6 +20,8 @@ from study import (
     trial_times,
 )
 
+from ._study_table import trial_code
+
 
 def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
     """Each trial's `study.trial_outcome`, by number (``flat``, ``stale`` as there)."""
@@ -31,8 +33,8 @@ def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
 def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = True,
                  max_retry: int = 2, stale=()) -> pd.DataFrame:
     """One row per trial: number, state, ``status`` (its `study.trial_outcome`), values,
-    params, worker, times, and the ``reason`` a pruned, diverged or failed trial stopped
-    (empty for the others).
+    params, worker, ``hplab`` (the version that ran it, `trial_code`), times, and the
+    ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
@@ -48,7 +50,7 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
         info = trial_info(t, flat=flat)
         row = {"number": t.number, "state": t.state.name.lower(),
                "status": outcomes[t.number],
-               "worker": info.get("worker", "?"),
+               "worker": info.get("worker", "?"), "hplab": trial_code(t, flat=flat),
                "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}

@@ -266,13 +266,14 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
     labels = worker_labels(trials, flat=flat)
-    page, note = trials_page(table, labels, spec.metrics)
+    mixed = len(versions) > 1
+    page, note = trials_page(table, labels, spec.metrics, mixed=mixed)
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
         f"Every trial (best first){why}. {note}The CSV holds every row and column, workers "
         "by their stored ids."))
     stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
     if len(stopped) and len(table) > rows_shown(len(table), TABLE_ROWS):  # hidden by it
-        page, note = trials_page(stopped, labels, spec.metrics)
+        page, note = trials_page(stopped, labels, spec.metrics, mixed=mixed)
         rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, page=page,
                       caption=("The trials that diverged or failed, in the order they ran, "
                                f"and why each stopped. {note}").rstrip())

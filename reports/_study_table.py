@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from study import trial_info, trial_times
+from nets import version_text_of
+from study import trial_checkout, trial_info, trial_times, trial_version
 
 _KEPT = ("number", "reason")  # every row's own, even where all rows share it
 
@@ -37,14 +38,38 @@ def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
     return {w: (str(w) if shared[w] else text) for w, text in labels.items()}
 
 
+def trial_code(trial, *, flat: bool = True) -> str | None:
+    """The hplab code that ran ``trial``, short, for a table: its version without its
+    commit (``0.1.1.dev5`` of ``0.1.1.dev5+g1a2b3c4``), or the commit of the checkout it
+    ran from where that is other code (``checkout 5d6e7f8-dirty``: uncommitted changes);
+    ``earlier`` for a record of a version before records named it; None for a trial hplab
+    never entered (``flat`` as for `study.trial_info`)."""
+    if "worker" not in trial_info(trial, flat=flat):
+        return None
+    version, checkout = trial_version(trial, flat=flat), trial_checkout(trial, flat=flat)
+    if version is None:
+        return "earlier"
+    if checkout and version_text_of(version, checkout) != version:
+        # the checkout's commit tells the code: an editable install's version stays the
+        # commit it was installed at
+        return f"checkout {checkout[:7]}{'-dirty' * checkout.endswith('-dirty')}"
+    # without setuptools-scm's +gHASH (the mixed note above the table names it): the
+    # page's column stays narrow enough for the reasons beside it at 1280 px
+    return version.partition("+")[0]
+
+
 def trials_page(table: pd.DataFrame, labels: dict[str, str],
-                metrics) -> tuple[pd.DataFrame, str]:
+                metrics, *, mixed: bool = False) -> tuple[pd.DataFrame, str]:
     """What the page shows of the trials ``table`` (`trials_frame`'s, sorted), and the
     words saying what it leaves out: workers by their ``labels``; a column whose value is
     the same in every row said once instead (never the number, the ``metrics`` or the
     reason); ``status`` only where it says more than ``state``; parameters headed by their
-    names. At 1280 px the full table ran past the page, the reason off-screen."""
+    names; the hplab version of each only in a ``mixed`` study (the provenance says the
+    one of the others). At 1280 px the full table ran past the page, the reason
+    off-screen."""
     page = table.copy()
+    if not mixed and "hplab" in page:
+        page = page.drop(columns="hplab")
     if "worker" in page:
         page["worker"] = page["worker"].map(lambda w: labels.get(w, w))
     said = []
@@ -66,6 +91,9 @@ def trials_page(table: pd.DataFrame, labels: dict[str, str],
     note = f"Same in every row: {'; '.join(said)}. " if said else ""
     if "status" in page:
         note += "Status is shown where it says more than the state. "
+    if "hplab" in page:
+        note += ("hplab is the version that ran the trial (a checkout's commit where it ran "
+                 "from one; earlier: a version before trials recorded it). ")
     return page, note
 
 

@@ -692,6 +692,40 @@ def coin_study_report(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
+def test_a_mixed_studys_trials_table_with_its_versions_fits_a_laptop_window(
+        coin_study_report, tmp_path):
+    # QA: a mixed study's page did not say which version ran which trial. With that column
+    # (its longest texts: an installed dev version's, another checkout's with uncommitted
+    # changes) and the workers'
+    # (each version ran in a process of its own), the ready coin study's table fits 1280 px
+    import optuna
+
+    db = tmp_path / "s.db"
+    shutil.copy(coin_study_report.parents[1] / "s.db", db)
+    s = optuna.load_study(study_name="coin", storage=f"sqlite:///{db}")
+    first = s.trials[0]
+    for version, checkout in (("0.1.1.dev2160+gf652d0366", "a1b2c3d4e5f6-dirty"),
+                              ("0.1.1.dev2160+gf652d0366", None), (None, None)):
+        record = {k: v for k, v in study.trial_info(first).items()
+                  if k not in ("hplab", "hplab_checkout")}
+        record["worker"] = f"vm:99{len(s.trials)}@123456.abcdef12"  # another process
+        if version:
+            record.update(hplab=version, hplab_checkout=checkout)
+        s.add_trial(optuna.trial.create_trial(
+            params=first.params, distributions=first.distributions, value=first.value,
+            user_attrs={study.RECORD_ATTR: record}))
+    with pytest.MonkeyPatch.context() as mp:
+        figure_stand_in(mp, typeset=True, sized=True)
+        path = reports.study_report("coin", storage=str(db), out=tmp_path / "mixed")
+    header, rows = report_table(path.read_text(), "table-trials")
+    assert {"hplab", "worker", "reason"} <= set(header), header
+    assert {r[header.index("hplab")] for r in rows} >= {
+        "checkout a1b2c3d-dirty", "0.1.1.dev2160", "earlier"}
+    seen = _probe(_chromium(), path, tmp_path, "--window-size=1280,2400")
+    assert seen["scrolling_tables"] == [] and seen["page_width"] <= seen["viewport"]
+
+
+@pytest.mark.slow
 def test_a_studys_trials_table_fits_a_laptop_window_its_workers_readable(coin_study_report,
                                                                          tmp_path):
     # QA: at 1280 px the All trials table ran past the page (the reason of a pruned trial

@@ -14,9 +14,10 @@ import sys
 from importlib.metadata import version as importlib_version
 
 import optuna
+import pandas as pd
 import pytest
 from cli_helpers import ROOT, run_cli
-from conftest import figure_stand_in, report_facts, trials_of
+from conftest import figure_stand_in, report_facts, report_table, trials_of
 
 import nets
 import study
@@ -244,6 +245,46 @@ def test_trials_of_a_version_before_records_named_it_are_said(spec_file, tmp_pat
     assert ("Trial #2 ran on an earlier hplab that did not record its version; this report "
             f"retrained it with hplab {nets.version_text()},") in text
     assert _best_config(tmp_path / "rep")["study"]["hplab"] is None
+
+
+@pytest.mark.slow
+def test_a_mixed_studys_trials_table_says_which_version_ran_each(spec_file, tmp_path,
+                                                                   monkeypatch, capsys):
+    """QA: a mixed study's report gave the versions' counts alone; its trials.csv names
+    the version of every trial, and the page's table does once two ran the study."""
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("who", n_trials=2, max_epochs=8)
+    _run(spec, "who.db", capsys)
+    folder = tmp_path / "runs" / "studies" / "who"
+    checkout = nets.hplab_checkout()
+    # this code, short: its checkout's commit where the version names other code, else
+    # the version without its commit
+    code = (f"checkout {checkout[:7]}{'-dirty' * checkout.endswith('-dirty')}"
+            if _mine(2)["checkout"] else nets.hplab_version().partition("+")[0])
+    csv = pd.read_csv(folder / "report_files" / "trials.csv").set_index("number")
+    assert list(csv["hplab"].sort_index()) == [code, code]
+    header, _ = report_table((folder / "report.html").read_text(), "table-trials")
+    assert "hplab" not in header  # one version: the provenance says it
+    s = optuna.load_study(study_name="who", storage="sqlite:///who.db")
+    record = study.trial_info(s.trials[0])
+    for version in ("0.0.1+g1a2b3c4d5", None):  # an earlier version's, one naming none
+        older = {k: v for k, v in record.items() if k not in ("hplab", "hplab_checkout")}
+        trial = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                       "width": optuna.distributions.IntDistribution(2, 6)})
+        trial.set_user_attr(study.RECORD_ATTR, {
+            **older, "status": "converged", **({"hplab": version} if version else {})})
+        s.tell(trial, 1.0)
+    code_of = {0: code, 1: code, 2: "0.0.1", 3: "earlier"}
+    assert run_cli(["study", "report", "who", "--storage", "who.db"], capsys)[0] == 0
+    csv = pd.read_csv(folder / "report_files" / "trials.csv").set_index("number")
+    assert csv["hplab"].to_dict() == code_of
+    page = (folder / "report.html").read_text()
+    header, rows = report_table(page, "table-trials")
+    column = header.index("hplab")
+    assert {int(r[0]): r[column] for r in rows} == code_of
+    assert ("hplab is the version that ran the trial (a checkout's commit where it ran from "
+            "one; earlier: a version before trials recorded it).") in \
+        _page_text(folder / "report.html")
 
 
 def _checkout_of_hplab(folder):
