@@ -441,7 +441,11 @@ def _say(line: str) -> None:
 
 
 def _emit(args, summary: dict, lines: list[str]) -> None:
-    """Print the JSON contract with --json, else human lines."""
+    """Print the JSON contract with --json, else human lines (after the warnings the
+    command held: they qualify what it prints)."""
+    from nets import release_warnings
+
+    release_warnings()
     if getattr(args, "json", False):
         from nets import finite_or_none  # JSON has no NaN: null instead
 
@@ -1349,7 +1353,7 @@ def _add_study(sub) -> None:
     _data_flag(q, "; a stored study's, run by its name or its spec file")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
-    q.add_argument("--out", type=_path, default=None,
+    q.add_argument("--out", type=_folder_path, default=None,
                    help="the report's folder (default runs/studies/NAME; a report's \"More "
                         "trials\" command gives . to bring that report up to date)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
@@ -2478,8 +2482,12 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
 
 def _stopped() -> int:
     """One line for a command a signal stopped, and the shell's exit code for it: 128 +
-    the signal (SIGTERM 143, SIGHUP 129), 130 for Ctrl-C."""
+    the signal (SIGTERM 143, SIGHUP 129), 130 for Ctrl-C. The warnings the command held
+    come before it: the stop is the last line."""
+    from nets import release_warnings
+
     with contextlib.suppress(OSError):  # a closed terminal's stderr fails (EIO)
+        release_warnings()
         print(f"hplab: {_ended_by()}", file=sys.stderr)
     return 128 + _stop_signal()
 

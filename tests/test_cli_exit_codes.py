@@ -3,7 +3,10 @@ failed is a result (exit code 0), except in the three analyses left with nothing
 (exit code 2, stdout empty), which the README names."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from cli_helpers import ROOT, description_words, hplab_cli, run_cli
@@ -148,8 +151,14 @@ def test_bad_input_is_one_line_without_the_warnings_its_data_led_to(tmp_path):
         done = hplab_cli(*argv, cwd=tmp_path, check=False)
         assert done.returncode == 2 and done.stdout == "", done.stderr
         assert done.stderr.startswith(said) and len(done.stderr.splitlines()) == 1, done.stderr
-    # without an error the warning is said, once
+    # without an error the warning is said, once, before the output it qualifies (QA: a
+    # held one came after it; -u: the lines in the order printed)
     done = hplab_cli("data", "show", "csv:const.csv", cwd=tmp_path)
-    assert done.stderr == ("hplab data show: warning: csv:const.csv: the target 'y' is 0.5 in "
-                           "every training row: a net learns only that value; is it the "
-                           "column to predict?\n")
+    warned = ("hplab data show: warning: csv:const.csv: the target 'y' is 0.5 in every "
+              "training row: a net learns only that value; is it the column to predict?\n")
+    assert done.stderr == warned
+    both = subprocess.run([sys.executable, "-u", str(ROOT / "hplab.py"), "data", "show",
+                           "csv:const.csv"], cwd=tmp_path, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert both.stdout == warned + done.stdout, both.stdout

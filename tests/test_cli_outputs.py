@@ -173,6 +173,7 @@ def test_blank_paths_and_names_are_refused_not_taken_for_the_default(stored, cap
         (["study", "show", "xor", "--storage", ""],
          "--storage: expected a storage URL or file, got ''"),
         (["study", "report", "xor", "--out="], "--out: expected a path, got ''"),
+        (["study", "run", "xor", "--out", ""], "--out: expected a path, got ''"),
         (["study", "run", "xor.toml", "--data="], "--data: expected a dataset name, got ''"),
         (["capacity", "--dataset", "xor", "--out", ""], "--out: expected a path, got ''"),
         (["lr-range", "--dataset", "xor", "--out", ""], "--out: expected a path, got ''"),
