@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from pathlib import Path
 
 from ._held_results import unreadable
 from ._out_folder import check_out_folder, check_study_report_folder
@@ -49,7 +50,8 @@ def note_study_report(name: str, storage, summary: dict,
     if report and not _in_folder(report, study_report_folder(name, storage, summary["created"])):
         # found in the runs folder of the storage file, not where `study report` writes
         # from here: from that runs folder's project folder it is
-        project = report.parents[3]  # PROJECT/runs/studies/NAME/report.html
+        # PROJECT/runs/studies/NAME/report.html, named from inside runs/ too (QA)
+        project = Path(os.path.abspath(report)).parents[3]
         again = ["hplab", "study", "report", name, "--storage",
                  study.resolve_storage(storage).seen_from(project).masked]
         lag_command = f"cd {shlex.quote(os.path.relpath(project))} && {shlex.join(again)}"

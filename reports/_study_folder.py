@@ -203,7 +203,12 @@ def _by_storage_file(name: str, where, created: str | None) -> Path | None:
     folder); a copy of the database still in place is another study."""
     import study
 
-    if where.path is None or Path(where.path).parent.name != "runs":
+    if where.path is None:
+        return None
+    # its folder's name resolved: typed, ``hplab.db`` run in runs/ has none (QA), the
+    # folder it names as typed (a relative report_path stays relative)
+    file = Path(where.path).resolve()
+    if file.parent.name != "runs":
         return None
     studies = Path(where.path).parent / "studies"
     try:
@@ -218,7 +223,7 @@ def _by_storage_file(name: str, where, created: str | None) -> Path | None:
             continue
         moved = (created is not None and info.study_created is not None
                  and _same_instant(info.study_created, created) and _gone_file(info.source)
-                 and Path(info.source).parts[-2:] == Path(where.path).parts[-2:])
+                 and Path(info.source).parts[-2:] == file.parts[-2:])
         if _same_storage(info.source, where) or moved:
             return folder
     return None

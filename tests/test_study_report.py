@@ -1537,6 +1537,14 @@ def test_a_moved_runs_folder_named_from_another_folder_keeps_its_report(spec_fil
         last = capsys.readouterr().out.splitlines()[-1]
         again = "cd ../moved && hplab study report far --storage sqlite:///runs/hplab.db"
         assert last == f"  (written at 1 of 1 trials; now 2 of 2: {again} brings it up to date)"
+    # QA: named from inside the runs folder, or below it, the storage's folder has no
+    # name as typed ("hplab.db", "../hplab.db"): found all the same
+    for inside, typed in (("runs", "hplab.db"), ("runs/studies", "../hplab.db")):
+        monkeypatch.chdir(tmp_path / "moved" / inside)
+        assert hplab.main(["study", "show", "far", "--storage", typed, "--json"]) == 0
+        said = json.loads(capsys.readouterr().out)
+        assert Path(said["report_path"]).resolve() == \
+            tmp_path / "moved" / "runs" / "studies" / "far" / "report.html", said
     monkeypatch.chdir(tmp_path / "moved")  # as it says
     assert hplab.main(shlex.split(again.partition(" && ")[2])[1:]) == 0
     assert not (tmp_path / "moved" / "runs" / "studies" / "far-").exists()
