@@ -82,12 +82,10 @@ def _stored_description(name: str, storage) -> str | None:
 
 
 def _description_of(s) -> str | None:
-    """The description in the spec stored with the optuna study ``s``, as a spec reads it
-    ("" when it has none); None without a stored spec."""
+    """The description in the spec stored with the optuna study ``s`` (None without one)."""
     import study
 
-    table = (s.user_attrs.get(study.SPEC_ATTR) or {}).get("study")
-    return str(table.get("description", "")) if isinstance(table, dict) else None
+    return study.spec_description(s.user_attrs.get(study.SPEC_ATTR))
 
 
 def _in_folder(report, folder) -> bool:

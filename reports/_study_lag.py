@@ -80,11 +80,12 @@ def _shows_another_description(info, path: Path, description: str) -> bool:
 def _spec_file_description(path: Path) -> str | None:
     """The description in the spec file at ``path`` ("" when it has none, as a spec reads
     it); None where there is no readable spec."""
+    from study import spec_description  # here: study imports optuna
+
     try:
-        table = tomllib.loads(path.read_text("utf-8")).get("study")
+        return spec_description(tomllib.loads(path.read_text("utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    return str(table.get("description", "")) if isinstance(table, dict) else None
 
 
 def data_files_state(paths) -> list[list]:

@@ -78,7 +78,7 @@ from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_list import ready_spec_text, ready_specs
-from ._spec_study_table import MAX_TRIALS
+from ._spec_study_table import MAX_TRIALS, spec_description
 from ._spec_to_run import resumable_spec, spec_to_run
 from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
@@ -120,7 +120,8 @@ from ._worker_identity import worker_gone, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "MAX_NAME_BYTES", "MAX_TRIALS", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name",
+    "MAX_NAME_BYTES", "MAX_TRIALS", "spec_description", "RESULT_FILES", "RESULT_FOLDERS",
+    "RUNS", "folder_name",
     "foreign_run_file",
     "study_folder", "files_left_beside", "holds_run_record",
     "TrainRun", "run_record", "save_run_files", "set_run_paths", "stage_run_files",

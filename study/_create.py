@@ -30,7 +30,7 @@ from ._run_data import (
 )
 from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
-from ._spec_study_table import stored_budget
+from ._spec_study_table import spec_description, stored_budget
 from ._storage import open_storage
 from ._storage_errors import checked_trials
 from ._storage_url import StorageURL, resolve_storage
@@ -136,12 +136,10 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
 def _say_description_replaced(stored: dict, raw: dict) -> None:
     """Say on stderr that this run's spec replaces the study's description (a spec may
     change it on a resume, as its budget): QA saw it flip silently between two files."""
-    def description(table):
-        return str((table.get("study") or {}).get("description", ""))
-
-    if description(stored) != description(raw):
+    was = spec_description(stored)
+    if was != spec_description(raw):
         nets.say_on_stderr(f"{nets.command_name()}: the study's description is now this "
-                           f"spec's (it was {description(stored)!r})")
+                           f"spec's (it was {was!r})")
 
 
 def stored_table(spec: StudySpec) -> dict:

@@ -9,6 +9,14 @@ from ._registry import METRICS
 from ._space_parse import _typed
 
 MAX_SEED = 2**32 - 1
+def spec_description(table) -> str | None:
+    """The description in a spec's table (``{"study": {...}}``, as a file or a study
+    stores it), "" when it has none, as a spec reads it; None where it has no [study]
+    table (no spec)."""
+    study = table.get("study") if isinstance(table, dict) else None
+    return str(study.get("description", "")) if isinstance(study, dict) else None
+
+
 #: a study's most trials, as ``max_epochs`` has its most: 10**20 was taken, its bar's
 #: estimate trillions of hours
 MAX_TRIALS = 1_000_000
