@@ -869,10 +869,12 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     (kill, docker stop) stops it the same way: its workers went on without it; so it does a
     script's background job, whose SIGINT is ignored. SIGHUP (its terminal closed: the
     shell hangs up the whole job) too: it left the trial running, and killed the workers."""
-    # 6: after the first finished, trials are always still to run. With 3, on a quiet
+    # 10: after the first finished, trials are always still to run. With 3, on a quiet
     # machine (trials of a few tenths of a second) the last two could both end between the
-    # read that saw one in training and the signal: the run was done, and exited 0
-    n_trials = 6
+    # read that saw one in training and the signal: the run was done, and exited 0. With
+    # 6, a poller starved on a loaded machine once missed every moment with a trial in
+    # training, and waited for ever on a run already done
+    n_trials = 10
     path = _slow_spec(spec_file, "intr", n_trials=n_trials)
     db = tmp_path / "intr.db"
     s = create(study.load_spec(path), db)
@@ -892,7 +894,11 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
         return (any(t.state.is_finished() for t in trials)
                 and any(in_training(t) for t in trials))
 
-    wait_for(mid_trial, 90, "a finished trial and one in training")
+    wait_for(lambda: mid_trial() or run.poll() is not None, 90,
+             "a finished trial and one in training")
+    if run.poll() is not None:  # say why, rather than wait on a run that is over
+        pytest.fail(f"the run ended (exit {run.returncode}) before a trial was caught in "
+                    f"training; its stderr: {run.communicate()[1][-2000:]}")
     finished = {t.number: t.values for t in s.get_trials() if t.state.is_finished()}
     if to_group:
         os.killpg(run.pid, sig)
