@@ -107,14 +107,17 @@ def study_report_lines(name: str, storage, summary: dict,
 def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
     """The line `study show` prints where the study has no report (a run with --no-report,
     a report step interrupted: QA found the "report:" line left out without a word), with
-    the command that writes one; none where it has one."""
+    the command that writes one; none where it has one. It names the folder looked in
+    (QA: a report written with ``--out`` elsewhere was not found, and the line did not say
+    where it had looked)."""
     import study
 
     if summary["report_path"] is not None:
         return []
     write = ["hplab", "study", "report", name] + (
         ["--storage", study.mask_url(storage)] if storage else [])
-    return [f"report: none yet ({shlex.join(write)})"]
+    folder = study_report_folder(name, storage, summary["created"])
+    return [f"report: none yet in {folder} ({shlex.join(write)})"]
 
 
 def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, list[str]]:

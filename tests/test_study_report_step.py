@@ -67,6 +67,9 @@ def test_a_run_or_worker_that_started_no_trial_says_no_time_of_trials(spec_file,
         assert code == 0 and json.loads(out)["seconds"] == 0, err
 
 
+NONE_YET_S_DB = "report: none yet in runs/studies/none (hplab study report none --storage s.db)"
+
+
 def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
         spec_file, tmp_path, capsys, monkeypatch):
     # QA: after an interrupted report step, `study show` left out its "report:" line
@@ -75,21 +78,26 @@ def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
     assert run_cli(["study", "run", spec, "--storage", "s.db", "--no-report"], capsys)[0] == 0
     code, out, err = run_cli(["study", "show", "none", "--storage", "s.db"], capsys)
     assert code == 0, err
-    assert out.splitlines()[-1] == "report: none yet (hplab study report none --storage s.db)"
+    assert out.splitlines()[-1] == NONE_YET_S_DB
     code, out, _ = run_cli(["study", "show", "none", "--storage", "s.db", "--json"], capsys)
     assert json.loads(out)["report_path"] is None
     # QA: a worker's lines ended at "trials took" where show said how to write one
     code, out, err = run_cli(["study", "worker", "--study", "none", "--storage", "s.db"],
                              capsys)
     assert code == 0, err
-    assert out.splitlines()[-1] == "report: none yet (hplab study report none --storage s.db)"
+    assert out.splitlines()[-1] == NONE_YET_S_DB
     # the default storage is not named
     assert run_cli(["study", "run", spec, "--no-report"], capsys)[0] == 0
     code, out, _ = run_cli(["study", "show", "none"], capsys)
-    assert out.splitlines()[-1] == "report: none yet (hplab study report none)"
+    assert out.splitlines()[-1] == "report: none yet in runs/studies/none (hplab study report none)"
     assert run_cli(["study", "report", "none"], capsys)[0] == 0
     code, out, _ = run_cli(["study", "show", "none"], capsys)
     assert out.splitlines()[-1] == "report: runs/studies/none/report.html"
+    # that folder is the other study's now: s.db's report would go beside it, and the line
+    # says so (it named no folder)
+    code, out, _ = run_cli(["study", "show", "none", "--storage", "s.db"], capsys)
+    assert re.fullmatch(r"report: none yet in runs/studies/none-[0-9a-f]{6} "
+                        r"\(hplab study report none --storage s\.db\)", out.splitlines()[-1])
 
 
 def test_an_analysis_says_what_it_took_without_calling_its_runs_trials(capsys):
