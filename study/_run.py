@@ -111,7 +111,7 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            progress: bool = True, dataset=None, run_id: str | None = None) -> bool:
+            progress: bool = False, dataset=None, run_id: str | None = None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
     the spec's timeout had passed when they stopped. Each process counts the timeout from
     when it can start trials; each trial records ``run_id`` (default: a new one)."""
@@ -161,7 +161,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
 
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
-              progress: bool = True, fresh: bool = False, command: str | None = None,
+              progress: bool = False, fresh: bool = False, command: str | None = None,
               explicit_trials: bool = False, dataset: str | None = None) -> dict:
     """Create (or resume) ``spec``'s study and run it to its budget of trials.
 
@@ -174,7 +174,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     workers : int
         Local processes (-1: one per core).
     progress : bool
-        Show a progress bar on stderr.
+        Show a progress bar on stderr (off by default, as the analyses' and reports':
+        a notebook or a script logging to a file got a frame per trial; the command
+        line shows one).
     fresh : bool
         Delete a stored study of the same name first (``hplab demo``) instead of resuming.
     command : str, optional
@@ -283,7 +285,7 @@ def _record_timeout(study, timed_out: bool) -> bool:
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
-               progress: bool = True, dataset: str | None = None,
+               progress: bool = False, dataset: str | None = None,
                command: str | None = None) -> dict:
     """Join stored study ``name`` from this machine until its budget is spent.
 
@@ -296,7 +298,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     workers : int
         Local worker processes (-1: every core).
     progress : bool
-        Show a progress bar on stderr.
+        Show a progress bar on stderr (off by default, as the analyses' and reports':
+        a notebook or a script logging to a file got a frame per trial; the command
+        line shows one).
     dataset : str, optional
         A dataset name reading this machine's copy of the study's data (``hplab study
         worker --data``), where it is not at the path the study stores.

@@ -238,10 +238,14 @@ def test_a_finished_runs_bar_ends_at_its_last_count(tmp_path, spec_file, capsys)
     # QA: two workers' bar, polled once a second, left a log file's last frame at 2/4 (or
     # 0/2) of a study whose every trial had finished
     spec = study.load_spec(spec_file("ends", n_trials=4, pruner="none", max_epochs=1))
-    summary = study.run_study(spec, storage=str(tmp_path / "ends.db"), workers=2)
+    summary = study.run_study(spec, storage=str(tmp_path / "ends.db"), workers=2,
+                              progress=True)
     assert summary["n_finished"] == 4
     frames = [f for f in capsys.readouterr().err.split("\r") if "trial" in f]
     assert "4/4" in frames[-1], frames
+    # off by default, as the analyses' bars: a notebook got a frame per trial (QA)
+    study.run_study(spec, storage=str(tmp_path / "quiet.db"))
+    assert "trial" not in capsys.readouterr().err
 
 
 def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
