@@ -756,3 +756,29 @@ def test_a_studys_trials_table_fits_a_laptop_window_its_workers_readable(coin_st
     assert set(csv["worker"]) == stored
     timeline = pd.read_csv(path.parent / "report_files" / "timeline.csv")
     assert set(timeline["worker"]) == stored and set(timeline["worker_label"]) == {label}
+
+
+@pytest.mark.slow
+def test_printing_keeps_the_hyperparameters_whole_and_the_footer_with_them(tmp_path):
+    # QA: printed, a scaling report's last page held its last hyperparameter ("seed 0")
+    # and the footer; a train report's the footer alone. The grid of settings is pushed
+    # down a page by prose of growing length (a third of its height a step), so some print
+    # would split it (or strand the footer) if anything could
+    exe = _chromium()
+    params = {f"setting_{i:02d}": f"value {i}" for i in range(36)}
+    for lines in range(0, 60, 4):
+        rep = reports.Report("train", "Printing", {"Accuracy": 0.9}, name=f"p{lines}")
+        rep.add_section("Padding").add_text(
+            " ".join(["A line of prose that fills the width of the printed page."] * 2 * lines)
+            or "Short.")
+        # a provenance longer than a page: a section that fits one is printed whole
+        rep.set_provenance(command="hplab train", dataset="xor", seed=0, params=params,
+                           extra={f"fact {i}": "recorded" for i in range(40)})
+        path = rep.write(tmp_path / f"p{lines}", index=False)
+        pages, _ = _printed_pages(exe, path, tmp_path)
+        pages = [p for p in pages if p]
+        holding = [i for i, p in enumerate(pages) if "setting_" in p]
+        assert len(holding) == 1, (lines, pages)  # the grid on one page...
+        page = pages[holding[0]]
+        assert "Hyperparameters" in page and "setting_35value35" in page  # ...with its head
+        assert "Writtenbyhplab" in pages[-1] and holding[0] == len(pages) - 1, (lines, pages)

@@ -1235,6 +1235,20 @@ def test_status_badges_pass_wcag_aa_contrast_in_both_themes():
             assert ratio >= 4.5, (tone, colors[tone], colors[f"{tone}-bg"], round(ratio, 2))
 
 
+def test_drawn_glyphs_are_kept_from_screen_readers():
+    # QA: the scroll cue's "→" (a ::after's content) was read out as "right arrow" after
+    # every figure and table, 34 times on a study's page: a glyph the stylesheet draws has
+    # empty alternative text after it
+    import re
+
+    css = (files("reports") / "templates" / "style.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    drawn = re.findall(r'content:\s*("[^"]+")\s*;', css)
+    assert drawn  # the arrow, at least
+    for glyph in drawn:
+        assert f'content: {glyph} / "";' in css, glyph
+
+
 def test_index_links_of_one_name_say_which_report_they_open(tmp_path, parse_html):
     # QA: a screen reader's list of links read "coin" three times (scaling, capacity and
     # lr-range reports of coin): the link's name now holds the kind
