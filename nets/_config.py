@@ -25,7 +25,8 @@ class TrainConfig:
 
     Saved with every result (``dataclasses.asdict``), so a run can be redone (an
     infinite setting saved as ``"inf"``, JSON having no infinity, is read back). Each
-    field's meaning is commented beside it in ``nets/_config.py``; the units to know:
+    field's meaning is commented beside it in ``nets/_config.py`` (``TrainConfig??`` in
+    IPython or Jupyter, ``inspect.getsource(TrainConfig)`` elsewhere); the units to know:
     ``max_epochs`` and ``checkpoint`` count epochs (fractions allowed), ``patience``
     counts checkpoints, ``lr_decay_steps``, ``lr_milestones`` and ``warmup_steps``
     count optimizer steps; ``batch_size=-1`` is the full batch; ``eps`` and
