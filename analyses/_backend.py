@@ -140,14 +140,15 @@ def releasing(cache) -> Callable:
     return decorate
 
 
-def _one_thread(fn: Callable[[Any], Any], task: Any, lines=None, report=None) -> Any:
-    """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread; ``lines``, a
-    pool worker's: its parent's `nets.carried_lines` (its warnings name the command, as the
-    parent's do: they printed in Python's format, file, category and source line);
-    ``report``, where its `analyses._progress.work_callbacks` report its work."""
+def _one_thread(fn: Callable[[Any], Any], task: Any, carried=None, report=None) -> Any:
+    """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread; ``carried``, a
+    worker's: its parent's `nets.carried_to_workers` (its warnings name the command, as the
+    parent's do: they printed in Python's format, file, category and source line; an
+    activation the caller registered is known); ``report``, where its
+    `analyses._progress.work_callbacks` report its work."""
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1), nets.lines_carried(lines), reporting(report):
+    with threadpool_limits(limits=1), nets.worker_as_parent(carried), reporting(report):
         return fn(task)
 
 
@@ -242,10 +243,11 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         # results come back in task order as each is ready. The workers never take a
         # Ctrl-C (it stops this process, which stops them): one while they start printed
         # their tracebacks
+        carried = nets.carried_to_workers()
         with bar.pool_reports(range(len(tasks))) as reports:
             done = Parallel(n_jobs=n_jobs, return_as="generator",
                             backend=HeldStartLoky(inner_max_num_threads=1))(
-                delayed(_one_thread)(fn, t, nets.carried_lines(), report)
+                delayed(_one_thread)(fn, t, carried, report)
                 for t, report in zip(tasks, reports, strict=True))
             try:
                 return [_finished(bar, i, result) for i, result in enumerate(done)]
@@ -310,7 +312,8 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
     try:
         # straight to the cluster: joblib's dask backend runs everything in this process
         # when the cluster has a single worker thread (its n_jobs is then 1)
-        futures = client.map(_one_thread, [fn] * len(tasks), list(tasks), pure=False)
+        futures = client.map(_one_thread, [fn] * len(tasks), list(tasks),
+                             [nets.carried_to_workers()] * len(tasks), pure=False)
         for i, future in enumerate(futures):  # called from the client's thread as each ends
             future.add_done_callback(functools.partial(lambda i, _: bar.finish(i), i))
         return client.gather(futures)

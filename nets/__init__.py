@@ -23,6 +23,7 @@ from ._callbacks import (
     spread_over_training,
     training_progress,
 )
+from ._carried import USER_REGISTRIES, carried_to_workers, worker_as_parent
 from ._command_lines import (
     carried_lines,
     command_lines,
@@ -162,7 +163,8 @@ __all__ = [
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "say_above_bars", "stderr_is_a_terminal", "carried_lines", "command_lines", "command_name",
     "in_command", "drop_held_warnings", "release_warnings",
-    "lines_carried", "show_warning", "warning_line", "GradCheckResult", "gradcheck",
+    "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",
+    "show_warning", "warning_line", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",

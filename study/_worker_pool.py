@@ -37,13 +37,14 @@ def _parent_gone(parent: int, wait: float = 1.0) -> bool:
     return True
 
 
-def _pool_worker(timeout: float | None, *args, lines=None, **kwargs) -> tuple[int, bool]:
+def _pool_worker(timeout: float | None, *args, carried=None, **kwargs) -> tuple[int, bool]:
     """`timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
     joblib does not kill its siblings while they close their own trials; it ends the task
     even if C code drops it (`HeldInterrupts.deliver`'s ``final``). SIGTERM (sent when the
-    parent dies) interrupts it the same way, then ends the process. ``lines``: its
-    parent's `nets.carried_lines` (its warnings name the command, as the parent's do)."""
-    from nets import interrupt_main_soon, lines_carried, release_interrupts
+    parent dies) interrupts it the same way, then ends the process. ``carried``: its
+    parent's `nets.carried_to_workers` (its warnings name the command, as the parent's do;
+    an activation the caller registered is known)."""
+    from nets import interrupt_main_soon, release_interrupts, worker_as_parent
 
     in_main = threading.current_thread() is threading.main_thread()
     terminated, parent = [], os.getppid()
@@ -83,7 +84,7 @@ def _pool_worker(timeout: float | None, *args, lines=None, **kwargs) -> tuple[in
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()
-        with lines_carried(lines):
+        with worker_as_parent(carried):
             return timed_worker(timeout, *args, **kwargs)
     except KeyboardInterrupt:
         return -1, False
@@ -142,7 +143,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     ended any of them."""
     from joblib import Parallel, delayed
 
-    from nets import HeldStartLoky, carried_lines
+    from nets import HeldStartLoky, carried_to_workers
 
     backend = HeldStartLoky()
     with _FirstInterruptToWorkers(backend.worker_pids) as guard:
@@ -150,7 +151,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
             ran = Parallel(n_jobs=workers, backend=backend)(
                 delayed(_pool_worker)(spec.timeout, spec, where.absolute(), run_id=run_id,
                                       threads=threads, dataset=dataset,
-                                      lines=carried_lines())
+                                      carried=carried_to_workers())
                 for _ in range(workers))
         except Exception:
             # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C

@@ -1,0 +1,81 @@
+"""What a pool's task carries to its worker process besides its own arguments: the running
+command's lines (`carried_lines`) and the registry entries this process added.
+
+A worker imports nets afresh, with the built-in entries only: an activation a script or a
+notebook registered (README: ``nets.ACTIVATIONS["buggy_tanh"] = ...``) failed every trial of
+a study with workers=2 ("unknown activation"), and every run of an analysis. The entries
+travel by value (joblib's loky and Dask pickle with cloudpickle, which pickles a class or a
+function defined in ``__main__`` whole).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from ._activations import ACTIVATIONS
+from ._command_lines import carried_lines, lines_carried
+from ._init import INITIALIZERS
+from ._optimizers import OPTIMIZERS
+from ._schedules import RULE_SETTINGS, SCHEDULES
+from ._settings_read import SETTINGS_READ
+
+#: the setting that names an entry -> the registry a script may add entries to
+#: (``nets.<name>``), and the registry itself
+USER_REGISTRIES = {"activation": ("ACTIVATIONS", ACTIVATIONS),
+                   "optimizer": ("OPTIMIZERS", OPTIMIZERS),
+                   "init": ("INITIALIZERS", INITIALIZERS),
+                   "schedule": ("SCHEDULES", SCHEDULES)}
+
+# the tables carried: those registries, and the tables a new entry needs beside its
+# registry for a run to take it (a schedule's settings, which TrainConfig's check reads;
+# which settings an optimizer or a schedule reads, which a study's spec check reads)
+_TABLES = {**{name: table for name, table in USER_REGISTRIES.values()},
+           "RULE_SETTINGS": RULE_SETTINGS,
+           "SETTINGS_READ['optimizer']": SETTINGS_READ["optimizer"],
+           "SETTINGS_READ['schedule']": SETTINGS_READ["schedule"]}
+_BUILT_IN = {name: dict(table) for name, table in _TABLES.items()}
+
+
+def added_entries() -> dict[str, dict] | None:
+    """The entries of the carried tables that are not the built-in ones (added, or a
+    built-in name given another value), by table; None when there are none."""
+    added = {}
+    for name, table in _TABLES.items():
+        built_in = _BUILT_IN[name]
+        entries = {key: value for key, value in table.items()
+                   if key not in built_in or built_in[key] is not value}
+        if entries:
+            added[name] = entries
+    return added or None
+
+
+def use_entries(added: dict[str, dict] | None) -> None:
+    """In a pool's worker process: its tables made the built-in entries and ``added`` (what
+    `added_entries` gave in its parent). A table already so is left alone; one a reused
+    worker holds from an earlier task is rebuilt (its parent may have dropped an entry or
+    given a name another value since)."""
+    for name, table in _TABLES.items():
+        wanted = {**_BUILT_IN[name], **(added or {}).get(name, {})}
+        if table.keys() != wanted.keys() or any(table[k] is not v for k, v in wanted.items()):
+            table.clear()
+            table.update(wanted)
+
+
+def carried_to_workers() -> tuple:
+    """What each of a pool's tasks takes to its worker process (`worker_as_parent`): the
+    command's lines and the registry entries this process added."""
+    return carried_lines(), added_entries()
+
+
+@contextlib.contextmanager
+def worker_as_parent(carried: tuple | None):
+    """In a pool's worker process, what `carried_to_workers` gave in its parent: its
+    registry entries and its command's lines; nothing changed for None (a run in the
+    parent's own process)."""
+    if carried is None:
+        yield
+        return
+    lines, added = carried
+    use_entries(added)
+    with lines_carried(lines):
+        yield

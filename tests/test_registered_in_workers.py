@@ -1,0 +1,103 @@
+"""An activation registered in the caller's process (README: an activation of your own, in
+nets.ACTIVATIONS) is known to the pool's worker processes: a study's and an analysis's."""
+
+from __future__ import annotations
+
+import numpy as np
+import optuna
+import pandas as pd
+import pytest
+from conftest import require_module
+
+import nets
+import study
+from analyses import CAPACITY_CONFIG, capacity_sweep
+
+
+@pytest.fixture
+def lecun_tanh():
+    """'lecun_tanh' registered in nets.ACTIVATIONS while the test runs: a class made here,
+    so that a worker cannot import it (as one defined in a notebook's __main__)."""
+
+    class LecunTanh(nets.Activation):
+        name = "lecun_tanh"
+
+        def forward(self, z, out=None):
+            out = np.multiply(z, 2 / 3, out=out)
+            np.tanh(out, out=out)
+            out *= 1.7159
+            return out
+
+        def backward(self, a, grad):
+            grad *= 2 / 3 * (1.7159 - a * a / 1.7159)
+            return grad
+
+    nets.ACTIVATIONS["lecun_tanh"] = LecunTanh()
+    yield "lecun_tanh"
+    del nets.ACTIVATIONS["lecun_tanh"]
+
+
+def _spec(n_trials=4):
+    return study.parse_spec({
+        "study": {"name": "lec", "dataset": "coin", "metric": "val_accuracy",
+                  "n_trials": n_trials, "max_epochs": 3, "sampler": "random",
+                  "pruner": "none", "seed": 0},
+        "space": {"lr": {"low": 0.003, "high": 0.1, "log": True}},
+        "fixed": {"activation": "lecun_tanh", "hidden": [4]},
+    })
+
+
+def _trials(db) -> list[tuple]:
+    stored = optuna.load_study(study_name="lec", storage=f"sqlite:///{db}")
+    return sorted((t.state.name, t.params["lr"], t.value)
+                  for t in stored.get_trials(deepcopy=False))
+
+
+def test_a_study_on_two_workers_trains_a_registered_activation(lecun_tanh, tmp_path):
+    # QA: workers=2 failed every trial, "unknown activation 'swish'", spending the budget
+    for workers in (1, 2):
+        summary = study.run_study(_spec(), storage=str(tmp_path / f"w{workers}.db"),
+                                  workers=workers, progress=False)
+        assert (summary["n_complete"], summary["n_fail"]) == (4, 0), summary["problems"]
+    alone = _trials(tmp_path / "w1.db")
+    assert _trials(tmp_path / "w2.db") == alone
+    assert [value for *_, value in alone] == [0.62, 0.34, 0.47, 0.46]
+
+
+def test_an_analysis_on_two_workers_trains_a_registered_activation(lecun_tanh):
+    # QA: capacity_sweep(..., workers=2) raised "unknown activation"
+    kw = dict(widths=(2, 4), seeds=1, eps=0.0,
+              config=CAPACITY_CONFIG.replace(max_epochs=20, checkpoint=5,
+                                             activation=lecun_tanh))
+    alone = capacity_sweep("coin", workers=1, **kw)
+    pooled = capacity_sweep("coin", workers=2, **kw)
+    pd.testing.assert_frame_equal(pooled.runs.drop(columns="seconds"),
+                                  alone.runs.drop(columns="seconds"))
+    assert alone.runs["test_accuracy"].round(3).tolist() == [0.446, 0.436]
+
+
+@pytest.mark.slow
+def test_a_dask_worker_process_trains_a_registered_activation(lecun_tanh):
+    distributed = require_module("distributed")
+    from analyses._backend import run_tasks
+
+    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        # a lambda: pickled whole, as the worker cannot import this test module
+        out = run_tasks(lambda name: repr(nets.get_activation(name)), [lecun_tanh] * 2,
+                        backend="dask",
+                        scheduler=cluster.scheduler_address)
+    assert out == ["LecunTanh()"] * 2
+
+
+def test_a_reused_worker_forgets_what_its_parent_no_longer_registers():
+    from nets._carried import added_entries, use_entries
+
+    assert added_entries() is None
+    tanh = nets.ACTIVATIONS["tanh"]
+    use_entries({"ACTIVATIONS": {"mine": tanh, "relu": tanh}})  # an earlier task's
+    assert nets.ACTIVATIONS["mine"] is tanh and nets.ACTIVATIONS["relu"] is tanh
+    assert added_entries() == {"ACTIVATIONS": {"mine": tanh, "relu": tanh}}
+    use_entries(None)  # the next task's parent added none
+    assert "mine" not in nets.ACTIVATIONS and nets.ACTIVATIONS["relu"] is not tanh
+    assert added_entries() is None
