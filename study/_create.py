@@ -28,6 +28,7 @@ from ._run_data import (
     new_spec_hint,
     with_stored_path,
 )
+from ._space_parse import unregistered_names
 from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import spec_description, stored_budget
@@ -271,9 +272,24 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
     try:
         return parse_spec(raw, strict=False)
     except SpecError as exc:
+        missing = unregistered_names(raw) if isinstance(raw, dict) else []
+        if missing:  # not this version's: the names the study's own process registered
+            raise SpecError(_unregistered_text(missing, name, where)) from None
         raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
                         f"pass this version's checks ({exc}); run the corrected spec under a "
                         "new study.name") from None
+
+
+def _unregistered_text(missing: list[tuple[str, str]], name: str, where: StorageURL) -> str:
+    """Why study ``name`` cannot be opened here: its spec names ``missing`` (setting, name),
+    which the process that ran it registered and this one has not."""
+    used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
+    tables = nets.and_list(list(dict.fromkeys(
+        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+    return (f"study {name!r} in {where.masked} uses {used}, not registered in this process: "
+            f"register {'it' if len(missing) == 1 else 'them'} in {tables} before opening "
+            "the study (from Python: the hplab command has only the built-in names); its "
+            "trials are stored as they ran")
 
 
 def resuming_file(study: optuna.Study, where: StorageURL, *,

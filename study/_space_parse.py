@@ -173,3 +173,20 @@ def parse_fixed(raw: dict) -> dict:
             raise SpecError(f"fixed.{key}: unknown setting; valid: {', '.join(sorted(valid))}")
         out[key] = value
     return out
+
+
+def unregistered_names(raw: dict) -> list[tuple[str, str]]:
+    """The ``(setting, name)`` pairs of a spec's [fixed] and [space] that name no entry of
+    the registries a script may add to (`nets.USER_REGISTRIES`): an activation registered
+    in the process that ran the study, not in this one."""
+    fixed, space = (raw.get(key) if isinstance(raw.get(key), dict) else {}
+                    for key in ("fixed", "space"))
+    out = []
+    for setting, (_, registry) in nets.USER_REGISTRIES.items():
+        entry = space.get(setting)
+        names = [fixed.get(setting), *(entry.get("choices", ()) if isinstance(entry, dict)
+                                       else entry if isinstance(entry, list) else ())]
+        names = [n for v in names for n in (v if isinstance(v, list) else [v])]
+        out += [(setting, n) for n in dict.fromkeys(names)
+                if isinstance(n, str) and n not in registry]
+    return out

@@ -1,5 +1,6 @@
 """An activation registered in the caller's process (README: an activation of your own, in
-nets.ACTIVATIONS) is known to the pool's worker processes: a study's and an analysis's."""
+nets.ACTIVATIONS) is known to the pool's worker processes, a study's and an analysis's; a
+study that used one, opened where it is not registered, says so."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from conftest import require_module
 
 import nets
@@ -101,3 +103,39 @@ def test_a_reused_worker_forgets_what_its_parent_no_longer_registers():
     use_entries(None)  # the next task's parent added none
     assert "mine" not in nets.ACTIVATIONS and nets.ACTIVATIONS["relu"] is not tanh
     assert added_entries() is None
+
+
+def test_a_study_of_an_activation_not_registered_here_says_to_register_it(lecun_tanh, tmp_path,
+                                                                         capsys):
+    # QA: "the spec stored with study 'sw' ... does not pass this version's checks (fixed:
+    # unknown activation 'swish'...); run the corrected spec under a new study.name": the
+    # trials were fine, and no version was at fault
+    def half(rng, n_in, n_out, dtype):
+        return (rng.standard_normal((n_in, n_out)) * 0.5).astype(dtype)
+
+    nets.INITIALIZERS["half"] = half
+    db = tmp_path / "s.db"
+    try:
+        spec = study.parse_spec({
+            "study": {"name": "lec", "dataset": "coin", "n_trials": 1, "max_epochs": 1},
+            "space": {"activation": ["tanh", lecun_tanh]}, "fixed": {"init": "half"}})
+        study.run_study(spec, storage=str(db), progress=False)
+    finally:
+        del nets.INITIALIZERS["half"]
+    activation = nets.ACTIVATIONS.pop(lecun_tanh)
+    said = (f"study 'lec' in sqlite:///{db} uses activation 'lecun_tanh' and init 'half', not "
+            "registered in this process: register them in nets.ACTIVATIONS and "
+            "nets.INITIALIZERS before opening the study (from Python: the hplab command has "
+            "only the built-in names); its trials are stored as they ran")
+    try:
+        with pytest.raises(study.SpecError) as caught:
+            study.show_study("lec", str(db))
+        assert str(caught.value) == said
+        code, _, err = run_cli(["study", "show", "lec", "--storage", db], capsys)
+        assert (code, err) == (2, f"hplab study show: error: {said}\n")
+        nets.ACTIVATIONS[lecun_tanh] = activation  # the advice taken
+        nets.INITIALIZERS["half"] = half
+        assert study.show_study("lec", str(db))["n_complete"] == 1
+    finally:
+        nets.ACTIVATIONS[lecun_tanh] = activation
+        nets.INITIALIZERS.pop("half", None)
