@@ -101,6 +101,14 @@ from ._printable import (
     unprintable,
 )
 from ._progress_bar import progress_bar, say_above_bars, say_on_stderr, stderr_is_a_terminal
+from ._report_files import (
+    REPORT_MARK,
+    check_report_removable,
+    files_folder_problem,
+    is_report_page,
+    remove_report_files,
+    report_csvs,
+)
 from ._repr import compact_repr
 from ._rules import (
     MAX_EPOCHS,
@@ -192,6 +200,8 @@ __all__ = [
     "blas_threads",
     "cores", "worker_processes",
     "SMALL_STEP_FLOPS", "compact_repr",
+    "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
+    "remove_report_files", "report_csvs",
     "and_list", "count_of", "error_line", "escaped",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ._report_files import files_folder_problem
+from nets import files_folder_problem
+
 from ._report_info import read_report_info
 from ._run_files import ANALYSES, foreign_record
 
@@ -111,3 +112,4 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
 
         return foreign_best_model(out, name)
     return None
+

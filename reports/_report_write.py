@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from nets import folder_text
+from nets import files_folder_problem, folder_text, report_csvs
 
-from ._report_files import files_folder_problem, foreign_csvs, report_csvs
+from ._report_files import foreign_csvs
 from ._run_files import record_text
 
 

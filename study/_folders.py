@@ -19,7 +19,7 @@ RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html", "resul
 #: A report's own folders: an output written into one would sit among its files
 RESULT_FOLDERS = ("report_files", "best_model")
 #: What every hplab report carries in its first bytes (<meta name="hplab-report">)
-_REPORT_MARK = b'name="hplab-report"'
+_REPORT_MARK = nets.REPORT_MARK
 
 
 # File systems cap a name at 255 bytes; a long dataset path or a name in another script

@@ -23,7 +23,10 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
     """Write the model (with its input scaling), the history CSV and the config JSON.
 
     All three are staged first (`stage_run_files`), then renamed in with Ctrl-C held: an
-    interrupt leaves the earlier run whole, or the new one.
+    interrupt leaves the earlier run whole, or the new one. An earlier run's report in
+    ``out`` goes with its files (`nets.remove_report_files`, as ``hplab train`` removes
+    it): it described a model no longer there. The index that listed it drops it at the
+    next report written under it (`reports.write_index` at once).
 
     Parameters
     ----------
@@ -33,6 +36,8 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
     staged = stage_run_files(run, out, final=final, extra=extra)
     try:
         with HeldInterrupts():  # Ctrl-C (or SIGTERM) waits for the three renames
+            if nets.is_report_page(out / "report.html"):
+                nets.remove_report_files(out)
             for path, tmp in staged.items():
                 os.replace(tmp, path)
     finally:

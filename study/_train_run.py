@@ -130,7 +130,7 @@ def refuse_foreign_out(out: Path) -> None:
     neither resume its report nor be retrained from it), or a folder holding another
     command's report (a report.html without a model.npz beside it), or a file named as a
     run's that hplab did not write (`foreign_run_file`). A training run's own folder is
-    replaced, as `hplab train --out` replaces it."""
+    replaced, with its report (`save_run_files`), as `hplab train --out` replaces it."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"out {out} is a file; give a folder")
     if out.name == "best_model" and (out.parent / "report.html").is_file() and (
@@ -142,6 +142,8 @@ def refuse_foreign_out(out: Path) -> None:
     if foreign := foreign_run_file(out):  # the run's files would replace it
         raise ValueError(f"out {out} holds a {foreign} hplab did not write; give another "
                          "folder")
+    if nets.is_report_page(out / "report.html"):  # the earlier run's, removed at the end
+        nets.check_report_removable(out)
 
 
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
@@ -159,7 +161,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ``k`` of a study seeded ``s`` on the study's split.
     out : path, optional
         Folder for ``model.npz``, ``history.csv`` and ``config.json``; nothing written if None.
-        A folder of another command's results is refused (ValueError).
+        A folder of another command's results is refused (ValueError); an earlier run's
+        there is replaced, its report removed (it described the earlier model).
     name : str, optional
         The run's name in its files and report (default: the dataset's).
     command : str

@@ -1984,3 +1984,32 @@ def test_a_full_batch_is_said_in_words_beside_its_minus_one(batch_size, shown, t
                                                   batch_size=batch_size))
     facts = report_facts(reports.training_report(run, tmp_path / "r").read_text())
     assert facts["batch_size"] == shown
+
+
+def test_a_run_saved_over_an_earlier_one_removes_its_report(tmp_path):
+    # QA: study.train_run("coin", out=F) over xor's run in F replaced its model, history and
+    # config but left report.html ("Training run: xor") and its CSVs; hplab train removes
+    # them with the run they described, and so does train_run now (one piece of logic)
+    import study
+
+    out = tmp_path / "runs" / "train" / "y"
+    xor = study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=2), out=out)
+    reports.training_report(xor, out)
+    (out / "report_files" / "mine.csv").write_text("kept,1\n")  # the user's stays
+    assert "Training run: xor" in (out / "report.html").read_text()
+    assert "report.html" in (tmp_path / "runs" / "index.html").read_text()
+    coin = study.train_run("coin", nets.TrainConfig(hidden=(2,), max_epochs=2), out=out)
+    assert json.loads((out / "config.json").read_text())["name"] == "coin"
+    assert not (out / "report.html").exists()
+    assert [p.name for p in (out / "report_files").iterdir()] == ["mine.csv"]
+    # the next report written refreshes the index; the new run's report is listed
+    reports.training_report(coin, out)
+    listed = reports.find_reports(tmp_path / "runs")
+    assert [(i.name, i.title) for i in listed] == [("y", "Training run: coin")]
+    # a report whose CSVs cannot go (a linked report_files/) is refused before training
+    (out / "report_files").rename(tmp_path / "moved")
+    (out / "report_files").symlink_to(tmp_path / "moved")
+    with pytest.raises(ValueError, match="is a link .*: its CSV files are not the report's"):
+        study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=2), out=out)
+    assert "Training run: coin" in (out / "report.html").read_text()
+
