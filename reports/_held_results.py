@@ -113,3 +113,28 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         return foreign_best_model(out, name)
     return None
 
+
+def holds_another_run(out: Path | str, run) -> bool:
+    """Whether the folder ``out`` holds a training run (its model.npz, or hplab's
+    config.json of one) that is not ``run``'s: ``run`` saved elsewhere or not at all, or
+    another run saved over it since (its config.json's ``seconds`` are not ``run``'s). A
+    report of ``run`` written there would describe a model that is not the one beside it."""
+    import json
+
+    import nets
+    from study import holds_run_record  # here: study imports optuna
+
+    out = Path(out)
+    model = out / "model.npz"
+    if not (nets.is_model_file(model) or holds_run_record(out)):
+        return False
+    own = run.model_path is not None and os.path.realpath(run.model_path) == \
+        os.path.realpath(model)
+    if not own:
+        return True
+    try:  # the run's own folder, unless another run was saved there since
+        with open(out / "config.json", encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError):  # none left: the model file is the run's
+        return False
+    return isinstance(record, dict) and record.get("seconds") != run.seconds

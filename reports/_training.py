@@ -15,6 +15,7 @@ import nets
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
+from ._held_results import holds_another_run
 from ._index import analysis_name
 from ._paths import from_report
 from ._settings import regularisers_text
@@ -40,7 +41,9 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     run : study.TrainRun
         A finished run: dataset, config, trained net, result, test metrics.
     out_dir : path
-        Folder for ``report.html`` and ``report_files/`` (usually the run's folder).
+        Folder for ``report.html`` and ``report_files/`` (usually the run's folder). One
+        that holds another training run is refused (ValueError): the report would
+        describe a model that is not the one beside it.
     swap : callable, optional
         Called with Ctrl-C held right before the report's files are renamed in
         (`Report.write`): ``hplab train`` moves the run's staged files in with them.
@@ -51,6 +54,9 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
         The written ``report.html``.
     """
     check_result(run, "study", "TrainRun", "train_run")
+    if swap is None and holds_another_run(out_dir, run):  # hplab train's is swapped in
+        raise ValueError(f"{nets.folder_text(out_dir)} holds another training run; write "
+                         "the report elsewhere")
     ds, net, res = run.dataset, run.net, run.result
     classify = ds.task in ("binary", "multiclass")
     classes = [str(c) for c in ds.classes] if classify else []

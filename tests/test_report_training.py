@@ -2013,3 +2013,26 @@ def test_a_run_saved_over_an_earlier_one_removes_its_report(tmp_path):
         study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=2), out=out)
     assert "Training run: coin" in (out / "report.html").read_text()
 
+
+def test_a_report_refuses_a_folder_that_holds_another_run(tmp_path):
+    # QA: reports.training_report(coin_run, "runs/train/x") wrote coin's report beside xor's
+    # model.npz and config.json; the report functions refuse such a folder as the CLI does
+    import study
+
+    cfg = nets.TrainConfig(hidden=(2,), max_epochs=2)
+    x = tmp_path / "x"
+    xor = study.train_run("xor", cfg, out=x)
+    unsaved = study.train_run("coin", cfg)  # no out: its model is nowhere
+    elsewhere = study.train_run("coin", cfg, out=tmp_path / "coin")
+    for run in (unsaved, elsewhere):
+        with pytest.raises(ValueError, match=re.escape(
+                f"{x} holds another training run; write the report elsewhere")):
+            reports.training_report(run, x)
+        assert not (x / "report.html").exists()
+    # a run saved over xor's since: its report describes a model no longer there
+    again = study.train_run("xor", cfg.replace(max_epochs=3), out=x)
+    with pytest.raises(ValueError, match="holds another training run"):
+        reports.training_report(xor, x)
+    assert "Training run: xor" in reports.training_report(again, x).read_text()
+    # an unsaved run's report goes to a folder of its own, as before
+    assert reports.training_report(unsaved, tmp_path / "share").is_file()
