@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shlex
 import time
 import uuid
 from pathlib import Path
@@ -19,7 +18,7 @@ import nets
 
 from ._errors import SpecError, StorageError
 from ._folders import check_study_name
-from ._ready_name import ready_spec_hint, resume_data
+from ._ready_name import ready_spec_hint, resume_call, resume_data
 from ._record import CREATED_ATTR
 from ._run_data import (
     absolute_data,
@@ -168,22 +167,20 @@ def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,
     file = resuming_file(study, where, any_data_path=copy is not None)
     hint = new_spec_hint(earlier, spec)
     if file and (spec.path is None or os.path.abspath(spec.path) != file):
-        again = (["hplab", "study", "run", file]
-                 + (["--storage", where.masked] if where.given else [])
-                 + (["--data", copy] if copy is not None else []))
-        hint = f"`{shlex.join(again)}` resumes it; else {hint}"
+        hint = f"`{resume_call(file, where, copy)}` resumes it; else {hint}"
     elif not file and (again := ready_spec_hint(spec, earlier, where)):
-        hint = (f"`{again}` resumes it (its --data this machine's copy of the data, if "
+        data = "--data" if nets.in_command() else "dataset"
+        hint = (f"`{again}` resumes it (its {data} this machine's copy of the data, if "
                 f"elsewhere); else {hint}")
     elif not file and hint == f"{new_name_words(spec)} to start a new one":
         # QA: with the file that made it gone (or edited), no command resumed it; its
         # name runs the spec stored with it (a ready spec's name, with the stored data).
         # Not where only the data's path differs: a worker joins with this copy then
         data_name = copy if copy is not None else resume_data(spec.name, earlier)
-        again = (["hplab", "study", "run", spec.name]
-                 + (["--storage", where.masked] if where.given else [])
-                 + (["--data", data_name] if data_name is not None else []))
-        hint = f"`{shlex.join(again)}` resumes it with the spec stored with it; else {hint}"
+        hint = (f"`{resume_call(spec.name, where, data_name)}` resumes it with the spec "
+                f"stored with it; else {hint}")
+    if not nets.in_command():  # a notebook's edited spec: fresh replaces the study
+        hint += " (or run_study(..., fresh=True) to replace it and its trials)"
     raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                     f"spec ({nets.and_list(changed)} "
                     f"differ{'s' if len(changed) == 1 else ''}); {hint}")

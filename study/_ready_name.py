@@ -69,9 +69,21 @@ def ready_spec_hint(spec: StudySpec, stored: StudySpec, where: StorageURL) -> st
     stored (``--data``, this machine's copy, takes another path); None for another spec."""
     if spec.path is None or Path(spec.path) != SPECS_DIR / f"{spec.name}.toml":
         return None
-    return shlex.join(["hplab", "study", "run", spec.name]
-                      + (["--storage", where.masked] if where.given else [])
-                      + ["--data", stored.dataset])
+    return resume_call(spec.name, where, stored.dataset)
+
+
+def resume_call(spec: str, where: StorageURL, data: str | None = None) -> str:
+    """What runs study ``spec`` (a name or a spec file) in ``where`` reading ``data``, in
+    the words of the caller: ``hplab study run SPEC --storage S --data D`` in a command,
+    ``study.run_study('SPEC', storage='S', dataset='D')`` from Python (a notebook's spec
+    refused gets no flags to translate)."""
+    if nets.in_command():
+        return shlex.join(["hplab", "study", "run", spec]
+                          + (["--storage", where.masked] if where.given else [])
+                          + (["--data", data] if data is not None else []))
+    args = [repr(spec), *([f"storage={where.masked!r}"] if where.given else []),
+            *([f"dataset={data!r}"] if data is not None else [])]
+    return f"study.run_study({', '.join(args)})"
 
 
 def resume_data(resume: str, spec: StudySpec) -> str | None:

@@ -229,10 +229,13 @@ def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
     same_but_path = dataclasses.replace(spec, dataset=stored.dataset)
     if (_path_only_differs(stored.dataset, spec.dataset)
             and first_difference(stored, same_but_path) is None):
+        join = (f"`hplab study worker --study {shlex.quote(spec.name)} --data "
+                f"{shlex.quote(spec.dataset)}` and the same --storage" if nets.in_command()
+                else f"`study.join_study({spec.name!r}, dataset={spec.dataset!r})` and the "
+                "same storage")  # a notebook's spec: no flags to translate
         return (f"the study reads {read_from(stored.dataset)}: if this spec's file is a copy "
-                f"of it, join the study with `hplab study worker --study "
-                f"{shlex.quote(spec.name)} --data {shlex.quote(spec.dataset)}` and the same "
-                f"--storage; else {new_name_words(spec)} to start a new one")
+                f"of it, join the study with {join}; else {new_name_words(spec)} to start a "
+                "new one")
     return f"{new_name_words(spec)} to start a new one"
 
 

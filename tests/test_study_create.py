@@ -252,3 +252,27 @@ def test_a_refused_spec_names_the_command_that_resumes_the_study_when_its_file_i
     code, out, err = run_cli(["study", "run", "gone", "--trials", "2", "--no-report",
                               "--json"], capsys)  # as it says
     assert code == 0 and json.loads(out)["n_finished"] == 2, err
+
+
+def test_an_edited_spec_refused_from_python_says_what_resumes_it_in_python(tmp_path):
+    # QA: a notebook's spec cell edited and run again was refused with CLI advice only
+    # ("`hplab study run rep --storage ...` resumes it"); from Python it names the call
+    db = tmp_path / "k.db"
+    raw = {"study": {"name": "rep", "dataset": "xor", "n_trials": 1, "max_epochs": 2},
+           "space": {"lr": {"low": 0.01, "high": 0.1, "log": True}}}
+    study.run_study(study.parse_spec(raw), storage=str(db), progress=False)
+    raw["space"]["lr"]["high"] = 0.2
+    with pytest.raises(study.SpecError) as refused:
+        study.run_study(study.parse_spec(raw), storage=str(db), progress=False)
+    assert str(refused.value) == (
+        f"study 'rep' in sqlite:///{db} was created from another spec (space.lr differs); "
+        f"`study.run_study('rep', storage='sqlite:///{db}')` resumes it with the spec stored "
+        "with it; else change study.name to start a new one (or run_study(..., fresh=True) "
+        "to replace it and its trials)")
+    # both calls it names do what it says
+    assert study.run_study("rep", storage=f"sqlite:///{db}", progress=False)["n_finished"] == 1
+    summary = study.run_study(study.parse_spec(raw), storage=str(db), progress=False,
+                              fresh=True)
+    assert summary["n_finished"] == 1
+    stored = optuna.load_study(study_name="rep", storage=f"sqlite:///{db}")
+    assert stored.user_attrs[study.SPEC_ATTR]["space"]["lr"]["high"] == 0.2
