@@ -123,6 +123,7 @@ from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
+from ._user_line import user_stacklevel
 from ._validation import is_whole
 from ._versions import (
     checkout_of,
@@ -199,7 +200,7 @@ __all__ = [
     "unknown_name",
     "blas_threads",
     "cores", "worker_processes",
-    "SMALL_STEP_FLOPS", "compact_repr",
+    "SMALL_STEP_FLOPS", "compact_repr", "user_stacklevel",
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
     "remove_report_files", "report_csvs",
     "and_list", "count_of", "error_line", "escaped",

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._rules import check_tables, look_up
+from ._user_line import user_stacklevel
 
 
 def zero(rng: np.random.Generator, n_in: int, n_out: int, dtype) -> np.ndarray:
@@ -72,7 +73,7 @@ def warn_if_units_start_alike(cfg) -> None:
         The run's settings.
     """
     if cfg.hidden and not cfg.dropout and starts_units_alike(cfg.init):
-        warnings.warn(SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=2)
+        warnings.warn(SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=user_stacklevel())
 
 
 check_tables("initializer", INITIALIZERS, {"DRAWS": DRAWS}, "nets/_init.py")  # its help words

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from ._printable import first_names
+from ._user_line import user_stacklevel
 
 # As data's FAR_RANGES: values this many training ranges past that range are "far"
 FAR_RANGES = 10.0
@@ -32,4 +33,4 @@ def warn_far_inputs(X: np.ndarray, model) -> None:
                   f"range the model was trained on (0 to 1 once scaled as its training data "
                   f"were; here {float(low.min()):.3g} to {float(high.max()):.3g}): its "
                   "predictions extrapolate; check the inputs' units", UserWarning,
-                  stacklevel=4)
+                  stacklevel=user_stacklevel())

@@ -26,15 +26,12 @@ from ._io import save_net, training_run_of
 from ._printable import count_of, folder_text, short_repr
 from ._sklearn_input import validated
 from ._train import train
+from ._user_line import user_stacklevel
 from ._validation import check_features, check_training_data
 
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
 # a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
 _FLOATS = (np.float64, np.float32)
-
-
-# warnings point at the user's `fit` call: past _fit_net, fit and _fit_or_keep's wrapper
-_CALLER = 4
 
 
 def _fit_or_keep(fit):
@@ -215,7 +212,7 @@ class _NetEstimator(BaseEstimator):
 
         if result.status == "diverged":
             warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
-                          "lower lr", ConvergenceWarning, stacklevel=_CALLER)
+                          "lower lr", ConvergenceWarning, stacklevel=user_stacklevel())
         elif result.status == "converged" and cfg.eps >= (base := constant_loss()):
             # as `hplab train` warns before training: a stop at an eps a constant meets
             # says nothing (NetRegressor(eps=0.6) on scaled targets stopped at epoch 0).
@@ -229,11 +226,11 @@ class _NetEstimator(BaseEstimator):
                           f"loss of always predicting the targets' {weighted}"
                           f"{'mean' if cfg.head == 'regression' else 'class shares'}: the "
                           "net may have learned nothing from the inputs; lower eps",
-                          ConvergenceWarning, stacklevel=_CALLER)
+                          ConvergenceWarning, stacklevel=user_stacklevel())
         elif result.status == "max_epochs" and (cfg.patience or cfg.eps):
             warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
                           "before the loss stopped improving", ConvergenceWarning,
-                          stacklevel=_CALLER)
+                          stacklevel=user_stacklevel())
         elif result.status == "early_stopped" and cfg.head == "regression" and \
                 0 < (floor := constant_loss()) < cfg.min_delta:
             # min_delta is absolute: all a net can learn past the targets' mean is less
@@ -244,13 +241,13 @@ class _NetEstimator(BaseEstimator):
                           f"of {floor:.3g}, below min_delta={cfg.min_delta:g}: no "
                           "improvement could count; scale the targets (e.g. "
                           "TransformedTargetRegressor) or lower min_delta",
-                          ConvergenceWarning, stacklevel=_CALLER)
+                          ConvergenceWarning, stacklevel=user_stacklevel())
         elif result.kept_start:  # an untrained net must not pass as a fit without a word
             warnings.warn(f"{type(self).__name__}: early stopping kept the starting "
                           f"weights: none of the {cfg.patience} epochs after the start "
                           "scored a lower training loss, so the net is untrained; change "
                           "lr, or raise patience",
-                          ConvergenceWarning, stacklevel=_CALLER)
+                          ConvergenceWarning, stacklevel=user_stacklevel())
         return self
 
     # views of the net's parameters, not copies stored beside it: they stay the arrays

@@ -22,6 +22,7 @@ from ._input_range import warn_far_inputs
 from ._left_out import left_out_hint
 from ._model import MLP
 from ._printable import first_names, short_repr
+from ._user_line import user_stacklevel
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
@@ -287,7 +288,7 @@ def _warn_by_position(columns, n_features: int) -> None:
         return
     shown = first_names((str(c).strip() for c in columns), 5, total=False, quote_commas=True)
     warnings.warn(f"input columns ({shown}) are read by position: the model was trained "
-                  "without column names", UserWarning, stacklevel=4)
+                  "without column names", UserWarning, stacklevel=user_stacklevel())
 
 
 def _check_series_row(row, model) -> None:

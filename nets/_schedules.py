@@ -16,6 +16,7 @@ import math
 import warnings
 
 from ._rules import check_tables
+from ._user_line import user_stacklevel
 
 
 def _power(base, exponent):
@@ -151,7 +152,7 @@ def warn_short_one_cycle(cfg, total_steps: int, steps_per_epoch: int) -> None:
                   f"{steps_per_epoch} step{'s' * (steps_per_epoch > 1)} an epoch) has no "
                   "climb: under 4 steps its rise ends before step 0 and the rate only falls, "
                   f"here {rates} times lr; train more epochs or smaller batches, or choose "
-                  "another schedule", UserWarning, stacklevel=3)
+                  "another schedule", UserWarning, stacklevel=user_stacklevel())
 
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:

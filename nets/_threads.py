@@ -27,6 +27,8 @@ import warnings
 import threadpoolctl
 from threadpoolctl import ThreadpoolController
 
+from ._user_line import user_stacklevel
+
 # Below this many multiply-adds in a step's largest product, steps take one BLAS thread.
 # On an idle 2-core VM a second thread paid from ~2.5M up (6.4M: 1.2x faster; another
 # session measured one thread 1.06x faster there), but on a busy machine (load 5 on 2
@@ -149,7 +151,8 @@ def _put_back() -> None:
         _shared["owed"] = (original, left_at)  # another thread's threadpool_limits
     warnings.warn(f"BLAS threads left at {min(left_at)}, not the {min(original)} from "
                   "before this training: another thread holds them with threadpoolctl; "
-                  "the next training's end puts them back", RuntimeWarning, stacklevel=4)
+                  "the next training's end puts them back", RuntimeWarning,
+                  stacklevel=user_stacklevel())
 
 
 class _DefaultThreads(contextlib.nullcontext):
@@ -232,5 +235,5 @@ def worker_processes(workers: int, n_tasks: int, *, warn: bool = True) -> int:
     if used > n and warn:
         warnings.warn(f"{workers} workers asked for, but only {n} cores here: running "
                       f"{n} processes (more would wait for the cores and slow every run)",
-                      stacklevel=2)
+                      stacklevel=user_stacklevel())
     return min(used, n)

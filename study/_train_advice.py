@@ -1,7 +1,7 @@
 """Training advice: what a run's configuration, against its data, or its end says that
 its status alone does not, as warnings (``hplab train``'s, worded in its flags).
 
-Each warns at its caller's line (``stacklevel=2``): the code that chose the settings.
+Each warns at the user's line (`nets.user_stacklevel`): the code that chose the settings.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def warn_if_eps_is_met_by_a_constant(cfg: nets.TrainConfig, dataset) -> None:
         warnings.warn(f"--eps {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
                       f"always predicting the training set's {what}: the run may stop as "
                       "converged having learned nothing from the inputs (set a lower --eps)",
-                      stacklevel=2)
+                      stacklevel=nets.user_stacklevel())
 
 
 def warn_if_start_kept(run) -> None:
@@ -51,4 +51,5 @@ def warn_if_start_kept(run) -> None:
     after = len(run.result.records) - 1
     warnings.warn(f"early stopping kept the starting weights: none of the {after} checkpoint"
                   f"{'s' * (after != 1)} after the start scored a lower {watched} loss, so "
-                  "the saved net is untrained; change --lr, or raise --patience", stacklevel=2)
+                  "the saved net is untrained; change --lr, or raise --patience",
+                  stacklevel=nets.user_stacklevel())

@@ -1,6 +1,7 @@
 """The training loop: determinism, stop conditions, schedules, optimizers, callbacks."""
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -769,3 +770,21 @@ def test_a_diverged_run_scores_alike_when_numpy_raises_on_every_error():
     assert strict.result.status == quiet.result.status == "diverged"
     assert strict.test_metrics == quiet.test_metrics
     assert quiet.test_metrics["test_loss"] == pytest.approx(362.4417, rel=1e-6)
+
+
+def test_training_warnings_point_at_the_users_line(recwarn):
+    # QA: study.train_run(...one_cycle over one step...) warned at study/_train_run.py,
+    # quoting `result = nets.train(...)`: a fixed stacklevel counted from nets.train's
+    # caller. Each points at the user's line, however deep into hplab the call went
+    import study
+
+    cfg = nets.TrainConfig(schedule="one_cycle", max_epochs=1, batch_size=-1)
+    study.train_run("xor", cfg)  # through study into nets.train
+    line = sys._getframe().f_lineno - 1
+    net = nets.build_net(cfg, 2, np.array([0, 1]), rng=np.random.default_rng(0))
+    nets.train(net, cfg, [[0, 0], [1, 1]], [0, 1], rng=np.random.default_rng(0))
+    direct = sys._getframe().f_lineno - 1
+    nets.NetClassifier(max_epochs=1, eps=10.0).fit([[0, 0], [1, 1]], [0, 1])  # estimator
+    fit = sys._getframe().f_lineno - 1
+    assert [(w.filename, w.lineno) for w in recwarn] == [
+        (__file__, line), (__file__, direct), (__file__, fit)], [str(w) for w in recwarn]
