@@ -75,7 +75,8 @@ def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
     strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
     name = f"{spec.name}-best"
     if strategy is None:
-        run = hs.train_run(ds, cfg, seed=[spec.seed, number], name=name, progress=progress)
+        run = hs.train_run(ds, cfg, seed=[spec.seed, number], name=name, progress=progress,
+                           advice=False)  # a trial's settings: the study's to warn of
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
         proba = (hs.positive_scores(run.net.output(ds.X_test)) if ds.task == "binary"
                  else None)

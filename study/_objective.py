@@ -296,7 +296,7 @@ class Objective:
             prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec),
                                   spec.repeatable_workers)
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
-                        callbacks=[_RaiseFinal(), *([prune] if prune else [])])
+                        callbacks=[_RaiseFinal(), *([prune] if prune else [])], advice=False)
         result = run.result
         status = "pruned" if prune is not None and prune.pruned else result.status
         record = trial_record(run, status)

@@ -1,5 +1,6 @@
 """Training advice: what a run's configuration, against its data, or its end says that
-its status alone does not, as warnings (``hplab train``'s, worded in its flags).
+its status alone does not, as warnings (worded in ``hplab train``'s flags in a command, in
+`nets.TrainConfig`'s fields from Python).
 
 Each warns at the user's line (`nets.user_stacklevel`): the code that chose the settings.
 """
@@ -29,9 +30,10 @@ def warn_if_eps_is_met_by_a_constant(cfg: nets.TrainConfig, dataset) -> None:
     what = "mean" if dataset.task == "regression" else "class shares"
     base = nets.trivial_baseline(dataset, cfg)["val_loss"]
     if cfg.eps >= base:
-        warnings.warn(f"--eps {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
+        eps = "--eps" if nets.in_command() else "eps"
+        warnings.warn(f"{eps} {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
                       f"always predicting the training set's {what}: the run may stop as "
-                      "converged having learned nothing from the inputs (set a lower --eps)",
+                      f"converged having learned nothing from the inputs (set a lower {eps})",
                       stacklevel=nets.user_stacklevel())
 
 

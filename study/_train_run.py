@@ -23,6 +23,7 @@ from nets import progress_bar, stderr_is_a_terminal
 
 from ._folders import foreign_run_file
 from ._run_files import save_run_files
+from ._train_advice import warn_if_eps_is_met_by_a_constant
 
 SNAPSHOTS_FOR_2D = 20  # parameter copies kept for the views of 2-feature data over training
 # (a report shows 5: picked from 20, their epochs come near evenly spaced ones)
@@ -148,7 +149,7 @@ def refuse_foreign_out(out: Path) -> None:
 
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
               command: str = "", progress: bool = False, callbacks=(),
-              data_seed: int | None = None) -> TrainRun:
+              data_seed: int | None = None, advice: bool = True) -> TrainRun:
     """Load (or take) a dataset, train a net on it, score the test set, save the files.
 
     Parameters
@@ -173,6 +174,9 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         Called during training as ``nets.train`` calls them (e.g. to stop early).
     data_seed : int, optional
         Seeds the data split instead of ``seed`` (a capacity sweep's nets share one).
+    advice : bool
+        Warn before training when ``cfg.eps`` is met by a constant prediction
+        (`warn_if_eps_is_met_by_a_constant`); a study's trials do not, one by one.
 
     Returns
     -------
@@ -197,6 +201,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ds_seed = data_seed if data_seed is not None else (
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
+    if advice:
+        warn_if_eps_is_met_by_a_constant(cfg, dataset)
     net, loop_rng = nets.seeded_net(cfg, dataset, seed)
     nets.release_warnings()  # the training starts: a command's held warnings, bar or not
     if progress:

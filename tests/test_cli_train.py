@@ -172,10 +172,26 @@ def test_an_eps_a_constant_prediction_meets_is_warned_of(tmp_path, capsys):
                           "loss of always predicting the training set's mean: the run may "
                           "stop as converged having learned nothing from the inputs (set a "
                           "lower --eps)\n"), err
+    assert err.count("at or above") == 1, err  # train_run's check, said once
     code, out, err = run_cli_as_program(["train", "--dataset", "sine", "--eps", "0.01",
                                          "--epochs", "3", "--out", tmp_path / "t", "--json"],
                                         capsys)
     assert code == 0 and "warning" not in err, err
+
+
+def test_an_eps_a_constant_prediction_meets_is_warned_of_from_python(recwarn):
+    # QA: study.train_run("sine", TrainConfig(eps=0.06)) stopped "converged" at epoch 8
+    # without a word, where `hplab train --eps 0.06` warned; now at the caller's line, in
+    # TrainConfig's words
+    import study
+
+    run = study.train_run("sine", nets.TrainConfig(hidden=(16,), eps=0.06, max_epochs=100))
+    assert run.result.status == "converged"
+    said = [w for w in recwarn if "at or above" in str(w.message)]
+    assert [(str(w.message), w.filename) for w in said] == [(
+        "eps 0.06 is at or above 0.05437, the validation loss of always predicting the "
+        "training set's mean: the run may stop as converged having learned nothing from the "
+        "inputs (set a lower eps)", __file__)]
 
 
 @pytest.mark.slow
