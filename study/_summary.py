@@ -6,6 +6,8 @@ is `_export`'s).
 
 from __future__ import annotations
 
+import os
+
 import optuna
 from optuna.trial import TrialState
 
@@ -154,8 +156,10 @@ def study_created(study: optuna.Study, trials, attrs: dict | None = None) -> str
     return min(starts).isoformat() if starts else None
 
 
-def study_summary(study: optuna.Study, where: StorageURL) -> dict:
-    """The ``--json`` contract of ``study run`` and ``study show``.
+def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) -> dict:
+    """The ``--json`` contract of ``study run`` and ``study show``, of ``study`` in the
+    storage ``where``: a `StorageURL` or what `resolve_storage` takes (``"runs/k.db"``, a
+    URL, a path), as every study function takes a storage.
 
     Keys: study, storage (password masked), dataset, metrics, directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
@@ -172,6 +176,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     in order, `trial_versions`: version None for an hplab before records named it; two or
     more: a study resumed after an upgrade or from another checkout).
     """
+    if isinstance(where, str | os.PathLike):  # was "'str' object has no attribute 'masked'"
+        where = resolve_storage(where)
     with quiet_optuna():
         trials = checked_trials(study, where)
         attrs = study.user_attrs

@@ -1285,3 +1285,18 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
             "mysql://), a .db file or a journal .log file (journal:PATH for a journal file of "
             "any name)\n")
     assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
+
+
+def test_study_summary_takes_the_storage_as_every_study_function_does(tiny_study):
+    # QA: study.study_summary(optuna_study, "runs/k.db") failed with AttributeError: 'str'
+    # object has no attribute 'masked'; a path, a Path or a URL is read as resolve_storage
+    # reads it, and gives the summary the StorageURL gives
+    db = tiny_study(".db")
+    s, where, store = study.open_study_storage("tiny", str(db))
+    try:
+        expected = study.study_summary(s, where)
+        for given in (str(db), db, f"sqlite:///{db}"):
+            assert study.study_summary(s, given) == expected
+    finally:
+        study.release(store)
+    assert expected["storage"] == f"sqlite:///{db}" and expected["n_complete"] == 2
