@@ -85,6 +85,15 @@ class SavedModel:
     feature_names: tuple = ()
     meta: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # the dataclass repr printed the whole header (3,991 characters for a digits model,
+        # 35,951 with 784 named features), the last line of many a notebook cell
+        classes = (repr(self.classes) if len(self.classes) <= 10
+                   else f"<{len(self.classes)} classes>")
+        shown = f", classes={classes}" if self.classes else ""
+        return (f"SavedModel(path={str(self.path)!r}, net={self.net!r}, task={self.task!r}"
+                f"{shown}, n_features={self.n_features})")
+
     @property
     def task(self) -> str:
         """The head: ``"binary"``, ``"multiclass"`` or ``"regression"``."""

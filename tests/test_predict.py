@@ -2121,3 +2121,23 @@ def test_inputs_far_outside_the_training_range_are_said(tmp_path, capsys):
                                          tmp_path / "kilo.csv", "--out", tmp_path / "p.csv"],
                                         capsys)
     assert code == 0 and err == f"hplab predict: warning: {said}\n"
+
+
+def test_a_saved_models_repr_is_short(tmp_path):
+    # QA: its dataclass repr dumped the whole header into a notebook (3,991 characters for
+    # a digits model, 35,951 with 784 named features); now the facts that tell it apart
+    d = 784
+    cfg = nets.TrainConfig(hidden=(4,), head="multiclass")
+    net = nets.build_net(cfg, d, np.arange(30) % 12, rng=np.random.default_rng(1),
+                         n_classes=12)
+    meta = {"task": "multiclass", "classes": [f"c{i}" for i in range(12)],
+            "feature_names": [f"px{i}" for i in range(d)], "named_features": True}
+    path = nets.save_net(tmp_path / "m.npz", net, config=cfg.to_dict(), meta=meta)
+    assert repr(nets.load_model(path)) == (
+        f"SavedModel(path={str(path)!r}, net=MLP(784-4-12, activations=('sigmoid',), "
+        "head='multiclass'), task='multiclass', classes=<12 classes>, n_features=784)")
+    few = nets.save_net(tmp_path / "few.npz", nets.build_net(
+        cfg, 2, np.arange(4) % 2, rng=np.random.default_rng(1), n_classes=2),
+        config=cfg.to_dict(), meta={"task": "multiclass", "classes": ["no", "yes"]})
+    assert repr(nets.load_model(few)).endswith(
+        "task='multiclass', classes=('no', 'yes'), n_features=2)")
