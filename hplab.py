@@ -784,7 +784,7 @@ def cmd_train(args) -> int:
                         else args.data_seed)
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
-    nets.warn_if_units_start_alike(cfg)  # the eps check is train_run's (Python's runs too)
+    # the init and eps checks are train_run's (Python's runs too)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
 

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ._command_lines import in_command
 from ._rules import check_tables, look_up
 from ._user_line import user_stacklevel
 
@@ -59,7 +60,7 @@ SAME_UNITS_TEXT = ("init {init} starts every weight at 0 (biases start at 0 with
                    "init), so every unit of a hidden layer computes the same output and gets "
                    "the same gradient: they stay identical for good, the layer working as one "
                    "unit; another seed starts at the same place and does not help, another "
-                   "--init (xavier, he) does")
+                   "{flag} (xavier, he) does")
 
 
 def warn_if_units_start_alike(cfg) -> None:
@@ -73,7 +74,9 @@ def warn_if_units_start_alike(cfg) -> None:
         The run's settings.
     """
     if cfg.hidden and not cfg.dropout and starts_units_alike(cfg.init):
-        warnings.warn(SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=user_stacklevel())
+        flag = "--init" if in_command() else "init"  # TrainConfig's field from Python
+        warnings.warn(SAME_UNITS_TEXT.format(init=cfg.init, flag=flag),
+                      stacklevel=user_stacklevel())
 
 
 check_tables("initializer", INITIALIZERS, {"DRAWS": DRAWS}, "nets/_init.py")  # its help words

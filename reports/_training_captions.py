@@ -191,7 +191,8 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
     if is_linear(run.net):  # linear_text says why
         return text
     if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)
-        return text + " The " + nets.SAME_UNITS_TEXT.format(init=run.config.init) + "."
+        alike = nets.SAME_UNITS_TEXT.format(init=run.config.init, flag="--init")
+        return f"{text} The {alike}."
     if projects_onto_line(run.net):  # QA: xor 2-1-1 fails on every seed, "another seed" misled
         return text + " " + _narrow_text(run.net, run.dataset.task)
     return text + (" A flat, high loss comes from too little capacity, too small a learning "

@@ -175,7 +175,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     data_seed : int, optional
         Seeds the data split instead of ``seed`` (a capacity sweep's nets share one).
     advice : bool
-        Warn before training when ``cfg.eps`` is met by a constant prediction
+        Warn before training when ``cfg.init`` starts units alike
+        (`nets.warn_if_units_start_alike`) or ``cfg.eps`` is met by a constant prediction
         (`warn_if_eps_is_met_by_a_constant`); a study's trials do not, one by one.
 
     Returns
@@ -202,6 +203,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
     if advice:
+        nets.warn_if_units_start_alike(cfg)
         warn_if_eps_is_met_by_a_constant(cfg, dataset)
     net, loop_rng = nets.seeded_net(cfg, dataset, seed)
     nets.release_warnings()  # the training starts: a command's held warnings, bar or not

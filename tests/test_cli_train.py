@@ -216,6 +216,17 @@ def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
         assert code == 0 and "warning" not in err, (extra, err)
 
 
+def test_zero_init_with_a_hidden_layer_is_warned_of_from_python(recwarn):
+    # as the eps check (QA): `hplab train --init zero` warned, train_run did not; at the
+    # caller's line, in TrainConfig's words
+    import study
+
+    study.train_run("xor", nets.TrainConfig(hidden=(4,), init="zero", max_epochs=3))
+    said = [w for w in recwarn if "starts every weight at 0" in str(w.message)]
+    assert [(str(w.message)[-45:], w.filename) for w in said] == [
+        ("does not help, another init (xavier, he) does", __file__)]
+
+
 @pytest.mark.slow
 def test_the_course_inv_gamma_is_a_fractional_lr_decay_steps(tmp_path, capsys):
     # QA: the course's inv lr*(1+gamma*t)^-p is --lr-decay-steps 1/gamma here, but the flag
