@@ -208,7 +208,7 @@ class Objective:
             storage_failure(exc) is not None
             or (self.trial is not None
                 and study_deleted(exc, self.trial.study._storage,
-                                   self.trial.study.study_name)))
+                                   self.trial.study.study_name, self.trial.study._study_id)))
 
     def _call(self, trial: optuna.Trial):
         # an enqueued point's own ``record`` is kept (read off optuna's copy of the trial)

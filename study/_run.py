@@ -252,7 +252,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
             # deleted after its last trial too: its summary cannot be read
-            with deleted_as_error(store, where, spec.name):
+            with deleted_as_error(store, where, study):
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset, run_id=run_id)
@@ -338,7 +338,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
             loaded = for_workers(loaded, workers)
-            with deleted_as_error(store, where, name):
+            with deleted_as_error(store, where, study):
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)

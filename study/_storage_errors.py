@@ -212,10 +212,11 @@ def storage_failure(exc: BaseException | None) -> BaseException | None:
     return (direct or found or [None])[0]
 
 
-def study_deleted(exc: BaseException | None, storage, name: str) -> bool:
+def study_deleted(exc: BaseException | None, storage, name: str, study_id: int) -> bool:
     """Whether ``exc`` is (or came from) optuna's KeyError for a record that is gone because
-    study ``name`` was deleted from ``storage`` meanwhile (``optuna.delete_study`` from
-    another process). Asked of the storage: any other KeyError is not one."""
+    study ``name`` (``study_id``, as this run loaded it) was deleted from ``storage``
+    meanwhile (``optuna.delete_study`` from another process), another study perhaps made
+    under its name since. Asked of the storage: any other KeyError is not one."""
     seen = set()
     # the context too where it was suppressed (`from None`): a worker's own one-line error
     # raised from the KeyError, met again by the run around it, is still this one
@@ -224,10 +225,29 @@ def study_deleted(exc: BaseException | None, storage, name: str) -> bool:
         exc = exc.__cause__ or exc.__context__
     if exc is None:
         return False
+    # QA: two demos each deleted the study and made it again; asked by its name only, the
+    # study was still there, and the KeyError came through as a traceback
+    if _record_gone(exc):
+        return True
     try:
-        return name not in {s.study_name for s in storage.get_all_studies()}
+        return study_id not in {s._study_id for s in storage.get_all_studies()
+                                if s.study_name == name}
     except Exception:  # the storage failing now: its own error is the one to report
         return False
+
+
+def _record_gone(exc: KeyError) -> bool:
+    """Whether ``exc`` is an RDB storage's "Record does not exist." for a study or trial it
+    looked up by id: one the run held is gone. (SQLite gives a study made again under the
+    name the deleted one's id: asked afterwards, the storage cannot tell.)"""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    code = tb.tb_frame.f_code
+    models = os.path.join(os.path.dirname(optuna.__file__), "storages", "_rdb", "models.py")
+    return code.co_name == "find_or_raise_by_id" and code.co_filename == models
 
 
 # MySQL's error numbers of a user refused: no access to the database, a wrong password,

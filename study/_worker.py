@@ -204,14 +204,15 @@ def _lost_claim(study, trial, n_trials: int, owner: dict, flat: bool) -> bool:
 
 
 @contextlib.contextmanager
-def deleted_as_error(storage, where: StorageURL, name: str):
-    """Study ``name`` deleted from ``storage`` while this worker (or the run around its
+def deleted_as_error(storage, where: StorageURL, study):
+    """``study`` deleted from ``storage`` while this worker (or the run around its
     workers) uses it (optuna's ``delete_study`` from another process): one `StorageError`
     that says so, not optuna's KeyError ("Record does not exist.") with a traceback."""
+    name = study.study_name
     try:
         yield
     except Exception as exc:
-        if not study_deleted(exc, storage, name):
+        if not study_deleted(exc, storage, name, study._study_id):
             raise
         raise StorageError(f"study {name!r} was deleted from {where.masked} while this run "
                            "used it") from None
@@ -258,7 +259,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
         except KeyError:
             raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
         # from here on, until the storage is released
-        done.enter_context(deleted_as_error(storage, where, spec.name))
+        done.enter_context(deleted_as_error(storage, where, study))
         heartbeats = where.kind != "journal"
         # whether its trials may hold the flat layout: its stamp never changes
         flat = study_flat_layout(study)

@@ -911,6 +911,48 @@ def test_a_study_deleted_while_it_runs_ends_the_run_in_one_line(when, tmp_path, 
     assert optuna.get_all_study_names(f"sqlite:///{db}") == []  # not made again either
 
 
+@pytest.mark.parametrize("same_id", [False, True])
+def test_a_study_deleted_and_made_again_under_its_name_while_it_runs_ends_the_run_in_one_line(
+        same_id, tmp_path, spec_file, monkeypatch, capfd):
+    # QA: two demos each deleted the study and made it again; the run's KeyError ("Record
+    # does not exist.") met a study of that name, and came through as a traceback. SQLite
+    # gives the study made again the deleted one's id when no later one was made
+    # (`same_id`); elsewhere it has another
+    spec = spec_file("gone", n_trials=20, max_epochs=2, pruner="none")
+    db = tmp_path / "gone.db"
+    url = f"sqlite:///{db}"
+    made = []
+
+    def refresh(self, trials=None):  # what the worker calls at each claim
+        if trials is not None and len(trials) == 3 and not made:
+            made.append(None)
+            _delete_study(db, "gone")
+
+    real_deleted = study._worker.study_deleted
+
+    def made_again_first(*args):  # before the run asks whether the study is gone
+        if made == [None]:
+            if not same_id:  # a study made in between takes the id, and is gone again
+                optuna.create_study(study_name="between", storage=url)
+            made[0] = optuna.create_study(study_name="gone", storage=url)
+            if not same_id:
+                optuna.delete_study(study_name="between", storage=url)
+        return real_deleted(*args)
+
+    monkeypatch.setattr(StudyProgress, "refresh", refresh)
+    monkeypatch.setattr(study._worker, "study_deleted", made_again_first)
+    code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
+                       "--json"])
+    out, err = capfd.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (f"hplab study run: error: study 'gone' was deleted from {url} while "
+                   "this run used it\n")
+    [again] = made
+    assert (again._study_id == 1) == same_id
+    # the study made again is left as it was made: no trial of the run went into it
+    assert optuna.load_study(study_name="gone", storage=url).trials == []
+
+
 def test_a_keyerror_of_a_study_still_stored_is_an_error_trial(tmp_path, spec_file,
                                                              monkeypatch, capfd):
     # what a deleted study raises, raised by training: the trial's error, the run goes on
