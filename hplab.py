@@ -1315,13 +1315,16 @@ def cmd_demo(args) -> int:
              "its lockstep (study.repeatable_workers): its trials may differ from run to run")
     reports.check_study_report_folder(spec.name, args.storage,
                                       "run it from a folder you can write in")
-    replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
-    if replaced:
-        _say(f"hplab demo: replacing the earlier demo study in {replaced}")
-    summary = _study_stops(args, spec.name, lambda: study.run_study(
-        spec, storage=args.storage, workers=args.workers, progress=not args.json, fresh=True,
-        command=_study_command(args.argv)))
-    return _study_end(args, spec.name, summary, report=True)
+    # held to its report: another demo started meanwhile would delete the study this one
+    # made (or refuse it as no demo's, before its command is stored)
+    with study.demo_running(args.storage):
+        replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
+        if replaced:
+            _say(f"hplab demo: replacing the earlier demo study in {replaced}")
+        summary = _study_stops(args, spec.name, lambda: study.run_study(
+            spec, storage=args.storage, workers=args.workers, progress=not args.json,
+            fresh=True, command=_study_command(args.argv)))
+        return _study_end(args, spec.name, summary, report=True)
 
 
 def _storage_flag(p) -> None:

@@ -31,6 +31,7 @@ from nets import (
 
 from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
+from ._demo_lock import demo_running
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import (
@@ -157,5 +158,5 @@ __all__ = [
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",
-    "DEMO", "demo_spec", "earlier_demo",
+    "DEMO", "demo_running", "demo_spec", "earlier_demo",
 ]
