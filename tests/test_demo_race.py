@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import optuna
@@ -29,6 +30,24 @@ def _second_demo(storage: str, folder: Path) -> subprocess.CompletedProcess:
                           env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture
+def own_postgres_database(postgres_url):
+    """A database of its own on the test server: every demo's study is named "demo", and
+    its lock is the database's (this test's cases run side by side with -n)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"hplab_demo_{uuid.uuid4().hex[:12]}"
+    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("when", ["made, its command not yet stored",
@@ -37,11 +56,7 @@ def test_a_demo_started_while_another_runs_on_its_storage_is_refused_in_one_line
         backend, when, tmp_path, monkeypatch, capsys, request):
     figure_stand_in(monkeypatch, typeset=False)  # the report's figures: not this test's
     if backend == "postgresql":
-        storage = request.getfixturevalue("postgres_url")
-        with study.quiet_optuna():  # another test's demo, or this one's other cases
-            if "demo" in optuna.get_all_study_names(storage):
-                optuna.delete_study(study_name="demo", storage=storage)
-        shown = storage
+        storage = shown = request.getfixturevalue("own_postgres_database")
     else:
         storage = str(tmp_path / "demo.db")
         shown = f"sqlite:///{storage}"
