@@ -10,7 +10,9 @@ import fcntl
 import zlib
 from pathlib import Path
 
-from ._storage_errors import storage_errors
+from ._errors import StorageError
+from ._storage import server_connect_args
+from ._storage_errors import failure_text, storage_failure
 from ._storage_url import resolve_storage
 
 
@@ -22,8 +24,13 @@ def demo_running(storage):
     dies lets go of either. Other storages, and a file beside which none can be made, go
     unlocked (a running demo is still told by its running trials: `earlier_demo`)."""
     where = resolve_storage(storage)
-    with storage_errors(where):
+    try:
         held = _take(where)
+    except Exception as exc:  # its first word with the storage: said as opening's is
+        if storage_failure(exc) is None:
+            raise
+        raise StorageError(f"cannot open storage {where.masked}: "
+                           f"{failure_text(exc, where)}") from None
     if held is False:
         raise ValueError(f"another hplab demo is running on {where.masked}; wait for it "
                          "to end, or give another --storage")
@@ -44,12 +51,12 @@ def _take(where):
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    # a connection of its own, closed at the end: NullPool ends its session with it
-    engine = create_engine(where.url, poolclass=NullPool)
-    dialect = engine.dialect.name
-    if dialect not in ("postgresql", "mysql"):
-        engine.dispose()
+    if not where.url.startswith(("postgresql", "mysql")):
         return None
+    # a connection of its own, closed at the end: NullPool ends its session with it
+    engine = create_engine(where.url, poolclass=NullPool,
+                           connect_args=server_connect_args(where.url))
+    dialect = engine.dialect.name
     # autocommit: no transaction left open for the whole run (a role's
     # idle_in_transaction_session_timeout would end the session, and the lock with it)
     conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -141,14 +141,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
-        args = {"connect_timeout": CONNECT_TIMEOUT}
-        if where.url.startswith("postgresql"):
-            # a server cut off mid-study (a network partition) is noticed about a minute
-            # after its last answer instead of never: libpq's TCP keepalives
-            args.update(PG_KEEPALIVES)
-        given = _url_query(where.url)  # the URL's own settings stand
-        engine_kwargs = {"connect_args": {k: v for k, v in args.items() if k not in given},
-                         "pool_pre_ping": True}
+        engine_kwargs = {"connect_args": server_connect_args(where.url), "pool_pre_ping": True}
     else:
         engine_kwargs = {}
     for attempt in range(_CREATE_ATTEMPTS):
@@ -241,6 +234,18 @@ def utc_session(dbapi_connection, connection_record=None) -> None:
     finally:
         cursor.close()
     dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
+
+
+def server_connect_args(url: str) -> dict:
+    """The driver's settings for a PostgreSQL or MySQL ``url``: a connect timeout, and
+    PostgreSQL's TCP keepalives; the URL's own settings stand."""
+    args = {"connect_timeout": CONNECT_TIMEOUT}
+    if url.startswith("postgresql"):
+        # a server cut off mid-study (a network partition) is noticed about a minute
+        # after its last answer instead of never: libpq's TCP keepalives
+        args.update(PG_KEEPALIVES)
+    given = _url_query(url)
+    return {k: v for k, v in args.items() if k not in given}
 
 
 def release(storage) -> None:

@@ -112,3 +112,13 @@ def test_a_demo_started_while_another_runs_on_its_storage_is_refused_in_one_line
     other = _second_demo(storage, tmp_path / "other")
     assert other.returncode == 0, other.stderr[-2000:]
     assert other.stderr.startswith("hplab demo: replacing the earlier demo study in ")
+
+
+def test_a_demo_on_a_server_it_cannot_reach_says_so_in_one_line(capsys):
+    # its lock is its first word with the server: said as opening the storage says it
+    url = "postgresql+psycopg://hplab:secret@127.0.0.1:1/hplab"
+    assert hplab.main(["demo", "--trials", "2", "--storage", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hplab demo: error: cannot open storage "
+                          "postgresql+psycopg://hplab:***@127.0.0.1:1/hplab: connection failed")
+    assert len(err.splitlines()) == 1 and "secret" not in err
