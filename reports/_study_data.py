@@ -21,6 +21,7 @@ from study import (
 )
 
 from ._study_table import trial_code
+from ._timeline_axis import worker_lanes
 
 
 def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
@@ -314,7 +315,8 @@ def intermediate_frame(trials, checkpoint: float = 1.0, *, flat: bool = True) ->
 
 
 def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
-    """Start and end (seconds since the first start) of each trial, by worker lane.
+    """Start and end (seconds since the first start) of each trial, and the lane its
+    worker is drawn on (`worker_lanes`: workers one after another share one).
 
     A repeatable study's trial starts when its wait for the trials it learns from ended
     (its record's ``waited``): its worker trained nothing meanwhile. A trial whose worker
@@ -332,7 +334,6 @@ def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     last = max(times[t.number][1] or times[t.number][0] for t in started)
     info = {t.number: trial_info(t, flat=flat) for t in started}
     worker = {n: i.get("worker", "?") for n, i in info.items()}
-    workers = sorted(set(worker.values()))
     pace, typical = _pace(started, times)
     outcomes = _outcomes(trials, flat, stale)  # all: a retry not yet started names its trial
     rows = []
@@ -346,10 +347,12 @@ def timeline_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
         if not known:
             reports = len(t.intermediate_values)
             end = min(end, start + (reports * pace if reports and pace else typical))
-        rows.append({"number": t.number, "worker": worker[t.number],
-                     "lane": workers.index(worker[t.number]), "start": start, "end": end,
-                     "status": outcomes[t.number], "end_known": known})
-    return pd.DataFrame(rows)
+        rows.append({"number": t.number, "worker": worker[t.number], "lane": 0,
+                     "start": start, "end": end, "status": outcomes[t.number],
+                     "end_known": known})
+    frame = pd.DataFrame(rows)
+    frame["lane"] = frame["worker"].map(worker_lanes(frame))
+    return frame
 
 
 def _died(t, flat: bool) -> bool:

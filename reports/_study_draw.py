@@ -10,7 +10,6 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from study import METRICS
@@ -321,26 +320,6 @@ def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> s
     limits = (lo - 0.08 * span, hi + 0.15 * span)
     ax.set_ylim(*(10 ** v for v in limits) if log else limits)
     return "; diverged curves leave the axis"
-
-
-def draw_timeline(frame: pd.DataFrame) -> Figure:
-    """One bar per trial on its worker's lane, coloured and hatched by outcome."""
-    # a readable label where the report gives one (the stored id is a key)
-    lanes = frame.groupby("lane")["worker_label" if "worker_label" in frame else "worker"].first()
-    fig = design.new_figure(design.FULL_WIDTH, 1.0 + 0.45 * len(lanes))
-    ax = fig.subplots()
-    for row in frame.itertuples():
-        style = outcome_style(row.status)  # hatched by outcome: white lines on the colour
-        ax.barh(row.lane, max(row.end - row.start, 1e-3), left=row.start, height=0.7,
-                color=style["color"], hatch=style["hatch"], edgecolor="white", lw=0.5)
-    ax.set_yticks(lanes.index, lanes.to_numpy())
-    handles = [Patch(facecolor=outcome_style(status)["color"], edgecolor="white",
-                     hatch=outcome_style(status)["hatch"], label=status)
-               for status in dict.fromkeys(frame["status"])]
-    ax.set(xlabel="seconds since the first trial started", title="Trials per worker")
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.grid(axis="y", visible=False)
-    return fig
 
 
 def draw_state_counts(frame: pd.DataFrame) -> Figure:

@@ -54,6 +54,8 @@ from ._study_text import (
 )
 from ._table_block import rows_shown
 from ._terminal import mixed_versions_text, versions_text
+from ._timeline_axis import timeline_notes
+from ._timeline_draw import draw_timeline
 from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
@@ -184,7 +186,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
         labels = worker_labels(trials, flat=flat)
         timeline["worker_label"] = timeline["worker"].map(lambda w: labels.get(w, w))
         rep.add_section("Workers")
-        rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
+        rep.add_figure("timeline", draw_timeline, timeline, caption=(
             "Each trial as a bar on the lane of the worker that ran it: host:pid (the UTC "
             "time of its first trial). Gaps are "
             "time spent outside training: sampling, storage, process start-up"
@@ -194,7 +196,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             + (" A trial whose worker died is drawn as long as its checkpoint reports took "
                "at the complete trials' pace, or as a typical trial (when it died is not "
                "recorded, only when another process noticed)."
-               if not timeline["end_known"].all() else "")))
+               if not timeline["end_known"].all() else "") + timeline_notes(timeline)))
     # an earlier write's best model goes when the new report is written (until then it
     # stays beside the earlier report that names it): a best trial not retrained (added
     # by hand, or failing) must not sit beside another's. Only a study report's own: a

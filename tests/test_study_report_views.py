@@ -28,6 +28,7 @@ from reports import (
     _study_text as study_text,
     design,
 )
+from reports._timeline_draw import draw_timeline
 
 pytestmark = pytest.mark.rasterized  # every view drawn into its PNG
 
@@ -676,7 +677,7 @@ def test_complete_and_pruned_trials_differ_by_more_than_colour():
                              "lane": [0, 0, 1, 1], "start": [0.0, 2.0, 0.5, 3.0],
                              "end": [2.0, 2.5, 3.0, 3.2],
                              "status": ["complete", "pruned", "complete", "pruned"]})
-    fig = _drawn(sw.draw_timeline, timeline)
+    fig = _drawn(draw_timeline, timeline)
     bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     hatch = {tuple(b.get_facecolor()): b.get_hatch() or "" for b in bars}
     assert len(hatch) == 2 and len(set(hatch.values())) == 2  # hatched by outcome
