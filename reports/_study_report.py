@@ -16,7 +16,6 @@ from . import _study_data as sd, _study_draw as sw
 from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._out_folder import holding, removed_if_left_empty
-from ._paths import shown_command
 from ._report_info import read_report_info
 from ._study_best import (
     add_best,
@@ -45,6 +44,7 @@ from ._study_text import (
     outcome_text,
     pareto_caption,
     pruned_why,
+    resume_facts,
     spec_params,
     status,
     status_detail,
@@ -283,7 +283,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
         f"the study, and saved beside this report as {SPEC_FILE})"
-    resumed = [shown_command(c) for c in s.user_attrs.get(hs.RESUMED_ATTR) or []]
+    resumed = resume_facts(s.user_attrs)
     # the trials' runs too: a study made from Python records no command, yet its resume
     # by the command line timed only its own trials
     runs = {hs.trial_info(t, flat=flat).get("run") for t in trials} - {None, ""}
@@ -294,7 +294,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
         extra={"Storage": where.masked, "Study": name,
                                 "Spec": f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",
-                                **({"Resumed by": "; ".join(resumed)} if resumed else {}),
+                                **resumed,
                                 **({"Trials run by hplab": versions_text(versions)}
                                    if versions else {}),
                                 "Time with a trial running": busy_time(timeline)},

@@ -9,10 +9,12 @@ import re
 import pandas as pd
 
 import nets
+import study as hs
 from nets import error_line
 
 from . import design
 from ._outcome_words import left_running_text, timeout_text
+from ._paths import shown_command
 from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
 from .design import format_seconds, format_setting
@@ -259,3 +261,25 @@ def busy_time(timeline: pd.DataFrame) -> str:
         busy += max(0.0, end - start)
         reach = max(reach, end)
     return format_seconds(busy)
+
+
+def resume_facts(attrs: dict) -> dict:
+    """Provenance's "Resumed by" (the resumes a study keeps, saying how many it dropped)
+    and "Budget set by" where the resume that set the current budget is not among them
+    (QA: 28 resumes showed as 20, the runs that raised the budget gone unsaid)."""
+    listed, count, exact = hs.resumes(attrs)
+    if not listed:
+        return {}
+    shown = "; ".join(shown_command(c) for c in listed)
+    if not exact:  # an older hplab's study: it kept the last 20 and counted none dropped
+        of = f" of at least {count}" if count > len(listed) else ""
+        shown = (f"the last {len(listed)}{of} resumes (an older hplab kept the last "
+                 f"{hs.RESUMES_KEPT} and did not count those it dropped): {shown}")
+    elif count > len(listed):
+        shown = f"the last {len(listed)} of {count} resumes: {shown}"
+    facts = {"Resumed by": shown}
+    budget = hs.budget_command(attrs)
+    if budget is not None and budget[0] not in listed:
+        facts["Budget set by"] = (f"{shown_command(budget[0])} (the study's budget, "
+                                  f"{budget[1]} trials)")
+    return facts

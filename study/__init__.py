@@ -72,6 +72,7 @@ from ._record import (
     unexplained_fail,
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
+from ._resumes import RESUMES_KEPT, budget_command, resumes
 from ._run import join_study, run_study
 from ._run_data import data_differs, join_data
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
@@ -150,6 +151,7 @@ __all__ = [
     "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR", "HeldInterrupts",
+    "RESUMES_KEPT", "budget_command", "resumes",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",

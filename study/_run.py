@@ -28,6 +28,7 @@ from ._grid_points import grid_next_steps, grid_points, spec_to_copy
 from ._history_view import check_repeatable
 from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
+from ._resumes import record_created, record_resume
 from ._run_data import (
     absolute_data,
     check_copy_name,
@@ -46,7 +47,6 @@ from ._study_progress import StudyProgress
 from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
-    RESUMED_ATTR,
     STOPPED_ATTR,
     budget_used,
     deleted_as_error,
@@ -247,8 +247,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)
+                    record_created(study)
                 else:
-                    _record_resume(study, command)
+                    record_resume(study, command, explicit_trials=explicit_trials)
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
             # deleted after its last trial too: its summary cannot be read
@@ -267,12 +268,6 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
                       f"trials while this one ran ({began} {budget})", stacklevel=2)
     return _with_stop(summary, timed_out, t0, started)
-
-
-def _record_resume(study, command: str) -> None:
-    """List ``command`` with the commands that resumed the study (the last 20)."""
-    later = list(study.user_attrs.get(RESUMED_ATTR, []))
-    study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
 
 
 def _record_timeout(study, timed_out: bool) -> bool:
@@ -351,7 +346,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                     who="this worker", storage=shown,
                     more=f"raise the budget with `{again}` (N above {{used}}{{cap}})")
                 if command and started:  # QA: its trials showed only as a lane of a pid
-                    _record_resume(study, command)
+                    record_resume(study, command, worker=True)
                 return _with_stop(study_summary(study, where), timed_out, t0, started)
         finally:
             release(store)
