@@ -23,6 +23,7 @@ from ._study_best import (
     best_balanced_accuracy,
     best_model_staging,
     holds_trial_model,
+    numbered_trial,
     retrain_best,
     set_aside,
     swap_best_model,
@@ -209,8 +210,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     # was left empty); its staged files are removed first, below
     with removed_if_left_empty(out, "report_files"):
         try:
-            saved, kept = (_add_best_trial(rep, best_spec, s, summary, out, staged, created,
-                                           where, command, progress)
+            saved, kept = (_add_best_trial(rep, best_spec, s, summary, trials, out, staged,
+                                           created, where, command, progress)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat, summary["hplab_versions"],
@@ -301,7 +302,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
         links={"Spec": SPEC_FILE})  # QA: named, not linked
 
 
-def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
+def _add_best_trial(rep, spec, s, summary, trials, out: Path, staged: Path,
                     created, where, command: str,
                     progress: bool = False) -> tuple[bool, bool]:
     """The best trial retrained (its model saved in ``staged``) and shown; a failure of
@@ -311,15 +312,15 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
     stamp, which the records of its own trials name."""
     import study as hs
 
-    best = s.trials[summary["best_trial"]]
-    why = why_best(spec, summary) or tied_with_best(spec, s.trials, summary["best_trial"])
+    best = numbered_trial(s, trials, summary["best_trial"])
+    why = why_best(spec, summary) or tied_with_best(spec, trials, best)
     if not hs.run_by_hplab(best, created):  # by hand, another program, another study
         add_outside_best(rep, summary["best_trial"], best, why=why,
                          copied=hs.copied_from_another_study(best, created))
         return False, False
     try:
-        done = retrain_best(spec, s, summary, out, staged, where=where, command=command,
-                            progress=progress)
+        done = retrain_best(spec, s, summary, best, out, staged, where=where,
+                            command=command, progress=progress)
     except Exception as exc:
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept

@@ -45,13 +45,13 @@ def why_best(spec, summary) -> str:
             f"one with the {most} {spec.metrics[0]}, the first metric.")
 
 
-def tied_with_best(spec, trials, best: int) -> str:
-    """With one objective, the sentence naming the other complete trials that scored the
-    best trial's value exactly (the best is one of equals); empty if none."""
+def tied_with_best(spec, trials, best) -> str:
+    """With one objective, the sentence naming the other complete ``trials`` that scored
+    the ``best`` trial's value exactly (the best is one of equals); empty if none."""
     if spec.multi_objective:
         return ""
-    value = trials[best].value
-    tied = [t.number for t in trials if t.number != best and t.state.name == "COMPLETE"
+    value = best.value
+    tied = [t.number for t in trials if t.number != best.number and t.state.name == "COMPLETE"
             and t.value == value]
     if not tied:
         return ""
