@@ -16,8 +16,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from . import _matrix, design
-from ._study_data import axis_positions, color_range
+from ._study_data import color_range
 from ._study_draw import _set_category_ticks
+from ._study_points import axis_positions
 
 #: Cells the figure writes a second line in ("best of 3"); more and only the value fits.
 _MAX_TWO_LINE_CELLS = 48

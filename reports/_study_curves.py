@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import design
-from ._study_data import axis_positions
+from ._study_points import axis_positions
 
 #: The curves a trial records (`study.HISTORY_KEYS` but the epoch): a study's metric among
 #: them is drawn, any other (val_pr_auc, n_parameters...) as the validation loss.

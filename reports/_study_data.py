@@ -20,6 +20,7 @@ from study import (
     trial_times,
 )
 
+from ._study_points import axis_positions, spread_in_categories
 from ._study_table import trial_code
 from ._timeline_axis import worker_lanes
 
@@ -166,19 +167,9 @@ def _log_ticks(lo: float, hi: float, integer: bool) -> list[float]:
     return ticks if len(ticks) >= 2 else sorted({float(lo), float(hi)})
 
 
-def axis_positions(col: pd.Series, axis: dict) -> np.ndarray:
-    """Where each value sits on its axis: a category's index, log10 on a log axis."""
-    if axis["kind"] == "categorical":
-        # by value, not text: a numeric choice in a column with gaps reads 16.0, not 16
-        index = {c: i for i, c in enumerate(axis["choices"])}
-        return col.map(index).to_numpy(float)
-    x = col.astype(float).to_numpy()
-    return np.log10(x) if axis["log"] else x
-
-
 def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     """The trials in the plane of parameters ``x`` and ``y``: their values, positions on
-    each axis, where each is drawn (``x_point``, ``y_point``: `_spread_in_categories`),
+    each axis, where each is drawn (``x_point``, ``y_point``: `spread_in_categories`),
     and in ``attrs`` the two axes, the value range and whether to interpolate.
 
     Interpolation (a filled contour) only between two numeric axes with enough trials;
@@ -190,7 +181,7 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     axes = {p: table.attrs["axes"][p] for p in (x, y)}
     frame = frame.assign(x_position=axis_positions(frame[x], axes[x]),
                          y_position=axis_positions(frame[y], axes[y]))
-    frame = _spread_in_categories(frame, [axes[x]["kind"] == "categorical",
+    frame = spread_in_categories(frame, [axes[x]["kind"] == "categorical",
                                           axes[y]["kind"] == "categorical"])
     numeric = all(a["kind"] != "categorical" for a in axes.values())
     spread = all(frame[c].nunique() >= _MIN_CONTOUR_VALUES
@@ -201,29 +192,6 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
                    "value_range": (float(frame["value"].min()), float(frame["value"].max()))}
     frame.attrs["color_range"], frame.attrs["color_extend"] = color_range(frame["value"])
     return frame
-
-
-#: Half the width of a category's cell that trials sharing a point are spread over, and
-#: the most space between two of them (in category widths).
-_SPREAD, _SPREAD_STEP = 0.3, 0.15
-
-
-def _spread_in_categories(frame: pd.DataFrame, categorical: list[bool]) -> pd.DataFrame:
-    """``frame`` with ``x_point`` and ``y_point``: its positions, but where one axis is
-    categorical, trials sharing a point (27 trials of tanh at one depth) spread along it
-    over their category's cell, in trial order, so each is a point. (Over two categorical
-    axes the report draws cells instead: `reports._study_cells`.)"""
-    points = frame[["x_position", "y_position"]].to_numpy(float).copy()
-    if sum(categorical) == 1:
-        axis = categorical.index(True)
-        for rows in frame.groupby(["x_position", "y_position"], sort=False).indices.values():
-            if len(rows) < 2:
-                continue
-            rows = rows[np.argsort(frame["number"].to_numpy()[rows], kind="stable")]
-            k = len(rows)
-            step = min(_SPREAD_STEP, 2 * _SPREAD / (k - 1))
-            points[rows, axis] += (np.arange(k) - (k - 1) / 2) * step
-    return frame.assign(x_point=points[:, 0], y_point=points[:, 1])
 
 
 #: Interquartile ranges past the quartiles where a value colour scale ends (Tukey's

@@ -16,7 +16,7 @@ from study import METRICS
 
 from . import design
 from ._outcome_words import outcome_of
-from ._study_data import axis_positions
+from ._study_points import slice_points
 
 #: Outcome (`study.trial_outcome`) -> colour, shared by every study figure.
 OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[3],
@@ -203,9 +203,10 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
     kinds = frame.attrs.get("axes", {})
     for ax, p in zip(axes, params, strict=False):
         axis = kinds[p]
-        # categories at their index (as in the contour); numbers as they are, on a log
-        # x scale where searched so
-        x = axis_positions(frame[p], axis) if axis["kind"] == "categorical" else frame[p]
+        # categories at their index (as in the contour), their trials spread over its
+        # cell (an integer's of a few values too); numbers as they are, on a log x scale
+        # where searched so
+        x, _ = slice_points(frame[p], frame["number"], axis)
         ax.scatter(x, frame["value"], c=frame["number"], cmap=LATER_TRIAL_CMAP, s=18,
                    edgecolors=design.INK, linewidths=0.3)
         if axis["kind"] == "categorical":

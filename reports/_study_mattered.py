@@ -7,6 +7,8 @@ from functools import partial
 
 import pandas as pd
 
+import nets
+
 from . import (
     _study_cells as sc,
     _study_curves as curves,
@@ -15,6 +17,7 @@ from . import (
     _study_importance as si,
 )
 from ._study_grid import SPEC_COPY, GridState
+from ._study_points import slice_points
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -89,13 +92,26 @@ def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
         + (f" (the {_MAX_SLICES} most important; not shown: {', '.join(unshown)})"
            if unshown else "")
         + ". A clear trend means the parameter matters by itself; a cloud means it matters "
-        "little or only together with others."))
+        "little or only together with others." + _spread_words(slices, shown)))
     par = sd.parallel_frame(table.dropna(axis=1, how="any"),
                             [p for p in ranked if p in table.dropna(axis=1, how="any")])
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
     return ranked
+
+
+def _spread_words(slices: pd.DataFrame, shown: list[str]) -> str:
+    """The slices' caption's words on the parameters whose trials are spread over a cell
+    (`slice_points`): points side by side there are not values between two."""
+    axes = slices.attrs.get("axes", {})
+    spread = [p for p in shown
+              if slice_points(slices[p], slices["number"], axes[p])[1]]
+    if not spread:
+        return ""
+    return (f" In the panels of {nets.and_list(spread)}, the trials at one value are spread "
+            "across its cell in trial order (earlier ones to the left), where they would "
+            "share one point.")
 
 
 def add_learning_curves(rep, trials, table, ranked: list[str], metric: str, *,

@@ -510,6 +510,22 @@ def test_the_slices_caption_names_the_parameters_it_leaves_out():
         "The value against each parameter alone. A clear trend")
 
 
+def test_the_slices_caption_says_which_panels_spread_their_trials():
+    # QA: the slices stacked a category's trials on one dot; now spread over its cell, and
+    # the caption says so (width: an int of 4 values; lr, a float, stays as it is)
+    rows = [([v], p) for v, p in zip([0.3, 0.2, 0.25, 0.1, 0.4, 0.35], _PARAMS, strict=True)]
+    s = _in_memory_study(["minimize"], rows, **_LR_WIDTH)
+    assert _what_mattered(s, ["val_loss"], ["minimize"])["slices"].endswith(
+        "a cloud means it matters little or only together with others. In the panels of "
+        "width, the trials at one value are spread across its cell in trial order (earlier "
+        "ones to the left), where they would share one point.")
+    apart = _in_memory_study(["minimize"], [(v, {**p, "width": i % 4 + 1})
+                                            for i, (v, p) in enumerate(rows[:4])],
+                             **_LR_WIDTH)  # no two trials at one width: nothing spread
+    assert _what_mattered(apart, ["val_loss"], ["minimize"])["slices"].endswith(
+        "only together with others.")
+
+
 def _ranking(s) -> list[str]:
     from reports import _study_importance as si
 

@@ -25,6 +25,7 @@ from reports import (
     _study_data as sd,
     _study_draw as sw,
     _study_importance as si,
+    _study_points as sd_points,
     _study_text as study_text,
     design,
 )
@@ -204,6 +205,42 @@ def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
     assert sorted(map(tuple, drawn.get_offsets().data.round(6))) == sorted(
         (round(x, 6), round(y, 6)) for x, y in zip(one["x_point"], one["y_point"],
                                                     strict=True))
+
+
+def test_the_slices_spread_a_categorys_trials_over_its_cell_as_the_contour_does():
+    # QA: 3000 trials drew as 4 dots a category (and an int of 3 values), how many at
+    # each unseen; the contour spread them. The same rule, in trial order: no randomness
+    cells = [("tanh", "sgd")] * 5 + [("relu", "adam")] * 2 + [("tanh", "momentum")]
+    trials = _cell_trials(cells, [0.5 + 0.05 * i for i in range(8)])
+    for t, depth in zip(trials, [1, 1, 3, 3, 3, 1, 2, 5], strict=True):
+        t.params["depth"], t.distributions["depth"] = depth, IntDistribution(1, 5)
+        t.params["width"], t.distributions["width"] = 2 ** depth, IntDistribution(2, 64,
+                                                                                  log=True)
+    table = sd.param_table(trials)
+    axes = table.attrs["axes"]
+    x, spread = sd_points.slice_points(table["activation"], table["number"],
+                                       axes["activation"])
+    assert spread and list(x) == pytest.approx(  # tanh: 0-4 and 7; relu: 5, 6
+        [-0.3, -0.18, -0.06, 0.06, 0.18, 0.925, 1.075, 0.3])
+    x, spread = sd_points.slice_points(table["depth"], table["number"], axes["depth"])
+    assert spread and list(x) == pytest.approx([0.85, 1.0, 2.85, 3.0, 3.15, 1.15, 2.0, 5.0])
+    for p in ("lr", "width"):  # a float; an int on a log axis: as they are
+        x, spread = sd_points.slice_points(table[p], table["number"], axes[p])
+        assert not spread and list(x) == list(table[p])
+    # the contour's spread of the same trials is the same function's
+    one = sd.contour_frame(table.assign(lr=0.05), "lr", "activation")
+    assert list(one["y_point"]) == pytest.approx(
+        [-0.3, -0.18, -0.06, 0.06, 0.18, 0.925, 1.075, 0.3])
+    fig = _drawn(sw.draw_slices, table[["number", "value", "activation", "depth", "lr"]],
+                 metric="val_accuracy")
+    drawn = [next(c for c in ax.collections if isinstance(c, PathCollection))
+             for ax in fig.axes[:3]]
+    assert list(drawn[0].get_offsets().data[:, 0]) == pytest.approx(
+        [-0.3, -0.18, -0.06, 0.06, 0.18, 0.925, 1.075, 0.3])
+    assert list(drawn[1].get_offsets().data[:, 0]) == pytest.approx(
+        [0.85, 1.0, 2.85, 3.0, 3.15, 1.15, 2.0, 5.0])
+    assert _ticks_in_view(fig.axes[1]) == [1.0, 2.0, 3.0, 4.0, 5.0]  # whole ones still
+    assert list(drawn[2].get_offsets().data[:, 0]) == pytest.approx(list(table["lr"]))
 
 
 @pytest.mark.slow
