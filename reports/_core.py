@@ -131,6 +131,8 @@ class Report(_FiguresAndTables):
         # a study report whose best trial could not be retrained: which, why, and the data
         # files as the retrain found them (`_study_lag.report_lags` reads it)
         self.retrain_failed: dict | None = None
+        # a line the index shows under the row's first card (a run's settings), if any
+        self.detail: str | None = None
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
         self._font_noted = False  # whether a figure's labels were drawn as boxes, and said
@@ -239,7 +241,8 @@ class Report(_FiguresAndTables):
                     # its study's description changes on a resume: the report then lags
                     "description_digest": description_digest(self.description)}
                    if self.study_created else {}),
-                **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {})}
+                **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {}),
+                **({"detail": self.detail} if self.detail else {})}
 
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""

@@ -244,7 +244,11 @@ _DETAIL_CARDS = {"study": "Best parameters"}
 
 
 def _detail(info: ReportInfo) -> str | None:
-    """The text of ``info``'s `_DETAIL_CARDS` card, if it has one."""
+    """The line under ``info``'s first card: the one its report records (a training
+    run's settings: 200 runs of sine read alike), else the text of its kind's
+    `_DETAIL_CARDS` card, if it has one (an older run's report has neither)."""
+    if info.detail:
+        return info.detail
     label = _DETAIL_CARDS.get(info.kind)
     return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
 

@@ -20,7 +20,8 @@ _HEAD_BYTES = 64 * 1024
 #: one whose headline entries are not {"label": str, "text": str}: see _fits).
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
-               "study_created": str, "retrain_failed": dict, "description_digest": str}
+               "study_created": str, "retrain_failed": dict, "description_digest": str,
+               "detail": str}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ReportInfo:
     study_created: str | None = None  # ... and its study (see Report.study_created)
     retrain_failed: dict | None = None  # see Report.retrain_failed
     description_digest: str | None = None  # a study report's (`description_digest`)
+    detail: str | None = None  # the index's line under the first card (see Report.detail)
 
     def to_dict(self) -> dict:
         """The index entry as JSON values (``path`` a string)."""
@@ -90,6 +92,7 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         source=meta.get("source"), study_created=meta.get("study_created"),
         retrain_failed=meta.get("retrain_failed"),
         description_digest=meta.get("description_digest"),
+        detail=meta.get("detail"),
     )
 
 

@@ -61,3 +61,28 @@ def regularisers_text(cfg: Mapping[str, Any]) -> str:
     if cfg.get("batch_norm"):
         parts.append("batch norm")
     return "".join(f" · {part}" for part in parts)
+
+
+#: The settings a training run's index row names (what tells two runs of one data set
+#: apart): the net's shape and how it was trained
+_ROW_SETTINGS = ("hidden", "activation", "optimizer", "lr", "batch_size")
+
+
+def settings_line(params: Mapping[str, Any]) -> str:
+    """``hidden 16, 8 · relu · adam · lr 0.01 · batch size 32``: a run's main settings,
+    short (the index lists 200 runs of one data set, each "Training run: sine")."""
+    parts = []
+    for key in _ROW_SETTINGS:
+        if key not in params:
+            continue
+        value = params[key]
+        if key == "activation" and isinstance(value, list | tuple) and len(set(value)) == 1:
+            value = value[0]  # one name for every layer
+        if key == "batch_size" and value == -1:
+            parts.append("full batch")
+            continue
+        text = format_setting(value)
+        shown = text if key in ("activation", "optimizer") else (
+            f"{key.replace('_', ' ')} {text}")
+        parts.append(shown)
+    return " · ".join(parts)

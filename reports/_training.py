@@ -18,7 +18,7 @@ from ._core import Report, check_result
 from ._held_results import holds_another_run
 from ._index import analysis_name
 from ._paths import from_report
-from ._settings import regularisers_text
+from ._settings import regularisers_text, settings_line
 from ._training_binary import add_positive_class
 from ._training_captions import (
     curves_note,
@@ -110,6 +110,7 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
     params["head"] = head_setting(params.get("head"), net.head)
+    rep.detail = settings_line(params)  # the index's line under the row's first card
     rep.set_provenance(
         # the data's path absolute, as the model records it; the command as typed, with
         # the folder it ran in (a run built by hand may have none)

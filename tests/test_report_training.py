@@ -2036,3 +2036,26 @@ def test_a_report_refuses_a_folder_that_holds_another_run(tmp_path):
     assert "Training run: xor" in reports.training_report(again, x).read_text()
     # an unsaved run's report goes to a folder of its own, as before
     assert reports.training_report(unsaved, tmp_path / "share").is_file()
+
+
+def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeypatch):
+    # QA: 200 runs of one data set each read "rN / Training run: sine / ... Test RMSE",
+    # runs differing only in --lr alike; each row now names the run's settings
+    monkeypatch.chdir(tmp_path)
+    for lr, out in (("0.05", "a"), ("0.3", "b")):
+        assert hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--hidden", "16,8",
+                           "--activation", "tanh", "--optimizer", "adam", "--lr", lr,
+                           "--batch-size", "-1", "--out", f"runs/train/{out}"]) == 0
+    page = " ".join((tmp_path / "runs" / "index.html").read_text(encoding="utf-8").split())
+    for lr in ("0.05", "0.3"):
+        assert (f'<div class="muted">hidden 16, 8 · tanh · adam · lr {lr} · full batch</div>'
+                in page)
+    info = reports.read_report_info(tmp_path / "runs/train/a/report.html")
+    assert info.detail == "hidden 16, 8 · tanh · adam · lr 0.05 · full batch"
+    # an older run's report, which records no such line, is listed all the same, without one
+    old = tmp_path / "runs/train/b/report.html"
+    old.write_text(old.read_text(encoding="utf-8").replace("&#34;detail&#34;", "&#34;x&#34;"),
+                   encoding="utf-8")
+    page = " ".join(reports.write_index(tmp_path / "runs").read_text(encoding="utf-8").split())
+    assert "lr 0.05 · full batch" in page and "lr 0.3" not in page
+    assert 'href="train/b/report.html"' in page
