@@ -38,15 +38,33 @@ _BUILT_IN = {name: dict(table) for name, table in _TABLES.items()}
 
 def added_entries() -> dict[str, dict] | None:
     """The entries of the carried tables that are not the built-in ones (added, or a
-    built-in name given another value), by table; None when there are none."""
+    built-in name given another value) and that can be pickled, by table; None when there
+    are none."""
     added = {}
     for name, table in _TABLES.items():
         built_in = _BUILT_IN[name]
         entries = {key: value for key, value in table.items()
-                   if key not in built_in or built_in[key] is not value}
+                   if (key not in built_in or built_in[key] is not value)
+                   and _picklable(value)}
         if entries:
             added[name] = entries
     return added or None
+
+
+def _picklable(entry) -> bool:
+    # one entry that cannot go (an activation holding a lock) failed every pooled run,
+    # those that never use it too ("Could not pickle the task"); left behind, a run that
+    # names it fails alone, as an unknown name
+    try:  # a dependency of joblib (older joblib vendored it)
+        import cloudpickle
+    except ImportError:
+        from joblib.externals import cloudpickle
+
+    try:
+        cloudpickle.dumps(entry)
+    except Exception:
+        return False
+    return True
 
 
 def use_entries(added: dict[str, dict] | None) -> None:

@@ -78,6 +78,28 @@ def test_an_analysis_on_two_workers_trains_a_registered_activation(lecun_tanh):
     assert alone.runs["test_accuracy"].round(3).tolist() == [0.446, 0.436]
 
 
+def test_an_entry_that_cannot_be_pickled_stays_behind_and_fails_no_other_run():
+    # QA: an activation holding a lock, registered and never used, failed every pooled run
+    # ("Could not pickle the task to send it to the workers"); before they were carried,
+    # the runs that did not use it ran
+    import threading
+
+    class Locked(type(nets.ACTIVATIONS["tanh"])):
+        name = "locked_tanh"
+
+        def __init__(self):
+            self.lock = threading.Lock()
+
+    nets.ACTIVATIONS["locked_tanh"] = Locked()
+    try:
+        result = capacity_sweep("coin", widths=(2, 4), seeds=1, eps=0.0, workers=2,
+                                config=CAPACITY_CONFIG.replace(max_epochs=5, checkpoint=5))
+        assert len(result.runs) == 2 and result.runs["test_accuracy"].notna().all()
+        assert nets.carried_to_workers()[1] is None
+    finally:
+        del nets.ACTIVATIONS["locked_tanh"]
+
+
 @pytest.mark.slow
 def test_a_dask_worker_process_trains_a_registered_activation(lecun_tanh):
     distributed = require_module("distributed")
