@@ -157,9 +157,10 @@ def study_created(study: optuna.Study, trials, attrs: dict | None = None) -> str
 
 
 def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) -> dict:
-    """The ``--json`` contract of ``study run`` and ``study show``, of ``study`` in the
-    storage ``where``: a `StorageURL` or what `resolve_storage` takes (``"runs/k.db"``, a
-    URL, a path), as every study function takes a storage.
+    """The ``--json`` contract of ``study run`` and ``study show``, of ``study`` (an
+    optuna.Study, `open_study`'s; `show_study` takes a name) in the storage ``where``: a
+    `StorageURL` or what `resolve_storage` takes (``"runs/k.db"``, a URL, a path), as every
+    study function takes a storage.
 
     Keys: study, storage (password masked), dataset, metrics, directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
@@ -176,6 +177,9 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     in order, `trial_versions`: version None for an hplab before records named it; two or
     more: a study resumed after an upgrade or from another checkout).
     """
+    if isinstance(study, str):  # was "'str' object has no attribute 'get_trials'" (QA)
+        raise TypeError(f"study_summary takes an optuna.Study (study.open_study's), got the "
+                        f"name {study!r}: study.show_study(name, storage) reads one by name")
     if isinstance(where, str | os.PathLike):  # was "'str' object has no attribute 'masked'"
         where = resolve_storage(where)
     with quiet_optuna():
