@@ -80,8 +80,8 @@ def timeline_notes(frame: pd.DataFrame) -> str:
                  f"{'a minute' if longer == CUT_AFTER else format_seconds(longer)} "
                  f"({gap_words(sum(b - a for a, b in cuts))}{' in all' if many else ''}) "
                  f"{'are' if many else 'is'} cut out of the time axis, "
-                 f"{'each ' if many else ''}drawn as a narrow grey band saying how long it "
-                 "was: the ticks count the time left.")
+                 f"{'each ' if many else ''}drawn as a narrow grey band labelled with its "
+                 "length where there is room: the ticks count only the time kept.")
     return text
 
 

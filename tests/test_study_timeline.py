@@ -69,7 +69,9 @@ def test_resumed_workers_share_lanes_and_the_months_between_runs_are_cut(spec_fi
     assert axis.kept == pytest.approx(kept)
     assert float(axis.position(frame["end"].max())) == pytest.approx(kept * 1.08)
     notes = timeline_notes(frame)
-    assert "2 idle gaps longer than a minute (60 d in all) are cut out" in notes
+    assert notes.endswith("2 idle gaps longer than a minute (60 d in all) are cut out of "
+                          "the time axis, each drawn as a narrow grey band labelled with its "
+                          "length where there is room: the ticks count only the time kept.")
     assert "Workers that ran one after another (a resumed study) share a lane" in notes
 
     labels = worker_labels(trials)  # as the report names them
