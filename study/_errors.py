@@ -9,5 +9,10 @@ class StorageError(ValueError):
     """A storage URL that cannot be used: bad form, missing driver, unreachable, no study."""
 
 
+class StudyDeleted(StorageError):
+    """The study was deleted from its storage while a run used it: a pool worker's says so
+    in the storage as it got it (absolute), which the run around it says again as given."""
+
+
 class TrialFailed(ValueError):
     """A trial that ran but has no objective value; its record says why."""

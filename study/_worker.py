@@ -17,7 +17,7 @@ from optuna.trial import TrialState
 
 from nets import say_on_stderr
 
-from ._errors import SpecError, StorageError
+from ._errors import SpecError, StorageError, StudyDeleted
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed
 from ._record import has_hplab_record, study_flat_layout, trial_status
@@ -212,9 +212,10 @@ def deleted_as_error(storage, where: StorageURL, study):
     try:
         yield
     except Exception as exc:
-        if not study_deleted(exc, storage, name, study._study_id):
+        if not (isinstance(exc, StudyDeleted)
+                or study_deleted(exc, storage, name, study._study_id)):
             raise
-        raise StorageError(f"study {name!r} was deleted from {where.masked} while this run "
+        raise StudyDeleted(f"study {name!r} was deleted from {where.masked} while this run "
                            "used it") from None
 
 

@@ -978,10 +978,12 @@ def test_a_keyerror_of_a_study_still_stored_is_an_error_trial(tmp_path, spec_fil
 
 
 @pytest.mark.slow
-def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(tmp_path,
-                                                                          spec_file, capfd):
-    # each worker process fails alone: their error reached the parent as joblib's traceback
+def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(
+        tmp_path, spec_file, capfd, monkeypatch):
+    # each worker process fails alone: their error reached the parent as joblib's traceback.
+    # The storage named as typed (QA: the line named the absolute path the workers got)
     spec = spec_file("gone", n_trials=400, max_epochs=40, pruner="none")
+    monkeypatch.chdir(tmp_path)
     db = tmp_path / "gone.db"
 
     def delete_after_two_trials():
@@ -1002,14 +1004,14 @@ def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(tmp_
     deleter = threading.Thread(target=delete_after_two_trials)
     deleter.start()
     try:
-        code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
+        code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", "gone.db",
                            "--json", "--workers", "2"])
     finally:
         deleter.join()
     out, err = capfd.readouterr()
     assert (code, out) == (2, "")
-    assert err == (f"hplab study run: error: study 'gone' was deleted from sqlite:///{db} while "
-                   "this run used it\n")
+    assert err == ("hplab study run: error: study 'gone' was deleted from sqlite:///gone.db "
+                   "while this run used it\n")
 
 
 def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, spec_file,
@@ -1342,3 +1344,7 @@ def test_study_summary_takes_the_storage_as_every_study_function_does(tiny_study
     finally:
         study.release(store)
     assert expected["storage"] == f"sqlite:///{db}" and expected["n_complete"] == 2
+    # QA: given the study's name, as show_study takes it: "'str' object has no attribute
+    # 'get_trials'"
+    with pytest.raises(TypeError, match=r"got the name 'tiny': study.show_study\(name, "):
+        study.study_summary("tiny", str(db))
