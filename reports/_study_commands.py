@@ -146,8 +146,10 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         summary = study.show_study(name, storage, opened=opened)
         # sets its report_path first; the description as stored, read on this open
         said = study_report_lines(name, storage, summary, _description_of(opened[0]))
-        lines = study_lines(summary) + said
-        if cells and len(summary["best_params"] or {}) == 2:
+        missing = study.unregistered_names(opened[0].user_attrs.get(study.SPEC_ATTR))
+        lines = study_lines(summary) + said + _unregistered_lines(missing)
+        # the cells read the parsed spec, which needs the names registered
+        if cells and not missing and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
             from ._study_cells_text import study_cells_lines
 
@@ -155,6 +157,22 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     finally:
         study.release(opened[2])
     return summary, lines
+
+
+def _unregistered_lines(missing: list[tuple[str, str]]) -> list[str]:
+    """The line `study show` says of a study whose spec names ``missing`` (setting, name):
+    entries the process that ran it registered, this one has not (the hplab command has
+    only the built-in ones)."""
+    import nets
+
+    if not missing:
+        return []
+    used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
+    tables = nets.and_list(list(dict.fromkeys(
+        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+    return [f"uses {used}, not registered in this process: its report and a run resuming "
+            f"it need {'it' if len(missing) == 1 else 'them'} registered in {tables} (from "
+            "Python)"]
 
 
 def write_study_report(name: str, storage=None, out=None, *, command: str = "",
@@ -189,6 +207,9 @@ def write_study_report(name: str, storage=None, out=None, *, command: str = "",
 
     opened = study.open_study_storage(name, storage)  # a missing study fails here
     try:  # one open for the summary and the report
+        # and one whose nets this process cannot build (an activation registered by the
+        # script that ran it): before any folder is checked
+        study.stored_spec(name, opened[1], opened[2])
         summary = study.show_study(name, storage, opened=opened)
         # before retraining the best trial and drawing the figures (a file of the folder it
         # could not read was refused after 10 s of both)

@@ -199,7 +199,8 @@ def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
 
 
 def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[StudySpec, object]:
-    """The spec kept in study ``name``, and the storage it was read from.
+    """The spec kept in study ``name``, and the storage it was read from; SpecError where
+    it names an entry this process has not registered (`readable_study`).
 
     Parameters
     ----------
@@ -213,6 +214,27 @@ def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[Study
     -------
     (StudySpec, storage) : tuple
     """
+    raw, storage, where = _stored_raw(name, where, storage)
+    return _parse_stored(raw, name, where), storage
+
+
+def readable_study(name: str, where: StorageURL, storage) -> list[tuple[str, str]]:
+    """What `stored_spec` refuses study ``name`` for, but for its spec naming entries this
+    process has not registered: those ``(setting, name)`` pairs are returned instead.
+
+    For the commands that only read the study's stored trials (show, export): a script
+    registered the entries in the process that ran it, and the hplab command can register
+    none. Those that build its nets (run, worker, report) take `stored_spec`.
+    """
+    raw, _, where = _stored_raw(name, where, storage)
+    missing = unregistered_names(raw)
+    if not missing:  # without the names, the rest of the spec cannot be checked either
+        _parse_stored(raw, name, where)
+    return missing
+
+
+def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, object, StorageURL]:
+    """`stored_spec`'s reading: the stored spec as kept, the storage, and ``where``."""
     check_study_name(name)
     if not isinstance(where, StorageURL):
         where = resolve_storage(where)
@@ -238,7 +260,7 @@ def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[Study
                            "directions takes it over")
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
-    return _parse_stored(raw, name, where), storage
+    return raw, storage, where
 
 
 def _spec_when_stored(study) -> dict | None:
@@ -269,7 +291,7 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
     try:
         return parse_spec(raw, strict=False)
     except SpecError as exc:
-        missing = unregistered_names(raw) if isinstance(raw, dict) else []
+        missing = unregistered_names(raw)
         if missing:  # not this version's: the names the study's own process registered
             raise SpecError(_unregistered_text(missing, name, where)) from None
         raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
@@ -284,9 +306,10 @@ def _unregistered_text(missing: list[tuple[str, str]], name: str, where: Storage
     tables = nets.and_list(list(dict.fromkeys(
         f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
     return (f"study {name!r} in {where.masked} uses {used}, not registered in this process: "
-            f"register {'it' if len(missing) == 1 else 'them'} in {tables} before opening "
-            "the study (from Python: the hplab command has only the built-in names); its "
-            "trials are stored as they ran")
+            f"register {'it' if len(missing) == 1 else 'them'} in {tables} before running "
+            "the study or writing its report (from Python: the hplab command has only the "
+            "built-in names); its trials are stored as they ran (`hplab study show` and "
+            "`study export` read them)")
 
 
 def resuming_file(study: optuna.Study, where: StorageURL, *,

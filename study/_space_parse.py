@@ -178,7 +178,9 @@ def parse_fixed(raw: dict) -> dict:
 def unregistered_names(raw: dict) -> list[tuple[str, str]]:
     """The ``(setting, name)`` pairs of a spec's [fixed] and [space] that name no entry of
     the registries a script may add to (`nets.USER_REGISTRIES`): an activation registered
-    in the process that ran the study, not in this one."""
+    in the process that ran the study, not in this one. None of a ``raw`` not a table."""
+    if not isinstance(raw, dict):
+        return []
     fixed, space = (raw.get(key) if isinstance(raw.get(key), dict) else {}
                     for key in ("fixed", "space"))
     out = []

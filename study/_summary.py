@@ -233,6 +233,10 @@ def open_study(name: str, storage: str | None = None):
     ------
     StorageError
         No such study, one hplab did not make, or an unreachable storage.
+    SpecError
+        Its stored spec does not pass this version's checks. One that names an activation
+        (an initializer...) registered only in the process that ran it opens: its trials
+        read as stored (`study.unregistered_names` says which it lacks).
     """
     return open_study_storage(name, storage)[:2]
 
@@ -240,12 +244,13 @@ def open_study(name: str, storage: str | None = None):
 def open_study_storage(name: str, storage: str | None = None):
     """`open_study` and its storage, for callers that `release` it when done: (study,
     where, storage)."""
-    from ._create import stored_spec
+    from ._create import readable_study
 
     check_study_name(name)  # before the storage opens
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
-        _, store = stored_spec(name, where, open_storage(where, read_only=True))
+        store = open_storage(where, read_only=True)
+        readable_study(name, where, store)
         return optuna.load_study(study_name=name, storage=store), where, store
 
 

@@ -127,37 +127,66 @@ def test_a_reused_worker_forgets_what_its_parent_no_longer_registers():
     assert added_entries() is None
 
 
-def test_a_study_of_an_activation_not_registered_here_says_to_register_it(lecun_tanh, tmp_path,
-                                                                         capsys):
+def test_a_study_of_an_activation_not_registered_here_reads_but_does_not_run(
+        lecun_tanh, tmp_path, monkeypatch, capsys):
     # QA: "the spec stored with study 'sw' ... does not pass this version's checks (fixed:
     # unknown activation 'swish'...); run the corrected spec under a new study.name": the
-    # trials were fine, and no version was at fault
+    # trials were fine, and no version was at fault. Then `study show` and `study export`
+    # refused the study, and the hplab command can register nothing: they read it now
     def half(rng, n_in, n_out, dtype):
         return (rng.standard_normal((n_in, n_out)) * 0.5).astype(dtype)
 
+    monkeypatch.chdir(tmp_path)  # where a report would go (runs/studies/lec)
     nets.INITIALIZERS["half"] = half
     db = tmp_path / "s.db"
     try:
         spec = study.parse_spec({
-            "study": {"name": "lec", "dataset": "coin", "n_trials": 1, "max_epochs": 1},
+            "study": {"name": "lec", "dataset": "coin", "n_trials": 2, "max_epochs": 1,
+                      "seed": 0, "sampler": "grid"},
             "space": {"activation": ["tanh", lecun_tanh]}, "fixed": {"init": "half"}})
         study.run_study(spec, storage=str(db), progress=False)
     finally:
         del nets.INITIALIZERS["half"]
     activation = nets.ACTIVATIONS.pop(lecun_tanh)
+    stored = db.read_bytes()
     said = (f"study 'lec' in sqlite:///{db} uses activation 'lecun_tanh' and init 'half', not "
             "registered in this process: register them in nets.ACTIVATIONS and "
-            "nets.INITIALIZERS before opening the study (from Python: the hplab command has "
-            "only the built-in names); its trials are stored as they ran")
+            "nets.INITIALIZERS before running the study or writing its report (from Python: "
+            "the hplab command has only the built-in names); its trials are stored as they "
+            "ran (`hplab study show` and `study export` read them)")
     try:
+        assert study.show_study("lec", str(db))["n_complete"] == 2
+        code, out, err = run_cli(["study", "show", "lec", "--storage", db], capsys)
+        assert (code, err) == (0, "")
+        assert out.splitlines()[1:3] == [
+            "trials 2/2: 2 complete, 0 pruned (0 diverged), 0 failed (0 errors, 0 retried, "
+            "0 interrupted)",
+            "best trial #1: 0.52  activation=tanh"]
+        assert out.splitlines()[-1] == (
+            "uses activation 'lecun_tanh' and init 'half', not registered in this process: "
+            "its report and a run resuming it need them registered in nets.ACTIVATIONS and "
+            "nets.INITIALIZERS (from Python)")
+        code, _, err = run_cli(["study", "export", "lec", "--csv", tmp_path / "t.csv",
+                                "--storage", db], capsys)
+        assert (code, err) == (0, "")
+        rows = pd.read_csv(tmp_path / "t.csv")
+        assert rows[["params_activation", "value_val_accuracy"]].values.tolist() == [
+            [lecun_tanh, 0.46], ["tanh", 0.52]]
+        # those that build its nets refuse, before writing anything
         with pytest.raises(study.SpecError) as caught:
-            study.show_study("lec", str(db))
+            study.stored_spec("lec", str(db))
         assert str(caught.value) == said
-        code, _, err = run_cli(["study", "show", "lec", "--storage", db], capsys)
-        assert (code, err) == (2, f"hplab study show: error: {said}\n")
+        for command in (["study", "report", "lec"], ["study", "run", "lec"],
+                        ["study", "worker", "--study", "lec"]):
+            code, _, err = run_cli([*command, "--storage", db], capsys)
+            assert (code, err) == (2, f"hplab {' '.join(command[:2])}: error: {said}\n")
+        assert not (tmp_path / "runs").exists()
+        assert db.read_bytes() == stored  # nothing stored is changed by reading
         nets.ACTIVATIONS[lecun_tanh] = activation  # the advice taken
         nets.INITIALIZERS["half"] = half
-        assert study.show_study("lec", str(db))["n_complete"] == 1
+        assert study.stored_spec("lec", str(db))[0].fixed == {"init": "half"}
+        code, out, _ = run_cli(["study", "show", "lec", "--storage", db], capsys)
+        assert code == 0 and "not registered" not in out
     finally:
         nets.ACTIVATIONS[lecun_tanh] = activation
         nets.INITIALIZERS.pop("half", None)
