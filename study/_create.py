@@ -219,8 +219,9 @@ def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[Study
 
 
 def readable_study(name: str, where: StorageURL, storage) -> list[tuple[str, str]]:
-    """What `stored_spec` refuses study ``name`` for, but for its spec naming entries this
-    process has not registered: those ``(setting, name)`` pairs are returned instead.
+    """Study ``name`` refused as `stored_spec` refuses it, except where its spec names
+    entries this process has not registered: those ``(setting, name)`` pairs are returned
+    ([] where there are none).
 
     For the commands that only read the study's stored trials (show, export): a script
     registered the entries in the process that ran it, and the hplab command can register
