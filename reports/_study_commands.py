@@ -163,13 +163,11 @@ def _unregistered_lines(missing: list[tuple[str, str]]) -> list[str]:
     """The line `study show` says of a study whose spec names ``missing`` (setting, name):
     entries the process that ran it registered, this one has not (the hplab command has
     only the built-in ones)."""
-    import nets
+    import study
 
     if not missing:
         return []
-    used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
-    tables = nets.and_list(list(dict.fromkeys(
-        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+    used, tables = study.unregistered_words(missing)
     return [f"uses {used}, not registered in this process: its report and a run resuming "
             f"it need {'it' if len(missing) == 1 else 'them'} registered in {tables} (from "
             "Python)"]

@@ -77,7 +77,7 @@ from ._run import join_study, run_study
 from ._run_data import data_differs, join_data
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
 from ._space import Param, Space, build_config, searched_values
-from ._space_parse import unregistered_names
+from ._space_parse import unregistered_names, unregistered_words
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_list import ready_spec_text, ready_specs
@@ -138,6 +138,7 @@ __all__ = [
     "data_differs",
     "join_data",
     "join_study", "run_study", "stored_spec", "unregistered_names", "Param", "Space",
+    "unregistered_words",
     "build_config",
     "grid_points", "grid_next_steps",
     "searched_readers", "searched_values", "SPECS_DIR",

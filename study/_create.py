@@ -27,7 +27,7 @@ from ._run_data import (
     new_spec_hint,
     with_stored_path,
 )
-from ._space_parse import unregistered_names
+from ._space_parse import unregistered_names, unregistered_words
 from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import spec_description, stored_budget
@@ -303,9 +303,7 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
 def _unregistered_text(missing: list[tuple[str, str]], name: str, where: StorageURL) -> str:
     """Why study ``name`` cannot be opened here: its spec names ``missing`` (setting, name),
     which the process that ran it registered and this one has not."""
-    used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
-    tables = nets.and_list(list(dict.fromkeys(
-        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+    used, tables = unregistered_words(missing)
     return (f"study {name!r} in {where.masked} uses {used}, not registered in this process: "
             f"register {'it' if len(missing) == 1 else 'them'} in {tables} before running "
             "the study or writing its report (from Python: the hplab command has only the "

@@ -192,3 +192,12 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
         out += [(setting, n) for n in dict.fromkeys(names)
                 if isinstance(n, str) and n not in registry]
     return out
+
+
+def unregistered_words(missing: list[tuple[str, str]]) -> tuple[str, str]:
+    """What `unregistered_names` found, said: ``"activation 'swish' and init 'half'"``, and
+    the tables to register them in, ``"nets.ACTIVATIONS and nets.INITIALIZERS"``."""
+    used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
+    tables = nets.and_list(list(dict.fromkeys(
+        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+    return used, tables
