@@ -238,12 +238,16 @@ def utc_session(dbapi_connection, connection_record=None) -> None:
 
 def server_connect_args(url: str) -> dict:
     """The driver's settings for a PostgreSQL or MySQL ``url``: a connect timeout, and
-    PostgreSQL's TCP keepalives; the URL's own settings stand."""
+    PostgreSQL's TCP keepalives and UTF-8 client encoding; the URL's own settings stand."""
     args = {"connect_timeout": CONNECT_TIMEOUT}
     if url.startswith("postgresql"):
         # a server cut off mid-study (a network partition) is noticed about a minute
         # after its last answer instead of never: libpq's TCP keepalives
         args.update(PG_KEEPALIVES)
+        # a database made under LANG=C is SQL_ASCII, whose text psycopg returns as bytes:
+        # opening it failed ("cannot use a string pattern on a bytes-like object"), and a
+        # study's Chinese name needs UTF-8 both ways anyway
+        args["client_encoding"] = "utf8"
     given = _url_query(url)
     return {k: v for k, v in args.items() if k not in given}
 

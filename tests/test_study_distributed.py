@@ -300,6 +300,32 @@ def fresh_postgres_db(postgres_url):
     admin.dispose()
 
 
+def test_a_sql_ascii_database_holds_a_study_of_a_chinese_name(postgres_url, spec_file):
+    """QA (a course student's server, initdb under LANG=C): a SQL_ASCII database could not
+    be opened at all, "cannot use a string pattern on a bytes-like object" (psycopg gave
+    its text as bytes); the driver now speaks UTF-8 to it, and names round-trip."""
+    import sqlalchemy as sa
+
+    name = f"hplab_ascii_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'SQL_ASCII' "
+                             "TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"))
+    url = postgres_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        spec = study.load_spec(spec_file("硬币", n_trials=2, max_epochs=2, pruner="none",
+                                         description="三类硬币"))
+        summary = study.run_study(spec, storage=url)
+        assert (summary["study"], summary["n_complete"]) == ("硬币", 2)
+        assert study.show_study("硬币", url)["best_value"] == summary["best_value"]
+        stored, _ = study.open_study("硬币", url)
+        assert study.spec_description(stored.user_attrs[study.SPEC_ATTR]) == "三类硬币"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def test_workers_opening_a_fresh_database_together_all_get_in(fresh_postgres_db):
     """Machines started together on an empty database all create optuna's tables at once;
     PostgreSQL fails all but one on its catalog's unique index. Each must still get in."""
