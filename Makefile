@@ -54,5 +54,5 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/train_speed.py
 
-clean:
-	rm -rf $(VENV) runs .pytest_cache
+clean:  # build/: setuptools reuses it, and a later wheel kept modules deleted since
+	rm -rf $(VENV) runs .pytest_cache build dist *.egg-info

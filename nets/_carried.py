@@ -55,10 +55,7 @@ def _picklable(entry) -> bool:
     # one entry that cannot go (an activation holding a lock) failed every pooled run,
     # those that never use it too ("Could not pickle the task"); left behind, a run that
     # names it fails alone, as an unknown name
-    try:  # a dependency of joblib (older joblib vendored it)
-        import cloudpickle
-    except ImportError:
-        from joblib.externals import cloudpickle
+    import cloudpickle
 
     try:
         cloudpickle.dumps(entry)

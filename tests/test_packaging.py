@@ -18,8 +18,11 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
+# PKG-INFO: an unpacked sdist's (the suite run from it, as README says it can be), which
+# setuptools-scm reads the version from where there is no git: a copy of the tree must not
 UNTRACKED = shutil.ignore_patterns(".venv", "runs", "build", "dist", "*.egg-info",
-                                   "__pycache__", ".pytest_cache", ".ruff_cache", ".git")
+                                   "__pycache__", ".pytest_cache", ".ruff_cache", ".git",
+                                   "PKG-INFO")
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +31,12 @@ def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dist")
     src = tmp / "src"
     shutil.copytree(ROOT, src, ignore=UNTRACKED)
+    # a user's own folders in their clone, named like the packages (QA: the wheel and the
+    # sdist took them in as top-level packages, "datasets" clashing with Hugging Face's)
+    for folder in ("datasets", "reports_old"):
+        (src / folder).mkdir()
+        (src / folder / "__init__.py").write_text("")
+        (src / folder / "prep.py").write_text("print('mine')\n")
     out = tmp / "out"
     # the out folder read once: build_meta rewrites sys.argv
     code = ("import sys; from setuptools import build_meta as b; out = sys.argv[1]; "
@@ -50,6 +59,8 @@ def test_wheel_carries_templates_specs_and_licence(built):
     assert any(n.startswith("reports/templates/") and n.endswith(".html") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("tests/", "benchmarks/", "runs/")) for n in names)
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {*PACKAGES, "hplab.py"}  # a user's datasets/ or reports_old/ is theirs
 
 
 
@@ -427,3 +438,17 @@ def test_make_refuses_an_old_python_and_remakes_an_old_venv(tmp_path):
     subprocess.run([new, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
     assert make("-n", ".venv/bin/python", f"PYTHON={old}").stdout == (
         "make: '.venv/bin/python' is up to date.\n")
+
+
+def test_make_clean_leaves_no_build_folder_for_the_next_wheel(tmp_path):
+    # QA: `pip wheel --no-deps .` twice in a clone, a module deleted between: setuptools
+    # reused build/lib, and the second wheel still held the deleted module
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    for left in ("build/lib/reports/_gone.py", "dist/hplab-0.whl",
+                 "hplab.egg-info/PKG-INFO", "runs/hplab.db"):
+        (tmp_path / left).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / left).write_text("")
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Makefile"]
