@@ -57,8 +57,9 @@ def version_text_of(installed: str, checkout: str | None) -> str:
 
 def checkout_of(folder: Path) -> str | None:
     """`hplab_checkout` of the code in ``folder``: None unless ``folder`` is the top of a
-    git work tree (a site-packages inside some other project's repository is not hplab's
-    checkout), or git is missing or refuses it."""
+    git work tree that tracks hplab's files (a site-packages inside some other project's
+    repository is not hplab's checkout, nor hplab installed into one), or git is missing
+    or refuses it."""
     def git(*args: str) -> str | None:
         # the caller's GIT_DIR or GIT_WORK_TREE would point git at another repository
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -71,6 +72,10 @@ def checkout_of(folder: Path) -> str | None:
 
     top = git("rev-parse", "--show-toplevel")
     if not top or Path(top).resolve() != folder.resolve():
+        return None
+    # and the repository holds hplab: one installed with `pip install --target .` into a
+    # project's own repository named that project's commit as hplab's (QA)
+    if git("ls-files", "--error-unmatch", "hplab.py", "nets/__init__.py") is None:
         return None
     return git("describe", "--always", "--dirty", "--abbrev=12", "--exclude=*") or None
 

@@ -56,10 +56,17 @@ def test_a_checkout_is_told_by_its_top_folder_and_its_tracked_changes(tmp_path):
     behind the code that ran, and nothing said the checkout held uncommitted edits."""
     proj = tmp_path / "proj"
     (proj / "site-packages").mkdir(parents=True)
-    (proj / "a.py").write_text("x = 1\n")
+    (proj / "nets").mkdir()
+    for name in ("a.py", "hplab.py", "nets/__init__.py"):
+        (proj / name).write_text("x = 1\n")
     assert nets.checkout_of(proj) is None  # no repository at all
     commit = ["git", "-C", str(proj), "-c", "user.name=t", "-c", "user.email=t@t"]
     for args in (["init", "-q"], ["add", "a.py"], ["commit", "-q", "-m", "one"]):
+        subprocess.run(commit + args, check=True, capture_output=True)
+    # QA: hplab installed into a project's own repository (pip install --target .), its
+    # files untracked there, named that project's commit as hplab's checkout
+    assert nets.checkout_of(proj) is None
+    for args in (["add", "hplab.py", "nets"], ["commit", "-q", "-m", "two"]):
         subprocess.run(commit + args, check=True, capture_output=True)
     head = subprocess.run(commit + ["rev-parse", "HEAD"], check=True, capture_output=True,
                           text=True).stdout.strip()
