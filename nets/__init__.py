@@ -51,6 +51,7 @@ from ._finite import (
     finite_count,
     finite_float,
     finite_or_none,
+    json_file_text,
     settings_from_json,
     settings_to_json,
 )
@@ -169,7 +170,8 @@ __all__ = [
     "spread_over_training", "training_progress",
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
     "trivial_baseline", "trivial_training_loss",
-    "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
+    "finite_or_none", "json_file_text", "settings_from_json", "settings_to_json", "progress_bar",
+    "say_on_stderr",
     "say_above_bars", "stderr_is_a_terminal", "carried_lines", "command_lines", "command_name",
     "in_command", "drop_held_warnings", "release_warnings",
     "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",

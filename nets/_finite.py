@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 #: What a non-finite setting is recorded as in a JSON file, and the float it stands for
@@ -110,3 +111,16 @@ def count_column(column):
     import pandas as pd
 
     return pd.Series([finite_count(v) for v in column], index=column.index, dtype=object)
+
+
+def json_file_text(obj, **options) -> str:
+    """``obj`` as the text of a JSON file (UTF-8): non-ASCII as written, a Chinese label or
+    path readable in an editor (QA: ``"\\u5b9e\\u9a8c"``), unless some string holds
+    what UTF-8 cannot encode (a file name of undecodable bytes, kept as surrogates), which
+    is escaped then. ``options`` go to ``json.dumps`` (``indent``, ``default``...)."""
+    text = json.dumps(obj, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, **options)
+    return text

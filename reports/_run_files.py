@@ -16,6 +16,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import nets
+
 #: The analysis function each analysis's report is of (its ``kind``, the command)
 ANALYSES = {"capacity": "capacity_sweep", "imbalance": "imbalance_benchmark",
             "lr-range": "lr_range_test", "scaling": "scaling_study"}
@@ -78,7 +80,7 @@ def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -
 def record_text(obj) -> str:
     """``obj`` as the JSON a record file holds (strict: no NaN)."""
     # default str: a Path (a Dask client given as the scheduler is kept as its address)
-    return json.dumps(obj, indent=2, allow_nan=False, default=str) + "\n"
+    return nets.json_file_text(obj, indent=2, allow_nan=False, default=str) + "\n"
 
 
 def foreign_record(out: Path, kind: str) -> str | None:

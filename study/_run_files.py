@@ -4,7 +4,6 @@ its numbers came from that every saved run's config.json holds (an analysis's to
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,8 +97,9 @@ def stage_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
             arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale}),
         "history.csv": lambda tmp: _history_rows(run.result).to_csv(tmp, index=False),
         # an infinite setting as "inf" (the scores' NaN are None already): standard JSON
-        "config.json": lambda tmp: tmp.write_text(json.dumps(
-            nets.settings_to_json(summary), indent=2, allow_nan=False, default=_plain)),
+        "config.json": lambda tmp: tmp.write_text(nets.json_file_text(
+            nets.settings_to_json(summary), indent=2, allow_nan=False, default=_plain),
+            "utf-8"),
     }
 
     staged = {}

@@ -129,3 +129,26 @@ def test_a_config_json_of_earlier_versions_still_loads(tmp_path):
                      '"settings": {"diverge": null, "beta": 0.98}}')
     assert nets.TrainConfig(**old["config"]).divergence_factor == math.inf
     assert nets.settings_from_json(old) == old
+
+
+def test_record_files_keep_chinese_text_readable(tmp_path):
+    # QA (a course student): config.json and result.json held the project folder 实验 and
+    # the labels as "\u5b9e\u9a8c", unreadable in an editor; spec.toml kept them as written
+    import analyses
+    import reports
+
+    folder = tmp_path / "实验"
+    folder.mkdir()
+    (folder / "数据.csv").write_text("甲,乙,类别\n" + "".join(
+        f"{i % 7},{(3 * i) % 5},{'正面' if i % 2 else '反面'}\n" for i in range(60)), "utf-8")
+    name = f"csv:{folder / '数据.csv'}?target=类别"
+    study.train_run(name, CFG, seed=1, out=folder / "run")
+    text = (folder / "run" / "config.json").read_text("utf-8")
+    assert "实验" in text and "\\u" not in text and json.loads(text)["dataset"] == name
+    result = analyses.lr_range_test(name, CFG, num_steps=20)
+    reports.lr_range_report(result, folder / "lr")
+    text = (folder / "lr" / "result.json").read_text("utf-8")
+    assert "类别" in text and "\\u" not in text
+    # a name of bytes UTF-8 cannot hold (a zip's GBK file name, read as surrogates) is
+    # escaped rather than failing the write
+    assert nets.json_file_text({"path": "b\udcb0.csv"}) == '{"path": "b\\udcb0.csv"}'
