@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import io
-import re
-import unicodedata
-import warnings
-from collections.abc import Iterable
 from contextlib import contextmanager
 
 import matplotlib
 import numpy as np
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
+
+from . import _fonts
+
+# fonts: CJK fallbacks and the advice when a label is drawn as boxes
+from ._fonts import (
+    CJK_FAMILIES as CJK_FAMILIES,
+    advise_font as advise_font,
+    fallback_families as fallback_families,
+    font_advice as font_advice,
+    missing_glyphs as missing_glyphs,
+)
 
 # numbers, as every report shows them (re-exported: reports read them here)
 from ._numbers import (
@@ -93,102 +98,18 @@ RC = {
 }
 
 
-#: Fonts with Chinese, Japanese and Korean characters, most common first: a label in those
-#: scripts falls back to the first one installed (Debian's fonts-noto-cjk registers "Noto
-#: Sans CJK JP", the first face of its .ttc; its Chinese characters are the same).
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR",
-                "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans",
-                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
-                "PingFang SC", "Hiragino Sans GB", "AR PL UMing CN", "AR PL UKai CN",
-                "Noto Serif CJK SC", "Noto Serif CJK JP")
-
-
-def fallback_families(installed: Iterable[str]) -> list[str]:
-    """The `CJK_FAMILIES` among the ``installed`` family names, in `CJK_FAMILIES`' order."""
-    installed = set(installed)
-    return [family for family in CJK_FAMILIES if family in installed]
-
-
-@functools.cache
-def _installed_fallbacks() -> tuple[str, ...]:
-    return tuple(fallback_families(f.name for f in font_manager.fontManager.ttflist))
-
-
 @contextmanager
 def style():
     """Apply the hplab style while building or saving a figure.
 
     The installed CJK fonts follow the family in use (matplotlib falls back per glyph),
-    so a user's own ``font.family`` still comes first.
+    so a user's own ``font.family`` still comes first; matplotlib's font log is held to
+    errors meanwhile (`_fonts.quiet_font_log`).
     """
     family = list(matplotlib.rcParams["font.family"])
-    family += [f for f in _installed_fallbacks() if f not in family]
-    with matplotlib.rc_context({**RC, "font.family": family}):
+    family += [f for f in _fonts.installed_fallbacks() if f not in family]
+    with matplotlib.rc_context({**RC, "font.family": family}), _fonts.quiet_font_log():
         yield
-
-
-# matplotlib's warning for a character no font in font.family draws (as a box)
-_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
-
-
-@contextmanager
-def missing_glyphs():
-    """Collect into the yielded list the characters drawn as boxes for want of a font.
-
-    matplotlib warns once per character and figure (18-23 warnings for one report with
-    Chinese labels); those are kept for `font_advice`, other warnings go on as they came.
-    """
-    missing: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield missing
-        finally:
-            others = []
-            for w in caught:
-                found = _MISSING_GLYPH.match(str(w.message))
-                if found and chr(int(found[1])) not in missing:
-                    missing.append(chr(int(found[1])))
-                elif not found:
-                    others.append(w)
-    for w in others:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-
-
-#: Scripts whose characters come with a CJK font (first word of their Unicode names).
-_CJK_WORDS = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC",
-              "FULLWIDTH", "HALFWIDTH"}
-
-
-def font_advice(chars: Iterable[str]) -> str:
-    """One sentence: which labels were drawn as boxes, and which font to install."""
-    chars = list(dict.fromkeys(chars))  # in the order they were drawn
-    words = {unicodedata.name(c, "?").split()[0] for c in chars}
-    if words <= _CJK_WORDS:
-        script, package = "Chinese, Japanese or Korean", "fonts-noto-cjk"
-    else:
-        script = ", ".join(sorted(w.title() for w in words - _CJK_WORDS) + (
-            ["CJK"] if words & _CJK_WORDS else []))
-        package = "fonts-noto" + ("-cjk and fonts-noto" if words & _CJK_WORDS else "")
-    shown = "".join(chars[:6]) + ("..." if len(chars) > 6 else "")
-    return (f"labels in {script} script ({shown}) are drawn as boxes in the figures: no "
-            f"installed font has those characters; install one (e.g. Debian's {package}) and "
-            "hplab's figures use it")
-
-
-#: The advice already printed by this process: once is enough for a command.
-_ADVISED: set[str] = set()
-
-
-def advise_font(chars: Iterable[str]) -> str:
-    """`font_advice` for ``chars``, warned (a UserWarning) the first time it is given: the
-    program prints it as its other warnings, naming the command."""
-    advice = font_advice(chars)
-    key = advice.split(" (", 1)[0]  # one line per script, whichever characters
-    if key not in _ADVISED:
-        _ADVISED.add(key)
-        warnings.warn(advice, UserWarning, stacklevel=2)
-    return advice
 
 
 #: Positive values spanning more than this factor are drawn on a log axis: a loss that

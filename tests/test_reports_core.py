@@ -1317,67 +1317,6 @@ def test_index_tells_analyses_of_one_dataset_apart_by_the_folders_above(tmp_path
     assert analysis_name("coin", tmp_path / "lr-range" / "coin", "lr-range") == "coin"
 
 
-def test_figures_fall_back_to_the_cjk_fonts_font_manager_finds(monkeypatch):
-    # QA: Chinese class and feature names were drawn as boxes (DejaVu Sans has no CJK)
-    import matplotlib
-    from matplotlib import font_manager
-
-    installed = [f.name for f in font_manager.fontManager.ttflist]
-    found = design.fallback_families(installed)
-    assert set(found) <= set(installed)  # never a family findfont would not find
-    # in CJK_FAMILIES' order, whichever order the fonts were registered in
-    assert design.fallback_families(["SimHei", *installed, "WenQuanYi Zen Hei"]) == [
-        f for f in design.CJK_FAMILIES if f in {*found, "SimHei", "WenQuanYi Zen Hei"}]
-    monkeypatch.setattr(design, "_installed_fallbacks", lambda: ("WenQuanYi Zen Hei",))
-    with design.style():  # after the default family: matplotlib falls back per glyph
-        assert matplotlib.rcParams["font.family"] == ["sans-serif", "WenQuanYi Zen Hei"]
-    # a user's own matplotlibrc font comes first
-    with matplotlib.rc_context({"font.family": ["serif"]}), design.style():
-        assert matplotlib.rcParams["font.family"] == ["serif", "WenQuanYi Zen Hei"]
-
-
-@pytest.mark.rasterized  # matplotlib warns of a missing glyph as it draws it
-def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
-        tmp_path, capsys, recwarn, monkeypatch):
-    # QA: a report with Chinese class names drew boxes with 18-23 raw matplotlib warnings
-    # ("Glyph 21453 (...) missing from font(s) DejaVu Sans.") and not a word in the report
-    if design._installed_fallbacks():
-        pytest.skip("a CJK font is installed: its labels are drawn")
-    monkeypatch.setattr(design, "_ADVISED", set())
-
-    def draw_classes(frame):
-        fig = design.new_figure(4, 3)
-        ax = fig.subplots()
-        for label, part in frame.groupby("类别"):
-            ax.scatter(part["横坐标"], part["纵坐标"], label=label)
-        ax.set_xlabel("横坐标")
-        ax.legend()
-        return fig
-
-    frame = pd.DataFrame({"横坐标": [0, 1, 2], "纵坐标": [1, 0, 2],
-                          "类别": ["正面", "反面", "立着"]})
-    for name in ("one", "two"):
-        rep = reports.Report("demo", f"Report {name}")
-        rep.add_section("Classes")
-        rep.add_figure("classes", draw_classes, frame, caption="Classes.")
-        rep.add_figure("again", draw_classes, frame, caption="The same.")
-        rep.write(tmp_path / name, index=False)
-    assert not [w for w in recwarn if "missing from font" in str(w.message)]
-    # a warning (the program prints it as "hplab COMMAND: warning: ..."), not a line
-    # printed as "hplab: ...", without the command's name
-    assert [(w.category, str(w.message)) for w in recwarn if "boxes" in str(w.message)] == [
-        (UserWarning, "labels in Chinese, Japanese or Korean script (横坐标反面正...) are drawn "
-         "as boxes in the figures: no installed font has those characters; install one (e.g. "
-         "Debian's fonts-noto-cjk) and hplab's figures use it")]  # once for both reports
-    assert capsys.readouterr().err == ""
-    for name in ("one", "two"):  # each report says it, once, under its first figure
-        html = (tmp_path / name / "report.html").read_text(encoding="utf-8")
-        notes = re.findall(r'<p class="note">([^<]*)</p>', html)
-        assert len(notes) == 1 and "fonts-noto-cjk" in notes[0]
-        assert html.index('id="fig-classes"') < html.index(notes[0]) < html.index(
-            'id="fig-again"')
-
-
 def test_a_report_written_from_python_replaces_only_a_report_of_its_own_kind(tmp_path):
     # QA: reports.scaling_report(result, folder) replaced an imbalance report (its CSVs
     # gone), a training run's report, and a report.html hplab did not write; the command

@@ -1,0 +1,131 @@
+"""The fonts hplab's figures draw labels with: CJK fallbacks, the characters drawn as boxes
+for want of one and the advice to install one, and matplotlib's font log kept off stderr
+(`reports.design` re-exports the public names)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import unicodedata
+import warnings
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from matplotlib import font_manager
+
+#: Fonts with Chinese, Japanese and Korean characters, most common first: a label in those
+#: scripts falls back to the first one installed (Debian's fonts-noto-cjk registers "Noto
+#: Sans CJK JP", the first face of its .ttc; its Chinese characters are the same).
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR",
+                "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans",
+                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
+                "PingFang SC", "Hiragino Sans GB", "AR PL UMing CN", "AR PL UKai CN",
+                "Noto Serif CJK SC", "Noto Serif CJK JP")
+
+
+def fallback_families(installed: Iterable[str]) -> list[str]:
+    """The `CJK_FAMILIES` among the ``installed`` family names, in `CJK_FAMILIES`' order."""
+    installed = set(installed)
+    return [family for family in CJK_FAMILIES if family in installed]
+
+
+@functools.cache
+def installed_fallbacks() -> tuple[str, ...]:
+    """The `CJK_FAMILIES` matplotlib's font manager knows."""
+    return tuple(fallback_families(f.name for f in font_manager.fontManager.ttflist))
+
+
+_FONT_LOG = logging.getLogger("matplotlib.font_manager")
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_level_before = logging.NOTSET
+
+
+@contextmanager
+def quiet_font_log():
+    """matplotlib's font log held to errors (its level as it was, after).
+
+    It logs lines such as ``findfont: Failed to find font weight bold for WenQuanYi Micro
+    Hei, now using 400.`` (a title, bold, in a font that has no bold) straight to stderr,
+    which holds only hplab's own warnings. Nested and concurrent uses restore it once, as
+    the last one ends.
+    """
+    global _quiet_depth, _level_before
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _level_before = _FONT_LOG.level
+            _FONT_LOG.setLevel(logging.ERROR)
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                _FONT_LOG.setLevel(_level_before)
+
+
+# matplotlib's warning for a character no font in font.family draws (as a box)
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextmanager
+def missing_glyphs():
+    """Collect into the yielded list the characters drawn as boxes for want of a font.
+
+    matplotlib warns once per character and figure (18-23 warnings for one report with
+    Chinese labels); those are kept for `font_advice`, other warnings go on as they came.
+    """
+    missing: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield missing
+        finally:
+            others = []
+            for w in caught:
+                found = _MISSING_GLYPH.match(str(w.message))
+                if found and chr(int(found[1])) not in missing:
+                    missing.append(chr(int(found[1])))
+                elif not found:
+                    others.append(w)
+    for w in others:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+
+
+#: Scripts whose characters come with a CJK font (first word of their Unicode names).
+_CJK_WORDS = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC",
+              "FULLWIDTH", "HALFWIDTH"}
+
+
+def font_advice(chars: Iterable[str]) -> str:
+    """One sentence: which labels were drawn as boxes, and which font to install."""
+    chars = list(dict.fromkeys(chars))  # in the order they were drawn
+    words = {unicodedata.name(c, "?").split()[0] for c in chars}
+    if words <= _CJK_WORDS:
+        script, package = "Chinese, Japanese or Korean", "fonts-noto-cjk"
+    else:
+        script = ", ".join(sorted(w.title() for w in words - _CJK_WORDS) + (
+            ["CJK"] if words & _CJK_WORDS else []))
+        package = "fonts-noto" + ("-cjk and fonts-noto" if words & _CJK_WORDS else "")
+    shown = "".join(chars[:6]) + ("..." if len(chars) > 6 else "")
+    return (f"labels in {script} script ({shown}) are drawn as boxes in the figures: no "
+            f"installed font has those characters; install one (e.g. Debian's {package}) and "
+            "hplab's figures use it")
+
+
+#: The advice already printed by this process: once is enough for a command.
+_ADVISED: set[str] = set()
+
+
+def advise_font(chars: Iterable[str]) -> str:
+    """`font_advice` for ``chars``, warned (a UserWarning) the first time it is given: the
+    program prints it as its other warnings, naming the command."""
+    advice = font_advice(chars)
+    key = advice.split(" (", 1)[0]  # one line per script, whichever characters
+    if key not in _ADVISED:
+        _ADVISED.add(key)
+        warnings.warn(advice, UserWarning, stacklevel=2)
+    return advice

@@ -1,0 +1,114 @@
+"""The fonts report figures draw with: CJK fallbacks, the advice when labels are drawn as
+boxes, matplotlib's font log."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+
+import reports
+from reports import _fonts, design
+
+
+def test_figures_fall_back_to_the_cjk_fonts_font_manager_finds(monkeypatch):
+    # QA: Chinese class and feature names were drawn as boxes (DejaVu Sans has no CJK)
+    installed = [f.name for f in font_manager.fontManager.ttflist]
+    found = design.fallback_families(installed)
+    assert set(found) <= set(installed)  # never a family findfont would not find
+    # in CJK_FAMILIES' order, whichever order the fonts were registered in
+    assert design.fallback_families(["SimHei", *installed, "WenQuanYi Zen Hei"]) == [
+        f for f in design.CJK_FAMILIES if f in {*found, "SimHei", "WenQuanYi Zen Hei"}]
+    monkeypatch.setattr(_fonts, "installed_fallbacks", lambda: ("WenQuanYi Zen Hei",))
+    with design.style():  # after the default family: matplotlib falls back per glyph
+        assert matplotlib.rcParams["font.family"] == ["sans-serif", "WenQuanYi Zen Hei"]
+    # a user's own matplotlibrc font comes first
+    with matplotlib.rc_context({"font.family": ["serif"]}), design.style():
+        assert matplotlib.rcParams["font.family"] == ["serif", "WenQuanYi Zen Hei"]
+
+
+@pytest.mark.rasterized  # matplotlib warns of a missing glyph as it draws it
+def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
+        tmp_path, capsys, recwarn, monkeypatch):
+    # QA: a report with Chinese class names drew boxes with 18-23 raw matplotlib warnings
+    # ("Glyph 21453 (...) missing from font(s) DejaVu Sans.") and not a word in the report
+    if _fonts.installed_fallbacks():
+        pytest.skip("a CJK font is installed: its labels are drawn")
+    monkeypatch.setattr(_fonts, "_ADVISED", set())
+
+    def draw_classes(frame):
+        fig = design.new_figure(4, 3)
+        ax = fig.subplots()
+        for label, part in frame.groupby("类别"):
+            ax.scatter(part["横坐标"], part["纵坐标"], label=label)
+        ax.set_xlabel("横坐标")
+        ax.legend()
+        return fig
+
+    frame = pd.DataFrame({"横坐标": [0, 1, 2], "纵坐标": [1, 0, 2],
+                          "类别": ["正面", "反面", "立着"]})
+    for name in ("one", "two"):
+        rep = reports.Report("demo", f"Report {name}")
+        rep.add_section("Classes")
+        rep.add_figure("classes", draw_classes, frame, caption="Classes.")
+        rep.add_figure("again", draw_classes, frame, caption="The same.")
+        rep.write(tmp_path / name, index=False)
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+    # a warning (the program prints it as "hplab COMMAND: warning: ..."), not a line
+    # printed as "hplab: ...", without the command's name
+    assert [(w.category, str(w.message)) for w in recwarn if "boxes" in str(w.message)] == [
+        (UserWarning, "labels in Chinese, Japanese or Korean script (横坐标反面正...) are drawn "
+         "as boxes in the figures: no installed font has those characters; install one (e.g. "
+         "Debian's fonts-noto-cjk) and hplab's figures use it")]  # once for both reports
+    assert capsys.readouterr().err == ""
+    for name in ("one", "two"):  # each report says it, once, under its first figure
+        html = (tmp_path / name / "report.html").read_text(encoding="utf-8")
+        notes = re.findall(r'<p class="note">([^<]*)</p>', html)
+        assert len(notes) == 1 and "fonts-noto-cjk" in notes[0]
+        assert html.index('id="fig-classes"') < html.index(notes[0]) < html.index(
+            'id="fig-again"')
+
+
+@pytest.mark.rasterized  # the log line comes as a title is drawn
+def test_matplotlib_font_log_stays_off_stderr_while_hplab_draws(caplog, monkeypatch):
+    # QA: with WenQuanYi Micro Hei, which has no bold, every command printed "findfont:
+    # Failed to find font weight bold for WenQuanYi Micro Hei, now using 400." on stderr
+    # (titles are bold); cmr10, matplotlib's, has no bold either
+    monkeypatch.setattr(_fonts, "_ADVISED", set())
+    caplog.set_level(logging.WARNING, logger="matplotlib.font_manager")
+
+    def draw(frame):
+        fig = design.new_figure(4, 3)
+        fig.subplots().set_title("bold")
+        return fig
+
+    rep = reports.Report("demo", "Fonts")
+    rep.add_section("Title")
+    with matplotlib.rc_context({"font.family": ["cmr10"], "axes.formatter.use_mathtext": True}):
+        rep.add_figure("title", draw, pd.DataFrame({"x": [0]}), caption="A title.")
+        assert not [r for r in caplog.records if r.name == "matplotlib.font_manager"]
+        font_manager.fontManager._findfont_cached.cache_clear()
+        with matplotlib.rc_context({"axes.titleweight": "bold"}):  # outside hplab's style:
+            draw(None).savefig(io.BytesIO(), format="png")  # matplotlib's log as it was
+    assert [r.getMessage() for r in caplog.records if r.name == "matplotlib.font_manager"
+            ] == ["findfont: Failed to find font weight bold for cmr10, now using 400."]
+
+
+def test_the_font_log_level_is_restored_when_hplab_stops_drawing():
+    log = logging.getLogger("matplotlib.font_manager")
+    before = log.level
+    log.setLevel(logging.DEBUG)  # a notebook user's own
+    try:
+        with design.style():
+            assert log.level == logging.ERROR
+            with design.style():  # nested: restored only as the outer one ends
+                pass
+            assert log.level == logging.ERROR
+        assert log.level == logging.DEBUG
+    finally:
+        log.setLevel(before)
