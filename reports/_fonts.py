@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from matplotlib import font_manager
+from matplotlib.text import Text
 
 #: Fonts with Chinese, Japanese and Korean characters, most common first: a label in those
 #: scripts falls back to the first one installed (Debian's fonts-noto-cjk registers "Noto
@@ -95,13 +96,31 @@ def missing_glyphs():
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
+def texts_holding(fig, chars: Iterable[str]) -> list[str]:
+    """The texts drawn on ``fig`` that hold any of ``chars``, each once, in the figure's
+    order (its titles, axis labels, ticks, legends)."""
+    chars = set(chars)
+    found: dict[str, None] = {}
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if artist.get_visible() and not chars.isdisjoint(text):
+            found[text.replace(r"\$", "$")] = None  # as `design.literal` escaped it
+    return list(found)
+
+
 #: Scripts whose characters come with a CJK font (first word of their Unicode names).
 _CJK_WORDS = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC",
               "FULLWIDTH", "HALFWIDTH"}
+#: The labels an advice quotes, and the characters of each.
+_SHOWN_TEXTS, _SHOWN_LENGTH = 3, 20
 
 
-def font_advice(chars: Iterable[str]) -> str:
-    """One sentence: which labels were drawn as boxes, and which font to install."""
+def font_advice(chars: Iterable[str], texts: Iterable[str] = ()) -> str:
+    """One sentence: which labels were drawn as boxes, and which font to install.
+
+    It quotes the first few ``texts`` (the labels holding ``chars``), else the characters
+    one by one: run together, the characters of 侧面, 反面 and 正面 read as 反正, "anyway".
+    """
     chars = list(dict.fromkeys(chars))  # in the order they were drawn
     words = {unicodedata.name(c, "?").split()[0] for c in chars}
     if words <= _CJK_WORDS:
@@ -110,7 +129,9 @@ def font_advice(chars: Iterable[str]) -> str:
         script = ", ".join(sorted(w.title() for w in words - _CJK_WORDS) + (
             ["CJK"] if words & _CJK_WORDS else []))
         package = "fonts-noto" + ("-cjk and fonts-noto" if words & _CJK_WORDS else "")
-    shown = "".join(chars[:6]) + ("..." if len(chars) > 6 else "")
+    labels = [" ".join(t.split()) for t in texts] or chars  # a label's line breaks: spaces
+    labels = [t if len(t) <= _SHOWN_LENGTH else t[:_SHOWN_LENGTH] + "..." for t in labels]
+    shown = ", ".join(labels[:_SHOWN_TEXTS]) + (", ..." if len(labels) > _SHOWN_TEXTS else "")
     return (f"labels in {script} script ({shown}) are drawn as boxes in the figures: no "
             f"installed font has those characters; install one (e.g. Debian's {package}) and "
             "hplab's figures use it")
@@ -120,10 +141,10 @@ def font_advice(chars: Iterable[str]) -> str:
 _ADVISED: set[str] = set()
 
 
-def advise_font(chars: Iterable[str]) -> str:
-    """`font_advice` for ``chars``, warned (a UserWarning) the first time it is given: the
-    program prints it as its other warnings, naming the command."""
-    advice = font_advice(chars)
+def advise_font(chars: Iterable[str], texts: Iterable[str] = ()) -> str:
+    """`font_advice` for ``chars`` and ``texts``, warned (a UserWarning) the first time it
+    is given: the program prints it as its other warnings, naming the command."""
+    advice = font_advice(chars, texts)
     key = advice.split(" (", 1)[0]  # one line per script, whichever characters
     if key not in _ADVISED:
         _ADVISED.add(key)

@@ -6,7 +6,7 @@ import gc
 import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import pandas as pd
 from matplotlib.backend_bases import FigureCanvasBase
@@ -35,6 +35,33 @@ def _collector_paused():
             gc.enable()
 
 
+class _Drawn(NamedTuple):
+    uri: str  # the PNG, as a data: URI
+    width: int
+    height: int
+    label: str  # `design.figure_label`
+    missing: list[str]  # the characters drawn as boxes for want of a font
+    boxed: list[str]  # the texts holding them
+
+
+def _drawn(draw: Callable[[Any], Any], data) -> _Drawn:
+    """``draw(data)`` as PNG, with what a report says of it."""
+    with _collector_paused():
+        with design.missing_glyphs() as missing:
+            with design.style():
+                fig = draw(data)
+            label = design.figure_label(fig)
+            uri, width, height = design.png_data_uri(fig)
+        boxed = design.texts_holding(fig, missing) if missing else []
+        # the PNG is all we keep: a bare canvas lets the Agg one and its pixel buffer go
+        # now (fig.clear() kept them, the figure's canvas holding them, and cleared each
+        # axes by rebuilding its ticks: ~10 % of a figure's time); the artists go with the
+        # figure, garbage before the collector resumes
+        FigureCanvasBase(fig)
+        del fig
+    return _Drawn(uri, width, height, label, missing, boxed)
+
+
 class _FiguresAndTables:
     """`reports.Report`'s figures and tables: each goes into the report's current section
     (``_current``), its data staged as CSV (``self._data``: file stem -> frame)."""
@@ -58,26 +85,18 @@ class _FiguresAndTables:
             then describes (a screen reader reads both). Default: the titles drawn on the
             figure (`design.figure_label`), else its name.
         """
-        with self._staging(), design.missing_glyphs() as missing, _collector_paused():
+        with self._staging():
             stems = self._register(name, data)
-            with design.style():
-                fig = draw(data)
-            alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
-            uri, width, height = design.png_data_uri(fig)
-            # the PNG is all we keep: a bare canvas lets the Agg one and its pixel buffer
-            # go now (fig.clear() kept them, the figure's canvas holding them, and cleared
-            # each axes by rebuilding its ticks: ~10 % of a figure's time); the artists go
-            # with the figure, garbage before the collector resumes
-            FigureCanvasBase(fig)
-            del fig
+            drawn = _drawn(draw, data)
         self._current().blocks.append({
-            "type": "figure", "name": name, "src": uri, "width": width, "height": height,
-            "caption": str(caption), "alt": str(alt),
+            "type": "figure", "name": name, "src": drawn.uri, "width": drawn.width,
+            "height": drawn.height, "caption": str(caption),
+            "alt": str(alt or drawn.label or f"Figure: {name.replace('-', ' ')}"),
             "csv": [f"{stem}.csv" for stem in stems],
         })
-        if missing and not self._font_noted:  # said once, under the first figure it concerns
+        if drawn.missing and not self._font_noted:  # said once, under the first figure
             self._font_noted = True
-            advice = design.advise_font(missing)
+            advice = design.advise_font(drawn.missing, drawn.boxed)
             self.add_text(advice[0].upper() + advice[1:] + ".", note=True)
         return self
 

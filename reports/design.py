@@ -28,6 +28,7 @@ from ._fonts import (
     fallback_families as fallback_families,
     font_advice as font_advice,
     missing_glyphs as missing_glyphs,
+    texts_holding as texts_holding,
 )
 
 # numbers, as every report shows them (re-exported: reports read them here)

@@ -62,7 +62,8 @@ def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
     # a warning (the program prints it as "hplab COMMAND: warning: ..."), not a line
     # printed as "hplab: ...", without the command's name
     assert [(w.category, str(w.message)) for w in recwarn if "boxes" in str(w.message)] == [
-        (UserWarning, "labels in Chinese, Japanese or Korean script (横坐标反面正...) are drawn "
+        (UserWarning, "labels in Chinese, Japanese or Korean script (横坐标, 反面, 正面, ...) are "
+         "drawn "
          "as boxes in the figures: no installed font has those characters; install one (e.g. "
          "Debian's fonts-noto-cjk) and hplab's figures use it")]  # once for both reports
     assert capsys.readouterr().err == ""
@@ -72,6 +73,36 @@ def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
         assert len(notes) == 1 and "fonts-noto-cjk" in notes[0]
         assert html.index('id="fig-classes"') < html.index(notes[0]) < html.index(
             'id="fig-again"')
+
+
+def test_the_advice_quotes_the_labels_drawn_as_boxes_not_their_characters_run_together():
+    # QA: the labels 侧面, 反面 and 正面 were quoted as (侧面反正), a word ("anyway")
+    advice = design.font_advice("侧面反正", ["侧面", "反面", "正面"])
+    assert advice.startswith("labels in Chinese, Japanese or Korean script (侧面, 反面, 正面) are "
+                             "drawn as boxes in the figures")
+    # the first three, a long one cut, a line break a space
+    advice = design.font_advice("特征值甲乙丙", ["特征值" * 8, "甲\n乙", "丙", "丁"])
+    assert "(特征值特征值特征值特征值特征值特征值特征..., 甲 乙, 丙, ...)" in advice
+    assert "(侧, 面)" in design.font_advice("侧面")  # no texts: the characters, apart
+
+
+@pytest.mark.rasterized  # the texts are taken from the drawn figure
+def test_the_report_quotes_the_texts_of_its_figure_drawn_as_boxes(monkeypatch):
+    monkeypatch.setattr(_fonts, "installed_fallbacks", lambda: ())
+    monkeypatch.setattr(_fonts, "_ADVISED", set())
+
+    def draw(frame):
+        fig = design.new_figure(4, 3)
+        ax = fig.subplots()
+        ax.bar(frame["类别"], frame["n"])
+        ax.set_title("counts")  # no box: not quoted
+        return fig
+
+    rep = reports.Report("demo", "Classes")
+    rep.add_section("Classes")
+    frame = pd.DataFrame({"类别": ["侧面", "反面", "正面"], "n": [11, 13, 16]})
+    with pytest.warns(UserWarning, match=r"script \(侧面, 反面, 正面\) are drawn as boxes"):
+        rep.add_figure("classes", draw, frame, caption="Classes.")
 
 
 @pytest.mark.rasterized  # the log line comes as a title is drawn
