@@ -88,6 +88,8 @@ class _FiguresAndTables:
         with self._staging():
             stems = self._register(name, data)
             drawn = _drawn(draw, data)
+            if drawn.missing and design.found_new_fonts():  # installed since matplotlib
+                drawn = _drawn(draw, data)  # listed its fonts: drawn again, with them
         self._current().blocks.append({
             "type": "figure", "name": name, "src": drawn.uri, "width": drawn.width,
             "height": drawn.height, "caption": str(caption),

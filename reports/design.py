@@ -27,6 +27,7 @@ from ._fonts import (
     advise_font as advise_font,
     fallback_families as fallback_families,
     font_advice as font_advice,
+    found_new_fonts as found_new_fonts,
     missing_glyphs as missing_glyphs,
     texts_holding as texts_holding,
 )

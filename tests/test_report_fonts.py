@@ -1,11 +1,13 @@
-"""The fonts report figures draw with: CJK fallbacks, the advice when labels are drawn as
-boxes, matplotlib's font log."""
+"""The fonts report figures draw with: CJK fallbacks, fonts installed after matplotlib
+listed its fonts, the advice when labels are drawn as boxes, matplotlib's font log."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
+import shutil
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -14,6 +16,19 @@ from matplotlib import font_manager
 
 import reports
 from reports import _fonts, design
+
+
+@pytest.fixture
+def fresh_font_lists(monkeypatch):
+    """The process's font lists looked at afresh, and again after the test."""
+    def clear():
+        _fonts.installed_fallbacks.cache_clear()
+        font_manager.fontManager._findfont_cached.cache_clear()
+
+    monkeypatch.setattr(_fonts, "_looked_for_fonts", False)
+    clear()
+    yield
+    clear()
 
 
 def test_figures_fall_back_to_the_cjk_fonts_font_manager_finds(monkeypatch):
@@ -89,6 +104,7 @@ def test_the_advice_quotes_the_labels_drawn_as_boxes_not_their_characters_run_to
 @pytest.mark.rasterized  # the texts are taken from the drawn figure
 def test_the_report_quotes_the_texts_of_its_figure_drawn_as_boxes(monkeypatch):
     monkeypatch.setattr(_fonts, "installed_fallbacks", lambda: ())
+    monkeypatch.setattr(_fonts, "found_new_fonts", lambda: False)
     monkeypatch.setattr(_fonts, "_ADVISED", set())
 
     def draw(frame):
@@ -105,8 +121,81 @@ def test_the_report_quotes_the_texts_of_its_figure_drawn_as_boxes(monkeypatch):
         rep.add_figure("classes", draw, frame, caption="Classes.")
 
 
+@pytest.mark.rasterized  # matplotlib warns of a missing glyph as it draws it
+def test_a_font_installed_after_matplotlib_listed_its_fonts_is_found_once(
+        tmp_path, monkeypatch, recwarn, fresh_font_lists):
+    # QA: a CJK font installed (fc-list showed it) after the first report was left unused,
+    # its labels still boxes and the advice to install one given, until matplotlib's font
+    # cache was deleted. Here DejaVu Serif plays the new CJK font: it has U+1D25 (ᴥ), which
+    # DejaVu Sans lacks, and is copied under a name matplotlib's list has never held.
+    shipped = Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSerif.ttf")
+    new = tmp_path / "fonts" / "NewlyInstalled.ttf"
+    new.parent.mkdir()
+    shutil.copy(shipped, new)
+    listed = [f for f in font_manager.fontManager.ttflist if f.name != "DejaVu Serif"]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", listed)  # as cached before
+    monkeypatch.setattr(_fonts, "CJK_FAMILIES", ("DejaVu Serif", *_fonts.CJK_FAMILIES))
+    monkeypatch.setattr(_fonts, "_ADVISED", set())
+    scans = []
+
+    def find_system_fonts():
+        scans.append(1)
+        return [*{f.fname for f in listed}, str(new)]
+
+    monkeypatch.setattr(font_manager, "findSystemFonts", find_system_fonts)
+    (tmp_path / "mpl").mkdir()
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path / "mpl"))
+    assert "DejaVu Serif" not in _fonts.installed_fallbacks()
+    draws = []
+
+    def draw(frame):
+        draws.append(1)
+        fig = design.new_figure(4, 3)
+        ax = fig.subplots()
+        ax.plot(frame["x"], frame["y"], label=frame.get("label", pd.Series(["ᴥ"]))[0])
+        ax.legend()
+        return fig
+
+    frame = pd.DataFrame({"x": [0, 1], "y": [1, 0]})
+    rep = reports.Report("demo", "New font")
+    rep.add_section("Lines")
+    rep.add_figure("one", draw, frame, caption="One.")
+    rep.add_figure("two", draw, frame, caption="Two.")
+    assert not [str(w.message) for w in recwarn]  # no box, no advice
+    assert "drawn as boxes" not in rep.html("report_files")
+    assert len(draws) == 3  # the first figure again, with the font found; the next once
+    assert len(scans) == 1  # looked for once a process
+    rep.add_figure("none", lambda frame: draw(frame.assign(label="\u0d9a")), frame,
+                   caption="A label no font has (Sinhala): boxes.")
+    assert len(draws) == 4 and len(scans) == 1  # drawn once: nothing new to look for
+    assert [str(w.message).split(" are ")[0] for w in recwarn] == [
+        "labels in Sinhala script (ක)"]
+    assert "DejaVu Serif" in _fonts.installed_fallbacks()
+    # matplotlib's cache holds it now: the next process finds it there
+    cached = font_manager.json_load(tmp_path / "mpl" /
+                                    f"fontlist-v{font_manager.FontManager.__version__}.json")
+    assert str(new) in {f.fname for f in cached.ttflist}
+
+
+def test_a_font_found_that_adds_no_cjk_fallback_leaves_the_figure_as_drawn(
+        tmp_path, monkeypatch, fresh_font_lists):
+    shipped = Path(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSerif.ttf")
+    new = tmp_path / "Serif.ttf"
+    shutil.copy(shipped, new)
+    listed = [f for f in font_manager.fontManager.ttflist if f.name != "DejaVu Serif"]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", listed)
+    (tmp_path / "broken.ttf").write_bytes(b"not a font")  # left out, as matplotlib does
+    monkeypatch.setattr(font_manager, "findSystemFonts",
+                        lambda: [str(new), str(tmp_path / "broken.ttf")])
+    monkeypatch.setattr(matplotlib, "get_cachedir", lambda: str(tmp_path))
+    assert _fonts.found_new_fonts() is False  # DejaVu Serif: no CJK family
+    assert "DejaVu Serif" in {f.name for f in font_manager.fontManager.ttflist}
+    assert not list(tmp_path.glob("fontlist-*.json"))  # matplotlib's cache left alone
+
+
 @pytest.mark.rasterized  # the log line comes as a title is drawn
-def test_matplotlib_font_log_stays_off_stderr_while_hplab_draws(caplog, monkeypatch):
+def test_matplotlib_font_log_stays_off_stderr_while_hplab_draws(caplog, monkeypatch,
+                                                                 fresh_font_lists):
     # QA: with WenQuanYi Micro Hei, which has no bold, every command printed "findfont:
     # Failed to find font weight bold for WenQuanYi Micro Hei, now using 400." on stderr
     # (titles are bold); cmr10, matplotlib's, has no bold either
