@@ -9,6 +9,7 @@ BLAS threads would only fight over them (and make timings noisy).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import os
@@ -19,9 +20,10 @@ from typing import Any
 
 import data
 import nets
-from nets import error_line, unknown_name, worker_processes
+from nets import unknown_name, worker_processes
 
 from ._checks import whole
+from ._dask_client import connected_client
 from ._progress import WorkBar, reporting
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
@@ -29,9 +31,6 @@ BACKENDS = {
     "joblib": "local worker processes (loky); --workers sets how many",
     "dask": "a running Dask scheduler given by address (--scheduler tcp://HOST:PORT)",
 }
-
-#: Seconds to wait for a Dask scheduler before giving up with a one-line error.
-CONNECT_TIMEOUT = 10
 
 
 def check_dataset(dataset, *, by_name: bool = False):
@@ -220,7 +219,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     ValueError
         Unknown backend, missing scheduler, bad worker count.
     OSError
-        The scheduler cannot be reached within `CONNECT_TIMEOUT` seconds.
+        The scheduler cannot be reached within `analyses._dask_client.CONNECT_TIMEOUT` seconds.
     """
     check_backend(backend, scheduler, workers)
     tasks = list(tasks)
@@ -301,14 +300,8 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
         raise ValueError("backend 'dask' needs dask[distributed]: "
                          "pip install 'hplab[dask]'") from None
     own = not isinstance(scheduler, Client)
-    if own:
-        try:
-            client = Client(str(scheduler), timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError) as exc:  # distributed raises OSError subclasses
-            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: "
-                          f"{error_line(exc)}") from None
-    else:
-        client = scheduler
+    client = connected_client(scheduler) if own else scheduler
+    futures = []
     try:
         # straight to the cluster: joblib's dask backend runs everything in this process
         # when the cluster has a single worker thread (its n_jobs is then 1)
@@ -319,5 +312,9 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
         return client.gather(futures)
     finally:
         if own:
+            # a Ctrl-C: the cluster's tasks cancelled before the client closes (closed
+            # with them pending, it printed a traceback for each)
+            with contextlib.suppress(Exception):
+                client.cancel(futures)
             client.close()
 

@@ -6,7 +6,9 @@ import json
 import math
 import os
 import re
+import time
 from html import unescape
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -766,17 +768,52 @@ def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys, monkeypatch)
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
+def _scaling_on(scheduler, capsys):
+    return run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4", "--lrs", "0.1",
+                    "--seeds", "1", "--max-steps", "5", "--no-noise", "--target", "0.5",
+                    "--backend", "dask", "--scheduler", scheduler, "--no-report"], capsys)
+
+
 def test_cli_unreachable_dask_scheduler_exits_2(capsys, monkeypatch):
     require_module("distributed")
-    import analyses._backend as backend
+    import socket
+    import threading
 
-    monkeypatch.setattr(backend, "CONNECT_TIMEOUT", 1)
-    code, _, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4",
-                            "--lrs", "0.1", "--seeds", "1", "--max-steps", "5", "--no-noise",
-                            "--target", "0.5", "--backend", "dask",
-                            "--scheduler", "tcp://127.0.0.1:9", "--no-report"], capsys)
+    import analyses._dask_client as dask_client
+
+    monkeypatch.setattr(dask_client, "CONNECT_TIMEOUT", 1)
+    code, _, err = _scaling_on("tcp://127.0.0.1:9", capsys)
     assert code == 2 and "cannot reach the Dask scheduler" in err
     assert len(err.strip().splitlines()) == 1
+    # QA: a server that accepts and never answers (an HTTP server's port) held the command
+    # for good, without a word
+    silent = socket.create_server(("127.0.0.1", 0))
+    held = []
+    threading.Thread(target=lambda: held.append(silent.accept()), daemon=True).start()
+    try:
+        started = time.monotonic()
+        code, _, err = _scaling_on(f"tcp://127.0.0.1:{silent.getsockname()[1]}", capsys)
+        assert time.monotonic() - started < 30
+    finally:
+        silent.close()
+    assert code == 2 and err.startswith("hplab scaling: error: cannot reach the Dask "
+                                        "scheduler at tcp://127.0.0.1:"), err
+    assert "is it a Dask scheduler's address" in err
+
+
+@pytest.mark.slow
+def test_cli_dask_scheduler_without_workers_exits_2(capsys, monkeypatch):
+    # QA: a scheduler whose workers had all stopped: the command waited for ever
+    distributed = require_module("distributed")
+    import analyses._dask_client as dask_client
+
+    monkeypatch.setattr(dask_client, "WORKERS_WAIT", 2.0)
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+        code, out, err = _scaling_on(cluster.scheduler_address, capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"hplab scaling: error: the Dask scheduler at {cluster.scheduler_address} "
+                   "has no workers (waited 2 s): start one, `dask worker "
+                   f"{cluster.scheduler_address}`, where hplab is installed\n")
 
 
 def test_summary_numbers_are_consistent(small_study):
@@ -1525,3 +1562,33 @@ def test_minus_one_in_the_batch_sizes_is_the_full_batch(capsys):
                               "--no-report", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["batch_sizes"] == [4]
+
+
+@pytest.mark.slow
+def test_cli_dask_workers_without_hplab_exit_2(capsys, tmp_path):
+    # QA: a worker from a venv without hplab: its tasks failed to unpickle in its log only,
+    # and the command waited for ever at 50 %
+    distributed = require_module("distributed")
+    import subprocess
+    import sys
+
+    # a worker process that cannot import hplab's packages: the editable install's finder
+    # and the repository's folder taken out before the worker starts (no nanny: its child
+    # process would start afresh)
+    bare = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'Editable' not in "
+            "repr(f)]; sys.path[:] = [p for p in sys.path if p not in ('', sys.argv[2])]; "
+            "from distributed.cli.dask_worker import main; sys.argv[1:] = [sys.argv[1], "
+            "'--nthreads', '1', '--no-dashboard', '--no-nanny']; main()")
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+        repo = str(Path(__file__).resolve().parents[1])
+        worker = subprocess.Popen([sys.executable, "-c", bare, cluster.scheduler_address,
+                                   repo], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            code, out, err = _scaling_on(cluster.scheduler_address, capsys)
+        finally:
+            worker.kill()
+            worker.wait()
+    assert (code, out) == (2, "")
+    assert err.startswith("hplab scaling: error: 1 of the Dask cluster's 1 workers cannot "
+                          "import hplab (tcp://"), err
