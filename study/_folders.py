@@ -18,8 +18,6 @@ RUNS = Path("runs")
 RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html", "result.json")
 #: A report's own folders: an output written into one would sit among its files
 RESULT_FOLDERS = ("report_files", "best_model")
-#: What every hplab report carries in its first bytes (<meta name="hplab-report">)
-_REPORT_MARK = nets.REPORT_MARK
 
 
 # File systems cap a name at 255 bytes; a long dataset path or a name in another script
@@ -168,11 +166,8 @@ def _results_in(folder: Path) -> str | None:
     try:
         if nets.is_model_file(folder / "model.npz"):
             return "the training run"
-        report = folder / "report.html"
-        if os.path.isfile(report):  # not a pipe: it would never answer
-            with open(report, "rb") as fh:
-                if _REPORT_MARK in fh.read(64 * 1024):
-                    return "the report"
+        if nets.is_report_page(folder / "report.html"):
+            return "the report"
     except OSError:  # a folder this user cannot read: nor write, so nothing to lose
         return None
     return None
