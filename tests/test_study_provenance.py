@@ -115,6 +115,16 @@ def _run(spec, db, capsys):
     return json.loads(out)
 
 
+def _shown_and_reported(name, db, tmp_path, capsys) -> tuple[str, str]:
+    """What ``study show`` prints of study ``name`` in ``db``, and the text of the report
+    ``study report`` writes of it into ``rep/``."""
+    code, out, _ = run_cli(["study", "show", name, "--storage", db], capsys)
+    assert code == 0
+    code, _, _ = run_cli(["study", "report", name, "--storage", db, "--out", "rep"], capsys)
+    assert code == 0
+    return out, _page_text(tmp_path / "rep" / "report.html")
+
+
 def _mine(n_trials: int) -> dict:
     """This process's `hplab_versions` entry: its checkout where the version names other
     code (an editable install's version stays the commit it was installed at)."""
@@ -194,13 +204,8 @@ def test_trials_of_another_version_are_said(spec_file, tmp_path, monkeypatch, ca
     # version names other code: the list then parts its entries with semicolons)
     now = nets.version_text()
     both = f"{now} (3 trials){'; ' if _mine(3)['checkout'] else ', '}0.0.1 (1 trial)"
-    code, out, _ = run_cli(["study", "show", "mix", "--storage", "mix.db"], capsys)
-    assert code == 0
+    out, text = _shown_and_reported("mix", "mix.db", tmp_path, capsys)
     assert f"Its trials ran on 2 hplab versions: {both}" in out
-    code, _, _ = run_cli(["study", "report", "mix", "--storage", "mix.db", "--out", "rep"],
-                         capsys)
-    assert code == 0
-    text = _page_text(tmp_path / "rep" / "report.html")
     assert f"This study is mixed: its trials ran on 2 hplab versions: {both}" in text
     assert f"Trial #3 ran on hplab 0.0.1; this report retrained it with hplab {now}," in text
     config = _best_config(tmp_path / "rep")
@@ -232,13 +237,8 @@ def test_trials_of_a_version_before_records_named_it_are_said(spec_file, tmp_pat
     assert json.loads(out)["hplab_versions"] == [
         _mine(2), {"version": None, "checkout": None, "n_trials": 2}]
     both = f"{nets.version_text()} (2 trials); an earlier version, not recorded (2 trials)"
-    code, out, _ = run_cli(["study", "show", "old", "--storage", "old.db"], capsys)
-    assert code == 0
+    out, text = _shown_and_reported("old", "old.db", tmp_path, capsys)
     assert f"Its trials ran on 2 hplab versions: {both};" in out
-    code, _, _ = run_cli(["study", "report", "old", "--storage", "old.db", "--out", "rep"],
-                         capsys)
-    assert code == 0
-    text = _page_text(tmp_path / "rep" / "report.html")
     assert f"This study is mixed: its trials ran on 2 hplab versions: {both};" in text
     page = (tmp_path / "rep" / "report.html").read_text()
     assert report_facts(page)["Trials run by hplab"] == both

@@ -110,6 +110,18 @@ def test_an_analysis_says_what_it_took_without_calling_its_runs_trials(capsys):
     assert re.fullmatch(r"took \d+\.\d s", last), last
 
 
+def _redescribed(first, tmp_path, capsys):
+    """``first``'s copy in ``alt/`` with "second text" for its description, run on into
+    ``s.db`` without a report: the copy, and the run's stderr."""
+    second = tmp_path / "alt" / first.name
+    second.parent.mkdir()
+    second.write_text(first.read_text().replace("first text", "second text"))
+    code, _, err = run_cli(["study", "run", second, "--storage", "s.db", "--no-report"],
+                           capsys)
+    assert code == 0, err
+    return second, err
+
+
 @pytest.mark.usefixtures("unrasterized")
 def test_a_resume_that_replaces_the_description_says_so_and_the_report_lags(
         spec_file, tmp_path, capsys, monkeypatch):
@@ -120,13 +132,9 @@ def test_a_resume_that_replaces_the_description_says_so_and_the_report_lags(
     first = spec_file("told", n_trials=1, pruner="none", max_epochs=2, description="first text")
     code, out, err = run_cli(["study", "run", first, "--storage", "s.db"], capsys)
     assert code == 0 and "description" not in err, err
-    (tmp_path / "alt").mkdir()
-    second = tmp_path / "alt" / "told.toml"
-    second.write_text(first.read_text().replace("first text", "second text"))
-    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--no-report"],
-                             capsys)
-    assert code == 0 and ("hplab study run: the study's description is now this spec's (it "
-                          "was 'first text')\n") in err, err
+    second, err = _redescribed(first, tmp_path, capsys)
+    assert ("hplab study run: the study's description is now this spec's (it was 'first "
+            "text')\n") in err, err
     for argv in (["study", "show", "told"], ["study", "worker", "--study", "told"]):
         code, out, err = run_cli(argv + ["--storage", "s.db", "--json"], capsys)
         assert code == 0 and json.loads(out)["report_stale"] is True, err
@@ -158,12 +166,7 @@ def test_a_report_without_a_description_digest_lags_by_the_spec_beside_it(
                          page.read_text())
     assert n == 1
     page.write_text(earlier)
-    second = tmp_path / "alt" / "old.toml"
-    second.parent.mkdir()
-    second.write_text(first.read_text().replace("first text", "second text"))
-    code, out, err = run_cli(["study", "run", second, "--storage", "s.db", "--no-report"],
-                             capsys)
-    assert code == 0, err
+    second, _ = _redescribed(first, tmp_path, capsys)
     code, out, err = run_cli(["study", "show", "old", "--storage", "s.db"], capsys)
     assert out.splitlines()[-1] == ("  (it shows the study's earlier description: hplab "
                                     "study report old --storage s.db rewrites it)"), out
