@@ -1,5 +1,6 @@
-"""Numbers ready for JSON, which has no NaN or infinity: None stands for a measured one
-(no number), the text ``"inf"``, ``"-inf"`` or ``"nan"`` for a setting (its value kept)."""
+"""Values ready for JSON, which has no NaN or infinity: None stands for a measured one
+(no number), the text ``"inf"``, ``"-inf"`` or ``"nan"`` for a setting (its value kept);
+and the text of a JSON file, UTF-8 as written (`json_file_text`)."""
 
 from __future__ import annotations
 

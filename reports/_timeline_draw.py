@@ -22,7 +22,7 @@ _SMALL = 7.0
 
 def draw_timeline(frame: pd.DataFrame) -> Figure:
     """One bar per trial on its worker's lane, coloured and hatched by outcome; long idle
-    gaps cut out of the time axis (a grey band each, saying how long it was)."""
+    gaps cut out of the time axis (a grey band each, its length written where it fits)."""
     # a readable label where the report gives one (the stored id is a key)
     label = frame.groupby("worker")["worker_label" if "worker_label" in frame
                                     else "worker"].first()
@@ -62,7 +62,8 @@ def draw_timeline(frame: pd.DataFrame) -> Figure:
 
 
 def _draw_cuts(ax, frame: pd.DataFrame, axis: CutAxis, per_px: float) -> None:
-    """Each cut gap as a grey band saying how long it was, and ticks in the time kept."""
+    """Each cut gap as a grey band, its length written where it fits, and ticks in the
+    time kept."""
     if not axis.cuts:
         return
     for (start, end), (lo, hi) in zip(axis.cuts, axis.bands(), strict=True):
