@@ -125,7 +125,7 @@ def training_run_of(path) -> Path | None:
     if real.name != "model.npz" or not record.is_file():  # not a pipe: it would never answer
         return None
     try:
-        with open(record, encoding="utf-8") as fh:
+        with open(record, encoding="utf-8-sig") as fh:
             saved = json.load(fh)
     except (OSError, ValueError):  # unreadable, bad UTF-8, bad JSON: not a run's record
         return None

@@ -26,7 +26,7 @@ def is_saved_spec(path: Path) -> bool:
     """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT`, or an
     earlier version's, first): one the user put there is not to be written over."""
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8-sig") as file:
             line = file.readline().rstrip("\n")
         return line in [f"# {said}" for said in (SPEC_COMMENT, *EARLIER_SPEC_COMMENTS)]
     except FileNotFoundError:
@@ -133,7 +133,7 @@ def holds_another_run(out: Path | str, run) -> bool:
     if not own:
         return True
     try:  # the run's own folder, unless another run was saved there since
-        with open(out / "config.json", encoding="utf-8") as fh:
+        with open(out / "config.json", encoding="utf-8-sig") as fh:
             record = json.load(fh)
     except (OSError, ValueError):  # none left: the model file is the run's
         return False

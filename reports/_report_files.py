@@ -46,7 +46,7 @@ def foreign_csvs(page: Path, files: Path, headers, *, left_by_a_run: bool = Fals
 
 def _first_line(path: Path) -> str | None:
     try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as file:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
             return file.readline(1 << 16)
     except OSError:
         return None

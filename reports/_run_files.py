@@ -92,7 +92,7 @@ def foreign_record(out: Path, kind: str) -> str | None:
         if not os.path.lexists(path):
             continue
         try:
-            with open(path, encoding="utf-8") as fh:
+            with open(path, encoding="utf-8-sig") as fh:
                 record = json.load(fh)
         except PermissionError:
             raise ValueError(f"cannot read {path} (Permission denied)") from None

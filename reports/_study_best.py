@@ -170,7 +170,7 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
     """Whether ``out/best_model`` holds the model an earlier report retrained from trial
     ``number`` of this study (its config.json names the run and the trial's seed)."""
     try:
-        config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8"))
+        config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8-sig"))
     except (OSError, ValueError):
         return False
     return (_names_study(config, spec.name) and _records_trial(config, spec.seed, number)
@@ -211,7 +211,7 @@ def foreign_best_model(out: Path, name: str) -> str | None:
         return (f"a best_model/ without its config.json (remove {final} if its model is "
                 "not needed)")
     try:
-        config = json.loads((final / "config.json").read_text("utf-8"))
+        config = json.loads((final / "config.json").read_text("utf-8-sig"))
     except (OSError, ValueError):
         config = None
     if _names_study(config, name):

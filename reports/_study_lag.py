@@ -83,7 +83,7 @@ def _spec_file_description(path: Path) -> str | None:
     from study import spec_description  # here: study imports optuna
 
     try:
-        return spec_description(tomllib.loads(path.read_text("utf-8")))
+        return spec_description(tomllib.loads(path.read_text("utf-8-sig")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
 

@@ -150,7 +150,7 @@ def _written_by_hplab(path: Path) -> bool:
             return False
         if path.name == "model.npz":
             return nets.is_model_file(path)
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             if path.name == "history.csv":
                 return fh.readline().startswith(_HISTORY_HEAD)
             record = json.load(fh)

@@ -9,6 +9,7 @@ import json
 import os
 import shlex
 import warnings
+from pathlib import Path
 
 import optuna
 from optuna.trial import TrialState
@@ -248,8 +249,8 @@ def new_name_words(spec: StudySpec) -> str:
     if spec.path is None or os.path.dirname(os.path.abspath(spec.path)) == str(SPECS_DIR):
         return "change study.name"  # a ready spec's too: its copy is the file to edit
     try:
-        with open(spec.path, "rb") as fh:
-            table = tomllib.load(fh).get("study")
+        # utf-8-sig: a spec saved by a Windows editor, as load_spec reads it
+        table = tomllib.loads(Path(spec.path).read_text("utf-8-sig")).get("study")
     except (OSError, ValueError):  # gone since it was read: its words as they were
         return "change study.name"
     named = not isinstance(table, dict) or "name" in table

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import shutil
 
 import pytest
 from cli_helpers import ANALYSES, strict_json
@@ -142,6 +143,18 @@ def test_a_record_file_hplab_did_not_write_is_not_replaced(tmp_path, capsys, nam
     assert f"a {name} hplab did not write" in capsys.readouterr().err
     assert (out / name).read_text() == '{"notes": "mine"}'
     assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+def test_a_record_file_saved_with_a_bom_is_still_hplabs(ran, tmp_path):
+    # QA: a Windows editor's save (a UTF-8 BOM first) made config.json "not hplab's"
+    from reports._run_files import foreign_record
+
+    out = tmp_path / "run"
+    shutil.copytree(ran[3], out)
+    kind = strict_json((out / "config.json").read_text())["kind"]
+    for name in ("config.json", "result.json"):
+        (out / name).write_bytes(b"\xef\xbb\xbf" + (out / name).read_bytes())
+    assert foreign_record(out, kind) is None
 
 
 def test_no_report_writes_no_record(tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ from conftest import ForkServer
 import hplab
 import nets
 import reports
+from nets._io import training_run_of
 
 # the names from the registry: a new initializer does not change what these tests check
 BAD_INIT = f"unknown --init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}\n"
@@ -755,6 +756,21 @@ def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
                               "--out", target], capsys)
     assert code == 2 and out == "" and f"--out {target} is a file" in err
     assert target.read_text() == "precious\n"
+
+
+def test_a_runs_own_files_saved_with_a_bom_are_still_its_own(tmp_path, capsys):
+    # QA: a Windows editor's save of config.json or history.csv (a UTF-8 BOM first) made
+    # the folder "hold a config.json hplab did not write"; its model file still told
+    # predict of no run, and a report_files CSV with one was "not hplab's" either
+    out = tmp_path / "a"
+    argv = ["train", "--dataset", "xor", "--epochs", "3", "--out", out]
+    assert run_cli(argv, capsys)[0] == 0
+    for name in ("config.json", "history.csv", "report_files/confusion.csv"):
+        path = out / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert training_run_of(out / "model.npz") == out  # a model saved there is the run's
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
 
 
 @pytest.mark.parametrize("command", [

@@ -1242,7 +1242,9 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
                        str(mine)]) == 2
     assert "holds a spec.toml hplab did not write" in capsys.readouterr().err
     assert (mine / "spec.toml").read_text() == "# my notes\n"
-    # ... while the report's own is replaced when it is written again
+    # ... while the report's own is replaced when it is written again, also once a Windows
+    # editor saved it with a BOM (QA: then "a spec.toml hplab did not write")
+    (out / "spec.toml").write_bytes(b"\xef\xbb\xbf" + (out / "spec.toml").read_bytes())
     assert hplab.main(["study", "report", "whole", "--storage", str(db), "--out",
                        str(out)]) == 0
     assert study.load_spec(out / "spec.toml").raw == saved.raw
