@@ -17,6 +17,7 @@ from ._csv_checks import (
     without_comment_mark,
 )
 from ._dataset import DataError
+from ._spreadsheet_mark import without_spreadsheet_mark
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +92,9 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
                         "those numbers name the columns")
     # the names as written: pandas renames a repeated "a" (or "0.5") to "a.1"
     names = frame.columns if header == "no" or len(first) != frame.shape[1] else first
-    stripped = [c.strip() if isinstance(c, str) else c for c in names]
+    # the `'` hplab's writer puts before "-x" (a spreadsheet's formula) dropped, then spaces
+    stripped = [without_spreadsheet_mark(c).strip() if isinstance(c, str) else c
+                for c in names]
     if header != "no":  # np.savetxt's header line, "# a,b,y", names column a
         stripped = without_comment_mark(stripped)
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
@@ -110,8 +113,10 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
     if not pd.api.types.is_numeric_dtype(frame[target]):
         # "cat " is "cat" (skipinitialspace strips only the leading space); a blank is missing
-        labels = frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
-                                                   if isinstance(v, str) else v)
+        # and a label hplab wrote '-ve (a predictions CSV) is -ve, as trained on
+        labels = frame[target] = frame[target].map(
+            lambda v: (without_spreadsheet_mark(v).strip() or np.nan)
+            if isinstance(v, str) else v)
         # None, Mild, Severe are classes; 0, 1, NA is a label missing
         # (True/False with a blank, or 20-digit integers, are no text: pandas keeps objects)
         spelled = labels.map(lambda v: isinstance(v, str) and v.lower() in MISSING_SPELLINGS)

@@ -92,11 +92,19 @@ def spreadsheet_cell(value):
     """``value`` as a CSV cell a spreadsheet shows as it is: a text starting with
     ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice against
     CSV injection), unless it reads as a plain number (``-1``, ``+0.5``); anything else,
-    numbers included, is returned unchanged."""
-    if (isinstance(value, str) and value.startswith(_FORMULA_START)
-            and not _NUMBER.fullmatch(value)):
+    numbers included, is returned unchanged. data's CSV reader drops that ``'`` again
+    (data/_spreadsheet_mark.py: a copy of `needs_spreadsheet_mark`, data not importing nets)."""
+    if isinstance(value, str) and needs_spreadsheet_mark(value):
         return "'" + value
     return value
+
+
+def needs_spreadsheet_mark(text: str) -> bool:
+    """Whether `spreadsheet_cell` puts a ``'`` before ``text``: one starting with a formula's
+    character that is no plain number, after any ``'`` of its own (``'=x`` is written
+    ``''=x``), so that a reader dropping one ``'`` from a marked cell gets the text back."""
+    bare = text.lstrip("'")
+    return bare.startswith(_FORMULA_START) and not _NUMBER.fullmatch(bare)
 
 
 def spreadsheet_safe(frame):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import optuna
 import pandas as pd
 from cli_helpers import run_cli
 
+import data
 import nets
 import study
 
@@ -95,3 +97,34 @@ def test_user_attrs_of_other_clients_in_study_export(spec_file, tmp_path, capsys
                                capsys)
     assert code == 0, err
     assert piped.splitlines() == out.read_text().splitlines()
+
+
+def test_the_readers_spreadsheet_mark_is_the_writers_rule():
+    # data may not import nets: its copy of the writer's rule is held equal here
+    import data._spreadsheet_mark as reader
+    import nets._write_csv as writer
+
+    assert reader._FORMULA_START == writer._FORMULA_START
+    assert reader._NUMBER.pattern == writer._NUMBER.pattern
+    texts = ["-ve", "+ve", "=1+2", "@x", "\tx", "\rx", "'=x", "''-x", "-1", "+0.5", "'-1",
+             "'abc", "'", "abc", "", "-", "'+"]
+    for text in texts:
+        assert reader.needs_spreadsheet_mark(text) == writer.needs_spreadsheet_mark(text)
+        written = writer.spreadsheet_cell(text)
+        assert reader.without_spreadsheet_mark(written) == text, (text, written)
+    # what the writer never marks is read as written
+    assert [reader.without_spreadsheet_mark(t) for t in ("'-1", "'abc", "'")] == \
+        ["'-1", "'abc", "'"]
+
+
+def test_a_csv_hplab_wrote_is_read_without_its_spreadsheet_marks(tmp_path, capsys):
+    # QA: predict --out's labels +ve/-ve are written '+ve/'-ve (a spreadsheet's formula
+    # otherwise); read back, the classes were "'+ve" and "'-ve", and a column "-x" "'-x"
+    path = tmp_path / "pred.csv"
+    labels = ["+ve", "-ve"] * 10
+    nets.write_csv(path, pd.DataFrame({"-x": np.arange(20.0), "label": labels}))
+    assert path.read_text().splitlines()[:2] == ["'-x,label", "0.0,'+ve"]
+    ds = data.load(f"csv:{path}")
+    assert ds.feature_names == ("-x",) and list(ds.classes) == ["+ve", "-ve"]
+    code, out, _ = run_cli(["data", "show", f"csv:{path}?target=label"], capsys)
+    assert code == 0 and "2 classes ['+ve', '-ve']" in out
