@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from ._csv_bytes import opened_bytes
 from ._dataset import DataError
+from ._unicode_names import column_named
 
 #: What a line pandas skips as blank holds (str.strip() would strip U+00A0 and the like too).
 BLANK = " \t\r\n"
@@ -140,10 +141,12 @@ def ignored_columns(path: Path, ignore, columns: list[str], target: str) -> tupl
                         "commas (e.g. ignore=id,date)")
     # a name holding a comma quoted, so that it reads as one column
     shown = ", ".join(repr(c) if "," in c else c for c in map(str, columns))
-    unknown = [n for n in names if n not in columns]
+    named = [column_named(n, columns) for n in names]  # the file's é for one typed
+    unknown = [n for n, column in zip(names, named, strict=True) if column is None]
     if unknown:
         raise DataError(f"{path}: option ignore names no column {unknown[0]!r}; columns: "
                         f"{shown}")
+    names = named
     if target in names:
         raise DataError(f"{path}: option ignore names the target column {target!r}; leave "
                         "out only features (?target= names another target)")

@@ -18,6 +18,7 @@ from ._csv_checks import (
 )
 from ._dataset import DataError
 from ._spreadsheet_mark import without_spreadsheet_mark
+from ._unicode_names import column_named, name_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +102,9 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         twice = next(c for c in stripped if stripped.count(c) > 1)
         raise DataError(f"{path}: two columns are named {twice!r} (spaces around names are "
                         "ignored); rename one")
+    if names_of is not None and list(map(name_key, stripped)) == \
+            list(map(name_key, names_of[1])):  # a test file saved on another system
+        stripped = list(names_of[1])
     frame.columns = stripped
     if frame.shape[1] < 2:
         raise DataError(f"{path}: needs at least one feature column and a target column")
@@ -108,9 +112,10 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         raise DataError(f"{path}: a header and no rows")
     if names_of is not None and stripped != list(names_of[1]):
         return frame, target  # the loader says how the columns differ (not a lack of one)
-    target = frame.columns[-1] if target is None else target
-    if target not in frame.columns:
-        raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
+    given = frame.columns[-1] if target is None else target
+    target = column_named(given, list(frame.columns))  # the file's é for one typed
+    if target is None:
+        raise DataError(f"{path}: no column {given!r}; columns: {', '.join(frame.columns)}")
     if not pd.api.types.is_numeric_dtype(frame[target]):
         # "cat " is "cat" (skipinitialspace strips only the leading space); a blank is missing
         # and a label hplab wrote '-ve (a predictions CSV) is -ve, as trained on
@@ -146,7 +151,8 @@ def _is_number(text: str) -> bool:
 def _numbers_first(first: list[str], target: str | None) -> bool:
     """Whether a first row is numbers in every feature cell (the target's, by default the
     last, may be anything); a row naming ``target`` is a header."""
-    if len(first) < 2 or target is not None and target in (c.strip() for c in first):
+    if len(first) < 2 or target is not None and \
+            column_named(target, [c.strip() for c in first]) is not None:
         return False
     return all(_is_number(c) for c in first[:-1])
 

@@ -14,6 +14,7 @@ from ._declared_size import check_npz_members
 from ._home import expand_home
 from ._idx import check_image_pair, full_scale
 from ._test_rows import ALONE
+from ._unicode_names import other_form_of
 
 TASK_CHOICES = ("classification", "regression")
 # Numeric targets with at most this many distinct integral values count as class labels.
@@ -47,6 +48,10 @@ def _existing(path: str) -> Path:
         raise DataError(f"{p} is not a regular file (a pipe or a device, as <(...) and "
                         "/dev/null are): save the data to a file and give that")
     if not p.is_file():
+        if other := other_form_of(p):  # typed é for the é + accent macOS wrote: alike on screen
+            raise DataError(f"file not found: {p} (the folder holds {other.name}, the same name "
+                            "in another Unicode form, as macOS writes accents: type it by "
+                            "tab completion, or rename the file)")
         raise DataError(f"file not found: {p}")
     return p
 

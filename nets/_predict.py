@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -348,9 +349,10 @@ def _some(names) -> str:
 
 
 def _name_key(name):
-    """A column name as `SavedModel.feature_columns` matches it: stripped text, or a finite
-    number (a column named ``nan`` as a number would match nothing, itself included)."""
-    text = str(name).strip()
+    """A column name as `SavedModel.feature_columns` matches it: stripped text composed
+    (NFC: macOS writes "é" as "e" and an accent), or a finite number (a column named ``nan``
+    as a number would match nothing, itself included)."""
+    text = unicodedata.normalize("NFC", str(name).strip())
     try:
         number = float(text)
     except ValueError:

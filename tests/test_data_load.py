@@ -2485,3 +2485,30 @@ def test_a_constant_target_or_constant_features_load_with_a_warning(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", data.DataWarning)
         data.load(f"csv:{path}")
+
+
+def test_names_in_another_unicode_form_name_the_same_file_and_columns(tmp_path, capsys):
+    # QA: macOS writes é as e + U+0301 (NFD); typed é (NFC) was "file not found" beside a
+    # file of that name, and "no column 'température'; columns: température, ..."
+    import unicodedata
+
+    def nfd(text):
+        return unicodedata.normalize("NFD", text)
+
+    rows = "".join(f"{i / 10},{(i * 7 % 10) / 10},{'ab'[i % 2]}\n" for i in range(40))
+    (tmp_path / nfd("données.csv")).write_text(nfd("température,größe,Étiquette\n") + rows)
+    typed = tmp_path / "données.csv"
+    assert_data_refused(f"csv:{typed}", f"file not found: {typed} (the folder holds "
+                        f"{nfd('données.csv')}, the same name in another Unicode form, as "
+                        "macOS writes accents: type it by tab completion, or rename the file)",
+                        capsys)
+    path = tmp_path / nfd("données.csv")
+    ds = data.load(f"csv:{path}?target=Étiquette&ignore=größe")
+    assert ds.feature_names == (nfd("température"),) and list(ds.classes) == ["a", "b"]
+    ds = data.load(f"csv:{path}?target=température&ignore=Étiquette&task=regression")
+    assert ds.feature_names == (nfd("größe"),) and ds.task == "regression"
+    # a test file saved on another system, its header composed: the same columns
+    other = "".join(f"{i / 10},0.05,{'ab'[i % 2]}\n" for i in range(10))
+    (tmp_path / "test.csv").write_text("température,größe,Étiquette\n" + other)
+    pair = data.load(f"csv:{path},{tmp_path / 'test.csv'}")
+    assert pair.feature_names == tuple(map(nfd, ("température", "größe")))

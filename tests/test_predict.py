@@ -2141,3 +2141,27 @@ def test_a_saved_models_repr_is_short(tmp_path):
         config=cfg.to_dict(), meta={"task": "multiclass", "classes": ["no", "yes"]})
     assert repr(nets.load_model(few)).endswith(
         "task='multiclass', classes=('no', 'yes'), n_features=2)")
+
+
+def test_an_input_header_in_another_unicode_form_names_the_features(tmp_path, capsys):
+    # QA: an input headed as macOS writes names (NFD: e + U+0301) "names none of the
+    # model's features (größe, température); the model takes température, größe"
+    import unicodedata
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    pd.DataFrame({"température": X[:, 0], "größe": X[:, 1], "y": X[:, 0] > 0}).to_csv(
+        tmp_path / "d.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
+                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    model = nets.load_model(json.loads(out)["model_path"])
+    want = model.predict(X[:5]).probabilities
+    swapped = pd.DataFrame(X[:5, [1, 0]], columns=["größe", "température"])
+    swapped.columns = [unicodedata.normalize("NFD", c) for c in swapped.columns]
+    swapped.to_csv(tmp_path / "in.csv", index=False)
+    code, out, err = run_cli(["predict", model.path, "--input", tmp_path / "in.csv", "--json",
+                              "--limit", "5"], capsys)
+    assert code == 0, err
+    np.testing.assert_array_equal(json.loads(out)["probabilities"], want)
