@@ -76,8 +76,9 @@ def check_csv_bytes(path: Path) -> None:
     at the first NUL byte, naming its line (pandas keeps it in the cell, so a damaged label
     ``1\\x00`` was a class of its own; UTF-16 text, mostly NULs, is named), or once a
     compressed file expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one
-    repeated row took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
-    line, read = 1, 0
+    repeated row took 42 s and 3 GB of rows parsed into memory before any check saw them),
+    or for a last byte 0x1A (DOS's end-of-file mark)."""
+    line, read, chunk = 1, 0, b""
     size = path.stat().st_size
     name = path.name.lower()
     compressed = name.endswith(_COMPRESSED)
@@ -97,6 +98,10 @@ def check_csv_bytes(path: Path) -> None:
             read += len(chunk)
             if compressed:
                 refuse_expansion(path, read, size, "decompress it", verb="expands to at least")
+    if chunk.endswith(b"\x1a"):  # pandas reads it as a row of one field, or in a last cell
+        raise DataError(f"{path} ends with the byte 0x1A (line {line}), the end-of-file mark "
+                        "of old DOS programs (Ctrl-Z): delete that last byte (an editor "
+                        "shows it as ^Z or SUB)")
 
 
 #: The first bytes of each compressed format pandas reads, and the ending it knows it by

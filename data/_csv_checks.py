@@ -96,6 +96,16 @@ def refuse_other_separator(path: Path, first: list[str]) -> None:
                             f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")
 
 
+def refuse_separator_hint(path: Path, first: list[str]) -> None:
+    """Raise `DataError` for a first line ``sep=,`` (or ``sep=;``): the separator hint Excel
+    reads and writes, which pandas took for a header of two columns, one without a name."""
+    if first and re.fullmatch(r"sep=\S?", first[0].strip(), re.IGNORECASE) \
+            and len(first) <= 2 and not "".join(first[1:]).strip():
+        said = ",".join(first)
+        raise DataError(f"{path}: line 1 ({said!r}) is Excel's separator hint, not the "
+                        "header: delete that line")
+
+
 def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
     """Raise `DataError` for a header cell that is blank or pandas' ``Unnamed: 0``: mostly
     the row index ``to_csv`` writes, a feature that leaks the order the file was sorted in."""

@@ -85,11 +85,19 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
         hint = "" if not text[values.notna().to_numpy()].all() else \
             _text_column_hint(column, values, target, named)
         cell = values.iloc[row]
+        if DECIMAL_COMMA.fullmatch(cell.strip()):  # Excel's "0,5" in quotes: no text column
+            hint = ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
+                    "e.g. pd.read_csv(PATH, decimal=',').to_csv(NEW, index=False) where "
+                    "every number is written 0,5")
         shown = repr(cell if len(cell) <= 40 else cell[:40] + "...")  # a cell of 200,000
         raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                         f"non-number {shown} at {where_row(path, row, header)}){hint}")
     return values.astype(np.float64).to_numpy()
 
+
+#: A number written with a decimal comma, as Excel writes it in much of Europe (quoted in a
+#: comma-separated file: "0,1257")
+DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 # A label written as a code: a leading zero or a plus sign, which its number would lose
 CODE = re.compile(r"\+|-?0\d")

@@ -12,6 +12,7 @@ from ._csv_bytes import UNREADABLE, check_csv_bytes, not_utf8
 from ._csv_checks import (
     refuse_other_separator,
     refuse_ragged_rows,
+    refuse_separator_hint,
     refuse_unnamed_columns,
     where_row,
     without_comment_mark,
@@ -52,6 +53,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
         raise _unreadable(path, exc) from None
     except ImportError as exc:  # a .zst file without the zstandard package: pandas says so
         raise DataError(f"{path}: {' '.join(str(exc).split())}") from None
+    refuse_separator_hint(path, first)
     refuse_other_separator(path, first)
     if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
         refuse_unnamed_columns(path, first)

@@ -2512,3 +2512,26 @@ def test_names_in_another_unicode_form_name_the_same_file_and_columns(tmp_path, 
     (tmp_path / "test.csv").write_text("température,größe,Étiquette\n" + other)
     pair = data.load(f"csv:{path},{tmp_path / 'test.csv'}")
     assert pair.feature_names == tuple(map(nfd, ("température", "größe")))
+
+
+def test_excels_leftovers_are_named_as_such(tmp_path, capsys):
+    # QA: "sep=," first (Excel's separator hint) was "column 2 has no name: a trailing
+    # comma on the header line?"; a DOS Ctrl-Z after the last line "line 6 has 1 fields,
+    # the header has 3" on a line that looks empty; a quoted decimal comma, "not numeric"
+    # without the decimal=',' hint a ;-separated file gets
+    rows = "".join(f"{i / 10},{i % 3},{i % 2}\r\n" for i in range(4))
+    (tmp_path / "hint.csv").write_text("sep=,\r\na,b,y\r\n" + rows, newline="")
+    assert_data_refused(f"csv:{tmp_path / 'hint.csv'}", f"{tmp_path / 'hint.csv'}: line 1 "
+                        "('sep=,') is Excel's separator hint, not the header: delete that "
+                        "line", capsys)
+    (tmp_path / "dos.csv").write_text("a,b,y\r\n" + rows + "\x1a", newline="")
+    assert_data_refused(f"csv:{tmp_path / 'dos.csv'}", f"{tmp_path / 'dos.csv'} ends with the "
+                        "byte 0x1A (line 6), the end-of-file mark of old DOS programs "
+                        "(Ctrl-Z): delete that last byte (an editor shows it as ^Z or SUB)",
+                        capsys)
+    (tmp_path / "dec.csv").write_text('a,b,y\n"0,5",1,0\n"1,25",2,1\n' + rows)
+    assert_data_refused(f"csv:{tmp_path / 'dec.csv'}", f"{tmp_path / 'dec.csv'}: feature "
+                        "column 'a' is not numeric (first non-number '0,5' at line 2); a "
+                        "decimal comma? hplab reads numbers written 0.5: convert the file, "
+                        "e.g. pd.read_csv(PATH, decimal=',').to_csv(NEW, index=False) where "
+                        "every number is written 0,5", capsys)
