@@ -675,10 +675,11 @@ def _analysis_out(args) -> Path | None:
         if args.out is not None:
             raise ValueError("--out is the report's folder: it has no use with --no-report")
         return None
-    from study import RUNS, folder_name  # here: study imports optuna, --no-report skips it
+    # here: study imports optuna, --no-report skips it
+    from study import RUNS, dataset_folder_name
 
-    return Path(args.out) if args.out else RUNS / args.command / folder_name(args.dataset,
-                                                                             "dataset")
+    return Path(args.out) if args.out else RUNS / args.command / dataset_folder_name(
+        args.dataset)
 
 
 # a study's processes each hold the data (`study._run_data.LARGE_BYTES`): QA's 2 workers on
@@ -775,7 +776,8 @@ def cmd_train(args) -> int:
     )
     _refuse_unread(args, [f for f in TRAIN_FINE_SETTINGS if getattr(args, f) is not None])
     out = (Path(args.out) if args.out else
-           study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
+           study.RUNS / "train" / (study.folder_name(args.name) if args.name else
+                                   study.dataset_folder_name(args.dataset)))
     reports.check_out_folder(out, "train")  # found now, not after the training
     if args.data_seed is not None and args.data_seed < 0:  # named as typed, not "seed"
         raise ValueError(f"--data-seed must be a non-negative integer, got {args.data_seed}")

@@ -43,10 +43,10 @@ def analysis_name(dataset: str, out: Path | str, kind: str) -> str:
     default place, ``runs/KIND/`` (``kind``, the command: ``"lr-range"``) or the index's own
     folder; elsewhere ``dataset`` after the folders above it, up to the index's
     (``--out runs/exp1/coin``: "exp1/coin"; without an index, the parent folder alone)."""
-    from study import folder_name
+    from study import dataset_folder_name
 
     folder = Path(os.path.abspath(out))
-    if folder.name != folder_name(dataset, "dataset"):
+    if folder.name != dataset_folder_name(dataset):
         return folder.name
     root = index_root(folder)
     try:  # an index in the report's own folder (--out runs) has no folders above it

@@ -39,6 +39,7 @@ from ._folders import (
     RESULT_FILES,
     RESULT_FOLDERS,
     RUNS,
+    dataset_folder_name,
     files_left_beside,
     folder_name,
     foreign_run_file,
@@ -124,7 +125,7 @@ from ._worker_storage import ClaimLock
 
 __all__ = [
     "MAX_NAME_BYTES", "MAX_TRIALS", "spec_description", "RESULT_FILES", "RESULT_FOLDERS",
-    "RUNS", "folder_name",
+    "RUNS", "dataset_folder_name", "folder_name",
     "foreign_run_file",
     "study_folder", "files_left_beside", "holds_run_record",
     "TrainRun", "run_record", "save_run_files", "set_run_paths", "stage_run_files",

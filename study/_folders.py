@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 from pathlib import Path
 
 import nets
@@ -34,6 +35,17 @@ def folder_name(text: str, default: str = "run") -> str:
     safe = _safe(text, default)
     keep = safe == text and len(safe.encode()) <= MAX_NAME_BYTES
     return safe if keep else _hashed(safe, text)
+
+
+def dataset_folder_name(dataset: str) -> str:
+    """`folder_name` of a dataset's name as typed, its words read from the name with its
+    percent escapes read back (``csv:50%25 x.csv``: ``csv-50-x.csv-`` and a hash, not
+    ``csv-50-25-x.csv-``); the hash is the name's as typed, so that ``a%2Cb.csv`` (one
+    file) and ``a,b.csv`` (a pair) keep their own folders."""
+    words = urllib.parse.unquote(dataset)
+    safe = _safe(words, "dataset")
+    keep = safe == dataset and len(safe.encode()) <= MAX_NAME_BYTES
+    return safe if keep else _hashed(safe, dataset)
 
 
 def check_study_name(name) -> str:

@@ -699,6 +699,27 @@ def test_long_folder_names_are_cut_and_told_apart():
     assert len(study.study_folder("é" * 200).name.encode()) <= study.MAX_NAME_BYTES
 
 
+def test_a_datasets_folder_is_named_from_its_path_not_its_escapes(tmp_path, capsys,
+                                                                  monkeypatch):
+    # QA: 'csv:données #2 [x] 50%25.csv' trained into csv-données-2-x-50-25.csv-1f22ed, and
+    # 'csv:bom&q%3F.CSV' reported into csv-bom-q-3F.CSV-6ecc83: "25" and "3F" are no part
+    # of either file's name
+    import study
+
+    assert study.dataset_folder_name("csv:données #2 [x] 50%25.csv") == \
+        "csv-données-2-x-50-.csv-1f22ed"  # the hash: the name as typed, as before
+    assert study.dataset_folder_name("csv:bom&q%3F.CSV") == "csv-bom-q-.CSV-6ecc83"
+    # one file a,b.csv and the pair a.csv, b.csv: one spelling, two folders
+    assert study.dataset_folder_name("csv:a%2Cb.csv") != study.dataset_folder_name("csv:a,b.csv")
+    assert study.dataset_folder_name("coin") == "coin"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "50% x.csv").write_text("a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(20)))
+    code, out, err = run_cli(["train", "--dataset", "csv:50%25 x.csv", "--epochs", "1",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert Path(strict_json(out)["model_path"]).parent.name.startswith("csv-50-x.csv-")
+
+
 def test_folder_names_hold_only_what_the_file_system_encoding_can(tmp_path, capsys,
                                                                    monkeypatch):
     # under a Latin-1 locale a study named "实验é" ran, then its report failed with "'latin-1'

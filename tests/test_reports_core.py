@@ -1290,10 +1290,10 @@ def test_index_tells_analyses_of_one_dataset_apart_by_their_folder(kind, args, t
         (tmp_path / "runs" / "index.html").read_text(encoding="utf-8").split())
     # a dataset whose default folder is its safe, hashed form keeps its own name
     from reports._index import analysis_name
-    from study import folder_name
+    from study import dataset_folder_name
 
-    odd = "coin?imbalance=1:5&positive=1"
-    assert analysis_name(odd, Path("runs", kind, folder_name(odd, "dataset")), kind) == odd
+    for odd in ("coin?imbalance=1:5&positive=1", "csv:50%25 x.csv"):
+        assert analysis_name(odd, Path("runs", kind, dataset_folder_name(odd)), kind) == odd
 
 
 def test_index_tells_analyses_of_one_dataset_apart_by_the_folders_above(tmp_path, monkeypatch,
