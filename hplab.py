@@ -18,7 +18,6 @@ import logging
 import math
 import os
 import re
-import shlex
 import signal
 import sys
 import threading
@@ -478,14 +477,18 @@ def _command_line(argv) -> str:
         from study import mask_url
 
         argv = [mask_url(a) for a in argv]
-    return shlex.join(["hplab", *argv])
+    import nets
+
+    return nets.shell_line(["hplab", *argv])
 
 
 def _study_command(argv) -> str:
     """The command a study stores for its report, which is written later, maybe elsewhere:
     with the folder the spec path and the default storage are relative to (``cd DIR &&
     hplab ...``), as every report shows its command."""
-    return f"cd {shlex.quote(os.getcwd())} && {_command_line(argv)}"
+    import nets
+
+    return f"cd {nets.shell_word(os.getcwd())} && {_command_line(argv)}"
 
 
 def _refuse_overwrite(out, *inputs) -> None:

@@ -99,6 +99,8 @@ from ._printable import (
     escaped,
     first_names,
     folder_text,
+    shell_line,
+    shell_word,
     unprintable,
 )
 from ._progress_bar import progress_bar, say_above_bars, say_on_stderr, stderr_is_a_terminal
@@ -205,7 +207,7 @@ __all__ = [
     "SMALL_STEP_FLOPS", "compact_repr", "user_stacklevel",
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
     "remove_report_files", "report_csvs",
-    "and_list", "count_of", "error_line", "escaped",
+    "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_word",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

@@ -5,6 +5,7 @@ and nets is the one all of them import)."""
 from __future__ import annotations
 
 import os
+import shlex
 import unicodedata
 
 # bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069): printed, they
@@ -28,6 +29,35 @@ def escaped(text: str, keep: str = "") -> str:
         return text
     return "".join(c.encode("unicode_escape").decode("ascii")
                    if unprintable(c) and c not in keep else c for c in text)
+
+
+def shell_word(text) -> str:
+    """``text`` as one word a shell reads back: ``shlex.quote``'s, or, holding what no
+    page or terminal shows as it is (`unprintable`: a file name's byte that was no UTF-8,
+    kept as ``\\udcd6``; ESC, a newline), bash's ``$'...'`` with those as escapes
+    (``$'csv:\\xd6\\xd0.csv'``), which names the same bytes when pasted."""
+    text = os.fspath(text)
+    if not any(unprintable(c) for c in text):
+        return shlex.quote(text)
+    return "$'" + "".join(_ansi_c(c) for c in text) + "'"
+
+
+def shell_line(words) -> str:
+    """``words`` as a command line: each a `shell_word`, as ``shlex.join`` joins them."""
+    return " ".join(shell_word(w) for w in words)
+
+
+def _ansi_c(c: str) -> str:
+    """``c`` as it is written inside bash's ``$'...'``."""
+    if c in "'\\":
+        return "\\" + c
+    if 0xDC80 <= ord(c) <= 0xDCFF:  # a byte Python read as no UTF-8 (surrogateescape)
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    if not unprintable(c):
+        return c
+    if ord(c) < 0x80:
+        return f"\\x{ord(c):02x}"
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 def folder_text(folder) -> str:

@@ -9,6 +9,8 @@ import shlex
 from pathlib import Path
 from urllib.parse import quote
 
+import nets
+
 
 def from_report(path, out_dir) -> str:
     """``path`` as seen from the report folder ``out_dir`` (``model.npz``,
@@ -46,8 +48,8 @@ def shell_folder(folder) -> str:
                 return "~"
             if folder.startswith(prefix + "/"):
                 # the tilde bare: quoted ('~/x') a shell would not expand it
-                return "~/" + shlex.quote(folder[len(prefix) + 1:])
-    return shlex.quote(folder)
+                return "~/" + nets.shell_word(folder[len(prefix) + 1:])
+    return nets.shell_word(folder)
 
 
 def shown_command(command: str) -> str:
@@ -58,6 +60,7 @@ def shown_command(command: str) -> str:
             words = shlex.split(command[:at])
         except ValueError:  # an open quote: " && " inside the folder's name
             continue
-        if len(words) == 2 and words[0] == "cd" and command[:at] == f"cd {shlex.quote(words[1])}":
+        if len(words) == 2 and words[0] == "cd" and \
+                command[:at] == f"cd {nets.shell_word(words[1])}":
             return f"cd {shell_folder(words[1])}{command[at:]}"
     return command

@@ -6,8 +6,9 @@ write. Nothing here draws until a report is written (`study show` stays light).
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
+
+import nets
 
 from ._held_results import unreadable
 from ._out_folder import check_out_folder, check_study_report_folder
@@ -54,9 +55,10 @@ def note_study_report(name: str, storage, summary: dict,
         project = Path(os.path.abspath(report)).parents[3]
         again = ["hplab", "study", "report", name, "--storage",
                  study.resolve_storage(storage).seen_from(project).masked]
-        lag_command = f"cd {shlex.quote(os.path.relpath(project))} && {shlex.join(again)}"
+        lag_command = (f"cd {nets.shell_word(os.path.relpath(project))} && "
+                       f"{nets.shell_line(again)}")
     else:
-        lag_command = shlex.join(again)
+        lag_command = nets.shell_line(again)
     # a report written before later trials (a run with --no-report, a worker's), or of a
     # deleted study of this name, says so
     said = report_lags(report, summary, lag_command, description) if report else None
@@ -117,7 +119,7 @@ def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
     write = ["hplab", "study", "report", name] + (
         ["--storage", study.mask_url(storage)] if storage else [])
     folder = study_report_folder(name, storage, summary["created"])
-    return [f"report: none yet in {folder} ({shlex.join(write)})"]
+    return [f"report: none yet in {folder} ({nets.shell_line(write)})"]
 
 
 def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, list[str]]:

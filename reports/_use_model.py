@@ -3,7 +3,6 @@ is and the commands that predict with it and export it."""
 
 from __future__ import annotations
 
-import shlex
 import textwrap
 from pathlib import Path
 
@@ -49,12 +48,12 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     href = href_from_report(model_path, out_dir)
     # absolute, they failed for whoever got the folder (a zip, an email) and for its author
     # once the project was moved or renamed
-    model = shlex.quote(from_report(model_path, out_dir))
+    model = nets.shell_word(from_report(model_path, out_dir))
     onnx_file = model_path.with_suffix(".onnx")
     if model_path.parent.name in study.RESULT_FOLDERS:
         # a study's best_model/ is the report's own: export-onnx refuses to write into it
         onnx_file = out_dir / onnx_file.name
-    onnx_path = shlex.quote(from_report(onnx_file, out_dir))
+    onnx_path = nets.shell_word(from_report(onnx_file, out_dir))
     rep.add_section("Use this model")
     if warning:  # QA: a diverged run's weights were offered as any good model's
         rep.add_text(warning, note=True)

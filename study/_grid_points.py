@@ -7,7 +7,6 @@ takes no more trials: what runs more is a copy of its spec with other values (QA
 from __future__ import annotations
 
 import math
-import shlex
 from pathlib import Path
 
 import nets
@@ -41,8 +40,8 @@ def spec_to_copy(spec, storage: str | None = None) -> str:
     from ._spec import SPECS_DIR  # it imports this module
 
     if spec.path is None:
-        report = shlex.join(["hplab", "study", "report", spec.name]
-                            + (["--storage", storage] if storage is not None else []))
+        report = nets.shell_line(["hplab", "study", "report", spec.name]
+                                 + (["--storage", storage] if storage is not None else []))
         return nets.escaped(f"the spec.toml that `{report}` writes beside the report")
     path = Path(spec.path)
     if path.parent == SPECS_DIR:

@@ -5,7 +5,6 @@ without the spec file names that command."""
 
 from __future__ import annotations
 
-import shlex
 import warnings
 from pathlib import Path
 
@@ -78,9 +77,9 @@ def resume_call(spec: str, where: StorageURL, data: str | None = None) -> str:
     ``study.run_study('SPEC', storage='S', dataset='D')`` from Python (a notebook's spec
     refused gets no flags to translate)."""
     if nets.in_command():
-        return shlex.join(["hplab", "study", "run", spec]
-                          + (["--storage", where.masked] if where.given else [])
-                          + (["--data", data] if data is not None else []))
+        return nets.shell_line(["hplab", "study", "run", spec]
+                               + (["--storage", where.masked] if where.given else [])
+                               + (["--data", data] if data is not None else []))
     args = [repr(spec), *([f"storage={where.masked!r}"] if where.given else []),
             *([f"dataset={data!r}"] if data is not None else [])]
     return f"study.run_study({', '.join(args)})"
@@ -113,6 +112,6 @@ def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL, tria
 
     resume = spec_to_resume(study, where, any_data_path=dataset is not None)
     copy = dataset if dataset is not None else resume_data(resume, spec)
-    return nets.escaped(shlex.join(["hplab", "study", "run", resume, "--trials", trials]
-                                   + (["--storage", storage] if storage is not None else [])
-                                   + (["--data", copy] if copy is not None else [])))
+    return nets.shell_line(["hplab", "study", "run", resume, "--trials", trials]
+                           + (["--storage", storage] if storage is not None else [])
+                           + (["--data", copy] if copy is not None else []))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import shlex
 import warnings
 from pathlib import Path
 
@@ -139,9 +138,9 @@ def _copy_hint(spec: StudySpec, stored: StudySpec | None, where: StorageURL) -> 
         return ""
     paths = _paths(stored.dataset)
     here = bool(paths) and all(os.path.isfile(p) or os.path.isdir(p) for p in paths)
-    command = shlex.join(["hplab", "study", "run", resume_name(spec)]
-                         + (["--storage", where.masked] if where.given else [])
-                         + ["--data", stored.dataset if here else "NAME"])
+    command = nets.shell_line(["hplab", "study", "run", resume_name(spec)]
+                              + (["--storage", where.masked] if where.given else [])
+                              + ["--data", stored.dataset if here else "NAME"])
     if here:
         return f"; the study's data is at {read_from(stored.dataset)}: `{command}` reads it"
     return f"; give this machine's copy of it with `{command}`"
@@ -230,8 +229,8 @@ def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
     same_but_path = dataclasses.replace(spec, dataset=stored.dataset)
     if (_path_only_differs(stored.dataset, spec.dataset)
             and first_difference(stored, same_but_path) is None):
-        join = (f"`hplab study worker --study {shlex.quote(spec.name)} --data "
-                f"{shlex.quote(spec.dataset)}` and the same --storage" if nets.in_command()
+        join = (f"`hplab study worker --study {nets.shell_word(spec.name)} --data "
+                f"{nets.shell_word(spec.dataset)}` and the same --storage" if nets.in_command()
                 else f"`study.join_study({spec.name!r}, dataset={spec.dataset!r})` and the "
                 "same storage")  # a notebook's spec: no flags to translate
         return (f"the study reads {read_from(stored.dataset)}: if this spec's file is a copy "

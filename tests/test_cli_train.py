@@ -1321,6 +1321,9 @@ def test_a_path_byte_that_is_no_utf8_still_gets_its_run_and_report(tmp_path, mon
     assert code == 0, err
     page = (tmp_path / os.fsdecode(b"bad\xff") / "report.html").read_text(encoding="utf-8")
     assert "bad\\udcff" in page  # escaped, as a control character is
+    # ... but in the command to run again, in the shell's form of the byte (QA: the report's
+    # 'csv:\udcd6\udcd0.csv', pasted, named another file)
+    assert "<span>--out</span> <span>$&#39;bad\\xff&#39;</span>" in page
     code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
                               "--name", odd, "--json"], capsys)
     assert code == 0, err
@@ -1727,3 +1730,22 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
     assert (nets.learning_rate(0, cfg.replace(schedule="one_cycle"), T), peak,
             nets.learning_rate(T - 1, cfg.replace(schedule="one_cycle"), T)) == pytest.approx(
         (lr / 25, lr, lr / 1e4), rel=1e-12)
+
+
+def test_a_shell_word_names_the_same_bytes_when_pasted(tmp_path):
+    # QA: a file name of GBK bytes (a Windows zip) was shown 'csv:\udcd6\udcd0.csv' in the
+    # report's command: pasted, the shell passed those 26 characters, another file's name
+    import os
+    import shutil
+
+    assert nets.shell_word("a b") == "'a b'" and nets.shell_word("plain") == "plain"
+    gbk = os.fsdecode(b"csv:\xd6\xd0\xce\xc4.csv")
+    assert nets.shell_word(gbk) == "$'csv:\\xd6\\xd0\\xce\\xc4.csv'"
+    assert nets.shell_line(["hplab", "x y", "it's\x1b"]) == "hplab 'x y' $'it\\'s\\x1b'"
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash to read the words back")
+    words = [gbk, "it's é\x1b\\", "rtl\u202eexe", "a b", "$HOME"]
+    line = nets.shell_line(["printf", "%s\\0", *words])
+    read = subprocess.run([bash, "-c", line], capture_output=True, check=True).stdout
+    assert read.split(b"\0")[:-1] == [os.fsencode(w) for w in words]
