@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from ._csv_bytes import opened_bytes
 from ._dataset import DataError
+from ._spreadsheet_mark import without_spreadsheet_mark
 from ._unicode_names import column_named
 
 #: What a line pandas skips as blank holds (str.strip() would strip U+00A0 and the like too).
@@ -186,7 +187,7 @@ def cell_of_row(path: Path, row: int, header: bool, column: str) -> str | None:
     at = int(column[1:]) - 1 if not header and re.fullmatch(r"x[1-9]\d*", column) else None
     for i, (_, fields) in enumerate(_records(path)):
         if header and i == 0:
-            names = [name.strip() for name in fields]
+            names = [without_spreadsheet_mark(name).strip() for name in fields]  # as read
             at = names.index(column) if column in names else None
         if i == row + header:
             return fields[at].strip() if at is not None and at < len(fields) else None

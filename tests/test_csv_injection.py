@@ -8,6 +8,7 @@ import csv
 import numpy as np
 import optuna
 import pandas as pd
+import pytest
 from cli_helpers import run_cli
 
 import data
@@ -128,3 +129,7 @@ def test_a_csv_hplab_wrote_is_read_without_its_spreadsheet_marks(tmp_path, capsy
     assert ds.feature_names == ("-x",) and list(ds.classes) == ["+ve", "-ve"]
     code, out, _ = run_cli(["data", "show", f"csv:{path}?target=label"], capsys)
     assert code == 0 and "2 classes ['+ve', '-ve']" in out
+    # a cell of that column is found by its name as read, for the message that names it
+    nets.write_csv(path, pd.DataFrame({"-x": [np.nan, *range(19)], "label": labels}))
+    with pytest.raises(data.DataError, match="column '-x': an empty cell"):
+        data.load(f"csv:{path}")
