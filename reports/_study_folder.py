@@ -6,7 +6,8 @@ another storage (a copy of the database, a journal file, a server) is another st
 report goes beside, to ``NAME-<hash of the storage>``, instead of replacing the first.
 A storage file moved with its project folder (renamed, moved) is no other storage: a report
 recording a file that is gone from the place in its project this storage has in the working
-folder, and the creation stamp of the study now found under its name
+folder (or in the folder holding both this storage and the report: a command run from the
+report's folder), and the creation stamp of the study now found under its name
 (`study.study_created`), is that study's, rewritten where it is (``NAME``, or
 ``NAME-<hash>`` of the path the file had). So is, in a server database, a report of the
 study's creation stamp recorded with another spelling of the server (host, port, user,
@@ -99,24 +100,41 @@ def _moved_here(info, where, created: str | None) -> bool:
     # so is a copy made after the move under another name or outside the project
     return (where.path is not None and created is not None and info.study_created is not None
             and _same_instant(info.study_created, created) and _gone_file(info.source)
-            and _same_place(info.source, where.path))
+            and any(_same_place(info.source, where.path, project)
+                    for project in _project_folders(info.path, where.path)))
 
 
-def _same_place(source: str, path: Path) -> bool:
-    """Whether the storage file ``path`` sits in the project folder (the working folder,
-    which holds ``runs/``) where the file ``source`` sat in its own: ``source`` ends with
-    the path from the working folder to ``path``, and no longer end of it names a file
-    here (``/old/bk/st.db`` moved to ``bk/st.db``, not to a copy ``st.db`` beside it)."""
+def _project_folders(report: Path, path) -> list[Path]:
+    """The folders that may be the project of the report ``report`` and the storage file
+    ``path``: the working folder (which holds ``runs/``), and the deepest folder holding
+    both (QA: run from the moved report's folder, ``--storage ../../hplab.db``, the
+    storage is not under the working folder, and its report was refused as another's)."""
+    folders = []
     try:
-        cwd = Path.cwd().resolve()
-        inside = Path(path).resolve().relative_to(cwd)
-    except (ValueError, OSError):  # outside the project folder; no working folder
+        folders.append(Path.cwd().resolve())
+        file = Path(path).resolve()
+        folder = Path(report).resolve().parent
+    except OSError:  # no working folder
+        return folders
+    while not file.is_relative_to(folder) and folder != folder.parent:
+        folder = folder.parent
+    return [*folders, folder] if folder != folder.parent else folders
+
+
+def _same_place(source: str, path: Path, project: Path) -> bool:
+    """Whether the storage file ``path`` sits in the folder ``project`` where the file
+    ``source`` sat in its own: ``source`` ends with the path from ``project`` to ``path``,
+    and no longer end of it names a file there (``/old/bk/st.db`` moved to ``bk/st.db``,
+    not to a copy ``st.db`` beside it)."""
+    try:
+        inside = Path(path).resolve().relative_to(project)
+    except (ValueError, OSError):  # outside that folder
         return False
     parts = Path(source).parts
     if parts[-len(inside.parts):] != inside.parts:
         return False
     try:
-        return not any(cwd.joinpath(*parts[-k:]).exists()
+        return not any(project.joinpath(*parts[-k:]).exists()
                        for k in range(len(inside.parts) + 1, len(parts)))
     except OSError:  # a folder on the way this user cannot enter
         return False

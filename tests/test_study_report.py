@@ -1529,6 +1529,37 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
             .startswith("moved-")
 
 
+@pytest.mark.usefixtures("unrasterized")
+def test_a_moved_reports_more_trials_command_runs_from_the_reports_folder(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: a student's moved runs folder, its report's own "More trials" command run from
+    # the report's folder (--storage sqlite:///../../hplab.db --out .) was refused: "--out .
+    # holds the report of study 'xor' in another storage" (the storage not under the
+    # working folder, the moved file was not told from a copy)
+    path = spec_file("far", n_trials=3, pruner="none", max_epochs=4)
+    (tmp_path / "s6").mkdir()
+    monkeypatch.chdir(tmp_path / "s6")
+    assert hplab.main(["study", "run", str(path)]) == 0
+    shutil.move(tmp_path / "s6", tmp_path / "inbox")
+    folder = tmp_path / "inbox" / "runs" / "studies" / "far"
+    text = html.unescape((folder / "report.html").read_text())
+    more = re.search(r"hplab study run far --trials \d+ --storage \S+ --out \.", text)[0]
+    assert "--storage sqlite:///../../hplab.db" in more
+    monkeypatch.chdir(folder)
+    capsys.readouterr()
+    code, stdout, err = run_cli([*shlex.split(more)[1:], "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(stdout)["report_path"] == "report.html"
+    assert reports.read_report_info(folder / "report.html").source == \
+        str(tmp_path / "inbox" / "runs" / "hplab.db")
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["far"]
+    # a copy of the storage beside the moved one is still another study's
+    shutil.copy(tmp_path / "inbox" / "runs" / "hplab.db", tmp_path / "inbox" / "copy.db")
+    code, _, err = run_cli(["study", "run", "far", "--trials", "5", "--storage",
+                            "../../../copy.db", "--out", "."], capsys)
+    assert code == 2 and "in another storage" in err, err
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("unrasterized")
 def test_a_moved_runs_folder_named_from_another_folder_keeps_its_report(spec_file, tmp_path,
