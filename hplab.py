@@ -1539,7 +1539,7 @@ def cmd_predict(args) -> int:
     if out is not None:  # a .xlsx or .tgz is refused before the predictions, not after
         nets.check_csv_name(out)
     nets.check_threshold(model, args.threshold, "--threshold")  # before the data loads
-    truth = seed = dataset = changed = None
+    truth = seed = dataset = changed = loss = None
     if args.dataset is not None:
         dataset = args.dataset or model.meta.get("dataset")
         if not dataset:
@@ -1558,6 +1558,7 @@ def cmd_predict(args) -> int:
                  "trained on (another fingerprint): its test split is not the held-out "
                  "one, and the scores may count training rows")
         pred, truth = nets.predict_dataset(model, ds, threshold=args.threshold)
+        loss = nets.dataset_loss(model, ds)
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
     else:
@@ -1568,7 +1569,7 @@ def cmd_predict(args) -> int:
                                 what="a predictions CSV")
     summary = nets.predict_summary(
         model, pred, truth, limit=args.limit, threshold=args.threshold, dataset=dataset,
-        data_seed=seed, data_changed=changed, input=args.input, out_path=out)
+        data_seed=seed, data_changed=changed, input=args.input, out_path=out, loss=loss)
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
         nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
@@ -2117,6 +2118,8 @@ JSON_KEYS = {
                   "input, n, n_shown, predictions, probabilities, labels (the truth of each "
                   "row shown: its label, or a "
                   "regression's target; null without --dataset), accuracy, rmse, mae, "
+                  "loss (the split's loss as training scored it, a run's test_loss: "
+                  "½·MSE of the scaled target for regression; null without --dataset), "
                   "out_path, threshold (a two-class model's: --threshold, else 0.5, its more "
                   "probable class; null for other "
                   "models), positive (a binary model's positive class, the second of "

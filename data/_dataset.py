@@ -64,7 +64,9 @@ class Dataset:
     task : str
         ``"binary"``, ``"multiclass"`` or ``"regression"``.
     X_train, X_val, X_test : ndarray
-        float32, shape (n, d), normalized: ``(X_raw - x_shift) / x_scale``.
+        float32, shape (n, d), normalized: ``(X_raw - x_shift) / x_scale``. A saved
+        model's ``predict`` takes raw inputs (it scales them): score a split with
+        ``nets.predict_dataset(model, ds)``, not ``model.predict(ds.X_test)``.
     y_train, y_val, y_test : ndarray
         Classification: int64 class indices 0..k-1. Regression: float32 targets scaled
         by ``(y_raw - y_shift) / y_scale``.

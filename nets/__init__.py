@@ -83,6 +83,7 @@ from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
+    dataset_loss,
     is_prediction_header,
     positive_class_scores,
     predict_dataset,
@@ -193,7 +194,8 @@ __all__ = [
     "check_callbacks", "check_seed", "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
     "is_hplab_onnx",
-    "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",
+    "predict_dataset", "dataset_loss", "predict_summary",
+    "POSITIVE_SCORES", "positive_class_scores",
     "is_prediction_header", "prediction_frame", "prediction_records", "read_inputs",
     "regression_errors",
     "score_prediction",

@@ -52,9 +52,32 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
         ``ds`` that is no loaded dataset (a name: load it with ``data.load`` first).
     """
     check_model(model)
+    check_threshold(model, threshold)  # before a wide split is scaled
+    X, truth = _split_for_model(model, ds, split)
+    return model.predict_normalized(X, threshold), truth
+
+
+def dataset_loss(model: SavedModel, ds, split: str = "test") -> float:
+    """The loss of ``model`` on one split of a loaded dataset, as training scored it (a
+    training run's ``test_loss``: the head's unweighted loss, ½·MSE of the scaled target
+    for regression); ``split`` and ``ds`` as `predict_dataset` takes them."""
+    from ._train import evaluate  # here: the training loop is not predict's to load
+
+    check_model(model)
+    X, truth = _split_for_model(model, ds, split)
+    if model.task == "regression":  # the net's loss is on the target as it was scaled
+        target = (np.asarray(truth, dtype=np.float64) - model.y_shift) / model.y_scale
+    else:  # class indices in the model's order
+        where = {_label(c): i for i, c in enumerate(model.classes)}
+        target = np.array([where[_label(t)] for t in truth], dtype=np.int64)
+    return evaluate(model.net, X, target)[0]
+
+
+def _split_for_model(model: SavedModel, ds, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """One split's inputs as the net takes them (in the model's scaling) and its truth
+    (`predict_dataset`'s), the dataset checked against the model."""
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
-    check_threshold(model, threshold)  # before a wide split is scaled
     # a name failed as "'str' object has no attribute 'X_test'"
     check_dataset(ds, (f"X_{split}", f"y_{split}"))
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
@@ -103,13 +126,13 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
                              f"({', '.join(map(str, unknown))}); the model predicts "
                              f"{', '.join(map(str, known))}")
     if _same_scaling(model, shift, scale):
-        pred = model.predict_normalized(X.astype(model.net.dtype, copy=False), threshold)
+        X = X.astype(model.net.dtype, copy=False)
     else:
-        pred = model.predict(X.astype(np.float64) * scale + shift, threshold)
+        X = model.normalize(X.astype(np.float64) * scale + shift)
     truth = np.asarray(ds.inverse_y(y))
     if codes is not None:
         truth = np.array([codes[c] for c in truth])
-    return pred, truth
+    return X, truth
 
 
 def _codes_as_numbers(classes, known) -> dict | None:

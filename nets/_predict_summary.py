@@ -4,6 +4,8 @@ on a dataset's split, scored against the true labels.
 
 from __future__ import annotations
 
+import math
+
 from ._predict_scores import (
     POSITIVE_SCORES,
     positive_class_scores,
@@ -14,7 +16,8 @@ from ._predict_scores import (
 
 def predict_summary(model, pred, truth=None, *, limit: int, threshold: float | None = None,
                     dataset: str | None = None, data_seed: int | None = None,
-                    data_changed: bool | None = None, input=None, out_path=None) -> dict:
+                    data_changed: bool | None = None, input=None, out_path=None,
+                    loss: float | None = None) -> dict:
     """The summary ``hplab predict --json`` prints.
 
     Parameters
@@ -35,6 +38,8 @@ def predict_summary(model, pred, truth=None, *, limit: int, threshold: float | N
         model was trained on.
     input, out_path : optional
         The raw inputs' file predicted on; the predictions' CSV written.
+    loss : float, optional
+        The model's loss on the split (`dataset_loss`), as a training run's ``test_loss``.
 
     Returns
     -------
@@ -54,5 +59,7 @@ def predict_summary(model, pred, truth=None, *, limit: int, threshold: float | N
             "dataset": dataset, "split": "test" if dataset else None, "data_seed": data_seed,
             "data_changed": data_changed,
             "input": input, "n": len(pred), "n_shown": shown,
-            **prediction_records(pred, shown, truth), **scores, "out_path": out_path,
+            **prediction_records(pred, shown, truth), **scores,
+            "loss": None if loss is None or not math.isfinite(loss) else loss,
+            "out_path": out_path,
             "threshold": threshold, **positive}

@@ -22,7 +22,7 @@ import nets
 
 PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "data_changed",
                 "input", "n", "n_shown", "predictions", "probabilities", "labels", "accuracy",
-                "rmse",
+                "rmse", "loss",
                 "mae", "out_path", "threshold", "positive", "precision", "recall", "f1",
                 "roc_auc", "pr_auc"}
 
@@ -877,6 +877,8 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     s = json.loads(out)
     assert (s["dataset"], s["split"], s["data_seed"], s["n"]) == ("coin", "test", 0, 500)
     assert s["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"], abs=1e-12)
+    # QA: the report's "Test loss" could not be checked from the command line
+    assert s["loss"] == run.test_metrics["test_loss"]
     assert s["n_shown"] == 20 and s["rmse"] is None
     # QA: the table's label column was not in --json: the truth of the 20 rows shown
     truth = np.array(run.dataset.classes, dtype=object)[run.dataset.y_test]
@@ -900,6 +902,14 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     code, out, _ = run_cli(["predict", run.model_path, "--dataset", "coin", "--seed", "1",
                             "--json"], capsys)
     assert json.loads(out)["accuracy"] == pytest.approx(np.mean(pred.labels == truth))
+    # the loss of another seed's split too, its rows in the model's scaling
+    p_true = pred.probabilities[np.arange(len(truth)), [model.classes.index(t) for t in truth]]
+    assert json.loads(out)["loss"] == pytest.approx(-np.mean(np.log(p_true)), rel=1e-5)
+    np.save(tmp_path / "x.npy", other.X_test[:3].astype(np.float64) * other.x_scale
+            + other.x_shift)
+    code, out, _ = run_cli(["predict", run.model_path, "--input", tmp_path / "x.npy",
+                            "--json"], capsys)
+    assert code == 0 and json.loads(out)["loss"] is None  # no truth, no loss
     # data whose labels the model cannot predict: refused, not scored as 0 or 1/3
     for other in ("spirals", "moons"):
         code, out, err = run_cli(["predict", run.model_path, "--dataset", other], capsys)
@@ -1056,6 +1066,7 @@ def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
     # test loss is half the mean squared error of the normalized targets
     rmse = np.sqrt(2 * run.test_metrics["test_loss"]) * run.dataset.y_scale
     assert s["rmse"] == pytest.approx(rmse, rel=1e-5)
+    assert s["loss"] == pytest.approx(run.test_metrics["test_loss"], rel=1e-6)
     frame = pd.read_csv(tmp_path / "p.csv")
     assert list(frame.columns) == ["prediction", "target"] and len(frame) == s["n"] == 100
     np.testing.assert_allclose(frame["target"], run.dataset.inverse_y(run.dataset.y_test),
