@@ -393,3 +393,22 @@ def test_scoring_a_saved_model_from_python_gives_its_runs_test_scores(tmp_path, 
     ds = data.load("digits", seed=0)
     wrong = float(np.mean(model.predict(ds.X_test).labels == ds.inverse_y(ds.y_test)))
     assert f"({wrong:.2f} for the digits model's {accuracy:.2f})" in " ".join(README.split())
+
+
+@pytest.mark.slow
+def test_the_readmes_reproducibility_check_says_the_run_reproduces(tmp_path, capsys):
+    # QA: a rerun's model.npz and config.json differ by hash (paths, seconds), so a teacher
+    # read "not reproducible"; the README's check compares what a rerun keeps
+    import os
+    import subprocess
+    import sys
+
+    _readme_train("hplab train --dataset xor --hidden 2 --activation sigmoid", tmp_path,
+                  capsys)
+    (block,) = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if "cmp " in b]
+    script = block.replace("/tmp/again", str(tmp_path / "again"))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run(["bash", "-ec", script], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-2:] == ["same history", "True"], run.stdout
