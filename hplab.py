@@ -1110,7 +1110,7 @@ def cmd_report_index(args) -> int:
             raise ValueError(f"{exc.filename or folder / 'index.html'}: "
                              f"{exc.strerror or exc}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(found),
-               "reports": [r.to_dict() for r in found]}
+               "reports": [reports.index_entry(r) for r in found]}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])
     return 0
 
@@ -2094,7 +2094,13 @@ JSON_KEYS = {
                       "of it takes, in order)",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
-                         "status, headline}]",
+                         "status, headline, detail (the line under its row's headline: a "
+                         "training run's settings, a study's best parameters; else null), "
+                         "run (the training run it shows, a study's its best model: record, "
+                         "its config.json, and from it dataset, seed, data_seed, status, "
+                         "epochs, train_loss, train_accuracy, val_loss, val_accuracy, "
+                         "test_loss, test_accuracy, test_rmse, test_mae, config and hplab, "
+                         "the version that trained it; null for other reports)}]",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

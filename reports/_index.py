@@ -24,6 +24,7 @@ from urllib.parse import quote
 from nets import error_line, hplab_version, write_atomically
 
 from ._html import render
+from ._index_record import row_detail, run_record
 from ._paths import shell_folder
 from ._report_files import TONES
 from ._report_info import ReportInfo, read_report_info
@@ -205,7 +206,8 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
-            "detail": _detail(info),
+            # an older training run's report has none: its run's record gives it
+            "detail": row_detail(info, None if info.detail else run_record(info)),
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),
         })
@@ -236,21 +238,6 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
                               str(path))
     # several workers may refresh the same index at once
     return write_atomically(path, write_page)
-
-
-#: The card a kind's index row shows under its first (QA: a study listed its best value,
-#: not what scored it).
-_DETAIL_CARDS = {"study": "Best parameters"}
-
-
-def _detail(info: ReportInfo) -> str | None:
-    """The line under ``info``'s first card: the one its report records (a training
-    run's settings: 200 runs of sine read alike), else the text of its kind's
-    `_DETAIL_CARDS` card, if it has one (an older run's report has neither)."""
-    if info.detail:
-        return info.detail
-    label = _DETAIL_CARDS.get(info.kind)
-    return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
 
 
 def _where(info: ReportInfo, rel: str) -> str:

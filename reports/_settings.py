@@ -13,7 +13,7 @@ from typing import Any
 
 from nets import OPTIMIZERS, OWN_DEFAULTS, SCHEDULES, SETTINGS_READ, own_defaults, unread_settings
 
-from .design import format_setting
+from ._numbers import format_setting  # not design: the index reads it, matplotlib not
 
 
 def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[str, Any]:

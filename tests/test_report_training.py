@@ -2038,7 +2038,7 @@ def test_a_report_refuses_a_folder_that_holds_another_run(tmp_path):
     assert reports.training_report(unsaved, tmp_path / "share").is_file()
 
 
-def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeypatch):
+def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeypatch, capsys):
     # QA: 200 runs of one data set each read "rN / Training run: sine / ... Test RMSE",
     # runs differing only in --lr alike; each row now names the run's settings
     monkeypatch.chdir(tmp_path)
@@ -2052,10 +2052,31 @@ def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeyp
                 in page)
     info = reports.read_report_info(tmp_path / "runs/train/a/report.html")
     assert info.detail == "hidden 16, 8 · tanh · adam · lr 0.05 · full batch"
-    # an older run's report, which records no such line, is listed all the same, without one
+    # an older run's report, which records no such line, has its run's config.json's (QA: a
+    # student's runs of an older version were listed without their settings)
     old = tmp_path / "runs/train/b/report.html"
     old.write_text(old.read_text(encoding="utf-8").replace("&#34;detail&#34;", "&#34;x&#34;"),
                    encoding="utf-8")
     page = " ".join(reports.write_index(tmp_path / "runs").read_text(encoding="utf-8").split())
-    assert "lr 0.05 · full batch" in page and "lr 0.3" not in page
+    assert "lr 0.05 · full batch" in page
+    assert '<div class="muted">hidden 16, 8 · tanh · adam · lr 0.3 · full batch</div>' in page
     assert 'href="train/b/report.html"' in page
+    # and so does report index --json, with the run's numbers from that record
+    capsys.readouterr()
+    assert hplab.main(["report", "index", "runs", "--json"]) == 0
+    listed = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
+    record = json.loads((tmp_path / "runs/train/b/config.json").read_text())
+    b = listed["runs/train/b/report.html"]
+    assert b["detail"] == "hidden 16, 8 · tanh · adam · lr 0.3 · full batch"
+    assert b["run"] == {"record": "runs/train/b/config.json",
+                        **{k: record[k] for k in reports.RUN_KEYS},
+                        "hplab": record["versions"]["hplab"]}
+    assert (b["run"]["seed"], b["run"]["config"]["lr"]) == (0, 0.3)
+    # without a record of its own (another tool's config.json), without one, and no run
+    (tmp_path / "runs/train/b/config.json").write_text('{"lr": 0.3}')
+    page = " ".join(reports.write_index(tmp_path / "runs").read_text(encoding="utf-8").split())
+    assert "lr 0.05 · full batch" in page and "lr 0.3" not in page
+    assert hplab.main(["report", "index", "runs", "--json"]) == 0
+    listed = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
+    assert (listed["runs/train/b/report.html"]["detail"],
+            listed["runs/train/b/report.html"]["run"]) == (None, None)

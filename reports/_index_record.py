@@ -1,0 +1,77 @@
+"""What the index reads beside a report: the record (``config.json``) of the training run it
+shows, for the row's settings line and ``report index --json``'s numbers (QA: a teacher
+grading 40 reports had their headlines' text alone, "67.0 %", no seed or settings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ._report_info import ReportInfo
+
+#: A record larger than this is no run's (one is a few KB): not read.
+_MAX_RECORD_BYTES = 1 << 20
+#: The keys of a run's record that ``report index --json`` gives (its ``run``), as
+#: config.json names them; ``hplab`` is the version that trained it.
+RUN_KEYS = ("dataset", "seed", "data_seed", "status", "epochs", "train_loss",
+            "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
+            "test_rmse", "test_mae", "config")
+
+
+def record_path(info: ReportInfo) -> Path | None:
+    """Where the record of the run report ``info`` shows is: a training run's
+    ``config.json`` beside it, a study's best model's in ``best_model/``; None for other
+    kinds."""
+    folder = info.path.parent
+    return {"train": folder / "config.json",
+            "study": folder / "best_model" / "config.json"}.get(info.kind)
+
+
+def run_record(info: ReportInfo) -> dict | None:
+    """The record of the run report ``info`` shows, None where there is none hplab wrote
+    (not there, unreadable, not JSON, a pipe, another tool's file)."""
+    path = record_path(info)
+    try:
+        # is_file first: a named pipe so named would hold the index for good
+        if path is None or not path.is_file() or path.stat().st_size > _MAX_RECORD_BYTES:
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    ours = isinstance(record, dict) and isinstance(record.get("config"), dict) \
+        and "model_path" in record
+    return record if ours else None
+
+
+#: The card a kind's index row shows under its first (QA: a study listed its best value,
+#: not what scored it).
+_DETAIL_CARDS = {"study": "Best parameters"}
+
+
+def row_detail(info: ReportInfo, record: dict | None = None) -> str | None:
+    """The line under ``info``'s first card in the index: the one its report records (a
+    training run's settings: 200 runs of sine read alike), else a training run's from its
+    ``record`` (`run_record`: a report of a version before reports recorded it), else the
+    text of its kind's `_DETAIL_CARDS` card, if it has one."""
+    if info.detail:
+        return info.detail
+    if info.kind == "train" and record is not None:
+        from ._settings import settings_line  # here: most rows record their line
+
+        return settings_line(record["config"]) or None
+    label = _DETAIL_CARDS.get(info.kind)
+    return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
+
+
+def index_entry(info: ReportInfo) -> dict:
+    """One report of ``report index --json``: `ReportInfo.to_dict`, its row's ``detail``
+    and ``run``, the numbers of the run it shows (`RUN_KEYS` and ``hplab``, the version
+    that trained it, and ``record``, its config.json; null for other reports)."""
+    record = run_record(info)
+    run = None
+    if record is not None:
+        versions = record.get("versions")
+        run = {"record": str(record_path(info)),
+               **{key: record.get(key) for key in RUN_KEYS},
+               "hplab": versions.get("hplab") if isinstance(versions, dict) else None}
+    return {**info.to_dict(), "detail": row_detail(info, record), "run": run}
