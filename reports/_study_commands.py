@@ -12,6 +12,7 @@ import nets
 
 from ._held_results import unreadable
 from ._out_folder import check_out_folder, check_study_report_folder
+from ._report_info import read_report_info
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import report_lags
 from ._terminal import study_lines
@@ -119,6 +120,13 @@ def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
     write = ["hplab", "study", "report", name] + (
         ["--storage", study.mask_url(storage)] if storage else [])
     folder = study_report_folder(name, storage, summary["created"])
+    primary = study.study_folder(name)
+    other = read_report_info(primary / "report.html") if folder != primary else None
+    if other is not None and other.source is not None:
+        # QA: a copied project (cp -r, the original still there) said "none yet" beside
+        # runs/studies/NAME/report.html: that one is the original storage's study
+        return [f"report: {primary / 'report.html'} is of the study in {other.source}; "
+                f"this one has none yet ({nets.shell_line(write)} writes it to {folder})"]
     return [f"report: none yet in {folder} ({nets.shell_line(write)})"]
 
 

@@ -94,10 +94,13 @@ def test_show_of_a_study_without_a_report_gives_the_command_that_writes_it(
     code, out, _ = run_cli(["study", "show", "none"], capsys)
     assert out.splitlines()[-1] == "report: runs/studies/none/report.html"
     # that folder is the other study's now: s.db's report would go beside it, and the line
-    # says so (it named no folder)
+    # says so (it named no folder) and whose the report there is (QA: a copied project said
+    # "none yet" beside runs/studies/NAME/report.html, the original's)
     code, out, _ = run_cli(["study", "show", "none", "--storage", "s.db"], capsys)
-    assert re.fullmatch(r"report: none yet in runs/studies/none-[0-9a-f]{6} "
-                        r"\(hplab study report none --storage s\.db\)", out.splitlines()[-1])
+    assert re.fullmatch(r"report: runs/studies/none/report\.html is of the study in "
+                        + re.escape(str(tmp_path / "runs" / "hplab.db")) + r"; this one has "
+                        r"none yet \(hplab study report none --storage s\.db writes it to "
+                        r"runs/studies/none-[0-9a-f]{6}\)", out.splitlines()[-1])
 
 
 def test_an_analysis_says_what_it_took_without_calling_its_runs_trials(capsys):
