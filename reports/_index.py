@@ -213,6 +213,8 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
+                  # the command names the page's folder as ".": the absolute one failed
+                  # once the folder was moved or sent (QA), and is only said
                   folder=shell_folder(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"

@@ -991,18 +991,18 @@ def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, 
     typed = "hplab train --dataset sine --hidden 3 --epochs 2 --out runs/s"
     assert facts["Command"] == f"cd ~/'my proj' && {typed}"
     assert str(home) not in text
-    footer = html.unescape(re.search(r"Regenerate with <code>(.*?)</code>",
-                                     (project / "runs" / "index.html").read_text())[1])
-    assert footer == "hplab report index ~/'my proj/runs'"
+    footer = html.unescape(re.search(r"Regenerate with <code>(.*?)</code>(.*?)</footer>",
+                                     (project / "runs" / "index.html").read_text())[2])
+    assert footer == " in this page's folder (<code>~/'my proj/runs'</code> when it was written)."
     # both still run for their author: a shell expands the ~ (hplab here is this checkout)
     hplab_here = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'hplab.py'))}"
     env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(ROOT)}
-    for shown in (facts["Command"], footer):
+    for shown in (facts["Command"], "cd ~/'my proj/runs' && hplab report index ."):
         done = subprocess.run(["bash", "-c", shown.replace("hplab ", f"{hplab_here} ", 1)],
                               cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == 0, (shown, done.stderr)
-    assert done.stdout == f"{project}/runs/index.html: 1 report\n"  # rebuilt where it was
+    assert done.stdout == "index.html: 1 report\n"  # rebuilt where it was
     summary = json.loads((project / "runs" / "s" / "config.json").read_text())
     assert summary["cwd"] == str(project)  # the record itself keeps the folder whole
 

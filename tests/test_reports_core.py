@@ -396,8 +396,11 @@ def test_index_dates_are_in_one_zone_and_say_which(tmp_path, time_zone, parse_ht
     text = reports.write_index(root).read_text(encoding="utf-8")
     assert re.findall(r'<td class="date">(.*?)</td>', text)[0] == "2026-01-01 11:00"
     assert "newest first; times in UTC, UTC-03:00." in text
-    # the footer's command regenerates this index from any folder: its absolute path
-    assert f"Regenerate with <code>hplab report index {root}</code>" in text
+    # the footer's command regenerates this index from its folder, wherever that moved
+    # (QA: the absolute path of the student's folder failed on the teacher's side); the
+    # folder it was written in is said
+    assert ("Regenerate with <code>hplab report index .</code> in this page's folder "
+            f"(<code>{root}</code> when it was written)") in text
 
 
 def test_index_root_rule(tmp_path):
