@@ -2100,7 +2100,9 @@ JSON_KEYS = {
                          "its config.json, and from it dataset, seed, data_seed, status, "
                          "epochs, train_loss, train_accuracy, val_loss, val_accuracy, "
                          "test_loss, test_accuracy, test_rmse, test_mae, config and hplab, "
-                         "the version that trained it; null for other reports)}]",
+                         "the version that trained it; null for other reports), missing "
+                         "(the files it links to that are not there, as named from its "
+                         "folder: model.npz, report_files/...; empty when none)}]",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

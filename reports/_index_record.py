@@ -1,11 +1,15 @@
 """What the index reads beside a report: the record (``config.json``) of the training run it
 shows, for the row's settings line and ``report index --json``'s numbers (QA: a teacher
-grading 40 reports had their headlines' text alone, "67.0 %", no seed or settings)."""
+grading 40 reports had their headlines' text alone, "67.0 %", no seed or settings), and
+the files it links to that are not there."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from ._report_info import ReportInfo
 
@@ -43,6 +47,31 @@ def run_record(info: ReportInfo) -> dict | None:
     return record if ours else None
 
 
+#: A report's links to files of its folder (its figures are data: URIs, its other links
+#: absolute URLs or anchors).
+_LINK = re.compile(rb'(?:href|src)="(?!data:|[a-z][a-z0-9+.-]*:|#|/)([^"?#]+)')
+#: A report larger than this is not read for its links (one is about 1 MB).
+_MAX_REPORT_BYTES = 64 << 20
+
+
+def missing_files(info: ReportInfo) -> list[str]:
+    """The files report ``info`` links to (its model, its figures' CSVs) that are not
+    there, as it names them from its folder, sorted (QA: a submission without its model.npz or a
+    CSV was listed as whole; only `hplab predict` noticed)."""
+    try:
+        if info.path.stat().st_size > _MAX_REPORT_BYTES:
+            return []
+        page = info.path.read_bytes()
+    except OSError:
+        return []
+    folder, missing = info.path.parent, []
+    for link in dict.fromkeys(m.group(1) for m in _LINK.finditer(page)):
+        name = unquote(os.fsdecode(link).replace("&amp;", "&"))
+        if not os.path.lexists(folder / name):
+            missing.append(name)
+    return sorted(missing)
+
+
 #: The card a kind's index row shows under its first (QA: a study listed its best value,
 #: not what scored it).
 _DETAIL_CARDS = {"study": "Best parameters"}
@@ -66,7 +95,8 @@ def row_detail(info: ReportInfo, record: dict | None = None) -> str | None:
 def index_entry(info: ReportInfo) -> dict:
     """One report of ``report index --json``: `ReportInfo.to_dict`, its row's ``detail``
     and ``run``, the numbers of the run it shows (`RUN_KEYS` and ``hplab``, the version
-    that trained it, and ``record``, its config.json; null for other reports)."""
+    that trained it, and ``record``, its config.json; null for other reports), and
+    ``missing``, its `missing_files`."""
     record = run_record(info)
     run = None
     if record is not None:
@@ -74,4 +104,5 @@ def index_entry(info: ReportInfo) -> dict:
         run = {"record": str(record_path(info)),
                **{key: record.get(key) for key in RUN_KEYS},
                "hplab": versions.get("hplab") if isinstance(versions, dict) else None}
-    return {**info.to_dict(), "detail": row_detail(info, record), "run": run}
+    return {**info.to_dict(), "detail": row_detail(info, record), "run": run,
+            "missing": missing_files(info)}

@@ -2038,6 +2038,30 @@ def test_a_report_refuses_a_folder_that_holds_another_run(tmp_path):
     assert reports.training_report(unsaved, tmp_path / "share").is_file()
 
 
+def test_the_index_flags_a_report_whose_linked_files_are_gone(tmp_path, monkeypatch, capsys):
+    # QA: a submission without its model.npz or a figure's CSV was listed as a whole run;
+    # only `hplab predict` noticed
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--out",
+                       "runs/train/a b"]) == 0
+    folder = tmp_path / "runs/train/a b"
+    csv = sorted(p.name for p in (folder / "report_files").iterdir())[0]
+    capsys.readouterr()
+
+    def listed():
+        assert hplab.main(["report", "index", "runs", "--json"]) == 0
+        (entry,) = json.loads(capsys.readouterr().out)["reports"]
+        return entry["missing"], (tmp_path / "runs/index.html").read_text(encoding="utf-8")
+
+    missing, page = listed()
+    assert missing == [] and 'class="missing"' not in page
+    (folder / "model.npz").unlink()
+    (folder / "report_files" / csv).unlink()
+    missing, page = listed()
+    assert missing == ["model.npz", f"report_files/{csv}"]
+    assert f'<div class="missing">missing: model.npz, report_files/{csv}</div>' in page
+
+
 def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeypatch, capsys):
     # QA: 200 runs of one data set each read "rN / Training run: sine / ... Test RMSE",
     # runs differing only in --lr alike; each row now names the run's settings
