@@ -31,7 +31,7 @@ from ._sqlite_file import (
     unwritable_message,
 )
 from ._storage_errors import failure_text
-from ._storage_files import check_journal, create_storage_file, special_file
+from ._storage_files import check_journal, check_readable, create_storage_file, special_file
 from ._storage_url import StorageURL
 
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
@@ -81,8 +81,10 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     Raises
     ------
     StorageError
-        A missing file without ``create``, a folder or special file, an unwritable one.
+        A missing file without ``create``, a folder or special file, one this user cannot
+        read (or reach: a closed folder), an unwritable one.
     """
+    check_readable(where.path)
     special = where.path is not None and special_file(where.path)
     if special:  # reading one waits for a writer that never comes
         raise StorageError(f"storage {where.path} is {special}, not a file; give a file path")

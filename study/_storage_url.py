@@ -20,7 +20,7 @@ import nets
 from data import expand_home
 
 from ._errors import StorageError
-from ._storage_files import storage_kind
+from ._storage_files import check_readable, storage_kind
 from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
@@ -149,6 +149,7 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
             raise StorageError(f"storage {mask_url(text)}: journal: takes a file path, not a "
                                "URL; give a server's URL without journal:")
         path = expand_home(_file_path(text, text[len("journal:"):]))
+        check_readable(path)  # is_dir raised PermissionError behind a closed folder
         if path.is_dir():
             raise StorageError(f"{path} is a folder; a journal storage is a file in one")
         return StorageURL("journal", f"journal:{path}", path)

@@ -493,6 +493,45 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
 
 
 
+def test_a_database_this_user_cannot_read_is_said_so_with_its_owner_and_mode(
+        tmp_path, spec_file, user_cli, _stored_once):
+    # QA: another user's umask-077 database read as "keep.db is not writable (the database
+    # itself is fine)", even to `study show`; behind a folder closed to the group, a raw
+    # "[Errno 13] Permission denied: 'runs/hplab.db'"
+    import pwd
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = folder / "keep.db"
+    for name, data in _stored_once.items():
+        (folder / name).write_bytes(data)
+    owner = pwd.getpwuid(os.getuid()).pw_name
+    commands = [("study", "show", "keep"), ("study", "list"),
+                ("study", "export", "keep", "--csv", "-"),
+                ("study", "run", spec_file("keep", n_trials=3), "--no-report")]
+    try:
+        for closed, said in (
+                (db, f"keep.db is not readable (owner {owner}, mode 0000); make it "
+                     "readable, or ask its owner"),
+                (folder, f"its folder {folder} is not searchable by this user (owner "
+                         f"{owner}, mode 0000); ask its owner to open it")):
+            closed.chmod(0)
+            for argv in commands:
+                assert user_cli(*argv, "--storage", db) == (
+                    2, "", f"hplab {' '.join(argv[:2])}: error: cannot open {db}: {said}\n")
+            closed.chmod(0o755 if closed.is_dir() else 0o644)
+        log = folder / "keep.log"  # a journal behind a closed folder too
+        folder.chmod(0)
+        assert user_cli("study", "show", "keep", "--storage", f"journal:{log}") == (
+            2, "", f"hplab study show: error: cannot open {log}: its folder {folder} is not "
+                   f"searchable by this user (owner {owner}, mode 0000); ask its owner to "
+                   "open it\n")
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+    assert user_cli("study", "show", "keep", "--storage", db)[0] == 0
+
+
 def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file,
                                                                     user_cli):
     # QA: from a read-only folder every trial ran, then "the report could not be written
