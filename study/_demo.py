@@ -57,8 +57,9 @@ def demo_spec(trials: int | None = None, storage=None) -> StudySpec:
 
 def earlier_demo(storage, spec: StudySpec) -> str | None:
     """Where an earlier demo study is that a fresh demo run would replace (the storage,
-    masked), or None when there is none; a study named "demo" that the demo did not make,
-    or one still running, is refused (ValueError)."""
+    masked), or None when there is none; a study named "demo" that the demo did not make
+    (one without a command only if it holds trials), or one still running, is refused
+    (ValueError)."""
     where = resolve_storage(storage)
     if not where.exists():
         return None
@@ -66,7 +67,10 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
         s, _ = open_study(DEMO, storage)
     except StorageError:  # no study of that name (or no storage yet)
         return None
-    if not made_by_demo(str(s.user_attrs.get(COMMAND_ATTR, ""))):
+    # a demo that failed between making its study and storing its command (a full disk)
+    # left one with neither: nothing to lose, and refusing it barred every later demo
+    leftover = COMMAND_ATTR not in s.user_attrs and not s.get_trials(deepcopy=False)
+    if not leftover and not made_by_demo(str(s.user_attrs.get(COMMAND_ATTR, ""))):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
     # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;

@@ -40,7 +40,7 @@ from ._run_data import (
 from ._spec import StudySpec
 from ._spec_options import check_runnable, idle_pruner, single_choices
 from ._spec_to_run import spec_to_run
-from ._storage import RESUME_HINT, open_storage, release
+from ._storage import FRESH_HINT, RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_progress import StudyProgress
@@ -234,7 +234,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         spec, run_spec, dataset = stored_study_data(spec, where, dataset)
     else:
         run_spec, dataset = spec, spec_data(spec, where)
-    with storage_errors(where, RESUME_HINT):
+    # a worker's errors say the command resumes the study: a fresh run replaces it
+    with storage_errors(where, FRESH_HINT if fresh else RESUME_HINT,
+                        instead_of=RESUME_HINT if fresh else ""):
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):

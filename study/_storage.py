@@ -40,6 +40,9 @@ PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 
                  "keepalives_count": 3}
 # what a study command says after its storage failed mid-run
 RESUME_HINT = "; trials that finished stay stored, and the same command resumes the study"
+# ...and after it failed in a run that replaces the study (`hplab demo`): resuming it
+# would be wrong, as the same command deletes what this run stored
+FRESH_HINT = "; the same command runs the study afresh"
 _CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
 
 

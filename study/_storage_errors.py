@@ -26,9 +26,10 @@ __all__ = ["checked_trials", "failure_text", "storage_errors", "storage_failure"
 
 
 @contextlib.contextmanager
-def storage_errors(where: StorageURL, after: str = ""):
+def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = ""):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
-    `StorageError` naming it, password masked; ``after`` is appended to the message.
+    `StorageError` naming it, password masked; ``after`` is appended to the message, and
+    replaces the ``instead_of`` a StorageError raised inside ends with (a worker's hint).
 
     Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
     of a traceback; the command's own error follows.
@@ -46,7 +47,10 @@ def storage_errors(where: StorageURL, after: str = ""):
     threading.excepthook = one_line
     try:
         yield
-    except StorageError:
+    except StorageError as exc:
+        text = str(exc)
+        if instead_of and text.endswith(instead_of):
+            raise StorageError(text[:-len(instead_of)] + after) from None
         raise
     except Exception as exc:
         if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):

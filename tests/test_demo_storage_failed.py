@@ -1,0 +1,67 @@
+"""`hplab demo` on a storage that fails mid-run (a full disk): its error says what the same
+command does (it replaces the study, it does not resume it), and that command is not
+refused by what the failed run left."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import optuna
+from conftest import figure_stand_in
+
+import hplab
+import study
+
+
+def test_a_demo_whose_storage_filled_up_is_replaced_by_the_next_one(tmp_path, spec_file,
+                                                                     monkeypatch, capsys):
+    # QA: a full disk between making the demo's study and storing its command left a
+    # "demo" without one; every later demo then said "holds a study named 'demo' that
+    # hplab demo did not make", and the failed one "the same command resumes the study"
+    figure_stand_in(monkeypatch, typeset=False)  # the report's figures: not this test's
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "demo.db"
+    demo = ["demo", "--trials", "1", "--workers", "1", "--storage", str(db), "--json"]
+    full = "storage sqlite:///{} failed: database or disk is full; the same command runs " \
+           "the study afresh\n".format(db)
+    set_user_attr = optuna.Study.set_user_attr
+
+    def disk_full_at(key):
+        def set_attr(self, name, value):
+            if name == key:
+                raise sqlite3.OperationalError("database or disk is full")
+            return set_user_attr(self, name, value)
+        return set_attr
+
+    with monkeypatch.context() as m:
+        m.setattr(optuna.Study, "set_user_attr", disk_full_at(study.COMMAND_ATTR))
+        assert hplab.main(demo) == 2
+        assert capsys.readouterr() == ("", f"hplab demo: error: {full}")
+    left, _ = study.open_study("demo", str(db))
+    assert study.COMMAND_ATTR not in left.user_attrs and not left.trials
+    assert hplab.main(demo) == 0
+    out, err = capsys.readouterr()
+    assert err == f"hplab demo: replacing the earlier demo study in sqlite:///{db}\n"
+    assert json.loads(out)["n_finished"] == 1
+    # a trial's write failing in its worker: the same words, not the worker's own
+    real = optuna.storages.RDBStorage.set_trial_user_attr
+
+    def set_trial_user_attr(self, trial_id, key, value):
+        if key == "record":
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, trial_id, key, value)
+
+    with monkeypatch.context() as m:
+        m.setattr(optuna.storages.RDBStorage, "set_trial_user_attr", set_trial_user_attr)
+        assert hplab.main(demo) == 2
+        assert capsys.readouterr().err == (
+            f"hplab demo: replacing the earlier demo study in sqlite:///{db}\n"
+            f"hplab demo: error: {full}")
+    # a study named "demo" with trials and no command (run from Python) is still no
+    # demo's: refused
+    mine = tmp_path / "mine.db"
+    study.run_study(spec_file("demo", n_trials=1), storage=str(mine))
+    assert hplab.main(["demo", "--trials", "1", "--storage", str(mine)]) == 2
+    assert "holds a study named 'demo' that hplab demo did not make" in \
+        capsys.readouterr().err
