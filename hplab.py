@@ -449,9 +449,13 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
         from nets import finite_or_none  # JSON has no NaN: null instead
 
         # allow_nan=False: a NaN that slipped through fails here, not in the user's parser
-        print(json.dumps(finite_or_none(summary), default=_json_default, allow_nan=False))
+        text = json.dumps(finite_or_none(summary), default=_json_default, allow_nan=False)
     else:  # names read from a storage or a file, whoever made them, print as text
-        print("\n".join(map(_escaped, lines)))
+        text = "\n".join(map(_escaped, lines))
+    from nets import writing_standard_output
+
+    with writing_standard_output():
+        print(text)
 
 
 def _escaped(text: str) -> str:
@@ -1295,7 +1299,10 @@ def cmd_study_spec(args) -> int:
     if args.json:
         _emit(args, {"name": args.name, "path": str(path), "text": text}, [])
     else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit
-        sys.stdout.write(text)
+        from nets import writing_standard_output
+
+        with writing_standard_output():
+            sys.stdout.write(text)
     return 0
 
 
@@ -1572,7 +1579,8 @@ def cmd_predict(args) -> int:
         data_seed=seed, data_changed=changed, input=args.input, out_path=out, loss=loss)
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
-        nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
+        with nets.writing_standard_output():
+            nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
     elif out is not None:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(out, frame)
@@ -2463,11 +2471,13 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0") or _raised_importing(exc):
             raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
-        from nets import drop_held_warnings, error_line
+        from nets import drop_held_warnings, error_line, os_error_line
 
         drop_held_warnings()  # bad input: one line
 
-        message = _escaped(error_line(exc))
+        # an OSError in words, naming its file: "[Errno 28] ...: 'a.csv'" read as a crash
+        message = _escaped(os_error_line(exc) if isinstance(exc, OSError)
+                           else error_line(exc))
         # files' and data's errors name what the data holds (a column batch_size, a file
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
         # only from data, so only once it was imported)

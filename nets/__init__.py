@@ -45,6 +45,7 @@ from ._files import (
     probe_write,
     stage_file,
     write_atomically,
+    writing_standard_output,
 )
 from ._finite import (
     count_column,
@@ -100,6 +101,7 @@ from ._printable import (
     escaped,
     first_names,
     folder_text,
+    os_error_line,
     shell_line,
     shell_word,
     unprintable,
@@ -184,7 +186,7 @@ __all__ = [
     "starts_units_alike", "warn_if_units_start_alike",
     "is_model_file", "load_net", "save_net",
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
-    "stage_file", "write_atomically", "write_csv",
+    "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",
@@ -210,7 +212,7 @@ __all__ = [
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
     "remove_report_files", "report_csvs",
     "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_word",
-    "first_names", "folder_text", "unprintable",
+    "first_names", "folder_text", "os_error_line", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),
 ]

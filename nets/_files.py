@@ -3,6 +3,7 @@ leaves the earlier one), and the folders such a write needs."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -219,3 +220,18 @@ def make_folder(folder, path=None) -> None:
                        or p.parent == p)  # the outermost folder it had to make
         raise type(exc)(f"{path}: cannot make the folder {missing} "
                         f"({exc.strerror or type(exc).__name__})") from None
+
+
+@contextlib.contextmanager
+def writing_standard_output():
+    """A write to standard output failing in the block (redirected to a full disk, or to
+    /dev/full) names it: Python's OSError names no file, and read as a bare "No space left
+    on device". A closed pipe (BrokenPipeError) is left as it is: commands stop quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is not None or not exc.strerror:
+            raise
+        raise OSError(exc.errno, exc.strerror, "standard output") from None

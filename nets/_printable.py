@@ -4,6 +4,7 @@ and nets is the one all of them import)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 import unicodedata
@@ -141,3 +142,23 @@ def error_line(exc: BaseException) -> str:
     """``exc``'s message on one line (each run of whitespace one space), or its class name
     when it has none: how an error is quoted inside another line."""
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# what a write alone fails with: the file named is one being written
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def os_error_line(exc: OSError) -> str:
+    """``exc`` as a command's error line, in words: "cannot write a.csv: No space left on
+    device", "runs: Permission denied" (Python's "[Errno 28] No space left on device:
+    'a.csv'" read as a crash, where a report's failure said the same in words)."""
+    if not exc.strerror:  # raised with a message of ours
+        return error_line(exc)
+    if exc.filename is None:
+        return exc.strerror
+    where = os.fsdecode(exc.filename)
+    if exc.filename2 is not None:  # a rename, a link: both ends
+        where = f"{where} -> {os.fsdecode(exc.filename2)}"
+    if exc.errno in _WRITE_ERRORS:
+        return f"cannot write {where}: {exc.strerror}"
+    return f"{where}: {exc.strerror}"

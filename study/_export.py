@@ -120,7 +120,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
-        nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
+        with nets.writing_standard_output():
+            nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
         return Path("-")
     path = Path(path)
     frame = frame.drop(columns=drop)

@@ -26,6 +26,8 @@ from conftest import ForkServer, figure_stand_in
 import hplab
 from study import SPECS_DIR
 
+ROOT = Path(__file__).resolve().parents[1]
+
 # every ending a CSV output is compressed by, as the messages and the flags' help list them
 ENDINGS = (".gz, .bz2, .zip, .xz, .tar, .tar.gz, .tar.bz2, .tar.xz, or .zst with the "
            "zstandard package")
@@ -201,12 +203,32 @@ def test_an_export_that_cannot_be_written_names_its_file(stored, capsys, monkeyp
                               "/proc/self (No such file or directory); write the CSV "
                               "elsewhere\n")
     monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    # QA: in Python's words, "[Errno 28] No space left on device: 'e.csv'", where a report
+    # that failed said it in words
     for argv in (["study", "export", "xor", "--csv", "e.csv"],
                  ["predict", model, "--dataset", "--out", "e.csv"]):
         code, out, err = run_cli(argv, capsys)
         assert (code, err) == (2, f"hplab {argv[0]}{' export' * (argv[0] == 'study')}: "
-                                  "error: [Errno 28] No space left on device: 'e.csv'\n"), err
+                                  "error: cannot write e.csv: No space left on device\n"), err
     assert sorted(os.listdir()) == sorted(["runs", "xor.toml"])  # no staged file left
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", "t", "--json"], capsys)  # --json: no progress bar
+    assert (code, err) == (2, "hplab train: error: cannot write t/history.csv: No space left "
+                              "on device\n"), err
+
+
+def test_standard_output_that_cannot_be_written_is_named(stored):
+    # QA: redirected to a full disk (/dev/full), "error: [Errno 28] No space left on
+    # device": no word of what could not be written
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for argv in (["study", "list"], ["study", "show", "xor", "--json"],
+                 ["study", "export", "xor", "--csv", "-"], ["study", "spec", "coin"]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), *argv],
+                                  stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+        assert (proc.returncode, proc.stderr) == (
+            2, f"hplab {' '.join(argv[:2])}: error: cannot write standard output: No space "
+               "left on device\n"), argv
 
 
 def test_prediction_header_shapes():
