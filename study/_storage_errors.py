@@ -17,6 +17,7 @@ import optuna
 from nets import command_name, say_on_stderr
 
 from ._errors import StorageError
+from ._storage_identity import file_identity, gone_message
 from ._url_masking import _secrets
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = ""):
                                "before the edit") from None
         if cause is None:
             raise
+        if where.path is not None and file_identity(where) is None:  # `gone_message`
+            raise StorageError(gone_message(where)) from None
         if refused(cause):  # the same command again is refused again
             after = ""
         raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"

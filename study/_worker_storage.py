@@ -13,9 +13,11 @@ import optuna
 
 from nets import command_name, say_on_stderr
 
+from ._errors import StorageError
 from ._running_beats import running_beats
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
+from ._storage_identity import check_same_file, file_identity, gone_message
 
 
 class ClaimLock:
@@ -38,6 +40,8 @@ class ClaimLock:
                  timeout: float | None = None):
         # not "PATH.lock": optuna's journal backend uses that name for its own lock
         self._path = Path(f"{where.path}.claim") if where.path is not None else None
+        # the file the storage opened: checked at each claim (`check_same_file`)
+        self._where, self._identity = where, file_identity(where)
         engine = getattr(storage, "engine", None)
         self._engine = engine
         self._dialect = engine.dialect.name if engine is not None else ""
@@ -48,10 +52,15 @@ class ClaimLock:
     def acquire(self) -> None:
         """Wait for the lock and take it (a storage without one: nothing to take)."""
         if self._path is not None:
+            # deleted or replaced meanwhile: trials would go on into a file no one can open
+            check_same_file(self._where, self._identity)
             try:  # an flock needs only a read handle: another user's claim file is fine
                 handle = open(self._path)
             except FileNotFoundError:
-                handle = open(self._path, "a")
+                try:
+                    handle = open(self._path, "a")
+                except FileNotFoundError:  # its folder is gone too
+                    raise StorageError(gone_message(self._where)) from None
             fcntl.flock(handle, fcntl.LOCK_EX)
             self._held = handle
         elif self._dialect in ("postgresql", "mysql"):

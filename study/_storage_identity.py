@@ -1,0 +1,38 @@
+"""A storage file deleted or replaced while a study ran (another user's ``rm -rf runs``):
+SQLite's open connections write on into the file that was, which no one can open again,
+and the claim file beside it is gone. Told as that, not as a missing claim file, nor as
+a finished study whose report then finds no such study."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ._errors import StorageError
+
+if TYPE_CHECKING:
+    from ._storage_url import StorageURL
+
+
+def file_identity(where: StorageURL) -> tuple[int, int] | None:
+    """The (device, inode) of ``where``'s file as it is now; None for a server's storage,
+    or a file that is not there."""
+    if where.path is None:
+        return None
+    try:
+        st = os.stat(where.path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def gone_message(where: StorageURL) -> str:
+    return (f"the storage {where.path} was deleted or moved while the study ran; the trials "
+            "stored since went with the file it was (lost, if it was deleted)")
+
+
+def check_same_file(where: StorageURL, identity: tuple[int, int] | None) -> None:
+    """Refuse to go on when ``where``'s file is no longer the one of ``identity`` (as
+    `file_identity` gave it when the storage was opened)."""
+    if identity is not None and file_identity(where) != identity:
+        raise StorageError(gone_message(where))

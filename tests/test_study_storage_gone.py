@@ -1,0 +1,47 @@
+"""A study's storage file deleted, or replaced by another, while the study runs (another
+user's ``rm -rf runs``): the run stops and says so, rather than a raw missing claim file,
+or a finished-looking summary whose trials went into a file no one can open."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import hplab
+import study
+
+
+@pytest.mark.parametrize("replaced", [False, True])
+def test_a_storage_deleted_while_its_study_runs_is_said_so(replaced, tmp_path, spec_file,
+                                                           monkeypatch, capsys):
+    # QA: "[Errno 2] No such file or directory: 'runs/hplab.db.claim'"; and with another
+    # storage moved in its place, "trials 8/8: 8 complete", then "the report could not be
+    # written in runs/studies/slow (no study 'slow' ...)"
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other" / "hplab.db"
+    if replaced:
+        assert hplab.main(["study", "run", str(spec_file("kept", n_trials=1)), "--no-report",
+                           "--storage", str(other)]) == 0
+    real_train = study._objective.train_run
+    trained = []
+
+    def train_run(*args, **kwargs):
+        if not trained:  # during the first trial, another user...
+            shutil.rmtree("runs")
+            if replaced:
+                shutil.move(other.parent, "runs")
+        trained.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    capsys.readouterr()
+    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--json"]) == 2
+    assert capsys.readouterr() == ("", (
+        "hplab study run: error: the storage runs/hplab.db was deleted or moved while the "
+        "study ran; the trials stored since went with the file it was (lost, if it was "
+        "deleted)\n"))
+    assert len(trained) == 1  # stopped at its next claim
+    if replaced:  # the storage put there is left as it was, and no report was written
+        assert [s["study"] for s in study.list_studies("runs/hplab.db")] == ["kept"]
+        assert not (tmp_path / "runs" / "studies" / "gone").exists()
