@@ -857,17 +857,21 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
             _say(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
                  "run and may be the earlier model's (left as they were)")
 
-    run, _ = reports.train_into(out, dataset, cfg, seed=args.seed,
-                                name=args.name or args.dataset,
-                                command=_command_line(args.argv), progress=not args.json,
-                                report=report if args.report else None, replaced=replaced)
+    run, earlier = reports.train_into(out, dataset, cfg, seed=args.seed,
+                                      name=args.name or args.dataset,
+                                      command=_command_line(args.argv), progress=not args.json,
+                                      report=report if args.report else None,
+                                      replaced=replaced)
     if not args.report:
         study.warn_if_start_kept(run)
+    failed = reported.get("failed")
+    if failed and "report.html" in earlier and not (out / "report.html").is_file():
+        # QA: nothing rebuilds a training run's report: the loss is said, not left to find
+        failed += "; the earlier run's report was removed with its model"
     summary = run.summary()
     # the keys are part of the contract, with or without a report
     summary["report_path"] = reported.get("report_path")
-    summary["report_error"] = reported.get("report_error")
-    failed = reported.get("failed")
+    summary["report_error"] = failed
     # the reason printed in the flags' words ("reached --epochs=200"); --json keeps the
     # API's (TrainResult.reason, a trial's stored reason: "reached max_epochs=200")
     shown = {**summary, "reason": _in_flags(summary["reason"], args)}

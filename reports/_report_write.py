@@ -3,6 +3,7 @@ with Ctrl-C held, so an interrupted run leaves the earlier report whole."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -52,6 +53,7 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     # are renamed at once with Ctrl-C held: an interrupted run leaves the earlier
     # report whole, never its page over another version's data
     staged: list[tuple[Path, Path]] = []
+    made_files = not files.exists()  # a folder this write makes: not left behind empty
     try:
         for csv_stem, frame in frames.items():
             final = files / f"{csv_stem}.csv"
@@ -75,4 +77,7 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        if made_files:  # QA: a full disk left a new run an empty report_files/
+            with contextlib.suppress(OSError):  # not empty: the report's files went in
+                files.rmdir()
     return path

@@ -708,6 +708,37 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
 
 
 
+def test_a_train_whose_report_fails_says_what_it_removed_and_leaves_no_empty_folder(
+        tmp_path, monkeypatch, capsys):
+    # QA: on a full disk, a train over an earlier run replaced it with a run without a
+    # report (nothing rebuilds one), unsaid; a new run was left an empty report_files/
+    figure_stand_in(monkeypatch, typeset=False)
+    monkeypatch.chdir(tmp_path)
+    train = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2", "--json"]
+    code, _, err = run_cli([*train, "--out", "o"], capsys)
+    assert (code, err) == (0, "") and Path("o/report.html").is_file()
+    to_csv = pd.DataFrame.to_csv
+
+    def full_at_report_files(self, path_or_buf=None, *args, **kwargs):
+        if isinstance(path_or_buf, str | Path) and Path(path_or_buf).parent.name == \
+                "report_files":  # the disk fills up at the report's first CSV
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return to_csv(self, path_or_buf, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_at_report_files)
+    code, out, err = run_cli([*train, "--out", "o", "--seed", "1"], capsys)
+    said = ("the report could not be written in o (No space left on device); the earlier "
+            "run's report was removed with its model")
+    assert code == 2 and json.loads(out)["report_error"] == said
+    assert err == ("hplab train: replaced the earlier run in o (another --out keeps both)\n"
+                   f"hplab train: error: {said}\n")
+    assert sorted(os.listdir("o")) == ["config.json", "history.csv", "model.npz"]
+    code, out, err = run_cli([*train, "--out", "new"], capsys)
+    assert code == 2 and err == ("hplab train: error: the report could not be written in new "
+                                 "(No space left on device)\n")
+    assert sorted(os.listdir("new")) == ["config.json", "history.csv", "model.npz"]
+
+
 def test_an_analysis_whose_report_cannot_be_written_leaves_no_empty_folder(
         tmp_path, monkeypatch, capsys):
     # review: held from its start, an analysis made runs/lr-range/xor at once; a full disk
