@@ -65,8 +65,10 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
         return None
     try:
         s, _ = open_study(DEMO, storage)
-    except StorageError:  # no study of that name (or no storage yet)
-        return None
+    except StorageError:  # no study of that name, or one hplab cannot read as its own
+        s = _any_demo(where)
+        if s is None:
+            return None
     # a demo that failed between making its study and storing its command (a full disk)
     # left one with neither: nothing to lose, and refusing it barred every later demo
     leftover = COMMAND_ATTR not in s.user_attrs and not s.get_trials(deepcopy=False)
@@ -88,3 +90,15 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
         raise ValueError(f"the demo study in {where.masked} is still running (trial "
                          f"#{live[0]}); wait for it to end, or give another --storage")
     return where.masked
+
+
+def _any_demo(where):
+    """Study "demo" as optuna reads it, whoever made it (one made from optuna itself was
+    deleted unsaid, taken for no study); None where there is none, or where the storage
+    cannot be read (the run says why)."""
+    try:
+        with quiet_optuna():
+            store = open_storage(where, read_only=True)
+            return optuna.load_study(study_name=DEMO, storage=store)
+    except (StorageError, KeyError):
+        return None

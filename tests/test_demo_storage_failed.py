@@ -65,3 +65,14 @@ def test_a_demo_whose_storage_filled_up_is_replaced_by_the_next_one(tmp_path, sp
     assert hplab.main(["demo", "--trials", "1", "--storage", str(mine)]) == 2
     assert "holds a study named 'demo' that hplab demo did not make" in \
         capsys.readouterr().err
+    # nor is one made from optuna itself, with a trial queued: it was deleted unsaid
+    theirs = tmp_path / "theirs.db"
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{theirs}").enqueue_trial({})
+    assert hplab.main(["demo", "--trials", "1", "--storage", str(theirs)]) == 2
+    assert "holds a study named 'demo' that hplab demo did not make" in \
+        capsys.readouterr().err
+    assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{theirs}").trials) == 1
+    # one left before even its spec was stored (optuna's study, nothing in it) is replaced
+    empty = tmp_path / "empty.db"
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{empty}")
+    assert study.earlier_demo(str(empty), study.demo_spec(1)) == f"sqlite:///{empty}"
