@@ -189,8 +189,9 @@ class SavedModel:
             _warn_by_position(columns, 0)
             return None
         # dicts and sets, not list searches: a 4096-column header took 48 s
-        keys = [_name_key(c) for c in columns]
-        wanted = [_name_key(f) for f in self.feature_names]
+        key = _key_for(self.feature_names)
+        keys = [key(c) for c in columns]
+        wanted = [key(f) for f in self.feature_names]
         wanted_set, at = set(wanted), _first_positions(keys)
         twice = [c for i, (c, k) in enumerate(zip(columns, keys, strict=True))
                  if k in wanted_set and at.get(k, i) < i]
@@ -348,16 +349,26 @@ def _some(names) -> str:
     return first_names(names, 5, quote_commas=True)
 
 
-def _name_key(name):
+def _name_key(name, compose: bool = True):
     """A column name as `SavedModel.feature_columns` matches it: stripped text composed
-    (NFC: macOS writes "é" as "e" and an accent), or a finite number (a column named ``nan``
-    as a number would match nothing, itself included)."""
-    text = unicodedata.normalize("NFC", str(name).strip())
+    (NFC: macOS writes "é" as "e" and an accent; ``compose=False``: as written), or a finite
+    number (a column named ``nan`` as a number would match nothing, itself included)."""
+    text = str(name).strip()
+    text = unicodedata.normalize("NFC", text) if compose else text
     try:
         number = float(text)
     except ValueError:
         return text
     return number if math.isfinite(number) else text
+
+
+def _key_for(features):
+    """The `_name_key` ``features`` are matched by: composed, unless that makes two of them
+    one (a file that names "é" twice, in both forms, trains; its header must predict)."""
+    def exact(name):
+        return _name_key(name, compose=False)
+    composed = {_name_key(f) for f in features}
+    return _name_key if len(composed) == len({exact(f) for f in features}) else exact
 
 
 def _first_positions(keys) -> dict:

@@ -29,7 +29,7 @@ from ._load_model import check_model
 from ._predict import (
     SavedModel,
     _first_positions,
-    _name_key,
+    _key_for,
     _some,
 )
 
@@ -186,7 +186,8 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
         refuse_other_separator(path, first[0])
     numeric = [_is_number(v) for v in raw]  # "# 0,1": numpy's header line, no data
     # numbers compare as numbers: "400.0" names the feature "400"
-    keys, first_at = list(map(_name_key, names)), _first_positions(map(_name_key, first))
+    key = _key_for(names)
+    keys, first_at = list(map(key, names)), _first_positions(map(key, first))
     every = set(keys).issubset(first_at)
     say_which = "say which: --header yes or no (header=True or False from Python)"
     # a header names every feature (numbers too: 2019,2020), or is text; a row of numbers

@@ -2176,3 +2176,29 @@ def test_an_input_header_in_another_unicode_form_names_the_features(tmp_path, ca
                               "--limit", "5"], capsys)
     assert code == 0, err
     np.testing.assert_array_equal(json.loads(out)["probabilities"], want)
+
+
+def test_a_header_naming_one_text_in_both_unicode_forms_predicts_as_it_trained(tmp_path,
+                                                                               capsys):
+    # QA: a file headed "é" (NFC) and "é" (NFD, e + U+0301) trains, two features; its own
+    # header was refused at predict time, "column é appears twice", once forms were matched
+    import unicodedata
+
+    nfc, nfd = "é", unicodedata.normalize("NFD", "é")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    table = pd.DataFrame({nfc: X[:, 0], nfd: X[:, 1], "y": X[:, 0] > X[:, 1]})
+    table.to_csv(tmp_path / "d.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
+                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    model = nets.load_model(json.loads(out)["model_path"])
+    swapped = table[[nfd, nfc]].iloc[:5]  # the file's own names, in another order
+    swapped.to_csv(tmp_path / "in.csv", index=False)
+    code, out, err = run_cli(["predict", model.path, "--input", tmp_path / "in.csv", "--json",
+                              "--limit", "5"], capsys)
+    assert code == 0, err
+    np.testing.assert_array_equal(json.loads(out)["probabilities"],
+                                  model.predict(X[:5]).probabilities)
+    assert model.feature_columns(list(swapped.columns), "a table") == [1, 0]
