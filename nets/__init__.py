@@ -103,6 +103,7 @@ from ._printable import (
     folder_text,
     os_error_line,
     shell_line,
+    shell_split,
     shell_word,
     unprintable,
 )
@@ -211,7 +212,8 @@ __all__ = [
     "SMALL_STEP_FLOPS", "compact_repr", "user_stacklevel",
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
     "remove_report_files", "report_csvs",
-    "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_word",
+    "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_split",
+    "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

@@ -5,7 +5,6 @@ command ran in with ``~`` for the home folder."""
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,7 +56,7 @@ def shown_command(command: str) -> str:
     ``~``; any other text as it is."""
     for at in (i for i in range(len(command)) if command.startswith(" && ", i)):
         try:
-            words = shlex.split(command[:at])
+            words = nets.shell_split(command[:at])
         except ValueError:  # an open quote: " && " inside the folder's name
             continue
         if len(words) == 2 and words[0] == "cd" and \

@@ -3,11 +3,12 @@ each time, replacing the last demo and nothing else."""
 
 from __future__ import annotations
 
-import shlex
 import warnings
 
 import optuna
 from optuna.trial import TrialState
+
+import nets
 
 from ._errors import StorageError
 from ._record import trial_info
@@ -31,7 +32,7 @@ def made_by_demo(command: str) -> bool:
     """Whether a study's stored command line is a demo's: ``cd DIR && hplab demo ...``, or
     ``hplab demo ...`` as the demo stored it before it named its folder."""
     try:
-        words = shlex.split(command)
+        words = nets.shell_split(command)
     except ValueError:  # an unbalanced quote: no command hplab stored
         return False
     if words[:1] == ["cd"] and words[2:3] == ["&&"]:

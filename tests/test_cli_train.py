@@ -1749,3 +1749,22 @@ def test_a_shell_word_names_the_same_bytes_when_pasted(tmp_path):
     line = nets.shell_line(["printf", "%s\\0", *words])
     read = subprocess.run([bash, "-c", line], capture_output=True, check=True).stdout
     assert read.split(b"\0")[:-1] == [os.fsencode(w) for w in words]
+
+
+def test_shell_split_reads_back_what_shell_line_writes():
+    # review: shlex.split could not read $'...', so hplab misread its own stored commands
+    import os
+    import shlex
+
+    words = [os.fsdecode(b"/tmp/bob's\xd6dir"), "it's é\x1b\\", "rtl\u202eexe", "a b",
+             "$HOME", "", "tab\there", "\U0001f600 \u2028", os.fsdecode(b"\xc3\xa9\xff")]
+    line = nets.shell_line(["hplab", *words])
+    assert nets.shell_split(line) == ["hplab", *words]
+    # what shlex reads it reads the same; and bash's other escapes, bytes read as UTF-8
+    typed = "a'b'\"c \\\"d\" e\\ f 'g h'\t\"x\""
+    assert nets.shell_split(typed) == shlex.split(typed)
+    assert nets.shell_split('"\\$x"') == ["$x"]  # as bash reads it (shlex keeps the \\)
+    assert nets.shell_split("$'\\xc3\\xa9\\t\\n\\e\\u00e9\\q'x") == ["\u00e9\t\n\x1b\u00e9\\qx"]
+    for bad in ("cd '/x", "$'open", 'say "hi', "end\\"):
+        with pytest.raises(ValueError):
+            nets.shell_split(bad)
