@@ -237,7 +237,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         run_spec, dataset = spec, spec_data(spec, where)
     # a worker's errors say the command resumes the study: a fresh run replaces it
     with storage_errors(where, FRESH_HINT if fresh else RESUME_HINT,
-                        instead_of=RESUME_HINT if fresh else ""):
+                        instead_of=RESUME_HINT if fresh else "", running=True):
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
@@ -331,7 +331,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
-    with storage_errors(where, RESUME_HINT):
+    with storage_errors(where, RESUME_HINT, running=True):
         spec, store = stored_spec(name, where)
         try:
             check_runnable(spec)

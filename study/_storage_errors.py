@@ -27,10 +27,13 @@ __all__ = ["checked_trials", "failure_text", "storage_errors", "storage_failure"
 
 
 @contextlib.contextmanager
-def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = ""):
+def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = "",
+                   running: bool = False):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
     `StorageError` naming it, password masked; ``after`` is appended to the message, and
     replaces the ``instead_of`` a StorageError raised inside ends with (a worker's hint).
+    ``running``: the command runs the study's trials, and a file gone meanwhile is told
+    as `gone_message` (where its trials went).
 
     Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
     of a traceback; the command's own error follows.
@@ -64,7 +67,7 @@ def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = ""):
                                "before the edit") from None
         if cause is None:
             raise
-        if where.path is not None and file_identity(where) is None:  # `gone_message`
+        if running and where.path is not None and file_identity(where) is None:
             raise StorageError(gone_message(where)) from None
         if refused(cause):  # the same command again is refused again
             after = ""

@@ -27,7 +27,9 @@ def file_identity(where: StorageURL) -> tuple[int, int] | None:
 
 
 def gone_message(where: StorageURL) -> str:
-    return (f"the storage {where.path} was deleted or moved while the study ran; the trials "
+    """What a run says when ``where``'s file was deleted or replaced under it: where its
+    trials went (said only by commands that run trials; another's failure is its own)."""
+    return (f"storage {where.path} was deleted or moved while the study ran; the trials "
             "stored since went with the file it was (lost, if it was deleted)")
 
 

@@ -251,7 +251,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
     """
     import data
 
-    with quiet_optuna(), storage_errors(where, RESUME_HINT), contextlib.ExitStack() as done:
+    with quiet_optuna(), storage_errors(where, RESUME_HINT, running=True), \
+            contextlib.ExitStack() as done:
         storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period, max_retry=spec.max_retry)
         done.callback(release, storage)  # a pool worker lives on: its connections need not

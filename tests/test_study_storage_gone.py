@@ -38,10 +38,32 @@ def test_a_storage_deleted_while_its_study_runs_is_said_so(replaced, tmp_path, s
     capsys.readouterr()
     assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--json"]) == 2
     assert capsys.readouterr() == ("", (
-        "hplab study run: error: the storage runs/hplab.db was deleted or moved while the "
+        "hplab study run: error: storage runs/hplab.db was deleted or moved while the "
         "study ran; the trials stored since went with the file it was (lost, if it was "
         "deleted)\n"))
     assert len(trained) == 1  # stopped at its next claim
     if replaced:  # the storage put there is left as it was, and no report was written
         assert [s["study"] for s in study.list_studies("runs/hplab.db")] == ["kept"]
         assert not (tmp_path / "runs" / "studies" / "gone").exists()
+
+
+def test_a_storage_deleted_while_a_study_is_shown_is_no_run_stopped(tmp_path, spec_file,
+                                                                     monkeypatch, capsys):
+    # review: every command said "deleted or moved while the study ran; the trials stored
+    # since went with the file": `study show` runs no trial, and stores none
+    import os
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["study", "run", str(spec_file("shown", n_trials=1)), "--no-report",
+                       "--storage", "s.db"]) == 0
+
+    def summary_of_a_deleted_file(*args, **kwargs):
+        os.remove("s.db")
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(study._summary, "study_summary", summary_of_a_deleted_file)
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "shown", "--storage", "s.db"]) == 2
+    assert capsys.readouterr() == ("", "hplab study show: error: storage sqlite:///s.db "
+                                       "failed: unable to open database file\n")
