@@ -25,6 +25,7 @@ from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors, storage_failure, study_deleted
+from ._storage_identity import check_same_file, file_identity
 from ._storage_url import StorageURL
 from ._worker_closing import (
     _fail_dead_here,
@@ -207,16 +208,22 @@ def _lost_claim(study, trial, n_trials: int, owner: dict, flat: bool) -> bool:
 def deleted_as_error(storage, where: StorageURL, study):
     """``study`` deleted from ``storage`` while this worker (or the run around its
     workers) uses it (optuna's ``delete_study`` from another process): one `StorageError`
-    that says so, not optuna's KeyError ("Record does not exist.") with a traceback."""
+    that says so, not optuna's KeyError ("Record does not exist.") with a traceback. Its
+    file deleted or replaced meanwhile: `gone_message`, checked on the way out too (QA:
+    trials run into a deleted file read as "8 complete", then the report found no such
+    study in the file put in its place)."""
     name = study.study_name
+    opened = file_identity(where)  # the file its trials go to
     try:
         yield
     except Exception as exc:
+        check_same_file(where, opened)  # what failed then is the file's going
         if not (isinstance(exc, StudyDeleted)
                 or study_deleted(exc, storage, name, study._study_id)):
             raise
         raise StudyDeleted(f"study {name!r} was deleted from {where.masked} while this run "
                            "used it") from None
+    check_same_file(where, opened)
 
 
 def run_worker(spec, where: StorageURL, *, run_id: str = "",

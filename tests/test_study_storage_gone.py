@@ -5,6 +5,7 @@ or a finished-looking summary whose trials went into a file no one can open."""
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -67,3 +68,39 @@ def test_a_storage_deleted_while_a_study_is_shown_is_no_run_stopped(tmp_path, sp
     assert hplab.main(["study", "show", "shown", "--storage", "s.db"]) == 2
     assert capsys.readouterr() == ("", "hplab study show: error: storage sqlite:///s.db "
                                        "failed: unable to open database file\n")
+
+
+@pytest.mark.parametrize("replaced", [False, True])
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_a_storage_deleted_in_a_trial_that_timed_out_is_said_so(command, replaced, tmp_path,
+                                                                spec_file, monkeypatch, capsys):
+    # the timeout passed in its trial: no claim comes after it to check the file, the end of
+    # the run does (`study run`, and `study worker` as it)
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other" / "hplab.db"
+    if replaced:
+        assert hplab.main(["study", "run", str(spec_file("kept", n_trials=1)), "--no-report",
+                           "--storage", str(other)]) == 0
+    path = str(spec_file("last", n_trials=3, timeout=1))
+    if command == "worker":  # a stored study with trials to run
+        monkeypatch.setattr(study._run, "execute", lambda *args, **kwargs: False)
+        assert hplab.main(["study", "run", path, "--no-report"]) == 0
+        monkeypatch.undo()
+        monkeypatch.chdir(tmp_path)
+    real_train = study._objective.train_run
+
+    def train_run(*args, **kwargs):
+        shutil.rmtree("runs")
+        if replaced:
+            shutil.move(other.parent, "runs")
+        time.sleep(1.1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    capsys.readouterr()
+    argv = ["study", "run", path] if command == "run" else ["study", "worker", "--study", "last"]
+    assert hplab.main([*argv, "--json"]) == 2
+    assert capsys.readouterr() == ("", (
+        f"hplab study {command}: error: storage runs/hplab.db was deleted or moved while "
+        "the study ran; the trials stored since went with the file it was (lost, if it was "
+        "deleted)\n"))
