@@ -14,9 +14,8 @@ from ._errors import StorageError
 from ._record import trial_info
 from ._registry import quiet_optuna
 from ._spec import StudySpec, load_spec, parse_spec
-from ._storage import open_storage
+from ._storage import open_storage, release
 from ._storage_url import resolve_storage
-from ._summary import open_study
 from ._worker import COMMAND_ATTR
 from ._worker_identity import worker_gone
 
@@ -60,28 +59,40 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
     """Where an earlier demo study is that a fresh demo run would replace (the storage,
     masked), or None when there is none; a study named "demo" that the demo did not make
     (one without a command only if it holds trials), or one still running, is refused
-    (ValueError)."""
+    (ValueError). Whoever made it: one made from optuna itself was deleted unsaid, taken
+    for no study."""
     where = resolve_storage(storage)
     if not where.exists():
         return None
     try:
-        s, _ = open_study(DEMO, storage)
-    except StorageError:  # no study of that name, or one hplab cannot read as its own
-        s = _any_demo(where)
-        if s is None:
+        # a trial whose heartbeat went stale (its worker killed, on any machine) is not
+        # running; the demo's spec has the heartbeat settings every demo ran with
+        with quiet_optuna():  # heartbeats are experimental: optuna warns at each open
+            store = open_storage(where, heartbeat_interval=spec.heartbeat_interval,
+                                 grace_period=spec.grace_period)
+    except StorageError:  # a storage that cannot be read: the run says why
+        return None
+    try:
+        try:
+            with quiet_optuna():
+                demo = optuna.load_study(study_name=DEMO, storage=store)
+        except KeyError:  # no study of that name
             return None
+        _check_demo(demo, where)
+    finally:
+        release(store)
+    return where.masked
+
+
+def _check_demo(demo, where) -> None:
+    """Refuse (ValueError) to replace ``demo``, the study named "demo" in ``where``, when
+    the demo did not make it or it is still running."""
     # a demo that failed between making its study and storing its command (a full disk)
     # left one with neither: nothing to lose, and refusing it barred every later demo
-    leftover = COMMAND_ATTR not in s.user_attrs and not s.get_trials(deepcopy=False)
-    if not leftover and not made_by_demo(str(s.user_attrs.get(COMMAND_ATTR, ""))):
+    leftover = COMMAND_ATTR not in demo.user_attrs and not demo.get_trials(deepcopy=False)
+    if not leftover and not made_by_demo(str(demo.user_attrs.get(COMMAND_ATTR, ""))):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
-    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;
-    # the demo's spec has the heartbeat settings every demo ran with
-    with quiet_optuna():  # heartbeats are experimental: optuna warns at each open
-        store = open_storage(where, heartbeat_interval=spec.heartbeat_interval,
-                             grace_period=spec.grace_period)
-        demo = optuna.load_study(study_name=DEMO, storage=store)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
         optuna.storages.fail_stale_trials(demo)
@@ -90,16 +101,3 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
     if live:  # deleting it under a running demo would mix the two runs' trials
         raise ValueError(f"the demo study in {where.masked} is still running (trial "
                          f"#{live[0]}); wait for it to end, or give another --storage")
-    return where.masked
-
-
-def _any_demo(where):
-    """Study "demo" as optuna reads it, whoever made it (one made from optuna itself was
-    deleted unsaid, taken for no study); None where there is none, or where the storage
-    cannot be read (the run says why)."""
-    try:
-        with quiet_optuna():
-            store = open_storage(where, read_only=True)
-            return optuna.load_study(study_name=DEMO, storage=store)
-    except (StorageError, KeyError):
-        return None

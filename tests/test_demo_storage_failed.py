@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 import optuna
+import pytest
 from conftest import figure_stand_in
 
 import hplab
@@ -76,3 +77,20 @@ def test_a_demo_whose_storage_filled_up_is_replaced_by_the_next_one(tmp_path, sp
     empty = tmp_path / "empty.db"
     optuna.create_study(study_name="demo", storage=f"sqlite:///{empty}")
     assert study.earlier_demo(str(empty), study.demo_spec(1)) == f"sqlite:///{empty}"
+
+
+def test_the_earlier_demo_is_read_from_one_storage_released_after(tmp_path, monkeypatch):
+    # review: earlier_demo opened the storage up to three times, one never released
+    import study._demo
+
+    db = tmp_path / "t.db"
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{db}").enqueue_trial({})
+    opened, released = [], []
+    real_open, real_release = study._demo.open_storage, study._demo.release
+    monkeypatch.setattr(study._demo, "open_storage",
+                        lambda *a, **k: opened.append(real_open(*a, **k)) or opened[-1])
+    monkeypatch.setattr(study._demo, "release",
+                        lambda store: released.append(store) or real_release(store))
+    with pytest.raises(ValueError, match="that hplab demo did not make"):
+        study.earlier_demo(str(db), study.demo_spec(1))
+    assert len(opened) == 1 and released == opened
