@@ -111,10 +111,12 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            progress: bool = False, dataset=None, run_id: str | None = None) -> bool:
+            progress: bool = False, dataset=None, run_id: str | None = None,
+            hint: str = RESUME_HINT) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
     the spec's timeout had passed when they stopped. Each process counts the timeout from
-    when it can start trials; each trial records ``run_id`` (default: a new one)."""
+    when it can start trials; each trial records ``run_id`` (default: a new one); a
+    storage failure's message ends with ``hint`` (`run_worker`'s)."""
     run_id = run_id or uuid.uuid4().hex[:12]
     n_trials = stored_n_trials(study, spec.n_trials)
     if study.user_attrs.get(STOPPED_ATTR):  # an earlier run's; this one may end otherwise
@@ -130,7 +132,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     try:
         if workers == 1:
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     on_trial=bar.refresh, dataset=dataset)[1]
+                                     on_trial=bar.refresh, dataset=dataset, hint=hint)[1]
             bar.refresh_quietly()
             return _record_timeout(study, timed_out)
         stop = threading.Event()
@@ -139,7 +141,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         try:
             # the data checked here, unless too large to keep (`for_workers`)
             timed_out = run_on_pool(spec, where, workers, run_id, max(1, nets.cores() // workers),
-                                    dataset)
+                                    dataset, hint)
         except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
@@ -147,7 +149,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
                     f"({exc.__class__.__name__}); finishing the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     dataset=dataset)[1]
+                                     dataset=dataset, hint=hint)[1]
         finally:
             stop.set()
             poller.join()
@@ -234,9 +236,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         spec, run_spec, dataset = stored_study_data(spec, where, dataset)
     else:
         run_spec, dataset = spec, spec_data(spec, where)
-    # a worker's errors say the command resumes the study: a fresh run replaces it
-    with storage_errors(where, FRESH_HINT if fresh else RESUME_HINT,
-                        instead_of=RESUME_HINT if fresh else "", running=True):
+    # what the same command does after a storage failure: a fresh run replaces the study
+    hint = FRESH_HINT if fresh else RESUME_HINT
+    with storage_errors(where, hint, running=True):
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
@@ -258,7 +260,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             with deleted_as_error(store, where, study):
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=dataset, run_id=run_id)
+                                    progress=progress, dataset=dataset, run_id=run_id,
+                                    hint=hint)
                 started = say_if_none_started(study, run_id, stored_n_trials(study, budget),
                                               spec, storage=(mask_url(str(storage))
                                                              if storage is not None else None))

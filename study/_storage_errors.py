@@ -27,11 +27,9 @@ __all__ = ["checked_trials", "failure_text", "storage_errors", "storage_failure"
 
 
 @contextlib.contextmanager
-def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = "",
-                   running: bool = False):
+def storage_errors(where: StorageURL, after: str = "", *, running: bool = False):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
-    `StorageError` naming it, password masked; ``after`` is appended to the message, and
-    replaces the ``instead_of`` a StorageError raised inside ends with (a worker's hint).
+    `StorageError` naming it, password masked; ``after`` is appended to the message.
     ``running``: the command runs the study's trials, and a file gone meanwhile is told
     as `gone_message` (where its trials went).
 
@@ -51,10 +49,7 @@ def storage_errors(where: StorageURL, after: str = "", *, instead_of: str = "",
     threading.excepthook = one_line
     try:
         yield
-    except StorageError as exc:
-        text = str(exc)
-        if instead_of and text.endswith(instead_of):
-            raise StorageError(text[:-len(instead_of)] + after) from None
+    except StorageError:  # already one line (an inner run's, with its own ``after``)
         raise
     except Exception as exc:
         if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):

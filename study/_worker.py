@@ -228,7 +228,8 @@ def deleted_as_error(storage, where: StorageURL, study):
 
 def run_worker(spec, where: StorageURL, *, run_id: str = "",
                threads: int | None = None, deadline: float | None = None,
-               timeout: float | None = None, on_trial=None, dataset=None) -> int:
+               timeout: float | None = None, on_trial=None, dataset=None,
+               hint: str = RESUME_HINT) -> int:
     """Run trials of the stored study ``spec.name`` until the budget is spent.
 
     Parameters
@@ -250,6 +251,9 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
     dataset : data.Dataset, optional
         Already loaded with the study seed and checked against the study (else loaded and
         checked here).
+    hint : str
+        Ends the message of a storage failure: what the same command does then
+        (`RESUME_HINT`; a run that replaces the study, `FRESH_HINT`).
 
     Returns
     -------
@@ -258,7 +262,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
     """
     import data
 
-    with quiet_optuna(), storage_errors(where, RESUME_HINT, running=True), \
+    with quiet_optuna(), storage_errors(where, hint, running=True), \
             contextlib.ExitStack() as done:
         storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period, max_retry=spec.max_retry)
