@@ -26,13 +26,14 @@ RESULT_FOLDERS = ("report_files", "best_model")
 MAX_NAME_BYTES = 100
 
 
-def folder_name(text: str, default: str = "run") -> str:
+def folder_name(text: str, default: str = "run", *, words: str | None = None) -> str:
     """One safe folder name per text: the text itself when it is a safe, short name, else
     its safe form (``csv:/data/d.csv`` -> ``csv-data-d.csv``, ``../../x`` -> ``x``; letters
     of any script stay, where the file system's encoding holds them) cut to
     `MAX_NAME_BYTES` and ending in a short hash of the whole text, so that "x y", "x/y"
-    and "x-y" never share a folder."""
-    safe = _safe(text, default)
+    and "x-y" never share a folder. ``words``: what the safe form is made of instead of
+    ``text`` (the hash stays the text's)."""
+    safe = _safe(text if words is None else words, default)
     keep = safe == text and len(safe.encode()) <= MAX_NAME_BYTES
     return safe if keep else _hashed(safe, text)
 
@@ -42,10 +43,7 @@ def dataset_folder_name(dataset: str) -> str:
     percent escapes read back (``csv:50%25 x.csv``: ``csv-50-x.csv-`` and a hash, not
     ``csv-50-25-x.csv-``); the hash is the name's as typed, so that ``a%2Cb.csv`` (one
     file) and ``a,b.csv`` (a pair) keep their own folders."""
-    words = urllib.parse.unquote(dataset)
-    safe = _safe(words, "dataset")
-    keep = safe == dataset and len(safe.encode()) <= MAX_NAME_BYTES
-    return safe if keep else _hashed(safe, dataset)
+    return folder_name(dataset, "dataset", words=urllib.parse.unquote(dataset))
 
 
 def check_study_name(name) -> str:
