@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import optuna
 
-from nets import command_name, say_on_stderr
+from nets import command_name, os_error_line, say_on_stderr
 
 from ._errors import StorageError
 from ._storage_identity import file_identity, gone_message
@@ -283,7 +283,7 @@ def failure_text(exc: BaseException, where: StorageURL) -> str:
 def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno
-        orig = ": ".join(str(part) for part in (orig.strerror, orig.filename) if part)
+        orig = os_error_line(orig)  # as every command words one
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
     for secret in _secrets(url):
         # as a whole token (dots join one: an address): a password "1" or "p" turned

@@ -56,6 +56,19 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
         "j.log to a writable folder\n"))
 
 
+def test_a_journals_os_error_is_worded_as_every_commands():
+    # review: "Permission denied: j.log", where nets.os_error_line says "j.log: Permission
+    # denied" and a write's "cannot write j.log: No space left on device"
+    from study._storage_errors import failure_text
+
+    where = study.resolve_storage("j.log")
+    said = [failure_text(OSError(code, os.strerror(code), *name), where)
+            for code, name in [(errno.EACCES, ["j.log"]), (errno.ENOSPC, ["j.log"]),
+                               (errno.ENOSPC, [])]]
+    assert said == ["j.log: Permission denied", "cannot write j.log: No space left on device",
+                    "No space left on device"]
+
+
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
     log = tmp_path / "trials.log"
     summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
