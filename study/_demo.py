@@ -88,8 +88,10 @@ def _check_demo(demo, where) -> None:
     """Refuse (ValueError) to replace ``demo``, the study named "demo" in ``where``, when
     the demo did not make it or it is still running."""
     # a demo that failed between making its study and storing its command (a full disk)
-    # left one with neither: nothing to lose, and refusing it barred every later demo
-    leftover = COMMAND_ATTR not in demo.user_attrs and not demo.get_trials(deepcopy=False)
+    # left one with neither: nothing to lose, and refusing it barred every later demo. One
+    # holding an attribute hplab never writes (all its own are hplab_...) is someone's
+    leftover = (COMMAND_ATTR not in demo.user_attrs and not demo.get_trials(deepcopy=False)
+                and all(key.startswith("hplab_") for key in demo.user_attrs))
     if not leftover and not made_by_demo(str(demo.user_attrs.get(COMMAND_ATTR, ""))):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")

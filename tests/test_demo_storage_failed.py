@@ -77,6 +77,13 @@ def test_a_demo_whose_storage_filled_up_is_replaced_by_the_next_one(tmp_path, sp
     empty = tmp_path / "empty.db"
     optuna.create_study(study_name="demo", storage=f"sqlite:///{empty}")
     assert study.earlier_demo(str(empty), study.demo_spec(1)) == f"sqlite:///{empty}"
+    # but an empty one holding an attribute of its own is someone's (QA: it was replaced as
+    # "the earlier demo study", its attribute gone)
+    owned = tmp_path / "owned.db"
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{owned}").set_user_attr(
+        "owner", "alice")
+    with pytest.raises(ValueError, match="that hplab demo did not make"):
+        study.earlier_demo(str(owned), study.demo_spec(1))
 
 
 def test_the_earlier_demo_is_read_from_one_storage_released_after(tmp_path, monkeypatch):
