@@ -53,6 +53,7 @@ from ._finite import (
     finite_float,
     finite_or_none,
     json_file_text,
+    read_json_file,
     settings_from_json,
     settings_to_json,
 )
@@ -176,7 +177,8 @@ __all__ = [
     "spread_over_training", "training_progress",
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
     "trivial_baseline", "trivial_training_loss",
-    "finite_or_none", "json_file_text", "settings_from_json", "settings_to_json", "progress_bar",
+    "finite_or_none", "json_file_text", "read_json_file", "settings_from_json", "settings_to_json",
+    "progress_bar",
     "say_on_stderr",
     "say_above_bars", "stderr_is_a_terminal", "carried_lines", "command_lines", "command_name",
     "in_command", "drop_held_warnings", "release_warnings",

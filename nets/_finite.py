@@ -1,6 +1,7 @@
 """Values ready for JSON, which has no NaN or infinity: None stands for a measured one
 (no number), the text ``"inf"``, ``"-inf"`` or ``"nan"`` for a setting (its value kept);
-and the text of a JSON file, UTF-8 as written (`json_file_text`)."""
+and the text of a JSON file, UTF-8 as written (`json_file_text`) and as read back
+(`read_json_file`)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,12 @@ def json_file_text(obj, **options) -> str:
     except UnicodeEncodeError:
         return json.dumps(obj, **options)
     return text
+
+
+def read_json_file(path):
+    """What the JSON file at ``path`` holds, read as UTF-8 with or without a byte order
+    mark (QA: a config.json a Windows editor saved with one was "a config.json hplab did
+    not write"). Raises OSError if it cannot be read, ValueError if it is not UTF-8 or
+    not JSON (``json.JSONDecodeError`` and ``UnicodeDecodeError`` are ValueErrors)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)

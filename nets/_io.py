@@ -15,7 +15,7 @@ import numpy as np
 from ._activations import ACTIVATIONS
 from ._arg_types import check_net, check_path
 from ._files import make_folder, write_atomically
-from ._finite import settings_from_json, settings_to_json
+from ._finite import read_json_file, settings_from_json, settings_to_json
 from ._model import MLP
 from ._model_meta import check_saved_meta
 from ._printable import short_repr, short_text
@@ -125,8 +125,7 @@ def training_run_of(path) -> Path | None:
     if real.name != "model.npz" or not record.is_file():  # not a pipe: it would never answer
         return None
     try:
-        with open(record, encoding="utf-8-sig") as fh:
-            saved = json.load(fh)
+        saved = read_json_file(record)
     except (OSError, ValueError):  # unreadable, bad UTF-8, bad JSON: not a run's record
         return None
     if not (isinstance(saved, dict) and {"config", "model_path"} <= saved.keys()):

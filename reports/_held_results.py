@@ -119,8 +119,6 @@ def holds_another_run(out: Path | str, run) -> bool:
     config.json of one) that is not ``run``'s: ``run`` saved elsewhere or not at all, or
     another run saved over it since (its config.json's ``seconds`` are not ``run``'s). A
     report of ``run`` written there would describe a model that is not the one beside it."""
-    import json
-
     import nets
     from study import holds_run_record  # here: study imports optuna
 
@@ -133,8 +131,7 @@ def holds_another_run(out: Path | str, run) -> bool:
     if not own:
         return True
     try:  # the run's own folder, unless another run was saved there since
-        with open(out / "config.json", encoding="utf-8-sig") as fh:
-            record = json.load(fh)
+        record = nets.read_json_file(out / "config.json")
     except (OSError, ValueError):  # none left: the model file is the run's
         return False
     return isinstance(record, dict) and record.get("seconds") != run.seconds

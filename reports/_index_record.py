@@ -5,11 +5,12 @@ the files it links to that are not there."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
+
+from nets import read_json_file
 
 from ._report_info import ReportInfo
 
@@ -39,7 +40,7 @@ def run_record(info: ReportInfo) -> dict | None:
         # is_file first: a named pipe so named would hold the index for good
         if path is None or not path.is_file() or path.stat().st_size > _MAX_RECORD_BYTES:
             return None
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = read_json_file(path)  # a BOM too: a Windows editor's save stays the run's
     except (OSError, ValueError, RecursionError):
         return None
     ours = isinstance(record, dict) and isinstance(record.get("config"), dict) \

@@ -11,7 +11,6 @@ its own files, staged and renamed at once: the three always come from one run.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -92,8 +91,7 @@ def foreign_record(out: Path, kind: str) -> str | None:
         if not os.path.lexists(path):
             continue
         try:
-            with open(path, encoding="utf-8-sig") as fh:
-                record = json.load(fh)
+            record = nets.read_json_file(path)
         except PermissionError:
             raise ValueError(f"cannot read {path} (Permission denied)") from None
         except (OSError, ValueError):  # a folder, a pipe, bad UTF-8 or JSON: not ours

@@ -7,7 +7,6 @@ one the trial scored.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import secrets
@@ -23,6 +22,7 @@ from nets import (
     command_name,
     finite_or_none,
     is_stepwise,
+    read_json_file,
     say_on_stderr,
     version_text,
     version_text_of,
@@ -170,7 +170,7 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
     """Whether ``out/best_model`` holds the model an earlier report retrained from trial
     ``number`` of this study (its config.json names the run and the trial's seed)."""
     try:
-        config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8-sig"))
+        config = read_json_file(Path(out) / BEST_MODEL / "config.json")
     except (OSError, ValueError):
         return False
     return (_names_study(config, spec.name) and _records_trial(config, spec.seed, number)
@@ -211,7 +211,7 @@ def foreign_best_model(out: Path, name: str) -> str | None:
         return (f"a best_model/ without its config.json (remove {final} if its model is "
                 "not needed)")
     try:
-        config = json.loads((final / "config.json").read_text("utf-8-sig"))
+        config = read_json_file(final / "config.json")
     except (OSError, ValueError):
         config = None
     if _names_study(config, name):

@@ -2096,6 +2096,14 @@ def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeyp
                         **{k: record[k] for k in reports.RUN_KEYS},
                         "hplab": record["versions"]["hplab"]}
     assert (b["run"]["seed"], b["run"]["config"]["lr"]) == (0, 0.3)
+    # a record a Windows editor saved (with a byte order mark) is still the run's
+    config = tmp_path / "runs/train/b/config.json"
+    config.write_text(config.read_text(encoding="utf-8"), encoding="utf-8-sig")
+    page = " ".join(reports.write_index(tmp_path / "runs").read_text(encoding="utf-8").split())
+    assert '<div class="muted">hidden 16, 8 · tanh · adam · lr 0.3 · full batch</div>' in page
+    assert hplab.main(["report", "index", "runs", "--json"]) == 0
+    listed = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
+    assert listed["runs/train/b/report.html"]["run"] == b["run"]
     # without a record of its own (another tool's config.json), without one, and no run
     (tmp_path / "runs/train/b/config.json").write_text('{"lr": 0.3}')
     page = " ".join(reports.write_index(tmp_path / "runs").read_text(encoding="utf-8").split())
