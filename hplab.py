@@ -1109,16 +1109,18 @@ def cmd_report_index(args) -> int:
     import reports
 
     # one scan: the count printed is the index written; held to the write, so that a
-    # report another command writes meanwhile is in its own refresh, after this one
+    # report another command writes meanwhile is in its own refresh, after this one.
+    # Each report's entry is made once, for the page and the JSON alike
     with reports.holding_index(folder):
         found = reports.find_reports(folder)
+        entries = [reports.index_entry(r) for r in found]
         try:
-            path = reports.write_index(folder, found=found)
+            path = reports.write_index(folder, found=found, entries=entries)
         except OSError as exc:  # a folder, a pipe, someone's own page there
             raise ValueError(f"{exc.filename or folder / 'index.html'}: "
                              f"{exc.strerror or exc}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(found),
-               "reports": [reports.index_entry(r) for r in found]}
+               "reports": entries}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])
     return 0
 

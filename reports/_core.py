@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import pandas as pd
 
@@ -34,6 +35,9 @@ from ._settings import shown_settings
 
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
+#: A link that leads out of the report's folder (another site, a ``file:`` URI where no
+#: relative path led to the file, an absolute path) or within the page.
+_ELSEWHERE = re.compile(r"[a-z][a-z0-9+.-]*:|#|/", re.IGNORECASE)
 
 
 @dataclass
@@ -230,8 +234,9 @@ class Report(_FiguresAndTables):
         return self
 
     # -- output -------------------------------------------------------------------
-    def metadata(self) -> dict:
-        """What the index reads back from the written file."""
+    def metadata(self, files_dir: str = "report_files") -> dict:
+        """What the index reads back from the written file (``files_dir``: where its
+        CSVs go)."""
         return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
                 "created": self.created.isoformat(), "status": self.status,
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
@@ -242,13 +247,25 @@ class Report(_FiguresAndTables):
                     "description_digest": description_digest(self.description)}
                    if self.study_created else {}),
                 **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {}),
-                **({"detail": self.detail} if self.detail else {})}
+                **({"detail": self.detail} if self.detail else {}),
+                "files": self.linked_files(files_dir)}
+
+    def linked_files(self, files_dir: str = "report_files") -> list[str]:
+        """The files beside the report that it links to, as named from its folder: the CSV
+        of each figure and table (in ``files_dir``), then the relative links of its text
+        (its model.npz, a study's spec.toml). Recorded in its head, the index names those
+        gone from what it reads of each report (a whole page is about 1 MB)."""
+        hrefs = [*(href for s in self._sections for b in s.blocks if b["type"] == "links"
+                   for _, href in b["links"]), *self.provenance_links.values()]
+        beside = [os.fsdecode(unquote_to_bytes(h)) for h in hrefs if not _ELSEWHERE.match(h)]
+        return list(dict.fromkeys([*(f"{files_dir}/{stem}.csv" for stem in self._data),
+                                   *beside]))
 
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""
         return render("report.html", report=self, sections=self._sections,
                       files_dir=files_dir, tone=TONES.get(self.status or "", "neutral"),
-                      meta_json=json.dumps(self.metadata(), ensure_ascii=True))
+                      meta_json=json.dumps(self.metadata(files_dir), ensure_ascii=True))
 
     def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,
               swap: Callable[[], None] | None = None, storage=None,

@@ -164,7 +164,8 @@ def _locked(path: Path) -> int | None:
         os.close(fd)
 
 
-def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None) -> Path:
+def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
+                entries: list[dict] | None = None) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
 
     Parameters
@@ -177,6 +178,10 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         caller that shows it counts what the index lists; it scans and calls this under
         `holding_index`, which this call then does not take); default: scan now, holding
         the index from the scan to the write.
+    entries : list of dict, optional
+        The `index_entry` of each of ``found``, in its order, made already (``report index
+        --json`` prints them): each row's detail and missing files taken from it, not
+        read again. Default: read for the rows now.
 
     Returns
     -------
@@ -193,13 +198,13 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
     if found is None:  # scanned and written under one hold
         with holding_index(root):
             return write_index(root, found=find_reports(root))
-    entries = []
+    rows = []
     # QA: a study's report and its copy's (runs copied, reported again beside) were two
     # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where
     shared = Counter((i.kind, i.name, i.title) for i in found)
-    for info in found:
+    for info, entry in zip(found, entries or [None] * len(found), strict=True):
         rel = info.path.relative_to(root).as_posix()
-        entries.append({
+        rows.append({
             # its bytes: a folder name that is not UTF-8 (caf\xe9) failed the whole index
             "href": quote(os.fsencode(rel)), "kind": info.kind, "name": info.name,
             "title": info.title,
@@ -207,12 +212,13 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
             # an older training run's report has none: its run's record gives it
-            "detail": row_detail(info, None if info.detail else run_record(info)),
-            "missing": missing_files(info),
+            "detail": entry["detail"] if entry else row_detail(
+                info, None if info.detail else run_record(info)),
+            "missing": entry["missing"] if entry else missing_files(info),
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),
         })
-    html = render("index.html", entries=entries, count=len(entries),
+    html = render("index.html", entries=rows, count=len(rows),
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   # the command names the page's folder as ".": the absolute one failed
                   # once the folder was moved or sent (QA), and is only said

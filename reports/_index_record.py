@@ -6,9 +6,7 @@ the files it links to that are not there."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from nets import read_json_file
 
@@ -48,29 +46,14 @@ def run_record(info: ReportInfo) -> dict | None:
     return record if ours else None
 
 
-#: A report's links to files of its folder (its figures are data: URIs, its other links
-#: absolute URLs or anchors).
-_LINK = re.compile(rb'(?:href|src)="(?!data:|[a-z][a-z0-9+.-]*:|#|/)([^"?#]+)')
-#: A report larger than this is not read for its links (one is about 1 MB).
-_MAX_REPORT_BYTES = 64 << 20
-
-
 def missing_files(info: ReportInfo) -> list[str]:
-    """The files report ``info`` links to (its model, its figures' CSVs) that are not
-    there, as it names them from its folder, sorted (QA: a submission without its model.npz or a
-    CSV was listed as whole; only `hplab predict` noticed)."""
-    try:
-        if info.path.stat().st_size > _MAX_REPORT_BYTES:
-            return []
-        page = info.path.read_bytes()
-    except OSError:
-        return []
-    folder, missing = info.path.parent, []
-    for link in dict.fromkeys(m.group(1) for m in _LINK.finditer(page)):
-        name = unquote(os.fsdecode(link).replace("&amp;", "&"))
-        if not os.path.lexists(folder / name):
-            missing.append(name)
-    return sorted(missing)
+    """The files report ``info`` links to (its model, its figures' CSVs: those its head
+    records, `ReportInfo.files`) that are not there, as it names them from its folder,
+    sorted; none for a report of a version that recorded none (QA: a submission without
+    its model.npz or a CSV was listed as whole; only `hplab predict` noticed)."""
+    folder = info.path.parent
+    return sorted(name for name in dict.fromkeys(info.files or ())
+                  if not os.path.lexists(folder / name))
 
 
 #: The card a kind's index row shows under its first (QA: a study listed its best value,

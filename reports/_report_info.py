@@ -21,7 +21,7 @@ _HEAD_BYTES = 64 * 1024
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
                "study_created": str, "retrain_failed": dict, "description_digest": str,
-               "detail": str}
+               "detail": str, "files": list}
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class ReportInfo:
     retrain_failed: dict | None = None  # see Report.retrain_failed
     description_digest: str | None = None  # a study report's (`description_digest`)
     detail: str | None = None  # the index's line under the first card (see Report.detail)
+    # the files beside it that it links to (`Report.linked_files`); None: not recorded (a
+    # report of an earlier version)
+    files: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict:
         """The index entry as JSON values (``path`` a string)."""
@@ -93,6 +96,7 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         retrain_failed=meta.get("retrain_failed"),
         description_digest=meta.get("description_digest"),
         detail=meta.get("detail"),
+        files=tuple(meta["files"]) if "files" in meta else None,
     )
 
 
@@ -111,6 +115,8 @@ def _fits(meta) -> bool:
     # the index shows the first headline entry's label and text
     if not all(isinstance(h, dict) and isinstance(h.get("label"), str)
                and isinstance(h.get("text"), str) for h in meta.get("headline", [])):
+        return False
+    if not all(isinstance(name, str) for name in meta.get("files", [])):
         return False
     return all(_placeable(meta[key]) for key in ("created", "study_created") if key in meta)
 

@@ -28,7 +28,7 @@ import data
 import hplab
 import nets
 import reports
-from reports import _training_data as td
+from reports import _index_record as index_record, _training_data as td
 
 EVIL = "<script>alert(1)</script>"
 MAX_2D_BYTES = 3 * 1024 * 1024
@@ -2060,6 +2060,24 @@ def test_the_index_flags_a_report_whose_linked_files_are_gone(tmp_path, monkeypa
     missing, page = listed()
     assert missing == ["model.npz", f"report_files/{csv}"]
     assert f'<div class="missing">missing: model.npz, report_files/{csv}</div>' in page
+    # what it links is read from its head (the index reads a report's first 64 KB, not
+    # its whole page of about 1 MB), each report's once for the page and --json together
+    report = folder / "report.html"
+    files = reports.read_report_info(report).files
+    assert "model.npz" in files and f"report_files/{csv}" in files
+    assert all(name.startswith("report_files/") for name in files if name != "model.npz")
+    report.write_text(report.read_text(encoding="utf-8").partition("</head>")[0],
+                      encoding="utf-8")
+    checked, missing_files = [], index_record.missing_files
+
+    def counted(info):
+        checked.append(info.path)
+        return missing_files(info)
+
+    monkeypatch.setattr(reports._index, "missing_files", counted)
+    monkeypatch.setattr(index_record, "missing_files", counted)
+    missing, page = listed()
+    assert missing == ["model.npz", f"report_files/{csv}"] and len(checked) == 1
 
 
 def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeypatch, capsys):
