@@ -1570,8 +1570,7 @@ def cmd_predict(args) -> int:
                  f"{_escaped(str(args.model))} was "
                  "trained on (another fingerprint): its test split is not the held-out "
                  "one, and the scores may count training rows")
-        pred, truth = nets.predict_dataset(model, ds, threshold=args.threshold)
-        loss = nets.dataset_loss(model, ds)
+        pred, truth, loss = nets.predict_dataset_and_loss(model, ds, threshold=args.threshold)
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
     else:

@@ -233,8 +233,13 @@ class SavedModel:
         validation data is applied; None: the more probable class (the second above 0.5).
         """
         check_threshold(self, threshold)
-        with np.errstate(over="ignore", invalid="ignore"):  # refused just below, in one line
+        with np.errstate(over="ignore", invalid="ignore"):  # refused in one line
             z = self.net.logits(X)
+        return self._prediction_of(z, threshold)
+
+    def _prediction_of(self, z: np.ndarray, threshold: float | None = None) -> Prediction:
+        """`predict_normalized`'s prediction from the net's outputs ``z`` (`MLP.logits`
+        of the scaled inputs) computed already; ``threshold`` checked already."""
         if (row := _first_bad_row(z)) is not None:  # NaN logits would all name class 0
             raise ValueError(f"the model's outputs are NaN or infinite (first in row {row}): "
                              "its weights overflow on these inputs (a diverged run?)")

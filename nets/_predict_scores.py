@@ -53,29 +53,92 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     """
     check_model(model)
     check_threshold(model, threshold)  # before a wide split is scaled
-    X, truth = _split_for_model(model, ds, split)
+    X, _, truth = _split_for_model(model, ds, split)
     return model.predict_normalized(X, threshold), truth
 
 
 def dataset_loss(model: SavedModel, ds, split: str = "test") -> float:
-    """The loss of ``model`` on one split of a loaded dataset, as training scored it (a
-    training run's ``test_loss``: the head's unweighted loss, ½·MSE of the scaled target
-    for regression); ``split`` and ``ds`` as `predict_dataset` takes them."""
-    from ._train import evaluate  # here: the training loop is not predict's to load
+    """The loss of ``model`` on one split of a loaded dataset, as training scored it.
+
+    Parameters
+    ----------
+    model : SavedModel
+    ds : data.Dataset
+        Any object with its fields, as `predict_dataset` takes it.
+    split : {"test", "val", "train"}
+
+    Returns
+    -------
+    float
+        The head's unweighted loss (½·MSE of the scaled target for regression): a training
+        run's ``test_loss`` for its model on its own data's test split, to the last bit.
+        NaN for a split of no rows.
+
+    Raises
+    ------
+    TypeError
+        A ``model`` that is not a SavedModel, a ``ds`` that is no loaded dataset.
+    ValueError
+        An unknown ``split``; a dataset the model cannot score (other features or
+        feature count, another task, classes the model does not know).
+    """
+    return predict_dataset_and_loss(model, ds, split)[2]
+
+
+def predict_dataset_and_loss(model: SavedModel, ds, split: str = "test",
+                             threshold: float | None = None
+                             ) -> tuple[Prediction, np.ndarray, float]:
+    """`predict_dataset` and `dataset_loss` of one split together: the dataset checked
+    and scaled once, the net run over it once (``hplab predict --dataset``).
+
+    Parameters
+    ----------
+    model : SavedModel
+    ds : data.Dataset
+    split : {"test", "val", "train"}
+    threshold : float, optional
+        As `predict_dataset` takes it (the loss does not depend on it).
+
+    Returns
+    -------
+    prediction : Prediction
+    truth : ndarray
+        As `predict_dataset` gives them.
+    loss : float
+        As `dataset_loss` gives it.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `predict_dataset` and `dataset_loss` raise them.
+    """
+    from ._train import evaluated_outputs  # here: the training loop is not predict's to load
 
     check_model(model)
-    X, truth = _split_for_model(model, ds, split)
-    if model.task == "regression":  # the net's loss is on the target as it was scaled
-        target = (np.asarray(truth, dtype=np.float64) - model.y_shift) / model.y_scale
-    else:  # class indices in the model's order
+    check_threshold(model, threshold)  # before a wide split is scaled
+    X, y, truth = _split_for_model(model, ds, split)
+    outputs, loss = evaluated_outputs(model.net, X, _net_target(model, ds, y, truth))
+    return model._prediction_of(outputs, threshold), truth, loss
+
+
+def _net_target(model: SavedModel, ds, y, truth) -> np.ndarray:
+    """The targets the net's loss takes for a split: its class indices in the model's
+    order, or its target in the model's scaling (the split's own ``y``, as training
+    scored it, where that is the dataset's: not rescaled through ``truth``)."""
+    if model.task != "regression":
         where = {_label(c): i for i, c in enumerate(model.classes)}
-        target = np.array([where[_label(t)] for t in truth], dtype=np.int64)
-    return evaluate(model.net, X, target)[0]
+        return np.array([where[_label(t)] for t in truth], dtype=np.int64)
+    if np.array_equal(model.y_shift, getattr(ds, "y_shift", None)) \
+            and np.array_equal(model.y_scale, getattr(ds, "y_scale", None)):
+        return np.asarray(y)
+    return (np.asarray(truth, dtype=np.float64) - model.y_shift) / model.y_scale
 
 
-def _split_for_model(model: SavedModel, ds, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """One split's inputs as the net takes them (in the model's scaling) and its truth
-    (`predict_dataset`'s), the dataset checked against the model."""
+def _split_for_model(model: SavedModel, ds, split: str
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One split's inputs as the net takes them (in the model's scaling), its targets as
+    the dataset holds them and its truth (`predict_dataset`'s), the dataset checked
+    against the model."""
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
     # a name failed as "'str' object has no attribute 'X_test'"
@@ -132,7 +195,7 @@ def _split_for_model(model: SavedModel, ds, split: str) -> tuple[np.ndarray, np.
     truth = np.asarray(ds.inverse_y(y))
     if codes is not None:
         truth = np.array([codes[c] for c in truth])
-    return X, truth
+    return X, y, truth
 
 
 def _codes_as_numbers(classes, known) -> dict | None:

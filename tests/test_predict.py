@@ -1052,6 +1052,26 @@ def test_a_model_knows_its_dataset_options_and_features(tmp_path, capsys):
         "digits?imbalance=1:5&positive=8"
 
 
+def test_predict_loss_is_the_runs_test_loss_to_the_last_bit(tmp_path, capsys):
+    # a float64 net's loss on targets taken to their units and scaled back differed from
+    # the run's test_loss in the last bits (this run's did); it is scored as training did
+    import study
+
+    cfg = nets.TrainConfig(hidden=(6,), activation=("relu",), lr=0.3, batch_size=32,
+                           max_epochs=2, dtype="float64")
+    run = study.train_run("sine", cfg, seed=1, out=tmp_path / "sine")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--json"], capsys)
+    assert code == 0, err
+    record = json.loads((tmp_path / "sine" / "config.json").read_text(encoding="utf-8"))
+    assert json.loads(out)["loss"] == record["test_loss"] == run.test_metrics["test_loss"]
+    model = nets.load_model(run.model_path)
+    assert nets.dataset_loss(model, run.dataset) == record["test_loss"]
+    prediction, truth, loss = nets.predict_dataset_and_loss(model, run.dataset)
+    alone, same_truth = nets.predict_dataset(model, run.dataset)
+    assert loss == record["test_loss"] and np.array_equal(truth, same_truth)
+    assert np.array_equal(prediction.values, alone.values)
+
+
 def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
     import study
 
@@ -1066,7 +1086,7 @@ def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
     # test loss is half the mean squared error of the normalized targets
     rmse = np.sqrt(2 * run.test_metrics["test_loss"]) * run.dataset.y_scale
     assert s["rmse"] == pytest.approx(rmse, rel=1e-5)
-    assert s["loss"] == pytest.approx(run.test_metrics["test_loss"], rel=1e-6)
+    assert s["loss"] == run.test_metrics["test_loss"]
     frame = pd.read_csv(tmp_path / "p.csv")
     assert list(frame.columns) == ["prediction", "target"] and len(frame) == s["n"] == 100
     np.testing.assert_allclose(frame["target"], run.dataset.inverse_y(run.dataset.y_test),
