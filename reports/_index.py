@@ -24,7 +24,7 @@ from urllib.parse import quote
 from nets import error_line, hplab_version, write_atomically
 
 from ._html import render
-from ._index_record import missing_files, row_detail, run_record
+from ._index_record import missing_files, read_shown_record, row_detail
 from ._paths import shell_folder
 from ._report_files import TONES
 from ._report_info import ReportInfo, read_report_info
@@ -213,7 +213,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
             "headline": info.headline[0] if info.headline else None,
             # an older training run's report has none: its run's record gives it
             "detail": entry["detail"] if entry else row_detail(
-                info, None if info.detail else run_record(info)),
+                info, None if info.detail else read_shown_record(info)),
             "missing": entry["missing"] if entry else missing_files(info),
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),

@@ -30,9 +30,10 @@ def record_path(info: ReportInfo) -> Path | None:
             "study": folder / "best_model" / "config.json"}.get(info.kind)
 
 
-def run_record(info: ReportInfo) -> dict | None:
-    """The record of the run report ``info`` shows, None where there is none hplab wrote
-    (not there, unreadable, not JSON, a pipe, another tool's file)."""
+def read_shown_record(info: ReportInfo) -> dict | None:
+    """The record of the run report ``info`` shows, read from its `record_path` (study's
+    `run_record` makes one); None where there is none hplab wrote there (not there,
+    unreadable, not JSON, a pipe, another tool's file)."""
     path = record_path(info)
     try:
         # is_file first: a named pipe so named would hold the index for good
@@ -64,8 +65,8 @@ _DETAIL_CARDS = {"study": "Best parameters"}
 def row_detail(info: ReportInfo, record: dict | None = None) -> str | None:
     """The line under ``info``'s first card in the index: the one its report records (a
     training run's settings: 200 runs of sine read alike), else a training run's from its
-    ``record`` (`run_record`: a report of a version before reports recorded it), else the
-    text of its kind's `_DETAIL_CARDS` card, if it has one."""
+    ``record`` (`read_shown_record`: a report of a version before reports recorded it),
+    else the text of its kind's `_DETAIL_CARDS` card, if it has one."""
     if info.detail:
         return info.detail
     if info.kind == "train" and record is not None:
@@ -81,7 +82,7 @@ def index_entry(info: ReportInfo) -> dict:
     and ``run``, the numbers of the run it shows (`RUN_KEYS` and ``hplab``, the version
     that trained it, and ``record``, its config.json; null for other reports), and
     ``missing``, its `missing_files`."""
-    record = run_record(info)
+    record = read_shown_record(info)
     run = None
     if record is not None:
         versions = record.get("versions")

@@ -2111,7 +2111,7 @@ def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeyp
     b = listed["runs/train/b/report.html"]
     assert b["detail"] == "hidden 16, 8 · tanh · adam · lr 0.3 · full batch"
     assert b["run"] == {"record": "runs/train/b/config.json",
-                        **{k: record[k] for k in reports.RUN_KEYS},
+                        **{k: record[k] for k in index_record.RUN_KEYS},
                         "hplab": record["versions"]["hplab"]}
     assert (b["run"]["seed"], b["run"]["config"]["lr"]) == (0, 0.3)
     # a record a Windows editor saved (with a byte order mark) is still the run's
