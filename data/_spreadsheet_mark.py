@@ -2,7 +2,8 @@
 (nets' `spreadsheet_cell`: ``-ve`` is written ``'-ve``), dropped when a CSV is read back.
 
 The rule is the writer's, nets/_write_csv.py's `needs_spreadsheet_mark`; data may not import
-nets, so this is a copy, and tests/test_csv_injection.py holds the two equal.
+nets, so its two constants are copied here, and tests/test_csv_injection.py holds them equal
+and the round trip whole.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-def needs_spreadsheet_mark(text: str) -> bool:
-    """Whether hplab's writer puts a ``'`` before ``text`` (nets' rule, copied)."""
-    bare = text.lstrip("'")
-    return bare.startswith(_FORMULA_START) and not _NUMBER.fullmatch(bare)
-
-
 def without_spreadsheet_mark(value):
     """``value`` without the ``'`` hplab's writer put before it (``'-ve``: ``-ve``;
     ``''=x``: ``'=x``); any other value, ``'-1`` or ``'abc`` too, unchanged."""
-    if isinstance(value, str) and value.startswith("'") and needs_spreadsheet_mark(value[1:]):
-        return value[1:]
+    if isinstance(value, str) and value.startswith("'"):
+        # the writer marks a text whose start after its own 's is a formula's, no number
+        bare = value.lstrip("'")
+        if bare.startswith(_FORMULA_START) and not _NUMBER.fullmatch(bare):
+            return value[1:]
     return value

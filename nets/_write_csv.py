@@ -93,7 +93,7 @@ def spreadsheet_cell(value):
     ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice against
     CSV injection), unless it reads as a plain number (``-1``, ``+0.5``); anything else,
     numbers included, is returned unchanged. data's CSV reader drops that ``'`` again
-    (data/_spreadsheet_mark.py: a copy of `needs_spreadsheet_mark`, data not importing nets)."""
+    (data/_spreadsheet_mark.py: the rule's constants copied, data not importing nets)."""
     if isinstance(value, str) and needs_spreadsheet_mark(value):
         return "'" + value
     return value
