@@ -532,10 +532,10 @@ def _write_report(summary: dict, folder, write) -> str | None:
         if error is not None and (_interrupt_in(error) or signals.stopping()):
             raise KeyboardInterrupt from error
     if error is not None:
-        from nets import error_line, folder_text
+        from nets import error_line, folder_text, os_error_line
 
-        why = (error.strerror if isinstance(error, OSError) and error.strerror
-               else error_line(error))
+        # an OSError as every command says one: its file named where it has one
+        why = os_error_line(error) if isinstance(error, OSError) else error_line(error)
         summary["report_path"] = None
 
         summary["report_error"] = (f"the report could not be written in "
@@ -1107,6 +1107,7 @@ def cmd_report_index(args) -> int:
     if not folder.is_dir():  # said before any import
         raise ValueError(f"not a folder: {folder}")
     import reports
+    from nets import os_error_line
 
     # one scan: the count printed is the index written; held to the write, so that a
     # report another command writes meanwhile is in its own refresh, after this one.
@@ -1117,8 +1118,9 @@ def cmd_report_index(args) -> int:
         try:
             path = reports.write_index(folder, found=found, entries=entries)
         except OSError as exc:  # a folder, a pipe, someone's own page there
-            raise ValueError(f"{exc.filename or folder / 'index.html'}: "
-                             f"{exc.strerror or exc}; not written") from None
+            if exc.filename is None:  # said with the page it was writing
+                exc.filename = str(folder / "index.html")
+            raise ValueError(f"{os_error_line(exc)}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(found),
                "reports": entries}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])

@@ -727,15 +727,17 @@ def test_a_train_whose_report_fails_says_what_it_removed_and_leaves_no_empty_fol
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", full_at_report_files)
     code, out, err = run_cli([*train, "--out", "o", "--seed", "1"], capsys)
-    said = ("the report could not be written in o (No space left on device); the earlier "
-            "run's report was removed with its model")
+    # the file it failed at named, as every command says an OSError
+    said = ("the report could not be written in o (cannot write o/report_files/history.csv: "
+            "No space left on device); the earlier run's report was removed with its model")
     assert code == 2 and json.loads(out)["report_error"] == said
     assert err == ("hplab train: replaced the earlier run in o (another --out keeps both)\n"
                    f"hplab train: error: {said}\n")
     assert sorted(os.listdir("o")) == ["config.json", "history.csv", "model.npz"]
     code, out, err = run_cli([*train, "--out", "new"], capsys)
     assert code == 2 and err == ("hplab train: error: the report could not be written in new "
-                                 "(No space left on device)\n")
+                                 "(cannot write new/report_files/history.csv: No space left "
+                                 "on device)\n")
     assert sorted(os.listdir("new")) == ["config.json", "history.csv", "model.npz"]
 
 

@@ -484,6 +484,14 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
         "the report could not be written in runs/x (No space left on device)")
     assert summary == {"report_path": None, "report_error": (
         "the report could not be written in runs/x (No space left on device)")}
+
+    def full_at_a_file():
+        raise OSError(28, "No space left on device", "runs/x/report_files/a.csv")
+
+    # as every command says an OSError: the file it failed at named
+    assert hplab._write_report({}, "runs/x", full_at_a_file) == (
+        "the report could not be written in runs/x (cannot write runs/x/report_files/a.csv: "
+        "No space left on device)")
     # review: anywhere in a command (`study report` writes its report itself), and SIGTERM
     # (a background job's stop) as Ctrl-C
     def command(args):

@@ -1042,6 +1042,18 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     code, out, err = run_cli(["report", "index", root], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.endswith(f"{root / 'index.html'}: a folder, not a file; not written\n")
+    # a full disk, as every command says it (the file named; one without a file: the page)
+    for filename, said in ((str(root / ".index.html.x.tmp"), root / ".index.html.x.tmp"),
+                           (None, root / "index.html")):
+        def full_disk(*args, filename=filename, **kwargs):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filename)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(reports, "write_index", full_disk)
+            code, out, err = run_cli(["report", "index", root], capsys)
+        assert (code, out) == (2, "") and err == (
+            f"hplab report index: error: cannot write {said}: No space left on device; "
+            "not written\n")
     (root / "index.html").rmdir()
     os.mkfifo(root / "index.html")
     with within(10), pytest.warns(UserWarning) as caught:
