@@ -372,8 +372,11 @@ def _key_for(features):
     one (a file that names "é" twice, in both forms, trains; its header must predict)."""
     def exact(name):
         return _name_key(name, compose=False)
-    composed = {_name_key(f) for f in features}
-    return _name_key if len(composed) == len({exact(f) for f in features}) else exact
+    texts = {str(f).strip() for f in features}
+    if all(unicodedata.is_normalized("NFC", t) for t in texts):  # the common case: no fold
+        return _name_key
+    composed = {unicodedata.normalize("NFC", t) for t in texts}
+    return _name_key if len(composed) == len(texts) else exact
 
 
 def _first_positions(keys) -> dict:
