@@ -29,8 +29,14 @@ def file_identity(where: StorageURL) -> tuple[int, int] | None:
 def gone_message(where: StorageURL) -> str:
     """What a run says when ``where``'s file was deleted or replaced under it: where its
     trials went (said only by commands that run trials; another's failure is its own)."""
-    return (f"storage {where.path} was deleted or moved while the study ran; the trials "
+    said = (f"storage {where.path} was deleted or moved while the study ran; the trials "
             "stored since went with the file it was (lost, if it was deleted)")
+    if where.kind == "journal" and os.path.exists(where.path):
+        # optuna opens a journal anew at each write: a trial running when it went wrote
+        # its last records into a new file there, a study's fragment a rerun would build on
+        said += (f"; a journal file at {where.path} now that holds only that run's last "
+                 "trial is such a fragment: delete it before running the study there again")
+    return said
 
 
 def check_same_file(where: StorageURL, identity: tuple[int, int] | None) -> None:

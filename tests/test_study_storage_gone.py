@@ -104,3 +104,30 @@ def test_a_storage_deleted_in_a_trial_that_timed_out_is_said_so(command, replace
         f"hplab study {command}: error: storage runs/hplab.db was deleted or moved while "
         "the study ran; the trials stored since went with the file it was (lost, if it was "
         "deleted)\n"))
+
+
+def test_a_journal_deleted_while_its_study_runs_names_the_fragment_left(tmp_path, spec_file,
+                                                                        monkeypatch, capsys):
+    # QA: optuna opens a journal anew at each write, so the trial running when it was
+    # deleted wrote its last records into a new file there: `study show` then found no
+    # study in it, and a rerun silently built a new study on the stray lines
+    monkeypatch.chdir(tmp_path)
+    real_train = study._objective.train_run
+    trained = []
+
+    def train_run(*args, **kwargs):
+        if not trained:
+            (tmp_path / "j.log").unlink()
+        trained.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    capsys.readouterr()
+    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--storage",
+                       "j.log", "--no-report", "--json"]) == 2
+    assert (tmp_path / "j.log").exists()  # the fragment: the running trial's last records
+    assert capsys.readouterr().err == (
+        "hplab study run: error: storage j.log was deleted or moved while the study ran; the "
+        "trials stored since went with the file it was (lost, if it was deleted); a journal "
+        "file at j.log now that holds only that run's last trial is such a fragment: delete "
+        "it before running the study there again\n")
