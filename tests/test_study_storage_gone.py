@@ -13,6 +13,22 @@ import hplab
 import study
 
 
+def _in_first_trial(monkeypatch, action) -> list:
+    """Do ``action`` (another user at work) as the first trial starts training; the list
+    returned counts the trials that trained."""
+    real_train = study._objective.train_run
+    trained = []
+
+    def train_run(*args, **kwargs):
+        if not trained:
+            action()
+        trained.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    return trained
+
+
 @pytest.mark.parametrize("replaced", [False, True])
 def test_a_storage_deleted_while_its_study_runs_is_said_so(replaced, tmp_path, spec_file,
                                                            monkeypatch, capsys):
@@ -24,18 +40,12 @@ def test_a_storage_deleted_while_its_study_runs_is_said_so(replaced, tmp_path, s
     if replaced:
         assert hplab.main(["study", "run", str(spec_file("kept", n_trials=1)), "--no-report",
                            "--storage", str(other)]) == 0
-    real_train = study._objective.train_run
-    trained = []
+    def another_user():
+        shutil.rmtree("runs")
+        if replaced:
+            shutil.move(other.parent, "runs")
 
-    def train_run(*args, **kwargs):
-        if not trained:  # during the first trial, another user...
-            shutil.rmtree("runs")
-            if replaced:
-                shutil.move(other.parent, "runs")
-        trained.append(1)
-        return real_train(*args, **kwargs)
-
-    monkeypatch.setattr(study._objective, "train_run", train_run)
+    trained = _in_first_trial(monkeypatch, another_user)
     capsys.readouterr()
     assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--json"]) == 2
     assert capsys.readouterr() == ("", (
@@ -87,16 +97,13 @@ def test_a_storage_deleted_in_a_trial_that_timed_out_is_said_so(command, replace
         assert hplab.main(["study", "run", path, "--no-report"]) == 0
         monkeypatch.undo()
         monkeypatch.chdir(tmp_path)
-    real_train = study._objective.train_run
-
-    def train_run(*args, **kwargs):
+    def another_user():
         shutil.rmtree("runs")
         if replaced:
             shutil.move(other.parent, "runs")
         time.sleep(1.1)
-        return real_train(*args, **kwargs)
 
-    monkeypatch.setattr(study._objective, "train_run", train_run)
+    _in_first_trial(monkeypatch, another_user)
     capsys.readouterr()
     argv = ["study", "run", path] if command == "run" else ["study", "worker", "--study", "last"]
     assert hplab.main([*argv, "--json"]) == 2
@@ -112,16 +119,7 @@ def test_a_journal_deleted_while_its_study_runs_names_the_fragment_left(tmp_path
     # deleted wrote its last records into a new file there: `study show` then found no
     # study in it, and a rerun silently built a new study on the stray lines
     monkeypatch.chdir(tmp_path)
-    real_train = study._objective.train_run
-    trained = []
-
-    def train_run(*args, **kwargs):
-        if not trained:
-            (tmp_path / "j.log").unlink()
-        trained.append(1)
-        return real_train(*args, **kwargs)
-
-    monkeypatch.setattr(study._objective, "train_run", train_run)
+    _in_first_trial(monkeypatch, (tmp_path / "j.log").unlink)
     capsys.readouterr()
     assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--storage",
                        "j.log", "--no-report", "--json"]) == 2
