@@ -3,6 +3,7 @@ each time, replacing the last demo and nothing else."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import optuna
@@ -64,29 +65,45 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
     where = resolve_storage(storage)
     if not where.exists():
         return None
+    # whose it is, read as it is: a refused storage is left as it was (not made WAL)
+    with _demo_in(where, read_only=True) as demo:
+        if demo is None:
+            return None
+        _check_owner(demo, where)
+    # a trial whose heartbeat went stale (its worker killed, on any machine) is not
+    # running; the demo's spec has the heartbeat settings every demo ran with
+    with _demo_in(where, heartbeat_interval=spec.heartbeat_interval,
+                  grace_period=spec.grace_period) as demo:
+        if demo is not None:
+            _check_not_running(demo, where)
+    return where.masked
+
+
+@contextlib.contextmanager
+def _demo_in(where, **options):
+    """Study "demo" in ``where`` as optuna reads it, whoever made it, its storage opened
+    with ``options`` and released after; None where there is none, or where the storage
+    cannot be read (the run says why)."""
     try:
-        # a trial whose heartbeat went stale (its worker killed, on any machine) is not
-        # running; the demo's spec has the heartbeat settings every demo ran with
         with quiet_optuna():  # heartbeats are experimental: optuna warns at each open
-            store = open_storage(where, heartbeat_interval=spec.heartbeat_interval,
-                                 grace_period=spec.grace_period)
-    except StorageError:  # a storage that cannot be read: the run says why
-        return None
+            store = open_storage(where, **options)
+    except StorageError:
+        yield None
+        return
     try:
         try:
             with quiet_optuna():
                 demo = optuna.load_study(study_name=DEMO, storage=store)
         except KeyError:  # no study of that name
-            return None
-        _check_demo(demo, where)
+            demo = None
+        yield demo
     finally:
         release(store)
-    return where.masked
 
 
-def _check_demo(demo, where) -> None:
+def _check_owner(demo, where) -> None:
     """Refuse (ValueError) to replace ``demo``, the study named "demo" in ``where``, when
-    the demo did not make it or it is still running."""
+    the demo did not make it."""
     # a demo that failed between making its study and storing its command (a full disk)
     # left one with neither: nothing to lose, and refusing it barred every later demo. One
     # holding an attribute hplab never writes (all its own are hplab_...) is someone's
@@ -95,6 +112,10 @@ def _check_demo(demo, where) -> None:
     if not leftover and not made_by_demo(str(demo.user_attrs.get(COMMAND_ATTR, ""))):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
+
+
+def _check_not_running(demo, where) -> None:
+    """Refuse (ValueError) to replace the demo's study ``demo`` while it is running."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
         optuna.storages.fail_stale_trials(demo)

@@ -101,3 +101,15 @@ def test_the_earlier_demo_is_read_from_one_storage_released_after(tmp_path, monk
     with pytest.raises(ValueError, match="that hplab demo did not make"):
         study.earlier_demo(str(db), study.demo_spec(1))
     assert len(opened) == 1 and released == opened
+
+
+def test_a_demo_refusing_someones_storage_leaves_its_journal_mode(tmp_path):
+    # QA: the refusal opened the storage to write first, which made someone's file WAL
+    import sqlite3
+
+    db = tmp_path / "a.db"
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{db}").enqueue_trial({})
+    with pytest.raises(ValueError, match="that hplab demo did not make"):
+        study.earlier_demo(str(db), study.demo_spec(5))
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
