@@ -241,9 +241,9 @@ def os_error_line(exc: OSError) -> str:
         return error_line(exc)
     if exc.filename is None:
         return exc.strerror
-    where = os.fsdecode(exc.filename)
+    where = escaped(os.fsdecode(exc.filename))  # a newline in a name: still one line
     if exc.filename2 is not None:  # a rename, a link: both ends
-        where = f"{where} -> {os.fsdecode(exc.filename2)}"
+        where = f"{where} -> {escaped(os.fsdecode(exc.filename2))}"
     if exc.errno in _WRITE_ERRORS:
         return f"cannot write {where}: {exc.strerror}"
     return f"{where}: {exc.strerror}"

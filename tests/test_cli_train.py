@@ -1776,3 +1776,16 @@ def test_shell_split_reads_back_what_shell_line_writes():
     for bad in ("cd '/x", "$'open", 'say "hi', "end\\"):
         with pytest.raises(ValueError):
             nets.shell_split(bad)
+
+
+def test_an_os_error_line_is_one_line_whatever_its_file_is_named():
+    # QA: a report written to a folder named with a newline broke the error over two lines
+    import errno
+    import os
+
+    said = nets.os_error_line(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC),
+                                      "/tmp/a\nb/report.html"))
+    assert said == "cannot write /tmp/a\\nb/report.html: No space left on device"
+    moved = nets.os_error_line(OSError(errno.EACCES, os.strerror(errno.EACCES), "x\ny",
+                                       None, "z\x1b"))
+    assert moved == "x\\ny -> z\\x1b: Permission denied"
