@@ -6,7 +6,9 @@ the files it links to that are not there."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from nets import read_json_file
 
@@ -49,12 +51,34 @@ def read_shown_record(info: ReportInfo) -> dict | None:
 
 def missing_files(info: ReportInfo) -> list[str]:
     """The files report ``info`` links to (its model, its figures' CSVs: those its head
-    records, `ReportInfo.files`) that are not there, as it names them from its folder,
-    sorted; none for a report of a version that recorded none (QA: a submission without
-    its model.npz or a CSV was listed as whole; only `hplab predict` noticed)."""
+    records, `ReportInfo.files`, or a page of a version that recorded none links) that are
+    not there, as it names them from its folder, sorted (QA: a submission without its
+    model.npz or a CSV was listed as whole; only `hplab predict` noticed)."""
     folder = info.path.parent
-    return sorted(name for name in dict.fromkeys(info.files or ())
+    linked = info.files if info.files is not None else _page_links(info.path)
+    return sorted(name for name in dict.fromkeys(linked)
                   if not os.path.lexists(folder / name))
+
+
+#: A page's links to files of its folder (its figures are data: URIs, its other links
+#: absolute URLs or anchors).
+_LINK = re.compile(rb'(?:href|src)="(?!data:|[a-z][a-z0-9+.-]*:|#|/)([^"?#]+)')
+#: A page larger than this is not read for its links (a report is about 1 MB).
+_MAX_REPORT_BYTES = 64 << 20
+
+
+def _page_links(page: Path) -> list[str]:
+    """The files of its folder ``page`` links to, read from the whole page: a report of a
+    version before reports recorded them in their head (QA: such reports were listed as
+    whole without their model.npz)."""
+    try:
+        if page.stat().st_size > _MAX_REPORT_BYTES:
+            return []
+        text = page.read_bytes()
+    except OSError:
+        return []
+    return [unquote(os.fsdecode(m.group(1)).replace("&amp;", "&"))
+            for m in _LINK.finditer(text)]
 
 
 #: The card a kind's index row shows under its first (QA: a study listed its best value,
