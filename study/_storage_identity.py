@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import nets
+
 from ._errors import StorageError
 
 if TYPE_CHECKING:
@@ -33,10 +35,28 @@ def gone_message(where: StorageURL) -> str:
             "stored since went with the file it was (lost, if it was deleted)")
     if where.kind == "journal" and os.path.exists(where.path):
         # optuna opens a journal anew at each write: a trial running when it went wrote
-        # its last records into a new file there, a study's fragment a rerun would build on
-        said += (f"; a journal file at {where.path} now that holds only that run's last "
-                 "trial is such a fragment: delete it before running the study there again")
+        # its last records into the file there now, a new one (a fragment a rerun would
+        # build on) or one moved in (another study's, its replay skipping them)
+        names = _journal_studies(where.path)
+        if names == []:
+            said += (f"; the journal file at {where.path} now holds no study, only that "
+                     "trial's last records: delete it before running the study there again")
+        elif names:
+            said += (f"; the journal now at {where.path} (studies there: "
+                     f"{nets.first_names(names, 5)}) had that trial's last records added")
     return said
+
+
+def _journal_studies(path) -> list[str] | None:
+    """The studies the journal at ``path`` holds; None where it cannot be read."""
+    from ._journal_file import open_journal  # here: only a gone journal is read
+    from ._registry import quiet_optuna
+
+    try:
+        with quiet_optuna():
+            return [s.study_name for s in open_journal(path).get_all_studies()]
+    except Exception:  # any replay failure: said without the names  # noqa: BLE001
+        return None
 
 
 def check_same_file(where: StorageURL, identity: tuple[int, int] | None) -> None:

@@ -113,19 +113,35 @@ def test_a_storage_deleted_in_a_trial_that_timed_out_is_said_so(command, replace
         "deleted)\n"))
 
 
-def test_a_journal_deleted_while_its_study_runs_names_the_fragment_left(tmp_path, spec_file,
+@pytest.mark.parametrize("replaced", [False, True])
+def test_a_journal_deleted_while_its_study_runs_names_what_is_there_now(replaced, tmp_path,
+                                                                        spec_file,
                                                                         monkeypatch, capsys):
     # QA: optuna opens a journal anew at each write, so the trial running when it was
     # deleted wrote its last records into a new file there: `study show` then found no
-    # study in it, and a rerun silently built a new study on the stray lines
+    # study in it, and a rerun silently built a new study on the stray lines. Another's
+    # journal moved in its place is no fragment to delete
     monkeypatch.chdir(tmp_path)
-    _in_first_trial(monkeypatch, (tmp_path / "j.log").unlink)
+    other = tmp_path / "other" / "j.log"
+    if replaced:
+        assert hplab.main(["study", "run", str(spec_file("kept", n_trials=1)), "--no-report",
+                           "--storage", str(other)]) == 0
+
+    def another_user():
+        (tmp_path / "j.log").unlink()
+        if replaced:
+            other.rename(tmp_path / "j.log")
+
+    _in_first_trial(monkeypatch, another_user)
     capsys.readouterr()
     assert hplab.main(["study", "run", str(spec_file("gone", n_trials=4)), "--storage",
                        "j.log", "--no-report", "--json"]) == 2
-    assert (tmp_path / "j.log").exists()  # the fragment: the running trial's last records
+    assert (tmp_path / "j.log").exists()  # the running trial's last records went there
+    now = ("the journal now at j.log (studies there: kept) had that trial's last records "
+           "added" if replaced else "the journal file at j.log now holds no study, only "
+           "that trial's last records: delete it before running the study there again")
     assert capsys.readouterr().err == (
         "hplab study run: error: storage j.log was deleted or moved while the study ran; the "
-        "trials stored since went with the file it was (lost, if it was deleted); a journal "
-        "file at j.log now that holds only that run's last trial is such a fragment: delete "
-        "it before running the study there again\n")
+        f"trials stored since went with the file it was (lost, if it was deleted); {now}\n")
+    if replaced:
+        assert study.show_study("kept", "j.log")["n_complete"] == 1
