@@ -1092,6 +1092,16 @@ def _add_data(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- report
+def _plain_spaced(entry: dict) -> dict:
+    """A report's index entry for ``--json``: the no-break spaces that keep a card's words
+    together on the page ("lr 0.5, batch size 16") as plain ones, which a script matches."""
+    def plain(text):
+        return text.replace("\xa0", " ") if isinstance(text, str) else text
+
+    return {**entry, "detail": plain(entry["detail"]),
+            "headline": [{**card, "text": plain(card["text"])} for card in entry["headline"]]}
+
+
 def cmd_report_index(args) -> int:
     if args.dir is None:  # where every command writes its reports
         from study import RUNS  # here: study imports optuna, a DIR given needs it not
@@ -1122,7 +1132,7 @@ def cmd_report_index(args) -> int:
                 exc.filename = str(folder / "index.html")
             raise ValueError(f"{os_error_line(exc)}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(found),
-               "reports": entries}
+               "reports": [_plain_spaced(e) for e in entries]}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])
     return 0
 
