@@ -9,16 +9,15 @@ writing), so a prediction is either right or refused.
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ._column_names import _first_positions, _key_for, _name_key
 from ._input_range import warn_far_inputs
 from ._left_out import left_out_hint
 from ._model import MLP
@@ -352,39 +351,6 @@ def int_labels(classes) -> bool:
 def _some(names) -> str:
     """The first five column names, "..." and their count for the rest (`first_names`)."""
     return first_names(names, 5, quote_commas=True)
-
-
-def _name_key(name, compose: bool = True):
-    """A column name as `SavedModel.feature_columns` matches it: stripped text composed
-    (NFC: macOS writes "é" as "e" and an accent; ``compose=False``: as written), or a finite
-    number (a column named ``nan`` as a number would match nothing, itself included)."""
-    text = str(name).strip()
-    text = unicodedata.normalize("NFC", text) if compose else text
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return number if math.isfinite(number) else text
-
-
-def _key_for(features):
-    """The `_name_key` ``features`` are matched by: composed, unless that makes two of them
-    one (a file that names "é" twice, in both forms, trains; its header must predict)."""
-    def exact(name):
-        return _name_key(name, compose=False)
-    texts = {str(f).strip() for f in features}
-    if all(unicodedata.is_normalized("NFC", t) for t in texts):  # the common case: no fold
-        return _name_key
-    composed = {unicodedata.normalize("NFC", t) for t in texts}
-    return _name_key if len(composed) == len(texts) else exact
-
-
-def _first_positions(keys) -> dict:
-    """``{key: position of its first occurrence}`` (what ``keys.index(key)`` gives)."""
-    at: dict = {}
-    for i, k in enumerate(keys):
-        at.setdefault(k, i)
-    return at
 
 
 def _first_bad_row(X: np.ndarray) -> int | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._column_names import _first_positions, _key_for
 from ._csv_text import (
     is_csv,
     line_of,
@@ -26,12 +27,7 @@ from ._csv_text import (
 from ._io import load_refusal, npy_header
 from ._left_out import left_out_hint
 from ._load_model import check_model
-from ._predict import (
-    SavedModel,
-    _first_positions,
-    _key_for,
-    _some,
-)
+from ._predict import SavedModel, _some
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -597,7 +597,7 @@ def test_a_header_np_savetxt_wrote_picks_the_columns_as_in_training(tmp_path, ca
 def test_a_wide_csv_header_in_any_order_is_matched_name_by_name_once(tmp_path, monkeypatch):
     # MNIST-sized inputs: each feature's name was looked up in the header's names keyed
     # anew (20 rows of 4096 columns took 49 s), and a table's columns in lists
-    from nets import _predict
+    from nets import _column_names
 
     d, rng = 3000, np.random.default_rng(0)
     names = [f"px{i}" for i in range(d)]
@@ -614,8 +614,8 @@ def test_a_wide_csv_header_in_any_order_is_matched_name_by_name_once(tmp_path, m
     table = pd.DataFrame(X[:, order], columns=[names[i] for i in order]).assign(label="a")
     table.to_csv(tmp_path / "in.csv", index=False)
     keyed = []
-    name_key = _predict._name_key
-    monkeypatch.setattr(_predict, "_name_key",  # _predict_io's reads go through _key_for
+    name_key = _column_names._name_key
+    monkeypatch.setattr(_column_names, "_name_key",  # every match goes through _key_for
                         lambda n, compose=True: keyed.append(n) or name_key(n, compose))
     read = nets.read_inputs(tmp_path / "in.csv", model)
     assert len(keyed) <= 4 * (d + 1)  # every name a few times, not once per feature (9e6)
