@@ -72,7 +72,8 @@ def dataset_loss(model: SavedModel, ds, split: str = "test") -> float:
     float
         The head's unweighted loss (½·MSE of the scaled target for regression): a training
         run's ``test_loss`` for its model on its own data's test split, to the last bit.
-        NaN for a split of no rows.
+        NaN for a split of no rows; inf or NaN for a diverged model (whose predictions
+        `predict_dataset` refuses).
 
     Raises
     ------
@@ -82,7 +83,13 @@ def dataset_loss(model: SavedModel, ds, split: str = "test") -> float:
         An unknown ``split``; a dataset the model cannot score (other features or
         feature count, another task, classes the model does not know).
     """
-    return predict_dataset_and_loss(model, ds, split)[2]
+    from ._train import evaluate  # here: the training loop is not predict's to load
+
+    check_model(model)
+    X, y, truth = _split_for_model(model, ds, split)
+    # the loss alone, as `evaluate` scores it: a diverged model's is inf or NaN, where its
+    # predictions are refused (NaN outputs)
+    return evaluate(model.net, X, _net_target(model, ds, y, truth))[0]
 
 
 def predict_dataset_and_loss(model: SavedModel, ds, split: str = "test",
@@ -112,12 +119,12 @@ def predict_dataset_and_loss(model: SavedModel, ds, split: str = "test",
     TypeError, ValueError
         As `predict_dataset` and `dataset_loss` raise them.
     """
-    from ._train import evaluated_outputs  # here: the training loop is not predict's to load
+    from ._train import outputs_and_loss  # here: the training loop is not predict's to load
 
     check_model(model)
     check_threshold(model, threshold)  # before a wide split is scaled
     X, y, truth = _split_for_model(model, ds, split)
-    outputs, loss = evaluated_outputs(model.net, X, _net_target(model, ds, y, truth))
+    outputs, loss = outputs_and_loss(model.net, X, _net_target(model, ds, y, truth))
     return model._prediction_of(outputs, threshold), truth, loss
 
 

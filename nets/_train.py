@@ -331,7 +331,7 @@ def evaluate(net: MLP, X, y) -> tuple[float, float]:
     return loss, accuracy
 
 
-def evaluated_outputs(net: MLP, X, y) -> tuple[np.ndarray, float]:
+def outputs_and_loss(net: MLP, X, y) -> tuple[np.ndarray, float]:
     """``net``'s outputs on ``X`` (`MLP.logits`) and their loss on ``y`` as `evaluate`
     scores it, from one forward pass: a saved model's predictions of a split and its
     loss (`nets.predict_dataset_and_loss`)."""

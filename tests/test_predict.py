@@ -1070,6 +1070,16 @@ def test_predict_loss_is_the_runs_test_loss_to_the_last_bit(tmp_path, capsys):
     alone, same_truth = nets.predict_dataset(model, run.dataset)
     assert loss == record["test_loss"] and np.array_equal(truth, same_truth)
     assert np.array_equal(prediction.values, alone.values)
+    # a diverged model: its loss as evaluate scores it (it raised "outputs are NaN"),
+    # its predictions still refused
+    for p in model.net.params:
+        p[...] = 1e300
+    X, y = run.dataset.X_test, run.dataset.y_test
+    diverged = nets.dataset_loss(model, run.dataset)
+    assert not np.isfinite(diverged)
+    assert np.array_equal(diverged, nets.evaluate(model.net, X, y)[0], equal_nan=True)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        nets.predict_dataset(model, run.dataset)
 
 
 def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
