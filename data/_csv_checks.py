@@ -124,6 +124,15 @@ def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
         raise DataError(f"{path}: column {i + 1} has no name{said}: {fix}")
 
 
+def header_names(fields: list) -> list:
+    """A header line's fields as the loader names its columns: each without the ``'``
+    hplab's writer puts before "-x" (a spreadsheet's formula) and the spaces around it,
+    the first without the ``# `` np.savetxt writes before a header (`without_comment_mark`).
+    Fields that are no text (pandas' numbers) stay as they are."""
+    return without_comment_mark([without_spreadsheet_mark(c).strip() if isinstance(c, str)
+                                 else c for c in fields])
+
+
 def without_comment_mark(names: list) -> list:
     """A header's names as NumPy reads them back (np.genfromtxt's ``names=True``): the
     first without the ``# `` np.savetxt writes before a header (``# a,b,y``: a, b, y). A
@@ -187,7 +196,7 @@ def cell_of_row(path: Path, row: int, header: bool, column: str) -> str | None:
     at = int(column[1:]) - 1 if not header and re.fullmatch(r"x[1-9]\d*", column) else None
     for i, (_, fields) in enumerate(_records(path)):
         if header and i == 0:
-            names = [without_spreadsheet_mark(name).strip() for name in fields]  # as read
+            names = header_names(fields)  # as the loader read them
             at = names.index(column) if column in names else None
         if i == row + header:
             return fields[at].strip() if at is not None and at < len(fields) else None

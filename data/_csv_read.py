@@ -10,12 +10,12 @@ import numpy as np
 
 from ._csv_bytes import UNREADABLE, check_csv_bytes, not_utf8
 from ._csv_checks import (
+    header_names,
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_separator_hint,
     refuse_unnamed_columns,
     where_row,
-    without_comment_mark,
 )
 from ._dataset import DataError
 from ._spreadsheet_mark import without_spreadsheet_mark
@@ -95,11 +95,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
                         "those numbers name the columns")
     # the names as written: pandas renames a repeated "a" (or "0.5") to "a.1"
     names = frame.columns if header == "no" or len(first) != frame.shape[1] else first
-    # the `'` hplab's writer puts before "-x" (a spreadsheet's formula) dropped, then spaces
-    stripped = [without_spreadsheet_mark(c).strip() if isinstance(c, str) else c
-                for c in names]
-    if header != "no":  # np.savetxt's header line, "# a,b,y", names column a
-        stripped = without_comment_mark(stripped)
+    # x1, x2... with ?header=no: no line of the file's
+    stripped = list(names) if header == "no" else header_names(names)
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
         twice = next(c for c in stripped if stripped.count(c) > 1)
         raise DataError(f"{path}: two columns are named {twice!r} (spaces around names are "

@@ -662,6 +662,10 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
     (tmp_path / "nan.csv").write_text("y,b,a\n0,2,1\n1,3,4\n0,4,nan\n1,5,4\n")
     with pytest.raises(data.DataError, match=r"first at line 4, column 'a': 'nan'\)$"):
         data.load(f"csv:{tmp_path / 'nan.csv'}?target=y")
+    # np.savetxt's "# a,b,y" names its first column a there too (the cell was not found)
+    (tmp_path / "savetxt.csv").write_text("# a,b,y\n1,2,0\n,3,1\n4,5,0\n6,7,1\n")
+    with pytest.raises(data.DataError, match=r"first at line 3, column 'a': an empty cell"):
+        data.load(f"csv:{tmp_path / 'savetxt.csv'}")
     (tmp_path / "bare.csv").write_text("1,2,0\n2,,1\n3,4,0\n4,5,1\n")
     with pytest.raises(data.DataError, match=r"first at line 2, column 'x2': an empty cell"):
         data.load(f"csv:{tmp_path / 'bare.csv'}?header=no")
