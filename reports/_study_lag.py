@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import tomllib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -80,11 +79,11 @@ def _shows_another_description(info, path: Path, description: str) -> bool:
 def _spec_file_description(path: Path) -> str | None:
     """The description in the spec file at ``path`` ("" when it has none, as a spec reads
     it); None where there is no readable spec."""
-    from study import spec_description  # here: study imports optuna
+    from study import read_spec_file, spec_description  # here: study imports optuna
 
     try:
-        return spec_description(tomllib.loads(path.read_text("utf-8-sig")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return spec_description(read_spec_file(path))
+    except (OSError, ValueError):  # UnicodeDecodeError, tomllib.TOMLDecodeError
         return None
 
 

@@ -80,7 +80,15 @@ from ._run_files import run_record, save_run_files, set_run_paths, stage_run_fil
 from ._space import Param, Space, build_config, searched_values
 from ._space_parse import unregistered_names, unregistered_words
 from ._space_reads import searched_readers
-from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
+from ._spec import (
+    SPECS_DIR,
+    StudySpec,
+    find_spec,
+    load_spec,
+    parse_spec,
+    read_spec_file,
+    spec_names,
+)
 from ._spec_list import ready_spec_text, ready_specs
 from ._spec_study_table import MAX_TRIALS, spec_description
 from ._spec_to_run import resumable_spec, spec_to_run
@@ -143,7 +151,8 @@ __all__ = [
     "build_config",
     "grid_points", "grid_next_steps",
     "searched_readers", "searched_values", "SPECS_DIR",
-    "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
+    "StudySpec", "find_spec", "load_spec", "parse_spec", "read_spec_file", "spec_names",
+    "ready_specs", "spec_toml",
     "ready_spec_text",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "check_storage_writable",

@@ -8,7 +8,6 @@ import dataclasses
 import json
 import os
 import warnings
-from pathlib import Path
 
 import optuna
 from optuna.trial import TrialState
@@ -17,7 +16,7 @@ import data
 import nets
 
 from ._errors import SpecError
-from ._spec import SPECS_DIR, StudySpec
+from ._spec import SPECS_DIR, StudySpec, read_spec_file
 from ._spec_data import check_dataset
 from ._spec_diff import first_difference
 from ._storage import open_storage, release
@@ -243,13 +242,10 @@ def new_name_words(spec: StudySpec) -> str:
     """How ``spec`` takes another study's name: "change study.name", or, where its file
     names none (the file's name gives it), "set study.name (or rename the file)" (QA:
     "change study.name" of a file without one)."""
-    import tomllib
-
     if spec.path is None or os.path.dirname(os.path.abspath(spec.path)) == str(SPECS_DIR):
         return "change study.name"  # a ready spec's too: its copy is the file to edit
     try:
-        # utf-8-sig: a spec saved by a Windows editor, as load_spec reads it
-        table = tomllib.loads(Path(spec.path).read_text("utf-8-sig")).get("study")
+        table = read_spec_file(spec.path).get("study")
     except (OSError, ValueError):  # gone since it was read: its words as they were
         return "change study.name"
     named = not isinstance(table, dict) or "name" in table

@@ -187,6 +187,15 @@ def find_spec(name_or_path: str | Path) -> Path:
                     f"{', '.join(spec_names())}")
 
 
+def read_spec_file(path) -> dict:
+    """What the spec file at ``path`` holds, its TOML read as UTF-8 with or without a byte
+    order mark (TOML has none, but Notepad writes one and it is unambiguous). Raises
+    OSError if it cannot be read, ValueError if it is not UTF-8 or not TOML
+    (``UnicodeDecodeError`` and ``tomllib.TOMLDecodeError`` are ValueErrors); `load_spec`
+    says which in words."""
+    return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+
+
 def load_spec(name_or_path: str | Path, *, strict: bool = True,
               n_trials: int | None = None) -> StudySpec:
     """Read and validate a spec by short name or path.
@@ -213,8 +222,7 @@ def load_spec(name_or_path: str | Path, *, strict: bool = True,
     path = find_spec(name_or_path)
     not_utf8 = SpecError(f"{path}: not UTF-8 text; save the spec as UTF-8")
     try:
-        # TOML has no byte order mark, but Notepad writes one and it is unambiguous
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")  # as read_spec_file reads it
     except UnicodeDecodeError:
         raise not_utf8 from None
     if "\0" in text:  # UTF-16 without its mark decodes, a NUL beside each ASCII character

@@ -7,12 +7,11 @@ strategies import scikit-learn and imbalanced-learn (~3 s), for a listing of nam
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import data
 
-from ._spec import SPECS_DIR, find_spec, load_spec, spec_names
+from ._spec import SPECS_DIR, find_spec, load_spec, read_spec_file, spec_names
 from ._spec_study_table import study_default
 
 
@@ -26,7 +25,7 @@ def ready_specs() -> list[dict]:
 def listed_fields(path: Path) -> dict:
     """The listed fields of a valid spec file, read from its [study] table; a spec that
     leaves n_trials out (a grid's is its size) is loaded whole for it."""
-    table = tomllib.loads(path.read_text(encoding="utf-8-sig"))["study"]
+    table = read_spec_file(path)["study"]
     n_trials = table["n_trials"] if "n_trials" in table else load_spec(path).n_trials
     return {"name": table.get("name", path.stem),
             "dataset": data.absolute_name(table["dataset"]), "n_trials": n_trials,

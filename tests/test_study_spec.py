@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import json
 import os
+import tomllib
 import warnings
 
 import optuna
@@ -456,6 +457,13 @@ def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
     assert dataclasses.replace(load_spec(bom), path=None) == dataclasses.replace(
         load_spec(plain), path=None)
     assert load_spec(bom).description == "café"
+    # every other reader of a spec file reads it as load_spec does: a BOM file without a
+    # name is told to set one (it said "change study.name", its TOML unread)
+    from study import read_spec_file
+    from study._run_data import new_name_words
+
+    assert read_spec_file(bom) == read_spec_file(plain) == tomllib.loads(text)
+    assert new_name_words(load_spec(bom)) == "set study.name (or rename the file)"
     storage = f"sqlite:///{tmp_path / 's.db'}"
     for encoding in ("utf-16", "utf-16-le", "latin-1"):
         path = tmp_path / f"{encoding}.toml"
