@@ -104,9 +104,6 @@ from ._printable import (
     first_names,
     folder_text,
     os_error_line,
-    shell_line,
-    shell_split,
-    shell_word,
     unprintable,
 )
 from ._progress_bar import progress_bar, say_above_bars, say_on_stderr, stderr_is_a_terminal
@@ -129,6 +126,7 @@ from ._rules import (
 )
 from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
+from ._shell_words import shell_line, shell_split, shell_word
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
