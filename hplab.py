@@ -844,9 +844,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
     def report(run, swap):
         study.warn_if_start_kept(run)  # the training's warning before the report's
-        failed = _write_report(reported, out,
-                               lambda: reports.training_report(run, out, swap=swap))
-        reported["failed"] = failed
+        _write_report(reported, out, lambda: reports.training_report(run, out, swap=swap))
 
     def replaced(earlier):  # said as the new files go in, with Ctrl-C held
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
@@ -864,7 +862,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
                                       replaced=replaced)
     if not args.report:
         study.warn_if_start_kept(run)
-    failed = reported.get("failed")
+    failed = reported.get("report_error")
     if failed and "report.html" in earlier and not (out / "report.html").is_file():
         # QA: nothing rebuilds a training run's report: the loss is said, not left to find
         failed += "; the earlier run's report was removed with its model"
