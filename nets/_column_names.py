@@ -8,7 +8,7 @@ import math
 import unicodedata
 
 
-def _name_key(name, compose: bool = True):
+def name_key(name, compose: bool = True):
     """A column name as `SavedModel.feature_columns` matches it: stripped text composed
     (NFC: macOS writes "é" as "e" and an accent; ``compose=False``: as written), or a finite
     number (a column named ``nan`` as a number would match nothing, itself included)."""
@@ -21,19 +21,19 @@ def _name_key(name, compose: bool = True):
     return number if math.isfinite(number) else text
 
 
-def _key_for(features):
-    """The `_name_key` ``features`` are matched by: composed, unless that makes two of them
+def key_for(features):
+    """The `name_key` ``features`` are matched by: composed, unless that makes two of them
     one (a file that names "é" twice, in both forms, trains; its header must predict)."""
     def exact(name):
-        return _name_key(name, compose=False)
+        return name_key(name, compose=False)
     texts = {str(f).strip() for f in features}
     if all(unicodedata.is_normalized("NFC", t) for t in texts):  # the common case: no fold
-        return _name_key
+        return name_key
     composed = {unicodedata.normalize("NFC", t) for t in texts}
-    return _name_key if len(composed) == len(texts) else exact
+    return name_key if len(composed) == len(texts) else exact
 
 
-def _first_positions(keys) -> dict:
+def first_positions(keys) -> dict:
     """``{key: position of its first occurrence}`` (what ``keys.index(key)`` gives)."""
     at: dict = {}
     for i, k in enumerate(keys):

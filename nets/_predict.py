@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._column_names import _first_positions, _key_for, _name_key
+from ._column_names import first_positions, key_for, name_key
 from ._input_range import warn_far_inputs
 from ._left_out import left_out_hint
 from ._model import MLP
@@ -188,10 +188,10 @@ class SavedModel:
             _warn_by_position(columns, 0)
             return None
         # dicts and sets, not list searches: a 4096-column header took 48 s
-        key = _key_for(self.feature_names)
+        key = key_for(self.feature_names)
         keys = [key(c) for c in columns]
         wanted = [key(f) for f in self.feature_names]
-        wanted_set, at = set(wanted), _first_positions(keys)
+        wanted_set, at = set(wanted), first_positions(keys)
         twice = [c for i, (c, k) in enumerate(zip(columns, keys, strict=True))
                  if k in wanted_set and at.get(k, i) < i]
         if twice:  # which of the two is meant? (other columns may repeat: they are ignored)
@@ -299,7 +299,7 @@ def _warn_by_position(columns, n_features: int) -> None:
     table in another order is predicted wrong without a word. Numbers (0, 1...) are
     positions already; a count that differs is refused, not warned of."""
     if (n_features and len(columns) != n_features) \
-            or all(isinstance(_name_key(c), float) for c in columns):
+            or all(isinstance(name_key(c), float) for c in columns):
         return
     shown = first_names((str(c).strip() for c in columns), 5, total=False, quote_commas=True)
     warnings.warn(f"input columns ({shown}) are read by position: the model was trained "

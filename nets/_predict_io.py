@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._column_names import _first_positions, _key_for
+from ._column_names import first_positions, key_for
 from ._csv_text import (
     is_csv,
     line_of,
@@ -182,8 +182,8 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
         refuse_other_separator(path, first[0])
     numeric = [_is_number(v) for v in raw]  # "# 0,1": numpy's header line, no data
     # numbers compare as numbers: "400.0" names the feature "400"
-    key = _key_for(names)
-    keys, first_at = list(map(key, names)), _first_positions(map(key, first))
+    key = key_for(names)
+    keys, first_at = list(map(key, names)), first_positions(map(key, first))
     every = set(keys).issubset(first_at)
     say_which = "say which: --header yes or no (header=True or False from Python)"
     # a header names every feature (numbers too: 2019,2020), or is text; a row of numbers

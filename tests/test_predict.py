@@ -614,8 +614,8 @@ def test_a_wide_csv_header_in_any_order_is_matched_name_by_name_once(tmp_path, m
     table = pd.DataFrame(X[:, order], columns=[names[i] for i in order]).assign(label="a")
     table.to_csv(tmp_path / "in.csv", index=False)
     keyed = []
-    name_key = _column_names._name_key
-    monkeypatch.setattr(_column_names, "_name_key",  # every match goes through _key_for
+    name_key = _column_names.name_key
+    monkeypatch.setattr(_column_names, "name_key",  # every match goes through key_for
                         lambda n, compose=True: keyed.append(n) or name_key(n, compose))
     read = nets.read_inputs(tmp_path / "in.csv", model)
     assert len(keyed) <= 4 * (d + 1)  # every name a few times, not once per feature (9e6)
