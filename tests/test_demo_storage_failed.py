@@ -86,8 +86,10 @@ def test_a_demo_whose_storage_filled_up_is_replaced_by_the_next_one(tmp_path, sp
         study.earlier_demo(str(owned), study.demo_spec(1))
 
 
-def test_the_earlier_demo_is_read_from_one_storage_released_after(tmp_path, monkeypatch):
-    # review: earlier_demo opened the storage up to three times, one never released
+def test_the_earlier_demo_storage_is_opened_at_most_twice_each_released(tmp_path,
+                                                                        monkeypatch):
+    # review: earlier_demo opened the storage up to three times, one never released; now
+    # once read-only (a refusal stops there), once with heartbeats (is it running?)
     import study._demo
 
     db = tmp_path / "t.db"
@@ -101,6 +103,11 @@ def test_the_earlier_demo_is_read_from_one_storage_released_after(tmp_path, monk
     with pytest.raises(ValueError, match="that hplab demo did not make"):
         study.earlier_demo(str(db), study.demo_spec(1))
     assert len(opened) == 1 and released == opened
+    opened.clear(), released.clear()
+    empty = tmp_path / "empty.db"  # a demo left before its spec was stored: replaced
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{empty}")
+    assert study.earlier_demo(str(empty), study.demo_spec(1)) == f"sqlite:///{empty}"
+    assert len(opened) == 2 and released == opened
 
 
 def test_a_demo_refusing_someones_storage_leaves_its_journal_mode(tmp_path):
