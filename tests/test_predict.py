@@ -563,17 +563,23 @@ def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
         s["probabilities"], nets.load_model(run.model_path).predict(X[:3]).probabilities)
 
 
+def _trained_on_csv(path, out, capsys) -> nets.SavedModel:
+    """The model `hplab train` saves in ``out`` for the CSV file at ``path`` (4 hidden
+    units, 3 epochs, no report)."""
+    code, stdout, err = run_cli(["train", "--dataset", f"csv:{path}", "--hidden", "4",
+                                 "--epochs", "3", "--out", out, "--no-report", "--json"],
+                                capsys)
+    assert code == 0, err
+    return nets.load_model(json.loads(stdout)["model_path"])
+
+
 def test_a_header_np_savetxt_wrote_picks_the_columns_as_in_training(tmp_path, capsys):
     # QA: a model trained on np.savetxt's "# a,b,c,y" took features "# a", b, c, and
     # refused an input headed a,b,c; an input saved by np.savetxt is read as numpy reads it
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3))
     np.savetxt(tmp_path / "d.csv", np.c_[X, X[:, 0] > 0], delimiter=",", header="a,b,c,y")
-    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
-                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
-                              "--json"], capsys)
-    assert code == 0, err
-    model = nets.load_model(json.loads(out)["model_path"])
+    model = _trained_on_csv(tmp_path / "d.csv", tmp_path / "run", capsys)
     assert model.feature_names == ("a", "b", "c")
     want = model.predict(X[:5]).probabilities
     assert want.shape == (5, 2) and len(np.unique(want)) == 10  # ten numbers, not one
@@ -2193,11 +2199,7 @@ def test_an_input_header_in_another_unicode_form_names_the_features(tmp_path, ca
     X = rng.normal(size=(60, 2))
     pd.DataFrame({"température": X[:, 0], "größe": X[:, 1], "y": X[:, 0] > 0}).to_csv(
         tmp_path / "d.csv", index=False)
-    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
-                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
-                              "--json"], capsys)
-    assert code == 0, err
-    model = nets.load_model(json.loads(out)["model_path"])
+    model = _trained_on_csv(tmp_path / "d.csv", tmp_path / "run", capsys)
     want = model.predict(X[:5]).probabilities
     swapped = pd.DataFrame(X[:5, [1, 0]], columns=["größe", "température"])
     swapped.columns = [unicodedata.normalize("NFD", c) for c in swapped.columns]
@@ -2219,11 +2221,7 @@ def test_a_header_naming_one_text_in_both_unicode_forms_predicts_as_it_trained(t
     X = rng.normal(size=(60, 2))
     table = pd.DataFrame({nfc: X[:, 0], nfd: X[:, 1], "y": X[:, 0] > X[:, 1]})
     table.to_csv(tmp_path / "d.csv", index=False)
-    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
-                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
-                              "--json"], capsys)
-    assert code == 0, err
-    model = nets.load_model(json.loads(out)["model_path"])
+    model = _trained_on_csv(tmp_path / "d.csv", tmp_path / "run", capsys)
     swapped = table[[nfd, nfc]].iloc[:5]  # the file's own names, in another order
     swapped.to_csv(tmp_path / "in.csv", index=False)
     code, out, err = run_cli(["predict", model.path, "--input", tmp_path / "in.csv", "--json",
