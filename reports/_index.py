@@ -181,7 +181,10 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
     entries : list of dict, optional
         The `index_entry` of each of ``found``, in its order, made already (``report index
         --json`` prints them): each row's detail and missing files taken from it, not
-        read again. Default: read for the rows now.
+        read again. Default: read for the rows now, the missing files of a report of a
+        version that recorded none in its head not checked (`missing_files`: its whole
+        page is not read; the page says how many, and that ``hplab report index`` checks
+        them).
 
     Returns
     -------
@@ -214,11 +217,12 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
             # an older training run's report has none: its run's record gives it
             "detail": entry["detail"] if entry else row_detail(
                 info, None if info.detail else read_shown_record(info)),
-            "missing": entry["missing"] if entry else missing_files(info),
+            "missing": entry["missing"] if entry else missing_files(info, whole_page=False),
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),
         })
     html = render("index.html", entries=rows, count=len(rows),
+                  unchecked=sum(row["missing"] is None for row in rows),
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   # the command names the page's folder as ".": the absolute one failed
                   # once the folder was moved or sent (QA), and is only said

@@ -49,11 +49,15 @@ def read_shown_record(info: ReportInfo) -> dict | None:
     return record if ours else None
 
 
-def missing_files(info: ReportInfo) -> list[str]:
+def missing_files(info: ReportInfo, *, whole_page: bool = True) -> list[str] | None:
     """The files report ``info`` links to (its model, its figures' CSVs: those its head
     records, `ReportInfo.files`, or a page of a version that recorded none links) that are
     not there, as it names them from its folder, sorted (QA: a submission without its
-    model.npz or a CSV was listed as whole; only `hplab predict` noticed)."""
+    model.npz or a CSV was listed as whole; only `hplab predict` noticed). None, not
+    checked, for a page that records none unless ``whole_page``: the refresh after each
+    report does not read every older report's whole page (~0.5 MB each) again."""
+    if info.files is None and not whole_page:
+        return None
     folder = info.path.parent
     linked = info.files if info.files is not None else _page_links(info.path)
     return sorted(name for name in dict.fromkeys(linked)

@@ -2072,6 +2072,22 @@ def test_the_index_flags_a_report_whose_linked_files_are_gone(tmp_path, monkeypa
     assert reports.read_report_info(report).files is None
     missing, page = listed()
     assert missing == ["model.npz", f"report_files/{csv}"]
+    assert f'<div class="missing">missing: model.npz, report_files/{csv}</div>' in page
+    assert "not checked" not in page
+    # ... by report index alone: the refresh after each report (hplab train) reads no
+    # such whole page (a project of 200 reports of an earlier version read each of them
+    # again for every run), and its page says they were not checked
+    read = []
+    with monkeypatch.context() as patch:
+        patch.setattr(index_record, "_page_links", lambda path: read.append(path) or [])
+        assert reports._index.refresh_index(folder) == tmp_path / "runs/index.html"
+    assert read == []
+    page = " ".join((tmp_path / "runs/index.html").read_text(encoding="utf-8").split())
+    assert 'class="missing"' not in page
+    assert ('<p class="note">1 report was written by an earlier hplab: its linked files '
+            "(model.npz, CSVs) are not checked here. <code>hplab report index .</code> in "
+            "this page's folder checks them.</p>") in page
+    assert listed()[0] == ["model.npz", f"report_files/{csv}"]
     report.write_text(whole, encoding="utf-8")
     assert all(name.startswith("report_files/") for name in files if name != "model.npz")
     report.write_text(report.read_text(encoding="utf-8").partition("</head>")[0],
