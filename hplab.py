@@ -1090,16 +1090,6 @@ def _add_data(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- report
-def _plain_spaced(entry: dict) -> dict:
-    """A report's index entry for ``--json``: the no-break spaces that keep a card's words
-    together on the page ("lr 0.5, batch size 16") as plain ones, which a script matches."""
-    def plain(text):
-        return text.replace("\xa0", " ") if isinstance(text, str) else text
-
-    return {**entry, "detail": plain(entry["detail"]),
-            "headline": [{**card, "text": plain(card["text"])} for card in entry["headline"]]}
-
-
 def cmd_report_index(args) -> int:
     if args.dir is None:  # where every command writes its reports
         from study import RUNS  # here: study imports optuna, a DIR given needs it not
@@ -1121,17 +1111,16 @@ def cmd_report_index(args) -> int:
     # report another command writes meanwhile is in its own refresh, after this one.
     # Each report's entry is made once, for the page and the JSON alike
     with reports.holding_index(folder):
-        found = reports.find_reports(folder)
-        entries = [reports.index_entry(r) for r in found]
+        entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
         try:
-            path = reports.write_index(folder, found=found, entries=entries)
+            path = reports.write_index(folder, entries=entries)
         except OSError as exc:  # a folder, a pipe, someone's own page there
             if exc.filename is None:  # said with the page it was writing
                 exc.filename = str(folder / "index.html")
             raise ValueError(f"{os_error_line(exc)}; not written") from None
-    summary = {"index_path": str(path), "n_reports": len(found),
-               "reports": [_plain_spaced(e) for e in entries]}
-    _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])
+    summary = {"index_path": str(path), "n_reports": len(entries),
+               "reports": [e.json() for e in entries]}
+    _emit(args, summary, [f"{path}: {len(entries)} report{'s' * (len(entries) != 1)}"])
     return 0
 
 

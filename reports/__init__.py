@@ -23,7 +23,7 @@ import importlib
 
 from ._held_results import held_results, unreadable
 from ._index import find_reports, holding_index, index_root, write_index
-from ._index_record import index_entry
+from ._index_record import IndexEntry, index_entry
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._report_info import ReportInfo, read_report_info
@@ -101,7 +101,7 @@ def analysis_outputs(command: str):
 
 # the names imported above, then those imported on first use
 __all__ = [
-    "ReportInfo", "index_entry",
+    "IndexEntry", "ReportInfo", "index_entry",
     "find_reports", "held_results", "holding_index", "index_root",
     "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study

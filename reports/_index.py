@@ -24,7 +24,7 @@ from urllib.parse import quote
 from nets import error_line, hplab_version, write_atomically
 
 from ._html import render
-from ._index_record import missing_files, read_shown_record, row_detail
+from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
 from ._report_info import ReportInfo, read_report_info
@@ -164,8 +164,7 @@ def _locked(path: Path) -> int | None:
         os.close(fd)
 
 
-def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
-                entries: list[dict] | None = None) -> Path:
+def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = None) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
 
     Parameters
@@ -173,18 +172,14 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
     directory : path
         Folder to scan (recursively, at any depth; hidden folders, ``*_files`` folders,
         virtual environments and installed packages skipped).
-    found : list of ReportInfo, optional
-        What `find_reports` found under ``directory``, to list without a second scan (a
-        caller that shows it counts what the index lists; it scans and calls this under
-        `holding_index`, which this call then does not take); default: scan now, holding
-        the index from the scan to the write.
-    entries : list of dict, optional
-        The `index_entry` of each of ``found``, in its order, made already (``report index
-        --json`` prints them): each row's detail and missing files taken from it, not
-        read again. Default: read for the rows now, the missing files of a report of a
-        version that recorded none in its head not checked (`missing_files`: its whole
-        page is not read; the page says how many, and that ``hplab report index`` checks
-        them).
+    entries : list of IndexEntry, optional
+        The `index_entry` of each report `find_reports` found under ``directory``, in its
+        order, made already (``report index`` prints them: what it prints is what the page
+        lists; it scans and calls this under `holding_index`, which this call then does
+        not take). Default: scan now, holding the index from the scan to the write, the
+        missing files of a report of a version that recorded none in its head not checked
+        (its whole page is not read on every refresh; the page says how many, and that
+        ``hplab report index`` checks them).
 
     Returns
     -------
@@ -198,14 +193,16 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
         or a page hplab did not write (FileExistsError: it is left as it is).
     """
     root = Path(directory)
-    if found is None:  # scanned and written under one hold
+    if entries is None:  # scanned and written under one hold
         with holding_index(root):
-            return write_index(root, found=find_reports(root))
+            return write_index(root, entries=[index_entry(info, whole_page=False)
+                                              for info in find_reports(root)])
     rows = []
     # QA: a study's report and its copy's (runs copied, reported again beside) were two
     # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where
-    shared = Counter((i.kind, i.name, i.title) for i in found)
-    for info, entry in zip(found, entries or [None] * len(found), strict=True):
+    shared = Counter((e.info.kind, e.info.name, e.info.title) for e in entries)
+    for entry in entries:
+        info = entry.info
         rel = info.path.relative_to(root).as_posix()
         rows.append({
             # its bytes: a folder name that is not UTF-8 (caf\xe9) failed the whole index
@@ -214,10 +211,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None,
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
-            # an older training run's report has none: its run's record gives it
-            "detail": entry["detail"] if entry else row_detail(
-                info, None if info.detail else read_shown_record(info)),
-            "missing": entry["missing"] if entry else missing_files(info, whole_page=False),
+            "detail": entry.detail, "missing": entry.missing,
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),
         })

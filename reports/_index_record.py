@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -90,32 +92,66 @@ def _page_links(page: Path) -> list[str]:
 _DETAIL_CARDS = {"study": "Best parameters"}
 
 
-def row_detail(info: ReportInfo, record: dict | None = None) -> str | None:
-    """The line under ``info``'s first card in the index: the one its report records (a
-    training run's settings: 200 runs of sine read alike), else a training run's from its
-    ``record`` (`read_shown_record`: a report of a version before reports recorded it),
-    else the text of its kind's `_DETAIL_CARDS` card, if it has one."""
-    if info.detail:
-        return info.detail
-    if info.kind == "train" and record is not None:
-        from ._settings import settings_line  # here: most rows record their line
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report as the index lists it: its `ReportInfo`, its row's `detail`, its
+    ``missing`` files (`missing_files`; None: not checked) and, read when asked, the
+    ``record`` and ``run`` of the training run it shows. Made by `index_entry`."""
 
-        return settings_line(record["config"]) or None
-    label = _DETAIL_CARDS.get(info.kind)
-    return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
+    info: ReportInfo
+    missing: tuple[str, ...] | None
 
+    @cached_property
+    def record(self) -> dict | None:
+        """`read_shown_record` of the report."""
+        return read_shown_record(self.info)
 
-def index_entry(info: ReportInfo) -> dict:
-    """One report of ``report index --json``: `ReportInfo.to_dict`, its row's ``detail``
-    and ``run``, the numbers of the run it shows (`RUN_KEYS` and ``hplab``, the version
-    that trained it, and ``record``, its config.json; null for other reports), and
-    ``missing``, its `missing_files`."""
-    record = read_shown_record(info)
-    run = None
-    if record is not None:
+    @cached_property
+    def detail(self) -> str | None:
+        """The line under the row's first card: the one the report records (a training
+        run's settings: 200 runs of sine read alike), else a training run's from its
+        `record` (a report of a version before reports recorded it), else the text of its
+        kind's `_DETAIL_CARDS` card, if it has one."""
+        info = self.info
+        if info.detail:
+            return info.detail
+        if info.kind == "train" and self.record is not None:
+            from ._settings import settings_line  # here: most rows record their line
+
+            return settings_line(self.record["config"]) or None
+        label = _DETAIL_CARDS.get(info.kind)
+        return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
+
+    @cached_property
+    def run(self) -> dict | None:
+        """The numbers of the run it shows: `RUN_KEYS` of its `record`, ``record``, the
+        record's path, and ``hplab``, the version that trained it; None without one."""
+        record = self.record
+        if record is None:
+            return None
         versions = record.get("versions")
-        run = {"record": str(record_path(info)),
-               **{key: record.get(key) for key in RUN_KEYS},
-               "hplab": versions.get("hplab") if isinstance(versions, dict) else None}
-    return {**info.to_dict(), "detail": row_detail(info, record), "run": run,
-            "missing": missing_files(info)}
+        return {"record": str(record_path(self.info)),
+                **{key: record.get(key) for key in RUN_KEYS},
+                "hplab": versions.get("hplab") if isinstance(versions, dict) else None}
+
+    def json(self) -> dict:
+        """The report in ``report index --json``: `ReportInfo.to_dict`, ``detail``, ``run``
+        and ``missing`` (null only where not checked: report index checks each), with the
+        no-break spaces that keep a card's words together on the page ("lr 0.5, batch
+        size 16") as plain ones, which a script matches."""
+        shown = self.info.to_dict()
+        return {**shown, "headline": [{**card, "text": _plain(card["text"])}
+                                      for card in shown["headline"]],
+                "detail": _plain(self.detail), "run": self.run,
+                "missing": None if self.missing is None else list(self.missing)}
+
+
+def _plain(text: str | None) -> str | None:
+    return text.replace("\xa0", " ") if isinstance(text, str) else text
+
+
+def index_entry(info: ReportInfo, *, whole_page: bool = True) -> IndexEntry:
+    """Report ``info``'s `IndexEntry`, its missing files checked (`missing_files`: a page
+    that records none read whole only if ``whole_page``)."""
+    missing = missing_files(info, whole_page=whole_page)
+    return IndexEntry(info, None if missing is None else tuple(missing))

@@ -45,7 +45,8 @@ class ReportInfo:
     files: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict:
-        """The index entry as JSON values (``path`` a string)."""
+        """Its path and what the index shows of it, as JSON values (``path`` a string): the
+        start of its `IndexEntry.json`."""
         return {"path": str(self.path), "kind": self.kind, "name": self.name,
                 "title": self.title, "created": self.created, "status": self.status,
                 "headline": list(self.headline)}

@@ -92,6 +92,9 @@ def test_a_study_on_balanced_data_keeps_its_headline(spec_file, tmp_path, capsys
     assert entry["detail"] == head["Best parameters"].replace("\xa0", " ")
     assert [h["text"] for h in entry["headline"]] == [
         text.replace("\xa0", " ") for text in head.values()]
+    # one entry, the page's row and that JSON: the page keeps the no-break spaces
+    made = reports.index_entry(reports.read_report_info(path))
+    assert made.json() == entry and made.detail == head["Best parameters"]
 
 
 def test_the_best_parameters_card_reads_names_as_words():
