@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 import pandas as pd
 
@@ -26,7 +25,7 @@ from nets import hplab_version
 
 from . import design
 from ._html import render
-from ._paths import shell_folder, shown_command
+from ._paths import local_link, shell_folder, shown_command
 from ._report_figures import _NAME, _FiguresAndTables
 from ._report_files import TONES
 from ._report_info import description_digest
@@ -35,9 +34,6 @@ from ._settings import shown_settings
 
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
-#: A link that leads out of the report's folder (another site, a ``file:`` URI where no
-#: relative path led to the file, an absolute path) or within the page.
-_ELSEWHERE = re.compile(r"[a-z][a-z0-9+.-]*:|#|/", re.IGNORECASE)
 
 
 @dataclass
@@ -257,7 +253,7 @@ class Report(_FiguresAndTables):
         gone from what it reads of each report (a whole page is about 1 MB)."""
         hrefs = [*(href for s in self._sections for b in s.blocks if b["type"] == "links"
                    for _, href in b["links"]), *self.provenance_links.values()]
-        beside = [os.fsdecode(unquote_to_bytes(h)) for h in hrefs if not _ELSEWHERE.match(h)]
+        beside = [name for name in map(local_link, hrefs) if name is not None]
         return list(dict.fromkeys([*(f"{files_dir}/{stem}.csv" for stem in self._data),
                                    *beside]))
 

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote
 
 from nets import read_json_file
 
+from ._paths import local_link
 from ._report_info import ReportInfo
 
 #: A record larger than this is no run's (one is a few KB): not read.
@@ -66,9 +66,8 @@ def missing_files(info: ReportInfo, *, whole_page: bool = True) -> list[str] | N
                   if not os.path.lexists(folder / name))
 
 
-#: A page's links to files of its folder (its figures are data: URIs, its other links
-#: absolute URLs or anchors).
-_LINK = re.compile(rb'(?:href|src)="(?!data:|[a-z][a-z0-9+.-]*:|#|/)([^"?#]+)')
+#: A page's links (`local_link` tells those to files of its folder).
+_LINK = re.compile(rb'(?:href|src)="([^"]*)"')
 #: A page larger than this is not read for its links (a report is about 1 MB).
 _MAX_REPORT_BYTES = 64 << 20
 
@@ -83,8 +82,8 @@ def _page_links(page: Path) -> list[str]:
         text = page.read_bytes()
     except OSError:
         return []
-    return [unquote(os.fsdecode(m.group(1)).replace("&amp;", "&"))
-            for m in _LINK.finditer(text)]
+    links = (local_link(os.fsdecode(m.group(1))) for m in _LINK.finditer(text))
+    return [name for name in links if name is not None]
 
 
 #: The card a kind's index row shows under its first (QA: a study listed its best value,

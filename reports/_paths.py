@@ -4,9 +4,10 @@ command ran in with ``~`` for the home folder."""
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import nets
 
@@ -33,6 +34,18 @@ def href_from_report(path, out_dir) -> str:
     if os.path.isabs(shown):
         return Path(shown).as_uri()
     return quote(os.fsencode(shown))
+
+
+def local_link(href: str) -> str | None:
+    """The file of a report's folder that the link ``href`` leads to, as named from that
+    folder (``report_files/loss.csv``), ``href`` as its page holds it (HTML escapes read
+    back; `href_from_report`'s links have none); None for a link elsewhere: a scheme's
+    (``data:`` figures, ``https:``, ``file:``), an absolute path, one within the page."""
+    parts = urlsplit(html.unescape(href))
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    # its bytes: a file name that is not UTF-8 (caf\xe9) is named as the disk names it
+    return os.fsdecode(unquote_to_bytes(parts.path))
 
 
 def shell_folder(folder) -> str:

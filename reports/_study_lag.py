@@ -6,12 +6,11 @@ when a retrain may now succeed.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from ._held_results import SPEC_FILE, unreadable
+from ._paths import local_link
 from ._report_info import description_digest, read_report_info
 from ._study_folder import _same_instant, _stamped_report_of, study_report_folder
 
@@ -135,7 +134,7 @@ def _linked_file_gone(path: Path, text: str) -> str | None:
     (its ``best_model/model.npz``, its ``report_files/``) and that is not there; None if
     each is."""
     for link in dict.fromkeys(_LOCAL_LINK.findall(text)):
-        name = unquote(html.unescape(link))
+        name = local_link(link)
         if not (path.parent / name).is_file():
             return name
     return None

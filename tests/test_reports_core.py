@@ -486,6 +486,35 @@ def test_cli_report_index(tmp_path, capsys):
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_a_reports_links_to_files_of_its_folder_are_told_one_way(tmp_path):
+    # one rule for the links a report records in its head and those read from the page of
+    # an earlier version: a scheme in capitals was a file to the page's reader, an anchor
+    # after a name part of it to the head's, a name that is not UTF-8 another than the disk's
+    report = _small_report("links")
+    report.add_links("Files:", {"model": "model.npz#weights", "spec": "a%20%26%20b.toml",
+                                "data": "caf%E9.csv", "site": "HTTPS://example.org/x.csv",
+                                "top": "#curve", "disk": "/srv/y.csv", "here": ""})
+    folder = tmp_path / "x"
+    path = report.write(folder, index=False)
+    cafe = os.fsdecode(b"caf\xe9.csv")
+    info = reports.read_report_info(path)
+    assert [name for name in info.files if not name.startswith("report_files/")] == [
+        "model.npz", "a & b.toml", cafe]
+    whole = path.read_text(encoding="utf-8")
+    assert 'href="a%20%26%20b.toml"' in whole  # no &amp; to read back: quoted
+    path.write_text(whole.replace("&#34;files&#34;", "&#34;x&#34;", 1), encoding="utf-8")
+    older = reports.read_report_info(path)
+    assert older.files is None
+    for entry in (reports.index_entry(info), reports.index_entry(older)):
+        assert entry.missing == ("a & b.toml", cafe, "model.npz")
+    (folder / "model.npz").touch()
+    (folder / cafe).touch()
+    (folder / "a & b.toml").touch()
+    for entry in (reports.index_entry(info), reports.index_entry(older)):
+        assert entry.missing == ()
+    assert reports._paths.local_link("a&amp;b.csv?v=2") == "a&b.csv"
+
+
 def test_cli_report_index_scans_runs_by_default(tmp_path, monkeypatch, capsys):
     # QA: DIR was required, where every command writes its reports under runs/
     monkeypatch.chdir(tmp_path)
