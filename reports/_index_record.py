@@ -19,7 +19,8 @@ from ._report_info import ReportInfo
 #: A record larger than this is no run's (one is a few KB): not read.
 _MAX_RECORD_BYTES = 1 << 20
 #: The keys of a run's record that ``report index --json`` gives (its ``run``), as
-#: config.json names them; ``hplab`` is the version that trained it.
+#: config.json names them; ``hplab`` is the version that trained it. Its help lists them
+#: too (hplab.py's JSON_KEYS: building the parser imports no reports); a test compares.
 RUN_KEYS = ("dataset", "seed", "data_seed", "status", "epochs", "train_loss",
             "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
             "test_rmse", "test_mae", "config")

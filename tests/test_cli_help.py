@@ -313,6 +313,17 @@ def test_a_json_key_named_only_inside_a_parenthesis_is_not_documented():
             in description_words("scaling"))
 
 
+def test_report_index_help_names_each_key_of_a_reports_run():
+    # the keys of its run are RUN_KEYS, listed by hand in the help too: the key check does
+    # not look inside run (null in a folder of reports without a record)
+    from reports._index_record import RUN_KEYS
+
+    text = " ".join(hplab.JSON_KEYS["report", "index"].split())
+    listed = re.search(r"run \(the training run it shows, .*? record, its config\.json, and "
+                       r"from it (.*?) and hplab, the version that trained it;", text)
+    assert listed and listed.group(1).split(", ") == list(RUN_KEYS)
+
+
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     # the README said "one JSON object"; the list is the contract, the words follow it
     assert "--json print a JSON list of objects" in help_words("study", "list")
