@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import error_line, hplab_version, write_atomically
+from nets import hplab_version, os_error_line, write_atomically
 
 from ._html import render
 from ._index_record import IndexEntry, index_entry
@@ -264,9 +264,12 @@ def refresh_index(report_dir: Path | str) -> Path | None:
     try:
         return write_index(root)
     except OSError as exc:
-        why = exc.strerror or error_line(exc)
+        index = root / "index.html"
+        if exc.filename is not None and os.fsdecode(exc.filename) == str(index):
+            exc.filename = None  # named once, below; another (its temporary file) is said
+        why = os_error_line(exc)  # as every command words one
         # a warning: the command that wrote the report names it, as its other warnings
-        warnings.warn(f"the index {root / 'index.html'} was not refreshed ({why})",
+        warnings.warn(f"the index {index} was not refreshed ({why})",
                       UserWarning, stacklevel=2)
         return None
 

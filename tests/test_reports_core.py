@@ -1090,6 +1090,20 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     assert path.is_file()
     assert [str(w.message) for w in caught] == [
         f"the index {root / 'index.html'} was not refreshed (a pipe or a device, not a file)"]
+    # one that fails on another file (its temporary one on a full disk) names it, as the
+    # command's error does
+    (root / "index.html").unlink()
+    tmp = root / ".index.html.x.tmp"
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+
+    with pytest.MonkeyPatch.context() as patch, pytest.warns(UserWarning) as caught:
+        patch.setattr(reports._index, "write_atomically", full_disk)
+        assert _small_report("full").write(root / "full").is_file()
+    assert [str(w.message) for w in caught] == [
+        f"the index {root / 'index.html'} was not refreshed (cannot write {tmp}: No space "
+        "left on device)"]
 
 
 def _titled(frame: pd.DataFrame):
