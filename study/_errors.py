@@ -9,6 +9,12 @@ class StorageError(ValueError):
     """A storage URL that cannot be used: bad form, missing driver, unreachable, no study."""
 
 
+class StorageFailed(StorageError):
+    """A storage failing mid-run for a while (a server gone, a file locked), told without
+    what to do next: the command around the run adds that (`storage_errors`' ``after``),
+    as only it knows whether the same command resumes the study or runs it afresh."""
+
+
 class StudyDeleted(StorageError):
     """The study was deleted from its storage while a run used it: a pool worker's says so
     in the storage as it got it (absolute), which the run around it says again as given."""

@@ -111,12 +111,11 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            progress: bool = False, dataset=None, run_id: str | None = None,
-            hint: str = RESUME_HINT) -> bool:
+            progress: bool = False, dataset=None, run_id: str | None = None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
     the spec's timeout had passed when they stopped. Each process counts the timeout from
-    when it can start trials; each trial records ``run_id`` (default: a new one); a
-    storage failure's message ends with ``hint`` (`run_worker`'s)."""
+    when it can start trials; each trial records ``run_id`` (default: a new one). A
+    storage failure is a `StorageFailed`: the command around says what to do next."""
     run_id = run_id or uuid.uuid4().hex[:12]
     n_trials = stored_n_trials(study, spec.n_trials)
     if study.user_attrs.get(STOPPED_ATTR):  # an earlier run's; this one may end otherwise
@@ -132,7 +131,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     try:
         if workers == 1:
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     on_trial=bar.refresh, dataset=dataset, hint=hint)[1]
+                                     on_trial=bar.refresh, dataset=dataset)[1]
             bar.refresh_quietly()
             return _record_timeout(study, timed_out)
         stop = threading.Event()
@@ -141,7 +140,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         try:
             # the data checked here, unless too large to keep (`for_workers`)
             timed_out = run_on_pool(spec, where, workers, run_id, max(1, nets.cores() // workers),
-                                    dataset, hint)
+                                    dataset)
         except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
@@ -149,7 +148,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
                     f"({exc.__class__.__name__}); finishing the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     dataset=dataset, hint=hint)[1]
+                                     dataset=dataset)[1]
         finally:
             stop.set()
             poller.join()
@@ -237,8 +236,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     else:
         run_spec, dataset = spec, spec_data(spec, where)
     # what the same command does after a storage failure: a fresh run replaces the study
-    hint = FRESH_HINT if fresh else RESUME_HINT
-    with storage_errors(where, hint, running=True):
+    with storage_errors(where, FRESH_HINT if fresh else RESUME_HINT, running=True):
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
@@ -260,8 +258,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             with deleted_as_error(store, where, study):
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=dataset, run_id=run_id,
-                                    hint=hint)
+                                    progress=progress, dataset=dataset, run_id=run_id)
                 started = say_if_none_started(study, run_id, stored_n_trials(study, budget),
                                               spec, storage=(mask_url(str(storage))
                                                              if storage is not None else None))

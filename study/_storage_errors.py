@@ -16,7 +16,7 @@ import optuna
 
 from nets import command_name, os_error_line, say_on_stderr
 
-from ._errors import StorageError
+from ._errors import StorageError, StorageFailed
 from ._storage_identity import file_identity, gone_message
 from ._url_masking import _secrets
 
@@ -29,9 +29,11 @@ __all__ = ["checked_trials", "failure_text", "storage_errors", "storage_failure"
 @contextlib.contextmanager
 def storage_errors(where: StorageURL, after: str = "", *, running: bool = False):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
-    `StorageError` naming it, password masked; ``after`` is appended to the message.
-    ``running``: the command runs the study's trials, and a file gone meanwhile is told
-    as `gone_message` (where its trials went).
+    `StorageError` naming it, password masked; ``after`` (what the same command does
+    then) is appended to the message of a failure that may pass, which without it is a
+    `StorageFailed` for the command around to end: a worker's run leaves that to the
+    command that started it. ``running``: the command runs the study's trials, and a file
+    gone meanwhile is told as `gone_message` (where its trials went).
 
     Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
     of a traceback; the command's own error follows.
@@ -49,7 +51,11 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
     threading.excepthook = one_line
     try:
         yield
-    except StorageError:  # already one line (an inner run's, with its own ``after``)
+    except StorageFailed as exc:  # an inner run's, ended here
+        if not after:
+            raise
+        raise StorageError(f"{exc}{after}") from None
+    except StorageError:  # already one line
         raise
     except Exception as exc:
         if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):
@@ -64,10 +70,12 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
             raise
         if running and where.path is not None and file_identity(where) is None:
             raise StorageError(gone_message(where)) from None
+        failed = f"storage {where.masked} failed: {_first_line(cause, where.url)}"
         if refused(cause):  # the same command again is refused again
-            after = ""
-        raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
-                           f"{after}") from None
+            raise StorageError(failed) from None
+        if not after:
+            raise StorageFailed(failed) from None
+        raise StorageError(f"{failed}{after}") from None
     finally:
         threading.excepthook = previous
 

@@ -23,7 +23,7 @@ from ._objective import Objective, StorageFailed
 from ._record import has_hplab_record, study_flat_layout, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
-from ._storage import RESUME_HINT, open_storage, release
+from ._storage import open_storage, release
 from ._storage_errors import storage_errors, storage_failure, study_deleted
 from ._storage_identity import check_same_file, file_identity
 from ._storage_url import StorageURL
@@ -228,8 +228,7 @@ def deleted_as_error(storage, where: StorageURL, study):
 
 def run_worker(spec, where: StorageURL, *, run_id: str = "",
                threads: int | None = None, deadline: float | None = None,
-               timeout: float | None = None, on_trial=None, dataset=None,
-               hint: str = RESUME_HINT) -> int:
+               timeout: float | None = None, on_trial=None, dataset=None) -> int:
     """Run trials of the stored study ``spec.name`` until the budget is spent.
 
     Parameters
@@ -251,9 +250,6 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
     dataset : data.Dataset, optional
         Already loaded with the study seed and checked against the study (else loaded and
         checked here).
-    hint : str
-        Ends the message of a storage failure: what the same command does then
-        (`RESUME_HINT`; a run that replaces the study, `FRESH_HINT`).
 
     Returns
     -------
@@ -262,7 +258,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
     """
     import data
 
-    with quiet_optuna(), storage_errors(where, hint, running=True), \
+    with quiet_optuna(), storage_errors(where, running=True), \
             contextlib.ExitStack() as done:
         storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period, max_retry=spec.max_retry)

@@ -137,10 +137,10 @@ class _FirstInterruptToWorkers:
                 os.kill(pid, stop)
 
 
-def run_on_pool(spec, where, workers, run_id, threads, dataset, hint) -> bool:
+def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     """Run ``spec``'s study on a pool of ``workers`` processes, all training on
-    ``dataset`` (the data this process loaded and checked), their storage failures told
-    with ``hint``; whether the spec's timeout ended any of them."""
+    ``dataset`` (the data this process loaded and checked); whether the spec's timeout
+    ended any of them."""
     from joblib import Parallel, delayed
 
     from nets import HeldStartLoky, carried_to_workers
@@ -150,7 +150,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset, hint) -> bool:
         try:
             ran = Parallel(n_jobs=workers, backend=backend)(
                 delayed(_pool_worker)(spec.timeout, spec, where.absolute(), run_id=run_id,
-                                      threads=threads, dataset=dataset, hint=hint,
+                                      threads=threads, dataset=dataset,
                                       carried=carried_to_workers())
                 for _ in range(workers))
         except Exception:
