@@ -1115,8 +1115,12 @@ def cmd_report_index(args) -> int:
         try:
             path = reports.write_index(folder, entries=entries)
         except OSError as exc:  # a folder, a pipe, someone's own page there
+            index = folder / "index.html"
+            if refused := reports.index_refused(index, exc):  # another user's
+                raise ValueError(f"{index}: {refused[0]}; not written; ask its owner "
+                                 f"({refused[1]}) to refresh it") from None
             if exc.filename is None:  # said with the page it was writing
-                exc.filename = str(folder / "index.html")
+                exc.filename = str(index)
             raise ValueError(f"{os_error_line(exc)}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(entries),
                "reports": [e.json() for e in entries]}

@@ -23,6 +23,7 @@ import importlib
 
 from ._held_results import held_results, unreadable
 from ._index import find_reports, holding_index, index_root, write_index
+from ._index_access import index_refused
 from ._index_record import IndexEntry, index_entry
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
@@ -102,7 +103,7 @@ def analysis_outputs(command: str):
 # the names imported above, then those imported on first use
 __all__ = [
     "IndexEntry", "ReportInfo", "index_entry",
-    "find_reports", "held_results", "holding_index", "index_root",
+    "find_reports", "held_results", "holding_index", "index_refused", "index_root",
     "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",

@@ -21,9 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import hplab_version, os_error_line, write_atomically
+from nets import hplab_version, os_error_line, shell_word, write_atomically
 
 from ._html import render
+from ._index_access import index_refused
 from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
@@ -265,12 +266,16 @@ def refresh_index(report_dir: Path | str) -> Path | None:
         return write_index(root)
     except OSError as exc:
         index = root / "index.html"
-        if exc.filename is not None and os.fsdecode(exc.filename) == str(index):
-            exc.filename = None  # named once, below; another (its temporary file) is said
-        why = os_error_line(exc)  # as every command words one
+        if refused := index_refused(index, exc):  # another user's index, or folder
+            why, owner = refused
+            said = (f": {why}; ask its owner ({owner}) to refresh it: hplab report index "
+                    f"{shell_word(str(root))}")
+        else:
+            if exc.filename is not None and os.fsdecode(exc.filename) == str(index):
+                exc.filename = None  # named once, below; another (its temporary file) is
+            said = f" ({os_error_line(exc)})"  # said, as every command words one
         # a warning: the command that wrote the report names it, as its other warnings
-        warnings.warn(f"the index {index} was not refreshed ({why})",
-                      UserWarning, stacklevel=2)
+        warnings.warn(f"the index {index} was not refreshed{said}", UserWarning, stacklevel=2)
         return None
 
 

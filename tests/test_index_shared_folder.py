@@ -1,0 +1,99 @@
+"""The index of a runs folder several users share (a lab machine's /srv/lab/runs): what a
+user who may not write its index.html, or read another's runs, is told. File modes bind
+only a user who is not root: each command runs as one (`as_a_user`)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+
+import pytest
+from cli_helpers import as_a_user
+from conftest import ForkServer
+
+import reports
+
+#: Another user (nobody's uid on most machines), who owns what the shared folder holds.
+OTHER_UID = 65534
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+@pytest.fixture
+def as_user(tmp_path):
+    """``as_user(*argv, script=None) -> (exit code, stdout, stderr)``: ``hplab ARGV`` (or
+    ``python -c script``) run in ``tmp_path`` as a user whom file modes bind."""
+    server = ForkServer(tmp_path, imports="reports", prefix=as_a_user(tmp_path))
+    logs = tmp_path / "user-commands"
+    logs.mkdir()
+    yield lambda *argv, script=None: server.run(argv, tmp_path, logs, script=script)
+    server.close()
+
+
+def _report(name: str, folder) -> None:
+    reports.Report("train", f"Run {name}", {"Score": 0.5}, name=name).write(folder,
+                                                                            index=False)
+
+
+#: Refreshes the index of the report folder argv[1] as a report's write does, printing the
+#: warnings it gives.
+_REFRESH = """
+import sys, warnings
+import reports._index
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    reports._index.refresh_index(sys.argv[1])
+print("\\n".join(str(w.message) for w in said))
+"""
+
+
+def test_an_index_another_user_owns_in_a_sticky_folder_names_its_owner(tmp_path, as_user):
+    # QA: in a sticky shared runs folder whose index.html was bob's, alice's train warned
+    # "the index ... was not refreshed (Operation not permitted)", and report index failed
+    # with "...: Operation not permitted; not written": whom to ask was left out
+    runs = tmp_path / "runs"
+    _report("bob-run", runs / "train" / "bob-run")
+    reports.write_index(runs)
+    index = runs / "index.html"
+    index.chmod(0o664)
+    for path in (index, runs):  # the folder is another's too: its owner may replace files
+        os.chown(path, OTHER_UID, -1)
+    runs.chmod(0o1777)
+    (runs / "train").chmod(0o777)
+    _report("alice-run", runs / "train" / "alice-run")
+    before = index.read_bytes()
+    owner = _owner(OTHER_UID)
+    code, out, err = as_user(runs / "train" / "alice-run", script=_REFRESH)
+    assert (code, err) == (0, "") and out == (
+        f"the index {index} was not refreshed: it is another user's (owner {owner}, mode "
+        f"0664), and in this sticky folder only its owner may replace it; ask its owner "
+        f"({owner}) to refresh it: hplab report index {runs}\n")
+    code, out, err = as_user("report", "index", runs)
+    assert (code, out) == (2, "") and err == (
+        f"hplab report index: error: {index}: it is another user's (owner {owner}, mode "
+        f"0664), and in this sticky folder only its owner may replace it; not written; ask "
+        f"its owner ({owner}) to refresh it\n")
+    assert index.read_bytes() == before
+
+
+def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(tmp_path,
+                                                                              as_user):
+    # a teammate's runs folder, readable and not writable: its owner is the one to ask
+    runs = tmp_path / "runs"
+    _report("theirs", runs / "train" / "theirs")
+    runs.chmod(0o555)
+    owner = _owner(os.getuid())
+    try:
+        code, out, err = as_user(runs / "train" / "theirs", script=_REFRESH)
+        assert (code, err) == (0, "") and out == (
+            f"the index {runs / 'index.html'} was not refreshed: its folder is not writable "
+            f"by this user (owner {owner}, mode 0555); ask its owner ({owner}) to refresh "
+            f"it: hplab report index {runs}\n")
+    finally:
+        runs.chmod(0o755)
+    assert not (runs / "index.html").exists()
