@@ -1105,27 +1105,44 @@ def cmd_report_index(args) -> int:
     if not folder.is_dir():  # said before any import
         raise ValueError(f"not a folder: {folder}")
     import reports
+
+    if args.no_write:  # a listing alone: no index held, none written
+        entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
+        path = failed = None
+    else:
+        # one scan: the count printed is the index written; held to the write, so that a
+        # report another command writes meanwhile is in its own refresh, after this one.
+        # Each report's entry is made once, for the page and the JSON alike
+        with reports.holding_index(folder):
+            entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
+            try:
+                path, failed = reports.write_index(folder, entries=entries), None
+            except OSError as exc:  # a folder, a pipe, someone's own page, another's folder
+                path, failed = None, _index_not_written(folder / "index.html", exc)
+    # the listing is printed all the same (QA: a teammate's folder, readable and not
+    # writable, printed no JSON at all), as train prints its results without its report
+    summary = {"index_path": None if path is None else str(path), "n_reports": len(entries),
+               "reports": [e.json() for e in entries], "index_error": failed}
+    counted = f"{len(entries)} report{'s' * (len(entries) != 1)}"
+    if path is None:
+        from nets import folder_text
+
+        counted += "" if args.no_write else " (index.html not written)"
+    _emit(args, summary, [f"{path or folder_text(folder)}: {counted}"])
+    return _after_report(args, failed)
+
+
+def _index_not_written(index: Path, exc: OSError) -> str:
+    """Why ``report index`` could not write ``index``, in its error line."""
+    import reports
     from nets import os_error_line
 
-    # one scan: the count printed is the index written; held to the write, so that a
-    # report another command writes meanwhile is in its own refresh, after this one.
-    # Each report's entry is made once, for the page and the JSON alike
-    with reports.holding_index(folder):
-        entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
-        try:
-            path = reports.write_index(folder, entries=entries)
-        except OSError as exc:  # a folder, a pipe, someone's own page there
-            index = folder / "index.html"
-            if refused := reports.index_refused(index, exc):  # another user's
-                raise ValueError(f"{index}: {refused[0]}; not written; ask its owner "
-                                 f"({refused[1]}) to refresh it") from None
-            if exc.filename is None:  # said with the page it was writing
-                exc.filename = str(index)
-            raise ValueError(f"{os_error_line(exc)}; not written") from None
-    summary = {"index_path": str(path), "n_reports": len(entries),
-               "reports": [e.json() for e in entries]}
-    _emit(args, summary, [f"{path}: {len(entries)} report{'s' * (len(entries) != 1)}"])
-    return 0
+    if refused := reports.index_refused(index, exc):  # another user's index, or folder
+        return (f"{index}: {refused[0]}; not written; ask its owner ({refused[1]}) to "
+                "refresh it, or list the reports alone: --no-write")
+    if exc.filename is None:  # said with the page it was writing
+        exc.filename = str(index)
+    return f"{os_error_line(exc)}; not written"
 
 
 def _add_report(sub) -> None:
@@ -1134,6 +1151,9 @@ def _add_report(sub) -> None:
     q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
     q.add_argument("dir", metavar="DIR", nargs="?", type=_path, default=None,
                    help="folder to scan (default runs)")
+    q.add_argument("--no-write", action="store_true",
+                   help="list the reports without writing DIR/index.html (a folder you "
+                        "may read and not write: a teammate's, a class's copied runs)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_report_index)
 
@@ -2118,7 +2138,10 @@ JSON_KEYS = {
                          "test_loss, test_accuracy, test_rmse, test_mae, config and hplab, "
                          "the version that trained it; null for other reports), missing "
                          "(the files it links to that are not there, as named from its "
-                         "folder: model.npz, report_files/...; empty when none)}]",
+                         "folder: model.npz, report_files/...; empty when none)}], "
+                         "index_error (null, or why index.html could not be written: "
+                         "index_path is then null and the exit code 2, with this JSON "
+                         "printed all the same; --no-write: both null, exit code 0)",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

@@ -4,11 +4,12 @@ only a user who is not root: each command runs as one (`as_a_user`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 
 import pytest
-from cli_helpers import as_a_user
+from cli_helpers import as_a_user, run_cli
 from conftest import ForkServer
 
 import reports
@@ -74,10 +75,10 @@ def test_an_index_another_user_owns_in_a_sticky_folder_names_its_owner(tmp_path,
         f"0664), and in this sticky folder only its owner may replace it; ask its owner "
         f"({owner}) to refresh it: hplab report index {runs}\n")
     code, out, err = as_user("report", "index", runs)
-    assert (code, out) == (2, "") and err == (
+    assert (code, out) == (2, f"{runs}: 2 reports (index.html not written)\n") and err == (
         f"hplab report index: error: {index}: it is another user's (owner {owner}, mode "
         f"0664), and in this sticky folder only its owner may replace it; not written; ask "
-        f"its owner ({owner}) to refresh it\n")
+        f"its owner ({owner}) to refresh it, or list the reports alone: --no-write\n")
     assert index.read_bytes() == before
 
 
@@ -96,4 +97,45 @@ def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(tmp
             f"it: hplab report index {runs}\n")
     finally:
         runs.chmod(0o755)
+    assert not (runs / "index.html").exists()
+
+
+def test_a_folder_this_user_may_read_and_not_write_is_listed_all_the_same(tmp_path,
+                                                                           as_user):
+    # QA: bob's `report index /home/alice/hplab/runs --json` printed no JSON at all, only
+    # "...index.html: Permission denied; not written": the listing was built already
+    runs = tmp_path / "runs"
+    _report("theirs", runs / "train" / "theirs")
+    runs.chmod(0o555)
+    owner = _owner(os.getuid())
+    said = (f"{runs / 'index.html'}: its folder is not writable by this user (owner {owner}, "
+            f"mode 0555); not written; ask its owner ({owner}) to refresh it, or list the "
+            "reports alone: --no-write")
+    try:
+        code, out, err = as_user("report", "index", runs, "--json")
+        listed = json.loads(out)
+        assert (code, err) == (2, f"hplab report index: error: {said}\n")
+        assert (listed["index_path"], listed["n_reports"], listed["index_error"]) == (
+            None, 1, said)
+        assert [r["path"] for r in listed["reports"]] == [
+            str(runs / "train" / "theirs" / "report.html")]
+        assert as_user("report", "index", runs) == (
+            2, f"{runs}: 1 report (index.html not written)\n",
+            f"hplab report index: error: {said}\n")
+        # --no-write: the listing alone, nothing to fail
+        code, out, err = as_user("report", "index", runs, "--no-write", "--json")
+        assert (code, err) == (0, "") and json.loads(out) == {**listed, "index_error": None}
+        assert as_user("report", "index", runs, "--no-write") == (0, f"{runs}: 1 report\n", "")
+    finally:
+        runs.chmod(0o755)
+    assert sorted(p.name for p in runs.iterdir()) == ["train"]  # nor a lock file left
+
+
+def test_no_write_lists_a_writable_folder_without_writing_its_index(tmp_path, capsys):
+    runs = tmp_path / "runs"
+    _report("mine", runs / "train" / "mine")
+    code, out, err = run_cli(["report", "index", runs, "--no-write", "--json"], capsys)
+    listed = json.loads(out)
+    assert (code, err, listed["index_path"], listed["index_error"]) == (0, "", None, None)
+    assert [r["name"] for r in listed["reports"]] == ["mine"]
     assert not (runs / "index.html").exists()

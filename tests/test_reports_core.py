@@ -431,9 +431,12 @@ def test_someones_own_index_page_is_kept_and_said_to_be(tmp_path, capsys):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "index.html").write_text(page)
     code, out, err = run_cli(["report", "index", tmp_path / "site", "--json"], capsys)
-    assert (code, out) == (2, "") and err == (
-        f"hplab report index: error: {tmp_path / 'site' / 'index.html'}: a page hplab did not "
-        "write; left as it is; not written\n")
+    said = (f"{tmp_path / 'site' / 'index.html'}: a page hplab did not write; left as it "
+            "is; not written")
+    assert (code, err) == (2, f"hplab report index: error: {said}\n")
+    # its listing printed all the same, as train prints its results without its report
+    assert json.loads(out) == {"index_path": None, "n_reports": 0, "reports": [],
+                               "index_error": said}
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         path = _small_report("one").write(tmp_path / "runs" / "one")
@@ -1069,7 +1072,8 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     assert err == f"{said} (a folder, not a file)\n"
     # rebuilding the index is the command's own result: that fails
     code, out, err = run_cli(["report", "index", root], capsys)
-    assert code == 2 and out == "" and err.count("\n") == 1
+    assert (code, out) == (2, f"{root}: 1 report (index.html not written)\n")
+    assert err.count("\n") == 1
     assert err.endswith(f"{root / 'index.html'}: a folder, not a file; not written\n")
     # a full disk, as every command says it (the file named; one without a file: the page)
     for filename, said in ((str(root / ".index.html.x.tmp"), root / ".index.html.x.tmp"),
@@ -1080,7 +1084,7 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(reports, "write_index", full_disk)
             code, out, err = run_cli(["report", "index", root], capsys)
-        assert (code, out) == (2, "") and err == (
+        assert code == 2 and err == (
             f"hplab report index: error: cannot write {said}: No space left on device; "
             "not written\n")
     (root / "index.html").rmdir()
