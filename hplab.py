@@ -1107,22 +1107,32 @@ def cmd_report_index(args) -> int:
     import reports
 
     if args.no_write:  # a listing alone: no index held, none written
-        entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
+        scan = reports.scan_reports(folder)
+        entries = [reports.index_entry(r) for r in scan.reports]
         path = failed = None
     else:
         # one scan: the count printed is the index written; held to the write, so that a
         # report another command writes meanwhile is in its own refresh, after this one.
         # Each report's entry is made once, for the page and the JSON alike
         with reports.holding_index(folder):
-            entries = [reports.index_entry(r) for r in reports.find_reports(folder)]
+            scan = reports.scan_reports(folder)
+            entries = [reports.index_entry(r) for r in scan.reports]
             try:
-                path, failed = reports.write_index(folder, entries=entries), None
+                path = reports.write_index(folder, entries=entries, unreadable=scan.unreadable)
+                failed = None
             except OSError as exc:  # a folder, a pipe, someone's own page, another's folder
                 path, failed = None, _index_not_written(folder / "index.html", exc)
+    # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
+    if skipped := reports.skipped_line(folder, scan.unreadable):
+        from nets import say_on_stderr
+
+        kept = "; index.html keeps the rows it had of them" if path is not None else ""
+        say_on_stderr(f"{args.said_as}: warning: {skipped}{kept}")
     # the listing is printed all the same (QA: a teammate's folder, readable and not
     # writable, printed no JSON at all), as train prints its results without its report
     summary = {"index_path": None if path is None else str(path), "n_reports": len(entries),
-               "reports": [e.json() for e in entries], "index_error": failed}
+               "reports": [e.json() for e in entries], "index_error": failed,
+               "unreadable": [str(p) for p in scan.unreadable]}
     counted = f"{len(entries)} report{'s' * (len(entries) != 1)}"
     if path is None:
         from nets import folder_text
@@ -2141,7 +2151,10 @@ JSON_KEYS = {
                          "folder: model.npz, report_files/...; empty when none)}], "
                          "index_error (null, or why index.html could not be written: "
                          "index_path is then null and the exit code 2, with this JSON "
-                         "printed all the same; --no-write: both null, exit code 0)",
+                         "printed all the same; --no-write: both null, exit code 0), "
+                         "unreadable (the folders and pages under DIR this user cannot read, "
+                         "whose reports are not listed: index.html keeps the rows it had of "
+                         "them)",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

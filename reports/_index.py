@@ -17,14 +17,16 @@ import stat
 import time
 import warnings
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from nets import hplab_version, os_error_line, shell_word, write_atomically
 
 from ._html import render
-from ._index_access import index_refused
+from ._index_access import index_refused, kept_rows
 from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
@@ -33,7 +35,9 @@ from ._report_info import ReportInfo, read_report_info
 #: Folders that hold no reports, skipped so that an index of a big folder stays quick;
 #: so are hidden folders (.git, .venv), reports' CSV folders and virtual environments.
 #: There is no depth limit: a report six folders down was left out of the index.
-_SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
+#: lost+found (a runs folder that is a disk of its own) holds fsck's finds, unreadable to
+#: all but root: each `report index` said it skipped it.
+_SKIP_DIRS = {"node_modules", "site-packages", "__pycache__", "lost+found"}
 #: The lock file beside index.html that its writers hold (see `holding_index`).
 _LOCK_NAME = ".index.lock"
 
@@ -60,13 +64,32 @@ def analysis_name(dataset: str, out: Path | str, kind: str) -> str:
 
 def find_reports(directory: Path | str) -> list[ReportInfo]:
     """Every hplab report under ``directory``, newest first."""
+    return scan_reports(directory).reports
+
+
+class ReportScan(NamedTuple):
+    """What `scan_reports` found under a folder: its ``reports``, newest first, and what
+    was ``unreadable`` to this user (folders it could not list, pages it could not read:
+    another user's 0700 run folder in a shared runs folder), in the order met."""
+
+    reports: list[ReportInfo]
+    unreadable: list[Path]
+
+
+def scan_reports(directory: Path | str) -> ReportScan:
+    """Every hplab report under ``directory``, and what could not be read there."""
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
-    found, seen = [], {os.path.realpath(root)}
+    found, seen, unreadable = [], {os.path.realpath(root)}, []
+
+    def not_listed(exc: OSError) -> None:  # skipped as before, and told (`skipped_line`)
+        if exc.filename is not None:
+            unreadable.append(Path(os.fsdecode(exc.filename)))
+
     # linked folders are followed (runs/train may live on another disk), each real folder
     # once: a link back up the tree would otherwise loop
-    for here, dirs, files in os.walk(root, followlinks=True):
+    for here, dirs, files in os.walk(root, onerror=not_listed, followlinks=True):
         # hidden folders, CSV folders of reports and installed packages hold no reports
         # (a run named _mine does: run folders may start with "_")
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files")
@@ -80,8 +103,10 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
                 info = read_report_info(Path(here) / name)
                 if info is not None:
                     found.append(info)
+                elif not os.access(Path(here) / name, os.R_OK):  # a report or not: this
+                    unreadable.append(Path(here) / name)  # user cannot tell, and is told
     found.sort(key=_sort_key, reverse=True)
-    return found
+    return ReportScan(found, unreadable)
 
 
 def _first_visit(folder: Path, seen: set[str]) -> bool:
@@ -165,7 +190,8 @@ def _locked(path: Path) -> int | None:
         os.close(fd)
 
 
-def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = None) -> Path:
+def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = None,
+                unreadable: Sequence[Path] = ()) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
 
     Parameters
@@ -181,6 +207,11 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         missing files of a report of a version that recorded none in its head not checked
         (its whole page is not read on every refresh; the page says how many, and that
         ``hplab report index`` checks them).
+    unreadable : list of path
+        What the scan that found ``entries`` could not read (`ReportScan.unreadable`):
+        the rows the index had of reports there are kept as they were (another user's
+        private run in a shared runs folder: a refresh by this user dropped its row).
+        Default, with ``entries`` not given: the scan's.
 
     Returns
     -------
@@ -196,8 +227,10 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
     root = Path(directory)
     if entries is None:  # scanned and written under one hold
         with holding_index(root):
+            scan = scan_reports(root)
             return write_index(root, entries=[index_entry(info, whole_page=False)
-                                              for info in find_reports(root)])
+                                              for info in scan.reports],
+                               unreadable=scan.unreadable)
     rows = []
     # QA: a study's report and its copy's (runs copied, reported again beside) were two
     # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where
@@ -207,7 +240,8 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         rel = info.path.relative_to(root).as_posix()
         rows.append({
             # its bytes: a folder name that is not UTF-8 (caf\xe9) failed the whole index
-            "href": quote(os.fsencode(rel)), "kind": info.kind, "name": info.name,
+            "href": quote(os.fsencode(rel)), "order": _sort_key(info), "kept": None,
+            "kind": info.kind, "name": info.name,
             "title": info.title,
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
@@ -216,14 +250,18 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),
         })
-    html = render("index.html", entries=rows, count=len(rows),
-                  unchecked=sum(row["missing"] is None for row in rows),
+    unchecked = sum(row["missing"] is None for row in rows)
+    path = root / "index.html"
+    if unreadable:  # the rows of what this user cannot read, as the index had them
+        listed = {e.info.path.relative_to(root).as_posix() for e in entries}
+        rows += kept_rows(path, [p.relative_to(root).as_posix() for p in unreadable], listed)
+        rows.sort(key=lambda row: row["order"], reverse=True)
+    html = render("index.html", entries=rows, count=len(rows), unchecked=unchecked,
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   # the command names the page's folder as ".": the absolute one failed
                   # once the folder was moved or sent (QA), and is only said
                   folder=shell_folder(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
-    path = root / "index.html"
 
     def write_page(tmp):
         tmp.write_text(html, encoding="utf-8")

@@ -1,15 +1,21 @@
-"""What the index says of the files of a shared runs folder this user may not change: why
-its ``index.html`` could not be written there, naming whom to ask (QA: bob's refresh of a
-shared index said only "Operation not permitted")."""
+"""The index of a runs folder several users share: why this user may not write its
+``index.html``, naming whom to ask (QA: bob's refresh of a shared index said only
+"Operation not permitted"); the rows it keeps of the reports this user cannot read (QA:
+bob's refresh dropped alice's private runs from it, silently), and the line that says
+which were skipped."""
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
-from nets import owner_and_mode, owner_name
+import markupsafe
+
+from nets import count_of, first_names, owner_and_mode, owner_name
 
 
 def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
@@ -33,3 +39,62 @@ def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
         return None
     return None
 
+
+
+#: A row of an index hplab wrote, with the sort key it was listed by (`write_index`), and
+#: its link.
+_ROW = re.compile(r'<tr data-order="([^" ]+) ([0-9]+)">.*?</tr>', re.S)
+_HREF = re.compile(r'<a href="([^"]*)"')
+#: An index larger than this is not read for its rows (one of 1000 reports is ~1 MB).
+_MAX_INDEX_BYTES = 64 << 20
+
+
+def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict]:
+    """The rows the hplab index ``index`` has of reports under ``unreadable`` (their paths
+    from its folder, as `scan_reports` could not read them), as it wrote them, to be listed
+    again: a refresh by a user who cannot read another's run folder keeps its rows. Each a
+    row of `write_index`'s with ``kept``, its HTML, and ``order``, its sort key. None of a
+    report now ``listed`` (its path from the folder), nor of a page hplab did not write."""
+    try:
+        if index.is_symlink() or not index.is_file() \
+                or index.stat().st_size > _MAX_INDEX_BYTES:
+            return []  # a link is replaced, not read (another folder's index)
+        text = index.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if 'name="hplab-index"' not in text[:2048]:
+        return []
+    rows = []
+    for row in _ROW.finditer(text):
+        link = _HREF.search(row.group(0))
+        if link is None:
+            continue
+        rel = os.fsdecode(unquote_to_bytes(link.group(1)))
+        if rel not in listed and any(rel.startswith(f"{gone}/") or rel == gone
+                                     for gone in unreadable):
+            try:
+                order = (float(row.group(1)), int(row.group(2)))
+            except ValueError:
+                continue
+            # its HTML as this module's own template wrote it, matched whole
+            rows.append({"kept": markupsafe.Markup(row.group(0)), "order": order})
+    return rows
+
+
+def skipped_line(root: Path, unreadable: list[Path]) -> str | None:
+    """The warning of ``report index`` that names what under ``root`` this user could not
+    read, whose it is and its mode (the first few); None when nothing was skipped."""
+    if not unreadable:
+        return None
+    folders = sum(map(os.path.isdir, unreadable))
+    what = " and ".join(count_of(n, noun) for n, noun in ((folders, "folder"),
+                        (len(unreadable) - folders, "page")) if n)
+    named = []
+    for path in unreadable:
+        try:
+            whose = f" ({owner_and_mode(path)})"
+        except OSError:
+            whose = ""
+        named.append(f"{os.fsdecode(path.relative_to(root))}{whose}")
+    return (f"skipped {what} this user cannot read, whose reports are not listed: "
+            f"{first_names(named, 3)}")

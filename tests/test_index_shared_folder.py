@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from cli_helpers import as_a_user, run_cli
@@ -36,9 +38,9 @@ def as_user(tmp_path):
     server.close()
 
 
-def _report(name: str, folder) -> None:
-    reports.Report("train", f"Run {name}", {"Score": 0.5}, name=name).write(folder,
-                                                                            index=False)
+def _report(name: str, folder, created=None) -> None:
+    reports.Report("train", f"Run {name}", {"Score": 0.5}, name=name,
+                   created=created).write(folder, index=False)
 
 
 #: Refreshes the index of the report folder argv[1] as a report's write does, printing the
@@ -139,3 +141,61 @@ def test_no_write_lists_a_writable_folder_without_writing_its_index(tmp_path, ca
     assert (code, err, listed["index_path"], listed["index_error"]) == (0, "", None, None)
     assert [r["name"] for r in listed["reports"]] == ["mine"]
     assert not (runs / "index.html").exists()
+
+
+def _hrefs(index) -> list[str]:
+    return re.findall(r'<a href="([^"]*)"', index.read_text(encoding="utf-8"))
+
+
+def test_reports_this_user_cannot_read_are_said_and_keep_their_rows(tmp_path, as_user):
+    # QA: in /srv/lab/runs, alice's run folder 0700 (or her report.html 0600): bob's
+    # `report index` printed "index.html: 1 report", said nothing, and rewrote the shared
+    # index without her runs; so did the refresh after each of his reports
+    runs = tmp_path / "runs"
+    t0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    for hours, name in enumerate(("old", "private", "closed")):
+        _report(name, runs / "train" / name, created=t0 + timedelta(hours=hours))
+    reports.write_index(runs)  # alice's, who reads them all
+    private, closed = runs / "train" / "private", runs / "train" / "closed" / "report.html"
+    private.chmod(0o700)
+    closed.chmod(0o600)
+    found = runs / "lost+found"  # a disk of its own's: fsck's, no reports, not said
+    found.mkdir(mode=0o700)
+    for path in (private, closed, found):
+        os.chown(path, OTHER_UID, -1)
+    (runs / "train").chmod(0o777)
+    index = runs / "index.html"
+    index.chmod(0o666)
+    listed = ["train/closed/report.html", "train/private/report.html",
+              "train/old/report.html"]
+    assert _hrefs(index) == listed
+    owner = _owner(OTHER_UID)
+    skipped = (f"skipped 1 folder and 1 page this user cannot read, whose reports are not "
+               f"listed: train/closed/report.html (owner {owner}, mode 0600), train/private "
+               f"(owner {owner}, mode 0700)")
+    assert as_user("report", "index", runs) == (
+        0, f"{index}: 1 report\n", f"hplab report index: warning: {skipped}; index.html keeps "
+                                   "the rows it had of them\n")
+    assert _hrefs(index) == listed  # in their places, newest first
+    code, out, err = as_user("report", "index", runs, "--json", "--no-write")
+    summary = json.loads(out)
+    assert (code, err) == (0, f"hplab report index: warning: {skipped}\n")
+    assert [r["name"] for r in summary["reports"]] == ["old"]
+    assert summary["unreadable"] == [str(closed), str(private)]
+    # the refresh after a report of his keeps them too, saying nothing of them
+    code, out, err = as_user(runs / "train" / "new", script=_WRITE)
+    assert (code, out, err) == (0, "\n", "")
+    assert _hrefs(index) == ["train/new/report.html", *listed]
+    page = index.read_text(encoding="utf-8")
+    assert '<meta name="hplab-index" content="4">' in page and "4 reports, newest" in page
+
+
+#: Writes a report in the folder argv[1], its index refreshed, printing the warnings said.
+_WRITE = """
+import sys, warnings
+import reports
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    reports.Report("train", "Run new", {"Score": 0.5}, name="new").write(sys.argv[1])
+print("\\n".join(str(w.message) for w in said))
+"""

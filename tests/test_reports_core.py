@@ -436,7 +436,7 @@ def test_someones_own_index_page_is_kept_and_said_to_be(tmp_path, capsys):
     assert (code, err) == (2, f"hplab report index: error: {said}\n")
     # its listing printed all the same, as train prints its results without its report
     assert json.loads(out) == {"index_path": None, "n_reports": 0, "reports": [],
-                               "index_error": said}
+                               "index_error": said, "unreadable": []}
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         path = _small_report("one").write(tmp_path / "runs" / "one")
@@ -542,14 +542,14 @@ def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, 
     # was in the index but not in the count
     root = tmp_path / "runs"
     _small_report("first").write(root / "a", index=False)
-    scan = reports.find_reports
+    scan = reports.scan_reports
 
     def scan_then_another_lands(folder):
         found = scan(folder)
         _small_report("second").write(root / "b", index=False)
         return found
 
-    monkeypatch.setattr(reports, "find_reports", scan_then_another_lands)
+    monkeypatch.setattr(reports, "scan_reports", scan_then_another_lands)
     code, out, _ = run_cli(["report", "index", root, "--json"], capsys)
     summary = json.loads(out)
     assert code == 0 and [r["name"] for r in summary["reports"]] == ["first"]
@@ -563,7 +563,7 @@ def test_a_report_landing_while_the_index_is_rebuilt_is_listed(tmp_path, monkeyp
     # index, then the slower rebuild wrote its scan over it: the train's report was left out
     root = tmp_path / "runs"
     _small_report("first").write(root / "a")
-    scan = reports.find_reports
+    scan = reports.scan_reports
     landing = []
 
     def scan_then_a_train_lands(folder):
@@ -575,7 +575,7 @@ def test_a_report_landing_while_the_index_is_rebuilt_is_listed(tmp_path, monkeyp
         landing.append(ended_or_waiting_on_a_lock(train))
         return found
 
-    monkeypatch.setattr(reports, "find_reports", scan_then_a_train_lands)
+    monkeypatch.setattr(reports, "scan_reports", scan_then_a_train_lands)
     code, out, err = run_cli(["report", "index", root], capsys)
     train, waited = landing
     assert code == 0 and out == f"{root / 'index.html'}: 1 report\n", err
@@ -1038,7 +1038,7 @@ def test_the_index_skips_folders_it_cannot_read_and_named_pipes(tmp_path, monkey
     # 'runs/lost+found/pyvenv.cfg'"); a named pipe called pipe.html held it forever
     root = tmp_path / "runs"
     _small_report("kept").write(root / "kept", index=False)
-    locked = root / "lost+found"
+    locked = root / "alices"  # (lost+found is now skipped by its name)
     locked.mkdir()
     locked.chmod(0o000)
     try:
