@@ -172,7 +172,7 @@ class Report(_FiguresAndTables):
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None,
                        cwd: str | None = None, wall_time: str = "Wall time",
                        links: Mapping[str, str] | None = None,
-                       task: str | None = None) -> Report:
+                       task: str | None = None, libraries: str | None = None) -> Report:
         """Record how to reproduce the results, with the libraries' versions.
 
         Parameters
@@ -201,17 +201,22 @@ class Report(_FiguresAndTables):
         task : str, optional
             The data's task: ``"regression"`` leaves out the settings only classification
             reads (`shown_settings`).
+        libraries : str, optional
+            The library versions the results ran on, in words (a study's, as it stored
+            them); default: this process's (`nets.versions`).
         """
         import nets
 
-        libraries = {k: v for k, v in nets.versions().items() if not k.startswith("hplab")}
+        if libraries is None:
+            libraries = ", ".join(f"{k} {v}" for k, v in nets.versions().items()
+                                  if not k.startswith("hplab"))
         if cwd and command:
             command = f"cd {shell_folder(cwd)} && {command}"
         elif command:
             command = shown_command(command)
         self.provenance = {
             "hplab version": nets.version_text(),
-            "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),
+            "Library versions": libraries,
             # a report written from Python has no command line: said so, not a blank row
             **({"Command": str(command)} if command else
                {"Written from": "Python, not a command line: the settings below reproduce "

@@ -258,15 +258,19 @@ def add_outside_best(rep, number: int, best, *, why: str = "", copied: bool = Fa
     _add_params(rep, best)
 
 
-def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
+def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "",
+             note: str | None = None) -> None:
     """Show the retrained best trial: its section, comparison, curves and test set.
-    ``why``: how it was chosen, put first (several objectives)."""
+    ``why``: how it was chosen, put first (several objectives); ``note``: one more note
+    on the code that retrained it (other libraries than the trials')."""
     run, ds, cfg, best = done.run, done.ds, done.cfg, done.trial
     saved = run is not None and run.model_path is not None
     rep.add_section(f"Best trial: #{done.number}", _first(why) + done.how + (
         "; the model is saved as best_model/model.npz beside this report." if saved else
         "; this strategy has no net to save." if run is None else "."))
     _version_note(rep, best)
+    if note:
+        rep.add_text(note, note=True)
     _compare(rep, spec, best, done.again)
     _add_params(rep, best)
     if run is not None:

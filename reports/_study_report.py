@@ -31,6 +31,7 @@ from ._study_best import (
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
 from ._study_lag import data_files_state, newer_report
+from ._study_libraries import library_rows, other_libraries_note
 from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
 from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
@@ -54,7 +55,7 @@ from ._study_text import (
     why_best,
 )
 from ._table_block import rows_shown
-from ._terminal import mixed_versions_text, versions_text
+from ._terminal import mixed_libraries_text, mixed_versions_text, versions_text
 from ._timeline_axis import timeline_notes
 from ._timeline_draw import draw_timeline
 from .design import format_percent
@@ -146,9 +147,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     rep.source, rep.study_created = storage_source(where), summary["created"]
 
     rep.add_section("Trials", outcome_text(summary))
-    mixed = mixed_versions_text(summary["hplab_versions"])
-    if mixed:  # a study resumed after an upgrade
-        rep.add_text(f"This study is mixed: {mixed}.", note=True)
+    for mixed in (mixed_versions_text(summary["hplab_versions"]),
+                  mixed_libraries_text(summary["library_versions"])):
+        if mixed:  # a study resumed after an upgrade
+            rep.add_text(f"This study is mixed: {mixed}.", note=True)
     if not complete and summary["n_finished"]:
         rep.add_text("No trial completed, so there is no best trial. The table of all trials "
                      "below gives the reason each one stopped; if they diverged, lower the "
@@ -215,7 +217,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat, summary["hplab_versions"],
-                                       stale)
+                                       stale, summary["library_versions"])
             # the stored table itself: the provenance's lines are read, this file is run
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
@@ -257,10 +259,11 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat, versions, stale) -> None:
+                               best, flat, versions, stale, libraries) -> None:
     """The table of all trials (``best`` first) and how the study ran (``versions``: the
     summary's ``hplab_versions``: the report's own version is not the trials'; ``stale``:
-    the RUNNING trials whose worker stopped)."""
+    the RUNNING trials whose worker stopped; ``libraries``: its ``library_versions``, as
+    the study stored them: the report's own are said beside them where they differ)."""
     import study as hs
 
     frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
@@ -288,8 +291,10 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     # the trials' runs too: a study made from Python records no command, yet its resume
     # by the command line timed only its own trials
     runs = {hs.trial_info(t, flat=flat).get("run") for t in trials} - {None, ""}
+    rows = library_rows(libraries)
     rep.set_provenance(
-        command=command, dataset=spec.dataset, seed=spec.seed, params=spec_params(spec),
+        libraries=rows.pop("Library versions"), command=command, dataset=spec.dataset,
+        seed=spec.seed, params=spec_params(spec),
         seconds=seconds, wall_time="Wall time of the last run"
         if (resumed or len(runs) > 1) and seconds is not None else "Wall time",
         extra={"Storage": where.masked, "Study": name,
@@ -298,6 +303,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 **resumed,
                                 **({"Trials run by hplab": versions_text(versions)}
                                    if versions else {}),
+                                **rows,
                                 "Time with a trial running": busy_time(timeline)},
         links={"Spec": SPEC_FILE})  # QA: named, not linked
 
@@ -342,7 +348,8 @@ def _add_best_trial(rep, spec, s, summary, trials, out: Path, staged: Path,
         if lead is not None:  # first, as a training report's: the index shows the first
             # card, and on imbalanced data accuracy is mostly the majority share
             rep.headline.insert(0, ("Test balanced accuracy", format_percent(lead)))
-        add_best(rep, spec, done, out, why=why)
+        add_best(rep, spec, done, out, why=why,
+                 note=other_libraries_note(summary["library_versions"]))
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
                      f"failed: {one_line(exc)} The figures above come from the stored "

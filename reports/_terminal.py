@@ -161,6 +161,51 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
             "compare")
 
 
+def libraries_text(libraries: dict) -> str:
+    """A set of library versions (`study.library_sets`, `nets.versions` without hplab's
+    keys) in words: ``python 3.12.3, numpy 2.1.3, ...``."""
+    return ", ".join(f"{k} {v}" for k, v in libraries.items())
+
+
+def library_sets_text(sets: list[dict]) -> str:
+    """A study's library sets (a summary's ``library_versions``) in words, oldest first:
+    each whole, as a provenance records them."""
+    return "; then ".join(map(libraries_text, sets))
+
+
+def differing_libraries(sets: list[dict]) -> list[str]:
+    """The libraries two of ``sets`` of library versions name at different versions."""
+    names = dict.fromkeys(k for s in sets for k in s)
+    return [k for k in names if len({s[k] for s in sets if k in s}) > 1]
+
+
+def changed_text(libraries: dict, differ: list[str]) -> str:
+    """The versions of the libraries ``differ`` in one set: ``optuna 5.1.0``."""
+    return ", ".join(f"{k} {libraries.get(k, 'not recorded')}" for k in differ)
+
+
+def library_changes_text(sets: list[dict]) -> str:
+    """What tells ``sets`` of library versions apart, in the order given: the libraries
+    two of them name at different versions (``optuna 5.1.0, then optuna 5.0.0``), the
+    ones alike in every set after, in parentheses."""
+    differ = differing_libraries(sets)
+    alike = [f"{k} {v}" for k, v in sets[0].items() if k not in differ and
+             all(k in s for s in sets)]
+    changes = ", then ".join(changed_text(s, differ) for s in sets)
+    return changes + (f" ({', '.join(alike)} alike)" if alike else "")
+
+
+def mixed_libraries_text(sets: list[dict]) -> str | None:
+    """What ``study show`` and the report say of trials run on several sets of library
+    versions (a summary's ``library_versions``: a study resumed with other libraries), None
+    for one: their scores may not compare."""
+    if len(sets) < 2:
+        return None
+    return (f"its trials ran on {len(sets)} sets of library versions: "
+            f"{library_changes_text(sets)}; a library's changes can shift scores, so "
+            "trials run on different ones may not compare")
+
+
 def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, best trial, problems, report.
     ``report_seconds``: the time the run's report took to write, said after its trials'."""
@@ -205,9 +250,10 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
     if s.get("pareto_front"):
         lines.append(f"pareto front: {len(s['pareto_front'])} trials")
-    mixed = mixed_versions_text(s.get("hplab_versions") or [])
-    if mixed:
-        lines.append(mixed[0].upper() + mixed[1:])
+    for mixed in (mixed_versions_text(s.get("hplab_versions") or []),
+                  mixed_libraries_text(s.get("library_versions") or [])):
+        if mixed:
+            lines.append(mixed[0].upper() + mixed[1:])
     for p in s["problems"][:5]:
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:

@@ -99,7 +99,9 @@ from ._storage_files import check_storage_writable
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._study_versions import (
     VERSIONS_ATTR,
+    library_sets,
     ran_other_code,
+    same_libraries,
     trial_checkout,
     trial_version,
     trial_versions,
@@ -168,7 +170,7 @@ __all__ = [
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
-    "trial_versions", "trial_checkout", "ran_other_code",
+    "trial_versions", "trial_checkout", "ran_other_code", "library_sets", "same_libraries",
     "trial_status", "OUTCOMES", "trial_outcome", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

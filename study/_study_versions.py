@@ -7,7 +7,8 @@ at since); the study keeps, once for each version that ran in it, the full
 `nets.versions` (hplab and its checkout, Python, numpy, scikit-learn, optuna) under
 `VERSIONS_ATTR`. A study resumed after an upgrade, or from another checkout, holds trials
 of two codes, and a report retraining its best trial with other code may not score what
-the trial stored: both are said.
+the trial stored: both are said. Libraries are said the same way (`library_sets`), from
+what the study stored, not what the process reading it runs on.
 """
 
 from __future__ import annotations
@@ -83,3 +84,30 @@ def trial_versions(trials, study_created) -> list[dict]:
             checkout = None
         counts[v, checkout] = counts.get((v, checkout), 0) + 1
     return [{"version": v, "checkout": c, "n_trials": n} for (v, c), n in counts.items()]
+
+
+def library_sets(attrs: dict) -> list[dict]:
+    """The Python and library versions the study's trials ran on (``attrs``: its user
+    attributes, as read): each set `VERSIONS_ATTR` holds, without hplab's own keys, oldest
+    first; none for a study from before it was stored. Sets that name the same versions of
+    every library both name are one (their union): a record from before a library was
+    recorded is not other software. Two or more: its trials ran on mixed libraries."""
+    kept = attrs.get(VERSIONS_ATTR)
+    sets: list[dict] = []
+    for entry in kept if isinstance(kept, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        libs = {k: v for k, v in entry.items()
+                if not str(k).startswith("hplab") and isinstance(v, str)}
+        alike = next((s for s in sets if same_libraries(s, libs)), None)
+        if alike is None:
+            sets.append(libs)
+        else:
+            alike.update(libs)
+    return sets
+
+
+def same_libraries(a: dict, b: dict) -> bool:
+    """Whether two sets of library versions (`library_sets`) name the same version of
+    every library both name."""
+    return all(a[k] == b[k] for k in a.keys() & b.keys())

@@ -27,7 +27,7 @@ from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_errors import checked_trials, storage_errors
 from ._storage_url import StorageURL, resolve_storage
-from ._study_versions import trial_versions
+from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
 
@@ -175,7 +175,10 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     says its own), hplab_versions (``[{version, checkout, n_trials}]``: the hplab versions
     that ran its trials, with the checkout where it is other code than the version names,
     in order, `trial_versions`: version None for an hplab before records named it; two or
-    more: a study resumed after an upgrade or from another checkout).
+    more: a study resumed after an upgrade or from another checkout), library_versions
+    (``[{"python": ..., "numpy": ..., ...}]``: the Python and library versions its trials
+    ran on, as stored, `library_sets`; none for a study from before they were stored; two
+    or more: mixed).
     """
     if isinstance(study, str):  # was "'str' object has no attribute 'get_trials'" (QA)
         raise TypeError(f"study_summary takes an optuna.Study (study.open_study's), got the "
@@ -208,6 +211,7 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             "report_path": None,
             "stopped": _stopped(attrs, counts, n_trials, stale),
             "hplab_versions": trial_versions(trials, attrs.get(CREATED_ATTR)),
+            "library_versions": library_sets(attrs),
         }
     return out
 

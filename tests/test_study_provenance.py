@@ -388,3 +388,51 @@ def test_version_names_the_checkout_that_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "hplab", "--version"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"hplab {installed}\n", "")
+
+
+@pytest.mark.slow
+def test_the_report_names_the_libraries_the_trials_ran_on(spec_file, tmp_path, monkeypatch,
+                                                          capsys):
+    """QA: a study run on optuna 5.1.0 reported by a process on 5.0.0 said 5.0.0 in its
+    provenance, with no note; resumed on 5.0.0, `study show` said nothing. The study's
+    stored sets are the trials'; this process's are said beside them where they differ."""
+    monkeypatch.chdir(tmp_path)
+    _run(spec_file("lib", n_trials=2, max_epochs=8), "lib.db", capsys)
+    s = optuna.load_study(study_name="lib", storage="sqlite:///lib.db")
+    mine = nets.versions()
+    own = {k: v for k, v in mine.items() if not k.startswith("hplab")}
+    ran = {**mine, "optuna": "0.9.0"}  # as a worker on another optuna stored it
+    s.set_user_attr(study.VERSIONS_ATTR, [ran])
+    code, out, _ = run_cli(["study", "show", "lib", "--storage", "lib.db", "--json"], capsys)
+    assert json.loads(out)["library_versions"] == [{**own, "optuna": "0.9.0"}]
+    out, text = _shown_and_reported("lib", "lib.db", tmp_path, capsys)
+    assert "library versions" not in out and "mixed" not in text
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    theirs = ", ".join(f"{k} {v}" for k, v in {**own, "optuna": "0.9.0"}.items())
+    assert facts["Library versions"] == theirs
+    assert facts["Library versions of this report"] == (
+        ", ".join(f"{k} {v}" for k, v in own.items()) + " (not the trials': it retrains the "
+        "best trial with them, and best_model/config.json records them)")
+    assert (f"The trials ran on optuna 0.9.0; this report retrained it on optuna "
+            f"{own['optuna']}, so its scores here (and best_model/) are those libraries'") \
+        in text
+    assert _best_config(tmp_path / "rep")["versions"]["optuna"] == own["optuna"]
+    # resumed on this process's libraries: mixed, as a study resumed after an upgrade is
+    s.set_user_attr(study.VERSIONS_ATTR, [ran, mine])
+    code, out, _ = run_cli(["study", "show", "lib", "--storage", "lib.db", "--json"], capsys)
+    assert json.loads(out)["library_versions"] == [{**own, "optuna": "0.9.0"}, own]
+    alike = ", ".join(f"{k} {v}" for k, v in own.items() if k != "optuna")
+    mixed = (f"ts trials ran on 2 sets of library versions: optuna 0.9.0, then optuna "
+             f"{own['optuna']} ({alike} alike); a library's changes can shift scores")
+    out, text = _shown_and_reported("lib", "lib.db", tmp_path, capsys)
+    assert f"I{mixed}" in out and f"This study is mixed: i{mixed}" in text
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    assert facts["Library versions"] == \
+        f"{theirs}; then {', '.join(f'{k} {v}' for k, v in own.items())}"
+    assert facts["Library versions of this report"].endswith(
+        " (it retrains the best trial with them, and best_model/config.json records them)")
+    # a study whose trials ran on this process's libraries says them once
+    s.set_user_attr(study.VERSIONS_ATTR, [mine])
+    _, text = _shown_and_reported("lib", "lib.db", tmp_path, capsys)
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    assert "Library versions of this report" not in facts and "libraries'" not in text
