@@ -172,10 +172,15 @@ class _DefaultThreads(contextlib.nullcontext):
 def step_threads(sizes, batch_size: int):
     """Steps' threads for a net with layer ``sizes``: call ``enter()`` in a ``try`` whose
     ``finally`` calls ``leave()`` then ``restore()`` (or use it as a context manager)."""
+    return _DefaultThreads() if wide_steps(sizes, batch_size) else _StepThreads()
+
+
+def wide_steps(sizes, batch_size: int) -> bool:
+    """Whether a net with layer ``sizes`` steps on every BLAS thread at ``batch_size`` rows
+    a step (a step's largest product has `SMALL_STEP_FLOPS` multiply-adds or more): its
+    weights' last bits then depend on the thread count."""
     largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-    if batch_size * largest >= SMALL_STEP_FLOPS:
-        return _DefaultThreads()
-    return _StepThreads()
+    return batch_size * largest >= SMALL_STEP_FLOPS
 
 
 def on_default_threads(steps, score):

@@ -111,16 +111,33 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
               else dataclasses.asdict(run.config))
     params["head"] = head_setting(params.get("head"), net.head)
     rep.detail = settings_line(params)  # the index's line under the row's first card
+    threads = _step_threads(net, ds, run.config)
     rep.set_provenance(
         # the data's path absolute, as the model records it; the command as typed, with
-        # the folder it ran in (a run built by hand may have none)
-        command=run.command, cwd=run.cwd, dataset=data.absolute_name(ds.name),
+        # the folder it ran in (a run built by hand may have none), and the BLAS threads
+        # a wide net's steps ran on: another count trains other last bits
+        command=f"OMP_NUM_THREADS={threads} {run.command}" if threads and run.command
+        else run.command, cwd=run.cwd, dataset=data.absolute_name(ds.name),
         seed=run.seed, params=params, date=run.started, seconds=run.seconds, task=ds.task,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
+               **({"BLAS threads": f"{threads}: this net's steps ran on them, and another "
+                                   "count changes its weights' last bits"}
+                  if threads else {}),
                "Model file": _saved_file(run.model_path, out_dir),
                "History file": _saved_file(run.history_path, out_dir)})
     return rep.write(out_dir, swap=swap)
+
+
+def _step_threads(net, ds, config) -> int | None:
+    """The BLAS threads a net's training steps ran on where it stepped on all of them
+    (`nets.wide_steps`: a small net steps on one, whatever the count), else None. Read
+    as config.json records them, right after the training."""
+    n, batch_size = len(ds.X_train), getattr(config, "batch_size", None)
+    if not isinstance(batch_size, int) or not nets.wide_steps(
+            net.sizes, n if batch_size == -1 else min(batch_size, n)):
+        return None
+    return max((lib["threads"] for lib in nets.blas_threads()), default=None)
 
 
 # ----------------------------------------------------------------------------- sections

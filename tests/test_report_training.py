@@ -964,6 +964,36 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
 
 
 @pytest.mark.slow
+def test_a_wide_nets_command_pins_the_blas_threads_it_ran_on(tmp_path, capsys, monkeypatch):
+    """QA: a wide net trained on 2 BLAS threads and again under OMP_NUM_THREADS=1 ended
+    with other weights (~2e-7); the report's Command gave no thread count. A wide net's
+    (its steps on every BLAS thread) carries them, as config.json records them; a small
+    net's steps run on one whatever the count, and its command stays as typed."""
+    import shlex
+
+    from cli_helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    # digits' 1293 training rows a step, 64 x 256 weights: ~21M multiply-adds
+    typed = "hplab train --dataset digits --hidden 256 --batch-size -1 --epochs 2 --seed 0"
+    code, _, err = run_cli(typed.split()[1:], capsys)
+    assert code == 0, err
+    folder = tmp_path / "runs" / "train" / "digits"
+    threads = max(lib["threads"] for lib in
+                  json.loads((folder / "config.json").read_text())["blas"])
+    facts = report_facts((folder / "report.html").read_text())
+    assert facts["Command"] == \
+        f"cd {shlex.quote(str(tmp_path))} && OMP_NUM_THREADS={threads} {typed}"
+    assert facts["BLAS threads"] == (f"{threads}: this net's steps ran on them, and another "
+                                     "count changes its weights' last bits")
+    code, _, err = run_cli(["train", "--dataset", "digits", "--hidden", "256", "--batch-size",
+                            "32", "--epochs", "2", "--out", "small"], capsys)
+    assert code == 0, err
+    facts = report_facts((tmp_path / "small" / "report.html").read_text())
+    assert "OMP_NUM_THREADS" not in facts["Command"] and "BLAS threads" not in facts
+
+
+@pytest.mark.slow
 def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, capsys,
                                                                        monkeypatch):
     # QA: a shared report named the author's home folder (so the username): in its command,
