@@ -2094,9 +2094,11 @@ _STUDY_SUMMARY = (
     "checkout each ran from where that is other code than the version names: 12 hex "
     "digits, -dirty added for uncommitted changes, else null; two or more when it was "
     "resumed after an upgrade or from another checkout), library_versions [{python, numpy, "
-    "scikit-learn, optuna}] (the Python and library versions its trials ran on, as the study "
-    "stored them, oldest first: empty for a study from before hplab stored them; two or "
-    "more when it was resumed with other libraries)")
+    "scikit-learn, optuna, scipy, imbalanced-learn}] (the Python and library versions its "
+    "trials ran on, as the study stored them, oldest first, each library named where "
+    "recorded: a record from before scipy and imbalanced-learn were lacks them; empty for "
+    "a study from before hplab stored them; two or more when it was resumed with other "
+    "libraries)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
 # a study run's time: its trials' (the report's, retraining the best trial, is said apart)

@@ -1,7 +1,7 @@
 """The versions a saved result records: hplab's own and those of the libraries it ran on.
 
 Read from the installed packages' metadata, so recording them imports none of them
-(scikit-learn and optuna take a second or more).
+(scikit-learn, imbalanced-learn and optuna take a second or more).
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-#: The libraries whose versions change what a run computes (distribution names).
-LIBRARIES = ("numpy", "scikit-learn", "optuna")
+#: The libraries whose versions change what a run computes (distribution names): scipy
+#: fits the scaling law and the analyses' intervals, imbalanced-learn resamples for the
+#: imbalance strategies. Those added later come last: records written before them lack
+#: their keys, and are compared on the libraries both name (`study.same_libraries`).
+LIBRARIES = ("numpy", "scikit-learn", "optuna", "scipy", "imbalanced-learn")
 
 
 def hplab_version() -> str:
@@ -82,7 +85,7 @@ def checkout_of(folder: Path) -> str | None:
 
 def versions() -> dict[str, str]:
     """``{"hplab": ..., "python": ..., "numpy": ..., ...}``: hplab, Python and each of
-    numpy, scikit-learn and optuna installed (one not installed is left out), and
+    `LIBRARIES` installed (one not installed is left out), and
     ``hplab_checkout`` where hplab runs from a git checkout (`hplab_checkout`)."""
     checkout = hplab_checkout()
     found = {"hplab": hplab_version(), **({"hplab_checkout": checkout} if checkout else {}),

@@ -4,7 +4,7 @@ Each trial's record names the version of the worker that ran it (`VERSION_KEY`: 
 string, stored per trial) and the git checkout it ran from (`CHECKOUT_KEY`: an editable
 install's version stays the commit it was installed at, whatever commit its checkout is
 at since); the study keeps, once for each version that ran in it, the full
-`nets.versions` (hplab and its checkout, Python, numpy, scikit-learn, optuna) under
+`nets.versions` (hplab and its checkout, Python and the libraries it ran on) under
 `VERSIONS_ATTR`. A study resumed after an upgrade, or from another checkout, holds trials
 of two codes, and a report retraining its best trial with other code may not score what
 the trial stored: both are said. Libraries are said the same way (`library_sets`), from

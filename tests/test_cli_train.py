@@ -133,7 +133,8 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     # without a report too: the command, its folder and the versions it ran with
     assert config["command"].startswith("hplab train --dataset xor --hidden 2 ")
     assert config["cwd"] == str(Path.cwd())
-    versions = {name: importlib_version(name) for name in ("numpy", "scikit-learn", "optuna")}
+    versions = {name: importlib_version(name) for name in
+                ("numpy", "scikit-learn", "optuna", "scipy", "imbalanced-learn")}
     assert versions["numpy"] == np.__version__
     # run from a git checkout (this suite, not a source distribution's): its commit too
     checkout = _checkout_by_git(ROOT)

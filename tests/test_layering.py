@@ -223,6 +223,14 @@ def _cli(argv, code: int = 0) -> str:
             f"assert code == {code}, code\n")
 
 
+def test_recording_the_versions_imports_none_of_the_libraries():
+    # every run and study trial records them: read from the packages' metadata, not
+    # their modules (imbalanced-learn, scikit-learn and optuna cost a second or more)
+    code = ("import nets\nv = nets.versions()\n"
+            "assert {'scipy', 'imbalanced-learn', 'optuna'} <= set(v), v")
+    assert _loaded_after(code, (*HEAVY, "optuna")) == []
+
+
 def test_listing_reports_imports_nothing_that_draws(tmp_path):
     # `report index` imported every report module (matplotlib, scikit-learn): 97 % of its
     # time; so did its error for a missing folder, before its one line

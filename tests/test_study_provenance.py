@@ -436,3 +436,39 @@ def test_the_report_names_the_libraries_the_trials_ran_on(spec_file, tmp_path, m
     _, text = _shown_and_reported("lib", "lib.db", tmp_path, capsys)
     facts = report_facts((tmp_path / "rep" / "report.html").read_text())
     assert "Library versions of this report" not in facts and "libraries'" not in text
+
+
+@pytest.mark.slow
+def test_a_record_from_before_a_library_was_recorded_is_not_other_software(
+        spec_file, tmp_path, monkeypatch, capsys):
+    """scipy and imbalanced-learn compute results too (the scaling law's fit, the
+    resampling strategies): recorded since. A study whose stored versions name neither,
+    resumed now (a set naming both is added), ran on one set of libraries, this one."""
+    monkeypatch.chdir(tmp_path)
+    mine = nets.versions()
+    assert mine["scipy"] == importlib_version("scipy")
+    assert mine["imbalanced-learn"] == importlib_version("imbalanced-learn")
+    _run(spec_file("pre", n_trials=2, max_epochs=8), "pre.db", capsys)
+    s = optuna.load_study(study_name="pre", storage="sqlite:///pre.db")
+    earlier = {k: v for k, v in mine.items() if k not in ("scipy", "imbalanced-learn")}
+    s.set_user_attr(study.VERSIONS_ATTR, [earlier])
+    # resumed: this process's versions are stored beside the earlier record's
+    code, _, err = run_cli(["study", "run", "pre", "--storage", "pre.db", "--trials", "3"],
+                           capsys)
+    assert code == 0, err
+    stored = optuna.load_study(study_name="pre", storage="sqlite:///pre.db").user_attrs
+    assert stored[study.VERSIONS_ATTR] == [earlier, mine]
+    own = {k: v for k, v in mine.items() if not k.startswith("hplab")}
+    code, out, _ = run_cli(["study", "show", "pre", "--storage", "pre.db", "--json"], capsys)
+    assert json.loads(out)["library_versions"] == [own]
+    out, text = _shown_and_reported("pre", "pre.db", tmp_path, capsys)
+    assert "library versions" not in out and "mixed" not in text and "libraries'" not in text
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    assert facts["Library versions"] == ", ".join(f"{k} {v}" for k, v in own.items())
+    assert "Library versions of this report" not in facts
+    # a study that stored only the earlier record: compared on the libraries it names
+    s.set_user_attr(study.VERSIONS_ATTR, [earlier])
+    _, text = _shown_and_reported("pre", "pre.db", tmp_path, capsys)
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    assert "Library versions of this report" not in facts and "libraries'" not in text
+    assert "scipy" not in facts["Library versions"]
