@@ -35,7 +35,8 @@ def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
 def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = True,
                  max_retry: int = 2, stale=()) -> pd.DataFrame:
     """One row per trial: number, state, ``status`` (its `study.trial_outcome`), values,
-    params, worker, ``hplab`` (the version that ran it, `trial_code`), times, and the
+    params, worker, ``hplab`` and ``hplab_checkout`` (the version that ran it, whole,
+    and its checkout where that is other code: `trial_code`), times, and the
     ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
@@ -50,9 +51,10 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
     rows = []
     for t in trials:
         info = trial_info(t, flat=flat)
+        version, checkout = trial_code(t, flat=flat)
         row = {"number": t.number, "state": t.state.name.lower(),
                "status": outcomes[t.number],
-               "worker": info.get("worker", "?"), "hplab": trial_code(t, flat=flat),
+               "worker": info.get("worker", "?"), "hplab": version, "hplab_checkout": checkout,
                "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}

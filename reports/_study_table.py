@@ -38,24 +38,32 @@ def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
     return {w: (str(w) if shared[w] else text) for w, text in labels.items()}
 
 
-def trial_code(trial, *, flat: bool = True) -> str | None:
-    """The hplab code that ran ``trial``, short, for a table: its version without its
-    commit (``0.1.1.dev5`` of ``0.1.1.dev5+g1a2b3c4``), or the commit of the checkout it
-    ran from where that is other code (``checkout 5d6e7f8-dirty``: uncommitted changes);
-    ``earlier`` for a record of a version before records named it; None for a trial hplab
-    never entered (``flat`` as for `study.trial_info`)."""
+def trial_code(trial, *, flat: bool = True) -> tuple[str | None, str | None]:
+    """The hplab code that ran ``trial``, whole, as its record names it: (its version,
+    ``0.1.1.dev5+g1a2b3c4``, and the checkout it ran from where that is other code than
+    the version names, else None); (``earlier``, None) for a record of a version before
+    records named it; (None, None) for a trial hplab never entered (``flat`` as for
+    `study.trial_info`)."""
     if "worker" not in trial_info(trial, flat=flat):
-        return None
+        return None, None
     version, checkout = trial_version(trial, flat=flat), trial_checkout(trial, flat=flat)
     if version is None:
-        return "earlier"
-    if checkout and version_text_of(version, checkout) != version:
-        # the checkout's commit tells the code: an editable install's version stays the
-        # commit it was installed at
+        return "earlier", None
+    # an editable install's version stays the commit it was installed at: the checkout's
+    # commit tells the code
+    other = checkout and version_text_of(version, checkout) != version
+    return version, checkout if other else None
+
+
+def short_code(version, checkout) -> str | None:
+    """`trial_code`'s for a table's column: the version without its commit (``0.1.1.dev5``
+    of ``0.1.1.dev5+g1a2b3c4``), or the checkout's commit where it is other code
+    (``checkout 5d6e7f8-dirty``: uncommitted changes). The page's column stays narrow
+    enough for the reasons beside it at 1280 px (the mixed note above the table, and the
+    CSV, name the whole)."""
+    if isinstance(checkout, str) and checkout:
         return f"checkout {checkout[:7]}{'-dirty' * checkout.endswith('-dirty')}"
-    # without setuptools-scm's +gHASH (the mixed note above the table names it): the
-    # page's column stays narrow enough for the reasons beside it at 1280 px
-    return version.partition("+")[0]
+    return version.partition("+")[0] if isinstance(version, str) else None
 
 
 def trials_page(table: pd.DataFrame, labels: dict[str, str],
@@ -68,8 +76,12 @@ def trials_page(table: pd.DataFrame, labels: dict[str, str],
     one of the others). At 1280 px the full table ran past the page, the reason
     off-screen."""
     page = table.copy()
-    if not mixed and "hplab" in page:
-        page = page.drop(columns="hplab")
+    if "hplab" in page:  # short, one column (the CSV keeps both whole)
+        page["hplab"] = [short_code(v, c) for v, c in
+                         zip(page["hplab"], page.get("hplab_checkout", [None] * len(page)),
+                             strict=True)]
+    page = page.drop(columns=[c for c in ("hplab_checkout", *["hplab"] * (not mixed))
+                              if c in page])
     if "worker" in page:
         page["worker"] = page["worker"].map(lambda w: labels.get(w, w))
     said = []

@@ -251,7 +251,9 @@ def test_trials_of_a_version_before_records_named_it_are_said(spec_file, tmp_pat
 def test_a_mixed_studys_trials_table_says_which_version_ran_each(spec_file, tmp_path,
                                                                    monkeypatch, capsys):
     """QA: a mixed study's report gave the versions' counts alone; its trials.csv names
-    the version of every trial, and the page's table does once two ran the study."""
+    the version of every trial, and the page's table does once two ran the study. The CSV
+    names it whole, as the trial's record and `study export` do (QA: it cut the commit
+    off, 0.1.1.dev2271 of 0.1.1.dev2271+g062149348); the page's column, short."""
     monkeypatch.chdir(tmp_path)
     spec = spec_file("who", n_trials=2, max_epochs=8)
     _run(spec, "who.db", capsys)
@@ -261,8 +263,11 @@ def test_a_mixed_studys_trials_table_says_which_version_ran_each(spec_file, tmp_
     # the version without its commit
     code = (f"checkout {checkout[:7]}{'-dirty' * checkout.endswith('-dirty')}"
             if _mine(2)["checkout"] else nets.hplab_version().partition("+")[0])
-    csv = pd.read_csv(folder / "report_files" / "trials.csv").set_index("number")
-    assert list(csv["hplab"].sort_index()) == [code, code]
+    other = _mine(2)["checkout"]  # this code's checkout, where its version is not it
+    csv = pd.read_csv(folder / "report_files" / "trials.csv", keep_default_na=False,
+                      dtype=str).set_index("number")
+    assert list(csv["hplab"].sort_index()) == [nets.hplab_version()] * 2
+    assert list(csv["hplab_checkout"].sort_index()) == [other or ""] * 2
     header, _ = report_table((folder / "report.html").read_text(), "table-trials")
     assert "hplab" not in header  # one version: the provenance says it
     s = optuna.load_study(study_name="who", storage="sqlite:///who.db")
@@ -276,8 +281,18 @@ def test_a_mixed_studys_trials_table_says_which_version_ran_each(spec_file, tmp_
         s.tell(trial, 1.0)
     code_of = {0: code, 1: code, 2: "0.0.1", 3: "earlier"}
     assert run_cli(["study", "report", "who", "--storage", "who.db"], capsys)[0] == 0
-    csv = pd.read_csv(folder / "report_files" / "trials.csv").set_index("number")
-    assert csv["hplab"].to_dict() == code_of
+    csv = pd.read_csv(folder / "report_files" / "trials.csv", keep_default_na=False,
+                      dtype=str).set_index("number")
+    assert csv["hplab"].to_dict() == {"0": nets.hplab_version(), "1": nets.hplab_version(),
+                                      "2": "0.0.1+g1a2b3c4d5", "3": "earlier"}
+    assert csv["hplab_checkout"].to_dict() == {"0": other or "", "1": other or "",
+                                               "2": "", "3": ""}
+    # as `study export` has them
+    assert run_cli(["study", "export", "who", "--storage", "who.db", "--csv", "x.csv"],
+                   capsys)[0] == 0
+    export = pd.read_csv("x.csv", keep_default_na=False, dtype=str).set_index("number")
+    assert export["user_attrs_hplab"].to_dict() == {
+        **csv["hplab"].to_dict(), "3": ""}  # the earlier record names none
     page = (folder / "report.html").read_text()
     header, rows = report_table(page, "table-trials")
     column = header.index("hplab")
