@@ -4,8 +4,10 @@ safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import bz2
+import gzip
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from ._files import write_atomically
@@ -20,15 +22,17 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # because the file written is a temporary one beside the path: inferred from its name, a
 # .tar.gz was a gzipped CSV, and a zip's member and gzip's header bore the hidden name
 _COMPRESSIONS = (  # (ending, pandas' compression, the key that names what it holds)
-    (".tar.gz", {"method": "tar", "mode": "w:gz"}, "archive_name"),
-    # pandas drops the "b" of a mode "w:bz2" (its own "wb" is "w"): tarfile got "w:z2", a
-    # traceback. The tar is compressed by `write_csv` instead
+    # tarfile's gzip stored the time it wrote (two exports a second apart differed): the
+    # tar is compressed by `write_csv` instead, as a .tar.bz2's, whose mode "w:bz2" pandas
+    # drops the "b" of (its own "wb" is "w": tarfile got "w:z2", a traceback)
+    (".tar.gz", {"method": "tar"}, "archive_name"),
     (".tar.bz2", {"method": "tar"}, "archive_name"),
     (".tar.xz", {"method": "tar", "mode": "w:xz"}, "archive_name"),
     (".tar", {"method": "tar"}, "archive_name"),
     # mtime 0: one table, one file, byte for byte
     (".gz", {"method": "gzip", "mtime": 0}, "filename"),
     (".bz2", {"method": "bz2"}, None),
+    # written by `write_csv`: pandas dates its member with the time it wrote
     (".zip", {"method": "zip"}, "archive_name"),
     (".xz", {"method": "xz"}, None),
     (".zst", {"method": "zstd"}, None),
@@ -139,6 +143,22 @@ def _distinct(column):
         return column
 
 
+# a tar's compression, by its ending; the time stored nowhere: the same table, the same bytes
+_PACKED = {".tar.gz": lambda tar: gzip.compress(tar, mtime=0), ".tar.bz2": bz2.compress}
+# a zip member's date: the earliest a zip can hold (its DOS time starts in 1980)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_zip(fh, name: str, data: bytes) -> None:
+    """A zip of one member ``name`` holding ``data``, deflated as pandas does, dated
+    `_ZIP_DATE` rather than the time it was written: one table, one file, byte for byte."""
+    member = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o644 << 16  # rw-r--r-- once unzipped (0 read as no access)
+    with zipfile.ZipFile(fh, "w") as archive:
+        archive.writestr(member, data)
+
+
 def write_csv(path, frame) -> Path:
     """Write the DataFrame ``frame`` (no index) to ``path`` with `write_atomically`, its
     text made `spreadsheet_safe`.
@@ -169,8 +189,10 @@ def write_csv(path, frame) -> Path:
                 # temporary one (gunzip -N restored it); a buffer has no name to store
                 buffer = io.BytesIO()
                 safe.to_csv(buffer, index=False, compression=compression)
-                tar = buffer.getvalue()
-                fh.write(bz2.compress(tar) if matched == ".tar.bz2" else tar)
+                fh.write(_PACKED.get(matched, bytes)(buffer.getvalue()))
+            elif compression and compression["method"] == "zip":
+                _write_zip(fh, compression["archive_name"],
+                           safe.to_csv(index=False).encode("utf-8"))
             else:
                 safe.to_csv(fh, index=False, compression=compression)
 
