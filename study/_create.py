@@ -16,7 +16,7 @@ import optuna
 
 import nets
 
-from ._errors import SpecError, StorageError
+from ._errors import SpecError, StorageAbsent, StorageError
 from ._folders import check_study_name
 from ._ready_name import ready_spec_hint, resume_call, resume_data
 from ._record import CREATED_ATTR
@@ -248,8 +248,8 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
             except KeyError:
                 known = optuna.get_all_study_names(storage)
                 if name not in known:
-                    raise StorageError(f"no study {name!r} in {where.masked}; studies "
-                                       f"there: {', '.join(known) or 'none'}") from None
+                    raise StorageAbsent(f"no study {name!r} in {where.masked}; studies "
+                                        f"there: {', '.join(known) or 'none'}") from None
         else:
             raise StorageError(f"study {name!r} in {where.masked} changed while it was "
                                "being loaded; try again")

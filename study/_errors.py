@@ -15,6 +15,12 @@ class StorageFailed(StorageError):
     as only it knows whether the same command resumes the study or runs it afresh."""
 
 
+class StorageAbsent(StorageError):
+    """No storage at the path, or no study of the name in it: nothing there, where other
+    StorageErrors say what is there cannot be used (a name that is no spec may be a study's
+    only in the second case)."""
+
+
 class StudyDeleted(StorageError):
     """The study was deleted from its storage while a run used it: a pool worker's says so
     in the storage as it got it (absolute), which the run around it says again as given."""

@@ -7,7 +7,7 @@ import os
 import warnings
 
 from ._create import stored_spec
-from ._errors import SpecError, StorageError
+from ._errors import SpecError, StorageAbsent, StorageError
 from ._ready_name import is_ready_name, stored_instead
 from ._run_data import absolute_data, with_stored_path
 from ._spec import StudySpec, find_spec, load_spec
@@ -56,8 +56,9 @@ def stored_study_spec(name: str, storage: str | None, missing: SpecError,
                       n_trials: int | None = None) -> StudySpec:
     """The spec stored with study ``name`` in ``storage`` (``n_trials``: its total instead),
     which resumes it. ``missing``, the error saying no file or ready spec has that name,
-    when it names a ``.toml`` file or no study hplab made there: with the stored studies,
-    unless it reads as a path (a ``/``, which a study's name may hold too).
+    when it names a ``.toml`` file, or when ``storage`` or the study is absent: with the
+    stored studies, unless it reads as a path (a ``/``, which a study's name may hold too).
+    A storage that cannot be opened (or a study hplab did not make) is its own error.
 
     Parameters
     ----------
@@ -75,10 +76,14 @@ def stored_study_spec(name: str, storage: str | None, missing: SpecError,
         raise missing
     try:
         spec, store = stored_spec(name, storage)
-    except StorageError as exc:  # no storage, no such study (its list), another program's
+    except StorageError as exc:
         if "/" in name or os.sep in name:  # rather a path (study names may hold a "/")
             raise missing from None
-        raise SpecError(f"{missing}; nor a stored study: {exc}") from None
+        if isinstance(exc, StorageAbsent):  # no storage, or no such study (its list)
+            raise SpecError(f"{missing}; nor a stored study: {exc}") from None
+        # storage this user cannot open (another's file, a password): the study may well
+        # be there, and the name is no spec's, so the storage's error is the one to fix
+        raise
     release(store)
     return spec if n_trials is None else spec.with_trials(n_trials)
 

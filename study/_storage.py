@@ -17,7 +17,7 @@ import optuna
 
 import nets
 
-from ._errors import StorageError
+from ._errors import StorageAbsent, StorageError
 from ._journal_file import open_journal
 from ._schema_version import open_rdb_storage
 from ._sqlite_file import (
@@ -100,7 +100,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                            "runs lock it to claim trials); make it readable")
     if where.path is not None and not where.path.exists():
         if not create:
-            raise StorageError(f"no storage at {where.path} ({where.missing_hint})")
+            raise StorageAbsent(f"no storage at {where.path} ({where.missing_hint})")
         try:
             nets.make_folder(where.path.parent, where.path)
         except NotADirectoryError as exc:  # a file, or a link to nowhere, on its way
@@ -111,8 +111,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it
-        raise StorageError(f"no storage at {where.path} (an empty file; "
-                           f"{where.missing_hint})")
+        raise StorageAbsent(f"no storage at {where.path} (an empty file; "
+                             f"{where.missing_hint})")
     if where.kind == "journal":
         check_journal(where.path, appends=not read_only)
         return open_journal(where.path)

@@ -532,6 +532,43 @@ def test_a_database_this_user_cannot_read_is_said_so_with_its_owner_and_mode(
     assert user_cli("study", "show", "keep", "--storage", db)[0] == 0
 
 
+def test_a_name_that_is_no_spec_on_a_storage_it_cannot_open_is_told_the_storage_alone(
+        tmp_path, tmp_path_factory, stored, user_cli, capsys):
+    # QA 64: bob's `study run small --storage team.db` on alice's 0644 file said "no spec
+    # 'small': not a file, and ready specs are ...; nor a stored study: cannot open
+    # team.db: ...", blaming the name of a study that is stored there
+    log = tmp_path / "keep.log"
+    copy_files(tmp_path, stored_study_files(tmp_path_factory, "keep", suffix=".log",
+                                            n_trials=1))
+    cases = [(stored, f"cannot open {stored}: keep.db is not writable (the database itself "
+                      "is fine); make it writable, or copy the database to a writable "
+                      "folder"),
+             (f"journal:{log}", f"cannot write {log}: the file is read-only; make it writable "
+                                "(chmod u+w) to run or join its study")]
+    try:
+        for where, said in cases:
+            for path in (stored, log):
+                path.chmod(0o444)
+            assert user_cli("study", "run", "keep", "--trials", "3", "--no-report",
+                            "--storage", where) == (2, "", f"hplab study run: error: {said}\n")
+    finally:
+        for path in (stored, log):
+            path.chmod(0o644)
+    # a server refusing the connection (a wrong password alike): its error, password masked
+    code = hplab.main(["study", "run", "keep", "--storage",
+                       "postgresql+psycopg://team:secret@127.0.0.1:1/x"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(
+        "hplab study run: error: cannot open storage postgresql+psycopg://team:***@127.0.0.1:1"
+        "/x: connection failed: "), err
+    # an absent storage or study still says the name is neither
+    for where, said in ((tmp_path / "none.db", "no storage at"), (stored, "no study 'kept'")):
+        code = hplab.main(["study", "run", "kept", "--storage", str(where), "--no-report"])
+        err = capsys.readouterr().err
+        assert code == 2 and f"; nor a stored study: {said}" in err, err
+    assert study.show_study("keep", str(stored))["n_finished"] == 2  # resumable all along
+
+
 def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file,
                                                                     user_cli):
     # QA: from a read-only folder every trial ran, then "the report could not be written
