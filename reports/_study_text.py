@@ -86,8 +86,9 @@ def no_curves(inter: pd.DataFrame, checkpoint: float) -> str:
 
 
 def one_line(exc: Exception) -> str:
-    """`nets.error_line` as a sentence (ending in a period)."""
-    text = error_line(exc)
+    """`nets.error_line` as a sentence (ending in a period); an OSError in words
+    (`nets.os_error_line`: "[Errno 13] Permission denied: '...'" read as a crash)."""
+    text = nets.os_error_line(exc) if isinstance(exc, OSError) else error_line(exc)
     return text if text.endswith(".") else text + "."
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import warnings
+from pathlib import Path
 
 import optuna
 from optuna.trial import TrialState
@@ -95,13 +96,30 @@ def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
         spec = absolute_data(spec, dataset)
     try:
         loaded = data.load(spec.dataset, seed=spec.seed)
-    except data.DataError as exc:
-        hint = f"; give this machine's copy of it with {give}" if dataset is None else ""
-        raise SpecError(f"{key}: {exc}{hint}") from None
+    except (data.DataError, OSError) as exc:
+        hint = f"give this machine's copy of it with {give}" if dataset is None else ""
+        raise SpecError(f"{key}: {load_failure_text(exc, spec.dataset, hint)}") from None
     check_data(study, loaded, where, f"give this machine's copy of the study's data with "
                f"{give}" if dataset is None else f"{copy} must read a copy of the data "
                "the study was created on")
     return spec, loaded
+
+
+def load_failure_text(exc: Exception, dataset: str, hint: str = "") -> str:
+    """Why the data ``dataset`` names could not be loaded (``exc``: a DataError, or an
+    OSError), then ``hint``. A file or folder this user may not read (another user's private
+    one) is named with its owner and mode, and whom to ask: Python said "[Errno 13]
+    Permission denied", which the CSV reader wraps."""
+    why = nets.os_error_line(exc) if isinstance(exc, OSError) else str(exc)
+    advice = ""
+    for path in _paths(dataset):
+        if refused := nets.unreadable_why(Path(path)):
+            why, advice = f"cannot read {path}: {refused[0]}", refused[1]
+            break
+    if advice and hint:  # another way ("give this machine's copy..."), or a fact
+        advice += (", or " if hint.startswith("give ") else "; ") + hint
+    advice = advice or hint
+    return f"{why}; {advice}" if advice else why
 
 
 def spec_data(spec: StudySpec, where: StorageURL):
@@ -112,12 +130,13 @@ def spec_data(spec: StudySpec, where: StorageURL):
 
     try:
         loaded = data.load(spec.dataset, seed=spec.seed)
-    except data.DataError as exc:
+    except (data.DataError, OSError) as exc:
         # the stored study's own spec: this machine may have a copy of its file elsewhere
         # (a file's kind only: no storage is opened for MNIST not fetched)
         copied = spec.dataset.partition(":")[0] in ("csv", "npz", "idx")
         stored = study_spec_of(spec, where, any_data_path=True) if copied else None
-        raise SpecError(f"study.dataset: {exc}{_copy_hint(spec, stored, where)}") from None
+        hint = _copy_hint(spec, stored, where).removeprefix("; ")
+        raise SpecError(f"study.dataset: {load_failure_text(exc, spec.dataset, hint)}") from None
     try:
         check_dataset(spec, loaded)
     except SpecError:
@@ -136,7 +155,9 @@ def _copy_hint(spec: StudySpec, stored: StudySpec | None, where: StorageURL) -> 
     if stored is None:
         return ""
     paths = _paths(stored.dataset)
-    here = bool(paths) and all(os.path.isfile(p) or os.path.isdir(p) for p in paths)
+    # readable too: another user's private file is there, and no use to this one
+    here = bool(paths) and all((os.path.isfile(p) or os.path.isdir(p))
+                               and os.access(p, os.R_OK) for p in paths)
     command = nets.shell_line(["hplab", "study", "run", resume_name(spec)]
                               + (["--storage", where.masked] if where.given else [])
                               + ["--data", stored.dataset if here else "NAME"])

@@ -9,6 +9,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nets import unreadable_why
+
 from ._errors import StorageError
 from ._journal_file import check_last_line
 
@@ -39,31 +41,8 @@ def check_readable(path: Path | None) -> None:
     """Refuse a storage file this user cannot reach or read, naming its owner and mode:
     another user's umask-077 database read as "not writable (the database itself is fine)",
     or as a raw "[Errno 13] Permission denied" behind a folder closed to the group."""
-    if path is None:
-        return
-    for folder in reversed([path.parent, *path.parent.parents]):  # the outermost first
-        if os.access(folder, os.X_OK):
-            continue
-        if folder.is_dir():  # there (its own folder is open), and closed to this user
-            raise StorageError(f"cannot open {path}: its folder {folder} is not searchable "
-                               f"by this user ({_owner_and_mode(folder)}); ask its owner to "
-                               "open it")
-        return  # missing, or a file: the callers say so
-    if path.exists() and not os.access(path, os.R_OK):
-        raise StorageError(f"cannot open {path}: {path.name} is not readable "
-                           f"({_owner_and_mode(path)}); make it readable, or ask its owner")
-
-
-def _owner_and_mode(path: Path) -> str:
-    """``owner alice, mode 0600``: whom to ask, and what they would change."""
-    st = path.stat()
-    try:
-        import pwd  # POSIX only, as the modes that lock a user out
-
-        owner = pwd.getpwuid(st.st_uid).pw_name
-    except (ImportError, KeyError):  # no such user on this machine (a shared volume)
-        owner = f"uid {st.st_uid}"
-    return f"owner {owner}, mode {stat.S_IMODE(st.st_mode):04o}"
+    if path is not None and (refused := unreadable_why(path)):
+        raise StorageError(f"cannot open {path}: {'; '.join(refused)}")
 
 
 def check_storage_writable(where: StorageURL) -> None:

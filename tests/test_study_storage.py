@@ -16,7 +16,9 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import optuna
+import pandas as pd
 import pytest
 from cli_helpers import as_a_user, file_sha, run_cli, within
 from conftest import ForkServer, copy_files, stored_study_files
@@ -567,6 +569,53 @@ def test_a_name_that_is_no_spec_on_a_storage_it_cannot_open_is_told_the_storage_
         err = capsys.readouterr().err
         assert code == 2 and f"; nor a stored study: {said}" in err, err
     assert study.show_study("keep", str(stored))["n_finished"] == 2  # resumable all along
+
+
+def test_a_studys_data_this_user_cannot_read_is_named_with_its_owner_and_mode(
+        tmp_path, spec_file, user_cli):
+    # QA 64: alice's study read csv:/home/alice/private/blobs.csv (folder 0700): bob's
+    # worker and run said "error: /home/alice/private/blobs.csv: Permission denied", and his
+    # report "could not be retrained ([Errno 13] Permission denied: '...')"
+    import pwd
+
+    private = tmp_path / "private"
+    private.mkdir()
+    csv = private / "blobs.csv"
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": (X[:, 0] > 0).astype(int)}).to_csv(
+        csv, index=False)
+    db = tmp_path / "team.db"
+    spec = spec_file("blobs", dataset=f"csv:{csv}?target=y", n_trials=1, pruner="none",
+                     max_epochs=2)
+    assert hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"]) == 0
+    owner = pwd.getpwuid(os.getuid()).pw_name
+    copy = "give this machine's copy of it with "
+    try:
+        for closed, why, advice in (
+                (private, f"its folder {private} is not searchable by this user (owner "
+                          f"{owner}, mode 0000)", "ask its owner to open it"),
+                (csv, f"blobs.csv is not readable (owner {owner}, mode 0000)",
+                 "make it readable, or ask its owner")):
+            closed.chmod(0)
+            said = f"cannot read {csv}: {why}; {advice}"
+            assert user_cli("study", "worker", "--study", "blobs", "--storage", db) == (
+                2, "", f"hplab study worker: error: study.dataset: {said}, or {copy}--data "
+                       "NAME\n")
+            code, out, err = user_cli("study", "run", "blobs", "--trials", "3", "--no-report",
+                                      "--storage", db)
+            assert (code, out) == (2, "") and err.startswith(
+                f"hplab study run: error: study.dataset: {said}, or {copy}`hplab study run "
+                "blobs "), err
+            closed.chmod(0o755 if closed.is_dir() else 0o644)
+        private.chmod(0)
+        code, out, err = user_cli("study", "report", "blobs", "--storage", db, "--out", "rep")
+        assert code == 0 and f"the best trial could not be retrained (cannot read " \
+            f"{csv}: its folder {private} is not searchable by this user (owner {owner}, " \
+            "mode 0000); ask its owner to open it): the report shows" in err, err
+    finally:
+        private.chmod(0o755)
+        csv.chmod(0o644)
+    assert study.show_study("blobs", str(db))["n_finished"] == 1  # nothing ran meanwhile
 
 
 def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file,
