@@ -1,12 +1,12 @@
-"""Why this user cannot reach or read a file another user owns, in words that name whom to
-ask (its owner) and what they would change (its mode)."""
+"""Why this user cannot reach, read or write a file another user owns, in words that name
+whom to ask (its owner) and what they would change (its mode)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from ._file_owner import owner_and_mode
+from ._file_owner import owner_and_mode, owner_name
 
 
 def unreadable_why(path: Path) -> tuple[str, str] | None:
@@ -24,3 +24,24 @@ def unreadable_why(path: Path) -> tuple[str, str] | None:
         return (f"{path.name} is not readable ({owner_and_mode(path)})",
                 "make it readable, or ask its owner")
     return None
+
+
+def with_owner(path: Path, name: str) -> str:
+    """``name (owner alice, mode 0644)``: a file or folder named with whom to ask."""
+    return f"{name} ({owner_and_mode(path)})"
+
+
+def write_advice(paths: list[Path]) -> str:
+    """What lets this user write ``paths``: "make it writable" where they are theirs; else
+    whom to ask, and what to ask for: a group they share is given write (chmod g+w), as a
+    shared folder's files need; "chmod u+w" is the owner's own, and not this user's to do."""
+    them = "it" if len(paths) == 1 else "them"
+    owners = sorted({owner_name(p) for p in paths if p.stat().st_uid != os.geteuid()})
+    if not owners:
+        return f"make {them} writable"
+    groups = {os.getegid(), *os.getgroups()}
+    how = (f"make {them} group-writable (chmod g+w)" if all(
+        p.stat().st_gid in groups for p in paths) else f"let this user write {them}")
+    whose = ("its owner" if len(paths) == 1 else
+             "their owner" if len(owners) == 1 else "their owners")
+    return f"ask {whose} ({', '.join(owners)}) to {how}"

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from nets import first_names
+from nets import first_names, with_owner, write_advice
 
 from ._errors import StorageError
 
@@ -20,27 +20,31 @@ SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers
 SCHEMA_WAIT = 2.0
 
 
-def unwritable(path: Path) -> list[str]:
+def unwritable(path: Path) -> list[tuple[Path, str]]:
     """What SQLite writes for ``path`` that this user cannot: its folder, the file, its
-    -wal or -shm file (those that exist)."""
+    -wal or -shm file (those that exist), each with the name a message gives it."""
     files = [path.with_name(path.name + end) for end in ("", "-wal", "-shm")]
     named = [(path.parent, f"its folder {path.parent}")] + [(f, f.name) for f in files]
-    return [name for p, name in named
+    return [(p, name) for p, name in named
             if (p == path.parent or p.exists()) and not os.access(p, os.W_OK)]
 
 
-def unwritable_message(path: Path, unwritable: list[str]) -> str:
+def unwritable_message(path: Path, unwritable: list[tuple[Path, str]]) -> str:
+    """Why SQLite cannot write ``path``: what `unwritable` found, with owner and mode, and
+    what to do (another user's file: ask them; a copy works either way)."""
     them = "it" if len(unwritable) == 1 else "them"
     beside = (f": SQLite writes {path.name}-wal and {path.name}-shm beside it"
-              if unwritable[0].startswith("its folder") else "")
+              if unwritable[0][0] == path.parent else "")
     # a copy of the file alone lacks the trials its -wal holds (a reader kept the writer
     # from moving them in): it read as "an SQLite database without a study"
     wal = path.with_name(path.name + "-wal")
     copy = (f"{path.name} together with {wal.name} (it holds trials not yet in "
             f"{path.name})" if wal.exists() else "the database")
-    return (f"cannot open {path}: {' and '.join(unwritable)} "
-            f"{'is' if them == 'it' else 'are'} not writable (the database itself is fine"
-            f"{beside}); make {them} writable, or copy {copy} to a writable folder")
+    named = " and ".join(with_owner(p, name) for p, name in unwritable)
+    return (f"cannot open {path}: {named} {'is' if them == 'it' else 'are'} not writable "
+            f"(the database itself is fine{beside}); "
+            f"{write_advice([p for p, _ in unwritable])}, or copy {copy} to a writable "
+            "folder")
 
 
 def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False, *,

@@ -9,7 +9,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nets import unreadable_why
+import nets
+from nets import unreadable_why, with_owner, write_advice
 
 from ._errors import StorageError
 from ._journal_file import check_last_line
@@ -34,7 +35,7 @@ def create_storage_file(where: StorageURL) -> None:
     except FileExistsError:
         pass
     except OSError as exc:  # a read-only mount that os.access did not tell
-        raise StorageError(f"cannot make storage {where.path}: {exc.strerror}") from None
+        raise StorageError(f"cannot make storage: {nets.os_error_line(exc)}") from None
 
 
 def check_readable(path: Path | None) -> None:
@@ -79,13 +80,18 @@ def check_journal(path: Path, appends: bool = False) -> None:
         # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
         # the data was loaded, and named the file where its folder was read-only
         if not os.access(path, os.W_OK):  # a copy would keep its mode: no advice to copy
-            raise StorageError(f"cannot write {path}: the file is read-only; make it "
-                               "writable (chmod u+w) to run or join its study")
+            # its owner's chmod u+w, said to another user, was advice they could not take
+            advice = write_advice([path])
+            if path.stat().st_uid == os.geteuid():
+                advice += " (chmod u+w)"
+            raise StorageError(f"cannot write {path}: {with_owner(path, 'the file')} is not "
+                               f"writable; {advice} to run or join its study")
         if not os.access(path.parent, os.W_OK):
-            raise StorageError(f"cannot write {path}: its folder {path.parent} is not "
+            raise StorageError(f"cannot write {path}: "
+                               f"{with_owner(path.parent, f'its folder {path.parent}')} is not "
                                "writable (the journal itself is fine; its lock files go "
-                               f"beside it); make it writable, or copy {path.name} to a "
-                               "writable folder")
+                               f"beside it); {write_advice([path.parent])}, or copy "
+                               f"{path.name} to a writable folder")
         check_last_line(path)
 
 

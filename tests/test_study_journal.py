@@ -24,7 +24,10 @@ HAS_PROC = Path("/proc/self/stat").exists()  # process start times come from /pr
 def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     # QA: "... failed: Permission denied: runs/j2.log; trials that finished stay stored,
     # and the same command resumes the study": the same command is refused again
+    import pwd
+
     prefix = _as_a_user(tmp_path)
+    owner = pwd.getpwuid(os.getuid()).pw_name
     spec = spec_file("j", n_trials=1)
     assert study.run_study(study.load_spec(spec), storage=str(tmp_path / "j.log"),
                            progress=False)["n_finished"] == 1
@@ -40,8 +43,8 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     done = run("j.log")
     # said as SQLite's (it read "storage journal:j.log failed: Permission denied: j.log")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", (
-        "hplab study run: error: cannot write j.log: the file is read-only; make it writable "
-        "(chmod u+w) to run or join its study\n"))
+        f"hplab study run: error: cannot write j.log: the file (owner {owner}, mode 0444) is not "
+        "writable; make it writable (chmod u+w) to run or join its study\n"))
     # QA: a writable journal in a read-only folder was said to be the file's fault
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro" / "j.log").write_bytes((tmp_path / "j.log").read_bytes())
@@ -51,9 +54,9 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     finally:
         (tmp_path / "ro").chmod(0o755)
     assert (done.returncode, done.stderr) == (2, (
-        "hplab study run: error: cannot write ro/j.log: its folder ro is not writable (the "
-        "journal itself is fine; its lock files go beside it); make it writable, or copy "
-        "j.log to a writable folder\n"))
+        f"hplab study run: error: cannot write ro/j.log: its folder ro (owner {owner}, mode 0555) "
+        "is not writable (the journal itself is fine; its lock files go beside it); make it "
+        "writable, or copy j.log to a writable folder\n"))
 
 
 def test_a_journals_os_error_is_worded_as_every_commands():

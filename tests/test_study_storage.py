@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib.util
 import json
 import os
+import pwd
 import resource
 import socket
 import sqlite3
@@ -462,15 +464,18 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
     run = ("study", "run", spec_file("keep", n_trials=3), "--no-report")
     fine = "(the database itself is fine"
     copy = ", or copy the database to a writable folder"
+    owner = pwd.getpwuid(os.getuid()).pw_name
     cases = [  # (files made read-only, what a study run is told)
-        ([folder], f"its folder {folder} is not writable {fine}: SQLite writes keep.db-wal "
-                   f"and keep.db-shm beside it); make it writable{copy}"),
-        ([db], f"keep.db is not writable {fine}); make it writable{copy}"),
+        ([folder], f"its folder {folder} (owner {owner}, mode 0555) is not writable {fine}: "
+                   f"SQLite writes keep.db-wal and keep.db-shm beside it); make it "
+                   f"writable{copy}"),
+        ([db], f"keep.db (owner {owner}, mode 0444) is not writable {fine}); make it "
+               f"writable{copy}"),
         # a copy of keep.db alone lacks what keep.db-wal holds: "without a study"
         ([db.with_name("keep.db-wal"), db.with_name("keep.db-shm")],
-         f"keep.db-wal and keep.db-shm are not writable {fine}); make them writable, or copy "
-         "keep.db together with keep.db-wal (it holds trials not yet in keep.db) to a "
-         "writable folder"),
+         f"keep.db-wal (owner {owner}, mode 0444) and keep.db-shm (owner {owner}, mode 0444) "
+         f"are not writable {fine}); make them writable, or copy keep.db together with "
+         "keep.db-wal (it holds trials not yet in keep.db) to a writable folder"),
     ]
     try:
         for read_only, said in cases:
@@ -542,11 +547,13 @@ def test_a_name_that_is_no_spec_on_a_storage_it_cannot_open_is_told_the_storage_
     log = tmp_path / "keep.log"
     copy_files(tmp_path, stored_study_files(tmp_path_factory, "keep", suffix=".log",
                                             n_trials=1))
-    cases = [(stored, f"cannot open {stored}: keep.db is not writable (the database itself "
-                      "is fine); make it writable, or copy the database to a writable "
-                      "folder"),
-             (f"journal:{log}", f"cannot write {log}: the file is read-only; make it writable "
-                                "(chmod u+w) to run or join its study")]
+    owner = pwd.getpwuid(os.getuid()).pw_name
+    cases = [(stored, f"cannot open {stored}: keep.db (owner {owner}, mode 0444) is not "
+                      "writable (the database itself is fine); make it writable, or copy the "
+                      "database to a writable folder"),
+             (f"journal:{log}", f"cannot write {log}: the file (owner {owner}, mode 0444) is "
+                                "not writable; make it writable (chmod u+w) to run or join its "
+                                "study")]
     try:
         for where, said in cases:
             for path in (stored, log):
@@ -571,13 +578,60 @@ def test_a_name_that_is_no_spec_on_a_storage_it_cannot_open_is_told_the_storage_
     assert study.show_study("keep", str(stored))["n_finished"] == 2  # resumable all along
 
 
+def test_another_users_storage_it_cannot_write_names_its_owner_and_whom_to_ask(
+        tmp_path, tmp_path_factory, stored, user_cli):
+    # QA 64: bob on alice's 0644 team.db was told "make it writable", and on her team.log
+    # "the file is read-only; make it writable (chmod u+w)": not read-only to her, and not
+    # his to chmod
+    try:
+        other = pwd.getpwuid(65534).pw_name
+    except KeyError:
+        pytest.skip("no user 65534 to own the files")
+    log = tmp_path / "keep.log"
+    copy_files(tmp_path, stored_study_files(tmp_path_factory, "keep", suffix=".log",
+                                            n_trials=1))
+    run = ("study", "run", "keep", "--trials", "3", "--no-report", "--storage")
+    asked = f"ask its owner ({other}) to "
+    try:
+        for group, how in ((os.getegid(), "make it group-writable (chmod g+w)"),
+                           (65534, "let this user write it")):  # a group it is not in
+            for path in (stored, log):
+                os.chown(path, 65534, group)
+            assert user_cli(*run, stored) == (2, "", (
+                f"hplab study run: error: cannot open {stored}: keep.db (owner {other}, mode "
+                f"0644) is not writable (the database itself is fine); {asked}{how}, or copy "
+                "the database to a writable folder\n"))
+            assert user_cli(*run, f"journal:{log}") == (2, "", (
+                f"hplab study run: error: cannot write {log}: the file (owner {other}, mode "
+                f"0644) is not writable; {asked}{how} to run or join its study\n"))
+    finally:
+        for path in (stored, log):
+            os.chown(path, os.getuid(), os.getgid())
+    assert user_cli(*run, stored)[0] == 0  # its own again
+
+
+def test_a_storage_file_it_cannot_make_is_worded_as_every_commands_os_error(tmp_path,
+                                                                            monkeypatch):
+    # review: a bare strerror ("cannot make storage x.db: Read-only file system"), where
+    # other sites say nets.os_error_line's words, naming the file
+    from study._storage_files import create_storage_file
+
+    db = tmp_path / "x.db"
+
+    def read_only_mount(path, *args):  # os.access passed the folder: a read-only mount
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+
+    monkeypatch.setattr(os, "open", read_only_mount)
+    with pytest.raises(StorageError) as raised:
+        create_storage_file(resolve_storage(str(db)))
+    assert str(raised.value) == f"cannot make storage: cannot write {db}: Read-only file system"
+
+
 def test_a_studys_data_this_user_cannot_read_is_named_with_its_owner_and_mode(
         tmp_path, spec_file, user_cli):
     # QA 64: alice's study read csv:/home/alice/private/blobs.csv (folder 0700): bob's
     # worker and run said "error: /home/alice/private/blobs.csv: Permission denied", and his
     # report "could not be retrained ([Errno 13] Permission denied: '...')"
-    import pwd
-
     private = tmp_path / "private"
     private.mkdir()
     csv = private / "blobs.csv"
