@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import shutil
+import warnings
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,8 @@ from nets import (
     command_name,
     finite_or_none,
     is_stepwise,
+    owner_and_mode,
+    owner_name,
     read_json_file,
     say_on_stderr,
     version_text,
@@ -165,8 +168,25 @@ def best_model_staging(out: Path) -> Path:
         # before its report was written left it
         owner = old.name.partition("-")[2].rpartition("-")[0]
         if hs.worker_gone(owner):
-            shutil.rmtree(old, ignore_errors=True)
+            remove_leftover(old)
     return Path(out) / f".{BEST_MODEL}.tmp-{hs.worker_id()}-{secrets.token_hex(4)}"
+
+
+def remove_leftover(folder: Path) -> None:
+    """Remove ``folder``, a staged or set-aside best model, if there; one this user cannot
+    remove is said on stderr with its owner. QA: another user's best_model/ (their umask
+    022), set aside when this report replaced it, stayed hidden beside the report, a copy
+    of their model at each rewrite, and nothing said so."""
+    if not os.path.lexists(folder):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.lexists(folder):
+        owner = owner_name(folder)
+        mine = os.lstat(folder).st_uid == os.geteuid()
+        warnings.warn(f"could not remove {folder}, a best model an earlier report left "
+                      f"({owner_and_mode(folder)}): "
+                      + ("remove it" if mine else f"ask its owner ({owner}) to remove it"),
+                      stacklevel=2)
 
 
 def holds_trial_model(out: Path, spec, number: int) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import warnings
 from functools import partial
 from pathlib import Path
@@ -24,6 +23,7 @@ from ._study_best import (
     best_model_staging,
     holds_trial_model,
     numbered_trial,
+    remove_leftover,
     retrain_best,
     set_aside,
     swap_best_model,
@@ -237,7 +237,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                     storage=where, created=summary["created"])
         finally:  # an interrupted or failed report leaves no staged model or spec behind
             for folder in (staged, set_aside(staged)):
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_leftover(folder)
             if staged_spec is not None:
                 staged_spec.unlink(missing_ok=True)
 
