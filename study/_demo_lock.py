@@ -13,6 +13,7 @@ from pathlib import Path
 from ._errors import StorageError
 from ._storage import server_connect_args
 from ._storage_errors import failure_text, storage_failure
+from ._storage_files import check_storage_writable
 from ._storage_url import resolve_storage
 
 
@@ -24,6 +25,9 @@ def demo_running(storage):
     dies lets go of either. Other storages, and a file beside which none can be made, go
     unlocked (a running demo is still told by its running trials: `earlier_demo`)."""
     where = resolve_storage(storage)
+    # a storage this user cannot write is refused before its lock file is made: another
+    # user's team.db was refused all the same, and left this user's empty team.db.demo-lock
+    check_storage_writable(where)
     try:
         held = _take(where)
     except Exception as exc:  # its first word with the storage: said as opening's is

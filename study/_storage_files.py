@@ -72,9 +72,10 @@ def check_storage_writable(where: StorageURL) -> None:
 def check_journal(path: Path, appends: bool = False) -> None:
     """Refuse an existing file that is not an optuna journal: optuna would append to it.
     Before a command ``appends``, refuse too one whose last line is broken."""
-    if not path.is_file() or not path.stat().st_size:
+    if not path.is_file():
         return
-    if storage_kind(path) != "journal":
+    empty = not path.stat().st_size  # a new journal: its writes are checked all the same
+    if not empty and storage_kind(path) != "journal":
         raise StorageError(f"{path} is not an optuna journal file; give another path")
     if appends:
         # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
@@ -92,7 +93,8 @@ def check_journal(path: Path, appends: bool = False) -> None:
                                "writable (the journal itself is fine; its lock files go "
                                f"beside it); {write_advice([path.parent])}, or copy "
                                f"{path.name} to a writable folder")
-        check_last_line(path)
+        if not empty:
+            check_last_line(path)
 
 
 def special_file(path: Path) -> str | None:

@@ -627,6 +627,30 @@ def test_a_storage_file_it_cannot_make_is_worded_as_every_commands_os_error(tmp_
     assert str(raised.value) == f"cannot make storage: cannot write {db}: Read-only file system"
 
 
+def test_a_demo_on_a_storage_it_cannot_write_leaves_no_lock_file(tmp_path, stored, user_cli):
+    # QA 64: bob's `hplab demo --storage team.db` on alice's 0644 file was refused, and
+    # left his empty team.db.demo-lock beside it
+    owner = pwd.getpwuid(os.getuid()).pw_name
+    log = tmp_path / "j.log"
+    log.write_bytes(b"")  # an empty journal: what a demo would start
+    before = sorted(p.name for p in tmp_path.iterdir())
+    try:
+        for path in (stored, log):
+            path.chmod(0o444)
+        assert user_cli("demo", "--trials", "1", "--storage", stored) == (2, "", (
+            f"hplab demo: error: cannot open {stored}: keep.db (owner {owner}, mode 0444) is not "
+            "writable (the database itself is fine); make it writable, or copy the database "
+            "to a writable folder\n"))
+        code, _, err = user_cli("demo", "--trials", "1", "--storage", f"journal:{log}")
+        assert code == 2 and err.endswith(
+            f"hplab demo: error: cannot write {log}: the file (owner {owner}, mode 0444) is not "
+            "writable; make it writable (chmod u+w) to run or join its study\n"), err
+    finally:
+        for path in (stored, log):
+            path.chmod(0o644)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_a_studys_data_this_user_cannot_read_is_named_with_its_owner_and_mode(
         tmp_path, spec_file, user_cli):
     # QA 64: alice's study read csv:/home/alice/private/blobs.csv (folder 0700): bob's
