@@ -19,8 +19,6 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import SpecError
-from ._record import study_flat_layout
-from ._worker_closing import _fail_dead_here
 
 # poll period while a trial waits for the ones it learns from (a read of the trials is
 # ~1-10 ms; each 10 ms more of a poll adds ~5 ms to each wait)
@@ -76,13 +74,12 @@ def history_study(study: optuna.Study, number: int, lag: int) -> optuna.Study:
 
 def wait_for_history(study: optuna.Study, number: int, lag: int) -> float:
     """Block until every trial numbered up to ``number - lag`` has finished; the seconds
-    waited. Meanwhile a dead worker's trial is closed: one of this machine's as soon as
-    its process is seen gone (a pool's worker killed: the command goes on without it),
-    another's once its heartbeats are older than the grace, as a claim would fail it; so
-    a killed worker holds no one up for good."""
+    waited. Meanwhile a dead worker's trial is failed and retried, as a claim would fail
+    it: one of this machine's as soon as its process is seen gone (a pool's worker
+    killed: the command goes on without it; `_WorkerCache`), another's once its
+    heartbeats are older than the grace; so a killed worker holds no one up for good."""
     start = last_check = time.monotonic()
     last_seen = seen_number(number, lag)
-    flat = study_flat_layout(study)
     while True:
         trials = study._storage.get_all_trials(study._study_id, deepcopy=False)
         waited_for = [t for t in trials if t.number <= last_seen and t.state not in _FINISHED]
@@ -91,8 +88,7 @@ def wait_for_history(study: optuna.Study, number: int, lag: int) -> float:
         time.sleep(WAIT_SECONDS)
         if time.monotonic() - last_check > STALE_CHECK_SECONDS:
             last_check = time.monotonic()
-            _fail_dead_here(study, waited_for, flat=flat, heartbeats=True)
-            optuna.storages.fail_stale_trials(study)
+            optuna.storages.fail_stale_trials(study)  # a dead worker's of this machine too
 
 
 def should_prune_seen(trial: optuna.Trial, lag: int) -> bool:

@@ -23,11 +23,10 @@ from ._worker_identity import worker_gone
 from ._worker_storage import judges_stale
 
 
-def _fail_dead_here(study, trials, *, flat: bool = True, heartbeats: bool = False) -> bool:
+def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
     """Without heartbeats (journal storage), close RUNNING trials whose worker was a
     process of this machine that no longer exists; they would hold their slots forever.
-    With them (``heartbeats``: a repeatable study's trial waiting for them), rather than
-    after the grace.
+    (With heartbeats, `_WorkerCache` counts them stale: failed and retried at once.)
 
     Marked ``interrupted`` (so they free their slot) and failed. Workers on other
     machines cannot be checked from here. ``flat`` as for `budget_used` (a user attribute
@@ -39,9 +38,8 @@ def _fail_dead_here(study, trials, *, flat: bool = True, heartbeats: bool = Fals
         worker = info.get("worker", "")
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
-        why = "" if heartbeats else " (this storage has no heartbeats)"
-        closed |= close_as_interrupted(study._storage, t, info,
-                                       f"its worker {worker} died{why}")
+        closed |= close_as_interrupted(study._storage, t, info, f"its worker {worker} died "
+                                       "(this storage has no heartbeats)")
     return closed
 
 

@@ -10,14 +10,17 @@ import zlib
 from pathlib import Path
 
 import optuna
+from optuna.trial import TrialState
 
 from nets import command_name, say_on_stderr
 
 from ._errors import StorageError
+from ._record import CREATED_ATTR, flat_layout, trial_info
 from ._running_beats import running_beats
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
 from ._storage_identity import check_same_file, file_identity, gone_message
+from ._worker_identity import worker_gone
 
 
 class ClaimLock:
@@ -134,6 +137,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
     def __init__(self, backend):
         super().__init__(backend)
         self._study_ids: dict[str, int] = {}
+        self._flat: dict[int, bool] = {}  # `flat_layout` of each study's stamp
         self._reads_held = False
         self._beats_failing = False  # the last heartbeat did not reach the storage
         # time.monotonic() of the storage's last reply to this worker (any thread), and of
@@ -166,9 +170,25 @@ class _WorkerCache(optuna.storages._CachedStorage):
         return time.monotonic() - self._back_at > self._grace()
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        dead = self._dead_here(study_id)  # whatever a server's outage kept from landing
         if not self.judges_stale():
-            return []
-        return super()._get_stale_trial_ids(study_id) + self._never_beaten(study_id)
+            return dead
+        return list(dict.fromkeys(
+            super()._get_stale_trial_ids(study_id) + self._never_beaten(study_id) + dead))
+
+    def _dead_here(self, study_id: int) -> list[int]:
+        """RUNNING trials whose worker was a process of this machine that has ended
+        (`worker_gone`, the rule by which `stale_trials` counts them): stale for sure, their
+        heartbeats or not. QA: after a PostgreSQL restart ended its workers, `study show`
+        told their trials stale at once, and a resume sat idle until their last beats
+        were a grace old."""
+        if study_id not in self._flat:  # a study's stamp never changes
+            self._flat[study_id] = flat_layout(
+                self._backend.get_study_user_attrs(study_id).get(CREATED_ATTR))
+        running = self._backend.get_all_trials(study_id, deepcopy=False,
+                                               states=(TrialState.RUNNING,))
+        return [t._trial_id for t in running
+                if worker_gone(trial_info(t, flat=self._flat[study_id]).get("worker"))]
 
     def _never_beaten(self, study_id: int) -> list[int]:
         """RUNNING trials of the study that no heartbeat ever reached, started longer than

@@ -14,6 +14,7 @@ import threading
 import time
 import types
 import uuid
+import warnings
 from pathlib import Path
 
 import optuna
@@ -125,6 +126,41 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
         str(killed.number), "FAIL", "")
     assert row["reason"] == f"its worker stopped (no heartbeat); run again as #{retries[0].number}"
     assert {r["reason"] for r in rows if r["state"] == "COMPLETE"} == {""}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                    reason="process start times come from /proc")
+def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_the_grace(
+        spec_file, tmp_path):
+    # QA 64: after a PostgreSQL restart ended its workers, `study show` told their trials
+    # stale at once (their processes ended here), and the resume sat idle until their last
+    # heartbeats were study.grace_period old
+    db = tmp_path / "dead.db"
+    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none", grace_period=60))
+    study.run_study(spec.with_trials(2), storage=str(db), progress=False)
+    dead = subprocess.run([sys.executable, "-c", "import study; print(study.worker_id())"],
+                          capture_output=True, text=True, check=True,
+                          cwd=Path(hplab.__file__).parent).stdout.strip()
+    storage = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=5,
+                                 grace_period=60)
+    s = optuna.load_study(study_name="dead", storage=storage)
+    with warnings.catch_warnings():  # asked, not optimized: optuna says heartbeats are not
+        warnings.simplefilter("ignore")
+        held = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                      "width": optuna.distributions.IntDistribution(2, 6)})
+    storage.record_heartbeat(held._trial_id)  # a beat of a moment ago: live to the grace
+    storage.set_trial_user_attr(held._trial_id, study.RECORD_ATTR, {"worker": dead,
+                                                                    "run": "x"})
+    study.release(storage)
+    assert study.show_study("dead", str(db))["n_stale"] == 1
+    start = time.monotonic()
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert time.monotonic() - start < 30  # not the grace's 60 s
+    assert (summary["n_finished"], summary["n_retried"], summary["n_running"]) == (3, 1, 0)
+    trials = study.open_study("dead", str(db))[0].trials
+    assert trials[held.number].state == TrialState.FAIL
+    retry = [t for t in trials if held.number in t.system_attrs.get("retry_history", ())]
+    assert len(retry) == 1 and retry[0].params == held.params  # run again, as a stale one
 
 
 @pytest.mark.slow
