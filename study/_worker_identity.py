@@ -39,27 +39,40 @@ def _process_start(pid: int) -> str | None:
     no such process, hidden)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text("ascii")
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text("ascii")
     except (OSError, ValueError):
         return None
     fields = stat.rpartition(")")[2].split()  # the name before it may hold spaces
     ticks = fields[19] if len(fields) > 19 else ""  # field 22, starttime
-    boot = boot.strip().replace("-", "")[:8]
+    boot = _boot_id()
     return f"{ticks}.{boot}" if ticks.isdigit() and boot else None
 
 
-def worker_gone(worker: str | None) -> bool:
+def _boot_id() -> str:
+    """This boot's id, short (its first 8 hex digits), or "" where /proc does not say."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text("ascii")
+    except (OSError, ValueError):
+        return ""
+    return boot.strip().replace("-", "")[:8]
+
+
+def worker_gone(worker: str | None, *, this_boot: bool = False) -> bool:
     """Whether ``worker`` (a `worker_id`) was a process of this machine and PID namespace
     that has ended. A worker of another machine or PID namespace (its pid names another
     process here), or an unknown one, is not known to be gone: that of a container since
     restarted with the same hostname too (its namespace's processes, if any are left, are
-    not visible from the new one, and another live container may share the hostname)."""
+    not visible from the new one, and another live container may share the hostname).
+    ``this_boot``: only a worker whose id says it started since this machine's last boot
+    (two machines of one hostname share the first PID namespace's number, and only their
+    boots tell them apart; one before a reboot ended, but its heartbeats say so)."""
     host, _, rest = str(worker or "").rpartition(":")
     host, _, ns = host.partition("~")  # no ~ns: stored by an older hplab, judged as then
     pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
     if host != socket.gethostname() or not pid.isdigit():
         return False
     if ns and ns != _pid_namespace():
+        return False
+    if this_boot and (not start or start.partition(".")[2] != _boot_id()):
         return False
     if int(pid) == os.getpid():  # this pid is this process: any other id with it ended
         return worker != worker_id()

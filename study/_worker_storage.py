@@ -10,7 +10,6 @@ import zlib
 from pathlib import Path
 
 import optuna
-from optuna.trial import TrialState
 
 from nets import command_name, say_on_stderr
 
@@ -170,27 +169,39 @@ class _WorkerCache(optuna.storages._CachedStorage):
         return time.monotonic() - self._back_at > self._grace()
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
-        dead = self._dead_here(study_id)  # whatever a server's outage kept from landing
+        # optuna asks at every trial's start: one read of the running trials' beats serves
+        # both rules of ours
+        now, beats = running_beats(self._backend, study_id, server_now=True)
+        dead = self._dead_here(study_id, now, beats)  # whatever an outage kept from landing
         if not self.judges_stale():
             return dead
         return list(dict.fromkeys(
-            super()._get_stale_trial_ids(study_id) + self._never_beaten(study_id) + dead))
+            super()._get_stale_trial_ids(study_id) + self._never_beaten(beats) + dead))
 
-    def _dead_here(self, study_id: int) -> list[int]:
-        """RUNNING trials whose worker was a process of this machine that has ended
-        (`worker_gone`, the rule by which `stale_trials` counts them): stale for sure, their
-        heartbeats or not. QA: after a PostgreSQL restart ended its workers, `study show`
-        told their trials stale at once, and a resume sat idle until their last beats
-        were a grace old."""
+    def _dead_here(self, study_id: int, now, beats) -> list[int]:
+        """RUNNING trials whose worker was a process of this machine, since its last boot,
+        that has ended (`worker_gone`, the rule by which `stale_trials` counts them): stale
+        for sure, their heartbeats or not. QA: after a PostgreSQL restart ended its
+        workers, `study show` told their trials stale at once, and a resume sat idle until
+        their last beats were a grace old.
+
+        Only trials whose last beat (``beats``, at the server's ``now``) is two intervals
+        old are looked at: a live worker's is newer, and the common case reads nothing
+        more. A worker id of another boot is left to the heartbeats: another machine of
+        the same hostname would name its live workers so."""
+        late = datetime.timedelta(seconds=2 * self._backend.heartbeat_interval)
+        quiet = [b.trial_id for b in beats if b.beat is None or now - b.beat > late]
+        if not quiet:
+            return []
         if study_id not in self._flat:  # a study's stamp never changes
             self._flat[study_id] = flat_layout(
                 self._backend.get_study_user_attrs(study_id).get(CREATED_ATTR))
-        running = self._backend.get_all_trials(study_id, deepcopy=False,
-                                               states=(TrialState.RUNNING,))
-        return [t._trial_id for t in running
-                if worker_gone(trial_info(t, flat=self._flat[study_id]).get("worker"))]
+        return [trial_id for trial_id in quiet
+                if worker_gone(trial_info(self._backend.get_trial(trial_id),
+                                          flat=self._flat[study_id]).get("worker"),
+                               this_boot=True)]
 
-    def _never_beaten(self, study_id: int) -> list[int]:
+    def _never_beaten(self, beats) -> list[int]:
         """RUNNING trials of the study that no heartbeat ever reached, started longer than
         the grace ago: optuna counts only a trial with one as stale, and these held their
         slots for good, the study's runs waiting on them in silence.
@@ -203,7 +214,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
         """
         # start times in local time, zone-less, as optuna stores a trial's (its now())
         cutoff = datetime.datetime.now() - datetime.timedelta(seconds=self._grace())
-        return [t.trial_id for t in running_beats(self._backend, study_id)
+        return [t.trial_id for t in beats
                 if t.beat is None and t.start is not None and t.start < cutoff]
 
     def hold_reads(self) -> None:

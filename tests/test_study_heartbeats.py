@@ -417,7 +417,7 @@ def test_show_and_a_worker_read_the_same_heartbeats(tmp_path):
     assert all(r.start is not None for r in rows) and now is not None
     trials = s.get_trials(deepcopy=False)
     assert study.stale_trials(s, trials, 30) == {silent.number, orphan.number}
-    assert s._storage._never_beaten(s._study_id) == [orphan._trial_id]  # optuna skips it
+    assert s._storage._never_beaten(rows) == [orphan._trial_id]  # optuna skips it
     assert study.keeps_heartbeats(s) and study.keeps_heartbeats(
         optuna.load_study(study_name="beats", storage=f"sqlite:///{db}"))
     journal = optuna.storages.JournalStorage(

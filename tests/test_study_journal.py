@@ -159,10 +159,16 @@ def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
         # the same pid, started at another time or boot: a later process was given it
         assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
         assert study.worker_gone(f"{host_pid}@{ticks}.00000000")
+        # ...unless only this boot's are judged (a run's with heartbeats): another machine
+        # of this hostname names its live workers with another boot
+        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}", this_boot=True)
+        assert not study.worker_gone(f"{host_pid}@{ticks}.00000000", this_boot=True)
     finally:
         live.stdin.close()
         live.wait()
     assert study.worker_gone(worker) and study.worker_gone(host_pid)
+    assert study.worker_gone(worker, this_boot=True)
+    assert not study.worker_gone(host_pid, this_boot=True)  # an older hplab's: no boot said
     own = study.worker_id()
     assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
     assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
