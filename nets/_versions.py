@@ -84,12 +84,17 @@ def checkout_of(folder: Path) -> str | None:
 
 
 def versions() -> dict[str, str]:
-    """``{"hplab": ..., "python": ..., "numpy": ..., ...}``: hplab, Python and each of
-    `LIBRARIES` installed (one not installed is left out), and
-    ``hplab_checkout`` where hplab runs from a git checkout (`hplab_checkout`)."""
+    """``{"hplab": ..., "python": ..., "numpy": ..., ...}``: hplab, ``hplab_checkout``
+    where hplab runs from a git checkout (`hplab_checkout`), then `library_versions`."""
     checkout = hplab_checkout()
-    found = {"hplab": hplab_version(), **({"hplab_checkout": checkout} if checkout else {}),
-             "python": platform.python_version()}
+    return {"hplab": hplab_version(), **({"hplab_checkout": checkout} if checkout else {}),
+            **library_versions()}
+
+
+def library_versions() -> dict[str, str]:
+    """``{"python": ..., "numpy": ..., ...}``: Python and each of `LIBRARIES` installed
+    (one not installed is left out): what a result ran on besides hplab."""
+    found = {"python": platform.python_version()}
     found.update((name, v) for name in LIBRARIES if (v := _installed(name)))
     return found
 

@@ -207,9 +207,10 @@ class Report(_FiguresAndTables):
         """
         import nets
 
+        from ._library_versions import libraries_text
+
         if libraries is None:
-            libraries = ", ".join(f"{k} {v}" for k, v in nets.versions().items()
-                                  if not k.startswith("hplab"))
+            libraries = libraries_text(nets.library_versions())
         if cwd and command:
             command = f"cd {shell_folder(cwd)} && {command}"
         elif command:

@@ -14,6 +14,7 @@ from nets import command_name, say_on_stderr, stage_file
 from . import _study_data as sd, _study_draw as sw
 from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
+from ._library_versions import library_rows, mixed_libraries_text, other_libraries_note
 from ._out_folder import holding, removed_if_left_empty
 from ._report_info import read_report_info
 from ._study_best import (
@@ -31,7 +32,6 @@ from ._study_best import (
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
 from ._study_lag import data_files_state, newer_report
-from ._study_libraries import library_rows, other_libraries_note
 from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
 from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
@@ -55,7 +55,7 @@ from ._study_text import (
     why_best,
 )
 from ._table_block import rows_shown
-from ._terminal import mixed_libraries_text, mixed_versions_text, versions_text
+from ._terminal import mixed_versions_text, versions_text
 from ._timeline_axis import timeline_notes
 from ._timeline_draw import draw_timeline
 from .design import format_percent

@@ -13,6 +13,7 @@ import unicodedata
 
 from nets import count_of, escaped, version_text_of
 
+from ._library_versions import mixed_libraries_text
 from ._outcome_words import left_running_text, timeout_text
 
 
@@ -159,51 +160,6 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
     return (f"its trials ran on {len(versions)} hplab versions: {versions_text(versions)}; "
             "a version's changes can shift scores, so trials of different ones may not "
             "compare")
-
-
-def libraries_text(libraries: dict) -> str:
-    """A set of library versions (`study.library_sets`, `nets.versions` without hplab's
-    keys) in words: ``python 3.12.3, numpy 2.1.3, ...``."""
-    return ", ".join(f"{k} {v}" for k, v in libraries.items())
-
-
-def library_sets_text(sets: list[dict]) -> str:
-    """A study's library sets (a summary's ``library_versions``) in words, oldest first:
-    each whole, as a provenance records them."""
-    return "; then ".join(map(libraries_text, sets))
-
-
-def differing_libraries(sets: list[dict]) -> list[str]:
-    """The libraries two of ``sets`` of library versions name at different versions."""
-    names = dict.fromkeys(k for s in sets for k in s)
-    return [k for k in names if len({s[k] for s in sets if k in s}) > 1]
-
-
-def changed_text(libraries: dict, differ: list[str]) -> str:
-    """The versions of the libraries ``differ`` in one set: ``optuna 5.1.0``."""
-    return ", ".join(f"{k} {libraries.get(k, 'not recorded')}" for k in differ)
-
-
-def library_changes_text(sets: list[dict]) -> str:
-    """What tells ``sets`` of library versions apart, in the order given: the libraries
-    two of them name at different versions (``optuna 5.1.0, then optuna 5.0.0``), the
-    ones alike in every set after, in parentheses."""
-    differ = differing_libraries(sets)
-    alike = [f"{k} {v}" for k, v in sets[0].items() if k not in differ and
-             all(k in s for s in sets)]
-    changes = ", then ".join(changed_text(s, differ) for s in sets)
-    return changes + (f" ({', '.join(alike)} alike)" if alike else "")
-
-
-def mixed_libraries_text(sets: list[dict]) -> str | None:
-    """What ``study show`` and the report say of trials run on several sets of library
-    versions (a summary's ``library_versions``: a study resumed with other libraries), None
-    for one: their scores may not compare."""
-    if len(sets) < 2:
-        return None
-    return (f"its trials ran on {len(sets)} sets of library versions: "
-            f"{library_changes_text(sets)}; a library's changes can shift scores, so "
-            "trials run on different ones may not compare")
 
 
 def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
