@@ -130,7 +130,7 @@ from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learnin
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import shell_line, shell_split, shell_word
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, wide_steps, worker_processes
-from ._train import epoch_steps, evaluate, train, whole_steps
+from ._train import batch_rows, epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._user_line import user_stacklevel
 from ._validation import is_whole
@@ -196,7 +196,8 @@ __all__ = [
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",
     "setting_readers", "unread_settings",
-    "HISTORY_COLUMNS", "TrainResult", "build_net", "epoch_steps", "evaluate", "new_optimizer",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "batch_rows", "epoch_steps", "evaluate",
+    "new_optimizer",
     "seeded_net", "train",
     "check_callbacks", "check_seed", "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",

@@ -99,7 +99,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         X_val, T_val, _ = check_training_data(net, cfg, X_val, y_val, name="validation",
                                              loss_weights=False)
     n = len(X)
-    bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
+    bs = batch_rows(n, cfg.batch_size)
     if net.batch_norm and bs < 2:  # (batch_size 1 is refused by the config)
         raise ValueError("batch norm needs batches of 2 rows or more (one row's batch "
                          "statistics standardise it to 0), and the training set has 1 sample")
@@ -287,12 +287,28 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)
 
 
+def batch_rows(n: int, batch_size: int) -> int:
+    """The rows of one batch over ``n`` rows: ``batch_size``, all of them for -1, at most
+    ``n`` (a batch larger than the data is all of it).
+
+    Parameters
+    ----------
+    n : int
+    batch_size : int
+
+    Returns
+    -------
+    int
+    """
+    return n if batch_size == -1 else min(batch_size, n)
+
+
 def epoch_steps(n: int, batch_size: int, batch_norm: bool = False) -> int:
     """The steps of one epoch over ``n`` rows: one per batch of ``batch_size`` (-1: all
     rows), the last one short. With batch norm a last batch of at most half a batch joins
     the one before it: a few rows' statistics are noise, and the step on them jolts the
     net and its running statistics (coin's 900 rows at batch 32 left 4)."""
-    bs = n if batch_size == -1 else min(batch_size, n)
+    bs = batch_rows(n, batch_size)
     steps, rest = divmod(n, bs)
     return steps if batch_norm and steps and 0 < rest <= bs // 2 else steps + (rest > 0)
 

@@ -133,9 +133,9 @@ def _step_threads(net, ds, config) -> int | None:
     """The BLAS threads a net's training steps ran on where it stepped on all of them
     (`nets.wide_steps`: a small net steps on one, whatever the count), else None. Read
     as config.json records them, right after the training."""
-    n, batch_size = len(ds.X_train), getattr(config, "batch_size", None)
+    batch_size = getattr(config, "batch_size", None)
     if not isinstance(batch_size, int) or not nets.wide_steps(
-            net.sizes, n if batch_size == -1 else min(batch_size, n)):
+            net.sizes, nets.batch_rows(len(ds.X_train), batch_size)):
         return None
     return max((lib["threads"] for lib in nets.blas_threads()), default=None)
 
