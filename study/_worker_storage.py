@@ -137,6 +137,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
         super().__init__(backend)
         self._study_ids: dict[str, int] = {}
         self._flat: dict[int, bool] = {}  # `flat_layout` of each study's stamp
+        self._looked_at_all: set[int] = set()  # studies `_dead_here` looked at whole
         self._reads_held = False
         self._beats_failing = False  # the last heartbeat did not reach the storage
         # time.monotonic() of the storage's last reply to this worker (any thread), and of
@@ -185,12 +186,15 @@ class _WorkerCache(optuna.storages._CachedStorage):
         workers, `study show` told their trials stale at once, and a resume sat idle until
         their last beats were a grace old.
 
-        Only trials whose last beat (``beats``, at the server's ``now``) is two intervals
-        old are looked at: a live worker's is newer, and the common case reads nothing
-        more. A worker id of another boot is left to the heartbeats: another machine of
-        the same hostname would name its live workers so."""
+        Every running trial is looked at once (a run resumed at once after a kill: its dead
+        trials' beats are seconds old), then only those whose last beat (``beats``, at the
+        server's ``now``) is two intervals old: a live worker's is newer, and the common
+        case reads nothing more. A worker id of another boot is left to the heartbeats:
+        another machine of the same hostname would name its live workers so."""
         late = datetime.timedelta(seconds=2 * self._backend.heartbeat_interval)
-        quiet = [b.trial_id for b in beats if b.beat is None or now - b.beat > late]
+        every = study_id not in self._looked_at_all
+        self._looked_at_all.add(study_id)
+        quiet = [b.trial_id for b in beats if every or b.beat is None or now - b.beat > late]
         if not quiet:
             return []
         if study_id not in self._flat:  # a study's stamp never changes

@@ -136,7 +136,8 @@ def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_t
     # stale at once (their processes ended here), and the resume sat idle until their last
     # heartbeats were study.grace_period old
     db = tmp_path / "dead.db"
-    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none", grace_period=60))
+    # room for a trial more than the held one: the resume starts one before it must wait
+    spec = study.load_spec(spec_file("dead", n_trials=4, pruner="none", grace_period=60))
     study.run_study(spec.with_trials(2), storage=str(db), progress=False)
     dead = subprocess.run([sys.executable, "-c", "import study; print(study.worker_id())"],
                           capture_output=True, text=True, check=True,
@@ -156,9 +157,13 @@ def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_t
     start = time.monotonic()
     summary = study.run_study(spec, storage=str(db), progress=False)
     assert time.monotonic() - start < 30  # not the grace's 60 s
-    assert (summary["n_finished"], summary["n_retried"], summary["n_running"]) == (3, 1, 0)
+    assert (summary["n_finished"], summary["n_retried"], summary["n_running"]) == (4, 1, 0)
     trials = study.open_study("dead", str(db))[0].trials
     assert trials[held.number].state == TrialState.FAIL
+    # at the resume's first trial, its beat a moment old (QA: only once it was two
+    # intervals old, a whole trial later)
+    ran = [t for t in trials if t.number > held.number]
+    assert trials[held.number].datetime_complete <= min(t.datetime_start for t in ran)
     retry = [t for t in trials if held.number in t.system_attrs.get("retry_history", ())]
     assert len(retry) == 1 and retry[0].params == held.params  # run again, as a stale one
 
