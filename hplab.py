@@ -2096,7 +2096,7 @@ _STUDY_SUMMARY = (
     "resumed after an upgrade or from another checkout), library_versions [{python, numpy, "
     "scikit-learn, optuna, scipy, imbalanced-learn}] (the Python and library versions its "
     "trials ran on, as the study stored them, oldest first, each library named where "
-    "recorded: a record from before scipy and imbalanced-learn were lacks them; empty for "
+    "recorded: a record from before scipy and imbalanced-learn were recorded lacks them; empty for "
     "a study from before hplab stored them; two or more when it was resumed with other "
     "libraries)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
