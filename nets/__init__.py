@@ -129,7 +129,14 @@ from ._rules import (
 from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import shell_line, shell_split, shell_word
-from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, wide_steps, worker_processes
+from ._threads import (
+    SMALL_STEP_FLOPS,
+    blas_threads,
+    cores,
+    threads_setting,
+    wide_steps,
+    worker_processes,
+)
 from ._train import batch_rows, epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._user_line import user_stacklevel
@@ -212,7 +219,7 @@ __all__ = [
     "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "loadable_name",
     "check_config", "check_net", "check_optimizer", "check_path",
     "unknown_name",
-    "blas_threads", "wide_steps",
+    "blas_threads", "threads_setting", "wide_steps",
     "cores", "worker_processes",
     "SMALL_STEP_FLOPS", "compact_repr", "user_stacklevel",
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",

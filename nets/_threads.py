@@ -223,6 +223,31 @@ def blas_threads() -> list[dict]:
                 for lib in sorted(loaded, key=lambda lib: lib.filepath)]
 
 
+# the variable each BLAS reads its thread count from before OMP_NUM_THREADS (which a
+# shell profile or a cluster's may set otherwise: OpenBLAS reads OPENBLAS_NUM_THREADS first)
+_THREADS_VARIABLES = {"openblas": "OPENBLAS_NUM_THREADS", "mkl": "MKL_NUM_THREADS",
+                      "blis": "BLIS_NUM_THREADS"}
+
+
+def threads_setting(threads: int) -> str:
+    """The environment setting, as a command's prefix, that runs the BLAS libraries this
+    process loaded on ``threads`` threads: each library's own variable
+    (``OPENBLAS_NUM_THREADS=2``), which no OMP_NUM_THREADS set elsewhere overrides;
+    OMP_NUM_THREADS for a library of another kind, or none loaded.
+
+    Parameters
+    ----------
+    threads : int
+
+    Returns
+    -------
+    str
+    """
+    names = dict.fromkeys(_THREADS_VARIABLES.get(lib["library"], "OMP_NUM_THREADS")
+                          for lib in blas_threads())
+    return " ".join(f"{name}={threads}" for name in names or ["OMP_NUM_THREADS"])
+
+
 def cores() -> int:
     """The cores this process may run on: its CPU affinity (os.cpu_count() without one)."""
     try:

@@ -116,7 +116,7 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
         # the data's path absolute, as the model records it; the command as typed, with
         # the folder it ran in (a run built by hand may have none), and the BLAS threads
         # a wide net's steps ran on: another count trains other last bits
-        command=f"OMP_NUM_THREADS={threads} {run.command}" if threads and run.command
+        command=f"{nets.threads_setting(threads)} {run.command}" if threads and run.command
         else run.command, cwd=run.cwd, dataset=data.absolute_name(ds.name),
         seed=run.seed, params=params, date=run.started, seconds=run.seconds, task=ds.task,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
