@@ -81,12 +81,21 @@ def library_rows(sets: list[dict]) -> dict[str, str]:
 
 def other_libraries_note(sets: list[dict]) -> str | None:
     """The best trial's note where this report retrains it with other library versions
-    than the study stored for its trials (None where they are those, or none is stored)."""
+    than the study stored for its trials (None where they are those, or none is stored).
+    A mixed study stores no set per trial: which one the best trial ran on is not said."""
     mine = nets.library_versions()
     if not sets or ran_on(sets, mine):
         return None
     differ = differing_libraries([*sets, mine])
     ran = ", then ".join(changed_text(s, differ) for s in sets)
-    return (f"The trials ran on {ran}; this report retrained it on "
-            f"{changed_text(mine, differ)}, so its scores here (and best_model/) are those "
-            "libraries' and may differ from the stored ones.")
+    if len(sets) == 1:
+        return (f"The trials ran on {ran}; this report retrained it on "
+                f"{changed_text(mine, differ)}, so its scores here (and best_model/) are "
+                "those libraries' and may differ from the stored ones.")
+    import study as hs
+
+    one_of = ", one of them" if any(hs.same_libraries(s, mine) for s in sets) else ""
+    return (f"The study's trials ran on {ran}; this report retrained it on "
+            f"{changed_text(mine, differ)}{one_of}: if it ran on other ones, its scores "
+            "here (and best_model/) are those libraries' and may differ from the stored "
+            "ones.")

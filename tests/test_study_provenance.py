@@ -446,6 +446,11 @@ def test_the_report_names_the_libraries_the_trials_ran_on(spec_file, tmp_path, m
         f"{theirs}; then {', '.join(f'{k} {v}' for k, v in own.items())}"
     assert facts["Library versions of this report"].endswith(
         " (it retrains the best trial with them, and best_model/config.json records them)")
+    # which set the best trial ran on is not stored: not said (QA: "the trials ran on
+    # 0.9.0, then ...; this report retrained it on" this process's, where it ran on them)
+    assert (f"The study's trials ran on optuna 0.9.0, then optuna {own['optuna']}; this "
+            f"report retrained it on optuna {own['optuna']}, one of them: if it ran on "
+            "other ones, its scores here") in text
     # a study whose trials ran on this process's libraries says them once
     s.set_user_attr(study.VERSIONS_ATTR, [mine])
     _, text = _shown_and_reported("lib", "lib.db", tmp_path, capsys)
