@@ -1106,19 +1106,21 @@ def cmd_report_index(args) -> int:
         raise ValueError(f"not a folder: {folder}")
     import reports
 
+    n_kept = 0
     if args.no_write:  # a listing alone: no index held, none written
         scan = reports.scan_reports(folder)
         entries = [reports.index_entry(r) for r in scan.reports]
         path = failed = None
     else:
-        # one scan: the count printed is the index written; held to the write, so that a
-        # report another command writes meanwhile is in its own refresh, after this one.
-        # Each report's entry is made once, for the page and the JSON alike
+        # one scan: the reports printed are those the index lists (with the rows it kept
+        # of reports this user cannot read); held to the write, so that a report another
+        # command writes meanwhile is in its own refresh, after this one. Each report's
+        # entry is made once, for the page and the JSON alike
         with reports.holding_index(folder):
             scan = reports.scan_reports(folder)
             entries = [reports.index_entry(r) for r in scan.reports]
             try:
-                path = reports.write_index(folder, entries=entries, unreadable=scan.unreadable)
+                path, n_kept = reports.written_index(folder, entries, scan.unreadable)
                 failed = None
             except OSError as exc:  # a folder, a pipe, someone's own page, another's folder
                 path, failed = None, _index_not_written(folder / "index.html", exc)
@@ -1126,7 +1128,8 @@ def cmd_report_index(args) -> int:
     if skipped := reports.skipped_line(folder, scan.unreadable):
         from nets import say_on_stderr
 
-        kept = "; index.html keeps the rows it had of them" if path is not None else ""
+        # QA: said too with no index before, or none of theirs in it: it kept nothing
+        kept = "; index.html keeps the rows it had of them" if n_kept else ""
         say_on_stderr(f"{args.said_as}: warning: {skipped}{kept}")
     # the listing is printed all the same (QA: a teammate's folder, readable and not
     # writable, printed no JSON at all), as train prints its results without its report
@@ -1134,6 +1137,8 @@ def cmd_report_index(args) -> int:
                "reports": [e.json() for e in entries], "index_error": failed,
                "unreadable": [str(p) for p in scan.unreadable]}
     counted = f"{len(entries)} report{'s' * (len(entries) != 1)}"
+    if n_kept:  # the page lists more than this user could read
+        counted += f" ({len(entries) + n_kept} listed, {n_kept} kept from before)"
     if path is None:
         from nets import folder_text
 

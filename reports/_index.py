@@ -190,6 +190,14 @@ def _locked(path: Path) -> int | None:
         os.close(fd)
 
 
+class WrittenIndex(NamedTuple):
+    """An index `written_index` wrote: its ``path``, and ``n_kept``, how many of its rows
+    are those it had of reports this user could not read (listed again as they were)."""
+
+    path: Path
+    n_kept: int
+
+
 def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = None,
                 unreadable: Sequence[Path] = ()) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
@@ -201,12 +209,12 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         virtual environments and installed packages skipped).
     entries : list of IndexEntry, optional
         The `index_entry` of each report `find_reports` found under ``directory``, in its
-        order, made already (``report index`` prints them: what it prints is what the page
-        lists; it scans and calls this under `holding_index`, which this call then does
-        not take). Default: scan now, holding the index from the scan to the write, the
-        missing files of a report of a version that recorded none in its head not checked
-        (its whole page is not read on every refresh; the page says how many, and that
-        ``hplab report index`` checks them).
+        order, made already (``report index`` prints them, and scans and calls this under
+        `holding_index`, which this call then does not take; the page lists them and the
+        rows it kept, see ``unreadable``). Default: scan now, holding the index from the
+        scan to the write, the missing files of a report of a version that recorded none
+        in its head not checked (its whole page is not read on every refresh; the page
+        says how many, and that ``hplab report index`` checks them).
     unreadable : list of path
         What the scan that found ``entries`` could not read (`ReportScan.unreadable`):
         the rows the index had of reports there are kept as they were (another user's
@@ -231,6 +239,12 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
             return write_index(root, entries=[index_entry(info, whole_page=False)
                                               for info in scan.reports],
                                unreadable=scan.unreadable)
+    return written_index(root, entries, unreadable).path
+
+
+def written_index(root: Path, entries: list[IndexEntry],
+                  unreadable: Sequence[Path]) -> WrittenIndex:
+    """`write_index` of ``entries``, made already, saying how many rows it kept."""
     rows = []
     # QA: a study's report and its copy's (runs copied, reported again beside) were two
     # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where
@@ -252,10 +266,11 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         })
     unchecked = sum(row["missing"] is None for row in rows)
     path = root / "index.html"
+    kept = []
     if unreadable:  # the rows of what this user cannot read, as the index had them
         listed = {e.info.path.relative_to(root).as_posix() for e in entries}
-        rows += kept_rows(path, [p.relative_to(root).as_posix() for p in unreadable], listed)
-        rows.sort(key=lambda row: row["order"], reverse=True)
+        kept = kept_rows(path, [p.relative_to(root).as_posix() for p in unreadable], listed)
+        rows = sorted(rows + kept, key=lambda row: row["order"], reverse=True)
     html = render("index.html", entries=rows, count=len(rows), unchecked=unchecked,
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   # the command names the page's folder as ".": the absolute one failed
@@ -269,7 +284,8 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
     if os.path.islink(path):
         # replaced by a file here as a report.html link is: written through, the link
         # put this folder's listing over another folder's index (its owner's, its mode)
-        return write_atomically(path, write_page, through_links=False)
+        return WrittenIndex(write_atomically(path, write_page, through_links=False),
+                            len(kept))
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -283,7 +299,7 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         raise FileExistsError(errno.EEXIST, "a page hplab did not write; left as it is",
                               str(path))
     # several workers may refresh the same index at once
-    return write_atomically(path, write_page)
+    return WrittenIndex(write_atomically(path, write_page), len(kept))
 
 
 def _where(info: ReportInfo, rel: str) -> str:

@@ -174,8 +174,8 @@ def test_reports_this_user_cannot_read_are_said_and_keep_their_rows(tmp_path, as
                f"listed: train/closed/report.html (owner {owner}, mode 0600), train/private "
                f"(owner {owner}, mode 0700)")
     assert as_user("report", "index", runs) == (
-        0, f"{index}: 1 report\n", f"hplab report index: warning: {skipped}; index.html keeps "
-                                   "the rows it had of them\n")
+        0, f"{index}: 1 report (3 listed, 2 kept from before)\n",
+        f"hplab report index: warning: {skipped}; index.html keeps the rows it had of them\n")
     assert _hrefs(index) == listed  # in their places, newest first
     code, out, err = as_user("report", "index", runs, "--json", "--no-write")
     summary = json.loads(out)
@@ -199,3 +199,24 @@ with warnings.catch_warnings(record=True) as said:
     reports.Report("train", "Run new", {"Score": 0.5}, name="new").write(sys.argv[1])
 print("\\n".join(str(w.message) for w in said))
 """
+
+
+def test_an_index_that_had_no_rows_of_the_skipped_reports_is_not_said_to_keep_them(
+        tmp_path, as_user):
+    # QA: with no index before, bob's `report index` said "index.html keeps the rows it had
+    # of them" of alice's private run, and printed "1 report" of a page that listed 1
+    runs = tmp_path / "runs"
+    _report("mine", runs / "train" / "mine")
+    _report("private", runs / "train" / "private")
+    private = runs / "train" / "private"
+    private.chmod(0o700)
+    os.chown(private, OTHER_UID, -1)
+    (runs / "train").chmod(0o777)
+    runs.chmod(0o777)
+    index = runs / "index.html"
+    skipped = (f"skipped 1 folder this user cannot read, whose reports are not listed: "
+               f"train/private (owner {_owner(OTHER_UID)}, mode 0700)")
+    for _ in range(2):  # no index, then the one this wrote: neither had a row of it
+        assert as_user("report", "index", runs) == (
+            0, f"{index}: 1 report\n", f"hplab report index: warning: {skipped}\n")
+        assert _hrefs(index) == ["train/mine/report.html"]

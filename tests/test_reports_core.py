@@ -1082,7 +1082,7 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filename)
 
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(reports, "write_index", full_disk)
+            patch.setattr(reports, "written_index", full_disk)
             code, out, err = run_cli(["report", "index", root], capsys)
         assert code == 2 and err == (
             f"hplab report index: error: cannot write {said}: No space left on device; "
