@@ -1106,58 +1106,27 @@ def cmd_report_index(args) -> int:
         raise ValueError(f"not a folder: {folder}")
     import reports
 
-    n_kept = 0
-    if args.no_write:  # a listing alone: no index held, none written
-        scan = reports.scan_reports(folder)
-        entries = [reports.index_entry(r) for r in scan.reports]
-        path = failed = None
-    else:
-        # one scan: the reports printed are those the index lists (with the rows it kept
-        # of reports this user cannot read); held to the write, so that a report another
-        # command writes meanwhile is in its own refresh, after this one. Each report's
-        # entry is made once, for the page and the JSON alike
-        with reports.holding_index(folder):
-            scan = reports.scan_reports(folder)
-            entries = [reports.index_entry(r) for r in scan.reports]
-            try:
-                path, n_kept = reports.written_index(folder, entries, scan.unreadable)
-                failed = None
-            except OSError as exc:  # a folder, a pipe, someone's own page, another's folder
-                path, failed = None, _index_not_written(folder / "index.html", exc)
+    listing = reports.index_folder(folder, write=not args.no_write)
     # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
-    if skipped := reports.skipped_line(folder, scan.unreadable):
+    if skipped := listing.skipped(folder):
         from nets import say_on_stderr
 
-        # QA: said too with no index before, or none of theirs in it: it kept nothing
-        kept = "; index.html keeps the rows it had of them" if n_kept else ""
-        say_on_stderr(f"{args.said_as}: warning: {skipped}{kept}")
+        say_on_stderr(f"{args.said_as}: warning: {skipped}")
     # the listing is printed all the same (QA: a teammate's folder, readable and not
     # writable, printed no JSON at all), as train prints its results without its report
+    entries, path = listing.entries, listing.path
     summary = {"index_path": None if path is None else str(path), "n_reports": len(entries),
-               "reports": [e.json() for e in entries], "index_error": failed,
-               "unreadable": [str(p) for p in scan.unreadable]}
+               "reports": [e.json() for e in entries], "index_error": listing.error,
+               "unreadable": [str(p) for p in listing.unreadable]}
     counted = f"{len(entries)} report{'s' * (len(entries) != 1)}"
-    if n_kept:  # the page lists more than this user could read
-        counted += f" ({len(entries) + n_kept} listed, {n_kept} kept from before)"
+    if listing.n_kept:  # the page lists more than this user could read
+        counted += f" ({len(entries) + listing.n_kept} listed, {listing.n_kept} kept from before)"
     if path is None:
         from nets import folder_text
 
         counted += "" if args.no_write else " (index.html not written)"
     _emit(args, summary, [f"{path or folder_text(folder)}: {counted}"])
-    return _after_report(args, failed)
-
-
-def _index_not_written(index: Path, exc: OSError) -> str:
-    """Why ``report index`` could not write ``index``, in its error line."""
-    import reports
-    from nets import os_error_line
-
-    if refused := reports.index_refused(index, exc):  # another user's index, or folder
-        return (f"{index}: {refused[0]}; not written; ask its owner ({refused[1]}) to "
-                "refresh it, or list the reports alone: --no-write")
-    if exc.filename is None:  # said with the page it was writing
-        exc.filename = str(index)
-    return f"{os_error_line(exc)}; not written"
+    return _after_report(args, listing.error)
 
 
 def _add_report(sub) -> None:

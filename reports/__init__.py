@@ -22,17 +22,8 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 import importlib
 
 from ._held_results import held_results, unreadable
-from ._index import (
-    ReportScan,
-    WrittenIndex,
-    find_reports,
-    holding_index,
-    index_root,
-    scan_reports,
-    write_index,
-    written_index,
-)
-from ._index_access import index_refused, skipped_line
+from ._index import ReportScan, find_reports, holding_index, index_root, scan_reports, write_index
+from ._index_folder import IndexListing, index_folder
 from ._index_record import IndexEntry, index_entry
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
@@ -111,10 +102,10 @@ def analysis_outputs(command: str):
 
 # the names imported above, then those imported on first use
 __all__ = [
-    "IndexEntry", "ReportInfo", "ReportScan", "WrittenIndex", "index_entry",
-    "find_reports", "held_results", "holding_index", "index_refused", "index_root",
-    "scan_reports", "skipped_line",
-    "read_report_info", "remove_report", "unreadable", "write_index", "written_index",
+    "IndexEntry", "IndexListing", "ReportInfo", "ReportScan", "index_entry",
+    "find_reports", "held_results", "holding_index", "index_folder", "index_root",
+    "scan_reports",
+    "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",
     # what the study commands read of a study's report, and write

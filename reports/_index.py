@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
-from nets import hplab_version, os_error_line, shell_word, write_atomically
+from nets import hplab_version, write_atomically
 
 from ._html import render
-from ._index_access import index_refused, kept_rows
+from ._index_access import index_error, kept_rows
 from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
@@ -235,11 +235,17 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
     root = Path(directory)
     if entries is None:  # scanned and written under one hold
         with holding_index(root):
-            scan = scan_reports(root)
-            return write_index(root, entries=[index_entry(info, whole_page=False)
-                                              for info in scan.reports],
-                               unreadable=scan.unreadable)
+            scan, entries = scanned_entries(root, whole_page=False)
+            return written_index(root, entries, scan.unreadable).path
     return written_index(root, entries, unreadable).path
+
+
+def scanned_entries(root: Path, *, whole_page: bool = True) -> tuple[ReportScan,
+                                                                    list[IndexEntry]]:
+    """`scan_reports` of ``root``, and the `index_entry` of each report it found (the
+    missing files of a report that recorded none in its head checked if ``whole_page``)."""
+    scan = scan_reports(root)
+    return scan, [index_entry(info, whole_page=whole_page) for info in scan.reports]
 
 
 def written_index(root: Path, entries: list[IndexEntry],
@@ -319,17 +325,9 @@ def refresh_index(report_dir: Path | str) -> Path | None:
     try:
         return write_index(root)
     except OSError as exc:
-        index = root / "index.html"
-        if refused := index_refused(index, exc):  # another user's index, or folder
-            why, owner = refused
-            said = (f": {why}; ask its owner ({owner}) to refresh it: hplab report index "
-                    f"{shell_word(str(root))}")
-        else:
-            if exc.filename is not None and os.fsdecode(exc.filename) == str(index):
-                exc.filename = None  # named once, below; another (its temporary file) is
-            said = f" ({os_error_line(exc)})"  # said, as every command words one
         # a warning: the command that wrote the report names it, as its other warnings
-        warnings.warn(f"the index {index} was not refreshed{said}", UserWarning, stacklevel=2)
+        warnings.warn(index_error(root / "index.html", exc, refreshed=True), UserWarning,
+                      stacklevel=2)
         return None
 
 

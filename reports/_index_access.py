@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 
 import markupsafe
 
-from nets import count_of, first_names, owner_and_mode, owner_name
+from nets import count_of, first_names, os_error_line, owner_and_mode, owner_name, shell_word
 
 
 def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
@@ -38,6 +38,27 @@ def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
     except OSError:  # gone meanwhile, or not reachable to look at
         return None
     return None
+
+
+def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
+    """``exc``, raised writing ``index``, in words: ``report index``'s error line, or, when
+    ``refreshed`` (after a report's write), the warning that the index was not refreshed;
+    another user's index or folder names whom to ask (`index_refused`)."""
+    if refused := index_refused(index, exc):
+        why, owner = refused
+        if refreshed:
+            return (f"the index {index} was not refreshed: {why}; ask its owner ({owner}) to "
+                    f"refresh it: hplab report index {shell_word(str(index.parent))}")
+        return (f"{index}: {why}; not written; ask its owner ({owner}) to refresh it, or list "
+                "the reports alone: --no-write")
+    named = exc.filename is not None and os.fsdecode(exc.filename) == str(index)
+    if refreshed:  # the index named once, in front; another file (its temporary one) said
+        if named:
+            exc.filename = None
+        return f"the index {index} was not refreshed ({os_error_line(exc)})"
+    if exc.filename is None:  # said with the page it was writing
+        exc.filename = str(index)
+    return f"{os_error_line(exc)}; not written"
 
 
 

@@ -143,6 +143,27 @@ def test_no_write_lists_a_writable_folder_without_writing_its_index(tmp_path, ca
     assert not (runs / "index.html").exists()
 
 
+def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_them(tmp_path):
+    # the command's scan, write and error line are index_folder's: the CLI only prints them
+    runs = tmp_path / "runs"
+    _report("mine", runs / "train" / "mine")
+    listed = reports.index_folder(runs, write=False)
+    assert ([e.info.name for e in listed.entries], listed.path, listed.error) == (
+        ["mine"], None, None)
+    assert not (runs / "index.html").exists()
+    written = reports.index_folder(runs, write=True)
+    assert (written.path, written.error, written.n_kept, written.unreadable) == (
+        runs / "index.html", None, 0, [])
+    assert _hrefs(runs / "index.html") == ["train/mine/report.html"]
+    (runs / "index.html").unlink()
+    (runs / "index.html").mkdir()
+    failed = reports.index_folder(runs, write=True)
+    assert ([e.info.name for e in failed.entries], failed.path, failed.error) == (
+        ["mine"], None, f"{runs / 'index.html'}: a folder, not a file; not written")
+    assert failed.skipped(runs) is None
+    assert sorted(p.name for p in runs.iterdir()) == ["index.html", "train"]  # lock gone
+
+
 def _hrefs(index) -> list[str]:
     return re.findall(r'<a href="([^"]*)"', index.read_text(encoding="utf-8"))
 

@@ -549,7 +549,7 @@ def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, 
         _small_report("second").write(root / "b", index=False)
         return found
 
-    monkeypatch.setattr(reports, "scan_reports", scan_then_another_lands)
+    monkeypatch.setattr(reports._index, "scan_reports", scan_then_another_lands)
     code, out, _ = run_cli(["report", "index", root, "--json"], capsys)
     summary = json.loads(out)
     assert code == 0 and [r["name"] for r in summary["reports"]] == ["first"]
@@ -575,7 +575,7 @@ def test_a_report_landing_while_the_index_is_rebuilt_is_listed(tmp_path, monkeyp
         landing.append(ended_or_waiting_on_a_lock(train))
         return found
 
-    monkeypatch.setattr(reports, "scan_reports", scan_then_a_train_lands)
+    monkeypatch.setattr(reports._index, "scan_reports", scan_then_a_train_lands)
     code, out, err = run_cli(["report", "index", root], capsys)
     train, waited = landing
     assert code == 0 and out == f"{root / 'index.html'}: 1 report\n", err
@@ -1082,7 +1082,7 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filename)
 
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(reports, "written_index", full_disk)
+            patch.setattr(reports._index_folder, "written_index", full_disk)
             code, out, err = run_cli(["report", "index", root], capsys)
         assert code == 2 and err == (
             f"hplab report index: error: cannot write {said}: No space left on device; "

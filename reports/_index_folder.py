@@ -1,0 +1,53 @@
+"""``hplab report index``'s work: a folder's reports listed, and its index written from
+that one scan, under the index's hold; what could not be written, in the command's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from ._index import holding_index, scanned_entries, written_index
+from ._index_access import index_error, skipped_line
+from ._index_record import IndexEntry
+
+
+class IndexListing(NamedTuple):
+    """What `index_folder` found and wrote: the ``entries`` of the reports this user could
+    read, newest first; what was ``unreadable`` to them (`ReportScan.unreadable`); the
+    index's ``path`` (None when not written); the ``error`` line that says why it was not
+    (None when written, or not asked to be); ``n_kept``, the rows it kept of reports under
+    ``unreadable`` (the page lists ``len(entries) + n_kept``)."""
+
+    entries: list[IndexEntry]
+    unreadable: list[Path]
+    path: Path | None
+    error: str | None
+    n_kept: int
+
+    def skipped(self, folder: Path) -> str | None:
+        """The warning naming what under ``folder`` was skipped (None when nothing was),
+        and, if the index kept rows of it, that it did."""
+        line = skipped_line(folder, self.unreadable)
+        if line and self.n_kept:  # none before, or none of theirs in it: it kept nothing
+            line += "; index.html keeps the rows it had of them"
+        return line
+
+
+def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
+    """The reports under ``folder``, with the `index_entry` of each made once (for the page
+    and the JSON alike); if ``write``, its index.html written from that scan, both under
+    `holding_index` (a report another command writes meanwhile is in its own refresh, after
+    this one). An index that cannot be written (a folder, a pipe, someone's own page,
+    another user's folder) is this listing's ``error``, its entries listed all the same."""
+    folder = Path(folder)
+    if not write:  # a listing alone: no index held, none written
+        scan, entries = scanned_entries(folder)
+        return IndexListing(entries, scan.unreadable, None, None, 0)
+    with holding_index(folder):
+        scan, entries = scanned_entries(folder)
+        try:
+            path, n_kept = written_index(folder, entries, scan.unreadable)
+        except OSError as exc:
+            error = index_error(folder / "index.html", exc, refreshed=False)
+            return IndexListing(entries, scan.unreadable, None, error, 0)
+    return IndexListing(entries, scan.unreadable, path, None, n_kept)
