@@ -31,14 +31,30 @@ def with_owner(path: Path, name: str) -> str:
     return f"{name} ({owner_and_mode(path)})"
 
 
+def is_mine(path: Path | str) -> bool:
+    """Whether ``path`` is this user's: theirs to change (its mode, to remove it), where
+    another's file is its owner's to."""
+    return Path(path).stat().st_uid == os.geteuid()
+
+
+def ask_owner(path: Path | str, action: str, yours: str | None = None) -> str:
+    """What this user does to have ``action`` done to ``path`` ("remove it"): do it
+    (``yours``, when they would say it otherwise) where it is theirs; else ask its owner,
+    named: "ask its owner (bob) to remove it"."""
+    if is_mine(path):
+        return yours or action
+    return f"ask its owner ({owner_name(path)}) to {action}"
+
+
 def write_advice(paths: list[Path]) -> str:
-    """What lets this user write ``paths``: "make it writable" where they are theirs; else
-    whom to ask, and what to ask for: a group they share is given write (chmod g+w), as a
-    shared folder's files need; "chmod u+w" is the owner's own, and not this user's to do."""
+    """What lets this user write ``paths``: "make it writable (chmod u+w)" where they are
+    theirs; else whom to ask, and what to ask for: a group they share is given write (chmod
+    g+w), as a shared folder's files need; "chmod u+w" is the owner's own, and not this
+    user's to do."""
     them = "it" if len(paths) == 1 else "them"
-    owners = sorted({owner_name(p) for p in paths if p.stat().st_uid != os.geteuid()})
-    if not owners:
-        return f"make {them} writable"
+    owners = sorted({owner_name(p) for p in paths if not is_mine(p)})
+    if not owners:  # one advice for a file whatever its kind (SQLite's, a journal)
+        return f"make {them} writable (chmod u+w)"
     groups = {os.getegid(), *os.getgroups()}
     how = (f"make {them} group-writable (chmod g+w)" if all(
         p.stat().st_gid in groups for p in paths) else f"let this user write {them}")

@@ -15,26 +15,39 @@ from urllib.parse import unquote_to_bytes
 
 import markupsafe
 
-from nets import count_of, first_names, os_error_line, owner_and_mode, owner_name, shell_word
+from nets import (
+    ask_owner,
+    count_of,
+    first_names,
+    os_error_line,
+    owner_and_mode,
+    shell_word,
+    unreadable_why,
+)
 
 
 def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
-    """Why this user may not write ``index``, where writing it raised ``exc``, and who may
-    change that (the owner to ask): its folder not writable by them, or, in a sticky folder
-    (a shared runs folder's mode, as /tmp's), the index another user's, which only its owner
-    may replace. None for another error (a full disk: its own words say it)."""
+    """Why this user may not write ``index``, where writing it raised ``exc``, and what to
+    do (`nets.ask_owner`: whom to ask, by name, to refresh it): its folder not writable by
+    them; in a sticky folder (a shared runs folder's mode, as /tmp's), the index another
+    user's, which only its owner may replace; else the index unreadable to them (it is
+    read to tell it hplab's). None for another error (a full disk: its own words say it)."""
     if exc.errno not in (errno.EACCES, errno.EPERM):
         return None
     folder = index.parent
     try:
         if not os.access(folder, os.W_OK | os.X_OK):
             return (f"its folder is not writable by this user ({owner_and_mode(folder)})",
-                    owner_name(folder))
+                    ask_owner(folder, "refresh it", "make it writable (chmod u+w), then "
+                                                    "refresh it"))
         held, around = os.lstat(index), os.stat(folder)
         # a sticky folder's files are replaced by their owner or the folder's alone
         if around.st_mode & stat.S_ISVTX and os.geteuid() not in (held.st_uid, around.st_uid):
             return (f"it is another user's ({owner_and_mode(index)}), and in this sticky "
-                    "folder only its owner may replace it", owner_name(index))
+                    "folder only its owner may replace it", ask_owner(index, "refresh it"))
+        if unreadable := unreadable_why(index):  # QA: another's 0600 index.html
+            return (unreadable[0], ask_owner(index, "refresh it", "make it readable (chmod "
+                                                                   "u+r), then refresh it"))
     except OSError:  # gone meanwhile, or not reachable to look at
         return None
     return None
@@ -45,12 +58,11 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
     ``refreshed`` (after a report's write), the warning that the index was not refreshed;
     another user's index or folder names whom to ask (`index_refused`)."""
     if refused := index_refused(index, exc):
-        why, owner = refused
+        why, ask = refused
         if refreshed:
-            return (f"the index {index} was not refreshed: {why}; ask its owner ({owner}) to "
-                    f"refresh it: hplab report index {shell_word(str(index.parent))}")
-        return (f"{index}: {why}; not written; ask its owner ({owner}) to refresh it, or list "
-                "the reports alone: --no-write")
+            return (f"the index {index} was not refreshed: {why}; {ask}: hplab report index "
+                    f"{shell_word(str(index.parent))}")
+        return f"{index}: {why}; not written; {ask}, or list the reports alone: --no-write"
     named = exc.filename is not None and os.fsdecode(exc.filename) == str(index)
     if refreshed:  # the index named once, in front; another file (its temporary one) said
         if named:
@@ -59,7 +71,6 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
     if exc.filename is None:  # said with the page it was writing
         exc.filename = str(index)
     return f"{os_error_line(exc)}; not written"
-
 
 
 #: A row of an index hplab wrote, with the sort key it was listed by (`write_index`), and

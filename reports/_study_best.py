@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from nets import (
+    ask_owner,
     command_name,
     finite_or_none,
     is_stepwise,
     owner_and_mode,
-    owner_name,
     read_json_file,
     say_on_stderr,
     version_text,
@@ -181,11 +181,8 @@ def remove_leftover(folder: Path) -> None:
         return
     shutil.rmtree(folder, ignore_errors=True)
     if os.path.lexists(folder):
-        owner = owner_name(folder)
-        mine = os.lstat(folder).st_uid == os.geteuid()
         warnings.warn(f"could not remove {folder}, a best model an earlier report left "
-                      f"({owner_and_mode(folder)}): "
-                      + ("remove it" if mine else f"ask its owner ({owner}) to remove it"),
+                      f"({owner_and_mode(folder)}): {ask_owner(folder, 'remove it')}",
                       stacklevel=2)
 
 

@@ -81,12 +81,8 @@ def check_journal(path: Path, appends: bool = False) -> None:
         # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
         # the data was loaded, and named the file where its folder was read-only
         if not os.access(path, os.W_OK):  # a copy would keep its mode: no advice to copy
-            # its owner's chmod u+w, said to another user, was advice they could not take
-            advice = write_advice([path])
-            if path.stat().st_uid == os.geteuid():
-                advice += " (chmod u+w)"
             raise StorageError(f"cannot write {path}: {with_owner(path, 'the file')} is not "
-                               f"writable; {advice} to run or join its study")
+                               f"writable; {write_advice([path])} to run or join its study")
         if not os.access(path.parent, os.W_OK):
             raise StorageError(f"cannot write {path}: "
                                f"{with_owner(path.parent, f'its folder {path.parent}')} is not "

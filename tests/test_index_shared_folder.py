@@ -89,8 +89,9 @@ def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(tmp
     # a teammate's runs folder, readable and not writable: its owner is the one to ask
     runs = tmp_path / "runs"
     _report("theirs", runs / "train" / "theirs")
+    os.chown(runs, OTHER_UID, -1)
     runs.chmod(0o555)
-    owner = _owner(os.getuid())
+    owner = _owner(OTHER_UID)
     try:
         code, out, err = as_user(runs / "train" / "theirs", script=_REFRESH)
         assert (code, err) == (0, "") and out == (
@@ -102,14 +103,50 @@ def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(tmp
     assert not (runs / "index.html").exists()
 
 
+def test_an_index_this_user_may_not_write_or_read_says_what_to_do_by_whose_it_is(tmp_path,
+                                                                                as_user):
+    # QA: another user's 0600 index.html in a writable folder (not sticky): "...index.html:
+    # Permission denied; not written", whom to ask left out; and in the user's own folder
+    # 0555, they were told to ask themselves ("ask its owner (alice) to refresh it")
+    runs = tmp_path / "runs"
+    _report("mine", runs / "train" / "mine")
+    reports.write_index(runs)
+    index = runs / "index.html"
+    index.chmod(0o600)
+    os.chown(index, OTHER_UID, -1)
+    runs.chmod(0o777)
+    owner = _owner(OTHER_UID)
+    said = (f"{index}: index.html is not readable (owner {owner}, mode 0600); not written; "
+            f"ask its owner ({owner}) to refresh it, or list the reports alone: --no-write")
+    assert as_user("report", "index", runs) == (
+        2, f"{runs}: 1 report (index.html not written)\n",
+        f"hplab report index: error: {said}\n")
+    code, out, err = as_user(runs / "train" / "mine", script=_REFRESH)
+    assert (code, err) == (0, "") and out == (
+        f"the index {index} was not refreshed: index.html is not readable (owner {owner}, "
+        f"mode 0600); ask its owner ({owner}) to refresh it: hplab report index {runs}\n")
+    os.chown(index, os.getuid(), -1)  # the user's own: theirs to change
+    index.chmod(0o644)
+    runs.chmod(0o555)
+    try:
+        assert as_user("report", "index", runs) == (
+            2, f"{runs}: 1 report (index.html not written)\n",
+            f"hplab report index: error: {index}: its folder is not writable by this user "
+            f"(owner {_owner(os.getuid())}, mode 0555); not written; make it writable (chmod "
+            "u+w), then refresh it, or list the reports alone: --no-write\n")
+    finally:
+        runs.chmod(0o755)
+
+
 def test_a_folder_this_user_may_read_and_not_write_is_listed_all_the_same(tmp_path,
                                                                            as_user):
     # QA: bob's `report index /home/alice/hplab/runs --json` printed no JSON at all, only
     # "...index.html: Permission denied; not written": the listing was built already
     runs = tmp_path / "runs"
     _report("theirs", runs / "train" / "theirs")
+    os.chown(runs, OTHER_UID, -1)
     runs.chmod(0o555)
-    owner = _owner(os.getuid())
+    owner = _owner(OTHER_UID)
     said = (f"{runs / 'index.html'}: its folder is not writable by this user (owner {owner}, "
             f"mode 0555); not written; ask its owner ({owner}) to refresh it, or list the "
             "reports alone: --no-write")

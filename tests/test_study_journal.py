@@ -56,7 +56,7 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     assert (done.returncode, done.stderr) == (2, (
         f"hplab study run: error: cannot write ro/j.log: its folder ro (owner {owner}, mode 0555) "
         "is not writable (the journal itself is fine; its lock files go beside it); make it "
-        "writable, or copy j.log to a writable folder\n"))
+        "writable (chmod u+w), or copy j.log to a writable folder\n"))
 
 
 def test_a_journals_os_error_is_worded_as_every_commands():

@@ -468,13 +468,15 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
     cases = [  # (files made read-only, what a study run is told)
         ([folder], f"its folder {folder} (owner {owner}, mode 0555) is not writable {fine}: "
                    f"SQLite writes keep.db-wal and keep.db-shm beside it); make it "
-                   f"writable{copy}"),
+                   f"writable (chmod u+w){copy}"),
+        # one advice for the user's own file, SQLite's as a journal's
         ([db], f"keep.db (owner {owner}, mode 0444) is not writable {fine}); make it "
-               f"writable{copy}"),
+               f"writable (chmod u+w){copy}"),
         # a copy of keep.db alone lacks what keep.db-wal holds: "without a study"
         ([db.with_name("keep.db-wal"), db.with_name("keep.db-shm")],
          f"keep.db-wal (owner {owner}, mode 0444) and keep.db-shm (owner {owner}, mode 0444) "
-         f"are not writable {fine}); make them writable, or copy keep.db together with "
+         f"are not writable {fine}); make them writable (chmod u+w), or copy keep.db together "
+         "with "
          "keep.db-wal (it holds trials not yet in keep.db) to a writable folder"),
     ]
     try:
@@ -549,8 +551,8 @@ def test_a_name_that_is_no_spec_on_a_storage_it_cannot_open_is_told_the_storage_
                                             n_trials=1))
     owner = pwd.getpwuid(os.getuid()).pw_name
     cases = [(stored, f"cannot open {stored}: keep.db (owner {owner}, mode 0444) is not "
-                      "writable (the database itself is fine); make it writable, or copy the "
-                      "database to a writable folder"),
+                      "writable (the database itself is fine); make it writable (chmod u+w), "
+                      "or copy the database to a writable folder"),
              (f"journal:{log}", f"cannot write {log}: the file (owner {owner}, mode 0444) is "
                                 "not writable; make it writable (chmod u+w) to run or join its "
                                 "study")]
@@ -639,8 +641,8 @@ def test_a_demo_on_a_storage_it_cannot_write_leaves_no_lock_file(tmp_path, store
             path.chmod(0o444)
         assert user_cli("demo", "--trials", "1", "--storage", stored) == (2, "", (
             f"hplab demo: error: cannot open {stored}: keep.db (owner {owner}, mode 0444) is not "
-            "writable (the database itself is fine); make it writable, or copy the database "
-            "to a writable folder\n"))
+            "writable (the database itself is fine); make it writable (chmod u+w), or copy the "
+            "database to a writable folder\n"))
         code, _, err = user_cli("demo", "--trials", "1", "--storage", f"journal:{log}")
         assert code == 2 and err.endswith(
             f"hplab demo: error: cannot write {log}: the file (owner {owner}, mode 0444) is not "
