@@ -11,7 +11,6 @@ import os
 import re
 import stat
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
 
 import markupsafe
 
@@ -24,6 +23,8 @@ from nets import (
     shell_word,
     unreadable_why,
 )
+
+from ._paths import local_link
 
 
 def index_refused(index: Path, exc: OSError) -> tuple[str, str] | None:
@@ -74,7 +75,7 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
 
 
 #: A row of an index hplab wrote, with the sort key it was listed by (`write_index`), and
-#: its link.
+#: its link (read as every link of a page is: `local_link`).
 _ROW = re.compile(r'<tr data-order="([^" ]+) ([0-9]+)">.*?</tr>', re.S)
 _HREF = re.compile(r'<a href="([^"]*)"')
 #: An index larger than this is not read for its rows (one of 1000 reports is ~1 MB).
@@ -99,9 +100,9 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
     rows = []
     for row in _ROW.finditer(text):
         link = _HREF.search(row.group(0))
-        if link is None:
+        rel = None if link is None else local_link(link.group(1))
+        if rel is None:
             continue
-        rel = os.fsdecode(unquote_to_bytes(link.group(1)))
         if rel not in listed and any(rel.startswith(f"{gone}/") or rel == gone
                                      for gone in unreadable):
             try:

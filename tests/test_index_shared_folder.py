@@ -278,3 +278,20 @@ def test_an_index_that_had_no_rows_of_the_skipped_reports_is_not_said_to_keep_th
         assert as_user("report", "index", runs) == (
             0, f"{index}: 1 report\n", f"hplab report index: warning: {skipped}\n")
         assert _hrefs(index) == ["train/mine/report.html"]
+
+
+def test_kept_rows_read_their_links_as_every_link_of_a_page_is(tmp_path):
+    # review: the index's rows had a third way of reading a link; `local_link` reads back
+    # HTML escapes, and takes a link elsewhere (a scheme's) for none of the folder's
+    from reports._index_access import kept_rows
+
+    runs = tmp_path / "runs"
+    for name in ("escaped", "elsewhere"):
+        _report(name, runs / "train" / name)
+    index = reports.write_index(runs)
+    page = index.read_text(encoding="utf-8")
+    page = page.replace('href="train/escaped/', 'href="train&#47;escaped/').replace(
+        'href="train/elsewhere/', 'href="https://example.org/train/elsewhere/')
+    index.write_text(page, encoding="utf-8")
+    kept = kept_rows(index, ["train/escaped", "train/elsewhere", "https:"], set())
+    assert ["train&#47;escaped/report.html" in row["kept"] for row in kept] == [True]
