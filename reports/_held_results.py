@@ -108,7 +108,7 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         if not of_storage(info, study.resolve_storage(storage), created):
             return f"the report of study {info.name!r} in another storage ({info.source})"
     if kind == "study" and name is not None:  # its report replaces best_model/
-        from ._study_best import foreign_best_model
+        from ._best_model_files import foreign_best_model
 
         return foreign_best_model(out, name)
     return None

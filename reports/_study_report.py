@@ -12,6 +12,13 @@ import pandas as pd
 from nets import command_name, say_on_stderr, stage_file
 
 from . import _study_data as sd, _study_draw as sw
+from ._best_model_files import (
+    best_model_staging,
+    holds_trial_model,
+    remove_leftover,
+    set_aside,
+    swap_best_model,
+)
 from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._library_versions import library_rows, mixed_libraries_text, other_libraries_note
@@ -21,13 +28,8 @@ from ._study_best import (
     add_best,
     add_outside_best,
     best_balanced_accuracy,
-    best_model_staging,
-    holds_trial_model,
     numbered_trial,
-    remove_leftover,
     retrain_best,
-    set_aside,
-    swap_best_model,
 )
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
