@@ -84,22 +84,27 @@ def test_an_index_another_user_owns_in_a_sticky_folder_names_its_owner(tmp_path,
     assert index.read_bytes() == before
 
 
-def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(tmp_path,
-                                                                              as_user):
-    # a teammate's runs folder, readable and not writable: its owner is the one to ask
+@pytest.fixture
+def teammates_runs(tmp_path):
+    """A teammate's runs folder (another user's, mode 0555: this user may read it and not
+    write it) holding their report train/theirs; writable again after the test."""
     runs = tmp_path / "runs"
     _report("theirs", runs / "train" / "theirs")
     os.chown(runs, OTHER_UID, -1)
     runs.chmod(0o555)
-    owner = _owner(OTHER_UID)
-    try:
-        code, out, err = as_user(runs / "train" / "theirs", script=_REFRESH)
-        assert (code, err) == (0, "") and out == (
-            f"the index {runs / 'index.html'} was not refreshed: its folder is not writable "
-            f"by this user (owner {owner}, mode 0555); ask its owner ({owner}) to refresh "
-            f"it: hplab report index {runs}\n")
-    finally:
-        runs.chmod(0o755)
+    yield runs
+    runs.chmod(0o755)
+
+
+def test_an_index_in_a_folder_this_user_cannot_write_names_the_folders_owner(teammates_runs,
+                                                                              as_user):
+    # a teammate's runs folder, readable and not writable: its owner is the one to ask
+    runs, owner = teammates_runs, _owner(OTHER_UID)
+    code, out, err = as_user(runs / "train" / "theirs", script=_REFRESH)
+    assert (code, err) == (0, "") and out == (
+        f"the index {runs / 'index.html'} was not refreshed: its folder is not writable by "
+        f"this user (owner {owner}, mode 0555); ask its owner ({owner}) to refresh it: hplab "
+        f"report index {runs}\n")
     assert not (runs / "index.html").exists()
 
 
@@ -138,35 +143,28 @@ def test_an_index_this_user_may_not_write_or_read_says_what_to_do_by_whose_it_is
         runs.chmod(0o755)
 
 
-def test_a_folder_this_user_may_read_and_not_write_is_listed_all_the_same(tmp_path,
+def test_a_folder_this_user_may_read_and_not_write_is_listed_all_the_same(teammates_runs,
                                                                            as_user):
     # QA: bob's `report index /home/alice/hplab/runs --json` printed no JSON at all, only
     # "...index.html: Permission denied; not written": the listing was built already
-    runs = tmp_path / "runs"
-    _report("theirs", runs / "train" / "theirs")
-    os.chown(runs, OTHER_UID, -1)
-    runs.chmod(0o555)
-    owner = _owner(OTHER_UID)
+    runs, owner = teammates_runs, _owner(OTHER_UID)
     said = (f"{runs / 'index.html'}: its folder is not writable by this user (owner {owner}, "
             f"mode 0555); not written; ask its owner ({owner}) to refresh it, or list the "
             "reports alone: --no-write")
-    try:
-        code, out, err = as_user("report", "index", runs, "--json")
-        listed = json.loads(out)
-        assert (code, err) == (2, f"hplab report index: error: {said}\n")
-        assert (listed["index_path"], listed["n_reports"], listed["index_error"]) == (
-            None, 1, said)
-        assert [r["path"] for r in listed["reports"]] == [
-            str(runs / "train" / "theirs" / "report.html")]
-        assert as_user("report", "index", runs) == (
-            2, f"{runs}: 1 report (index.html not written)\n",
-            f"hplab report index: error: {said}\n")
-        # --no-write: the listing alone, nothing to fail
-        code, out, err = as_user("report", "index", runs, "--no-write", "--json")
-        assert (code, err) == (0, "") and json.loads(out) == {**listed, "index_error": None}
-        assert as_user("report", "index", runs, "--no-write") == (0, f"{runs}: 1 report\n", "")
-    finally:
-        runs.chmod(0o755)
+    code, out, err = as_user("report", "index", runs, "--json")
+    listed = json.loads(out)
+    assert (code, err) == (2, f"hplab report index: error: {said}\n")
+    assert (listed["index_path"], listed["n_reports"], listed["index_error"]) == (
+        None, 1, said)
+    assert [r["path"] for r in listed["reports"]] == [
+        str(runs / "train" / "theirs" / "report.html")]
+    assert as_user("report", "index", runs) == (
+        2, f"{runs}: 1 report (index.html not written)\n",
+        f"hplab report index: error: {said}\n")
+    # --no-write: the listing alone, nothing to fail
+    code, out, err = as_user("report", "index", runs, "--no-write", "--json")
+    assert (code, err) == (0, "") and json.loads(out) == {**listed, "index_error": None}
+    assert as_user("report", "index", runs, "--no-write") == (0, f"{runs}: 1 report\n", "")
     assert sorted(p.name for p in runs.iterdir()) == ["train"]  # nor a lock file left
 
 
