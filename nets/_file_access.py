@@ -18,11 +18,12 @@ def unreadable_why(path: Path) -> tuple[str, str] | None:
             continue
         if folder.is_dir():  # there (its own folder is open), and closed to this user
             return (f"its folder {folder} is not searchable by this user "
-                    f"({owner_and_mode(folder)})", "ask its owner to open it")
+                    f"({owner_and_mode(folder)})",
+                    ask_owner(folder, "open it", yours="open it (chmod u+x)"))
         return None
     if path.exists() and not os.access(path, os.R_OK):
         return (f"{path.name} is not readable ({owner_and_mode(path)})",
-                "make it readable, or ask its owner")
+                ask_owner(path, "make it readable", yours="make it readable (chmod u+r)"))
     return None
 
 

@@ -26,8 +26,7 @@ def create_storage_file(where: StorageURL) -> None:
     Another process making it at the same time is fine: theirs is kept."""
     folder = where.path.parent
     if not os.access(folder, os.W_OK):  # SQLite said only "unable to open database file"
-        raise StorageError(f"cannot make storage {where.path}: its folder {folder} is not "
-                           "writable; make it writable, or give a path in a writable folder")
+        raise _folder_not_writable(where.path, folder)
     if where.kind != "sqlite":  # optuna makes a journal with the umask's mode
         return
     try:  # O_EXCL: never a descriptor of an existing file (closing one drops its locks)
@@ -36,6 +35,14 @@ def create_storage_file(where: StorageURL) -> None:
         pass
     except OSError as exc:  # a read-only mount that os.access did not tell
         raise StorageError(f"cannot make storage: {nets.os_error_line(exc)}") from None
+
+
+def _folder_not_writable(path: Path, folder: Path) -> StorageError:
+    """A new storage file's folder this user cannot write, named with its owner and mode
+    and whom to ask (another user's folder is not theirs to chmod)."""
+    return StorageError(f"cannot make storage {path}: its folder "
+                        f"{nets.with_owner(folder, str(folder))} is not writable; "
+                        f"{nets.write_advice([folder])}, or give a path in a writable folder")
 
 
 def check_readable(path: Path | None) -> None:
@@ -65,8 +72,7 @@ def check_storage_writable(where: StorageURL) -> None:
         return
     folder = next(p for p in path.parents if p.exists())  # the one its folders are made in
     if folder.is_dir() and not os.access(folder, os.W_OK):
-        raise StorageError(f"cannot make storage {path}: its folder {folder} is not "
-                           "writable; make it writable, or give a path in a writable folder")
+        raise _folder_not_writable(path, folder)
 
 
 def check_journal(path: Path, appends: bool = False) -> None:

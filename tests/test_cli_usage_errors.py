@@ -167,8 +167,13 @@ def test_a_study_run_says_its_unwritable_storage_before_advising_no_report(tmp_p
     # --no-report", and --no-report then failed on runs/hplab.db
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs").chmod(0o555)
-    said = ("hplab study run: error: cannot make storage runs/hplab.db: its folder runs is "
-            "not writable; make it writable, or give a path in a writable folder\n")
+    import os
+    import pwd
+
+    owner = pwd.getpwuid(os.getuid()).pw_name
+    said = ("hplab study run: error: cannot make storage runs/hplab.db: its folder runs "
+            f"(owner {owner}, mode 0555) is not writable; make it writable (chmod u+w), or "
+            "give a path in a writable folder\n")
     for more in ([], ["--no-report"]):
         assert user_cli("study", "run", "xor", "--trials", "8", *more) == (2, "", said)
 

@@ -521,9 +521,9 @@ def test_a_database_this_user_cannot_read_is_said_so_with_its_owner_and_mode(
     try:
         for closed, said in (
                 (db, f"keep.db is not readable (owner {owner}, mode 0000); make it "
-                     "readable, or ask its owner"),
+                     "readable (chmod u+r)"),
                 (folder, f"its folder {folder} is not searchable by this user (owner "
-                         f"{owner}, mode 0000); ask its owner to open it")):
+                         f"{owner}, mode 0000); open it (chmod u+x)")):
             closed.chmod(0)
             for argv in commands:
                 assert user_cli(*argv, "--storage", db) == (
@@ -533,8 +533,8 @@ def test_a_database_this_user_cannot_read_is_said_so_with_its_owner_and_mode(
         folder.chmod(0)
         assert user_cli("study", "show", "keep", "--storage", f"journal:{log}") == (
             2, "", f"hplab study show: error: cannot open {log}: its folder {folder} is not "
-                   f"searchable by this user (owner {owner}, mode 0000); ask its owner to "
-                   "open it\n")
+                   f"searchable by this user (owner {owner}, mode 0000); open it (chmod "
+                   "u+x)\n")
     finally:
         folder.chmod(0o755)
         db.chmod(0o644)
@@ -673,9 +673,9 @@ def test_a_studys_data_this_user_cannot_read_is_named_with_its_owner_and_mode(
     try:
         for closed, why, advice in (
                 (private, f"its folder {private} is not searchable by this user (owner "
-                          f"{owner}, mode 0000)", "ask its owner to open it"),
+                          f"{owner}, mode 0000)", "open it (chmod u+x)"),
                 (csv, f"blobs.csv is not readable (owner {owner}, mode 0000)",
-                 "make it readable, or ask its owner")):
+                 "make it readable (chmod u+r)")):
             closed.chmod(0)
             said = f"cannot read {csv}: {why}; {advice}"
             assert user_cli("study", "worker", "--study", "blobs", "--storage", db) == (
@@ -691,7 +691,7 @@ def test_a_studys_data_this_user_cannot_read_is_named_with_its_owner_and_mode(
         code, out, err = user_cli("study", "report", "blobs", "--storage", db, "--out", "rep")
         assert code == 0 and f"the best trial could not be retrained (cannot read " \
             f"{csv}: its folder {private} is not searchable by this user (owner {owner}, " \
-            "mode 0000); ask its owner to open it): the report shows" in err, err
+            "mode 0000); open it (chmod u+x)): the report shows" in err, err
     finally:
         private.chmod(0o755)
         csv.chmod(0o644)
@@ -799,11 +799,22 @@ def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, sp
     # QA: "cannot open storage ro/new.db: unable to open database file", and for a journal
     # the resume hint of a storage that failed mid-run
     (tmp_path / "ro").mkdir(mode=0o555)
+    owner = pwd.getpwuid(os.getuid()).pw_name
     for name in ("new.db", "new.log"):
         assert user_cli("study", "run", spec_file("s", n_trials=1), "--no-report",
                         "--storage", f"ro/{name}") == (2, "", (
-            f"hplab study run: error: cannot make storage ro/{name}: its folder ro is not "
-            "writable; make it writable, or give a path in a writable folder\n"))
+            f"hplab study run: error: cannot make storage ro/{name}: its folder ro (owner "
+            f"{owner}, mode 0555) is not writable; make it writable (chmod u+w), or give a "
+            "path in a writable folder\n"))
+    # another user's folder (QA 64: "make it writable", which only its owner may): whom to
+    # ask, and for what
+    os.chown(tmp_path / "ro", 65534, -1)
+    other = pwd.getpwuid(65534).pw_name
+    assert user_cli("study", "run", spec_file("s", n_trials=1), "--no-report", "--storage",
+                    "ro/new.db") == (2, "", (
+        f"hplab study run: error: cannot make storage ro/new.db: its folder ro (owner "
+        f"{other}, mode 0555) is not writable; ask its owner ({other}) to make it "
+        "group-writable (chmod g+w), or give a path in a writable folder\n"))
     assert not list((tmp_path / "ro").iterdir())
 
 
