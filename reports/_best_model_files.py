@@ -27,7 +27,7 @@ def best_model_staging(out: Path) -> Path:
         # .best_model.tmp-WORKER_ID-TOKEN (or .old-, set aside by a swap): a run killed
         # before its report was written left it
         owner = old.name.partition("-")[2].rpartition("-")[0]
-        if hs.worker_gone(owner):
+        if hs.ended_here(owner):
             remove_leftover(old)
     return Path(out) / f".{BEST_MODEL}.tmp-{hs.worker_id()}-{secrets.token_hex(4)}"
 

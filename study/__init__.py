@@ -130,7 +130,7 @@ from ._worker import (
     retried_numbers,
     run_worker,
 )
-from ._worker_identity import worker_gone, worker_id
+from ._worker_identity import ended_here, ended_on_this_host, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [
@@ -172,7 +172,8 @@ __all__ = [
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
     "trial_versions", "trial_checkout", "ran_other_code", "library_sets", "same_libraries",
-    "trial_status", "OUTCOMES", "trial_outcome", "worker_gone", "worker_id",
+    "trial_status", "OUTCOMES", "trial_outcome", "ended_here", "ended_on_this_host",
+    "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",

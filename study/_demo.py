@@ -12,13 +12,12 @@ from optuna.trial import TrialState
 import nets
 
 from ._errors import StorageError
-from ._record import trial_info
 from ._registry import quiet_optuna
 from ._spec import StudySpec, load_spec, parse_spec
+from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_url import resolve_storage
 from ._worker import COMMAND_ATTR
-from ._worker_identity import worker_gone
 
 DEMO = "demo"  # the demo study's name
 DEMO_COMMAND = ("hplab", "demo")  # the stored command line's words: the demo made it
@@ -75,7 +74,7 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
     with _demo_in(where, heartbeat_interval=spec.heartbeat_interval,
                   grace_period=spec.grace_period) as demo:
         if demo is not None:
-            _check_not_running(demo, where)
+            _check_not_running(demo, where, spec.grace_period)
     return where.masked
 
 
@@ -114,13 +113,15 @@ def _check_owner(demo, where) -> None:
                          "make; the demo would replace it: give another --storage")
 
 
-def _check_not_running(demo, where) -> None:
-    """Refuse (ValueError) to replace the demo's study ``demo`` while it is running."""
+def _check_not_running(demo, where, grace_period: float) -> None:
+    """Refuse (ValueError) to replace the demo's study ``demo`` while it is running: a
+    RUNNING trial that `stale_trials` (``study show``'s rule) does not count left over."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
         optuna.storages.fail_stale_trials(demo)
-    live = [t.number for t in demo.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-            if not worker_gone(trial_info(t).get("worker"))]
+    trials = demo.get_trials(deepcopy=False)
+    left = stale_trials(demo, trials, grace_period)
+    live = [t.number for t in trials if t.state == TrialState.RUNNING and t.number not in left]
     if live:  # deleting it under a running demo would mix the two runs' trials
         raise ValueError(f"the demo study in {where.masked} is still running (trial "
                          f"#{live[0]}); wait for it to end, or give another --storage")

@@ -2,10 +2,12 @@
 
 One rule for ``study show``, ``study list``, the report's text and its outcomes figure:
 the trials the next worker fails and runs again. A trial is left over when its worker was
-a process of this machine that has ended (`worker_gone`), or, on a storage that keeps
-heartbeats, when its last one is older than the study's ``grace_period`` (or it never had
-one and started longer ago: a worker killed before its first beat), as a live worker
-judges it stale, on any machine.
+a process of this machine that has ended, or, on a storage that keeps heartbeats, when its
+last one is older than the study's ``grace_period`` (or it never had one and started
+longer ago: a worker killed before its first beat), as a live worker judges it stale, on
+any machine. Whose worker ended is judged as the run judges it: with heartbeats, only this
+boot's workers (`ended_here`: the heartbeats end the others'); on a journal, an earlier
+boot's too (`ended_on_this_host`, by which a run closes them).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from optuna.trial import TrialState
 
 from ._record import trial_info
 from ._running_beats import heartbeat_backend, running_beats
-from ._worker_identity import worker_gone
+from ._worker_identity import ended_here, ended_on_this_host
 
 
 def stale_trials(study: optuna.Study, trials, grace_period: float, *,
@@ -43,8 +45,9 @@ def stale_trials(study: optuna.Study, trials, grace_period: float, *,
     if not running:
         return set()
     silent = _silences(study)
+    ended = ended_here if heartbeat_backend(study._storage) else ended_on_this_host
     return {t.number for t in running
-            if worker_gone(trial_info(t, flat=flat).get("worker"))
+            if ended(trial_info(t, flat=flat).get("worker"))
             or (silent.get(t.number) or 0.0) > grace_period}
 
 

@@ -19,7 +19,7 @@ import nets
 from ._record import has_hplab_record, owner_keys, record_attr, trial_info
 from ._storage_errors import failure_text
 from ._storage_url import StorageURL
-from ._worker_identity import worker_gone
+from ._worker_identity import ended_on_this_host
 from ._worker_storage import judges_stale
 
 
@@ -32,11 +32,17 @@ def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
     machines cannot be checked from here. ``flat`` as for `budget_used` (a user attribute
     ``worker`` of another program's trial is not hplab's worker).
     """
+    # A worker of an earlier boot of this machine is closed too (`ended_on_this_host`, not
+    # `ended_here`): with no heartbeats nothing else ever ends a trial a reboot left
+    # running. The risk taken: another machine of this hostname, writing the same journal
+    # (a shared folder), has ids that look like an earlier boot's, and its live trial is
+    # closed (its worker drops its result and says so, `dropped_note`); hostnames are
+    # rarely shared by machines that share a journal file.
     closed = False
     for t in trials:
         info = trial_info(t, flat=flat)
         worker = info.get("worker", "")
-        if t.state != TrialState.RUNNING or not worker_gone(worker):
+        if t.state != TrialState.RUNNING or not ended_on_this_host(worker):
             continue
         closed |= close_as_interrupted(study._storage, t, info, f"its worker {worker} died "
                                        "(this storage has no heartbeats)")

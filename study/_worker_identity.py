@@ -14,7 +14,7 @@ def worker_id() -> str:
     host's name, ``unshare --pid``); ``start`` (see `_process_start`) tells this process
     from a later one given the same pid in that namespace. Either is left out where the
     platform does not say. A container restarted with the same hostname has a new
-    namespace: its earlier workers are not judged from it (`worker_gone`)."""
+    namespace: its earlier workers are not judged from it (`ended_here`)."""
     ns, start = _pid_namespace(), _process_start(os.getpid())
     # the namespace beside the host: an older hplab takes the id for another machine's
     # and never for a dead worker's (after the pid, it judged a live one ended)
@@ -56,23 +56,34 @@ def _boot_id() -> str:
     return boot.strip().replace("-", "")[:8]
 
 
-def worker_gone(worker: str | None, *, this_boot: bool = False) -> bool:
-    """Whether ``worker`` (a `worker_id`) was a process of this machine and PID namespace
-    that has ended. A worker of another machine or PID namespace (its pid names another
-    process here), or an unknown one, is not known to be gone: that of a container since
-    restarted with the same hostname too (its namespace's processes, if any are left, are
-    not visible from the new one, and another live container may share the hostname).
-    ``this_boot``: only a worker whose id says it started since this machine's last boot
-    (two machines of one hostname share the first PID namespace's number, and only their
-    boots tell them apart; one before a reboot ended, but its heartbeats say so)."""
+def ended_here(worker: str | None) -> bool:
+    """Whether ``worker`` (a `worker_id`) was a process of this machine, PID namespace and
+    boot that has ended: safe to act on (fail its trial, remove its files). A worker of
+    another machine or PID namespace (its pid names another process here), or an unknown
+    one, is not known to be gone: that of a container since restarted with the same
+    hostname too (its namespace's processes, if any are left, are not visible from the new
+    one, and another live container may share the hostname). One of another boot is not
+    either: two machines of one hostname share the first PID namespace's number, and only
+    their boots tell them apart (an id stored by an older hplab says no boot)."""
+    start = str(worker or "").rpartition(":")[2].partition("@")[2]
+    if not start or start.partition(".")[2] != _boot_id():
+        return False
+    return ended_on_this_host(worker)
+
+
+def ended_on_this_host(worker: str | None) -> bool:
+    """Whether ``worker`` (a `worker_id`) was a process of this hostname and PID namespace
+    that is not running now, in this boot or an earlier one: as `ended_here`, but a worker
+    of an earlier boot counts as ended, and so one of another machine of this hostname
+    (the first PID namespace's number is every machine's). Only for a storage without
+    heartbeats (a journal), where nothing else ever ends a trial a reboot left running;
+    elsewhere use `ended_here` (heartbeats end those)."""
     host, _, rest = str(worker or "").rpartition(":")
     host, _, ns = host.partition("~")  # no ~ns: stored by an older hplab, judged as then
     pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
     if host != socket.gethostname() or not pid.isdigit():
         return False
     if ns and ns != _pid_namespace():
-        return False
-    if this_boot and (not start or start.partition(".")[2] != _boot_id()):
         return False
     if int(pid) == os.getpid():  # this pid is this process: any other id with it ended
         return worker != worker_id()

@@ -19,7 +19,7 @@ from ._running_beats import running_beats
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
 from ._storage_identity import check_same_file, file_identity, gone_message
-from ._worker_identity import worker_gone
+from ._worker_identity import ended_here
 
 
 class ClaimLock:
@@ -181,10 +181,10 @@ class _WorkerCache(optuna.storages._CachedStorage):
 
     def _dead_here(self, study_id: int, now, beats) -> list[int]:
         """RUNNING trials whose worker was a process of this machine, since its last boot,
-        that has ended (`worker_gone`, the rule by which `stale_trials` counts them): stale
-        for sure, their heartbeats or not. QA: after a PostgreSQL restart ended its
-        workers, `study show` told their trials stale at once, and a resume sat idle until
-        their last beats were a grace old.
+        that has ended (`ended_here`, the rule by which `stale_trials` counts them on a
+        storage with heartbeats): stale for sure, their heartbeats or not. QA: after a
+        PostgreSQL restart ended its workers, `study show` told their trials stale at once,
+        and a resume sat idle until their last beats were a grace old.
 
         Every running trial is looked at once (a run resumed at once after a kill: its dead
         trials' beats are seconds old), then only those whose last beat (``beats``, at the
@@ -201,9 +201,8 @@ class _WorkerCache(optuna.storages._CachedStorage):
             self._flat[study_id] = flat_layout(
                 self._backend.get_study_user_attrs(study_id).get(CREATED_ATTR))
         return [trial_id for trial_id in quiet
-                if worker_gone(trial_info(self._backend.get_trial(trial_id),
-                                          flat=self._flat[study_id]).get("worker"),
-                               this_boot=True)]
+                if ended_here(trial_info(self._backend.get_trial(trial_id),
+                                         flat=self._flat[study_id]).get("worker"))]
 
     def _never_beaten(self, beats) -> list[int]:
         """RUNNING trials of the study that no heartbeat ever reached, started longer than

@@ -208,6 +208,19 @@ def trials_of(db, name: str):
     return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
 
 
+def ended_worker() -> str:
+    """The worker id (`study.worker_id`) a process of this machine had, that has ended: one
+    a run, show and a report's cleanup take for ended (`study.ended_here`; where /proc says
+    no process start, as off Linux, none is)."""
+    from study import _worker_identity as identity
+
+    with subprocess.Popen(["sleep", "60"]) as gone:
+        start = identity._process_start(gone.pid)
+        gone.kill()
+    here = identity.worker_id().rpartition(":")[0]  # host~ns
+    return f"{here}:{gone.pid}" + (f"@{start}" if start else "")
+
+
 def require_module(name: str):
     """Import ``name``, a dependency of the ``[test]`` extra (onnx, distributed...).
 

@@ -7,9 +7,11 @@ import sqlite3
 import threading
 import time
 import types
+from pathlib import Path
 
 import optuna
 import pytest
+from conftest import ended_worker
 
 import nets
 import study
@@ -310,8 +312,6 @@ def test_show_list_and_report_call_a_dead_workers_trials_what_the_next_worker_do
     # outcomes.csv) minutes past grace_period, while the report's text called a trial of
     # this machine's ended worker left running, and one of another machine's live
     import json
-    import socket
-    import subprocess
 
     import pandas as pd
     from cli_helpers import run_cli
@@ -326,10 +326,8 @@ def test_show_list_and_report_call_a_dead_workers_trials_what_the_next_worker_do
     raw = s.user_attrs[study.SPEC_ATTR]
     raw["study"]["n_trials"] = 5  # a budget left for the three trials below
     s.set_user_attr(study.SPEC_ATTR, raw)
-    with subprocess.Popen(["true"]) as gone:
-        pass
     workers = ("machine-2:4242@1.abcd",  # another machine's, beating no more for 95 s
-               f"{socket.gethostname()}:{gone.pid}",  # this machine's, ended
+               ended_worker(),  # this machine's, ended
                "machine-2:4243@1.abcd")  # another machine's, live
     for worker in workers:
         trial_id = rdb.create_new_trial(s._study_id)
@@ -424,3 +422,48 @@ def test_show_and_a_worker_read_the_same_heartbeats(tmp_path):
         optuna.storages.journal.JournalFileBackend(str(tmp_path / "j.log")))
     with study._registry.quiet_optuna():
         assert not study.keeps_heartbeats(optuna.create_study(storage=journal))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                    reason="a worker's boot comes from /proc")
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_show_and_a_run_agree_on_whose_worker_ended(tmp_path):
+    # the review: `study show` took a live pid's worker of another boot (another machine of
+    # this hostname) for ended, and called its live trial stale where the run, on a storage
+    # with heartbeats, left it to them; on a journal both take it for ended (nothing else
+    # ever ends a trial a reboot left running), and the run closes it
+    from optuna.trial import TrialState
+
+    from study._worker_closing import _fail_dead_here
+
+    own = study.worker_id()
+    ticks, _, boot = own.rpartition("@")[2].partition(".")
+    ended = f"{own.rpartition('@')[0]}@{int(ticks) + 1}.{boot}"  # this pid, a later start
+    elsewhere = f"{own.rpartition('.')[0]}.00000000"  # this pid's number, another boot
+
+    def two_trials(s, rdb=None):
+        with study._registry.quiet_optuna():
+            trials = [s.ask() for _ in range(2)]
+        for trial, worker in zip(trials, (ended, elsewhere), strict=True):
+            s._storage.set_trial_user_attr(trial._trial_id, study.RECORD_ATTR,
+                                           {"worker": worker, "run": "r"})
+            if rdb is not None:
+                rdb.record_heartbeat(trial._trial_id)
+        return [t.number for t in trials]
+
+    db, rdb, s = _beating_study(tmp_path, "boots", grace_period=30, max_retry=0)
+    gone, live = two_trials(s, rdb)
+    with contextlib.closing(sqlite3.connect(db)) as con, con:  # quiet a while: looked at
+        con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-5 seconds')")
+    assert study.stale_trials(s, s.get_trials(deepcopy=False), 30) == {gone}
+    stale_ids = s._storage._get_stale_trial_ids(s._study_id)
+    assert [s._storage.get_trial(i).number for i in stale_ids] == [gone]
+
+    journal = optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalFileBackend(str(tmp_path / "boots.log")))
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="boots", storage=journal)
+    numbers = two_trials(s)
+    assert study.stale_trials(s, s.get_trials(deepcopy=False), 30) == set(numbers)
+    assert _fail_dead_here(s, s.get_trials(deepcopy=False))
+    assert [t.state for t in s.get_trials(deepcopy=False)] == [TrialState.FAIL] * 2

@@ -155,23 +155,28 @@ def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
         ticks, _, boot = start.partition(".")
         assert re.fullmatch(rf"{re.escape(socket.gethostname())}~[0-9a-f]+:{live.pid}",
                             host_pid) and ticks.isdigit()
-        assert not study.worker_gone(worker) and not study.worker_gone(host_pid)
-        # the same pid, started at another time or boot: a later process was given it
-        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
-        assert study.worker_gone(f"{host_pid}@{ticks}.00000000")
-        # ...unless only this boot's are judged (a run's with heartbeats): another machine
-        # of this hostname names its live workers with another boot
-        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}", this_boot=True)
-        assert not study.worker_gone(f"{host_pid}@{ticks}.00000000", this_boot=True)
+        assert not study.ended_on_this_host(worker) and not study.ended_here(worker)
+        assert not study.ended_on_this_host(host_pid)
+        # the same pid, started at another time: a later process was given it
+        assert study.ended_on_this_host(f"{host_pid}@{int(ticks) + 1}.{boot}")
+        assert study.ended_here(f"{host_pid}@{int(ticks) + 1}.{boot}")
+        # ...or at another boot: a journal's run takes it for gone (nothing else ends its
+        # trial), what acts elsewhere does not: another machine of this hostname names its
+        # live workers so (the review: show, a journal run and a report's cleanup took them
+        # for gone, where only a heartbeat storage's run spared them)
+        other_boot = f"{host_pid}@{ticks}.00000000"
+        assert study.ended_on_this_host(other_boot) and not study.ended_here(other_boot)
     finally:
         live.stdin.close()
         live.wait()
-    assert study.worker_gone(worker) and study.worker_gone(host_pid)
-    assert study.worker_gone(worker, this_boot=True)
-    assert not study.worker_gone(host_pid, this_boot=True)  # an older hplab's: no boot said
+    assert study.ended_on_this_host(worker) and study.ended_on_this_host(host_pid)
+    assert study.ended_here(worker)
+    assert not study.ended_here(host_pid)  # an older hplab's: no boot said
     own = study.worker_id()
-    assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
-    assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
+    assert not study.ended_on_this_host(own) and not study.ended_here(own)
+    assert not study.ended_on_this_host(f"elsewhere:{os.getpid()}")
+    assert study.ended_on_this_host(own.partition("@")[0])  # this pid, by an older hplab
+    assert not study.ended_here(f"{own.rpartition('.')[0]}.00000000")  # this pid, elsewhere
 
 
 UNSHARE = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc"]
@@ -193,15 +198,15 @@ def test_a_live_worker_of_another_pid_namespace_is_not_taken_for_a_dead_one():
         worker = live.stdout.readline().strip()
         assert worker.partition(":")[0] != study.worker_id().partition(":")[0]
         assert worker.split(":")[1].startswith("1@")  # pid 1 in its namespace
-        assert not study.worker_gone(worker)  # was: gone (pid 1 here started at boot)
-        assert not study.worker_gone(worker.partition("@")[0])
+        assert not study.ended_on_this_host(worker)  # was: gone (pid 1 here started then)
+        assert not study.ended_on_this_host(worker.partition("@")[0])
     finally:
         live.stdin.close()
         live.wait()
     # ended, still not judged from here: its pids are not this namespace's to look up
-    assert not study.worker_gone(worker)
+    assert not study.ended_on_this_host(worker) and not study.ended_here(worker)
     # an id of an older hplab (no namespace) is judged as before
-    assert study.worker_gone(worker.replace(worker.partition(":")[0],
+    assert study.ended_on_this_host(worker.replace(worker.partition(":")[0],
                                             socket.gethostname()))
 
 
@@ -334,7 +339,7 @@ def test_a_dead_worker_of_another_pid_namespace_on_a_journal_is_failed_as_the_re
     stuck = s.ask()
     s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
                                    {"worker": dead, "run": "x"})
-    assert not study.worker_gone(dead)
+    assert not study.ended_on_this_host(dead)
     summary = study.run_study(spec.with_trials(2), storage=str(log), progress=False)
     assert summary["n_running"] == 1 and summary["n_stale"] == 0
     said = re.search(r"until you fail it, `(optuna tell [^`]*)`", readme_words())[1]

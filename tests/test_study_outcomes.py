@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import sqlite3
-import subprocess
 
 import optuna
 import pandas as pd
 import pytest
 from cli_helpers import run_cli
-from conftest import figure_stand_in
+from conftest import ended_worker, figure_stand_in
 
 import reports
 import study
@@ -59,9 +57,7 @@ def _study_of_every_outcome(spec_file, db):
     study.run_study(spec, storage=str(db), progress=False)
     # 8: a live worker's, its divergence recorded, not yet told; 9: an ended worker's
     rdb.record_heartbeat(asked({"status": "diverged", "reason": "exploded"})._trial_id)
-    with subprocess.Popen(["true"]) as gone:
-        pass
-    asked({"worker": f"{socket.gethostname()}:{gone.pid}"})
+    asked({"worker": ended_worker()})
     return s, spec
 
 

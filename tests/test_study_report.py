@@ -33,6 +33,7 @@ from cli_helpers import (
 from conftest import (
     copy_files,
     drawn_axes,
+    ended_worker,
     figure_stand_in,
     report_facts,
     report_table,
@@ -786,10 +787,8 @@ def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(sp
     spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none", max_retry=0))
     where = study.resolve_storage(str(db))
     study.create_or_resume(spec, study.open_storage(where, create=True), where)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True).stdout.strip()
     s = optuna.load_study(study_name="dead", storage=f"sqlite:///{db}")
-    worker = {"worker": f"{socket.gethostname()}:{ended}", "run": "r", "status": "running"}
+    worker = {"worker": ended_worker(), "run": "r", "status": "running"}
     for _ in range(2):  # one its worker left running; one failed for it (heartbeat)
         t = s.ask()
         t.set_user_attr(study.RECORD_ATTR, worker)
@@ -847,18 +846,21 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(share
                 reports.study_report("nota", storage=str(db), out=out)
         assert files() == before, step
     # written in whole, the new model replaces the old; a staging folder a killed run left
-    # goes, one of a live process stays
-    host = socket.gethostname()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    stale = out / f".best_model.tmp-{host}:{gone}-00000000"
-    live = out / f".best_model.tmp-{host}:{os.getppid()}-00000000"
-    for folder in (stale, live):
+    # goes, one of a live process stays, and so one whose id says another boot: another
+    # machine of this hostname, writing to this folder too (its pid is a live one here)
+    gone = subprocess.run([sys.executable, "-c", "import study; print(study.worker_id())"],
+                          cwd=Path(hplab.__file__).parent, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    own = study.worker_id()
+    stale = out / f".best_model.tmp-{gone}-00000000"
+    live = out / f".best_model.tmp-{own}-00000000"
+    elsewhere = out / f".best_model.tmp-{own.rpartition('.')[0]}.00000000-00000000"
+    for folder in (stale, live, elsewhere):
         folder.mkdir()
         (folder / "model.npz").write_text("partial")
     path = reports.study_report("nota", storage=str(db), out=out)
-    assert sorted(p.name for p in out.iterdir()) == [live.name, "best_model", "report.html",
-                                                     "report_files", "spec.toml"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        live.name, elsewhere.name, "best_model", "report.html", "report_files", "spec.toml"])
     config = json.loads((out / "best_model" / "config.json").read_text())
     assert config["model_path"] == str(out / "best_model" / "model.npz")
     assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
@@ -1787,6 +1789,10 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
     beat = study.open_storage(study.resolve_storage(str(demo)), heartbeat_interval=5,
                               grace_period=30)
     beat.record_heartbeat(running._trial_id)
+    assert hplab.main(["demo", "--trials", "1", "--workers", "1"]) == 2
+    assert "is still running" in capsys.readouterr().err
+    # ...as one of this hostname's with another boot (another machine, a live pid here)
+    running.set_user_attr("worker", f"{study.worker_id().rpartition('.')[0]}.00000000")
     assert hplab.main(["demo", "--trials", "1", "--workers", "1"]) == 2
     assert "is still running" in capsys.readouterr().err
     # ...and a leftover once it went stale (killed): the demo replaces the study, and the
