@@ -9,7 +9,7 @@ A trial ends as
 - FAIL: an exception in training (``status = "error"``, the reason in ``reason``), or an
   interrupt (``status = "interrupted"``: not counted, a resume runs it again). A storage
   that fails mid-trial interrupts it too: with ``stop_on_storage_failure`` the objective
-  raises `StorageFailed`, the worker closes the trial and reports the storage's error.
+  raises `TrialStorageLost`, the worker closes the trial and reports the storage's error.
 
 Every trial stores its summary in one user attribute, ``record`` (see ``_record``), so
 ``study show``, ``optuna trials``, the dashboard and the report read the same record.
@@ -128,14 +128,15 @@ class ReportToTrial(nets.Callback):
         return rung <= step
 
 
-class StorageFailed(BaseException):
+class TrialStorageLost(BaseException):
     """The storage failed during a trial (the error is its ``__cause__``).
 
     Not an Exception: optuna's trial loop stores any Exception as the trial's FAIL, which
     counts against the budget, runs no more and has no record (its writes failed). This
     passes through the loop without storing anything, leaving the trial RUNNING for its
     worker to close as interrupted (or, if the storage still fails, for a later run:
-    heartbeats turn it stale and retry it, a journal's dead worker is closed).
+    heartbeats turn it stale and retry it, a journal's dead worker is closed). Not
+    ``study._errors.StorageFailed``: that is the worker's error the command around ends on.
     """
 
 
@@ -162,7 +163,7 @@ class Objective:
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
     stop_on_storage_failure : bool
-        Raise ``study._objective.StorageFailed`` (a BaseException, so Optuna does not
+        Raise ``study._objective.TrialStorageLost`` (a BaseException, so Optuna does not
         catch it) when the storage fails in a trial, or the study was deleted from it (the
         worker closes it, and says so), instead of ending it as an error trial as any other
         exception.
@@ -198,7 +199,7 @@ class Objective:
             return self._call(trial)
         except Exception as exc:  # also a failed write of an interrupt's or error's record
             if self._storage_failed(exc):
-                raise StorageFailed() from exc
+                raise TrialStorageLost() from exc
             raise
 
     def _storage_failed(self, exc: Exception) -> bool:
@@ -244,7 +245,7 @@ class Objective:
             if self._storage_failed(exc):
                 # no more writes: a journal's next one could follow a line the failed one
                 # cut short, where that line would break the whole file
-                raise StorageFailed() from exc
+                raise TrialStorageLost() from exc
             self._write_record(trial, error_record(exc))
             raise
         finally:

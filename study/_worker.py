@@ -19,7 +19,7 @@ from nets import say_on_stderr
 
 from ._errors import SpecError, StorageError, StudyDeleted
 from ._held_interrupts import HeldInterrupts
-from ._objective import Objective, StorageFailed
+from ._objective import Objective, TrialStorageLost
 from ._record import has_hplab_record, study_flat_layout, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
@@ -85,7 +85,7 @@ def _run_trial(study, objective) -> BaseException | None:
     closed the trial (outside this handler, so the error's chain stays as it was)."""
     try:
         study.optimize(objective, n_trials=1, catch=(Exception,))
-    except StorageFailed as failed:
+    except TrialStorageLost as failed:
         return failed.__cause__
     except Exception as exc:
         if storage_failure(exc) is None:

@@ -1579,3 +1579,23 @@ def test_study_summary_takes_the_storage_as_every_study_function_does(tiny_study
     # 'get_trials'"
     with pytest.raises(TypeError, match=r"got the name 'tiny': study.show_study\(name, "):
         study.study_summary("tiny", str(db))
+
+
+def test_a_trial_whose_storage_failed_is_not_the_commands_storage_failure():
+    # the review: two classes named StorageFailed in study, the objective's (a BaseException
+    # that gets past optuna's trial loop) and the command's (a StorageError it ends on)
+    from study._errors import StorageFailed
+    from study._objective import TrialStorageLost
+
+    objective = study.Objective.__new__(study.Objective)  # no spec: only its storage rule
+    objective.stop_on_storage_failure = True
+
+    def failing(trial):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    objective._call = failing
+    with pytest.raises(TrialStorageLost) as lost:
+        objective(None)
+    assert isinstance(lost.value.__cause__, sqlite3.OperationalError)
+    assert not isinstance(lost.value, Exception) and issubclass(StorageFailed, Exception)
+    assert not hasattr(study._objective, "StorageFailed")
