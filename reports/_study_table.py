@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nets import version_text_of
-from study import trial_checkout, trial_info, trial_times, trial_version
+from study import other_checkout, trial_checkout, trial_info, trial_times, trial_version
 
 _KEPT = ("number", "reason")  # every row's own, even where all rows share it
 
@@ -46,13 +45,10 @@ def trial_code(trial, *, flat: bool = True) -> tuple[str | None, str | None]:
     `study.trial_info`)."""
     if "worker" not in trial_info(trial, flat=flat):
         return None, None
-    version, checkout = trial_version(trial, flat=flat), trial_checkout(trial, flat=flat)
+    version = trial_version(trial, flat=flat)
     if version is None:
         return "earlier", None
-    # an editable install's version stays the commit it was installed at: the checkout's
-    # commit tells the code
-    other = checkout and version_text_of(version, checkout) != version
-    return version, checkout if other else None
+    return version, other_checkout(version, trial_checkout(trial, flat=flat))
 
 
 def short_code(version, checkout) -> str | None:

@@ -100,6 +100,7 @@ from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._study_versions import (
     VERSIONS_ATTR,
     library_sets,
+    other_checkout,
     ran_other_code,
     same_libraries,
     trial_checkout,
@@ -171,7 +172,8 @@ __all__ = [
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
-    "trial_versions", "trial_checkout", "ran_other_code", "library_sets", "same_libraries",
+    "trial_versions", "trial_checkout", "other_checkout", "ran_other_code", "library_sets",
+    "same_libraries",
     "trial_status", "OUTCOMES", "trial_outcome", "ended_here", "ended_on_this_host",
     "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",

@@ -47,6 +47,18 @@ def trial_checkout(trial, *, flat: bool = True) -> str | None:
     return checkout if isinstance(checkout, str) else None
 
 
+def other_checkout(version: str | None, checkout: str | None) -> str | None:
+    """``checkout`` (a trial's `trial_checkout`) where it ran other code than ``version``
+    (its `trial_version`) names, else None: an editable install's version stays the commit
+    it was installed at, and the checkout's commit (or its uncommitted changes) tells the
+    code; a clean checkout at that commit ran what an installed copy of the version runs
+    (`nets.version_text_of`). None too where no version was recorded (an earlier hplab's
+    record)."""
+    if version is None or not checkout or nets.version_text_of(version, checkout) == version:
+        return None
+    return checkout
+
+
 def ran_other_code(trial, *, flat: bool = True) -> bool:
     """Whether other code than this process's ran ``trial``: another hplab version, or
     the same version from another commit or an edited checkout (`nets.version_text_of`);
@@ -77,11 +89,8 @@ def trial_versions(trials, study_created) -> list[dict]:
     for t in sorted(trials, key=lambda t: t.number):
         if not run_by_hplab(t, study_created):
             continue
-        v, checkout = trial_version(t, flat=flat), trial_checkout(t, flat=flat)
-        # the code, not the string: a clean checkout at the commit the version names
-        # ran what an installed copy of that version runs
-        if v is None or nets.version_text_of(v, checkout) == v:
-            checkout = None
+        v = trial_version(t, flat=flat)
+        checkout = other_checkout(v, trial_checkout(t, flat=flat))
         counts[v, checkout] = counts.get((v, checkout), 0) + 1
     return [{"version": v, "checkout": c, "n_trials": n} for (v, c), n in counts.items()]
 

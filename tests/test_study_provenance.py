@@ -133,6 +133,30 @@ def _mine(n_trials: int) -> dict:
     return {"version": mine, "checkout": checkout if other else None, "n_trials": n_trials}
 
 
+def test_the_trials_table_and_the_study_tell_a_trials_other_checkout_by_one_rule():
+    # the review: the report's trial column (trial_code) and the study's versions
+    # (trial_versions) each wrote "is the checkout other code than the version says?"
+    from reports._study_table import trial_code
+
+    commit = "1a2b3c4d5e6f"
+    installed = f"0.1.1.dev5+g{commit[:7]}"
+    assert study.other_checkout(installed, commit) is None  # the version says it
+    assert study.other_checkout(installed, f"{commit}-dirty") == f"{commit}-dirty"
+    assert study.other_checkout(installed, "5d6e7f8a9b0c") == "5d6e7f8a9b0c"
+    assert study.other_checkout(installed, None) is None  # an installed copy
+    assert study.other_checkout(None, commit) is None  # an earlier hplab's record
+    created = "2026-01-01T00:00:00"
+    trials = [optuna.trial.create_trial(value=1.0, user_attrs={study.RECORD_ATTR: {
+        "worker": "h:1", "run": "r", "study_created": created, "hplab": installed,
+        "hplab_checkout": checkout}}) for checkout in (commit, "5d6e7f8a9b0c")]
+    for n, t in enumerate(trials):
+        t.number = n
+    assert [trial_code(t) for t in trials] == [(installed, None), (installed, "5d6e7f8a9b0c")]
+    assert study.trial_versions(trials, created) == [
+        {"version": installed, "checkout": None, "n_trials": 1},
+        {"version": installed, "checkout": "5d6e7f8a9b0c", "n_trials": 1}]
+
+
 def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     summary = _run(spec_file("ver", n_trials=3, max_epochs=8), "ver.db", capsys)
