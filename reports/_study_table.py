@@ -73,11 +73,16 @@ def trials_page(table: pd.DataFrame, labels: dict[str, str],
     off-screen."""
     page = table.copy()
     if "hplab" in page:  # short, one column (the CSV keeps both whole)
+        if "hplab_checkout" in page:
+            checkouts = list(page["hplab_checkout"])
+        else:
+            checkouts = [None] * len(page)
         page["hplab"] = [short_code(v, c) for v, c in
-                         zip(page["hplab"], page.get("hplab_checkout", [None] * len(page)),
-                             strict=True)]
-    page = page.drop(columns=[c for c in ("hplab_checkout", *["hplab"] * (not mixed))
-                              if c in page])
+                         zip(page["hplab"], checkouts, strict=True)]
+    dropped = ["hplab_checkout"]
+    if not mixed:
+        dropped.append("hplab")
+    page = page.drop(columns=[c for c in dropped if c in page])
     if "worker" in page:
         page["worker"] = page["worker"].map(lambda w: labels.get(w, w))
     said = []

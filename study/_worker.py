@@ -28,9 +28,9 @@ from ._storage_errors import storage_errors, storage_failure, study_deleted
 from ._storage_identity import check_same_file, file_identity
 from ._storage_url import StorageURL
 from ._worker_closing import (
-    _fail_dead_here,
     _fail_never_entered,
     close_as_interrupted,
+    close_dead_journal_trials,
     close_stopped_trial,
     dropped_note,
     taken_over,
@@ -157,7 +157,8 @@ def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
         flat = study_flat_layout(study)
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats, flat)
-    if action != "run" and not heartbeats and _fail_dead_here(study, trials, flat=flat):
+    if (action != "run" and not heartbeats
+            and close_dead_journal_trials(study, trials, flat=flat)):
         trials = study.get_trials(deepcopy=False)  # their slots are free again
         action = _decide(trials, n_trials, heartbeats, flat)
     if action == "wait":

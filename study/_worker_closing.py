@@ -23,7 +23,7 @@ from ._worker_identity import ended_on_this_host
 from ._worker_storage import judges_stale
 
 
-def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
+def close_dead_journal_trials(study, trials, *, flat: bool = True) -> bool:
     """Without heartbeats (journal storage), close RUNNING trials whose worker was a
     process of this machine that no longer exists; they would hold their slots forever.
     (With heartbeats, `_WorkerCache` counts them stale: failed and retried at once.)
@@ -73,7 +73,7 @@ def _fail_never_entered(study, trials, grace_period: float, retry=None, *,
     trial's record before the claim lock is released, so under the lock a trial without
     one is dead (or asked by a client still working on it: the grace spares those a
     while), as with heartbeats (`_WorkerCache`). Done as ``fail_stale_trials`` does it.
-    ``flat`` as for `_fail_dead_here`.
+    ``flat`` as for `close_dead_journal_trials`.
     """
     storage = study._storage
     if not judges_stale(storage):  # its creator may have been as cut off as this worker

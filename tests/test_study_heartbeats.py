@@ -434,7 +434,7 @@ def test_show_and_a_run_agree_on_whose_worker_ended(tmp_path):
     # ever ends a trial a reboot left running), and the run closes it
     from optuna.trial import TrialState
 
-    from study._worker_closing import _fail_dead_here
+    from study._worker_closing import close_dead_journal_trials
 
     own = study.worker_id()
     ticks, _, boot = own.rpartition("@")[2].partition(".")
@@ -465,5 +465,5 @@ def test_show_and_a_run_agree_on_whose_worker_ended(tmp_path):
         s = optuna.create_study(study_name="boots", storage=journal)
     numbers = two_trials(s)
     assert study.stale_trials(s, s.get_trials(deepcopy=False), 30) == set(numbers)
-    assert _fail_dead_here(s, s.get_trials(deepcopy=False))
+    assert close_dead_journal_trials(s, s.get_trials(deepcopy=False))
     assert [t.state for t in s.get_trials(deepcopy=False)] == [TrialState.FAIL] * 2

@@ -358,7 +358,7 @@ def test_budget_and_reruns_do_not_read_another_programs_attributes_in_a_stamped_
     import subprocess
     import sys
 
-    from study._worker import _fail_dead_here, _next_action, requeue_interrupted
+    from study._worker import _next_action, close_dead_journal_trials, requeue_interrupted
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -385,6 +385,6 @@ def test_budget_and_reruns_do_not_read_another_programs_attributes_in_a_stamped_
     with study._registry.quiet_optuna():
         running = s.ask()
     running.set_user_attr("worker", f"{socket.gethostname()}:{gone}")
-    assert not _fail_dead_here(s, s.get_trials(deepcopy=False), flat=flat)
+    assert not close_dead_journal_trials(s, s.get_trials(deepcopy=False), flat=flat)
     assert s.get_trials()[2].state.name == "RUNNING"
     assert set(s.get_trials()[2].user_attrs) == {"worker"}  # no record written on it
