@@ -10,6 +10,7 @@ import errno
 import os
 import re
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import markupsafe
@@ -74,10 +75,12 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
     return f"{os_error_line(exc)}; not written"
 
 
-#: A row of an index hplab wrote, with the sort key it was listed by (`write_index`), and
-#: its link (read as every link of a page is: `local_link`).
-_ROW = re.compile(r'<tr data-order="([^" ]+) ([0-9]+)">.*?</tr>', re.S)
+#: A row of an index hplab wrote, with the sort key it was listed by (`write_index`; an
+#: index of a version before it recorded none: its row's date is its key), its link (read
+#: as every link of a page is: `local_link`) and its date.
+_ROW = re.compile(r'<tr(?: data-order="([^" ]+) ([0-9]+)")?>(.*?</tr>)', re.S)
 _HREF = re.compile(r'<a href="([^"]*)"')
+_DATE = re.compile(r'<td class="date">([^<]*)</td>')
 #: An index larger than this is not read for its rows (one of 1000 reports is ~1 MB).
 _MAX_INDEX_BYTES = 64 << 20
 
@@ -105,13 +108,28 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
             continue
         if rel not in listed and any(rel.startswith(f"{gone}/") or rel == gone
                                      for gone in unreadable):
-            try:
-                order = (float(row.group(1)), int(row.group(2)))
-            except ValueError:
+            order = _row_order(row)
+            if order is None:
                 continue
-            # its HTML as this module's own template wrote it, matched whole
-            rows.append({"kept": markupsafe.Markup(row.group(0)), "order": order})
+            # its HTML as this module's own template wrote it, matched whole, with its key
+            # (QA: the first rebuild of an index an earlier hplab wrote dropped them all)
+            rows.append({"kept": markupsafe.Markup(
+                f'<tr data-order="{order[0]!r} {order[1]}">{row.group(3)}'), "order": order})
     return rows
+
+
+def _row_order(row: re.Match) -> tuple[float, int] | None:
+    """The sort key of a row `_ROW` matched: the one it records, else (an index of a
+    version that recorded none) its date as the page shows it, in this machine's zone as
+    it was written in its writer's (the same second's rows in their order: none is kept
+    of their files' times); None for a row that has neither."""
+    try:
+        if row.group(1) is not None:
+            return float(row.group(1)), int(row.group(2))
+        date = _DATE.search(row.group(3))
+        return datetime.strptime(date.group(1), "%Y-%m-%d %H:%M").timestamp(), 0
+    except (ValueError, AttributeError, OverflowError, OSError):
+        return None
 
 
 def skipped_line(root: Path, unreadable: list[Path]) -> str | None:

@@ -293,3 +293,31 @@ def test_kept_rows_read_their_links_as_every_link_of_a_page_is(tmp_path):
     index.write_text(page, encoding="utf-8")
     kept = kept_rows(index, ["train/escaped", "train/elsewhere", "https:"], set())
     assert ["train&#47;escaped/report.html" in row["kept"] for row in kept] == [True]
+
+
+def test_an_index_an_earlier_hplab_wrote_keeps_the_rows_of_reports_this_user_cannot_read(
+        tmp_path, as_user):
+    # QA: carol's index written by hplab 0621493 (its rows record no sort key): bob made
+    # his run 0700 and his other report 0600, and carol's first rebuild dropped both rows
+    runs = tmp_path / "runs"
+    t0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    for hours, name in enumerate(("carol-a", "bob-a", "bob-b")):
+        _report(name, runs / "train" / name, created=t0 + timedelta(hours=hours))
+    index = reports.write_index(runs)
+    earlier = re.sub(r'<tr data-order="[^"]*">', "<tr>", index.read_text(encoding="utf-8"))
+    index.write_text(earlier, encoding="utf-8")
+    private, closed = runs / "train" / "bob-a", runs / "train" / "bob-b" / "report.html"
+    private.chmod(0o700)
+    closed.chmod(0o600)
+    for path in (private, closed):
+        os.chown(path, OTHER_UID, -1)
+    (runs / "train").chmod(0o777)
+    index.chmod(0o666)
+    listed = ["train/bob-b/report.html", "train/bob-a/report.html",
+              "train/carol-a/report.html"]
+    code, out, err = as_user("report", "index", runs)
+    assert (code, out) == (0, f"{index}: 1 report (3 listed, 2 kept from before)\n")
+    assert err.endswith("; index.html keeps the rows it had of them\n"), err
+    assert _hrefs(index) == listed  # in their places, newest first
+    # and with the key they are kept by now, as the rows this version wrote
+    assert index.read_text(encoding="utf-8").count('<tr data-order="') == 3
