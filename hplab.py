@@ -1108,7 +1108,7 @@ def cmd_report_index(args) -> int:
 
     listing = reports.index_folder(folder, write=not args.no_write)
     # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
-    if skipped := listing.skipped(folder):
+    for skipped in listing.skipped(folder):
         from nets import say_on_stderr
 
         say_on_stderr(f"{args.said_as}: warning: {skipped}")
@@ -1117,7 +1117,8 @@ def cmd_report_index(args) -> int:
     entries, path = listing.entries, listing.path
     summary = {"index_path": None if path is None else str(path), "n_reports": len(entries),
                "reports": [e.json() for e in entries], "index_error": listing.error,
-               "unreadable": [str(p) for p in listing.unreadable]}
+               "unreadable": [str(p) for p in (*listing.unreadable,
+                                                *listing.unreadable_records)]}
     counted = f"{len(entries)} report{'s' * (len(entries) != 1)}"
     if listing.n_kept:  # the page lists more than this user could read
         counted += f" ({len(entries) + listing.n_kept} listed, {listing.n_kept} kept from before)"
@@ -2133,7 +2134,8 @@ JSON_KEYS = {
                          "printed all the same; --no-write: both null, exit code 0), "
                          "unreadable (the folders and pages under DIR this user cannot read, "
                          "whose reports are not listed: index.html keeps the rows it had of "
-                         "them)",
+                         "them; then the config.json of listed reports this user cannot "
+                         "read, or a study's best_model folder, whose run is then null)",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

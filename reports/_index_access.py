@@ -140,12 +140,28 @@ def skipped_line(root: Path, unreadable: list[Path]) -> str | None:
     folders = sum(map(os.path.isdir, unreadable))
     what = " and ".join(count_of(n, noun) for n, noun in ((folders, "folder"),
                         (len(unreadable) - folders, "page")) if n)
+    return (f"skipped {what} this user cannot read, whose reports are not listed: "
+            f"{_named(root, unreadable)}")
+
+
+def unread_records_line(root: Path, records: list[Path]) -> str | None:
+    """The warning of ``report index`` that names the records of listed reports' runs
+    (`unreadable_record`) under ``root`` this user could not read, whose they are and their
+    mode: their scores and settings are not in --json (QA: "run": null, unexplained, lost
+    a class's run from a teacher's table); None when there are none."""
+    if not records:
+        return None
+    return (f"could not read the run record of {count_of(len(records), 'listed report')}, "
+            f"whose run is null in --json: {_named(root, records)}")
+
+
+def _named(root: Path, paths: list[Path]) -> str:
+    """The first few of ``paths``, each named from ``root`` with its owner and mode."""
     named = []
-    for path in unreadable:
+    for path in paths:
         try:
             whose = f" ({owner_and_mode(path)})"
         except OSError:
             whose = ""
         named.append(f"{os.fsdecode(path.relative_to(root))}{whose}")
-    return (f"skipped {what} this user cannot read, whose reports are not listed: "
-            f"{first_names(named, 3)}")
+    return first_names(named, 3)

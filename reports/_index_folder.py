@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ._index import holding_index, scanned_entries, written_index
-from ._index_access import index_error, skipped_line
-from ._index_record import IndexEntry
+from ._index_access import index_error, skipped_line, unread_records_line
+from ._index_record import IndexEntry, unreadable_record
 
 
 class IndexListing(NamedTuple):
@@ -16,21 +16,25 @@ class IndexListing(NamedTuple):
     read, newest first; what was ``unreadable`` to them (`ReportScan.unreadable`); the
     index's ``path`` (None when not written); the ``error`` line that says why it was not
     (None when written, or not asked to be); ``n_kept``, the rows it kept of reports under
-    ``unreadable`` (the page lists ``len(entries) + n_kept``)."""
+    ``unreadable`` (the page lists ``len(entries) + n_kept``); ``unreadable_records``, the
+    records of listed reports' runs this user cannot read (`unreadable_record`: their
+    ``run`` is null)."""
 
     entries: list[IndexEntry]
     unreadable: list[Path]
     path: Path | None
     error: str | None
     n_kept: int
+    unreadable_records: list[Path]
 
-    def skipped(self, folder: Path) -> str | None:
-        """The warning naming what under ``folder`` was skipped (None when nothing was),
-        and, if the index kept rows of it, that it did."""
+    def skipped(self, folder: Path) -> list[str]:
+        """The warnings naming what under ``folder`` was skipped (and, if the index kept
+        rows of it, that it did), and the run records not read; none when all was read."""
         line = skipped_line(folder, self.unreadable)
         if line and self.n_kept:  # none before, or none of theirs in it: it kept nothing
             line += "; index.html keeps the rows it had of them"
-        return line
+        records = unread_records_line(folder, self.unreadable_records)
+        return [said for said in (line, records) if said]
 
 
 def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
@@ -42,12 +46,20 @@ def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
     folder = Path(folder)
     if not write:  # a listing alone: no index held, none written
         scan, entries = scanned_entries(folder)
-        return IndexListing(entries, scan.unreadable, None, None, 0)
+        records = _unread(entries, scan.unreadable)
+        return IndexListing(entries, scan.unreadable, None, None, 0, records)
     with holding_index(folder):
         scan, entries = scanned_entries(folder)
+        records = _unread(entries, scan.unreadable)
         try:
             path, n_kept = written_index(folder, entries, scan.unreadable)
         except OSError as exc:
             error = index_error(folder / "index.html", exc, refreshed=False)
-            return IndexListing(entries, scan.unreadable, None, error, 0)
-    return IndexListing(entries, scan.unreadable, path, None, n_kept)
+            return IndexListing(entries, scan.unreadable, None, error, 0, records)
+    return IndexListing(entries, scan.unreadable, path, None, n_kept, records)
+
+def _unread(entries: list[IndexEntry], skipped: list[Path]) -> list[Path]:
+    """The `unreadable_record` of each entry that has one, in the entries' order, but those
+    the scan named already (``skipped``: a study's closed best_model/ folder)."""
+    return [path for entry in entries
+            if (path := unreadable_record(entry.info)) and path not in skipped]

@@ -52,6 +52,23 @@ def read_shown_record(info: ReportInfo) -> dict | None:
     return record if ours else None
 
 
+def unreadable_record(info: ReportInfo) -> Path | None:
+    """The record of the run report ``info`` shows (`record_path`) when this user cannot
+    read it, or the folder on its way they cannot search (a study's ``best_model/``): its
+    run is then not known, where None says there is none (QA: another user's 0600
+    config.json read as a report without a run). None when readable, or not there."""
+    path = record_path(info)
+    if path is None:
+        return None
+    try:
+        os.stat(path)
+    except PermissionError:  # the report's own folder was read: its best_model/ is closed
+        return path.parent
+    except OSError:
+        return None
+    return None if os.access(path, os.R_OK) else path
+
+
 def missing_files(info: ReportInfo, *, whole_page: bool = True) -> list[str] | None:
     """The files report ``info`` links to (its model, its figures' CSVs: those its head
     records, `ReportInfo.files`, or a page of a version that recorded none links) that are

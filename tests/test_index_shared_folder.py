@@ -195,7 +195,7 @@ def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_the
     failed = reports.index_folder(runs, write=True)
     assert ([e.info.name for e in failed.entries], failed.path, failed.error) == (
         ["mine"], None, f"{runs / 'index.html'}: a folder, not a file; not written")
-    assert failed.skipped(runs) is None
+    assert failed.skipped(runs) == []
     assert sorted(p.name for p in runs.iterdir()) == ["index.html", "train"]  # lock gone
 
 
@@ -321,3 +321,32 @@ def test_an_index_an_earlier_hplab_wrote_keeps_the_rows_of_reports_this_user_can
     assert _hrefs(index) == listed  # in their places, newest first
     # and with the key they are kept by now, as the rows this version wrote
     assert index.read_text(encoding="utf-8").count('<tr data-order="') == 3
+
+
+def test_a_run_record_this_user_cannot_read_is_said_and_listed_as_unreadable(tmp_path,
+                                                                             as_user):
+    # QA: bob's runs/cfg/bob-coin/config.json 0600: carol's `report index --json` gave its
+    # report "run": null, as a report of no run, and named it nowhere
+    runs = tmp_path / "runs"
+    _report("bob-coin", runs / "cfg" / "bob-coin")
+    reports.Report("study", "Study: bobs", {"Best": 0.5}, name="bobs").write(
+        runs / "study" / "bobs", index=False)
+    record = runs / "cfg" / "bob-coin" / "config.json"
+    record.write_text("{}", encoding="utf-8")
+    record.chmod(0o600)
+    best = runs / "study" / "bobs" / "best_model"
+    best.mkdir(mode=0o700)
+    for path in (record, best):
+        os.chown(path, OTHER_UID, -1)
+    owner = _owner(OTHER_UID)
+    code, out, err = as_user("report", "index", runs, "--no-write", "--json")
+    listed = json.loads(out)
+    assert (code, [r["run"] for r in listed["reports"]]) == (0, [None, None])
+    # the closed best_model/ named once, as the folder the scan skipped
+    assert listed["unreadable"] == [str(best), str(record)]
+    assert err == (
+        "hplab report index: warning: skipped 1 folder this user cannot read, whose "
+        f"reports are not listed: study/bobs/best_model (owner {owner}, mode 0700)\n"
+        "hplab report index: warning: could not read the run record of 1 listed report, "
+        f"whose run is null in --json: cfg/bob-coin/config.json (owner {owner}, mode "
+        "0600)\n")
