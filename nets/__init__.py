@@ -37,7 +37,14 @@ from ._command_lines import (
 )
 from ._config import TrainConfig
 from ._dropout import Dropout
-from ._file_access import ask_owner, is_mine, unreadable_why, with_owner, write_advice
+from ._file_access import (
+    ask_owner,
+    closed_to_user,
+    is_mine,
+    unreadable_why,
+    with_owner,
+    write_advice,
+)
 from ._file_owner import owner_and_mode, owner_name
 from ._files import (
     check_file_path,
@@ -228,7 +235,7 @@ __all__ = [
     "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
     "owner_and_mode", "owner_name", "unreadable_why", "with_owner", "write_advice",
-    "ask_owner", "is_mine",
+    "ask_owner", "is_mine", "closed_to_user",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),
 ]

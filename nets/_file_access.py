@@ -9,22 +9,33 @@ from pathlib import Path
 from ._file_owner import owner_and_mode, owner_name
 
 
-def unreadable_why(path: Path) -> tuple[str, str] | None:
-    """Why this user cannot read ``path``, and what to do: a folder on its way closed to
-    them (the outermost), or the file's own mode; None when neither is (or it is missing:
-    the callers say so). Folders are named as ``path`` names them."""
+def closed_to_user(path: Path) -> Path | None:
+    """What keeps this user from reading ``path``: the outermost folder on its way they
+    cannot search, else ``path`` itself when they may not read it (a folder: list and
+    search it); None when neither is (or it is missing: the callers say so)."""
     for folder in reversed([path.parent, *path.parent.parents]):  # the outermost first
         if os.access(folder, os.X_OK):
             continue
-        if folder.is_dir():  # there (its own folder is open), and closed to this user
-            return (f"its folder {folder} is not searchable by this user "
-                    f"({owner_and_mode(folder)})",
-                    ask_owner(folder, "open it", yours="open it (chmod u+x)"))
-        return None
-    if path.exists() and not os.access(path, os.R_OK):
-        return (f"{path.name} is not readable ({owner_and_mode(path)})",
-                ask_owner(path, "make it readable", yours="make it readable (chmod u+r)"))
+        return folder if folder.is_dir() else None  # there (its own folder is open)
+    folder_too = os.X_OK if path.is_dir() else 0  # a folder listed and not searched
+    if path.exists() and not os.access(path, os.R_OK | folder_too):
+        return path
     return None
+
+
+def unreadable_why(path: Path) -> tuple[str, str] | None:
+    """Why this user cannot read ``path``, and what to do: a folder on its way closed to
+    them (the outermost), or the file's own mode (`closed_to_user`); None when neither is.
+    Folders are named as ``path`` names them."""
+    closed = closed_to_user(path)
+    if closed is None:
+        return None
+    if closed != path:
+        return (f"its folder {closed} is not searchable by this user "
+                f"({owner_and_mode(closed)})",
+                ask_owner(closed, "open it", yours="open it (chmod u+x)"))
+    return (f"{path.name} is not readable ({owner_and_mode(path)})",
+            ask_owner(path, "make it readable", yours="make it readable (chmod u+r)"))
 
 
 def with_owner(path: Path, name: str) -> str:

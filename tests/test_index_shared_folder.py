@@ -350,3 +350,24 @@ def test_a_run_record_this_user_cannot_read_is_said_and_listed_as_unreadable(tmp
         "hplab report index: warning: could not read the run record of 1 listed report, "
         f"whose run is null in --json: cfg/bob-coin/config.json (owner {owner}, mode "
         "0600)\n")
+
+
+def test_a_folder_to_index_this_user_cannot_read_is_an_error_naming_its_owner(tmp_path,
+                                                                              as_user):
+    # QA: carol's `report index runs/bob-private --no-write --json` printed no reports,
+    # exit 0 (a script read "no runs"); without --no-write it blamed the folder not being
+    # writable; a folder inside bob's 0700 one said "Permission denied" and not whose
+    runs = tmp_path / "runs"
+    private = runs / "bob-private"
+    _report("bob-run", private / "sub")
+    private.chmod(0o700)
+    os.chown(private, OTHER_UID, -1)
+    owner = _owner(OTHER_UID)
+    said = (f"hplab report index: error: cannot read {private}: bob-private is not readable "
+            f"(owner {owner}, mode 0700); ask its owner ({owner}) to let this user read it\n")
+    for argv in (["--no-write", "--json"], []):
+        assert as_user("report", "index", private, *argv) == (2, "", said)
+    assert as_user("report", "index", private / "sub") == (
+        2, "", f"hplab report index: error: cannot read {private / 'sub'}: its folder "
+        f"{private} is not searchable by this user (owner {owner}, mode 0700); ask its owner "
+        f"({owner}) to let this user read it\n")
