@@ -45,7 +45,7 @@ from ._file_access import (
     with_owner,
     write_advice,
 )
-from ._file_owner import owner_and_mode, owner_name
+from ._file_owner import owner_and_mode, owner_name, user_name
 from ._files import (
     check_file_path,
     check_writable,
@@ -234,7 +234,7 @@ __all__ = [
     "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_split",
     "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
-    "owner_and_mode", "owner_name", "unreadable_why", "with_owner", "write_advice",
+    "owner_and_mode", "owner_name", "user_name", "unreadable_why", "with_owner", "write_advice",
     "ask_owner", "is_mine", "closed_to_user",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

@@ -9,7 +9,11 @@ from pathlib import Path
 
 def owner_name(path: Path | str) -> str:
     """The user owning ``path`` (``uid N`` for one this machine does not know)."""
-    uid = Path(path).stat().st_uid
+    return user_name(Path(path).stat().st_uid)
+
+
+def user_name(uid: int) -> str:
+    """The name of the user ``uid`` (``uid N`` for one this machine does not know)."""
     try:
         import pwd  # POSIX only, as the modes that lock a user out
 

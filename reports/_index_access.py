@@ -23,6 +23,7 @@ from nets import (
     owner_and_mode,
     shell_word,
     unreadable_why,
+    user_name,
 )
 
 from ._paths import local_link
@@ -81,6 +82,8 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
 _ROW = re.compile(r'<tr(?: data-order="([^" ]+) ([0-9]+)")?>(.*?</tr>)', re.S)
 _HREF = re.compile(r'<a href="([^"]*)"')
 _DATE = re.compile(r'<td class="date">([^<]*)</td>')
+#: The note of a kept row (`kept_rows`), replaced when it is kept again.
+_KEPT_NOTE = re.compile(r'<div class="muted kept">[^<]*</div>')
 #: An index larger than this is not read for its rows (one of 1000 reports is ~1 MB).
 _MAX_INDEX_BYTES = 64 << 20
 
@@ -88,8 +91,9 @@ _MAX_INDEX_BYTES = 64 << 20
 def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict]:
     """The rows the hplab index ``index`` has of reports under ``unreadable`` (their paths
     from its folder, as `scan_reports` could not read them), as it wrote them, to be listed
-    again: a refresh by a user who cannot read another's run folder keeps its rows. Each a
-    row of `write_index`'s with ``kept``, its HTML, and ``order``, its sort key. None of a
+    again: a refresh by a user who cannot read another's run folder keeps its rows, each
+    noted as kept, and by whom. Each a row of `write_index`'s with ``kept``, its HTML, and
+    ``order``, its sort key. None of a
     report now ``listed`` (its path from the folder), nor of a page hplab did not write."""
     try:
         if index.is_symlink() or not index.is_file() \
@@ -100,6 +104,9 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
         return []
     if 'name="hplab-index"' not in text[:2048]:
         return []
+    # QA: the page listed them as every row, whose links fail for the user who wrote it
+    note = (f'<div class="muted kept">kept from the earlier index: not readable by '
+            f'{markupsafe.escape(user_name(os.geteuid()))} when this index was written</div>')
     rows = []
     for row in _ROW.finditer(text):
         link = _HREF.search(row.group(0))
@@ -113,8 +120,11 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
                 continue
             # its HTML as this module's own template wrote it, matched whole, with its key
             # (QA: the first rebuild of an index an earlier hplab wrote dropped them all)
+            body = _KEPT_NOTE.sub("", row.group(3))
+            end = body.find("</td>", body.find("</a>"))  # the last of its name's cell
+            body = body if end < 0 else body[:end] + note + body[end:]
             rows.append({"kept": markupsafe.Markup(
-                f'<tr data-order="{order[0]!r} {order[1]}">{row.group(3)}'), "order": order})
+                f'<tr data-order="{order[0]!r} {order[1]}">{body}'), "order": order})
     return rows
 
 

@@ -233,6 +233,13 @@ def test_reports_this_user_cannot_read_are_said_and_keep_their_rows(tmp_path, as
         0, f"{index}: 1 report (3 listed, 2 kept from before)\n",
         f"hplab report index: warning: {skipped}; index.html keeps the rows it had of them\n")
     assert _hrefs(index) == listed  # in their places, newest first
+    # each marked on the page: its link fails for the user who wrote it
+    note = (f'<div class="muted kept">kept from the earlier index: not readable by '
+            f'{_owner(os.getuid())} when this index was '
+            'written</div>')
+    page = index.read_text(encoding="utf-8")
+    assert page.count(note) == 2 and f'closed</a><div class="muted">Run closed</div>{note}' \
+        '</td>' in page
     code, out, err = as_user("report", "index", runs, "--json", "--no-write")
     summary = json.loads(out)
     assert (code, err) == (0, f"hplab report index: warning: {skipped}\n")
@@ -244,6 +251,7 @@ def test_reports_this_user_cannot_read_are_said_and_keep_their_rows(tmp_path, as
     assert _hrefs(index) == ["train/new/report.html", *listed]
     page = index.read_text(encoding="utf-8")
     assert '<meta name="hplab-index" content="4">' in page and "4 reports, newest" in page
+    assert page.count(note) == 2  # noted again, once
 
 
 #: Writes a report in the folder argv[1], its index refreshed, printing the warnings said.
