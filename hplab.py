@@ -1107,7 +1107,7 @@ def cmd_report_index(args) -> int:
 
     listing = reports.index_folder(folder, write=not args.no_write)
     # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
-    for skipped in listing.skipped(folder):
+    for skipped in listing.skipped():
         from nets import say_on_stderr
 
         say_on_stderr(f"{args.said_as}: warning: {skipped}")
@@ -2151,6 +2151,8 @@ JSON_KEYS = {
                          "index_path is then null and the exit code 2, with this JSON "
                          "printed all the same; --no-write: both null, exit code 0), "
                          "unreadable (the folders and pages under DIR this user cannot read, "
+                         "each named as DIR is joined to its path there, as the warning "
+                         "names them: runs/bob-private, "
                          "whose reports are not listed: index.html keeps the rows it had of "
                          "them; then the config.json of listed reports this user cannot "
                          "read, or a study's best_model folder, whose run is then null)",

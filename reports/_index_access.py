@@ -142,36 +142,38 @@ def _row_order(row: re.Match) -> tuple[float, int] | None:
         return None
 
 
-def skipped_line(root: Path, unreadable: list[Path]) -> str | None:
-    """The warning of ``report index`` that names what under ``root`` this user could not
-    read, whose it is and its mode (the first few); None when nothing was skipped."""
+def skipped_line(unreadable: list[Path]) -> str | None:
+    """The warning of ``report index`` that names what this user could not read, whose it
+    is and its mode (the first few); None when nothing was skipped."""
     if not unreadable:
         return None
     folders = sum(map(os.path.isdir, unreadable))
     what = " and ".join(count_of(n, noun) for n, noun in ((folders, "folder"),
                         (len(unreadable) - folders, "page")) if n)
     return (f"skipped {what} this user cannot read, whose reports are not listed: "
-            f"{_named(root, unreadable)}")
+            f"{_named(unreadable)}")
 
 
-def unread_records_line(root: Path, records: list[Path]) -> str | None:
+def unread_records_line(records: list[Path]) -> str | None:
     """The warning of ``report index`` that names the records of listed reports' runs
-    (`unreadable_record`) under ``root`` this user could not read, whose they are and their
+    (`unreadable_record`) this user could not read, whose they are and their
     mode: their scores and settings are not in --json (QA: "run": null, unexplained, lost
     a class's run from a teacher's table); None when there are none."""
     if not records:
         return None
     return (f"could not read the run record of {count_of(len(records), 'listed report')}, "
-            f"whose run is null in --json: {_named(root, records)}")
+            f"whose run is null in --json: {_named(records)}")
 
 
-def _named(root: Path, paths: list[Path]) -> str:
-    """The first few of ``paths``, each named from ``root`` with its owner and mode."""
+def _named(paths: list[Path]) -> str:
+    """The first few of ``paths``, each with its owner and mode, named as --json's
+    ``unreadable`` names them (QA: the warning named them from the folder indexed, the JSON
+    from the current one: ``bob-private``, ``runs/bob-private``)."""
     named = []
     for path in paths:
         try:
             whose = f" ({owner_and_mode(path)})"
         except OSError:
             whose = ""
-        named.append(f"{os.fsdecode(path.relative_to(root))}{whose}")
+        named.append(f"{os.fsdecode(path)}{whose}")
     return first_names(named, 3)

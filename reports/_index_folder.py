@@ -27,13 +27,13 @@ class IndexListing(NamedTuple):
     n_kept: int
     unreadable_records: list[Path]
 
-    def skipped(self, folder: Path) -> list[str]:
-        """The warnings naming what under ``folder`` was skipped (and, if the index kept
+    def skipped(self) -> list[str]:
+        """The warnings naming what was skipped (and, if the index kept
         rows of it, that it did), and the run records not read; none when all was read."""
-        line = skipped_line(folder, self.unreadable)
+        line = skipped_line(self.unreadable)
         if line and self.n_kept:  # none before, or none of theirs in it: it kept nothing
             line += "; index.html keeps the rows it had of them"
-        records = unread_records_line(folder, self.unreadable_records)
+        records = unread_records_line(self.unreadable_records)
         return [said for said in (line, records) if said]
 
 

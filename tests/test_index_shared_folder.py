@@ -195,7 +195,7 @@ def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_the
     failed = reports.index_folder(runs, write=True)
     assert ([e.info.name for e in failed.entries], failed.path, failed.error) == (
         ["mine"], None, f"{runs / 'index.html'}: a folder, not a file; not written")
-    assert failed.skipped(runs) == []
+    assert failed.skipped() == []
     assert sorted(p.name for p in runs.iterdir()) == ["index.html", "train"]  # lock gone
 
 
@@ -227,8 +227,8 @@ def test_reports_this_user_cannot_read_are_said_and_keep_their_rows(tmp_path, as
     assert _hrefs(index) == listed
     owner = _owner(OTHER_UID)
     skipped = (f"skipped 1 folder and 1 page this user cannot read, whose reports are not "
-               f"listed: train/closed/report.html (owner {owner}, mode 0600), train/private "
-               f"(owner {owner}, mode 0700)")
+               f"listed: {closed} (owner {owner}, mode 0600), {private} (owner {owner}, mode "
+               "0700)")
     assert as_user("report", "index", runs) == (
         0, f"{index}: 1 report (3 listed, 2 kept from before)\n",
         f"hplab report index: warning: {skipped}; index.html keeps the rows it had of them\n")
@@ -278,12 +278,16 @@ def test_an_index_that_had_no_rows_of_the_skipped_reports_is_not_said_to_keep_th
     (runs / "train").chmod(0o777)
     runs.chmod(0o777)
     index = runs / "index.html"
+    # named as --json names them, DIR as given joined to them (QA: the warning named them
+    # from DIR, "train/private", and the JSON "runs/train/private")
     skipped = (f"skipped 1 folder this user cannot read, whose reports are not listed: "
-               f"train/private (owner {_owner(OTHER_UID)}, mode 0700)")
+               f"runs/train/private (owner {_owner(OTHER_UID)}, mode 0700)")
     for _ in range(2):  # no index, then the one this wrote: neither had a row of it
-        assert as_user("report", "index", runs) == (
-            0, f"{index}: 1 report\n", f"hplab report index: warning: {skipped}\n")
+        assert as_user("report", "index", "runs") == (
+            0, "runs/index.html: 1 report\n", f"hplab report index: warning: {skipped}\n")
         assert _hrefs(index) == ["train/mine/report.html"]
+    code, out, err = as_user("report", "index", "runs", "--no-write", "--json")
+    assert json.loads(out)["unreadable"] == ["runs/train/private"]
 
 
 def test_kept_rows_read_their_links_as_every_link_of_a_page_is(tmp_path):
@@ -354,9 +358,9 @@ def test_a_run_record_this_user_cannot_read_is_said_and_listed_as_unreadable(tmp
     assert listed["unreadable"] == [str(best), str(record)]
     assert err == (
         "hplab report index: warning: skipped 1 folder this user cannot read, whose "
-        f"reports are not listed: study/bobs/best_model (owner {owner}, mode 0700)\n"
+        f"reports are not listed: {best} (owner {owner}, mode 0700)\n"
         "hplab report index: warning: could not read the run record of 1 listed report, "
-        f"whose run is null in --json: cfg/bob-coin/config.json (owner {owner}, mode "
+        f"whose run is null in --json: {record} (owner {owner}, mode "
         "0600)\n")
 
 
