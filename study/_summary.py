@@ -30,6 +30,7 @@ from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker_identity import ended_here
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
@@ -73,9 +74,9 @@ def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:
 
 def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
     """The trials to explain, by `trial_outcome`: diverged, failed by an error,
-    interrupted, retried (a worker that stopped sending heartbeats, or that no worker
-    entered), or failed otherwise (``fail``: by another program, or a heartbeat check that
-    spent its retries; `unexplained_fail`)."""
+    interrupted, retried (a worker, a process of this machine, that ended, one that
+    stopped sending heartbeats, or that no worker entered), or failed otherwise (``fail``:
+    by another program, or a heartbeat check that spent its retries; `unexplained_fail`)."""
     retried = retried_numbers(trials)
     flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
     out = []
@@ -83,11 +84,15 @@ def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
         outcome = trial_outcome(t, retried=retried, flat=flat)
         if outcome not in ("diverged", "error", "interrupted", "retried", "fail"):
             continue
-        reason = trial_info(t, flat=flat).get("reason")
+        info = trial_info(t, flat=flat)
+        reason = info.get("reason")
         if outcome == "retried":
             # no record: a worker lost while starting it, or another client's untold ask
-            who = ("its worker stopped sending heartbeats" if run_by_hplab(t, created) else
-                   NEVER_ENTERED)
+            who = NEVER_ENTERED
+            if run_by_hplab(t, created):  # a process seen ended, failed without waiting
+                who = ("its worker, a process of this machine, ended"
+                       if ended_here(info.get("worker")) else
+                       "its worker stopped sending heartbeats")
             reason = f"{who}; a new trial ran its slot" + (f" ({reason})" if reason else "")
         elif outcome == "fail":
             reason = reason or unexplained_fail(

@@ -115,7 +115,8 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     # storage failure, was said "interrupted" beside "1 retried, 0 interrupted")
     assert [p for p in summary["problems"] if p["status"] == "retried"] == [
         {"number": killed.number, "state": "fail", "status": "retried",
-         "reason": "its worker stopped sending heartbeats; a new trial ran its slot"}]
+         "reason": "its worker, a process of this machine, ended; a new trial ran its "
+                   "slot"}]
     # its record is the one of its start (no status, no reason): the export said nothing of
     # why it failed; its reason column says what the report's table does
     with study.export_csv("kill", tmp_path / "kill.csv", storage=str(db)).open() as f:
@@ -166,6 +167,11 @@ def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_t
     assert trials[held.number].datetime_complete <= min(t.datetime_start for t in ran)
     retry = [t for t in trials if held.number in t.system_attrs.get("retry_history", ())]
     assert len(retry) == 1 and retry[0].params == held.params  # run again, as a stale one
+    # and said why (QA: "its worker stopped sending heartbeats", its beat a moment old)
+    problem = next(p for p in study.show_study("dead", str(db))["problems"]
+                   if p["number"] == held.number)
+    assert problem["reason"] == ("its worker, a process of this machine, ended; a new trial "
+                                 "ran its slot")
 
 
 @pytest.mark.slow
