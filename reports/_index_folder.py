@@ -58,6 +58,7 @@ def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
             return IndexListing(entries, scan.unreadable, None, error, 0, records)
     return IndexListing(entries, scan.unreadable, path, None, n_kept, records)
 
+
 def _unread(entries: list[IndexEntry], skipped: list[Path]) -> list[Path]:
     """The `unreadable_record` of each entry that has one, in the entries' order, but those
     the scan named already (``skipped``: a study's closed best_model/ folder)."""
