@@ -16,9 +16,14 @@ def outcome_of(label: str) -> str:
     return next((o for o, text in OUTCOME_LABELS.items() if text == label), label)
 
 
-def left_running_text(n: int) -> str:
+def left_running_text(n: int, storage: str = "") -> str:
     """The words for ``n`` RUNNING trials whose worker stopped, as a clause of the trial
-    counts (``study show``'s line, the report's outcome sentence)."""
+    counts (``study show``'s line, the report's outcome sentence); ``storage``, the
+    summary's (masked): a journal, which keeps no heartbeats, closes them as interrupted,
+    and a new trial of its own takes each slot (a retry runs the same parameters again)."""
+    if storage.startswith("journal:"):
+        return (f"{n} left running by a worker that stopped (closed as interrupted when the "
+                "study resumes, a new trial in each one's place)")
     return (f"{n} left running by a worker that stopped (failed and run again when the "
             "study resumes)")
 

@@ -16,6 +16,7 @@ import pytest
 from cli_helpers import as_a_user as _as_a_user, file_sha
 
 import hplab
+import reports
 import study
 
 HAS_PROC = Path("/proc/self/stat").exists()  # process start times come from /proc
@@ -136,6 +137,11 @@ def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
     stuck = s.ask()
     s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
                                    {"worker": dead, "run": "x"})
+    # show says what the resume does on a journal (it said "failed and run again")
+    lines = reports.study_lines(study.show_study("reused", str(log)))
+    assert lines[1].endswith(", 1 left running by a worker that stopped (closed as "
+                             "interrupted when the study resumes, a new trial in each one's "
+                             "place)"), lines[1]
     summary = study.run_study(spec, storage=str(log), progress=False)
     assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
     assert summary["n_running"] == 0
