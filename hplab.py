@@ -1104,12 +1104,11 @@ def cmd_report_index(args) -> int:
         folder = Path(args.dir)
     _check_folder_to_index(folder)
     import reports
+    from nets import say_on_stderr
 
     listing = reports.index_folder(folder, write=not args.no_write)
     # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
     for skipped in listing.skipped():
-        from nets import say_on_stderr
-
         say_on_stderr(f"{args.said_as}: warning: {skipped}")
     # the listing is printed all the same (QA: a teammate's folder, readable and not
     # writable, printed no JSON at all), as train prints its results without its report

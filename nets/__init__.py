@@ -41,11 +41,13 @@ from ._file_access import (
     ask_owner,
     closed_to_user,
     is_mine,
+    owner_and_mode,
+    owner_name,
     unreadable_why,
+    user_name,
     with_owner,
     write_advice,
 )
-from ._file_owner import owner_and_mode, owner_name, user_name
 from ._files import (
     check_file_path,
     check_writable,

@@ -4,9 +4,28 @@ whom to ask (its owner) and what they would change (its mode)."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-from ._file_owner import owner_and_mode, owner_name
+
+def owner_name(path: Path | str) -> str:
+    """The user owning ``path`` (``uid N`` for one this machine does not know)."""
+    return user_name(Path(path).stat().st_uid)
+
+
+def user_name(uid: int) -> str:
+    """The name of the user ``uid`` (``uid N`` for one this machine does not know)."""
+    try:
+        import pwd  # POSIX only, as the modes that lock a user out
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):  # no such user on this machine (a shared volume)
+        return f"uid {uid}"
+
+
+def owner_and_mode(path: Path | str) -> str:
+    """``owner alice, mode 0600``: whom to ask, and what they would change."""
+    return f"owner {owner_name(path)}, mode {stat.S_IMODE(Path(path).stat().st_mode):04o}"
 
 
 def closed_to_user(path: Path) -> Path | None:
