@@ -1,7 +1,8 @@
 """Share of a study's wall time spent outside training: sampling, storage, the loop.
 
 One ``run_study`` (1 worker, in this process) of the ready ``coin`` spec as written (TPE
-multivariate, hyperband, checkpoint every 5 epochs) on a fresh SQLite file, with
+multivariate, hyperband, checkpoint every 5 epochs) on a fresh SQLite file (the embedded
+default; ``--storage journal``: a fresh journal file), with
 ``--trials`` trials and ``--epochs`` max epochs per trial. Stopwatches wrap
 
 - ``train_run`` inside the objective: the training work (net build, epochs, checkpoint
@@ -24,12 +25,12 @@ stored trials. The share depends on how long a trial trains: the absolute ms per
 printed too.
 
 The peer, in the same run: the same trials replayed through Optuna alone, into a fresh
-SQLite file opened the same way, with nothing else: each trial asked with its stored
+file of the same kind opened the same way, with nothing else: each trial asked with its stored
 distributions (random sampler), its intermediate values reported, its record written at
 the start and the end, and told its state. That is the least bookkeeping any Optuna study
 with these trials does on this storage (no sampler model, pruner, heartbeats or claim).
 Target: <= 10 % at 200 trials. Full spec epochs: ``--epochs 100``. Run:
-``python benchmarks/study_bookkeeping.py [--trials 200] [--epochs 30]``.
+``python benchmarks/study_bookkeeping.py [--trials 200] [--epochs 30] [--storage journal]``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ from study import quiet_optuna  # noqa: E402
 
 TARGET = 0.10
 # before_trial too: study.TrialSeeded builds each trial's sampler there
+# the file each storage kind is opened on (study.resolve_storage tells them by suffix)
+STORAGE_FILES = {"sqlite": ("study.db", "floor.db"), "journal": ("study.log", "floor.log")}
 SAMPLER_METHODS = ("before_trial", "infer_relative_search_space", "sample_relative",
                    "sample_independent")
 
@@ -86,6 +89,8 @@ def main(argv=None):
     p.add_argument("--spec", default="coin")
     p.add_argument("--trials", type=positive(), default=200)
     p.add_argument("--epochs", type=positive(float), default=30)
+    p.add_argument("--storage", choices=sorted(STORAGE_FILES), default="sqlite",
+                   help="the kind of fresh storage file both runs use (default: sqlite)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     spec = variant(args.spec, name=f"bench-bookkeeping-{args.spec}", n_trials=args.trials,
@@ -122,14 +127,13 @@ def main(argv=None):
         for m, fn in originals.items():
             setattr(sampler_cls, m, sample.wrap(fn))
         with tempfile.TemporaryDirectory() as tmp:
+            path, floor_path = (Path(tmp) / name for name in STORAGE_FILES[args.storage])
             t0 = time.perf_counter()
-            res = study.run_study(spec, storage=str(Path(tmp) / "study.db"), progress=False,
-                                  fresh=True)
+            res = study.run_study(spec, storage=str(path), progress=False, fresh=True)
             t_end = time.perf_counter()
             wall = t_end - t0
-            db_bytes = (Path(tmp) / "study.db").stat().st_size
-            floor = optuna_floor(finished_trials(spec, str(Path(tmp) / "study.db")),
-                                 Path(tmp) / "floor.db")
+            db_bytes = path.stat().st_size
+            floor = optuna_floor(finished_trials(spec, str(path)), floor_path)
     finally:
         objective_module.train_run = original_train
         objective_module.fit_pipeline = original_fit
@@ -146,7 +150,8 @@ def main(argv=None):
     one_time = ((spans[0][0] - t0, t_end - spans[-1][1]) if spans else (math.nan, math.nan))
     out = {
         "spec": args.spec, "trials": args.trials, "epochs": args.epochs,
-        "sampler": spec.sampler, "pruner": spec.pruner, "wall_seconds": wall,
+        "sampler": spec.sampler, "pruner": spec.pruner, "storage": args.storage,
+        "wall_seconds": wall,
         "training_seconds": training, "bookkeeping_seconds": book, "share": book / wall,
         "sampling_seconds": sample.seconds, "reporting_seconds": report.seconds,
         "other_seconds": book - sample.seconds - report.seconds,
@@ -167,7 +172,8 @@ def main(argv=None):
         print(json.dumps(out))
         return out
     print(f"{args.spec}: {args.trials} trials x <= {args.epochs:g} epochs, {spec.sampler}, "
-          f"{spec.pruner} ({out['n_pruned']} pruned), SQLite, 1 worker")
+          f"{spec.pruner} ({out['n_pruned']} pruned), "
+          f"{'SQLite' if args.storage == 'sqlite' else 'journal file'}, 1 worker")
     print(f"process start before the stopwatch (scikit-learn's import, the data; not "
           f"counted): {process_start:.1f} s")
     print(f"wall {wall:7.1f} s   training {training:7.1f} s   bookkeeping {book:6.1f} s "

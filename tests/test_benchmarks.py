@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import study
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
@@ -177,6 +179,21 @@ def test_an_imbalance_trial_s_pipeline_fit_is_timed_as_training(study_bookkeepin
     assert out["n_complete"] == 2
     assert out["training_seconds"] > 0 and out["training_ms_per_trial"] > 0
     assert out["share"] < 1
+
+
+def test_the_bookkeeping_benchmark_times_a_journal_file_and_its_peer_on_one(
+        study_bookkeeping, capsys, monkeypatch):
+    opened = []
+    resolve = study.resolve_storage
+    monkeypatch.setattr(study, "resolve_storage",
+                        lambda text: opened.append(resolve(text).kind) or resolve(text))
+    study_bookkeeping.main(["--trials", "2", "--epochs", "1", "--storage", "journal",
+                            "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["storage"] == "journal" and out["n_complete"] + out["n_pruned"] == 2
+    # its trials read back and the Optuna-only peer's storage: journal files both
+    assert opened == ["journal", "journal"]
+    assert out["optuna_floor_ms_per_trial"] > 0 and out["db_bytes"] > 0
 
 
 @pytest.mark.slow
