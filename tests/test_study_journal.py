@@ -81,6 +81,18 @@ def test_journal_storage_runs_a_study(tmp_path, spec_file):
     assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
 
 
+def test_a_journal_study_never_imports_sqlalchemy(tmp_path, spec_file):
+    # every pruned trial asks whether a storage failure ended it: asked with SQLAlchemy's
+    # errors, imported for it, the first one cost a journal's run ~0.3 s
+    spec = spec_file("j", n_trials=3, pruner="threshold", pruner_options={"upper": 0.0})
+    script = (f"import sys, study; s = study.run_study(study.load_spec({str(spec)!r}), "
+              f"storage={str(tmp_path / 'j.log')!r}, progress=False); "
+              "print(s['n_pruned'], sorted(m for m in sys.modules if 'sqlalchemy' in m))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert (done.returncode, done.stdout) == (0, "3 []\n"), done.stderr
+
+
 def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
     # a journal has no heartbeats: a killed worker's RUNNING trial held its slot forever
     log = tmp_path / "dead.log"
