@@ -28,11 +28,11 @@ from ._storage_errors import storage_errors, storage_failure, study_deleted
 from ._storage_identity import check_same_file, file_identity
 from ._storage_url import StorageURL
 from ._worker_closing import (
-    _fail_never_entered,
     close_as_interrupted,
     close_dead_journal_trials,
     close_stopped_trial,
     dropped_note,
+    fail_never_entered,
     taken_over,
 )
 from ._worker_storage import ClaimLock, held_reads, worker_cache
@@ -100,7 +100,7 @@ def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
     if budget_used(trials, flat=flat) < n_trials:
         return "run"
     # a dead worker's trial turns stale, and is retried, after the grace; without
-    # heartbeats (journal) only one no hplab worker entered does (`_fail_never_entered`)
+    # heartbeats (journal) only one no hplab worker entered does (`fail_never_entered`)
     if any(t.state == TrialState.RUNNING
            and (heartbeats or not has_hplab_record(t, flat=flat)) for t in trials):
         return "wait"
@@ -168,7 +168,7 @@ def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
         # With heartbeats, a trial that never had one is stale too (`_WorkerCache`).
         optuna.storages.fail_stale_trials(study)
         if not heartbeats:
-            _fail_never_entered(study, trials, grace_period, retry, flat=flat)
+            fail_never_entered(study, trials, grace_period, retry, flat=flat)
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats, flat)
     if action == "run" and sequence and requeue_interrupted(study, trials, n_trials,

@@ -62,7 +62,7 @@ def close_as_interrupted(storage, trial, info: dict, reason: str) -> bool:
     return True
 
 
-def _fail_never_entered(study, trials, grace_period: float, retry=None, *,
+def fail_never_entered(study, trials, grace_period: float, retry=None, *,
                         flat: bool = True) -> None:
     """Without heartbeats (journal), fail, and queue again with ``retry``, RUNNING trials
     that no objective entered for ``grace_period``.

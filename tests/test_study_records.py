@@ -290,14 +290,14 @@ def test_a_trial_no_worker_entered_is_not_blamed_on_another_client():
     # show and report said "another Optuna client started it", sending the user after a
     # program that never existed. Neither is named as the one
     from study._summary import _problems
-    from study._worker import _fail_never_entered
+    from study._worker import fail_never_entered
 
     with study._registry.quiet_optuna():
         s = optuna.create_study(storage=optuna.storages.InMemoryStorage())
         s.set_user_attr(study.CREATED_ATTR, "2026-12-02T10:00:00+00:00 abcd1234")
         s.ask()  # what a worker killed before its objective leaves
         retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=2)
-        _fail_never_entered(s, s.get_trials(deepcopy=False), 0.0, retry)  # grace over
+        fail_never_entered(s, s.get_trials(deepcopy=False), 0.0, retry)  # grace over
     trials = s.get_trials()
     never = ("no worker ever entered it (an hplab worker lost while starting it, or another "
              "Optuna client that never told its end)")
