@@ -18,6 +18,8 @@ import warnings
 import optuna
 from optuna.trial import TrialState
 
+import nets
+
 from ._errors import SpecError
 
 # poll period while a trial waits for the ones it learns from (a read of the trials is
@@ -107,7 +109,9 @@ def check_repeatable(spec, where, workers: int) -> None:
         raise SpecError(f"study.repeatable_workers needs a storage with heartbeats (SQLite or "
                         f"PostgreSQL), not {where.masked}: on a journal a dead worker's trial "
                         "would hold up every later trial for good")
-    for why in repeatable_notes(spec, workers):
+    # the processes that will run: more workers than cores run as many as the cores (said
+    # apart), and "the other workers wait" of ones that never start contradicted that line
+    for why in repeatable_notes(spec, min(workers, nets.cores())):
         warnings.warn(why, stacklevel=3)  # at the caller of run_study or join_study
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import optuna
 import pytest
 
+import nets
 import study
 from study import SpecError
 
@@ -232,6 +234,23 @@ def test_settings_that_give_up_what_a_user_expects_are_warned_of(tmp_path, spec_
         study.run_study(spec, storage=str(tmp_path / "n.db"), workers=workers,
                         progress=False)
     assert said in [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("cores, said", [(2, []), (4, [
+    "3 workers on a study with repeatable_workers 2: at most 2 trials train at once, the "
+    "other workers wait"])])
+def test_workers_past_the_cores_are_not_said_to_wait_on_a_repeatable_study(
+        tmp_path, spec_file, monkeypatch, cores, said):
+    # QA: --workers 3 on 2 cores said "at most 2 trials train at once, the other workers
+    # wait", and the next line "only 2 cores here: running 2 processes"
+    from study._history_view import check_repeatable
+
+    monkeypatch.setattr(nets, "cores", lambda: cores)
+    spec = study.load_spec(spec_file("rep", n_trials=6, repeatable_workers=2))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_repeatable(spec, study.resolve_storage(str(tmp_path / "n.db")), 3)
+    assert [str(w.message) for w in caught] == said
 
 
 def test_the_demo_on_a_journal_runs_as_it_did_before_its_lockstep(tmp_path, monkeypatch,
