@@ -203,7 +203,8 @@ class Report(_FiguresAndTables):
             reads (`shown_settings`).
         libraries : str, optional
             The library versions the results ran on, in words (a study's, as it stored
-            them); default: this process's (`nets.versions`).
+            them); default: this process's libraries (`nets.library_versions`: hplab's own
+            version and checkout left out).
         """
         import nets
 
