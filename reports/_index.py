@@ -198,28 +198,20 @@ class WrittenIndex(NamedTuple):
     n_kept: int
 
 
-def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = None,
-                unreadable: Sequence[Path] = ()) -> Path:
+def write_index(directory: Path | str) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
+
+    Holds the index from the scan to the write; the missing files of a report of a
+    version that recorded none in its head are not checked (its whole page is not read on
+    every refresh; the page says how many, and that ``hplab report index`` checks them).
+    The rows the index had of reports this user cannot read are kept as they were
+    (another user's private run in a shared runs folder).
 
     Parameters
     ----------
     directory : path
         Folder to scan (recursively, at any depth; hidden folders, ``*_files`` folders,
         virtual environments and installed packages skipped).
-    entries : list of IndexEntry, optional
-        The `index_entry` of each report `find_reports` found under ``directory``, in its
-        order, made already (``report index`` prints them, and scans and calls this under
-        `holding_index`, which this call then does not take; the page lists them and the
-        rows it kept, see ``unreadable``). Default: scan now, holding the index from the
-        scan to the write, the missing files of a report of a version that recorded none
-        in its head not checked (its whole page is not read on every refresh; the page
-        says how many, and that ``hplab report index`` checks them).
-    unreadable : list of path
-        What the scan that found ``entries`` could not read (`ReportScan.unreadable`):
-        the rows the index had of reports there are kept as they were (another user's
-        private run in a shared runs folder: a refresh by this user dropped its row).
-        Default, with ``entries`` not given: the scan's.
 
     Returns
     -------
@@ -233,11 +225,9 @@ def write_index(directory: Path | str, *, entries: list[IndexEntry] | None = Non
         or a page hplab did not write (FileExistsError: it is left as it is).
     """
     root = Path(directory)
-    if entries is None:  # scanned and written under one hold
-        with holding_index(root):
-            scan, entries = scanned_entries(root, whole_page=False)
-            return written_index(root, entries, scan.unreadable).path
-    return written_index(root, entries, unreadable).path
+    with holding_index(root):  # scanned and written under one hold
+        scan, entries = scanned_entries(root, whole_page=False)
+        return written_index(root, entries, scan.unreadable).path
 
 
 def scanned_entries(root: Path, *, whole_page: bool = True) -> tuple[ReportScan,
@@ -250,7 +240,9 @@ def scanned_entries(root: Path, *, whole_page: bool = True) -> tuple[ReportScan,
 
 def written_index(root: Path, entries: list[IndexEntry],
                   unreadable: Sequence[Path]) -> WrittenIndex:
-    """`write_index` of ``entries``, made already, saying how many rows it kept."""
+    """``root/index.html`` listing ``entries``, made already, and the rows it had of
+    reports under ``unreadable`` kept; saying how many it kept. Called under
+    `holding_index`, by `write_index` and by `index_folder` (``report index``)."""
     rows = []
     # QA: a study's report and its copy's (runs copied, reported again beside) were two
     # rows alike, "mydigits / Study: mydigits" and the same headline: such rows say where

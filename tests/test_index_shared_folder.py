@@ -199,6 +199,14 @@ def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_the
     assert sorted(p.name for p in runs.iterdir()) == ["index.html", "train"]  # lock gone
 
 
+def test_write_index_takes_only_the_folder_it_scans_and_writes_under_one_hold():
+    # review: its entries= (with unreadable= left at ()) rewrote a shared index without the
+    # rows it kept of other users' reports; a scan passed in is index_folder's alone
+    import inspect
+
+    assert list(inspect.signature(reports.write_index).parameters) == ["directory"]
+
+
 def _hrefs(index) -> list[str]:
     return re.findall(r'<a href="([^"]*)"', index.read_text(encoding="utf-8"))
 
