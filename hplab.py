@@ -2072,7 +2072,10 @@ def build_parser() -> argparse.ArgumentParser:
 _BEST_VALUE = ("best_value (the best trial's value, a number; with several metrics a list, "
                "the values on every metric of the front's member best on the first)")
 _STUDY_SUMMARY = (
-    "study, storage (password masked), dataset, metrics, directions, n_trials (the budget), "
+    "study, storage (password masked), heartbeats (true when the storage keeps trial "
+    "heartbeats, a database: a stopped worker's trials are failed and run again; false on "
+    "a journal, which closes them as interrupted), dataset, metrics, directions, "
+    "n_trials (the budget), "
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
     "n_interrupted, n_retried, n_running, n_stale (of the n_running, those whose worker "
     "stopped: no heartbeat for study.grace_period, or a process of this machine that ended; "

@@ -16,12 +16,13 @@ def outcome_of(label: str) -> str:
     return next((o for o, text in OUTCOME_LABELS.items() if text == label), label)
 
 
-def left_running_text(n: int, storage: str = "") -> str:
+def left_running_text(n: int, heartbeats: bool) -> str:
     """The words for ``n`` RUNNING trials whose worker stopped, as a clause of the trial
-    counts (``study show``'s line, the report's outcome sentence); ``storage``, the
-    summary's (masked): a journal, which keeps no heartbeats, closes them as interrupted,
-    and a new trial of its own takes each slot (a retry runs the same parameters again)."""
-    if storage.startswith("journal:"):
+    counts (``study show``'s line, the report's outcome sentence); ``heartbeats``, the
+    summary's: whether the storage keeps them. One that does not (a journal) closes such
+    trials as interrupted, and a new trial of its own takes each slot; one that does fails
+    them, and a retry runs the same parameters again."""
+    if not heartbeats:
         return (f"{n} left running by a worker that stopped (closed as interrupted when the "
                 "study resumes, a new trial in each one's place)")
     return (f"{n} left running by a worker that stopped (failed and run again when the "

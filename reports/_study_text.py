@@ -205,7 +205,7 @@ def outcome_text(summary) -> str:
     left = summary.get("n_stale", 0)
     live = summary.get("n_running", 0) - left
     text += f", {live} still running" if live > 0 else ""
-    text += f", {left_running_text(left, summary.get('storage') or '')}" if left else ""
+    text += f", {left_running_text(left, summary['heartbeats'])}" if left else ""
     queued = summary.get("n_waiting", 0)
     text += (f", {queued} queued (enqueued, or a retry), which the next study run or "
              "worker runs, even with the budget spent." if queued else ".")

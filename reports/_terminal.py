@@ -180,7 +180,7 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
              f"{s['n_interrupted']} interrupted)"
              + (f", {live} running" if live else "")
              # as the report says them: not live, whatever optuna's state says
-             + (f", {left_running_text(stale, s['storage'])}" if stale else "")
+             + (f", {left_running_text(stale, s['heartbeats'])}" if stale else "")
              + (f", {s['n_waiting']} queued" if s.get("n_waiting") else "")]
     # a run's summary (run, worker, demo) says how long it took: a show's does not
     ran = "seconds" in s

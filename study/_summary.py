@@ -167,7 +167,9 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     `StorageURL` or what `resolve_storage` takes (``"runs/k.db"``, a URL, a path), as every
     study function takes a storage.
 
-    Keys: study, storage (password masked), dataset, metrics, directions, n_trials (the
+    Keys: study, storage (password masked), heartbeats (whether the storage keeps trial
+    heartbeats, `keeps_heartbeats`: a stopped worker's trials are then failed and run
+    again, on a journal closed as interrupted), dataset, metrics, directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
     `stale_trials`, which the next run or worker fails and runs again), best_value,
     best_params, best_trial (and pareto_front with several metrics), problems (diverged,
@@ -200,9 +202,11 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
         counts = state_counts(trials, flat=flat)
         stale = len(stale_trials(study, trials, s.get(
             "grace_period", study_default("grace_period")), flat=flat))
+        heartbeats = keeps_heartbeats(study)
         out = {
             "study": study.study_name,
             "storage": where.masked,
+            "heartbeats": heartbeats,
             "dataset": s.get("dataset"),
             "metrics": value_names(study, s),
             "directions": [d.name.lower() for d in study.directions],
@@ -210,7 +214,7 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             **counts,
             "n_stale": stale,
             **_best(study, trials),
-            "problems": _problems(trials, attrs.get(CREATED_ATTR), keeps_heartbeats(study),
+            "problems": _problems(trials, attrs.get(CREATED_ATTR), heartbeats,
                                   s.get("max_retry", study_default("max_retry"))),
             "created": study_created(study, trials, attrs),
             "report_path": None,

@@ -150,10 +150,15 @@ def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
     s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
                                    {"worker": dead, "run": "x"})
     # show says what the resume does on a journal (it said "failed and run again")
-    lines = reports.study_lines(study.show_study("reused", str(log)))
+    shown = study.show_study("reused", str(log))
+    lines = reports.study_lines(shown)
     assert lines[1].endswith(", 1 left running by a worker that stopped (closed as "
                              "interrupted when the study resumes, a new trial in each one's "
                              "place)"), lines[1]
+    # review: the wording was chosen by the masked storage's "journal:" prefix; it is the
+    # summary's heartbeats flag, keeps_heartbeats's, whatever the storage reads as
+    assert shown["heartbeats"] is False
+    assert reports.study_lines({**shown, "storage": log.name})[1] == lines[1]
     summary = study.run_study(spec, storage=str(log), progress=False)
     assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
     assert summary["n_running"] == 0
