@@ -15,6 +15,8 @@ made since, such attributes are another program's.
 
 from __future__ import annotations
 
+from ._stale_cause import stale_cause, stored_cause
+
 RECORD_ATTR = "record"
 #: where the record goes when the trial's ``record`` attribute is another program's
 SPARE_RECORD_ATTR = "hplab_record"
@@ -187,10 +189,8 @@ def trial_status(trial, *, flat: bool = True) -> str | None:
     return trial_info(trial, flat=flat).get("status")
 
 
-#: Why a FAIL trial with no reason of its own failed, when a heartbeat check failed it
-#: (with its retry, if any, appended by the caller)
-STALE_REASON = "its worker stopped (no heartbeat)"
-#: ... when a staleness check failed one with no record: an hplab worker killed between
+#: Why a FAIL trial with no reason of its own failed, when a staleness check failed one
+#: with no record: an hplab worker killed between
 #: optuna's ``ask`` and the objective's first line leaves just what another client's
 #: untold trial does, so neither is blamed
 NEVER_ENTERED = ("no worker ever entered it (an hplab worker lost while starting it, or "
@@ -202,10 +202,11 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     """Why the FAIL ``trial``, which recorded no reason, failed, as far as the storage
     tells (``flat`` as for `trial_info`). Only a staleness check fails a trial without a
     word: a ``retried`` one (its retry came from that check), or one whose ``max_retry``
-    retries were spent. For a trial hplab's worker entered that is a heartbeat check (a
-    storage with ``heartbeats``); one no worker entered (`NEVER_ENTERED`) is failed so
-    on any storage. Any other was told FAIL by another Optuna client (or by optuna itself, for
-    values it could not take).
+    retries were spent. For a trial hplab's worker entered that is a heartbeat storage's
+    check (``heartbeats``), said as the worker that failed it stored it (`stale_cause`);
+    one no worker entered (`NEVER_ENTERED`) is failed so on any storage. Any other was
+    told FAIL by another Optuna client (or by optuna itself, for values it could not
+    take).
 
     Parameters
     ----------
@@ -224,9 +225,10 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     str
     """
     spent = len(trial.system_attrs.get("retry_history", ())) >= max_retry
-    if "worker" in trial_info(trial, flat=flat):
-        if retried or (heartbeats and spent):
-            return STALE_REASON
+    worker = trial_info(trial, flat=flat).get("worker")
+    if worker is not None:
+        if retried or (heartbeats and spent) or stored_cause(trial) is not None:
+            return stale_cause(trial, worker)  # as `study show` says it
         return "failed by another program while hplab ran it; no reason recorded"
     if retried:
         return NEVER_ENTERED

@@ -23,6 +23,7 @@ from ._record import (
 )
 from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
+from ._stale_cause import stale_cause
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_errors import checked_trials, storage_errors
@@ -30,7 +31,6 @@ from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
-from ._worker_identity import ended_here
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
@@ -74,8 +74,8 @@ def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:
 
 def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
     """The trials to explain, by `trial_outcome`: diverged, failed by an error,
-    interrupted, retried (a worker, a process of this machine, that ended, one that
-    stopped sending heartbeats, or that no worker entered), or failed otherwise (``fail``:
+    interrupted, retried (why its worker was judged stopped, as the worker that failed it
+    stored it, `stale_cause`; or that no worker entered it), or failed otherwise (``fail``:
     by another program, or a heartbeat check that spent its retries; `unexplained_fail`)."""
     retried = retried_numbers(trials)
     flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
@@ -89,10 +89,8 @@ def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
         if outcome == "retried":
             # no record: a worker lost while starting it, or another client's untold ask
             who = NEVER_ENTERED
-            if run_by_hplab(t, created):  # a process seen ended, failed without waiting
-                who = ("its worker, a process of this machine, ended"
-                       if ended_here(info.get("worker")) else
-                       "its worker stopped sending heartbeats")
+            if run_by_hplab(t, created):  # as the worker that failed it stored it
+                who = stale_cause(t, info.get("worker"))
             reason = f"{who}; a new trial ran its slot" + (f" ({reason})" if reason else "")
         elif outcome == "fail":
             reason = reason or unexplained_fail(

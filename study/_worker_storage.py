@@ -10,12 +10,14 @@ import zlib
 from pathlib import Path
 
 import optuna
+from optuna.trial import TrialState
 
 from nets import command_name, say_on_stderr
 
 from ._errors import StorageError
 from ._record import CREATED_ATTR, flat_layout, trial_info
 from ._running_beats import running_beats
+from ._stale_cause import CAUSE_ATTR, cause_value
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
 from ._storage_identity import check_same_file, file_identity, gone_message
@@ -138,6 +140,8 @@ class _WorkerCache(optuna.storages._CachedStorage):
         self._study_ids: dict[str, int] = {}
         self._flat: dict[int, bool] = {}  # `flat_layout` of each study's stamp
         self._looked_at_all: set[int] = set()  # studies `_dead_here` looked at whole
+        # the `CAUSE_ATTR` of each trial `_get_stale_trial_ids` last found stale, by id
+        self._causes: dict[int, dict] = {}
         self._reads_held = False
         self._beats_failing = False  # the last heartbeat did not reach the storage
         # time.monotonic() of the storage's last reply to this worker (any thread), and of
@@ -174,10 +178,29 @@ class _WorkerCache(optuna.storages._CachedStorage):
         # both rules of ours
         now, beats = running_beats(self._backend, study_id, server_now=True)
         dead = self._dead_here(study_id, now, beats)  # whatever an outage kept from landing
-        if not self.judges_stale():
-            return dead
-        return list(dict.fromkeys(
-            super()._get_stale_trial_ids(study_id) + self._never_beaten(beats) + dead))
+        causes = dict.fromkeys(dead, "ended")
+        stale = dead
+        if self.judges_stale():
+            never = self._never_beaten(beats)
+            silent = super()._get_stale_trial_ids(study_id)
+            causes = {**dict.fromkeys(silent, "silent"), **dict.fromkeys(never, "never_beat"),
+                      **causes}
+            stale = list(dict.fromkeys(silent + never + dead))
+        # optuna's fail_stale_trials fails these next, each by `set_trial_state_values`
+        numbers = {b.trial_id: b.number for b in beats}
+        self._causes = {i: cause_value(numbers[i], causes[i]) for i in stale if i in numbers}
+        return stale
+
+    def set_trial_state_values(self, trial_id: int, state, values=None) -> bool:
+        # a trial failed as stale: why, stored on it first (`_stale_cause`), while it is
+        # RUNNING (a finished trial takes no attribute)
+        cause = self._causes.pop(trial_id, None) if state == TrialState.FAIL else None
+        if cause is not None:
+            try:
+                self._backend.set_trial_system_attr(trial_id, CAUSE_ATTR, cause)
+            except optuna.exceptions.UpdateFinishedTrialError:
+                pass  # finished, or another worker failed it first: optuna's set says so
+        return super().set_trial_state_values(trial_id, state=state, values=values)
 
     def _dead_here(self, study_id: int, now, beats) -> list[int]:
         """RUNNING trials whose worker was a process of this machine, since its last boot,
