@@ -21,6 +21,9 @@ from optuna.trial import TrialState
 import nets
 
 from ._errors import SpecError
+from ._record import trial_info
+from ._worker_identity import ended_here
+from ._worker_storage import recheck_every_trial
 
 # poll period while a trial waits for the ones it learns from (a read of the trials is
 # ~1-10 ms; each 10 ms more of a poll adds ~5 ms to each wait)
@@ -77,9 +80,10 @@ def history_study(study: optuna.Study, number: int, lag: int) -> optuna.Study:
 def wait_for_history(study: optuna.Study, number: int, lag: int) -> float:
     """Block until every trial numbered up to ``number - lag`` has finished; the seconds
     waited. Meanwhile a dead worker's trial is failed and retried, as a claim would fail
-    it: one of this machine's as soon as its process is seen gone (a pool's worker
-    killed: the command goes on without it; `_WorkerCache`), another's once its
-    heartbeats are older than the grace; so a killed worker holds no one up for good."""
+    it: one of this machine's as soon as its process is seen gone (checked every
+    `STALE_CHECK_SECONDS`; a pool's worker killed: the command goes on without it;
+    `_WorkerCache`), another's once its heartbeats are older than the grace; so a killed
+    worker holds no one up for good."""
     start = last_check = time.monotonic()
     last_seen = seen_number(number, lag)
     while True:
@@ -90,7 +94,14 @@ def wait_for_history(study: optuna.Study, number: int, lag: int) -> float:
         time.sleep(WAIT_SECONDS)
         if time.monotonic() - last_check > STALE_CHECK_SECONDS:
             last_check = time.monotonic()
-            optuna.storages.fail_stale_trials(study)  # a dead worker's of this machine too
+            # the trials read just now whose worker is seen ended here: their beats may be
+            # fresh, and the cache checks only those two intervals old (`_dead_here`).
+            # Records read as the flat layout allows only decide whether to look again:
+            # the cache's look reads them by the study's layout
+            if any(t.state == TrialState.RUNNING
+                   and ended_here(trial_info(t).get("worker")) for t in waited_for):
+                recheck_every_trial(study._storage, study._study_id)
+            optuna.storages.fail_stale_trials(study)
 
 
 def should_prune_seen(trial: optuna.Trial, lag: int) -> bool:

@@ -310,6 +310,14 @@ def judges_stale(storage) -> bool:
     return not isinstance(storage, _WorkerCache) or storage.judges_stale()
 
 
+def recheck_every_trial(storage, study_id: int) -> None:
+    """Have a `_WorkerCache`'s next stale check look at every RUNNING trial of the study,
+    whatever the age of its beat (`_dead_here`): one of them is known to have a worker
+    of this machine that ended. Nothing on another storage."""
+    if isinstance(storage, _WorkerCache):
+        storage._looked_at_all.discard(study_id)
+
+
 def held_reads(storage) -> tuple:
     """``(hold, release)`` of a worker's storage (no-ops unless it is a `_WorkerCache`)."""
     if isinstance(storage, _WorkerCache):

@@ -191,6 +191,37 @@ def test_a_dead_worker_of_this_machine_is_closed_without_waiting_the_grace(tmp_p
     assert summary["n_complete"] == 4 and summary["n_retried"] == 1
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(),
+                    reason="process start times come from /proc")
+def test_a_waiting_worker_closes_a_trial_whose_process_ended_after_its_first_look(tmp_path):
+    # review: after its first look at a study, a worker's cache checks only trials whose
+    # beat is two intervals old: one whose worker died with a fresh beat held the waiting
+    # trial up to 10 s, though the docstring and README said "as soon as"
+    import warnings
+
+    from conftest import ended_worker
+
+    from study._history_view import wait_for_history
+    from study._worker_storage import worker_cache
+
+    rdb = study.open_storage(study.resolve_storage(str(tmp_path / "w.db")), create=True,
+                             heartbeat_interval=5, grace_period=30)
+    with study._registry.quiet_optuna(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # asked, not optimized: no heartbeat thread
+        s = optuna.create_study(study_name="w", storage=worker_cache(rdb))
+        assert s._storage._get_stale_trial_ids(s._study_id) == []  # its first look
+        held = s.ask()
+        s._storage.set_trial_user_attr(held._trial_id, study.RECORD_ATTR,
+                                       {"worker": ended_worker(), "run": "r"})
+        rdb.record_heartbeat(held._trial_id)  # fresh: two intervals old only in 10 s
+        began = time.monotonic()
+        wait_for_history(s, held.number + 1, 1)
+    assert time.monotonic() - began < 4  # a check a second (it took 10 s)
+    failed = s._storage.get_trial(held._trial_id)
+    assert failed.state == optuna.trial.TrialState.FAIL
+    assert failed.system_attrs["hplab_stale_cause"]["cause"] == "ended"
+
+
 def test_each_trial_records_its_wait_and_the_timeline_draws_it_from_its_end(tmp_path,
                                                                           spec_file):
     from reports._study_data import timeline_frame
