@@ -44,8 +44,8 @@ def closed_to_user(path: Path) -> Path | None:
 
 def unreadable_why(path: Path) -> tuple[str, str] | None:
     """Why this user cannot read ``path``, and what to do: a folder on its way closed to
-    them (the outermost), or the file's own mode (`closed_to_user`); None when neither is.
-    Folders are named as ``path`` names them."""
+    them (the outermost), or its own mode (`closed_to_user`; a folder ``path`` must be
+    listed and searched); None when neither is. Folders are named as ``path`` names them."""
     closed = closed_to_user(path)
     if closed is None:
         return None
@@ -53,8 +53,9 @@ def unreadable_why(path: Path) -> tuple[str, str] | None:
         return (f"its folder {closed} is not searchable by this user "
                 f"({owner_and_mode(closed)})",
                 ask_owner(closed, "open it", yours="open it (chmod u+x)"))
+    bits = "u+rx" if path.is_dir() else "u+r"
     return (f"{path.name} is not readable ({owner_and_mode(path)})",
-            ask_owner(path, "make it readable", yours="make it readable (chmod u+r)"))
+            ask_owner(path, "make it readable", yours=f"make it readable (chmod {bits})"))
 
 
 def with_owner(path: Path, name: str) -> str:

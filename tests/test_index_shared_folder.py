@@ -197,6 +197,8 @@ def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_the
         ["mine"], None, f"{runs / 'index.html'}: a folder, not a file; not written")
     assert failed.skipped() == []
     assert sorted(p.name for p in runs.iterdir()) == ["index.html", "train"]  # lock gone
+    with pytest.raises(ValueError, match=f"^not a folder: {re.escape(str(runs / 'none'))}$"):
+        reports.index_folder(runs / "none", write=False)  # the command's check is its own
 
 
 def test_write_index_takes_only_the_folder_it_scans_and_writes_under_one_hold():
@@ -383,11 +385,20 @@ def test_a_folder_to_index_this_user_cannot_read_is_an_error_naming_its_owner(tm
     private.chmod(0o700)
     os.chown(private, OTHER_UID, -1)
     owner = _owner(OTHER_UID)
+    # review: the advice was the command's own ("to let this user read it"): it is what
+    # nets.unreadable_why says of any file this user cannot read, as a storage's is said
     said = (f"hplab report index: error: cannot read {private}: bob-private is not readable "
-            f"(owner {owner}, mode 0700); ask its owner ({owner}) to let this user read it\n")
+            f"(owner {owner}, mode 0700); ask its owner ({owner}) to make it readable\n")
     for argv in (["--no-write", "--json"], []):
         assert as_user("report", "index", private, *argv) == (2, "", said)
     assert as_user("report", "index", private / "sub") == (
         2, "", f"hplab report index: error: cannot read {private / 'sub'}: its folder "
         f"{private} is not searchable by this user (owner {owner}, mode 0700); ask its owner "
-        f"({owner}) to let this user read it\n")
+        f"({owner}) to open it\n")
+    mine = runs / "mine"  # this user's own: a folder is listed and searched, u+rx
+    _report("my-run", mine / "sub")
+    mine.chmod(0o300)
+    assert as_user("report", "index", mine) == (
+        2, "", f"hplab report index: error: cannot read {mine}: mine is not readable (owner "
+        f"{_owner(os.getuid())}, mode 0300); make it readable (chmod u+rx)\n")
+    mine.chmod(0o700)
