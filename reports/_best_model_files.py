@@ -20,15 +20,21 @@ _RUN_FILES = ("model.npz", "history.csv", "config.json")  # what the retrain wri
 def best_model_staging(out: Path) -> Path:
     """A hidden folder of this process beside ``out/best_model`` to retrain into (not
     created): the earlier best_model/ stays beside the earlier report until the new one
-    is written. Staging folders of a process that ended are removed here."""
+    is written. Staging folders of a process that ended are removed here; one of a
+    process still running here is left to it; any other (another machine's, an earlier
+    boot's, an older hplab's) is kept and said on stderr, once a report."""
     import study as hs
 
-    for old in Path(out).glob(f".{BEST_MODEL}.*"):
+    for old in sorted(Path(out).glob(f".{BEST_MODEL}.*")):
         # .best_model.tmp-WORKER_ID-TOKEN (or .old-, set aside by a swap): a run killed
         # before its report was written left it
         owner = old.name.partition("-")[2].rpartition("-")[0]
         if hs.ended_here(owner):
             remove_leftover(old)
+        elif not hs.running_here(owner):  # review: kept for good, and nothing said so
+            warnings.warn(f"kept {old}, a best model a report of another machine or of "
+                          "an earlier boot staged (hplab cannot tell whether its run ended): "
+                          "remove it if no run of another machine is using it", stacklevel=2)
     return Path(out) / f".{BEST_MODEL}.tmp-{hs.worker_id()}-{secrets.token_hex(4)}"
 
 

@@ -131,7 +131,7 @@ from ._worker import (
     retried_numbers,
     run_worker,
 )
-from ._worker_identity import ended_here, ended_on_this_host, worker_id
+from ._worker_identity import ended_here, ended_on_this_host, running_here, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [
@@ -175,6 +175,7 @@ __all__ = [
     "trial_versions", "trial_checkout", "other_checkout", "ran_other_code", "library_sets",
     "same_libraries",
     "trial_status", "OUTCOMES", "trial_outcome", "ended_here", "ended_on_this_host",
+    "running_here",
     "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -71,6 +71,18 @@ def ended_here(worker: str | None) -> bool:
     return ended_on_this_host(worker)
 
 
+def running_here(worker: str | None) -> bool:
+    """Whether ``worker`` (a `worker_id`) is a process of this machine, PID namespace and
+    boot that still runs: what `ended_here` tells apart from one that ended. Neither is a
+    worker of another machine or boot, or an id that names no start (an older hplab's)."""
+    start = str(worker or "").rpartition(":")[2].partition("@")[2]
+    host, _, ns = str(worker or "").rpartition(":")[0].partition("~")
+    if (not start or start.partition(".")[2] != _boot_id() or host != socket.gethostname()
+            or (ns and ns != _pid_namespace())):
+        return False
+    return not ended_on_this_host(worker)
+
+
 def ended_on_this_host(worker: str | None) -> bool:
     """Whether ``worker`` (a `worker_id`) was a process of this hostname and PID namespace
     that is not running now, in this boot or an earlier one: as `ended_here`, but a worker

@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -859,7 +860,13 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(share
     for folder in (stale, live, elsewhere):
         folder.mkdir()
         (folder / "model.npz").write_text("partial")
-    path = reports.study_report("nota", storage=str(db), out=out)
+    with warnings.catch_warnings(record=True) as said:  # review: kept, and nothing said
+        warnings.simplefilter("always")
+        path = reports.study_report("nota", storage=str(db), out=out)
+    kept = [str(w.message) for w in said if str(w.message).startswith("kept ")]
+    assert kept == [f"kept {elsewhere}, a best model a report of another machine or of an "
+                    "earlier boot staged (hplab cannot tell whether its run ended): remove it "
+                    "if no run of another machine is using it"]
     assert sorted(p.name for p in out.iterdir()) == sorted([
         live.name, elsewhere.name, "best_model", "report.html", "report_files", "spec.toml"])
     config = json.loads((out / "best_model" / "config.json").read_text())
@@ -867,6 +874,26 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(share
     assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
     assert "hplab predict best_model/model.npz" in path.read_text()  # from the report's folder
     assert ".best_model" not in path.read_text()
+
+
+def test_a_staged_best_model_whose_run_cannot_be_told_ended_is_kept_and_named(tmp_path):
+    # review: a staging folder of another boot (or an older hplab's id) was kept for
+    # good beside the report, a hidden copy of a model, and nothing said so
+    from reports._best_model_files import best_model_staging
+
+    other_boot = f"{study.worker_id().rpartition('@')[0]}@1.00000000"
+    older = f"{study.worker_id().rpartition(':')[0]}:999999"  # no start: an older hplab's
+    left = [tmp_path / f".best_model.tmp-{other_boot}-abcd",
+            tmp_path / f".best_model.old-{older}-abcd"]
+    for folder in left:
+        folder.mkdir()
+        (folder / "model.npz").write_text("partial")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        staged = best_model_staging(tmp_path)
+    assert sorted(str(w.message).partition(",")[0] for w in said) == sorted(
+        f"kept {folder}" for folder in left)
+    assert all(folder.is_dir() for folder in left) and not staged.exists()
 
 
 @pytest.mark.slow
