@@ -1102,6 +1102,12 @@ def cmd_report_index(args) -> int:
         raise ValueError("an empty folder name; give the folder to index, e.g. runs")
     else:
         folder = Path(args.dir)
+    try:  # said before any import (reports loads numpy); index_folder says the rest
+        there = folder.is_dir()
+    except PermissionError:  # a folder on its way closed to this user: index_folder says so
+        there = True
+    if not there:
+        raise ValueError(f"not a folder: {folder}")
     import reports
     from nets import say_on_stderr
 
