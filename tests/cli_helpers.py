@@ -235,6 +235,16 @@ def as_a_user(tmp_path) -> list[str]:
     return prefix
 
 
+def give_away(path, uid: int, gid: int = -1) -> None:
+    """Make ``path`` another user's (``uid``; its group ``gid``, -1 to keep it), as a shared
+    folder's files are, or a skip: a user who is not root may not give a file away (the
+    suite run by a developer; `as_a_user` asks nothing of them, modes bind them already)."""
+    try:
+        os.chown(path, uid, gid)
+    except PermissionError:
+        pytest.skip("giving a file to another user (chown) needs root")
+
+
 def file_sha(path) -> str:
     """The sha256 of a file's bytes: that a command left it as it was."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -26,6 +26,7 @@ import pytest
 from cli_helpers import (
     ended_or_waiting_on_a_lock,
     file_sha,
+    give_away,
     hplab_process,
     run_cli,
     run_cli_as_program,
@@ -916,7 +917,7 @@ def test_another_users_best_model_it_cannot_remove_is_said_with_its_owner(spec_f
                        "--storage", str(db), "--out", str(out)]) == 0
     theirs = out / "best_model"
     for path in (theirs, *theirs.iterdir()):
-        os.chown(path, 65534, 65534)
+        give_away(path, 65534, 65534)
     try:
         for _ in range(2):  # set aside by this report; then the next one tries it again
             code, _, err = user_cli("study", "report", "shared", "--storage", db, "--out", out)

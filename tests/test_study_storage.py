@@ -22,7 +22,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import as_a_user, file_sha, run_cli, within
+from cli_helpers import as_a_user, file_sha, give_away, run_cli, within
 from conftest import ForkServer, copy_files, stored_study_files
 
 import hplab
@@ -598,7 +598,7 @@ def test_another_users_storage_it_cannot_write_names_its_owner_and_whom_to_ask(
         for group, how in ((os.getegid(), "make it group-writable (chmod g+w)"),
                            (65534, "let this user write it")):  # a group it is not in
             for path in (stored, log):
-                os.chown(path, 65534, group)
+                give_away(path, 65534, group)
             assert user_cli(*run, stored) == (2, "", (
                 f"hplab study run: error: cannot open {stored}: keep.db (owner {other}, mode "
                 f"0644) is not writable (the database itself is fine); {asked}{how}, or copy "
@@ -808,7 +808,7 @@ def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, sp
             "path in a writable folder\n"))
     # another user's folder (QA 64: "make it writable", which only its owner may): whom to
     # ask, and for what
-    os.chown(tmp_path / "ro", 65534, -1)
+    give_away(tmp_path / "ro", 65534)
     other = pwd.getpwuid(65534).pw_name
     assert user_cli("study", "run", spec_file("s", n_trials=1), "--no-report", "--storage",
                     "ro/new.db") == (2, "", (
