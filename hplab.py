@@ -105,6 +105,21 @@ class _Formatter(argparse.HelpFormatter):
             text = text.replace(ENDINGS, nets.csv_endings())
         return text
 
+    # a line breaks at spaces only: textwrap's default also broke after a hyphen, so a
+    # rate read "(lr-" / "lr_min)" and a flag "--lr-" / "gamma", at some widths and not others
+    def _split_lines(self, text, width):
+        import textwrap  # only for a help, as argparse does
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             break_on_hyphens=False)
+
+    def _fill_text(self, text, width, indent):
+        import textwrap
+
+        return textwrap.fill(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""

@@ -161,6 +161,19 @@ def _last_said(registry, texts, aliases=False) -> str:
     return f"{name}{said} {texts[registry[name]]}"
 
 
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_help_breaks_lines_at_spaces_not_hyphens(monkeypatch, columns):
+    # QA: argparse's textwrap broke after a hyphen, so a rate read "(lr-" / "lr_min)" and a
+    # flag "--lr-" / "gamma" at some terminal widths (train's help, at 80), and help_words
+    # joined them as "lr- lr_min", failing a test about a new schedule's text by the width
+    monkeypatch.setenv("COLUMNS", str(columns))
+    sub = hplab.build_parser()._subparsers._group_actions[0]
+    for command in ("train", "capacity", "lr-range"):
+        lines = sub.choices[command].format_help().splitlines()
+        assert [line for line in lines if re.search(r"\w-$", line)] == [], command
+    assert "lr_min+(lr-lr_min)*(1-t/T)^p" in help_words("train")
+
+
 def test_registry_flags_list_their_names():
     # only their defaults were shown (gradcheck --init alone listed its names)
     import analyses
