@@ -16,6 +16,7 @@ from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
 from ._rules import check_setting, choice, epochs, nonneg, positive, unit, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
+from ._settings_read import SETTINGS_READ
 from ._validation import is_whole
 
 
@@ -204,6 +205,30 @@ _RULES = {
     "dtype": choice({"float32": None, "float64": None}),
 }
 
+
+def check_settings_read(settings_read: Mapping, fields, rules: Mapping,
+                        optimizer_rules: Mapping) -> None:
+    """LookupError naming the first optimizer or schedule (``settings_read``: kind -> name ->
+    settings) that reads a setting ``fields`` (TrainConfig's) lacks or no rule checks, as
+    ``import nets`` checks them: a setting with no field died later as a bare KeyError or
+    AttributeError, one with no rule took any value (a schedule's loop ran for good)."""
+    for kind, table in settings_read.items():
+        for name, reads in table.items():
+            for setting in reads:
+                said = f"{kind} {name!r} reads {setting!r}"
+                if setting not in fields:
+                    raise LookupError(f"{said}, which is no nets.TrainConfig field "
+                                      "(nets/_config.py)")
+                if kind == "optimizer" and setting not in optimizer_rules:
+                    # the rules there are also what passes a setting to the constructors
+                    raise LookupError(f"{said}, which has no OPTIMIZER_RULES entry "
+                                      "(nets/_optimizers.py)")
+                if setting not in rules:
+                    raise LookupError(f"{said}, which has no _RULES entry (nets/_config.py)")
+
+
+check_settings_read(SETTINGS_READ, {f.name for f in dataclasses.fields(TrainConfig)}, _RULES,
+                    OPTIMIZER_RULES)
 
 # the fields that hold one number (a float); a config.json records an infinite one as "inf"
 _NUMBERS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.type.startswith("float"))

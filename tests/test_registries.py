@@ -40,6 +40,49 @@ def test_every_setting_read_is_an_estimator_parameter_with_trainconfigs_default(
     assert {s: params.get(s, "missing") for s in READ} == {s: DEFAULTS[s] for s in READ}
 
 
+def _check_settings_read(changes=None, rules=None):
+    table = {kind: {**names, **(changes or {}).get(kind, {})}
+             for kind, names in nets.SETTINGS_READ.items()}
+    nets._config.check_settings_read(
+        table, DEFAULTS, nets._config._RULES if rules is None else rules,
+        nets._optimizers.OPTIMIZER_RULES)
+
+
+@pytest.mark.parametrize("kind, name, setting", [("optimizer", "adam", "weight_decay"),
+                                                 ("schedule", "cosine", "lr_restart_mult")])
+def test_a_setting_read_that_trainconfig_lacks_is_named_at_import(kind, name, setting):
+    # QA: an optimizer's `settings` (a schedule's RULE_SETTINGS) naming a field TrainConfig
+    # did not have yet imported fine; tests failed with a bare KeyError, `hplab train` with
+    # an AttributeError traceback
+    with pytest.raises(LookupError) as info:
+        _check_settings_read({kind: {name: (*nets.SETTINGS_READ[kind][name], setting)}})
+    assert str(info.value) == (f"{kind} {name!r} reads {setting!r}, which is no "
+                               "nets.TrainConfig field (nets/_config.py)")
+    # `import nets` runs the check (a reload of _config stands for the import)
+    code = (f"import importlib, nets, nets._config as c; "
+            f"nets.SETTINGS_READ[{kind!r}][{name!r}] += ({setting!r},); importlib.reload(c)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == f"LookupError: {info.value}"
+
+
+@pytest.mark.parametrize("setting", READ)
+def test_every_setting_read_has_a_rule(setting):
+    # QA: a schedule's new setting left out of _RULES took any value, and a bad one made
+    # learning_rate loop for good; nothing in the suite noticed
+    rules = {s: rule for s, rule in nets._config._RULES.items() if s != setting}
+    with pytest.raises(LookupError, match=f" reads {setting!r}, which has no _RULES entry "):
+        _check_settings_read(rules=rules)
+    _check_settings_read()  # the tables as they are: every setting has its rule
+
+
+def test_an_optimizers_setting_has_an_optimizer_rule():
+    # OPTIMIZER_RULES also passes a setting to the constructors (ARGUMENTS)
+    with pytest.raises(LookupError, match="^optimizer 'adam' reads 'lr_min', which has no "
+                                          r"OPTIMIZER_RULES entry \(nets/_optimizers.py\)$"):
+        _check_settings_read({"optimizer": {"adam": ("beta1", "lr_min")}})
+
+
 def test_every_setting_read_is_a_train_flag():
     # hplab train's fine settings are a hand-kept table (TRAIN_FINE_SETTINGS)
     assert set(READ) <= set(hplab.TRAIN_FINE_SETTINGS)
