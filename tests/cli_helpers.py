@@ -32,6 +32,14 @@ ANALYSES = {
 }
 
 
+#: each setting some optimizer or schedule reads (nets.SETTINGS_READ), moved to another
+#: valid value, one the rules would all feel within 6 steps of test_nets_settings_read's
+#: BASE (test_nets_sklearn gives them to the estimators): a new setting needs its value here
+OTHER = {"momentum": 0.8, "beta1": 0.5, "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1,
+         "lr_gamma": 0.8, "lr_decay_steps": 2, "lr_milestones": (2,), "lr_power": 2.0,
+         "lr_min": 0.01}
+
+
 def readers_said(setting: str) -> str:
     """How a refusal names the optimizers or the schedules that read ``setting``, from
     nets.SETTINGS_READ (a new reader changes the text with it): "adam reads it",

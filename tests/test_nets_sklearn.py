@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import OTHER
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.base import clone
@@ -176,17 +177,20 @@ def test_every_parameter_that_is_a_setting_reaches_the_config(estimator):
     # each passes to TrainConfig by name: one left out of the hand-kept call trained with
     # TrainConfig's default whatever was given
     X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    # the settings every run reads, and (OTHER) each one some optimizer or schedule reads
     given = {"hidden": (3,), "activation": "tanh", "optimizer": "momentum", "lr": 0.01,
              "batch_size": 7, "max_epochs": 1, "eps": 1e-9, "patience": 3, "min_delta": 1e-3,
-             "l2": 1e-4, "init": "he", "schedule": "multistep", "lr_milestones": (5,),
-             "lr_gamma": 0.5, "lr_decay_steps": 3, "momentum": 0.8, "beta1": 0.5,
-             "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1, "lr_power": 2.0, "lr_min": 1e-5,
-             "warmup_steps": 2, "l1": 1e-5, "dropout": 0.25, "batch_norm": True,
-             "dtype": "float32"}
+             "l2": 1e-4, "init": "he", "schedule": "multistep", "warmup_steps": 2,
+             "l1": 1e-5, "dropout": 0.25, "batch_norm": True, "dtype": "float32", **OTHER}
     defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
     params = estimator().get_params()
     settings = {k for k in params if k in defaults and k != "class_weight"}
-    assert settings == set(given)  # every one is moved here
+    # every one is moved here (from its default: else a setting left behind would pass)
+    missing, extra = sorted(settings - set(given)), sorted(set(given) - settings)
+    assert not missing, (f"parameters not given here: {missing} (a setting an optimizer or "
+                         "schedule reads takes OTHER's value, tests/cli_helpers.py)")
+    assert not extra, f"given here, but no parameter: {extra}"
+    assert [k for k in given if given[k] == params[k]] == []
     # the defaults are TrainConfig's but where they are scikit-learn's MLP's
     assert {k: params[k] for k in settings if params[k] != defaults[k]} == MLP_DEFAULTS
     with warnings.catch_warnings():

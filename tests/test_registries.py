@@ -48,8 +48,8 @@ def _check_settings_read(changes=None, rules=None):
         nets._optimizers.OPTIMIZER_RULES)
 
 
-@pytest.mark.parametrize("kind, name, setting", [("optimizer", "adam", "weight_decay"),
-                                                 ("schedule", "cosine", "lr_restart_mult")])
+@pytest.mark.parametrize("kind, name, setting", [("optimizer", "adam", "no_such_decay"),
+                                                 ("schedule", "cosine", "no_such_mult")])
 def test_a_setting_read_that_trainconfig_lacks_is_named_at_import(kind, name, setting):
     # QA: an optimizer's `settings` (a schedule's RULE_SETTINGS) naming a field TrainConfig
     # did not have yet imported fine; tests failed with a bare KeyError, `hplab train` with
