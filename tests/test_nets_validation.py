@@ -181,15 +181,47 @@ def test_a_new_schedule_is_bound_by_what_its_settings_mean(register_schedule):
     assert nets.TrainConfig(schedule="restarts", lr_milestones=(5,)).lr_milestones == (5,)
 
 
+def _lr_min_broken(name: str) -> list[str]:
+    """What schedule ``name`` breaks of what TrainConfig's lr_min <= lr rule takes for
+    granted of a schedule reading lr_min: it starts at lr and stays within [lr_min, lr];
+    one that only falls comes down to lr_min at the run's end."""
+    cfg = nets.TrainConfig(schedule=name, lr=0.1, lr_min=0.01, lr_power=2.0,
+                           lr_decay_steps=10)
+    rates = [nets.learning_rate(step, cfg, 100) for step in range(101)]
+    broken = [] if rates[0] == 0.1 else [f"starts at {rates[0]:.3g}, not lr"]
+    broken += [f"step {t}: {r:.3g} outside [lr_min, lr]" for t, r in enumerate(rates)
+               if not 0.01 - 1e-15 <= r <= 0.1 + 1e-15][:1]
+    falls = all(a >= b for a, b in zip(rates, rates[1:], strict=False))
+    if falls and rates[-1] != pytest.approx(0.01, abs=1e-15):
+        broken.append(f"falls, but to {rates[-1]:.3g}, not lr_min")
+    return broken
+
+
 @pytest.mark.parametrize("name", [n for n, reads in nets.SETTINGS_READ["schedule"].items()
                                   if "lr_min" in reads])
-def test_every_schedule_reading_lr_min_falls_from_lr_to_it(name):
-    # what TrainConfig's lr_min <= lr rule takes for granted of a schedule that reads lr_min:
-    # one that used it otherwise needs a rule of its own
-    cfg = nets.TrainConfig(schedule=name, lr=0.1, lr_min=0.01, lr_power=2.0)
-    rates = [nets.learning_rate(step, cfg, 100) for step in range(101)]
-    assert rates[0] == 0.1 and rates[-1] == pytest.approx(0.01, abs=1e-15)
-    assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
+def test_every_schedule_reading_lr_min_stays_between_it_and_lr(name):
+    # one that used lr_min otherwise needs a rule of its own
+    assert _lr_min_broken(name) == []
+
+
+def _warm_restarts(step, cfg, total):  # SGDR: cosine from lr to lr_min every s steps
+    t = step % cfg.lr_decay_steps
+    return cfg.lr_min + (cfg.lr - cfg.lr_min) * (1 + math.cos(math.pi * t / cfg.lr_decay_steps)) / 2
+
+
+def test_a_schedule_that_restarts_may_read_lr_min(register_schedule):
+    # QA: SGDR (floor lr_min, back up to lr at each restart) failed a test asking every
+    # schedule reading lr_min to fall steadily and end at it, though lr_min <= lr held
+    register_schedule("warm_restarts", _warm_restarts, ("lr_decay_steps", "lr_min"))
+    assert _lr_min_broken("warm_restarts") == []
+    register_schedule("overshoot", lambda step, cfg, total: cfg.lr * (1 - step / total),
+                      ("lr_min",))
+    assert _lr_min_broken("overshoot") == ["step 91: 0.009 outside [lr_min, lr]",
+                                           "falls, but to 0, not lr_min"]
+    register_schedule("halfway", lambda step, cfg, total: max(cfg.lr / 2, cfg.lr_min),
+                      ("lr_min",))
+    assert _lr_min_broken("halfway") == ["starts at 0.05, not lr",
+                                         "falls, but to 0.05, not lr_min"]
 
 
 @pytest.mark.parametrize("name", list(nets.SCHEDULES))
