@@ -113,6 +113,22 @@ class HeldInterrupts:
             HeldInterrupts._active[-1]._holding = True
         raise final
 
+    @staticmethod
+    def raise_held() -> None:
+        """Raise now a stop held in the main thread, or one ending the process, if one
+        came: for a wait that may not end, where no work has begun (a journal's write lock
+        left by a crash). Held from then on, as one raised by the handler is."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        active = HeldInterrupts._active[-1] if HeldInterrupts._active else None
+        interrupt = ((active._pending if active is not None else None)
+                     or HeldInterrupts._final or HeldInterrupts._stopping)
+        if interrupt is None:
+            return
+        if active is not None:
+            active._pending, active._holding = None, True
+        raise interrupt
+
     def _handler(self, signum, frame):
         self._interrupt(KeyboardInterrupt)
 

@@ -16,6 +16,7 @@ import optuna
 from optuna.storages.journal import JournalFileBackend
 
 from ._errors import StorageError
+from ._journal_lock import JournalLock
 
 
 def check_last_line(path: Path) -> None:
@@ -52,9 +53,16 @@ def _last_line(path: Path) -> tuple[int, bytes]:
 
 
 class _JournalFile(JournalFileBackend):
-    """optuna's journal file, counting the records it handed out (to name a bad line)."""
+    """optuna's journal file, counting the records it handed out (to name a bad line),
+    with a lock a crash cannot wedge (`JournalLock`)."""
 
     records = 0
+
+    def __init__(self, path: Path):
+        # absolute: the lock's link names it, and a link's relative target is read from
+        # the link's folder (runs/a.log.lock -> runs/a.log pointed at runs/runs/a.log)
+        where = str(path.absolute())
+        super().__init__(where, lock_obj=JournalLock(where))
 
     def read_logs(self, log_number_from: int):
         self.records = log_number_from
@@ -65,7 +73,7 @@ class _JournalFile(JournalFileBackend):
 
 def open_journal(path: Path) -> optuna.storages.JournalStorage:
     """The journal storage of ``path``; a line optuna cannot replay is refused in one line."""
-    backend = _JournalFile(str(path))
+    backend = _JournalFile(path)
     try:
         return optuna.storages.JournalStorage(backend)
     except OSError:
