@@ -39,13 +39,13 @@ from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
 from ._study_text import (
     DOMINATED,
-    OUTCOMES_CAPTION,
     busy_time,
     headline,
     history_caption,
     no_curves,
     one_line,
     outcome_text,
+    outcomes_caption,
     pareto_caption,
     pruned_why,
     resume_facts,
@@ -159,7 +159,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                      "learning-rate range.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
         outcomes = state_counts_frame(trials, flat=flat, stale=stale)
-        rep.add_figure("outcomes", sw.draw_state_counts, outcomes, caption=OUTCOMES_CAPTION)
+        rep.add_figure("outcomes", sw.draw_state_counts, outcomes,
+                       caption=outcomes_caption(summary["heartbeats"]))
     if complete:
         history = sd.history_frame(trials, maximize, flat=flat)
         rep.add_figure("history", partial(sw.draw_history, metric=metric), history,

@@ -24,10 +24,15 @@ DOMINATED = "none is at least as good on every objective and better on one"
 _MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
 
 
-OUTCOMES_CAPTION = (
-    "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones stopped "
-    "themselves (loss exploded) and count as pruned; errors and dead workers fail. A dead "
-    "worker's trial is retried, so its retry holds its slot.")
+def outcomes_caption(heartbeats: bool) -> str:
+    """The outcome chart's caption; ``heartbeats``, the summary's: a storage without them
+    (a journal) closes a dead worker's trial as interrupted and draws a new point instead."""
+    dead = ("errors and dead workers fail. A dead worker's trial is retried, so its retry "
+            "holds its slot." if heartbeats else
+            "errors fail. A dead worker's trial is closed as interrupted (this storage keeps "
+            "no heartbeats), and a new trial takes its slot.")
+    return ("Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones "
+            f"stopped themselves (loss exploded) and count as pruned; {dead}")
 
 
 def why_best(spec, summary) -> str:

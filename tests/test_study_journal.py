@@ -382,3 +382,29 @@ def test_a_dead_worker_of_another_pid_namespace_on_a_journal_is_failed_as_the_re
     summary = study.run_study(spec.with_trials(4), storage=str(log), progress=False)
     assert summary["n_complete"] == 3 and summary["n_fail"] == 1
     assert summary["n_finished"] == 4 and summary["n_running"] == 0
+
+
+def test_a_journal_reports_outcome_caption_says_a_dead_workers_trial_is_closed(
+        tmp_path, spec_file):
+    # QA: the caption said "A dead worker's trial is retried, so its retry holds its slot"
+    # above "interrupted 2" on a journal, which closes it and draws a new point instead
+    import html
+
+    spec = spec_file("cap", n_trials=2, max_epochs=2, pruner="none")
+    captions = {}
+    for storage in ("cap.log", "cap.db"):
+        study.run_study(study.load_spec(spec), storage=str(tmp_path / storage))
+        page = reports.study_report("cap", storage=str(tmp_path / storage),
+                                    out=tmp_path / storage.replace(".", "-"))
+        text = html.unescape(Path(page).read_text())
+        captions[storage] = re.search(r"Trials by outcome\.[^<]*", text).group(0).strip()
+    assert captions["cap.log"].endswith(
+        "errors fail. A dead worker's trial is closed as interrupted (this storage keeps no "
+        "heartbeats), and a new trial takes its slot.")
+    assert captions["cap.db"].endswith(
+        "errors and dead workers fail. A dead worker's trial is retried, so its retry holds "
+        "its slot.")
+    # and so does n_stale's key text, of every command printing a study's summary
+    assert ("the next run or worker closes them: failed and run again where heartbeats is "
+            "true, closed as interrupted on a journal, a new trial in each one's place"
+            ) in hplab._STUDY_SUMMARY
