@@ -9,6 +9,7 @@ its record) fails every command, naming the file and the line.
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from pathlib import Path
 
@@ -30,8 +31,17 @@ def check_last_line(path: Path) -> None:
     broken = "not JSON" if last.endswith(b"\n") else "cut short"
     raise StorageError(f"{path}: its last line ({number}) is {broken} (a crash or a full "
                        "disk?), and trials added after it would make the whole journal "
-                       f"unreadable; keep only lines 1-{number - 1} (e.g. head -n {number - 1} "
-                       f"{path} > fixed.log) and use that file")
+                       f"unreadable; {keep_lines(path, number - 1)}")
+
+
+def keep_lines(path: Path, n: int) -> str:
+    """The advice to keep lines 1..``n`` of a damaged journal, in place: under another
+    name it is another storage, with a report folder of its own (the study's history is
+    the file's path's)."""
+    name = shlex.quote(str(path))
+    fixed = shlex.quote(f"{path}.fixed")
+    return (f"keep only lines 1-{n}, in place (a copy first): head -n {n} {name} > {fixed} "
+            f"&& mv {fixed} {name}")
 
 
 def _whole_record(line: bytes) -> bool:
@@ -90,5 +100,11 @@ def open_journal(path: Path) -> optuna.storages.JournalStorage:
             why = "an unknown op_code"
         else:
             why = f"not an optuna record: {exc}"
-        raise StorageError(f"{path} is not an optuna journal file (line "
-                           f"{backend.records + unread}: {why})") from None
+        line = backend.records + unread
+        if line == 1:
+            raise StorageError(f"{path} is not an optuna journal file (line 1: {why})") \
+                from None
+        # records before it replayed: a journal, damaged there (a crash, a full disk, an
+        # edit), whose earlier lines hold its trials up to then
+        raise StorageError(f"{path}: line {line} of this journal is damaged ({why}); "
+                           f"{keep_lines(path, line - 1)}") from None

@@ -253,7 +253,7 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
     assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
     lines = log.read_bytes().splitlines(keepends=True)
     whole, n = b"".join(lines[:-1]), len(lines)
-    junk, fixed = tmp_path / "junk.log", tmp_path / "fixed.log"
+    junk = tmp_path / "junk.log"
     log.write_bytes(whole + lines[-1][:-40])
     junk.write_bytes(whole + b"garbage\n")
     capsys.readouterr()
@@ -267,13 +267,19 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
                 f"hplab study {argv[1]}: error: "
                 f"{path}: its last line ({n}) is {broken} (a crash or a "
                 "full disk?), and trials added after it would make the whole journal "
-                f"unreadable; keep only lines 1-{n - 1} (e.g. head -n {n - 1} {path} > "
-                "fixed.log) and use that file\n")
+                f"unreadable; keep only lines 1-{n - 1}, in place (a copy first): head -n "
+                f"{n - 1} {path} > {path}.fixed && mv {path}.fixed {path}\n")
         assert file_sha(path) == before
-    fixed.write_bytes(whole)  # as the message says: the run goes on from there
+    # as the message says (QA: it said "> fixed.log" and "use that file": a storage of
+    # another name, which made a second report folder of the study): the run goes on
+    hplab.main(["study", "run", str(spec), "--trials", "4", "--no-report", "--storage",
+                str(log)])
+    advice = capsys.readouterr().err.rpartition("(a copy first): ")[2].strip()
+    subprocess.run(["sh", "-c", advice], check=True)
+    assert log.read_bytes() == whole and not Path(f"{log}.fixed").exists()
     assert hplab.main(["study", "run", str(spec), "--trials", "4", "--no-report",
-                       "--storage", str(fixed)]) == 0
-    shown = study.show_study("cut", str(fixed))  # the trial whose end was cut: still
+                       "--storage", str(log)]) == 0
+    shown = study.show_study("cut", str(log))  # the trial whose end was cut: still
     assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
 
 
@@ -337,8 +343,10 @@ def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
                  ["report", "j", "--out", str(tmp_path / "rep")],
                  ["run", str(spec_file("j", n_trials=1)), "--no-report"]):
         assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
-        assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: {log} is not an optuna "
-                                           f"journal file (line {line}: {why})\n")
+        said = (f"{log} is not an optuna journal file (line 1: {why})" if line == 1 else
+                f"{log}: line 2 of this journal is damaged ({why}); keep only lines 1-1, in "
+                f"place (a copy first): head -n 1 {log} > {log}.fixed && mv {log}.fixed {log}")
+        assert capsys.readouterr().err == f"hplab study {argv[0]}: error: {said}\n"
     assert file_sha(log) == before
 
 
