@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,18 @@ def check_journal(path: Path, appends: bool = False) -> None:
                                f"{path.name} to a writable folder")
         if not empty:
             check_last_line(path)
+    elif not empty:
+        warn_last_line(path)
+
+
+def warn_last_line(path: Path) -> None:
+    """Warn of a journal whose last line is broken, to a command that only reads it:
+    optuna reads the rest (the cut record's trial shows as running), and the next run
+    would refuse it."""
+    try:
+        check_last_line(path)
+    except StorageError as exc:
+        warnings.warn(str(exc), stacklevel=2)  # a command says each once
 
 
 def special_file(path: Path) -> str | None:

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import optuna
@@ -263,12 +264,26 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
         for argv in (["study", "run", str(spec), "--trials", "4", "--no-report"],
                      ["study", "worker", "--study", "cut"]):
             assert hplab.main([*argv, "--storage", str(path)]) == 2
-            assert capsys.readouterr().err == (
+            refused = capsys.readouterr().err
+            assert refused == (
                 f"hplab study {argv[1]}: error: "
                 f"{path}: its last line ({n}) is {broken} (a crash or a "
                 "full disk?), and trials added after it would make the whole journal "
                 f"unreadable; keep only lines 1-{n - 1}, in place (a copy first): head -n "
                 f"{n - 1} {path} > {path}.fixed && mv {path}.fixed {path}\n")
+        # QA: readers said nothing, and show called the cut trial one "left running"
+        said = refused.partition("error: ")[2]
+        for argv in (["show", "cut"], ["list"], ["export", "cut", "--csv",
+                                                 str(tmp_path / "cut.csv")]):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                assert hplab.main(["study", *argv, "--storage", str(path), "--json"]) == 0
+            assert [str(w.message) + "\n" for w in caught] == [said]
+        # the program says it as a warning line of its own
+        listed = subprocess.run([sys.executable, "-m", "hplab", "study", "list", "--storage",
+                                 str(path)], capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(Path(hplab.__file__).parent)})
+        assert (listed.returncode, listed.stderr) == (0, f"hplab study list: warning: {said}")
         assert file_sha(path) == before
     # as the message says (QA: it said "> fixed.log" and "use that file": a storage of
     # another name, which made a second report folder of the study): the run goes on
