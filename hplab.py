@@ -1375,8 +1375,9 @@ def _storage_flag(p) -> None:
     p.add_argument("--storage", type=_given("a storage URL or file"), default=None,
                    metavar="URL",
                    help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
-                        "x.log or journal:PATH (journal; an existing journal or SQLite file "
-                        "of any name is known by its content); default runs/hplab.db")
+                        "x.log, x.jsonl or journal:PATH (journal; an existing journal or "
+                        "SQLite file of any name is known by its content); default "
+                        "runs/hplab.db")
 
 
 def _data_flag(p, more: str = "") -> None:

@@ -61,7 +61,7 @@ def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
         with pytest.raises(StorageError) as err:
             resolve_storage(typo)
         assert f"unknown scheme {scheme}://; expected a URL (sqlite:///, postgresql://, " \
-            "mysql://), a .db file or a journal .log file" in str(err.value)
+            "mysql://), a .db file or a journal .log or .jsonl file" in str(err.value)
         assert "pw" not in str(err.value)
 
 
@@ -1551,14 +1551,24 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
     assert code == 0, err
     assert sorted(optuna.get_all_study_names(JournalStorage(JournalFileBackend(
         str(journal))))) == ["plain", "tiny"]
+    # QA: a suffix that disagrees won over the content, which the help says tells the kind
+    # ("sq.log is not an optuna journal file"; "jr.db: not an SQLite database")
+    (tmp_path / "sq.log").write_bytes(db.read_bytes())
+    (tmp_path / "jr.db").write_bytes(journal.read_bytes())
+    for copy, kind, names in (("sq.log", "sqlite", ["db"]), ("jr.db", "journal",
+                                                              ["plain", "tiny"])):
+        assert resolve_storage(str(tmp_path / copy)).kind == kind
+        code, out, err = run_cli(["study", "list", "--storage", tmp_path / copy, "--json"],
+                                 capsys)
+        assert code == 0 and sorted(r["study"] for r in json.loads(out)) == names, err
     notes = tmp_path / "notes.txt"
     notes.write_text("not a storage\n")
     for bad in (notes, tmp_path / "new.journal"):  # another file; a name that says nothing
         code, out, err = run_cli(["study", "list", "--storage", bad], capsys)
         assert code == 2 and err == (
             f"hplab study list: error: storage '{bad}': expected a URL (sqlite:///, postgresql://, "
-            "mysql://), a .db file or a journal .log file (journal:PATH for a journal file of "
-            "any name)\n")
+            "mysql://), a .db file or a journal .log or .jsonl file (journal:PATH for a journal "
+            "file of any name)\n")
     assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
 
 
