@@ -1354,14 +1354,18 @@ def cmd_demo(args) -> int:
     import study
 
     spec = study.demo_spec(args.trials, args.storage)
-    if study.resolve_storage(args.storage).kind == "journal":
-        _say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
-             "its lockstep (study.repeatable_workers): its trials may differ from run to run")
     reports.check_study_report_folder(spec.name, args.storage,
                                       "run it from a folder you can write in")
     # held to its report: another demo started meanwhile would delete the study this one
     # made (or refuse it as no demo's, before its command is stored)
     with study.demo_running(args.storage):
+        workers = (os.cpu_count() or 1) if args.workers == -1 else args.workers
+        # said once it runs (it came before another demo's refusal); one worker's trials
+        # are the same every run without the lockstep
+        if study.resolve_storage(args.storage).kind == "journal" and workers > 1:
+            _say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
+                 "its lockstep (study.repeatable_workers): with more than one worker its "
+                 "trials may differ from run to run")
         replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
         if replaced:
             _say(f"hplab demo: replacing the earlier demo study in {replaced}")
