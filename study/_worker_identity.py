@@ -65,22 +65,39 @@ def ended_here(worker: str | None) -> bool:
     one, and another live container may share the hostname). One of another boot is not
     either: two machines of one hostname share the first PID namespace's number, and only
     their boots tell them apart (an id stored by an older hplab says no boot)."""
-    start = str(worker or "").rpartition(":")[2].partition("@")[2]
-    if not start or start.partition(".")[2] != _boot_id():
-        return False
-    return ended_on_this_host(worker)
+    return _of_this_boot(worker) and ended_on_this_host(worker)
 
 
 def running_here(worker: str | None) -> bool:
     """Whether ``worker`` (a `worker_id`) is a process of this machine, PID namespace and
     boot that still runs: what `ended_here` tells apart from one that ended. Neither is a
     worker of another machine or boot, or an id that names no start (an older hplab's)."""
-    start = str(worker or "").rpartition(":")[2].partition("@")[2]
-    host, _, ns = str(worker or "").rpartition(":")[0].partition("~")
-    if (not start or start.partition(".")[2] != _boot_id() or host != socket.gethostname()
-            or (ns and ns != _pid_namespace())):
-        return False
-    return not ended_on_this_host(worker)
+    return (_of_this_boot(worker) and _pid_here(worker) is not None
+            and not ended_on_this_host(worker))
+
+
+def _parts(worker: str | None) -> tuple[str, str, str, str]:
+    """``(host, ns, pid, start)`` of a `worker_id`, each "" where it names none (an older
+    hplab stored no ``~ns`` and no ``@start``)."""
+    host, _, rest = str(worker or "").rpartition(":")
+    host, _, ns = host.partition("~")
+    pid, _, start = rest.partition("@")
+    return host, ns, pid, start
+
+
+def _pid_here(worker: str | None) -> str | None:
+    """The pid of ``worker`` if it names this hostname and PID namespace (an id without a
+    namespace, an older hplab's, is judged as then: by its host), else None."""
+    host, ns, pid, _ = _parts(worker)
+    if host != socket.gethostname() or not pid.isdigit() or (ns and ns != _pid_namespace()):
+        return None
+    return pid
+
+
+def _of_this_boot(worker: str | None) -> bool:
+    """Whether ``worker``'s start names this boot (an id without one names none)."""
+    start = _parts(worker)[3]
+    return bool(start) and start.partition(".")[2] == _boot_id()
 
 
 def ended_on_this_host(worker: str | None) -> bool:
@@ -90,13 +107,10 @@ def ended_on_this_host(worker: str | None) -> bool:
     (the first PID namespace's number is every machine's). Only for a storage without
     heartbeats (a journal), where nothing else ever ends a trial a reboot left running;
     elsewhere use `ended_here` (heartbeats end those)."""
-    host, _, rest = str(worker or "").rpartition(":")
-    host, _, ns = host.partition("~")  # no ~ns: stored by an older hplab, judged as then
-    pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
-    if host != socket.gethostname() or not pid.isdigit():
+    pid = _pid_here(worker)
+    if pid is None:
         return False
-    if ns and ns != _pid_namespace():
-        return False
+    start = _parts(worker)[3]
     if int(pid) == os.getpid():  # this pid is this process: any other id with it ended
         return worker != worker_id()
     if start:
