@@ -22,7 +22,7 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._lr_range_captions import curves_caption, verify_runs_table
-from ._lr_range_verdicts import verdict_lines
+from ._lr_range_verdicts import off_target_detail, verdict_lines
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
 
@@ -257,12 +257,14 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                  status_detail=f"no suggestion: {words(no_suggestion_reason(summary))}"
                  if not ok else
                  f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
-                 "",
+                 off_target_detail(v, summary) if status == "off-target" else "",
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
                           f"{cfg['batch_size']}{regularisers_text(cfg)} · "
                           f"{len(result.seeds)} seed(s){data_seed_words(result)}")
+    if status == "off-target":  # the index shows the suggestion: and the rate to use
+        rep.detail = f"verified best {v['best_lr']:.3g}: use it, not the suggestion"
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],

@@ -127,3 +127,20 @@ def _plateau(v: dict) -> str:
             f"suggestion is {v['ratio']:.2g}× the refined rate, "
             + ("inside that range." if inside else f"outside that range, {where} "
                f"{v['tolerance']:g}× of the refined rate."))
+
+
+def off_target_detail(v: dict, summary: dict) -> str:
+    """The status detail of a suggestion the verification put outside tolerance of its
+    best rate (``v``, the verdict; ``summary``, the result's): how far off, and the rate to
+    use instead; where the rates within seed noise of the best reach the grid's edge, that
+    the best may lie past it (QA: "off-target" came with no words, and the card still led
+    with the suggestion, 7x below the verified best)."""
+    said = (f"suggestion {v['suggested_lr']:.3g} is {v['ratio']:.2g}× the verified best "
+            f"{v['best_lr']:.3g} (outside {v['tolerance']:g}×): use ≈{v['best_lr']:.3g}")
+    grid = v["best_grid_lr"]
+    edge = (("largest" if grid > v["suggested_lr"] else "smallest", grid)
+            if v["at_grid_edge"] else range_at_edge(summary["verify"]))
+    if edge:
+        said += (f", and try rates {'above' if edge[0] == 'largest' else 'below'} "
+                 f"{edge[1]:.3g}, the grid's {edge[0]}: the best may lie beyond it")
+    return said

@@ -15,6 +15,7 @@ from nets import remove_report_files, report_csvs
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
          "max_epochs": "warn", "stopped": "warn", "queued": "warn", "pruned": "warn",
+         "off-target": "warn",
          "running": "neutral",
          "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 

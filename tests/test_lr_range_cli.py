@@ -881,3 +881,27 @@ def test_a_looper_s_divergence_rate_is_where_its_own_cut_says_the_blow_up_began(
     assert curve["lr"].iloc[len(curve) - cut] == pytest.approx(5.0)
     loss = curve.set_index(curve["lr"].round(6))["loss"]
     assert loss[5.0] > LOOPER_RISE * loss[:4.0].min() and loss[7.0] < LOOPER_RISE * loss.min()
+
+
+def test_an_off_target_suggestion_says_which_rate_to_use_in_the_warning_tone(
+        tmp_path, monkeypatch, capsys):
+    # QA: digits' valley 0.1385 against a verified best of 1.02 showed a grey "off-target"
+    # badge with no words, and the index only the suggestion
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "digits", "--hidden", "32", "--seeds",
+                              "2", "--verify", "--out", "r"], capsys)
+    assert code == 0, err
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert '<span class="badge tone-warn">off-target</span>' in page
+    assert ('<span class="status-detail">suggestion 0.138 is 0.14× the verified best 1.02 '
+            "(outside 3×): use ≈1.02, and "
+            "try rates above 1.38, the grid&#39;s largest: the best may lie beyond it</span>"
+            ) in page
+    info = reports.read_report_info(tmp_path / "r" / "report.html")
+    assert info.status == "off-target"
+    assert info.detail == "verified best 1.02: use it, not the suggestion"
+    code, out, err = run_cli(["report", "index", "."], capsys)
+    assert code == 0, err
+    index = (tmp_path / "index.html").read_text()
+    assert '<span class="badge tone-warn">off-target</span>' in index
+    assert "verified best 1.02: use it, not the suggestion" in index
