@@ -113,7 +113,7 @@ _MODULES = {
     "_defaults": ("CAPACITY_CONFIG", "CAPACITY_SWEEP_DEFAULTS", "LR_RANGE_CONFIG",
                   "LR_RANGE_TEST_DEFAULTS"),
     # -- every analysis: its advice in its function's arguments, for a Python caller
-    "_python_words": ("flags_in_errors", "in_python_words", "words_for"),
+    "_python_words": ("flags_in_errors", "in_python_words", "is_hplab_line", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)
     "_suggest": ("DEFAULT_SUGGESTION", "SKIP_END", "SKIP_START_FRACTION", "SUGGESTIONS",
                  "SUGGESTION_RULES", "suggest", "trim_curve"),

@@ -28,6 +28,7 @@ from ._training_captions import (
     regression_loss,
     target_scaled,
 )
+from ._training_stop import falling_text, stop_detail, stop_reason
 from ._training_views import add_decision_views, add_hidden_space
 from ._use_model import add_use_model, unusable_weights
 from .design import format_percent, format_seconds, format_value
@@ -65,16 +66,16 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     # a run named after its data is listed in the index as an analysis is: by its folder
     # where that is not named after the data (two runs of coin read "coin" twice)
     listed = analysis_name(run.name, out_dir, "train") if run.name == ds.name else run.name
-    rep = Report("train", f"Training run: {run.name}", _headline(run, classify, finite),
-                 name=listed, status=res.status, status_detail=res.reason,
-                 subtitle=_subtitle(run))
     hist = td.history_frame(res.history)
+    rep = Report("train", f"Training run: {run.name}", _headline(run, classify, finite),
+                 name=listed, status=res.status, status_detail=stop_detail(run, hist),
+                 subtitle=_subtitle(run))
     rep.add_section("Learning curves")
     schedule = run.config.schedule
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
                                       lr_steps=nets.is_stepwise(schedule)), hist,
                    caption=history_caption(run, hist, schedule))
-    if note := curves_note(run, hist):
+    if note := " ".join(t for t in (curves_note(run, hist), falling_text(run, hist)) if t):
         rep.add_text(note, note=True)
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
@@ -120,7 +121,7 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
         else run.command, cwd=run.cwd, dataset=data.absolute_name(ds.name),
         seed=run.seed, params=params, date=run.started, seconds=run.seconds, task=ds.task,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
-               "Stop reason": res.reason or res.status,
+               "Stop reason": stop_reason(run) or res.status,
                **({"BLAS threads": f"{threads}: this net's steps ran on them, and another "
                                    "count changes its weights' last bits"}
                   if threads else {}),

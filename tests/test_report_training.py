@@ -2187,3 +2187,35 @@ def test_the_index_tells_training_runs_apart_by_their_settings(tmp_path, monkeyp
     listed = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
     assert (listed["runs/train/b/report.html"]["detail"],
             listed["runs/train/b/report.html"]["run"]) == (None, None)
+
+
+@pytest.mark.slow
+def test_a_run_stopped_while_its_loss_still_fell_says_so_and_the_flag_to_raise(
+        tmp_path, capsys, parse_html):
+    # QA: digits 64-16 for 15 epochs: a warning badge "reached max_epochs=15" where the
+    # user typed --epochs, and nothing in words, its validation loss down 8 % at the end
+    out = tmp_path / "rt"
+    assert hplab.main(["train", "--dataset", "digits", "--hidden", "64,16", "--epochs", "15",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    loss = pd.read_csv(out / "history.csv")["val_loss"]
+    assert loss.iloc[-1] == loss.min() and 1 - loss.iloc[-1] / loss.iloc[-2] > 0.07
+    info = reports.read_report_info(out / "report.html")
+    assert info.status == "max_epochs"
+    text = _report_text(parse_html, out)
+    assert ("reached --epochs=15; the validation loss was still falling (−8 % at the last "
+            "checkpoint): raise --epochs") in text
+    assert (f"Training stopped while the validation loss was still falling: "
+            f"{loss.iloc[-2]:.3g} at epoch 14, {loss.iloc[-1]:.3g} at 15 (−8 %), its lowest "
+            "yet. The net had not converged: train again with a larger --epochs than this "
+            "run's 15.") in text
+    assert "max_epochs=" not in text
+    # written from Python, the config's name (the stuck note names no flag for that reason)
+    import study
+
+    run = study.train_run("digits", nets.TrainConfig(hidden=(64, 16), max_epochs=15), seed=0,
+                          out=tmp_path / "py", name="digits")
+    reports.training_report(run, run.out)
+    text = _report_text(parse_html, run.out)
+    assert "reached max_epochs=15; the validation loss was still falling (" in text
+    assert "train again with a larger max_epochs than this run's 15." in text
