@@ -102,7 +102,8 @@ def draw_steps(frames: dict):
     fig = design.new_figure(height=3.8)
     lo, hi = m["batch_size"].min() / 1.5, m["batch_size"].max() * 1.5
     for ax, col, label in zip(fig.subplots(1, 2), ("steps", "examples"),
-                              ("steps to target", "examples to target"), strict=True):
+                              ("steps to target (log scale)",
+                               "examples to target (log scale)"), strict=True):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis)  # 1650 steps, not 1.65 × 10³
@@ -117,7 +118,7 @@ def draw_steps(frames: dict):
             _not_reached(ax, m.loc[~ok, "batch_size"])
         ax.set_xlim(lo, hi)
         _batch_ticks(ax, m["batch_size"])
-        ax.set_xlabel("batch size B")
+        ax.set_xlabel("batch size B (log scale)")
         ax.set_ylabel(label)
     # one legend for both panels, below them: inside, it covered the "not reached" marker
     # of the largest batch (pinned to the top edge)
@@ -173,8 +174,8 @@ def draw_lr(frames: dict):
         ax.set_ylim(min(finite.min(), LR_CAP) / 4, max(finite.max(), LR_CAP) * 4)
     ax.set_xlim(b.min() / 1.5, b.max() * 1.5)
     _batch_ticks(ax, b)
-    ax.set_xlabel("batch size B")
-    ax.set_ylabel("learning rate")
+    ax.set_xlabel("batch size B (log scale)")
+    ax.set_ylabel("learning rate (log scale)")
     fig.legend(loc="outside lower center", fontsize=8, ncols=3)  # inside, it hid high rates
     return fig
 

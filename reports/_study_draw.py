@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from study import METRICS
 
 from . import design
+from ._log_ticks import plain_log_ticks
 from ._outcome_words import outcome_of
 from ._study_points import slice_points
 
@@ -336,9 +337,10 @@ def draw_state_counts(frame: pd.DataFrame) -> Figure:
     return fig
 
 
-def draw_pareto(frame: pd.DataFrame) -> Figure:
+def draw_pareto(frame: pd.DataFrame, directions=()) -> Figure:
     """Every complete trial in the plane of the first two objectives (`pareto_frame`'s
-    second and third columns); the front joined, or with more objectives only marked."""
+    second and third columns); the front joined, or with more objectives only marked. With
+    the study's ``directions``, the title says which way is better."""
     fig = design.new_figure(6.5, 4.4)
     ax = fig.subplots()
     x, y = frame.columns[1], frame.columns[2]
@@ -355,7 +357,21 @@ def draw_pareto(frame: pd.DataFrame) -> Figure:
     for (px, py), at in front.groupby([x, y], sort=False)["number"]:
         ax.annotate(", ".join(f"#{n}" for n in at), (px, py), xytext=(4, 4),
                     textcoords="offset points", fontsize=8, color=design.INK)
-    ax.set(xlabel=x, ylabel=y, title="Pareto front (#: trial number)")
-    design.log_y_if_wide(ax, frame[y], span=20)  # parameter counts span decades
+    # parameter counts span decades; their ticks plain (1677, not 10³), as other charts'
+    log = design.log_y_if_wide(ax, frame[y], span=20)
+    if log:
+        plain_log_ticks(ax.yaxis)
+    better = pareto_better(directions)
+    ax.set(xlabel=x, ylabel=f"{y} (log scale)" if log else y,
+           title="Pareto front (#: trial number" + (f"; better: {better})" if better else ")"))
     ax.legend(loc="best")
     return fig
+
+
+def pareto_better(directions) -> str:
+    """Which way the Pareto chart's corner of better trials lies ("right, down": the first
+    objective maximized, the second minimized); "" without the two directions."""
+    if len(directions) < 2:
+        return ""
+    return (f"{'right' if directions[0] == 'maximize' else 'left'}, "
+            f"{'up' if directions[1] == 'maximize' else 'down'}")

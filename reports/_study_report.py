@@ -167,7 +167,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        caption=history_caption(history, metric, maximize, grid))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", f"Trials no other trial dominates: {DOMINATED}.")
-        rep.add_figure("pareto", sw.draw_pareto,
+        rep.add_figure("pareto", partial(sw.draw_pareto, directions=spec.directions),
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
                        caption=pareto_caption(spec.metrics))

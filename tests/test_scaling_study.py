@@ -1592,3 +1592,36 @@ def test_cli_dask_workers_without_hplab_exit_2(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err.startswith("hplab scaling: error: 1 of the Dask cluster's 1 workers cannot "
                           "import hplab (tcp://"), err
+
+def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
+    # QA: the scaling charts' four log axes and the Pareto chart's parameter axis (ticks
+    # 10² and 10³) never said log; the Pareto chart never said which corner is better
+    from io import StringIO
+
+    from reports import _scaling_report as sr, _study_draw as sw, design
+
+    m = pd.read_csv(StringIO(QA_COIN_MEASURED))
+    with design.style():
+        steps = sr.draw_steps({"measured": m, "fit": pd.DataFrame(
+            columns=["batch_size", "steps", "examples", "b_crit"])})
+        rates = sr.draw_lr({"measured": m, "fit": pd.DataFrame(columns=["batch_size", "lr",
+                                                                         "alpha"])})
+        front = pd.DataFrame({"number": [0, 1, 6, 3], "val_accuracy": [0.89, 0.63, 0.95, 0.8],
+                              "n_parameters": [45, 15, 1677, 400],
+                              "pareto": [True, True, True, False]})
+        pareto = sw.draw_pareto(front, directions=("maximize", "minimize"))
+        plain = sw.draw_pareto(front)
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in steps.axes] == [
+        ("batch size B (log scale)", "steps to target (log scale)"),
+        ("batch size B (log scale)", "examples to target (log scale)")]
+    assert (rates.axes[0].get_xlabel(), rates.axes[0].get_ylabel()) == (
+        "batch size B (log scale)", "learning rate (log scale)")
+    assert design.figure_label(rates) == (
+        "Chart: learning rate (log scale) against batch size B (log scale)")
+    ax = pareto.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "n_parameters (log scale)"
+    assert ax.get_title() == "Pareto front (#: trial number; better: right, down)"
+    assert "100" in _tick_texts(ax.yaxis) and "1000" in _tick_texts(ax.yaxis)  # not 10²
+    assert plain.axes[0].get_title() == "Pareto front (#: trial number)"
+    assert sw.pareto_better(("minimize", "maximize")) == "left, up"
+

@@ -291,8 +291,8 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
 
     styles, labels, draw = [], [], sw.draw_pareto
 
-    def draw_pareto(frame):  # the figure, looked at before the report shuts it
-        fig = draw(frame)
+    def draw_pareto(frame, **kw):  # the figure, looked at before the report shuts it
+        fig = draw(frame, **kw)
         styles.extend(line.get_linestyle() for line in fig.axes[0].lines)
         labels.extend(t.get_text() for t in fig.axes[0].texts)
         return fig
