@@ -206,6 +206,13 @@ def draw_verify(frame: pd.DataFrame):
 #: config holds them, not as given; where they did not apply (None), `NOT_USED`: every
 #: setting config.json records is listed, none with a value the test never used.
 APPLIED = ("val_batch", "epochs_per_rate", "verify_epochs", "verify_seeds")
+#: The runs table's caption, its columns the charts do not name said in words ({loss}: the
+#: curve read, smoothed or not)
+RUNS_CAPTION = ("One range test per seed. stop_reason: completed (the ramp reached max_lr), "
+                "diverged (the loss passed its stop threshold) or nan; descent: how far the "
+                "{loss} fell, 1 − its lowest / its first; lowest_at_end: whether the curve was "
+                "lowest at its last point (still falling, so the ramp set its suggestions); "
+                "then each suggestion's rate on that seed's curve.")
 NOT_USED = "not used here"
 
 
@@ -302,7 +309,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           "suggestion) is the 75th minus the 25th percentile of the seeds' "
                           "log10 rates: 0.3 is a factor of 2 between them, 1 a factor of 10 "
                           "(none below two seeds).")
-    rep.add_table(result.runs, name="runs", caption="One range test per seed.")
+    rep.add_table(result.runs, name="runs", caption=RUNS_CAPTION.format(
+        loss="smoothed loss" if result.beta else "loss"))
     if result.verify is not None:
         rep.add_section("Verification at a grid of rates")
         rep.add_figure("verify-grid", draw_verify, verify_frame(result),

@@ -24,6 +24,9 @@ from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._scaling_text import (
+    PER_BATCH_CAPTION,
+    REFERENCE_COLUMNS,
+    TERMS,
     alpha_card,
     anchored_at,
     law_verdict,
@@ -31,17 +34,6 @@ from ._scaling_text import (
     two_figure_stat,
 )
 from ._settings import regularisers_text
-
-#: The cards' terms in words, before the verdicts that use them (McCandlish et al. 2018)
-TERMS = ("Terms: B_crit, the critical batch size: below it, doubling the batch nearly halves "
-         "the steps to the target; above it, more examples per step buy few fewer steps. "
-         "S_min: the fewest steps to the target, approached with very large batches; E_min: "
-         "the fewest examples, approached with very small ones. α: the best rate grows as "
-         "the batch size to the power α (1: the linear rule, ½: the square-root rule). "
-         "B_simple, the gradient noise scale: how noisy one example's gradient is against "
-         "the mean gradient (tr(Σ)/|G|²), measured during one run; it estimates B_crit "
-         "without training every batch size.")
-
 
 #: B_crit's card where the law gives no number, in a word or two: why (the badge beside it
 #: says the status, the sentence after the badge says it in full).
@@ -307,7 +299,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                            drop=("lr", "batch_size")),
                        seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
-    rep.add_text(TERMS, note=True)
+    rep.add_text(TERMS)  # a glossary, not a warning: a plain paragraph
     for line in scaling_verdicts(result):
         rep.add_text(words(line))
     m = result.batches
@@ -323,8 +315,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     rep.add_figure("steps-vs-batch", draw_steps, {"measured": m, "fit": curve}, caption=caption)
     cols = ["batch_size", "reached", "steps", "examples", "best_lr", "lr_opt", "regime",
             "reached_runs", "runs"]
-    rep.add_table(m[cols], name="per-batch", caption="Per batch size: median over seeds at "
-                  "the best rate; a run that missed the target counts as infinitely long.")
+    rep.add_table(m[cols], name="per-batch", caption=PER_BATCH_CAPTION)
     rep.add_section("Best learning rate against batch size")
     if has_best_rates(m):
         rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
@@ -365,7 +356,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         rep.add_table(result.reference, name="reference-runs", caption=(
             "Reference runs (full budget) that set the default target." if
             result.target_source != "user" else "Reference runs (full budget), which "
-            "measured the gradient noise scale (the target was given)."))
+            "measured the gradient noise scale (the target was given).") + REFERENCE_COLUMNS)
     rep.add_table(result.to_frame(), name="runs", max_rows=12,
                   caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index,

@@ -16,6 +16,28 @@ CAP_NEAR = 2.0
 #: Batch sizes past the linear rule's crossing of the cap that must bear it out.
 CAP_BATCHES = 2
 
+#: The cards' terms in words, before the verdicts that use them (McCandlish et al. 2018)
+TERMS = ("Terms: B_crit, the critical batch size: below it, doubling the batch nearly halves "
+         "the steps to the target; above it, more examples per step buy few fewer steps. "
+         "S_min: the fewest steps to the target, approached with very large batches; E_min: "
+         "the fewest examples, approached with very small ones. α: the best rate grows as "
+         "the batch size to the power α (1: the linear rule, ½: the square-root rule). "
+         "B_simple, the gradient noise scale: how noisy one example's gradient is against "
+         "the mean gradient (tr(Σ)/|G|²), measured during one run; it estimates B_crit "
+         "without training every batch size.")
+
+#: The per-batch table's caption: its columns in the words of the charts
+PER_BATCH_CAPTION = (
+    "Per batch size: median over seeds at the best rate; a run that missed the target counts "
+    "as infinitely long. best_lr is the rate chart's best grid rate and lr_opt its refined "
+    "rate (between the grid's neighbours); regime is where B lies against B_crit (the steps "
+    "chart's shading: unknown where the law placed no B_crit); reached_runs of runs reached "
+    "the target.")
+#: ...and the reference runs' columns
+REFERENCE_COLUMNS = (" status budget: the run used its whole step budget, with no target to "
+                     "stop at; best_value is its best score, at best_step, and first_value "
+                     "its untrained net's.")
+
 
 def two_figure_stat(v: float) -> str:
     return design.format_stat(float(f"{v:.2g}"))

@@ -225,19 +225,27 @@ def outcome_text(summary) -> str:
     return text
 
 
+#: The spec's settings counted in seconds, shown with their unit (QA: "grace_period 30"
+#: beside the pruner's settings read as a pruner's grace in epochs)
+SECONDS_SETTINGS = ("timeout", "heartbeat_interval", "grace_period")
+
+
 def spec_params(spec) -> dict:
     """The spec's settings, every number whole (a rounded bound or fixed value is another
-    study: spec.toml beside the report is the file to run)."""
+    study: spec.toml beside the report is the file to run); those of seconds with their
+    unit, the workers' (heartbeats, retries) after the search's."""
     out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
            "timeout": spec.timeout, "max_epochs": spec.max_epochs, "sampler": spec.sampler,
            **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
-           "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()},
-           "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
-           "max_retry": spec.max_retry, "repeatable_workers": spec.repeatable_workers}
+           "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()}}
     for p in spec.space.params:
         out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
     out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
-    return {k: format_setting(v) for k, v in out.items()}
+    out.update({"heartbeat_interval": spec.heartbeat_interval,
+                "grace_period": spec.grace_period, "max_retry": spec.max_retry,
+                "repeatable_workers": spec.repeatable_workers})
+    return {k: format_setting(v) + (" s" if k in SECONDS_SETTINGS and v is not None else "")
+            for k, v in out.items()}
 
 
 def _space_entry(p, per_layer: bool) -> str:

@@ -897,6 +897,11 @@ def test_an_off_target_suggestion_says_which_rate_to_use_in_the_warning_tone(
             "(outside 3×): use ≈1.02, and "
             "try rates above 1.38, the grid&#39;s largest: the best may lie beyond it</span>"
             ) in page
+    # QA: the runs table's descent, lowest_at_end and stop_reason were said nowhere
+    assert ("One range test per seed. stop_reason: completed (the ramp reached max_lr), "
+            "diverged (the loss passed its stop threshold) or nan; descent: how far the "
+            "smoothed loss fell, 1 − its lowest / its first; lowest_at_end: whether the curve "
+            "was lowest at its last point") in html.unescape(page)
     info = reports.read_report_info(tmp_path / "r" / "report.html")
     assert info.status == "off-target"
     assert info.detail == "verified best 1.02: use it, not the suggestion"

@@ -1548,6 +1548,15 @@ def test_the_report_says_its_terms_and_a_derived_target_as_its_verdict_does(tmp_
                  "B_simple, the gradient noise scale"):
         assert term in page[terms:], term
     assert report_facts(html_text)["target"] == f"{res.target:.4g} ({res.target_source})"
+    # QA: the glossary was styled as a warning note, and the tables' best_lr, lr_opt,
+    # regime, status "budget" and first_value were named nowhere
+    assert '<p class="note">Terms: B_crit' not in html_text
+    assert ("best_lr is the rate chart's best grid rate and lr_opt its refined rate (between "
+            "the grid's neighbours); regime is where B lies against B_crit (the steps chart's "
+            "shading: unknown where the law placed no B_crit)") in page
+    assert ("Reference runs (full budget) that set the default target. status budget: the run "
+            "used its whole step budget, with no target to stop at; best_value is its best "
+            "score, at best_step, and first_value its untrained net's.") in page
 
 
 def test_minus_one_in_the_batch_sizes_is_the_full_batch(capsys):
@@ -1592,6 +1601,7 @@ def test_cli_dask_workers_without_hplab_exit_2(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err.startswith("hplab scaling: error: 1 of the Dask cluster's 1 workers cannot "
                           "import hplab (tcp://"), err
+
 
 def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
     # QA: the scaling charts' four log axes and the Pareto chart's parameter axis (ticks

@@ -1264,7 +1264,9 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert facts["Command"] == typed
     assert facts["Wall time"] != "–" and facts["Time with a trial running"] != "–"
     assert facts["pruner.reduction_factor"] == "4" and facts["n_trials"] == "3"
-    assert facts["timeout"] == "600" and facts["grace_period"] == "30"
+    # QA: "grace_period 30" beside the pruner's settings read as epochs: they are seconds
+    assert facts["timeout"] == "600 s" and facts["grace_period"] == "30 s"
+    assert facts["heartbeat_interval"] == "5 s" and facts["max_epochs"] == "4"
     # written again later from the storage alone: the same command, no wall time to show
     out = tmp_path / "again"
     assert hplab.main(["study", "report", "coin", "--storage", str(db), "--out", str(out)]) == 0
