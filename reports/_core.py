@@ -133,6 +133,8 @@ class Report(_FiguresAndTables):
         self.retrain_failed: dict | None = None
         # a line the index shows under the row's first card (a run's settings), if any
         self.detail: str | None = None
+        # what the report found, in words under its cards (`add_lead`)
+        self.lead: list[dict] = []
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
         self._font_noted = False  # whether a figure's labels were drawn as boxes, and said
@@ -154,6 +156,14 @@ class Report(_FiguresAndTables):
     def add_text(self, text: str, *, note: bool = False) -> Report:
         """A paragraph (escaped); ``note=True`` renders it as a highlighted remark."""
         self._current().blocks.append({"type": "note" if note else "text", "text": str(text)})
+        return self
+
+    def add_lead(self, text: str, code: str | None = None) -> Report:
+        """A paragraph under the header's cards (escaped): what the report found, read
+        before any section; with ``code``, a command to copy after it."""
+        self.lead.append({"type": "text", "text": str(text)})
+        if code is not None:
+            self.lead.append({"type": "code", "text": str(code)})
         return self
 
     def add_code(self, code: str) -> Report:

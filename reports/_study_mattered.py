@@ -16,6 +16,7 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
+from ._study_findings import agreement_text
 from ._study_grid import SPEC_COPY, GridState
 from ._study_points import slice_points
 from .design import format_value
@@ -203,7 +204,7 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
     return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
             + (_rough_words(n, grid) if rough else "")
             + " ".join(_METHODS[m] for m in methods)
-            + (" Agreement between the two is reassuring." if len(methods) > 1 else "")
+            + (agreement_text(imp, methods) if len(methods) > 1 else "")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
             + (f" {_failures(imp.attrs['failed'])}, so it is left out."
                if imp.attrs.get("failed") else "")

@@ -548,7 +548,7 @@ def test_importances_from_few_trials_are_called_a_rough_ranking():
     caption = _what_mattered(s, ["val_loss"], ["minimize"])["importances"]
     assert caption.startswith("From only 3 complete trials: a rough ranking, which more "
                               "trials may change. PED-ANOVA: ")
-    assert caption.endswith("Agreement between the two is reassuring.")
+    assert caption.endswith("Both put lr first: agreement between the two is reassuring.")
     # QA: the caveat went at 20 trials, where PED-ANOVA's best 10 % is 2 trials (optuna's
     # docs ask for 5 there: ceil(0.1 n) >= 5 from n = 41)
     s.add_trials([optuna.trial.create_trial(params=p, distributions=_LR_WIDTH, values=v)
@@ -2583,3 +2583,55 @@ def test_the_subtitle_seed_and_spec_row_read_as_words_and_a_link(shared_report, 
     assert re.search(r'<dt>Spec</dt><dd><a href="spec.toml">spec.toml</a> beside this report',
                      html)
     assert (path.parent / "spec.toml").is_file()
+
+
+def test_the_findings_under_the_cards_say_the_best_how_many_and_whether_to_run_more(
+        shared_report):
+    # QA: the masthead held cards only; the one instruction ("More trials: ...", with its
+    # command) sat inside "What mattered", halfway down
+    from types import SimpleNamespace
+
+    from reports._study_findings import findings_text
+
+    storage, path = shared_report
+    page = path.read_text()
+    header = page[:page.index("</header>")]
+    assert header.index('<dl class="stats">') < header.index('<p class="prose lead">')
+    lead = re.findall(r'<p class="prose lead">(.*?)</p>', header, re.S)
+    assert [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in lead] == [
+        "Trial #1 scored the best val_loss, 0.6909 (lr 7.760e-04, width 2), among 4 complete "
+        "trials. No trial of the 2 finished after it did better. More trials are suggested: 4 "
+        "complete trials give only a rough ranking of the parameters (What mattered says how "
+        "many more, and why). From this report's folder, this runs the study on:"]
+    command = re.findall(r'<pre class="code"><code>(.*?)</code>', header, re.S)
+    assert command == [f"hplab study run nota --trials 41 --storage sqlite:///{storage} --out ."]
+    # the same study, had its best come last: the line still falling, more may do better
+    summary = {"n_complete": 4, "n_finished": 6, "n_pruned": 2, "best_trial": 5,
+               "best_value": 0.6909, "best_params": {"lr": 7.76e-4, "width": 2}}
+    spec = SimpleNamespace(metrics=["val_loss"], directions=["minimize"],
+                           multi_objective=False)
+    assert findings_text(summary, spec, 0) == (
+        "Trial #5 scored the best val_loss, 0.6909 (lr\N{NO-BREAK SPACE}7.760e-04, "
+        "width\N{NO-BREAK SPACE}2), among 4 complete trials of the 6 finished (2 pruned). It "
+        "came late (0 finished trials after it): the best line was still falling, so more "
+        "trials may find better.")
+
+
+def test_importance_methods_that_disagree_on_the_first_parameter_are_said_to():
+    # QA (coin, 12 trials): "Agreement between the two is reassuring" under PED-ANOVA's lr
+    # at 0.77, which fANOVA gave 0.05, putting width first
+    from reports._study_findings import agreement_text
+
+    imp = pd.DataFrame({"param": ["lr", "batch_size", "width", "width", "activation", "lr"],
+                        "method": ["PED-ANOVA"] * 3 + ["fANOVA"] * 3,
+                        "importance": [0.7694467, 0.0990921, 0.0589198, 0.4069027, 0.2854036,
+                                       0.0487576]})
+    assert agreement_text(imp, ["PED-ANOVA", "fANOVA"]) == (
+        " The two disagree: PED-ANOVA puts lr first (0.7694; fANOVA 0.04876), fANOVA puts "
+        "width first (0.4069; PED-ANOVA 0.05892). A parameter can set the best trials apart "
+        "without explaining much of the value's spread over all trials, or the reverse, and "
+        "with few trials either ranking may be noise. Read neither as settled; more trials "
+        "tell them apart.")
+    agree = imp.assign(importance=[0.7, 0.2, 0.1, 0.3, 0.1, 0.6])
+    assert agreement_text(agree, ["PED-ANOVA", "fANOVA"]) == (
+        " Both put lr first: agreement between the two is reassuring.")
