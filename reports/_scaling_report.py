@@ -23,6 +23,7 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
+from ._scaling_missed import best_runs_first, budget_missed_text
 from ._scaling_text import (
     PER_BATCH_CAPTION,
     REFERENCE_COLUMNS,
@@ -35,6 +36,8 @@ from ._scaling_text import (
 )
 from ._settings import regularisers_text
 
+#: The runs table's rows on the page (the CSV holds every run)
+RUNS_SHOWN = 12
 #: B_crit's card where the law gives no number, in a word or two: why (the badge beside it
 #: says the status, the sentence after the badge says it in full).
 B_CRIT_WORD = {"inconclusive": "not placed", "poor_fit": "no fit",
@@ -278,7 +281,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  name=name or analysis_name(result.dataset, out, "scaling"),
                  status="complete" if fit.status == "fitted" else fit.status,
                  # the law's verdict, said here once: the verdicts below go on from it
-                 status_detail=words(law_verdict(fit)),
+                 status_detail=words(" ".join(t for t in (law_verdict(fit),
+                                                          budget_missed_text(result)) if t)),
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{nets.count_of(result.seeds, 'seed')}{data_seed_words(result)}; "
                           f"{result.target_metric} target "
@@ -357,7 +361,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
             "Reference runs (full budget) that set the default target." if
             result.target_source != "user" else "Reference runs (full budget), which "
             "measured the gradient noise scale (the target was given).") + REFERENCE_COLUMNS)
-    rep.add_table(result.to_frame(), name="runs", max_rows=12,
-                  caption="Every run; the CSV holds all of them.")
+    runs = result.to_frame()
+    shortened = len(runs) > RUNS_SHOWN  # its first rows were one batch size's misses
+    rep.add_table(best_runs_first(runs, result.target_metric) if shortened else runs,
+                  name="runs", max_rows=RUNS_SHOWN,
+                  caption="Every run" + (", each batch size's best run first" if shortened
+                                         else "") + "; the CSV holds all of them.")
     return rep.write(out, index=index,
                      records=analysis_records(result, "scaling", out, command=command))

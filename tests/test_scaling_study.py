@@ -1635,3 +1635,27 @@ def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
     assert plain.axes[0].get_title() == "Pareto front (#: trial number)"
     assert sw.pareto_better(("minimize", "maximize")) == "left, up"
 
+
+@pytest.mark.slow
+def test_a_batch_size_out_of_steps_is_told_to_raise_max_steps_and_shown_first(tmp_path,
+                                                                              capsys):
+    # QA: "Only 2 distinct batch sizes reached the target; the fit needs 3." with no advice,
+    # B = 4 ending at 0.88 against 0.912 within --max-steps 10000; the runs table's first
+    # 12 of 54 rows were all B = 4 "not reached", the informative rows hidden
+    code, out, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4,16,64",
+                              "--seeds", "2", "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert _status_detail(page) == (
+        "Only 2 distinct batch sizes reached the target; the fit needs 3. B = 4's best run "
+        "ended at 0.88 (lr 0.316) against the target 0.912, within --max-steps 10000: a "
+        "larger --max-steps (or an easier --target) may bring it there and give the fit its "
+        "third batch size.")
+    runs = pd.read_csv(tmp_path / "r" / "report_files" / "runs.csv")
+    assert len(runs) == 54
+    head, rows = report_table(page, "table-runs")
+    shown = [(r[head.index("batch_size")], r[head.index("lr")], r[head.index("status")])
+             for r in rows[:3]]
+    assert shown == [("4", "0.3162", "not reached"), ("16", "3.162", "reached"),
+                     ("64", "3.162", "reached")]
+    assert "each batch size's best run first" in " ".join(unescape(page).split())
