@@ -800,3 +800,19 @@ def test_printed_sections_break_across_pages_and_the_footer_keeps_company(tmp_pa
     assert pages[-1].endswith("report_files/.") and not pages[-1].startswith("Writtenby")
     assert "Provenance" in pages[-1] or "max_epochs15" in pages[-1]
 
+
+@pytest.mark.slow
+def test_a_reason_column_gives_way_before_its_table_overflows_a_laptop_window(
+        tmp_path, capsys, figures_stood_in):
+    # QA (digits, 8 against the rest at 1:10): at 1280 px the reason column's 22em made the
+    # pr_auc ranking 992 px wide in a 986 px card, and the scroll cue sat over its text
+    import hplab
+
+    exe = _chromium()
+    out = tmp_path / "ri"
+    assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
+                       "--seeds", "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert 'id="table-ranking-table-1to10"' in (out / "report.html").read_text()
+    seen = _probe(exe, out / "report.html", tmp_path, "--window-size=1280,2400")
+    assert "table-ranking-table-1to10" not in seen["scrolling_tables"]
