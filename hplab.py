@@ -1381,7 +1381,7 @@ def _storage_flag(p) -> None:
                    metavar="URL",
                    help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
                         "x.log, x.jsonl or journal:PATH (journal; an existing journal or "
-                        "SQLite file of any name is known by its content); default "
+                        "SQLite file of another name is known by its content); default "
                         "runs/hplab.db")
 
 

@@ -104,6 +104,11 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
         if "malformed" in str(exc):  # SQLite's own header, cut short or overwritten after
             raise StorageError(f"{path} is a damaged SQLite database ({exc}); use a copy "
                                "from before the damage") from None
+        from ._storage_files import storage_kind  # (it imports this module)
+
+        if storage_kind(path) == "journal":  # a journal under a database's name (x.db)
+            raise StorageError(f"{path} is an optuna journal, not an SQLite database: give "
+                               f"it as journal:{path}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
     if problem:

@@ -82,7 +82,10 @@ def check_journal(path: Path, appends: bool = False) -> None:
     if not path.is_file():
         return
     empty = not path.stat().st_size  # a new journal: its writes are checked all the same
-    if not empty and storage_kind(path) != "journal":
+    if not empty and (kind := storage_kind(path)) != "journal":
+        if kind == "sqlite":  # a database under a journal's name (x.log)
+            raise StorageError(f"{path} is an SQLite database, not an optuna journal: give "
+                               f"it as sqlite:///{path.absolute()}")
         raise StorageError(f"{path} is not an optuna journal file; give another path")
     if appends:
         # said before any work, as for SQLite: "Permission denied: d/ex.log" came after

@@ -120,8 +120,8 @@ def _file_path(text: str, path: str) -> str:
 
 def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
     """Parse a ``--storage`` value (a URL, or a file path: str or os.PathLike) without
-    touching anything but reading the first bytes of an existing file, whose content tells
-    its kind whatever its name says (a parsed one is returned as it is).
+    touching anything but reading the first bytes of an existing file whose name says
+    neither journal nor SQLite (a parsed one is returned as it is).
 
     Raises
     ------
@@ -155,11 +155,16 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
         return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
         path = expand_home(_file_path(text, text))
-        # an existing file's content first, whatever its name says (a.journal, as optuna's
-        # own examples name one; a database copied to x.log was refused as no journal)
-        kind = _existing_kind(path) or (
-            "journal" if path.suffix in (".log", ".jsonl") else
-            "sqlite" if path.suffix in (".db", ".sqlite", ".sqlite3") else None)
+        # the name first: reading a database's bytes with open() and close() releases
+        # every POSIX lock this process's SQLite connections hold on it (a study, a
+        # notebook's, open meanwhile), and a pool's workers then lost the budget a
+        # script had just stored. A file whose name says the other kind is refused
+        # naming the form that opens it (`check_journal`, `_sqlite_file`)
+        if path.suffix in (".log", ".jsonl"):
+            return StorageURL("journal", f"journal:{path}", path)
+        if path.suffix in (".db", ".sqlite", ".sqlite3"):
+            return StorageURL("sqlite", _sqlite_url(path), path)
+        kind = _existing_kind(path)  # a.journal, as optuna's own examples name one
         if kind == "journal":
             return StorageURL("journal", f"journal:{path}", path)
         if kind == "sqlite":
