@@ -785,23 +785,6 @@ def test_printing_keeps_the_hyperparameters_whole_and_the_footer_with_them(tmp_p
 
 
 @pytest.mark.slow
-def test_printed_sections_break_across_pages_and_the_footer_keeps_company(tmp_path, capsys):
-    # QA (Letter paper): a section never broke across pages, so page 1 of a train report
-    # held the masthead alone and its last page the footer alone ("Written by hplab ...")
-    import hplab
-
-    exe = _chromium()
-    out = tmp_path / "rt"
-    assert hplab.main(["train", "--dataset", "digits", "--hidden", "64,16", "--epochs", "15",
-                       "--out", str(out)]) == 0
-    capsys.readouterr()
-    pages = [p for p in _printed_pages(exe, out / "report.html", tmp_path)[0] if p]
-    assert pages[0].startswith("HPLAB·TRAINREPORT") and "Learningcurves" in pages[0]
-    assert pages[-1].endswith("report_files/.") and not pages[-1].startswith("Writtenby")
-    assert "Provenance" in pages[-1] or "max_epochs15" in pages[-1]
-
-
-@pytest.mark.slow
 def test_a_reason_column_gives_way_before_its_table_overflows_a_laptop_window(
         tmp_path, capsys, figures_stood_in):
     # QA (digits, 8 against the rest at 1:10): at 1280 px the reason column's 22em made the
