@@ -63,7 +63,8 @@ def test_a_bad_flag_or_input_ends_in_one_line(argv, said):
 
 @pytest.mark.parametrize("module", ["lr_suggestions", "train_speed", "study_bookkeeping",
                                     "study_parallel", "study_pruning", "study_sampler",
-                                    "study_repeatable", "report_speed", "data_load"])
+                                    "study_repeatable", "report_speed", "data_load",
+                                    "train_fingerprint"])
 def test_every_benchmark_runs_as_a_module(module):
     # QA: `python -m benchmarks.lr_suggestions` ended in ModuleNotFoundError: _common
     done = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", "--help"],
