@@ -133,11 +133,50 @@ def special_file(path: Path) -> str | None:
 
 def storage_kind(path: Path) -> str | None:
     """``sqlite`` or ``journal`` when the file at ``path`` is one (by its first bytes)."""
-    with path.open("rb") as f:
-        first = f.readline(1 << 20)
+    fd = _KEPT.get(_inode(os.stat(path)))
+    if fd is not None:
+        return _kind_read(fd)
+    # O_NONBLOCK: a FIFO put there since the caller's is_file() (open waited for a writer)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        kind = _kind_read(fd)
+    except BaseException:
+        _keep(fd)
+        raise
+    if kind == "journal":  # no SQLite holds a lock on a file of JSON lines
+        os.close(fd)
+    else:
+        _keep(fd)
+    return kind
+
+
+def _kind_read(fd: int) -> str | None:
+    first = os.pread(fd, 16, 0)
     if first.startswith(b"SQLite format 3\x00"):
         return "sqlite"
+    while b"\n" not in first and len(first) < 1 << 20:  # its first line, as optuna's
+        if not (more := os.pread(fd, 1 << 16, len(first))):
+            break
+        first += more
     try:
-        return "journal" if "op_code" in json.loads(first) else None
+        return "journal" if "op_code" in json.loads(first.split(b"\n")[0][:1 << 20]) else None
     except (ValueError, TypeError):  # not JSON, or JSON that is not an object
         return None
+
+
+# The descriptors `storage_kind` read through, by (device, inode), kept open for the life
+# of the process: closing any descriptor of a file releases every POSIX lock this process
+# holds on it, SQLite's included, and another process then wrote through a script's open
+# transaction (SQLite keeps its own "unused" descriptors for the same reason). An inode
+# held open is never reused, so a key names one file for as long as it is kept.
+_KEPT: dict[tuple[int, int], int] = {}
+_SPARE: list[int] = []  # a second descriptor of one file, from a thread that raced
+
+
+def _inode(st: os.stat_result) -> tuple[int, int]:
+    return st.st_dev, st.st_ino
+
+
+def _keep(fd: int) -> None:
+    if _KEPT.setdefault(_inode(os.fstat(fd)), fd) != fd:
+        _SPARE.append(fd)

@@ -1577,6 +1577,43 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
     assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
 
 
+def _another_process_writes(db: Path) -> str:
+    """What a second process's INSERT into ``db`` meets: "wrote", or SQLite's last line."""
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0); "
+            "c.execute('INSERT INTO t VALUES (2)'); c.commit(); print('wrote')")
+    done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True,
+                          text=True, timeout=60)
+    return (done.stdout or done.stderr.strip().splitlines()[-1]).strip()
+
+
+@pytest.mark.parametrize("name, look", [
+    ("held.data", lambda path: resolve_storage(str(path)).kind),
+    ("held.log", lambda path: study.list_studies(str(path))),
+    ("held.sqlite3db", lambda path: study.check_output_file(path))],
+    ids=["resolve_storage", "list_studies", "check_output_file"])
+def test_looking_at_a_storage_file_keeps_this_processs_sqlite_locks_on_it(tmp_path, name,
+                                                                          look):
+    # review: resolving "study.data" (a database known by its content) read its first
+    # bytes with open() and close(), and the close released every POSIX lock this
+    # process's SQLite held on it: another process then wrote through a script's open
+    # EXCLUSIVE transaction. So did refusing a database under a journal's name, and a
+    # database given as an output file.
+    db = tmp_path / name
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("CREATE TABLE t(x)")
+    con.execute("BEGIN EXCLUSIVE")
+    con.execute("INSERT INTO t VALUES (1)")
+    assert _another_process_writes(db) == "sqlite3.OperationalError: database is locked"
+    for _ in range(2):  # the second look as the first
+        with contextlib.suppress(StorageError):
+            look(db)
+        assert _another_process_writes(db) == "sqlite3.OperationalError: database is locked"
+    con.execute("COMMIT")
+    assert [r[0] for r in con.execute("SELECT x FROM t")] == [1]
+    assert _another_process_writes(db) == "wrote"
+    con.close()
+
+
 def test_study_summary_takes_the_storage_as_every_study_function_does(tiny_study):
     # QA: study.study_summary(optuna_study, "runs/k.db") failed with AttributeError: 'str'
     # object has no attribute 'masked'; a path, a Path or a URL is read as resolve_storage
