@@ -212,12 +212,33 @@ def test_index_folder_lists_writes_and_words_its_error_as_the_command_prints_the
         reports.index_folder(runs / "none", write=False)  # the command's check is its own
 
 
-def test_write_index_takes_only_the_folder_it_scans_and_writes_under_one_hold():
+def test_write_index_takes_only_the_folder_it_scans():
     # review: its entries= (with unreadable= left at ()) rewrote a shared index without the
     # rows it kept of other users' reports; a scan passed in is index_folder's alone
     import inspect
 
     assert list(inspect.signature(reports.write_index).parameters) == ["directory"]
+
+
+def test_write_index_scans_only_once_it_holds_the_index(tmp_path):
+    # a writer that scanned before another command's report landed, and wrote after that
+    # command's refresh, dropped the report: the scan waits for the hold, as the write does
+    import threading
+
+    from reports._index import holding_index
+
+    runs = tmp_path / "runs"
+    _report("first", runs / "train" / "first")
+    written = []
+    with holding_index(runs):  # another command, between its report and its refresh
+        writer = threading.Thread(target=lambda: written.append(reports.write_index(runs)))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and not (runs / "index.html").exists()
+        _report("second", runs / "train" / "second")
+    writer.join(60)
+    assert written == [runs / "index.html"]
+    assert sorted(_hrefs(written[0])) == ["train/first/report.html", "train/second/report.html"]
 
 
 def _hrefs(index) -> list[str]:

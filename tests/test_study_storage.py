@@ -1551,21 +1551,6 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
     assert code == 0, err
     assert sorted(optuna.get_all_study_names(JournalStorage(JournalFileBackend(
         str(journal))))) == ["plain", "tiny"]
-    # QA: a file whose suffix names the other kind was refused without the form that opens
-    # it ("sq.log is not an optuna journal file"; "jr.db: not an SQLite database"). Its
-    # name decides, not its bytes: reading a database's bytes drops this process's SQLite
-    # locks on it (test_pool_workers_read_the_callers_data_file_after_a_chdir)
-    (tmp_path / "sq.log").write_bytes(db.read_bytes())
-    (tmp_path / "jr.db").write_bytes(journal.read_bytes())
-    for copy, said, form, names in (
-            ("sq.log", "is an SQLite database, not an optuna journal: give it as sqlite:///",
-             f"sqlite:///{tmp_path / 'sq.log'}", ["db"]),
-            ("jr.db", "is an optuna journal, not an SQLite database: give it as journal:",
-             f"journal:{tmp_path / 'jr.db'}", ["plain", "tiny"])):
-        code, out, err = run_cli(["study", "list", "--storage", tmp_path / copy], capsys)
-        assert code == 2 and f"{tmp_path / copy} {said}" in err and form in err, err
-        code, out, err = run_cli(["study", "list", "--storage", form, "--json"], capsys)
-        assert code == 0 and sorted(r["study"] for r in json.loads(out)) == names, err
     notes = tmp_path / "notes.txt"
     notes.write_text("not a storage\n")
     for bad in (notes, tmp_path / "new.journal"):  # another file; a name that says nothing
@@ -1575,6 +1560,33 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
             "mysql://), a .db file or a journal .log or .jsonl file (journal:PATH for a journal "
             "file of any name)\n")
     assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
+
+
+def test_a_storage_file_named_for_the_other_kind_is_refused_naming_the_form_that_opens_it(
+        tmp_path, capsys):
+    # QA: a file whose suffix names the other kind was refused without the form that opens
+    # it ("sq.log is not an optuna journal file"; "jr.db: not an SQLite database"). Its
+    # name decides, not its bytes (6ee366d7)
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    journal, db = tmp_path / "a.journal", tmp_path / "b.sqlitedb"
+    optuna.create_study(study_name="plain",
+                        storage=JournalStorage(JournalFileBackend(str(journal))))
+    optuna.create_study(study_name="db", storage=f"sqlite:///{db}")
+    (tmp_path / "sq.log").write_bytes(db.read_bytes())
+    (tmp_path / "jr.db").write_bytes(journal.read_bytes())
+    for copy, kind, said, form, names in (
+            ("sq.log", "journal",
+             "is an SQLite database, not an optuna journal: give it as sqlite:///",
+             f"sqlite:///{tmp_path / 'sq.log'}", ["db"]),
+            ("jr.db", "sqlite", "is an optuna journal, not an SQLite database: give it as "
+             "journal:", f"journal:{tmp_path / 'jr.db'}", ["plain"])):
+        assert resolve_storage(str(tmp_path / copy)).kind == kind
+        code, out, err = run_cli(["study", "list", "--storage", tmp_path / copy], capsys)
+        assert code == 2 and f"{tmp_path / copy} {said}" in err and form in err, err
+        code, out, err = run_cli(["study", "list", "--storage", form, "--json"], capsys)
+        assert code == 0 and sorted(r["study"] for r in json.loads(out)) == names, err
 
 
 def _another_process_writes(db: Path) -> str:
