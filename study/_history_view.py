@@ -120,9 +120,11 @@ def check_repeatable(spec, where, workers: int) -> None:
         raise SpecError(f"study.repeatable_workers needs a storage with heartbeats (SQLite or "
                         f"PostgreSQL), not {where.masked}: on a journal a dead worker's trial "
                         "would hold up every later trial for good")
-    # the processes that will run: more workers than cores run as many as the cores (said
-    # apart), and "the other workers wait" of ones that never start contradicted that line
-    for why in repeatable_notes(spec, min(workers, nets.cores())):
+    # the processes that will run, counted as the run counts them: more workers than cores
+    # or trials run as many as those (the cores said apart), and "the other workers wait"
+    # of ones that never start contradicted that line
+    for why in repeatable_notes(spec, nets.worker_processes(workers, spec.n_trials,
+                                                            warn=False)):
         warnings.warn(why, stacklevel=3)  # at the caller of run_study or join_study
 
 
@@ -140,7 +142,9 @@ def repeatable_notes(spec, workers: int) -> list[str]:
                      "twice the workers lets the later trials learn")
     if workers > lag:
         notes.append(f"{workers} workers on a study with repeatable_workers {lag}: at most "
-                     f"{lag} trials train at once, the other workers wait")
+                     + ("1 trial trains" if lag == 1 else f"{lag} trials train")
+                     + " at once, the "
+                     + ("other waits" if workers - lag == 1 else "others wait"))
     if spec.sampler_options.get("constant_liar"):
         notes.append("sampler.constant_liar does nothing with study.repeatable_workers: a "
                      "trial sees no running trial to lie about")

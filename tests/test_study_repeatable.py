@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import time
 import uuid
 import warnings
@@ -11,7 +12,6 @@ from pathlib import Path
 import optuna
 import pytest
 
-import nets
 import study
 from study import SpecError
 
@@ -252,8 +252,8 @@ def test_each_trial_records_its_wait_and_the_timeline_draws_it_from_its_end(tmp_
      "study.repeatable_workers 3 is not below n_trials 3: no trial learns from another (a "
      "random search, nothing pruned); twice the workers lets the later trials learn"),
     ({"n_trials": 3, "repeatable_workers": 1}, 2,
-     "2 workers on a study with repeatable_workers 1: at most 1 trials train at once, the "
-     "other workers wait"),
+     "2 workers on a study with repeatable_workers 1: at most 1 trial trains at once, the "
+     "other waits"),
     ({"n_trials": 3, "repeatable_workers": 2, "sampler_options": {"constant_liar": True}}, 1,
      "sampler.constant_liar does nothing with study.repeatable_workers: a trial sees no "
      "running trial to lie about"),
@@ -267,20 +267,26 @@ def test_settings_that_give_up_what_a_user_expects_are_warned_of(tmp_path, spec_
     assert said in [str(w.message) for w in caught]
 
 
-@pytest.mark.parametrize("cores, said", [(2, []), (4, [
-    "3 workers on a study with repeatable_workers 2: at most 2 trials train at once, the "
-    "other workers wait"])])
+@pytest.mark.parametrize("cores, n_trials, lag, workers, said", [
+    (2, 6, 2, 3, []),
+    (4, 6, 2, 3, ["3 workers on a study with repeatable_workers 2: at most 2 trials train at "
+               "once, the other waits"]),
+    # review: a worker past the trials never starts either ("3 workers" of 2 trials)
+    (4, 2, 1, 3, ["2 workers on a study with repeatable_workers 1: at most 1 trial trains at "
+               "once, the other waits"]),
+    (8, 9, 2, 5, ["5 workers on a study with repeatable_workers 2: at most 2 trials train at "
+               "once, the others wait"])])
 def test_workers_past_the_cores_are_not_said_to_wait_on_a_repeatable_study(
-        tmp_path, spec_file, monkeypatch, cores, said):
+        tmp_path, spec_file, monkeypatch, cores, n_trials, lag, workers, said):
     # QA: --workers 3 on 2 cores said "at most 2 trials train at once, the other workers
     # wait", and the next line "only 2 cores here: running 2 processes"
     from study._history_view import check_repeatable
 
-    monkeypatch.setattr(nets, "cores", lambda: cores)
-    spec = study.load_spec(spec_file("rep", n_trials=6, repeatable_workers=2))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    spec = study.load_spec(spec_file("rep", n_trials=n_trials, repeatable_workers=lag))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        check_repeatable(spec, study.resolve_storage(str(tmp_path / "n.db")), 3)
+        check_repeatable(spec, study.resolve_storage(str(tmp_path / "n.db")), workers)
     assert [str(w.message) for w in caught] == said
 
 
