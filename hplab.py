@@ -1350,7 +1350,6 @@ def cmd_study_report(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    import nets
     import reports
     import study
 
@@ -1360,7 +1359,7 @@ def cmd_demo(args) -> int:
     # held to its report: another demo started meanwhile would delete the study this one
     # made (or refuse it as no demo's, before its command is stored)
     with study.demo_running(args.storage):
-        workers = nets.cores() if args.workers == -1 else args.workers
+        workers = study.local_workers(args.workers)
         # said once it runs (it came before another demo's refusal); one worker's trials
         # are the same every run without the lockstep
         if study.resolve_storage(args.storage).kind == "journal" and workers > 1:

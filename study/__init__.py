@@ -74,7 +74,7 @@ from ._record import (
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._resumes import RESUMES_KEPT, budget_command, resumes
-from ._run import join_study, run_study
+from ._run import join_study, local_workers, run_study
 from ._run_data import data_differs, join_data, load_failure_text
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
 from ._space import Param, Space, build_config, searched_values
@@ -150,7 +150,8 @@ __all__ = [
     "data_differs",
     "join_data",
     "load_failure_text",
-    "join_study", "run_study", "stored_spec", "unregistered_names", "Param", "Space",
+    "join_study", "local_workers", "run_study", "stored_spec", "unregistered_names", "Param",
+    "Space",
     "unregistered_words",
     "build_config",
     "grid_points", "grid_next_steps",

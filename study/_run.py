@@ -70,7 +70,22 @@ def close_interrupted(storage, study, run_id: str) -> int:
 
 
 def local_workers(workers) -> int:
-    """``workers`` as a number of processes: -1 is one per core (as for the analyses)."""
+    """``workers`` as a number of processes: -1 is one per core (as for the analyses).
+
+    Parameters
+    ----------
+    workers : int
+        A count >= 1, or -1.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    SpecError
+        Not an integer >= 1 or -1.
+    """
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or (
             workers < 1 and workers != -1):  # NumPy's integers too
         raise SpecError(f"workers must be an integer >= 1 (or -1 for every core), "

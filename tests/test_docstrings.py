@@ -52,7 +52,7 @@ HAVE_PARAMETERS = (
     "study.TrialSeeded.sample_independent", "study.TrialSeeded.sample_relative",
     "study.build_config", "study.check_output_file", "study.create_or_resume",
     "study.export_csv", "study.files_left_beside", "study.fit_pipeline", "study.join_study",
-    "study.load_spec",
+    "study.load_spec", "study.local_workers",
     "study.open_storage", "study.parse_spec", "study.pipeline_metrics",
     "study.pipeline_train_run", "study.refuse_other_file", "study.resumable_spec",
     "study.run_study", "study.run_worker", "study.save_run_files", "study.searched_readers",
