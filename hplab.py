@@ -1117,19 +1117,17 @@ def cmd_report_index(args) -> int:
         raise ValueError("an empty folder name; give the folder to index, e.g. runs")
     else:
         folder = Path(args.dir)
-    try:  # said before any import (reports loads numpy); index_folder says the rest
-        there = folder.is_dir()
-    except PermissionError:  # a folder on its way closed to this user: index_folder says so
-        there = True
-    if not there:
-        raise ValueError(f"not a folder: {folder}")
+    import nets
+
+    # said before reports is imported (its drawing libraries): index_folder says it again
+    # to a Python caller
+    nets.check_folder_readable(folder)
     import reports
-    from nets import say_on_stderr
 
     listing = reports.index_folder(folder, write=not args.no_write)
     # QA: a shared index rebuilt by bob left alice's private runs out, and said nothing
     for skipped in listing.skipped():
-        say_on_stderr(f"{args.said_as}: warning: {skipped}")
+        nets.say_on_stderr(f"{args.said_as}: warning: {skipped}")
     # the listing is printed all the same (QA: a teammate's folder, readable and not
     # writable, printed no JSON at all), as train prints its results without its report
     entries, path = listing.entries, listing.path
@@ -1141,10 +1139,8 @@ def cmd_report_index(args) -> int:
     if listing.n_kept:  # the page lists more than this user could read
         counted += f" ({len(entries) + listing.n_kept} listed, {listing.n_kept} kept from before)"
     if path is None:
-        from nets import folder_text
-
         counted += "" if args.no_write else " (index.html not written)"
-    _emit(args, summary, [f"{path or folder_text(folder)}: {counted}"])
+    _emit(args, summary, [f"{path or nets.folder_text(folder)}: {counted}"])
     return _after_report(args, listing.error)
 
 

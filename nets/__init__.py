@@ -39,6 +39,7 @@ from ._config import TrainConfig
 from ._dropout import Dropout
 from ._file_access import (
     ask_owner,
+    check_folder_readable,
     closed_to_user,
     is_mine,
     owner_and_mode,
@@ -237,6 +238,7 @@ __all__ = [
     "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
     "owner_and_mode", "owner_name", "user_name", "unreadable_why", "with_owner", "write_advice",
+    "check_folder_readable",
     "ask_owner", "is_mine", "closed_to_user",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

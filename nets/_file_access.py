@@ -58,6 +58,30 @@ def unreadable_why(path: Path) -> tuple[str, str] | None:
             ask_owner(path, "make it readable", yours=f"make it readable (chmod {bits})"))
 
 
+def check_folder_readable(folder: Path) -> None:
+    """Refuse a ``folder`` that is not one, or that this user cannot list, saying why and
+    whom to ask (`unreadable_why`): another's 0700 folder was listed as holding no
+    reports, exit 0, a teacher's script reading "no runs" (QA).
+
+    Parameters
+    ----------
+    folder : Path
+
+    Raises
+    ------
+    ValueError
+        ``not a folder: FOLDER``, or ``cannot read FOLDER: WHY; WHAT TO DO``.
+    """
+    try:
+        there = folder.is_dir()
+    except PermissionError:  # a folder on its way closed to this user: said below
+        there = True
+    if not there:
+        raise ValueError(f"not a folder: {folder}")
+    if refused := unreadable_why(folder):
+        raise ValueError(f"cannot read {folder}: {refused[0]}; {refused[1]}")
+
+
 def with_owner(path: Path, name: str) -> str:
     """``name (owner alice, mode 0644)``: a file or folder named with whom to ask."""
     return f"{name} ({owner_and_mode(path)})"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from nets import unreadable_why
+from nets import check_folder_readable
 
 from ._index import holding_index, scanned_entries, written_index
 from ._index_access import index_error, skipped_line, unread_records_line
@@ -46,9 +46,9 @@ def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
     this one). An index that cannot be written (a folder, a pipe, someone's own page,
     another user's folder) is this listing's ``error``, its entries listed all the same.
     A ``folder`` that is none, or that this user cannot list, is a ValueError
-    (`check_folder_to_index`)."""
+    (`nets.check_folder_readable`)."""
     folder = Path(folder)
-    check_folder_to_index(folder)
+    check_folder_readable(folder)
     if not write:  # a listing alone: no index held, none written
         scan, entries = scanned_entries(folder)
         records = _unread(entries, scan.unreadable)
@@ -62,20 +62,6 @@ def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
             error = index_error(folder / "index.html", exc, refreshed=False)
             return IndexListing(entries, scan.unreadable, None, error, 0, records)
     return IndexListing(entries, scan.unreadable, path, None, n_kept, records)
-
-
-def check_folder_to_index(folder: Path) -> None:
-    """Refuse a ``folder`` that is not one, or that this user cannot list, saying why and
-    whom to ask (`nets.unreadable_why`): another's 0700 folder was listed as holding no
-    reports, exit 0, a teacher's script reading "no runs" (QA)."""
-    try:
-        there = folder.is_dir()
-    except PermissionError:  # a folder on its way closed to this user: said below
-        there = True
-    if not there:
-        raise ValueError(f"not a folder: {folder}")
-    if refused := unreadable_why(folder):
-        raise ValueError(f"cannot read {folder}: {refused[0]}; {refused[1]}")
 
 
 def _unread(entries: list[IndexEntry], skipped: list[Path]) -> list[Path]:

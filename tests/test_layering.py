@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import ANALYSES, run_cli
+from cli_helpers import ANALYSES, as_a_user, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
@@ -245,6 +245,24 @@ def test_listing_reports_imports_nothing_that_draws(tmp_path):
     assert listed == []
     assert "A run" in (tmp_path / "runs" / "index.html").read_text()
     assert missing == []
+
+
+def test_a_folder_this_user_cannot_list_is_refused_before_reports_is_imported(tmp_path):
+    # review: hplab checked only "not a folder" itself (a copy of index_folder's check);
+    # a closed folder's refusal came after reports, and its libraries, were imported
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    code = _cli(["report", "index", closed], code=2) + (
+        "import sys; print('loaded:' + ','.join(m for m in "
+        f"{(*HEAVY, 'reports')!r} if m in sys.modules))\n")
+    done = subprocess.run([*as_a_user(tmp_path), sys.executable, "-c", code], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "loaded:"
+    assert done.stderr.startswith(f"hplab report index: error: cannot read {closed}: closed "
+                                  "is not readable (owner "), done.stderr
 
 
 @pytest.mark.slow
