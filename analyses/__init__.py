@@ -102,8 +102,8 @@ _MODULES = {
                      "noise_from_norms"),
     "_scaling": ("default_batch_sizes", "scaling_study"),
     "_lr_grid": ("MAX_RATES", "lr_grid"),
-    "_scaling_law": ("EXTRAPOLATE", "ScalingFit", "fit_scaling_law", "mccandlish_steps",
-                     "regimes"),
+    "_scaling_law": ("EXTRAPOLATE", "SCALING_MIN_POINTS", "ScalingFit", "fit_scaling_law",
+                     "mccandlish_steps", "regimes"),
     "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr",
                  "rule_verdict"),
     "_scaling_result": ("ScalingResult",),
@@ -120,7 +120,7 @@ _MODULES = {
 }
 _LAZY = {name: module for module, names in _MODULES.items() for name in names}
 #: the package's names for what its module calls otherwise
-_RENAMED = {"LR_RANGE_MODES": "MODES"}
+_RENAMED = {"LR_RANGE_MODES": "MODES", "SCALING_MIN_POINTS": "MIN_POINTS"}
 
 # one list: what the tables above name
 __all__ = ["STRATEGIES", "Strategy", "resolve_strategies", *_FROM_NETS, *_LAZY]

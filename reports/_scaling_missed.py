@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Ordinals of the batch size a fit lacks (it needs three)
+#: The batch sizes a fit lacks (it needs three), as words
 _ORDINALS = {1: "first", 2: "second", 3: "third"}
+_COUNTS = {1: "one", 2: "two", 3: "three"}
 
 
 def budget_missed_text(result) -> str:
@@ -18,7 +19,7 @@ def budget_missed_text(result) -> str:
     with its best run's value and rate, and the flags that may bring them there; "" for
     any other fit or where none ran out of budget (diverged and stalled runs have their
     own advice in the fit's message)."""
-    from analyses import TARGET_METRICS
+    from analyses import SCALING_MIN_POINTS, TARGET_METRICS
 
     if result.fit.status != "too_few_points":
         return ""
@@ -35,11 +36,19 @@ def budget_missed_text(result) -> str:
         best = own.loc[own["final_value"].idxmax() if higher else own["final_value"].idxmin()]
         said.append(f"B = {b:g}'s best run ended at {best['final_value']:.3g} (lr "
                     f"{best['lr']:.3g})")
-    lacking = _ORDINALS.get(int(reached.sum()) + 1, "next")
+    # review: three batch sizes short, none reached, read "give the fit its first batch size"
+    had = int(reached.sum())
+    lacking = SCALING_MIN_POINTS - had
+    if lacking == 1:
+        gives = f"its {_ORDINALS.get(had + 1, 'next')} batch size"
+    else:
+        needed = (f"the {_COUNTS.get(lacking, lacking)}{' more' if had else ''} batch sizes "
+                  "it needs")
+        # the others diverged or stalled: the fit's message says what to do of those
+        gives = needed if len(short) >= lacking else f"{_COUNTS[len(short)]} of {needed}"
     return (f"{'; '.join(said)} against the target {result.target:.4g}, within --max-steps "
             f"{result.max_steps}: a larger --max-steps (or an easier --target) may bring "
-            f"{'it' if len(short) == 1 else 'them'} there and give the fit its {lacking} "
-            "batch size.")
+            f"{'it' if len(short) == 1 else 'them'} there and give the fit {gives}.")
 
 
 def best_runs_first(runs: pd.DataFrame, target_metric: str) -> pd.DataFrame:

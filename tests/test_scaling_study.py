@@ -1659,3 +1659,20 @@ def test_a_batch_size_out_of_steps_is_told_to_raise_max_steps_and_shown_first(tm
     assert shown == [("4", "0.3162", "not reached"), ("16", "3.162", "reached"),
                      ("64", "3.162", "reached")]
     assert "each batch size's best run first" in " ".join(unescape(page).split())
+
+
+def test_every_batch_size_out_of_steps_is_counted_in_what_a_larger_max_steps_gives(tmp_path,
+                                                                                   capsys):
+    # review: three batch sizes out of steps, none reached: "may bring them there and give
+    # the fit its first batch size", of a fit that needs three
+    code, out, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4,16,64",
+                              "--lr-grid", "3", "--seeds", "2", "--max-steps", "60",
+                              "--target", "0.95", "--workers", "1", "--no-noise",
+                              "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    assert _status_detail((tmp_path / "r" / "report.html").read_text()) == (
+        "No batch size reached the target; the fit needs 3. B = 4's best run ended at 0.46 "
+        "(lr 0.1); B = 16's best run ended at 0.49 (lr 0.1); B = 64's best run ended at 0.52 "
+        "(lr 0.1) against the target 0.95, within --max-steps 60: a larger --max-steps (or "
+        "an easier --target) may bring them there and give the fit the three batch sizes it "
+        "needs.")
