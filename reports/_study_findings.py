@@ -10,20 +10,24 @@ import pandas as pd
 
 from . import _study_importance as si
 from ._study_grid import GridState
-from ._study_text import best_params_text
 from .design import format_value
 
 #: The best trial came late, the best line still improving, when fewer than this share of
 #: the finished trials came after it
 LATE_SHARE = 0.25
+#: Fewest finished trials that say whether the best came late: below 8, the last quarter
+#: is one trial or none, and a best that is the last trial shows no trend (trial #0 of a
+#: 1-trial study "came late: the best line was still climbing")
+LATE_MIN_FINISHED = 8
 
 
 def findings_text(summary: dict, spec, after: int, grid: GridState | None = None) -> str:
     """The study's findings in a few sentences ("" with no complete trial: the report's
-    note says why): the best trial, its value and parameters (or the Pareto front's
-    members), out of how many trials, and whether the best line still improved at the end
-    (``after``: the finished trials after the best, `trials_after`; not said of a
-    ``grid``, run in a shuffled order)."""
+    note says why): the best trial and its value (its parameters are the card's above),
+    or the Pareto front's members, out of how many trials, and whether the best line
+    still improved at the end (``after``: the finished trials after the best,
+    `trials_after`; not said of a ``grid``, run in a shuffled order, nor judged from fewer
+    than `LATE_MIN_FINISHED` finished trials)."""
     done, finished = summary["n_complete"], summary["n_finished"]
     best = summary["best_trial"]
     if not done or best is None:
@@ -40,18 +44,17 @@ def findings_text(summary: dict, spec, after: int, grid: GridState | None = None
                 f"{spec.metrics[0]} on the front.")
     metric = spec.metrics[0]
     text = (f"Trial #{best} scored the best {metric}, "
-            f"{format_value(summary['best_value'])}"
-            + (f" ({best_params_text(summary['best_params'])})"
-               if summary.get("best_params") else "")
-            + f", among {counted}.")
+            f"{format_value(summary['best_value'])}, among {counted}")
     if grid is not None:
-        return text
+        return text + "."
+    way = "climbing" if spec.directions[0] == "maximize" else "falling"
+    if finished < LATE_MIN_FINISHED:
+        return text + f": too few to tell whether the best line was still {way}."
     if after < LATE_SHARE * finished:
-        way = "climbing" if spec.directions[0] == "maximize" else "falling"
-        return text + (f" It came late ({after} finished {'trial' if after == 1 else 'trials'}"
-                       f" after it): the best line was still {way}, so more trials may find "
-                       "better.")
-    return text + f" No trial of the {after} finished after it did better."
+        return text + (f". It came late ({after} finished "
+                       f"{'trial' if after == 1 else 'trials'} after it): the best line was "
+                       f"still {way}, so more trials may find better.")
+    return text + f". No trial of the {after} finished after it did better."
 
 
 def more_suggested(summary: dict, spec, grid: GridState | None = None) -> bool:

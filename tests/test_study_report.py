@@ -2598,23 +2598,41 @@ def test_the_findings_under_the_cards_say_the_best_how_many_and_whether_to_run_m
     header = page[:page.index("</header>")]
     assert header.index('<dl class="stats">') < header.index('<p class="prose lead">')
     lead = re.findall(r'<p class="prose lead">(.*?)</p>', header, re.S)
+    # review: the parameters are the card's just above, word for word: not said again
     assert [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in lead] == [
-        "Trial #1 scored the best val_loss, 0.6909 (lr 7.760e-04, width 2), among 4 complete "
-        "trials. No trial of the 2 finished after it did better. More trials are suggested: 4 "
-        "complete trials give only a rough ranking of the parameters (What mattered says how "
-        "many more, and why). From this report's folder, this runs the study on:"]
+        "Trial #1 scored the best val_loss, 0.6909, among 4 complete trials: too few to tell "
+        "whether the best line was still falling. More trials are suggested: 4 complete "
+        "trials give only a rough ranking of the parameters (What mattered says how many "
+        "more, and why). From this report's folder, this runs the study on:"]
     command = re.findall(r'<pre class="code"><code>(.*?)</code>', header, re.S)
     assert command == [f"hplab study run nota --trials 41 --storage sqlite:///{storage} --out ."]
-    # the same study, had its best come last: the line still falling, more may do better
-    summary = {"n_complete": 4, "n_finished": 6, "n_pruned": 2, "best_trial": 5,
+    # the same study with 12 finished trials, had its best come last: the line still
+    # falling, more may do better; or not last: none after it did better
+    summary = {"n_complete": 10, "n_finished": 12, "n_pruned": 2, "best_trial": 11,
                "best_value": 0.6909, "best_params": {"lr": 7.76e-4, "width": 2}}
     spec = SimpleNamespace(metrics=["val_loss"], directions=["minimize"],
                            multi_objective=False)
     assert findings_text(summary, spec, 0) == (
-        "Trial #5 scored the best val_loss, 0.6909 (lr\N{NO-BREAK SPACE}7.760e-04, "
-        "width\N{NO-BREAK SPACE}2), among 4 complete trials of the 6 finished (2 pruned). It "
-        "came late (0 finished trials after it): the best line was still falling, so more "
-        "trials may find better.")
+        "Trial #11 scored the best val_loss, 0.6909, among 10 complete trials of the 12 "
+        "finished (2 pruned). It came late (0 finished trials after it): the best line was "
+        "still falling, so more trials may find better.")
+    assert findings_text({**summary, "best_trial": 5}, spec, 6) == (
+        "Trial #5 scored the best val_loss, 0.6909, among 10 complete trials of the 12 "
+        "finished (2 pruned). No trial of the 6 finished after it did better.")
+    # review: trial #0 of a 1-trial study "came late (0 finished trials after it): the best
+    # line was still climbing"; so did #3 of 4. Under 8 finished trials, the last quarter
+    # of them is one trial or none
+    one = {"n_complete": 1, "n_finished": 1, "n_pruned": 0, "best_trial": 0,
+           "best_value": 0.39, "best_params": {"lr": 0.1}}
+    up = SimpleNamespace(metrics=["val_accuracy"], directions=["maximize"],
+                         multi_objective=False)
+    assert findings_text(one, up, 0) == (
+        "Trial #0 scored the best val_accuracy, 0.39, among 1 complete trial: too few to tell "
+        "whether the best line was still climbing.")
+    assert findings_text({**summary, "n_complete": 5, "n_finished": 7, "best_trial": 6},
+                         spec, 0) == (
+        "Trial #6 scored the best val_loss, 0.6909, among 5 complete trials of the 7 "
+        "finished (2 pruned): too few to tell whether the best line was still falling.")
 
 
 def test_importance_methods_that_disagree_on_the_first_parameter_are_said_to():
