@@ -31,7 +31,9 @@ def best_model_staging(out: Path) -> Path:
         owner = old.name.partition("-")[2].rpartition("-")[0]
         if hs.ended_here(owner):
             remove_leftover(old)
-        elif not hs.running_here(owner):  # review: kept for good, and nothing said so
+        elif not hs.running_here(owner):
+            # another machine's, or an earlier boot's: its run may be alive, so it is kept,
+            # and said (it once stayed for good without a word)
             warnings.warn(f"kept {old}, a best model a report of another machine or of "
                           "an earlier boot staged (hplab cannot tell whether its run ended): "
                           "remove it if no run of another machine is using it", stacklevel=2)

@@ -16,25 +16,26 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
-from ._study_findings import agreement_text
-from ._study_grid import SPEC_COPY, GridState
+from ._study_findings import MoreTrials
+from ._study_grid import GridState
 from ._study_points import slice_points
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
-def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
+def add_what_mattered(rep, s, spec, table, metric, maximize,
+                      more_trials: MoreTrials | None = None, *,
                       grid: GridState | None = None, flat: bool = True,
                       trials=None) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
-    (``table``: `param_table`). ``more(n_complete)``: the next step's words when the
-    importances are a rough ranking (`more_trials_text`), or None; ``grid``: the study's
-    `grid_state` (a spent one takes no more trials), or None; ``flat``: the layout of the
-    trials' records (`study.flat_layout`); ``trials``: the study's, as the report read them
-    (None: read here). Returns the parameters, the most important first (none without
-    complete trials)."""
+    (``table``: `param_table`). ``more_trials(n_complete)``: the next step's words when
+    the importances are a rough ranking (`_study_findings.more_trials_text`), or None;
+    ``grid``: the study's `grid_state` (a spent one takes no more trials), or None;
+    ``flat``: the layout of the trials' records (`study.flat_layout`); ``trials``: the
+    study's, as the report read them (None: read here). Returns the parameters, the most
+    important first (none without complete trials)."""
     if table.empty:
         return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
@@ -69,8 +70,8 @@ def add_what_mattered(rep, s, spec, table, metric, maximize, more=None, *,
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
                        caption=_importance_caption(imp, metric, spec.multi_objective, left_out,
                                                    same, grid))
-        if more is not None and _rough(imp):  # QA: "more trials" with no command to run them
-            said, command = more(imp.attrs.get("n_complete", si.FEW_TRIALS))
+        if more_trials is not None and _rough(imp):  # QA: "more trials" and no command
+            said, command = more_trials(imp.attrs.get("n_complete", si.FEW_TRIALS))
             rep.add_text(said)
             if command is not None:  # none for a spent grid
                 rep.add_code(command)
@@ -204,7 +205,7 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
     return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
             + (_rough_words(n, grid) if rough else "")
             + " ".join(_METHODS[m] for m in methods)
-            + (agreement_text(imp, methods) if len(methods) > 1 else "")
+            + (si.agreement_text(imp, methods) if len(methods) > 1 else "")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
             + (f" {_failures(imp.attrs['failed'])}, so it is left out."
                if imp.attrs.get("failed") else "")
@@ -230,60 +231,6 @@ def _rough(imp: pd.DataFrame) -> bool:
     (one parameter with all of it needs no ranking)."""
     n = imp.attrs.get("n_complete", si.FEW_TRIALS)
     return n < si.FEW_TRIALS and imp["param"].nunique() > 1
-
-
-def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
-                     folder=None, grid: GridState | None = None):
-    """``n_complete -> (words, command)``: the command that runs the study ``s`` (made from
-    ``spec``) on in its storage ``where`` until about `FEW_TRIALS` trials are complete, as
-    `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
-    given, its password masked; ``--data``, this machine's or the stored one a ready
-    spec's name needs). A storage file named by a relative path (the default's too) is
-    named from the report's ``folder``, where the words say to run it: its ``--out .``
-    brings this report up to date. ``--trials`` is the
-    study-wide total, so it counts the trials run so far; the trials still to run are the
-    complete ones wanted, scaled by the share of finished trials that completed (the rest
-    pruned or failed). A ``grid`` (`grid_state`) runs at most its points; a spent one
-    none: its words say so, and the command is None."""
-    import study as hs
-
-    # copied from the report and run in another folder, a relative storage was not found;
-    # from the report's folder it is, wherever the project moves (as best_model's commands)
-    relative = folder is not None and where.path is not None and not where.path.is_absolute()
-    shown = where.seen_from(folder) if relative else where
-
-    def text(n_complete: int) -> tuple[str, str | None]:
-        if grid is not None and grid.spent:  # QA: --trials 41 on 15 points was refused
-            return (f"More trials would change nothing: all {grid.points} points of the "
-                    "grid ran, and hplab study run takes no --trials past them. "
-                    + hs.grid_next_steps(SPEC_COPY)), None
-        so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
-                     + int(summary.get("n_running") or 0))
-        wanted = max(si.FEW_TRIALS - n_complete, 1)
-        done, finished = int(summary.get("n_complete") or 0), int(summary.get("n_finished") or 0)
-        # QA: 8 of 20 complete (12 pruned): "33 more trials for 41 complete" gave about 21
-        pruned_share = 0 < done < finished
-        extra = -(-wanted * finished // done) if pruned_share else wanted
-        total = so_far + extra
-        capped = grid is not None and total >= grid.points
-        total = min(total, grid.points) if grid is not None else total
-        # --out .: the report it writes is this one (QA: run from here, it wrote another
-        # report in runs/studies/NAME under this folder, and this one stayed behind)
-        cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
-                                storage=shown.masked if shown.given else None) + " --out ."
-        run = "this command, run from this report's folder,"
-        budget = f"--trials is the study-wide total, the {so_far} of its budget so far included"
-        if capped:
-            return (f"More trials: {run} runs the study on, in the same storage, to all "
-                    f"{total} points of its grid ({budget}; a grid takes no more, and "
-                    "past them other seeds or a finer grid firm up the ranking):"), cmd
-        rate = (f". Only {done} of its {finished} finished trials completed (the others were "
-                f"pruned or failed), so the {wanted} complete ones still wanted take about "
-                f"{extra} more trials at that rate" if pruned_share else "")
-        return (f"More trials: {run} runs the study on, in the same storage, to {total} "
-                f"trials in all ({budget}), for about {si.FEW_TRIALS} complete ones, from "
-                f"which the importances settle{rate}:"), cmd
-    return text
 
 
 def _failures(failed: dict[str, str]) -> str:

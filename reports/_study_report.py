@@ -31,11 +31,11 @@ from ._study_best import (
     numbered_trial,
     retrain_best,
 )
-from ._study_findings import add_findings, trials_after
+from ._study_findings import add_findings, more_trials_text, trials_after
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
 from ._study_lag import data_files_state, newer_report
-from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
+from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
 from ._study_text import (
@@ -173,9 +173,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                                        spec.metrics),
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
-    more = more_trials_text(s, spec, where, summary, dataset, out, grid)
-    add_findings(rep, summary, spec, trials_after(trials, summary["best_trial"]), grid, more)
-    ranked = add_what_mattered(rep, s, spec, table, metric, maximize, more=more,
+    more_trials = more_trials_text(s, spec, where, summary, dataset, out, grid)
+    add_findings(rep, summary, spec, trials_after(trials, summary["best_trial"]), grid,
+                 more_trials)
+    ranked = add_what_mattered(rep, s, spec, table, metric, maximize, more_trials=more_trials,
                                grid=grid, flat=flat, trials=trials)
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04

@@ -2638,7 +2638,7 @@ def test_the_findings_under_the_cards_say_the_best_how_many_and_whether_to_run_m
 def test_importance_methods_that_disagree_on_the_first_parameter_are_said_to():
     # QA (coin, 12 trials): "Agreement between the two is reassuring" under PED-ANOVA's lr
     # at 0.77, which fANOVA gave 0.05, putting width first
-    from reports._study_findings import agreement_text
+    from reports._study_importance import agreement_text
 
     imp = pd.DataFrame({"param": ["lr", "batch_size", "width", "width", "activation", "lr"],
                         "method": ["PED-ANOVA"] * 3 + ["fANOVA"] * 3,

@@ -13,8 +13,8 @@ from cli_helpers import run_cli
 from conftest import spec_file_maker
 
 import study
+from reports._study_findings import more_trials_text
 from reports._study_importance import FEW_TRIALS
-from reports._study_mattered import more_trials_text
 
 
 @pytest.mark.slow
