@@ -29,6 +29,7 @@ from nets import (
     warn_if_units_start_alike,  # re-exported: study named it first
 )
 
+from ._claim_lock import ClaimLock
 from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
@@ -132,7 +133,6 @@ from ._worker import (
     run_worker,
 )
 from ._worker_identity import ended_here, ended_on_this_host, running_here, worker_id
-from ._worker_storage import ClaimLock
 
 __all__ = [
     "MAX_NAME_BYTES", "MAX_TRIALS", "spec_description", "RESULT_FILES", "RESULT_FOLDERS",

@@ -8,6 +8,9 @@ reboot; the export said a third thing.)
 
 from __future__ import annotations
 
+import optuna
+from optuna.trial import TrialState
+
 from ._worker_identity import ended_here
 
 #: Trial system attribute a worker sets on a trial right before it fails it as stale:
@@ -21,9 +24,32 @@ CAUSES = {
 }
 
 
-def cause_value(number: int, cause: str) -> dict:
-    """The `CAUSE_ATTR` value of trial ``number`` failed for ``cause`` (a `CAUSES` key)."""
-    return {"number": number, "cause": cause}
+class StoresStaleCauses:
+    """Mixin of an optuna storage over a ``_backend`` (a ``_CachedStorage``) whose
+    ``_get_stale_trial_ids`` says why each trial it returns is stale (`hold_causes`):
+    `set_trial_state_values` stores that cause (`CAUSE_ATTR`) on the trial as optuna's
+    ``fail_stale_trials`` fails it, first, while it is RUNNING (a finished trial takes no
+    attribute)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._causes: dict[int, dict] = {}  # `CAUSE_ATTR` values, by trial id
+
+    def hold_causes(self, stale: list[int], numbers: dict[int, int],
+                    causes: dict[int, str]) -> None:
+        """Hold the cause of each trial of ``stale`` (ids; ``numbers``: the trials' numbers
+        by id; ``causes``: their `CAUSES` keys by id) for its failing, which comes next."""
+        self._causes = {i: {"number": numbers[i], "cause": causes[i]}
+                        for i in stale if i in numbers}
+
+    def set_trial_state_values(self, trial_id: int, state, values=None) -> bool:
+        cause = self._causes.pop(trial_id, None) if state == TrialState.FAIL else None
+        if cause is not None:
+            try:
+                self._backend.set_trial_system_attr(trial_id, CAUSE_ATTR, cause)
+            except optuna.exceptions.UpdateFinishedTrialError:
+                pass  # finished, or another worker failed it first: optuna's set says so
+        return super().set_trial_state_values(trial_id, state=state, values=values)
 
 
 def stored_cause(trial) -> str | None:

@@ -17,6 +17,7 @@ from optuna.trial import TrialState
 
 from nets import say_on_stderr
 
+from ._claim_lock import ClaimLock
 from ._errors import SpecError, StorageError, StudyDeleted
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, TrialStorageLost
@@ -35,7 +36,7 @@ from ._worker_closing import (
     fail_never_entered,
     taken_over,
 )
-from ._worker_storage import ClaimLock, held_reads, worker_cache
+from ._worker_storage import held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)

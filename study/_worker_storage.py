@@ -1,128 +1,25 @@
-"""What workers put around a study's storage: the claim lock and the trial cache."""
+"""What workers put around a study's storage: the trial cache (the claim lock is
+`_claim_lock`'s)."""
 
 from __future__ import annotations
 
 import datetime
-import fcntl
 import math
 import time
-import zlib
-from pathlib import Path
 
 import optuna
-from optuna.trial import TrialState
 
 from nets import command_name, say_on_stderr
 
-from ._errors import StorageError
 from ._record import CREATED_ATTR, flat_layout, trial_info
 from ._running_beats import running_beats
-from ._stale_cause import CAUSE_ATTR, cause_value
+from ._stale_cause import StoresStaleCauses
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
-from ._storage_identity import check_same_file, file_identity, gone_message
 from ._worker_identity import ended_here
 
 
-class ClaimLock:
-    """Serialize "is there budget left? then create the trial" across processes.
-
-    Optuna creates a trial and only then could one know that one too many exist; holding
-    this lock from the count to the new trial's creation makes the study-wide total exact.
-    Files use an flock beside them; PostgreSQL and MySQL a named lock on the server, so
-    workers on other machines take part too. Other storages go unlocked. ``release`` may be
-    called any number of times (the objective releases it as soon as its trial exists).
-
-    On PostgreSQL, a holder silent for ``timeout`` seconds loses the lock: the server ends
-    its session. A worker cut off from the server (a network partition leaves its session
-    open) would otherwise stop every worker of the study until TCP gives up, for hours. A
-    holder merely slow (a loaded machine) learns it at `release` (False) and checks its
-    claim again (see ``_worker``).
-    """
-
-    def __init__(self, storage, where: StorageURL, study_name: str, *,
-                 timeout: float | None = None):
-        # not "PATH.lock": optuna's journal backend uses that name for its own lock
-        self._path = Path(f"{where.path}.claim") if where.path is not None else None
-        # the file the storage opened: checked at each claim (`check_same_file`)
-        self._where, self._identity = where, file_identity(where)
-        engine = getattr(storage, "engine", None)
-        self._engine = engine
-        self._dialect = engine.dialect.name if engine is not None else ""
-        self._key = zlib.crc32(f"hplab:{study_name}".encode())
-        self._timeout_ms = max(1, round(timeout * 1000)) if timeout else 0
-        self._held = None
-
-    def acquire(self) -> None:
-        """Wait for the lock and take it (a storage without one: nothing to take)."""
-        if self._path is not None:
-            # deleted or replaced meanwhile: trials would go on into a file no one can open
-            check_same_file(self._where, self._identity)
-            try:  # an flock needs only a read handle: another user's claim file is fine
-                handle = open(self._path)
-            except FileNotFoundError:
-                try:
-                    handle = open(self._path, "a")
-                except FileNotFoundError:  # its folder is gone too
-                    raise StorageError(gone_message(self._where)) from None
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            self._held = handle
-        elif self._dialect in ("postgresql", "mysql"):
-            from sqlalchemy import text
-
-            conn = self._engine.connect()
-            if self._dialect == "postgresql":
-                # LOCAL: a setting ends with the lock's transaction, the pooled connection
-                # is left as it was. Waiting for the lock is no statement a role's
-                # statement_timeout should cut short: it failed the whole run.
-                conn.execute(text("SET LOCAL statement_timeout = 0"))
-                if self._timeout_ms:
-                    # the transaction stays idle while its holder works elsewhere
-                    conn.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = "
-                                      f"{self._timeout_ms}"))
-            sql = ("SELECT pg_advisory_lock(:k)" if self._dialect == "postgresql"
-                   else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
-            conn.execute(text(sql), {"k": self._key})
-            self._held = conn
-
-    def release(self) -> bool:
-        """Let the lock go; nothing if it is not held. False if the server had ended the
-        lock's session meanwhile (its holder silent past ``timeout``, or cut off): the
-        lock was lost somewhere since `acquire`, and another worker may have claimed."""
-        held, self._held = self._held, None
-        if held is None:
-            return True
-        if self._path is not None:
-            fcntl.flock(held, fcntl.LOCK_UN)
-            held.close()
-            return True
-        from sqlalchemy import text
-
-        sql = ("SELECT pg_advisory_unlock(:k)" if self._dialect == "postgresql"
-               else "SELECT RELEASE_LOCK(CONCAT('hplab:', :k))")
-        try:
-            held.execute(text(sql), {"k": self._key})
-            held.rollback()
-        except Exception as exc:
-            held.invalidate()  # a dropped session frees its server-side lock
-            if storage_failure(exc) is None:
-                raise
-            # nothing left to let go: the server released the lock with the session. If
-            # the server itself is gone, the worker's next storage call says so
-            return False
-        finally:
-            held.close()
-        return True
-
-    def __enter__(self):
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc):
-        self.release()
-
-
-class _WorkerCache(optuna.storages._CachedStorage):
+class _WorkerCache(StoresStaleCauses, optuna.storages._CachedStorage):
     """The trial cache ``load_study`` puts over an RDBStorage anyway, with two reads that
     pruning repeats (at every checkpoint, or every rung) made cheap (the same data), and reads
     of all trials held while a worker samples its trial (see ``hold_reads``).
@@ -133,6 +30,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
     answers with a full read of the trial, intermediate values included (6 queries, ~2 ms
     on SQLite) where the storage has a one-table read (~0.5 ms). (Optuna knows the pruners
     read these remotely: optuna PR #4603; ``_CachedStorage`` is in optuna.storages' API.)
+    Each trial it fails as stale keeps why (`StoresStaleCauses`).
     """
 
     def __init__(self, backend):
@@ -140,8 +38,6 @@ class _WorkerCache(optuna.storages._CachedStorage):
         self._study_ids: dict[str, int] = {}
         self._flat: dict[int, bool] = {}  # `flat_layout` of each study's stamp
         self._looked_at_all: set[int] = set()  # studies `_dead_here` looked at whole
-        # the `CAUSE_ATTR` of each trial `_get_stale_trial_ids` last found stale, by id
-        self._causes: dict[int, dict] = {}
         self._reads_held = False
         self._beats_failing = False  # the last heartbeat did not reach the storage
         # time.monotonic() of the storage's last reply to this worker (any thread), and of
@@ -187,20 +83,8 @@ class _WorkerCache(optuna.storages._CachedStorage):
                       **causes}
             stale = list(dict.fromkeys(silent + never + dead))
         # optuna's fail_stale_trials fails these next, each by `set_trial_state_values`
-        numbers = {b.trial_id: b.number for b in beats}
-        self._causes = {i: cause_value(numbers[i], causes[i]) for i in stale if i in numbers}
+        self.hold_causes(stale, {b.trial_id: b.number for b in beats}, causes)
         return stale
-
-    def set_trial_state_values(self, trial_id: int, state, values=None) -> bool:
-        # a trial failed as stale: why, stored on it first (`_stale_cause`), while it is
-        # RUNNING (a finished trial takes no attribute)
-        cause = self._causes.pop(trial_id, None) if state == TrialState.FAIL else None
-        if cause is not None:
-            try:
-                self._backend.set_trial_system_attr(trial_id, CAUSE_ATTR, cause)
-            except optuna.exceptions.UpdateFinishedTrialError:
-                pass  # finished, or another worker failed it first: optuna's set says so
-        return super().set_trial_state_values(trial_id, state=state, values=values)
 
     def _dead_here(self, study_id: int, now, beats) -> list[int]:
         """RUNNING trials whose worker was a process of this machine, since its last boot,
