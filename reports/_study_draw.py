@@ -15,7 +15,6 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from study import METRICS
 
 from . import design
-from ._log_ticks import plain_log_ticks
 from ._outcome_words import outcome_of
 from ._study_points import slice_points
 
@@ -335,43 +334,3 @@ def draw_state_counts(frame: pd.DataFrame) -> Figure:
     _whole_ticks(ax.xaxis)  # 3 trials had ticks at 0.5, 1.5 and 2.5
     ax.grid(axis="y", visible=False)
     return fig
-
-
-def draw_pareto(frame: pd.DataFrame, directions=()) -> Figure:
-    """Every complete trial in the plane of the first two objectives (`pareto_frame`'s
-    second and third columns); the front joined, or with more objectives only marked. With
-    the study's ``directions``, the title says which way is better."""
-    fig = design.new_figure(6.5, 4.4)
-    ax = fig.subplots()
-    x, y = frame.columns[1], frame.columns[2]
-    rest, front = frame[~frame["pareto"]], frame[frame["pareto"]].sort_values(x)
-    ax.scatter(rest[x], rest[y], s=18, color=design.GRID,
-               edgecolors=design.MUTED, linewidths=0.5, label="dominated")
-    # with a third objective the front is not a curve in this plane: a line through it
-    # would join points one of which beats the other here
-    joined = len(frame.columns) == 4  # number, two objectives, pareto
-    ax.plot(front[x], front[y], "o-" if joined else "o", color=design.VALIDATION, ms=5,
-            label="Pareto front" if joined else "Pareto front (all objectives)")
-    # each front point named by its trials, as the text names them (#0, #6...); trials at
-    # one point share a label (theirs were drawn over each other)
-    for (px, py), at in front.groupby([x, y], sort=False)["number"]:
-        ax.annotate(", ".join(f"#{n}" for n in at), (px, py), xytext=(4, 4),
-                    textcoords="offset points", fontsize=8, color=design.INK)
-    # parameter counts span decades; their ticks plain (1677, not 10³), as other charts'
-    log = design.log_y_if_wide(ax, frame[y], span=20)
-    if log:
-        plain_log_ticks(ax.yaxis)
-    better = pareto_better(directions)
-    ax.set(xlabel=x, ylabel=f"{y} (log scale)" if log else y,
-           title="Pareto front (#: trial number" + (f"; better: {better})" if better else ")"))
-    ax.legend(loc="best")
-    return fig
-
-
-def pareto_better(directions) -> str:
-    """Which way the Pareto chart's corner of better trials lies ("right, down": the first
-    objective maximized, the second minimized); "" without the two directions."""
-    if len(directions) < 2:
-        return ""
-    return (f"{'right' if directions[0] == 'maximize' else 'left'}, "
-            f"{'up' if directions[1] == 'maximize' else 'down'}")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from nets import command_name, say_on_stderr, stage_file
 
-from . import _study_data as sd, _study_draw as sw
+from . import _pareto_draw, _study_data as sd, _study_draw as sw
 from ._best_model_files import (
     best_model_staging,
     holds_trial_model,
@@ -168,7 +168,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        caption=history_caption(history, metric, maximize, grid))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", f"Trials no other trial dominates: {DOMINATED}.")
-        rep.add_figure("pareto", partial(sw.draw_pareto, directions=spec.directions),
+        rep.add_figure("pareto", partial(_pareto_draw.draw_pareto, directions=spec.directions),
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
                        caption=pareto_caption(spec.metrics))

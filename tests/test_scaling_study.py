@@ -1608,7 +1608,7 @@ def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
     # 10² and 10³) never said log; the Pareto chart never said which corner is better
     from io import StringIO
 
-    from reports import _scaling_report as sr, _study_draw as sw, design
+    from reports import _pareto_draw, _scaling_report as sr, design
 
     m = pd.read_csv(StringIO(QA_COIN_MEASURED))
     with design.style():
@@ -1619,8 +1619,8 @@ def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
         front = pd.DataFrame({"number": [0, 1, 6, 3], "val_accuracy": [0.89, 0.63, 0.95, 0.8],
                               "n_parameters": [45, 15, 1677, 400],
                               "pareto": [True, True, True, False]})
-        pareto = sw.draw_pareto(front, directions=("maximize", "minimize"))
-        plain = sw.draw_pareto(front)
+        pareto = _pareto_draw.draw_pareto(front, directions=("maximize", "minimize"))
+        plain = _pareto_draw.draw_pareto(front)
     assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in steps.axes] == [
         ("batch size B (log scale)", "steps to target (log scale)"),
         ("batch size B (log scale)", "examples to target (log scale)")]
@@ -1633,7 +1633,7 @@ def test_log_axes_say_they_are_log_and_the_pareto_chart_which_way_is_better():
     assert ax.get_title() == "Pareto front (#: trial number; better: right, down)"
     assert "100" in _tick_texts(ax.yaxis) and "1000" in _tick_texts(ax.yaxis)  # not 10²
     assert plain.axes[0].get_title() == "Pareto front (#: trial number)"
-    assert sw.pareto_better(("minimize", "maximize")) == "left, up"
+    assert _pareto_draw.pareto_better(("minimize", "maximize")) == "left, up"
 
 
 @pytest.mark.slow

@@ -287,9 +287,9 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
         spec_file, tmp_path, parse_html, monkeypatch):
     # pareto.csv dropped the third objective; the figure joined front members one of which
     # beat the other in the plane, and never said why the best trial was that one
-    from reports import _study_draw as sw
+    from reports import _pareto_draw
 
-    styles, labels, draw = [], [], sw.draw_pareto
+    styles, labels, draw = [], [], _pareto_draw.draw_pareto
 
     def draw_pareto(frame, **kw):  # the figure, looked at before the report shuts it
         fig = draw(frame, **kw)
@@ -297,7 +297,7 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
         labels.extend(t.get_text() for t in fig.axes[0].texts)
         return fig
 
-    monkeypatch.setattr(sw, "draw_pareto", draw_pareto)
+    monkeypatch.setattr(_pareto_draw, "draw_pareto", draw_pareto)
     db = tmp_path / "three.db"
     metrics = ["val_accuracy", "n_parameters", "val_loss"]
     spec = study.load_spec(_coin_spec(spec_file, "three", metric=metrics, sampler="nsga2",
@@ -340,12 +340,12 @@ def test_trials_at_one_point_of_the_pareto_front_share_its_label():
     # QA: #1, #6 and #7 at one point were three labels drawn over each other
     import matplotlib.pyplot as plt
 
-    from reports import _study_draw as sw
+    from reports._pareto_draw import draw_pareto
 
     frame = pd.DataFrame({"number": [0, 1, 6, 7, 3], "val_accuracy": [0.9, 0.8, 0.8, 0.8, 0.5],
                           "n_parameters": [90, 40, 40, 40, 50],
                           "pareto": [True, True, True, True, False]})
-    fig = sw.draw_pareto(frame)
+    fig = draw_pareto(frame)
     try:
         labels = {t.get_text(): t.xy for t in fig.axes[0].texts}
     finally:
