@@ -6,8 +6,9 @@ from typing import Callable
 
 import numpy as np
 import optuna
+from optuna.search_space import IntersectionSearchSpace
 
-from ._history_view import history_study
+from ._history_view import history_study, seen_number
 
 # The trial's third stream: `nets.train` spawns the first two (initial weights, batches)
 # from the same SeedSequence([seed, trial]).
@@ -21,6 +22,33 @@ def trial_sampler_seed(study_seed: int, number: int) -> int:
     return int(seq.generate_state(1)[0] % (2**31 - 1))
 
 
+# Where optuna 5's samplers keep their incremental search-space intersection (TPE, CMA-ES
+# and NSGA-II as `_search_space`, GP as `_intersection_search_space`). A later optuna that
+# renames them only loses the sharing: each trial then computes its own, as before.
+_SPACE_ATTRS = ("_search_space", "_intersection_search_space")
+
+
+class _SeenSpace:
+    """The shared intersection as a trial of a repeatable study sees the trials: those up
+    to ``last_seen`` (finished) and itself (running).
+
+    Optuna's cache ends at the first unfinished trial, here the trial itself, so the next
+    trial would skip the ones between ``last_seen`` and it; the cache is cut back to
+    ``last_seen``. A trial that sees fewer trials than the cache holds (one taken out of
+    order, an enqueued one) computes its own, leaving the shared one alone."""
+
+    def __init__(self, shared: IntersectionSearchSpace, last_seen: int):
+        self._shared, self._last_seen = shared, last_seen
+
+    def calculate(self, study, use_cache: bool = False):
+        shared = self._shared
+        if shared._cached_trial_number > self._last_seen + 1:
+            return IntersectionSearchSpace(shared._include_pruned).calculate(study, use_cache)
+        space = shared.calculate(study, use_cache)
+        shared._cached_trial_number = min(shared._cached_trial_number, self._last_seen + 1)
+        return space
+
+
 class TrialSeeded(optuna.samplers.BaseSampler):
     """Samples each trial with a fresh sampler seeded from the study seed and the trial's
     number.
@@ -31,8 +59,12 @@ class TrialSeeded(optuna.samplers.BaseSampler):
     reproduced. Seeded by trial number (unique in the storage), a study stopped and resumed
     with one worker samples what one uninterrupted run samples, bit for bit, and no two
     trials share a stream whichever worker takes them. Samplers keep what they learn in the
-    storage; a fresh one per trial recomputes its caches (the search space's intersection;
-    gp fits its kernel from the defaults rather than from the last trial's fit).
+    storage; a fresh one per trial recomputes its caches (gp fits its kernel from the
+    defaults rather than from the last trial's fit), except the search space's
+    intersection, which every trial's sampler shares: it depends on the trials, not the
+    seed, and computed afresh it read every stored trial at every trial (13-23 ms a trial
+    at 3,000 trials against ~1 ms; optuna's group-decomposed space, TPE's ``group``, reads
+    them all anyway and stays per trial).
 
     Parameters
     ----------
@@ -56,6 +88,10 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         # each running trial's own, by trial id: optuna's threads (n_jobs > 1) run several
         # trials on one sampler at once
         self._by_trial: dict[int, optuna.samplers.BaseSampler] = {}
+        # the shared intersections by attribute name, and the (storage, study id) they
+        # are of: optuna's refuses a second study
+        self._spaces: dict[str, IntersectionSearchSpace] = {}
+        self._spaces_of: tuple | None = None
 
     def _of(self, trial) -> optuna.samplers.BaseSampler:
         return self._by_trial.get(trial._trial_id, self.sampler)
@@ -65,8 +101,21 @@ class TrialSeeded(optuna.samplers.BaseSampler):
 
     def before_trial(self, study, trial) -> None:
         sampler = self._make(trial_sampler_seed(self._seed, trial.number))
+        self._share_space(sampler, study, trial)
         self._by_trial[trial._trial_id] = sampler
         sampler.before_trial(study, trial)
+
+    def _share_space(self, sampler, study, trial) -> None:
+        of = self._spaces_of
+        if of is None or of[0] is not study._storage or of[1] != study._study_id:
+            self._spaces, self._spaces_of = {}, (study._storage, study._study_id)
+        for name in _SPACE_ATTRS:
+            own = getattr(sampler, name, None)
+            if type(own) is not IntersectionSearchSpace:
+                continue
+            shared = self._spaces.setdefault(name, own)
+            setattr(sampler, name, shared if self._lag is None
+                    else _SeenSpace(shared, seen_number(trial.number, self._lag)))
 
     def infer_relative_search_space(self, study, trial):
         return self._of(trial).infer_relative_search_space(self._seen(study, trial), trial)
