@@ -60,7 +60,7 @@ from ._study_text import (
 from ._table_block import rows_shown
 from ._terminal import mixed_versions_text, versions_text
 from ._timeline_axis import timeline_notes
-from ._timeline_draw import draw_timeline
+from ._timeline_draw import draw_timeline, merged_note
 from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
@@ -204,7 +204,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             + (" A trial whose worker died is drawn as long as its checkpoint reports took "
                "at the complete trials' pace, or as a typical trial (when it died is not "
                "recorded, only when another process noticed)."
-               if not timeline["end_known"].all() else "") + timeline_notes(timeline)))
+               if not timeline["end_known"].all() else "") + timeline_notes(timeline)
+            + merged_note(timeline)))
     # an earlier write's best model goes when the new report is written (until then it
     # stays beside the earlier report that names it): a best trial not retrained (added
     # by hand, or failing) must not sit beside another's. Only a study report's own: a
