@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
-from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
@@ -118,43 +117,6 @@ def draw_importances(frame: pd.DataFrame) -> Figure:
     ax.set(xlabel="share of importance", title="Parameter importances")
     # below the axes: inside, it covered the bars' ends (one parameter's reach 1.0)
     fig.legend(loc="outside lower center", ncols=max(1, len(methods)), fontsize=8)
-    return fig
-
-
-def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
-    """One line per complete trial across the parameter axes (``<param>_position``),
-    coloured by value on ``attrs['color_range']`` (values past it at the ends); each axis
-    is labelled by ``attrs['ticks']``: its ends, and every choice of a categorical axis."""
-    params = frame.attrs["params"]
-    fig = design.new_figure(design.FULL_WIDTH, 3.8)
-    ax = fig.subplots()
-    values = frame["value"].to_numpy(float)
-    (lo, hi), extend = frame.attrs["color_range"], frame.attrs["color_extend"]
-    norm = Normalize(lo, hi) if hi > lo else None
-    scaled = np.clip(norm(values), 0, 1) if norm else np.full_like(values, 0.5)
-    cmap = colormaps["viridis" if maximize else "viridis_r"]
-    xs = np.arange(len(params) + 1)
-    positions = frame[[f"{p}_position" for p in params]].to_numpy(float)
-    for k in _best_last(values, maximize):  # on top where same-parameter trials overlap
-        ax.plot(xs, [*positions[k], scaled[k]], color=cmap(scaled[k]), alpha=0.75, lw=1.1)
-    ticks, log = frame.attrs.get("ticks", {}), frame.attrs.get("log", [])
-    for x, p in zip(xs, [*params, "value"], strict=True):
-        for y, text in ticks.get(p, []):
-            if y in (0.0, 1.0):  # the ends: below and above the lines
-                ax.text(x, -0.04 if y == 0 else 1.04, text, ha="center",
-                        va="top" if y == 0 else "bottom", fontsize="small")
-            else:  # a choice between them: beside its axis, over the lines crossing it
-                ax.text(x + 0.04, y, text, ha="left", va="center", fontsize="small",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
-    ax.set_xticks(xs, [f"{p} (log)" if p in log else p for p in params] + ["value"])
-    ax.set_yticks([])
-    ax.set_ylim(-0.16, 1.16)
-    ax.set_xlim(-0.3, len(params) + 0.3)
-    if norm is not None:
-        fig.colorbar(ScalarMappable(norm, cmap), ax=ax, extend=extend, label="value")
-    ax.set_title("Parallel coordinates (lighter = better)")
-    ax.grid(axis="y", visible=False)
     return fig
 
 
@@ -271,56 +233,6 @@ def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
            title=f"{metric} over {x} and {y}{how}" + ("" if norm else f": all {lo:.4g}"))
     ax.grid(False)
     return fig
-
-
-def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
-    """Learning curves of every trial as the pruner saw them; pruned ones end in an x."""
-    fig = design.new_figure(design.FULL_WIDTH, 3.6)
-    ax = fig.subplots()
-    stopped = ("pruned", "diverged")
-    for (_, status), curve in frame.groupby(["number", "status"], sort=False):
-        style = outcome_style(status)
-        ax.plot(curve["epoch"], curve["value"], color=style["color"], ls=style["ls"], lw=0.9,
-                alpha=0.9 if status == "complete" else 0.6)
-        if status in stopped:
-            ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x",
-                    color=style["color"], ms=5)
-    for status in dict.fromkeys(frame["status"]):  # the legend shows each line style
-        style = outcome_style(status)
-        ax.plot([], [], color=style["color"], ls=style["ls"], label=status,
-                marker="x" if status in stopped else None)
-    # the scale and the range follow the curves that did not diverge: a diverged loss of
-    # 11 (or 1e6, on a log axis) flattened every other one into a sliver
-    diverged = (frame["status"] == "diverged").to_numpy()
-    values = frame["value"].to_numpy(float)
-    rest, out = values[~diverged], values[diverged]
-    rest, out = rest[np.isfinite(rest)], out[np.isfinite(out)]
-    log = metric not in BOUNDED_SCORES and design.log_y_if_wide(
-        ax, rest if rest.size else values)
-    title = "Intermediate values (x = stopped)" + (", log scale" if log else "")
-    title += _fit_all_but_diverged(ax, rest, out, log)
-    ax.set(xlabel="epoch", ylabel=metric, title=title)
-    ax.legend(loc="best")
-    return fig
-
-
-def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> str:
-    """Limit the y-axis to the values ``rest`` of the curves that did not diverge, when the
-    diverged ones' ``out`` would take most of it; the words saying so for the title (''
-    when left as it was)."""
-    if not rest.size or not out.size:
-        return ""
-    # the same rule in decades on a log axis: within twice the others' range, they stay
-    scale = np.log10 if log else (lambda v: v)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a loss <= 0 on a log axis: off
-        lo, hi, out_lo, out_hi = (float(scale(v)) for v in (rest.min(), rest.max(),
-                                                             out.min(), out.max()))
-    span = max(hi - lo, 1e-12)
-    if out_lo >= lo - span and out_hi <= hi + span:
-        return ""
-    limits = (lo - 0.08 * span, hi + 0.15 * span)
-    ax.set_ylim(*(10 ** v for v in limits) if log else limits)
-    return "; diverged curves leave the axis"
 
 
 def draw_state_counts(frame: pd.DataFrame) -> Figure:

@@ -18,6 +18,7 @@ from . import (
 )
 from ._study_findings import MoreTrials
 from ._study_grid import GridState
+from ._study_lines import draw_parallel, parallel_note
 from ._study_points import slice_points
 from .design import format_value
 
@@ -97,9 +98,10 @@ def add_what_mattered(rep, s, spec, table, metric, maximize,
         "little or only together with others." + _spread_words(slices, shown)))
     par = sd.parallel_frame(table.dropna(axis=1, how="any"),
                             [p for p in ranked if p in table.dropna(axis=1, how="any")])
-    rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
+    rep.add_figure("parallel", partial(draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
-        "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+        "range, log axes where searched on a log scale); the best trials are drawn brightest."
+        + parallel_note(len(par))))
     return ranked
 
 

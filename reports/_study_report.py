@@ -35,6 +35,7 @@ from ._study_findings import add_findings, more_trials_text, trials_after
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
 from ._study_lag import data_files_state, newer_report
+from ._study_lines import draw_intermediate, many_curves_note
 from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_outcomes import state_counts_frame
 from ._study_table import trials_page, worker_labels
@@ -183,9 +184,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
         rep.add_section("Pruning", no_curves(inter, spec.checkpoint))
     elif not inter.empty:
         rep.add_section("Pruning")
-        rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
+        rep.add_figure("intermediate", partial(draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
-                       f"it. Curves that end early (x) were stopped: {pruned_why(spec)}")
+                       f"it. Curves that end early (x) were stopped: {pruned_why(spec)}"
+                       + many_curves_note(inter["number"].nunique()))
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
     timeline = sd.timeline_frame(trials, flat=flat, stale=stale)

@@ -25,6 +25,7 @@ from reports import (
     _study_data as sd,
     _study_draw as sw,
     _study_importance as si,
+    _study_lines as sl,
     _study_points as sd_points,
     _study_text as study_text,
     design,
@@ -85,7 +86,7 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
         (1.0, "random_under")]
     lr = np.log10(table["lr"])
     assert np.allclose(par["lr_position"], (lr - lr.min()) / (lr.max() - lr.min()))
-    fig = _drawn(sw.draw_parallel, par, maximize=True)
+    fig = _drawn(sl.draw_parallel, par, maximize=True)
     labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
     assert set(STRATEGIES) <= set(labels)
     assert labels["random_over"][1] == 0.5 and labels["none"][1] < 0 < 1 < \
@@ -526,7 +527,7 @@ def test_a_few_outliers_leave_the_colour_scale_to_the_usual_values():
     assert par.attrs["ticks"]["lr"] == [(0.0, f"{lr.min():.3g}"), (1.0, f"{lr.max():.3g}")]
     assert par.attrs["ticks"]["width"] == [(0.0, str(width.min())), (1.0, str(width.max()))]
     assert par.attrs["ticks"]["value"] == [(0.0, f"{low:.3g}"), (1.0, f"\u2265{high:.3g}")]
-    fig = _drawn(sw.draw_parallel, par, maximize=False)
+    fig = _drawn(sl.draw_parallel, par, maximize=False)
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {f"{lr.min():.3g}", str(width.max()), f"\u2265{high:.3g}"} <= texts
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["lr (log)", "width",
@@ -611,7 +612,7 @@ def test_the_best_of_trials_with_the_same_parameters_is_drawn_on_top(maximize):
                  maximize=maximize)
     points = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
     assert points.get_array()[-1] == best
-    fig = _drawn(sw.draw_parallel, sd.parallel_frame(table, ["lr", "width"]),
+    fig = _drawn(sl.draw_parallel, sd.parallel_frame(table, ["lr", "width"]),
                  maximize=maximize)
     last = fig.axes[0].lines[-1].get_ydata()[-1]  # the value axis, scaled to [0, 1]
     assert last == (1.0 if maximize else 0.0)
@@ -638,9 +639,9 @@ def test_accuracy_like_metrics_stay_on_a_linear_axis_losses_go_log():
             for e, v in enumerate(curve, start=1)]
     frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
     for metric in sorted(sw.BOUNDED_SCORES):
-        ax = _drawn(sw.draw_intermediate, frame, metric=metric).axes[0]
+        ax = _drawn(sl.draw_intermediate, frame, metric=metric).axes[0]
         assert ax.get_yscale() == "linear" and "log" not in ax.get_title(), metric
-    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, frame, metric="val_loss").axes[0]
     assert ax.get_yscale() == "log" and ax.get_title().endswith("log scale")
     values = frame["value"]
     history = pd.DataFrame({"number": range(len(values)), "value": values,
@@ -660,20 +661,20 @@ def test_a_diverged_curve_leaves_the_axis_to_the_others():
              (2, "diverged", [1.8, 3.0, 11.0]))
             for e, v in enumerate(curve, start=1)]
     frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
-    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, frame, metric="val_loss").axes[0]
     low, high = ax.get_ylim()
     assert low < 1.0 and 2.0 < high < 3.0 and "diverged curves leave the axis" in ax.get_title()
     calm = frame.assign(value=np.where(frame["value"] > 2.5, 2.2, frame["value"]))
-    ax = _drawn(sw.draw_intermediate, calm, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, calm, metric="val_loss").axes[0]
     assert ax.get_ylim()[1] > 2.2 and "leave" not in ax.get_title()
     # one blowing up to 1e6 chose a log axis for all, the others in 5 % of its height
     far = frame.assign(value=np.where(frame["value"] > 10, 1e6, frame["value"]))
-    ax = _drawn(sw.draw_intermediate, far, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, far, metric="val_loss").axes[0]
     assert ax.get_yscale() == "linear" and ax.get_ylim()[1] < 3.0
     # curves spanning decades of their own: a log axis, the diverged one still off it
     wide = frame.assign(value=np.where(frame["number"] == 2, frame["value"] * 1e6,
                                        frame["value"] / 10 ** (3 * frame["epoch"])))
-    ax = _drawn(sw.draw_intermediate, wide, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, wide, metric="val_loss").axes[0]
     assert ax.get_yscale() == "log" and ax.get_ylim()[1] < 1e3
     assert ax.get_title().endswith("log scale; diverged curves leave the axis")
 
@@ -698,7 +699,7 @@ def test_complete_and_pruned_trials_differ_by_more_than_colour():
              (2, "complete", [1.8, 1.4, 1.1, 0.9]), (3, "diverged", [1.8, 3.0]))
             for e, v in enumerate(curve, start=1)]
     frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
-    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    ax = _drawn(sl.draw_intermediate, frame, metric="val_loss").axes[0]
     styles = {}
     for line in ax.lines:
         if len(line.get_xdata()) > 1:  # the curves (their stopping x aside)
