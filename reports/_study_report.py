@@ -23,6 +23,7 @@ from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._library_versions import library_rows, mixed_libraries_text, other_libraries_note
 from ._out_folder import holding, removed_if_left_empty
+from ._problem_words import newest_first
 from ._report_info import read_report_info
 from ._study_best import (
     add_best,
@@ -150,7 +151,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                  subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 
-    rep.add_section("Trials", outcome_text(summary))
+    rep.add_section("Trials", outcome_text(summary, len(trials), TABLE_ROWS))
     for mixed in (mixed_versions_text(summary["hplab_versions"]),
                   mixed_libraries_text(summary["library_versions"])):
         if mixed:  # a study resumed after an upgrade
@@ -287,9 +288,12 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
         "by their stored ids."))
     stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
     if len(stopped) and len(table) > rows_shown(len(table), TABLE_ROWS):  # hidden by it
+        newest = newest_first(len(stopped), TABLE_ROWS)
+        stopped = stopped.iloc[::-1] if newest else stopped
         page, note = trials_page(stopped, labels, spec.metrics, mixed=mixed)
         rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, page=page,
-                      caption=("The trials that diverged or failed, in the order they ran, "
+                      caption=("The trials that diverged or failed, "
+                               f"{'newest first' if newest else 'in the order they ran'}, "
                                f"and why each stopped. {note}").rstrip())
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it

@@ -15,6 +15,7 @@ from nets import error_line
 from . import design
 from ._outcome_words import left_running_text, timeout_text
 from ._paths import shown_command
+from ._problem_words import problems_where
 from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
 from .design import format_seconds, format_setting
@@ -204,7 +205,10 @@ def status_detail(summary, spec) -> str:
     return text
 
 
-def outcome_text(summary) -> str:
+def outcome_text(summary, n_trials: int, max_rows: int) -> str:
+    """The Trials section's opening: the counts by outcome, the first problem, and where
+    every problem's reason is (`problems_where`: ``n_trials`` in the table of all trials,
+    ``max_rows`` shown of a table)."""
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
             f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")
     left = summary.get("n_stale", 0)
@@ -220,8 +224,7 @@ def outcome_text(summary) -> str:
         reason = str(worst["reason"])
         reason = reason if reason.endswith("...") else reason.rstrip(".") + "."
         text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}"
-        if len(summary["problems"]) > 1:
-            text += " The tables of trials below give every trial's reason."
+        text += problems_where(summary["problems"], n_trials, max_rows)
     return text
 
 

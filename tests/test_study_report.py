@@ -2479,10 +2479,71 @@ def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
     summary = {"n_complete": 6, "n_pruned": 0, "n_diverged": 0, "n_fail": 0, "n_running": 0,
                "problems": [{"number": 7, "status": "error",
                              "reason": "lr 0.25 is not on the spec's grid 0.1, 0.2..."}]}
-    assert outcome_text(summary).endswith(
+    assert outcome_text(summary, 7, 25).endswith(
         "First problem: trial #7 error: lr 0.25 is not on the spec's grid 0.1, 0.2...")
     summary["problems"][0]["reason"] = "boom."
-    assert outcome_text(summary).endswith("First problem: trial #7 error: boom.")
+    assert outcome_text(summary, 7, 25).endswith("First problem: trial #7 error: boom.")
+
+
+def _problems(n: int) -> list[dict]:
+    return [{"number": 3 * k, "status": "diverged",
+             "reason": f"train loss {100 + k}.5 exceeded 10x its first value"}
+            for k in range(n)]
+
+
+@pytest.mark.parametrize("n_trials, n_problems, words", [
+    (30, 5, "The table of trials below gives each one's reason."),
+    (500, 30, "The table of the 30 problem trials below gives each one's reason."),
+    (1500, 491, "The table of problem trials below shows the newest 25 of 491; "
+                "problem-trials.csv (in report_files) holds all of them with their reasons. "
+                "By reason: 491 diverged: train loss … exceeded 10x its first value."),
+])
+def test_the_trials_text_says_where_every_problems_reason_is_at_any_size(n_trials, n_problems,
+                                                                          words):
+    # QA: "The tables of trials below give every trial's reason" above tables showing 25
+    # of 1500 and 25 of 491 rows, the oldest problems first
+    from reports._study_text import outcome_text
+
+    summary = {"n_complete": n_trials - n_problems, "n_pruned": n_problems,
+               "n_diverged": n_problems, "n_fail": 0, "n_running": 0,
+               "problems": _problems(n_problems)}
+    text = outcome_text(summary, n_trials, 25)
+    assert text.endswith("First problem: trial #0 diverged: train loss 100.5 exceeded 10x its "
+                         f"first value. {words}")
+
+
+def test_a_long_list_of_problems_is_counted_by_kind_of_reason():
+    from reports._problem_words import problems_where
+
+    problems = _problems(40) + [{"number": 200 + k, "status": "error", "reason": reason}
+                                for k, reason in enumerate(["boom", "boom", "disk full",
+                                                            "out of memory", None])]
+    assert problems_where(problems, 300, 25).endswith(
+        "By reason: 40 diverged: train loss … exceeded 10x its first value; 2 error: boom; "
+        "1 error: disk full; and 2 other kinds.")
+
+
+@pytest.mark.slow
+def test_a_long_problem_table_lists_the_newest_first(spec_file, tmp_path, parse_html):
+    # a study resumed over days listed its oldest 25 problems; the newest, those a user
+    # looks into after a change, were only in problem-trials.csv
+    spec = study.load_spec(spec_file(
+        "div", n_trials=120, sampler="random", pruner="none", max_epochs=3,
+        space={"lr": {"low": 0.01, "high": 1000.0, "log": True}, "width": {"low": 2, "high": 6}},
+        fixed={"optimizer": "sgd", "batch_size": 2, "checkpoint": 1}))
+    summary = study.run_study(spec, storage=str(tmp_path / "div.db"), progress=False)
+    diverged = summary["n_diverged"]
+    assert diverged > 37  # more than the page shows (25, or up to 37 all of them)
+    path = reports.study_report("div", storage=str(tmp_path / "div.db"), out=tmp_path / "rep")
+    problems = pd.read_csv(path.parent / "report_files" / "problem-trials.csv")
+    assert len(problems) == diverged
+    assert list(problems["number"]) == sorted(problems["number"], reverse=True)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert (f"The table of problem trials below shows the newest 25 of {diverged}; "
+            "problem-trials.csv (in report_files) holds all of them with their reasons. "
+            f"By reason: {diverged} diverged: train loss … exceeded 10x its first value.") in text
+    assert "The trials that diverged or failed, newest first, and why each stopped." in text
+    assert f"Showing the first 25 of {diverged} rows" in text
 
 
 @pytest.mark.usefixtures("unrasterized")
