@@ -125,3 +125,215 @@ def test_a_command_waiting_for_the_journals_lock_stops_on_a_signal(
     assert waiting.returncode == code, err
     assert lock.is_symlink()  # another's lock: never removed by an interrupt
     assert study.show_study("j", str(log))["n_finished"] == 1
+
+
+# A waiter of its own process, on the lock of ``argv[1]``: it prints "ready", takes the lock
+# at a line on stdin, notes when it holds it in ``argv[3]`` and releases it ``argv[4]`` s
+# later. ``argv[2]``'s "slow" moves the link aside only 0.3 s after judging it (a busy
+# machine): another waiter takes the crashed lock over meanwhile, and makes its own.
+_WAITER = """
+import os, sys, time
+from study._journal_lock import JournalLock
+log, how, record, hold = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+if how == "slow":
+    rename = os.rename
+    def slow_rename(src, dst, *args, **kwargs):
+        if src == log + ".lock":
+            time.sleep(0.3)
+        return rename(src, dst, *args, **kwargs)
+    os.rename = slow_rename
+lock = JournalLock(log)
+print("ready", flush=True)
+sys.stdin.readline()
+lock.acquire()
+with open(record, "a") as f:
+    f.write(f"{os.getpid()} {time.time()} in\\n")
+time.sleep(hold)
+with open(record, "a") as f:
+    f.write(f"{os.getpid()} {time.time()} out\\n")
+lock.release()
+print("released", flush=True)
+sys.stdin.readline()
+"""
+
+
+def _waiter(log: Path, how: str, record: Path, hold: float = 0.6):
+    waiter = subprocess.Popen([sys.executable, "-c", _WAITER, str(log), how, str(record),
+                               str(hold)], text=True, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert waiter.stdout.readline() == "ready\n", waiter.communicate()[1]
+    return waiter
+
+
+def _ended_worker() -> str:
+    """The `study.worker_id` of a process of this machine that has ended."""
+    return subprocess.run([sys.executable, "-c", "import study; print(study.worker_id())"],
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.strip()
+
+
+@pytest.mark.parametrize("left_by", ["an older hplab", "a process that ended"])
+def test_two_waiters_over_one_crashed_lock_never_both_hold_it(left_by, tmp_path):
+    # review: the slower waiter removed the link the faster one had just made (optuna's
+    # release removes whatever FILE.lock is there), and took the lock too: two writers
+    log = tmp_path / "j.log"
+    log.touch()
+    target = "j.log" if left_by == "an older hplab" else f"{log}#{_ended_worker()}#0"
+    lock = Path(f"{log}.lock")
+    lock.symlink_to(target)
+    made = time.time() - 120
+    os.utime(lock, (made, made), follow_symlinks=False)
+    record = tmp_path / "held"
+    slow, fast = _waiter(log, "slow", record), _waiter(log, "fast", record)
+    try:
+        slow.stdin.write("\n")
+        slow.stdin.flush()
+        time.sleep(0.1)  # the slow one has judged the link, and moves it in 0.3 s
+        fast.stdin.write("\n")
+        fast.stdin.flush()
+        for waiter in (slow, fast):
+            assert waiter.stdout.readline() == "released\n", waiter.communicate()[1]
+        errs = [w.communicate("\n", timeout=15)[1] for w in (slow, fast)]
+    finally:
+        slow.kill()
+        fast.kill()
+    held = [line.split() for line in record.read_text().splitlines()]
+    assert [what for _, _, what in held] == ["in", "out", "in", "out"], held
+    assert held[0][0] == held[1][0] and held[2][0] == held[3][0] != held[0][0]
+    assert float(held[1][1]) <= float(held[2][1])  # one released before the other held it
+    removed = [line for err in errs for line in err.splitlines()]
+    assert len(removed) == 1 and removed[0].startswith(f"hplab: removed {lock}, "), errs
+    assert not lock.is_symlink()
+
+
+_HOLDER = """
+import sys
+from study._journal_lock import JournalLock
+lock = JournalLock(sys.argv[1])
+lock.acquire()
+print("held", flush=True)
+sys.stdin.readline()
+lock.release()
+print("released", flush=True)
+"""
+
+
+def test_a_live_holder_of_this_machine_keeps_its_lock_however_long_it_holds_it(
+        tmp_path, monkeypatch, capsys):
+    # review: a worker stopped with Ctrl-Z mid-write lost its lock after the grace, was
+    # said to have crashed, and its release then removed the lock of the one that took it
+    monkeypatch.setattr(_journal_lock, "GRACE_SECONDS", 1.0)
+    log = tmp_path / "j.log"
+    log.touch()
+    lock = Path(f"{log}.lock")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(log)], text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    waiter, taken, done = _journal_lock.JournalLock(str(log)), threading.Event(), \
+        threading.Event()
+
+    def wait_then_hold():
+        waiter.acquire()
+        taken.set()
+        done.wait(30)
+        waiter.release()
+
+    thread = threading.Thread(target=wait_then_hold, daemon=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        theirs = os.readlink(lock)
+        holder.send_signal(signal.SIGSTOP)  # Ctrl-Z
+        thread.start()
+        assert not taken.wait(3.5)  # three times the grace
+        assert os.readlink(lock) == theirs
+        holder.send_signal(signal.SIGCONT)
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline() == "released\n"
+        assert taken.wait(10)
+        ours = os.readlink(lock)  # the holder's release left the waiter's lock alone
+        assert ours != theirs and f"#{study.worker_id()}#" in ours
+    finally:
+        holder.send_signal(signal.SIGCONT)
+        holder.kill()
+        done.set()
+        thread.join(10)
+    assert not lock.is_symlink()
+    assert capsys.readouterr().err == (
+        f"hplab: waiting for {lock}, the journal's write lock, held for 1 s by process "
+        f"{holder.pid} of this machine, which is stopped (Ctrl-Z?): `kill -CONT "
+        f"{holder.pid}` lets it go on; the lock of a live process is never taken over\n")
+
+
+def test_a_holder_whose_lock_was_taken_over_leaves_its_successors_lock(tmp_path, capsys):
+    # review: its release removed whatever FILE.lock was there: the lock a waiter of
+    # another machine took over after the grace, while that one still wrote
+    log = tmp_path / "j.log"
+    log.touch()
+    lock = _journal_lock.JournalLock(str(log))
+    assert lock.acquire()
+    link = Path(lock._lock_file)
+    link.unlink()  # taken over from another machine, which holds it now
+    theirs = f"{log}#otherhost:7@99.0123abcd#0"
+    link.symlink_to(theirs)
+    lock.release()
+    assert os.readlink(link) == theirs
+    assert capsys.readouterr().err == (
+        f"hplab: {link}, the journal's write lock, was taken over while this command held "
+        "it (held past the grace: a stopped process or a slow disk?); its write and "
+        "another's may have met\n")
+
+
+def test_a_lock_of_a_process_of_this_machine_that_ended_is_taken_over_at_once(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(_journal_lock, "GRACE_SECONDS", 5.0)
+    log = tmp_path / "j.log"
+    log.touch()
+    ended = _ended_worker()
+    link = Path(f"{log}.lock")
+    link.symlink_to(f"{log}#{ended}#0")  # fresh: its holder was killed mid-write
+    lock = _journal_lock.JournalLock(str(log))
+    started = time.monotonic()
+    assert lock.acquire()
+    assert time.monotonic() - started < 2
+    lock.release()
+    pid = ended.rpartition(":")[2].partition("@")[0]
+    assert capsys.readouterr().err == (
+        f"hplab: removed {link}, the journal's write lock, held by process {pid} of this "
+        "machine, which has ended: a command that crashed left it\n")
+
+
+def test_a_fresh_lock_is_not_taken_over_when_this_machines_clock_runs_ahead(
+        tmp_path, monkeypatch, capsys):
+    # review: a lock was aged by this machine's clock against the link's time, which a
+    # file server sets: a client 30 s ahead of an NFS server took every lock over at once
+    monkeypatch.setattr(_journal_lock, "GRACE_SECONDS", 2.0)
+    log = tmp_path / "j.log"
+    log.touch()
+    link = Path(f"{log}.lock")
+    link.symlink_to(f"{log}#otherhost:7@99.0123abcd#0")  # just made, on another machine
+    ahead = time.time
+    monkeypatch.setattr(time, "time", lambda: ahead() + 120)
+    lock = _journal_lock.JournalLock(str(log))
+    started = time.monotonic()
+    assert lock.acquire()
+    assert 1.5 < time.monotonic() - started < 10
+    lock.release()
+    assert capsys.readouterr().err == (
+        f"hplab: waiting for {link}, the journal's write lock, held for 1 s by process 7 of "
+        "otherhost (a command that crashed may have left it): taken over in 1 s\n")
+
+
+def test_a_journal_storage_still_pickles_and_its_copy_writes(tmp_path):
+    # the lock's hold is a thread's (threading.local, which does not pickle): a storage
+    # handed to another process goes without it
+    import pickle
+
+    log = tmp_path / "j.log"
+    log.touch()
+    copy = pickle.loads(pickle.dumps(study.open_storage(study.resolve_storage(str(log)))))
+    optuna.create_study(study_name="copied", storage=copy)
+    assert optuna.get_all_study_names(study.open_storage(study.resolve_storage(str(log)))) \
+        == ["copied"]
+    assert not Path(f"{log}.lock").is_symlink()
