@@ -37,8 +37,11 @@ def check_last_line(path: Path) -> None:
 def keep_lines(path: Path, n: int) -> str:
     """The advice to keep lines 1..``n`` of a damaged journal, in place: under another
     name it is another storage, with a report folder of its own (the study's history is
-    the file's path's)."""
+    the file's path's). With ``n`` 0 (line 1 is the damaged one), to remove it."""
     name = shlex.quote(str(path))
+    if n < 1:  # "keep only lines 1-0 ... head -n 0" emptied it, the same in more words
+        return (f"it holds no whole record, so nothing is lost in removing it: rm {name} "
+                "(or give another path)")
     fixed = shlex.quote(f"{path}.fixed")
     return (f"keep only lines 1-{n}, in place (a copy first): head -n {n} {name} > {fixed} "
             f"&& mv {fixed} {name}")

@@ -298,6 +298,29 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
     assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
 
 
+def test_a_journal_whose_only_line_is_cut_is_said_to_hold_no_whole_record(
+        tmp_path, spec_file, capsys):
+    # review: "keep only lines 1-0, in place (a copy first): head -n 0 nl.log > ..."
+    spec = spec_file("one", n_trials=1, max_epochs=2, pruner="none")
+    log = tmp_path / "one.log"
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
+    first = log.read_bytes().splitlines()[0]
+    log.write_bytes(first)  # its study's creation, without the newline: a crash
+    capsys.readouterr()
+    said = (f"{log}: its last line (1) is cut short (a crash or a full disk?), and trials "
+            "added after it would make the whole journal unreadable; it holds no whole "
+            f"record, so nothing is lost in removing it: rm {log} (or give another path)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert hplab.main(["study", "list", "--storage", str(log), "--json"]) == 0
+    assert [str(w.message) for w in caught] == [said]
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 2
+    assert capsys.readouterr().err == f"hplab study run: error: {said}\n"
+    assert log.read_bytes() == first
+    subprocess.run(["sh", "-c", said.rpartition(": ")[2].partition(" (")[0]], check=True)
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
+
+
 @pytest.mark.parametrize("full_at", ["tell", "record"])
 def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
         full_at, tmp_path, spec_file, monkeypatch, capsys):
