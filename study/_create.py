@@ -18,6 +18,7 @@ import nets
 
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._folders import check_study_name
+from ._journal_file import check_last_line
 from ._ready_name import ready_spec_hint, resume_call, resume_data
 from ._record import CREATED_ATTR
 from ._run_data import (
@@ -253,6 +254,12 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
         else:
             raise StorageError(f"study {name!r} in {where.masked} changed while it was "
                                "being loaded; try again")
+    if (where.kind == "journal" and SPEC_ATTR not in study.user_attrs
+            and not study.get_trials(deepcopy=False)):
+        # a last line cut short (the spec's own, a crash) is why it keeps none, not a run
+        # yet to store it (whose `study run` the refusal below advises, and the cut line
+        # refuses): named first, without waiting for a spec
+        check_last_line(where.path)
     raw = _spec_when_stored(study)
     if raw is None and not study.get_trials(deepcopy=False):
         raise StorageError(f"study {name!r} in {where.masked} is empty and keeps no spec (a "

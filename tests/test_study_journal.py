@@ -321,6 +321,39 @@ def test_a_journal_whose_only_line_is_cut_is_said_to_hold_no_whole_record(
     assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
 
 
+@pytest.mark.parametrize("command", ["show", "export", "report"])
+def test_a_journal_cut_in_its_spec_line_is_refused_naming_that_line(
+        command, tmp_path, spec_file, capsys):
+    # review: show/export/report blamed a run stopped before storing the spec and advised
+    # `study run`, which then refused the cut line; the warning naming it was dropped
+    spec = spec_file("cut", n_trials=1, max_epochs=2, pruner="none")
+    log = tmp_path / "cut.log"
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    spec_line = next(i for i, line in enumerate(lines) if study.SPEC_ATTR.encode() in line)
+    log.write_bytes(b"".join(lines[:spec_line]) + lines[spec_line][:50])
+    before = file_sha(log)
+    n = spec_line + 1
+    refusal = (f"{log}: its last line ({n}) is cut short (a crash or a full disk?), and "
+               "trials added after it would make the whole journal unreadable; keep only "
+               f"lines 1-{n - 1}, in place (a copy first): head -n {n - 1} {log} > "
+               f"{log}.fixed && mv {log}.fixed {log}")
+    argv = {"show": ["show", "cut"], "export": ["export", "cut", "--csv",
+                                                 str(tmp_path / "cut.csv")],
+            "report": ["report", "cut", "--out", str(tmp_path / "rep")]}[command]
+    capsys.readouterr()
+    assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
+    assert capsys.readouterr().err == f"hplab study {command}: error: {refusal}\n"
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 2
+    assert capsys.readouterr().err == f"hplab study run: error: {refusal}\n"
+    assert file_sha(log) == before and not (tmp_path / "rep").exists()
+    if command == "show":  # as the refusal says: the study, empty, is the run's again
+        subprocess.run(["sh", "-c", refusal.rpartition("(a copy first): ")[2]], check=True)
+        assert hplab.main(["study", "run", str(spec), "--no-report", "--storage",
+                           str(log)]) == 0
+        assert study.show_study("cut", str(log))["n_complete"] == 1
+
+
 @pytest.mark.parametrize("full_at", ["tell", "record"])
 def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
         full_at, tmp_path, spec_file, monkeypatch, capsys):
