@@ -125,7 +125,7 @@ class JournalLock(JournalFileSymlinkLock):
                 since = now - (self._age(found[2]) if seen is None else 0.0)
                 seen = found
             held = now - since
-            holder = self._holder(found[0])
+            holder = _holder(found[0])
             state = _judged(holder, found[0])
             if state in ("ended", "left") or (state is None and held > GRACE_SECONDS):
                 # only the link judged: another waiter may have taken it over first
@@ -163,8 +163,9 @@ class JournalLock(JournalFileSymlinkLock):
         mine, self._hold.link = getattr(self._hold, "link", None), None
         if mine is None:
             raise RuntimeError("Error: did not possess lock")  # as optuna's
-        _HELD.discard(mine)
-        if not self._remove_if(mine):
+        removed = self._remove_if(mine)
+        _HELD.discard(mine)  # after: until then a thread of this process waits for it
+        if not removed:
             nets.say_above_bars(
                 f"{nets.command_name()}: {self._lock_file}, the journal's write lock, was "
                 "taken over while this command held it (held past the grace: a stopped "
@@ -211,12 +212,6 @@ class JournalLock(JournalFileSymlinkLock):
         os.unlink(aside)
         return False
 
-    def _holder(self, target: str) -> str | None:
-        """The `worker_id` a link's ``target`` names, or None (an old link names none)."""
-        path, _, rest = target.partition("#")
-        holder, _, token = rest.rpartition("#")
-        return holder if path == self._lock_target_file and holder and token else None
-
     def _age(self, made_ns: int) -> float:
         """How long ago a link found in place was made (``made_ns``, its mtime), by the
         clock that stamped it: a link made now beside it tells that clock's time. Only for
@@ -235,6 +230,14 @@ class JournalLock(JournalFileSymlinkLock):
         except OSError:
             return 0.0
         return max(0.0, now - made)
+
+
+def _holder(target: str) -> str | None:
+    """The `worker_id` a link's ``target`` names, or None (an old link, the journal's path
+    alone, names none). Read from the end: the path may hold a "#", and another machine
+    may mount the journal elsewhere."""
+    parts = target.rsplit("#", 2)
+    return parts[1] if len(parts) == 3 and ":" in parts[1] and parts[2] else None
 
 
 def _judged(holder: str | None, target: str) -> str | None:
