@@ -291,10 +291,12 @@ def test_a_holder_whose_lock_was_taken_over_leaves_its_successors_lock(tmp_path,
         "another's may have met\n")
 
 
+@pytest.mark.parametrize("folder", ["runs", "runs#2"])  # the holder is read from the end
 def test_a_lock_of_a_process_of_this_machine_that_ended_is_taken_over_at_once(
-        tmp_path, monkeypatch, capsys):
+        folder, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(_journal_lock, "GRACE_SECONDS", 5.0)
-    log = tmp_path / "j.log"
+    log = tmp_path / folder / "j.log"
+    log.parent.mkdir()
     log.touch()
     ended = _ended_worker()
     link = Path(f"{log}.lock")
