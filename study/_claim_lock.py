@@ -4,13 +4,25 @@ study-wide budget exact across processes and machines."""
 from __future__ import annotations
 
 import fcntl
+import time
 import zlib
 from pathlib import Path
 
+import nets
+
 from ._errors import StorageError
+from ._held_interrupts import HeldInterrupts
+from ._lock_holder import flock_holder, holder_text
 from ._storage import StorageURL
 from ._storage_errors import storage_failure
 from ._storage_identity import check_same_file, file_identity, gone_message
+
+# a claim is held from the count to the new trial's record, a slow sampler's seconds: one
+# hold longer than this is said once, naming its holder
+SAY_SECONDS = 3.0
+# the longest pause between two tries of a held claim file, and between two looks at who
+# holds it (/proc/locks)
+PAUSE_SECONDS, LOOK_SECONDS = 0.05, 0.5
 
 
 class ClaimLock:
@@ -41,6 +53,7 @@ class ClaimLock:
         self._key = zlib.crc32(f"hplab:{study_name}".encode())
         self._timeout_ms = max(1, round(timeout * 1000)) if timeout else 0
         self._held = None
+        self._said: set[str] = set()  # the holders a wait was said of
 
     def acquire(self) -> None:
         """Wait for the lock and take it (a storage without one: nothing to take)."""
@@ -54,7 +67,11 @@ class ClaimLock:
                     handle = open(self._path, "a")
                 except FileNotFoundError:  # its folder is gone too
                     raise StorageError(gone_message(self._where)) from None
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                self._wait(handle)
+            except BaseException:
+                handle.close()  # and its flock with it, if taken
+                raise
             self._held = handle
         elif self._dialect in ("postgresql", "mysql"):
             from sqlalchemy import text
@@ -73,6 +90,45 @@ class ClaimLock:
                    else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
             conn.execute(text(sql), {"k": self._key})
             self._held = conn
+            try:  # as `_wait`: no claim once a stop came
+                HeldInterrupts.raise_held()
+            except BaseException:
+                self.release()
+                raise
+
+    def _wait(self, handle) -> None:
+        """Take the flock of ``handle``'s file, trying again until it is free. A blocking
+        flock is tried again after each signal (PEP 475) while a worker holds its
+        interrupts: a holder paused for good (Ctrl-Z, a debugger, kill -STOP) hung every
+        other worker, deaf to Ctrl-C and SIGTERM, with no word. Here a stop held meanwhile
+        ends the wait (no trial is begun: none is created only to be closed), and a hold
+        longer than `SAY_SECONDS` is said once, naming its holder where /proc can."""
+        started = time.monotonic()
+        holder, who, since, look, pause = None, None, started, started, 0.001
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass
+            else:  # a stop that came as the claim was taken: no claim either
+                HeldInterrupts.raise_held()
+                return
+            HeldInterrupts.raise_held()
+            now = time.monotonic()
+            if now >= look:  # each hold timed apart: many short ones are no long one
+                look = now + LOOK_SECONDS
+                if (pid := flock_holder(handle)) != holder:
+                    holder, since = pid, now
+                if now - since > SAY_SECONDS:
+                    who = holder_text(handle)
+            if who is not None and who not in self._said:
+                self._said.add(who)
+                nets.say_above_bars(
+                    f"{nets.command_name()}: waited {now - since:.0f} s for {self._path}, "
+                    "the study's claim lock (one worker at a time counts the trials and "
+                    f"creates the next); it is held by {who}")
+            time.sleep(pause)
+            pause = min(pause * 2, PAUSE_SECONDS)
 
     def release(self) -> bool:
         """Let the lock go; nothing if it is not held. False if the server had ended the
