@@ -5,7 +5,9 @@ the trials the next worker fails and runs again. A trial is left over when its w
 a process of this machine that has ended, or, on a storage that keeps heartbeats, when its
 last one is older than the study's ``grace_period`` (or it never had one and started
 longer ago: a worker killed before its first beat), as a live worker judges it stale, on
-any machine. Whose worker ended is judged as the run judges it: with heartbeats, only this
+any machine; on one that keeps none (a journal), when no worker entered it (no hplab
+record) and it started longer ago than the grace, as a run fails it (`fail_never_entered`).
+Whose worker ended is judged as the run judges it: with heartbeats, only this
 boot's workers (`ended_here`: the heartbeats end the others'); on a journal, an earlier
 boot's too (`ended_on_this_host`, by which a run closes them).
 """
@@ -17,7 +19,7 @@ import datetime
 import optuna
 from optuna.trial import TrialState
 
-from ._record import trial_info
+from ._record import has_hplab_record, trial_info
 from ._running_beats import heartbeat_backend, running_beats
 from ._worker_identity import ended_here, ended_on_this_host
 
@@ -45,10 +47,43 @@ def stale_trials(study: optuna.Study, trials, grace_period: float, *,
     if not running:
         return set()
     silent = _silences(study)
-    ended = ended_here if heartbeat_backend(study._storage) else ended_on_this_host
+    heartbeats = heartbeat_backend(study._storage) is not None
+    ended = ended_here if heartbeats else ended_on_this_host
+    # with heartbeats, a trial no worker entered has no beat either: its silence counts
+    cutoff = None if heartbeats else entered_by(grace_period)
     return {t.number for t in running
             if ended(trial_info(t, flat=flat).get("worker"))
-            or (silent.get(t.number) or 0.0) > grace_period}
+            or (silent.get(t.number) or 0.0) > grace_period
+            or (cutoff is not None and never_entered(t, cutoff, flat=flat))}
+
+
+def entered_by(grace_period: float) -> datetime.datetime:
+    """The start (optuna's: naive, this machine's local time) before which a trial that
+    no worker entered is dead: ``grace_period`` seconds ago."""
+    return datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
+
+
+def never_entered(trial, cutoff: datetime.datetime, *, flat: bool = True) -> bool:
+    """Whether the RUNNING ``trial`` is one no worker entered, started before ``cutoff``
+    (`entered_by`): dead, where no heartbeat tells it (a journal). The objective stores
+    its record before the claim is let go, so a trial without one past the grace is a
+    worker's lost while starting it, or another Optuna client's asked and never told.
+
+    Parameters
+    ----------
+    trial : FrozenTrial
+        A trial as read.
+    cutoff : datetime.datetime
+        `entered_by`'s answer for the study's ``grace_period``.
+    flat : bool
+        As for `study.trial_info`.
+
+    Returns
+    -------
+    bool
+    """
+    return (trial.state == TrialState.RUNNING and not has_hplab_record(trial, flat=flat)
+            and trial.datetime_start is not None and trial.datetime_start <= cutoff)
 
 
 def _silences(study: optuna.Study) -> dict[int, float]:

@@ -9,14 +9,13 @@ asks whether another worker finished it meanwhile.
 
 from __future__ import annotations
 
-import datetime
-
 import optuna
 from optuna.trial import TrialState
 
 import nets
 
-from ._record import has_hplab_record, owner_keys, record_attr, trial_info
+from ._record import owner_keys, record_attr, trial_info
+from ._stale_trials import entered_by, never_entered
 from ._storage_errors import failure_text
 from ._storage_url import StorageURL
 from ._worker_identity import ended_on_this_host
@@ -78,10 +77,9 @@ def fail_never_entered(study, trials, grace_period: float, retry=None, *,
     storage = study._storage
     if not judges_stale(storage):  # its creator may have been as cut off as this worker
         return
-    cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
+    cutoff = entered_by(grace_period)
     for t in trials:
-        if (t.state != TrialState.RUNNING or has_hplab_record(t, flat=flat)
-                or t.datetime_start is None or t.datetime_start > cutoff):
+        if not never_entered(t, cutoff, flat=flat):  # `stale_trials` reads them so too
             continue
         try:
             if not storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL):

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -487,3 +488,34 @@ def test_a_journal_reports_outcome_caption_says_a_dead_workers_trial_is_closed(
     assert ("the next run or worker closes them: failed and run again where heartbeats is "
             "true, closed as interrupted on a journal, a new trial in each one's place"
             ) in hplab._STUDY_SUMMARY
+
+
+def test_a_journal_trial_no_worker_entered_is_left_running_past_the_grace(
+        tmp_path, spec_file, capsys):
+    # QA: RUNNING trials without hplab's record (runs killed as they claimed) counted as
+    # running in show, list and the report for minutes, while the next run failed them
+    # ("no worker ever entered it") and ran others in their place: read by the same rule
+    log = tmp_path / "ne.log"
+    spec = study.load_spec(spec_file("ne", n_trials=2, pruner="none", heartbeat_interval=1,
+                                     grace_period=2))
+    study.run_study(spec.with_trials(1), storage=str(log), progress=False)
+    s = optuna.load_study(study_name="ne", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        lost = s.ask()  # created, never entered: as a run killed at its claim left one
+    shown = study.show_study("ne", str(log))
+    assert (shown["n_running"], shown["n_stale"]) == (1, 0)  # within the grace: it may be
+    time.sleep(2.5)
+    before = log.read_bytes()
+    shown = study.show_study("ne", str(log))
+    assert (shown["n_running"], shown["n_stale"]) == (1, 1)  # was (1, 0) for good
+    assert [row["n_stale"] for row in study.list_studies(str(log))] == [1]
+    assert hplab.main(["study", "show", "ne", "--storage", str(log)]) == 0
+    assert ", 1 left running by a worker that stopped (" in capsys.readouterr().out
+    assert log.read_bytes() == before  # read only: the run closes it, not show
+    summary = study.run_study(spec, storage=str(log), progress=False)
+    assert (summary["n_finished"], summary["n_running"], summary["n_stale"]) == (2, 0, 0)
+    info = study.trial_info(study.open_study("ne", str(log))[0].trials[lost.number])
+    assert info == {}  # failed by the run as no worker entered it
+    assert summary["problems"][0]["number"] == lost.number
