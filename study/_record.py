@@ -247,9 +247,12 @@ def retries_of(trials) -> dict[int, int]:
 
 def stop_reason(trial, again: int | None, *, heartbeats: bool, max_retry: int,
                 flat: bool = True) -> str | None:
-    """Why a pruned or failed ``trial`` stopped (None for any other): its record's
-    ``reason``, else, for a FAIL, `unexplained_fail` (a SIGKILLed worker's trial keeps the
-    record of its start, which has none) and its retry.
+    """Why a pruned or failed ``trial`` stopped (None for any other), as `study show`'s
+    problems, the export and the report all say it: its record's ``reason``; for a FAIL
+    retried, why its worker was judged stopped (`unexplained_fail`: a SIGKILLed worker's
+    trial keeps the record of its start, which has none) and its retry, by number (the
+    record's reason, if any, after them); for another FAIL without one,
+    `unexplained_fail`.
 
     Parameters
     ----------
@@ -266,8 +269,13 @@ def stop_reason(trial, again: int | None, *, heartbeats: bool, max_retry: int,
     if trial.state.name not in ("PRUNED", "FAIL"):
         return None  # a complete trial's reason (reached max_epochs...) says nothing
     reason = trial_info(trial, flat=flat).get("reason")
-    if reason or trial.state.name != "FAIL":
+    if trial.state.name != "FAIL" or (reason and again is None):
         return reason
-    return (unexplained_fail(trial, retried=again is not None, heartbeats=heartbeats,
-                             max_retry=max_retry, flat=flat)
-            + (f"; run again as #{again}" if again is not None else ""))
+    why = unexplained_fail(trial, retried=again is not None, heartbeats=heartbeats,
+                           max_retry=max_retry, flat=flat)
+    if again is None:
+        return why
+    # optuna's retry takes the failed trial's parameters: one that had none (no worker
+    # sampled them) is retried by a trial sampled anew
+    retry = f"run again as #{again}" if trial.params else f"a new trial, #{again}, ran its slot"
+    return f"{why}; {retry}" + (f" ({reason})" if reason else "")

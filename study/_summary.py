@@ -13,17 +13,9 @@ from optuna.trial import TrialState
 
 from ._folders import check_study_name
 from ._outcome import trial_outcome
-from ._record import (
-    CREATED_ATTR,
-    NEVER_ENTERED,
-    flat_layout,
-    run_by_hplab,
-    trial_info,
-    unexplained_fail,
-)
+from ._record import CREATED_ATTR, flat_layout, retries_of, stop_reason
 from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
-from ._stale_cause import stale_cause
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_errors import checked_trials, storage_errors
@@ -74,27 +66,20 @@ def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:
 
 def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
     """The trials to explain, by `trial_outcome`: diverged, failed by an error,
-    interrupted, retried (why its worker was judged stopped, as the worker that failed it
-    stored it, `stale_cause`; or that no worker entered it), or failed otherwise (``fail``:
-    by another program, or a heartbeat check that spent its retries; `unexplained_fail`)."""
+    interrupted, retried or failed otherwise (``fail``: by another program, or a heartbeat
+    check that spent its retries), each with its `stop_reason`, as the export and the
+    report say it (a retried one: why its worker was judged stopped, and its retry's
+    number)."""
     retried = retried_numbers(trials)
+    again = retries_of(trials)
     flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
     out = []
     for t in trials:
         outcome = trial_outcome(t, retried=retried, flat=flat)
         if outcome not in ("diverged", "error", "interrupted", "retried", "fail"):
             continue
-        info = trial_info(t, flat=flat)
-        reason = info.get("reason")
-        if outcome == "retried":
-            # no record: a worker lost while starting it, or another client's untold ask
-            who = NEVER_ENTERED
-            if run_by_hplab(t, created):  # as the worker that failed it stored it
-                who = stale_cause(t, info.get("worker"))
-            reason = f"{who}; a new trial ran its slot" + (f" ({reason})" if reason else "")
-        elif outcome == "fail":
-            reason = reason or unexplained_fail(
-                t, retried=False, heartbeats=heartbeats, max_retry=max_retry, flat=flat)
+        reason = stop_reason(t, again.get(t.number), heartbeats=heartbeats,
+                             max_retry=max_retry, flat=flat)
         out.append({"number": t.number, "state": t.state.name.lower(), "status": outcome,
                     "reason": reason})
     return out

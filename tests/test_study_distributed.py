@@ -113,10 +113,11 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert study.budget_used(trials) == 6 and summary["n_running"] == 0
     # QA: counted as retried, it was in no problem line (or, closed as interrupted by a
     # storage failure, was said "interrupted" beside "1 retried, 0 interrupted")
+    # QA: show said "a new trial ran its slot", the export "run again as #9", of one trial:
+    # one text, the retry's number in it
+    said = f"its worker, a process of this machine, ended; run again as #{retries[0].number}"
     assert [p for p in summary["problems"] if p["status"] == "retried"] == [
-        {"number": killed.number, "state": "fail", "status": "retried",
-         "reason": "its worker, a process of this machine, ended; a new trial ran its "
-                   "slot"}]
+        {"number": killed.number, "state": "fail", "status": "retried", "reason": said}]
     # its record is the one of its start (no status, no reason): the export said nothing of
     # why it failed; its reason column says what the report's table does
     with study.export_csv("kill", tmp_path / "kill.csv", storage=str(db)).open() as f:
@@ -126,8 +127,7 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert (row["number"], row["state"], row["user_attrs_status"]) == (
         str(killed.number), "FAIL", "")
     # why, as show says it (review: the export said "its worker stopped (no heartbeat)")
-    assert row["reason"] == ("its worker, a process of this machine, ended; run again as "
-                             f"#{retries[0].number}")
+    assert row["reason"] == said
     assert {r["reason"] for r in rows if r["state"] == "COMPLETE"} == {""}
 
 
@@ -172,8 +172,8 @@ def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_t
     # and said why (QA: "its worker stopped sending heartbeats", its beat a moment old)
     problem = next(p for p in study.show_study("dead", str(db))["problems"]
                    if p["number"] == held.number)
-    assert problem["reason"] == ("its worker, a process of this machine, ended; a new trial "
-                                 "ran its slot")
+    assert problem["reason"] == ("its worker, a process of this machine, ended; run again "
+                                 f"as #{retry[0].number}")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(),
@@ -208,19 +208,19 @@ def test_why_a_trial_was_failed_as_stale_is_stored_then_and_said_alike_for_good(
             con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-60 "
                         "seconds')")
         study.run_study(spec, storage=str(db), progress=False)
-        said = "its worker stopped sending heartbeats"
-        assert _reason(db, held.number) == f"{said}; a new trial ran its slot"
+        trials = study.open_study("r", str(db))[0].trials
+        again = next(t.number for t in trials
+                     if held.number in t.system_attrs.get("retry_history", ()))
+        said = f"its worker stopped sending heartbeats; run again as #{again}"
+        assert _reason(db, held.number) == said
     finally:
         live.stdin.close()
         live.wait(timeout=30)
     assert study.ended_here(worker)  # its process gone: the trial's cause is as it was
-    assert _reason(db, held.number) == f"{said}; a new trial ran its slot"
-    trials = study.open_study("r", str(db))[0].trials
-    again = next(t.number for t in trials
-                 if held.number in t.system_attrs.get("retry_history", ()))
+    assert _reason(db, held.number) == said
     with study.export_csv("r", tmp_path / "r.csv", storage=str(db)).open() as f:
         row = list(csv.DictReader(f))[held.number]
-    assert row["reason"] == f"{said}; run again as #{again}"
+    assert row["reason"] == said  # as show says it
     # the retry holds optuna's copy of the failed trial's system attributes: not its cause
     from study._stale_cause import CAUSE_ATTR, stored_cause
 

@@ -130,9 +130,10 @@ def test_a_trial_another_client_asked_and_left_is_failed_and_retried(short_study
     out = json.loads(out)
     assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
     assert _states("short", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
+    # its retry, #3, has no parameters to run again: a trial sampled anew
     assert [(p["number"], p["reason"]) for p in out["problems"]] == [(
         asked.number, "no worker ever entered it (an hplab worker lost while starting it, or "
-        "another Optuna client that never told its end); a new trial ran its slot")]
+        "another Optuna client that never told its end); a new trial, #3, ran its slot")]
 
 
 @pytest.mark.parametrize("storage", [".db", ".log"])
@@ -159,8 +160,8 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(short_study,
     lr, width = asked.params["lr"], asked.params["width"]
     assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] == [
         (2, "retried", "no worker ever entered it (an hplab worker lost while starting "
-                       "it, or another Optuna client that never told its end); a new trial "
-                       "ran its slot"),
+                       "it, or another Optuna client that never told its end); run again as "
+                       "#4"),  # its parameters, as asked: run again, and refused
         (3, "error", "lr 50.0 is outside the spec's space 0.05..2"),
         (4, "error", f"lr {lr!r} is outside the spec's space 0.05..2; width {width!r} is "
                      "outside the spec's space 2..6")]

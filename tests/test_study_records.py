@@ -303,7 +303,8 @@ def test_a_trial_no_worker_entered_is_not_blamed_on_another_client():
              "Optuna client that never told its end)")
     assert _problems(trials, s.user_attrs[study.CREATED_ATTR], heartbeats=False,
                      max_retry=2) == [{"number": 0, "state": "fail", "status": "retried",
-                                       "reason": f"{never}; a new trial ran its slot"}]
+                                       "reason": f"{never}; a new trial, #1, ran its "
+                                                 "slot"}]
     assert study.unexplained_fail(trials[0], retried=True, heartbeats=False, max_retry=2,
                                   flat=False) == never
     with study._registry.quiet_optuna():  # the retry's retries spent, it too failed unheard
