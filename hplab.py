@@ -1206,13 +1206,16 @@ def _study_end(args, name: str, summary: dict, *, report: bool,
     return _after_report(args, failed)
 
 
-def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True):
+def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True,
+                 spec=None):
     """``run()``'s result (a study run's, a worker's joining one, the demo's summary; the
     report written after them). Stopped by a signal, it prints with --json the study as
     the stop left it, ``stopped`` saying why (a script reading the JSON learns what was
-    kept; no report is written), and stops. ``seconds``: the run's time before ``run``
-    began (its trials', when ``run`` writes its report). ``writes_report``: the command
-    writes one (run, demo; not a worker), and its JSON has ``report_error``."""
+    kept; no report is written), and stops; where no such study is stored (stopped before
+    the run stored it), the same keys saying none ran (`study.unstored_summary`: counts 0,
+    created null). ``seconds``: the run's time before ``run`` began (its trials', when
+    ``run`` writes its report). ``writes_report``: the command writes one (run, demo; not a
+    worker), and its JSON has ``report_error``. ``spec``: the study's, where known."""
     import reports
     import study
 
@@ -1221,22 +1224,28 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
         return run()
     except KeyboardInterrupt:
         if args.json:
-            with contextlib.suppress(*USER_ERRORS):  # stopped before the study was stored
-                summary = study.show_study(name, args.storage)
-                stopped = {**summary, "seconds": time.perf_counter() - started,
-                           "stopped": _ended_by(), "report_path": None}
+            # a storage that cannot be read now: nothing to print but the stop's line
+            with contextlib.suppress(*USER_ERRORS):
+                stored = True
+                try:
+                    summary = study.show_study(name, args.storage)
+                except study.StorageAbsent:  # nothing stored: this command ran no trial
+                    summary, stored = study.unstored_summary(name, args.storage, spec), False
+                took = time.perf_counter() - started if stored else 0.0
+                stopped = {**summary, "seconds": took, "stopped": _ended_by(),
+                           "report_path": None}
                 if writes_report:
                     stopped["report_error"] = None
                 else:  # a worker's keys: the report `study show` finds, and its lag
                     stopped["report_stale"] = None
                     with contextlib.suppress(*USER_ERRORS):  # not found: the rest printed
-                        reports.note_study_report(name, args.storage, stopped)
+                        if stored:  # a report of an earlier study of the name is not its
+                            reports.note_study_report(name, args.storage, stopped)
                 _emit(args, stopped, [])
         raise
 
 
 def cmd_study_run(args) -> int:
-    import reports
     import study
 
     try:  # a refused file of a stored study resumes
@@ -1249,26 +1258,40 @@ def cmd_study_run(args) -> int:
         raise study.SpecError(message) from None
     if args.out is not None and not args.report:  # it would be dropped without a word
         raise ValueError("--out is the report's folder: it has no use with --no-report")
-    if args.report:  # the storage first: unwritable, it fails --no-report's run too
-        study.check_storage_writable(study.resolve_storage(args.storage))
-        if args.out:
-            created = None  # a new study's: none yet
-            with contextlib.suppress(*USER_ERRORS):  # known, a report of it there is its own
-                created = study.show_study(spec.name, args.storage)["created"]
-            reports.check_out_folder(args.out, "study", spec.name,
-                                     storage=study.resolve_storage(args.storage),
-                                     created=created)
-        else:
-            reports.check_study_report_folder(spec.name, args.storage,
-                                              "give another folder with --out, or run with "
-                                              "--no-report, and write the report elsewhere "
-                                              "later (hplab study report --out)")
-    summary = _study_stops(args, spec.name, lambda: study.run_study(
-        spec, storage=args.storage, workers=args.workers, progress=not args.json,
-        command=_study_command(args.argv), explicit_trials=args.trials is not None,
-        dataset=args.data))
+
+    def run() -> dict:
+        if args.report:  # the storage first: unwritable, it fails --no-report's run too
+            _check_report_folder(args, spec)
+        return study.run_study(
+            spec, storage=args.storage, workers=args.workers, progress=not args.json,
+            command=_study_command(args.argv), explicit_trials=args.trials is not None,
+            dataset=args.data)
+
+    # from the spec read on, a stop prints the JSON of a stop (the checks are in its time)
+    summary = _study_stops(args, spec.name, run, spec=spec)
     return _study_end(args, spec.name, summary, report=args.report,
                       description=spec.description)
+
+
+def _check_report_folder(args, spec) -> None:
+    """Refuse a `study run` whose report could not be written, before it runs: its storage
+    unwritable, or its folder (``--out``, else the default one) another report's."""
+    import reports
+    import study
+
+    study.check_storage_writable(study.resolve_storage(args.storage))
+    if args.out:
+        created = None  # a new study's: none yet
+        with contextlib.suppress(*USER_ERRORS):  # known, a report of it there is its own
+            created = study.show_study(spec.name, args.storage)["created"]
+        reports.check_out_folder(args.out, "study", spec.name,
+                                 storage=study.resolve_storage(args.storage),
+                                 created=created)
+    else:
+        reports.check_study_report_folder(spec.name, args.storage,
+                                          "give another folder with --out, or run with "
+                                          "--no-report, and write the report elsewhere "
+                                          "later (hplab study report --out)")
 
 
 def cmd_study_worker(args) -> int:
@@ -1367,7 +1390,7 @@ def cmd_demo(args) -> int:
             _say(f"hplab demo: replacing the earlier demo study in {replaced}")
         summary = _study_stops(args, spec.name, lambda: study.run_study(
             spec, storage=args.storage, workers=args.workers, progress=not args.json,
-            fresh=True, command=_study_command(args.argv)))
+            fresh=True, command=_study_command(args.argv)), spec=spec)
         return _study_end(args, spec.name, summary, report=True)
 
 
@@ -2099,7 +2122,10 @@ _STUDY_SUMMARY = (
     "a study from before hplab stored them; two or more when it was resumed with other "
     "libraries)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
-            '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
+            '"hung up"; then no report is written and the exit code is 130, 143 or 129; '
+            'stopped before the study was stored, the same keys say that none ran: every '
+            'count 0, created null; stopped as the command starts, before it has loaded its '
+            'modules and read its spec, nothing is printed)')
 # a study run's time: its trials' (the report's, retraining the best trial, is said apart)
 _TRIALS_SECONDS = ("seconds (the time its trials took, 0 when it started none; the report's "
                    "is not in it)")

@@ -33,7 +33,7 @@ from ._claim_lock import ClaimLock
 from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
-from ._errors import SpecError, StorageError
+from ._errors import SpecError, StorageAbsent, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import (
     MAX_NAME_BYTES,
@@ -116,6 +116,7 @@ from ._summary import (
     show_study,
     state_counts,
     study_summary,
+    unstored_summary,
 )
 from ._train_advice import warn_if_eps_is_met_by_a_constant, warn_if_start_kept
 from ._train_run import TrainRun, test_metrics, train_run
@@ -167,7 +168,7 @@ __all__ = [
     "open_study", "open_study_storage",
     "refuse_other_file",
     "show_study",
-    "state_counts", "study_summary", "SPEC_ATTR",
+    "state_counts", "study_summary", "unstored_summary", "StorageAbsent", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR", "HeldInterrupts",
     "RESUMES_KEPT", "budget_command", "resumes",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",

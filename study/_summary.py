@@ -208,6 +208,38 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     return out
 
 
+def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
+    """`study_summary`'s keys for study ``name``, which ``storage`` does not hold (no
+    storage there, or no such study in it): what a run stopped before it stored the study
+    prints. Every count is 0, ``created`` None, the lists empty.
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    storage : str, optional
+        Any form `resolve_storage` takes.
+    spec : StudySpec, optional
+        Its spec, if known: dataset, metrics, directions and n_trials are its (else None).
+
+    Returns
+    -------
+    dict
+    """
+    where = resolve_storage(storage)
+    several = spec is not None and spec.multi_objective
+    best = {"best_value": None, "best_params": None, "best_trial": None}
+    return {
+        "study": name, "storage": where.masked,
+        "heartbeats": where.kind != "journal",  # a database keeps them
+        "dataset": spec and spec.dataset, "metrics": spec and list(spec.metrics),
+        "directions": spec and list(spec.directions), "n_trials": spec and spec.n_trials,
+        **state_counts([]), "n_stale": 0, **best, **({"pareto_front": []} if several else {}),
+        "problems": [], "created": None, "report_path": None, "stopped": None,
+        "hplab_versions": [], "library_versions": [],
+    }
+
+
 def open_study(name: str, storage: str | None = None):
     """Load stored study ``name`` to read it; creates no file.
 

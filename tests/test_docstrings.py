@@ -58,7 +58,7 @@ HAVE_PARAMETERS = (
     "study.run_study", "study.run_worker", "study.save_run_files", "study.searched_readers",
     "study.spec_to_run",
     "study.stop_reason", "study.stored_spec", "study.train_run", "study.trial_info",
-    "study.unexplained_fail",
+    "study.unexplained_fail", "study.unstored_summary",
     "study.warn_if_eps_is_met_by_a_constant", "study.warn_if_start_kept",
     "nets.warn_if_units_start_alike",
 )

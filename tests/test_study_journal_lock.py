@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -345,3 +346,47 @@ def test_a_journal_storage_still_pickles_and_its_copy_writes(tmp_path):
     assert optuna.get_all_study_names(study.open_storage(study.resolve_storage(str(log)))) \
         == ["copied"]
     assert not Path(f"{log}.lock").is_symlink()
+
+
+def test_a_run_stopped_before_it_stored_its_study_prints_json_saying_none_ran(
+        tmp_path, spec_file):
+    # QA: `study run --json` stopped before its study was stored printed nothing: a script
+    # had no object to read. The same keys, every count 0 and created null. Stopped here
+    # while it waits for the write lock to store the new study
+    spec = spec_file("j", n_trials=2, max_epochs=2, pruner="none")
+    log = tmp_path / "runs" / "j.log"
+    log.parent.mkdir()
+    lock = _crash_lock(log, age=0)
+    argv = ["study", "run", str(spec), "--storage", "runs/j.log", "--no-report", "--json"]
+    waiting = _hplab(argv, tmp_path, start_new_session=True)
+    hung = threading.Timer(60, waiting.kill)
+    hung.start()
+    try:
+        said = next(line for line in waiting.stderr if "waiting for" in line)
+        waiting.send_signal(signal.SIGINT)
+        out, err = waiting.communicate(timeout=15)
+    finally:
+        hung.cancel()
+        waiting.kill()
+    assert waiting.returncode == 130, said + err
+    stopped = json.loads(out)  # was: nothing
+    assert (stopped["study"], stopped["storage"], stopped["heartbeats"]) == (
+        "j", "journal:runs/j.log", False)
+    assert (stopped["stopped"], stopped["seconds"], stopped["created"]) == (
+        "interrupted", 0.0, None)
+    assert (stopped["dataset"], stopped["metrics"], stopped["directions"],
+            stopped["n_trials"]) == ("xor", ["val_loss"], ["minimize"], 2)
+    assert {k: v for k, v in stopped.items() if k.startswith("n_") and k != "n_trials"} == {
+        "n_complete": 0, "n_pruned": 0, "n_fail": 0, "n_running": 0, "n_waiting": 0,
+        "n_diverged": 0, "n_error": 0, "n_interrupted": 0, "n_retried": 0, "n_finished": 0,
+        "n_stale": 0}
+    assert (stopped["problems"], stopped["best_params"], stopped["report_path"],
+            stopped["report_error"]) == ([], None, None, None)
+    with pytest.raises(study.StorageAbsent):  # as it says: no study stored
+        study.show_study("j", str(log))
+    # the contract's keys, in the order a run that ran prints them
+    lock.unlink()
+    ran = _hplab(argv, tmp_path)
+    out, err = ran.communicate(timeout=120)
+    assert ran.returncode == 0, err
+    assert list(json.loads(out)) == list(stopped)
