@@ -1846,14 +1846,16 @@ def test_a_diverged_run_says_so_under_its_learning_curves(tmp_path, capsys, pars
                        "--epochs", "50", "--out", str(out)]) == 0
     capsys.readouterr()
     record = json.loads((out / "config.json").read_text())
-    assert (record["status"], record["epochs"]) == ("diverged", 2)
+    # the epoch and the loss it diverges at are the machine's BLAS's: epoch 2 at 31.9 where
+    # this test was written, epoch 1 at 11.5 on a Zen 5 EPYC (OpenBLAS's Haswell kernels)
+    assert record["status"] == "diverged" and record["epochs"] in (1, 2, 3)
     reason = record["reason"]
-    assert reason.startswith("train loss 31.9 exceeded 10x its first value")
+    assert re.fullmatch(r"train loss [0-9.]+ exceeded 10x its first value.*", reason)
     text = _report_text(parse_html, out)
-    note = (f"Training diverged at epoch 2 ({reason}) and stopped there: the steps were too "
-            "large, each overshooting the minimum it aimed at, so the loss climbed instead "
-            "of falling. Train again with a smaller --lr than this run's 50: a tenth of it "
-            "(5), lower again if it still diverges.")
+    note = (f"Training diverged at epoch {record['epochs']:g} ({reason}) and stopped there: "
+            "the steps were too large, each overshooting the minimum it aimed at, so the "
+            "loss climbed instead of falling. Train again with a smaller --lr than this run's "
+            "50: a tenth of it (5), lower again if it still diverges.")
     assert note in text
     curves = text.rindex("Learning curves")  # the section (the contents name it first)
     assert curves < text.index(note) < text.index("Test set", curves)
