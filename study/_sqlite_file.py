@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nets import first_names, with_owner, write_advice
 
-from ._errors import StorageError
+from ._errors import StorageAbsent, StorageError
 
 SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
 # seconds a writer waits for a new file's tables that another process is making (optuna
@@ -70,7 +70,10 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False, *
                 return
             except _Unfinished as exc:  # another process may be making optuna's tables now
                 if read_only or time.monotonic() > deadline:
-                    raise StorageError(*exc.args) from None  # the public class, not ours
+                    # the public class, not ours; StorageAbsent where nothing is there yet
+                    # (QA: a run stopped as optuna made its tables printed no --json)
+                    raise (StorageAbsent if exc.absent else StorageError)(*exc.args) \
+                        from None
                 time.sleep(0.05)
     except StorageError:
         for side in made:
@@ -113,8 +116,9 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
     problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
     if problem:
         # some of optuna's tables and no study: optuna makes them one by one
-        unfinished = tables <= _optuna_tables() and not studies
-        raise (_Unfinished if unfinished else StorageError)(problem)
+        if tables <= _optuna_tables() and not studies:
+            raise _Unfinished(str(problem), absent=isinstance(problem, StorageAbsent))
+        raise problem
 
 
 # SQLite's primary result codes of the disk, not of the file's content: IOERR, FULL
@@ -126,7 +130,12 @@ class DiskError(StorageError):
 
 
 class _Unfinished(StorageError):
-    """Some of optuna's tables, no others and no study: maybe being made as we look."""
+    """Some of optuna's tables, no others and no study: maybe being made as we look.
+    ``absent``: what it says is that no storage is there yet (`StorageAbsent`)."""
+
+    def __init__(self, message: str, *, absent: bool):
+        super().__init__(message)
+        self.absent = absent
 
 
 def _optuna_tables() -> set[str]:
@@ -136,10 +145,10 @@ def _optuna_tables() -> set[str]:
 
 
 def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
-                missing_hint: str) -> str | None:
+                missing_hint: str) -> StorageError | None:
     """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
-    not one optuna opens as it is (None when it is, or when it is a new, empty one a study
-    run may fill)."""
+    not one optuna opens as it is, as the error to raise (`StorageAbsent` where it holds
+    no storage yet); None when it is, or when it is a new, empty one a study run may fill."""
     optuna_tables = _optuna_tables()
     # names only optuna gives its tables (an app may well have "studies" or "trials")
     optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
@@ -147,17 +156,18 @@ def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
     # optuna makes the rest, so that is a new storage, not a damaged one (all of them and no
     # study: a storage whose studies were deleted, read as holding none)
     if not tables or (tables < optuna_tables and optuna_only and not studies):
-        return (f"no storage at {path} (an SQLite database without a study; "
-                f"{missing_hint})") if read_only else None
+        return StorageAbsent(f"no storage at {path} (an SQLite database without a study; "
+                             f"{missing_hint})") if read_only else None
     missing = sorted(optuna_tables - tables)
     if not missing:
         return None
     shown = first_names(sorted(tables), 3, total=False)
     if not optuna_only:
-        return (f"{path} is an SQLite database of another program (tables {shown}; no "
-                "optuna tables); use another file")
-    return (f"{path} is a damaged optuna database (no table {', '.join(missing)}); use "
-            "another file, or a copy from before the damage")
+        return StorageError(f"{path} is an SQLite database of another program (tables "
+                            f"{shown}; no optuna tables); use another file")
+    return StorageError(f"{path} is a damaged optuna database (no table "
+                        f"{', '.join(missing)}); use another file, or a copy from before the "
+                        "damage")
 
 
 def enable_wal(path: Path) -> None:
