@@ -2105,7 +2105,8 @@ _STUDY_SUMMARY = (
     "n_interrupted, n_retried, n_running, n_stale (of the n_running, those whose worker "
     "stopped: no heartbeat for study.grace_period, or a process of this machine that ended; "
     "the next run or worker closes them: failed and run again where heartbeats is true, "
-    "closed as interrupted on a journal, a new trial in each one's place), "
+    "closed as interrupted on a journal (failed, one no worker entered), a new trial in "
+    "each one's place), "
     f"n_waiting, {_BEST_VALUE}, "
     "best_params, best_trial "
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
@@ -2123,9 +2124,10 @@ _STUDY_SUMMARY = (
     "libraries)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129; '
-            'stopped before the study was stored, the same keys say that none ran: every '
-            'count 0, created null; stopped as the command starts, before it has loaded its '
-            'modules and read its spec, nothing is printed)')
+            'seconds is then the time until the stop, waits for a lock included; stopped '
+            'before the study was stored, the same keys say that none ran: every count 0, '
+            'created null, seconds 0; stopped as the command starts, before it has loaded '
+            'its modules and read its spec, nothing is printed)')
 # a study run's time: its trials' (the report's, retraining the best trial, is said apart)
 _TRIALS_SECONDS = ("seconds (the time its trials took, 0 when it started none; the report's "
                    "is not in it)")

@@ -20,11 +20,13 @@ def left_running_text(n: int, heartbeats: bool) -> str:
     """The words for ``n`` RUNNING trials whose worker stopped, as a clause of the trial
     counts (``study show``'s line, the report's outcome sentence); ``heartbeats``, the
     summary's: whether the storage keeps them. One that does not (a journal) closes such
-    trials as interrupted, and a new trial of its own takes each slot; one that does fails
-    them, and a retry runs the same parameters again."""
+    trials (as interrupted; failed, one no worker entered), and a new trial of its own
+    takes each slot; one that does fails them, and a retry runs the same parameters
+    again."""
     if not heartbeats:
-        return (f"{n} left running by a worker that stopped (closed as interrupted when the "
-                "study resumes, a new trial in each one's place)")
+        # not "as interrupted": one no worker entered is failed (QA)
+        return (f"{n} left running by a worker that stopped (closed when the study "
+                "resumes, a new trial in each one's place)")
     return (f"{n} left running by a worker that stopped (failed and run again when the "
             "study resumes)")
 

@@ -154,9 +154,8 @@ def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
     # show says what the resume does on a journal (it said "failed and run again")
     shown = study.show_study("reused", str(log))
     lines = reports.study_lines(shown)
-    assert lines[1].endswith(", 1 left running by a worker that stopped (closed as "
-                             "interrupted when the study resumes, a new trial in each one's "
-                             "place)"), lines[1]
+    assert lines[1].endswith(", 1 left running by a worker that stopped (closed when the "
+                             "study resumes, a new trial in each one's place)"), lines[1]
     # review: the wording was chosen by the masked storage's "journal:" prefix; it is the
     # summary's heartbeats flag, keeps_heartbeats's, whatever the storage reads as
     assert shown["heartbeats"] is False
@@ -486,8 +485,8 @@ def test_a_journal_reports_outcome_caption_says_a_dead_workers_trial_is_closed(
         "its slot.")
     # and so does n_stale's key text, of every command printing a study's summary
     assert ("the next run or worker closes them: failed and run again where heartbeats is "
-            "true, closed as interrupted on a journal, a new trial in each one's place"
-            ) in hplab._STUDY_SUMMARY
+            "true, closed as interrupted on a journal (failed, one no worker entered), a new "
+            "trial in each one's place") in hplab._STUDY_SUMMARY
 
 
 def test_a_journal_trial_no_worker_entered_is_left_running_past_the_grace(
@@ -512,7 +511,9 @@ def test_a_journal_trial_no_worker_entered_is_left_running_past_the_grace(
     assert (shown["n_running"], shown["n_stale"]) == (1, 1)  # was (1, 0) for good
     assert [row["n_stale"] for row in study.list_studies(str(log))] == [1]
     assert hplab.main(["study", "show", "ne", "--storage", str(log)]) == 0
-    assert ", 1 left running by a worker that stopped (" in capsys.readouterr().out
+    # QA: "(closed as interrupted when the study resumes ...)", where the run fails it
+    assert ", 1 left running by a worker that stopped (closed when the study resumes, a new " \
+        "trial in each one's place)\n" in capsys.readouterr().out
     assert log.read_bytes() == before  # read only: the run closes it, not show
     summary = study.run_study(spec, storage=str(log), progress=False)
     assert (summary["n_finished"], summary["n_running"], summary["n_stale"]) == (2, 0, 0)
