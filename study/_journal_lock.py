@@ -7,13 +7,13 @@ import os
 import secrets
 import threading
 import time
-from pathlib import Path
 
 from optuna.storages.journal import JournalFileSymlinkLock
 
 import nets
 
 from ._held_interrupts import HeldInterrupts
+from ._lock_holder import live_process_text, process_state
 from ._worker_identity import _parts, ended_here, running_here, worker_id
 
 # optuna's grace period: a lock held longer (a write and its fsync take milliseconds) by a
@@ -62,16 +62,6 @@ def _look(link: str) -> tuple[str, int, int]:
     is. FileNotFoundError if there is none."""
     target, made = _target(link), os.lstat(link)
     return target, made.st_ino, made.st_mtime_ns
-
-
-def _run_state(pid: str) -> str:
-    """Process ``pid``'s state letter in /proc (T: stopped, Z: ended, not yet reaped), or
-    "" where /proc does not say."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text("ascii")
-    except (OSError, ValueError):
-        return ""
-    return stat.rpartition(")")[2].split()[0]
 
 
 class JournalLock(JournalFileSymlinkLock):
@@ -146,16 +136,13 @@ class JournalLock(JournalFileSymlinkLock):
             if held > SLOW_SECONDS and not said:
                 said = True
                 if state == "live":
-                    pid = _parts(holder)[2]
-                    then = (f", which is stopped (Ctrl-Z?): `kill -CONT {pid}` lets it go on"
-                            if _run_state(pid) in ("T", "t") else ", which still runs")
-                    then += "; the lock of a live process is never taken over"
+                    then = "; the lock of a live process is never taken over"
                 else:
                     then = (f" (a command that crashed may have left it): taken over in "
                             f"{max(0.0, GRACE_SECONDS - held):.0f} s")
                 nets.say_above_bars(
                     f"{nets.command_name()}: waiting for {self._lock_file}, the journal's "
-                    f"write lock, held for {held:.0f} s{_by(holder)}{then}")
+                    f"write lock, held for {held:.0f} s{_by(holder, state)}{then}")
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
 
@@ -250,15 +237,19 @@ def _judged(holder: str | None, target: str) -> str | None:
         return "live" if target in _HELD else "left"
     if running_here(holder):
         # a zombie (ended, not yet reaped by its parent) writes no more
-        return "ended" if _run_state(_parts(holder)[2]) in ("Z", "X") else "live"
+        return "ended" if process_state(int(_parts(holder)[2])) in ("Z", "X") else "live"
     return "ended" if ended_here(holder) else None
 
 
-def _by(holder: str | None) -> str:
-    """" by process PID of HOST" of a lock's ``holder``; "" for none."""
+def _by(holder: str | None, state: str | None = None) -> str:
+    """" by process PID of HOST" of a lock's ``holder`` ("" for none); of a "live" one
+    (``state``, `_judged`'s), how it is (`live_process_text`: stopped, and what resumes
+    it)."""
     if holder is None:
         return ""
     host, _, pid, _ = _parts(holder)
+    if state == "live" and holder != _holder_id():
+        return f" by {live_process_text(int(pid))}"
     here = running_here(holder) or ended_here(holder) or holder == _holder_id()
     return f" by process {pid} of {'this machine' if here else host}"
 

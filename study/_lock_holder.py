@@ -43,15 +43,22 @@ def process_state(pid: int) -> str | None:
     return rest[0] if rest else None
 
 
-def holder_text(handle) -> str:
-    """Who holds the flock on ``handle``'s file, in words: "pid N", "pid N, a process that
-    is stopped (kill -CONT N resumes it)", or "another process" where /proc cannot say."""
-    pid = flock_holder(handle)
-    if pid is None:
-        return "another process"
+def live_process_text(pid: int) -> str:
+    """A live process of this machine holding a lock, in words, as both lock waits say
+    it: "process N of this machine, which is stopped (Ctrl-Z?): `kill -CONT N` lets it go
+    on", "..., which a debugger has stopped", or "..., which still runs"."""
     state = process_state(pid)
     if state == "T":
-        return f"pid {pid}, a process that is stopped (kill -CONT {pid} resumes it)"
-    if state == "t":
-        return f"pid {pid}, a process that a debugger has stopped"
-    return f"pid {pid}"
+        how = f"is stopped (Ctrl-Z?): `kill -CONT {pid}` lets it go on"
+    elif state == "t":
+        how = "a debugger has stopped"
+    else:
+        how = "still runs"
+    return f"process {pid} of this machine, which {how}"
+
+
+def holder_text(handle) -> str:
+    """Who holds the flock on ``handle``'s file, in words (`live_process_text`), or
+    "another process" where /proc cannot say."""
+    pid = flock_holder(handle)
+    return "another process" if pid is None else live_process_text(pid)

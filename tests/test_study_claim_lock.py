@@ -102,8 +102,8 @@ def test_a_command_waiting_for_a_stopped_workers_claim_says_so_and_stops_on_a_si
     assert re.fullmatch(
         rf"hplab study {command}: waited \d+ s for {re.escape(str(claim))}, the study's claim "
         r"lock \(one worker at a time counts the trials and creates the next\); it is held "
-        rf"by pid {holder.pid}, a process that is stopped \(kill -CONT {holder.pid} resumes "
-        r"it\)\n", said), said
+        rf"by process {holder.pid} of this machine, which is stopped \(Ctrl-Z\?\): `kill -CONT "
+        rf"{holder.pid}` lets it go on\n", said), said
     assert waiting.returncode == code, err
     assert took < 5, took  # was: not before the holder was resumed
     stop = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}[sig]
@@ -136,7 +136,8 @@ def test_a_long_hold_of_a_running_holder_is_said_once_and_the_claim_taken_after_
         holder.wait()
         study.release(store)
     assert 1 < took < 10
-    who = f"pid {holder.pid}" if proc == "linux" else "another process"
+    who = (f"process {holder.pid} of this machine, which still runs" if proc == "linux"
+           else "another process")
     err = capsys.readouterr().err
     assert re.fullmatch(rf"hplab: waited [01] s for {re.escape(str(db))}\.claim, the study's "
                         r"claim lock \(one worker at a time counts the trials and creates the "
