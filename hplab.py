@@ -2501,7 +2501,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args, as_program: bool = False) -> int:
     """``args.func(args)``, its errors as one line and an exit code."""
-    from nets import command_lines
+    try:  # a signal as the command starts ends it too (QA: a traceback from this line)
+        from nets import command_lines
+    except KeyboardInterrupt:
+        return _stopped()
 
     # its lines and warnings name it, in its pool's workers too; the program's own process
     # prints its warnings as lines (a script's keep the format it chose)

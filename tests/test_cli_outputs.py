@@ -592,6 +592,19 @@ def test_the_program_hides_the_pools_interrupt_tracebacks():
     assert done.stdout == f"{logging.CRITICAL}\n", done.stderr
 
 
+def test_a_signal_as_the_command_starts_its_work_is_one_line(monkeypatch, capsys):
+    # QA: Ctrl-C in a command's first fraction of a second, as it imported what runs it,
+    # ended in a traceback (the signal's KeyboardInterrupt raised by that import)
+    import nets
+
+    def interrupted(name):
+        raise KeyboardInterrupt
+
+    monkeypatch.delattr(nets, "command_lines")
+    monkeypatch.setattr(nets, "__getattr__", interrupted, raising=False)
+    assert run_cli(["data", "list"], capsys) == (130, "", "hplab: interrupted\n")
+
+
 def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):
     # Ctrl-C during a first train left runs/train/NAME/, empty
     import study
