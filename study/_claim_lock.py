@@ -3,6 +3,7 @@ study-wide budget exact across processes and machines."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import time
 import zlib
@@ -12,7 +13,7 @@ import nets
 
 from ._errors import StorageError
 from ._held_interrupts import HeldInterrupts
-from ._lock_holder import flock_holder, holder_text
+from ._lock_holder import flock_holder, holder_text, open_to_lock
 from ._storage import StorageURL
 from ._storage_errors import storage_failure
 from ._storage_identity import check_same_file, file_identity, gone_message
@@ -60,13 +61,10 @@ class ClaimLock:
         if self._path is not None:
             # deleted or replaced meanwhile: trials would go on into a file no one can open
             check_same_file(self._where, self._identity)
-            try:  # an flock needs only a read handle: another user's claim file is fine
-                handle = open(self._path)
-            except FileNotFoundError:
-                try:
-                    handle = open(self._path, "a")
-                except FileNotFoundError:  # its folder is gone too
-                    raise StorageError(gone_message(self._where)) from None
+            try:
+                handle = open_to_lock(self._path)
+            except FileNotFoundError:  # its folder is gone too
+                raise StorageError(gone_message(self._where)) from None
             try:
                 self._wait(handle)
             except BaseException:
@@ -110,6 +108,10 @@ class ClaimLock:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 pass
+            except OSError as exc:  # no flock there (ENOLCK: a network file system's)
+                self._say_unlocked(exc)
+                HeldInterrupts.raise_held()
+                return
             else:  # a stop that came as the claim was taken: no claim either
                 HeldInterrupts.raise_held()
                 return
@@ -130,6 +132,20 @@ class ClaimLock:
             time.sleep(pause)
             pause = min(pause * 2, PAUSE_SECONDS)
 
+    def _say_unlocked(self, exc: OSError) -> None:
+        """Say once that this file system takes no lock on the claim file: the workers
+        claim unlocked (a study's budget may be passed by a trial a worker), where
+        refusing would leave a study on that file system no way to run at all (QA: "Bad
+        file descriptor", exit 2, every study on an NFS home directory)."""
+        if "unlocked" in self._said:
+            return
+        self._said.add("unlocked")
+        nets.say_above_bars(
+            f"{nets.command_name()}: warning: cannot lock {self._path} on this file system "
+            f"({exc.strerror or exc}): its workers claim trials unlocked, and the study may "
+            "pass its budget by a trial a worker; a local folder, or PostgreSQL "
+            "(postgresql://...) for several machines, keeps it exact")
+
     def release(self) -> bool:
         """Let the lock go; nothing if it is not held. False if the server had ended the
         lock's session meanwhile (its holder silent past ``timeout``, or cut off): the
@@ -138,7 +154,10 @@ class ClaimLock:
         if held is None:
             return True
         if self._path is not None:
-            fcntl.flock(held, fcntl.LOCK_UN)
+            # unlocked first: a copy of the descriptor (a fork) would keep the flock;
+            # none to let go where the file system took none
+            with contextlib.suppress(OSError):
+                fcntl.flock(held, fcntl.LOCK_UN)
             held.close()
             return True
         from sqlalchemy import text

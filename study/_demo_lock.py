@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from ._errors import StorageError
+from ._lock_holder import open_to_lock
 from ._storage import server_connect_args
 from ._storage_errors import failure_text, storage_failure
 from ._storage_files import check_storage_writable
@@ -77,10 +78,7 @@ def _take(where):
 def _take_file(path: Path):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # runs/ of a first demo
-        try:  # an flock needs only a read handle: another user's lock file is fine
-            handle = open(path)
-        except FileNotFoundError:
-            handle = open(path, "a")
+        handle = open_to_lock(path)
     except OSError:  # a folder this user cannot write: the run says what it cannot make
         return None
     try:

@@ -10,6 +10,17 @@ from pathlib import Path
 PROC = Path("/proc")
 
 
+def open_to_lock(path: Path):
+    """``path`` opened to take an flock on, made if missing: for writing where this user
+    may (an NFS client emulates flock with fcntl locks, and refuses an exclusive one
+    through a read-only handle: EBADF), else read-only (another user's lock file, which
+    elsewhere an flock needs no more than that). FileNotFoundError: its folder is gone."""
+    try:
+        return open(path, "a")
+    except PermissionError:
+        return open(path)
+
+
 def flock_holder(handle) -> int | None:
     """The pid of the process of this machine holding an flock on ``handle``'s file (an
     open file), or None: no /proc, a holder on another machine (a network file system

@@ -142,3 +142,63 @@ def test_a_long_hold_of_a_running_holder_is_said_once_and_the_claim_taken_after_
     assert re.fullmatch(rf"hplab: waited [01] s for {re.escape(str(db))}\.claim, the study's "
                         r"claim lock \(one worker at a time counts the trials and creates the "
                         rf"next\); it is held by {who}\n", err), err
+
+
+def _nfs_flock(refused: int):
+    """fcntl.flock as an NFS client's: emulated with fcntl locks, it refuses an exclusive
+    lock through a read-only handle (EBADF); with ``refused`` ENOLCK, every lock (a mount
+    whose lock daemon cannot be reached)."""
+    import errno
+    import fcntl
+
+    flock = fcntl.flock
+
+    def nfs_flock(fd, operation):
+        read_only = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY
+        if refused == errno.ENOLCK and operation & (fcntl.LOCK_EX | fcntl.LOCK_SH):
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        if operation & fcntl.LOCK_EX and read_only:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return flock(fd, operation)
+
+    return nfs_flock
+
+
+def test_a_study_runs_on_nfs_where_an_exclusive_flock_needs_a_writable_handle(
+        tmp_path, monkeypatch, spec_file, capsys):
+    # QA: every study on a SQLite or journal file of an NFS home directory ended in
+    # "hplab study run: error: Bad file descriptor", exit 2: the claim file was opened
+    # read-only for its exclusive flock
+    import errno
+    import fcntl
+
+    import hplab
+
+    monkeypatch.setattr(fcntl, "flock", _nfs_flock(errno.EBADF))
+    spec = spec_file("nfs", n_trials=3, max_epochs=2, pruner="none")
+    for storage in (tmp_path / "s.db", f"journal:{tmp_path / 'j.log'}"):
+        code = hplab.main(["study", "run", str(spec), "--storage", str(storage),
+                           "--no-report", "--json"])
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, ""), err
+        assert json.loads(out)["n_finished"] == 3
+
+
+def test_a_file_system_without_locks_runs_the_study_unlocked_and_says_so_once(
+        tmp_path, monkeypatch, spec_file, capsys):
+    import errno
+    import fcntl
+
+    import hplab
+
+    monkeypatch.setattr(fcntl, "flock", _nfs_flock(errno.ENOLCK))
+    log = tmp_path / "j.log"
+    spec = spec_file("nolock", n_trials=3, max_epochs=2, pruner="none")
+    code = hplab.main(["study", "run", str(spec), "--storage", f"journal:{log}", "--no-report",
+                       "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and json.loads(out)["n_finished"] == 3
+    assert err == (f"hplab study run: warning: cannot lock {log}.claim on this file system "
+                   f"({os.strerror(errno.ENOLCK)}): its workers claim trials unlocked, and the "
+                   "study may pass its budget by a trial a worker; a local folder, or "
+                   "PostgreSQL (postgresql://...) for several machines, keeps it exact\n")
