@@ -23,7 +23,7 @@ from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._library_versions import library_rows, mixed_libraries_text, other_libraries_note
 from ._out_folder import holding, removed_if_left_empty
-from ._problem_words import newest_first
+from ._problem_words import add_problem_table
 from ._report_info import read_report_info
 from ._study_best import (
     add_best,
@@ -59,16 +59,12 @@ from ._study_text import (
     tied_with_best,
     why_best,
 )
-from ._table_block import rows_shown
 from ._terminal import mixed_versions_text, versions_text
 from ._timeline_axis import timeline_notes
 from ._timeline_draw import draw_timeline, merged_note
 from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
-# trials_frame's statuses of trials that stopped on their own, as `study show` lists
-# them in its problems (pruned ones are the pruner's; the intermediate values show them)
-PROBLEM_STATUSES = ("diverged", "error", "interrupted", "retried", "fail")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
@@ -286,15 +282,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
         f"Every trial (best first){why}. {note}The CSV holds every row and column, workers "
         "by their stored ids."))
-    stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
-    if len(stopped) and len(table) > rows_shown(len(table), TABLE_ROWS):  # hidden by it
-        newest = newest_first(len(stopped), TABLE_ROWS)
-        stopped = stopped.iloc[::-1] if newest else stopped
-        page, note = trials_page(stopped, labels, spec.metrics, mixed=mixed)
-        rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, page=page,
-                      caption=("The trials that diverged or failed, "
-                               f"{'newest first' if newest else 'in the order they ran'}, "
-                               f"and why each stopped. {note}").rstrip())
+    add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
