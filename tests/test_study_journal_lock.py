@@ -273,13 +273,16 @@ def test_a_live_holder_of_this_machine_keeps_its_lock_however_long_it_holds_it(
         f"{holder.pid}` lets it go on; the lock of a live process is never taken over\n")
 
 
-def test_a_holder_whose_lock_was_taken_over_leaves_its_successors_lock(tmp_path, capsys):
+def test_a_holder_whose_lock_was_taken_over_leaves_its_successors_lock(
+        tmp_path, monkeypatch, capsys):
     # review: its release removed whatever FILE.lock was there: the lock a waiter of
     # another machine took over after the grace, while that one still wrote
+    monkeypatch.setattr(_journal_lock, "GRACE_SECONDS", 0.2)
     log = tmp_path / "j.log"
     log.touch()
     lock = _journal_lock.JournalLock(str(log))
     assert lock.acquire()
+    time.sleep(0.25)  # held past the grace: only then may another take it over
     link = Path(lock._lock_file)
     link.unlink()  # taken over from another machine, which holds it now
     theirs = f"{log}#otherhost:7@99.0123abcd#0"
