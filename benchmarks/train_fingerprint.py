@@ -81,11 +81,15 @@ def main() -> None:
     out = {name: train_fingerprint(*run_of) for name, run_of in RUNS.items()}
     with tempfile.TemporaryDirectory() as folder:
         out[f"study-{STUDY_SPEC}-{STUDY_TRIALS}"] = study_fingerprint(Path(folder))
+    # the figures hold for these kernels: another CPU's (or OPENBLAS_CORETYPE's) differ
+    blas = nets.blas_threads()
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(json.dumps({**out, "blas": blas}, indent=2))
         return
     for name, figures in out.items():
         print(f"{name:28s} " + "  ".join(f"{k} {v!r}" for k, v in figures.items()))
+    print("BLAS: " + "; ".join(f"{b['library']} {b['version']}, {b['kernels']} kernels"
+                               for b in blas))
 
 
 if __name__ == "__main__":

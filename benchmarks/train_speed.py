@@ -181,9 +181,10 @@ def main(argv=None):
         "epoch_seconds": per_epoch,
         **judge(per_epoch),
         "repeats": args.repeats,
-        # the default threads, read after the runs; nets' steps and the *_1_thread
-        # contenders run on one (nets_step_threads)
-        "blas": [(i.get("internal_api"), i.get("num_threads")) for i in threadpool_info()],
+        # the default threads, read after the runs (nets' steps and the *_1_thread
+        # contenders run on one: nets_step_threads), and OpenBLAS's kernels
+        "blas": [(i.get("internal_api"), i.get("num_threads"), i.get("architecture"))
+                 for i in threadpool_info()],
         "nets_step_threads": nets_step_threads(),
         "targets": TARGETS,
         "loadavg_before": load_before, "loadavg_after": [round(v, 2) for v in os.getloadavg()],

@@ -206,10 +206,12 @@ def on_default_threads(steps, score):
 
 
 def blas_threads() -> list[dict]:
-    """The BLAS libraries loaded: ``library``, ``version`` and ``threads``, the count a
+    """The BLAS libraries loaded: ``library``, ``version``, ``threads``, the count a
     training's wide steps and its scoring take (a saved run records it: another count
-    changes a wide net's last bits), in the order of their files' paths. While small nets
-    step on one thread, the count from before them."""
+    changes a wide net's last bits), and ``kernels``, the processor kernels the library
+    chose (OpenBLAS's core type, ``"Haswell"``, which ``OPENBLAS_CORETYPE`` overrides;
+    None where the library says none): other kernels, other last bits. In the order of
+    their files' paths. While small nets step on one thread, the count from before them."""
     with _lock:
         held = {}
         if _shared["active"]:
@@ -219,7 +221,8 @@ def blas_threads() -> list[dict]:
         # (scipy's own OpenBLAS may come later), and its order is the load order's
         loaded = ThreadpoolController().select(user_api="blas").lib_controllers
         return [{"library": lib.internal_api, "version": lib.version,
-                 "threads": int(held.get(lib.filepath, lib.get_num_threads()))}
+                 "threads": int(held.get(lib.filepath, lib.get_num_threads())),
+                 "kernels": getattr(lib, "architecture", None)}
                 for lib in sorted(loaded, key=lambda lib: lib.filepath)]
 
 

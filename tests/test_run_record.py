@@ -51,9 +51,12 @@ def test_config_json_records_the_blas_threads_the_run_had(tmp_path):
         study.train_run("xor", CFG, seed=0, out=tmp_path / "one")
     default, one = (json.loads((tmp_path / run / "config.json").read_text())["blas"]
                     for run in ("default", "one"))
-    # each loaded BLAS library: its name, version and threads while the run trained
+    # each loaded BLAS library: its name, version, threads while the run trained and
+    # kernels (OpenBLAS's core type: another CPU's, or OPENBLAS_CORETYPE's, give other bits)
     assert default == [{"library": i["internal_api"], "version": i["version"],
-                        "threads": i["num_threads"]} for i in _blas()]
+                        "threads": i["num_threads"], "kernels": i.get("architecture")}
+                       for i in _blas()]
+    assert all(b["kernels"] for b in default if b["library"] == "openblas")
     assert [b["threads"] for b in one] == [1] * len(default)
     assert [b["library"] for b in one] == [b["library"] for b in default]
     assert all(isinstance(b["threads"], int) and b["threads"] >= 1 for b in default)
