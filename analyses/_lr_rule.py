@@ -19,19 +19,34 @@ LR_CAP = 1.0
 COARSE_GRID = "the grid is too coarse to show a slope"
 #: Each rule's slope of log lr_opt against log B.
 RULES = {"flat": 0.0, "square-root": 0.5, "linear": 1.0}
-#: Standard errors either side of the slope a rule must lie within to be named (about a
-#: 95 % interval): at one, a truly linear slope measured 0.97 ± 0.02 read "between".
-RULE_ERRORS = 2
-#: A slope whose error bar holds no rule: where it lies, and what the report says of it.
+#: The slope's interval a rule must lie within to be named: 95 %, its standard error times
+#: Student's t for the sizes fitted less two degrees of freedom (`rule_errors`). Two
+#: standard errors whatever the sizes: at 4 sizes (t = 4.30) two thirds of the verdicts
+#: named on truly linear rates read off the grid were "steeper than linear"; at one, a
+#: truly linear slope measured 0.97 ± 0.02 read "between".
+RULE_LEVEL = 0.95
+#: What the interval is called in the verdicts.
+INTERVAL = "the slope's 95 % interval"
+#: A slope whose interval holds no rule: where it lies, and what the report says of it.
 NO_RULE = {
-    "falling": "falling with B, below the flat rule (0) by more than two standard errors",
+    "falling": "falling with B: the flat rule (0) lies above {interval}",
     "between flat and square-root": "between the flat and square-root rules (0 and 0.5), "
-                                    "neither within two standard errors",
+                                    "neither within {interval}",
     "between square-root and linear": "between the square-root and linear rules (0.5 and "
-                                      "1), neither within two standard errors",
-    "steeper than linear": "steeper than the linear rule (1) by more than two standard "
-                           "errors",
+                                      "1), neither within {interval}",
+    "steeper than linear": "steeper than the linear rule (1), which lies below {interval}",
 }
+
+
+def rule_errors(n_points: int) -> float:
+    """Standard errors either side of a slope fitted to ``n_points`` sizes for its
+    `RULE_LEVEL` interval: Student's t quantile for ``n_points - 2`` degrees of freedom
+    (NaN below 3 points, where a line fits any two)."""
+    if n_points < 3:
+        return math.nan
+    from scipy import stats  # here: the terminal's `rule_verdict` needs no scipy
+
+    return float(stats.t.ppf(0.5 + RULE_LEVEL / 2, n_points - 2))
 
 
 @dataclass(frozen=True)
@@ -72,8 +87,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
     alpha = 0.5 (keep the update's noise variance fixed), the flat rule alpha = 0. The
-    verdict is the one rule within alpha ± `RULE_ERRORS` x alpha_se (`RULES`), or, when
-    that interval holds none,
+    verdict is the one rule within its `RULE_LEVEL` interval, alpha ± t x alpha_se with
+    t Student's for the sizes fitted less 2 degrees of freedom (`rule_errors`: 4.30 at 4
+    sizes; `RULES`), or, when that interval holds none,
     where the slope lies (`NO_RULE`: between two rules, steeper than linear, falling).
     There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
     sizes have a best rate (a line through two fits any rule), when that interval holds
@@ -134,17 +150,20 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         # QA (coin, B = 8, 32, 128, grid 1e-3..10): "B^0.00" from the grid's top at two
         # sizes, beside "no rule verdict": a slope that measures nothing is not quoted
         alpha = se = math.nan
-    rule, spanned = _rule(alpha, se)
+    t = rule_errors(len(b))
+    half = t * se if math.isfinite(alpha) and math.isfinite(se) else 0.0
+    interval = (f"{INTERVAL}, ± {half:.2f} ({t:.2f} standard errors: Student's t, "
+                f"{len(b) - 2} degree{'' if len(b) == 3 else 's'} of freedom)")
+    rule, spanned = _rule(alpha, half)
     reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
                              bound=bound)
     if not reason and len(spanned) > 1:
         # 0.83 ± 0.59 is "linear" by its centre alone; another grid on the same data gave
         # 0.51 ± 0.23, "square-root": the slope tells the rules apart only outside both
         values = [f"{RULES[r]:g}" for r in spanned]
-        reason = (f"two standard errors, ± {RULE_ERRORS * se:.2f}, span "
-                  f"{'both' if len(values) == 2 else 'all three'} rules "
-                  f"({', '.join(values[:-1])} and {values[-1]}): more seeds or a finer rate "
-                  "grid narrow it")
+        reason = (f"{interval}, spans {'both' if len(values) == 2 else 'all three'} rules "
+                  f"({', '.join(values[:-1])} and {values[-1]}): more seeds, more batch sizes "
+                  "below B_crit or a finer rate grid narrow it")
     if b_crit_unknown:  # a slope over sizes above B_crit measures its flattening, no rule
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "
@@ -153,13 +172,14 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     # 0.00, not -0.00
     slope = (f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}" if math.isfinite(alpha) else
              "no slope fitted")  # three points or more: a finite alpha has its error
-    verdict = rule_verdict(rule) if not reason else f"no rule verdict: {reason}"
+    verdict = rule_verdict(rule, interval) if not reason else f"no rule verdict: {reason}"
     return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
                       f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason)
 
 
-def _rule(alpha: float, se: float) -> tuple[str, list[str]]:
-    """The verdict on a slope ``alpha ± se``, and the rules that interval holds.
+def _rule(alpha: float, half: float) -> tuple[str, list[str]]:
+    """The verdict on a slope ``alpha`` with its interval ``alpha ± half``, and the rules
+    that interval holds.
 
     QA: the rule was the nearer of 0.5 and 1 (flat below 0.25): 0.33 ± 0.04, four errors
     from 0.5, was "square-root", 1.25 ± 0.04 "linear"; a rule is named only when the
@@ -168,7 +188,7 @@ def _rule(alpha: float, se: float) -> tuple[str, list[str]]:
     if not math.isfinite(alpha):
         return "unknown", []
     # + 1e-9: round-off, as an exact power law's slope comes out 1 - 2e-16 ± 1e-17
-    err = RULE_ERRORS * (se if math.isfinite(se) else 0.0) + 1e-9
+    err = half + 1e-9
     spanned = [r for r, v in RULES.items() if alpha - err <= v <= alpha + err]
     if len(spanned) == 1:
         return spanned[0], spanned
@@ -183,12 +203,24 @@ def _rule(alpha: float, se: float) -> tuple[str, list[str]]:
     return "falling", spanned
 
 
-def rule_verdict(rule: str) -> str:
+def rule_verdict(rule: str, interval: str = INTERVAL) -> str:
     """What a slope's ``rule`` (`LrExponent.rule` other than unknown) says, as the
-    message, the report and the terminal put it."""
+    message, the report and the terminal put it.
+
+    Parameters
+    ----------
+    rule : str
+        A key of `RULES` or `NO_RULE`.
+    interval : str
+        The slope's interval in words (the message adds its width and t).
+
+    Returns
+    -------
+    str
+    """
     if rule in RULES:
-        return f"the {rule} rule ({RULES[rule]:g}), the only one within two standard errors"
-    return NO_RULE[rule]
+        return f"the {rule} rule ({RULES[rule]:g}), the only one within {interval}"
+    return NO_RULE[rule].format(interval=interval)
 
 
 def _grid_only(b, lr, grid) -> bool:

@@ -575,7 +575,7 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     summary.update(alpha=0.69, alpha_se=0.04, alpha_rule="between square-root and linear",
                    alpha_reason=None)
     assert ("best lr ~ B^0.69 over the small batches (± 0.04): between the square-root and "
-            "linear rules (0.5 and 1), neither within two standard errors") in \
+            "linear rules (0.5 and 1), neither within the slope's 95 % interval") in \
         reports.scaling_lines(summary)
 
 
