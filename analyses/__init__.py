@@ -98,7 +98,7 @@ _MODULES = {
     "_lr_verify": ("BASELINE_MARGIN", "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH",
                    "failed_runs", "verify_grid", "verify_runs", "verify_verdict"),
     # -- scaling (continued)
-    "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
+    "_noise_scale": ("NOISE_INTERVAL", "NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
                      "noise_from_norms"),
     "_scaling": ("default_batch_sizes", "scaling_study"),
     "_lr_grid": ("MAX_RATES", "lr_grid"),

@@ -32,8 +32,9 @@ NOISE_COLUMNS = ("step", "epoch", "g2", "trace", "b_simple_raw", "b_simple", "g2
 NOISE_DRAWS = 16
 #: `window_noise_scale` averages over the last this fraction of the steps up to a step.
 NOISE_WINDOW = 0.5
-#: Its interval: the central 68 % of bootstrap ratios (about ± one standard error).
-NOISE_INTERVAL = 0.68
+#: Its interval: the central 95 % of bootstrap ratios, as wide as the tool's other
+#: intervals (68 %, about ± one standard error, read narrow beside their 95 %).
+NOISE_INTERVAL = 0.95
 
 
 def _c(batch: int, n: int | None) -> float:

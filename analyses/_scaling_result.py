@@ -46,7 +46,7 @@ class ScalingResult:
     b_simple_step : float
         The step of that run's target crossing (NaN if the run never reached).
     b_simple_low, b_simple_high : float
-        The central 68 % of bootstrap values of ``b_simple`` over its measurements (NaN
+        The central 95 % of bootstrap values of ``b_simple`` over its measurements (NaN
         with fewer than 3, or when a resampled mean |G|^2 is not positive).
     b_simple_measurements : int
         Measurements ``b_simple`` averages (each over up to 16 small batches).

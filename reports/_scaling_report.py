@@ -30,6 +30,7 @@ from ._scaling_text import (
     TERMS,
     alpha_card,
     anchored_at,
+    interval_words,
     law_verdict,
     scaling_verdicts,
     two_figure_stat,
@@ -195,7 +196,7 @@ def draw_noise(frames: dict):
     span = [mk.get("window_from", math.nan), mk.get("window_to", math.nan)]
     if math.isfinite(mk.get("b_simple_low", math.nan)) and np.isfinite(span).all():
         ax.fill_between(span, mk["b_simple_low"], mk["b_simple_high"], lw=0, zorder=0,
-                        color=design.tint(design.INK, 0.15), label="68 % interval")
+                        color=design.tint(design.INK, 0.15), label=interval_words())
     if math.isfinite(mk.get("b_simple", math.nan)) and np.isfinite(span).all():
         ax.plot(span, [mk["b_simple"]] * 2, "-", color=design.INK, lw=1.5,
                 label="B_simple over the window")
@@ -275,7 +276,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                 **{k: design.format_stat(v) for k, v in numbers.items() if math.isfinite(v)},
                 # QA: "0.664" beside a verdict of "0.66 ± 0.47 ... no rule verdict"
                 "lr exponent α": alpha_card(result.exponent)}
-    if math.isfinite(result.b_simple):  # two figures: the 68 % interval (in the verdicts)
+    if math.isfinite(result.b_simple):  # two figures: the 95 % interval (in the verdicts)
         headline["B_simple at target"] = two_figure_stat(result.b_simple)  # is wide
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "scaling"),
@@ -349,7 +350,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                                # curve the black line sat visibly below
                                + (" The black line: the mean of the raw measurements' tr(Σ) "
                                   "over the mean of their |G|², over the last half of the way "
-                                  "to the target, shaded over its 68 % interval; not the EMA's, "
+                                  f"to the target, shaded over its {interval_words()}; not the "
+                                  "EMA's, "
                                   "which lags behind the measurements (it still weighs those "
                                   "before the window), so the two need not agree."
                                   if math.isfinite(result.b_simple) else

@@ -39,6 +39,13 @@ REFERENCE_COLUMNS = (" status budget: the run used its whole step budget, with n
                      "its untrained net's.")
 
 
+def interval_words() -> str:
+    """B_simple's interval named by its width (`analyses.NOISE_INTERVAL`): "95 % interval"."""
+    from analyses import NOISE_INTERVAL
+
+    return f"{NOISE_INTERVAL:.0%} interval".replace("%", " %")
+
+
 def two_figure_stat(v: float) -> str:
     return design.format_stat(float(f"{v:.2g}"))
 
@@ -69,7 +76,7 @@ def _noise_verdict(result) -> str:
     if not math.isfinite(low):
         return text + "; too few or too noisy measurements for an interval, so no comparison "\
                       "with B_crit."
-    text += f", 68 % interval {two_figure_stat(low)}–{two_figure_stat(high)}"
+    text += (f", {interval_words()} {two_figure_stat(low)}–{two_figure_stat(high)}")
     if fit.status != "fitted":
         return text + "."
     side = ("below" if fit.b_crit < low else "above" if fit.b_crit > high else "inside")

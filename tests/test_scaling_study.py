@@ -706,14 +706,14 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     assert [type(v) for v in s["steps_to_target"]] == [
         int if v % 1 == 0 else float for v in s["steps_to_target"]]
     assert 27.5 / 1.5 < s["b_simple"] < 27.5 * 1.5
-    assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.68
+    assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.95
     assert s["fit_status"] == "fitted" and s["b_crit"] < s["b_simple_low"]
     assert re.search(r"Gradient noise scale over the last half of the way to the target \(16 "
-                     r"measurements\): B_simple ≈ \d\d, 68 % interval \d\d–\d\d; the fitted "
+                     r"measurements\): B_simple ≈ \d\d, 95 % interval \d\d–\d\d; the fitted "
                      r"B_crit \(1\.35\) lies below it", text)
     assert "× the fitted B_crit" not in text
     assert re.search(r"gradient noise scale over the last half of the way to the target: "
-                     r"B_simple ~ \d\d \(68% interval \d\d-\d\d; 16 measurements\)", out)
+                     r"B_simple ~ \d\d \(95% interval \d\d-\d\d; 16 measurements\)", out)
 
 
 @pytest.mark.parametrize("argv, message", [
