@@ -27,12 +27,13 @@ from ._scaling_missed import best_runs_first, budget_missed_text
 from ._scaling_text import (
     PER_BATCH_CAPTION,
     REFERENCE_COLUMNS,
-    TERMS,
     alpha_card,
     anchored_at,
     interval_words,
     law_verdict,
+    optimizer_of,
     scaling_verdicts,
+    terms,
     two_figure_stat,
 )
 from ._settings import regularisers_text
@@ -131,9 +132,11 @@ def has_best_rates(m: pd.DataFrame) -> bool:
 
 
 def draw_lr(frames: dict):
-    """Best rate against batch size with the linear and square-root rules and the cap;
-    a series not drawn is left out of the legend too: one without a value (a rule with no
-    anchor), and a line through fewer than two points (one reached batch: no refined line)."""
+    """Best rate against batch size with the linear and square-root rules and the cap
+    (``frames["cap"]``'s rate: none with an optimizer other than plain SGD; without the
+    frame, `LR_CAP`); a series not drawn is left out of the legend too: one without a
+    value (a rule with no anchor), and a line through fewer than two points (one reached
+    batch: no refined line)."""
     m = frames["measured"]
     fig = design.new_figure(height=3.6)
     ax = fig.subplots()
@@ -155,9 +158,9 @@ def draw_lr(frames: dict):
                                              label="square-root rule (α = ½)"))):
         if np.isfinite(np.asarray(y, float)).sum() >= (1 if style == "o" else 2):
             ax.plot(x, y, style, **kw)
-    # broad and beneath the rates: a rate on the cap shows as a thin line along it
-    ax.axhline(LR_CAP, color=design.VALIDATION, lw=3.5, zorder=1.5,
-               label="course cap ≈ 1")
+    caps = [LR_CAP] if frames.get("cap") is None else list(frames["cap"]["lr"])
+    for cap in caps:  # broad and beneath the rates: a rate on the cap, a thin line along it
+        ax.axhline(cap, color=design.VALIDATION, lw=3.5, zorder=1.5, label="course cap ≈ 1")
     fit = frames["fit"]
     if len(fit):
         ax.plot(fit["batch_size"], fit["lr"], "-", color=design.INK, lw=1.2,
@@ -167,7 +170,7 @@ def draw_lr(frames: dict):
     if finite.size:
         # the cap in view on either side: rates all above 10 left its line (and legend
         # entry) below the axis
-        ax.set_ylim(min(finite.min(), LR_CAP) / 4, max(finite.max(), LR_CAP) * 4)
+        ax.set_ylim(min([finite.min(), *caps]) / 4, max([finite.max(), *caps]) * 4)
     ax.set_xlim(b.min() / 1.5, b.max() * 1.5)
     _batch_ticks(ax, b)
     ax.set_xlabel("batch size B (log scale)")
@@ -304,7 +307,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                            drop=("lr", "batch_size")),
                        seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
-    rep.add_text(TERMS)  # a glossary, not a warning: a plain paragraph
+    sgd = optimizer_of(result.config) == "sgd"  # the cap and B_simple's B_crit are SGD's
+    rep.add_text(terms(optimizer_of(result.config)))  # a glossary, not a warning: plain text
     for line in scaling_verdicts(result):
         rep.add_text(words(line))
     m = result.batches
@@ -323,10 +327,12 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     rep.add_table(m[cols], name="per-batch", caption=PER_BATCH_CAPTION)
     rep.add_section("Best learning rate against batch size")
     if has_best_rates(m):
-        rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
+        rep.add_figure("lr-vs-batch", draw_lr,
+                       {"measured": m, "fit": _lr_fit(result),
+                        "cap": pd.DataFrame({"lr": [LR_CAP] if sgd else []}, dtype=float)},
                        caption="Best rate per batch size against the linear (α = 1) and "
-                               f"square-root (α = ½) rules anchored at {anchored_at(result)}, "
-                               "and the course's cap.")
+                               f"square-root (α = ½) rules anchored at {anchored_at(result)}"
+                               + (", and the course's cap." if sgd else "."))
     else:
         rep.add_text(words("No batch size reached the target, so none has a best rate to draw, "
                            "and the linear and square-root rules have no rate to start from. "

@@ -23,8 +23,8 @@ TERMS = ("Terms: B_crit, the critical batch size: below it, doubling the batch n
          "the fewest examples, approached with very small ones. α: the best rate grows as "
          "the batch size to the power α (1: the linear rule, ½: the square-root rule). "
          "B_simple, the gradient noise scale: how noisy one example's gradient is against "
-         "the mean gradient (tr(Σ)/|G|²), measured during one run; it estimates B_crit "
-         "without training every batch size.")
+         "the mean gradient (tr(Σ)/|G|²), measured during one run; with plain SGD it "
+         "estimates B_crit without training every batch size.")
 
 #: The per-batch table's caption: its columns in the words of the charts
 PER_BATCH_CAPTION = (
@@ -44,6 +44,37 @@ def interval_words() -> str:
     from analyses import NOISE_INTERVAL
 
     return f"{NOISE_INTERVAL:.0%} interval".replace("%", " %")
+
+
+def optimizer_of(config) -> str:
+    """The optimizer a run's ``config`` (a `nets.TrainConfig`'s dict) names: sgd unless set."""
+    return (config or {}).get("optimizer", "sgd")
+
+
+def noise_caveat(optimizer: str) -> str:
+    """What B_simple, plain SGD's noise scale, says of B_crit with ``optimizer``: a clause
+    ("" with plain SGD, for which McCandlish et al. derive B_crit ≈ B_noise ≲ B_simple)."""
+    if optimizer == "sgd":
+        return ""
+    if getattr(nets.OPTIMIZERS.get(optimizer), "folds_lr", False):  # momentum, nesterov
+        return (f"with {optimizer}, which helps most at large batches, B_crit may lie above "
+                "it (Zhang et al. 2019)")
+    return (f"with {optimizer}, a preconditioned optimizer, expect B_crit above it, possibly "
+            "far above (Zhang et al. 2019), and α between ½ and 1 (the square-root rule is the "
+            "one derived for Adam and RMSProp: Malladi et al. 2022)")
+
+
+def terms(optimizer: str) -> str:
+    """`TERMS`, and what B_simple says of B_crit with ``optimizer`` (`noise_caveat`)."""
+    caveat = noise_caveat(optimizer)
+    return TERMS + (f" {caveat[:1].upper()}{caveat[1:]}." if caveat else "")
+
+
+def cap_not_tested(optimizer: str) -> str:
+    """Why a run with ``optimizer`` other than plain SGD neither draws nor tests the cap."""
+    return (f"The course's cap of 1 (rates above about 1 stop converging) is plain SGD's rule "
+            f"of thumb: with {optimizer} a rate of 1 is another step size, so this run neither "
+            f"draws nor tests it.")
 
 
 def two_figure_stat(v: float) -> str:
@@ -80,8 +111,11 @@ def _noise_verdict(result) -> str:
     if fit.status != "fitted":
         return text + "."
     side = ("below" if fit.b_crit < low else "above" if fit.b_crit > high else "inside")
+    optimizer = optimizer_of(result.config)
     return (text + f"; the fitted B_crit ({fit.b_crit:.3g}) lies {side} it (McCandlish et al. "
-            f"find B_crit ≈ B_noise ≲ B_simple).")
+            f"find B_crit ≈ B_noise ≲ B_simple" +
+            ("" if optimizer == "sgd" else f" for plain SGD, not for {optimizer}: see the terms "
+             "above") + ").")
 
 
 def anchored_at(result) -> str:
@@ -168,7 +202,11 @@ def scaling_verdicts(result) -> list[str]:
         lines.insert(0, f"On {result.dataset} the validation set is the training set itself: "
                         "no score here is held out, and the steps to the target are those "
                         f"to fit its {result.n_train} training points.")
-    if math.isfinite(result.lr_cap_batch):
+    optimizer = optimizer_of(result.config)
+    if optimizer != "sgd":  # QA: "the course's cap of 1" said of Adam's rates
+        if result.batches["reached"].any():
+            lines.append(cap_not_tested(optimizer))
+    elif math.isfinite(result.lr_cap_batch):
         b = result.batches
         crossing = (f"The linear rule, anchored at {anchored_at(result)}, passes a rate of 1 at "
                     f"B ≈ {result.lr_cap_batch:.3g}")

@@ -51,7 +51,9 @@ def scaling_lines(s: dict) -> list[str]:
             rule_verdict(s["alpha_rule"])))
     elif s["alpha_reason"]:  # no slope that measures anything: only why
         lines.append(f"best lr against B: no slope fitted, no rule verdict: {s['alpha_reason']}")
-    if s["lr_cap_batch"] is not None:
+    optimizer = (s.get("config") or {}).get("optimizer", "sgd")
+    # the course's cap of 1 is plain SGD's: an Adam rate of 1 is another step size
+    if s["lr_cap_batch"] is not None and optimizer == "sgd":
         b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
                                                     strict=True) if ok)
         # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
@@ -72,6 +74,11 @@ def scaling_lines(s: dict) -> list[str]:
         n = count_of(s["b_simple_measurements"], "measurement")
         lines.append(f"gradient noise scale {where}: B_simple ~ {two_figures(s['b_simple'])} "
                      f"({spread}; {n}){big}")
+        if optimizer != "sgd":  # McCandlish et al.'s B_crit ≈ B_noise ≲ B_simple is SGD's
+            from ._scaling_text import noise_caveat  # imports analyses: here, not on load
+
+            lines.append("B_simple is plain SGD's noise scale (McCandlish et al.): "
+                         f"{noise_caveat(optimizer)}")
     elif s.get("b_simple_measurements"):  # measured, yet no estimate: said, not left out
         lines.append(f"gradient noise scale: not estimated from "
                      f"{count_of(s['b_simple_measurements'], 'measurement')} (an average came "
