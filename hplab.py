@@ -1767,7 +1767,8 @@ def _add_imbalance(sub) -> None:
                         "precision, the step-wise area under the PR curve, not the "
                         "trapezoid); those read at a threshold (precision to accuracy) are "
                         "ranked at the fixed 0.5, their value at the tuned threshold shown "
-                        "beside it (tuned_mean), not ranked")
+                        "beside it (tuned_mean), not ranked; brier reads probabilities, so "
+                        "isolation_forest (an anomaly score) is left out of its ranking")
     p.add_argument("--tune-for", default="f1",
                    help="validation metric the tuned threshold maximizes: f1, "
                         "balanced_accuracy, mcc, g_mean (default f1); each seed tunes one "
@@ -2226,7 +2227,8 @@ JSON_KEYS = {
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
     ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
                     "seeds (a count: the repeats, seeded from seed), seed, strategies, "
-                    "net_params, ranking [{strategy, ratio, rank (null for a strategy that failed "
+                    "net_params, ranking (no row for isolation_forest by brier: its score "
+                    "is no probability) [{strategy, ratio, rank (null for a strategy that failed "
                     "or was skipped on every seed: listed after the ranked ones; exact ties, "
                     "the same mean, share the first one's rank: 1, 2, 2, 4), "
                     "metric, mean, ci_low, ci_high (a threshold metric's at 0.5: what the "

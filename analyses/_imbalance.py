@@ -42,7 +42,7 @@ from ._backend import (
 )
 from ._checks import flag, seed_count, whole
 from ._held import held_dataset
-from ._imbalance_metrics import check_tune_for
+from ._imbalance_metrics import check_tune_for, unranked
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
 from ._imbalance_variants import OWN, Variant, held_variant
@@ -171,7 +171,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     Raises
     ------
     ValueError
-        Bad ratio, strategy, metric, sampling ratio, seed, net parameter, data that cannot
+        Bad ratio, strategy, metric (brier with isolation_forest alone: its score is no
+        probability), sampling ratio, seed, net parameter, data that cannot
         be made binary with at least 2 training positives, or no run left to train (every
         strategy a sampler with nothing to resample or too few samples to run).
     """
@@ -184,6 +185,10 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     names = resolve_strategies(strategies)
     labels = _name_ratio_labels(dataset, ratios)
     check_metric(metric)
+    if len(unranked(metric, names)) == len(names):  # a ranking of nothing
+        raise ValueError(f"metric {metric!r} reads scores as probabilities, and "
+                         f"{', '.join(names)} scores none (an anomaly score): add a strategy "
+                         "that does (none, class_weight, ...) or rank by another metric")
     check_tune_for(tune_for)
     sampling_ratio = check_sampling_ratio(sampling_ratio)
     states = seed_states(seed, seeds)

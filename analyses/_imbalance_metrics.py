@@ -17,10 +17,49 @@ import math
 import numpy as np
 import pandas as pd
 
-from nets import IMBALANCE_METRICS, binary_labels_and_scores, unknown_name
+from nets import IMBALANCE_METRICS, STRATEGIES, and_list, binary_labels_and_scores, unknown_name
 
 #: What the threshold can be tuned for on the validation split.
 TUNE_METRICS = ("f1", "balanced_accuracy", "mcc", "g_mean")
+#: The metrics that read a score as a probability. A strategy whose score is none
+#: (isolation_forest's anomaly score in (0, 1]) is left out of their rankings, as the
+#: report's calibration section leaves it out: QA, its Brier score, ~0.22 by construction,
+#: ranked it "3." beside the nets as if it were the worst calibrated.
+PROBABILITY_METRICS = ("brier",)
+
+
+def unranked(metric: str, strategies) -> list[str]:
+    """The ``strategies`` a ranking by ``metric`` leaves out: those whose score is no
+    probability (`nets.STRATEGIES`' kind "anomaly") when ``metric`` reads one
+    (`PROBABILITY_METRICS`).
+
+    Parameters
+    ----------
+    metric : str
+        A key of `IMBALANCE_METRICS`.
+    strategies : iterable of str
+        Keys of `nets.STRATEGIES`.
+
+    Returns
+    -------
+    list of str
+        In the order given; empty for a metric that reads no probability.
+    """
+    if metric not in PROBABILITY_METRICS:
+        return []
+    return [s for s in strategies if STRATEGIES[s].kind == "anomaly"]
+
+
+def unranked_words(metric: str, names) -> str:
+    """Why a ranking by ``metric`` leaves ``names`` (`unranked`'s) out: a sentence, or ""."""
+    if not names:
+        return ""
+    one = len(names) == 1
+    return (f"{and_list(names)} {'is' if one else 'are'} left out of the {metric} ranking: "
+            + ("its score is an anomaly score in (0, 1], not a probability, so its "
+               f"{metric} score means nothing." if one else
+               "their scores are anomaly scores in (0, 1], not probabilities, so their "
+               f"{metric} scores mean nothing."))
 
 
 def check_tune_for(tune_for) -> None:

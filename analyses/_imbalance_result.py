@@ -22,7 +22,7 @@ from nets import (
     finite_or_none,
 )
 
-from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
+from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci, unranked
 from ._imbalance_pitfalls import _Pitfalls
 from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
 
@@ -175,7 +175,9 @@ class ImbalanceResult(_Pitfalls):
         what the metric, or a difference of two, can be. ``tuned_threshold`` is the mean over
         seeds of each seed's validation-tuned threshold (each seed trains its own net): no
         one model's threshold. ``same_as`` names the strategy whose runs a strategy's are
-        (`twins`: the same test probabilities on every seed), else None.
+        (`twins`: the same test probabilities on every seed), else None. A strategy whose
+        score is no probability has no row in a ranking by a metric that reads one
+        (`unranked`: isolation_forest by brier).
         """
         metric = metric or self.metric
         check_metric(metric)
@@ -193,11 +195,12 @@ class ImbalanceResult(_Pitfalls):
         status = status[status["mode"] == mode].set_index(["ratio", "strategy"])
         twin = self.twins() if mode == "proper" else pd.DataFrame(columns=["ratio"])
         same_as = {(r.ratio, r.strategy): r.twin for r in twin.itertuples()}
+        left_out = set(unranked(metric, self.strategies))
         out = []
         for ratio in self.ratios:
             rows = []
             for strategy in self.strategies:
-                if (ratio, strategy) not in at.index:
+                if (ratio, strategy) not in at.index or strategy in left_out:
                     continue
                 a, t, st = at.loc[(ratio, strategy)], tuned.loc[(ratio, strategy)], \
                     status.loc[(ratio, strategy)]

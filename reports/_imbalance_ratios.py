@@ -8,7 +8,12 @@ from functools import partial
 import pandas as pd
 
 import nets
-from analyses import METRIC_RANGE, tied_ranks  # METRIC_RANGE: what add_paired clips to
+from analyses import (  # METRIC_RANGE: what add_paired clips to
+    METRIC_RANGE,
+    tied_ranks,
+    unranked,
+    unranked_words,
+)
 
 from ._core import Report
 from ._imbalance_calibration import calibration_section
@@ -200,6 +205,9 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                                    + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
                 rep.add_text(words(said), note=True)
+        # as the calibration section: isolation_forest's score is no probability
+        if said := unranked_words(result.metric, unranked(result.metric, result.strategies)):
+            rep.add_text(said, note=True)
         table, page = ranking_table(rank)
         tied = sorted({t for t in tied_ranks(rank["rank"]) if t.endswith("=")},
                       key=lambda t: int(t[:-1]))

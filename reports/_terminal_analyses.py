@@ -129,8 +129,11 @@ def imbalance_lines(s: dict) -> list[str]:
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)
-    from analyses import tied_ranks
+    from analyses import tied_ranks, unranked, unranked_words
 
+    # isolation_forest by brier: no probability, no row (as the report's calibration)
+    left_out = unranked(s["metric"], s.get("strategies", ()))
+    lines += filter(None, [unranked_words(s["metric"], left_out)])
     for ratio in s["ratios"]:
         lines.append(f"ratio {ratio}:")
         skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
