@@ -117,15 +117,27 @@ def _partial_note(result, ratio: str) -> str:
             "after those that ran on all")
 
 
-def _scored_on(result) -> str:
-    """What each ranking section says the strategies were trained, tuned and scored on."""
+def _scored_on(result, ranked: int) -> str:
+    """What each ranking section says the strategies were trained, tuned and scored on,
+    and what a first place picked among ``ranked`` strategies on those scores is worth."""
     thresholds = ("threshold metrics at 0.5, with the same metric at the threshold tuned for "
                   f"{result.tune_for} on")
     if result.test_is_train:  # XOR's 4 points are all three splits: nothing is untouched
-        return (f"Every strategy trained on the training split and was scored on it; "
+        said = (f"Every strategy trained on the training split and was scored on it; "
                 f"{thresholds} it too.")
-    return ("Every strategy trained on the training split only, scored once on the untouched "
-            f"test split; {thresholds} validation data.")
+    else:
+        said = ("Every strategy trained on the training split only, scored once on the "
+                f"untouched test split; {thresholds} validation data.")
+    return said + (" " + picked_on_test(ranked) if ranked > 1 else "")
+
+
+def picked_on_test(ranked: int) -> str:
+    """The ranking's caveat: it is made on the test scores it shows (QA, science referee:
+    capacity, lr-range and scaling choose on validation; this ranking picks on test)."""
+    return ("The ranking compares the strategies on these test scores across seeds, so the "
+            f"first one's score, picked as the best of {ranked}, is an optimistic estimate of "
+            "what it would score on new data; the paired intervals, not the order alone, say "
+            "which differences these seeds bear out.")
 
 
 def _off_scale_note(rank: pd.DataFrame) -> str:
@@ -188,7 +200,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
         rank = ranking[ranking["ratio"] == ratio]
-        rep.add_section(f"Ranking by {result.metric}{where}", _scored_on(result))
+        # a strategy whose runs are another's (`twins`) is no other pick
+        scored = int((rank["mean"].notna()
+                      & ~rank["same_as"].map(lambda v: isinstance(v, str))).sum())
+        rep.add_section(f"Ranking by {result.metric}{where}", _scored_on(result, scored))
         if result.test_is_train:  # XOR: as --json's test_is_train and the terminal say
             rep.add_text(f"On {result.dataset} the test set is the training set itself, as the "
                          "validation set is: no score here is held out, and the tuned "

@@ -40,7 +40,7 @@ def _headline(result) -> dict:
     # a card per ratio where anything ran: the first one's alone hid that 1:50's leader
     # was another strategy (found in the ninth section)
     bests = dict(_best_card(result, rank, r) for r in scored) or {
-        f"Best {result.metric} ({ratio})": "–"}
+        f"Best {result.metric} on test ({ratio})": "–"}
     # the majority baseline's accuracy, said to be a model's that finds no positive: its
     # recall of them, 0 by definition, on a card of its own told nothing. Like the best
     # card, it names its ratio, the first best card's (the first one where anything ran)
@@ -73,7 +73,8 @@ def _best_card(result, rank, ratio: str) -> tuple[str, str]:
               if t in set(_tied_first(first))]
     first = first[~twin]
     tie = _tied_first(first)
-    label = (f"Best {result.metric} ({ratio})"
+    # "on test": picked on the scores it shows, as the ranking section's caveat says
+    label = (f"Best {result.metric} on test ({ratio})"
              + (f": {nets.and_list(tie)} tie" if len(tie) > 1 else
                 f": {first.iloc[0]['strategy']}") + _unsettled_label(result, first, tie))
     if copies:

@@ -161,8 +161,12 @@ def imbalance_lines(s: dict) -> list[str]:
             lines.append(f"  {rank:>3} {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
-        lines += _verdict_lines([r for r in s["ranking"] if r["ratio"] == ratio],
-                                s["metric"], s["seeds"])
+        lines += _verdict_lines(rows, s["metric"], s["seeds"])
+        scored = [r for r in rows if r["mean"] is not None and not r.get("same_as")]
+        if len(scored) > 1:  # picked on the test scores it shows: a winner's curse
+            lines.append(f"  ranked on the test scores shown: {scored[0]['strategy']}'s "
+                         f"{scored[0]['mean']:.3f}, picked as the best of {len(scored)}, is an "
+                         "optimistic estimate of what it would score on new data")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]

@@ -313,9 +313,9 @@ def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3(tmp_path):
     # with its ratio's score
     rank = res.ranking().set_index("ratio")["mean"]
     best = {label: text for label, text in cards.items() if label.startswith("Best ")}
-    assert best == {f"Best {res.metric} (1:2): none":
+    assert best == {f"Best {res.metric} on test (1:2): none":
                     f"{rank['1:2']:.3f}",
-                    f"Best {res.metric} (1:8): none":
+                    f"Best {res.metric} on test (1:8): none":
                     f"{rank['1:8']:.3f}"}
 
 

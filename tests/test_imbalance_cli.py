@@ -125,7 +125,7 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
                                   ("none", "3", None), ("enn", "", None),
                                   ("tomek_links", "", None)]
     assert reports.read_report_info(path).headline[0]["label"] == (
-        "Best pr_auc (1:10): smote (not told apart from 1 other; smote_tomek's runs are "
+        "Best pr_auc on test (1:10): smote (not told apart from 1 other; smote_tomek's runs are "
         "smote's)")
     assert "smote ranks first, but none is not told apart from it by 2 seed(s):" in text
     summary = {**res.summary(), "report_path": None, "report_error": None}
@@ -302,7 +302,7 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     best = reports.read_report_info(report).headline[0]
     # QA: and says when the seeds do not tell it from others, as the ranking does
     tied = analyses.overlapping_best(first, "recall")
-    assert best["label"] == f"Best recall (1:20): {first[0]['strategy']}" + (
+    assert best["label"] == f"Best recall on test (1:20): {first[0]['strategy']}" + (
         f" (not told apart from {len(tied)} other{'s' if len(tied) > 1 else ''})"
         if tied else "")
     assert best["text"] == f"{first[0]['mean']:.3f}"
@@ -971,7 +971,7 @@ def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert ("Nothing ran at 1:75: every strategy failed or was skipped, so there are no "
             "scores, curves") in text
-    assert "Best pr_auc (1:10): smote" in text
+    assert "Best pr_auc on test (1:10): smote" in text
     assert "Always predicting 'not 1' (1:10), which finds no 1: accuracy" in text
     assert 'id="fig-ranking-1to75"' not in (out / "report.html").read_text()
     rng = np.random.default_rng(5)  # one positive among the negatives: ADASYN fails where
@@ -1312,7 +1312,7 @@ def test_a_strategy_on_one_seed_is_too_few_seeds_to_tell_never_told_apart(coin_a
             "each; one seed tells nothing apart)") in lines
     report = out / "report.html"
     assert reports.read_report_info(report).headline[0]["label"] == (
-        "Best pr_auc (own): class_weight (not told apart from 3 others; 7 others too few "
+        "Best pr_auc on test (own): class_weight (not told apart from 3 others; 7 others too few "
         "seeds to tell)")
     text = " ".join(parse_html(report.read_text()).all_text.split())
     assert (f"Too few seeds shared with class_weight to tell {', '.join(one_seed[:-1])} and "
