@@ -39,7 +39,7 @@ from ._study_lag import data_files_state, newer_report
 from ._study_lines import draw_intermediate, many_curves_note
 from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_outcomes import state_counts_frame
-from ._study_table import trials_page, worker_labels
+from ._study_table import marked_front, trials_page, worker_labels
 from ._study_text import (
     DOMINATED,
     busy_time,
@@ -222,7 +222,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat, summary["hplab_versions"],
-                                       stale, summary["library_versions"])
+                                       stale, summary["library_versions"],
+                                       [p["number"] for p in summary.get("pareto_front", [])])
             # the stored table itself: the provenance's lines are read, this file is run
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
@@ -264,24 +265,27 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat, versions, stale, libraries) -> None:
+                               best, flat, versions, stale, libraries, front=()) -> None:
     """The table of all trials (``best`` first) and how the study ran (``versions``: the
     summary's ``hplab_versions``: the report's own version is not the trials'; ``stale``:
     the RUNNING trials whose worker stopped; ``libraries``: its ``library_versions``, as
-    the study stored them: the report's own are said beside them where they differ)."""
+    the study stored them: the report's own are said beside them where they differ;
+    ``front``: the numbers of the Pareto front's trials, of a study of several objectives,
+    marked and listed first)."""
     import study as hs
 
     frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
                             heartbeats=hs.keeps_heartbeats(s), stale=stale)
     rep.add_section("All trials")
-    table = _sorted(frame, spec.metrics, spec.directions, best)
+    table, pareto = marked_front(_sorted(frame, spec.metrics, spec.directions, best, front),
+                                 spec.metrics, front)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
     labels = worker_labels(trials, flat=flat)
     mixed = len(versions) > 1
     page, note = trials_page(table, labels, spec.metrics, mixed=mixed)
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
-        f"Every trial (best first){why}. {note}The CSV holds every row and column, workers "
-        "by their stored ids."))
+        f"Every trial (best first){why}. {pareto}{note}The CSV holds every row and column, "
+        "workers by their stored ids."))
     add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
@@ -368,17 +372,21 @@ def _data_paths(dataset: str) -> list[str]:
         return []
 
 
-def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None,
+            front=()) -> pd.DataFrame:
     """The ``best`` trial (the report's), then the other complete trials best first (ties on
-    the first objective broken by the next ones, then by number), then pruned ones (their
-    last checkpoint's value can beat the best trial's, but they never finished), then the
-    rest by number. Times and, when no trial stopped early, the empty reason column are
-    left out."""
+    the first objective broken by the next ones, then by number), the Pareto ``front``'s
+    (trial numbers) before the others, then pruned ones (their last checkpoint's value can
+    beat the best trial's, but they never finished), then the rest by number. Times and,
+    when no trial stopped early, the empty reason column are left out."""
     cols = [c for c in frame.columns if c not in ("start", "complete")
             and not (c == "reason" and frame[c].isna().all())]
     if metrics[0] not in frame:
         return frame[cols]
     rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)
+    # sorted by the first objective alone, a front member of a poor one (the smallest net)
+    # fell below the rows the page shows
+    rank = rank.where(~frame["number"].isin(front) | (rank != 0), -0.5)
     # a diverged trial is pruned by the loop: its value is its last before it blew up (the
     # untrained net's, often), no rank
     if "status" in frame:

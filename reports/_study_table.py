@@ -7,7 +7,9 @@ import pandas as pd
 
 from study import other_checkout, trial_checkout, trial_info, trial_times, trial_version
 
-_KEPT = ("number", "reason")  # every row's own, even where all rows share it
+#: What puts a trial on the Pareto front: no other trial dominates it.
+DOMINATED = "none is at least as good on every objective and better on one"
+_KEPT = ("number", "pareto", "reason")  # every row's own, even where all rows share it
 
 
 def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
@@ -79,6 +81,8 @@ def trials_page(table: pd.DataFrame, labels: dict[str, str],
             checkouts = [None] * len(page)
         page["hplab"] = [short_code(v, c) for v, c in
                          zip(page["hplab"], checkouts, strict=True)]
+    if "pareto" in page:  # the front's trials marked, the others' cells left empty
+        page["pareto"] = page["pareto"].map({True: "front", False: ""})
     dropped = ["hplab_checkout"]
     if not mixed:
         dropped.append("hplab")
@@ -108,6 +112,22 @@ def trials_page(table: pd.DataFrame, labels: dict[str, str],
         note += ("hplab is the version that ran the trial (a checkout's commit where it ran "
                  "from one; earlier: a version before trials recorded it). ")
     return page, note
+
+
+def marked_front(table: pd.DataFrame, metrics, front) -> tuple[pd.DataFrame, str]:
+    """The trials ``table`` with a ``pareto`` column beside its ``metrics`` (as pareto.csv
+    has it), true for the trials of the Pareto ``front`` (their numbers: optuna's
+    ``best_trials``), and the words saying what its mark means (`trials_page` writes
+    ``front``) and that they come first; ``table`` and "" without a front."""
+    if not len(front):
+        return table, ""
+    table = table.copy()
+    table.insert(max(table.columns.get_loc(m) for m in metrics) + 1, "pareto",
+                 table["number"].isin(front))
+    which = ("The one trial on the Pareto front, marked front under pareto, comes"
+             if len(front) == 1 else
+             f"The {len(front)} trials on the Pareto front, marked front under pareto, come")
+    return table, f"{which} first: {DOMINATED.replace('none', 'no other trial')}. "
 
 
 def _header(column: str, page: pd.DataFrame) -> str:

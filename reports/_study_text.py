@@ -18,10 +18,10 @@ from ._paths import shown_command
 from ._problem_words import problems_where
 from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
+from ._study_table import DOMINATED
 from .design import format_seconds, format_setting
 
 # what the Pareto front leaves out, said once (a tie on one objective is not "beaten")
-DOMINATED = "none is at least as good on every objective and better on one"
 _MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
 
 

@@ -227,7 +227,8 @@ def _in_memory_study(directions, rows, **dists):
     (["epochs", "val_accuracy"], ["minimize", "maximize"],
      {0: (5, 0.46), 1: (5, 0.39), 2: (5, 0.46), 3: (5, 0.54), 4: (5, 0.57), 5: (5, 0.52)}),
     # two front members tied on the first objective: the report's best (the first of them)
-    # heads the table though the other has the better second objective
+    # heads the table though the other has the better second objective; the front's third
+    # member (#2) before #3, which #0 dominates, though #3 is better on the first objective
     (["epochs", "val_accuracy", "n_parameters"], ["minimize", "maximize", "minimize"],
      {0: (5, 0.5, 10), 1: (5, 0.6, 20), 2: (6, 0.9, 5), 3: (5, 0.5, 30)}),
 ])
@@ -240,9 +241,11 @@ def test_the_best_trial_heads_the_table_when_the_first_objective_ties(metrics, d
 
     s = _in_memory_study(directions, [(v, {"lr": 0.01 * (n + 1)}) for n, v in table.items()],
                          lr=optuna.distributions.FloatDistribution(0.001, 1.0))
-    best = study.study_summary(s, SimpleNamespace(masked="memory"))["best_trial"]
-    order = list(_sorted(sd.trials_frame(s.trials, metrics), metrics, directions, best)["number"])
-    assert order == ([4, 3, 5, 0, 2, 1] if len(metrics) == 2 else [0, 1, 3, 2])
+    summary = study.study_summary(s, SimpleNamespace(masked="memory"))
+    best, front = summary["best_trial"], [p["number"] for p in summary["pareto_front"]]
+    order = list(_sorted(sd.trials_frame(s.trials, metrics), metrics, directions, best,
+                         front)["number"])
+    assert order == ([4, 3, 5, 0, 2, 1] if len(metrics) == 2 else [0, 1, 2, 3])
     assert best == order[0]
 
 

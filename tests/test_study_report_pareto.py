@@ -1,0 +1,53 @@
+"""The study report of several objectives: its table of trials marks the Pareto front."""
+
+from __future__ import annotations
+
+import optuna
+import pandas as pd
+import pytest
+from conftest import figure_stand_in, report_table
+
+import reports
+import study
+
+
+@pytest.mark.slow
+def test_the_trials_table_marks_the_pareto_front_and_lists_it_first(spec_file, tmp_path,
+                                                                     parse_html, monkeypatch):
+    # QA: the report drew the front, but its table of trials did not say which rows were on
+    # it; and sorted by the first objective, a front member of low accuracy (a small net)
+    # fell below the rows the page shows
+    figure_stand_in(monkeypatch, typeset=False)  # no claim on the figures
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=["val_accuracy", "n_parameters"], n_trials=10,
+        max_epochs=8, sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
+        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
+               "width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    # the front as optuna keeps it
+    s = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}")
+    front = sorted(t.number for t in s.best_trials)
+    assert 1 < len(front) < len(s.trials)
+    page = path.read_text()
+    header, rows = report_table(page, "table-trials")
+    assert header[:4] == ["number", "val_accuracy", "n_parameters", "pareto"]
+    marked = [int(row[0]) for row in rows if row[3] == "front"]
+    assert sorted(marked) == front
+    assert {row[3] for row in rows} == {"front", ""}
+    # the front first (the report's best trial heading it), each part best first
+    numbers = [int(row[0]) for row in rows]
+    assert sorted(numbers[:len(front)]) == front
+    accuracy = [float(row[1]) for row in rows]
+    assert accuracy[1:len(front)] == sorted(accuracy[1:len(front)], reverse=True)
+    assert accuracy[len(front):] == sorted(accuracy[len(front):], reverse=True)
+    text = " ".join(parse_html(page).all_text.split())
+    assert (f"The {len(front)} trials on the Pareto front, marked front under pareto, come "
+            "first: no other trial is at least as good on every objective and better on "
+            "one.") in text
+    # the CSV marks them too
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv")
+    assert sorted(table.loc[table["pareto"], "number"]) == front
+    assert table["pareto"].dtype == bool
