@@ -31,6 +31,7 @@ from ._report_files import TONES
 from ._report_info import description_digest
 from ._report_write import write_files
 from ._settings import shown_settings
+from ._table_block import table_titles
 
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
@@ -277,7 +278,8 @@ class Report(_FiguresAndTables):
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""
         return render("report.html", report=self, sections=self._sections,
-                      files_dir=files_dir, tone=TONES.get(self.status or "", "neutral"),
+                      files_dir=files_dir, titles=table_titles(self._sections),
+                      tone=TONES.get(self.status or "", "neutral"),
                       meta_json=json.dumps(self.metadata(files_dir), ensure_ascii=True))
 
     def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,

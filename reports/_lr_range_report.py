@@ -293,7 +293,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                                          loss="validation loss" if result.val else "loss"),
                    {"curves": result.curves, "marks": marks_frame(result)},
                    caption=curves_caption(result))
-    rep.add_section("Spread of the suggestions over seeds")
+    heading = "Spread of the suggestions over seeds"  # the section's, and its table's name
+    rep.add_section(heading)
     spread = spread_frame(result)
     if np.isfinite(spread["lr"].to_numpy(dtype=float)).any():
         rep.add_figure("suggestion-spread", draw_spread, spread,
@@ -303,7 +304,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
             "marks the median. A wide spread means one test is noise."))
     else:
         rep.add_text("No seed gave a suggestion, so there is no spread to draw.", note=True)
-    rep.add_table(result.suggestions, name="suggestions",
+    rep.add_table(result.suggestions, name="suggestions", title=heading,
                   caption="Median, quartiles and IQR in log10 units; n = seeds with a value. "
                           "The IQR (interquartile range, the card's for the chosen "
                           "suggestion) is the 75th minus the 25th percentile of the seeds' "

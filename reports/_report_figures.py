@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.backend_bases import FigureCanvasBase
 
 from . import design
-from ._table_block import _printed_columns, table_block
+from ._table_block import _printed_columns, caption_title, table_block
 
 #: What a figure's, table's or report file's name may be.
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -105,7 +105,7 @@ class _FiguresAndTables:
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
                   max_rows: int = 25, index: bool = False,
                   print_columns: Sequence[str] | None = None,
-                  page: pd.DataFrame | None = None) -> Self:
+                  page: pd.DataFrame | None = None, title: str | None = None) -> Self:
         """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row).
 
         Parameters
@@ -126,6 +126,11 @@ class _FiguresAndTables:
             What the page shows of ``frame``: its rows in the same order, columns left out
             or reworded where they would run past the page (``print_columns`` name its
             columns). Default: ``frame``. The CSV holds ``frame``.
+        title : str, optional
+            The table's name, its ``<caption>``: out of sight (the caption under it says
+            it), read out by a screen reader that lists or enters the tables. Default: the
+            caption's first sentence (`reports._table_block.caption_title`), else the
+            section's heading; the heading is added where two tables' names are the same.
         """
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
@@ -135,9 +140,10 @@ class _FiguresAndTables:
         with self._staging():
             stems = self._register(name, df)
             printed = _printed_columns(shown, print_columns, stems)
+        title = title or caption_title(str(caption)) or self._current().title
         self._current().blocks.append({**table_block(shown, name=name, caption=caption,
                                                      max_rows=max_rows, index=index,
-                                                     stems=stems), **printed})
+                                                     stems=stems, title=title), **printed})
         return self
 
     @contextmanager

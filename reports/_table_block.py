@@ -4,6 +4,7 @@ columns a printout keeps."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
@@ -20,10 +21,35 @@ def rows_shown(total: int, max_rows: int) -> int:
     return total if total <= max_rows + max_rows // 2 else max_rows
 
 
+def caption_title(caption: str) -> str:
+    """The words of a table's caption that name it: its first sentence, up to the first
+    ". " or "; " outside parentheses ("Every trial (best first)" of "Every trial (best
+    first). Same in every row: ..."); "" for no caption."""
+    depth = 0
+    for i, char in enumerate(caption):
+        depth += (char in "([") - (char in ")]")
+        if depth > 0 or char not in ".;" or caption[i + 1:i + 2] not in ("", " "):
+            continue  # "0.5", "(mean; std)" go on
+        if not caption[:i].endswith(("e.g", "i.e")):
+            return caption[:i].strip()
+    return caption.strip()
+
+
+def table_titles(sections) -> dict[str, str]:
+    """Each table's name (a report's ``_sections``' table blocks, by ``name``) to its
+    ``<caption>``: its ``title``, and where another table's is the same (a ratio's tables
+    in an imbalance report of several), its section's heading too, in parentheses."""
+    tables = [(b, s.title) for s in sections for b in s.blocks if b["type"] == "table"]
+    counts = Counter(b["title"] for b, _ in tables)
+    return {b["name"]: b["title"] + (f" ({heading})" if counts[b["title"]] > 1 else "")
+            for b, heading in tables}
+
+
 def table_block(df: pd.DataFrame, *, name: str, caption: str, max_rows: int, index: bool,
-                stems: Sequence[str]) -> dict:
+                stems: Sequence[str], title: str) -> dict:
     """`Report.add_table`'s block of ``df`` but its ``printed`` and ``print_note`` (those
-    of `_printed_columns`): the rows shown (`rows_shown`), formatted a column at a time."""
+    of `_printed_columns`): the rows shown (`rows_shown`), formatted a column at a time;
+    ``title``, its name in its ``<caption>`` (`table_titles`)."""
     shown = df.head(rows_shown(len(df), max_rows))
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                for c in df.columns]
@@ -36,7 +62,8 @@ def table_block(df: pd.DataFrame, *, name: str, caption: str, max_rows: int, ind
     long = [not num and any(len(r[k]) > _LONG_TEXT for r in rows)
             for k, num in enumerate(numeric)]
     return {
-        "type": "table", "name": name, "columns": [str(c) for c in df.columns],
+        "type": "table", "name": name, "title": str(title),
+        "columns": [str(c) for c in df.columns],
         "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
         "row_header": index and len(df.columns) > 0,
         "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],

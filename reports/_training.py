@@ -78,7 +78,8 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
     if note := " ".join(t for t in (curves_note(run, hist), falling_text(run, hist)) if t):
         rep.add_text(note, note=True)
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
-    rep.add_table(_final_numbers(run), name="final", caption=(
+    rep.add_table(_final_numbers(run), name="final", title="Train, validation and test loss"
+                  + " and accuracy" * classify, caption=(
         ("Train and validation values are from the best checkpoint, whose weights early "
          "stopping put back; " if restored else
          "Train and validation values are from the last checkpoint; ") +
@@ -188,7 +189,7 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     # undefined, a dash, as the positive-class table shows it
     unpredicted = np.append(~predicted, False)  # the macro average keeps its 0
     shown = per_class.assign(precision=per_class["precision"].mask(unpredicted))
-    rep.add_table(shown, name="per-class", caption=(
+    rep.add_table(shown, name="per-class", title="Precision, recall and F1 per class", caption=(
         "Precision: of the samples predicted as the class, the share that is right. Recall: "
         "of the samples of the class, the share found. F1 is their harmonic mean. With "
         "imbalanced classes read these, not the accuracy."

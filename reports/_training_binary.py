@@ -71,7 +71,8 @@ def add_positive_class(rep: Report, net, ds) -> None:
     pred, truth = test_prediction(net, ds)
     positive = ds.classes[1]
     y = _positives(pred, truth)
-    rep.add_section(f"Positive class {positive}: ranking and threshold scores", (
+    heading = f"Positive class {positive}: ranking and threshold scores"
+    rep.add_section(heading, (
         f"Scores of class {positive} (the second class, the positive one) on the test set "
         f"of {len(y):,} examples, {int(y.sum()):,} of them positive, computed as hplab "
         "predict --dataset computes them. On imbalanced data accuracy mostly counts the "
@@ -80,7 +81,8 @@ def add_positive_class(rep: Report, net, ds) -> None:
         rep.add_text(f"The test set holds only class {ds.classes[int(y[0]) if len(y) else 0]}"
                      ": ROC-AUC and PR-AUC need both classes and are undefined, and so are "
                      "the curves" + ("" if y.any() else " and the recall") + ".", note=True)
-    rep.add_table(positive_class_frame(pred, truth), name="positive-class", caption=(
+    rep.add_table(positive_class_frame(pred, truth), name="positive-class", title=heading,
+                  caption=(
         "ROC-AUC and PR-AUC rank the test examples by the net's probability of class "
         f"{positive}, whatever the threshold; precision, recall and F1 are those of its "
         "predictions at 0.5. Chance is what a net without skill scores: 0.5 for ROC-AUC, the "

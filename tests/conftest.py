@@ -187,6 +187,19 @@ def report_table(html_text: str, table_id: str) -> tuple[list[str], list[list[st
                                          re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
 
 
+def report_captions(text: str) -> dict[str, str]:
+    """Each table's id in a report to its <caption>'s text; every table has one, out of
+    sight."""
+    import html
+    import re
+
+    found = re.findall(r'<figure class="table" id="([^"]+)">.*?<table>\s*(?:\{#.*?#\}\s*)?'
+                       r'<caption class="([^"]*)">([^<]*)</caption>', text, re.S)
+    assert len(found) == text.count("<table>"), "a table without a caption"
+    assert {cls for _, cls, _ in found} <= {"visually-hidden"}
+    return {table: html.unescape(caption) for table, _, caption in found}
+
+
 def report_facts(html_text: str) -> dict[str, str]:
     """A report's provenance and hyperparameters (its ``<dt>``/``<dd>`` pairs) as
     ``{label: text}``, tags dropped (keys break after their dots with ``<wbr>``) and

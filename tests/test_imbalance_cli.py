@@ -1117,6 +1117,20 @@ def test_each_ratios_figures_say_their_ratio_in_their_alt_text(two_ratios, parse
     assert "Dot chart of mean pr_auc per strategy with intervals at ratio 1:20" in alts
 
 
+def test_each_table_is_named_and_each_ratios_tables_say_their_ratio(two_ratios):
+    # QA (a screen reader): the tables had no <caption>, so its list of them read "table"
+    # 19 times; a ratio's tables have the same captions as the other ratio's
+    from conftest import report_captions
+
+    path, _ = two_ratios
+    named = report_captions(path.read_text())
+    assert len(named) == len(set(named.values())) == 4 + 2 * 7  # per ratio 7 tables
+    assert named["table-ranking-table-1to20"] == "Ranked strategies (Ranking by pr_auc · 1:20)"
+    assert named["table-brier-1to10"] == (
+        "Brier score (lower is better): mean and 95 % interval (Calibration · 1:10)")
+    assert named["table-data"] == "Class counts per split, ratio and seed"
+
+
 def test_table_counts_carry_no_thousands_separators(tmp_path, capsys):
     # QA: the data table showed train_neg "1,168" beside data_seed "3757552657"; pasted into
     # a spreadsheet that reads a comma as the decimal mark, 1,168 became 1.168

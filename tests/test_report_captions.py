@@ -1,0 +1,63 @@
+"""Every report table's <caption>: its name for a screen reader, out of sight."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import report_captions
+
+import nets
+import reports
+
+
+def test_each_table_is_named_by_its_captions_first_sentence_or_its_heading(tmp_path,
+                                                                          parse_html):
+    # QA: a report's tables had no <caption>: a screen reader's list of tables read "table,
+    # 12 rows" for each, and which was which was lost
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    rep = reports.Report("demo", "Captions")
+    rep.add_section("Runs")
+    rep.add_table(frame, name="runs", caption="Every run (e.g. a seed; or two). Same in every "
+                  "row: 0.5. Data below; more.")
+    rep.add_table(frame, name="lower", caption="One test per seed. stop_reason: why, e.g. nan.")
+    rep.add_table(frame, name="bare")  # no caption: the heading above names it
+    rep.add_table(frame, name="named", caption="Median, quartiles and IQR in log10 units; n "
+                  "= seeds.", title="Spread of the suggestions")
+    for ratio in ("1:10", "1:20"):  # the same words in two sections: each says its own
+        rep.add_section(f"Ranking · {ratio}")
+        rep.add_table(frame, name=f"ranked-{ratio.replace(':', 'to')}",
+                      caption="Ranked strategies; failed ones last. Why they failed.")
+    page = rep.html()
+    assert not parse_html(page).errors
+    assert report_captions(page) == {
+        "table-runs": "Every run (e.g. a seed; or two)", "table-bare": "Runs",
+        "table-lower": "One test per seed",
+        "table-named": "Spread of the suggestions",
+        "table-ranked-1to10": "Ranked strategies (Ranking · 1:10)",
+        "table-ranked-1to20": "Ranked strategies (Ranking · 1:20)"}
+    # the caption under the table is as it was, whole
+    assert "Every run (e.g. a seed; or two). Same in every row: 0.5. Data below; more." in \
+        " ".join(parse_html(page).all_text.split())
+    # the index's table is named by the heading above it
+    rep.write(tmp_path / "runs" / "demo" / "captions")
+    index = (tmp_path / "runs" / "index.html").read_text()
+    assert re.search(r'<h1>(Reports in [^<]+)</h1>', index).group(1) == re.search(
+        r'<table class="index">\s*<caption class="visually-hidden">([^<]+)</caption>',
+        index).group(1)
+
+
+@pytest.mark.slow
+def test_a_training_reports_tables_are_named(tmp_path, parse_html):
+    # its tables' first sentences say where their values come from, not what they are
+    import study
+
+    run = study.train_run("double-arc", nets.TrainConfig(hidden=(3,), lr=0.3, batch_size=10,
+                                                         max_epochs=5),
+                          seed=0, out=tmp_path / "t", name="t", command="")
+    page = reports.training_report(run, run.out).read_text()
+    assert report_captions(page) == {
+        "table-final": "Train, validation and test loss and accuracy",
+        "table-per-class": "Precision, recall and F1 per class",
+        "table-positive-class": "Positive class 1: ranking and threshold scores"}
