@@ -20,6 +20,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 from . import _fonts
+from ._figure_label import figure_label as figure_label  # a figure's default alt text
 
 # fonts: CJK fallbacks and the advice when a label is drawn as boxes
 from ._fonts import (
@@ -172,31 +173,6 @@ def _lay_out(fig: Figure, dpi: int) -> None:
     finally:
         fig.dpi = before
     fig.set_layout_engine(None)  # (a user's rc that asks for a layout puts one back: slower)
-
-
-def figure_label(fig: Figure) -> str:
-    """A short text alternative of ``fig``: the words drawn on it, not the caption.
-
-    Its suptitle, else each panel's title, else each panel's "y against x" from its axis
-    labels (colour bars left out): ``"Chart: Parameter importances"``. Empty when the
-    figure has none of these; a figure whose titles tell only part of the story (panels
-    titled by strategy) needs an ``alt=`` of its own.
-    """
-    if fig.get_suptitle():
-        parts = [fig.get_suptitle()]
-    else:
-        parts = []
-        for ax in fig.axes:
-            if not ax.get_visible() or ax.get_label() == "<colorbar>":
-                continue
-            x, y = ax.get_xlabel(), ax.get_ylabel()
-            part = ax.get_title() or (f"{y} against {x}" if x and y else x or y)
-            if part and part not in parts:
-                parts.append(part)
-    if not parts:
-        return ""
-    text = ("Chart: " if len(parts) == 1 else "Charts: ") + "; ".join(parts)
-    return text.replace(r"\$", "$")  # as `literal` escaped it for matplotlib
 
 
 #: Marker shapes and line styles that tell series apart where colours alone do not (two

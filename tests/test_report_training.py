@@ -304,7 +304,7 @@ def test_two_feature_runs(tmp_path, parse_html, dataset, hidden, figures):
     assert alts["fig-hidden-space"] == (
         "Scatter plots of the training samples in the first hidden layer at 5 checkpoints: "
         "after the linear map (top row) and after sigmoid (bottom row)")
-    assert alts["fig-history"] == "Charts: Loss; Accuracy"
+    assert alts["fig-history"] == "Charts: Loss against epoch; Accuracy against epoch"
     assert ("three neurons: a 3-D space" in page.all_text) == (hidden == (3,))
     accuracy = reports.design.format_percent(run.test_metrics["test_accuracy"])
     for needed in ("Test accuracy", accuracy, "Epochs", "Wall time", dataset,

@@ -1133,18 +1133,19 @@ def test_an_image_alt_names_the_figure_and_leaves_describing_it_to_the_caption(p
     rep.add_figure("bare-line", _draw_line, data, caption=caption)
     rep.add_figure("given", _titled, data, caption=caption, alt="Line chart of the loss")
     alts = [img["alt"] for img in parse_html(rep.html()).find("img")]
-    assert alts == ["Chart: Loss by epoch", "Chart: loss against epoch", "Figure: bare line",
-                    "Line chart of the loss"]
-    # the parts of a figure of several panels, its colour bar left out
+    # QA: an alt repeated the figure's title; it says what the axes show too
+    assert alts == ["Chart: Loss by epoch — loss against epoch", "Chart: loss against epoch",
+                    "Figure: bare line", "Line chart of the loss"]
+    # the parts of a figure of several panels, its colour bar's label as the colour's
     with design.style():
         fig = design.new_figure()
         left, right = fig.subplots(1, 2)
         left.set_title("ROC")
         right.set_title("Precision-recall")
         fig.colorbar(right.imshow([[0, 1]]), ax=right, label="share")
-        assert design.figure_label(fig) == "Charts: ROC; Precision-recall"
+        assert design.figure_label(fig) == "Charts: ROC; Precision-recall, colour: share"
         fig.suptitle(design.literal("Costs in $ (trials)"))
-        assert design.figure_label(fig) == "Chart: Costs in $ (trials)"
+        assert design.figure_label(fig) == "Chart: Costs in $ (trials) — colour: share"
 
 
 

@@ -298,7 +298,8 @@ def test_a_real_grid_studys_report_writes_its_cells_and_learning_curves(spec_fil
         assert mine["value"].tolist() == pytest.approx(history["val_loss"])
         assert set(mine["lr"]) == {t.params["lr"]}
         assert set(mine["activation"]) == {t.params["activation"]}
-    caption = re.search(r'alt="Chart: Learning curves: val_loss, a panel per activation"'
+    caption = re.search(r'alt="Chart: Learning curves: val_loss, a panel per activation — '
+                        r'val_loss against epoch"'
                         r'.*?<figcaption>([^<]*)', text, re.S).group(1)
     assert caption.startswith("val_loss at the checkpoints each complete trial recorded, "
                               "coloured by lr, a panel per activation.")
