@@ -55,6 +55,13 @@ from ._numbers import (
 #: yellow (1.3:1) and orange (2.2:1) are left out: an orange dark enough came out as the
 #: vermilion to deuteranopes. Its sky blue is darkened from #56B4E9 (2.3:1).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#1D9AE0", "#000000")
+#: A colour for each of up to 12 series (a benchmark's strategies besides the baseline
+#: drew five colours, each shared by two or three curves): `PALETTE`'s five, then seven of
+#: seaborn's "dark" palette, each 3:1 or more on white too; left out of it its grey (ink's),
+#: its orange (vermilion's twin) and its purple (the navy's). Past five they differ in hue
+#: more than a colour-blind reader can tell: the series' line styles and markers still do.
+SERIES_COLORS = (*PALETTE[:-1], "#001c7f", "#592f0d", "#8c0800", "#b8850a", "#12711c",
+                 "#a23582", "#006374")
 TRAIN = "#0072B2"
 VALIDATION = "#D55E00"
 TEST = "#009E73"
@@ -187,11 +194,11 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||")
 
 def series_style(i: int) -> dict[str, str]:
     """Series ``i``'s ``color``, ``ls`` and ``marker`` (keywords of ``Axes.plot``): a
-    colour of `PALETTE` (black left for ink), a line style and a marker shape, so a reader
-    who cannot tell the colours apart still tells the series apart (and the legend shows
-    how). Scatters use the marker alone, bars `series_hatch`."""
-    return {"color": PALETTE[i % (len(PALETTE) - 1)], "ls": LINESTYLES[i % len(LINESTYLES)],
-            "marker": MARKERS[i % len(MARKERS)]}
+    colour of `SERIES_COLORS` (black left for ink), a line style and a marker shape, so a
+    reader who cannot tell the colours apart still tells the series apart (and the legend
+    shows how). Scatters use the marker alone, bars `series_hatch`."""
+    return {"color": SERIES_COLORS[i % len(SERIES_COLORS)],
+            "ls": LINESTYLES[i % len(LINESTYLES)], "marker": MARKERS[i % len(MARKERS)]}
 
 
 def series_hatch(i: int) -> str:
