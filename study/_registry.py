@@ -21,6 +21,7 @@ import optuna
 
 import nets
 
+from ._cmaes_state import CmaEsSampler
 from ._errors import SpecError, TrialFailed
 from ._record import error_record
 from ._trial_seeded import TrialSeeded
@@ -224,10 +225,12 @@ SAMPLERS = {
             seed=s, **{"scramble": True, "warn_independent_sampling": False, **o}),
         optuna.samplers.QMCSampler, None, True, True),
     # categorical parameters (activation...) are sampled at random: optuna warned so at
-    # every trial (twenty multi-line warnings for twenty trials); the README says it once
-    "cmaes": SamplerEntry(lambda spec, o, s: optuna.samplers.CmaEsSampler(
+    # every trial (twenty multi-line warnings for twenty trials); the README says it once.
+    # Optuna's own unpickled the optimizer stored in a trial, running whatever code the
+    # storage's writer put there: this one loads only a CMA-ES optimizer (_cmaes_state)
+    "cmaes": SamplerEntry(lambda spec, o, s: CmaEsSampler(
         seed=s, **{"warn_independent_sampling": False, **o}),
-        optuna.samplers.CmaEsSampler, "cmaes", False, False, extra="cmaes"),
+        CmaEsSampler, "cmaes", False, False, extra="cmaes"),
     "gp": SamplerEntry(lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
                        optuna.samplers.GPSampler, "torch", True, False, extra="gp"),
     "grid": SamplerEntry(_grid, optuna.samplers.GridSampler, None, True, True,
