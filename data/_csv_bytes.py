@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._dataset import DataError
-from ._declared_size import refuse_expansion
+from ._declared_size import refuse_expansion, unreadable_member
 
 #: What pandas decompresses by the file's name (compression="infer"), with the reader of
 #: each: a tar archive of one file by these endings first (.tar.gz is a tar), then these
@@ -29,7 +29,11 @@ _DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 _COMPRESSED = (*_DECOMPRESS, ".zst", ".zip")
 #: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
 UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
-              tarfile.TarError)
+              tarfile.TarError,
+              # a zip member encrypted, or compressed by a method zipfile lacks
+              RuntimeError, NotImplementedError)
+#: What a CSV archive's refusal ends with.
+_ONE_FILE = "a CSV archive holds one file"
 
 
 @contextlib.contextmanager
@@ -51,23 +55,43 @@ def opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
         with tarfile.open(path) as archive:
             member = archive.next()  # the first file, not a walk over a bomb's every byte
             while member is not None and not member.isfile():
+                # pandas reads a lone link as the file it names (a hard link to a file
+                # missing: KeyError), a lone pipe or folder as nothing (AssertionError):
+                # the check and pandas read the same file, or none
+                if not member.isdir():
+                    raise DataError(f"{path}: not a readable CSV file ({_not_a_file(member)}; "
+                                    f"{_ONE_FILE})")
                 member = archive.next()
             if member is None:
-                yield None
-            else:
-                with archive.extractfile(member) as fh:
-                    yield fh
+                raise DataError(f"{path}: not a readable CSV file (it holds no file; "
+                                f"{_ONE_FILE})")
+            with archive.extractfile(member) as fh:
+                yield fh
     elif suffix == ".zip":  # the same for a zip
         with zipfile.ZipFile(path) as archive:
             files = [i for i in archive.infolist() if not i.is_dir()]
             if len(files) != 1:
                 yield None
             else:
-                with archive.open(files[0]) as fh:
+                try:
+                    opened = archive.open(files[0])
+                except (RuntimeError, NotImplementedError) as exc:
+                    raise DataError(f"{path}: not a readable CSV file ("
+                                    f"{unreadable_member(files[0], exc)}; extract it and load "
+                                    "the CSV)") from None
+                with opened as fh:
                     yield fh
     else:
         with _DECOMPRESS.get(suffix, open)(path, "rb") as fh:
             yield fh
+
+
+def _not_a_file(member: tarfile.TarInfo) -> str:
+    """What a tar member that is neither a file nor a folder is."""
+    if member.islnk() or member.issym():
+        kind = "a hard link" if member.islnk() else "a symbolic link"
+        return f"member {member.name!r} is {kind} (to {member.linkname!r}), not a file"
+    return f"member {member.name!r} is a special file (a device or a pipe), not a file"
 
 
 def check_csv_bytes(path: Path) -> None:

@@ -2,7 +2,8 @@
 allocates an array's declared shape before reading it, and zeros deflate ~1000:1, so a
 2 MB file could ask for gigabytes.
 
-nets checks its model files the same way (nets._io: npy_header, EXPANSION_LIMIT). data
+nets checks its model files the same way (nets._io: npy_header, EXPANSION_LIMIT,
+unreadable_member). data
 may not import nets, nor nets data, and a dataset may expand more than a model's weights
 (so its limit grows with the file, where a model's is one cap): this is data's own copy.
 """
@@ -34,6 +35,23 @@ def refuse_expansion(path, declared: int, size: int, undo: str,
                         f"bytes a compressed file may expand to; {undo} if the data is real")
 
 
+def unreadable_member(member: zipfile.ZipInfo, exc: Exception) -> str:
+    """Why zipfile could not open ``member`` of an archive: encrypted (its RuntimeError names
+    the member's ZipInfo), or compressed by a method it lacks (NotImplementedError).
+
+    Parameters
+    ----------
+    member : zipfile.ZipInfo
+        The member opened.
+    exc : Exception
+        What opening it raised.
+    """
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return f"member {member.filename!r} is encrypted"
+    text = str(exc)
+    return f"member {member.filename!r} cannot be read: {text[:1].lower()}{text[1:]}"
+
+
 def npy_header(fh) -> tuple[np.dtype, tuple[int, ...]]:
     """The dtype and shape an open .npy file or member declares (NumPy's reader of its
     header), leaving ``fh`` at the data; ValueError for no .npy header."""
@@ -52,7 +70,12 @@ def check_npz_members(path, archive: zipfile.ZipFile, keys) -> None:
     names = archive.namelist()  # NpzFile's lookup: the name as given, else with .npy
     members = [archive.getinfo(k if k in names else f"{k}.npy") for k in keys]
     for key, member in zip(keys, members, strict=True):
-        with archive.open(member) as fh:
+        try:
+            opened = archive.open(member)
+        except (RuntimeError, NotImplementedError) as exc:
+            raise DataError(f"{path}: not a readable npz file ({unreadable_member(member, exc)})"
+                            ) from None
+        with opened as fh:
             try:
                 dtype, shape = npy_header(fh)
             except ValueError:

@@ -257,7 +257,11 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
     if not _MEMBER.fullmatch(name):
         raise _Refusal(f"member {name!r} is not one hplab writes")
     name = name[:-len(".npy")]
-    with archive.open(member) as fh:
+    try:
+        opened = archive.open(member)
+    except (RuntimeError, NotImplementedError) as exc:  # save_net writes neither
+        raise _Refusal(unreadable_member(member, exc)) from None
+    with opened as fh:
         try:
             dtype, shape = npy_header(fh)
         except ValueError:  # no magic string, a bad header dict, a newer format version
@@ -275,6 +279,23 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
         raise _Refusal(f"its header is {size} bytes, over the {HEADER_LIMIT} a model's may "
                        "have")
     return dtype, shape
+
+
+def unreadable_member(member: zipfile.ZipInfo, exc: Exception) -> str:
+    """Why zipfile could not open ``member``: encrypted (its RuntimeError names the member's
+    ZipInfo), or compressed by a method it lacks (NotImplementedError).
+
+    Parameters
+    ----------
+    member : zipfile.ZipInfo
+        The member opened.
+    exc : Exception
+        What opening it raised.
+    """
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return f"member {member.filename!r} is encrypted"
+    text = str(exc)
+    return f"member {member.filename!r} cannot be read: {text[:1].lower()}{text[1:]}"
 
 
 def npy_header(fh) -> tuple[np.dtype, tuple[int, ...]]:
