@@ -22,17 +22,47 @@ from ._dataset import DataError
 # under 5x); a bomb of zeros asks ~1000x
 EXPANSION_RATIO = 100
 EXPANSION_ALLOWANCE = 64 * 2**20
+# Bytes a load holds per value of an array file beyond the values as stored: their float32
+# copy (scaled features). The bytes alone let a 65 KB file of zero images declare 67 MB,
+# which took 892 MB as floats (the review's bomb), so an array's memory is what is charged
+FLOAT_COPY = 4
 
 
-def refuse_expansion(path, declared: int, size: int, undo: str,
-                     verb: str = "declares") -> None:
-    """Raise `DataError` when ``declared`` bytes are more than a ``size``-byte file may
-    expand to; ``undo`` says how to store it uncompressed, ``verb`` how the bytes are known
-    (a header declares them; a stream read so far expands to at least them)."""
-    if declared > EXPANSION_RATIO * size + EXPANSION_ALLOWANCE:
+def refuse_expansion(path, declared: int, size: int, undo: str, verb: str = "declares", *,
+                     values: int | None = None, what: str = "") -> None:
+    """Raise `DataError` when a ``size``-byte compressed file declares more than it may.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, as the message names it.
+    declared : int
+        The bytes it declares (or expands to).
+    size : int
+        Its own size.
+    undo : str
+        How to store it uncompressed ("gunzip it").
+    verb : str
+        How the bytes are known: a header declares them; a stream read so far "expands to
+        at least" them.
+    values : int, optional
+        For an array file: the values it declares, whose float32 copy a load makes too;
+        their memory is charged, not the bytes alone.
+    what : str
+        For an array file: what it declares ("60000 x 28 x 28 uint8 values").
+    """
+    limit = EXPANSION_RATIO * size + EXPANSION_ALLOWANCE
+    memory = declared + FLOAT_COPY * (values or 0)
+    if memory <= limit:
+        return
+    if values is None:
         raise DataError(f"{path}: {verb} {declared} bytes in a {size}-byte file, more "
                         f"than the {EXPANSION_RATIO}x its size plus {EXPANSION_ALLOWANCE} "
                         f"bytes a compressed file may expand to; {undo} if the data is real")
+    raise DataError(f"{path}: declares {what} in a {size}-byte file: {declared} bytes, "
+                    f"{memory} in memory with the float32 copy a load makes, more than the "
+                    f"{EXPANSION_RATIO}x its size plus {EXPANSION_ALLOWANCE} bytes a "
+                    f"compressed file may take; {undo} if the data is real")
 
 
 def unreadable_member(member: zipfile.ZipInfo, exc: Exception) -> str:
@@ -69,6 +99,7 @@ def check_npz_members(path, archive: zipfile.ZipFile, keys) -> None:
     member holds, or that together declare more than the file may expand to."""
     names = archive.namelist()  # NpzFile's lookup: the name as given, else with .npy
     members = [archive.getinfo(k if k in names else f"{k}.npy") for k in keys]
+    arrays = []  # (key, dtype, shape) of those with a .npy header
     for key, member in zip(keys, members, strict=True):
         try:
             opened = archive.open(member)
@@ -81,10 +112,15 @@ def check_npz_members(path, archive: zipfile.ZipFile, keys) -> None:
             except ValueError:
                 continue  # no .npy header: np.load names the problem
             held = member.file_size - fh.tell()
+        arrays.append((key, dtype, shape))
         need = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
         if need > held and not dtype.hasobject:  # object arrays: refused, unread, by np.load
             rows = shape[0] if shape else 1
             raise DataError(f"{path}: {key!r} declares {rows} rows ({dtype} {shape}, {need} "
                             f"bytes) but holds {held} bytes; a truncated or forged file")
+    values = sum(math.prod(shape) for _, _, shape in arrays)
+    each = ", ".join(f"{key!r} {dtype} {' x '.join(map(str, shape)) or 'one value'}"
+                     for key, dtype, shape in arrays)
     refuse_expansion(path, sum(m.file_size for m in members), path.stat().st_size,
-                     "save it uncompressed (np.savez)")
+                     "save it uncompressed (np.savez)", values=values,
+                     what=f"{values} values ({each})")

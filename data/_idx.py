@@ -68,7 +68,9 @@ def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
             dtype, shape, dims_end = _header(fh, path, ndim)
             expected = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
             if gzipped:
-                refuse_expansion(path, dims_end + expected, path.stat().st_size, "gunzip it")
+                refuse_expansion(path, dims_end + expected, path.stat().st_size, "gunzip it",
+                                 values=math.prod(shape),
+                                 what=f"{' x '.join(map(str, shape))} {dtype.name} values")
                 # one byte more tells trailing bytes, without decompressing them all
                 data = fh.read(expected + 1)
                 found = len(data)

@@ -18,6 +18,7 @@ from cli_helpers import run_cli_as_program, undocumented_keys
 
 import data
 import hplab
+from data._declared_size import refuse_expansion
 
 STEMS = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
@@ -105,9 +106,10 @@ def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):
     with pytest.raises(data.DataError) as err:
         data.read_idx(tmp_path / "declared.gz", ndim=3)
     assert str(err.value) == (
-        f"{tmp_path / 'declared.gz'}: declares {16 + 2**30} bytes in a {size}-byte file, more "
-        "than the 100x its size plus 67108864 bytes a compressed file may expand to; gunzip "
-        "it if the data is real")
+        f"{tmp_path / 'declared.gz'}: declares 1073741824 x 1 x 1 uint8 values in a "
+        f"{size}-byte file: {16 + 2**30} bytes, {16 + 5 * 2**30} in memory with the float32 "
+        "copy a load makes, more than the 100x its size plus 67108864 bytes a compressed file "
+        "may take; gunzip it if the data is real")
     # an empty shape then 50 MB of zeros (50 kB gzipped): decompressed whole before the
     # header was read (2 GB of them took 4 GB); now one byte past the data is enough
     header = struct.pack(">BBBB3I", 0, 0, 8, 3, 0, 0, 0)
@@ -120,6 +122,58 @@ def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):
     assert str(err.value) == (f"{tmp_path / 'trailing.gz'}: has trailing bytes: shape (0, 0, "
                               "0) needs 0 bytes of data, found more")
     assert peak < 10**6, peak
+
+
+def test_a_small_forged_folder_cannot_ask_for_the_memory_of_its_float_copies(tmp_path,
+                                                                             capsys):
+    # security review: 85,000 zero images a file, 134 KB in all, declared 67 MB each, within
+    # what a file may expand to, then took 892 MB as floats: the memory a load takes of
+    # what a file declares (its values and their float32 copy) is what is checked now
+    import tracemalloc
+
+    n = 85_000
+    write_folder(tmp_path / "bomb", {
+        "train-images-idx3-ubyte": np.zeros((n, 28, 28), np.uint8),
+        "train-labels-idx1-ubyte": (np.arange(n) % 2).astype(np.uint8),
+        "t10k-images-idx3-ubyte": np.zeros((n, 28, 28), np.uint8),
+        "t10k-labels-idx1-ubyte": (np.arange(n) % 2).astype(np.uint8)})
+    images = tmp_path / "bomb" / "train-images-idx3-ubyte.gz"
+    size, declared = images.stat().st_size, 16 + n * 784
+    assert size < 70_000 and declared < 100 * size + 64 * 2**20  # the bytes alone passed
+    tracemalloc.start()
+    with pytest.raises(data.DataError) as err:
+        data.load(f"idx:{tmp_path / 'bomb'}")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    said = (f"{images}: declares 85000 x 28 x 28 uint8 values in a {size}-byte file: "
+            f"{declared} bytes, {declared + 4 * n * 784} in memory with the float32 copy a "
+            "load makes, more than the 100x its size plus 67108864 bytes a compressed file "
+            "may take; gunzip it if the data is real")
+    assert str(err.value) == said
+    assert peak < 10**6, peak
+    assert hplab.main(["data", "show", f"idx:{tmp_path / 'bomb'}"]) == 2
+    assert capsys.readouterr().err == f"hplab data show: error: {said}\n"
+    # MNIST's own files: its training images, 9,912,422 bytes gzipped, 47 MB as read
+    refuse_expansion(images, 16 + 60_000 * 784, 9_912_422, "gunzip it",
+                          values=60_000 * 784, what="60000 x 28 x 28 uint8 values")
+
+
+@pytest.mark.slow
+def test_an_mnist_sized_folder_of_noise_loads(tmp_path):
+    # 60,000 + 10,000 images of 28 x 28 random pixels: gzip cannot shrink them (MNIST's
+    # own shrink under 5x), and they load as before
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "noise"
+    folder.mkdir()
+    for prefix, n in (("train", 60_000), ("t10k", 10_000)):
+        for stem, array in ((f"{prefix}-images-idx3-ubyte",
+                             rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)),
+                            (f"{prefix}-labels-idx1-ubyte",
+                             rng.integers(0, 10, n, dtype=np.uint8))):
+            (folder / f"{stem}.gz").write_bytes(gzip.compress(idx_bytes(array), 1, mtime=0))
+    ds = data.load(f"idx:{folder}")
+    assert ds.X_train.shape[1] == 784 and ds.X_train.dtype == np.float32
+    assert sum(ds.sizes().values()) == 70_000
 
 
 @pytest.mark.parametrize("gz", [True, False])

@@ -1585,9 +1585,24 @@ def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path
     forged = tmp_path / "forged.npz"
     _npz_members(forged, zipfile.ZIP_STORED, [
         ("data", "<f8", (10**12, 2), 64), ("label", "<f8", (10**12,), 64)])
-    cases = [(bomb, f"declares {declared} bytes in a {size}-byte file, more than the 100x its "
-                    "size plus 67108864 bytes a compressed file may expand to; save it "
-                    "uncompressed (np.savez) if the data is real"),
+    # security review: bytes within what a file may expand to (36 MB from 36 kB), whose
+    # float32 copy then took 4 times as much: the memory a load takes is what is checked
+    small = tmp_path / "small.npz"
+    small_declared = _npz_members(small, zipfile.ZIP_DEFLATED, [
+        ("data", "|u1", (4 * 10**6, 8), 32 * 10**6), ("label", "|u1", (4 * 10**6,), 4 * 10**6)])
+    small_size = small.stat().st_size
+    assert small_declared < 100 * small_size + 64 * 2**20
+    cases = [(bomb, f"declares 90000000 values ('data' uint8 10000000 x 8, 'label' uint8 "
+                    f"10000000) in a {size}-byte file: {declared} bytes, "
+                    f"{declared + 4 * 9 * 10**7} in memory with the float32 copy a load makes, "
+                    "more than the 100x its size plus 67108864 bytes a compressed file may "
+                    "take; save it uncompressed (np.savez) if the data is real"),
+             (small, f"declares 36000000 values ('data' uint8 4000000 x 8, 'label' uint8 "
+                     f"4000000) in a {small_size}-byte file: {small_declared} bytes, "
+                     f"{small_declared + 4 * 36 * 10**6} in memory with the float32 copy a "
+                     "load makes, more than the 100x its size plus 67108864 bytes a "
+                     "compressed file may take; save it uncompressed (np.savez) if the data "
+                     "is real"),
              (forged, "'data' declares 1000000000000 rows (float64 (1000000000000, 2), "
                       "16000000000000 bytes) but holds 64 bytes; a truncated or forged file")]
     for path, message in cases:
