@@ -21,7 +21,7 @@ from data import expand_home
 
 from ._errors import StorageError
 from ._storage_files import check_readable, storage_kind
-from ._url_masking import _url_parts, mask_url
+from ._url_masking import _url_parts, is_keyword_string, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
 # SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
@@ -169,8 +169,11 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
             return StorageURL("journal", f"journal:{path}", path)
         if kind == "sqlite":
             return StorageURL("sqlite", _sqlite_url(path), path)
-        # a URL missing a slash (postgresql:/u:pw@h) comes here: its password masked
-        raise StorageError(f"storage {mask_url(text)!r}: expected {_FORMS}")
+        # a URL missing a slash (postgresql:/u:pw@h) comes here: its password masked, as
+        # a libpq key=value string's (host=h password=pw)
+        hint = ("; a libpq key=value string: write it as a URL, "
+                "postgresql://USER:PASSWORD@HOST:PORT/DBNAME") if is_keyword_string(text) else ""
+        raise StorageError(f"storage {mask_url(text)!r}: expected {_FORMS}{hint}")
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
         from sqlalchemy.engine import make_url

@@ -35,10 +35,30 @@ _BARE_HEAD = re.compile(r"(?:[^=\s]*=)?(?:journal:)?")
 _BARE_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:/*")
 
 
+# a password in libpq's key=value form (host=h password=pw, the form psql's docs teach):
+# quoted ('p w\'x', to its closing quote, or on to the end) or up to a space; sslpassword
+# too. A key starts the text or follows a space: a file runs/password=1.log is a name
+_KEYWORD_PASSWORD = re.compile(r"(?i)(?<!\S)(\w*password\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)")
+
+
+def is_keyword_string(text: str) -> bool:
+    """Whether ``text`` reads as libpq's ``key=value`` connection string (``host=h
+    dbname=db``), which a storage is not.
+
+    Parameters
+    ----------
+    text : str
+        A ``--storage`` value.
+    """
+    return re.match(r"\s*[A-Za-z_]\w*\s*=", text) is not None
+
+
 def _mask_bare(text: str) -> str:
-    """``text`` without '://' (a path, or a URL typed with too few slashes) with a
-    ``user:password@`` part masked as in a URL. Whether ``a:b:c@h`` has the scheme ``a``
-    or the password ``b:c`` is not told: the reading that hides more is kept."""
+    """``text`` without '://' (a path, a libpq key=value string, or a URL typed with too
+    few slashes) with a ``password=`` value and a ``user:password@`` part masked as in a
+    URL. Whether ``a:b:c@h`` has the scheme ``a`` or the password ``b:c`` is not told: the
+    reading that hides more is kept."""
+    text = _KEYWORD_PASSWORD.sub(r"\1***", text)
     if "@" not in text:
         return text
     head = _BARE_HEAD.match(text).group()

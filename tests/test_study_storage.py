@@ -148,6 +148,29 @@ def test_journal_before_a_server_url_is_refused_and_masked(tmp_path, monkeypatch
     assert mask_url("runs/hplab.db") == "runs/hplab.db"
 
 
+@pytest.mark.parametrize(("given", "shown"), [
+    ("host=127.0.0.1 port=1 password=PWX1", "host=127.0.0.1 port=1 password=***"),
+    ("password = 'PW X1\\' y' dbname=hp", "password = *** dbname=hp"),
+    ("host=h dbname=hp sslpassword=PWX1 user=me", "host=h dbname=hp sslpassword=*** user=me"),
+    ("host=h PASSWORD='PWX1", "host=h PASSWORD=***"),  # its quote never closed
+    ("user=me@corp password=PWX1 host=h", "user=me@corp password=*** host=h"),
+])
+def test_a_libpq_connection_string_is_refused_with_its_password_masked(given, shown, tmp_path,
+                                                                       monkeypatch, capsys):
+    # security review: the key=value form psql's docs teach was echoed whole, password and
+    # all, into terminals and CI logs
+    monkeypatch.chdir(tmp_path)
+    code = hplab.main(["study", "list", "--storage", given])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"hplab study list: error: storage {shown!r}: expected a URL (sqlite:///, "
+        "postgresql://, mysql://), a .db file or a journal .log or .jsonl file (journal:PATH "
+        "for a journal file of any name); a libpq key=value string: write it as a URL, "
+        "postgresql://USER:PASSWORD@HOST:PORT/DBNAME\n")
+    assert list(tmp_path.iterdir()) == []
+    assert mask_url("journal:runs/password=1.log") == "journal:runs/password=1.log"
+
+
 @pytest.mark.parametrize("typo", ["postgresql:/bob:hunter2@db.lab/hp",
                                   "postgresql:bob:hunter2@db.lab/hp",
                                   "postgresql:///bob:hunter2@db.lab/hp"])
