@@ -260,7 +260,7 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
     try:
         opened = archive.open(member)
     except (RuntimeError, NotImplementedError) as exc:  # save_net writes neither
-        raise _Refusal(unreadable_member(member, exc)) from None
+        raise _Refusal(_unreadable_member(member, exc)) from None
     with opened as fh:
         try:
             dtype, shape = npy_header(fh)
@@ -281,17 +281,9 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
     return dtype, shape
 
 
-def unreadable_member(member: zipfile.ZipInfo, exc: Exception) -> str:
+def _unreadable_member(member: zipfile.ZipInfo, exc: Exception) -> str:
     """Why zipfile could not open ``member``: encrypted (its RuntimeError names the member's
-    ZipInfo), or compressed by a method it lacks (NotImplementedError).
-
-    Parameters
-    ----------
-    member : zipfile.ZipInfo
-        The member opened.
-    exc : Exception
-        What opening it raised.
-    """
+    ZipInfo), or compressed by a method it lacks (NotImplementedError)."""
     if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
         return f"member {member.filename!r} is encrypted"
     text = str(exc)
