@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._csv_bytes import UNREADABLE, check_csv_bytes, not_utf8
+from ._csv_bytes import ONE_FILE, UNREADABLE, check_csv_bytes, not_utf8, tar_files_said
 from ._csv_checks import (
     header_names,
     refuse_other_separator,
@@ -34,7 +34,10 @@ CSV_HEADERS = ("auto", "yes", "no")
 def _unreadable(path: Path, exc: Exception) -> DataError:
     if isinstance(exc, UnicodeDecodeError):
         return not_utf8(path)
-    return DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})")
+    text = " ".join(str(exc).split())
+    if text.startswith("Multiple files found in TAR archive"):  # pandas lists every name
+        text = f"{tar_files_said(path)}; {ONE_FILE}"
+    return DataError(f"{path}: not a readable CSV file ({text})")
 
 
 def _read_csv(path: Path, target: str | None, header: str = "auto",

@@ -131,3 +131,29 @@ def test_a_tar_of_anything_but_one_file_is_refused_in_one_line(tmp_path, capsys,
                    "archive holds one file)\n")
     good = _tar(tmp_path / "good.tar", (_info("d.csv"), CSV))
     assert data.load(f"csv:{good}").sizes()["test"] == 8
+
+
+def test_an_archive_of_many_files_is_refused_in_a_short_line(tmp_path, capsys):
+    # security review: a zip of 20,000 members was refused in a "line" of 240,000
+    # characters, pandas' list of every name
+    many = tmp_path / "many.csv.zip"
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(20_000):
+            z.writestr(f"f{i}.csv", b"a,label\n1,0\n")
+    code, out, err = run_cli(["data", "show", f"csv:{many}"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"hplab data show: error: {many}: not a readable CSV file (a zip of 20000 "
+                   "files: 'f0.csv', 'f1.csv', 'f2.csv'...; a CSV archive holds one file)\n")
+    # a tar's, pandas counts too: its names are escaped as in any error
+    tar = _tar(tmp_path / "two.tar", (_info("d.csv"), CSV), (_info("e\x1b[2J.csv"), CSV))
+    code, out, err = run_cli(["data", "show", f"csv:{tar}"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"hplab data show: error: {tar}: not a readable CSV file (a tar of 2 files: "
+                   "'d.csv', 'e\\x1b[2J.csv'; a CSV archive holds one file)\n")
+    # a folder beside the file: pandas counts it as a file too
+    both = tmp_path / "both.csv.zip"
+    with zipfile.ZipFile(both, "w") as z:
+        z.writestr("d/", b"")
+        z.writestr("d/d.csv", CSV)
+    code, out, err = run_cli(["data", "show", f"csv:{both}"], capsys)
+    assert err.endswith("(a zip of 2 files: 'd/', 'd/d.csv'; a CSV archive holds one file)\n")
