@@ -1,9 +1,8 @@
-"""Optimizers: each updates the parameters in place from their gradients.
+"""Optimizers: each updates the parameters in place from their gradients (the base class
+and the rules of their settings: `nets/_optimizer_base.py`).
 
 Defaults follow the course: momentum 0.9, Adam (0.9, 0.999, 1e-8); AdaDelta's are
 Zeiler's (2012): rho 0.95, eps 1e-6 (the course names it but gives none).
-``state_dict``/``load_state_dict`` copy the state exactly, so an analysis
-(such as the learning-rate range test) can put everything back afterwards.
 """
 
 from __future__ import annotations
@@ -12,106 +11,12 @@ import math
 
 import numpy as np
 
-from ._printable import first_names
-from ._rules import check_setting, look_up, or_default, positive, unit
+from ._optimizer_base import ARGUMENTS, OPTIMIZER_RULES, Optimizer, optimizer_arguments
+from ._rules import look_up
 
-
-class Optimizer:
-    """Base class: ``step(params, grads, lr)`` over lists of arrays (``[net.flat]``), each
-    parameter updated in place; state is a dict of arrays plus ``t``."""
-
-    name = "optimizer"
-    _slots: tuple[str, ...] = ()
-    #: the TrainConfig settings its rule reads (beyond lr): what a report shows of it
-    settings: tuple[str, ...] = ()
-    # True when the update is linear in lr * grad (not adaptive: SGD and its momentum
-    # forms): the training loop then folds lr into the backward pass and steps with lr = 1,
-    # and the range test's advice knows such a step tolerates huge rates
-    folds_lr = False
-    # what rho and eps are when not given (None): AdaDelta's differ
-    default_rho, default_eps = 0.9, 1e-8
-
-    def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, eps=None):
-        if isinstance(params, np.ndarray):  # its rows would be stepped as copies: no update
-            raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
-        # TrainConfig's rules: beta1 = 1 divided by zero at the first step, beta2 = 1 made
-        # every weight NaN, a negative eps or beta1 ran on
-        given = {"momentum": momentum, "beta1": beta1, "beta2": beta2, "rho": rho, "eps": eps}
-        for setting, argument in ARGUMENTS.items():
-            check_setting(argument, given[argument], OPTIMIZER_RULES[setting])
-        self.momentum, self.beta1, self.beta2 = momentum, beta1, beta2
-        self.rho = self.default_rho if rho is None else rho
-        self.eps = self.default_eps if eps is None else eps
-        self.t = 0
-        self.shapes = [p.shape for p in params]  # what it was made for
-        self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
-        self._work = None
-        self._stepped = (None, None)  # the lists last checked by step
-
-    def step(self, params, grads, lr: float) -> None:
-        """Update ``params`` in place from ``grads``.
-
-        Parameters
-        ----------
-        params, grads : list of arrays
-            Shaped as the arrays the optimizer was made for (`MLP.params` and
-            `MLP.loss_and_grads`' gradients).
-        lr : float
-            This step's learning rate (`learning_rate`).
-        """
-        # checked once per pair of lists (the training loop steps the same two every
-        # time, so its cost stays two identity tests): other shapes failed in NumPy's
-        # broadcasting, or broadcast without a word
-        if params is not self._stepped[0] or grads is not self._stepped[1]:
-            self._check_shapes([np.shape(p) for p in params], "params",
-                               [np.shape(g) for g in grads], "grads",
-                               advice="step the list it was made with, or make one for yours "
-                               f"(e.g. nets.make_optimizer({self.name!r}, net.params) for the "
-                               "gradients of net.loss_and_grads)")
-            self._stepped = (params, grads)
-        self.t += 1
-        self._step(params, grads, lr)
-
-    def _check_shapes(self, shapes, what, other_shapes=None, other=None, *, advice) -> None:
-        """ValueError unless ``shapes`` (and ``other_shapes``) are what it was made for."""
-        if shapes == self.shapes and other_shapes in (None, self.shapes):
-            return
-        got = f"{what} of shapes {_listed(shapes)}" + (
-            f" and {other} of shapes {_listed(other_shapes)}" if other_shapes is not None
-            else "")
-        raise ValueError(
-            f"this {self.name} optimizer was made for parameters of shapes "
-            f"{_listed(self.shapes)}, got {got}; {advice}")
-
-    def _scratch(self, params) -> list[np.ndarray]:
-        """One work array per parameter, reused by every step (not state: never saved)."""
-        if self._work is None:
-            self._work = [np.empty_like(p) for p in params]
-        return self._work
-
-    def _step(self, params, grads, lr):
-        raise NotImplementedError
-
-    def state_dict(self) -> dict:
-        """Copies of the step count ``t`` and the per-parameter slots (`load_state_dict`)."""
-        return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self.state.items()}}
-
-    def load_state_dict(self, state: dict) -> None:
-        """Copy in ``state``, a `state_dict` of an optimizer of the same kind and shapes
-        (checked before anything is copied)."""
-        missing = [k for k in ("t", *self._slots) if k not in state]
-        if missing:
-            raise ValueError(f"state lacks {', '.join(map(repr, missing))}: not the "
-                             f"state_dict of an optimizer {self.name!r} (whose keys are "
-                             f"{', '.join(map(repr, ('t', *self._slots)))})")
-        for k in self._slots:
-            self._check_shapes([np.shape(a) for a in state[k]], f"a state {k!r}",
-                               advice="load the state_dict of an optimizer made over the "
-                               "same parameters")
-        self.t = state["t"]
-        for k in self._slots:
-            for dst, src in zip(self.state[k], state[k], strict=True):
-                dst[...] = src
+# the base's names, imported from here by the rest of nets
+__all__ = ["ARGUMENTS", "OPTIMIZER_RULES", "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer",
+           "make_optimizer", "optimizer_arguments", "own_defaults"]
 
 
 class SGD(Optimizer):
@@ -262,11 +167,6 @@ class Adam(Optimizer):
             _scaled_step(p, m, v, w, a, self.eps * c)
 
 
-def _listed(shapes) -> str:
-    """Shapes as ``[(31,)]``, the first few of a long list."""
-    return f"[{first_names(shapes, 4, total=False)}]"
-
-
 def _scaled_step(p, direction, s, work, lr, eps) -> None:
     """``p -= lr * direction / (sqrt(s) + eps)`` in place, through ``work`` (no temporaries:
     on the small nets of a study the allocations cost as much as the arithmetic)."""
@@ -275,26 +175,6 @@ def _scaled_step(p, direction, s, work, lr, eps) -> None:
     np.divide(direction, work, out=work)
     work *= lr
     p -= work
-
-
-#: The rules of the optimizers' settings (TrainConfig's names; the constructors' ``eps``
-#: is ``opt_eps``), checked by both: None is the optimizer's own default.
-OPTIMIZER_RULES = {
-    "momentum": unit,
-    "beta1": unit,
-    "beta2": unit,
-    "rho": or_default(unit),
-    "opt_eps": or_default(positive),
-}
-
-#: Each setting of `OPTIMIZER_RULES` -> the constructors' argument taking it (TrainConfig's
-#: opt_eps is their eps).
-ARGUMENTS = {**{setting: setting for setting in OPTIMIZER_RULES}, "opt_eps": "eps"}
-
-
-def optimizer_arguments(config) -> dict:
-    """The constructors' keyword arguments from ``config``'s settings (a `TrainConfig`)."""
-    return {argument: getattr(config, setting) for setting, argument in ARGUMENTS.items()}
 
 
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
