@@ -321,8 +321,9 @@ SCHEDULE_RATES = _RegistryTexts("nets.SCHEDULES", "nets.SCHEDULE_RATES", "; ")
 
 class _SettingReaders:
     """The optimizers or schedules that read a TrainConfig setting (`nets.setting_readers`),
-    each with its own default where None means one (rho, opt_eps), for the setting's flag's
-    help; read when the help is shown, as `_RegistryNames` is."""
+    each with its own default where None means one (rho, opt_eps; weight_decay, which every
+    optimizer takes, as each one's own), for the setting's flag's help; read when the help
+    is shown, as `_RegistryNames` is."""
 
     def __init__(self, setting: str):
         self.setting = setting
@@ -332,6 +333,11 @@ class _SettingReaders:
 
         names = [n for readers in nets.setting_readers(self.setting).values() for n in readers]
         own = nets.OWN_DEFAULTS.get(self.setting)
+        if own is not None and not names:  # every optimizer takes it (weight_decay)
+            values = {n: getattr(cls, own) for n, cls in nets.OPTIMIZERS.items()}
+            usual = max(set(values.values()), key=list(values.values()).count)
+            return "each optimizer's own: " + ", ".join(
+                [f"{usual:g}", *(f"{n} {v:g}" for n, v in values.items() if v != usual)])
         if own is not None:
             # 1e-8 as the optimizers' docs write it, not format's 1e-08
             names = [f"{n} (default {getattr(nets.OPTIMIZERS[n], own):g})".replace("e-0", "e-")
@@ -746,21 +752,25 @@ def _int_or_none(text: str) -> int | None:
 
 # ----------------------------------------------------------------------------- train
 REGULARISERS = ("l2", "l1", "dropout")  # the analyses' flags of TRAIN_FINE_SETTINGS
+# and weight decay, whose None is the optimizer's own (0, adamw's 0.01)
+DECAY = "weight_decay"
 BATCH_NORM_HELP = ("batch-normalise each hidden layer's linear map before its activation "
                    "(scale and shift trained; evaluation uses running statistics)")
 
 
 def _regulariser_flags(p: argparse.ArgumentParser) -> None:
-    """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off), and
-    --batch-norm."""
+    """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off),
+    --weight-decay (default: the optimizer's own) and --batch-norm."""
     for field in REGULARISERS:
         p.add_argument(f"--{field}", type=float, default=0.0,
                        help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
+    p.add_argument("--weight-decay", type=float, default=None,
+                   help=TRAIN_FINE_SETTINGS[DECAY][1]).names = _SettingReaders(DECAY)
     p.add_argument("--batch-norm", action="store_true", help=BATCH_NORM_HELP)
 
 
 def _regularisers(args) -> dict:
-    return {**{field: getattr(args, field) for field in REGULARISERS},
+    return {**{field: getattr(args, field) for field in (*REGULARISERS, DECAY)},
             "batch_norm": args.batch_norm}
 
 
@@ -901,9 +911,15 @@ TRAIN_FINE_SETTINGS = {
     "beta2": (float, f"{NAMES} (default {DEFAULT})"),
     "rho": (float, f"decay of the running means of {NAMES}"),
     "opt_eps": (float, f"denominator guard of {NAMES}"),
-    "l2": (float, f"weight decay on the weights (default {DEFAULT})"),
+    "l2": (float, f"L2 penalty on the weights: l2 * W added to their gradients (coupled "
+                  f"weight decay; default {DEFAULT})"),
     "l1": (float, f"L1 penalty on the weights: l1 * sign(W) added to their gradients "
                   f"(default {DEFAULT})"),
+    "weight_decay": (float, "decoupled weight decay: W -= lr * weight_decay * W before each "
+                            "step, at the schedule's rate, on the weights, not the biases "
+                            "(PyTorch's AdamW; --l2 is added to the gradient instead, which "
+                            f"adam divides by its denominator too), lr * weight_decay < 1 "
+                            f"(default {NAMES})"),
     "dropout": (float, "chance of dropping each hidden unit's output in a training step, "
                        f"in [0, 1) (inverted dropout; evaluation drops none; default {DEFAULT})"),
     "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),

@@ -34,6 +34,14 @@ class TrainConfig:
     ``patience`` of 0 are off. An unknown activation, optimizer, schedule... raises a
     ValueError listing the valid ones (an unknown field, Python's TypeError).
 
+    ``l2`` and ``weight_decay`` both shrink the weights (not the biases): ``l2 * W`` is
+    added to the gradient (coupled: an adaptive optimizer such as Adam divides it by its
+    denominator too), while ``weight_decay`` is decoupled (Loshchilov & Hutter 2019),
+    PyTorch's AdamW and SGDW convention: ``W -= lr_t * weight_decay * W`` before each
+    optimizer update, ``lr_t`` the schedule's rate at that step. For plain SGD the two
+    are one rule; ``lr * weight_decay`` must stay below 1 (at 1 or more each step would
+    zero the weights or flip their sign).
+
     A fractional ``checkpoint`` is rounded to whole steps, half to even (Python's
     ``round``, at least one step): with 5 steps an epoch, 0.3 and 0.5 epochs both score
     every 2 steps (0.4 epochs), 0.7 and 0.9 every 4. The history's ``epoch`` column shows
@@ -47,16 +55,21 @@ class TrainConfig:
     head: str = "auto"  # regression | binary | multiclass | auto (from the targets)
     init: str = "xavier"  # zero | normal | xavier | he (the course's msra)
     # optimization
-    optimizer: str = "sgd"  # sgd | momentum | nesterov | adagrad | adadelta | rmsprop | adam
+    # sgd | momentum | nesterov | adagrad | adadelta | rmsprop | adam | adamw
+    optimizer: str = "sgd"
     lr: float = 0.1  # base learning rate (eta); adadelta: a multiplier of its step (1 = paper)
     momentum: float = 0.9  # momentum and nesterov
-    beta1: float = 0.9  # adam
-    beta2: float = 0.999  # adam
+    beta1: float = 0.9  # adam, adamw
+    beta2: float = 0.999  # adam, adamw
     # None = the optimizer's own: rho 0.9 (rmsprop), 0.95 (adadelta); opt_eps 1e-8, 1e-6
     rho: float | None = None  # rmsprop / adadelta decay of the running means
-    opt_eps: float | None = None  # adam / rmsprop / adagrad / adadelta denominator guard
-    l2: float = 0.0  # weight decay on W (not b), added to the gradient
+    opt_eps: float | None = None  # adam / adamw / rmsprop / adagrad / adadelta denominator guard
+    l2: float = 0.0  # L2 penalty on W (not b): l2 * W added to the gradient (coupled decay)
     l1: float = 0.0  # L1 penalty on W (not b): l1 * sign(W) added to the gradient
+    # decoupled weight decay on W (not b, nor batch norm's gamma and beta): W -= lr_t *
+    # weight_decay * W before each step, lr_t the schedule's rate; None = the optimizer's
+    # own, 0 but for adamw's 0.01 (PyTorch's)
+    weight_decay: float | None = None
     dropout: float = 0.0  # chance of dropping each hidden unit's output in a training
     # step (inverted dropout: the kept ones scaled by 1 / (1 - dropout)); 0 = off, and
     # evaluation never drops
@@ -257,6 +270,15 @@ def validate(cfg: TrainConfig) -> None:
         # it falls from lr to lr_min: above it, the rate would climb instead
         raise ValueError(f"lr_min must be <= lr (schedule {cfg.schedule} falls from lr to "
                          f"lr_min), got lr_min {cfg.lr_min!r} and lr {cfg.lr!r}")
+    decay = cfg.weight_decay if cfg.weight_decay is not None else \
+        OPTIMIZERS[cfg.optimizer].default_weight_decay
+    if cfg.lr * decay >= 1:  # W *= 1 - lr * decay, 0 or less: zeroed or flipped
+        own = f" ({cfg.optimizer}'s own)" if cfg.weight_decay is None else ""
+        product = cfg.lr * decay
+        raise ValueError(f"weight_decay {decay:g}{own} times lr {cfg.lr:g} is {product:g}: "
+                         f"the decay multiplies the weights by 1 - {product:g} every step, "
+                         "which zeroes them or flips their sign; lower weight_decay or lr "
+                         "(their product must be < 1)")
     for h in cfg.hidden:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}; () for no hidden "

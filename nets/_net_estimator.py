@@ -179,6 +179,7 @@ class _NetEstimator(BaseEstimator):
                  random_state=None, *, momentum=_D.momentum, beta1=_D.beta1, beta2=_D.beta2,
                  rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power, lr_min=_D.lr_min,
                  warmup_steps=_D.warmup_steps, l1=_D.l1,
+                 weight_decay=_D.weight_decay,
                  dropout=_D.dropout, batch_norm=_D.batch_norm):
         _store(self, locals())
 

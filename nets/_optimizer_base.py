@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._printable import first_names
-from ._rules import check_setting, or_default, positive, unit
+from ._rules import check_setting, nonneg, or_default, positive, unit
 
 
 class Optimizer:
     """Base class: ``step(params, grads, lr)`` over lists of arrays (``[net.flat]``), each
-    parameter updated in place; state is a dict of arrays plus ``t``."""
+    parameter updated in place, after ``decay(net.weights, lr)`` (decoupled weight decay,
+    nothing at 0); state is a dict of arrays plus ``t``."""
 
     name = "optimizer"
     _slots: tuple[str, ...] = ()
@@ -23,20 +24,25 @@ class Optimizer:
     # forms): the training loop then folds lr into the backward pass and steps with lr = 1,
     # and the range test's advice knows such a step tolerates huge rates
     folds_lr = False
-    # what rho and eps are when not given (None): AdaDelta's differ
-    default_rho, default_eps = 0.9, 1e-8
+    # what rho and eps are when not given (None): AdaDelta's differ; and weight_decay,
+    # which only AdamW's is not 0 (every optimizer takes it: `decay`)
+    default_rho, default_eps, default_weight_decay = 0.9, 1e-8, 0.0
 
-    def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, eps=None):
+    def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, eps=None,
+                 weight_decay=None):
         if isinstance(params, np.ndarray):  # its rows would be stepped as copies: no update
             raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
         # TrainConfig's rules: beta1 = 1 divided by zero at the first step, beta2 = 1 made
         # every weight NaN, a negative eps or beta1 ran on
-        given = {"momentum": momentum, "beta1": beta1, "beta2": beta2, "rho": rho, "eps": eps}
+        given = {"momentum": momentum, "beta1": beta1, "beta2": beta2, "rho": rho, "eps": eps,
+                 "weight_decay": weight_decay}
         for setting, argument in ARGUMENTS.items():
             check_setting(argument, given[argument], OPTIMIZER_RULES[setting])
         self.momentum, self.beta1, self.beta2 = momentum, beta1, beta2
         self.rho = self.default_rho if rho is None else rho
         self.eps = self.default_eps if eps is None else eps
+        self.weight_decay = (self.default_weight_decay if weight_decay is None
+                             else weight_decay)
         self.t = 0
         self.shapes = [p.shape for p in params]  # what it was made for
         self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
@@ -66,6 +72,25 @@ class Optimizer:
             self._stepped = (params, grads)
         self.t += 1
         self._step(params, grads, lr)
+
+    def decay(self, weights, lr: float) -> None:
+        """Decoupled weight decay (Loshchilov & Hutter 2019): ``W -= lr * weight_decay * W``
+        for each of ``weights``, in place; nothing at ``weight_decay`` 0. Called before
+        `step`, with the rate of that step, as PyTorch's AdamW (and SGDW) decay: the
+        parameters hold biases too, so the caller names the arrays decayed (`nets.train`:
+        the weights, not the biases nor batch norm's scale and shift).
+
+        Parameters
+        ----------
+        weights : list of arrays
+            The arrays decayed (`MLP.weights`).
+        lr : float
+            This step's learning rate (the schedule's, not one folded into the gradients).
+        """
+        if self.weight_decay:  # 0: no pass over the weights, the run bit for bit as before
+            keep = 1.0 - float(lr) * self.weight_decay
+            for W in weights:
+                W *= keep
 
     def _check_shapes(self, shapes, what, other_shapes=None, other=None, *, advice) -> None:
         """ValueError unless ``shapes`` (and ``other_shapes``) are what it was made for."""
@@ -122,6 +147,7 @@ OPTIMIZER_RULES = {
     "beta2": unit,
     "rho": or_default(unit),
     "opt_eps": or_default(positive),
+    "weight_decay": or_default(nonneg),
 }
 
 #: Each setting of `OPTIMIZER_RULES` -> the constructors' argument taking it (TrainConfig's

@@ -2,7 +2,8 @@
 and the rules of their settings: `nets/_optimizer_base.py`).
 
 Defaults follow the course: momentum 0.9, Adam (0.9, 0.999, 1e-8); AdaDelta's are
-Zeiler's (2012): rho 0.95, eps 1e-6 (the course names it but gives none).
+Zeiler's (2012): rho 0.95, eps 1e-6 (the course names it but gives none); AdamW's
+weight decay is PyTorch's, 0.01.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from ._optimizer_base import ARGUMENTS, OPTIMIZER_RULES, Optimizer, optimizer_ar
 from ._rules import look_up
 
 # the base's names, imported from here by the rest of nets
-__all__ = ["ARGUMENTS", "OPTIMIZER_RULES", "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer",
-           "make_optimizer", "optimizer_arguments", "own_defaults"]
+__all__ = ["ARGUMENTS", "OPTIMIZER_RULES", "OPTIMIZERS", "OWN_DEFAULTS", "SHARED_SETTINGS",
+           "Optimizer", "make_optimizer", "optimizer_arguments", "own_defaults"]
 
 
 class SGD(Optimizer):
@@ -167,6 +168,15 @@ class Adam(Optimizer):
             _scaled_step(p, m, v, w, a, self.eps * c)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019): its step is Adam's, and
+    `decay` shrinks the weights before it, by default by PyTorch's 0.01 (every optimizer
+    decays so with a ``weight_decay`` given; this one without)."""
+
+    name = "adamw"
+    default_weight_decay = 0.01
+
+
 def _scaled_step(p, direction, s, work, lr, eps) -> None:
     """``p -= lr * direction / (sqrt(s) + eps)`` in place, through ``work`` (no temporaries:
     on the small nets of a study the allocations cost as much as the arithmetic)."""
@@ -178,24 +188,29 @@ def _scaled_step(p, direction, s, work, lr, eps) -> None:
 
 
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
-OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
+OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps",
+                "weight_decay": "default_weight_decay"}
+#: The settings every optimizer takes, in no optimizer's ``settings``: the training loop
+#: applies them (weight decay, `Optimizer.decay`), so every run reads them as it reads l2
+SHARED_SETTINGS = ("weight_decay",)
 
 
 def own_defaults(optimizer: str, settings) -> dict:
     """The value each `OWN_DEFAULTS` setting left None in ``settings`` (a TrainConfig's
-    dict) stands for with optimizer ``optimizer``: ``{"rho": 0.9, "opt_eps": 1e-08}`` for
-    rmsprop; one it does not read (adam's rho) is left out, as is every setting of an
-    unknown optimizer. What the run used, for a record or report to show beside the None
-    that ``TrainConfig(**config)`` keeps."""
+    dict) stands for with optimizer ``optimizer``: ``{"rho": 0.9, "opt_eps": 1e-08,
+    "weight_decay": 0.0}`` for rmsprop; one it does not read (adam's rho) is left out, as is
+    every setting of an unknown optimizer. What the run used, for a record or report to
+    show beside the None that ``TrainConfig(**config)`` keeps."""
     cls = OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
     if cls is None:
         return {}
     return {key: getattr(cls, attr) for key, attr in OWN_DEFAULTS.items()
-            if key in cls.settings and key in settings and settings[key] is None}
+            if (key in cls.settings or key in SHARED_SETTINGS) and key in settings
+            and settings[key] is None}
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam)
+    o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam, AdamW)
 }
 
 
@@ -209,9 +224,11 @@ def make_optimizer(name: str, params, **kwargs) -> Optimizer:
     params : list of arrays
         The arrays it updates in place (`MLP.params`).
     **kwargs
-        momentum, beta1, beta2, rho, eps (each optimizer reads its own; rho and eps None or
-        left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6),
-        checked by the rules `TrainConfig` checks them by: a ValueError names a bad one.
+        momentum, beta1, beta2, rho, eps, weight_decay (each optimizer reads its own, and
+        every one weight_decay, which `Optimizer.decay` applies; rho, eps and weight_decay
+        None or left out: the optimizer's defaults, 0.9, 1e-8 and 0, AdaDelta's rho and eps
+        0.95 and 1e-6, AdamW's weight_decay 0.01), checked by the rules `TrainConfig`
+        checks them by: a ValueError names a bad one.
 
     Returns
     -------

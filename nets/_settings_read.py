@@ -1,7 +1,8 @@
 """Which TrainConfig settings each optimizer and each schedule reads, and which of a
 user's settings a choice of them leaves unread (a run would record a value it never used).
 
-Settings no optimizer or schedule owns (lr, l2, warmup_steps, the loop's) every run reads.
+Settings no optimizer or schedule owns (lr, l2, weight_decay, warmup_steps, the loop's)
+every run reads.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         One activation for all hidden layers or one per layer: identity, sigmoid,
         tanh, relu, leaky_relu.
     optimizer : str, default "adam"
-        sgd, momentum, nesterov, adagrad, adadelta, rmsprop or adam.
+        sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam or adamw.
     lr : float, default 0.001
         Base learning rate (adadelta: a multiplier of its rate-free step, 1 = the paper).
     batch_size : int, default 200
@@ -61,7 +61,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     min_delta : float, default 1e-4
         Improvement that resets ``patience``; smaller gains still count as the best weights.
     l2 : float, default 0.0
-        Weight decay on the weights (not the biases).
+        L2 penalty on the weights (not the biases): ``l2 * W`` added to their gradients
+        (coupled weight decay: adam divides it by its denominator too).
     init : str, default "xavier"
         zero, normal, xavier or he (msra).
     schedule : str, default "constant"
@@ -91,6 +92,10 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     l1 : float, default 0.0, keyword-only
         L1 penalty on the weights (not the biases): ``l1 * sign(W)`` added to their
         gradients.
+    weight_decay : float or None, default None, keyword-only
+        Decoupled weight decay of the weights (not the biases): ``W -= lr * weight_decay *
+        W`` before each step, at the schedule's rate (PyTorch's AdamW); None: the
+        optimizer's own, 0 but for adamw's 0.01.
     dropout : float, default 0.0, keyword-only
         The chance of dropping each hidden unit's output in a training step (inverted
         dropout); prediction drops nothing.
@@ -142,6 +147,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                  dtype="float64", random_state=None, *, momentum=_D.momentum, beta1=_D.beta1,
                  beta2=_D.beta2, rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power,
                  lr_min=_D.lr_min, warmup_steps=_D.warmup_steps, l1=_D.l1,
+                 weight_decay=_D.weight_decay,
                  dropout=_D.dropout, batch_norm=_D.batch_norm):
         _store(self, locals())
 

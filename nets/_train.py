@@ -53,7 +53,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     optimizer : Optimizer, optional
         Continue with this optimizer's state instead of a fresh one (made by
         :func:`new_optimizer`): its moments and its step count ``t`` (Adam's bias
-        correction) carry over, nothing else; the schedule goes on from ``start_step``.
+        correction) carry over, nothing else (its ``weight_decay`` is the run's); the
+        schedule goes on from ``start_step``.
         `save_net` stores no optimizer state: a net loaded from a file continues with a
         fresh optimizer (momentum and moments from zero).
     start_step : int, default 0
@@ -147,6 +148,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     norm = BatchNorm(steps=int(start_step) + 1) if net.batch_norm else None
     # the weights' gradient buffers, which every step's backward fills in place
     penalised, weight_grads = bool(cfg.l2 or cfg.l1), net.weights_of(grads)
+    decays = bool(opt.weight_decay)  # decoupled (adamw's own, or given): 0 costs no pass
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
     # best: the patience reference (moves only by more than min_delta); lowest: the lowest
@@ -250,6 +252,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                     net._backward(outs, tb, wb, grads, scale, dropout, norm)
                     if penalised:
                         add_penalties(weight_grads, weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
+                    if decays:  # before the update, at the schedule's rate (PyTorch's AdamW)
+                        opt.decay(weights, lr)
                     opt.step(flat_params, flat_grads, dtype.type(step_lr))
                     step += 1
                     state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr

@@ -1,9 +1,9 @@
 """Training settings as every report shows them: the values a run used.
 
-A config keeps ``rho`` and ``opt_eps`` as None (the optimizer's own), so that
-``TrainConfig(**config)`` redoes the run; a report shows the value that None stood
-for. Milestones are steps to copy, and only a schedule that reads them (multistep) has
-any.
+A config keeps ``rho``, ``opt_eps`` and ``weight_decay`` as None (the optimizer's own),
+so that ``TrainConfig(**config)`` redoes the run; a report shows the value that None
+stood for. Milestones are steps to copy, and only a schedule that reads them (multistep)
+has any.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from ._numbers import format_setting  # not design: the index reads it, matplotl
 
 
 def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[str, Any]:
-    """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
-    own)"`` (left out for an optimizer that does not read it), and without empty
-    ``lr_milestones`` unless the schedule reads them (multistep). Settings neither the run's
-    optimizer nor its schedule reads (momentum of an adam run, lr_gamma of a constant
-    rate) are left out: they were not used; so is ``class_weight`` for the ``task``
+    """``params`` with None ``rho``/``opt_eps``/``weight_decay`` as the value used, e.g.
+    ``"0.95 (adadelta's own)"`` (left out for an optimizer that does not read it), and
+    without empty ``lr_milestones`` unless the schedule reads them (multistep). Settings
+    neither the run's optimizer nor its schedule reads (momentum of an adam run, lr_gamma
+    of a constant rate) are left out: they were not used; so is ``class_weight`` for the ``task``
     ``"regression"``, which refuses it. A full batch is ``"-1 (full batch)"``."""
     name = params.get("optimizer")
     optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
@@ -55,9 +55,13 @@ def _reads_milestones(schedule) -> bool:
 
 def regularisers_text(cfg: Mapping[str, Any]) -> str:
     """`` · dropout 0.3 · batch norm`` for the regularisers a config turns on ("" for none):
-    for a subtitle, so two reports of one sweep with and without them tell apart."""
+    for a subtitle, so two reports of one sweep with and without them tell apart. A None
+    ``weight_decay`` is its ``optimizer``'s own (adamw's 0.01 is said)."""
+    cfg = {**cfg, **own_defaults(cfg.get("optimizer"),
+                                 {"weight_decay": cfg.get("weight_decay")})}
     parts = [f"{label} {format_setting(cfg[key])}" for key, label in
-             (("l2", "L2"), ("l1", "L1"), ("dropout", "dropout")) if cfg.get(key)]
+             (("l2", "L2"), ("l1", "L1"), ("weight_decay", "weight decay"),
+              ("dropout", "dropout")) if cfg.get(key)]
     if cfg.get("batch_norm"):
         parts.append("batch norm")
     return "".join(f" · {part}" for part in parts)

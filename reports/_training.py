@@ -263,7 +263,8 @@ def _subtitle(run) -> str:
     acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
     acts += ", batch norm" if net.batch_norm else ""
     # batch norm is said with the activations above
-    penalties = regularisers_text({k: getattr(run.config, k) for k in ("l2", "l1", "dropout")})
+    penalties = regularisers_text({k: getattr(run.config, k) for k in (
+        "l2", "l1", "weight_decay", "dropout", "optimizer")})
     # train --data-seed: the data drawn with another seed than the net's
     data_seed = ds.info.get("seed", run.seed)
     return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, "

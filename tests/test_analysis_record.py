@@ -238,8 +238,9 @@ def test_config_json_resolves_the_optimizer_defaults_the_analysis_trained_with(t
     used = nets.new_optimizer(cfg, nets.MLP([2, 1], [], "binary"))
     # with the head "auto" stood for, the data's task (imbalance's nets have no such setting)
     head = {"lr-range": {"head": "multiclass"}, "imbalance": {}}.get(command, {"head": "binary"})
-    assert record["resolved"] == {"rho": used.rho, "opt_eps": used.eps, **head} \
-        == {"rho": 0.9, "opt_eps": 1e-8, **head}
+    assert record["resolved"] == {"rho": used.rho, "opt_eps": used.eps,
+                                  "weight_decay": used.weight_decay, **head} \
+        == {"rho": 0.9, "opt_eps": 1e-8, "weight_decay": 0.0, **head}
 
 
 #: One cheap run of each analysis that takes a data.Dataset (keyword arguments; coin)

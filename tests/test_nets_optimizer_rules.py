@@ -78,8 +78,19 @@ def _adam(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
     return p
 
 
+def _adamw(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8, decay=0.01):
+    # Loshchilov & Hutter (2019), Algorithm 2, in PyTorch's convention: the decay scaled by
+    # the rate (lr * decay, not the schedule multiplier alone), taken before Adam's step
+    m, v = np.zeros_like(p), np.zeros_like(p)
+    for t, g in enumerate(grads, 1):
+        p = p - lr * decay * p
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        p = p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return p
+
+
 TEXTBOOK = {"sgd": _sgd, "momentum": _momentum, "nesterov": _nesterov, "adagrad": _adagrad,
-            "adadelta": _adadelta, "rmsprop": _rmsprop, "adam": _adam}
+            "adadelta": _adadelta, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adamw}
 
 
 def test_every_optimizer_has_a_textbook_reference():
@@ -101,6 +112,7 @@ def test_optimizers_follow_the_textbook_over_many_steps(name, dtype):
     params = [p0.astype(dtype)]
     opt = nets.make_optimizer(name, params)
     for g in grads:
+        opt.decay(params, lr)  # every parameter a weight here; 0 but for adamw's own
         opt.step(params, [g.astype(dtype)], dtype(lr))
     assert params[0].dtype == dtype
     np.testing.assert_allclose(params[0], want, rtol=1e-5 if dtype == np.float32 else 1e-12,
@@ -157,6 +169,7 @@ def test_training_steps_are_the_optimizers_rule_at_the_scheduled_rate(moons, nam
     opt = nets.new_optimizer(cfg, ref)
     for _ in range(3):
         _, grads = ref.loss_and_grads(X, y.reshape(-1, 1).astype(float))
+        opt.decay(ref.weights, lr)  # adamw's own decay, of the weights alone; 0 for the rest
         opt.step([ref.flat], [np.concatenate([g.ravel() for g in grads])], lr)
     nets.train(net, cfg, X, y, rng=np.random.default_rng(1))
     assert np.abs(ref.flat - start).max() > 1e-4  # the steps moved the weights

@@ -181,7 +181,8 @@ def test_every_parameter_that_is_a_setting_reaches_the_config(estimator):
     given = {"hidden": (3,), "activation": "tanh", "optimizer": "momentum", "lr": 0.01,
              "batch_size": 7, "max_epochs": 1, "eps": 1e-9, "patience": 3, "min_delta": 1e-3,
              "l2": 1e-4, "init": "he", "schedule": "multistep", "warmup_steps": 2,
-             "l1": 1e-5, "dropout": 0.25, "batch_norm": True, "dtype": "float32", **OTHER}
+             "l1": 1e-5, "weight_decay": 0.02, "dropout": 0.25, "batch_norm": True,
+             "dtype": "float32", **OTHER}
     defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
     params = estimator().get_params()
     settings = {k for k in params if k in defaults and k != "class_weight"}

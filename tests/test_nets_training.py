@@ -369,7 +369,7 @@ def test_training_loop_steps_with_the_scheduled_rate(moons):
 # new adaptive optimizer reached 0.835-0.84 at 0.005 to 0.02, passed at 0.05). adadelta's
 # rate multiplies Zeiler's rate-free step (1 = the paper)
 LRS = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.1, "adadelta": 5.0,
-       "rmsprop": 0.01, "adam": 0.01}
+       "rmsprop": 0.01, "adam": 0.01, "adamw": 0.01}
 
 
 def test_every_optimizer_is_covered():

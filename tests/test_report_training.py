@@ -1940,7 +1940,9 @@ def test_a_run_names_its_head_and_loss_pair_and_records_the_head_auto_chose(
     assert net.head == head
     record = json.loads((out / "config.json").read_text())
     # config keeps "auto" (TrainConfig(**config) re-runs as it ran); resolved says what ran
-    assert record["config"]["head"] == "auto" and record["resolved"] == {"head": head}
+    # (and sgd's own weight decay, 0)
+    assert record["config"]["head"] == "auto"
+    assert record["resolved"] == {"weight_decay": 0.0, "head": head}
     assert nets.TrainConfig(**record["config"]).head == "auto"
     html = (out / "report.html").read_text()
     (subtitle,) = re.findall(r'<p class="subtitle">([^<]*)</p>', html)

@@ -79,28 +79,33 @@ def test_a_run_limited_to_one_thread_is_told_apart_by_its_record(tmp_path):
     assert threads == [2, 1]
 
 
-@pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "momentum", "adadelta"])
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "momentum", "adadelta", "adamw"])
 def test_config_json_resolves_the_optimizer_defaults_its_config_leaves_none(tmp_path, optimizer):
     cfg = nets.TrainConfig(hidden=(4,), lr=0.05, batch_size=8, max_epochs=1, optimizer=optimizer)
     run = study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
     record = json.loads((tmp_path / "run" / "config.json").read_text())
     # config keeps None (TrainConfig(**config) re-runs as it ran); resolved says what ran
     assert record["config"]["rho"] is None and record["config"]["opt_eps"] is None
+    assert record["config"]["weight_decay"] is None
     used = nets.new_optimizer(nets.TrainConfig(**record["config"]), run.net)
     cls = nets.OPTIMIZERS[optimizer]
+    # weight decay: every optimizer's, 0 but adamw's own 0.01
     expected = {"rmsprop": {"rho": 0.9, "opt_eps": 1e-8}, "adam": {"opt_eps": 1e-8},
-                "momentum": {}, "adadelta": {"rho": 0.95, "opt_eps": 1e-6}}[optimizer]
+                "momentum": {}, "adadelta": {"rho": 0.95, "opt_eps": 1e-6},
+                "adamw": {"opt_eps": 1e-8}}[optimizer]
+    expected["weight_decay"] = 0.01 if optimizer == "adamw" else 0.0
     assert record["resolved"] == {**expected, "head": "binary"}  # the head xor's auto chose
-    assert {k: {"rho": used.rho, "opt_eps": used.eps}[k] for k in expected} \
+    assert {k: {"rho": used.rho, "opt_eps": used.eps, "weight_decay": used.weight_decay}[k]
+            for k in expected} \
         == expected == {k: getattr(cls, nets.OWN_DEFAULTS[k]) for k in expected}
 
 
 def test_config_json_resolves_nothing_a_config_gave(tmp_path):
     cfg = nets.TrainConfig(hidden=(4,), lr=0.05, batch_size=8, max_epochs=1,
-                           optimizer="rmsprop", rho=0.8)
+                           optimizer="rmsprop", rho=0.8, weight_decay=0.02)
     study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
     record = json.loads((tmp_path / "run" / "config.json").read_text())
-    assert record["config"]["rho"] == 0.8
+    assert record["config"]["rho"] == 0.8 and record["config"]["weight_decay"] == 0.02
     assert record["resolved"] == {"opt_eps": 1e-8, "head": "binary"}
     # a head given is not resolved either
     study.train_run("xor", cfg.replace(head="binary"), seed=0, out=tmp_path / "given")

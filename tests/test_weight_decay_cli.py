@@ -1,0 +1,204 @@
+"""Weight decay and AdamW where users reach them: `hplab train --weight-decay`, the analyses'
+flag, a study spec's space and fixed keys, the estimators, the record, the report, the saved
+model, the help and the README."""
+
+import json
+import re
+
+import numpy as np
+import optuna
+import pytest
+from cli_helpers import ANALYSES, help_words, readme_words, run_cli
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import nets
+import study
+from study import SpecError, parse_spec
+
+COIN = ["--dataset", "coin", "--hidden", "8", "--activation", "relu", "--lr", "0.01",
+        "--batch-size", "16", "--epochs", "5"]
+
+
+def _train(out, flags, capsys, report=False):
+    code, printed, err = run_cli(["train", *COIN, *flags, "--out", out, "--json",
+                                  *([] if report else ["--no-report"])], capsys)
+    assert code == 0, err
+    return json.loads(printed), json.loads((out / "config.json").read_text())
+
+
+def test_train_takes_weight_decay_and_saves_it_with_the_model(tmp_path, capsys):
+    out = tmp_path / "given"
+    summary, record = _train(out, ["--optimizer", "adamw", "--weight-decay", "0.05"], capsys,
+                             report=True)
+    assert record["config"]["weight_decay"] == 0.05 and record["config"]["optimizer"] == "adamw"
+    assert "weight_decay" not in record["resolved"]  # given, not resolved
+    cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adamw", lr=0.01,
+                           batch_size=16, max_epochs=5, weight_decay=0.05)
+    # the flag reached the net: its weights are the API's run's, bit for bit
+    model = nets.load_model(out / "model.npz")
+    assert np.array_equal(model.net.flat, study.train_run("coin", cfg, seed=0).net.flat)
+    assert not np.array_equal(model.net.flat, study.train_run(
+        "coin", cfg.replace(weight_decay=None), seed=0).net.flat)
+    # model.npz keeps the config, which makes the same TrainConfig again, and predicts
+    assert nets.TrainConfig(**model.header["config"]) == cfg
+    code, printed, err = run_cli(["predict", out / "model.npz", "--dataset", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(printed)["accuracy"] == summary["test_accuracy"]
+    html = (out / "report.html").read_text()
+    assert re.search(r"weight_decay</dt><dd>0\.05<", html)
+    assert "weight decay 0.05" in re.search(r'class="subtitle">([^<]*)<', html).group(1)
+
+
+def test_adamws_own_decay_is_recorded_and_shown(tmp_path, capsys):
+    out = tmp_path / "own"
+    _, record = _train(out, ["--optimizer", "adamw"], capsys, report=True)
+    assert record["config"]["weight_decay"] is None
+    assert record["resolved"]["weight_decay"] == 0.01
+    html = (out / "report.html").read_text()
+    assert "weight_decay</dt><dd>0.01 (adamw&#39;s own)<" in html
+    assert "weight decay 0.01" in re.search(r'class="subtitle">([^<]*)<', html).group(1)
+    # sgd's own 0: recorded as used, and said nowhere as a regulariser
+    out = tmp_path / "sgd"
+    _, record = _train(out, [], capsys, report=True)
+    assert record["resolved"]["weight_decay"] == 0.0
+    assert "weight decay" not in re.search(r'class="subtitle">([^<]*)<',
+                                           (out / "report.html").read_text()).group(1)
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--weight-decay", "-1"], "--weight-decay must be a finite number >= 0, got -1.0"),
+    (["--lr", "0.5", "--weight-decay", "3"],
+     "--weight-decay 3 times lr 0.5 is 1.5: the decay multiplies the weights by 1 - 1.5 every "
+     "step, which zeroes them or flips their sign; lower --weight-decay or lr (their product "
+     "must be < 1)"),
+    (["--optimizer", "adamw", "--lr", "100"],
+     "--weight-decay 0.01 (adamw's own) times lr 100 is 1: the decay multiplies the weights "
+     "by 1 - 1 every step, which zeroes them or flips their sign; lower --weight-decay or lr "
+     "(their product must be < 1)"),
+])
+def test_a_bad_weight_decay_is_one_line_and_stores_nothing(flags, said, tmp_path, capsys):
+    out = tmp_path / "run"
+    code, printed, err = run_cli(["train", "--dataset", "coin", *flags, "--out", out], capsys)
+    assert (code, printed, err) == (2, "", f"hplab train: error: {said}\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", list(ANALYSES))
+def test_every_analysis_takes_weight_decay(command, tmp_path, capsys):
+    argv = [*ANALYSES[command][0], "--no-report", "--json"]
+    code, printed, err = run_cli([*argv, "--weight-decay", "0.05"], capsys)
+    assert code == 0, err
+    result = json.loads(printed)
+    settings = result["net_params"] if command == "imbalance" else result["config"]
+    assert settings["weight_decay"] == 0.05
+    code, printed, err = run_cli([*argv, "--weight-decay", "-1"], capsys)
+    assert (code, printed) == (2, "")
+    assert err == f"hplab {command}: error: --weight-decay must be a finite number >= 0, " \
+                  "got -1.0\n"
+
+
+def test_lr_range_trains_the_decayed_net_it_is_given(capsys):
+    # the decay reaches the ramp's steps: the curve moves, not only --json's config
+    command = ["lr-range", "--dataset", "coin", "--hidden", "16", "--steps", "30",
+               "--no-report", "--json"]
+    found = {}
+    for flags in ([], ["--weight-decay", "0.5"]):
+        code, printed, err = run_cli([*command, *flags], capsys)
+        assert code == 0, err
+        found[bool(flags)] = json.loads(printed)
+    assert found[False]["config"]["weight_decay"] is None
+    assert found[False]["runs"][0]["descent"] != found[True]["runs"][0]["descent"]
+
+
+def _spec(space, fixed):
+    return {"study": {"name": "wd", "dataset": "xor", "metric": "val_loss", "n_trials": 4,
+                      "seed": 0, "max_epochs": 20, "pruner": "none"},
+            "space": space, "fixed": fixed}
+
+
+def test_a_spec_searches_lr_and_weight_decay_together(tmp_path):
+    spec = parse_spec(_spec({"lr": {"low": 0.01, "high": 0.5, "log": True},
+                             "weight_decay": {"low": 1e-5, "high": 0.1, "log": True}},
+                            {"optimizer": "adamw", "batch_size": 2}))
+    summary = study.run_study(spec, storage=str(tmp_path / "wd.db"))
+    assert summary["n_complete"] == 4
+    trials = optuna.load_study(study_name="wd", storage=f"sqlite:///{tmp_path / 'wd.db'}").trials
+    decays = [t.params["weight_decay"] for t in trials]
+    assert all(1e-5 <= d <= 0.1 for d in decays) and len(set(decays)) == 4
+    # each trial's config is built with its decay
+    cfg = study.build_config(trials[0].params, spec.fixed, 20)
+    assert (cfg.optimizer, cfg.weight_decay) == ("adamw", decays[0])
+    # fixed, it is every trial's
+    fixed = parse_spec(_spec({"lr": [0.1, 0.2]}, {"optimizer": "sgd", "weight_decay": 0.05}))
+    assert study.build_config({"lr": 0.1}, fixed.fixed, 20).weight_decay == 0.05
+
+
+@pytest.mark.parametrize("space, fixed, said", [
+    # the fixed rate with the highest decay searched
+    ({"weight_decay": {"low": 0.1, "high": 3.0}}, {"lr": 0.5},
+     "space.weight_decay value 3.0: weight_decay 3 times lr 0.5 is 1.5: "),
+    # adamw's own decay at a searched rate
+    ({"lr": {"low": 0.01, "high": 200.0}}, {"optimizer": "adamw"},
+     "space.lr value 200.0: weight_decay 0.01 (adamw's own) times lr 200 is 2: "),
+])
+def test_a_spec_whose_decay_would_flip_the_weights_is_refused(space, fixed, said):
+    with pytest.raises(SpecError) as info:
+        parse_spec(_spec(space, fixed))
+    assert str(info.value).startswith(said) and "\n" not in str(info.value)
+
+
+def test_the_estimators_take_weight_decay():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    clf = nets.NetClassifier(hidden=(8,), optimizer="adamw", max_epochs=20, patience=0,
+                             weight_decay=0.05, random_state=0).fit(X, y)
+    assert clf.get_params()["weight_decay"] == 0.05 and clf.config_.weight_decay == 0.05
+    assert clone(clf).weight_decay == 0.05
+    own = nets.NetClassifier(hidden=(8,), optimizer="adamw", max_epochs=20, patience=0,
+                             random_state=0).fit(X, y)
+    assert own.config_.weight_decay is None
+    assert not np.array_equal(own.net_.flat, clf.net_.flat)
+    with pytest.raises(ValueError, match="^weight_decay must be a finite number >= 0"):
+        nets.NetRegressor(weight_decay=-1.0).fit(X, y.astype(float))
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # few epochs
+@parametrize_with_checks([nets.NetClassifier(optimizer="adamw"),
+                          nets.NetRegressor(optimizer="adamw", weight_decay=0.05)],
+                         expected_failed_checks=lambda est: {})
+def test_the_estimators_with_weight_decay_pass_scikit_learns_checks(estimator, check):
+    check(estimator)
+
+
+def test_the_help_says_what_weight_decay_is_and_each_optimizers_own():
+    for command in ("train", "capacity", "lr-range", "scaling", "imbalance"):
+        text = help_words(command)
+        assert ("--weight-decay WEIGHT_DECAY decoupled weight decay: W -= lr * weight_decay * "
+                "W before each step, at the schedule's rate, on the weights, not the biases "
+                "(PyTorch's AdamW; --l2 is added to the gradient instead, which adam divides "
+                "by its denominator too), lr * weight_decay < 1 (default each optimizer's "
+                "own: 0, adamw 0.01)") in text, command
+        assert "rmsprop, adam, adamw (default" in text, command
+
+
+def test_the_readmes_coin_numbers_are_what_the_commands_print(tmp_path, capsys):
+    words = readme_words()
+    said = re.search(r"with Adam they differ: on coin \(`([^`]+)`\) Adam reaches a test "
+                     r"accuracy of ([\d.]+), Adam with `--l2 0\.01` ([\d.]+), `--optimizer "
+                     r"adamw` ([\d.]+)\.", words)
+    assert said, "the README's weight decay paragraph"
+    found = []
+    for flags in (["--optimizer", "adam"], ["--optimizer", "adam", "--l2", "0.01"],
+                  ["--optimizer", "adamw"]):
+        code, printed, err = run_cli(["train", "--dataset", "coin", *said.group(1).split(),
+                                      *flags, "--out", tmp_path / flags[-1], "--no-report",
+                                      "--json"], capsys)
+        assert code == 0, err
+        found.append(f"{json.loads(printed)['test_accuracy']:.3f}")
+    assert found == list(said.groups()[1:])
+    assert ("`adamw` is Adam whose own `--weight-decay` is torch's 0.01; every other "
+            "optimizer's is 0") in words
+    assert ("`lr = { low = 1e-4, high = 0.1, log = true }` and `weight_decay = { low = 1e-5, "
+            "high = 0.1, log = true }`, with `[fixed]` `optimizer = \"adamw\"`") in words
