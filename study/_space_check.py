@@ -164,16 +164,16 @@ def _depth_of_activations(space: Space, fixed: dict) -> dict:
     return {"depth": n}
 
 
-# lr_min <= lr binds two searchable keys: with both searched, each value is checked
-# against the other's most lenient candidate, not its default (a trial drawing a bad pair
-# fails alone)
-_PARTNERS = {"lr_min": ("lr", max), "lr": ("lr_min", min)}
+# lr_min <= lr and lr * weight_decay < 1 bind two searchable keys: with both searched,
+# each value is checked against the other's most lenient candidate, not its default (a
+# trial drawing a bad pair fails alone)
+_PARTNERS = {"lr_min": (("lr", max),), "lr": (("lr_min", min), ("weight_decay", min)),
+             "weight_decay": (("lr", min),)}
 
 
 def _partner_at_its_most_lenient(space: Space, name: str) -> dict:
-    partner, pick = _PARTNERS.get(name, (None, None))
-    other = space.get(partner) if partner else None
-    return {} if other is None else {partner: pick(other.candidates())}
+    return {partner: pick(other.candidates()) for partner, pick in _PARTNERS.get(name, ())
+            if (other := space.get(partner)) is not None}
 
 
 def _build_as_stored(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConfig:

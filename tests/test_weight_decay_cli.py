@@ -139,6 +139,12 @@ def test_a_spec_searches_lr_and_weight_decay_together(tmp_path):
     # the fixed rate with the highest decay searched
     ({"weight_decay": {"low": 0.1, "high": 3.0}}, {"lr": 0.5},
      "space.weight_decay value 3.0: weight_decay 3 times lr 0.5 is 1.5: "),
+    # both searched: each checked against the other's most lenient value, not its default
+    # (sgd's own 0 let lr 20 through, and every trial drawing it failed)
+    ({"lr": {"low": 0.01, "high": 20.0}, "weight_decay": {"low": 0.1, "high": 0.5}}, {},
+     "space.lr value 20.0: weight_decay 0.1 times lr 20 is 2: "),
+    ({"lr": [0.5, 1.0], "weight_decay": [0.5, 2.0]}, {},
+     "space.weight_decay value 2.0: weight_decay 2 times lr 0.5 is 1: "),
     # adamw's own decay at a searched rate
     ({"lr": {"low": 0.01, "high": 200.0}}, {"optimizer": "adamw"},
      "space.lr value 200.0: weight_decay 0.01 (adamw's own) times lr 200 is 2: "),
@@ -147,6 +153,14 @@ def test_a_spec_whose_decay_would_flip_the_weights_is_refused(space, fixed, said
     with pytest.raises(SpecError) as info:
         parse_spec(_spec(space, fixed))
     assert str(info.value).startswith(said) and "\n" not in str(info.value)
+
+
+def test_a_spec_whose_pairs_can_all_be_fine_loads():
+    # lr 5 with decay 0.1 and lr 0.01 with 0.5 train: a trial drawing lr 5, decay 0.5 fails
+    # alone, as one drawing lr_min above lr does
+    spec = parse_spec(_spec({"lr": {"low": 0.01, "high": 5.0},
+                             "weight_decay": {"low": 0.1, "high": 0.5}}, {}))
+    assert spec.space.get("weight_decay").high == 0.5
 
 
 def test_the_estimators_take_weight_decay():
