@@ -37,7 +37,9 @@ def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[s
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
             if key not in own:  # sgd and adam have no rho of their own
                 continue
-            value = f"{format_setting(own[key])} ({name}'s own)"
+            # an own default of 0 is the setting off (sgd's weight decay): "0", as l2's;
+            # "0 (sgd's own)" read as if sgd had a decay of its own
+            value = format_setting(own[key]) + (f" ({name}'s own)" if own[key] else "")
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
               and not _reads_milestones(schedule)):
             continue

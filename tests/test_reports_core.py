@@ -764,6 +764,9 @@ def test_provenance_shows_the_settings_a_run_used():
     shown = _shown_params(optimizer="adam")
     assert "rho" not in shown and shown["opt_eps"] == "1e-08 (adam's own)"
     assert "rho" not in _shown_params() and "opt_eps" not in _shown_params()  # sgd
+    # a zero own default is the setting off, shown as l2's 0 is; adamw's decay is its own
+    assert _shown_params()["weight_decay"] == "0"
+    assert _shown_params(optimizer="adamw")["weight_decay"] == "0.01 (adamw's own)"
     # milestones are steps to copy ("1,000, 2,000" read as four numbers); none: not listed
     # (they showed as "()")
     assert _shown_params(schedule="multistep", lr_milestones=(1000, 2000))[
