@@ -182,9 +182,11 @@ def main(argv=None):
         **judge(per_epoch),
         "repeats": args.repeats,
         # the default threads, read after the runs (nets' steps and the *_1_thread
-        # contenders run on one: nets_step_threads), and OpenBLAS's kernels
-        "blas": [(i.get("internal_api"), i.get("num_threads"), i.get("architecture"))
-                 for i in threadpool_info()],
+        # contenders run on one: nets_step_threads), and beside them (the pairs' shape
+        # kept for the readers of earlier output) each library's kernels (OpenBLAS's
+        # core type: OPENBLAS_CORETYPE's where set)
+        "blas": [(i.get("internal_api"), i.get("num_threads")) for i in threadpool_info()],
+        "blas_kernels": [i.get("architecture") for i in threadpool_info()],
         "nets_step_threads": nets_step_threads(),
         "targets": TARGETS,
         "loadavg_before": load_before, "loadavg_after": [round(v, 2) for v in os.getloadavg()],
@@ -195,7 +197,8 @@ def main(argv=None):
         for k, v in per_epoch.items():
             print(f"{k:16s} {v * 1000:8.1f} ms/epoch")
         print("\n".join(verdict_lines(out)))
-        print(f"BLAS: {out['blas']} by default; nets steps on {out['nets_step_threads']} "
+        print(f"BLAS: {out['blas']} by default (kernels {out['blas_kernels']}); nets steps "
+              f"on {out['nets_step_threads']} "
               f"thread(s); load average before {load_before}, after {out['loadavg_after']}")
     return out
 
