@@ -91,7 +91,15 @@ from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx
-from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer, own_defaults
+from ._optimizers import (
+    OPTIMIZERS,
+    OWN_DEFAULTS,
+    Optimizer,
+    decay_refusal,
+    make_optimizer,
+    own_defaults,
+    weight_decay_of,
+)
 from ._penalties import add_penalties
 from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
@@ -211,6 +219,7 @@ __all__ = [
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
+    "decay_refusal", "weight_decay_of",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",
     "setting_readers", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "batch_rows", "epoch_steps", "evaluate",

@@ -13,7 +13,7 @@ from ._activations import Activation, activations_error
 from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
-from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
+from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS, decay_refusal
 from ._rules import check_setting, choice, epochs, nonneg, positive, unit, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
 from ._settings_read import SETTINGS_READ
@@ -270,15 +270,9 @@ def validate(cfg: TrainConfig) -> None:
         # it falls from lr to lr_min: above it, the rate would climb instead
         raise ValueError(f"lr_min must be <= lr (schedule {cfg.schedule} falls from lr to "
                          f"lr_min), got lr_min {cfg.lr_min!r} and lr {cfg.lr!r}")
-    decay = cfg.weight_decay if cfg.weight_decay is not None else \
-        OPTIMIZERS[cfg.optimizer].default_weight_decay
-    if cfg.lr * decay >= 1:  # W *= 1 - lr * decay, 0 or less: zeroed or flipped
-        own = f" ({cfg.optimizer}'s own)" if cfg.weight_decay is None else ""
-        product = cfg.lr * decay
-        raise ValueError(f"weight_decay {decay:g}{own} times lr {cfg.lr:g} is {product:g}: "
-                         f"the decay multiplies the weights by 1 - {product:g} every step, "
-                         "which zeroes them or flips their sign; lower weight_decay or lr "
-                         "(their product must be < 1)")
+    refused = decay_refusal(cfg.optimizer, cfg.weight_decay, cfg.lr, f"lr {cfg.lr:g}", "lr")
+    if refused:  # W *= 1 - lr * decay, 0 or less: zeroed or flipped
+        raise ValueError(refused)
     for h in cfg.hidden:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}; () for no hidden "

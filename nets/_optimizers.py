@@ -214,6 +214,28 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 
 
+def weight_decay_of(optimizer: str, weight_decay: float | None) -> float:
+    """The decoupled decay a run applies: ``weight_decay``, or for None the own one of
+    ``optimizer`` (a key of `OPTIMIZERS`): 0, adamw's 0.01."""
+    return (OPTIMIZERS[optimizer].default_weight_decay if weight_decay is None
+            else float(weight_decay))
+
+
+def decay_refusal(optimizer: str, weight_decay: float | None, rate: float, said: str,
+                  lower: str) -> str | None:
+    """Why the rate ``rate`` cannot train with that decay (None: it can): ``W *= 1 - rate *
+    decay`` each step, so their product must stay below 1. ``said`` names the rate
+    ("lr 0.5", "--max-lr 10"), ``lower`` what to lower besides the decay ("lr")."""
+    decay = weight_decay_of(optimizer, weight_decay)
+    product = rate * decay
+    if product < 1:
+        return None
+    own = f" ({optimizer}'s own)" if weight_decay is None else ""
+    return (f"weight_decay {decay:g}{own} times {said} is {product:g}: the decay multiplies "
+            f"the weights by 1 - {product:g} every step, which zeroes them or flips their "
+            f"sign; lower weight_decay or {lower} (their product must be < 1)")
+
+
 def make_optimizer(name: str, params, **kwargs) -> Optimizer:
     """The optimizer ``name`` over ``params``.
 

@@ -15,7 +15,7 @@ from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._model import MLP
-from ._optimizers import OPTIMIZERS
+from ._optimizers import OPTIMIZERS, weight_decay_of
 from ._penalties import add_penalties
 from ._schedules import learning_rate, warn_short_one_cycle
 from ._threads import on_default_threads, step_threads
@@ -53,8 +53,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     optimizer : Optimizer, optional
         Continue with this optimizer's state instead of a fresh one (made by
         :func:`new_optimizer`): its moments and its step count ``t`` (Adam's bias
-        correction) carry over, nothing else (its ``weight_decay`` is the run's); the
-        schedule goes on from ``start_step``.
+        correction) carry over, nothing else: its ``weight_decay`` is set to ``cfg``'s
+        (None: ``cfg.optimizer``'s own); the schedule goes on from ``start_step``.
+        Each step decays the weights by that weight_decay times the step's rate
+        (``lr_schedule``'s when given, else ``cfg``'s schedule's).
         `save_net` stores no optimizer state: a net loaded from a file continues with a
         fresh optimizer (momentum and moments from zero).
     start_step : int, default 0
@@ -148,6 +150,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     norm = BatchNorm(steps=int(start_step) + 1) if net.batch_norm else None
     # the weights' gradient buffers, which every step's backward fills in place
     penalised, weight_grads = bool(cfg.l2 or cfg.l1), net.weights_of(grads)
+    # the config decides the decay, as it does the rate: a continued optimizer made under
+    # another config (or optimizer) decayed by its own while the record said cfg's
+    opt.weight_decay = weight_decay_of(cfg.optimizer, cfg.weight_decay)
     decays = bool(opt.weight_decay)  # decoupled (adamw's own, or given): 0 costs no pass
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []

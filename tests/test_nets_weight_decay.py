@@ -170,3 +170,28 @@ def test_a_decay_that_would_flip_the_weights_is_refused(settings, message):
     with pytest.raises(ValueError, match="^weight_decay must be a finite number >= 0"):
         nets.make_optimizer("adamw", [np.ones(3)], weight_decay=-1.0)
     assert nets.TrainConfig(lr=0.5, weight_decay=1.99).weight_decay == 1.99  # 0.995 < 1
+
+
+def test_a_passed_optimizer_decays_by_the_configs_weight_decay(moons):
+    # QA: a continuation with an optimizer made under another config decayed by that
+    # optimizer's weight_decay (0: mean |W1| 0.449, as if undecayed) while cfg, which the
+    # run records, said 0.5 (a fresh optimizer's run: 0.023). The config decides.
+    X, y = moons
+    cfg0 = nets.TrainConfig(hidden=(8,), optimizer="sgd", lr=0.1, max_epochs=2,
+                            batch_size=32, dtype="float64")
+
+    def run(cfg, made_under):
+        init_rng, loop_rng = nets.train_streams(0)
+        net = nets.build_net(cfg, X.shape[1], y, rng=init_rng)
+        opt = None if made_under is None else nets.new_optimizer(made_under, net)
+        nets.train(net, cfg, X, y, rng=loop_rng, optimizer=opt)
+        return net
+
+    decayed = cfg0.replace(weight_decay=0.5)
+    fresh = run(decayed, None)
+    assert np.array_equal(run(decayed, cfg0).flat, fresh.flat)
+    assert np.abs(fresh.flat - run(cfg0, None).flat).max() > 0.01
+    # and the other way round: an adamw optimizer (own 0.01) under an adam config (0)
+    adam = cfg0.replace(optimizer="adam", lr=0.01)
+    assert np.array_equal(run(adam, adam.replace(optimizer="adamw")).flat,
+                          run(adam, None).flat)
