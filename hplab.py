@@ -1498,6 +1498,16 @@ def _floats(text: str) -> tuple[float, ...]:
             f"expected comma-separated numbers, got {text!r}") from None
 
 
+def _unused_lr(rates) -> dict:
+    """``{"lr": the lowest of rates}`` for the config of an analysis that sets its own
+    rates, if they are numbers > 0 (else the analysis's checks say what is wrong)."""
+    try:
+        low = min(float(r) for r in rates)
+    except (TypeError, ValueError):
+        return {}
+    return {"lr": low} if math.isfinite(low) and low > 0 else {}
+
+
 @_analysis_command
 def cmd_scaling(args) -> int:
     import analyses
@@ -1512,9 +1522,11 @@ def cmd_scaling(args) -> int:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
     else:  # lr_grid's checks name its arguments, said as the flags (FIELD_FLAGS)
         lrs = analyses.lr_grid(args.lr_grid, *args.lr_range or ())
+    # every run sets its own rate: the config's lr is the lowest, so that lr x
+    # --weight-decay is checked on the rates that run (scaling_study: the top one)
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, init=args.init, dtype=args.dtype,
-                           **_regularisers(args))
+                           **_unused_lr(lrs), **_regularisers(args))
     nets.warn_if_units_start_alike(cfg)
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
@@ -1826,9 +1838,13 @@ def cmd_lr_range(args) -> int:
     import analyses
     import nets
 
+    # the ramp sets the rate: the config's lr is where it starts, so that lr x
+    # --weight-decay is checked on the ramp's rates (lr_range_test: --max-lr), never on
+    # the unused default 0.1
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, batch_size=args.batch_size,
-                           init=args.init, dtype=args.dtype, **_regularisers(args))
+                           init=args.init, dtype=args.dtype, **_unused_lr([args.min_lr]),
+                           **_regularisers(args))
     nets.warn_if_units_start_alike(cfg)
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
@@ -2306,14 +2322,20 @@ def _refuse_no_effect(args) -> None:
 # Every analysis command (`analysis_commands`) is one, listed or not.
 FIELD_FLAGS = {
     "train": {},
-    "lr-range": {"num_steps": "--steps"},
-    # lr_grid's arguments: --lr-grid the count, --lr-range LOW,HIGH the pair of bounds
-    "scaling": {"num": "--lr-grid", "low,high": "--lr-range"},
+    # the config's lr, unused by the ramp, is --min-lr (cmd_lr_range): its checks name that
+    "lr-range": {"num_steps": "--steps", "lr": "--min-lr"},
+    # lr_grid's arguments: --lr-grid the count, --lr-range LOW,HIGH the pair of bounds; the
+    # config's unused lr is the lowest rate (cmd_scaling)
+    "scaling": {"num": "--lr-grid", "low,high": "--lr-range",
+                "lr": "the lowest rate of --lrs or --lr-range"},
     "capacity": {"lr_gamma": None},
     "gradcheck": {"n_samples": "--samples"},
 }
 # the parameters every command that has the flag names so
 RENAMED_FLAGS = {"max_epochs": "--epochs"}
+# one-word parameters an API message names (_PARAMETER takes snake_case only): "lower
+# weight_decay or lr" said --weight-decay but left lr as the API names it
+_ONE_WORD = re.compile(r"(?<![\w/.'\"-])(lr)(?![\w/'\"-]|\.\w)")
 # a parameter name in an API message: snake_case, not inside a path, file name or quotes
 _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")
 # an argument with a value, in parentheses, in an API message ("(positive=K, one of ...)",
@@ -2359,6 +2381,7 @@ def _in_flags(message: str, args) -> str:
                                 message)
     message = _LEADING.sub(lambda m: flags.get(m[1]) or m[0], message)
     message = _PARAMETER.sub(flag, message)
+    message = _ONE_WORD.sub(flag, message)
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 
 

@@ -120,7 +120,9 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
         A ``config`` that is not a nets.TrainConfig.
     ValueError
         Bad bounds, unknown mode or suggestion, bad seed counts or verify_epochs...; with
-        ``verify`` or ``val``, a set without validation rows (``val_fraction=0``).
+        ``verify`` or ``val``, a set without validation rows (``val_fraction=0``); a
+        ``max_lr`` whose product with the config's weight decay is 1 or more (the verify
+        grid stops below that product too).
     """
     t0 = time.perf_counter()
     train_config(config)
@@ -147,6 +149,13 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
     if mode == "looper":  # its run holds every rate: num_steps x epochs_per_rate epochs
         nets.check_epochs(f"epochs_per_rate x num_steps ({epochs_per_rate:g} x {num_steps})",
                           epochs_per_rate * num_steps)
+    base = config or DEFAULT_CONFIG
+    # the ramp's top rate is the one the decay limits (the config's lr is unused); said
+    # before any data is loaded or net trained
+    refused = nets.decay_refusal(base.optimizer, base.weight_decay, max_lr,
+                                 f"--max-lr {max_lr:g}", "--max-lr")
+    if refused:
+        raise ValueError(refused)
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ds = data.load(dataset, seed=load_seed) if isinstance(dataset, str) else dataset
     if verify or val:
@@ -155,7 +164,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
                          "--val ramps on the validation loss")
     # no ramp or verification run stops at a loss (range_test, verify_runs set the same):
     # the result's config records what ran
-    cfg = (config or DEFAULT_CONFIG).replace(eps=0.0, patience=0)
+    cfg = base.replace(eps=0.0, patience=0)
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config (the default 32 on xor's 4 rows)
     seed_list = tuple(seed + k for k in range(seeds))

@@ -98,7 +98,8 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
 
     While the lowest mean validation loss is at the grid's largest rate (or smallest, or
     every run diverged), the next quarter-decade rate beyond it is trained, up to
-    ``max_growth`` rates: the grid then brackets its best rate, or says it cannot. With a
+    ``max_growth`` rates: the grid then brackets its best rate, or says it cannot. No rate
+    at which lr x the config's weight decay reaches 1 is trained. With a
     ``baseline``, a grid in which no rate beat it grows toward larger rates until
     one does or the largest diverges: its losses differ by noise, so its lowest is no
     minimum (brief runs at too small a rate learn nothing).
@@ -121,7 +122,11 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     DataFrame
         `VERIFY_COLUMNS`, ordered by rate.
     """
-    runs = verify_runs(ds, cfg, lr, seeds, epochs=epochs, bar=bar)
+    # rates at which lr x weight_decay reaches 1 are left out: each step would zero or
+    # flip the weights (nets refuses them), so the grid stops below them
+    decay = nets.weight_decay_of(cfg.optimizer, cfg.weight_decay)
+    runs = verify_runs(ds, cfg, lr, seeds, epochs=epochs, bar=bar,
+                       factors=tuple(f for f in VERIFY_FACTORS if lr * f * decay < 1))
     # factors stay exact powers of 10**(1/4), as the grid's own
     quarter = round(4 * math.log10(VERIFY_FACTORS[-1]))
     low, high = -quarter, quarter
@@ -148,6 +153,8 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         else:  # every rate diverged: the best lies below
             low -= 1
             factor = 10 ** (low / 4)
+        if lr * factor * decay >= 1:
+            break  # past the decay's limit
         more = verify_runs(ds, cfg, lr, seeds, epochs=epochs, factors=(factor,), bar=bar)
         runs = pd.concat([runs, more], ignore_index=True)
     return runs.sort_values(["lr", "seed"], kind="stable", ignore_index=True)

@@ -183,6 +183,13 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # every number and name before the data: a bad one said "file not found" first
     check_settings(batch_sizes, rates, seeds, target_metric, target, max_steps,
                     config is not None and config.batch_norm)
+    if config is not None:
+        # the top rate is the one the decay limits (the config's lr is unused)
+        refused = nets.decay_refusal(config.optimizer, config.weight_decay, max(rates),
+                                     f"the top rate of --lrs or --lr-range ({max(rates):g})",
+                                     "the rates of --lrs or --lr-range")
+        if refused:
+            raise ValueError(refused)
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ref = data_ref(dataset, load_seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use

@@ -257,8 +257,10 @@ def test_every_analysis_names_its_flags_in_its_errors(capsys):
     for command in analyses:
         flags = parser.parse_args([command, "--dataset", "xor"]).field_flags
         assert flags["dataset"] == "--dataset" and flags["seed"] == "--seed", command
-    # only lr_grid's arguments, which no dest names: the study's are named by its dests
-    assert hplab.FIELD_FLAGS["scaling"] == {"num": "--lr-grid", "low,high": "--lr-range"}
+    # only lr_grid's arguments, which no dest names, and the config's unused lr (the
+    # lowest rate): the study's are named by its dests
+    assert hplab.FIELD_FLAGS["scaling"] == {"num": "--lr-grid", "low,high": "--lr-range",
+                                            "lr": "the lowest rate of --lrs or --lr-range"}
     assert run_cli(["scaling", "--dataset", "xor", "--max-epochs", "0", "--no-report"],
                    capsys) == (2, "", "hplab scaling: error: --max-epochs must be a finite "
                                       "number > 0, at most 1,000,000 epochs, got 0.0\n")

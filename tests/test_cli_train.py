@@ -359,8 +359,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--schedule", "multistep", "--lr-milestones", "200,100"],
      "--lr-milestones must be increasing whole numbers >= 1 (steps), got (200, 100)"),
     (["--schedule", "cosine", "--lr", "0.1", "--lr-min", "0.5"],  # had ramped the rate up
-     "--lr-min must be <= lr (schedule cosine falls from lr to --lr-min), got --lr-min 0.5 "
-     "and lr 0.1"),
+     "--lr-min must be <= --lr (schedule cosine falls from --lr to --lr-min), got --lr-min "
+     "0.5 and --lr 0.1"),
     (["--init", "glorot"], BAD_INIT),
 ])
 def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):

@@ -70,12 +70,12 @@ def test_adamws_own_decay_is_recorded_and_shown(tmp_path, capsys):
 @pytest.mark.parametrize("flags, said", [
     (["--weight-decay", "-1"], "--weight-decay must be a finite number >= 0, got -1.0"),
     (["--lr", "0.5", "--weight-decay", "3"],
-     "--weight-decay 3 times lr 0.5 is 1.5: the decay multiplies the weights by 1 - 1.5 every "
-     "step, which zeroes them or flips their sign; lower --weight-decay or lr (their product "
-     "must be < 1)"),
+     "--weight-decay 3 times --lr 0.5 is 1.5: the decay multiplies the weights by 1 - 1.5 "
+     "every step, which zeroes them or flips their sign; lower --weight-decay or --lr (their "
+     "product must be < 1)"),
     (["--optimizer", "adamw", "--lr", "100"],
-     "--weight-decay 0.01 (adamw's own) times lr 100 is 1: the decay multiplies the weights "
-     "by 1 - 1 every step, which zeroes them or flips their sign; lower --weight-decay or lr "
+     "--weight-decay 0.01 (adamw's own) times --lr 100 is 1: the decay multiplies the weights "
+     "by 1 - 1 every step, which zeroes them or flips their sign; lower --weight-decay or --lr "
      "(their product must be < 1)"),
 ])
 def test_a_bad_weight_decay_is_one_line_and_stores_nothing(flags, said, tmp_path, capsys):
@@ -102,7 +102,7 @@ def test_every_analysis_takes_weight_decay(command, tmp_path, capsys):
 def test_lr_range_trains_the_decayed_net_it_is_given(capsys):
     # the decay reaches the ramp's steps: the curve moves, not only --json's config
     command = ["lr-range", "--dataset", "coin", "--hidden", "16", "--steps", "30",
-               "--no-report", "--json"]
+               "--max-lr", "1", "--no-report", "--json"]
     found = {}
     for flags in ([], ["--weight-decay", "0.5"]):
         code, printed, err = run_cli([*command, *flags], capsys)
@@ -110,6 +110,71 @@ def test_lr_range_trains_the_decayed_net_it_is_given(capsys):
         found[bool(flags)] = json.loads(printed)
     assert found[False]["config"]["weight_decay"] is None
     assert found[False]["runs"][0]["descent"] != found[True]["runs"][0]["descent"]
+
+
+_DECAY_SAID = ("the decay multiplies the weights by 1 - {p} every step, which zeroes them or "
+               "flips their sign; lower --weight-decay or {lower} (their product must be < 1)")
+
+
+@pytest.mark.parametrize("argv, said", [
+    # QA: refused as "times lr 0.1", the default lr-range never uses, while --weight-decay 9
+    # ramped to lr 0.74 and read the decay's sign flip as the rate's divergence
+    (["lr-range", "--dataset", "coin", "--weight-decay", "12"],
+     "--weight-decay 12 times --max-lr 10 is 120: " + _DECAY_SAID.format(p=120,
+                                                                       lower="--max-lr")),
+    (["lr-range", "--dataset", "coin", "--weight-decay", "0.5", "--verify"],
+     "--weight-decay 0.5 times --max-lr 10 is 5: " + _DECAY_SAID.format(p=5,
+                                                                      lower="--max-lr")),
+    (["lr-range", "--dataset", "coin", "--optimizer", "adamw", "--max-lr", "100"],
+     "--weight-decay 0.01 (adamw's own) times --max-lr 100 is 1: "
+     + _DECAY_SAID.format(p=1, lower="--max-lr")),
+    # QA: "times lr 10 ... or lr", a rate and a flag scaling does not have
+    (["scaling", "--dataset", "double-arc", "--weight-decay", "0.5", "--batch-sizes", "4,16",
+      "--lr-grid", "3", "--lr-range", "1e-2,10"],
+     "--weight-decay 0.5 times the top rate of --lrs or --lr-range (10) is 5: "
+     + _DECAY_SAID.format(p=5, lower="the rates of --lrs or --lr-range")),
+])
+def test_the_analyses_check_the_decay_on_the_rates_they_train(argv, said, tmp_path, capsys):
+    out = tmp_path / "out"
+    code, printed, err = run_cli([*argv, "--out", out], capsys)
+    assert (code, printed, err) == (2, "", f"hplab {argv[0]}: error: {said}\n")
+    assert not out.exists()
+
+
+def test_lr_range_decays_at_rates_below_the_unused_default_lr(capsys):
+    # 15 x the default lr 0.1 is 1.5, but the ramp's rates stay below 0.05 (0.75): it runs
+    code, printed, err = run_cli(["lr-range", *ANALYSES["lr-range"][0][1:], "--max-lr", "0.05",
+                                  "--weight-decay", "15", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    result = json.loads(printed)
+    assert result["config"]["weight_decay"] == 15 and result["max_lr"] == 0.05
+    assert result["runs"][0]["stop_reason"] == "completed"
+    # the scaling study too, at rates below 1 / 15 (0.75 at 0.05)
+    code, printed, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4",
+                                  "--lrs", "0.02,0.05", "--seeds", "1", "--max-steps", "200",
+                                  "--workers", "1", "--weight-decay", "15", "--no-report",
+                                  "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(printed)["config"]["weight_decay"] == 15
+
+
+def test_lr_range_verify_grid_stops_below_the_decays_limit(capsys):
+    # QA: --verify ran the ramp, then its grid reached a rate where lr x weight_decay >= 1
+    # and stopped with advice to lower "lr", which lr-range has no flag for. The grid
+    # grows up to 6.81 (x 0.09 = 0.61) and leaves out 12.1 (1.09)
+    code, printed, err = run_cli(["lr-range", "--dataset", "coin", "--weight-decay", "0.09",
+                                  "--steps", "40", "--verify", "--verify-epochs", "1",
+                                  "--no-report", "--json"], capsys)
+    assert code == 0, err
+    grid = [g["lr"] for g in json.loads(printed)["verify"]["grid"]]
+    assert max(grid) == pytest.approx(6.8129207) and all(lr * 0.09 < 1 for lr in grid)
+
+
+def test_lr_range_from_python_names_its_arguments():
+    import analyses
+    with pytest.raises(ValueError, match=r"^weight_decay 0\.5 times max_lr 10 is 5: .*; "
+                                         r"lower weight_decay or max_lr \(their"):
+        analyses.lr_range_test("coin", nets.TrainConfig(weight_decay=0.5))
 
 
 def _spec(space, fixed):
