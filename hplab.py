@@ -918,7 +918,9 @@ TRAIN_FINE_SETTINGS = {
     "weight_decay": (float, "decoupled weight decay: W -= lr * weight_decay * W before each "
                             "step, at the schedule's rate, on the weights, not the biases "
                             "(PyTorch's AdamW; --l2 is added to the gradient instead, which "
-                            f"adam divides by its denominator too), lr * weight_decay < 1 "
+                            f"adam divides by its denominator too), lr * weight_decay < 1; "
+                            "adamw's 0.01 is PyTorch's at its lr 1e-3: at --lr 0.1 each step "
+                            "takes 100x that decay, so lower it (e.g. 0.0001) "
                             f"(default {NAMES})"),
     "dropout": (float, "chance of dropping each hidden unit's output in a training step, "
                        f"in [0, 1) (inverted dropout; evaluation drops none; default {DEFAULT})"),
@@ -938,7 +940,10 @@ TRAIN_FINE_SETTINGS = {
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train one net and save it, its history and its report")
     _add_net_flags(p)
-    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
+    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS",
+                   help=f"{NAMES} (adamw's own --weight-decay 0.01 is PyTorch's at its lr "
+                        "1e-3: at --lr 0.1 each step takes 100x that decay, lr x "
+                        "weight_decay; give --weight-decay 0.0001 to train as adam does)")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=5000,
