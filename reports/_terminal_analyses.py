@@ -65,7 +65,9 @@ def scaling_lines(s: dict) -> list[str]:
                  if s.get("b_simple_step") is not None else
                  "over the last half of the reference run (it never reached the target)")
         # two figures and the spread: one noisy estimate does not carry three
-        spread = (f"{s['b_simple_interval']:.0%} interval {two_figures(s['b_simple_low'])}-"
+        # "95 % interval", as the report and the slope's verdict on the line above say it
+        width = f"{s['b_simple_interval']:.0%}".replace("%", " %")
+        spread = (f"{width} interval {two_figures(s['b_simple_low'])}-"
                   f"{two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
                   "too few or too noisy measurements for an interval")
         # as B_crit's dataset_too_small: a batch cannot exceed the set to test it

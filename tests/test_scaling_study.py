@@ -713,7 +713,8 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
                      r"B_crit \(1\.35\) lies below it", text)
     assert "× the fitted B_crit" not in text
     assert re.search(r"gradient noise scale over the last half of the way to the target: "
-                     r"B_simple ~ \d\d \(95% interval \d\d-\d\d; 16 measurements\)", out)
+                     r"B_simple ~ \d\d \(95 % interval \d\d-\d\d; 16 measurements\)", out)
+    assert "95%" not in out  # QA: the slope's verdict said "95 %", this line "95%"
 
 
 @pytest.mark.parametrize("argv, message", [
