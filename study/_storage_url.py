@@ -89,7 +89,8 @@ class StorageURL:
 
 def _sqlite_url(path: Path, query: str = "") -> str:
     """The SQLAlchemy URL of the SQLite file ``path``: SQLAlchemy percent-decodes the
-    database part and ends it at a '?', so both are escaped (else another file opens)."""
+    database part (from 2.1: 2.0 kept q%3Fx.db as it was, hence the bound) and ends it at
+    a '?', so both are escaped (else another file opens)."""
     escaped = str(path).replace("%", "%25").replace("?", "%3F")
     return f"sqlite:///{escaped}" + (f"?{query}" if query else "")
 

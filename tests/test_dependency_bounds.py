@@ -34,6 +34,10 @@ NEEDED = {
     "scikit-learn": ("1.7", "compute_class_weight(sample_weight=)"),
     # 0.13 does not import on scikit-learn 1.7 (sklearn.utils._tags._safe_tags is gone)
     "imbalanced-learn": ("0.14", "an import on scikit-learn 1.7"),
+    # study/_storage_url.py's SQLite URLs escape '?' and '%' in the file's name: 2.0 left
+    # them escaped, so `--storage 'q?x.db'` put the trials in q%3Fx.db, said it had, and
+    # `study show` then found no study; '?mode=ro' was ignored, the file written to
+    "sqlalchemy": ("2.1", "a URL's database part percent-decoded"),
 }
 
 
