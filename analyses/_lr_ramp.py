@@ -31,6 +31,7 @@ import pandas as pd
 import nets
 
 from ._checks import flag, number, positive, whole
+from ._lr_grid import decimal_rates
 
 #: Ramp points beyond this are a typo, not a test: ``--steps 10000000000`` filled the
 #: memory with its rates before the first step (the course's tests take 30 to 100 points).
@@ -88,7 +89,7 @@ def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
         return np.linspace(min_lr, max_lr, num)
     if mode == "looper":
         return looper_rates(min_lr, max_lr, num)
-    return np.geomspace(min_lr, max_lr, num)
+    return decimal_rates(np.geomspace(min_lr, max_lr, num))
 
 
 def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:

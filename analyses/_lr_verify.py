@@ -21,11 +21,12 @@ import pandas as pd
 
 import nets
 
+from ._lr_grid import decimal_rates
 from ._lr_rule import refine_lr
 from ._progress import WorkBar, work_callbacks
 
 #: Grid rates = suggestion x these factors: two decades, a quarter decade (x1.78) apart.
-VERIFY_FACTORS = tuple(float(f) for f in 10 ** np.linspace(-1, 1, 9))
+VERIFY_FACTORS = tuple(float(f) for f in decimal_rates(10 ** np.linspace(-1, 1, 9)))
 #: At most this many rates added past the grid's edges (two more decades, 1000x or
 #: 1/1000x the suggestion): a best rate still at the edge after them is reported as such.
 VERIFY_GROWTH = 8

@@ -132,6 +132,17 @@ def test_modes_record_their_rates():
     assert (loop.frame["loss"] == loop.frame["smoothed_loss"]).all()
 
 
+def test_a_ramp_s_decimal_rates_are_those_decimals():
+    # NumPy 2's geomspace(1e-8, 0.1, 8) holds 9.999999999999999e-06, NumPy 1.26's more
+    # (0.09999999999999999 for 0.1): a ramp's rates differed in --json and the CSVs
+    rates = analyses.ramp_rates("exp", 1e-8, 0.1, 8)
+    assert rates.tolist() == [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1]
+    # the default ramp, no rate but its ends a decimal: geomspace's, to the last bit
+    rates = analyses.ramp_rates("exp", 1e-7, 10.0, 100)
+    assert rates.tolist() == np.geomspace(1e-7, 10.0, 100).tolist()
+    assert analyses.VERIFY_FACTORS[::4] == (0.1, 1.0, 10.0)
+
+
 def test_seeds_give_median_and_iqr_and_a_tidy_frame():
     res = lr_range_test("coin", nets.TrainConfig(hidden=(16,), activation="relu",
                                                  optimizer="adam"), seeds=3, num_steps=60)

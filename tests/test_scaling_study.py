@@ -1474,6 +1474,21 @@ def test_the_lr_grid_holds_at_most_max_rates():
         lr_grid(MAX_RATES + 1)
 
 
+def test_the_lr_grid_s_decimal_rates_are_those_decimals():
+    # QA: NumPy 1.26's geomspace(0.001, 10, 3) is [0.001, 0.09999999999999999, 10.0]: its
+    # runs trained at that rate, and --json and the CSVs said it (NumPy 2's is 0.1); NumPy
+    # 2's own geomspace(0.003, 3, 4) holds 0.03000000000000001
+    from analyses import lr_grid
+
+    assert lr_grid(3) == (0.001, 0.1, 10.0)
+    assert lr_grid(4, 0.003, 3.0) == (0.003, 0.03, 0.3, 3.0)
+    assert lr_grid(8, 1e-8, 0.1) == (1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1)
+    # the rates between the decimals are geomspace's, to the last bit
+    grid = lr_grid()
+    assert grid[::2] == (0.001, 0.01, 0.1, 1.0, 10.0)
+    assert grid[1::2] == tuple(float(v) for v in np.geomspace(1e-3, 10.0, 9)[1::2])
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     ((0,), "num must be at least 1 rate, got 0"),
     ((9, 0, 1), "low,high must be finite bounds 0 < low <= high, got 0,1"),
