@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import imbalanced_csv, report_table
+from data_helpers import read_csv_exactly
 
 import analyses
 import hplab
@@ -1350,7 +1351,7 @@ def test_the_report_files_hold_exact_intervals_and_every_test_score(coin_a):
 
     out = coin_a[0]
     rank = {r["strategy"]: r for r in json.loads((out / "result.json").read_text())["ranking"]}
-    table = pd.read_csv(out / "report_files" / "ranking-table-own.csv")
+    table = read_csv_exactly(out / "report_files" / "ranking-table-own.csv")
     assert list(table.columns[:6]) == ["rank", "strategy", "label", "mean", "ci_low",
                                        "ci_high"]
     assert table["rank"].dropna().tolist() == list(range(1, 13))

@@ -43,7 +43,7 @@ from conftest import (
     stored_study_files,
     trials_of,
 )
-from data_helpers import harvest_csv
+from data_helpers import harvest_csv, read_csv_exactly
 
 import hplab
 import reports
@@ -1399,7 +1399,7 @@ def test_the_best_trials_csv_keeps_every_digit(shared_report):
     out = path.parent
     s, _ = study.open_study("nota", str(db))
     best = s.best_trial.params
-    csv = pd.read_csv(out / "report_files" / "best-params.csv")
+    csv = read_csv_exactly(out / "report_files" / "best-params.csv")
     assert dict(zip(csv["parameter"], csv["value"], strict=True)) == best
     assert len(repr(best["lr"])) > 8  # more digits than the page shows
     _, rows = report_table(path.read_text(), "table-best-params")
