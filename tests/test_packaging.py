@@ -276,9 +276,30 @@ def _collected(root: Path) -> set[str]:
     return ids
 
 
-def _sources():
-    return [p for p in ROOT.rglob("*.py")
-            if not {".venv", "runs", "build", "dist", ".git"} & set(p.relative_to(ROOT).parts)]
+def _sources(root: Path = ROOT) -> list[Path]:
+    """The tree's Python files: not those of runs, builds, git, or of any virtualenv in it
+    (a folder holding pyvenv.cfg: QA's venv of the lowest versions, a developer's venv/,
+    failed three tests on its libraries' files and took ten times as long)."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(
+            name for name in subfolders
+            if name not in {".venv", "runs", "build", "dist", ".git"}
+            and not (Path(folder, name) / "pyvenv.cfg").exists())
+        found += [Path(folder, name) for name in sorted(files) if name.endswith(".py")]
+    return found
+
+
+def test_the_sources_are_the_trees_not_its_virtualenvs(tmp_path):
+    for name in ("nets/_a.py", "tests/test_b.py", "venv/lib/site-packages/c.py",
+                 ".venv-oldest/lib/d.py", "runs/e.py", "env/f.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    for venv in ("venv", ".venv-oldest"):
+        (tmp_path / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    assert [str(p.relative_to(tmp_path)) for p in _sources(tmp_path)] == [
+        "env/f.py", "nets/_a.py", "tests/test_b.py"]
+    assert ROOT / "hplab.py" in _sources() and ROOT / "tests" / "conftest.py" in _sources()
 
 
 @pytest.mark.slow
