@@ -140,8 +140,11 @@ def check_setting(name: str, value, rule) -> None:
     ambiguous" came out, and a one-element array passed as a number)."""
     ok, message = rule
     try:
-        # True is 1 to Python: max_epochs=True trained one epoch (no setting is a bool)
-        good = not isinstance(value, bool | np.bool_) and ok(value)
+        # True is 1 to Python: max_epochs=True trained one epoch (no setting is a bool);
+        # an array is no number, whatever NumPy makes of it (1.26 reads a one-element
+        # array as its number, with a DeprecationWarning; 2.4 refuses)
+        good = (not isinstance(value, bool | np.bool_)
+                and not (isinstance(value, np.ndarray) and value.ndim) and ok(value))
         good = isinstance(good, bool | np.bool_) and bool(good)
     except (TypeError, ValueError):
         good = False
