@@ -489,7 +489,7 @@ def test_one_diverged_seed_leaves_no_spread_either():
     ({"depths": (1.5,)}, "depths must be positive integers, got 1.5"),
     ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
     # QA: NumPy's True ran 1 seed where Python's True is refused
-    ({"seeds": np.True_}, "seeds must be an integer from 1 to 1000, got np.True_"),
+    ({"seeds": np.True_}, f"seeds must be an integer from 1 to 1000, got {np.True_!r}"),
     ({"seeds": True}, "seeds must be an integer from 1 to 1000, got True"),
     ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000, got 1000000000000"),
     ({"eps": -1.0}, "eps must be a finite number >= 0"),

@@ -53,13 +53,14 @@ BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
      "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e+99"),
     ({"max_epochs": 1_000_000.5},
      "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1000000.5"),
-    ({"lr": np.True_}, "lr must be a finite number > 0, got np.True_"),
+    # NumPy 2 says np.True_, 1.26 True
+    ({"lr": np.True_}, f"lr must be a finite number > 0, got {np.True_!r}"),
     # QA: NumPy's True was a whole number 1 where Python's is refused (nets.is_whole)
-    ({"hidden": (np.True_,)}, "hidden widths must be whole numbers, got (np.True_,)"),
-    ({"hidden": np.True_}, "hidden must be a sequence such as (64, 16), got np.True_"),
+    ({"hidden": (np.True_,)}, f"hidden widths must be whole numbers, got {(np.True_,)!r}"),
+    ({"hidden": np.True_}, f"hidden must be a sequence such as (64, 16), got {np.True_!r}"),
     ({"lr_milestones": (np.True_, 5)}, "lr_milestones must be increasing whole numbers >= 1"),
     ({"batch_size": np.True_}, "batch_size must be a whole number >= 1 (or -1 for full batch)"),
-    ({"patience": np.False_}, "patience must be a whole number >= 0, got np.False_"),
+    ({"patience": np.False_}, f"patience must be a whole number >= 0, got {np.False_!r}"),
     ({"rho": False}, "rho must be in [0, 1), got False"),
     ({"class_weight": (True, False)}, "class_weight must be numbers, got (True, False)"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
