@@ -38,7 +38,13 @@ def test_a_buggy_activation_of_ones_own_fails_the_gradient_check_as_the_readme_s
     finally:
         nets.ACTIVATIONS.pop("buggy_tanh", None)
     claimed = re.findall(r"^# (\S+ \S+ \S+)$", BLOCKS[0], re.M)
-    assert printed == claimed == ["tanh 4.9e-11 excellent", "buggy_tanh 0.49 wrong"]
+    assert claimed == ["tanh 4.9e-11 excellent", "buggy_tanh 0.49 wrong"]
+    if np.lib.NumpyVersion(np.__version__) < "2.0.0":
+        # the correct tanh's difference is rounding noise, the README's NumPy 2's: 1.26
+        # (which pyproject admits) says 5.1e-11, the same verdict
+        assert re.fullmatch(r"tanh \d\.\de-11 excellent", printed[0]), printed
+        printed[0] = claimed[0]
+    assert printed == claimed
 
 
 @pytest.mark.slow
