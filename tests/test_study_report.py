@@ -2096,9 +2096,12 @@ def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
             assert frame["datetime_start"].tolist() == [
                 f"{day}:59:59.000000+00:00", f"{day}:59:59.600000+00:00",
                 f"{hour}:00:00.300000+00:00", f"{hour}:00:01.100000+00:00"], (zone, name)
-            assert frame["duration"].tolist() == [
-                "0 days 00:00:00.500000", "0 days 00:00:00.600000", "0 days 00:00:00.700000",
-                "0 days 00:00:00.000000"], (zone, name)
+            assert pd.to_timedelta(frame["duration"]).dt.total_seconds().tolist() == [
+                0.5, 0.6, 0.7, 0.0], (zone, name)
+            if int(pd.__version__.split(".")[0]) >= 3:  # pandas 2.1 writes 0 days 00:00:00
+                assert frame["duration"].tolist() == [
+                    "0 days 00:00:00.500000", "0 days 00:00:00.600000",
+                    "0 days 00:00:00.700000", "0 days 00:00:00.000000"], (zone, name)
 
 
 @pytest.mark.usefixtures("unrasterized")
