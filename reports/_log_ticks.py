@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from matplotlib.ticker import LogFormatterSciNotation, LogLocator, MaxNLocator
 
 #: The view a log axis's labels are plain numbers within: "0.001" to "900000" are as short
@@ -60,6 +61,19 @@ class PlainLogFormatter(LogFormatterSciNotation):
     about a decade or less, a thinned set so that labels do not collide), each label a
     plain number (`_plain`) while the whole view lies within `PLAIN`, else matplotlib's own:
     one notation down an axis. Every one of `round_ticks` is labelled."""
+
+    def set_locs(self, locs=None):
+        super().set_locs(locs)
+        # matplotlib 3.8 labels the powers only on a view of more than a decade, even one
+        # holding one power (2 to 30: "10" alone); later ones (3.11) label 2, 3, 4 and 6
+        # times them too on such a view, as set here on 3.8
+        low, high = sorted(self.axis.get_view_interval())
+        if self._sublabels == {1} and 0 < low and self._linthresh is None:
+            b = self._base
+            powers = math.floor(math.log(high, b)) - math.floor(
+                math.nextafter(math.log(low, b), -math.inf))
+            if powers <= self.minor_thresholds[0]:
+                self._sublabels = set(np.round(np.geomspace(1, b, int(b) // 2 + 1)))
 
     def __call__(self, x, pos=None):
         low, high = sorted(self.axis.get_view_interval())

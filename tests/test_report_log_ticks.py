@@ -36,3 +36,15 @@ def _labels(points) -> list[str]:
 ])
 def test_a_short_log_view_is_labelled_in_round_numbers(points, expected):
     assert [t.get_text() for t in _labels(points)] == expected
+
+
+@pytest.mark.parametrize("points, expected", [
+    ([2, 30], ["2", "3", "4", "6", "10", "20", "30"]),
+    ([30000, 400000], ["30,000", "40,000", "60,000", "100,000", "200,000", "300,000",
+                       "400,000"]),
+])
+def test_a_view_of_a_decade_or_more_holding_one_power_of_ten_labels_between(points, expected):
+    # QA: on matplotlib 3.8 (which pyproject admits) these read "10" and "100,000" alone:
+    # it labelled the powers of ten only on a view of more than a decade, 3.11
+    # their 2, 3, 4 and 6 times too where the view holds one
+    assert [t.get_text() for t in _labels(points)] == expected
