@@ -234,16 +234,23 @@ def test_matplotlib_font_log_stays_off_stderr_while_hplab_draws(caplog, monkeypa
         fig.subplots().set_title("bold")
         return fig
 
+    def logged():
+        return [r.getMessage() for r in caplog.records if r.name == "matplotlib.font_manager"]
+
     rep = reports.Report("demo", "Fonts")
     rep.add_section("Title")
     with matplotlib.rc_context({"font.family": ["cmr10"], "axes.formatter.use_mathtext": True}):
-        rep.add_figure("title", draw, pd.DataFrame({"x": [0]}), caption="A title.")
-        assert not [r for r in caplog.records if r.name == "matplotlib.font_manager"]
-        font_manager.fontManager._findfont_cached.cache_clear()
         with matplotlib.rc_context({"axes.titleweight": "bold"}):  # outside hplab's style:
             draw(None).savefig(io.BytesIO(), format="png")  # matplotlib's log as it was
-    assert [r.getMessage() for r in caplog.records if r.name == "matplotlib.font_manager"
-            ] == ["findfont: Failed to find font weight bold for cmr10, now using 400."]
+        if not logged():
+            pytest.skip("this matplotlib logs no missing font weight (3.8, which pyproject "
+                        "admits, has no such line)")
+        assert logged() == ["findfont: Failed to find font weight bold for cmr10, now using "
+                            "400."]
+        caplog.clear()
+        font_manager.fontManager._findfont_cached.cache_clear()
+        rep.add_figure("title", draw, pd.DataFrame({"x": [0]}), caption="A title.")
+        assert logged() == []
 
 
 def test_the_font_log_level_is_restored_when_hplab_stops_drawing():
