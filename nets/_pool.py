@@ -130,10 +130,14 @@ class HeldStartLoky(LokyBackend):
         return [p.pid for p in multiprocessing.active_children()
                 if "loky" in type(p).__module__]
 
-    def submit(self, *args, **kwargs):  # joblib >= 1.5
+    def submit(self, *args, **kwargs):
+        """joblib's ``submit`` (joblib >= 1.5 calls it), with SIGINT and SIGHUP blocked
+        while it starts workers. Its own docstring: joblib 1.3's has none to inherit."""
         with _interrupts_blocked():
             return super().submit(*args, **kwargs)
 
-    def apply_async(self, *args, **kwargs):  # joblib < 1.5
+    def apply_async(self, *args, **kwargs):
+        """joblib's ``apply_async`` (joblib < 1.5 calls it), with SIGINT and SIGHUP
+        blocked while it starts workers."""
         with _interrupts_blocked():
             return super().apply_async(*args, **kwargs)
