@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
 # PKG-INFO: an unpacked sdist's (the suite run from it, as README says it can be), which
 # setuptools-scm reads the version from where there is no git: a copy of the tree must not
-UNTRACKED = shutil.ignore_patterns(".venv", "runs", "build", "dist", "*.egg-info",
-                                   "__pycache__", ".pytest_cache", ".ruff_cache", ".git",
-                                   "PKG-INFO")
+UNTRACKED = shutil.ignore_patterns(".venv", ".venv-oldest", "runs", "build", "dist",
+                                   "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
+                                   ".git", "PKG-INFO")
 
 
 @pytest.fixture(scope="module")
