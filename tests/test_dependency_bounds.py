@@ -40,6 +40,10 @@ NEEDED = {
     # them escaped, so `--storage 'q?x.db'` put the trials in q%3Fx.db, said it had, and
     # `study show` then found no study; '?mode=ro' was ignored, the file written to
     "sqlalchemy": ("2.1", "a URL's database part percent-decoded"),
+    # requires-python admits 3.11, whose code objects 2.0 cannot rebuild: a Dask worker
+    # unpickled no function by value ("code() argument 13 must be str, not int"), so
+    # --backend dask failed, and so did a script's registered activation on Dask
+    "cloudpickle": ("2.1", "Python 3.11's code pickled by value"),
 }
 
 
