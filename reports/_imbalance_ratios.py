@@ -117,9 +117,10 @@ def _partial_note(result, ratio: str) -> str:
             "after those that ran on all")
 
 
-def _scored_on(result, ranked: int) -> str:
+def _scored_on(result, ranked: int, tie=()) -> str:
     """What each ranking section says the strategies were trained, tuned and scored on,
-    and what a first place picked among ``ranked`` strategies on those scores is worth."""
+    and what a first place picked among ``ranked`` strategies on those scores is worth
+    (shared by the strategies of ``tie``, `_tied_first`'s, when more than one)."""
     thresholds = ("threshold metrics at 0.5, with the same metric at the threshold tuned for "
                   f"{result.tune_for} on")
     if result.test_is_train:  # XOR's 4 points are all three splits: nothing is untouched
@@ -128,16 +129,29 @@ def _scored_on(result, ranked: int) -> str:
     else:
         said = ("Every strategy trained on the training split only, scored once on the "
                 f"untouched test split; {thresholds} validation data.")
-    return said + (" " + picked_on_test(ranked) if ranked > 1 else "")
+    return said + (" " + picked_on_test(ranked, tie) if ranked > 1 else "")
 
 
-def picked_on_test(ranked: int) -> str:
+def picked_on_test(ranked: int, tie=()) -> str:
     """The ranking's caveat: it is made on the test scores it shows (QA, science referee:
-    capacity, lr-range and scaling choose on validation; this ranking picks on test)."""
+    capacity, lr-range and scaling choose on validation; this ranking picks on test).
+    ``ranked`` strategies were scored; ``tie`` names those sharing first place, if more
+    than one (one of them named alone was merely listed first by --strategies)."""
+    top = (f"top score, shared by {nets.and_list(tie)}, picked as the best of {ranked}, is an "
+           "optimistic estimate of what they" if len(tie) > 1 else
+           f"first one's score, picked as the best of {ranked}, is an optimistic estimate of "
+           "what it")
     return ("The ranking compares the strategies on these test scores across seeds, so the "
-            f"first one's score, picked as the best of {ranked}, is an optimistic estimate of "
-            "what it would score on new data; the paired intervals, not the order alone, say "
+            f"{top} would score on new data; the paired intervals, not the order alone, say "
             "which differences these seeds bear out.")
+
+
+def _tied_first(first) -> list[str]:
+    """The strategies of one ratio's ranking (best first) that share its first rank, an
+    exact tie (`analyses.tied_ranks`' "1="): the first ranked alone when none ties it."""
+    ranks = tied_ranks(first["rank"])
+    return [s for s, r in zip(first["strategy"], ranks, strict=True) if r == ranks[0]] \
+        if ranks and ranks[0].endswith("=") else [first.iloc[0]["strategy"]]
 
 
 def _off_scale_note(rank: pd.DataFrame) -> str:
@@ -200,10 +214,11 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
         rank = ranking[ranking["ratio"] == ratio]
-        # a strategy whose runs are another's (`twins`) is no other pick
-        scored = int((rank["mean"].notna()
-                      & ~rank["same_as"].map(lambda v: isinstance(v, str))).sum())
-        rep.add_section(f"Ranking by {result.metric}{where}", _scored_on(result, scored))
+        # a strategy whose runs are another's (`twins`) is no other pick, nor in a tie
+        own = rank[~rank["same_as"].map(lambda v: isinstance(v, str))]
+        scored = int(own["mean"].notna().sum())
+        rep.add_section(f"Ranking by {result.metric}{where}",
+                        _scored_on(result, scored, _tied_first(own) if scored else ()))
         if result.test_is_train:  # XOR: as --json's test_is_train and the terminal say
             rep.add_text(f"On {result.dataset} the test set is the training set itself, as the "
                          "validation set is: no score here is held out, and the tuned "

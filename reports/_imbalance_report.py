@@ -15,7 +15,7 @@ import nets
 from . import design
 from ._core import Report, check_result
 from ._imbalance_draw import draw_heatmap, draw_leakage, leakage_caption
-from ._imbalance_ratios import _at, _per_ratio, _slug, class_names
+from ._imbalance_ratios import _at, _per_ratio, _slug, _tied_first, class_names
 from ._imbalance_tables import metric_note, scores_table
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
@@ -81,16 +81,6 @@ def _best_card(result, rank, ratio: str) -> tuple[str, str]:
         label = (label[:-1] + "; " if label.endswith(")") else label + " (") \
             + "; ".join(copies) + ")"
     return label, f"{first.iloc[0]['mean']:.3f}"
-
-
-def _tied_first(first) -> list[str]:
-    """The strategies of one ratio's ranking (best first) that share its first rank, an
-    exact tie (`analyses.tied_ranks`' "1="): the first ranked alone when none ties it."""
-    from analyses import tied_ranks
-
-    ranks = tied_ranks(first["rank"])
-    return [s for s, r in zip(first["strategy"], ranks, strict=True) if r == ranks[0]] \
-        if ranks and ranks[0].endswith("=") else [first.iloc[0]["strategy"]]
 
 
 def _unsettled_label(result, first, tie=()) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nets import count_of
+from nets import and_list, count_of
 
 from ._lr_range_failures import diverged_rates, range_at_edge, rates_text
 from ._terminal import _ending, two_figures
@@ -166,9 +166,15 @@ def imbalance_lines(s: dict) -> list[str]:
         lines += _verdict_lines(rows, s["metric"], s["seeds"])
         scored = [r for r in rows if r["mean"] is not None and not r.get("same_as")]
         if len(scored) > 1:  # picked on the test scores it shows: a winner's curse
-            lines.append(f"  ranked on the test scores shown: {scored[0]['strategy']}'s "
-                         f"{scored[0]['mean']:.3f}, picked as the best of {len(scored)}, is an "
-                         "optimistic estimate of what it would score on new data")
+            # a tie for first is named whole, as the card does: not the one listed first
+            top = scored[0]["strategy"]
+            tie = [r["strategy"] for r in scored if shown[top].endswith("=")
+                   and shown[r["strategy"]] == shown[top]]
+            who = (f"the top score, {scored[0]['mean']:.3f}, shared by {and_list(tie)}"
+                   if len(tie) > 1 else f"{top}'s {scored[0]['mean']:.3f}")
+            lines.append(f"  ranked on the test scores shown: {who}, picked as the best of "
+                         f"{len(scored)}, is an optimistic estimate of what "
+                         f"{'they' if len(tie) > 1 else 'it'} would score on new data")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]
