@@ -255,7 +255,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
         paired, page = paired_table(rank)
         if len(paired):
             span = METRIC_RANGE[result.metric][1] - METRIC_RANGE[result.metric][0]
+            # a title of its own: the caption's first sentence is a paragraph, and a
+            # screen reader's list of tables reads it whole as the table's name
             rep.add_table(paired, page=page, name=f"paired-{tag}",
+                          title=f"Paired differences from {rank.iloc[0]['strategy']}",
                           caption=f"Each strategy against {rank.iloc[0]['strategy']}, seed by "
                                   "seed: the mean of its per-seed differences in "
                                   f"{result.metric} and their 95 % t-interval, clipped to the "
@@ -283,17 +286,19 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                        alt=f"ROC and precision-recall curves {_at(ratio)}, one line per "
                            "strategy")
         table, page = areas_table(result, ratio)
-        rep.add_table(table, page=page, name=f"areas-{tag}",
+        rep.add_table(table, page=page, name=f"areas-{tag}", title="Areas under the curves",
                       caption="The areas under the curves above: each strategy's mean "
                               "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
                               "t-intervals.")
         rep.add_section(f"Threshold 0.5 against the tuned threshold{where}",
                         THRESHOLD_GLOSSARY)
         rep.add_table(tuned_threshold_table(result, ratio), name=f"tuned-thresholds-{tag}",
+                      title="Tuned thresholds",
                       caption=f"The threshold that maximizes {result.tune_for} on the "
                               "validation split, each seed's for its own net: the mean over "
                               "seeds and the lowest and highest seed's." + TUNED_THRESHOLD_NOTE)
         rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
+                      title="Metrics at both thresholds",
                       caption="Test metrics at 0.5 and at the tuned threshold above, each "
                               "seed's for its own net (mean over seeds).")
         if said := threshold_notes(result, ratio):
@@ -315,6 +320,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
             # every row: one per strategy and threshold (26 for all 13; a cap of 25 left
             # the last strategy's tuned counts to the CSV)
             rep.add_table(cm.drop(columns="ratio"), name=f"confusion-counts-{tag}",
+                          title="Confusion matrix counts",
                           max_rows=len(result.strategies) * len(THRESHOLDS),
                           caption="The matrices' counts: true negatives (tn), false "
                                   "positives (fp), false negatives (fn) and true positives "

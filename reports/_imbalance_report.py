@@ -116,6 +116,7 @@ def _accuracy_section(rep: Report, result) -> None:
     for row in check.itertuples():
         rep.add_text(row.message, note=bool(row.misleading))
     rep.add_table(check.drop(columns="message"), name="majority-baseline",
+                  title="Always predicting the majority class",
                   caption="Always predicting the majority class: test accuracy, recall of the "
                           "positive class and the positive prevalence (means over seeds).")
 
@@ -310,7 +311,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                   caption=f"Every run and threshold; {words(mode)}",
                   print_columns=[c for c in runs.columns if c in printed])
     scores = scores_table(result)
-    rep.add_table(scores, name="scores", max_rows=5,
+    rep.add_table(scores, name="scores", max_rows=5, title="Test scores of every run",
                   caption="The test scores every run's metrics above come from, one row "
                           "per test example of each run that ran: row is its place in that "
                           "run's test set (in a seed's proper runs, the same example for "

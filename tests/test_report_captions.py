@@ -61,3 +61,29 @@ def test_a_training_reports_tables_are_named(tmp_path, parse_html):
         "table-final": "Train, validation and test loss and accuracy",
         "table-per-class": "Precision, recall and F1 per class",
         "table-positive-class": "Positive class 1: ranking and threshold scores"}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_every_caption_of_a_real_imbalance_and_study_report_is_a_name_not_a_paragraph(
+        tmp_path, tiny_study):
+    # review: a screen reader's list of tables read a paragraph for some ("The test scores
+    # every run's metrics above come from, one row per test example ...", 330 characters):
+    # a first sentence of colons and commas is no name
+    import analyses
+
+    res = analyses.imbalance_benchmark("moons", ratios="1:10,1:20", seeds=2, workers=1,
+                                       strategies="none,class_weight,random_under,tomek_links",
+                                       leakage_demo=True,
+                                       net_params={"hidden": (4,), "max_epochs": 3})
+    pages = {"imbalance": reports.imbalance_report(res, tmp_path / "imb", index=False),
+             "study": reports.study_report("tiny", storage=str(tiny_study()),
+                                           out=tmp_path / "st")}
+    for kind, path in pages.items():
+        captions = report_captions(path.read_text())
+        assert len(captions) >= (20 if kind == "imbalance" else 3), (kind, captions)
+        long = {t: c for t, c in captions.items() if len(c) > 80}
+        assert not long, (kind, long)
+    captions = report_captions(pages["imbalance"].read_text())
+    assert captions["table-scores"] == "Test scores of every run"
+    assert captions["table-paired-1to10"] == (
+        f"Paired differences from {res.ranking().iloc[0]['strategy']} (Ranking by pr_auc · 1:10)")
