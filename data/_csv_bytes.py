@@ -30,8 +30,10 @@ _COMPRESSED = (*_DECOMPRESS, ".zst", ".zip")
 #: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
 UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
               tarfile.TarError,
-              # a zip member encrypted, or compressed by a method zipfile lacks
-              RuntimeError, NotImplementedError)
+              # a zip member compressed by a method zipfile lacks; an encrypted one (a bare
+              # RuntimeError, as any bug in pandas may raise) is refused where `opened_bytes`
+              # opens it, so a bug is not reworded as an unreadable file
+              NotImplementedError)
 #: What a CSV archive's refusal ends with.
 ONE_FILE = "a CSV archive holds one file"
 

@@ -157,3 +157,39 @@ def test_an_archive_of_many_files_is_refused_in_a_short_line(tmp_path, capsys):
         z.writestr("d/d.csv", CSV)
     code, out, err = run_cli(["data", "show", f"csv:{both}"], capsys)
     assert err.endswith("(a zip of 2 files: 'd/', 'd/d.csv'; a CSV archive holds one file)\n")
+
+
+def test_a_bug_inside_read_csv_is_not_reworded_as_an_unreadable_file(tmp_path, monkeypatch):
+    # review: a bare RuntimeError among the errors of a damaged file turned any bug raised
+    # inside pandas' read_csv into "not a readable CSV file (...)", a user's error, exit 2;
+    # the encrypted zip member it was there for is refused where the member is opened
+    import pandas as pd
+
+    path = tmp_path / "d.csv"
+    path.write_bytes(CSV)
+    assert data.load(f"csv:{path}").sizes()["test"] == 8
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the reader")
+
+    monkeypatch.setattr(pd, "read_csv", broken)
+    with pytest.raises(RuntimeError, match="^a bug in the reader$"):
+        data.load(f"csv:{path}")
+
+
+def test_data_and_nets_word_an_unreadable_member_alike():
+    # review: data and nets import neither, so each has its own copy of this wording; the
+    # copies must not drift apart
+    from data._declared_size import unreadable_member
+    from nets._io import _unreadable_member
+
+    member = zipfile.ZipInfo("param_0.npy")
+    raised = [RuntimeError(f"File {member!r} is encrypted, password required for extraction"),
+              NotImplementedError("That compression method is not supported"),
+              RuntimeError("Something else")]
+    said = [unreadable_member(member, exc) for exc in raised]
+    assert said == [_unreadable_member(member, exc) for exc in raised]
+    assert said == ["member 'param_0.npy' is encrypted",
+                    "member 'param_0.npy' cannot be read: that compression method is not "
+                    "supported",
+                    "member 'param_0.npy' cannot be read: something else"]
