@@ -25,6 +25,9 @@ RULES = {"flat": 0.0, "square-root": 0.5, "linear": 1.0}
 #: named on truly linear rates read off the grid were "steeper than linear"; at one, a
 #: truly linear slope measured 0.97 ± 0.02 read "between".
 RULE_LEVEL = 0.95
+#: The batch sizes below B_crit a "spans the rules" reason asks for when fewer were fitted:
+#: t is 12.71 at 3 sizes and 4.30 at 4, so a rule is rarely named; at 5 it is 3.18.
+ADVISED_POINTS = 5
 #: What the interval is called in the verdicts.
 INTERVAL = "the slope's 95 % interval"
 #: A slope whose interval holds no rule: where it lies, and what the report says of it.
@@ -161,9 +164,14 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         # 0.83 ± 0.59 is "linear" by its centre alone; another grid on the same data gave
         # 0.51 ± 0.23, "square-root": the slope tells the rules apart only outside both
         values = [f"{RULES[r]:g}" for r in spanned]
+        more = ("more seeds, more batch sizes below B_crit or a finer rate grid narrow it"
+                if len(b) >= ADVISED_POINTS else
+                f"with {len(b)} sizes the interval is ± {t:.2f} standard errors, with "
+                f"{ADVISED_POINTS} ± {rule_errors(ADVISED_POINTS):.2f}: give {ADVISED_POINTS} "
+                "or more batch sizes below B_crit (more seeds or a finer rate grid narrow it "
+                "too)")
         reason = (f"{interval}, spans {'both' if len(values) == 2 else 'all three'} rules "
-                  f"({', '.join(values[:-1])} and {values[-1]}): more seeds, more batch sizes "
-                  "below B_crit or a finer rate grid narrow it")
+                  f"({', '.join(values[:-1])} and {values[-1]}): {more}")
     if b_crit_unknown:  # a slope over sizes above B_crit measures its flattening, no rule
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "

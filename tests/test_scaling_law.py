@@ -357,8 +357,9 @@ def test_a_rule_is_named_only_when_the_slopes_error_bar_holds_it():
     assert (round(ex.alpha, 2), round(ex.alpha_se, 2)) == (0.24, 0.57)
     assert ex.rule == "unknown" and ex.reason == (
         "the slope's 95 % interval, ± 7.19 (12.71 standard errors: Student's t, 1 degree of "
-        "freedom), spans all three rules (0, 0.5 and 1): more seeds, more batch sizes below "
-        "B_crit or a finer rate grid narrow it")
+        "freedom), spans all three rules (0, 0.5 and 1): with 3 sizes the interval is ± 12.71 "
+        "standard errors, with 5 ± 3.18: give 5 or more batch sizes below B_crit (more seeds "
+        "or a finer rate grid narrow it too)")
     ex = fit_lr_exponent([1, 2, 4], [1.0, 3.0, 1.6])
     assert ex.rule == "unknown" and ex.reason.startswith(
         "the slope's 95 % interval, ± 9.14 (12.71 standard errors: Student's t, 1 degree of "
@@ -461,8 +462,9 @@ def test_a_slope_whose_error_bar_spans_both_rules_gives_no_verdict():
     assert (round(ex.alpha, 2), round(ex.alpha_se, 2)) == (0.87, 0.5)  # "linear" by itself
     assert ex.rule == "unknown" and ex.reason == (
         "the slope's 95 % interval, ± 6.37 (12.71 standard errors: Student's t, 1 degree of "
-        "freedom), spans all three rules (0, 0.5 and 1): more seeds, more batch sizes below "
-        "B_crit or a finer rate grid narrow it")
+        "freedom), spans all three rules (0, 0.5 and 1): with 3 sizes the interval is ± 12.71 "
+        "standard errors, with 5 ± 3.18: give 5 or more batch sizes below B_crit (more seeds "
+        "or a finer rate grid narrow it too)")
     assert fit_lr_exponent([1, 2, 4], [2.5, 5.2, 10.0]).rule == "linear"  # 1.00 ± 0.03
 
 
@@ -531,9 +533,20 @@ def test_lr_exponent_counts_the_grid_spacing_and_gives_no_rule_off_the_grid():
     on_grid = fit_lr_exponent([1, 4, 16, 64], g[2:6], grid=g)
     exact = fit_lr_exponent([1, 4, 16, 64], g[2:6])
     assert (on_grid.rule, exact.rule) == ("unknown", "between square-root and linear")
-    assert on_grid.reason.startswith("the slope's 95 % interval, ± 0.46 (4.30 standard "
-                                     "errors: Student's t, 2 degrees of freedom), spans both "
-                                     "rules (0.5 and 1)")
+    # review: at 3 or 4 sizes a verdict is rare, and the reason says how many would give one
+    assert on_grid.reason == ("the slope's 95 % interval, ± 0.46 (4.30 standard errors: "
+                              "Student's t, 2 degrees of freedom), spans both rules (0.5 and "
+                              "1): with 4 sizes the interval is ± 4.30 standard errors, with 5 "
+                              "± 3.18: give 5 or more batch sizes below B_crit (more seeds or "
+                              "a finer rate grid narrow it too)")
+    # one size more, at the same rates on the grid, names the rule (t = 3.18)
+    assert fit_lr_exponent([1, 4, 16, 64, 256], g[2:7], grid=g).rule == "linear"
+    # from 5 sizes on, more of them is one way among others
+    five = fit_lr_exponent([1, 2, 4, 8, 16], [1.0, 3.0, 1.5, 4.0, 2.0])
+    assert five.reason == ("the slope's 95 % interval, ± 0.81 (3.18 standard errors: "
+                           "Student's t, 3 degrees of freedom), spans all three rules (0, 0.5 "
+                           "and 1): more seeds, more batch sizes below B_crit or a finer rate "
+                           "grid narrow it")
     assert on_grid.alpha == pytest.approx(exact.alpha) and exact.alpha_se < 1e-9
     assert on_grid.alpha_se == pytest.approx(0.11, abs=0.005)
 
@@ -679,3 +692,17 @@ def test_the_lr_exponent_card_says_the_slope_as_its_verdict_does():
     assert spans.rule == "unknown" and spans.message.startswith("alpha = 0.79 ± 0.31")
     assert alpha_card(spans) == "0.79 ± 0.31 (no verdict)"
     assert alpha_card(fit_lr_exponent([1, 2], [0.1, 0.2])) == "no slope"
+
+
+def test_the_help_says_how_many_sizes_below_b_crit_give_a_rule_verdict():
+    # review: with the default grid's 3 sizes below B_crit a user got "no rule verdict" and
+    # --help's alpha_rule did not say that 3 sizes hardly ever give one
+    from cli_helpers import description_words
+
+    from analyses._lr_rule import ADVISED_POINTS, rule_errors
+
+    assert (round(rule_errors(3), 2), round(rule_errors(4), 2), ADVISED_POINTS) == (12.71, 4.3,
+                                                                                     5)
+    assert ("or unknown, alpha_reason says why; t is 12.71 at 3 sizes and 4.30 at 4, so a rule "
+            "is rarely named: give 5 or more batch sizes below B_crit), alpha_reason, "
+            ) in description_words("scaling")
