@@ -50,7 +50,7 @@ from ._record import (
     record_attr,
 )
 from ._registry import IMBALANCE_METRICS
-from ._space import build_config
+from ._space import build_config, decay_refusal
 from ._space_check import outside_space, unread_values
 from ._spec_data import check_binary
 from ._spec_options import rung_steps
@@ -287,6 +287,10 @@ class Objective:
         if unread:
             self._write_record(trial, {"status": "error", "reason": unread})
             raise TrialFailed(unread)
+        refused = decay_refusal(values, spec.fixed)
+        if refused:  # a point the space allows that cannot train: no crash, as diverged
+            self._write_record(trial, {"status": "diverged", "reason": refused})
+            raise optuna.TrialPruned(refused)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
         if strategy is not None:

@@ -236,3 +236,20 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
     if isinstance(merged.get("activation"), list):
         merged["activation"] = tuple(merged["activation"])
     return nets.TrainConfig(**merged, max_epochs=max_epochs)
+
+
+def decay_refusal(values: dict, fixed: dict) -> str | None:
+    """Why a trial's rate and decoupled weight decay (``values`` over ``fixed``, the
+    defaults' where neither names one) cannot train together, for a space that allows
+    such pairs (the spec's check refuses only a space where none is fine): their product
+    is 1 or more, so every step zeroes the weights or flips their sign. None where they
+    can, or where the optimizer is no known name (`build_config` then says so)."""
+    merged, default = {**fixed, **values}, nets.TrainConfig()
+    optimizer = merged.get("optimizer", default.optimizer)
+    lr = merged.get("lr", default.lr)
+    if optimizer not in nets.OPTIMIZERS or not isinstance(lr, int | float):
+        return None
+    refused = nets.decay_refusal(optimizer, merged.get("weight_decay", default.weight_decay),
+                                 lr, f"lr {lr:g}", "lr")
+    return refused and f"{refused}; the space allows such pairs: narrow lr's or " \
+                       "weight_decay's range"

@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import hplab
 import nets
 import study
 from study import SpecError, parse_spec
@@ -221,8 +222,8 @@ def test_a_spec_whose_decay_would_flip_the_weights_is_refused(space, fixed, said
 
 
 def test_a_spec_whose_pairs_can_all_be_fine_loads():
-    # lr 5 with decay 0.1 and lr 0.01 with 0.5 train: a trial drawing lr 5, decay 0.5 fails
-    # alone, as one drawing lr_min above lr does
+    # lr 5 with decay 0.1 and lr 0.01 with 0.5 train: a trial drawing lr 5, decay 0.5 is
+    # diverged alone (below)
     spec = parse_spec(_spec({"lr": {"low": 0.01, "high": 5.0},
                              "weight_decay": {"low": 0.1, "high": 0.5}}, {}))
     assert spec.space.get("weight_decay").high == 0.5
@@ -309,3 +310,26 @@ def test_the_readmes_coin_numbers_are_what_the_commands_print(tmp_path, capsys):
             "optimizer's is 0") in words
     assert ("`lr = { low = 1e-4, high = 0.1, log = true }` and `weight_decay = { low = 1e-5, "
             "high = 0.1, log = true }`, with `[fixed]` `optimizer = \"adamw\"`") in words
+
+
+def test_a_trial_drawing_a_pair_the_space_allows_but_cannot_train_is_diverged(tmp_path):
+    # QA: such a trial was an "error" (ValueError: weight_decay ... times lr ...) beside
+    # real crashes, and the report's first problem; it trains nothing, as a diverged one
+    raw = _spec({"lr": [0.01, 4.0], "weight_decay": [0.1, 0.5]}, {"batch_size": 2})
+    raw["study"]["sampler"] = "grid"  # every pair, one of them lr 4 with decay 0.5
+    spec = parse_spec(raw)
+    storage = tmp_path / "wd.db"
+    summary = study.run_study(spec, storage=str(storage))
+    trials = optuna.load_study(study_name="wd", storage=f"sqlite:///{storage}").trials
+    bad = [t for t in trials if t.params["lr"] * t.params["weight_decay"] >= 1]
+    good = [t for t in trials if t not in bad]
+    assert bad and good and summary["n_fail"] == 0 and summary["n_diverged"] == len(bad)
+    assert all(t.state == optuna.trial.TrialState.PRUNED for t in bad)
+    assert all(t.state == optuna.trial.TrialState.COMPLETE for t in good)
+    code = hplab.main(["study", "show", "wd", "--storage", str(storage), "--json"])
+    assert code == 0
+    out = tmp_path / "report"
+    assert hplab.main(["study", "report", "wd", "--storage", str(storage),
+                       "--out", str(out)]) == 0
+    text = (out / "report.html").read_text()
+    assert "weight_decay 0.5 times lr 4 is 2" in text and "the space allows such pairs" in text
