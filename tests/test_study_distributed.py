@@ -1178,8 +1178,11 @@ def test_an_interrupted_pool_is_not_reused_by_the_next_run(spec_file, tmp_path):
     run = _study_script(_RUN_TWICE, path, db, tmp_path)
     wait_for(lambda: any(t.state == TrialState.RUNNING and t.params
                          for t in s.get_trials(deepcopy=False)), 90, "a trial mid-training")
-    pool = [pid for pid in _children(run.pid) if _importing_worker(pid)]  # (or running)
-    assert len(pool) == 2
+    # both workers (importing by now, or running): waited for, as on a loaded machine
+    # the trial's worker can be seen running before /proc shows the pair (CI saw none)
+    pool = wait_for(lambda: len(p := [pid for pid in _children(run.pid)
+                                      if _importing_worker(pid)]) == 2 and p, 30,
+                    "both pool workers")
     os.kill(run.pid, signal.SIGINT)
     out, err = run.communicate(timeout=90)
     assert run.returncode == 0, err[-2000:]
