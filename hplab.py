@@ -941,9 +941,8 @@ def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train one net and save it, its history and its report")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS",
-                   help=f"{NAMES} (adamw's own --weight-decay 0.01 is PyTorch's at its lr "
-                        "1e-3: at --lr 0.1 each step takes 100x that decay, lr x "
-                        "weight_decay; give --weight-decay 0.0001 to train as adam does)")
+                   help=f"{NAMES} (adamw decays the weights by its own --weight-decay "
+                        "0.01, too much at --lr 0.1: see --weight-decay)")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=5000,
