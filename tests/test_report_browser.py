@@ -799,3 +799,36 @@ def test_a_reason_column_gives_way_before_its_table_overflows_a_laptop_window(
     assert 'id="table-ranking-table-1to10"' in (out / "report.html").read_text()
     seen = _probe(exe, out / "report.html", tmp_path, "--window-size=1280,2400")
     assert "table-ranking-table-1to10" not in seen["scrolling_tables"]
+
+
+def test_printed_sections_fill_their_pages_and_keep_each_heading_with_its_first_figure(
+        tmp_path, figures_stood_in):
+    # QA: printed, a section that did not fit the rest of a page moved whole to the next,
+    # leaving it half empty (a 12-trial coin study: 12 pages, its first holding the
+    # headline alone); broken anywhere instead, a heading ended a page, its figure on the
+    # next. Sections of a heading, a line and two figures of a third of a page each
+    from functools import partial
+
+    import pandas as pd
+
+    from reports import design
+
+    def draw(frame):
+        fig = design.new_figure(height=2.6)
+        fig.add_subplot().plot(frame["x"], frame["y"])
+        return fig
+
+    exe = _chromium()
+    rep = reports.Report("demo", "Printed sections")
+    for k in range(8):
+        rep.add_section(f"Section {k}").add_text(f"What section {k} shows.")
+        for j in range(2):
+            rep.add_figure(f"f{k}-{j}", partial(draw), pd.DataFrame({"x": [0, 1], "y": [k, j]}),
+                           caption=f"Figure {k}.{j}.")
+    pages, images = _printed_pages(exe, rep.write(tmp_path / "sections", index=False),
+                                   tmp_path)
+    assert len(images) == 16
+    for k in range(8):  # the heading on its first figure's page, its line between
+        assert f"Section{k}Whatsection{k}shows." in pages[images[2 * k] - 1], (k, images)
+    # two and a half figures a page, not one section's two: 7 pages, not 8 and a headline's
+    assert len([p for p in pages if p]) <= 7, images
