@@ -37,6 +37,7 @@ from ._command_lines import (
 )
 from ._config import TrainConfig
 from ._dropout import Dropout
+from ._evaluate import evaluate
 from ._file_access import (
     ask_owner,
     check_folder_readable,
@@ -147,6 +148,7 @@ from ._rules import (
 from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import shell_line, shell_split, shell_word
+from ._steps import batch_rows, epoch_steps, whole_steps
 from ._threads import (
     SMALL_STEP_FLOPS,
     blas_threads,
@@ -155,7 +157,7 @@ from ._threads import (
     wide_steps,
     worker_processes,
 )
-from ._train import batch_rows, epoch_steps, evaluate, train, whole_steps
+from ._train import train
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._user_line import user_stacklevel
 from ._validation import is_whole

@@ -83,7 +83,7 @@ def dataset_loss(model: SavedModel, ds, split: str = "test") -> float:
         An unknown ``split``; a dataset the model cannot score (other features or
         feature count, another task, classes the model does not know).
     """
-    from ._train import evaluate  # here: the training loop is not predict's to load
+    from ._evaluate import evaluate  # here: the training checks are not predict's to load
 
     check_model(model)
     X, y, truth = _split_for_model(model, ds, split)
@@ -119,7 +119,7 @@ def predict_dataset_and_loss(model: SavedModel, ds, split: str = "test",
     TypeError, ValueError
         As `predict_dataset` and `dataset_loss` raise them.
     """
-    from ._train import outputs_and_loss  # here: the training loop is not predict's to load
+    from ._evaluate import outputs_and_loss  # here: the training checks are not predict's to load
 
     check_model(model)
     check_threshold(model, threshold)  # before a wide split is scaled

@@ -14,10 +14,12 @@ from ._build import new_optimizer
 from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._dropout import Dropout
+from ._evaluate import _score
 from ._model import MLP
 from ._optimizers import OPTIMIZERS, weight_decay_of
 from ._penalties import add_penalties
 from ._schedules import learning_rate, warn_short_one_cycle
+from ._steps import _whole, batch_rows, epoch_steps, whole_steps
 from ._threads import on_default_threads, step_threads
 from ._train_result import TrainResult
 from ._validation import (
@@ -294,114 +296,3 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)
-
-
-def batch_rows(n: int, batch_size: int) -> int:
-    """The rows of one batch over ``n`` rows: ``batch_size``, all of them for -1, at most
-    ``n`` (a batch larger than the data is all of it).
-
-    Parameters
-    ----------
-    n : int
-    batch_size : int
-
-    Returns
-    -------
-    int
-    """
-    return n if batch_size == -1 else min(batch_size, n)
-
-
-def epoch_steps(n: int, batch_size: int, batch_norm: bool = False) -> int:
-    """The steps of one epoch over ``n`` rows: one per batch of ``batch_size`` (-1: all
-    rows), the last one short. With batch norm a last batch of at most half a batch joins
-    the one before it: a few rows' statistics are noise, and the step on them jolts the
-    net and its running statistics (coin's 900 rows at batch 32 left 4)."""
-    bs = batch_rows(n, batch_size)
-    steps, rest = divmod(n, bs)
-    return steps if batch_norm and steps and 0 < rest <= bs // 2 else steps + (rest > 0)
-
-
-def whole_steps(max_epochs: float, steps_per_epoch: int) -> int:
-    """The steps a run of ``max_epochs`` takes: whole steps, rounded up, at least one; a
-    product a rounding above a whole number is that number (0.28 x 25 is
-    7.000000000000001: 7 steps, not 8)."""
-    steps = max_epochs * steps_per_epoch
-    return max(1, round(steps) if _whole(steps) else math.ceil(steps))
-
-
-def _whole(x: float) -> bool:
-    return math.isclose(x, round(x), rel_tol=1e-12, abs_tol=1e-12)
-
-
-def evaluate(net: MLP, X, y) -> tuple[float, float]:
-    """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
-
-    Parameters
-    ----------
-    net : MLP
-    X : array (n, d)
-        Inputs, as the net was trained on them (scaled alike).
-    y : array (n,) or (n, k)
-        Labels (class indices) or regression targets.
-
-    Returns
-    -------
-    (loss, accuracy) : tuple of float
-        The head's loss (unweighted) and the share of correct labels (NaN for
-        regression). A diverged net's overflow is not warned about: its loss (inf or
-        nan) says so. No rows (a set loaded with ``val_fraction=0``) score NaN.
-    """
-    loss, accuracy, _ = _evaluated(net, X, y)
-    return loss, accuracy
-
-
-def outputs_and_loss(net: MLP, X, y) -> tuple[np.ndarray, float]:
-    """``net``'s outputs on ``X`` (`MLP.logits`) and their loss on ``y`` as `evaluate`
-    scores it, from one forward pass: a saved model's predictions of a split and its
-    loss (`nets.predict_dataset_and_loss`)."""
-    loss, _, outputs = _evaluated(net, X, y, keep=True)
-    return outputs, loss
-
-
-def _evaluated(net: MLP, X, y, keep: bool = False):
-    """`evaluate`'s loss and accuracy, and with ``keep`` the outputs they scored (else
-    None)."""
-    check_net(net)
-    X = net._checked(X)  # as its predictions check it
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"y has {len(y)} labels, X has {len(X)} samples")
-    if not len(X):
-        return math.nan, math.nan, net._forward(X)[-1] if keep else None
-    # labels as training checks them: -1 was scored as the last class, 2 by a binary head
-    _, T, _ = check_training_data(net, TrainConfig(), X, y, name="evaluated",
-                                  loss_weights=False)
-    outputs = [] if keep else None
-    # as the training loop's: under too, which np.seterr(all="raise") made a
-    # FloatingPointError for a diverged net's exp (no number changes)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        loss, accuracy = _score(net, X, T, None, outputs=outputs)
-    if keep:
-        outputs = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
-    return float(loss), float(accuracy), outputs
-
-
-def _score(net, X, T, w, chunk=8192, outputs: list | None = None):
-    """Loss and accuracy over ``X`` (in chunks, so memory stays flat); each chunk's
-    outputs appended to ``outputs`` if given."""
-    head = net._head
-    if len(X) <= chunk:
-        z = net._forward(X)[-1]
-        if outputs is not None:
-            outputs.append(z)
-        return head.loss(z, T, w), head.accuracy(z, T)
-    loss = acc = 0.0
-    for s in range(0, len(X), chunk):
-        z = net._forward(X[s:s + chunk])[-1]
-        if outputs is not None:
-            outputs.append(z)
-        m = len(z)
-        loss += head.loss(z, T[s:s + chunk], None if w is None else w[s:s + chunk]) * m
-        acc += head.accuracy(z, T[s:s + chunk]) * m
-    return loss / len(X), acc / len(X)
