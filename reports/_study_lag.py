@@ -124,7 +124,7 @@ def _retrain_may_succeed(info, text: str) -> str | None:
             "since" if changed else None)
 
 
-#: the note of a report whose best trial could not be retrained (`_study_report`'s, as
+#: the note of a report whose best trial could not be retrained (`_study_best_section`'s, as
 #: every version wrote it)
 _RETRAIN_FAILED = "Retraining it for this report failed:"
 

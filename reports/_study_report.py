@@ -3,68 +3,49 @@
 from __future__ import annotations
 
 import os
-import warnings
 from functools import partial
 from pathlib import Path
-
-import pandas as pd
 
 from nets import command_name, say_on_stderr, stage_file
 
 from . import _pareto_draw, _study_data as sd, _study_draw as sw
 from ._best_model_files import (
     best_model_staging,
-    holds_trial_model,
     remove_leftover,
     set_aside,
     swap_best_model,
 )
 from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
-from ._library_versions import library_rows, mixed_libraries_text, other_libraries_note
+from ._library_versions import mixed_libraries_text
 from ._out_folder import holding, removed_if_left_empty
-from ._problem_words import add_problem_table
 from ._report_info import read_report_info
-from ._study_best import (
-    add_best,
-    add_outside_best,
-    best_balanced_accuracy,
-    numbered_trial,
-    retrain_best,
-)
+from ._study_best_section import _add_best_trial
 from ._study_findings import add_findings, more_trials_text, trials_after
 from ._study_folder import storage_source, study_report_folder
 from ._study_grid import grid_state
-from ._study_lag import data_files_state, newer_report
+from ._study_lag import newer_report
 from ._study_lines import draw_intermediate, many_curves_note
 from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_outcomes import state_counts_frame
-from ._study_table import marked_front, trials_page, worker_labels
+from ._study_table import worker_labels
 from ._study_text import (
     DOMINATED,
-    busy_time,
     headline,
     history_caption,
     no_curves,
-    one_line,
     outcome_text,
     outcomes_caption,
     pareto_caption,
     pruned_why,
-    resume_facts,
-    spec_params,
     status,
     status_detail,
     subtitle,
-    tied_with_best,
-    why_best,
 )
-from ._terminal import mixed_versions_text, versions_text
+from ._study_trials_section import TABLE_ROWS, _add_trials_and_provenance
+from ._terminal import mixed_versions_text
 from ._timeline_axis import timeline_notes
 from ._timeline_draw import draw_timeline, merged_note
-from .design import format_percent
-
-TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
@@ -262,141 +243,3 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
     """The best model, then the spec, put in place as the report is (`Report.write`)."""
     swap_model()
     os.replace(staged_spec, out / SPEC_FILE)
-
-
-def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat, versions, stale, libraries, front=()) -> None:
-    """The table of all trials (``best`` first) and how the study ran (``versions``: the
-    summary's ``hplab_versions``: the report's own version is not the trials'; ``stale``:
-    the RUNNING trials whose worker stopped; ``libraries``: its ``library_versions``, as
-    the study stored them: the report's own are said beside them where they differ;
-    ``front``: the numbers of the Pareto front's trials, of a study of several objectives,
-    marked and listed first)."""
-    import study as hs
-
-    frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
-                            heartbeats=hs.keeps_heartbeats(s), stale=stale)
-    rep.add_section("All trials")
-    table, pareto = marked_front(_sorted(frame, spec.metrics, spec.directions, best, front),
-                                 spec.metrics, front)
-    why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
-    labels = worker_labels(trials, flat=flat)
-    mixed = len(versions) > 1
-    page, note = trials_page(table, labels, spec.metrics, mixed=mixed)
-    rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
-        f"Every trial (best first){why}. {pareto}{note}The CSV holds every row and column, "
-        "workers by their stored ids."))
-    add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
-    # the command that created the study (a spec edited from a file is not the ready spec
-    # of the same name, and --trials changes the budget), then those that resumed it
-    command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
-        f"the study, and saved beside this report as {SPEC_FILE})"
-    resumed = resume_facts(s.user_attrs)
-    # the trials' runs too: a study made from Python records no command, yet its resume
-    # by the command line timed only its own trials
-    runs = {hs.trial_info(t, flat=flat).get("run") for t in trials} - {None, ""}
-    rows = library_rows(libraries)
-    rep.set_provenance(
-        libraries=rows.pop("Library versions"), command=command, dataset=spec.dataset,
-        seed=spec.seed, params=spec_params(spec),
-        seconds=seconds, wall_time="Wall time of the last run"
-        if (resumed or len(runs) > 1) and seconds is not None else "Wall time",
-        extra={"Storage": where.masked, "Study": name,
-                                "Spec": f"{SPEC_FILE} beside this report: the spec the "
-                                        "study ran with, as stored with it",
-                                **resumed,
-                                **({"Trials run by hplab": versions_text(versions)}
-                                   if versions else {}),
-                                **rows,
-                                "Time with a trial running": busy_time(timeline)},
-        links={"Spec": SPEC_FILE})  # QA: named, not linked
-
-
-def _add_best_trial(rep, spec, s, summary, trials, out: Path, staged: Path,
-                    created, where, command: str,
-                    progress: bool = False) -> tuple[bool, bool]:
-    """The best trial retrained (its model saved in ``staged``) and shown; a failure of
-    either is said, not raised (the search's own figures stand without it), and which of
-    the two failed. Whether a model was saved, and whether the earlier best_model/ stays
-    (the retrain failed, and it holds this same trial's model). ``created``: the study's
-    stamp, which the records of its own trials name."""
-    import study as hs
-
-    best = numbered_trial(s, trials, summary["best_trial"])
-    why = why_best(spec, summary) or tied_with_best(spec, trials, best)
-    if not hs.run_by_hplab(best, created):  # by hand, another program, another study
-        add_outside_best(rep, summary["best_trial"], best, why=why,
-                         copied=hs.copied_from_another_study(best, created))
-        return False, False
-    try:
-        done = retrain_best(spec, s, summary, best, out, staged, where=where,
-                            command=command, progress=progress)
-    except Exception as exc:
-        rep.add_section(f"Best trial: #{summary['best_trial']}", why)
-        # the one copy of a model that can no longer be rebuilt (its data moved) is kept
-        kept = holds_trial_model(out, spec, summary["best_trial"])
-        # the data as this retrain found it: once it changes (restored), the report lags
-        paths = _data_paths(spec.dataset)
-        rep.retrain_failed = {"trial": summary["best_trial"], "why": one_line(exc),
-                              "paths": paths, "files": data_files_state(paths)}
-        rep.add_text(f"Retraining it for this report failed: {one_line(exc)} The figures "
-                     "above come from the stored trials." + (
-                         " best_model/ beside this report keeps the model an earlier report "
-                         "retrained from this trial." if kept else ""), note=True)
-        # said on stderr too: the note alone left a reduced report unnoticed
-        warnings.warn(f"the best trial could not be retrained ({one_line(exc)[:-1]}): the "
-                      "report shows no test scores or curves", stacklevel=2)
-        return False, kept
-    try:
-        lead = best_balanced_accuracy(done)
-        if lead is not None:  # first, as a training report's: the index shows the first
-            # card, and on imbalanced data accuracy is mostly the majority share
-            rep.headline.insert(0, ("Test balanced accuracy", format_percent(lead)))
-        add_best(rep, spec, done, out, why=why,
-                 note=other_libraries_note(summary["library_versions"]))
-    except Exception as exc:  # the retrain worked: its model is saved all the same
-        rep.add_text(f"The best trial was retrained, but drawing its views for this report "
-                     f"failed: {one_line(exc)} The figures above come from the stored "
-                     "trials.", note=True)
-    return done.run is not None, False
-
-
-def _data_paths(dataset: str) -> list[str]:
-    """The files (or IDX folder) that the data name ``dataset`` reads, absolute; none for
-    a built-in set or a name that cannot be read."""
-    import data
-
-    try:
-        return [os.path.abspath(p) for p in data.source_paths(dataset)]
-    except data.DataError:
-        return []
-
-
-def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None,
-            front=()) -> pd.DataFrame:
-    """The ``best`` trial (the report's), then the other complete trials best first (ties on
-    the first objective broken by the next ones, then by number), the Pareto ``front``'s
-    (trial numbers) before the others, then pruned ones (their last checkpoint's value can
-    beat the best trial's, but they never finished), then the rest by number. Times and,
-    when no trial stopped early, the empty reason column are left out."""
-    cols = [c for c in frame.columns if c not in ("start", "complete")
-            and not (c == "reason" and frame[c].isna().all())]
-    if metrics[0] not in frame:
-        return frame[cols]
-    rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)
-    # sorted by the first objective alone, a front member of a poor one (the smallest net)
-    # fell below the rows the page shows
-    rank = rank.where(~frame["number"].isin(front) | (rank != 0), -0.5)
-    # a diverged trial is pruned by the loop: its value is its last before it blew up (the
-    # untrained net's, often), no rank
-    if "status" in frame:
-        rank = rank.where(frame["status"] != "diverged", 2)
-    keys = {"rank": rank.where(frame["number"] != best, -1)}
-    for i, (m, d) in enumerate(zip(metrics, directions, strict=True)):
-        if m in frame:  # larger is better for every key
-            keys[f"value_{i}"] = (frame[m] if d == "maximize" else -frame[m]).where(rank < 2)
-    keys["number"] = frame["number"]
-    order = pd.DataFrame(keys).sort_values(
-        list(keys), ascending=[True] + [False] * (len(keys) - 2) + [True],
-        na_position="last", kind="stable").index
-    return frame.loc[order, cols]

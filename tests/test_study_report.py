@@ -203,7 +203,7 @@ def _assert_importances_are_in_words(text: str, files: Path) -> None:
 
 
 def test_a_pruned_trial_never_heads_the_table_of_trials():
-    from reports._study_report import _sorted
+    from reports._study_trials_section import _sorted
 
     frame = pd.DataFrame({"number": [0, 1, 2, 3], "state": ["complete", "pruned", "fail",
                                                             "complete"],
@@ -237,7 +237,7 @@ def test_the_best_trial_heads_the_table_when_the_first_objective_ties(metrics, d
     from types import SimpleNamespace
 
     from reports import _study_data as sd
-    from reports._study_report import _sorted
+    from reports._study_trials_section import _sorted
 
     s = _in_memory_study(directions, [(v, {"lr": 0.01 * (n + 1)}) for n, v in table.items()],
                          lr=optuna.distributions.FloatDistribution(0.001, 1.0))
