@@ -48,7 +48,7 @@ from ._folders import (
     study_folder,
 )
 from ._grid_points import grid_next_steps, grid_points
-from ._objective import Objective, ReportToTrial, metric_values, trial_record
+from ._objective import Objective
 from ._outcome import OUTCOMES, trial_outcome
 from ._pipeline_run import (
     fit_pipeline,
@@ -74,10 +74,12 @@ from ._record import (
     unexplained_fail,
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
+from ._report_to_trial import ReportToTrial
 from ._resumes import RESUMES_KEPT, budget_command, resumes
 from ._run import join_study, local_workers, run_study
 from ._run_data import data_differs, join_data, load_failure_text
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
+from ._run_record import metric_values, trial_record
 from ._space import Param, Space, build_config, searched_values
 from ._space_parse import unregistered_names, unregistered_words
 from ._space_reads import searched_readers

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import math
 
-import numpy as np
 import optuna
 
 import nets
@@ -35,7 +34,7 @@ from nets import finite_float
 
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
-from ._history_view import should_prune_seen, wait_for_history
+from ._history_view import wait_for_history
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import (
     CHECKOUT_KEY,
@@ -50,17 +49,16 @@ from ._record import (
     record_attr,
 )
 from ._registry import IMBALANCE_METRICS
+from ._report_to_trial import ReportToTrial
+from ._run_record import compress_history, metric_values, trial_record
 from ._space import build_config, decay_refusal
 from ._space_check import outside_space, unread_values
 from ._spec_data import check_binary
 from ._spec_options import rung_steps
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
-from ._train_run import train_run, val_scores
+from ._train_run import train_run
 from ._worker_identity import worker_id
-
-HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
-HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
 
 
 class _RaiseFinal(nets.Callback):
@@ -69,63 +67,6 @@ class _RaiseFinal(nets.Callback):
 
     def on_checkpoint(self, state, record):
         HeldInterrupts.raise_final()
-
-
-class ReportToTrial(nets.Callback):
-    """Report the watched metric at every checkpoint; stop when the pruner says so.
-
-    Steps are the spec's checkpoints by epoch (step k at epoch k x ``checkpoint``; 0 =
-    before training), so trials with different batch sizes share one resource axis for
-    the pruners: a checkpoint falls on whole steps, so a full-batch trial asked for one
-    every half epoch reports every epoch, at steps 0, 2, 4..., not 0, 1, 2.
-
-    ``rungs`` (`rung_steps`'s ``(min_resource, factor)``) asks the pruner only at the
-    first step reported at or past each ``min_resource * factor ** j``: a rung pruner
-    answers "no" at any other step, but only after re-reading the trial from the storage.
-    """
-
-    def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
-                 rungs: tuple[int, int] | None = None, lag: int | None = None):
-        self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
-        self.lag = lag  # study.repeatable_workers: the pruner reads what the trial sees
-        self.step = -1
-        self.reported = 0  # the last step reported (0: none judged yet)
-        self.pruned = False
-
-    def on_checkpoint(self, state, record):
-        value = float(record[self.metric])
-        # counted on where a checkpoint lands slightly early (its rounded step count),
-        # so no step is reported twice
-        step = self.step = max(self.step + 1, round(record["epoch"] / self.checkpoint))
-        if not math.isfinite(value):
-            return None  # divergence is the loop's call; NaN would confuse the pruners
-        self.trial.report(value, step)
-        passed, self.reported = self.reported, step
-        # checkpoint 0 is the untrained net: its curve starts there, but no pruner may
-        # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0);
-        # nor a checkpoint where training ends anyway (converged, or the whole budget
-        # trained): a result, not a prune
-        if (step and state.ending is None and self._rung_between(passed, step)
-                and self._should_prune()):
-            self.pruned = True
-            self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
-            return True
-        return None
-
-
-    def _should_prune(self) -> bool:
-        if self.lag is None:
-            return self.trial.should_prune()
-        return should_prune_seen(self.trial, self.lag)
-
-    def _rung_between(self, passed: int, step: int) -> bool:
-        """Whether a rung lies in (passed, step]; always where the rungs are not known."""
-        if self.rungs is None:
-            return True
-        rung, factor = self.rungs
-        while rung <= passed:
-            rung *= factor
-        return rung <= step
 
 
 class TrialStorageLost(BaseException):
@@ -357,42 +298,3 @@ class Objective:
 def _finite_dict(scores: dict) -> dict:
     return {k: finite_float(v) for k, v in scores.items()}
 
-
-def metric_values(run, metrics) -> list[float]:
-    """The objective values of a finished run, in ``metrics`` order."""
-    val_loss, val_accuracy = val_scores(run.net, run.dataset)
-    known = {"val_loss": val_loss, "val_accuracy": val_accuracy,
-             "train_loss": run.result.final("train_loss"),
-             "train_accuracy": run.result.final("train_accuracy"),
-             "n_parameters": float(run.net.n_parameters),
-             "train_seconds": float(run.result.seconds), "epochs": float(run.result.epochs)}
-    if set(metrics) & set(IMBALANCE_METRICS):
-        known.update(val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
-    return [known[m] for m in metrics]
-
-
-def compress_history(result: nets.TrainResult) -> dict:
-    """At most HISTORY_POINTS evenly spaced checkpoints (first and last kept), as lists."""
-    n = len(result.records)
-    idx = np.unique(np.linspace(0, n - 1, min(n, HISTORY_POINTS)).round().astype(int)) \
-        if n else np.array([], dtype=int)
-    return {k: [finite_float(float(f"{v:.6g}")) for v in result.column(k)[idx]]
-            for k in HISTORY_KEYS}
-
-
-def trial_record(run, status: str) -> dict:
-    """The record a finished training run leaves on its trial."""
-    r = run.result
-    return {
-        "status": status,
-        "reason": r.reason,
-        "epochs": finite_float(r.epochs),
-        "iterations": int(r.iterations),
-        "seconds": finite_float(r.seconds),
-        "n_parameters": int(run.net.n_parameters),
-        "train_loss": finite_float(r.final("train_loss")),
-        "val_loss": finite_float(r.final("val_loss")),
-        "val_accuracy": finite_float(r.final("val_accuracy")),
-        "hidden": list(run.config.hidden),
-        "history": compress_history(r),
-    }

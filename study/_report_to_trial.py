@@ -1,0 +1,68 @@
+"""The callback that reports a trial's checkpoints to Optuna's pruner and stops it when told."""
+
+from __future__ import annotations
+
+import math
+
+import optuna
+
+import nets
+
+from ._history_view import should_prune_seen
+
+
+class ReportToTrial(nets.Callback):
+    """Report the watched metric at every checkpoint; stop when the pruner says so.
+
+    Steps are the spec's checkpoints by epoch (step k at epoch k x ``checkpoint``; 0 =
+    before training), so trials with different batch sizes share one resource axis for
+    the pruners: a checkpoint falls on whole steps, so a full-batch trial asked for one
+    every half epoch reports every epoch, at steps 0, 2, 4..., not 0, 1, 2.
+
+    ``rungs`` (`rung_steps`'s ``(min_resource, factor)``) asks the pruner only at the
+    first step reported at or past each ``min_resource * factor ** j``: a rung pruner
+    answers "no" at any other step, but only after re-reading the trial from the storage.
+    """
+
+    def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
+                 rungs: tuple[int, int] | None = None, lag: int | None = None):
+        self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
+        self.lag = lag  # study.repeatable_workers: the pruner reads what the trial sees
+        self.step = -1
+        self.reported = 0  # the last step reported (0: none judged yet)
+        self.pruned = False
+
+    def on_checkpoint(self, state, record):
+        value = float(record[self.metric])
+        # counted on where a checkpoint lands slightly early (its rounded step count),
+        # so no step is reported twice
+        step = self.step = max(self.step + 1, round(record["epoch"] / self.checkpoint))
+        if not math.isfinite(value):
+            return None  # divergence is the loop's call; NaN would confuse the pruners
+        self.trial.report(value, step)
+        passed, self.reported = self.reported, step
+        # checkpoint 0 is the untrained net: its curve starts there, but no pruner may
+        # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0);
+        # nor a checkpoint where training ends anyway (converged, or the whole budget
+        # trained): a result, not a prune
+        if (step and state.ending is None and self._rung_between(passed, step)
+                and self._should_prune()):
+            self.pruned = True
+            self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
+            return True
+        return None
+
+
+    def _should_prune(self) -> bool:
+        if self.lag is None:
+            return self.trial.should_prune()
+        return should_prune_seen(self.trial, self.lag)
+
+    def _rung_between(self, passed: int, step: int) -> bool:
+        """Whether a rung lies in (passed, step]; always where the rungs are not known."""
+        if self.rungs is None:
+            return True
+        rung, factor = self.rungs
+        while rung <= passed:
+            rung *= factor
+        return rung <= step
