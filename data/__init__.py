@@ -19,17 +19,14 @@ from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
 from ._model_data import model_data_changed, model_data_paths, model_data_seed
-from ._registry import (
-    COMMON_OPTIONS,
-    DATASETS,
+from ._name_forms import (
     absolute_name,
     canonical_name,
     check_sources,
-    list_datasets,
-    parse_name,
     source_paths,
     with_options,
 )
+from ._registry import COMMON_OPTIONS, DATASETS, list_datasets, parse_name
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from ._dataset import DataError
 from ._declared_size import refuse_expansion, unreadable_member
+from ._path_escapes import _escape_path
 
 #: What pandas decompresses by the file's name (compression="infer"), with the reader of
 #: each: a tar archive of one file by these endings first (.tar.gz is a tar), then these
@@ -179,8 +180,6 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
         raise DataError(_workbook_said(path))
     if head.startswith(b"PK\x03\x04") and _holds_npy(path):
         # renamed .npz.zip as the loop below would say, pandas found "Multiple files"
-        from ._registry import _escape_path  # here: the registry imports this module
-
         raise DataError(f"{path} is a NumPy .npz archive, not CSV text: load it as "
                         f"npz:{_escape_path(str(path))}")
     for magic, (kind, ending) in _MAGIC.items():
@@ -209,8 +208,6 @@ def csv_text_hint(path: Path) -> str:
         first.decode("utf-8")
     except UnicodeDecodeError:
         return ""
-    from ._registry import _escape_path  # here: the registry imports this module
-
     return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
 
 

@@ -9,7 +9,8 @@ import textwrap
 from pathlib import Path
 
 from ._fetch import MNIST_FILES, MNIST_URL, data_home, sha256_file
-from ._registry import COMMON_OPTIONS, DATASETS, _escape_path, list_datasets
+from ._path_escapes import _escape_path
+from ._registry import COMMON_OPTIONS, DATASETS, list_datasets
 
 
 def describe_listing() -> tuple[list[dict], object, list[str]]:

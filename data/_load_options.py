@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from ._dataset import DataError
-from ._registry import with_options
+from ._name_forms import with_options
 
 #: The share of the training pool held out for validation when neither the name
 #: (``coin?val_fraction=0.3``) nor ``load``'s argument gives one.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._registry import canonical_name, source_paths
+from ._name_forms import canonical_name, source_paths
 
 
 def model_data_seed(meta: dict) -> int:

@@ -5,22 +5,20 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
-import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _generated as gen
-from ._csv_load import load_csv, option_text
+from ._csv_load import load_csv
 from ._dataset import DataError, Source
 from ._fetch import data_home
-from ._files import _existing, load_npz
-from ._home import expand_home
-from ._idx import find_idx_files, load_idx_folder
+from ._files import load_npz
+from ._idx import load_idx_folder
+from ._path_escapes import _ESCAPE_HINT, _read_paths, _unescape_path
 from ._split import TEST_FRACTION, holdout_sizes
 
 if TYPE_CHECKING:
@@ -125,48 +123,6 @@ def _mnist(rng, arg, data_dir) -> Source:
                         "mnist/; a folder of the files themselves reads as idx:FOLDER)") from None
 
 
-# "," parts a path from the test file's and "?" starts the options: in a path they are
-# written %2C and %3F (and "%" itself %25), so that any path round-trips through a name;
-# a space that ends a name is dropped (as one typed after "coin"), so a path's last spaces
-# are written %20 (other spaces may stay: "My Data/d.csv")
-_PATH_ESCAPES = {"%": "%25", ",": "%2C", "?": "%3F"}
-_PATH_UNESCAPES = re.compile("|".join([*_PATH_ESCAPES.values(), "%20"]), re.IGNORECASE)
-_ESCAPE_HINT = "in a path write ',' as %2C, '?' as %3F and '%' as %25"
-
-
-def _escape_path(path: str) -> str:
-    escaped = "".join(_PATH_ESCAPES.get(c, c) for c in path)
-    kept = escaped.rstrip(" ")
-    return kept + "%20" * (len(escaped) - len(kept))
-
-
-def _unescape_path(text: str) -> str:
-    """``text`` with its escapes read back, or ``text`` itself when only that exists: a
-    name saved before paths were escaped holds them as they were ('100%25 done')."""
-    path = _PATH_UNESCAPES.sub(lambda m: urllib.parse.unquote(m.group()), text)
-    if path != text and not expand_home(path).exists() and expand_home(text).exists():
-        return text
-    return path
-
-
-def _paths(arg: str) -> tuple[str, str | None]:
-    train, _, test = arg.partition(",")
-    return _unescape_path(train), (_unescape_path(test) if test else None)
-
-
-def _read_paths(arg: str) -> tuple[str, str | None]:
-    """`_paths`, refusing a missing train file with a hint when a test file follows, and
-    an empty test path: ``csv:train.csv,$TEST`` with $TEST unset held out 20 % instead."""
-    train, test = _paths(arg)
-    if "," in arg and not (test or "").strip():
-        raise DataError(f"no test file after ',' in {arg!r}: name it, or leave out the ',' "
-                        "to hold out part of the training file")
-    if test and not expand_home(train).exists():  # likely a "," meant in the path
-        raise DataError(f"file not found: {train} (',' separates the test file; "
-                        f"{_ESCAPE_HINT})")
-    return train, test
-
-
 _DIGITS_POOL, _DIGITS_TEST = holdout_sizes(1797, TEST_FRACTION)
 
 DATASETS: dict[str, Entry] = {
@@ -255,73 +211,6 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
         raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")
     return base, None, options
 
-
-def with_options(name: str, **options) -> str:
-    """``name`` with ``options`` added as `parse_name` reads them back, its own kept:
-    ``with_options("csv:a.csv?target=kind", positive="R&D")`` is
-    ``"csv:a.csv?target=kind&positive=R%26D"`` (a value's "&", "=", "%" and "?"
-    percent-encoded, `option_text`). Options of value None are left out."""
-    extra = [f"{k}={option_text(v)}" for k, v in options.items() if v is not None]
-    if not extra:
-        return name
-    return name + ("" if name.endswith("?") else "&" if "?" in name else "?") + "&".join(extra)
-
-
-def absolute_name(name: str) -> str:
-    """``name`` with the paths of ``idx:``/``npz:``/``csv:`` made absolute, options kept
-    (``csv:a.csv?target=y`` -> ``csv:/home/me/a.csv?target=y``): a saved model names its
-    data the same from any folder. A name that is none (a hand-built Dataset's) is kept."""
-    try:
-        key, arg, _ = parse_name(name)
-    except DataError:
-        return name
-    if arg is None:
-        return name
-    paths = _name_paths(key, arg)
-    # resolved, not abspath: "L/../a" through a link L is the file the run read, and
-    # abspath's textual ".." names another
-    base = ",".join(_escape_path(str(expand_home(p).resolve())) for p in paths)
-    query = name.strip().partition("?")[2]
-    return f"{key}:{base}" + (f"?{query}" if query else "")
-
-
-def canonical_name(name: str) -> str:
-    """``name`` as `absolute_name` makes it, with its options in one order (values read
-    back from their escapes), to compare two names: ``csv:a.csv?target=y&task=regression``
-    and ``csv:a.csv?task=regression&target=y`` are one dataset. Not a name to store."""
-    full = absolute_name(name)
-    try:
-        _, _, options = parse_name(full)
-    except DataError:
-        return full
-    base = full.strip().partition("?")[0]
-    # quote, not urlencode's quote_plus: parse_name reads "+" back as itself, not a space
-    query = urllib.parse.urlencode(sorted(options.items()), quote_via=urllib.parse.quote)
-    return base + (f"?{query}" if options else "")
-
-
-def source_paths(name: str) -> list[Path]:
-    """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
-    key, arg, _ = parse_name(name)
-    return [expand_home(p) for p in _name_paths(key, arg)] if key in PREFIXES else []
-
-
-def check_sources(name: str) -> None:
-    """Refuse, as loading ``name`` would, a file or IDX folder it names that is not there,
-    the path said as typed: for a caller that loads it by `absolute_name` (in its workers).
-    """
-    key, arg, _ = parse_name(name)
-    if key == "idx":
-        find_idx_files(_unescape_path(arg))
-    elif key in PREFIXES:
-        for path in _read_paths(arg):
-            if path:
-                _existing(path)
-
-
-def _name_paths(key: str, arg: str) -> list[str]:
-    """The paths a ``key:arg`` name reads, escapes read back (an IDX folder's is one)."""
-    return [_unescape_path(arg)] if key == "idx" else [p for p in _paths(arg) if p]
 
 
 def _convert(key: str, text: str, default):
