@@ -1,4 +1,5 @@
-"""The batch-size scaling law and the verdicts drawn from it (pure functions, no training).
+"""The batch-size scaling law fitted to steps to target (pure functions, no training); the
+regimes drawn from the fit are `_scaling_regimes`'s.
 
 McCandlish et al. 2018 ("An empirical model of large-batch training"): the steps S and
 examples E needed to reach a fixed target trade off as (S/S_min - 1)(E/E_min - 1) = 1.
@@ -12,20 +13,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import least_squares
 
 from ._checks import whole
+from ._scaling_fit import ScalingFit
+from ._scaling_regimes import PARALLEL_ABOVE
 
-#: B / B_crit below which a batch is "perfect scaling": E <= 1.5 E_min there.
-PERFECT_BELOW = 0.5
-#: B / B_crit above which a batch is "maximal parallelism": S <= 1.5 S_min there.
-PARALLEL_ABOVE = 2.0
-REGIMES = ("perfect scaling", "diminishing returns", "maximal parallelism")
-#: The regime of a batch size that missed the target: its steps are unknown.
-NOT_REACHED = "not reached"
 #: Fewest reached batch sizes for a two-parameter fit with a residual to judge.
 MIN_POINTS = 3
 #: A fitted B_crit is kept up to this factor outside the tested batch sizes (reported as
@@ -39,68 +34,6 @@ R2_MIN = 0.9
 #: `FLOOR_MARGIN` in log S (~10 %: a near-exact fit has a tiny error), contradicts it.
 FLOOR_SE = 2.0
 FLOOR_MARGIN = 0.1
-
-
-@dataclass(frozen=True)
-class ScalingFit:
-    """The fitted law, or why there is none.
-
-    ``status`` is ``"fitted"`` (B_crit within `EXTRAPOLATE` x the tested batch sizes and
-    the law holding there; the message says when it lies outside them),
-    ``"no_critical_batch"`` (B_crit beyond that above the largest batch, and the steps fall
-    as 1/B with R² >= `R2_MIN`; ``b_crit_at_least`` is that bound, 4 x the largest batch
-    that reached the target),
-    ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall; or
-    below 1, the smallest batch there is, within that factor or not),
-    ``"inconclusive"`` (the steps hardly fall over the batches that reached the target, but
-    a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
-    be placed below the range), ``"poor_fit"`` (the steps do not follow the law: R² <
-    `R2_MIN`, steps spread widely where the law puts B_crit below the range, or a batch
-    took clearly fewer steps than the fitted S_min, the law's floor (`FLOOR_SE`): no B_crit
-    can be read), ``"dataset_too_small"`` (the law puts B_crit at or above the training-set
-    size, which no batch can exceed: the full batch still scales and B_crit cannot be
-    measured on this set; ``b_crit_at_least`` bounds it: the set's size, or 4 x the largest
-    batch that reached the target when the steps fall as 1/B up to it) or
-    ``"too_few_points"``. The
-    bounds count only the batch sizes that reached the target. S_min, E_min and B_crit are
-    NaN unless fitted; R² is NaN for below_range, inconclusive, too_few_points and a
-    poor_fit that puts B_crit below the range (a nearly flat line's R² is its noise).
-    """
-
-    status: str
-    message: str
-    s_min: float = math.nan
-    e_min: float = math.nan
-    b_crit: float = math.nan
-    r2: float = math.nan  # of log S
-    n_points: int = 0
-    b_crit_at_least: float = math.nan  # a lower bound on B_crit (no_critical_batch,
-    # dataset_too_small)
-
-    def steps(self, batch_sizes) -> np.ndarray:
-        """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted)."""
-        return mccandlish_steps(batch_sizes, self.s_min, self.b_crit)
-
-    def examples(self, batch_sizes) -> np.ndarray:
-        """E(B) = E_min (1 + B / B_crit) on the fitted law (NaN when not fitted)."""
-        b = np.asarray(batch_sizes, dtype=float)
-        return self.e_min * (1 + b / self.b_crit)
-
-
-def mccandlish_steps(batch_sizes, s_min: float, b_crit: float) -> np.ndarray:
-    """Steps to target under the law, S(B) = S_min (1 + B_crit / B).
-
-    Parameters
-    ----------
-    batch_sizes : array-like
-    s_min, b_crit : float
-        The law's constants (`ScalingFit`'s).
-
-    Returns
-    -------
-    ndarray
-    """
-    return s_min * (1 + b_crit / np.asarray(batch_sizes, dtype=float))
 
 
 def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
@@ -333,50 +266,3 @@ def _poor_fit_message(b, s, s_min: float, b_crit: float, r2: float, tested: str)
     return (f"the law fits the steps to target over {tested} {how} and would put B_crit "
             f"{where}{floor}: B_crit cannot be measured from these points (more seeds or "
             f"batch sizes would steady them)")
-
-
-def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
-    """Each batch size's regime: perfect scaling, diminishing returns, maximal parallelism.
-
-    Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
-    Without a fitted B_crit the same thresholds hold on its bound: all "perfect scaling"
-    when it lies above `EXTRAPOLATE` x the largest batch (B / B_crit < 1/2), all
-    "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), "perfect scaling"
-    below half the bound when B_crit is at least ``b_crit_at_least`` (dataset_too_small)
-    and "unknown" from there, else "unknown" (a poor fit, an inconclusive one, too few
-    points). A batch size
-    whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
-    to the target scale, and a batch that never got there within its budget was not
-    measured, so no verdict is drawn.
-
-    Parameters
-    ----------
-    batch_sizes : array-like
-    fit : ScalingFit
-        `fit_scaling_law`'s.
-    reached : sequence of bool, optional
-        Per batch size, whether it reached the target (default: all did).
-
-    Returns
-    -------
-    tuple of str
-    """
-    b = np.asarray(batch_sizes, dtype=float)
-    if fit.status == "no_critical_batch":
-        verdicts = [REGIMES[0] for _ in b]
-    elif fit.status == "below_range":
-        verdicts = [REGIMES[2] for _ in b]
-    elif fit.status == "dataset_too_small":  # B / B_crit <= B / n: a bound from above only
-        verdicts = [REGIMES[0] if r < PERFECT_BELOW else "unknown"
-                    for r in b / fit.b_crit_at_least]
-    elif fit.status != "fitted":
-        verdicts = ["unknown" for _ in b]
-    else:
-        verdicts = [REGIMES[0] if r < PERFECT_BELOW else REGIMES[2] if r > PARALLEL_ABOVE
-                    else REGIMES[1] for r in b / fit.b_crit]
-    if reached is not None:
-        ok = np.asarray(reached, dtype=bool)
-        if ok.shape != b.shape:
-            raise ValueError(f"reached has {ok.size} entries for {b.size} batch sizes")
-        verdicts = [v if hit else NOT_REACHED for v, hit in zip(verdicts, ok, strict=True)]
-    return tuple(verdicts)

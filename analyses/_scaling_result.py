@@ -10,7 +10,7 @@ from nets import compact_repr, finite_count, finite_float
 
 from ._lr_rule import LrExponent
 from ._noise_scale import NOISE_INTERVAL
-from ._scaling_law import ScalingFit
+from ._scaling_fit import ScalingFit
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value

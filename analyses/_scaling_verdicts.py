@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ._lr_rule import LR_CAP, refine_lr, rule_rates
-from ._scaling_law import ScalingFit, regimes
+from ._scaling_fit import ScalingFit
+from ._scaling_regimes import regimes
 from ._scaling_runs import median_steps_by_rate
 
 #: Fits after which no one knows which batch sizes lie below B_crit, where the rules hold.
