@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import numbers
 import os
-import threading
 import time
 import uuid
 import warnings
-from concurrent.futures.process import BrokenProcessPool
 
 import optuna
-from optuna.trial import TrialState
 
 import nets
 
 from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
+from ._execute import execute
 from ._folders import check_study_name
 from ._grid_points import grid_next_steps, grid_points, spec_to_copy
 from ._history_view import check_repeatable
 from ._ready_name import resume_command
-from ._record import INTERRUPTED, study_flat_layout, trial_info
+from ._record import study_flat_layout, trial_info
 from ._resumes import record_created, record_resume
 from ._run_data import (
     absolute_data,
@@ -42,31 +40,15 @@ from ._spec_options import check_runnable, idle_pruner, single_choices
 from ._spec_to_run import spec_to_run
 from ._storage import FRESH_HINT, RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
-from ._storage_url import StorageURL, resolve_storage
-from ._study_progress import StudyProgress
+from ._storage_url import resolve_storage
 from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
-    STOPPED_ATTR,
     budget_used,
     deleted_as_error,
-    nothing_to_run,
     quiet_optuna,
     stored_n_trials,
 )
-from ._worker_closing import close_as_interrupted
-from ._worker_pool import run_on_pool, timed_worker
-
-
-def close_interrupted(storage, study, run_id: str) -> int:
-    """Mark this run's still-RUNNING trials FAIL/interrupted (not counted: a resume redoes
-    them), so a Ctrl-C leaves no trial waiting for the heartbeat grace."""
-    closed = 0
-    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        info = trial_info(t)
-        if info.get("run") == run_id:
-            closed += close_as_interrupted(storage, t, info, INTERRUPTED["reason"])
-    return closed
 
 
 def local_workers(workers) -> int:
@@ -123,57 +105,6 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
     nets.say_on_stderr(f"{had}, {held}: {who} started none; "
                        + more.replace("{used}", str(used)).replace("{cap}", cap))
     return False
-
-
-def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            progress: bool = False, dataset=None, run_id: str | None = None) -> bool:
-    """Run the study's remaining trials on ``workers`` local processes; returns whether
-    the spec's timeout had passed when they stopped. Each process counts the timeout from
-    when it can start trials; each trial records ``run_id`` (default: a new one). A
-    storage failure is a `StorageFailed`: the command around says what to do next."""
-    run_id = run_id or uuid.uuid4().hex[:12]
-    n_trials = stored_n_trials(study, spec.n_trials)
-    if study.user_attrs.get(STOPPED_ATTR):  # an earlier run's; this one may end otherwise
-        study.set_user_attr(STOPPED_ATTR, None)
-    # a process more than the trials would only wait, as would one more than the cores
-    # (with a warning: 48 workers on 2 cores were 40x slower than 1)
-    if nothing_to_run(study, n_trials):
-        # QA: a resume of a finished MNIST study started 2 workers that each loaded the
-        # data (5.5 s, 962 MB) to find the budget spent (`say_if_none_started` says so)
-        return False
-    workers = nets.worker_processes(workers, n_trials)
-    bar = StudyProgress(study, n_trials, progress)
-    try:
-        if workers == 1:
-            timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     on_trial=bar.refresh, dataset=dataset)[1]
-            bar.refresh_quietly()
-            return _record_timeout(study, timed_out)
-        stop = threading.Event()
-        poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
-        poller.start()
-        try:
-            # the data checked here, unless too large to keep (`for_workers`)
-            timed_out = run_on_pool(spec, where, workers, run_id, max(1, nets.cores() // workers),
-                                    dataset)
-        except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
-            # joblib stops every worker when one dies; the trials they held turn stale and
-            # are retried here after the heartbeat grace. (stderr: stdout may be --json)
-            bar.say(f"{nets.command_name()}: a worker process died "
-                    f"({exc.__class__.__name__}); finishing the study in this process")
-            # one more process that starts trials, with the timeout counted as any other's
-            timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                     dataset=dataset)[1]
-        finally:
-            stop.set()
-            poller.join()
-        bar.refresh_quietly()
-        return _record_timeout(study, timed_out)
-    except KeyboardInterrupt:
-        close_interrupted(storage, study, run_id)
-        raise
-    finally:
-        bar.close()
 
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
@@ -287,13 +218,6 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     return _with_stop(summary, timed_out, t0, started)
 
 
-def _record_timeout(study, timed_out: bool) -> bool:
-    """``timed_out``, stored as `STOPPED_ATTR` when trials remain (as `_with_stop` says
-    it): a report of the study, written by this command or a later one, says why."""
-    if timed_out and budget_used(study.get_trials(deepcopy=False),
-                                 flat=study_flat_layout(study)) < stored_n_trials(study, 0):
-        study.set_user_attr(STOPPED_ATTR, "timeout")
-    return timed_out
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,

@@ -373,7 +373,7 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
 def test_the_launcher_drops_large_data_its_worker_processes_load(spec_file, tmp_path,
                                                                  monkeypatch, data_alive_at):
     # with --workers 2 on MNIST the launching process kept its 220 MB copy, idle, all run
-    import study._run as run_module
+    import study._execute as run_module
     import study._run_data as run_data
 
     # "large" lowered to 16 KB, the coin below (48 KB of arrays) over it: the workers' own
@@ -400,7 +400,7 @@ def _quadrants_csv(path, rows: int, seed: int = 0):
 
 def _before_the_pool(monkeypatch, step):
     """Run ``step()`` in the launching process just before its pool starts."""
-    import study._run as run_module
+    import study._execute as run_module
 
     real_pool = run_module.run_on_pool
 
@@ -464,7 +464,7 @@ def test_a_resume_with_its_budget_spent_starts_no_worker(spec_file, two_trials, 
     # QA (MNIST): 14/14 trials done, `--workers 2` started two processes that each loaded
     # the data (5.5 s, 962 MB) to find nothing to run
     ran = []
-    monkeypatch.setattr(study._run, "timed_worker", lambda *a, **k: ran.append(a) or (0, False))
+    monkeypatch.setattr(study._execute, "timed_worker", lambda *a, **k: ran.append(a) or (0, False))
     run = ["study", "run", spec_file("two", n_trials=2, pruner="none"), "--storage",
            two_trials, "--workers", "2", "--no-report"]
     code, out, err = run_cli(run, capsys)
