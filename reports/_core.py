@@ -36,7 +36,7 @@ from ._table_block import table_titles
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
 #: A table of at most this many rows prints on its heading's page (a Letter page holds ~40).
-LEAD_ROWS = 25
+OPENING_ROWS = 25
 
 
 @dataclass
@@ -46,14 +46,14 @@ class _Section:
     blocks: list[dict] = field(default_factory=list)
 
     @property
-    def lead(self) -> int:
+    def opening(self) -> int:
         """How many blocks print on the heading's page: up to the first figure, or table
-        of a page's rows (`LEAD_ROWS`), that one included; a longer table starts after it.
+        of a page's rows (`OPENING_ROWS`), that one included; a longer table starts after it.
         Whole sections kept to a page left pages half empty; none kept, a heading ended a
         page, its figure on the next."""
         for i, block in enumerate(self.blocks):
             if block["type"] == "figure" or block["type"] == "table":
-                return i + (block["type"] == "figure" or len(block["rows"]) <= LEAD_ROWS)
+                return i + (block["type"] == "figure" or len(block["rows"]) <= OPENING_ROWS)
         return min(1, len(self.blocks))
 
 
