@@ -143,6 +143,23 @@ def test_a_ramp_s_decimal_rates_are_those_decimals():
     assert analyses.VERIFY_FACTORS[::4] == (0.1, 1.0, 10.0)
 
 
+def test_the_seeds_stop_and_divergence_rates_are_their_medians():
+    # mutation QA: the summary's stop_lr and divergence_lr (the --json keys, the report's
+    # "where it stops") taken as the seeds' geometric mean passed every test; three seeds
+    # stopping far apart (96, 9.2, 65) tell a median from a mean
+    res = lr_range_test("coin", nets.TrainConfig(hidden=(16,), activation="relu",
+                                                 optimizer="adam"),
+                        seeds=3, num_steps=60, max_lr=1000)
+    said = res.summary()
+    for key in ("stop_lr", "divergence_lr"):
+        per_seed = res.runs[key].to_numpy(dtype=float)
+        assert len(set(per_seed)) == 3 and (per_seed > 0).all(), per_seed
+        assert said[key] == pytest.approx(np.median(per_seed), rel=1e-12), key
+    # (the divergence rates lie evenly on the ramp's log grid: their mean is the median)
+    per_seed = res.runs["stop_lr"].to_numpy(dtype=float)
+    assert said["stop_lr"] != pytest.approx(10 ** np.log10(per_seed).mean(), rel=1e-3)
+
+
 def test_seeds_give_median_and_iqr_and_a_tidy_frame():
     res = lr_range_test("coin", nets.TrainConfig(hidden=(16,), activation="relu",
                                                  optimizer="adam"), seeds=3, num_steps=60)

@@ -194,6 +194,18 @@ def test_checkpoints_score_eval_size_training_rows_drawn_by_the_loop_rng(moons):
     assert (first["train_loss"], first["train_accuracy"]) == pytest.approx(expected, rel=1e-12)
 
 
+def test_a_fractional_max_epochs_trains_its_steps_rounded_up(moons):
+    # mutation QA: whole_steps rounding down passed every nets test (only a CLI test held
+    # it): 2.5 full-batch epochs are 3 steps, 0.28 epochs of 10 batches 3, not 2
+    X, y, _, _ = moons
+    for batch_size, max_epochs, steps in ((-1, 2.5, 3), (20, 0.28, 3), (20, 0.01, 1)):
+        cfg = nets.TrainConfig(hidden=(4,), batch_size=batch_size, max_epochs=max_epochs)
+        _, res = _fit(cfg, X, y)
+        assert res.iterations == steps and res.status == "max_epochs", (batch_size, max_epochs)
+    # a product a rounding above a whole number is that number
+    assert nets.whole_steps(0.28, 25) == 7 and nets.whole_steps(2.5, 1) == 3
+
+
 def test_checkpoint_fractions_and_fractional_max_epochs(moons):
     X, y, _, _ = moons
     cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=2.5, checkpoint=0.5)

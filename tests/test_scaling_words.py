@@ -50,3 +50,19 @@ def test_on_xor_the_terminal_and_the_report_say_no_score_is_held_out(tmp_path, c
     assert ("On xor the validation set is the training set itself: no score here is held "
             "out, and the steps to the target are those to fit its 4 training points.") \
         in words
+
+
+@pytest.mark.parametrize("b_crit, side", [(20.0, "below"), (200.0, "inside"), (900.0, "above")])
+def test_the_noise_verdict_says_which_side_of_b_simples_interval_b_crit_lies(b_crit, side):
+    # mutation QA: "below" and "above" swapped passed every fast test (one slow one held it)
+    from types import SimpleNamespace
+
+    from reports._scaling_text import _noise_verdict
+
+    result = SimpleNamespace(b_simple_step=500, b_simple_measurements=12, b_simple=190.0,
+                             n_train=900, b_simple_low=120.0, b_simple_high=350.0,
+                             config={"optimizer": "sgd"},
+                             fit=SimpleNamespace(status="fitted", b_crit=b_crit))
+    assert _noise_verdict(result).endswith(
+        f"95 % interval 120–350; the fitted B_crit ({b_crit:.3g}) lies {side} it "
+        "(McCandlish et al. find B_crit ≈ B_noise ≲ B_simple).")

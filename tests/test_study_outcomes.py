@@ -118,3 +118,26 @@ def test_show_and_the_report_give_every_trial_one_outcome(spec_file, tmp_path, c
     assert ("2 complete, 2 pruned (1 of them diverged), 4 failed, 1 still running, 1 left "
             "running by a worker that stopped (failed and run again when the study "
             "resumes).") in text
+
+
+@pytest.mark.parametrize("first", ["val_accuracy", "val_loss"])
+def test_a_multi_objective_studys_best_is_the_front_member_best_on_its_first_objective(
+        spec_file, tmp_path, first):
+    # mutation QA: "best" taken from the wrong end of the front (min of a maximized
+    # accuracy) passed every study test (only a report test held it): `study show` named
+    # the front's worst accuracy, #7 at 0.47 against #4 at 0.69
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=[first, "n_parameters"], n_trials=8, max_epochs=4,
+        sampler="random", pruner="none",
+        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
+               "width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
+    study.run_study(spec, storage=str(db), progress=False)
+    shown = study.show_study("mo", str(db))
+    front = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}").best_trials
+    firsts = sorted(t.values[0] for t in front)
+    assert len(set(firsts)) > 1, firsts  # a front whose ends differ on the first objective
+    best = firsts[-1] if first == "val_accuracy" else firsts[0]
+    assert shown["best_value"][0] == best
+    assert shown["best_trial"] in [t.number for t in front if t.values[0] == best]
