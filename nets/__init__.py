@@ -102,7 +102,7 @@ from ._optimizers import (
     weight_decay_of,
 )
 from ._penalties import add_penalties
-from ._predict import Prediction, SavedModel, check_threshold
+from ._predict import Prediction, SavedModel
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
@@ -157,6 +157,7 @@ from ._threads import (
     wide_steps,
     worker_processes,
 )
+from ._threshold import check_threshold
 from ._train import train
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._user_line import user_stacklevel

@@ -9,20 +9,18 @@ writing), so a prediction is either right or refused.
 
 from __future__ import annotations
 
-import numbers
-import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ._column_names import first_positions, key_for, name_key
+from ._column_names import first_positions, key_for
 from ._input_range import warn_far_inputs
 from ._left_out import left_out_hint
 from ._model import MLP
-from ._printable import first_names, short_repr
-from ._user_line import user_stacklevel
+from ._named_features import _check_series_row, _some, _warn_by_position, named_features
+from ._printable import first_names
+from ._threshold import check_threshold
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
@@ -259,98 +257,10 @@ class SavedModel:
                           probabilities=proba)
 
 
-def check_threshold(model: SavedModel, threshold, name: str = "threshold") -> None:
-    """Refuse a ``threshold`` that is no probability, or one for a model that has no single
-    positive-class probability to compare it with (regression, more than two classes).
-
-    Parameters
-    ----------
-    model : SavedModel
-        The model the threshold is for.
-    threshold : float or None
-        A probability of the positive class, ``classes[1]``; None passes.
-    name : str
-        What the message calls it (``"--threshold"`` for the command line's flag).
-
-    Raises
-    ------
-    ValueError
-        No number in [0, 1] (NaN, a bool), or a model of no two classes.
-    """
-    if threshold is None:
-        return
-    number = isinstance(threshold, numbers.Real) and not isinstance(threshold, bool)
-    if not number or not 0 <= threshold <= 1:  # NaN too: no comparison holds
-        try:
-            shown = f"{float(threshold):g}" if number else short_repr(threshold)
-        except OverflowError:  # an int past a float's range (10**400) refused in one line
-            shown = "an integer past a float's range"
-        raise ValueError(f"{name} must be a probability in [0, 1], got {shown}")
-    if model.task == "regression" or len(model.classes) != 2:
-        what = "a regression model" if model.task == "regression" else \
-            f"a {model.task} model of {len(model.classes)} classes"
-        raise ValueError(f"{name} applies to binary models (the positive class's "
-                         f"probability); {model.path} is {what}")
-
-
-def _warn_by_position(columns, n_features: int) -> None:
-    """Warn that a table's text column names (a CSV header's, a DataFrame's) are not read:
-    the model's names were made up (x1, x2...), its columns are taken by position, and a
-    table in another order is predicted wrong without a word. Numbers (0, 1...) are
-    positions already; a count that differs is refused, not warned of."""
-    if (n_features and len(columns) != n_features) \
-            or all(isinstance(name_key(c), float) for c in columns):
-        return
-    shown = first_names((str(c).strip() for c in columns), 5, total=False, quote_commas=True)
-    warnings.warn(f"input columns ({shown}) are read by position: the model was trained "
-                  "without column names", UserWarning, stacklevel=user_stacklevel())
-
-
-def _check_series_row(row, model) -> None:
-    """Refuse a Series that is no example: a column of a table (``df["a"]``: its name a
-    feature, its index rows), or values by position for a model whose features are its
-    data's own names (in any order, a CSV's columns): read as one row, they were
-    predicted as a wrong example."""
-    if all(isinstance(k, str) for k in row.index) and len(row):
-        return  # names: `feature_columns` matches them
-    if row.name in model.feature_names:
-        raise ValueError(f"a Series is one example, indexed by feature names (df.iloc[0]); "
-                         f"this one is column {row.name!r} of a table: give the rows as a "
-                         "DataFrame of the model's columns")
-    if named_features(model.meta):
-        raise ValueError("a Series is one example, indexed by the model's feature names "
-                         "(df.iloc[0]); this one's index holds no names, and this model "
-                         "takes its features by name: index it by them, or give a DataFrame")
-
-
-def named_features(meta: dict) -> bool:
-    """Whether a model's feature names are its data's own (a CSV header, a caller's), not
-    made up by a loader or `load_model` (x1.., px0..): only those are matched by name."""
-    if "named_features" in meta:
-        return bool(meta["named_features"])
-    # saved before the flag, or by nets.save_net with names of the caller's own: a CSV
-    # header names them, and so do names that do not look made up
-    dataset, names = str(meta.get("dataset") or ""), meta.get("feature_names") or []
-    if dataset.startswith("csv:") and "header=no" not in dataset:
-        return True
-    return bool(names) and not made_up_names(names)
-
-
-def made_up_names(names) -> bool:
-    """Feature names made up by a loader (npz's x1, x2..., IDX's px0, px1...), not a file's
-    own."""
-    return all(re.fullmatch(r"(x|px)\d+", str(n).strip()) for n in names)
-
-
 def int_labels(classes) -> bool:
     """Whether class labels are integers an int64 array holds (not bools, not 10**19)."""
     return all(isinstance(c, int) and not isinstance(c, bool) and -2**63 <= c < 2**63
                for c in classes)
-
-
-def _some(names) -> str:
-    """The first five column names, "..." and their count for the rest (`first_names`)."""
-    return first_names(names, 5, quote_commas=True)
 
 
 def _first_bad_row(X: np.ndarray) -> int | None:

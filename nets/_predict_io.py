@@ -27,7 +27,8 @@ from ._csv_text import (
 from ._io import load_refusal, npy_header
 from ._left_out import left_out_hint
 from ._load_model import check_model
-from ._predict import SavedModel, _some
+from ._named_features import _some
+from ._predict import SavedModel
 
 if TYPE_CHECKING:
     import pandas as pd

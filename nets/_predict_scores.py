@@ -18,8 +18,10 @@ import numpy as np
 from ._imbalance_scores import positive_class_metrics
 from ._left_out import ignore_option, left_out_hint
 from ._load_model import check_model
-from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
+from ._named_features import made_up_names, named_features
+from ._predict import Prediction, SavedModel
 from ._rules import check_dataset
+from ._threshold import check_threshold
 
 if TYPE_CHECKING:
     import pandas as pd
