@@ -20,9 +20,9 @@ from ._build import build_net
 from ._config import TrainConfig
 from ._imbalance_defaults import DEFAULT_NET, DEFAULT_SAMPLING_RATIO
 from ._imbalance_registry import STRATEGIES, resolve_strategies
-from ._net_estimator import _dtype_name
 from ._rules import check_type
 from ._sklearn import NetClassifier
+from ._sklearn_args import _dtype_name
 from ._sklearn_input import validated
 
 

@@ -1,6 +1,5 @@
 """The base of nets' scikit-learn estimators: their shared parameters, fitting and learned
-attributes (:class:`_NetEstimator`), and the helpers that turn scikit-learn's arguments
-(``random_state``, ``dtype``) into what :mod:`nets` takes."""
+attributes (:class:`_NetEstimator`), and `save_estimator`."""
 
 
 from __future__ import annotations
@@ -9,21 +8,21 @@ import dataclasses
 import functools
 import inspect
 import math
-import numbers
 import warnings
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._baseline import constant_training_loss
-from ._build import build_net, train_streams
+from ._build import build_net
 from ._config import TrainConfig
 from ._io import save_net, training_run_of
+from ._layer_views import _Layers
 from ._printable import count_of, folder_text, short_repr
+from ._sklearn_args import _dtype_name, _generators
 from ._sklearn_input import validated
 from ._train import train
 from ._user_line import user_stacklevel
@@ -50,105 +49,6 @@ def _fit_or_keep(fit):
             raise
 
     return wrapper
-
-
-def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]:
-    """Independent (init, loop) generators from a scikit-learn ``random_state``.
-
-    An int seeds a ``SeedSequence`` directly; a ``RandomState`` gives one draw (so a
-    shared ``RandomState`` advances, as scikit-learn expects); a ``np.random.Generator``
-    is drawn from the same way. None draws from fresh OS entropy, never NumPy's global
-    ``RandomState`` (which scikit-learn's own estimators use for None): ``np.random.seed``
-    elsewhere does not fix these fits, and a fit does not move that state.
-    """
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        seed = int(random_state)
-        if seed < 0:  # as scikit-learn's own estimators refuse it, by name
-            raise ValueError(f"random_state must be a non-negative integer, None, a "
-                             f"RandomState or a Generator, got {seed}")
-    elif isinstance(random_state, np.random.Generator):
-        seed = int(random_state.integers(2**63))
-    elif random_state is None:
-        seed = int(np.random.default_rng().integers(2**63))
-    else:
-        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    return train_streams(seed)
-
-
-def _dtype_name(dtype):
-    """"float32" or "float64" for anything ``np.dtype`` maps to them (np.float32, "f4",
-    np.dtype("float64")), as scikit-learn users pass; anything else as given, for
-    TrainConfig to refuse by name."""
-    if dtype is None:  # np.dtype(None) is float64: a default nobody chose
-        return dtype
-    try:
-        name = np.dtype(dtype).name
-    except (TypeError, ValueError):
-        return dtype
-    return name if name in ("float32", "float64") else dtype
-
-
-class _Layers(list):
-    """``coefs_`` or ``intercepts_``: the net's parameter views, layer by layer, where
-    ``coefs_[i] = W`` copies ``W`` into the net, as it changes scikit-learn's MLP (a plain
-    list rebuilt on each access dropped the assignment silently). Each layer keeps its
-    shape and the net's dtype; changing the number of layers is refused."""
-
-    def __init__(self, views: list[np.ndarray], name: str, folded: bool = False):
-        super().__init__(views)
-        self._name, self._folded = name, folded
-
-    def _checked(self, i: int, value) -> np.ndarray:
-        """``value`` for layer ``i``: its shape and kind checked, copied in the net's dtype.
-        A copy, since it may be another layer's view that is written first
-        (``coefs_[0:2] = [coefs_[1], coefs_[0]]`` gave both layers one matrix)."""
-        view = list.__getitem__(self, i)
-        value = np.asarray(value)
-        if value.shape != view.shape:
-            raise ValueError(f"{self._name}[{i}] has shape {view.shape}, got an array of "
-                             f"shape {value.shape}")
-        if not np.can_cast(value.dtype, view.dtype, casting="same_kind"):
-            raise ValueError(f"{self._name}[{i}] holds {view.dtype}, got {value.dtype}")
-        return value.astype(view.dtype, copy=True)
-
-    def __setitem__(self, index, value) -> None:
-        if self._folded:  # copies: an assignment would change nothing the net predicts with
-            raise ValueError(f"{self._name} of a batch-normed net are its layers with their "
-                             "batch norms folded in (copies); set the net's own arrays "
-                             "instead (net_.params, net_.running)")
-        if isinstance(index, slice):
-            indices = range(len(self))[index]
-            values = list(value)
-            if len(values) != len(indices):
-                # the slice as written: [:] said [None:None]
-                shown = ":".join("" if i is None else str(i) for i in (index.start, index.stop))
-                raise ValueError(f"{self._name}[{shown}] has {count_of(len(indices), 'layer')}"
-                                 f", got {len(values)}; the number of layers is fixed by the "
-                                 "fit")
-        else:
-            indices, values = [range(len(self))[index]], [value]
-        # every layer checked and copied before one is written: a refused one changes none
-        checked = [self._checked(i, v) for i, v in zip(indices, values, strict=True)]
-        for i, layer in zip(indices, checked, strict=True):
-            list.__getitem__(self, i)[...] = layer
-
-    def assign_all(self, arrays) -> None:
-        """Every layer from ``arrays`` (all checked first, so a bad one changes nothing)."""
-        arrays = list(arrays)
-        if len(arrays) != len(self):
-            raise ValueError(f"{self._name} has {len(self)} layers, got {len(arrays)}")
-        self[:] = arrays
-
-    def _refuse(self, *args, **kwargs):
-        raise ValueError(f"{self._name}: the number of layers is fixed by the fit; assign "
-                         f"a layer ({self._name}[i] = array) instead")
-
-    # copies and pickles are plain lists (deepcopy: of copied arrays, to keep as a backup)
-    def __reduce_ex__(self, protocol):
-        return list, (list(self),)
-
-    __delitem__ = append = extend = insert = pop = remove = clear = _refuse
-    sort = reverse = __iadd__ = __imul__ = _refuse
 
 
 # the defaults the estimators share with TrainConfig, read from it (`_D.lr`): written once
