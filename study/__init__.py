@@ -29,6 +29,7 @@ from nets import (
     warn_if_units_start_alike,  # re-exported: study named it first
 )
 
+from ._budget import budget_used, retried_numbers
 from ._claim_lock import ClaimLock
 from ._create import create_or_resume, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
@@ -131,8 +132,6 @@ from ._worker import (
     SPEC_ATTR,
     STOPPED_ATTR,
     HeldInterrupts,
-    budget_used,
-    retried_numbers,
     run_worker,
 )
 from ._worker_identity import ended_here, ended_on_this_host, running_here, worker_id

@@ -11,11 +11,12 @@ from optuna.trial import TrialState
 
 import nets
 
+from ._budget import budget_used, nothing_to_run
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._spec import StudySpec
 from ._storage_url import StorageURL
 from ._study_progress import StudyProgress
-from ._worker import STOPPED_ATTR, budget_used, nothing_to_run, stored_n_trials
+from ._worker import STOPPED_ATTR, stored_n_trials
 from ._worker_closing import close_as_interrupted
 from ._worker_pool import run_on_pool, timed_worker
 

@@ -18,6 +18,7 @@ import optuna
 
 import nets
 
+from ._budget import budget_used
 from ._create import create_or_load, stored_spec, stored_table
 from ._errors import SpecError
 from ._execute import execute
@@ -44,7 +45,6 @@ from ._storage_url import resolve_storage
 from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
-    budget_used,
     deleted_as_error,
     quiet_optuna,
     stored_n_trials,

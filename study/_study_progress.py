@@ -11,8 +11,9 @@ from optuna.trial import TrialState
 import nets
 from nets import progress_bar, stderr_is_a_terminal
 
+from ._budget import budget_used
 from ._record import study_flat_layout
-from ._worker import budget_used, stored_n_trials
+from ._worker import stored_n_trials
 
 
 class _AboveTheBar(logging.Filter):

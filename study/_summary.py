@@ -11,6 +11,7 @@ import os
 import optuna
 from optuna.trial import TrialState
 
+from ._budget import budget_used, retried_numbers
 from ._folders import check_study_name
 from ._outcome import trial_outcome
 from ._record import CREATED_ATTR, flat_layout, retries_of, stop_reason
@@ -22,7 +23,7 @@ from ._storage_errors import checked_trials, storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
-from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker import SPEC_ATTR, STOPPED_ATTR, quiet_optuna
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:

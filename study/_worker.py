@@ -1,10 +1,6 @@
-"""A worker: claims trials of a stored study until its study-wide budget is spent.
-
-The budget counts every trial that holds a slot: finished ones (COMPLETE, PRUNED, FAIL),
-RUNNING and WAITING ones, except a FAIL that was retried (its retry holds the slot) and
-an interrupted one (a resume runs it again: on a grid or QMC study with its own point).
-Counting and creating the next trial happen under one :class:`ClaimLock`, so any number of
-workers on any number of machines end with exactly ``n_trials`` finished.
+"""A worker: claims trials of a stored study until its study-wide budget (`_budget`) is
+spent. Counting and creating the next trial happen under one :class:`ClaimLock`, so any
+number of workers on any number of machines end with exactly ``n_trials`` finished.
 """
 
 from __future__ import annotations
@@ -13,15 +9,15 @@ import contextlib
 import time
 
 import optuna
-from optuna.trial import TrialState
 
 from nets import say_on_stderr
 
+from ._budget import _next_action, budget_used
 from ._claim_lock import ClaimLock
 from ._errors import SpecError, StorageError, StudyDeleted
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, TrialStorageLost
-from ._record import has_hplab_record, study_flat_layout, trial_status
+from ._record import study_flat_layout
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import open_storage, release
@@ -30,10 +26,8 @@ from ._storage_identity import check_same_file, file_identity
 from ._storage_url import StorageURL
 from ._worker_closing import (
     close_as_interrupted,
-    close_dead_journal_trials,
     close_stopped_trial,
     dropped_note,
-    fail_never_entered,
     taken_over,
 )
 from ._worker_storage import held_reads, worker_cache
@@ -44,9 +38,6 @@ RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
 # ... and "timeout" when its last run (or worker command) stopped at study.timeout, for the
 # report to say why trials remain; absent (None) after a run that ended otherwise
 STOPPED_ATTR = "hplab_stopped"
-RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
-# what optuna's GridSampler stores on a trial: its point (a retry keeps them, as optuna's does)
-GRID_ATTRS = ("grid_id", "search_space")
 # poll period while other workers finish the last trials: a short one, because the
 # study ends only when the waiting worker sees the last trial done (a poll is ~10 ms)
 WAIT_SECONDS = 0.2
@@ -54,30 +45,6 @@ WAIT_SECONDS = 0.2
 # holder slow rather than dead (imports at its first trial, a loaded machine) lost it
 # after a short grace_period, and had to check its claim again (`_lost_claim`)
 CLAIM_TIMEOUT_FLOOR = 30
-
-
-def retried_numbers(trials) -> set[int]:
-    """Numbers of the FAIL trials that a heartbeat retry replaced."""
-    # what optuna's RetryFailedTrialCallback.retry_history reads; that one is experimental
-    # and warns at every call
-    return {n for t in trials for n in t.system_attrs.get("retry_history", ())}
-
-
-def budget_used(trials, *, flat: bool = True) -> int:
-    """Trials that hold a slot of the study-wide ``n_trials`` (see the module doc).
-
-    ``flat``: the study may hold the flat layout of earlier versions (`flat_layout`); if
-    not, another program's trial whose own user attributes say ``status: interrupted``
-    holds its slot as any other FAIL does.
-    """
-    retried = retried_numbers(trials)
-    used = 0
-    for t in trials:
-        if t.state == TrialState.FAIL and (
-                t.number in retried or trial_status(t, flat=flat) == "interrupted"):
-            continue
-        used += 1
-    return used
 
 
 def _run_trial(study, objective) -> BaseException | None:
@@ -93,89 +60,6 @@ def _run_trial(study, objective) -> BaseException | None:
             raise
         return exc
     return None
-
-
-def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
-    if any(t.state == TrialState.WAITING for t in trials):
-        return "run"  # a retry (or an enqueued trial) already holds its slot
-    if budget_used(trials, flat=flat) < n_trials:
-        return "run"
-    # a dead worker's trial turns stale, and is retried, after the grace; without
-    # heartbeats (journal) only one no hplab worker entered does (`fail_never_entered`)
-    if any(t.state == TrialState.RUNNING
-           and (heartbeats or not has_hplab_record(t, flat=flat)) for t in trials):
-        return "wait"
-    return "done"
-
-
-def nothing_to_run(study, n_trials: int) -> bool:
-    """Whether a worker would find the study done at once: its budget spent, no trial
-    queued and none running (one running may turn stale and be retried: not done)."""
-    return _decide(study.get_trials(deepcopy=False), n_trials, True,
-                   study_flat_layout(study)) == "done"
-
-
-def requeue_interrupted(study, trials, n_trials: int, *, flat: bool = True) -> bool:
-    """Queue interrupted trials again with their own points, as many as free slots allow.
-
-    For samplers that walk a shared sequence (grid, qmc): there a point handed to a trial
-    is spent (optuna's grid counts a FAIL trial's point as visited, QMC's counter has moved
-    past it), so a new trial in the interrupted one's slot took another point, and the
-    grid ran its last point twice and the interrupted one never. The rerun is a WAITING
-    trial with the interrupted one's parameters (and grid point), as optuna's heartbeat
-    retry makes one; it holds the slot the interrupted trial freed. Returns whether any
-    was queued. ``flat`` as for `budget_used`: if False, another program's trial is never
-    run again as one of hplab's for its user attribute ``status``.
-    """
-    # a heartbeat retry runs it again already: one whose close as interrupted was cut short
-    rerun = {t.system_attrs.get(RERUN_ATTR) for t in trials} | retried_numbers(trials)
-    free = n_trials - budget_used(trials, flat=flat)
-    queued = 0
-    for t in trials:
-        if queued >= free:
-            break
-        if (t.state != TrialState.FAIL or trial_status(t, flat=flat) != "interrupted"
-                or t.number in rerun):
-            continue
-        point = {k: t.system_attrs[k] for k in GRID_ATTRS if k in t.system_attrs}
-        study.add_trial(optuna.create_trial(
-            state=TrialState.WAITING, params=t.params, distributions=t.distributions,
-            system_attrs={**point, RERUN_ATTR: t.number}))
-        queued += 1
-    return queued > 0
-
-
-def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
-                 sequence: bool = False, retry=None, flat: bool | None = None,
-                 ) -> tuple[str, list]:
-    """``run``, ``wait`` or ``done``, and the trials it was decided on (one read).
-
-    ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`). ``retry``:
-    what queues a failed trial again without heartbeats (optuna's retry callback, as
-    heartbeats call it). ``flat``: `flat_layout` of the study's stamp (None: read here).
-    """
-    if flat is None:
-        flat = study_flat_layout(study)
-    trials = study.get_trials(deepcopy=False)
-    action = _decide(trials, n_trials, heartbeats, flat)
-    if (action != "run" and not heartbeats
-            and close_dead_journal_trials(study, trials, flat=flat)):
-        trials = study.get_trials(deepcopy=False)  # their slots are free again
-        action = _decide(trials, n_trials, heartbeats, flat)
-    if action == "wait":
-        # Stale trials matter only here. Before a "run", optuna's optimize fails them (and
-        # queues their retries) itself, right before it creates the trial; and failing
-        # one never raises the count (its retry takes its slot), so "run" stays "run".
-        # With heartbeats, a trial that never had one is stale too (`_WorkerCache`).
-        optuna.storages.fail_stale_trials(study)
-        if not heartbeats:
-            fail_never_entered(study, trials, grace_period, retry, flat=flat)
-        trials = study.get_trials(deepcopy=False)
-        action = _decide(trials, n_trials, heartbeats, flat)
-    if action == "run" and sequence and requeue_interrupted(study, trials, n_trials,
-                                                            flat=flat):
-        trials = study.get_trials(deepcopy=False)  # the next trial is a rerun
-    return action, trials
 
 
 def load_study(spec, storage):

@@ -105,7 +105,7 @@ def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
     import optuna
     from optuna.trial import TrialState
 
-    from study._worker import _next_action
+    from study._budget import _next_action
 
     db = tmp_path / "stale.db"
     rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
@@ -152,7 +152,7 @@ def test_a_worker_back_from_a_storage_silence_fails_no_trial_stale_for_a_grace(
     from optuna.trial import TrialState
 
     import study._worker_storage as worker_storage
-    from study._worker import _next_action
+    from study._budget import _next_action
 
     clock = [1000.0]  # the worker's time.monotonic()
     monkeypatch.setattr(worker_storage, "time", types.SimpleNamespace(
@@ -204,7 +204,7 @@ def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_
     import optuna
     from optuna.trial import TrialState
 
-    from study._worker import _next_action
+    from study._budget import _next_action
 
     db, rdb, s = _beating_study(tmp_path, "orphan", grace_period=2, max_retry=1)
     with study._registry.quiet_optuna():

@@ -290,7 +290,7 @@ def test_a_trial_no_worker_entered_is_not_blamed_on_another_client():
     # show and report said "another Optuna client started it", sending the user after a
     # program that never existed. Neither is named as the one
     from study._summary import _problems
-    from study._worker import fail_never_entered
+    from study._worker_closing import fail_never_entered
 
     with study._registry.quiet_optuna():
         s = optuna.create_study(storage=optuna.storages.InMemoryStorage())
@@ -321,7 +321,7 @@ def test_another_programs_record_dict_is_not_hplabs_and_a_rewrite_keeps_to_the_o
     # written over); closing a stopped trial spread all its user attributes, another
     # program's own "record" among them, into hplab's record
     from study._record import STUDY_KEY, hplab_record, record_attr
-    from study._worker import close_stopped_trial
+    from study._worker_closing import close_stopped_trial
 
     db = tmp_path / "o.db"
     with study._registry.quiet_optuna():
@@ -359,7 +359,8 @@ def test_budget_and_reruns_do_not_read_another_programs_attributes_in_a_stamped_
     import subprocess
     import sys
 
-    from study._worker import _next_action, close_dead_journal_trials, requeue_interrupted
+    from study._budget import _next_action, requeue_interrupted
+    from study._worker_closing import close_dead_journal_trials
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
