@@ -84,15 +84,8 @@ from ._run_record import metric_values, trial_record
 from ._space import Param, Space, build_config, searched_values
 from ._space_parse import unregistered_names, unregistered_words
 from ._space_reads import searched_readers
-from ._spec import (
-    SPECS_DIR,
-    StudySpec,
-    find_spec,
-    load_spec,
-    parse_spec,
-    read_spec_file,
-    spec_names,
-)
+from ._spec import StudySpec, parse_spec
+from ._spec_files import SPECS_DIR, find_spec, load_spec, read_spec_file, spec_names
 from ._spec_list import ready_spec_text, ready_specs
 from ._spec_study_table import MAX_TRIALS, spec_description
 from ._spec_to_run import resumable_spec, spec_to_run

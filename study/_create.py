@@ -29,8 +29,9 @@ from ._run_data import (
     with_stored_path,
 )
 from ._space_parse import unregistered_names, unregistered_words
-from ._spec import SPECS_DIR, StudySpec, load_spec, parse_spec, spec_names
+from ._spec import StudySpec, parse_spec
 from ._spec_diff import differences, first_difference
+from ._spec_files import SPECS_DIR, load_spec, spec_names
 from ._spec_study_table import spec_description, stored_budget
 from ._storage import open_storage
 from ._storage_errors import checked_trials

@@ -13,7 +13,8 @@ import nets
 
 from ._errors import StorageError
 from ._registry import quiet_optuna
-from ._spec import StudySpec, load_spec, parse_spec
+from ._spec import StudySpec, parse_spec
+from ._spec_files import load_spec
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_url import resolve_storage

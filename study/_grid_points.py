@@ -37,7 +37,7 @@ def spec_to_copy(spec, storage: str | None = None) -> str:
     """Where ``spec``'s file is, as `grid_next_steps` names it: the file it was read from,
     a ready spec's ``hplab study spec`` line, else (a stored spec, one built in Python) the
     report's copy. ``storage``: the ``--storage`` text to show (password masked), if any."""
-    from ._spec import SPECS_DIR  # it imports this module
+    from ._spec_files import SPECS_DIR  # it imports this module
 
     if spec.path is None:
         report = nets.shell_line(["hplab", "study", "report", spec.name]

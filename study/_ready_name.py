@@ -14,8 +14,9 @@ import nets
 
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, with_stored_path
-from ._spec import SPECS_DIR, StudySpec, load_spec, spec_names
+from ._spec import StudySpec
 from ._spec_diff import differences
+from ._spec_files import SPECS_DIR, load_spec, spec_names
 from ._storage import release
 from ._storage_url import StorageURL, resolve_storage
 from ._worker import quiet_optuna

@@ -17,9 +17,10 @@ import data
 import nets
 
 from ._errors import SpecError
-from ._spec import SPECS_DIR, StudySpec, read_spec_file
+from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._spec_diff import first_difference
+from ._spec_files import SPECS_DIR, read_spec_file
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL
@@ -218,7 +219,7 @@ def resume_name(spec: StudySpec) -> str:
     """What ``hplab study run`` takes to resume ``spec``'s stored study: its name, unless a
     ready spec has that name and ``spec`` came from another file (`study run NAME` would
     read the ready one): then that file."""
-    from ._spec import SPECS_DIR, spec_names
+    from ._spec_files import SPECS_DIR, spec_names
 
     ready = SPECS_DIR / f"{spec.name}.toml"
     if (spec.path is not None and spec.name in spec_names()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import data
 
-from ._spec import SPECS_DIR, find_spec, load_spec, read_spec_file, spec_names
+from ._spec_files import SPECS_DIR, find_spec, load_spec, read_spec_file, spec_names
 from ._spec_study_table import study_default
 
 

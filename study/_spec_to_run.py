@@ -10,8 +10,9 @@ from ._create import stored_spec
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._ready_name import is_ready_name, stored_instead
 from ._run_data import absolute_data, with_stored_path
-from ._spec import StudySpec, find_spec, load_spec
+from ._spec import StudySpec
 from ._spec_diff import first_difference
+from ._spec_files import find_spec, load_spec
 from ._storage import release
 from ._storage_url import StorageURL
 
