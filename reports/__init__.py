@@ -22,12 +22,13 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 import importlib
 
 from ._held_results import held_results, unreadable
-from ._index import ReportScan, find_reports, holding_index, index_root, scan_reports, write_index
+from ._index import holding_index, index_root, write_index
 from ._index_folder import IndexListing, index_folder
 from ._index_record import IndexEntry, index_entry
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._report_info import ReportInfo, read_report_info
+from ._report_scan import ReportScan, find_reports, scan_reports
 from ._study_commands import (
     note_study_report,
     study_report_lines,

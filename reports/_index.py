@@ -30,14 +30,9 @@ from ._index_access import index_error, kept_rows
 from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
-from ._report_info import ReportInfo, read_report_info
+from ._report_info import ReportInfo
+from ._report_scan import ReportScan, _sort_key, scan_reports
 
-#: Folders that hold no reports, skipped so that an index of a big folder stays quick;
-#: so are hidden folders (.git, .venv), reports' CSV folders and virtual environments.
-#: There is no depth limit: a report six folders down was left out of the index.
-#: lost+found (a runs folder that is a disk of its own) holds fsck's finds, unreadable to
-#: all but root: each `report index` said it skipped it.
-_SKIP_DIRS = {"node_modules", "site-packages", "__pycache__", "lost+found"}
 #: The lock file beside index.html that its writers hold (see `holding_index`).
 _LOCK_NAME = ".index.lock"
 
@@ -60,68 +55,6 @@ def analysis_name(dataset: str, out: Path | str, kind: str) -> str:
     except ValueError:
         where = "."
     return dataset if where in (".", "", kind) else f"{where}/{dataset}"
-
-
-def find_reports(directory: Path | str) -> list[ReportInfo]:
-    """Every hplab report under ``directory``, newest first."""
-    return scan_reports(directory).reports
-
-
-class ReportScan(NamedTuple):
-    """What `scan_reports` found under a folder: its ``reports``, newest first, and what
-    was ``unreadable`` to this user (folders it could not list, pages it could not read:
-    another user's 0700 run folder in a shared runs folder), in the order met."""
-
-    reports: list[ReportInfo]
-    unreadable: list[Path]
-
-
-def scan_reports(directory: Path | str) -> ReportScan:
-    """Every hplab report under ``directory``, and what could not be read there."""
-    root = Path(directory)
-    if not root.is_dir():
-        raise FileNotFoundError(f"no such folder: {root}")
-    found, seen, unreadable = [], {os.path.realpath(root)}, []
-
-    def not_listed(exc: OSError) -> None:  # skipped as before, and told (`skipped_line`)
-        if exc.filename is not None:
-            unreadable.append(Path(os.fsdecode(exc.filename)))
-
-    # linked folders are followed (runs/train may live on another disk), each real folder
-    # once: a link back up the tree would otherwise loop
-    for here, dirs, files in os.walk(root, onerror=not_listed, followlinks=True):
-        # hidden folders, CSV folders of reports and installed packages hold no reports
-        # (a run named _mine does: run folders may start with "_")
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files")
-                         and d not in _SKIP_DIRS and not _is_venv(Path(here) / d)
-                         and _first_visit(Path(here) / d, seen))
-        for name in files:
-            # hidden files are not reports: a run killed between writing its report and
-            # renaming it into place leaves the staged .report.html.XXXX.tmp.html
-            if (name.endswith(".html") and not name.startswith(".")
-                    and not (here == str(root) and name == "index.html")):
-                info = read_report_info(Path(here) / name)
-                if info is not None:
-                    found.append(info)
-                elif not os.access(Path(here) / name, os.R_OK):  # a report or not: this
-                    unreadable.append(Path(here) / name)  # user cannot tell, and is told
-    found.sort(key=_sort_key, reverse=True)
-    return ReportScan(found, unreadable)
-
-
-def _first_visit(folder: Path, seen: set[str]) -> bool:
-    """Whether ``folder``'s real path is new to ``seen`` (which it joins)."""
-    real = os.path.realpath(folder)
-    if real in seen:
-        return False
-    seen.add(real)
-    return True
-
-
-def _is_venv(folder: Path) -> bool:
-    """A virtual environment (``python -m venv`` writes pyvenv.cfg at its top)."""
-    # os.path: a folder this user cannot read (lost+found) is no error, as os.walk skips it
-    return os.path.isfile(folder / "pyvenv.cfg")
 
 
 def index_root(report_dir: Path | str) -> Path | None:
@@ -327,19 +260,6 @@ def _is_our_index(path: Path) -> bool:
     """Whether ``path`` is an index hplab wrote (its marker sits in the first bytes)."""
     with open(path, "rb") as fh:
         return b'name="hplab-index"' in fh.read(2048)
-
-
-def _sort_key(info: ReportInfo) -> tuple[float, int]:
-    try:
-        when = datetime.fromisoformat(info.created)
-        stamp = when.timestamp()  # naive times are taken as local
-    except ValueError:
-        stamp = 0.0
-    try:  # same second: the file written last comes first
-        mtime = info.path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    return stamp, mtime
 
 
 def _display_date(created: str) -> str:
