@@ -90,7 +90,8 @@ _MODULES = {
                            "seeds_compared", "tied_ranks", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
-    "_lr_ramp": ("LOOPER_RISE", "LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
+    "_lr_ramp": ("LOOPER_RISE", "RangeCurve", "range_test"),
+    "_lr_ramp_rates": ("LR_RANGE_MODES", "ramp_rates"),
     "_lr_range": ("RAMP_REPLACES", "lr_range_test"),
     "_lr_range_result": ("LRRangeResult", "summarize_suggestions"),
     "_lr_advice": ("RAMP_SET", "ramp_set", "ramp_set_warning", "smooth_curve",

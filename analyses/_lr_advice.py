@@ -12,7 +12,7 @@ import numpy as np
 
 import nets
 
-from ._lr_ramp import ramp_rates
+from ._lr_ramp_rates import ramp_rates
 from ._suggest import MINIMUM_DIVISOR
 
 #: Below this median fall of the smoothed loss (a share of where it started), a curve is

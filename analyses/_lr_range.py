@@ -35,12 +35,12 @@ from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
     CURVE_COLUMNS,
     LOOPER_RISE,
-    check_ramp,
     check_settings,
     default_beta,
     first_rise,
     range_test,
 )
+from ._lr_ramp_rates import check_ramp
 from ._lr_range_result import LRRangeResult, summarize_suggestions
 from ._lr_verify import verify_grid, verify_verdict
 from ._progress import WorkBar

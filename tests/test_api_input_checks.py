@@ -97,7 +97,7 @@ def test_data_analyses_and_storage_arguments():
     # NumPy's scalars are numbers (a float32 0.2 was "must be in [0, 1), got 0.2000000029")
     assert data.load("coin", val_fraction=np.float32(0.25)).info["sizes"] == \
         data.load("coin", val_fraction=0.25).info["sizes"]
-    from analyses._lr_ramp import check_ramp
+    from analyses._lr_ramp_rates import check_ramp
 
     check_ramp("exp", np.float32(1e-4), np.float32(5), np.int64(10))  # it refused max_lr
     spec = study.parse_spec({"study": {"name": "np", "dataset": "xor", "seed": np.int64(3)},

@@ -666,7 +666,7 @@ def test_the_looper_ramps_linearly_within_each_decade_as_the_course_does(tmp_pat
             "rising linearly within each decade (`--min-lr 1e-4 --max-lr 1 --steps 37`: 1e-4, "
             "2e-4, ..., 1e-3, 2e-3, ..., 1)") in readme
     # the example the help and the README give: 1..9 x each power of ten, then 1
-    from analyses._lr_ramp import looper_rates
+    from analyses._lr_ramp_rates import looper_rates
 
     expected = [k * 10.0 ** d for d in range(-4, 0) for k in range(1, 10)] + [1.0]
     assert looper_rates(1e-4, 1.0, 37) == pytest.approx(expected, rel=1e-12)
