@@ -45,6 +45,7 @@ from ._study_text import (
 from ._study_trials_section import TABLE_ROWS, _add_trials_and_provenance
 from ._terminal import mixed_versions_text
 from ._timeline_axis import timeline_notes
+from ._timeline_data import timeline_frame
 from ._timeline_draw import draw_timeline, merged_note
 
 
@@ -168,7 +169,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        + many_curves_note(inter["number"].nunique()))
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
-    timeline = sd.timeline_frame(trials, flat=flat, stale=stale)
+    timeline = timeline_frame(trials, flat=flat, stale=stale)
     if not timeline.empty:
         # the stored id's start is clock ticks since boot (a key): the lane says when
         labels = worker_labels(trials, flat=flat)

@@ -1,4 +1,4 @@
-"""The Workers chart's layout, from `_study_data.timeline_frame`'s rows: worker processes
+"""The Workers chart's layout, from `_timeline_data.timeline_frame`'s rows: worker processes
 packed onto lanes, and the long idle gaps cut out of its time axis (drawing aside)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Drawing the study report's Workers chart from `_study_data.timeline_frame`'s rows, laid
+"""Drawing the study report's Workers chart from `_timeline_data.timeline_frame`'s rows, laid
 out by `_timeline_axis` (lanes shared by workers one after another, idle gaps cut)."""
 
 from __future__ import annotations

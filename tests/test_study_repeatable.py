@@ -224,7 +224,7 @@ def test_a_waiting_worker_closes_a_trial_whose_process_ended_after_its_first_loo
 
 def test_each_trial_records_its_wait_and_the_timeline_draws_it_from_its_end(tmp_path,
                                                                           spec_file):
-    from reports._study_data import timeline_frame
+    from reports._timeline_data import timeline_frame
 
     spec = study.load_spec(spec_file("rep", n_trials=6, max_epochs=8, repeatable_workers=3))
     db = tmp_path / "w.db"

@@ -2071,7 +2071,7 @@ def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
     # ones; the one across the spring-forward lasted an hour, not 0.6 s
     import datetime
 
-    from reports import _study_data as sd
+    from reports._timeline_data import timeline_frame
 
     utc = datetime.timezone.utc
     db = tmp_path / "dst.db"
@@ -2086,7 +2086,7 @@ def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
         time_zone(zone)
         for name, day in (("fall", "2026-11-01T08"), ("spring", "2026-03-08T09")):
             trials = optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
-            timeline = sd.timeline_frame(trials)
+            timeline = timeline_frame(trials)
             assert timeline["start"].tolist() == pytest.approx([0, 0.6, 1.3, 2.1]), (zone, name)
             assert timeline["end"].tolist() == pytest.approx([0.5, 1.2, 2.0, 2.1]), (zone, name)
             # the export: UTC times with their offset, and the durations they span

@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 import reports
 import study
-from reports import _study_data as sd, design
+from reports import _timeline_data, design
 from reports._study_table import worker_labels
 from reports._timeline_axis import CutAxis, idle_cuts, timeline_notes
 from reports._timeline_draw import draw_timeline, merged_note
@@ -56,7 +56,7 @@ def test_resumed_workers_share_lanes_and_the_months_between_runs_are_cut(spec_fi
     db = tmp_path / "months.db"
     _months_study(spec_file, db)
     trials = optuna.load_study(study_name="months", storage=f"sqlite:///{db}").get_trials()
-    frame = sd.timeline_frame(trials)
+    frame = _timeline_data.timeline_frame(trials)
     assert frame["worker"].nunique() == 6 and sorted(frame["lane"].unique()) == [0, 1]
     # each run's workers share lanes with the run before: 0 and 1 for the first starter
     first = frame.groupby("worker")["start"].min().sort_values()
