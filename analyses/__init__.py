@@ -97,8 +97,9 @@ _MODULES = {
     "_lr_advice": ("RAMP_SET", "ramp_set", "ramp_set_warning", "smooth_curve",
                    "at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
-    "_lr_verify": ("BASELINE_MARGIN", "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH",
-                   "failed_runs", "verify_grid", "verify_runs", "verify_verdict"),
+    "_lr_verify": ("NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
+                   "verify_verdict"),
+    "_beats_baseline": ("BASELINE_MARGIN", "failed_runs"),
     # -- scaling (continued)
     "_noise_scale": ("NOISE_INTERVAL", "NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
                      "noise_from_norms"),

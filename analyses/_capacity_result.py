@@ -12,8 +12,8 @@ import pandas as pd
 import nets
 from nets import compact_repr
 
+from ._beats_baseline import beats_baseline
 from ._capacity_rmse import config_rmse
-from ._lr_verify import beats_baseline
 
 #: Relative slack for "smallest sufficient width": within this of the depth's best score.
 SUFFICIENT_WITHIN = 0.01
@@ -161,7 +161,7 @@ class CapacityResult:
 
     def beats_mean(self, loss: float, spread: float = math.nan) -> bool:
         """Whether a mean validation ``loss`` learned anything from the inputs: it beats
-        `baseline_val_loss` by ``BASELINE_MARGIN`` (``analyses._lr_verify.beats_baseline``,
+        `baseline_val_loss` by ``BASELINE_MARGIN`` (``analyses._beats_baseline.beats_baseline``,
         as ``lr-range --verify`` and ``scaling`` ask) and by more than ``spread``, its standard
         deviation over seeds. True without a baseline (classification)."""
         base = self.baseline_val_loss

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._lr_verify import BASELINE_MARGIN, beats_baseline
+from ._beats_baseline import BASELINE_MARGIN, beats_baseline
 
 #: Default target: this fraction of the reference's best accuracy, or of its loss's drop.
 REFERENCE_FRACTION = 0.95
