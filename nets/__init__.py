@@ -103,14 +103,12 @@ from ._optimizers import (
 )
 from ._penalties import add_penalties
 from ._predict import Prediction, SavedModel
+from ._predict_dataset import dataset_loss, predict_dataset, predict_dataset_and_loss
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
-    dataset_loss,
     is_prediction_header,
     positive_class_scores,
-    predict_dataset,
-    predict_dataset_and_loss,
     prediction_frame,
     prediction_records,
     regression_errors,
