@@ -31,7 +31,7 @@ from nets import (
 
 from ._budget import budget_used, retried_numbers
 from ._claim_lock import ClaimLock
-from ._create import create_or_resume, stored_spec
+from ._create import create_or_resume
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
 from ._errors import SpecError, StorageAbsent, StorageError
@@ -94,6 +94,7 @@ from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_files import check_storage_writable
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
+from ._stored_spec import stored_spec
 from ._study_versions import (
     VERSIONS_ATTR,
     library_sets,

@@ -36,7 +36,8 @@ def stored_instead(spec: StudySpec, storage, n_trials: int | None = None) -> Stu
     ``--data`` resumes a stored study, and the ready spec was never this one's. With no
     such study, one the ready spec made, or one its file here resumes (the refusal names
     that file), ``spec``."""
-    from ._create import resuming_file, stored_spec  # it imports this module
+    from ._create import resuming_file  # it imports this module
+    from ._stored_spec import stored_spec
 
     where = resolve_storage(storage)
     if not where.exists():

@@ -19,7 +19,7 @@ import optuna
 import nets
 
 from ._budget import budget_used
-from ._create import create_or_load, stored_spec, stored_table
+from ._create import create_or_load, stored_table
 from ._errors import SpecError
 from ._execute import execute
 from ._folders import check_study_name
@@ -42,6 +42,7 @@ from ._spec_to_run import spec_to_run
 from ._storage import FRESH_HINT, RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import resolve_storage
+from ._stored_spec import stored_spec
 from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,

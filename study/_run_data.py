@@ -180,7 +180,8 @@ def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
     spec, its data file's path the study's where only that differs (`with_stored_path`), the
     spec reading ``dataset``, this machine's copy of the study's data, and that data loaded;
     SpecError unless the study is stored from this spec with a fingerprint the copy matches."""
-    from ._create import refuse_other_spec, stored_spec  # it imports this module
+    from ._create import refuse_other_spec  # it imports this module
+    from ._stored_spec import stored_spec
     from ._worker import quiet_optuna
 
     check_copy_name(dataset)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import warnings
 
-from ._create import stored_spec
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._ready_name import is_ready_name, stored_instead
 from ._run_data import absolute_data, with_stored_path
@@ -15,6 +14,7 @@ from ._spec_diff import first_difference
 from ._spec_files import find_spec, load_spec
 from ._storage import release
 from ._storage_url import StorageURL
+from ._stored_spec import stored_spec
 
 
 def spec_to_run(name_or_path, storage: str | None = None, n_trials: int | None = None, *,

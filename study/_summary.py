@@ -273,7 +273,7 @@ def open_study(name: str, storage: str | None = None):
 def open_study_storage(name: str, storage: str | None = None):
     """`open_study` and its storage, for callers that `release` it when done: (study,
     where, storage)."""
-    from ._create import readable_study
+    from ._stored_spec import readable_study
 
     check_study_name(name)  # before the storage opens
     where = resolve_storage(storage)

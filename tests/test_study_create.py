@@ -90,7 +90,7 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     # has nothing to run and says what will; a run takes it over (both said "was not
     # made by hplab", and the name could never be used again)
     optuna.create_study(study_name="bare", storage=f"sqlite:///{db}").set_metric_names(["mine"])
-    monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
+    monkeypatch.setattr(study._stored_spec, "SPEC_WAIT", 0.3)
     got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
     assert got == 2
     assert err == ("hplab study worker: error: "
