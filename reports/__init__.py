@@ -47,7 +47,8 @@ from ._terminal import (
     two_figures,
     value_text,
 )
-from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
+from ._terminal_analyses import capacity_lines, lr_range_lines, scaling_lines
+from ._terminal_imbalance import imbalance_lines
 from ._terminal_predict import predict_lines
 from ._train_command import train_into
 

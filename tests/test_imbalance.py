@@ -761,7 +761,7 @@ def test_strategies_whose_interval_meets_the_best_are_named():
     # QA: "best pr_auc: smote 0.979 [0.822, 1.000]" over five strategies whose intervals
     # all overlapped read as settled; the report and the terminal now say it is not
     from analyses import overlapping_best
-    from reports._terminal_analyses import imbalance_lines
+    from reports._terminal_imbalance import imbalance_lines
 
     def row(strategy, mean, low, high, status="ok"):
         return {"ratio": "1:10", "rank": 0, "strategy": strategy, "mean": mean,
@@ -806,7 +806,7 @@ def test_strategies_are_told_apart_from_the_best_seed_by_seed():
 
     from analyses import mean_ci, overlapping_best, unsettled_first
     from analyses._imbalance_verdict import add_paired
-    from reports._terminal_analyses import imbalance_lines
+    from reports._terminal_imbalance import imbalance_lines
 
     runs = pd.DataFrame([{"strategy": name, "seed": seed, "roc_auc": v}
                          for name, values in FRAUD_ROC_AUC.items()
@@ -861,7 +861,7 @@ def test_a_name_held_without_a_paired_interval_makes_the_verdict_the_unpaired_on
     # terminal that its per-seed difference's interval includes 0
     from analyses import mean_ci, overlapping_best, unsettled_first
     from analyses._imbalance_verdict import add_paired
-    from reports._terminal_analyses import imbalance_lines
+    from reports._terminal_imbalance import imbalance_lines
 
     ran = {"random_over": [0, 1, 2], "smote": [0, 1, 2, 3], "none": [3, 4, 5]}
     runs = pd.DataFrame([{"strategy": name, "seed": seed, "roc_auc": FRAUD_ROC_AUC[name][seed]}
@@ -1105,7 +1105,7 @@ def test_a_partial_strategy_that_beat_the_first_on_its_seeds_is_said_so():
     # seeds was named "not told apart ... the 95 % interval of each one's difference from
     # it includes 0", an interval wholly above 0
     from analyses import against_first, overlapping_best, unsettled_first
-    from reports._terminal_analyses import imbalance_lines
+    from reports._terminal_imbalance import imbalance_lines
 
     rows = _coin_rows(random_under=(0.03, 0.01, 0.05))
     assert against_first(rows, "pr_auc") == {
