@@ -2,7 +2,7 @@
 allocates an array's declared shape before reading it, and zeros deflate ~1000:1, so a
 2 MB file could ask for gigabytes.
 
-nets checks its model files the same way (nets._io: npy_header, EXPANSION_LIMIT,
+nets checks its model files the same way (nets._npz_members: npy_header, EXPANSION_LIMIT,
 _unreadable_member). data
 may not import nets, nor nets data, and a dataset may expand more than a model's weights
 (so its limit grows with the file, where a model's is one cap): this is data's own copy.

@@ -24,10 +24,10 @@ from ._csv_text import (
     utf16_codec,
     without_comment_mark,
 )
-from ._io import load_refusal, npy_header
 from ._left_out import left_out_hint
 from ._load_model import check_model
 from ._named_features import _some
+from ._npz_members import load_refusal, npy_header
 from ._predict import SavedModel
 
 if TYPE_CHECKING:

@@ -181,7 +181,7 @@ def test_data_and_nets_word_an_unreadable_member_alike():
     # review: data and nets import neither, so each has its own copy of this wording; the
     # copies must not drift apart
     from data._declared_size import unreadable_member
-    from nets._io import _unreadable_member
+    from nets._npz_members import _unreadable_member
 
     member = zipfile.ZipInfo("param_0.npy")
     raised = [RuntimeError(f"File {member!r} is encrypted, password required for extraction"),
