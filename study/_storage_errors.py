@@ -10,7 +10,6 @@ import os
 import re
 import sqlite3
 import sys
-import threading
 from typing import TYPE_CHECKING
 
 import optuna
@@ -19,6 +18,7 @@ from nets import command_name, os_error_line, say_on_stderr
 
 from ._errors import StorageError, StorageFailed
 from ._storage_identity import file_identity, gone_message
+from ._thread_hook import ThreadHook
 from ._url_masking import _secrets
 
 if TYPE_CHECKING:
@@ -39,17 +39,7 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
     Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
     of a traceback; the command's own error follows.
     """
-    previous = threading.excepthook
-
-    def one_line(args):
-        cause = storage_failure(args.exc_value)
-        if cause is None:
-            return previous(args)
-        name = args.thread.name if args.thread is not None else "a thread"
-        say_on_stderr(f"{command_name()}: {name}: storage {where.masked} failed: "
-                      f"{_first_line(cause, where.url)}")
-
-    threading.excepthook = one_line
+    token = ThreadHook.enter(where, _one_line)
     try:
         yield
     except StorageFailed as exc:  # an inner run's, ended here
@@ -78,7 +68,35 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
             raise StorageFailed(failed) from None
         raise StorageError(f"{failed}{after}") from None
     finally:
-        threading.excepthook = previous
+        ThreadHook.leave(token)
+
+
+def _one_line(args, wheres: list) -> bool:
+    """Say in one line that thread ``args.thread`` died of a storage of ``wheres`` (the
+    calls inside) failing; False (said nothing) for another exception."""
+    cause = storage_failure(args.exc_value)
+    if cause is None:
+        return False
+    name = args.thread.name if args.thread is not None else "a thread"
+    where = _failed_storage(cause, wheres)
+    text = _first_line(cause, where.url)
+    for other in wheres:  # (another call's password too, where it was not that one)
+        text = _masked(text, other.url)
+    say_on_stderr(f"{command_name()}: {name}: storage {where.masked} failed: {text}")
+    return True
+
+
+def _failed_storage(cause: BaseException, wheres: list) -> StorageURL:
+    """Which of ``wheres`` (the storages of the calls inside) failed with ``cause``: the
+    file an OS error names, else the latest call's. A dying thread does not say which call
+    started it; with one call inside (a command, most scripts) it is that one's."""
+    filename = getattr(cause, "filename", None)
+    if filename:
+        for where in wheres:
+            if where.path is not None and os.path.abspath(where.path) == os.path.abspath(
+                    filename):
+                return where
+    return wheres[-1]
 
 
 def _raised_in_optuna(exc: BaseException, subpackage: str = "") -> bool:
@@ -296,6 +314,11 @@ def _first_line(exc: BaseException, url: str) -> str:
     if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno
         orig = os_error_line(orig)  # as every command words one
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
+    return _masked(text, url)
+
+
+def _masked(text: str, url: str) -> str:
+    """``text`` with the password (and other secrets) of ``url`` as ``***``."""
     for secret in _secrets(url):
         # as a whole token (dots join one: an address): a password "1" or "p" turned
         # 127.0.0.1 into ***27.0.0.*** and "port" into ***ort (a driver echoes the URL,

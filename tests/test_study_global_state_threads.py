@@ -144,3 +144,78 @@ def test_optunas_line_goes_above_a_bar_and_its_handlers_rules_still_hold(capsys)
     lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
     assert "[optuna] Trial 3 failed: boom" in lines
     assert "[optuna] a secret" not in lines  # (optuna's own handler has no such filter)
+
+
+def _coin_spec(name, n_trials):
+    return study.parse_spec({
+        "study": {"name": name, "dataset": "coin", "metric": "val_accuracy",
+                  "n_trials": n_trials, "max_epochs": 3, "sampler": "tpe", "pruner": "none",
+                  "seed": 0},
+        "space": {"lr": {"low": 0.003, "high": 1.0, "log": True}},
+        "fixed": {"optimizer": "adam", "activation": "relu", "batch_size": 16}})
+
+
+def test_storage_calls_in_threads_ending_in_the_other_order_put_back_the_hook(tmp_path):
+    # QA: two run_study calls in threads, the first to enter leaving first, left hplab's
+    # one-line hook as threading.excepthook for good: the user's threads' exceptions no
+    # longer reached the hook from before
+    from study._storage_errors import storage_errors
+
+    before = threading.excepthook
+    where = study.resolve_storage(str(tmp_path / "s.db"))
+    first = _InThread(lambda: setattr(first, "cm", storage_errors(where)) or first.cm.__enter__(),
+                      lambda: first.cm.__exit__(None, None, None))
+    second = _InThread(lambda: setattr(second, "cm", storage_errors(where))
+                       or second.cm.__enter__(), lambda: second.cm.__exit__(None, None, None))
+    first.start()
+    first.entered.wait(10)
+    second.start()
+    second.entered.wait(10)
+    assert threading.excepthook is not before
+    first.leave()
+    assert threading.excepthook is not before  # the second call is still inside
+    second.leave()
+    assert threading.excepthook is before
+
+
+def test_overlapping_studies_in_threads_leave_the_thread_hook_as_it_was(tmp_path):
+    before = threading.excepthook
+    for round_ in range(4):
+        runs = [threading.Thread(target=study.run_study, args=(_coin_spec(f"r{round_}{n}", 2),),
+                                 kwargs={"storage": str(tmp_path / f"{n}.db"), "fresh": True})
+                for n in "ab"]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(60)
+        assert threading.excepthook is before, f"round {round_}"
+
+
+def test_a_thread_hook_set_while_a_study_runs_in_a_thread_stays(tmp_path):
+    # QA: a notebook's own hook, set while its study ran in a background thread, was
+    # replaced by the hook from before the study when it ended
+    before = threading.excepthook
+    seen = []
+
+    def mine(args):
+        seen.append(args.exc_type)
+
+    run = threading.Thread(target=study.run_study, args=(_coin_spec("bg", 40),),
+                           kwargs={"storage": str(tmp_path / "bg.db"), "fresh": True})
+    run.start()
+    try:
+        for _ in range(2000):  # until the study holds the storage
+            if threading.excepthook is not before or not run.is_alive():
+                break
+            threading.Event().wait(0.005)
+        assert run.is_alive() and threading.excepthook is not before
+        threading.excepthook = mine
+        run.join(120)
+        assert threading.excepthook is mine
+        failing = threading.Thread(target=lambda: 1 / 0)
+        failing.start()
+        failing.join()
+        assert seen == [ZeroDivisionError]
+    finally:
+        run.join(120)
+        threading.excepthook = before
