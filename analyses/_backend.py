@@ -14,13 +14,12 @@ import functools
 import numbers
 import os
 import urllib.parse
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
 import nets
-from nets import unknown_name, worker_processes
+from nets import filtered_warnings, unknown_name, worker_processes
 
 from ._checks import whole
 from ._dask_client import connected_client
@@ -283,8 +282,7 @@ def _close_pool_run(done) -> None:
     command's last line, with joblib's advice on tasks "executed but not used" below it,
     and its workers went on writing their counts into the bar's folder as it was removed,
     which then stayed behind in the temporary folder."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"\d+ tasks have been successfully executed")
+    with filtered_warnings(("ignore", Warning, r"\d+ tasks have been successfully executed")):
         done.close()
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from nets import STRATEGIES, imbalance_metrics, make_imbalance_pipeline
+from nets import STRATEGIES, filtered_warnings, imbalance_metrics, make_imbalance_pipeline
 
 from ._imbalance_metrics import tune_threshold
 from ._imbalance_variants import Variant, held_variant
@@ -164,9 +163,8 @@ def run_task(task: Task) -> dict:
         n_train = _counts(split.y_train)  # a leaky run's: the split it trains on
         recorder = _Recorder()
         pipe = _counted(pipe, recorder)
-        with warnings.catch_warnings():
-            # short benchmark nets often stop at max_epochs; that is the setting, not news
-            warnings.simplefilter("ignore")
+        # short benchmark nets often stop at max_epochs; that is the setting, not news
+        with filtered_warnings(("ignore", Warning)):
             pipe.fit(split.X_train, split.y_train)
             p_test = pipe.predict_proba(split.X_test)[:, 1]
             note = ""

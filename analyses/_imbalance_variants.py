@@ -8,9 +8,10 @@ nor a worker ever holds two (MNIST at 1:50: about 200 MB each).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
+
+from nets import filtered_warnings
 
 from ._held import held_dataset
 
@@ -58,8 +59,8 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     if ratio != OWN:
         kwargs["imbalance"] = ratio
     try:
-        with warnings.catch_warnings():  # a split without positives is refused below
-            warnings.simplefilter("ignore", data.DataWarning)
+        # a split without positives is refused below
+        with filtered_warnings(("ignore", data.DataWarning)):
             ds = data.load(dataset, **kwargs)
     except data.DataError:
         if positive is None and ratio != OWN:  # say what to do on multi-class data

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from ._csv_checks import (
 from ._dataset import DataError
 from ._spreadsheet_mark import without_spreadsheet_mark
 from ._unicode_names import column_named, name_key
+from ._warning_filters import filtered_warnings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,11 +68,11 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
     if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
         refuse_unnamed_columns(path, first)
     try:
-        with warnings.catch_warnings():  # a row longer than the header: refused below
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            # text in a numeric column of a long file (read in chunks): refused below in
-            # one line, by its line number
-            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        # a row longer than the header (ParserWarning): refused below; text in a numeric
+        # column of a long file (read in chunks; DtypeWarning): refused below in one line,
+        # by its line number
+        with filtered_warnings(("ignore", pd.errors.DtypeWarning),
+                               ("error", pd.errors.ParserWarning)):
             # "a, b, label" is a common way to write a header: names and labels lose the
             # space; index_col=False: a longer row's first field is not the row's index;
             # only an empty cell is missing (pandas also reads labels NA, None, null so)

@@ -169,6 +169,7 @@ from ._versions import (
     version_text_of,
     versions,
 )
+from ._warning_filters import add_warning_filters, filtered_warnings, remove_warning_filters
 from ._write_csv import (
     check_csv_name,
     csv_endings,
@@ -219,6 +220,7 @@ __all__ = [
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
+    "add_warning_filters", "filtered_warnings", "remove_warning_filters",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "decay_refusal", "weight_decay_of",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",

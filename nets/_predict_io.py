@@ -7,7 +7,6 @@ import gzip
 import lzma
 import math
 import re
-import warnings
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from ._load_model import check_model
 from ._named_features import _some
 from ._npz_members import load_refusal, npy_header
 from ._predict import SavedModel
+from ._warning_filters import filtered_warnings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,10 +145,9 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
 
     def read(header=None, **kwargs) -> pd.DataFrame:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                # text in a numeric column of a long file: refused below in one line
-                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            # text in a numeric column of a long file: refused below in one line
+            with filtered_warnings(("ignore", pd.errors.DtypeWarning),
+                                   ("error", pd.errors.ParserWarning)):
                 # index_col=False: a row longer than the header is refused, its first field
                 # not taken for the row's index (which shifted every value one column)
                 # each number the float nearest its text: pandas 2's parser misses by an

@@ -19,6 +19,8 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.text import Text
 
+from nets import add_warning_filters, remove_warning_filters
+
 #: Fonts with Chinese, Japanese and Korean characters, most common first: a label in those
 #: scripts falls back to the first one installed (Debian's fonts-noto-cjk registers "Noto
 #: Sans CJK JP", the first face of its .ttc; its Chinese characters are the same).
@@ -115,28 +117,78 @@ _MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from (current )?font")
 _UNSUPPORTED_SCRIPT = re.compile(r"Matplotlib currently does not support \w+ natively\.")
 
 
+# the two shown whatever the host's filters say ("ignore", "error", "once"), for the
+# collecting thread's showwarning to take
+_GLYPH_RULES = (("always", Warning, _MISSING_GLYPH.pattern),
+                ("always", Warning, _UNSUPPORTED_SCRIPT.pattern))
+
+
+class _Collecting:
+    """hplab's ``warnings.showwarning``, held while any `missing_glyphs` call (of any
+    thread) is inside: it takes the glyph warnings of a thread that collects, and passes
+    on the rest. The first call installs it, the last puts back the one from before, and
+    only if hplab's is still the one installed (``catch_warnings(record=True)`` saved and
+    put back all the warning filters: another thread's, added meanwhile, were dropped)."""
+
+    lock = threading.Lock()
+    inside = 0
+    collecting: dict[int, list] = {}  # thread id -> the lists its calls collect into
+    shows: tuple = (None, None)  # (warnings.showwarning before, the one set here)
+
+    @classmethod
+    def enter(cls, caught: list) -> None:
+        with cls.lock:
+            if cls.inside == 0:
+                cls.shows = (warnings.showwarning, _collecting(warnings.showwarning))
+                warnings.showwarning = cls.shows[1]
+            cls.inside += 1
+            cls.collecting.setdefault(threading.get_ident(), []).append(caught)
+
+    @classmethod
+    def leave(cls, caught: list) -> None:
+        with cls.lock:
+            lists = cls.collecting[threading.get_ident()]
+            del lists[next(i for i, c in enumerate(lists) if c is caught)]
+            if not lists:
+                del cls.collecting[threading.get_ident()]
+            cls.inside -= 1
+            if cls.inside == 0 and warnings.showwarning is cls.shows[1]:
+                warnings.showwarning = cls.shows[0]
+
+
+def _collecting(show):
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        lists = _Collecting.collecting.get(threading.get_ident())
+        text = str(message)
+        if lists and (_MISSING_GLYPH.match(text) or _UNSUPPORTED_SCRIPT.fullmatch(text)):
+            lists[-1].append(text)  # the innermost call's
+            return None
+        return show(message, category, filename, lineno, file, line)
+
+    return showwarning
+
+
 @contextmanager
 def missing_glyphs():
     """Collect into the yielded list the characters drawn as boxes for want of a font.
 
     matplotlib warns once per character and figure (18-23 warnings for one report with
-    Chinese labels); those are kept for `font_advice`, other warnings go on as they came.
+    Chinese labels); those of this thread are kept for `font_advice`, other warnings go on
+    as they come.
     """
     missing: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield missing
-        finally:
-            others = []
-            for w in caught:
-                found = _MISSING_GLYPH.match(str(w.message))
-                if found and chr(int(found[1])) not in missing:
-                    missing.append(chr(int(found[1])))
-                elif not found and not _UNSUPPORTED_SCRIPT.fullmatch(str(w.message)):
-                    others.append(w)
-    for w in others:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    caught: list[str] = []
+    added = add_warning_filters(*_GLYPH_RULES)
+    _Collecting.enter(caught)
+    try:
+        yield missing
+    finally:
+        _Collecting.leave(caught)
+        remove_warning_filters(added)
+        for text in caught:
+            found = _MISSING_GLYPH.match(text)
+            if found and chr(int(found[1])) not in missing:
+                missing.append(chr(int(found[1])))
 
 
 def texts_holding(fig, chars: Iterable[str]) -> list[str]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 
-from nets import error_line
+from nets import error_line, filtered_warnings
 from study import quiet_optuna
 
 from ._study_data import _param_names
@@ -68,8 +66,7 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     rows, failed = [], {}
     for method, evaluator in evaluators.items():
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with filtered_warnings(("ignore", Warning)):
                 # PED-ANOVA on the study as stored: a choice of batch sizes read as a
                 # number made a spike of a KDE where the best trials shared one (a noise
                 # batch_size 0.989, optuna's own 0.28); the numbers are fANOVA's speed-up

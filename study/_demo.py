@@ -4,7 +4,6 @@ each time, replacing the last demo and nothing else."""
 from __future__ import annotations
 
 import contextlib
-import warnings
 
 import optuna
 from optuna.trial import TrialState
@@ -117,8 +116,8 @@ def _check_owner(demo, where) -> None:
 def _check_not_running(demo, where, grace_period: float) -> None:
     """Refuse (ValueError) to replace the demo's study ``demo`` while it is running: a
     RUNNING trial that `stale_trials` (``study show``'s rule) does not count left over."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
+    # optuna calls fail_stale_trials experimental
+    with nets.filtered_warnings(("ignore", Warning)):
         optuna.storages.fail_stale_trials(demo)
     trials = demo.get_trials(deepcopy=False)
     left = stale_trials(demo, trials, grace_period)

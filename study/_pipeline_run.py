@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +50,7 @@ def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
     t0 = time.perf_counter()
     pipe = nets.make_imbalance_pipeline(
         strategy, ratio, nets.net_params_from_config(cfg), random_state=random_state)
-    with warnings.catch_warnings():  # max_epochs reached is the spec's setting
-        warnings.simplefilter("ignore")
+    with nets.filtered_warnings(("ignore", Warning)):  # max_epochs reached is the spec's setting
         pipe.fit(ds.X_train, ds.y_train)
     return pipe, time.perf_counter() - t0
 

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import math
 import os
-import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -98,9 +97,9 @@ class _Quiet:
                 cls.verbosity = (before, max(before, optuna.logging.WARNING))
                 optuna.logging.set_verbosity(cls.verbosity[1])
                 logging.getLogger("optuna.study._optimize").addFilter(_ONE_LINE)  # failed trials
-                cls.filters_added = _add_filters(  # (action, message, category, module, line)
-                    ("ignore", re.compile(".*RetryFailedTrialCallback.*", re.I), Warning, None, 0),
-                    ("ignore", None, optuna.exceptions.ExperimentalWarning, None, 0))
+                cls.filters_added = nets.add_warning_filters(
+                    ("ignore", Warning, ".*RetryFailedTrialCallback.*"),
+                    ("ignore", optuna.exceptions.ExperimentalWarning))
                 cls.shows = (warnings.showwarning, _deprecations_once(warnings.showwarning))
                 warnings.showwarning = cls.shows[1]
             cls.inside += 1
@@ -110,43 +109,13 @@ class _Quiet:
         with cls.lock:
             cls.inside -= 1
             if cls.inside == 0:
-                _remove_filters(cls.filters_added)
+                nets.remove_warning_filters(cls.filters_added)
                 cls.filters_added = []
                 if warnings.showwarning is cls.shows[1]:
                     warnings.showwarning = cls.shows[0]
                 logging.getLogger("optuna.study._optimize").removeFilter(_ONE_LINE)
                 if optuna.logging.get_verbosity() == cls.verbosity[1]:
                     optuna.logging.set_verbosity(cls.verbosity[0])
-
-
-def _add_filters(*entries) -> list:
-    """Put ``entries`` (warning filters) first, ahead of a user's "error"; return them.
-
-    Inserted as they are, not through ``warnings.filterwarnings``: that moves an equal
-    filter the user already had, which then could not be told from this call's own.
-    """
-    for entry in reversed(entries):
-        warnings.filters.insert(0, entry)
-    _filters_changed()
-    return list(entries)
-
-
-def _remove_filters(added: list) -> None:
-    """Take ``added`` (this call's own entries, found by identity) off the warning filters,
-    each if still there; the rest stay, whatever changed around them."""
-    for entry in added:
-        at = next((i for i, f in enumerate(warnings.filters) if f is entry), None)
-        if at is not None:
-            del warnings.filters[at]
-    _filters_changed()
-
-
-def _filters_changed() -> None:
-    # what warnings' own functions call after changing the list: "once"/"default" warnings
-    # already shown are looked at again
-    mutated = getattr(warnings, "_filters_mutated", None)
-    if mutated is not None:
-        mutated()
 
 
 # optuna's deprecation warnings already shown by this process

@@ -187,8 +187,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
-                with warnings.catch_warnings():  # another run deleted it first: the same end
-                    warnings.filterwarnings("ignore", message="DELETE statement on table")
+                # another run deleted it first: the same end
+                with nets.filtered_warnings(("ignore", Warning, "DELETE statement on table")):
                     optuna.delete_study(study_name=spec.name, storage=store)
             study, new = create_or_load(spec, store, where, keep_budget=not explicit_trials,
                                          dataset=dataset)

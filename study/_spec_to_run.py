@@ -4,7 +4,8 @@ new one; else the spec stored with the study it names, which resumes that study.
 from __future__ import annotations
 
 import os
-import warnings
+
+import nets
 
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._ready_name import is_ready_name, stored_instead
@@ -114,8 +115,7 @@ def resumable_spec(path, storage: str | None, refused: SpecError,
     try:
         # read again only to compare with a stored study: the deprecation notes of a
         # sampler it builds (cmaes' x0) came before the refusal, on a line of their own
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with nets.filtered_warnings(("ignore", Warning)):
             spec = load_spec(path, strict=False, n_trials=n_trials)
     except SpecError:
         raise refused from None

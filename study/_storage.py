@@ -11,7 +11,6 @@ import os
 import re
 import time
 import urllib.parse
-import warnings
 
 import optuna
 
@@ -151,10 +150,9 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         engine_kwargs = {}
     for attempt in range(_CREATE_ATTEMPTS):
         try:
-            with warnings.catch_warnings():
-                # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
-                # warning, and the "read-only" database written: refused instead
-                warnings.filterwarnings("error", message="Query string argument")
+            # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
+            # warning, and the "read-only" database written: refused instead
+            with nets.filtered_warnings(("error", Warning, "Query string argument")):
                 if not create and where.kind == "rdb" and not _holds_tables(url,
                                                                           engine_kwargs):
                     return optuna.storages.InMemoryStorage()  # no study in it, left as is
