@@ -1670,7 +1670,7 @@ def cmd_predict(args) -> int:
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
         with nets.writing_standard_output():
-            nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
+            nets.frame_csv(nets.spreadsheet_safe(frame), sys.stdout)
     elif out is not None:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(out, frame)

@@ -173,6 +173,7 @@ from ._warning_filters import add_warning_filters, filtered_warnings, remove_war
 from ._write_csv import (
     check_csv_name,
     csv_endings,
+    frame_csv,
     spreadsheet_cell,
     spreadsheet_safe,
     write_csv,
@@ -219,7 +220,7 @@ __all__ = [
     "is_model_file", "load_net", "save_net",
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
-    "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
+    "check_csv_name", "csv_endings", "frame_csv", "spreadsheet_cell", "spreadsheet_safe",
     "add_warning_filters", "filtered_warnings", "remove_warning_filters",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "decay_refusal", "weight_decay_of",

@@ -8,7 +8,10 @@ import gzip
 import io
 import re
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
+
+import numpy as np
 
 from ._files import write_atomically
 
@@ -188,12 +191,42 @@ def write_csv(path, frame) -> Path:
                 # tarfile names a .tar.gz's gzip header after its file object: the hidden
                 # temporary one (gunzip -N restored it); a buffer has no name to store
                 buffer = io.BytesIO()
-                safe.to_csv(buffer, index=False, compression=compression)
+                frame_csv(safe, buffer, compression=compression)
                 fh.write(_PACKED.get(matched, bytes)(buffer.getvalue()))
             elif compression and compression["method"] == "zip":
-                _write_zip(fh, compression["archive_name"],
-                           safe.to_csv(index=False).encode("utf-8"))
+                _write_zip(fh, compression["archive_name"], frame_csv(safe).encode("utf-8"))
             else:
-                safe.to_csv(fh, index=False, compression=compression)
+                frame_csv(safe, fh, compression=compression)
 
     return write_atomically(path, write)
+
+
+def frame_csv(frame, target=None, **options):
+    """``frame.to_csv(target, index=False, **options)``, each float in full whatever the
+    caller's NumPy print options: pandas writes a float as NumPy's ``str`` does, and a
+    host's ``np.set_printoptions(legacy="1.13")`` cut every CSV's floats to 12 digits.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table (its index left out).
+    target : path, file object or None
+        Where to write; None returns the text.
+    **options
+        Further arguments of ``DataFrame.to_csv`` (``compression``).
+
+    Returns
+    -------
+    str or None
+        The text when ``target`` is None.
+    """
+    with _full_floats():
+        return frame.to_csv(target, index=False, **options)
+
+
+def _full_floats():
+    # only where the caller changed it: before NumPy 2.1's context-local print options,
+    # np.printoptions set the process's own, and put them back (another thread's too)
+    if np.get_printoptions()["legacy"] is False:
+        return nullcontext()
+    return np.printoptions(legacy=False)

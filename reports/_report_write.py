@@ -22,7 +22,7 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
                 records: Mapping[str, Any] | None) -> Path:
     """`Report.write`'s files: ``out_dir/<stem>.html``, the CSV of each of ``frames`` (by
     file stem) in ``out_dir/<stem>_files/`` and the JSON ``records``; returns the page."""
-    from nets import spreadsheet_safe, stage_file
+    from nets import frame_csv, spreadsheet_safe, stage_file
     from study import HeldInterrupts, holds_run_record
 
     files = out_dir / f"{stem}_files"
@@ -40,7 +40,7 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     path = out_dir / f"{stem}.html"
     # the CSVs the earlier version wrote (its links) are the ones it replaces or removes;
     # any other file there is the user's: kept, and not written over
-    headers = {f"{csv_stem}.csv": spreadsheet_safe(frame.head(0)).to_csv(index=False)
+    headers = {f"{csv_stem}.csv": frame_csv(spreadsheet_safe(frame.head(0)))
                for csv_stem, frame in frames.items()}
     # a training run's folder whose report.html went: the CSVs it left are its report's
     left_by_a_run = report.kind == "train" and holds_run_record(out_dir)
@@ -59,8 +59,8 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
             final = files / f"{csv_stem}.csv"
             # text cells opened in a spreadsheet: no formula (class names are data's)
             safe = spreadsheet_safe(frame)
-            staged.append((stage_file(final, lambda tmp, safe=safe:
-                                      safe.to_csv(tmp, index=False)), final))
+            staged.append((stage_file(final, lambda tmp, safe=safe: frame_csv(safe, tmp)),
+                           final))
         for name, obj in (records or {}).items():
             text = record_text(obj)
             staged.append((stage_file(out_dir / name, lambda tmp, text=text:

@@ -121,7 +121,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
         with nets.writing_standard_output():
-            nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
+            nets.frame_csv(nets.spreadsheet_safe(frame.drop(columns=drop)), sys.stdout)
         return Path("-")
     path = Path(path)
     frame = frame.drop(columns=drop)

@@ -95,7 +95,7 @@ def stage_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
             arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale}),
-        "history.csv": lambda tmp: _history_rows(run.result).to_csv(tmp, index=False),
+        "history.csv": lambda tmp: nets.frame_csv(_history_rows(run.result), tmp),
         # an infinite setting as "inf" (the scores' NaN are None already): standard JSON
         "config.json": lambda tmp: tmp.write_text(nets.json_file_text(
             nets.settings_to_json(summary), indent=2, allow_nan=False, default=_plain),
