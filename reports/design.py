@@ -14,6 +14,7 @@ import io
 from contextlib import contextmanager
 
 import matplotlib
+import matplotlib.style
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
@@ -108,17 +109,29 @@ RC = {
 }
 
 
+# The caller's settings a figure keeps: its fonts (``font.family`` and the families a
+# generic name there stands for), a user's way to have their script's labels drawn, and
+# the mathtext that goes with them (matplotlib warns of cmr10 without it)
+_KEPT_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive",
+            "font.fantasy", "mathtext.fontset", "axes.formatter.use_mathtext")
+
+
 @contextmanager
 def style():
     """Apply the hplab style while building or saving a figure.
 
-    The installed CJK fonts follow the family in use (matplotlib falls back per glyph),
-    so a user's own ``font.family`` still comes first; matplotlib's font log is held to
-    errors meanwhile (`_fonts.quiet_font_log`).
+    On matplotlib's defaults, not the caller's settings (a notebook's
+    ``plt.style.use("dark_background")`` gave a report black plot areas), but for its
+    fonts (`_KEPT_RC`). The installed CJK fonts follow the family in use (matplotlib falls
+    back per glyph), so a user's own ``font.family`` still comes first; matplotlib's font
+    log is held to errors meanwhile (`_fonts.quiet_font_log`).
     """
-    family = list(matplotlib.rcParams["font.family"])
+    kept = {key: matplotlib.rcParams[key] for key in _KEPT_RC}
+    family = list(kept["font.family"])
     family += [f for f in _fonts.installed_fallbacks() if f not in family]
-    with matplotlib.rc_context({**RC, "font.family": family}), _fonts.quiet_font_log():
+    with matplotlib.rc_context(), _fonts.quiet_font_log():
+        matplotlib.style.use("default")  # matplotlib's own (the backend left as it is)
+        matplotlib.rcParams.update({**kept, **RC, "font.family": family})
         yield
 
 

@@ -74,3 +74,49 @@ def test_each_report_kind_draws_every_figure_into_a_real_png(kind, tmp_path, cap
         pixels = np.asarray(image.convert("L"))
         # drawn: more than a blank page's one grey, and ink on a good part of the image
         assert len(np.unique(pixels)) > 8 and (pixels < 200).mean() > 0.005
+
+
+@pytest.mark.rasterized
+def test_a_figure_looks_the_same_whatever_style_the_caller_set(tmp_path):
+    # QA: a notebook's plt.style.use("dark_background") gave a report's "Accuracy against
+    # width" a black plot area on the white page; the caller's settings are theirs again
+    # after, and their fonts stay the figure's
+    import matplotlib
+    import matplotlib.style
+    import pandas as pd
+
+    import reports
+
+    frame = pd.DataFrame({"width": [2, 4, 8, 16], "accuracy": [0.5, 0.7, 0.8, 0.82]})
+
+    def draw(frame):
+        fig = design.new_figure(4, 3)
+        ax = fig.subplots()
+        ax.plot(frame["width"], frame["accuracy"], marker="o", label="validation")
+        ax.set(title="Accuracy against width", xlabel="width", ylabel="accuracy")
+        ax.legend()
+        return fig
+
+    def report_pngs(name):
+        rep = reports.Report("demo", "Style")
+        rep.add_section("Widths")
+        rep.add_figure("widths", draw, frame, caption="Accuracy.")
+        html = rep.write(tmp_path / name, index=False).read_text(encoding="utf-8")
+        return [img.tobytes() for img, _, _ in _images(html)]
+
+    plain = report_pngs("plain")
+    with matplotlib.style.context("dark_background"), matplotlib.rc_context({
+            "lines.linewidth": 7.0, "axes.grid": False, "figure.dpi": 30,
+            "savefig.transparent": True, "axes.prop_cycle": matplotlib.cycler(color=["y"]),
+            "font.family": ["serif"]}):
+        host = dict(matplotlib.rcParams)
+        with design.style():
+            assert matplotlib.rcParams["font.family"][0] == "serif"  # the caller's font
+            assert matplotlib.rcParams["axes.facecolor"] == "white"
+        styled = report_pngs("styled")
+        assert dict(matplotlib.rcParams) == host
+    with matplotlib.style.context("dark_background"):
+        dark = report_pngs("dark")
+    assert len(plain) == 1
+    assert dark == plain  # pixel for pixel
+    assert styled != plain  # a serif font: the caller's choice
