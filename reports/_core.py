@@ -67,7 +67,8 @@ def check_result(result, package: str, cls: str, made_by: str) -> None:
     other = kind.__module__.partition(".")[0] in ("analyses", "study", "nets", "data") \
         and kind.__name__ != cls
     if other or kind.__module__ == "builtins" or isinstance(result, os.PathLike | Mapping):
-        raise TypeError(f"expected a {package}.{cls} (what {package}.{made_by} returns), "
+        article = "an" if package[0] in "aeiou" else "a"  # an analyses.LRRangeResult
+        raise TypeError(f"expected {article} {package}.{cls} (what {package}.{made_by} returns), "
                         f"got {type(result).__name__} {result!r:.60}")
 
 
