@@ -47,7 +47,7 @@ def check_dataset(dataset, *, by_name: bool = False):
         raise ValueError(f"dataset must be a dataset name, got {dataset!r}")
     if not isinstance(dataset, str | data.Dataset):  # a Dataset's fields on another type
         raise TypeError("dataset must be a dataset name or a loaded dataset (a data.Dataset), "
-                        f"got {type(dataset).__name__}")
+                        f"got {nets.got_type(dataset, data.Dataset)}")
     return dataset
 
 

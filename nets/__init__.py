@@ -140,6 +140,7 @@ from ._rules import (
     check_dataset,
     check_epochs,
     check_type,
+    got_type,
     loadable_name,
     unknown_name,
 )
@@ -239,7 +240,8 @@ __all__ = [
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions", "library_versions",
-    "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "loadable_name",
+    "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "got_type",
+    "loadable_name",
     "check_config", "check_net", "check_optimizer", "check_path",
     "unknown_name",
     "blas_threads", "threads_setting", "wide_steps",

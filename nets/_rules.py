@@ -33,10 +33,40 @@ def unknown_name(kind: str, name, valid, meant: str | tuple[str, ...] | None = N
 def check_type(name: str, value, kind, wanted: str):
     """``value``, if it is a ``kind``; else TypeError ``"<name> must be <wanted>, got
     <type>"`` (a dict or a name given for an object failed deep inside, as "'dict' object
-    has no attribute 'replace'")."""
+    has no attribute 'replace'"), the type as `got_type` names it."""
     if not isinstance(value, kind):
-        raise TypeError(f"{name} must be {wanted}, got {type(value).__name__}")
+        raise TypeError(f"{name} must be {wanted}, got {got_type(value, kind)}")
     return value
+
+
+def got_type(value, kind) -> str:
+    """The name of ``value``'s type, for a TypeError's "got ...".
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    kind : type or union of types
+        What was wanted. Where ``value``'s type has the name and module of one of them but
+        is another class, it comes from an earlier import of that module, which IPython's
+        ``%autoreload`` or ``importlib.reload`` replaced: "must be a nets.TrainConfig,
+        got TrainConfig" left the user stuck, so it says so.
+
+    Returns
+    -------
+    str
+        ``TrainConfig``, or ``TrainConfig from an earlier import of nets (a module
+        reload?): restart the interpreter or kernel``.
+    """
+    got = type(value)
+    for wanted in getattr(kind, "__args__", None) or (kind,):
+        if (isinstance(wanted, type) and wanted is not got
+                and wanted.__qualname__ == got.__qualname__
+                and wanted.__module__ == got.__module__):
+            package = got.__module__.partition(".")[0]
+            return (f"{got.__name__} from an earlier import of {package} (a module "
+                    "reload?): restart the interpreter or kernel")
+    return got.__name__
 
 
 #: what building a net for a dataset reads of it (`seeded_net`, `trivial_baseline`)

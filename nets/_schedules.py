@@ -15,7 +15,7 @@ import bisect
 import math
 import warnings
 
-from ._rules import check_tables
+from ._rules import check_tables, got_type
 from ._user_line import user_stacklevel
 
 
@@ -183,7 +183,7 @@ def learning_rate(step: int, cfg, total_steps: int) -> float:
             raise
         # a dict failed as "'dict' object has no attribute 'schedule'"
         raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
-                        f"{type(cfg).__name__}") from None
+                        f"{got_type(cfg, TrainConfig)}") from None
     if step < cfg.warmup_steps:
         lr *= (step + 1) / cfg.warmup_steps
     return lr

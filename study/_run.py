@@ -164,7 +164,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         spec = spec_to_run(spec, storage, data=dataset)
     elif not isinstance(spec, StudySpec):
         raise TypeError(f"spec must be a StudySpec, a ready spec's name or a TOML path, got "
-                        f"{type(spec).__name__}")
+                        f"{nets.got_type(spec, StudySpec)}")
     if not spec.strict:  # a stored study's spec, read by earlier rules: before any write
         check_runnable(spec)
     stored_table(spec)  # fields edited past the table: refused before a storage is made

@@ -546,3 +546,49 @@ def test_train_run_checks_its_seed_callbacks_and_name(arguments, error, message,
     with pytest.raises(ValueError, match=r"^seed must be .*, got None$"):
         nets.train_streams(None)  # SeedSequence(None) draws fresh entropy: not repeatable
 
+
+_RELOAD_ALL = """
+import importlib, sys
+import nets, data, study, analyses, reports
+# what IPython's %autoreload 2 does after an edit: every module executed again in place
+for name in sorted(m for m in sys.modules if m.split(".")[0] in
+                   ("nets", "data", "study", "analyses", "reports")):
+    importlib.reload(sys.modules[name])
+ds = data.load("coin")
+for call in (
+        lambda: nets.NetClassifier(hidden=(4,), max_epochs=2).fit(ds.X_train, ds.y_train),
+        lambda: study.run_study(study.load_spec("coin", n_trials=1), storage=sys.argv[1]),
+        lambda: analyses.lr_range_test(ds, num_steps=5)):
+    try:
+        call()
+        print("ran")
+    except TypeError as exc:
+        print(exc)
+"""
+
+
+def test_an_object_of_a_reloaded_module_is_said_so_not_got_x_for_x(tmp_path):
+    # QA: after every module was reloaded in place, "cfg must be a nets.TrainConfig
+    # (nets.TrainConfig(**settings)), got TrainConfig" left the user stuck
+    import subprocess
+    import sys
+
+    from cli_helpers import ROOT
+
+    done = subprocess.run([sys.executable, "-c", _RELOAD_ALL, str(tmp_path / "s.db")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    restart = "(a module reload?): restart the interpreter or kernel"
+    assert done.stdout.splitlines() == [
+        "cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got TrainConfig from "
+        f"an earlier import of nets {restart}",
+        "spec must be a StudySpec, a ready spec's name or a TOML path, got StudySpec from an "
+        f"earlier import of study {restart}",
+        "dataset must be a dataset name or a loaded dataset (a data.Dataset), got Dataset "
+        f"from an earlier import of data {restart}"]
+
+
+def test_got_type_names_a_type_as_it_is_otherwise():
+    assert nets.got_type({}, nets.TrainConfig) == "dict"
+    assert nets.got_type(3, str | None) == "int"
+    stand_in = type("TrainConfig", (), {"__module__": "mine"})()  # a user's own class
+    assert nets.got_type(stand_in, nets.TrainConfig) == "TrainConfig"
