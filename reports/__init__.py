@@ -64,9 +64,10 @@ _LAZY = {
     "study_report": "_study_report",
     "study_cells_lines": "_study_cells_text",
     "training_report": "_training",
-    **dict.fromkeys(("balanced_accuracy", "confusion_frame", "decision_frame",
-                     "history_frame", "input_bounds", "per_class_frame", "regression_frames",
+    **dict.fromkeys(("decision_frame", "history_frame", "input_bounds", "regression_frames",
                      "samples_frame"), "_training_data"),
+    **dict.fromkeys(("balanced_accuracy", "confusion_frame", "per_class_frame"),
+                    "_class_scores"),
     **dict.fromkeys(("hidden_space_frame", "pick_snapshots"), "_hidden_space"),
 }
 

@@ -25,7 +25,7 @@ from nets import (
     version_text_of,
 )
 
-from . import _training as tr, _training_data as td, _training_draw as tw
+from . import _class_scores as cs, _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
 from ._training_captions import lr_caption, target_scaled
 from ._training_views import add_decision_views
@@ -133,20 +133,20 @@ def _trial_record(spec, s, best, where) -> dict:
 
 
 def best_balanced_accuracy(done: Retrained) -> float | None:
-    """The retrained best trial's test balanced accuracy (`td.balanced_accuracy`) on
+    """The retrained best trial's test balanced accuracy (`cs.balanced_accuracy`) on
     imbalanced classification data, None on other data: a pipeline's predictions at
     threshold 0.5, as its test scores are; NaN for a net whose weights are not finite."""
     ds = done.ds
-    if not td.is_imbalanced(ds.y_train, ds.n_classes):
+    if not cs.is_imbalanced(ds.y_train, ds.n_classes):
         return None
     if done.strategy is not None:
         proba = np.asarray(done.proba, np.float64)
-        return (td.balanced_accuracy(ds, (proba >= 0.5).astype(np.int64))
+        return (cs.balanced_accuracy(ds, (proba >= 0.5).astype(np.int64))
                 if np.isfinite(proba).all() else math.nan)
     net = done.run.net
     if not all(np.isfinite(p).all() for p in net.params):
         return math.nan
-    return td.balanced_accuracy(ds, net.predict(ds.X_test))
+    return cs.balanced_accuracy(ds, net.predict(ds.X_test))
 
 
 def add_outside_best(rep, number: int, best, *, why: str = "", copied: bool = False) -> None:

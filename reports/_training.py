@@ -13,7 +13,7 @@ import pandas as pd
 import data
 import nets
 
-from . import _training_data as td, _training_draw as tw
+from . import _class_scores as cs, _training_data as td, _training_draw as tw
 from ._core import Report, check_result
 from ._held_results import holds_another_run
 from ._index import analysis_name
@@ -145,14 +145,14 @@ def _step_threads(net, ds, config) -> int | None:
 # ----------------------------------------------------------------------------- sections
 def _add_test_set(rep: Report, net, ds, classes) -> None:
     y_true, y_pred = np.asarray(ds.y_test), np.asarray(net.predict(ds.X_test))
-    per_class = td.per_class_frame(y_true, y_pred, classes)
+    per_class = cs.per_class_frame(y_true, y_pred, classes)
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
-    absent = td.absent_from_test(ds)
+    absent = cs.absent_from_test(ds)
     if absent:  # its row reads 0s by convention, and the balanced accuracy (on imbalanced
         # data the first card) is not given: on other data there is none to miss
         missing = (", and no balanced accuracy is given"
-                   if td.is_imbalanced(ds.y_train, ds.n_classes) else "")
+                   if cs.is_imbalanced(ds.y_train, ds.n_classes) else "")
         rep.add_text(f"The test set holds no example of class{'es' if len(absent) > 1 else ''} "
                      f"{', '.join(map(str, absent))} (support 0): "
                      f"{'their' if len(absent) > 1 else 'its'} precision, recall and F1 are "
@@ -179,7 +179,7 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
                      f"{'' if len(lagging) > 1 else 's'} behind in recall, against "
                      f"{rows['recall'].mean():.3f} on average.", note=True)
     counted = len(classes) <= tw.ANNOTATE_MAX_CLASSES
-    rep.add_figure("confusion", tw.draw_confusion, td.confusion_frame(y_true, y_pred, classes),
+    rep.add_figure("confusion", tw.draw_confusion, cs.confusion_frame(y_true, y_pred, classes),
                    caption=("Test-set counts" if counted else "The test set") + ", true class "
                    "by row and prediction by column; the colour is the share of the row"
                    + ("" if counted else f" (with {len(classes)} classes the counts do not "
@@ -227,9 +227,9 @@ def _headline(run, classify: bool, finite: bool) -> dict:
         # the index shows the first card: on imbalanced data accuracy is mostly the
         # majority share (98 % by never finding the positives), balanced accuracy (the mean
         # recall over the classes, two or more) is not
-        if td.is_imbalanced(ds.y_train, ds.n_classes):
+        if cs.is_imbalanced(ds.y_train, ds.n_classes):
             head["Test balanced accuracy"] = format_percent(
-                td.balanced_accuracy(ds, run.net.predict(ds.X_test)) if finite else math.nan)
+                cs.balanced_accuracy(ds, run.net.predict(ds.X_test)) if finite else math.nan)
         head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))
         head["Test loss"] = test.get("test_loss", math.nan)
     else:

@@ -28,7 +28,7 @@ import data
 import hplab
 import nets
 import reports
-from reports import _index_record as index_record, _training_data as td
+from reports import _class_scores as cs, _index_record as index_record, _training_data as td
 
 EVIL = "<script>alert(1)</script>"
 MAX_2D_BYTES = 3 * 1024 * 1024
@@ -464,7 +464,7 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
                           out=root / "train" / "imb", name="imb")
     path = reports.training_report(run, run.out)
     ds = run.dataset
-    assert td.is_imbalanced(ds.y_train, ds.n_classes)
+    assert cs.is_imbalanced(ds.y_train, ds.n_classes)
     balanced = balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test))
     assert run.test_metrics["test_accuracy"] > 0.95 and balanced < 0.9  # the trap
     head = reports.read_report_info(path).headline
@@ -585,7 +585,7 @@ def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_h
     run = study.train_run(name, nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0,
                           out=tmp_path / "four")
     ds = run.dataset
-    assert ds.task == "multiclass" and td.is_imbalanced(ds.y_train, ds.n_classes)
+    assert ds.task == "multiclass" and cs.is_imbalanced(ds.y_train, ds.n_classes)
     y_pred = run.net.predict(ds.X_test)
     balanced = balanced_accuracy_score(ds.y_test, y_pred)
     assert balanced == pytest.approx(np.mean([np.mean(y_pred[ds.y_test == k] == k)
@@ -623,7 +623,7 @@ def test_a_balanced_set_missing_a_class_in_test_says_nothing_of_a_balanced_accur
         run = study.train_run(f"csv:{tmp_path / 'even.csv'},{tmp_path / 'even-test.csv'}",
                               nets.TrainConfig(hidden=(4,), max_epochs=2), seed=0,
                               out=tmp_path / "even")
-    assert not td.is_imbalanced(run.dataset.y_train, run.dataset.n_classes)
+    assert not cs.is_imbalanced(run.dataset.y_train, run.dataset.n_classes)
     path = reports.training_report(run, run.out)
     head = reports.read_report_info(path).headline
     assert head[0]["label"] == "Test accuracy"
@@ -767,16 +767,16 @@ def test_fit_names(features, target, names):
 
 
 def test_is_imbalanced():
-    assert td.is_imbalanced([0] * 50 + [1], 2)
-    assert td.is_imbalanced([1] * 9 + [0] * 1, 2)  # either class may be the rare one
-    assert not td.is_imbalanced([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
-    assert not td.is_imbalanced([], 2)
+    assert cs.is_imbalanced([0] * 50 + [1], 2)
+    assert cs.is_imbalanced([1] * 9 + [0] * 1, 2)  # either class may be the rare one
+    assert not cs.is_imbalanced([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
+    assert not cs.is_imbalanced([], 2)
     # k classes: the rarest under 2 x 20 % of an even share (n / k), the binary rule's 40 %
-    assert td.is_imbalanced([0] * 90 + [1] + [2] * 9, 3)
-    assert not td.is_imbalanced([0] * 10 + [1] * 4 + [2] * 10, 3)  # 4 of 8 per class: 50 %
-    assert td.is_imbalanced([0] * 10 + [1] * 3 + [2] * 10, 3)  # 3 of 7.67: 39 %
-    assert not td.is_imbalanced(np.repeat(np.arange(10), [18] * 9 + [17]), 10)  # digits
-    assert td.is_imbalanced([0] * 10 + [2] * 10, 3)  # a class with no training row
+    assert cs.is_imbalanced([0] * 90 + [1] + [2] * 9, 3)
+    assert not cs.is_imbalanced([0] * 10 + [1] * 4 + [2] * 10, 3)  # 4 of 8 per class: 50 %
+    assert cs.is_imbalanced([0] * 10 + [1] * 3 + [2] * 10, 3)  # 3 of 7.67: 39 %
+    assert not cs.is_imbalanced(np.repeat(np.arange(10), [18] * 9 + [17]), 10)  # digits
+    assert cs.is_imbalanced([0] * 10 + [2] * 10, 3)  # a class with no training row
 
 
 def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_reports,

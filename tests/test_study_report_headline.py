@@ -17,7 +17,7 @@ import data
 import nets
 import reports
 import study
-from reports import _training_data as td
+from reports import _class_scores as cs
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def test_a_study_on_imbalanced_data_headlines_the_best_models_balanced_accuracy(
         tmp_path / "four.csv", {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 3}))
     path = _report_of(spec_file, tmp_path, "imb", dataset)
     ds = data.load(dataset, seed=0)
-    assert ds.task == kind and td.is_imbalanced(ds.y_train, ds.n_classes)
+    assert ds.task == kind and cs.is_imbalanced(ds.y_train, ds.n_classes)
     net = nets.load_model(path.parent / "best_model" / "model.npz").net
     balanced = balanced_accuracy_score(ds.y_test, net.predict(ds.X_test))
     head = reports.read_report_info(path).headline
