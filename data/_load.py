@@ -16,24 +16,14 @@ import numpy as np
 
 from ._array_checks import (
     check_arrays,
-    check_fit,
-    check_float32,
     warn_constant,
     warn_missing_classes,
     warn_scaled_past_training,
-    where_in_source,
 )
 from ._dataset import DataError, Dataset
-from ._files import MAX_CLASSES
 from ._idx import warn_label_gaps
-from ._imbalance import (
-    one_vs_rest,
-    parse_ratio,
-    positive_index,
-    same_label,
-    same_ratio,
-    subsample,
-)
+from ._imbalance import one_vs_rest, parse_ratio, positive_index, same_label, same_ratio
+from ._imbalance_pools import imbalance_kept
 from ._labels import encode_labels, test_holdout
 from ._load_options import (
     VAL_FRACTION,
@@ -47,13 +37,11 @@ from ._load_options import (
     once,
 )
 from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name
-from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
+from ._scale_splits import _scaling_fix, scale_splits
+from ._split import SCALINGS, TEST_FRACTION, holdout
+from ._split_hint import split_hint
 from ._test_rows import check_test_rows
 from ._train_size import check_train_size, fewer_rows
-
-# A split of a target with this many distinct values or fewer failed for want of rows: it
-# is not hinted to be a count to predict as a number (0/1 is no count).
-_FEW_VALUES = 10
 
 
 def _hold_nothing_out(src, name: str, key: str, arg) -> None:
@@ -74,24 +62,6 @@ def _hold_nothing_out(src, name: str, key: str, arg) -> None:
         raise DataError(f"{name}: holdout=no validates and tests on the training rows, and "
                         f"{mend}")
     src.X_test, src.y_test, src.fixed_splits = src.X.copy(), src.y.copy(), True
-
-
-def _scaling_fix(name: str, key: str, typed: dict) -> str:
-    """How to mend features that per-feature scaling blew up (`warn_scaled_past_training`):
-    pixels of a file scaled together, or the scaling fitted on every split."""
-    more = "&" if "?" in name else "?"
-    merged = f"{more}merge_scaling=1 to fit the scaling on train, validation and test merged"
-    # not detected from the values: a table of counts or 0/1 columns would be taken for
-    # images, and a study created on the file would refuse its own data (the scaled arrays
-    # are its fingerprint); images=no said they are no pixels
-    if key in ("npz", "csv") and typed.get("images") != "no":
-        return (f"if the features are pixels, add {more}images=yes to scale all features "
-                f"together, or {merged}")
-    return f"add {merged}"
-
-
-def _counts(y: np.ndarray) -> dict:
-    return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
 
 
 def load(name: str, *, seed: int = 0, scaling: str | None = None,
@@ -208,23 +178,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if key in ("idx", "mnist"):  # class indices by the format's use: 255 is a stray one
         warn_label_gaps(src, name)
     classify = src.task == "classification"
-    # a few whole numbers count as class labels: a count or a price may be meant otherwise
-    # (a CSV keeps codes as text: 007, +1)
-    hint = ""
-    if classify and typed.get("task") is None and key in ("csv", "npz"):
-        import pandas as pd  # here: the generated and bundled sets load without it
-
-        labels = pd.Series(src.y)
-        if labels.nunique() > _FEW_VALUES and (src.y.dtype.kind in "uif" or key == "csv"
-                and pd.to_numeric(labels, errors="coerce").notna().all()):
-            hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as "
-                    "class labels: add ?task=regression to predict it as a number")
-    if classify and not hint:  # a few labels are classes: the split failed for want of rows
-        hint = "; add rows, or drop the classes with too few"
-    if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):
-        hint = (f"; task=classification makes each of the target's {len(np.unique(src.y))} "
-                "distinct values a class, and it has fractions: task=regression predicts it "
-                "as a number")
+    hint = split_hint(src, classify, typed, key)
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
     # only these names hold the arrays now: the whole set is freed once it is split
     src.X = src.y = src.X_test = src.y_test = None
@@ -263,28 +217,13 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
 
     imbalance_info = subset = None
     if imbalance is not None:
-        if task != "binary":
-            raise DataError(f"{name}: imbalance on a multi-class set needs positive=CLASS "
-                            "(one-vs-rest)")
-        ratio = parse_ratio(imbalance)
-        # the classes as the data has them (which is scarce before the ratio makes one so)
-        source = _counts(np.concatenate([y, y_test]) if not src.fixed_splits else y)
-        # a pair of files is named: which of them lacks a class (an IDX folder's are in it)
-        files = src.info.get("files")
-        pair = isinstance(files, list) and len(files) == 2
-        with named(name):
-            keep = subsample(y, ratio, imb_rng, positive=classes[1], where="the training pool"
-                             + (f" ({files[0]})" if pair else ""))
-            X, y, rows = X[keep], y[keep], rows[keep]
-            if src.fixed_splits:
-                X_test, y_test, rows_test = X, y, rows
-            else:
-                keep = subsample(y_test, ratio, imb_rng, positive=classes[1],
-                                 where="the test set" + (f" ({files[1]})" if pair else ""))
-                X_test, y_test, rows_test = X_test[keep], y_test[keep], rows_test[keep]
-        imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
-                          "train_pool": _counts(y),
-                          "test": _counts(y_test), "source": source}
+        keep, keep_test, imbalance_info = imbalance_kept(name, imbalance, task, classes, src,
+                                                         y, y_test, imb_rng)
+        X, y, rows = X[keep], y[keep], rows[keep]
+        if src.fixed_splits:
+            X_test, y_test, rows_test = X, y, rows
+        else:
+            X_test, y_test, rows_test = X_test[keep_test], y_test[keep_test], rows_test[keep_test]
 
     if src.fixed_splits:
         if train_size is not None:  # fewer rows would shrink its validation and test sets
@@ -306,51 +245,19 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
             warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
 
-    fit_on = X_tr
-    if merge_scaling and not (src.pixel_max is not None and scaling != "standard"):
-        fit_on = np.concatenate([X_tr, X_val, X_test])
-    pixel_max, pixel_min = src.pixel_max, 0.0
-    if src.images and pixel_max is None:  # no known full scale: read it off the fitted part
-        pixel_min, pixel_max = min(float(fit_on.min()), 0.0), float(fit_on.max())
-        if pixel_max <= pixel_min:  # every pixel 0: scale 1, as a constant column's
-            pixel_max = pixel_min + 1.0
-    target_name = (src.info.get("target", "target"),)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, by name
-        x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max,
-                                      pixel_min=pixel_min)
-        check_fit(name, scaling, "feature", x_scale, src.feature_names)
-        del fit_on
-        y_shift, y_scale = 0.0, 1.0
-        if not classify:
-            y_fit = np.concatenate([y_tr, y_val, y_test]) if merge_scaling else y_tr
-            y_shift, y_scale = fit_target(y_fit.astype(np.float64), scaling)
-            check_fit(name, scaling, "target", np.array([y_scale]), target_name)
-
-        def ys(v: np.ndarray) -> np.ndarray:
-            if classify:
-                return np.ascontiguousarray(v, dtype=np.int64)
-            return ((v.astype(np.float64) - y_shift) / y_scale).astype(np.float32)
-
-        parts = {part: apply_scaler(Xp, x_shift, x_scale)
-                 for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
-        targets = {"train": ys(y_tr), "val": ys(y_val), "test": ys(y_test)}
     # the part of the source a test row came from: the test file, if the source has one
     test_file = "test" if test_from == own_test else "train"
-    for part in parts:
-        def where(row: int, part=part) -> str:
-            return where_in_source(src, key, test_file if part == "test" else "train", row)
-
-        check_float32(name, scaling, part, "feature", parts[part], src.feature_names,
-                       source_rows[part], where)
-        check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
-                       target_name, source_rows[part], where)
+    scaled = scale_splits(src, name, key, scaling, merge_scaling, classify,
+                          {"train": (X_tr, y_tr), "val": (X_val, y_val), "test": (X_test, y_test)},
+                          source_rows, test_file)
+    parts, targets, pixel_max = scaled.parts, scaled.targets, scaled.pixel_max
     if pixel_max is None and scaling != "none" and not merge_scaling and not src.fixed_splits:
         warn_scaled_past_training(name, parts, src.feature_names, scaling=scaling,
                                   fix=_scaling_fix(name, key, typed))
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
-        "pixel_max": pixel_max, "pixel_min": pixel_min if pixel_max is not None else None,
+        "pixel_max": pixel_max, "pixel_min": scaled.pixel_min if pixel_max is not None else None,
         "val_fraction": None if src.fixed_splits else val_fraction,
         "test_from": test_from, "sizes": {"train": len(y_tr), "val": len(y_val),
                                           "test": len(y_test)},
@@ -361,6 +268,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         name=name, task=task,
         X_train=parts["train"], y_train=targets["train"], X_val=parts["val"],
         y_val=targets["val"], X_test=parts["test"], y_test=targets["test"], classes=classes,
-        feature_names=tuple(src.feature_names), x_shift=x_shift, x_scale=x_scale,
-        y_shift=float(y_shift), y_scale=float(y_scale), info=info,
+        feature_names=tuple(src.feature_names), x_shift=scaled.x_shift,
+        x_scale=scaled.x_scale, y_shift=float(scaled.y_shift), y_scale=float(scaled.y_scale),
+        info=info,
     )

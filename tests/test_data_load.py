@@ -695,7 +695,7 @@ def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monke
     # referenced while the split copies were made
     import weakref
 
-    from data import _csv_load, _load
+    from data import _csv_load, _load, _scale_splits
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.integers(0, 256, size=(200, 20)),
@@ -711,7 +711,7 @@ def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monke
     np.testing.assert_array_equal(src.X, frame.drop(columns="label").to_numpy())
     assert frame.columns[7] == "label"
     raw, alive = [], []
-    build, scale = _load.build_source, _load.apply_scaler
+    build, scale = _load.build_source, _scale_splits.apply_scaler
 
     def building(*args):
         src, typed = build(*args)
@@ -723,7 +723,7 @@ def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monke
         return scale(X, *args)
 
     monkeypatch.setattr(_load, "build_source", building)
-    monkeypatch.setattr(_load, "apply_scaler", scaling)
+    monkeypatch.setattr(_scale_splits, "apply_scaler", scaling)
     ds = data.load(f"csv:{tmp_path / 'px.csv'}?target=label")
     assert ds.sizes() == {"train": 144, "val": 16, "test": 40}
     assert alive == [False, False, False]  # freed once split, before the scaled copies
