@@ -20,7 +20,8 @@ from . import design
 from ._capacity_table import per_config, scored_columns, shortened
 from ._capacity_units import loss_label, loss_words, losses_caption, target_of
 from ._capacity_verdicts import capacity_verdicts, sufficient_cards
-from ._core import Report, check_result
+from ._check_result import check_result
+from ._core import Report
 from ._index import analysis_name
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text

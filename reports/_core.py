@@ -11,10 +11,8 @@ the files are written by :mod:`reports._report_write`.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,47 +27,13 @@ from ._paths import local_link, shell_folder, shown_command
 from ._report_figures import _NAME, _FiguresAndTables
 from ._report_files import TONES
 from ._report_info import description_digest
+from ._report_section import _Section
 from ._report_write import write_files
 from ._settings import shown_settings
 from ._table_block import table_titles
 
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
-#: A table of at most this many rows prints on its heading's page (a Letter page holds ~40).
-OPENING_ROWS = 25
-
-
-@dataclass
-class _Section:
-    title: str
-    anchor: str
-    blocks: list[dict] = field(default_factory=list)
-
-    @property
-    def opening(self) -> int:
-        """How many blocks print on the heading's page: up to the first figure, or table
-        of a page's rows (`OPENING_ROWS`), that one included; a longer table starts after it.
-        Whole sections kept to a page left pages half empty; none kept, a heading ended a
-        page, its figure on the next."""
-        for i, block in enumerate(self.blocks):
-            if block["type"] == "figure" or block["type"] == "table":
-                return i + (block["type"] == "figure" or len(block["rows"]) <= OPENING_ROWS)
-        return min(1, len(self.blocks))
-
-
-def check_result(result, package: str, cls: str, made_by: str) -> None:
-    """TypeError for what a script passes instead of ``package.cls``: a name, a path, a
-    ``--json`` summary or any other built-in value (they ended in "'str' object has no
-    attribute 'fit'"), or another of hplab's objects (an LRRangeResult given to
-    capacity_report, the nets.TrainConfig of a run to training_report). Anything else is
-    read by its attributes, as the tests' stand-ins are."""
-    kind = type(result)
-    other = kind.__module__.partition(".")[0] in ("analyses", "study", "nets", "data") \
-        and kind.__name__ != cls
-    if other or kind.__module__ == "builtins" or isinstance(result, os.PathLike | Mapping):
-        article = "an" if package[0] in "aeiou" else "a"  # an analyses.LRRangeResult
-        raise TypeError(f"expected {article} {package}.{cls} (what {package}.{made_by} returns), "
-                        f"got {type(result).__name__} {result!r:.60}")
 
 
 class Report(_FiguresAndTables):

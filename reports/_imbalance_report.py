@@ -14,7 +14,8 @@ import data
 import nets
 
 from . import design
-from ._core import Report, check_result
+from ._check_result import check_result
+from ._core import Report
 from ._imbalance_draw import draw_heatmap
 from ._imbalance_leakage import _leakage_section
 from ._imbalance_ratios import _per_ratio, _tied_first, class_names

@@ -18,7 +18,8 @@ import pandas as pd
 import data
 
 from . import design
-from ._core import Report, check_result
+from ._check_result import check_result
+from ._core import Report
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._lr_range_captions import curves_caption, verify_runs_table

@@ -18,7 +18,8 @@ import nets
 from analyses import LR_CAP  # the course's "rates above ~1 stop converging" line
 
 from . import design
-from ._core import Report, check_result
+from ._check_result import check_result
+from ._core import Report
 from ._index import analysis_name
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._scaling_draw import draw_lr, draw_noise, draw_steps, has_best_rates

@@ -14,7 +14,8 @@ import data
 import nets
 
 from . import _class_scores as cs, _training_data as td, _training_draw as tw
-from ._core import Report, check_result
+from ._check_result import check_result
+from ._core import Report
 from ._held_results import holds_another_run
 from ._index import analysis_name
 from ._paths import from_report
