@@ -108,8 +108,8 @@ _MODULES = {
     "_scaling_law": ("EXTRAPOLATE", "SCALING_MIN_POINTS", "fit_scaling_law"),
     "_scaling_fit": ("ScalingFit", "mccandlish_steps"),
     "_scaling_regimes": ("regimes",),
-    "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr",
-                 "rule_verdict"),
+    "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "rule_verdict"),
+    "_refine_lr": ("refine_lr",),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch", "median_steps_by_rate"),
     # -- the capacity sweep's and the range test's defaults, without pandas and scipy

@@ -23,8 +23,8 @@ import nets
 
 from ._beats_baseline import BASELINE_MARGIN, _learned
 from ._lr_grid import decimal_rates
-from ._lr_rule import refine_lr
 from ._progress import WorkBar, work_callbacks
+from ._refine_lr import refine_lr
 
 #: Grid rates = suggestion x these factors: two decades, a quarter decade (x1.78) apart.
 VERIFY_FACTORS = tuple(float(f) for f in decimal_rates(10 ** np.linspace(-1, 1, 9)))

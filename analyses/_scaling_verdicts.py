@@ -9,7 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._lr_rule import LR_CAP, refine_lr, rule_rates
+from ._lr_rule import LR_CAP, rule_rates
+from ._refine_lr import refine_lr
 from ._scaling_fit import ScalingFit
 from ._scaling_regimes import regimes
 from ._scaling_runs import median_steps_by_rate

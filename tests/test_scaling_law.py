@@ -671,7 +671,7 @@ def test_batches_faster_than_the_fitted_s_min_or_a_loose_fit_claim_no_b_crit():
 def test_the_refined_rate_is_centred_on_the_chosen_grid_rate():
     # QA: 0.1 and 0.3 tied on median steps (400), best_lr 0.3 by the mean; the parabola
     # sat on 0.1, at the grid's edge, while at_grid_edge said it was not
-    from analyses._lr_rule import refine_lr
+    from analyses._refine_lr import refine_lr
 
     lrs, steps = [0.1, 0.3, 1.0], [400.0, 400.0, 650.0]
     assert refine_lr(lrs, steps) == 0.1  # the first of the tied, at the edge: as it is
