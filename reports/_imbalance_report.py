@@ -1,6 +1,7 @@
 """The "imbalance" report: which remedy helps a net on imbalanced data, by how much, and at
 what cost to calibration. Built from an `analyses.ImbalanceResult`; each ratio's sections in
-:mod:`reports._imbalance_ratios`, its leakage demonstration in
+:mod:`reports._imbalance_ratios` (the words around each ranking in
+:mod:`reports._imbalance_ranking_notes`), its leakage demonstration in
 :mod:`reports._imbalance_leakage`, figures in :mod:`reports._imbalance_draw`.
 """
 
@@ -18,7 +19,8 @@ from ._check_result import check_result
 from ._core import Report
 from ._imbalance_draw import draw_heatmap
 from ._imbalance_leakage import _leakage_section
-from ._imbalance_ratios import _per_ratio, _tied_first, class_names
+from ._imbalance_ranking_notes import _tied_first
+from ._imbalance_ratios import _per_ratio, class_names
 from ._imbalance_tables import metric_note, scores_table
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params

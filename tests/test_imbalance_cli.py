@@ -1214,7 +1214,7 @@ def test_the_ranking_chart_keeps_apart_what_one_weak_strategy_squeezed():
     # review: isolation_forest at 0.06 stretched the axis from 0 to 1, and nets at 0.94 to
     # 0.98 (their intervals a hundredth wide) sat in one spot
     from reports._imbalance_draw import draw_ranking
-    from reports._imbalance_ratios import _off_scale_note
+    from reports._imbalance_ranking_notes import _off_scale_note
 
     rank = pd.DataFrame({"strategy": ["smote", "random_over", "none", "class_weight",
                                       "isolation_forest"], "metric": "roc_auc",
