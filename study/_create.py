@@ -29,9 +29,9 @@ from ._spec import StudySpec, parse_spec
 from ._spec_diff import differences, first_difference
 from ._spec_files import SPECS_DIR, load_spec, spec_names
 from ._spec_study_table import spec_description, stored_budget
-from ._storage_errors import checked_trials
 from ._storage_url import StorageURL
 from ._stored_spec import _parse_stored, _spec_when_stored
+from ._unreadable_records import checked_trials
 from ._worker import SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget

@@ -19,10 +19,11 @@ from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
-from ._storage_errors import checked_trials, storage_errors
+from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
+from ._unreadable_records import checked_trials
 from ._worker import SPEC_ATTR, STOPPED_ATTR, quiet_optuna
 
 
