@@ -1481,7 +1481,7 @@ def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
 
 def test_lr_range_suggestions_share_no_colour_with_a_data_line():
     # review: slide was vermilion, the verify figure's validation loss (and its diverged marks)
-    from reports._lr_range_report import SUGGESTION_COLORS
+    from reports._lr_range_draw import SUGGESTION_COLORS
 
     colours = list(SUGGESTION_COLORS.values())
     assert len(set(colours)) == len(colours) == 4
