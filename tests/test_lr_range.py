@@ -241,6 +241,22 @@ def test_the_verify_grid_grows_past_the_edge_where_its_best_rate_lies():
     assert sorted(high["factor"].round(4).unique())[:2] == [0.0562, 0.1]
 
 
+def test_a_best_rate_at_the_grids_smallest_rate_is_at_its_edge_too():
+    # mutation QA: at_grid_edge read as "the best is the largest rate" passed every fast
+    # test: a best below the grid lost its "at the grid's edge" and its advice to widen it
+    import data
+    from analyses import verify_grid, verify_verdict
+
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adam", batch_size=32)
+    # too high a suggestion, the grid kept from growing below its smallest rate, 3
+    high = verify_grid(ds, cfg, 30.0, [0], epochs=3, max_growth=0)
+    loss = high.groupby("lr")["val_loss"].mean()
+    assert loss.idxmin() == loss.index.min() == 3.0 and loss.iloc[1] > loss.iloc[0]
+    v = verify_verdict(high, 30.0)
+    assert v["best_grid_lr"] == 3.0 and v["at_grid_edge"] is True
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"min_lr": 1.0, "max_lr": 0.1}, "min_lr must be below max_lr"),
     ({"min_lr": 1.0, "max_lr": 1.0}, "min_lr must be below max_lr"),

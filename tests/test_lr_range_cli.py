@@ -193,6 +193,46 @@ def test_a_best_range_at_the_grid_edge_is_said_in_the_terminal_and_the_report(
                 parse_html, tmp_path / "r")
 
 
+def test_the_suggestion_not_the_best_rate_is_judged_against_the_range_and_the_edge():
+    # mutation QA: the terminal's and the report's "inside that range" judged on the best
+    # rate (inside its own range by construction), and the off-target advice's "try rates
+    # above, the grid's largest" turned round, passed every fast test
+    from reports._lr_range_verdicts import off_target_detail, verdict_lines
+
+    res = analyses.lr_range_test("moons", seeds=2, num_steps=30, verify=True,
+                                 verify_epochs=3, suggestion="minimum")
+    s = res.summary()
+    v = s["verify"]
+    # the best at the grid's largest rate, inside its range; the suggestion far below both
+    assert v["at_grid_edge"] and v["best_grid_lr"] == max(g["lr"] for g in v["grid"])
+    assert v["best_range_low"] < v["best_lr"] <= v["best_range_high"]
+    assert v["suggested_lr"] < v["best_range_low"] and v["within_tolerance"] is False
+    assert [x for x in reports.lr_range_lines(s) if x.startswith("verify: ")] == [
+        "verify: best lr 0.1374 (grid 0.1374); rates 0.004344-0.1374 score within noise of "
+        "it; the suggestion is 0.001x that, outside that range, outside 3x of the best, at "
+        "the grid's edge"]
+    assert verdict_lines(res, s)[2].endswith(
+        "rates 0.0043–0.14 score within seed noise of it (2 standard errors of a rate's "
+        "mean), so the grid cannot tell them apart; the suggestion is 0.001× the refined "
+        "rate, outside that range, outside 3× of the refined rate.")
+    assert off_target_detail(v, s) == (
+        "suggestion 0.000137 is 0.001× the verified best 0.137 (outside 3×): use ≈0.137, and "
+        "try rates above 0.137, the grid's largest: the best may lie beyond it")
+    # the reverse: a suggestion of 30 above a best at the grid's smallest rate (coin, its
+    # grid kept from growing below 3)
+    import data
+    import nets
+    from analyses import verify_grid, verify_verdict
+
+    cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adam", batch_size=32)
+    grid = verify_grid(data.load("coin", seed=0), cfg, 30.0, [0], epochs=3, max_growth=0)
+    v = verify_verdict(grid, 30.0)
+    assert v["at_grid_edge"] and v["best_grid_lr"] == grid["lr"].min() == 3.0
+    assert off_target_detail(v, {"verify": v}) == (
+        "suggestion 30 is 10× the verified best 3 (outside 3×): use ≈3, and try rates below "
+        "3, the grid's smallest: the best may lie beyond it")
+
+
 def test_the_verified_rates_that_diverged_are_listed_in_the_terminal_and_the_report(
         tmp_path, capsys, parse_html):
     # review: coin with momentum: the verification grid grew to 14.6, where its run
@@ -591,6 +631,23 @@ def test_a_curve_that_hardly_fell_gives_weak_suggestions(tmp_path, monkeypatch, 
     code, out, _ = run_cli(["lr-range", "--dataset", "digits", "--hidden", "64,16",
                             "--optimizer", "adam", "--seeds", "2", "--no-report"], capsys)
     assert "weak suggestions" not in out
+
+
+def test_a_curve_that_fell_far_on_one_seed_of_three_still_gives_weak_suggestions():
+    # mutation QA: the warning read off the seeds' largest fall, not their median, passed
+    # every fast test: moons' seeds fell 52.7 %, 4.4 % and 5.7 %, and one seed's far fall
+    # hid that the median curve hardly fell
+    from reports._lr_range_verdicts import verdict_lines
+
+    res = analyses.lr_range_test("moons", seeds=3, num_steps=30)
+    s = res.summary()
+    falls = [r["descent"] for r in s["runs"]]
+    assert max(falls) > 0.1 > float(np.median(falls))
+    said = ("the loss fell only 52.7 %, 4.4 %, 5.7 % below its start (per seed), too little "
+            "for its valley or slope to mean much: more points (--steps) train the net longer "
+            "before the rate grows too large")
+    assert f"weak suggestions: {said}" in reports.lr_range_lines(s)
+    assert f"Weak suggestions: {said}." in verdict_lines(res, s)
 
 
 def test_a_seed_without_a_suggestion_is_not_counted_in_its_median(tmp_path, monkeypatch,
