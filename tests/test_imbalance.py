@@ -303,6 +303,14 @@ def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3(tmp_path):
             "balanced accuracy" in check.loc["1:2", "message"])
     assert not any("not inflated" in m for m in check["message"])
     assert res.summary()["accuracy_misleading"] is True
+    # mutation QA: the terminal printing every ratio's majority-class message, the one
+    # that is not misleading too, passed every fast test
+    import reports
+
+    lines = reports.imbalance_lines({**res.summary(), "report_path": None,
+                                     "report_error": None})
+    said = [line for line in lines if "balanced accuracy of a model" in line]
+    assert said == [check.loc["1:8", "message"]]
     # of two ratios, the baseline cards, as the best one, name the ratio they hold
     import reports
 
