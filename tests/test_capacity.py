@@ -828,6 +828,10 @@ def test_an_eps_a_constant_prediction_meets_is_said_so(tmp_path, capsys, parse_h
     s = res.summary()
     assert s["eps_above_baseline"] is True
     assert undocumented_keys("capacity", ["eps_above_baseline"]) == []
+    # mutation QA: "at or above" read as "above" passed every fast test: an eps equal to
+    # the constant prediction's loss is reached without learning too
+    at = dataclasses.replace(res, eps=res.baseline_val_loss)
+    assert at.eps_above_baseline() is True and at.summary()["eps_above_baseline"] is True
     said = ("eps = 0.1 is at or above the 0.0544 that always predicting the training set's "
             "mean scores on validation: a net reaches it without learning anything from the "
             "inputs, so iterations to eps say nothing of capacity here (set a lower --eps)")

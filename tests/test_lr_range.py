@@ -378,6 +378,19 @@ def test_the_rates_within_seed_noise_of_the_best_form_its_range_and_judge_the_su
     assert v["best_range_low"] == v["best_range_high"] == v["best_grid_lr"]
 
 
+def test_a_rate_exactly_noise_se_standard_errors_from_the_best_is_in_its_range():
+    # mutation QA: the range's lower end taking only rates strictly within NOISE_SE
+    # standard errors passed every fast test ("within" is at most; its upper end had it)
+    from analyses import NOISE_SE
+    from analyses._lr_verify import best_range
+
+    # dyadic losses: 0.5 + 2 x 0.125 is 0.75 exactly, on either side of the best
+    loss = pd.Series([0.875, 0.75, 0.5, 0.75, 0.875], index=[0.001, 0.01, 0.1, 1.0, 10.0])
+    assert NOISE_SE == 2.0
+    assert best_range(loss, 0.125) == (0.01, 1.0)
+    assert best_range(loss, 0.124) == (0.1, 0.1)
+
+
 def test_a_best_rate_beaten_only_on_accuracy_names_the_rate_and_the_measure():
     # QA (XOR): "though another rate did" where no rate's loss beat the prior's 0.6931;
     # rate 0.132 beat the majority's accuracy only
