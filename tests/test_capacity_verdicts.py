@@ -108,3 +108,14 @@ def test_no_gap_among_the_nets_that_fit_is_said_as_no_overfitting():
         assert "so no sign of overfitting." in line and "grows with width" not in line
         # a poor fit's positive gap is still named, and put down to the fit
         assert ("1 hidden layer(s) of 2 neurons has a larger one (0.05: " in line) == larger
+
+
+def test_the_headline_verdict_gives_the_best_nets_test_score_not_its_validation_one():
+    # mutation QA: the first verdict quoting the validation score as "test" (0.46 twice,
+    # while --json said test 0.436) passed every fast test
+    res = capacity_sweep("coin", widths=(2, 8), seeds=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=40))
+    best = res.best()
+    assert (best["val"], best["test"]) == (0.46, 0.436)
+    assert _verdicts(res)[0] == ("Best mean validation accuracy: 1 hidden layer(s) of 2 "
+                                 "neurons (validation 0.46, test 0.436).")
