@@ -94,3 +94,20 @@ def test_a_skipped_strategy_is_a_row_of_dashes_in_the_tuned_threshold_table(tmp_
     table = table[:table.index("</table>")]
     assert ('<tr><td>tomek_links</td><td class="num">–</td><td class="num">–</td>'
             '<td class="num">–</td></tr>') in table
+
+
+def test_the_rankings_tuned_mean_is_the_score_at_the_tuned_threshold():
+    # mutation QA: a ranking whose tuned_mean was the 0.5-threshold score (none: f1 0.0 at
+    # 0.5 and "0.0" tuned, where tuning lifts it to 0.73) passed every fast test; only a
+    # slow test of the CLI's --json caught it
+    res = analyses.imbalance_benchmark("moons", ratios="1:10", strategies="none,smote",
+                                       metric="f1", seeds=2, workers=1,
+                                       net_params={"hidden": (4,), "max_epochs": 8})
+    ranking = res.ranking().set_index("strategy")
+    assert ranking["mean"].round(4).to_dict() == {"smote": 0.359, "none": 0.0}
+    assert ranking["tuned_mean"].round(4).to_dict() == {"smote": 0.7381, "none": 0.7276}
+    s = res.summary_frame()
+    tuned = s[(s["metric"] == "f1") & (s["mode"] == "proper") & (s["threshold"] == "tuned")]
+    for column in ("mean", "ci_low", "ci_high"):
+        assert (ranking[f"tuned_{column}"].to_dict()
+                == tuned.set_index("strategy")[column].to_dict())
