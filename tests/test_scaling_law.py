@@ -706,3 +706,44 @@ def test_the_help_says_how_many_sizes_below_b_crit_give_a_rule_verdict():
     assert ("or unknown, alpha_reason says why; t is 12.71 at 3 sizes and 4.30 at 4, so a rule "
             "is rarely named: give 5 or more batch sizes below B_crit), alpha_reason, "
             ) in description_words("scaling")
+
+
+def _grid_runs(steps: dict) -> pd.DataFrame:
+    """One seed's runs ({batch: {lr: steps}}, every one reached), as `scaling_study` holds
+    them."""
+    from analyses._scaling_runs import RUN_COLUMNS
+
+    return pd.DataFrame([{"batch_size": b, "lr": lr, "seed": 0, "reached": True,
+                          "status": "reached", "steps": s, "examples": b * s,
+                          "final_value": 0.9, "seconds": 0.1}
+                         for b, row in steps.items() for lr, s in row.items()],
+                        columns=RUN_COLUMNS)
+
+
+def test_a_fit_is_inconclusive_only_when_every_best_rate_sits_at_the_grids_edge():
+    # mutation QA: calling the fit "inconclusive: the best rate sits at an edge of the rate
+    # grid for every batch size" when only one batch size's did (B_crit and its verdicts
+    # lost) passed every fast test
+    from analyses._scaling_verdicts import _unmeasured_at_the_edge, why_missed
+
+    def fit_of(steps):
+        runs = _grid_runs(steps)
+        batches = best_per_batch(runs)
+        fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=1000,
+                              why_missed=why_missed(runs))
+        return batches, fit, _unmeasured_at_the_edge(batches, runs, fit)
+
+    # B = 128 at the top rate, 8 and 32 inside the grid: the fit stands
+    batches, fit, kept = fit_of({8: {0.1: 1200, 0.3: 1000, 1.0: 1100},
+                                 32: {0.1: 400, 0.3: 300, 1.0: 350},
+                                 128: {0.1: 200, 0.3: 180, 1.0: 150}})
+    assert batches["best_lr"].tolist() == [0.3, 0.3, 1.0]
+    assert kept is fit and fit.status == "fitted" and round(fit.b_crit, 1) == 76.2
+    # every one at an edge (the low one or the high one): read off the grid
+    batches, fit, kept = fit_of({8: {0.1: 1200, 0.3: 1300, 1.0: 1400},
+                                 32: {0.1: 400, 0.3: 450, 1.0: 350},
+                                 128: {0.1: 200, 0.3: 180, 1.0: 150}})
+    assert batches["best_lr"].tolist() == [0.1, 1.0, 1.0] and fit.status == "fitted"
+    assert kept.status == "inconclusive" and math.isnan(kept.b_crit)
+    assert kept.message.startswith("the best rate sits at an edge of the rate grid for every "
+                                   "batch size that reached the target (B = 8, 32, 128)")
