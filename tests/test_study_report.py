@@ -2721,6 +2721,47 @@ def test_the_findings_under_the_cards_say_the_best_how_many_and_whether_to_run_m
         "finished (2 pruned): too few to tell whether the best line was still falling.")
 
 
+def _pruned_study(spec_file, tmp_path):
+    """(spec, summary, its optuna study) of "pruned": 10 XOR trials, 4 of them pruned by
+    the median pruner (about a second)."""
+    spec = study.load_spec(spec_file("pruned", n_trials=10))
+    db = tmp_path / "pruned.db"
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert (summary["n_finished"], summary["n_complete"], summary["n_pruned"]) == (10, 6, 4)
+    return spec, summary, optuna.load_study(study_name="pruned", storage=f"sqlite:///{db}")
+
+
+def test_the_findings_judge_a_late_best_on_the_finished_trials_pruned_ones_too(spec_file,
+                                                                              tmp_path):
+    # mutation QA: judging "too few to tell" on the complete trials (6) in place of the
+    # finished ones (10) passed every fast test: no study tried had 8 finished, fewer complete
+    from reports._study_findings import LATE_MIN_FINISHED, findings_text, trials_after
+
+    spec, summary, s = _pruned_study(spec_file, tmp_path)
+    assert summary["n_complete"] < LATE_MIN_FINISHED <= summary["n_finished"]
+    after = trials_after(s.trials, summary["best_trial"])
+    assert findings_text(summary, spec, after) == (
+        "Trial #6 scored the best val_loss, 0.6842, among 6 complete trials of the 10 "
+        "finished (4 pruned). No trial of the 3 finished after it did better.")
+
+
+def test_only_a_trial_of_exactly_the_best_value_is_named_its_equal(spec_file, tmp_path):
+    # mutation QA: naming trials within 1e-3 of the best as having "scored the same"
+    # passed every fast test: the only tie tried was of accuracies of exactly 1
+    from reports._study_text import tied_with_best
+
+    spec, _, s = _pruned_study(spec_file, tmp_path)
+    best = s.best_trial
+    assert (best.number, best.value) == (6, pytest.approx(0.684172))
+    lr = optuna.distributions.FloatDistribution(0.05, 2.0, log=True)
+    width = optuna.distributions.IntDistribution(2, 6)
+    for value in (best.value + 1e-4, best.value):  # #10 just behind, #11 its equal
+        s.add_trial(optuna.trial.create_trial(params=best.params, value=value,
+                                              distributions={"lr": lr, "width": width}))
+    assert tied_with_best(spec, s.trials, s.best_trial) == (
+        "Trial #11 scored the same val_loss as this one, 0.6842: it is the best of equals.")
+
+
 def test_importance_methods_that_disagree_on_the_first_parameter_are_said_to():
     # QA (coin, 12 trials): "Agreement between the two is reassuring" under PED-ANOVA's lr
     # at 0.77, which fANOVA gave 0.05, putting width first
