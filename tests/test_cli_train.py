@@ -1079,6 +1079,17 @@ def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     assert float(lines["test_rmse"]) > 0 and not [k for k in lines if "accuracy" in k]
 
 
+def test_a_multiclass_runs_lines_give_its_accuracy_and_no_rmse(tmp_path, capsys):
+    # mutation QA: the lines leaving out rmse and mae on binary runs only (coin's 3 classes
+    # said "test_rmse: -" and "test_mae: -", and no accuracy) passed every fast test
+    code, out, err = run_cli(["train", "--dataset", "coin", "--epochs", "2", "--no-report",
+                              "--out", tmp_path / "c"], capsys)
+    assert code == 0, err
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert {k: v for k, v in lines.items() if k.startswith("test_")} == {
+        "test_loss": "1.04374", "test_accuracy": "0.408"}
+
+
 def test_json_record_and_history_give_whole_epochs_as_whole_numbers(tmp_path, capsys):
     # QA: --json said "epochs": 7.0 beside "iterations": 7; a fraction stays one
     code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
