@@ -365,6 +365,18 @@ def spec_file_maker(folder):
     return make
 
 
+def pruned_study(spec_file, tmp_path):
+    """(spec, summary, SQLite path) of "pruned": 10 XOR trials of a `spec_file` spec, 4 of
+    them pruned by the median pruner (about a second)."""
+    import study
+
+    spec = study.load_spec(spec_file("pruned", n_trials=10))
+    db = tmp_path / "pruned.db"
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert (summary["n_finished"], summary["n_complete"], summary["n_pruned"]) == (10, 6, 4)
+    return spec, summary, db
+
+
 @pytest.fixture
 def spec_file(tmp_path):
     """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.

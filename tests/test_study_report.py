@@ -37,6 +37,7 @@ from conftest import (
     drawn_axes,
     ended_worker,
     figure_stand_in,
+    pruned_study,
     report_facts,
     report_table,
     require_module,
@@ -2722,12 +2723,8 @@ def test_the_findings_under_the_cards_say_the_best_how_many_and_whether_to_run_m
 
 
 def _pruned_study(spec_file, tmp_path):
-    """(spec, summary, its optuna study) of "pruned": 10 XOR trials, 4 of them pruned by
-    the median pruner (about a second)."""
-    spec = study.load_spec(spec_file("pruned", n_trials=10))
-    db = tmp_path / "pruned.db"
-    summary = study.run_study(spec, storage=str(db), progress=False)
-    assert (summary["n_finished"], summary["n_complete"], summary["n_pruned"]) == (10, 6, 4)
+    """(spec, summary, its optuna study) of conftest's `pruned_study`."""
+    spec, summary, db = pruned_study(spec_file, tmp_path)
     return spec, summary, optuna.load_study(study_name="pruned", storage=f"sqlite:///{db}")
 
 

@@ -25,7 +25,7 @@ from cli_helpers import (
     run_cli,
     run_cli_as_program,
 )
-from conftest import copy_files, require_module, stored_study_files, trials_of
+from conftest import copy_files, pruned_study, require_module, stored_study_files, trials_of
 from optuna.trial import TrialState
 
 import hplab
@@ -1544,20 +1544,10 @@ def test_optuna_dashboard_loads_our_study(two_trials):
     assert '"history"' in attrs[study.RECORD_ATTR]  # the dashboard shows the record as JSON
 
 
-def _pruned_study(spec_file, tmp_path) -> Path:
-    """A SQLite file holding "pruned": 10 XOR trials, 4 of them pruned by the median
-    pruner (about a second)."""
-    db = tmp_path / "pruned.db"
-    summary = study.run_study(study.load_spec(spec_file("pruned", n_trials=10)),
-                              storage=str(db), progress=False)
-    assert (summary["n_finished"], summary["n_complete"], summary["n_pruned"]) == (10, 6, 4)
-    return db
-
-
 def test_study_list_counts_the_finished_trials_pruned_ones_too(spec_file, tmp_path, capsys):
     # mutation QA: `study list` counting complete trials over the budget ("6/10" beside
     # `study show`'s "trials 10/10") passed every fast test: no listed study had a pruned one
-    db = _pruned_study(spec_file, tmp_path)
+    _, _, db = pruned_study(spec_file, tmp_path)
     code, out, err = run_cli(["study", "list", "--storage", db], capsys)
     assert code == 0, err
     assert out.splitlines()[1].split() == ["pruned", "xor", "10/10", "0.684172", "val_loss"]
@@ -1569,7 +1559,7 @@ def test_study_show_gives_the_best_float_parameters_to_4_digits(spec_file, tmp_p
                                                                 capsys):
     # mutation QA: the best trial's parameters printed to 2 significant digits (lr=0.79,
     # which a user would copy, for 0.7864) passed every fast test
-    db = _pruned_study(spec_file, tmp_path)
+    _, _, db = pruned_study(spec_file, tmp_path)
     (best,) = [t for t in trials_of(db, "pruned") if t.number == 6]
     assert round(best.params["lr"], 6) == 0.786385 and best.params["width"] == 5
     code, out, err = run_cli(["study", "show", "pruned", "--storage", db], capsys)
