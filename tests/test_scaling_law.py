@@ -747,3 +747,32 @@ def test_a_fit_is_inconclusive_only_when_every_best_rate_sits_at_the_grids_edge(
     assert kept.status == "inconclusive" and math.isnan(kept.b_crit)
     assert kept.message.startswith("the best rate sits at an edge of the rate grid for every "
                                    "batch size that reached the target (B = 8, 32, 128)")
+
+
+def test_a_batch_that_reached_the_target_in_one_run_is_not_said_to_have_stalled():
+    # mutation QA: why_missed giving a batch size whose runs partly reached the target a
+    # "stalled" reason (the fit then says "B = 8 stalled ... at every rate") passed every
+    # fast test
+    from analyses._scaling_runs import RUN_COLUMNS
+    from analyses._scaling_verdicts import why_missed
+
+    # three seeds per batch at one rate: B = 8 reached in one seed of three (so missed, by
+    # the median), B = 128 never reached (two diverged, one stalled)
+    outcomes = {4: [900, 1000, 1100], 8: [500, "stalled", "stalled"], 32: [200, 210, 220],
+                128: ["diverged", "diverged", "stalled"]}
+    runs = pd.DataFrame([{"batch_size": b, "lr": 0.1, "seed": seed,
+                          "reached": not isinstance(o, str),
+                          "status": o if isinstance(o, str) else "reached",
+                          "steps": np.nan if isinstance(o, str) else o,
+                          "examples": np.nan if isinstance(o, str) else b * o,
+                          "final_value": 0.9, "seconds": 0.1}
+                         for b, seeds in outcomes.items() for seed, o in enumerate(seeds)],
+                        columns=RUN_COLUMNS)
+    batches = best_per_batch(runs)
+    assert batches["reached"].tolist() == [True, False, True, False]
+    assert why_missed(runs) == {128.0: "stalled or diverged"}
+    fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=1000,
+                          why_missed=why_missed(runs))
+    assert fit.message == (
+        "only 2 distinct batch sizes reached the target, as B = 128 stalled or diverged at "
+        "every rate: other rates (--lrs or --lr-range) may train them; the fit needs 3")
