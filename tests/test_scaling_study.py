@@ -1157,6 +1157,50 @@ def test_the_cap_bites_only_where_two_batches_past_it_tried_a_rate_just_above_1(
         "there, than at its best rate" + cannot)
 
 
+
+def test_a_batch_that_tied_at_the_rate_above_1_did_not_do_worse_there():
+    # mutation QA: counting a batch whose steps at the grid's 1.5 equal those at its best
+    # rate as having "did worse" there (">=" for ">"; "the course's cap bites" from one
+    # batch that did worse and one that tied) passed every fast test
+    grid = [0.1, 0.25, 0.5, 1.0, 1.5, 3.0]
+    # B = 512 ties at 1 and 1.5 (the tie goes to 1; 0.5 missed, so 1 is not refined past it)
+    steps = {8: {0.1: 1400, 0.25: 1000}, 32: {0.25: 600, 0.5: 400},
+             128: {0.5: 300, 1.0: 250}, 512: {1.0: 220, 1.5: 220}}
+    res = _constructed({b: {lr: row.get(lr) for lr in grid} for b, row in steps.items()}, grid)
+    assert list(res.batches["lr_opt"]) == [0.25, 0.5, 1.0, 1.0]
+    assert list(res.batches["steps"]) == [1000, 400, 250, 220]
+    assert _cap_line(res) == (
+        "The linear rule, anchored at the smallest batch, B = 8, passes a rate of 1 at B ≈ 32; "
+        "only B = 128 above it did worse at the grid's 1.5, a rate the linear rule asks for "
+        "there, than at its best rate, so this run cannot tell whether the course's cap of 1 "
+        "holds.")
+
+
+def test_the_terminal_says_where_the_linear_rule_passes_1_or_that_the_best_rate_is_past_it():
+    # mutation QA: the terminal swapping "the linear rule passes lr = 1 at B ~ ..." and "the
+    # best rate is already above 1 at B = ..." ("<" for ">" against the anchor) passed every
+    # fast test (only the slow xor run pinned one side)
+    grid = [0.1, 0.25, 0.5, 1.0, 1.5, 3.0]
+    steps = {8: {0.1: 1400, 0.25: 1000}, 32: {0.25: 600, 0.5: 400},
+             128: {0.5: 300, 1.0: 250}, 512: {0.5: 260, 1.0: 220}}
+    res = _constructed({b: {lr: row.get(lr) for lr in grid} for b, row in steps.items()}, grid)
+    s = res.summary()
+    assert s["lr_cap_batch"] == pytest.approx(32)  # anchor B = 8 at 0.25: past 1 at B = 32
+    lines = reports.scaling_lines(s)
+    assert "the linear rule passes lr = 1 at B ~ 32" in lines
+    assert not any("already above 1" in line for line in lines)
+    # best rates 2.22 and up from B = 8: the rule's crossing, 3.6, is below every batch
+    grid = [0.3, 1.0, 2.0, 4.0]
+    steps = {8: {1.0: 900, 2.0: 700, 4.0: 800}, 32: {1.0: 500, 2.0: 300, 4.0: 350},
+             128: {1.0: 200, 2.0: 150, 4.0: 170}}
+    s = _constructed({b: {lr: row.get(lr) for lr in grid} for b, row in steps.items()},
+                     grid).summary()
+    assert s["lr_cap_batch"] == pytest.approx(3.597, abs=1e-3)
+    lines = reports.scaling_lines(s)
+    assert ("the best rate is already above 1 at B = 8 (2.22), the smallest batch that reached "
+            "the target") in lines
+    assert not any("passes lr = 1" in line for line in lines)
+
 def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
     # QA (coin, --batch-sizes 4,16,64,256 --lr-grid 5 --lr-range 0.01,3 --seeds 2): B = 64
     # and 256 both best at 0.72, "the grid is too coarse to show a slope", then "the
