@@ -80,6 +80,7 @@ from ._gradcheck import (
     verdict,
 )
 from ._heads import HEADS, Head, get_head, infer_head
+from ._held_attribute import HeldAttribute
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import (
     DRAWS as INIT_DRAWS,
@@ -222,7 +223,7 @@ __all__ = [
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "frame_csv", "spreadsheet_cell", "spreadsheet_safe",
-    "add_warning_filters", "filtered_warnings", "remove_warning_filters",
+    "add_warning_filters", "filtered_warnings", "remove_warning_filters", "HeldAttribute",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "decay_refusal", "weight_decay_of",
     "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",

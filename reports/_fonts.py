@@ -19,7 +19,7 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.text import Text
 
-from nets import add_warning_filters, remove_warning_filters
+from nets import HeldAttribute, add_warning_filters, remove_warning_filters
 
 #: Fonts with Chinese, Japanese and Korean characters, most common first: a label in those
 #: scripts falls back to the first one installed (Debian's fonts-noto-cjk registers "Noto
@@ -123,42 +123,19 @@ _GLYPH_RULES = (("always", Warning, _MISSING_GLYPH.pattern),
                 ("always", Warning, _UNSUPPORTED_SCRIPT.pattern))
 
 
-class _Collecting:
-    """hplab's ``warnings.showwarning``, held while any `missing_glyphs` call (of any
-    thread) is inside: it takes the glyph warnings of a thread that collects, and passes
-    on the rest. The first call installs it, the last puts back the one from before, and
-    only if hplab's is still the one installed (``catch_warnings(record=True)`` saved and
-    put back all the warning filters: another thread's, added meanwhile, were dropped)."""
-
-    lock = threading.Lock()
-    inside = 0
-    collecting: dict[int, list] = {}  # thread id -> the lists its calls collect into
-    shows: tuple = (None, None)  # (warnings.showwarning before, the one set here)
-
-    @classmethod
-    def enter(cls, caught: list) -> None:
-        with cls.lock:
-            if cls.inside == 0:
-                cls.shows = (warnings.showwarning, _collecting(warnings.showwarning))
-                warnings.showwarning = cls.shows[1]
-            cls.inside += 1
-            cls.collecting.setdefault(threading.get_ident(), []).append(caught)
-
-    @classmethod
-    def leave(cls, caught: list) -> None:
-        with cls.lock:
-            lists = cls.collecting[threading.get_ident()]
-            del lists[next(i for i, c in enumerate(lists) if c is caught)]
-            if not lists:
-                del cls.collecting[threading.get_ident()]
-            cls.inside -= 1
-            if cls.inside == 0 and warnings.showwarning is cls.shows[1]:
-                warnings.showwarning = cls.shows[0]
+# thread id -> the lists its `missing_glyphs` calls collect into (innermost last)
+_COLLECTING: dict[int, list] = {}
+_COLLECTING_LOCK = threading.Lock()
+# hplab's ``warnings.showwarning`` while any call (of any thread) collects: it takes the
+# glyph warnings of a thread that collects and passes on the rest
+# (``catch_warnings(record=True)`` saved and put back all the warning filters: another
+# thread's, added meanwhile, were dropped)
+_SHOW = HeldAttribute(warnings, "showwarning", lambda show: _collecting(show))
 
 
 def _collecting(show):
     def showwarning(message, category, filename, lineno, file=None, line=None):
-        lists = _Collecting.collecting.get(threading.get_ident())
+        lists = _COLLECTING.get(threading.get_ident())
         text = str(message)
         if lists and (_MISSING_GLYPH.match(text) or _UNSUPPORTED_SCRIPT.fullmatch(text)):
             lists[-1].append(text)  # the innermost call's
@@ -179,11 +156,18 @@ def missing_glyphs():
     missing: list[str] = []
     caught: list[str] = []
     added = add_warning_filters(*_GLYPH_RULES)
-    _Collecting.enter(caught)
+    with _COLLECTING_LOCK:
+        _COLLECTING.setdefault(threading.get_ident(), []).append(caught)
+    _SHOW.enter()
     try:
         yield missing
     finally:
-        _Collecting.leave(caught)
+        _SHOW.leave()
+        with _COLLECTING_LOCK:
+            lists = _COLLECTING[threading.get_ident()]
+            del lists[next(i for i, c in enumerate(lists) if c is caught)]
+            if not lists:
+                del _COLLECTING[threading.get_ident()]
         remove_warning_filters(added)
         for text in caught:
             found = _MISSING_GLYPH.match(text)

@@ -87,7 +87,6 @@ class _Quiet:
     inside = 0
     verbosity = (optuna.logging.WARNING, optuna.logging.WARNING)  # (before, set here)
     filters_added: list = []  # the warning filters added here (told by identity)
-    shows = (None, None)  # (warnings.showwarning before, the one set here)
 
     @classmethod
     def enter(cls) -> None:
@@ -100,19 +99,17 @@ class _Quiet:
                 cls.filters_added = nets.add_warning_filters(
                     ("ignore", Warning, ".*RetryFailedTrialCallback.*"),
                     ("ignore", optuna.exceptions.ExperimentalWarning))
-                cls.shows = (warnings.showwarning, _deprecations_once(warnings.showwarning))
-                warnings.showwarning = cls.shows[1]
             cls.inside += 1
+        _SHOW.enter()
 
     @classmethod
     def leave(cls) -> None:
+        _SHOW.leave()
         with cls.lock:
             cls.inside -= 1
             if cls.inside == 0:
                 nets.remove_warning_filters(cls.filters_added)
                 cls.filters_added = []
-                if warnings.showwarning is cls.shows[1]:
-                    warnings.showwarning = cls.shows[0]
                 logging.getLogger("optuna.study._optimize").removeFilter(_ONE_LINE)
                 if optuna.logging.get_verbosity() == cls.verbosity[1]:
                     optuna.logging.set_verbosity(cls.verbosity[0])
@@ -137,6 +134,10 @@ def _deprecations_once(show):
         show(message, category, *args, **kwargs)
 
     return showwarning
+
+
+# hplab's warnings.showwarning while any quiet_optuna call is inside
+_SHOW = nets.HeldAttribute(warnings, "showwarning", _deprecations_once)
 
 
 @contextlib.contextmanager

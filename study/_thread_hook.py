@@ -6,18 +6,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from nets import HeldAttribute
+
 __all__ = ["ThreadHook"]
 
 
 class ThreadHook:
-    """The first call to enter installs hplab's hook, the last to leave puts back the hook
-    from before, and only if hplab's is still the one installed (a snapshot per call left
-    hplab's hook for good when two calls in threads ended in the other order, and undid a
-    hook the user set while a study ran in a thread)."""
+    """The storages of the calls inside, for the hook to name; the hook itself held by a
+    `nets.HeldAttribute` (set by the first call, put back by the last, if still hplab's)."""
 
     lock = threading.Lock()
     calls: list = []  # (token, where) of the calls inside, in the order they entered
-    hooks: tuple = (None, None)  # (threading.excepthook before, the one set here)
+    held: HeldAttribute | None = None
 
     @classmethod
     def enter(cls, where, say: Callable) -> object:
@@ -29,11 +29,11 @@ class ThreadHook:
         """
         token = object()
         with cls.lock:
-            if not cls.calls:
-                before = threading.excepthook
-                cls.hooks = (before, _hook(before, say))
-                threading.excepthook = cls.hooks[1]
             cls.calls.append((token, where))
+            if cls.held is None:
+                cls.held = HeldAttribute(threading, "excepthook",
+                                         lambda before: _hook(before, say))
+        cls.held.enter()
         return token
 
     @classmethod
@@ -41,8 +41,7 @@ class ThreadHook:
         """End the call of ``token``; the last to leave puts back the hook from before."""
         with cls.lock:
             cls.calls = [call for call in cls.calls if call[0] is not token]
-            if not cls.calls and threading.excepthook is cls.hooks[1]:
-                threading.excepthook = cls.hooks[0]
+        cls.held.leave()
 
 
 def _hook(before, say):
