@@ -1157,7 +1157,6 @@ def test_the_cap_bites_only_where_two_batches_past_it_tried_a_rate_just_above_1(
         "there, than at its best rate" + cannot)
 
 
-
 def test_a_batch_that_tied_at_the_rate_above_1_did_not_do_worse_there():
     # mutation QA: counting a batch whose steps at the grid's 1.5 equal those at its best
     # rate as having "did worse" there (">=" for ">"; "the course's cap bites" from one
