@@ -90,11 +90,15 @@ def refuse_other_separator(path: Path, first: list[str]) -> None:
     for sep, name, option in OTHER_SEPARATORS:
         if sep in first[0]:
             shown = first[0] if len(first[0]) <= 30 else first[0][:30] + "..."
-            # Excel writes either where a comma is the decimal mark
-            decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
             raise DataError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
-                            "reads comma-separated CSV: convert it, e.g. "
-                            f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")
+                            f"reads comma-separated CSV: {_conversion(sep, option)}")
+
+
+def _conversion(sep: str, option: str) -> str:
+    """How to convert a file separated by ``sep`` (read_csv's ``option`` for it)."""
+    # Excel writes either where a comma is the decimal mark
+    decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
+    return f"convert it, e.g. pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}"
 
 
 def refuse_separator_hint(path: Path, first: list[str]) -> None:
@@ -103,8 +107,16 @@ def refuse_separator_hint(path: Path, first: list[str]) -> None:
     if first and re.fullmatch(r"sep=\S?", first[0].strip(), re.IGNORECASE) \
             and len(first) <= 2 and not "".join(first[1:]).strip():
         said = ",".join(first)
-        raise DataError(f"{path}: line 1 ({said!r}) is Excel's separator hint, not the "
-                        "header: delete that line")
+        sep = first[0].strip()[4:] or ","  # "sep=," is read as the fields "sep=" and ""
+        if sep == ",":
+            raise DataError(f"{path}: line 1 ({said!r}) is Excel's separator hint, not the "
+                            "header: delete that line")
+        # deleting it only led to the next refusal, the separator's
+        name, option = next(((n, o) for s, n, o in OTHER_SEPARATORS if s == sep),
+                            (f"{sep}-separated", f"sep={sep!r}"))
+        raise DataError(f"{path}: line 1 ({said!r}) is Excel's separator hint: the file is "
+                        f"{name}, and hplab reads comma-separated CSV: "
+                        f"{_conversion(sep, option + ', skiprows=1')}")
 
 
 def refuse_unnamed_columns(path: Path, first: list[str]) -> None:

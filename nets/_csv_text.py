@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import lzma
+import re
 from pathlib import Path
 
 #: A CSV compressed as data's loaders read training files: by its name's ending, as pandas
@@ -123,11 +124,32 @@ def refuse_other_separator(path: Path, field: str) -> None:
     for sep, name, option in OTHER_SEPARATORS:
         if sep in field:
             shown = field if len(field) <= 30 else field[:30] + "..."
-            # Excel writes either where a comma is the decimal mark
-            decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
             raise ValueError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
-                             "reads comma-separated CSV: convert it, e.g. "
-                             f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")
+                             f"reads comma-separated CSV: {_conversion(sep, option)}")
+
+
+def _conversion(sep: str, option: str) -> str:
+    """How to convert a file separated by ``sep`` (read_csv's ``option`` for it)."""
+    # Excel writes either where a comma is the decimal mark
+    decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
+    return f"convert it, e.g. pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}"
+
+
+def refuse_separator_hint(path: Path, first: list[str]) -> None:
+    """A first line ``sep=,`` (or ``sep=;``): the separator hint Excel reads and writes,
+    not a header (it was "line 2 has 'x0' in column sep=, not a number")."""
+    if first and re.fullmatch(r"sep=\S?", first[0].strip(), re.IGNORECASE) \
+            and len(first) <= 2 and not "".join(first[1:]).strip():
+        said = ",".join(first)
+        sep = first[0].strip()[4:] or ","  # "sep=," is read as the fields "sep=" and ""
+        if sep == ",":
+            raise ValueError(f"{path}: line 1 ({said!r}) is Excel's separator hint, not the "
+                             "header: delete that line")
+        name, option = next(((n, o) for s, n, o in OTHER_SEPARATORS if s == sep),
+                            (f"{sep}-separated", f"sep={sep!r}"))
+        raise ValueError(f"{path}: line 1 ({said!r}) is Excel's separator hint: the file is "
+                         f"{name}, and hplab reads comma-separated CSV: "
+                         f"{_conversion(sep, option + ', skiprows=1')}")
 
 
 def without_comment_mark(names: list) -> list:

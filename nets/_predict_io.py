@@ -20,6 +20,7 @@ from ._csv_text import (
     not_utf8,
     open_csv_bytes,
     refuse_other_separator,
+    refuse_separator_hint,
     utf16_codec,
     without_comment_mark,
 )
@@ -182,6 +183,7 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
     raw = [str(c).strip() for c in head.iloc[0].tolist()]
     first = without_comment_mark(raw)  # np.savetxt's header line, "# a,b", names a and b
     names = list(model.feature_names)
+    refuse_separator_hint(path, raw)
     if len(first) == 1 and not _is_number(first[0]):  # one field: 1;0 for a 1-feature model too
         refuse_other_separator(path, first[0])
     numeric = [_is_number(v) for v in raw]  # "# 0,1": numpy's header line, no data

@@ -838,6 +838,24 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
             f"{tmp_path / 'zh.csv'}: the file looks separated by {name} commas '{sep}' (first "
             f"row 'x{sep}\u7c7b\u522b'), and hplab reads comma-separated CSV: convert it, e.g. "
             f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)")
+    # Excel's separator hint line: predict read "sep=," as a header ("line 2 has 'x' in
+    # column sep=, not a number"); "sep=;" told to delete it, then refused the separator
+    (tmp_path / "hint.csv").write_text("sep=,\nx\n1\n-2\n")
+    assert as_data_says("hint.csv") == (f"{tmp_path / 'hint.csv'}: line 1 ('sep=,') is "
+                                        "Excel's separator hint, not the header: delete that "
+                                        "line")
+    for sep, name, option in ((";", ";-separated", "sep=';'"), ("|", "|-separated", "sep='|'")):
+        (tmp_path / "hint.csv").write_text(f"sep={sep}\nx{sep}y\n" + "".join(
+            f"{v}{sep}{int(v > 0)}\n" for v in range(-10, 11) if v))
+        decimal = " (with decimal=',' for numbers written 0,5)" if sep == ";" else ""
+        assert as_data_says("hint.csv") == (
+            f"{tmp_path / 'hint.csv'}: line 1 ('sep={sep}') is Excel's separator hint: the "
+            f"file is {name}, and hplab reads comma-separated CSV: convert it, e.g. "
+            f"pd.read_csv(PATH, {option}, skiprows=1).to_csv(NEW, index=False){decimal}")
+        # ... which reads the file as it was meant
+        pd.read_csv(tmp_path / "hint.csv", sep=sep, skiprows=1).to_csv(
+            tmp_path / "fixed.csv", index=False)
+        assert data.load(f"csv:{tmp_path / 'fixed.csv'}").n_features == 1
     # QA: a GBK file (Excel on Chinese Windows) was "'utf-8' codec can't decode byte 0xd7"
     (tmp_path / "gbk.csv").write_bytes("x\n1\n-2\n\u7acb\n".encode("gbk"))
     as_data_says("gbk.csv")
