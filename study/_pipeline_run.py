@@ -50,7 +50,12 @@ def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
     t0 = time.perf_counter()
     pipe = nets.make_imbalance_pipeline(
         strategy, ratio, nets.net_params_from_config(cfg), random_state=random_state)
-    with nets.filtered_warnings(("ignore", Warning)):  # max_epochs reached is the spec's setting
+    from sklearn.exceptions import ConvergenceWarning  # loaded with the pipeline
+
+    # the net's word on how its fit ended (max_epochs reached, the spec's setting; diverged):
+    # the trial records that status, as a plain trial does, which warns of none of it. Only
+    # that: a sampler's warning, a one_cycle too short, the host's other threads' are seen
+    with nets.filtered_warnings(("ignore", ConvergenceWarning, r"NetClassifier: ")):
         pipe.fit(ds.X_train, ds.y_train)
     return pipe, time.perf_counter() - t0
 

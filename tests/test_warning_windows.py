@@ -1,0 +1,33 @@
+"""The warnings a library call leaves out while it runs: only the one it means. A warning
+filter holds for the whole process, so ``("ignore", Warning)`` around a call hid every
+warning meanwhile: a real one raised inside the call (a one_cycle schedule too short for a
+pipeline's net, a caller's sampler or target), or one of the host's other threads."""
+
+import warnings
+
+import data
+import study
+
+#: what a one_cycle schedule over one full batch says, on every run of it
+ONE_STEP = "schedule one_cycle over 1 step (max_epochs=1, 1 step an epoch) has no climb"
+
+
+def _said(caught) -> list[tuple[str, str]]:
+    return [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def test_a_pipeline_trials_fit_leaves_out_only_the_nets_word_on_its_end():
+    ds = data.load("digits?imbalance=1:20&positive=8", seed=0)
+    fixed = {"width": 8, "batch_size": -1, "patience": 10}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the net's "max_epochs=1 reached" would raise
+        pipe, _ = study.fit_pipeline(ds, study.build_config({"lr": 0.01}, fixed, 1), "smote",
+                                     None, 0)
+    assert pipe.named_steps["model"].status_ == "max_epochs"
+    # a one_cycle too short for the net warns, as it does for a plain trial's
+    short = study.build_config({"lr": 0.01}, {**fixed, "schedule": "one_cycle"}, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipe, _ = study.fit_pipeline(ds, short, "smote", None, 0)
+    assert pipe.named_steps["model"].status_ == "max_epochs"
+    assert [(c, m[:len(ONE_STEP)]) for c, m in _said(caught)] == [("UserWarning", ONE_STEP)]
