@@ -163,8 +163,12 @@ def run_task(task: Task) -> dict:
         n_train = _counts(split.y_train)  # a leaky run's: the split it trains on
         recorder = _Recorder()
         pipe = _counted(pipe, recorder)
-        # short benchmark nets often stop at max_epochs; that is the setting, not news
-        with filtered_warnings(("ignore", Warning)):
+        # short benchmark nets often stop at max_epochs; that is the setting, not news, and
+        # a diverged net is a failed row saying so: only the net's word on how its fit ended
+        # is left out (a sampler's warning, a one_cycle too short, another thread's are seen)
+        from sklearn.exceptions import ConvergenceWarning  # loaded with the pipeline
+
+        with filtered_warnings(("ignore", ConvergenceWarning, r"NetClassifier: ")):
             pipe.fit(split.X_train, split.y_train)
             p_test = pipe.predict_proba(split.X_test)[:, 1]
             note = ""

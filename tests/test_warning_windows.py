@@ -5,6 +5,7 @@ pipeline's net, a caller's sampler or target), or one of the host's other thread
 
 import warnings
 
+import analyses
 import data
 import study
 
@@ -31,3 +32,15 @@ def test_a_pipeline_trials_fit_leaves_out_only_the_nets_word_on_its_end():
         pipe, _ = study.fit_pipeline(ds, short, "smote", None, 0)
     assert pipe.named_steps["model"].status_ == "max_epochs"
     assert [(c, m[:len(ONE_STEP)]) for c, m in _said(caught)] == [("UserWarning", ONE_STEP)]
+
+
+def test_a_benchmark_run_leaves_out_only_the_nets_word_on_its_end():
+    net = {"max_epochs": 1, "batch_size": -1, "patience": 10}
+    for params, said in ((net, []), ({**net, "schedule": "one_cycle"}, [ONE_STEP] * 2)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = analyses.imbalance_benchmark("moons", ratios="1:20", seeds=1,
+                                                  strategies=["none", "smote"],
+                                                  net_params=params)
+        assert set(result.runs["net_status"]) == {"max_epochs"}  # each net warned so
+        assert [m[:len(ONE_STEP)] for _, m in _said(caught)] == said
