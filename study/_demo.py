@@ -116,8 +116,9 @@ def _check_owner(demo, where) -> None:
 def _check_not_running(demo, where, grace_period: float) -> None:
     """Refuse (ValueError) to replace the demo's study ``demo`` while it is running: a
     RUNNING trial that `stale_trials` (``study show``'s rule) does not count left over."""
-    # optuna calls fail_stale_trials experimental
-    with nets.filtered_warnings(("ignore", Warning)):
+    # optuna calls fail_stale_trials experimental, on each call: only that is left out
+    with nets.filtered_warnings((
+            "ignore", optuna.exceptions.ExperimentalWarning, r".*fail_stale_trials is experim")):
         optuna.storages.fail_stale_trials(demo)
     trials = demo.get_trials(deepcopy=False)
     left = stale_trials(demo, trials, grace_period)

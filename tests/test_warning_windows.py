@@ -3,7 +3,11 @@ filter holds for the whole process, so ``("ignore", Warning)`` around a call hid
 warning meanwhile: a real one raised inside the call (a one_cycle schedule too short for a
 pipeline's net, a caller's sampler or target), or one of the host's other threads."""
 
+import sys
 import warnings
+
+import optuna
+import sqlalchemy
 
 import analyses
 import data
@@ -44,3 +48,33 @@ def test_a_benchmark_run_leaves_out_only_the_nets_word_on_its_end():
                                                   net_params=params)
         assert set(result.runs["net_status"]) == {"max_epochs"}  # each net warned so
         assert [m[:len(ONE_STEP)] for _, m in _said(caught)] == said
+
+
+def _inside(name: str) -> bool:
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_name != name:
+        frame = frame.f_back
+    return frame is not None
+
+
+def test_the_demos_stale_trial_check_leaves_out_only_optunas_experimental_note(tmp_path):
+    empty = tmp_path / "empty.db"  # a demo left before its spec was stored: replaced
+    optuna.create_study(study_name="demo", storage=f"sqlite:///{empty}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "fail_stale_trials is experimental" would raise
+        assert study.earlier_demo(str(empty), study.demo_spec(1)) == f"sqlite:///{empty}"
+
+    # the host's own hook on every database query (a slow-query log), warning in the
+    # queries fail_stale_trials makes
+    def hook(conn, cursor, statement, parameters, context, executemany):
+        if _inside("fail_stale_trials"):
+            warnings.warn("slow query", RuntimeWarning, stacklevel=2)
+
+    sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", hook)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            study.earlier_demo(str(empty), study.demo_spec(1))
+    finally:
+        sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", hook)
+    assert _said(caught) and set(_said(caught)) == {("RuntimeWarning", "slow query")}
