@@ -114,8 +114,10 @@ def resumable_spec(path, storage: str | None, refused: SpecError,
     """
     try:
         # read again only to compare with a stored study: the deprecation notes of a
-        # sampler it builds (cmaes' x0) came before the refusal, on a line of their own
-        with nets.filtered_warnings(("ignore", Warning)):
+        # sampler it builds (cmaes' x0) came before the refusal, on a line of their own.
+        # Those only (optuna's words for any option it deprecates): a warning of a sampler
+        # the user added, or of the host's other threads, is seen
+        with nets.filtered_warnings(("ignore", FutureWarning, r"\S+ has been deprecated in v\d")):
             spec = load_spec(path, strict=False, n_trials=n_trials)
     except SpecError:
         raise refused from None

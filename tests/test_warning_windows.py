@@ -7,6 +7,7 @@ import sys
 import warnings
 
 import optuna
+import pytest
 import sqlalchemy
 
 import analyses
@@ -78,3 +79,29 @@ def test_the_demos_stale_trial_check_leaves_out_only_optunas_experimental_note(t
     finally:
         sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", hook)
     assert _said(caught) and set(_said(caught)) == {("RuntimeWarning", "slow query")}
+
+
+def test_a_refused_spec_read_again_leaves_out_only_optunas_deprecation_notes(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(study._registry, "_DEPRECATIONS_SHOWN", set(), raising=False)
+    path = tmp_path / "c.toml"
+    path.write_text('[study]\nname = "c"\ndataset = "xor"\nsampler = "cmaes"\n[space]\n'
+                    'lr = { low = 0.1, high = 1.0 }\n[sampler]\nx0 = { lr = 5.0 }\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "`x0` has been deprecated in v4.9.0" would raise
+        with pytest.raises(study.SpecError, match=r"^sampler\.x0 must give every searched"):
+            study.spec_to_run(path, str(tmp_path / "c.db"))
+
+    # a contributor's sampler that warns as it is built: the re-read builds it
+    def make(spec, options, seed):
+        warnings.warn("my sampler: seeded per trial", UserWarning, stacklevel=2)
+        return optuna.samplers.RandomSampler(seed=seed, **options)
+
+    monkeypatch.setitem(study.SAMPLERS, "mine", study.SAMPLERS["random"]._replace(make=make))
+    path.write_text('[study]\nname = "c"\ndataset = "xor"\nsampler = "mine"\n[space]\n'
+                    'lr = { low = 0.1, high = 1.0 }\n[fixed]\nhidden = [3, 2]\ndepth = 3\n')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(study.SpecError, match=r"^fixed\.hidden conflicts with fixed\.depth"):
+            study.spec_to_run(path, str(tmp_path / "c.db"))
+    assert _said(caught) == [("UserWarning", "my sampler: seeded per trial")]
