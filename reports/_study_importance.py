@@ -66,7 +66,11 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     rows, failed = [], {}
     for method, evaluator in evaluators.items():
         try:
-            with filtered_warnings(("ignore", Warning)):
+            # PED-ANOVA notes that it reads a target as "lower is better" (a maximized first
+            # objective is negated for it): that note only; its others, a warning of the
+            # caller's target, another thread's are seen
+            with filtered_warnings(("ignore", UserWarning, "PedAnovaImportanceEvaluator "
+                                    "computes the importances of params to achieve low")):
                 # PED-ANOVA on the study as stored: a choice of batch sizes read as a
                 # number made a spike of a KDE where the best trials shared one (a noise
                 # batch_size 0.989, optuna's own 0.28); the numbers are fANOVA's speed-up

@@ -6,6 +6,7 @@ pipeline's net, a caller's sampler or target), or one of the host's other thread
 import sys
 import warnings
 
+import numpy as np
 import optuna
 import pytest
 import sqlalchemy
@@ -13,6 +14,7 @@ import sqlalchemy
 import analyses
 import data
 import study
+from reports import _study_importance as si
 
 #: what a one_cycle schedule over one full batch says, on every run of it
 ONE_STEP = "schedule one_cycle over 1 step (max_epochs=1, 1 step an epoch) has no climb"
@@ -105,3 +107,30 @@ def test_a_refused_spec_read_again_leaves_out_only_optunas_deprecation_notes(
         with pytest.raises(study.SpecError, match=r"^fixed\.hidden conflicts with fixed\.depth"):
             study.spec_to_run(path, str(tmp_path / "c.db"))
     assert _said(caught) == [("UserWarning", "my sampler: seeded per trial")]
+
+
+def test_importances_leave_out_only_ped_anovas_lower_is_better_note():
+    rng = np.random.default_rng(0)
+    s = optuna.create_study(directions=["minimize", "maximize"],
+                            sampler=optuna.samplers.RandomSampler(seed=0))
+    s.optimize(lambda t: (t.suggest_float("lr", 1e-3, 1.0, log=True)
+                          + 0.1 * t.suggest_int("width", 1, 8) + 0.01 * rng.normal(),
+                          rng.normal()), n_trials=12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "... computes the importances of params to
+        # achieve low `target` values" would raise, at every report of several objectives
+        frame = si.importance_frame(s, target=lambda t: t.values[0])
+    assert set(frame["method"]) == {"PED-ANOVA", "fANOVA"}
+    calls = []
+
+    def target(t):  # the caller's, warning at each call
+        calls.append(t.number)
+        warnings.warn("target: the first objective", UserWarning, stacklevel=2)
+        return t.values[0]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        si.importance_frame(s, target=target)
+    # every call's warning, those optuna's evaluators made too
+    assert len(calls) > len(s.trials)
+    assert _said(caught) == [("UserWarning", "target: the first objective")] * len(calls)
