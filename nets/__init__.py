@@ -5,7 +5,9 @@ initializers, optimizers, learning-rate schedules, dropout, batch norm and weigh
 training loop with checkpoints and callbacks, a gradient check, ``.npz`` persistence,
 scikit-learn estimators and the imbalance strategies' imbalanced-learn pipelines around
 them (with their scores), prediction from saved models and ONNX export (``onnx``
-imported only when exporting). Imports neither optuna nor matplotlib.
+imported only when exporting), and hplab's notices on stderr through ``logging``'s
+``"hplab"`` logger (`set_notice_level`, `disable_default_notice_handler`,
+`enable_notice_propagation`). Imports neither optuna nor matplotlib.
 """
 
 import importlib
@@ -92,6 +94,16 @@ from ._init import (
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
+from ._notices import (
+    NOTICE_LOGGER,
+    disable_default_notice_handler,
+    disable_notice_propagation,
+    enable_default_notice_handler,
+    enable_notice_propagation,
+    get_notice_level,
+    notice,
+    set_notice_level,
+)
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx
 from ._optimizers import (
     OPTIMIZERS,
@@ -212,7 +224,10 @@ __all__ = [
     "finite_or_none", "json_file_text", "read_json_file", "settings_from_json", "settings_to_json",
     "progress_bar",
     "say_on_stderr",
-    "say_above_bars", "stderr_is_a_terminal", "carried_lines", "command_lines", "command_name",
+    "say_above_bars", "stderr_is_a_terminal", "NOTICE_LOGGER", "notice", "set_notice_level",
+    "get_notice_level", "disable_default_notice_handler", "enable_default_notice_handler",
+    "enable_notice_propagation", "disable_notice_propagation", "carried_lines", "command_lines",
+    "command_name",
     "in_command", "drop_held_warnings", "release_warnings",
     "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",
     "show_warning", "warning_line", "GradCheckResult", "gradcheck",

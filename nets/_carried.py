@@ -15,6 +15,7 @@ import contextlib
 from ._activations import ACTIVATIONS
 from ._command_lines import carried_lines, lines_carried
 from ._init import INITIALIZERS
+from ._notices import carried_notices, notices_carried
 from ._optimizers import OPTIMIZERS
 from ._schedules import RULE_SETTINGS, SCHEDULES
 from ._settings_read import SETTINGS_READ
@@ -78,19 +79,21 @@ def use_entries(added: dict[str, dict] | None) -> None:
 
 def carried_to_workers() -> tuple:
     """What each of a pool's tasks takes to its worker process (`worker_as_parent`): the
-    command's lines and the registry entries this process added."""
-    return carried_lines(), added_entries()
+    command's lines, the registry entries this process added and its notices' level and
+    default handler."""
+    return carried_lines(), added_entries(), carried_notices()
 
 
 @contextlib.contextmanager
 def worker_as_parent(carried: tuple | None):
     """In a pool's worker process, what `carried_to_workers` gave in its parent: its
-    registry entries and its command's lines; nothing changed for None (a run in the
-    parent's own process)."""
+    registry entries, its command's lines and its notices' settings; nothing changed for
+    None (a run in the parent's own process)."""
     if carried is None:
         yield
         return
-    lines, added = carried
+    lines, added, notices = carried
     use_entries(added)
+    notices_carried(notices)
     with lines_carried(lines):
         yield

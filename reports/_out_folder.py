@@ -9,7 +9,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from nets import check_writable, command_name, probe_write, say_on_stderr
+from nets import check_writable, notice, probe_write
 
 from ._held_results import held_results
 from ._study_folder import study_report_folder
@@ -102,8 +102,7 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
                     raise ValueError(f"another hplab command is writing {out}; wait for it "
                                      f"to end, or give another {other}") from None
                 # said, or a study run's report seems to hang after its last trial
-                say_on_stderr(f"{command_name()}: waiting for another hplab command writing "
-                              f"{out} ...")
+                notice("reports", f"waiting for another hplab command writing {out} ...")
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 # no lock to be had here: on NFS, flock is emulated with fcntl locks, and

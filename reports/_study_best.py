@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from nets import (
-    command_name,
     finite_or_none,
     is_stepwise,
-    say_on_stderr,
+    notice,
     version_text,
     version_text_of,
 )
@@ -72,7 +71,7 @@ def retrain_best(spec, s, summary, best, out: Path, staged: Path, *, where,
 
     number = best.number
     if progress:  # QA: on MNIST, 15 s of silence after the trials' bar reached 100 %
-        say_on_stderr(f"{command_name()}: retraining trial #{number} for the report...")
+        notice("reports", f"retraining trial #{number} for the report...")
     cfg = hs.build_config(hs.searched_values(best.params, spec.fixed), spec.fixed, spec.max_epochs)
     try:
         ds = data.load(spec.dataset, seed=spec.seed)

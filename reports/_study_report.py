@@ -6,7 +6,7 @@ import os
 from functools import partial
 from pathlib import Path
 
-from nets import command_name, say_on_stderr, stage_file
+from nets import notice, stage_file
 
 from . import _pareto_draw, _study_data as sd, _study_draw as sw
 from ._best_model_files import (
@@ -216,9 +216,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             with holding(out, wait=True):
                 said = newer_report(out / "report.html", summary, where)
                 if said is not None:
-                    say_on_stderr(f"{command_name()}: kept the newer report {out / 'report.html'} "
-                                  f"({said} trials); this one had {summary['n_finished']} "
-                                  "finished trials")
+                    notice("reports", f"kept the newer report {out / 'report.html'} "
+                                      f"({said} trials); this one had "
+                                      f"{summary['n_finished']} finished trials")
                     return out / "report.html"
                 return rep.write(out, swap=partial(_swap_in, partial(
                     swap_best_model, out, staged, saved, own and not kept), staged_spec, out),

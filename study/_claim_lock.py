@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import time
 import zlib
 from pathlib import Path
@@ -125,10 +126,10 @@ class ClaimLock:
                     who = holder_text(handle)
             if who is not None and who not in self._said:
                 self._said.add(who)
-                nets.say_above_bars(
-                    f"{nets.command_name()}: waited {now - since:.0f} s for {self._path}, "
+                nets.notice(
+                    "study", f"waited {now - since:.0f} s for {self._path}, "
                     "the study's claim lock (one worker at a time counts the trials and "
-                    f"creates the next); it is held by {who}")
+                    f"creates the next); it is held by {who}", printed="above_bars")
             time.sleep(pause)
             pause = min(pause * 2, PAUSE_SECONDS)
 
@@ -140,11 +141,12 @@ class ClaimLock:
         if "unlocked" in self._said:
             return
         self._said.add("unlocked")
-        nets.say_above_bars(
-            f"{nets.command_name()}: warning: cannot lock {self._path} on this file system "
+        nets.notice(
+            "study", f"warning: cannot lock {self._path} on this file system "
             f"({exc.strerror or exc}): its workers claim trials unlocked, and the study may "
             "pass its budget by a trial a worker; a local folder, or PostgreSQL "
-            "(postgresql://...) for several machines, keeps it exact")
+            "(postgresql://...) for several machines, keeps it exact",
+            level=logging.WARNING, printed="above_bars")
 
     def release(self) -> bool:
         """Let the lock go; nothing if it is not held. False if the server had ended the

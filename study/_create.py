@@ -132,8 +132,7 @@ def _say_description_replaced(stored: dict, raw: dict) -> None:
     change it on a resume, as its budget): QA saw it flip silently between two files."""
     was = spec_description(stored)
     if was != spec_description(raw):
-        nets.say_on_stderr(f"{nets.command_name()}: the study's description is now this "
-                           f"spec's (it was {was!r})")
+        nets.notice("study", f"the study's description is now this spec's (it was {was!r})")
 
 
 def stored_table(spec: StudySpec) -> dict:

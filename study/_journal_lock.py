@@ -3,6 +3,7 @@ no waiter takes from a live holder."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -121,10 +122,11 @@ class JournalLock(JournalFileSymlinkLock):
                 # only the link judged: another waiter may have taken it over first
                 if self._remove_if(found[0], found[1]):
                     if not said and state != "left":  # "left": an interrupted write's
-                        nets.say_above_bars(
-                            f"{nets.command_name()}: removed {self._lock_file}, the "
+                        nets.notice(
+                            "study", f"removed {self._lock_file}, the "
                             f"journal's write lock, {_whose(holder, held, state)}: a "
-                            "command that crashed left it")
+                            "command that crashed left it", level=logging.WARNING,
+                            printed="above_bars")
                     said, pause = False, 0.001
                     continue
                 if _looked(self._lock_file) != found:  # another's now: judged next
@@ -140,9 +142,10 @@ class JournalLock(JournalFileSymlinkLock):
                 else:
                     then = (f" (a command that crashed may have left it): taken over in "
                             f"{max(0.0, GRACE_SECONDS - held):.0f} s")
-                nets.say_above_bars(
-                    f"{nets.command_name()}: waiting for {self._lock_file}, the journal's "
-                    f"write lock, held for {held:.0f} s{_by(holder, state)}{then}")
+                nets.notice(
+                    "study", f"waiting for {self._lock_file}, the journal's "
+                    f"write lock, held for {held:.0f} s{_by(holder, state)}{then}",
+                    printed="above_bars")
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
 
@@ -164,10 +167,11 @@ class JournalLock(JournalFileSymlinkLock):
             removed = self._remove_if(mine)
         _HELD.discard(mine)  # after: until then a thread of this process waits for it
         if not removed:
-            nets.say_above_bars(
-                f"{nets.command_name()}: {self._lock_file}, the journal's write lock, was "
+            nets.notice(
+                "study", f"{self._lock_file}, the journal's write lock, was "
                 "taken over while this command held it (held past the grace: a stopped "
-                "process or a slow disk?); its write and another's may have met")
+                "process or a slow disk?); its write and another's may have met",
+                level=logging.WARNING, printed="above_bars")
 
     def _link(self, mine: str) -> bool:
         """Make the lock's link, ``mine``; whether it was free."""

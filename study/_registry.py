@@ -67,8 +67,8 @@ class _FailedTrialInOneLine(logging.Filter):
             # a TrialFailed is its reason, not "parameters: {} ... error: _Failed("
             reason = (str(failed) if isinstance(failed, TrialFailed)
                       else error_record(failed)["reason"])
-            nets.say_above_bars(f"{nets.command_name()}: trial {message.split()[1]} failed: "
-                                f"{reason}")
+            nets.notice("study", f"trial {message.split()[1]} failed: {reason}",
+                        level=logging.WARNING, printed="above_bars")
         return False
 
 

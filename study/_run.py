@@ -8,6 +8,7 @@ in the study.
 
 from __future__ import annotations
 
+import logging
 import numbers
 import os
 import time
@@ -93,18 +94,19 @@ def say_if_none_started(study, run_id: str, budget: int, spec: StudySpec, *,
     used = budget_used(trials, flat=study_flat_layout(study))
     if used < budget:  # something else stopped it (a timeout: `stopped` says so)
         return False
-    had = f"{nets.command_name()}: the study already has {nets.count_of(used, 'trial')}"
+    had = f"the study already has {nets.count_of(used, 'trial')}"
     points = grid_points(spec)
     if points is not None and budget >= points:  # QA: "N above 12" on 12 points, refused
         held = ("one at each point of its grid" if used == points
                 else f"over its grid's {points} points")
-        nets.say_on_stderr(f"{had}, {held}: {who} started none, and more trials would "
-                           "change nothing. " + grid_next_steps(spec_to_copy(spec, storage)))
+        nets.notice("study", f"{had}, {held}: {who} started none, and more trials would "
+                    "change nothing. " + grid_next_steps(spec_to_copy(spec, storage)),
+                    level=logging.WARNING)
         return False
     held = "its budget" if used == budget else f"over its budget of {budget}"
     cap = f", up to its grid's {points} points" if points is not None else ""
-    nets.say_on_stderr(f"{had}, {held}: {who} started none; "
-                       + more.replace("{used}", str(used)).replace("{cap}", cap))
+    nets.notice("study", f"{had}, {held}: {who} started none; "
+                + more.replace("{used}", str(used)).replace("{cap}", cap), level=logging.WARNING)
     return False
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import optuna
 
-from nets import command_name, os_error_line, say_on_stderr
+from nets import notice, os_error_line
 
 from ._errors import StorageError, StorageFailed
 from ._storage_identity import file_identity, gone_message
@@ -89,7 +90,8 @@ def _one_line(args, wheres: list) -> bool:
     text = _first_line(cause, where.url)
     for other in wheres:  # (another call's password too, where it was not that one)
         text = _masked(text, other.url)
-    say_on_stderr(f"{command_name()}: {name}: storage {where.masked} failed: {text}")
+    # an error: the command's own error follows
+    notice("study", f"{name}: storage {where.masked} failed: {text}", level=logging.ERROR)
     return True
 
 

@@ -113,14 +113,14 @@ class StudyProgress:
         self._bar.n = done
         self._bar.refresh()
 
-    def say(self, line: str) -> None:
-        """``line`` on stderr on a line of its own, above the bar (printed after it, it
-        was glued to the bar's line); nothing without a stderr, where print and tqdm's
-        write would put it on stdout, in front of --json's object."""
-        if self._bar is None or sys.stderr is None:  # tqdm's write to None is stdout's
-            nets.say_on_stderr(line)
-        else:
-            self._bar.write(line, file=sys.stderr)
+    def say(self, line: str, level: int = logging.WARNING) -> None:
+        """``line`` (opening with the command's name, as its lines do) as a notice of
+        ``level`` (`nets.notice`'s: a failure the run goes on after, by default), printed
+        on a line of its own above the bar (printed after it, it was glued to the bar's
+        line); nothing without a stderr, where print and tqdm's write would put it on
+        stdout, in front of --json's object."""
+        nets.notice("study", line.removeprefix(f"{nets.command_name()}: "), level=level,
+                    printed="as_is" if self._bar is None else "tqdm")
 
     def close(self) -> None:
         if self._bar is not None:

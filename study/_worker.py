@@ -6,11 +6,12 @@ number of workers on any number of machines end with exactly ``n_trials`` finish
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 
 import optuna
 
-from nets import say_on_stderr
+from nets import notice
 
 from ._budget import _next_action, budget_used
 from ._claim_lock import ClaimLock
@@ -225,9 +226,9 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                         except Exception:
                             if not taken_over(study, objective.trial):
                                 raise
-                            say_on_stderr(dropped_note(
+                            notice("study", dropped_note(
                                 objective.trial.number, objective.trial.number in given_back,
-                                heartbeats, spec.grace_period))
+                                heartbeats, spec.grace_period), level=logging.WARNING)
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
                         else:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
-import nets
-
 from ._record import owner_keys, record_attr, trial_info
 from ._stale_trials import entered_by, never_entered
 from ._storage_errors import failure_text
@@ -129,19 +127,18 @@ def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict)
 
 
 def dropped_note(number: int, given_back: bool, heartbeats: bool, grace: float) -> str:
-    """The line a worker says of its trial ``number`` that it does not finish: given back
+    """The notice a worker says of its trial ``number`` that it does not finish: given back
     (``_worker._lost_claim``), or failed by another worker."""
-    said = nets.command_name()  # "hplab study worker", as its other lines; "hplab" in Python
     if given_back:
-        return (f"{said}: trial {number} was given back: the server ended this worker's "
+        return (f"trial {number} was given back: the server ended this worker's "
                 "claim lock before the claim was done (held too long, or cut off) and "
                 "another worker filled the budget meanwhile")
     if not heartbeats:  # a journal: its worker was taken for a dead one of this machine
-        return (f"{said}: trial {number} was closed by another worker, which took this "
+        return (f"trial {number} was closed by another worker, which took this "
                 "one for a dead worker (a journal has no heartbeats to tell): its result "
                 "is dropped")
     # the other worker saw only that no heartbeat came: this one may have been paused, or
     # either cut off from the server
-    return (f"{said}: trial {number} was failed by another worker: no heartbeat of it "
+    return (f"trial {number} was failed by another worker: no heartbeat of it "
             f"reached the storage for {grace} s (this worker paused or cut off, or the "
             "storage unreachable): its result is dropped")

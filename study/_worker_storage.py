@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 import time
 
 import optuna
 
-from nets import command_name, say_on_stderr
+from nets import notice
 
 from ._record import CREATED_ATTR, flat_layout, trial_info
 from ._running_beats import running_beats
@@ -170,9 +171,9 @@ class _WorkerCache(StoresStaleCauses, optuna.storages._CachedStorage):
                 raise
             if not self._beats_failing:
                 where = StorageURL("rdb", self._backend.url)
-                say_on_stderr(f"{command_name()}: a heartbeat did not reach storage {where.masked} "
-                              f"({failure_text(exc, where)}); trying again every "
-                              f"{self.get_heartbeat_interval()} s")
+                notice("study", f"a heartbeat did not reach storage {where.masked} "
+                                f"({failure_text(exc, where)}); trying again every "
+                                f"{self.get_heartbeat_interval()} s", level=logging.WARNING)
             self._beats_failing = True
         else:
             self._beats_failing = False
