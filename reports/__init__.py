@@ -21,39 +21,9 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 
 import importlib
 
-from ._held_results import held_results, unreadable
-from ._index import holding_index, index_root, write_index
-from ._index_folder import IndexListing, index_folder
-from ._index_record import IndexEntry, index_entry
-from ._out_folder import check_out_folder, check_study_report_folder, holding
-from ._report_files import remove_report
-from ._report_info import ReportInfo, read_report_info
-from ._report_scan import ReportScan, find_reports, scan_reports
-from ._study_commands import (
-    note_study_report,
-    study_report_lines,
-    study_show,
-    write_study_report,
-)
-from ._study_folder import find_study_report, study_report_folder
-from ._study_lag import current_study_report, report_lags
-from ._terminal import (
-    spec_list_lines,
-    study_lines,
-    study_list_lines,
-    table_lines,
-    text_width,
-    train_lines,
-    two_figures,
-    value_text,
-)
-from ._terminal_analyses import capacity_lines, lr_range_lines, scaling_lines
-from ._terminal_imbalance import imbalance_lines
-from ._terminal_predict import predict_lines
-from ._train_command import train_into
-
-#: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
-#: ~1.3 s to import, so they come with the first use of one of these (see __getattr__).
+#: Where each name lives, imported with its first use (see __getattr__): what draws or
+#: tabulates brings matplotlib, pandas and scikit-learn (~1.3 s), the rest nets and jinja2,
+#: which a --help or a bad flag needs none of
 _LAZY = {
     "design": "design",
     "Report": "_core",
@@ -69,12 +39,39 @@ _LAZY = {
     **dict.fromkeys(("balanced_accuracy", "confusion_frame", "per_class_frame"),
                     "_class_scores"),
     **dict.fromkeys(("hidden_space_frame", "pick_snapshots"), "_hidden_space"),
+    # the reports a folder holds, and its index
+    **dict.fromkeys(("held_results", "unreadable"), "_held_results"),
+    **dict.fromkeys(("holding_index", "index_root", "write_index"), "_index"),
+    **dict.fromkeys(("IndexListing", "index_folder"), "_index_folder"),
+    **dict.fromkeys(("IndexEntry", "index_entry"), "_index_record"),
+    "remove_report": "_report_files",
+    **dict.fromkeys(("ReportInfo", "read_report_info"), "_report_info"),
+    **dict.fromkeys(("ReportScan", "find_reports", "scan_reports"), "_report_scan"),
+    # a study's report per storage, and whether it lags the study
+    **dict.fromkeys(("find_study_report", "study_report_folder"), "_study_folder"),
+    **dict.fromkeys(("current_study_report", "report_lags"), "_study_lag"),
+    # what the study commands read of a study's report, and write
+    **dict.fromkeys(("note_study_report", "study_report_lines", "study_show",
+                     "write_study_report"), "_study_commands"),
+    # `hplab predict`'s lines
+    "predict_lines": "_terminal_predict",
+    # `hplab train`'s run, saved in place of an earlier one
+    "train_into": "_train_command",
+    # the folders commands write into: checked before the work, held while writing
+    **dict.fromkeys(("check_out_folder", "check_study_report_folder", "holding"),
+                    "_out_folder"),
+    # what each command prints for people (its --json summary as lines)
+    **dict.fromkeys(("capacity_lines", "lr_range_lines", "scaling_lines"),
+                    "_terminal_analyses"),
+    "imbalance_lines": "_terminal_imbalance",
+    **dict.fromkeys(("spec_list_lines", "study_lines", "study_list_lines", "table_lines",
+                     "text_width", "train_lines", "two_figures", "value_text"), "_terminal"),
 }
 
 
-
 def _on_first_call(name: str):
-    """``reports.<name>`` (a report writer of `_LAZY`), imported when first called."""
+    """``reports.<name>`` (a report writer or lines of `_LAZY`), imported when first
+    called."""
 
     def call(*args, **kwargs):
         return __getattr__(name)(*args, **kwargs)
@@ -86,10 +83,10 @@ def _on_first_call(name: str):
 #: Each analysis command's outputs: its report writer (``KIND_report``, loaded when a report
 #: is written) and its printed lines (``KIND_lines``). hplab.py ends every analysis with them.
 ANALYSIS_OUTPUTS = {
-    "capacity": (_on_first_call("capacity_report"), capacity_lines),
-    "imbalance": (_on_first_call("imbalance_report"), imbalance_lines),
-    "lr-range": (_on_first_call("lr_range_report"), lr_range_lines),
-    "scaling": (_on_first_call("scaling_report"), scaling_lines),
+    "capacity": (_on_first_call("capacity_report"), _on_first_call("capacity_lines")),
+    "imbalance": (_on_first_call("imbalance_report"), _on_first_call("imbalance_lines")),
+    "lr-range": (_on_first_call("lr_range_report"), _on_first_call("lr_range_lines")),
+    "scaling": (_on_first_call("scaling_report"), _on_first_call("scaling_lines")),
 }
 
 
@@ -103,38 +100,17 @@ def analysis_outputs(command: str):
     return ANALYSIS_OUTPUTS[command]
 
 
-# the names imported above, then those imported on first use
-__all__ = [
-    "IndexEntry", "IndexListing", "ReportInfo", "ReportScan", "index_entry",
-    "find_reports", "held_results", "holding_index", "index_folder", "index_root",
-    "scan_reports",
-    "read_report_info", "remove_report", "unreadable", "write_index",
-    # a study's report per storage, and whether it lags the study
-    "current_study_report", "find_study_report", "report_lags", "study_report_folder",
-    # what the study commands read of a study's report, and write
-    "note_study_report", "study_report_lines", "study_show", "write_study_report",
-    # `hplab predict`'s lines
-    "predict_lines",
-    # `hplab train`'s run, saved in place of an earlier one
-    "train_into",
-    # the folders commands write into: checked before the work, held while writing
-    "check_out_folder", "check_study_report_folder", "holding",
-    # what each command prints for people (its --json summary as lines)
-    "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "spec_list_lines",
-    "study_lines", "study_list_lines", "train_lines",
-    "table_lines", "text_width", "two_figures", "value_text",
-    # each analysis command's report writer and lines
-    "ANALYSIS_OUTPUTS", "analysis_outputs",
-    *_LAZY,
-]
+# each analysis command's report writer and lines, then the names imported on first use
+__all__ = ["ANALYSIS_OUTPUTS", "analysis_outputs", *_LAZY]
 
 
 def __getattr__(name):
     # only writing a report needs matplotlib and friends: `hplab report index`, `study
-    # show` and `train --no-report` use the names imported above and skip their cost
+    # show` and `train --no-report` import the modules of the names they use and skip it
     if name in _LAZY:
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return module if name == "design" else getattr(module, name)
+        value = globals()[name] = module if name == "design" else getattr(module, name)
+        return value
     raise AttributeError(f"module 'reports' has no attribute {name!r}")
 
 

@@ -209,6 +209,11 @@ def test_importing_a_low_layer_loads_nothing_above_it(package, absent):
     assert _loaded_after(f"import {package}", absent) == []
 
 
+def test_importing_reports_loads_nothing_until_a_name_is_used():
+    # every command imports reports, whose command line it is (reports/_cli), a --help too
+    assert _loaded_after("import reports", ("nets", "numpy", "jinja2", "reports._index")) == []
+
+
 # what draws (matplotlib), tabulates (pandas) or fits (scikit-learn, scipy): only the
 # commands that do so pay for its import
 HEAVY = ("matplotlib", "pandas", "scipy", "sklearn", "imblearn")
