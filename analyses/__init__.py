@@ -31,26 +31,27 @@ Adding an analysis, for contributors (``hplab weight-decay``, say; KIND its comm
 snake_case, ``weight_decay``):
 
 1. here, ``_KIND.py``: the function, decorated ``@errors_in_python_words("weight-decay")``
-   (its errors' advice in flags reaches a Python caller as its arguments; hplab.py runs it
-   within `flags_in_errors`), and a result whose ``summary()`` is the ``--json``
+   (its errors' advice in flags reaches a Python caller as its arguments; the command
+   line runs it within `flags_in_errors`), and a result whose ``summary()`` is the ``--json``
    contract (`nets.finite_or_none` / `nets.finite_float`: NaN as null); its names in
    `_MODULES` (and `_RENAMED` for one its module calls otherwise). ``__all__`` follows.
 2. in reports: ``_KIND_report.py`` with ``KIND_report(result, out, *, command="", ...)``,
    whose ``Report``'s kind is the command, ``"weight-decay"`` (a re-run into its folder
    compares the two; another kind fails at the first run), as is the kind its name in
    the index takes (``analysis_name(dataset, out, "weight-decay")``); its ``_LAZY`` entry;
-   ``KIND_lines(summary)`` in ``_terminal_analyses.py``, imported in ``__init__`` and in its
-   ``__all__``; both in ``ANALYSIS_OUTPUTS`` under the command's name. Advice that names
-   the command's flags goes through ``words_for("weight-decay", command)``, and a flag
-   not named as the argument it sets into ``_python_words.ARGUMENTS``: a report written
-   from Python names the arguments.
-3. in hplab.py: ``cmd_KIND`` under ``@_analysis_command``, ending in
-   ``return _analysis_end(args, result)`` (which finds the two above in
-   ``reports.ANALYSIS_OUTPUTS``), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed,
-   --out, --report, --json, the ``--json`` keys in its description; its --seed's words
-   in ``SEED_HELP``; in ``FIELD_FLAGS`` only a flag not named as the parameter it sets
-   (--steps for num_steps; --epochs is max_epochs' in every command, ``RENAMED_FLAGS``):
-   errors name the others by their dests.
+   ``KIND_lines(summary)`` in ``_terminal_analyses.py``, with a ``_LAZY`` entry too; both
+   in ``ANALYSIS_OUTPUTS`` under the command's name. Advice that names the command's
+   flags goes through ``words_for("weight-decay", command)``, and a flag not named as
+   the argument it sets into ``_python_words.ARGUMENTS``: a report written from Python
+   names the arguments.
+3. in the command line, ``reports/_cli/``: ``_KIND.py`` with ``cmd_KIND`` under
+   ``@_analysis_command``, ending in ``return _analysis_end(args, result)`` (both of
+   ``_analysis.py``; it finds the two above in ``reports.ANALYSIS_OUTPUTS``), beside
+   ``_add_KIND``, in ``COMMANDS`` (``__init__.py``): --dataset, --seed, --out, --report,
+   --json, the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``
+   (``_flags.py``); in ``FIELD_FLAGS`` (``_in_flags.py``) only a flag not named as the
+   parameter it sets (--steps for num_steps; --epochs is max_epochs' in every command,
+   ``RENAMED_FLAGS``): errors name the others by their dests.
 4. tests: a cheap run of it in ``ANALYSES`` (tests/cli_helpers.py), which the tests of
    every analysis run (twice into one folder, --out without a report, no optuna without
    one; one fails until it is there); its --json keys checked against its help (in

@@ -11,7 +11,7 @@ import functools
 import re
 
 #: per analysis command, what its flags are called in its function's arguments where that
-#: is not the flag's name undashed (hplab.py's FIELD_FLAGS and RENAMED_FLAGS read the other
+#: is not the flag's name undashed (the command line's FIELD_FLAGS and RENAMED_FLAGS read the other
 #: way). A key may be a whole phrase: a flag with no argument of its own (scaling's
 #: --lr-range and --lr-grid only build ``lrs``) is reworded with the words around it
 ARGUMENTS = {
@@ -62,7 +62,7 @@ def words_for(command: str, written_by: str):
     return lambda text: in_python_words(text, command)
 
 
-# set while hplab.py runs an analysis: its errors keep the command's flags
+# set while the command line runs an analysis: its errors keep the command's flags
 _FLAGS_SAID = contextvars.ContextVar("hplab_flags_said", default=False)
 
 

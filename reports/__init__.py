@@ -17,6 +17,9 @@ Drawing functions take the data and return a :class:`matplotlib.figure.Figure` m
 ``Report.write`` refreshes the index of the nearest ``runs`` folder above the report (else
 the one ``hplab report index DIR`` started in the report folder's parent, if any), see
 :func:`index_root`; ``hplab report index DIR`` writes or rebuilds any index by hand.
+
+reports also holds the command line that ends in them (``_cli``: each ``hplab`` command's
+flags beside what it does; `build_parser`, `run_command`), which hplab.py runs.
 """
 
 import importlib
@@ -66,6 +69,10 @@ _LAZY = {
     "imbalance_lines": "_terminal_imbalance",
     **dict.fromkeys(("spec_list_lines", "study_lines", "study_list_lines", "table_lines",
                      "text_width", "train_lines", "two_figures", "value_text"), "_terminal"),
+    # the command line over them all, hplab.py's (`_cli`: each command's flags beside what
+    # it does); building its parser imports none of the packages
+    **dict.fromkeys(("analysis_commands", "build_parser", "parse_command", "run_command"),
+                    "_cli"),
 }
 
 
@@ -81,7 +88,8 @@ def _on_first_call(name: str):
 
 
 #: Each analysis command's outputs: its report writer (``KIND_report``, loaded when a report
-#: is written) and its printed lines (``KIND_lines``). hplab.py ends every analysis with them.
+#: is written) and its printed lines (``KIND_lines``). The command line ends every analysis
+#: with them.
 ANALYSIS_OUTPUTS = {
     "capacity": (_on_first_call("capacity_report"), _on_first_call("capacity_lines")),
     "imbalance": (_on_first_call("imbalance_report"), _on_first_call("imbalance_lines")),

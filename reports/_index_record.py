@@ -20,7 +20,8 @@ from ._report_info import ReportInfo
 _MAX_RECORD_BYTES = 1 << 20
 #: The keys of a run's record that ``report index --json`` gives (its ``run``), as
 #: config.json names them; ``hplab`` is the version that trained it. Its help lists them
-#: too (hplab.py's JSON_KEYS: building the parser imports no reports); a test compares.
+#: too (the command line's JSON_KEYS: building the parser imports no other module of
+#: reports); a test compares.
 RUN_KEYS = ("dataset", "seed", "data_seed", "status", "epochs", "train_loss",
             "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
             "test_rmse", "test_mae", "config")

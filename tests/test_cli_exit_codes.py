@@ -127,8 +127,9 @@ def test_an_error_line_names_the_command_as_its_usage_errors_do(command, tmp_pat
 
 def test_every_command_of_two_words_has_a_runtime_error_checked():
     import hplab
+    import reports._cli as cli
 
-    said = {p.prog for p in hplab._commands(hplab.build_parser())}
+    said = {p.prog for p in cli._commands(hplab.build_parser())}
     assert {f"hplab {c}" for c in RUNTIME_ERRORS} == {s for s in said if s.count(" ") == 2} - {
         "hplab data list"}  # it reads nothing it could fail on
 

@@ -13,6 +13,8 @@ import pytest
 from cli_helpers import description_words, help_words, readme_words, registry_names, run_cli
 
 import hplab
+import reports._cli as cli
+from reports._cli import _analysis, _flags, _help_values, _in_flags, _json_keys
 
 
 def _parsers(parser):
@@ -95,17 +97,17 @@ def _flag_help(command: str, flag: str) -> str:
     parser = hplab.build_parser()._subparsers._group_actions[0].choices[command]
     (action,) = [a for a in parser._actions if flag in a.option_strings]
     texts = getattr(action, "texts", None)
-    return " ".join(action.help.replace(hplab.TEXTS, str(texts)).split())
+    return " ".join(action.help.replace(_flags.TEXTS, str(texts)).split())
 
 
 @pytest.mark.parametrize("command", ["train", "capacity"])
 def test_every_schedule_has_its_rate_in_the_help(command):
-    # the rates were written by hand in hplab.SCHEDULE_HELP, beside the registry's names: a
+    # the rates were written by hand in _flags.SCHEDULE_HELP, beside the registry's names: a
     # new schedule was listed among the names with no word of what rate it gives (now
     # nets/_schedules.py's RATES, which `import nets` checks is whole)
     import nets
 
-    rates = _flag_help(command, "--schedule").split(hplab.NAMES)[0]
+    rates = _flag_help(command, "--schedule").split(_flags.NAMES)[0]
     missing = [name for name in registry_names(nets.SCHEDULES)
                if not re.search(rf"(: |; ){re.escape(name)} ", rates)]
     assert missing == []
@@ -113,11 +115,11 @@ def test_every_schedule_has_its_rate_in_the_help(command):
 
 @pytest.mark.parametrize("command", ["train", "gradcheck", "lr-range", "scaling", "capacity"])
 def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
-    # hplab.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
+    # _flags.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
     # DRAWS does, beside the code
     import nets
 
-    draws = _flag_help(command, "--init").split(hplab.NAMES)[0]
+    draws = _flag_help(command, "--init").split(_flags.NAMES)[0]
     missing = [name for name in registry_names(nets.INITIALIZERS)
                if name != "zero" and not re.search(rf"(: |, ){re.escape(name)} ", draws)]
     assert missing == []
@@ -196,7 +198,7 @@ def test_registry_flags_list_their_names():
                 "stay identical for good: no seed helps; for nets with no hidden layer), "
                 "normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): "
-                f"{hplab._RegistryNames('nets.INITIALIZERS')} (default xavier)"
+                f"{_help_values._RegistryNames('nets.INITIALIZERS')} (default xavier)"
                 ) in help_words(command)
     assert "zero, normal, xavier, he, msra (= he)" in help_words("train")  # as it reads
     for command in ("train", "capacity"):  # each alias beside the name it stands for
@@ -210,9 +212,12 @@ def test_registry_flags_list_their_names():
 
 
 def test_building_the_parser_imports_no_registry():
-    # the names are read when a help is shown: nets and analyses cost seconds to import
+    # the names are read when a help is shown: nets and analyses cost seconds to import;
+    # the parser is reports' (reports/_cli), whose other modules come with their first use
     code = ("import sys, hplab; hplab.build_parser().parse_args(['data', 'list']); "
-            "print(sorted({'nets', 'analyses'} & set(sys.modules)))")
+            "print(sorted({m for m in sys.modules if m in ('nets', 'analyses', 'data', "
+            "'study', 'numpy') or m.startswith('reports.') and not m.startswith("
+            "'reports._cli')}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(hplab.__file__).parent, check=True)
     assert done.stdout == "[]\n"
@@ -261,14 +266,14 @@ def test_every_analysis_names_its_flags_in_its_errors(capsys):
         assert flags["dataset"] == "--dataset" and flags["seed"] == "--seed", command
     # only lr_grid's arguments, which no dest names, and the config's unused lr (the
     # lowest rate): the study's are named by its dests
-    assert hplab.FIELD_FLAGS["scaling"] == {"num": "--lr-grid", "low,high": "--lr-range",
+    assert _in_flags.FIELD_FLAGS["scaling"] == {"num": "--lr-grid", "low,high": "--lr-range",
                                             "lr": "the lowest rate of --lrs or --lr-range"}
     assert run_cli(["scaling", "--dataset", "xor", "--max-epochs", "0", "--no-report"],
                    capsys) == (2, "", "hplab scaling: error: --max-epochs must be a finite "
                                       "number > 0, at most 1,000,000 epochs, got 0.0\n")
     # and --epochs, named so in every command, is max_epochs' (the QA's new analysis said
     # max_epochs without a FIELD_FLAGS entry of its own)
-    assert "imbalance" not in hplab.FIELD_FLAGS
+    assert "imbalance" not in _in_flags.FIELD_FLAGS
     for command in ("imbalance", "capacity", "train"):
         flags = parser.parse_args([command, "--dataset", "xor"]).field_flags
         assert flags["max_epochs"] == "--epochs", command
@@ -289,9 +294,9 @@ def test_adding_an_analysis_names_the_places_that_exist():
 
     steps = analyses.__doc__.partition("Adding an analysis")[2]
     for module, name in [(analyses, "_MODULES"), (analyses, "_RENAMED"), (reports, "_LAZY"),
-                         (reports, "ANALYSIS_OUTPUTS"), (hplab, "_analysis_command"),
-                         (hplab, "_analysis_end"),
-                         (hplab, "COMMANDS"), (hplab, "SEED_HELP"), (hplab, "FIELD_FLAGS"),
+                         (reports, "ANALYSIS_OUTPUTS"), (_analysis, "_analysis_command"),
+                         (_analysis, "_analysis_end"),
+                         (cli, "COMMANDS"), (_flags, "SEED_HELP"), (_in_flags, "FIELD_FLAGS"),
                          (cli_helpers, "ANALYSES"), (nets, "finite_or_none"),
                          (nets, "finite_float"),
                          (sys.modules[__name__],
@@ -335,7 +340,7 @@ def test_report_index_help_names_each_key_of_a_reports_run():
     # not look inside run (null in a folder of reports without a record)
     from reports._index_record import RUN_KEYS
 
-    text = " ".join(hplab.JSON_KEYS["report", "index"].split())
+    text = " ".join(_json_keys.JSON_KEYS["report", "index"].split())
     listed = re.search(r"run \(the training run it shows, .*? record, its config\.json, and "
                        r"from it (.*?) and hplab, the version that trained it;", text)
     assert listed and listed.group(1).split(", ") == list(RUN_KEYS)
@@ -396,7 +401,7 @@ def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, c
     # every command with --json is checked here or in its own tests (data fetch needs a
     # mirror; demo prints study run's keys)
     parser = hplab.build_parser()
-    with_json = {p.prog.removeprefix("hplab ") for p in hplab._commands(parser)
+    with_json = {p.prog.removeprefix("hplab ") for p in cli._commands(parser)
                  if any("--json" in a.option_strings for a in p._actions)}
     elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx"}
     assert with_json - elsewhere <= {

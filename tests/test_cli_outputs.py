@@ -24,6 +24,7 @@ from cli_helpers import ANALYSES, run_cli
 from conftest import ForkServer, figure_stand_in
 
 import hplab
+from reports._cli import _converters, _output
 from study import SPECS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -807,10 +808,10 @@ def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys
             raise ValueError("'T{d:val:q:i1:q:i2:}' is not a valid PEP 3118 buffer") from None
 
     with pytest.raises(KeyboardInterrupt):
-        hplab._write_report({}, tmp_path, write)
+        _output._write_report({}, tmp_path, write)
     # a plain ValueError is still the report's failure, said as such
     summary = {}
-    said = hplab._write_report(summary, tmp_path, lambda: int("x"))
+    said = _output._write_report(summary, tmp_path, lambda: int("x"))
     assert said.startswith(f"the report could not be written in {tmp_path}")
     assert summary["report_path"] is None
 
@@ -867,7 +868,7 @@ def test_every_path_flag_expands_a_tilde(argv, flag, name, tmp_path, monkeypatch
     args = hplab.build_parser().parse_args(argv)
     assert getattr(args, flag) == str(tmp_path / "home" / name)
     # "-" (standard output) and names that only start with '~' (no such user) stay
-    assert hplab._path("-") == "-" and hplab._path("~nosuchuser9/x") == "~nosuchuser9/x"
+    assert _converters._path("-") == "-" and _converters._path("~nosuchuser9/x") == "~nosuchuser9/x"
 
 
 def test_outputs_and_inputs_given_with_a_tilde_land_in_the_home_folder(tmp_path, monkeypatch,

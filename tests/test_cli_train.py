@@ -27,6 +27,7 @@ import hplab
 import nets
 import reports
 from nets._io import training_run_of
+from reports._cli import _output
 
 # the names from the registry: a new initializer does not change what these tests check
 BAD_INIT = f"unknown --init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}\n"
@@ -480,8 +481,8 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
 
     summary = {}
     with pytest.raises(KeyboardInterrupt):
-        hplab._write_report(summary, "runs/x", interrupted_in_c)
-    assert hplab._write_report(summary, "runs/x", full_disk) == (
+        _output._write_report(summary, "runs/x", interrupted_in_c)
+    assert _output._write_report(summary, "runs/x", full_disk) == (
         "the report could not be written in runs/x (No space left on device)")
     assert summary == {"report_path": None, "report_error": (
         "the report could not be written in runs/x (No space left on device)")}
@@ -490,7 +491,7 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
         raise OSError(28, "No space left on device", "runs/x/report_files/a.csv")
 
     # as every command says an OSError: the file it failed at named
-    assert hplab._write_report({}, "runs/x", full_at_a_file) == (
+    assert _output._write_report({}, "runs/x", full_at_a_file) == (
         "the report could not be written in runs/x (cannot write runs/x/report_files/a.csv: "
         "No space left on device)")
     # review: anywhere in a command (`study report` writes its report itself), and SIGTERM
@@ -1407,6 +1408,7 @@ def test_the_progress_bar_in_a_log_file_is_drawn_at_each_tenth_of_the_run(capsys
 _SIGNAL_IN_A_CALLBACK = """
 import _thread, signal, sys, threading, time, weakref
 import hplab
+from reports._cli import _train as train_cli
 from study import _train_run
 
 where, signum = sys.argv[1], getattr(signal, sys.argv[2])
@@ -1417,7 +1419,7 @@ def signal_in_a_callback():
     refs.append(weakref.ref(gone, lambda ref: signal.raise_signal(signum)))
     return gone
 
-checkpoint, train = _train_run._Progress.on_checkpoint, hplab.cmd_train
+checkpoint, train = _train_run._Progress.on_checkpoint, train_cli.cmd_train
 if where == "training-loaded":  # a loaded machine: a thread's start returns late
     start = threading.Thread.start
 
@@ -1445,7 +1447,7 @@ def cmd_train(args):
         Pending(signum).arrive
     return code
 
-_train_run._Progress.on_checkpoint, hplab.cmd_train = on_checkpoint, cmd_train
+_train_run._Progress.on_checkpoint, train_cli.cmd_train = on_checkpoint, cmd_train
 # long enough to be caught training; short when the signal comes as the command returns
 epochs = "1000" if where.startswith("training") else "20"
 sys.argv = ["hplab", "train", "--dataset", "coin", "--epochs", epochs, "--checkpoint", "1",
@@ -1526,14 +1528,15 @@ def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, where, signum,
 _SIGNAL_WHILE_PARSING = """
 import signal, sys
 import hplab
+import reports
 
-signum, build = getattr(signal, sys.argv[1]), hplab.build_parser
+signum, parse = getattr(signal, sys.argv[1]), reports.parse_command
 
-def build_parser():
+def parse_command(*args):
     signal.raise_signal(signum)  # a batch system's signal lands as the program starts
-    return build()
+    return parse(*args)
 
-hplab.build_parser = build_parser
+reports.parse_command = parse_command
 sys.argv = ["hplab", "data", "list"]
 sys.exit(hplab.main())
 """
@@ -1563,6 +1566,7 @@ def test_an_import_a_signal_broke_is_the_interrupt_not_a_crash(capsys, monkeypat
     # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
     # comes out as its ImportError, the KeyboardInterrupt only the cause: a traceback
     import hplab
+    from reports._cli import _data as data_cli
 
     def importing(args):
         try:
@@ -1570,10 +1574,10 @@ def test_an_import_a_signal_broke_is_the_interrupt_not_a_crash(capsys, monkeypat
         except KeyboardInterrupt as exc:
             raise ImportError("initialization failed") from exc
 
-    monkeypatch.setattr(hplab, "cmd_data_list", importing)
+    monkeypatch.setattr(data_cli, "cmd_data_list", importing)
     assert run_cli(["data", "list"], capsys) == (130, "", "hplab: interrupted\n")
     # an import's own error stays one
-    monkeypatch.setattr(hplab, "cmd_data_list", lambda args: __import__("no_such_module"))
+    monkeypatch.setattr(data_cli, "cmd_data_list", lambda args: __import__("no_such_module"))
     with pytest.raises(ModuleNotFoundError):
         hplab.main(["data", "list"])
 

@@ -17,6 +17,7 @@ from cli_helpers import registry_names
 import hplab
 import nets
 import study
+from reports._cli import _net_flags
 from study._space import FIELD_TYPES
 
 #: every TrainConfig setting some optimizer or schedule reads (nets.SETTINGS_READ)
@@ -85,7 +86,7 @@ def test_an_optimizers_setting_has_an_optimizer_rule():
 
 def test_every_setting_read_is_a_train_flag():
     # hplab train's fine settings are a hand-kept table (TRAIN_FINE_SETTINGS)
-    assert set(READ) <= set(hplab.TRAIN_FINE_SETTINGS)
+    assert set(READ) <= set(_net_flags.TRAIN_FINE_SETTINGS)
     parser = hplab.build_parser()._subparsers._group_actions[0].choices["train"]
     flags = {o for a in parser._actions for o in a.option_strings}
     assert [s for s in READ if "--" + s.replace("_", "-") not in flags] == []

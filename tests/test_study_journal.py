@@ -20,6 +20,7 @@ from cli_helpers import as_a_user as _as_a_user, file_sha
 import hplab
 import reports
 import study
+from reports._cli import _json_keys
 
 HAS_PROC = Path("/proc/self/stat").exists()  # process start times come from /proc
 
@@ -486,7 +487,7 @@ def test_a_journal_reports_outcome_caption_says_a_dead_workers_trial_is_closed(
     # and so does n_stale's key text, of every command printing a study's summary
     assert ("the next run or worker closes them: failed and run again where heartbeats is "
             "true, closed as interrupted on a journal (failed, one no worker entered), a new "
-            "trial in each one's place") in hplab._STUDY_SUMMARY
+            "trial in each one's place") in _json_keys._STUDY_SUMMARY
 
 
 def test_a_journal_trial_no_worker_entered_is_left_running_past_the_grace(

@@ -1,0 +1,109 @@
+"""hplab's command line: every command's flags and what it does with them (hplab.py, the
+program, keeps the process's concerns: its signals, its streams, the packages' guard).
+
+One module per family of commands, each command's ``cmd_*`` body beside the ``_add_*``
+that declares its flags (`_train`, `_data`, `_study`, `_scaling`, `_lr_range`,
+`_capacity`, `_imbalance`, `_predict`); what they share beside them: the flags' help
+(`_flags`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
+(`_converters`), the flags several commands take (`_net_flags`), the output
+(`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`) and
+the run (`_run`). A new command: its ``_add_*`` in `COMMANDS`, its --json keys in
+`JSON_KEYS` (or its description). Building the parser imports none of the packages.
+"""
+
+import argparse
+
+from ._analysis import analysis_commands
+from ._capacity import _add_capacity
+from ._data import _add_data, _add_report
+from ._imbalance import _add_imbalance
+from ._in_flags import FIELD_FLAGS, RENAMED_FLAGS
+from ._json_keys import JSON_KEYS
+from ._lr_range import _add_lr_range
+from ._parser import _Parser
+from ._predict import _add_export_onnx, _add_predict
+from ._run import run_command
+from ._scaling import _add_scaling
+from ._study import _add_study
+from ._train import _add_gradcheck, _add_train
+
+COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add_scaling,
+            _add_predict, _add_export_onnx, _add_imbalance,
+            _add_lr_range, _add_capacity]
+
+
+def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
+    """The parser of subcommand ``path`` (``("study", "run")``) and its one-line help."""
+    parser = help_text = None
+    for word in path:
+        parser = sub.choices[word]
+        help_text = next(a.help for a in sub._choices_actions if a.dest == word)
+        if parser._subparsers is not None:
+            sub = parser._subparsers._group_actions[0]
+    return parser, help_text
+
+
+def _commands(parser: argparse.ArgumentParser):
+    """The parsers of every command under ``parser``: ``hplab study run``'s, not
+    ``hplab study``'s."""
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        for command in action.choices.values():
+            yield from _commands(command) if command._subparsers else (command,)
+
+
+# said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
+# and every command, --help included, failed with a traceback
+DESCRIPTION = "hplab: the command line over nets, data, study, analyses and reports."
+
+
+def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentParser:
+    """hplab's parser: every command's, each with the flags it takes.
+
+    Parameters
+    ----------
+    version_action : type
+        The action of ``--version`` (hplab.py's, which says the version).
+    """
+    parser = _Parser(prog="hplab", description=DESCRIPTION)
+    parser.add_argument("--version", action=version_action)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in COMMANDS:
+        add(sub)
+    owners: dict[str, list[str]] = {}
+    for command in _commands(parser):  # its errors' lines name it as its usage errors do
+        command.set_defaults(said_as=command.prog, dest_flags={
+            a.dest: a.option_strings[0] for a in command._actions if a.option_strings})
+        for flag in {o for a in command._actions for o in a.option_strings}:
+            owners.setdefault(flag, []).append(command.prog.removeprefix("hplab "))
+    _Parser.flag_owners = owners
+    for path, keys in JSON_KEYS.items():
+        p, said = _subcommand(sub, path)
+        lead = p.description or said
+        p.description = f"{lead[0].upper()}{lead[1:]}. --json prints: {keys}."
+    for command in {*FIELD_FLAGS, *analysis_commands(parser)}:
+        p = sub.choices[command]
+        flags = {o for a in p._actions for o in a.option_strings}
+        p.set_defaults(field_flags={**p.get_default("dest_flags"),
+                                    **{k: f for k, f in RENAMED_FLAGS.items() if f in flags},
+                                    **FIELD_FLAGS.get(command, {})})
+    return parser
+
+
+def parse_command(argv: list[str], version_action: type[argparse.Action]):
+    """The command ``argv`` asks for, parsed by `build_parser` (its typos and another
+    command's flags named from ``argv``), ``argv`` kept as ``args.argv``.
+
+    Parameters
+    ----------
+    argv : list of str
+        The command line, without the program's name.
+    version_action : type
+        The action of ``--version`` (hplab.py's, which says the version).
+    """
+    _Parser.argv = argv
+    args = build_parser(version_action).parse_args(argv)
+    args.argv = argv
+    return args
+
+
+__all__ = ["analysis_commands", "build_parser", "parse_command", "run_command"]

@@ -1,0 +1,93 @@
+"""The flags' types: a flag's text as its command takes it, or argparse's one-line error."""
+
+import argparse
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        # "" is no hidden layer; "2,,3" is a typo, not (2, 3)
+        return tuple(int(t) for t in text.split(",")) if text.strip() else ()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {text!r}") from None
+
+
+def _int_or_float(text: str) -> int | float:
+    """A number as typed: 50 an int (as before fractions were taken), 3333.3 a float."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
+    if not all(names):  # "none,,smote" is a typo, as with _ints
+        raise argparse.ArgumentTypeError(f"expected comma-separated names, got {text!r}")
+    return names
+
+
+def _path(text: str) -> str:
+    """A path flag's value, ``~`` expanded as a dataset's files and ``--storage`` are
+    (`data.expand_home`): ``--out=~/x`` and a quoted ``'~/x'`` reach hplab unexpanded
+    by the shell, and wrote into a folder named ``~`` here, printed as ``~/x``."""
+    if not text.startswith("~"):  # most paths: without importing data
+        return text
+    import data
+
+    return str(data.expand_home(text))
+
+
+def _given(kind: str, then=str):
+    """A flag type refusing a blank value, for a flag with a default: ``--out ''`` (an
+    unset ``$OUT``) fell back to the default and replaced runs/train/DATASET's model."""
+    def given(text: str):
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}; leave the flag "
+                                             "out for its default")
+        return then(text)
+    return given
+
+
+# an output or data folder with a default: --out, --data-dir, --dest
+_folder_path = _given("a path", _path)
+
+
+def _workers(text: str) -> int:
+    # checked here, not by the API, whose message names its argument (workers), not the flag
+    n = _int_or_none(text)
+    if n is None or (n < 1 and n != -1):
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= 1 (or -1 for every core), got {text!r}")
+    return n
+
+
+def _trials(text: str) -> int:
+    from study import MAX_TRIALS  # here: only a study command takes --trials
+
+    n = _int_or_none(text)
+    if n is None or n < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    if n > MAX_TRIALS:  # 10**20 was taken (a spec's n_trials has the same cap)
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_TRIALS:,} trials, got {text}")
+    return n
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        # "0.1,,1" is a typo, as with _ints
+        return tuple(float(t) for t in text.split(",")) if text.strip() else ()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers, got {text!r}") from None

@@ -1,0 +1,189 @@
+"""hplab's argparse: its help formatter (the placeholders of `_flags` filled when shown) and
+its parser (one-line errors naming another command's flag or the nearest one, exit 2)."""
+
+import argparse
+import difflib
+import re
+
+from ._flags import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
+from ._help_values import _package_defaults, _PackageDefault, _RegistryNames
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with a registry's names where a flag's help says {names}, what
+    each does where it says {texts}, and the defaults a package holds where it says
+    {default} (or another placeholder of the flag's `_PackageDefault`s)."""
+
+    def _get_help_string(self, action):
+        text = super()._get_help_string(action)
+        for placeholder, lazy in ((NAMES, getattr(action, "names", None)),
+                                  (TEXTS, getattr(action, "texts", None)),
+                                  *_package_defaults(action).items()):
+            if lazy is not None:
+                text = text.replace(placeholder, str(lazy))
+        if ENDINGS in text:  # nets' own table, read when the help is shown
+            import nets
+
+            text = text.replace(ENDINGS, nets.csv_endings())
+        return text
+
+    # a line breaks at spaces only: textwrap's default also broke after a hyphen, so a
+    # rate read "(lr-" / "lr_min)" and a flag "--lr-" / "gamma", at some widths and not others
+    def _split_lines(self, text, width):
+        import textwrap  # only for a help, as argparse does
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             break_on_hyphens=False)
+
+    def _fill_text(self, text, width, indent):
+        import textwrap
+
+        return textwrap.fill(self._whitespace_matcher.sub(" ", text).strip(), width,
+                             initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit code 2."""
+
+    argv: list[str] = []  # the command line being parsed (set by main)
+    flag_owners: dict[str, list[str]] = {}  # each command's flags, to the commands (build_parser)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        # a flag's negative value, in any form float() reads: argparse's own (3.11) took
+        # -1e-3 and -inf for flags ("--lr: expected one argument"), where -.1 got --lr's check
+        self._negative_number_matcher = _NEGATIVE_NUMBER
+
+    def _get_option_tuples(self, option_string):
+        # train's flag given to another command (--epochs to lr-range) is no abbreviation of
+        # one of its own (--epochs-per-rate): argparse read it as one, without a word
+        if "train" in self.flag_owners.get(option_string.split("=", 1)[0], ()):
+            return []
+        return super()._get_option_tuples(option_string)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = set()
+        namespace, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:  # a default a package holds: read now, for the run
+            default = action.default
+            if isinstance(default, _PackageDefault) and getattr(
+                    namespace, action.dest, None) is default:
+                setattr(namespace, action.dest, default.value_for(action))
+        # the dests of the flags typed, a subcommand's too (its namespace was copied in)
+        namespace.given = self._given | getattr(namespace, "given", set())
+        if extras and self._subparsers is None:
+            # a command's stray flag (--hiden) is named here, where the command's flags are
+            # known; argparse would report it from the top parser, with no suggestion
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+    def _get_values(self, action, arg_strings):
+        self._given.add(action.dest)  # argparse calls it for the arguments typed only
+        return super()._get_values(action, arg_strings)
+
+    def add_argument(self, *args, names: str | None = None, **kwargs):
+        if not kwargs.get("help") and args and args[0].startswith("--"):  # one meaning here
+            command = self.prog.partition(" ")[2]
+            said = SEED_HELP.get(command) if args[0] == "--seed" else FLAG_HELP.get(args[0])
+            if said:
+                kwargs["help"] = said
+        if names is not None:  # a registry ("nets.OPTIMIZERS"): its names join the help
+            text = kwargs.get("help") or ""
+            kwargs["help"] = text if NAMES in text else f"{text}: {NAMES}" if text else NAMES
+        action = super().add_argument(*args, **kwargs)
+        if names is not None:
+            action.names = _RegistryNames(names)
+        default, text = action.default, action.help or ""
+        # every flag's help gives its default: they differ between commands (batch size
+        # 10 for train, 32 for lr-range; workers 1, 2 or every core)
+        if (isinstance(default, _PackageDefault) and text is not argparse.SUPPRESS
+                and "default" not in text):  # read when the help is shown
+            action.help = f"{text} (default {DEFAULT})"
+        elif (action.option_strings and all(default is not v for v in (None, False,
+                                                                        argparse.SUPPRESS))
+                and text is not argparse.SUPPRESS and "default" not in text):
+            shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+            action.help = f"{text} (default {str(shown).replace('%', '%%') or 'none'})"
+        return action
+
+    def error(self, message):
+        # a misspelled flag (--datset) may leave its required flag missing, or be left over
+        if message.startswith(("the following arguments are required",
+                               "unrecognized arguments")):
+            known = [o for a in self._actions for o in a.option_strings]
+            # a prefix of a known flag is argparse's abbreviation (--hid for --hidden), no typo
+            typos = [flag for flag in (a.split("=")[0] for a in self.argv if a.startswith("--"))
+                     if flag not in known and not self._get_option_tuples(flag)]
+            if typos and (owners := self.flag_owners.get(typos[0])):
+                message = self._not_taken(typos[0], owners, known)
+            elif typos:
+                # the names without their dashes, which made any short word close
+                # (QA: --bogus "did you mean --out?", --foo "--rho?"): close typos only
+                bare = {o.removeprefix("--"): o for o in known if o.startswith("--")}
+                close = [bare[m] for m in difflib.get_close_matches(
+                    typos[0].removeprefix("--"), list(bare), n=1, cutoff=0.75)]
+                message = (f"unrecognized argument {typos[0]}"
+                           + (f" (did you mean {close[0]}?)" if close else ""))
+            elif (commands := self._missing_command(message)) is not None:
+                # argparse names the subcommand by its dest ("study_command")
+                message = f"missing command: one of {', '.join(commands)}"
+        elif match := _INVALID_CHOICE.match(message):
+            message = self._unknown_choice(*match.groups()) or message
+        elif message.startswith("ambiguous option: "):
+            # another command's flag, a prefix of several of this one's (scaling's --lrs,
+            # --lr-grid, --lr-range for train's --lr): said as such a flag is
+            flag, _, matches = message.removeprefix("ambiguous option: ").partition(
+                " could match ")
+            if owners := self.flag_owners.get(flag.split("=", 1)[0]):
+                message = self._not_taken(flag.split("=", 1)[0], owners, [],
+                                          matches.split(", "))
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def _not_taken(self, flag: str, owners: list[str], known: list[str],
+                   close: list[str] = ()) -> str:
+        """Another command's ``flag`` given to this one: said so (the nearest of this
+        command's flags read "--lr: did you mean --help?"), with why where it is not plain;
+        ``close``: the flags it abbreviates, offered instead of the nearest one."""
+        from nets import and_list
+
+        command = self.prog.removeprefix("hplab ")
+        listed = and_list(owners)
+        why = NOT_TAKEN_WHY.get((command, flag))
+        if why is None:  # a flag's own why says which of the command's to give instead
+            why = NOT_TAKEN_WHY.get(command)
+            close = close or difflib.get_close_matches(flag, known, n=1, cutoff=0.8)  # --seed
+        else:
+            close = []
+        offered = ", ".join(close[:-1]) + f" or {close[-1]}" if len(close) > 1 else "".join(close)
+        return (f"{command} does not take {flag} (a flag of {listed})"
+                + (f": {why}" if why else "") + (f"; did you mean {offered}?" if close else ""))
+
+    def _unknown_choice(self, dest: str, value: str) -> str | None:
+        """A subcommand or positional argument not among its choices, said as hplab says
+        an unknown name (`nets.unknown_name`), not by argparse's dest ("argument
+        study_command: invalid choice"); None for a flag's (argparse names the flag)."""
+        import ast
+
+        from nets import unknown_name
+
+        for action in self._actions:
+            if action.dest == dest and not action.option_strings and action.choices:
+                kind = "command" if isinstance(action, argparse._SubParsersAction) else dest
+                return unknown_name(kind, ast.literal_eval(value), action.choices)
+        return None
+
+    def _missing_command(self, message: str) -> list[str] | None:
+        """The subcommands to choose from, when ``message`` says none was given."""
+        missing = message.partition(": ")[2].split(", ")
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and action.dest in missing:
+                return list(action.choices)
+        return None
+
+
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$|^-(inf|infinity|nan)$",
+                              re.IGNORECASE)
+# argparse's "argument DEST: invalid choice: 'VALUE' (choose from ...)"
+_INVALID_CHOICE = re.compile(r"^argument (\w+): invalid choice: (.+?) \(choose from ")

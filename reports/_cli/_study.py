@@ -1,0 +1,244 @@
+"""``hplab study`` (run, worker, list, show, export, spec, report) and ``hplab demo``: what
+each does beside the flags it takes."""
+
+import argparse
+import contextlib
+import sys
+
+from ._converters import _folder_path, _given, _path, _trials
+from ._net_flags import _workers_flag
+from ._output import USER_ERRORS, _command_line, _emit, _say, _study_command
+from ._parser import _Parser
+from ._study_end import _study_end, _study_stops
+
+# a study's processes each hold the data (`study._run_data.LARGE_BYTES`): QA's 2 workers on
+# MNIST took ~1 GB, unsaid
+_STUDY_WORKERS_MEMORY = ("; each holds about one copy of the data as float32 (MNIST: about "
+                         "220 MB a worker), beside the command's own")
+
+
+def cmd_study_run(args) -> int:
+    import study
+
+    try:  # a refused file of a stored study resumes
+        spec = study.spec_to_run(args.spec, args.storage, n_trials=args.trials,
+                                 data=args.data)
+    except study.SpecError as exc:  # beyond a grid's points: the API names n_trials
+        message = str(exc)
+        if args.trials is not None and message.startswith("n_trials "):
+            message = f"--trials{message.removeprefix('n_trials')}"
+        raise study.SpecError(message) from None
+    if args.out is not None and not args.report:  # it would be dropped without a word
+        raise ValueError("--out is the report's folder: it has no use with --no-report")
+
+    def run() -> dict:
+        if args.report:  # the storage first: unwritable, it fails --no-report's run too
+            _check_report_folder(args, spec)
+        return study.run_study(
+            spec, storage=args.storage, workers=args.workers, progress=not args.json,
+            command=_study_command(args.argv), explicit_trials=args.trials is not None,
+            dataset=args.data)
+
+    # from the spec read on, a stop prints the JSON of a stop (the checks are in its time)
+    summary = _study_stops(args, spec.name, run, spec=spec)
+    return _study_end(args, spec.name, summary, report=args.report,
+                      description=spec.description)
+
+
+def _check_report_folder(args, spec) -> None:
+    """Refuse a `study run` whose report could not be written, before it runs: its storage
+    unwritable, or its folder (``--out``, else the default one) another report's."""
+    import reports
+    import study
+
+    study.check_storage_writable(study.resolve_storage(args.storage))
+    if args.out:
+        created = None  # a new study's: none yet
+        with contextlib.suppress(*USER_ERRORS):  # known, a report of it there is its own
+            created = study.show_study(spec.name, args.storage)["created"]
+        reports.check_out_folder(args.out, "study", spec.name,
+                                 storage=study.resolve_storage(args.storage),
+                                 created=created)
+    else:
+        reports.check_study_report_folder(spec.name, args.storage,
+                                          "give another folder with --out, or run with "
+                                          "--no-report, and write the report elsewhere "
+                                          "later (hplab study report --out)")
+
+
+def cmd_study_worker(args) -> int:
+    import reports
+    import study
+
+    summary = _study_stops(args, args.study, lambda: study.join_study(
+        args.study, storage=args.storage, workers=args.workers, progress=not args.json,
+        dataset=args.data, command=_study_command(args.argv)), writes_report=False)
+    # a worker writes no report: the one `study show` finds, and whether it lags the
+    # study, or the command that writes one, as `study show` says them
+    said = reports.study_report_lines(args.study, args.storage, summary)
+    _emit(args, summary, reports.study_lines(summary) + said)
+    return 0
+
+
+def cmd_study_list(args) -> int:
+    import reports
+    import study
+
+    rows = study.list_studies(args.storage)
+    _emit(args, rows, reports.study_list_lines(rows))
+    return 0
+
+
+def cmd_study_show(args) -> int:
+    import reports
+
+    # the course's table of a two-choice grid is for people: --json has the summary only
+    summary, lines = reports.study_show(args.name, args.storage, cells=not args.json)
+    _emit(args, summary, lines)
+    return 0
+
+
+def cmd_study_export(args) -> int:
+    import study
+
+    if args.csv == "-" and args.json:  # both would go to standard output
+        raise ValueError("--csv - writes the table to standard output; leave out --json")
+    path = study.export_csv(args.name, args.csv, args.storage)
+    if str(path) != "-":  # `--csv -` wrote the table itself to standard output
+        _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
+    return 0
+
+
+def cmd_study_spec(args) -> int:
+    import study
+
+    if args.name is None:  # the ready specs, a line each
+        import reports
+
+        rows = study.ready_specs()  # not validated: that imported scikit-learn (~3 s)
+        _emit(args, {"specs": rows}, reports.spec_list_lines(rows))
+        return 0
+    path, text = study.ready_spec_text(args.name)  # a path is a file to open, refused
+    if args.json:
+        _emit(args, {"name": args.name, "path": str(path), "text": text}, [])
+    else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit
+        from nets import writing_standard_output
+
+        with writing_standard_output():
+            sys.stdout.write(text)
+    return 0
+
+
+def cmd_study_report(args) -> int:
+    import reports
+
+    path = reports.write_study_report(args.name, args.storage, args.out,
+                                      command=_command_line(args.argv), dataset=args.data,
+                                      instead="give another folder with --out",
+                                      progress=not args.json)
+    _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
+    return 0
+
+
+def cmd_demo(args) -> int:
+    import reports
+    import study
+
+    spec = study.demo_spec(args.trials, args.storage)
+    reports.check_study_report_folder(spec.name, args.storage,
+                                      "run it from a folder you can write in")
+    # held to its report: another demo started meanwhile would delete the study this one
+    # made (or refuse it as no demo's, before its command is stored)
+    with study.demo_running(args.storage):
+        workers = study.local_workers(args.workers)
+        # said once it runs (it came before another demo's refusal); one worker's trials
+        # are the same every run without the lockstep
+        if study.resolve_storage(args.storage).kind == "journal" and workers > 1:
+            _say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
+                 "its lockstep (study.repeatable_workers): with more than one worker its "
+                 "trials may differ from run to run")
+        replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
+        if replaced:
+            _say(f"hplab demo: replacing the earlier demo study in {replaced}")
+        summary = _study_stops(args, spec.name, lambda: study.run_study(
+            spec, storage=args.storage, workers=args.workers, progress=not args.json,
+            fresh=True, command=_study_command(args.argv)), spec=spec)
+        return _study_end(args, spec.name, summary, report=True)
+
+
+def _storage_flag(p) -> None:
+    p.add_argument("--storage", type=_given("a storage URL or file"), default=None,
+                   metavar="URL",
+                   help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
+                        "x.log, x.jsonl or journal:PATH (journal; an existing journal or "
+                        "SQLite file of another name is known by its content); default "
+                        "runs/hplab.db")
+
+
+def _data_flag(p, more: str = "") -> None:
+    p.add_argument("--data", type=_given("a dataset name"), default=None, metavar="NAME",
+                   help="this machine's copy of the study's data, where it is not at the "
+                        "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
+                        f"study's fingerprint{more}")
+
+
+def _add_study(sub) -> None:
+    p = sub.add_parser("study", help="Optuna searches over a net's hyperparameters")
+    ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
+    q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
+    q.add_argument("spec", type=_path,
+                   help="ready spec name (xor, coin, digits...), a .toml path, or the "
+                        "name of a study --storage holds (run with the spec stored with it)")
+    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
+    q.add_argument("--trials", type=_trials, default=None,
+                   help="study-wide total (overrides)")
+    _data_flag(q, "; a stored study's, run by its name or its spec file")
+    _storage_flag(q)
+    q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    q.add_argument("--out", type=_folder_path, default=None,
+                   help="the report's folder (default runs/studies/NAME; a report's \"More "
+                        "trials\" command gives . to bring that report up to date)")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_study_run)
+    q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done; "
+                                       "it writes no report (hplab study report does)")
+    q.add_argument("--study", required=True, help="study name")
+    _data_flag(q)
+    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_worker)
+    q = ssub.add_parser("list", help="studies in a storage")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    q.set_defaults(func=cmd_study_list)
+    q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
+    q.add_argument("name")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_show)
+    q = ssub.add_parser("export", help="every trial as a CSV row")
+    q.add_argument("name")
+    q.add_argument("--csv", type=_path, required=True, metavar="PATH")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_export)
+    q = ssub.add_parser("spec", help="list the ready specs, or print one to copy and edit")
+    q.add_argument("name", nargs="?", default=None, help="ready spec name (xor, coin...)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_spec)
+    q = ssub.add_parser("report", help="write the study's HTML report")
+    q.add_argument("name")
+    q.add_argument("--out", type=_folder_path, default=None,
+                   help="folder (default runs/studies/NAME)")
+    _data_flag(q, "; it retrains the best trial")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_report)
+    q = sub.add_parser("demo", help="a real study on digits with 2 workers (the same trials "
+                       "every run, on SQLite or PostgreSQL), and its report")
+    _workers_flag(q, 2)
+    q.add_argument("--trials", type=_trials, default=None, help="trials (default: the spec's)")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_demo)
