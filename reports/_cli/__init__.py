@@ -6,9 +6,10 @@ that declares its flags (`_train`, `_data`, `_study`, `_scaling`, `_lr_range`,
 `_capacity`, `_imbalance`, `_predict`); what they share beside them: the flags' help
 (`_flags`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
 (`_converters`), the flags several commands take (`_net_flags`), the output
-(`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`) and
-the run (`_run`). A new command: its ``_add_*`` in `COMMANDS`, its --json keys in
-`JSON_KEYS` (or its description). Building the parser imports none of the packages.
+(`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`), the
+run (`_run`) and the stop it watches for (`_signals`). A new command: its ``_add_*`` in
+`COMMANDS`, its --json keys in `JSON_KEYS` (or its description). Building the parser
+imports none of the packages.
 """
 
 import argparse

@@ -46,7 +46,7 @@ class _Formatter(argparse.HelpFormatter):
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
-    argv: list[str] = []  # the command line being parsed (set by main)
+    argv: list[str] = []  # the command line being parsed (set by parse_command)
     flag_owners: dict[str, list[str]] = {}  # each command's flags, to the commands (build_parser)
 
     def __init__(self, *args, **kwargs):

@@ -54,8 +54,8 @@ def _run_signalled(args, stops, as_program: bool) -> int:
         return _run_checked(args, signals, stops, as_program)
     finally:
         # done: a signal pending as the command returned runs its handler in here; its
-        # KeyboardInterrupt is dropped, the result stands (as in main, which then sets the
-        # signals aside)
+        # KeyboardInterrupt is dropped, the result stands (as in hplab.py's main, which then
+        # sets the signals aside)
         while True:
             try:
                 signals.close()
