@@ -132,15 +132,18 @@ class Objective:
         self._waited = None  # seconds a repeatable study's trial waited before it sampled
         self.trial: optuna.Trial | None = None  # the trial entered last
         self.interrupted: KeyboardInterrupt | None = None  # ... and the interrupt it got
+        self.failed: Exception | None = None  # ... and the error it failed of, if any
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
-        self.trial, self.interrupted, self._waited = trial, None, None
+        self.trial, self.interrupted, self.failed, self._waited = trial, None, None, None
         try:
             return self._call(trial)
         except Exception as exc:  # also a failed write of an interrupt's or error's record
             if self._storage_failed(exc):
                 raise TrialStorageLost() from exc
+            if not isinstance(exc, optuna.TrialPruned):  # the worker says it (`run_worker`)
+                self.failed = exc
             raise
 
     def _storage_failed(self, exc: Exception) -> bool:

@@ -21,8 +21,7 @@ import optuna
 import nets
 
 from ._cmaes_state import CmaEsSampler
-from ._errors import SpecError, TrialFailed
-from ._record import error_record
+from ._errors import SpecError
 from ._trial_seeded import TrialSeeded
 
 # Metric -> direction. Test metrics are absent on purpose: the test set is used once.
@@ -50,26 +49,17 @@ PIPELINE_NET_METRICS = ("val_loss", "train_loss", "n_parameters", "epochs")
 
 
 class _FailedTrialInOneLine(logging.Filter):
-    """Optuna logs a failed trial with its traceback, then again with its value: say it in
-    one line of hplab's own instead (QA: optuna's "[W 2026-12-05 15:26:56,595] Trial 7
-    failed: ..." among hplab's lines), above any progress bar, and nothing for Ctrl-C (the
-    command says it was interrupted). The trial's record keeps the reason (``hplab study
-    show``, the report, ``--json``'s ``problems``)."""
+    """Optuna logs a failed trial with its traceback, then again with its value: left out,
+    as the worker says it in one line of hplab's own (`_worker._say_failed`; QA: optuna's
+    "[W 2026-12-05 15:26:56,595] Trial 7 failed: ..." among hplab's lines), and nothing for
+    Ctrl-C (the command says it was interrupted). The trial's record keeps the reason
+    (``hplab study show``, the report, ``--json``'s ``problems``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if message.endswith(("failed with value None.", "error: KeyboardInterrupt().")):
             return False
-        failed = record.exc_info[1] if record.exc_info else None
-        if failed is None:  # another of optuna's lines: as optuna's handlers write it
-            return True
-        if not isinstance(failed, KeyboardInterrupt):  # (a pool worker's parent gone too)
-            # a TrialFailed is its reason, not "parameters: {} ... error: _Failed("
-            reason = (str(failed) if isinstance(failed, TrialFailed)
-                      else error_record(failed)["reason"])
-            nets.notice("study", f"trial {message.split()[1]} failed: {reason}",
-                        level=logging.WARNING, printed="above_bars")
-        return False
+        return record.exc_info is None  # another of optuna's lines: as its handlers write it
 
 
 _ONE_LINE = _FailedTrialInOneLine()

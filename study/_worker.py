@@ -15,10 +15,10 @@ from nets import notice
 
 from ._budget import _next_action, budget_used
 from ._claim_lock import ClaimLock
-from ._errors import SpecError, StorageError, StudyDeleted
+from ._errors import SpecError, StorageError, StudyDeleted, TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, TrialStorageLost
-from ._record import study_flat_layout
+from ._record import error_record, study_flat_layout
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import open_storage, release
@@ -61,6 +61,15 @@ def _run_trial(study, objective) -> BaseException | None:
             raise
         return exc
     return None
+
+
+def _say_failed(number: int, error: Exception) -> None:
+    """hplab's one line for trial ``number``, which raised ``error`` (optuna's, with its
+    traceback, is left out: `quiet_optuna`), at hplab's notice level whatever optuna's:
+    said from optuna's record, it went with optuna at ERROR or its loggers disabled."""
+    reason = str(error) if isinstance(error, TrialFailed) else error_record(error)["reason"]
+    notice("study", f"trial {number} failed: {reason}", level=logging.WARNING,
+           printed="above_bars")
 
 
 def load_study(spec, storage):
@@ -236,6 +245,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                                 close_stopped_trial(storage, where, objective.trial, failed,
                                                     objective.owner)
                                 raise failed
+                            if objective.failed is not None:
+                                _say_failed(objective.trial.number, objective.failed)
                             ran += 1
                 finally:
                     release_reads()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 
+import optuna
 import pytest
 
 import nets
@@ -73,6 +74,24 @@ def _described_again(tmp_path):
     assert study.run_study(study.parse_spec(raw), storage=storage)["n_finished"] == 1
 
 
+REFUSED = "hplab: trial 1 failed: lr 5.0 is outside the spec's space 0.05..2\n"
+
+
+def _failed_once(folder):
+    """Run a one-trial study, then a second trial queued outside its space: it fails
+    (WARNING)."""
+    raw = {"study": {"name": "refused", "dataset": "xor", "metric": "val_loss",
+                     "n_trials": 1, "max_epochs": 2, "pruner": "none", "seed": 0},
+           "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}},
+           "fixed": {"batch_size": 2}}
+    storage = str(folder / "s.db")
+    study.run_study(study.parse_spec(raw), storage=storage)
+    optuna.load_study(study_name="refused", storage=f"sqlite:///{storage}").enqueue_trial(
+        {"lr": 5.0})
+    raw["study"]["n_trials"] = 2
+    assert study.run_study(study.parse_spec(raw), storage=storage)["n_fail"] == 1
+
+
 def test_the_default_handler_prints_the_notices_as_before(tmp_path, capsys):
     _described_again(tmp_path)
     assert capsys.readouterr().err == DESCRIBED + SPENT
@@ -127,6 +146,22 @@ def test_propagated_notices_reach_the_programs_handlers(tmp_path, capsys, root_h
     assert [r.filename for r in root_handler.records if r.name == "hplab.study"] == [
         "_create.py", "_run.py"]
     assert capsys.readouterr().err == DESCRIBED + SPENT  # the first run's alone
+
+
+def test_a_failed_trial_is_said_whatever_optunas_verbosity(tmp_path, capsys):
+    # a notebook's optuna.logging.set_verbosity(ERROR), quieting optuna's own lines, took
+    # hplab's line of each failed trial with it: it was said from optuna's log record,
+    # which optuna at ERROR never made
+    before = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    try:
+        _failed_once(tmp_path)
+    finally:
+        optuna.logging.set_verbosity(before)
+    assert capsys.readouterr().err == REFUSED
+    nets.set_notice_level("ERROR")  # hplab's own level quiets it
+    _failed_once(tmp_path / "again")
+    assert capsys.readouterr().err == ""
 
 
 def test_a_level_is_one_of_loggings(capsys):
