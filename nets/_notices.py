@@ -15,6 +15,8 @@ from ._rules import got_type, unknown_name
 
 #: the library's logger; its packages log to children of it (``"hplab.study"``)
 NOTICE_LOGGER = "hplab"
+#: the packages that say notices, each to its child of the logger (``"hplab.study"``)
+NOTICE_PACKAGES = ("study", "reports")
 #: a record's attribute naming how the default handler prints it (`_PRINTED`)
 _PRINTED_AS = "hplab_printed"
 _LEVELS = {name: logging.getLevelName(name)
@@ -69,7 +71,13 @@ class _StderrNotices(logging.Handler):
 
 def _library_logger() -> logging.Logger:
     """The ``"hplab"`` logger, set up once as Optuna sets up ``"optuna"``: its default
-    handler, level INFO, not propagated (the root's handlers would print each line again)."""
+    handler, level INFO, not propagated (the root's handlers would print each line again).
+    Its packages' children are made here too: a logging config
+    (``disable_existing_loggers``) disables them with it, as it does Optuna's, and not only
+    once a notice had made them (a notebook's later cell silenced them, a script's first
+    lines did not)."""
+    for package in NOTICE_PACKAGES:
+        logging.getLogger(f"{NOTICE_LOGGER}.{package}")
     logger = logging.getLogger(NOTICE_LOGGER)
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         # a handler always there: with the default one off, nothing falls to logging's
@@ -92,7 +100,7 @@ def notice(package: str, text: str, *, level: int = logging.INFO,
     Parameters
     ----------
     package : str
-        The package saying it (``"study"``, ``"reports"``).
+        The package saying it, one of `NOTICE_PACKAGES` (``"study"``, ``"reports"``).
     text : str
         What it says, without the command's name (the default handler adds it).
     level : int
@@ -102,6 +110,8 @@ def notice(package: str, text: str, *, level: int = logging.INFO,
         How the default handler prints it: ``"as_is"``, ``"above_bars"`` (escaped, above
         this process's bars) or ``"tqdm"`` (by tqdm's ``write``).
     """
+    if package not in NOTICE_PACKAGES:
+        raise ValueError(unknown_name("notice package", package, NOTICE_PACKAGES))
     if printed not in _PRINTED:
         raise ValueError(unknown_name("way of printing", printed, _PRINTED))
     logging.getLogger(f"{NOTICE_LOGGER}.{package}").log(

@@ -164,6 +164,42 @@ def test_a_failed_trial_is_said_whatever_optunas_verbosity(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+CONFIGURED = f"""
+import logging.config, sys
+sys.path.insert(0, {str(__import__("pathlib").Path(__file__).parent)!r})
+from pathlib import Path
+import nets
+from test_notices import _described_again, _failed_once
+CONFIG = {{"version": 1, "root": {{"level": "INFO", "handlers": ["out"]}},
+          "handlers": {{"out": {{"class": "logging.StreamHandler", "formatter": "named",
+                                 "stream": "ext://sys.stdout"}}}},
+          "formatters": {{"named": {{"format": "%(name)s %(levelname)s %(message)s"}}}}}}
+if sys.argv[2] == "named":
+    CONFIG["loggers"] = {{"hplab": {{"propagate": True}}}}
+logging.config.dictConfig(CONFIG)
+_described_again(Path(sys.argv[1]))
+_failed_once(Path(sys.argv[1]))
+"""
+
+
+def test_a_logging_config_disables_the_notices_unless_it_names_hplab(tmp_path):
+    # dictConfig disables every logger that exists and that it does not name, as it does
+    # Optuna's: hplab's children ("hplab.study") were made at their first notice, and a
+    # script configured before it still printed them; one configured after, in a
+    # notebook's later cell, did not. A config naming "hplab" gets every one
+    def run(config):
+        done = subprocess.run([sys.executable, "-c", CONFIGURED, str(tmp_path / config),
+                               config], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout, done.stderr
+
+    assert run("unnamed") == ("", "")
+    assert run("named") == ("".join(
+        f"hplab.study {level} {line.removeprefix('hplab: ')}"
+        for level, line in (("INFO", DESCRIBED), ("WARNING", SPENT), ("WARNING", REFUSED))), "")
+
+
 def test_a_level_is_one_of_loggings(capsys):
     with pytest.raises(ValueError, match=r"unknown notice level 'warn' \(did you mean "
                                          r"'WARNING'\?\); valid: DEBUG, INFO, WARNING, "
@@ -172,6 +208,13 @@ def test_a_level_is_one_of_loggings(capsys):
     with pytest.raises(TypeError, match="level must be an int or a level's name, got bool"):
         nets.set_notice_level(True)
     assert nets.get_notice_level() == logging.INFO
+
+
+def test_a_notice_is_of_a_package_whose_logger_is_made_at_import():
+    # a logger made at the first notice escaped a logging config made before it
+    with pytest.raises(ValueError, match=r"unknown notice package 'studies' \(did you mean "
+                                         r"'study'\?\); valid: study, reports"):
+        nets.notice("studies", "a wait")
 
 
 def test_notices_of_threads_print_whole_lines(monkeypatch):
