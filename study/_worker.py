@@ -229,7 +229,9 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                         # the claim spans count -> create -> record. Until the trial
                         # is sampled, the claim's read answers optuna's and the sampler's.
                         hold_reads()
-                        objective.trial = None  # the trial it enters, if any
+                        # the trial it enters, if any, and the error it fails of: none
+                        # of the last one's where optuna fails before it calls it
+                        objective.trial = objective.failed = None
                         try:
                             failed = _run_trial(study, objective)
                         except Exception:
