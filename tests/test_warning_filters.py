@@ -131,6 +131,37 @@ def test_overlapping_glyph_collections_in_threads_put_showwarning_back():
     assert warnings.showwarning is show
 
 
+@pytest.mark.parametrize("first_out", ["study", "report"])
+def test_a_study_and_a_report_ending_in_the_other_order_put_showwarning_back(first_out):
+    # both hold warnings.showwarning (a study's run: optuna's deprecations once; a report's
+    # drawing: missing glyphs), in two threads of a script; the one to end first found the
+    # other's on top and left its own under it, for good: a study's wrapper then dropped a
+    # script's repeated deprecation warnings after every hplab call had ended
+    from study._registry import quiet_optuna
+
+    show = warnings.showwarning
+    holds = {"study": quiet_optuna, "report": _fonts.missing_glyphs}
+    entered = {name: threading.Event() for name in holds}
+    go = {name: threading.Event() for name in holds}
+
+    def hold(name):
+        with holds[name]():
+            entered[name].set()
+            go[name].wait(10)
+
+    threads = {name: threading.Thread(target=hold, args=(name,)) for name in holds}
+    for name in ("study", "report"):  # the study's first, the report's over it
+        threads[name].start()
+        entered[name].wait(10)
+    second_out = next(name for name in holds if name != first_out)
+    go[first_out].set()
+    threads[first_out].join(10)
+    assert warnings.showwarning is not show  # the other is still inside
+    go[second_out].set()
+    threads[second_out].join(10)
+    assert warnings.showwarning is show
+
+
 @pytest.mark.parametrize("rules", [
     [("ignore", Warning)],
     [("ignore", pd.errors.DtypeWarning), ("error", pd.errors.ParserWarning)],
