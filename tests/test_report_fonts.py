@@ -131,7 +131,9 @@ def test_the_advice_quotes_the_labels_drawn_as_boxes_not_their_characters_run_to
 @pytest.mark.rasterized  # the texts are taken from the drawn figure
 def test_the_report_quotes_the_texts_of_its_figure_drawn_as_boxes(monkeypatch):
     monkeypatch.setattr(_fonts, "installed_fallbacks", lambda: ())
-    monkeypatch.setattr(_fonts, "found_new_fonts", lambda: False)
+    # where the report looks it up (design's name): patched in _fonts only, the real one
+    # ran where no test had looked for fonts yet in the process, and failed on the lambda
+    monkeypatch.setattr(design, "found_new_fonts", lambda: False)
     monkeypatch.setattr(_fonts, "_ADVISED", set())
 
     def draw(frame):
