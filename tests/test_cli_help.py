@@ -304,6 +304,21 @@ def test_adding_an_analysis_names_the_places_that_exist():
         assert re.search(rf"\b{name}\b", steps) and hasattr(module, name), name
 
 
+def test_the_command_lines_docstring_names_the_module_of_each_command():
+    # a maintainer looking for `hplab report index` found it in _data.py, which no name or
+    # list pointed to (nor gradcheck in _train.py, demo in _study.py): a command's module
+    # is named for it, or the command line's docstring says which holds it
+    said = " ".join(cli.__doc__.split())
+    held = dict(re.findall(r"`(_\w+)` \(([^)]*)\)", said))
+    for parser in cli._commands(hplab.build_parser()):
+        command = parser.prog.removeprefix("hplab ")
+        module = parser.get_default("func").__module__.rpartition(".")[2]
+        first = command.split()[0]
+        assert f"`{module}`" in said, command
+        assert module == "_" + first.replace("-", "_") or re.search(
+            rf"(?<![\w-]){re.escape(first)}(?![\w-])", held.get(module, "")), command
+
+
 def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
     # QA: `--workers 2` on MNIST took ~1 GB (each worker loads the set), unsaid
     import data

@@ -2,8 +2,10 @@
 program, keeps the process's concerns: its signals, its streams, the packages' guard).
 
 One module per family of commands, each command's ``cmd_*`` body beside the ``_add_*``
-that declares its flags (`_train`, `_data`, `_study`, `_scaling`, `_lr_range`,
-`_capacity`, `_imbalance`, `_predict`); what they share beside them: the flags' help
+that declares its flags: `_train` (train, gradcheck), `_data` (data list, show, fetch),
+`_report_index` (report index), `_study` (study run, worker, list, show, export, spec,
+report; demo), `_predict` (predict, export-onnx), and one an analysis (`_scaling`,
+`_lr_range`, `_capacity`, `_imbalance`); what they share beside them: the flags' help
 (`_flags`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
 (`_converters`), the flags several commands take (`_net_flags`), the output
 (`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`), the
@@ -16,13 +18,14 @@ import argparse
 
 from ._analysis import analysis_commands
 from ._capacity import _add_capacity
-from ._data import _add_data, _add_report
+from ._data import _add_data
 from ._imbalance import _add_imbalance
 from ._in_flags import FIELD_FLAGS, RENAMED_FLAGS
 from ._json_keys import JSON_KEYS
 from ._lr_range import _add_lr_range
 from ._parser import _Parser
 from ._predict import _add_export_onnx, _add_predict
+from ._report_index import _add_report
 from ._run import run_command
 from ._scaling import _add_scaling
 from ._study import _add_study
