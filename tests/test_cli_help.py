@@ -304,6 +304,27 @@ def test_adding_an_analysis_names_the_places_that_exist():
         assert re.search(rf"\b{name}\b", steps) and hasattr(module, name), name
 
 
+def test_adding_a_command_names_the_places_that_exist():
+    # a maintainer adding `hplab data peek` from the docs alone learned of SEED_HELP, the
+    # lines' _LAZY entry and this file's list of --json runs from failing tests and the
+    # code: the command line's docstring names them, and what it names must stay there
+    import cli_helpers
+
+    import reports
+    from reports._cli import _output
+
+    steps = cli.__doc__.partition("Adding a command")[2]
+    for module, name in [(cli, "COMMANDS"), (cli, "run_command"), (_output, "_emit"),
+                         (reports, "_LAZY"), (_flags, "FLAG_HELP"), (_flags, "SEED_HELP"),
+                         (_json_keys, "JSON_KEYS"), (cli_helpers, "run_cli"),
+                         (cli_helpers, "undocumented_keys"),
+                         (sys.modules[__name__],
+                          "test_every_json_key_a_command_prints_is_in_its_help")]:
+        assert re.search(rf"\b{name}\b", steps) and hasattr(module, name), name
+    assert ("Adding a command: the steps are in the docstring of `reports/_cli/__init__.py`"
+            in readme_words())
+
+
 def test_the_command_lines_docstring_names_the_module_of_each_command():
     # a maintainer looking for `hplab report index` found it in _data.py, which no name or
     # list pointed to (nor gradcheck in _train.py, demo in _study.py): a command's module

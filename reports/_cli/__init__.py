@@ -9,9 +9,27 @@ report; demo), `_predict` (predict, export-onnx), and one an analysis (`_scaling
 (`_flags`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
 (`_converters`), the flags several commands take (`_net_flags`), the output
 (`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`), the
-run (`_run`) and the stop it watches for (`_signals`). A new command: its ``_add_*`` in
-`COMMANDS`, its --json keys in `JSON_KEYS` (or its description). Building the parser
-imports none of the packages.
+run (`_run`) and the stop it watches for (`_signals`). Building the parser imports none
+of the packages.
+
+Adding a command, for contributors (``hplab data peek NAME``, say; an analysis: the steps
+in analyses' docstring, "Adding an analysis"):
+
+1. ``cmd_NAME(args) -> int`` beside its flags: a subcommand's parser in its family's
+   ``_add_*`` (``_add_data``), a new family's ``_add_*`` in a module of its own and in
+   `COMMANDS`. It imports the packages it calls in its body, calls one package function
+   and prints with ``_emit(args, summary, lines)`` (``_output``): ``summary`` is its
+   --json, ``lines`` what people read, made in reports (``_terminal.py``, its name in
+   reports' ``_LAZY``). Bad input is a ValueError (or OSError) whose message is the one
+   line `run_command` prints (exit code 2); it returns the exit code, 0.
+2. its flags: each says more than its default (a test reads every one); a flag that means
+   the same in every command takes `FLAG_HELP`'s words when it gives none, --seed those
+   of its command in `SEED_HELP` (both ``_flags``).
+3. its --json keys in `JSON_KEYS` (``_json_keys``), which its --help shows.
+4. tests: its --json run in ``test_every_json_key_a_command_prints_is_in_its_help``
+   (tests/test_cli_help.py), or in a test of its own (then in that test's
+   ``elsewhere``), run by ``run_cli`` and checked by ``undocumented_keys``
+   (tests/cli_helpers.py); README's words on its family.
 """
 
 import argparse
