@@ -49,7 +49,7 @@ snake_case, ``weight_decay``):
    ``_analysis.py``; it finds the two above in ``reports.ANALYSIS_OUTPUTS``), beside
    ``_add_KIND``, in ``COMMANDS`` (``__init__.py``): --dataset, --seed, --out, --report,
    --json, the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``
-   (``_flags.py``); in ``FIELD_FLAGS`` (``_in_flags.py``) only a flag not named as the
+   (``_help_texts.py``); in ``FIELD_FLAGS`` (``_in_flags.py``) only a flag not named as the
    parameter it sets (--steps for num_steps; --epochs is max_epochs' in every command,
    ``RENAMED_FLAGS``): errors name the others by their dests.
 4. tests: a cheap run of it in ``ANALYSES`` (tests/cli_helpers.py), which the tests of

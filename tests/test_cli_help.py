@@ -14,7 +14,7 @@ from cli_helpers import description_words, help_words, readme_words, registry_na
 
 import hplab
 import reports._cli as cli
-from reports._cli import _analysis, _flags, _help_values, _in_flags, _json_keys
+from reports._cli import _analysis, _help_texts, _help_values, _in_flags, _json_keys
 
 
 def _parsers(parser):
@@ -97,17 +97,17 @@ def _flag_help(command: str, flag: str) -> str:
     parser = hplab.build_parser()._subparsers._group_actions[0].choices[command]
     (action,) = [a for a in parser._actions if flag in a.option_strings]
     texts = getattr(action, "texts", None)
-    return " ".join(action.help.replace(_flags.TEXTS, str(texts)).split())
+    return " ".join(action.help.replace(_help_texts.TEXTS, str(texts)).split())
 
 
 @pytest.mark.parametrize("command", ["train", "capacity"])
 def test_every_schedule_has_its_rate_in_the_help(command):
-    # the rates were written by hand in _flags.SCHEDULE_HELP, beside the registry's names: a
+    # the rates were written by hand in _help_texts.SCHEDULE_HELP, beside the registry's names: a
     # new schedule was listed among the names with no word of what rate it gives (now
     # nets/_schedules.py's RATES, which `import nets` checks is whole)
     import nets
 
-    rates = _flag_help(command, "--schedule").split(_flags.NAMES)[0]
+    rates = _flag_help(command, "--schedule").split(_help_texts.NAMES)[0]
     missing = [name for name in registry_names(nets.SCHEDULES)
                if not re.search(rf"(: |; ){re.escape(name)} ", rates)]
     assert missing == []
@@ -115,11 +115,11 @@ def test_every_schedule_has_its_rate_in_the_help(command):
 
 @pytest.mark.parametrize("command", ["train", "gradcheck", "lr-range", "scaling", "capacity"])
 def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
-    # _flags.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
+    # _help_texts.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
     # DRAWS does, beside the code
     import nets
 
-    draws = _flag_help(command, "--init").split(_flags.NAMES)[0]
+    draws = _flag_help(command, "--init").split(_help_texts.NAMES)[0]
     missing = [name for name in registry_names(nets.INITIALIZERS)
                if name != "zero" and not re.search(rf"(: |, ){re.escape(name)} ", draws)]
     assert missing == []
@@ -296,7 +296,7 @@ def test_adding_an_analysis_names_the_places_that_exist():
     for module, name in [(analyses, "_MODULES"), (analyses, "_RENAMED"), (reports, "_LAZY"),
                          (reports, "ANALYSIS_OUTPUTS"), (_analysis, "_analysis_command"),
                          (_analysis, "_analysis_end"),
-                         (cli, "COMMANDS"), (_flags, "SEED_HELP"), (_in_flags, "FIELD_FLAGS"),
+                         (cli, "COMMANDS"), (_help_texts, "SEED_HELP"), (_in_flags, "FIELD_FLAGS"),
                          (cli_helpers, "ANALYSES"), (nets, "finite_or_none"),
                          (nets, "finite_float"),
                          (sys.modules[__name__],
@@ -315,7 +315,7 @@ def test_adding_a_command_names_the_places_that_exist():
 
     steps = cli.__doc__.partition("Adding a command")[2]
     for module, name in [(cli, "COMMANDS"), (cli, "run_command"), (_output, "_emit"),
-                         (reports, "_LAZY"), (_flags, "FLAG_HELP"), (_flags, "SEED_HELP"),
+                         (reports, "_LAZY"), (_help_texts, "FLAG_HELP"), (_help_texts, "SEED_HELP"),
                          (_json_keys, "JSON_KEYS"), (cli_helpers, "run_cli"),
                          (cli_helpers, "undocumented_keys"),
                          (sys.modules[__name__],

@@ -6,7 +6,7 @@ that declares its flags: `_train` (train, gradcheck), `_data` (data list, show, 
 `_report_index` (report index), `_study` (study run, worker, list, show, export, spec,
 report; demo), `_predict` (predict, export-onnx), and one an analysis (`_scaling`,
 `_lr_range`, `_capacity`, `_imbalance`); what they share beside them: the flags' help
-(`_flags`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
+(`_help_texts`, `_help_values`, `_json_keys`), the parser (`_parser`), the flags' types
 (`_converters`), the flags several commands take (`_net_flags`), the output
 (`_output`, `_analysis`, `_study_end`), the errors in the flags' words (`_in_flags`), the
 run (`_run`) and the stop it watches for (`_signals`). Building the parser imports none
@@ -24,7 +24,7 @@ in analyses' docstring, "Adding an analysis"):
    line `run_command` prints (exit code 2); it returns the exit code, 0.
 2. its flags: each says more than its default (a test reads every one); a flag that means
    the same in every command takes `FLAG_HELP`'s words when it gives none, --seed those
-   of its command in `SEED_HELP` (both ``_flags``).
+   of its command in `SEED_HELP` (both ``_help_texts``).
 3. its --json keys in `JSON_KEYS` (``_json_keys``), which its --help shows.
 4. tests: its --json run in ``test_every_json_key_a_command_prints_is_in_its_help``
    (tests/test_cli_help.py), or in a test of its own (then in that test's

@@ -4,7 +4,7 @@ import argparse
 
 from ._analysis import _analysis_command, _analysis_end
 from ._converters import _folder_path, _ints, _names
-from ._flags import NAMES, SCHEDULE_HELP, TEXTS
+from ._help_texts import NAMES, SCHEDULE_HELP, TEXTS
 from ._help_values import SCHEDULE_RATES, _PackageDefault, _SettingReaders
 from ._json_keys import _REPORT_ERROR
 from ._net_flags import (

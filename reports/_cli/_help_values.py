@@ -6,7 +6,7 @@ import argparse
 import importlib
 import re
 
-from ._flags import DEFAULT
+from ._help_texts import DEFAULT
 
 
 def _imported(where: str):

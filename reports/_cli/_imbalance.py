@@ -4,7 +4,7 @@ import argparse
 
 from ._analysis import _analysis_command, _analysis_end
 from ._converters import _folder_path, _ints, _names
-from ._flags import HIDDEN_HELP, NAMES
+from ._help_texts import HIDDEN_HELP, NAMES
 from ._help_values import _PackageDefault
 from ._net_flags import _regulariser_flags, _regularisers, _workers_flag
 

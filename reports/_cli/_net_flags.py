@@ -5,7 +5,7 @@ import argparse
 import math
 
 from ._converters import _int_or_float, _ints, _names, _workers
-from ._flags import DEFAULT, HIDDEN_HELP, INIT_HELP, NAMES, TEXTS
+from ._help_texts import DEFAULT, HIDDEN_HELP, INIT_HELP, NAMES, TEXTS
 from ._help_values import INIT_DRAWS, _SettingReaders
 
 

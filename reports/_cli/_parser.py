@@ -1,11 +1,12 @@
-"""hplab's argparse: its help formatter (the placeholders of `_flags` filled when shown) and
-its parser (one-line errors naming another command's flag or the nearest one, exit 2)."""
+"""hplab's argparse: its help formatter (the placeholders of `_help_texts` filled when
+shown) and its parser (one-line errors naming another command's flag or the nearest one,
+exit 2)."""
 
 import argparse
 import difflib
 import re
 
-from ._flags import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
+from ._help_texts import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
 from ._help_values import _package_defaults, _PackageDefault, _RegistryNames
 
 

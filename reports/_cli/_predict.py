@@ -4,7 +4,7 @@ the flags it takes."""
 import sys
 
 from ._converters import _path
-from ._flags import ENDINGS
+from ._help_texts import ENDINGS
 from ._output import _emit, _escaped, _refuse_overwrite, _say
 
 PREDICT_SHOWN = 20  # predictions listed (stdout and --json) unless --limit says otherwise

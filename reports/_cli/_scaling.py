@@ -4,7 +4,7 @@ import argparse
 
 from ._analysis import _analysis_command, _analysis_end
 from ._converters import _floats, _folder_path, _ints
-from ._flags import DEFAULT
+from ._help_texts import DEFAULT
 from ._help_values import _PackageDefault
 from ._json_keys import _REPORT_ERROR
 from ._net_flags import (

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from ._converters import _floats, _folder_path, _given
-from ._flags import DEFAULT, INIT_HELP, NAMES, SCHEDULE_HELP, TEXTS
+from ._help_texts import DEFAULT, INIT_HELP, NAMES, SCHEDULE_HELP, TEXTS
 from ._help_values import INIT_DRAWS, SCHEDULE_RATES, _PackageDefault, _SettingReaders
 from ._in_flags import _in_flags
 from ._net_flags import (
