@@ -19,7 +19,9 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 :func:`index_root`; ``hplab report index DIR`` writes or rebuilds any index by hand.
 
 reports also holds the command line that ends in them (``_cli``: each ``hplab`` command's
-flags beside what it does; `build_parser`, `run_command`), which hplab.py runs.
+flags beside what it does): hplab.py's main reads a command with `parse_command` (its
+parser: `build_parser`) and runs it with `run_command`; `analysis_commands` names the
+analyses among them.
 """
 
 import importlib

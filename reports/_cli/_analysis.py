@@ -1,5 +1,6 @@
-"""What every analysis command shares: its report folder, held from its start, and its
-end (report, results printed, the line of a report that could not be written)."""
+"""What every analysis command shares: the mark that makes it one (`_analysis_command`,
+which `analysis_commands` reads), its report folder, held from its start, and its end
+(report, results printed, the line of a report that could not be written)."""
 
 import argparse
 import contextlib

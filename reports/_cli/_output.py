@@ -1,5 +1,8 @@
 """A command's output: its lines or --json on stdout, its notes on stderr, the command
-line its reports show, and the report written after the work (its failure said last)."""
+line its reports show, the report written after the work (its failure said last), and
+the outputs refused before it: a path that is one of its inputs (`_refuse_overwrite`).
+Which errors are bad input, said in one line (`USER_ERRORS`), is here too: a report that
+fails with one is said after the results, not as the command's error."""
 
 import json
 import os
