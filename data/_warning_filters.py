@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 _LOCK = threading.Lock()
 
@@ -19,7 +19,7 @@ def filtered_warnings(*rules: tuple):
     """``rules`` (``(action, category[, message])``, the first winning) first in the
     warning filters for the block's time; then those entries taken off, the rest left."""
     added = [(action, re.compile(message[0], re.I) if message and message[0] else None,
-              category, None, 0) for action, category, *message in rules]
+              category, _AnyModule(), 0) for action, category, *message in rules]
     with _LOCK:
         warnings.filters[:0] = added
         _filters_changed()
@@ -28,10 +28,22 @@ def filtered_warnings(*rules: tuple):
     finally:
         with _LOCK:
             for entry in added:
-                at = next((i for i, f in enumerate(warnings.filters) if f is entry), None)
-                if at is not None:
-                    del warnings.filters[at]
+                with suppress(ValueError):  # gone already (the host reset the filters)
+                    warnings.filters.remove(entry)  # equal to itself only: `_AnyModule`
             _filters_changed()
+
+
+class _AnyModule:
+    """A module pattern matching every module, equal to nothing but itself (nets' says why)."""
+
+    __slots__ = ()
+    pattern = ""  # as a compiled pattern's, for copiers of the filters (scikit-learn's)
+
+    def match(self, module: str) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "hplab's (any module)"
 
 
 def _filters_changed() -> None:

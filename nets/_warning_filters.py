@@ -11,19 +11,40 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 __all__ = ["add_warning_filters", "filtered_warnings", "remove_warning_filters"]
 
 _LOCK = threading.Lock()  # this module's changes, one at a time
 
 
+class _AnyModule:
+    """A filter entry's module pattern that matches every module, as ``None`` does, and is
+    equal to nothing but itself: an entry made here equals no filter of the host's, so it
+    is taken off in one step (``list.remove``, no Python code between finding it and
+    deleting it: a host's filter inserted meanwhile shifted the index, and was deleted in
+    its place), and the host's ``filterwarnings`` of an equal rule, which first removes an
+    equal entry, leaves it alone."""
+
+    __slots__ = ()
+    # what a copier of the filters reads (scikit-learn's workers: filterwarnings(module=...)):
+    # the pattern that matches every module
+    pattern = ""
+
+    def match(self, module: str) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "hplab's (any module)"
+
+
 def _entry(rule: tuple) -> tuple:
     """The filter entry of ``(action, category[, message])``, as `warnings.filterwarnings`
-    makes it (the message a case-insensitive pattern matched at its start)."""
+    makes it (the message a case-insensitive pattern matched at its start), its module
+    pattern this entry's own (`_AnyModule`)."""
     action, category, *message = rule
     pattern = re.compile(message[0], re.I) if message and message[0] else None
-    return (action, pattern, category, None, 0)
+    return (action, pattern, category, _AnyModule(), 0)
 
 
 def add_warning_filters(*rules: tuple) -> list:
@@ -62,9 +83,8 @@ def remove_warning_filters(added: list) -> None:
     """
     with _LOCK:
         for entry in added:
-            at = next((i for i, f in enumerate(warnings.filters) if f is entry), None)
-            if at is not None:
-                del warnings.filters[at]
+            with suppress(ValueError):  # gone already (the host reset the filters)
+                warnings.filters.remove(entry)  # equal to itself only: `_AnyModule`
         _filters_changed()
 
 

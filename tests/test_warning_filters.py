@@ -169,18 +169,44 @@ def test_a_study_and_a_report_ending_in_the_other_order_put_showwarning_back(fir
 ])
 def test_data_s_copy_adds_the_entries_nets_adds(rules):
     # data may not import nets: its copy must make the same filters
+    def made(entries):  # each entry's module pattern is its own: its type in its place
+        return [(*entry[:3], type(entry[3]).__name__, entry[4]) for entry in entries]
+
     with nets.filtered_warnings(*rules):
         from_nets = warnings.filters[:len(rules)]
     with data_filtered_warnings(*rules):
         from_data = warnings.filters[:len(rules)]
-    assert from_nets == from_data
+    assert made(from_nets) == made(from_data)
     assert from_nets[0][0] == rules[0][0] and from_nets[0][2] is rules[0][1]
-    # as warnings.filterwarnings makes them
+    # as warnings.filterwarnings makes them, but for the module: any, as its None is
     with warnings.catch_warnings():
         for action, category, *message in reversed(rules):
             warnings.filterwarnings(action, category=category, message=message[0] if message
                                     else "")
-        assert warnings.filters[:len(rules)] == from_nets
+        assert [(*f[:3], f[4]) for f in warnings.filters[:len(rules)]] == [
+            (*f[:3], f[4]) for f in from_nets]
+    assert all(f[3].match(module) for f in from_nets for module in ("optuna", "__main__"))
+
+
+@pytest.mark.parametrize("filtered", [nets.filtered_warnings, data_filtered_warnings])
+def test_the_host_setting_an_equal_filter_meanwhile_ends_with_it_once(filtered):
+    # the host's filterwarnings removes an equal filter before it adds its own: it took
+    # hplab's (first in the list), and the host's earlier one stayed: the host ended with
+    # its filter twice, where without hplab's call it had it once, first
+    rule = ("ignore", UserWarning, "the host's rule")
+    warnings.filterwarnings("ignore", category=UserWarning, message="the host's rule")
+    try:
+        warnings.filterwarnings("ignore", message="another of the host's")
+        alone = list(warnings.filters)
+        with filtered(rule):
+            warnings.filterwarnings("ignore", category=UserWarning, message="the host's rule")
+        mine = [f for f in warnings.filters if f[1] is not None and "host" in f[1].pattern]
+        assert [f[1].pattern for f in mine] == ["the host's rule", "another of the host's"]
+        assert warnings.filters == [alone[1], alone[0], *alone[2:]]
+    finally:
+        for message in ("the host's rule", "another of the host's"):
+            warnings.filters[:] = [f for f in warnings.filters
+                                   if f[1] is None or f[1].pattern != message]
 
 
 def test_a_call_s_filters_go_first_and_leave_an_equal_filter_of_the_host_in_place():
