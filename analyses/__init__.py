@@ -45,9 +45,9 @@ snake_case, ``weight_decay``):
    the argument it sets into ``_python_words.ARGUMENTS``: a report written from Python
    names the arguments.
 3. in the command line, ``reports/_cli/``: ``_KIND.py`` with ``cmd_KIND`` under
-   ``@_analysis_command``, ending in ``return _analysis_end(args, result)`` (both of
+   ``@analysis_command``, ending in ``return analysis_end(args, result)`` (both of
    ``_analysis.py``; it finds the two above in ``reports.ANALYSIS_OUTPUTS``), beside
-   ``_add_KIND``, in ``COMMANDS`` (``__init__.py``): --dataset, --seed, --out, --report,
+   ``add_KIND``, in ``COMMANDS`` (``__init__.py``): --dataset, --seed, --out, --report,
    --json, the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``
    (``_help_texts.py``); in ``FIELD_FLAGS`` (``_in_flags.py``) only a flag not named as the
    parameter it sets (--steps for num_steps; --epochs is max_epochs' in every command,

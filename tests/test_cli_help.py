@@ -198,7 +198,7 @@ def test_registry_flags_list_their_names():
                 "stay identical for good: no seed helps; for nets with no hidden layer), "
                 "normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): "
-                f"{_help_values._RegistryNames('nets.INITIALIZERS')} (default xavier)"
+                f"{_help_values.RegistryNames('nets.INITIALIZERS')} (default xavier)"
                 ) in help_words(command)
     assert "zero, normal, xavier, he, msra (= he)" in help_words("train")  # as it reads
     for command in ("train", "capacity"):  # each alias beside the name it stands for
@@ -294,8 +294,8 @@ def test_adding_an_analysis_names_the_places_that_exist():
 
     steps = analyses.__doc__.partition("Adding an analysis")[2]
     for module, name in [(analyses, "_MODULES"), (analyses, "_RENAMED"), (reports, "_LAZY"),
-                         (reports, "ANALYSIS_OUTPUTS"), (_analysis, "_analysis_command"),
-                         (_analysis, "_analysis_end"),
+                         (reports, "ANALYSIS_OUTPUTS"), (_analysis, "analysis_command"),
+                         (_analysis, "analysis_end"),
                          (cli, "COMMANDS"), (_help_texts, "SEED_HELP"), (_in_flags, "FIELD_FLAGS"),
                          (cli_helpers, "ANALYSES"), (nets, "finite_or_none"),
                          (nets, "finite_float"),
@@ -314,7 +314,7 @@ def test_adding_a_command_names_the_places_that_exist():
     from reports._cli import _output
 
     steps = cli.__doc__.partition("Adding a command")[2]
-    for module, name in [(cli, "COMMANDS"), (cli, "run_command"), (_output, "_emit"),
+    for module, name in [(cli, "COMMANDS"), (cli, "run_command"), (_output, "emit"),
                          (reports, "_LAZY"), (_help_texts, "FLAG_HELP"), (_help_texts, "SEED_HELP"),
                          (_json_keys, "JSON_KEYS"), (cli_helpers, "run_cli"),
                          (cli_helpers, "undocumented_keys"),

@@ -808,10 +808,10 @@ def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys
             raise ValueError("'T{d:val:q:i1:q:i2:}' is not a valid PEP 3118 buffer") from None
 
     with pytest.raises(KeyboardInterrupt):
-        _output._write_report({}, tmp_path, write)
+        _output.write_report({}, tmp_path, write)
     # a plain ValueError is still the report's failure, said as such
     summary = {}
-    said = _output._write_report(summary, tmp_path, lambda: int("x"))
+    said = _output.write_report(summary, tmp_path, lambda: int("x"))
     assert said.startswith(f"the report could not be written in {tmp_path}")
     assert summary["report_path"] is None
 
@@ -868,7 +868,7 @@ def test_every_path_flag_expands_a_tilde(argv, flag, name, tmp_path, monkeypatch
     args = hplab.build_parser().parse_args(argv)
     assert getattr(args, flag) == str(tmp_path / "home" / name)
     # "-" (standard output) and names that only start with '~' (no such user) stay
-    assert _converters._path("-") == "-" and _converters._path("~nosuchuser9/x") == "~nosuchuser9/x"
+    assert _converters.path("-") == "-" and _converters.path("~nosuchuser9/x") == "~nosuchuser9/x"
 
 
 def test_outputs_and_inputs_given_with_a_tilde_land_in_the_home_folder(tmp_path, monkeypatch,

@@ -481,8 +481,8 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
 
     summary = {}
     with pytest.raises(KeyboardInterrupt):
-        _output._write_report(summary, "runs/x", interrupted_in_c)
-    assert _output._write_report(summary, "runs/x", full_disk) == (
+        _output.write_report(summary, "runs/x", interrupted_in_c)
+    assert _output.write_report(summary, "runs/x", full_disk) == (
         "the report could not be written in runs/x (No space left on device)")
     assert summary == {"report_path": None, "report_error": (
         "the report could not be written in runs/x (No space left on device)")}
@@ -491,7 +491,7 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
         raise OSError(28, "No space left on device", "runs/x/report_files/a.csv")
 
     # as every command says an OSError: the file it failed at named
-    assert _output._write_report({}, "runs/x", full_at_a_file) == (
+    assert _output.write_report({}, "runs/x", full_at_a_file) == (
         "the report could not be written in runs/x (cannot write runs/x/report_files/a.csv: "
         "No space left on device)")
     # review: anywhere in a command (`study report` writes its report itself), and SIGTERM

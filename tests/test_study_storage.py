@@ -122,7 +122,7 @@ def test_passwords_are_masked():
         assert password in study._url_masking._secrets(f"postgresql://u:{password}@h/db")
     assert mask_url("postgresql://me@corp:pw@host/db") == "postgresql://me@corp:***@host/db"
     # the command a study records, --storage=URL spelled in one word
-    assert _output._command_line(["study", "run", "s.toml", "--storage=postgresql://u:pa?ss@h/db"]
+    assert _output.command_line(["study", "run", "s.toml", "--storage=postgresql://u:pa?ss@h/db"]
                                ) == "hplab study run s.toml '--storage=postgresql://u:***@h/db'"
 
 
@@ -182,7 +182,7 @@ def test_storage_url_typos_mask_the_password(typo, tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "hunter2" not in err and ":***@db.lab/hp" in err
-    assert "hunter2" not in _output._command_line(["study", "list", f"--storage={typo}"])
+    assert "hunter2" not in _output.command_line(["study", "list", f"--storage={typo}"])
     assert "hunter2" not in mask_url(typo)
 
 

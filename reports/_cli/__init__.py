@@ -1,7 +1,7 @@
 """hplab's command line: every command's flags and what it does with them (hplab.py, the
 program, keeps the process's concerns: its signals, its streams, the packages' guard).
 
-One module per family of commands, each command's ``cmd_*`` body beside the ``_add_*``
+One module per family of commands, each command's ``cmd_*`` body beside the ``add_*``
 that declares its flags: `_train` (train, gradcheck), `_data` (data list, show, fetch),
 `_report_index` (report index), `_study` (study run, worker, list, show, export, spec,
 report; demo), `_predict` (predict, export-onnx), and one an analysis (`_scaling`,
@@ -16,9 +16,9 @@ Adding a command, for contributors (``hplab data peek NAME``, say; an analysis: 
 in analyses' docstring, "Adding an analysis"):
 
 1. ``cmd_NAME(args) -> int`` beside its flags: a subcommand's parser in its family's
-   ``_add_*`` (``_add_data``), a new family's ``_add_*`` in a module of its own and in
+   ``add_*`` (``add_data``), a new family's ``add_*`` in a module of its own and in
    `COMMANDS`. It imports the packages it calls in its body, calls one package function
-   and prints with ``_emit(args, summary, lines)`` (``_output``): ``summary`` is its
+   and prints with ``emit(args, summary, lines)`` (``_output``): ``summary`` is its
    --json, ``lines`` what people read, made in reports (``_terminal.py``, its name in
    reports' ``_LAZY``). Bad input is a ValueError (or OSError) whose message is the one
    line `run_command` prints (exit code 2); it returns the exit code, 0.
@@ -35,23 +35,23 @@ in analyses' docstring, "Adding an analysis"):
 import argparse
 
 from ._analysis import analysis_commands
-from ._capacity import _add_capacity
-from ._data import _add_data
-from ._imbalance import _add_imbalance
+from ._capacity import add_capacity
+from ._data import add_data
+from ._imbalance import add_imbalance
 from ._in_flags import FIELD_FLAGS, RENAMED_FLAGS
 from ._json_keys import JSON_KEYS
-from ._lr_range import _add_lr_range
-from ._parser import _Parser
-from ._predict import _add_export_onnx, _add_predict
-from ._report_index import _add_report
+from ._lr_range import add_lr_range
+from ._parser import Parser
+from ._predict import add_export_onnx, add_predict
+from ._report_index import add_report
 from ._run import run_command
-from ._scaling import _add_scaling
-from ._study import _add_study
-from ._train import _add_gradcheck, _add_train
+from ._scaling import add_scaling
+from ._study import add_study
+from ._train import add_gradcheck, add_train
 
-COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add_scaling,
-            _add_predict, _add_export_onnx, _add_imbalance,
-            _add_lr_range, _add_capacity]
+COMMANDS = [add_train, add_gradcheck, add_data, add_report, add_study, add_scaling,
+            add_predict, add_export_onnx, add_imbalance,
+            add_lr_range, add_capacity]
 
 
 def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
@@ -86,9 +86,9 @@ def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentPars
     version_action : type
         The action of ``--version`` (hplab.py's, which says the version).
     """
-    parser = _Parser(prog="hplab", description=DESCRIPTION)
+    parser = Parser(prog="hplab", description=DESCRIPTION)
     parser.add_argument("--version", action=version_action)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for add in COMMANDS:
         add(sub)
     owners: dict[str, list[str]] = {}
@@ -97,7 +97,7 @@ def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentPars
             a.dest: a.option_strings[0] for a in command._actions if a.option_strings})
         for flag in {o for a in command._actions for o in a.option_strings}:
             owners.setdefault(flag, []).append(command.prog.removeprefix("hplab "))
-    _Parser.flag_owners = owners
+    Parser.flag_owners = owners
     for path, keys in JSON_KEYS.items():
         p, said = _subcommand(sub, path)
         lead = p.description or said
@@ -122,7 +122,7 @@ def parse_command(argv: list[str], version_action: type[argparse.Action]):
     version_action : type
         The action of ``--version`` (hplab.py's, which says the version).
     """
-    _Parser.argv = argv
+    Parser.argv = argv
     args = build_parser(version_action).parse_args(argv)
     args.argv = argv
     return args

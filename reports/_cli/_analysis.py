@@ -1,4 +1,4 @@
-"""What every analysis command shares: the mark that makes it one (`_analysis_command`,
+"""What every analysis command shares: the mark that makes it one (`analysis_command`,
 which `analysis_commands` reads), its report folder, held from its start, and its end
 (report, results printed, the line of a report that could not be written)."""
 
@@ -7,19 +7,19 @@ import contextlib
 import functools
 from pathlib import Path
 
-from ._output import _after_report, _command_line, _emit, _say_replaced, _write_report
+from ._output import after_report, command_line, emit, say_replaced, write_report
 
 
-def _analysis_end(args, result) -> int:
+def analysis_end(args, result) -> int:
     """An analysis command's end: its report (unless --no-report), its results printed (or
     --json), then the line of a report that could not be written. Both are reports', found
     by the command in `reports.ANALYSIS_OUTPUTS`."""
     import reports  # the lines only: what draws loads with the report's writer
 
     summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args), lambda: _analysis_report(args, result))
-    _emit(args, summary, reports.analysis_outputs(args.command)[1](summary))
-    return _after_report(args, failed)
+    failed = write_report(summary, _analysis_out(args), lambda: _analysis_report(args, result))
+    emit(args, summary, reports.analysis_outputs(args.command)[1](summary))
+    return after_report(args, failed)
 
 
 def _analysis_report(args, result) -> str | None:
@@ -33,18 +33,18 @@ def _analysis_report(args, result) -> str | None:
     write = reports.analysis_outputs(args.command)[0]
     out = _analysis_out(args)
     earlier = (out / "report.html").is_file()
-    path = str(write(result, out, command=_command_line(args.argv)))  # matplotlib loads here
+    path = str(write(result, out, command=command_line(args.argv)))  # matplotlib loads here
     kind = reports.read_report_info(path).kind
     if kind != args.command:  # every re-run into this folder would be refused
         raise RuntimeError(f"reports.{write.__name__} wrote a report of kind {kind!r}: an "
                            f"analysis's Report kind is its command, {args.command!r}")
     if earlier:  # a re-run into the same folder: its results are gone
-        _say_replaced(args.command, "report", out, "another --out")
+        say_replaced(args.command, "report", out, "another --out")
     return path
 
 
-def _analysis_command(command):
-    """The analysis ``command`` (it ends in `_analysis_end`), marked as one (`analysis`),
+def analysis_command(command):
+    """The analysis ``command`` (it ends in `analysis_end`), marked as one (`analysis`),
     run holding its report folder (`_analysis_out`; none with --no-report) from its start,
     checked first: one that cannot be written fails before the analysis runs, and a second
     analysis writing there at the same time is refused at once, as a second train is (both
@@ -66,7 +66,7 @@ def _analysis_command(command):
 
 
 def analysis_commands(parser: argparse.ArgumentParser) -> list[str]:
-    """The analysis commands of ``parser``: those `_analysis_command` made.
+    """The analysis commands of ``parser``: those `analysis_command` made.
 
     Parameters
     ----------

@@ -2,21 +2,21 @@
 
 import argparse
 
-from ._analysis import _analysis_command, _analysis_end
-from ._converters import _folder_path, _ints, _names
+from ._analysis import analysis_command, analysis_end
+from ._converters import folder_path, ints, names
 from ._help_texts import NAMES, SCHEDULE_HELP, TEXTS
-from ._help_values import SCHEDULE_RATES, _PackageDefault, _SettingReaders
-from ._json_keys import _REPORT_ERROR
+from ._help_values import SCHEDULE_RATES, PackageDefault, SettingReaders
+from ._json_keys import REPORT_ERROR
 from ._net_flags import (
-    _init_flag,
-    _refuse_unread,
-    _regulariser_flags,
-    _regularisers,
-    _workers_flag,
+    init_flag,
+    refuse_unread,
+    regulariser_flags,
+    regularisers,
+    workers_flag,
 )
 
 
-@_analysis_command
+@analysis_command
 def cmd_capacity(args) -> int:
     import analyses
     import nets
@@ -32,17 +32,17 @@ def cmd_capacity(args) -> int:
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
                        checkpoint=args.checkpoint, init=args.init, dtype=args.dtype,
-                       **_regularisers(args))
-    _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
+                       **regularisers(args))
+    refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
     nets.warn_if_units_start_alike(cfg)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
                                      progress=not args.json)
-    return _analysis_end(args, result)
+    return analysis_end(args, result)
 
 
-def _add_capacity(sub) -> None:
+def add_capacity(sub) -> None:
     p = sub.add_parser(
         "capacity", help="widths x depths x seeds: accuracy, loss, iterations to eps, time",
         description="Train one net per width, depth and seed for the same budget (the "
@@ -82,23 +82,23 @@ def _add_capacity(sub) -> None:
                     "though its other seeds trained, and is neither best nor sufficient; "
                     "reached_eps and the medians count the other seeds)}] (a diverged seed "
                     "in every configuration: exit code 2, no JSON), "
-                    f"config, seconds, report_path, {_REPORT_ERROR}.")
+                    f"config, seconds, report_path, {REPORT_ERROR}.")
     # the sweep's defaults (analyses.CAPACITY_SWEEP_DEFAULTS) and its net's
     # (analyses.CAPACITY_CONFIG)
 
-    def sweep(argument: str) -> _PackageDefault:
-        return _PackageDefault("analyses.CAPACITY_SWEEP_DEFAULTS", argument)
+    def sweep(argument: str) -> PackageDefault:
+        return PackageDefault("analyses.CAPACITY_SWEEP_DEFAULTS", argument)
 
-    def config(field: str) -> _PackageDefault:
-        return _PackageDefault("analyses.CAPACITY_CONFIG", field)
+    def config(field: str) -> PackageDefault:
+        return PackageDefault("analyses.CAPACITY_CONFIG", field)
 
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
-    p.add_argument("--widths", type=_ints, default=sweep("widths"),
+    p.add_argument("--widths", type=ints, default=sweep("widths"),
                    help="neurons per hidden layer")
-    p.add_argument("--depths", type=_ints, default=sweep("depths"), help="hidden layers")
+    p.add_argument("--depths", type=ints, default=sweep("depths"), help="hidden layers")
     p.add_argument("--seeds", type=int, default=sweep("seeds"), help="nets per configuration")
     # a list, as the other commands take it: the sweep's own check refuses two activations
-    p.add_argument("--activation", type=_names, default=config("activation"),
+    p.add_argument("--activation", type=names, default=config("activation"),
                    names="nets.ACTIVATIONS", help="one activation for every hidden layer")
     p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=config("lr"))
@@ -106,7 +106,7 @@ def _add_capacity(sub) -> None:
                    help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=config("max_epochs"),
                    help="max epochs per net")
-    _init_flag(p, config("init"))
+    init_flag(p, config("init"))
     # the schedule's settings are the config's: --schedule's rates and --lr-milestones'
     # factor say them
     schedule = p.add_argument(
@@ -118,20 +118,20 @@ def _add_capacity(sub) -> None:
     schedule.package_defaults = {"{%s}" % f: config(f) for f in (
         "lr_gamma", "lr_decay_steps", "lr_power", "lr_min")}
     milestones = p.add_argument(
-        "--lr-milestones", type=_ints, default=config("lr_milestones"), metavar="STEPS",
+        "--lr-milestones", type=ints, default=config("lr_milestones"), metavar="STEPS",
         help=f"{NAMES}: steps where the rate is multiplied by {{lr_gamma}}, e.g. 100,200 "
              "(none by default: needed there)")
-    milestones.names = _SettingReaders("lr_milestones")
+    milestones.names = SettingReaders("lr_milestones")
     milestones.package_defaults = {"{lr_gamma}": config("lr_gamma")}
     p.add_argument("--checkpoint", type=float, default=config("checkpoint"),
                    help="epochs between checkpoints (the resolution of iterations to eps)")
-    _regulariser_flags(p)  # how a regulariser moves the sufficient width
+    regulariser_flags(p)  # how a regulariser moves the sufficient width
     p.add_argument("--eps", type=float, default=sweep("eps"),
                    help="validation loss whose first crossing is counted (0 = off)")
-    _workers_flag(p, 1)
+    workers_flag(p, 1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
-    p.add_argument("--out", type=_folder_path, default=None,
+    p.add_argument("--out", type=folder_path, default=None,
                    help="report folder (default runs/capacity/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -3,7 +3,7 @@
 import argparse
 
 
-def _ints(text: str) -> tuple[int, ...]:
+def ints(text: str) -> tuple[int, ...]:
     try:
         # "" is no hidden layer; "2,,3" is a typo, not (2, 3)
         return tuple(int(t) for t in text.split(",")) if text.strip() else ()
@@ -12,7 +12,7 @@ def _ints(text: str) -> tuple[int, ...]:
             f"expected comma-separated integers, got {text!r}") from None
 
 
-def _int_or_float(text: str) -> int | float:
+def int_or_float(text: str) -> int | float:
     """A number as typed: 50 an int (as before fractions were taken), 3333.3 a float."""
     try:
         return int(text)
@@ -24,14 +24,14 @@ def _int_or_float(text: str) -> int | float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
-def _names(text: str) -> tuple[str, ...]:
-    names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
-    if not all(names):  # "none,,smote" is a typo, as with _ints
+def names(text: str) -> tuple[str, ...]:
+    parts = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
+    if not all(parts):  # "none,,smote" is a typo, as with ints
         raise argparse.ArgumentTypeError(f"expected comma-separated names, got {text!r}")
-    return names
+    return parts
 
 
-def _path(text: str) -> str:
+def path(text: str) -> str:
     """A path flag's value, ``~`` expanded as a dataset's files and ``--storage`` are
     (`data.expand_home`): ``--out=~/x`` and a quoted ``'~/x'`` reach hplab unexpanded
     by the shell, and wrote into a folder named ``~`` here, printed as ``~/x``."""
@@ -42,9 +42,10 @@ def _path(text: str) -> str:
     return str(data.expand_home(text))
 
 
-def _given(kind: str, then=str):
+def given(kind: str, then=str):
     """A flag type refusing a blank value, for a flag with a default: ``--out ''`` (an
     unset ``$OUT``) fell back to the default and replaced runs/train/DATASET's model."""
+    # named as its factory: argparse names a type by it ("invalid given value")
     def given(text: str):
         if not text.strip():
             raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}; leave the flag "
@@ -54,10 +55,10 @@ def _given(kind: str, then=str):
 
 
 # an output or data folder with a default: --out, --data-dir, --dest
-_folder_path = _given("a path", _path)
+folder_path = given("a path", path)
 
 
-def _workers(text: str) -> int:
+def workers(text: str) -> int:
     # checked here, not by the API, whose message names its argument (workers), not the flag
     n = _int_or_none(text)
     if n is None or (n < 1 and n != -1):
@@ -66,7 +67,7 @@ def _workers(text: str) -> int:
     return n
 
 
-def _trials(text: str) -> int:
+def trials(text: str) -> int:
     from study import MAX_TRIALS  # here: only a study command takes --trials
 
     n = _int_or_none(text)
@@ -84,9 +85,9 @@ def _int_or_none(text: str) -> int | None:
         return None
 
 
-def _floats(text: str) -> tuple[float, ...]:
+def floats(text: str) -> tuple[float, ...]:
     try:
-        # "0.1,,1" is a typo, as with _ints
+        # "0.1,,1" is a typo, as with ints
         return tuple(float(t) for t in text.split(",")) if text.strip() else ()
     except ValueError:
         raise argparse.ArgumentTypeError(

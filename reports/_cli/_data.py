@@ -1,8 +1,8 @@
 """``hplab data`` (list, show, fetch): what each does beside the flags it takes."""
 
-from ._converters import _folder_path
-from ._output import _emit
-from ._parser import _Parser
+from ._converters import folder_path
+from ._output import emit
+from ._parser import Parser
 
 
 def cmd_data_list(args) -> int:
@@ -10,7 +10,7 @@ def cmd_data_list(args) -> int:
     import reports
 
     records, shown, notes = data.describe_listing()
-    _emit(args, records, reports.table_lines(shown, index=False) + notes)
+    emit(args, records, reports.table_lines(shown, index=False) + notes)
     return 0
 
 
@@ -21,7 +21,7 @@ def cmd_data_show(args) -> int:
                    merge_scaling=args.merge_scaling, val_fraction=args.val_fraction,
                    target=args.target, imbalance=args.imbalance, positive=args.positive,
                    data_dir=args.data_dir, train_size=args.train_size)
-    _emit(args, *data.describe_dataset(ds))
+    emit(args, *data.describe_dataset(ds))
     return 0
 
 
@@ -37,13 +37,13 @@ def cmd_data_fetch(args) -> int:
                             instead="give another with --dest")
     dest = data.fetch_mnist(args.dest, args.url, timeout=args.timeout,
                             verify=not args.no_verify)
-    _emit(args, *data.describe_fetch(args.dataset, dest, args.url, not args.no_verify))
+    emit(args, *data.describe_fetch(args.dataset, dest, args.url, not args.no_verify))
     return 0
 
 
-def _add_data(sub) -> None:
+def add_data(sub) -> None:
     p = sub.add_parser("data", help="list, inspect and download datasets")
-    dsub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    dsub = p.add_subparsers(dest="data_command", required=True, parser_class=Parser)
     q = dsub.add_parser("list", help="named datasets with sizes, features and classes, and the "
                         "?key=value options they take")
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
@@ -65,7 +65,7 @@ def _add_data(sub) -> None:
     q.add_argument("--train-size", type=int, default=None,
                    help="keep this many training rows (class shares kept; the validation "
                         "and test sets stay the whole set's)")
-    q.add_argument("--data-dir", type=_folder_path, default=None,
+    q.add_argument("--data-dir", type=folder_path, default=None,
                    help="downloaded data (default $HPLAB_DATA, else $XDG_CACHE_HOME/hplab, "
                         "else ~/.cache/hplab)")
     q.add_argument("--json", action="store_true")
@@ -73,7 +73,7 @@ def _add_data(sub) -> None:
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
     q.add_argument("dataset", choices=("mnist",))
     q.add_argument("--url", default=None, help="base URL of a mirror")
-    q.add_argument("--dest", type=_folder_path, default=None,
+    q.add_argument("--dest", type=folder_path, default=None,
                    help="target folder (default $HPLAB_DATA/mnist, "
                         "else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")

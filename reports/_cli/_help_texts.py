@@ -3,9 +3,9 @@ that means the same in every command, --seed's by command, and why a command doe
 another's flag."""
 
 
-NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
+NAMES = "{names}"  # where a flag's help lists its registry's names (see RegistryNames)
 TEXTS = "{texts}"  # where it says what each of them does (see _RegistryTexts)
-DEFAULT = "{default}"  # where a flag's help gives its default, a package's (_PackageDefault)
+DEFAULT = "{default}"  # where a flag's help gives its default, a package's (PackageDefault)
 ENDINGS = "{endings}"  # where a CSV output's help lists the endings it is compressed by
 # the help of a flag that means the same in every command that has it (unless it says more)
 FLAG_HELP = {

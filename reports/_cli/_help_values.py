@@ -15,7 +15,7 @@ def _imported(where: str):
     return getattr(importlib.import_module(module), name)
 
 
-class _RegistryNames:
+class RegistryNames:
     """A registry's names (``"nets.OPTIMIZERS"``) for a flag's help, an alias beside the
     name it stands for. Read when the help is shown: importing nets or analyses to build
     the parser would cost every command seconds."""
@@ -38,7 +38,7 @@ class _RegistryTexts:
     first name, its aliases when ``aliases`` (the course's names: ``he (the course's
     msra)``), then its text from the table kept beside the registry's code, keyed by entry
     (``"nets.SCHEDULE_RATES"``; an empty text leaves the entry out). Read when the help is
-    shown, as `_RegistryNames` is."""
+    shown, as `RegistryNames` is."""
 
     def __init__(self, where: str, texts: str, sep: str, aliases: bool = False):
         self.where, self.texts, self.sep, self.aliases = where, texts, sep, aliases
@@ -61,11 +61,11 @@ INIT_DRAWS = _RegistryTexts("nets.INITIALIZERS", "nets.INIT_DRAWS", ", ", aliase
 SCHEDULE_RATES = _RegistryTexts("nets.SCHEDULES", "nets.SCHEDULE_RATES", "; ")
 
 
-class _SettingReaders:
+class SettingReaders:
     """The optimizers or schedules that read a TrainConfig setting (`nets.setting_readers`),
     each with its own default where None means one (rho, opt_eps; weight_decay, which every
     optimizer takes, as each one's own), for the setting's flag's help; read when the help
-    is shown, as `_RegistryNames` is."""
+    is shown, as `RegistryNames` is."""
 
     def __init__(self, setting: str):
         self.setting = setting
@@ -87,13 +87,13 @@ class _SettingReaders:
         return nets.and_list(names)
 
 
-class _PackageDefault:
+class PackageDefault:
     """A flag's default where a package writes it, its one place: an argument of a
     function or a class (``"analyses.lr_grid", "num"``; ``"nets.TrainConfig", "lr_min"``),
     a config's field (``"analyses.CAPACITY_CONFIG", "lr"``), a mapping's key
     (``"nets.DEFAULT_NET", "lr"``) or a constant (``"nets.DEFAULT_SAMPLING_RATIO"``).
     Read when the help is shown (as `_default_text` writes it) or the command is parsed
-    (`_Parser.parse_known_args`), as `_RegistryNames` is: the packages are not imported
+    (`Parser.parse_known_args`), as `RegistryNames` is: the packages are not imported
     to build the parser."""
 
     def __init__(self, where: str, name: str | None = None):
@@ -131,10 +131,10 @@ def _default_text(value) -> str:
     return str(value)
 
 
-def _package_defaults(action: argparse.Action) -> dict[str, _PackageDefault]:
-    """The placeholders of ``action``'s help each `_PackageDefault` fills: its default's
+def package_defaults(action: argparse.Action) -> dict[str, PackageDefault]:
+    """The placeholders of ``action``'s help each `PackageDefault` fills: its default's
     at {default}, and those set on it (``action.package_defaults``)."""
     said = dict(getattr(action, "package_defaults", {}))
-    if isinstance(action.default, _PackageDefault):
+    if isinstance(action.default, PackageDefault):
         said.setdefault(DEFAULT, action.default)
     return said

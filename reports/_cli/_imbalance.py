@@ -2,29 +2,29 @@
 
 import argparse
 
-from ._analysis import _analysis_command, _analysis_end
-from ._converters import _folder_path, _ints, _names
+from ._analysis import analysis_command, analysis_end
+from ._converters import folder_path, ints, names
 from ._help_texts import HIDDEN_HELP, NAMES
-from ._help_values import _PackageDefault
-from ._net_flags import _regulariser_flags, _regularisers, _workers_flag
+from ._help_values import PackageDefault
+from ._net_flags import regulariser_flags, regularisers, workers_flag
 
 
-@_analysis_command
+@analysis_command
 def cmd_imbalance(args) -> int:
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
            "lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.epochs,
-           "patience": args.patience, "dtype": args.dtype, **_regularisers(args)}
+           "patience": args.patience, "dtype": args.dtype, **regularisers(args)}
     result = analyses.imbalance_benchmark(
         args.dataset, positive=args.positive, ratios=args.ratio, strategies=args.strategies,
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, result)
+    return analysis_end(args, result)
 
 
-def _add_imbalance(sub) -> None:
+def add_imbalance(sub) -> None:
     p = sub.add_parser("imbalance", help="benchmark over/undersampling, class weights and an "
                                          "anomaly baseline on imbalanced data")
     p.add_argument("--dataset", required=True, help="classification dataset (hplab data list)")
@@ -33,10 +33,10 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
                    help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the one the "
                         "dataset name sets, digits?imbalance=1:20, else the data's own)")
-    p.add_argument("--strategies", type=_names, default=None, names="analyses.STRATEGIES",
+    p.add_argument("--strategies", type=names, default=None, names="analyses.STRATEGIES",
                    help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
                         "class names (SMOTE, RandomOverSampler...) (default: all)")
-    p.add_argument("--sampling-ratio", default=_PackageDefault("nets.DEFAULT_SAMPLING_RATIO"),
+    p.add_argument("--sampling-ratio", default=PackageDefault("nets.DEFAULT_SAMPLING_RATIO"),
                    metavar="R",
                    help="minority/majority the samplers aim for: 0.2, or 1:5 in --ratio's P:N "
                         "form")
@@ -58,15 +58,15 @@ def _add_imbalance(sub) -> None:
                         "over seeds")
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
-    _workers_flag(p, -1)
+    workers_flag(p, -1)
     # the net's flags default to the one the strategies' pipelines train (nets.DEFAULT_NET)
 
-    def net(field: str) -> _PackageDefault:
-        return _PackageDefault("nets.DEFAULT_NET", field)
+    def net(field: str) -> PackageDefault:
+        return PackageDefault("nets.DEFAULT_NET", field)
 
-    p.add_argument("--hidden", type=_ints, default=net("hidden"),
+    p.add_argument("--hidden", type=ints, default=net("hidden"),
                    help=HIDDEN_HELP.format("32,16"))
-    p.add_argument("--activation", type=_names, default=net("activation"),
+    p.add_argument("--activation", type=names, default=net("activation"),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
     p.add_argument("--optimizer", default=net("optimizer"), names="nets.OPTIMIZERS")
@@ -76,10 +76,10 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--epochs", type=float, default=net("max_epochs"), help="max epochs per net")
     p.add_argument("--patience", type=int, default=net("patience"),
                    help="early stopping on the training loss (0 = off)")
-    _regulariser_flags(p)
+    regulariser_flags(p)
     p.add_argument("--dtype", default=net("dtype"), choices=("float32", "float64"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", type=_folder_path, default=None,
+    p.add_argument("--out", type=folder_path, default=None,
                    help="report folder (default runs/imbalance/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")

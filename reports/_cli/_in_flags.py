@@ -21,7 +21,7 @@ NO_EFFECT = {
 }
 
 
-def _refuse_no_effect(args) -> None:
+def refuse_no_effect(args) -> None:
     """ValueError naming each flag typed that the others given leave unread (`NO_EFFECT`)."""
     unread = NO_EFFECT.get(getattr(args, "said_as", "").removeprefix("hplab "), {})
     given = getattr(args, "given", ())  # (args of a parse's, not a script's own)
@@ -64,12 +64,12 @@ _UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ['\"])")
 # the parameter that opens an API message ("seeds must be an integer ...", "l2 must ..."):
 # _PARAMETER takes snake_case only, so a one-word one stayed as the API names it (QA: every
 # other flag was named with its dashes); only a name the command has a flag for is rewritten
-_LEADING = re.compile(r"^([a-z][a-z0-9_]*)(?= must )")
+LEADING = re.compile(r"^([a-z][a-z0-9_]*)(?= must )")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 
 
-def _in_flags(message: str, args) -> str:
+def in_flags(message: str, args) -> str:
     """An API error ``message`` in the words of the command that ran: each parameter it
     names as the flag that sets it (--epochs, not max_epochs), examples as typed."""
     flags = getattr(args, "field_flags", None)
@@ -94,7 +94,7 @@ def _in_flags(message: str, args) -> str:
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
                                 message)
-    message = _LEADING.sub(lambda m: flags.get(m[1]) or m[0], message)
+    message = LEADING.sub(lambda m: flags.get(m[1]) or m[0], message)
     message = _PARAMETER.sub(flag, message)
     message = _ONE_WORD.sub(flag, message)
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)

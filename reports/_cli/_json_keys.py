@@ -44,7 +44,7 @@ _TRIALS_SECONDS = ("seconds (the time its trials took, 0 when it started none; t
                    "is not in it)")
 # every command that writes a report (exit code 2 when it could not: the work is done, stored
 # and printed all the same)
-_REPORT_ERROR = ("report_error (null, or why the report could not be written: the exit code "
+REPORT_ERROR = ("report_error (null, or why the report could not be written: the exit code "
                  "is then 2, with this JSON printed all the same)")
 # What each command's --json prints, said in its --help (lr-range, scaling and capacity
 # say it in their own descriptions): the keys are a contract, kept from version to version
@@ -55,7 +55,7 @@ JSON_KEYS = {
                 "diverged, stopped), reason, epochs, iterations, n_parameters, train_loss, "
                 "train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, test_rmse "
                 "and test_mae (regression, in the target's units; else null), seconds, "
-                f"model_path, history_path, report_path, {_REPORT_ERROR}",
+                f"model_path, history_path, report_path, {REPORT_ERROR}",
     ("gradcheck",): "dataset, relative_difference, verdict (excellent, acceptable, "
                     "suspicious or wrong: exit code 0 whatever it is), n_parameters, note "
                     "(null, or why the verdict may be the step's: --h outside 1e-7 to 1e-4; "
@@ -101,7 +101,7 @@ JSON_KEYS = {
                          "whose reports are not listed: index.html keeps the rows it had of "
                          "them; then the config.json of listed reports this user cannot "
                          "read, or a study's best_model folder, whose run is then null)",
-    ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
+    ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "
                          "writes no report: report_path is the one study show finds, null "
@@ -117,7 +117,7 @@ JSON_KEYS = {
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
-    ("demo",): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {_REPORT_ERROR}",
+    ("demo",): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {REPORT_ERROR}",
     ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset "
                   "(--dataset NAME as typed; --dataset alone: the model's own, with "
                   "absolute paths; null with --input), split, data_seed, data_changed, "
@@ -161,5 +161,5 @@ JSON_KEYS = {
                     "the tuned threshold), failed, skipped, majority, accuracy_misleading, "
                     "leakage, n_runs, seconds, test_is_train (true on XOR, whose test set is "
                     "its training set: no score is then held out), "
-                    f"report_path, {_REPORT_ERROR}",
+                    f"report_path, {REPORT_ERROR}",
 }

@@ -2,21 +2,21 @@
 
 import argparse
 
-from ._analysis import _analysis_command, _analysis_end
-from ._converters import _folder_path
+from ._analysis import analysis_command, analysis_end
+from ._converters import folder_path
 from ._help_texts import DEFAULT
-from ._help_values import _PackageDefault
-from ._json_keys import _REPORT_ERROR
+from ._help_values import PackageDefault
+from ._json_keys import REPORT_ERROR
 from ._net_flags import (
-    _add_net_flags,
-    _init_flag,
-    _regulariser_flags,
-    _regularisers,
-    _unused_lr,
+    add_net_flags,
+    init_flag,
+    regulariser_flags,
+    regularisers,
+    unused_lr,
 )
 
 
-@_analysis_command
+@analysis_command
 def cmd_lr_range(args) -> int:
     import analyses
     import nets
@@ -26,8 +26,8 @@ def cmd_lr_range(args) -> int:
     # the unused default 0.1
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, batch_size=args.batch_size,
-                           init=args.init, dtype=args.dtype, **_unused_lr([args.min_lr]),
-                           **_regularisers(args))
+                           init=args.init, dtype=args.dtype, **unused_lr([args.min_lr]),
+                           **regularisers(args))
     nets.warn_if_units_start_alike(cfg)
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
@@ -36,10 +36,10 @@ def cmd_lr_range(args) -> int:
         suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed,
         progress=not args.json)
-    return _analysis_end(args, result)
+    return analysis_end(args, result)
 
 
-def _add_lr_range(sub) -> None:
+def add_lr_range(sub) -> None:
     p = sub.add_parser(
         "lr-range", help="learning-rate range test: ramp the rate, watch the loss, suggest",
         description="Ramp the learning rate every step (or hold each rate for some epochs: "
@@ -70,20 +70,20 @@ def _add_lr_range(sub) -> None:
                     "baseline_val_accuracy, grid [{lr, "
                     "val_loss, val_accuracy, diverged}]}), config, seconds, test_is_train "
                     "(true on XOR, whose validation set is its training set: the grid's "
-                    f"scores are then training-set ones), report_path, {_REPORT_ERROR}.")
+                    f"scores are then training-set ones), report_path, {REPORT_ERROR}.")
     # the range test's defaults (analyses.LR_RANGE_TEST_DEFAULTS) and its net's
     # (analyses.LR_RANGE_CONFIG)
 
-    def test(argument: str) -> _PackageDefault:
-        return _PackageDefault("analyses.LR_RANGE_TEST_DEFAULTS", argument)
+    def test(argument: str) -> PackageDefault:
+        return PackageDefault("analyses.LR_RANGE_TEST_DEFAULTS", argument)
 
-    def config(field: str) -> _PackageDefault:
-        return _PackageDefault("analyses.LR_RANGE_CONFIG", field)
+    def config(field: str) -> PackageDefault:
+        return PackageDefault("analyses.LR_RANGE_CONFIG", field)
 
-    _add_net_flags(p)
+    add_net_flags(p)
     p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
-    _init_flag(p, config("init"))
-    _regulariser_flags(p)
+    init_flag(p, config("init"))
+    regulariser_flags(p)
     p.add_argument("--batch-size", type=int, default=config("batch_size"),
                    help="-1 means full batch")
     p.add_argument("--min-lr", type=float, default=test("min_lr"), help="first rate")
@@ -123,7 +123,7 @@ def _add_lr_range(sub) -> None:
                         "with the test's first 2 seeds (one with --seeds 1)")
     p.add_argument("--verify-epochs", type=float, default=test("verify_epochs"),
                    help="epochs of each verification run")
-    p.add_argument("--out", type=_folder_path, default=None,
+    p.add_argument("--out", type=folder_path, default=None,
                    help="report folder (default runs/lr-range/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")

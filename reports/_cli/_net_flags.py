@@ -4,15 +4,15 @@ the checks on the settings they set."""
 import argparse
 import math
 
-from ._converters import _int_or_float, _ints, _names, _workers
+from ._converters import int_or_float, ints, names, workers
 from ._help_texts import DEFAULT, HIDDEN_HELP, INIT_HELP, NAMES, TEXTS
-from ._help_values import INIT_DRAWS, _SettingReaders
+from ._help_values import INIT_DRAWS, SettingReaders
 
 
-def _workers_flag(p: argparse.ArgumentParser, default: int, memory: str = "") -> None:
+def workers_flag(p: argparse.ArgumentParser, default: int, memory: str = "") -> None:
     """--workers, one meaning for every command that spreads work over processes;
     ``memory``: what each process holds, where it is the data's."""
-    p.add_argument("--workers", type=_workers, default=default,
+    p.add_argument("--workers", type=workers, default=default,
                    help=f"local worker processes (-1: every core){memory}")
 
 
@@ -23,26 +23,26 @@ BATCH_NORM_HELP = ("batch-normalise each hidden layer's linear map before its ac
                    "(scale and shift trained; evaluation uses running statistics)")
 
 
-def _regulariser_flags(p: argparse.ArgumentParser) -> None:
+def regulariser_flags(p: argparse.ArgumentParser) -> None:
     """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off),
     --weight-decay (default: the optimizer's own) and --batch-norm."""
     for field in REGULARISERS:
         p.add_argument(f"--{field}", type=float, default=0.0,
                        help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
     p.add_argument("--weight-decay", type=float, default=None,
-                   help=TRAIN_FINE_SETTINGS[DECAY][1]).names = _SettingReaders(DECAY)
+                   help=TRAIN_FINE_SETTINGS[DECAY][1]).names = SettingReaders(DECAY)
     p.add_argument("--batch-norm", action="store_true", help=BATCH_NORM_HELP)
 
 
-def _regularisers(args) -> dict:
+def regularisers(args) -> dict:
     return {**{field: getattr(args, field) for field in (*REGULARISERS, DECAY)},
             "batch_norm": args.batch_norm}
 
 
-def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
+def add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
-    p.add_argument("--hidden", type=_ints, default=(8,), help=HIDDEN_HELP.format("64,16"))
-    p.add_argument("--activation", type=_names, default=("sigmoid",),
+    p.add_argument("--hidden", type=ints, default=(8,), help=HIDDEN_HELP.format("64,16"))
+    p.add_argument("--activation", type=names, default=("sigmoid",),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
     p.add_argument("--seed", type=int, default=0)
@@ -50,14 +50,14 @@ def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
         p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
 
 
-def _init_flag(p: argparse.ArgumentParser, default) -> None:
+def init_flag(p: argparse.ArgumentParser, default) -> None:
     """--init as train takes it (the names and draws of nets' registry): lr-range, scaling
     and capacity refused it, so the course's He init for ReLU could not be tested there."""
     p.add_argument("--init", default=default, names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases start at 0", texts=TEXTS)).texts = INIT_DRAWS
 
 
-def _refuse_unread(args, given: list[str]) -> None:
+def refuse_unread(args, given: list[str]) -> None:
     """ValueError naming each setting in ``given`` (TrainConfig fields set by flags) that
     the command's --optimizer and --schedule leave unread: the run would record its value
     as if it had been used."""
@@ -90,8 +90,8 @@ def _inverse_gamma_hint(args) -> str:
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}
-# is the optimizers or schedules that read the field (_SettingReaders), {default} its
-# TrainConfig default (_PackageDefault)
+# is the optimizers or schedules that read the field (SettingReaders), {default} its
+# TrainConfig default (PackageDefault)
 TRAIN_FINE_SETTINGS = {
     "momentum": (float, f"{NAMES} (default {DEFAULT})"),
     "beta1": (float, f"{NAMES} (default {DEFAULT})"),
@@ -114,9 +114,9 @@ TRAIN_FINE_SETTINGS = {
     "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),
     "lr_gamma": (float, f"decay factor of {NAMES}, per --lr-decay-steps or per milestone "
                         f"(default {DEFAULT})"),
-    "lr_decay_steps": (_int_or_float, f"steps per decay: {NAMES} (default {DEFAULT}; a "
+    "lr_decay_steps": (int_or_float, f"steps per decay: {NAMES} (default {DEFAULT}; a "
                                       "fraction for exponential and inverse)"),
-    "lr_milestones": (_ints, f"{NAMES}: steps where the rate is multiplied by --lr-gamma, "
+    "lr_milestones": (ints, f"{NAMES}: steps where the rate is multiplied by --lr-gamma, "
                              "e.g. 100,200 (none by default: needed there)"),
     "lr_power": (float, f"{NAMES} (default {DEFAULT})"),
     "lr_min": (float, f"floor of {NAMES} (default {DEFAULT})"),
@@ -124,7 +124,7 @@ TRAIN_FINE_SETTINGS = {
 }
 
 
-def _unused_lr(rates) -> dict:
+def unused_lr(rates) -> dict:
     """``{"lr": the lowest of rates}`` for the config of an analysis that sets its own
     rates, if they are numbers > 0 (else the analysis's checks say what is wrong)."""
     try:

@@ -1,6 +1,6 @@
 """A command's output: its lines or --json on stdout, its notes on stderr, the command
 line its reports show, the report written after the work (its failure said last), and
-the outputs refused before it: a path that is one of its inputs (`_refuse_overwrite`).
+the outputs refused before it: a path that is one of its inputs (`refuse_overwrite`).
 Which errors are bad input, said in one line (`USER_ERRORS`), is here too: a report that
 fails with one is said after the results, not as the command's error."""
 
@@ -9,14 +9,14 @@ import os
 import sys
 from pathlib import Path
 
-from ._signals import _interrupt_in, _SignalsSeen
+from ._signals import SignalsSeen, interrupt_in
 
 # Errors that mean "the user asked for something impossible": one line, exit 2.
 # (OverflowError: a number too large for a C call, e.g. a timeout of 1e300 seconds.)
 USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
-def _say(line: str) -> None:
+def say(line: str) -> None:
     """A line of the command's on stderr (`nets.say_on_stderr`): after the warnings it
     held (`nets.release_warnings`), in the order they came."""
     from nets import say_on_stderr
@@ -24,7 +24,7 @@ def _say(line: str) -> None:
     say_on_stderr(line)
 
 
-def _emit(args, summary: dict, lines: list[str]) -> None:
+def emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines (after the warnings the
     command held: they qualify what it prints)."""
     from nets import release_warnings
@@ -36,22 +36,22 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
         # allow_nan=False: a NaN that slipped through fails here, not in the user's parser
         text = json.dumps(finite_or_none(summary), default=_json_default, allow_nan=False)
     else:  # names read from a storage or a file, whoever made them, print as text
-        text = "\n".join(map(_escaped, lines))
+        text = "\n".join(map(escaped, lines))
     from nets import writing_standard_output
 
     with writing_standard_output():
         print(text)
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
     """``text`` with each control character written as its escape (``\\x1b``): a name read
     from a storage or a file, printed raw, could clear the screen or rewrite the lines
     around it (`nets.escaped`)."""
     if text.isascii() and text.isprintable():  # most lines: without importing nets
         return text
-    from nets import escaped
+    import nets
 
-    return escaped(text)
+    return nets.escaped(text)
 
 
 def _json_default(obj):
@@ -60,7 +60,7 @@ def _json_default(obj):
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
 
-def _command_line(argv) -> str:
+def command_line(argv) -> str:
     """The command as typed, for reports: passwords in URLs (``--storage``) masked."""
     if any("://" in a or "@" in a for a in argv):  # postgresql:/u:pw@h too
         from study import mask_url
@@ -71,16 +71,16 @@ def _command_line(argv) -> str:
     return nets.shell_line(["hplab", *argv])
 
 
-def _study_command(argv) -> str:
+def study_command(argv) -> str:
     """The command a study stores for its report, which is written later, maybe elsewhere:
     with the folder the spec path and the default storage are relative to (``cd DIR &&
     hplab ...``), as every report shows its command."""
     import nets
 
-    return f"cd {nets.shell_word(os.getcwd())} && {_command_line(argv)}"
+    return f"cd {nets.shell_word(os.getcwd())} && {command_line(argv)}"
 
 
-def _refuse_overwrite(out, *inputs) -> None:
+def refuse_overwrite(out, *inputs) -> None:
     """Stop before an output path destroys one of the command's input files (or a file of
     an input folder), a study storage or a saved model; an empty path or a folder is named."""
     if out is None:
@@ -97,15 +97,15 @@ def _refuse_overwrite(out, *inputs) -> None:
     study.check_output_file(out)
 
 
-def _write_report(summary: dict, folder, write) -> str | None:
+def write_report(summary: dict, folder, write) -> str | None:
     """``summary["report_path"]`` from ``write()`` (a path, or None: no report wanted).
 
     The work is done and saved by then: a report that cannot be written in ``folder`` (a
     full disk) leaves the path None and returns the line that says so, which
-    `_after_report` prints after the results; ``summary["report_error"]`` is that line
+    `after_report` prints after the results; ``summary["report_error"]`` is that line
     (else None): --json's object, printed with exit code 2 then, says why.
     """
-    with _SignalsSeen() as signals:
+    with SignalsSeen() as signals:
         try:
             path = write()
         except USER_ERRORS as exc:
@@ -114,7 +114,7 @@ def _write_report(summary: dict, folder, write) -> str | None:
             error = None
         # Ctrl-C inside a C extension, out as its ValueError: a stop. Its cause is lost at
         # times (matplotlib's "Invalid affine transformation matrix"), the signal is seen
-        if error is not None and (_interrupt_in(error) or signals.stopping()):
+        if error is not None and (interrupt_in(error) or signals.stopping()):
             raise KeyboardInterrupt from error
     if error is not None:
         from nets import error_line, folder_text, os_error_line
@@ -131,8 +131,8 @@ def _write_report(summary: dict, folder, write) -> str | None:
     return None
 
 
-def _after_report(args, failed: str | None) -> int:
-    """The exit code once the results are printed: 0, or 2 with `_write_report`'s line
+def after_report(args, failed: str | None) -> int:
+    """The exit code once the results are printed: 0, or 2 with `write_report`'s line
     when the report could not be written."""
     if failed is None:
         return 0
@@ -140,10 +140,10 @@ def _after_report(args, failed: str | None) -> int:
     return 2
 
 
-def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
+def say_replaced(command: str, what: str, out: Path, keep: str) -> None:
     """A re-run replaced the earlier ``what`` (run or report) in ``out``: say so, and how
     to keep both."""
     from nets import folder_text
 
-    _say(f"hplab {command}: replaced the earlier {what} in {folder_text(out)} ({keep} keeps "
+    say(f"hplab {command}: replaced the earlier {what} in {folder_text(out)} ({keep} keeps "
          "both)")

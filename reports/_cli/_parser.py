@@ -7,19 +7,19 @@ import difflib
 import re
 
 from ._help_texts import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
-from ._help_values import _package_defaults, _PackageDefault, _RegistryNames
+from ._help_values import PackageDefault, RegistryNames, package_defaults
 
 
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, with a registry's names where a flag's help says {names}, what
     each does where it says {texts}, and the defaults a package holds where it says
-    {default} (or another placeholder of the flag's `_PackageDefault`s)."""
+    {default} (or another placeholder of the flag's `PackageDefault`s)."""
 
     def _get_help_string(self, action):
         text = super()._get_help_string(action)
         for placeholder, lazy in ((NAMES, getattr(action, "names", None)),
                                   (TEXTS, getattr(action, "texts", None)),
-                                  *_package_defaults(action).items()):
+                                  *package_defaults(action).items()):
             if lazy is not None:
                 text = text.replace(placeholder, str(lazy))
         if ENDINGS in text:  # nets' own table, read when the help is shown
@@ -44,7 +44,7 @@ class _Formatter(argparse.HelpFormatter):
                              break_on_hyphens=False)
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
     argv: list[str] = []  # the command line being parsed (set by parse_command)
@@ -69,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
         namespace, extras = super().parse_known_args(args, namespace)
         for action in self._actions:  # a default a package holds: read now, for the run
             default = action.default
-            if isinstance(default, _PackageDefault) and getattr(
+            if isinstance(default, PackageDefault) and getattr(
                     namespace, action.dest, None) is default:
                 setattr(namespace, action.dest, default.value_for(action))
         # the dests of the flags typed, a subcommand's too (its namespace was copied in)
@@ -95,11 +95,11 @@ class _Parser(argparse.ArgumentParser):
             kwargs["help"] = text if NAMES in text else f"{text}: {NAMES}" if text else NAMES
         action = super().add_argument(*args, **kwargs)
         if names is not None:
-            action.names = _RegistryNames(names)
+            action.names = RegistryNames(names)
         default, text = action.default, action.help or ""
         # every flag's help gives its default: they differ between commands (batch size
         # 10 for train, 32 for lr-range; workers 1, 2 or every core)
-        if (isinstance(default, _PackageDefault) and text is not argparse.SUPPRESS
+        if (isinstance(default, PackageDefault) and text is not argparse.SUPPRESS
                 and "default" not in text):  # read when the help is shown
             action.help = f"{text} (default {DEFAULT})"
         elif (action.option_strings and all(default is not v for v in (None, False,

@@ -3,9 +3,9 @@ the flags it takes."""
 
 import sys
 
-from ._converters import _path
+from ._converters import path
 from ._help_texts import ENDINGS
-from ._output import _emit, _escaped, _refuse_overwrite, _say
+from ._output import emit, escaped, refuse_overwrite, say
 
 PREDICT_SHOWN = 20  # predictions listed (stdout and --json) unless --limit says otherwise
 
@@ -23,9 +23,9 @@ def cmd_predict(args) -> int:
     out = None if to_stdout else args.out
     if out is not None:  # as an --out folder is: before the model loads
         nets.check_writable(out, "--out", file=True)
-    _refuse_overwrite(out, args.model, args.input)
+    refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
-    _refuse_overwrite(out, *data.model_data_paths(model.meta))
+    refuse_overwrite(out, *data.model_data_paths(model.meta))
     if out is not None:  # a .xlsx or .tgz is refused before the predictions, not after
         nets.check_csv_name(out)
     nets.check_threshold(model, args.threshold, "--threshold")  # before the data loads
@@ -38,13 +38,13 @@ def cmd_predict(args) -> int:
             raise ValueError("--header says what the first row of an --input CSV is; it "
                              "does nothing with --dataset")
         seed = args.seed if args.seed is not None else data.model_data_seed(model.meta)
-        _refuse_overwrite(out, *data.source_paths(dataset))
+        refuse_overwrite(out, *data.source_paths(dataset))
         ds = data.load(dataset, seed=seed)
         changed = data.model_data_changed(model.meta, ds, seed)
         if changed:
             # the name as the model file wrote it: escaped, as every name printed
-            _say(f"hplab predict: warning: {_escaped(dataset)} is not the data "
-                 f"{_escaped(str(args.model))} was "
+            say(f"hplab predict: warning: {escaped(dataset)} is not the data "
+                 f"{escaped(str(args.model))} was "
                  "trained on (another fingerprint): its test split is not the held-out "
                  "one, and the scores may count training rows")
         pred, truth, loss = nets.predict_dataset_and_loss(model, ds, threshold=args.threshold)
@@ -67,23 +67,23 @@ def cmd_predict(args) -> int:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(out, frame)
     if args.json:  # the records: a table (and the import of reports) would be thrown away
-        _emit(args, summary, [])
+        emit(args, summary, [])
         return 0
     import reports
 
     lines = reports.predict_lines(summary, model, frame=None if to_stdout else frame,
                                   threshold_asked=args.threshold is not None)
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
-        _say("\n".join(map(_escaped, lines)))
+        say("\n".join(map(escaped, lines)))
     else:
-        _emit(args, summary, lines)
+        emit(args, summary, lines)
     return 0
 
 
-def _add_predict(sub) -> None:
+def add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
                                        "dataset's test split")
-    p.add_argument("model", metavar="MODEL.npz", type=_path, help="e.g. runs/train/coin/model.npz")
+    p.add_argument("model", metavar="MODEL.npz", type=path, help="e.g. runs/train/coin/model.npz")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
                      help="the test split of NAME (no NAME: the model's own dataset), "
@@ -91,7 +91,7 @@ def _add_predict(sub) -> None:
                           "with accuracy (a binary model also with precision, recall, F1, "
                           "ROC-AUC and PR-AUC of its positive class), or rmse and mae for "
                           "regression")
-    src.add_argument("--input", metavar="FILE", type=_path, default=None,
+    src.add_argument("--input", metavar="FILE", type=path, default=None,
                      help="raw (unscaled) inputs: .npy (n, d) or .csv (.csv.gz, .bz2, .xz), "
                           "with or without a header; the model applies its stored input "
                           "scaling")
@@ -105,7 +105,7 @@ def _add_predict(sub) -> None:
                    help="binary models: predict the positive class (the second of classes) "
                         "where its probability is >= T, e.g. a threshold tuned on "
                         "validation data (default: the more probable class)")
-    p.add_argument("--out", metavar="PRED.csv", type=_path, default=None,
+    p.add_argument("--out", metavar="PRED.csv", type=path, default=None,
                    help="write every prediction (and probabilities, true label) as CSV, "
                         f"compressed as its ending says ({ENDINGS}; -: to standard "
                         "output, the scores to standard error)")
@@ -121,9 +121,9 @@ def cmd_export_onnx(args) -> int:
     import nets
 
     nets.check_writable(args.out, file=True)
-    _refuse_overwrite(args.out, args.model)
+    refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
-    _refuse_overwrite(args.out, *data.model_data_paths(model.meta))
+    refuse_overwrite(args.out, *data.model_data_paths(model.meta))
     try:  # it replaces only a graph of its own (nets.is_hplab_onnx)
         path = nets.export_onnx(model, args.out, opset=args.opset)
     except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback
@@ -133,16 +133,16 @@ def cmd_export_onnx(args) -> int:
                "task": model.task, "n_features": model.n_features,
                "dtype": model.net.dtype.name, "input": "input", "outputs": outputs,
                "bytes": path.stat().st_size}
-    _emit(args, summary, [f"wrote {path} (opset {args.opset}): input (N, {model.n_features}) "
+    emit(args, summary, [f"wrote {path} (opset {args.opset}): input (N, {model.n_features}) "
                           f"{model.net.dtype.name} raw features -> {', '.join(outputs)}"])
     return 0
 
 
-def _add_export_onnx(sub) -> None:
+def add_export_onnx(sub) -> None:
     p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
                                            "(needs pip install 'hplab[onnx]')")
-    p.add_argument("model", metavar="MODEL.npz", type=_path, help="e.g. runs/train/coin/model.npz")
-    p.add_argument("out", metavar="OUT.onnx", type=_path,
+    p.add_argument("model", metavar="MODEL.npz", type=path, help="e.g. runs/train/coin/model.npz")
+    p.add_argument("out", metavar="OUT.onnx", type=path,
                    help="graph input 'input': raw features (N, d); outputs 'label' and "
                         "'probabilities', or 'value' for regression")
     p.add_argument("--opset", type=int, default=17,

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from ._converters import _path
-from ._output import _after_report, _emit
-from ._parser import _Parser
+from ._converters import path
+from ._output import after_report, emit
+from ._parser import Parser
 
 
 def cmd_report_index(args) -> int:
@@ -42,15 +42,15 @@ def cmd_report_index(args) -> int:
         counted += f" ({len(entries) + listing.n_kept} listed, {listing.n_kept} kept from before)"
     if path is None:
         counted += "" if args.no_write else " (index.html not written)"
-    _emit(args, summary, [f"{path or nets.folder_text(folder)}: {counted}"])
-    return _after_report(args, listing.error)
+    emit(args, summary, [f"{path or nets.folder_text(folder)}: {counted}"])
+    return after_report(args, listing.error)
 
 
-def _add_report(sub) -> None:
+def add_report(sub) -> None:
     p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder")
-    rsub = p.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    rsub = p.add_subparsers(dest="report_command", required=True, parser_class=Parser)
     q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
-    q.add_argument("dir", metavar="DIR", nargs="?", type=_path, default=None,
+    q.add_argument("dir", metavar="DIR", nargs="?", type=path, default=None,
                    help="folder to scan (default runs)")
     q.add_argument("--no-write", action="store_true",
                    help="list the reports without writing DIR/index.html (a folder you "

@@ -5,9 +5,9 @@ import os
 import sys
 
 from . import _signals
-from ._in_flags import _LEADING, _in_flags, _refuse_no_effect
-from ._output import USER_ERRORS, _escaped
-from ._signals import _interrupt_in, _SignalsSeen
+from ._in_flags import LEADING, in_flags, refuse_no_effect
+from ._output import USER_ERRORS, escaped
+from ._signals import SignalsSeen, interrupt_in
 
 
 def run_command(args, stops, as_program: bool = False) -> int:
@@ -45,7 +45,7 @@ def run_command(args, stops, as_program: bool = False) -> int:
 
 
 def _run_signalled(args, stops, as_program: bool) -> int:
-    signals = _SignalsSeen()
+    signals = SignalsSeen()
     try:
         try:
             signals.open()
@@ -64,9 +64,9 @@ def _run_signalled(args, stops, as_program: bool) -> int:
                 pass
 
 
-def _run_checked(args, signals: _SignalsSeen, stops, as_program: bool) -> int:
+def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
     try:
-        _refuse_no_effect(args)
+        refuse_no_effect(args)
         return args.func(args) or 0
     except KeyboardInterrupt:
         return stops.stopped()
@@ -75,7 +75,7 @@ def _run_checked(args, signals: _SignalsSeen, stops, as_program: bool) -> int:
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
         # a signal that came out as an extension's ValueError (its cause kept, or not)
-        if _interrupt_in(exc) or signals.stopping():
+        if interrupt_in(exc) or signals.stopping():
             return stops.stopped()
         # a bug's ValueError too; and one raised importing a module (no input of the
         # user's is read there: Python 3.13 refusing a docstring said "bad input", exit 2)
@@ -87,7 +87,7 @@ def _run_checked(args, signals: _SignalsSeen, stops, as_program: bool) -> int:
         drop_held_warnings()  # bad input: one line
 
         # an OSError in words, naming its file: "[Errno 28] ...: 'a.csv'" read as a crash
-        message = _escaped(os_error_line(exc) if isinstance(exc, OSError)
+        message = escaped(os_error_line(exc) if isinstance(exc, OSError)
                            else error_line(exc))
         # files' and data's errors name what the data holds (a column batch_size, a file
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
@@ -96,9 +96,9 @@ def _run_checked(args, signals: _SignalsSeen, stops, as_program: bool) -> int:
         if data_module and isinstance(exc, data_module.DataError):
             # but data's own arguments open its messages ("seed must be ..."; a name's
             # options are "option seed=..."): said as the flags that set them
-            message = _LEADING.sub(lambda m: args.dest_flags.get(m[1]) or m[0], message)
+            message = LEADING.sub(lambda m: args.dest_flags.get(m[1]) or m[0], message)
         elif not isinstance(exc, OSError):
-            message = _in_flags(message, args)
+            message = in_flags(message, args)
         print(f"{args.said_as}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
@@ -112,7 +112,7 @@ def _run_checked(args, signals: _SignalsSeen, stops, as_program: bool) -> int:
     except Exception as exc:
         # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
         # comes out as that import's error, the KeyboardInterrupt only its cause
-        if not _interrupt_in(exc):
+        if not interrupt_in(exc):
             raise
         if as_program and isinstance(exc, ImportError):
             stops.exit_now(stops.stopped())

@@ -2,22 +2,22 @@
 
 import argparse
 
-from ._analysis import _analysis_command, _analysis_end
-from ._converters import _floats, _folder_path, _ints
+from ._analysis import analysis_command, analysis_end
+from ._converters import floats, folder_path, ints
 from ._help_texts import DEFAULT
-from ._help_values import _PackageDefault
-from ._json_keys import _REPORT_ERROR
+from ._help_values import PackageDefault
+from ._json_keys import REPORT_ERROR
 from ._net_flags import (
-    _add_net_flags,
-    _init_flag,
-    _regulariser_flags,
-    _regularisers,
-    _unused_lr,
-    _workers_flag,
+    add_net_flags,
+    init_flag,
+    regulariser_flags,
+    regularisers,
+    unused_lr,
+    workers_flag,
 )
 
 
-@_analysis_command
+@analysis_command
 def cmd_scaling(args) -> int:
     import analyses
     import nets
@@ -35,7 +35,7 @@ def cmd_scaling(args) -> int:
     # --weight-decay is checked on the rates that run (scaling_study: the top one)
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, init=args.init, dtype=args.dtype,
-                           **_unused_lr(lrs), **_regularisers(args))
+                           **unused_lr(lrs), **regularisers(args))
     nets.warn_if_units_start_alike(cfg)
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
@@ -43,10 +43,10 @@ def cmd_scaling(args) -> int:
         max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, result)
+    return analysis_end(args, result)
 
 
-def _add_scaling(sub) -> None:
+def add_scaling(sub) -> None:
     p = sub.add_parser(
         "scaling", help="steps to a target per batch size, the critical batch size, best-rate "
                         "scaling and the gradient noise scale",
@@ -78,22 +78,22 @@ def _add_scaling(sub) -> None:
                     "lrs, seeds (a count: the nets per batch size and rate, seeded from "
                     "seed), seed, max_steps, config, seconds, test_is_train (true on "
                     "XOR, whose validation set is its training set: the target is then met "
-                    f"on training data), report_path, {_REPORT_ERROR}.")
-    _add_net_flags(p)
+                    f"on training data), report_path, {REPORT_ERROR}.")
+    add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
-    _init_flag(p, _PackageDefault("nets.TrainConfig", "init"))
-    _regulariser_flags(p)
-    p.add_argument("--batch-sizes", type=_ints, default=None,
+    init_flag(p, PackageDefault("nets.TrainConfig", "init"))
+    regulariser_flags(p)
+    p.add_argument("--batch-sizes", type=ints, default=None,
                    help="e.g. 1,4,16,64; -1 is the full batch (default: 1, 2, 4, ... and "
                         "the full batch)")
     rates = p.add_mutually_exclusive_group()
-    rates.add_argument("--lrs", type=_floats, default=None, help="rates tried at every batch")
+    rates.add_argument("--lrs", type=floats, default=None, help="rates tried at every batch")
     # the grid's defaults are lr_grid's own (its signature's)
-    rates.add_argument("--lr-grid", type=int, default=_PackageDefault("analyses.lr_grid", "num"),
+    rates.add_argument("--lr-grid", type=int, default=PackageDefault("analyses.lr_grid", "num"),
                        help=f"number of log-spaced rates over --lr-range (default {DEFAULT})")
-    p.add_argument("--lr-range", type=_floats, default=None, metavar="LOW,HIGH",
+    p.add_argument("--lr-range", type=floats, default=None, metavar="LOW,HIGH",
                    help="bounds of --lr-grid (default {low},{high})").package_defaults = {
-        f"{{{bound}}}": _PackageDefault("analyses.lr_grid", bound) for bound in ("low", "high")}
+        f"{{{bound}}}": PackageDefault("analyses.lr_grid", bound) for bound in ("low", "high")}
     p.add_argument("--seeds", type=int, default=3, help="runs per batch size and rate")
     p.add_argument("--target-metric", default=None, choices=("val_accuracy", "val_loss"),
                    help="default val_accuracy (val_loss for regression)")
@@ -108,11 +108,11 @@ def _add_scaling(sub) -> None:
     p.add_argument("--noise", action=argparse.BooleanOptionalAction, default=True,
                    help="measure the gradient noise scale during the reference runs (which "
                         "then run even with --target; --no-noise --target skips them)")
-    _workers_flag(p, 1)
+    workers_flag(p, 1)
     p.add_argument("--backend", default="joblib", choices=("joblib", "dask"))
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --backend "
                                                      "dask), e.g. tcp://127.0.0.1:8786")
-    p.add_argument("--out", type=_folder_path, default=None,
+    p.add_argument("--out", type=folder_path, default=None,
                    help="report folder (default runs/scaling/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")

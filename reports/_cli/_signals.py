@@ -25,7 +25,7 @@ def ended_by() -> str:
     return _handed.ended_by() if _handed is not None else "interrupted"
 
 
-class _SignalsSeen:
+class SignalsSeen:
     """The signals that reach this process in the block, whatever their handlers do with
     them (a C extension may turn the KeyboardInterrupt of one into its own error, its cause
     lost): read through the wakeup fd, so no handler is changed. POSIX, main thread."""
@@ -36,7 +36,7 @@ class _SignalsSeen:
     def __enter__(self):
         return self.open()
 
-    def open(self) -> _SignalsSeen:
+    def open(self) -> SignalsSeen:
         """Start watching (see `close`)."""
         if os.name == "posix" and threading.current_thread() is threading.main_thread():
             try:
@@ -75,7 +75,7 @@ class _SignalsSeen:
             os.close(fd)
 
 
-def _interrupt_in(exc: BaseException) -> bool:
+def interrupt_in(exc: BaseException) -> bool:
     """Whether a KeyboardInterrupt is among ``exc``'s causes (``raise ... from``, or an
     exception raised while handling it)."""
     seen = set()

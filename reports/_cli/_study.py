@@ -5,11 +5,11 @@ import argparse
 import contextlib
 import sys
 
-from ._converters import _folder_path, _given, _path, _trials
-from ._net_flags import _workers_flag
-from ._output import USER_ERRORS, _command_line, _emit, _say, _study_command
-from ._parser import _Parser
-from ._study_end import _study_end, _study_stops
+from ._converters import folder_path, given, path, trials
+from ._net_flags import workers_flag
+from ._output import USER_ERRORS, command_line, emit, say, study_command
+from ._parser import Parser
+from ._study_end import study_end, study_stops
 
 # a study's processes each hold the data (`study._run_data.LARGE_BYTES`): QA's 2 workers on
 # MNIST took ~1 GB, unsaid
@@ -36,12 +36,12 @@ def cmd_study_run(args) -> int:
             _check_report_folder(args, spec)
         return study.run_study(
             spec, storage=args.storage, workers=args.workers, progress=not args.json,
-            command=_study_command(args.argv), explicit_trials=args.trials is not None,
+            command=study_command(args.argv), explicit_trials=args.trials is not None,
             dataset=args.data)
 
     # from the spec read on, a stop prints the JSON of a stop (the checks are in its time)
-    summary = _study_stops(args, spec.name, run, spec=spec)
-    return _study_end(args, spec.name, summary, report=args.report,
+    summary = study_stops(args, spec.name, run, spec=spec)
+    return study_end(args, spec.name, summary, report=args.report,
                       description=spec.description)
 
 
@@ -70,13 +70,13 @@ def cmd_study_worker(args) -> int:
     import reports
     import study
 
-    summary = _study_stops(args, args.study, lambda: study.join_study(
+    summary = study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
-        dataset=args.data, command=_study_command(args.argv)), writes_report=False)
+        dataset=args.data, command=study_command(args.argv)), writes_report=False)
     # a worker writes no report: the one `study show` finds, and whether it lags the
     # study, or the command that writes one, as `study show` says them
     said = reports.study_report_lines(args.study, args.storage, summary)
-    _emit(args, summary, reports.study_lines(summary) + said)
+    emit(args, summary, reports.study_lines(summary) + said)
     return 0
 
 
@@ -85,7 +85,7 @@ def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
-    _emit(args, rows, reports.study_list_lines(rows))
+    emit(args, rows, reports.study_list_lines(rows))
     return 0
 
 
@@ -94,7 +94,7 @@ def cmd_study_show(args) -> int:
 
     # the course's table of a two-choice grid is for people: --json has the summary only
     summary, lines = reports.study_show(args.name, args.storage, cells=not args.json)
-    _emit(args, summary, lines)
+    emit(args, summary, lines)
     return 0
 
 
@@ -105,7 +105,7 @@ def cmd_study_export(args) -> int:
         raise ValueError("--csv - writes the table to standard output; leave out --json")
     path = study.export_csv(args.name, args.csv, args.storage)
     if str(path) != "-":  # `--csv -` wrote the table itself to standard output
-        _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
+        emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
     return 0
 
 
@@ -116,11 +116,11 @@ def cmd_study_spec(args) -> int:
         import reports
 
         rows = study.ready_specs()  # not validated: that imported scikit-learn (~3 s)
-        _emit(args, {"specs": rows}, reports.spec_list_lines(rows))
+        emit(args, {"specs": rows}, reports.spec_list_lines(rows))
         return 0
     path, text = study.ready_spec_text(args.name)  # a path is a file to open, refused
     if args.json:
-        _emit(args, {"name": args.name, "path": str(path), "text": text}, [])
+        emit(args, {"name": args.name, "path": str(path), "text": text}, [])
     else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit
         from nets import writing_standard_output
 
@@ -133,10 +133,10 @@ def cmd_study_report(args) -> int:
     import reports
 
     path = reports.write_study_report(args.name, args.storage, args.out,
-                                      command=_command_line(args.argv), dataset=args.data,
+                                      command=command_line(args.argv), dataset=args.data,
                                       instead="give another folder with --out",
                                       progress=not args.json)
-    _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
+    emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 
 
@@ -154,20 +154,20 @@ def cmd_demo(args) -> int:
         # said once it runs (it came before another demo's refusal); one worker's trials
         # are the same every run without the lockstep
         if study.resolve_storage(args.storage).kind == "journal" and workers > 1:
-            _say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
+            say("hplab demo: a journal storage has no heartbeats, so the demo runs without "
                  "its lockstep (study.repeatable_workers): with more than one worker its "
                  "trials may differ from run to run")
         replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
         if replaced:
-            _say(f"hplab demo: replacing the earlier demo study in {replaced}")
-        summary = _study_stops(args, spec.name, lambda: study.run_study(
+            say(f"hplab demo: replacing the earlier demo study in {replaced}")
+        summary = study_stops(args, spec.name, lambda: study.run_study(
             spec, storage=args.storage, workers=args.workers, progress=not args.json,
-            fresh=True, command=_study_command(args.argv)), spec=spec)
-        return _study_end(args, spec.name, summary, report=True)
+            fresh=True, command=study_command(args.argv)), spec=spec)
+        return study_end(args, spec.name, summary, report=True)
 
 
 def _storage_flag(p) -> None:
-    p.add_argument("--storage", type=_given("a storage URL or file"), default=None,
+    p.add_argument("--storage", type=given("a storage URL or file"), default=None,
                    metavar="URL",
                    help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
                         "x.log, x.jsonl or journal:PATH (journal; an existing journal or "
@@ -176,26 +176,26 @@ def _storage_flag(p) -> None:
 
 
 def _data_flag(p, more: str = "") -> None:
-    p.add_argument("--data", type=_given("a dataset name"), default=None, metavar="NAME",
+    p.add_argument("--data", type=given("a dataset name"), default=None, metavar="NAME",
                    help="this machine's copy of the study's data, where it is not at the "
                         "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
                         f"study's fingerprint{more}")
 
 
-def _add_study(sub) -> None:
+def add_study(sub) -> None:
     p = sub.add_parser("study", help="Optuna searches over a net's hyperparameters")
-    ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
+    ssub = p.add_subparsers(dest="study_command", required=True, parser_class=Parser)
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
-    q.add_argument("spec", type=_path,
+    q.add_argument("spec", type=path,
                    help="ready spec name (xor, coin, digits...), a .toml path, or the "
                         "name of a study --storage holds (run with the spec stored with it)")
-    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
-    q.add_argument("--trials", type=_trials, default=None,
+    workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
+    q.add_argument("--trials", type=trials, default=None,
                    help="study-wide total (overrides)")
     _data_flag(q, "; a stored study's, run by its name or its spec file")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
-    q.add_argument("--out", type=_folder_path, default=None,
+    q.add_argument("--out", type=folder_path, default=None,
                    help="the report's folder (default runs/studies/NAME; a report's \"More "
                         "trials\" command gives . to bring that report up to date)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
@@ -204,7 +204,7 @@ def _add_study(sub) -> None:
                                        "it writes no report (hplab study report does)")
     q.add_argument("--study", required=True, help="study name")
     _data_flag(q)
-    _workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
+    workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_worker)
@@ -219,7 +219,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_show)
     q = ssub.add_parser("export", help="every trial as a CSV row")
     q.add_argument("name")
-    q.add_argument("--csv", type=_path, required=True, metavar="PATH")
+    q.add_argument("--csv", type=path, required=True, metavar="PATH")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_export)
@@ -229,7 +229,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
     q.add_argument("name")
-    q.add_argument("--out", type=_folder_path, default=None,
+    q.add_argument("--out", type=folder_path, default=None,
                    help="folder (default runs/studies/NAME)")
     _data_flag(q, "; it retrains the best trial")
     _storage_flag(q)
@@ -237,8 +237,8 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers (the same trials "
                        "every run, on SQLite or PostgreSQL), and its report")
-    _workers_flag(q, 2)
-    q.add_argument("--trials", type=_trials, default=None, help="trials (default: the spec's)")
+    workers_flag(q, 2)
+    q.add_argument("--trials", type=trials, default=None, help="trials (default: the spec's)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_demo)

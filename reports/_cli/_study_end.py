@@ -5,11 +5,11 @@ import contextlib
 import time
 import warnings
 
-from ._output import USER_ERRORS, _after_report, _command_line, _emit, _write_report
+from ._output import USER_ERRORS, after_report, command_line, emit, write_report
 from ._signals import ended_by
 
 
-def _study_end(args, name: str, summary: dict, *, report: bool,
+def study_end(args, name: str, summary: dict, *, report: bool,
                description: str | None = None) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written. ``description``: the study's, as the run stored it
@@ -40,24 +40,24 @@ def _study_end(args, name: str, summary: dict, *, report: bool,
                 warnings.simplefilter("ignore", data.DataWarning)
                 # the report refreshes the runs index too; best_model/config.json
                 # records the command
-                return _write_report(summary, folder, lambda: reports.study_report(
+                return write_report(summary, folder, lambda: reports.study_report(
                     # a run that started no trial has no wall time of its own to show
                     name, storage=args.storage, out=out, seconds=summary["seconds"] or None,
-                    command=_command_line(args.argv),
+                    command=command_line(args.argv),
                     dataset=getattr(args, "data", None),  # the demo has no --data
                     progress=not args.json))
 
         # stopped while it is written: the JSON of a stop, as during the trials
         started = time.perf_counter()
-        failed = _study_stops(args, name, write, seconds=summary["seconds"])
+        failed = study_stops(args, name, write, seconds=summary["seconds"])
         # said beside the trials' time (--json's seconds): retraining the best trial on
         # MNIST took as long again, outside the "took" line a reader timed the run by
         report_seconds = time.perf_counter() - started
-    _emit(args, summary, reports.study_lines(summary, report_seconds=report_seconds))
-    return _after_report(args, failed)
+    emit(args, summary, reports.study_lines(summary, report_seconds=report_seconds))
+    return after_report(args, failed)
 
 
-def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True,
+def study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True,
                  spec=None):
     """``run()``'s result (a study run's, a worker's joining one, the demo's summary; the
     report written after them). Stopped by a signal, it prints with --json the study as
@@ -92,5 +92,5 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
                     with contextlib.suppress(*USER_ERRORS):  # not found: the rest printed
                         if stored:  # a report of an earlier study of the name is not its
                             reports.note_study_report(name, args.storage, stopped)
-                _emit(args, stopped, [])
+                emit(args, stopped, [])
         raise

@@ -3,18 +3,18 @@
 import argparse
 from pathlib import Path
 
-from ._converters import _floats, _folder_path, _given
+from ._converters import floats, folder_path, given
 from ._help_texts import DEFAULT, INIT_HELP, NAMES, SCHEDULE_HELP, TEXTS
-from ._help_values import INIT_DRAWS, SCHEDULE_RATES, _PackageDefault, _SettingReaders
-from ._in_flags import _in_flags
+from ._help_values import INIT_DRAWS, SCHEDULE_RATES, PackageDefault, SettingReaders
+from ._in_flags import in_flags
 from ._net_flags import (
     BATCH_NORM_HELP,
     TRAIN_FINE_SETTINGS,
-    _add_net_flags,
-    _init_flag,
-    _refuse_unread,
+    add_net_flags,
+    init_flag,
+    refuse_unread,
 )
-from ._output import _after_report, _command_line, _emit, _say, _say_replaced, _write_report
+from ._output import after_report, command_line, emit, say, say_replaced, write_report
 
 
 def cmd_train(args) -> int:
@@ -31,7 +31,7 @@ def cmd_train(args) -> int:
         # the finer settings only when given: TrainConfig keeps the one set of defaults
         **{f: v for f in TRAIN_FINE_SETTINGS if (v := getattr(args, f)) is not None},
     )
-    _refuse_unread(args, [f for f in TRAIN_FINE_SETTINGS if getattr(args, f) is not None])
+    refuse_unread(args, [f for f in TRAIN_FINE_SETTINGS if getattr(args, f) is not None])
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / (study.folder_name(args.name) if args.name else
                                    study.dataset_folder_name(args.dataset)))
@@ -50,7 +50,7 @@ def cmd_train(args) -> int:
 
 def _class_weight_text(text: str):
     """--class-weight: "balanced", or one weight per class."""
-    return "balanced" if text.strip().lower() == "balanced" else _floats(text)
+    return "balanced" if text.strip().lower() == "balanced" else floats(text)
 
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
@@ -58,24 +58,24 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     import reports
     import study
 
-    reported = {}  # the report's path and error (`_write_report`), once written
+    reported = {}  # the report's path and error (`write_report`), once written
 
     def report(run, swap):
         study.warn_if_start_kept(run)  # the training's warning before the report's
-        _write_report(reported, out, lambda: reports.training_report(run, out, swap=swap))
+        write_report(reported, out, lambda: reports.training_report(run, out, swap=swap))
 
     def replaced(earlier):  # said as the new files go in, with Ctrl-C held
-        _say_replaced("train", "run" if "config.json" in earlier else "report", out,
+        say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
         if left := study.files_left_beside(out):  # an earlier model's ONNX, predictions...
             from nets import folder_text
 
-            _say(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
+            say(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
                  "run and may be the earlier model's (left as they were)")
 
     run, earlier = reports.train_into(out, dataset, cfg, seed=args.seed,
                                       name=args.name or args.dataset,
-                                      command=_command_line(args.argv), progress=not args.json,
+                                      command=command_line(args.argv), progress=not args.json,
                                       report=report if args.report else None,
                                       replaced=replaced)
     if not args.report:
@@ -90,14 +90,14 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     summary["report_error"] = failed
     # the reason printed in the flags' words ("reached --epochs=200"); --json keeps the
     # API's (TrainResult.reason, a trial's stored reason: "reached max_epochs=200")
-    shown = {**summary, "reason": _in_flags(summary["reason"], args)}
-    _emit(args, summary, reports.train_lines(shown, run.dataset.task))
-    return _after_report(args, failed)
+    shown = {**summary, "reason": in_flags(summary["reason"], args)}
+    emit(args, summary, reports.train_lines(shown, run.dataset.task))
+    return after_report(args, failed)
 
 
-def _add_train(sub) -> None:
+def add_train(sub) -> None:
     p = sub.add_parser("train", help="train one net and save it, its history and its report")
-    _add_net_flags(p)
+    add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS",
                    help=f"{NAMES} (adamw decays the weights by its own --weight-decay "
                         "0.01, too much at --lr 0.1: see --weight-decay)")
@@ -106,7 +106,7 @@ def _add_train(sub) -> None:
     p.add_argument("--epochs", type=float, default=5000,
                    help="max epochs, fractions allowed (at most 1,000,000: nets.MAX_EPOCHS)")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
-    _init_flag(p, "xavier")
+    init_flag(p, "xavier")
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES",
                    help=SCHEDULE_HELP.format(gamma="--lr-gamma", steps="--lr-decay-steps",
                                              power="--lr-power", floor="--lr-min", names=NAMES,
@@ -123,9 +123,9 @@ def _add_train(sub) -> None:
         action = p.add_argument("--" + field.replace("_", "-"), type=kind, default=None,
                                 help=text)
         if NAMES in text:
-            action.names = _SettingReaders(field)
+            action.names = SettingReaders(field)
         if DEFAULT in text:
-            action.package_defaults = {DEFAULT: _PackageDefault("nets.TrainConfig", field)}
+            action.package_defaults = {DEFAULT: PackageDefault("nets.TrainConfig", field)}
     p.add_argument("--class-weight", type=_class_weight_text, default=None,
                    help="per-class training loss weights in class order, e.g. 1,5, or "
                         "'balanced': n / (classes x count) over the training split, as "
@@ -134,9 +134,9 @@ def _add_train(sub) -> None:
     p.add_argument("--data-seed", type=int, default=None,
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")
-    p.add_argument("--name", type=_given("a run name"), default=None,
+    p.add_argument("--name", type=given("a run name"), default=None,
                    help="run name (default: the dataset)")
-    p.add_argument("--out", type=_folder_path, default=None,
+    p.add_argument("--out", type=folder_path, default=None,
                    help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True,
                    help="write the HTML report and refresh the runs index (--no-report: no "
@@ -172,15 +172,15 @@ def cmd_gradcheck(args) -> int:
     if note is not None:
         lines.append(f"note: {note}")
         if args.json:  # and said where a person watching a --json run reads
-            _say(f"hplab gradcheck: note: {note}")
-    _emit(args, summary, lines)
+            say(f"hplab gradcheck: note: {note}")
+    emit(args, summary, lines)
     return 0  # whatever the verdict: a result, not a failure (README: a CI gate reads it)
 
 
-def _add_gradcheck(sub) -> None:
+def add_gradcheck(sub) -> None:
     p = sub.add_parser("gradcheck", help="compare backprop with two-sided differences "
                                           "(always in float64)")
-    _add_net_flags(p, dtype=False)
+    add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases drawn with std 0.1: a point off ReLU's "
