@@ -4,10 +4,9 @@ bad input, 128 + the signal for a stop)."""
 import os
 import sys
 
-from . import _signals
 from ._in_flags import LEADING, in_flags, refuse_no_effect
 from ._output import USER_ERRORS, escaped
-from ._signals import SignalsSeen, interrupt_in
+from ._signals import SignalsSeen, hand, interrupt_in
 
 
 def run_command(args, stops, as_program: bool = False) -> int:
@@ -29,7 +28,7 @@ def run_command(args, stops, as_program: bool = False) -> int:
         The command is the process's own (hplab's ``main`` reading ``sys.argv``): its
         warnings print as lines, held until its work starts.
     """
-    _signals.hand(stops)
+    hand(stops)
     try:  # a signal as the command starts ends it too (QA: a traceback from this line)
         from nets import command_lines
     except KeyboardInterrupt:

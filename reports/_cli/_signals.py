@@ -10,7 +10,9 @@ import threading
 
 #: The process's stop, as hplab.py's main handed it to `run_command` (see there): its signal
 #: handlers are hplab.py's, installed before any package is imported, and reports may not
-#: import hplab.py. None before a command runs: Ctrl-C alone is then a stop.
+#: import hplab.py. None before a command runs: Ctrl-C alone is then a stop. Kept here, not
+#: passed: a command is ``func(args)``, and what reads it (`ended_by` in a study's stop,
+#: `SignalsSeen` in `_output.write_report`) lies beneath several commands' bodies.
 _handed = None
 
 
