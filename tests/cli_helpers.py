@@ -129,7 +129,7 @@ def help_words(*command: str) -> str:
 def description_words(*command: str) -> str:
     """``hplab COMMAND...``'s description (its --json keys), as one line of words."""
     sub = hplab.build_parser()._subparsers._group_actions[0]
-    return " ".join(cli._subcommand(sub, command)[0].description.split())
+    return " ".join(cli.subcommand(sub, command)[0].description.split())
 
 
 def readme_words() -> str:
@@ -145,7 +145,7 @@ def undocumented_keys(command: str, keys) -> list[str]:
 
     sub = hplab.build_parser()._subparsers._group_actions[0]
     described = _outside_parentheses(
-        cli._subcommand(sub, tuple(command.split()))[0].description)
+        cli.subcommand(sub, tuple(command.split()))[0].description)
     return [k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", described)]
 
 

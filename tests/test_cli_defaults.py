@@ -128,7 +128,7 @@ def test_the_defaults_as_the_help_says_them():
     assert "(default 1e-7)" in _help("lr-range") and "(default 2,4,8,16,32)" in _help(
         "capacity")
     assert "bounds of --lr-grid (default 0.001,10)" in _help("scaling")
-    assert [_help_values._default_text(v) for v in (1e-7, 10.0, 0.01, 2000, (16,), "relu", 1e-300,
+    assert [_help_values.default_text(v) for v in (1e-7, 10.0, 0.01, 2000, (16,), "relu", 1e-300,
                                              2.5e+20)] == [
         "1e-7", "10", "0.01", "2000", "16", "relu", "1e-300", "2.5e+20"]
 

@@ -129,7 +129,7 @@ def test_every_command_of_two_words_has_a_runtime_error_checked():
     import hplab
     import reports._cli as cli
 
-    said = {p.prog for p in cli._commands(hplab.build_parser())}
+    said = {p.prog for p in cli.command_parsers(hplab.build_parser())}
     assert {f"hplab {c}" for c in RUNTIME_ERRORS} == {s for s in said if s.count(" ") == 2} - {
         "hplab data list"}  # it reads nothing it could fail on
 

@@ -331,7 +331,7 @@ def test_the_command_lines_docstring_names_the_module_of_each_command():
     # is named for it, or the command line's docstring says which holds it
     said = " ".join(cli.__doc__.split())
     held = dict(re.findall(r"`(_\w+)` \(([^)]*)\)", said))
-    for parser in cli._commands(hplab.build_parser()):
+    for parser in cli.command_parsers(hplab.build_parser()):
         command = parser.prog.removeprefix("hplab ")
         module = parser.get_default("func").__module__.rpartition(".")[2]
         first = command.split()[0]
@@ -437,7 +437,7 @@ def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, c
     # every command with --json is checked here or in its own tests (data fetch needs a
     # mirror; demo prints study run's keys)
     parser = hplab.build_parser()
-    with_json = {p.prog.removeprefix("hplab ") for p in cli._commands(parser)
+    with_json = {p.prog.removeprefix("hplab ") for p in cli.command_parsers(parser)
                  if any("--json" in a.option_strings for a in p._actions)}
     elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx"}
     assert with_json - elsewhere <= {

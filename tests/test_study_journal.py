@@ -485,9 +485,10 @@ def test_a_journal_reports_outcome_caption_says_a_dead_workers_trial_is_closed(
         "errors and dead workers fail. A dead worker's trial is retried, so its retry holds "
         "its slot.")
     # and so does n_stale's key text, of every command printing a study's summary
-    assert ("the next run or worker closes them: failed and run again where heartbeats is "
-            "true, closed as interrupted on a journal (failed, one no worker entered), a new "
-            "trial in each one's place") in _json_keys._STUDY_SUMMARY
+    for command in (("study", "run"), ("study", "worker"), ("study", "show"), ("demo",)):
+        assert ("the next run or worker closes them: failed and run again where heartbeats "
+                "is true, closed as interrupted on a journal (failed, one no worker entered), "
+                "a new trial in each one's place") in _json_keys.JSON_KEYS[command], command
 
 
 def test_a_journal_trial_no_worker_entered_is_left_running_past_the_grace(

@@ -54,7 +54,7 @@ COMMANDS = [add_train, add_gradcheck, add_data, add_report, add_study, add_scali
             add_lr_range, add_capacity]
 
 
-def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
+def subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
     """The parser of subcommand ``path`` (``("study", "run")``) and its one-line help."""
     parser = help_text = None
     for word in path:
@@ -65,12 +65,12 @@ def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
     return parser, help_text
 
 
-def _commands(parser: argparse.ArgumentParser):
+def command_parsers(parser: argparse.ArgumentParser):
     """The parsers of every command under ``parser``: ``hplab study run``'s, not
     ``hplab study``'s."""
     for action in parser._subparsers._group_actions if parser._subparsers else ():
         for command in action.choices.values():
-            yield from _commands(command) if command._subparsers else (command,)
+            yield from command_parsers(command) if command._subparsers else (command,)
 
 
 # said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
@@ -92,14 +92,14 @@ def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentPars
     for add in COMMANDS:
         add(sub)
     owners: dict[str, list[str]] = {}
-    for command in _commands(parser):  # its errors' lines name it as its usage errors do
+    for command in command_parsers(parser):  # its errors' lines name it as its usage errors do
         command.set_defaults(said_as=command.prog, dest_flags={
             a.dest: a.option_strings[0] for a in command._actions if a.option_strings})
         for flag in {o for a in command._actions for o in a.option_strings}:
             owners.setdefault(flag, []).append(command.prog.removeprefix("hplab "))
     Parser.flag_owners = owners
     for path, keys in JSON_KEYS.items():
-        p, said = _subcommand(sub, path)
+        p, said = subcommand(sub, path)
         lead = p.description or said
         p.description = f"{lead[0].upper()}{lead[1:]}. --json prints: {keys}."
     for command in {*FIELD_FLAGS, *analysis_commands(parser)}:

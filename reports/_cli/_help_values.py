@@ -92,7 +92,7 @@ class PackageDefault:
     function or a class (``"analyses.lr_grid", "num"``; ``"nets.TrainConfig", "lr_min"``),
     a config's field (``"analyses.CAPACITY_CONFIG", "lr"``), a mapping's key
     (``"nets.DEFAULT_NET", "lr"``) or a constant (``"nets.DEFAULT_SAMPLING_RATIO"``).
-    Read when the help is shown (as `_default_text` writes it) or the command is parsed
+    Read when the help is shown (as `default_text` writes it) or the command is parsed
     (`Parser.parse_known_args`), as `RegistryNames` is: the packages are not imported
     to build the parser."""
 
@@ -118,14 +118,14 @@ class PackageDefault:
         return action.type(value) if isinstance(value, str) and action.type else value
 
     def __str__(self) -> str:
-        return _default_text(self.value())
+        return default_text(self.value())
 
 
-def _default_text(value) -> str:
+def default_text(value) -> str:
     """A default as a flag's help gives it: ``1e-7``, ``0.9``, ``10`` (a float as ``%g``
     writes it, its exponent unpadded), a tuple comma-separated (``2,4,8``)."""
     if isinstance(value, tuple):
-        return ",".join(map(_default_text, value))
+        return ",".join(map(default_text, value))
     if isinstance(value, float):
         return re.sub(r"e([-+])0(?=\d)", r"e\1", f"{value:g}")
     return str(value)
