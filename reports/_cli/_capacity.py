@@ -1,6 +1,7 @@
 """``hplab capacity``: what it does beside the flags it takes."""
 
 import argparse
+import functools
 
 from ._analysis import analysis_command, analysis_end
 from ._converters import folder_path, ints, names
@@ -86,11 +87,8 @@ def add_capacity(sub) -> None:
     # the sweep's defaults (analyses.CAPACITY_SWEEP_DEFAULTS) and its net's
     # (analyses.CAPACITY_CONFIG)
 
-    def sweep(argument: str) -> PackageDefault:
-        return PackageDefault("analyses.CAPACITY_SWEEP_DEFAULTS", argument)
-
-    def config(field: str) -> PackageDefault:
-        return PackageDefault("analyses.CAPACITY_CONFIG", field)
+    sweep = functools.partial(PackageDefault, "analyses.CAPACITY_SWEEP_DEFAULTS")
+    config = functools.partial(PackageDefault, "analyses.CAPACITY_CONFIG")
 
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--widths", type=ints, default=sweep("widths"),

@@ -1,6 +1,7 @@
 """``hplab imbalance``: what it does beside the flags it takes."""
 
 import argparse
+import functools
 
 from ._analysis import analysis_command, analysis_end
 from ._converters import folder_path, ints, names
@@ -60,9 +61,7 @@ def add_imbalance(sub) -> None:
                    help="also resample before the split (wrong on purpose) to show leakage")
     workers_flag(p, -1)
     # the net's flags default to the one the strategies' pipelines train (nets.DEFAULT_NET)
-
-    def net(field: str) -> PackageDefault:
-        return PackageDefault("nets.DEFAULT_NET", field)
+    net = functools.partial(PackageDefault, "nets.DEFAULT_NET")
 
     p.add_argument("--hidden", type=ints, default=net("hidden"),
                    help=HIDDEN_HELP.format("32,16"))

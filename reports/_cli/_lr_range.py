@@ -1,6 +1,7 @@
 """``hplab lr-range``: what it does beside the flags it takes."""
 
 import argparse
+import functools
 
 from ._analysis import analysis_command, analysis_end
 from ._converters import folder_path
@@ -74,11 +75,8 @@ def add_lr_range(sub) -> None:
     # the range test's defaults (analyses.LR_RANGE_TEST_DEFAULTS) and its net's
     # (analyses.LR_RANGE_CONFIG)
 
-    def test(argument: str) -> PackageDefault:
-        return PackageDefault("analyses.LR_RANGE_TEST_DEFAULTS", argument)
-
-    def config(field: str) -> PackageDefault:
-        return PackageDefault("analyses.LR_RANGE_CONFIG", field)
+    test = functools.partial(PackageDefault, "analyses.LR_RANGE_TEST_DEFAULTS")
+    config = functools.partial(PackageDefault, "analyses.LR_RANGE_CONFIG")
 
     add_net_flags(p)
     p.add_argument("--optimizer", default=config("optimizer"), names="nets.OPTIMIZERS")
