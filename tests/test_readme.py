@@ -23,7 +23,7 @@ def run_block(index: int) -> dict:
 
 
 def test_the_readme_has_the_examples_this_file_runs():
-    assert len(BLOCKS) == 5
+    assert len(BLOCKS) == 6
 
 
 def test_a_buggy_activation_of_ones_own_fails_the_gradient_check_as_the_readme_says():
@@ -147,6 +147,42 @@ def test_a_study_script_on_two_workers_runs_its_body_once(tmp_path):
     pids = {re.search(r":(\d+)@", study.trial_info(t)["worker"]).group(1)
             for t in stored.trials}
     assert pids and script_pid not in pids
+
+
+def test_the_notice_settings_the_readme_shows_do_what_its_comments_say(capsys):
+    # the two ways a script takes hplab's notices (the level; the program's own log)
+    import logging
+
+    import nets
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    for handler in handlers:  # basicConfig adds none where the root has one (pytest's)
+        root.removeHandler(handler)
+    try:
+        ns = run_block(4)
+        assert ns["nets"].get_notice_level() == logging.INFO
+        nets.notice("reports", "waiting for another hplab command writing runs/x ...")
+        nets.notice("study", "trial 3 failed: diverged", level=logging.WARNING)
+        assert capsys.readouterr().err == (
+            "INFO hplab.reports: waiting for another hplab command writing runs/x ...\n"
+            "WARNING hplab.study: trial 3 failed: diverged\n")
+        # the first line alone: failures only, printed by hplab's own handler
+        nets.enable_default_notice_handler()
+        nets.disable_notice_propagation()
+        exec(compile(BLOCKS[4].split("\n# ...")[0], "README.md python block 4", "exec"), {})
+        nets.notice("reports", "retraining trial #3 for the report...")
+        nets.notice("study", "trial 3 failed: diverged", level=logging.WARNING)
+        assert capsys.readouterr().err == "hplab: trial 3 failed: diverged\n"
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+        nets.set_notice_level("INFO")
+        nets.enable_default_notice_handler()
+        nets.disable_notice_propagation()
 
 
 def test_the_spec_the_readme_writes_loads_and_its_lists_match_the_code():
@@ -384,11 +420,11 @@ def test_scoring_a_saved_model_from_python_gives_its_runs_test_scores(tmp_path, 
     ran = _readme_train("hplab train --dataset digits --hidden 64,16", tmp_path, capsys)
     assert ran["model_path"] == "runs/train/digits/model.npz"
     printed = []
-    exec(compile(BLOCKS[4], "README.md python block 4", "exec"),
+    exec(compile(BLOCKS[5], "README.md python block 5", "exec"),
          {"print": lambda *args: printed.append(args)})
     ((accuracy, loss),) = printed
     assert (accuracy, loss) == (ran["test_accuracy"], ran["test_loss"])
-    claimed = _claimed(BLOCKS[4], "print((prediction.labels == truth).mean(), "
+    claimed = _claimed(BLOCKS[5], "print((prediction.labels == truth).mean(), "
                                   "nets.dataset_loss(model, ds))").split()
     assert claimed == [f"{accuracy:.3f}", f"{loss:.3f}"]
     # and the wrong way scores what the README says it does
