@@ -11,7 +11,7 @@ import pytest
 from cli_helpers import ANALYSES, help_words, readme_words, run_cli
 from sklearn.base import clone
 from sklearn.datasets import make_classification
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn_checks import parametrize_with_checks
 
 import hplab
 import nets
