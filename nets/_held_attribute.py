@@ -40,7 +40,7 @@ class HeldAttribute:
         with _LOCKS_LOCK:
             self._lock = _LOCKS.setdefault((id(owner), name), threading.Lock())
         self._inside = 0
-        self._held = (None, None)  # (the attribute before, the one set here)
+        self._hook = None  # the one set here (its hplab_held_before: the one it replaced)
 
     def enter(self) -> None:
         """A call begins: the first sets hplab's."""
@@ -55,7 +55,7 @@ class HeldAttribute:
                     return (made if self._inside else before)(*args, **kwargs)
 
                 held.hplab_held_by, held.hplab_held_before = self, before
-                self._held = (before, held)
+                self._hook = held
                 setattr(self.owner, self.name, held)
             self._inside += 1
 
@@ -63,8 +63,8 @@ class HeldAttribute:
         """A call ends: the last puts back the one from before, if hplab's is still set."""
         with self._lock:
             self._inside -= 1
-            if self._inside == 0 and getattr(self.owner, self.name) is self._held[1]:
-                setattr(self.owner, self.name, _unheld(self._held[0]))
+            if self._inside == 0 and getattr(self.owner, self.name) is self._hook:
+                setattr(self.owner, self.name, _unheld(self._hook.hplab_held_before))
 
 
 def _unheld(hook):

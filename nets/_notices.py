@@ -8,7 +8,6 @@ them into its own logging; the knobs here are Optuna's (``optuna.logging``), by 
 from __future__ import annotations
 
 import logging
-import sys
 
 from ._progress_bar import say_above_bars, say_on_stderr
 from ._rules import got_type, unknown_name
@@ -23,22 +22,9 @@ _LEVELS = {name: logging.getLevelName(name)
            for name in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")}
 
 
-def _tqdm_write(line: str) -> None:
-    """``line`` by tqdm's ``write``, which clears this process's bars and draws them again
-    below it: a study run's own line above its trials' bar (`StudyProgress.say`)."""
-    from tqdm.auto import tqdm
-
-    from ._command_lines import release_warnings
-
-    release_warnings()  # held ones first, as the other ways do
-    if sys.stderr is None:  # tqdm's write to None is stdout's: in front of --json's object
-        return
-    tqdm.write(line, file=sys.stderr)
-
-
 #: how the default handler prints a notice: as each call site printed it before (an
 #: escaped line above the bars; a line as it is, which may hold its own line breaks)
-_PRINTED = {"above_bars": say_above_bars, "as_is": say_on_stderr, "tqdm": _tqdm_write}
+_PRINTED = {"above_bars": say_above_bars, "as_is": say_on_stderr}
 
 
 class _StderrNotices(logging.Handler):
@@ -107,8 +93,8 @@ def notice(package: str, text: str, *, level: int = logging.INFO,
         ``logging.INFO`` for a wait or progress, ``logging.WARNING`` for a failure the
         run goes on after.
     printed : str
-        How the default handler prints it: ``"as_is"``, ``"above_bars"`` (escaped, above
-        this process's bars) or ``"tqdm"`` (by tqdm's ``write``).
+        How the default handler prints it: ``"as_is"`` or ``"above_bars"`` (escaped, above
+        this process's bars).
     """
     if package not in NOTICE_PACKAGES:
         raise ValueError(unknown_name("notice package", package, NOTICE_PACKAGES))
@@ -183,8 +169,7 @@ def notices_carried(carried: tuple[int, bool]) -> None:
     workers' waits and failed trials. Nothing changes where they are so already (a run
     in the parent's own process)."""
     level, printing = carried
-    if _LOGGER.level != level:
-        _LOGGER.setLevel(level)
+    _LOGGER.setLevel(level)
     if printing:
         enable_default_notice_handler()
     else:

@@ -67,7 +67,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
-            bar.say(f"{nets.command_name()}: a worker process died "
+            bar.say("a worker process died "
                     f"({exc.__class__.__name__}); finishing the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,

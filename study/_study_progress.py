@@ -113,14 +113,12 @@ class StudyProgress:
         self._bar.n = done
         self._bar.refresh()
 
-    def say(self, line: str, level: int = logging.WARNING) -> None:
-        """``line`` (opening with the command's name, as its lines do) as a notice of
-        ``level`` (`nets.notice`'s: a failure the run goes on after, by default), printed
-        on a line of its own above the bar (printed after it, it was glued to the bar's
-        line); nothing without a stderr, where print and tqdm's write would put it on
-        stdout, in front of --json's object."""
-        nets.notice("study", line.removeprefix(f"{nets.command_name()}: "), level=level,
-                    printed="as_is" if self._bar is None else "tqdm")
+    def say(self, text: str, level: int = logging.WARNING) -> None:
+        """``text`` as a notice of ``level`` (`nets.notice`'s: a failure the run goes on
+        after, by default), printed on a line of its own above the bar (printed after it,
+        it was glued to the bar's line); nothing without a stderr, where print and tqdm's
+        write would put it on stdout, in front of --json's object."""
+        nets.notice("study", text, level=level, printed="above_bars")
 
     def close(self) -> None:
         if self._bar is not None:

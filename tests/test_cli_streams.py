@@ -77,7 +77,7 @@ def test_a_study_line_without_stderr_is_not_printed_on_stdout(monkeypatch, capsy
     monkeypatch.setattr(sys, "stderr", None)
     bar = StudyProgress(optuna.create_study(study_name="said"), 4, enabled=True)
     try:
-        bar.say("hplab: a worker process died")
+        bar.say("a worker process died")
     finally:
         bar.close()
     assert capsys.readouterr().out == ""

@@ -268,7 +268,7 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
     # a worker process died ...")
     bar = StudyProgress(optuna.create_study(study_name="said"), 4, enabled=True)
     try:
-        bar.say("hplab: a worker process died")
+        bar.say("a worker process died")
     finally:
         bar.close()
     lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
