@@ -91,7 +91,7 @@ from ._init import (
     starts_units_alike,
     warn_if_units_start_alike,
 )
-from ._io import is_model_file, load_net, save_net
+from ._io import is_model_file, load_net, model_file, save_net
 from ._load_model import load_model
 from ._model import MLP
 from ._notices import (
@@ -234,7 +234,7 @@ __all__ = [
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",
-    "is_model_file", "load_net", "save_net",
+    "is_model_file", "load_net", "model_file", "save_net",
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "frame_csv", "spreadsheet_cell", "spreadsheet_safe",

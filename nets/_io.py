@@ -130,8 +130,40 @@ def _check_model_path(path) -> None:
                          "elsewhere (or delete it first)")
 
 
+def model_file(path) -> Path:
+    """The model file ``path`` names: itself, or the one a folder holds, a training run's
+    ``model.npz`` or a study report's ``best_model/model.npz`` (the folders a command
+    prints), so ``hplab predict runs/train/coin`` needs no file name typed.
+
+    Parameters
+    ----------
+    path : str or Path
+        A model file or such a folder.
+
+    Returns
+    -------
+    Path
+        ``path`` as given when it is not a folder (whether a file is there is the
+        loader's to say).
+
+    Raises
+    ------
+    FileNotFoundError
+        A folder holding neither.
+    """
+    path = Path(check_path("path", path))
+    if not path.is_dir():
+        return path
+    for inside in (path / "model.npz", path / "best_model" / "model.npz"):
+        if inside.is_file():
+            return inside
+    raise FileNotFoundError(f"{path} is a folder with no model.npz (nor best_model/"
+                            "model.npz): give a model file")
+
+
 def load_net(path) -> tuple[MLP, dict, dict]:
-    """Load ``(net, header, extra_arrays)``; a foreign or tampered file raises ValueError.
+    """Load ``(net, header, extra_arrays)`` from a model file or a folder holding one
+    (``model_file``); a foreign or tampered file raises ValueError.
     The header's ``config`` has an infinite setting saved as ``"inf"`` as a float again.
 
     Nothing is unpickled: object arrays are refused, and so is every member that is not
@@ -140,12 +172,8 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     the header's architecture), and in all they may hold at most EXPANSION_LIMIT more than
     the file's size, so a small forged file cannot ask for gigabytes.
     """
-    path = Path(check_path("path", path))
+    path = model_file(path)
     if not path.is_file():
-        if path.is_dir():  # a run's folder given for its model: say where the model is
-            inside = path / "model.npz"
-            raise FileNotFoundError(f"{path} is a folder; its model is {inside}"
-                                    if inside.is_file() else f"{path} is a folder, not a model")
         raise FileNotFoundError(f"no model file at {path}")
     declared, files = _read_npz(path, ["header"])
     try:

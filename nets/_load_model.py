@@ -6,11 +6,10 @@ any prediction (a foreign or tampered file is refused in one line).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 
-from ._io import load_net
+from ._io import load_net, model_file
 from ._model_meta import model_facts
 from ._predict import SavedModel
 from ._printable import short_repr
@@ -23,7 +22,8 @@ def load_model(path) -> SavedModel:
     Parameters
     ----------
     path : str or Path
-        A ``model.npz`` written by ``nets.save_net`` (``hplab train`` adds the scaling).
+        A ``model.npz`` written by ``nets.save_net`` (``hplab train`` adds the scaling),
+        or a folder holding one (``nets.model_file``: a run's, a study report's).
 
     Returns
     -------
@@ -32,15 +32,15 @@ def load_model(path) -> SavedModel:
     Raises
     ------
     FileNotFoundError
-        No file at ``path``.
+        No file at ``path``, or a folder without a model.
     ValueError
         A foreign or tampered file: bad archive or header, missing or misshapen
         parameters or scaling arrays, scaling that is not finite or divides by zero,
         classes that do not match the output layer, non-finite weights (or batch norm
         running statistics), a negative running variance.
     """
+    path = model_file(path)
     net, header, extra = load_net(path)
-    path = Path(path)
     meta = header.get("meta") or {}
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: not an hplab model (meta is {type(meta).__name__})")

@@ -1375,6 +1375,7 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         np.lib.format.write_array_header_1_0(
             fh, {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12, 3)})
         fh.write(bytes(64))
+    np.save(tmp_path / "ok.npy", np.ones((2, 3)))
     np.save(tmp_path / "no_rows.npy", np.zeros((0, 3)))  # QA: "takes 3 features, got (0, 3)"
     (tmp_path / "ragged.csv").write_text("1,2,3\n1,2,3,4\n")
     # a field more on every row: pandas took the first for the index, shifting each value
@@ -1409,8 +1410,17 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, name
         assert match in err, (name, err)
     assert err.endswith("error: the input needs a file path, got ''\n")
-    code, _, err = run_cli(["predict", path.parent, "--dataset"], capsys)  # a run's folder
-    assert code == 2 and err.endswith(f"{path.parent} is a folder; its model is {path}\n")
+    # a run's folder stands for its model.npz; a folder without one is refused
+    code, by_folder, err = run_cli(["predict", path.parent, "--input", tmp_path / "ok.npy",
+                                    "--json"], capsys)
+    assert code == 0, err
+    code, by_file, _ = run_cli(["predict", path, "--input", tmp_path / "ok.npy", "--json"],
+                               capsys)
+    assert by_folder == by_file and json.loads(by_file)["model"] == str(path)
+    (tmp_path / "no_model").mkdir()
+    code, _, err = run_cli(["predict", tmp_path / "no_model", "--dataset"], capsys)
+    assert code == 2 and err.endswith(f"{tmp_path / 'no_model'} is a folder with no model.npz (nor "
+                                      "best_model/model.npz): give a model file\n")
     code, _, err = run_cli(["predict", path, "--dataset", "sine"], capsys)
     assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
     code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required

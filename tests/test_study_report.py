@@ -984,6 +984,13 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     retrained = json.loads((folder / "best_model" / "config.json").read_text())
     assert scored["model"] == "best_model/model.npz" and scored["n"] > 0
     assert scored["accuracy"] == pytest.approx(retrained["test_accuracy"])
+    # the report's folder stands for its best model, from anywhere
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run_cli(["predict", folder, "--dataset", "--json"], capsys)
+    assert code == 0, err
+    by_folder = json.loads(stdout)
+    assert by_folder["model"] == str(folder / "best_model" / "model.npz")
+    assert by_folder["predictions"] == scored["predictions"] and by_folder["n"] == scored["n"]
     # the commands that ran it, as stored with the study ("cd /home/alice/projA && ..."),
     # show the home folder as ~ (the spec's path is as typed)
     facts = report_facts(text)

@@ -7,6 +7,8 @@ from ._converters import path
 from ._help_texts import ENDINGS
 from ._output import emit, escaped, refuse_overwrite, say
 
+MODEL_HELP = ("a saved model, e.g. runs/train/coin/model.npz, or the folder holding it: a "
+              "run's (runs/train/coin), a study report's (its best_model/model.npz)")
 PREDICT_SHOWN = 20  # predictions listed (stdout and --json) unless --limit says otherwise
 
 
@@ -23,6 +25,7 @@ def cmd_predict(args) -> int:
     out = None if to_stdout else args.out
     if out is not None:  # as an --out folder is: before the model loads
         nets.check_writable(out, "--out", file=True)
+    args.model = nets.model_file(args.model)  # a run's folder: its model.npz, named so
     refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     refuse_overwrite(out, *data.model_data_paths(model.meta))
@@ -83,7 +86,7 @@ def cmd_predict(args) -> int:
 def add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
                                        "dataset's test split")
-    p.add_argument("model", metavar="MODEL.npz", type=path, help="e.g. runs/train/coin/model.npz")
+    p.add_argument("model", metavar="MODEL.npz", type=path, help=MODEL_HELP)
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
                      help="the test split of NAME (no NAME: the model's own dataset), "
@@ -121,6 +124,7 @@ def cmd_export_onnx(args) -> int:
     import nets
 
     nets.check_writable(args.out, file=True)
+    args.model = nets.model_file(args.model)
     refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
     refuse_overwrite(args.out, *data.model_data_paths(model.meta))
@@ -141,7 +145,7 @@ def cmd_export_onnx(args) -> int:
 def add_export_onnx(sub) -> None:
     p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
                                            "(needs pip install 'hplab[onnx]')")
-    p.add_argument("model", metavar="MODEL.npz", type=path, help="e.g. runs/train/coin/model.npz")
+    p.add_argument("model", metavar="MODEL.npz", type=path, help=MODEL_HELP)
     p.add_argument("out", metavar="OUT.onnx", type=path,
                    help="graph input 'input': raw features (N, d); outputs 'label' and "
                         "'probabilities', or 'value' for regression")
