@@ -11,6 +11,7 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 
 from ._class_weights import class_weights
 from ._csv_load import option_text
+from ._csv_read import exact_floats
 from ._dataset import DataError, Dataset, DataWarning
 from ._describe import describe_dataset, describe_fetch, describe_listing
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
@@ -32,7 +33,7 @@ from ._split import SCALINGS, TEST_FRACTION
 __all__ = [
     "COMMON_OPTIONS", "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS",
     "TEST_FRACTION",
-    "class_weights",
+    "class_weights", "exact_floats",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "check_sources",
     "data_home",
     "describe_dataset", "describe_fetch", "describe_listing",

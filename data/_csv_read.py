@@ -31,10 +31,19 @@ if TYPE_CHECKING:
 CSV_HEADERS = ("auto", "yes", "no")
 
 
-def _exact_floats(pd) -> dict:
-    """read_csv's options that read each number to the float nearest its text: pandas 2's
-    parser misses by an ulp (a third of a test file's numbers), so one file gave other
-    scalings and fingerprints on pandas 2 and 3; pandas 3 is exact, and deprecates it."""
+def exact_floats() -> dict:
+    """``pandas.read_csv``'s options that read each number to the float nearest its text:
+    pandas 2's parser misses by an ulp (a third of a test file's numbers), so one file gave
+    other scalings and fingerprints on pandas 2 and 3; pandas 3 is exact, and deprecates
+    the option.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``pandas.read_csv``.
+    """
+    import pandas as pd
+
     return {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 
 
@@ -78,7 +87,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
             # only an empty cell is missing (pandas also reads labels NA, None, null so)
             frame = pd.read_csv(path, skipinitialspace=True, index_col=False,
                                 keep_default_na=False, na_values=[""],
-                                header=None if header == "no" else "infer", **_exact_floats(pd))
+                                header=None if header == "no" else "infer", **exact_floats())
     except (*UNREADABLE, ValueError, pd.errors.ParserWarning) as exc:
         refuse_ragged_rows(path, header != "no")
         raise _unreadable(path, exc) from None

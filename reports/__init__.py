@@ -58,6 +58,12 @@ _LAZY = {
     # what the study commands read of a study's report, and write
     **dict.fromkeys(("note_study_report", "study_report_lines", "study_show",
                      "write_study_report"), "_study_commands"),
+    # several training runs side by side (`hplab report compare`)
+    **dict.fromkeys(("ComparedRun", "RunComparison", "compare_runs", "read_run",
+                     "run_folder"), "_compare_data"),
+    **dict.fromkeys(("compare_lines", "comparison_dataset", "comparison_name",
+                     "comparison_report"),
+                    "_compare_report"),
     # `hplab predict`'s lines
     "predict_lines": "_terminal_predict",
     # `hplab train`'s run, saved in place of an earlier one

@@ -439,7 +439,8 @@ def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, c
     parser = hplab.build_parser()
     with_json = {p.prog.removeprefix("hplab ") for p in cli.command_parsers(parser)
                  if any("--json" in a.option_strings for a in p._actions)}
-    elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx"}
+    elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx",
+                 "report compare"}
     assert with_json - elsewhere <= {
         c.removesuffix(" coin") for c in commands}, with_json
 

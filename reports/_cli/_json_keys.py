@@ -101,6 +101,14 @@ JSON_KEYS = {
                          "whose reports are not listed: index.html keeps the rows it had of "
                          "them; then the config.json of listed reports this user cannot "
                          "read, or a study's best_model folder, whose run is then null)",
+    ("report", "compare"): "n_runs, best (the label of the run with the highest validation "
+                           "accuracy, a regression's lowest validation loss; null when none "
+                           "was scored), differing (the settings whose values differ), "
+                           "shared {setting: value}, runs [{label, folder, dataset, settings "
+                           "(the differing ones), status, epochs, best_val_loss, best_epoch, "
+                           "val_loss, val_accuracy, test_loss, test_accuracy, test_rmse, "
+                           "seconds}], notes (why the scores may not be of one test set: "
+                           f"other data, another split), report_path, {REPORT_ERROR}",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "

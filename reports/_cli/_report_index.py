@@ -5,6 +5,7 @@ from pathlib import Path
 from ._converters import path
 from ._output import after_report, emit
 from ._parser import Parser
+from ._report_compare import add_compare
 
 
 def cmd_report_index(args) -> int:
@@ -47,7 +48,8 @@ def cmd_report_index(args) -> int:
 
 
 def add_report(sub) -> None:
-    p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder")
+    p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder, "
+                                      "compare training runs")
     rsub = p.add_subparsers(dest="report_command", required=True, parser_class=Parser)
     q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
     q.add_argument("dir", metavar="DIR", nargs="?", type=path, default=None,
@@ -57,3 +59,4 @@ def add_report(sub) -> None:
                         "may read and not write: a teammate's, a class's copied runs)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_report_index)
+    add_compare(rsub)

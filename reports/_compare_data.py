@@ -1,0 +1,286 @@
+"""What ``hplab report compare`` reads and tabulates: training runs' records (``config.json``)
+and histories (``history.csv``), the settings they share and those that set them apart, and
+the run that did best on validation data.
+
+The course tunes one setting at a time, the others fixed, and compares the curves; a run's
+folder holds what that needs, so nothing is trained again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import data
+import nets
+
+from ._numbers import format_setting
+from ._settings import shown_settings
+
+#: What a run's history must hold to be drawn (`nets.HISTORY_COLUMNS` has the rest).
+HISTORY_NEEDS = ("epoch", "train_loss", "val_loss")
+#: A record larger than this is no run's (one is a few KB): not read.
+_MAX_RECORD_BYTES = 1 << 20
+#: Settings of the record beside its ``config`` that set runs apart, in this order after
+#: the config's (a sweep of seeds differs in ``seed`` alone).
+_RECORD_SETTINGS = ("seed", "data_seed")
+
+
+@dataclass(frozen=True)
+class ComparedRun:
+    """One training run as ``report compare`` reads it (`read_run`)."""
+
+    label: str  # how the report names it: its folder's name, made unique
+    folder: Path  # the folder holding config.json and history.csv
+    record: dict  # config.json
+    history: pd.DataFrame  # history.csv
+
+    @property
+    def task(self) -> str | None:
+        """``"regression"``, ``"binary"``, ``"multiclass"`` (the head the run trained)."""
+        record = self.record
+        info = record.get("dataset_info")
+        return ((record.get("resolved") or {}).get("head")
+                or (info.get("task") if isinstance(info, dict) else None)
+                or record["config"].get("head"))
+
+    @property
+    def classifies(self) -> bool:
+        return self.task != "regression"
+
+
+def run_folder(path) -> Path:
+    """The folder of the training run ``path`` names: itself, the folder of its model file,
+    or a study report's ``best_model/``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A run's folder, a file in it, or a study report's folder.
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(nets.check_path("run", path))
+    if path.is_file():  # its model.npz, config.json or history.csv
+        return path.parent
+    if not path.is_dir():
+        raise FileNotFoundError(f"no training run at {path}")
+    if not (path / "config.json").exists() and (path / "best_model" / "config.json").exists():
+        return path / "best_model"
+    return path
+
+
+def read_run(path, label: str | None = None) -> ComparedRun:
+    """The record and history of the training run ``path`` names (`run_folder`).
+
+    Parameters
+    ----------
+    path : str or Path
+        A run's folder, a file in it, or a study report's folder.
+    label : str, optional
+        How the comparison names it (default: its folder's name; a study's for its best
+        model).
+
+    Returns
+    -------
+    ComparedRun
+
+    Raises
+    ------
+    FileNotFoundError
+        No folder there.
+    ValueError
+        No config.json or history.csv a training run wrote there.
+    """
+    folder = run_folder(path)
+    record_file, history_file = folder / "config.json", folder / "history.csv"
+    what = f"{nets.folder_text(folder)} holds no training run (the config.json and " \
+           "history.csv `hplab train` writes, or a study report's best_model/)"
+    for file in (record_file, history_file):
+        if not file.is_file():  # a pipe so named would hold the command for good
+            raise ValueError(what)
+    try:
+        if record_file.stat().st_size > _MAX_RECORD_BYTES:
+            raise ValueError(what)
+        record = nets.read_json_file(record_file)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON
+        raise ValueError(what) from None
+    if not (isinstance(record, dict) and isinstance(record.get("config"), dict)
+            and "model_path" in record):
+        raise ValueError(what)
+    try:  # round trip: the numbers the run wrote, to the last bit
+        history = pd.read_csv(history_file, **data.exact_floats())
+    except (ValueError, pd.errors.ParserError):  # EmptyDataError is a ValueError
+        raise ValueError(f"{history_file}: not a training history") from None
+    missing = [c for c in HISTORY_NEEDS if c not in history]
+    if missing or history.empty:
+        raise ValueError(f"{history_file}: not a training history (no "
+                         f"{', '.join(missing) or 'rows'})")
+    name = folder.parent.name if folder.name == "best_model" else folder.name
+    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history)
+
+
+@dataclass
+class RunComparison:
+    """Several training runs side by side (`compare_runs`)."""
+
+    runs: list[ComparedRun]
+    settings: list[dict]  # each run's (`_settings`), as its record holds them
+    shared: dict  # setting -> the value every run used
+    differing: list[str]  # the settings whose values differ, in the config's order
+    table: pd.DataFrame  # one row a run: its label, differing settings and scores
+    curves: pd.DataFrame  # every run's history, a ``run`` column first
+    best: str | None  # the label of the best run on validation data (None: none scored)
+    notes: list[str] = field(default_factory=list)  # why the scores may not compare
+
+    def summary(self) -> dict:
+        """What ``hplab report compare --json`` prints (``report_path`` added there)."""
+        rows = self.table.to_dict("records")
+        return {"n_runs": len(self.runs), "best": self.best, "differing": self.differing,
+                "shared": {k: _plain(v) for k, v in self.shared.items()},
+                "runs": [{"label": run.label, "folder": str(run.folder),
+                          "dataset": run.record.get("dataset"),
+                          "settings": {k: _plain(settings.get(k)) for k in self.differing},
+                          **{k: _plain(row[k]) for k in SCORES}}
+                         for run, settings, row in zip(self.runs, self.settings, rows,
+                                                       strict=True)],
+                "notes": list(self.notes)}
+
+
+#: The scores of each run in the table (and in --json's runs), as its record has them;
+#: ``best_val_loss`` and ``best_epoch`` are read off its history.
+SCORES = ("status", "epochs", "best_val_loss", "best_epoch", "val_loss", "val_accuracy",
+          "test_loss", "test_accuracy", "test_rmse", "seconds")
+
+
+def compare_runs(paths: Sequence) -> RunComparison:
+    """Read the training runs ``paths`` name (`read_run`) and set them side by side.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        At least two: run folders, their model files, study report folders.
+
+    Returns
+    -------
+    RunComparison
+
+    Raises
+    ------
+    ValueError
+        Fewer than two runs, one given twice, a folder that holds no run, or runs of a
+        regression and a classification (their losses are not of one kind).
+    """
+    if isinstance(paths, str | os.PathLike) or len(paths) < 2:
+        raise ValueError("give at least two training runs to compare")
+    runs = [read_run(p) for p in paths]
+    seen: set[str] = set()
+    for run in runs:
+        real = os.path.realpath(run.folder)
+        if real in seen:
+            raise ValueError(f"{nets.folder_text(run.folder)} is given twice")
+        seen.add(real)
+    runs = _unique_labels(runs)
+    kinds = {run.classifies for run in runs}
+    if len(kinds) > 1:
+        which = ", ".join(f"{run.label} ({run.task})" for run in runs)
+        raise ValueError(f"runs of a regression and a classification do not compare: {which}")
+    settings = [_settings(run) for run in runs]
+    keys = list(dict.fromkeys(k for s in settings for k in s))
+    shown = [{k: format_setting(s[k]) if k in s else "–" for k in keys} for s in settings]
+    differing = [k for k in keys if len({s[k] for s in shown}) > 1]
+    shared = {k: settings[0][k] for k in keys if k not in differing}
+    table = pd.DataFrame([{"run": run.label, **{k: s[k] for k in differing}, **_scores(run)}
+                          for run, s in zip(runs, shown, strict=True)])
+    curves = pd.concat([run.history.assign(run=run.label)[["run", *run.history.columns]]
+                        for run in runs], ignore_index=True)
+    return RunComparison(runs, settings, shared, differing, table, curves,
+                         _best(runs, table), _notes(runs))
+
+
+def _settings(run: ComparedRun) -> dict:
+    """The run's settings that its report shows (those it read), as its record holds them
+    (None: the optimizer's own), then its dataset and seeds."""
+    config = run.record["config"]
+    read = shown_settings(config, "regression" if not run.classifies else None)
+    read.pop("extra", None)  # a script's own notes, not a setting of the net
+    return {"dataset": run.record.get("dataset"), **{k: config.get(k) for k in read},
+            **{k: run.record.get(k) for k in _RECORD_SETTINGS}}
+
+
+def _scores(run: ComparedRun) -> dict:
+    history, record = run.history, run.record
+    val = pd.to_numeric(history["val_loss"], errors="coerce").to_numpy(float)
+    scored = np.isfinite(val)
+    at = int(np.flatnonzero(scored)[np.argmin(val[scored])]) if scored.any() else None
+    scores = {k: record.get(k) for k in SCORES}
+    scores["best_val_loss"] = None if at is None else float(val[at])
+    epoch = None if at is None else float(history["epoch"].iloc[at])
+    scores["best_epoch"] = int(epoch) if epoch is not None and epoch.is_integer() else epoch
+    return scores
+
+
+def _best(runs: list[ComparedRun], table: pd.DataFrame) -> str | None:
+    """The run with the highest validation accuracy, the lower validation loss among
+    equals (a regression's: the lowest validation loss); None when no run was scored. A
+    diverged run is none: its weights are the blow-up's."""
+    loss = pd.to_numeric(table["val_loss"], errors="coerce").to_numpy(float)
+    accuracy = pd.to_numeric(table["val_accuracy"], errors="coerce").to_numpy(float) \
+        if runs[0].classifies else np.zeros(len(runs))
+    scored = [i for i in range(len(runs)) if np.isfinite(loss[i]) and np.isfinite(accuracy[i])
+              and table["status"].iloc[i] != "diverged"]
+    if not scored:
+        return None
+    return runs[min(scored, key=lambda i: (-accuracy[i], loss[i]))].label
+
+
+def _notes(runs: list[ComparedRun]) -> list[str]:
+    """Why the runs' scores may not be of one test: other data, another split."""
+    def grouped(key):
+        groups: dict[str, list[str]] = {}
+        for run in runs:
+            groups.setdefault(format_setting(run.record.get(key)), []).append(run.label)
+        return groups
+
+    notes = []
+    datasets = grouped("dataset")
+    if len(datasets) > 1:
+        notes.append("the runs trained on other data (" + "; ".join(
+            f"{name}: {', '.join(labels)}" for name, labels in datasets.items())
+            + "): their scores are not of one validation or test set")
+    elif len(grouped("data_fingerprint")) > 1:
+        notes.append("the data file changed between the runs (another fingerprint): their "
+                     "scores are not of one validation or test set")
+    elif len(grouped("data_seed")) > 1:
+        notes.append("the runs split the data with other seeds (data_seed): their "
+                     "validation and test sets are other rows")
+    return notes
+
+
+def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
+    """Runs whose folders share a name labelled by their paths' last parts that differ."""
+    labels = [run.label for run in runs]
+    depth = 1
+    while len(set(labels)) < len(labels) and depth < 8:
+        depth += 1
+        labels = ["/".join(Path(os.path.abspath(r.folder)).parts[-depth:]) for r in runs]
+    if len(set(labels)) < len(labels):
+        labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
+    return [ComparedRun(label, r.folder, r.record, r.history)
+            for label, r in zip(labels, runs, strict=True)]
+
+
+def _plain(value):
+    """A table cell as JSON holds it: numpy scalars plain, NaN as None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

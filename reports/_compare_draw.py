@@ -1,0 +1,49 @@
+"""Drawing ``report compare``'s figure from the curves frame it saves (no pyplot): every
+run's loss and accuracy against epochs, one line each, on one split."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import design
+from ._training_draw import _legend_below
+
+#: How each split's columns and panels are named.
+SPLITS = {"val": "Validation", "train": "Training"}
+
+
+def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
+                         best: str | None = None) -> Figure:
+    """Loss (and accuracy, where the runs classify) against epochs, one line a run in the
+    order of ``curves``' ``run`` column, ``best``'s drawn thicker; the legend below."""
+    labels = list(dict.fromkeys(curves["run"]))
+    accuracy = f"{split}_accuracy"
+    panels = ["loss"] + (["accuracy"] if accuracy in curves
+                         and curves[accuracy].notna().any() else [])
+    fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, 3.8)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    few = curves.groupby("run").size().max() <= 25  # a few checkpoints: show each one
+    handles = []
+    for i, label in enumerate(labels):
+        run = curves[curves["run"] == label]
+        style = design.series_style(i)
+        if not few:
+            style.pop("marker")
+        width = 2.6 if label == best else 1.4
+        for ax, panel in zip(axes, panels, strict=True):
+            line, = ax.plot(run["epoch"], run[f"{split}_{panel}"], lw=width, ms=4, **style)
+        handles.append(line)
+    for ax, panel in zip(axes, panels, strict=True):
+        ax.set(title=f"{SPLITS[split]} {panel}", xlabel="epoch")
+        if panel == "loss" and design.log_y_if_wide(ax, curves[f"{split}_loss"]):
+            ax.set_title(f"{SPLITS[split]} loss (log scale)")
+        elif panel == "accuracy":
+            ax.set_ylim(-0.02, 1.02)
+        if not np.isfinite(curves[f"{split}_{panel}"].to_numpy(float)).any():
+            ax.text(0.5, 0.5, "no finite value", transform=ax.transAxes, ha="center",
+                    color=design.MUTED)
+    names = [f"{label} (best)" if label == best else label for label in labels]
+    _legend_below(fig, handles, names)
+    return fig

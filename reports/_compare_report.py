@@ -1,0 +1,175 @@
+"""The "compare" report: several training runs side by side, what sets them apart, their
+scores and their curves on one figure per split (data in :mod:`reports._compare_data`,
+drawing in :mod:`reports._compare_draw`)."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+from . import design
+from ._compare_data import RunComparison
+from ._compare_draw import draw_compared_curves
+from ._core import Report
+from ._index import analysis_name
+
+#: How the table and the text name a setting or a score (the others: as the config does).
+_SHOWN = {"data_seed": "data seed", "batch_size": "batch size", "best_val_loss":
+          "lowest val loss", "best_epoch": "at epoch", "val_loss": "val loss",
+          "val_accuracy": "val accuracy", "test_loss": "test loss",
+          "test_accuracy": "test accuracy", "test_rmse": "test rmse"}
+
+
+#: What is said for the best run when no run has one.
+NO_BEST = "none (each diverged or has no finite validation score)"
+
+
+def comparison_dataset(comparison: RunComparison) -> str | None:
+    """The dataset every run trained on (as its record names it), else None."""
+    datasets = {run.record.get("dataset") for run in comparison.runs}
+    name = datasets.pop() if len(datasets) == 1 else None
+    return str(name) if name else None
+
+
+def comparison_name(comparison: RunComparison) -> str:
+    """The report's short name: the runs' dataset, else ``"N runs"``."""
+    return comparison_dataset(comparison) or f"{len(comparison.runs)} runs"
+
+
+def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command: str = "",
+                      index: bool = True) -> Path:
+    """Write the report of ``comparison`` (`compare_runs`) to ``out_dir/report.html``.
+
+    Parameters
+    ----------
+    comparison : RunComparison
+    out_dir : str or Path
+    command : str
+        The command line that asked for it (empty: written from Python).
+    index : bool
+        Refresh the index of the folder's root too.
+
+    Returns
+    -------
+    Path
+        The report.
+    """
+    runs, best = comparison.runs, comparison.best
+    classify = runs[0].classifies
+    row = comparison.table.set_index("run").loc[best] if best is not None else None
+    metric = "val_accuracy" if classify else "val_loss"
+    headline = {"Best run": best or "none"}
+    if row is not None:
+        headline[_SHOWN[metric].capitalize()] = float(row[metric])
+        test = "test_accuracy" if classify else "test_rmse"
+        if row[test] is not None and row[test] == row[test]:
+            headline[_SHOWN[test].capitalize()] = float(row[test])
+    headline["Runs"] = str(len(runs))
+    differ = ", ".join(map(_name, comparison.differing)) or "nothing"
+    dataset = comparison_dataset(comparison)
+    # two comparisons of one dataset told apart in the index: by their folders
+    name = analysis_name(dataset, out_dir, "compare") if dataset else \
+        comparison_name(comparison)
+    rep = Report("compare", f"Compared runs: {name}", headline, name=name,
+                 subtitle=f"{len(runs)} training runs that differ in {differ}")
+    rep.detail = f"differ in {differ}"
+    rep.add_lead(_lead(comparison))
+    for note in comparison.notes:
+        rep.add_lead(f"Mind: {note}.")
+    shared = comparison.shared
+    rep.set_provenance(command=command, cwd=os.getcwd() if command else None,
+                       dataset=str(shared.get("dataset", "several (see the table)")),
+                       seed=shared.get("seed"),
+                       params={k: v for k, v in shared.items() if k not in ("dataset", "seed")},
+                       task=None if classify else "regression", wall_time="Runs' training",
+                       seconds=sum(float(run.record.get("seconds") or 0) for run in runs))
+    rep.add_section("Runs")
+    rep.add_table(_page_table(comparison), name="runs", max_rows=100, caption=(
+        "One row a run, in the order given: the settings that set the runs apart, then how "
+        "each ended (its status, epochs trained, the lowest validation loss of its "
+        "checkpoints and the epoch it was reached at, its final validation and test "
+        "scores). The settings the runs share are listed under Reproduce. "
+        + ("The best run has the highest validation accuracy (the lower validation loss "
+           "among equals): picked on validation data, so its test score is still an "
+           "honest estimate." if classify else
+           "The best run has the lowest validation loss.")))
+    links = {run.label: _href(run.folder / "report.html", Path(out_dir))
+             for run in runs if (run.folder / "report.html").is_file()}
+    if links:
+        rep.add_links("Each run's own report:", links)
+    for split, words in (("val", "validation"), ("train", "training")):
+        rep.add_section(f"{words.capitalize()} curves")
+        rep.add_figure(f"{split}-curves", partial(draw_compared_curves, split=split, best=best),
+                       comparison.curves, caption=_curves_caption(words, best, split,
+                                                                  classify))
+    return rep.write(out_dir, index=index)
+
+
+def _lead(comparison: RunComparison) -> str:
+    runs, best = comparison.runs, comparison.best
+    if best is None:
+        return (f"None of the {len(runs)} runs has a finite validation score (each diverged "
+                "or was never scored): the table says how each ended.")
+    row = comparison.table.set_index("run").loc[best]
+    differing = [k for k in comparison.differing if k != "dataset"]
+    setting = ", ".join(f"{_name(k)} {row[k]}" for k in differing)
+    scored = (f"validation accuracy {design.format_value(float(row['val_accuracy']))}"
+              if runs[0].classifies else
+              f"validation loss {design.format_value(float(row['val_loss']))}")
+    text = f"{best}{f' ({setting})' if setting else ''} did best of the {len(runs)} runs, " \
+           f"{scored}."
+    if set(differing) <= {"seed", "data_seed"}:
+        text += (" The runs differ in their seeds alone: their spread is the noise of one "
+                 "setting, the margin any other change must beat.")
+    elif len(differing) > 1:
+        text += (" The runs differ in more than one setting: the course tunes one at a "
+                 "time, the others fixed, to tell which one made the difference.")
+    return text
+
+
+def _page_table(comparison: RunComparison):
+    """The runs' table without the scores of the other task (a classification's rmse)."""
+    other = ("val_accuracy", "test_accuracy") if not comparison.runs[0].classifies else (
+        "test_rmse",)
+    table = comparison.table.drop(columns=list(other))
+    return table.rename(columns={k: _name(k) for k in table.columns})
+
+
+def _curves_caption(words: str, best: str | None, split: str, classify: bool) -> str:
+    scores = "loss and accuracy" if classify else "loss"
+    text = (f"Each run's {words} {scores} at its checkpoints, against epochs (a "
+            "run of other batch size takes other steps an epoch: its iterations are in the "
+            "CSV).")
+    if best is not None:
+        text += f" The thicker line is the best run, {best}."
+    if split == "train":
+        text += (" A training curve far below its validation one is a run fitting its "
+                 "training rows more than the data.")
+    return text
+
+
+def _name(key: str) -> str:
+    return _SHOWN.get(key, key.replace("_", " "))
+
+
+def _href(target: Path, out_dir: Path) -> str:
+    """The link from a report in ``out_dir`` to ``target``: relative, so the two folders
+    move together."""
+    return Path(os.path.relpath(os.path.abspath(target), os.path.abspath(out_dir))).as_posix()
+
+
+def compare_lines(summary: dict, comparison: RunComparison) -> list[str]:
+    """What ``hplab report compare`` prints for people: the runs' table, the best, the
+    notes and where the report is."""
+    from ._terminal import table_lines
+
+    columns = ["run", *comparison.differing, "status", "epochs",
+               "val_accuracy" if comparison.runs[0].classifies else "val_loss",
+               "test_accuracy" if comparison.runs[0].classifies else "test_rmse"]
+    lines = table_lines(comparison.table[columns].rename(columns=_name), index=False)
+    lines.append(f"best on validation: {comparison.best or NO_BEST}")
+    lines += [f"mind: {note}" for note in comparison.notes]
+    if summary.get("report_path"):
+        lines.append(f"report: {summary['report_path']}")
+    return lines

@@ -1,0 +1,199 @@
+"""`hplab report compare`: real training runs read back from their folders, set side by
+side, their report written and read."""
+
+import html
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from cli_helpers import run_cli, undocumented_keys
+from conftest import figure_stand_in
+
+import reports
+
+RATES = (0.05, 0.3, 1.5)
+
+
+@pytest.fixture
+def figures_stood_in(monkeypatch):
+    """The figures typeset (a label matplotlib cannot draw fails), not rasterized: these
+    checks read the report's text and data; the Chromium test draws them."""
+    figure_stand_in(monkeypatch, typeset=True)
+
+
+@pytest.fixture(scope="module")
+def coin_runs(tmp_path_factory):
+    """Three real coin runs that differ in the learning rate alone (no reports: fast),
+    and an XOR run: ``(runs folder, [coin folders], xor folder)``."""
+    import hplab
+
+    root = tmp_path_factory.mktemp("compare") / "runs"
+    folders = []
+    for lr in RATES:
+        out = root / "train" / f"coin-lr{lr}"
+        assert hplab.main(["train", "--dataset", "coin", "--hidden", "8", "--epochs", "30",
+                           "--lr", str(lr), "--out", str(out), "--no-report"]) == 0
+        folders.append(out)
+    xor = root / "train" / "xor"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "5",
+                       "--out", str(xor), "--no-report"]) == 0
+    return root, folders, xor
+
+
+def test_compare_reads_real_runs_and_picks_the_best_on_validation(coin_runs, tmp_path,
+                                                                  monkeypatch, capsys,
+                                                                  figures_stood_in):
+    root, folders, _ = coin_runs
+    monkeypatch.chdir(tmp_path)
+    # a run named by its folder, by its model file, by its folder again from elsewhere
+    given = [folders[0], folders[1] / "model.npz", folders[2]]
+    code, out, err = run_cli(["report", "compare", *given, "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert undocumented_keys("report compare", [*summary, *summary["runs"][0]]) == []
+    records = [json.loads((f / "config.json").read_text()) for f in folders]
+    assert summary["n_runs"] == 3 and summary["differing"] == ["lr"]
+    assert summary["shared"]["hidden"] == [8] and summary["shared"]["dataset"] == "coin"
+    assert summary["notes"] == []
+    assert [r["label"] for r in summary["runs"]] == [f.name for f in folders]
+    assert [r["settings"] for r in summary["runs"]] == [{"lr": lr} for lr in RATES]
+    for run, record, folder in zip(summary["runs"], records, folders, strict=True):
+        assert run["val_accuracy"] == record["val_accuracy"]
+        assert run["test_accuracy"] == record["test_accuracy"]
+        assert run["epochs"] == record["epochs"] == 30
+        history = pd.read_csv(folder / "history.csv")
+        assert run["best_val_loss"] == pytest.approx(history["val_loss"].min(), rel=1e-6)
+    best = max(zip(records, folders, strict=True),
+               key=lambda rf: (rf[0]["val_accuracy"], -rf[0]["val_loss"]))[1].name
+    assert summary["best"] == best
+    # the report: under runs/compare/coin, listed by the index, its data as CSV
+    page = tmp_path / "runs" / "compare" / "coin" / "report.html"
+    assert summary["report_path"] == "runs/compare/coin/report.html" and page.is_file()
+    info = reports.read_report_info(page)
+    assert info.kind == "compare" and info.name == "coin"
+    assert info.headline[0] == {"label": "Best run", "text": best}
+    text = html.unescape(page.read_text())
+    best_lr = RATES[[f.name for f in folders].index(best)]
+    assert f"{best} (lr {best_lr}) did best" in text
+    table = pd.read_csv(page.parent / "report_files" / "runs.csv")
+    assert list(table["run"]) == [f.name for f in folders]
+    assert list(table["lr"]) == list(RATES)
+    curves = pd.read_csv(page.parent / "report_files" / "val-curves.csv")
+    assert len(curves) == sum(len(pd.read_csv(f / "history.csv")) for f in folders)
+    assert (tmp_path / "runs" / "index.html").is_file()
+    # for people: a table, the best, where the report is
+    code, out, _ = run_cli(["report", "compare", *folders, "--no-report"], capsys)
+    assert code == 0 and f"best on validation: {best}" in out and "report:" not in out
+    assert re.search(r"^run +lr +status +epochs +val accuracy +test accuracy$", out, re.M)
+
+
+def test_runs_of_one_setting_but_the_seed_are_its_noise(tmp_path, monkeypatch, capsys,
+                                                         figures_stood_in):
+    monkeypatch.chdir(tmp_path)
+    for seed in (1, 2):
+        assert run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                        "--seed", str(seed), "--out", f"s{seed}", "--no-report"],
+                       capsys)[0] == 0
+    code, out, err = run_cli(["report", "compare", "s1", "s2", "--json", "--out", "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    # data_seed follows --seed: another split, which the comparison says
+    assert summary["differing"] == ["seed", "data_seed"]
+    assert summary["notes"] == ["the runs split the data with other seeds (data_seed): their "
+                                "validation and test sets are other rows"]
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert "Mind: the runs split the data with other seeds" in text
+    assert "differ in their seeds alone: their spread is the noise of one setting" in text
+
+
+def test_runs_on_other_data_are_compared_with_a_note(coin_runs, tmp_path, monkeypatch, capsys,
+                                                      figures_stood_in):
+    _, folders, xor = coin_runs
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["report", "compare", folders[0], xor, "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["differing"][0] == "dataset" and "hidden" in summary["differing"]
+    assert summary["notes"][0] == ("the runs trained on other data (coin: coin-lr0.05; xor: "
+                                   "xor): their scores are not of one validation or test set")
+    assert summary["report_path"] == "runs/compare/several-datasets/report.html"
+    # another comparison of coin, in a folder of its own: listed by that folder's name
+    code, out, err = run_cli(["report", "compare", *folders[:2], "--out",
+                              "runs/compare/coin-slow", "--json"], capsys)
+    assert code == 0, err
+    listed = {(e.info.kind, e.info.name) for e in reports.index_folder(
+        tmp_path / "runs", write=False).entries}
+    assert listed == {("compare", "2 runs"), ("compare", "coin-slow")}
+
+
+def test_bad_runs_are_refused_in_one_line_and_nothing_is_written(coin_runs, tmp_path,
+                                                                 monkeypatch, capsys):
+    _, folders, _ = coin_runs
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    regression = tmp_path / "sine"
+    assert run_cli(["train", "--dataset", "sine", "--hidden", "4", "--epochs", "1", "--out",
+                    regression, "--no-report"], capsys)[0] == 0
+    broken = tmp_path / "broken"
+    shutil.copytree(folders[0], broken)
+    (broken / "history.csv").write_text("a,b\n1,2\n")
+    cases = [
+        ([folders[0]], "give at least two training runs to compare"),
+        ([folders[0], "empty"], "empty holds no training run (the config.json and "
+                                "history.csv `hplab train` writes, or a study report's "
+                                "best_model/)"),
+        ([folders[0], "absent"], "no training run at absent"),
+        ([folders[0], folders[0] / "model.npz"], f"{folders[0]} is given twice"),
+        ([folders[0], regression], "runs of a regression and a classification do not "
+                                   "compare: coin-lr0.05 (multiclass), sine (regression)"),
+        ([folders[0], broken], f"{broken / 'history.csv'}: not a training history (no "
+                               "epoch, train_loss, val_loss)"),
+        ([folders[0], folders[1], "--no-report", "--out", "x"], "--out is the report's "
+                                                                "folder: it has no use"),
+    ]
+    for argv, message in cases:
+        code, out, err = run_cli(["report", "compare", *argv], capsys)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (argv, err)
+        assert message in err, (argv, err)
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.slow
+def test_a_study_report_folder_stands_for_its_best_model(coin_runs, tmp_path, monkeypatch,
+                                                        capsys, spec_file):
+    root, folders, _ = coin_runs
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("cmp", dataset="coin", n_trials=2, pruner="none", max_epochs=4,
+                     fixed={"batch_size": 10, "checkpoint": 2, "hidden": [8]},
+                     space={"lr": {"low": 0.1, "high": 1.0, "log": True}})
+    assert run_cli(["study", "run", spec], capsys)[0] == 0
+    study_folder = tmp_path / "runs" / "studies" / "cmp"
+    code, out, err = run_cli(["report", "compare", folders[2], study_folder, "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert [r["label"] for r in summary["runs"]] == ["coin-lr1.5", "cmp"]
+    assert summary["runs"][1]["folder"] == str(study_folder / "best_model")
+    record = json.loads((study_folder / "best_model" / "config.json").read_text())
+    assert summary["runs"][1]["val_accuracy"] == record["val_accuracy"]
+    assert "lr" in summary["differing"] and "max_epochs" in summary["differing"]
+
+
+@pytest.mark.slow
+def test_chromium_shows_the_compare_reports_figures(coin_runs, tmp_path, monkeypatch, capsys):
+    _, folders, _ = coin_runs
+    from test_report_browser import _chromium, _run_chromium
+
+    exe = _chromium()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["report", "compare", *folders, "--json"], capsys)
+    assert code == 0, err
+    page = tmp_path / json.loads(out)["report_path"]
+    shot = tmp_path / "shot.png"
+    done = _run_chromium(exe, tmp_path / "profile", f"--screenshot={shot}",
+                         "--window-size=1200,2400", page.as_uri())
+    assert shot.is_file(), done.stderr[-2000:]
+    assert shot.stat().st_size > 50_000  # the two figures drawn, not a blank page
+    text = page.read_text()
+    assert text.count('<img ') == 2 and text.count("data:image/png;base64,") == 2
