@@ -1255,6 +1255,64 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path, froze
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_pool_worker_killed_mid_trial_is_said_and_its_trial_retried(spec_file, tmp_path):
+    """kill -9 (or the OOM killer) of one of `study run --workers 2`'s pool processes: the
+    run says so in one line, finishes the study in its own process, and the trial the dead
+    worker held is retried once stale (joblib ends the pool: the other worker's trial too,
+    if it held one). Checked by hand only until session 70."""
+    path = _slow_spec(spec_file, "dead", n_trials=6, heartbeat_interval=1, grace_period=3)
+    db = tmp_path / "dead.db"
+    s = create(study.load_spec(path), db)
+    run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
+                            "--storage", db, "--workers", "2", "--no-report", "--json"],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True)
+
+    def pool_worker_mid_trial():
+        pool = set(_children(run.pid))
+        for t in s.get_trials(deepcopy=False):
+            worker = study.trial_info(t).get("worker", "").partition("@")[0]
+            pid = worker.rpartition(":")[2]
+            if in_training(t) and pid.isdigit() and int(pid) in pool:
+                return t, int(pid)
+        return None
+
+    try:
+        # frozen while judged, as in the SIGKILL test above: a trial seen running could end
+        # in the moment before the kill
+        for _ in range(20):
+            _, pid = wait_for(pool_worker_mid_trial, 90, "a pool worker mid-trial")
+            os.kill(pid, signal.SIGSTOP)
+            if (caught := pool_worker_mid_trial()) is not None and caught[1] == pid:
+                break
+            os.kill(pid, signal.SIGCONT)
+        else:
+            raise AssertionError("no pool worker was caught mid-trial")
+        killed, _ = caught
+        os.kill(pid, signal.SIGKILL)
+        out, err = run.communicate(timeout=180)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 0, err[-2000:]
+    died = [line for line in err.replace("\r", "\n").splitlines()
+            if "a worker process died" in line]
+    assert died == ["hplab study run: a worker process died (TerminatedWorkerError); "
+                    "finishing the study in this process"]
+    assert "Traceback" not in err
+    summary = json.loads(out)
+    trials = s.get_trials()
+    assert summary["n_finished"] == 6 == study.budget_used(trials)
+    assert summary["n_running"] == 0
+    assert trials[killed.number].state == TrialState.FAIL
+    retries = [t for t in trials if killed.number in t.system_attrs.get("retry_history", ())]
+    assert len(retries) == 1 and retries[0].state.is_finished()
+    assert retries[0].params == killed.params
+
+
+@pytest.mark.slow
 def test_pool_workers_read_the_callers_data_file_after_a_chdir(tmp_path, monkeypatch):
     # a dict spec's csv:d.csv (and an analysis's) went to the pool as written; its reused
     # workers kept the folder they started in and trained on that folder's d.csv
