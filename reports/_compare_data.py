@@ -16,115 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import data
 import nets
 
+# ComparedRun, read_run and run_folder: reports' public names, found here by its __init__
+from ._compare_read import SCORES, ComparedRun, read_run, run_folder  # noqa: F401
 from ._numbers import format_setting
 from ._settings import shown_settings
 
-#: What a run's history must hold to be drawn (`nets.HISTORY_COLUMNS` has the rest).
-HISTORY_NEEDS = ("epoch", "train_loss", "val_loss")
-#: A record larger than this is no run's (one is a few KB): not read.
-_MAX_RECORD_BYTES = 1 << 20
 #: Settings of the record beside its ``config`` that set runs apart, in this order after
 #: the config's (a sweep of seeds differs in ``seed`` alone).
 _RECORD_SETTINGS = ("seed", "data_seed")
-
-
-@dataclass(frozen=True)
-class ComparedRun:
-    """One training run as ``report compare`` reads it (`read_run`)."""
-
-    label: str  # how the report names it: its folder's name, made unique
-    folder: Path  # the folder holding config.json and history.csv
-    record: dict  # config.json
-    history: pd.DataFrame  # history.csv
-
-    @property
-    def task(self) -> str | None:
-        """``"regression"``, ``"binary"``, ``"multiclass"`` (the head the run trained)."""
-        record = self.record
-        info = record.get("dataset_info")
-        return ((record.get("resolved") or {}).get("head")
-                or (info.get("task") if isinstance(info, dict) else None)
-                or record["config"].get("head"))
-
-    @property
-    def classifies(self) -> bool:
-        return self.task != "regression"
-
-
-def run_folder(path) -> Path:
-    """The folder of the training run ``path`` names: itself, the folder of its model file,
-    or a study report's ``best_model/``.
-
-    Parameters
-    ----------
-    path : str or Path
-        A run's folder, a file in it, or a study report's folder.
-
-    Returns
-    -------
-    Path
-    """
-    path = Path(nets.check_path("run", path))
-    if path.is_file():  # its model.npz, config.json or history.csv
-        return path.parent
-    if not path.is_dir():
-        raise FileNotFoundError(f"no training run at {path}")
-    if not (path / "config.json").exists() and (path / "best_model" / "config.json").exists():
-        return path / "best_model"
-    return path
-
-
-def read_run(path, label: str | None = None) -> ComparedRun:
-    """The record and history of the training run ``path`` names (`run_folder`).
-
-    Parameters
-    ----------
-    path : str or Path
-        A run's folder, a file in it, or a study report's folder.
-    label : str, optional
-        How the comparison names it (default: its folder's name; a study's for its best
-        model).
-
-    Returns
-    -------
-    ComparedRun
-
-    Raises
-    ------
-    FileNotFoundError
-        No folder there.
-    ValueError
-        No config.json or history.csv a training run wrote there.
-    """
-    folder = run_folder(path)
-    record_file, history_file = folder / "config.json", folder / "history.csv"
-    what = f"{nets.folder_text(folder)} holds no training run (the config.json and " \
-           "history.csv `hplab train` writes, or a study report's best_model/)"
-    for file in (record_file, history_file):
-        if not file.is_file():  # a pipe so named would hold the command for good
-            raise ValueError(what)
-    try:
-        if record_file.stat().st_size > _MAX_RECORD_BYTES:
-            raise ValueError(what)
-        record = nets.read_json_file(record_file)
-    except (ValueError, RecursionError):  # bad UTF-8 or JSON
-        raise ValueError(what) from None
-    if not (isinstance(record, dict) and isinstance(record.get("config"), dict)
-            and "model_path" in record):
-        raise ValueError(what)
-    try:  # round trip: the numbers the run wrote, to the last bit
-        history = pd.read_csv(history_file, **data.exact_floats())
-    except (ValueError, pd.errors.ParserError):  # EmptyDataError is a ValueError
-        raise ValueError(f"{history_file}: not a training history") from None
-    missing = [c for c in HISTORY_NEEDS if c not in history]
-    if missing or history.empty:
-        raise ValueError(f"{history_file}: not a training history (no "
-                         f"{', '.join(missing) or 'rows'})")
-    name = folder.parent.name if folder.name == "best_model" else folder.name
-    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history)
 
 
 @dataclass
@@ -152,12 +53,6 @@ class RunComparison:
                          for run, settings, row in zip(self.runs, self.settings, rows,
                                                        strict=True)],
                 "notes": list(self.notes)}
-
-
-#: The scores of each run in the table (and in --json's runs), as its record has them;
-#: ``best_val_loss`` and ``best_epoch`` are read off its history.
-SCORES = ("status", "epochs", "best_val_loss", "best_epoch", "val_loss", "val_accuracy",
-          "test_loss", "test_accuracy", "test_rmse", "seconds")
 
 
 def compare_runs(paths: Sequence) -> RunComparison:
@@ -194,15 +89,23 @@ def compare_runs(paths: Sequence) -> RunComparison:
         raise ValueError(f"runs of a regression and a classification do not compare: {which}")
     settings = [_settings(run) for run in runs]
     keys = list(dict.fromkeys(k for s in settings for k in s))
-    shown = [{k: format_setting(s[k]) if k in s else "–" for k in keys} for s in settings]
+    shown = [{k: _shown(k, s[k]) if k in s else "–" for k in keys} for s in settings]
     differing = [k for k in keys if len({s[k] for s in shown}) > 1]
-    shared = {k: settings[0][k] for k in keys if k not in differing}
+    # a setting one run lacks and another leaves to the optimizer (None) shows alike
+    shared = {k: next(s[k] for s in settings if k in s) for k in keys if k not in differing}
     table = pd.DataFrame([{"run": run.label, **{k: s[k] for k in differing}, **_scores(run)}
                           for run, s in zip(runs, shown, strict=True)])
     curves = pd.concat([run.history.assign(run=run.label)[["run", *run.history.columns]]
                         for run in runs], ignore_index=True)
     return RunComparison(runs, settings, shared, differing, table, curves,
                          _best(runs, table), _notes(runs))
+
+
+def _shown(key: str, value) -> str:
+    """A setting as the table shows it: a full batch says so, as the index does."""
+    if key == "batch_size" and value == -1 and not isinstance(value, bool):
+        return "full batch"  # not "-1 (full batch)": a CSV quotes a leading minus
+    return format_setting(value)
 
 
 def _settings(run: ComparedRun) -> dict:
@@ -265,12 +168,18 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
 
 
 def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
-    """Runs whose folders share a name labelled by their paths' last parts that differ."""
+    """Runs whose labels clash labelled by their paths' last parts that differ, the others
+    left as they are (a copy of one run among twenty renamed the twenty: QA). A study's
+    best model is named by its study's folder, not by ``best_model``."""
     labels = [run.label for run in runs]
-    depth = 1
-    while len(set(labels)) < len(labels) and depth < 8:
-        depth += 1
-        labels = ["/".join(Path(os.path.abspath(r.folder)).parts[-depth:]) for r in runs]
+    paths = [Path(os.path.abspath(r.folder)) for r in runs]
+    paths = [p.parent if p.name == "best_model" else p for p in paths]
+    for depth in range(2, 9):
+        clash = [i for i, label in enumerate(labels) if labels.count(label) > 1]
+        if not clash:
+            break
+        for i in clash:
+            labels[i] = Path(*paths[i].parts[-depth:]).as_posix()
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
     return [ComparedRun(label, r.folder, r.record, r.history)

@@ -8,6 +8,8 @@ import os
 from functools import partial
 from pathlib import Path
 
+import nets
+
 from . import design
 from ._compare_data import RunComparison
 from ._compare_draw import draw_compared_curves
@@ -66,14 +68,15 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
         if row[test] is not None and row[test] == row[test]:
             headline[_SHOWN[test].capitalize()] = float(row[test])
     headline["Runs"] = str(len(runs))
-    differ = ", ".join(map(_name, comparison.differing)) or "nothing"
+    differ = "differ in " + ", ".join(map(_name, comparison.differing)) \
+        if comparison.differing else "share every setting"
     dataset = comparison_dataset(comparison)
     # two comparisons of one dataset told apart in the index: by their folders
     name = analysis_name(dataset, out_dir, "compare") if dataset else \
         comparison_name(comparison)
     rep = Report("compare", f"Compared runs: {name}", headline, name=name,
-                 subtitle=f"{len(runs)} training runs that differ in {differ}")
-    rep.detail = f"differ in {differ}"
+                 subtitle=f"{len(runs)} training runs that {differ}")
+    rep.detail = differ
     rep.add_lead(_lead(comparison))
     for note in comparison.notes:
         rep.add_lead(f"Mind: {note}.")
@@ -89,7 +92,7 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
         "One row a run, in the order given: the settings that set the runs apart, then how "
         "each ended (its status, epochs trained, the lowest validation loss of its "
         "checkpoints and the epoch it was reached at, its final validation and test "
-        "scores). The settings the runs share are listed under Reproduce. "
+        "scores). The settings the runs share are listed under Provenance. "
         + ("The best run has the highest validation accuracy (the lower validation loss "
            "among equals): picked on validation data, so its test score is still an "
            "honest estimate." if classify else
@@ -100,9 +103,10 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
         rep.add_links("Each run's own report:", links)
     for split, words in (("val", "validation"), ("train", "training")):
         rep.add_section(f"{words.capitalize()} curves")
-        rep.add_figure(f"{split}-curves", partial(draw_compared_curves, split=split, best=best),
-                       comparison.curves, caption=_curves_caption(words, best, split,
-                                                                  classify))
+        # one CSV holds both splits' curves: named for both ("curves"), not validation's
+        rep.add_figure("curves" if split == "val" else "train-curves",
+                       partial(draw_compared_curves, split=split, best=best),
+                       comparison.curves, caption=_curves_caption(comparison, words, split))
     return rep.write(out_dir, index=index)
 
 
@@ -113,19 +117,33 @@ def _lead(comparison: RunComparison) -> str:
                 "or was never scored): the table says how each ended.")
     row = comparison.table.set_index("run").loc[best]
     differing = [k for k in comparison.differing if k != "dataset"]
-    setting = ", ".join(f"{_name(k)} {row[k]}" for k in differing)
+    # "–": a setting the best run's optimizer or schedule does not read
+    setting = ", ".join(f"{_name(k)} {row[k]}" for k in differing if row[k] != "–")
+    differing = _independent(differing)
     scored = (f"validation accuracy {design.format_value(float(row['val_accuracy']))}"
               if runs[0].classifies else
               f"validation loss {design.format_value(float(row['val_loss']))}")
     text = f"{best}{f' ({setting})' if setting else ''} did best of the {len(runs)} runs, " \
            f"{scored}."
-    if set(differing) <= {"seed", "data_seed"}:
+    if not comparison.differing:
+        text += (" The runs share every setting and seed (a run copied, or trained again): "
+                 "no setting tells their scores apart.")
+    elif differing and set(differing) <= {"seed", "data_seed"}:
         text += (" The runs differ in their seeds alone: their spread is the noise of one "
                  "setting, the margin any other change must beat.")
     elif len(differing) > 1:
         text += (" The runs differ in more than one setting: the course tunes one at a "
                  "time, the others fixed, to tell which one made the difference.")
     return text
+
+
+def _independent(differing: list[str]) -> list[str]:
+    """``differing`` without the settings that come with another one there: momentum,
+    beta1... with the optimizer, lr_gamma... with the schedule (sgd against adam is one
+    change, of optimizer, however many of their own settings differ with it)."""
+    follow = {k for parent, readers in nets.SETTINGS_READ.items() if parent in differing
+              for keys in readers.values() for k in keys}
+    return [k for k in differing if k not in follow]
 
 
 def _page_table(comparison: RunComparison):
@@ -136,17 +154,35 @@ def _page_table(comparison: RunComparison):
     return table.rename(columns={k: _name(k) for k in table.columns})
 
 
-def _curves_caption(words: str, best: str | None, split: str, classify: bool) -> str:
-    scores = "loss and accuracy" if classify else "loss"
-    text = (f"Each run's {words} {scores} at its checkpoints, against epochs (a "
-            "run of other batch size takes other steps an epoch: its iterations are in the "
-            "CSV).")
+def _curves_caption(comparison: RunComparison, words: str, split: str) -> str:
+    best = comparison.best
+    scores = "loss and accuracy" if comparison.runs[0].classifies else "loss"
+    text = f"Each run's {words} {scores} at its checkpoints, against epochs."
+    if "batch_size" in comparison.differing:
+        steps = _steps_per_epoch(comparison)
+        text += (" The batch sizes differ, so the runs take other numbers of steps an epoch"
+                 + (f" ({steps})" if steps else "") + ": at one epoch they have seen the "
+                 "same rows, not made as many updates (the CSV's iteration column counts "
+                 "the steps).")
     if best is not None:
         text += f" The thicker line is the best run, {best}."
     if split == "train":
         text += (" A training curve far below its validation one is a run fitting its "
                  "training rows more than the data.")
     return text
+
+
+def _steps_per_epoch(comparison: RunComparison) -> str:
+    """``coin-b1 900, coin-b-1 1`` steps an epoch, from each run's record ("" when one
+    lacks them)."""
+    parts = []
+    for run in comparison.runs:
+        epochs, steps = run.record.get("epochs"), run.record.get("iterations")
+        if not (isinstance(epochs, int | float) and isinstance(steps, int | float)
+                and epochs > 0):
+            return ""
+        parts.append(f"{run.label} {design.format_value(steps / epochs)}")
+    return ", ".join(parts) if len(parts) <= 8 else ""
 
 
 def _name(key: str) -> str:

@@ -80,7 +80,7 @@ def test_compare_reads_real_runs_and_picks_the_best_on_validation(coin_runs, tmp
     table = pd.read_csv(page.parent / "report_files" / "runs.csv")
     assert list(table["run"]) == [f.name for f in folders]
     assert list(table["lr"]) == list(RATES)
-    curves = pd.read_csv(page.parent / "report_files" / "val-curves.csv")
+    curves = pd.read_csv(page.parent / "report_files" / "curves.csv")
     assert len(curves) == sum(len(pd.read_csv(f / "history.csv")) for f in folders)
     assert (tmp_path / "runs" / "index.html").is_file()
     # for people: a table, the best, where the report is
@@ -197,3 +197,120 @@ def test_chromium_shows_the_compare_reports_figures(coin_runs, tmp_path, monkeyp
     assert shot.stat().st_size > 50_000  # the two figures drawn, not a blank page
     text = page.read_text()
     assert text.count('<img ') == 2 and text.count("data:image/png;base64,") == 2
+
+
+def _train_xor(capsys, out, *flags):
+    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--out", out,
+            "--no-report", *flags]
+    assert run_cli(argv, capsys)[0] == 0
+
+
+def test_optimizers_compare_as_one_setting(tmp_path, monkeypatch, capsys, figures_stood_in):
+    # QA: sgd against adam raised KeyError 'opt_eps' (adam's None showed as sgd's "–"),
+    # and the lead then said the runs differ in more than one setting, "momentum –"
+    monkeypatch.chdir(tmp_path)
+    for name in ("sgd", "momentum", "adam"):
+        _train_xor(capsys, name, "--optimizer", name, "--lr", "0.05")
+    code, out, err = run_cli(["report", "compare", "sgd", "momentum", "adam", "--json",
+                              "--out", "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["differing"] == ["optimizer", "momentum", "beta1", "beta2"]
+    assert summary["shared"]["opt_eps"] is None  # adam's own, which sgd does not read
+    assert [r["settings"]["momentum"] for r in summary["runs"]] == [None, 0.9, None]
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    lead = re.search(r'class="prose lead">([^<]*)', text)[1]
+    best = summary["best"]
+    said = {"sgd": "(optimizer sgd)", "momentum": "(optimizer momentum, momentum 0.9)",
+            "adam": "(optimizer adam, beta1 0.9, beta2 0.999)"}[best]
+    assert lead.startswith(f"{best} {said} did best of the 3 runs, validation accuracy ")
+    assert "more than one setting" not in lead and "–" not in lead
+
+
+def test_a_run_and_its_copy_share_every_setting(tmp_path, monkeypatch, capsys,
+                                                 figures_stood_in):
+    # QA: no setting differs, and the lead said "the runs differ in their seeds alone"
+    monkeypatch.chdir(tmp_path)
+    _train_xor(capsys, "a/run")
+    shutil.copytree("a/run", "b/run")
+    code, out, err = run_cli(["report", "compare", "a/run", "b/run", "--json", "--out",
+                              "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["differing"] == [] and [r["label"] for r in summary["runs"]] == [
+        "a/run", "b/run"]
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert "2 training runs that share every setting" in text
+    assert ("The runs share every setting and seed (a run copied, or trained again): no "
+            "setting tells their scores apart.") in text
+    assert "seeds alone" not in text and "differ in nothing" not in text
+
+
+def test_only_clashing_labels_take_their_paths(coin_runs, tmp_path, monkeypatch):
+    # QA: one copy among the runs relabelled every run by its path ("runs/sweep/lr1"), a
+    # study's best model as "studies/NAME/best_model"
+    _, folders, xor = coin_runs
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(folders[0], tmp_path / "other" / "train" / folders[0].name)
+    study_report = tmp_path / "s" / "xor"
+    (study_report / "best_model").mkdir(parents=True)
+    for name in ("config.json", "history.csv"):
+        shutil.copy(xor / name, study_report / "best_model" / name)
+    given = [*folders, tmp_path / "other" / "train" / folders[0].name]
+    runs = reports.compare_runs(given)
+    assert [r.label for r in runs.runs] == [
+        "runs/train/coin-lr0.05", "coin-lr0.3", "coin-lr1.5", "other/train/coin-lr0.05"]
+    # a study report's folder and a run, both named xor: by their folders' paths
+    labels = [r.label for r in reports.compare_runs([xor, study_report]).runs]
+    assert labels == ["train/xor", "s/xor"]
+
+
+def test_batch_sizes_say_the_steps_an_epoch(tmp_path, monkeypatch, capsys, figures_stood_in):
+    monkeypatch.chdir(tmp_path)
+    for batch in ("1", "-1"):
+        _train_xor(capsys, f"b{batch}", "--batch-size", batch)
+    code, out, err = run_cli(["report", "compare", "b1", "b-1", "--out", "cmp"], capsys)
+    assert code == 0, err
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    # XOR trains on its 4 points: 4 steps an epoch at batch 1, one at full batch
+    assert ("The batch sizes differ, so the runs take other numbers of steps an epoch (b1 4, "
+            "b-1 1): at one epoch they have seen the same rows") in text
+    assert "The settings the runs share are listed under Provenance." in text
+    table = pd.read_csv(tmp_path / "cmp" / "report_files" / "runs.csv")
+    assert list(table["batch size"]) == ["1", "full batch"]  # as the index says it
+    # both figures link the one CSV of both splits' curves
+    assert re.findall(r'href="(report_files/[^"]+)"', text) == [
+        "report_files/runs.csv", "report_files/curves.csv", "report_files/curves.csv"]
+
+
+def test_what_is_no_run_is_named_in_one_line(coin_runs, tmp_path, monkeypatch, capsys):
+    _, folders, _ = coin_runs
+    monkeypatch.chdir(tmp_path)
+    edited = {}
+    for name, change in (("list", {"dataset": ["coin"]}), ("resolved", {"resolved": 5}),
+                         ("score", {"val_accuracy": "high"})):
+        edited[name] = tmp_path / name
+        shutil.copytree(folders[0], edited[name])
+        record = json.loads((edited[name] / "config.json").read_text())
+        (edited[name] / "config.json").write_text(json.dumps({**record, **change}))
+    cut = tmp_path / "cut"
+    shutil.copytree(folders[0], cut)
+    (cut / "config.json").write_text((folders[0] / "config.json").read_text()[:300])
+    assert run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out", "lr"],
+                   capsys)[0] == 0
+    (tmp_path / "hplab.db").write_bytes(b"SQLite format 3\0")
+    cases = [
+        (edited["list"], f"{edited['list'] / 'config.json'}: not a training run's record "
+                         "(its dataset is a list)"),
+        (edited["resolved"], "(its resolved is a number)"),
+        (edited["score"], "(its val_accuracy is a string, not a number)"),
+        (cut, f"{cut / 'config.json'}: not JSON (cut short or edited?)"),
+        ("lr", "lr holds a report of kind lr-range, not a training run (the config.json"),
+        ("hplab.db", "hplab.db is no file of a training run: give the run's folder or its "
+                     "model.npz (a study's best model: its report's folder)"),
+    ]
+    for given, message in cases:
+        code, out, err = run_cli(["report", "compare", folders[0], given, "--no-report"],
+                                 capsys)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (given, err)
+        assert message in err, (given, err)
