@@ -59,8 +59,8 @@ _LAZY = {
     **dict.fromkeys(("note_study_report", "study_report_lines", "study_show",
                      "write_study_report"), "_study_commands"),
     # several training runs side by side (`hplab report compare`)
-    **dict.fromkeys(("ComparedRun", "RunComparison", "compare_runs", "read_run",
-                     "run_folder"), "_compare_data"),
+    **dict.fromkeys(("ComparedRun", "read_run", "run_folder"), "_compare_read"),
+    **dict.fromkeys(("RunComparison", "compare_runs"), "_compare_data"),
     **dict.fromkeys(("compare_lines", "comparison_dataset", "comparison_name",
                      "comparison_report"),
                     "_compare_report"),

@@ -18,8 +18,7 @@ import pandas as pd
 
 import nets
 
-# ComparedRun, read_run and run_folder: reports' public names, found here by its __init__
-from ._compare_read import SCORES, ComparedRun, read_run, run_folder  # noqa: F401
+from ._compare_read import SCORES, ComparedRun, read_run
 from ._numbers import format_setting
 from ._settings import shown_settings
 
