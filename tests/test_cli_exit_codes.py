@@ -106,7 +106,7 @@ RUNTIME_ERRORS = {
     "study export": ["x", "--csv", "x.csv", "--storage", "none.db"],
     "study report": ["x", "--storage", "none.db"],
     "data show": ["nosuch"], "data fetch": ["mnist", "--dest", "afile"],
-    "report index": ["nofolder"],
+    "report index": ["nofolder"], "report compare": ["norun", "norun2"],
 }
 
 

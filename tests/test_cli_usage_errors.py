@@ -58,7 +58,7 @@ def test_data_arguments_are_named_as_their_flags(xor_model, capsys):
     (["data", "shw", "xor"], "hplab data: error: unknown command 'shw' (did you mean 'show'?); "
                              "valid: list, show, fetch"),
     (["report", "idx"], "hplab report: error: unknown command 'idx' (did you mean 'index'?); "
-                        "valid: index"),
+                        "valid: index, compare"),
     (["trian", "--dataset", "xor"], "hplab: error: unknown command 'trian' (did you mean "
                                     "'train'?); valid: train, gradcheck, data, report, study, "
                                     "demo, scaling, predict, export-onnx, imbalance, lr-range, "

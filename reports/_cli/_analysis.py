@@ -7,7 +7,14 @@ import contextlib
 import functools
 from pathlib import Path
 
-from ._output import after_report, command_line, emit, say_replaced, write_report
+from ._output import (
+    after_report,
+    command_line,
+    emit,
+    report_wanted,
+    say_replaced,
+    write_report,
+)
 
 
 def analysis_end(args, result) -> int:
@@ -80,9 +87,7 @@ def analysis_commands(parser: argparse.ArgumentParser) -> list[str]:
 def _analysis_out(args) -> Path | None:
     """Where an analysis's report goes (--out, else runs/COMMAND/DATASET); None with
     --no-report, where an --out is refused: it would be dropped without a word."""
-    if not args.report:
-        if args.out is not None:
-            raise ValueError("--out is the report's folder: it has no use with --no-report")
+    if not report_wanted(args):
         return None
     # here: study imports optuna, --no-report skips it
     from study import RUNS, dataset_folder_name

@@ -131,6 +131,14 @@ def write_report(summary: dict, folder, write) -> str | None:
     return None
 
 
+def report_wanted(args) -> bool:
+    """Whether the command writes its report (not --no-report); an --out given with
+    --no-report is refused: it would be dropped without a word."""
+    if not args.report and args.out is not None:
+        raise ValueError("--out is the report's folder: it has no use with --no-report")
+    return args.report
+
+
 def after_report(args, failed: str | None) -> int:
     """The exit code once the results are printed: 0, or 2 with `write_report`'s line
     when the report could not be written."""

@@ -3,7 +3,14 @@
 from pathlib import Path
 
 from ._converters import folder_path, path
-from ._output import after_report, command_line, emit, say_replaced, write_report
+from ._output import (
+    after_report,
+    command_line,
+    emit,
+    report_wanted,
+    say_replaced,
+    write_report,
+)
 
 
 def cmd_report_compare(args) -> int:
@@ -35,9 +42,7 @@ def cmd_report_compare(args) -> int:
 def _compare_out(args, comparison) -> Path | None:
     """--out, else runs/compare/DATASET (the runs' dataset, else "several-datasets"); None
     with --no-report."""
-    if not args.report:
-        if args.out is not None:
-            raise ValueError("--out is the report's folder: it has no use with --no-report")
+    if not report_wanted(args):
         return None
     if args.out:
         return Path(args.out)
