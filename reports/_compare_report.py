@@ -62,8 +62,10 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     row = comparison.table.set_index("run").loc[best] if best is not None else None
     metric = "val_accuracy" if classify else "val_loss"
     headline = {"Best run": best or "none"}
+    score = None
     if row is not None:
-        headline[_SHOWN[metric].capitalize()] = float(row[metric])
+        score = float(row[metric])
+        headline[_SHOWN[metric].capitalize()] = score
         test = "test_accuracy" if classify else "test_rmse"
         if row[test] is not None and row[test] == row[test]:
             headline[_SHOWN[test].capitalize()] = float(row[test])
@@ -76,7 +78,10 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
         comparison_name(comparison)
     rep = Report("compare", f"Compared runs: {name}", headline, name=name,
                  subtitle=f"{len(runs)} training runs that {differ}")
-    rep.detail = differ
+    # the index row shows the first card alone (the best run's name): its score and what
+    # the runs vary go on the line under it, so two comparisons read apart there (QA)
+    rep.detail = ("" if score is None else
+                  f"{_name(metric)} {design.format_value(score)}; ") + f"the runs {differ}"
     rep.add_lead(_lead(comparison))
     for note in comparison.notes:
         rep.add_lead(f"Mind: {note}.")
@@ -91,8 +96,9 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     rep.add_table(_page_table(comparison), name="runs", max_rows=100, caption=(
         "One row a run, in the order given: the settings that set the runs apart, then how "
         "each ended (its status, epochs trained, the lowest validation loss of its "
-        "checkpoints and the epoch it was reached at, its final validation and test "
-        "scores). The settings the runs share are listed under Provenance. "
+        "checkpoints and the epoch it was reached at, then the validation and test scores of "
+        "the weights it kept: an early-stopped run's are its best checkpoint's, not its "
+        "last). The settings the runs share are listed under Provenance. "
         + ("The best run has the highest validation accuracy (the lower validation loss "
            "among equals): picked on validation data, so its test score is still an "
            "honest estimate." if classify else
@@ -119,7 +125,7 @@ def _lead(comparison: RunComparison) -> str:
     differing = [k for k in comparison.differing if k != "dataset"]
     # "–": a setting the best run's optimizer or schedule does not read
     setting = ", ".join(f"{_name(k)} {row[k]}" for k in differing if row[k] != "–")
-    differing = _independent(differing)
+    differing = _independent(comparison.table, differing)
     scored = (f"validation accuracy {design.format_value(float(row['val_accuracy']))}"
               if runs[0].classifies else
               f"validation loss {design.format_value(float(row['val_loss']))}")
@@ -137,13 +143,16 @@ def _lead(comparison: RunComparison) -> str:
     return text
 
 
-def _independent(differing: list[str]) -> list[str]:
+def _independent(table, differing: list[str]) -> list[str]:
     """``differing`` without the settings that come with another one there: momentum,
     beta1... with the optimizer, lr_gamma... with the schedule (sgd against adam is one
-    change, of optimizer, however many of their own settings differ with it)."""
-    follow = {k for parent, readers in nets.SETTINGS_READ.items() if parent in differing
-              for keys in readers.values() for k in keys}
-    return [k for k in differing if k not in follow]
+    change, of optimizer, however many of their own settings differ with it). One that
+    differs between runs of one optimizer (momentum 0.9 and 0.5) stays: a change of its
+    own."""
+    owner = {k: parent for parent, readers in nets.SETTINGS_READ.items()
+             if parent in differing for keys in readers.values() for k in keys}
+    return [k for k in differing
+            if k not in owner or table.groupby(owner[k])[k].nunique().max() > 1]
 
 
 def _page_table(comparison: RunComparison):

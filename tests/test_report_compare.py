@@ -314,3 +314,104 @@ def test_what_is_no_run_is_named_in_one_line(coin_runs, tmp_path, monkeypatch, c
                                  capsys)
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (given, err)
         assert message in err, (given, err)
+
+
+def test_a_diverged_run_is_never_the_best(coin_runs, tmp_path, monkeypatch, capsys,
+                                          figures_stood_in):
+    # a run that diverged at epoch 2 scores 0.39 on validation, one whose rate is too small
+    # to move the weights keeps its start's 0.15: the diverged run's weights are no pick
+    root, folders, _ = coin_runs
+    monkeypatch.chdir(tmp_path)
+    for name, lr, epochs in (("blown", "50", "30"), ("still", "1e-9", "1")):
+        assert run_cli(["train", "--dataset", "coin", "--hidden", "8", "--epochs", epochs,
+                        "--lr", lr, "--out", name, "--no-report"], capsys)[0] == 0
+    blown, still = (json.loads((tmp_path / n / "config.json").read_text())
+                    for n in ("blown", "still"))
+    assert blown["status"] == "diverged" and blown["val_accuracy"] > still["val_accuracy"]
+    code, out, err = run_cli(["report", "compare", "blown", "still", "--json", "--out",
+                              "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["best"] == "still" and summary["differing"] == ["lr", "max_epochs"]
+    info = reports.read_report_info(tmp_path / "cmp" / "report.html")
+    assert list(info.headline[:3]) == [
+        {"label": "Best run", "text": "still"},
+        {"label": "Val accuracy", "text": reports.design.format_value(still["val_accuracy"])},
+        {"label": "Test accuracy", "text": reports.design.format_value(still["test_accuracy"])}]
+    # the index row shows the first card: the score and what differs on the line below
+    assert info.detail == (f"val accuracy {reports.design.format_value(still['val_accuracy'])}"
+                           "; the runs differ in lr, max epochs")
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert "The runs differ in more than one setting" in text
+    assert "the validation and test scores of the weights it kept" in text
+    # two runs that tie on validation accuracy: the lower validation loss is the best
+    records = [json.loads((f / "config.json").read_text()) for f in folders[:2]]
+    assert records[0]["val_accuracy"] == records[1]["val_accuracy"]
+    lower = min(zip(records, folders[:2], strict=True), key=lambda rf: rf[0]["val_loss"])
+    assert reports.compare_runs(folders[:2]).best == lower[1].name
+
+
+def test_regressions_are_compared_on_their_loss(tmp_path, monkeypatch, capsys,
+                                               figures_stood_in):
+    monkeypatch.chdir(tmp_path)
+    for lr, report in (("0.1", "--no-report"), ("0.02", "--no-report"), ("0.5", None)):
+        argv = ["train", "--dataset", "sine", "--hidden", "4", "--epochs", "2", "--lr", lr,
+                "--out", f"sine-lr{lr}", *([report] if report else [])]
+        assert run_cli(argv, capsys)[0] == 0
+    names = ["sine-lr0.1", "sine-lr0.02", "sine-lr0.5"]
+    records = [json.loads((tmp_path / n / "config.json").read_text()) for n in names]
+    code, out, err = run_cli(["report", "compare", *names, "--json", "--out", "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    best = names[min(range(3), key=lambda i: records[i]["val_loss"])]
+    assert summary["best"] == best
+    assert [r["test_rmse"] for r in summary["runs"]] == [r["test_rmse"] for r in records]
+    assert all(r["val_accuracy"] is None for r in summary["runs"])
+    table = pd.read_csv(tmp_path / "cmp" / "report_files" / "runs.csv")
+    assert list(table.columns) == ["run", "lr", "status", "epochs", "lowest val loss",
+                                   "at epoch", "val loss", "test loss", "test rmse",
+                                   "seconds"]
+    history = pd.read_csv(tmp_path / names[0] / "history.csv")
+    assert table["at epoch"][0] == history["epoch"][history["val_loss"].idxmin()]
+    page = tmp_path / "cmp" / "report.html"
+    info = reports.read_report_info(page)
+    row = records[names.index(best)]
+    assert [h["label"] for h in info.headline] == ["Best run", "Val loss", "Test rmse", "Runs"]
+    text = html.unescape(page.read_text())
+    assert (f"did best of the 3 runs, validation loss "
+            f"{reports.design.format_value(row['val_loss'])}.") in text
+    assert "The best run has the lowest validation loss." in text
+    # the run trained with a report is linked, relative to this one
+    assert re.findall(r'href="([^"]+)"', text).count("../sine-lr0.5/report.html") == 1
+
+
+def test_a_changed_data_file_is_said(tmp_path, monkeypatch, capsys, figures_stood_in):
+    monkeypatch.chdir(tmp_path)
+    rows = pd.DataFrame({"a": range(40), "b": [i % 7 for i in range(40)],
+                         "y": [i % 2 for i in range(40)]})
+    for name in ("before", "after"):
+        rows.to_csv("d.csv", index=False)
+        assert run_cli(["train", "--dataset", "csv:d.csv?target=y", "--hidden", "2",
+                        "--epochs", "2", "--out", name, "--no-report"], capsys)[0] == 0
+        rows["b"] = rows["b"][::-1].to_numpy()  # the same file name, other data
+    code, out, err = run_cli(["report", "compare", "before", "after", "--json",
+                              "--no-report"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["notes"] == [
+        "the data file changed between the runs (another fingerprint): their scores are "
+        "not of one validation or test set"]
+
+
+def test_optimizer_settings_that_differ_on_their_own_are_a_change(tmp_path, monkeypatch,
+                                                                  capsys, figures_stood_in):
+    # momentum 0.9 and 0.5 are two runs of one optimizer: with adam beside them, the runs
+    # differ in the optimizer and in momentum, not in the optimizer alone
+    monkeypatch.chdir(tmp_path)
+    for name, flags in (("m9", ()), ("m5", ("--momentum", "0.5"))):
+        _train_xor(capsys, name, "--optimizer", "momentum", "--lr", "0.05", *flags)
+    _train_xor(capsys, "adam", "--optimizer", "adam", "--lr", "0.05")
+    code, out, err = run_cli(["report", "compare", "m9", "m5", "adam", "--out", "cmp"], capsys)
+    assert code == 0, err
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert "The runs differ in more than one setting" in text
+
