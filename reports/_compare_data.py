@@ -9,7 +9,7 @@ folder holds what that needs, so nothing is trained again.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +54,12 @@ class RunComparison:
                 "notes": list(self.notes)}
 
 
-def compare_runs(paths: Sequence) -> RunComparison:
+def compare_runs(paths: Iterable) -> RunComparison:
     """Read the training runs ``paths`` name (`read_run`) and set them side by side.
 
     Parameters
     ----------
-    paths : sequence of str or Path
+    paths : iterable of str or Path
         At least two: run folders, their model files, study report folders.
 
     Returns
@@ -68,11 +68,17 @@ def compare_runs(paths: Sequence) -> RunComparison:
 
     Raises
     ------
+    TypeError
+        ``paths`` is no list of paths (None, a dict, a `RunComparison`).
     ValueError
         Fewer than two runs, one given twice, a folder that holds no run, or runs of a
         regression and a classification (their losses are not of one kind).
     """
-    if isinstance(paths, str | os.PathLike) or len(paths) < 2:
+    if isinstance(paths, Mapping) or not isinstance(paths, Iterable):  # None, a summary
+        raise TypeError(f"expected a list of training runs' folders, got "
+                        f"{type(paths).__name__} {paths!r:.60}")
+    paths = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    if len(paths) < 2:
         raise ValueError("give at least two training runs to compare")
     runs = [read_run(p) for p in paths]
     seen: set[str] = set()

@@ -11,6 +11,7 @@ from pathlib import Path
 import nets
 
 from . import design
+from ._check_result import check_result
 from ._compare_data import RunComparison
 from ._compare_draw import draw_compared_curves
 from ._core import Report
@@ -46,7 +47,10 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     Parameters
     ----------
     comparison : RunComparison
+        The runs side by side, as `compare_runs` returns them.
     out_dir : str or Path
+        The report's folder; one that holds another command's results (a training run,
+        another kind of report) is refused.
     command : str
         The command line that asked for it (empty: written from Python).
     index : bool
@@ -56,7 +60,15 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     -------
     Path
         The report.
+
+    Raises
+    ------
+    TypeError
+        ``comparison`` is no `RunComparison` (its ``summary()``, a list of folders...).
+    ValueError
+        ``out_dir`` holds another command's results.
     """
+    check_result(comparison, "reports", "RunComparison", "compare_runs")
     runs, best = comparison.runs, comparison.best
     classify = runs[0].classifies
     row = comparison.table.set_index("run").loc[best] if best is not None else None

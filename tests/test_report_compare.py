@@ -415,3 +415,22 @@ def test_optimizer_settings_that_differ_on_their_own_are_a_change(tmp_path, monk
     text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
     assert "The runs differ in more than one setting" in text
 
+
+def test_python_callers_get_one_line_errors(coin_runs, tmp_path):
+    _, folders, _ = coin_runs
+    comparison = reports.compare_runs(iter(folders[:2]))  # any iterable of paths
+    assert [r.label for r in comparison.runs] == [f.name for f in folders[:2]]
+    for given in (None, {"a": folders[0], "b": folders[1]}, comparison):
+        with pytest.raises(TypeError, match=r"^expected a list of training runs' folders, "
+                                            f"got {type(given).__name__} "):
+            reports.compare_runs(given)
+    for given in (None, comparison.summary(), str(tmp_path)):
+        with pytest.raises(TypeError, match=r"^expected a reports\.RunComparison \(what "
+                                            r"reports\.compare_runs returns\), got "):
+            reports.comparison_report(given, tmp_path / "cmp")
+    # a run's folder is refused as the command line refuses it, nothing written there
+    before = sorted(p.name for p in folders[0].iterdir())
+    with pytest.raises(ValueError, match="holds a training run; write the report elsewhere"):
+        reports.comparison_report(comparison, folders[0], index=False)
+    assert sorted(p.name for p in folders[0].iterdir()) == before
+    assert not (tmp_path / "cmp").exists()
