@@ -8,6 +8,7 @@ folder holds what that needs, so nothing is trained again.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -150,7 +151,8 @@ def _best(runs: list[ComparedRun], table: pd.DataFrame) -> str | None:
 
 
 def _notes(runs: list[ComparedRun]) -> list[str]:
-    """Why the runs' scores may not be of one test: other data, another split."""
+    """Why the runs' scores may not be of one test (other data, another split), and whose
+    were read off its history (an older hplab's record: `ComparedRun.kept_row`)."""
     def grouped(key):
         groups: dict[str, list[str]] = {}
         for run in runs:
@@ -163,12 +165,21 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
         notes.append("the runs trained on other data (" + "; ".join(
             f"{name}: {', '.join(labels)}" for name, labels in datasets.items())
             + "): their scores are not of one validation or test set")
-    elif len(grouped("data_fingerprint")) > 1:
+    # a record of hplab before 2026-12-03 has no fingerprint: not another one
+    elif len({r.record["data_fingerprint"] for r in runs
+              if r.record.get("data_fingerprint") is not None}) > 1:
         notes.append("the data file changed between the runs (another fingerprint): their "
                      "scores are not of one validation or test set")
     elif len(grouped("data_seed")) > 1:
         notes.append("the runs split the data with other seeds (data_seed): their "
                      "validation and test sets are other rows")
+    for run in runs:
+        if run.kept_row is not None:
+            epoch = format_setting(float(run.history["epoch"].iloc[run.kept_row]))
+            notes.append(f"{run.label}'s record, of an older hplab, gives the validation "
+                         "scores of its last checkpoint, whose weights early stopping threw "
+                         f"away: its scores are those of the checkpoint it kept, at epoch "
+                         f"{epoch}, read off its history")
     return notes
 
 
@@ -187,8 +198,7 @@ def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
             labels[i] = Path(*paths[i].parts[-depth:]).as_posix()
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
-    return [ComparedRun(label, r.folder, r.record, r.history)
-            for label, r in zip(labels, runs, strict=True)]
+    return [dataclasses.replace(r, label=label) for label, r in zip(labels, runs, strict=True)]
 
 
 def _plain(value):

@@ -13,6 +13,7 @@ import pandas as pd
 import data
 import nets
 
+from ._compare_old import as_written_today
 from ._report_info import read_report_info
 
 #: The files of a run's folder that name it (its model file may be renamed: any .npz).
@@ -33,8 +34,11 @@ class ComparedRun:
 
     label: str  # how the report names it: its folder's name, made unique
     folder: Path  # the folder holding config.json and history.csv
-    record: dict  # config.json
+    record: dict  # config.json, as today's hplab writes it (`as_written_today`)
     history: pd.DataFrame  # history.csv
+    #: the row of ``history`` whose scores replaced those an older hplab's record gave
+    #: (its last checkpoint's, of weights early stopping threw away); None: none did
+    kept_row: int | None = None
 
     @property
     def task(self) -> str | None:
@@ -132,8 +136,10 @@ def read_run(path, label: str | None = None) -> ComparedRun:
     if missing or history.empty:
         raise ValueError(f"{history_file}: not a training history (no "
                          f"{', '.join(missing) or 'rows'})")
+    record, kept_row = as_written_today(record, history)
     name = folder.parent.name if folder.name == "best_model" else folder.name
-    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history)
+    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,
+                       kept_row)
 
 
 def _folder_holds(folder: Path) -> str:

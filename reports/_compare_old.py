@@ -1,0 +1,63 @@
+"""A training run's record as today's ``hplab train`` writes it, where an older hplab wrote
+it otherwise (``report compare`` sets runs of several versions side by side)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+import nets
+
+#: The record's scores of the weights a run kept (those of its last checkpoint before
+#: early stopping put its best weights back, in records of hplab before 2026-11-29).
+_KEPT_SCORES = ("val_loss", "val_accuracy", "train_loss", "train_accuracy")
+
+
+def as_written_today(record: dict, history: pd.DataFrame) -> tuple[dict, int | None]:
+    """``record`` (a run's ``config.json``) with what an older hplab left out or wrote
+    otherwise, and the row of ``history`` its kept weights' scores were read off (None:
+    none was).
+
+    A setting added since (``l1``, ``dropout``, ``batch_norm``, ``lr_milestones``...) is
+    its default, which is the setting off: the run trained without it. A record without
+    ``data_seed`` split the data with the seed its ``dataset_info`` names (``--seed``,
+    there being no ``--data-seed`` then). An early-stopped run's validation and training
+    scores were its last checkpoint's, not those of the weights it kept: they are read off
+    its history's kept checkpoint.
+    """
+    record = {**record, "config": {**nets.TrainConfig().to_dict(), **record["config"]}}
+    info = record.get("dataset_info")
+    seed = info.get("info", {}).get("seed") if isinstance(info, dict) and isinstance(
+        info.get("info"), dict) else None
+    if "data_seed" not in record and isinstance(seed, int) and not isinstance(seed, bool):
+        record["data_seed"] = seed
+    row = _kept_row(record, history)
+    if row is None:
+        return record, None
+    for key in _KEPT_SCORES:
+        if key in history:
+            value = float(pd.to_numeric(history[key], errors="coerce").iloc[row])
+            record[key] = value if math.isfinite(value) else None
+    return record, row
+
+
+def _kept_row(record: dict, history: pd.DataFrame) -> int | None:
+    """The row of the checkpoint whose weights an early-stopped run kept, where its record
+    gives the last checkpoint's validation loss instead (None: it does not)."""
+    written = record.get("val_loss")
+    if record.get("status") != "early_stopped" or not isinstance(written, int | float):
+        return None
+    val = pd.to_numeric(history["val_loss"], errors="coerce").to_numpy(float)
+    delta = record["config"].get("min_delta")
+    delta = float(delta) if isinstance(delta, int | float) else 0.0
+    # as hplab then kept them: a checkpoint better by more than min_delta
+    best, kept = math.inf, None
+    for i, loss in enumerate(val):
+        if np.isfinite(loss) and loss < best - delta:
+            best, kept = loss, i
+    if kept is None or kept == len(val) - 1 or not math.isclose(written, val[-1], rel_tol=1e-9) \
+            or math.isclose(written, val[kept], rel_tol=1e-9):
+        return None
+    return kept

@@ -1,0 +1,98 @@
+"""`hplab report compare` of runs an earlier version of hplab wrote, beside today's: real
+runs whose config.json and history.csv are rewritten as hplab wrote them on 2026-11-28
+(commit cc66bc2d, the shape seen there, trimmed to what a comparison reads)."""
+
+import json
+import math
+import shutil
+
+import pandas as pd
+import pytest
+from cli_helpers import run_cli
+
+import reports
+
+#: The keys of a training run's config.json on 2026-11-28 (no data_seed, resolved,
+#: data_fingerprint, test_rmse, command, versions...)
+_OLD_KEYS = ("name", "dataset", "status", "reason", "epochs", "iterations", "train_loss",
+             "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
+             "seconds", "n_parameters", "seed", "model_path", "history_path", "dataset_info")
+#: The config's settings added since
+_ADDED = ("l1", "weight_decay", "dropout", "batch_norm", "lr_milestones")
+
+
+def _as_written_on_nov_28(run, to):
+    """A copy of the run ``run`` at ``to``, its files as hplab wrote them on 2026-11-28."""
+    shutil.copytree(run, to)
+    record = json.loads((to / "config.json").read_text())
+    history = pd.read_csv(to / "history.csv")
+    old = {k: record[k] for k in _OLD_KEYS}
+    old["config"] = {**{k: v for k, v in record["config"].items() if k not in _ADDED},
+                     "rho": 0.9, "opt_eps": 1e-08}  # then fixed, not the optimizer's own
+    old["epochs"] = float(record["epochs"])
+    for key in ("train_accuracy", "val_accuracy", "test_accuracy"):
+        old[key] = float("nan") if old[key] is None else old[key]  # NaN, not null
+    if record["status"] == "early_stopped":  # its last checkpoint's, not the kept weights'
+        for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
+            old[key] = float(history[key].iloc[-1])
+    (to / "config.json").write_text(json.dumps(old, indent=2))
+    history["epoch"] = history["epoch"].astype(float)  # "0.0": steps over steps an epoch
+    history.to_csv(to / "history.csv", index=False)
+    return to
+
+
+@pytest.fixture(scope="module")
+def today(tmp_path_factory):
+    """Today's coin run that stops early and sine run: ``{name: folder}``."""
+    import hplab
+
+    root = tmp_path_factory.mktemp("today")
+    flags = {"coin-pat": ["--dataset", "coin", "--hidden", "8", "--epochs", "300", "--lr",
+                          "1.5", "--patience", "3", "--checkpoint", "5"],
+             "sine": ["--dataset", "sine", "--hidden", "4", "--epochs", "3"]}
+    for name, argv in flags.items():
+        assert hplab.main(["train", *argv, "--out", str(root / name), "--no-report"]) == 0
+    return {name: root / name for name in flags}
+
+
+def test_an_early_stopped_run_of_an_earlier_version_compares_with_todays(
+        today, tmp_path, monkeypatch, capsys):
+    # upgrade QA: the earlier version's copy of today's run was said to differ in l1,
+    # dropout, batch norm and data seed ("–" against 0), "the data file changed (another
+    # fingerprint)" (it has none), and scored its last checkpoint's 0.84, not the 0.96 of
+    # the weights it kept: today's run was the better of two runs of one net
+    monkeypatch.chdir(tmp_path)
+    new = today["coin-pat"]
+    record = json.loads((new / "config.json").read_text())
+    assert record["status"] == "early_stopped"
+    old = _as_written_on_nov_28(new, tmp_path / "old" / "coin-pat")
+    last = json.loads((old / "config.json").read_text())["val_accuracy"]
+    assert (last, record["val_accuracy"]) == (0.84, 0.96)  # the thrown-away weights', kept
+    code, out, err = run_cli(["report", "compare", old, new, "--json", "--no-report"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["differing"] == []
+    assert summary["shared"]["data_seed"] == 0 and summary["shared"]["l1"] == 0.0
+    runs = summary["runs"]
+    for key in ("val_loss", "val_accuracy", "test_accuracy"):
+        assert runs[0][key] == runs[1][key] == record[key], key
+    assert runs[0]["best_epoch"] == runs[1]["best_epoch"] == 115
+    assert summary["notes"] == [
+        "old/coin-pat's record, of an older hplab, gives the validation scores of its last "
+        "checkpoint, whose weights early stopping threw away: its scores are those of the "
+        "checkpoint it kept, at epoch 115, read off its history"]
+    assert summary["best"] == "old/coin-pat"  # a tie: the first given
+
+
+def test_a_regression_of_an_earlier_version_is_one(today, tmp_path):
+    # its record has no resolved head and no test rmse: its dataset_info names the task
+    new = today["sine"]
+    old = _as_written_on_nov_28(new, tmp_path / "old" / "sine")
+    comparison = reports.compare_runs([old, new])
+    assert [run.task for run in comparison.runs] == ["regression", "regression"]
+    assert comparison.differing == [] and comparison.notes == []
+    summary = comparison.summary()
+    record = json.loads((new / "config.json").read_text())
+    assert [r["test_rmse"] for r in summary["runs"]] == [None, record["test_rmse"]]
+    assert [r["val_loss"] for r in summary["runs"]] == [record["val_loss"]] * 2
+    assert math.isnan(comparison.table["val_accuracy"][0])  # the NaN it wrote, read as such
