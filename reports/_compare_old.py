@@ -13,6 +13,9 @@ import nets
 #: The record's scores of the weights a run kept (those of its last checkpoint before
 #: early stopping put its best weights back, in records of hplab before 2026-11-29).
 _KEPT_SCORES = ("val_loss", "val_accuracy", "train_loss", "train_accuracy")
+#: The settings a config leaves None for the optimizer's own value, which older hplab
+#: wrote out
+_OWN = ("rho", "opt_eps")
 
 
 def as_written_today(record: dict, history: pd.DataFrame) -> tuple[dict, int | None]:
@@ -21,13 +24,20 @@ def as_written_today(record: dict, history: pd.DataFrame) -> tuple[dict, int | N
     none was).
 
     A setting added since (``l1``, ``dropout``, ``batch_norm``, ``lr_milestones``...) is
-    its default, which is the setting off: the run trained without it. A record without
+    its default, which is the setting off: the run trained without it; a ``rho`` or
+    ``opt_eps`` written out as its optimizer's own value is None, as today. A record without
     ``data_seed`` split the data with the seed its ``dataset_info`` names (``--seed``,
     there being no ``--data-seed`` then). An early-stopped run's validation and training
     scores were its last checkpoint's, not those of the weights it kept: they are read off
     its history's kept checkpoint.
     """
-    record = {**record, "config": {**nets.TrainConfig().to_dict(), **record["config"]}}
+    config = {**nets.TrainConfig().to_dict(), **record["config"]}
+    if "resolved" not in record:  # before 2026-12-03: rho and opt_eps may be written out
+        own = nets.own_defaults(config.get("optimizer"), dict.fromkeys(_OWN))
+        # hplab before 2026-11-29 wrote 0.9 and 1e-08 for every optimizer, where today
+        # None stands for the optimizer's own: one value, which showed as two
+        config.update({k: None for k in _OWN if k in own and config.get(k) == own[k]})
+    record = {**record, "config": config}
     info = record.get("dataset_info")
     seed = info.get("info", {}).get("seed") if isinstance(info, dict) and isinstance(
         info.get("info"), dict) else None

@@ -84,6 +84,19 @@ def test_an_early_stopped_run_of_an_earlier_version_compares_with_todays(
     assert summary["best"] == "old/coin-pat"  # a tie: the first given
 
 
+def test_an_optimizers_own_settings_written_out_are_its_own(tmp_path, capsys):
+    # upgrade QA: the earlier version wrote adam's opt_eps 1e-08 out (today: None, adam's
+    # own, which is 1e-08): the runs differed in "opt eps 1e-08" against "–"
+    new, old = tmp_path / "new", tmp_path / "old"
+    assert run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                    "--optimizer", "adam", "--lr", "0.05", "--out", new, "--no-report"],
+                   capsys)[0] == 0
+    _as_written_on_nov_28(new, old)
+    comparison = reports.compare_runs([old, new])
+    assert comparison.differing == [] and comparison.shared["opt_eps"] is None
+    assert json.loads((old / "config.json").read_text())["config"]["opt_eps"] == 1e-08
+
+
 def test_a_regression_of_an_earlier_version_is_one(today, tmp_path):
     # its record has no resolved head and no test rmse: its dataset_info names the task
     new = today["sine"]
