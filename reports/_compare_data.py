@@ -37,7 +37,8 @@ class RunComparison:
     shared: dict  # setting -> the value every run used
     differing: list[str]  # the settings whose values differ, in the config's order
     table: pd.DataFrame  # one row a run: its label, differing settings and scores
-    curves: pd.DataFrame  # every run's history, a ``run`` column first
+    curves: pd.DataFrame  # every run's history, a ``run`` column first, ``kept`` last
+    # (True at the checkpoint an early-stopped run kept)
     best: str | None  # the label of the best run on validation data (None: none scored)
     notes: list[str] = field(default_factory=list)  # why the scores may not compare
 
@@ -101,8 +102,8 @@ def compare_runs(paths: Iterable) -> RunComparison:
     shared = {k: next(s[k] for s in settings if k in s) for k in keys if k not in differing}
     table = pd.DataFrame([{"run": run.label, **{k: s[k] for k in differing}, **_scores(run)}
                           for run, s in zip(runs, shown, strict=True)])
-    curves = pd.concat([run.history.assign(run=run.label)[["run", *run.history.columns]]
-                        for run in runs], ignore_index=True)
+    curves = pd.concat([run.history.assign(run=run.label, kept=_kept(run))[
+        ["run", *run.history.columns, "kept"]] for run in runs], ignore_index=True)
     return RunComparison(runs, settings, shared, differing, table, curves,
                          _best(runs, table), _notes(runs))
 
@@ -134,6 +135,21 @@ def _scores(run: ComparedRun) -> dict:
     epoch = None if at is None else float(history["epoch"].iloc[at])
     scores["best_epoch"] = int(epoch) if epoch is not None and epoch.is_integer() else epoch
     return scores
+
+
+def _kept(run: ComparedRun) -> np.ndarray:
+    """Whether each row of ``run``'s history is the checkpoint an early-stopped run kept
+    the weights of: the first whose validation loss its record gives (none where no row
+    has it; a run that trained on keeps its last weights, not marked)."""
+    kept = np.zeros(len(run.history), bool)
+    written = run.record.get("val_loss")
+    if run.record.get("status") != "early_stopped" or not isinstance(written, int | float):
+        return kept
+    val = pd.to_numeric(run.history["val_loss"], errors="coerce").to_numpy(float)
+    at = np.flatnonzero(np.isclose(val, written, rtol=1e-9, atol=0))
+    if len(at):
+        kept[at[0]] = True
+    return kept
 
 
 def _best(runs: list[ComparedRun], table: pd.DataFrame) -> str | None:

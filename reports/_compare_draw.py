@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from . import design
 from ._training_draw import _legend_below
@@ -17,7 +18,9 @@ SPLITS = {"val": "Validation", "train": "Training"}
 def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
                          best: str | None = None) -> Figure:
     """Loss (and accuracy, where the runs classify) against epochs, one line a run in the
-    order of ``curves``' ``run`` column, ``best``'s drawn thicker; the legend below."""
+    order of ``curves``' ``run`` column, ``best``'s drawn thicker, solid and on top; on the
+    validation loss, the checkpoint an early-stopped run kept (``curves``' ``kept``
+    column) ringed; the legend below."""
     labels = list(dict.fromkeys(curves["run"]))
     accuracy = f"{split}_accuracy"
     panels = ["loss"] + (["accuracy"] if accuracy in curves
@@ -25,16 +28,24 @@ def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
     fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, 3.8)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     few = curves.groupby("run").size().max() <= 25  # a few checkpoints: show each one
-    handles = []
+    handles, ringed = [], False
     for i, label in enumerate(labels):
         run = curves[curves["run"] == label]
         style = design.series_style(i)
         if not few:
             style.pop("marker")
-        width = 2.6 if label == best else 1.4
+        if label == best:  # a dotted style stood out less than the others' solid lines
+            style["ls"] = "-"
+        width, order = (2.6, 3) if label == best else (1.4, 2)
         for ax, panel in zip(axes, panels, strict=True):
-            line, = ax.plot(run["epoch"], run[f"{split}_{panel}"], lw=width, ms=4, **style)
+            line, = ax.plot(run["epoch"], run[f"{split}_{panel}"], lw=width, ms=4,
+                            zorder=order, **style)
         handles.append(line)
+        kept = run[run["kept"].astype(bool)] if "kept" in run else run.iloc[:0]
+        if split == "val" and len(kept):  # the weights it kept are not its last ones
+            axes[0].plot(kept["epoch"], kept["val_loss"], ls="none", marker="o", ms=11,
+                         mfc="none", mec=style["color"], mew=1.6, zorder=4)
+            ringed = True
     for ax, panel in zip(axes, panels, strict=True):
         ax.set(title=f"{SPLITS[split]} {panel}", xlabel="epoch")
         if panel == "loss" and design.log_y_if_wide(ax, curves[f"{split}_loss"]):
@@ -45,5 +56,9 @@ def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
             ax.text(0.5, 0.5, "no finite value", transform=ax.transAxes, ha="center",
                     color=design.MUTED)
     names = [f"{label} (best)" if label == best else label for label in labels]
+    if ringed:
+        ring = Line2D([], [], ls="none", marker="o", ms=9, mfc="none", mec=design.MUTED,
+                      mew=1.6)
+        handles, names = [*handles, ring], [*names, "checkpoint kept (early stopped)"]
     _legend_below(fig, handles, names)
     return fig

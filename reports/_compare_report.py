@@ -186,7 +186,10 @@ def _curves_caption(comparison: RunComparison, words: str, split: str) -> str:
                  "same rows, not made as many updates (the CSV's iteration column counts "
                  "the steps).")
     if best is not None:
-        text += f" The thicker line is the best run, {best}."
+        text += f" The thicker solid line is the best run, {best}."
+    if split == "val" and comparison.curves["kept"].any():
+        text += (" A ring marks the checkpoint an early-stopped run kept: its weights, and "
+                 "its scores in the table, are that checkpoint's, not its last one's.")
     if split == "train":
         text += (" A training curve far below its validation one is a run fitting its "
                  "training rows more than the data.")

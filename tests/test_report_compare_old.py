@@ -2,6 +2,7 @@
 runs whose config.json and history.csv are rewritten as hplab wrote them on 2026-11-28
 (commit cc66bc2d, the shape seen there, trimmed to what a comparison reads)."""
 
+import html
 import json
 import math
 import shutil
@@ -9,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 from cli_helpers import run_cli
+from conftest import figure_stand_in
 
 import reports
 
@@ -109,3 +111,25 @@ def test_a_regression_of_an_earlier_version_is_one(today, tmp_path):
     assert [r["test_rmse"] for r in summary["runs"]] == [None, record["test_rmse"]]
     assert [r["val_loss"] for r in summary["runs"]] == [record["val_loss"]] * 2
     assert math.isnan(comparison.table["val_accuracy"][0])  # the NaN it wrote, read as such
+
+
+def test_the_checkpoint_an_early_stopped_run_kept_is_in_the_curves(today, tmp_path,
+                                                                    monkeypatch, capsys):
+    # the figure rings it on the validation loss: the curves' CSV says which row it is
+    figure_stand_in(monkeypatch, typeset=True)
+    new, sine = today["coin-pat"], today["sine"]
+    old = _as_written_on_nov_28(new, tmp_path / "old" / "coin-pat")
+    code, _, err = run_cli(["report", "compare", old, new, "--out", tmp_path / "cmp"], capsys)
+    assert code == 0, err
+    curves = pd.read_csv(tmp_path / "cmp" / "report_files" / "curves.csv")
+    assert list(curves.columns) == ["run", "epoch", "iteration", "lr", "train_loss",
+                                    "train_accuracy", "val_loss", "val_accuracy", "kept"]
+    kept = curves[curves["kept"]]
+    assert list(kept["run"]) == ["old/coin-pat", f"{new.parent.name}/coin-pat"]
+    assert list(kept["epoch"]) == [115, 115] and kept["val_accuracy"].tolist() == [0.96] * 2
+    assert kept["val_loss"].tolist() == [curves["val_loss"].min()] * 2
+    text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert text.count("A ring marks the checkpoint an early-stopped run kept") == 1
+    # a run that trained to its last epoch keeps its last weights: nothing ringed
+    comparison = reports.compare_runs([sine, _as_written_on_nov_28(sine, tmp_path / "s")])
+    assert not comparison.curves["kept"].any()
