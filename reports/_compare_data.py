@@ -181,14 +181,16 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
         notes.append("the runs trained on other data (" + "; ".join(
             f"{name}: {', '.join(labels)}" for name, labels in datasets.items())
             + "): their scores are not of one validation or test set")
+    # the seeds first: the fingerprint is of the split arrays, so another data_seed gives
+    # another one too (coin's seeds 0 and 3 read as "the data file changed")
+    elif len(grouped("data_seed")) > 1:
+        notes.append("the runs split the data with other seeds (data_seed): their "
+                     "validation and test sets are other rows")
     # a record of hplab before 2026-12-03 has no fingerprint: not another one
     elif len({r.record["data_fingerprint"] for r in runs
               if r.record.get("data_fingerprint") is not None}) > 1:
         notes.append("the data file changed between the runs (another fingerprint): their "
                      "scores are not of one validation or test set")
-    elif len(grouped("data_seed")) > 1:
-        notes.append("the runs split the data with other seeds (data_seed): their "
-                     "validation and test sets are other rows")
     for run in runs:
         if run.kept_row is not None:
             epoch = format_setting(float(run.history["epoch"].iloc[run.kept_row]))
