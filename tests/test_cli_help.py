@@ -29,6 +29,9 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     unsaid, checked = [], 0
     for parser in _parsers(hplab.build_parser()):
         for action in parser._actions:
+            if isinstance(action, argparse._StoreFalseAction):  # its True: not given
+                assert "(default" not in action.help, (parser.prog, action.help)
+                continue
             if not action.option_strings or any(
                     action.default is v for v in (None, False, argparse.SUPPRESS)):
                 continue
@@ -44,6 +47,9 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     assert ("--seed SEED seeds the data (a generated set's points and every set's split), "
             "the initial weights and the batches' shuffles (default 0)") in words
     assert "--lr LR learning rate (default 0.1)" in words
+    # QA: report compare's --no-report said "(default True)", as if it were on by default
+    assert ("--no-report print the comparison without writing a report --json"
+            in help_words("report", "compare"))
     # and every flag says more than its default: a new command's --seed, whose words are
     # its SEED_HELP entry, is caught here (every parser of every command is looked at)
     unexplained = [f"{parser.prog} {a.option_strings[0]}" for parser in _parsers(

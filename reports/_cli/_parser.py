@@ -102,8 +102,11 @@ class Parser(argparse.ArgumentParser):
         if (isinstance(default, PackageDefault) and text is not argparse.SUPPRESS
                 and "default" not in text):  # read when the help is shown
             action.help = f"{text} (default {DEFAULT})"
+        # a store_false flag's default True is the flag not given: "--no-report ... (default
+        # True)" read as no report by default
         elif (action.option_strings and all(default is not v for v in (None, False,
                                                                         argparse.SUPPRESS))
+                and not isinstance(action, argparse._StoreFalseAction)
                 and text is not argparse.SUPPRESS and "default" not in text):
             shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
             action.help = f"{text} (default {str(shown).replace('%', '%%') or 'none'})"
