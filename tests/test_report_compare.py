@@ -8,7 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from cli_helpers import run_cli, undocumented_keys
+from cli_helpers import help_words, run_cli, undocumented_keys
 from conftest import figure_stand_in
 
 import reports
@@ -343,6 +343,9 @@ def test_a_diverged_run_is_never_the_best(coin_runs, tmp_path, monkeypatch, caps
     # the index row shows the first card: the score and what differs on the line below
     assert info.detail == (f"val accuracy {reports.design.format_value(still['val_accuracy'])}"
                            "; the runs differ in lr, max epochs")
+    # which report index --help names (it said "else null" beside runs' and studies' lines)
+    assert ("a comparison's best validation score and the settings its runs differ in"
+            in help_words("report", "index"))
     text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
     assert "The runs differ in more than one setting" in text
     assert "the validation and test scores of the weights it kept" in text

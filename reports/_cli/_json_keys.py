@@ -84,8 +84,11 @@ JSON_KEYS = {
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline, detail (the line under its row's headline: a "
-                         "training run's settings, a study's best parameters; else null), "
-                         "run (the training run it shows, a study's its best model: record, "
+                         "training run's settings, a study's best parameters, a comparison's "
+                         "best validation score and the settings its runs differ in, an "
+                         "lr-range test's verified best rate where its suggestion was off "
+                         "target; else null), run (the training run it shows, a study's its "
+                         "best model: record, "
                          "its config.json, and from it dataset, seed, data_seed, status, "
                          "epochs, train_loss, train_accuracy, val_loss, val_accuracy, "
                          "test_loss, test_accuracy, test_rmse, test_mae, config and hplab, "
