@@ -86,7 +86,7 @@ def cmd_predict(args) -> int:
 def add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
                                        "dataset's test split")
-    p.add_argument("model", metavar="MODEL.npz", type=path, help=MODEL_HELP)
+    p.add_argument("model", metavar="MODEL", type=path, help=MODEL_HELP)
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
                      help="the test split of NAME (no NAME: the model's own dataset), "
@@ -145,7 +145,7 @@ def cmd_export_onnx(args) -> int:
 def add_export_onnx(sub) -> None:
     p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
                                            "(needs pip install 'hplab[onnx]')")
-    p.add_argument("model", metavar="MODEL.npz", type=path, help=MODEL_HELP)
+    p.add_argument("model", metavar="MODEL", type=path, help=MODEL_HELP)
     p.add_argument("out", metavar="OUT.onnx", type=path,
                    help="graph input 'input': raw features (N, d); outputs 'label' and "
                         "'probabilities', or 'value' for regression")
