@@ -158,7 +158,18 @@ def model_file(path) -> Path:
         if inside.is_file():
             return inside
     raise FileNotFoundError(f"{path} is a folder with no model.npz (nor best_model/"
-                            "model.npz): give a model file")
+                            f"model.npz): give a model file{_runs_inside(path)}")
+
+
+def _runs_inside(folder: Path) -> str:
+    """``", e.g. runs/train/coin or runs/train/xor"``: a folder of runs (``runs/train``)
+    given for one, the first two of them that hold a model (``""`` for none)."""
+    try:
+        names = sorted(p.name for p in os.scandir(folder) if p.is_dir())
+    except OSError:  # unreadable: the line says what it can
+        return ""
+    found = [folder / n for n in names if (folder / n / "model.npz").is_file()][:2]
+    return f", e.g. {' or '.join(map(str, found))}" if found else ""
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

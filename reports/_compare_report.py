@@ -115,8 +115,8 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
            "among equals): picked on validation data, so its test score is still an "
            "honest estimate." if classify else
            "The best run has the lowest validation loss.")))
-    links = {run.label: _href(run.folder / "report.html", Path(out_dir))
-             for run in runs if (run.folder / "report.html").is_file()}
+    links = {run.label: _href(page, Path(out_dir)) for run in runs
+             if (page := _own_report(run.folder)) is not None}
     if links:
         rep.add_links("Each run's own report:", links)
     for split, words in (("val", "validation"), ("train", "training")):
@@ -207,6 +207,15 @@ def _steps_per_epoch(comparison: RunComparison) -> str:
             return ""
         parts.append(f"{run.label} {design.format_value(steps / epochs)}")
     return ", ".join(parts) if len(parts) <= 8 else ""
+
+
+def _own_report(folder: Path) -> Path | None:
+    """The report of the run in ``folder``: its own, or for a study's best model the
+    study's report beside its ``best_model/`` (None: none there)."""
+    for page in (folder / "report.html", folder.parent / "report.html"):
+        if page.is_file() and (page.parent == folder or folder.name == "best_model"):
+            return page
+    return None
 
 
 def _name(key: str) -> str:

@@ -1421,6 +1421,14 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     code, _, err = run_cli(["predict", tmp_path / "no_model", "--dataset"], capsys)
     assert code == 2 and err.endswith(f"{tmp_path / 'no_model'} is a folder with no model.npz (nor "
                                       "best_model/model.npz): give a model file\n")
+    # a folder of runs given for one: two of them named
+    runs = tmp_path / "runs_of"
+    for name in ("b", "a", "c"):
+        (runs / name).mkdir(parents=True)
+        if name != "c":
+            (runs / name / "model.npz").write_bytes(path.read_bytes())
+    code, _, err = run_cli(["predict", runs, "--dataset"], capsys)
+    assert code == 2 and err.endswith(f"give a model file, e.g. {runs / 'a'} or {runs / 'b'}\n")
     code, _, err = run_cli(["predict", path, "--dataset", "sine"], capsys)
     assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
     code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required

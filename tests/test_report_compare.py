@@ -180,6 +180,9 @@ def test_a_study_report_folder_stands_for_its_best_model(coin_runs, tmp_path, mo
     record = json.loads((study_folder / "best_model" / "config.json").read_text())
     assert summary["runs"][1]["val_accuracy"] == record["val_accuracy"]
     assert "lr" in summary["differing"] and "max_epochs" in summary["differing"]
+    # its own report is the study's, linked from the comparison's folder
+    page = (tmp_path / summary["report_path"]).read_text()
+    assert 'href="../../studies/cmp/report.html"' in page
 
 
 @pytest.mark.slow
