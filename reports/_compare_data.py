@@ -187,7 +187,7 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
         notes.append("the runs split the data with other seeds (data_seed): their "
                      "validation and test sets are other rows")
     # a record of hplab before 2026-12-03 has no fingerprint: not another one
-    elif len({r.record["data_fingerprint"] for r in runs
+    elif len({format_setting(r.record["data_fingerprint"]) for r in runs
               if r.record.get("data_fingerprint") is not None}) > 1:
         notes.append("the data file changed between the runs (another fingerprint): their "
                      "scores are not of one validation or test set")

@@ -442,3 +442,18 @@ def test_python_callers_get_one_line_errors(coin_runs, tmp_path):
         reports.comparison_report(comparison, folders[0], index=False)
     assert sorted(p.name for p in folders[0].iterdir()) == before
     assert not (tmp_path / "cmp").exists()
+
+
+def test_an_edited_fingerprint_is_another_one_not_a_traceback(coin_runs, tmp_path, capsys):
+    _, folders, _ = coin_runs
+    edited = tmp_path / "edited"
+    shutil.copytree(folders[0], edited)
+    record = json.loads((edited / "config.json").read_text())
+    record["data_fingerprint"] = ["not", "a", "hash"]  # unhashable: was a TypeError
+    (edited / "config.json").write_text(json.dumps(record))
+    code, out, err = run_cli(["report", "compare", folders[1], edited, "--no-report", "--json"],
+                             capsys)
+    assert code == 0, err
+    assert json.loads(out)["notes"] == ["the data file changed between the runs (another "
+                                        "fingerprint): their scores are not of one "
+                                        "validation or test set"]
