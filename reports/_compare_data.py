@@ -127,7 +127,7 @@ def _settings(run: ComparedRun) -> dict:
 
 def _scores(run: ComparedRun) -> dict:
     history, record = run.history, run.record
-    val = pd.to_numeric(history["val_loss"], errors="coerce").to_numpy(float)
+    val = history["val_loss"].to_numpy(float)
     scored = np.isfinite(val)
     at = int(np.flatnonzero(scored)[np.argmin(val[scored])]) if scored.any() else None
     scores = {k: record.get(k) for k in SCORES}
@@ -145,7 +145,7 @@ def _kept(run: ComparedRun) -> np.ndarray:
     written = run.record.get("val_loss")
     if run.record.get("status") != "early_stopped" or not isinstance(written, int | float):
         return kept
-    val = pd.to_numeric(run.history["val_loss"], errors="coerce").to_numpy(float)
+    val = run.history["val_loss"].to_numpy(float)
     at = np.flatnonzero(np.isclose(val, written, rtol=1e-9, atol=0))
     if len(at):
         kept[at[0]] = True
@@ -156,9 +156,10 @@ def _best(runs: list[ComparedRun], table: pd.DataFrame) -> str | None:
     """The run with the highest validation accuracy, the lower validation loss among
     equals (a regression's: the lowest validation loss); None when no run was scored. A
     diverged run is none: its weights are the blow-up's."""
-    loss = pd.to_numeric(table["val_loss"], errors="coerce").to_numpy(float)
-    accuracy = pd.to_numeric(table["val_accuracy"], errors="coerce").to_numpy(float) \
-        if runs[0].classifies else np.zeros(len(runs))
+    # the records' scores: numbers or None (`read_run` refuses others), None as NaN
+    loss = table["val_loss"].to_numpy(float)
+    accuracy = table["val_accuracy"].to_numpy(float) if runs[0].classifies \
+        else np.zeros(len(runs))
     scored = [i for i in range(len(runs)) if np.isfinite(loss[i]) and np.isfinite(accuracy[i])
               and table["status"].iloc[i] != "diverged"]
     if not scored:

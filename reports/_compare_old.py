@@ -48,7 +48,7 @@ def as_written_today(record: dict, history: pd.DataFrame) -> tuple[dict, int | N
         return record, None
     for key in _KEPT_SCORES:
         if key in history:
-            value = float(pd.to_numeric(history[key], errors="coerce").iloc[row])
+            value = float(history[key].iloc[row])
             record[key] = value if math.isfinite(value) else None
     return record, row
 
@@ -59,7 +59,7 @@ def _kept_row(record: dict, history: pd.DataFrame) -> int | None:
     written = record.get("val_loss")
     if record.get("status") != "early_stopped" or not isinstance(written, int | float):
         return None
-    val = pd.to_numeric(history["val_loss"], errors="coerce").to_numpy(float)
+    val = history["val_loss"].to_numpy(float)
     delta = record["config"].get("min_delta")
     delta = float(delta) if isinstance(delta, int | float) else 0.0
     # as hplab then kept them: a checkpoint better by more than min_delta

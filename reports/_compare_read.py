@@ -136,6 +136,9 @@ def read_run(path, label: str | None = None) -> ComparedRun:
     if missing or history.empty:
         raise ValueError(f"{history_file}: not a training history (no "
                          f"{', '.join(missing) or 'rows'})")
+    # numbers from here on: a cell edited into text is a missing value, read once
+    numeric = [c for c in history if c in nets.HISTORY_COLUMNS]
+    history[numeric] = history[numeric].apply(pd.to_numeric, errors="coerce")
     record, kept_row = as_written_today(record, history)
     name = folder.parent.name if folder.name == "best_model" else folder.name
     return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,
