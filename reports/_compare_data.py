@@ -43,17 +43,18 @@ class RunComparison:
     notes: list[str] = field(default_factory=list)  # why the scores may not compare
 
     def summary(self) -> dict:
-        """What ``hplab report compare --json`` prints (``report_path`` added there)."""
+        """What ``hplab report compare --json`` prints (``report_path`` added there): NumPy's
+        values as Python's, NaN as None (`nets.finite_or_none`)."""
         rows = self.table.to_dict("records")
-        return {"n_runs": len(self.runs), "best": self.best, "differing": self.differing,
-                "shared": {k: _plain(v) for k, v in self.shared.items()},
-                "runs": [{"label": run.label, "folder": str(run.folder),
-                          "dataset": run.record.get("dataset"),
-                          "settings": {k: _plain(settings.get(k)) for k in self.differing},
-                          **{k: _plain(row[k]) for k in SCORES}}
-                         for run, settings, row in zip(self.runs, self.settings, rows,
-                                                       strict=True)],
-                "notes": list(self.notes)}
+        return nets.finite_or_none({
+            "n_runs": len(self.runs), "best": self.best, "differing": self.differing,
+            "shared": dict(self.shared),
+            "runs": [{"label": run.label, "folder": str(run.folder),
+                      "dataset": run.record.get("dataset"),
+                      "settings": {k: settings.get(k) for k in self.differing},
+                      **{k: row[k] for k in SCORES}}
+                     for run, settings, row in zip(self.runs, self.settings, rows, strict=True)],
+            "notes": list(self.notes)})
 
 
 def compare_runs(paths: Iterable) -> RunComparison:
@@ -219,11 +220,3 @@ def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
         labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
     return [dataclasses.replace(r, label=label) for label, r in zip(labels, runs, strict=True)]
 
-
-def _plain(value):
-    """A table cell as JSON holds it: numpy scalars plain, NaN as None."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
