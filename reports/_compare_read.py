@@ -162,16 +162,16 @@ def _wrong_field(record: dict) -> str | None:
     """What of ``record`` is of no type `hplab train` writes (None: nothing)."""
     for key, kind in _FIELD_TYPES.items():
         if record.get(key) is not None and not isinstance(record[key], kind):
-            return f"its {key} is {json_type(record[key])}"
+            return f"its {key} is {_json_type(record[key])}"
     for key in SCORES:
         value = record.get(key)
         if key != "status" and value is not None and (
                 isinstance(value, bool) or not isinstance(value, int | float)):
-            return f"its {key} is {json_type(value)}, not a number"
+            return f"its {key} is {_json_type(value)}, not a number"
     return None
 
 
-def json_type(value) -> str:
+def _json_type(value) -> str:
     """How JSON names the type of ``value`` (a string, a list...)."""
     names = {str: "a string", list: "a list", dict: "an object", bool: "a boolean",
              int: "a number", float: "a number"}
