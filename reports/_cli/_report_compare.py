@@ -20,9 +20,7 @@ def cmd_report_compare(args) -> int:
     out = _compare_out(args, comparison)
     if out is not None:
         reports.check_out_folder(out, "compare")
-    summary = {"report_path": None, "report_error": None, **comparison.summary()}
-    summary = dict(sorted(summary.items(), key=lambda kv: kv[0] in ("report_path",
-                                                                    "report_error")))
+    summary = {**comparison.summary(), "report_path": None, "report_error": None}
 
     def write():
         if out is None:
