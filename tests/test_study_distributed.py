@@ -939,14 +939,17 @@ print(json.dumps([own.is_alive(), own.exitcode]), flush=True)
 def test_an_interrupt_is_passed_on_to_the_pools_workers_only(spec_file, tmp_path):
     # the first Ctrl-C went to every child of the process, the second SIGKILLed them: a
     # notebook's own processes died with a double interrupt of its study
-    path = _slow_spec(spec_file, "own", n_trials=4)
+    # 40 trials, as it is interrupted anyway: with 4, a CI run's poller, starved on a
+    # loaded machine, missed every moment with one in training and timed out on a run done
+    path = _slow_spec(spec_file, "own", n_trials=40)
     db = tmp_path / "own.db"
     s = create(study.load_spec(path), db)
     run = _study_script(_OWN_CHILD_AND_A_STUDY, path, db, tmp_path)
     own = int(run.stdout.readline())
     try:
-        wait_for(lambda: any(map(in_training, s.get_trials(deepcopy=False))), 90,
-                 "a trial in training")
+        wait_for(lambda: any(map(in_training, s.get_trials(deepcopy=False)))
+                 or run.poll() is not None, 90, "a trial in training")
+        assert run.poll() is None, "the study ended before a trial was seen in training"
         os.kill(run.pid, signal.SIGINT)  # twice, as impatient as a notebook's user
         time.sleep(0.01)
         os.kill(run.pid, signal.SIGINT)
