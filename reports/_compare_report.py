@@ -21,7 +21,12 @@ from ._index import analysis_name
 _SHOWN = {"data_seed": "data seed", "batch_size": "batch size", "best_val_loss":
           "lowest val loss", "best_epoch": "at epoch", "val_loss": "val loss",
           "val_accuracy": "val accuracy", "test_loss": "test loss",
-          "test_accuracy": "test accuracy", "test_rmse": "test rmse"}
+          "test_accuracy": "test accuracy", "test_rmse": "test RMSE"}
+
+
+def _sentence(words: str) -> str:
+    """``words`` starting a sentence: its first letter upper case, an acronym kept."""
+    return words[:1].upper() + words[1:]
 
 
 #: What is said for the best run when no run has one.
@@ -77,10 +82,10 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     score = None
     if row is not None:
         score = float(row[metric])
-        headline[_SHOWN[metric].capitalize()] = score
+        headline[_sentence(_SHOWN[metric])] = score
         test = "test_accuracy" if classify else "test_rmse"
         if row[test] is not None and row[test] == row[test]:
-            headline[_SHOWN[test].capitalize()] = float(row[test])
+            headline[_sentence(_SHOWN[test])] = float(row[test])
     headline["Runs"] = str(len(runs))
     differ = "differ in " + ", ".join(map(_name, comparison.differing)) \
         if comparison.differing else "share every setting"
@@ -120,7 +125,7 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     if links:
         rep.add_links("Each run's own report:", links)
     for split, words in (("val", "validation"), ("train", "training")):
-        rep.add_section(f"{words.capitalize()} curves")
+        rep.add_section(f"{_sentence(words)} curves")
         # one CSV holds both splits' curves: named for both ("curves"), not validation's
         rep.add_figure("curves" if split == "val" else "train-curves",
                        partial(draw_compared_curves, split=split, best=best),

@@ -377,14 +377,14 @@ def test_regressions_are_compared_on_their_loss(tmp_path, monkeypatch, capsys,
     assert all(r["val_accuracy"] is None for r in summary["runs"])
     table = pd.read_csv(tmp_path / "cmp" / "report_files" / "runs.csv")
     assert list(table.columns) == ["run", "lr", "status", "epochs", "lowest val loss",
-                                   "at epoch", "val loss", "test loss", "test rmse",
+                                   "at epoch", "val loss", "test loss", "test RMSE",
                                    "seconds"]
     history = pd.read_csv(tmp_path / names[0] / "history.csv")
     assert table["at epoch"][0] == history["epoch"][history["val_loss"].idxmin()]
     page = tmp_path / "cmp" / "report.html"
     info = reports.read_report_info(page)
     row = records[names.index(best)]
-    assert [h["label"] for h in info.headline] == ["Best run", "Val loss", "Test rmse", "Runs"]
+    assert [h["label"] for h in info.headline] == ["Best run", "Val loss", "Test RMSE", "Runs"]
     text = html.unescape(page.read_text())
     assert (f"did best of the 3 runs, validation loss "
             f"{reports.design.format_value(row['val_loss'])}.") in text
