@@ -79,7 +79,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         divides the rate by ``1 + t / lr_decay_steps`` after t steps (halved at
         ``lr_decay_steps``). A fraction for "exponential" and "inverse" only.
     class_weight : None, "balanced" or dict, default None
-        Per-class loss weights; a dict maps class labels to weights (missing = 1).
+        Per-class loss weights; a dict maps class labels to weights (missing = 1). It
+        may name classes the data lacks only when it names every class the data has,
+        as in scikit-learn (a CV fold without a rare class).
     dtype : {"float64", "float32"} or numpy dtype, default "float64"
         Float type of the net; anything ``np.dtype`` maps to one of them (``np.float32``).
     random_state : None, int, RandomState or Generator
@@ -197,8 +199,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                 w = compute_class_weight("balanced", classes=classes, y=y, sample_weight=sw)
             return tuple(float(v) if np.isfinite(v) else 0.0 for v in w)
         if isinstance(cw, dict):
-            unknown = [k for k in cw if k not in set(classes.tolist())]
-            if unknown:
+            labels = set(classes.tolist())
+            unknown = [k for k in cw if k not in labels]
+            # scikit-learn's rule: a dict that weights every class may name more (a CV
+            # fold without a rare class); one that does not is a typo's likely sign
+            if unknown and not labels <= set(cw):
                 raise ValueError(f"class_weight names classes {unknown!r} not in the "
                                  f"labels {classes.tolist()!r}")
             try:

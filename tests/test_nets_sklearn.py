@@ -1015,3 +1015,19 @@ def test_float32_data_is_not_copied_to_float64():
     wide = nets.NetClassifier(hidden=(8,), max_epochs=0.2, patience=0, random_state=0)
     np.testing.assert_allclose(wide.fit(X, y).predict_proba(X),
                                wide.fit(X.astype(np.float64), y).predict_proba(X), rtol=1e-12)
+
+
+def test_a_class_weight_naming_every_class_fits_a_fold_that_lacks_one():
+    # scikit-learn's rule: a dict may name classes the data lacks when it names every
+    # class it has (a CV fold without the rare class); refused, it failed the whole search
+    X, y = load_iris(return_X_y=True)
+    two = y < 2  # classes 0 and 1 only: the fold that has no class 2
+    kw = dict(hidden=(4,), max_epochs=5, patience=0, random_state=0)
+    full = nets.NetClassifier(**kw, class_weight={0: 1.0, 1: 3.0, 2: 5.0}).fit(X[two], y[two])
+    assert full.config_.class_weight == (1.0, 3.0)
+    np.testing.assert_array_equal(full.classes_, [0, 1])
+    same = nets.NetClassifier(**kw, class_weight={1: 3.0}).fit(X[two], y[two])
+    np.testing.assert_array_equal(full.predict_proba(X), same.predict_proba(X))
+    # a dict that leaves out a class the data has and names one it lacks: still refused
+    with pytest.raises(ValueError, match=r"class_weight names classes \[2\]"):
+        nets.NetClassifier(**kw, class_weight={1: 3.0, 2: 5.0}).fit(X[two], y[two])
