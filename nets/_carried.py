@@ -77,6 +77,42 @@ def use_entries(added: dict[str, dict] | None) -> None:
             table.update(wanted)
 
 
+def entries_named(settings: dict) -> dict[str, dict] | None:
+    """The added entries (`added_entries`) that ``settings`` name (an estimator's
+    activation, optimizer, init and schedule), with their rows in the tables beside their
+    registries, by table; None when they name only built-in ones. An estimator pickled to
+    joblib's worker processes (``GridSearchCV(..., n_jobs=2)``) carries them: its names
+    alone met "unknown activation" there."""
+    named = []
+    for setting, (_, table) in USER_REGISTRIES.items():
+        value = settings.get(setting)
+        for name in (value,) if isinstance(value, str) else \
+                value if isinstance(value, tuple | list) else ():
+            if isinstance(name, str) and name in table:
+                named += [name, table[name]]  # a schedule's settings are keyed by its rule
+    added = {table: {key: value for key, value in entries.items()
+                     if any(key is n or key == n for n in named)}
+             for table, entries in (added_entries() or {}).items()}
+    return {table: entries for table, entries in added.items() if entries} or None
+
+
+#: (table, key) of the entries `register_missing` added: an earlier unpickled estimator's,
+#: which a later one's replaces (a reused joblib worker kept a notebook's first version)
+_UNPICKLED: set = set()
+
+
+def register_missing(entries: dict[str, dict] | None) -> None:
+    """Add ``entries`` (`entries_named`, from an unpickled estimator) to the tables that
+    lack them. A name this process's own code registered keeps its value (a copy of an
+    estimator made here, or an old file loaded, replaced nothing); one an earlier
+    unpickled estimator added takes the later one's."""
+    for table, found in (entries or {}).items():
+        for key, value in found.items():
+            if key not in _TABLES[table] or (table, key) in _UNPICKLED:
+                _TABLES[table][key] = value
+                _UNPICKLED.add((table, key))
+
+
 def carried_to_workers() -> tuple:
     """What each of a pool's tasks takes to its worker process (`worker_as_parent`): the
     command's lines, the registry entries this process added and its notices' level and

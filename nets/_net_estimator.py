@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._baseline import constant_training_loss
 from ._build import build_net
+from ._carried import entries_named, register_missing
 from ._config import TrainConfig
 from ._io import save_net, training_run_of
 from ._layer_views import _Layers
@@ -178,6 +179,18 @@ class _NetEstimator(BaseEstimator):
         if net.batch_norm:
             return _Layers(net.folded()[which::2], name, folded=True)
         return _Layers(net.weights if which == 0 else net.biases, name)
+
+    # the entries a script registered that this estimator names travel with it: joblib's
+    # workers (GridSearchCV(n_jobs=2)) import nets afresh and knew none of them
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        entries = entries_named(vars(self))
+        return state if entries is None else {**state, "_registered": entries}
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        register_missing(state.pop("_registered", None))
+        super().__setstate__(state)
 
     def _check_X(self, X) -> np.ndarray:
         """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's

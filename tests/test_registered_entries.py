@@ -190,3 +190,32 @@ def test_a_study_of_an_activation_not_registered_here_reads_but_does_not_run(
     finally:
         nets.ACTIVATIONS[lecun_tanh] = activation
         nets.INITIALIZERS.pop("half", None)
+
+
+def test_an_estimator_in_joblib_s_worker_processes_trains_a_registered_activation(
+        lecun_tanh):
+    # QA: cross_val_score / GridSearchCV(n_jobs=2) of NetClassifier(activation=<one
+    # registered here>) failed every fit, "unknown activation": a worker knew the name alone
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import cross_val_score
+
+    X, y = make_classification(n_samples=200, n_features=4, random_state=0)
+    clf = nets.NetClassifier(hidden=(8,), activation=lecun_tanh, max_epochs=5,
+                             random_state=0)
+    alone = cross_val_score(clf, X, y, cv=2, scoring="neg_log_loss", error_score="raise")
+    pooled = cross_val_score(clf, X, y, cv=2, scoring="neg_log_loss", n_jobs=2,
+                             error_score="raise")
+    np.testing.assert_array_equal(pooled, alone)
+    assert alone.round(4).tolist() == [-1.0004, -0.9571]
+    # registered anew under that name, the reused workers take the new one, not the first
+    mine = nets.ACTIVATIONS[lecun_tanh]
+    plain = type("PlainTanh", (type(nets.ACTIVATIONS["tanh"]),), {"name": lecun_tanh})
+    nets.ACTIVATIONS[lecun_tanh] = plain()
+    try:
+        as_tanh = cross_val_score(clf, X, y, cv=2, scoring="neg_log_loss", n_jobs=2,
+                                  error_score="raise")
+        np.testing.assert_array_equal(as_tanh, cross_val_score(
+            clf.set_params(activation="tanh"), X, y, cv=2, scoring="neg_log_loss"))
+        assert not np.array_equal(as_tanh, alone)
+    finally:
+        nets.ACTIVATIONS[lecun_tanh] = mine
