@@ -77,12 +77,15 @@ def use_entries(added: dict[str, dict] | None) -> None:
             table.update(wanted)
 
 
-def entries_named(settings: dict) -> dict[str, dict] | None:
+def entries_named(settings: dict) -> bytes | None:
     """The added entries (`added_entries`) that ``settings`` name (an estimator's
     activation, optimizer, init and schedule), with their rows in the tables beside their
-    registries, by table; None when they name only built-in ones. An estimator pickled to
-    joblib's worker processes (``GridSearchCV(..., n_jobs=2)``) carries them: its names
-    alone met "unknown activation" there."""
+    registries, by table, pickled by value (cloudpickle: a class of a script's __main__
+    whole); None when they name only built-in ones. An estimator pickled to joblib's
+    worker processes (``GridSearchCV(..., n_jobs=2)``) carries them: its names alone met
+    "unknown activation" there."""
+    import cloudpickle
+
     named = []
     for setting, (_, table) in USER_REGISTRIES.items():
         value = settings.get(setting)
@@ -93,7 +96,8 @@ def entries_named(settings: dict) -> dict[str, dict] | None:
     added = {table: {key: value for key, value in entries.items()
                      if any(key is n or key == n for n in named)}
              for table, entries in (added_entries() or {}).items()}
-    return {table: entries for table, entries in added.items() if entries} or None
+    added = {table: entries for table, entries in added.items() if entries}
+    return cloudpickle.dumps(added) if added else None
 
 
 #: (table, key) of the entries `register_missing` added: an earlier unpickled estimator's,
@@ -101,12 +105,19 @@ def entries_named(settings: dict) -> dict[str, dict] | None:
 _UNPICKLED: set = set()
 
 
-def register_missing(entries: dict[str, dict] | None) -> None:
-    """Add ``entries`` (`entries_named`, from an unpickled estimator) to the tables that
+def register_missing(packed: bytes | None) -> None:
+    """Add the entries `entries_named` packed (an unpickled estimator's) to the tables that
     lack them. A name this process's own code registered keeps its value (a copy of an
     estimator made here, or an old file loaded, replaced nothing); one an earlier
-    unpickled estimator added takes the later one's."""
-    for table, found in (entries or {}).items():
+    unpickled estimator added takes the later one's. Entries that do not load here (their
+    module missing) are left out: a fit naming one fails as an unknown name."""
+    import pickle
+
+    try:
+        entries = pickle.loads(packed) if packed is not None else {}
+    except Exception:  # the estimator still loads, as its names alone did
+        return
+    for table, found in entries.items():
         for key, value in found.items():
             if key not in _TABLES[table] or (table, key) in _UNPICKLED:
                 _TABLES[table][key] = value

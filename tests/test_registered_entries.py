@@ -219,3 +219,32 @@ def test_an_estimator_in_joblib_s_worker_processes_trains_a_registered_activatio
         assert not np.array_equal(as_tanh, alone)
     finally:
         nets.ACTIVATIONS[lecun_tanh] = mine
+
+
+def test_an_unfitted_estimator_loaded_where_its_activation_is_not_registered_fits(
+        lecun_tanh):
+    # its file (joblib.dump) carries the activation it names, by value: loaded in a
+    # session that never registered it, it fits, where its name alone was unknown there
+    import pickle
+
+    from sklearn.datasets import make_classification
+
+    from nets._carried import _UNPICKLED
+
+    X, y = make_classification(n_samples=100, n_features=4, random_state=0)
+    clf = nets.NetClassifier(hidden=(8,), activation=lecun_tanh, max_epochs=3, random_state=0)
+    saved, expected = pickle.dumps(clf), clone_fit_proba(clf, X, y)
+    mine = nets.ACTIVATIONS.pop(lecun_tanh)
+    try:
+        loaded = pickle.loads(saved)
+        assert type(nets.ACTIVATIONS[lecun_tanh]).__name__ == "LecunTanh"
+        np.testing.assert_array_equal(loaded.fit(X, y).predict_proba(X), expected)
+    finally:
+        nets.ACTIVATIONS[lecun_tanh] = mine
+        _UNPICKLED.discard(("ACTIVATIONS", lecun_tanh))  # the test's own, not a load's
+
+
+def clone_fit_proba(clf, X, y):
+    from sklearn.base import clone
+
+    return clone(clf).fit(X, y).predict_proba(X)
