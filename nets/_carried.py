@@ -87,12 +87,15 @@ def entries_named(settings: dict) -> bytes | None:
     import cloudpickle
 
     named = []
-    for setting, (_, table) in USER_REGISTRIES.items():
+    for setting, (registry, table) in USER_REGISTRIES.items():
         value = settings.get(setting)
         for name in (value,) if isinstance(value, str) else \
                 value if isinstance(value, tuple | list) else ():
-            if isinstance(name, str) and name in table:
+            if isinstance(name, str) and name in table \
+                    and _BUILT_IN[registry].get(name) is not table[name]:
                 named += [name, table[name]]  # a schedule's settings are keyed by its rule
+    if not named:  # built-in names only (the common case): no entry is looked at
+        return None
     added = {table: {key: value for key, value in entries.items()
                      if any(key is n or key == n for n in named)}
              for table, entries in (added_entries() or {}).items()}
