@@ -35,8 +35,10 @@ def test_a_sufficient_width_below_the_best_says_why_wider_ones_score_worse(tmp_p
     assert t.loc[4, "train_accuracy"] > t.loc[5, "train_accuracy"]
     assert ("among the nets that fit (none narrower than its depth's sufficient width fitting "
             "its training set worse, none undertrained): 1 hidden layer(s) of 4 neurons "
-            "(0.0222: train 0.932, validation 0.91); a gap that grows with width is "
-            "overfitting.") in text
+            "(0.0222: train 0.932, validation 0.91); no narrower net that fits to compare "
+            "it with, so this sweep shows no gap growing with width: no sign that width "
+            "overfits.") in text  # it was "a gap that grows with width is overfitting" of
+    # the narrowest width that fits, its gap larger than every wider one's
     # wider nets that fit their training set as well as the best or better overfit
     over = dataclasses.replace(res, runs=res.runs.iloc[:0],
                                table=res.table.assign(train_accuracy=[0.93, 0.92, 0.91, 0.95]))
@@ -78,7 +80,8 @@ def test_the_largest_gap_of_a_net_that_misses_capacity_is_no_overfitting(tmp_pat
             f"none undertrained): 1 hidden layer(s) of 4 neurons ({g4} in loss (½·MSE, scaled "
             f"y): train {t.loc[4, 'train_loss']:.3g}, validation "
             f"{t.loc[4, 'val_loss']:.3g}; RMSE ") in text
-    assert "in the target's own units); a gap that grows with width is overfitting." in text
+    assert ("in the target's own units); no narrower net that fits to compare it with, so "
+            "this sweep shows no gap growing with width: no sign that width overfits.") in text
     assert (f"1 hidden layer(s) of 1 neurons has a larger one ({g1} in loss (½·MSE, scaled "
             "y): train ") in text
     assert ("always predicting the training set's mean scores 0.0544), but it is narrower than "
@@ -119,3 +122,32 @@ def test_the_headline_verdict_gives_the_best_nets_test_score_not_its_validation_
     assert (best["val"], best["test"]) == (0.46, 0.436)
     assert _verdicts(res)[0] == ("Best mean validation accuracy: 1 hidden layer(s) of 2 "
                                  "neurons (validation 0.46, test 0.436).")
+
+
+def test_a_largest_gap_that_does_not_grow_with_width_is_no_overfitting():
+    # QA (teacher): `hplab capacity --dataset coin --widths 2,4,8,16,32,64 --depths 1
+    # --seeds 2 --epochs 1000` put 32 neurons' gap of 0.025 beside "a gap that grows with
+    # width is overfitting", while 16 neurons had 0.0061 and 64, wider, 0.0189: the gaps of
+    # the nets that fit differ by less than the 0.0212 the sweep tells widths apart by
+    from reports._capacity_gap import gap_verdict
+
+    res = capacity_sweep("coin", widths=(8, 16, 32, 64), seeds=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=1000))
+    t = res.table.set_index("width")
+    assert t["accuracy_gap"].round(4).tolist() == [0.0156, 0.0061, 0.025, 0.0189]
+    assert res.sufficient_widths() == {1: 8}
+    assert round(res.sufficient_within()[1], 4) == 0.0212
+    line = gap_verdict(res)
+    assert line.endswith(
+        "1 hidden layer(s) of 32 neurons (0.025: train 0.975, validation 0.95); only 0.0189 "
+        "above the 0.00611 of 16 neurons, narrower: within the 0.0212 closer than which this "
+        "sweep cannot tell widths apart (Close enough, above), so the gap does not grow with "
+        "width that these seeds can tell: no sign that width overfits."), line
+    assert "is overfitting" not in line
+    # the same gaps, 32 neurons' further above the narrower nets' than that: overfitting
+    grown = dataclasses.replace(res, runs=res.runs.iloc[:0], table=res.table.assign(
+        train_accuracy=[0.9656, 0.9611, 0.995, 0.9739],
+        accuracy_gap=[0.0156, 0.0061, 0.045, 0.0189]))
+    assert gap_verdict(grown).endswith(
+        "(0.045: train 0.995, validation 0.95); it grows with width, from 0.0061 at 16 "
+        "neurons: overfitting.")
