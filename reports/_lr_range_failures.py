@@ -126,3 +126,42 @@ def diverged_line(result, summary: dict, failures=()) -> list[str]:
              if r[0] not in said]
     return [f"Verification runs diverged (a NaN or infinite loss): {rates_text(rates)}."
             ] if rates else []
+
+
+def lone_learner(v: dict) -> dict | None:
+    """Where the best grid rate is the only one of a verification grid (``v``: a summary's
+    ``verify``, with its ``grid``) whose nets beat the constant prediction by their means
+    over seeds (`analyses.failed_runs`): that grid row, else None. QA: coin, SGD, 20
+    epochs: 1.57 the best of 12 rates, the only one that learned, on 1 of its 2 seeds; the
+    report said "use ≈1.57" and named failures only above it."""
+    import pandas as pd
+
+    from analyses import failed_runs
+
+    grid, best = v.get("grid") or [], v.get("best_grid_lr")
+    if best is None or v.get("inconclusive") or len(grid) < 3:
+        return None
+    rows = pd.DataFrame(grid).assign(status="max_epochs")
+    learned = rows[~failed_runs(rows, v)]
+    if len(learned) != 1 or not math.isclose(float(learned["lr"].iloc[0]), best):
+        return None
+    return learned.iloc[0].to_dict()
+
+
+def lone_learner_line(v: dict, epochs: float, seeds_failed: tuple[int, int] | None = None
+                      ) -> str:
+    """`lone_learner` in the report's words ("" without one); ``seeds_failed`` the runs at
+    that rate that failed, and its runs, where known."""
+    row = lone_learner(v)
+    if row is None:
+        return ""
+    at = f"{row['lr']:.3g}"
+    seeds = ""
+    if seeds_failed and seeds_failed[0]:
+        seeds = f", and at {at} itself {_who(*seeds_failed)} did not either"
+    return (f"Only the best grid rate, {at}, beat the constant prediction (mean validation "
+            f"loss {row['val_loss']:.4g} against {v['baseline_val_loss']:.4g}, accuracy "
+            f"{row['val_accuracy']:.3g} against {v['baseline_val_accuracy']:.3g}); at every "
+            f"other rate the nets learned nothing in {epochs:g} epochs{seeds}: the best rate "
+            "rests on too few runs to use as it is. Train longer (--verify-epochs) or add "
+            "--seeds first.")

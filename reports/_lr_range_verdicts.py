@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._lr_range_failures import (
     diverged_line,
     failed_note,
     failures_line,
+    lone_learner,
+    lone_learner_line,
     lowest_failing,
     range_at_edge,
     verify_failures,
@@ -106,10 +110,23 @@ def verdict_lines(result, summary: dict) -> list[str]:
                 lines.append(f"The rates within seed noise of the best reach the grid's "
                              f"{edge[0]} rate, {edge[1]:.3g}: the range, and the best with it, "
                              "may go on beyond it.")
+            if lone := lone_learner_line(summary["verify"], result.config["verify_epochs"],
+                                         _failed_at(result, v["best_grid_lr"])):
+                lines.append(lone)
             if failed := failures_line(result, summary, failures):
                 lines.append(failed)
             lines += diverged_line(result, summary, failures)
     return lines
+
+
+def _failed_at(result, lr: float) -> tuple[int, int]:
+    """The verification runs at grid rate ``lr`` that failed (`analyses.failed_runs`), and
+    its runs."""
+    from analyses import failed_runs
+
+    runs = result.verify
+    at = runs[np.isclose(runs["lr"], lr)]
+    return int(failed_runs(at, result.verdict).sum()), len(at)
 
 
 def _plateau(v: dict) -> str:
@@ -137,6 +154,8 @@ def off_target_detail(v: dict, summary: dict) -> str:
     with the suggestion, 7x below the verified best)."""
     said = (f"suggestion {v['suggested_lr']:.3g} is {v['ratio']:.2g}× the verified best "
             f"{v['best_lr']:.3g} (outside {v['tolerance']:g}×): use ≈{v['best_lr']:.3g}")
+    if lone_learner(summary["verify"]) is not None:  # "use" it as the verdict says: not yet
+        said += " once longer runs confirm it (the only grid rate that learned)"
     grid = v["best_grid_lr"]
     edge = (("largest" if grid > v["suggested_lr"] else "smallest", grid)
             if v["at_grid_edge"] else range_at_edge(summary["verify"]))

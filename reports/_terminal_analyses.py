@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nets import count_of
 
-from ._lr_range_failures import diverged_rates, range_at_edge, rates_text
+from ._lr_range_failures import diverged_rates, lone_learner, range_at_edge, rates_text
 from ._terminal import _ending, two_figures
 
 
@@ -160,6 +160,11 @@ def lr_range_lines(s: dict) -> list[str]:
                      + (", at the grid's edge" if v["at_grid_edge"] else "")
                      + (f"; that range reaches the grid's {edge[0]} rate, {edge[1]:.4g}: the "
                         "best may lie beyond" if edge else "") + diverged)
+        if lone_learner(v) is not None:  # as the report says it, with its seeds
+            lines.append(f"verify: only the best grid rate, {v['best_grid_lr']:.4g}, beat the "
+                         f"constant prediction; the nets learned nothing at the others in "
+                         f"{s['config']['verify_epochs']:g} epochs: too few runs to use it as "
+                         "it is; train longer (--verify-epochs) or add --seeds first")
     elif v is not None:
         lines.append("verify: every grid run diverged")
     return lines + _ending(s)
