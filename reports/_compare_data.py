@@ -105,8 +105,9 @@ def compare_runs(paths: Iterable) -> RunComparison:
                           for run, s in zip(runs, shown, strict=True)])
     curves = pd.concat([run.history.assign(run=run.label, kept=_kept(run))[
         ["run", *run.history.columns, "kept"]] for run in runs], ignore_index=True)
-    return RunComparison(runs, settings, shared, differing, table, curves,
-                         _best(runs, table), _notes(runs))
+    best = _best(runs, table)
+    return RunComparison(runs, settings, shared, differing, table, curves, best,
+                         _notes(runs) + _eps_ties(runs, table, best, shared))
 
 
 def _shown(key: str, value) -> str:
@@ -166,6 +167,36 @@ def _best(runs: list[ComparedRun], table: pd.DataFrame) -> str | None:
     if not scored:
         return None
     return runs[min(scored, key=lambda i: (-accuracy[i], loss[i]))].label
+
+
+def _eps_ties(runs: list[ComparedRun], table: pd.DataFrame, best: str | None,
+              shared: dict) -> list[str]:
+    """A note where the best run and others stopped on reaching one eps at one validation
+    accuracy: each stopped at the checkpoint its validation loss first fell to eps, so the
+    losses that picked the best say when each crossed it, not which learned better. QA:
+    double-arc at lr 0.1 and 1, both converged at validation accuracy 1, losses 0.0781 and
+    0.0706 under eps 0.08, 173 and 20 epochs: "arc-lr1 did best" on the 0.0075."""
+    if best is None or shared.get("eps") in (None, 0):
+        return []
+    t = table.set_index("run")
+    row = t.loc[best]
+    if row["status"] != "converged":
+        return []
+    same = t["status"] == "converged"
+    if runs[0].classifies:
+        same &= t["val_accuracy"] == row["val_accuracy"]
+    tied = [label for label in t.index[same] if label != best]
+    if not tied:
+        return []
+    at = (f" at one validation accuracy, {format_setting(row['val_accuracy'])}"
+          if runs[0].classifies else "")
+    epochs = ", ".join(f"{label} {format_setting(t.loc[label, 'epochs'])}"
+                       for label in [best, *tied])
+    return [f"{best} and {', '.join(tied)} {'both' if len(tied) == 1 else 'all'} stopped "
+            f"on reaching eps "
+            f"{format_setting(shared['eps'])}{at}: each stopped where its validation loss "
+            "first fell to eps, so their losses, just under it, say when each crossed it, "
+            f"not which learned better; their epochs tell them apart ({epochs})"]
 
 
 def _notes(runs: list[ComparedRun]) -> list[str]:

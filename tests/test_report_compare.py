@@ -457,3 +457,37 @@ def test_an_edited_fingerprint_is_another_one_not_a_traceback(coin_runs, tmp_pat
     assert json.loads(out)["notes"] == ["the data file changed between the runs (another "
                                         "fingerprint): their scores are not of one "
                                         "validation or test set"]
+
+
+def test_runs_that_stopped_at_one_eps_are_not_told_apart_by_their_losses(
+        tmp_path, monkeypatch, capsys, figures_stood_in):
+    # QA (teacher): double-arc's 2-2-1 net at lr 0.01, 0.1 and 1 (batch 5, eps 0.08, the
+    # course's): 0.1 and 1 both converged at validation accuracy 1, their losses 0.0781 and
+    # 0.0706 just under eps; "arc-lr1 did best" on that 0.0075 said nothing of how they
+    # learned, and nothing said that their epochs, 173 and 20, tell them apart
+    monkeypatch.chdir(tmp_path)
+    for lr in ("0.01", "0.1", "1"):
+        assert run_cli(["train", "--dataset", "double-arc", "--hidden", "2", "--lr", lr,
+                        "--batch-size", "5", "--eps", "0.08", "--epochs", "1000", "--out",
+                        f"arc-lr{lr}", "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["report", "compare", "arc-lr0.01", "arc-lr0.1", "arc-lr1",
+                              "--json", "--out", "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    runs = {r["label"]: r for r in summary["runs"]}
+    assert [(runs[k]["status"], runs[k]["epochs"], round(runs[k]["val_loss"], 4))
+            for k in ("arc-lr0.1", "arc-lr1")] == [("converged", 173, 0.0781),
+                                                   ("converged", 20, 0.0706)]
+    assert runs["arc-lr0.01"]["status"] == "max_epochs"
+    assert summary["best"] == "arc-lr1"
+    note = ("arc-lr1 and arc-lr0.1 both stopped on reaching eps 0.08 at one validation "
+            "accuracy, 1: each stopped where its validation loss first fell to eps, so their "
+            "losses, just under it, say when each crossed it, not which learned better; their "
+            "epochs tell them apart (arc-lr1 20, arc-lr0.1 173)")
+    assert summary["notes"] == [note]
+    assert f"Mind: {note}." in html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    # runs that stopped at eps at other accuracies are told apart by them: no note
+    code, out, err = run_cli(["report", "compare", "arc-lr0.01", "arc-lr1", "--json",
+                              "--no-report"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["notes"] == []

@@ -111,7 +111,8 @@ JSON_KEYS = {
                            "(the differing ones), status, epochs, best_val_loss, best_epoch, "
                            "val_loss, val_accuracy, test_loss, test_accuracy, test_rmse, "
                            "seconds}], notes (why the scores may not be of one test set: "
-                           f"other data, another split), report_path, {REPORT_ERROR}",
+                           "other data, another split; or may not tell the best apart: runs "
+                           f"that stopped on reaching one eps), report_path, {REPORT_ERROR}",
     ("study", "run"): f"{_STUDY_SUMMARY}, {_TRIALS_SECONDS}, {_STOPPED}, {REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds (the time its trials took, 0 when it "
                          f"started none), {_STOPPED}, report_stale (a worker "
