@@ -152,6 +152,9 @@ def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
         raise ValueError(f"{name} sample_weight must be numbers") from None
     if sw.ndim == 0:  # one number for every sample, as scikit-learn allows
         sw = np.full(n, sw)
+    if sw.ndim != 1:  # a (n, 1) column: the resampler hint below misled
+        raise ValueError(f"{name} sample_weight must be one number or one-dimensional, one "
+                         f"weight per row, got shape {sw.shape}")
     if sw.shape != (n,):
         # a sampler before the net in a pipeline changes the rows it trains on, and
         # imbalanced-learn passes fit parameters on as they were: 600 weights met 668 rows

@@ -354,7 +354,7 @@ def test_zero_sample_weight_ignores_those_samples():
     (-np.ones(20), "finite and non-negative"),
     (np.r_[np.nan, np.ones(19)], "finite and non-negative"),
     (np.ones(19), r"shape \(20,\)"),
-    (np.ones((20, 2)), r"shape \(20,\)"),
+    (np.ones((20, 2)), r"one-dimensional, one weight per row, got shape \(20, 2\)"),
     (np.zeros(20), "zero for every sample"),
 ])
 def test_bad_sample_weight_is_one_line_error(weights, message):
@@ -634,6 +634,18 @@ def test_per_row_weights_after_a_resampler_are_refused_saying_why():
         "training sample_weight must have shape (150,), got (120,) (one weight per row the "
         "net trains on: after a resampler in a pipeline, weights given per input row cannot "
         "follow; use class_weight)")
+
+
+@pytest.mark.parametrize("shape", [(120, 1), (1, 120)])
+def test_weights_of_two_dimensions_are_refused_as_such(shape):
+    # QA: a (300, 1) column of weights given to fit itself, no pipeline, was told of
+    # resamplers in a pipeline and to use class_weight
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError) as err:
+        nets.NetClassifier(max_epochs=1).fit(X[:120], y[:120],
+                                             sample_weight=np.ones(shape))
+    assert str(err.value) == ("training sample_weight must be one number or one-dimensional, "
+                              f"one weight per row, got shape {shape}")
 
 
 def test_an_eps_a_constant_prediction_meets_warns_at_its_stop():
