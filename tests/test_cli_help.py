@@ -582,3 +582,54 @@ def test_imbalance_says_threshold_metrics_rank_at_one_half():
     assert ("is ranked, and its verdicts and paired differences read, at the fixed threshold "
             "0.5, what the remedy itself changes; the same metric at the tuned threshold is "
             "beside it, not ranked: the ranking's `tuned_mean`" in readme_words())
+
+
+def _item_keys(items) -> list[str]:
+    """Every key of a --json list of objects (each item's, in order, once)."""
+    return list(dict.fromkeys(k for item in items for k in item))
+
+
+@pytest.mark.slow
+def test_the_keys_of_imbalance_capacity_and_index_lists_are_in_their_help(tmp_path,
+                                                                          monkeypatch, capsys):
+    # QA: imbalance --json printed metrics, skipped, majority and leakage as lists of
+    # objects whose keys its help never named (mode, prevalence, inflation...), capacity's
+    # table said "train/val/test accuracy and loss" for six keys, and report index's
+    # headline held {label, text} unsaid: a key a script reads is a contract only if named
+    import json
+
+    from cli_helpers import undocumented_keys
+
+    from nets._imbalance_scores import IMBALANCE_METRICS
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio",
+                              "1:10", "--strategies", "none,smote,tomek_links", "--seeds", "1",
+                              "--epochs", "1", "--leakage-demo", "--json"], capsys)
+    assert code == 0, err
+    im = json.loads(out)
+    # a real run: the majority class scores its share, and tomek_links had nothing to remove
+    assert im["majority"][0]["accuracy"] == pytest.approx(0.9104, abs=1e-4)
+    assert [(s["strategy"], s["mode"], s["status"]) for s in im["skipped"]] == [
+        ("tomek_links", "proper", "skipped")]
+    assert {row["strategy"] for row in im["leakage"]} == {"smote", "tomek_links"}
+    listed = {name: _item_keys(im[name]) for name in ("metrics", "skipped", "majority",
+                                                      "leakage")}
+    listed["metrics"] = [k for k in listed["metrics"] if k not in IMBALANCE_METRICS]
+    listed["metric scores"] = list(im["metrics"][0]["roc_auc"])
+    assert {name: undocumented_keys("imbalance", keys) for name, keys in listed.items()} == {
+        name: [] for name in listed}
+
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--widths", "2", "--seeds", "1",
+                              "--epochs", "2", "--json"], capsys)
+    assert code == 0, err
+    table = json.loads(out)["table"]
+    assert table[0]["val_accuracy"] in (0.25, 0.5, 0.75, 1.0)  # XOR's 4 points
+    assert undocumented_keys("capacity", _item_keys(table)) == []
+
+    code, out, err = run_cli(["report", "index", "runs", "--no-write", "--json"], capsys)
+    assert code == 0, err
+    reports = json.loads(out)["reports"]
+    assert {r["kind"] for r in reports} == {"imbalance", "capacity"}
+    assert undocumented_keys("report index", _item_keys(
+        h for r in reports for h in r["headline"])) == []
