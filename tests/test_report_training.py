@@ -963,6 +963,33 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
     assert scored["accuracy"] == pytest.approx(summary["test_accuracy"])
 
 
+def test_the_provenance_names_the_blas_kernels_config_json_records(tmp_path, capsys,
+                                                                   monkeypatch):
+    """QA: the same small coin net under OPENBLAS_CORETYPE=Haswell (on a SkylakeX CPU)
+    wrote another history.csv from its 15th line; config.json recorded the kernels, while
+    the report, "everything needed to reproduce these results", named neither them nor
+    a variable in its Command, so a reader of the report alone could not tell why."""
+    from cli_helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "5",
+                            "--seed", "2"], capsys)
+    assert code == 0, err
+    folder = tmp_path / "runs" / "train" / "xor"
+    record = json.loads((folder / "config.json").read_text())
+    assert record["epochs"] == 5 and record["train_loss"] == pytest.approx(0.707, abs=1e-3)
+    kernels = [lib["kernels"] for lib in record["blas"] if lib["kernels"]]
+    facts = report_facts((folder / "report.html").read_text())
+    if not kernels:  # a BLAS that names none: no row to give
+        assert "BLAS kernels" not in facts
+        return
+    shown = facts["BLAS kernels"]
+    assert all(f"{lib['kernels']} ({lib['library']} {lib['version']})" in shown
+               for lib in record["blas"] if lib["kernels"])
+    assert shown.endswith("another CPU's kernels (or OPENBLAS_CORETYPE) train other last "
+                          "bits, at any width")
+
+
 @pytest.mark.slow
 def test_a_wide_nets_command_pins_the_blas_threads_it_ran_on(tmp_path, capsys, monkeypatch):
     """QA: a wide net trained on 2 BLAS threads and again under OMP_NUM_THREADS=1 ended
