@@ -23,6 +23,7 @@ import functools
 import os
 import threading
 import warnings
+from pathlib import Path
 
 import threadpoolctl
 from threadpoolctl import ThreadpoolController
@@ -224,6 +225,29 @@ def blas_threads() -> list[dict]:
                  "threads": int(held.get(lib.filepath, lib.get_num_threads())),
                  "kernels": getattr(lib, "architecture", None)}
                 for lib in sorted(loaded, key=lambda lib: lib.filepath)]
+
+
+@functools.cache
+def numpy_blas_kernels() -> str | None:
+    """The processor kernels NumPy's BLAS chose (OpenBLAS's core type, ``"Haswell"``,
+    which ``OPENBLAS_CORETYPE`` overrides); None where it names none, or where it cannot be
+    told from another BLAS loaded that names others.
+
+    Returns
+    -------
+    str or None
+    """
+    import numpy
+
+    home = Path(numpy.__file__).resolve().parent
+    loaded = ThreadpoolController().select(user_api="blas").lib_controllers
+    # a wheel's own copy lies in numpy.libs beside the package (numpy/.dylibs on macOS);
+    # elsewhere (conda) one shared library serves numpy and scipy alike
+    own = [lib for lib in loaded
+           if Path(lib.filepath).resolve().is_relative_to(home)
+           or Path(lib.filepath).resolve().parent.name == f"{home.name}.libs"]
+    named = {getattr(lib, "architecture", None) for lib in own or loaded}
+    return named.pop() if len(named) == 1 else None
 
 
 # the variable each BLAS reads its thread count from before OMP_NUM_THREADS (which a

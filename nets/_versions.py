@@ -93,9 +93,17 @@ def versions() -> dict[str, str]:
 
 def library_versions() -> dict[str, str]:
     """``{"python": ..., "numpy": ..., ...}``: Python and each of `LIBRARIES` installed
-    (one not installed is left out): what a result ran on besides hplab."""
+    (one not installed is left out), then ``"BLAS kernels"``, the processor kernels
+    NumPy's BLAS chose (`numpy_blas_kernels`, where it names them): what a result ran on
+    besides hplab."""
+    from ._threads import numpy_blas_kernels
+
     found = {"python": platform.python_version()}
     found.update((name, v) for name in LIBRARIES if (v := _installed(name)))
+    # other kernels (another CPU, OPENBLAS_CORETYPE) train other last bits at any size,
+    # which no version tells: a study resumed on another machine is mixed
+    if kernels := numpy_blas_kernels():
+        found["BLAS kernels"] = kernels
     return found
 
 

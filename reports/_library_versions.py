@@ -100,12 +100,3 @@ def other_libraries_note(sets: list[dict]) -> str | None:
             "here (and best_model/) are those libraries' and may differ from the stored "
             "ones.")
 
-
-def blas_kernels_text(blas: list[dict]) -> str | None:
-    """The processor kernels each BLAS library chose (`nets.blas_threads`, config.json's
-    ``blas``) in words, ``SkylakeX (openblas 0.3.30)``; None where no library says: other
-    kernels (another CPU, ``OPENBLAS_CORETYPE``) train other last bits at any size, which
-    neither the command nor the library versions tell."""
-    named = [f"{lib['kernels']} ({lib['library']} {lib['version']})" for lib in blas
-             if lib.get("kernels")]
-    return ", ".join(dict.fromkeys(named)) or None

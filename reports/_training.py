@@ -18,7 +18,6 @@ from ._check_result import check_result
 from ._core import Report
 from ._held_results import holds_another_run
 from ._index import analysis_name
-from ._library_versions import blas_kernels_text
 from ._paths import from_report
 from ._settings import regularisers_text, settings_line
 from ._training_binary import add_positive_class
@@ -128,10 +127,6 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
                **({"BLAS threads": f"{threads}: this net's steps ran on them, and another "
                                    "count changes its weights' last bits"}
                   if threads else {}),
-               # config.json's kernels: another CPU's change every net's last bits
-               **({"BLAS kernels": f"{kernels}: another CPU's kernels (or OPENBLAS_CORETYPE) "
-                                   "train other last bits, at any width"}
-                  if (kernels := blas_kernels_text(nets.blas_threads())) else {}),
                "Model file": _saved_file(run.model_path, out_dir),
                "History file": _saved_file(run.history_path, out_dir)})
     return rep.write(out_dir, swap=swap)

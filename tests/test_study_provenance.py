@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -496,7 +497,8 @@ def test_a_record_from_before_a_library_was_recorded_is_not_other_software(
     assert mine["imbalanced-learn"] == importlib_version("imbalanced-learn")
     _run(spec_file("pre", n_trials=2, max_epochs=8), "pre.db", capsys)
     s = optuna.load_study(study_name="pre", storage="sqlite:///pre.db")
-    earlier = {k: v for k, v in mine.items() if k not in ("scipy", "imbalanced-learn")}
+    earlier = {k: v for k, v in mine.items()  # nor NumPy's BLAS kernels, recorded since
+               if k not in ("scipy", "imbalanced-learn", "BLAS kernels")}
     s.set_user_attr(study.VERSIONS_ATTR, [earlier])
     # resumed: this process's versions are stored beside the earlier record's
     code, _, err = run_cli(["study", "run", "pre", "--storage", "pre.db", "--trials", "3"],
@@ -518,3 +520,28 @@ def test_a_record_from_before_a_library_was_recorded_is_not_other_software(
     facts = report_facts((tmp_path / "rep" / "report.html").read_text())
     assert "Library versions of this report" not in facts and "libraries'" not in text
     assert "scipy" not in facts["Library versions"]
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="OpenBLAS's x86 core types")
+def test_a_study_resumed_on_other_blas_kernels_is_mixed(spec_file, tmp_path, capsys):
+    """QA: other BLAS kernels (another machine, OPENBLAS_CORETYPE) train other last bits at
+    any size, and a study stored none: one resumed elsewhere looked all of a piece. NumPy's
+    BLAS kernels are one of its library versions now."""
+    spec = spec_file("kern", n_trials=2, max_epochs=4)
+    for kernels, trials in (("Haswell", 2), ("Sandybridge", 3)):
+        proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "study", "run", spec,
+                               "--storage", "k.db", "--trials", str(trials), "--no-report"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                              env={**os.environ, "PYTHONPATH": str(ROOT),
+                                   "OPENBLAS_CORETYPE": kernels})
+        assert proc.returncode == 0, proc.stderr
+    code, out, _ = run_cli(["study", "show", "kern", "--storage", str(tmp_path / "k.db"),
+                            "--json"], capsys)
+    assert code == 0
+    shown = json.loads(out)
+    assert [s["BLAS kernels"] for s in shown["library_versions"]] == ["Haswell", "Sandybridge"]
+    assert shown["n_finished"] == 3
+    code, out, _ = run_cli(["study", "show", "kern", "--storage", str(tmp_path / "k.db")],
+                           capsys)
+    assert "BLAS kernels Haswell, then BLAS kernels Sandybridge" in out

@@ -30,9 +30,10 @@ _STUDY_SUMMARY = (
     "checkout each ran from where that is other code than the version names: 12 hex "
     "digits, -dirty added for uncommitted changes, else null; two or more when it was "
     "resumed after an upgrade or from another checkout), library_versions [{python, numpy, "
-    "scikit-learn, optuna, scipy, imbalanced-learn}] (the Python and library versions its "
-    "trials ran on, as the study stored them, oldest first, each library named where "
-    "recorded: a record from before scipy and imbalanced-learn were recorded lacks them; empty for "
+    "scikit-learn, optuna, scipy, imbalanced-learn, BLAS kernels}] (the Python and library "
+    "versions its trials ran on, and the processor kernels NumPy's BLAS chose, as the study "
+    "stored them, oldest first, each named where recorded: a record from before scipy, "
+    "imbalanced-learn and the kernels were recorded lacks them; empty for "
     "a study from before hplab stored them; two or more when it was resumed with other "
     "libraries)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
