@@ -139,9 +139,13 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert versions["numpy"] == np.__version__
     # run from a git checkout (this suite, not a source distribution's): its commit too
     checkout = _checkout_by_git(ROOT)
+    # and the kernels NumPy's BLAS chose, one of the BLAS libraries' the record lists
+    kernels = config["versions"].get("BLAS kernels")
+    assert kernels in {lib["kernels"] for lib in config["blas"]}
     assert config["versions"] == {"hplab": importlib_version("hplab"),
                                   **({"hplab_checkout": checkout} if checkout else {}),
-                                  "python": platform.python_version(), **versions}
+                                  "python": platform.python_version(), **versions,
+                                  **({"BLAS kernels": kernels} if kernels else {})}
     net, header, extra = nets.load_net(out_dir / "model.npz")
     assert net.sizes == (2, 2, 1) and header["meta"]["dataset"] == "xor"
     assert header["meta"]["versions"] == config["versions"]
