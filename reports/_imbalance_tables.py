@@ -23,25 +23,38 @@ THRESHOLD_GLOSSARY = ("The metrics: recall, the share of positives found; precis
 
 
 def intervals(estimates, low, high) -> list[str]:
-    """``[lo, hi]`` per row with as many decimals as its estimate's cell (`format_column`'s
-    cell of the ``estimates`` column beside it), or in scientific notation with as many
-    mantissa digits where that cell is: ``0.007693`` beside ``[0.000000, 0.038190]``, not
-    ``[0.000, 0.038]``, and ``5.349e-05`` beside ``[0.000e+00, 1.200e-04]``. ``–`` without
-    an interval (one seed)."""
+    """``[lo, hi]`` per row with as many decimals as its estimate's four significant digits
+    (`format_column`'s cell of the ``estimates`` column beside it, before its trailing
+    zeros go), or in scientific notation with as many mantissa digits where that cell is:
+    ``0.007693`` beside ``[0.000000, 0.038190]``, not ``[0.000, 0.038]``, and ``5.349e-05``
+    beside ``[0.000e+00, 1.200e-04]``. ``–`` without an interval (one seed)."""
     from ._numbers import format_column
 
     cells = format_column([float(v) for v in estimates])
     out = []
-    for cell, lo, hi in zip(cells, low, high, strict=True):
+    for cell, estimate, lo, hi in zip(cells, estimates, low, high, strict=True):
         lo, hi = float(lo), float(hi)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             out.append("–")
             continue
         mantissa, scientific, _ = cell.partition("e")
-        digits = len(mantissa.partition(".")[2])
-        kind = "e" if scientific else "f"
-        out.append(f"[{lo:.{digits}{kind}}, {hi:.{digits}{kind}}]")
+        if scientific:
+            out.append(f"[{lo:.{len(mantissa.partition('.')[2])}e}, "
+                       f"{hi:.{len(mantissa.partition('.')[2])}e}]")
+            continue
+        # the cell's stripped zeros are no loss of digits: a mean of 0.64005 shows "0.64",
+        # and its interval [0.5721, 0.7080] read "[0.57, 0.71]"; a mean of 0 (paired
+        # differences that cancel) took none, and [-0.35, 0.35] read "[-0, 0]"
+        digits = max(len(mantissa.partition(".")[2]),
+                     _decimals(float(estimate)) if float(estimate) else
+                     _decimals(max(abs(lo), abs(hi))) if lo or hi else 0)
+        out.append(f"[{lo:.{digits}f}, {hi:.{digits}f}]")
     return out
+
+
+def _decimals(v: float) -> int:
+    """Decimals of ``v`` (non-zero) at four significant digits, trailing zeros kept."""
+    return max(0, 3 - math.floor(math.log10(abs(float(f"{v:.4g}")))))
 
 
 def with_page(frame: pd.DataFrame, spans: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import numpy as np
@@ -1243,6 +1244,13 @@ def _decimals(cell: str) -> int:
     return len(cell.partition("e")[0].partition(".")[2])
 
 
+def _four_digits(cell: str) -> int:
+    """Decimals of a fixed-notation cell's value at four significant digits, its trailing
+    zeros kept (``0.992`` is 0.9920: 4), as an interval beside it shows its bounds."""
+    v = float(cell)
+    return max(0, 3 - math.floor(math.log10(abs(v)))) if v else 0
+
+
 def test_the_brier_interval_is_in_one_notation():
     # review: the brier table's interval columns read 5.349e-03 beside 0 (a bound clipped
     # at 0 next to one in scientific notation); tester: then 0.0031 beside [0, 0.005349]
@@ -1252,7 +1260,9 @@ def test_the_brier_interval_is_in_one_notation():
                           "ci_low": [0.0, 0.00004], "ci_high": [0.005349, 0.0231]})
     _, table = brier_table(brier)
     assert list(table.columns) == ["strategy", "brier", "95 % interval"]
-    assert list(table["95 % interval"]) == ["[0.0000, 0.0053]", "[0.0000, 0.0231]"]
+    # each bound to its estimate's four significant digits (0.003100, 0.01250): QA, the
+    # estimate's cell drops trailing zeros, and [0.0000, 0.0053] hid 0.005349
+    assert list(table["95 % interval"]) == ["[0.000000, 0.005349]", "[0.00004, 0.02310]"]
     _, tiny = brier_table(brier.assign(mean=[0.00003, 0.0125]))  # the mean column scientific
     assert list(tiny["95 % interval"]) == ["[0.000e+00, 5.349e-03]",
                                            "[4.000e-05, 2.310e-02]"]
@@ -1277,7 +1287,7 @@ def test_brier_intervals_have_their_estimates_decimals(tmp_path):
     _, rows = report_table(text, "table-ranking-table-1to10")
     assert {r[1] for r in rows} == {"none", "smote"} and {_decimals(r[3]) for r in rows} == {5}
     for name, (mean, interval) in shown.items():
-        b, d = brier.loc[name], _decimals(mean)
+        b, d = brier.loc[name], _four_digits(mean)
         assert float(mean) == pytest.approx(b["mean"], rel=1e-3)
         assert interval == f"[{b['ci_low']:.{d}f}, {b['ci_high']:.{d}f}]", name
     for table, estimate, bounds in (("ranking-table", 3, 4), ("paired", 2, 3),
@@ -1285,7 +1295,36 @@ def test_brier_intervals_have_their_estimates_decimals(tmp_path):
         _, rows = report_table(text, f"table-{table}-1to10")
         for r in rows:
             lo, hi = r[bounds].strip("[]").split(", ")
-            assert _decimals(lo) == _decimals(hi) == _decimals(r[estimate]), (table, r)
+            assert _decimals(lo) == _decimals(hi) == _four_digits(r[estimate]), (table, r)
+
+
+def test_an_interval_keeps_four_digits_where_its_estimate_ends_in_zeros(tmp_path):
+    # QA: class_weight's mean PR-AUC 0.67395 shows "0.674" (its trailing zero dropped), and
+    # its interval took that cell's three decimals: [0.386, 0.962] hid 0.3863 and 0.9616;
+    # a mean of 0.64005 ("0.64") gave [0.57, 0.71] beside its neighbours' four decimals
+    name = imbalanced_csv(tmp_path / "d.csv", 400, 30, 1.5)
+    res = analyses.imbalance_benchmark(name, seeds=3, strategies="none,class_weight,random_over",
+                                       net_params={"hidden": (8,), "max_epochs": 30},
+                                       workers=1)
+    rank = res.ranking("pr_auc").set_index("strategy")
+    cw = rank.loc["class_weight"]
+    assert (round(cw["mean"], 5), round(cw["ci_low"], 4), round(cw["ci_high"], 4)) == \
+        (0.67395, 0.3863, 0.9616)
+    text = reports.imbalance_report(res, tmp_path / "r", index=False).read_text()
+    _, rows = report_table(text, "table-ranking-table-own")
+    shown = {r[1]: (r[3], r[4]) for r in rows}
+    assert shown["class_weight"] == ("0.674", "[0.3863, 0.9616]")
+    _, rows = report_table(text, "table-areas-own")
+    assert {r[0]: r[4] for r in rows}["class_weight"] == "[0.3863, 0.9616]"
+
+
+def test_an_interval_about_a_zero_estimate_keeps_its_digits():
+    # paired differences that cancel (+0.35 and -0.35) have a mean of 0, shown "0": its
+    # interval took no decimals and read "[-0, 0]"
+    from reports._imbalance_tables import intervals
+
+    assert intervals([0.0, 0.0], [-0.35, 0.0], [0.35, 0.0]) == ["[-0.3500, 0.3500]",
+                                                                "[0, 0]"]
 
 
 @pytest.fixture(scope="module")
