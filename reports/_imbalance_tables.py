@@ -45,9 +45,10 @@ def intervals(estimates, low, high) -> list[str]:
         # the cell's stripped zeros are no loss of digits: a mean of 0.64005 shows "0.64",
         # and its interval [0.5721, 0.7080] read "[0.57, 0.71]"; a mean of 0 (paired
         # differences that cancel) took none, and [-0.35, 0.35] read "[-0, 0]"
-        digits = max(len(mantissa.partition(".")[2]),
-                     _decimals(float(estimate)) if float(estimate) else
-                     _decimals(max(abs(lo), abs(hi))) if lo or hi else 0)
+        digits = len(mantissa.partition(".")[2])
+        if not (lo.is_integer() and hi.is_integer()):  # 1 beside [1, 1] has none to show
+            digits = max(digits, _decimals(float(estimate)) if float(estimate) else
+                         _decimals(max(abs(lo), abs(hi))))
         out.append(f"[{lo:.{digits}f}, {hi:.{digits}f}]")
     return out
 

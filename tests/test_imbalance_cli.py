@@ -1323,8 +1323,8 @@ def test_an_interval_about_a_zero_estimate_keeps_its_digits():
     # interval took no decimals and read "[-0, 0]"
     from reports._imbalance_tables import intervals
 
-    assert intervals([0.0, 0.0], [-0.35, 0.0], [0.35, 0.0]) == ["[-0.3500, 0.3500]",
-                                                                "[0, 0]"]
+    assert intervals([0.0, 0.0, 1.0], [-0.35, 0.0, 1.0], [0.35, 0.0, 1.0]) == \
+        ["[-0.3500, 0.3500]", "[0, 0]", "[1, 1]"]
 
 
 @pytest.fixture(scope="module")
