@@ -386,7 +386,9 @@ def _assert_ranking_tables_are_the_jsons(text: str, ranking: list[dict]) -> None
         for row, r in zip(rows, ranked, strict=True):
             assert row[0] == str(r["rank"])
             assert float(row[3]) == pytest.approx(r["mean"], rel=1e-3)
-            digits = _decimals(row[3])  # the interval at the mean's decimals
+            # the interval at the mean's four significant digits (QA: 0.56 beside [0.02,
+            # 1.00] hid 0.0176)
+            digits = _four_digits(row[3], r["ci_low"], r["ci_high"])
             assert row[4] == f"[{r['ci_low']:.{digits}f}, {r['ci_high']:.{digits}f}]"
             assert float(row[5]) == pytest.approx(r["tuned_threshold"], rel=1e-3)
             assert float(row[6]) == pytest.approx(r["tuned_mean"], rel=1e-3)
@@ -1244,11 +1246,15 @@ def _decimals(cell: str) -> int:
     return len(cell.partition("e")[0].partition(".")[2])
 
 
-def _four_digits(cell: str) -> int:
-    """Decimals of a fixed-notation cell's value at four significant digits, its trailing
-    zeros kept (``0.992`` is 0.9920: 4), as an interval beside it shows its bounds."""
-    v = float(cell)
-    return max(0, 3 - math.floor(math.log10(abs(v)))) if v else 0
+def _four_digits(cell: str, low: float = 0.5, high: float = 0.5) -> int:
+    """The decimals an interval ``[low, high]`` shows beside a fixed-notation estimate's
+    cell: the cell's value at four significant digits, its trailing zeros kept (``0.992``
+    is 0.9920: 4; a cell of ``0`` takes the wider bound's), or the cell's own where both
+    bounds are whole (``1`` beside ``[1, 1]``)."""
+    if float(low).is_integer() and float(high).is_integer():
+        return _decimals(cell)
+    v = float(cell) or max(abs(low), abs(high))
+    return max(_decimals(cell), 3 - math.floor(math.log10(abs(float(f"{v:.4g}")))))
 
 
 def test_the_brier_interval_is_in_one_notation():
@@ -1287,7 +1293,8 @@ def test_brier_intervals_have_their_estimates_decimals(tmp_path):
     _, rows = report_table(text, "table-ranking-table-1to10")
     assert {r[1] for r in rows} == {"none", "smote"} and {_decimals(r[3]) for r in rows} == {5}
     for name, (mean, interval) in shown.items():
-        b, d = brier.loc[name], _four_digits(mean)
+        b = brier.loc[name]
+        d = _four_digits(mean, b["ci_low"], b["ci_high"])
         assert float(mean) == pytest.approx(b["mean"], rel=1e-3)
         assert interval == f"[{b['ci_low']:.{d}f}, {b['ci_high']:.{d}f}]", name
     for table, estimate, bounds in (("ranking-table", 3, 4), ("paired", 2, 3),
@@ -1295,7 +1302,8 @@ def test_brier_intervals_have_their_estimates_decimals(tmp_path):
         _, rows = report_table(text, f"table-{table}-1to10")
         for r in rows:
             lo, hi = r[bounds].strip("[]").split(", ")
-            assert _decimals(lo) == _decimals(hi) == _four_digits(r[estimate]), (table, r)
+            digits = _four_digits(r[estimate], float(lo), float(hi))
+            assert _decimals(lo) == _decimals(hi) == digits, (table, r)
 
 
 def test_an_interval_keeps_four_digits_where_its_estimate_ends_in_zeros(tmp_path):
