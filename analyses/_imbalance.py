@@ -231,8 +231,12 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     outputs = skip_unchanged(tasks, [not_run[status](t, why) if why else next(done)
                                      for t, (status, why) in zip(tasks, skips, strict=True)])
     rows = [row for out in outputs for row in out["rows"]]
+    # float64, as the metrics read them: a float32 net's scores alone (no isolation_forest
+    # beside them) were written to scores.csv at float32's shortest text, which reads back
+    # as other numbers (its Brier scores 1e-9 off the runs'); a float32 is one float64
     scores = [pd.DataFrame({"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
-                            "seed": t.seed, "y_true": out["y_true"], "proba": out["proba"]})
+                            "seed": t.seed, "y_true": out["y_true"],
+                            "proba": np.asarray(out["proba"], dtype=np.float64)})
               for t, out in zip(tasks, outputs, strict=True) if out["status"] == "ok"]
     timings = pd.DataFrame([{"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                              "seed": t.seed, "seconds": out["seconds"]}

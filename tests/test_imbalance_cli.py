@@ -1396,6 +1396,28 @@ def test_a_strategy_on_one_seed_is_too_few_seeds_to_tell_never_told_apart(coin_a
         "ratio settings; 2 skipped: the training data is already")
 
 
+def test_scores_csv_holds_the_scores_every_metric_was_computed_from(tmp_path):
+    # QA: without isolation_forest (whose scores are float64) a float32 net's scores were
+    # written at float32's shortest text (0.999734 for 0.9997339844703674): read back, their
+    # Brier scores were 1e-9 off runs.csv's, so the folder did not audit its own numbers
+    from sklearn.metrics import brier_score_loss
+
+    name = imbalanced_csv(tmp_path / "d.csv", 400, 30, 1.5)
+    res = analyses.imbalance_benchmark(name, seeds=2, strategies="none,random_over",
+                                       net_params={"hidden": (8,), "max_epochs": 10},
+                                       workers=1)
+    assert res.net_params["dtype"] == "float32" and res.scores["proba"].dtype == np.float64
+    reports.imbalance_report(res, tmp_path / "r", index=False)
+    files = tmp_path / "r" / "report_files"
+    scores = read_csv_exactly(files / "scores.csv")
+    runs = read_csv_exactly(files / "runs.csv", dtype={"threshold": str})
+    ok = runs[runs["threshold"] == "0.5"]
+    assert len(ok) == 4
+    for run in ok.itertuples():
+        g = scores[(scores["strategy"] == run.strategy) & (scores["seed"] == run.seed)]
+        assert brier_score_loss(g["y_true"], g["proba"]) == run.brier, run.strategy
+
+
 def test_the_report_files_hold_exact_intervals_and_every_test_score(coin_a):
     # QA: the ranking's CSV wrote each interval at its row's rounding ("[0.9225, 1.0000]"
     # beside "[0.905, 1.000]"): its bounds are numbers now, the JSON's exactly
