@@ -30,6 +30,7 @@ from ._worker_closing import (
     close_stopped_trial,
     dropped_note,
     taken_over,
+    told_elsewhere,
 )
 from ._worker_storage import held_reads, worker_cache
 
@@ -235,11 +236,14 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                         try:
                             failed = _run_trial(study, objective)
                         except Exception:
-                            if not taken_over(study, objective.trial):
+                            stored = taken_over(study, objective.trial)
+                            if stored is None:
                                 raise
                             notice("study", dropped_note(
                                 objective.trial.number, objective.trial.number in given_back,
-                                heartbeats, spec.grace_period), level=logging.WARNING)
+                                heartbeats, spec.grace_period,
+                                told_elsewhere(study, stored, heartbeats, flat=flat)),
+                                level=logging.WARNING)
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
                         else:

@@ -13,6 +13,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._record import owner_keys, record_attr, trial_info
+from ._stale_cause import stored_cause
 from ._stale_trials import entered_by, never_entered
 from ._storage_errors import failure_text
 from ._storage_url import StorageURL
@@ -88,17 +89,19 @@ def fail_never_entered(study, trials, grace_period: float, retry=None, *,
             retry(study, storage.get_trial(t._trial_id))
 
 
-def taken_over(study, trial) -> bool:
-    """Whether this worker's ``trial``, whose end optuna could not store, was finished by
-    another worker: failed as stale while this one was paused (SIGSTOP, a laptop asleep),
-    cut off from the storage, or the storage unreachable (restarting, paused) past the
-    heartbeat grace (its retry is another trial)."""
+def taken_over(study, trial):
+    """This worker's ``trial``, whose end optuna could not store, as stored, if another
+    worker or program finished it (else None): failed as stale while this one was paused
+    (SIGSTOP, a laptop asleep), cut off from the storage, or the storage unreachable
+    (restarting, paused) past the heartbeat grace (its retry is another trial); or told
+    its end by another Optuna client (``optuna tell``)."""
     if trial is None:  # optuna failed before the objective began
-        return False
+        return None
     try:
-        return study._storage.get_trial(trial._trial_id).state.is_finished()
+        stored = study._storage.get_trial(trial._trial_id)
     except Exception:  # the storage is gone: its own error is the one to report
-        return False
+        return None
+    return stored if stored.state.is_finished() else None
 
 
 def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict) -> None:
@@ -126,9 +129,15 @@ def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict)
         pass
 
 
-def dropped_note(number: int, given_back: bool, heartbeats: bool, grace: float) -> str:
+def dropped_note(number: int, given_back: bool, heartbeats: bool, grace: float,
+                 told: str | None = None) -> str:
     """The notice a worker says of its trial ``number`` that it does not finish: given back
-    (``_worker._lost_claim``), or failed by another worker."""
+    (``_worker._lost_claim``), failed by another worker, or ended by another program
+    (``told``: its state's name then, see `told_elsewhere`)."""
+    if told is not None and not given_back:
+        # `optuna tell`, or another Optuna client: not a heartbeat that failed to come
+        return (f"trial {number} was ended ({told}) by another program, not by an hplab "
+                "worker (optuna tell, or another Optuna client): its result is dropped")
     if given_back:
         return (f"trial {number} was given back: the server ended this worker's "
                 "claim lock before the claim was done (held too long, or cut off) and "
@@ -142,3 +151,20 @@ def dropped_note(number: int, given_back: bool, heartbeats: bool, grace: float) 
     return (f"trial {number} was failed by another worker: no heartbeat of it "
             f"reached the storage for {grace} s (this worker paused or cut off, or the "
             "storage unreachable): its result is dropped")
+
+
+def told_elsewhere(study, stored, heartbeats: bool, *, flat: bool = True) -> str | None:
+    """The state's name of ``stored`` (this worker's trial another ended, `taken_over`) if
+    no hplab worker ended it (else None): one that fails a trial as stale stores why
+    (`stored_cause`) or queues its retry, and on a journal closes it as interrupted."""
+    if not heartbeats:
+        closed = (stored.state == TrialState.FAIL
+                  and trial_info(stored, flat=flat).get("status") == "interrupted")
+    else:
+        try:
+            closed = stored_cause(stored) is not None or any(
+                t.system_attrs.get("failed_trial") == stored.number
+                for t in study.get_trials(deepcopy=False))
+        except Exception:  # the storage is gone: say it as a worker's stale check
+            closed = True
+    return None if closed else stored.state.name

@@ -1438,3 +1438,39 @@ def test_a_worker_stopped_by_ctrl_c_names_the_report_as_its_json_does(spec_file,
     assert summary["stopped"] == "interrupted" and summary["report_path"] == report
     assert summary["report_stale"] is True  # the report predates the worker's trials
     assert "report_error" not in summary  # a worker writes none
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_trial_another_program_told_while_its_worker_ran_is_dropped_as_that(
+        kind, spec_file, tmp_path, monkeypatch, capsys, request):
+    """A running trial that another program ends (`optuna tell --state fail`) while its
+    worker trains it is dropped in one line naming that, not a heartbeat that failed to
+    come (its heartbeats came all along); `study show` says the same of it."""
+    name = f"told-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, n_trials=3, pruner="none", max_epochs=8)
+    storage = (str(tmp_path / "told.db") if kind == "sqlite"
+               else request.getfixturevalue("postgres_url"))
+    url = f"sqlite:///{storage}" if kind == "sqlite" else storage
+    told = {}
+    train_run = study._objective.train_run
+
+    def told_mid_trial(*args, **kwargs):
+        if not told:  # the first trial, as `optuna tell` from another terminal ends it
+            plain = optuna.load_study(study_name=name, storage=url)
+            running = [t for t in plain.get_trials() if t.state == TrialState.RUNNING]
+            plain.tell(running[0].number, state=TrialState.FAIL)
+            told["number"] = running[0].number
+        return train_run(*args, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", told_mid_trial)
+    assert hplab.main(["study", "run", str(path), "--storage", storage, "--json",
+                       "--no-report"]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
+        f"hplab study run: trial {told['number']} was ended (FAIL) by another program, not "
+        "by an hplab worker (optuna tell, or another Optuna client): its result is dropped"]
+    summary = json.loads(out)
+    assert (summary["n_finished"], summary["n_complete"], summary["n_fail"]) == (3, 2, 1)
+    assert summary["problems"] == [{
+        "number": told["number"], "state": "fail", "status": "fail",
+        "reason": "failed by another program while hplab ran it; no reason recorded"}]
