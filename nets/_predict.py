@@ -20,6 +20,7 @@ from ._left_out import left_out_hint
 from ._model import MLP
 from ._named_features import _check_series_row, _some, _warn_by_position, named_features
 from ._printable import first_names
+from ._repr import compact_repr
 from ._threshold import check_threshold
 
 
@@ -51,6 +52,9 @@ class Prediction:
 
     def __len__(self) -> int:
         return len(self.values if self.values is not None else self.index)
+
+    def __repr__(self) -> str:  # the arrays as their shapes: whole, a screenful of numbers
+        return compact_repr(self)
 
 
 @dataclass(frozen=True, eq=False)

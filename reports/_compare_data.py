@@ -42,6 +42,10 @@ class RunComparison:
     best: str | None  # the label of the best run on validation data (None: none scored)
     notes: list[str] = field(default_factory=list)  # why the scores may not compare
 
+    def __repr__(self) -> str:  # the runs by label: each one's record and history made
+        # two runs' repr 8 KB long
+        return nets.compact_repr(self, runs=[run.label for run in self.runs])
+
     def summary(self) -> dict:
         """What ``hplab report compare --json`` prints (``report_path`` added there): NumPy's
         values as Python's, NaN as None (`nets.finite_or_none`)."""

@@ -40,6 +40,9 @@ class ComparedRun:
     #: (its last checkpoint's, of weights early stopping threw away); None: none did
     kept_row: int | None = None
 
+    def __repr__(self) -> str:  # its record and history as their sizes, not printed whole
+        return nets.compact_repr(self)
+
     @property
     def task(self) -> str | None:
         """``"regression"``, ``"binary"``, ``"multiclass"`` (the head the run trained)."""

@@ -80,7 +80,7 @@ class StudySpec:
     max_epochs: float
     space: Space
     fixed: dict
-    raw: dict
+    raw: dict = field(repr=False)  # the fields above again: a repr of 1,200 characters
     description: str = ""
     timeout: float | None = None  # seconds, per worker from its first possible trial
     heartbeat_interval: int = 5
