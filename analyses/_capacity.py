@@ -202,6 +202,7 @@ def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depth
     # lr-range's and scaling's floors (validation's own majority was 0.1042 on digits
     # seed 2, the training set's 0.0972)
     one = base.replace(hidden=(widths[0],), activation=act)
+    nets.warn_if_units_start_alike(one)  # here, not only `hplab capacity`: Python too
     floor = nets.trivial_baseline(ds, one)
     majority_share = None if task == "regression" else floor["val_accuracy"]
     baseline = floor["val_loss"] if task == "regression" else None

@@ -156,6 +156,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *,
                                  f"--max-lr {max_lr:g}", "--max-lr")
     if refused:
         raise ValueError(refused)
+    nets.warn_if_units_start_alike(base)  # here, not only `hplab lr-range`: Python too
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ds = data.load(dataset, seed=load_seed) if isinstance(dataset, str) else dataset
     if verify or val:

@@ -189,6 +189,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                                      "the rates of --lrs or --lr-range")
         if refused:
             raise ValueError(refused)
+        nets.warn_if_units_start_alike(config)  # here, not only `hplab scaling`: Python too
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ref = data_ref(dataset, load_seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use

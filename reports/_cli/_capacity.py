@@ -20,7 +20,6 @@ from ._net_flags import (
 @analysis_command
 def cmd_capacity(args) -> int:
     import analyses
-    import nets
 
     base = analyses.CAPACITY_CONFIG
     if not args.activation:  # the sweep would fall back on its default unsaid
@@ -35,7 +34,6 @@ def cmd_capacity(args) -> int:
                        checkpoint=args.checkpoint, init=args.init, dtype=args.dtype,
                        **regularisers(args))
     refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
-    nets.warn_if_units_start_alike(cfg)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,

@@ -29,7 +29,6 @@ def cmd_lr_range(args) -> int:
                            optimizer=args.optimizer, batch_size=args.batch_size,
                            init=args.init, dtype=args.dtype, **unused_lr([args.min_lr]),
                            **regularisers(args))
-    nets.warn_if_units_start_alike(cfg)
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
         mode=args.mode, beta=args.beta, diverge=args.diverge, val=args.val,

@@ -36,7 +36,6 @@ def cmd_scaling(args) -> int:
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, init=args.init, dtype=args.dtype,
                            **unused_lr(lrs), **regularisers(args))
-    nets.warn_if_units_start_alike(cfg)
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
         target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
