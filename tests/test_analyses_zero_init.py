@@ -6,9 +6,10 @@ the caller's line in TrainConfig's words, as by `study.train_run` (QA session 71
 import json
 import math
 
+from cli_helpers import run_cli_as_program
+
 import analyses
 import nets
-from cli_helpers import run_cli_as_program
 
 ZERO = nets.TrainConfig(hidden=(3,), init="zero", max_epochs=3)
 
