@@ -51,7 +51,8 @@ def warn_if_start_kept(run) -> None:
         return
     watched = "validation" if math.isfinite(run.result.records[0]["val_loss"]) else "training"
     after = len(run.result.records) - 1
+    lr, patience = ("--lr", "--patience") if nets.in_command() else ("lr", "patience")
     warnings.warn(f"early stopping kept the starting weights: none of the {after} checkpoint"
                   f"{'s' * (after != 1)} after the start scored a lower {watched} loss, so "
-                  "the saved net is untrained; change --lr, or raise --patience",
+                  f"the saved net is untrained; change {lr}, or raise {patience}",
                   stacklevel=nets.user_stacklevel())

@@ -23,7 +23,7 @@ from nets import progress_bar, stderr_is_a_terminal
 
 from ._folders import foreign_run_file
 from ._run_files import save_run_files
-from ._train_advice import warn_if_eps_is_met_by_a_constant
+from ._train_advice import warn_if_eps_is_met_by_a_constant, warn_if_start_kept
 
 SNAPSHOTS_FOR_2D = 20  # parameter copies kept for the views of 2-feature data over training
 # (a report shows 5: picked from 20, their epochs come near evenly spaced ones)
@@ -177,7 +177,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     advice : bool
         Warn before training when ``cfg.init`` starts units alike
         (`nets.warn_if_units_start_alike`) or ``cfg.eps`` is met by a constant prediction
-        (`warn_if_eps_is_met_by_a_constant`); a study's trials do not, one by one.
+        (`warn_if_eps_is_met_by_a_constant`), and after it when early stopping kept the
+        starting weights (`warn_if_start_kept`); a study's trials do not, one by one.
 
     Returns
     -------
@@ -225,6 +226,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
                    cwd=os.getcwd() if command else "", started=started,
                    test_metrics=test_metrics(net, dataset))
     run.seconds = time.perf_counter() - t0  # before saving: config.json records it
+    if advice:  # `hplab train` said it, a script's train_run did not (QA session 71)
+        warn_if_start_kept(run)
     if out is not None:
         save_run_files(run, Path(out))
     return run

@@ -60,8 +60,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
     reported = {}  # the report's path and error (`write_report`), once written
 
-    def report(run, swap):
-        study.warn_if_start_kept(run)  # the training's warning before the report's
+    def report(run, swap):  # study.train_run warned of its start kept, before the report
         write_report(reported, out, lambda: reports.training_report(run, out, swap=swap))
 
     def replaced(earlier):  # said as the new files go in, with Ctrl-C held
@@ -78,8 +77,6 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
                                       command=command_line(args.argv), progress=not args.json,
                                       report=report if args.report else None,
                                       replaced=replaced)
-    if not args.report:
-        study.warn_if_start_kept(run)
     failed = reported.get("report_error")
     if failed and "report.html" in earlier and not (out / "report.html").is_file():
         # QA: nothing rebuilds a training run's report: the loss is said, not left to find
