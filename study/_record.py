@@ -132,9 +132,13 @@ def trial_info(trial, *, flat: bool = True) -> dict:
         runs it again). What a table calls the trial is `trial_outcome`'s, one of
         `OUTCOMES` (study/_outcome.py).
     """
-    if not hasattr(trial, "user_attrs"):  # duck-typed: a FrozenTrial or a running Trial
+    # duck-typed: a FrozenTrial or a running Trial; an optuna Study has user attributes
+    # too, and its own were returned as a trial's (QA session 71: trial_info(optuna_study))
+    if not hasattr(trial, "user_attrs") or not hasattr(trial, "number"):
+        hint = (" (a study: give one of its trials, optuna_study.best_trial)"
+                if hasattr(trial, "best_trial") else "")
         raise TypeError("trial must be an optuna trial (a FrozenTrial, e.g. "
-                        f"optuna_study.trials[0]), got {type(trial).__name__}")
+                        f"optuna_study.trials[0]), got {type(trial).__name__}{hint}")
     # copies: with get_trials(deepcopy=False) these are the storage cache's own dicts
     record = hplab_record(trial)
     if record is not None:
