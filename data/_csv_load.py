@@ -85,10 +85,7 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
         hint = "" if not text[values.notna().to_numpy()].all() else \
             _text_column_hint(column, values, target, named)
         cell = values.iloc[row]
-        if DECIMAL_COMMA.fullmatch(cell.strip()):  # Excel's "0,5" in quotes: no text column
-            hint = ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
-                    "e.g. pd.read_csv(PATH, decimal=',').to_csv(NEW, index=False) where "
-                    "every number is written 0,5")
+        hint = _comma_hint(values[text].str.strip(), cell.strip()) or hint
         shown = repr(cell if len(cell) <= 40 else cell[:40] + "...")  # a cell of 200,000
         raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                         f"non-number {shown} at {where_row(path, row, header)}){hint}")
@@ -98,6 +95,31 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
 #: A number written with a decimal comma, as Excel writes it in much of Europe (quoted in a
 #: comma-separated file: "0,1257")
 DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+#: A number written with thousands separators ("1,234" or "12,345.5"), which a decimal
+#: comma's advice would read a thousand times too small
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _comma_hint(cells: pd.Series, first: str) -> str:
+    """The conversion to advise for a column of numbers written with commas ("" if its
+    first text cell is none): ``decimal=','`` or ``thousands=','``, both where "1,000"
+    could be either and no other cell tells."""
+    decimal = "decimal=',').to_csv(NEW, index=False) where every number is written 0,5"
+    thousands = "thousands=',').to_csv(NEW, index=False) where 1,000 is a thousand"
+    if not THOUSANDS.fullmatch(first):
+        return ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
+                f"e.g. pd.read_csv(PATH, {decimal}") if DECIMAL_COMMA.fullmatch(first) else ""
+    grouped = cells.map(lambda c: bool(THOUSANDS.fullmatch(c)) and ("." in c or
+                                                                   c.count(",") > 1))
+    if grouped.any():  # "1,234.5" or "1,234,567": no decimal comma writes these
+        return ("; thousands separators? hplab reads numbers written 1234.5: convert the "
+                f"file, e.g. pd.read_csv(PATH, {thousands}")
+    if cells.map(lambda c: bool(DECIMAL_COMMA.fullmatch(c) and not THOUSANDS.fullmatch(c))).any():
+        return ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
+                f"e.g. pd.read_csv(PATH, {decimal}")
+    return ("; a thousands separator or a decimal comma? hplab reads numbers written 1234.5: "
+            f"convert the file, e.g. pd.read_csv(PATH, {thousands}, or pd.read_csv(PATH, "
+            f"{decimal}")
 
 # A label written as a code: a leading zero or a plus sign, which its number would lose
 CODE = re.compile(r"\+|-?0\d")

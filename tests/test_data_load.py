@@ -2578,3 +2578,34 @@ def test_excels_leftovers_are_named_as_such(tmp_path, capsys):
                         "decimal comma? hplab reads numbers written 0.5: convert the file, "
                         "e.g. pd.read_csv(PATH, decimal=',').to_csv(NEW, index=False) where "
                         "every number is written 0,5", capsys)
+
+
+def test_thousands_separators_get_the_thousands_advice(tmp_path, capsys):
+    # QA: "1,234.5" got no hint and "1,000" only decimal=',', which reads it as 1.0: a
+    # thousand times too small, silently; the column tells which where it can
+    def refused(name: str, cells: list[str], first: str, hint: str) -> None:
+        rows = "".join(f'"{c}",{i % 3},{i % 2}\n' for i, c in enumerate(cells))
+        (tmp_path / name).write_text("a,b,y\n" + rows)
+        assert_data_refused(f"csv:{tmp_path / name}", f"{tmp_path / name}: feature column "
+                            f"'a' is not numeric (first non-number '{first}' at line 2); "
+                            + hint, capsys)
+
+    thousands = "pd.read_csv(PATH, thousands=',').to_csv(NEW, index=False) where 1,000 is " \
+        "a thousand"
+    decimal = "pd.read_csv(PATH, decimal=',').to_csv(NEW, index=False) where every number " \
+        "is written 0,5"
+    refused("grouped.csv", ["1,000", "12,500.5", "3,000", "4,000"], "1,000",
+            "thousands separators? hplab reads numbers written 1234.5: convert the file, "
+            f"e.g. {thousands}")
+    refused("million.csv", ["1,000,000", "2", "3", "4"], "1,000,000",
+            "thousands separators? hplab reads numbers written 1234.5: convert the file, "
+            f"e.g. {thousands}")
+    refused("ambiguous.csv", ["1,000", "2,500", "3,000", "4,000"], "1,000",
+            "a thousands separator or a decimal comma? hplab reads numbers written 1234.5: "
+            f"convert the file, e.g. {thousands}, or {decimal}")
+    refused("decimal.csv", ["1,000", "0,5", "3,25", "4,000"], "1,000",
+            f"a decimal comma? hplab reads numbers written 0.5: convert the file, e.g. {decimal}")
+    # the advice read back: the grouped file's numbers, as written
+    assert pd.read_csv(tmp_path / "grouped.csv", thousands=",").a.tolist() == \
+        [1000.0, 12500.5, 3000.0, 4000.0]
+
