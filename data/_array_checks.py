@@ -35,7 +35,11 @@ def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
         cell = cell_of_row(path, row, src.info["named_features"], str(column))
     except ValueError:  # a record csv cannot read: left unsaid
         return ""
-    return "" if cell is None else ": an empty cell" if not cell else f": {cell!r}"
+    if cell is None:
+        return ""
+    # a number of 5,000 digits: the line stays one to read
+    shown = cell if len(cell) <= 40 else cell[:40] + "..."
+    return ": an empty cell" if not cell else f": {shown!r}"
 
 
 def _missing(y: np.ndarray) -> np.ndarray:

@@ -89,7 +89,19 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
         shown = repr(cell if len(cell) <= 40 else cell[:40] + "...")  # a cell of 200,000
         raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                         f"non-number {shown} at {where_row(path, row, header)}){hint}")
-    return values.astype(np.float64).to_numpy()
+    try:
+        return values.astype(np.float64).to_numpy()
+    except OverflowError:  # an integer past float's range (1e309 written out), which pandas
+        # keeps as a Python int: infinite, then refused by its line as 1e309 is
+        return np.array([_float(v) for v in values], np.float64)
+
+
+def _float(value) -> float:
+    """``float(value)``, or infinite of its sign for an integer too large for a float."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 #: A number written with a decimal comma, as Excel writes it in much of Europe (quoted in a

@@ -19,7 +19,7 @@ def numbers_of_codes(y: np.ndarray) -> np.ndarray:
         return y
     try:
         return np.array([float(v) for v in y])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # text, or an integer past 1e308
         return y
 
 

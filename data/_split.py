@@ -85,7 +85,8 @@ def _why_not_stratified(y: np.ndarray, fraction: float, names) -> str | None:
             return str(names[int(v)])
         return f"{v:g}" if isinstance(v, float | np.floating) else str(v)
 
-    alone = [named(v) for v in values[counts < 2]]
+    # a label of 400 digits or words, cut: else the message's cut drops it whole
+    alone = [t if len(t := named(v)) <= 40 else t[:40] + "..." for v in values[counts < 2]]
     if alone:
         listed = ", ".join(alone[:5]) + (", ..." if len(alone) > 5 else "")
         which = f"class {listed} has" if len(alone) == 1 else f"classes {listed} have"

@@ -2609,3 +2609,27 @@ def test_thousands_separators_get_the_thousands_advice(tmp_path, capsys):
     assert pd.read_csv(tmp_path / "grouped.csv", thousands=",").a.tolist() == \
         [1000.0, 12500.5, 3000.0, 4000.0]
 
+
+def test_integers_past_floats_range_are_refused_by_their_line(tmp_path, capsys):
+    # QA: a 400-digit integer, which pandas keeps as a Python int, ended in "int too large
+    # to convert to float" naming no file, line or column (as a feature and as a label);
+    # one of 5,000 digits was quoted whole in the one-line error
+    def table(name: str, cell: str, labels=lambda i: i % 2) -> str:
+        rows = [f"{i},2,{labels(i)}" for i in range(10)]
+        rows[5] = f"1,{cell},1"
+        (tmp_path / name).write_text("a,b,y\n" + "\n".join(rows) + "\n")
+        return f"csv:{tmp_path / name}"
+
+    for name, cell in [("big.csv", "9" * 400), ("small.csv", "-" + "9" * 400),
+                       ("long.csv", "9" * 5000)]:
+        shown = (cell[:40] + "...").replace("'", "")
+        assert_data_refused(table(name, cell), f"{table(name, cell)}: 1 missing, NaN or "
+                            f"infinite value(s) in the train features (first at line 7, "
+                            f"column 'b': '{shown}')", capsys)
+    # as a class label: a class of one row, named (cut) rather than lost
+    rows = "".join(f"{i},2,{i % 2}\n" for i in range(10)) + "1,2," + "9" * 400 + "\n"
+    (tmp_path / "label.csv").write_text("a,b,y\n" + rows)
+    name = f"csv:{tmp_path / 'label.csv'}"
+    assert_data_refused(name, f"{name}: cannot hold out 0.2 of 11 examples as test: class "
+                        f"{'9' * 40}... has a single example (a stratified split needs two "
+                        "of each); add rows, or drop the classes with too few", capsys)
