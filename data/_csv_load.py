@@ -96,6 +96,13 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
         return np.array([_float(v) for v in values], np.float64)
 
 
+def _big_integers(y: np.ndarray, y_test: np.ndarray | None) -> bool:
+    """Whether a target holds integers past 2**64 (pandas keeps them as Python ints, an
+    object column a task's guess took for text) and nothing else."""
+    return y.dtype == object and all(type(v) is int for v in y) and \
+        (y_test is None or y_test.dtype == object and all(type(v) is int for v in y_test))
+
+
 def _float(value) -> float:
     """``float(value)``, or infinite of its sign for an integer too large for a float."""
     try:
@@ -198,7 +205,12 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
             raise DataError(f"{pt}: {differ}")
         X_test = _features(test, target, pt, header != "no", left_out, named)
         y_test = test[target].to_numpy(copy=True)
-    task = _resolve_task(y, task)
+    big = _big_integers(y, y_test)
+    task = _resolve_task(y, task) if not big or task else \
+        "classification" if len(set(y) | set(y if y_test is None else y_test)) <= MAX_CLASSES \
+        else "regression"
+    if big and task == "regression":  # numbers, as the target of smaller ones
+        y, y_test = (None if v is None else np.array([_float(i) for i in v]) for v in (y, y_test))
     if task == "classification":
         paths = [p] + ([pt] if test_path else [])
         labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,

@@ -2633,3 +2633,26 @@ def test_integers_past_floats_range_are_refused_by_their_line(tmp_path, capsys):
     assert_data_refused(name, f"{name}: cannot hold out 0.2 of 11 examples as test: class "
                         f"{'9' * 40}... has a single example (a stratified split needs two "
                         "of each); add rows, or drop the classes with too few", capsys)
+
+
+def test_a_target_of_integers_past_2_64_is_numbers(tmp_path, capsys):
+    # QA: 80 distinct integers past 2**64 (pandas keeps them as Python ints) were taken for
+    # 80 classes, against the 50 of the README's rule, and ?task=regression refused them as
+    # "regression targets must be numeric": such a table could not be loaded at all
+    rows = "".join(f"{i},{i % 7},{10**20 + i * 10**15}\n" for i in range(80))
+    (tmp_path / "big.csv").write_text("a,b,y\n" + rows)
+    for name in (f"csv:{tmp_path / 'big.csv'}", f"csv:{tmp_path / 'big.csv'}?task=regression"):
+        ds = data.load(name)
+        assert ds.task == "regression" and ds.sizes() == {"train": 57, "val": 7, "test": 16}
+        assert ds.y_shift == 1e20 and ds.y_scale == pytest.approx(7.9e16)
+    # few of them stay classes, told apart exactly (as floats 1e20 and 1e20 + 1 are one)
+    rows = "".join(f"{i},{i % 7},{10**20 + i % 2}\n" for i in range(60))
+    (tmp_path / "few.csv").write_text("a,b,y\n" + rows)
+    ds = data.load(f"csv:{tmp_path / 'few.csv'}")
+    assert ds.task == "binary" and list(ds.classes) == [10**20, 10**20 + 1]
+    # one past float's range: refused by its line, as 1e309 is
+    rows = "".join(f"{i},2,{i}.5\n" for i in range(10)) + "1,2," + "9" * 400 + "\n"
+    (tmp_path / "inf.csv").write_text("a,b,y\n" + rows)
+    name = f"csv:{tmp_path / 'inf.csv'}?task=regression"
+    assert_data_refused(name, f"{name}: missing, NaN or infinite train label(s) (first at "
+                        "line 12)", capsys)
