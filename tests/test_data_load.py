@@ -1093,7 +1093,9 @@ def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_
     assert text == (f"csv:{tmp_path / 't.csv'}: cannot hold out 0.1 of 8 examples (10 less "
                     "the test set's 2) as validation: the 1 held out cannot "
                     "hold an example of each of the 2 classes (a stratified split keeps every "
-                    "class on both sides); add rows, or drop the classes with too few")
+                    "class on both sides); add rows, drop the classes with too few, or add "
+                    "?holdout=no to validate and test on the training rows knowingly, as the "
+                    "course's XOR does")
     # the classes by their names, not their codes (scikit-learn listed [0, 1, 2])
     pd.DataFrame({"a": [1, 3, 5], "b": [2, 4, 6], "y": ["x", "y", "z"]}).to_csv(
         tmp_path / "one.csv", index=False)
@@ -2632,7 +2634,9 @@ def test_integers_past_floats_range_are_refused_by_their_line(tmp_path, capsys):
     name = f"csv:{tmp_path / 'label.csv'}"
     assert_data_refused(name, f"{name}: cannot hold out 0.2 of 11 examples as test: class "
                         f"{'9' * 40}... has a single example (a stratified split needs two "
-                        "of each); add rows, or drop the classes with too few", capsys)
+                        "of each); add rows, drop the classes with too few, or add ?holdout=no "
+                        "to validate and test on the training rows knowingly, as the course's "
+                        "XOR does", capsys)
 
 
 def test_a_target_of_integers_past_2_64_is_numbers(tmp_path, capsys):
@@ -2656,3 +2660,24 @@ def test_a_target_of_integers_past_2_64_is_numbers(tmp_path, capsys):
     name = f"csv:{tmp_path / 'inf.csv'}?task=regression"
     assert_data_refused(name, f"{name}: missing, NaN or infinite train label(s) (first at "
                         "line 12)", capsys)
+
+
+def test_a_file_too_small_to_split_is_pointed_to_holdout_no(tmp_path, capsys):
+    # QA: the course's XOR saved to a file, the README's case for ?holdout=no, was told only
+    # "add rows, or drop the classes with too few"
+    (tmp_path / "xor.csv").write_text("x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    name = f"csv:{tmp_path / 'xor.csv'}"
+    assert_data_refused(name, f"{name}: cannot hold out 0.2 of 4 examples as test: the 1 held "
+                        "out cannot hold an example of each of the 2 classes (a stratified "
+                        "split keeps every class on both sides); add rows, drop the classes "
+                        "with too few, or add ?holdout=no to validate and test on the training "
+                        "rows knowingly, as the course's XOR does", capsys)
+    ds = data.load(name + "?holdout=no")
+    assert ds.sizes() == {"train": 4, "val": 4, "test": 4}
+    # a file of 100 rows whose one class has a single row: no advice to test on training rows
+    rows = "".join(f"{i},{i % 7},{i % 2 if i else 2}\n" for i in range(100))
+    (tmp_path / "big.csv").write_text("a,b,y\n" + rows)
+    name = f"csv:{tmp_path / 'big.csv'}"
+    assert_data_refused(name, f"{name}: cannot hold out 0.2 of 100 examples as test: class 2 "
+                        "has a single example (a stratified split needs two of each); add "
+                        "rows, or drop the classes with too few", capsys)
