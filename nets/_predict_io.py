@@ -251,7 +251,7 @@ def _text_to_numbers(table: pd.DataFrame, path: Path, header: bool) -> None:
                     if not pd.api.types.is_numeric_dtype(t)]
     if not text_columns:
         return
-    numbers = [pd.to_numeric(table.iloc[:, j], errors="coerce") for j in text_columns]
+    numbers = [_numeric(table.iloc[:, j]) for j in text_columns]
     text = np.column_stack([(n.isna() & table.iloc[:, j].notna()).to_numpy()
                             for j, n in zip(text_columns, numbers, strict=True)])
     if text.any():
@@ -262,6 +262,27 @@ def _text_to_numbers(table: pd.DataFrame, path: Path, header: bool) -> None:
                          f"{table.iat[row, col]!r} in {where}, not a number")
     for j, n in zip(text_columns, numbers, strict=True):
         table.isetitem(j, n)
+
+
+def _numeric(column: pd.Series) -> pd.Series:
+    """``pd.to_numeric`` of a text column; an integer past float's range (400 digits, kept
+    by pandas as a Python int, on which it raised) infinite: refused by its line, as 1e309."""
+    import pandas as pd
+
+    try:
+        return pd.to_numeric(column, errors="coerce")
+    except OverflowError:
+        return pd.to_numeric(column.map(_float_of_int), errors="coerce")
+
+
+def _float_of_int(value):
+    """A Python int as a float (infinite past float's range), any other value as it is."""
+    if type(value) is not int:
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _is_number(text: str) -> bool:

@@ -1518,6 +1518,12 @@ def test_input_errors_name_the_file_and_its_line(saved_model, tmp_path, capsys):
                     "every field must be a number"),
         "text.csv": ('c,a,b\n1,2,3\n"4\n5",6,x\n', "line 3 has 'x' in column b, not a number"),
         "bare.csv": ("1,2,3\n\n4,5,y\n", "line 3 has 'y' in field 3, not a number"),
+        # QA: an integer past float's range (pandas keeps it as a Python int) was "int too
+        # large to convert to float", naming no file or line
+        "huge.csv": (f"a,b,c\n1,2,3\n1,{'9' * 400},3\n", "line 3 has a missing, empty, NaN "
+                     "or infinite value; every field must be a number"),
+        "tiny.csv": (f"a,b,c\n1,2,3\n-{'9' * 400},2,3\n", "line 3 has a missing, empty, "
+                     "NaN or infinite value; every field must be a number"),
     }
     for name, (text, _) in files.items():
         (tmp_path / name).write_text(text)
