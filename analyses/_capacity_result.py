@@ -75,7 +75,8 @@ class CapacityResult:
         return self.runs.copy()
 
     def best(self) -> dict:
-        """The (depth, width) with the best mean validation score."""
+        """The (depth, width) with the best mean validation score: ``{"depth", "width",
+        "val", "test"}``, its mean validation and test scores in the sweep's metric."""
         row = _rank(self.table, self.metric).iloc[0]
         return {"depth": int(row["depth"]), "width": int(row["width"]),
                 "val": float(row[f"val_{self.metric}"]),
