@@ -99,4 +99,3 @@ def other_libraries_note(sets: list[dict]) -> str | None:
             f"{changed_text(mine, differ)}{one_of}: if it ran on other ones, its scores "
             "here (and best_model/) are those libraries' and may differ from the stored "
             "ones.")
-
