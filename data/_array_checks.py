@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from ._csv_checks import cell_of_row, where_row
-from ._dataset import DataError, DataWarning, Source
+from ._dataset import DataError, DataWarning, Source, cut
 from ._home import expand_home
 
 
@@ -37,9 +37,7 @@ def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
         return ""
     if cell is None:
         return ""
-    # a number of 5,000 digits: the line stays one to read
-    shown = cell if len(cell) <= 40 else cell[:40] + "..."
-    return ": an empty cell" if not cell else f": {shown!r}"
+    return ": an empty cell" if not cell else f": {cut(cell)!r}"
 
 
 def _missing(y: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._csv_bytes import opened_bytes
-from ._dataset import DataError
+from ._dataset import DataError, cut
 from ._spreadsheet_mark import without_spreadsheet_mark
 from ._unicode_names import column_named
 
@@ -89,9 +89,9 @@ def refuse_other_separator(path: Path, first: list[str]) -> None:
         return
     for sep, name, option in OTHER_SEPARATORS:
         if sep in first[0]:
-            shown = first[0] if len(first[0]) <= 30 else first[0][:30] + "..."
-            raise DataError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
-                            f"reads comma-separated CSV: {_conversion(sep, option)}")
+            raise DataError(f"{path}: the file looks {name} (first row "
+                            f"{cut(first[0], 30)!r}), and hplab reads comma-separated CSV: "
+                            f"{_conversion(sep, option)}")
 
 
 def _conversion(sep: str, option: str) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._csv_checks import ignored_columns, where_row
 from ._csv_read import CSV_HEADERS, _is_number, _read_csv, _target_text
-from ._dataset import DataError, Source
+from ._dataset import DataError, Source, cut
 from ._files import (
     MAX_CLASSES,
     _as_images,
@@ -86,7 +86,7 @@ def _numbers(values: pd.Series, column, target: str, path: Path, header: bool,
             _text_column_hint(column, values, target, named)
         cell = values.iloc[row]
         hint = _comma_hint(values[text].str.strip(), cell.strip()) or hint
-        shown = repr(cell if len(cell) <= 40 else cell[:40] + "...")  # a cell of 200,000
+        shown = repr(cut(cell))  # a cell of 200,000
         raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                         f"non-number {shown} at {where_row(path, row, header)}){hint}")
     try:
@@ -125,20 +125,21 @@ def _comma_hint(cells: pd.Series, first: str) -> str:
     could be either and no other cell tells."""
     decimal = "decimal=',').to_csv(NEW, index=False) where every number is written 0,5"
     thousands = "thousands=',').to_csv(NEW, index=False) where 1,000 is a thousand"
+    decimal_hint = ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
+                    f"e.g. pd.read_csv(PATH, {decimal}")
     if not THOUSANDS.fullmatch(first):
-        return ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
-                f"e.g. pd.read_csv(PATH, {decimal}") if DECIMAL_COMMA.fullmatch(first) else ""
-    grouped = cells.map(lambda c: bool(THOUSANDS.fullmatch(c)) and ("." in c or
-                                                                   c.count(",") > 1))
-    if grouped.any():  # "1,234.5" or "1,234,567": no decimal comma writes these
+        return decimal_hint if DECIMAL_COMMA.fullmatch(first) else ""
+    if cells.map(lambda c: bool(THOUSANDS.fullmatch(c)) and ("." in c or c.count(",") > 1)
+                 ).any():  # "1,234.5" or "1,234,567": no decimal comma writes these
         return ("; thousands separators? hplab reads numbers written 1234.5: convert the "
                 f"file, e.g. pd.read_csv(PATH, {thousands}")
-    if cells.map(lambda c: bool(DECIMAL_COMMA.fullmatch(c) and not THOUSANDS.fullmatch(c))).any():
-        return ("; a decimal comma? hplab reads numbers written 0.5: convert the file, "
-                f"e.g. pd.read_csv(PATH, {decimal}")
+    if cells.map(lambda c: bool(DECIMAL_COMMA.fullmatch(c)) and not THOUSANDS.fullmatch(c)
+                 ).any():  # "0,5" beside the "1,000": a decimal comma
+        return decimal_hint
     return ("; a thousands separator or a decimal comma? hplab reads numbers written 1234.5: "
             f"convert the file, e.g. pd.read_csv(PATH, {thousands}, or pd.read_csv(PATH, "
             f"{decimal}")
+
 
 # A label written as a code: a leading zero or a plus sign, which its number would lose
 CODE = re.compile(r"\+|-?0\d")

@@ -17,6 +17,12 @@ class DataWarning(UserWarning):
     """Data that loads but cannot score everything (a split without a class), in one line."""
 
 
+def cut(text: str, limit: int = 40) -> str:
+    """``text`` as a message quotes a cell or a label: cut after ``limit`` characters (a
+    number of 5,000 digits, a 200,000-character cell: the line stays one to read)."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 @dataclass
 class Source:
     """Raw arrays of one dataset before splitting and scaling (internal).

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._dataset import DataError
+from ._dataset import DataError, cut
 
 SCALINGS = ("minmax", "standard", "none")
 # Share of the pool held out as the test set when a source ships no test set of its own.
@@ -86,7 +86,7 @@ def _why_not_stratified(y: np.ndarray, fraction: float, names) -> str | None:
         return f"{v:g}" if isinstance(v, float | np.floating) else str(v)
 
     # a label of 400 digits or words, cut: else the message's cut drops it whole
-    alone = [t if len(t := named(v)) <= 40 else t[:40] + "..." for v in values[counts < 2]]
+    alone = [cut(named(v)) for v in values[counts < 2]]
     if alone:
         listed = ", ".join(alone[:5]) + (", ..." if len(alone) > 5 else "")
         which = f"class {listed} has" if len(alone) == 1 else f"classes {listed} have"

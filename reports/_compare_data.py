@@ -254,4 +254,3 @@ def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
     return [dataclasses.replace(r, label=label) for label, r in zip(labels, runs, strict=True)]
-

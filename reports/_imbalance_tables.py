@@ -38,14 +38,13 @@ def intervals(estimates, low, high) -> list[str]:
             out.append("–")
             continue
         mantissa, scientific, _ = cell.partition("e")
+        digits = len(mantissa.partition(".")[2])
         if scientific:
-            out.append(f"[{lo:.{len(mantissa.partition('.')[2])}e}, "
-                       f"{hi:.{len(mantissa.partition('.')[2])}e}]")
+            out.append(f"[{lo:.{digits}e}, {hi:.{digits}e}]")
             continue
         # the cell's stripped zeros are no loss of digits: a mean of 0.64005 shows "0.64",
         # and its interval [0.5721, 0.7080] read "[0.57, 0.71]"; a mean of 0 (paired
         # differences that cancel) took none, and [-0.35, 0.35] read "[-0, 0]"
-        digits = len(mantissa.partition(".")[2])
         if not (lo.is_integer() and hi.is_integer()):  # 1 beside [1, 1] has none to show
             digits = max(digits, _decimals(float(estimate)) if float(estimate) else
                          _decimals(max(abs(lo), abs(hi))))
