@@ -1809,3 +1809,20 @@ def test_an_os_error_line_is_one_line_whatever_its_file_is_named():
     moved = nets.os_error_line(OSError(errno.EACCES, os.strerror(errno.EACCES), "x\ny",
                                        None, "z\x1b"))
     assert moved == "x\\ny -> z\\x1b: Permission denied"
+
+
+def test_a_typed_batch_larger_than_the_training_rows_is_said_to_be_the_full_batch(
+        tmp_path, capsys):
+    # QA: --batch-size 100 on XOR's 4 rows trained full batch without a word
+    argv = ["train", "--dataset", "xor", "--epochs", "6", "--json", "--no-report",
+            "--out", tmp_path / "big"]
+    code, out, err = run_cli([*argv, "--batch-size", "100"], capsys)
+    assert code == 0 and json.loads(out)["iterations"] == 6  # one step an epoch: all 4 rows
+    assert err.splitlines()[0] == ("hplab train: --batch-size 100 is more than the 4 "
+                                   "training rows of xor: every step takes all 4 (as "
+                                   "--batch-size -1 does)")
+    # the default (10) is the course's for XOR, and a batch of all 4 rows is as typed
+    for typed in ([], ["--batch-size", "4"]):
+        code, out, err = run_cli([*argv, *typed], capsys)
+        assert code == 0 and "is more than the" not in err
+        assert json.loads(out)["iterations"] == 6

@@ -41,6 +41,10 @@ def cmd_train(args) -> int:
     # bad data fails before the notice
     dataset = data.load(args.dataset, seed=args.seed if args.data_seed is None
                         else args.data_seed)
+    if "batch_size" in args.given and args.batch_size > (rows := len(dataset.X_train)):
+        # typed only: the default batch (10) is more than XOR's 4 rows, as the course has it
+        say(f"hplab train: --batch-size {args.batch_size} is more than the {rows} training "
+            f"rows of {args.dataset}: every step takes all {rows} (as --batch-size -1 does)")
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
     # the init and eps checks are train_run's (Python's runs too)
