@@ -2249,3 +2249,35 @@ def test_a_run_stopped_while_its_loss_still_fell_says_so_and_the_flag_to_raise(
     text = _report_text(parse_html, run.out)
     assert "reached max_epochs=15; the validation loss was still falling (" in text
     assert "train again with a larger max_epochs than this run's 15." in text
+
+
+@pytest.mark.slow
+def test_a_loss_still_falling_is_said_whatever_the_checkpoints_spacing(tmp_path, capsys,
+                                                                       parse_html):
+    # QA: digits at lr 0.01 for 150 epochs, a checkpoint an epoch: its validation loss fell
+    # 9 % over the last 15 epochs to its lowest, under 1 % a checkpoint, and the report said
+    # only "reached --epochs=150"
+    out = tmp_path / "slow"
+    assert hplab.main(["train", "--dataset", "digits", "--hidden", "16", "--lr", "0.01",
+                       "--epochs", "150", "--out", str(out)]) == 0
+    capsys.readouterr()
+    hist = pd.read_csv(out / "history.csv")
+    loss, epoch = hist["val_loss"], hist["epoch"]
+    assert loss.iloc[-1] == loss.min() and 1 - loss.iloc[-1] / loss.iloc[-2] < 0.01
+    before = loss[epoch == 135].item()
+    assert 0.08 < 1 - loss.iloc[-1] / before < 0.1
+    text = _report_text(parse_html, out)
+    assert ("reached --epochs=150; the validation loss was still falling (−9 % over the last "
+            "15 epochs): raise --epochs") in text
+    assert (f"Training stopped while the validation loss was still falling: {before:.3g} at "
+            f"epoch 135, {loss.iloc[-1]:.3g} at 150 (−9 %), its lowest yet.") in text
+    # the course's XOR nearing its 0.5 plateau, 1.2 % lower over its last tenth: no advice
+    # to train longer (at 10,000 epochs it is stuck at 0.48)
+    xor = tmp_path / "xor"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--activation", "sigmoid",
+                       "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "1", "--epochs",
+                       "2000", "--eps", "0.005", "--seed", "0", "--out", str(xor)]) == 0
+    capsys.readouterr()
+    loss = pd.read_csv(xor / "history.csv")["val_loss"]
+    assert 0.01 < 1 - loss.iloc[-1] / loss.iloc[1800] < 0.02
+    assert "still falling" not in _report_text(parse_html, xor)
