@@ -38,7 +38,7 @@ def figures_stood_in(monkeypatch):
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
 # each image's natural size, and the labels wider than their box, into the DOM, which
 # --dump-dom then prints.
-PROBE = """<script>
+PROBE = r"""<script>
 // the sideways cue's opacity follows a scroll timeline, sampled at a frame: on a loaded
 // machine "load" came before the first, every cue read 0; read once a scrolling box's cue
 // shows (or after 40 tries of 100 ms)
@@ -99,6 +99,15 @@ window.addEventListener("load", function probe(event, tries = 0) {
               scrolls: box.scrollWidth > box.clientWidth + 1,
               cue: Number(getComputedStyle(wrap, "::after").opacity)};
     }),
+    // table cells of figures only (an interval "[0.8850, 1.0000]") laid out on two lines
+    wrapped_figures: Array.from(document.querySelectorAll("td"))
+      .filter((td) => /\d/.test(td.textContent)
+                      && /^[\d.,eE+\-−–±\[\]() ]+$/.test(td.textContent.trim()))
+      .filter((td) => {
+        const text = document.createRange();
+        text.selectNodeContents(td);
+        return new Set(Array.from(text.getClientRects(), (r) => Math.round(r.top))).size > 1;
+      }).map((td) => td.textContent.trim()),
     scrolling_tables: Array.from(document.querySelectorAll("figure.table"))
       .filter((fig) => fig.querySelector(".scroll").scrollWidth
                        > fig.querySelector(".scroll").clientWidth + 1).map((fig) => fig.id)});
@@ -796,9 +805,18 @@ def test_a_reason_column_gives_way_before_its_table_overflows_a_laptop_window(
     assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
                        "--seeds", "2", "--out", str(out)]) == 0
     capsys.readouterr()
-    assert 'id="table-ranking-table-1to10"' in (out / "report.html").read_text()
+    page = (out / "report.html").read_text()
+    assert 'id="table-ranking-table-1to10"' in page
     seen = _probe(exe, out / "report.html", tmp_path, "--window-size=1280,2400")
     assert "table-ranking-table-1to10" not in seen["scrolling_tables"]
+    # QA: ...nor by breaking each strategy's 95 % interval over two lines ("[0.8850," above
+    # "1.0000]"), as it did to keep the reason at 20em
+    ranked = pd.read_csv(out / "report_files/ranking-table-1to10.csv").dropna(subset="ci_low")
+    smote = ranked.set_index("strategy").loc["smote"]
+    interval = f"[{smote.ci_low:.4f}, {smote.ci_high:.4f}]"
+    assert (interval, round(smote["mean"], 4)) == ("[0.8850, 1.0000]", 0.9843)
+    assert len(ranked) == 12 and seen["wrapped_figures"] == []
+    assert f"<td class=\"figures\">{interval}</td>" in page
 
 
 def test_printed_sections_fill_their_pages_and_keep_each_heading_with_its_first_figure(
