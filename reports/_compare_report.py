@@ -93,8 +93,12 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     # two comparisons of one dataset told apart in the index: by their folders
     name = analysis_name(dataset, out_dir, "compare") if dataset else \
         comparison_name(comparison)
+    # a folder's name in the title (--out cmp) leaves the data to the subtitle, where a
+    # training report names it first (QA: "Compared runs: es" named no dataset above
+    # Provenance)
+    data = f"{dataset} · " if dataset and name != dataset else ""
     rep = Report("compare", f"Compared runs: {name}", headline, name=name,
-                 subtitle=f"{len(runs)} training runs that {differ}")
+                 subtitle=f"{data}{len(runs)} training runs that {differ}")
     # the index row shows the first card alone (the best run's name): its score and what
     # the runs vary go on the line under it, so two comparisons read apart there (QA)
     rep.detail = ("" if score is None else

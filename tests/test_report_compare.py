@@ -245,7 +245,12 @@ def test_a_run_and_its_copy_share_every_setting(tmp_path, monkeypatch, capsys,
     assert summary["differing"] == [] and [r["label"] for r in summary["runs"]] == [
         "a/run", "b/run"]
     text = html.unescape((tmp_path / "cmp" / "report.html").read_text())
-    assert "2 training runs that share every setting" in text
+    # titled by its folder, "Compared runs: cmp", its subtitle names the data (xor's 4
+    # points, the runs' record says) as a training report's does
+    assert reports.read_report_info(tmp_path / "cmp" / "report.html").name == "cmp"
+    record = json.loads((tmp_path / "a/run/config.json").read_text())
+    assert (record["dataset"], record["dataset_info"]["sizes"]["train"]) == ("xor", 4)
+    assert '<p class="subtitle">xor · 2 training runs that share every setting</p>' in text
     assert ("The runs share every setting and seed (a run copied, or trained again): no "
             "setting tells their scores apart.") in text
     assert "seeds alone" not in text and "differ in nothing" not in text
