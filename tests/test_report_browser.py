@@ -78,6 +78,19 @@ window.addEventListener("load", function probe(event, tries = 0) {
       text.selectNodeContents(dd);
       return [dd.textContent, text.getClientRects().length];  // one rect per line
     })),
+    // each word of a headline card's value laid out on two lines (broken mid-word)
+    broken_words: Array.from(document.querySelectorAll(".stat dd")).flatMap((dd) => {
+      const node = dd.firstChild, words = [];
+      if (!node || node.nodeType !== Node.TEXT_NODE) return words;
+      for (const found of node.data.matchAll(/\S+/g)) {
+        const word = document.createRange();
+        word.setStart(node, found.index);
+        word.setEnd(node, found.index + found[0].length);
+        const tops = new Set(Array.from(word.getClientRects(), (r) => Math.round(r.top)));
+        if (tops.size > 1) words.push(found[0]);
+      }
+      return words;
+    }),
     overflowing: Array.from(document.querySelectorAll("dt"))
       .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
     scrolling: Array.from(document.querySelectorAll(".scroll"))
@@ -239,6 +252,27 @@ def test_a_capacity_sweeps_tables_fit_a_laptop_window(tmp_path, capsys, figures_
     assert len(rows) == 5 and any(r[9] != "–" for r in rows)  # iterations to eps shown
     seen = _probe(_chromium(), out / "report.html", tmp_path, "--window-size=1280,900")
     assert seen["scrolling_tables"] == []
+
+
+def test_a_provisional_sufficient_width_keeps_its_words_whole_on_a_phone(tmp_path, capsys,
+                                                                        figures_stood_in):
+    # QA: coin at 200 epochs, 32 neurons below 8 and fitting their training set worse: the
+    # card "8 (provisional: wider nets undertrained)" broke "provisiona" / "l" at 420 px
+    from cli_helpers import run_cli
+
+    out = tmp_path / "cap"
+    code, stdout, err = run_cli(["capacity", "--dataset", "coin", "--epochs", "200",
+                                 "--widths", "2,8,32", "--depths", "1", "--seeds", "2",
+                                 "--json", "--out", out], capsys)
+    assert code == 0, err
+    result = json.loads(stdout)
+    assert (result["sufficient_width"], result["undertrained_wider"]) == ({"1": 8}, {"1": [32]})
+    row = {r["width"]: r for r in result["table"]}
+    assert row[32]["val_accuracy"] < row[8]["val_accuracy"] - row[8]["val_accuracy_std"]
+    seen = _probe(_chromium(), out / "report.html", tmp_path, "--window-size=640,1800",
+                  css="html { zoom: 1.5238; }")  # 420 CSS px in a phone's layout
+    assert seen["stat_lines"]["8 (provisional: wider nets undertrained)"] > 1  # it wraps,
+    assert seen["broken_words"] == []  # between words
 
 
 @pytest.mark.slow
