@@ -154,6 +154,9 @@ class GradientNoiseScale(nets.Callback):
         (a run's dropout is not: the gradients measured are the whole net's).
     draws : int
         Small batches per measurement; their mean |G_B|^2 enters the estimate.
+    also : iterable of int
+        Further steps to measure at (a scaling study's reference runs add a geometric
+        schedule, so the way to a target reached early has measurements too).
 
     Attributes
     ----------
@@ -164,7 +167,7 @@ class GradientNoiseScale(nets.Callback):
 
     def __init__(self, X, T, *, b_small: int, b_big: int, every: int,
                  rng: np.random.Generator, beta: float = 0.9, l2: float = 0.0,
-                 l1: float = 0.0, draws: int = 1):
+                 l1: float = 0.0, draws: int = 1, also=()):
         n = len(X)
         if not 1 <= b_small < b_big <= n:
             raise ValueError(f"need 1 <= b_small < b_big <= {n}, got {b_small} and {b_big}")
@@ -175,13 +178,15 @@ class GradientNoiseScale(nets.Callback):
         self.X, self.T, self.n, self.draws = X, T, n, draws
         self.b_small, self.b_big, self.every = int(b_small), int(b_big), int(every)
         self.rng, self.beta, self.l2, self.l1 = rng, float(beta), float(l2), float(l1)
+        self.also = frozenset(int(s) for s in also)
         self._ema = [0.0, 0.0]  # g2, trace
         self._count = 0
         self.rows: list[dict] = []
 
     def on_step(self, state):
-        """`measure` at every ``every``-th step; never stops training."""
-        if state.step % self.every == 0:
+        """`measure` at every ``every``-th step and those in ``also``; never stops
+        training."""
+        if state.step % self.every == 0 or state.step in self.also:
             self.measure(state.net, state.step, state.epoch)
         return None
 
@@ -265,13 +270,14 @@ def window_noise_scale(frame: pd.DataFrame, until: float, *, rng: np.random.Gene
     Returns
     -------
     dict
-        ``b_simple`` (NaN when a mean comes out <= 0), ``low`` and ``high`` (NaN with
-        fewer than 3 measurements), ``measurements``, ``from_step``, ``to_step``.
+        ``b_simple`` (NaN when a mean comes out <= 0, or no measurement lies in the
+        window), ``low`` and ``high`` (NaN with fewer than 3 measurements),
+        ``measurements``, ``from_step``, ``to_step``.
     """
     at = frame[frame["step"] <= until].dropna(subset=["g2_raw", "trace_raw"])
-    window = at[at["step"] >= fraction * until] if len(at) else at
-    if window.empty:
-        window = at.tail(1)
+    # none in the window, none taken from before it: the last one there may be step 0's,
+    # the untrained net's (QA: digits, target at step 89, measured every 100 steps)
+    window = at[at["step"] >= fraction * until]
     out = {"b_simple": math.nan, "low": math.nan, "high": math.nan,
            "measurements": len(window),
            "from_step": float(window["step"].min()) if len(window) else math.nan,

@@ -48,6 +48,22 @@ EVAL_SIZE = 512
 NOISE_STREAM = 1
 
 
+#: `early_steps`' growth per measurement: about ln 2 / ln 1.2 = 3.8 in the last half of the
+#: way to any step, enough for `window_noise_scale`'s interval (3).
+EARLY_RATIO = 1.2
+
+
+def early_steps(every: int, ratio: float = EARLY_RATIO) -> tuple[int, ...]:
+    """Steps 1, 2, ... growing by ``ratio`` up to 10 x ``every``, where a measurement every
+    ``every`` steps puts fewer than 5 in the last half of the way to a step: with both, a
+    target reached early still has measurements near it."""
+    out, s = [], 1
+    while s < 10 * every:
+        out.append(s)
+        s = max(s + 1, math.ceil(s * ratio))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class RunTask:
     """Everything one run needs, small enough to ship to a worker.
@@ -184,7 +200,7 @@ def run_task(task: RunTask) -> dict:
         noise = GradientNoiseScale(X, T, b_small=task.noise_batches[0],
                                    b_big=task.noise_batches[1], every=task.noise_every,
                                    rng=noise_rng, l2=cfg.l2, l1=cfg.l1,
-                                   draws=task.noise_draws)
+                                   draws=task.noise_draws, also=early_steps(task.noise_every))
         noise.measure(net, 0, 0.0)
         callbacks.append(noise)
     if not stop.check(net, 0):

@@ -228,3 +228,15 @@ def test_a_window_of_fewer_than_3_measurements_has_no_interval():
     got = window_noise_scale(frame.assign(g2_raw=[1.0, 1.0, 6.0]), 20,
                              rng=np.random.default_rng(0))
     assert got["b_simple"] == pytest.approx(20 / 3.5)
+
+
+def test_a_window_without_measurements_takes_none_from_before_it():
+    # QA: a target at step 89 with measurements at steps 0 and 100 gave step 0's ratio
+    # (the untrained net's) as B_simple "over the last half of the way to the target"
+    frame = pd.DataFrame({"step": [0, 100], "g2_raw": [0.18, 0.011],
+                          "trace_raw": [9.7, 1.3]})
+    got = window_noise_scale(frame, 89, rng=np.random.default_rng(0))
+    assert got["measurements"] == 0 and math.isnan(got["b_simple"])
+    assert math.isnan(got["from_step"]) and math.isnan(got["low"])
+    got = window_noise_scale(frame, 100, rng=np.random.default_rng(0))
+    assert got["measurements"] == 1 and got["b_simple"] == pytest.approx(1.3 / 0.011)

@@ -1221,10 +1221,13 @@ def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
 def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, parse_html):
     # QA: on sine the window's trace term averaged below zero; B_simple was NaN and the
     # terminal and the verdicts said nothing, while the caption drew a "black line"
+    # (measured from the first step on, the window of the run that showed it holds 9, whose
+    # mean came out above zero: a small batch of 112 of sine's 450 rows, and seed 3, show it)
     out = tmp_path / "s"
-    code, stdout, _ = run_cli(["scaling", "--dataset", "sine", "--batch-sizes", "4,16,64,450",
+    code, stdout, _ = run_cli(["scaling", "--dataset", "sine", "--batch-sizes", "16,64",
                                "--lr-grid", "4", "--lr-range", "0.01,3", "--seeds", "1",
-                               "--max-steps", "1500", "--out", out], capsys)
+                               "--max-steps", "1500", "--reference-batch", "112", "--seed",
+                               "3", "--out", out], capsys)
     assert code == 0
     said = next(line for line in stdout.splitlines() if line.startswith("gradient noise"))
     assert said.startswith("gradient noise scale: not estimated from ") and "too noisy" in said
@@ -1735,3 +1738,19 @@ def test_every_batch_size_out_of_steps_is_counted_in_what_a_larger_max_steps_giv
         "(lr 0.1) against the target 0.95, within --max-steps 60: a larger --max-steps (or "
         "an easier --target) may bring them there and give the fit the three batch sizes it "
         "needs.")
+
+
+def test_a_target_reached_before_the_noise_cadence_is_measured_on_the_way_to_it():
+    # QA: digits reached its target at step 89 of a 10 000-step budget, measured every 100
+    # steps: the last half of the way held no measurement, and "B_simple at target" was
+    # step 0's, the untrained net's 53 (0.18 / 9.7), with no interval
+    res = scaling_study("digits", batch_sizes=[64, 256], lrs=[1.0, 3.0], seeds=1,
+                        config=nets.TrainConfig(hidden=(32,)))
+    m = res.noise
+    assert res.b_simple_step == 89 and m["step"].iloc[1] == 1  # measured from the first step
+    window = m[m["step"].between(89 / 2, 89)]
+    assert window["step"].tolist() == [48, 58, 70, 84]
+    assert res.b_simple_measurements == 4 and res.b_simple != m["b_simple_raw"].iloc[0]
+    assert res.b_simple == pytest.approx(window["trace_raw"].mean() / window["g2_raw"].mean(),
+                                         rel=1e-12)
+    assert 20 < res.b_simple_low < res.b_simple < res.b_simple_high < 45  # 21 < 30.2 < 41.8
