@@ -72,6 +72,7 @@ from ._scaling_target import (
     budget_flag,
     default_target,
     refuse_constant_target,
+    refuse_majority_target,
     refuse_met_at_start,
 )
 from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
@@ -161,7 +162,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         or budget, an unknown metric or backend, a set without validation rows (the
         target is a validation score); a target met before any step, or a
         val_loss target not `BASELINE_MARGIN` below what a constant prediction of the
-        training set's mean (or prior) scores (`refuse_constant_target`).
+        training set's mean (or prior) scores, or a val_accuracy one not above its
+        majority class's share (`refuse_constant_target`, `refuse_majority_target`).
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
@@ -208,9 +210,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     base = (config or nets.TrainConfig()).replace(schedule="constant",
                                                   eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
     name, test_is_train, kind = shown_name(dataset, ds), ds.test_is_train, ds.task
-    # what always predicting the training set's mean (or prior) scores: a target no better
-    # is met without learning from the inputs (sine: 0.0544)
-    constant = nets.trivial_baseline(ds, base)["val_loss"] if metric == "val_loss" else None
+    # what always predicting the training set's mean, prior or majority class scores: a
+    # target no better is met without learning from the inputs (sine: 0.0544)
+    constant = nets.trivial_baseline(ds, base)[metric]
     record = data_record(ds)
     settings = {"batch_sizes": list(sizes), "lrs": list(rates), "seeds": seeds,
                 "target_metric": metric, "target": target, "max_steps": max_steps,
@@ -275,6 +277,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
     refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)
+    refuse_majority_target(target, metric, source, constant, best, set_by)
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
                           why_missed=why_missed(runs))

@@ -39,7 +39,8 @@ def refuse_constant_target(target: float, metric: str, source: str, baseline: fl
     ----------
     target : float
     metric : str
-        The target's metric; a val_accuracy target is left to `refuse_met_at_start`.
+        The target's metric; a val_accuracy target is left to `refuse_met_at_start`
+        and `refuse_majority_target`.
     source : str
         ``"user"`` for a given target, else what set it (the reference runs).
     baseline : float
@@ -110,3 +111,30 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
                f"raise {budget_flag}, try lower or more learning rates, or set --target")
     raise ValueError(f"the untrained net already reaches the {metric} target "
                      f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
+
+
+def refuse_majority_target(target: float, metric: str, source: str, majority: float,
+                           best: dict | None, budget_flag: str = "--max-steps") -> None:
+    """Refuse a val_accuracy ``target`` at or below ``majority``, what always predicting
+    the training set's majority class scores on validation: a run that turned constant met
+    it (called after `refuse_met_at_start`, whose words fit an untrained net's).
+
+    QA: digits' eights at 1:20, default target 0.929 against 0.956: every batch size
+    "reached" it in 1 step, and the fit put B_crit below the range, every batch past it.
+    """
+    if metric != "val_accuracy" or not target <= majority:  # NaN: nothing to compare
+        return
+    if source == "user":
+        why = ("a net that learned nothing from the inputs reaches it; set a higher --target, "
+               "or use --target-metric val_loss")
+    elif best["best_value"] > majority:
+        why = (f"the reference run learned (to {best['best_value']:.4g}), but "
+               f"{REFERENCE_FRACTION:g} x its best is not above it, as on imbalanced data: use "
+               "--target-metric val_loss, or set --target")
+    else:
+        why = (f"the reference runs learned nothing beyond that constant: raise {budget_flag} "
+               "or the rates, or set --target")
+    raise ValueError(f"the val_accuracy target {target:.4g}"
+                     + ("" if source == "user" else f" ({source})")
+                     + f" is not above the {majority:.4g} that always predicting the training "
+                     f"set's majority class scores: {why}")
