@@ -37,8 +37,18 @@ class _VersionAction(argparse.Action):
 
 
 def _say_version() -> None:
-    """Print hplab's version and end, as argparse's version action does."""
-    print(f"hplab {_version()}")  # on stdout, as argparse's own
+    """Print hplab's version and end, as argparse's version action does; a standard
+    output that cannot take it ends as a command's does (QA: a traceback, exit 1, on a
+    closed pipe or a full disk): quietly with 141 for a closed pipe, else one line, exit 2."""
+    try:
+        print(f"hplab {_version()}", flush=True)  # on stdout, as argparse's own
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        sys.exit(141)  # the shell's code for a process ended by SIGPIPE
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"hplab: error: cannot write standard output: {exc.strerror}", file=sys.stderr)
+        sys.exit(2)
     sys.exit(0)
 
 

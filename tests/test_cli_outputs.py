@@ -232,6 +232,28 @@ def test_standard_output_that_cannot_be_written_is_named(stored):
                "left on device\n"), argv
 
 
+def test_version_and_help_on_a_standard_output_that_cannot_be_written():
+    # QA: `hplab --version > /dev/full` (or into a closed pipe) ended in a traceback, exit
+    # 1; --help's OSError argparse dropped: exit 0, the help lost without a word
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for argv, said in ((["--version"], "hplab"), (["--vers"], "hplab"), (["--help"], "hplab"),
+                       (["train", "--help"], "hplab train"),
+                       (["study", "run", "-h"], "hplab study run")):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), *argv],
+                                  stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+        assert (proc.returncode, proc.stderr) == (
+            2, f"{said}: error: cannot write standard output: No space left on device\n"), argv
+        read, write = os.pipe()
+        os.close(read)  # the reader gone: the write gets EPIPE
+        try:
+            proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), *argv],
+                                  stdout=write, stderr=subprocess.PIPE, text=True, env=env)
+        finally:
+            os.close(write)
+        assert (proc.returncode, proc.stderr) == (141, ""), argv
+
+
 def test_prediction_header_shapes():
     import nets
 

@@ -4,7 +4,9 @@ exit 2)."""
 
 import argparse
 import difflib
+import os
 import re
+import sys
 
 from ._help_texts import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
 from ._help_values import PackageDefault, RegistryNames, package_defaults
@@ -111,6 +113,22 @@ class Parser(argparse.ArgumentParser):
             shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
             action.help = f"{text} (default {str(shown).replace('%', '%%') or 'none'})"
         return action
+
+    def _print_message(self, message, file=None):
+        # argparse drops a write's OSError: --help to a full disk or a closed pipe ended in
+        # exit 0, the help lost without a word (QA); said as a command's stdout is
+        if not message or sys.stdout is None or file not in (None, sys.stdout):
+            return super()._print_message(message, file)
+        try:
+            sys.stdout.write(message)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+            sys.exit(141)  # the shell's code for SIGPIPE
+        except OSError as exc:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            self.exit(2, f"{self.prog}: error: cannot write standard output: "
+                         f"{exc.strerror}\n")
 
     def error(self, message):
         # a misspelled flag (--datset) may leave its required flag missing, or be left over
