@@ -253,6 +253,21 @@ def test_bad_opset_and_tampered_model(saved_model, tmp_path, capsys):
     assert Path(path).read_bytes() == before
 
 
+def test_export_to_a_dash_is_refused(saved_model, tmp_path, capsys, monkeypatch):
+    # QA: `hplab export-onnx m.npz - > m.onnx` (- as predict --out's standard output) wrote
+    # the graph to a file named "-", exit 0, and left m.onnx empty
+    path, _, _ = saved_model("binary")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["export-onnx", path, "-", "--json"], capsys)
+    assert (code, out, err) == (2, "", "hplab export-onnx: error: export-onnx writes the "
+                                       "graph to a file, not to standard output (-); give the "
+                                       "file's path, e.g. model.onnx (./- for a file named -)\n")
+    assert not (tmp_path / "-").exists()
+    code, out, _ = run_cli(["export-onnx", path, "./-", "--json"], capsys)  # a file so named
+    assert code == 0 and json.loads(out)["onnx_path"] == "-"
+    assert json.loads(out)["bytes"] == (tmp_path / "-").stat().st_size > 0
+
+
 def test_net_saved_without_scaling_or_labels(tmp_path, capsys):
     # nets.save_net alone: no input scaling (inputs used as they are), classes 0..k-1
     net = nets.MLP.initialized((2, 3, 3), ["relu"], "multiclass", rng=np.random.default_rng(0))

@@ -123,6 +123,9 @@ def cmd_export_onnx(args) -> int:
     import data
     import nets
 
+    if args.out == "-":  # QA: `export-onnx m.npz - > m.onnx` wrote a file named "-", exit 0
+        raise ValueError("export-onnx writes the graph to a file, not to standard output "
+                         "(-); give the file's path, e.g. model.onnx (./- for a file named -)")
     nets.check_writable(args.out, file=True)
     args.model = nets.model_file(args.model)
     refuse_overwrite(args.out, args.model)
@@ -147,7 +150,8 @@ def add_export_onnx(sub) -> None:
                                            "(needs pip install 'hplab[onnx]')")
     p.add_argument("model", metavar="MODEL", type=path, help=MODEL_HELP)
     p.add_argument("out", metavar="OUT.onnx", type=path,
-                   help="graph input 'input': raw features (N, d); outputs 'label' and "
+                   help="the graph's file (not -: it writes no standard output); graph "
+                        "input 'input': raw features (N, d); outputs 'label' and "
                         "'probabilities', or 'value' for regression")
     p.add_argument("--opset", type=int, default=17,
                    help="ONNX opset, 13 or later (default 17)")
