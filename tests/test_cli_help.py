@@ -362,6 +362,23 @@ def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
     assert round(70_000 * 28 * 28 * 4 / 1e6, -1) == 220
 
 
+def test_study_export_help_and_readme_say_csv_dash_is_standard_output(tmp_path,
+                                                                     monkeypatch, capsys):
+    # QA: `--csv -` writes the table to standard output (as predict's --out -), which
+    # neither the help nor the README said: a script wrote it to a temporary file
+    assert "-: to standard output, without --json" in help_words("study", "export")
+    assert "hplab study export coin --csv - | head # -: the table on standard output" in (
+        readme_words())
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(["study", "run", "xor", "--trials", "2", "--no-report", "--json"],
+                   capsys)[0] == 0
+    code, out, err = run_cli(["study", "export", "xor", "--csv", "-"], capsys)
+    rows = out.splitlines()
+    assert (code, err, len(rows), rows[0].split(",")[:2]) == (0, "", 3, ["number",
+                                                                        "value_val_loss"])
+    assert [r.split(",")[0] for r in rows[1:]] == ["0", "1"]
+
+
 def test_a_json_key_named_only_inside_a_parenthesis_is_not_documented():
     # QA: scaling --json prints batch_sizes, which its help named only within "(lists in
     # the order of batch_sizes)": the key check now reads the help outside parentheses

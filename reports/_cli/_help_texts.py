@@ -13,7 +13,8 @@ FLAG_HELP = {
     "--report": "write the HTML report and refresh the runs index (--no-report: neither)",
     "--dtype": "the nets' floats: float32 (faster) or float64",
     "--lr": "learning rate",
-    "--csv": f"the CSV file to write (.csv, or compressed: {ENDINGS})",
+    "--csv": f"the CSV file to write (.csv, or compressed: {ENDINGS}; -: to standard "
+             "output, without --json)",
     "--reference-batch": "the batch size of the reference runs that set --target and the "
                          "rates' rule",
     "--backend": "joblib: local processes; dask: a running Dask cluster (--scheduler)",
