@@ -379,6 +379,20 @@ def test_study_export_help_and_readme_say_csv_dash_is_standard_output(tmp_path,
     assert [r.split(",")[0] for r in rows[1:]] == ["0", "1"]
 
 
+def test_the_programs_help_gives_every_exit_code_of_the_readmes_table():
+    # QA: a CI job with the installed command alone (a wheel: no README beside it) found
+    # no word of the exit codes in any --help; the README's table is the contract
+    said = help_words()
+    table = readme_words().split("## Exit codes", 1)[1].split("## Development", 1)[0]
+    codes = re.findall(r"\| (\d+(?:, \d+)*) \|", table)
+    assert codes == ["0", "2", "2", "1", "130, 143, 129", "141"]
+    assert "Exit codes, every command: 0 done" in said
+    for code in dict.fromkeys(codes):
+        assert re.search(rf"[:;] {code} [a-z]", said), code
+    assert ("--json prints one JSON object on standard output; warnings, errors and progress "
+            "bars go to standard error.") in said
+
+
 def test_a_json_key_named_only_inside_a_parenthesis_is_not_documented():
     # QA: scaling --json prints batch_sizes, which its help named only within "(lists in
     # the order of batch_sizes)": the key check now reads the help outside parentheses

@@ -76,6 +76,14 @@ def command_parsers(parser: argparse.ArgumentParser):
 # said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
 # and every command, --help included, failed with a traceback
 DESCRIPTION = "hplab: the command line over nets, data, study, analyses and reports."
+# for scripts and CI, where the installed command's help is all there is (README: Exit codes)
+EPILOG = ("Exit codes, every command: 0 done (a diverged net, a failed trial or a gradcheck "
+          "verdict of wrong is a result, told in the output); 2 bad input, or a standard "
+          "output that cannot be written, or the work done and kept but its report not "
+          "written (--json's report_error says why); 1 an internal error (a bug: a "
+          "traceback); 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP; 141 standard output "
+          "closed before all was written. --json prints one JSON object on standard output; "
+          "warnings, errors and progress bars go to standard error.")
 
 
 def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentParser:
@@ -86,7 +94,7 @@ def build_parser(version_action: type[argparse.Action]) -> argparse.ArgumentPars
     version_action : type
         The action of ``--version`` (hplab.py's, which says the version).
     """
-    parser = Parser(prog="hplab", description=DESCRIPTION)
+    parser = Parser(prog="hplab", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action=version_action)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for add in COMMANDS:
