@@ -244,6 +244,8 @@ def build_source(key: str, arg: str | None, options: dict, rng: np.random.Genera
         valid = ", ".join([*entry.options, *COMMON_OPTIONS])
         option, said = _OPTIONS_MEANT.get(unknown[0].lower(), (None, ""))
         hint = f" ({said})" if option in entry.options else ""
+        if arg is not None and "?" in unknown[0]:  # a '?' in the path began the options
+            hint = f" ({_ESCAPE_HINT})"  # QA: 'x.csv?target' named no cause for q?x.csv
         seed = _SEED_SAID if unknown[0].lower() in ("seed", "random_state", "data_seed") else ""
         raise DataError(f"unknown option {unknown[0]!r} for {key}{hint}; valid: {valid}{seed}")
     typed = {k: _convert(k, v, entry.options[k]) if isinstance(v, str) else v

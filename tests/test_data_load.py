@@ -1792,7 +1792,12 @@ def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its
                                               "and '%' as %25)"),
                        ("csv:what?now/d.csv", "bad option 'now/d.csv' in 'csv:what?now/d.csv'; "
                                               "expected key=value (in a path write ',' as %2C, "
-                                              "'?' as %3F and '%' as %25)")):
+                                              "'?' as %3F and '%' as %25)"),
+                       # QA: with options, the options began at the path's '?', unsaid
+                       ("csv:what?now/d.csv?target=y", "unknown option 'now/d.csv?target' for "
+                                                       "csv (in a path write ',' as %2C, '?' "
+                                                       "as %3F and '%' as %25); valid: "
+                                                       "target, task")):
         with pytest.raises(data.DataError, match=re.escape(said)):
             data.load(name)
 
