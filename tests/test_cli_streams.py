@@ -99,3 +99,31 @@ def test_library_lines_without_stderr_are_not_printed_on_stdout(tmp_path, monkey
     monkeypatch.setattr(sys, "stderr", None)
     nets.say_on_stderr("hplab: a line")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.slow
+def test_a_home_matplotlib_cannot_write_is_one_warning_line(tmp_path):
+    # QA: under a HOME this user cannot write (a CI container run as another uid), a
+    # report's first import of matplotlib printed two lines of its own on stderr ("mkdir
+    # -p failed for path ...", "Matplotlib created a temporary cache directory at ...")
+    (tmp_path / "a-file").write_text("")
+    home = tmp_path / "a-file" / "home"  # under a file: no mkdir makes it, root's neither
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "hplab.py"), "train", "--dataset", "xor", "--hidden", "2",
+         "--epochs", "3", "--out", "t", "--json"], cwd=tmp_path, text=True, timeout=180,
+        env={**env, "HOME": str(home), "PYTHONPATH": str(ROOT)}, capture_output=True)
+    result = json.loads(done.stdout)
+    assert (done.returncode, result["status"], result["epochs"]) == (0, "max_epochs", 3)
+    assert (tmp_path / "t" / "report.html").is_file()
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    start = (f"hplab train: warning: matplotlib cannot write its config and cache folder "
+             f"({home}/.config/matplotlib): it uses a temporary one, ")
+    end = (", for this run and builds its font cache again in every run (slower); set "
+           "MPLCONFIGDIR to a writable folder")
+    assert lines[0].startswith(start) and lines[0].endswith(end), lines[0]
+    temporary = lines[0][len(start):-len(end)]
+    assert os.path.basename(temporary).startswith("matplotlib-")
+    assert not os.path.exists(temporary)  # matplotlib removes it as the process ends
