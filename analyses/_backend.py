@@ -14,6 +14,7 @@ import functools
 import numbers
 import os
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -211,7 +212,8 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     Returns
     -------
     list
-        ``[fn(t) for t in tasks]``.
+        ``[fn(t) for t in tasks]``; a pool worker that dies (killed: the OOM killer) leaves
+        the runs not yet back to this process, with a warning.
 
     Raises
     ------
@@ -233,6 +235,8 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         if n_jobs == 1:
             return [_finished(bar, i, _one_thread(fn, t, report=bar.reporter(i)))
                     for i, t in enumerate(tasks)]
+        from concurrent.futures.process import BrokenProcessPool
+
         from joblib import Parallel, delayed
 
         from nets import HeldStartLoky
@@ -242,15 +246,27 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         # Ctrl-C (it stops this process, which stops them): one while they start printed
         # their tracebacks
         carried = nets.carried_to_workers()
-        with bar.pool_reports(range(len(tasks))) as reports:
-            done = Parallel(n_jobs=n_jobs, return_as="generator",
-                            backend=HeldStartLoky(inner_max_num_threads=1))(
-                delayed(_one_thread)(fn, t, carried, report)
-                for t, report in zip(tasks, reports, strict=True))
-            try:
-                return [_finished(bar, i, result) for i, result in enumerate(done)]
-            finally:
-                _close_pool_run(done)
+        results: list[Any] = []
+        try:
+            with bar.pool_reports(range(len(tasks))) as reports:
+                done = Parallel(n_jobs=n_jobs, return_as="generator",
+                                backend=HeldStartLoky(inner_max_num_threads=1))(
+                    delayed(_one_thread)(fn, t, carried, report)
+                    for t, report in zip(tasks, reports, strict=True))
+                try:
+                    results += (_finished(bar, i, result) for i, result in enumerate(done))
+                    return results
+                finally:
+                    _close_pool_run(done)
+        except BrokenProcessPool as exc:  # loky's TerminatedWorkerError subclasses it
+            # QA: a worker killed (the OOM killer's SIGKILL) ended the analysis in a
+            # traceback, exit 1, its finished runs lost; a study finishes in its process, so
+            # do the runs not yet back (each seeded by its task: the same results)
+            warnings.warn(f"a worker process died ({exc.__class__.__name__}); running the "
+                          f"{len(tasks) - len(results)} runs not finished in this process",
+                          UserWarning, stacklevel=2)
+        return results + [_finished(bar, i, _one_thread(fn, tasks[i], report=bar.reporter(i)))
+                          for i in range(len(results), len(tasks))]
 
 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
