@@ -26,10 +26,6 @@ analyses among them.
 
 import importlib
 
-from . import _matplotlib_log
-
-_matplotlib_log.install()  # before any module here imports matplotlib
-
 #: Where each name lives, imported with its first use (see __getattr__): what draws or
 #: tabulates brings matplotlib, pandas and scikit-learn (~1.3 s), the rest nets and jinja2,
 #: which a --help or a bad flag needs none of

@@ -40,7 +40,8 @@ class _FolderLines(logging.Filter):
 
 def install() -> None:
     """Filter matplotlib's own logger (before its import: the lines come as it loads);
-    once per process."""
+    once per process. A command does (`reports.run_command`); ``import reports`` does not,
+    as it imports none of its modules until used."""
     logger = logging.getLogger("matplotlib")
     if not any(isinstance(f, _FolderLines) for f in logger.filters):
         logger.addFilter(_FolderLines())

@@ -29,6 +29,11 @@ def run_command(args, stops, as_program: bool = False) -> int:
         warnings print as lines, held until its work starts.
     """
     hand(stops)
+    # before a report imports matplotlib: its lines about a folder it cannot write are one
+    # warning of the command's (stderr holds only those)
+    from .._matplotlib_log import install
+
+    install()
     try:  # a signal as the command starts ends it too (QA: a traceback from this line)
         from nets import command_lines
     except KeyboardInterrupt:
