@@ -55,11 +55,14 @@ def scaling_lines(s: dict) -> list[str]:
     optimizer = (s.get("config") or {}).get("optimizer", "sgd")
     # the course's cap of 1 is plain SGD's: an Adam rate of 1 is another step size
     if s["lr_cap_batch"] is not None and optimizer == "sgd":
-        b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
-                                                    strict=True) if ok)
+        b0, lr0, grid0 = next((b, lr, g) for b, ok, lr, g in zip(
+            s["batch_sizes"], s["reached"], s["lr_opt"], s["best_lr"], strict=True) if ok)
+        # a refined rate past 1 from a grid rate of 1 or less is no evidence of more
+        over = (f"already above 1 at B = {b0} ({lr0:.3g})" if grid0 > 1 else
+                f"already about 1 at B = {b0} ({lr0:.3g}, refined from the grid's {grid0:g})")
         # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
-        lines.append(f"the best rate is already above 1 at B = {b0} ({lr0:.3g}), the smallest "
-                     f"batch that reached the target" if s["lr_cap_batch"] < b0 else
+        lines.append(f"the best rate is {over}, the smallest batch that reached the target"
+                     if s["lr_cap_batch"] < b0 else
                      f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
     if s["b_simple"] is not None:
         where = ("over the last half of the way to the target"

@@ -1785,3 +1785,39 @@ def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys)
     code, stdout, err = run_cli([*argv, "--target", "0.97", "--no-noise"], capsys)
     assert code == 0, err
     assert min(json.loads(stdout)["steps_to_target"]) > 1
+
+
+def test_a_refined_rate_past_1_from_the_grids_1_is_no_evidence_against_the_cap(
+        tmp_path, capsys, parse_html, monkeypatch):
+    # QA (digits, 32 hidden): B = 8 and 16 fewest steps at the grid's 1 (180 and 128), more
+    # at 3 (302 and 137), yet their refined 1.08 and 1.57 read "the best rates here go past
+    # 1 (1.08 at B = 8, 1.57 at B = 16): the course's cap of 1 does not hold on this set"
+    _runs_remembered(monkeypatch)
+    args = ["scaling", "--dataset", "digits", "--hidden", "32", "--lrs", "0.3,1,3", "--seeds",
+            "1", "--max-steps", "3000", "--target", "0.9368", "--no-noise", "--json"]
+    code, stdout, err = run_cli([*args, "--batch-sizes", "4,8,16", "--out", tmp_path / "a"],
+                                capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["steps_to_target"] == [272, 180, 128] and s["best_lr"] == [1.0, 1.0, 1.0]
+    assert s["lr_opt"] == pytest.approx([0.804, 1.080, 1.573], abs=1e-3)
+    assert s["lr_cap_batch"] == pytest.approx(4.974, abs=1e-3)
+    text = " ".join(parse_html((tmp_path / "a" / "report.html").read_text()).all_text.split())
+    assert "does not hold" not in text
+    assert ("passes a rate of 1 at B ≈ 4.97; the grid's nearest rate above 1, 3, is too far "
+            "above it to show where the best rate stops, so this run cannot tell whether the "
+            "course's cap of 1 holds.") in text
+    # the anchor's own refined 1.08 put the crossing below it: "already above 1" before
+    code, stdout, err = run_cli([*args, "--batch-sizes", "8,16", "--out", tmp_path / "b"],
+                                capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    lines = reports.scaling_lines(s)
+    assert ("the best rate is already about 1 at B = 8 (1.08, refined from the grid's 1), the "
+            "smallest batch that reached the target") in lines
+    text = " ".join(parse_html((tmp_path / "b" / "report.html").read_text()).all_text.split())
+    assert "does not hold" not in text and "already above 1" not in text
+    assert ("The best rate is already about 1 at the smallest batch, B = 8 (1.08, refined from "
+            "the grid's 1), so the linear rule anchored there asks for more than 1 at every "
+            "larger batch; the grid's nearest rate above 1, 3,") in text
+
