@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._scaling_law import MIN_POINTS
+from ._slope_bound import EITHER, LOWER, fitted_points, slope_bound
 
 #: The course's rule of thumb: plain SGD rates above ~1 stop converging.
 LR_CAP = 1.0
@@ -63,6 +64,7 @@ class LrExponent:
     rule: str  # a key of RULES or NO_RULE, or unknown
     message: str
     reason: str = ""  # why the rule is unknown ("" when there is a verdict)
+    bound: str = ""  # the slope is only a bound: `slope_bound`'s answer ("" when measured)
 
 
 def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:
@@ -125,17 +127,7 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     -------
     LrExponent
     """
-    b = np.asarray(batch_sizes, dtype=float)
-    lr = np.asarray(lrs, dtype=float)
-    keep = np.isfinite(lr) & (lr > 0)
-    b, lr = b[keep], lr[keep]
-    order = np.argsort(b)
-    b, lr = b[order], lr[order]
-    below = n_all = len(b)
-    if max_batch is not None and math.isfinite(max_batch):
-        below = int(np.sum(b < max_batch if bound else b <= max_batch))
-        n_small = max(below, MIN_POINTS)
-        b, lr = b[:n_small], lr[:n_small]
+    b, lr, below, n_all = fitted_points(batch_sizes, lrs, max_batch, bound)
     top = float(b.max()) if len(b) else math.nan
     if len(np.unique(b)) < 2:
         return LrExponent(math.nan, math.nan, len(b), top, "unknown",
@@ -178,11 +170,18 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
             "where the rules hold, is not known", reason]))
     # a slope of -0.004 rounds to -0.0; adding 0.0 turns it into 0.0, so the message says
     # 0.00, not -0.00
-    slope = (f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}" if math.isfinite(alpha) else
-             "no slope fitted")  # three points or more: a finite alpha has its error
+    # QA (xor): "B^1.66 (± 1.17)" read off a best rate at the grid's top, as if measured:
+    # such a slope is a bound (no error bar), or none where edges pull it both ways
+    edge = slope_bound(b, lr, grid) if math.isfinite(alpha) else ""
+    slope = ("no slope fitted" if not math.isfinite(alpha) else
+             "no slope measured (best rates at both edges of the grid pull it opposite ways)"
+             if edge == EITHER else
+             f"alpha {'≥' if edge == LOWER else '≤'} {round(alpha, 2) + 0.0:.2f} (a bound)"
+             if edge else  # three points or more: a finite alpha has its error
+             f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}")
     verdict = rule_verdict(rule, interval) if not reason else f"no rule verdict: {reason}"
     return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
-                      f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason)
+                      f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason, edge)
 
 
 def _rule(alpha: float, half: float) -> tuple[str, list[str]]:

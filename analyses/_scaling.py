@@ -76,6 +76,7 @@ from ._scaling_target import (
     refuse_met_at_start,
 )
 from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
+from ._slope_bound import small_batches
 
 REFERENCE_BATCH = 32
 NOISE_MEASUREMENTS = 100  # per reference run
@@ -286,9 +287,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     lr_col = batches["lr_opt"]
     # the rules hold below B_crit; below_range bounds it by the smallest batch that reached
     # the target (no B_crit to quote), so every batch size that did lies above it
-    bound = fit.status == "below_range"
-    small = (fit.b_crit if fit.status == "fitted" else
-             batches.loc[batches["reached"], "batch_size"].min() if bound else None)
+    small, bound = small_batches(fit.status, fit.b_crit, batches["batch_size"],
+                                 batches["reached"])
     exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates,
                                bound=bound, b_crit_unknown=fit.status in B_CRIT_UNKNOWN)
     anchor = batches[batches["reached"]]

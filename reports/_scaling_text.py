@@ -83,12 +83,15 @@ def two_figure_stat(v: float) -> str:
 
 def alpha_card(exponent) -> str:
     """The lr exponent's stat card: the slope with its standard error as the verdicts say
-    it (two decimals, -0.00 as 0.00), "(no verdict)" after it when no rule is named, and
-    "no slope" where the fit measured none (`analyses.LrExponent`)."""
+    it (two decimals, -0.00 as 0.00), "(no verdict)" after it when no rule is named, "≥"
+    or "≤" before a bound (no error), and "no slope" where the fit measured none
+    (`analyses.LrExponent`)."""
     alpha, se = exponent.alpha, exponent.alpha_se
-    if not math.isfinite(alpha):
+    bound = exponent.bound  # a best rate at the grid's edge: a bound, or none
+    if not math.isfinite(alpha) or bound == "either way":
         return "no slope"
-    text = f"{round(alpha, 2) + 0.0:.2f}" + (f" ± {se:.2f}" if math.isfinite(se) else "")
+    text = (f"{'≥' if bound == 'at least' else '≤'} {round(alpha, 2) + 0.0:.2f}" if bound else
+            f"{round(alpha, 2) + 0.0:.2f}" + (f" ± {se:.2f}" if math.isfinite(se) else ""))
     return text + (" (no verdict)" if exponent.rule == "unknown" else "")
 
 

@@ -566,6 +566,9 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     assert summary["alpha"] is None and summary["alpha_se"] is None
     assert "B^" not in "\n".join(reports.scaling_lines(summary))
     summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
+    # ... off a grid whose edges it is not at: a slope through the edge is a bound, and one
+    # through both edges of a one-rate grid none (said so, with no number)
+    summary["lrs"] = [0.25, 0.5, 1.0]
     lines = "\n".join(reports.scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
     # one rate for every batch is a grid's edge, not a finding
@@ -1821,3 +1824,39 @@ def test_a_refined_rate_past_1_from_the_grids_1_is_no_evidence_against_the_cap(
             "the grid's 1), so the linear rule anchored there asks for more than 1 at every "
             "larger batch; the grid's nearest rate above 1, 3,") in text
 
+
+def test_a_slope_through_best_rates_at_the_grids_edge_is_said_as_a_bound(tmp_path, capsys):
+    # QA (xor): "best lr ~ B^1.66 (± 1.17)" with a best rate at the grid's top, said as if
+    # measured: here B = 4 is best at the grid's top, 5, so its true best rate lies higher
+    # and the slope with it
+    out = tmp_path / "x"
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "xor", "--lrs", "0.1,0.3,1,3,5", "--seeds", "1", "--no-noise",
+        "--out", str(out), "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["steps_to_target"] == [290, 140, 65] and s["best_lr"] == [3.0, 3.0, 5.0]
+    assert s["at_grid_edge"] == [False, False, True]
+    assert s["alpha"] == pytest.approx(0.523, abs=1e-3)  # --json keeps the fitted number
+    assert s["alpha_se"] == pytest.approx(0.199, abs=1e-3)
+    lines = reports.scaling_lines(s)
+    assert ("best lr ~ B^α, α ≥ 0.52 (a bound), over the small batches: no rule verdict: the "
+            "best rate sits at an edge of the grid for B = 4, so the true one lies beyond "
+            "it") in lines
+    assert not any("± 0.20" in line for line in lines)
+    assert _cards(out / "report.html")["lr exponent α"] == "≥ 0.52 (no verdict)"
+    assert "Best rate: alpha ≥ 0.52 (a bound) over B <= 4 (3 sizes): no rule verdict" in \
+        unescape((out / "report.html").read_text())
+    # the other ways an edge moves the slope: down, or both ways (no bound at all)
+    from analyses._slope_bound import slope_bound
+
+    grid = [0.1, 0.3, 1, 3, 5]
+    assert slope_bound(np.array([1, 2, 4]), np.array([5, 3.3, 2.1]), grid) == "at most"
+    assert slope_bound(np.array([1, 2, 4]), np.array([0.3, 1, 0.1]), grid) == "at most"
+    assert slope_bound(np.array([1, 2, 4]), np.array([0.1, 0.3, 5]), grid) == "at least"
+    assert slope_bound(np.array([1, 2, 4, 8]), np.array([5, 1, 1.5, 5]), grid) == "either way"
+    assert slope_bound(np.array([1, 2, 4]), np.array([0.2, 5, 2]), grid) == ""
+    edge = analyses.fit_lr_exponent([1, 2, 4, 8], [5, 1, 1.5, 5], grid=grid)
+    assert math.isfinite(edge.alpha) and edge.bound == "either way"
+    assert edge.message.startswith("no slope measured (best rates at both edges of the grid")
+    assert reports._scaling_text.alpha_card(edge) == "no slope"
