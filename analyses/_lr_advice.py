@@ -153,8 +153,10 @@ def no_stop_advice(optimizer, beta: float) -> str:
     # small gradients that stays small up to huge rates; an adaptive step is about lr itself
     entry = nets.OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
     if entry is not None and entry.folds_lr:
-        # coin's default net: ~50 (it was past 100 while the default smoothing lagged)
-        return "raise --max-lr (plain SGD on a small net may take rates of tens or more " \
+        # coin's default net: ~50 (it was past 100 while the default smoothing lagged); QA:
+        # "plain SGD" was said of momentum too (coin, 16 ReLU units, --val: stops at ~15)
+        who = "plain SGD" if optimizer == "sgd" else f"SGD with {optimizer}"
+        return f"raise --max-lr ({who} on a small net may take rates of tens or more " \
                "before it diverges)"
     if not beta:  # nothing smoothed to lag
         return "raise --max-lr"

@@ -585,6 +585,24 @@ def test_a_range_that_never_diverges_asks_for_a_higher_max_lr(tmp_path, capsys):
     assert "SGD" not in out
 
 
+def test_the_advice_to_raise_max_lr_names_sgd_with_momentum_not_plain_sgd(capsys):
+    # QA: momentum's range test was told "(plain SGD on a small net ...)"; the advice holds
+    # for it (its loss turned up past lr 0.24 without passing 4x its lowest, then passed it
+    # at tens), but it is not plain SGD
+    args = ["lr-range", "--dataset", "coin", "--hidden", "16", "--activation", "relu",
+            "--optimizer", "momentum", "--seeds", "3", "--val", "--no-report"]
+    code, out, err = run_cli(args, capsys)
+    assert code == 0, err
+    assert ("never diverged up to --max-lr 10: raise --max-lr (SGD with momentum on a small "
+            "net may take rates of tens or more before it diverges)") in out
+    assert "plain SGD" not in out
+    code, out, err = run_cli([*args, "--max-lr", "100", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert all(r["stop_reason"] != "completed" for r in s["runs"])
+    assert s["stop_lr"] == pytest.approx(15.2, abs=0.05)
+
+
 def test_stop_rates_say_how_many_seeds_stopped(tmp_path, monkeypatch, capsys, parse_html):
     # seeds 0 and 2 diverge below 2.4, seed 1 never does: the medians were of two seeds,
     # said to be "over seeds", and nothing told of the third (with --beta 0.98: the default
