@@ -548,10 +548,12 @@ def test_the_advice_when_no_seed_stopped_follows_how_the_optimizer_steps(monkeyp
     adamax = type("Adamax", (nets.OPTIMIZERS["adam"],), {"name": "adamax"})
     monkeypatch.setitem(nets.OPTIMIZERS, "heavy_ball", heavy_ball)
     monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
-    sgd = ("raise --max-lr (plain SGD on a small net may take rates of tens or more before "
-           "it diverges)")
-    for name in ("sgd", "momentum", "nesterov", "heavy_ball"):
-        assert analyses.no_stop_advice(name, 0.98) == sgd
+    # QA: each was "plain SGD": the advice names the SGD step it is about
+    for name, who in (("sgd", "plain SGD"), ("momentum", "SGD with momentum"),
+                      ("nesterov", "SGD with nesterov"), ("heavy_ball", "SGD with heavy_ball")):
+        assert analyses.no_stop_advice(name, 0.98) == (
+            f"raise --max-lr ({who} on a small net may take rates of tens or more before it "
+            "diverges)")
     for name in ("adagrad", "adadelta", "rmsprop", "adam", "adamax"):
         assert analyses.no_stop_advice(name, 0.98) == (
             "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)")
