@@ -146,6 +146,11 @@ def seeds_that_stopped(summary: dict) -> str:
             f"{no_stop_advice(summary['config'].get('optimizer'), summary['beta'])}")
 
 
+#: How `no_stop_advice` names the built-in SGD steps.
+_SGD_WORDS = {"sgd": "plain SGD", "momentum": "SGD with momentum",
+              "nesterov": "SGD with Nesterov momentum"}
+
+
 def no_stop_advice(optimizer, beta: float) -> str:
     """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
     adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it."""
@@ -155,7 +160,7 @@ def no_stop_advice(optimizer, beta: float) -> str:
     if entry is not None and entry.folds_lr:
         # coin's default net: ~50 (it was past 100 while the default smoothing lagged); QA:
         # "plain SGD" was said of momentum too (coin, 16 ReLU units, --val: stops at ~15)
-        who = "plain SGD" if optimizer == "sgd" else f"SGD with {optimizer}"
+        who = _SGD_WORDS.get(optimizer, optimizer)  # a registered one by its name
         return f"raise --max-lr ({who} on a small net may take rates of tens or more " \
                "before it diverges)"
     if not beta:  # nothing smoothed to lag

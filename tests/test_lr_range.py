@@ -550,7 +550,7 @@ def test_the_advice_when_no_seed_stopped_follows_how_the_optimizer_steps(monkeyp
     monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
     # QA: each was "plain SGD": the advice names the SGD step it is about
     for name, who in (("sgd", "plain SGD"), ("momentum", "SGD with momentum"),
-                      ("nesterov", "SGD with nesterov"), ("heavy_ball", "SGD with heavy_ball")):
+                      ("nesterov", "SGD with Nesterov momentum"), ("heavy_ball", "heavy_ball")):
         assert analyses.no_stop_advice(name, 0.98) == (
             f"raise --max-lr ({who} on a small net may take rates of tens or more before it "
             "diverges)")
