@@ -29,7 +29,7 @@ from ._training_captions import (
     regression_loss,
     target_scaled,
 )
-from ._training_stop import falling_text, stop_detail, stop_reason
+from ._training_stop import epochs_card, falling_text, kept_epoch, stop_detail, stop_reason
 from ._training_views import add_decision_views, add_hidden_space
 from ._use_model import add_use_model, unusable_weights
 from .design import format_percent, format_seconds, format_value
@@ -78,11 +78,11 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
                    caption=history_caption(run, hist, schedule))
     if note := " ".join(t for t in (curves_note(run, hist), falling_text(run, hist)) if t):
         rep.add_text(note, note=True)
-    restored = res.final_row != -1 and res.final_row != len(res.history) - 1
+    kept = kept_epoch(res)
     rep.add_table(_final_numbers(run), name="final", title="Train, validation and test loss"
                   + " and accuracy" * classify, caption=(
-        ("Train and validation values are from the best checkpoint, whose weights early "
-         "stopping put back; " if restored else
+        (f"Train and validation values are from the best checkpoint (epoch {kept:g}), "
+         "whose weights early stopping put back; " if kept is not None else
          "Train and validation values are from the last checkpoint; ") +
         "the test set is scored once, after training"
         + (f" ({shared})." if (shared := td.training_test_set_note(ds)) else ".")
@@ -241,8 +241,7 @@ def _headline(run, classify: bool, finite: bool) -> dict:
                 _test_errors(run)
         head["Test loss (½·MSE, scaled y)" if target_scaled(run.dataset)
              else "Test loss (½·MSE)"] = test.get("test_loss", math.nan)
-    epochs = float(res.epochs)
-    head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
+    head["Epochs"] = epochs_card(res)
     head["Wall time"] = format_seconds(run.seconds)
     return head
 

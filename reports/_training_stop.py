@@ -97,3 +97,29 @@ def falling_text(run, hist: pd.DataFrame) -> str:
 def _fall_words(fall: dict) -> str:
     """The fall as a percentage ("−8 %"), as the report writes a share."""
     return f"−{100 * fall['share']:.0f} %"
+
+
+def _epoch_text(epochs: float) -> str:
+    """An epoch count as the cards give it: 77, or 12.5 for a fraction of one."""
+    from .design import format_value
+
+    epochs = float(epochs)
+    return format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
+
+
+def kept_epoch(result) -> float | None:
+    """The epoch whose weights the run kept where that is not its last checkpoint's
+    (early stopping put back an earlier one), else None."""
+    rows = len(result.history)
+    if result.final_row in (rows - 1, -1):
+        return None
+    return float(result.history["epoch"].iloc[result.final_row])
+
+
+def epochs_card(result) -> str:
+    """The "Epochs" card: the epochs trained, and the epoch of the weights kept where
+    early stopping put back an earlier one (QA: "77" read as the model's epoch while its
+    weights were epoch 67's, said only by a ring on the curve)."""
+    text = _epoch_text(result.epochs)
+    kept = kept_epoch(result)
+    return text if kept is None else f"{text} (weights of epoch {_epoch_text(kept)})"

@@ -377,7 +377,12 @@ def test_an_early_stopped_run_reports_its_restored_checkpoint(tmp_path, parse_ht
     assert final.loc["validation", "loss"] == pytest.approx(res.history["val_loss"][42])
     assert final.loc["train", "loss"] == pytest.approx(res.history["train_loss"][42])
     assert final.loc["train", "loss"] != pytest.approx(res.history["train_loss"][47])
-    assert "from the best checkpoint" in parse_html(path.read_text()).all_text
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    # QA: the card said "Epochs 48" alone while the weights were checkpoint 42's
+    assert (res.history["epoch"][42], res.epochs) == (42, 47)
+    assert "from the best checkpoint (epoch 42)" in text
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert cards["Epochs"] == "47 (weights of epoch 42)"
 
 
 # ----------------------------------------------------------------------------- real runs
