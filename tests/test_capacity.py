@@ -925,8 +925,9 @@ def test_a_sufficient_width_that_is_its_depths_best_is_called_the_best(tmp_path,
     assert f"2 {best_of}the wider ones tried do no better, so wider only costs." in text
     # one layer of 32 (0.79, seeds 0.80 and 0.78) is clearly below 8 (0.87 and 0.81) in 300
     # epochs, as the course's 32 is not in 10 000: not "no better" (the QA case below)
-    assert (f"1 {best_of}wider, 32 neurons score more than 0.0424 below it and fit their "
-            "training set worse too") in text
+    assert (f"1 {best_of}wider, 32 neurons score 0.05 below it (mean validation accuracy; "
+            "clearly worse: more than the 0.0424 within which widths count as close) and fit "
+            "their training set worse too") in text
     assert "come within" not in text  # no width called sufficient by comparison
     assert "Best mean validation accuracy: 1 hidden layer(s) of 8 neurons (validation 0.84" \
         in text
@@ -966,8 +967,10 @@ def test_wider_widths_that_score_clearly_worse_are_called_undertrained_not_costl
     text = " ".join(parse_html(page.read_text()).all_text.split())
     assert (f"1 hidden layer(s): 4 neurons score the best validation accuracy of that depth, "
             "above the 0.46 that always predicting the majority class scores; wider, 8 and 16 "
-            f"neurons score more than {close} below it and fit their training set worse too: "
-            "more neurons should not, so they are likely undertrained in 300 epochs: raise "
+            "neurons score 0.0833 and 0.167 below it (mean validation accuracy; clearly worse: "
+            f"more than the {close} within which widths count as close) and fit their training "
+            "set worse too: more neurons should not, so they are likely undertrained in 300 "
+            "epochs: raise "
             "--epochs, or lower --lr, before taking 4 neurons as sufficient.") in text
     assert "wider only costs" not in text and "Close enough" in text
     assert res.worse_wider_widths() == {1: [8, 16]}
@@ -987,7 +990,9 @@ def test_wider_widths_that_score_clearly_worse_are_called_undertrained_not_costl
     over = dataclasses.replace(flat, table=flat.table.assign(val_accuracy=[0.907, 0.82, 0.8],
                                                              train_accuracy=[0.9, 0.95, 0.99]))
     assert over.worse_wider_widths() == {1: [8, 16]}
-    assert any("below it though they fit their training set as well or better: overfitting, "
+    assert any("score 0.087 and 0.107 below it (mean validation accuracy; clearly worse: "
+               f"more than the {close} within which widths count as close) though they fit "
+               "their training set as well or better: overfitting, "
                "so wider only costs." in line for line in _verdicts(over))
 
 
