@@ -80,12 +80,15 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     metric = "val_accuracy" if classify else "val_loss"
     headline = {"Best run": best or "none"}
     score = None
+    # accuracy as a percentage, as the train reports' cards and the index give it (QA:
+    # "0.86" here beside "85.0 %" there)
+    shown = design.format_percent if classify else (lambda v: v)
     if row is not None:
         score = float(row[metric])
-        headline[_sentence(_SHOWN[metric])] = score
+        headline[_sentence(_SHOWN[metric])] = shown(score)
         test = "test_accuracy" if classify else "test_rmse"
         if row[test] is not None and row[test] == row[test]:
-            headline[_sentence(_SHOWN[test])] = float(row[test])
+            headline[_sentence(_SHOWN[test])] = shown(float(row[test]))
     headline["Runs"] = str(len(runs))
     differ = "differ in " + ", ".join(map(_name, comparison.differing)) \
         if comparison.differing else "share every setting"
@@ -102,7 +105,8 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
     # the index row shows the first card alone (the best run's name): its score and what
     # the runs vary go on the line under it, so two comparisons read apart there (QA)
     rep.detail = ("" if score is None else
-                  f"{_name(metric)} {design.format_value(score)}; ") + f"the runs {differ}"
+                  f"{_name(metric)} {design.format_value(shown(score))}; ") + \
+        f"the runs {differ}"
     rep.add_lead(_lead(comparison))
     for note in comparison.notes:
         rep.add_lead(f"Mind: {note}.")

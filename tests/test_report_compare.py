@@ -346,11 +346,12 @@ def test_a_diverged_run_is_never_the_best(coin_runs, tmp_path, monkeypatch, caps
     info = reports.read_report_info(tmp_path / "cmp" / "report.html")
     assert list(info.headline[:3]) == [
         {"label": "Best run", "text": "still"},
-        {"label": "Val accuracy", "text": reports.design.format_value(still["val_accuracy"])},
-        {"label": "Test accuracy", "text": reports.design.format_value(still["test_accuracy"])}]
+        # QA: accuracy as the train reports' cards and the index give it ("0.15" here)
+        {"label": "Val accuracy", "text": "15.0 %"},
+        {"label": "Test accuracy", "text": reports.design.format_percent(still["test_accuracy"])}]
+    assert still["val_accuracy"] == 0.15
     # the index row shows the first card: the score and what differs on the line below
-    assert info.detail == (f"val accuracy {reports.design.format_value(still['val_accuracy'])}"
-                           "; the runs differ in lr, max epochs")
+    assert info.detail == "val accuracy 15.0 %; the runs differ in lr, max epochs"
     # which report index --help names (it said "else null" beside runs' and studies' lines)
     assert ("a comparison's best validation score and the settings its runs differ in"
             in help_words("report", "index"))
