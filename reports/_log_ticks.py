@@ -19,6 +19,13 @@ FEWEST_LOG_TICKS = 3
 #: its log ticks there (2, 3, 4, 6 times a power of ten), and a view of 63,000 to 188,000
 #: showed "100000" alone (QA: two points of 66,278 and 179,000 could not be read off it)
 FEWEST_DECADES = 0.5
+#: A view spanning fewer decades than this, yet holding two powers of ten or more, labels
+#: 2 and 5 times them too: matplotlib labels the powers alone there, and a Pareto front's
+#: sizes of 15 to 2000 read against "100" and "1000" alone (QA: the small trials' sizes
+#: could not be read off it)
+FEWEST_DECADES_1_2_5 = 2.5
+#: The share of a widened view's log span left past the round tick it was widened to
+EDGE_ROOM = 0.03
 
 
 def round_ticks(vmin: float, vmax: float, base: float = 10) -> list[float] | None:
@@ -33,6 +40,12 @@ def round_ticks(vmin: float, vmax: float, base: float = 10) -> list[float] | Non
     if (sum(low <= t * (1 + 1e-9) and t <= high * (1 + 1e-9) for t in logs) >= FEWEST_LOG_TICKS
             and math.log10(high / low) >= FEWEST_DECADES):
         return None
+    return _even_ticks(low, high)
+
+
+def _even_ticks(low: float, high: float) -> list[float]:
+    """Evenly spaced round ticks within ``low`` to ``high`` (at least three where any
+    count of bins up to 12 gives them)."""
     for nbins in (5, 8, 12):  # at least three in the view (800-1400 at 5 bins: 1000, 1200)
         ticks = [float(t) for t in MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10])
                  .tick_values(low, high) if low * (1 - 1e-9) <= t <= high * (1 + 1e-9) and t > 0]
@@ -41,19 +54,66 @@ def round_ticks(vmin: float, vmax: float, base: float = 10) -> list[float] | Non
     return ticks
 
 
+def tick_bounded(low: float, high: float, data: tuple[float, float]) -> tuple[float, float,
+                                                                              list[float]]:
+    """The view ``low`` to ``high`` of a short log axis (`round_ticks`) widened where its
+    ``data`` (their lowest and highest values) reach past its outermost round ticks, to
+    the round ticks beyond them; with those ticks (QA: a point at 66,278 below the lowest
+    label, 80,000)."""
+    ticks = round_ticks(low, high) or []
+    for _ in range(4):  # a wider view may choose a longer step: a few settle it
+        if len(ticks) < 2 or (ticks[0] <= data[0] * (1 + 1e-9)
+                              and ticks[-1] >= data[1] * (1 - 1e-9)):
+            break
+        step = ticks[1] - ticks[0]
+        low = min(low, math.floor(data[0] / step * (1 + 1e-9)) * step or low)
+        high = max(high, math.ceil(data[1] / step * (1 - 1e-9)) * step)
+        ticks = _even_ticks(low, high)
+    return low, high, ticks
+
+
 class PlainLogLocator(LogLocator):
     """matplotlib's log ticks, or on a view too short for them `round_ticks` (as the
-    major ones; the minor ones then none)."""
+    major ones; the minor ones then none); an autoscaled view of round ticks is widened
+    to a round tick at or beyond each end of its data (`tick_bounded`)."""
 
     def __init__(self, base: float = 10, *, minor: bool = False):
         super().__init__(base, subs="auto" if minor else (1.0,))
         self.minor = minor
+        self.bounded = None  # (low, high, ticks) of the view `view_limits` widened
 
     def tick_values(self, vmin, vmax):
-        ticks = round_ticks(vmin, vmax, self._base)
+        ticks = shown_round_ticks(self.axis, vmin, vmax, self._base)
         if ticks is None:
             return super().tick_values(vmin, vmax)
         return [] if self.minor else ticks
+
+    def view_limits(self, vmin, vmax):
+        low, high = super().view_limits(vmin, vmax)
+        self.bounded = None
+        if self.minor or self.axis is None or round_ticks(low, high, self._base) is None:
+            return low, high
+        data = sorted(self.axis.get_data_interval())
+        if not (0 < data[0] and math.isfinite(data[1])):
+            return low, high
+        wide_low, wide_high, ticks = tick_bounded(low, high, (data[0], data[1]))
+        # a little room past a tick the view was widened to: a marker pinned to the edge
+        # ("not reached" at the top) must not read as that tick's value
+        pad = (wide_high / wide_low) ** EDGE_ROOM
+        self.bounded = (wide_low / pad if wide_low < low else wide_low,
+                        wide_high * pad if wide_high > high else wide_high, ticks)
+        return self.bounded[:2]
+
+
+def shown_round_ticks(axis, vmin, vmax, base: float = 10) -> list[float] | None:
+    """The round ticks an axis's view shows: those its major `PlainLogLocator` chose as
+    it widened the view to them, else `round_ticks`."""
+    low, high = sorted((vmin, vmax))
+    major = axis.get_major_locator() if axis is not None else None
+    bounded = getattr(major, "bounded", None)
+    if bounded and math.isclose(bounded[0], low) and math.isclose(bounded[1], high):
+        return bounded[2]
+    return round_ticks(low, high, base)
 
 
 class PlainLogFormatter(LogFormatterSciNotation):
@@ -74,10 +134,12 @@ class PlainLogFormatter(LogFormatterSciNotation):
                 math.nextafter(math.log(low, b), -math.inf))
             if powers <= self.minor_thresholds[0]:
                 self._sublabels = set(np.round(np.geomspace(1, b, int(b) // 2 + 1)))
+            elif b == 10 and math.log10(high / low) < FEWEST_DECADES_1_2_5:
+                self._sublabels = {1, 2, 5}
 
     def __call__(self, x, pos=None):
         low, high = sorted(self.axis.get_view_interval())
-        if round_ticks(low, high, self._base) is not None:
+        if shown_round_ticks(self.axis, low, high, self._base) is not None:
             return _plain(x, high)
         label = super().__call__(x, pos)
         if not label or not PLAIN[0] <= low <= high < PLAIN[1]:

@@ -29,13 +29,24 @@ def _labels(points) -> list[str]:
 
 @pytest.mark.parametrize("points, expected", [
     # QA: scaling's examples to target, 66,278 and 179,000, against "100000" alone
-    ([66278, 179000], ["80,000", "100,000", "120,000", "140,000", "160,000", "180,000"]),
-    ([5000, 12000], ["6,000", "8,000", "10,000", "12,000"]),  # was 6000 and 10000 alone
-    ([823, 1365], ["900", "1000", "1100", "1200", "1300"]),  # four digits ungrouped
-    ([1650, 9000], ["2000", "3000", "4000", "6000"]),  # most of a decade: log ticks
+    # (QA again: 66,278 lay below the lowest label, 80,000: the view widens to 60,000)
+    ([66278, 179000], ["60,000", "80,000", "100,000", "120,000", "140,000", "160,000",
+                       "180,000"]),
+    ([5000, 12000], ["4,000", "6,000", "8,000", "10,000", "12,000"]),  # was 6000, 10000
+    ([823, 1365], ["800", "1000", "1200", "1400"]),  # four digits ungrouped
+    ([2443, 4716], ["2000", "3000", "4000", "5000"]),  # scaling's steps to target
+    ([0.9, 1.1], ["0.9", "0.95", "1", "1.05", "1.1"]),
 ])
 def test_a_short_log_view_is_labelled_in_round_numbers(points, expected):
-    assert [t.get_text() for t in _labels(points)] == expected
+    labels = _labels(points)
+    assert [t.get_text() for t in labels] == expected
+    # every point lies within the labelled ticks, none below the lowest or above the highest
+    low, high = labels[0].get_position()[1], labels[-1].get_position()[1]
+    assert low * (1 - 1e-9) <= min(points) <= max(points) <= high * (1 + 1e-9)
+
+
+def test_a_log_view_of_most_of_a_decade_keeps_its_log_ticks():
+    assert [t.get_text() for t in _labels([1650, 9000])] == ["2000", "3000", "4000", "6000"]
 
 
 @pytest.mark.parametrize("points, expected", [
@@ -47,4 +58,18 @@ def test_a_view_of_a_decade_or_more_holding_one_power_of_ten_labels_between(poin
     # QA: on matplotlib 3.8 (which pyproject admits) these read "10" and "100,000" alone:
     # it labelled the powers of ten only on a view of more than a decade, 3.11
     # their 2, 3, 4 and 6 times too where the view holds one
+    assert [t.get_text() for t in _labels(points)] == expected
+
+
+@pytest.mark.parametrize("points, expected", [
+    # QA: a Pareto front's sizes of 15 to 2000 read against "100" and "1000" alone
+    ([15, 2000], ["20", "50", "100", "200", "500", "1000", "2000"]),
+    ([0.003, 0.3], ["0.005", "0.01", "0.02", "0.05", "0.1", "0.2"]),
+    ([1, 10], ["1", "2", "5", "10"]),
+    # two and a half decades or more: the powers of ten alone, as before
+    ([0.5, 100], ["1", "10", "100"]),
+    ([100, 30000], ["100", "1,000", "10,000"]),
+])
+def test_a_view_of_under_two_and_a_half_decades_labels_2_and_5_times_its_powers(points,
+                                                                               expected):
     assert [t.get_text() for t in _labels(points)] == expected
