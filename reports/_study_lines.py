@@ -27,6 +27,8 @@ BEST_SHOWN = 10
 #: The share of complete trials the parallel coordinates colour past `MANY_CURVES`.
 BEST_SHARE = 0.1
 _STOPPED = ("pruned", "diverged")
+#: The size of a stopped curve's x, in points: 5 was lost under the lines crossing it
+STOP_SIZE = 8
 
 
 def faint_alpha(n: int, alpha: float) -> float:
@@ -56,7 +58,8 @@ def parallel_note(n: int) -> str:
 
 
 def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
-    """Learning curves of every trial as the pruner saw them; pruned ones end in an x.
+    """Learning curves of every trial as the pruner saw them; pruned ones end in an x
+    drawn over every curve, with the count of those stopped at one point (`_mark_stops`).
     Past `MANY_CURVES` curves, each is faint (`faint_alpha`), the stopped ones are drawn
     over the complete ones, and the `BEST_SHOWN` best complete trials bold on top."""
     fig = design.new_figure(design.FULL_WIDTH, 3.6)
@@ -70,9 +73,7 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
             style = outcome_style(status)
             ax.plot(curve["epoch"], curve["value"], color=style["color"], ls=style["ls"],
                     lw=0.9, alpha=0.9 if status == "complete" else 0.6)
-            if status in _STOPPED:
-                ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x",
-                        color=style["color"], ms=5)
+        _mark_stops(ax, [(s, c) for (_, s), c in curves if s in _STOPPED])
     for status in dict.fromkeys(frame["status"]):  # the legend shows each line style
         style = outcome_style(status)
         ax.plot([], [], color=style["color"], ls=style["ls"], label=status,
@@ -93,6 +94,23 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
     ax.set(xlabel="epoch", ylabel=metric, title=title)
     ax.legend(loc="best")
     return fig
+
+
+def _mark_stops(ax, stopped: list) -> None:
+    """Each stopped curve's end (``stopped``: (status, curve) pairs) an x over every
+    line, and where several stop at one point their count beside it (QA: small marks
+    under later complete curves, three trials pruned at one point read as one)."""
+    ends = pd.DataFrame([(status, c["epoch"].iloc[-1], c["value"].iloc[-1])
+                         for status, c in stopped], columns=["status", "epoch", "value"])
+    for (status, epoch, value), group in ends.groupby(["status", "epoch", "value"],
+                                                      sort=False):
+        color = outcome_style(status)["color"]
+        ax.plot(epoch, value, "x", color=color, ms=STOP_SIZE, mew=1.6, zorder=4)
+        if len(group) > 1:
+            ax.annotate(f"×{len(group)}", (epoch, value), xytext=(6, 5), fontsize=9,
+                        textcoords="offset points", color=color, weight="bold", zorder=5,
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none",
+                                  alpha=0.85))
 
 
 def _draw_many(ax, curves: list) -> None:

@@ -165,7 +165,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
-                       f"it. Curves that end early (x) were stopped: {pruned_why(spec)}"
+                       f"it. Curves that end early (x; ×3: three of them at that point) were "
+                       f"stopped: {pruned_why(spec)}"
                        + many_curves_note(inter["number"].nunique()))
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)

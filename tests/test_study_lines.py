@@ -127,3 +127,28 @@ def test_parallel_coordinates_of_a_few_dozen_colour_every_trial_as_before():
     assert not any(to_hex(line.get_color()) == to_hex(design.MUTED) for line in lines)
     assert fig.axes[0].get_title() == "Parallel coordinates (lighter = better)"
     assert sl.parallel_note(60) == ""
+
+
+def test_a_real_studys_stops_are_marked_over_the_curves_with_their_count(spec_file,
+                                                                        tmp_path):
+    # QA: the pruned trials' x marks were small, later complete curves drawn over them,
+    # and three trials pruned at one point read as one mark
+    import study
+
+    spec = study.load_spec(spec_file("stops", n_trials=16, metric="val_accuracy"))
+    db = tmp_path / "stops.db"
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    trials = optuna.load_study(study_name="stops", storage=f"sqlite:///{db}").trials
+    frame = sd.intermediate_frame(trials, spec.checkpoint)
+    ends = frame.groupby("number").last()
+    ends = ends[ends["status"] == "pruned"]
+    assert summary["n_pruned"] == len(ends) == 4
+    assert ends.groupby(["epoch", "value"]).size().to_dict() == {(8.0, 0.5): 4}
+    ax = _drawn(sl.draw_intermediate, frame, metric="val_accuracy").axes[0]
+    stops = [line for line in ax.lines if line.get_marker() == "x" and len(line.get_xdata())]
+    curves = [line for line in ax.lines if len(line.get_xdata()) > 1]
+    assert [(float(s.get_xdata()[0]), float(s.get_ydata()[0])) for s in stops] == [(8.0, 0.5)]
+    assert min(s.get_zorder() for s in stops) > max(c.get_zorder() for c in curves)
+    assert {s.get_markersize() for s in stops} == {sl.STOP_SIZE} and sl.STOP_SIZE >= 8
+    # the four stopped at one point say so beside their one mark
+    assert [(t.get_text(), t.xy) for t in ax.texts] == [("×4", (8.0, 0.5))]
