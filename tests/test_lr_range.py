@@ -667,3 +667,26 @@ def test_a_looper_says_the_course_reads_its_rate_where_the_loss_turns_up(mode, t
             "The course reads its rate at this point, where the loss turns up (0.75 on its "
             "MNIST net); verify tells which reading trains best on this data.")
     assert (said in text) == (mode == "looper")
+
+
+def test_the_verify_charts_legend_stands_clear_of_its_points():
+    # QA: the legend, placed "best" inside the axes, touched the grid's points: digits
+    # 64-16 (adam, 3 seeds, 10-epoch runs) had its six entries 17 px from a point and over
+    # the band within noise
+    from reports import design
+    from reports._lr_range_draw import draw_verify
+    from reports._lr_range_report import verify_frame
+
+    cfg = nets.TrainConfig(hidden=(64, 16), activation=("sigmoid", "sigmoid"),
+                           optimizer="adam", batch_size=32)
+    res = lr_range_test("digits", cfg, seeds=3, verify=True, verify_epochs=10)
+    frame = verify_frame(res)
+    assert frame.loc[frame["best"], "lr"].round(4).tolist() == [0.0146]
+    with design.style():
+        fig = draw_verify(frame)
+        fig.canvas.draw()
+    ax, (legend,) = fig.axes[0], fig.legends
+    assert ax.get_legend() is None and len(legend.get_texts()) == 6
+    # below the axes, its tick labels included: over no point, line or band
+    box, axes = legend.get_window_extent(), ax.get_tightbbox()
+    assert box.y1 < axes.y0
