@@ -151,7 +151,7 @@ def _lead(comparison: RunComparison) -> str:
     # "–": a setting the best run's optimizer or schedule does not read
     setting = ", ".join(f"{_name(k)} {row[k]}" for k in differing if row[k] != "–")
     differing = _independent(comparison.table, differing)
-    scored = (f"validation accuracy {design.format_value(float(row['val_accuracy']))}"
+    scored = (f"validation accuracy {design.format_percent(float(row['val_accuracy']))}"
               if runs[0].classifies else
               f"validation loss {design.format_value(float(row['val_loss']))}")
     text = f"{best}{f' ({setting})' if setting else ''} did best of the {len(runs)} runs, " \

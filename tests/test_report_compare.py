@@ -350,6 +350,8 @@ def test_a_diverged_run_is_never_the_best(coin_runs, tmp_path, monkeypatch, caps
         {"label": "Val accuracy", "text": "15.0 %"},
         {"label": "Test accuracy", "text": reports.design.format_percent(still["test_accuracy"])}]
     assert still["val_accuracy"] == 0.15
+    page = html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    assert "did best of the 2 runs, validation accuracy 15.0 %." in page
     # the index row shows the first card: the score and what differs on the line below
     assert info.detail == "val accuracy 15.0 %; the runs differ in lr, max epochs"
     # which report index --help names (it said "else null" beside runs' and studies' lines)
