@@ -2,6 +2,7 @@
 bad input, 128 + the signal for a stop)."""
 
 import os
+import select
 import sys
 
 from ._in_flags import LEADING, in_flags, refuse_no_effect
@@ -74,10 +75,13 @@ def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
         return args.func(args) or 0
     except KeyboardInterrupt:
         return stops.stopped()
-    except BrokenPipeError:  # `hplab ... | head` closed the pipe: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
-        return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
+        # `hplab ... | head` closed the pipe: stop quietly. Only then: a helper's pipe that
+        # broke (loky's resource tracker failing to start) ended in 141 and no word (QA)
+        if isinstance(exc, BrokenPipeError) and (closed := _closed_standard_streams()):
+            for fd in closed:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), fd)  # no flush error at exit
+            return 141  # the shell's code for a process ended by SIGPIPE
         # a signal that came out as an extension's ValueError (its cause kept, or not)
         if interrupt_in(exc) or signals.stopping():
             return stops.stopped()
@@ -93,6 +97,9 @@ def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
         # an OSError in words, naming its file: "[Errno 28] ...: 'a.csv'" read as a crash
         message = escaped(os_error_line(exc) if isinstance(exc, OSError)
                            else error_line(exc))
+        if isinstance(exc, BrokenPipeError) and exc.filename is None:  # a bare "Broken pipe"
+            message += (" (not standard output's: a pipe to a helper process or worker that "
+                        "failed or ended early)")
         # files' and data's errors name what the data holds (a column batch_size, a file
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
         # only from data, so only once it was imported)
@@ -123,3 +130,23 @@ def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
         return stops.stopped()
 
 
+
+
+def _closed_standard_streams() -> list[int]:
+    """The file descriptors of standard output and standard error whose reader has gone:
+    a pipe's write end polls POLLERR once its reader closed, a socket's POLLHUP (Linux);
+    a file, a terminal or an open pipe neither. Without ``select.poll`` (Windows),
+    standard output's, as any broken pipe was read before."""
+    if not hasattr(select, "poll"):
+        return [1]
+    closed = []
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, ValueError, OSError):  # None, a capture, closed: no pipe
+            continue
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        if any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0)):
+            closed.append(fd)
+    return closed
