@@ -21,17 +21,15 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import (
-    check_backend,
+from ._analysis_data import (
     check_validation,
     data_record,
     data_ref,
     data_seeds,
-    release_for_workers,
     releasing,
-    run_tasks,
     shown_name,
 )
+from ._backend import check_backend, release_for_workers, run_tasks
 from ._capacity_result import CapacityResult
 from ._checks import flag, number, seed_count, sequence, train_config, whole, whole_numbers
 from ._defaults import CAPACITY_CONFIG as DEFAULT_CONFIG, CAPACITY_SWEEP_DEFAULTS as DEFAULTS

@@ -62,7 +62,7 @@ class HeldDataset:
         return None if held is None else held[0][0]
 
     def cache_clear(self) -> None:
-        """Drop the held dataset (the name `analyses._backend.releasing` calls)."""
+        """Drop the held dataset (the name `analyses._analysis_data.releasing` calls)."""
         self._held = None
 
 

@@ -32,14 +32,8 @@ from nets import (
     too_few_for_neighbours,
 )
 
-from ._backend import (
-    check_backend,
-    check_dataset,
-    releasing,
-    run_tasks,
-    runs_elsewhere,
-    scheduler_record,
-)
+from ._analysis_data import check_dataset, releasing
+from ._backend import check_backend, run_tasks, runs_elsewhere, scheduler_record
 from ._checks import flag, seed_count, whole
 from ._held import held_dataset
 from ._imbalance_metrics import check_tune_for, unranked

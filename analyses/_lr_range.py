@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 import data
 import nets
 
-from ._backend import check_validation, data_record, data_seeds
+from ._analysis_data import check_validation, data_record, data_seeds
 from ._checks import flag, seed_count, train_config, whole
 from ._defaults import LR_RANGE_CONFIG as DEFAULT_CONFIG, LR_RANGE_TEST_DEFAULTS as DEFAULTS
 from ._lr_advice import descent, no_suggestion_reason

@@ -44,7 +44,7 @@ class LRRangeResult:
         (``config`` a `nets.TrainConfig`'s dict) that re-run it.
     data_record : dict
         ``fingerprint``, ``summary`` and ``data_seed`` of the data read
-        (`analyses._backend.data_record`).
+        (`analyses._analysis_data.data_record`).
     """
 
     dataset: str

@@ -61,7 +61,7 @@ class ScalingResult:
         reference runs set it; ``reference_batch`` clipped to the set) that re-run it.
     data_record : dict
         ``fingerprint``, ``summary`` and ``data_seed`` of the data read
-        (`analyses._backend.data_record`).
+        (`analyses._analysis_data.data_record`).
     """
 
     dataset: str
