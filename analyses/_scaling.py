@@ -13,7 +13,8 @@ of them sets the bar: 0.95 x its best validation accuracy, or for the loss
 tied at the best value, the one that reached it first) also carries the noise-scale
 measurements.
 
-The per-batch table's verdicts once the law is fitted are ``_scaling_verdicts``'s.
+What the runs say once they are in (the law, the verdicts, the rates) is
+``_scaling_readout``'s; the per-batch verdicts ``_scaling_verdicts``'s.
 """
 
 from __future__ import annotations
@@ -26,22 +27,18 @@ import pandas as pd
 
 import nets
 
-from ._backend import (
-    check_backend,
+from ._analysis_data import (
     check_validation,
     data_record,
     data_ref,
     data_seeds,
-    release_for_workers,
     releasing,
-    run_tasks,
-    scheduler_record,
     shown_name,
 )
+from ._backend import check_backend, release_for_workers, run_tasks, scheduler_record
 from ._checks import flag, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_grid import lr_grid
-from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
     BATCH_NORM_NOISE,
     NOISE_COLUMNS,
@@ -54,7 +51,7 @@ from ._scaling_checks import (
     check_settings,
     full_batch_sizes,
 )
-from ._scaling_law import fit_scaling_law
+from ._scaling_readout import read_runs
 from ._scaling_reference import _noise_at_target, _reference_table
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
@@ -62,7 +59,6 @@ from ._scaling_runs import (
     RUN_COLUMNS,
     RUN_SETTINGS,
     RunTask,
-    best_per_batch,
     dataset_of,
     run_task,
     work_of,
@@ -75,8 +71,6 @@ from ._scaling_target import (
     refuse_majority_target,
     refuse_met_at_start,
 )
-from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
-from ._slope_bound import small_batches
 
 REFERENCE_BATCH = 32
 NOISE_MEASUREMENTS = 100  # per reference run
@@ -279,22 +273,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # steps to a target the untrained net meets measure nothing
     refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)
     refuse_majority_target(target, metric, source, constant, best, set_by)
-    batches = best_per_batch(runs)
-    fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
-                          why_missed=why_missed(runs))
-    fit = _unmeasured_at_the_edge(batches, runs, fit)
-    batches = _verdicts(batches, runs, fit)
-    lr_col = batches["lr_opt"]
-    # the rules hold below B_crit; below_range bounds it by the smallest batch that reached
-    # the target (no B_crit to quote), so every batch size that did lies above it
-    small, bound = small_batches(fit.status, fit.b_crit, batches["batch_size"],
-                                 batches["reached"])
-    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates,
-                               bound=bound, b_crit_unknown=fit.status in B_CRIT_UNKNOWN)
-    anchor = batches[batches["reached"]]
-    # an anchor rate at the grid's edge is a bound, not the best rate: no cap from it
-    cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
-        if len(anchor) and not anchor["at_grid_edge"].iloc[0] else math.nan
+    batches, fit, exponent, cap = read_runs(runs, n, rates)
     return ScalingResult(
         dataset=name, n_train=n, target_metric=metric, target=float(target),
         target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,
