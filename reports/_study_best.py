@@ -24,9 +24,10 @@ from nets import (
     version_text_of,
 )
 
-from . import _class_scores as cs, _training as tr, _training_data as td, _training_draw as tw
+from . import _class_scores as cs, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
 from ._training_captions import lr_caption, target_scaled
+from ._training_predictions import add_fit, add_test_set
 from ._training_views import add_decision_views
 from ._use_model import add_use_model
 from .design import format_value
@@ -272,8 +273,8 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
     if run is None:
         return
     if classify:
-        tr._add_test_set(rep, run.net, ds, classes)
+        add_test_set(rep, run.net, ds, classes)
         if plain and ds.n_features == 2:
             add_decision_views(rep, run, classes)
     else:
-        tr._add_fit(rep, run.net, ds)
+        add_fit(rep, run.net, ds)
