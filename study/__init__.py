@@ -50,6 +50,7 @@ from ._folders import (
 )
 from ._grid_points import grid_next_steps, grid_points
 from ._objective import Objective
+from ._open_study import open_study, open_study_storage
 from ._outcome import OUTCOMES, trial_outcome
 from ._pipeline_run import (
     fit_pipeline,
@@ -108,8 +109,6 @@ from ._study_versions import (
 from ._summary import (
     keeps_heartbeats,
     list_studies,
-    open_study,
-    open_study_storage,
     show_study,
     state_counts,
     study_summary,

@@ -15,6 +15,7 @@ import nets
 
 from ._errors import StorageError
 from ._folders import result_file
+from ._open_study import open_study_storage
 from ._record import (
     CREATED_ATTR,
     flat_layout,
@@ -27,7 +28,7 @@ from ._spec_study_table import study_default
 from ._storage import release
 from ._storage_errors import storage_errors
 from ._storage_files import storage_kind
-from ._summary import _study_table, keeps_heartbeats, open_study_storage, value_names
+from ._summary import _study_table, keeps_heartbeats, value_names
 from ._trial_times import trial_times
 from ._worker import quiet_optuna
 

@@ -13,6 +13,7 @@ from optuna.trial import TrialState
 
 from ._budget import budget_used, retried_numbers
 from ._folders import check_study_name
+from ._open_study import open_study_storage
 from ._outcome import trial_outcome
 from ._record import CREATED_ATTR, flat_layout, retries_of, stop_reason
 from ._running_beats import heartbeat_backend
@@ -240,48 +241,6 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
         "problems": [], "created": None, "report_path": None, "stopped": None,
         "hplab_versions": [], "library_versions": [],
     }
-
-
-def open_study(name: str, storage: str | None = None):
-    """Load stored study ``name`` to read it; creates no file.
-
-    Parameters
-    ----------
-    name : str
-        The study, as stored.
-    storage : str, optional
-        Any form `resolve_storage` takes (default `DEFAULT_STORAGE`).
-
-    Returns
-    -------
-    (optuna.Study, StorageURL) : tuple
-        The study and where it is. The study is Optuna's own, not a read-only view:
-        writes through it (``set_user_attr``, ``enqueue_trial``, ``tell``) go to the
-        storage as any Optuna study's do.
-
-    Raises
-    ------
-    StorageError
-        No such study, one hplab did not make, or an unreachable storage.
-    SpecError
-        Its stored spec does not pass this version's checks. One that names an activation
-        (an initializer...) registered only in the process that ran it opens: its trials
-        read as stored (`study.unregistered_names` says which it lacks).
-    """
-    return open_study_storage(name, storage)[:2]
-
-
-def open_study_storage(name: str, storage: str | None = None):
-    """`open_study` and its storage, for callers that `release` it when done: (study,
-    where, storage)."""
-    from ._stored_spec import readable_study
-
-    check_study_name(name)  # before the storage opens
-    where = resolve_storage(storage)
-    with storage_errors(where), quiet_optuna():
-        store = open_storage(where, read_only=True)
-        readable_study(name, where, store)
-        return optuna.load_study(study_name=name, storage=store), where, store
 
 
 def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
