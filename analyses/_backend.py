@@ -230,4 +230,3 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
             with contextlib.suppress(Exception):
                 client.cancel(futures)
             client.close()
-

@@ -265,4 +265,3 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                 "epochs_per_rate": float(epochs_per_rate) if looper else None},
         n_train=len(ds.X_train), seconds=time.perf_counter() - t0,
         test_is_train=ds.test_is_train, settings=settings, data_record=data_record(ds))
-

@@ -139,7 +139,6 @@ class Dataset:
         and can sit below the training and validation losses."""
         return bool(self.info.get("clean_test_targets"))
 
-
     def inverse_y(self, y_norm) -> np.ndarray:
         """Raw targets from network outputs: de-scaled values for regression, the original
         class labels for class indices."""

@@ -212,7 +212,6 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
     return base, None, options
 
 
-
 def _convert(key: str, text: str, default):
     kind = type(default) if default is not None else str
     try:

@@ -53,5 +53,3 @@ def _flags_unbroken(text) -> markupsafe.Markup:
 def render(template: str, **context) -> str:
     """Render one of ``reports/templates/`` with ``context``."""
     return _env().get_template(template).render(**context)
-
-

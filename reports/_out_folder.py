@@ -169,4 +169,3 @@ def check_study_report_folder(name: str, storage, instead: str,
     if held:
         raise ValueError(f"the report folder {folder} holds {held}; {instead}")
     check_out_folder(folder, named="the report folder", instead=instead)
-

@@ -178,4 +178,3 @@ class _FiguresAndTables:
                 self._data[stem] = frame
             stems.append(same or stem)
         return stems
-

@@ -254,4 +254,3 @@ def train_lines(s: dict, task: str) -> list[str]:
     absent = ("_rmse", "_mae") if task != "regression" else ("_accuracy",)
     return [f"{k}: {value_text(v)}" for k, v in s.items()
             if not k.endswith(absent) and k != "report_error"]  # said below the lines
-

@@ -221,4 +221,3 @@ def spec_to_resume(study: optuna.Study, where: StorageURL, *,
     file = (resuming_file(study, where, any_data_path=any_data_path)
             if name in spec_names() else None)
     return file if file and Path(file) != SPECS_DIR / f"{name}.toml" else name
-

@@ -32,7 +32,6 @@ def close_interrupted(storage, study, run_id: str) -> int:
     return closed
 
 
-
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             progress: bool = False, dataset=None, run_id: str | None = None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
@@ -82,7 +81,6 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         raise
     finally:
         bar.close()
-
 
 
 def _record_timeout(study, timed_out: bool) -> bool:

@@ -300,4 +300,3 @@ class Objective:
 
 def _finite_dict(scores: dict) -> dict:
     return {k: finite_float(v) for k, v in scores.items()}
-

@@ -52,7 +52,6 @@ class ReportToTrial(nets.Callback):
             return True
         return None
 
-
     def _should_prune(self) -> bool:
         if self.lag is None:
             return self.trial.should_prune()

@@ -221,8 +221,6 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     return _with_stop(summary, timed_out, t0, started)
 
 
-
-
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                progress: bool = False, dataset: str | None = None,
                command: str | None = None) -> dict:

@@ -254,7 +254,6 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     return spec
 
 
-
 def _python_values(value):
     """A spec built in Python, as TOML would give it: NumPy scalars and arrays as Python
     numbers and lists (seed=np.int64(3), batch_size=np.array([16, 32])), tuples as lists."""

@@ -35,7 +35,6 @@ def check_resources(spec) -> None:
             raise SpecError(f"pruner.min_resource {low} must be <= {where}")
 
 
-
 def single_choices(spec) -> str | None:
     """What searching entries of one choice means (every trial trains that choice), or None.
     Not refused: a spec may pin a setting in [space] while it is edited (optuna takes it)."""

@@ -130,8 +130,6 @@ def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
         return stops.stopped()
 
 
-
-
 def _closed_standard_streams() -> list[int]:
     """The file descriptors of standard output and standard error whose reader has gone:
     a pipe's write end polls POLLERR once its reader closed, a socket's POLLHUP (Linux);
