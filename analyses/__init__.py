@@ -82,6 +82,7 @@ _MODULES = {
     "_capacity_rmse": ("config_rmse", "target_scale"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
+    "_imbalance_budget": ("training_budget", "undertrained_words"),
     "_imbalance_metrics": ("METRIC_RANGE", "PROBABILITY_METRICS", "TUNE_METRICS", "unranked",
                            "unranked_words", "best_threshold", "mean_ci",
                            "tune_threshold"),

@@ -22,6 +22,7 @@ from nets import (
     finite_or_none,
 )
 
+from ._imbalance_budget import training_budget
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci, unranked
 from ._imbalance_pitfalls import _Pitfalls
 from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
@@ -271,7 +272,10 @@ class ImbalanceResult(_Pitfalls):
     # -- JSON -------------------------------------------------------------------------
     def summary(self) -> dict:
         """The ``hplab imbalance --json`` contract (NaN as null)."""
-        rank = self.ranking()
+        # each strategy's training budget beside its rank: undersamplers take fewer steps
+        budget = training_budget(self.runs, self.net_params)[
+            ["ratio", "strategy", "epochs", "steps", "undertrained"]]
+        rank = self.ranking().merge(budget, on=["ratio", "strategy"], how="left")
         metrics = []
         s = self.summary_frame()
         s = s[s["mode"] == "proper"]
@@ -300,7 +304,8 @@ class ImbalanceResult(_Pitfalls):
             "net_params": {k: finite_or_none(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
-                                      "reason", "same_as", *PAIRED_COLUMNS, "verdict"]]),
+                                      "reason", "same_as", *PAIRED_COLUMNS, "verdict", "epochs",
+                                      "steps", "undertrained"]]),
             "metrics": metrics,
             "failed": _records(failed[cols]),
             # not trained, not failed: their sampler had nothing to resample

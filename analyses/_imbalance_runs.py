@@ -208,7 +208,10 @@ def run_task(task: Task) -> dict:
               "n_fit_pos": fit_pos, "n_fit_neg": fit_neg,
               "n_val_pos": _counts(split.y_val)[0], "n_val_neg": _counts(split.y_val)[1],
               "n_test_pos": _counts(split.y_test)[0], "n_test_neg": _counts(split.y_test)[1],
-              "net_status": getattr(model, "status_", "")}
+              "net_status": getattr(model, "status_", ""),
+              # the training budget each strategy got: a sampler shrinking the data takes
+              # fewer optimizer steps per epoch (None: isolation_forest trains no net)
+              "n_epochs": getattr(model, "n_iter_", None), "n_steps": getattr(model, "t_", None)}
     rows = []
     for label, thr in zip(THRESHOLDS, (0.5, tuned), strict=True):
         said = "; ".join(filter(None, [unchanged, note if label == "tuned" else ""]))

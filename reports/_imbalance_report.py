@@ -222,6 +222,17 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                        "was drawn from the resampled data)" if result.leakage_demo else "")
                     + ": resampling changed only what the model was fitted on (n_fit_*).")
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
+    from analyses import training_budget, undertrained_words
+
+    budget = training_budget(result.runs, result.net_params)
+    if len(budget):  # fewer rows, fewer steps an epoch: an undersampler's budget is smaller
+        said = undertrained_words(budget.to_dict("records"), result.net_params["max_epochs"])
+        rep.add_section("Training budget", words(said[0].upper() + said[1:] + "." if said
+                        else "Every net stopped before the epoch cap (early stopping, or "
+                             "no stop condition watched its loss)."))
+        rep.add_table(budget, name="budget", caption="Mean epochs and optimizer steps per "
+                      "net over seeds, per strategy and ratio; n_capped counts the nets that "
+                      "stopped at the epoch cap with their training loss still falling.")
     runs = result.to_frame()
     printed = {*PRINTED_RUN_COLUMNS, result.metric}
     # mode tells the leakage demonstration's runs from the others: without one, a column

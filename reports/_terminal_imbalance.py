@@ -97,6 +97,10 @@ def imbalance_lines(s: dict) -> list[str]:
                          f"{len(scored)}, is an optimistic estimate of what "
                          f"{'they' if len(tie) > 1 else 'it'} would score on new data")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
+    from analyses import undertrained_words
+
+    # a ranking of training budgets is no ranking of remedies: said where it may be one
+    lines += filter(None, [undertrained_words(s["ranking"], s["net_params"]["max_epochs"])])
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]
     if any(r["inflation"] for r in leaks):
