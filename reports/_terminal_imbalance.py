@@ -100,7 +100,8 @@ def imbalance_lines(s: dict) -> list[str]:
     from analyses import undertrained_words
 
     # a ranking of training budgets is no ranking of remedies: said where it may be one
-    lines += filter(None, [undertrained_words(s["ranking"], s["net_params"]["max_epochs"])])
+    lines += filter(None, [undertrained_words(s["ranking"],
+                                             (s.get("net_params") or {}).get("max_epochs"))])
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]
     if any(r["inflation"] for r in leaks):
