@@ -1133,7 +1133,10 @@ def test_each_table_is_named_and_each_ratios_tables_say_their_ratio(two_ratios):
 
     path, _ = two_ratios
     named = report_captions(path.read_text())
-    assert len(named) == len(set(named.values())) == 4 + 2 * 7  # per ratio 7 tables
+    # per ratio 7 tables; the training budget's is one for every ratio
+    assert len(named) == len(set(named.values())) == 5 + 2 * 7
+    assert named["table-budget"] == ("Mean epochs and optimizer steps per net over seeds, "
+                                     "per strategy and ratio")
     assert named["table-ranking-table-1to20"] == "Ranked strategies (Ranking by pr_auc · 1:20)"
     assert named["table-brier-1to10"] == (
         "Brier score (lower is better): mean and 95 % interval (Calibration · 1:10)")
