@@ -539,7 +539,7 @@ def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_
                        "--workers", "1", "--out", str(out)]) == 0
     capsys.readouterr()
     head, rows = report_table((out / "report.html").read_text(encoding="utf-8"), "table-runs")
-    assert len(head) == 33  # on screen, every column
+    assert len(head) == 35  # on screen, every column (n_epochs and n_steps since session 72)
     lines = _printed_text(exe, out / "report.html", tmp_path, layout=True).splitlines()
     (header,) = [line.split() for line in lines if line.split()[:2] == ["ratio", "strategy"]
                  and "roc_auc" in line]
@@ -550,7 +550,7 @@ def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_
     printed = " ".join(" ".join(lines).split())
     assert ("Every run and threshold; mode is proper in every run: any resampling touched "
             "the training split only (--leakage-demo adds leaky runs, resampled before the "
-            "split, to show what that breaks). Printed: 17 of its 33 columns; every column is "
+            "split, to show what that breaks). Printed: 17 of its 35 columns; every column is "
             "in runs.csv.") in printed
     first = dict(zip(head, rows[0], strict=True))
     assert " ".join(first[c] for c in ("roc_auc", "pr_auc", "precision", "recall")) in printed
