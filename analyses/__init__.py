@@ -111,7 +111,7 @@ _MODULES = {
     "_scaling_fit": ("ScalingFit", "mccandlish_steps"),
     "_scaling_regimes": ("regimes",),
     "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "rule_verdict"),
-    "_slope_bound": ("summary_slope_bound",),
+    "_slope_bound": ("NO_SLOPE_MEASURED", "slope_text", "summary_slope_bound"),
     "_refine_lr": ("refine_lr",),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch", "median_steps_by_rate"),

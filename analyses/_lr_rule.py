@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._scaling_law import MIN_POINTS
-from ._slope_bound import EITHER, LOWER, fitted_points, slope_bound
+from ._slope_bound import NO_SLOPE_MEASURED, fitted_points, slope_bound, slope_text
 
 #: The course's rule of thumb: plain SGD rates above ~1 stop converging.
 LR_CAP = 1.0
@@ -168,17 +168,13 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "
             "where the rules hold, is not known", reason]))
-    # a slope of -0.004 rounds to -0.0; adding 0.0 turns it into 0.0, so the message says
-    # 0.00, not -0.00
     # QA (xor): "B^1.66 (± 1.17)" read off a best rate at the grid's top, as if measured:
     # such a slope is a bound (no error bar), or none where edges pull it both ways
     edge = slope_bound(b, lr, grid) if math.isfinite(alpha) else ""
+    said = slope_text(alpha, se, edge) if math.isfinite(alpha) else None
     slope = ("no slope fitted" if not math.isfinite(alpha) else
-             "no slope measured (best rates at both edges of the grid pull it opposite ways)"
-             if edge == EITHER else
-             f"alpha {'≥' if edge == LOWER else '≤'} {round(alpha, 2) + 0.0:.2f} (a bound)"
-             if edge else  # three points or more: a finite alpha has its error
-             f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}")
+             NO_SLOPE_MEASURED if said is None else
+             f"alpha {said} (a bound)" if edge else f"alpha = {said}")
     verdict = rule_verdict(rule, interval) if not reason else f"no rule verdict: {reason}"
     return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
                       f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason, edge)

@@ -13,6 +13,8 @@ from ._scaling_law import MIN_POINTS
 #: `slope_bound`'s answers: the fitted slope is a lower bound (the true one is steeper), an
 #: upper bound, or moved both ways by edges on both sides (no bound at all).
 LOWER, UPPER, EITHER = "at least", "at most", "either way"
+#: What is said of a slope that edges pull both ways (`EITHER`).
+NO_SLOPE_MEASURED = "no slope measured (best rates at both edges of the grid pull it opposite ways)"
 
 
 def fitted_points(batch_sizes, lrs, max_batch: float | None = None, bound: bool = False):
@@ -70,6 +72,18 @@ def slope_bound(b, lr, grid) -> str:
     if not pulls:
         return ""
     return LOWER if pulls == {1} else UPPER if pulls == {-1} else EITHER
+
+
+def slope_text(alpha: float, se, bound: str) -> str | None:
+    """The slope as the verdicts say it: ``"0.52 ± 0.20"`` measured (no error where ``se``
+    is None or NaN), ``"≥ 0.52"`` or ``"≤ 0.52"`` a bound (`slope_bound`'s answer; no
+    error), None where edges pull it both ways (`EITHER`). Two decimals, -0.00 as 0.00."""
+    if bound == EITHER:
+        return None
+    text = f"{round(alpha, 2) + 0.0:.2f}"  # + 0.0: -1e-18 prints 0.00, not -0.00
+    if bound:
+        return f"{'≥' if bound == LOWER else '≤'} {text}"
+    return text + (f" ± {se:.2f}" if se is not None and math.isfinite(se) else "")
 
 
 def summary_slope_bound(summary: dict) -> str:

@@ -86,12 +86,13 @@ def alpha_card(exponent) -> str:
     it (two decimals, -0.00 as 0.00), "(no verdict)" after it when no rule is named, "≥"
     or "≤" before a bound (no error), and "no slope" where the fit measured none
     (`analyses.LrExponent`)."""
-    alpha, se = exponent.alpha, exponent.alpha_se
-    bound = exponent.bound  # a best rate at the grid's edge: a bound, or none
-    if not math.isfinite(alpha) or bound == "either way":
+    from analyses import slope_text  # here: `import reports` loads no analyses
+
+    # exponent.bound: a best rate at the grid's edge makes the slope a bound, or none
+    text = (slope_text(exponent.alpha, exponent.alpha_se, exponent.bound)
+            if math.isfinite(exponent.alpha) else None)
+    if text is None:
         return "no slope"
-    text = (f"{'≥' if bound == 'at least' else '≤'} {round(alpha, 2) + 0.0:.2f}" if bound else
-            f"{round(alpha, 2) + 0.0:.2f}" + (f" ± {se:.2f}" if math.isfinite(se) else ""))
     return text + (" (no verdict)" if exponent.rule == "unknown" else "")
 
 

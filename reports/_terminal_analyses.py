@@ -43,21 +43,22 @@ def scaling_lines(s: dict) -> list[str]:
                      f"{', '.join(str(b) for b in edge)}: widen it "
                      "(--lr-range LOW,HIGH, or --lrs)")
     # here: `import reports` loads no analyses
-    from analyses import rule_verdict, summary_slope_bound
+    from analyses import NO_SLOPE_MEASURED, rule_verdict, slope_text, summary_slope_bound
 
     # a slope through a best rate at the grid's edge is a bound, or none (`--json` keeps it)
     edge = summary_slope_bound(s) if s["alpha"] is not None else ""
-    if s["alpha"] is not None and edge != "either way":
+    said = slope_text(s["alpha"], s["alpha_se"], edge) if s["alpha"] is not None else None
+    if said is not None:
         alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
         se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
-        slope = (f"B^α, α {'≥' if edge == 'at least' else '≤'} {alpha:.2f} (a bound), over "
-                 "the small batches" if edge else f"B^{alpha:.2f} over the small batches{se}")
+        slope = (f"B^α, α {said} (a bound), over the small batches" if edge else
+                 f"B^{alpha:.2f} over the small batches{se}")
         lines.append(f"best lr ~ {slope}: " + (
             f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
             rule_verdict(s["alpha_rule"])))
     elif edge:
-        lines.append("best lr against B: no slope measured (best rates at both edges of the "
-                     f"grid pull it opposite ways), no rule verdict: {s['alpha_reason']}")
+        lines.append(f"best lr against B: {NO_SLOPE_MEASURED}, no rule verdict: "
+                     f"{s['alpha_reason']}")
     elif s["alpha_reason"]:  # no slope that measures anything: only why
         lines.append(f"best lr against B: no slope fitted, no rule verdict: {s['alpha_reason']}")
     optimizer = (s.get("config") or {}).get("optimizer", "sgd")
