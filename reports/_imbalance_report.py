@@ -227,12 +227,16 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     budget = training_budget(result.runs, result.net_params)
     if len(budget):  # fewer rows, fewer steps an epoch: an undersampler's budget is smaller
         said = undertrained_words(budget.to_dict("records"), result.net_params["max_epochs"])
-        rep.add_section("Training budget", words(said[0].upper() + said[1:] + "." if said
-                        else "Every net stopped before the epoch cap (early stopping, or "
-                             "no stop condition watched its loss)."))
+        # nothing watched the loss (--patience 0): every net ran to the cap, unflagged
+        unwatched = budget["undertrained"].isna().all()
+        rep.add_section("Training budget", words(
+            said[0].upper() + said[1:] + "." if said else
+            "No stop condition watched the nets' training loss: each trained every epoch "
+            "it was given." if unwatched else
+            "Every net stopped before the epoch cap: early stopping ended it."))
         rep.add_table(budget, name="budget", caption="Mean epochs and optimizer steps per "
                       "net over seeds, per strategy and ratio; n_capped counts the nets that "
-                      "stopped at the epoch cap with their training loss still falling.")
+                      "stopped at the epoch cap (not ended by early stopping).")
     runs = result.to_frame()
     printed = {*PRINTED_RUN_COLUMNS, result.metric}
     # mode tells the leakage demonstration's runs from the others: without one, a column
