@@ -104,9 +104,12 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     trials = s.get_trials()
     by_number = {t.number: t for t in trials}
     assert by_number[killed.number].state == TrialState.FAIL
+    # its retry; under load that retry may itself have run on the other pool worker, which
+    # joblib ended too, and been retried in turn (max_retry 2): the chain's last finished
     retries = [t for t in trials if killed.number in t.system_attrs.get("retry_history", ())]
-    assert len(retries) == 1 and retries[0].state.is_finished()
-    assert retries[0].params == killed.params
+    assert 1 <= len(retries) <= 2 and retries[-1].state.is_finished()
+    assert all(t.state == TrialState.FAIL for t in retries[:-1])
+    assert all(t.params == killed.params for t in retries)
     for number, state_values in finished_before.items():  # no finished trial lost
         assert (by_number[number].state, by_number[number].values) == state_values
     assert summary["n_finished"] == 6 and summary["n_retried"] == 1
@@ -1310,9 +1313,12 @@ def test_a_pool_worker_killed_mid_trial_is_said_and_its_trial_retried(spec_file,
     assert summary["n_finished"] == 6 == study.budget_used(trials)
     assert summary["n_running"] == 0
     assert trials[killed.number].state == TrialState.FAIL
+    # its retry; under load that retry may itself have run on the other pool worker, which
+    # joblib ended too, and been retried in turn (max_retry 2): the chain's last finished
     retries = [t for t in trials if killed.number in t.system_attrs.get("retry_history", ())]
-    assert len(retries) == 1 and retries[0].state.is_finished()
-    assert retries[0].params == killed.params
+    assert 1 <= len(retries) <= 2 and retries[-1].state.is_finished()
+    assert all(t.state == TrialState.FAIL for t in retries[:-1])
+    assert all(t.params == killed.params for t in retries)
 
 
 @pytest.mark.slow
