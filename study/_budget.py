@@ -12,6 +12,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._record import has_hplab_record, study_flat_layout, trial_status
+from ._stale_cause import stored_cause
 from ._worker_closing import close_dead_journal_trials, fail_never_entered
 
 RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
@@ -56,11 +57,13 @@ def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
     return "done"
 
 
-def nothing_to_run(study, n_trials: int) -> bool:
+def nothing_to_run(study, n_trials: int, max_retry: int) -> bool:
     """Whether a worker would find the study done at once: its budget spent, no trial
-    queued and none running (one running may turn stale and be retried: not done)."""
-    return _decide(study.get_trials(deepcopy=False), n_trials, True,
-                   study_flat_layout(study)) == "done"
+    queued and none running (one running may turn stale and be retried: not done), no
+    retry lost (`queue_lost_retries`; ``max_retry``: the study's)."""
+    trials = study.get_trials(deepcopy=False)
+    return (not lost_retries(trials, max_retry)
+            and _decide(trials, n_trials, True, study_flat_layout(study)) == "done")
 
 
 def requeue_interrupted(study, trials, n_trials: int, *, flat: bool = True) -> bool:
@@ -93,18 +96,50 @@ def requeue_interrupted(study, trials, n_trials: int, *, flat: bool = True) -> b
     return queued > 0
 
 
+def lost_retries(trials, max_retry: int) -> list:
+    """The trials of ``trials`` a staleness check failed whose retry never came and is
+    due (fewer than ``max_retry`` retries before it): see `queue_lost_retries`."""
+    retried = retried_numbers(trials)
+    return [t for t in trials
+            if t.state == TrialState.FAIL and t.number not in retried
+            and len(t.system_attrs.get("retry_history", ())) < max_retry
+            and stored_cause(t) is not None]
+
+
+def queue_lost_retries(study, trials, retry, max_retry: int) -> bool:
+    """Queue with ``retry`` the retry of each trial a staleness check failed whose retry
+    never came (``max_retry``: the study's, as ``retry`` has it). Returns whether any was.
+
+    Optuna fails a stale trial, then calls the retry callback: a worker that died between
+    the two left the trial FAIL and counted, run once fewer than the budget says. (QA: a
+    pool worker killed mid-trial; the other one failed its trial, and joblib ended that one
+    before the retry.) The cause a staleness check stores as it fails a trial
+    (`stored_cause`) tells it from one another program told FAIL. Called under the claim
+    lock, as optuna's check and its retry are, so no retry is queued twice.
+    """
+    lost = lost_retries(trials, max_retry)
+    for t in lost:
+        # a fresh copy: optuna's callback appends to the retry_history list it is given
+        retry(study, study._storage.get_trial(t._trial_id))
+    return bool(lost)
+
+
 def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
-                 sequence: bool = False, retry=None, flat: bool | None = None,
-                 ) -> tuple[str, list]:
+                 sequence: bool = False, retry=None, max_retry: int = 0,
+                 flat: bool | None = None) -> tuple[str, list]:
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read).
 
     ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`). ``retry``:
-    what queues a failed trial again without heartbeats (optuna's retry callback, as
-    heartbeats call it). ``flat``: `flat_layout` of the study's stamp (None: read here).
+    what queues a stale trial again (optuna's retry callback, as heartbeats call it), with
+    ``max_retry`` its retries (`queue_lost_retries`); without heartbeats it queues the
+    trials `fail_never_entered` fails. ``flat``: `flat_layout` of the study's stamp (None:
+    read here).
     """
     if flat is None:
         flat = study_flat_layout(study)
     trials = study.get_trials(deepcopy=False)
+    if retry is not None and queue_lost_retries(study, trials, retry, max_retry):
+        trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats, flat)
     if (action != "run" and not heartbeats
             and close_dead_journal_trials(study, trials, flat=flat)):

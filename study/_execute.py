@@ -44,7 +44,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         study.set_user_attr(STOPPED_ATTR, None)
     # a process more than the trials would only wait, as would one more than the cores
     # (with a warning: 48 workers on 2 cores were 40x slower than 1)
-    if nothing_to_run(study, n_trials):
+    if nothing_to_run(study, n_trials, spec.max_retry):
         # QA: a resume of a finished MNIST study started 2 workers that each loaded the
         # data (5.5 s, 962 MB) to find the budget spent (`say_if_none_started` says so)
         return False

@@ -221,7 +221,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                     action, trials = _next_action(
                         study, stored_n_trials(study, spec.n_trials), heartbeats,
                         spec.grace_period, sequence=walks_sequence(spec.sampler),
-                        retry=retry, flat=flat)
+                        retry=retry, max_retry=spec.max_retry, flat=flat)
                     if on_trial is not None:
                         on_trial(trials)
                     if action == "run":
