@@ -223,14 +223,19 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
             curves.append(c.frame.assign(seed=s))
             # fastai drops a tenth of the planned points from the start (suggest's
             # default: the loss has not moved), and the blow-up from the end
+            cut = _skip_end(mode, c.stop_reason, c.frame["loss"], diverge)
             lrs, losses = read_curve(c.frame["lr"], c.frame["smoothed_loss"],
-                                     num_steps=num_steps, skip_end=_skip_end(
-                                         mode, c.stop_reason, c.frame["loss"], diverge))
+                                     num_steps=num_steps, skip_end=cut)
             found = suggest(lrs, losses, names, skip_start=0, skip_end=0)  # read already
             rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                          "divergence_lr": c.divergence_lr, "steps": c.steps,
                          "descent": descent(c.frame["smoothed_loss"]),
-                         "lowest_at_end": lowest_at_end(losses), "seconds": c.seconds,
+                         # a looper's read cut where its loss rose (or it stopped) ends
+                         # where the data turned up, not at --max-lr: lowest there is no
+                         # fall the ramp cut short (double-arc: lowest at lr 2, 1.6x at 3)
+                         "lowest_at_end": lowest_at_end(losses) and not (
+                             mode == "looper" and cut > 0),
+                         "seconds": c.seconds,
                          **found})
     runs = pd.DataFrame(rows)
     table = summarize_suggestions(runs, names)

@@ -25,7 +25,8 @@ class LRRangeResult:
     runs : DataFrame
         One row per seed: ``seed, stop_reason, stop_lr, divergence_lr, steps, descent``
         (1 - the lowest smoothed loss / its first), ``lowest_at_end`` (the curve read was
-        lowest at its last point: `analyses._suggest.lowest_at_end`), ``seconds`` and one
+        lowest at its last point: `analyses._suggest.lowest_at_end`; not a looper's cut
+        where its loss rose or it stopped), ``seconds`` and one
         column per suggestion (its rate on that seed's curve).
     suggestions : DataFrame
         One row per suggestion: ``name, lr`` (10 ** median_log10), ``median_log10,

@@ -81,3 +81,23 @@ def test_on_xor_the_terminal_and_the_report_say_no_score_is_held_out(tmp_path, c
     assert ("On xor the validation set is the training set itself: no score here is held "
             "out, and the verification's scores are training-set ones.") in _text(
                 out / "report.html")
+
+
+def test_a_looper_cut_where_its_loss_rose_is_not_set_by_the_ramp(capsys):
+    # QA: double-arc's looper read up to lr 2, its lowest loss, as cut where the loss rose
+    # past 1.5x at lr 3: "lowest_at_end" on both seeds made valley and minimum "set by
+    # the ramp, not the data" (the report's card) and said "raise --max-lr until the loss
+    # turns up", though it had turned up inside the range and minimum (2 / 10) was the data's
+    argv = ["lr-range", "--dataset", "double-arc", "--mode", "looper", "--min-lr", "1e-4",
+            "--max-lr", "10", "--steps", "46", "--epochs-per-rate", "0.5", "--seeds", "2",
+            "--no-report"]
+    code, printed, err = run_cli([*argv, "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(printed)
+    assert s["suggestions"]["minimum"]["per_seed"] == [0.2, 0.2]
+    assert round(s["suggestions"]["steepest"]["lr"], 4) == 0.7746
+    assert [r["lowest_at_end"] for r in s["runs"]] == [False, False]
+    assert s["ramp_set"] == []
+    code, printed, err = run_cli(argv, capsys)
+    assert code == 0, err
+    assert "set by the ramp" not in printed and "weak suggestions" not in printed
