@@ -98,7 +98,7 @@ _MODULES = {
     "_lr_range_result": ("LRRangeResult", "summarize_suggestions"),
     "_lr_advice": ("RAMP_SET", "ramp_set", "ramp_set_warning", "smooth_curve",
                    "at_ramp_start", "no_stop_advice", "no_suggestion_reason",
-                   "seeds_that_stopped", "shallow_descent"),
+                   "plain_sgd_valley", "seeds_that_stopped", "shallow_descent"),
     "_lr_verify": ("NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
     "_beats_baseline": ("BASELINE_MARGIN", "failed_runs"),

@@ -109,6 +109,22 @@ def ramp_set_warning(summary: dict) -> str | None:
                if never else ":") + " read steepest, or check with --verify")
 
 
+def plain_sgd_valley(summary: dict) -> str | None:
+    """The caveat on `valley` suggested for plain SGD with no ``--verify`` run: measured
+    against the best rate of brief trainings, it lands far below it there (None for any
+    other optimizer or suggestion, with a verification, or where the ramp set it)."""
+    if (summary["config"].get("optimizer") != "sgd" or summary["suggestion"] != "valley"
+            or summary["suggested_lr"] is None or summary.get("verify") is not None
+            or ramp_set(summary)):  # `ramp_set_warning` says to check with --verify
+        return None
+    # QA: coin's default net at its valley (0.05) learned nothing in 300 epochs (the
+    # majority class's 0.46 accuracy), where 0.66 was best
+    return ("with plain SGD, valley lands low: within 3x of the best rate of brief "
+            "trainings in 1 of 10 plain-SGD settings on coin and digits "
+            "(benchmarks/lr_suggestions.py), where a net may learn nothing in hundreds of "
+            "epochs; place the rate with --verify")
+
+
 def no_suggestion_reason(summary: dict) -> str:
     """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
     runs = summary["runs"]

@@ -27,6 +27,7 @@ def verdict_lines(result, summary: dict) -> list[str]:
         at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
+        plain_sgd_valley,
         ramp_set_warning,
         seeds_that_stopped,
         shallow_descent,
@@ -60,6 +61,8 @@ def verdict_lines(result, summary: dict) -> list[str]:
         lines.append(f"Weak suggestions: {flat}.")  # a tight IQR over a flat curve is no proof
     if first := at_ramp_start(summary):
         lines.append(f"Weak suggestion: {first[0].upper()}{first[1:]}.")
+    if low := plain_sgd_valley(summary):
+        lines.append(f"{low[0].upper()}{low[1:]}.")
     if summary["stop_lr"] is not None:
         lines.append(f"The {'smoothed ' if result.beta else ''}loss passed its "
                      f"stop threshold at lr ≈ "

@@ -126,6 +126,7 @@ def lr_range_lines(s: dict) -> list[str]:
         at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
+        plain_sgd_valley,
         ramp_set_warning,
         seeds_that_stopped,
         shallow_descent,
@@ -138,6 +139,8 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"weak suggestions: {flat}")
     if first := at_ramp_start(s):
         lines.append(f"weak suggestion: {first}")
+    if low := plain_sgd_valley(s):
+        lines.append(low)
     if by_ramp:
         lines.append(f"weak suggestions: {ramp_set_warning(s)}")
     elif smooth := smooth_curve(s):  # said above, and more, when the ramp set them

@@ -1024,3 +1024,29 @@ def test_a_best_rate_that_is_the_only_one_that_learned_is_not_handed_out(tmp_pat
     v = json.loads(printed)["verify"]
     assert round(v["best_lr"], 3) == 1.257 and not v["inconclusive"]
     assert reports._lr_range_failures.lone_learner(v) is None
+
+
+def test_valley_for_plain_sgd_says_it_lands_low_and_to_verify(tmp_path, monkeypatch, capsys,
+                                                              parse_html):
+    # QA: coin's defaults (plain SGD) suggest valley 0.055, and a net trained at it learned
+    # nothing in 300 epochs (the majority class's accuracy) where 0.66 reached 0.92
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--out", "sgd"], capsys)
+    assert code == 0, err
+    said = ("with plain SGD, valley lands low: within 3x of the best rate of brief trainings "
+            "in 1 of 10 plain-SGD settings on coin and digits (benchmarks/lr_suggestions.py), "
+            "where a net may learn nothing in hundreds of epochs; place the rate with --verify")
+    assert said in out.splitlines()
+    text = " ".join(parse_html((tmp_path / "sgd" / "report.html").read_text()).all_text.split())
+    assert f"W{said[1:]}." in text
+    valley = json.loads((tmp_path / "sgd" / "result.json").read_text())["suggested_lr"]
+    code, out, err = run_cli(["train", "--dataset", "coin", "--hidden", "8", "--activation",
+                              "sigmoid", "--optimizer", "sgd", "--lr", str(valley),
+                              "--batch-size", "32", "--epochs", "300", "--out", "t",
+                              "--no-report", "--json"], capsys)
+    assert code == 0 and json.loads(out)["val_accuracy"] <= 0.46, err  # coin's majority
+    # another optimizer, or a verification run: no such line
+    for more in (["--optimizer", "adam"], ["--verify", "--verify-epochs", "2"]):
+        code, out, err = run_cli(["lr-range", "--dataset", "coin", "--no-report", *more],
+                                 capsys)
+        assert code == 0 and "plain SGD, valley" not in out, err
