@@ -150,11 +150,21 @@ def _whole_numbers(column: pd.Series) -> bool:
 
 def _export_attrs(trial, flat: bool) -> dict:
     """The user attributes of ``trial`` as `export_csv` spreads them: hplab's record but
-    its history, over other programs' attributes (their own ``history`` too)."""
+    its history, beside other programs' attributes (their own ``history`` too); one named
+    as a key of the trial's record (``enqueue_trial(..., user_attrs={"status": ...})``)
+    as ``own_<name>``, where the record's value would hide it."""
     record = hplab_record(trial)
     if record is None and flat:  # the flat layout: every attribute is hplab's
         return {k: v for k, v in trial.user_attrs.items() if k != "history"}
-    return {**other_attrs(trial), **{k: v for k, v in (record or {}).items() if k != "history"}}
+    record = {k: v for k, v in (record or {}).items() if k != "history"}
+    others = other_attrs(trial)
+    out = {}
+    for key, value in others.items():
+        name = key
+        while name in record or (name != key and name in others):
+            name = f"own_{name}"
+        out[name] = value
+    return {**out, **record}
 
 
 def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:

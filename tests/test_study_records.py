@@ -130,6 +130,39 @@ def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tiny_study, 
     assert "user_attrs_hplab_record" not in table
 
 
+def test_an_enqueued_points_own_attributes_named_as_the_records_keys_are_exported(
+        spec_file, tiny_study, tmp_path, capsys):
+    # QA (optinterop): enqueue_trial(..., user_attrs={"status": "baseline", ...}) ran by
+    # hplab: export wrote hplab's record over the user's own attributes of the same names
+    # (user_attrs_status "max_epochs", the user's "baseline" in no column)
+    db = tiny_study(".db")
+    s = _load(db, "tiny")
+    mine = {"status": "baseline", "reason": "from the paper", "worker": "me",
+            "epochs": "many", "own_status": "kept too", "source": "paper"}
+    s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs=mine)
+    run_tiny_study(spec_file, db, "tiny", space=SPACE)
+    t = s.trials[2]
+    assert t.state.name == "COMPLETE" and t.params == {"lr": 0.5, "width": 3}
+    assert {k: t.user_attrs[k] for k in mine} == mine  # stored as given
+    csv = tmp_path / "own.csv"
+    assert run_cli(["study", "export", "tiny", "--csv", csv, "--storage", db], capsys)[0] == 0
+    table = pd.read_csv(csv).set_index("number")
+    row = table.loc[2]
+    # hplab's record where it always is, for every trial it ran
+    assert (row["user_attrs_status"], row["user_attrs_epochs"]) == ("max_epochs", 8)
+    assert row["user_attrs_worker"] == study.trial_info(t, flat=False)["worker"]
+    assert row["user_attrs_reason"] == "reached max_epochs=8"
+    assert table.loc[0, "user_attrs_status"] == "max_epochs"
+    # and each of the user's beside it
+    assert (row["user_attrs_own_reason"], row["user_attrs_own_worker"],
+            row["user_attrs_own_epochs"], row["user_attrs_source"]) == (
+        "from the paper", "me", "many", "paper")
+    # an own_ name the user took keeps it: "status" moves one own_ further
+    assert (row["user_attrs_own_status"], row["user_attrs_own_own_status"]) == (
+        "kept too", "baseline")
+    assert table["user_attrs_own_reason"].isna().tolist() == [True, True, False]
+
+
 @pytest.mark.parametrize("stamped", [False, True])
 def test_the_flat_layout_is_read_only_in_studies_made_before_the_stamp(spec_file, tmp_path,
                                                                        stamped):
