@@ -149,14 +149,19 @@ def best_balanced_accuracy(done: Retrained) -> float | None:
     return cs.balanced_accuracy(ds, net.predict(ds.X_test))
 
 
-def add_outside_best(rep, number: int, best, *, why: str = "", copied: bool = False) -> None:
+def add_outside_best(rep, number: int, best, *, why: str = "", copied: bool = False,
+                     told: bool = False) -> None:
     """A best trial hplab did not run in this study (added by hand, or ``copied`` from
-    another study: ``add_trials``): how it trained is not known, and a retrain would guess
-    (or train it with this study's spec and seed), so its parameters are shown and
+    another study: ``add_trials``), or whose end another program ``told`` while hplab ran
+    it: how it trained, or how its value came about, is not known, and a retrain would
+    guess (or train it with this study's spec and seed), so its parameters are shown and
     nothing is retrained. ``why``: how it was chosen, put first (several objectives)."""
     rep.add_section(f"Best trial: #{number}", _first(why) + (
         "It was copied from another study (its record names the study hplab ran it in), "
         "which trained it with that study's spec and seed" if copied else
+        "It was ended by another program (optuna tell, or another Optuna client) while "
+        "hplab trained it, and hplab dropped its own result: its value is that program's, "
+        "not the training's" if told else
         "It was added to the study from outside hplab, with no record of how it trained")
         + ", so it is not retrained and no model is saved.")
     _add_params(rep, best)

@@ -257,6 +257,43 @@ def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
 
 
 @pytest.mark.slow
+def test_a_best_trial_another_program_told_complete_is_not_retrained(spec_file, tmp_path,
+                                                                     parse_html):
+    # QA (optinterop): `optuna tell --values 0.99` on a trial hplab was training: the run
+    # dropped its own result, but the report retrained the trial as the best, set 0.46
+    # against 0.99 and blamed "different BLAS threads or library versions"
+    db = tmp_path / "s.db"
+    spec = spec_file("told", n_trials=1, max_epochs=1_000_000, metric="val_accuracy")
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(study.load_spec(spec), study.open_storage(where, create=True), where)
+    s = _load(db, "told")
+    run = hplab_process("study", "run", spec, "--storage", db, "--no-report", cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not [t for t in s.get_trials(states=(optuna.trial.TrialState.RUNNING,))
+                   if study.trial_info(t).get("worker")]:
+            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
+            time.sleep(0.1)
+        s.tell(0, 0.99)  # its worker alive, training
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    finally:
+        run.kill()
+        run.communicate()
+    t = s.trials[0]
+    assert (t.state.name, t.value) == ("COMPLETE", 0.99)
+    assert "worker" in study.trial_info(t) and "status" not in study.trial_info(t)
+    out = tmp_path / "rep"
+    path = reports.study_report("told", storage=str(db), out=out)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("Best trial: #0 It was ended by another program (optuna tell, or another Optuna "
+            "client) while hplab trained it, and hplab dropped its own result: its value is "
+            "that program's, not the training's, so it is not retrained and no model is "
+            "saved.") in text
+    assert "retrained run scored" not in text and "BLAS threads" not in text
+    assert not (out / "best_model").exists()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("metric, renamed", [
     ("val_loss", ["val_accuracy"]),
     (["val_loss", "n_parameters"], ["n_parameters", "val_loss"]),  # swapped
