@@ -205,7 +205,8 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
                           for k, v in s["best_params"].items())
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
     if s.get("pareto_front"):
-        lines.append(f"pareto front: {len(s['pareto_front'])} trials")
+        n = len(s["pareto_front"])
+        lines.append(f"pareto front: {n} trial{'' if n == 1 else 's'}")
     for mixed in (mixed_versions_text(s.get("hplab_versions") or []),
                   mixed_libraries_text(s.get("library_versions") or [])):
         if mixed:

@@ -170,6 +170,19 @@ def test_show_of_a_study_that_spent_its_budget_says_no_stop(two_trials, capsys):
     assert "study.timeout" not in out and "stopped" not in out
 
 
+def test_show_counts_a_pareto_front_of_one_trial_in_the_singular(spec_file, tmp_path, capsys):
+    # QA (optinterop): "pareto front: 1 trials"
+    db = tmp_path / "mo.db"
+    spec = spec_file("mo", n_trials=1, pruner="none", max_epochs=4,
+                     metric=["val_loss", "n_parameters"])
+    assert run_cli(["study", "run", spec, "--storage", db, "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "mo", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    assert [p["number"] for p in json.loads(out)["pareto_front"]] == [0]
+    code, out, err = run_cli(["study", "show", "mo", "--storage", db], capsys)
+    assert "pareto front: 1 trial" in out.splitlines(), out
+
+
 def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_file, tmp_path,
                                                                         monkeypatch):
     # the deadline was set before the pool started: workers that took longer to import
