@@ -272,7 +272,12 @@ def stop_reason(trial, again: int | None, *, heartbeats: bool, max_retry: int,
     """
     if trial.state.name not in ("PRUNED", "FAIL"):
         return None  # a complete trial's reason (reached max_epochs...) says nothing
-    reason = trial_info(trial, flat=flat).get("reason")
+    info = trial_info(trial, flat=flat)
+    reason = info.get("reason")
+    if trial.state.name == "PRUNED" and "worker" in info and "status" not in info:
+        # hplab's worker entered it and never recorded its end (it records a pruning's):
+        # another client's `tell`, not hplab's pruner
+        return "pruned by another program while hplab ran it; no reason recorded"
     if trial.state.name != "FAIL" or (reason and again is None):
         return reason
     why = unexplained_fail(trial, retried=again is not None, heartbeats=heartbeats,

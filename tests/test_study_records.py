@@ -256,12 +256,9 @@ def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
 
 
 
-@pytest.mark.slow
-def test_a_best_trial_another_program_told_complete_is_not_retrained(spec_file, tmp_path,
-                                                                     parse_html):
-    # QA (optinterop): `optuna tell --values 0.99` on a trial hplab was training: the run
-    # dropped its own result, but the report retrained the trial as the best, set 0.46
-    # against 0.99 and blamed "different BLAS threads or library versions"
+def _told_mid_trial(spec_file, tmp_path, *args, **kwargs):
+    """A one-trial study "told" in ``tmp_path/s.db`` whose trial another client ends with
+    ``tell(0, *args, **kwargs)`` while hplab's worker trains it; the study, as optuna's."""
     db = tmp_path / "s.db"
     spec = spec_file("told", n_trials=1, max_epochs=1_000_000, metric="val_accuracy")
     where = study.resolve_storage(str(db))
@@ -274,11 +271,40 @@ def test_a_best_trial_another_program_told_complete_is_not_retrained(spec_file, 
                    if study.trial_info(t).get("worker")]:
             assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
             time.sleep(0.1)
-        s.tell(0, 0.99)  # its worker alive, training
+        s.tell(0, *args, **kwargs)  # its worker alive, training
         assert run.wait(timeout=120) == 0, run.stderr.read()
     finally:
         run.kill()
         run.communicate()
+    return s
+
+
+@pytest.mark.slow
+def test_a_trial_another_program_told_pruned_mid_training_says_so(spec_file, tmp_path,
+                                                                  capsys):
+    # QA (optinterop): `optuna tell --state pruned` on a trial hplab was training: its
+    # reason was blank in the export and the report, as for one hplab's pruner stopped
+    s = _told_mid_trial(spec_file, tmp_path, state=optuna.trial.TrialState.PRUNED)
+    assert s.trials[0].state.name == "PRUNED"
+    db = tmp_path / "s.db"
+    why = "pruned by another program while hplab ran it; no reason recorded"
+    exported = pd.read_csv(study.export_csv("told", tmp_path / "told.csv", storage=str(db)))
+    assert list(exported["reason"]) == [why]
+    path = reports.study_report("told", storage=str(db), out=tmp_path / "rep")
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv")
+    assert list(table["reason"]) == [why]
+    code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
+    assert code == 0 and json.loads(out)["n_pruned"] == 1, err
+
+
+@pytest.mark.slow
+def test_a_best_trial_another_program_told_complete_is_not_retrained(spec_file, tmp_path,
+                                                                     parse_html):
+    # QA (optinterop): `optuna tell --values 0.99` on a trial hplab was training: the run
+    # dropped its own result, but the report retrained the trial as the best, set 0.46
+    # against 0.99 and blamed "different BLAS threads or library versions"
+    s = _told_mid_trial(spec_file, tmp_path, 0.99)
+    db = tmp_path / "s.db"
     t = s.trials[0]
     assert (t.state.name, t.value) == ("COMPLETE", 0.99)
     assert "worker" in study.trial_info(t) and "status" not in study.trial_info(t)
