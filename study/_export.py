@@ -158,13 +158,24 @@ def _export_attrs(trial, flat: bool) -> dict:
         return {k: v for k, v in trial.user_attrs.items() if k != "history"}
     record = {k: v for k, v in (record or {}).items() if k != "history"}
     others = other_attrs(trial)
+    taken = set(_column_names(record))  # as spread: a nested {"val": {"loss"}} is val_loss
     out = {}
     for key, value in others.items():
         name = key
-        while name in record or (name != key and name in others):
+        while taken.intersection(_column_names({name: value})) or (
+                name != key and name in others):
             name = f"own_{name}"
         out[name] = value
     return {**out, **record}
+
+
+def _column_names(attrs: dict, head: str = ""):
+    """The names ``attrs`` spreads into (`export_csv`'s ``json_normalize``, ``sep="_"``)."""
+    for key, value in attrs.items():
+        if isinstance(value, dict) and value:
+            yield from _column_names(value, f"{head}{key}_")
+        else:
+            yield f"{head}{key}"
 
 
 def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:

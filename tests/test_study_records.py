@@ -138,7 +138,8 @@ def test_an_enqueued_points_own_attributes_named_as_the_records_keys_are_exporte
     db = tiny_study(".db")
     s = _load(db, "tiny")
     mine = {"status": "baseline", "reason": "from the paper", "worker": "me",
-            "epochs": "many", "own_status": "kept too", "source": "paper"}
+            "epochs": "many", "own_status": "kept too", "source": "paper",
+            "val": {"loss": "mine", "note": "n"}}  # spread as val_loss: the record's
     s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs=mine)
     run_tiny_study(spec_file, db, "tiny", space=SPACE)
     t = s.trials[2]
@@ -161,6 +162,8 @@ def test_an_enqueued_points_own_attributes_named_as_the_records_keys_are_exporte
     assert (row["user_attrs_own_status"], row["user_attrs_own_own_status"]) == (
         "kept too", "baseline")
     assert table["user_attrs_own_reason"].isna().tolist() == [True, True, False]
+    assert (row["user_attrs_own_val_loss"], row["user_attrs_own_val_note"]) == ("mine", "n")
+    assert row["user_attrs_val_loss"] == pytest.approx(study.trial_info(t)["val_loss"])
 
 
 @pytest.mark.parametrize("stamped", [False, True])
