@@ -213,52 +213,6 @@ def test_export_writes_a_float_another_program_stored_under_an_integer_name(tiny
     assert table.loc[2, "params_tag"] == "x"
 
 
-@pytest.mark.slow
-def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
-        spec_file, tmp_path, capsys):
-    # QA: a trial told FAIL by another client while its worker was alive and heartbeating,
-    # and trials an ask/tell script failed, were all "its worker stopped (no heartbeat)"
-    db = tmp_path / "s.db"
-    spec = spec_file("told", n_trials=1, max_epochs=1_000_000)
-    where = study.resolve_storage(str(db))
-    study.create_or_resume(study.load_spec(spec), study.open_storage(where, create=True), where)
-    s = _load(db, "told")
-    run = hplab_process("study", "run", spec, "--storage", db, "--no-report", cwd=tmp_path)
-    try:
-        deadline = time.monotonic() + 120
-        while not [t for t in s.get_trials(states=(optuna.trial.TrialState.RUNNING,))
-                   if study.trial_info(t).get("worker")]:
-            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
-            time.sleep(0.1)
-        s.tell(0, state=optuna.trial.TrialState.FAIL)  # its worker alive, training
-        assert run.wait(timeout=120) == 0, run.stderr.read()
-    finally:
-        run.kill()
-        run.communicate()
-    t = s.ask()
-    s.tell(t, state=optuna.trial.TrialState.FAIL)  # a script's own failure
-    t = s.ask()
-    with pytest.warns(UserWarning, match="did not match the number of the objectives"):
-        s.tell(t, [1.0, 2.0])  # two values to a single objective: optuna fails it
-    assert [t.state.name for t in s.trials] == ["FAIL"] * 3
-    code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
-    assert code == 0, err
-    reasons = ["failed by another program while hplab ran it; no reason recorded",
-               "failed by another program; no reason recorded",
-               "failed by another program; no reason recorded"]
-    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
-        == [(0, "fail", reasons[0]), (1, "fail", reasons[1]), (2, "fail", reasons[2])]
-    code, out, err = run_cli(["study", "show", "told", "--storage", db], capsys)
-    assert f"  #1 fail: {reasons[1]}" in out.splitlines()
-    path = reports.study_report("told", storage=str(db), out=tmp_path / "rep")
-    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
-    assert list(table["reason"]) == reasons
-    assert "no heartbeat" not in path.read_text()
-    exported = pd.read_csv(study.export_csv("told", tmp_path / "told.csv", storage=str(db)))
-    assert list(exported["reason"]) == reasons  # the export says what the report does
-
-
-
 def _told_mid_trial(spec_file, tmp_path, *args, **kwargs):
     """A one-trial study "told" in ``tmp_path/s.db`` whose trial another client ends with
     ``tell(0, *args, **kwargs)`` while hplab's worker trains it; the study, as optuna's."""
@@ -280,6 +234,36 @@ def _told_mid_trial(spec_file, tmp_path, *args, **kwargs):
         run.kill()
         run.communicate()
     return s
+
+
+@pytest.mark.slow
+def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
+        spec_file, tmp_path, capsys):
+    # QA: a trial told FAIL by another client while its worker was alive and heartbeating,
+    # and trials an ask/tell script failed, were all "its worker stopped (no heartbeat)"
+    db = tmp_path / "s.db"
+    s = _told_mid_trial(spec_file, tmp_path, state=optuna.trial.TrialState.FAIL)
+    t = s.ask()
+    s.tell(t, state=optuna.trial.TrialState.FAIL)  # a script's own failure
+    t = s.ask()
+    with pytest.warns(UserWarning, match="did not match the number of the objectives"):
+        s.tell(t, [1.0, 2.0])  # two values to a single objective: optuna fails it
+    assert [t.state.name for t in s.trials] == ["FAIL"] * 3
+    code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    reasons = ["failed by another program while hplab ran it; no reason recorded",
+               "failed by another program; no reason recorded",
+               "failed by another program; no reason recorded"]
+    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
+        == [(0, "fail", reasons[0]), (1, "fail", reasons[1]), (2, "fail", reasons[2])]
+    code, out, err = run_cli(["study", "show", "told", "--storage", db], capsys)
+    assert f"  #1 fail: {reasons[1]}" in out.splitlines()
+    path = reports.study_report("told", storage=str(db), out=tmp_path / "rep")
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert list(table["reason"]) == reasons
+    assert "no heartbeat" not in path.read_text()
+    exported = pd.read_csv(study.export_csv("told", tmp_path / "told.csv", storage=str(db)))
+    assert list(exported["reason"]) == reasons  # the export says what the report does
 
 
 @pytest.mark.slow
