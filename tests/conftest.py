@@ -277,7 +277,6 @@ def model_header(path) -> dict:
         return json.loads(str(z["header"][()]))
 
 
-
 def imbalanced_csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
     """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by
     ``shift`` (and scaled by ``spread``). ``from conftest import imbalanced_csv``."""

@@ -102,7 +102,6 @@ def test_the_estimators_take_batch_norm_and_show_the_layers_they_predict_with():
     assert r2[1] > 0.9 and r2[1] > r2[0]  # 0.94 against 0.81 for one period of sin
 
 
-
 def test_a_batch_normed_estimator_stopping_early_trains_past_its_start():
     # QA: NetClassifier(hidden=(8,), batch_norm=True, random_state=4) on standardised iris
     # (150 rows, one step an epoch) stopped early at epoch 10 with the weights it started

@@ -21,8 +21,6 @@ from reports._capacity_verdicts import capacity_verdicts as _verdicts
 QUICK = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
 
 
-
-
 @pytest.mark.slow
 def test_coin_sweep_reproduces_the_course_table():
     # course (10 000 SGD epochs): 2/8/16/32 hidden -> 0.618/0.97/0.978/0.974 test accuracy

@@ -744,7 +744,6 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     assert code == 0 and "report_error" not in out  # the line is said on stderr, not here
 
 
-
 def test_a_train_whose_report_fails_says_what_it_removed_and_leaves_no_empty_folder(
         tmp_path, monkeypatch, capsys):
     # QA: on a full disk, a train over an earlier run replaced it with a run without a

@@ -36,8 +36,6 @@ TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_a
               "test_loss", "test_accuracy", "seconds", "model_path"}
 
 
-
-
 def _checkout_by_git(folder: Path) -> str | None:
     """The commit of the checkout at ``folder`` as git tells it, "-dirty" after it when its
     tracked files differ from that commit; None outside a git checkout."""
@@ -1392,7 +1390,6 @@ def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
         study.train_run("coin", nets.TrainConfig(max_epochs=5), progress=True,
                         callbacks=[CtrlC()])
     assert len(closed) == 1
-
 
 
 def test_the_progress_bar_in_a_log_file_is_drawn_at_each_tenth_of_the_run(capsys):

@@ -146,7 +146,6 @@ def test_standard_scaling_of_images_uses_the_std_of_every_training_pixel():
     assert ds.x_scale[0] == pytest.approx(raw.std()) == pytest.approx(6.01563)  # not 7.75 (RMS)
 
 
-
 def test_a_canonical_name_orders_options_and_keeps_them_a_name(tmp_path):
     # QA: options were joined by "?" (csv:a.csv?target=y?task=...), and an escaped "?" in
     # a value compared equal to two options
@@ -347,7 +346,6 @@ def test_flattened_images_are_scaled_as_a_whole(tmp_path):
     with pytest.raises(data.DataError, match="option images='maybe' must be one of auto, "
                                              "yes, no"):
         data.load(f"csv:{tmp_path / 'm.csv'}?images=maybe")
-
 
 
 def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(tmp_path,
@@ -616,7 +614,6 @@ def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
         (tmp_path / "dup.csv").write_text(header + "\n" + "\n".join(rows) + "\n")
         with pytest.raises(data.DataError, match=f"two columns are named '{header[:1]}"):
             data.load(f"csv:{tmp_path / 'dup.csv'}{option}")
-
 
 
 def test_csv_labels_lose_trailing_spaces(tmp_path):
@@ -1014,7 +1011,6 @@ def test_csv_string_labels_and_target(tmp_path):
     assert data.load(f"csv:{tmp_path / 'r.csv'}").task == "regression"  # many values of b
     with pytest.raises(data.DataError, match="feature column 'kind' is not numeric"):
         data.load(f"csv:{tmp_path / 't.csv'}")  # last column b as target
-
 
 
 def test_csv_class_labels_keep_the_text_they_are_written_in(tmp_path, capsys):

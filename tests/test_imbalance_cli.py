@@ -1097,7 +1097,6 @@ def test_numbers_in_cells_are_black_or_white_by_the_cells_shade(two_ratios):
         assert contrast == pytest.approx(best), (text, contrast, best)
 
 
-
 @pytest.mark.parametrize("metric,better,worse", [("roc_auc", 0.91, 0.62), ("brier", 0.04, 0.21)])
 def test_the_heat_maps_darker_cell_is_the_better_strategy(metric, better, worse):
     # QA: with --metric brier (lower is better) the heat map shaded the worst strategy

@@ -24,8 +24,6 @@ VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distan
                "baseline_val_accuracy", "best_range_low", "best_range_high"}
 
 
-
-
 def test_on_xor_the_json_says_the_grid_scored_the_training_set(capsys):
     # QA: XOR's validation set is its 4 training points; nothing in --json said so
     code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "20", "--verify",

@@ -252,7 +252,6 @@ def test_only_an_updating_training_pass_moves_the_running_statistics(problem):
     assert not np.array_equal(net.state[net.flat.size:], before[net.flat.size:])
 
 
-
 def test_a_runs_first_steps_average_their_batches_statistics_then_move_them_by_a_tenth(
         problem):
     # QA: the running statistics started at 0 and 1 and moved 10 % a step, so they lagged

@@ -593,7 +593,6 @@ def test_convergence_warnings_and_status():
     assert reg.status_ == "diverged" and caught[0].filename == __file__
 
 
-
 def test_early_stopping_that_keeps_the_starting_weights_warns():
     # QA: a fit whose early stopping put back the weights it started from (no epoch scored
     # a lower loss) passed as any early stop: status early_stopped, no warning, and an

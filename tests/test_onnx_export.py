@@ -21,8 +21,6 @@ ort = require_module("onnxruntime")
 ACTIVATIONS = list(nets.ACTIVATIONS)
 
 
-
-
 def run_onnx(path, X, dtype=np.float32) -> dict:
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]

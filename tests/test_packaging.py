@@ -63,7 +63,6 @@ def test_wheel_carries_templates_specs_and_licence(built):
     assert tops == {*PACKAGES, "hplab.py"}  # a user's datasets/ or reports_old/ is theirs
 
 
-
 @pytest.mark.slow
 def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     # QA: the five packages are top-level with generic names (data, reports...): a user's

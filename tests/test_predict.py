@@ -27,8 +27,6 @@ PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "da
                 "roc_auc", "pr_auc"}
 
 
-
-
 @pytest.mark.parametrize("head", ["binary", "multiclass", "regression"])
 def test_raw_inputs_use_the_stored_scaling(saved_model, head, tmp_path):
     path, X_raw, y_raw = saved_model(head)

@@ -1151,7 +1151,6 @@ def test_an_image_alt_names_the_figure_and_leaves_describing_it_to_the_caption(p
         assert design.figure_label(fig) == "Chart: Costs in $ (trials) — colour: share"
 
 
-
 def _panels_with_colour_bar():
     fig = design.new_figure(6, 3)
     left, right = fig.subplots(1, 2)

@@ -26,8 +26,6 @@ JSON_KEYS = {"batch_sizes", "steps_to_target", "examples_to_target", "best_lr", 
              "s_min", "e_min", "r2", "alpha", "regimes", "b_simple", "report_path"}
 
 
-
-
 def test_the_recorded_config_is_the_one_every_run_trained_with():
     # as capacity's (QA): a config's eps, patience and eval_size were recorded while every
     # run trained with eps and patience 0 on checkpoints of at most 512 examples

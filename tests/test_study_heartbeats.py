@@ -50,7 +50,6 @@ def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path
 def test_held_reads_answer_from_the_cache_until_released(tmp_path):
     import optuna
 
-
     rdb = study.open_storage(resolve_storage(str(tmp_path / "h.db")), create=True)
     with study._registry.quiet_optuna():
         s = optuna.create_study(study_name="h", storage=rdb)

@@ -34,7 +34,6 @@ def _raw(**study_keys):
             "space": space, "fixed": {"width": 8, "batch_size": 64}}
 
 
-
 def test_metric_directions_match_the_analysis():
     for name, (direction, _) in analyses.IMBALANCE_METRICS.items():
         if name != "accuracy":

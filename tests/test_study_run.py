@@ -39,7 +39,6 @@ from study._study_progress import StudyProgress
 ROOT = Path(__file__).resolve().parents[1]
 
 
-
 @pytest.fixture(scope="module")
 def _two_trials_once(tmp_path_factory):
     """The files of a storage holding one finished study "two": ``spec_file("two",
@@ -1395,7 +1394,6 @@ def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, cap
         assert run_cli(["study", "run", path, "--storage", db, "--trials", "3",
                         "--no-report"], capsys)[0] == 0
     assert [str(w.message) for w in seen if "budget" in str(w.message)] == []
-
 
 
 def test_a_pruner_that_cannot_stop_a_trial_early_is_said_once(spec_file, tmp_path, capsys):

@@ -525,7 +525,6 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
         folder.chmod(0o755)
 
 
-
 def test_a_database_this_user_cannot_read_is_said_so_with_its_owner_and_mode(
         tmp_path, spec_file, user_cli, _stored_once):
     # QA: another user's umask-077 database read as "keep.db is not writable (the database
