@@ -44,6 +44,15 @@ def create(spec, storage):
     return optuna.load_study(study_name=spec.name, storage=store)
 
 
+def _ask_spec_point(s):
+    """A trial asked of study ``s`` in the `spec_file` space, as another client (or a
+    worker killed before its objective's end) leaves one RUNNING."""
+    with warnings.catch_warnings():  # asked, not optimized: optuna says heartbeats are not
+        warnings.simplefilter("ignore")  # used so (no heartbeat thread)
+        return s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                      "width": optuna.distributions.IntDistribution(2, 6)})
+
+
 def wait_for(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -151,10 +160,7 @@ def test_a_trial_whose_worker_ended_on_this_machine_is_retried_without_waiting_t
     storage = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=5,
                                  grace_period=60)
     s = optuna.load_study(study_name="dead", storage=storage)
-    with warnings.catch_warnings():  # asked, not optimized: optuna says heartbeats are not
-        warnings.simplefilter("ignore")
-        held = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
-                      "width": optuna.distributions.IntDistribution(2, 6)})
+    held = _ask_spec_point(s)
     storage.record_heartbeat(held._trial_id)  # a beat of a moment ago: live to the grace
     storage.set_trial_user_attr(held._trial_id, study.RECORD_ATTR, {"worker": dead,
                                                                     "run": "x"})
@@ -191,10 +197,7 @@ def test_a_stale_trial_whose_retry_was_lost_with_the_worker_that_failed_it_is_re
     storage = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=5,
                                  grace_period=60)
     s = optuna.load_study(study_name="lost", storage=storage)
-    with warnings.catch_warnings():  # asked, not optimized: optuna says heartbeats are not
-        warnings.simplefilter("ignore")
-        lost = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
-                      "width": optuna.distributions.IntDistribution(2, 6)})
+    lost = _ask_spec_point(s)
     storage.set_trial_user_attr(lost._trial_id, study.RECORD_ATTR,
                                 {"worker": "gone:1@x", "run": "x"})
     from study._stale_cause import CAUSE_ATTR
@@ -203,7 +206,7 @@ def test_a_stale_trial_whose_retry_was_lost_with_the_worker_that_failed_it_is_re
                                   {"number": lost.number, "cause": "ended"})
     storage.set_trial_state_values(lost._trial_id, TrialState.FAIL)
     # and one another program told FAIL (no cause): not hplab's to run again
-    told = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True)})
+    told = _ask_spec_point(s)
     s.tell(told, state=TrialState.FAIL)
     study.release(storage)
     summary = study.run_study(spec, storage=str(db), progress=False)
@@ -240,10 +243,7 @@ def test_why_a_trial_was_failed_as_stale_is_stored_then_and_said_alike_for_good(
         storage = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=2,
                                      grace_period=10)
         s = optuna.load_study(study_name="r", storage=storage)
-        with warnings.catch_warnings():  # asked, not optimized: no heartbeat thread
-            warnings.simplefilter("ignore")
-            held = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
-                          "width": optuna.distributions.IntDistribution(2, 6)})
+        held = _ask_spec_point(s)
         storage.record_heartbeat(held._trial_id)
         storage.set_trial_user_attr(held._trial_id, study.RECORD_ATTR,
                                     {"worker": worker, "run": "x"})
