@@ -228,6 +228,8 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
               if k != "widths" and k not in IMBALANCE_PARAMS}
     width = merged.pop("width", None)
     depth = merged.pop("depth", None)
+    if depth is not None and depth < 0:  # (8,) * -1 is (): it trained a net of no hidden layer
+        raise ValueError(f"depth must be >= 0 (0: no hidden layer), got {depth}")
     if "widths" in values:
         merged["hidden"] = tuple(values["widths"])
     elif width is not None or depth is not None:

@@ -748,6 +748,36 @@ def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, cap
     assert not db.exists()
 
 
+@pytest.mark.parametrize(("space", "fixed", "said"), [
+    ({"depth": [-1, 1]}, {}, "space.depth value -1: depth must be >= 0 (0: no hidden layer), "
+                             "got -1"),
+    ({"depth": {"low": -2, "high": 1}}, {}, "space.depth value -2: depth must be >= 0 (0: no "
+                                            "hidden layer), got -2"),
+    ({"width": {"low": 1, "high": 3, "per_layer": True}}, {"depth": -1},
+     "fixed.depth must be >= 0 (0: no hidden layer), got -1"),
+])
+def test_a_negative_depth_fails_before_any_trial(spec_file, tmp_path, capsys, space, fixed,
+                                                  said):
+    # QA: (width,) * -1 is (): every trial trained a net with no hidden layer and stored
+    # depth -1 as its parameter, the best trial's included
+    path = spec_file("deep", space=space, fixed=fixed, n_trials=2, pruner="none")
+    db = tmp_path / "deep.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
+    assert capsys.readouterr().err == f"hplab study run: error: {said}\n"
+    assert not db.exists()
+
+
+def test_depth_0_trains_the_net_with_no_hidden_layer_it_records(spec_file, tmp_path):
+    # depth 0 is a perceptron: 2 weights and a bias on XOR, as its parameter says
+    spec = study.load_spec(spec_file("flat", space={"depth": [0, 1]}, fixed={"width": 3},
+                                     n_trials=2, pruner="none", sampler="grid"))
+    summary = study.run_study(spec, storage=str(tmp_path / "flat.db"), progress=False)
+    sizes = {t.params["depth"]: study.trial_info(t)["n_parameters"]
+             for t in optuna.load_study(study_name="flat",
+                                        storage=f"sqlite:///{tmp_path / 'flat.db'}").trials}
+    assert summary["n_complete"] == 2 and sizes == {0: 3, 1: 13}
+
+
 def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, two_trials, capsys):
     db = two_trials
     before = outcome(trials_of(db, "two"))
