@@ -100,10 +100,22 @@ def check_neighbours(spec: StudySpec, dataset) -> None:
                         f"{'them' if len(bad) > 1 else 'it'} or use data with more positives")
 
 
+def check_validation(spec: StudySpec, dataset) -> None:
+    """SpecError naming the metric if the study scores its trials on a validation split
+    ``dataset`` has no rows in (``val_fraction=0``): every trial failed, the whole budget
+    spent, with "objective val_accuracy has no finite value"."""
+    read = [m for m in spec.metrics if m.startswith("val_")]
+    if read and len(dataset.y_val) == 0:
+        raise SpecError(f"study.metric {read[0]}: {spec.dataset} has no validation rows "
+                        "(val_fraction=0), where every trial is scored; load it with a "
+                        "val_fraction above 0 (the default is 0.1), or score a train_ metric")
+
+
 def check_dataset(spec: StudySpec, dataset) -> None:
     """SpecError naming the key if ``dataset`` does not fit the spec: its task
     (`check_binary`), and every [fixed] setting and searched bound or choice as a trial
     trains with it (a class_weight per class, a head that takes the labels...)."""
+    check_validation(spec, dataset)
     check_binary(spec, dataset)
     if "imbalance_strategy" in {*spec.space.names(), *spec.fixed}:
         check_sampling_ratio(spec, dataset)

@@ -748,6 +748,30 @@ def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, cap
     assert not db.exists()
 
 
+@pytest.mark.parametrize("metric", ["val_accuracy", "val_loss", "val_pr_auc"])
+def test_a_validation_metric_on_data_without_validation_rows_fails_before_any_trial(
+        spec_file, tmp_path, capsys, metric):
+    # QA: coin?val_fraction=0 (the analyses refuse it) failed every trial of the budget,
+    # "objective val_accuracy has no finite value", each said on stderr
+    name = "moons?val_fraction=0" if metric == "val_pr_auc" else "coin?val_fraction=0"
+    path = spec_file("noval", dataset=name, metric=metric, n_trials=2, pruner="none")
+    db = tmp_path / "noval.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
+    assert capsys.readouterr().err == (
+        f"hplab study run: error: study.metric {metric}: {name} has no validation rows "
+        "(val_fraction=0), where every trial is scored; load it with a val_fraction above 0 "
+        "(the default is 0.1), or score a train_ metric\n")
+    assert not db.exists()
+
+
+def test_a_training_metric_runs_on_data_without_validation_rows(spec_file, tmp_path):
+    spec = study.load_spec(spec_file("trainonly", dataset="coin?val_fraction=0",
+                                     metric="train_loss", n_trials=2, pruner="none"))
+    summary = study.run_study(spec, storage=str(tmp_path / "t.db"), progress=False)
+    assert (summary["n_complete"], summary["n_fail"]) == (2, 0)
+    assert summary["best_value"] == pytest.approx(0.3094, abs=1e-4)  # chance: ln 3 = 1.099
+
+
 @pytest.mark.parametrize(("space", "fixed", "said"), [
     ({"depth": [-1, 1]}, {}, "space.depth value -1: depth must be >= 0 (0: no hidden layer), "
                              "got -1"),
