@@ -20,6 +20,9 @@ def spec_description(table) -> str | None:
 #: a study's most trials, as ``max_epochs`` has its most: 10**20 was taken, its bar's
 #: estimate trillions of hours
 MAX_TRIALS = 1_000_000
+#: the longest heartbeat interval and grace period, in seconds: a year (10**11 s, before
+#: year 1, failed every run as 'date value out of range' once the study was stored)
+MAX_PERIOD = 365 * 24 * 3600
 # [study] key -> (type, default); None means required.
 _STUDY_KEYS = {
     "name": (str, None), "dataset": (str, None), "description": (str, ""),
@@ -98,6 +101,10 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
         except ValueError as exc:
             raise SpecError(str(exc)) from None
     _check_repeatable(out["repeatable_workers"], out["sampler"])
+    for key in ("heartbeat_interval", "grace_period"):
+        if strict and out[key] > MAX_PERIOD:  # a stored study with more still reads
+            raise SpecError(f"study.{key} must be at most {MAX_PERIOD:,} seconds (a year), "
+                            f"got {out[key]:,}")
     if out["grace_period"] <= out["heartbeat_interval"]:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")

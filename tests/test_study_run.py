@@ -748,6 +748,29 @@ def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, cap
     assert not db.exists()
 
 
+@pytest.mark.parametrize(("key", "keys"), [
+    ("grace_period", {"grace_period": 10**11}),
+    ("heartbeat_interval", {"heartbeat_interval": 10**12, "grace_period": 10**12 + 1}),
+])
+def test_a_period_past_a_year_fails_before_the_study_is_stored(spec_file, tmp_path, capsys,
+                                                               key, keys):
+    # QA: 10**11 s passed the spec's checks, stored the study, then failed every run with
+    # 'date value out of range' (10**30: 'Python int too large to convert to C int'), the
+    # stored study refusing the corrected spec as another
+    path = spec_file("long", n_trials=2, pruner="none", **keys)
+    db = tmp_path / "long.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
+    assert capsys.readouterr().err == (
+        f"hplab study run: error: study.{key} must be at most 31,536,000 seconds (a year), "
+        f"got {keys[key]:,}\n")
+    assert not db.exists()
+    # a year is taken, and runs
+    spec = study.load_spec(spec_file("year", n_trials=2, pruner="none",
+                                     grace_period=365 * 24 * 3600))
+    summary = study.run_study(spec, storage=str(tmp_path / "year.db"), progress=False)
+    assert (summary["n_complete"], summary["n_fail"]) == (2, 0)
+
+
 @pytest.mark.parametrize("metric", ["val_accuracy", "val_loss", "val_pr_auc"])
 def test_a_validation_metric_on_data_without_validation_rows_fails_before_any_trial(
         spec_file, tmp_path, capsys, metric):
