@@ -74,7 +74,11 @@ def load_spec(name_or_path: str | Path, *, strict: bool = True,
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path}: {exc}") from None
+        # a JSON or YAML spec got tomllib's "Invalid statement (at line 1, column 1)" alone
+        kind = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML"}.get(path.suffix.lower())
+        hint = f"; a spec is TOML, not {kind} (`hplab study spec coin` prints one)" \
+            if kind else ""
+        raise SpecError(f"{path}: {exc}{hint}") from None
     except RecursionError:  # tomllib reads nested lists and tables recursively
         raise SpecError(f"{path}: lists or tables nested too deep to read") from None
     if isinstance(raw.get("study"), dict):

@@ -445,6 +445,29 @@ def test_a_study_name_holds_no_control_characters():
     assert parse_spec(_raw(name="old\x1b"), strict=False).name == "old\x1b"
 
 
+def test_a_json_or_yaml_spec_is_told_specs_are_toml(tmp_path, capsys):
+    # QA: a .json spec was refused as "Invalid statement (at line 1, column 1)" alone
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    for name, text, said in [
+            ("s.json", '{"study": {"dataset": "xor"}}',
+             "Invalid statement (at line 1, column 1); a spec is TOML, not JSON"),
+            ("s.YML", "study:\n  dataset: xor\n",
+             "Expected '=' after a key in a key/value pair (at line 1, column 6); a spec is "
+             "TOML, not YAML")]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
+        assert (code, out, err) == (2, "", f"hplab study run: error: {path}: {said} "
+                                           "(`hplab study spec coin` prints one)\n")
+    # a .toml file's TOML error stays as tomllib says it
+    path = tmp_path / "s.toml"
+    path.write_text("[study\n", encoding="utf-8")
+    code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
+    assert (code, err) == (2, f"hplab study run: error: {path}: Expected ']' at the end of a "
+                              "table declaration (at line 1, column 7)\n")
+    assert not (tmp_path / "s.db").exists()
+
+
 def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
     # QA: Notepad's BOM read as "Invalid statement (at line 1, column 1)"; UTF-16 and
     # Latin-1 as "'utf-8' codec can't decode byte 0xff in position 0", naming no file
