@@ -170,6 +170,9 @@ def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depth
     """
     t0 = time.perf_counter()
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
+    if depths[-1] > nets.MAX_DEPTH:  # before (w,) * d: 10**30 overflowed it, naming nothing
+        raise ValueError(f"depths must be at most {nets.MAX_DEPTH:,} hidden layers, got "
+                         f"{depths[-1]:,}")
     seeds = seed_count(seeds)
     seed = whole("seed", seed, 0)  # np.int64 too: the summary's seeds are JSON
     number("eps", eps, lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0")

@@ -149,6 +149,7 @@ from ._report_files import (
 )
 from ._repr import compact_repr
 from ._rules import (
+    MAX_DEPTH,
     MAX_EPOCHS,
     check_dataset,
     check_epochs,
@@ -256,7 +257,8 @@ __all__ = [
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions", "library_versions",
-    "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "got_type",
+    "is_whole", "MAX_DEPTH", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type",
+    "got_type",
     "loadable_name",
     "check_config", "check_net", "check_optimizer", "check_path",
     "unknown_name",

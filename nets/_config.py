@@ -14,7 +14,7 @@ from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS, decay_refusal
-from ._rules import check_setting, choice, epochs, nonneg, positive, unit, unknown_name
+from ._rules import MAX_DEPTH, check_setting, choice, epochs, nonneg, positive, unit, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
 from ._settings_read import SETTINGS_READ
 from ._validation import is_whole
@@ -273,6 +273,9 @@ def validate(cfg: TrainConfig) -> None:
     refused = decay_refusal(cfg.optimizer, cfg.weight_decay, cfg.lr, f"lr {cfg.lr:g}", "lr")
     if refused:  # W *= 1 - lr * decay, 0 or less: zeroed or flipped
         raise ValueError(refused)
+    if len(cfg.hidden) > MAX_DEPTH:
+        raise ValueError(f"hidden has {len(cfg.hidden):,} layers; a net has at most "
+                         f"{MAX_DEPTH:,} (nets.MAX_DEPTH)")
     for h in cfg.hidden:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}; () for no hidden "

@@ -143,6 +143,11 @@ unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
 #: 10 000 epochs). Beyond it a number is a typo, not a run: ``--epochs 1e99`` trained on for
 #: good, with no word, where it had no loss to stop at.
 MAX_EPOCHS = 1_000_000
+#: The most hidden layers a net may have, far past the course's two or three. A net is
+#: built and stepped a layer at a time in Python; QA: a depth of 10**8 (a typo) sat building
+#: its layers with no word, and 10**30 failed as "cannot fit 'int' into an index-sized
+#: integer", naming no setting.
+MAX_DEPTH = 1_000
 #: the rule of every count of epochs (a run's length, an analysis's epochs per run or per
 #: rate, a study's max_epochs): fractions allowed, as a run's max_epochs
 epochs = (lambda v: 0 < v <= MAX_EPOCHS,

@@ -230,6 +230,9 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
     depth = merged.pop("depth", None)
     if depth is not None and depth < 0:  # (8,) * -1 is (): it trained a net of no hidden layer
         raise ValueError(f"depth must be >= 0 (0: no hidden layer), got {depth}")
+    if depth is not None and depth > nets.MAX_DEPTH:  # before (8,) * depth: see MAX_DEPTH
+        raise ValueError(f"depth must be at most {nets.MAX_DEPTH:,} (nets.MAX_DEPTH), "
+                         f"got {depth:,}")
     if "widths" in values:
         merged["hidden"] = tuple(values["widths"])
     elif width is not None or depth is not None:

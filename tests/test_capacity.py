@@ -485,6 +485,10 @@ def test_one_diverged_seed_leaves_no_spread_either():
     ({"widths": ()}, "no widths given"),
     ({"widths": (0, 4)}, "widths must be positive integers, got 0"),
     ({"depths": (1.5,)}, "depths must be positive integers, got 1.5"),
+    # QA: 10**8 sat building its layers with no word; 10**30 failed as "cannot fit 'int'
+    # into an index-sized integer", naming no argument
+    ({"depths": (1, 10**8)}, "depths must be at most 1,000 hidden layers, got 100,000,000"),
+    ({"depths": (10**30,)}, f"depths must be at most 1,000 hidden layers, got {10**30:,}"),
     ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
     # QA: NumPy's True ran 1 seed where Python's True is refused
     ({"seeds": np.True_}, f"seeds must be an integer from 1 to 1000, got {np.True_!r}"),

@@ -314,6 +314,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
      "--batch-size must be a whole number >= 1 (or -1 for full batch), got 0"),
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
+    (["--hidden", ",".join(["2"] * 1001)], "hidden has 1,001 layers; a net has at most 1,000 "
+                                           "(nets.MAX_DEPTH)"),
     (["--activation", "swish"], "unknown --activation 'swish'"),
     # QA: the course's "(sigmoid, tanh, softmax)" failed as a count, softmax as unknown
     (["--hidden", "4,4", "--activation", "sigmoid,tanh,softmax"],

@@ -802,8 +802,14 @@ def test_a_training_metric_runs_on_data_without_validation_rows(spec_file, tmp_p
                                             "hidden layer), got -2"),
     ({"width": {"low": 1, "high": 3, "per_layer": True}}, {"depth": -1},
      "fixed.depth must be >= 0 (0: no hidden layer), got -1"),
+    # QA: 10**8 sat building its layers with no word; 10**30 failed as "cannot fit 'int'
+    # into an index-sized integer", naming no key
+    ({"depth": [1, 10**8]}, {}, "space.depth value 100000000: depth must be at most 1,000 "
+                                "(nets.MAX_DEPTH), got 100,000,000"),
+    ({"lr": [0.1, 0.2]}, {"depth": 10**30},
+     f"fixed.depth must be at most 1,000 (nets.MAX_DEPTH), got {10**30:,}"),
 ])
-def test_a_negative_depth_fails_before_any_trial(spec_file, tmp_path, capsys, space, fixed,
+def test_a_negative_or_huge_depth_fails_before_any_trial(spec_file, tmp_path, capsys, space, fixed,
                                                   said):
     # QA: (width,) * -1 is (): every trial trained a net with no hidden layer and stored
     # depth -1 as its parameter, the best trial's included
