@@ -18,6 +18,8 @@ from ._report_info import ReportInfo
 
 #: A record larger than this is no run's (one is a few KB): not read.
 _MAX_RECORD_BYTES = 1 << 20
+#: A history larger than this is not read for an old record's kept scores.
+_MAX_HISTORY_BYTES = 64 << 20
 #: The keys of a run's record that ``report index --json`` gives (its ``run``), as
 #: config.json names them; ``hplab`` is the version that trained it. Its help lists them
 #: too (the command line's JSON_KEYS: building the parser imports no other module of
@@ -147,6 +149,7 @@ class IndexEntry:
         record = self.record
         if record is None:
             return None
+        record = _as_written_today(record, record_path(self.info).parent)
         versions = record.get("versions")
         return {"record": str(record_path(self.info)),
                 **{key: record.get(key) for key in RUN_KEYS},
@@ -162,6 +165,39 @@ class IndexEntry:
                                       for card in shown["headline"]],
                 "detail": _plain(self.detail), "run": self.run,
                 "missing": None if self.missing is None else list(self.missing)}
+
+
+def _as_written_today(record: dict, folder: Path) -> dict:
+    """``record`` as `report compare` reads it (`as_written_today`): a record of an earlier
+    hplab with the settings added since, its data seed and, early stopped, the scores of
+    the weights it kept read off its ``history.csv`` (upgrade QA: the index gave an old
+    run's thrown-away last checkpoint, 0.67, where compare gave its kept 0.71). As it is
+    where its history cannot be read."""
+    from ._compare_old import as_written_today  # here: pandas, for a few old records
+
+    try:
+        history = _kept_history(record, folder)
+        return as_written_today(record, history)[0]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return record  # an edited record or history: its numbers as they are
+
+
+def _kept_history(record: dict, folder: Path):
+    """The history an early-stopped run's kept scores are read from (an empty one for
+    other runs, whose scores are the record's)."""
+    import pandas as pd
+
+    import data
+
+    path = folder / "history.csv"
+    if record.get("status") != "early_stopped" or not path.is_file() \
+            or path.stat().st_size > _MAX_HISTORY_BYTES:
+        return pd.DataFrame({"val_loss": []})
+    history = pd.read_csv(path, **data.exact_floats())
+    scores = [c for c in ("val_loss", "val_accuracy", "train_loss", "train_accuracy")
+              if c in history]  # a cell edited into text is a missing value, as in compare
+    history[scores] = history[scores].apply(pd.to_numeric, errors="coerce")
+    return history
 
 
 def _plain(text: str | None) -> str | None:

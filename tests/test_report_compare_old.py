@@ -134,3 +134,30 @@ def test_the_checkpoint_an_early_stopped_run_kept_is_in_the_curves(today, tmp_pa
     # a run that trained to its last epoch keeps its last weights: nothing ringed
     comparison = reports.compare_runs([sine, _as_written_on_nov_28(sine, tmp_path / "s")])
     assert not comparison.curves["kept"].any()
+
+
+def test_report_index_gives_an_old_runs_numbers_as_compare_reads_them(tmp_path, monkeypatch,
+                                                                      capsys):
+    # upgrade QA: `report index --json` gave an early-stopped run of an earlier version its
+    # record's last checkpoint (val accuracy 0.84), where `report compare` gave the 0.96 of
+    # the weights it kept, and no data seed where compare gave 0
+    figure_stand_in(monkeypatch, typeset=False)
+    new = tmp_path / "new" / "coin-pat"
+    code, _, err = run_cli(["train", "--dataset", "coin", "--hidden", "8", "--epochs", "300",
+                            "--lr", "1.5", "--patience", "3", "--checkpoint", "5", "--out",
+                            new], capsys)
+    assert code == 0, err
+    old = _as_written_on_nov_28(new, tmp_path / "runs" / "coin-pat")
+    written = (old / "config.json").read_bytes()
+    code, out, err = run_cli(["report", "index", tmp_path / "runs", "--no-write", "--json"],
+                             capsys)
+    assert code == 0, err
+    (row,) = json.loads(out)["reports"]
+    run = row["run"]
+    assert (run["val_accuracy"], run["data_seed"], run["status"]) == (0.96, 0, "early_stopped")
+    record = json.loads((new / "config.json").read_text())
+    for key in ("val_loss", "train_loss", "train_accuracy", "test_accuracy"):
+        assert run[key] == record[key], key
+    assert run["config"]["l1"] == 0.0 and run["config"]["dropout"] == 0.0  # added since
+    assert (old / "config.json").read_bytes() == written  # read, not rewritten
+    assert json.loads(written)["val_accuracy"] == 0.84
