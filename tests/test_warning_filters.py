@@ -3,6 +3,7 @@ adds its own filters and takes off exactly those, so what the host program sets 
 (on another thread, a notebook's next cell) stays."""
 
 import ast
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -17,6 +18,8 @@ from data._warning_filters import filtered_warnings as data_filtered_warnings
 from reports import _fonts
 
 ROOT = Path(__file__).resolve().parents[1]
+_PACKAGES = ("nets", "data", "study", "analyses", "reports")
+_OURS = tuple(str(ROOT / p) for p in _PACKAGES)
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +38,7 @@ def test_library_code_never_snapshots_the_warning_filters():
     # thread). hplab.py, the command's own process, may, and so may its commands
     # (reports/_cli: they run as hplab.py's main runs them)
     found = []
-    for package in ("nets", "data", "study", "analyses", "reports"):
+    for package in _PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             if path.is_relative_to(ROOT / "reports" / "_cli"):
                 continue
@@ -45,23 +48,52 @@ def test_library_code_never_snapshots_the_warning_filters():
     assert found == []
 
 
-def test_filters_the_host_adds_while_a_csv_loads_in_a_thread_stay(tmp_path):
+#: the filters the host thread adds, in order (appended before each is added)
+_ADDED: list = []
+
+
+class _SnapshotsSeen(warnings.catch_warnings):
+    """catch_warnings that notes the host's filters added while a library's block was open
+    (its exit puts back the list it saved, dropping them): pandas' dtype checks and
+    scikit-learn's check_array use it, and a filter another thread adds inside their
+    microseconds is lost, which no caller of theirs can prevent. hplab's own code never
+    uses it (above)."""
+
+    open_while: set = set()
+
+    def __enter__(self):
+        self._from = max(0, len(_ADDED) - 1)  # the one being added now, too
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        if not sys._getframe(1).f_code.co_filename.startswith(_OURS):
+            _SnapshotsSeen.open_while.update(_ADDED[self._from:])
+
+
+def test_filters_the_host_adds_while_a_csv_loads_in_a_thread_stay(tmp_path, monkeypatch):
+    # CI (session 73): 111 of 112 stayed: one added inside scikit-learn's own
+    # catch_warnings (train_test_split's check_array), which put back the list it saved.
+    # hplab's own blocks drop none: every filter lost was lost at a library's snapshot
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300),
                           "label": rng.integers(0, 2, 300)})
     frame.to_csv(tmp_path / "t.csv", index=False)
+    monkeypatch.setattr(warnings, "catch_warnings", _SnapshotsSeen)
+    _SnapshotsSeen.open_while = set()
+    _ADDED.clear()
     loaded = []
     loading = threading.Thread(target=lambda: loaded.extend(
         data.load(f"csv:{tmp_path / 't.csv'}", seed=i) for i in range(40)))
-    added = []
     loading.start()
-    while loading.is_alive() or not added:
-        added.append(f"host filter {len(added)}")
-        warnings.filterwarnings("ignore", message=added[-1])
+    while loading.is_alive() or not _ADDED:
+        _ADDED.append(f"host filter {len(_ADDED)}")
+        warnings.filterwarnings("ignore", message=_ADDED[-1])
         threading.Event().wait(0.002)
     loading.join()
     assert len(loaded) == 40
-    assert len(_ours(added)) == len(added)
+    lost = set(_ADDED) - {f[1].pattern for f in _ours(_ADDED)}
+    assert lost <= _SnapshotsSeen.open_while and len(lost) <= len(_ADDED) // 10
 
 
 def test_a_filter_added_while_a_figure_collects_missing_glyphs_in_a_thread_stays():
