@@ -282,7 +282,10 @@ def test_workers_past_the_cores_are_not_said_to_wait_on_a_repeatable_study(
     # wait", and the next line "only 2 cores here: running 2 processes"
     from study._history_view import check_repeatable
 
+    # a machine of that many cores: its affinity, and its count (joblib's, which nets.cores
+    # takes for a container's quota, is at most os.cpu_count)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     spec = study.load_spec(spec_file("rep", n_trials=n_trials, repeatable_workers=lag))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
