@@ -76,9 +76,12 @@ def pools_started(monkeypatch):
 
 
 def _n_cores() -> int:
-    """The cores this process may run on, counted here rather than by ``study._run``."""
+    """The cores this process may run on, counted here rather than by ``study._run``: its
+    affinity, at most a container's CPU quota (joblib's count)."""
+    import joblib
+
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
+        return min(len(os.sched_getaffinity(0)), joblib.cpu_count())
     return os.cpu_count() or 1
 
 
