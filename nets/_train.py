@@ -163,7 +163,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     first_loss = best = lowest = math.inf
     best_params, best_row, bad = None, -1, 0
     status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
-    if not _whole(cfg.max_epochs * steps_per_epoch):  # 2.4 epochs of one step each
+    # 2.4 epochs of one step each; 1e-300 is "whole" (0 steps) yet trains the one step
+    planned = cfg.max_epochs * steps_per_epoch
+    if not _whole(planned) or round(planned) != total_steps:
         reason += (f" (rounded up to {total_steps} whole step{'s' * (total_steps > 1)}: "
                    f"{total_steps / steps_per_epoch:g} epochs)")
     t0 = time.perf_counter()

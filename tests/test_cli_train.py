@@ -1136,6 +1136,19 @@ def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, c
     assert result.reason == "reached max_epochs=0.28"
 
 
+def test_a_tiny_max_epochs_says_it_was_rounded_up_however_tiny(tmp_path, capsys):
+    # 1e-300 x 1 step is 0 within _whole's absolute tolerance: the reason said only
+    # "reached max_epochs=1e-300" while 1e-9 said it trained 1 whole step
+    for epochs in ("1e-9", "1e-300"):
+        code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", epochs,
+                                  "--no-report", "--out", tmp_path / epochs, "--json"], capsys)
+        assert code == 0, err
+        result = json.loads(out)
+        assert (result["epochs"], result["iterations"]) == (1, 1)
+        assert result["reason"] == (f"reached max_epochs={float(epochs):g} "
+                                    "(rounded up to 1 whole step: 1 epochs)")
+
+
 def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):
     out_dir = tmp_path / "moons"
     code, out, err = run_cli([
