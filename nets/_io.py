@@ -185,6 +185,9 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     """
     path = model_file(path)
     if not path.is_file():
+        if path.exists():  # /dev/null, a FIFO: there, but "no model file" said it was not
+            raise ValueError(f"{path} is not a regular file (a device, pipe or socket): "
+                             "give a model file")
         raise FileNotFoundError(f"no model file at {path}")
     declared, files = _read_npz(path, ["header"])
     try:

@@ -34,7 +34,7 @@ def load_model(path) -> SavedModel:
     FileNotFoundError
         No file at ``path``, or a folder without a model.
     ValueError
-        A foreign or tampered file: bad archive or header, missing or misshapen
+        Not a regular file (a device, a pipe), a foreign or tampered file: bad archive or header, missing or misshapen
         parameters or scaling arrays, scaling that is not finite or divides by zero,
         classes that do not match the output layer, non-finite weights (or batch norm
         running statistics), a negative running variance.

@@ -4,6 +4,7 @@ dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no p
 import dataclasses
 import gzip
 import json
+import os
 import re
 import struct
 import unicodedata
@@ -1247,6 +1248,21 @@ def test_not_an_archive_is_refused(saved_model, tmp_path, capsys):
         assert code == 2 and len(err.strip().splitlines()) == 1
     code, _, err = run_cli(["predict", tmp_path / "missing.npz", "--dataset"], capsys)
     assert code == 2 and "no model file" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_path_that_is_not_a_regular_file_is_named_so(tmp_path, capsys):
+    # /dev/null and a FIFO exist: "no model file at /dev/null" sent the user looking for it
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    for path in (os.devnull, fifo):
+        code, out, err = run_cli(["predict", path, "--dataset", "xor"], capsys)
+        assert (code, out) == (2, "")
+        assert err.strip().splitlines() == [
+            f"hplab predict: error: {path} is not a regular file (a device, pipe or socket): "
+            "give a model file"]
+        with pytest.raises(ValueError, match="not a regular file"):
+            nets.load_model(path)
 
 
 def _with_member(path, out, name, descr, shape, n_bytes, compression=zipfile.ZIP_STORED):
