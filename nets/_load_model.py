@@ -34,10 +34,10 @@ def load_model(path) -> SavedModel:
     FileNotFoundError
         No file at ``path``, or a folder without a model.
     ValueError
-        Not a regular file (a device, a pipe), a foreign or tampered file: bad archive or header, missing or misshapen
-        parameters or scaling arrays, scaling that is not finite or divides by zero,
-        classes that do not match the output layer, non-finite weights (or batch norm
-        running statistics), a negative running variance.
+        Not a regular file (a device, a pipe), a foreign or tampered file: bad archive
+        or header, missing or misshapen parameters or scaling arrays, scaling that is not
+        finite or divides by zero, classes that do not match the output layer, non-finite
+        weights (or batch norm running statistics), a negative running variance.
     """
     path = model_file(path)
     net, header, extra = load_net(path)
