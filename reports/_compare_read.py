@@ -5,6 +5,7 @@ file in it, or a study report's folder), its record (``config.json``) and its hi
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,7 +142,16 @@ def read_run(path, label: str | None = None) -> ComparedRun:
                          f"{', '.join(missing) or 'rows'})")
     # numbers from here on: a cell edited into text is a missing value, read once
     numeric = [c for c in history if c in nets.HISTORY_COLUMNS]
-    history[numeric] = history[numeric].apply(pd.to_numeric, errors="coerce")
+    read = history[numeric].apply(pd.to_numeric, errors="coerce")
+    texts = [c for c in numeric if (read[c].isna() & history[c].notna()).any()]
+    if texts:  # said: its curve's gap (or a best epoch passed over) came with no word
+        first = texts[0]
+        cell = str(history[first][read[first].isna() & history[first].notna()].iloc[0])
+        where = f" in {first}" if len(texts) > 1 else ""
+        warnings.warn(f"{history_file}: column{'s' * (len(texts) > 1)} {nets.and_list(texts)} "
+                      f"hold{'s' * (len(texts) == 1)} text, not numbers ({cell[:40]!r}{where}"
+                      "): read as missing values", UserWarning, stacklevel=2)
+    history[numeric] = read
     record, kept_row = as_written_today(record, history)
     name = folder.parent.name if folder.name == "best_model" else folder.name
     return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,

@@ -8,7 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from cli_helpers import help_words, run_cli, undocumented_keys
+from cli_helpers import help_words, run_cli, run_cli_as_program, undocumented_keys
 from conftest import figure_stand_in
 
 import reports
@@ -160,6 +160,28 @@ def test_bad_runs_are_refused_in_one_line_and_nothing_is_written(coin_runs, tmp_
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (argv, err)
         assert message in err, (argv, err)
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_history_cell_edited_into_text_is_said_not_read_silently(coin_runs, tmp_path,
+                                                                    capsys):
+    _, folders, _ = coin_runs
+    edited = tmp_path / "edited"
+    shutil.copytree(folders[0], edited)
+    history = pd.read_csv(edited / "history.csv", dtype=str, keep_default_na=False)
+    lowest = pd.to_numeric(history["val_loss"]).idxmin()
+    history.loc[3, "train_loss"] = "abc"
+    history.loc[lowest, "val_loss"] = "low"  # the best epoch's: passed over without a word
+    history.to_csv(edited / "history.csv", index=False)
+    code, out, err = run_cli_as_program(["report", "compare", edited, folders[1], "--json",
+                                         "--no-report"], capsys)
+    assert code == 0, err
+    assert err.strip().splitlines() == [
+        f"hplab report compare: warning: {edited / 'history.csv'}: columns train_loss and "
+        "val_loss hold text, not numbers ('abc' in train_loss): read as missing values"]
+    run = json.loads(out)["runs"][0]
+    rest = pd.to_numeric(history["val_loss"], errors="coerce")
+    assert run["best_val_loss"] == float(rest.min()) and rest.notna().sum() == len(rest) - 1
+    assert run["best_epoch"] == float(history["epoch"][rest.idxmin()])
 
 
 @pytest.mark.slow
