@@ -157,7 +157,8 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         # sets its report_path first; the description as stored, read on this open
         said = study_report_lines(name, storage, summary, _description_of(opened[0]))
         missing = study.unregistered_names(opened[0].user_attrs.get(study.SPEC_ATTR))
-        lines = study_lines(summary) + said + _unregistered_lines(missing)
+        lines = study_lines(summary, best_note=_told_note(opened[0], summary)) + said \
+            + _unregistered_lines(missing)
         # the cells read the parsed spec, which needs the names registered
         if cells and not missing and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
@@ -167,6 +168,21 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     finally:
         study.release(opened[2])
     return summary, lines
+
+
+def _told_note(s, summary: dict) -> str:
+    """The best trial's note where another program told its value while hplab trained it
+    (its record has a worker but no status, as the report tells it: `_add_best_trial`);
+    its line read as the training's score."""
+    import study
+
+    if summary["best_trial"] is None:
+        return ""
+    created = s.user_attrs.get(study.CREATED_ATTR)
+    best = s.get_trials(deepcopy=False)[summary["best_trial"]]
+    told = study.run_by_hplab(best, created) and "status" not in study.trial_info(
+        best, flat=study.flat_layout(created))
+    return "  (value told by another program while hplab trained it)" if told else ""
 
 
 def _unregistered_lines(missing: list[tuple[str, str]]) -> list[str]:

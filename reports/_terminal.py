@@ -162,9 +162,11 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
             "compare")
 
 
-def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
+def study_lines(s: dict, *, report_seconds: float | None = None,
+                best_note: str = "") -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, best trial, problems, report.
-    ``report_seconds``: the time the run's report took to write, said after its trials'."""
+    ``report_seconds``: the time the run's report took to write, said after its trials'.
+    ``best_note``: added to the best trial's line (how its value came about)."""
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
                                                   strict=False))
     done, budget = s["n_finished"], s["n_trials"]
@@ -203,7 +205,7 @@ def study_lines(s: dict, *, report_seconds: float | None = None) -> list[str]:
         value = value_text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in s["best_params"].items())
-        lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
+        lines.append(f"best trial #{s['best_trial']}: {value}  {params}{best_note}")
     if s.get("pareto_front"):
         n = len(s["pareto_front"])
         lines.append(f"pareto front: {n} trial{'' if n == 1 else 's'}")

@@ -307,6 +307,26 @@ def test_a_best_trial_another_program_told_complete_is_not_retrained(spec_file, 
 
 
 @pytest.mark.slow
+def test_study_show_says_a_best_value_another_program_told_is_not_the_trainings(
+        spec_file, tmp_path, capsys):
+    # `optuna tell --values 0.99` on a trial hplab was training: the report says so, but
+    # `study show` printed "best trial #0: 0.99" as if the training had scored it
+    s = _told_mid_trial(spec_file, tmp_path, 0.99)
+    db = tmp_path / "s.db"
+    code, out, err = run_cli(["study", "show", "told", "--storage", db], capsys)
+    assert code == 0, err
+    best = [line for line in out.splitlines() if line.startswith("best trial")]
+    params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                       for k, v in s.best_params.items())
+    assert best == [f"best trial #0: 0.99  {params}  (value told by another program while "
+                    "hplab trained it)"]
+    code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
+    summary = json.loads(out)  # --json as it was: its value, no key added
+    assert code == 0 and (summary["best_trial"], summary["best_value"]) == (0, 0.99), err
+    assert "another program" not in out
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("metric, renamed", [
     ("val_loss", ["val_accuracy"]),
     (["val_loss", "n_parameters"], ["n_parameters", "val_loss"]),  # swapped
