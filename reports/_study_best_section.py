@@ -36,10 +36,9 @@ def _add_best_trial(rep, spec, s, summary, trials, out: Path, staged: Path,
         add_outside_best(rep, summary["best_trial"], best, why=why,
                          copied=hs.copied_from_another_study(best, created))
         return False, False
-    if "status" not in hs.trial_info(best, flat=hs.flat_layout(created)):
-        # hplab's worker entered it but never recorded its end: `optuna tell` (another
-        # client) ended it, and its value is that program's (the run dropped its own). A
-        # retrain was set against it and the gap blamed on BLAS threads (QA optinterop)
+    if hs.told_while_running(best, flat=hs.flat_layout(created)):
+        # its value is that program's (the run dropped its own). A retrain was set against
+        # it and the gap blamed on BLAS threads (QA optinterop)
         add_outside_best(rep, summary["best_trial"], best, why=why, told=True)
         return False, False
     try:

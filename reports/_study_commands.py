@@ -172,15 +172,15 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
 
 def _told_note(s, summary: dict) -> str:
     """The best trial's note where another program told its value while hplab trained it
-    (its record has a worker but no status, as the report tells it: `_add_best_trial`);
-    its line read as the training's score."""
+    (`study.told_while_running`, as the report tells it): its line read as the training's
+    score."""
     import study
 
     if summary["best_trial"] is None:
         return ""
     created = s.user_attrs.get(study.CREATED_ATTR)
     best = s.get_trials(deepcopy=False)[summary["best_trial"]]
-    told = study.run_by_hplab(best, created) and "status" not in study.trial_info(
+    told = study.run_by_hplab(best, created) and study.told_while_running(
         best, flat=study.flat_layout(created))
     return "  (value told by another program while hplab trained it)" if told else ""
 

@@ -193,6 +193,15 @@ def trial_status(trial, *, flat: bool = True) -> str | None:
     return trial_info(trial, flat=flat).get("status")
 
 
+def told_while_running(trial, *, flat: bool = True) -> bool:
+    """Whether another program (``optuna tell``, another Optuna client) ended ``trial``
+    while hplab's worker ran it: its record names the worker that entered it and no
+    ``status``, which hplab records at every end it makes (``flat`` as for `trial_info`).
+    Its state and value are that program's, not the training's."""
+    info = trial_info(trial, flat=flat)
+    return "worker" in info and "status" not in info
+
+
 #: Why a FAIL trial with no reason of its own failed, when a staleness check failed one
 #: with no record: an hplab worker killed between
 #: optuna's ``ask`` and the objective's first line leaves just what another client's
@@ -272,11 +281,9 @@ def stop_reason(trial, again: int | None, *, heartbeats: bool, max_retry: int,
     """
     if trial.state.name not in ("PRUNED", "FAIL"):
         return None  # a complete trial's reason (reached max_epochs...) says nothing
-    info = trial_info(trial, flat=flat)
-    reason = info.get("reason")
-    if trial.state.name == "PRUNED" and "worker" in info and "status" not in info:
-        # hplab's worker entered it and never recorded its end (it records a pruning's):
-        # another client's `tell`, not hplab's pruner
+    reason = trial_info(trial, flat=flat).get("reason")
+    if trial.state.name == "PRUNED" and told_while_running(trial, flat=flat):
+        # another client's `tell`, not hplab's pruner (hplab records a pruning's end)
         return "pruned by another program while hplab ran it; no reason recorded"
     if trial.state.name != "FAIL" or (reason and again is None):
         return reason
