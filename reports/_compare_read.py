@@ -132,6 +132,17 @@ def read_run(path, label: str | None = None) -> ComparedRun:
     wrong = _wrong_field(record)
     if wrong:  # an edited record: refused here, not a traceback in the table (QA)
         raise ValueError(f"{record_file}: not a training run's record ({wrong})")
+    history = read_history(history_file)
+    record, kept_row = as_written_today(record, history)
+    name = folder.parent.name if folder.name == "best_model" else folder.name
+    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,
+                       kept_row)
+
+
+def read_history(history_file: Path) -> pd.DataFrame:
+    """A run's ``history.csv`` as a comparison reads it: the numbers the run wrote, to the
+    last bit; a cell edited into text a missing value, said in a warning. A ValueError
+    where it is no training history (unreadable, no rows, or without `HISTORY_NEEDS`)."""
     try:  # round trip: the numbers the run wrote, to the last bit
         history = pd.read_csv(history_file, **data.exact_floats())
     except (ValueError, pd.errors.ParserError):  # EmptyDataError is a ValueError
@@ -150,12 +161,9 @@ def read_run(path, label: str | None = None) -> ComparedRun:
         where = f" in {first}" if len(texts) > 1 else ""
         warnings.warn(f"{history_file}: column{'s' * (len(texts) > 1)} {nets.and_list(texts)} "
                       f"hold{'s' * (len(texts) == 1)} text, not numbers ({cell[:40]!r}{where}"
-                      "): read as missing values", UserWarning, stacklevel=2)
+                      "): read as missing values", UserWarning, stacklevel=3)
     history[numeric] = read
-    record, kept_row = as_written_today(record, history)
-    name = folder.parent.name if folder.name == "best_model" else folder.name
-    return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,
-                       kept_row)
+    return history
 
 
 def _folder_holds(folder: Path) -> str:

@@ -185,21 +185,17 @@ def _as_written_today(record: dict, folder: Path) -> dict:
 
 
 def _kept_history(record: dict, folder: Path):
-    """The history an early-stopped run's kept scores are read from (an empty one for
-    other runs, whose scores are the record's)."""
+    """The history an early-stopped run's kept scores are read from, as compare reads it
+    (an empty one for other runs, whose scores are the record's)."""
     import pandas as pd
 
-    import data
+    from ._compare_read import read_history
 
     path = folder / "history.csv"
     if record.get("status") != "early_stopped" or not path.is_file() \
             or path.stat().st_size > _MAX_HISTORY_BYTES:
         return pd.DataFrame({"val_loss": []})
-    history = pd.read_csv(path, **data.exact_floats())
-    scores = [c for c in ("val_loss", "val_accuracy", "train_loss", "train_accuracy")
-              if c in history]  # a cell edited into text is a missing value, as in compare
-    history[scores] = history[scores].apply(pd.to_numeric, errors="coerce")
-    return history
+    return read_history(path)
 
 
 def _plain(text: str | None) -> str | None:
