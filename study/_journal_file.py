@@ -34,6 +34,21 @@ def check_last_line(path: Path) -> None:
                        f"unreadable; {keep_lines(path, number - 1)}")
 
 
+def cut_line_advice(path: Path) -> str:
+    """What the same command needs first where a failure (a full disk) left the journal's
+    last line cut short: `` once ..., mended: <keep_lines>``; '' if that line is whole, or
+    the file unreadable (its own error says so). QA: "the same command resumes the study",
+    said after a full disk, was refused for that line."""
+    try:
+        number, last = _last_line(path)
+    except OSError:
+        return ""
+    if not last or _whole_record(last):
+        return ""
+    return (f" once its last line ({number}), cut short by the failure, is mended: "
+            f"{keep_lines(path, number - 1)}")
+
+
 def keep_lines(path: Path, n: int) -> str:
     """The advice to keep lines 1..``n`` of a damaged journal, in place: under another
     name it is another storage, with a report folder of its own (the study's history is

@@ -35,6 +35,16 @@ if TYPE_CHECKING:
 __all__ = ["failure_text", "storage_errors", "storage_failure", "study_deleted"]
 
 
+def _journal_mend(where: StorageURL) -> str:
+    """For a journal whose last line the failure cut short, how to mend it before the same
+    command runs again (`cut_line_advice`); '' for any other storage."""
+    if where.kind != "journal" or where.path is None:
+        return ""
+    from ._journal_file import cut_line_advice
+
+    return cut_line_advice(where.path)
+
+
 @contextlib.contextmanager
 def storage_errors(where: StorageURL, after: str = "", *, running: bool = False):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
@@ -53,7 +63,7 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
     except StorageFailed as exc:  # an inner run's, ended here
         if not after:
             raise
-        raise StorageError(f"{exc}{after}") from None
+        raise StorageError(f"{exc}{after}{_journal_mend(where)}") from None
     except StorageError:  # already one line
         raise
     except Exception as exc:
@@ -74,7 +84,7 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
             raise StorageError(failed) from None
         if not after:
             raise StorageFailed(failed) from None
-        raise StorageError(f"{failed}{after}") from None
+        raise StorageError(f"{failed}{after}{_journal_mend(where)}") from None
     finally:
         ThreadHook.leave(token)
 

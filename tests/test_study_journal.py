@@ -385,16 +385,30 @@ def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
     monkeypatch.setattr(JournalFileBackend, "append_logs", filling_up)
     capsys.readouterr()
     assert hplab.main([*run, "--trials", "4", "--json"]) == 2  # --json: no progress bar
+    lines = len(log.read_bytes().splitlines())
+    # QA: "the same command resumes the study", and the same command was refused for the
+    # line the full disk cut: said with the mend it needs first
     assert capsys.readouterr().err == (
         f"hplab study run: error: storage journal:{log} failed: No space left on device; trials "
-        "that finished stay stored, and the same command resumes the study\n")
+        f"that finished stay stored, and the same command resumes the study once its last "
+        f"line ({lines}), cut short by the failure, is mended: keep only lines 1-{lines - 1}, "
+        f"in place (a copy first): head -n {lines - 1} {log} > {log}.fixed && mv {log}.fixed "
+        f"{log}\n")
     assert len(failed) == 1  # nothing written after the cut line: it stays the last one
     monkeypatch.setattr(JournalFileBackend, "append_logs", append_logs)
     assert log.read_bytes().startswith(stored)
     assert study.show_study("full", str(log))["n_complete"] == 2
-    lines = len(log.read_bytes().splitlines())
     assert hplab.main([*run, "--trials", "4"]) == 2
     assert f"its last line ({lines}) is cut short" in capsys.readouterr().err
+    # mended as said, the same command resumes the study
+    subprocess.run(f"head -n {lines - 1} {log} > {log}.fixed && mv {log}.fixed {log}",
+                   shell=True, check=True)
+    assert hplab.main([*run, "--trials", "4"]) == 0
+    # the budget filled (a tell the full disk cut leaves its trial RUNNING, this process's,
+    # which lives on where a command's ends; a record's, interrupted, is run again)
+    trials = study.open_study("full", str(log))[0].trials
+    assert study.budget_used(trials) == 4
+    assert sum(t.state.name == "COMPLETE" for t in trials) >= 3
 
 
 @pytest.mark.parametrize("record, line, why", [
