@@ -60,6 +60,19 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
     """SpecError if a strategy's sampler would have nothing to resample at the spec's
     lowest sampling ratio (the training split already that balanced): every such trial
     failed with imbalanced-learn's "Please increase the ratio"."""
+    strategies, key, lowest, written = _lowest_ratio(spec)
+    for name in strategies:
+        why = nets.nothing_to_resample(name, dataset.y_train, lowest,
+                                       f"{spec.dataset}'s training split", key)
+        if why:
+            raise SpecError((f"{key} {lowest:g} ({name})" if written else
+                             f"the default sampling ratio {lowest:g} ({name}; {key} sets "
+                             "another)") + f": {why}")
+
+
+def _lowest_ratio(spec: StudySpec):
+    """``(strategies, key, lowest, written)``: the spec's strategies, where its sampling
+    ratio is set, the lowest one a trial can draw, and whether the spec gave one."""
     strategy, ratio = spec.space.get("imbalance_strategy"), spec.space.get("sampling_ratio")
     strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
     if ratio is not None:
@@ -69,13 +82,26 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
     else:  # not written: named as the default it is, and where to set another
         key, lowest = "fixed.sampling_ratio", nets.DEFAULT_SAMPLING_RATIO
     written = ratio is not None or "sampling_ratio" in spec.fixed
-    for name in filter(None, strategies):
-        why = nets.nothing_to_resample(name, dataset.y_train, lowest,
-                                       f"{spec.dataset}'s training split", key)
-        if why:
-            raise SpecError((f"{key} {lowest:g} ({name})" if written else
-                             f"the default sampling ratio {lowest:g} ({name}; {key} sets "
-                             "another)") + f": {why}")
+    return [s for s in strategies if s], key, lowest, written
+
+
+def check_adasyn(spec: StudySpec, dataset) -> None:
+    """SpecError if ADASYN generates no sample at the spec's lowest ratio. It spreads the
+    few samples a ratio just above the data's asks for by each positive's share of
+    majority neighbours, rounded: all 0 ("No samples will be generated"; or no positive
+    has a majority neighbour), and every ADASYN trial failed. More samples (a higher
+    ratio) only round up, so the lowest ratio decides for the whole range."""
+    strategies, key, lowest, written = _lowest_ratio(spec)
+    if not any(nets.STRATEGIES[s].label == "ADASYN" for s in strategies):
+        return
+    try:  # how many samples it makes does not hang on its seed, only where they land
+        nets.STRATEGIES["adasyn"].sampler(lowest, 0).fit_resample(dataset.X_train,
+                                                                 dataset.y_train)
+    except (ValueError, RuntimeError) as exc:
+        where = (f"{key} {lowest:g}" if written else
+                 f"the default sampling ratio {lowest:g} ({key} sets another)")
+        raise SpecError(f"{where} (adasyn): ADASYN cannot resample the training split "
+                        f"there: {exc} Give a higher sampling ratio, or drop adasyn") from None
 
 
 def check_neighbours(spec: StudySpec, dataset) -> None:
@@ -120,6 +146,7 @@ def check_dataset(spec: StudySpec, dataset) -> None:
     if "imbalance_strategy" in {*spec.space.names(), *spec.fixed}:
         check_sampling_ratio(spec, dataset)
         check_neighbours(spec, dataset)
+        check_adasyn(spec, dataset)
         return  # a pipeline's NetClassifier takes no setting that depends on the labels
     check_config_space(spec.space, spec.fixed, spec.max_epochs, fits=_trains_on(spec, dataset))
 

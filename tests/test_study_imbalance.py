@@ -626,3 +626,27 @@ def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, c
     strategies = {t.params.get("imbalance_strategy") for t in optuna.load_study(
         study_name="mild", storage=f"sqlite:///{tmp_path / 's.db'}").get_trials()}
     assert strategies - {"none"}, strategies
+
+
+def test_an_adasyn_ratio_that_generates_nothing_exits_2_before_storage(tmp_path, capsys):
+    # QA: digits 8 at 1:20 trains on 58:1167; at 0.0506 (the ratio check's own advice,
+    # "at least 0.05056") ADASYN has one sample to spread over 58 positives, rounds every
+    # share to 0, and each trial failed with "No samples will be generated", exit 0
+    path = tmp_path / "ada.toml"
+    spec = (f'[study]\nname = "ada"\ndataset = "{DIGITS_8}"\nmetric = "val_pr_auc"\n'
+            'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n'
+            'imbalance_strategy = ["none", "adasyn"]\n'
+            'sampling_ratio = { low = 0.0506, high = 0.0507 }\n\n[fixed]\nwidth = 8\n')
+    path.write_text(spec)
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert ("space.sampling_ratio 0.0506 (adasyn): ADASYN cannot resample the training "
+            "split there: No samples will be generated") in err
+    assert not (tmp_path / "s.db").exists()
+    # a ratio that makes ADASYN generate runs every trial
+    path.write_text(spec.replace("low = 0.0506, high = 0.0507", "low = 0.06, high = 0.07"))
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                       "--no-report", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
