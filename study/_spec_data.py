@@ -61,9 +61,16 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
     lowest sampling ratio (the training split already that balanced): every such trial
     failed with imbalanced-learn's "Please increase the ratio"."""
     strategies, key, lowest, written = _lowest_ratio(spec)
+    # a sampler's ratio is minority/majority whatever their labels (the pipeline counts
+    # the minority as its positives): data whose positive class is the larger one, as
+    # "digits?imbalance=20:1&positive=8", was refused "at any sampling ratio"
+    y = (np.asarray(dataset.y_train) == 1).astype(np.int64)
+    what = f"{spec.dataset}'s training split"
+    if 2 * y.sum() > len(y):
+        y = 1 - y
+        what += f" (its minority class {dataset.classes[0]!r} counted as the positives)"
     for name in strategies:
-        why = nets.nothing_to_resample(name, dataset.y_train, lowest,
-                                       f"{spec.dataset}'s training split", key)
+        why = nets.nothing_to_resample(name, y, lowest, what, key)
         if why:
             raise SpecError((f"{key} {lowest:g} ({name})" if written else
                              f"the default sampling ratio {lowest:g} ({name}; {key} sets "

@@ -650,3 +650,32 @@ def test_an_adasyn_ratio_that_generates_nothing_exits_2_before_storage(tmp_path,
                        "--no-report", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
+
+
+def test_a_positive_majority_resamples_its_minority_as_the_pipeline_does(tmp_path, capsys):
+    # QA: digits 8 at 20:1 trains on 5 "not 8" against 125 eights; the pipeline
+    # over-samples the 5 (imbalanced-learn's ratio is minority/majority), but the spec
+    # check counted the eights as the minority and refused "already has as many positives
+    # as negatives (125:5): nothing to resample at any sampling ratio"
+    name = "digits?imbalance=20:1&positive=8"
+    path = tmp_path / "major.toml"
+    spec = (f'[study]\nname = "major"\ndataset = "{name}"\nmetric = "val_pr_auc"\n'
+            'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n'
+            'sampling_ratio = { low = 0.5, high = 1.0 }\n\n[fixed]\n'
+            'imbalance_strategy = "random_over"\nwidth = 8\n')
+    path.write_text(spec)
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                       "--no-report", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
+    # a ratio the 5:125 minority already has is refused, its counts the right way round
+    path.write_text(spec.replace("low = 0.5, high = 1.0", "low = 0.01, high = 0.03")
+                    .replace('"major"', '"major2"'))
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "t.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert (f"space.sampling_ratio 0.01 (random_over): {name}'s training split (its "
+            "minority class 'not 8' counted as the positives) is already 1:25 (0.04), at or "
+            "above the sampling ratio 0.01: nothing to resample; give a sampling ratio of at "
+            "least 0.048 (space.sampling_ratio)") in err
+    assert not (tmp_path / "t.db").exists()
