@@ -18,7 +18,7 @@ import nets
 
 from ._errors import SpecError
 from ._spec import StudySpec
-from ._spec_data import check_dataset
+from ._spec_data import check_dataset, majority_positive
 from ._spec_diff import first_difference
 from ._spec_files import SPECS_DIR, read_spec_file
 from ._storage import open_storage, release
@@ -145,6 +145,8 @@ def spec_data(spec: StudySpec, where: StorageURL):
         # data has too few positives for: the other choices' trials trained)
         if not holds_study_of(spec, where):
             raise
+    if why := majority_positive(spec, loaded):
+        warnings.warn(why, stacklevel=3)
     return loaded
 
 

@@ -133,6 +133,29 @@ def check_neighbours(spec: StudySpec, dataset) -> None:
                         f"{'them' if len(bad) > 1 else 'it'} or use data with more positives")
 
 
+def majority_positive(spec: StudySpec, dataset) -> str | None:
+    """Why a metric of the positive class says little here, or None: the positive class
+    (the second, as a CSV's "fraud"/"ok" sorts) is the training split's larger one, so
+    PR-AUC, precision, recall and F1 score the common class (PR-AUC near 1 whatever the
+    net). Not refused: a study may mean it (`positive=` names the class)."""
+    read = [m for m in spec.metrics
+            if m in ("val_pr_auc", "val_precision", "val_recall", "val_f1")]
+    if not read or dataset.task != "binary":
+        return None
+    n_pos, n = int(np.sum(np.asarray(dataset.y_train) == 1)), len(dataset.y_train)
+    if 2 * n_pos <= n:
+        return None
+    said = (f"study.metric {read[0]} scores the positive class {dataset.classes[1]!r}, the "
+            f"majority of {spec.dataset}'s training split ({n_pos} of {n} rows); ")
+    if dataset.info.get("positive") is None:  # the other class can be named
+        other = data.option_text(dataset.classes[0])
+        return (said + "to score the rare class, name it: study.dataset = "
+                f"\"{data.with_options(spec.dataset, positive=other)}\"")
+    # one against the rest ("not 8" is no class to name): a ratio the other way round
+    return (said + "make the rare class the positive one (imbalance=20:1 -> 1:20), or score "
+            "both classes alike (val_roc_auc, val_balanced_accuracy, val_mcc)")
+
+
 def check_validation(spec: StudySpec, dataset) -> None:
     """SpecError naming the metric if the study scores its trials on a validation split
     ``dataset`` has no rows in (``val_fraction=0``): every trial failed, the whole budget

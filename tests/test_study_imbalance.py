@@ -664,10 +664,17 @@ def test_a_positive_majority_resamples_its_minority_as_the_pipeline_does(tmp_pat
             'sampling_ratio = { low = 0.5, high = 1.0 }\n\n[fixed]\n'
             'imbalance_strategy = "random_over"\nwidth = 8\n')
     path.write_text(spec)
-    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
-                       "--no-report", "--json"]) == 0
+    with pytest.warns(UserWarning) as seen:
+        assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                           "--no-report", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
+    # PR-AUC of the common class says little: said, with what scores the rare one
+    said = [str(w.message) for w in seen if "majority" in str(w.message)]
+    assert said == [f"study.metric val_pr_auc scores the positive class 8, the majority of "
+                    f"{name}'s training split (125 of 130 rows); make the rare class the "
+                    "positive one (imbalance=20:1 -> 1:20), or score both classes alike "
+                    "(val_roc_auc, val_balanced_accuracy, val_mcc)"]
     # a ratio the 5:125 minority already has is refused, its counts the right way round
     path.write_text(spec.replace("low = 0.5, high = 1.0", "low = 0.01, high = 0.03")
                     .replace('"major"', '"major2"'))
@@ -679,3 +686,23 @@ def test_a_positive_majority_resamples_its_minority_as_the_pipeline_does(tmp_pat
             "above the sampling ratio 0.01: nothing to resample; give a sampling ratio of at "
             "least 0.048 (space.sampling_ratio)") in err
     assert not (tmp_path / "t.db").exists()
+
+
+def test_a_positive_class_metric_of_the_majority_warns_naming_the_rare_class(tmp_path):
+    # QA: a CSV of "fraud"/"ok" takes "ok" (the second class) as positive: the study
+    # optimized the PR-AUC of the 96 % class (0.98 at once) and said nothing
+    csv = _labelled_csv(tmp_path / "fraud.csv", ["fraud"] * 20 + ["ok"] * 180)
+    path = tmp_path / "fraud.toml"
+    path.write_text(f'[study]\nname = "fraud"\ndataset = "csv:{csv}"\nmetric = "val_f1"\n'
+                    'pruner = "none"\nn_trials = 1\nmax_epochs = 1\n\n[space]\n'
+                    'lr = { low = 0.01, high = 0.1 }\n')
+    with pytest.warns(UserWarning) as seen:
+        assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                           "--no-report", "--json"]) == 0
+    said = [str(w.message) for w in seen if "majority" in str(w.message)]
+    train = data.load(f"csv:{csv}").y_train  # seed 0, as the spec's
+    n_ok = int((train == 1).sum())
+    assert n_ok > len(train) // 2
+    assert said == [f"study.metric val_f1 scores the positive class 'ok', the majority of "
+                    f"csv:{csv}'s training split ({n_ok} of {len(train)} rows); to score "
+                    f"the rare class, name it: study.dataset = \"csv:{csv}?positive=fraud\""]
