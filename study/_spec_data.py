@@ -105,9 +105,9 @@ def check_adasyn(spec: StudySpec, dataset) -> None:
         nets.STRATEGIES["adasyn"].sampler(lowest, 0).fit_resample(dataset.X_train,
                                                                  dataset.y_train)
     except (ValueError, RuntimeError) as exc:
-        where = (f"{key} {lowest:g}" if written else
-                 f"the default sampling ratio {lowest:g} ({key} sets another)")
-        raise SpecError(f"{where} (adasyn): ADASYN cannot resample the training split "
+        where = (f"{key} {lowest:g} (adasyn)" if written else
+                 f"the default sampling ratio {lowest:g} (adasyn; {key} sets another)")
+        raise SpecError(f"{where}: ADASYN cannot resample the training split "
                         f"there: {exc} Give a higher sampling ratio, or drop adasyn") from None
 
 
