@@ -166,10 +166,12 @@ def test_a_verdict_read_on_what_half_the_seeds_reach_says_so_where_the_means_dif
     config = CAPACITY_CONFIG.replace(activation=("tanh",))
     res = capacity_sweep("coin?train_size=60", widths=(8, 64), seeds=3, config=config)
     t = res.table.set_index("width")
-    assert t["val_accuracy"].round(4).tolist() == [0.8233, 0.83]
-    assert res.runs.groupby("width")["val_accuracy"].median().round(2).tolist() == [0.8, 0.83]
-    assert res.sufficient_widths() == {1: 64}
+    # the means within the tolerance, what half the seeds reach further (0.8233 and 0.83,
+    # medians 0.80 and 0.83 here; 0.82 the mean with the oldest supported libraries)
+    means, medians = t["val_accuracy"], res.runs.groupby("width")["val_accuracy"].median()
     assert round(res.sufficient_within()[1], 3) == 0.02
+    assert 0 < means[64] - means[8] <= 0.02 < medians[64] - medians[8]
+    assert res.sufficient_widths() == {1: 64}
     line, = (v for v in _verdicts(res) if v.startswith("1 hidden"))
     assert line == ("1 hidden layer(s): 64 neurons, the widest tried, score best, above the "
                     "0.46 that always predicting the majority class scores, and every narrower "
