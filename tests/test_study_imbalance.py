@@ -706,3 +706,16 @@ def test_a_positive_class_metric_of_the_majority_warns_naming_the_rare_class(tmp
     assert said == [f"study.metric val_f1 scores the positive class 'ok', the majority of "
                     f"csv:{csv}'s training split ({n_ok} of {len(train)} rows); to score "
                     f"the rare class, name it: study.dataset = \"csv:{csv}?positive=fraud\""]
+
+
+def test_a_positive_class_barely_the_larger_one_is_not_warned_of(tmp_path):
+    # a 55:45 split's F1 of its larger class is a fine score: no imbalance to speak of
+    from study._spec_data import majority_positive
+
+    csv = _labelled_csv(tmp_path / "even.csv", ["neg"] * 90 + ["pos"] * 110)
+    path = tmp_path / "even.toml"
+    path.write_text(f'[study]\nname = "even"\ndataset = "csv:{csv}"\nmetric = "val_f1"\n'
+                    '\n[space]\nlr = { low = 0.01, high = 0.1 }\n')
+    loaded = data.load(f"csv:{csv}")
+    assert 0.5 < (loaded.y_train == 1).mean() < 2 / 3
+    assert majority_positive(study.load_spec(path), loaded) is None
