@@ -22,14 +22,11 @@ from ._journal_lock import JournalLock
 
 def check_last_line(path: Path) -> None:
     """Refuse a journal whose last line is cut short or not JSON, saying how to recover."""
-    number, last = _last_line(path)
-    if not _whole_record(last):
-        time.sleep(0.1)  # a worker appending right now ends the line: look again
-        number, last = _last_line(path)
-    if _whole_record(last):
+    broken = _broken_last_line(path)
+    if broken is None:
         return
-    broken = "not JSON" if last.endswith(b"\n") else "cut short"
-    raise StorageError(f"{path}: its last line ({number}) is {broken} (a crash or a full "
+    number, what = broken
+    raise StorageError(f"{path}: its last line ({number}) is {what} (a crash or a full "
                        "disk?), and trials added after it would make the whole journal "
                        f"unreadable; {keep_lines(path, number - 1)}")
 
@@ -37,16 +34,30 @@ def check_last_line(path: Path) -> None:
 def cut_line_advice(path: Path) -> str:
     """What the same command needs first where a failure (a full disk) left the journal's
     last line cut short: `` once ..., mended: <keep_lines>``; '' if that line is whole, or
-    the file unreadable (its own error says so). QA: "the same command resumes the study",
-    said after a full disk, was refused for that line."""
+    the file empty or unreadable (its own error says so). QA: "the same command resumes
+    the study", said after a full disk, was refused for that line."""
     try:
-        number, last = _last_line(path)
+        broken = _broken_last_line(path) if path.stat().st_size else None
     except OSError:
         return ""
-    if not last or _whole_record(last):
+    if broken is None:
         return ""
-    return (f" once its last line ({number}), cut short by the failure, is mended: "
+    number, what = broken
+    how = what if what == "cut short" else f"left {what}"
+    return (f" once its last line ({number}), {how} by the failure, is mended: "
             f"{keep_lines(path, number - 1)}")
+
+
+def _broken_last_line(path: Path) -> tuple[int, str] | None:
+    """``(number, "cut short" or "not JSON")`` of a journal's last line that optuna's
+    reader skips; None if it is a whole record."""
+    number, last = _last_line(path)
+    if not _whole_record(last):
+        time.sleep(0.1)  # a worker appending right now ends the line: look again
+        number, last = _last_line(path)
+    if _whole_record(last):
+        return None
+    return number, "not JSON" if last.endswith(b"\n") else "cut short"
 
 
 def keep_lines(path: Path, n: int) -> str:
