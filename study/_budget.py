@@ -11,7 +11,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
-from ._record import has_hplab_record, study_flat_layout, trial_status
+from ._record import has_hplab_record, retries_spent, study_flat_layout, trial_status
 from ._stale_cause import stored_cause
 from ._worker_closing import close_dead_journal_trials, fail_never_entered
 
@@ -102,8 +102,7 @@ def lost_retries(trials, max_retry: int) -> list:
     retried = retried_numbers(trials)
     return [t for t in trials
             if t.state == TrialState.FAIL and t.number not in retried
-            and len(t.system_attrs.get("retry_history", ())) < max_retry
-            and stored_cause(t) is not None]
+            and not retries_spent(t, max_retry) and stored_cause(t) is not None]
 
 
 def queue_lost_retries(study, trials, retry, max_retry: int) -> bool:

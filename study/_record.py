@@ -210,6 +210,12 @@ NEVER_ENTERED = ("no worker ever entered it (an hplab worker lost while starting
                  "another Optuna client that never told its end)")
 
 
+def retries_spent(trial, max_retry: int) -> bool:
+    """Whether the chain of retries ``trial`` ends has had the study's ``max_retry``: optuna's
+    retry callback queues no more (its retry_history counts the trials before it)."""
+    return len(trial.system_attrs.get("retry_history", ())) >= max_retry
+
+
 def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
                      flat: bool = True) -> str:
     """Why the FAIL ``trial``, which recorded no reason, failed, as far as the storage
@@ -237,7 +243,7 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     -------
     str
     """
-    spent = len(trial.system_attrs.get("retry_history", ())) >= max_retry
+    spent = retries_spent(trial, max_retry)
     worker = trial_info(trial, flat=flat).get("worker")
     if worker is not None:
         if retried or (heartbeats and spent) or stored_cause(trial) is not None:
