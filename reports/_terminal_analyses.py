@@ -49,10 +49,10 @@ def scaling_lines(s: dict) -> list[str]:
     edge = summary_slope_bound(s) if s["alpha"] is not None else ""
     said = slope_text(s["alpha"], s["alpha_se"], edge) if s["alpha"] is not None else None
     if said is not None:
-        alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
         se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
+        # the exponent alone (its error after the words): slope_text's two decimals
         slope = (f"B^α, α {said} (a bound), over the small batches" if edge else
-                 f"B^{alpha:.2f} over the small batches{se}")
+                 f"B^{slope_text(s['alpha'], None, '')} over the small batches{se}")
         lines.append(f"best lr ~ {slope}: " + (
             f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
             rule_verdict(s["alpha_rule"])))
