@@ -18,7 +18,6 @@ from ._init import INITIALIZERS
 from ._notices import carried_notices, notices_carried
 from ._optimizers import OPTIMIZERS
 from ._schedules import RULE_SETTINGS, SCHEDULES
-from ._settings_read import SETTINGS_READ
 
 #: the setting that names an entry -> the registry a script may add entries to
 #: (``nets.<name>``), and the registry itself
@@ -27,13 +26,10 @@ USER_REGISTRIES = {"activation": ("ACTIVATIONS", ACTIVATIONS),
                    "init": ("INITIALIZERS", INITIALIZERS),
                    "schedule": ("SCHEDULES", SCHEDULES)}
 
-# the tables carried: those registries, and the tables a new entry needs beside its
-# registry for a run to take it (a schedule's settings, which TrainConfig's check reads;
-# which settings an optimizer or a schedule reads, which a study's spec check reads)
+# the tables carried: those registries, and a schedule's settings beside its registry
+# (nets.SETTINGS_READ reads both registries live: nothing of its own to carry)
 _TABLES = {**{name: table for name, table in USER_REGISTRIES.values()},
-           "RULE_SETTINGS": RULE_SETTINGS,
-           "SETTINGS_READ['optimizer']": SETTINGS_READ["optimizer"],
-           "SETTINGS_READ['schedule']": SETTINGS_READ["schedule"]}
+           "RULE_SETTINGS": RULE_SETTINGS}
 _BUILT_IN = {name: dict(table) for name, table in _TABLES.items()}
 
 

@@ -15,7 +15,7 @@ from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS, decay_refusal
 from ._rules import MAX_DEPTH, check_setting, choice, epochs, nonneg, positive, unit, unknown_name
-from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
+from ._schedules import SCHEDULES, STEPWISE
 from ._settings_read import SETTINGS_READ
 from ._validation import is_whole
 
@@ -256,7 +256,7 @@ def validate(cfg: TrainConfig) -> None:
             raise ValueError(unknown_name(name, value, registry))
     for name, rule in _RULES.items():
         check_setting(name, getattr(cfg, name), rule)
-    reads = RULE_SETTINGS[SCHEDULES[cfg.schedule]]  # what those settings mean binds the rule
+    reads = SETTINGS_READ["schedule"][cfg.schedule]  # what those settings mean binds the rule
     if SCHEDULES[cfg.schedule] in STEPWISE and "lr_decay_steps" in reads \
             and not is_whole(cfg.lr_decay_steps):
         # its rate changes on whole steps: every 2.5 steps would be at steps 3, 5, 8, 10...

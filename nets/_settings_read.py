@@ -7,17 +7,48 @@ every run reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ._optimizers import OPTIMIZERS
 from ._rules import unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES
 
+
+class _Reads(Mapping):
+    """name -> the settings its entry reads, read from its registry at each look-up: a
+    snapshot taken at import did not know an entry a script added to nets.OPTIMIZERS or
+    nets.SCHEDULES, so a study of it was refused ("unknown optimizer 'nadam'") and every
+    report's settings failed once one was registered, used or not."""
+
+    def __init__(self, registry: dict, reads: Callable):
+        self._registry, self._reads = registry, reads
+
+    def __getitem__(self, name) -> tuple[str, ...]:
+        return tuple(self._reads(self._registry[name]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._registry)
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _rule_settings(rule) -> tuple[str, ...]:
+    # a built-in rule's row; a script's rule declares its own as an optimizer class does
+    # (``rule.settings = ("lr_min",)``), else it reads lr alone
+    return RULE_SETTINGS[rule] if rule in RULE_SETTINGS else getattr(rule, "settings", ())
+
+
 #: kind -> name -> the TrainConfig settings it reads; an optimizer's row is its class's
-#: ``settings`` (declared beside its rule), a schedule's its rule's (aliases share it).
-SETTINGS_READ: dict[str, dict[str, tuple[str, ...]]] = {
-    "optimizer": {name: cls.settings for name, cls in OPTIMIZERS.items()},
-    "schedule": {name: RULE_SETTINGS[rule] for name, rule in SCHEDULES.items()},
+#: ``settings`` (declared beside its rule), a schedule's its rule's (aliases share it): its
+#: ``RULE_SETTINGS`` row, else the rule's own ``settings`` attribute (a script's), else ().
+#: Live views of nets.OPTIMIZERS and nets.SCHEDULES: an entry added there is here too.
+SETTINGS_READ: dict[str, Mapping[str, tuple[str, ...]]] = {
+    "optimizer": _Reads(OPTIMIZERS, lambda cls: getattr(cls, "settings", ())),
+    "schedule": _Reads(SCHEDULES, _rule_settings),
 }
 
 

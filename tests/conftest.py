@@ -434,14 +434,13 @@ def tiny_study(tmp_path, _tiny_study_once):
 def register_schedule(monkeypatch):
     """Factory: ``register_schedule(name, rule, reads=(), stepwise=False)`` registers a
     schedule for one test as a contributor's entry in nets/_schedules.py would be: its rule
-    in SCHEDULES, the settings it reads in RULE_SETTINGS (and in SETTINGS_READ, which import
-    makes of them), and, ``stepwise``, the rule in STEPWISE."""
+    in SCHEDULES, the settings it reads in RULE_SETTINGS (which SETTINGS_READ reads), and,
+    ``stepwise``, the rule in STEPWISE."""
     from nets import _schedules
 
     def register(name, rule, reads=(), stepwise=False):
         monkeypatch.setitem(_schedules.SCHEDULES, name, rule)
         monkeypatch.setitem(_schedules.RULE_SETTINGS, rule, tuple(reads))
-        monkeypatch.setitem(nets.SETTINGS_READ["schedule"], name, tuple(reads))
         if stepwise:
             monkeypatch.setattr(_schedules, "STEPWISE", _schedules.STEPWISE | {rule})
 

@@ -67,7 +67,6 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
     variant = type("AdamVariant", (nets.OPTIMIZERS["adam"],),
                    {"name": "adam_variant", "default_eps": 1e-7})
     monkeypatch.setitem(nets.OPTIMIZERS, "adam_variant", variant)
-    monkeypatch.setitem(nets.SETTINGS_READ["optimizer"], "adam_variant", variant.settings)
     text = help_words("train")
     readers = {s: nets.and_list(*nets.setting_readers(s).values()) for s in (
         "momentum", "beta1", "beta2", "lr_gamma", "lr_decay_steps", "lr_milestones",

@@ -248,3 +248,68 @@ def clone_fit_proba(clf, X, y):
     from sklearn.base import clone
 
     return clone(clf).fit(X, y).predict_proba(X)
+
+
+class _Nadam(nets.Optimizer):
+    """Nadam (Dozat 2016), as a script of its own registers it: in nets.OPTIMIZERS alone."""
+
+    name = "nadam"
+    _slots = ("m", "v")
+    settings = ("beta1", "beta2", "opt_eps")
+
+    def _step(self, params, grads, lr):
+        b1, b2, t = self.beta1, self.beta2, self.t
+        for p, g, m, v in zip(params, grads, self.state["m"], self.state["v"], strict=True):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            step = b1 * m / (1 - b1 ** (t + 1)) + (1 - b1) * g / (1 - b1 ** t)
+            p -= lr * step / (np.sqrt(v / (1 - b2 ** t)) + self.eps)
+
+
+def _half_cosine(step, cfg, total):
+    return cfg.lr_min + (cfg.lr - cfg.lr_min) * (0.5 + 0.5 * np.cos(np.pi * min(step / total, 1)))
+
+
+_half_cosine.settings = ("lr_min",)  # what it reads besides lr, as an optimizer's `settings`
+
+
+@pytest.fixture
+def nadam_and_half_cosine(monkeypatch):
+    monkeypatch.setitem(nets.OPTIMIZERS, "nadam", _Nadam)
+    monkeypatch.setitem(nets.SCHEDULES, "half_cosine", _half_cosine)
+
+
+def test_an_optimizer_and_a_schedule_registered_alone_train_in_a_study_and_its_report(
+        nadam_and_half_cosine, tmp_path, monkeypatch):
+    # QA: nets.SETTINGS_READ was a copy of the registries made at import: a TrainConfig
+    # naming a schedule added to nets.SCHEDULES died in a bare KeyError (the function's
+    # repr), a study spec naming an optimizer added to nets.OPTIMIZERS was refused as
+    # "unknown optimizer 'nadam'; valid: sgd, ..." (TrainConfig took it), and once one was
+    # registered every report's settings failed, those of runs that never used it too
+    import reports
+    from reports._settings import shown_settings
+
+    monkeypatch.chdir(tmp_path)
+    assert nets.SETTINGS_READ["schedule"]["half_cosine"] == ("lr_min",)
+    assert nets.unread_settings(["beta1", "lr_min"], "nadam", "half_cosine") == {}
+    with pytest.raises(ValueError, match=r"^lr_min must be <= lr \(schedule half_cosine"):
+        nets.TrainConfig(schedule="half_cosine", lr=0.1, lr_min=0.2)
+    spec = study.parse_spec({
+        "study": {"name": "own", "dataset": "coin", "metric": "val_loss", "n_trials": 4,
+                  "max_epochs": 2, "sampler": "grid", "seed": 0},
+        "space": {"optimizer": ["nadam", "adam"], "schedule": ["half_cosine", "constant"]},
+        "fixed": {"hidden": [4], "lr": 0.05, "beta1": 0.8, "lr_min": 0.01}})
+    summary = study.run_study(spec, storage=str(tmp_path / "s.db"), workers=2, progress=False)
+    assert (summary["n_complete"], summary["n_fail"]) == (4, 0), summary["problems"]
+    stored = optuna.load_study(study_name="own", storage=f"sqlite:///{tmp_path / 's.db'}")
+    assert sorted((t.params["optimizer"], t.params["schedule"], round(t.value, 4))
+                  for t in stored.trials) == [
+        ("adam", "constant", 1.0089), ("adam", "half_cosine", 1.0062),
+        ("nadam", "constant", 1.0107), ("nadam", "half_cosine", 1.013)]
+    assert reports.study_report("own", storage=str(tmp_path / "s.db")).is_file()
+    assert shown_settings({"optimizer": "nadam", "momentum": 0.9, "beta1": 0.8,
+                                   "schedule": "half_cosine", "lr_min": 0.01,
+                                   "lr_gamma": 0.9}) == {
+        "optimizer": "nadam", "beta1": 0.8, "schedule": "half_cosine", "lr_min": 0.01}

@@ -60,8 +60,10 @@ def test_a_setting_read_that_trainconfig_lacks_is_named_at_import(kind, name, se
     assert str(info.value) == (f"{kind} {name!r} reads {setting!r}, which is no "
                                "nets.TrainConfig field (nets/_config.py)")
     # `import nets` runs the check (a reload of _config stands for the import)
+    table = (f"nets.OPTIMIZERS[{name!r}].settings" if kind == "optimizer" else
+             f"nets._schedules.RULE_SETTINGS[nets.SCHEDULES[{name!r}]]")
     code = (f"import importlib, nets, nets._config as c; "
-            f"nets.SETTINGS_READ[{kind!r}][{name!r}] += ({setting!r},); importlib.reload(c)")
+            f"{table} += ({setting!r},); importlib.reload(c)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1] == f"LookupError: {info.value}"
