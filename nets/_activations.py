@@ -19,11 +19,16 @@ class Activation:
 
     def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """The activation of pre-activations ``z``, written into ``out`` when given."""
-        raise NotImplementedError
+        raise NotImplementedError(f"activation {self.name!r} ({type(self).__name__}) defines "
+                                  "no forward(z, out=None)")
 
     def backward(self, a: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """Return dL/dz given dL/da and the forward output ``a``; may overwrite ``grad``."""
-        raise NotImplementedError
+        # an activation registered without it failed training and gradcheck in a bare
+        # NotImplementedError: the derivative is the part a gradient check exists for
+        raise NotImplementedError(f"activation {self.name!r} ({type(self).__name__}) defines "
+                                  "no backward(a, grad): return grad times its derivative, "
+                                  "written in its output a (tanh's: grad * (1 - a * a))")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -117,7 +122,32 @@ def get_activation(name_or_obj: str | Activation) -> Activation:
         return name_or_obj
     if isinstance(name_or_obj, str) and name_or_obj.lower() in OUTPUT_NAMES:
         raise ValueError(activations_error((name_or_obj,), None))
-    return look_up("activation", ACTIVATIONS, name_or_obj)
+    act = look_up("activation", ACTIVATIONS, name_or_obj)
+    problem = entry_problem(name_or_obj)
+    if problem:
+        raise ValueError(problem)
+    return act
+
+
+def entry_problem(name: str) -> str | None:
+    """Why ``ACTIVATIONS[name]`` (a script's entry) cannot serve, or None: a net saves its
+    activations by their ``name`` and is rebuilt from it, so the entry is an `Activation`
+    instance named as its key. A class, a function (``np.tanh``) or an instance named
+    otherwise (a LeakyReLU given another slope under a new key) met an AttributeError, or
+    "cfg does not describe the net" naming the entry's own name."""
+    act = ACTIVATIONS[name]
+    if not isinstance(act, Activation):
+        got = (f"the class {act.__name__}: register an instance, {act.__name__}()"
+               if isinstance(act, type) and issubclass(act, Activation)
+               else f"{type(act).__name__} {act!r}: subclass nets.Activation, with "
+                    "forward(z, out=None) and backward(a, grad) from the output a")
+        return f"nets.ACTIVATIONS[{name!r}] must be a nets.Activation instance, got {got}"
+    if getattr(act, "name", None) != name:
+        return (f"nets.ACTIVATIONS[{name!r}] is an activation named {act.name!r}: a net saves "
+                f"an activation by its name and is rebuilt from it, so set its name to "
+                f"{name!r} (a class attribute name = {name!r}) or register it under "
+                f"{act.name!r}")
+    return None
 
 
 # the output layer's activations (the heads'), which a hidden layer's name cannot be: the
@@ -153,7 +183,22 @@ def activations_error(names, n_hidden: int | None) -> str | None:
     for a in names:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             return unknown_name("activation", a, ACTIVATIONS)
+        if not isinstance(a, Activation) and entry_problem(a):
+            return entry_problem(a)
     return None
+
+
+#: each built-in activation's class and instance attributes, as hplab made them: what its
+#: name rebuilds in every other process (`hplab predict`, a fresh session)
+_BUILT_IN = {name: (type(a), dict(vars(a))) for name, a in ACTIVATIONS.items()}
+
+
+def replaces_built_in(act: Activation) -> bool:
+    """Whether ``act`` bears a built-in's name (``tanh``) but is not that built-in (a
+    script's class registered over it, a ``slope`` set on the registered instance): a file
+    naming it would load as the built-in everywhere else, predicting other numbers."""
+    built_in = _BUILT_IN.get(getattr(act, "name", None))
+    return built_in is not None and (type(act), vars(act)) != built_in
 
 
 def is_registered(act: Activation) -> bool:

@@ -6,7 +6,13 @@ import math
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, Activation, get_activation, is_registered
+from ._activations import (
+    ACTIVATIONS,
+    Activation,
+    get_activation,
+    is_registered,
+    replaces_built_in,
+)
 from ._backprop import _Backprop
 from ._batch_norm import BatchNorm, fold_running, normalize_running
 from ._dropout import Dropout
@@ -180,6 +186,12 @@ class MLP(_Backprop):
                     f"rebuilt by name, so only the registered activations can be saved "
                     f"({', '.join(ACTIVATIONS)}); register it in nets.ACTIVATIONS under a "
                     f"name of its own")
+            if replaces_built_in(act):
+                raise ValueError(
+                    f"cannot save activation {act!r} under the built-in name {act.name!r}: "
+                    f"every other process (hplab predict, a fresh session) rebuilds hplab's "
+                    f"own {act.name} from it; register it in nets.ACTIVATIONS under a name "
+                    f"of its own")
         spec = {"sizes": list(self.sizes), "activations": list(self.activations),
                 "head": self.head, "dtype": self.dtype.name}
         if self.batch_norm:  # only then: files without it read as they always did

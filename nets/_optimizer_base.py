@@ -110,7 +110,9 @@ class Optimizer:
         return self._work
 
     def _step(self, params, grads, lr):
-        raise NotImplementedError
+        raise NotImplementedError(f"optimizer {self.name!r} ({type(self).__name__}) defines no "
+                                  "_step(params, grads, lr), which updates each of params in "
+                                  "place from its gradient (SGD's: p -= lr * g)")
 
     def state_dict(self) -> dict:
         """Copies of the step count ``t`` and the per-parameter slots (`load_state_dict`)."""
