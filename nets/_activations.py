@@ -13,7 +13,12 @@ from ._rules import look_up, unknown_name
 
 
 class Activation:
-    """Base class: ``forward(z)`` and ``backward(a, grad)``, both may work in place."""
+    """Base class: ``forward(z)`` and ``backward(a, grad)``, both may work in place.
+
+    An activation of one's own subclasses it, with a ``name``, and is registered as an
+    instance under that name: ``nets.ACTIVATIONS["softplus"] = Softplus()`` (README: an
+    activation of your own).
+    """
 
     name = "activation"
 

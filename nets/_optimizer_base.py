@@ -14,7 +14,13 @@ from ._rules import check_setting, nonneg, or_default, positive, unit
 class Optimizer:
     """Base class: ``step(params, grads, lr)`` over lists of arrays (``[net.flat]``), each
     parameter updated in place, after ``decay(net.weights, lr)`` (decoupled weight decay,
-    nothing at 0); state is a dict of arrays plus ``t``."""
+    nothing at 0); state is a dict of arrays plus ``t``.
+
+    A rule of one's own subclasses it with ``name``, ``_slots`` (``self.state[slot]``: one
+    zeroed array per parameter), ``settings`` (the TrainConfig settings it reads) and
+    ``_step(params, grads, lr)``, and is registered as the class:
+    ``nets.OPTIMIZERS["nadam"] = Nadam``.
+    """
 
     name = "optimizer"
     _slots: tuple[str, ...] = ()
