@@ -14,6 +14,7 @@ from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS, decay_refusal
+from ._registry_entries import entry_problem
 from ._rules import MAX_DEPTH, check_setting, choice, epochs, nonneg, positive, unit, unknown_name
 from ._schedules import SCHEDULES, STEPWISE
 from ._settings_read import SETTINGS_READ
@@ -254,6 +255,8 @@ def validate(cfg: TrainConfig) -> None:
         value = getattr(cfg, name)
         if not isinstance(value, str) or value not in registry:  # a list cannot be a key
             raise ValueError(unknown_name(name, value, registry))
+        if entry_problem(name, value, registry[value]):  # a script's entry of another kind
+            raise ValueError(entry_problem(name, value, registry[value]))
     for name, rule in _RULES.items():
         check_setting(name, getattr(cfg, name), rule)
     reads = SETTINGS_READ["schedule"][cfg.schedule]  # what those settings mean binds the rule

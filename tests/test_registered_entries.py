@@ -423,3 +423,32 @@ def test_an_activation_or_optimizer_missing_its_rule_names_it(monkeypatch):
     assert str(caught.value) == (
         "optimizer 'no_step' (NoStep) defines no _step(params, grads, lr), which updates each "
         "of params in place from its gradient (SGD's: p -= lr * g)")
+
+
+class _NotAnOptimizer:
+    name = "not_an_optimizer"
+
+
+@pytest.mark.parametrize("field, registry, entry, said", [
+    ("optimizer", nets.OPTIMIZERS, lambda: _Nadam([np.zeros(3)]),
+     "nets.OPTIMIZERS['mine'] must be a nets.Optimizer subclass, got an instance of _Nadam: "
+     "register the class, _Nadam"),
+    ("optimizer", nets.OPTIMIZERS, lambda: _NotAnOptimizer,
+     "nets.OPTIMIZERS['mine'] must be a nets.Optimizer subclass, got the class "
+     "_NotAnOptimizer: subclass nets.Optimizer, with name, _slots, settings and "
+     "_step(params, grads, lr)"),
+    ("schedule", nets.SCHEDULES, lambda: 0.1,
+     "nets.SCHEDULES['mine'] must be a function (step, cfg, total_steps) -> rate, got "
+     "float 0.1"),
+    ("init", nets.INITIALIZERS, lambda: np.zeros((2, 4)),
+     "nets.INITIALIZERS['mine'] must be a function (rng, n_in, n_out, dtype) -> W, got a "
+     "value of type ndarray")])
+def test_an_entry_of_another_kind_is_refused_saying_what_to_register(
+        field, registry, entry, said, monkeypatch):
+    # QA: an optimizer instance failed training in "'_Nadam' object is not callable", a
+    # class of its own in "type object ... has no attribute 'default_weight_decay'", a
+    # number as a (constant) schedule in "'float' object is not callable"
+    monkeypatch.setitem(registry, "mine", entry())
+    with pytest.raises(ValueError) as caught:
+        nets.TrainConfig(**{field: "mine"})
+    assert str(caught.value) == said
