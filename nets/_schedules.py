@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import numbers
 import warnings
 
 from ._rules import check_tables, got_type
@@ -184,6 +185,11 @@ def learning_rate(step: int, cfg, total_steps: int) -> float:
         # a dict failed as "'dict' object has no attribute 'schedule'"
         raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
                         f"{got_type(cfg, TrainConfig)}") from None
+    if not isinstance(lr, numbers.Real) or not lr >= 0:
+        # a script's rule (a sign slipped, 0/0): a negative rate climbed the loss and a NaN
+        # one made it NaN, both told as a divergence of the training, not of the rule
+        raise ValueError(f"schedule {cfg.schedule!r} gave the rate {lr!r} at step {step} of "
+                         f"{total_steps}: a rate is a number >= 0")
     if step < cfg.warmup_steps:
         lr *= (step + 1) / cfg.warmup_steps
     return lr

@@ -452,3 +452,23 @@ def test_an_entry_of_another_kind_is_refused_saying_what_to_register(
     with pytest.raises(ValueError) as caught:
         nets.TrainConfig(**{field: "mine"})
     assert str(caught.value) == said
+
+
+def test_a_schedule_of_ones_own_that_gives_no_rate_stops_the_run_naming_it(monkeypatch):
+    # QA: a rule whose sign slipped trained with negative rates and was told as "diverged:
+    # train loss 18.8 exceeded 10x its first value"; a NaN one as "loss became NaN"; None
+    # as "float() argument must be ... not 'NoneType'"
+    monkeypatch.setitem(nets.SCHEDULES, "falls_too_far",
+                        lambda step, cfg, total: cfg.lr - step * 0.01)
+    monkeypatch.setitem(nets.SCHEDULES, "no_rate", lambda step, cfg, total: None)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    for schedule, said in (("falls_too_far", "-0.009999999999999995 at step 11 of 20"),
+                           ("no_rate", "None at step 0 of 20")):
+        cfg = nets.TrainConfig(hidden=(3,), lr=0.1, batch_size=8, max_epochs=4,
+                               schedule=schedule)
+        net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+        with pytest.raises(ValueError) as caught:
+            nets.train(net, cfg, X, y, rng=np.random.default_rng(2))
+        assert str(caught.value) == (f"schedule {schedule!r} gave the rate {said}: a rate "
+                                     "is a number >= 0")
