@@ -16,10 +16,10 @@ def entry_problem(field: str, name: str, entry) -> str | None:
     """Why ``entry``, registered as ``name`` for TrainConfig's ``field`` (optimizer, schedule
     or init), cannot serve; None when it can (or for another field)."""
     if field == "optimizer":
-        if isinstance(entry, type) and issubclass(entry, Optimizer):
+        if isinstance(entry, type) and _is_optimizer(entry):
             return None
         got = (f"an instance of {type(entry).__name__}: register the class, "
-               f"{type(entry).__name__}" if isinstance(entry, Optimizer) else
+               f"{type(entry).__name__}" if _is_optimizer(type(entry)) else
                f"{_shown(entry)}: subclass nets.Optimizer, with name, _slots, settings and "
                "_step(params, grads, lr)")
         return f"nets.OPTIMIZERS[{name!r}] must be a nets.Optimizer subclass, got {got}"
@@ -27,6 +27,14 @@ def entry_problem(field: str, name: str, entry) -> str | None:
         registry, called = _CALLED[field]
         return f"nets.{registry}[{name!r}] must be a function {called}, got {_shown(entry)}"
     return None
+
+
+def _is_optimizer(cls: type) -> bool:
+    # by the base's name, not issubclass: after every module was reloaded in place
+    # (IPython's autoreload) the registry's classes derive from the Optimizer of the import
+    # before, and every TrainConfig was refused
+    return any(base.__name__ == Optimizer.__name__ and base.__module__ == Optimizer.__module__
+               for base in cls.__mro__)
 
 
 def _shown(entry) -> str:
