@@ -198,12 +198,23 @@ def activations_error(names, n_hidden: int | None) -> str | None:
 _BUILT_IN = {name: (type(a), dict(vars(a))) for name, a in ACTIVATIONS.items()}
 
 
-def replaces_built_in(act: Activation) -> bool:
-    """Whether ``act`` bears a built-in's name (``tanh``) but is not that built-in (a
-    script's class registered over it, a ``slope`` set on the registered instance): a file
-    naming it would load as the built-in everywhere else, predicting other numbers."""
-    built_in = _BUILT_IN.get(getattr(act, "name", None))
-    return built_in is not None and (type(act), vars(act)) != built_in
+def save_problem(act: Activation) -> str | None:
+    """Why a net with ``act`` cannot be saved (it is rebuilt by name), or None: ``act`` is
+    not what its name rebuilds here (`is_registered`), or bears a built-in's name
+    (``tanh``) but is not that built-in (a script's class registered over it, a ``slope``
+    set on the registered instance), so its file loaded as the built-in everywhere else,
+    predicting other numbers."""
+    if not is_registered(act):
+        return (f"cannot save activation {act!r} (name {act.name!r}): a saved net is rebuilt "
+                f"by name, so only the registered activations can be saved "
+                f"({', '.join(ACTIVATIONS)}); register it in nets.ACTIVATIONS under a name "
+                f"of its own")
+    built_in = _BUILT_IN.get(act.name)
+    if built_in is not None and (type(act), vars(act)) != built_in:
+        return (f"cannot save activation {act!r} under the built-in name {act.name!r}: every "
+                f"other process (hplab predict, a fresh session) rebuilds hplab's own "
+                f"{act.name} from it; register it in nets.ACTIVATIONS under a name of its own")
+    return None
 
 
 def is_registered(act: Activation) -> bool:

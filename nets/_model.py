@@ -6,13 +6,7 @@ import math
 
 import numpy as np
 
-from ._activations import (
-    ACTIVATIONS,
-    Activation,
-    get_activation,
-    is_registered,
-    replaces_built_in,
-)
+from ._activations import Activation, get_activation, save_problem
 from ._backprop import _Backprop
 from ._batch_norm import BatchNorm, fold_running, normalize_running
 from ._dropout import Dropout
@@ -180,18 +174,9 @@ class MLP(_Backprop):
         with it would load with another activation, or not at all).
         """
         for act in self._acts:
-            if not is_registered(act):
-                raise ValueError(
-                    f"cannot save activation {act!r} (name {act.name!r}): a saved net is "
-                    f"rebuilt by name, so only the registered activations can be saved "
-                    f"({', '.join(ACTIVATIONS)}); register it in nets.ACTIVATIONS under a "
-                    f"name of its own")
-            if replaces_built_in(act):
-                raise ValueError(
-                    f"cannot save activation {act!r} under the built-in name {act.name!r}: "
-                    f"every other process (hplab predict, a fresh session) rebuilds hplab's "
-                    f"own {act.name} from it; register it in nets.ACTIVATIONS under a name "
-                    f"of its own")
+            problem = save_problem(act)
+            if problem:
+                raise ValueError(problem)
         spec = {"sizes": list(self.sizes), "activations": list(self.activations),
                 "head": self.head, "dtype": self.dtype.name}
         if self.batch_norm:  # only then: files without it read as they always did
