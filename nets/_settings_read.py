@@ -39,7 +39,10 @@ class _Reads(Mapping):
 def _rule_settings(rule) -> tuple[str, ...]:
     # a built-in rule's row; a script's rule declares its own as an optimizer class does
     # (``rule.settings = ("lr_min",)``), else it reads lr alone
-    return RULE_SETTINGS[rule] if rule in RULE_SETTINGS else getattr(rule, "settings", ())
+    try:
+        return RULE_SETTINGS[rule]
+    except (KeyError, TypeError):  # TypeError: an entry of another kind, unhashable (an array)
+        return getattr(rule, "settings", ())
 
 
 #: kind -> name -> the TrainConfig settings it reads; an optimizer's row is its class's

@@ -440,6 +440,9 @@ class _NotAnOptimizer:
     ("schedule", nets.SCHEDULES, lambda: 0.1,
      "nets.SCHEDULES['mine'] must be a function (step, cfg, total_steps) -> rate, got "
      "float 0.1"),
+    ("schedule", nets.SCHEDULES, lambda: np.zeros(3),
+     "nets.SCHEDULES['mine'] must be a function (step, cfg, total_steps) -> rate, got "
+     "ndarray array([0., 0., 0.])"),
     ("init", nets.INITIALIZERS, lambda: np.zeros((2, 4)),
      "nets.INITIALIZERS['mine'] must be a function (rng, n_in, n_out, dtype) -> W, got a "
      "value of type ndarray")])
@@ -452,6 +455,8 @@ def test_an_entry_of_another_kind_is_refused_saying_what_to_register(
     with pytest.raises(ValueError) as caught:
         nets.TrainConfig(**{field: "mine"})
     assert str(caught.value) == said
+    # the other names' settings read as before (an unhashable entry too)
+    assert nets.setting_readers("lr_min") == {"schedule": ("polynomial", "cosine")}
 
 
 def test_a_schedule_of_ones_own_that_gives_no_rate_stops_the_run_naming_it(monkeypatch):
