@@ -73,11 +73,12 @@ def retrain_best(spec, s, summary, best, out: Path, staged: Path, *, where,
     number = best.number
     if progress:  # QA: on MNIST, 15 s of silence after the trials' bar reached 100 %
         notice("reports", f"retraining trial #{number} for the report...")
-    cfg = hs.build_config(hs.searched_values(best.params, spec.fixed), spec.fixed, spec.max_epochs)
     try:
         ds = data.load(spec.dataset, seed=spec.seed)
     except (OSError, data.DataError) as exc:  # another user's private file: whose, its mode
         raise ValueError(hs.load_failure_text(exc, spec.dataset)) from None
+    cfg = hs.build_config(hs.searched_values(best.params, spec.fixed),
+                          hs.fixed_for_data(spec.fixed, ds), spec.max_epochs)
     if differs := hs.data_differs(s, ds):  # another machine's file at the study's path
         raise ValueError(f"{differs}.")
     strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))

@@ -84,7 +84,7 @@ from ._run_data import data_differs, join_data, load_failure_text
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
 from ._run_record import metric_values, trial_record
 from ._space import Param, Space, build_config, searched_values
-from ._space_parse import unregistered_names, unregistered_words
+from ._space_parse import fixed_for_data, unregistered_names, unregistered_words
 from ._space_reads import searched_readers
 from ._spec import StudySpec, parse_spec
 from ._spec_files import SPECS_DIR, find_spec, load_spec, read_spec_file, spec_names
@@ -149,7 +149,7 @@ __all__ = [
     "join_study", "local_workers", "run_study", "stored_spec", "unregistered_names", "Param",
     "Space",
     "unregistered_words",
-    "build_config",
+    "build_config", "fixed_for_data",
     "grid_points", "grid_next_steps",
     "searched_readers", "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "read_spec_file", "spec_names",

@@ -53,6 +53,7 @@ from ._report_to_trial import ReportToTrial
 from ._run_record import compress_history, metric_values, trial_record
 from ._space import build_config, decay_refusal
 from ._space_check import outside_space, unread_values
+from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
 from ._spec_options import rung_steps
 from ._storage_errors import storage_failure, study_deleted
@@ -134,6 +135,7 @@ class Objective:
         self.interrupted: KeyboardInterrupt | None = None  # ... and the interrupt it got
         self.failed: Exception | None = None  # ... and the error it failed of, if any
         check_binary(spec, dataset)
+        self._fixed = fixed_for_data(spec.fixed, dataset)  # "balanced" weighed once
 
     def __call__(self, trial: optuna.Trial):
         self.trial, self.interrupted, self.failed, self._waited = trial, None, None, None
@@ -235,7 +237,7 @@ class Objective:
         if refused:  # a point the space allows that cannot train: no crash, as diverged
             self._write_record(trial, {"status": "diverged", "reason": refused})
             raise optuna.TrialPruned(refused)
-        cfg = build_config(values, spec.fixed, spec.max_epochs)
+        cfg = build_config(values, self._fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
         if strategy is not None:
             return self._run_pipeline(trial, cfg, strategy, values.get(

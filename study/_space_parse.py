@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import data
 import nets
 
 from ._errors import SpecError
@@ -161,6 +162,8 @@ def parse_fixed(raw: dict) -> dict:
     for key, value in raw.items():
         if key == "max_epochs":
             raise SpecError("fixed.max_epochs: set max_epochs in [study]")
+        if key == "class_weight" and isinstance(value, str):
+            value = _balanced(value)
         if key in FIELD_TYPES:
             value = _typed(value, FIELD_TYPES[key], f"fixed.{key}") if not (
                 key == "activation" and isinstance(value, list)) else value
@@ -173,6 +176,32 @@ def parse_fixed(raw: dict) -> dict:
             raise SpecError(f"fixed.{key}: unknown setting; valid: {', '.join(sorted(valid))}")
         out[key] = value
     return out
+
+
+def _balanced(value: str) -> str:
+    """``fixed.class_weight`` given as a string: "balanced" (any case, as ``hplab train
+    --class-weight`` takes it), weighed from the data by `fixed_for_data`."""
+    if value.strip().lower() != "balanced":
+        raise SpecError("fixed.class_weight must be 'balanced' or one weight per class, "
+                        f"in class order such as [1.0, 5.0], got {value!r}")
+    return "balanced"
+
+
+def fixed_for_data(fixed: dict, dataset=None) -> dict:
+    """``fixed`` as trials train with it on ``dataset``: ``class_weight = "balanced"`` as
+    the weights of its training split (`data.class_weights`, scikit-learn's ``n / (k *
+    count)``, as ``hplab train --class-weight balanced`` has them). Without a dataset
+    (a spec read before its data), left out: weights of the data are valid ones, checked
+    with it (`check_dataset`)."""
+    if fixed.get("class_weight") != "balanced":
+        return fixed
+    if dataset is None:
+        return {k: v for k, v in fixed.items() if k != "class_weight"}
+    try:
+        weights = data.class_weights(dataset, "balanced")
+    except ValueError as exc:  # a regression set: "class_weight weighs classes..."
+        raise SpecError(f"fixed.{exc}") from None
+    return {**fixed, "class_weight": weights}
 
 
 def unregistered_names(raw: dict) -> list[tuple[str, str]]:

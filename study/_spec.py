@@ -54,7 +54,7 @@ from ._registry import (
 )
 from ._space import GRID_MAX_POINTS, GRID_MAX_VALUES, Space
 from ._space_check import check_config_space, check_settings_read
-from ._space_parse import parse_fixed, parse_space
+from ._space_parse import fixed_for_data, parse_fixed, parse_space
 from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
 from ._spec_study_table import _parse_study
 
@@ -208,7 +208,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     if not space.params:
         raise SpecError("space: nothing to search; add at least one hyperparameter")
     fixed = parse_fixed(raw.get("fixed", {}))
-    check_config_space(space, fixed, s["max_epochs"], strict)
+    check_config_space(space, fixed_for_data(fixed), s["max_epochs"], strict)
     if strict:  # a stored spec that searched one anyway ran with it: its study still reads
         check_settings_read(space, fixed)
     pipeline = "imbalance_strategy" in {*space.names(), *fixed}

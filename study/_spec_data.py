@@ -11,6 +11,7 @@ import nets
 from ._errors import SpecError
 from ._registry import IMBALANCE_METRICS
 from ._space_check import check_config_space
+from ._space_parse import fixed_for_data
 from ._spec import StudySpec
 
 
@@ -179,7 +180,8 @@ def check_dataset(spec: StudySpec, dataset) -> None:
         check_neighbours(spec, dataset)
         check_adasyn(spec, dataset)
         return  # a pipeline's NetClassifier takes no setting that depends on the labels
-    check_config_space(spec.space, spec.fixed, spec.max_epochs, fits=_trains_on(spec, dataset))
+    check_config_space(spec.space, fixed_for_data(spec.fixed, dataset), spec.max_epochs,
+                       fits=_trains_on(spec, dataset))
 
 
 def _trains_on(spec: StudySpec, dataset):

@@ -2056,3 +2056,35 @@ def test_a_stored_study_whose_name_holds_a_slash_runs_by_its_name(tmp_path, caps
     # a path that is no file and no study there: the file's error alone, as before
     code, _, err = run_cli(["study", "run", "course/xro", "--storage", str(db)], capsys)
     assert code == 2 and "no spec 'course/xro': not a file" in err and "stored" not in err
+
+
+def test_fixed_class_weight_balanced_trains_as_hplab_train_weighs_it(spec_file, tmp_path,
+                                                                       capsys):
+    # hplab train --class-weight balanced took it; the spec refused it ("must be numbers")
+    import data
+
+    data_name = "digits?imbalance=1:20&positive=8"
+    weights = data.class_weights(data.load(data_name, seed=0), "balanced")
+    assert [round(w, 4) for w in weights] == [0.5249, 10.5603]
+    best = {}
+    for name, class_weight in (("bal", "Balanced"), ("given", list(weights)), ("none", None)):
+        path = spec_file(name, dataset=data_name, metric="val_accuracy", n_trials=2,
+                         max_epochs=2, pruner="none", sampler="random", space={
+                             "lr": {"low": 0.003, "high": 0.03, "log": True}},
+                         fixed={} if class_weight is None else {"class_weight": class_weight})
+        code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / f"{name}.db",
+                                  "--no-report", "--json"], capsys)
+        assert code == 0, err
+        best[name] = json.loads(out)["best_value"]
+    # the data's weights, as given by hand: the same trials; without them, others
+    assert best["bal"] == best["given"] != best["none"]
+    assert (round(best["bal"], 4), round(best["none"], 4)) == (0.6423, 0.9562)
+    path = spec_file("typo", fixed={"class_weight": "balancd"})
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "t.db"], capsys)
+    assert (code, err) == (2, "hplab study run: error: fixed.class_weight must be 'balanced' "
+                              "or one weight per class, in class order such as [1.0, 5.0], "
+                              "got 'balancd'\n")
+    path = spec_file("reg", dataset="sine", fixed={"class_weight": "balanced"})
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "r.db"], capsys)
+    assert (code, err) == (2, "hplab study run: error: fixed.class_weight weighs classes: it "
+                              "applies to binary and multiclass heads, not regression\n")
