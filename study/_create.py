@@ -186,9 +186,20 @@ def _stamp_created(study) -> None:
 
 
 def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
-    if [d.name.lower() for d in study.directions] != list(spec.directions):
-        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions; "
+    stored = [d.name.lower() for d in study.directions]
+    if stored != list(spec.directions):  # named both ways: which one to change is the user's
+        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions "
+                        f"({_goal_words(stored, study.metric_names)}) than the spec "
+                        f"({_goal_words(spec.directions, spec.metrics)}); "
                         f"{new_name_words(spec)} to start a new one")
+
+
+def _goal_words(directions, metrics) -> str:
+    """``"maximize val_accuracy, minimize n_parameters"``; the directions alone where the
+    metrics are not known (a study another program made names none)."""
+    if not metrics or len(metrics) != len(directions):
+        return ", ".join(directions)
+    return ", ".join(f"{d} {m}" for d, m in zip(directions, metrics, strict=True))
 
 
 def resuming_file(study: optuna.Study, where: StorageURL, *,

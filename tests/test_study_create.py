@@ -117,9 +117,19 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     optuna.create_study(study_name="max", storage=f"sqlite:///{db}", direction="maximize")
     got, _, err = run_cli(["study", "run", spec_file("max", n_trials=1, metric="val_loss"),
                            "--storage", db], capsys)
-    assert got == 2 and err.endswith("optimizes other directions; change study.name to start "
-                                     "a new one\n")
+    # both named (it said "optimizes other directions" alone)
+    assert got == 2 and err == (f"hplab study run: error: study 'max' in sqlite:///{db} "
+                                "optimizes other directions (maximize) than the spec "
+                                "(minimize val_loss); change study.name to start a new one\n")
     assert optuna.load_study(study_name="max", storage=f"sqlite:///{db}").user_attrs == {}
+    # another program's study of two named metrics: each direction with its metric
+    two = optuna.create_study(study_name="two", storage=f"sqlite:///{db}",
+                              directions=["maximize", "minimize"])
+    two.set_metric_names(["acc", "size"])
+    got, _, err = run_cli(["study", "run", spec_file("two", n_trials=1, metric="val_loss"),
+                           "--storage", db], capsys)
+    assert got == 2 and "optimizes other directions (maximize acc, minimize size) than the " \
+        "spec (minimize val_loss); " in err
     # one with trials but no spec is another program's: refused, and left as it was
     other = optuna.create_study(study_name="theirs", storage=f"sqlite:///{db}")
     other.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
