@@ -74,22 +74,27 @@ def first_names(names, shown: int, *, total: bool = True, quote_commas: bool = F
     return ", ".join(names[:shown]) + (f", ... ({len(names)} in all)" if total else ", ...")
 
 
-def count_of(n: int, noun: str, plural: str | None = None) -> str:
-    """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number.
+def count_of(n: int | float, noun: str, plural: str | None = None, fmt: str = "") -> str:
+    """``"1 seed"``, ``"3 seeds"``, ``"1 epoch"``, ``"0.5 epochs"``: a count and its noun
+    in the right number.
 
     Parameters
     ----------
-    n : int
+    n : int or float
     noun : str
         The singular.
     plural : str, optional
         Default: the singular plus "s".
+    fmt : str
+        The format of ``n`` (``"g"``: 1.0 as "1"); the noun is singular where ``n`` is 1
+        or reads "1" so formatted.
 
     Returns
     -------
     str
     """
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    text = format(n, fmt)
+    return f"{text} {noun if n == 1 or text == '1' else plural or noun + 's'}"
 
 
 def short_repr(value, limit: int = 100) -> str:

@@ -18,6 +18,7 @@ from ._evaluate import _score
 from ._model import MLP
 from ._optimizers import OPTIMIZERS, weight_decay_of
 from ._penalties import add_penalties
+from ._printable import count_of
 from ._schedules import learning_rate, warn_short_one_cycle
 from ._steps import _whole, batch_rows, epoch_steps, whole_steps
 from ._threads import on_default_threads, step_threads
@@ -166,8 +167,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     # 2.4 epochs of one step each; 1e-300 is "whole" (0 steps) yet trains the one step
     planned = cfg.max_epochs * steps_per_epoch
     if not _whole(planned) or round(planned) != total_steps:
-        reason += (f" (rounded up to {total_steps} whole step{'s' * (total_steps > 1)}: "
-                   f"{total_steps / steps_per_epoch:g} epochs)")
+        reason += (f" (rounded up to {count_of(total_steps, 'whole step')}: "
+                   f"{count_of(total_steps / steps_per_epoch, 'epoch', fmt='g')})")
     t0 = time.perf_counter()
     step = int(start_step)
     state.step, state.epoch = step, step / steps_per_epoch

@@ -162,6 +162,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                 **sufficient_cards(result)}
     cfg = result.config
     batch = "full batch" if cfg["batch_size"] == -1 else f"batch {cfg['batch_size']}"
+    epochs = nets.count_of(cfg["max_epochs"], "epoch", fmt="g")  # "1 epoch" with --epochs 1
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "capacity"), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
@@ -169,7 +170,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
-                          f"{cfg['max_epochs']:g} epochs{regularisers_text(cfg)}")
+                          f"{epochs}{regularisers_text(cfg)}")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],
@@ -190,8 +191,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_section(f"{m.capitalize()} against width")
     scores = score_frame(result).assign(metric_label=label)
     # said only when drawn: the table's widths may all lie outside the sweep's
-    course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {cfg['max_epochs']:g} "
-              "epochs)." if (scores["what"] == "course").any() else "")
+    course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {epochs})."
+              if (scores["what"] == "course").any() else "")
     rep.add_figure("score-vs-width", draw_score, scores,
                    caption=f"{test} {m} (mean ± std over seeds, solid; a bar stops at "
                            f"{'0 or 1' if m == 'accuracy' else '0'}) and validation {m} "

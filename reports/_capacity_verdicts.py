@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nets import count_of
+
 from ._capacity_gap import gap_verdict
 from ._terminal_analyses import eps_warning
 
@@ -52,8 +54,8 @@ def _worse_wider(result, depth: int, width: int, best: int, worse: list[int],
             f"{'below' if m == 'accuracy' else 'above'} {ref} (mean validation {m}; "
             f"clearly worse: more than the {close} within which widths count as close"
             + (" on the score half their seeds reach)" if min(gaps) <= float(close) else ")"))
-    retrain = (f"likely undertrained in {epochs:g} epochs: raise --epochs, or lower --lr, "
-               f"before taking {width} neurons as sufficient")
+    retrain = (f"likely undertrained in {count_of(epochs, 'epoch', fmt='g')}: raise --epochs, "
+               f"or lower --lr, before taking {width} neurons as sufficient")
     # QA: coin at 200 epochs, 8 neurons train 0.681 (4's 0.663), validation 0.667: a gap
     # of 0.014 within the seeds' 0.055 was called overfitting
     gap = "train/validation gap"

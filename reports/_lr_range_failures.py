@@ -109,9 +109,11 @@ def failures_line(result, summary: dict, failures) -> str:
     div = summary.get("divergence_lr")
     if div is not None and math.isfinite(div) and div >= lowest:
         epochs = _ramp_epochs(result)
-        over = f" for only ~{epochs:.2g} epochs" if math.isfinite(epochs) else ""
+        over = (f" for only ~{count_of(epochs, 'epoch', fmt='.2g')}" if math.isfinite(epochs)
+                else "")
+        verify = count_of(result.config["verify_epochs"], "epoch", fmt="g")
         line += (f" The divergence lr ({div:.3g}) is the ramp's, whose rates rose{over}: "
-                 f"not a safe constant rate for {result.config['verify_epochs']:g} epochs.")
+                 f"not a safe constant rate for {verify}.")
     if result.suggested_lr >= lowest * (1 - 1e-9):
         line += " The suggestion itself lies at or above the lowest failing rate."
     return line
@@ -162,6 +164,6 @@ def lone_learner_line(v: dict, epochs: float, seeds_failed: tuple[int, int] | No
     return (f"Only the best grid rate, {at}, beat the constant prediction (mean validation "
             f"loss {row['val_loss']:.4g} against {v['baseline_val_loss']:.4g}, accuracy "
             f"{row['val_accuracy']:.3g} against {v['baseline_val_accuracy']:.3g}); at every "
-            f"other rate the nets learned nothing in {epochs:g} epochs{seeds}: the best rate "
-            "rests on too few runs to use as it is. Train longer (--verify-epochs) or add "
-            "--seeds first.")
+            f"other rate the nets learned nothing in {count_of(epochs, 'epoch', fmt='g')}{seeds}: "
+            "the best rate rests on too few runs to use as it is. Train longer (--verify-epochs) "
+            "or add --seeds first.")

@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from nets import count_of
+
 from ._lr_range_failures import (
     diverged_line,
     failed_note,
@@ -93,14 +95,15 @@ def verdict_lines(result, summary: dict) -> list[str]:
             lines.append("Verification: every grid run diverged.")
         elif v.get("inconclusive"):  # older verdicts lack the key
             lines.append(f"Verification is inconclusive: brief runs "
-                         f"({result.config['verify_epochs']:g} epochs) at "
+                         f"({count_of(result.config['verify_epochs'], 'epoch', fmt='g')}) at "
                          f"{result.verify['lr'].nunique()} rates, but "
                          f"{v['inconclusive_reason']}. Train longer (--verify-epochs) or check "
                          f"the net and the data before trusting any rate.")
             lines += diverged_line(result, summary)
         else:
             grown = result.verify["lr"].nunique() - len(VERIFY_FACTORS)
-            lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
+            lines.append(f"Verification: brief runs ("
+                         f"{count_of(result.config['verify_epochs'], 'epoch', fmt='g')})"
                          f" at {result.verify['lr'].nunique()} rates"
                          + (f" ({grown} past the 0.1×–10× grid's edge, where the best lay)"
                             if grown > 0 else "") + "; the best grid rate is "

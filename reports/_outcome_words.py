@@ -6,6 +6,8 @@ that print no study import it.
 
 from __future__ import annotations
 
+from nets import count_of
+
 #: The outcome table's words for the outcomes that need more than their name
 OUTCOME_LABELS = {"retried": "retried (worker died)",
                   "left running": "left running (worker stopped)"}
@@ -37,5 +39,5 @@ def timeout_text(summary: dict) -> str:
     command unquoted, as the page has no code in a sentence."""
     n_trials = summary["n_trials"]
     return (f"the last run stopped at study.timeout with {n_trials - summary['n_finished']} "
-            f"of its {n_trials} trials left: hplab study run of the same spec and storage "
-            "resumes it")
+            f"of its {count_of(n_trials, 'trial')} left: hplab study run of the same spec and "
+            "storage resumes it")

@@ -6,7 +6,7 @@ import os
 from functools import partial
 from pathlib import Path
 
-from nets import notice, stage_file
+from nets import count_of, notice, stage_file
 
 from . import _pareto_draw, _study_data as sd, _study_draw as sw
 from ._best_model_files import (
@@ -219,7 +219,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                 if said is not None:
                     notice("reports", f"kept the newer report {out / 'report.html'} "
                                       f"({said} trials); this one had "
-                                      f"{summary['n_finished']} finished trials")
+                                      f"{count_of(summary['n_finished'], 'finished trial')}")
                     return out / "report.html"
                 return rep.write(out, swap=partial(_swap_in, partial(
                     swap_best_model, out, staged, saved, own and not kept), staged_spec, out),

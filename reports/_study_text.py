@@ -177,7 +177,7 @@ def subtitle(spec) -> str:
     # QA: pruner "none" read "none pruner"
     pruner = "no pruner" if spec.pruner in (None, "none") else f"{spec.pruner} pruner"
     return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {pruner} · "
-            f"up to {spec.max_epochs:g} epochs")
+            f"up to {nets.count_of(spec.max_epochs, 'epoch', fmt='g')}")
 
 
 def status(summary, n_trials: int) -> str:

@@ -178,8 +178,9 @@ def lr_range_lines(s: dict) -> list[str]:
         if lone_learner(v) is not None:  # as the report says it, with its seeds
             lines.append(f"verify: only the best grid rate, {v['best_grid_lr']:.4g}, beat the "
                          f"constant prediction; the nets learned nothing at the others in "
-                         f"{s['config']['verify_epochs']:g} epochs: too few runs to use it as "
-                         "it is; train longer (--verify-epochs) or add --seeds first")
+                         f"{count_of(s['config']['verify_epochs'], 'epoch', fmt='g')}: too few "
+                         "runs to use it as it is; train longer (--verify-epochs) or add "
+                         "--seeds first")
     elif v is not None:
         lines.append("verify: every grid run diverged")
     return lines + _ending(s)
@@ -254,6 +255,6 @@ def capacity_lines(s: dict) -> list[str]:
     if s.get("undertrained_wider"):  # QA: the report said so, the terminal never did
         lines.append(f"provisional: the wider widths named score worse and fit their training "
                      f"set worse than the best too, likely undertrained in "
-                     f"{s['config']['max_epochs']:g} epochs: raise --epochs, or lower --lr, "
-                     "before taking the width as sufficient")
+                     f"{count_of(s['config']['max_epochs'], 'epoch', fmt='g')}: raise "
+                     "--epochs, or lower --lr, before taking the width as sufficient")
     return lines + _ending(s)

@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from nets import count_of
+
 from ._training_captions import stuck_text
 
 #: A run that used all its epochs was still improving when its last checkpoint's watched
@@ -61,7 +63,7 @@ def still_falling(run, hist: pd.DataFrame) -> dict | None:
         if not 0 <= start < len(loss) - 2 or loss[start] <= 0 \
                 or 1 - loss[-1] / loss[start] <= WINDOW_SHARE:
             return None
-        where = f"over the last {epochs[-1] - epochs[start]:,g} epochs"
+        where = f"over the last {count_of(epochs[-1] - epochs[start], 'epoch', fmt=',g')}"
     return {"loss": "validation loss" if watched == "val_loss" else "training loss",
             "before": float(loss[start]), "after": float(loss[-1]),
             "share": float(1 - loss[-1] / loss[start]), "where": where,

@@ -929,3 +929,36 @@ def test_outputs_and_inputs_given_with_a_tilde_land_in_the_home_folder(tmp_path,
     code, out, err = run_cli(["report", "index", "~"], capsys)
     assert (code, out) == (0, f"{home / 'index.html'}: 2 reports\n"), err
     assert list(work.iterdir()) == []  # no folder named ~ here
+
+
+def test_one_epoch_is_said_in_the_singular_in_the_reports(tmp_path, spec_file, capsys):
+    # QA: "1 epochs" in a capacity sweep's subtitle and caption, an lr-range's verification
+    # and a study's subtitle, each run with one epoch
+    import html
+    import re
+
+    import nets
+
+    def text(path: Path) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", path.read_text())).split())
+
+    code, _, err = run_cli(["capacity", "--dataset", "coin", "--widths", "2,4", "--seeds", "1",
+                            "--epochs", "1", "--out", tmp_path / "cap"], capsys)
+    assert code == 0, err
+    page = text(tmp_path / "cap" / "report.html")
+    assert "adam lr 0.1, full batch, 1 epoch " in page
+    assert "10 000 SGD epochs; this sweep: 1 epoch)." in page
+    code, _, err = run_cli(["lr-range", "--dataset", "xor", "--verify", "--verify-epochs", "1",
+                            "--out", tmp_path / "lr"], capsys)
+    assert code == 0, err
+    assert "Verification is inconclusive: brief runs (1 epoch) at 17 rates" in text(
+        tmp_path / "lr" / "report.html")
+    path = spec_file("one", n_trials=1, max_epochs=1, pruner="none")
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "one.db", "--out",
+                            tmp_path / "study"], capsys)
+    assert code == 0, err
+    assert "xor · minimize val_loss · tpe sampler · no pruner · up to 1 epoch " in text(
+        tmp_path / "study" / "report.html")
+    # fractions stay plural; a float count formatted as "1" is one
+    assert [nets.count_of(n, "epoch", fmt="g") for n in (0.5, 1.0, 2)] == [
+        "0.5 epochs", "1 epoch", "2 epochs"]

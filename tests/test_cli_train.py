@@ -1146,7 +1146,7 @@ def test_a_tiny_max_epochs_says_it_was_rounded_up_however_tiny(tmp_path, capsys)
         result = json.loads(out)
         assert (result["epochs"], result["iterations"]) == (1, 1)
         assert result["reason"] == (f"reached max_epochs={float(epochs):g} "
-                                    "(rounded up to 1 whole step: 1 epochs)")
+                                    "(rounded up to 1 whole step: 1 epoch)")
 
 
 def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):
