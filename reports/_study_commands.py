@@ -157,8 +157,10 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         # sets its report_path first; the description as stored, read on this open
         said = study_report_lines(name, storage, summary, _description_of(opened[0]))
         missing = study.unregistered_names(opened[0].user_attrs.get(study.SPEC_ATTR))
-        lines = study_lines(summary, best_note=_told_note(opened[0], summary)) + said \
-            + _unregistered_lines(missing)
+        # the report's best-trial note, in the JSON too (a value another program told)
+        summary["best_told_while_running"] = told = _best_told(opened[0], summary)
+        note = "  (value told by another program while hplab trained it)" if told else ""
+        lines = study_lines(summary, best_note=note) + said + _unregistered_lines(missing)
         # the cells read the parsed spec, which needs the names registered
         if cells and not missing and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
@@ -170,19 +172,18 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     return summary, lines
 
 
-def _told_note(s, summary: dict) -> str:
-    """The best trial's note where another program told its value while hplab trained it
-    (`study.told_while_running`, as the report tells it): its line read as the training's
-    score."""
+def _best_told(s, summary: dict) -> bool | None:
+    """Whether another program told the best trial's value while hplab trained it
+    (`study.told_while_running`, as the report tells it): its line, else read as the
+    training's score, says so. None without a best trial."""
     import study
 
     if summary["best_trial"] is None:
-        return ""
+        return None
     created = s.user_attrs.get(study.CREATED_ATTR)
     best = s.get_trials(deepcopy=False)[summary["best_trial"]]
-    told = study.run_by_hplab(best, created) and study.told_while_running(
-        best, flat=study.flat_layout(created))
-    return "  (value told by another program while hplab trained it)" if told else ""
+    return bool(study.run_by_hplab(best, created) and study.told_while_running(
+        best, flat=study.flat_layout(created)))
 
 
 def _unregistered_lines(missing: list[tuple[str, str]]) -> list[str]:

@@ -10,7 +10,7 @@ import time
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_process, run_cli
+from cli_helpers import hplab_process, run_cli, undocumented_keys
 from conftest import run_tiny_study
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
@@ -321,9 +321,11 @@ def test_study_show_says_a_best_value_another_program_told_is_not_the_trainings(
     assert best == [f"best trial #0: 0.99  {params}  (value told by another program while "
                     "hplab trained it)"]
     code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
-    summary = json.loads(out)  # --json as it was: its value, no key added
-    assert code == 0 and (summary["best_trial"], summary["best_value"]) == (0, 0.99), err
+    summary = json.loads(out)  # its value as it was, and a key of its own that says so
+    assert code == 0 and (summary["best_trial"], summary["best_value"],
+                          summary["best_told_while_running"]) == (0, 0.99, True), err
     assert "another program" not in out
+    assert undocumented_keys("study show", summary) == []
 
 
 @pytest.mark.slow

@@ -168,6 +168,8 @@ def test_show_of_a_study_that_spent_its_budget_says_no_stop(two_trials, capsys):
     assert code == 0, err
     shown = json.loads(out)
     assert shown["n_finished"] == 2 and shown["stopped"] is None
+    # its best value is its training's: no other program told it
+    assert (shown["best_trial"], shown["best_told_while_running"]) == (1, False)
     code, out, _ = run_cli(["study", "show", "two", "--storage", db], capsys)
     assert "study.timeout" not in out and "stopped" not in out
 

@@ -125,7 +125,10 @@ JSON_KEYS = {
                          "report NAME rewrites it)",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale, stopped (null, or \"timeout\": the "
                        "last run stopped at study.timeout with trials of the budget left and "
-                       "none running; a study run resumes it)",
+                       "none running; a study run resumes it), best_told_while_running (true "
+                       "when another program told the best trial's value while hplab still "
+                       "trained it: best_value is then that program's, not the training's "
+                       "score; null without a best trial)",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
                        "n_finished, n_complete, n_pruned, n_fail, n_running, n_stale (as "
                        f"study show's), {_BEST_VALUE}",
