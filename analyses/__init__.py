@@ -88,6 +88,7 @@ _MODULES = {
                            "tune_threshold"),
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
+    "_imbalance_unchanged": ("unchanged_runs", "unchanged_words"),
     "_imbalance_verdict": ("VERDICTS", "against_first", "distinct_runs", "overlapping_best",
                            "seeds_compared", "tied_ranks", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),

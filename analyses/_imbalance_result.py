@@ -25,6 +25,7 @@ from nets import (
 from ._imbalance_budget import training_budget
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci, unranked
 from ._imbalance_pitfalls import _Pitfalls
+from ._imbalance_unchanged import unchanged_runs
 from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
 
 #: A run's status as `ImbalanceResult.status_frame`'s reasons count it.
@@ -310,6 +311,8 @@ class ImbalanceResult(_Pitfalls):
             "failed": _records(failed[cols]),
             # not trained, not failed: their sampler had nothing to resample
             "skipped": _records(skipped[cols]),
+            # ...and those whose sampler did nothing on some seeds only: still ranked
+            "unchanged": unchanged_runs(self.runs),
             "majority": _records(check),
             "accuracy_misleading": bool(check["misleading"].any()),
             "leakage": _records(self.leakage()) if self.leakage_demo else None,

@@ -18,6 +18,7 @@ import numpy as np
 from nets import STRATEGIES, filtered_warnings, imbalance_metrics, make_imbalance_pipeline
 
 from ._imbalance_metrics import tune_threshold
+from ._imbalance_unchanged import left_as_it_was
 from ._imbalance_variants import Variant, held_variant
 
 #: What scikit-learn, imbalanced-learn and the nets raise when a run cannot work on its
@@ -193,8 +194,7 @@ def run_task(task: Task) -> dict:
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     unchanged = ""
     entry = STRATEGIES[task.strategy]
-    if task.mode == "proper" and (entry.uses_ratio or entry.kind == "clean") \
-            and (fit_pos, fit_neg) == n_train:
+    if left_as_it_was(task.strategy, task.mode, (fit_pos, fit_neg), n_train):
         # imbalanced-learn returns the data as it was, unsaid, when a sampler aiming at a
         # ratio finds nothing to act on (BorderlineSMOTE with no positive near the border),
         # and a cleaner that finds nothing to remove keeps every row (in their order: the

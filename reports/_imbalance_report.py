@@ -220,7 +220,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                     "Test class counts are those of the loaded data in every run"
                     + (" but the leaky ones (resampled before the split: their test set "
                        "was drawn from the resampled data)" if result.leakage_demo else "")
-                    + ": resampling changed only what the model was fitted on (n_fit_*).")
+                    + ": resampling changed only what the model was fitted on (n_fit_*)."
+                    + _unchanged_text(result))
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
     from analyses import training_budget, undertrained_words
 
@@ -265,6 +266,15 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
 #: Metrics whose chance level (a random ranking's, or guess's) is the test set's positive
 #: prevalence, which each ratio sets.
 PREVALENCE_METRICS = ("pr_auc", "precision")
+
+
+def _unchanged_text(result) -> str:
+    """The Data and runs sentences on samplers that left the training data as it was on
+    some of their seeds (on all, they were skipped, and said so above)."""
+    from analyses import unchanged_runs, unchanged_words
+
+    return "".join(f" At {u['ratio']}, {unchanged_words(u)}." for u in
+                   unchanged_runs(result.runs))
 
 
 def _chance_note(result) -> str:

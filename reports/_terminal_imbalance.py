@@ -52,7 +52,7 @@ def imbalance_lines(s: dict) -> list[str]:
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)
-    from analyses import tied_ranks, unranked, unranked_words
+    from analyses import tied_ranks, unchanged_words, unranked, unranked_words
 
     # isolation_forest by brier: no probability, no row (as the report's calibration)
     left_out = unranked(s["metric"], s.get("strategies", ()))
@@ -84,6 +84,9 @@ def imbalance_lines(s: dict) -> list[str]:
             lines.append(f"  {rank:>3} {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
+        # ...and those that did nothing on some seeds only: ranked, on the untreated data there
+        lines += [f"  {unchanged_words(u)}" for u in s.get("unchanged", ())
+                  if u["ratio"] == ratio]
         lines += _verdict_lines(rows, s["metric"], s["seeds"])
         scored = [r for r in rows if r["mean"] is not None and not r.get("same_as")]
         if len(scored) > 1:  # picked on the test scores it shows: a winner's curse

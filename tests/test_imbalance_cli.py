@@ -180,6 +180,29 @@ def test_a_cleaner_that_removed_nothing_is_none_and_skipped(capsys):
     assert res.ranking().set_index("strategy").loc["enn", "status"] == "ok"
 
 
+def test_a_cleaner_that_removed_nothing_on_some_seeds_says_so(tmp_path, capsys, parse_html):
+    # review: ranked, with the untreated net's runs on those seeds in its mean, and neither
+    # the terminal nor the report said so (only runs.csv's note did)
+    from cli_helpers import undocumented_keys
+
+    argv = ["imbalance", "--dataset", "moons", "--ratio", "1:50", "--strategies",
+            "none,enn", "--seeds", "3", "--epochs", "5", "--workers", "1"]
+    assert hplab.main([*argv, "--no-report", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["unchanged"] == [{"ratio": "1:50", "strategy": "enn", "seeds": 2, "n_seeds": 3}]
+    assert undocumented_keys("imbalance", ["unchanged", "n_seeds"]) == []
+    said = ("enn left the training data as it was on 2 of 3 seeds (EditedNearestNeighbours "
+            "found no example to remove): there it fitted the data as none does, and those "
+            "runs are in its mean")
+    assert hplab.main([*argv, "--out", str(tmp_path / "im")]) == 0
+    assert f"  {said}" in capsys.readouterr().out.splitlines()
+    page = parse_html((tmp_path / "im" / "report.html").read_text()).all_text
+    assert f"(n_fit_*). At 1:50, {said}." in " ".join(page.split())
+    # on every seed or none, nothing to add: skipped (said above), or resampled
+    assert hplab.main([*argv[:4], "1:100", *argv[5:], "--no-report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unchanged"] == []
+
+
 def test_a_ratio_in_the_dataset_name_is_the_ratio_reported(capsys):
     # QA: hplab imbalance --dataset 'digits?imbalance=1:20&positive=8' printed "ratio own:"
     # and "At the data's own balance, ...", JSON "ratio": "own", though the data was cut
