@@ -158,8 +158,35 @@ def seeds_that_stopped(summary: dict) -> str:
         return "medians over seeds" if len(runs) > 1 else "one seed"
     return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
             f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never diverged up to max_lr "
-            f"{summary['max_lr']:g}: "
-            f"{no_stop_advice(summary['config'].get('optimizer'), summary['beta'])}")
+            f"{summary['max_lr']:g}: {no_stop_words(summary)}")
+
+
+def no_stop_words(summary: dict) -> str:
+    """What to do about the seeds that never stopped: `looper_rise_words` where each is a
+    looper whose loss turned up short of the stop, else `no_stop_advice`."""
+    return looper_rise_words(summary) or no_stop_advice(summary["config"].get("optimizer"),
+                                                        summary["beta"])
+
+
+def looper_rise_words(summary: dict) -> str | None:
+    """What a looper whose seeds never stopped found, where each one's loss rose past
+    `LOOPER_RISE` x its best before (``rise_lr``) short of ``--diverge`` x (a spike it came
+    back from): its suggestions are read below that rise, which --max-lr already reaches,
+    so "raise --max-lr" would not change them. None otherwise (a ramp; a seed that never
+    rose, where a higher --max-lr may find the turn)."""
+    from ._lr_ramp import LOOPER_RISE  # with the ramp's other rules
+
+    never = [r for r in summary["runs"] if r["stop_reason"] == "completed"]
+    rises = [r.get("rise_lr") for r in never]
+    if summary["mode"] != "looper" or not never or None in rises:
+        return None
+    diverge = summary["config"].get("diverge", 4.0)  # the default, before results kept it
+    lr = 10 ** float(np.median(np.log10(rises)))
+    over = "" if len(rises) == 1 else f" (median over the {len(rises)} seeds)"
+    return (f"its loss rose past {min(LOOPER_RISE, diverge):g}x its best at lr {lr:.4g}"
+            f"{over}, short of the --diverge {diverge:g}x stop: the suggestions are read "
+            "below that rise, where the looper's loss turns up, and --max-lr already reaches "
+            "past it: no need to raise it")
 
 
 #: How `no_stop_advice` names the built-in SGD steps.

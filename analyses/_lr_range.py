@@ -224,11 +224,17 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
             # fastai drops a tenth of the planned points from the start (suggest's
             # default: the loss has not moved), and the blow-up from the end
             cut = _skip_end(mode, c.stop_reason, c.frame["loss"], diverge)
+            # where a looper's loss turned up, stopped or not (the advice reads it: one
+            # that rose and came back short of --diverge needs no higher --max-lr)
+            rose = first_rise(c.frame["loss"], min(LOOPER_RISE, diverge)) \
+                if mode == "looper" else None
             lrs, losses = read_curve(c.frame["lr"], c.frame["smoothed_loss"],
                                      num_steps=num_steps, skip_end=cut)
             found = suggest(lrs, losses, names, skip_start=0, skip_end=0)  # read already
             rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                          "divergence_lr": c.divergence_lr, "steps": c.steps,
+                         "rise_lr": math.nan if rose is None else float(
+                             c.frame["lr"].iloc[rose]),
                          "descent": descent(c.frame["smoothed_loss"]),
                          # a looper's read cut where its loss rose (or it stopped) ends
                          # where the data turned up, not at --max-lr: lowest there is no

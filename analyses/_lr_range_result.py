@@ -23,8 +23,9 @@ class LRRangeResult:
     curves : DataFrame
         ``seed, step, lr, loss, smoothed_loss``: every recorded point of every seed.
     runs : DataFrame
-        One row per seed: ``seed, stop_reason, stop_lr, divergence_lr, steps, descent``
-        (1 - the lowest smoothed loss / its first), ``lowest_at_end`` (the curve read was
+        One row per seed: ``seed, stop_reason, stop_lr, divergence_lr``, ``rise_lr`` (a
+        looper's first rate past `LOOPER_RISE` x its best before, else NaN), ``steps,
+        descent`` (1 - the lowest smoothed loss / its first), ``lowest_at_end`` (the curve read was
         lowest at its last point: `analyses._suggest.lowest_at_end`; not a looper's cut
         where its loss rose or it stopped), ``seconds`` and one
         column per suggestion (its rate on that seed's curve).
@@ -99,6 +100,8 @@ class LRRangeResult:
             "runs": [{"seed": int(r["seed"]), "stop_reason": r["stop_reason"],
                       "stop_lr": finite_float(r["stop_lr"]),
                       "divergence_lr": finite_float(r["divergence_lr"]),
+                      # older results lack it
+                      "rise_lr": finite_float(r.get("rise_lr", math.nan)),
                       "steps": int(r["steps"]), "descent": finite_float(r.get("descent")),
                       # older results lack it
                       "lowest_at_end": bool(r.get("lowest_at_end", False))}

@@ -182,8 +182,13 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           "suggestion) is the 75th minus the 25th percentile of the seeds' "
                           "log10 rates: 0.3 is a factor of 2 between them, 1 a factor of 10 "
                           "(none below two seeds).")
-    rep.add_table(result.runs, name="runs", caption=RUNS_CAPTION.format(
-        loss="smoothed loss" if result.beta else "loss"))
+    looper = result.mode == "looper"  # rise_lr is a looper's (older results lack it)
+    rep.add_table(result.runs if looper else result.runs.drop(columns="rise_lr",
+                                                              errors="ignore"),
+                  name="runs", caption=RUNS_CAPTION.format(
+                      loss="smoothed loss" if result.beta else "loss")
+                  + (" rise_lr: the first rate whose loss rose past 1.5× its best before "
+                     "(where the suggestions end), stopped or not." if looper else ""))
     if result.verify is not None:
         rep.add_section("Verification at a grid of rates")
         rep.add_figure("verify-grid", draw_verify, verify_frame(result),

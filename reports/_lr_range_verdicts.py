@@ -27,6 +27,7 @@ def verdict_lines(result, summary: dict) -> list[str]:
     ``summary``: a sentence a line."""
     from analyses import (
         at_ramp_start,
+        looper_rise_words,
         no_stop_advice,
         no_suggestion_reason,
         plain_sgd_valley,
@@ -76,12 +77,15 @@ def verdict_lines(result, summary: dict) -> list[str]:
                         "up (0.75 on its MNIST net); --verify tells which reading trains "
                         "best on this data." if result.mode == "looper" else ""))
     else:
+        # a looper's loss that turned up short of the stop: its suggestions end there
+        rose = looper_rise_words(summary)
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
                      f"{'smoothed ' if result.beta else ''}value; a rise below "
-                     "that, as the plot may show, does not stop the test) up to max_lr, so "
-                     f"suggestions near the curve's end are unreliable; "
-                     f"{no_stop_advice(result.config.get('optimizer'), result.beta)}.")
+                     "that, as the plot may show, does not stop the test) up to max_lr"
+                     + (f"; {rose}." if rose else ", so suggestions near the curve's end are "
+                        "unreliable; "
+                        f"{no_stop_advice(result.config.get('optimizer'), result.beta)}."))
     if by_ramp:
         warning = ramp_set_warning(summary)
         lines.append(f"Weak suggestions: {warning[0].upper()}{warning[1:]}.")

@@ -124,7 +124,7 @@ def lr_range_lines(s: dict) -> list[str]:
                      + (f"  ({'; '.join(notes)})" if notes else ""))
     from analyses import (
         at_ramp_start,
-        no_stop_advice,
+        no_stop_words,
         no_suggestion_reason,
         plain_sgd_valley,
         ramp_set_warning,
@@ -149,8 +149,7 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
                      f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")
     else:  # more --steps only sample the same range
-        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
-                     f"{no_stop_advice(s['config']['optimizer'], s['beta'])}")
+        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: {no_stop_words(s)}")
     v = s["verify"]
     diverged = "" if v is None else rates_text(diverged_rates(v, s["config"].get("verify_seeds")))
     diverged = f"; diverged: {diverged}" if diverged else ""  # at any grid rate

@@ -620,6 +620,37 @@ def test_stop_rates_say_how_many_seeds_stopped(tmp_path, monkeypatch, capsys, pa
     assert [r["stop_reason"] == "completed" for r in runs] == [False, True, False]
 
 
+def test_a_looper_whose_loss_rose_and_came_back_is_not_told_to_raise_max_lr(
+        tmp_path, monkeypatch, capsys, parse_html):
+    # review: moons' looper loss rose 1.6x its best at lr 2.5 and came back to 1.14x, short
+    # of the 4x stop; its suggestions were cut at that rise, yet it was told "raise
+    # --max-lr (plain SGD on a small net may take rates of tens or more ...)"
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "moons", "--mode", "looper", "--min-lr", "0.001",
+            "--max-lr", "3", "--steps", "30"]
+    code, out, err = run_cli([*argv, "--no-report", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert [(r["stop_reason"], r["rise_lr"]) for r in s["runs"]] == [("completed", 2.5)]
+    assert undocumented_keys("lr-range", ["rise_lr"]) == []
+    said = ("its loss rose past 1.5x its best at lr 2.5, short of the --diverge 4x stop: the "
+            "suggestions are read below that rise, where the looper's loss turns up, and "
+            "--max-lr already reaches past it: no need to raise it")
+    code, out, err = run_cli([*argv, "--out", "r"], capsys)
+    assert code == 0, err
+    assert f"never diverged up to --max-lr 3: {said}" in out.splitlines()
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert f"does not stop the test) up to max_lr; {said}." in text
+    assert "raise --max-lr" not in out + text
+    # where it never rose that far (up to 1): still "raise --max-lr", and no rise_lr
+    code, out, err = run_cli([*argv[:-4], "--max-lr", "1", "--steps", "30", "--no-report",
+                              "--json"], capsys)
+    assert [r["rise_lr"] for r in json.loads(out)["runs"]] == [None]
+    code, out, err = run_cli([*argv[:-4], "--max-lr", "1", "--steps", "30", "--no-report"],
+                             capsys)
+    assert "never diverged up to --max-lr 1: raise --max-lr (plain SGD" in out
+
+
 def test_a_curve_that_hardly_fell_gives_weak_suggestions(tmp_path, monkeypatch, capsys):
     # QA: the smoothed loss fell 5 % and 3 %, yet "valley suggests lr ≈ 0.0285 (median of 2
     # seeds, IQR 0.12 decades)" read as settled; verification found 0.12x the best rate.
