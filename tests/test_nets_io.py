@@ -144,6 +144,33 @@ def test_a_save_through_a_symlink_keeps_the_link(trained, tmp_path):
                                   net.predict_proba(X))
 
 
+def test_a_file_written_over_keeps_its_mode(trained, tmp_path, capsys):
+    # security review: a results file the user had made private (chmod 600) came back
+    # 0644 (the umask's) after `hplab predict --out` or `study export --csv` wrote over
+    # it, readable by every user, where a plain open (or the shell's >) keeps its mode
+    _, _, X, path = trained
+    np.save(tmp_path / "x.npy", X[:5])
+    out = tmp_path / "pred.csv"
+    predict = ["predict", path, "--input", tmp_path / "x.npy", "--out"]
+    assert run_cli([*predict, out], capsys)[0] == 0  # made; then written over
+    for mode in (0o600, 0o640, 0o444):
+        out.chmod(mode)
+        code, _, err = run_cli([*predict, out], capsys)
+        assert code == 0, err
+        assert out.stat().st_mode & 0o777 == mode
+        rows = out.read_text().splitlines()
+        assert len(rows) == 6 and rows[0].startswith("prediction,p_")
+    # through a link, the target's mode; a new file's is still the umask's
+    (tmp_path / "link.csv").symlink_to(out)
+    out.chmod(0o600)
+    assert run_cli([*predict, tmp_path / "link.csv"], capsys)[0] == 0
+    assert out.stat().st_mode & 0o777 == 0o600 and (tmp_path / "link.csv").is_symlink()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert run_cli([*predict, tmp_path / "new.csv"], capsys)[0] == 0
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_a_long_name_is_written_and_errors_name_the_path_given(tmp_path):
     # QA: `study export --csv` of a 249-byte name failed ("File name too long: '.cccc….csv.
     # 5lig06mw.tmp.csv'": the temporary name is 18 bytes longer), and errors named that
