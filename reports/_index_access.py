@@ -82,6 +82,11 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
 _ROW = re.compile(r'<tr(?: data-order="([^" ]+) ([0-9]+)")?>(.*?</tr>)', re.S)
 _HREF = re.compile(r'<a href="([^"]*)"')
 _DATE = re.compile(r'<td class="date">([^<]*)</td>')
+#: A row's HTML as `write_index`'s template writes it (every version's): its cells, link,
+#: notes and badge, text escaped. A kept row is copied as it is: one with any other markup
+#: (a script, an image, a second link) was not written by hplab, and is not kept.
+_AS_WRITTEN = re.compile(r'(?:</?(?:td|a|div|span)(?: (?:class|href|aria-label)="[^"<>]*")*>'
+                         r'|[^<>])*</tr>')
 #: The note of a kept row (`kept_rows`), replaced when it is kept again.
 _KEPT_NOTE = re.compile(r'<div class="muted kept">[^<]*</div>')
 #: An index larger than this is not read for its rows (one of 1000 reports is ~1 MB).
@@ -111,7 +116,10 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
     for row in _ROW.finditer(text):
         link = _HREF.search(row.group(0))
         rel = None if link is None else local_link(link.group(1))
-        if rel is None:
+        # security review: another user's markup in the shared index (an <img onerror>,
+        # a link elsewhere) was copied into the index this user's hplab wrote
+        if rel is None or not _AS_WRITTEN.fullmatch(row.group(3)) \
+                or row.group(3).count(" href=") != 1:
             continue
         if rel not in listed and any(rel.startswith(f"{gone}/") or rel == gone
                                      for gone in unreadable):

@@ -352,6 +352,35 @@ def test_kept_rows_read_their_links_as_every_link_of_a_page_is(tmp_path):
     assert ["train&#47;escaped/report.html" in row["kept"] for row in kept] == [True]
 
 
+def test_an_index_keeps_no_markup_another_user_put_in_the_rows_it_keeps(tmp_path, as_user):
+    # security review: in a shared runs folder, bob put an <img onerror> and a link of his
+    # own in his 0700 runs' rows of the index; alice's refresh copied them as they were
+    # into the index her hplab wrote (its CSP stopped the script, not the link)
+    runs = tmp_path / "runs"
+    t0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    names = ("alice", "kept", "imaged", "linked")
+    for hours, name in enumerate(names):
+        _report(name, runs / "train" / name, created=t0 + timedelta(hours=hours))
+    index = reports.write_index(runs)
+    page = index.read_text(encoding="utf-8")
+    for name, added in (("imaged", '<img src=x onerror="document.title=1">'),
+                        ("linked", '<a href="https://example.org/login">sign in</a>')):
+        mark = f'<div class="muted">Run {name}</div>'
+        assert page.count(mark) == 1
+        page = page.replace(mark, mark + added)
+    index.write_text(page, encoding="utf-8")
+    for name in names[1:]:
+        (runs / "train" / name).chmod(0o700)
+        give_away(runs / "train" / name, OTHER_UID)
+    (runs / "train").chmod(0o777)
+    index.chmod(0o666)
+    code, out, err = as_user("report", "index", runs)
+    assert (code, out) == (0, f"{index}: 1 report (2 listed, 1 kept from before)\n"), err
+    assert _hrefs(index) == ["train/kept/report.html", "train/alice/report.html"]
+    page = index.read_text(encoding="utf-8")
+    assert "<img" not in page and "example.org" not in page and "onerror" not in page
+
+
 def test_an_index_an_earlier_hplab_wrote_keeps_the_rows_of_reports_this_user_cannot_read(
         tmp_path, as_user):
     # QA: carol's index written by hplab 0621493 (its rows record no sort key): bob made
