@@ -73,17 +73,18 @@ def _stage_and_replace(path: Path, target: Path, write) -> Path:
 def stage_file(path, write) -> Path:
     """``write(tmp)`` on a new file of this call beside ``path``; the caller renames it.
 
-    The file gets the mode a plain open would (not mkstemp's 0600): the umask's for a new
-    file, the mode of the file it replaces otherwise (a ``chmod 600`` results.csv stays
-    private); if ``write`` fails, nothing is left behind. Its errors name ``path``, never
-    the hidden temporary file.
+    The file gets the mode a plain open would give a new file (the umask's, not mkstemp's
+    0600), less what the file it replaces withheld (a ``chmod 600`` results.csv stays
+    private; another user's 0666 one gives this user's file no more than the umask allows);
+    if ``write`` fails, nothing is left behind. Its errors name ``path``, never the hidden
+    temporary file.
     """
     path = Path(path)
     try:
         replaced = os.lstat(path)  # a link is replaced, not its target: its mode is no file's
     except OSError:
         replaced = None
-    kept = stat.S_IMODE(replaced.st_mode) & 0o777 \
+    kept = stat.S_IMODE(replaced.st_mode) \
         if replaced is not None and stat.S_ISREG(replaced.st_mode) else None
     make_folder(path.parent, path)
     prefix, suffix = _staged_name(path)
@@ -99,7 +100,7 @@ def stage_file(path, write) -> Path:
         os.chmod(tmp, 0o666 & ~umask)
         write(tmp)
         if kept is not None:  # after the write: a read-only file's mode would refuse it
-            os.chmod(tmp, kept)
+            os.chmod(tmp, kept & 0o666 & ~umask)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _about(exc, path, tmp) from None

@@ -151,13 +151,15 @@ def test_a_file_written_over_keeps_its_mode(trained, tmp_path, capsys):
     _, _, X, path = trained
     np.save(tmp_path / "x.npy", X[:5])
     out = tmp_path / "pred.csv"
+    umask = os.umask(0)
+    os.umask(umask)
     predict = ["predict", path, "--input", tmp_path / "x.npy", "--out"]
     assert run_cli([*predict, out], capsys)[0] == 0  # made; then written over
     for mode in (0o600, 0o640, 0o444):
         out.chmod(mode)
         code, _, err = run_cli([*predict, out], capsys)
         assert code == 0, err
-        assert out.stat().st_mode & 0o777 == mode
+        assert out.stat().st_mode & 0o777 == mode & ~umask
         rows = out.read_text().splitlines()
         assert len(rows) == 6 and rows[0].startswith("prediction,p_")
     # through a link, the target's mode; a new file's is still the umask's
@@ -165,10 +167,13 @@ def test_a_file_written_over_keeps_its_mode(trained, tmp_path, capsys):
     out.chmod(0o600)
     assert run_cli([*predict, tmp_path / "link.csv"], capsys)[0] == 0
     assert out.stat().st_mode & 0o777 == 0o600 and (tmp_path / "link.csv").is_symlink()
-    umask = os.umask(0)
-    os.umask(umask)
     assert run_cli([*predict, tmp_path / "new.csv"], capsys)[0] == 0
     assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+    # nor wider than the umask: a world-writable file (another user's, in a shared
+    # folder) gives the file written in its place no more
+    out.chmod(0o777)
+    assert run_cli([*predict, out], capsys)[0] == 0
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_a_long_name_is_written_and_errors_name_the_path_given(tmp_path):
