@@ -44,7 +44,11 @@ def scan_reports(directory: Path | str) -> ReportScan:
             unreadable.append(Path(os.fsdecode(exc.filename)))
 
     # linked folders are followed (runs/train may live on another disk), each real folder
-    # once: a link back up the tree would otherwise loop
+    # once: a link back up the tree would otherwise loop. A link to a folder holding this
+    # one (``..``, ``/``: a runs folder received with one) is not followed: it led the
+    # index (refreshed after every report) through the whole disk, /proc too, listing
+    # every report of the machine in this folder's index.html
+    seen.update(_holders(os.path.realpath(root)))
     for here, dirs, files in os.walk(root, onerror=not_listed, followlinks=True):
         # hidden folders, CSV folders of reports and installed packages hold no reports
         # (a run named _mine does: run folders may start with "_")
@@ -63,6 +67,14 @@ def scan_reports(directory: Path | str) -> ReportScan:
                     unreadable.append(Path(here) / name)  # user cannot tell, and is told
     found.sort(key=_sort_key, reverse=True)
     return ReportScan(found, unreadable)
+
+
+def _holders(real: str) -> list[str]:
+    """The real folder ``real`` and every folder above it, ``/`` last."""
+    found = [real]
+    while (parent := os.path.dirname(found[-1])) != found[-1]:
+        found.append(parent)
+    return found
 
 
 def _first_visit(folder: Path, seen: set[str]) -> bool:

@@ -471,6 +471,27 @@ def test_a_linked_subfolder_is_listed_once_and_a_link_loop_ends(tmp_path):
     assert 'href="train/x/report.html"' in index and "<title>hplab reports · runs<" in index
 
 
+def test_a_link_to_a_folder_above_is_not_followed(tmp_path, capsys):
+    # security review: a runs folder received with a link to / (or ..) in it made each
+    # index refresh walk the whole disk, /proc too, and list every report of the machine
+    # (another project's, beside the runs folder) in that folder's index.html
+    runs = tmp_path / "project" / "runs"
+    _small_report("mine").write(runs / "train" / "mine", index=False)
+    _small_report("beside").write(tmp_path / "other" / "private", index=False)
+    (tmp_path / "elsewhere").mkdir()
+    _small_report("far").write(tmp_path / "elsewhere" / "x", index=False)
+    (runs / "root").symlink_to("/")
+    (runs / "up").symlink_to("../..")
+    (runs / "train" / "disk").symlink_to(tmp_path / "elsewhere")  # still followed
+    code, out, err = run_cli(["report", "index", runs, "--json", "--no-write"], capsys)
+    assert code == 0, err
+    listed = json.loads(out)
+    assert sorted(r["path"] for r in listed["reports"]) == [
+        str(runs / "train" / "disk" / "x" / "report.html"),
+        str(runs / "train" / "mine" / "report.html")]
+    assert listed["n_reports"] == 2 and listed["unreadable"] == []
+
+
 def test_same_second_reports_sort_by_write_order(tmp_path):
     t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     first = _small_report("first", created=t).write(tmp_path / "runs" / "a")
