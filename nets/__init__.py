@@ -160,7 +160,7 @@ from ._rules import (
 )
 from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
-from ._shell_words import shell_line, shell_split, shell_word
+from ._shell_words import command_words, shell_line, shell_split, shell_word
 from ._steps import batch_rows, epoch_steps, whole_steps
 from ._threads import (
     SMALL_STEP_FLOPS,
@@ -267,8 +267,8 @@ __all__ = [
     "SMALL_STEP_FLOPS", "compact_repr", "user_stacklevel",
     "REPORT_MARK", "check_report_removable", "files_folder_problem", "is_report_page",
     "remove_report_files", "report_csvs",
-    "and_list", "count_of", "error_line", "escaped", "shell_line", "shell_split",
-    "shell_word",
+    "and_list", "command_words", "count_of", "error_line", "escaped", "shell_line",
+    "shell_split", "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
     "owner_and_mode", "owner_name", "user_name", "unreadable_why", "with_owner", "write_advice",
     "check_folder_readable",

@@ -25,6 +25,15 @@ def shell_line(words) -> str:
     return " ".join(shell_word(w) for w in words)
 
 
+def command_words(command, operand, options=()) -> list:
+    """``[*command, operand, *options]``: a command hplab prints for its user to run, its
+    operand (a study's name, a spec) first; one that starts with ``-`` (a study named
+    ``-x``) last, after ``--``, which a parser would otherwise take for a flag."""
+    if str(operand).startswith("-"):
+        return [*command, *options, "--", operand]
+    return [*command, operand, *options]
+
+
 def shell_split(line: str) -> list[str]:
     """``line``'s words as a shell reads them: `shell_word`'s inverse, as ``shlex.split``
     is ``shlex.quote``'s, also reading bash's ``$'...'`` (its ``\\xHH`` bytes that are no

@@ -47,15 +47,15 @@ def note_study_report(name: str, storage, summary: dict,
         description = _stored_description(name, storage)
     summary["report_path"] = str(report) if report else None
     # the storage as given: the same name elsewhere is another study
-    again = ["hplab", "study", "report", name] + (
-        ["--storage", study.mask_url(storage)] if storage else [])
+    again = nets.command_words(["hplab", "study", "report"], name, (
+        ["--storage", study.mask_url(storage)] if storage else []))
     if report and not _in_folder(report, study_report_folder(name, storage, summary["created"])):
         # found in the runs folder of the storage file, not where `study report` writes
         # from here: from that runs folder's project folder it is
         # PROJECT/runs/studies/NAME/report.html, named from inside runs/ too (QA)
         project = Path(os.path.abspath(report)).parents[3]
-        again = ["hplab", "study", "report", name, "--storage",
-                 study.resolve_storage(storage).seen_from(project).masked]
+        again = nets.command_words(["hplab", "study", "report"], name, [
+            "--storage", study.resolve_storage(storage).seen_from(project).masked])
         lag_command = (f"cd {nets.shell_word(os.path.relpath(project))} && "
                        f"{nets.shell_line(again)}")
     else:
@@ -117,8 +117,8 @@ def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
 
     if summary["report_path"] is not None:
         return []
-    write = ["hplab", "study", "report", name] + (
-        ["--storage", study.mask_url(storage)] if storage else [])
+    write = nets.command_words(["hplab", "study", "report"], name, (
+        ["--storage", study.mask_url(storage)] if storage else []))
     folder = study_report_folder(name, storage, summary["created"])
     primary = study.study_folder(name)
     other = read_report_info(primary / "report.html") if folder != primary else None

@@ -40,8 +40,9 @@ def spec_to_copy(spec, storage: str | None = None) -> str:
     from ._spec_files import SPECS_DIR  # it imports this module
 
     if spec.path is None:
-        report = nets.shell_line(["hplab", "study", "report", spec.name]
-                                 + (["--storage", storage] if storage is not None else []))
+        report = nets.shell_line(nets.command_words(
+            ["hplab", "study", "report"], spec.name,
+            ["--storage", storage] if storage is not None else []))
         return nets.escaped(f"the spec.toml that `{report}` writes beside the report")
     path = Path(spec.path)
     if path.parent == SPECS_DIR:

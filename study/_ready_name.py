@@ -79,9 +79,9 @@ def resume_call(spec: str, where: StorageURL, data: str | None = None) -> str:
     ``study.run_study('SPEC', storage='S', dataset='D')`` from Python (a notebook's spec
     refused gets no flags to translate)."""
     if nets.in_command():
-        return nets.shell_line(["hplab", "study", "run", spec]
-                               + (["--storage", where.masked] if where.given else [])
-                               + (["--data", data] if data is not None else []))
+        return nets.shell_line(nets.command_words(
+            ["hplab", "study", "run"], spec, (["--storage", where.masked] if where.given else [])
+            + (["--data", data] if data is not None else [])))
     args = [repr(spec), *([f"storage={where.masked!r}"] if where.given else []),
             *([f"dataset={data!r}"] if data is not None else [])]
     return f"study.run_study({', '.join(args)})"
@@ -114,6 +114,7 @@ def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL, tria
 
     resume = spec_to_resume(study, where, any_data_path=dataset is not None)
     copy = dataset if dataset is not None else resume_data(resume, spec)
-    return nets.shell_line(["hplab", "study", "run", resume, "--trials", trials]
-                           + (["--storage", storage] if storage is not None else [])
-                           + (["--data", copy] if copy is not None else []))
+    return nets.shell_line(nets.command_words(
+        ["hplab", "study", "run"], resume, ["--trials", trials]
+        + (["--storage", storage] if storage is not None else [])
+        + (["--data", copy] if copy is not None else [])))

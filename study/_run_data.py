@@ -161,9 +161,10 @@ def _copy_hint(spec: StudySpec, stored: StudySpec | None, where: StorageURL) -> 
     # readable too: another user's private file is there, and no use to this one
     here = bool(paths) and all((os.path.isfile(p) or os.path.isdir(p))
                                and os.access(p, os.R_OK) for p in paths)
-    command = nets.shell_line(["hplab", "study", "run", resume_name(spec)]
-                              + (["--storage", where.masked] if where.given else [])
-                              + ["--data", stored.dataset if here else "NAME"])
+    command = nets.shell_line(nets.command_words(
+        ["hplab", "study", "run"], resume_name(spec),
+        (["--storage", where.masked] if where.given else [])
+        + ["--data", stored.dataset if here else "NAME"]))
     if here:
         return f"; the study's data is at {read_from(stored.dataset)}: `{command}` reads it"
     return f"; give this machine's copy of it with `{command}`"
@@ -253,7 +254,9 @@ def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
     same_but_path = dataclasses.replace(spec, dataset=stored.dataset)
     if (_path_only_differs(stored.dataset, spec.dataset)
             and first_difference(stored, same_but_path) is None):
-        join = (f"`hplab study worker --study {nets.shell_word(spec.name)} --data "
+        flag = ([f"--study={spec.name}"] if spec.name.startswith("-")  # argparse: a flag
+                else ["--study", spec.name])
+        join = (f"`hplab study worker {nets.shell_line(flag)} --data "
                 f"{nets.shell_word(spec.dataset)}` and the same --storage" if nets.in_command()
                 else f"`study.join_study({spec.name!r}, dataset={spec.dataset!r})` and the "
                 "same storage")  # a notebook's spec: no flags to translate

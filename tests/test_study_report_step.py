@@ -67,6 +67,24 @@ def test_a_run_or_worker_that_started_no_trial_says_no_time_of_trials(spec_file,
         assert code == 0 and json.loads(out)["seconds"] == 0, err
 
 
+def test_the_commands_said_of_a_study_whose_name_starts_with_a_dash_run(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # security review: a study named -x (a spec file -x.toml, or another Optuna client's
+    # name) was told "hplab study report -x --storage s.db", which argparse refused as a flag
+    import nets
+
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("-x", n_trials=1, pruner="none", max_epochs=2)
+    assert run_cli(["study", "run", spec, "--storage", "s.db", "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "--storage", "s.db", "--", "-x"], capsys)
+    said = "hplab study report --storage s.db -- -x"
+    assert code == 0 and out.splitlines()[-1].endswith(f" ({said})"), err
+    code, out, err = run_cli(nets.shell_split(said)[1:], capsys)
+    assert code == 0 and out.splitlines()[-1].startswith("report: runs/studies/x-"), err
+    assert nets.command_words(["hplab", "study", "run"], "a", ["--trials", 3]) == [
+        "hplab", "study", "run", "a", "--trials", 3]
+
+
 NONE_YET_S_DB = "report: none yet in runs/studies/none (hplab study report none --storage s.db)"
 
 
