@@ -95,6 +95,7 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             studies = (con.execute("SELECT count(*) FROM studies").fetchone()[0]
                        if "studies" in tables else 0)
+            first_only = tables == {"studies"} and _optunas_studies(con)
     except sqlite3.DatabaseError as exc:
         if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
             blocked = unwritable(path)
@@ -113,7 +114,8 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
             raise StorageError(f"{path} is an optuna journal, not an SQLite database: give "
                                f"it as journal:{path}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
+    problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint,
+                          first_only=first_only)
     if problem:
         # some of optuna's tables and no study: optuna makes them one by one
         if tables <= _optuna_tables() and not studies:
@@ -144,14 +146,27 @@ def _optuna_tables() -> set[str]:
     return {"alembic_version", *BaseModel.metadata.tables}
 
 
+def _optunas_studies(con) -> bool:
+    """Whether the database's "studies" table has exactly the columns of optuna's."""
+    from optuna.storages._rdb.models import BaseModel
+
+    columns = [row[1] for row in con.execute("PRAGMA table_info(studies)")]
+    return columns == [c.name for c in BaseModel.metadata.tables["studies"].columns]
+
+
 def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
-                missing_hint: str) -> StorageError | None:
+                missing_hint: str, first_only: bool = False) -> StorageError | None:
     """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
     not one optuna opens as it is, as the error to raise (`StorageAbsent` where it holds
-    no storage yet); None when it is, or when it is a new, empty one a study run may fill."""
+    no storage yet); None when it is, or when it is a new, empty one a study run may fill.
+    ``first_only``: its one table is optuna's first, "studies", with optuna's columns."""
     optuna_tables = _optuna_tables()
-    # names only optuna gives its tables (an app may well have "studies" or "trials")
+    # names only optuna gives its tables (an app may well have "studies" or "trials"); a
+    # "studies" table of optuna's own columns alone is the first one optuna made, cut there
+    # (QA: a full disk on a first run left it, and every run then refused the file as
+    # "an SQLite database of another program")
     optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
+    optuna_only = optuna_only or first_only
     # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
     # optuna makes the rest, so that is a new storage, not a damaged one (all of them and no
     # study: a storage whose studies were deleted, read as holding none)

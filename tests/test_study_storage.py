@@ -1472,6 +1472,28 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
+def test_a_first_run_cut_after_optunas_first_table_is_a_new_storage(tmp_path, capsys,
+                                                                   spec_file):
+    # QA (a full disk, tmpfs with ~50 kB free): the first run failed after optuna made its
+    # first table, "studies"; freed, every run refused the file as "an SQLite database of
+    # another program (tables studies; no optuna tables)", the study lost to its own file
+    import sqlalchemy as sa
+    from optuna.storages._rdb.models import BaseModel
+
+    db = tmp_path / "cut.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    BaseModel.metadata.create_all(engine, tables=[BaseModel.metadata.tables["studies"]])
+    engine.dispose()
+    assert hplab.main(["study", "list", "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (f"hplab study list: error: no storage at {db} (an SQLite "
+                                       "database without a study; check the path, or run a "
+                                       "study into it first)\n")
+    assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2, max_epochs=2)),
+                       "--storage", str(db), "--no-report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_complete"] == 2
+    assert study.show_study("fresh", str(db))["n_finished"] == 2
+
+
 def test_a_storage_cut_while_made_raises_the_public_storage_error(tmp_path):
     # QA: study.open_study on a first run's cut storage raised study._sqlite_file._Unfinished,
     # a private class in the user's traceback and type(e).__name__
