@@ -26,7 +26,35 @@ def progress_bar(*, enabled: bool = True, **options):
     if options.get("leave", True) is False and not stderr_is_a_terminal() \
             and "notebook" not in tqdm.__module__:  # a notebook's widget has no line
         tqdm = _line_ending(tqdm)
+    if sys.stderr is not None and "notebook" not in tqdm.__module__ and "file" not in options:
+        options["file"] = _FramesMayFail(sys.stderr)
     return tqdm(disable=not enabled or sys.stderr is None, **options)
+
+
+class _FramesMayFail:
+    """stderr for a bar, whose frames a stderr that cannot take them (``2> log`` on a full
+    disk) loses, not the run: tqdm drops only EIO's, and on ENOSPC a training or a study
+    ended at its first frame, exit 1 (QA). Equal to the stream, as tqdm's own wrapper is."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        with contextlib.suppress(OSError):
+            return self._stream.write(text)
+
+    def flush(self):
+        with contextlib.suppress(OSError):
+            self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def __eq__(self, other):
+        return self._stream == getattr(other, "_stream", other)
+
+    def __hash__(self):
+        return hash(self._stream)
 
 
 def _drawn(bar) -> bool:
@@ -61,27 +89,36 @@ def stderr_is_a_terminal() -> bool:
 def say_on_stderr(line: str) -> None:
     """Print ``line`` (a warning, a wait, a failure a run goes on after) on stderr, flushed;
     nothing without a stderr (``2>&-``, pythonw), where print writes to stdout, in front of
-    what a caller reads there (``--json``'s object)."""
+    what a caller reads there (``--json``'s object), nor where stderr cannot take it."""
     from ._command_lines import release_warnings
 
     release_warnings()  # held ones first: in the order they came
     if sys.stderr is not None:
-        print(line, file=sys.stderr, flush=True)
+        # a stderr that cannot take it (`2> log` on a full disk) loses the line, as
+        # Python's own warnings do (QA: a rerun's "replaced the earlier run" line failed
+        # its report, and a warning raised inside the work failed that work, exit 1)
+        with contextlib.suppress(OSError):
+            print(line, file=sys.stderr, flush=True)
 
 
 def say_above_bars(line: str) -> None:
     """``line`` on stderr, escaped, on a line of its own above this process's progress bars
     (tqdm's write clears and redraws them: printed, it was glued to a bar's end); nothing
-    without a stderr."""
-    from tqdm.std import tqdm
-
+    without a stderr, nor where stderr cannot take it."""
     from ._command_lines import release_warnings
     from ._printable import escaped
 
     release_warnings()  # held ones first: in the order they came
     if sys.stderr is None:
         return
-    line = escaped(line)
+    with contextlib.suppress(OSError):  # as `say_on_stderr`: the line is lost, not the work
+        _above_bars(escaped(line))
+
+
+def _above_bars(line: str) -> None:
+    """`say_above_bars`' printing of the escaped ``line``."""
+    from tqdm.std import tqdm
+
     bars = list(getattr(tqdm, "_instances", ()))
     terminal = stderr_is_a_terminal()
     if any(map(_drawn, bars)):

@@ -127,3 +127,34 @@ def test_a_home_matplotlib_cannot_write_is_one_warning_line(tmp_path):
     temporary = lines[0][len(start):-len(end)]
     assert os.path.basename(temporary).startswith("matplotlib-")
     assert not os.path.exists(temporary)  # matplotlib removes it as the process ends
+
+
+def _stderr_full(*args, cwd) -> subprocess.CompletedProcess:
+    """``hplab ARGS`` in a fresh process whose stderr is /dev/full: every write fails with
+    "No space left on device", as a ``2> run.log`` on a full disk does."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        return subprocess.run([sys.executable, str(ROOT / "hplab.py"), *map(str, args)],
+                              cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              stdout=subprocess.PIPE, stderr=full, text=True, timeout=180)
+
+
+def test_a_stderr_on_a_full_disk_loses_lines_not_the_work(tmp_path):
+    # QA diskfull: with stderr on a full disk, a bar's first frame (tqdm drops only EIO)
+    # ended the training, exit 1 and nothing saved; a rerun's "replaced the earlier run"
+    # line failed its report ("the report could not be written ... (No space left on
+    # device)"), exit 1; and every error line's print ended in exit 1, not 2
+    train = ["train", "--dataset", "sine", "--epochs", "3", "--eps", "0.06", "--name", "s",
+             "--json"]  # --eps warns before training: a held line, said at the first bar
+    for _ in range(2):
+        done = _stderr_full(*train, cwd=tmp_path)
+        assert done.returncode == 0, done
+        result = json.loads(done.stdout)
+        assert (result["status"], result["epochs"], result["report_error"]) == (
+            "converged", 2, None)
+        assert round(result["val_loss"], 4) == 0.0568
+    assert (tmp_path / "runs/train/s/report.html").is_file()
+    assert (tmp_path / "runs/train/s/model.npz").is_file()
+    done = _stderr_full("train", "--dataset", "nosuch", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")

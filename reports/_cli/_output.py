@@ -4,6 +4,7 @@ the outputs refused before it: a path that is one of its inputs (`refuse_overwri
 Which errors are bad input, said in one line (`USER_ERRORS`), is here too: a report that
 fails with one is said after the results, not as the command's error."""
 
+import contextlib
 import json
 import os
 import sys
@@ -14,6 +15,14 @@ from ._signals import SignalsSeen, interrupt_in
 # Errors that mean "the user asked for something impossible": one line, exit 2.
 # (OverflowError: a number too large for a C call, e.g. a timeout of 1e300 seconds.)
 USER_ERRORS = (ValueError, OSError, OverflowError)
+
+
+def say_error(said_as: str, text: str) -> None:
+    """The command's one error line, ``{said_as}: error: {text}``, on stderr; one that
+    stderr cannot take (``2> log`` on a full disk) is lost, and the exit code still says
+    it (QA: the failed print made every error exit 1, the code of a bug)."""
+    with contextlib.suppress(OSError):
+        print(f"{said_as}: error: {text}", file=sys.stderr, flush=True)
 
 
 def say(line: str) -> None:
@@ -144,7 +153,7 @@ def after_report(args, failed: str | None) -> int:
     when the report could not be written."""
     if failed is None:
         return 0
-    print(f"{args.said_as}: error: {failed}", file=sys.stderr)
+    say_error(args.said_as, failed)
     return 2
 
 

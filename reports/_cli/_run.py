@@ -6,7 +6,7 @@ import select
 import sys
 
 from ._in_flags import LEADING, in_flags, refuse_no_effect
-from ._output import USER_ERRORS, escaped
+from ._output import USER_ERRORS, escaped, say_error
 from ._signals import SignalsSeen, hand, interrupt_in
 
 
@@ -110,15 +110,15 @@ def _run_checked(args, signals: SignalsSeen, stops, as_program: bool) -> int:
             message = LEADING.sub(lambda m: args.dest_flags.get(m[1]) or m[0], message)
         elif not isinstance(exc, OSError):
             message = in_flags(message, args)
-        print(f"{args.said_as}: error: {message}", file=sys.stderr)
+        say_error(args.said_as, message)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
         from nets import drop_held_warnings
 
         drop_held_warnings()
         detail = " ".join(str(exc).split())
-        print(f"{args.said_as}: error: out of memory{f' ({detail})' if detail else ''}; "
-              "ask for fewer or smaller runs", file=sys.stderr)
+        say_error(args.said_as, f"out of memory{f' ({detail})' if detail else ''}; ask for "
+                  "fewer or smaller runs")
         return 2
     except Exception as exc:
         # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
