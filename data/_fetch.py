@@ -132,14 +132,27 @@ def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, st
         with response, os.fdopen(fd, "wb") as out:
             for block in _blocks(response):
                 digest.update(block)
-                out.write(block)
+                _write(out, block, dest / name)
     except (OSError, http.client.HTTPException) as exc:  # connection dropped mid-file
         Path(tmp).unlink(missing_ok=True)
+        if getattr(exc, "filename", None) == str(dest / name):  # the disk failed, not it
+            raise
         raise _offline(url, exc, dest) from None
     except BaseException:  # Ctrl-C or SIGTERM mid-file: no .part file outlives it
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp), digest.hexdigest()
+
+
+def _write(out, data: bytes, path: Path) -> None:
+    """``data`` written to ``out`` and flushed (a failure is this write's); an OSError names
+    ``path`` (QA: a full disk said "cannot download URL (...)" and to download by hand, or
+    "No space left on device" alone, unpacking)."""
+    try:
+        out.write(data)
+        out.flush()
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def _blocks(response):
@@ -282,7 +295,7 @@ def _unpack(gz_path: Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as out, gzip.open(gz_path, "rb") as src:
             while chunk := src.read(1 << 20):
-                out.write(chunk)
+                _write(out, chunk, raw)
         os.replace(tmp, raw)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,77 @@
+"""Commands on a real full disk: a small tmpfs, mounted in a mount namespace of its own
+(needs root and unshare(1); skipped elsewhere)."""
+
+import gzip
+import os
+import shlex
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """``run(size, command)``: the shell ``command`` run with a tmpfs of ``size`` (``"256k"``)
+    mounted at the folder it gets as ``$DISK``, which the mount's end empties; the
+    CompletedProcess."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to mount a small tmpfs")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+
+    def run(size: str, command: str) -> subprocess.CompletedProcess:
+        script = (f"mount --make-rprivate / && mount -t tmpfs -o size={size} tmpfs "
+                  f"{shlex.quote(str(disk))} && DISK={shlex.quote(str(disk))} && {command}")
+        return subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
+                              text=True, timeout=180,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    probe = run("64k", "true")
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.strip()}")
+    return run
+
+
+def _mirror(folder: Path, rng: np.random.Generator) -> None:
+    """MNIST's four files, small: 600 + 200 images of random pixels (train's gz ~470 kB) or,
+    for ``folder`` named "zeros", of zeros (a few kB gzipped, 470 kB unpacked)."""
+    folder.mkdir()
+    for split, n in (("train", 600), ("t10k", 200)):
+        pixels = (np.zeros((n, 28, 28), np.uint8) if folder.name == "zeros"
+                  else rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        with gzip.open(folder / f"{split}-images-idx3-ubyte.gz", "wb") as f:
+            f.write(struct.pack(">IIII", 0x803, n, 28, 28) + pixels.tobytes())
+        with gzip.open(folder / f"{split}-labels-idx1-ubyte.gz", "wb") as f:
+            f.write(struct.pack(">II", 0x801, n) + rng.integers(0, 10, n, np.uint8).tobytes())
+
+
+def test_a_fetch_onto_a_full_disk_names_the_file_it_could_not_write(small_disk, tmp_path):
+    # QA diskfull: a download onto a full disk said "cannot download URL ([Errno 28] No
+    # space left on device); download ... by hand", and one that filled it unpacking said
+    # "error: No space left on device", no file named
+    rng = np.random.default_rng(0)
+    for name in ("noise", "zeros"):
+        _mirror(tmp_path / name, rng)
+    fetch = shlex.join([sys.executable, str(ROOT / "hplab.py"), "data", "fetch", "mnist",
+                        "--no-verify", "--dest"])
+    for name, written in (("noise", "train-images-idx3-ubyte.gz"),
+                          ("zeros", "train-images-idx3-ubyte")):
+        url = (tmp_path / name).as_uri() + "/"
+        done = small_disk("256k", f'{fetch} "$DISK/d" --url {url}; echo $?; ls -A "$DISK/d" 2>&1')
+        code, *left = done.stdout.split()
+        left = left[:1] if left[:1] == ["ls:"] else left  # no folder: the fetch made none
+        assert (code, done.stderr) == ("2", f"hplab data fetch: error: cannot write "
+                                            f"{tmp_path}/disk/d/{written}: No space left on "
+                                            "device\n")
+        # no part file left (nor the folder it made); the gz files it finished stay, for the
+        # next fetch to unpack
+        assert left == (["ls:"] if name == "noise" else sorted(
+            f"{split}-{kind}.gz" for split in ("t10k", "train")
+            for kind in ("images-idx3-ubyte", "labels-idx1-ubyte")))
