@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 from ._best_model_files import holds_trial_model
+from ._held_results import BEST_MODEL
 from ._library_versions import other_libraries_note
 from ._study_best import (
     add_best,
@@ -45,19 +46,22 @@ def _add_best_trial(rep, spec, s, summary, trials, out: Path, staged: Path,
         done = retrain_best(spec, s, summary, best, out, staged, where=where,
                             command=command, progress=progress)
     except Exception as exc:
+        # its files' folder by the name it would have had: the hidden staging folder (QA:
+        # "cannot write .../.best_model.tmp-host:123@...-1a2b/model.npz", a full disk's) is gone
+        said = one_line(exc).replace(staged.name, BEST_MODEL)
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept
         kept = holds_trial_model(out, spec, summary["best_trial"])
         # the data as this retrain found it: once it changes (restored), the report lags
         paths = _data_paths(spec.dataset)
-        rep.retrain_failed = {"trial": summary["best_trial"], "why": one_line(exc),
+        rep.retrain_failed = {"trial": summary["best_trial"], "why": said,
                               "paths": paths, "files": data_files_state(paths)}
-        rep.add_text(f"Retraining it for this report failed: {one_line(exc)} The figures "
+        rep.add_text(f"Retraining it for this report failed: {said} The figures "
                      "above come from the stored trials." + (
                          " best_model/ beside this report keeps the model an earlier report "
                          "retrained from this trial." if kept else ""), note=True)
         # said on stderr too: the note alone left a reduced report unnoticed
-        warnings.warn(f"the best trial could not be retrained ({one_line(exc)[:-1]}): the "
+        warnings.warn(f"the best trial could not be retrained ({said[:-1]}): the "
                       "report shows no test scores or curves", stacklevel=2)
         return False, kept
     try:

@@ -75,3 +75,21 @@ def test_a_fetch_onto_a_full_disk_names_the_file_it_could_not_write(small_disk, 
         assert left == (["ls:"] if name == "noise" else sorted(
             f"{split}-{kind}.gz" for split in ("t10k", "train")
             for kind in ("images-idx3-ubyte", "labels-idx1-ubyte")))
+
+
+def test_a_retrain_the_full_disk_failed_names_best_model_not_its_staging(small_disk):
+    # QA diskfull: "the best trial could not be retrained (cannot write runs/studies/xor/
+    # .best_model.tmp-host~1:123@456.789-1a2b3c4d/model.npz: No space left on device)": a
+    # hidden folder of this run that no longer exists, in the warning and the report's note
+    hplab = shlex.join([sys.executable, str(ROOT / "hplab.py")])
+    done = small_disk("1m", f'cd "$DISK" && {hplab} study run xor --trials 2 --no-report '
+                            '>/dev/null 2>&1 && { dd if=/dev/zero of=fill bs=64k 2>/dev/null; '
+                            f'{hplab} study report xor; echo $?; }}')
+    assert done.stdout == "2\n", done
+    said = [line for line in done.stderr.splitlines() if ": warning: " in line or ": error: "
+            in line]
+    assert said[0] == (
+        "hplab study report: warning: the best trial could not be retrained (cannot write "
+        "runs/studies/xor/best_model/model.npz: No space left on device): the report shows "
+        "no test scores or curves")
+    assert said[1].startswith("hplab study report: error: cannot write ") and len(said) == 2
