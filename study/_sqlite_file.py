@@ -99,6 +99,10 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
     except sqlite3.DatabaseError as exc:
         if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
             blocked = unwritable(path)
+            if not blocked and (full := _full_disk(path.parent)):
+                # QA: its -shm, which a look at a WAL file makes, on a disk out of inodes
+                raise DiskError(f"cannot open {path}: {exc} (its disk has {full}: free some; "
+                                "the database itself may be fine)") from None
             raise StorageError(unwritable_message(path, blocked) if blocked
                                else f"cannot open {path}: {exc}") from None
         if (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF in _DISK_ERRORS:
@@ -121,6 +125,18 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
         if tables <= _optuna_tables() and not studies:
             raise _Unfinished(str(problem), absent=isinstance(problem, StorageAbsent))
         raise problem
+
+
+def _full_disk(folder: Path) -> str | None:
+    """What the disk of ``folder`` lacks for a new file, in words ("no free inodes", "no
+    free space"), or None."""
+    try:
+        disk = os.statvfs(folder)
+    except OSError:
+        return None
+    if disk.f_files and not disk.f_favail:
+        return "no free inodes"
+    return None if disk.f_bavail else "no free space"
 
 
 # SQLite's primary result codes of the disk, not of the file's content: IOERR, FULL

@@ -2,6 +2,7 @@
 (needs root and unshare(1); skipped elsewhere)."""
 
 import gzip
+import json
 import os
 import shlex
 import shutil
@@ -18,22 +19,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """``run(size, command)``: the shell ``command`` run with a tmpfs of ``size`` (``"256k"``)
-    mounted at the folder it gets as ``$DISK``, which the mount's end empties; the
-    CompletedProcess."""
+    """``run(options, command)``: the shell ``command`` run with a tmpfs of ``options``
+    (``"size=256k"``) mounted at the folder it gets as ``$DISK``, which the mount's end
+    empties; the CompletedProcess."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
         pytest.skip("needs root and unshare(1) to mount a small tmpfs")
     disk = tmp_path / "disk"
     disk.mkdir()
 
-    def run(size: str, command: str) -> subprocess.CompletedProcess:
-        script = (f"mount --make-rprivate / && mount -t tmpfs -o size={size} tmpfs "
+    def run(options: str, command: str) -> subprocess.CompletedProcess:
+        script = (f"mount --make-rprivate / && mount -t tmpfs -o {options} tmpfs "
                   f"{shlex.quote(str(disk))} && DISK={shlex.quote(str(disk))} && {command}")
         return subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
                               text=True, timeout=180,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
 
-    probe = run("64k", "true")
+    probe = run("size=64k", "true")
     if probe.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.strip()}")
     return run
@@ -64,7 +65,8 @@ def test_a_fetch_onto_a_full_disk_names_the_file_it_could_not_write(small_disk, 
     for name, written in (("noise", "train-images-idx3-ubyte.gz"),
                           ("zeros", "train-images-idx3-ubyte")):
         url = (tmp_path / name).as_uri() + "/"
-        done = small_disk("256k", f'{fetch} "$DISK/d" --url {url}; echo $?; ls -A "$DISK/d" 2>&1')
+        done = small_disk("size=256k",
+                          f'{fetch} "$DISK/d" --url {url}; echo $?; ls -A "$DISK/d" 2>&1')
         code, *left = done.stdout.split()
         left = left[:1] if left[:1] == ["ls:"] else left  # no folder: the fetch made none
         assert (code, done.stderr) == ("2", f"hplab data fetch: error: cannot write "
@@ -82,7 +84,7 @@ def test_a_retrain_the_full_disk_failed_names_best_model_not_its_staging(small_d
     # .best_model.tmp-host~1:123@456.789-1a2b3c4d/model.npz: No space left on device)": a
     # hidden folder of this run that no longer exists, in the warning and the report's note
     hplab = shlex.join([sys.executable, str(ROOT / "hplab.py")])
-    done = small_disk("1m", f'cd "$DISK" && {hplab} study run xor --trials 2 --no-report '
+    done = small_disk("size=1m", f'cd "$DISK" && {hplab} study run xor --trials 2 --no-report '
                             '>/dev/null 2>&1 && { dd if=/dev/zero of=fill bs=64k 2>/dev/null; '
                             f'{hplab} study report xor; echo $?; }}')
     assert done.stdout == "2\n", done
@@ -93,3 +95,19 @@ def test_a_retrain_the_full_disk_failed_names_best_model_not_its_staging(small_d
         "runs/studies/xor/best_model/model.npz: No space left on device): the report shows "
         "no test scores or curves")
     assert said[1].startswith("hplab study report: error: cannot write ") and len(said) == 2
+
+
+def test_a_storage_on_a_disk_out_of_inodes_says_so(small_disk):
+    # QA diskfull: with every inode taken, a look at the WAL database (which makes its -shm)
+    # said "cannot open runs/hplab.db: unable to open database file", no cause given
+    hplab = shlex.join([sys.executable, str(ROOT / "hplab.py")])
+    run = f"{hplab} study run xor --no-report --trials"
+    done = small_disk("size=1m,nr_inodes=64", f'cd "$DISK" && {run} 2 >/dev/null 2>&1 && '
+                      '{ mkdir fill; i=0; while touch fill/$i 2>/dev/null; do i=$((i+1)); done; '
+                      f'{run} 3; echo $?; rm -r fill; {run} 3 --json; }}')
+    assert done.stderr.splitlines()[0] == (
+        "hplab study run: error: cannot open runs/hplab.db: unable to open database file (its "
+        "disk has no free inodes: free some; the database itself may be fine)"), done
+    code, resumed = done.stdout.split("\n", 1)
+    assert code == "2"
+    assert json.loads(resumed)["n_complete"] == 3  # freed, the run resumes
