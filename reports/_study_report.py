@@ -203,14 +203,16 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             saved, kept = (_add_best_trial(rep, best_spec, s, summary, trials, out, staged,
                                            created, where, command, progress)
                            if summary["best_trial"] is not None else (False, False))
+            # the stored table itself: the provenance's lines are read, this file is run
+            text, unsaved = _spec_text(spec.raw, summary["n_finished"])
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat, summary["hplab_versions"],
                                        stale, summary["library_versions"],
-                                       [p["number"] for p in summary.get("pareto_front", [])])
-            # the stored table itself: the provenance's lines are read, this file is run
-            text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
-            staged_spec = stage_file(out / SPEC_FILE,
-                                     lambda tmp: tmp.write_text(text, "utf-8"))
+                                       [p["number"] for p in summary.get("pareto_front", [])],
+                                       spec_unsaved=unsaved)
+            if text is not None:
+                staged_spec = stage_file(out / SPEC_FILE,
+                                         lambda tmp: tmp.write_text(text, "utf-8"))
             # one writer at a time, each keeping a report of more trials than its own: a
             # report begun before a run's last trials, ending after the run's report, put
             # its older snapshot in place of the run's
@@ -241,7 +243,21 @@ def _raw_to_rerun(raw: dict, n_finished: int) -> dict:
     return {**raw, "study": {**table, "n_trials": n_finished}}
 
 
-def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
-    """The best model, then the spec, put in place as the report is (`Report.write`)."""
+def _spec_text(raw: dict, n_finished: int) -> tuple[str | None, str | None]:
+    """The spec file's text and None, or None and why TOML cannot hold the spec (a data
+    path of undecodable bytes, given from Python: the report is still written)."""
+    import study as hs
+
+    try:
+        return hs.spec_toml(_raw_to_rerun(raw, n_finished), SPEC_COMMENT), None
+    except ValueError as e:
+        notice("reports", f"{SPEC_FILE} not written: {e}; the spec is stored with the study")
+        return None, str(e)
+
+
+def _swap_in(swap_model, staged_spec: Path | None, out: Path) -> None:
+    """The best model, then the spec (if written), put in place as the report is
+    (`Report.write`)."""
     swap_model()
-    os.replace(staged_spec, out / SPEC_FILE)
+    if staged_spec is not None:
+        os.replace(staged_spec, out / SPEC_FILE)

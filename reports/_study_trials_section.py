@@ -16,13 +16,15 @@ TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat, versions, stale, libraries, front=()) -> None:
+                               best, flat, versions, stale, libraries, front=(), *,
+                               spec_unsaved: str | None = None) -> None:
     """The table of all trials (``best`` first) and how the study ran (``versions``: the
     summary's ``hplab_versions``: the report's own version is not the trials'; ``stale``:
     the RUNNING trials whose worker stopped; ``libraries``: its ``library_versions``, as
     the study stored them: the report's own are said beside them where they differ;
     ``front``: the numbers of the Pareto front's trials, of a study of several objectives,
-    marked and listed first)."""
+    marked and listed first; ``spec_unsaved``: why no spec file is saved beside the report,
+    if none is)."""
     import study as hs
 
     frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
@@ -40,8 +42,9 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
+    beside = "" if spec_unsaved else f", and saved beside this report as {SPEC_FILE}"
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
-        f"the study, and saved beside this report as {SPEC_FILE})"
+        f"the study{beside})"
     resumed = resume_facts(s.user_attrs)
     # the trials' runs too: a study made from Python records no command, yet its resume
     # by the command line timed only its own trials
@@ -53,14 +56,16 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
         seconds=seconds, wall_time="Wall time of the last run"
         if (resumed or len(runs) > 1) and seconds is not None else "Wall time",
         extra={"Storage": where.masked, "Study": name,
-                                "Spec": f"{SPEC_FILE} beside this report: the spec the "
+                                "Spec": f"not saved beside this report ({spec_unsaved}): "
+                                        "it is stored with the study" if spec_unsaved else
+                                        f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",
                                 **resumed,
                                 **({"Trials run by hplab": versions_text(versions)}
                                    if versions else {}),
                                 **rows,
                                 "Time with a trial running": busy_time(timeline)},
-        links={"Spec": SPEC_FILE})  # QA: named, not linked
+        links={} if spec_unsaved else {"Spec": SPEC_FILE})  # QA: named, not linked
 
 
 def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None,

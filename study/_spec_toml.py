@@ -23,7 +23,8 @@ def spec_toml(raw: dict | StudySpec, comment: str = "") -> str:
     a TOML comment).
 
     Floats keep every digit (the shortest text that reads back as the same number); a key
-    set to None (a Python-built spec's "not set") is left out, as TOML has no null.
+    set to None (a Python-built spec's "not set") is left out, as TOML has no null. Raises
+    ValueError for what TOML cannot hold (a string with a file name's undecodable byte).
     """
     if isinstance(raw, StudySpec):  # it failed as "'StudySpec' object has no attribute 'items'"
         raw = raw.raw
@@ -45,6 +46,13 @@ def _key(key: str) -> str:
 
 
 def _string(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a file name's byte that is no UTF-8 (kept by Python as a lone surrogate): TOML is
+        # UTF-8 text, whose \u escapes exclude surrogates, so no spec file can name it
+        raise ValueError(f"{text!r} holds a byte that is no UTF-8 (a file name's): a TOML "
+                         "spec cannot hold it") from None
     # JSON's escapes are TOML's (\" \\ \n \t \uXXXX...); DEL is a control TOML escapes too
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 

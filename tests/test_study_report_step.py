@@ -202,3 +202,37 @@ def test_a_report_without_a_description_digest_lags_by_the_spec_beside_it(
     assert "second text" in page.read_text() and "first text" not in page.read_text()
     code, out, err = run_cli(["study", "show", "old", "--storage", "s.db", "--json"], capsys)
     assert json.loads(out)["report_stale"] is False
+
+
+def test_a_study_whose_data_path_is_no_utf8_is_reported_without_a_spec_file(
+        tmp_path, capsys, monkeypatch, parse_html):
+    # security review: a spec given from Python with a file name of undecodable bytes (no
+    # TOML file can name it) failed every report: "'utf-8' codec can't encode character
+    # '\udce9'...", naming no file
+    import os
+
+    import numpy as np
+
+    import study
+
+    monkeypatch.chdir(tmp_path)
+    X = np.random.default_rng(0).normal(size=(80, 2))
+    name = os.fsdecode(b"d\xe9.csv")
+    with open(name, "w") as fh:
+        fh.write("a,b,label\n" + "".join(f"{a},{b},{int(a > 0)}\n" for a, b in X))
+    spec = study.parse_spec({"study": {"name": "sur", "dataset": f"csv:{name}", "n_trials": 2,
+                                       "max_epochs": 2, "pruner": "none"},
+                             "space": {"lr": {"low": 0.01, "high": 1.0, "log": True}}})
+    assert study.run_study(spec, storage="s.db")["n_complete"] == 2
+    code, out, err = run_cli(["study", "report", "sur", "--storage", "s.db"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == "report: runs/studies/sur/report.html"
+    assert "spec.toml not written: 'csv:" in err and "a TOML spec cannot hold it" in err
+    folder = tmp_path / "runs" / "studies" / "sur"
+    assert not (folder / "spec.toml").exists() and (folder / "best_model" / "model.npz").exists()
+    text = " ".join(parse_html((folder / "report.html").read_text()).all_text.split())
+    assert re.search(r"Specnot saved beside this report \('csv:\S+d\\udce9\.csv' holds a byte "
+                     r"that is no UTF-8 \(a file name's\): a TOML spec cannot hold it\): it is "
+                     r"stored with the study", text), text
+    with pytest.raises(ValueError, match=r"holds a byte that is no UTF-8 \(a file name's\)"):
+        study.spec_toml(spec)
