@@ -25,7 +25,8 @@ def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
     accuracy = f"{split}_accuracy"
     panels = ["loss"] + (["accuracy"] if accuracy in curves
                          and curves[accuracy].notna().any() else [])
-    fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, 3.8)
+    height = 3.8
+    fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, height)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     few = curves.groupby("run").size().max() <= 25  # a few checkpoints: show each one
     handles, ringed = [], False
@@ -61,4 +62,19 @@ def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
                       mew=1.6)
         handles, names = [*handles, ring], [*names, "checkpoint kept (early stopped)"]
     _legend_below(fig, handles, names)
+    _room_for_legend(fig, height)
     return fig
+
+
+#: The height the panels keep above a long legend, in inches.
+_PANELS_HEIGHT = 2.8
+
+
+def _room_for_legend(fig: Figure, height: float) -> None:
+    """Make ``fig`` taller by what its legend takes past the room ``height`` leaves the
+    panels: 80 runs' legend filled a figure of fixed height, the panels squeezed to nothing
+    under it and its first rows cut off (QA)."""
+    legend = fig.legends[-1]
+    needed = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+    if needed + _PANELS_HEIGHT > height:
+        fig.set_figheight(needed + _PANELS_HEIGHT)
