@@ -74,6 +74,8 @@ def _room_for_legend(fig: Figure, height: float) -> None:
     """Make ``fig`` taller by what its legend takes past the room ``height`` leaves the
     panels: 80 runs' legend filled a figure of fixed height, the panels squeezed to nothing
     under it and its first rows cut off (QA)."""
+    if not fig.legends:  # no curve to name
+        return
     legend = fig.legends[-1]
     needed = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
     if needed + _PANELS_HEIGHT > height:
