@@ -206,7 +206,10 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     metrics = s.pop("metrics")
     space = parse_space(raw.get("space", {}), strict)
     if not space.params:
-        raise SpecError("space: nothing to search; add at least one hyperparameter")
+        # a user who means to run enqueued points alone needs them searched (README)
+        raise SpecError("space: nothing to search; add at least one hyperparameter (to run "
+                        "only points you enqueue, search their names here, e.g. lr = [0.01, "
+                        "0.1], and set n_trials to their number; one net alone: hplab train)")
     fixed = parse_fixed(raw.get("fixed", {}))
     check_config_space(space, fixed_for_data(fixed), s["max_epochs"], strict)
     if strict:  # a stored spec that searched one anyway ran with it: its study still reads

@@ -209,3 +209,24 @@ def test_a_pool_workers_failed_trial_starts_its_own_line_under_the_bar(spec_file
     assert len(failed) == 2
     # each at the start of a line: after a newline, or after erasing the bar's line
     assert all(text[:at].endswith(("\n", "\r\x1b[K")) for at in failed), text
+
+
+def test_a_spec_searching_nothing_says_how_to_run_enqueued_points_alone(spec_file, tmp_path,
+                                                                        capsys):
+    # QA: a user meaning to run only points of their own wrote an empty [space] and was
+    # told to add a hyperparameter, not how a study runs just its enqueued points
+    empty = spec_file("mine", n_trials=2, pruner="none", max_epochs=4, space={})
+    code, out, err = run_cli(["study", "run", empty, "--storage", tmp_path / "h.db"], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("hplab study run: error: space: nothing to search; add at least one "
+                   "hyperparameter (to run only points you enqueue, search their names here, "
+                   "e.g. lr = [0.01, 0.1], and set n_trials to their number; one net alone: "
+                   "hplab train)\n")
+    # the advice runs the two points and nothing else
+    path = spec_file("mine", n_trials=2, pruner="none", max_epochs=4,
+                     space={"lr": [0.01, 0.1]})
+    db = tmp_path / "h.db"
+    _enqueue(path, db, [{"lr": 0.1}, {"lr": 0.01}])
+    summary = _run(path, db, capsys)
+    assert (summary["n_finished"], summary["n_complete"]) == (2, 2)
+    assert [t.params for t in _trials(db, "mine")] == [{"lr": 0.1}, {"lr": 0.01}]
