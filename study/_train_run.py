@@ -82,8 +82,15 @@ class TrainRun:
         as None: JSON has no NaN)."""
         r = self.result
         val = (r.final("val_loss"), r.final("val_accuracy"))
+        train, resampled = (r.final("train_loss"), r.final("train_accuracy")), {}
         if self.imbalance_strategy is not None:  # a pipeline's net trains without val
             val = val_scores(self.net, self.dataset)  # what its trial recorded
+            if nets.STRATEGIES[self.imbalance_strategy].sampler is not None:
+                # its fit's scores are of the resampled rows: beside the test set's, a
+                # user reads the gap, so train_* are the real training rows' (QA)
+                resampled = dict(zip(("resampled_train_loss", "resampled_train_accuracy"),
+                                     train, strict=True))
+                train = nets.evaluate(self.net, self.dataset.X_train, self.dataset.y_train)
         summary = {
             "name": self.name,
             "dataset": self.dataset.name,
@@ -91,8 +98,9 @@ class TrainRun:
             "reason": r.reason,
             "epochs": nets.finite_count(r.epochs),  # 2000, not 2000.0 beside the iterations
             "iterations": r.iterations,
-            "train_loss": r.final("train_loss"),
-            "train_accuracy": r.final("train_accuracy"),
+            "train_loss": train[0],
+            "train_accuracy": train[1],
+            **resampled,
             "val_loss": val[0],
             "val_accuracy": val[1],
             "test_loss": self.test_metrics.get("test_loss", float("nan")),

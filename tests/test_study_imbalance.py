@@ -132,6 +132,31 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     assert json.loads((again / "config.json").read_text())["seed"] == config["seed"]
 
 
+def test_a_resampled_best_models_train_scores_are_of_the_real_training_rows(tmp_path, capsys):
+    # QA: best_model/config.json (and report index --json's run) gave train_accuracy of the
+    # oversampled rows the net fit, beside test_accuracy of real rows, saying neither
+    raw = _raw(n_trials=1, seed=0, space={"lr": [0.01, 0.03]})
+    raw["fixed"].update(imbalance_strategy="random_over", sampling_ratio=1.0)
+    spec = parse_spec(raw)
+    db = tmp_path / "imb.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    reports.study_report("imb", storage=str(db), out=out)
+    config = json.loads((out / "best_model" / "config.json").read_text())
+    ds = data.load(DIGITS_8, seed=0)
+    net, _, _ = nets.load_net(out / "best_model" / "model.npz")
+    loss, accuracy = nets.evaluate(net, ds.X_train, ds.y_train)
+    assert (config["train_loss"], config["train_accuracy"]) == (loss, accuracy)
+    # the fit's own, on the rows it saw (half of them the duplicated 8s): its last epoch's
+    last = pd.read_csv(out / "best_model" / "history.csv").iloc[-1]
+    assert (config["resampled_train_loss"], config["resampled_train_accuracy"]) == (
+        last["train_loss"], last["train_accuracy"])
+    assert config["resampled_train_accuracy"] != config["train_accuracy"]
+    code, text, _ = run_cli(["report", "index", tmp_path, "--json", "--no-write"], capsys)
+    (row,) = json.loads(text)["reports"]
+    assert (code, row["run"]["train_accuracy"]) == (0, accuracy)
+
+
 @pytest.mark.slow
 def test_a_failed_retrain_keeps_an_imbalance_best_model_of_the_same_trial(tmp_path):
     # its config.json's seed is the pipeline's random_state, never [s, k]: the model was
