@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import nets
 
 from ._errors import SpecError
@@ -102,13 +104,33 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
             raise SpecError(str(exc)) from None
     _check_repeatable(out["repeatable_workers"], out["sampler"])
     for key in ("heartbeat_interval", "grace_period"):
-        if strict and out[key] > MAX_PERIOD:  # a stored study with more still reads
+        if strict and out[key] > MAX_PERIOD:
             raise SpecError(f"study.{key} must be at most {MAX_PERIOD:,} seconds (a year), "
                             f"got {out[key]:,}")
+    if not strict:
+        _clamp_periods(out)
     if out["grace_period"] <= out["heartbeat_interval"]:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")
     return out
+
+
+def _clamp_periods(out: dict) -> None:
+    """A study stored before the limit keeps its periods, and runs with a year at most
+    (10**11 s overflowed Python's dates: every resume failed), said in one warning."""
+    # the grace stays above the interval, as a spec within the limits has it
+    over = [(key, out[key], most) for key, most in (("heartbeat_interval", MAX_PERIOD - 1),
+                                                     ("grace_period", MAX_PERIOD))
+            if out[key] > most]
+    if not over:
+        return
+    names = " and ".join(f"study.{key}" for key, _, _ in over)
+    stored = " and ".join(f"{value:,}" for _, value, _ in over)
+    taken = " and ".join(f"{most:,}" for _, _, most in over)
+    warnings.warn(f"study {out['name']!r} stores {names} {stored} seconds, over a year: "
+                  f"{'they are' if len(over) > 1 else 'it is'} taken as {taken} (the stored "
+                  "spec is kept)", stacklevel=2)
+    out.update({key: most for key, _, most in over})
 
 
 def _check_repeatable(workers: int | None, sampler: str) -> None:

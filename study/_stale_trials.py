@@ -21,6 +21,7 @@ from optuna.trial import TrialState
 
 from ._record import has_hplab_record, trial_info
 from ._running_beats import heartbeat_backend, running_beats
+from ._spec_study_table import MAX_PERIOD
 from ._worker_identity import ended_here, ended_on_this_host
 
 
@@ -60,7 +61,8 @@ def stale_trials(study: optuna.Study, trials, grace_period: float, *,
 def entered_by(grace_period: float) -> datetime.datetime:
     """The start (optuna's: naive, this machine's local time) before which a trial that
     no worker entered is dead: ``grace_period`` seconds ago."""
-    return datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
+    # a stored study's grace over a year (before the limit) would overflow the date
+    return datetime.datetime.now() - datetime.timedelta(seconds=min(grace_period, MAX_PERIOD))
 
 
 def never_entered(trial, cutoff: datetime.datetime, *, flat: bool = True) -> bool:
