@@ -106,8 +106,10 @@ class StudyProgress:
         done = self._done(trials)
         if done >= self._bar.total:  # another run may have raised the budget (--trials)
             total = stored_n_trials(self.study, self._bar.total)
-            if total > self._bar.total:  # the bar lost its total past it ("6trial")
-                self._bar.total = total
+            # past its total the bar loses it ("6trial"): another run raised the budget,
+            # or a trial asked past it (another Optuna client's, left running) was retried
+            if max(total, done) > self._bar.total:
+                self._bar.total = max(total, done)
         if done == self._bar.n and not self._tty:
             return
         self._bar.n = done
