@@ -2,7 +2,8 @@
 
 Plots live in :mod:`reports`; this holds the numbers every figure is drawn from. Nothing
 in `to_frame` depends on timing or worker count: same seed, same table. Its leakage and
-accuracy checks are in ``_imbalance_pitfalls``.
+accuracy checks are in ``_imbalance_pitfalls``, its ranking's table in
+``_imbalance_ranking``.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ import pandas as pd
 from nets import (
     CONFUSION,
     IMBALANCE_METRICS,
-    STRATEGIES,
     check_metric,
     compact_repr,
     finite_or_none,
 )
 
 from ._imbalance_budget import training_budget
-from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci, unranked
+from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
 from ._imbalance_pitfalls import _Pitfalls
+from ._imbalance_ranking import rank_strategies
 from ._imbalance_unchanged import unchanged_runs
-from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
+from ._imbalance_verdict import PAIRED_COLUMNS, twins
 
 #: A run's status as `ImbalanceResult.status_frame`'s reasons count it.
 _SAID = {"ok": "ran", "failed": "failed", "skipped": "skipped"}
@@ -184,61 +185,7 @@ class ImbalanceResult(_Pitfalls):
         metric = metric or self.metric
         check_metric(metric)
         self._check_mode(mode)
-        direction, thresholded = IMBALANCE_METRICS[metric]
-        s = self.summary_frame()
-        s = s[(s["metric"] == metric) & (s["mode"] == mode)]
-        at = s[s["threshold"] == "0.5"].set_index(["ratio", "strategy"])
-        tuned = s[s["threshold"] == "tuned"].set_index(["ratio", "strategy"])
-        thr = self.runs[(self.runs["threshold"] == "tuned") & (self.runs["mode"] == mode)]
-        thr = thr.groupby(["ratio", "strategy"], sort=False)["threshold_value"].mean()
-        ranked_runs = self.runs[(self.runs["threshold"] == "0.5") & (self.runs["mode"] == mode)
-                                & (self.runs["status"] == "ok")]
-        status = self.status_frame()
-        status = status[status["mode"] == mode].set_index(["ratio", "strategy"])
-        twin = self.twins() if mode == "proper" else pd.DataFrame(columns=["ratio"])
-        same_as = {(r.ratio, r.strategy): r.twin for r in twin.itertuples()}
-        left_out = set(unranked(metric, self.strategies))
-        out = []
-        for ratio in self.ratios:
-            rows = []
-            for strategy in self.strategies:
-                if (ratio, strategy) not in at.index or strategy in left_out:
-                    continue
-                a, t, st = at.loc[(ratio, strategy)], tuned.loc[(ratio, strategy)], \
-                    status.loc[(ratio, strategy)]
-                rows.append({"ratio": ratio, "strategy": strategy,
-                             "label": STRATEGIES[strategy].label, "metric": metric,
-                             "threshold": "0.5" if thresholded else "",
-                             "mean": a["mean"], "ci_low": a["ci_low"], "ci_high": a["ci_high"],
-                             "tuned_mean": t["mean"], "tuned_ci_low": t["ci_low"],
-                             "tuned_ci_high": t["ci_high"],
-                             "tuned_threshold": thr.get((ratio, strategy), math.nan),
-                             "status": st["status"], "reason": st["reason"]})
-            sign = -1.0 if direction == "maximize" else 1.0
-            # a partial strategy's mean is over the seeds it survived (the hard one may be
-            # the one it failed on): after those that ran on every seed, never "best"
-            rows.sort(key=lambda r: (not math.isfinite(r["mean"]), r["status"] == "skipped",
-                                     r["status"] == "partial",
-                                     sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
-            for r in rows:  # a strategy whose runs are another's (`twins`), or None
-                r["same_as"] = same_as.get((ratio, r["strategy"]))
-            add_paired(rows, ranked_runs[ranked_runs["ratio"] == ratio], metric)
-            said = against_first(rows, metric)
-            for r in rows:
-                r["verdict"] = said.get(r["strategy"])
-            # with no score (every seed failed or skipped) there is nothing to rank by; an
-            # exact tie (the same mean, both ran on every seed or neither) shares the first
-            # one's rank: none, random_under and tomek_links at f1 0 ranked 3, 4 and 5
-            ranks: list = []
-            for i, r in enumerate(rows):
-                tied = i > 0 and math.isfinite(r["mean"]) and r["mean"] == rows[i - 1]["mean"] \
-                    and (r["status"] == "partial") == (rows[i - 1]["status"] == "partial")
-                ranks.append(ranks[-1] if tied else i + 1 if math.isfinite(r["mean"]) else None)
-            out += [{"rank": k, **r} for k, r in zip(ranks, rows, strict=True)]
-        cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
-                "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
-                "status", "reason", "same_as", *PAIRED_COLUMNS, "verdict"]
-        return pd.DataFrame(out, columns=cols).astype({"rank": "Int64"})
+        return rank_strategies(self, metric, mode)
 
     def twins(self) -> pd.DataFrame:
         """The strategies that scored exactly as another at their ratio (proper runs):
