@@ -188,8 +188,8 @@ def activations_error(names, n_hidden: int | None) -> str | None:
     for a in names:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             return unknown_name("activation", a, ACTIVATIONS)
-        if not isinstance(a, Activation) and entry_problem(a):
-            return entry_problem(a)
+        if not isinstance(a, Activation) and (problem := entry_problem(a)):
+            return problem
     return None
 
 

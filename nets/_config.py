@@ -255,8 +255,9 @@ def validate(cfg: TrainConfig) -> None:
         value = getattr(cfg, name)
         if not isinstance(value, str) or value not in registry:  # a list cannot be a key
             raise ValueError(unknown_name(name, value, registry))
-        if entry_problem(name, value, registry[value]):  # a script's entry of another kind
-            raise ValueError(entry_problem(name, value, registry[value]))
+        problem = entry_problem(name, value, registry[value])  # a script's of another kind
+        if problem:
+            raise ValueError(problem)
     for name, rule in _RULES.items():
         check_setting(name, getattr(cfg, name), rule)
     reads = SETTINGS_READ["schedule"][cfg.schedule]  # what those settings mean binds the rule
