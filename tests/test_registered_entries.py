@@ -18,23 +18,9 @@ from analyses import CAPACITY_CONFIG, capacity_sweep
 
 @pytest.fixture
 def lecun_tanh():
-    """'lecun_tanh' registered in nets.ACTIVATIONS while the test runs: a class made here,
-    so that a worker cannot import it (as one defined in a notebook's __main__)."""
+    """'lecun_tanh' registered in nets.ACTIVATIONS while the test runs (`_lecun_tanh`)."""
 
-    class LecunTanh(nets.Activation):
-        name = "lecun_tanh"
-
-        def forward(self, z, out=None):
-            out = np.multiply(z, 2 / 3, out=out)
-            np.tanh(out, out=out)
-            out *= 1.7159
-            return out
-
-        def backward(self, a, grad):
-            grad *= 2 / 3 * (1.7159 - a * a / 1.7159)
-            return grad
-
-    nets.ACTIVATIONS["lecun_tanh"] = LecunTanh()
+    nets.ACTIVATIONS["lecun_tanh"] = _lecun_tanh("lecun_tanh")
     yield "lecun_tanh"
     del nets.ACTIVATIONS["lecun_tanh"]
 
@@ -344,10 +330,11 @@ def test_an_activation_entry_that_cannot_serve_says_what_to_register(entry, said
     assert str(caught.value) == f"nets.ACTIVATIONS['mine'] {said}"
 
 
-def _scaled_tanh():
-    class LecunTanh(nets.Activation):  # registered over "tanh": the mistake
-        name = "tanh"
+def _lecun_tanh(name: str) -> nets.Activation:
+    """LeCun's scaled tanh, 1.7159 tanh(2z/3), named ``name``: a class made here, so that
+    a worker cannot import it (as one defined in a notebook's __main__)."""
 
+    class LecunTanh(nets.Activation):
         def forward(self, z, out=None):
             out = np.multiply(z, 2 / 3, out=out)
             np.tanh(out, out=out)
@@ -358,7 +345,12 @@ def _scaled_tanh():
             grad *= 2 / 3 * (1.7159 - a * a / 1.7159)
             return grad
 
+    LecunTanh.name = name
     return LecunTanh()
+
+
+def _scaled_tanh():
+    return _lecun_tanh("tanh")  # registered over "tanh": the mistake
 
 
 def _steeper_leaky_relu():
