@@ -1,4 +1,5 @@
-"""The index of reports: ``DIR/index.html`` lists every report under ``DIR``, newest first.
+"""The index of reports: ``DIR/index.html`` lists every report under ``DIR`` by kind (a
+summary of each kind's count linking to its group: `grouped_rows`), newest first in each.
 
 Which index a report refreshes (rule used by :meth:`Report.write`): the nearest folder
 named ``runs`` that contains the report folder (the report folder itself included);
@@ -27,6 +28,7 @@ from nets import hplab_version, write_atomically
 
 from ._html import render
 from ._index_access import index_error, kept_rows
+from ._index_groups import grouped_rows
 from ._index_record import IndexEntry, index_entry
 from ._paths import shell_folder
 from ._report_files import TONES
@@ -132,7 +134,7 @@ class WrittenIndex(NamedTuple):
 
 
 def write_index(directory: Path | str) -> Path:
-    """Write ``directory/index.html`` listing every report under it, newest first.
+    """Write ``directory/index.html`` listing every report under it by kind, newest first.
 
     Holds the index from the scan to the write; the missing files of a report of a
     version that recorded none in its head are not checked (its whole page is not read on
@@ -201,8 +203,11 @@ def written_index(root: Path, entries: list[IndexEntry],
     if unreadable:  # the rows of what this user cannot read, as the index had them
         listed = {e.info.path.relative_to(root).as_posix() for e in entries}
         kept = kept_rows(path, [p.relative_to(root).as_posix() for p in unreadable], listed)
-        rows = sorted(rows + kept, key=lambda row: row["order"], reverse=True)
-    html = render("index.html", entries=rows, count=len(rows), unchecked=unchecked,
+        rows = rows + kept
+    # grouped by kind, each group newest first, with a summary that links to each (QA:
+    # 526 reports in one list, no counts, nothing to jump to; the page runs no script)
+    html = render("index.html", groups=grouped_rows(rows), count=len(rows),
+                  unchecked=unchecked,
                   title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   # the command names the page's folder as ".": the absolute one failed
                   # once the folder was moved or sent (QA), and is only said

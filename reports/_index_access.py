@@ -7,6 +7,7 @@ which were skipped."""
 from __future__ import annotations
 
 import errno
+import html
 import os
 import re
 import stat
@@ -82,6 +83,8 @@ def index_error(index: Path, exc: OSError, *, refreshed: bool) -> str:
 _ROW = re.compile(r'<tr(?: data-order="([^" ]+) ([0-9]+)")?>(.*?</tr>)', re.S)
 _HREF = re.compile(r'<a href="([^"]*)"')
 _DATE = re.compile(r'<td class="date">([^<]*)</td>')
+#: A row's kind: the cell after its date (``class="kind"`` since 2026-12-04; bare before).
+_KIND = re.compile(r'<td class="date">[^<]*</td>\s*<td(?: class="kind")?>([^<]*)</td>')
 #: A row's HTML as `write_index`'s template writes it (every version's): its cells, link,
 #: notes and badge, text escaped. A kept row is copied as it is: one with any other markup
 #: (a script, an image, a second link) was not written by hplab, and is not kept.
@@ -97,8 +100,8 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
     """The rows the hplab index ``index`` has of reports under ``unreadable`` (their paths
     from its folder, as `scan_reports` could not read them), as it wrote them, to be listed
     again: a refresh by a user who cannot read another's run folder keeps its rows, each
-    noted as kept, and by whom. Each a row of `write_index`'s with ``kept``, its HTML, and
-    ``order``, its sort key. None of a
+    noted as kept, and by whom. Each a row of `write_index`'s with ``kept``, its HTML,
+    ``order``, its sort key, and the ``kind`` and ``date`` its cells show. None of a
     report now ``listed`` (its path from the folder), nor of a page hplab did not write."""
     try:
         if index.is_symlink() or not index.is_file() \
@@ -132,7 +135,8 @@ def kept_rows(index: Path, unreadable: list[str], listed: set[str]) -> list[dict
             end = body.find("</td>", body.find("</a>"))  # the last of its name's cell
             body = body if end < 0 else body[:end] + note + body[end:]
             rows.append({"kept": markupsafe.Markup(
-                f'<tr data-order="{order[0]!r} {order[1]}">{body}'), "order": order})
+                f'<tr data-order="{order[0]!r} {order[1]}">{body}'), "order": order,
+                **_kind_and_date(row.group(3))})
     return rows
 
 
@@ -148,6 +152,14 @@ def _row_order(row: re.Match) -> tuple[float, int] | None:
         return datetime.strptime(date.group(1), "%Y-%m-%d %H:%M").timestamp(), 0
     except (ValueError, AttributeError, OverflowError, OSError):
         return None
+
+
+def _kind_and_date(cells: str) -> dict:
+    """A kept row's ``kind`` and ``date`` as its cells show them, for its group on the page
+    (`grouped_rows`); "?" for one that shows none, as a report that records no kind."""
+    kind, date = _KIND.search(cells), _DATE.search(cells)
+    return {"kind": (html.unescape(kind.group(1)).strip() or "?") if kind else "?",
+            "date": html.unescape(date.group(1)) if date else "?"}
 
 
 def skipped_line(unreadable: list[Path]) -> str | None:

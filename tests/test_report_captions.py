@@ -40,12 +40,15 @@ def test_each_table_is_named_by_its_captions_first_sentence_or_its_heading(tmp_p
     # the caption under the table is as it was, whole
     assert "Every run (e.g. a seed; or two). Same in every row: 0.5. Data below; more." in \
         " ".join(parse_html(page).all_text.split())
-    # the index's table is named by the heading above it
+    # each of the index's tables (one a kind) is named by the heading above it, and the page
     rep.write(tmp_path / "runs" / "demo" / "captions")
     index = (tmp_path / "runs" / "index.html").read_text()
-    assert re.search(r'<h1>(Reports in [^<]+)</h1>', index).group(1) == re.search(
+    heading = re.search(r'<h2 id="h-kind-demo">([^<]+) <span', index).group(1)
+    assert heading == "demo reports"
+    assert re.search(r'<h1>Reports in ([^<]+)</h1>', index).group(1) == "runs"
+    assert re.search(
         r'<table class="index">\s*<caption class="visually-hidden">([^<]+)</caption>',
-        index).group(1)
+        index).group(1) == "demo reports in runs"
 
 
 @pytest.mark.slow
