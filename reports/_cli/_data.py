@@ -52,7 +52,8 @@ def add_data(sub) -> None:
     q.add_argument("name", help="e.g. coin, spirals?classes=5, csv:table.csv; a target of "
                    "at most 50 whole numbers is read as classes: csv:table.csv?task=regression "
                    "predicts it as a number")
-    q.add_argument("--seed", type=int, default=0)
+    # --data-seed: train's name for the seed of the data alone, which this one is (QA)
+    q.add_argument("--seed", "--data-seed", type=int, default=0)
     # None when not given: the name may carry them (coin?scaling=standard)
     q.add_argument("--scaling", default=None, choices=("minmax", "standard", "none"),
                    help="feature scaling (default minmax)")
@@ -71,7 +72,7 @@ def add_data(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_data_show)
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
-    q.add_argument("dataset", choices=("mnist",))
+    q.add_argument("dataset", choices=("mnist",), help="the dataset to download: mnist")
     q.add_argument("--url", default=None, help="base URL of a mirror")
     q.add_argument("--dest", type=folder_path, default=None,
                    help="target folder (default $HPLAB_DATA/mnist, "

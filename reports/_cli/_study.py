@@ -15,6 +15,7 @@ from ._study_end import study_end, study_stops
 # MNIST took ~1 GB, unsaid
 _STUDY_WORKERS_MEMORY = ("; each holds about one copy of the data as float32 (MNIST: about "
                          "220 MB a worker), beside the command's own")
+_NAME_HELP = "the study's name in --storage (hplab study list names them)"
 
 
 def cmd_study_run(args) -> int:
@@ -70,6 +71,14 @@ def cmd_study_worker(args) -> int:
     import reports
     import study
 
+    # NAME as study show, report and export take it, or --study NAME (QA: `study worker
+    # digits` was refused, "required: --study", where every other study command takes NAME)
+    if args.name is not None and args.study is not None and args.name != args.study:
+        raise ValueError(f"two study names: {args.name} and --study {args.study}; give one")
+    args.study = args.study if args.study is not None else args.name
+    if args.study is None:
+        raise ValueError("the study to join: give its name (hplab study worker NAME, or "
+                         "--study NAME)")
     summary = study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
         dataset=args.data, command=study_command(args.argv)), writes_report=False)
@@ -202,7 +211,9 @@ def add_study(sub) -> None:
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done; "
                                        "it writes no report (hplab study report does)")
-    q.add_argument("--study", required=True, help="study name")
+    q.add_argument("name", nargs="?", default=None, metavar="NAME",
+                   help="the stored study to join (or --study NAME)")
+    q.add_argument("--study", default=None, metavar="NAME", help="study name, as NAME")
     _data_flag(q)
     workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
     _storage_flag(q)
@@ -213,12 +224,12 @@ def add_study(sub) -> None:
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_study_list)
     q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
-    q.add_argument("name")
+    q.add_argument("name", help=_NAME_HELP)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_show)
     q = ssub.add_parser("export", help="every trial as a CSV row")
-    q.add_argument("name")
+    q.add_argument("name", help=_NAME_HELP)
     q.add_argument("--csv", type=path, required=True, metavar="PATH")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -228,7 +239,7 @@ def add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
-    q.add_argument("name")
+    q.add_argument("name", help=_NAME_HELP)
     q.add_argument("--out", type=folder_path, default=None,
                    help="folder (default runs/studies/NAME)")
     _data_flag(q, "; it retrains the best trial")

@@ -1,0 +1,88 @@
+"""One concept, one spelling across the commands: a flag or a form that one command takes
+and its sibling refused (QA's consistency audit)."""
+
+import argparse
+import json
+
+import pytest
+from cli_helpers import run_cli
+
+import hplab
+
+
+def _json(argv, capsys):
+    code, out, err = run_cli([*argv, "--json"], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_study_worker_takes_the_study_name_as_study_show_does(tmp_path, monkeypatch, capsys):
+    # QA: `study worker xor` was refused ("required: --study") where show, report and
+    # export take NAME; --study NAME still works
+    monkeypatch.chdir(tmp_path)
+    storage = str(tmp_path / "s.db")
+    ran = _json(["study", "run", "xor", "--trials", "1", "--no-report", "--storage", storage],
+                capsys)
+    assert (ran["study"], ran["n_finished"]) == ("xor", 1)
+    by_name = _json(["study", "worker", "xor", "--storage", storage], capsys)
+    by_flag = _json(["study", "worker", "--study", "xor", "--storage", storage], capsys)
+    assert (by_name["study"], by_name["n_trials"], by_name["n_finished"]) == ("xor", 1, 1)
+    assert {k: by_name[k] for k in ("study", "n_trials", "n_finished", "best_value")} == {
+        k: by_flag[k] for k in ("study", "n_trials", "n_finished", "best_value")}
+    code, out, err = run_cli(["study", "worker", "xor", "--study", "other", "--storage",
+                              storage], capsys)
+    assert (code, out, err) == (2, "", "hplab study worker: error: two study names: xor and "
+                                       "--study other; give one\n")
+    code, _, err = run_cli(["study", "worker", "--storage", storage], capsys)
+    assert (code, err) == (2, "hplab study worker: error: the study to join: give its name "
+                              "(hplab study worker NAME, or --study NAME)\n")
+
+
+def test_predict_and_data_show_take_trains_data_seed(tmp_path, monkeypatch, capsys):
+    # QA: train's --data-seed was refused by predict and data show, whose --seed is that
+    # very seed (predict's JSON calls it data_seed)
+    monkeypatch.chdir(tmp_path)
+    _json(["train", "--dataset", "coin", "--epochs", "2", "--data-seed", "3", "--no-report",
+           "--out", "run"], capsys)
+    own = _json(["predict", "run", "--dataset", "--limit", "0"], capsys)
+    by_seed = _json(["predict", "run", "--dataset", "--seed", "5", "--limit", "0"], capsys)
+    by_data_seed = _json(["predict", "run", "--dataset", "--data-seed", "5", "--limit", "0"],
+                         capsys)
+    assert own["data_seed"] == 3 and by_data_seed["data_seed"] == 5
+    assert by_data_seed["accuracy"] == by_seed["accuracy"] != own["accuracy"]
+    shown = _json(["data", "show", "coin", "--data-seed", "3"], capsys)
+    assert shown == _json(["data", "show", "coin", "--seed", "3"], capsys)
+    assert shown["class_counts"] != _json(["data", "show", "coin"], capsys)["class_counts"]
+
+
+def test_report_compare_takes_report_as_the_other_commands_do(tmp_path, monkeypatch, capsys):
+    # QA: `report compare A B --report` was refused, "did you mean --no-report?", where
+    # train, study run and the analyses take --report | --no-report
+    monkeypatch.chdir(tmp_path)
+    for seed in ("0", "1"):
+        _json(["train", "--dataset", "xor", "--epochs", "2", "--seed", seed, "--no-report",
+               "--out", f"run{seed}"], capsys)
+    said = _json(["report", "compare", "run0", "run1", "--report"], capsys)
+    assert said["n_runs"] == 2
+    assert said["report_path"] == "runs/compare/xor/report.html"
+    assert (tmp_path / said["report_path"]).is_file()
+    assert _json(["report", "compare", "run0", "run1", "--no-report"], capsys)[
+        "report_path"] is None
+
+
+def _arguments(parser, command=""):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _arguments(sub, f"{command} {name}".strip())
+        else:
+            yield command, action
+
+
+@pytest.mark.parametrize("kind", ["positional", "option"])
+def test_every_argument_has_a_help_line(kind):
+    # QA: study show, report and export's NAME and data fetch's dataset had none
+    missing = [(command, a.option_strings or a.dest)
+               for command, a in _arguments(hplab.build_parser())
+               if bool(a.option_strings) == (kind == "option") and not a.help]
+    assert missing == []
