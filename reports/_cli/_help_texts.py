@@ -28,7 +28,7 @@ SEED_HELP = {
     "gradcheck": "seeds the data (a generated set's points and the split), the weights "
                  "(biases too) and the examples checked",
     "data show": "seeds the data shown: a generated set's points and every set's split (as "
-                 "train and the analyses draw them)",
+                 "train and the analyses draw them; train's --data-seed)",
     "scaling": "seeds the data (a generated set's points and the split); run k of every "
                "setting draws from (SEED, k)",
     "imbalance": "seeds the repeats: each of the --seeds draws its own data (a generated "

@@ -101,9 +101,11 @@ def add_predict(sub) -> None:
     p.add_argument("--header", choices=("yes", "no"), default=None,
                    help="whether the first row of an --input CSV is a header (default: "
                         "told by its cells; asked for where they could be either)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="data seed for --dataset (default: the one the model was trained "
-                        "with, so its test split is the held-out one)")
+    # --data-seed: train's name for the same seed (QA: refused here, where the JSON says
+    # data_seed and `train --data-seed 3` made the model)
+    p.add_argument("--seed", "--data-seed", type=int, default=None,
+                   help="data seed for --dataset, as train's --data-seed (default: the one "
+                        "the model was trained with, so its test split is the held-out one)")
     p.add_argument("--threshold", type=float, default=None, metavar="T",
                    help="binary models: predict the positive class (the second of classes) "
                         "where its probability is >= T, e.g. a threshold tuned on "
