@@ -47,9 +47,11 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     assert ("--seed SEED seeds the data (a generated set's points and every set's split), "
             "the initial weights and the batches' shuffles (default 0)") in words
     assert "--lr LR learning rate (default 0.1)" in words
-    # QA: report compare's --no-report said "(default True)", as if it were on by default
-    assert ("--no-report print the comparison without writing a report --json"
-            in help_words("report", "compare"))
+    # QA: report compare's --no-report said "(default True)", as if it were on by default;
+    # it is now --report | --no-report, as every other command's, whose True reads right
+    assert ("--report, --no-report write the report and refresh the runs index "
+            "(--no-report: print the comparison without writing a report) (default True) "
+            "--json" in help_words("report", "compare"))
     # and every flag says more than its default: a new command's --seed, whose words are
     # its SEED_HELP entry, is caught here (every parser of every command is looked at)
     unexplained = [f"{parser.prog} {a.option_strings[0]}" for parser in _parsers(

@@ -1,5 +1,6 @@
 """``hplab report compare``: what it does beside the flags it takes."""
 
+import argparse
 from pathlib import Path
 
 from ._converters import folder_path, path
@@ -66,7 +67,9 @@ def add_compare(rsub) -> None:
     q.add_argument("--out", type=folder_path, default=None,
                    help="the report's folder (default runs/compare/DATASET, or runs/compare/"
                         "several-datasets)")
-    q.add_argument("--no-report", dest="report", action="store_false",
-                   help="print the comparison without writing a report")
+    # --report too, as every other command that writes one takes it (QA: refused here)
+    q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True,
+                   help="write the report and refresh the runs index (--no-report: print "
+                        "the comparison without writing a report)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_report_compare)
