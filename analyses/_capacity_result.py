@@ -279,7 +279,9 @@ class CapacityResult:
         at = (self.table["depth"] == best["depth"]) & (self.table["width"] == best["width"])
         best["test_rmse"] = nets.finite_or_none(float(rmse[at].iloc[0]))
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
-                "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
+                "depths": list(self.depths), "seeds": list(self.seeds),
+                # the first seed (--seed), as scaling's and imbalance's seed: one key for it
+                "seed": int(self.seeds[0]), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
                 "baseline_val_loss": self.baseline_val_loss,
                 "eps_above_baseline": self.eps_above_baseline(),

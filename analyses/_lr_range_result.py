@@ -92,7 +92,9 @@ class LRRangeResult:
         said = {
             "dataset": self.dataset, "mode": self.mode, "min_lr": self.min_lr,
             "max_lr": self.max_lr, "num_steps": self.num_steps, "beta": self.beta,
-            "val": self.val, "seeds": list(self.seeds), "n_train": self.n_train,
+            "val": self.val, "seeds": list(self.seeds),
+            # the first seed (--seed), as scaling's and imbalance's seed: one key for it
+            "seed": int(self.seeds[0]), "n_train": self.n_train,
             "suggestion": self.suggestion, "suggested_lr": finite_float(self.suggested_lr),
             "suggestions": sug,
             "divergence_lr": finite_float(_log_median(self.runs["divergence_lr"])),

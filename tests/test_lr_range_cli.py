@@ -14,7 +14,7 @@ import analyses
 import reports
 from analyses._lr_verify import VERIFY_COLUMNS
 
-JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
+JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds", "seed",
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
              "stop_lr", "runs", "verify", "config", "seconds", "report_path", "report_error",
              "test_is_train", "ramp_set"}

@@ -46,7 +46,8 @@ def add_capacity(sub) -> None:
         "capacity", help="widths x depths x seeds: accuracy, loss, iterations to eps, time",
         description="Train one net per width, depth and seed for the same budget (the "
                     "flags' defaults reproduce the course's coin table). --json prints: "
-                    "dataset, task, widths, depths, seeds (a list: the nets' seeds), eps, "
+                    "dataset, task, widths, depths, seeds (a list: the nets' seeds), "
+                    "seed (the first, --seed), eps, "
                     "metric (accuracy, or loss for regression), "
                     "majority_share (the validation accuracy of always predicting the "
                     "training set's majority class; null for regression), baseline_val_loss (the "
