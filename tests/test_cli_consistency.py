@@ -102,3 +102,19 @@ def test_every_analysis_of_several_seeds_says_its_seed(argv, tmp_path, monkeypat
     said = _json([*argv, "--no-report"], capsys)
     assert said["seed"] == 4
     assert said["seeds"] in ([4, 5], 2)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "--dataset", "xor", "--output", "o"],
+     "hplab train: error: unrecognized argument --output (did you mean --out?)\n"),
+    (["capacity", "--dataset", "xor", "--n-jobs", "2"],
+     "hplab capacity: error: unrecognized argument --n-jobs (did you mean --workers?)\n"),
+    (["train", "--dataset", "xor", "--learning-rate=0.1"],
+     "hplab train: error: unrecognized argument --learning-rate (did you mean --lr?)\n"),
+    # no such flag here: nothing offered
+    (["lr-range", "--dataset", "xor", "--learning-rate", "0.1"],
+     "hplab lr-range: error: unrecognized argument --learning-rate\n"),
+])
+def test_another_tools_name_for_a_flag_is_answered_with_hplabs(argv, said, capsys):
+    # QA: --output, --n-jobs and --learning-rate met "unrecognized argument", no hint
+    assert run_cli(argv, capsys) == (2, "", said)

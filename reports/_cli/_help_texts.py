@@ -51,6 +51,13 @@ NOT_TAKEN_WHY = {
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
+# other tools' names for hplab's flags (argparse's, scikit-learn's, PyTorch scripts'), too
+# far from them for a typo's "did you mean": offered where the command has the flag
+OTHER_NAMES = {
+    "--output": "--out", "--output-dir": "--out", "--outdir": "--out", "--out-dir": "--out",
+    "--learning-rate": "--lr", "--n-jobs": "--workers", "--jobs": "--workers",
+    "--njobs": "--workers",
+}
 # {texts}: what each initializer draws (INIT_DRAWS, from nets.INIT_DRAWS beside the code)
 INIT_HELP = "weights ({}): {texts}"
 # each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from

@@ -8,7 +8,16 @@ import os
 import re
 import sys
 
-from ._help_texts import DEFAULT, ENDINGS, FLAG_HELP, NAMES, NOT_TAKEN_WHY, SEED_HELP, TEXTS
+from ._help_texts import (
+    DEFAULT,
+    ENDINGS,
+    FLAG_HELP,
+    NAMES,
+    NOT_TAKEN_WHY,
+    OTHER_NAMES,
+    SEED_HELP,
+    TEXTS,
+)
 from ._help_values import PackageDefault, RegistryNames, package_defaults
 
 
@@ -146,6 +155,10 @@ class Parser(argparse.ArgumentParser):
                 bare = {o.removeprefix("--"): o for o in known if o.startswith("--")}
                 close = [bare[m] for m in difflib.get_close_matches(
                     typos[0].removeprefix("--"), list(bare), n=1, cutoff=0.75)]
+                # another tool's name for one of this command's flags (--output, --n-jobs),
+                # too far from it for difflib (QA: "unrecognized argument --output", no hint)
+                if not close and OTHER_NAMES.get(typos[0]) in known:
+                    close = [OTHER_NAMES[typos[0]]]
                 message = (f"unrecognized argument {typos[0]}"
                            + (f" (did you mean {close[0]}?)" if close else ""))
             elif (commands := self._missing_command(message)) is not None:
