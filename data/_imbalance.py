@@ -25,11 +25,25 @@ def parse_ratio(text: str, name: str = "imbalance") -> tuple[Fraction, Fraction]
     option or argument it was given as)."""
     match = _RATIO.fullmatch(str(text))
     if not match:
-        raise DataError(f"{name} must look like 1:50 (positives:negatives), got {text!r}")
+        raise DataError(f"{name} must look like 1:50 (positives:negatives), got {text!r}"
+                        + _share_hint(text))
     pos, neg = Fraction(match.group(1)), Fraction(match.group(2))
     if pos <= 0 or neg <= 0:
         raise DataError(f"{name} sides must be positive, got {text!r}")
     return pos, neg
+
+
+def _share_hint(text) -> str:
+    """A bare share (0.05, as --sampling-ratio takes one) in the P:N form, both ways it
+    reads (QA: --ratio 0.05 was refused with no word of what to write)."""
+    try:
+        share = float(text)
+    except (TypeError, ValueError):
+        return ""
+    if not 0 < share < 1:
+        return ""
+    return (f": 1:{1 / share:.6g} is {share:g} positives per negative, "
+            f"1:{(1 - share) / share:.6g} a {share * 100:g} % share of positives")
 
 
 def ratio_text(pos: Fraction, neg: Fraction) -> str:

@@ -118,3 +118,17 @@ def test_every_analysis_of_several_seeds_says_its_seed(argv, tmp_path, monkeypat
 def test_another_tools_name_for_a_flag_is_answered_with_hplabs(argv, said, capsys):
     # QA: --output, --n-jobs and --learning-rate met "unrecognized argument", no hint
     assert run_cli(argv, capsys) == (2, "", said)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["imbalance", "--dataset", "digits", "--ratio", "0.05"],
+     "hplab imbalance: error: --ratio must look like 1:50 (positives:negatives), got "
+     "'0.05': 1:20 is 0.05 positives per negative, 1:19 a 5 % share of positives\n"),
+    (["data", "show", "digits?imbalance=0.1&positive=1"],
+     "hplab data show: error: option imbalance must look like 1:50 (positives:negatives), "
+     "got '0.1': 1:10 is 0.1 positives per negative, 1:9 a 10 % share of positives\n"),
+])
+def test_a_share_where_a_ratio_goes_is_answered_in_the_ratios_form(argv, said, capsys):
+    # QA: --sampling-ratio takes 0.2 or 1:5, --ratio and ?imbalance= refused 0.05 with no
+    # word of its P:N form (a share reads two ways: per negative, or of all: both said)
+    assert run_cli(argv, capsys) == (2, "", said)
