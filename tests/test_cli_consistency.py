@@ -132,3 +132,19 @@ def test_a_share_where_a_ratio_goes_is_answered_in_the_ratios_form(argv, said, c
     # QA: --sampling-ratio takes 0.2 or 1:5, --ratio and ?imbalance= refused 0.05 with no
     # word of its P:N form (a share reads two ways: per negative, or of all: both said)
     assert run_cli(argv, capsys) == (2, "", said)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["data", "show", "--dataset", "coin"],
+     "data show does not take --dataset (a flag of train, gradcheck, scaling, predict, "
+     "imbalance, lr-range and capacity): it takes the name as its argument: hplab data "
+     "show NAME"),
+    (["study", "show", "--study", "xor"],
+     "study show does not take --study (a flag of study worker): it takes the name as its "
+     "argument: hplab study show NAME"),
+])
+def test_a_flag_for_a_commands_name_argument_says_to_give_it_plain(argv, said, capsys):
+    # QA: data show and study show take the name as an argument, where their siblings take
+    # --dataset and --study: the refusal said nothing of how to give it
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out, err) == (2, "", f"hplab {argv[0]} {argv[1]}: error: {said}\n")

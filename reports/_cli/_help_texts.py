@@ -48,6 +48,12 @@ NOT_TAKEN_WHY = {
                                "scheduler's address)",
     ("capacity", "--hidden"): "it sweeps the hidden layers itself: --widths 4,8 (units "
                               "per layer) and --depths 1,2 (layers)",
+    # the name as their argument, where the others take a flag (QA: no word of it)
+    ("data show", "--dataset"): "it takes the name as its argument: hplab data show NAME",
+    ("study show", "--study"): "it takes the name as its argument: hplab study show NAME",
+    ("study report", "--study"): "it takes the name as its argument: hplab study report NAME",
+    ("study export", "--study"): "it takes the name as its argument: hplab study export NAME "
+                                 "--csv PATH",
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
