@@ -148,3 +148,24 @@ def test_a_flag_for_a_commands_name_argument_says_to_give_it_plain(argv, said, c
     # --dataset and --study: the refusal said nothing of how to give it
     code, out, err = run_cli(argv, capsys)
     assert (code, out, err) == (2, "", f"hplab {argv[0]} {argv[1]}: error: {said}\n")
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "--dataset", "coin", "--scaling", "standard"],
+     "train does not take --scaling (a flag of data show): a dataset option, given in the "
+     "name: --dataset 'coin?scaling=standard'"),
+    (["imbalance", "--dataset=coin?positive=1", "--train-size=100"],
+     "imbalance does not take --train-size (a flag of data show): a dataset option, given "
+     "in the name: --dataset 'coin?positive=1&train_size=100'"),
+    (["capacity", "--dataset", "coin", "--merge-scaling"],
+     "capacity does not take --merge-scaling (a flag of data show): a dataset option, given "
+     "in the name: --dataset 'coin?merge_scaling=1'"),
+    # a study's dataset options are its spec's: --data is no place for them
+    (["study", "run", "coin", "--scaling", "standard"],
+     "study run does not take --scaling (a flag of data show)"),
+])
+def test_data_shows_dataset_flags_elsewhere_say_the_names_form(argv, said, capsys):
+    # QA: `data show coin --scaling standard` then `train --dataset coin --scaling
+    # standard`: refused with no word that the other commands take it in the name
+    prog = " ".join(argv[:2] if argv[0] == "study" else argv[:1])
+    assert run_cli(argv, capsys) == (2, "", f"hplab {prog}: error: {said}\n")

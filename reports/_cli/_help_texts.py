@@ -64,6 +64,13 @@ OTHER_NAMES = {
     "--learning-rate": "--lr", "--n-jobs": "--workers", "--jobs": "--workers",
     "--njobs": "--workers",
 }
+# data show's flags of a dataset's options, which the commands that load a set by its name
+# take in the name (coin?scaling=standard); "" for none there (--data-dir: HPLAB_DATA)
+DATA_NAME_OPTIONS = {
+    "--scaling": "scaling", "--merge-scaling": "merge_scaling", "--target": "target",
+    "--val-fraction": "val_fraction", "--imbalance": "imbalance", "--positive": "positive",
+    "--train-size": "train_size", "--data-dir": "",
+}
 # {texts}: what each initializer draws (INIT_DRAWS, from nets.INIT_DRAWS beside the code)
 INIT_HELP = "weights ({}): {texts}"
 # each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from

@@ -9,6 +9,7 @@ import re
 import sys
 
 from ._help_texts import (
+    DATA_NAME_OPTIONS,
     DEFAULT,
     ENDINGS,
     FLAG_HELP,
@@ -185,7 +186,7 @@ class Parser(argparse.ArgumentParser):
 
         command = self.prog.removeprefix("hplab ")
         listed = and_list(owners)
-        why = NOT_TAKEN_WHY.get((command, flag))
+        why = NOT_TAKEN_WHY.get((command, flag)) or self._in_the_name(flag)
         if why is None:  # a flag's own why says which of the command's to give instead
             why = NOT_TAKEN_WHY.get(command)
             close = close or difflib.get_close_matches(flag, known, n=1, cutoff=0.8)  # --seed
@@ -194,6 +195,30 @@ class Parser(argparse.ArgumentParser):
         offered = ", ".join(close[:-1]) + f" or {close[-1]}" if len(close) > 1 else "".join(close)
         return (f"{command} does not take {flag} (a flag of {listed})"
                 + (f": {why}" if why else "") + (f"; did you mean {offered}?" if close else ""))
+
+    def _in_the_name(self, flag: str) -> str | None:
+        """data show's flag of a dataset option (--scaling), given to a command that loads
+        its data by name: how to give it there, from what was typed (QA: "train does not
+        take --scaling (a flag of data show)", no word of coin?scaling=standard)."""
+        # not the study commands' --data: the study's spec holds its dataset's options
+        key = DATA_NAME_OPTIONS.get(flag)
+        if key is None or "--dataset" not in self._option_string_actions:
+            return None
+        if key == "":  # not an option of the name
+            return "set HPLAB_DATA=DIR in the environment: where downloaded data is read"
+
+        def typed(name: str, default: str) -> str:
+            for i, arg in enumerate(self.argv):
+                if arg.startswith(f"{name}="):
+                    return arg.partition("=")[2]
+                if arg == name and i + 1 < len(self.argv):
+                    return self.argv[i + 1]
+            return default
+
+        value = "1" if flag == "--merge-scaling" else typed(flag, "VALUE")
+        name = typed("--dataset", "NAME")
+        return (f"a dataset option, given in the name: --dataset "
+                f"'{name}{'&' if '?' in name else '?'}{key}={value}'")
 
     def _unknown_choice(self, dest: str, value: str) -> str | None:
         """A subcommand or positional argument not among its choices, said as hplab says
