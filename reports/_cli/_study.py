@@ -213,7 +213,7 @@ def add_study(sub) -> None:
                                        "it writes no report (hplab study report does)")
     q.add_argument("name", nargs="?", default=None, metavar="NAME",
                    help="the stored study to join (or --study NAME)")
-    q.add_argument("--study", default=None, metavar="NAME", help="study name, as NAME")
+    q.add_argument("--study", default=None, help="study name, as NAME")
     _data_flag(q)
     workers_flag(q, 1, _STUDY_WORKERS_MEMORY)
     _storage_flag(q)
