@@ -169,3 +169,21 @@ def test_data_shows_dataset_flags_elsewhere_say_the_names_form(argv, said, capsy
     # standard`: refused with no word that the other commands take it in the name
     prog = " ".join(argv[:2] if argv[0] == "study" else argv[:1])
     assert run_cli(argv, capsys) == (2, "", f"hplab {prog}: error: {said}\n")
+
+
+@pytest.mark.parametrize("flag, why", [
+    ("--out", "it writes DIR/index.html, the folder its argument names: hplab report index "
+              "DIR"),
+    ("--no-report", "--no-write lists the reports without writing DIR/index.html"),
+])
+def test_report_index_answers_the_other_commands_out_and_no_report(flag, why, tmp_path,
+                                                                   monkeypatch, capsys):
+    # QA: --out and --no-report, which every other report-writing command takes, were
+    # refused here with no word of DIR or --no-write
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["report", "index", flag, *(["x"] if flag == "--out" else [])],
+                             capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"hplab report index: error: report index does not take {flag} ")
+    assert err.endswith(f": {why}\n")
+    assert not (tmp_path / "runs").exists()

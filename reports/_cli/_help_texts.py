@@ -54,6 +54,10 @@ NOT_TAKEN_WHY = {
     ("study report", "--study"): "it takes the name as its argument: hplab study report NAME",
     ("study export", "--study"): "it takes the name as its argument: hplab study export NAME "
                                  "--csv PATH",
+    ("report index", "--out"): "it writes DIR/index.html, the folder its argument names: "
+                               "hplab report index DIR",
+    ("report index", "--no-report"): "--no-write lists the reports without writing "
+                                     "DIR/index.html",
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
