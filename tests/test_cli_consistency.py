@@ -187,3 +187,20 @@ def test_report_index_answers_the_other_commands_out_and_no_report(flag, why, tm
     assert err.startswith(f"hplab report index: error: report index does not take {flag} ")
     assert err.endswith(f": {why}\n")
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("argv, why", [
+    (["export-onnx", "m.npz", "--out", "m.onnx"],
+     "the graph's file is its second argument: hplab export-onnx MODEL OUT.onnx"),
+    (["study", "export", "xor", "--out", "t.csv"], "its CSV file is --csv PATH"),
+    (["predict", "m.npz", "--dataset", "--csv", "p.csv"],
+     "--out PRED.csv writes every prediction as CSV"),
+])
+def test_a_files_output_in_another_commands_spelling_says_this_ones(argv, why, tmp_path,
+                                                                    monkeypatch, capsys):
+    # QA: export-onnx (OUT.onnx), study export (--csv) and predict (--out) each refused the
+    # others' spelling of the file they write, with no word of their own
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(argv, capsys)
+    assert (code, out) == (2, "") and err.endswith(f": {why}\n"), err
+    assert list(tmp_path.iterdir()) == []

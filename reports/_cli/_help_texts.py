@@ -58,6 +58,11 @@ NOT_TAKEN_WHY = {
                                "hplab report index DIR",
     ("report index", "--no-report"): "--no-write lists the reports without writing "
                                      "DIR/index.html",
+    # a file's output, spelled three ways (a graph file's argument, --csv, --out)
+    ("export-onnx", "--out"): "the graph's file is its second argument: hplab export-onnx "
+                              "MODEL OUT.onnx",
+    ("study export", "--out"): "its CSV file is --csv PATH",
+    ("predict", "--csv"): "--out PRED.csv writes every prediction as CSV",
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
