@@ -42,7 +42,26 @@ RESUME_HINT = "; trials that finished stay stored, and the same command resumes 
 # ...and after it failed in a run that replaces the study (`hplab demo`): resuming it
 # would be wrong, as the same command deletes what this run stored
 FRESH_HINT = "; the same command runs the study afresh"
+# ...and after it failed before a new study was ready (QA: on a full disk, "resumes the
+# study" of a study never stored; it may hold its spec, never a trial): `new_study_hint`
+NEW_HINT = "; no trial was stored, and {}the same command starts the study"
 _CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
+
+
+def new_study_hint(failed: str) -> str:
+    """`NEW_HINT`, told when to run again where ``failed`` (the storage's words) says the
+    disk is full (said first: a journal's mend may follow, "once its last line ...")."""
+    full = any(word in failed for word in ("disk is full", "No space left", "no space left"))
+    return NEW_HINT.format("once space is freed " if full else "")
+
+
+def has_study(store, name: str) -> bool:
+    """Whether ``store`` holds a study ``name`` (one query, not every study's records)."""
+    try:
+        store.get_study_id_from_name(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _url_query(url: str) -> set[str]:

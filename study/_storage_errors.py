@@ -46,13 +46,15 @@ def _journal_mend(where: StorageURL) -> str:
 
 
 @contextlib.contextmanager
-def storage_errors(where: StorageURL, after: str = "", *, running: bool = False):
+def storage_errors(where: StorageURL, after="", *, running: bool = False):
     """Turn a storage failing mid-command (a server gone, a file locked) into one
     `StorageError` naming it, password masked; ``after`` (what the same command does
     then) is appended to the message of a failure that may pass, which without it is a
     `StorageFailed` for the command around to end: a worker's run leaves that to the
-    command that started it. ``running``: the command runs the study's trials, and a file
-    gone meanwhile is told as `gone_message` (where its trials went).
+    command that started it; a callable ``after`` is given the failure's one line and
+    returns that text (what to do depends on how far the command got). ``running``: the
+    command runs the study's trials, and a file gone meanwhile is told as `gone_message`
+    (where its trials went).
 
     Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
     of a traceback; the command's own error follows.
@@ -63,6 +65,7 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
     except StorageFailed as exc:  # an inner run's, ended here
         if not after:
             raise
+        after = after(str(exc)) if callable(after) else after
         raise StorageError(f"{exc}{after}{_journal_mend(where)}") from None
     except StorageError:  # already one line
         raise
@@ -84,6 +87,7 @@ def storage_errors(where: StorageURL, after: str = "", *, running: bool = False)
             raise StorageError(failed) from None
         if not after:
             raise StorageFailed(failed) from None
+        after = after(failed) if callable(after) else after
         raise StorageError(f"{failed}{after}{_journal_mend(where)}") from None
     finally:
         ThreadHook.leave(token)

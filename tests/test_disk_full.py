@@ -111,3 +111,25 @@ def test_a_storage_on_a_disk_out_of_inodes_says_so(small_disk):
     code, resumed = done.stdout.split("\n", 1)
     assert code == "2"
     assert json.loads(resumed)["n_complete"] == 3  # freed, the run resumes
+
+
+def test_a_new_study_the_full_disk_stopped_is_not_said_to_resume(small_disk):
+    # QA: a study never stored, its run stopped by a full disk, was told "trials that
+    # finished stay stored, and the same command resumes the study"
+    hplab = shlex.join([sys.executable, str(ROOT / "hplab.py")])
+    done = small_disk("size=1m", f'cd "$DISK" && {hplab} study run xor --no-report --trials 2 '
+                      '>/dev/null 2>&1 && { dd if=/dev/zero of=fill bs=4k 2>/dev/null; '
+                      f'truncate -s -64k fill; {hplab} study run coin --no-report --trials 2 '
+                      f'--json; echo $?; {hplab} study run xor --no-report --trials 3 --json; '
+                      f'rm fill; '
+                      f'{hplab} study run coin --no-report --trials 2 --json; }}')
+    # (--json: no progress bars)
+    assert done.stderr.splitlines() == [
+        "hplab study run: error: storage sqlite:///runs/hplab.db failed: database or disk is "
+        "full; no trial was stored, and once space is freed the same command starts the study",
+        # a stored study (2 of its trials done): resumed
+        "hplab study run: error: storage sqlite:///runs/hplab.db failed: database or disk is "
+        "full; trials that finished stay stored, and the same command resumes the study"], done
+    code, started = done.stdout.split("\n", 1)
+    assert code == "2"
+    assert json.loads(started)["n_complete"] == 2  # freed, the same command ran it
