@@ -2156,6 +2156,10 @@ def test_the_index_flags_a_report_whose_linked_files_are_gone(tmp_path, monkeypa
     assert ('<p class="note">1 report was written by an earlier hplab: its linked files '
             "(model.npz, CSVs) are not checked here. <code>hplab report index .</code> in "
             "this page's folder checks them.</p>") in page
+    # in the summary at the top, not under every kind's table (QA: far below, with
+    # hundreds of reports, where no reader looked)
+    assert page.index('<p class="note">1 report was') < page.index("</header>") < page.index(
+        "<table")
     assert listed()[0] == ["model.npz", f"report_files/{csv}"]
     report.write_text(whole, encoding="utf-8")
     assert all(name.startswith("report_files/") for name in files if name != "model.npz")
