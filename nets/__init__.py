@@ -25,7 +25,12 @@ from ._callbacks import (
     spread_over_training,
     training_progress,
 )
-from ._carried import USER_REGISTRIES, carried_to_workers, worker_as_parent
+from ._carried import (
+    USER_REGISTRIES,
+    carried_to_workers,
+    warn_replaced_built_ins,
+    worker_as_parent,
+)
 from ._command_lines import (
     carried_lines,
     command_lines,
@@ -231,6 +236,7 @@ __all__ = [
     "command_name",
     "in_command", "drop_held_warnings", "release_warnings",
     "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",
+    "warn_replaced_built_ins",
     "show_warning", "warning_line", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",

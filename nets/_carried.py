@@ -11,6 +11,7 @@ function defined in ``__main__`` whole).
 from __future__ import annotations
 
 import contextlib
+import warnings
 
 from ._activations import ACTIVATIONS
 from ._command_lines import carried_lines, lines_carried
@@ -46,6 +47,28 @@ def added_entries() -> dict[str, dict] | None:
         if entries:
             added[name] = entries
     return added or None
+
+
+#: (registry, name) of the replaced built-ins `warn_replaced_built_ins` has warned of
+_WARNED: set = set()
+
+
+def warn_replaced_built_ins(settings: dict) -> None:
+    """Warn, once per entry and in one line, where ``settings`` (a run's saved config)
+    name a built-in optimizer, init or schedule a script replaced (``nets.OPTIMIZERS["adam"]
+    = MyAdam``): the file says "adam", and every other process runs hplab's own. A warning,
+    not a refusal (as an activation's, `save_problem`): the registries may be given another
+    value under a built-in name (tests wrap an init to record its draws; workers carry
+    it, `added_entries`), and the run's numbers are its own."""
+    for setting, (registry, table) in USER_REGISTRIES.items():
+        value = settings.get(setting) if setting != "activation" else None  # refused at save
+        built_in = _BUILT_IN[registry]
+        if isinstance(value, str) and value in built_in and table.get(value) is not \
+                built_in[value] and (registry, value) not in _WARNED:
+            _WARNED.add((registry, value))
+            warnings.warn(f"the saved run names {setting} {value!r}, but nets.{registry}"
+                          f"[{value!r}] is not hplab's own here: elsewhere that name runs the "
+                          f"built-in; register yours under a name of its own", stacklevel=3)
 
 
 def _picklable(entry) -> bool:

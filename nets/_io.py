@@ -11,6 +11,7 @@ import numpy as np
 
 from ._activations import ACTIVATIONS
 from ._arg_types import check_net, check_path
+from ._carried import warn_replaced_built_ins
 from ._files import make_folder, write_atomically
 from ._finite import read_json_file, settings_from_json, settings_to_json
 from ._model import MLP
@@ -65,6 +66,7 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     check_saved_meta(path, net, meta, arrays or {}, _plain)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
+    warn_replaced_built_ins(config or {})
     # an infinite setting (divergence_factor) as "inf": the header stays standard JSON
     header = {"format": FORMAT, "spec": spec, "config": settings_to_json(config or {}),
               "meta": meta or {}}

@@ -151,6 +151,7 @@ def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command:
     """
     name = data.absolute_name(dataset)
     config = config or {}
+    nets.warn_replaced_built_ins(config)  # what the record names is not what ran
     resolved = nets.own_defaults(config.get("optimizer"), config)
     task = (data_summary or {}).get("task")
     if config.get("head") == "auto" and task in nets.HEADS:  # nets.train's rule: the task's
