@@ -380,6 +380,27 @@ def test_on_a_phone_the_index_stacks_each_reports_cells(tmp_path, monkeypatch,
     assert status["shown"] and headline["shown"]
 
 
+def test_every_kinds_table_in_the_index_puts_its_columns_in_one_place(tmp_path, monkeypatch,
+                                                                    figures_stood_in):
+    # QA: grouped by kind, each group's table sized its columns to its own rows: Name,
+    # Status and Headline began at another place in Training runs than in Compared runs
+    import hplab
+
+    monkeypatch.chdir(tmp_path)
+    for lr in ("0.1", "0.3"):
+        assert hplab.main(["train", "--dataset", "sine", "--epochs", "2", "--lr", lr,
+                           "--name", f"sine-lr{lr}"]) == 0
+    assert hplab.main(["report", "compare", "runs/train/sine-lr0.1",
+                       "runs/train/sine-lr0.3"]) == 0
+    seen = _probe(_chromium(), tmp_path / "runs" / "index.html", tmp_path,
+                  "--window-size=1280,1200")
+    rows = seen["index_rows"]
+    assert [r[1]["text"] for r in rows] == ["train", "train", "compare"]
+    for column in range(5):
+        lefts = {round(r[column]["left"]) for r in rows}
+        assert len(lefts) == 1, (column, lefts)
+
+
 @pytest.mark.slow
 def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsys,
                                                                  figures_stood_in):
