@@ -454,3 +454,33 @@ def test_the_readmes_reproducibility_check_says_the_run_reproduces(tmp_path, cap
                          text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-2:] == ["same history", "True"], run.stdout
+
+
+def test_an_optimizer_written_from_the_registry_paragraph_trains(monkeypatch):
+    # QA: the paragraph gave `_slots` as "its state arrays" without where they live; one
+    # written from it read self.m and died in AttributeError: it says self.state["m"]
+    import nets
+
+    paragraph = " ".join(README.split("Each registry takes what its built-ins are")[1]
+                         .split("\n\n")[0].split())
+    assert '`self.state["m"]` holds one zero array per array of `params`' in paragraph
+
+    class Signum(nets.Optimizer):
+        name, _slots, settings = "qa_signum", ("m",), ("momentum",)
+
+        def _step(self, params, grads, lr):
+            for p, g, m in zip(params, grads, self.state["m"], strict=True):
+                m *= self.momentum
+                m += (1 - self.momentum) * g
+                p -= lr * np.sign(m)
+
+    monkeypatch.setitem(nets.OPTIMIZERS, "qa_signum", Signum)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    y = np.array([0, 1, 1, 0])
+    cfg = nets.TrainConfig(hidden=(4,), activation="tanh", optimizer="qa_signum", lr=0.05,
+                           momentum=0.5, batch_size=4, max_epochs=200)
+    init_rng, loop_rng = nets.train_streams(0)
+    net = nets.build_net(cfg, 2, y, rng=init_rng)
+    result = nets.train(net, cfg, X, y, X, y, rng=loop_rng)
+    losses = result.column("train_loss")
+    assert losses[-1] < 0.5 * losses[0]  # it stepped: the loss fell by more than half
