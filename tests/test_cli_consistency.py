@@ -160,6 +160,14 @@ def test_a_flag_for_a_commands_name_argument_says_to_give_it_plain(argv, said, c
     (["capacity", "--dataset", "coin", "--merge-scaling"],
      "capacity does not take --merge-scaling (a flag of data show): a dataset option, given "
      "in the name: --dataset 'coin?merge_scaling=1'"),
+    # every such flag in the one name (QA: the first alone, digits?imbalance=1:50, was
+    # refused in turn for want of positive); imbalance's own --positive stays its flag
+    (["train", "--dataset", "digits", "--imbalance", "1:50", "--positive=8"],
+     "train does not take --imbalance (a flag of data show): a dataset option, given in "
+     "the name: --dataset 'digits?imbalance=1:50&positive=8'"),
+    (["imbalance", "--dataset", "digits", "--positive", "8", "--scaling", "standard"],
+     "imbalance does not take --scaling (a flag of data show): a dataset option, given in "
+     "the name: --dataset 'digits?scaling=standard'"),
     # a study's dataset options are its spec's: --data is no place for them
     (["study", "run", "coin", "--scaling", "standard"],
      "study run does not take --scaling (a flag of data show)"),

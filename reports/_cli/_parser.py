@@ -215,10 +215,16 @@ class Parser(argparse.ArgumentParser):
                     return self.argv[i + 1]
             return default
 
-        value = "1" if flag == "--merge-scaling" else typed(flag, "VALUE")
+        # every such flag typed, not the first alone: 'train --imbalance 1:50 --positive 8'
+        # was told 'digits?imbalance=1:50', refused in turn for want of positive
+        given = [f for f in dict.fromkeys(a.partition("=")[0] for a in self.argv)
+                 if DATA_NAME_OPTIONS.get(f) and f not in self._option_string_actions]
+        options = "&".join(f"{DATA_NAME_OPTIONS[f]}="
+                           + ("1" if f == "--merge-scaling" else typed(f, "VALUE"))
+                           for f in given or [flag])
         name = typed("--dataset", "NAME")
         return (f"a dataset option, given in the name: --dataset "
-                f"'{name}{'&' if '?' in name else '?'}{key}={value}'")
+                f"'{name}{'&' if '?' in name else '?'}{options}'")
 
     def _unknown_choice(self, dest: str, value: str) -> str | None:
         """A subcommand or positional argument not among its choices, said as hplab says
