@@ -484,3 +484,16 @@ def test_an_optimizer_written_from_the_registry_paragraph_trains(monkeypatch):
     result = nets.train(net, cfg, X, y, X, y, rng=loop_rng)
     losses = result.column("train_loss")
     assert losses[-1] < 0.5 * losses[0]  # it stepped: the loss fell by more than half
+
+
+@pytest.mark.parametrize("argv", [["predict", "-h"], ["data", "show", "-h"]])
+def test_the_readmes_data_seed_of_predict_and_data_show_is_their_seed(argv, capsys):
+    # QA: today's --data-seed of predict and data show was in their help alone; a reader of
+    # "Use a trained model" met predict's --seed with no word that it is train's --data-seed
+    from cli_helpers import run_cli
+
+    text = " ".join(README.split())
+    assert ("predict's is the data's seed, which it and `data show` also take as "
+            "`--data-seed`, train's name for it") in text
+    code, out, _ = run_cli(argv, capsys)
+    assert code == 0 and "--seed SEED, --data-seed SEED" in out
