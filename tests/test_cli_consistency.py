@@ -114,6 +114,14 @@ def test_every_analysis_of_several_seeds_says_its_seed(argv, tmp_path, monkeypat
     # no such flag here: nothing offered
     (["lr-range", "--dataset", "xor", "--learning-rate", "0.1"],
      "hplab lr-range: error: unrecognized argument --learning-rate\n"),
+    # no --out either, but where the command says why of --out, of --output too (QA: told
+    # nothing, where --out was told the graph's file is the second argument)
+    (["export-onnx", "m.npz", "--output", "m.onnx"],
+     "hplab export-onnx: error: unrecognized argument --output: the graph's file is its "
+     "second argument: hplab export-onnx MODEL OUT.onnx\n"),
+    (["study", "export", "xor", "--output-dir", "t"],
+     "hplab study export: error: unrecognized argument --output-dir: its CSV file is --csv "
+     "PATH\n"),
 ])
 def test_another_tools_name_for_a_flag_is_answered_with_hplabs(argv, said, capsys):
     # QA: --output, --n-jobs and --learning-rate met "unrecognized argument", no hint

@@ -160,8 +160,14 @@ class Parser(argparse.ArgumentParser):
                 # too far from it for difflib (QA: "unrecognized argument --output", no hint)
                 if not close and OTHER_NAMES.get(typos[0]) in known:
                     close = [OTHER_NAMES[typos[0]]]
+                # where this command says why it has no such flag (export-onnx's --out: the
+                # graph's file is its argument), that for the other name too (QA:
+                # 'export-onnx M --output G.onnx' was told nothing, '--out' the argument)
+                why = None if close else NOT_TAKEN_WHY.get(
+                    (self.prog.removeprefix("hplab "), OTHER_NAMES.get(typos[0])))
                 message = (f"unrecognized argument {typos[0]}"
-                           + (f" (did you mean {close[0]}?)" if close else ""))
+                           + (f" (did you mean {close[0]}?)" if close else "")
+                           + (f": {why}" if why else ""))
             elif (commands := self._missing_command(message)) is not None:
                 # argparse names the subcommand by its dest ("study_command")
                 message = f"missing command: one of {', '.join(commands)}"
