@@ -142,3 +142,14 @@ def test_kept_rows_land_in_their_kinds_group(project, tmp_path, parse_html):
         kept = re.findall(r'<a href="([^"]+)"[^>]*>[^<]*</a>(?:<div class="muted">[^<]*'
                           r'</div>)*<div class="muted kept">', page)
         assert kept == ["train/first/report.html", "lr-range/coin/report.html"]
+
+
+def test_report_index_help_says_the_page_groups_reports_by_kind(capsys):
+    # QA: the page lists its reports by kind under a count of each; its help said only
+    # "listing every report under DIR"
+    from cli_helpers import run_cli
+
+    code, out, _ = run_cli(["report", "index", "-h"], capsys)
+    assert code == 0
+    assert ("listing every report under DIR, by kind (newest first in each) under a count "
+            "of each kind") in " ".join(out.split())

@@ -51,7 +51,10 @@ def add_report(sub) -> None:
     p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder, "
                                       "compare training runs")
     rsub = p.add_subparsers(dest="report_command", required=True, parser_class=Parser)
-    q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
+    # QA: the page groups its reports by kind under a count of each, which the help never said
+    q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR, "
+                                      "by kind (newest first in each) under a count of each "
+                                      "kind")
     q.add_argument("dir", metavar="DIR", nargs="?", type=path, default=None,
                    help="folder to scan (default runs)")
     q.add_argument("--no-write", action="store_true",
