@@ -813,7 +813,8 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     assert rows[4][3] == f"{value[128, 0.5]:.4g}"  # lr 0.5, batch 128
     code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db, "--json"], capsys)
     assert code == 0 and "val_accuracy by" not in out
-    assert set(json.loads(out)) == set(summary) - {"seconds"} | {"report_stale"}
+    assert set(json.loads(out)) == set(summary) - {"seconds"} | {"report_stale",
+                                                                  "best_told_while_running"}
 
 
 def test_the_history_runs_to_the_last_trial_and_marks_the_stopped_ones():
