@@ -186,19 +186,19 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         run_spec, dataset = spec, spec_data(spec, where)
     # what the same command does after a storage failure: a fresh run replaces the study,
     # another resumes it once it is stored (before, or by this run)
-    stored = []
+    stored = False  # read when the storage fails: the lambda sees its latest value
     after = FRESH_HINT if fresh else lambda text: RESUME_HINT if stored else new_study_hint(text)
     with storage_errors(where, after, running=True):
         with quiet_optuna():
             store = open_storage(where, create=True)
-            stored += [1] if not fresh and has_study(store, spec.name) else []
+            stored = not fresh and has_study(store, spec.name)
             if fresh and spec.name in optuna.get_all_study_names(store):
                 # another run deleted it first: the same end
                 with nets.filtered_warnings(("ignore", Warning, "DELETE statement on table")):
                     optuna.delete_study(study_name=spec.name, storage=store)
             study, new = create_or_load(spec, store, where, keep_budget=not explicit_trials,
                                          dataset=dataset)
-            stored.append(1)
+            stored = True
             budget = stored_n_trials(study, spec.n_trials)  # another run's --trials may change it
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
