@@ -148,32 +148,33 @@ def no_suggestion_reason(summary: dict) -> str:
             "and the end of the ramp; raise --steps")
 
 
-def seeds_that_stopped(summary: dict) -> str:
+def seeds_that_stopped(summary: dict, times: str = "x") -> str:
     """How many seeds the medians of ``stop_lr`` and ``divergence_lr`` count, and the
     seeds that never stopped (they would sit above ``max_lr``): "medians over seeds" when
-    every seed stopped."""
+    every seed stopped. ``times``: as in `looper_rise_words`."""
     runs = summary["runs"]
     never = [str(r["seed"]) for r in runs if r["stop_reason"] == "completed"]
     if not never:
         return "medians over seeds" if len(runs) > 1 else "one seed"
     return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
-            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never diverged up to max_lr "
-            f"{summary['max_lr']:g}: {no_stop_words(summary)}")
+            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never diverged up to "
+            f"--max-lr {summary['max_lr']:g}: {no_stop_words(summary, times)}")
 
 
-def no_stop_words(summary: dict) -> str:
+def no_stop_words(summary: dict, times: str = "x") -> str:
     """What to do about the seeds that never stopped: `looper_rise_words` where each is a
     looper whose loss turned up short of the stop, else `no_stop_advice`."""
-    return looper_rise_words(summary) or no_stop_advice(summary["config"].get("optimizer"),
+    return looper_rise_words(summary, times) or no_stop_advice(summary["config"].get("optimizer"),
                                                         summary["beta"])
 
 
-def looper_rise_words(summary: dict) -> str | None:
+def looper_rise_words(summary: dict, times: str = "x") -> str | None:
     """What a looper whose seeds never stopped found, where each one's loss rose past
     `LOOPER_RISE` x its best before (``rise_lr``) short of ``--diverge`` x (a spike it came
     back from): its suggestions are read below that rise, which --max-lr already reaches,
     so "raise --max-lr" would not change them. None otherwise (a ramp; a seed that never
-    rose, where a higher --max-lr may find the turn)."""
+    rose, where a higher --max-lr may find the turn). ``times`` is the multiplication sign:
+    the terminal's "x", the report's "×"."""
     from ._lr_ramp import LOOPER_RISE  # with the ramp's other rules
 
     never = [r for r in summary["runs"] if r["stop_reason"] == "completed"]
@@ -183,10 +184,13 @@ def looper_rise_words(summary: dict) -> str | None:
     diverge = summary["config"].get("diverge", 4.0)  # the default, before results kept it
     lr = 10 ** float(np.median(np.log10(rises)))
     over = "" if len(rises) == 1 else f" (median over the {len(rises)} seeds)"
-    return (f"its loss rose past {min(LOOPER_RISE, diverge):g}x its best at lr {lr:.4g}"
-            f"{over}, short of the --diverge {diverge:g}x stop: the suggestions are read "
-            "below that rise, where the looper's loss turns up, and --max-lr already reaches "
-            "past it: no need to raise it")
+    # QA: a rise at the ramp's last rate was said to lie below --max-lr ("reaches past it")
+    at_end = lr >= summary["max_lr"] * (1 - 1e-9)
+    reach = f"--max-lr already reaches {'it, at its last rate' if at_end else 'past it'}"
+    return (f"its loss rose past {min(LOOPER_RISE, diverge):g}{times} its best at lr {lr:.4g}"
+            f"{over}, short of the --diverge {diverge:g}{times} stop: the suggestions are "
+            f"read below that rise, where the looper's loss turns up, and {reach}: no need to "
+            "raise it")
 
 
 #: How `no_stop_advice` names the built-in SGD steps.

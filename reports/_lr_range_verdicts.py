@@ -70,7 +70,7 @@ def verdict_lines(result, summary: dict) -> list[str]:
         lines.append(f"The {'smoothed ' if result.beta else ''}loss passed its "
                      f"stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
-                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)})."
+                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary, '×')})."
                      # QA: the course's own reading of its looper test, printed only as
                      # "Divergence lr", read as a rate to avoid
                      + (" The course reads its rate at this point, where the loss turns "
@@ -78,11 +78,12 @@ def verdict_lines(result, summary: dict) -> list[str]:
                         "best on this data." if result.mode == "looper" else ""))
     else:
         # a looper's loss that turned up short of the stop: its suggestions end there
-        rose = looper_rise_words(summary)
+        rose = looper_rise_words(summary, "×")
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
                      f"{'smoothed ' if result.beta else ''}value; a rise below "
-                     "that, as the plot may show, does not stop the test) up to max_lr"
+                     "that, as the plot may show, does not stop the test) up to "
+                     f"--max-lr {summary['max_lr']:g}"
                      + (f"; {rose}." if rose else ", so suggestions near the curve's end are "
                         "unreliable; "
                         f"{no_stop_advice(result.config.get('optimizer'), result.beta)}."))

@@ -609,8 +609,8 @@ def test_stop_rates_say_how_many_seeds_stopped(tmp_path, monkeypatch, capsys, pa
     code, out, err = run_cli(["lr-range", "--dataset", "sine", "--max-lr", "2.4", "--seeds",
                               "3", "--beta", "0.98", "--out", "r"], capsys)
     assert code == 0, err
-    note = ("medians of the 2 of 3 seeds that stopped; seed 1 never diverged up to max_lr 2.4: "
-            "raise --max-lr")
+    note = ("medians of the 2 of 3 seeds that stopped; seed 1 never diverged up to --max-lr "
+            "2.4: raise --max-lr")
     assert note in out
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
     assert note in text
@@ -633,14 +633,15 @@ def test_a_looper_whose_loss_rose_and_came_back_is_not_told_to_raise_max_lr(
     s = json.loads(out)
     assert [(r["stop_reason"], r["rise_lr"]) for r in s["runs"]] == [("completed", 2.5)]
     assert undocumented_keys("lr-range", ["rise_lr"]) == []
-    said = ("its loss rose past 1.5x its best at lr 2.5, short of the --diverge 4x stop: the "
-            "suggestions are read below that rise, where the looper's loss turns up, and "
+    said = ("its loss rose past 1.5{x} its best at lr 2.5, short of the --diverge 4{x} stop: "
+            "the suggestions are read below that rise, where the looper's loss turns up, and "
             "--max-lr already reaches past it: no need to raise it")
     code, out, err = run_cli([*argv, "--out", "r"], capsys)
     assert code == 0, err
-    assert f"never diverged up to --max-lr 3: {said}" in out.splitlines()
+    assert f"never diverged up to --max-lr 3: {said.format(x='x')}" in out.splitlines()
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert f"does not stop the test) up to max_lr; {said}." in text
+    # QA: the report's sentence said "4×" and "4x", "max_lr" and "--max-lr" at once
+    assert (f"does not stop the test) up to --max-lr 3; {said.format(x='×')}." in text)
     assert "raise --max-lr" not in out + text
     # where it never rose that far (up to 1): still "raise --max-lr", and no rise_lr
     code, out, err = run_cli([*argv[:-4], "--max-lr", "1", "--steps", "30", "--no-report",
@@ -649,6 +650,16 @@ def test_a_looper_whose_loss_rose_and_came_back_is_not_told_to_raise_max_lr(
     code, out, err = run_cli([*argv[:-4], "--max-lr", "1", "--steps", "30", "--no-report"],
                              capsys)
     assert "never diverged up to --max-lr 1: raise --max-lr (plain SGD" in out
+    # QA: a rise at --max-lr itself (28 points) was said to lie below it ("reaches past it")
+    code, out, err = run_cli([*argv[:-1], "28", "--out", "r28"], capsys)
+    assert code == 0, err
+    at = ("its loss rose past 1.5{x} its best at lr 3, short of the --diverge 4{x} stop: the "
+          "suggestions are read below that rise, where the looper's loss turns up, and "
+          "--max-lr already reaches it, at its last rate: no need to raise it")
+    assert f"never diverged up to --max-lr 3: {at.format(x='x')}" in out.splitlines()
+    text = " ".join(parse_html((tmp_path / "r28" / "report.html").read_text()).all_text.split())
+    assert f"does not stop the test) up to --max-lr 3; {at.format(x='×')}." in text
+    assert "past it" not in out + text
 
 
 def test_a_curve_that_hardly_fell_gives_weak_suggestions(tmp_path, monkeypatch, capsys):
