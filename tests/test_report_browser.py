@@ -91,6 +91,20 @@ window.addEventListener("load", function probe(event, tries = 0) {
       }
       return words;
     }),
+    // each word of an index row's cells laid out on two lines
+    index_broken_words: Array.from(document.querySelectorAll("table.index td")).flatMap((td) => {
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), words = [];
+      for (let node; (node = walker.nextNode());) {
+        for (const found of node.data.matchAll(/\S+/g)) {
+          const word = document.createRange();
+          word.setStart(node, found.index);
+          word.setEnd(node, found.index + found[0].length);
+          const tops = new Set(Array.from(word.getClientRects(), (r) => Math.round(r.top)));
+          if (tops.size > 1) words.push(found[0]);
+        }
+      }
+      return words;
+    }),
     overflowing: Array.from(document.querySelectorAll("dt"))
       .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
     scrolling: Array.from(document.querySelectorAll(".scroll"))
@@ -391,6 +405,25 @@ def test_on_a_phone_the_index_stacks_each_reports_cells(tmp_path, monkeypatch,
     for cell in row:  # every cell in view, none cut at the window's edge
         assert not cell["shown"] or 0 <= cell["left"] <= cell["right"] <= seen["viewport"]
     assert status["shown"] and headline["shown"]
+
+
+def test_a_number_in_the_index_headline_stays_whole_in_a_narrow_window(tmp_path,
+                                                                       monkeypatch):
+    # QA: at an 800 px window (760 px inside it) the other columns' minimums left Headline
+    # its narrowest width, and "1.000e-04" broke after its "e-"
+    monkeypatch.chdir(tmp_path)
+    rep = reports.Report("study", "Cards", headline={
+        "Best val_loss": 1e-4, "Best trial": "#0",
+        "Best parameters": "lr 1.528e-05, width 4, activation tanh"})
+    rep.write(tmp_path / "runs" / "study" / "cards", index=True)
+    index = tmp_path / "runs" / "index.html"
+    seen = _probe(_chromium(), index, tmp_path, "--window-size=760,1200")
+    (row,) = seen["index_rows"]
+    assert row[4]["text"].startswith("Best val_loss 1.000e-04")
+    assert seen["index_broken_words"] == []
+    seen = _probe(_chromium(), index, tmp_path, "--window-size=500,1200")  # a phone
+    assert seen["page_width"] <= seen["viewport"] and seen["scrolling"] == 0
+    assert seen["index_broken_words"] == []
 
 
 def test_every_kinds_table_in_the_index_puts_its_columns_in_one_place(tmp_path, monkeypatch,
