@@ -687,3 +687,13 @@ def test_a_study_of_several_metrics_has_its_pareto_front_keys_in_the_help(tmp_pa
     assert ran["best_value"] == max((m["values"] for m in front), key=lambda v: v[0])
     for command in ("study run", "study show"):
         assert undocumented_keys(command, ["pareto_front", *_item_keys(front)]) == [], command
+
+
+def test_imbalance_says_why_its_net_differs_from_the_other_commands():
+    # QA: imbalance's net (16 relu units, adam at 0.01, batches of 32) is not train's, and
+    # neither its help nor the README said why: it is the strategies' pipelines' own
+    text = help_words("imbalance")
+    assert ("this flag and the net's flags after it start from the strategies' own small, "
+            "quick net (nets.DEFAULT_NET: digits one-vs-rest or moons in seconds) "
+            "(default 16)") in text
+    assert "--lr LR learning rate (default 0.01)" in text

@@ -63,8 +63,12 @@ def add_imbalance(sub) -> None:
     # the net's flags default to the one the strategies' pipelines train (nets.DEFAULT_NET)
     net = functools.partial(PackageDefault, "nets.DEFAULT_NET")
 
+    # the reason the net differs from train's, from nets/_imbalance_defaults.py (help text
+    # must not say "default" itself: the parser then would not append the value)
     p.add_argument("--hidden", type=ints, default=net("hidden"),
-                   help=HIDDEN_HELP.format("32,16"))
+                   help=HIDDEN_HELP.format("32,16") + "; this flag and the net's flags after "
+                        "it start from the strategies' own small, quick net "
+                        "(nets.DEFAULT_NET: digits one-vs-rest or moons in seconds)")
     p.add_argument("--activation", type=names, default=net("activation"),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
