@@ -1181,8 +1181,9 @@ def test_a_misspelled_optional_flag_is_named_by_its_command(capsys):
     assert (code, err) == (2, "hplab study show: error: unrecognized argument --jsn "
                               "(did you mean --json?)\n")
     # QA: any unknown word got the nearest flag, however far: --bogus "did you mean --out?",
-    # --foo "--rho?"; a close typo still gets one
-    for typo, meant in (("--bogus", None), ("--foo", None), ("--learning-rate", None),
+    # --foo "--rho?"; a close typo still gets one, and another tool's name for a flag its
+    # own (--learning-rate: --lr, tests/test_cli_consistency.py)
+    for typo, meant in (("--bogus", None), ("--foo", None), ("--learning-rate", "--lr"),
                         ("--epohcs", "--epochs"), ("--optimiser", "--optimizer"),
                         ("--batchsize", "--batch-size"), ("--jsno", "--json")):
         code, _, err = run_cli(["train", "--dataset", "xor", typo, "3"], capsys)
