@@ -66,6 +66,13 @@ window.addEventListener("load", function probe(event, tries = 0) {
     setTimeout(() => probe(event, tries + 1), 100);
     return;
   }
+  // the words of a text node laid out on more than one line (broken mid-word)
+  const brokenWords = (node) => Array.from(node.data.matchAll(/\S+/g)).filter((found) => {
+    const word = document.createRange();
+    word.setStart(node, found.index);
+    word.setEnd(node, found.index + found[0].length);
+    return new Set(Array.from(word.getClientRects(), (r) => Math.round(r.top))).size > 1;
+  }).map((found) => found[0]);
   const out = document.createElement("pre");
   out.id = "hplab-probe";
   out.textContent = JSON.stringify({
@@ -80,29 +87,13 @@ window.addEventListener("load", function probe(event, tries = 0) {
     })),
     // each word of a headline card's value laid out on two lines (broken mid-word)
     broken_words: Array.from(document.querySelectorAll(".stat dd")).flatMap((dd) => {
-      const node = dd.firstChild, words = [];
-      if (!node || node.nodeType !== Node.TEXT_NODE) return words;
-      for (const found of node.data.matchAll(/\S+/g)) {
-        const word = document.createRange();
-        word.setStart(node, found.index);
-        word.setEnd(node, found.index + found[0].length);
-        const tops = new Set(Array.from(word.getClientRects(), (r) => Math.round(r.top)));
-        if (tops.size > 1) words.push(found[0]);
-      }
-      return words;
+      const node = dd.firstChild;
+      return node && node.nodeType === Node.TEXT_NODE ? brokenWords(node) : [];
     }),
     // each word of an index row's cells laid out on two lines
     index_broken_words: Array.from(document.querySelectorAll("table.index td")).flatMap((td) => {
       const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), words = [];
-      for (let node; (node = walker.nextNode());) {
-        for (const found of node.data.matchAll(/\S+/g)) {
-          const word = document.createRange();
-          word.setStart(node, found.index);
-          word.setEnd(node, found.index + found[0].length);
-          const tops = new Set(Array.from(word.getClientRects(), (r) => Math.round(r.top)));
-          if (tops.size > 1) words.push(found[0]);
-        }
-      }
+      for (let node; (node = walker.nextNode());) words.push(...brokenWords(node));
       return words;
     }),
     overflowing: Array.from(document.querySelectorAll("dt"))
