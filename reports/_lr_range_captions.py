@@ -23,7 +23,8 @@ def curves_caption(result) -> str:
             "the looper holds each rate, so each point is already an average)."
             if result.mode == "looper" else "beta 0)."))
     return (curves + " Vertical lines: each suggestion's median over seeds (the chosen one "
-            "solid), shaded over its interquartile range. " + _rules_text(result))
+            "solid), each with its shape at the top, shaded over its interquartile range. "
+            + _rules_text(result))
 
 
 def _recorded(result) -> str:

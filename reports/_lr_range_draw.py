@@ -16,6 +16,9 @@ from ._log_ticks import plain_log_ticks
 #: blue, validation vermilion: slide was the verify figure's validation loss colour)
 SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[3],
                      "minimum": design.PALETTE[4], "slide": design.PALETTE[-1]}
+#: Suggestion -> the shape atop its line: the three dashed lines told apart by colour
+#: alone, steepest's pink and minimum's sky blue one grey to a reader without colour
+SUGGESTION_MARKERS = {"valley": "o", "steepest": "v", "minimum": "s", "slide": "D"}
 
 
 #: Seeds with a legend entry and a line style each; more share one entry, solid lines.
@@ -59,8 +62,11 @@ def draw_curves(frames: dict, loss: str = "loss"):
         if not math.isfinite(m.lr):
             continue
         ax.axvspan(m.q25_lr, m.q75_lr, color=_color(m.name), alpha=0.15, lw=0)
+        # the shape at the line's top only (its second point), over the axes' edge
         ax.axvline(m.lr, color=_color(m.name), lw=2.2 if m.chosen else 1.2,
-                   ls="-" if m.chosen else "--", label=f"{m.name} {m.lr:.3g}")
+                   ls="-" if m.chosen else "--", label=f"{m.name} {m.lr:.3g}",
+                   marker=SUGGESTION_MARKERS.get(m.name, "X"), markevery=[1], ms=7,
+                   clip_on=False)
     # Blow-ups would flatten the useful part: cap the axis a little above the start.
     sm = curves["smoothed_loss"].to_numpy(dtype=float)
     sm = sm[np.isfinite(sm)]

@@ -690,3 +690,25 @@ def test_the_verify_charts_legend_stands_clear_of_its_points():
     # below the axes, its tick labels included: over no point, line or band
     box, axes = legend.get_window_extent(), ax.get_tightbbox()
     assert box.y1 < axes.y0
+
+
+def test_each_suggestions_line_has_a_shape_of_its_own_not_its_colour_alone():
+    # a11y audit: xor's steepest 0.167, slide 0.242 and minimum 0.394 were three dashed
+    # lines told apart by colour alone (steepest's pink and minimum's sky blue); each now
+    # has a shape atop it, in the legend too, beside its name and rate
+    from reports import design
+    from reports._lr_range_draw import draw_curves
+    from reports._lr_range_report import marks_frame
+
+    res = lr_range_test("xor", seed=0)
+    with design.style():
+        fig = draw_curves({"curves": res.curves, "marks": marks_frame(res)})
+    lines = {line.get_label().split()[0]: line for line in fig.axes[0].get_lines()
+             if not line.get_label().startswith(("_", "smoothed"))}
+    assert {k: round(float(line.get_xdata()[0]), 3) for k, line in lines.items()} == {
+        "valley": 0.001, "steepest": 0.167, "minimum": 0.394, "slide": 0.242}
+    looks = {(line.get_linestyle(), line.get_marker()) for line in lines.values()}
+    assert len(looks) == 4 and "None" not in {marker for _, marker in looks}
+    legend = fig.axes[0].get_legend()
+    assert {h.get_marker() for h in legend.legend_handles
+            if h.get_label().split()[0] in lines} == {"o", "v", "s", "D"}
