@@ -49,7 +49,7 @@ def _not_reached(ax, sizes) -> None:
     for b in sizes:
         ax.annotate("not reached", (b, 1.0), xycoords=top, xytext=(0, 7),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7,
-                    color=design.VALIDATION, annotation_clip=False)
+                    color=design.text_shade(design.VALIDATION), annotation_clip=False)
 
 
 def draw_steps(frames: dict):

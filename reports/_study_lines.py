@@ -108,7 +108,8 @@ def _mark_stops(ax, stopped: list) -> None:
         ax.plot(epoch, value, "x", color=color, ms=STOP_SIZE, mew=1.6, zorder=4)
         if len(group) > 1:
             ax.annotate(f"×{len(group)}", (epoch, value), xytext=(6, 5), fontsize=9,
-                        textcoords="offset points", color=color, weight="bold", zorder=5,
+                        textcoords="offset points", color=design.text_shade(color),
+                        weight="bold", zorder=5,
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none",
                                   alpha=0.85))
 

@@ -136,6 +136,18 @@ def test_unreachable_target_is_not_reached_not_a_crash(tmp_path):
     html = " ".join(reports.scaling_report(res, tmp_path / "r").read_text().split())
     assert "no curve is fitted (too few points), so no regimes are shaded" in html
     assert "with the fitted S = S_min" not in html
+    # a11y audit: the "not reached" words were in vermilion, 3.87:1 on white (under WCAG
+    # AA's 4.5:1 for their 7 pt); the arrows keep that colour, the words a darker shade
+    from reports import design
+    from reports._scaling_draw import draw_steps
+
+    with design.style():
+        fig = draw_steps({"measured": res.batches, "fit": pd.DataFrame()})
+    words = [t for ax in fig.axes for t in ax.texts]
+    assert [t.get_text() for t in words] == ["not reached"] * 4  # 2 batch sizes, 2 panels
+    assert round(design.contrast_ratio(design.VALIDATION, "white"), 2) == 3.87
+    assert {t.get_color() for t in words} == {"#c05500"}
+    assert design.contrast_ratio("#c05500", "white") >= 4.5
 
 
 def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path, capsys,

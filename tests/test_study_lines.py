@@ -152,3 +152,10 @@ def test_a_real_studys_stops_are_marked_over_the_curves_with_their_count(spec_fi
     assert {s.get_markersize() for s in stops} == {sl.STOP_SIZE} and sl.STOP_SIZE >= 8
     # the four stopped at one point say so beside their one mark
     assert [(t.get_text(), t.xy) for t in ax.texts] == [("×4", (8.0, 0.5))]
+    # a11y audit: the count was in pruned's pink, 3.06:1 on white, under WCAG AA's 4.5:1
+    # for its 9 pt; now a darker shade of that pink
+    (count,) = ax.texts
+    pink = outcome_style("pruned")["color"]
+    assert round(design.contrast_ratio(pink, "white"), 2) == 3.06
+    assert design.contrast_ratio(count.get_color(), "white") >= 4.5
+    assert count.get_color() == design.text_shade(pink) == "#a36186"
