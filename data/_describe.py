@@ -11,6 +11,7 @@ from pathlib import Path
 from ._fetch import MNIST_FILES, MNIST_URL, data_home, sha256_file
 from ._path_escapes import _escape_path
 from ._registry import COMMON_OPTIONS, DATASETS, list_datasets
+from ._url_credentials import mask_userinfo
 
 
 def describe_listing() -> tuple[list[dict], object, list[str]]:
@@ -166,7 +167,7 @@ def describe_fetch(dataset: str, dest: Path, url: str | None,
     """
     files = [{"name": n, "bytes": (dest / n).stat().st_size,
               "sha256": sha256_file(dest / n)} for n in MNIST_FILES]
-    summary = {"dataset": dataset, "dest": str(dest), "url": url or MNIST_URL,
+    summary = {"dataset": dataset, "dest": str(dest), "url": mask_userinfo(url or MNIST_URL),
                "verified": verified, "files": files}
     lines = [f"{f['name']}  {f['bytes']} bytes  sha256 {f['sha256'][:16]}..." for f in files]
     return summary, [*lines, f"saved in {dest}; {_read_as(dest)}"]

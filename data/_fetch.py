@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 import urllib.error
-import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from ._dataset import DataError
 from ._home import expand_home
 from ._idx import IDX_FILES
+from ._url_credentials import check_mirror_url, mask_userinfo
 
 # The mirror TensorFlow uses (yann.lecun.com now refuses most downloads).
 MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
@@ -70,7 +70,8 @@ def sha256_file(path: str | Path) -> str:
 
 def _offline(url: str, reason, dest: Path) -> DataError:
     return DataError(
-        f"cannot download {url} ({reason}); download {', '.join(MNIST_FILES)} by hand "
+        f"cannot download {mask_userinfo(url)} ({reason}); download "
+        f"{', '.join(MNIST_FILES)} by hand "
         f"(e.g. from {MNIST_URL}) and put them, gzipped or unpacked, in {dest}")
 
 
@@ -78,7 +79,8 @@ def _open(url: str, timeout: float, dest: Path):
     try:
         return urllib.request.urlopen(url, timeout=timeout)  # http, https or file URLs
     except urllib.error.HTTPError as exc:
-        raise DataError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
+        raise DataError(f"cannot download {mask_userinfo(url)}: HTTP {exc.code} "
+                        f"{exc.reason}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         # HTTPException: a reply that is no HTTP (BadStatusLine) or ends early
         raise _offline(url, getattr(exc, "reason", exc), dest) from None
@@ -93,7 +95,8 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
-        raise DataError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
+        raise DataError(f"cannot download {mask_userinfo(url)}: HTTP {exc.code} "
+                        f"{exc.reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, FileNotFoundError):  # file:// mirror without the file
             return None
@@ -106,7 +109,8 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
         if match:
             sums[Path(match.group(2)).name] = match.group(1).lower()
         elif line.strip() and not line.lstrip().startswith("#"):
-            raise DataError(f"{url}: not a SHA256SUMS file (line {line.strip()[:40]!r})")
+            raise DataError(f"{mask_userinfo(url)}: not a SHA256SUMS file "
+                            f"(line {line.strip()[:40]!r})")
     return sums
 
 
@@ -176,8 +180,8 @@ def _check_idx_gz(path: Path, name: str, url: str) -> None:
     except (OSError, EOFError, zlib.error):
         head = b""
     if len(head) < 4 or head[:3] != b"\0\0\x08" or head[3] not in (1, 3):
-        raise DataError(f"{url} is not a whole gzipped IDX file ({name}); nothing was "
-                        "written")
+        raise DataError(f"{mask_userinfo(url)} is not a whole gzipped IDX file ({name}); "
+                        "nothing was written")
 
 
 def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
@@ -217,8 +221,8 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             and 0 < timeout <= MAX_TIMEOUT):
         raise DataError(f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT}, "
                         f"got {timeout!r}")
-    if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
-        raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
+    if url is not None:
+        check_mirror_url(url)
     dest = expand_home(dest) if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
     made = _missing_folders(dest)
@@ -252,8 +256,8 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
                          "verify=False, --no-verify on the command line, takes its files as "
                          "they are)"
                          if officials_for_mirror else "")
-                raise DataError(f"checksum mismatch for {name} from {base}: expected "
-                                f"{table[name][:16]}..., got {digest[:16]}...; "
+                raise DataError(f"checksum mismatch for {name} from {mask_userinfo(base)}: "
+                                f"expected {table[name][:16]}..., got {digest[:16]}...; "
                                 f"nothing was written{trust}")
             _check_idx_gz(tmp, name, base + name)
         for name, tmp in pending.items():

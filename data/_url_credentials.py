@@ -1,0 +1,70 @@
+"""A mirror's URL with credentials (``https://user:password@host/``): what hplab prints
+of it shows no password.
+
+data/ imports no other hplab package, so study's ``mask_url`` (made for storage URLs:
+SQLAlchemy's loose forms, libpq's ``key=value`` strings, ``journal:`` files) cannot serve
+here; a mirror's URL is an http(s) or file URL that ``urllib.parse`` reads whole, so its
+user info is all there is to hide.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from ._dataset import DataError
+
+# user:pass/word@host: a password holding an unencoded '/', '?' or '#' ends the host part
+# early (urlsplit then reads "pass" as a port); hide on to the last '@' before a query
+_LOOSE = re.compile(r"([A-Za-z][\w+.-]*://)([^/?#@:]*):[^?#]*@")
+
+
+def mask_userinfo(url: str) -> str:
+    """``url`` with the password of its user info replaced by ``***``.
+
+    A user info without a password (``https://TOKEN@host/``, the form tokens take) is
+    replaced whole: it is the secret.
+
+    Parameters
+    ----------
+    url : str
+        An http, https or file URL, maybe malformed.
+
+    Returns
+    -------
+    str
+    """
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        try:
+            _ = parts.port
+        except ValueError:  # what reads as a port may be the start of a password
+            return _LOOSE.sub(r"\1\2:***@", url, count=1)
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    shown = f"{user}:***" if colon else "***"
+    return url.replace(parts.netloc, f"{shown}@{host}", 1)
+
+
+
+def check_mirror_url(url: str) -> None:
+    """Refuse, in one line showing no password, what is no http, https or file URL.
+
+    Raises
+    ------
+    DataError
+        Another scheme, or a port that is no number (``user:pa/ss@host``: an unencoded
+        ``/`` in a password ends the host early, and urllib's own error quoted the
+        password's start as the port).
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https", "file"):
+        raise DataError("url must be an http://, https:// or file:// address, got "
+                        f"{mask_userinfo(url)!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise DataError(f"url {mask_userinfo(url)!r} has a port that is no number (a "
+                        "password's '/', '?', '#' or '@' is written %2F, %3F, %23, %40)"
+                        ) from None
