@@ -170,7 +170,8 @@ def scanned_entries(root: Path, *, whole_page: bool = True) -> tuple[ReportScan,
     """`scan_reports` of ``root``, and the `index_entry` of each report it found (the
     missing files of a report that recorded none in its head checked if ``whole_page``)."""
     scan = scan_reports(root)
-    return scan, [index_entry(info, whole_page=whole_page) for info in scan.reports]
+    return scan, [index_entry(info, whole_page=whole_page, root=root)
+                  for info in scan.reports]
 
 
 def written_index(root: Path, entries: list[IndexEntry],

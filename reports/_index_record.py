@@ -72,19 +72,48 @@ def unreadable_record(info: ReportInfo) -> Path | None:
     return None if os.access(path, os.R_OK) else path
 
 
-def missing_files(info: ReportInfo, *, whole_page: bool = True) -> list[str] | None:
+def missing_files(info: ReportInfo, *, whole_page: bool = True,
+                  root: Path | None = None) -> list[str] | None:
     """The files report ``info`` links to (its model, its figures' CSVs: those its head
     records, `ReportInfo.files`, or a page of a version that recorded none links) that are
     not there, as it names them from its folder, sorted (QA: a submission without its
     model.npz or a CSV was listed as whole; only `hplab predict` noticed). None, not
     checked, for a page that records none unless ``whole_page``: the refresh after each
-    report does not read every older report's whole page (~0.5 MB each) again."""
+    report does not read every older report's whole page (~0.5 MB each) again.
+
+    Names outside ``root`` (the indexed folder; default the report's own) are not its
+    files: skipped, not looked at."""
     if info.files is None and not whole_page:
         return None
     folder = info.path.parent
     linked = info.files if info.files is not None else _page_links(info.path)
+    bounds = _bounds(folder, folder if root is None else Path(root))
     return sorted(name for name in dict.fromkeys(linked)
-                  if not os.path.lexists(folder / name))
+                  if _within(folder, name, bounds) and not os.path.lexists(folder / name))
+
+
+def _bounds(folder: Path, root: Path) -> tuple[str, tuple[str, ...]]:
+    """``root`` as written, and the real folders a name's may lie in: ``root``'s and the
+    report's own (reached through a link the scan follows: runs/train on another disk)."""
+    return os.path.abspath(root), (os.path.realpath(root), os.path.realpath(folder))
+
+
+def _within(folder: Path, name: str, bounds: tuple[str, tuple[str, ...]]) -> bool:
+    """Whether the file ``name`` of the report in ``folder`` lies under the indexed folder.
+
+    A report's head and links are its author's to write: ``../../x`` or ``/etc/x``, looked
+    up, had the index say whether any path of the machine exists (QA). Checked as written
+    (``..`` read as a step up) and through links (``sub/link/..``), without touching it.
+    """
+    root, reals = bounds
+    target = os.path.normpath(os.path.join(os.path.abspath(folder), name))
+    parent = os.path.realpath(os.path.dirname(os.path.join(folder, name)))
+    return (not os.path.isabs(name) and _under(target, root)
+            and any(_under(parent, real) for real in reals))
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 #: A page's links (`local_link` tells those to files of its folder).
@@ -202,8 +231,10 @@ def _plain(text: str | None) -> str | None:
     return text.replace("\xa0", " ") if isinstance(text, str) else text
 
 
-def index_entry(info: ReportInfo, *, whole_page: bool = True) -> IndexEntry:
+def index_entry(info: ReportInfo, *, whole_page: bool = True,
+                root: Path | None = None) -> IndexEntry:
     """Report ``info``'s `IndexEntry`, its missing files checked (`missing_files`: a page
-    that records none read whole only if ``whole_page``)."""
-    missing = missing_files(info, whole_page=whole_page)
+    that records none read whole only if ``whole_page``; names outside ``root``, the
+    indexed folder, default the report's own, skipped)."""
+    missing = missing_files(info, whole_page=whole_page, root=root)
     return IndexEntry(info, None if missing is None else tuple(missing))

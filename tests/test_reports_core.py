@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import errno
 import gc
 import io
@@ -537,6 +538,32 @@ def test_a_reports_links_to_files_of_its_folder_are_told_one_way(tmp_path):
     for entry in (reports.index_entry(info), reports.index_entry(older)):
         assert entry.missing == ()
     assert reports._paths.local_link("a&amp;b.csv?v=2") == "a&b.csv"
+
+
+def test_the_index_does_not_look_up_files_outside_its_folder(tmp_path, capsys):
+    # a report's links and head are its author's: "missing: ../../outside/absent.txt" (and
+    # not ../../outside/there.txt) told the reader of a shared index which paths of the
+    # indexing machine exist
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "there.txt").touch()
+    folder = tmp_path / "runs" / "x"
+    report = _small_report("probe")
+    report.add_links("Files:", {"a": "../../outside/there.txt", "b": "../../outside/absent.txt",
+                                "c": "../y/absent.csv", "d": "l/absent.txt", "e": "l/there.txt",
+                                "f": "model.npz"})
+    path = report.write(folder, index=False)
+    (folder / "l").symlink_to(outside)  # through a link: outside too
+    info = reports.read_report_info(path)
+    ours = ["../y/absent.csv", "model.npz"]
+    assert hplab.main(["report", "index", str(tmp_path / "runs"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reports"][0]["missing"] == ours
+    page = (tmp_path / "runs" / "index.html").read_text(encoding="utf-8")
+    assert "missing: ../y/absent.csv, model.npz<" in page and "outside" not in page
+    # a head naming an absolute path (hplab records none): not looked up either
+    crafted = dataclasses.replace(info, files=(*info.files, "/nonexistent/hplab-probe"))
+    assert reports.index_entry(crafted, root=tmp_path / "runs").missing == tuple(ours)
+    assert reports.index_entry(crafted).missing == ("model.npz",)  # the report's own folder
 
 
 def test_cli_report_index_scans_runs_by_default(tmp_path, monkeypatch, capsys):
