@@ -4,6 +4,7 @@ safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import io
 import re
@@ -220,8 +221,26 @@ def frame_csv(frame, target=None, **options):
     str or None
         The text when ``target`` is None.
     """
+    if "quoting" not in options and _holds_carriage_return(frame):
+        options["quoting"] = csv.QUOTE_ALL
     with _full_floats():
         return frame.to_csv(target, index=False, **options)
+
+
+def _holds_carriage_return(frame) -> bool:
+    """Whether a column name or text cell of ``frame`` holds a carriage return: pandas
+    quotes a cell that holds its line end, ``\n``, not one holding a lone ``\r``, which
+    pandas' own reader and spreadsheets read as a line's end (a trial's user attribute
+    ``a\rb`` came back as two rows). Such a table is written with every cell quoted."""
+    import pandas as pd
+
+    if any(isinstance(name, str) and "\r" in name for name in frame.columns):
+        return True
+    return any(isinstance(v, str) and "\r" in v
+               for _, column in frame.items()
+               if not pd.api.types.is_numeric_dtype(column)
+               and not pd.api.types.is_bool_dtype(column)
+               for v in _distinct(column))
 
 
 def _full_floats():
