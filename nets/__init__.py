@@ -196,6 +196,7 @@ from ._write_csv import (
     frame_csv,
     spreadsheet_cell,
     spreadsheet_safe,
+    terminal_safe,
     write_csv,
 )
 
@@ -245,6 +246,7 @@ __all__ = [
     "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "frame_csv", "spreadsheet_cell", "spreadsheet_safe",
+    "terminal_safe",
     "add_warning_filters", "filtered_warnings", "remove_warning_filters", "HeldAttribute",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "decay_refusal", "weight_decay_of",

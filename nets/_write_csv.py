@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ._files import write_atomically
+from ._printable import escaped
 
 # a spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), DDE);
 # class names and trial user attrs come from other people's data and other Optuna clients
@@ -131,6 +132,32 @@ def spreadsheet_safe(frame):
     out = frame.copy()
     for name in changed:
         out[name] = frame[name].astype(object).map(spreadsheet_cell)
+    out.columns = names
+    return out
+
+
+def terminal_safe(frame):
+    """``frame`` with its column names and text cells `escaped` (``\\x1b``, ``\\r``): a CSV
+    printed to a terminal, whose stored strings (another Optuna client's user attributes,
+    a categorical choice) could move its cursor, clear it or retitle it raw. For a
+    terminal only: a file or a pipe takes the cells as stored. ``frame`` itself when
+    nothing needs it."""
+    import pandas as pd  # not at import: nets loads without pandas
+
+    def shown(value):
+        return escaped(value) if isinstance(value, str) else value
+
+    texts = [name for name, column in frame.items()
+             if not pd.api.types.is_numeric_dtype(column)
+             and not pd.api.types.is_bool_dtype(column)]
+    changed = [name for name in texts
+               if any(shown(v) != v for v in _distinct(frame[name]) if isinstance(v, str))]
+    names = [shown(name) for name in frame.columns]
+    if not changed and names == list(frame.columns):
+        return frame
+    out = frame.copy()
+    for name in changed:
+        out[name] = frame[name].astype(object).map(shown)
     out.columns = names
     return out
 

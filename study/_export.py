@@ -53,7 +53,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     name : str
         The stored study.
     path : str or path
-        The CSV file written; ``"-"``: standard output. Compressed as its ending says
+        The CSV file written; ``"-"``: standard output (on a terminal, its control
+        characters escaped: ``\\x1b``). Compressed as its ending says
         (``.gz``, ``.zip``, ``.tar.gz``...; ``.tgz`` is refused). An existing file is
         replaced only when it is an earlier export or empty; the storage itself is refused.
     storage : str, optional
@@ -121,8 +122,13 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
+        shown = frame.drop(columns=drop)
+        if sys.stdout is not None and sys.stdout.isatty():
+            # a terminal runs the ESC sequences of another client's stored strings (QA: a
+            # user attribute cleared the screen): escaped there, as stored for a pipe
+            shown = nets.terminal_safe(shown)
         with nets.writing_standard_output():
-            nets.frame_csv(nets.spreadsheet_safe(frame.drop(columns=drop)), sys.stdout)
+            nets.frame_csv(nets.spreadsheet_safe(shown), sys.stdout)
         return Path("-")
     path = Path(path)
     frame = frame.drop(columns=drop)

@@ -1,8 +1,9 @@
 """``hplab study export``'s stored strings holding control characters (another Optuna
 client's user attribute, a categorical choice, a failed trial's reason): a file takes
-them as stored and reads back whole."""
+them as stored and reads back whole; a terminal is shown them escaped."""
 
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,34 @@ def test_a_carriage_return_in_a_stored_string_reads_back_as_stored(tiny_study, t
     assert _stored_rows(pd.read_csv(piped)) == stored
     assert pd.read_csv(piped).equals(pd.read_csv(csv))
 
+
+def test_export_to_a_terminal_shows_control_characters_escaped(tiny_study, tmp_path):
+    # QA: `study export NAME --csv -` in a terminal cleared it and retitled its window
+    db = tiny_study(".db")
+    _with_control_characters(db)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: standard output (and error) a terminal
+        os.chdir(tmp_path)
+        os.environ["PYTHONPATH"] = str(ROOT)
+        try:
+            os.execv(sys.executable, [sys.executable, str(ROOT / "hplab.py"), "study",
+                                      "export", "tiny", "--storage", str(db), "--csv", "-"])
+        finally:
+            os._exit(127)  # never back into pytest
+    seen = b""
+    while True:
+        try:
+            block = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not block:
+            break
+        seen += block
+    os.close(fd)
+    assert os.waitpid(pid, 0)[1] == 0, seen[-2000:]
+    text = seen.decode("utf-8").replace("\r\n", "\n")  # the terminal's own line ends
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    rows = text.splitlines()
+    assert len(rows) == 5 and rows[0].startswith("number,value_val_loss,")
+    assert "\\x1b[31mred\\x1b[0m" in rows[3] and "a\\x1b[2J\\rb" in rows[3]
+    assert "boom\\x1b]0;title\\x07\\r" in rows[4]
