@@ -26,7 +26,7 @@ from pathlib import Path
 from ._dataset import DataError
 from ._home import expand_home
 from ._idx import IDX_FILES
-from ._url_credentials import check_mirror_url, mask_userinfo
+from ._url_credentials import check_mirror_url, mask_userinfo, url_request
 
 # The mirror TensorFlow uses (yann.lecun.com now refuses most downloads).
 MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
@@ -77,7 +77,7 @@ def _offline(url: str, reason, dest: Path) -> DataError:
 
 def _open(url: str, timeout: float, dest: Path):
     try:
-        return urllib.request.urlopen(url, timeout=timeout)  # http, https or file URLs
+        return urllib.request.urlopen(url_request(url), timeout=timeout)  # http(s), file
     except urllib.error.HTTPError as exc:
         raise DataError(f"cannot download {mask_userinfo(url)}: HTTP {exc.code} "
                         f"{exc.reason}") from None
@@ -90,7 +90,7 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     """The mirror's SHA256SUMS as {file name: hex}, or None when it serves none."""
     url = base + "SHA256SUMS"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url_request(url), timeout=timeout) as response:
             text = b"".join(_blocks(response)).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):

@@ -1,5 +1,5 @@
-"""A mirror's URL with credentials (``https://user:password@host/``): what hplab prints
-of it shows no password.
+"""A mirror's URL with credentials (``https://user:password@host/``): sent as HTTP Basic
+authentication, and what hplab prints of it shows no password.
 
 data/ imports no other hplab package, so study's ``mask_url`` (made for storage URLs:
 SQLAlchemy's loose forms, libpq's ``key=value`` strings, ``journal:`` files) cannot serve
@@ -9,8 +9,10 @@ user info is all there is to hide.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
+import urllib.request
 
 from ._dataset import DataError
 
@@ -68,3 +70,23 @@ def check_mirror_url(url: str) -> None:
         raise DataError(f"url {mask_userinfo(url)!r} has a port that is no number (a "
                         "password's '/', '?', '#' or '@' is written %2F, %3F, %23, %40)"
                         ) from None
+
+
+def url_request(url: str) -> urllib.request.Request | str:
+    """What ``urlopen`` is given for ``url``: an http(s) URL's user info as HTTP Basic
+    authentication, the URL without it (urllib sends none of it, and read
+    ``user:pw@host`` as a host name: "Name or service not known"); any other URL as it is.
+
+    The header is not sent on to where the server redirects (``add_unredirected_header``,
+    as urllib's own authentication does): another host does not get the password.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or "@" not in parts.netloc:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+    request = urllib.request.Request(urllib.parse.urlunsplit(parts._replace(netloc=host)))
+    request.add_unredirected_header(
+        "Authorization", "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii"))
+    return request

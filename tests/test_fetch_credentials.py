@@ -1,9 +1,18 @@
 """A mirror's URL with a password (``--url https://user:password@host/``): hplab data
 fetch prints it, on errors and in its --json, with the password masked."""
 
+import base64
+import contextlib
+import functools
+import hashlib
+import http.server
+import json
 import socket
+import threading
 
+import numpy as np
 import pytest
+from test_data_idx import tiny_mnist, write_folder
 
 import data
 import hplab
@@ -44,3 +53,66 @@ def test_every_form_of_a_password_is_masked(tmp_path, url, said):
     message = str(caught.value)
     assert said.format(port=port) in message
     assert "s3c" not in message and "t0ken" not in message
+
+
+class _Guarded(http.server.SimpleHTTPRequestHandler):
+    """A mirror that serves only with HTTP Basic authentication of ``user`` and ``p@ss w``,
+    noting each request's Authorization header."""
+
+    seen: list = []
+
+    def do_GET(self):
+        given = self.headers.get("Authorization")
+        _Guarded.seen.append(given)
+        if given != "Basic " + base64.b64encode(b"user:p@ss w").decode():
+            self.send_response(401, "Unauthorized")
+            self.send_header("WWW-Authenticate", 'Basic realm="mirror"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _guarded(folder):
+    handler = functools.partial(_Guarded, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_password_in_the_url_is_sent_as_basic_authentication_and_not_shown(tmp_path,
+                                                                             capsys):
+    # urllib sends no user info: http://user:pw@host/ was looked up as the host name
+    # "user:pw@host" ("Name or service not known") and never reached the mirror
+    folder = tmp_path / "mirror"
+    write_folder(folder, tiny_mnist(np.random.default_rng(1)))
+    sums = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()))
+    dest = tmp_path / "m"
+    _Guarded.seen = []
+    with _guarded(folder) as port:
+        url = f"http://user:p%40ss%20w@127.0.0.1:{port}/"
+        rc = hplab.main(["data", "fetch", "mnist", "--url", url, "--dest", str(dest), "--json"])
+        out, err = capsys.readouterr()
+        assert (rc, err) == (0, "")
+        said = json.loads(out)
+        assert said["url"] == f"http://user:***@127.0.0.1:{port}/"
+        assert {f["name"]: f["sha256"] for f in said["files"]} == sums
+        assert len(_Guarded.seen) == 5 and len(set(_Guarded.seen)) == 1  # SUMS + 4 files
+        assert data.load(f"idx:{dest}").sizes()["test"] == 20
+        # a wrong password: the mirror's refusal, the password not shown
+        rc = hplab.main(["data", "fetch", "mnist", "--url", url.replace("%20w", "%20x"),
+                         "--dest", str(tmp_path / "n")])
+        err = capsys.readouterr().err
+        assert rc == 2 and err == (f"hplab data fetch: error: cannot download http://user:***@"
+                                   f"127.0.0.1:{port}/SHA256SUMS: HTTP 401 Unauthorized\n")

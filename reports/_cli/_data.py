@@ -73,7 +73,8 @@ def add_data(sub) -> None:
     q.set_defaults(func=cmd_data_show)
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
     q.add_argument("dataset", choices=("mnist",), help="the dataset to download: mnist")
-    q.add_argument("--url", default=None, help="base URL of a mirror")
+    q.add_argument("--url", default=None, help="base URL of a mirror (https://user:password@"
+                   "host/...: sent as HTTP Basic authentication, printed masked)")
     q.add_argument("--dest", type=folder_path, default=None,
                    help="target folder (default $HPLAB_DATA/mnist, "
                         "else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist)")
