@@ -8,13 +8,14 @@ import csv
 import gzip
 import io
 import re
+import sys
 import zipfile
 from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 
-from ._files import write_atomically
+from ._files import write_atomically, writing_standard_output
 from ._printable import escaped
 
 # a spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), DDE);
@@ -160,6 +161,18 @@ def terminal_safe(frame):
         out[name] = frame[name].astype(object).map(shown)
     out.columns = names
     return out
+
+
+def print_csv(frame) -> None:
+    """``frame`` as CSV on standard output (``--csv -``, ``--out -``): `spreadsheet_safe`,
+    and `terminal_safe` where it is a terminal; a failed write names standard output."""
+    stream = sys.stdout
+    if stream is not None and stream.isatty():
+        # a terminal runs the ESC sequences of stored strings (another Optuna client's
+        # user attribute, a class label): escaped there, as stored for a pipe or a file
+        frame = terminal_safe(frame)
+    with writing_standard_output():
+        frame_csv(spreadsheet_safe(frame), stream)
 
 
 def _distinct(column):

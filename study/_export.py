@@ -5,7 +5,6 @@ its data or spec, a saved model, another command's results.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,14 +120,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
             frame[name] = nets.count_column(column)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
-    if to_stdout:  # `--csv -`: the table on standard output, for a pipe
-        shown = frame.drop(columns=drop)
-        if sys.stdout is not None and sys.stdout.isatty():
-            # a terminal runs the ESC sequences of another client's stored strings (QA: a
-            # user attribute cleared the screen): escaped there, as stored for a pipe
-            shown = nets.terminal_safe(shown)
-        with nets.writing_standard_output():
-            nets.frame_csv(nets.spreadsheet_safe(shown), sys.stdout)
+    if to_stdout:  # `--csv -`: the table on standard output (a terminal's escaped)
+        nets.print_csv(frame.drop(columns=drop))
         return Path("-")
     path = Path(path)
     frame = frame.drop(columns=drop)

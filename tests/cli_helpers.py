@@ -174,6 +174,34 @@ def hplab_cli(*args, cwd, timeout=180, check=True):
     return proc
 
 
+def hplab_on_a_terminal(*args, cwd) -> tuple[int, str]:
+    """``hplab ARGS`` in a fresh process whose standard output and error are a terminal (a
+    pty): its exit code and what the terminal received (its ``\\r\\n`` line ends read as
+    ``\\n``)."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        try:
+            os.chdir(cwd)
+            os.environ["PYTHONPATH"] = str(ROOT)
+            os.execv(sys.executable, [sys.executable, str(ROOT / "hplab.py"), *map(str, args)])
+        finally:
+            os._exit(127)  # never back into pytest
+    seen = b""
+    while True:
+        try:
+            block = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not block:
+            break
+        seen += block
+    os.close(fd)
+    status = os.waitpid(pid, 0)[1]
+    return os.waitstatus_to_exitcode(status), seen.decode("utf-8").replace("\r\n", "\n")
+
+
 def hplab_process(*args, cwd) -> subprocess.Popen:
     """``hplab ARGS`` started in a fresh process, as `hplab_cli` runs it, not waited for
     (its output piped)."""

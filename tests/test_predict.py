@@ -3,6 +3,7 @@ dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no p
 
 import dataclasses
 import gzip
+import io
 import json
 import os
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli, run_cli_as_program
+from cli_helpers import hplab_cli, hplab_on_a_terminal, run_cli, run_cli_as_program
 from conftest import require_module
 
 import data
@@ -2293,3 +2294,23 @@ def test_a_header_naming_one_text_in_both_unicode_forms_predicts_as_it_trained(t
     np.testing.assert_array_equal(json.loads(out)["probabilities"],
                                   model.predict(X[:5]).probabilities)
     assert model.feature_columns(list(swapped.columns), "a table") == [1, 0]
+
+
+def test_predict_out_dash_on_a_terminal_escapes_a_labels_control_characters(tmp_path):
+    # QA: a class label read from someone's CSV ("\x1b[31mred") went raw to the terminal
+    # with `--out -` (the table of predictions printed it escaped); a pipe takes it as stored
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 2))
+    labels = np.where(x[:, 0] > x[:, 1], "\x1b[31mred", "blue")
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "label": labels}).to_csv(table, index=False)
+    hplab_cli("train", "--dataset", f"csv:{table}", "--hidden", "4", "--epochs", "5",
+              "--out", tmp_path / "run", "--no-report", cwd=tmp_path)
+    args = ("predict", tmp_path / "run" / "model.npz", "--dataset", f"csv:{table}",
+            "--out", "-")
+    code, text = hplab_on_a_terminal(*args, cwd=tmp_path)
+    assert code == 0, text[-2000:]
+    assert "\x1b" not in text and "p_\\x1b[31mred" in text.splitlines()[0]
+    piped = pd.read_csv(io.StringIO(hplab_cli(*args, cwd=tmp_path).stdout))
+    assert "p_\x1b[31mred" in piped.columns
+    assert set(piped["label"]) == {"\x1b[31mred", "blue"} and len(piped) == 12

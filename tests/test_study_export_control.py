@@ -3,14 +3,13 @@ client's user attribute, a categorical choice, a failed trial's reason): a file 
 them as stored and reads back whole; a terminal is shown them escaped."""
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
 import optuna
 import pandas as pd
-from cli_helpers import run_cli
+from cli_helpers import hplab_on_a_terminal, run_cli
 from optuna.distributions import CategoricalDistribution, FloatDistribution
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,27 +65,9 @@ def test_export_to_a_terminal_shows_control_characters_escaped(tiny_study, tmp_p
     # QA: `study export NAME --csv -` in a terminal cleared it and retitled its window
     db = tiny_study(".db")
     _with_control_characters(db)
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: standard output (and error) a terminal
-        os.chdir(tmp_path)
-        os.environ["PYTHONPATH"] = str(ROOT)
-        try:
-            os.execv(sys.executable, [sys.executable, str(ROOT / "hplab.py"), "study",
-                                      "export", "tiny", "--storage", str(db), "--csv", "-"])
-        finally:
-            os._exit(127)  # never back into pytest
-    seen = b""
-    while True:
-        try:
-            block = os.read(fd, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not block:
-            break
-        seen += block
-    os.close(fd)
-    assert os.waitpid(pid, 0)[1] == 0, seen[-2000:]
-    text = seen.decode("utf-8").replace("\r\n", "\n")  # the terminal's own line ends
+    code, text = hplab_on_a_terminal("study", "export", "tiny", "--storage", db, "--csv", "-",
+                                     cwd=tmp_path)
+    assert code == 0, text[-2000:]
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     rows = text.splitlines()
     assert len(rows) == 5 and rows[0].startswith("number,value_val_loss,")

@@ -1,7 +1,6 @@
 """``hplab predict`` and ``hplab export-onnx``: what each does with a saved model beside
 the flags it takes."""
 
-import sys
 
 from ._converters import path
 from ._help_texts import ENDINGS
@@ -63,9 +62,8 @@ def cmd_predict(args) -> int:
         model, pred, truth, limit=args.limit, threshold=args.threshold, dataset=dataset,
         data_seed=seed, data_changed=changed, input=args.input, out_path=out, loss=loss)
     frame = nets.prediction_frame(pred, truth)
-    if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
-        with nets.writing_standard_output():
-            nets.frame_csv(nets.spreadsheet_safe(frame), sys.stdout)
+    if to_stdout:  # `--out -`: the CSV on standard output (a terminal's escaped)
+        nets.print_csv(frame)
     elif out is not None:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(out, frame)
