@@ -49,7 +49,6 @@ def mask_userinfo(url: str) -> str:
     return url.replace(parts.netloc, f"{shown}@{host}", 1)
 
 
-
 def check_mirror_url(url: str) -> None:
     """Refuse, in one line showing no password, what is no http, https or file URL.
 
