@@ -75,8 +75,9 @@ _LAZY = {
     **dict.fromkeys(("capacity_lines", "lr_range_lines", "scaling_lines"),
                     "_terminal_analyses"),
     "imbalance_lines": "_terminal_imbalance",
-    **dict.fromkeys(("spec_list_lines", "study_lines", "study_list_lines", "table_lines",
-                     "text_width", "train_lines", "two_figures", "value_text"), "_terminal"),
+    **dict.fromkeys(("enqueue_lines", "spec_list_lines", "study_lines", "study_list_lines",
+                     "table_lines", "text_width", "train_lines", "two_figures", "value_text"),
+                    "_terminal"),
     # the command line over them all, hplab.py's (`_cli`: each command's flags beside what
     # it does); building its parser imports none of the packages
     **dict.fromkeys(("analysis_commands", "build_parser", "parse_command", "run_command"),

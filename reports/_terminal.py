@@ -97,6 +97,22 @@ def study_list_lines(rows: list[dict]) -> list[str]:
     return [line(head), *map(line, cells)] if cells else ["no studies"]
 
 
+def enqueue_lines(s: dict) -> list[str]:
+    """Lines for `hplab study enqueue` (its summary, `study.enqueue_points`): the study,
+    a queued trial a line, and the command that runs them."""
+    made = " (created from its spec)" if s["created"] else ""
+    lines = [f"study {escaped(s['study'])} in {escaped(s['storage'])}{made}: "
+             f"{count_of(len(s['enqueued']), 'point')} enqueued, "
+             f"{count_of(s['n_waiting'], 'trial')} waiting"]
+    for trial in s["enqueued"]:
+        point = ", ".join(f"{k}={str(v).lower() if isinstance(v, bool) else value_text(v)}"
+                          for k, v in trial["params"].items())
+        lines.append(f"  trial {trial['number']}: {escaped(point)}")
+    # queued trials hold slots of the budget, and run even past it
+    lines.append(f"the next run or worker runs them first: {escaped(s['run_command'])}")
+    return lines
+
+
 def spec_list_lines(rows: list[dict]) -> list[str]:
     """Lines for `hplab study spec`: a ready spec (`study.ready_specs`) a line, its name,
     dataset and description in columns."""

@@ -8,7 +8,8 @@ A search: a spec names the dataset, the space searched, the metrics, the sampler
 pruner (`load_spec` reads a ready one, ``"coin"``, or a TOML file; `parse_spec` a dict).
 `run_study` creates or resumes its study in a storage (default ``runs/hplab.db``; every
 form `resolve_storage` takes) and returns its `study_summary`; `join_study` adds workers
-to a stored study from another shell or machine.
+to a stored study from another shell or machine; `enqueue_points` queues chosen points
+as a study's next trials (creating the study of a spec first).
 
 Reading a stored study: `open_study` (Optuna's ``Study``: writes through it are stored),
 `show_study`, `list_studies`, `trial_info` (one trial's record: ``status``, ``reason``,
@@ -34,6 +35,7 @@ from ._claim_lock import ClaimLock
 from ._create import create_or_resume
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
+from ._enqueue import enqueue_points
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import (
@@ -61,6 +63,7 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
+from ._points import parse_point, point_problem
 from ._ready_name import resume_command
 from ._record import (
     CREATED_ATTR,
@@ -146,7 +149,8 @@ __all__ = [
     "data_differs",
     "join_data",
     "load_failure_text",
-    "join_study", "local_workers", "run_study", "stored_spec", "unregistered_names", "Param",
+    "join_study", "local_workers", "run_study", "enqueue_points", "parse_point",
+    "point_problem", "stored_spec", "unregistered_names", "Param",
     "Space",
     "unregistered_words",
     "build_config", "fixed_for_data",

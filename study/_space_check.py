@@ -236,13 +236,15 @@ def outside_space(space, params: dict, fixed: dict | None = None) -> str | None:
     return "; ".join(why) or None
 
 
-def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
+def unread_values(space, preset: dict, values: dict, fixed: dict, *,
+                  ahead: bool = False) -> str | None:
     """Why values given to a trial before it ran (``preset``, inside the space:
     `outside_space`) are not all read by the trial `Space.suggest` made (its ``values``),
     or None: a setting its optimizer or schedule does not read (momentum with sgd), a
     sampling_ratio its imbalance_strategy does not resample by, a width_i of a layer
     beyond its depth. Suggest asks for none of them (the same rules), so the trial would
-    train without them, the point not the one given."""
+    train without them, the point not the one given. ``ahead``: checked before the trial
+    runs (`point_problem`), where the sampler may yet choose what leaves a value unread."""
     asked = {*values, *(f"width_{i}" for i in range(len(values.get("widths", ()))))}
     why = []
     for name, value in preset.items():
@@ -252,7 +254,7 @@ def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
             depth, layer = len(values.get("widths", ())), int(name.removeprefix("width_"))
             why.append(f"{name} {value!r} is for a layer the trial's net of depth {depth} "
                        f"does not have (only a depth of {layer + 1} or more has it)"
-                       + _sampled("depth", space, preset))
+                       + _sampled("depth", space, preset, ahead))
         elif name == "sampling_ratio":
             chosen = values.get("imbalance_strategy", fixed.get("imbalance_strategy"))
             searched = space.get("imbalance_strategy")
@@ -260,7 +262,7 @@ def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
             readers = [n for n in names if uses_ratio(n)]
             why.append(f"{name} {value!r} is not read by imbalance_strategy {chosen} (only by "
                        f"{nets.and_list(readers)}{_of_searched(searched)})"
-                       + _sampled("imbalance_strategy", space, preset))
+                       + _sampled("imbalance_strategy", space, preset, ahead))
         elif (unread := unread_by(name, values, fixed)) is not None:
             kind, chosen, readers = unread
             # the searched ones: another (nesterov where sgd and momentum are searched)
@@ -270,7 +272,7 @@ def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
                 readers = searched_readers(space, name).get(kind, ())
             why.append(f"{name} {value!r} is not read by {kind} {chosen} (only by "
                        f"{nets.and_list(readers)}{_of_searched(searched)})"
-                       + _sampled(kind, space, preset))
+                       + _sampled(kind, space, preset, ahead))
         else:  # no rule above: still not asked for, so never trained with
             why.append(f"{name} {value!r} is not read by the trial")
     return "; ".join(why) or None
@@ -281,11 +283,13 @@ def _of_searched(searched) -> str:
     return "" if searched is None else " of those searched"
 
 
-def _sampled(kind: str, space, preset: dict) -> str:
-    """Said when the sampler, not the point, chose the trial's ``kind`` (its optimizer)."""
+def _sampled(kind: str, space, preset: dict, ahead: bool = False) -> str:
+    """Said when the sampler, not the point, chose the trial's ``kind`` (its optimizer);
+    ``ahead``: may choose it."""
     if kind in preset or space.get(kind) is None:
         return ""
-    return f"; the sampler chose the {kind}: give it in the point too"
+    chose = "may choose" if ahead else "chose"
+    return f"; the sampler {chose} the {kind}: give it in the point too"
 
 
 def _not_searched(space, name: str, fixed: dict) -> str:

@@ -253,8 +253,8 @@ def test_commands_run_with_docstrings_stripped(tmp_path):
 @pytest.mark.parametrize("argv, line", [
     ([], "hplab: error: missing command: one of train, gradcheck, data, report, study, demo, "
          "scaling, predict, export-onnx, imbalance, lr-range, capacity\n"),
-    (["study"], "hplab study: error: missing command: one of run, worker, list, show, export, "
-                "spec, report\n"),
+    (["study"], "hplab study: error: missing command: one of run, worker, enqueue, list, show, "
+                "export, spec, report\n"),
     (["data"], "hplab data: error: missing command: one of list, show, fetch\n"),
 ])
 def test_a_missing_command_lists_the_choices(argv, line, capsys):
@@ -478,7 +478,7 @@ def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, c
     with_json = {p.prog.removeprefix("hplab ") for p in cli.command_parsers(parser)
                  if any("--json" in a.option_strings for a in p._actions)}
     elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx",
-                 "report compare"}
+                 "report compare", "study enqueue"}  # enqueue: tests/test_study_enqueue.py
     assert with_json - elsewhere <= {
         c.removesuffix(" coin") for c in commands}, with_json
 

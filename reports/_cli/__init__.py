@@ -1,16 +1,16 @@
 """hplab's command line: every command's flags and what it does with them (hplab.py, the
 program, keeps the process's concerns: its signals, its streams, the packages' guard).
 
-One module per family of commands, each command's ``cmd_*`` body beside the ``add_*``
-that declares its flags: `_train` (train, gradcheck), `_data` (data list, show, fetch),
+One module per family of commands, each command's ``cmd_*`` body beside the ``add_*`` that
+declares its flags: `_train` (train, gradcheck), `_data` (data list, show, fetch),
 `_report_index` (report index), `_report_compare` (report compare), `_study` (study run,
-worker, list, show, export, spec, report; demo), `_predict` (predict, export-onnx), and
-one an analysis (`_scaling`, `_lr_range`, `_capacity`, `_imbalance`); what they share
-beside them: the flags' help (`_help_texts`, `_help_values`, `_json_keys`), the parser
-(`_parser`), the flags' types (`_converters`), the flags several commands take
-(`_net_flags`), the output (`_output`, `_analysis`, `_study_end`), the errors in the
-flags' words (`_in_flags`), the run (`_run`) and the stop it watches for (`_signals`).
-Building the parser imports none of the packages.
+worker, enqueue, list, show, export, spec, report; demo), `_predict` (predict,
+export-onnx), and one an analysis (`_scaling`, `_lr_range`, `_capacity`, `_imbalance`);
+what they share beside them: the flags' help (`_help_texts`, `_help_values`,
+`_json_keys`), the parser (`_parser`), the flags' types (`_converters`), the flags several
+commands take (`_net_flags`), the output (`_output`, `_analysis`, `_study_end`), the
+errors in the flags' words (`_in_flags`), the run (`_run`) and the stop it watches for
+(`_signals`). Building the parser imports none of the packages.
 
 Adding a command, for contributors (``hplab data peek NAME``, say; an analysis: the steps
 in analyses' docstring, "Adding an analysis"):

@@ -123,6 +123,15 @@ JSON_KEYS = {
                          "writes no report: report_path is the one study show finds, null "
                          "if none, and report_stale whether it lags the study; hplab study "
                          "report NAME rewrites it)",
+    ("study", "enqueue"): "study, storage (password masked), created (true when this command "
+                          "created the study from the spec; false for a stored one), enqueued "
+                          "(the points queued, in the order given, each a WAITING trial that "
+                          "the next study run or worker runs before any sampled trial, even "
+                          "past the budget, which it counts in) [{number (its trial number), "
+                          "params (the point's values as stored: the parameters it leaves "
+                          "out are the sampler's)}], n_waiting (the study's queued trials "
+                          "now, these included), run_command (the hplab study run line that "
+                          "runs them, --storage as given)",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale, stopped (null, or \"timeout\": the "
                        "last run stopped at study.timeout with trials of the budget left and "
                        "none running; a study run resumes it), best_told_while_running (true "

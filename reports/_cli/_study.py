@@ -1,5 +1,5 @@
-"""``hplab study`` (run, worker, list, show, export, spec, report) and ``hplab demo``: what
-each does beside the flags it takes."""
+"""``hplab study`` (run, worker, enqueue, list, show, export, spec, report) and ``hplab
+demo``: what each does beside the flags it takes."""
 
 import argparse
 import contextlib
@@ -86,6 +86,16 @@ def cmd_study_worker(args) -> int:
     # study, or the command that writes one, as `study show` says them
     said = reports.study_report_lines(args.study, args.storage, summary)
     emit(args, summary, reports.study_lines(summary) + said)
+    return 0
+
+
+def cmd_study_enqueue(args) -> int:
+    import reports
+    import study
+
+    # every point checked against the study's spec before anything is stored
+    summary = study.enqueue_points(args.spec, args.point, storage=args.storage)
+    emit(args, summary, reports.enqueue_lines(summary))
     return 0
 
 
@@ -219,6 +229,22 @@ def add_study(sub) -> None:
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_worker)
+    q = ssub.add_parser("enqueue", help="queue chosen points as a study's next trials, "
+                                        "checked against its space (creating the study of "
+                                        "a spec, without running a trial)")
+    q.add_argument("spec", type=path, metavar="SPEC_OR_NAME",
+                   help="ready spec name (xor, coin, digits...) or a .toml path, as study "
+                        "run takes them (its study created if --storage holds none), or the "
+                        "name of a study --storage holds (its stored spec)")
+    q.add_argument("--point", action="append", required=True, metavar="NAME=VALUE,...",
+                   help="a point of the spec's [space], e.g. lr=0.1,batch_size=32 (repeat "
+                        "for more, queued in order); values read as the space's types; "
+                        "parameters left out are the sampler's to draw. A point outside the "
+                        "space, or with a value its trial would not read, is refused and "
+                        "nothing is stored")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_study_enqueue)
     q = ssub.add_parser("list", help="studies in a storage")
     _storage_flag(q)
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")

@@ -1,0 +1,168 @@
+"""``hplab study enqueue``: points queued as a study's next trials, into the stored study of
+a name, or of a spec, created first where it is not stored yet (as `run_study` creates it,
+without a trial). Every point is checked (`point_problem`) before anything is stored."""
+
+from __future__ import annotations
+
+import os
+
+import optuna
+from optuna.trial import TrialState
+
+import nets
+
+from ._create import create_or_load, refuse_other_spec, spec_to_resume, stored_table
+from ._errors import SpecError, StorageAbsent
+from ._history_view import check_repeatable
+from ._points import parse_point, point_problem, point_words
+from ._ready_name import resume_data
+from ._run_data import absolute_data, spec_data
+from ._spec import StudySpec
+from ._spec_options import check_runnable
+from ._spec_to_run import spec_to_run
+from ._storage import has_study, open_storage, release
+from ._storage_errors import storage_errors
+from ._storage_url import StorageURL, resolve_storage
+from ._stored_spec import stored_spec
+from ._url_masking import mask_url
+from ._worker import quiet_optuna
+
+# optuna's system attribute of an enqueued trial's point (what `Study.enqueue_trial`
+# stores, and the worker reads back as the trial's fixed parameters)
+POINT_ATTR = "fixed_params"
+
+
+def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
+    """Queue ``points`` as the next trials of a study; nothing is stored unless all fit.
+
+    Each point is checked as a worker checks an enqueued trial (`point_problem`: a value
+    outside the spec's space, a name it does not search, a value the trial would not
+    read), against the study's stored spec where the study exists. A spec whose study is
+    not stored yet creates it first, storing what `run_study` stores (its spec, its data's
+    fingerprint: the spec's data is loaded), so that running the spec resumes it; the
+    queued trials are then its first. They run before any sampled trial, even past the
+    budget, which they count in (`run_study`, ``hplab study run``).
+
+    Parameters
+    ----------
+    spec_or_name : StudySpec, str or path
+        A spec, a ready spec's name or a TOML file (as `run_study` takes it), or the name
+        of a study ``storage`` holds (its stored spec).
+    points : list of dict or str
+        Each a point: parameter name -> value, or text ``"lr=0.1,batch_size=32"`` read as
+        the space's types (`parse_point`). A point may leave parameters out: the sampler
+        draws them.
+    storage : str, optional
+        Any form `resolve_storage` takes (default ``runs/hplab.db``).
+
+    Returns
+    -------
+    dict
+        ``study``, ``storage`` (password masked), ``created`` (whether this call created
+        the study), ``enqueued`` (``[{number, params}]``, in the order given), ``n_waiting``
+        (the study's queued trials now, these included) and ``run_command`` (the ``hplab
+        study run`` line that runs them).
+
+    Raises
+    ------
+    SpecError
+        A point that does not fit, a spec that differs from its stored study's.
+    StorageError
+        No such study or spec, or a storage that cannot be used.
+    """
+    where = resolve_storage(storage)
+    if isinstance(spec_or_name, str | os.PathLike):
+        spec = spec_to_run(spec_or_name, storage)
+    elif isinstance(spec_or_name, StudySpec):
+        spec = spec_or_name
+    else:
+        raise TypeError(f"spec_or_name must be a StudySpec, a spec's or study's name or a "
+                        f"TOML path, got {nets.got_type(spec_or_name, StudySpec)}")
+    if isinstance(points, str | dict) or not points:
+        raise SpecError("points must be a list of at least one point (a dict, or text such "
+                        "as 'lr=0.1,batch_size=32')")
+    if not spec.strict:  # a stored study's spec, read by earlier rules (as run_study)
+        check_runnable(spec)
+    stored_table(spec)  # fields edited past the table: refused before any storage is made
+    spec = absolute_data(spec)
+    with storage_errors(where), quiet_optuna():
+        store = _stored_in(where, spec.name)
+        created = store is None
+        try:
+            if not created:
+                study = optuna.load_study(study_name=spec.name, storage=store)
+                stored, _ = stored_spec(spec.name, where, store)
+                refuse_other_spec(study, stored, spec, where)
+                queued = checked_points(stored, points)
+            else:
+                queued = checked_points(spec, points)
+                if spec.repeatable_workers and where.kind == "journal":
+                    check_repeatable(spec, where, 1)  # refused there, as by run_study
+                dataset = spec_data(spec, where)  # one that cannot load leaves no storage
+                store = open_storage(where, create=True)
+                # another run may have made it meanwhile: then loaded, and checked
+                study, created = create_or_load(spec, store, where, keep_budget=True,
+                                                dataset=dataset)
+            numbers = [_enqueue(store, study, point) for point in queued]
+            waiting = len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,)))
+            return {"study": spec.name, "storage": where.masked, "created": created,
+                    "enqueued": [{"number": n, "params": p}
+                                 for n, p in zip(numbers, queued, strict=True)],
+                    "n_waiting": waiting,
+                    "run_command": _run_command(study, spec, where, storage)}
+        finally:
+            if store is not None:
+                release(store)
+
+
+def _stored_in(where: StorageURL, name: str):
+    """``where`` opened, where it holds study ``name``; else None (no storage yet, or
+    none of that name: nothing is made here)."""
+    try:
+        store = open_storage(where)
+    except StorageAbsent:  # no file, or an empty one
+        return None
+    if has_study(store, name):
+        return store
+    release(store)
+    return None
+
+
+def checked_points(spec: StudySpec, points) -> list[dict]:
+    """``points`` read against ``spec``'s space (text by `parse_point`), each checked by
+    `point_problem`; SpecError naming the first that does not fit."""
+    queued = []
+    for point in points:
+        if isinstance(point, str):
+            point = parse_point(point, spec.space)
+        elif not isinstance(point, dict) or not point:
+            raise SpecError(f"a point is a dict of parameter values (or text such as "
+                            f"'lr=0.1,batch_size=32'), got {point!r}")
+        why = point_problem(spec, point)
+        if why:
+            raise SpecError(f"point {point_words(point)}: {why}; nothing was enqueued")
+        queued.append(dict(point))
+    return queued
+
+
+def _enqueue(store, study: optuna.Study, point: dict) -> int:
+    """``point`` queued as a WAITING trial, as `optuna.Study.enqueue_trial` queues it;
+    its number (enqueue_trial returns none, and another worker may queue or start
+    trials meanwhile)."""
+    frozen = optuna.trial.create_trial(state=TrialState.WAITING,
+                                       system_attrs={POINT_ATTR: point})
+    trial_id = store.create_new_trial(store.get_study_id_from_name(study.study_name),
+                                      template_trial=frozen)
+    return store.get_trial_number_from_id(trial_id)
+
+
+def _run_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
+                 storage: str | None) -> str:
+    """The ``hplab study run`` line that runs the study on (its queued trials first): its
+    name or the spec file that resumes it, ``--storage`` as given (password masked)."""
+    resume = spec_to_resume(study, where)
+    copy = resume_data(resume, spec)
+    return nets.shell_line(nets.command_words(
+        ["hplab", "study", "run"], resume,
+        (["--storage", mask_url(str(storage))] if storage is not None else [])
+        + (["--data", copy] if copy is not None else [])))

@@ -1,0 +1,237 @@
+"""`hplab study enqueue`: chosen points queued as a study's next trials, each checked
+against the study's space as a worker checks it before anything is stored; a spec's study
+created first (no trial run), so that `study run SPEC` resumes it and trains the points
+first."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import optuna
+import pytest
+from cli_helpers import run_cli, undocumented_keys
+
+import data
+import study
+
+_OPT_SPACE = {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6},
+              "optimizer": ["sgd", "momentum"], "momentum": {"low": 0.5, "high": 0.95},
+              "activation": ["tanh", "sigmoid"]}
+
+
+def _trials(db, name):
+    with study.quiet_optuna():
+        return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
+def _files(folder) -> dict:
+    """Every file under ``folder``, name -> bytes (a storage, its -wal, its .claim...)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _retrained(spec, trial) -> float:
+    """The trial's val_loss, trained again from its params as the objective trains it."""
+    cfg = study.build_config(study.searched_values(trial.params, spec.fixed), spec.fixed,
+                             spec.max_epochs)
+    run = study.train_run(data.load(spec.dataset, seed=spec.seed),
+                          cfg, seed=[spec.seed, trial.number])
+    return study.metric_values(run, ["val_loss"])[0]
+
+
+def test_enqueue_creates_the_study_and_its_run_trains_the_points_first(spec_file, tmp_path,
+                                                                       capsys):
+    path = spec_file("enq", n_trials=3, pruner="none", max_epochs=8)
+    db = tmp_path / "enq.db"
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", db, "--point",
+                              "lr=0.5,width=3", "--point", "lr=1.2", "--json"], capsys)
+    assert (code, err) == (0, "")
+    printed = json.loads(out)
+    assert printed == {"study": "enq", "storage": f"sqlite:///{db}", "created": True,
+                       "enqueued": [{"number": 0, "params": {"lr": 0.5, "width": 3}},
+                                    {"number": 1, "params": {"lr": 1.2}}],
+                       "n_waiting": 2, "run_command": f"hplab study run enq --storage {db}"}
+    assert type(printed["enqueued"][0]["params"]["width"]) is int  # the space's int, not 3.0
+    keys = [*printed, *printed["enqueued"][0]]
+    assert undocumented_keys("study enqueue", keys) == []
+    # optuna itself sees them queued, with the points as enqueue_trial stores them
+    trials = _trials(db, "enq")
+    assert [(t.state.name, t.system_attrs["fixed_params"]) for t in trials] == [
+        ("WAITING", {"lr": 0.5, "width": 3}), ("WAITING", {"lr": 1.2})]
+    # no trial ran, and the study holds the spec a run would store: the run resumes it
+    spec = study.load_spec(path)
+    stored, _ = study.stored_spec("enq", str(db))
+    assert stored.raw["space"] == spec.raw["space"] and stored.max_epochs == 8
+
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--trials", "4",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["n_trials"], summary["n_complete"], summary["n_waiting"]) == (4, 4, 0)
+    trials = _trials(db, "enq")
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 4
+    assert trials[0].params == {"lr": 0.5, "width": 3}
+    # the partial point: its lr as given, its width drawn by the sampler within the space
+    assert trials[1].params["lr"] == 1.2 and 2 <= trials[1].params["width"] <= 6
+    assert type(trials[1].params["width"]) is int
+    for t in trials[:2]:  # trained, with the real values of their points
+        assert math.isfinite(t.value) and 0 < t.value < 1
+        assert t.value == _retrained(spec, t)
+    assert study.trial_info(trials[0])["status"] == "max_epochs"
+
+
+def test_enqueue_into_a_stored_study_by_name(spec_file, tmp_path, capsys):
+    path = spec_file("named", n_trials=2, pruner="none", max_epochs=8)
+    db = tmp_path / "named.db"
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report", "--json"],
+                   capsys)[0] == 0
+    code, out, err = run_cli(["study", "enqueue", "named", "--storage", db, "--point",
+                              "width=5,lr=0.3"], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"study named in sqlite:///{db}: 1 point enqueued, 1 trial waiting",
+        "  trial 2: width=5, lr=0.3",
+        f"the next run or worker runs them first: hplab study run named --storage {db}"]
+    assert [t.state.name for t in _trials(db, "named")] == ["COMPLETE", "COMPLETE",
+                                                            "WAITING"]
+    # the budget of 2 is spent: the worker runs the queued point all the same
+    code, out, err = run_cli(["study", "worker", "named", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    last = _trials(db, "named")[2]
+    assert (last.state.name, last.params) == ("COMPLETE", {"width": 5, "lr": 0.3})
+    assert last.value == _retrained(study.load_spec(path), last)
+    # a name that is no spec nor stored study: one line, nothing stored
+    before = _files(tmp_path)
+    code, out, err = run_cli(["study", "enqueue", "nameless", "--storage", db, "--point",
+                              "lr=0.3"], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "no study 'nameless'" in err and "studies there: named" in err
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("point, reason", [
+    ("lr=5", "lr 5.0 is outside the spec's space 0.05..2"),
+    ("lr=0.1,optimizer=adam", "optimizer 'adam' is outside the spec's space ('sgd', "
+                              "'momentum')"),
+    ("lrr=0.1", "lrr is not searched by the spec (its [space]: lr, width, optimizer, "
+                "momentum, activation)"),
+    ("batch_size=4", "batch_size is not searched: the spec's [fixed] sets it to 2"),
+    ("width=2.5", "width 2.5 is not a whole number"),
+    ("lr=0.1,optimizer=sgd,momentum=0.9", "momentum 0.9 is not read by optimizer sgd (only "
+                                          "by momentum of those searched)"),
+    # the sampler may choose sgd, which would leave it unread: the worker failed such trials
+    ("momentum=0.9", "momentum 0.9 is not read by optimizer sgd (only by momentum of those "
+                     "searched); the sampler may choose the optimizer: give it in the point "
+                     "too"),
+])
+def test_a_bad_point_is_refused_and_nothing_is_stored(spec_file, tmp_path, capsys, point,
+                                                      reason):
+    path = spec_file("bad", n_trials=2, pruner="none", max_epochs=8, space=_OPT_SPACE)
+    db = tmp_path / "bad.db"
+    # into no storage: none made
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", db, "--point",
+                              "lr=0.2,optimizer=momentum", "--point", point], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("hplab study enqueue: error: point ") and err.count("\n") == 1
+    assert f": {reason}; nothing was enqueued\n" in err
+    assert not db.exists() and not list(tmp_path.glob("bad.db*"))
+    # into a stored study, by its spec and by its name: the files byte for byte as they were
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.2"],
+                   capsys)[0] == 0
+    before = _files(tmp_path)
+    for target in (path, "bad"):
+        code, out, err = run_cli(["study", "enqueue", target, "--storage", db, "--point",
+                                  "lr=0.3", "--point", point], capsys)
+        assert (code, out) == (2, "") and f": {reason}; nothing was enqueued\n" in err
+        assert _files(tmp_path) == before
+    assert [t.state.name for t in _trials(db, "bad")] == ["WAITING"]
+
+
+def test_a_point_the_trial_reads_is_queued_and_trained(spec_file, tmp_path, capsys):
+    path = spec_file("reads", n_trials=1, pruner="none", max_epochs=8, space=_OPT_SPACE)
+    db = tmp_path / "reads.db"
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", db, "--point",
+                              "lr=0.4,width=4,optimizer=momentum,momentum=0.9,"
+                              "activation=sigmoid", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["enqueued"] == [{"number": 0, "params": {
+        "lr": 0.4, "width": 4, "optimizer": "momentum", "momentum": 0.9,
+        "activation": "sigmoid"}}]
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    (trial,) = _trials(db, "reads")
+    assert trial.state.name == "COMPLETE" and trial.params["momentum"] == 0.9
+    assert trial.value == _retrained(study.load_spec(path), trial)
+
+
+def test_bad_storage_and_bad_text_are_one_line_and_touch_nothing(spec_file, tmp_path,
+                                                                  capsys):
+    path = spec_file("st", n_trials=2, pruner="none", max_epochs=8)
+    garbage = tmp_path / "other.db"
+    garbage.write_bytes(b"not a database\n")
+    for storage, said in [(garbage, "other.db is not an SQLite database"),
+                          (tmp_path, "expected a URL")]:
+        code, out, err = run_cli(["study", "enqueue", path, "--storage", storage,
+                                  "--point", "lr=0.3"], capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1 and said in err, err
+    assert garbage.read_bytes() == b"not a database\n"
+    db = tmp_path / "st.db"
+    for point, said in [("lr", "'lr' is not name=value"), ("", "a point sets no parameter"),
+                        ("lr=0.3,lr=0.4", "gives lr twice")]:
+        code, out, err = run_cli(["study", "enqueue", path, "--storage", db, "--point",
+                                  point], capsys)
+        assert (code, out) == (2, "") and said in err, err
+    assert not db.exists()
+    assert run_cli(["study", "enqueue", path, "--storage", db], capsys)[0] == 2  # no point
+
+
+def test_values_read_as_the_spaces_types():
+    spec = study.parse_spec({
+        "study": {"name": "types", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
+                  "max_epochs": 4, "pruner": "none"},
+        "space": {"lr": {"low": 0.01, "high": 1.0}, "width": {"low": 1, "high": 8},
+                  "batch_size": [2, 4, 8], "batch_norm": [True, False],
+                  "activation": ["tanh", "relu"], "l2": [0.0, 0.001]},
+        "fixed": {"checkpoint": 2}})
+    point = study.parse_point("lr=1,width=4.0,batch_size=2,batch_norm=false,activation=relu,"
+                              "l2=1e-3", spec.space)
+    assert point == {"lr": 1.0, "width": 4, "batch_size": 2, "batch_norm": False,
+                     "activation": "relu", "l2": 0.001}
+    assert [type(v) for v in point.values()] == [float, int, int, bool, str, float]
+    assert study.point_problem(spec, point) is None
+    # a value that is none of the choices is kept as typed, and named
+    assert study.point_problem(spec, study.parse_point("batch_size=3", spec.space)) == (
+        "batch_size 3 is outside the spec's space (2, 4, 8)")
+    assert study.point_problem(spec, study.parse_point("batch_norm=yes", spec.space)) == (
+        "batch_norm 'yes' is outside the spec's space (True, False)")
+
+
+def test_the_grid_sampler_takes_whole_points_only(spec_file, tmp_path, capsys):
+    # optuna's grid draws no parameter of an enqueued trial: a partial point failed as
+    # "All parameters must be specified when using GridSampler with enqueue_trial"
+    path = spec_file("grid", n_trials=4, pruner="none", max_epochs=8, sampler="grid",
+                     space={"lr": [0.1, 0.5], "width": [2, 3]})
+    db = tmp_path / "grid.db"
+    code, _, err = run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5"],
+                           capsys)
+    assert code == 2 and ("point lr=0.5: the grid sampler draws no parameter of an enqueued "
+                          "trial: give width too; nothing was enqueued") in err
+    assert not db.exists()
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5,width=3"],
+                   capsys)[0] == 0
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    trials = _trials(db, "grid")
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 4
+    assert trials[0].params == {"lr": 0.5, "width": 3}
+
+
+def test_enqueue_points_from_python_takes_dicts_and_text(spec_file, tmp_path):
+    path = spec_file("py", n_trials=2, pruner="none", max_epochs=8)
+    db = tmp_path / "py.db"
+    summary = study.enqueue_points(path, [{"lr": 0.5, "width": 2}, "lr=0.7"], storage=str(db))
+    assert (summary["created"], summary["enqueued"]) == (True, [
+        {"number": 0, "params": {"lr": 0.5, "width": 2}}, {"number": 1, "params": {"lr": 0.7}}])
+    with pytest.raises(study.SpecError, match="lr 7 is outside"):
+        study.enqueue_points("py", [{"lr": 7}], storage=str(db))
+    with pytest.raises(study.SpecError, match="a list of at least one point"):
+        study.enqueue_points("py", "lr=0.2", storage=str(db))
+    assert [t.state.name for t in _trials(db, "py")] == ["WAITING", "WAITING"]
