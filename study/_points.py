@@ -133,7 +133,12 @@ def point_problem(spec, point: dict) -> str | None:
     trial = _PointTrial(point, {})
     values = space.suggest(trial, fixed)
     why = unread_values(space, point, values, fixed, ahead=True)
-    for name in (n for n in _DECIDERS if n not in point and space.get(n) is not None):
+    # only a setting suggested for some trials (momentum, sampling_ratio, width_i) may go
+    # unread under another choice of the sampler's
+    maybe_unread = {*space.conditional(), "sampling_ratio"}
+    deciders = [n for n in _DECIDERS if n not in point and space.get(n) is not None
+                and any(k in maybe_unread or k.startswith("width_") for k in point)]
+    for name in deciders:
         if why:
             break
         for pick in space.get(name).grid_values(sampler="enqueue") if (

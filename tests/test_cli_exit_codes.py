@@ -102,6 +102,7 @@ def test_capacity_help_says_a_diverged_seed_takes_its_configurations_scores(
 RUNTIME_ERRORS = {
     "study run": ["nosuch.toml"], "study spec": ["nosuch"],
     "study worker": ["--study", "x", "--storage", "none.db"],
+    "study enqueue": ["x", "--point", "lr=0.1", "--storage", "none.db"],
     "study list": ["--storage", "none.db"], "study show": ["x", "--storage", "none.db"],
     "study export": ["x", "--csv", "x.csv", "--storage", "none.db"],
     "study report": ["x", "--storage", "none.db"],

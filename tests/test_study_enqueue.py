@@ -235,3 +235,57 @@ def test_enqueue_points_from_python_takes_dicts_and_text(spec_file, tmp_path):
     with pytest.raises(study.SpecError, match="a list of at least one point"):
         study.enqueue_points("py", "lr=0.2", storage=str(db))
     assert [t.state.name for t in _trials(db, "py")] == ["WAITING", "WAITING"]
+
+
+def test_whole_points_a_worker_would_not_train_are_refused_with_its_reason(spec_file,
+                                                                           tmp_path, capsys):
+    # the same points queued through optuna: the worker prunes one untrained (its rate
+    # times its decay is 1 or more) and fails the other (lr_min above lr); enqueue refuses
+    # both, with the worker's words, before anything is stored
+    path = spec_file("whole", n_trials=1, pruner="none", max_epochs=8, space={
+        "lr": {"low": 0.05, "high": 2.0}, "weight_decay": {"low": 0.1, "high": 0.9},
+        "lr_min": {"low": 0.0, "high": 1.0}},
+        fixed={"batch_size": 2, "checkpoint": 4, "optimizer": "adamw", "schedule": "cosine"})
+    points = {"lr=2,weight_decay=0.9,lr_min=0": ("PRUNED", "diverged"),
+              "lr=0.5,weight_decay=0.5,lr_min=0.8": ("FAIL", "error")}
+    refused = []
+    for text in points:
+        code, out, err = run_cli(["study", "enqueue", path, "--storage", tmp_path / "e.db",
+                                  "--point", text], capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        refused.append(err)
+    assert not (tmp_path / "e.db").exists()
+    db = tmp_path / "optuna.db"
+    spec = study.load_spec(path)
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    with study.quiet_optuna():
+        s = optuna.load_study(study_name="whole", storage=f"sqlite:///{db}")
+        for text in points:
+            s.enqueue_trial(study.parse_point(text, spec.space))
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    for t, (state, status), err in zip(_trials(db, "whole"), points.values(), refused,
+                                       strict=True):
+        info = study.trial_info(t)
+        assert (t.state.name, info["status"], "epochs" in info) == (state, status, False)
+        assert info["reason"].removeprefix("ValueError: ") in err, (info["reason"], err)
+    assert "weight_decay 0.9 times lr 2 is 1.8" in refused[0]
+    assert "lr_min must be <= lr" in refused[1]
+
+
+def test_a_width_of_a_layer_the_sampler_may_leave_out_is_refused():
+    spec = study.parse_spec({
+        "study": {"name": "layers", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
+                  "max_epochs": 4, "pruner": "none"},
+        "space": {"lr": {"low": 0.01, "high": 1.0}, "depth": {"low": 1, "high": 3},
+                  "width": {"low": 1, "high": 8, "per_layer": True}},
+        "fixed": {"checkpoint": 2}})
+
+    def problem(text):
+        return study.point_problem(spec, study.parse_point(text, spec.space))
+
+    assert problem("width_2=4") == (
+        "width_2 4 is for a layer the trial's net of depth 1 does not have (only a depth of "
+        "3 or more has it); the sampler may choose the depth: give it in the point too")
+    assert problem("width_2=4,depth=3") is problem("width_0=4") is None
+    assert problem("width=4") == "width is searched per layer: give width_0, width_1..."
