@@ -5,6 +5,7 @@ without a trial). Every point is checked (`point_problem`) before anything is st
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import optuna
 from optuna.trial import TrialState
@@ -47,7 +48,8 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
     ----------
     spec_or_name : StudySpec, str or path
         A spec, a ready spec's name or a TOML file (as `run_study` takes it), or the name
-        of a study ``storage`` holds (its stored spec).
+        of a study ``storage`` holds (its stored spec; a ready spec's name too, where
+        ``storage`` holds a study of that name another spec made).
     points : list of dict or str
         Each a point: parameter name -> value, or text ``"lr=0.1,batch_size=32"`` read as
         the space's types (`parse_point`). A point may leave parameters out: the sampler
@@ -92,7 +94,11 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
             if not created:
                 study = optuna.load_study(study_name=spec.name, storage=store)
                 stored, _ = stored_spec(spec.name, where, store)
-                refuse_other_spec(study, stored, spec, where)
+                # a name names the stored study, as `study worker NAME` reads it: a ready
+                # spec's name too, where another spec made its study (points are checked
+                # against the stored spec, which is what its trials run)
+                if not _a_name(spec_or_name):
+                    refuse_other_spec(study, stored, spec, where)
                 queued = checked_points(stored, points)
             else:
                 queued = checked_points(spec, points)
@@ -113,6 +119,13 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
         finally:
             if store is not None:
                 release(store)
+
+
+def _a_name(spec_or_name) -> bool:
+    """Whether ``spec_or_name`` is given as a name (of a ready spec or a stored study), not
+    as a spec or a spec file."""
+    return isinstance(spec_or_name, str) and not spec_or_name.endswith(".toml") and \
+        not Path(spec_or_name).is_file()
 
 
 def _stored_in(where: StorageURL, name: str):

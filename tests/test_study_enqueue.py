@@ -289,3 +289,26 @@ def test_a_width_of_a_layer_the_sampler_may_leave_out_is_refused():
         "3 or more has it); the sampler may choose the depth: give it in the point too")
     assert problem("width_2=4,depth=3") is problem("width_0=4") is None
     assert problem("width=4") == "width is searched per layer: give width_0, width_1..."
+
+
+def test_a_ready_specs_name_enqueues_into_its_stored_study_another_spec_made(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # `study run xor` is refused there (another spec than the ready xor); as `study worker
+    # xor` does, the name names the stored study, and its points are checked against the
+    # spec stored with it (the ready xor's width is not searched by this one)
+    path = spec_file("xor", n_trials=1, pruner="none", max_epochs=8,
+                     space={"lr": {"low": 0.05, "high": 2.0, "log": True}})
+    db = tmp_path / "x.db"
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, out, err = run_cli(["study", "enqueue", "xor", "--storage", db, "--point",
+                              "lr=0.3,width=2"], capsys)
+    assert code == 2 and "width is not searched by the spec (its [space]: lr)" in err
+    code, out, err = run_cli(["study", "enqueue", "xor", "--storage", db, "--point", "lr=0.3",
+                              "--json"], capsys)
+    assert code == 0, err
+    printed = json.loads(out)
+    assert (printed["created"], printed["enqueued"]) == (False, [{"number": 1,
+                                                                  "params": {"lr": 0.3}}])
+    assert printed["run_command"] == f"hplab study run {path} --storage {db}"
