@@ -99,7 +99,10 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
                 # against the stored spec, which is what its trials run)
                 if not _a_name(spec_or_name):
                     refuse_other_spec(study, stored, spec, where)
-                queued = checked_points(stored, points)
+                spec = stored  # the study's (its run command is for its spec)
+                if not spec.strict:  # as `study worker` refuses it: no trial could run
+                    check_runnable(spec)
+                queued = checked_points(spec, points)
             else:
                 queued = checked_points(spec, points)
                 if spec.repeatable_workers and where.kind == "journal":

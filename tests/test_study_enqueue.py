@@ -312,3 +312,13 @@ def test_a_ready_specs_name_enqueues_into_its_stored_study_another_spec_made(
     assert (printed["created"], printed["enqueued"]) == (False, [{"number": 1,
                                                                   "params": {"lr": 0.3}}])
     assert printed["run_command"] == f"hplab study run {path} --storage {db}"
+    # the file gone: the line reads the stored spec, its data named (the ready xor's is not it)
+    path.unlink()
+    code, out, err = run_cli(["study", "enqueue", "xor", "--storage", db, "--point", "lr=0.4",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["run_command"] == f"hplab study run xor --storage {db} --data xor"
+    code, out, err = run_cli(["study", "run", "xor", "--storage", db, "--data", "xor",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert [t.params for t in _trials(db, "xor")[1:]] == [{"lr": 0.3}, {"lr": 0.4}]
