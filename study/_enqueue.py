@@ -149,6 +149,7 @@ def checked_points(spec: StudySpec, points) -> list[dict]:
     `point_problem`; SpecError naming the first that does not fit."""
     queued = []
     for point in points:
+        shown = point  # as typed, where typed
         if isinstance(point, str):
             point = parse_point(point, spec.space)
         elif not isinstance(point, dict) or not point:
@@ -156,7 +157,8 @@ def checked_points(spec: StudySpec, points) -> list[dict]:
                             f"'lr=0.1,batch_size=32'), got {point!r}")
         why = point_problem(spec, point)
         if why:
-            raise SpecError(f"point {point_words(point)}: {why}; nothing was enqueued")
+            shown = shown.strip() if isinstance(shown, str) else point_words(point)
+            raise SpecError(f"point {shown}: {why}; nothing was enqueued")
         queued.append(dict(point))
     return queued
 
