@@ -155,6 +155,8 @@ def checked_points(spec: StudySpec, points) -> list[dict]:
         elif not isinstance(point, dict) or not point:
             raise SpecError(f"a point is a dict of parameter values (or text such as "
                             f"'lr=0.1,batch_size=32'), got {point!r}")
+        # NumPy's scalars as Python's: the storage writes the point as JSON
+        point = {k: v.item() if hasattr(v, "item") else v for k, v in point.items()}
         why = point_problem(spec, point)
         if why:
             shown = shown.strip() if isinstance(shown, str) else point_words(point)

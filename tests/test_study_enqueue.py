@@ -322,3 +322,23 @@ def test_a_ready_specs_name_enqueues_into_its_stored_study_another_spec_made(
                               "--no-report", "--json"], capsys)
     assert code == 0, err
     assert [t.params for t in _trials(db, "xor")[1:]] == [{"lr": 0.3}, {"lr": 0.4}]
+
+
+def test_a_spec_whose_data_cannot_load_creates_nothing(spec_file, tmp_path, monkeypatch,
+                                                       capsys):
+    import numpy as np
+
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("lost", n_trials=1, pruner="none", max_epochs=8,
+                     dataset="csv:nothere.csv?target=y")
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", "d.db", "--point",
+                              "lr=0.3"], capsys)
+    assert (code, out) == (2, "") and "study.dataset: file not found" in err
+    assert not list(tmp_path.glob("d.db*"))
+    # NumPy's numbers from Python are stored as Python's (JSON)
+    path = spec_file("np", n_trials=1, pruner="none", max_epochs=8)
+    summary = study.enqueue_points(path, [{"lr": np.float64(0.3), "width": np.int64(3)}],
+                                   storage="d.db")
+    assert summary["enqueued"] == [{"number": 0, "params": {"lr": 0.3, "width": 3}}]
+    assert _trials(tmp_path / "d.db", "np")[0].system_attrs["fixed_params"] == {
+        "lr": 0.3, "width": 3}
