@@ -130,6 +130,7 @@ from ._predict_scores import (
     prediction_frame,
     prediction_records,
     regression_errors,
+    regression_r2,
     score_prediction,
 )
 from ._predict_summary import predict_summary
@@ -262,7 +263,7 @@ __all__ = [
     "predict_dataset", "dataset_loss", "predict_dataset_and_loss", "predict_summary",
     "POSITIVE_SCORES", "positive_class_scores",
     "is_prediction_header", "prediction_frame", "prediction_records", "read_inputs",
-    "regression_errors",
+    "regression_errors", "regression_r2",
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions", "library_versions",

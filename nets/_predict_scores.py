@@ -1,5 +1,5 @@
-"""A saved model's predictions as scores (`score_prediction`, `positive_class_scores`), table
-rows (`prediction_frame`) and JSON (`prediction_records`)."""
+"""A saved model's predictions as scores (`score_prediction`, `regression_r2`,
+`positive_class_scores`), table rows (`prediction_frame`) and JSON (`prediction_records`)."""
 
 from __future__ import annotations
 
@@ -42,18 +42,45 @@ def regression_errors(err) -> tuple[float, float]:
     return rmse, mae
 
 
+def regression_r2(values, truth) -> float:
+    """The coefficient of determination R² of predictions ``values`` of targets ``truth``
+    (scikit-learn's ``r2_score``; several targets: their mean). NaN where undefined: fewer
+    than two targets, all of them equal, or a non-finite prediction (as the RMSE is then).
+
+    1 is a perfect fit, 0 no better than predicting the mean of the targets, below 0 worse.
+    Targets of 1e200 square past float64: then both sides are scaled by a power of two
+    (exact), as R² does not depend on the units.
+    """
+    from sklearn.metrics import r2_score  # here: `import nets` stays without its import
+
+    truth = np.asarray(truth, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64).reshape(truth.shape)
+    if len(truth) < 2 or not (np.isfinite(values).all() and np.isfinite(truth).all()):
+        return math.nan
+    if (np.ptp(truth, axis=0) == 0).any():  # a constant target: no variance to explain
+        return math.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        r2 = float(r2_score(truth, values))
+        if not math.isfinite(r2):  # squares past 1.8e308
+            scale = 2.0 ** np.frexp(max(np.max(np.abs(truth)), np.max(np.abs(values))))[1]
+            r2 = float(r2_score(truth / scale, values / scale))
+    return r2
+
+
 def score_prediction(pred: Prediction, truth) -> dict:
-    """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units (regression);
-    the other keys are None."""
+    """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units and ``r2``
+    (regression; None where undefined: `regression_r2`); the other keys are None."""
     truth = np.asarray(truth)
     if len(truth) != len(pred):
         raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
     if pred.task == "regression":
         err = pred.values - truth.astype(np.float64).reshape(pred.values.shape)
         rmse, mae = regression_errors(err)
-        return {"accuracy": None, "rmse": rmse, "mae": mae}
+        r2 = regression_r2(pred.values, truth.astype(np.float64).reshape(pred.values.shape))
+        return {"accuracy": None, "rmse": rmse, "mae": mae,
+                "r2": r2 if math.isfinite(r2) else None}
     hits = np.asarray(pred.labels, dtype=object) == np.asarray(truth, dtype=object)
-    return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None}
+    return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None, "r2": None}
 
 
 #: What `positive_class_scores` gives: the class, then its scores (None where undefined).

@@ -46,7 +46,7 @@ def predict_summary(model, pred, truth=None, *, limit: int, threshold: float | N
     dict
     """
     scores = score_prediction(pred, truth) if truth is not None else \
-        {"accuracy": None, "rmse": None, "mae": None}
+        {"accuracy": None, "rmse": None, "mae": None, "r2": None}
     # a binary model's positive class: what accuracy hides on imbalanced data
     positive = positive_class_scores(pred, truth) if truth is not None else \
         dict.fromkeys(POSITIVE_SCORES)

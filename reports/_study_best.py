@@ -26,6 +26,7 @@ from nets import (
 
 from . import _class_scores as cs, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
+from ._r2_words import r2_reading, r2_value
 from ._training_captions import lr_caption, target_scaled
 from ._training_predictions import add_fit, add_test_set
 from ._training_views import add_decision_views
@@ -261,15 +262,19 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
         ["test_accuracy"] if classify else ["test_loss"])
     if ds.task == "regression" and run is not None:  # the loss: ½·MSE as the net saw y
         scores["test_rmse"], scores["test_mae"] = run.test_errors()
-        headline = ["test_rmse", "test_mae", *headline]
-    shown = ", ".join(f"{m.removeprefix('test_').replace('_', ' ')} "
+        scores["test_r2"] = run.test_r2()  # QA: a flat line at the mean went unsaid
+        headline = ["test_rmse", "test_mae", "test_r2", *headline]
+    shown = ", ".join("R² " + r2_value(scores[m]) if m == "test_r2" else
+                      f"{m.removeprefix('test_').replace('_', ' ')} "
                       f"{format_value(scores.get(m))}" for m in headline)
     units = "" if "test_rmse" not in headline else (
         " RMSE and MAE are in the target's own units; the loss is half the MSE of the "
         "scaled target." if target_scaled(ds) else  # ?scaling=none: in those units too
         " RMSE, MAE and the loss (half the MSE) are in the target's own units.")
     why = td.training_test_set_note(ds) or "the test set is used only here, once the search is over"
-    rep.add_text(f"On the test set, the best trial scores {shown} ({why}).{units}")
+    reading = f" {r2_reading(scores['test_r2'])}" if "test_r2" in scores else ""
+    rep.add_text(f"On the test set, the best trial scores {shown} ({why}).{units}{reading}"
+                 .rstrip())
     if binary:
         table = pd.DataFrame({"metric": [k.removeprefix("test_") for k in binary],
                               "test": [format_value(v) for v in binary.values()]})

@@ -268,8 +268,9 @@ def train_lines(s: dict, task: str) -> list[str]:
     -------
     list of str
     """
-    # a metric the task has not (accuracy in regression, rmse and mae in classification)
-    # is null in --json and left out of the lines; one a diverged run lost shows as '-'
-    absent = ("_rmse", "_mae") if task != "regression" else ("_accuracy",)
+    # a metric the task has not (accuracy in regression, rmse, mae and r2 in
+    # classification) is null in --json and left out of the lines; one a diverged run
+    # lost shows as '-'
+    absent = ("_rmse", "_mae", "_r2") if task != "regression" else ("_accuracy",)
     return [f"{k}: {value_text(v)}" for k, v in s.items()
             if not k.endswith(absent) and k != "report_error"]  # said below the lines

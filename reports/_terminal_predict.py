@@ -36,7 +36,8 @@ def predict_lines(s: dict, model, *, threshold_asked: bool, frame=None) -> list[
     if s["accuracy"] is not None:
         lines.append(f"accuracy {s['accuracy']:.4f}")
     elif s["rmse"] is not None:
-        lines.append(f"rmse {s['rmse']:.4g}, mae {s['mae']:.4g}")
+        r2 = "undefined (a constant target)" if s["r2"] is None else f"{s['r2']:.4f}"
+        lines.append(f"rmse {s['rmse']:.4g}, mae {s['mae']:.4g}, r2 {r2}")
     if s["positive"] is not None:
         lines.append(f"class {s['positive']}: " + ", ".join(
             f"{k} {'undefined' if s[k] is None else format(s[k], '.4f')}"

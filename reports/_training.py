@@ -19,6 +19,7 @@ from ._core import Report
 from ._held_results import holds_another_run
 from ._index import analysis_name
 from ._paths import from_report
+from ._r2_words import r2_reading, r2_value
 from ._settings import regularisers_text, settings_line
 from ._training_binary import add_positive_class
 from ._training_captions import (
@@ -99,6 +100,8 @@ def training_report(run, out_dir: Path | str, *, swap=None) -> Path:
             add_positive_class(rep, net, ds)
     else:
         add_fit(rep, net, ds)
+        if reading := r2_reading(run.test_r2()):
+            rep.add_text(reading, note=True)
 
     if finite and classify and ds.n_features == 2:
         add_decision_views(rep, run, classes)
@@ -163,6 +166,8 @@ def _headline(run, classify: bool, finite: bool) -> dict:
         if finite:  # the MAE beside it, as --json gives both (test_mae)
             head["Test RMSE (original units)"], head["Test MAE (original units)"] = \
                 _test_errors(run)
+            # QA: RMSE and MAE never said a flat line at the mean was one (test_r2)
+            head["Test R²"] = r2_value(run.test_r2())
         head["Test loss (½·MSE, scaled y)" if target_scaled(run.dataset)
              else "Test loss (½·MSE)"] = test.get("test_loss", math.nan)
     head["Epochs"] = epochs_card(res)

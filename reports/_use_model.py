@@ -76,7 +76,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         *([*_comment("the test split of its data again (the name and data seed the model "
                      "records), scored (" + (
                          "accuracy, precision, recall, F1, ROC-AUC and PR-AUC" if
-                         task == "binary" else "accuracy, or rmse for regression")
+                         task == "binary" else "rmse, mae and R²" if task == "regression"
+                         else "accuracy")
                      + "; --json)"),
            f"hplab predict {model} --dataset"] if own_data else []),
         *_comment("an ONNX graph for any runtime (needs pip install 'hplab[onnx]')"),

@@ -77,6 +77,15 @@ class TrainRun:
         err = values - ds.inverse_y(ds.y_test).reshape(values.shape)
         return nets.regression_errors(err)
 
+    def test_r2(self) -> float:
+        """R² on the test set (`nets.regression_r2`, as ``hplab predict --dataset`` scores
+        the saved model; NaN for classification and where undefined)."""
+        ds = self.dataset
+        if ds.task != "regression":
+            return math.nan
+        values = self.net.logits(ds.X_test).astype(np.float64) * ds.y_scale + ds.y_shift
+        return nets.regression_r2(values, ds.inverse_y(ds.y_test).reshape(values.shape))
+
     def summary(self) -> dict:
         """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,
         as None: JSON has no NaN)."""
@@ -107,6 +116,7 @@ class TrainRun:
             "test_accuracy": self.test_metrics.get("test_accuracy", float("nan")),
             # the losses are half the MSE of the scaled target: these are in its own units
             **dict(zip(("test_rmse", "test_mae"), self.test_errors(), strict=True)),
+            "test_r2": self.test_r2(),  # 0: no better than the mean of the targets
             "seconds": self.seconds,
             "n_parameters": self.net.n_parameters,
             "seed": self.seed,

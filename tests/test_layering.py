@@ -324,6 +324,7 @@ def test_predict_json_builds_no_table(saved_model, tmp_path, capsys):
         "dataset": None, "split": None, "data_seed": None, "data_changed": None,
         "input": str(tmp_path / "x.npy"), "n": 40, "n_shown": 40,
         **nets.prediction_records(pred, -1), "accuracy": None, "rmse": None, "mae": None,
+        "r2": None,
         "loss": None,
         "out_path": None, "threshold": None,
         **dict.fromkeys(("positive", "precision", "recall", "f1", "roc_auc", "pr_auc"))}))

@@ -24,7 +24,7 @@ import nets
 
 PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "data_changed",
                 "input", "n", "n_shown", "predictions", "probabilities", "labels", "accuracy",
-                "rmse", "loss",
+                "rmse", "loss", "r2",
                 "mae", "out_path", "threshold", "positive", "precision", "recall", "f1",
                 "roc_auc", "pr_auc"}
 

@@ -90,8 +90,8 @@ def add_predict(sub) -> None:
                      help="the test split of NAME (no NAME: the model's own dataset), "
                           "rescaled to the model's input scaling if NAME's differs; scored "
                           "with accuracy (a binary model also with precision, recall, F1, "
-                          "ROC-AUC and PR-AUC of its positive class), or rmse and mae for "
-                          "regression")
+                          "ROC-AUC and PR-AUC of its positive class), or rmse, mae and R² "
+                          "for regression")
     src.add_argument("--input", metavar="FILE", type=path, default=None,
                      help="raw (unscaled) inputs: .npy (n, d) or .csv (.csv.gz, .bz2, .xz), "
                           "with or without a header; the model applies its stored input "
