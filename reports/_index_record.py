@@ -26,7 +26,7 @@ _MAX_HISTORY_BYTES = 64 << 20
 #: reports); a test compares.
 RUN_KEYS = ("dataset", "seed", "data_seed", "status", "epochs", "train_loss",
             "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
-            "test_rmse", "test_mae", "config")
+            "test_rmse", "test_mae", "test_r2", "config")
 
 
 def record_path(info: ReportInfo) -> Path | None:

@@ -133,3 +133,14 @@ def test_the_use_this_model_lines_name_the_scores_of_the_models_task(tmp_path, c
         assert code == 0, err
         html = (tmp_path / name / "report.html").read_text()
         assert said in html and "rmse for regression" not in html
+
+
+def test_report_index_json_gives_a_regression_run_s_r2(tmp_path, capsys):
+    code, out, err = run_cli(["train", "--dataset", "sine", "--epochs", "2", "--json",
+                              "--out", tmp_path / "runs" / "s"], capsys)
+    assert code == 0, err
+    r2 = json.loads(out)["test_r2"]
+    code, out, err = run_cli(["report", "index", tmp_path / "runs", "--json"], capsys)
+    assert code == 0, err
+    (listed,) = json.loads(out)["reports"]
+    assert listed["run"]["test_r2"] == r2 and r2 < 0.5

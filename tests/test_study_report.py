@@ -2005,7 +2005,9 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
     scored = json.loads(capsys.readouterr().out)
     text = " ".join(path.read_text().split())
     fmt = reports.design.format_value
-    assert f"scores rmse {fmt(scored['rmse'])}, mae {fmt(scored['mae'])}, loss" in text
+    # R² beside them (QA: a flat line at the mean read as any other fit), as predict's
+    assert (f"scores rmse {fmt(scored['rmse'])}, mae {fmt(scored['mae'])}, "
+            f"R² {scored['r2']:.3f}, loss") in text
     assert "RMSE and MAE are in the target" in text
     assert "units; the loss is half the MSE of the scaled target." in text
     # QA: with ?scaling=none the loss is in the target's units too, not "of the scaled target"

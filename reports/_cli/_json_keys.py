@@ -97,7 +97,7 @@ JSON_KEYS = {
                          "best model: record, "
                          "its config.json, and from it dataset, seed, data_seed, status, "
                          "epochs, train_loss, train_accuracy, val_loss, val_accuracy, "
-                         "test_loss, test_accuracy, test_rmse, test_mae, config and hplab, "
+                         "test_loss, test_accuracy, test_rmse, test_mae, test_r2, config and hplab, "
                          "the version that trained it; null for other reports), missing "
                          "(the files it links to that are not there, as named from its "
                          "folder: model.npz, report_files/...; empty when none)}], "
