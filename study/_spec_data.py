@@ -20,8 +20,13 @@ def check_binary(spec: StudySpec, dataset) -> None:
     naming the key if the dataset has not (before any trial trains to a NaN)."""
     accuracy = [m for m in spec.metrics if m in ("val_accuracy", "train_accuracy")]
     if accuracy and dataset.task == "regression":
-        raise SpecError(f"study.metric {accuracy[0]} needs a classification dataset; "
-                        f"{spec.dataset} is a regression dataset (use val_loss)")
+        # QA: a spec leaving metric out was refused for a val_accuracy it never wrote
+        written = "metric" in (spec.raw.get("study") or {})
+        said = f"study.metric {accuracy[0]}" if written else \
+            f"study.metric, left out, defaults to {accuracy[0]}, which"
+        raise SpecError(f"{said} needs a classification dataset; {spec.dataset} is a "
+                        "regression dataset (" + ("use val_loss)" if written else
+                                                  "set metric = \"val_loss\" in [study])"))
     if not spec.imbalance:
         return
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]

@@ -709,6 +709,15 @@ def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path,
     err = capsys.readouterr().err
     assert "study.metric val_accuracy needs a classification dataset" in err
     assert err.count("\n") == 1 and not db.exists()
+    # QA: a regression spec that left metric out was refused for a metric it never wrote
+    path = spec_file("reg2", dataset="sine", metric=None, n_trials=2)
+    assert "metric" not in path.read_text()
+    assert hplab.main(["study", "run", str(path), "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (
+        "hplab study run: error: study.metric, left out, defaults to val_accuracy, which "
+        "needs a classification dataset; sine is a regression dataset (set metric = "
+        "\"val_loss\" in [study])\n")
+    assert not db.exists()
 
 
 @pytest.mark.parametrize("dataset, space, fixed, message", [
