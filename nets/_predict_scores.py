@@ -45,7 +45,8 @@ def regression_errors(err) -> tuple[float, float]:
 def regression_r2(values, truth) -> float:
     """The coefficient of determination R² of predictions ``values`` of targets ``truth``
     (scikit-learn's ``r2_score``; several targets: their mean). NaN where undefined: fewer
-    than two targets, all of them equal, or a non-finite prediction (as the RMSE is then).
+    than two rows, a target constant over them, or a non-finite prediction (as the RMSE
+    is then).
 
     1 is a perfect fit, 0 no better than predicting the mean of the targets, below 0 worse.
     Targets of 1e200 square past float64: then both sides are scaled by a power of two
