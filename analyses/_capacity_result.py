@@ -164,7 +164,15 @@ class CapacityResult:
         """Whether a mean validation ``loss`` learned anything from the inputs: it beats
         `baseline_val_loss` by ``BASELINE_MARGIN`` (``analyses._beats_baseline.beats_baseline``,
         as ``lr-range --verify`` and ``scaling`` ask) and by more than ``spread``, its standard
-        deviation over seeds. True without a baseline (classification)."""
+        deviation over seeds. True without a baseline (classification).
+
+        Parameters
+        ----------
+        loss : float
+            A mean validation loss (regression).
+        spread : float, default NaN
+            Its standard deviation over seeds; NaN (one seed): only the margin is asked.
+        """
         base = self.baseline_val_loss
         if base is None:
             return True
@@ -174,7 +182,15 @@ class CapacityResult:
     def beats_majority(self, accuracy: float, spread: float = math.nan) -> bool:
         """Whether a mean validation ``accuracy`` learned anything from the inputs: it is
         above `majority_share` by more than ``spread``, its standard deviation over seeds
-        (a seed that predicts one class scores the share itself). True without a share."""
+        (a seed that predicts one class scores the share itself). True without a share.
+
+        Parameters
+        ----------
+        accuracy : float
+            A mean validation accuracy, 0 to 1.
+        spread : float, default NaN
+            Its standard deviation over seeds; NaN (one seed): only the share is beaten.
+        """
         share = self.majority_share
         if share is None:
             return True
@@ -230,7 +246,13 @@ class CapacityResult:
 
     def best_width(self, depth: int) -> int:
         """The width with the best mean validation score at ``depth`` (ties to the
-        narrower)."""
+        narrower).
+
+        Parameters
+        ----------
+        depth : int
+            Hidden layers, one of the sweep's ``depths``.
+        """
         grp = self.table[self.table["depth"] == depth].sort_values("width")
         v = grp[f"val_{self.metric}"]
         return int(grp.loc[v.idxmax() if self.metric == "accuracy" else v.idxmin(), "width"])

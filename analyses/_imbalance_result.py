@@ -181,6 +181,13 @@ class ImbalanceResult(_Pitfalls):
         (`twins`: the same test probabilities on every seed), else None. A strategy whose
         score is no probability has no row in a ranking by a metric that reads one
         (`unranked`: isolation_forest by brier).
+
+        Parameters
+        ----------
+        metric : str, optional
+            A column of `scores`; None: the benchmark's own ``metric``.
+        mode : str, default "proper"
+            ``"proper"``, or ``"leaky"`` for the runs of ``leakage_demo``.
         """
         metric = metric or self.metric
         check_metric(metric)
@@ -204,7 +211,14 @@ class ImbalanceResult(_Pitfalls):
 
     def confusion(self, mode: str = "proper") -> pd.DataFrame:
         """Confusion cells summed over the successful seeds, per ratio, strategy and
-        threshold."""
+        threshold.
+
+        Parameters
+        ----------
+        mode : str, default "proper"
+            ``"proper"``, or ``"leaky"`` for the runs of ``leakage_demo`` (a ValueError names
+            the modes the result holds).
+        """
         self._check_mode(mode)  # a typo must not read as "no runs"
         ok = self.runs[(self.runs["status"] == "ok") & (self.runs["mode"] == mode)]
         if ok.empty:

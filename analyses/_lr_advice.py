@@ -85,7 +85,19 @@ def smooth_curve(summary: dict) -> str | None:
 def ramp_set(summary: dict) -> list[str]:
     """The suggestions (of `RAMP_SET`) that the ramp, not the data, placed: those of a
     test where most seeds' curves, as read, were lowest at their last point (the loss
-    still falling there); empty otherwise (from `LRRangeResult.summary`)."""
+    still falling there); empty otherwise (from `LRRangeResult.summary`).
+
+    Parameters
+    ----------
+    summary : dict
+        A range test's summary (`LRRangeResult.summary`): its ``runs`` (each with
+        ``lowest_at_end``) and ``suggestions`` are read.
+
+    Returns
+    -------
+    list of str
+        Names of `RAMP_SET` with a suggested rate, in its order.
+    """
     ends = [r.get("lowest_at_end", False) for r in summary["runs"]]
     if 2 * sum(ends) <= len(ends):
         return []

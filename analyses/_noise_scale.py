@@ -185,7 +185,13 @@ class GradientNoiseScale(nets.Callback):
 
     def on_step(self, state):
         """`measure` at every ``every``-th step and those in ``also``; never stops
-        training."""
+        training.
+
+        Parameters
+        ----------
+        state : TrainState
+            The training loop's state after the step (its ``net``, ``step`` and ``epoch``).
+        """
         if state.step % self.every == 0 or state.step in self.also:
             self.measure(state.net, state.step, state.epoch)
         return None

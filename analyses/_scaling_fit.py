@@ -45,11 +45,21 @@ class ScalingFit:
     # dataset_too_small)
 
     def steps(self, batch_sizes) -> np.ndarray:
-        """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted)."""
+        """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted).
+
+        Parameters
+        ----------
+        batch_sizes : array-like of int
+        """
         return mccandlish_steps(batch_sizes, self.s_min, self.b_crit)
 
     def examples(self, batch_sizes) -> np.ndarray:
-        """E(B) = E_min (1 + B / B_crit) on the fitted law (NaN when not fitted)."""
+        """E(B) = E_min (1 + B / B_crit) on the fitted law (NaN when not fitted).
+
+        Parameters
+        ----------
+        batch_sizes : array-like of int
+        """
         b = np.asarray(batch_sizes, dtype=float)
         return self.e_min * (1 + b / self.b_crit)
 

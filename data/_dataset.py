@@ -141,7 +141,13 @@ class Dataset:
 
     def inverse_y(self, y_norm) -> np.ndarray:
         """Raw targets from network outputs: de-scaled values for regression, the original
-        class labels for class indices."""
+        class labels for class indices.
+
+        Parameters
+        ----------
+        y_norm : array-like
+            Net outputs: scaled regression values, or int class indices.
+        """
         y = np.asarray(y_norm)
         if self.task == "regression":
             return y.astype(np.float64) * self.y_scale + self.y_shift

@@ -50,6 +50,16 @@ def data_home(data_dir: str | Path | None = None) -> Path:
 
     ``data_dir`` if given, else ``$HPLAB_DATA``, else ``$XDG_CACHE_HOME/hplab``, else
     ``~/.cache/hplab``. MNIST lives in its ``mnist`` subfolder.
+
+    Parameters
+    ----------
+    data_dir : str or path, optional
+        The folder to use (``~`` expanded); None: the environment's, as above.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (not created here).
     """
     if data_dir is not None:
         return expand_home(data_dir)

@@ -23,12 +23,28 @@ class Activation:
     name = "activation"
 
     def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """The activation of pre-activations ``z``, written into ``out`` when given."""
+        """The activation of pre-activations ``z``, written into ``out`` when given.
+
+        Parameters
+        ----------
+        z : ndarray
+            Pre-activations, ``(n, units)``.
+        out : ndarray, optional
+            An array of ``z``'s shape and dtype to write the result into (it may be ``z``).
+        """
         raise NotImplementedError(f"activation {self.name!r} ({type(self).__name__}) defines "
                                   "no forward(z, out=None)")
 
     def backward(self, a: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        """Return dL/dz given dL/da and the forward output ``a``; may overwrite ``grad``."""
+        """Return dL/dz given dL/da and the forward output ``a``; may overwrite ``grad``.
+
+        Parameters
+        ----------
+        a : ndarray
+            The forward pass's output, ``forward(z)``.
+        grad : ndarray
+            dL/da, the same shape.
+        """
         # an activation registered without it failed training and gradcheck in a bare
         # NotImplementedError: the derivative is the part a gradient check exists for
         raise NotImplementedError(f"activation {self.name!r} ({type(self).__name__}) defines "

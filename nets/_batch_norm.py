@@ -64,7 +64,21 @@ class BatchNorm:
     def forward(self, layer: int, z: np.ndarray, gamma, beta, mean, var,
                 ones: np.ndarray) -> np.ndarray:
         """``gamma * z_hat + beta`` of hidden layer ``layer`` on the batch's statistics
-        (``z`` is overwritten); ``mean`` and ``var`` are the layer's running ones."""
+        (``z`` is overwritten); ``mean`` and ``var`` are the layer's running ones.
+
+        Parameters
+        ----------
+        layer : int
+            The hidden layer's index, from 0 (0 starts a new forward pass).
+        z : ndarray
+            The batch's pre-activations, ``(m, units)``; overwritten with the result.
+        gamma, beta : ndarray
+            The layer's scale and shift, ``(units,)``.
+        mean, var : ndarray
+            The layer's running statistics, ``(units,)``, updated in place when ``update``.
+        ones : ndarray
+            ``(m,)`` ones, for column sums as a product.
+        """
         m = len(z)
         moves = self.update and m > 1  # one row's variance (0) estimates nothing
         if layer == 0:  # a new forward pass: the previous one's caches are done with
@@ -96,6 +110,19 @@ class BatchNorm:
 
         With ``g = gamma * dy``: dL/dz = inv_std * (g - mean(g) - z_hat * mean(g * z_hat)),
         the means over the batch (the statistics depend on every row).
+
+        Parameters
+        ----------
+        layer : int
+            The hidden layer's index, from 0.
+        dy : ndarray
+            dL/dy of the batch, ``(m, units)``; overwritten with the result.
+        gamma : ndarray
+            The layer's scale, ``(units,)``.
+        ones : ndarray
+            ``(m,)`` ones, for column sums as a product.
+        d_gamma, d_beta : ndarray
+            ``(units,)`` arrays the scale's and shift's gradients are written into.
         """
         z_hat, inv_std = self.z_hat[layer], self.inv_std[layer]
         m = len(dy)

@@ -74,7 +74,21 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
 def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
     """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps).
 
-    ``cfg.rho`` / ``cfg.opt_eps`` None: the optimizer's own defaults."""
+    ``cfg.rho`` / ``cfg.opt_eps`` None: the optimizer's own defaults.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        Its ``optimizer`` and that optimizer's settings (``momentum``, ``beta1``, ``beta2``,
+        ``rho``, ``opt_eps``, ``weight_decay``) are read.
+    net : MLP
+        The net whose parameters it will step.
+
+    Returns
+    -------
+    Optimizer
+        A fresh one (zero state, ``t`` = 0), to pass to `train` as ``optimizer``.
+    """
     if isinstance(cfg, MLP) and isinstance(net, TrainConfig):
         raise TypeError("new_optimizer takes (cfg, net), got (net, cfg)")
     check_config(cfg)
@@ -86,6 +100,17 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
     """Independent generators for initialization and for the loop's shuffles.
 
     ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
+
+    Parameters
+    ----------
+    seed : int or sequence of int
+        The run's seed (``hplab train --seed``), or ``[study_seed, trial_number]``.
+
+    Returns
+    -------
+    (numpy.random.Generator, numpy.random.Generator)
+        The initialization stream (for `build_net`), then the loop's (for `train`'s
+        ``rng``).
     """
     init_ss, loop_ss = _seed_sequence(seed).spawn(2)
     return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)

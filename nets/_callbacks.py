@@ -43,13 +43,27 @@ class Callback:
 
     def on_step(self, state: TrainState) -> bool | None:
         """After every optimizer step (only for callbacks that override it: the loop
-        skips the call otherwise). Return True to stop training."""
+        skips the call otherwise). Return True to stop training.
+
+        Parameters
+        ----------
+        state : TrainState
+            The loop's state after the step.
+        """
         return None
 
     def on_checkpoint(self, state: TrainState, record: dict) -> bool | None:
         """At every checkpoint, the first (step 0) and the last included. ``record`` is
         the history row just added: epoch, iteration, lr, train_loss, train_accuracy,
-        val_loss, val_accuracy (NaN without validation data). Return True to stop."""
+        val_loss, val_accuracy (NaN without validation data). Return True to stop.
+
+        Parameters
+        ----------
+        state : TrainState
+            The loop's state: ``net``, ``optimizer``, ``step``, ``epoch``, ``lr``, ``ending``.
+        record : dict
+            The history row, as above.
+        """
         return None
 
 
@@ -90,6 +104,15 @@ class ParamSnapshots(Callback):
         self._best = math.inf  # the lowest training loss seen so far
 
     def on_checkpoint(self, state, record):
+        """Keep the net's folded parameters at this checkpoint (one copy per epoch).
+
+        Parameters
+        ----------
+        state : TrainState
+            The loop's state; its ``net`` is copied.
+        record : dict
+            The history row just added (its ``epoch`` and ``train_loss`` are read).
+        """
         loss = float(record.get("train_loss", math.nan))
         if math.isfinite(loss):
             self._best = min(self._best, loss)

@@ -149,7 +149,13 @@ class TrainConfig:
         validate(self)
 
     def replace(self, **changes) -> TrainConfig:
-        """A copy with ``changes`` (field=value), checked as a new config is."""
+        """A copy with ``changes`` (field=value), checked as a new config is.
+
+        Parameters
+        ----------
+        **changes
+            New values by field name; an unknown field is a TypeError.
+        """
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:

@@ -43,7 +43,15 @@ class Dropout:
 
     def forward(self, layer: int, a: np.ndarray) -> np.ndarray:
         """Hidden layer ``layer``'s output ``a`` with a new mask applied (``a`` is kept as
-        it is, for the backward pass)."""
+        it is, for the backward pass).
+
+        Parameters
+        ----------
+        layer : int
+            The hidden layer's index, from 0 (0 starts a new forward pass and its masks).
+        a : ndarray
+            The layer's activations, ``(m, units)``.
+        """
         if layer == 0:  # a new forward pass: the previous one's masks are done with
             self.masks.clear()
             self.kept.clear()
@@ -55,6 +63,14 @@ class Dropout:
 
     def backward(self, layer: int, grad: np.ndarray) -> np.ndarray:
         """dL/da of hidden layer ``layer`` (before the drop) from ``grad``, dL/d(dropped
-        a): the same mask, applied in place."""
+        a): the same mask, applied in place.
+
+        Parameters
+        ----------
+        layer : int
+            The hidden layer's index, from 0.
+        grad : ndarray
+            The gradient after the drop; overwritten with the result.
+        """
         grad *= self.masks[layer]
         return grad

@@ -41,7 +41,18 @@ def settings_to_json(obj):
 def settings_from_json(obj):
     """``obj`` (a config.json read with ``json.load``) with each `NON_FINITE_TEXT` string
     as its float, nested at will: `settings_to_json`'s inverse. Numbers (Infinity, which
-    earlier versions wrote) and None are left as they are."""
+    earlier versions wrote) and None are left as they are.
+
+    Parameters
+    ----------
+    obj : dict, list or scalar
+        Parsed JSON; dicts and lists are walked.
+
+    Returns
+    -------
+    object
+        ``obj`` rebuilt, with ``"inf"``, ``"-inf"`` and ``"nan"`` as floats.
+    """
     return _rebuilt(obj, str, lambda v: NON_FINITE_TEXT.get(v, v))
 
 

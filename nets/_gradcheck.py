@@ -69,7 +69,18 @@ def _exponent(value: float) -> str:
 
 def verdict(diff: float) -> str:
     """The course's band of a relative difference: excellent (< 1e-7), acceptable
-    (< 1e-4), suspicious (< 1e-2), else wrong (NaN too)."""
+    (< 1e-4), suspicious (< 1e-2), else wrong (NaN too).
+
+    Parameters
+    ----------
+    diff : float
+        A relative difference, as `gradcheck` returns.
+
+    Returns
+    -------
+    str
+        ``"excellent"``, ``"acceptable"``, ``"suspicious"`` or ``"wrong"``.
+    """
     for bound, name in VERDICTS:
         if diff < bound:
             return name

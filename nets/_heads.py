@@ -24,7 +24,15 @@ class Head:
 
     def n_outputs(self, y: np.ndarray, n_classes: int | None = None) -> int:
         """Units of the output layer for targets ``y`` (classes: ``n_classes`` if given;
-        ValueError when ``y`` has labels past it)."""
+        ValueError when ``y`` has labels past it).
+
+        Parameters
+        ----------
+        y : ndarray
+            Training targets.
+        n_classes : int, optional
+            Classes to make room for (labels 0..n_classes-1); None: read from ``y``.
+        """
         raise NotImplementedError
 
     def encode(self, y: np.ndarray, n_outputs: int, dtype) -> np.ndarray:
@@ -48,11 +56,23 @@ class Head:
         raise NotImplementedError
 
     def output(self, z: np.ndarray) -> np.ndarray:
-        """The net's output from logits ``z``: probabilities, or values for regression."""
+        """The net's output from logits ``z``: probabilities, or values for regression.
+
+        Parameters
+        ----------
+        z : ndarray
+            Logits, ``(n, outputs)``.
+        """
         raise NotImplementedError
 
     def probabilities(self, z: np.ndarray) -> np.ndarray:
-        """``(n, k)`` class probabilities from logits ``z``, two columns for binary."""
+        """``(n, k)`` class probabilities from logits ``z``, two columns for binary.
+
+        Parameters
+        ----------
+        z : ndarray
+            Logits, ``(n, outputs)``.
+        """
         return self.output(z)
 
     def loss(self, z, t, w=None) -> float:
@@ -101,7 +121,15 @@ class Head:
 
     def accuracy(self, z, t) -> float:
         """Share of rows whose prediction from ``z`` matches ``t``; NaN if any logit is NaN
-        or infinite: a diverged net predicts nothing (a NaN row's argmax is class 0)."""
+        or infinite: a diverged net predicts nothing (a NaN row's argmax is class 0).
+
+        Parameters
+        ----------
+        z : ndarray
+            Logits, ``(n, outputs)``.
+        t : ndarray
+            Targets: class indices.
+        """
         if not np.isfinite(z).all():
             return float("nan")
         return float(np.mean(self._correct(z, t)))

@@ -85,7 +85,14 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Fit the forest on ``X``; ``y`` gives ``classes_`` and ``anomaly_class_`` (its
         scarcer class: the larger label was taken, so "fraud" of "fraud"/"ok" was the
-        normal class and 97 % of transactions were called fraud)."""
+        normal class and 97 % of transactions were called fraud).
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        y : array-like of shape (n,)
+            Labels of two classes.
+        """
         from sklearn.ensemble import IsolationForest
 
         X, y = validated(self, X, y, dtype=np.float64)
@@ -107,14 +114,24 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """``(n, 2)`` in the order of ``classes_``: ``s`` for `anomaly_class_`, ``1 - s``
-        for the other, with ``s`` the anomaly score."""
+        for the other, with ``s`` the anomaly score.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        """
         check_is_fitted(self)
         X = validated(self, X, reset=False, dtype=np.float64)
         s = np.clip(-self.forest_.score_samples(X), 0.0, 1.0)
         return np.column_stack([1 - s, s] if self._anomaly_column() == 1 else [s, 1 - s])
 
     def predict(self, X) -> np.ndarray:
-        """`anomaly_class_` where the anomaly score is at least 0.5, else the other class."""
+        """`anomaly_class_` where the anomaly score is at least 0.5, else the other class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        """
         proba = self.predict_proba(X)  # first: NotFittedError before classes_
         k = self._anomaly_column()
         return self.classes_[np.where(proba[:, k] >= 0.5, k, 1 - k)]

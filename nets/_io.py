@@ -184,6 +184,17 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     .npy header before any data is read (against the bytes it holds, and parameters against
     the header's architecture), and in all they may hold at most EXPANSION_LIMIT more than
     the file's size, so a small forged file cannot ask for gigabytes.
+
+    Parameters
+    ----------
+    path : str or path
+        A model file (``model.npz``) or a run folder holding one.
+
+    Returns
+    -------
+    tuple
+        ``(net, header, extra_arrays)``: the MLP, the file's JSON header as a dict (its
+        ``config`` the run's settings) and the extra arrays `save_net` was given, by name.
     """
     path = model_file(path)
     if not path.is_file():

@@ -105,7 +105,13 @@ class MLP(_Backprop):
         return net
 
     def copy(self, dtype=None) -> MLP:
-        """An independent net with the same layers and weights, in ``dtype`` if given."""
+        """An independent net with the same layers and weights, in ``dtype`` if given.
+
+        Parameters
+        ----------
+        dtype : numpy dtype or str, optional
+            ``"float32"`` or ``"float64"``; None: this net's.
+        """
         net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype, self.batch_norm)
         net.state[...] = self.state
         return net
@@ -122,7 +128,13 @@ class MLP(_Backprop):
         return len(self.sizes) - 1
 
     def weights_of(self, params: list[np.ndarray]) -> list[np.ndarray]:
-        """The ``W`` entries of a list shaped as :attr:`params` (e.g. gradients)."""
+        """The ``W`` entries of a list shaped as :attr:`params` (e.g. gradients).
+
+        Parameters
+        ----------
+        params : list of ndarray
+            ``W, b`` per layer (and batch norm's arrays after them), as :attr:`params`.
+        """
         return params[0:2 * self.n_layers:2]
 
     @property
@@ -231,7 +243,13 @@ class MLP(_Backprop):
         return self._forward(self._checked(X), dropout, norm)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
-        """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values)."""
+        """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values).
+
+        Parameters
+        ----------
+        X : ndarray
+            Normalized inputs, ``(n, d)``.
+        """
         return self._forward(self._checked(X))[-1]
 
     def _checked(self, X) -> np.ndarray:
@@ -242,16 +260,34 @@ class MLP(_Backprop):
                                      "trained with dtype float64 can)")
 
     def output(self, X: np.ndarray) -> np.ndarray:
-        """Head output: probabilities (classification) or values (regression)."""
+        """Head output: probabilities (classification) or values (regression).
+
+        Parameters
+        ----------
+        X : ndarray
+            Normalized inputs, ``(n, d)``.
+        """
         return self._head.output(self.logits(X))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """``(n, k)`` class probabilities (multiclass), ``(n,)`` P(class 1) (binary)."""
+        """``(n, k)`` class probabilities (multiclass), ``(n,)`` P(class 1) (binary).
+
+        Parameters
+        ----------
+        X : ndarray
+            Normalized inputs, ``(n, d)``.
+        """
         p = self.output(X)
         return p[:, 0] if self.head == "binary" else p
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Class indices (classification) or values, ``(n,)`` for one target."""
+        """Class indices (classification) or values, ``(n,)`` for one target.
+
+        Parameters
+        ----------
+        X : ndarray
+            Normalized inputs, ``(n, d)``.
+        """
         z = self.logits(X)
         if self.head == "multiclass":
             return np.argmax(z, axis=1)
@@ -261,7 +297,15 @@ class MLP(_Backprop):
 
     def hidden(self, X: np.ndarray, layer: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of hidden ``layer``: after its linear map (and batch norm, at the
-        running statistics) and after its activation."""
+        running statistics) and after its activation.
+
+        Parameters
+        ----------
+        X : ndarray
+            Normalized inputs, ``(n, d)``.
+        layer : int, default 0
+            The hidden layer's index, from 0 (ValueError past the last).
+        """
         n_hidden = len(self.sizes) - 2
         if isinstance(layer, bool) or not isinstance(layer, int | np.integer) or not (
                 0 <= layer < n_hidden):

@@ -20,6 +20,23 @@ class Optimizer:
     zeroed array per parameter), ``settings`` (the TrainConfig settings it reads) and
     ``_step(params, grads, lr)``, and is registered as the class:
     ``nets.OPTIMIZERS["nadam"] = Nadam``.
+
+    Parameters
+    ----------
+    params : list of arrays
+        The arrays it will step (``[net.flat]``); its state arrays take their shapes.
+    momentum : float, default 0.9
+        SGD momentum's and Nesterov's coefficient.
+    beta1, beta2 : float, default 0.9 and 0.999
+        Adam's (AdamW's, ...) decay rates of the first and second moments.
+    rho : float, optional
+        RMSProp's and AdaDelta's decay rate; None: the class's ``default_rho``.
+    eps : float, optional
+        The denominator's guard (TrainConfig's ``opt_eps``); None: the class's
+        ``default_eps``.
+    weight_decay : float, optional
+        Decoupled weight decay per unit rate, applied by `decay`; None: the class's
+        ``default_weight_decay`` (0 but for AdamW).
     """
 
     name = "optimizer"
@@ -126,7 +143,13 @@ class Optimizer:
 
     def load_state_dict(self, state: dict) -> None:
         """Copy in ``state``, a `state_dict` of an optimizer of the same kind and shapes
-        (checked before anything is copied)."""
+        (checked before anything is copied).
+
+        Parameters
+        ----------
+        state : dict
+            ``t`` and one list of arrays per slot, as `state_dict` returns.
+        """
         missing = [k for k in ("t", *self._slots) if k not in state]
         if missing:
             raise ValueError(f"state lacks {', '.join(map(repr, missing))}: not the "

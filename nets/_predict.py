@@ -121,6 +121,11 @@ class SavedModel:
         `feature_columns`' rule; one with other names (0, 1, 2...) is taken by position,
         as an array. Nullable columns (``df.convert_dtypes()``: Float64, Int64) are numbers;
         their missing values are refused.
+
+        Parameters
+        ----------
+        X_raw : array-like or pandas DataFrame or Series
+            Inputs in the data's own units.
         """
         import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 
@@ -185,6 +190,18 @@ class SavedModel:
         its data's own names (the table's columns could be in any order). Naming only
         some features, or a feature twice, is refused. Names match stripped, and numbers
         as numbers (``400.0`` names the feature ``400``).
+
+        Parameters
+        ----------
+        columns : sequence of str
+            The table's column names.
+        where : str, default "the table"
+            What the errors call the table (``"the header of FILE"``).
+
+        Returns
+        -------
+        list of int or None
+            The columns of the model's features, in its order; None: by position.
         """
         if not self.feature_names:  # nothing to match: by position ([] took no column)
             _warn_by_position(columns, 0)
@@ -223,7 +240,19 @@ class SavedModel:
 
     def predict(self, X_raw, threshold: float | None = None) -> Prediction:
         """Predict raw inputs: applies the stored input scaling first; ``threshold`` as in
-        `predict_normalized`."""
+        `predict_normalized`.
+
+        Parameters
+        ----------
+        X_raw : array-like or pandas DataFrame or Series
+            Inputs in the data's own units, as `normalize` takes them.
+        threshold : float, optional
+            Binary models only: the probability from which an example is ``classes[1]``.
+
+        Returns
+        -------
+        Prediction
+        """
         return self.predict_normalized(self.normalize(X_raw), threshold)
 
     def predict_normalized(self, X: np.ndarray, threshold: float | None = None) -> Prediction:
@@ -232,6 +261,17 @@ class SavedModel:
         ``threshold`` (a model of two classes only): the second class, ``classes[1]`` (the
         positive one), where its probability is ``>= threshold``, as a threshold tuned on
         validation data is applied; None: the more probable class (the second above 0.5).
+
+        Parameters
+        ----------
+        X : ndarray
+            Scaled inputs, ``(n, d)``.
+        threshold : float, optional
+            As above.
+
+        Returns
+        -------
+        Prediction
         """
         check_threshold(self, threshold)
         with np.errstate(over="ignore", invalid="ignore"):  # refused in one line

@@ -214,18 +214,36 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {cw!r}")
 
     def decision_function(self, X) -> np.ndarray:
-        """Logits: ``(n,)`` for two classes (> 0 means ``classes_[1]``), else ``(n, k)``."""
+        """Logits: ``(n,)`` for two classes (> 0 means ``classes_[1]``), else ``(n, k)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Raw features, as given to `fit`.
+        """
         X = self._check_X(X)
         z = self.net_.logits(X)
         return z[:, 0] if len(self.classes_) == 2 else z
 
     def predict_proba(self, X) -> np.ndarray:
-        """``(n, k)`` class probabilities in the order of ``classes_``."""
+        """``(n, k)`` class probabilities in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Raw features, as given to `fit`.
+        """
         X = self._check_X(X)
         return self.net_._head.probabilities(self.net_.logits(X))
 
     def predict_log_proba(self, X) -> np.ndarray:
-        """Log-probabilities from the logits: finite where a probability rounds to 0."""
+        """Log-probabilities from the logits: finite where a probability rounds to 0.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Raw features, as given to `fit`.
+        """
         X = self._check_X(X)  # first: an unfitted estimator raises NotFittedError there
         z = self.net_.logits(X)
         if len(self.classes_) == 2:  # one logit, the log-odds of classes_[1] against [0]
@@ -234,7 +252,13 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     def predict(self, X) -> np.ndarray:
         """``(n,)`` predicted labels, from ``classes_``: the most probable class (binary:
-        probability above 0.5)."""
+        probability above 0.5).
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Raw features, as given to `fit`.
+        """
         X = self._check_X(X)
         return self.classes_[self.net_.predict(X)]
 
@@ -283,7 +307,13 @@ class NetRegressor(RegressorMixin, _NetEstimator):
         return self._fit_net(X, y, self._config("regression"), sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
-        """``(n,)`` for one target, ``(n, k)`` for k."""
+        """``(n,)`` for one target, ``(n, k)`` for k.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+            Raw features, as given to `fit`.
+        """
         X = self._check_X(X)
         return self.net_.predict(X).astype(np.float64, copy=False)
 

@@ -25,7 +25,22 @@ def epoch_steps(n: int, batch_size: int, batch_norm: bool = False) -> int:
     """The steps of one epoch over ``n`` rows: one per batch of ``batch_size`` (-1: all
     rows), the last one short. With batch norm a last batch of at most half a batch joins
     the one before it: a few rows' statistics are noise, and the step on them jolts the
-    net and its running statistics (coin's 900 rows at batch 32 left 4)."""
+    net and its running statistics (coin's 900 rows at batch 32 left 4).
+
+    Parameters
+    ----------
+    n : int
+        Training rows.
+    batch_size : int
+        Rows per batch; -1 (or more than ``n``): all of them, one step.
+    batch_norm : bool, default False
+        Whether the net has batch norm (which folds a short last batch in).
+
+    Returns
+    -------
+    int
+        Optimizer steps in one epoch.
+    """
     bs = batch_rows(n, batch_size)
     steps, rest = divmod(n, bs)
     return steps if batch_norm and steps and 0 < rest <= bs // 2 else steps + (rest > 0)

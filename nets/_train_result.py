@@ -56,7 +56,13 @@ class TrainResult:
         return pd.DataFrame.from_records(self.records, columns=HISTORY_COLUMNS)
 
     def column(self, key: str) -> np.ndarray:
-        """A history column as float64 values (no DataFrame made)."""
+        """A history column as float64 values (no DataFrame made).
+
+        Parameters
+        ----------
+        key : str
+            A history column (`HISTORY_COLUMNS`: ``"train_loss"``, ``"val_accuracy"``...).
+        """
         return np.array([rec[key] for rec in self.records], dtype=float)
 
     def __repr__(self) -> str:
@@ -75,7 +81,13 @@ class TrainResult:
 
     def final(self, key: str) -> float:
         """A history column's value for the trained net (see :meth:`final_checkpoint`);
-        NaN without a history. A name outside `HISTORY_COLUMNS` raises KeyError."""
+        NaN without a history. A name outside `HISTORY_COLUMNS` raises KeyError.
+
+        Parameters
+        ----------
+        key : str
+            A history column (`HISTORY_COLUMNS`).
+        """
         if key not in HISTORY_COLUMNS:  # a typo must not read as "no value"
             raise KeyError(f"no history column {key!r}; columns: {', '.join(HISTORY_COLUMNS)}")
         return float(self.records[self.final_row][key]) if self.records else float("nan")

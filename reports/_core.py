@@ -120,7 +120,15 @@ class Report(_FiguresAndTables):
 
     # -- content ------------------------------------------------------------------
     def add_section(self, title: str, text: str = "") -> Report:
-        """Start a section; later figures, tables and text go into it."""
+        """Start a section; later figures, tables and text go into it.
+
+        Parameters
+        ----------
+        title : str
+            Its heading; its anchor is made from it (unique in the report).
+        text : str, optional
+            A first paragraph.
+        """
         anchor = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
         taken = {s.anchor for s in self._sections}
         base, i = anchor, 1
@@ -133,25 +141,49 @@ class Report(_FiguresAndTables):
         return self
 
     def add_text(self, text: str, *, note: bool = False) -> Report:
-        """A paragraph (escaped); ``note=True`` renders it as a highlighted remark."""
+        """A paragraph (escaped); ``note=True`` renders it as a highlighted remark.
+
+        Parameters
+        ----------
+        text : str
+        note : bool, default False
+        """
         self._current().blocks.append({"type": "note" if note else "text", "text": str(text)})
         return self
 
     def add_lead(self, text: str, code: str | None = None) -> Report:
         """A paragraph under the header's cards (escaped): what the report found, read
-        before any section; with ``code``, a command to copy after it."""
+        before any section; with ``code``, a command to copy after it.
+
+        Parameters
+        ----------
+        text : str
+        code : str, optional
+        """
         self.lead.append({"type": "text", "text": str(text)})
         if code is not None:
             self.lead.append({"type": "code", "text": str(code)})
         return self
 
     def add_code(self, code: str) -> Report:
-        """A preformatted block (escaped), e.g. commands to copy."""
+        """A preformatted block (escaped), e.g. commands to copy.
+
+        Parameters
+        ----------
+        code : str
+        """
         self._current().blocks.append({"type": "code", "text": str(code)})
         return self
 
     def add_links(self, text: str, links: Mapping[str, str]) -> Report:
-        """A paragraph ``text`` followed by links ``{label: href}`` (both escaped)."""
+        """A paragraph ``text`` followed by links ``{label: href}`` (both escaped).
+
+        Parameters
+        ----------
+        text : str
+        links : mapping of str to str
+            Label to relative path or URL.
+        """
         self._current().blocks.append({"type": "links", "text": str(text),
                                        "links": [(str(k), str(v)) for k, v in links.items()]})
         return self
@@ -228,7 +260,13 @@ class Report(_FiguresAndTables):
     # -- output -------------------------------------------------------------------
     def metadata(self, files_dir: str = "report_files") -> dict:
         """What the index reads back from the written file (``files_dir``: where its
-        CSVs go)."""
+        CSVs go).
+
+        Parameters
+        ----------
+        files_dir : str, default "report_files"
+            The folder of the report's CSVs, relative to the page.
+        """
         return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
                 "created": self.created.isoformat(), "status": self.status,
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
@@ -246,7 +284,13 @@ class Report(_FiguresAndTables):
         """The files beside the report that it links to, as named from its folder: the CSV
         of each figure and table (in ``files_dir``), then the relative links of its text
         (its model.npz, a study's spec.toml). Recorded in its head, the index names those
-        gone from what it reads of each report (a whole page is about 1 MB)."""
+        gone from what it reads of each report (a whole page is about 1 MB).
+
+        Parameters
+        ----------
+        files_dir : str, default "report_files"
+            The folder of the report's CSVs, relative to the page.
+        """
         hrefs = [*(href for s in self._sections for b in s.blocks if b["type"] == "links"
                    for _, href in b["links"]), *self.provenance_links.values()]
         beside = [name for name in map(local_link, hrefs) if name is not None]
@@ -254,7 +298,13 @@ class Report(_FiguresAndTables):
                                    *beside]))
 
     def html(self, files_dir: str = "report_files") -> str:
-        """The report as one HTML string (CSV links point into ``files_dir``)."""
+        """The report as one HTML string (CSV links point into ``files_dir``).
+
+        Parameters
+        ----------
+        files_dir : str, default "report_files"
+            The folder of the report's CSVs, relative to the page.
+        """
         return render("report.html", report=self, sections=self._sections,
                       files_dir=files_dir, titles=table_titles(self._sections),
                       tone=TONES.get(self.status or "", "neutral"),

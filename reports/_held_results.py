@@ -37,7 +37,12 @@ def is_saved_spec(path: Path) -> bool:
 
 def unreadable(path: Path) -> bool:
     """Whether ``path`` is a file this user cannot read (another user's, mode 600): it
-    may well be hplab's, so it is named as unreadable, never as another program's."""
+    may well be hplab's, so it is named as unreadable, never as another program's.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+    """
     return path.is_file() and not os.access(path, os.R_OK)
 
 

@@ -21,7 +21,18 @@ GRID_ATTRS = ("grid_id", "search_space")
 
 
 def retried_numbers(trials) -> set[int]:
-    """Numbers of the FAIL trials that a heartbeat retry replaced."""
+    """Numbers of the FAIL trials that a heartbeat retry replaced.
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+        A study's trials (``study.trials``).
+
+    Returns
+    -------
+    set of int
+        The numbers of the trials a retry replaced.
+    """
     # what optuna's RetryFailedTrialCallback.retry_history reads; that one is experimental
     # and warns at every call
     return {n for t in trials for n in t.system_attrs.get("retry_history", ())}

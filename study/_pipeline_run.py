@@ -21,7 +21,20 @@ from ._train_run import TrainRun, test_metrics, val_scores
 
 
 def pipeline_seed(study_seed: int, number: int) -> int:
-    """The pipeline's ``random_state`` of trial ``number`` (net, sampler and forest)."""
+    """The pipeline's ``random_state`` of trial ``number`` (net, sampler and forest).
+
+    Parameters
+    ----------
+    study_seed : int
+        The study's seed (its spec's ``seed``).
+    number : int
+        The trial's number.
+
+    Returns
+    -------
+    int
+        ``SeedSequence([study_seed, number])``'s first 32-bit word.
+    """
     return int(np.random.SeedSequence([study_seed, number]).generate_state(1)[0])
 
 

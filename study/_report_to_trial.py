@@ -33,6 +33,15 @@ class ReportToTrial(nets.Callback):
         self.pruned = False
 
     def on_checkpoint(self, state, record):
+        """Report ``record``'s metric to the trial; True (stop) when the pruner prunes it.
+
+        Parameters
+        ----------
+        state : TrainState
+            The loop's state (a checkpoint where training ends anyway is never pruned).
+        record : dict
+            The history row just added (its ``epoch`` and the watched metric are read).
+        """
         value = float(record[self.metric])
         # counted on where a checkpoint lands slightly early (its rounded step count),
         # so no step is reported twice

@@ -64,7 +64,14 @@ class Param:
     choices: tuple | None = None
 
     def suggest(self, trial, name: str | None = None):
-        """This parameter's value drawn by optuna ``trial``, under ``name`` (default its own)."""
+        """This parameter's value drawn by optuna ``trial``, under ``name`` (default its own).
+
+        Parameters
+        ----------
+        trial : optuna.Trial
+        name : str, optional
+            The name stored with the trial (``width_0``...); None: the parameter's.
+        """
         name = name or self.name
         if self.kind == "categorical":
             return trial.suggest_categorical(name, list(self.choices))
@@ -76,7 +83,15 @@ class Param:
     def grid_values(self, limit: int | None = None, sampler: str = "grid") -> list:
         """Every value, for a sampler that lists them (``sampler``, named by the errors);
         raises SpecError for a continuous range, or for more than ``limit`` values (counted
-        before they are listed)."""
+        before they are listed).
+
+        Parameters
+        ----------
+        limit : int, optional
+            The most values allowed; None: no limit.
+        sampler : str, default "grid"
+            The sampler's name, for the errors.
+        """
         if self.kind == "categorical":
             return list(self.choices)
         if self.kind != "int" and self.step is None:
@@ -98,6 +113,11 @@ class Param:
         A range's ends, and (``inner``) 0 for an integer range across it: every
         TrainConfig rule on a number is an interval except batch_size's (-1 for full
         batch, or >= 1).
+
+        Parameters
+        ----------
+        inner : bool, default True
+            Include 0 inside an integer range.
         """
         if self.kind == "categorical":
             return list(self.choices)
@@ -132,7 +152,13 @@ class Space:
         return [p.name for p in self.params]
 
     def get(self, name: str) -> Param | None:
-        """The searched parameter ``name``, or None when it is not searched."""
+        """The searched parameter ``name``, or None when it is not searched.
+
+        Parameters
+        ----------
+        name : str
+            A setting's name (``"lr"``, ``"width"``...).
+        """
         return next((p for p in self.params if p.name == name), None)
 
     def conditional(self) -> list[str]:
@@ -143,7 +169,15 @@ class Space:
 
     def suggest(self, trial, fixed: dict) -> dict:
         """Suggest every parameter; per-layer widths only for the layers that exist, and a
-        setting only some optimizers or schedules read only for a trial that reads it."""
+        setting only some optimizers or schedules read only for a trial that reads it.
+
+        Parameters
+        ----------
+        trial : optuna.Trial
+        fixed : dict
+            The spec's fixed settings (what the optimizer, schedule and depth are when not
+            searched).
+        """
         values, conditional = {}, self.conditional()
         for p in self.params:
             if (p.name == "width" and self.per_layer) or p.name == "sampling_ratio" or \
@@ -165,7 +199,13 @@ class Space:
 
     def numeric_ranges(self, fixed: dict) -> dict[str, tuple]:
         """Every number a trial may suggest, by its name in the trial -> (low, high); a
-        per-layer width once for each layer of the deepest net."""
+        per-layer width once for each layer of the deepest net.
+
+        Parameters
+        ----------
+        fixed : dict
+            The spec's fixed settings (a fixed ``depth`` sets the per-layer widths' count).
+        """
         out = {}
         for p in self.params:
             if p.kind == "categorical":
@@ -179,7 +219,15 @@ class Space:
         return out
 
     def grid(self, limit: int | None = None, sampler: str = "grid") -> dict[str, list]:
-        """Every parameter's grid values (see `Param.grid_values`)."""
+        """Every parameter's grid values (see `Param.grid_values`).
+
+        Parameters
+        ----------
+        limit : int, optional
+            The most values allowed per parameter; None: no limit.
+        sampler : str, default "grid"
+            The sampler's name, for the errors.
+        """
         if self.per_layer:
             raise SpecError(f"space.width.per_layer: the {sampler} sampler needs a fixed set "
                             "of parameters; use a shared width")

@@ -114,7 +114,13 @@ class StudySpec:
         return float(self.fixed.get("checkpoint", nets.TrainConfig.checkpoint))
 
     def with_trials(self, n_trials: int) -> StudySpec:
-        """The same spec with another study-wide trial count."""
+        """The same spec with another study-wide trial count.
+
+        Parameters
+        ----------
+        n_trials : int
+            The new budget of trials (checked as the spec's own).
+        """
         return _parse_with_trials(json.loads(json.dumps(self.raw)), n_trials, path=self.path,
                                   strict=self.strict)
 

@@ -75,7 +75,13 @@ class StorageURL:
     def seen_from(self, folder) -> StorageURL:
         """This storage with a relative file path made relative to ``folder`` (a report's
         command run from its own folder); a server, or a file named by an absolute path,
-        as it is. Given, as a command must name it."""
+        as it is. Given, as a command must name it.
+
+        Parameters
+        ----------
+        folder : str or path
+            The folder a command will run from.
+        """
         if self.path is None or self.path.is_absolute():
             return replace(self, given=True)
         return replace(self._at(Path(os.path.relpath(self.path.absolute(),

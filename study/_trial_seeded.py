@@ -100,6 +100,13 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         return study if self._lag is None else history_study(study, trial.number, self._lag)
 
     def before_trial(self, study, trial) -> None:
+        """Make the trial's own sampler, seeded from the study seed and the trial's number.
+
+        Parameters
+        ----------
+        study, trial
+            As optuna's ``BaseSampler.before_trial`` takes them.
+        """
         sampler = self._make(trial_sampler_seed(self._seed, trial.number))
         self._share_space(sampler, study, trial)
         self._by_trial[trial._trial_id] = sampler
@@ -118,6 +125,13 @@ class TrialSeeded(optuna.samplers.BaseSampler):
                     else _SeenSpace(shared, seen_number(trial.number, self._lag)))
 
     def infer_relative_search_space(self, study, trial):
+        """The trial's own sampler's `infer_relative_search_space`.
+
+        Parameters
+        ----------
+        study, trial
+            As optuna's ``BaseSampler.infer_relative_search_space`` takes them.
+        """
         return self._of(trial).infer_relative_search_space(self._seen(study, trial), trial)
 
     def sample_relative(self, study, trial, search_space):
