@@ -44,6 +44,13 @@ def budget_used(trials, *, flat: bool = True) -> int:
     ``flat``: the study may hold the flat layout of earlier versions (`flat_layout`); if
     not, another program's trial whose own user attributes say ``status: interrupted``
     holds its slot as any other FAIL does.
+
+    Parameters
+    ----------
+    trials : sequence of optuna.trial.FrozenTrial
+        The study's trials.
+    flat : bool, default True
+        As above.
     """
     retried = retried_numbers(trials)
     used = 0

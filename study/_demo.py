@@ -43,7 +43,15 @@ def demo_spec(trials: int | None = None, storage=None) -> StudySpec:
     """The ready digits spec named "demo" (``trials``: its n_trials instead of the spec's),
     repeatable with up to `DEMO_REPEATABLE_WORKERS` workers; not on a journal ``storage``
     (it has no heartbeats: a dead worker's trial would hold up the others for good), nor
-    with that few trials or fewer (no trial would learn from another)."""
+    with that few trials or fewer (no trial would learn from another).
+
+    Parameters
+    ----------
+    trials : int, optional
+        The demo's budget of trials; None: the digits spec's.
+    storage : str, optional
+        The storage it will run on (any form `resolve_storage` takes).
+    """
     spec = load_spec("digits")
     study_table = {**spec.raw["study"], "name": DEMO}
     journal = storage is not None and resolve_storage(storage).kind == "journal"

@@ -32,7 +32,17 @@ def folder_name(text: str, default: str = "run", *, words: str | None = None) ->
     of any script stay, where the file system's encoding holds them) cut to
     `MAX_NAME_BYTES` and ending in a short hash of the whole text, so that "x y", "x/y"
     and "x-y" never share a folder. ``words``: what the safe form is made of instead of
-    ``text`` (the hash stays the text's)."""
+    ``text`` (the hash stays the text's).
+
+    Parameters
+    ----------
+    text : str
+        A study's, run's or dataset's name.
+    default : str, default "run"
+        The name where nothing of ``text`` is safe.
+    words : str, optional
+        As above.
+    """
     safe = _safe(text if words is None else words, default)
     keep = safe == text and len(safe.encode()) <= MAX_NAME_BYTES
     return safe if keep else _hashed(safe, text)
@@ -42,7 +52,13 @@ def dataset_folder_name(dataset: str) -> str:
     """`folder_name` of a dataset's name as typed, its words read from the name with its
     percent escapes read back (``csv:50%25 x.csv``: ``csv-50-x.csv-`` and a hash, not
     ``csv-50-25-x.csv-``); the hash is the name's as typed, so that ``a%2Cb.csv`` (one
-    file) and ``a,b.csv`` (a pair) keep their own folders."""
+    file) and ``a,b.csv`` (a pair) keep their own folders.
+
+    Parameters
+    ----------
+    dataset : str
+        A dataset name, as `data.load` takes it.
+    """
     return folder_name(dataset, "dataset", words=urllib.parse.unquote(dataset))
 
 
@@ -54,7 +70,13 @@ def check_study_name(name) -> str:
 
 
 def study_folder(name: str) -> Path:
-    """The report folder of study ``name``: ``runs/studies/`` and its `folder_name`."""
+    """The report folder of study ``name``: ``runs/studies/`` and its `folder_name`.
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    """
     return RUNS / "studies" / folder_name(check_study_name(name), "study")
 
 

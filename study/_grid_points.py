@@ -18,7 +18,14 @@ def grid_points(spec, limit: int | None = None) -> int | None:
     """The points of the grid ``spec``'s sampler walks (each of its parameters' values with
     each of the others'), or None where its sampler samples. ``limit``: at most this many
     values a parameter (`Param.grid_values`). Raises SpecError where the space cannot be
-    listed (which `parse_spec` refuses for a grid)."""
+    listed (which `parse_spec` refuses for a grid).
+
+    Parameters
+    ----------
+    spec : StudySpec
+    limit : int, optional
+        As above; None: no limit.
+    """
     entry = SAMPLERS.get(getattr(spec, "sampler", None))
     if entry is None or not entry.finite_space:
         return None

@@ -44,7 +44,15 @@ def open_study(name: str, storage: str | None = None):
 
 def open_study_storage(name: str, storage: str | None = None):
     """`open_study` and its storage, for callers that `release` it when done: (study,
-    where, storage)."""
+    where, storage).
+
+    Parameters
+    ----------
+    name : str
+        The stored study's name.
+    storage : str, optional
+        Any storage form `resolve_storage` takes (default ``runs/hplab.db``); opened read only.
+    """
     from ._stored_spec import readable_study
 
     check_study_name(name)  # before the storage opens

@@ -157,7 +157,15 @@ def pipeline_metrics(ds, pipe, seconds: float) -> dict[str, float]:
 
 def pipeline_val_scores(ds, pipe) -> dict[str, float]:
     """What a pipeline trial measures on the validation split: `val_imbalance_metrics`
-    and ``val_accuracy``, at threshold 0.5."""
+    and ``val_accuracy``, at threshold 0.5.
+
+    Parameters
+    ----------
+    ds : data.Dataset
+        Binary data; its validation split is scored.
+    pipe : imblearn pipeline
+        A fitted `fit_pipeline` pipeline.
+    """
     proba = pipe.predict_proba(ds.X_val)[:, 1]
     scores = val_imbalance_metrics(ds, proba)
     scores["val_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_val == 1)))
@@ -166,13 +174,27 @@ def pipeline_val_scores(ds, pipe) -> dict[str, float]:
 
 def positive_scores(proba) -> np.ndarray:
     """P(positive class) of binary data from a net's output: a logistic head's one column,
-    or column 1 of a 2-way softmax head."""
+    or column 1 of a 2-way softmax head.
+
+    Parameters
+    ----------
+    proba : ndarray
+        ``(n, 1)`` or ``(n, 2)`` probabilities.
+    """
     proba = np.asarray(proba)
     return (proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba).ravel()
 
 
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:
     """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
-    (threshold 0.5)."""
+    (threshold 0.5).
+
+    Parameters
+    ----------
+    ds : data.Dataset
+        Binary data; its validation targets are read.
+    proba : ndarray
+        A net's output on ``ds.X_val`` (one column, or two).
+    """
     m = nets.imbalance_metrics(ds.y_val, positive_scores(proba), 0.5)
     return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}

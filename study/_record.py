@@ -189,7 +189,15 @@ def _written_in(info: dict, study_created) -> bool:
 
 
 def trial_status(trial, *, flat: bool = True) -> str | None:
-    """The ``status`` hplab recorded (converged, pruned, diverged, error, interrupted...)."""
+    """The ``status`` hplab recorded (converged, pruned, diverged, error, interrupted...).
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    flat : bool, default True
+        As for `trial_info`: read a trial without a record in the flat layout of earlier
+        versions.
+    """
     return trial_info(trial, flat=flat).get("status")
 
 
@@ -257,7 +265,13 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
 
 
 def retries_of(trials) -> dict[int, int]:
-    """``{number of a failed trial: number of the retry queued for it}``."""
+    """``{number of a failed trial: number of the retry queued for it}``.
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+        A study's trials.
+    """
     # optuna's retry callback marks a retry with the number of the trial it replaces (its
     # retried_trial_number reads it, but is experimental: a warning per call)
     return {t.system_attrs["failed_trial"]: t.number for t in trials

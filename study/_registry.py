@@ -266,7 +266,13 @@ def _check_spec(spec, caller: str) -> None:
 def make_sampler(spec) -> optuna.samplers.BaseSampler:
     """The spec's sampler: seeded with the study seed where every worker walks one shared
     sequence (grid, qmc), else a `TrialSeeded` one (each trial's draws from the study seed
-    and the trial's number)."""
+    and the trial's number).
+
+    Parameters
+    ----------
+    spec : StudySpec
+        Its ``sampler``, ``sampler_options`` and ``seed`` are read.
+    """
     _check_spec(spec, "make_sampler")
     entry, options = SAMPLERS[spec.sampler], dict(spec.sampler_options)
     try:
@@ -280,7 +286,12 @@ def make_sampler(spec) -> optuna.samplers.BaseSampler:
 
 def make_pruner(spec) -> optuna.pruners.BasePruner:
     """``spec``'s pruner (a key of `PRUNERS`) with its ``[pruner]`` options; a bad option
-    is a SpecError naming it."""
+    is a SpecError naming it.
+
+    Parameters
+    ----------
+    spec : StudySpec
+    """
     _check_spec(spec, "make_pruner")
     try:
         return PRUNERS[spec.pruner].make(spec, dict(spec.pruner_options))

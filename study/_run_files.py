@@ -46,7 +46,14 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
 
 
 def set_run_paths(run: TrainRun, folder: Path) -> None:
-    """Point ``run`` at its files in ``folder`` (`save_run_files`' names)."""
+    """Point ``run`` at its files in ``folder`` (`save_run_files`' names).
+
+    Parameters
+    ----------
+    run : TrainRun
+        Its ``out``, ``model_path`` and ``history_path`` are set.
+    folder : pathlib.Path
+    """
     run.model_path, run.history_path = folder / "model.npz", folder / "history.csv"
     run.out = folder
 

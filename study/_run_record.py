@@ -17,7 +17,15 @@ HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accura
 
 
 def metric_values(run, metrics) -> list[float]:
-    """The objective values of a finished run, in ``metrics`` order."""
+    """The objective values of a finished run, in ``metrics`` order.
+
+    Parameters
+    ----------
+    run : TrainRun
+        A finished run; its net is scored on its dataset's validation split.
+    metrics : sequence of str
+        The study's metrics (``"val_loss"``, ``"val_accuracy"``, ``"n_parameters"``...).
+    """
     val_loss, val_accuracy = val_scores(run.net, run.dataset)
     known = {"val_loss": val_loss, "val_accuracy": val_accuracy,
              "train_loss": run.result.final("train_loss"),
@@ -39,7 +47,15 @@ def compress_history(result: nets.TrainResult) -> dict:
 
 
 def trial_record(run, status: str) -> dict:
-    """The record a finished training run leaves on its trial."""
+    """The record a finished training run leaves on its trial.
+
+    Parameters
+    ----------
+    run : TrainRun
+        A finished run (its ``result``, ``net`` and ``config`` are read).
+    status : str
+        Its outcome, one of `OUTCOMES` (``"converged"``, ``"pruned"``...).
+    """
     r = run.result
     return {
         "status": status,

@@ -133,7 +133,15 @@ def _depth(values: dict, fixed: dict) -> int:
 
 def searched_values(params: dict, fixed: dict) -> dict:
     """A trial's stored parameters as `Space.suggest` returned them (``width_i`` ->
-    ``widths``), for `build_config` to rebuild the trial's config."""
+    ``widths``), for `build_config` to rebuild the trial's config.
+
+    Parameters
+    ----------
+    params : dict
+        The trial's ``params``, as optuna stores them.
+    fixed : dict
+        The spec's fixed settings (a fixed ``depth`` counts the widths).
+    """
     values = {k: v for k, v in params.items() if not k.startswith("width_")}
     if any(k.startswith("width_") for k in params):
         values["widths"] = [params[f"width_{i}"] for i in range(_depth(params, fixed))]

@@ -20,7 +20,13 @@ def spec_names() -> list[str]:
 
 
 def find_spec(name_or_path: str | Path) -> Path:
-    """A ready spec's short name (``coin``) or a path to a TOML file -> its path."""
+    """A ready spec's short name (``coin``) or a path to a TOML file -> its path.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A ready spec's name, or a TOML file (a SpecError names the ready specs otherwise).
+    """
     path = Path(name_or_path)
     if path.is_file():
         return path
@@ -36,7 +42,12 @@ def read_spec_file(path) -> dict:
     order mark (TOML has none, but Notepad writes one and it is unambiguous). Raises
     OSError if it cannot be read, ValueError if it is not UTF-8 or not TOML
     (``UnicodeDecodeError`` and ``tomllib.TOMLDecodeError`` are ValueErrors); `load_spec`
-    says which in words."""
+    says which in words.
+
+    Parameters
+    ----------
+    path : str or path
+    """
     return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
 
 

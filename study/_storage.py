@@ -277,7 +277,14 @@ def server_connect_args(url: str) -> dict:
 def release(storage) -> None:
     """Close ``storage``'s pooled database connections (a later use reopens them): a
     Python caller's run_study or show_study kept them, eight descriptors and SQLite's
-    -wal/-shm files each, until garbage collection found the engine."""
+    -wal/-shm files each, until garbage collection found the engine.
+
+    Parameters
+    ----------
+    storage : optuna.storages.BaseStorage
+        What `open_storage` (or `open_study_storage`) returned; one without an engine (a
+        journal) is left as it is.
+    """
     engine = getattr(storage, "engine", None)
     if engine is not None:
         engine.dispose()

@@ -34,7 +34,14 @@ def note_versions(study, attrs: dict) -> None:
 
 def trial_version(trial, *, flat: bool = True) -> str | None:
     """The hplab version that ran ``trial``, as its record names it; None for a record
-    written before records named it, or another program's trial."""
+    written before records named it, or another program's trial.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    flat : bool, default True
+        As for `trial_info`.
+    """
     version = trial_info(trial, flat=flat).get(VERSION_KEY)
     return version if isinstance(version, str) else None
 
@@ -42,7 +49,14 @@ def trial_version(trial, *, flat: bool = True) -> str | None:
 def trial_checkout(trial, *, flat: bool = True) -> str | None:
     """The git checkout (`nets.hplab_checkout`) that ran ``trial``, as its record names
     it; None for one run from an installed copy, a record written before records named
-    it, or another program's trial."""
+    it, or another program's trial.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    flat : bool, default True
+        As for `trial_info`.
+    """
     checkout = trial_info(trial, flat=flat).get(CHECKOUT_KEY)
     return checkout if isinstance(checkout, str) else None
 

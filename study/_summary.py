@@ -36,6 +36,13 @@ def state_counts(trials, *, flat: bool = True) -> dict:
     retried and the interrupted ones. ``flat``: the study may hold the flat layout of
     earlier versions (`flat_layout`); if not, other programs' user attributes are not
     read as hplab's.
+
+    Parameters
+    ----------
+    trials : sequence of optuna.trial.FrozenTrial
+        The study's trials.
+    flat : bool, default True
+        As above.
     """
     states = [t.state for t in trials]
     retried = retried_numbers(trials)
@@ -246,7 +253,17 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
 def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
     """`study_summary` of a stored study: `hplab study show --json` without its
     ``report_stale`` (the report is the reports package's: `reports.report_lags`).
-    ``opened``: `open_study_storage`'s answer for it, left open (default: opened here)."""
+    ``opened``: `open_study_storage`'s answer for it, left open (default: opened here).
+
+    Parameters
+    ----------
+    name : str
+        The stored study's name.
+    storage : str, optional
+        Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
+    opened : tuple, optional
+        ``(study, where, storage)`` from `open_study_storage`.
+    """
     check_study_name(name)
     study, where, store = opened or open_study_storage(name, storage)
     try:
@@ -260,7 +277,13 @@ def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
 def list_studies(storage: str | None = None) -> list[dict]:
     """One row per study in the storage: ``study`` (its name), ``dataset``, ``metrics``,
     ``n_trials``, ``n_finished``, ``n_complete``, ``n_pruned``, ``n_fail``, ``n_running``,
-    ``n_stale`` (of those running, the ones whose worker stopped), ``best_value``."""
+    ``n_stale`` (of those running, the ones whose worker stopped), ``best_value``.
+
+    Parameters
+    ----------
+    storage : str, optional
+        Any storage form `resolve_storage` takes (default ``runs/hplab.db``); read only.
+    """
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
         store = open_storage(where, read_only=True)

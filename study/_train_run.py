@@ -133,7 +133,15 @@ class TrainRun:
 
 
 def test_metrics(net: nets.MLP, ds: data.Dataset) -> dict:
-    """Loss and accuracy on the test set (used once, at the end)."""
+    """Loss and accuracy on the test set (used once, at the end).
+
+    Parameters
+    ----------
+    net : nets.MLP
+        The trained net.
+    ds : data.Dataset
+        Its data; the test split is scored.
+    """
     loss, accuracy = nets.evaluate(net, ds.X_test, ds.y_test)
     return {"test_loss": loss, "test_accuracy": accuracy}
 

@@ -17,7 +17,15 @@ SAMPLER_STREAM = 2
 
 def trial_sampler_seed(study_seed: int, number: int) -> int:
     """The seed of trial ``number``'s sampler: ``SeedSequence([study_seed, number])``'s
-    sampler stream, within an int32 (every optuna sampler and torch take it)."""
+    sampler stream, within an int32 (every optuna sampler and torch take it).
+
+    Parameters
+    ----------
+    study_seed : int
+        The study's seed (its spec's ``seed``).
+    number : int
+        The trial's number.
+    """
     seq = np.random.SeedSequence([study_seed, number], spawn_key=(SAMPLER_STREAM,))
     return int(seq.generate_state(1)[0] % (2**31 - 1))
 

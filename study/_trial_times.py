@@ -26,7 +26,12 @@ def _instants(when: datetime) -> list[datetime]:
 
 def trial_times(trials) -> dict[int, tuple[datetime | None, datetime | None]]:
     """Each trial's (start, end) by number, as aware UTC datetimes (None where optuna has
-    none). An end never comes before its start: a crafted one that would is the start."""
+    none). An end never comes before its start: a crafted one that would is the start.
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+    """
     out, latest = {}, None
     for t in sorted(trials, key=lambda t: t.number):
         if t.datetime_start is None:

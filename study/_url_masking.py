@@ -18,6 +18,11 @@ def mask_url(url: str) -> str:
     Malformed URLs are masked too: extra slashes (``postgresql:///u:pw@h``), too few
     (``postgresql:/u:pw@h``, ``postgresql:u:pw@h``) and a ``journal:`` in front: a typo
     ends up in error messages, CI logs and reports as much as a well-formed URL does.
+
+    Parameters
+    ----------
+    url : str
+        A storage URL, or any storage text (a path, a libpq ``key=value`` string).
     """
     if "://" not in url:
         return _mask_bare(url)

@@ -103,6 +103,15 @@ HAVE_PARAMETERS = (
     "reports.unreadable", "reports.note_study_report", "reports.study_show",
     "reports.write_study_report", "reports.read_run", "reports.run_folder",
     "reports.compare_runs", "reports.comparison_report",
+    "study.dataset_folder_name", "study.folder_name", "study.study_folder",
+    "study.set_run_paths", "study.test_metrics", "study.metric_values", "study.trial_record",
+    "study.make_pruner", "study.make_sampler", "study.trial_sampler_seed", "study.grid_points",
+    "study.searched_values", "study.find_spec", "study.read_spec_file", "study.mask_url",
+    "study.release", "study.list_studies", "study.open_study_storage", "study.show_study",
+    "study.state_counts", "study.budget_used", "study.trial_times", "study.retries_of",
+    "study.trial_version", "study.trial_checkout", "study.trial_status",
+    "study.pipeline_val_scores", "study.positive_scores", "study.val_imbalance_metrics",
+    "study.demo_spec",
 )
 
 
