@@ -77,7 +77,13 @@ def _run(task: _Task) -> dict:
 
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """Per (depth, width): mean and std over seeds, the train - validation gap, the median
-    iterations to eps and how many seeds reached it."""
+    iterations to eps and how many seeds reached it.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A capacity sweep's runs, one row per (depth, width, seed) (``CapacityResult.runs``).
+    """
     cols = ["train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss",
             "test_loss"]
     # a diverged net's scores (chance accuracy, a huge but finite loss) are no result: they

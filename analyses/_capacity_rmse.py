@@ -11,7 +11,12 @@ import pandas as pd
 
 def target_scale(result) -> float | None:
     """The regression target's scale as the sweep read it (its data record's ``y_scale``),
-    or None (classification, or a result without a record)."""
+    or None (classification, or a result without a record).
+
+    Parameters
+    ----------
+    result : CapacityResult
+    """
     summary = (getattr(result, "data_record", None) or {}).get("summary") or {}
     if result.metric != "loss" or summary.get("y_scale") is None:
         return None
@@ -30,7 +35,14 @@ def run_rmse(runs: pd.DataFrame, y_scale: float, column: str = "test_loss") -> p
 def config_rmse(result, column: str = "test_loss") -> pd.Series:
     """Per row of ``result.table``: its seeds' mean RMSE in the target's units from the
     loss ``column`` (default the test loss); NaN for classification and where a seed
-    diverged, as its mean loss is."""
+    diverged, as its mean loss is.
+
+    Parameters
+    ----------
+    result : CapacityResult
+    column : str, default "test_loss"
+        A loss column of ``result.table`` (``"val_loss"``...).
+    """
     scale = target_scale(result)
     if scale is None:
         return pd.Series(math.nan, index=result.table.index, dtype=float)

@@ -49,6 +49,11 @@ def parse_ratios(ratios) -> tuple[str, ...]:
 
     ``None``, ``"own"`` or ``"none"`` mean the data's own balance.
 
+    Parameters
+    ----------
+    ratios : str, sequence of str or None
+        Positives to negatives, ``"1:50"``, comma-separated or as a list.
+
     Raises
     ------
     ValueError
@@ -107,7 +112,15 @@ def _name_ratio_labels(dataset: str, ratios) -> tuple[str, ...]:
 
 
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
-    """``n`` (data seed, model random_state) pairs from ``SeedSequence(seed)``."""
+    """``n`` (data seed, model random_state) pairs from ``SeedSequence(seed)``.
+
+    Parameters
+    ----------
+    seed : int
+        The benchmark's seed, >= 0.
+    n : int
+        How many pairs (its seeds), >= 1.
+    """
     seed, n = whole("seed", seed, 0), seed_count(n)
     return [tuple(int(v) for v in child.generate_state(2, dtype=np.uint32))
             for child in np.random.SeedSequence(int(seed)).spawn(int(n))]

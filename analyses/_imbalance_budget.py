@@ -19,7 +19,18 @@ def training_budget(runs: pd.DataFrame, net_params: dict, mode: str = "proper") 
     net, and ``undertrained``: True when any of them stopped at ``max_epochs`` with its
     training loss still improving (early stopping had not ended it), None where no stop
     condition watched the loss (patience and eps 0) or no net was trained
-    (isolation_forest, a strategy that never ran)."""
+    (isolation_forest, a strategy that never ran).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        An imbalance benchmark's runs (``ImbalanceResult.runs``).
+    net_params : dict
+        The nets' settings (``ImbalanceResult.net_params``): its ``patience`` and ``eps``
+        say whether a stop condition watched the loss.
+    mode : str, default "proper"
+        ``"proper"``, or ``"leaky"`` for the runs of ``leakage_demo``.
+    """
     cols = ["ratio", "strategy", "epochs", "steps", "n_capped", "n_nets", "undertrained"]
     if "n_steps" not in runs:  # a result from before the budget was recorded
         return pd.DataFrame(columns=cols)

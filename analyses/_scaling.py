@@ -81,7 +81,13 @@ BOOTSTRAP_STREAM = 2
 
 
 def default_batch_sizes(n: int) -> tuple[int, ...]:
-    """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch)."""
+    """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch).
+
+    Parameters
+    ----------
+    n : int
+        Training rows, >= 1.
+    """
     if n < 1:
         raise ValueError(f"batch sizes need a training set, got n = {n}")
     sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]

@@ -231,6 +231,12 @@ def best_per_batch(runs: pd.DataFrame) -> pd.DataFrame:
     the target as infinitely long: a rate counts only when most seeds reach. The best
     rate has the fewest median steps (ties: fewer mean steps).
 
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A scaling study's runs (``ScalingResult.runs``): ``batch_size``, ``lr``, ``steps``
+        and ``examples`` to target (NaN: not reached).
+
     Returns
     -------
     DataFrame
@@ -258,6 +264,13 @@ def best_per_batch(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def median_steps_by_rate(runs: pd.DataFrame, batch_size: int) -> pd.Series:
-    """Median steps over seeds at each rate for one batch size (inf = not reached)."""
+    """Median steps over seeds at each rate for one batch size (inf = not reached).
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        A scaling study's runs (``ScalingResult.runs``).
+    batch_size : int
+    """
     sel = runs[runs["batch_size"] == batch_size]
     return sel.assign(s=sel["steps"].fillna(np.inf)).groupby("lr")["s"].median().sort_index()

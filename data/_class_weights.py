@@ -16,6 +16,13 @@ def class_weights(dataset: Dataset, weights) -> tuple[float, ...]:
     split; a sequence is checked to hold one weight per class (values are the training
     config's to check).
 
+    Parameters
+    ----------
+    dataset : Dataset
+        A loaded classification set (`load`).
+    weights : str or sequence of float
+        ``"balanced"``, or one weight per class in index order.
+
     Raises
     ------
     TypeError

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 def option_text(value, listed: bool = False) -> str:
     """A value as an option in a dataset name (a column "R&D"): "&", "=", "%" and "?"
     percent-encoded, as `parse_name` reads them back (spaces, ":", "," and "/" kept); a
-    ``listed`` one (a name in ``ignore``'s list, which "," separates) has "," encoded too."""
+    ``listed`` one (a name in ``ignore``'s list, which "," separates) has "," encoded too.
+
+    Parameters
+    ----------
+    value : object
+        The option's value (its ``str`` is written).
+    listed : bool, default False
+        Encode "," too.
+    """
     return urllib.parse.quote(str(value), safe=" :/" if listed else " :,/")
 
 

@@ -70,7 +70,12 @@ def data_home(data_dir: str | Path | None = None) -> Path:
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in blocks."""
+    """Hex SHA-256 of a file, read in blocks.
+
+    Parameters
+    ----------
+    path : str or path
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):

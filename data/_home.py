@@ -9,7 +9,12 @@ from pathlib import Path
 def expand_home(path) -> Path:
     """``path`` with a leading ``~`` or ``~user`` expanded; a name that only starts with
     '~' (``~backup.db``, no such user) stays a name (`Path.expanduser` raised
-    RuntimeError for it: a traceback)."""
+    RuntimeError for it: a traceback).
+
+    Parameters
+    ----------
+    path : str or path
+    """
     path = Path(path)
     try:
         return path.expanduser()

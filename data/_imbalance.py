@@ -22,7 +22,15 @@ _RATIO = re.compile(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*")
 
 def parse_ratio(text: str, name: str = "imbalance") -> tuple[Fraction, Fraction]:
     """``"1:50"`` -> (1, 50); both sides positive numbers. Errors call it ``name`` (the
-    option or argument it was given as)."""
+    option or argument it was given as).
+
+    Parameters
+    ----------
+    text : str
+        ``"pos:neg"``, two positive numbers.
+    name : str, default "imbalance"
+        What the errors call it.
+    """
     match = _RATIO.fullmatch(str(text))
     if not match:
         raise DataError(f"{name} must look like 1:50 (positives:negatives), got {text!r}"
@@ -48,7 +56,13 @@ def _share_hint(text) -> str:
 
 def ratio_text(pos: Fraction, neg: Fraction) -> str:
     """``pos:neg`` as its decimals were written, to the last digit and without an exponent
-    (``0.00002:1``, not ``1/50000:1``; ``:g`` made 1:30.0000001 the ratio 1:30)."""
+    (``0.00002:1``, not ``1/50000:1``; ``:g`` made 1:30.0000001 the ratio 1:30).
+
+    Parameters
+    ----------
+    pos, neg : fractions.Fraction
+        The ratio's sides, as `parse_ratio` returns them.
+    """
     return f"{_decimal(pos)}:{_decimal(neg)}"
 
 
@@ -71,7 +85,13 @@ def _number(value) -> float | None:
 
 
 def same_ratio(a, b) -> bool:
-    """Whether two ratios' texts are one ratio (``1:10``, ``1:10.0`` and ``2:20``)."""
+    """Whether two ratios' texts are one ratio (``1:10``, ``1:10.0`` and ``2:20``).
+
+    Parameters
+    ----------
+    a, b : str
+        Ratios as `parse_ratio` reads them.
+    """
     (p, n), (q, m) = parse_ratio(a), parse_ratio(b)
     return p * m == q * n
 

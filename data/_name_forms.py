@@ -19,7 +19,15 @@ def with_options(name: str, **options) -> str:
     """``name`` with ``options`` added as `parse_name` reads them back, its own kept:
     ``with_options("csv:a.csv?target=kind", positive="R&D")`` is
     ``"csv:a.csv?target=kind&positive=R%26D"`` (a value's "&", "=", "%" and "?"
-    percent-encoded, `option_text`). Options of value None are left out."""
+    percent-encoded, `option_text`). Options of value None are left out.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
+    **options
+        Option values by name (``imbalance="1:50"``), each written by `option_text`.
+    """
     extra = [f"{k}={option_text(v)}" for k, v in options.items() if v is not None]
     if not extra:
         return name
@@ -29,7 +37,13 @@ def with_options(name: str, **options) -> str:
 def absolute_name(name: str) -> str:
     """``name`` with the paths of ``idx:``/``npz:``/``csv:`` made absolute, options kept
     (``csv:a.csv?target=y`` -> ``csv:/home/me/a.csv?target=y``): a saved model names its
-    data the same from any folder. A name that is none (a hand-built Dataset's) is kept."""
+    data the same from any folder. A name that is none (a hand-built Dataset's) is kept.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
+    """
     try:
         key, arg, _ = parse_name(name)
     except DataError:
@@ -47,7 +61,13 @@ def absolute_name(name: str) -> str:
 def canonical_name(name: str) -> str:
     """``name`` as `absolute_name` makes it, with its options in one order (values read
     back from their escapes), to compare two names: ``csv:a.csv?target=y&task=regression``
-    and ``csv:a.csv?task=regression&target=y`` are one dataset. Not a name to store."""
+    and ``csv:a.csv?task=regression&target=y`` are one dataset. Not a name to store.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
+    """
     full = absolute_name(name)
     try:
         _, _, options = parse_name(full)
@@ -60,7 +80,13 @@ def canonical_name(name: str) -> str:
 
 
 def source_paths(name: str) -> list[Path]:
-    """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
+    """The files (or IDX folder) that loading ``name`` reads; none for built-in sets.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
+    """
     key, arg, _ = parse_name(name)
     return [expand_home(p) for p in _name_paths(key, arg)] if key in PREFIXES else []
 
@@ -68,6 +94,11 @@ def source_paths(name: str) -> list[Path]:
 def check_sources(name: str) -> None:
     """Refuse, as loading ``name`` would, a file or IDX folder it names that is not there,
     the path said as typed: for a caller that loads it by `absolute_name` (in its workers).
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
     """
     key, arg, _ = parse_name(name)
     if key == "idx":

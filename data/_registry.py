@@ -177,7 +177,19 @@ _LIST_OPTIONS = ("ignore",)
 
 def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
     """``"digits?imbalance=1:50&positive=8"`` -> ("digits", None, {...});
-    ``"csv:a.csv"`` -> ("csv", "a.csv", {})."""
+    ``"csv:a.csv"`` -> ("csv", "a.csv", {}).
+
+    Parameters
+    ----------
+    name : str
+        A dataset name, as `load` takes it.
+
+    Returns
+    -------
+    (str, str or None, dict of str to str)
+        The built-in set's name or the file kind (``"csv"``), the path (files only) and
+        the options, their values percent-decoded (a list's, ``ignore``'s, as given).
+    """
     if not isinstance(name, str):  # not its repr: a Dataset's printed 31 KB of arrays
         raise DataError(f"dataset name must be a non-empty string, got "
                         f"{type(name).__name__}")

@@ -112,6 +112,13 @@ HAVE_PARAMETERS = (
     "study.trial_version", "study.trial_checkout", "study.trial_status",
     "study.pipeline_val_scores", "study.positive_scores", "study.val_imbalance_metrics",
     "study.demo_spec",
+    "data.class_weights", "data.absolute_name", "data.canonical_name", "data.check_sources",
+    "data.expand_home", "data.option_text", "data.parse_name", "data.parse_ratio",
+    "data.ratio_text", "data.same_ratio", "data.sha256_file", "data.source_paths",
+    "data.with_options", "analyses.summarize_runs", "analyses.config_rmse",
+    "analyses.target_scale", "analyses.parse_ratios", "analyses.seed_states",
+    "analyses.training_budget", "analyses.default_batch_sizes", "analyses.best_per_batch",
+    "analyses.median_steps_by_rate",
 )
 
 
