@@ -138,7 +138,13 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 def get_activation(name_or_obj: str | Activation) -> Activation:
-    """Look an activation up by name (or pass an :class:`Activation` through)."""
+    """Look an activation up by name (or pass an :class:`Activation` through).
+
+    Parameters
+    ----------
+    name_or_obj : str or Activation
+        A key of `ACTIVATIONS` (ValueError lists them), or an activation itself.
+    """
     if isinstance(name_or_obj, Activation):
         return name_or_obj
     if isinstance(name_or_obj, str) and name_or_obj.lower() in OUTPUT_NAMES:

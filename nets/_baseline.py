@@ -19,6 +19,13 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
     The class prior (the majority class for accuracy) for a classifier, the targets'
     mean for regression: what a net that learned nothing from the inputs scores.
 
+    Parameters
+    ----------
+    ds : data.Dataset
+        Its training split fits the constant; its validation split scores it.
+    cfg : TrainConfig
+        The run's settings: its head (``"auto"``: the data's task) and dtype make the loss.
+
     Returns
     -------
     dict
@@ -38,7 +45,14 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
 def trivial_training_loss(ds, cfg: TrainConfig) -> float:
     """The training loss a constant prediction fitted on ``ds``'s training set trains to,
     weighted as training weighs its loss (``cfg.class_weight``): the floor a training
-    curve that learned nothing from the inputs sits on (`constant_training_loss`)."""
+    curve that learned nothing from the inputs sits on (`constant_training_loss`).
+
+    Parameters
+    ----------
+    ds : data.Dataset
+    cfg : TrainConfig
+        The run's settings: its head, dtype and ``class_weight`` make the loss.
+    """
     check_dataset(ds)
     net = build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
                     n_classes=ds.n_classes or None, task=ds.task)

@@ -144,7 +144,15 @@ def training_progress(epochs, curve=()) -> np.ndarray:
     lowest value up to ``e`` against the first, as a share of the whole drop (``curve``:
     ``(epoch, loss)`` pairs, a run's history; the loss part is left out without one, or
     when the loss never fell). A run whose loss falls between epochs 100 and 600 of 5000
-    has most of its progress there, not at evenly spaced epochs."""
+    has most of its progress there, not at evenly spaced epochs.
+
+    Parameters
+    ----------
+    epochs : array-like of float
+        Increasing epochs (a run's checkpoints).
+    curve : sequence of (float, float), optional
+        ``(epoch, loss)`` pairs, as above.
+    """
     epochs = np.asarray(epochs, dtype=float)
     if len(epochs) < 2 or epochs[-1] <= epochs[0]:
         return np.zeros(len(epochs))
@@ -170,7 +178,17 @@ def spread_over_training(items: list, n: int, curve=()) -> list:
     training came (`training_progress`, from ``curve``'s ``(epoch, loss)`` pairs), first and
     last included: each of ``n`` evenly spaced levels takes the nearest item not yet taken.
     A run of 5000 epochs whose loss fell between epochs 100 and 600 showed epochs 0, 1400,
-    2400, 3600 and 5000 evenly by epoch, the last four alike."""
+    2400, 3600 and 5000 evenly by epoch, the last four alike.
+
+    Parameters
+    ----------
+    items : list
+        Tuples whose first entry is an epoch, in epoch order.
+    n : int
+        How many to keep.
+    curve : sequence of (float, float), optional
+        ``(epoch, loss)`` pairs, as `training_progress` takes them.
+    """
     if len(items) <= n:
         return list(items)
     return _nearest_free(items, training_progress([item[0] for item in items], curve), n)

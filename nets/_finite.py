@@ -34,7 +34,13 @@ def settings_to_json(obj):
     """``obj`` (settings, as a config.json records them) with every NaN or infinite float
     as its text ``"nan"``, ``"inf"`` or ``"-inf"``: standard JSON that keeps the value
     (`settings_from_json` reads it back), where `finite_or_none`'s None would lose it.
-    NumPy's values as Python's, as there."""
+    NumPy's values as Python's, as there.
+
+    Parameters
+    ----------
+    obj : dict, list or scalar
+        Settings; dicts, lists and tuples are walked.
+    """
     return _rebuilt(obj, float, lambda v: v if math.isfinite(v) else str(v))
 
 
@@ -130,7 +136,15 @@ def json_file_text(obj, **options) -> str:
     """``obj`` as the text of a JSON file (UTF-8): non-ASCII as written, a Chinese label or
     path readable in an editor (QA: ``"\\u5b9e\\u9a8c"``), unless some string holds
     what UTF-8 cannot encode (a file name of undecodable bytes, kept as surrogates), which
-    is escaped then. ``options`` go to ``json.dumps`` (``indent``, ``default``...)."""
+    is escaped then. ``options`` go to ``json.dumps`` (``indent``, ``default``...).
+
+    Parameters
+    ----------
+    obj : object
+        What ``json.dumps`` takes.
+    **options
+        As above.
+    """
     text = json.dumps(obj, ensure_ascii=False, **options)
     try:
         text.encode("utf-8")
@@ -143,6 +157,11 @@ def read_json_file(path):
     """What the JSON file at ``path`` holds, read as UTF-8 with or without a byte order
     mark (QA: a config.json a Windows editor saved with one was "a config.json hplab did
     not write"). Raises OSError if it cannot be read, ValueError if it is not UTF-8 or
-    not JSON (``json.JSONDecodeError`` and ``UnicodeDecodeError`` are ValueErrors)."""
+    not JSON (``json.JSONDecodeError`` and ``UnicodeDecodeError`` are ValueErrors).
+
+    Parameters
+    ----------
+    path : str or path
+    """
     with open(path, encoding="utf-8-sig") as fh:
         return json.load(fh)

@@ -51,7 +51,15 @@ class GradCheckResult:
 def step_note(h: float, name: str = "h") -> str | None:
     """Why a check's verdict at step ``h`` may be the step's, not backprop's: ``h`` lies
     outside the course's `STEP_RANGE`; None within it. ``name``: the step as the reader
-    set it (``hplab gradcheck``: ``--h``)."""
+    set it (``hplab gradcheck``: ``--h``).
+
+    Parameters
+    ----------
+    h : float
+        The difference step.
+    name : str, default "h"
+        As above.
+    """
     low, high = STEP_RANGE
     if low <= h <= high:
         return None

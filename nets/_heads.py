@@ -228,14 +228,33 @@ HEADS: dict[str, Head] = {h.name: h for h in (Regression(), Binary(), Multiclass
 
 
 def get_head(name: str) -> Head:
-    """The `Head` registered as ``name`` (a key of `HEADS`); ValueError lists them."""
+    """The `Head` registered as ``name`` (a key of `HEADS`); ValueError lists them.
+
+    Parameters
+    ----------
+    name : str
+        ``"binary"``, ``"multiclass"`` or ``"regression"`` (or a head registered since).
+    """
     return look_up("head", HEADS, name)
 
 
 def infer_head(y: np.ndarray, n_classes: int | None = None) -> str:
     """Regression for targets with a fractional part, else classes (whole-number floats
     too): binary for 2, multiclass beyond, counting ``n_classes`` when given, else the
-    labels in ``y``."""
+    labels in ``y``.
+
+    Parameters
+    ----------
+    y : ndarray
+        Training targets.
+    n_classes : int, optional
+        The classes there are (a split may lack some).
+
+    Returns
+    -------
+    str
+        ``"binary"``, ``"multiclass"`` or ``"regression"``.
+    """
     y = np.asarray(y)
     if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
         return "regression"

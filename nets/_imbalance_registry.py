@@ -102,6 +102,11 @@ _ALIASES = {**{s.label.lower(): s.name for s in STRATEGIES.values()},
 def resolve_strategies(names) -> tuple[str, ...]:
     """Registry keys for ``names`` (keys or aliases, any case), in the order given.
 
+    Parameters
+    ----------
+    names : str or iterable of str
+        Strategy keys or aliases; a str is one comma-separated list.
+
     Raises
     ------
     ValueError

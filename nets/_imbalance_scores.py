@@ -43,7 +43,12 @@ METRIC_SPELLINGS = {"average_precision": "pr_auc", "average_precision_score": "p
 
 
 def check_metric(metric: str) -> str:
-    """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them."""
+    """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them.
+
+    Parameters
+    ----------
+    metric : str
+    """
     if metric not in IMBALANCE_METRICS:
         meant = None
         if isinstance(metric, str):
@@ -113,6 +118,14 @@ def binary_labels_and_scores(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
     The values count, not the array's dtype: ints, floats 0.0/1.0 and booleans are
     labels, held in an object array (a pandas Series of dtype object) too; text is not.
     Whether the scores must be finite is the caller's to say.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        Labels 0 and 1.
+    proba : array-like
+        Scores of class 1, one per example (``predict_proba(X)[:, 1]``; both columns
+        are refused).
     """
     raw = _as_values(np.asarray(y_true).ravel())
     # 0.6 and 1.9 were cut to 0 and 1 and scored without a word; text raised from int()

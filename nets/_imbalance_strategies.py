@@ -28,7 +28,12 @@ from ._sklearn_input import validated
 
 def check_sampling_ratio(value) -> float:
     """The minority/majority ratio samplers aim for, in (0, 1]: a number (0.2) or, in the
-    P:N form --ratio reads, minority:majority ("1:5" is 0.2)."""
+    P:N form --ratio reads, minority:majority ("1:5" is 0.2).
+
+    Parameters
+    ----------
+    value : float or str
+    """
     try:
         if isinstance(value, str) and ":" in value:  # --sampling-ratio 1:5 failed in argparse
             minority, majority = (float(side) for side in value.split(":"))
@@ -234,7 +239,13 @@ PIPELINE_NET_PARAMS = tuple(n for n in NetClassifier().get_params()
 def over_default_net(net_params: Mapping | None) -> dict:
     """`DEFAULT_NET` updated by ``net_params``; TypeError for what is no mapping, a
     TrainConfig too ("'TrainConfig' object is not iterable"): it is every setting, not
-    the changes to `DEFAULT_NET`, and holds some a pipeline's net does not take."""
+    the changes to `DEFAULT_NET`, and holds some a pipeline's net does not take.
+
+    Parameters
+    ----------
+    net_params : mapping, optional
+        NetClassifier parameters that change `DEFAULT_NET`'s; None: none.
+    """
     if isinstance(net_params, TrainConfig):
         raise TypeError("net_params must be a mapping of NetClassifier parameters, got a "
                         "TrainConfig: pass nets.net_params_from_config(cfg)")
@@ -249,7 +260,12 @@ def net_params_from_config(cfg) -> dict:
     the `PIPELINE_NET_PARAMS` fields, every one of them (`DEFAULT_NET` gives none). The
     others (``class_weight``, ``head``, ``checkpoint``, ``eval_size``,
     ``divergence_factor``, ``extra``) are left out: a pipeline's strategy weighs classes,
-    its net is a classifier and keeps no checkpoints."""
+    its net is a classifier and keeps no checkpoints.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+    """
     check_type("cfg", cfg, TrainConfig, "a nets.TrainConfig")
     out = {n: getattr(cfg, n) for n in PIPELINE_NET_PARAMS}
     out["activation"] = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)

@@ -51,7 +51,13 @@ SAME_UNITS = frozenset({zero})
 
 def starts_units_alike(name) -> bool:
     """Whether the initializer named ``name`` starts a layer's units alike (`SAME_UNITS`):
-    without dropout, they never differ; False for a name this hplab does not have."""
+    without dropout, they never differ; False for a name this hplab does not have.
+
+    Parameters
+    ----------
+    name : str
+        An initializer's name (a key of `INITIALIZERS`).
+    """
     return isinstance(name, str) and INITIALIZERS.get(name) in SAME_UNITS
 
 

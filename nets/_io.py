@@ -92,7 +92,12 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
 
 def is_model_file(path) -> bool:
     """Whether ``path`` is a model file ``save_net`` wrote (an npz with its header and
-    weights), by the member names alone: cheap enough to ask before any write."""
+    weights), by the member names alone: cheap enough to ask before any write.
+
+    Parameters
+    ----------
+    path : str or path
+    """
     path = Path(path)
     if not path.is_file() or not zipfile.is_zipfile(path):
         return False

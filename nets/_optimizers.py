@@ -200,7 +200,15 @@ def own_defaults(optimizer: str, settings) -> dict:
     dict) stands for with optimizer ``optimizer``: ``{"rho": 0.9, "opt_eps": 1e-08,
     "weight_decay": 0.0}`` for rmsprop; one it does not read (adam's rho) is left out, as is
     every setting of an unknown optimizer. What the run used, for a record or report to
-    show beside the None that ``TrainConfig(**config)`` keeps."""
+    show beside the None that ``TrainConfig(**config)`` keeps.
+
+    Parameters
+    ----------
+    optimizer : str
+        A key of `OPTIMIZERS`.
+    settings : dict
+        A TrainConfig's fields (``dataclasses.asdict``).
+    """
     cls = OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
     if cls is None:
         return {}
@@ -216,7 +224,14 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 
 def weight_decay_of(optimizer: str, weight_decay: float | None) -> float:
     """The decoupled decay a run applies: ``weight_decay``, or for None the own one of
-    ``optimizer`` (a key of `OPTIMIZERS`): 0, adamw's 0.01."""
+    ``optimizer`` (a key of `OPTIMIZERS`): 0, adamw's 0.01.
+
+    Parameters
+    ----------
+    optimizer : str
+    weight_decay : float or None
+        A TrainConfig's ``weight_decay``.
+    """
     return (OPTIMIZERS[optimizer].default_weight_decay if weight_decay is None
             else float(weight_decay))
 

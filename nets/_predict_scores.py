@@ -27,6 +27,11 @@ def regression_errors(err) -> tuple[float, float]:
     Targets of 1e200 square past float64 (RMSE inf, "overflow encountered in square"):
     then the one that overflowed is computed on ``err`` over its largest size and scaled
     back. Only then: every other run keeps its figures to the last bit.
+
+    Parameters
+    ----------
+    err : array-like
+        Predictions minus targets, in the targets' units.
     """
     err = np.asarray(err, dtype=np.float64)
     with np.errstate(over="ignore"):
@@ -70,7 +75,16 @@ def regression_r2(values, truth) -> float:
 
 def score_prediction(pred: Prediction, truth) -> dict:
     """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units and ``r2``
-    (regression; None where undefined: `regression_r2`); the other keys are None."""
+    (regression; None where undefined: `regression_r2`); the other keys are None.
+
+    Parameters
+    ----------
+    pred : Prediction
+        A saved model's prediction (`SavedModel.predict`).
+    truth : array-like
+        The true labels (in the model's own labels) or targets (original units), one per
+        example.
+    """
     truth = np.asarray(truth)
     if len(truth) != len(pred):
         raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
@@ -98,6 +112,12 @@ def positive_class_scores(pred: Prediction, truth) -> dict:
     positive nor a positive prediction; precision with no positive prediction is 0
     (``zero_division=0``), as the imbalance benchmark scores it. Every key is None for
     regression and for more than two classes.
+
+    Parameters
+    ----------
+    pred : Prediction
+    truth : array-like
+        The true labels, one per example.
     """
     if pred.task == "regression" or len(pred.classes) != 2:
         return dict.fromkeys(POSITIVE_SCORES)
@@ -115,7 +135,14 @@ def positive_class_scores(pred: Prediction, truth) -> dict:
 def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
     """One row per example: ``prediction``, then ``p_<class>`` per class (classification)
     or ``prediction_<j>`` per target (several regression targets), then ``label`` /
-    ``target`` with the true value when known."""
+    ``target`` with the true value when known.
+
+    Parameters
+    ----------
+    pred : Prediction
+    truth : array-like, optional
+        True labels or targets, one per example (or row); None: no such column.
+    """
     import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 
     if pred.task == "regression":
@@ -156,7 +183,16 @@ def is_prediction_header(header: list[str]) -> bool:
 def prediction_records(pred: Prediction, limit: int | None = None, truth=None) -> dict:
     """JSON-ready ``predictions`` (labels or values), ``probabilities`` (classification,
     else None) and ``labels`` (``truth``'s: true labels or targets; None without it) of the
-    first ``limit`` examples (all if None or negative)."""
+    first ``limit`` examples (all if None or negative).
+
+    Parameters
+    ----------
+    pred : Prediction
+    limit : int, optional
+        How many examples; None or negative: all.
+    truth : array-like, optional
+        True labels or targets, one per example.
+    """
     n = len(pred) if limit is None or limit < 0 else min(limit, len(pred))  # -1: all
     labels = None if truth is None else [_plain(v) for v in np.asarray(truth)[:n].tolist()]
     if pred.task == "regression":

@@ -15,6 +15,12 @@ def compact_repr(result, **extra) -> str:
     A result's dataclass repr printed its tables whole: in a notebook, 37 lines of curves
     for an LR range test, and not the suggested rate a reader wanted (a `Prediction` of
     digits' test split, 3 KB of arrays; a `reports.RunComparison` of two runs, 8 KB).
+
+    Parameters
+    ----------
+    result : dataclass instance
+    **extra
+        Values to show by name, each as its repr (one named as a field replaces it).
     """
     import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 

@@ -137,7 +137,13 @@ check_tables("schedule", SCHEDULES, {"RULE_SETTINGS": RULE_SETTINGS, "RATES": RA
 
 def is_stepwise(schedule) -> bool:
     """Whether the schedule named ``schedule`` holds the rate between its changes (`STEPWISE`);
-    False for a name this hplab does not have (a run saved by another)."""
+    False for a name this hplab does not have (a run saved by another).
+
+    Parameters
+    ----------
+    schedule : str
+        A schedule's name (a key of `SCHEDULES`).
+    """
     return isinstance(schedule, str) and SCHEDULES.get(schedule) in STEPWISE
 
 

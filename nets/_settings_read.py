@@ -90,7 +90,13 @@ def unread_settings(given: Iterable[str], optimizers: str | Iterable[str],
 def setting_readers(setting: str) -> dict[str, tuple[str, ...]]:
     """``{kind: names}``: the optimizers and the schedules that read ``setting`` (aliases left
     out), e.g. ``{"optimizer": ("momentum", "nesterov")}`` for ``"momentum"``; empty for a
-    setting every run reads (lr, l2, the loop's)."""
+    setting every run reads (lr, l2, the loop's).
+
+    Parameters
+    ----------
+    setting : str
+        A TrainConfig setting (``"momentum"``, ``"lr_gamma"``...).
+    """
     out = {}
     for kind, table in SETTINGS_READ.items():
         readers = tuple(name for name, reads in table.items()

@@ -49,7 +49,15 @@ def epoch_steps(n: int, batch_size: int, batch_norm: bool = False) -> int:
 def whole_steps(max_epochs: float, steps_per_epoch: int) -> int:
     """The steps a run of ``max_epochs`` takes: whole steps, rounded up, at least one; a
     product a rounding above a whole number is that number (0.28 x 25 is
-    7.000000000000001: 7 steps, not 8)."""
+    7.000000000000001: 7 steps, not 8).
+
+    Parameters
+    ----------
+    max_epochs : float
+        The run's length in epochs (fractions allowed).
+    steps_per_epoch : int
+        As `epoch_steps` counts them.
+    """
     steps = max_epochs * steps_per_epoch
     return max(1, round(steps) if _whole(steps) else math.ceil(steps))
 

@@ -292,7 +292,17 @@ def cores() -> int:
 def worker_processes(workers: int, n_tasks: int, *, warn: bool = True) -> int:
     """Local processes for ``n_tasks`` tasks on ``workers`` (a checked count, -1 for one per
     core): at most one per task and one per core, with a warning when ``workers`` asked
-    for more than the cores (48 on 2 cores took 3 minutes where 1 took 5 seconds)."""
+    for more than the cores (48 on 2 cores took 3 minutes where 1 took 5 seconds).
+
+    Parameters
+    ----------
+    workers : int
+        Processes asked for (>= 1, or -1).
+    n_tasks : int
+        Tasks to run.
+    warn : bool, default True
+        Warn when more were asked for than there are cores.
+    """
     n = cores()
     used = min(n if workers == -1 else workers, n_tasks)
     if used > n and warn:

@@ -48,7 +48,15 @@ def version_text() -> str:
 def version_text_of(installed: str, checkout: str | None) -> str:
     """`version_text` of the code another process ran: ``installed``, its hplab version,
     and ``checkout``, its `hplab_checkout` (None: an installed copy), as a study's trial
-    records them. Two codes with the same text ran the same commit."""
+    records them. Two codes with the same text ran the same commit.
+
+    Parameters
+    ----------
+    installed : str
+        An hplab version (``0.1.1.devN+gHASH``).
+    checkout : str or None
+        A checkout's commit, ``1a2b3c4d5e6f`` or ``1a2b3c4d5e6f-dirty``.
+    """
     if not checkout:
         return installed
     commit, dirty = checkout.removesuffix("-dirty"), checkout.endswith("-dirty")

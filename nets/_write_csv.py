@@ -165,7 +165,12 @@ def terminal_safe(frame):
 
 def print_csv(frame) -> None:
     """``frame`` as CSV on standard output (``--csv -``, ``--out -``): `spreadsheet_safe`,
-    and `terminal_safe` where it is a terminal; a failed write names standard output."""
+    and `terminal_safe` where it is a terminal; a failed write names standard output.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    """
     stream = sys.stdout
     if stream is not None and stream.isatty():
         # a terminal runs the ESC sequences of stored strings (another Optuna client's
@@ -211,6 +216,17 @@ def write_csv(path, frame) -> Path:
     the archive's member (or gzip's stored name) being the name without that ending (an
     archive's with ``.csv`` added when it lacks it); a name `check_csv_name` refuses
     (``.tgz``, ``.xlsx``...) raises its ValueError.
+
+    Parameters
+    ----------
+    path : str or path
+        The CSV file, compressed by its ending as above.
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     path = Path(path)
     check_csv_name(path)

@@ -109,7 +109,13 @@ ANALYSIS_OUTPUTS = {
 
 def analysis_outputs(command: str):
     """``(report, lines)`` of analysis ``command`` (`ANALYSIS_OUTPUTS`); ValueError naming
-    the analyses for any other."""
+    the analyses for any other.
+
+    Parameters
+    ----------
+    command : str
+        ``"lr-range"``, ``"scaling"``, ``"capacity"`` or ``"imbalance"``.
+    """
     from nets import unknown_name
 
     if command not in ANALYSIS_OUTPUTS:

@@ -16,7 +16,17 @@ from ._training_data import _thin
 def pick_snapshots(snapshots: Sequence, n: int = 5, curve: Sequence = ()) -> list:
     """Up to ``n`` ``(epoch, params)`` snapshots spread evenly over how far training came
     (`nets.spread_over_training`: log epochs and, with ``curve``'s ``(epoch, train_loss)``
-    pairs, the drop of the loss), first and last included."""
+    pairs, the drop of the loss), first and last included.
+
+    Parameters
+    ----------
+    snapshots : sequence of (float, list of ndarray)
+        A run's ``TrainResult.snapshots``, in epoch order.
+    n : int, default 5
+        How many to keep.
+    curve : sequence of (float, float), optional
+        ``(epoch, train_loss)`` pairs.
+    """
     return nets.spread_over_training(list(snapshots), n, curve)
 
 

@@ -63,7 +63,13 @@ def index_root(report_dir: Path | str) -> Path | None:
     """The folder whose index a report in ``report_dir`` refreshes (see module doc), or
     None: outside a ``runs`` folder an index is refreshed only where one was started, not
     begun in any parent (``--out ~/exp`` listed every report in the home folder, reading
-    every folder under it to find them)."""
+    every folder under it to find them).
+
+    Parameters
+    ----------
+    report_dir : str or path
+        The folder a report is written in.
+    """
     # absolute but not resolved: a `runs` that is a symlink is still the folder named runs
     report_dir = Path(os.path.abspath(report_dir))
     for folder in (report_dir, *report_dir.parents):

@@ -46,7 +46,15 @@ def index_folder(folder: Path | str, *, write: bool) -> IndexListing:
     this one). An index that cannot be written (a folder, a pipe, someone's own page,
     another user's folder) is this listing's ``error``, its entries listed all the same.
     A ``folder`` that is none, or that this user cannot list, is a ValueError
-    (`nets.check_folder_readable`)."""
+    (`nets.check_folder_readable`).
+
+    Parameters
+    ----------
+    folder : str or path
+        The folder indexed (``runs``).
+    write : bool
+        Also write ``folder/index.html``.
+    """
     folder = Path(folder)
     check_folder_readable(folder)
     if not write:  # a listing alone: no index held, none written

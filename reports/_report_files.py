@@ -22,7 +22,15 @@ TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok":
 
 def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
     """Delete ``out_dir/<stem>.html`` and the CSVs it links to (`report_csvs`: any other
-    file in ``<stem>_files/`` is the user's and stays), and refresh the index that listed it."""
+    file in ``<stem>_files/`` is the user's and stays), and refresh the index that listed it.
+
+    Parameters
+    ----------
+    out_dir : str or path
+        The folder holding the report.
+    stem : str, default "report"
+        The page's name without ``.html``.
+    """
     remove_report_files(out_dir, stem=stem)
     from ._index import refresh_index
 

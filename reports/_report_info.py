@@ -65,7 +65,13 @@ class _MetaFinder(HTMLParser):
 
 
 def read_report_info(path: Path | str) -> ReportInfo | None:
-    """The metadata a report embeds, or None for any other HTML file."""
+    """The metadata a report embeds, or None for any other HTML file.
+
+    Parameters
+    ----------
+    path : str or path
+        An HTML file.
+    """
     path = Path(path)
     try:
         # without waiting: a named pipe called report.html would hold the command forever

@@ -19,7 +19,13 @@ _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__", "lost+found"}
 
 
 def find_reports(directory: Path | str) -> list[ReportInfo]:
-    """Every hplab report under ``directory``, newest first."""
+    """Every hplab report under ``directory``, newest first.
+
+    Parameters
+    ----------
+    directory : str or path
+        The folder searched, and the folders in it (``runs``).
+    """
     return scan_reports(directory).reports
 
 
@@ -33,7 +39,13 @@ class ReportScan(NamedTuple):
 
 
 def scan_reports(directory: Path | str) -> ReportScan:
-    """Every hplab report under ``directory``, and what could not be read there."""
+    """Every hplab report under ``directory``, and what could not be read there.
+
+    Parameters
+    ----------
+    directory : str or path
+        The folder searched, and the folders in it (``runs``).
+    """
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")

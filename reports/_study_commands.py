@@ -102,7 +102,19 @@ def study_report_lines(name: str, storage, summary: dict,
                        description: str | None = None) -> list[str]:
     """`note_study_report`'s line, else the one that says the study has no report yet:
     what `hplab study show` and `study worker` end with (QA: a worker said nothing of a
-    study without a report, where show gave the command that writes one)."""
+    study without a report, where show gave the command that writes one).
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    storage : str or StorageURL, optional
+        Its storage, any form `study.resolve_storage` takes (None: ``runs/hplab.db``).
+    summary : dict
+        The study as `study.show_study` has it.
+    description : str, optional
+        The study's description as stored now (None: not compared).
+    """
     return (note_study_report(name, storage, summary, description)
             or _no_report_yet(name, storage, summary))
 

@@ -151,7 +151,21 @@ def current_study_report(name: str, storage, summary: dict, folder=None,
     finished trials and budget, with the files it links to, as `report_lags` (``hplab
     study show``) tells. None otherwise: no such report, one of another study or of an
     earlier version (no stamp), one this user cannot read, or one that lags (``description``
-    as `report_lags` takes it)."""
+    as `report_lags` takes it).
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    storage : str or StorageURL, optional
+        Its storage, any form `study.resolve_storage` takes (None: ``runs/hplab.db``).
+    summary : dict
+        The study as `study.show_study` has it.
+    folder : str or path, optional
+        The report's folder; None: the study's default (`study_report_folder`).
+    description : str, optional
+        The study's description as stored now (None: not compared).
+    """
     import study
 
     where = study.resolve_storage(storage)

@@ -17,7 +17,13 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "val_loss",
 
 
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
-    """The learning curves: one row per checkpoint, the standard history columns."""
+    """The learning curves: one row per checkpoint, the standard history columns.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        A run's history (``history.csv``, `TrainResult.history`).
+    """
     cols = [c for c in HISTORY_COLUMNS if c in history.columns]
     return history[cols].reset_index(drop=True).astype(float)
 
@@ -27,6 +33,13 @@ def input_bounds(*arrays: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np
 
     Normalized features mostly live in [0, 1]; the square always includes it so maps of
     different runs on one dataset share their frame.
+
+    Parameters
+    ----------
+    *arrays : ndarray
+        Normalized inputs ``(n, d)`` of one dataset (its splits), all of one ``d``.
+    pad : float, default 0.05
+        Added at each end, as a share of the range.
     """
     X = np.concatenate([np.asarray(a, dtype=float) for a in arrays])
     lo = np.minimum(X.min(axis=0), 0.0)

@@ -119,6 +119,21 @@ HAVE_PARAMETERS = (
     "analyses.target_scale", "analyses.parse_ratios", "analyses.seed_states",
     "analyses.training_budget", "analyses.default_batch_sizes", "analyses.best_per_batch",
     "analyses.median_steps_by_rate",
+    "nets.get_activation", "nets.spread_over_training", "nets.training_progress",
+    "nets.trivial_baseline", "nets.trivial_training_loss", "nets.json_file_text",
+    "nets.read_json_file", "nets.settings_to_json", "nets.step_note", "nets.get_head",
+    "nets.infer_head", "nets.starts_units_alike", "nets.is_model_file", "nets.write_csv",
+    "nets.print_csv", "nets.own_defaults", "nets.weight_decay_of", "nets.is_stepwise",
+    "nets.setting_readers", "nets.whole_steps", "nets.positive_class_scores",
+    "nets.prediction_frame", "nets.prediction_records", "nets.regression_errors",
+    "nets.score_prediction", "nets.version_text_of", "nets.worker_processes",
+    "nets.compact_repr", "nets.resolve_strategies", "nets.check_sampling_ratio",
+    "nets.net_params_from_config", "nets.over_default_net", "nets.binary_labels_and_scores",
+    "nets.check_metric", "reports.analysis_outputs", "reports.history_frame",
+    "reports.input_bounds", "reports.pick_snapshots", "reports.index_root",
+    "reports.index_folder", "reports.remove_report", "reports.read_report_info",
+    "reports.find_reports", "reports.scan_reports", "reports.current_study_report",
+    "reports.study_report_lines",
 )
 
 
