@@ -96,6 +96,11 @@ class ParamSnapshots(Callback):
     past that, drops the one whose two neighbours lie closest in `training_progress`;
     :attr:`snapshots` then picks ``keep`` spread evenly in it (`spread_over_training`).
     Deterministic: the same run keeps the same checkpoints.
+
+    Parameters
+    ----------
+    keep : int, default 8
+        Snapshots :attr:`snapshots` gives at most (`train`'s ``snapshots`` sets it).
     """
 
     def __init__(self, keep: int = 8):

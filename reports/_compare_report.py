@@ -34,14 +34,24 @@ NO_BEST = "none (each diverged or has no finite validation score)"
 
 
 def comparison_dataset(comparison: RunComparison) -> str | None:
-    """The dataset every run trained on (as its record names it), else None."""
+    """The dataset every run trained on (as its record names it), else None.
+
+    Parameters
+    ----------
+    comparison : RunComparison
+    """
     datasets = {run.record.get("dataset") for run in comparison.runs}
     name = datasets.pop() if len(datasets) == 1 else None
     return str(name) if name else None
 
 
 def comparison_name(comparison: RunComparison) -> str:
-    """The report's short name: the runs' dataset, else ``"N runs"``."""
+    """The report's short name: the runs' dataset, else ``"N runs"``.
+
+    Parameters
+    ----------
+    comparison : RunComparison
+    """
     return comparison_dataset(comparison) or f"{len(comparison.runs)} runs"
 
 
@@ -243,7 +253,15 @@ def _href(target: Path, out_dir: Path) -> str:
 
 def compare_lines(summary: dict, comparison: RunComparison) -> list[str]:
     """What ``hplab report compare`` prints for people: the runs' table, the best, the
-    notes and where the report is."""
+    notes and where the report is.
+
+    Parameters
+    ----------
+    summary : dict
+        ``report compare``'s ``--json`` object.
+    comparison : RunComparison
+        `compare_runs`' answer.
+    """
     from ._terminal import table_lines
 
     columns = ["run", *comparison.differing, "status", "epochs",

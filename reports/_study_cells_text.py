@@ -8,7 +8,17 @@ from __future__ import annotations
 def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> list[str]:
     """The lines of the cells (`reports._study_cells.cells_table`: each pair's final value)
     of stored study ``name`` when its space is two choices and nothing else and it has one
-    objective, else none. ``opened``: as for `study.show_study`."""
+    objective, else none. ``opened``: as for `study.show_study`.
+
+    Parameters
+    ----------
+    name : str
+        The stored study's name.
+    storage : str, optional
+        Any storage form `study.resolve_storage` takes (default ``runs/hplab.db``).
+    opened : tuple, optional
+        As above.
+    """
     import study as hs
 
     # read-only, as show opened it; the trials only read when the space is such a grid

@@ -79,7 +79,13 @@ def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
 
 def study_list_lines(rows: list[dict]) -> list[str]:
     """Lines for `hplab study list`: a row of `study.list_studies` a line, under a header,
-    in columns as wide as their longest entry ('no studies' for none)."""
+    in columns as wide as their longest entry ('no studies' for none).
+
+    Parameters
+    ----------
+    rows : list of dict
+        `study.list_studies`' rows.
+    """
     # the counts are finished/budget, as `study show` says "trials 3/3"; best on each of
     # the metrics named beside it (a multi-objective study's "0.89, 45" said nothing alone)
     cells = [(r["study"], r["dataset"] or "-", f"{r['n_finished']}/{r['n_trials'] or '-'}",
@@ -115,7 +121,13 @@ def enqueue_lines(s: dict) -> list[str]:
 
 def spec_list_lines(rows: list[dict]) -> list[str]:
     """Lines for `hplab study spec`: a ready spec (`study.ready_specs`) a line, its name,
-    dataset and description in columns."""
+    dataset and description in columns.
+
+    Parameters
+    ----------
+    rows : list of dict
+        `study.ready_specs`' rows.
+    """
     wide = (max(text_width(r["name"]) for r in rows) + 2,
             max(text_width(r["dataset"]) for r in rows) + 2)
     return [f"{_padded(r['name'], wide[0])}{_padded(r['dataset'], wide[1])}{r['description']}"
@@ -182,7 +194,17 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
                 best_note: str = "") -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, best trial, problems, report.
     ``report_seconds``: the time the run's report took to write, said after its trials'.
-    ``best_note``: added to the best trial's line (how its value came about)."""
+    ``best_note``: added to the best trial's line (how its value came about).
+
+    Parameters
+    ----------
+    s : dict
+        The study's summary (`study.study_summary`, ``--json``'s object).
+    report_seconds : float, optional
+        As above; None: not said.
+    best_note : str, optional
+        As above.
+    """
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
                                                   strict=False))
     done, budget = s["n_finished"], s["n_trials"]

@@ -23,7 +23,13 @@ def _held_out_warning(s: dict) -> list[str]:
 
 
 def scaling_lines(s: dict) -> list[str]:
-    """Lines for `hplab scaling`: steps per batch size, the fit, the rules, the noise scale."""
+    """Lines for `hplab scaling`: steps per batch size, the fit, the rules, the noise scale.
+
+    Parameters
+    ----------
+    s : dict
+        The study's summary (``ScalingResult.summary``, ``--json``'s object).
+    """
     lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
              f"{s['target']:.4g} ({s['target_source']})",
              f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
@@ -102,7 +108,13 @@ def scaling_lines(s: dict) -> list[str]:
 
 
 def lr_range_lines(s: dict) -> list[str]:
-    """Lines for `hplab lr-range`: the suggestions, where it stopped, the verification."""
+    """Lines for `hplab lr-range`: the suggestions, where it stopped, the verification.
+
+    Parameters
+    ----------
+    s : dict
+        The test's summary (``LRRangeResult.summary``, ``--json``'s object).
+    """
     lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
              f"{len(s['seeds'])} seed(s)" + (", validation loss" if s.get("val") else ""),
@@ -194,7 +206,13 @@ def eps_warning(eps: float, baseline: float) -> str:
 
 
 def capacity_lines(s: dict) -> list[str]:
-    """Lines for `hplab capacity`: the width x depth table and the best net."""
+    """Lines for `hplab capacity`: the width x depth table and the best net.
+
+    Parameters
+    ----------
+    s : dict
+        The sweep's summary (``CapacityResult.summary``, ``--json``'s object).
+    """
     m = s["metric"]
     # XOR: the test set is the training set itself, as the report's "Training-set" says
     test = "train-set" if s.get("test_is_train") else "test"

@@ -48,7 +48,13 @@ def _verdict_lines(ranked: list[dict], metric: str, seeds: int) -> list[str]:
 
 
 def imbalance_lines(s: dict) -> list[str]:
-    """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
+    """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo.
+
+    Parameters
+    ----------
+    s : dict
+        The benchmark's summary (``ImbalanceResult.summary``, ``--json``'s object).
+    """
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)

@@ -36,7 +36,13 @@ def listed_fields(path: Path) -> dict:
 def ready_spec_text(name: str) -> tuple[Path, str]:
     """The file of ready spec ``name`` and its text (`hplab study spec NAME` prints it);
     ValueError naming the ready specs for any other name (a path is a file to open, not a
-    ready spec)."""
+    ready spec).
+
+    Parameters
+    ----------
+    name : str
+        A ready spec's name (``"coin"``; `hplab study spec` lists them).
+    """
     if name not in spec_names():
         raise ValueError(f"no ready spec {name!r}; ready specs are {', '.join(spec_names())}")
     path = find_spec(name)

@@ -25,6 +25,13 @@ def spec_toml(raw: dict | StudySpec, comment: str = "") -> str:
     Floats keep every digit (the shortest text that reads back as the same number); a key
     set to None (a Python-built spec's "not set") is left out, as TOML has no null. Raises
     ValueError for what TOML cannot hold (a string with a file name's undecodable byte).
+
+    Parameters
+    ----------
+    raw : dict or StudySpec
+        As above.
+    comment : str, optional
+        One line written above the tables; "" for none.
     """
     if isinstance(raw, StudySpec):  # it failed as "'StudySpec' object has no attribute 'items'"
         raw = raw.raw

@@ -130,6 +130,13 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
     touching anything but reading the first bytes of an existing file whose name says
     neither journal nor SQLite (a parsed one is returned as it is).
 
+    Parameters
+    ----------
+    text : str, os.PathLike, StorageURL or None
+        A database URL (``sqlite:///runs/k.db``, ``postgresql://...``), a file path
+        (``runs/k.db``; ``journal:PATH`` or a ``*.log`` path: a journal), a parsed one, or None:
+        ``runs/hplab.db``.
+
     Raises
     ------
     TypeError

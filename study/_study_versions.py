@@ -97,7 +97,15 @@ def trial_versions(trials, study_created) -> list[dict]:
     trial, and how many it ran. Trials recorded before records named their version are
     one entry, its version None: an earlier hplab's, whichever (a study begun before an
     upgrade and resumed since is mixed). Trials of another program or copied from another
-    study are not counted; more than one entry: mixed code."""
+    study are not counted; more than one entry: mixed code.
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+        The study's trials.
+    study_created : str or None
+        The study's creation stamp (None: a study without one).
+    """
     flat = flat_layout(study_created)
     counts: dict[tuple, int] = {}
     for t in sorted(trials, key=lambda t: t.number):
@@ -114,7 +122,13 @@ def library_sets(attrs: dict) -> list[dict]:
     attributes, as read): each set `VERSIONS_ATTR` holds, without hplab's own keys, oldest
     first; none for a study from before it was stored. Sets that name the same versions of
     every library both name are one (their union): a record from before a library was
-    recorded is not other software. Two or more: its trials ran on mixed libraries."""
+    recorded is not other software. Two or more: its trials ran on mixed libraries.
+
+    Parameters
+    ----------
+    attrs : dict
+        The study's ``user_attrs``.
+    """
     kept = attrs.get(VERSIONS_ATTR)
     sets: list[dict] = []
     for entry in kept if isinstance(kept, list) else []:
@@ -132,5 +146,11 @@ def library_sets(attrs: dict) -> list[dict]:
 
 def same_libraries(a: dict, b: dict) -> bool:
     """Whether two sets of library versions (`library_sets`) name the same version of
-    every library both name."""
+    every library both name.
+
+    Parameters
+    ----------
+    a, b : dict
+        Library name to version, as `library_sets` gives them.
+    """
     return all(a[k] == b[k] for k in a.keys() & b.keys())

@@ -179,6 +179,12 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     (``[{"python": ..., "numpy": ..., ...}]``: the Python and library versions its trials
     ran on, as stored, `library_sets`; none for a study from before they were stored; two
     or more: mixed).
+
+    Parameters
+    ----------
+    study : optuna.Study
+    where : StorageURL, str or os.PathLike
+        Its storage, as above.
     """
     if isinstance(study, str):  # was "'str' object has no attribute 'get_trials'" (QA)
         raise TypeError(f"study_summary takes an optuna.Study (study.open_study's), got the "

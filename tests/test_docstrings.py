@@ -134,6 +134,12 @@ HAVE_PARAMETERS = (
     "reports.index_folder", "reports.remove_report", "reports.read_report_info",
     "reports.find_reports", "reports.scan_reports", "reports.current_study_report",
     "reports.study_report_lines",
+    "nets.ParamSnapshots", "study.spec_toml", "study.ready_spec_text", "study.resolve_storage",
+    "study.study_summary", "study.trial_versions", "study.library_sets", "study.same_libraries",
+    "reports.study_cells_lines", "reports.compare_lines", "reports.comparison_dataset",
+    "reports.comparison_name", "reports.capacity_lines", "reports.lr_range_lines",
+    "reports.scaling_lines", "reports.imbalance_lines", "reports.spec_list_lines",
+    "reports.study_lines", "reports.study_list_lines",
 )
 
 
