@@ -87,7 +87,12 @@ def record_attr(trial) -> str:
 
 def flat_layout(study_created) -> bool:
     """Whether trials of a study stamped ``study_created`` (its `CREATED_ATTR`, None if
-    it has none) may keep the flat layout: only a study made before hplab stamped them."""
+    it has none) may keep the flat layout: only a study made before hplab stamped them.
+
+    Parameters
+    ----------
+    study_created : str or None
+    """
     return not isinstance(study_created, str)
 
 
@@ -169,7 +174,14 @@ def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
     runs in. ``study_created``: ran in the study stamped so (its `CREATED_ATTR`; None: a
     study without one), not in another one a trial was copied from (``add_trials``);
     left out, in any study (a copy of hplab's trial counts), and flat-layout user
-    attributes count too."""
+    attributes count too.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    study_created : str or None, optional
+        As above; left out: any study.
+    """
     if study_created is ANY_STUDY:
         return has_hplab_record(trial)
     info = trial_info(trial, flat=flat_layout(study_created))
@@ -177,7 +189,15 @@ def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
 
 
 def copied_from_another_study(trial, study_created=None) -> bool:
-    """Whether ``trial`` holds a record hplab wrote in another study (it was copied)."""
+    """Whether ``trial`` holds a record hplab wrote in another study (it was copied).
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    study_created : str, optional
+        The creation stamp of the study it is in (its `CREATED_ATTR`; None: a study
+        without one).
+    """
     info = trial_info(trial, flat=flat_layout(study_created))
     return "worker" in info and not _written_in(info, study_created)
 
@@ -205,7 +225,14 @@ def told_while_running(trial, *, flat: bool = True) -> bool:
     """Whether another program (``optuna tell``, another Optuna client) ended ``trial``
     while hplab's worker ran it: its record names the worker that entered it and no
     ``status``, which hplab records at every end it makes (``flat`` as for `trial_info`).
-    Its state and value are that program's, not the training's."""
+    Its state and value are that program's, not the training's.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    flat : bool, default True
+        As for `trial_info`.
+    """
     info = trial_info(trial, flat=flat)
     return "worker" in info and "status" not in info
 

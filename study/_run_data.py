@@ -59,7 +59,14 @@ def check_data(study, dataset, where: StorageURL, hint: str) -> None:
 
 def data_differs(study, dataset) -> str:
     """Why ``dataset`` is not the data ``study`` was created on, in words; "" when it is,
-    or when the study keeps no fingerprint of its data (an earlier version made it)."""
+    or when the study keeps no fingerprint of its data (an earlier version made it).
+
+    Parameters
+    ----------
+    study : optuna.Study
+    dataset : data.Dataset
+        The loaded data to compare (by its fingerprint).
+    """
     stored, mine = study.user_attrs.get(DATA_ATTR), dataset.fingerprint()
     if stored is None or stored == mine:
         return ""

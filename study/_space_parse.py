@@ -192,7 +192,15 @@ def fixed_for_data(fixed: dict, dataset=None) -> dict:
     the weights of its training split (`data.class_weights`, scikit-learn's ``n / (k *
     count)``, as ``hplab train --class-weight balanced`` has them). Without a dataset
     (a spec read before its data), left out: weights of the data are valid ones, checked
-    with it (`check_dataset`)."""
+    with it (`check_dataset`).
+
+    Parameters
+    ----------
+    fixed : dict
+        A spec's [fixed] settings.
+    dataset : data.Dataset, optional
+        The loaded data the trials train on.
+    """
     if fixed.get("class_weight") != "balanced":
         return fixed
     if dataset is None:

@@ -67,7 +67,15 @@ def other_checkout(version: str | None, checkout: str | None) -> str | None:
     it was installed at, and the checkout's commit (or its uncommitted changes) tells the
     code; a clean checkout at that commit ran what an installed copy of the version runs
     (`nets.version_text_of`). None too where no version was recorded (an earlier hplab's
-    record)."""
+    record).
+
+    Parameters
+    ----------
+    version : str or None
+        The trial's hplab version (`trial_version`).
+    checkout : str or None
+        The trial's checkout (`trial_checkout`).
+    """
     if version is None or not checkout or nets.version_text_of(version, checkout) == version:
         return None
     return checkout
@@ -78,7 +86,14 @@ def ran_other_code(trial, *, flat: bool = True) -> bool:
     the same version from another commit or an edited checkout (`nets.version_text_of`);
     a record written before records named the checkout is compared by its version
     alone, and one written before records named the version is an earlier hplab's. One
-    hplab never entered (another program's trial) is not other code."""
+    hplab never entered (another program's trial) is not other code.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    flat : bool, default True
+        As for `trial_info`.
+    """
     info = trial_info(trial, flat=flat)
     version = info.get(VERSION_KEY)
     if not isinstance(version, str):

@@ -118,7 +118,12 @@ def value_names(study, table: dict) -> list[str] | None:
 
 def keeps_heartbeats(study) -> bool:
     """Whether ``study``'s storage keeps trial heartbeats, so a heartbeat check may have
-    failed a trial: a database (RDBStorage, or optuna's cache over one); not a journal."""
+    failed a trial: a database (RDBStorage, or optuna's cache over one); not a journal.
+
+    Parameters
+    ----------
+    study : optuna.Study
+    """
     # not isinstance(..., BaseHeartbeat): optuna.storages._heartbeat's class is private
     # ("not supposed to be directly accessed by library users", optuna 5.1), and in
     # optuna 5 only RDBStorage and the cache over one are heartbeat storages

@@ -140,6 +140,9 @@ HAVE_PARAMETERS = (
     "reports.comparison_name", "reports.capacity_lines", "reports.lr_range_lines",
     "reports.scaling_lines", "reports.imbalance_lines", "reports.spec_list_lines",
     "reports.study_lines", "reports.study_list_lines",
+    "study.data_differs", "study.fixed_for_data", "study.keeps_heartbeats",
+    "study.run_by_hplab", "study.copied_from_another_study", "study.flat_layout",
+    "study.other_checkout", "study.ran_other_code", "study.told_while_running",
 )
 
 
