@@ -56,6 +56,17 @@ def regression_r2(values, truth) -> float:
     1 is a perfect fit, 0 no better than predicting the mean of the targets, below 0 worse.
     Targets of 1e200 square past float64: then both sides are scaled by a power of two
     (exact), as R² does not depend on the units.
+
+    Parameters
+    ----------
+    values : array-like
+        The predictions, one per row of ``truth`` (any shape that reshapes to it).
+    truth : array-like
+        The true targets: one column, or one per target.
+
+    Returns
+    -------
+    float
     """
     from sklearn.metrics import r2_score  # here: `import nets` stays without its import
 

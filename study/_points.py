@@ -25,7 +25,9 @@ def parse_point(text: str, space: Space) -> dict:
     Parameters
     ----------
     text : str
+        ``name=value`` pairs separated by commas, as ``--point`` takes them.
     space : Space
+        The spec's searched space, whose parameters give the values' types.
 
     Returns
     -------
