@@ -245,8 +245,7 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
                           for k, v in s["best_params"].items())
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}{best_note}")
     if s.get("pareto_front"):
-        n = len(s["pareto_front"])
-        lines.append(f"pareto front: {n} trial{'' if n == 1 else 's'}")
+        lines.append(_front_line(s))
     for mixed in (mixed_versions_text(s.get("hplab_versions") or []),
                   mixed_libraries_text(s.get("library_versions") or [])):
         if mixed:
@@ -256,6 +255,18 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
     if len(s["problems"]) > 5:
         lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
     return lines + _ending(s, report_seconds, "trials")
+
+
+def _front_line(s: dict) -> str:
+    """The Pareto front's line: its trials by number, and what made one of them the best
+    trial. QA: "pareto front: 3 trials" above three indented problem lines (diverged
+    trials) read as the front's members, and the best trial's pick was not said."""
+    numbers = [f"#{p['number']}" for p in s["pareto_front"]]
+    n = len(numbers)
+    shown = ", ".join(numbers[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    word = "highest" if s["directions"][0] == "maximize" else "lowest"
+    return (f"pareto front: {n} trial{'' if n == 1 else 's'} ({shown}); the best trial is "
+            f"its {word} {s['metrics'][0]}")
 
 
 def _ending(s: dict, report_seconds: float | None = None, timed: str = "") -> list[str]:

@@ -184,7 +184,29 @@ def test_show_counts_a_pareto_front_of_one_trial_in_the_singular(spec_file, tmp_
     assert code == 0, err
     assert [p["number"] for p in json.loads(out)["pareto_front"]] == [0]
     code, out, err = run_cli(["study", "show", "mo", "--storage", db], capsys)
-    assert "pareto front: 1 trial" in out.splitlines(), out
+    # the front's line names its members since QA (multiobj): see the test below
+    assert "pareto front: 1 trial (#0); the best trial is its lowest val_loss" \
+        in out.splitlines(), out
+
+
+def test_show_names_the_front_apart_from_the_diverged_trials_below_it(spec_file, tmp_path,
+                                                                      capsys):
+    # QA (multiobj): "pareto front: 2 trials" above two indented lines of diverged trials
+    # read as the front's members; and "best trial #5" of a front said not why that one
+    db = tmp_path / "mo.db"
+    spec = spec_file("mo", n_trials=6, pruner="none", max_epochs=8,
+                     metric=["val_accuracy", "n_parameters"],
+                     space={"lr": {"low": 0.1, "high": 1000.0, "log": True},
+                            "width": {"low": 2, "high": 6}})
+    assert run_cli(["study", "run", spec, "--storage", db, "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "mo", "--storage", db], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    front = lines.index("pareto front: 2 trials (#1, #5); the best trial is its highest "
+                        "val_accuracy")
+    assert lines[front - 1].startswith("best trial #5: 0.75, 17  ")
+    assert [line.split(":")[0] for line in lines[front + 1:front + 3]] == \
+        ["  #0 diverged", "  #3 diverged"]
 
 
 def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_file, tmp_path,
