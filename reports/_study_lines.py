@@ -167,10 +167,11 @@ def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> s
     return "; diverged curves leave the axis"
 
 
-def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
-    """One line per complete trial across the parameter axes (``<param>_position``),
-    coloured by value on ``attrs['color_range']`` (values past it at the ends); each axis
-    is labelled by ``attrs['ticks']``: its ends, and every choice of a categorical axis.
+def draw_parallel(frame: pd.DataFrame, *, maximize: bool, metric: str = "value") -> Figure:
+    """One line per complete trial across the parameter axes (``<param>_position``), then
+    the value's, named ``metric`` (of several, the one drawn), coloured by value on
+    ``attrs['color_range']`` (values past it at the ends); each axis is labelled by
+    ``attrs['ticks']``: its ends, and every choice of a categorical axis.
     Past `MANY_CURVES` trials only the best `BEST_SHARE` is coloured, on its own range,
     over the rest in faint grey: most of a long TPE study lies near the best, one colour."""
     params = frame.attrs["params"]
@@ -211,13 +212,13 @@ def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
                 ax.text(x + 0.04, y, text, ha="left", va="center", fontsize="small",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.8})
-    ax.set_xticks(xs, [f"{p} (log)" if p in log else p for p in params] + ["value"])
+    ax.set_xticks(xs, [f"{p} (log)" if p in log else p for p in params] + [metric])
     ax.set_yticks([])
     ax.set_ylim(-0.16, 1.16)
     ax.set_xlim(-0.3, len(params) + 0.3)
     if norm is not None:
         fig.colorbar(ScalarMappable(norm, cmap), ax=ax, extend=extend,
-                     label="value, best tenth" if many else "value")
+                     label=f"{metric}, best tenth" if many else metric)
     ax.set_title("Parallel coordinates (" + (
         "colour: the best tenth, lighter = better; grey: the rest)" if many
         else "lighter = better)"))

@@ -98,10 +98,14 @@ def add_what_mattered(rep, s, spec, table, metric, maximize,
         "little or only together with others." + _spread_words(slices, shown)))
     par = sd.parallel_frame(table.dropna(axis=1, how="any"),
                             [p for p in ranked if p in table.dropna(axis=1, how="any")])
-    rep.add_figure("parallel", partial(draw_parallel, maximize=maximize), par, caption=(
+    # QA (multiobj): its axis "value", in a study of several metrics, named none of them
+    best = (f" (the {'highest' if maximize else 'lowest'} {metric}, the first objective)"
+            if spec.multi_objective else "")
+    rep.add_figure("parallel", partial(draw_parallel, maximize=maximize, metric=metric), par,
+                   caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
-        "range, log axes where searched on a log scale); the best trials are drawn brightest."
-        + parallel_note(len(par))))
+        f"range, log axes where searched on a log scale); the best trials{best} are drawn "
+        "brightest." + parallel_note(len(par))))
     return ranked
 
 

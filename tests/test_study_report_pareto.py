@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 import pandas as pd
 import pytest
-from conftest import figure_stand_in, report_table
+from conftest import ONE_PIXEL_PNG, figure_stand_in, report_table
 
 import reports
 import study
@@ -51,3 +51,39 @@ def test_the_trials_table_marks_the_pareto_front_and_lists_it_first(spec_file, t
     table = pd.read_csv(path.parent / "report_files" / "trials.csv")
     assert sorted(table.loc[table["pareto"], "number"]) == front
     assert table["pareto"].dtype == bool
+
+
+def test_the_parallel_coordinates_of_several_metrics_name_the_one_they_draw(
+        spec_file, tmp_path, parse_html, monkeypatch):
+    # QA (multiobj): its last axis and colour bar said "value", and its caption "the best
+    # trials are drawn brightest", in a study of val_loss and n_parameters: which value,
+    # which best?
+    from reports import design
+
+    titled = {}
+
+    def png_data_uri(fig, dpi=design.DPI):  # keep each figure's texts, draw none
+        ax = fig.axes[0]
+        titled[ax.get_title()] = ([t.get_text() for t in ax.get_xticklabels()],
+                                  [a.get_ylabel() for a in fig.axes[1:]],
+                                  {t.get_text() for t in ax.texts})
+        return ONE_PIXEL_PNG, 10, 10
+
+    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=["val_loss", "n_parameters"], n_trials=6,
+        max_epochs=6, sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
+        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
+               "width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    losses = [t.values[0] for t in optuna.load_study(study_name="mo",
+                                                     storage=f"sqlite:///{db}").trials]
+    ticks, bars, texts = titled["Parallel coordinates (lighter = better)"]
+    assert ticks[-1] == "val_loss" and bars == ["val_loss"]
+    assert f"{min(losses):.3g}" in texts  # the axis's lower end: the lowest val_loss
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("the best trials (the lowest val_loss, the first objective) are drawn "
+            "brightest.") in text
