@@ -136,8 +136,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
             rep.add_text(f"This study is mixed: {mixed}.", note=True)
     if not complete and summary["n_finished"]:
         rep.add_text("No trial completed, so there is no best trial. The table of all trials "
-                     "below gives the reason each one stopped; if they diverged, lower the "
-                     "learning-rate range.", note=True)
+                     "below gives the reason each one stopped; if they diverged, "
+                     f"{_lower_rate(spec)}.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
         outcomes = state_counts_frame(trials, flat=flat, stale=stale)
         rep.add_figure("outcomes", sw.draw_state_counts, outcomes,
@@ -261,3 +261,13 @@ def _swap_in(swap_model, staged_spec: Path | None, out: Path) -> None:
     swap_model()
     if staged_spec is not None:
         os.replace(staged_spec, out / SPEC_FILE)
+
+
+def _lower_rate(spec) -> str:
+    """What to lower when every trial diverged: the searched range, or the fixed rate (QA:
+    "lower the learning-rate range" of a study whose [fixed] lr = 500 searched none)."""
+    if spec.space.get("lr") is not None:
+        return "lower the learning-rate range (space.lr)"
+    if "lr" in spec.fixed:
+        return f"lower the learning rate (fixed.lr = {spec.fixed['lr']:g})"
+    return "set a lower learning rate (fixed.lr)"

@@ -87,3 +87,24 @@ def test_the_parallel_coordinates_of_several_metrics_name_the_one_they_draw(
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("the best trials (the lowest val_loss, the first objective) are drawn "
             "brightest.") in text
+
+
+def test_a_study_whose_fixed_rate_diverged_every_trial_is_told_to_lower_that_rate(
+        spec_file, tmp_path, parse_html, monkeypatch):
+    # QA (multiobj): [fixed] lr = 500, every trial diverged, and the report said "lower the
+    # learning-rate range" of a study that searched no rate
+    figure_stand_in(monkeypatch, typeset=False)
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=["val_accuracy", "n_parameters"], n_trials=3,
+        max_epochs=6, sampler="nsga2", pruner="none",
+        space={"width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "adam", "lr": 500.0, "batch_size": 32, "checkpoint": 2}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert (summary["n_diverged"], summary["pareto_front"], summary["best_value"]) == \
+        (3, [], None)
+    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("No trial completed, so there is no best trial. The table of all trials below "
+            "gives the reason each one stopped; if they diverged, lower the learning rate "
+            "(fixed.lr = 500).") in text
