@@ -120,7 +120,13 @@ class PlainLogFormatter(LogFormatterSciNotation):
     """matplotlib's choice of the ticks to label (the decades; between them, on an axis of
     about a decade or less, a thinned set so that labels do not collide), each label a
     plain number (`_plain`) while the whole view lies within `PLAIN`, else matplotlib's own:
-    one notation down an axis. Every one of `round_ticks` is labelled."""
+    one notation down an axis. Every one of `round_ticks` is labelled. ``decades_1_2_5``:
+    the span under which 2 and 5 times the powers are labelled too (`FEWEST_DECADES_1_2_5`).
+    """
+
+    def __init__(self, *args, decades_1_2_5: float = FEWEST_DECADES_1_2_5, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decades_1_2_5 = decades_1_2_5
 
     def set_locs(self, locs=None):
         super().set_locs(locs)
@@ -134,7 +140,7 @@ class PlainLogFormatter(LogFormatterSciNotation):
                 math.nextafter(math.log(low, b), -math.inf))
             if powers <= self.minor_thresholds[0]:
                 self._sublabels = set(np.round(np.geomspace(1, b, int(b) // 2 + 1)))
-            elif b == 10 and math.log10(high / low) < FEWEST_DECADES_1_2_5:
+            elif b == 10 and math.log10(high / low) < self.decades_1_2_5:
                 self._sublabels = {1, 2, 5}
 
     def __call__(self, x, pos=None):
@@ -153,18 +159,20 @@ def _plain(x: float, high: float) -> str:
     return f"{x:,g}" if abs(high) >= 1e4 else f"{x:g}"
 
 
-def plain_log_ticks(*axes) -> None:
+def plain_log_ticks(*axes, decades_1_2_5: float = FEWEST_DECADES_1_2_5) -> None:
     """Label each of ``axes`` (``ax.xaxis``, ``ax.yaxis``) that is on a log scale with
     `PlainLogFormatter`, its major ticks and its minor ones as matplotlib labels them (on a
     short view `PlainLogLocator`'s round ticks). Call after `set_xscale` / `set_yscale`
     (which set the formatters again) and before any fixed tick labels of the axis (which
-    this would replace)."""
+    this would replace). ``decades_1_2_5``: as `PlainLogFormatter` takes it (a tall axis
+    can label more)."""
     for axis in axes:
         if axis.get_scale() != "log":
             continue
         base = axis.get_transform().base
         axis.set_major_locator(PlainLogLocator(base))
         axis.set_minor_locator(PlainLogLocator(base, minor=True))
-        axis.set_major_formatter(PlainLogFormatter(base))
+        axis.set_major_formatter(PlainLogFormatter(base, decades_1_2_5=decades_1_2_5))
         # as matplotlib's LogScale sets its minor formatter for the default ticks
-        axis.set_minor_formatter(PlainLogFormatter(base, labelOnlyBase=False))
+        axis.set_minor_formatter(PlainLogFormatter(base, labelOnlyBase=False,
+                                                   decades_1_2_5=decades_1_2_5))

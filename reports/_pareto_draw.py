@@ -9,6 +9,10 @@ from matplotlib.figure import Figure
 from . import design
 from ._log_ticks import plain_log_ticks
 
+#: The span of a log y axis (decades) under which its 2 and 5 times the powers of ten are
+#: labelled too: the front's small nets lie between two powers, and the chart is tall
+SIZE_DECADES_1_2_5 = 4.0
+
 
 def draw_pareto(frame: pd.DataFrame, directions=()) -> Figure:
     """Every complete trial in the plane of the first two objectives (`pareto_frame`'s
@@ -32,8 +36,8 @@ def draw_pareto(frame: pd.DataFrame, directions=()) -> Figure:
                     textcoords="offset points", fontsize=8, color=design.INK)
     # parameter counts span decades; their ticks plain (1677, not 10³), as other charts'
     log = design.log_y_if_wide(ax, frame[y], span=20)
-    if log:
-        plain_log_ticks(ax.yaxis)
+    if log:  # QA (multiobj): coin-pareto's sizes, 15 to 7000, read against 100 and 1000
+        plain_log_ticks(ax.yaxis, decades_1_2_5=SIZE_DECADES_1_2_5)
     better = pareto_better(directions)
     ax.set(xlabel=x, ylabel=f"{y} (log scale)" if log else y,
            title="Pareto front (#: trial number" + (f"; better: {better})" if better else ")"))

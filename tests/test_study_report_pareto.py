@@ -108,3 +108,37 @@ def test_a_study_whose_fixed_rate_diverged_every_trial_is_told_to_lower_that_rat
     assert ("No trial completed, so there is no best trial. The table of all trials below "
             "gives the reason each one stopped; if they diverged, lower the learning rate "
             "(fixed.lr = 500).") in text
+
+
+def test_the_pareto_chart_of_coin_pareto_sizes_labels_2_and_5_times_the_powers(
+        spec_file, tmp_path):
+    # QA (multiobj): coin-pareto's sizes, 15 to 4797 here (7000 over its 60 trials), read
+    # against "100" and "1000" alone: the front's small nets (15, 45) fell between labels
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from reports import _study_data as sd
+    from reports._pareto_draw import draw_pareto
+
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=["val_accuracy", "n_parameters"], n_trials=10,
+        max_epochs=4, sampler="nsga2", pruner="none",
+        space={"lr": {"low": 0.001, "high": 0.1, "log": True},
+               "width": {"low": 2, "high": 64, "log": True}, "depth": {"low": 1, "high": 3},
+               "activation": ["tanh", "relu"]},
+        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    trials = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}").trials
+    sizes = sorted(t.values[1] for t in trials)
+    assert (sizes[0], sizes[-1]) == (15.0, 4797.0)
+    frame = sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
+                            spec.metrics)
+    fig = draw_pareto(frame, spec.directions)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True)
+              if t.get_text() and low <= t.get_position()[1] <= high]
+    assert sorted(labels, key=float) == ["20", "50", "100", "200", "500", "1000", "2000",
+                                         "5000"]
