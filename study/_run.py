@@ -37,6 +37,7 @@ from ._run_data import (
     spec_data,
     stored_study_data,
 )
+from ._sampler_budget import random_budget_note
 from ._spec import StudySpec
 from ._spec_options import check_runnable, idle_pruner, single_choices
 from ._spec_to_run import spec_to_run
@@ -200,6 +201,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                                          dataset=dataset)
             stored = True
             budget = stored_n_trials(study, spec.n_trials)  # another run's --trials may change it
+            if why := random_budget_note(spec, budget):
+                warnings.warn(why, stacklevel=2)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)

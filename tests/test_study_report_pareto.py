@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import optuna
 import pandas as pd
 import pytest
@@ -142,3 +144,34 @@ def test_the_pareto_chart_of_coin_pareto_sizes_labels_2_and_5_times_the_powers(
               if t.get_text() and low <= t.get_position()[1] <= high]
     assert sorted(labels, key=float) == ["20", "50", "100", "200", "500", "1000", "2000",
                                          "5000"]
+
+
+def test_an_nsga2_study_no_longer_than_its_first_generation_is_said_to_be_random(
+        spec_file, tmp_path, capsys):
+    # QA (multiobj): `hplab study run coin-pareto --trials 12` (population 20) ran twelve
+    # random trials and titled its report nsga2, saying nothing
+    import warnings
+
+    from cli_helpers import run_cli
+
+    db = tmp_path / "mo.db"
+    spec = spec_file("mo", n_trials=4, max_epochs=4, sampler="nsga2", pruner="none",
+                     metric=["val_loss", "n_parameters"],
+                     sampler_options={"population_size": 6})
+
+    def run(*flags):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            code, out, err = run_cli(["study", "run", spec, "--storage", db, "--no-report",
+                                      "--json", *flags], capsys)
+        assert code == 0, err
+        return json.loads(out)["n_complete"], [str(w.message) for w in seen
+                                               if "generation" in str(w.message)]
+
+    assert run() == (4, [
+        "sampler 'nsga2' draws its first generation (sampler.population_size = 6 trials) at "
+        "random, and the study's budget is 4: every trial is drawn at random (a random "
+        "search); give n_trials (or --trials) above 6 to breed a second generation, or lower "
+        "sampler.population_size"])
+    # a budget past the first generation breeds a second: no warning
+    assert run("--trials", "8") == (8, [])
