@@ -342,3 +342,33 @@ def test_a_spec_whose_data_cannot_load_creates_nothing(spec_file, tmp_path, monk
     assert summary["enqueued"] == [{"number": 0, "params": {"lr": 0.3, "width": 3}}]
     assert _trials(tmp_path / "d.db", "np")[0].system_attrs["fixed_params"] == {
         "lr": 0.3, "width": 3}
+
+
+def test_points_enqueued_on_postgresql_are_run_first_by_a_worker(postgres_url, spec_file,
+                                                                  capsys):
+    """The three-machine recipe's first step: one machine queues the points on the server
+    (creating the study), any worker there runs them first; a bad point creates nothing."""
+    import uuid
+
+    name = f"pg-enq-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, n_trials=3, pruner="none", max_epochs=8)
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", postgres_url, "--point",
+                              "lr=5,width=3"], capsys)
+    assert code == 2 and "lr 5.0 is outside the spec's space" in err
+    with study.quiet_optuna():
+        assert name not in optuna.get_all_study_names(postgres_url)
+    code, out, err = run_cli(["study", "enqueue", path, "--storage", postgres_url, "--point",
+                              "lr=0.5,width=3", "--point", "lr=1.2", "--json"], capsys)
+    assert code == 0, err
+    printed = json.loads(out)
+    assert (printed["created"], printed["n_waiting"]) == (True, 2)
+    assert "postgresql+psycopg://" in printed["storage"]
+    code, out, err = run_cli(["study", "worker", name, "--storage", postgres_url, "--json"],
+                             capsys)
+    assert code == 0, err
+    with study.quiet_optuna():
+        trials = optuna.load_study(study_name=name, storage=postgres_url).get_trials()
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 3
+    assert [t.params["lr"] for t in trials[:2]] == [0.5, 1.2]
+    assert trials[0].params["width"] == 3 and 2 <= trials[1].params["width"] <= 6
+    assert trials[0].value == _retrained(study.load_spec(path), trials[0])
