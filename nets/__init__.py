@@ -39,7 +39,6 @@ from ._command_lines import (
     in_command,
     lines_carried,
     release_warnings,
-    show_warning,
     warning_line,
 )
 from ._config import TrainConfig
@@ -48,10 +47,7 @@ from ._evaluate import evaluate
 from ._file_access import (
     ask_owner,
     check_folder_readable,
-    closed_to_user,
-    is_mine,
     owner_and_mode,
-    owner_name,
     unreadable_why,
     user_name,
     with_owner,
@@ -60,7 +56,6 @@ from ._file_access import (
 from ._files import (
     check_file_path,
     check_writable,
-    folder_blocker,
     make_folder,
     probe_write,
     stage_file,
@@ -198,7 +193,6 @@ from ._write_csv import (
     print_csv,
     spreadsheet_cell,
     spreadsheet_safe,
-    terminal_safe,
     write_csv,
 )
 
@@ -240,15 +234,15 @@ __all__ = [
     "in_command", "drop_held_warnings", "release_warnings",
     "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",
     "warn_replaced_built_ins",
-    "show_warning", "warning_line", "GradCheckResult", "gradcheck",
+    "warning_line", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
     "starts_units_alike", "warn_if_units_start_alike",
     "is_model_file", "load_net", "model_file", "save_net",
-    "MLP", "check_file_path", "check_writable", "folder_blocker", "make_folder", "probe_write",
+    "MLP", "check_file_path", "check_writable", "make_folder", "probe_write",
     "stage_file", "write_atomically", "write_csv", "writing_standard_output",
     "check_csv_name", "csv_endings", "frame_csv", "spreadsheet_cell", "spreadsheet_safe",
-    "terminal_safe", "print_csv",
+    "print_csv",
     "add_warning_filters", "filtered_warnings", "remove_warning_filters", "HeldAttribute",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "decay_refusal", "weight_decay_of",
@@ -280,9 +274,8 @@ __all__ = [
     "and_list", "command_words", "count_of", "error_line", "escaped", "shell_line",
     "shell_split", "shell_word",
     "first_names", "folder_text", "os_error_line", "unprintable",
-    "owner_and_mode", "owner_name", "user_name", "unreadable_why", "with_owner", "write_advice",
-    "check_folder_readable",
-    "ask_owner", "is_mine", "closed_to_user",
+    "owner_and_mode", "user_name", "unreadable_why", "with_owner", "write_advice",
+    "check_folder_readable", "ask_owner",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),
 ]

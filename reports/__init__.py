@@ -76,7 +76,7 @@ _LAZY = {
                     "_terminal_analyses"),
     "imbalance_lines": "_terminal_imbalance",
     **dict.fromkeys(("enqueue_lines", "spec_list_lines", "study_lines", "study_list_lines",
-                     "table_lines", "text_width", "train_lines", "two_figures", "value_text"),
+                     "table_lines", "text_width", "train_lines", "two_figures"),
                     "_terminal"),
     # the command line over them all, hplab.py's (`_cli`: each command's flags beside what
     # it does); building its parser imports none of the packages
