@@ -28,6 +28,7 @@ from pathlib import Path
 import threadpoolctl
 from threadpoolctl import ThreadpoolController
 
+from ._cores import cores, worker_processes  # noqa: F401 (nets imports them from here)
 from ._user_line import user_stacklevel
 
 # Below this many multiply-adds in a step's largest product, steps take one BLAS thread.
@@ -170,9 +171,45 @@ class _DefaultThreads(contextlib.nullcontext):
         pass
 
 
+# the variables a user sets a BLAS's threads with: a count set there is kept as it is
+_SET_BY_USER = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "MKL_NUM_THREADS",
+                "BLIS_NUM_THREADS", "OMP_NUM_THREADS")
+# cores: this process's, once counted (0: BLAS threads set by the user, left alone);
+# seen: the BLAS libraries' files already held to them
+_capped = {"cores": None, "seen": set()}
+
+
+def _cap_to_cores(libs=None) -> None:
+    """BLAS threads above `cores` lowered to it: each library once, when a training or
+    :func:`blas_threads` first sees it (``libs``: a scan made under ``_lock``).
+
+    OpenBLAS counts the affinity's cores at load but not a container's CPU quota: in
+    ``docker run --cpus 2`` on a 64-core host it took 64 threads, which wait for 2 CPUs'
+    time (QA). Where nothing limits the cores, the library already takes them: no change,
+    no other bits. Once a library, so a limit set later (``threadpool_limits``) is the
+    user's; never where a variable sets the threads (``OPENBLAS_NUM_THREADS``).
+    """
+    if libs is None:
+        if _capped["cores"] is not None:
+            return  # the cheap path of every training after the first
+        with _lock:
+            _cap_to_cores(ThreadpoolController().select(user_api="blas").lib_controllers)
+        return
+    if _capped["cores"] is None:
+        _capped["cores"] = 0 if any(os.environ.get(name) for name in _SET_BY_USER) \
+            or _shared["active"] or _shared["original"] is not None else cores()
+    n, seen = _capped["cores"], _capped["seen"]
+    for lib in libs:
+        if n and lib.filepath not in seen and lib.get_num_threads() > n:
+            lib.set_num_threads(n)
+        seen.add(lib.filepath)
+    _let_go()
+
+
 def step_threads(sizes, batch_size: int):
     """Steps' threads for a net with layer ``sizes``: call ``enter()`` in a ``try`` whose
     ``finally`` calls ``leave()`` then ``restore()`` (or use it as a context manager)."""
+    _cap_to_cores()
     return _DefaultThreads() if wide_steps(sizes, batch_size) else _StepThreads()
 
 
@@ -221,6 +258,7 @@ def blas_threads() -> list[dict]:
         # a new scan: the cached controller knows only the libraries loaded before it
         # (scipy's own OpenBLAS may come later), and its order is the load order's
         loaded = ThreadpoolController().select(user_api="blas").lib_controllers
+        _cap_to_cores(loaded)  # the count trainings take (scipy's, loaded since, too)
         return [{"library": lib.internal_api, "version": lib.version,
                  "threads": int(held.get(lib.filepath, lib.get_num_threads())),
                  "kernels": getattr(lib, "architecture", None)}
@@ -273,40 +311,3 @@ def threads_setting(threads: int) -> str:
     names = dict.fromkeys(_THREADS_VARIABLES.get(lib["library"], "OMP_NUM_THREADS")
                           for lib in blas_threads())
     return " ".join(f"{name}={threads}" for name in names or ["OMP_NUM_THREADS"])
-
-
-def cores() -> int:
-    """The cores this process may run on: its CPU affinity (os.cpu_count() without one),
-    at most its container's CPU quota (a cgroup's cpu.max, as joblib reads it)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:
-        n = os.cpu_count() or 1
-    # QA: `docker run --cpus 1` leaves the host's every core in the affinity, and a study
-    # of `--workers -1` started a process per host core on the quota of one
-    from joblib import cpu_count  # ~0.05 s, only where processes or threads are counted
-
-    return max(1, min(n, cpu_count()))
-
-
-def worker_processes(workers: int, n_tasks: int, *, warn: bool = True) -> int:
-    """Local processes for ``n_tasks`` tasks on ``workers`` (a checked count, -1 for one per
-    core): at most one per task and one per core, with a warning when ``workers`` asked
-    for more than the cores (48 on 2 cores took 3 minutes where 1 took 5 seconds).
-
-    Parameters
-    ----------
-    workers : int
-        Processes asked for (>= 1, or -1).
-    n_tasks : int
-        Tasks to run.
-    warn : bool, default True
-        Warn when more were asked for than there are cores.
-    """
-    n = cores()
-    used = min(n if workers == -1 else workers, n_tasks)
-    if used > n and warn:
-        warnings.warn(f"{workers} workers asked for, but only {n} cores here: running "
-                      f"{n} processes (more would wait for the cores and slow every run)",
-                      stacklevel=user_stacklevel())
-    return min(used, n)

@@ -79,3 +79,37 @@ def test_a_containers_cpu_quota_caps_the_cores_and_a_studys_workers(one_cpu_quot
     pids = {study.trial_info(t)["worker"].partition("@")[0].rpartition(":")[2] for t in trials}
     assert pids == {pid}
     assert "cores here" not in run.stderr  # -1 asked for no more than there are
+
+
+PROBE = """
+import json, numpy as np, nets
+from threadpoolctl import threadpool_info
+seen = set()
+class Probe(nets.Callback):
+    def on_step(self, state):
+        seen.update(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"
+                    and "numpy" in i["filepath"])
+rng = np.random.default_rng(0)
+X, y = rng.normal(size=(512, 784)).astype("float32"), rng.integers(0, 10, 512)
+cfg = nets.TrainConfig(hidden=(512,), batch_size=256, max_epochs=1)
+net = nets.build_net(cfg, 784, y, rng=rng)
+assert nets.wide_steps(net.sizes, 256)  # steps on the default threads, not on one
+nets.train(net, cfg, X, y, rng=rng, callbacks=[Probe()])
+print(json.dumps([sorted(seen), [lib["threads"] for lib in nets.blas_threads()]]))
+"""
+
+
+def test_a_single_trainings_blas_threads_are_held_to_a_containers_cpu_quota(one_cpu_quota):
+    # QA: OpenBLAS counts the affinity's cores at load (taskset -c 0: one thread), not a
+    # quota's: `docker run --cpus 2` on a 64-core host, `hplab train` of a wide net stepped
+    # on 64 threads waiting for 2 CPUs' time
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    env["PYTHONPATH"] = str(ROOT)
+    run = subprocess.run(one_cpu_quota + [sys.executable, "-c", PROBE], capture_output=True,
+                         text=True, env=env, check=True)
+    # the wide steps on one thread, and every BLAS loaded (scipy's too) recorded at one
+    assert json.loads(run.stdout) == [[1], [1] * len(json.loads(run.stdout)[1])]
+    # a count the user set is theirs
+    run = subprocess.run(one_cpu_quota + [sys.executable, "-c", PROBE], capture_output=True,
+                         text=True, env={**env, "OPENBLAS_NUM_THREADS": "2"}, check=True)
+    assert json.loads(run.stdout)[0] == [2]
