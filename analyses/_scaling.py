@@ -70,6 +70,7 @@ from ._scaling_target import (
     refuse_constant_target,
     refuse_majority_target,
     refuse_met_at_start,
+    refuse_met_by_reference,
 )
 
 REFERENCE_BATCH = 32
@@ -250,6 +251,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     set_by = budget_flag(budget(b_ref), max_steps, max_epochs)  # the reference runs' budget
     if target is not None:  # refused before any run
         refuse_constant_target(target, metric, source, constant, kind)
+        refuse_majority_target(target, metric, source, constant, best)
     if target is None or (noise and n >= 2):
         every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
         ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
@@ -266,6 +268,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 if metric == "val_accuracy" else
                 f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
             refuse_constant_target(target, metric, source, constant, kind, set_by)
+        # before the study's runs (QA: a refusal after every run, minutes in): the reference
+        # runs' untrained net is the study's first seed's, and the majority share the data's
+        refuse_met_by_reference(reference, best, metric, target, source, sizes[0],
+                                budget(b_ref), set_by)
+        refuse_majority_target(target, metric, source, constant, best, set_by)
         if every and best is not None:  # its own stream: the bootstrap draws nothing from
             # the runs' seeds; with every reference run diverged there is no noise to read
             noise_df, b_simple, b_simple_step = _noise_at_target(
@@ -278,7 +285,6 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
     refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)
-    refuse_majority_target(target, metric, source, constant, best, set_by)
     batches, fit, exponent, cap = read_runs(runs, n, rates)
     return ScalingResult(
         dataset=name, n_train=n, target_metric=metric, target=float(target),

@@ -113,11 +113,25 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
                      f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
 
 
+def refuse_met_by_reference(reference: pd.DataFrame, best: dict | None, metric: str,
+                            target: float, source: str, batch: int, budget: int | None = None,
+                            budget_flag: str = "--max-steps") -> None:
+    """Refuse, before the study's runs, a ``target`` the reference runs' untrained net met
+    (their ``first_value``): it is the study's first seed's untrained net at every batch
+    size (seed ``(seed, 0)``, ``batch`` the smallest), which `refuse_met_at_start` would
+    refuse once they ran. Its words, its arguments."""
+    first = reference["first_value"]
+    met = first >= target if metric == "val_accuracy" else first <= target  # NaN: not met
+    refuse_met_at_start(pd.DataFrame({"reached": met, "steps": 0, "batch_size": batch}),
+                        best, metric, target, source, budget, budget_flag)
+
+
 def refuse_majority_target(target: float, metric: str, source: str, majority: float,
                            best: dict | None, budget_flag: str = "--max-steps") -> None:
     """Refuse a val_accuracy ``target`` at or below ``majority``, what always predicting
     the training set's majority class scores on validation: a run that turned constant met
-    it (called after `refuse_met_at_start`, whose words fit an untrained net's).
+    it. Called before the study's runs (a given target: before any run; the default one:
+    once the reference runs set it), as both the target and the share are known then.
 
     QA: digits' eights at 1:20, default target 0.929 against 0.956: every batch size
     "reached" it in 1 step, and the fit put B_crit below the range, every batch past it.

@@ -763,8 +763,11 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     # the flags by name, not the API's parameters (max_steps, reference_batch)
     (["--max-steps", "0"], "error: --max-steps must be an integer >= 1, got 0\n"),
     (["--reference-batch", "0"], "error: --reference-batch must be an integer >= 1, got 0\n"),
+    # below the majority's 0.46: refused before any run (it was after them, as met at step 0)
     (["--batch-sizes", "8,32", "--lrs", "0.1", "--target", "0.01", "--no-noise"],
-     "the untrained net already reaches the val_accuracy target 0.01 (batch 8); set a harder"),
+     "the val_accuracy target 0.01 is not above the 0.46 that always predicting the training "
+     "set's majority class scores: a net that learned nothing from the inputs reaches it; "
+     "set a higher --target"),
     # 1:50: the untrained net scores 0.977 already; the reference learned, to 1.0
     (["--dataset", "digits?imbalance=1:50&positive=8", "--batch-sizes", "1,4", "--lrs", "1,3",
       "--seeds", "1", "--max-steps", "3000", "--no-noise"],
@@ -1365,13 +1368,16 @@ def test_an_error_raised_to_python_names_the_arguments_and_the_command_keeps_its
         analyses.imbalance_benchmark("coin", ratios=[])
     with pytest.raises(ValueError, match=r"^ratios must look like 1:50"):  # called alone too
         analyses.parse_ratios("1-50")
-    with pytest.raises(ValueError, match="set a harder target$") as raised:
+    # (a target below the majority's share: refused before any run, in its own words)
+    with pytest.raises(ValueError, match="set a higher target, or use "
+                                         "target_metric='val_loss'$") as raised:
         scaling_study("xor", lrs=[0.1], batch_sizes=[1, 2], seeds=1, target=1e-4, max_steps=5)
     assert "--" not in str(raised.value)
     code, _, err = run_cli(["scaling", "--dataset", "xor", "--lrs", "0.1", "--batch-sizes",
                             "1,2", "--seeds", "1", "--target", "1e-4", "--max-steps", "5",
                             "--no-report"], capsys)
-    assert code == 2 and err.rstrip().endswith("set a harder --target"), err
+    assert code == 2 and err.rstrip().endswith(
+        "set a higher --target, or use --target-metric val_loss"), err
     with analyses.flags_in_errors():  # what the command runs its analysis within
         with pytest.raises(ValueError, match=r"\(hplab scaling: --no-noise\)$"):
             scaling_study("coin", config=bn, lrs=[0.1])
@@ -1771,13 +1777,23 @@ def test_a_target_reached_before_the_noise_cadence_is_measured_on_the_way_to_it(
     assert 20 < res.b_simple_low < res.b_simple < res.b_simple_high < 45  # 21 < 30.2 < 41.8
 
 
-def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys):
+def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys, monkeypatch):
     # QA: on digits' eights at 1:20 (seed 2) the default target, 0.95 x the reference's best
     # 0.978, is 0.929, below the 0.956 of always saying "not an eight": every batch size
     # "reached" it in 1 step (the untrained net scored below it, one step made it constant)
     # and the fit called B_crit below the range, every batch size past it
     import data
+    from analyses import _scaling
     from nets import trivial_baseline
+
+    # QA: the refusal came after every run (minutes in): the runs each study trained
+    ran, run_tasks = [], _scaling.run_tasks
+
+    def counted(fn, tasks, **kwargs):
+        ran.append(len(tasks))
+        return run_tasks(fn, tasks, **kwargs)
+
+    monkeypatch.setattr(_scaling, "run_tasks", counted)
 
     name = "digits?positive=8&imbalance=1:20"
     majority = trivial_baseline(data.load(name, seed=2), nets.TrainConfig())["val_accuracy"]
@@ -1791,8 +1807,9 @@ def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys)
                    "the training set's majority class scores: the reference run learned (to "
                    "0.9781), but 0.95 x its best is not above it, as on imbalanced data: use "
                    "--target-metric val_loss, or set --target\n")
+    assert ran == [4]  # the reference runs, which set the target; none of the study's 12
     code, stdout, err = run_cli([*argv, "--target", "0.95", "--no-noise"], capsys)
-    assert (code, stdout) == (2, "")
+    assert (code, stdout) == (2, "") and ran == [4]  # a given target: refused before any run
     assert err == ("hplab scaling: error: the val_accuracy target 0.95 is not above the 0.9562 "
                    "that always predicting the training set's majority class scores: a net "
                    "that learned nothing from the inputs reaches it; set a higher --target, or "
