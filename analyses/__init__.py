@@ -86,6 +86,8 @@ _MODULES = {
     "_imbalance_metrics": ("METRIC_RANGE", "PROBABILITY_METRICS", "TUNE_METRICS", "unranked",
                            "unranked_words", "best_threshold", "mean_ci",
                            "tune_threshold"),
+    "_imbalance_positives": ("FEW_TEST_POSITIVES", "few_positives_words",
+                             "positives_in_test_sets"),
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
     "_imbalance_unchanged": ("unchanged_runs", "unchanged_words"),

@@ -25,6 +25,7 @@ from nets import (
 from ._imbalance_budget import training_budget
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
 from ._imbalance_pitfalls import _Pitfalls
+from ._imbalance_positives import positives_in_test_sets
 from ._imbalance_ranking import rank_strategies
 from ._imbalance_unchanged import unchanged_runs
 from ._imbalance_verdict import PAIRED_COLUMNS, twins
@@ -274,6 +275,8 @@ class ImbalanceResult(_Pitfalls):
             "skipped": _records(skipped[cols]),
             # ...and those whose sampler did nothing on some seeds only: still ranked
             "unchanged": unchanged_runs(self.runs),
+            # QA: verdicts read from 2 test positives a seed were not flagged
+            "test_positives": positives_in_test_sets(self.runs),
             "majority": _records(check),
             "accuracy_misleading": bool(check["misleading"].any()),
             "leakage": _records(self.leakage()) if self.leakage_demo else None,

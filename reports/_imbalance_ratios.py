@@ -9,6 +9,8 @@ import pandas as pd
 
 from analyses import (  # METRIC_RANGE: what add_paired clips to
     METRIC_RANGE,
+    few_positives_words,
+    positives_in_test_sets,
     tied_ranks,
     unranked,
     unranked_words,
@@ -99,6 +101,11 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                                    + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
                 rep.add_text(words(said), note=True)
+            # a ranking on a few test positives a seed: the paired intervals cannot show it
+            for t in positives_in_test_sets(result.runs):
+                if t["ratio"] == ratio and t["few"]:
+                    said = few_positives_words(t)
+                    rep.add_text(said[0].upper() + said[1:] + ".", note=True)
         # as the calibration section: isolation_forest's score is no probability
         if said := unranked_words(result.metric, unranked(result.metric, result.strategies)):
             rep.add_text(said, note=True)

@@ -58,7 +58,13 @@ def imbalance_lines(s: dict) -> list[str]:
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)
-    from analyses import tied_ranks, unchanged_words, unranked, unranked_words
+    from analyses import (
+        few_positives_words,
+        tied_ranks,
+        unchanged_words,
+        unranked,
+        unranked_words,
+    )
 
     # isolation_forest by brier: no probability, no row (as the report's calibration)
     left_out = unranked(s["metric"], s.get("strategies", ()))
@@ -94,6 +100,9 @@ def imbalance_lines(s: dict) -> list[str]:
         lines += [f"  {unchanged_words(u)}" for u in s.get("unchanged", ())
                   if u["ratio"] == ratio]
         lines += _verdict_lines(rows, s["metric"], s["seeds"])
+        # a ranking on a few test positives a seed: the paired intervals cannot show it
+        lines += [f"  {few_positives_words(t)}" for t in s.get("test_positives", ())
+                  if t["ratio"] == ratio and t["few"]]
         scored = [r for r in rows if r["mean"] is not None and not r.get("same_as")]
         if len(scored) > 1:  # picked on the test scores it shows: a winner's curse
             # a tie for first is named whole, as the card does: not the one listed first
