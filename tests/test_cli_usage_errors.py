@@ -54,7 +54,8 @@ def test_data_arguments_are_named_as_their_flags(xor_model, capsys):
 
 @pytest.mark.parametrize("argv, said", [
     (["study", "runn", "xor"], "hplab study: error: unknown command 'runn' (did you mean "
-                               "'run'?); valid: run, worker, list, show, export, spec, report"),
+                               "'run'?); valid: run, worker, enqueue, list, show, export, spec, "
+                               "report"),
     (["data", "shw", "xor"], "hplab data: error: unknown command 'shw' (did you mean 'show'?); "
                              "valid: list, show, fetch"),
     (["report", "idx"], "hplab report: error: unknown command 'idx' (did you mean 'index'?); "
