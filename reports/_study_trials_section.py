@@ -37,8 +37,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     mixed = len(versions) > 1
     page, note = trials_page(table, labels, spec.metrics, mixed=mixed)
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
-        f"Every trial (best first){why}. {pareto}{note}The CSV holds every row and column, "
-        "workers by their stored ids."))
+        f"Every trial (best first){why}. {pareto}{_queued_note(trials)}{note}The CSV holds "
+        "every row and column, workers by their stored ids."))
     add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
@@ -66,6 +66,25 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 **rows,
                                 "Time with a trial running": busy_time(timeline)},
         links={} if spec_unsaved else {"Spec": SPEC_FILE})  # QA: named, not linked
+
+
+def _queued_note(trials) -> str:
+    """Which trials ran a point queued by hand (``hplab study enqueue``, Optuna's
+    ``enqueue_trial``: its ``fixed_params``), not a retry of a failed trial (optuna's
+    ``failed_trial``). QA: a study enqueued with the course's rate read as sampled
+    throughout, its chosen points nowhere told from the sampler's."""
+    numbers = [t.number for t in trials if t.state.name != "WAITING"
+               and t.system_attrs.get("fixed_params") is not None
+               and t.system_attrs.get("failed_trial") is None]
+    if not numbers:
+        return ""
+    shown = [f"#{n}" for n in numbers[:10]] + ([f"{len(numbers) - 10} more"]
+                                               if len(numbers) > 10 else [])
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    ran = "ran a point" if len(numbers) == 1 else "ran points"
+    return (f"Trial{'' if len(numbers) == 1 else 's'} {listed} {ran} queued by hand "
+            "(hplab study enqueue: the sampler drew what a point left out); the sampler "
+            "drew the others. ")
 
 
 def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None,

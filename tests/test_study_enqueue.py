@@ -372,3 +372,21 @@ def test_points_enqueued_on_postgresql_are_run_first_by_a_worker(postgres_url, s
     assert [t.params["lr"] for t in trials[:2]] == [0.5, 1.2]
     assert trials[0].params["width"] == 3 and 2 <= trials[1].params["width"] <= 6
     assert trials[0].value == _retrained(study.load_spec(path), trials[0])
+
+
+def test_the_report_names_the_trials_that_ran_enqueued_points(spec_file, tmp_path, capsys):
+    # QA: the report listed a study's chosen points as if the sampler had drawn them
+    path = spec_file("told", n_trials=3, pruner="none", max_epochs=8)
+    db, out_dir = tmp_path / "told.db", tmp_path / "report"
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5,width=3",
+                    "--point", "lr=1.2"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--out", out_dir,
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 3
+    trials = _trials(db, "told")
+    assert trials[0].params == {"lr": 0.5, "width": 3} and trials[1].params["lr"] == 1.2
+    html = (out_dir / "report.html").read_text()
+    assert ("Trials #0 and #1 ran points queued by hand (hplab study enqueue: the sampler "
+            "drew what a point left out); the sampler drew the others.") in html
+    assert "#2 ran" not in html and "and #2" not in html
