@@ -224,8 +224,11 @@ def outside_space(space, params: dict, fixed: dict | None = None) -> str | None:
             if value not in p.choices:
                 why.append(f"{name} {value!r} is outside the spec's space "
                            f"({', '.join(map(repr, p.choices))})")
-        elif (not isinstance(value, numbers.Real) or isinstance(value, bool)
-              or not p.low <= value <= p.high):
+        elif not isinstance(value, numbers.Real) or isinstance(value, bool):
+            # QA: `--point lr=0.5;width=4` read "lr '0.5;width=4' is outside the space"
+            why.append(f"{name} {value!r} is not a number (the spec's space "
+                       f"{p.low:g}..{p.high:g})")
+        elif not p.low <= value <= p.high:
             why.append(f"{name} {value!r} is outside the spec's space {p.low:g}..{p.high:g}")
         elif p.kind == "int" or p.step:
             step = p.step or 1  # optuna rounds an off-grid value down, and warns only

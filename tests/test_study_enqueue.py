@@ -117,6 +117,9 @@ def test_enqueue_into_a_stored_study_by_name(spec_file, tmp_path, capsys):
                 "momentum, activation)"),
     ("batch_size=4", "batch_size is not searched: the spec's [fixed] sets it to 2"),
     ("width=2.5", "width 2.5 is not a whole number"),
+    # QA: a typed ';' or a word read "lr '0.5;width=4' is outside the spec's space 0.05..2"
+    ("lr=0.5;width=4", "lr '0.5;width=4' is not a number (the spec's space 0.05..2)"),
+    ("width=four", "width 'four' is not a number (the spec's space 2..6)"),
     ("lr=0.1,optimizer=sgd,momentum=0.9", "momentum 0.9 is not read by optimizer sgd (only "
                                           "by momentum of those searched)"),
     # the sampler may choose sgd, which would leave it unread: the worker failed such trials
