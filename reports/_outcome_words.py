@@ -41,3 +41,15 @@ def timeout_text(summary: dict) -> str:
     return (f"the last run stopped at study.timeout with {n_trials - summary['n_finished']} "
             f"of its {count_of(n_trials, 'trial')} left: hplab study run of the same spec and "
             "storage resumes it")
+
+
+def all_diverged_text(summary: dict) -> str | None:
+    """What ``study run/show`` say of a study none of whose finished trials completed,
+    each of them diverged (the report says which rate to lower, from the spec the summary
+    does not hold); None otherwise. QA: the terminal listed the divergences and said
+    nothing of what to do."""
+    n = summary["n_finished"]
+    if not n or summary["n_complete"] or summary["n_diverged"] != n:
+        return None
+    return (f"no trial completed: {'the one' if n == 1 else f'all {n}'} diverged: lower the "
+            "learning rate in the spec (space.lr's range, or fixed.lr)")

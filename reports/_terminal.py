@@ -14,7 +14,7 @@ import unicodedata
 from nets import count_of, escaped, version_text_of
 
 from ._library_versions import mixed_libraries_text
-from ._outcome_words import left_running_text, timeout_text
+from ._outcome_words import all_diverged_text, left_running_text, timeout_text
 
 
 def value_text(value) -> str:
@@ -254,6 +254,8 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:
         lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
+    if all_diverged_text(s):  # under the divergences it reads
+        lines.append(all_diverged_text(s))
     return lines + _ending(s, report_seconds, "trials")
 
 

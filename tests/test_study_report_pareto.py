@@ -7,6 +7,7 @@ import json
 import optuna
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from conftest import ONE_PIXEL_PNG, figure_stand_in, report_table
 
 import reports
@@ -110,6 +111,29 @@ def test_a_study_whose_fixed_rate_diverged_every_trial_is_told_to_lower_that_rat
     assert ("No trial completed, so there is no best trial. The table of all trials below "
             "gives the reason each one stopped; if they diverged, lower the learning rate "
             "(fixed.lr = 500).") in text
+
+
+def test_study_show_of_a_study_whose_every_trial_diverged_says_to_lower_the_rate(
+        spec_file, tmp_path, capsys):
+    # QA: the terminal listed three divergences and, unlike the report, said nothing of
+    # what to do
+    db = tmp_path / "dv.db"
+    spec = study.load_spec(spec_file(
+        "dv", dataset="coin", metric="val_loss", n_trials=2, max_epochs=6, pruner="none",
+        space={"width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "sgd", "lr": 500.0, "batch_size": 32, "checkpoint": 2}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert (summary["n_finished"], summary["n_diverged"], summary["best_trial"]) == (2, 2, None)
+    code, out, err = run_cli(["study", "show", "dv", "--storage", db], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines[2:4]] == ["  #0 diverged", "  #1 diverged"]
+    assert lines[4] == ("no trial completed: all 2 diverged: lower the learning rate in the "
+                        "spec (space.lr's range, or fixed.lr)")
+    # one trial complete, or one pruned but not diverged: nothing said
+    for other in ({"n_complete": 1, "n_diverged": 1}, {"n_diverged": 1}):
+        assert not any(line.startswith("no trial completed")
+                       for line in reports.study_lines({**summary, **other}))
 
 
 def test_the_pareto_chart_of_coin_pareto_sizes_labels_2_and_5_times_the_powers(
