@@ -232,16 +232,19 @@ def test_a_word_in_a_headline_card_stays_whole_in_a_laptop_window(tmp_path, caps
     assert set(seen["stat_lines"].values()) == {1}, seen["stat_lines"]
 
 
-def test_a_number_in_a_headline_card_stays_on_one_line_in_a_laptop_window(tmp_path):
-    # QA: a study's best loss broke as "7.049e-" / "04" in its card, beside four others
+@pytest.mark.parametrize("best, shown", [(7.049e-04, "7.049e-04"), (0.002605, "0.002605")])
+def test_a_number_in_a_headline_card_stays_on_one_line_in_a_laptop_window(tmp_path, best,
+                                                                          shown):
+    # QA: a study's best loss broke as "7.049e-" / "04" in its card, beside four others;
+    # the curve study's 0.002605 as "0.00260" / "5"
     rep = reports.Report("study", "Cards", headline={
-        "Best val_loss": 7.049e-04, "Best trial": "#0",
+        "Best val_loss": best, "Best trial": "#0",
         "Best parameters": "lr 1.528, width 4, activation tanh", "Trials": "3 of 3",
         "Pruned": 0})
     path = rep.write(tmp_path / "cards", index=False)
     seen = _probe(_chromium(), path, tmp_path, "--window-size=1280,900")
     lines = seen["stat_lines"]
-    assert lines["7.049e-04"] == 1
+    assert lines[shown] == 1
     assert {lines[k] for k in ("#0", "3 of 3", "0")} == {1}, lines  # the others as before
 
 
