@@ -26,7 +26,7 @@ from pathlib import Path
 from ._dataset import DataError
 from ._home import expand_home
 from ._idx import IDX_FILES
-from ._url_credentials import check_mirror_url, mask_userinfo, url_request
+from ._url_credentials import check_mirror_url, http_refusal, mask_userinfo, url_request
 
 # The mirror TensorFlow uses (yann.lecun.com now refuses most downloads).
 MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
@@ -94,8 +94,7 @@ def _open(url: str, timeout: float, dest: Path):
     try:
         return urllib.request.urlopen(url_request(url), timeout=timeout)  # http(s), file
     except urllib.error.HTTPError as exc:
-        raise DataError(f"cannot download {mask_userinfo(url)}: HTTP {exc.code} "
-                        f"{exc.reason}") from None
+        raise http_refusal(url, exc) from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         # HTTPException: a reply that is no HTTP (BadStatusLine) or ends early
         raise _offline(url, getattr(exc, "reason", exc), dest) from None
@@ -110,8 +109,7 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
-        raise DataError(f"cannot download {mask_userinfo(url)}: HTTP {exc.code} "
-                        f"{exc.reason}") from None
+        raise http_refusal(url, exc) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, FileNotFoundError):  # file:// mirror without the file
             return None

@@ -89,3 +89,28 @@ def url_request(url: str) -> urllib.request.Request | str:
     request.add_unredirected_header(
         "Authorization", "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii"))
     return request
+
+
+def http_refusal(url: str, exc) -> DataError:
+    """A mirror's refusal (``exc``, an ``urllib.error.HTTPError``) of ``url`` in one line
+    showing no password; a 401's with what to do (QA: "HTTP 401 Unauthorized" alone, of a
+    URL whose password was wrong or missing).
+
+    Parameters
+    ----------
+    url : str
+        The URL refused.
+    exc : urllib.error.HTTPError
+        Its refusal.
+
+    Returns
+    -------
+    DataError
+    """
+    said = f"cannot download {mask_userinfo(url)}: HTTP {exc.code} {exc.reason}"
+    if exc.code == 401:
+        has = "@" in urllib.parse.urlsplit(url).netloc
+        said += ("; check the user and password in --url" if has else
+                 "; the mirror asks for a user and password: give them in --url "
+                 "(https://user:password@host/)")
+    return DataError(said)

@@ -114,5 +114,15 @@ def test_a_password_in_the_url_is_sent_as_basic_authentication_and_not_shown(tmp
         rc = hplab.main(["data", "fetch", "mnist", "--url", url.replace("%20w", "%20x"),
                          "--dest", str(tmp_path / "n")])
         err = capsys.readouterr().err
+        # (QA: it said "HTTP 401 Unauthorized" alone: now what to do too)
         assert rc == 2 and err == (f"hplab data fetch: error: cannot download http://user:***@"
-                                   f"127.0.0.1:{port}/SHA256SUMS: HTTP 401 Unauthorized\n")
+                                   f"127.0.0.1:{port}/SHA256SUMS: HTTP 401 Unauthorized; "
+                                   "check the user and password in --url\n")
+        # none given: the mirror's refusal says to give them
+        rc = hplab.main(["data", "fetch", "mnist", "--url", f"http://127.0.0.1:{port}/",
+                         "--dest", str(tmp_path / "n")])
+        err = capsys.readouterr().err
+        assert rc == 2 and err == (f"hplab data fetch: error: cannot download http://127.0.0.1:"
+                                   f"{port}/SHA256SUMS: HTTP 401 Unauthorized; the mirror asks "
+                                   "for a user and password: give them in --url "
+                                   "(https://user:password@host/)\n")
