@@ -115,7 +115,8 @@ def enqueue_lines(s: dict) -> list[str]:
                           for k, v in trial["params"].items())
         lines.append(f"  trial {trial['number']}: {escaped(point)}")
     # queued trials hold slots of the budget, and run even past it
-    lines.append(f"the next run or worker runs them first: {escaped(s['run_command'])}")
+    them = "it" if s["n_waiting"] == 1 else "them"  # QA: "1 trial waiting ... runs them"
+    lines.append(f"the next run or worker runs {them} first: {escaped(s['run_command'])}")
     return lines
 
 

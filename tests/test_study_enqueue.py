@@ -91,7 +91,8 @@ def test_enqueue_into_a_stored_study_by_name(spec_file, tmp_path, capsys):
     assert out.splitlines() == [
         f"study named in sqlite:///{db}: 1 point enqueued, 1 trial waiting",
         "  trial 2: width=5, lr=0.3",
-        f"the next run or worker runs them first: hplab study run named --storage {db}"]
+        # one trial waiting: "it" (it said "runs them first" of the one)
+        f"the next run or worker runs it first: hplab study run named --storage {db}"]
     assert [t.state.name for t in _trials(db, "named")] == ["COMPLETE", "COMPLETE",
                                                             "WAITING"]
     # the budget of 2 is spent: the worker runs the queued point all the same
