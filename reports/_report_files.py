@@ -16,7 +16,7 @@ from nets import remove_report_files, report_csvs
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
          "max_epochs": "warn", "stopped": "warn", "queued": "warn", "pruned": "warn",
          "off-target": "warn",
-         "running": "neutral",
+         "running": "neutral", "not_started": "neutral",
          "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 
 

@@ -34,6 +34,7 @@ from ._study_text import (
     headline,
     history_caption,
     no_curves,
+    not_started,
     outcome_text,
     outcomes_caption,
     pareto_caption,
@@ -102,6 +103,17 @@ def study_report(name: str, *, storage: str | None = None, out=None,
             hs.release(store)
 
 
+def _run_line(s, spec, where, summary) -> str | None:
+    """The ``hplab study run`` line a study no trial of which started (`not_started`) is
+    run by, as `hplab study enqueue` gives it (``--storage`` where one was given)."""
+    import study as hs
+
+    if not not_started(summary):
+        return None
+    return hs.resume_command(s, spec, where, None,
+                             storage=where.masked if where.given else None)
+
+
 def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                         dataset: str | None = None, progress: bool = False) -> Path:
     """`study_report` of the loaded study ``s`` and its ``spec``."""
@@ -125,7 +137,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
     rep = Report("study", title, headline(summary, spec.metrics, trials), name=name,
                  status=status(summary, spec.n_trials),
-                 status_detail=status_detail(summary, spec),
+                 status_detail=status_detail(summary, spec, _run_line(s, spec, where, summary)),
                  subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 

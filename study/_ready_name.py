@@ -102,19 +102,21 @@ def resume_data(resume: str, spec: StudySpec) -> str | None:
     return spec.dataset if differences(spec, with_stored_path(spec, ready)) else None
 
 
-def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL, trials: str, *,
-                   storage: str | None = None, dataset: str | None = None) -> str:
+def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
+                   trials: str | None, *, storage: str | None = None,
+                   dataset: str | None = None) -> str:
     """The ``hplab study run`` line that runs ``study`` (made from ``spec``) on to ``trials``
-    trials in all, quoted for a shell: its name or resuming spec file (`spec_to_resume`),
-    ``--storage storage`` (a text to show, its password masked) where one was given, and
-    ``--data``: ``dataset`` (this machine's copy), else the stored data's where a ready
-    spec's name would resume a study another spec made (`resume_data`): without it, the
-    line reads the ready spec and is refused."""
+    trials in all (None: no ``--trials``, its budget), quoted for a shell: its name or
+    resuming spec file (`spec_to_resume`), ``--storage storage`` (a text to show, its
+    password masked) where one was given, and ``--data``: ``dataset`` (this machine's
+    copy), else the stored data's where a ready spec's name would resume a study another
+    spec made (`resume_data`): without it, the line reads the ready spec and is refused."""
     from ._create import spec_to_resume  # it imports this module
 
     resume = spec_to_resume(study, where, any_data_path=dataset is not None)
     copy = dataset if dataset is not None else resume_data(resume, spec)
     return nets.shell_line(nets.command_words(
-        ["hplab", "study", "run"], resume, ["--trials", trials]
+        ["hplab", "study", "run"], resume,
+        (["--trials", trials] if trials is not None else [])
         + (["--storage", storage] if storage is not None else [])
         + (["--data", copy] if copy is not None else [])))

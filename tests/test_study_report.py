@@ -804,6 +804,33 @@ def test_a_report_written_mid_run_says_the_study_is_running_and_closes_its_stora
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_a_study_no_trial_of_which_started_is_not_started_not_stopped(spec_file, tmp_path,
+                                                                     parse_html):
+    # QA: a study `hplab study enqueue` created read "stopped, 0 of 30 trials finished",
+    # as if a run had been interrupted
+    db = tmp_path / "queued.db"
+    spec = study.load_spec(spec_file("queued", n_trials=30))
+    out = study.enqueue_points(spec, ["lr=0.5,width=4", {"lr": 1.5}], storage=str(db))
+    assert out["run_command"] == f"hplab study run queued --storage {db}"
+    path = reports.study_report("queued", storage=str(db), out=tmp_path / "queued")
+    html = path.read_text()
+    text = parse_html(html).all_text
+    assert reports.read_report_info(path).status == "not_started"
+    assert '<span class="badge tone-neutral">not started</span>' in html
+    assert ("no trial run yet of its 30 trials; 2 points queued: hplab study run queued "
+            f"--storage sqlite:///{db} runs them first") in text
+    assert "trials finished" not in text
+    # one with no trial at all (made, never run): the same words, and the budget's run
+    where = study.resolve_storage(str(tmp_path / "bare.db"))
+    bare = study.load_spec(spec_file("bare", n_trials=6))
+    study.create_or_resume(bare, study.open_storage(where, create=True), where)
+    path = reports.study_report("bare", storage=str(where.path), out=tmp_path / "bare")
+    text = parse_html(path.read_text()).all_text
+    assert reports.read_report_info(path).status == "not_started"
+    assert "no trial run yet of its 6 trials: hplab study run bare --storage sqlite:///" in text
+
+
+@pytest.mark.usefixtures("unrasterized")
 def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
                                                                              tmp_path):
 
