@@ -199,7 +199,7 @@ def written_index(root: Path, entries: list[IndexEntry],
             "title": info.title,
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
-            "headline": info.headline[0] if info.headline else None,
+            "headline": info.headline[0] if info.headline else None, "beside": entry.beside,
             "detail": entry.detail, "missing": entry.missing,
             "where": (_where(info, rel) if shared[info.kind, info.name, info.title] > 1
                       else None),

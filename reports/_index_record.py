@@ -172,6 +172,18 @@ class IndexEntry:
         return next((h["text"] for h in info.headline[1:] if h["label"] == label), None)
 
     @cached_property
+    def beside(self) -> dict | None:
+        """The card shown beside the row's first one: a regression run's R² (its report's
+        "Test R²" card, as ``R²``) beside its RMSE (QA: the index showed RMSE alone, 0.65
+        of a fit no better than the mean); None otherwise, or where its report has no
+        such card (one of a version before R²)."""
+        cards = self.info.headline
+        if not cards or not cards[0]["label"].startswith("Test RMSE"):
+            return None
+        return next(({"label": "R²", "text": h["text"]} for h in cards[1:]
+                     if h["label"] == "Test R²"), None)
+
+    @cached_property
     def run(self) -> dict | None:
         """The numbers of the run it shows: `RUN_KEYS` of its `record`, ``record``, the
         record's path, and ``hplab``, the version that trained it; None without one."""

@@ -96,6 +96,10 @@ window.addEventListener("load", function probe(event, tries = 0) {
       for (let node; (node = walker.nextNode());) words.push(...brokenWords(node));
       return words;
     }),
+    // an index row's "R² 0.162" beside its RMSE laid out on more than one line
+    index_split_beside: Array.from(document.querySelectorAll("table.index .beside"))
+      .filter((s) => new Set(Array.from(s.getClientRects(), (r) => Math.round(r.top))).size > 1)
+      .map((s) => s.textContent),
     overflowing: Array.from(document.querySelectorAll("dt"))
       .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
     scrolling: Array.from(document.querySelectorAll(".scroll"))
@@ -418,6 +422,39 @@ def test_a_number_in_the_index_headline_stays_whole_in_a_narrow_window(tmp_path,
     seen = _probe(_chromium(), index, tmp_path, "--window-size=500,1200")  # a phone
     assert seen["page_width"] <= seen["viewport"] and seen["scrolling"] == 0
     assert seen["index_broken_words"] == []
+
+
+def test_a_regression_runs_index_row_shows_its_r2_beside_its_rmse(tmp_path, monkeypatch,
+                                                                  figures_stood_in):
+    # QA: the row showed the test RMSE alone (0.65 of a fit barely better than the mean);
+    # R² was in the run's JSON (test_r2) and its report only
+    import json
+
+    import hplab
+
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["train", "--dataset", "sine", "--epochs", "5"]) == 0
+    record = json.loads((tmp_path / "runs" / "train" / "sine" / "config.json").read_text())
+    r2, rmse = record["test_r2"], record["test_rmse"]
+    # a report of a version before R² (no such card): its row as before, RMSE alone
+    old = reports.Report("train", "Training run: old", name="old",
+                         headline={"Test RMSE (original units)": "0.5", "Epochs": "2"})
+    old.write(tmp_path / "runs" / "train" / "old", index=True)
+    index = tmp_path / "runs" / "index.html"
+    for width in (1280, 760, 500):  # a phone's too
+        seen = _probe(_chromium(), index, tmp_path, f"--window-size={width},1200")
+        # textContent runs a cell's divs on: "sineTraining run: sine"
+        headlines = {r[2]["text"].split("Training")[0]: r[4]["text"]
+                     for r in seen["index_rows"]}
+        assert " ".join(headlines["sine"].split()).startswith(
+            f"Test RMSE (original units) {rmse:.4g} · R² {r2:.3f}hidden 8"), width
+        assert "R²" not in headlines["old"]
+        # no number broken across lines, R² and its value on one
+        assert seen["index_broken_words"] == [] and seen["index_split_beside"] == [], width
+        assert seen["page_width"] <= seen["viewport"]
+        # (at 760 px the table's box scrolls sideways, with or without R²: its columns'
+        # minimums are wider than the card)
+        assert width == 760 or seen["scrolling"] == 0
 
 
 def test_every_kinds_table_in_the_index_puts_its_columns_in_one_place(tmp_path, monkeypatch,
