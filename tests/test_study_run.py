@@ -1200,7 +1200,11 @@ def test_a_study_without_trials_exports_and_reports(spec_file, tmp_path, parse_h
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warned of a collapsed empty figure
         path = reports.study_report("empty", storage=str(db), out=tmp_path / "r")
-    assert "0 of 3 trials finished" in parse_html(path.read_text()).all_text
+    # not "stopped, 0 of 3 trials finished", as if a run had been interrupted (QA)
+    text = parse_html(path.read_text()).all_text
+    assert reports.read_report_info(path).status == "not_started"
+    assert f"no trial run yet of its 3 trials: hplab study run empty --storage sqlite:///{db} " \
+        "runs them" in text
 
 
 def test_a_second_interrupt_waits_until_the_first_is_handled():
