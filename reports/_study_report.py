@@ -28,19 +28,17 @@ from ._study_lag import newer_report
 from ._study_lines import draw_intermediate, many_curves_note
 from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_outcomes import state_counts_frame
+from ._study_status import not_started, status, status_detail
 from ._study_table import worker_labels
 from ._study_text import (
     DOMINATED,
     headline,
     history_caption,
     no_curves,
-    not_started,
     outcome_text,
     outcomes_caption,
     pareto_caption,
     pruned_why,
-    status,
-    status_detail,
     subtitle,
 )
 from ._study_trials_section import TABLE_ROWS, _add_trials_and_provenance

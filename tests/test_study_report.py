@@ -2523,7 +2523,8 @@ def test_the_best_of_a_front_minimizing_its_first_objective_is_its_lowest():
 def test_the_badge_says_queued_and_the_busy_time_counts_overlaps_once():
     # guarded by slow tests only: a study whose budget is spent but a point waits is
     # "queued", not "complete"; trials of two workers running at once count once
-    from reports._study_text import busy_time, status
+    from reports._study_status import status
+    from reports._study_text import busy_time
 
     spent = {"n_finished": 4, "n_complete": 4, "n_fail": 0, "n_running": 0, "n_waiting": 1}
     assert status(spent, 4) == "queued"
