@@ -12,11 +12,11 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._create import create_or_load, refuse_other_spec, spec_to_resume, stored_table
+from ._create import create_or_load, refuse_other_spec, stored_table
 from ._errors import SpecError, StorageAbsent
 from ._history_view import check_repeatable
 from ._points import parse_point, point_problem, point_words
-from ._ready_name import resume_data
+from ._ready_name import resume_command
 from ._run_data import absolute_data, spec_data
 from ._spec import StudySpec
 from ._spec_options import check_runnable
@@ -180,9 +180,5 @@ def _run_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
                  storage: str | None) -> str:
     """The ``hplab study run`` line that runs the study on (its queued trials first): its
     name or the spec file that resumes it, ``--storage`` as given (password masked)."""
-    resume = spec_to_resume(study, where)
-    copy = resume_data(resume, spec)
-    return nets.shell_line(nets.command_words(
-        ["hplab", "study", "run"], resume,
-        (["--storage", mask_url(str(storage))] if storage is not None else [])
-        + (["--data", copy] if copy is not None else [])))
+    return resume_command(study, spec, where, None,
+                          storage=None if storage is None else mask_url(str(storage)))
