@@ -5,38 +5,28 @@ JavaScript) plus a ``<stem>_files/`` folder holding each figure's and table's da
 It embeds its metadata as JSON in ``<meta name="hplab-report">`` so that
 :func:`reports.write_index` can list it without a sidecar file. Figures and tables are
 added by :mod:`reports._report_figures` (a table's block made in :mod:`reports._table_block`),
-the files are written by :mod:`reports._report_write`.
+its metadata, HTML and files by :mod:`reports._report_output` (written by
+:mod:`reports._report_write`).
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from nets import hplab_version
-
 from . import design
-from ._html import render
-from ._paths import local_link, shell_folder, shown_command
-from ._report_figures import _NAME, _FiguresAndTables
-from ._report_files import TONES
-from ._report_info import description_digest
+from ._paths import shell_folder, shown_command
+from ._report_figures import _FiguresAndTables
+from ._report_output import _ReportOutput
 from ._report_section import _Section
-from ._report_write import write_files
 from ._settings import shown_settings
-from ._table_block import table_titles
-
-#: Bumped when the embedded metadata changes shape.
-SCHEMA = 1
 
 
-class Report(_FiguresAndTables):
+class Report(_FiguresAndTables, _ReportOutput):
     """Builder for one self-contained HTML report.
 
     Parameters
@@ -256,99 +246,6 @@ class Report(_FiguresAndTables):
         self.params = {str(k): design.format_setting(v)
                        for k, v in shown_settings(params, task).items()}
         return self
-
-    # -- output -------------------------------------------------------------------
-    def metadata(self, files_dir: str = "report_files") -> dict:
-        """What the index reads back from the written file (``files_dir``: where its
-        CSVs go).
-
-        Parameters
-        ----------
-        files_dir : str, default "report_files"
-            The folder of the report's CSVs, relative to the page.
-        """
-        return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
-                "created": self.created.isoformat(), "status": self.status,
-                "headline": [{"label": k, "text": v} for k, v in self.headline],
-                "hplab_version": hplab_version(),
-                **({"source": self.source} if self.source else {}),
-                **({"study_created": self.study_created,
-                    # its study's description changes on a resume: the report then lags
-                    "description_digest": description_digest(self.description)}
-                   if self.study_created else {}),
-                **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {}),
-                **({"detail": self.detail} if self.detail else {}),
-                "files": self.linked_files(files_dir)}
-
-    def linked_files(self, files_dir: str = "report_files") -> list[str]:
-        """The files beside the report that it links to, as named from its folder: the CSV
-        of each figure and table (in ``files_dir``), then the relative links of its text
-        (its model.npz, a study's spec.toml). Recorded in its head, the index names those
-        gone from what it reads of each report (a whole page is about 1 MB).
-
-        Parameters
-        ----------
-        files_dir : str, default "report_files"
-            The folder of the report's CSVs, relative to the page.
-        """
-        hrefs = [*(href for s in self._sections for b in s.blocks if b["type"] == "links"
-                   for _, href in b["links"]), *self.provenance_links.values()]
-        beside = [name for name in map(local_link, hrefs) if name is not None]
-        return list(dict.fromkeys([*(f"{files_dir}/{stem}.csv" for stem in self._data),
-                                   *beside]))
-
-    def html(self, files_dir: str = "report_files") -> str:
-        """The report as one HTML string (CSV links point into ``files_dir``).
-
-        Parameters
-        ----------
-        files_dir : str, default "report_files"
-            The folder of the report's CSVs, relative to the page.
-        """
-        return render("report.html", report=self, sections=self._sections,
-                      files_dir=files_dir, titles=table_titles(self._sections),
-                      tone=TONES.get(self.status or "", "neutral"),
-                      meta_json=json.dumps(self.metadata(files_dir), ensure_ascii=True))
-
-    def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,
-              swap: Callable[[], None] | None = None, storage=None,
-              created: str | None = None, records: Mapping[str, Any] | None = None) -> Path:
-        """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
-
-        Parameters
-        ----------
-        out_dir : str or path
-        stem : str
-            The files' name (``[a-z0-9_-]``).
-        index : bool
-            Refresh the index of the folder's root as well (see :func:`reports.index_root`;
-            one that cannot be written is a warning on stderr).
-        swap : callable, optional
-            Called with Ctrl-C held right before the files are renamed in, to move into
-            place what the new report names beside it (a study report's best_model/).
-        storage, created : optional
-            A study report's storage (a `study.StorageURL`) and creation stamp: a report of
-            the same name from another storage is another study's, not replaced
-            (`held_results`).
-        records : mapping, optional
-            JSON files written beside the page, staged with it (an analysis's config.json
-            and result.json: `reports._run_files.analysis_records`).
-
-        Returns
-        -------
-        Path
-            The HTML file.
-        """
-        if not _NAME.match(stem):
-            raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
-        out_dir = Path(out_dir)
-        path = write_files(self, self._data, out_dir, stem, swap=swap, storage=storage,
-                           created=created, records=records)
-        if index:  # a failure only warns: the report is written
-            from ._index import refresh_index
-
-            refresh_index(out_dir)
-        return path
 
     # -- helpers --------------------------------------------------------------------
     def _current(self) -> _Section:
