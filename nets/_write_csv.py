@@ -120,21 +120,7 @@ def needs_spreadsheet_mark(text: str) -> bool:
 def spreadsheet_safe(frame):
     """``frame`` with `spreadsheet_cell` applied to its column names and text cells (its
     numeric columns as they are); ``frame`` itself when nothing needs it."""
-    import pandas as pd  # not at import: nets loads without pandas (a study's --help)
-
-    texts = [name for name, column in frame.items()
-             if not pd.api.types.is_numeric_dtype(column)
-             and not pd.api.types.is_bool_dtype(column)]
-    changed = [name for name in texts
-               if any(spreadsheet_cell(v) is not v for v in _distinct(frame[name]))]
-    names = [spreadsheet_cell(name) for name in frame.columns]
-    if not changed and names == list(frame.columns):
-        return frame
-    out = frame.copy()
-    for name in changed:
-        out[name] = frame[name].astype(object).map(spreadsheet_cell)
-    out.columns = names
-    return out
+    return _cells_mapped(frame, spreadsheet_cell)
 
 
 def terminal_safe(frame):
@@ -143,22 +129,35 @@ def terminal_safe(frame):
     a categorical choice) could move its cursor, clear it or retitle it raw. For a
     terminal only: a file or a pipe takes the cells as stored. ``frame`` itself when
     nothing needs it."""
-    import pandas as pd  # not at import: nets loads without pandas
+    return _cells_mapped(frame, _terminal_cell)
 
-    def shown(value):
-        return escaped(value) if isinstance(value, str) else value
+
+def _terminal_cell(value):
+    """``value`` `escaped` where it is text holding what a terminal would run; else
+    ``value`` itself (`_cells_mapped` tells a changed cell by identity)."""
+    if not isinstance(value, str):
+        return value
+    shown = escaped(value)
+    return value if shown == value else shown
+
+
+def _cells_mapped(frame, cell):
+    """``frame`` with ``cell`` applied to its column names and the cells of its text
+    columns, ``frame`` itself where ``cell`` returns every one of them unchanged (the same
+    object): a copy only where one is needed."""
+    import pandas as pd  # not at import: nets loads without pandas (a study's --help)
 
     texts = [name for name, column in frame.items()
              if not pd.api.types.is_numeric_dtype(column)
              and not pd.api.types.is_bool_dtype(column)]
     changed = [name for name in texts
-               if any(shown(v) != v for v in _distinct(frame[name]) if isinstance(v, str))]
-    names = [shown(name) for name in frame.columns]
+               if any(cell(v) is not v for v in _distinct(frame[name]))]
+    names = [cell(name) for name in frame.columns]
     if not changed and names == list(frame.columns):
         return frame
     out = frame.copy()
     for name in changed:
-        out[name] = frame[name].astype(object).map(shown)
+        out[name] = frame[name].astype(object).map(cell)
     out.columns = names
     return out
 
