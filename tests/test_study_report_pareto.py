@@ -14,6 +14,20 @@ import reports
 import study
 
 
+def _coin_front_study(spec_file, tmp_path, metric, *, n_trials, max_epochs):
+    """A small nsga2 study "mo" of ``metric`` on coin (population 4), run and reported:
+    (its SQLite file, its report's path)."""
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(spec_file(
+        "mo", dataset="coin", metric=metric, n_trials=n_trials, max_epochs=max_epochs,
+        sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
+        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
+               "width": {"low": 2, "high": 16, "log": True}},
+        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
+    study.run_study(spec, storage=str(db), progress=False)
+    return db, reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+
+
 @pytest.mark.slow
 def test_the_trials_table_marks_the_pareto_front_and_lists_it_first(spec_file, tmp_path,
                                                                      parse_html, monkeypatch):
@@ -21,15 +35,8 @@ def test_the_trials_table_marks_the_pareto_front_and_lists_it_first(spec_file, t
     # it; and sorted by the first objective, a front member of low accuracy (a small net)
     # fell below the rows the page shows
     figure_stand_in(monkeypatch, typeset=False)  # no claim on the figures
-    db = tmp_path / "mo.db"
-    spec = study.load_spec(spec_file(
-        "mo", dataset="coin", metric=["val_accuracy", "n_parameters"], n_trials=10,
-        max_epochs=8, sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
-        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
-               "width": {"low": 2, "high": 16, "log": True}},
-        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    db, path = _coin_front_study(spec_file, tmp_path, ["val_accuracy", "n_parameters"],
+                                 n_trials=10, max_epochs=8)
     # the front as optuna keeps it
     s = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}")
     front = sorted(t.number for t in s.best_trials)
@@ -73,15 +80,8 @@ def test_the_parallel_coordinates_of_several_metrics_name_the_one_they_draw(
         return ONE_PIXEL_PNG, 10, 10
 
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
-    db = tmp_path / "mo.db"
-    spec = study.load_spec(spec_file(
-        "mo", dataset="coin", metric=["val_loss", "n_parameters"], n_trials=6,
-        max_epochs=6, sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
-        space={"lr": {"low": 0.003, "high": 0.3, "log": True},
-               "width": {"low": 2, "high": 16, "log": True}},
-        fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    db, path = _coin_front_study(spec_file, tmp_path, ["val_loss", "n_parameters"],
+                                 n_trials=6, max_epochs=6)
     losses = [t.values[0] for t in optuna.load_study(study_name="mo",
                                                      storage=f"sqlite:///{db}").trials]
     ticks, bars, texts = titled["Parallel coordinates (lighter = better)"]
