@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from study import (
+    POINT_ATTR,
     retried_numbers,
     retries_of,
     stop_reason,
@@ -62,7 +63,7 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
             row[metrics[i] if i < len(metrics) else f"value_{i}"] = v
         # a queued point's values are known before it runs (optuna keeps an enqueued one's
         # apart from params until then)
-        queued = t.system_attrs.get("fixed_params") if t.state.name == "WAITING" else None
+        queued = t.system_attrs.get(POINT_ATTR) if t.state.name == "WAITING" else None
         row.update({f"param_{k}": v for k, v in (t.params or queued or {}).items()})
         row["reason"] = stop_reason(t, retried_as.get(t.number), flat=flat,  # last: long text
                                     heartbeats=heartbeats, max_retry=max_retry)

@@ -255,8 +255,8 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:
         lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
-    if all_diverged_text(s):  # under the divergences it reads
-        lines.append(all_diverged_text(s))
+    if advice := all_diverged_text(s):  # under the divergences it reads
+        lines.append(advice)
     return lines + _ending(s, report_seconds, "trials")
 
 

@@ -35,7 +35,7 @@ from ._claim_lock import ClaimLock
 from ._create import create_or_resume
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
-from ._enqueue import enqueue_points
+from ._enqueue import POINT_ATTR, enqueue_points
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import (
@@ -149,7 +149,7 @@ __all__ = [
     "data_differs",
     "join_data",
     "load_failure_text",
-    "join_study", "local_workers", "run_study", "enqueue_points", "parse_point",
+    "join_study", "local_workers", "run_study", "enqueue_points", "POINT_ATTR", "parse_point",
     "point_problem", "stored_spec", "unregistered_names", "Param",
     "Space",
     "unregistered_words",
