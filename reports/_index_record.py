@@ -139,6 +139,10 @@ def _page_links(page: Path) -> list[str]:
 #: The card a kind's index row shows under its first (QA: a study listed its best value,
 #: not what scored it).
 _DETAIL_CARDS = {"study": "Best parameters"}
+#: The card shown beside a row's first, by how that first card's label starts: (the
+#: card's label in the report, its label in the row). QA: a regression run's RMSE alone,
+#: 0.65, of a fit no better than the mean.
+_BESIDE_CARDS = {"Test RMSE": ("Test R²", "R²")}
 
 
 @dataclass(frozen=True)
@@ -173,15 +177,17 @@ class IndexEntry:
 
     @cached_property
     def beside(self) -> dict | None:
-        """The card shown beside the row's first one: a regression run's R² (its report's
-        "Test R²" card, as ``R²``) beside its RMSE (QA: the index showed RMSE alone, 0.65
-        of a fit no better than the mean); None otherwise, or where its report has no
-        such card (one of a version before R²)."""
+        """The card shown beside the row's first one (`_BESIDE_CARDS`: a regression run's
+        R² beside its RMSE); None for other rows, or where its report has no such card
+        (one of a version before R²)."""
         cards = self.info.headline
-        if not cards or not cards[0]["label"].startswith("Test RMSE"):
+        wanted = next((pair for start, pair in _BESIDE_CARDS.items()
+                       if cards and cards[0]["label"].startswith(start)), None)
+        if wanted is None:
             return None
-        return next(({"label": "R²", "text": h["text"]} for h in cards[1:]
-                     if h["label"] == "Test R²"), None)
+        label, shown = wanted
+        return next(({"label": shown, "text": h["text"]} for h in cards[1:]
+                     if h["label"] == label), None)
 
     @cached_property
     def run(self) -> dict | None:
