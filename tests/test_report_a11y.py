@@ -48,7 +48,7 @@ window.addEventListener("load", () => {
                    ratio: ratio(over(rgba(st.color), bg), bg), need: large ? 3 : 4.5});
   }
   const focusable = Array.from(document.querySelectorAll("a[href], summary, button"), (e) => {
-    e.focus();
+    e.focus({focusVisible: true});  // as a Tab: a bare focus() was flaky
     return {name: (e.getAttribute("aria-label") || e.textContent).trim(),
             focused: document.activeElement === e, outline: getComputedStyle(e).outlineStyle};
   });
