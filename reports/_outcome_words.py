@@ -53,3 +53,22 @@ def all_diverged_text(summary: dict) -> str | None:
         return None
     return (f"no trial completed: {'the one' if n == 1 else f'all {n}'} diverged: lower the "
             "learning rate in the spec (space.lr's range, or fixed.lr)")
+
+
+def ended_text(summary: dict) -> str:
+    """How the finished trials of a study none of whose trials completed ended, for the
+    report's first card where a best value would be: "all 3 diverged", "2 diverged, 1
+    interrupted". QA: such a study's card read "Best val_accuracy –", as if one had a
+    best."""
+    failed = (summary["n_fail"] - summary["n_error"] - summary["n_interrupted"]
+              - summary["n_retried"])
+    parts = [(summary["n_diverged"], "diverged"),
+             (summary["n_pruned"] - summary["n_diverged"], "pruned"),
+             (summary["n_error"], "failed with an error"),
+             (summary["n_interrupted"], "interrupted"),
+             (summary["n_retried"], "retried (worker died)"), (failed, "failed")]
+    said = [(n, words) for n, words in parts if n > 0]
+    if len(said) == 1:
+        n, words = said[0]
+        return f"{'the one' if n == 1 else f'all {n}'} {words}"
+    return ", ".join(f"{n} {words}" for n, words in said)

@@ -30,9 +30,11 @@ def status(summary, n_trials: int) -> str:
 def not_started(summary) -> bool:
     """Whether no trial of the study ever started: none finished or running, and no run
     recorded a stop (``stopped``). QA: a study `hplab study enqueue` created read "stopped,
-    0 of 30 trials finished", as if a run had been interrupted."""
+    0 of 30 trials finished", as if a run had been interrupted. A trial interrupted (or
+    retried) is failed outside the budget: started all the same, its study is stopped, not
+    "no trial run yet"."""
     return (not summary["n_finished"] and not summary.get("n_running")
-            and not summary.get("stopped"))
+            and not summary.get("n_fail") and not summary.get("stopped"))
 
 
 def status_detail(summary, spec, run_command: str | None = None) -> str:

@@ -13,7 +13,7 @@ import study as hs
 from nets import error_line
 
 from . import design
-from ._outcome_words import left_running_text
+from ._outcome_words import ended_text, left_running_text
 from ._paths import shown_command
 from ._problem_words import problems_where
 from ._study_grid import GridState, grid_history_words
@@ -121,15 +121,19 @@ def headline(summary, metrics, trials) -> dict:
     if len(values) > 1:
         first = {f"Best trial's {' · '.join(metrics[:len(values)])}":
                  " · ".join(design.format_value(v) for v in values)}
+    elif not summary["n_complete"] and (summary["n_pruned"] or summary["n_fail"]):
+        # trials ended, none with a value (an interrupted one is outside n_finished): say
+        # how, not "Best val_loss –" (nor a best trial)
+        first = {"No trial completed": ended_text(summary)}
     else:
         first = {f"Best {metrics[0]}": values[0] if values[0] is not None else "–"}
     # QA: the best parameters were first seen in the sixth section
     params = ({"Best parameters": best_params_text(summary["best_params"])}
               if summary["best_trial"] is not None and summary.get("best_params") else {})
-    return {**first,
-            "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
-            else "–",
-            **params,
+    best_card = ({} if "No trial completed" in first else {
+        "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
+        else "–"})
+    return {**first, **best_card, **params,
             "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
             "Pruned": summary["n_pruned"]}
 

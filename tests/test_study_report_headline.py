@@ -134,3 +134,37 @@ def test_a_long_best_parameters_card_spans_two_columns(tmp_path):
     assert f'<div class="stat wide"><dt>Best parameters</dt><dd class="long">{long}</dd>' in page
     assert '<div class="stat"><dt>Short list</dt>' in page
     assert '<div class="stat"><dt>Best val_accuracy</dt>' in page
+
+
+def _no_best_cards(path) -> dict:
+    return {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+
+
+def test_a_study_whose_trials_all_diverged_headlines_that_not_a_best(spec_file, tmp_path):
+    # QA: every trial diverged (lr far too big on xor) and the first card still read
+    # "Best val_loss –", beside "Best trial –"
+    db = tmp_path / "boom.db"
+    summary = run_tiny_study(spec_file, db, "boom", n_trials=3, pruner="none",
+                             space={"lr": {"low": 1000.0, "high": 10000.0, "log": True}})
+    assert (summary["n_finished"], summary["n_complete"], summary["n_diverged"]) == (3, 0, 3)
+    path = reports.study_report("boom", storage=str(db), out=tmp_path / "boom")
+    assert _no_best_cards(path) == {"No trial completed": "all 3 diverged",
+                                    "Trials": "3 of 3", "Pruned": "3"}
+
+
+def test_a_study_whose_only_trial_was_interrupted_headlines_that(spec_file, tmp_path,
+                                                                 monkeypatch):
+    def train_run(*args, **kwargs):  # Ctrl-C in the first trial's training
+        raise KeyboardInterrupt
+
+    db = tmp_path / "cut.db"
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    with pytest.raises(KeyboardInterrupt):
+        run_tiny_study(spec_file, db, "cut", n_trials=3)
+    monkeypatch.undo()
+    path = reports.study_report("cut", storage=str(db), out=tmp_path / "cut")
+    # an interrupted trial is outside the budget's count: it read "Best val_loss –", and
+    # its badge "not started: no trial run yet", of a study whose trial had run
+    assert _no_best_cards(path) == {"No trial completed": "the one interrupted",
+                                    "Trials": "0 of 3", "Pruned": "0"}
+    assert reports.read_report_info(path).status == "stopped"
