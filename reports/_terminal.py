@@ -290,8 +290,8 @@ def _ending(s: dict, report_seconds: float | None = None, timed: str = "") -> li
 
 def train_lines(s: dict, task: str) -> list[str]:
     """`hplab train`'s lines: ``key: value`` for each key of its summary
-    (`study.TrainRun.summary`, with ``report_path``), but ``report_error`` (said below the
-    lines) and the metrics of another task.
+    (`study.TrainRun.summary`), but ``report_error`` (said below the lines) and the metrics
+    of another task; its ``report_path`` last, as ``report: PATH`` (none without a report).
 
     Parameters
     ----------
@@ -308,5 +308,9 @@ def train_lines(s: dict, task: str) -> list[str]:
     # classification) is null in --json and left out of the lines; one a diverged run
     # lost shows as '-'
     absent = ("_rmse", "_mae", "_r2") if task != "regression" else ("_accuracy",)
-    return [f"{k}: {value_text(v)}" for k, v in s.items()
-            if not k.endswith(absent) and k != "report_error"]  # said below the lines
+    lines = [f"{k}: {value_text(v)}" for k, v in s.items()
+             if not k.endswith(absent)
+             and k not in ("report_error", "report_path")]  # the error: said below the lines
+    # "report: PATH" last, as every other command that writes one says it (QA: train alone
+    # said "report_path:"); none without a report, as theirs
+    return lines + ([f"report: {s['report_path']}"] if s.get("report_path") else [])

@@ -1084,6 +1084,26 @@ def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     assert float(lines["test_rmse"]) > 0 and not [k for k in lines if "accuracy" in k]
 
 
+def test_text_output_names_the_report_as_every_other_command_does(tmp_path, capsys):
+    # QA: train alone said "report_path: runs/train/xor/report.html" where lr-range,
+    # capacity, scaling, study run and study report say "report: ..." (and "report_path: -"
+    # without a report, where they say nothing); --json keeps report_path
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "3", "--out",
+                              tmp_path / "x"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == f"report: {tmp_path / 'x' / 'report.html'}"
+    assert not [line for line in lines if line.startswith("report_path")]
+    assert dict(line.split(": ", 1) for line in lines)["epochs"] == "3"
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "3", "--no-report",
+                              "--out", tmp_path / "n"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"history_path: {tmp_path / 'n' / 'history.csv'}"
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "3", "--no-report",
+                              "--out", tmp_path / "j", "--json"], capsys)
+    assert code == 0 and json.loads(out)["report_path"] is None
+
+
 def test_a_multiclass_runs_lines_give_its_accuracy_and_no_rmse(tmp_path, capsys):
     # mutation QA: the lines leaving out rmse and mae on binary runs only (coin's 3 classes
     # said "test_rmse: -" and "test_mae: -", and no accuracy) passed every fast test
