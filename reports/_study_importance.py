@@ -8,7 +8,7 @@ from nets import error_line, filtered_warnings
 from study import quiet_optuna
 
 from ._study_data import _param_names
-from .design import format_value
+from .design import FIXED_LOW, format_value
 
 #: Fewest complete trials importances are computed from.
 MIN_TRIALS = 3
@@ -17,6 +17,15 @@ MIN_TRIALS = 3
 #: for there (20 trials: 2, one trial's values read as the best's), and fANOVA's forest is
 #: fitted on a few dozen points.
 FEW_TRIALS = 41
+
+
+def share_text(share: float) -> str:
+    """An importance share (0 to 1) as the report shows it: in fixed notation as
+    `format_value` has it (``0.7694``), ``<0.001`` for a share below that, not zero. QA: a
+    column of shares read ``4.100e-01`` beside ``3.200e-05`` (one tiny share put the
+    column in scientific notation), and the agreement sentence ``0.41`` beside
+    ``3.200e-05``; a share that small only says the parameter hardly mattered."""
+    return "<0.001" if 0 < abs(share) < FIXED_LOW else format_value(share)
 
 
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
@@ -201,9 +210,9 @@ def agreement_text(imp: pd.DataFrame, methods: list[str]) -> str:
 
     def first(m: str) -> str:
         top = firsts[m]["param"]
-        others = "; ".join(f"{o} {format_value(shares.get((o, top), float('nan')))}"
+        others = "; ".join(f"{o} {share_text(shares.get((o, top), float('nan')))}"
                            for o in methods if o != m)
-        return f"{m} puts {top} first ({format_value(firsts[m]['importance'])}; {others})"
+        return f"{m} puts {top} first ({share_text(firsts[m]['importance'])}; {others})"
 
     why = ("best trials apart without explaining much of the value's spread over all "
            "trials, or the reverse")

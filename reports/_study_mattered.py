@@ -77,7 +77,9 @@ def add_what_mattered(rep, s, spec, table, metric, maximize,
             if command is not None:  # none for a spent grid
                 rep.add_code(command)
         # the numbers in words too: a bar chart alone is lost on a screen reader
-        rep.add_table(_importance_table(imp), name="importance-ranking",
+        ranking = _importance_table(imp)  # the CSV keeps the exact shares
+        rep.add_table(ranking, name="importance-ranking", page=ranking.apply(
+                          lambda c: c if c.name == "parameter" else c.map(si.share_text)),
                       caption="The same importances, most important parameter first (mean "
                               "over the methods); each method's shares sum to 1.")
     top = si.top_params(imp, 2)

@@ -49,6 +49,7 @@ from data_helpers import harvest_csv, read_csv_exactly
 import hplab
 import reports
 import study
+from reports._study_importance import share_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,10 +183,11 @@ def _assert_importances_are_in_words(text: str, files: Path) -> None:
     assert [row[0] for row in rows] == ranked
     shares = imp.set_index(["param", "method"])["importance"]
     # each method's column in one notation (review: cell by cell passed only while every
-    # share stayed in fixed notation's range)
+    # share stayed in fixed notation's range): a share below 0.001 is "<0.001", not the
+    # whole column in scientific notation
     for k, method in enumerate(head[1:], 1):
-        assert [row[k] for row in rows] == reports.design.format_column(
-            [shares[(row[0], method)] for row in rows])
+        assert [row[k] for row in rows] == [share_text(shares[(row[0], method)])
+                                            for row in rows]
     alt, caption = re.search(r'id="fig-contour".*?alt="([^"]*)".*?<figcaption>([^<]*)', text,
                              re.S).groups()
     # contours where the caption says it interpolates, else the trials as points
