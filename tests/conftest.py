@@ -200,6 +200,29 @@ def report_captions(text: str) -> dict[str, str]:
     return {table: html.unescape(caption) for table, _, caption in found}
 
 
+def scroll_regions(text: str) -> list[tuple[dict[str, str], str]]:
+    """Each table's scrolling frame in a report or index page: its attributes and its
+    table's <caption> text; every table has one (a frame missing is an assertion)."""
+    import html
+    import re
+
+    found = re.findall(r'<div class="scroll"([^>]*)>\s*(?:\{#.*?#\}\s*)?<table[^>]*>\s*'
+                       r'(?:\{#.*?#\}\s*)?<caption class="[^"]*">([^<]*)</caption>', text, re.S)
+    assert len(found) == len(re.findall(r"<table[ >]", text)), "a table without its frame"
+    return [({k: html.unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', attrs)},
+             html.unescape(caption)) for attrs, caption in found]
+
+
+def assert_scroll_regions(text: str) -> None:
+    """Each table's scrolling frame is one a keyboard reaches and a screen reader names:
+    Chrome makes a scroller focusable itself, Firefox and Safari do not (QA: a wide table
+    there could not be scrolled without a mouse)."""
+    regions = scroll_regions(text)
+    assert regions
+    for attrs, caption in regions:
+        assert attrs == {"tabindex": "0", "role": "region", "aria-label": caption}, attrs
+
+
 def report_facts(html_text: str) -> dict[str, str]:
     """A report's provenance and hyperparameters (its ``<dt>``/``<dd>`` pairs) as
     ``{label: text}``, tags dropped (keys break after their dots with ``<wbr>``) and

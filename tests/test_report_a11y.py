@@ -52,6 +52,14 @@ window.addEventListener("load", () => {
     return {name: (e.getAttribute("aria-label") || e.textContent).trim(),
             focused: document.activeElement === e, outline: getComputedStyle(e).outlineStyle};
   });
+  // a table's sideways scroller: Chrome makes it focusable itself, Firefox and Safari
+  // only by its tabindex, so that is what is read, with its role and name
+  const scrollers = Array.from(document.querySelectorAll("*")).filter((e) =>
+    ["auto", "scroll"].includes(getComputedStyle(e).overflowX) && e.querySelector("table"))
+    .map((e) => { e.focus({focusVisible: true});
+      return {tabindex: e.getAttribute("tabindex"), role: e.getAttribute("role"),
+              name: e.getAttribute("aria-label") || "", focused: document.activeElement === e,
+              caption: e.querySelector("caption").textContent.trim()}; });
   const out = document.createElement("pre");
   out.id = "hplab-a11y";
   out.textContent = JSON.stringify({
@@ -66,7 +74,7 @@ window.addEventListener("load", () => {
       unscoped: t.querySelectorAll("th:not([scope])").length,
       headers: t.querySelectorAll("thead th").length})),
     texts: texts.size, low: Array.from(texts.values()).filter((t) => t.ratio < t.need),
-    focusable});
+    focusable, scrollers});
   document.body.appendChild(out);
 });
 </script>"""
@@ -117,3 +125,9 @@ def test_a_report_and_its_index_read_by_every_reader(report_path, tmp_path, dark
         assert links and all(f["focused"] and f["outline"] != "none" for f in links), links
         assert not [f["name"] for f in links
                     if f["name"].lower() in ("", "here", "click here", "link", "more")]
+        # each table's sideways scroller reached by Tab in every browser (Chrome alone makes
+        # one focusable itself) and named as its table
+        frames = seen["scrollers"]
+        assert len(frames) == len(seen["tables"]), (kind, frames)
+        assert all(f["tabindex"] == "0" and f["role"] == "region" and f["focused"]
+                   and f["name"] == f["caption"] for f in frames), frames

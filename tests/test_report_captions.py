@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import report_captions
+from conftest import assert_scroll_regions, report_captions
 
 import nets
 import reports
@@ -49,6 +49,9 @@ def test_each_table_is_named_by_its_captions_first_sentence_or_its_heading(tmp_p
     assert re.search(
         r'<table class="index">\s*<caption class="visually-hidden">([^<]+)</caption>',
         index).group(1) == "demo reports in runs"
+    # each table's scrolling frame a keyboard reaches, named as its table
+    assert_scroll_regions(page)
+    assert_scroll_regions(index)
 
 
 @pytest.mark.slow
@@ -86,6 +89,7 @@ def test_every_caption_of_a_real_imbalance_and_study_report_is_a_name_not_a_para
         assert len(captions) >= (20 if kind == "imbalance" else 3), (kind, captions)
         long = {t: c for t, c in captions.items() if len(c) > 80}
         assert not long, (kind, long)
+        assert_scroll_regions(path.read_text())
     captions = report_captions(pages["imbalance"].read_text())
     assert captions["table-scores"] == "Test scores of every run"
     assert captions["table-paired-1to10"] == (
