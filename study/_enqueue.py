@@ -15,7 +15,7 @@ import nets
 from ._create import create_or_load, refuse_other_spec, stored_table
 from ._errors import SpecError, StorageAbsent
 from ._history_view import check_repeatable
-from ._points import parse_point, point_problem, point_words
+from ._points import parse_point, point_error, point_problem
 from ._ready_name import resume_command
 from ._run_data import absolute_data, spec_data
 from ._spec import StudySpec
@@ -31,6 +31,8 @@ from ._worker import quiet_optuna
 # optuna's system attribute of an enqueued trial's point (what `Study.enqueue_trial`
 # stores, and the worker reads back as the trial's fixed parameters)
 POINT_ATTR = "fixed_params"
+# every point's refusal ends alike: none of the points given is stored, so all are given again
+_NOTHING = "; nothing was enqueued: fix the point and enqueue again"
 
 
 def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
@@ -150,17 +152,20 @@ def checked_points(spec: StudySpec, points) -> list[dict]:
     queued = []
     for point in points:
         shown = point  # as typed, where typed
-        if isinstance(point, str):
-            point = parse_point(point, spec.space)
-        elif not isinstance(point, dict) or not point:
-            raise SpecError(f"a point is a dict of parameter values (or text such as "
-                            f"'lr=0.1,batch_size=32'), got {point!r}")
+        try:
+            if isinstance(point, str):
+                point = parse_point(point, spec.space)
+            elif not isinstance(point, dict) or not point:
+                raise SpecError(point_error(point, "give a dict of parameter values, or "
+                                                   "text such as 'lr=0.1,batch_size=32'"))
+        except SpecError as exc:
+            raise SpecError(f"{exc}{_NOTHING}") from None
         # NumPy's scalars as Python's: the storage writes the point as JSON
         point = {k: v.item() if hasattr(v, "item") else v for k, v in point.items()}
         why = point_problem(spec, point)
         if why:
-            shown = shown.strip() if isinstance(shown, str) else point_words(point)
-            raise SpecError(f"point {shown}: {why}; nothing was enqueued")
+            raise SpecError(point_error(shown if isinstance(shown, str) else point, why)
+                            + _NOTHING)
         queued.append(dict(point))
     return queued
 

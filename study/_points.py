@@ -14,6 +14,7 @@ from ._space_check import outside_space, unread_values
 # the searched settings that decide which others a trial reads: an optimizer its momentum,
 # a schedule its lr_gamma, a strategy its sampling_ratio, a depth its width_i
 _DECIDERS = ("optimizer", "schedule", "imbalance_strategy", "depth")
+_PAIRS = "give name=value pairs separated by commas, e.g. lr=0.1,batch_size=32"
 
 
 def parse_point(text: str, space: Space) -> dict:
@@ -34,19 +35,37 @@ def parse_point(text: str, space: Space) -> dict:
     dict
     """
     if not isinstance(text, str) or not text.strip():
-        raise SpecError("a point sets no parameter: give name=value pairs, e.g. "
-                        "lr=0.1,batch_size=32")
+        raise SpecError(point_error(text, f"sets no parameter; {_PAIRS}"))
     point = {}
     for pair in text.split(","):
         name, eq, value = (s.strip() for s in pair.partition("="))
         if not eq or not name or not value:
-            raise SpecError(f"point {text!r}: {pair.strip()!r} is not name=value (pairs "
-                            "separated by commas, e.g. lr=0.1,batch_size=32)")
-        if name in point:
-            raise SpecError(f"point {text!r} gives {name} twice")
+            raise SpecError(point_error(text, f"{pair.strip()!r} is not name=value; {_PAIRS}"))
+        if name in point:  # QA: "gives lr twice" said nothing of what to do
+            raise SpecError(point_error(text, f"gives {name} twice; give each parameter "
+                                              "once (another value is another point)"))
         layer = name.startswith("width_") and space.per_layer
         point[name] = _read(value, space.get("width" if layer else name))
     return point
+
+
+def point_error(point, problem: str) -> str:
+    """The one line that refuses ``point`` (its text as typed, or a dict) for ``problem``:
+    ``point 'lr=5': PROBLEM``, the point always quoted alike (QA: some messages quoted
+    it, others not).
+
+    Parameters
+    ----------
+    point : str or dict
+    problem : str
+
+    Returns
+    -------
+    str
+    """
+    shown = point.strip() if isinstance(point, str) else (
+        point_words(point) if isinstance(point, dict) else point)
+    return f"point {shown!r}: {problem}"
 
 
 def _read(text: str, param: Param | None):

@@ -15,6 +15,7 @@ from cli_helpers import run_cli, undocumented_keys
 import data
 import study
 
+_NOTHING = "; nothing was enqueued: fix the point and enqueue again"
 _OPT_SPACE = {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6},
               "optimizer": ["sgd", "momentum"], "momentum": {"low": 0.5, "high": 0.95},
               "activation": ["tanh", "sigmoid"]}
@@ -137,7 +138,7 @@ def test_a_bad_point_is_refused_and_nothing_is_stored(spec_file, tmp_path, capsy
                               "lr=0.2,optimizer=momentum", "--point", point], capsys)
     assert (code, out) == (2, "")
     assert err.startswith("hplab study enqueue: error: point ") and err.count("\n") == 1
-    assert f": {reason}; nothing was enqueued\n" in err
+    assert f"point {point!r}: {reason}{_NOTHING}\n" in err
     assert not db.exists() and not list(tmp_path.glob("bad.db*"))
     # into a stored study, by its spec and by its name: the files byte for byte as they were
     assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.2"],
@@ -146,7 +147,7 @@ def test_a_bad_point_is_refused_and_nothing_is_stored(spec_file, tmp_path, capsy
     for target in (path, "bad"):
         code, out, err = run_cli(["study", "enqueue", target, "--storage", db, "--point",
                                   "lr=0.3", "--point", point], capsys)
-        assert (code, out) == (2, "") and f": {reason}; nothing was enqueued\n" in err
+        assert (code, out) == (2, "") and f": {reason}{_NOTHING}\n" in err
         assert _files(tmp_path) == before
     assert [t.state.name for t in _trials(db, "bad")] == ["WAITING"]
 
@@ -179,11 +180,27 @@ def test_bad_storage_and_bad_text_are_one_line_and_touch_nothing(spec_file, tmp_
         assert (code, out) == (2, "") and err.count("\n") == 1 and said in err, err
     assert garbage.read_bytes() == b"not a database\n"
     db = tmp_path / "st.db"
-    for point, said in [("lr", "'lr' is not name=value"), ("", "a point sets no parameter"),
-                        ("lr=0.3,lr=0.4", "gives lr twice")]:
+    # every point's refusal one line of one form: the point quoted as typed, what is wrong,
+    # what to do (QA: quoted in some, not others; "gives lr twice" named no remedy)
+    pairs = "give name=value pairs separated by commas, e.g. lr=0.1,batch_size=32"
+    for point, said in [
+            ("lr", f"'lr' is not name=value; {pairs}"),
+            ("", f"sets no parameter; {pairs}"),
+            (" lr=0.3,lr=0.4", "gives lr twice; give each parameter once (another value is "
+                               "another point)"),
+            ("lr=0.3, width=2.5", "width 2.5 is not a whole number")]:
         code, out, err = run_cli(["study", "enqueue", path, "--storage", db, "--point",
                                   point], capsys)
-        assert (code, out) == (2, "") and said in err, err
+        assert (code, out) == (2, "")
+        assert err == (f"hplab study enqueue: error: point {point.strip()!r}: {said}"
+                       f"{_NOTHING}\n")
+    with pytest.raises(study.SpecError) as refused:  # from Python: a dict shown alike
+        study.enqueue_points(path, [{"lr": 0.3}, {"lr": 0.3, "width": 9}], storage=str(db))
+    assert str(refused.value) == ("point 'lr=0.3, width=9': width 9 is outside the spec's "
+                                  f"space 2..6{_NOTHING}")
+    with pytest.raises(study.SpecError, match="^point 5: give a dict of parameter values, "
+                                              "or text such as 'lr=0.1,batch_size=32'; "):
+        study.enqueue_points(path, [5], storage=str(db))
     assert not db.exists()
     assert run_cli(["study", "enqueue", path, "--storage", db], capsys)[0] == 2  # no point
 
@@ -217,8 +234,8 @@ def test_the_grid_sampler_takes_whole_points_only(spec_file, tmp_path, capsys):
     db = tmp_path / "grid.db"
     code, _, err = run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5"],
                            capsys)
-    assert code == 2 and ("point lr=0.5: the grid sampler draws no parameter of an enqueued "
-                          "trial: give width too; nothing was enqueued") in err
+    assert code == 2 and ("point 'lr=0.5': the grid sampler draws no parameter of an "
+                          f"enqueued trial: give width too{_NOTHING}") in err
     assert not db.exists()
     assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5,width=3"],
                    capsys)[0] == 0
