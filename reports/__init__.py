@@ -75,6 +75,7 @@ _LAZY = {
     **dict.fromkeys(("capacity_lines", "lr_range_lines", "scaling_lines"),
                     "_terminal_analyses"),
     "imbalance_lines": "_terminal_imbalance",
+    "export_queued_lines": "_outcome_words",
     **dict.fromkeys(("enqueue_lines", "spec_list_lines", "study_lines", "study_list_lines",
                      "table_lines", "text_width", "train_lines", "two_figures"),
                     "_terminal"),

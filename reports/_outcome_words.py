@@ -6,7 +6,7 @@ that print no study import it.
 
 from __future__ import annotations
 
-from nets import count_of
+from nets import and_list, count_of, escaped
 
 #: The outcome table's words for the outcomes that need more than their name
 OUTCOME_LABELS = {"retried": "retried (worker died)",
@@ -72,3 +72,52 @@ def ended_text(summary: dict) -> str:
         n, words = said[0]
         return f"{'the one' if n == 1 else f'all {n}'} {words}"
     return ", ".join(f"{n} {words}" for n, words in said)
+
+
+def queued_text(numbers) -> str:
+    """Which trials ran points queued by hand (``hplab study enqueue``), by ``numbers``
+    (the first 10 named): the report's table of all trials and `study show` say it alike
+    (QA: show and export named none of them, where the report did). Empty for none."""
+    numbers = list(numbers)
+    if not numbers:
+        return ""
+    shown = [f"#{n}" for n in numbers[:10]] + ([f"{len(numbers) - 10} more"]
+                                               if len(numbers) > 10 else [])
+    one = len(numbers) == 1
+    return (f"Trial{'' if one else 's'} {and_list(shown)} "
+            f"{'ran a point' if one else 'ran points'} queued by hand (hplab study enqueue: "
+            "the sampler drew what a point left out); the sampler drew the others")
+
+
+def queued_lines(summary: dict, run_command: str | None = None) -> list[str]:
+    """The lines of a study's queued points: the trials that ran them (`queued_text`),
+    and, for `study show` (a summary without a run's ``seconds``), those still waiting,
+    told from retries of failed trials, with ``run_command`` (the ``hplab study run``
+    line that runs them: `hplab study show` knows the storage as given) where known."""
+    lines = [queued_text(summary.get("queued_trials") or [])] if summary.get(
+        "queued_trials") else []
+    waiting = summary.get("n_waiting") or 0
+    if not waiting or "seconds" in summary:  # a run ran them, or says to resume
+        return lines
+    points = summary.get("n_queued_waiting", waiting)
+    retries = waiting - points
+    what = and_list([count_of(points, "queued point")] * bool(points) + [
+        f"{count_of(retries, 'retry', 'retries')} of "
+        f"{'a failed trial' if retries == 1 else 'failed trials'}"] * bool(retries))
+    runs = (f"`{escaped(run_command)}`" if run_command
+            else "`hplab study run` or `hplab study worker`")
+    return lines + [f"{what} waiting: {runs} runs {'it' if waiting == 1 else 'them'} "
+                    "first, even with the budget spent"]
+
+
+def export_queued_lines(said: dict) -> list[str]:
+    """What `hplab study export` says of the queued points beside the file it wrote
+    (``said``: `study.export_study`'s): the trials that ran them and the points still
+    waiting, each told in the CSV's ``queued_point`` column."""
+    lines = [f"{queued_text(said['queued_trials'])}: the queued_point column gives each "
+             "point"] if said["queued_trials"] else []
+    waiting = said["n_queued_waiting"]
+    if waiting:
+        lines.append(f"{count_of(waiting, 'queued point')} waiting, not run yet (rows of "
+                     "state WAITING, their queued_point set)")
+    return lines

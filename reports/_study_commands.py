@@ -172,7 +172,11 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         # the report's best-trial note, in the JSON too (a value another program told)
         summary["best_told_while_running"] = told = _best_told(opened[0], summary)
         note = "  (value told by another program while hplab trained it)" if told else ""
-        lines = study_lines(summary, best_note=note) + said + _unregistered_lines(missing)
+        # the line that runs the waiting trials, as `study enqueue` gave it (QA: show said
+        # `hplab study run`, without the study or its storage)
+        run = _run_command(name, storage, opened) if summary["n_waiting"] else None
+        lines = (study_lines(summary, best_note=note, run_command=run) + said
+                 + _unregistered_lines(missing))
         # the cells read the parsed spec, which needs the names registered
         if cells and not missing and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
@@ -182,6 +186,21 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     finally:
         study.release(opened[2])
     return summary, lines
+
+
+def _run_command(name: str, storage, opened) -> str:
+    """The ``hplab study run`` line that resumes study ``name`` (`study.resume_command`:
+    its name, or the file that resumes it where a ready spec of its name is another),
+    ``--storage`` as given; by its name where its stored spec cannot be read here."""
+    import study
+
+    given = None if storage is None else study.mask_url(str(storage))
+    try:
+        spec, _ = study.stored_spec(name, opened[1], opened[2])
+        return study.resume_command(opened[0], spec, opened[1], None, storage=given)
+    except (ValueError, OSError):  # SpecError and StorageError are ValueErrors
+        return nets.shell_line(nets.command_words(["hplab", "study", "run"], name, (
+            ["--storage", given] if given else [])))
 
 
 def _best_told(s, summary: dict) -> bool | None:

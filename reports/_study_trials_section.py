@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nets import and_list
-
 from . import _study_data as sd
 from ._held_results import SPEC_FILE
 from ._library_versions import library_rows
+from ._outcome_words import queued_text
 from ._problem_words import add_problem_table
 from ._study_table import marked_front, trials_page, worker_labels
 from ._study_text import busy_time, resume_facts, spec_params
@@ -72,22 +71,14 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
 
 def _queued_note(trials) -> str:
     """Which trials ran a point queued by hand (``hplab study enqueue``, Optuna's
-    ``enqueue_trial``: its `study.POINT_ATTR`), not a retry of a failed trial (optuna's
-    ``failed_trial``). QA: a study enqueued with the course's rate read as sampled
-    throughout, its chosen points nowhere told from the sampler's."""
+    ``enqueue_trial``: `study.queued_point`), not a retry of a failed trial. QA: a study
+    enqueued with the course's rate read as sampled throughout, its chosen points nowhere
+    told from the sampler's."""
     import study as hs
 
-    numbers = [t.number for t in trials if t.state.name != "WAITING"
-               and t.system_attrs.get(hs.POINT_ATTR) is not None
-               and t.system_attrs.get("failed_trial") is None]
-    if not numbers:
-        return ""
-    shown = [f"#{n}" for n in numbers[:10]] + ([f"{len(numbers) - 10} more"]
-                                               if len(numbers) > 10 else [])
-    one = len(numbers) == 1
-    return (f"Trial{'' if one else 's'} {and_list(shown)} "
-            f"{'ran a point' if one else 'ran points'} queued by hand (hplab study enqueue: "
-            "the sampler drew what a point left out); the sampler drew the others. ")
+    said = queued_text(t.number for t in trials if t.state.name != "WAITING"
+                       and hs.queued_point(t) is not None)
+    return f"{said}. " if said else ""
 
 
 def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None,

@@ -14,7 +14,12 @@ import unicodedata
 from nets import count_of, escaped, version_text_of
 
 from ._library_versions import mixed_libraries_text
-from ._outcome_words import all_diverged_text, left_running_text, timeout_text
+from ._outcome_words import (
+    all_diverged_text,
+    left_running_text,
+    queued_lines,
+    timeout_text,
+)
 
 
 def value_text(value) -> str:
@@ -192,10 +197,11 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
 
 
 def study_lines(s: dict, *, report_seconds: float | None = None,
-                best_note: str = "") -> list[str]:
-    """Lines for `hplab study run/show/worker`: counts, best trial, problems, report.
-    ``report_seconds``: the time the run's report took to write, said after its trials'.
-    ``best_note``: added to the best trial's line (how its value came about).
+                best_note: str = "", run_command: str | None = None) -> list[str]:
+    """Lines for `hplab study run/show/worker`: counts, queued points, best trial,
+    problems, report. ``report_seconds``: the time the run's report took to write, said
+    after its trials'. ``best_note``: added to the best trial's line (how its value came
+    about). ``run_command``: the line that runs the waiting trials (`queued_lines`).
 
     Parameters
     ----------
@@ -204,6 +210,8 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
     report_seconds : float, optional
         As above; None: not said.
     best_note : str, optional
+        As above.
+    run_command : str, optional
         As above.
     """
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
@@ -231,10 +239,7 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
                      "worker: the study is done when it finishes. A journal cannot tell "
                      "whether a worker on another machine is alive; if it died, `hplab "
                      "study worker` on that machine closes its trial")
-    if s.get("n_waiting") and not ran:  # a run ran them, or says to resume
-        lines.append(f"{count_of(s['n_waiting'], 'queued trial')} (enqueued, or a retry) "
-                     "waiting: `hplab study run` or `hplab study worker` runs "
-                     f"{'it' if s['n_waiting'] == 1 else 'them'}, even with the budget spent")
+    lines += queued_lines(s, run_command)  # which ran queued points; those still waiting
     if s.get("stopped") == "timeout" and ran:
         lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
                      "trials (run it again to resume)")

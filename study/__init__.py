@@ -35,9 +35,9 @@ from ._claim_lock import ClaimLock
 from ._create import create_or_resume
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
-from ._enqueue import POINT_ATTR, enqueue_points
+from ._enqueue import enqueue_points
 from ._errors import SpecError, StorageAbsent, StorageError
-from ._export import check_output_file, export_csv, refuse_other_file
+from ._export import check_output_file, export_csv, export_study, refuse_other_file
 from ._folders import (
     MAX_NAME_BYTES,
     RESULT_FILES,
@@ -63,7 +63,7 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
-from ._points import parse_point, point_problem
+from ._points import POINT_ATTR, parse_point, point_problem, queued_point
 from ._ready_name import resume_command
 from ._record import (
     CREATED_ATTR,
@@ -150,7 +150,7 @@ __all__ = [
     "join_data",
     "load_failure_text",
     "join_study", "local_workers", "run_study", "enqueue_points", "POINT_ATTR", "parse_point",
-    "point_problem", "stored_spec", "unregistered_names", "Param",
+    "queued_point", "point_problem", "stored_spec", "unregistered_names", "Param",
     "Space",
     "unregistered_words",
     "build_config", "fixed_for_data",
@@ -162,13 +162,14 @@ __all__ = [
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "check_storage_writable",
     "mask_url", "open_storage", "release", "resolve_storage",
-    "check_output_file", "export_csv", "keeps_heartbeats", "list_studies",
+    "check_output_file", "export_csv", "export_study", "keeps_heartbeats", "list_studies",
     "stale_trials",
     "open_study", "open_study_storage",
     "refuse_other_file",
     "show_study",
     "state_counts", "study_summary", "unstored_summary", "StorageAbsent", "SPEC_ATTR",
-    "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR", "HeldInterrupts",
+    "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR",
+    "HeldInterrupts",
     "RESUMES_KEPT", "budget_command", "resumes",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",

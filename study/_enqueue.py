@@ -15,7 +15,7 @@ import nets
 from ._create import create_or_load, refuse_other_spec, stored_table
 from ._errors import SpecError, StorageAbsent
 from ._history_view import check_repeatable
-from ._points import parse_point, point_error, point_problem
+from ._points import POINT_ATTR, parse_point, point_error, point_problem
 from ._ready_name import resume_command
 from ._run_data import absolute_data, spec_data
 from ._spec import StudySpec
@@ -28,9 +28,6 @@ from ._stored_spec import stored_spec
 from ._url_masking import mask_url
 from ._worker import quiet_optuna
 
-# optuna's system attribute of an enqueued trial's point (what `Study.enqueue_trial`
-# stores, and the worker reads back as the trial's fixed parameters)
-POINT_ATTR = "fixed_params"
 # every point's refusal ends alike: none of the points given is stored, so all are given again
 _NOTHING = "; nothing was enqueued: fix the point and enqueue again"
 

@@ -15,6 +15,7 @@ import nets
 from ._errors import StorageError
 from ._folders import result_file
 from ._open_study import open_study_storage
+from ._points import queued_counts, queued_point
 from ._record import (
     CREATED_ATTR,
     flat_layout,
@@ -36,7 +37,26 @@ if TYPE_CHECKING:
 
 
 def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
-    """Every trial as one CSV row: number, state, values, params, summary attributes.
+    """Every trial as one CSV row (`export_study`, whose other keys are left out).
+
+    Parameters
+    ----------
+    name : str
+    path : str or path
+    storage : str, optional
+        As `export_study` takes them.
+
+    Returns
+    -------
+    Path
+        The file written (``Path("-")`` for standard output).
+    """
+    return Path(export_study(name, path, storage)["csv_path"])
+
+
+def export_study(name: str, path: str | Path, storage: str | None = None) -> dict:
+    """Every trial as one CSV row: number, state, values, params, summary attributes;
+    ``hplab study export``.
 
     Times are UTC, with their offset (``2026-11-01T09:00:00.000000+00:00``): the same
     from every machine, and durations right across a daylight-saving change.
@@ -44,7 +64,9 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
-    The last column, ``reason``, says why a pruned or failed trial stopped, as the report's
+    ``queued_point``: the point queued by hand (`queued_point`) a trial ran or waits to
+    run, as ``--point`` takes it (``lr=0.5,width=3``), empty for the sampler's and for
+    retries. The last column, ``reason``, says why a pruned or failed trial stopped, as the report's
     table does (`stop_reason`: also for a trial whose worker was killed, which recorded none).
 
     Parameters
@@ -61,8 +83,9 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
 
     Returns
     -------
-    Path
-        The file written.
+    dict
+        ``study``, ``csv_path`` (``"-"`` for standard output), and as the study's summary
+        has them (`queued_counts`) ``queued_trials`` and ``n_queued_waiting``.
     """
     import pandas as pd  # here: `study show` and the workers need no table
 
@@ -97,6 +120,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
                              sep="_").add_prefix("user_attrs_")
     # merged by number: a worker may add a trial between the two reads
     info.insert(0, "number", [t.number for t in trials])
+    # which trials ran the user's points (QA: the report named them, the export did not)
+    info["queued_point"] = [_point_text(queued_point(t)) for t in trials]
     info["reason"] = reasons
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
     if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
@@ -120,13 +145,22 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
             frame[name] = nets.count_column(column)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
+    said = {"study": study.study_name, "csv_path": "-", **queued_counts(trials)}
     if to_stdout:  # `--csv -`: the table on standard output (a terminal's escaped)
         nets.print_csv(frame.drop(columns=drop))
-        return Path("-")
-    path = Path(path)
+        return said
     frame = frame.drop(columns=drop)
     # renamed in whole: an interrupted re-export keeps the earlier CSV
-    return nets.write_csv(path, frame)
+    return {**said, "csv_path": str(nets.write_csv(Path(path), frame))}
+
+
+def _point_text(point: dict | None) -> str | None:
+    """``point`` as ``--point`` takes it (``lr=0.5,width=3``: every digit of a rate kept,
+    where the lines' ``point_words`` rounds); None for no point."""
+    if point is None:
+        return None
+    return ",".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}"
+                    for k, v in point.items())
 
 
 def _value_columns(study, table: dict) -> dict[str, str]:
@@ -205,7 +239,7 @@ def _is_export_header(header: list[str]) -> bool:
     optuna's and hplab's columns (values, times, state, ``params_``, ``user_attrs_``,
     ``reason``). A user's ``number,street,price`` is not one (QA: it was replaced)."""
     fixed = {"value", "values", "datetime_start", "datetime_complete", "duration", "state",
-             "reason"}
+             "queued_point", "reason"}
     prefixes = ("value_", "values_", "params_", "user_attrs_", "system_attrs_")
     return header[:1] == ["number"] and all(
         c in fixed or c.startswith(prefixes) for c in header[1:])

@@ -14,6 +14,9 @@ from ._space_check import outside_space, unread_values
 # the searched settings that decide which others a trial reads: an optimizer its momentum,
 # a schedule its lr_gamma, a strategy its sampling_ratio, a depth its width_i
 _DECIDERS = ("optimizer", "schedule", "imbalance_strategy", "depth")
+# optuna's system attribute of an enqueued trial's point (what `Study.enqueue_trial`
+# stores, and the worker reads back as the trial's fixed parameters)
+POINT_ATTR = "fixed_params"
 _PAIRS = "give name=value pairs separated by commas, e.g. lr=0.1,batch_size=32"
 
 
@@ -196,3 +199,34 @@ def _shown(value) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:g}"
     return str(value)
+
+
+def queued_point(trial) -> dict | None:
+    """The point queued by hand (``hplab study enqueue``, optuna's ``enqueue_trial``: its
+    `POINT_ATTR`) that ``trial`` ran or waits to run; None for a trial the sampler drew
+    and for a retry of a failed trial (optuna's ``failed_trial``: it keeps the point of
+    the trial it retries, but no one queued it).
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+
+    Returns
+    -------
+    dict or None
+    """
+    point = trial.system_attrs.get(POINT_ATTR)
+    if not isinstance(point, dict) or trial.system_attrs.get("failed_trial") is not None:
+        return None
+    return point
+
+
+def queued_counts(trials) -> dict:
+    """``queued_trials`` (the numbers of the trials that ran, or run, a point queued by
+    hand: `queued_point`) and ``n_queued_waiting`` (the points queued and not yet run:
+    WAITING trials that are no retry), as `study_summary` says them."""
+    waiting = sum(t.state.name == "WAITING" and t.system_attrs.get("failed_trial") is None
+                  for t in trials)
+    return {"queued_trials": [t.number for t in trials if t.state.name != "WAITING"
+                              and queued_point(t) is not None],
+            "n_queued_waiting": waiting}

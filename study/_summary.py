@@ -15,6 +15,7 @@ from ._budget import budget_used, retried_numbers
 from ._folders import check_study_name
 from ._open_study import open_study_storage
 from ._outcome import trial_outcome
+from ._points import queued_counts
 from ._record import CREATED_ATTR, flat_layout, retries_of, stop_reason
 from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
@@ -169,7 +170,9 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     heartbeats, `keeps_heartbeats`: a stopped worker's trials are then failed and run
     again, on a journal closed as interrupted), dataset, metrics, directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
-    `stale_trials`, which the next run or worker fails and runs again), best_value,
+    `stale_trials`, which the next run or worker fails and runs again), queued_trials and
+    n_queued_waiting (`study._points.queued_counts`: trials that ran points queued by hand,
+    and of the n_waiting those still to run), best_value,
     best_params, best_trial (and pareto_front with several metrics), problems (diverged,
     failed, interrupted or retried trials with their reasons), created
     (``study._summary.study_created``: a report of a deleted study of the same name is not
@@ -217,6 +220,7 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             "n_trials": n_trials,
             **counts,
             "n_stale": stale,
+            **queued_counts(trials),
             **_best(study, trials),
             "problems": _problems(trials, attrs.get(CREATED_ATTR), heartbeats,
                                   s.get("max_retry", study_default("max_retry"))),
@@ -255,7 +259,8 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
         "heartbeats": where.kind != "journal",  # a database keeps them
         "dataset": spec and spec.dataset, "metrics": spec and list(spec.metrics),
         "directions": spec and list(spec.directions), "n_trials": spec and spec.n_trials,
-        **state_counts([]), "n_stale": 0, **best, **({"pareto_front": []} if several else {}),
+        **state_counts([]), "n_stale": 0, **queued_counts([]), **best,
+        **({"pareto_front": []} if several else {}),
         "problems": [], "created": None, "report_path": None, "stopped": None,
         "hplab_versions": [], "library_versions": [],
     }

@@ -382,7 +382,7 @@ def test_a_run_stopped_before_it_stored_its_study_prints_json_saying_none_ran(
     assert {k: v for k, v in stopped.items() if k.startswith("n_") and k != "n_trials"} == {
         "n_complete": 0, "n_pruned": 0, "n_fail": 0, "n_running": 0, "n_waiting": 0,
         "n_diverged": 0, "n_error": 0, "n_interrupted": 0, "n_retried": 0, "n_finished": 0,
-        "n_stale": 0}
+        "n_stale": 0, "n_queued_waiting": 0}
     assert (stopped["problems"], stopped["best_params"], stopped["report_path"],
             stopped["report_error"]) == ([], None, None, None)
     with pytest.raises(study.StorageAbsent):  # as it says: no study stored

@@ -83,7 +83,7 @@ def test_show_and_the_report_give_every_trial_one_outcome(spec_file, tmp_path, c
     assert {k: v for k, v in shown.items() if k.startswith("n_") and k != "n_trials"} == {
         "n_finished": 6, "n_complete": 2, "n_pruned": 2, "n_diverged": 1, "n_fail": 4,
         "n_error": 1, "n_interrupted": 1, "n_retried": 1, "n_running": 2, "n_waiting": 0,
-        "n_stale": 1}
+        "n_stale": 1, "n_queued_waiting": 0}
     assert shown["heartbeats"] is True  # SQLite keeps them: failed and run again
     assert [(p["number"], p["state"], p["status"]) for p in shown["problems"]] == [
         (1, "pruned", "diverged"), (3, "fail", "error"), (4, "fail", "interrupted"),

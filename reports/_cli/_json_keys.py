@@ -18,7 +18,10 @@ _STUDY_SUMMARY = (
     "the next run or worker closes them: failed and run again where heartbeats is true, "
     "closed as interrupted on a journal (failed, one no worker entered), a new trial in "
     "each one's place), "
-    f"n_waiting, {_BEST_VALUE}, "
+    "queued_trials (the numbers of the trials that ran a point queued by hand: hplab study "
+    "enqueue, optuna's enqueue_trial; the parameters a point left out the sampler drew), "
+    "n_waiting (the WAITING trials: queued points and retries), n_queued_waiting (of the "
+    f"n_waiting, the queued points; the others are retries), {_BEST_VALUE}, "
     "best_params, best_trial, "
     "pareto_front (a study of several metrics only: the trials on its front, by "
     "number, values in the metrics' order) [{number, values, params}], "
@@ -144,7 +147,9 @@ JSON_KEYS = {
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
                        "n_finished, n_complete, n_pruned, n_fail, n_running, n_stale (as "
                        f"study show's), {_BEST_VALUE}",
-    ("study", "export"): "study, csv_path",
+    ("study", "export"): "study, csv_path, queued_trials (the numbers of the trials that "
+                         "ran a point queued by hand, as study show's), n_queued_waiting "
+                         "(the points queued and not run yet: their rows' state is WAITING)",
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",

@@ -118,13 +118,14 @@ def cmd_study_show(args) -> int:
 
 
 def cmd_study_export(args) -> int:
+    import reports
     import study
 
     if args.csv == "-" and args.json:  # both would go to standard output
         raise ValueError("--csv - writes the table to standard output; leave out --json")
-    path = study.export_csv(args.name, args.csv, args.storage)
-    if str(path) != "-":  # `--csv -` wrote the table itself to standard output
-        emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
+    said = study.export_study(args.name, args.csv, args.storage)
+    if said["csv_path"] != "-":  # `--csv -` wrote the table itself to standard output
+        emit(args, said, [f"wrote {said['csv_path']}", *reports.export_queued_lines(said)])
     return 0
 
 
@@ -254,7 +255,12 @@ def add_study(sub) -> None:
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_show)
-    q = ssub.add_parser("export", help="every trial as a CSV row")
+    q = ssub.add_parser("export", help="every trial as a CSV row: number, values, times, "
+                                       "params_*, state, user_attrs_*, queued_point (the "
+                                       "point queued by hand that the trial ran or waits "
+                                       "to run, as --point takes it; empty for the "
+                                       "sampler's), and last, always, reason (why a "
+                                       "trial stopped)")
     q.add_argument("name", help=_NAME_HELP)
     q.add_argument("--csv", type=path, required=True, metavar="PATH")
     _storage_flag(q)

@@ -1,0 +1,94 @@
+"""What `study show` and `study export` say of points queued by `hplab study enqueue`: the
+trials that ran them, and those still waiting (with the line that runs them)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import optuna
+import pandas as pd
+from cli_helpers import run_cli, undocumented_keys
+
+import study
+
+
+def _trials(db, name):
+    with study.quiet_optuna():
+        return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
+def test_show_and_export_name_the_trials_that_ran_queued_points_and_those_waiting(
+        spec_file, tmp_path, capsys):
+    path = spec_file("shown", n_trials=3, pruner="none", max_epochs=8)
+    db = tmp_path / "shown.db"
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5,width=3",
+                    "--point", "lr=1.2"], capsys)[0] == 0
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    assert run_cli(["study", "enqueue", "shown", "--storage", db, "--point",
+                    "lr=0.3,width=2"], capsys)[0] == 0
+    trials = _trials(db, "shown")
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 3 + ["WAITING"]
+    assert trials[0].params == {"lr": 0.5, "width": 3} and trials[1].params["lr"] == 1.2
+    assert all(math.isfinite(t.value) and 0 < t.value < 1 for t in trials[:3])
+
+    # QA: show said "1 queued trial (enqueued, or a retry) waiting: `hplab study run` ...",
+    # naming neither the trials that ran queued points nor the study's own run line
+    code, out, err = run_cli(["study", "show", "shown", "--storage", db], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[2:4] == [
+        "Trials #0 and #1 ran points queued by hand (hplab study enqueue: the sampler drew "
+        "what a point left out); the sampler drew the others",
+        f"1 queued point waiting: `hplab study run shown --storage {db}` runs it first, "
+        "even with the budget spent"]
+    code, out, _ = run_cli(["study", "show", "shown", "--storage", db, "--json"], capsys)
+    shown = json.loads(out)
+    assert (shown["queued_trials"], shown["n_waiting"], shown["n_queued_waiting"]) == (
+        [0, 1], 1, 1)
+    assert undocumented_keys("study show", ["queued_trials", "n_queued_waiting"]) == []
+    assert undocumented_keys("study run", ["queued_trials", "n_queued_waiting"]) == []
+
+    # the export: a column giving each queued point as --point takes it, before the reason
+    csv = tmp_path / "shown.csv"
+    for _ in range(2):  # the second over the first: its header is still an export's
+        code, out, err = run_cli(["study", "export", "shown", "--storage", db, "--csv", csv],
+                                 capsys)
+        assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"wrote {csv}",
+        "Trials #0 and #1 ran points queued by hand (hplab study enqueue: the sampler drew "
+        "what a point left out); the sampler drew the others: the queued_point column "
+        "gives each point",
+        "1 queued point waiting, not run yet (rows of state WAITING, their queued_point set)"]
+    frame = pd.read_csv(csv)
+    assert list(frame.columns[-2:]) == ["queued_point", "reason"]
+    assert frame["queued_point"].fillna("").tolist() == ["lr=0.5,width=3", "lr=1.2", "",
+                                                         "lr=0.3,width=2"]
+    assert frame["value_val_loss"].tolist()[:3] == [t.value for t in trials[:3]]
+    assert frame["params_width"].tolist()[:2] == [3, trials[1].params["width"]]
+    # each queued point as typed queues it again: the same point
+    again = study.parse_point(frame["queued_point"][0], study.load_spec(path).space)
+    assert again == trials[0].params
+    code, out, _ = run_cli(["study", "export", "shown", "--storage", db, "--csv", csv,
+                            "--json"], capsys)
+    said = json.loads(out)
+    assert said == {"study": "shown", "csv_path": str(csv), "queued_trials": [0, 1],
+                    "n_queued_waiting": 1}
+    assert undocumented_keys("study export", list(said)) == []
+
+
+def test_a_study_without_queued_points_shows_and_exports_as_before(spec_file, tmp_path,
+                                                                   capsys):
+    path = spec_file("plain", n_trials=2, pruner="none", max_epochs=4)
+    db = tmp_path / "plain.db"
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    code, out, _ = run_cli(["study", "show", "plain", "--storage", db], capsys)
+    assert "queued" not in out.replace(str(tmp_path), "")  # the path names the test
+    code, out, _ = run_cli(["study", "show", "plain", "--storage", db, "--json"], capsys)
+    assert (json.loads(out)["queued_trials"], json.loads(out)["n_queued_waiting"]) == ([], 0)
+    code, out, _ = run_cli(["study", "export", "plain", "--storage", db, "--csv",
+                            tmp_path / "p.csv"], capsys)
+    assert out == f"wrote {tmp_path / 'p.csv'}\n"
+    assert pd.read_csv(tmp_path / "p.csv")["queued_point"].isna().all()
+
