@@ -8,6 +8,7 @@ from . import _study_data as sd
 from ._held_results import SPEC_FILE
 from ._library_versions import library_rows
 from ._outcome_words import queued_text
+from ._paths import shown_command
 from ._problem_words import add_problem_table
 from ._study_table import marked_front, trials_page, worker_labels
 from ._study_text import busy_time, resume_facts, spec_params
@@ -62,11 +63,23 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                         f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",
                                 **resumed,
+                                **_queued_by(s.user_attrs),
                                 **({"Trials run by hplab": versions_text(versions)}
                                    if versions else {}),
                                 **rows,
                                 "Time with a trial running": busy_time(timeline)},
         links={} if spec_unsaved else {"Spec": SPEC_FILE})  # QA: named, not linked
+
+
+def _queued_by(attrs: dict) -> dict:
+    """Provenance's "Points queued by": the ``hplab study enqueue`` commands that queued
+    points into the study after the one that made it (`study.ENQUEUED_ATTR`)."""
+    import study as hs
+
+    listed = attrs.get(hs.ENQUEUED_ATTR)
+    if not isinstance(listed, list) or not listed:
+        return {}
+    return {"Points queued by": "; ".join(shown_command(str(c)) for c in listed)}
 
 
 def _queued_note(trials) -> str:

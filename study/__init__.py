@@ -35,7 +35,7 @@ from ._claim_lock import ClaimLock
 from ._create import create_or_resume
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
-from ._enqueue import enqueue_points
+from ._enqueue import ENQUEUED_ATTR, enqueue_points
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._export import check_output_file, export_csv, export_study, refuse_other_file
 from ._folders import (
@@ -168,7 +168,7 @@ __all__ = [
     "refuse_other_file",
     "show_study",
     "state_counts", "study_summary", "unstored_summary", "StorageAbsent", "SPEC_ATTR",
-    "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR",
+    "COMMAND_ATTR", "CREATED_ATTR", "ENQUEUED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR",
     "HeldInterrupts",
     "RESUMES_KEPT", "budget_command", "resumes",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",

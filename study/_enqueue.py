@@ -17,6 +17,7 @@ from ._errors import SpecError, StorageAbsent
 from ._history_view import check_repeatable
 from ._points import POINT_ATTR, parse_point, point_error, point_problem
 from ._ready_name import resume_command
+from ._resumes import RESUMES_KEPT, record_created
 from ._run_data import absolute_data, spec_data
 from ._spec import StudySpec
 from ._spec_options import check_runnable
@@ -26,13 +27,16 @@ from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._stored_spec import stored_spec
 from ._url_masking import mask_url
-from ._worker import quiet_optuna
+from ._worker import COMMAND_ATTR, quiet_optuna
 
+# study attribute: the commands that queued points into the study after its creating one
+ENQUEUED_ATTR = "hplab_enqueued_by"
 # every point's refusal ends alike: none of the points given is stored, so all are given again
 _NOTHING = "; nothing was enqueued: fix the point and enqueue again"
 
 
-def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
+def enqueue_points(spec_or_name, points, *, storage: str | None = None,
+                   command: str | None = None) -> dict:
     """Queue ``points`` as the next trials of a study; nothing is stored unless all fit.
 
     Each point is checked as a worker checks an enqueued trial (`point_problem`: a value
@@ -55,6 +59,11 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
         draws them.
     storage : str, optional
         Any form `resolve_storage` takes (default ``runs/hplab.db``).
+    command : str, optional
+        The command line as typed (``hplab study enqueue``'s), which the study's report
+        shows: as the one that created it (its "Command", where a later ``study run`` was
+        shown, whose spec alone runs no queued point), else with those that queued points
+        (`ENQUEUED_ATTR`). None (from Python): not recorded.
 
     Returns
     -------
@@ -111,6 +120,8 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
                 # another run may have made it meanwhile: then loaded, and checked
                 study, created = create_or_load(spec, store, where, keep_budget=True,
                                                 dataset=dataset)
+            if command:  # before the points: a worker may run them at once
+                _record(study, command, created)
             numbers = [_enqueue(store, study, point) for point in queued]
             waiting = len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,)))
             return {"study": spec.name, "storage": where.masked, "created": created,
@@ -121,6 +132,18 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None) -> dict:
         finally:
             if store is not None:
                 release(store)
+
+
+def _record(study: optuna.Study, command: str, created: bool) -> None:
+    """``command`` kept for the study's report: the creating command, or one of the last
+    `RESUMES_KEPT` that queued points into it."""
+    if created:  # a study made from Python keeps none: a later `study run` records its own
+        study.set_user_attr(COMMAND_ATTR, command)
+        record_created(study)
+    else:
+        earlier = study.user_attrs.get(ENQUEUED_ATTR)
+        earlier = earlier if isinstance(earlier, list) else []
+        study.set_user_attr(ENQUEUED_ATTR, [*earlier, command][-RESUMES_KEPT:])
 
 
 def _a_name(spec_or_name) -> bool:

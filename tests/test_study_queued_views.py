@@ -1,14 +1,18 @@
-"""What `study show` and `study export` say of points queued by `hplab study enqueue`: the
-trials that ran them, and those still waiting (with the line that runs them)."""
+"""What `study show`, `study export` and the study report say of points queued by `hplab
+study enqueue`: the trials that ran them, those still waiting (with the line that runs
+them), the command that made the study."""
 
 from __future__ import annotations
 
 import json
 import math
+import shlex
+from pathlib import Path
 
 import optuna
 import pandas as pd
 from cli_helpers import run_cli, undocumented_keys
+from conftest import figure_stand_in, report_facts
 
 import study
 
@@ -91,4 +95,36 @@ def test_a_study_without_queued_points_shows_and_exports_as_before(spec_file, tm
                             tmp_path / "p.csv"], capsys)
     assert out == f"wrote {tmp_path / 'p.csv'}\n"
     assert pd.read_csv(tmp_path / "p.csv")["queued_point"].isna().all()
+
+
+def test_the_report_says_the_study_was_made_by_enqueue_and_run_later(spec_file, tmp_path,
+                                                                     capsys, monkeypatch):
+    # QA: the report's "Command" was the later `study run`, whose spec alone runs no
+    # queued point: run again into a new storage it made another study
+    figure_stand_in(monkeypatch, typeset=False)
+    monkeypatch.chdir(tmp_path)
+    path = str(spec_file("made", n_trials=2, pruner="none", max_epochs=4))
+    first = ["study", "enqueue", path, "--storage", "m.db", "--point", "lr=0.5,width=3"]
+    assert run_cli(first, capsys)[0] == 0
+    run = ["study", "run", path, "--storage", "m.db", "--no-report"]
+    assert run_cli(run, capsys)[0] == 0
+    later = ["study", "enqueue", "made", "--storage", "m.db", "--point", "lr=0.2,width=2"]
+    assert run_cli(later, capsys)[0] == 0
+    code, out, err = run_cli(["study", "run", "made", "--storage", "m.db", "--json"], capsys)
+    assert code == 0, err
+    trials = _trials(tmp_path / "m.db", "made")
+    assert [t.params["lr"] for t in trials][::2] == [0.5, 0.2]
+    assert all(t.state.name == "COMPLETE" and math.isfinite(t.value) for t in trials)
+    report = Path(json.loads(out)["report_path"])
+    facts = report_facts(report.read_text())
+    cd = f"cd {shlex.quote(str(tmp_path))} && "
+    assert facts["Command"] == cd + shlex.join(["hplab", *first])
+    assert facts["Resumed by"] == (f"{cd}{shlex.join(['hplab', *run])}; {cd}hplab study run "
+                                   "made --storage m.db --json")
+    assert facts["Points queued by"] == cd + shlex.join(["hplab", *later])
+    # from Python, nothing is recorded: a later run's command is the study's, as before
+    study.enqueue_points(path, ["lr=0.4,width=2"], storage=str(tmp_path / "py.db"))
+    with study.quiet_optuna():
+        made = optuna.load_study(study_name="made", storage=f"sqlite:///{tmp_path}/py.db")
+    assert study.COMMAND_ATTR not in made.user_attrs
 

@@ -94,7 +94,8 @@ def cmd_study_enqueue(args) -> int:
     import study
 
     # every point checked against the study's spec before anything is stored
-    summary = study.enqueue_points(args.spec, args.point, storage=args.storage)
+    summary = study.enqueue_points(args.spec, args.point, storage=args.storage,
+                                   command=study_command(args.argv))
     emit(args, summary, reports.enqueue_lines(summary))
     return 0
 
