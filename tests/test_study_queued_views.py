@@ -1,6 +1,6 @@
 """What `study show`, `study export` and the study report say of points queued by `hplab
 study enqueue`: the trials that ran them, those still waiting (with the line that runs
-them), the command that made the study."""
+them), the command that made the study; and how the grid sampler counts them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import optuna
 import pandas as pd
+import pytest
 from cli_helpers import run_cli, undocumented_keys
 from conftest import figure_stand_in, report_facts
 
@@ -128,3 +129,42 @@ def test_the_report_says_the_study_was_made_by_enqueue_and_run_later(spec_file, 
         made = optuna.load_study(study_name="made", storage=f"sqlite:///{tmp_path}/py.db")
     assert study.COMMAND_ATTR not in made.user_attrs
 
+
+@pytest.mark.parametrize("queued", [1, 2])
+def test_under_the_grid_sampler_a_queued_point_takes_a_grid_points_slot(spec_file, tmp_path,
+                                                                        capsys, queued):
+    # found by running it: optuna's grid gives trial k (k below its size) the grid's k-th
+    # point, and a queued trial takes its number: that grid point is not run within the
+    # budget (the grid's size, which --trials cannot exceed), and the queued point, itself
+    # a grid point, may run twice. README and enqueue's help say so, and what to do
+    path = spec_file("grid", n_trials=None, pruner="none", max_epochs=4, sampler="grid",
+                     space={"lr": [0.1, 0.5], "width": [2, 4]})
+    db = tmp_path / "grid.db"
+    points = ["lr=0.5,width=4", "lr=0.1,width=2"][:queued]
+    assert run_cli(["study", "enqueue", path, "--storage", db,
+                    *[w for p in points for w in ("--point", p)]], capsys)[0] == 0
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 4  # the grid's size: the budget
+    ran = [(t.params["lr"], t.params["width"]) for t in _trials(db, "grid")]
+    grid = {(lr, w) for lr in (0.1, 0.5) for w in (2, 4)}
+    # the grid's own trials 0 and 1 ((0.5, 2) and (0.5, 4) of its seeded order) gave way:
+    # (0.5, 2) is left out of the budget, and a queued point ran twice
+    assert ran == {1: [(0.5, 4), (0.5, 4), (0.1, 4), (0.1, 2)],
+                   2: [(0.5, 4), (0.1, 2), (0.1, 4), (0.1, 2)]}[queued]
+    left = sorted(grid - set(ran))
+    assert left == [(0.5, 2)]
+    # as documented: queue what the grid left out (study show's table shows it as "-")
+    code, out, err = run_cli(["study", "enqueue", "grid", "--storage", db, *[
+        w for lr, width in left for w in ("--point", f"lr={lr},width={width}")]], capsys)
+    assert code == 0, err
+    assert run_cli(["study", "run", "grid", "--storage", db, "--no-report"], capsys)[0] == 0
+    trials = _trials(db, "grid")
+    assert {(t.params["lr"], t.params["width"]) for t in trials} == grid
+    # said where a user who queues points looks: --point's help (and README's paragraph)
+    code, out, _ = run_cli(["study", "enqueue", "--help"], capsys)
+    assert "Under the grid sampler a point takes a grid trial's slot of the budget (at most " \
+           "the grid's size): that trial's grid point is not run; queue it after the run" \
+           in " ".join(out.split())
+    assert all(t.state.name == "COMPLETE" and math.isfinite(t.value) for t in trials)

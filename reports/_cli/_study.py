@@ -243,7 +243,9 @@ def add_study(sub) -> None:
                         "for more, queued in order); values read as the space's types; "
                         "parameters left out are the sampler's to draw. A point outside the "
                         "space, or with a value its trial would not read, is refused and "
-                        "nothing is stored")
+                        "nothing is stored. Under the grid sampler a point takes a grid "
+                        "trial's slot of the budget (at most the grid's size): that trial's "
+                        "grid point is not run; queue it after the run (README)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_study_enqueue)
