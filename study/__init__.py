@@ -71,13 +71,10 @@ from ._record import (
     SPARE_RECORD_ATTR,
     copied_from_another_study,
     flat_layout,
-    retries_of,
     run_by_hplab,
-    stop_reason,
     told_while_running,
     trial_info,
     trial_status,
-    unexplained_fail,
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._report_to_trial import ReportToTrial
@@ -96,6 +93,7 @@ from ._spec_study_table import MAX_TRIALS, spec_description
 from ._spec_to_run import resumable_spec, spec_to_run
 from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
+from ._stop_reason import retries_of, stop_reason, unexplained_fail
 from ._storage import open_storage, release
 from ._storage_files import check_storage_writable
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage

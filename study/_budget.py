@@ -11,8 +11,9 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
-from ._record import has_hplab_record, retries_spent, study_flat_layout, trial_status
+from ._record import has_hplab_record, study_flat_layout, trial_status
 from ._stale_cause import stored_cause
+from ._stop_reason import retries_spent
 from ._worker_closing import close_dead_journal_trials, fail_never_entered
 
 RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again

@@ -16,15 +16,9 @@ from ._errors import StorageError
 from ._folders import result_file
 from ._open_study import open_study_storage
 from ._points import queued_counts, queued_point
-from ._record import (
-    CREATED_ATTR,
-    flat_layout,
-    hplab_record,
-    other_attrs,
-    retries_of,
-    stop_reason,
-)
+from ._record import CREATED_ATTR, flat_layout, hplab_record, other_attrs
 from ._spec_study_table import study_default
+from ._stop_reason import retries_of, stop_reason
 from ._storage import release
 from ._storage_errors import storage_errors
 from ._storage_files import storage_kind

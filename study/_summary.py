@@ -16,10 +16,11 @@ from ._folders import check_study_name
 from ._open_study import open_study_storage
 from ._outcome import trial_outcome
 from ._points import queued_counts
-from ._record import CREATED_ATTR, flat_layout, retries_of, stop_reason
+from ._record import CREATED_ATTR, flat_layout
 from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
+from ._stop_reason import retries_of, stop_reason
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
