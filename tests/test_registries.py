@@ -44,8 +44,8 @@ def test_every_setting_read_is_an_estimator_parameter_with_trainconfigs_default(
 def _check_settings_read(changes=None, rules=None):
     table = {kind: {**names, **(changes or {}).get(kind, {})}
              for kind, names in nets.SETTINGS_READ.items()}
-    nets._config.check_settings_read(
-        table, DEFAULTS, nets._config._RULES if rules is None else rules,
+    nets._config_rules.check_settings_read(
+        table, DEFAULTS, nets._config_rules._RULES if rules is None else rules,
         nets._optimizers.OPTIMIZER_RULES)
 
 
@@ -73,7 +73,7 @@ def test_a_setting_read_that_trainconfig_lacks_is_named_at_import(kind, name, se
 def test_every_setting_read_has_a_rule(setting):
     # QA: a schedule's new setting left out of _RULES took any value, and a bad one made
     # learning_rate loop for good; nothing in the suite noticed
-    rules = {s: rule for s, rule in nets._config._RULES.items() if s != setting}
+    rules = {s: rule for s, rule in nets._config_rules._RULES.items() if s != setting}
     with pytest.raises(LookupError, match=f" reads {setting!r}, which has no _RULES entry "):
         _check_settings_read(rules=rules)
     _check_settings_read()  # the tables as they are: every setting has its rule
