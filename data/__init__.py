@@ -14,11 +14,13 @@ from ._csv_load import option_text
 from ._csv_read import exact_floats
 from ._dataset import DataError, Dataset, DataWarning
 from ._describe import describe_dataset, describe_fetch, describe_listing
-from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
+from ._download import sha256_file
+from ._fetch import data_home, fetch_mnist
 from ._home import expand_home
 from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
+from ._mnist_source import MNIST_FILES, MNIST_SHA256, MNIST_URL
 from ._model_data import model_data_changed, model_data_paths, model_data_seed
 from ._name_forms import (
     absolute_name,

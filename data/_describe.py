@@ -8,7 +8,9 @@ import shlex
 import textwrap
 from pathlib import Path
 
-from ._fetch import MNIST_FILES, MNIST_URL, data_home, sha256_file
+from ._download import sha256_file
+from ._fetch import data_home
+from ._mnist_source import MNIST_FILES, MNIST_URL
 from ._path_escapes import _escape_path
 from ._registry import COMMON_OPTIONS, DATASETS, list_datasets
 from ._url_credentials import mask_userinfo

@@ -460,7 +460,7 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
 
 def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, mirror, monkeypatch):
     # Ctrl-C mid-file left a .part file behind, a new one at every interrupt
-    import data._fetch as fetch
+    import data._download as download
 
     class Interrupted:  # the digest of the streamed blocks: the second one is cut short
         calls = 0
@@ -470,8 +470,8 @@ def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, mirror, monkeypat
             if Interrupted.calls == 2:
                 raise KeyboardInterrupt
 
-    monkeypatch.setattr(fetch, "_BLOCK", 64)
-    monkeypatch.setattr(fetch.hashlib, "sha256", Interrupted)
+    monkeypatch.setattr(download, "_BLOCK", 64)
+    monkeypatch.setattr(download.hashlib, "sha256", Interrupted)
     dest = tmp_path / "dest"
     with serving(mirror[0]) as url, pytest.raises(KeyboardInterrupt):
         data.fetch_mnist(dest, url)
