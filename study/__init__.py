@@ -83,7 +83,7 @@ from ._run import join_study, local_workers, run_study
 from ._run_data import data_differs, join_data, load_failure_text
 from ._run_files import run_record, save_run_files, set_run_paths, stage_run_files
 from ._run_record import metric_values, trial_record
-from ._space import Param, Space, build_config, searched_values
+from ._space import Param, Space
 from ._space_parse import fixed_for_data, unregistered_names, unregistered_words
 from ._space_reads import searched_readers
 from ._spec import StudySpec, parse_spec
@@ -118,6 +118,7 @@ from ._summary import (
 )
 from ._train_advice import warn_if_eps_is_met_by_a_constant, warn_if_start_kept
 from ._train_run import TrainRun, test_metrics, train_run
+from ._trial_config import build_config, searched_values
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
 from ._url_masking import mask_url

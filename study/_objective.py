@@ -51,7 +51,6 @@ from ._record import (
 from ._registry import IMBALANCE_METRICS
 from ._report_to_trial import ReportToTrial
 from ._run_record import compress_history, metric_values, trial_record
-from ._space import build_config, decay_refusal
 from ._space_check import outside_space, unread_values
 from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
@@ -59,6 +58,7 @@ from ._spec_options import rung_steps
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run
+from ._trial_config import build_config, decay_refusal
 from ._worker_identity import worker_id
 
 

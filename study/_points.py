@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 
 from ._errors import SpecError
-from ._space import Param, Space, build_config, decay_refusal
+from ._space import Param, Space
 from ._space_check import outside_space, unread_values
+from ._trial_config import build_config, decay_refusal
 
 # the searched settings that decide which others a trial reads: an optimizer its momentum,
 # a schedule its lr_gamma, a strategy its sampling_ratio, a depth its width_i

@@ -14,9 +14,10 @@ import re
 import nets
 
 from ._errors import SpecError
-from ._space import DEFAULT_DEPTH, DEFAULT_WIDTH, Space, build_config, uses_ratio
+from ._space import DEFAULT_DEPTH, DEFAULT_WIDTH, Space, uses_ratio
 from ._space_parse import check_strategies
 from ._space_reads import searched_readers, unread_by
+from ._trial_config import build_config
 
 
 def _as_layers(hidden) -> tuple:
