@@ -39,7 +39,7 @@ from ._python_words import errors_in_python_words
 
 RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
                "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
-               "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")
+               "val_r2", "test_r2", "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,15 @@ class _Task:
     width: int
     seed: int
     eps: float
+
+
+def _r2(net, ds, X, y) -> float:
+    """R² of ``net`` on ``(X, y)`` in the target's units, as ``hplab train``'s ``test_r2``
+    (`study.TrainRun.test_r2`) computes it; NaN for classification."""
+    if ds.task != "regression":
+        return math.nan
+    values = net.logits(X).astype(np.float64) * ds.y_scale + ds.y_shift
+    return nets.regression_r2(values, ds.inverse_y(y).reshape(values.shape))
 
 
 def _run(task: _Task) -> dict:
@@ -70,6 +79,10 @@ def _run(task: _Task) -> dict:
             "train_loss": final["train_loss"], "train_accuracy": final["train_accuracy"],
             "val_loss": final["val_loss"], "val_accuracy": final["val_accuracy"],
             "test_loss": test_loss, "test_accuracy": test_accuracy,
+            # QA: a regression user reads R² (train, predict, study reports); the sweep
+            # keeps no nets, so it is taken here, of the final net as the losses are
+            "val_r2": _r2(net, ds, ds.X_val, ds.y_val),
+            "test_r2": _r2(net, ds, ds.X_test, ds.y_test),
             "iterations_to_eps": math.nan if first is None else float(first["iteration"]),
             "epochs_to_eps": math.nan if first is None else float(first["epoch"]),
             "iterations": res.iterations, "seconds": time.perf_counter() - t0}
@@ -77,7 +90,7 @@ def _run(task: _Task) -> dict:
 
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """Per (depth, width): mean and std over seeds, the train - validation gap, the median
-    iterations to eps and how many seeds reached it.
+    iterations to eps and how many seeds reached it (and the mean R², where ``runs`` has it).
 
     Parameters
     ----------
@@ -86,6 +99,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """
     cols = ["train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss",
             "test_loss"]
+    cols += [c for c in ("val_r2", "test_r2") if c in runs]  # runs of before R² lack them
     # a diverged net's scores (chance accuracy, a huge but finite loss) are no result: they
     # count as missing, so its configuration's means are NaN
     runs = runs.copy()

@@ -137,6 +137,10 @@ class CapacityResult(_WidthVerdicts):
         best = self.best()
         at = (self.table["depth"] == best["depth"]) & (self.table["width"] == best["width"])
         best["test_rmse"] = nets.finite_or_none(float(rmse[at].iloc[0]))
+        # and its R², as `hplab train`'s test_r2 (means over seeds; null for classification)
+        for k in ("val_r2", "test_r2"):
+            best[k] = (nets.finite_or_none(float(self.table.loc[at, k].iloc[0]))
+                       if k in self.table else None)
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds),
                 # the first seed (--seed), as scaling's and imbalance's seed: one key for it

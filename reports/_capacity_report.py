@@ -23,6 +23,7 @@ from ._capacity_verdicts import capacity_verdicts, sufficient_cards
 from ._check_result import check_result
 from ._core import Report
 from ._index import analysis_name
+from ._r2_words import r2_reading, r2_value
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text
 
@@ -156,6 +157,10 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
         f"{test} RMSE of the best net (original units)": float(rmse[
             (result.table["depth"] == best["depth"]) & (result.table["width"] == best["width"])
         ].iloc[0])}
+    # QA: its R², the score a regression user reads in train's and study's reports
+    best_r2 = result.summary()["best"]["test_r2"] if target is not None else None
+    if target is not None:
+        best_rmse[f"{test} R² of the best net"] = r2_value(best_r2)
     headline = {f"{test} {label} of the best net (by validation)": best["test"], **best_rmse,
                 # which number is which, as the table's columns (depth, width) have them
                 "Best net (hidden layers × neurons)": f"{best['depth']} × {best['width']}",
@@ -186,6 +191,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     words = words_for("capacity", command)
     for line in capacity_verdicts(result):
         rep.add_text(words(line))
+    if target is not None and (reading := r2_reading(best_r2)):  # a poor fit, said
+        rep.add_text(f"Best net ({best['depth']} × {best['width']}): {reading}")
     if target is not None:  # QA: sine's cards and verdicts said "loss" with no unit
         rep.add_text(loss_words(target))
     rep.add_section(f"{m.capitalize()} against width")

@@ -26,13 +26,18 @@ def per_config(table: pd.DataFrame, metric: str,
     if rmse is not None:  # beside the test loss it comes from
         table = table.assign(test_rmse=rmse)
         cols.insert(cols.index("test_loss") + 1, "test_rmse")
+        # and R², as train's report gives it beside the RMSE (QA)
+        cols[cols.index("test_rmse") + 1:cols.index("test_rmse") + 1] = [
+            c for c in ("val_r2", "test_r2") if c in table]
     return shortened(table[cols])
 
 
 def scored_columns(columns, metric: str) -> list[str]:
     """``columns`` a table of the sweep shows: without the accuracy ones for a sweep scored
-    by its loss (regression, whose nets have no accuracy: a column of dashes)."""
-    return [c for c in columns if metric != "loss" or "accuracy" not in c]
+    by its loss (regression, whose nets have no accuracy: a column of dashes), nor the R²
+    ones for one scored by accuracy."""
+    # nor R² for one scored by accuracy (classification, whose R² is undefined)
+    return [c for c in columns if not ("accuracy" in c if metric == "loss" else "r2" in c)]
 
 
 def shortened(csv: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:

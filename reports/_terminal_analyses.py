@@ -6,6 +6,7 @@ from __future__ import annotations
 from nets import count_of
 
 from ._lr_range_failures import diverged_rates, lone_learner, range_at_edge, rates_text
+from ._r2_words import r2_reading, r2_value
 from ._terminal import _ending, two_figures
 
 
@@ -266,9 +267,14 @@ def capacity_lines(s: dict) -> list[str]:
     # a regression's RMSE in the target's units, as the report's card (older JSON lacks it)
     rmse = (f", {test} RMSE {b['test_rmse']:.4g} in the target's units"
             if b.get("test_rmse") is not None else "")
+    # and its R², the score `hplab train` and `predict` give a regression (QA)
+    r2 = (f", {test} R² {r2_value(b['test_r2'])}" if s.get("task") == "regression"
+          and "test_r2" in b else "")
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
-                 f"{_fmt(b['test'], '.4f')}{rmse}); sufficient width per depth: " + ", ".join(
+                 f"{_fmt(b['test'], '.4f')}{rmse}{r2}); sufficient width per depth: " + ", ".join(
                      f"{d}: {sufficient(d)}" for d in s["depths"]))
+    if r2 and (reading := r2_reading(b["test_r2"])):  # a poor fit said, as train's report
+        lines.append(f"best net: {reading}")
     if s.get("undertrained_wider"):  # QA: the report said so, the terminal never did
         lines.append(f"provisional: the wider widths named score worse and fit their training "
                      f"set worse than the best too, likely undertrained in "

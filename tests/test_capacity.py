@@ -304,7 +304,9 @@ def test_summary_is_json_ready():
         activation="tanh")).summary()
     json.dumps(s, allow_nan=False)
     assert s["metric"] == "accuracy" and len(s["table"]) == 2 and s["seeds"] == [0, 1]
-    assert set(s["best"]) == {"depth", "width", "val", "test", "test_rmse"}
+    # val_r2 and test_r2 added (a regression's R²; null here): new keys, none renamed
+    assert set(s["best"]) == {"depth", "width", "val", "test", "test_rmse", "val_r2",
+                              "test_r2"}
 
 
 def test_diverged_runs_are_counted_and_never_best():
@@ -398,7 +400,10 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     assert ("1: none (no width beats a constant prediction of the training set's mean, "
             "0.0544, on validation by 5% and by more than its spread over seeds), 4: none "
             "(every width has a diverged run)"
-            ) in reports.capacity_lines(res.summary())[-2]
+            ) in (lines := reports.capacity_lines(res.summary()))[-3]
+    # the line after it (added with R²): the best net is a flat line at the mean
+    assert lines[-2].startswith("best net: R² -0.0") and "no better than predicting the " \
+        "mean of the targets (a flat line)" in lines[-2]
     # loss: high is bad; QA: no width fits, so the largest gap is no overfitting
     assert ("no width is sufficient at its depth, so the gap comes from a poor fit (a high "
             "loss), not overfitting.") in text
@@ -798,10 +803,13 @@ def test_a_regression_width_no_better_than_predicting_the_mean_is_never_sufficie
             "of the training set's mean (0.0544) and below it by more than its spread over "
             "seeds (the best: 0.0606 ± 0.0093): none is sufficient.") in text
     assert "wider only costs" not in text and "every width has a diverged" not in text
-    assert reports.capacity_lines(s)[-2].endswith(
+    lines = reports.capacity_lines(s)
+    assert lines[-3].endswith(
         "sufficient width per depth: 1: none (no width beats a constant prediction of the "
         "training set's mean, 0.0544, on validation by 5% and by more than its spread over "
         "seeds)")
+    # the best net's R², read out after it (added with R²): no better than the mean
+    assert lines[-2].startswith("best net: R² -0.0") and "(a flat line)" in lines[-2]
     # classification keeps its majority share, and no baseline loss
     assert capacity_sweep("xor", widths=(2,), seeds=1, config=QUICK).baseline_val_loss is None
     # the tolerance is capped halfway up to the baseline, and a width must be closer to
@@ -1023,7 +1031,8 @@ def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
     for width, runs in res.runs.groupby("width"):
         assert rows[width] == pytest.approx(np.mean(ds.y_scale * np.sqrt(2 * runs["test_loss"])))
     best_line = next(x for x in reports.capacity_lines(s) if x.startswith("best: "))
-    assert f", test RMSE {rmse:.4g} in the target's units); " in best_line
+    # R² follows it now (test_capacity_r2.py): the RMSE's words are as they were
+    assert f", test RMSE {rmse:.4g} in the target's units, test R² " in best_line
     # the loss is ½·MSE of the scaled target: a net's RMSE from its predictions agrees
     net, rng = nets.seeded_net(cfg.replace(hidden=(2,)), ds, 0)
     nets.train(net, cfg.replace(hidden=(2,)), ds.X_train, ds.y_train, ds.X_val, ds.y_val,
@@ -1084,7 +1093,8 @@ def test_a_regression_sweep_shows_no_accuracy_column_and_no_class_weight(tmp_pat
             assert list(runs.columns) == [c for c in RUN_COLUMNS if "accuracy" not in c]
         else:  # classification as it was
             assert {"train_acc", "val_acc", "test_acc"} <= set(head)
-            assert list(runs.columns) == list(RUN_COLUMNS)
+            # R² is a regression's: no column of dashes for classification either
+            assert list(runs.columns) == [c for c in RUN_COLUMNS if "r2" not in c]
             assert ("Every run; the CSV holds all of them. Shortened on the page (acc: accuracy"
                     in caption) and facts["class_weight"] == "–"
 
