@@ -13,6 +13,7 @@ import optuna
 import nets
 
 from ._errors import StorageError
+from ._export_pareto import add_pareto, front_numbers
 from ._folders import result_file
 from ._open_study import open_study_storage
 from ._points import queued_counts, queued_point
@@ -60,8 +61,10 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
     ones); the per-trial history lists stay out (they are in the storage and the report).
     ``queued_point``: the point queued by hand (`queued_point`) a trial ran or waits to
     run, as ``--point`` takes it (``lr=0.5,width=3``), empty for the sampler's and for
-    retries. The last column, ``reason``, says why a pruned or failed trial stopped, as the report's
-    table does (`stop_reason`: also for a trial whose worker was killed, which recorded none).
+    retries. ``pareto`` (several objectives only, after the values): whether a complete
+    trial is on the Pareto front, empty for the others. The last column, ``reason``, says
+    why a pruned or failed trial stopped, as the report's table does (`stop_reason`: also
+    for a trial whose worker was killed, which recorded none).
 
     Parameters
     ----------
@@ -103,6 +106,7 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
             # optuna heads the values by study.metric_names: another client's, maybe
             frame = frame.rename(columns=_value_columns(study, table))
             heartbeats = keeps_heartbeats(study)
+            front = front_numbers(study)  # several objectives: the report's pareto too
     finally:
         release(store)
     again = retries_of(trials)
@@ -121,7 +125,7 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
     if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
         frame = pd.DataFrame({"number": pd.Series(dtype=int)})
     frame = frame.merge(info, on="number", how="left")
-    frame = _utc_times(frame, trials)
+    frame = add_pareto(_utc_times(frame, trials), trials, front)
     # whole numbers stay whole where some trials lack the parameter (width_1 of a depth-1
     # trial): pandas made the column float, 3.0. Only where every value is whole: another
     # program's trial may store the name as a float (2.5) or a choice (a journal takes it)
@@ -233,7 +237,7 @@ def _is_export_header(header: list[str]) -> bool:
     optuna's and hplab's columns (values, times, state, ``params_``, ``user_attrs_``,
     ``reason``). A user's ``number,street,price`` is not one (QA: it was replaced)."""
     fixed = {"value", "values", "datetime_start", "datetime_complete", "duration", "state",
-             "queued_point", "reason"}
+             "pareto", "queued_point", "reason"}
     prefixes = ("value_", "values_", "params_", "user_attrs_", "system_attrs_")
     return header[:1] == ["number"] and all(
         c in fixed or c.startswith(prefixes) for c in header[1:])

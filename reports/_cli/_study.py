@@ -258,7 +258,10 @@ def add_study(sub) -> None:
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_show)
-    q = ssub.add_parser("export", help="every trial as a CSV row: number, values, times, "
+    q = ssub.add_parser("export", help="every trial as a CSV row: number, values, "
+                                       "pareto (several objectives only: True for a "
+                                       "complete trial on the Pareto front, False for "
+                                       "one off it, empty for the others), times, "
                                        "params_*, state, user_attrs_*, queued_point (the "
                                        "point queued by hand that the trial ran or waits "
                                        "to run, as --point takes it; empty for the "
