@@ -133,7 +133,7 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None,
         # --out .: the report it writes is this one (QA: run from here, it wrote another
         # report in runs/studies/NAME under this folder, and this one stayed behind)
         cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
-                                storage=shown.masked if shown.given else None) + " --out ."
+                                storage=shown.masked if shown.given else None, out=".")
         run = "this command, run from this report's folder,"
         budget = f"--trials is the study-wide total, the {so_far} of its budget so far included"
         if capped:

@@ -104,13 +104,15 @@ def resume_data(resume: str, spec: StudySpec) -> str | None:
 
 def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
                    trials: str | None, *, storage: str | None = None,
-                   dataset: str | None = None) -> str:
+                   dataset: str | None = None, out: str | None = None) -> str:
     """The ``hplab study run`` line that runs ``study`` (made from ``spec``) on to ``trials``
     trials in all (None: no ``--trials``, its budget), quoted for a shell: its name or
     resuming spec file (`spec_to_resume`), ``--storage storage`` (a text to show, its
     password masked) where one was given, and ``--data``: ``dataset`` (this machine's
     copy), else the stored data's where a ready spec's name would resume a study another
-    spec made (`resume_data`): without it, the line reads the ready spec and is refused."""
+    spec made (`resume_data`): without it, the line reads the ready spec and is refused;
+    ``--out out`` where given, among the flags (QA: appended, it came after the ``--`` of a
+    study named ``-x``, which took it for a second name)."""
     from ._create import spec_to_resume  # it imports this module
 
     resume = spec_to_resume(study, where, any_data_path=dataset is not None)
@@ -119,4 +121,5 @@ def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
         ["hplab", "study", "run"], resume,
         (["--trials", trials] if trials is not None else [])
         + (["--storage", storage] if storage is not None else [])
-        + (["--data", copy] if copy is not None else [])))
+        + (["--data", copy] if copy is not None else [])
+        + (["--out", out] if out is not None else [])))

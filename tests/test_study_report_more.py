@@ -182,3 +182,30 @@ def test_a_study_runs_out_folder_has_no_use_without_its_report(spec_file, tmp_pa
     assert (code, err) == (2, "hplab study run: error: --out is the report's folder: it has no "
                               "use with --no-report\n")
     assert not (tmp_path / "s.db").exists()
+
+
+def test_the_more_trials_command_of_a_study_named_with_a_dash_runs(spec_file, tmp_path,
+                                                                   capsys, parse_html,
+                                                                   monkeypatch):
+    # QA: study "-x": the report gave `hplab study run --trials 41 --storage ... -- -x
+    # --out .`, whose --out, after the --, argparse took for a second name ("unrecognized
+    # arguments: --out ."), exit 2
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("-x", n_trials=2, max_epochs=2, pruner="none")
+    code, _, err = run_cli(["study", "run", spec, "--storage", "s.db", "--out", "rep"], capsys)
+    assert code == 0, err
+    page = (tmp_path / "rep" / "report.html").read_text()
+    command = html.unescape(re.search(
+        r"<pre class=\"code\"><code>(hplab study run .*?)</code></pre>", page)[1])
+    total = 2 + FEW_TRIALS - 2
+    assert command == shlex.join(["hplab", "study", "run", "--trials", str(total), "--storage",
+                                  "sqlite:///../s.db", "--out", ".", "--", "-x"])
+    monkeypatch.chdir(tmp_path / "rep")
+    argv = shlex.split(command)[1:]
+    argv[argv.index("--trials") + 1] = "3"
+    code, out, err = run_cli(argv[:argv.index("--")] + ["--json"] + argv[argv.index("--"):],
+                             capsys)
+    assert code == 0, err
+    assert (json.loads(out)["n_finished"], json.loads(out)["report_path"]) == (3, "report.html")
+    assert "From only 3 complete trials" in " ".join(
+        parse_html((tmp_path / "rep" / "report.html").read_text()).all_text.split())
