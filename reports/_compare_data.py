@@ -241,8 +241,10 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
 def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
     """Runs whose labels clash labelled by their paths' last parts that differ, the others
     left as they are (a copy of one run among twenty renamed the twenty: QA). A study's
-    best model is named by its study's folder, not by ``best_model``."""
-    labels = [run.label for run in runs]
+    best model is named by its study's folder, not by ``best_model``. A label is text to
+    show: `nets.escaped`, as the terminal's table shows it (QA: a folder name's byte that
+    was no UTF-8, ``caf\\udce9``, left the report's CSV and page unwritable)."""
+    labels = [nets.escaped(run.label) for run in runs]
     paths = [Path(os.path.abspath(r.folder)) for r in runs]
     paths = [p.parent if p.name == "best_model" else p for p in paths]
     for depth in range(2, 9):
@@ -250,7 +252,7 @@ def _unique_labels(runs: list[ComparedRun]) -> list[ComparedRun]:
         if not clash:
             break
         for i in clash:
-            labels[i] = Path(*paths[i].parts[-depth:]).as_posix()
+            labels[i] = nets.escaped(Path(*paths[i].parts[-depth:]).as_posix())
     if len(set(labels)) < len(labels):
         labels = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
     return [dataclasses.replace(r, label=label) for label, r in zip(labels, runs, strict=True)]

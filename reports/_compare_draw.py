@@ -56,7 +56,8 @@ def draw_compared_curves(curves: pd.DataFrame, *, split: str = "val",
         if not np.isfinite(curves[f"{split}_{panel}"].to_numpy(float)).any():
             ax.text(0.5, 0.5, "no finite value", transform=ax.transAxes, ha="center",
                     color=design.MUTED)
-    names = [f"{label} (best)" if label == best else label for label in labels]
+    # folder names, as written (QA: a run in $50k_$ stopped the report, read as math)
+    names = [design.literal(f"{label} (best)" if label == best else label) for label in labels]
     if ringed:
         ring = Line2D([], [], ls="none", marker="o", ms=9, mfc="none", mec=design.MUTED,
                       mew=1.6)

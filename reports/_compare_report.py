@@ -16,6 +16,7 @@ from ._compare_data import RunComparison
 from ._compare_draw import draw_compared_curves
 from ._core import Report
 from ._index import analysis_name
+from ._paths import href_from_report
 
 #: How the table and the text name a setting or a score (the others: as the config does).
 _SHOWN = {"data_seed": "data seed", "batch_size": "batch size", "best_val_loss":
@@ -138,7 +139,9 @@ def comparison_report(comparison: RunComparison, out_dir: Path | str, *, command
            "among equals): picked on validation data, so its test score is still an "
            "honest estimate." if classify else
            "The best run has the lowest validation loss.")))
-    links = {run.label: _href(page, Path(out_dir)) for run in runs
+    # URL-encoded (QA: a run in "r #1" linked "../r #1/report.html", which a browser reads
+    # as ../r and a fragment; a folder name's byte that was no UTF-8 stopped the report)
+    links = {run.label: href_from_report(page, out_dir) for run in runs
              if (page := _own_report(run.folder)) is not None}
     if links:
         rep.add_links("Each run's own report:", links)
@@ -243,12 +246,6 @@ def _own_report(folder: Path) -> Path | None:
 
 def _name(key: str) -> str:
     return _SHOWN.get(key, key.replace("_", " "))
-
-
-def _href(target: Path, out_dir: Path) -> str:
-    """The link from a report in ``out_dir`` to ``target``: relative, so the two folders
-    move together."""
-    return Path(os.path.relpath(os.path.abspath(target), os.path.abspath(out_dir))).as_posix()
 
 
 def compare_lines(summary: dict, comparison: RunComparison) -> list[str]:

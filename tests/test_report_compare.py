@@ -521,3 +521,36 @@ def test_runs_that_stopped_at_one_eps_are_not_told_apart_by_their_losses(
                               "--no-report"], capsys)
     assert code == 0, err
     assert json.loads(out)["notes"] == []
+
+
+def test_runs_in_folders_named_with_url_and_math_characters_compare(tmp_path, monkeypatch,
+                                                                    capsys, figures_stood_in):
+    # QA: a run in "r #1 %41?x" was linked as "../r #1 %41?x/report.html", which a browser
+    # reads as "../r " and a fragment; one in "$50k_$" stopped the report (its legend read
+    # as mathtext); one whose folder name holds a byte that is no UTF-8 (caf\xe9, Latin-1)
+    # stopped the command on a traceback (exit 1)
+    import os
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    monkeypatch.chdir(tmp_path)
+    names = ["r #1 %41?x", "$50k_$", os.fsdecode(b"caf\xe9")]
+    assert run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--out",
+                    names[0]], capsys)[0] == 0
+    for name in names[1:]:
+        _train_xor(capsys, name)
+    code, out, err = run_cli(["report", "compare", *names, "--json", "--out", "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["report_error"] is None
+    assert [r["label"] for r in summary["runs"]] == ["r #1 %41?x", "$50k_$", "caf\\udce9"]
+    for run, name in zip(summary["runs"], names, strict=True):
+        record = json.loads((tmp_path / name / "config.json").read_text())
+        assert (run["epochs"], run["test_accuracy"]) == (3, record["test_accuracy"])
+    page = tmp_path / "cmp" / "report.html"
+    text = page.read_text()
+    hrefs = re.findall(r'<a href="([^"#][^"]*report\.html)"', text)
+    assert hrefs == ["../r%20%231%20%2541%3Fx/report.html"]
+    target = unquote(urlsplit(urljoin(page.as_uri(), html.unescape(hrefs[0]))).path)
+    assert target == str(tmp_path / names[0] / "report.html")
+    assert pd.read_csv(tmp_path / "cmp" / "report_files" / "runs.csv")["run"].tolist() == [
+        "r #1 %41?x", "$50k_$", "caf\\udce9"]
