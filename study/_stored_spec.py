@@ -5,6 +5,7 @@ words where it cannot be (not hplab's, empty, entries this process has not regis
 from __future__ import annotations
 
 import time
+import unicodedata
 
 import optuna
 
@@ -74,7 +75,8 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
                 known = optuna.get_all_study_names(storage)
                 if name not in known:
                     raise StorageAbsent(f"no study {name!r} in {where.masked}; studies "
-                                        f"there: {', '.join(known) or 'none'}") from None
+                                        f"there: {', '.join(known) or 'none'}"
+                                        f"{_other_form(name, known)}") from None
         else:
             raise StorageError(f"study {name!r} in {where.masked} changed while it was "
                                "being loaded; try again")
@@ -93,6 +95,20 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return raw, storage, where
+
+
+def _other_form(name: str, known: list[str]) -> str:
+    """What `_stored_raw`'s refusal adds where a stored name is ``name`` in another Unicode
+    form (``e`` and a combining accent, as macOS writes a file's name, the spec's default
+    study name, against the ``é`` typed): the two look alike, and "no study 'café';
+    studies there: café" said nothing (QA). "" for none."""
+    same = [k for k in known if unicodedata.normalize("NFC", k)
+            == unicodedata.normalize("NFC", name)]
+    if not same:
+        return ""
+    return (" (the stored name is the one given in another Unicode form, alike on screen: "
+            f"{ascii(same[0])} against {ascii(name)}; name it as stored, copied from `hplab "
+            "study list`)")
 
 
 def _spec_when_stored(study) -> dict | None:

@@ -1697,3 +1697,28 @@ def test_a_trial_whose_storage_failed_is_not_the_commands_storage_failure():
     assert isinstance(lost.value.__cause__, sqlite3.OperationalError)
     assert not isinstance(lost.value, Exception) and issubclass(StorageFailed, Exception)
     assert not hasattr(study._objective, "StorageFailed")
+
+
+def test_a_name_given_in_another_unicode_form_is_said_to_be_one(tmp_path, capsys, spec_file):
+    # QA: a spec file named café.toml as macOS writes names (e and a combining accent)
+    # names its study so; `study show café` as typed (é) said "no study 'café' in ...;
+    # studies there: café", two names alike on screen
+    import unicodedata
+
+    stored = unicodedata.normalize("NFD", "café")
+    db = tmp_path / "s.db"
+    assert hplab.main(["study", "run", str(spec_file(stored, n_trials=2, max_epochs=2)),
+                       "--storage", str(db), "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "café", "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (
+        f"hplab study show: error: no study 'café' in sqlite:///{db}; studies there: "
+        f"{stored} (the stored name is the one given in another Unicode form, alike on "
+        "screen: 'cafe\\u0301' against 'caf\\xe9'; name it as stored, copied from `hplab "
+        "study list`)\n")
+    assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(s["study"], s["n_complete"]) for s in listed] == [(stored, 2)]
+    assert hplab.main(["study", "show", listed[0]["study"], "--storage", str(db),
+                       "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_complete"] == 2
