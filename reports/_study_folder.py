@@ -269,7 +269,9 @@ def _beside_with_report(name: str, primary: Path, where, created: str | None) ->
 
 
 def _beside(primary: Path, where) -> Path:
-    digest = hashlib.sha1(storage_source(where).encode()).hexdigest()[:6]
+    # a storage file's name may hold a byte that is no UTF-8 (st\udce9.db): `study show`
+    # failed on it (QA), as study_folder's hash does not
+    digest = hashlib.sha1(storage_source(where).encode(errors="surrogatepass")).hexdigest()[:6]
     return primary.with_name(f"{primary.name}-{digest}")
 
 

@@ -236,3 +236,22 @@ def test_a_study_whose_data_path_is_no_utf8_is_reported_without_a_spec_file(
                      r"stored with the study", text), text
     with pytest.raises(ValueError, match=r"holds a byte that is no UTF-8 \(a file name's\)"):
         study.spec_toml(spec)
+
+
+def test_show_of_a_study_in_a_storage_named_with_a_byte_that_is_no_utf8(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # QA: a run into st\xe9.db (a Latin-1 file name) worked, and `study show` of it then
+    # failed: "'utf-8' codec can't encode character '\udce9'", exit 2
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("lat", n_trials=2, pruner="none", max_epochs=2)
+    db = os.fsdecode(b"st\xe9.db")
+    assert run_cli(["study", "run", spec, "--storage", db, "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "lat", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["n_complete"], json.loads(out)["report_path"]) == (2, None)
+    code, out, err = run_cli(["study", "show", "lat", "--storage", db], capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1] == ("report: none yet in runs/studies/lat (hplab study report "
+                                    "lat --storage $'st\\xe9.db')")
