@@ -2314,3 +2314,32 @@ def test_predict_out_dash_on_a_terminal_escapes_a_labels_control_characters(tmp_
     piped = pd.read_csv(io.StringIO(hplab_cli(*args, cwd=tmp_path).stdout))
     assert "p_\x1b[31mred" in piped.columns
     assert set(piped["label"]) == {"\x1b[31mred", "blue"} and len(piped) == 12
+
+
+@pytest.mark.slow
+def test_predictions_printed_as_csv_are_utf8_whatever_the_locale(tmp_path, capsys):
+    # QA: under PYTHONIOENCODING=ascii (or an ISO-8859-1 locale) `--out -` wrote the label
+    # 狗 as \u72d7 into the CSV, exit 0: text no reader gives back
+    import subprocess
+    import sys
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "kind": np.where(X[:, 0] > 0, "猫", "狗")}
+                 ).to_csv(tmp_path / "c.csv", index=False)
+    pd.DataFrame({"a": X[:6, 0], "b": X[:6, 1]}).to_csv(tmp_path / "in.csv", index=False)
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'c.csv'}", "--epochs", "2",
+                            "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    model = nets.load_model(tmp_path / "run" / "model.npz")
+    expected = model.predict(pd.read_csv(tmp_path / "in.csv"))
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "hplab", "predict", str(model.path), "--input",
+                           "in.csv", "--out", "-"], capture_output=True, cwd=tmp_path, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(io.StringIO(done.stdout.decode("utf-8")))
+    assert list(frame.columns) == ["prediction", "p_狗", "p_猫"]
+    assert frame["prediction"].tolist() == list(expected.labels)
+    np.testing.assert_allclose(frame["p_猫"], expected.probabilities[:, 1], rtol=1e-6)
