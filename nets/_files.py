@@ -3,10 +3,12 @@ leaves the earlier one), and the folders such a write needs."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -246,3 +248,26 @@ def writing_standard_output():
         if exc.filename is not None or not exc.strerror:
             raise
         raise OSError(exc.errno, exc.strerror, "standard output") from None
+
+
+def print_file_text(text: str) -> None:
+    """``text``, a file's (a CSV, a spec), on standard output: UTF-8 where that is a pipe or
+    a file, as every file hplab writes and reads, whatever the locale's encoding; a
+    terminal's own (its escapes for what it cannot show) where it is one.
+
+    QA: under ``PYTHONIOENCODING=ascii`` (or an ISO-8859-1 locale) the stream's
+    backslashreplace wrote a class label 狗 into ``predict --out -``'s CSV as ``\\u72d7``,
+    text no reader gives back, and exit 0.
+    """
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed: nowhere to write
+        return
+    with writing_standard_output():
+        if not stream.isatty() and hasattr(stream, "buffer") \
+                and codecs.lookup(stream.encoding or "ascii").name != "utf-8":
+            stream.flush()
+            # a path's byte that was no UTF-8 (\udce9) as the byte it was
+            stream.buffer.write(text.encode("utf-8", "surrogateescape"))
+            stream.buffer.flush()
+        else:
+            stream.write(text)

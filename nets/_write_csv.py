@@ -4,7 +4,6 @@ safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import bz2
-import codecs
 import csv
 import gzip
 import io
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import write_atomically, writing_standard_output
+from ._files import print_file_text, write_atomically
 from ._printable import escaped
 
 # a spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), DDE);
@@ -176,18 +175,7 @@ def print_csv(frame) -> None:
         # a terminal runs the ESC sequences of stored strings (another Optuna client's
         # user attribute, a class label): escaped there, as stored for a pipe or a file
         frame = terminal_safe(frame)
-    elif stream is not None and hasattr(stream, "buffer") and \
-            codecs.lookup(stream.encoding or "ascii").name != "utf-8":
-        # a pipe or a file takes UTF-8, as every CSV hplab writes or reads: in a locale of
-        # another encoding (PYTHONIOENCODING=ascii, ISO-8859-1) the stream's backslashreplace
-        # wrote a label 狗 as \u72d7, text no reader gives back (QA)
-        with writing_standard_output():
-            stream.flush()
-            stream.buffer.write(frame_csv(spreadsheet_safe(frame)).encode("utf-8"))
-            stream.buffer.flush()
-        return
-    with writing_standard_output():
-        frame_csv(spreadsheet_safe(frame), stream)
+    print_file_text(frame_csv(spreadsheet_safe(frame)))
 
 
 def _distinct(column):

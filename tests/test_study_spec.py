@@ -985,3 +985,22 @@ def test_the_readme_names_every_ready_spec():
     readme = (Path(study.__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     said = " ".join(readme.split("Ready specs:")[1].split("`study/specs/`")[0].split())
     assert set(study.spec_names()) <= set(re.findall(r"`([\w-]+)`", said))
+
+
+@pytest.mark.slow
+def test_a_ready_spec_written_to_a_file_is_utf8_whatever_the_locale(tmp_path):
+    # QA: `hplab study spec curve > my.toml` under PYTHONIOENCODING=ascii wrote its "R²"
+    # as "R\xb2": the file no longer the ready spec's text
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "hplab", "study", "spec", "curve"],
+                          capture_output=True, cwd=tmp_path, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = (root / "study" / "specs" / "curve.toml").read_text(encoding="utf-8")
+    assert "R²" in text and done.stdout.decode("utf-8") == text
+    (tmp_path / "my.toml").write_bytes(done.stdout)
+    assert study.load_spec(tmp_path / "my.toml").dataset == "curve"

@@ -3,7 +3,6 @@ demo``: what each does beside the flags it takes."""
 
 import argparse
 import contextlib
-import sys
 
 from ._converters import folder_path, given, path, trials
 from ._net_flags import workers_flag
@@ -143,10 +142,9 @@ def cmd_study_spec(args) -> int:
     if args.json:
         emit(args, {"name": args.name, "path": str(path), "text": text}, [])
     else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit
-        from nets import writing_standard_output
+        from nets import print_file_text
 
-        with writing_standard_output():
-            sys.stdout.write(text)
+        print_file_text(text)  # UTF-8 in the file, whatever the locale
     return 0
 
 
