@@ -84,8 +84,13 @@ class StorageURL:
         """
         if self.path is None or self.path.is_absolute():
             return replace(self, given=True)
-        return replace(self._at(Path(os.path.relpath(self.path.absolute(),
-                                                     Path(folder).absolute()))), given=True)
+        # from where the folder and the file are on disk: a command run there climbs each
+        # ".." from the folder itself (QA: from runs/studies/NAME, runs a link to another
+        # disk, ../../../s.db named a file beside the link's target, "no storage at")
+        path = self.path.absolute()
+        target = os.path.join(os.path.realpath(path.parent), path.name)
+        return replace(self._at(Path(os.path.relpath(target, os.path.realpath(folder)))),
+                       given=True)
 
     def _at(self, path: Path) -> StorageURL:
         url = (f"journal:{path}" if self.kind == "journal" else

@@ -209,3 +209,34 @@ def test_the_more_trials_command_of_a_study_named_with_a_dash_runs(spec_file, tm
     assert (json.loads(out)["n_finished"], json.loads(out)["report_path"]) == (3, "report.html")
     assert "From only 3 complete trials" in " ".join(
         parse_html((tmp_path / "rep" / "report.html").read_text()).all_text.split())
+
+
+def test_the_more_trials_command_finds_its_storage_through_a_linked_runs_folder(
+        tmp_path, capsys, parse_html, monkeypatch):
+    # QA: runs a link to another disk (as the index allows): the report's `--storage
+    # sqlite:///../../../s.db`, run from runs/studies/NAME, climbed from the link's target
+    # and found "no storage at ../../../s.db", exit 2
+    project, disk = tmp_path / "project", tmp_path / "disk"
+    project.mkdir()
+    (disk / "runs").mkdir(parents=True)
+    (project / "runs").symlink_to(disk / "runs")
+    monkeypatch.chdir(project)
+    spec = spec_file_maker(project)("linked", n_trials=2, max_epochs=2, pruner="none")
+    code, _, err = run_cli(["study", "run", spec, "--storage", "s.db"], capsys)
+    assert code == 0, err
+    folder = project / "runs" / "studies" / "linked"
+    command = html.unescape(re.search(
+        r"<pre class=\"code\"><code>(hplab study run .*?)</code></pre>",
+        (folder / "report.html").read_text())[1])
+    assert command == shlex.join(["hplab", "study", "run", "linked", "--trials",
+                                  str(2 + FEW_TRIALS - 2), "--storage",
+                                  "sqlite:///../../../../project/s.db", "--out", "."])
+    monkeypatch.chdir(folder)
+    argv = shlex.split(command)[1:]
+    argv[argv.index("--trials") + 1] = "3"
+    code, out, err = run_cli(argv + ["--json"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["n_finished"], json.loads(out)["report_path"]) == (3, "report.html")
+    assert "From only 3 complete trials" in " ".join(
+        parse_html((disk / "runs" / "studies" / "linked" / "report.html").read_text())
+        .all_text.split())
