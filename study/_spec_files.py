@@ -92,10 +92,21 @@ def load_spec(name_or_path: str | Path, *, strict: bool = True,
         raise SpecError(f"{path}: {exc}{hint}") from None
     except RecursionError:  # tomllib reads nested lists and tables recursively
         raise SpecError(f"{path}: lists or tables nested too deep to read") from None
+    named = not isinstance(raw.get("study"), dict) or "name" in raw["study"]
     if isinstance(raw.get("study"), dict):
         raw["study"].setdefault("name", path.stem)
         if isinstance(raw["study"].get("dataset"), str):
             # a file's paths absolute, as the study stores them: a worker started in
             # another folder read csv:data.csv there, another file, into the same study
             raw["study"]["dataset"] = data.absolute_name(raw["study"]["dataset"])
-    return _parse_with_trials(raw, n_trials, path=str(path), strict=strict)
+    try:
+        return _parse_with_trials(raw, n_trials, path=str(path), strict=strict)
+    except SpecError as exc:
+        if named or not str(exc).startswith("study.name "):
+            raise
+        # QA: "study.name must not hold control characters", of a spec that has none: its
+        # file's name is the study's
+        why = str(exc).removeprefix("study.name ").split("; ")[0]
+        raise SpecError(f"{path}: the study's name is the file's, {path.stem!r} (the spec "
+                        f"gives no study.name), which {why}; give it one with study.name "
+                        "or rename the file") from None

@@ -1004,3 +1004,35 @@ def test_a_ready_spec_written_to_a_file_is_utf8_whatever_the_locale(tmp_path):
     assert "R²" in text and done.stdout.decode("utf-8") == text
     (tmp_path / "my.toml").write_bytes(done.stdout)
     assert study.load_spec(tmp_path / "my.toml").dataset == "curve"
+
+
+def test_a_file_name_no_study_may_take_is_said_to_be_the_files(tmp_path, capsys, spec_file):
+    # QA: a spec without study.name, in a file named "tab\there.toml", was refused with
+    # "study.name must not hold control characters": the spec has no study.name to fix
+    text = (spec_file("x", n_trials=1, max_epochs=1).read_text()
+            .replace('name = "x"\n', ""))
+    assert "name =" not in text
+    path = tmp_path / "tab\there.toml"
+    path.write_text(text)
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "s.db",
+                            "--no-report"], capsys)
+    shown = str(path).replace("\t", " ")  # an error's one line: its tab a space
+    assert (code, err) == (2, f"hplab study run: error: {shown}: the study's name is the "
+                              "file's, 'tab\\there' (the spec gives no study.name), which must "
+                              "not hold control characters, got 'tab\\there'; give it one "
+                              "with study.name or rename the file\n")
+    assert not (tmp_path / "s.db").exists()
+    # the same name given in the spec: refused as the spec's
+    path.write_text(text.replace("[study]\n", '[study]\nname = "tab\\there"\n'))
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "s.db",
+                            "--no-report"], capsys)
+    assert (code, err) == (2, "hplab study run: error: study.name must not hold control "
+                              "characters, got 'tab\\there'\n")
+    # renamed, the file runs its trial
+    path.rename(tmp_path / "tab.toml")
+    path = tmp_path / "tab.toml"
+    path.write_text(text)
+    code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / "s.db",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["study"], json.loads(out)["n_complete"]) == ("tab", 1)
