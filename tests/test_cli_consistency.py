@@ -220,3 +220,34 @@ def test_a_files_output_in_another_commands_spelling_says_this_ones(argv, why, t
     code, out, err = run_cli(argv, capsys)
     assert (code, out) == (2, "") and err.endswith(f": {why}\n"), err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_or_file_that_starts_with_a_dash_is_told_how_to_give_it(tmp_path, monkeypatch,
+                                                                        capsys, spec_file):
+    # QA: `study run -x.toml` was told "the following arguments are required: spec", the
+    # spec given; `train --name -x` "argument --name: expected one argument", no more
+    monkeypatch.chdir(tmp_path)
+    spec_file("-x", n_trials=1, max_epochs=2, pruner="none")
+    code, _, err = run_cli(["study", "run", "-x.toml", "--storage", "s.db"], capsys)
+    assert (code, err) == (2, "hplab study run: error: the following arguments are required: "
+                              "spec (-x.toml reads as a flag: a name or file that starts with "
+                              "'-' goes last, after --: hplab study run ... -- -x.toml)\n")
+    code, out, err = run_cli(["study", "run", "--storage", "s.db", "--no-report", "--json",
+                              "--", "-x.toml"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["study"], json.loads(out)["n_complete"]) == ("-x", 1)
+    code, _, err = run_cli(["study", "show", "-x", "--storage", "s.db"], capsys)
+    assert code == 2 and err.endswith("(-x reads as a flag: a name or file that starts with "
+                                      "'-' goes last, after --: hplab study show ... -- -x)\n")
+    code, out, err = run_cli(["study", "show", "--storage", "s.db", "--json", "--", "-x"],
+                             capsys)
+    assert (code, json.loads(out)["n_complete"]) == (0, 1), err
+    # a negative value is no such name: --workers -1 leaves the message as argparse's
+    code, _, err = run_cli(["study", "run", "--workers", "-1"], capsys)
+    assert err == "hplab study run: error: the following arguments are required: spec\n"
+    code, _, err = run_cli(["train", "--dataset", "xor", "--name", "-x"], capsys)
+    assert (code, err) == (2, "hplab train: error: argument --name: expected one argument "
+                              "(--name=-x gives one that starts with '-')\n")
+    trained = _json(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                     "--no-report", "--name=-x"], capsys)
+    assert trained["model_path"].startswith("runs/train/x-") and trained["epochs"] == 2

@@ -171,6 +171,24 @@ class Parser(argparse.ArgumentParser):
             elif (commands := self._missing_command(message)) is not None:
                 # argparse names the subcommand by its dest ("study_command")
                 message = f"missing command: one of {', '.join(commands)}"
+            elif dashed := [a for a in self._before_dashes() if a.startswith("-")
+                            and a not in known
+                            and not a.startswith("--") and a != "-"
+                            and not _NEGATIVE_NUMBER.match(a)]:
+                # QA: `study run -x.toml` (a study named -x) was told "the following
+                # arguments are required: spec", the spec given
+                from nets import shell_word
+
+                message += (f" ({dashed[0]} reads as a flag: a name or file that starts with "
+                            f"'-' goes last, after --: {self.prog} ... -- "
+                            f"{shell_word(dashed[0])})")
+        elif message.endswith(": expected one argument") and (
+                value := self._dashed_value(message)) is not None:
+            # QA: `train --name -x` said only "expected one argument"
+            from nets import shell_word
+
+            flag = message.removeprefix("argument ").partition(": ")[0].split("/")[-1]
+            message += f" ({flag}={shell_word(value)} gives one that starts with '-')"
         elif match := _INVALID_CHOICE.match(message):
             message = self._unknown_choice(*match.groups()) or message
         elif message.startswith("ambiguous option: "):
@@ -244,6 +262,23 @@ class Parser(argparse.ArgumentParser):
             if action.dest == dest and not action.option_strings and action.choices:
                 kind = "command" if isinstance(action, argparse._SubParsersAction) else dest
                 return unknown_name(kind, ast.literal_eval(value), action.choices)
+        return None
+
+    def _before_dashes(self) -> list[str]:
+        """The command line up to its ``--``: the words after it are operands."""
+        return self.argv[:self.argv.index("--")] if "--" in self.argv else self.argv
+
+    def _dashed_value(self, message: str) -> str | None:
+        """The word after the flag of argparse's "argument --name: expected one argument"
+        where it starts with '-' and is no flag of this command: a value, such as a name -x,
+        argparse took for a flag; else None."""
+        flags = message.removeprefix("argument ").partition(": ")[0].split("/")
+        words = self._before_dashes()
+        for i, arg in enumerate(words[:-1]):
+            after = words[i + 1]
+            if arg in flags and after.startswith("-") and after != "--" \
+                    and after.split("=")[0] not in self._option_string_actions:
+                return after
         return None
 
     def _missing_command(self, message: str) -> list[str] | None:
