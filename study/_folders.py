@@ -65,8 +65,16 @@ def dataset_folder_name(dataset: str) -> str:
 def check_study_name(name) -> str:
     """``name`` if it is a str, as a stored study's name is; else TypeError. (Optuna takes
     None for the only study a storage holds, and ran into its own error where there were
-    more; 123 was "no study 123".)"""
-    return nets.check_type("name", name, str, "a study's name (a str)")
+    more; 123 was "no study 123".) ValueError for one holding a byte no text decoded (a
+    name typed in a locale of another encoding, ``\\udcc3``): a storage keeps text, and
+    the lookup failed as "storage ... holds a record optuna cannot read" (QA)."""
+    nets.check_type("name", name, str, "a study's name (a str)")
+    if any(0xDC80 <= ord(c) <= 0xDCFF for c in name):
+        raise ValueError(f"study name {name!r} holds bytes that are no "
+                         f"{sys.getfilesystemencoding()} text (typed in a locale of another "
+                         "encoding?): a study's name is text; give it from a UTF-8 locale "
+                         "(LANG=C.UTF-8, or PYTHONUTF8=1)")
+    return name
 
 
 def study_folder(name: str) -> Path:

@@ -1722,3 +1722,26 @@ def test_a_name_given_in_another_unicode_form_is_said_to_be_one(tmp_path, capsys
     assert hplab.main(["study", "show", listed[0]["study"], "--storage", str(db),
                        "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
+
+
+def test_a_name_typed_in_a_locale_of_another_encoding_is_said_to_be_one(tmp_path, capsys,
+                                                                         spec_file):
+    # QA: under LC_ALL=C PYTHONUTF8=0 `study show é` reached hplab as '\udcc3\udca9' (the
+    # bytes ASCII could not decode), and was told "storage ... holds a record optuna cannot
+    # read ...; use a copy from before the edit", of a sound storage
+    db = tmp_path / "s.db"
+    assert hplab.main(["study", "run", str(spec_file("é", n_trials=2, max_epochs=2)),
+                       "--storage", str(db), "--no-report"]) == 0
+    capsys.readouterr()
+    typed = "\udcc3\udca9"  # what Python makes of é's bytes in an ASCII locale
+    for command in ("show", "export", "report"):
+        argv = ["study", command, typed, "--storage", str(db)]
+        assert hplab.main(argv + (["--csv", str(tmp_path / "e.csv")]
+                                  if command == "export" else [])) == 2
+        assert capsys.readouterr().err == (
+            f"hplab study {command}: error: study name '\\udcc3\\udca9' holds bytes that are "
+            f"no {sys.getfilesystemencoding()} text (typed in a locale of another encoding?): "
+            "a study's name is text; give it from a UTF-8 locale (LANG=C.UTF-8, or "
+            "PYTHONUTF8=1)\n")
+    assert hplab.main(["study", "show", "é", "--storage", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_complete"] == 2
