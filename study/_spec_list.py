@@ -46,4 +46,6 @@ def ready_spec_text(name: str) -> tuple[Path, str]:
     if name not in spec_names():
         raise ValueError(f"no ready spec {name!r}; ready specs are {', '.join(spec_names())}")
     path = find_spec(name)
-    return path, path.read_text()
+    # UTF-8, as written: the locale's encoding (ASCII under LC_ALL=C PYTHONUTF8=0) refused
+    # curve's "R²" (QA)
+    return path, path.read_text(encoding="utf-8")

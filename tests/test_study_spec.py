@@ -988,15 +988,18 @@ def test_the_readme_names_every_ready_spec():
 
 
 @pytest.mark.slow
-def test_a_ready_spec_written_to_a_file_is_utf8_whatever_the_locale(tmp_path):
+@pytest.mark.parametrize("locale", [{"PYTHONIOENCODING": "ascii"},
+                                    {"LC_ALL": "C", "PYTHONUTF8": "0"}])
+def test_a_ready_spec_written_to_a_file_is_utf8_whatever_the_locale(tmp_path, locale):
     # QA: `hplab study spec curve > my.toml` under PYTHONIOENCODING=ascii wrote its "R²"
-    # as "R\xb2": the file no longer the ready spec's text
+    # as "R\xb2": the file no longer the ready spec's text; under LC_ALL=C PYTHONUTF8=0
+    # it was refused: "'ascii' codec can't decode byte 0xc2"
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONIOENCODING": "ascii"}
+    env = {**os.environ, "PYTHONPATH": str(root), **locale}
     done = subprocess.run([sys.executable, "-m", "hplab", "study", "spec", "curve"],
                           capture_output=True, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
