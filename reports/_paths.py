@@ -28,9 +28,19 @@ def from_report(path, out_dir) -> str:
 
 def href_from_report(path, out_dir) -> str:
     """A link from the report in ``out_dir`` to ``path``: `from_report`, URL-encoded as the
-    index's links are (a ``#`` or ``?`` in a name is not the link's end); a ``file:`` URI
-    only where no relative path leads there."""
+    index's links are (a ``#`` or ``?`` in a name is not the link's end), or, out of the
+    folder, the path from ``out_dir`` as named (a browser climbs ``..`` from the page's
+    address); a ``file:`` URI only where no relative path leads there."""
     shown = from_report(path, out_dir)
+    if shown.startswith("../"):
+        # out of the folder: a browser climbs each ".." from the page's address, the folder
+        # as named, not from where a link in it leads (QA: a report in L/cmp, L a link to
+        # a folder 3 deeper, linked ../../../../../w/runs/... from there: /tmp/w/runs/...)
+        try:
+            shown = Path(os.path.relpath(os.path.abspath(path),
+                                         os.path.abspath(out_dir))).as_posix()
+        except ValueError:  # another drive (Windows): from_report's absolute path
+            pass
     if os.path.isabs(shown):
         return Path(shown).as_uri()
     return quote(os.fsencode(shown))

@@ -554,3 +554,30 @@ def test_runs_in_folders_named_with_url_and_math_characters_compare(tmp_path, mo
     assert target == str(tmp_path / names[0] / "report.html")
     assert pd.read_csv(tmp_path / "cmp" / "report_files" / "runs.csv")["run"].tolist() == [
         "r #1 %41?x", "$50k_$", "caf\\udce9"]
+
+
+def test_links_out_of_a_report_reached_through_a_link_climb_from_its_address(
+        tmp_path, monkeypatch, capsys, figures_stood_in):
+    # QA: --out L/cmp, L a link to a folder three deeper: each run's report was linked as
+    # ../../../../../w/run/report.html, climbed from the link's target, which a browser
+    # opening L/cmp/report.html (the path printed) climbs from L/cmp: /tmp/w/run, none
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    project, deep = tmp_path / "w", tmp_path / "deep" / "a" / "b" / "c"
+    project.mkdir()
+    deep.mkdir(parents=True)
+    (project / "L").symlink_to(deep)
+    monkeypatch.chdir(project)
+    assert run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--out",
+                    "run"], capsys)[0] == 0
+    _train_xor(capsys, "other")
+    code, out, err = run_cli(["report", "compare", "run", "other", "--out", "L/cmp", "--json"],
+                             capsys)
+    assert code == 0, err
+    assert [r["epochs"] for r in json.loads(out)["runs"]] == [3, 3]
+    page = project / "L" / "cmp" / "report.html"
+    hrefs = re.findall(r'<a href="([^"#][^"]*report\.html)"', page.read_text())
+    assert hrefs == ["../../run/report.html"]
+    opened = urljoin((project / "L" / "cmp" / "report.html").as_uri(), hrefs[0])
+    assert unquote(urlsplit(opened).path) == str(project / "run" / "report.html")
+    assert (project / "run" / "report.html").is_file()
