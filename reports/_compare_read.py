@@ -134,7 +134,10 @@ def read_run(path, label: str | None = None) -> ComparedRun:
         raise ValueError(f"{record_file}: not a training run's record ({wrong})")
     history = read_history(history_file)
     record, kept_row = as_written_today(record, history)
-    name = folder.parent.name if folder.name == "best_model" else folder.name
+    # "." or ".." named by the folder they are (QA: labelled /home/me/runs/b, the home
+    # folder a shared report names as ~ elsewhere)
+    named = Path(os.path.abspath(folder))
+    name = named.parent.name if named.name == "best_model" else named.name
     return ComparedRun(label or name or os.path.abspath(folder), folder, record, history,
                        kept_row)
 

@@ -581,3 +581,19 @@ def test_links_out_of_a_report_reached_through_a_link_climb_from_its_address(
     opened = urljoin((project / "L" / "cmp" / "report.html").as_uri(), hrefs[0])
     assert unquote(urlsplit(opened).path) == str(project / "run" / "report.html")
     assert (project / "run" / "report.html").is_file()
+
+
+def test_a_run_given_as_dot_is_labelled_by_its_folders_name(tmp_path, monkeypatch, capsys,
+                                                              figures_stood_in):
+    # QA: `report compare . ../b` from inside a run labelled it by its absolute path
+    # (/home/me/...: the home folder a shared report names as ~ elsewhere)
+    monkeypatch.chdir(tmp_path)
+    _train_xor(capsys, "runs/a")
+    _train_xor(capsys, "runs/b", "--lr", "0.5")
+    monkeypatch.chdir(tmp_path / "runs" / "a")
+    code, out, err = run_cli(["report", "compare", ".", "../b", "--no-report", "--json"],
+                             capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert [r["label"] for r in summary["runs"]] == ["a", "b"]
+    assert [r["settings"]["lr"] for r in summary["runs"]] == [0.1, 0.5]
