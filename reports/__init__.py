@@ -77,8 +77,9 @@ _LAZY = {
     "imbalance_lines": "_terminal_imbalance",
     "export_queued_lines": "_outcome_words",
     **dict.fromkeys(("enqueue_lines", "spec_list_lines", "study_lines", "study_list_lines",
-                     "table_lines", "text_width", "train_lines", "two_figures"),
+                     "train_lines", "two_figures"),
                     "_terminal"),
+    **dict.fromkeys(("table_lines", "text_width"), "_text_columns"),
     # the command line over them all, hplab.py's (`_cli`: each command's flags beside what
     # it does); building its parser imports none of the packages
     **dict.fromkeys(("analysis_commands", "build_parser", "parse_command", "run_command"),

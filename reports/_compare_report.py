@@ -259,7 +259,7 @@ def compare_lines(summary: dict, comparison: RunComparison) -> list[str]:
     comparison : RunComparison
         `compare_runs`' answer.
     """
-    from ._terminal import table_lines
+    from ._text_columns import table_lines
 
     columns = ["run", *comparison.differing, "status", "epochs",
                "val_accuracy" if comparison.runs[0].classifies else "val_loss",

@@ -35,7 +35,7 @@ def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> 
             hs.release(store)
     from ._study_cells import category_cells, cells_table, final_word  # pandas, matplotlib
     from ._study_data import contour_frame, param_table
-    from ._terminal import table_lines
+    from ._text_columns import table_lines
 
     table = param_table(trials)
     if table.empty or table[[p.name for p in params]].isna().any().any():

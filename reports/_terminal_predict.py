@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nets
 
-from ._terminal import table_lines
+from ._text_columns import table_lines
 
 
 def predict_lines(s: dict, model, *, threshold_asked: bool, frame=None) -> list[str]:
