@@ -98,6 +98,7 @@ from ._storage import open_storage, release
 from ._storage_files import check_storage_writable
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._stored_spec import stored_spec
+from ._stored_studies import list_studies, show_study
 from ._study_versions import (
     VERSIONS_ATTR,
     library_sets,
@@ -110,8 +111,6 @@ from ._study_versions import (
 )
 from ._summary import (
     keeps_heartbeats,
-    list_studies,
-    show_study,
     state_counts,
     study_summary,
     unstored_summary,

@@ -12,8 +12,6 @@ import optuna
 from optuna.trial import TrialState
 
 from ._budget import budget_used, retried_numbers
-from ._folders import check_study_name
-from ._open_study import open_study_storage
 from ._outcome import trial_outcome
 from ._points import queued_counts
 from ._record import CREATED_ATTR, flat_layout
@@ -21,8 +19,6 @@ from ._running_beats import heartbeat_backend
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
 from ._stop_reason import retries_of, stop_reason
-from ._storage import open_storage, release
-from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
@@ -265,53 +261,3 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
         "problems": [], "created": None, "report_path": None, "stopped": None,
         "hplab_versions": [], "library_versions": [],
     }
-
-
-def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
-    """`study_summary` of a stored study: `hplab study show --json` without its
-    ``report_stale`` (the report is the reports package's: `reports.report_lags`).
-    ``opened``: `open_study_storage`'s answer for it, left open (default: opened here).
-
-    Parameters
-    ----------
-    name : str
-        The stored study's name.
-    storage : str, optional
-        Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
-    opened : tuple, optional
-        ``(study, where, storage)`` from `open_study_storage`.
-    """
-    check_study_name(name)
-    study, where, store = opened or open_study_storage(name, storage)
-    try:
-        with storage_errors(where):
-            return study_summary(study, where)
-    finally:
-        if opened is None:
-            release(store)
-
-
-def list_studies(storage: str | None = None) -> list[dict]:
-    """One row per study in the storage: ``study`` (its name), ``dataset``, ``metrics``,
-    ``n_trials``, ``n_finished``, ``n_complete``, ``n_pruned``, ``n_fail``, ``n_running``,
-    ``n_stale`` (of those running, the ones whose worker stopped), ``best_value``.
-
-    Parameters
-    ----------
-    storage : str, optional
-        Any storage form `resolve_storage` takes (default ``runs/hplab.db``); read only.
-    """
-    where = resolve_storage(storage)
-    with storage_errors(where), quiet_optuna():
-        store = open_storage(where, read_only=True)
-        rows = []
-        try:
-            for name in optuna.get_all_study_names(store):
-                study = optuna.load_study(study_name=name, storage=store)
-                summary = study_summary(study, where)
-                rows.append({k: summary[k] for k in (
-                    "study", "dataset", "metrics", "n_trials", "n_finished", "n_complete",
-                    "n_pruned", "n_fail", "n_running", "n_stale", "best_value")})
-        finally:
-            release(store)
-    return rows

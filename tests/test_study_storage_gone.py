@@ -85,7 +85,7 @@ def test_a_storage_deleted_while_a_study_is_shown_is_no_run_stopped(tmp_path, sp
         os.remove("s.db")
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr(study._summary, "study_summary", summary_of_a_deleted_file)
+    monkeypatch.setattr(study._stored_studies, "study_summary", summary_of_a_deleted_file)
     capsys.readouterr()
     assert hplab.main(["study", "show", "shown", "--storage", "s.db"]) == 2
     assert capsys.readouterr() == ("", "hplab study show: error: storage sqlite:///s.db "
