@@ -16,6 +16,7 @@ from ._activations import ACTIVATIONS, Activation, get_activation
 from ._arg_types import check_config, check_net, check_optimizer, check_path
 from ._baseline import trivial_baseline, trivial_training_loss
 from ._batch_norm import BatchNorm
+from ._blas_settings import threads_setting
 from ._build import build_net, check_seed, new_optimizer, seeded_net, train_streams
 from ._callbacks import (
     Callback,
@@ -164,14 +165,7 @@ from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learnin
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import command_words, shell_line, shell_split, shell_word
 from ._steps import batch_rows, epoch_steps, whole_steps
-from ._threads import (
-    SMALL_STEP_FLOPS,
-    blas_threads,
-    cores,
-    threads_setting,
-    wide_steps,
-    worker_processes,
-)
+from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, wide_steps, worker_processes
 from ._threshold import check_threshold
 from ._train import train
 from ._train_result import HISTORY_COLUMNS, TrainResult

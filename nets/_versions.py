@@ -104,7 +104,7 @@ def library_versions() -> dict[str, str]:
     (one not installed is left out), then ``"BLAS kernels"``, the processor kernels
     NumPy's BLAS chose (`numpy_blas_kernels`, where it names them): what a result ran on
     besides hplab."""
-    from ._threads import numpy_blas_kernels
+    from ._blas_settings import numpy_blas_kernels
 
     found = {"python": platform.python_version()}
     found.update((name, v) for name in LIBRARIES if (v := _installed(name)))
