@@ -81,7 +81,8 @@ _MODULES = {
     "_capacity_result": ("CapacityResult", "width_reach"),
     "_capacity_rmse": ("config_rmse", "target_scale"),
     # -- imbalanced data (hplab imbalance)
-    "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
+    "_imbalance": ("imbalance_benchmark", "seed_states"),
+    "_imbalance_ratios": ("parse_ratios",),
     "_imbalance_budget": ("training_budget", "undertrained_words"),
     "_imbalance_metrics": ("METRIC_RANGE", "PROBABILITY_METRICS", "TUNE_METRICS", "unranked",
                            "unranked_words", "best_threshold", "mean_ci",
@@ -93,7 +94,7 @@ _MODULES = {
     "_imbalance_unchanged": ("unchanged_runs", "unchanged_words"),
     "_imbalance_verdict": ("VERDICTS", "against_first", "distinct_runs", "overlapping_best",
                            "seeds_compared", "tied_ranks", "unsettled_first"),
-    "_imbalance_variants": ("load_variant",),
+    "_imbalance_variants": ("OWN", "load_variant"),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LOOPER_RISE", "RangeCurve", "range_test"),
     "_lr_ramp_rates": ("LR_RANGE_MODES", "ramp_rates"),
