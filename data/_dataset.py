@@ -69,16 +69,20 @@ class Dataset:
         it: a downloaded set is looked for in `data_home`).
     task : str
         ``"binary"``, ``"multiclass"`` or ``"regression"``.
-    X_train, X_val, X_test : ndarray
-        float32, shape (n, d), normalized: ``(X_raw - x_shift) / x_scale``. A saved
-        model's ``predict`` takes raw inputs (it scales them): score a split with
-        ``nets.predict_dataset(model, ds)``, not ``model.predict(ds.X_test)``.
-    y_train, y_val, y_test : ndarray
-        Classification: int64 class indices 0..k-1. Regression: float32 targets scaled
-        by ``(y_raw - y_shift) / y_scale``.
+    X_train, y_train : ndarray
+        The training split. X: float32, shape (n, d), normalized:
+        ``(X_raw - x_shift) / x_scale``. A saved model's ``predict`` takes raw inputs (it
+        scales them): score a split with ``nets.predict_dataset(model, ds)``, not
+        ``model.predict(ds.X_test)``. y: classification, int64 class indices 0..k-1;
+        regression, float32 targets scaled by ``(y_raw - y_shift) / y_scale``.
+    X_val, y_val : ndarray
+        The validation split, as the training one.
+    X_test, y_test : ndarray
+        The test split, as the training one.
     classes : tuple
         Original class labels in index order; ``()`` for regression.
     feature_names : tuple of str
+        The input columns' names.
     x_shift, x_scale : ndarray
         float64, shape (d,); kept with saved models for inference.
     y_shift, y_scale : float

@@ -70,6 +70,9 @@ class SavedModel(_ModelInputs):
     classes : tuple
         Original class labels in index order (``0..k-1`` if none were saved).
     feature_names : tuple of str
+        The input columns' names (``x1``, ``x2``... where none were saved).
+    meta : dict
+        The header's ``meta`` as saved (`save_net`'s): the dataset, classes, task...
     """
 
     path: Path

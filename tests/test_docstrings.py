@@ -3,6 +3,7 @@ a Parameters section names only real parameters, in signature order; every publi
 says what it does; the functions documented so far keep their Parameters sections; each
 package's docstring points a user to the functions to call."""
 
+import dataclasses
 import importlib
 import inspect
 
@@ -147,6 +148,13 @@ HAVE_PARAMETERS = (
     "study.other_checkout", "study.ran_other_code", "study.told_while_running",
 )
 
+#: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
+#: field in field order, in place of a Parameters section: this list only grows
+HAVE_ATTRIBUTES = (
+    "analyses.ImbalanceResult", "analyses.RangeCurve", "data.Dataset", "nets.Prediction",
+    "nets.SavedModel", "nets.Strategy",
+)
+
 
 def _public_callables():
     """(name as a user writes it, object): the five packages' functions and classes, and
@@ -211,6 +219,38 @@ def test_documented_functions_keep_every_parameter():
                for name in HAVE_PARAMETERS}
     # each one's parameters its docstring leaves out (or both lists, if only the order is off)
     assert {name: [p for p in real if p not in documented] or (documented, real)
+            for name, (documented, real) in partial.items() if documented != real} == {}
+
+
+def _field_names(obj):
+    return [f.name for f in dataclasses.fields(obj) if not f.name.startswith("_")]
+
+
+def _documented_attributes(obj):
+    names = []
+    for entry in NumpyDocString(inspect.getdoc(obj) or "")["Attributes"]:
+        names += [part.strip() for part in entry.name.split(",")]
+    return names
+
+
+def test_an_attributes_section_of_a_dataclass_names_real_fields_in_field_order():
+    wrong = {}
+    for name, obj in PUBLIC.items():
+        if not (inspect.isclass(obj) and dataclasses.is_dataclass(obj)):
+            continue
+        documented, real = _documented_attributes(obj), _field_names(obj)
+        if [a for a in documented if a not in real] or \
+                documented != sorted(documented, key=real.index):
+            wrong[name] = (documented, real)
+    assert wrong == {}
+
+
+def test_documented_dataclasses_keep_every_field():
+    # a dataclass's fields are its parameters: its Attributes section names each, in order
+    assert [n for n in HAVE_ATTRIBUTES if not dataclasses.is_dataclass(PUBLIC[n])] == []
+    partial = {name: (_documented_attributes(PUBLIC[name]), _field_names(PUBLIC[name]))
+               for name in HAVE_ATTRIBUTES}
+    assert {name: [f for f in real if f not in documented] or (documented, real)
             for name, (documented, real) in partial.items() if documented != real} == {}
 
 
