@@ -24,22 +24,36 @@ class CapacityResult(_WidthVerdicts):
 
     Attributes
     ----------
+    dataset, task : str
+        The dataset's name and its task (``"binary"``, ``"regression"``...).
+    widths, depths : tuple of int
+        The widths and depths swept.
+    seeds : tuple of int
+        Each net's seed (``seed, seed + 1, ...``).
+    eps : float
+        The validation loss whose crossing the iterations to eps measure (0: not measured).
+    metric : str
+        ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
     runs : DataFrame
         `RUN_COLUMNS`, one row per (depth, width, seed).
     table : DataFrame
         One row per (depth, width): means and standard deviations over seeds, the
         train - validation gap and the median iterations to ``eps``.
-    metric : str
-        ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
+    config : dict
+        The `nets.TrainConfig` that ran, as a dict (``hidden`` None: each net's own).
+    seconds : float
+        The sweep's wall-clock time.
     majority_share : float or None
         Validation accuracy of always predicting the training set's most frequent class
         (`nets.trivial_baseline`; None for regression): the floor a net must beat to have
         learned anything.
+    n_val : int or None
+        Validation examples: one of them is the finest step a validation accuracy takes.
+    test_is_train : bool
+        The test set is the training set itself (XOR's 4 points): no score is held out.
     baseline_val_loss : float or None
         Validation loss of always predicting the training set's mean (regression; None for
         classification): the loss a net must beat to have learned anything from the inputs.
-    n_val : int or None
-        Validation examples: one of them is the finest step a validation accuracy takes.
     settings : dict
         Every setting of the sweep as used, JSON-plain: `capacity_sweep`'s keyword
         arguments (``config`` a `nets.TrainConfig`'s dict) that re-run it.

@@ -20,6 +20,20 @@ class LRRangeResult:
 
     Attributes
     ----------
+    dataset : str
+        The dataset's name.
+    mode : str
+        The ramp: ``"exp"``, ``"linear"`` or ``"looper"``.
+    min_lr, max_lr : float
+        The rates of the ramp's first and last points.
+    num_steps : int
+        Its points (`range_test`).
+    beta : float
+        The smoothing of the recorded loss (0: none, and always for the looper).
+    val : bool
+        Whether the loss recorded was on validation data.
+    seeds : tuple of int
+        Each repeat's seed.
     curves : DataFrame
         ``seed, step, lr, loss, smoothed_loss``: every recorded point of every seed.
     runs : DataFrame
@@ -38,6 +52,13 @@ class LRRangeResult:
         The verification runs (`analyses._lr_verify.VERIFY_COLUMNS`).
     verdict : dict or None
         `analyses._lr_verify.verify_verdict`.
+    config : dict
+        The `nets.TrainConfig` that ran, as a dict, with the ramp's and the
+        verification's own settings.
+    n_train : int
+        Training examples.
+    seconds : float
+        The test's wall-clock time.
     test_is_train : bool
         The validation (and test) set is the training set itself (XOR's 4 points): the
         verification's scores are then training-set ones.

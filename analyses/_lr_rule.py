@@ -55,16 +55,36 @@ def rule_errors(n_points: int) -> float:
 
 @dataclass(frozen=True)
 class LrExponent:
-    """The slope alpha of log lr_opt against log B over the small-batch range."""
+    """The slope alpha of log lr_opt against log B over the small-batch range.
 
-    alpha: float  # NaN when the fit says nothing: see `fit_lr_exponent`
-    alpha_se: float  # standard error of the slope, grid spacing included (NaN with alpha)
+    Attributes
+    ----------
+    alpha : float
+        The slope; NaN when the fit says nothing (see `fit_lr_exponent`).
+    alpha_se : float
+        Its standard error, grid spacing included (NaN with alpha).
+    n_points : int
+        The (batch size, best rate) points fitted.
+    max_batch : float
+        The largest batch size used.
+    rule : str
+        A key of `RULES`, `NO_RULE`, or ``"unknown"``.
+    message : str
+        The fit and its verdict in words.
+    reason : str
+        Why the rule is unknown ("" when there is a verdict).
+    bound : str
+        The slope is only a bound: `slope_bound`'s answer ("" when measured).
+    """
+
+    alpha: float
+    alpha_se: float
     n_points: int
-    max_batch: float  # largest batch size used
-    rule: str  # a key of RULES or NO_RULE, or unknown
+    max_batch: float
+    rule: str
     message: str
-    reason: str = ""  # why the rule is unknown ("" when there is a verdict)
-    bound: str = ""  # the slope is only a bound: `slope_bound`'s answer ("" when measured)
+    reason: str = ""
+    bound: str = ""
 
 
 def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:

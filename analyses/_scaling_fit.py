@@ -32,6 +32,23 @@ class ScalingFit:
     bounds count only the batch sizes that reached the target. S_min, E_min and B_crit are
     NaN unless fitted; R² is NaN for below_range, inconclusive, too_few_points and a
     poor_fit that puts B_crit below the range (a nearly flat line's R² is its noise).
+
+    Attributes
+    ----------
+    status : str
+        As above.
+    message : str
+        The verdict in words.
+    s_min, e_min : float
+        The law's fewest steps and fewest examples (`steps`, `examples`).
+    b_crit : float
+        The critical batch size B_crit.
+    r2 : float
+        R² of the fit of log S.
+    n_points : int
+        The runs that reached the target (each seed's its own point).
+    b_crit_at_least : float
+        A lower bound on B_crit (no_critical_batch, dataset_too_small), else NaN.
     """
 
     status: str

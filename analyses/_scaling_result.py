@@ -19,11 +19,23 @@ class ScalingResult:
 
     Attributes
     ----------
+    dataset : str
+        The dataset's name.
+    n_train : int
+        Training examples.
+    target_metric : str
+        ``"val_accuracy"`` or ``"val_loss"``: what the target bars.
     target, target_source : float, str
         The bar runs had to reach, and where it came from ("user", or the reference
         runs' rule).
+    batch_sizes : tuple of int
+        The batch sizes tried.
+    lrs : tuple of float
+        The rate grid tried at every batch size.
     seeds : int
         Runs per (batch size, rate).
+    max_steps : int
+        Each run's budget of steps.
     runs : DataFrame
         One row per run (`analyses._scaling_runs.RUN_COLUMNS`): batch size, rate, seed,
         whether and when it reached the target.
@@ -52,6 +64,13 @@ class ScalingResult:
         Measurements ``b_simple`` averages (each over up to 16 small batches).
     reference : DataFrame
         Reference runs: lr, best value, step of the best value.
+    config : dict
+        The `nets.TrainConfig` the runs shared, as a dict, with ``max_epochs`` and
+        ``reference_batch``.
+    seed : int
+        The root seed.
+    seconds : float
+        The study's wall-clock time.
     test_is_train : bool
         The validation (and test) set is the training set itself (XOR's 4 points): the
         target is then reached on training data.

@@ -15,7 +15,24 @@ import numpy as np
 
 @dataclass
 class TrainState:
-    """What a callback may look at (and, for analyses, touch) during training."""
+    """What a callback may look at (and, for analyses, touch) during training.
+
+    Attributes
+    ----------
+    net : MLP
+        The net being trained.
+    optimizer : Optimizer
+        Its optimizer.
+    step : int
+        Steps taken so far.
+    epoch : float
+        Steps / steps per epoch.
+    lr : float
+        The rate the last step used.
+    ending : str or None
+        At a checkpoint where training ends anyway, why (``"converged"``,
+        ``"early_stopped"``...): asking to stop then changes nothing; else None.
+    """
 
     net: object
     optimizer: object

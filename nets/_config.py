@@ -23,8 +23,7 @@ class TrainConfig:
 
     Saved with every result (``dataclasses.asdict``), so a run can be redone (an
     infinite setting saved as ``"inf"``, JSON having no infinity, is read back). Each
-    field's meaning is commented beside it in ``nets/_config.py`` (``TrainConfig??`` in
-    IPython or Jupyter, ``inspect.getsource(TrainConfig)`` elsewhere); the units to know:
+    field's meaning is under Attributes below; the units to know:
     ``max_epochs`` and ``checkpoint`` count epochs (fractions allowed), ``patience``
     counts checkpoints, ``lr_decay_steps``, ``lr_milestones`` and ``warmup_steps``
     count optimizer steps; ``batch_size=-1`` is the full batch; ``eps`` and
@@ -44,6 +43,82 @@ class TrainConfig:
     every 2 steps (0.4 epochs), 0.7 and 0.9 every 4. The history's ``epoch`` column shows
     the positions really scored, and ``patience`` counts these checkpoints. (The rule is
     kept as it is: histories recorded with it stay reproducible.)
+
+    Attributes
+    ----------
+    hidden : tuple of int
+        Width of each hidden layer; ``()``: no hidden layer.
+    activation : str or tuple of str
+        One for all hidden layers, or one per layer.
+    head : str
+        regression, binary, multiclass or auto (from the targets).
+    init : str
+        zero, normal, xavier or he (the course's msra).
+    optimizer : str
+        sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam or adamw.
+    lr : float
+        Base learning rate (eta); adadelta: a multiplier of its step (1 = paper).
+    momentum : float
+        momentum and nesterov's.
+    beta1, beta2 : float
+        adam and adamw's.
+    rho : float or None
+        rmsprop and adadelta's decay of the running means; None: the optimizer's own (0.9
+        rmsprop, 0.95 adadelta).
+    opt_eps : float or None
+        adam, adamw, rmsprop, adagrad and adadelta's denominator guard; None: the
+        optimizer's own (1e-8; adadelta's 1e-6).
+    l2 : float
+        L2 penalty on W (not b): ``l2 * W`` added to the gradient (coupled decay).
+    l1 : float
+        L1 penalty on W (not b): ``l1 * sign(W)`` added to the gradient.
+    weight_decay : float or None
+        Decoupled weight decay on W (not b, nor batch norm's gamma and beta), as above;
+        None: the optimizer's own, 0 but for adamw's 0.01 (PyTorch's).
+    dropout : float
+        Chance of dropping each hidden unit's output in a training step (inverted
+        dropout); 0: off. Evaluation never drops.
+    batch_norm : bool
+        Normalise each hidden layer's linear map over the batch before its activation
+        (`BatchNorm`).
+    class_weight : tuple of float or None
+        Per-class training loss weights (validation and test losses stay unweighted);
+        None: all 1.
+    schedule : str
+        The learning-rate schedule, a pure function of the step (`SCHEDULES`).
+    lr_gamma : float
+        Factor per lr_decay_steps (step, exponential) or milestone (multistep).
+    lr_decay_steps : int
+        Steps per decay (step, exponential, inverse; a fraction for exponential and
+        inverse).
+    lr_milestones : tuple of int
+        multistep: the steps where lr_gamma applies, e.g. ``(100, 200)``.
+    lr_power : float
+        inverse and polynomial's power.
+    lr_min : float
+        polynomial and cosine's floor.
+    warmup_steps : int
+        Linear warm-up on top of any schedule.
+    batch_size : int
+        Examples a step; -1: the full batch.
+    max_epochs : float
+        Epochs to train at most (fractions allowed; at most `MAX_EPOCHS`).
+    checkpoint : float
+        Epochs between checkpoints (fractions: whole steps, as above).
+    eps : float
+        Stop once the monitored loss <= eps (0: off).
+    patience : int
+        Early stopping: checkpoints without improvement (0: off).
+    min_delta : float
+        The improvement that resets patience.
+    divergence_factor : float
+        A train loss above this factor times its first value is diverged.
+    eval_size : int
+        Cap on the training examples scored at checkpoints.
+    dtype : str
+        float32 (fast) or float64.
+    extra : dict
+        Free-form notes, saved along (no part of equality).
     """
 
     # architecture

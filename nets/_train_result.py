@@ -21,13 +21,30 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
 class TrainResult:
     """How a run ended and what it recorded at each checkpoint.
 
-    ``status`` is converged (loss <= eps), max_epochs, early_stopped (patience),
-    diverged (NaN/inf or a loss blow-up) or stopped (a callback); ``reason`` says it in
-    words; ``epochs`` (float) and ``iterations`` (steps) are what was trained.
+    ``history`` is ``records`` as a DataFrame, made when first read: a study trial needs a
+    few of its numbers, and pandas' import cost every worker process ~0.3 s.
 
-    ``records`` holds one dict per checkpoint (keys `HISTORY_COLUMNS`); ``history`` is the
-    same as a DataFrame, made when first read: a study trial needs a few of its numbers,
-    and pandas' import cost every worker process ~0.3 s.
+    Attributes
+    ----------
+    status : str
+        converged (loss <= eps), max_epochs, early_stopped (patience), diverged (NaN/inf
+        or a loss blow-up) or stopped (a callback).
+    reason : str
+        The status in words.
+    records : list of dict
+        One per checkpoint, keys `HISTORY_COLUMNS`.
+    epochs : float
+        Epochs trained.
+    iterations : int
+        Optimizer steps taken.
+    seconds : float
+        The training's wall-clock time.
+    snapshots : list
+        ``(epoch, parameters)`` kept for hidden-space plots (`train`'s ``snapshots``;
+        empty without).
+    final_row : int
+        The ``records`` row of the weights the net ends with: the last checkpoint, or the
+        best one when early stopping put its weights back.
     """
 
     status: str  # converged | max_epochs | early_stopped | diverged | stopped

@@ -30,7 +30,28 @@ _RECORD_SETTINGS = ("seed", "data_seed")
 
 @dataclass
 class RunComparison:
-    """Several training runs side by side (`compare_runs`)."""
+    """Several training runs side by side (`compare_runs`).
+
+    Attributes
+    ----------
+    runs : list of ComparedRun
+        The runs, in the order given.
+    settings : list of dict
+        Each run's settings, as its record holds them.
+    shared : dict
+        Setting -> the value every run used.
+    differing : list of str
+        The settings whose values differ, in the config's order.
+    table : DataFrame
+        One row a run: its label, differing settings and scores.
+    curves : DataFrame
+        Every run's history, a ``run`` column first, ``kept`` last (True at the
+        checkpoint an early-stopped run kept).
+    best : str or None
+        The label of the best run on validation data (None: none scored).
+    notes : list of str
+        Why the scores may not compare.
+    """
 
     runs: list[ComparedRun]
     settings: list[dict]  # each run's (`_settings`), as its record holds them

@@ -31,7 +31,22 @@ SCORES = ("status", "epochs", "best_val_loss", "best_epoch", "val_loss", "val_ac
 
 @dataclass(frozen=True)
 class ComparedRun:
-    """One training run as ``report compare`` reads it (`read_run`)."""
+    """One training run as ``report compare`` reads it (`read_run`).
+
+    Attributes
+    ----------
+    label : str
+        How the report names it: its folder's name, made unique.
+    folder : Path
+        The folder holding config.json and history.csv.
+    record : dict
+        config.json, as today's hplab writes it (`as_written_today`).
+    history : DataFrame
+        history.csv.
+    kept_row : int or None
+        The row of ``history`` whose scores replaced those an older hplab's record gave
+        (its last checkpoint's, of weights early stopping threw away); None: none did.
+    """
 
     label: str  # how the report names it: its folder's name, made unique
     folder: Path  # the folder holding config.json and history.csv

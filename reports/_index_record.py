@@ -148,8 +148,16 @@ _BESIDE_CARDS = {"Test RMSE": ("Test R²", "R²")}
 @dataclass(frozen=True)
 class IndexEntry:
     """One report as the index lists it: its `ReportInfo`, its row's `detail`, its
-    ``missing`` files (`missing_files`; None: not checked) and, read when asked, the
-    ``record`` and ``run`` of the training run it shows. Made by `index_entry`."""
+    ``missing`` files and, read when asked, the ``record`` and ``run`` of the training run
+    it shows. Made by `index_entry`.
+
+    Attributes
+    ----------
+    info : ReportInfo
+        The report's facts.
+    missing : tuple of str or None
+        Its files that are missing (`missing_files`); None: not checked.
+    """
 
     info: ReportInfo
     missing: tuple[str, ...] | None

@@ -26,7 +26,34 @@ _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
 
 @dataclass(frozen=True)
 class ReportInfo:
-    """One report found under an index folder (its embedded metadata and its path)."""
+    """One report found under an index folder (its embedded metadata and its path).
+
+    Attributes
+    ----------
+    path : Path
+        Its report.html.
+    kind, name, title : str
+        Its kind (``"study"``, ``"lr-range"``...), the run's name and the page's title.
+    created : str
+        When it was written (ISO 8601).
+    status : str or None
+        The run's status, if it has one.
+    headline : tuple of dict
+        Its cards, each ``{"label": str, "text": str}``.
+    source : str or None
+        A study report's storage (`Report.source`).
+    study_created : str or None
+        ... and its study's creation (`Report.study_created`).
+    retrain_failed : dict or None
+        A study report whose best trial could not be retrained: which, why (`Report`).
+    description_digest : str or None
+        A study report's digest of its study's description (`description_digest`).
+    detail : str or None
+        The index's line under the first card (`Report.detail`).
+    files : tuple of str or None
+        The files beside it that it links to (`Report.linked_files`); None: not recorded
+        (a report of an earlier version).
+    """
 
     path: Path
     kind: str

@@ -52,7 +52,20 @@ FIELD_TYPES: dict[str, type] = {**_PSEUDO, **IMBALANCE_PARAMS, **_field_types()}
 class Param:
     """One searched hyperparameter.
 
-    ``kind`` is ``"float"``, ``"int"`` or ``"categorical"``; ranges are inclusive.
+    Attributes
+    ----------
+    name : str
+        The setting searched (``"lr"``, ``"width"``...).
+    kind : str
+        ``"float"``, ``"int"`` or ``"categorical"``.
+    low, high : float or None
+        The range's ends, inclusive (None for a categorical one).
+    log : bool
+        Drawn on a log scale.
+    step : float or None
+        The spacing of its values (optuna's ``step``); None: any value (1 for an int).
+    choices : tuple or None
+        A categorical parameter's choices.
     """
 
     name: str
@@ -133,7 +146,16 @@ def _depth(values: dict, fixed: dict) -> int:
 
 @dataclass(frozen=True)
 class Space:
-    """The searched parameters of a study, in suggestion order."""
+    """The searched parameters of a study, in suggestion order.
+
+    Attributes
+    ----------
+    params : tuple of Param
+        The searched parameters.
+    per_layer : bool
+        ``width.per_layer``: one width ``width_i`` searched per hidden layer, not one for
+        every layer.
+    """
 
     params: tuple[Param, ...]
     per_layer: bool = False

@@ -36,7 +36,19 @@ _DRIVERS = {
 
 @dataclass(frozen=True)
 class StorageURL:
-    """A resolved storage: ``kind`` is sqlite, journal or rdb; ``url`` is what optuna gets."""
+    """A resolved storage.
+
+    Attributes
+    ----------
+    kind : str
+        ``"sqlite"``, ``"journal"`` or ``"rdb"``.
+    url : str
+        What optuna gets.
+    path : Path or None
+        The file of a sqlite or journal storage; None for a server.
+    given : bool
+        False for the default storage (no ``--storage`` given).
+    """
 
     kind: str
     url: str

@@ -151,8 +151,12 @@ HAVE_PARAMETERS = (
 #: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
 #: field in field order, in place of a Parameters section: this list only grows
 HAVE_ATTRIBUTES = (
-    "analyses.ImbalanceResult", "analyses.RangeCurve", "data.Dataset", "nets.Prediction",
-    "nets.SavedModel", "nets.Strategy",
+    "analyses.CapacityResult", "analyses.ImbalanceResult", "analyses.LRRangeResult",
+    "analyses.LrExponent", "analyses.RangeCurve", "analyses.ScalingResult",
+    "analyses.ScalingFit", "data.Dataset", "nets.Prediction", "nets.SavedModel",
+    "nets.Strategy", "nets.TrainConfig", "nets.TrainResult", "nets.TrainState",
+    "reports.ComparedRun", "reports.IndexEntry", "reports.ReportInfo",
+    "reports.RunComparison", "study.Param", "study.Space", "study.StorageURL",
 )
 
 
