@@ -175,7 +175,15 @@ class CapacityResult(_WidthVerdicts):
 def width_reach(widths, width: int) -> str:
     """What a sufficient ``width`` shows among the ``widths`` swept: ``"only"`` (the one
     width tried), ``"widest"`` (sufficient only by comparison with itself: no plateau seen,
-    a wider net may do better) or ``"plateau"`` (a wider width tried did no better)."""
+    a wider net may do better) or ``"plateau"`` (a wider width tried did no better).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        The widths swept.
+    width : int
+        A sufficient width among them.
+    """
     if len(widths) == 1:
         return "only"
     return "widest" if width == max(widths) else "plateau"

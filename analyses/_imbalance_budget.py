@@ -53,7 +53,15 @@ def undertrained_words(rows, max_epochs) -> str:
     with their mean optimizer steps per net, or '' when none did.
 
     ``rows`` are dicts with ``ratio, strategy, steps, undertrained``: `training_budget`'s
-    records, or ``--json``'s ranking rows."""
+    records, or ``--json``'s ranking rows.
+
+    Parameters
+    ----------
+    rows : list of dict
+        As above.
+    max_epochs : float
+        The nets' epoch cap, as the sentence names it.
+    """
     rows = [r for r in rows if r.get("undertrained")]
     if not rows:
         return ""

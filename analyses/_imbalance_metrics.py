@@ -51,7 +51,15 @@ def unranked(metric: str, strategies) -> list[str]:
 
 
 def unranked_words(metric: str, names) -> str:
-    """Why a ranking by ``metric`` leaves ``names`` (`unranked`'s) out: a sentence, or ""."""
+    """Why a ranking by ``metric`` leaves ``names`` (`unranked`'s) out: a sentence, or "".
+
+    Parameters
+    ----------
+    metric : str
+        The ranking metric.
+    names : list of str
+        The strategies `unranked` leaves out.
+    """
     if not names:
         return ""
     one = len(names) == 1

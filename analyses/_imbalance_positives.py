@@ -22,7 +22,13 @@ def positives_in_test_sets(runs: pd.DataFrame) -> list[dict]:
     """Per ratio, the positives in its seeds' test sets: ``{ratio, min, max, few}``, the
     fewest and the most over the seeds (each seed's strategies share its test set) and
     whether the fewest are under `FEW_TEST_POSITIVES`; the ratios in the order run, those
-    without a run that scored left out."""
+    without a run that scored left out.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The benchmark's runs (`ImbalanceResult.runs`).
+    """
     if "n_test_pos" not in runs:  # a result from before the counts were recorded
         return []
     ok = runs[(runs["mode"] == "proper") & (runs["status"] == "ok")
@@ -37,7 +43,13 @@ def positives_in_test_sets(runs: pd.DataFrame) -> list[dict]:
 
 def few_positives_words(row: dict) -> str:
     """A `positives_in_test_sets` row whose ``few`` is true, said (``""`` otherwise): how many
-    positives each seed's test set holds, and what so few do to the ranking."""
+    positives each seed's test set holds, and what so few do to the ranking.
+
+    Parameters
+    ----------
+    row : dict
+        A `positives_in_test_sets` row.
+    """
     if not row["few"]:
         return ""
     count = str(row["min"]) if row["min"] == row["max"] else f"{row['min']} to {row['max']}"

@@ -26,7 +26,13 @@ def left_as_it_was(strategy: str, mode: str, fitted, trained) -> bool:
 def unchanged_runs(runs: pd.DataFrame) -> list[dict]:
     """Per ratio and strategy whose sampler left the training data as it was on some of
     the seeds it ran, not all (those are skipped): ``{ratio, strategy, seeds, n_seeds}``,
-    the seeds it did so on and the seeds it ran, in the order run."""
+    the seeds it did so on and the seeds it ran, in the order run.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The benchmark's runs (`ImbalanceResult.runs`).
+    """
     cols = ("n_fit_pos", "n_fit_neg", "n_train_pos", "n_train_neg")
     if not set(cols) <= set(runs):  # a result from before the counts were recorded
         return []
@@ -44,7 +50,13 @@ def unchanged_runs(runs: pd.DataFrame) -> list[dict]:
 
 def unchanged_words(row: dict) -> str:
     """One `unchanged_runs` row said: which strategy, on how many seeds, and what its runs
-    there are."""
+    there are.
+
+    Parameters
+    ----------
+    row : dict
+        An `unchanged_runs` row.
+    """
     entry = STRATEGIES[row["strategy"]]
     verb = "remove" if entry.kind == "clean" else "act on"
     return (f"{row['strategy']} left the training data as it was on {row['seeds']} of "

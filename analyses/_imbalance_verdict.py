@@ -21,7 +21,13 @@ from ._imbalance_metrics import METRIC_RANGE, mean_ci
 def tied_ranks(ranks) -> list[str]:
     """One ratio's ranks (`ImbalanceResult.ranking`'s, or the ``--json`` ranking's) as
     written: ``"3="`` for a rank two strategies or more share (an exact tie), ``"3"`` for
-    one of its own, ``""`` for none (a failed or skipped strategy)."""
+    one of its own, ``""`` for none (a failed or skipped strategy).
+
+    Parameters
+    ----------
+    ranks : sequence
+        One ratio's ranks, in row order (None or NaN for a strategy without one).
+    """
     ranks = [None if pd.isna(r) else int(r) for r in ranks]
     return ["" if r is None else f"{r}=" if ranks.count(r) > 1 else str(r) for r in ranks]
 
@@ -200,7 +206,13 @@ def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
 def distinct_runs(rows) -> list:
     """One ratio's ranking rows without those whose runs are another's (``same_as``, from
     `twins`): SMOTETomek whose Tomek step removed nothing tied SMOTE at +0.000 [0, 0], and
-    "smote and smote_tomek tie" read as a finding. Its twin's row speaks for both."""
+    "smote and smote_tomek tie" read as a finding. Its twin's row speaks for both.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One ratio's ranking rows.
+    """
     return [r for r in rows if not isinstance(r.get("same_as"), str)]  # NaN in a frame
 
 

@@ -31,7 +31,13 @@ def descent(smoothed) -> float:
 def shallow_descent(summary: dict) -> str | None:
     """A warning when the seeds' smoothed loss hardly fell (median under `SHALLOW_DESCENT`),
     so that the suggestions read off it are weak; None otherwise (from
-    `LRRangeResult.summary`)."""
+    `LRRangeResult.summary`).
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     falls = [r["descent"] for r in summary["runs"] if r.get("descent") is not None]
     if not falls or np.median(falls) >= SHALLOW_DESCENT:
         return None
@@ -45,7 +51,13 @@ def shallow_descent(summary: dict) -> str | None:
 def at_ramp_start(summary: dict) -> str | None:
     """A warning when the suggestion was read at the ramp's first rate (fastai's valley or
     slide on a few points, or a loss falling from the very start), which says nothing of
-    the rates below it; None otherwise (from `LRRangeResult.summary`)."""
+    the rates below it; None otherwise (from `LRRangeResult.summary`).
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     lr, name = summary["suggested_lr"], summary["suggestion"]
     if lr is None:
         return None
@@ -73,7 +85,13 @@ def covers_training_set(summary: dict) -> bool:
 def smooth_curve(summary: dict) -> str | None:
     """The caveat on a smooth curve (validation or looper loss, or a ramp whose batch
     covers the training set), whose longest fall reaches back into the flat start; None
-    on a mini-batch ramp's training loss (from `LRRangeResult.summary`)."""
+    on a mini-batch ramp's training loss (from `LRRangeResult.summary`).
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     what = ("validation" if summary.get("val") else "looper" if summary["mode"] == "looper"
             else "full-batch" if covers_training_set(summary) else None)
     if what is None:
@@ -105,7 +123,13 @@ def ramp_set(summary: dict) -> list[str]:
 
 
 def ramp_set_warning(summary: dict) -> str | None:
-    """What the `ramp_set` suggestions are worth, and what to change; None if none."""
+    """What the `ramp_set` suggestions are worth, and what to change; None if none.
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     names = ramp_set(summary)
     if not names:
         return None
@@ -124,7 +148,13 @@ def ramp_set_warning(summary: dict) -> str | None:
 def plain_sgd_valley(summary: dict) -> str | None:
     """The caveat on `valley` suggested for plain SGD with no ``--verify`` run: measured
     against the best rate of brief trainings, it lands far below it there (None for any
-    other optimizer or suggestion, with a verification, or where the ramp set it)."""
+    other optimizer or suggestion, with a verification, or where the ramp set it).
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     if (summary["config"].get("optimizer") != "sgd" or summary["suggestion"] != "valley"
             or summary["suggested_lr"] is None or summary.get("verify") is not None
             or ramp_set(summary)):  # `ramp_set_warning` says to check with --verify
@@ -138,7 +168,13 @@ def plain_sgd_valley(summary: dict) -> str | None:
 
 
 def no_suggestion_reason(summary: dict) -> str:
-    """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
+    """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`).
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    """
     runs = summary["runs"]
     if all(r["stop_reason"] != "completed" for r in runs):
         if summary["mode"] == "looper":  # its steps are iterations: count the rates reached
@@ -163,7 +199,15 @@ def no_suggestion_reason(summary: dict) -> str:
 def seeds_that_stopped(summary: dict, times: str = "x") -> str:
     """How many seeds the medians of ``stop_lr`` and ``divergence_lr`` count, and the
     seeds that never stopped (they would sit above ``max_lr``): "medians over seeds" when
-    every seed stopped. ``times``: as in `looper_rise_words`."""
+    every seed stopped. ``times``: as in `looper_rise_words`.
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    times : str, default "x"
+        As above.
+    """
     runs = summary["runs"]
     never = [str(r["seed"]) for r in runs if r["stop_reason"] == "completed"]
     if not never:
@@ -175,7 +219,15 @@ def seeds_that_stopped(summary: dict, times: str = "x") -> str:
 
 def no_stop_words(summary: dict, times: str = "x") -> str:
     """What to do about the seeds that never stopped: `looper_rise_words` where each is a
-    looper whose loss turned up short of the stop, else `no_stop_advice`."""
+    looper whose loss turned up short of the stop, else `no_stop_advice`.
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    times : str, default "x"
+        The multiplication sign, as in `looper_rise_words`.
+    """
     return looper_rise_words(summary, times) or no_stop_advice(summary["config"].get("optimizer"),
                                                         summary["beta"])
 
@@ -186,7 +238,15 @@ def looper_rise_words(summary: dict, times: str = "x") -> str | None:
     back from): its suggestions are read below that rise, which --max-lr already reaches,
     so "raise --max-lr" would not change them. None otherwise (a ramp; a seed that never
     rose, where a higher --max-lr may find the turn). ``times`` is the multiplication sign:
-    the terminal's "x", the report's "×"."""
+    the terminal's "x", the report's "×".
+
+    Parameters
+    ----------
+    summary : dict
+        `LRRangeResult.summary` (``hplab lr-range --json``'s object).
+    times : str, default "x"
+        As above.
+    """
     from ._lr_ramp import LOOPER_RISE  # with the ramp's other rules
 
     never = [r for r in summary["runs"] if r["stop_reason"] == "completed"]
@@ -212,7 +272,15 @@ _SGD_WORDS = {"sgd": "plain SGD", "momentum": "SGD with momentum",
 
 def no_stop_advice(optimizer, beta: float) -> str:
     """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
-    adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it."""
+    adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it.
+
+    Parameters
+    ----------
+    optimizer : str
+        The test's optimizer.
+    beta : float
+        Its loss smoothing.
+    """
     # SGD and its momentum forms step by lr times the gradient (folds_lr): on a small net's
     # small gradients that stays small up to huge rates; an adaptive step is about lr itself
     entry = nets.OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None

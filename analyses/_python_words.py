@@ -35,7 +35,15 @@ _FLAG = re.compile(r"--([a-z][a-z-]*)")
 def in_python_words(text: str, command: str) -> str:
     """``text``, advice in ``hplab COMMAND``'s flags, with each flag as the argument of the
     analysis function it sets ("raise --max-lr" -> "raise max_lr"; lr-range's "--steps"
-    -> "num_steps")."""
+    -> "num_steps").
+
+    Parameters
+    ----------
+    text : str
+        The advice.
+    command : str
+        The analysis command (``"lr-range"``, ``"scaling"``...).
+    """
     renamed = ARGUMENTS[command]
     for phrase in (k for k in renamed if " " in k):  # before their flags are reworded
         text = text.replace(phrase, renamed[phrase])
@@ -49,14 +57,28 @@ _HPLAB_LINE = re.compile(r"\s*(cd\s.*?&&\s*)?(\S*/)?(hplab|python\S*\s+-m\s+hpla
 
 def is_hplab_line(written_by) -> bool:
     """Whether ``written_by``, the command a report was given, is an hplab command line,
-    whose flags its advice can name (``"python my_experiment.py"`` has none)."""
+    whose flags its advice can name (``"python my_experiment.py"`` has none).
+
+    Parameters
+    ----------
+    written_by : str or None
+        As above.
+    """
     return isinstance(written_by, str) and _HPLAB_LINE.match(written_by) is not None
 
 
 def words_for(command: str, written_by: str):
     """The rewording a report's advice needs: none when ``written_by`` (the command that
     ran the analysis) is an ``hplab`` command line (`is_hplab_line`), the CLI's own words;
-    else (none, or a script's ``python my_experiment.py``) `in_python_words`."""
+    else (none, or a script's ``python my_experiment.py``) `in_python_words`.
+
+    Parameters
+    ----------
+    command : str
+        The analysis command (``"lr-range"``, ``"scaling"``...).
+    written_by : str or None
+        As above.
+    """
     if is_hplab_line(written_by):
         return lambda text: text
     return lambda text: in_python_words(text, command)

@@ -87,7 +87,13 @@ def slope_text(alpha: float, se, bound: str) -> str | None:
 
 
 def summary_slope_bound(summary: dict) -> str:
-    """`slope_bound` of a scaling study's summary (``--json``'s object)."""
+    """`slope_bound` of a scaling study's summary (``--json``'s object).
+
+    Parameters
+    ----------
+    summary : dict
+        `ScalingResult.summary` (``hplab scaling --json``'s object).
+    """
     max_batch, bound = small_batches(summary["fit_status"], summary["b_crit"],
                                      summary["batch_sizes"], summary["reached"])
     b, lr, _, _ = fitted_points(summary["batch_sizes"], summary["lr_opt"], max_batch, bound)

@@ -19,23 +19,55 @@ OPTIMIZER_KIND = "a nets.Optimizer (nets.new_optimizer(cfg, net)) or None"
 
 
 def check_net(net, name: str = "net") -> MLP:
-    """``net`` if it is an MLP; else a TypeError naming ``name``."""
+    """``net`` if it is an MLP; else a TypeError naming ``name``.
+
+    Parameters
+    ----------
+    net : object
+        What was passed.
+    name : str, default "net"
+        The argument's name, for the message.
+    """
     return check_type(name, net, MLP, NET_KIND)
 
 
 def check_config(cfg, name: str = "cfg") -> TrainConfig:
-    """``cfg`` if it is a TrainConfig; else a TypeError naming ``name``."""
+    """``cfg`` if it is a TrainConfig; else a TypeError naming ``name``.
+
+    Parameters
+    ----------
+    cfg : object
+        What was passed.
+    name : str, default "cfg"
+        The argument's name, for the message.
+    """
     return check_type(name, cfg, TrainConfig, CONFIG_KIND)
 
 
 def check_optimizer(optimizer, name: str = "optimizer") -> Optimizer | None:
-    """``optimizer`` if it is an Optimizer or None; else a TypeError naming ``name``."""
+    """``optimizer`` if it is an Optimizer or None; else a TypeError naming ``name``.
+
+    Parameters
+    ----------
+    optimizer : object
+        What was passed.
+    name : str, default "optimizer"
+        The argument's name, for the message.
+    """
     return None if optimizer is None else check_type(name, optimizer, Optimizer,
                                                      OPTIMIZER_KIND)
 
 
 def check_path(name: str, path):
-    """``path`` if it is a str or os.PathLike; else a TypeError naming ``name``."""
+    """``path`` if it is a str or os.PathLike; else a TypeError naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    path : object
+        What was passed.
+    """
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"{name} must be a file path (str or os.PathLike), "
                         f"got {type(path).__name__}")

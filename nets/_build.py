@@ -119,7 +119,13 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 def check_seed(seed):
     """``seed`` if it is a non-negative integer or a sequence of them (as `train_streams`
     takes it); else ValueError ``"seed must be a non-negative integer (or a list of them),
-    got <seed>"``."""
+    got <seed>"``.
+
+    Parameters
+    ----------
+    seed : object
+        What was passed.
+    """
     _seed_sequence(seed)
     return seed
 

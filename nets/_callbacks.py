@@ -86,7 +86,13 @@ class Callback:
 
 def check_callbacks(callbacks) -> tuple:
     """``callbacks`` (a sequence, or None) as a tuple; TypeError for anything else, or an
-    item that is no callback (a function)."""
+    item that is no callback (a function).
+
+    Parameters
+    ----------
+    callbacks : sequence of Callback or None
+        What was passed.
+    """
     if callbacks is None:
         return ()
     if isinstance(callbacks, Callback) or not hasattr(callbacks, "__iter__"):

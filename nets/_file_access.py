@@ -14,7 +14,13 @@ def owner_name(path: Path | str) -> str:
 
 
 def user_name(uid: int) -> str:
-    """The name of the user ``uid`` (``uid N`` for one this machine does not know)."""
+    """The name of the user ``uid`` (``uid N`` for one this machine does not know).
+
+    Parameters
+    ----------
+    uid : int
+        A user id.
+    """
     try:
         import pwd  # POSIX only, as the modes that lock a user out
 
@@ -24,7 +30,13 @@ def user_name(uid: int) -> str:
 
 
 def owner_and_mode(path: Path | str) -> str:
-    """``owner alice, mode 0600``: whom to ask, and what they would change."""
+    """``owner alice, mode 0600``: whom to ask, and what they would change.
+
+    Parameters
+    ----------
+    path : Path or str
+        An existing file or folder.
+    """
     return f"owner {owner_name(path)}, mode {stat.S_IMODE(Path(path).stat().st_mode):04o}"
 
 
@@ -45,7 +57,13 @@ def closed_to_user(path: Path) -> Path | None:
 def unreadable_why(path: Path) -> tuple[str, str] | None:
     """Why this user cannot read ``path``, and what to do: a folder on its way closed to
     them (the outermost), or its own mode (`closed_to_user`; a folder ``path`` must be
-    listed and searched); None when neither is. Folders are named as ``path`` names them."""
+    listed and searched); None when neither is. Folders are named as ``path`` names them.
+
+    Parameters
+    ----------
+    path : Path
+        The file or folder to read.
+    """
     closed = closed_to_user(path)
     if closed is None:
         return None
@@ -83,7 +101,15 @@ def check_folder_readable(folder: Path) -> None:
 
 
 def with_owner(path: Path, name: str) -> str:
-    """``name (owner alice, mode 0644)``: a file or folder named with whom to ask."""
+    """``name (owner alice, mode 0644)``: a file or folder named with whom to ask.
+
+    Parameters
+    ----------
+    path : Path
+        The file or folder.
+    name : str
+        How the message names it.
+    """
     return f"{name} ({owner_and_mode(path)})"
 
 
@@ -106,7 +132,13 @@ def write_advice(paths: list[Path]) -> str:
     """What lets this user write ``paths``: "make it writable (chmod u+w)" where they are
     theirs; else whom to ask, and what to ask for: a group they share is given write (chmod
     g+w), as a shared folder's files need; "chmod u+w" is the owner's own, and not this
-    user's to do."""
+    user's to do.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files or folders this user cannot write.
+    """
     them = "it" if len(paths) == 1 else "them"
     owners = sorted({owner_name(p) for p in paths if not is_mine(p)})
     if not owners:  # one advice for a file whatever its kind (SQLite's, a journal)

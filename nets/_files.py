@@ -80,6 +80,13 @@ def stage_file(path, write) -> Path:
     private; another user's 0666 one gives this user's file no more than the umask allows);
     if ``write`` fails, nothing is left behind. Its errors name ``path``, never the hidden
     temporary file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file the staged one is to replace.
+    write : callable
+        ``write(tmp)`` writes the new file at ``tmp``, a Path.
     """
     path = Path(path)
     try:
@@ -218,7 +225,15 @@ def make_folder(folder, path=None) -> None:
     """``folder`` and the folders above it, made where missing. A file or a link to a
     missing folder on the way is an error (NotADirectoryError) that names it and ``path``
     (default ``folder``), the path the caller was given, in one line; so is a folder that
-    cannot be made (an OSError of the same kind: read-only, no permission)."""
+    cannot be made (an OSError of the same kind: read-only, no permission).
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder to make.
+    path : str or os.PathLike, optional
+        As above.
+    """
     folder = Path(folder)
     path = Path(folder if path is None else path)
     try:

@@ -180,7 +180,13 @@ def is_prediction_header(header: list[str]) -> bool:
     """Whether ``header`` has the shape of a `prediction_frame`: ``prediction`` and
     ``p_<class>`` columns (then ``label``), ``prediction`` (then ``target``), or
     ``prediction_<j>`` columns (then as many ``target_<j>``). ``prediction,notes`` is a
-    user's file, not one (QA: `predict --out` replaced it)."""
+    user's file, not one (QA: `predict --out` replaced it).
+
+    Parameters
+    ----------
+    header : list of str
+        A CSV file's column names.
+    """
     if header[:1] == ["prediction"]:
         rest = header[1:-1] if header[-1:] == ["label"] else header[1:]
         if header[1:] in ([], ["target"]):

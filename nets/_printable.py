@@ -19,13 +19,27 @@ def unprintable(c: str) -> bool:
     separator, a bidi control, or a lone surrogate (a path's byte that was no UTF-8,
     ``\\udcff``: no UTF-8 file or page can hold it). Other format characters print as
     they are: the zero-width (non-)joiners Persian spelling and emoji sequences use, a
-    soft hyphen."""
+    soft hyphen.
+
+    Parameters
+    ----------
+    c : str
+        One character.
+    """
     return c in _BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")
 
 
 def escaped(text: str, keep: str = "") -> str:
     """``text`` with each `unprintable` character but those in ``keep`` written as its
-    escape (``\\x1b``)."""
+    escape (``\\x1b``).
+
+    Parameters
+    ----------
+    text : str
+        The text to print.
+    keep : str, default ""
+        The characters left as they are (a page keeps tabs and newlines).
+    """
     if text.isascii() and text.isprintable():  # most text: nothing to look at
         return text
     return "".join(c.encode("unicode_escape").decode("ascii")
@@ -34,7 +48,13 @@ def escaped(text: str, keep: str = "") -> str:
 
 def folder_text(folder) -> str:
     """A folder as a message names it: as given (runs/train/xor), or absolute where given
-    it ends in no name ("", ".", ".."): "the report in ." said nothing."""
+    it ends in no name ("", ".", ".."): "the report in ." said nothing.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder, as given.
+    """
     text = os.fspath(folder)
     return os.path.abspath(text) if os.path.basename(os.path.normpath(text or ".")) in (
         ".", "..") else text
@@ -42,7 +62,13 @@ def folder_text(folder) -> str:
 
 def and_list(names) -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"``: names in a sentence (every package writes
-    lists of strategies, optimizers, settings into its messages)."""
+    lists of strategies, optimizers, settings into its messages).
+
+    Parameters
+    ----------
+    names : sequence of str
+        The names, in order.
+    """
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -116,7 +142,13 @@ def short_text(text: str, limit: int = 300) -> str:
 
 def error_line(exc: BaseException) -> str:
     """``exc``'s message on one line (each run of whitespace one space), or its class name
-    when it has none: how an error is quoted inside another line."""
+    when it has none: how an error is quoted inside another line.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The error.
+    """
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
@@ -127,7 +159,13 @@ _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 def os_error_line(exc: OSError) -> str:
     """``exc`` as a command's error line, in words: "cannot write a.csv: No space left on
     device", "runs: Permission denied" (Python's "[Errno 28] No space left on device:
-    'a.csv'" read as a crash, where a report's failure said the same in words)."""
+    'a.csv'" read as a crash, where a report's failure said the same in words).
+
+    Parameters
+    ----------
+    exc : OSError
+        The error.
+    """
     if not exc.strerror:  # raised with a message of ours
         return error_line(exc)
     if exc.filename is None:

@@ -17,6 +17,13 @@ def progress_bar(*, enabled: bool = True, **options):
     A process started with stderr closed (``2>&-``, some daemons and cron set-ups,
     pythonw) has ``sys.stderr`` None: the bar's first frame raised there, and a training
     or a study ended with exit code 1 and not a word, before it had run.
+
+    Parameters
+    ----------
+    enabled : bool, default True
+        False: the disabled bar.
+    **options
+        tqdm's options (``total``, ``desc``, ``leave``...).
     """
     from tqdm.auto import tqdm
 
@@ -89,7 +96,13 @@ def stderr_is_a_terminal() -> bool:
 def say_on_stderr(line: str) -> None:
     """Print ``line`` (a warning, a wait, a failure a run goes on after) on stderr, flushed;
     nothing without a stderr (``2>&-``, pythonw), where print writes to stdout, in front of
-    what a caller reads there (``--json``'s object), nor where stderr cannot take it."""
+    what a caller reads there (``--json``'s object), nor where stderr cannot take it.
+
+    Parameters
+    ----------
+    line : str
+        The line, without its newline.
+    """
     from ._command_lines import release_warnings
 
     release_warnings()  # held ones first: in the order they came
@@ -104,7 +117,13 @@ def say_on_stderr(line: str) -> None:
 def say_above_bars(line: str) -> None:
     """``line`` on stderr, escaped, on a line of its own above this process's progress bars
     (tqdm's write clears and redraws them: printed, it was glued to a bar's end); nothing
-    without a stderr, nor where stderr cannot take it."""
+    without a stderr, nor where stderr cannot take it.
+
+    Parameters
+    ----------
+    line : str
+        The line, without its newline.
+    """
     from ._command_lines import release_warnings
     from ._printable import escaped
 

@@ -19,7 +19,13 @@ _HEAD_BYTES = 64 * 1024  # a report's metadata sits in <head>, before the CSS
 
 def is_report_page(page) -> bool:
     """Whether ``page`` is a regular file that hplab wrote as a report (its mark in its
-    first bytes); a pipe named report.html is none (and is never waited on)."""
+    first bytes); a pipe named report.html is none (and is never waited on).
+
+    Parameters
+    ----------
+    page : str or os.PathLike
+        The file.
+    """
     try:
         # without waiting: a named pipe called report.html would hold the caller forever
         fd = os.open(page, os.O_RDONLY | os.O_NONBLOCK)
@@ -36,7 +42,13 @@ def files_folder_problem(files: Path) -> str | None:
     """What stops ``files`` (a report's ``<stem>_files/``) holding the report's CSVs, in
     words that follow it; None when it is a folder, or missing. A report deletes the CSVs
     there its earlier version wrote (`report_csvs`): through a link, they would be someone
-    else's."""
+    else's.
+
+    Parameters
+    ----------
+    files : Path
+        As above.
+    """
     if os.path.islink(files):
         return f"is a link (to {os.readlink(files)})"
     if os.path.lexists(files) and not os.path.isdir(files):
@@ -48,7 +60,15 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
     """The CSVs in ``files`` (the page's ``<stem>_files/``) that the report at ``page``
     links to: those hplab wrote there, which a new version of it replaces or removes.
     None of them when ``page`` is missing or no hplab report (a user's CSV that happened
-    to sit in report_files/ was deleted with every rewrite of the report)."""
+    to sit in report_files/ was deleted with every rewrite of the report).
+
+    Parameters
+    ----------
+    page : Path
+        The report's page.
+    files : Path
+        As above.
+    """
     if not is_report_page(page):
         return set()
     try:
@@ -65,7 +85,15 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
 def check_report_removable(out_dir: Path | str, *, stem: str = "report") -> None:
     """ValueError when `remove_report_files` would refuse ``out_dir``'s report: its
     ``<stem>_files/`` is a link or no folder, or a folder it must delete in is not
-    writable. Called before work whose end removes it (a run's training)."""
+    writable. Called before work whose end removes it (a run's training).
+
+    Parameters
+    ----------
+    out_dir : Path or str
+        The report's folder.
+    stem : str, default "report"
+        The report's name: ``<stem>.html`` and ``<stem>_files/``.
+    """
     out_dir = Path(out_dir)
     files = out_dir / f"{stem}_files"
     if why := files_folder_problem(files):
@@ -82,7 +110,15 @@ def remove_report_files(out_dir: Path | str, *, stem: str = "report") -> None:
     """Delete ``out_dir/<stem>.html`` and the CSVs it links to (`report_csvs`: any other
     file in ``<stem>_files/`` is the user's and stays), and that folder if left empty. The
     index that listed the report is the caller's to refresh (reports can; study cannot:
-    the next report written there refreshes it)."""
+    the next report written there refreshes it).
+
+    Parameters
+    ----------
+    out_dir : Path or str
+        The report's folder.
+    stem : str, default "report"
+        The report's name: ``<stem>.html`` and ``<stem>_files/``.
+    """
     out_dir = Path(out_dir)
     check_report_removable(out_dir, stem=stem)
     files = out_dir / f"{stem}_files"

@@ -99,7 +99,13 @@ FILE_KINDS = ("csv", "npz", "idx")
 def loadable_name(path) -> str:
     """The dataset name that loads the file ``path`` (a str or path): ``"csv:d.csv"`` for
     ``d.csv`` (``npz:`` for a .npz, ``idx:`` for a folder), a name that is one already (``"xor"``,
-    ``"csv:d.csv"``) as given. data.load takes a file only by such a name."""
+    ``"csv:d.csv"``) as given. data.load takes a file only by such a name.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file, a folder or a dataset name.
+    """
     text = os.fsdecode(path)
     if not isinstance(path, os.PathLike):
         base = text.strip().partition("?")[0]
@@ -157,7 +163,15 @@ epochs = (lambda v: 0 < v <= MAX_EPOCHS,
 def check_epochs(name: str, value) -> float:
     """``value``, if it follows the `epochs` rule; else ValueError ``"<name> must be a
     finite number > 0, at most 1,000,000 epochs, got <value>"``: the one
-    check of every count of epochs outside `TrainConfig` (which holds the same rule)."""
+    check of every count of epochs outside `TrainConfig` (which holds the same rule).
+
+    Parameters
+    ----------
+    name : str
+        The setting's name, for the message.
+    value : object
+        Its value.
+    """
     check_setting(name, value, epochs)
     return value
 

@@ -13,7 +13,13 @@ def shell_word(text) -> str:
     """``text`` as one word a shell reads back: ``shlex.quote``'s, or, holding what no
     page or terminal shows as it is (`unprintable`: a file name's byte that was no UTF-8,
     kept as ``\\udcd6``; ESC, a newline), bash's ``$'...'`` with those as escapes
-    (``$'csv:\\xd6\\xd0.csv'``), which names the same bytes when pasted."""
+    (``$'csv:\\xd6\\xd0.csv'``), which names the same bytes when pasted.
+
+    Parameters
+    ----------
+    text : str
+        One word.
+    """
     text = os.fspath(text)
     if not any(unprintable(c) for c in text):
         return shlex.quote(text)
@@ -21,7 +27,13 @@ def shell_word(text) -> str:
 
 
 def shell_line(words) -> str:
-    """``words`` as a command line: each a `shell_word`, as ``shlex.join`` joins them."""
+    """``words`` as a command line: each a `shell_word`, as ``shlex.join`` joins them.
+
+    Parameters
+    ----------
+    words : iterable of str
+        The command's words.
+    """
     return " ".join(shell_word(w) for w in words)
 
 
@@ -38,7 +50,13 @@ def shell_split(line: str) -> list[str]:
     """``line``'s words as a shell reads them: `shell_word`'s inverse, as ``shlex.split``
     is ``shlex.quote``'s, also reading bash's ``$'...'`` (its ``\\xHH`` bytes that are no
     UTF-8 back as ``\\udcHH``, the name `os.fsdecode` gives). An open quote or a
-    trailing backslash: ValueError, as shlex says."""
+    trailing backslash: ValueError, as shlex says.
+
+    Parameters
+    ----------
+    line : str
+        A command line.
+    """
     words, word, i = [], None, 0
     while i < len(line):
         c = line[i]

@@ -215,7 +215,15 @@ def step_threads(sizes, batch_size: int):
 def wide_steps(sizes, batch_size: int) -> bool:
     """Whether a net with layer ``sizes`` steps on every BLAS thread at ``batch_size`` rows
     a step (a step's largest product has `SMALL_STEP_FLOPS` multiply-adds or more): its
-    weights' last bits then depend on the thread count."""
+    weights' last bits then depend on the thread count.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The net's layer sizes, inputs first.
+    batch_size : int
+        Rows a step.
+    """
     largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     return batch_size * largest >= SMALL_STEP_FLOPS
 

@@ -10,7 +10,13 @@ import numpy as np
 
 def is_whole(v) -> bool:
     """A whole number: int or NumPy integer (not bool, NumPy's neither), or a float with no
-    fraction."""
+    fraction.
+
+    Parameters
+    ----------
+    v : object
+        The value.
+    """
     # NumPy's True passed as 1; int(array([4])) is deprecated, then an error
     if isinstance(v, bool | np.bool_) or np.ndim(v) != 0:
         return False

@@ -70,7 +70,13 @@ def checkout_of(folder: Path) -> str | None:
     """`hplab_checkout` of the code in ``folder``: None unless ``folder`` is the top of a
     git work tree that tracks hplab's files (a site-packages inside some other project's
     repository is not hplab's checkout, nor hplab installed into one), or git is missing
-    or refuses it."""
+    or refuses it.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder holding the code.
+    """
     def git(*args: str) -> str | None:
         # the caller's GIT_DIR or GIT_WORK_TREE would point git at another repository
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}

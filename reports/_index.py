@@ -93,6 +93,11 @@ def holding_index(directory: Path | str):
     An flock on ``directory/.index.lock``, which its holder removes when done (the runs
     folder keeps no file of it). A folder where it cannot be made (read-only, another
     user's) goes unlocked, as every index write went before.
+
+    Parameters
+    ----------
+    directory : Path or str
+        The folder the index is in.
     """
     path = Path(directory) / _LOCK_NAME
     fd = _locked(path)

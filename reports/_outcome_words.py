@@ -113,7 +113,13 @@ def queued_lines(summary: dict, run_command: str | None = None) -> list[str]:
 def export_queued_lines(said: dict) -> list[str]:
     """What `hplab study export` says of the queued points beside the file it wrote
     (``said``: `study.export_study`'s): the trials that ran them and the points still
-    waiting, each told in the CSV's ``queued_point`` column."""
+    waiting, each told in the CSV's ``queued_point`` column.
+
+    Parameters
+    ----------
+    said : dict
+        As above.
+    """
     lines = [f"{queued_text(said['queued_trials'])}: the queued_point column gives each "
              "point"] if said["queued_trials"] else []
     waiting = said["n_queued_waiting"]

@@ -60,7 +60,13 @@ def study_list_lines(rows: list[dict]) -> list[str]:
 
 def enqueue_lines(s: dict) -> list[str]:
     """Lines for `hplab study enqueue` (its summary, `study.enqueue_points`): the study,
-    a queued trial a line, and the command that runs them."""
+    a queued trial a line, and the command that runs them.
+
+    Parameters
+    ----------
+    s : dict
+        `study.enqueue_points`' summary (``hplab study enqueue --json``'s object).
+    """
     made = " (created from its spec)" if s["created"] else ""
     lines = [f"study {escaped(s['study'])} in {escaped(s['storage'])}{made}: "
              f"{count_of(len(s['enqueued']), 'point')} enqueued, "
@@ -91,7 +97,13 @@ def spec_list_lines(rows: list[dict]) -> list[str]:
 
 
 def two_figures(v: float) -> str:
-    """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320)."""
+    """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320).
+
+    Parameters
+    ----------
+    v : float
+        The number.
+    """
     return f"{float(f'{v:.2g}'):,.10g}"
 
 

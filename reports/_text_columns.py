@@ -13,7 +13,13 @@ from nets import escaped
 def text_width(text: str) -> int:
     """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
     character (Chinese, full-width forms), none for a combining mark (a decomposed é's
-    accent, drawn over its e)."""
+    accent, drawn over its e).
+
+    Parameters
+    ----------
+    text : str
+        The text, as printed.
+    """
     if text.isascii():  # most cells: one column a character, without a lookup for each
         return len(text)
     return sum(0 if unicodedata.category(c) in ("Mn", "Me") else

@@ -68,7 +68,15 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
     masked), or None when there is none; a study named "demo" that the demo did not make
     (one without a command only if it holds trials), or one still running, is refused
     (ValueError). Whoever made it: one made from optuna itself was deleted unsaid, taken
-    for no study."""
+    for no study.
+
+    Parameters
+    ----------
+    storage : str, optional
+        Any storage form `resolve_storage` takes.
+    spec : StudySpec
+        The demo's spec.
+    """
     where = resolve_storage(storage)
     if not where.exists():
         return None

@@ -24,7 +24,13 @@ def demo_running(storage):
     holds it. Files use an flock beside them (``PATH.demo-lock``), PostgreSQL and MySQL a
     named lock on the server, so demos on other machines are refused too; a process that
     dies lets go of either. Other storages, and a file beside which none can be made, go
-    unlocked (a running demo is still told by its running trials: `earlier_demo`)."""
+    unlocked (a running demo is still told by its running trials: `earlier_demo`).
+
+    Parameters
+    ----------
+    storage : str, optional
+        Any storage form `resolve_storage` takes.
+    """
     where = resolve_storage(storage)
     # a storage this user cannot write is refused before its lock file is made: another
     # user's team.db was refused all the same, and left this user's empty team.db.demo-lock

@@ -167,7 +167,13 @@ def foreign_run_file(folder) -> str | None:
     """The first of a run's files in ``folder`` that hplab did not write (the user's data
     named history.csv, notes in config.json, an npz of data named model.npz), which a run
     saved there would replace; None when there is none. One this user cannot read is a
-    ValueError (another user's run, perhaps: not to be called foreign)."""
+    ValueError (another user's run, perhaps: not to be called foreign).
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The run's folder.
+    """
     for name in RUN_FILES:
         path = Path(folder) / name
         if os.path.lexists(path) and not _written_by_hplab(path):
@@ -177,7 +183,13 @@ def foreign_run_file(folder) -> str | None:
 
 def holds_run_record(folder) -> bool:
     """Whether ``folder/config.json`` is a training run's record hplab wrote (one that
-    cannot be read: no)."""
+    cannot be read: no).
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The folder.
+    """
     try:
         return _written_by_hplab(Path(folder) / "config.json")
     except ValueError:

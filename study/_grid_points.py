@@ -34,7 +34,13 @@ def grid_points(spec, limit: int | None = None) -> int | None:
 
 def grid_next_steps(copy: str) -> str:
     """What firms up a spent grid's results in place of more trials; ``copy``: the spec
-    file to copy (``"spec.toml beside this report"``)."""
+    file to copy (``"spec.toml beside this report"``).
+
+    Parameters
+    ----------
+    copy : str
+        As above.
+    """
     return (f"Other seeds or a finer grid would firm up the ranking: copy {copy}, give it "
             "another name and seed (or more values in [space]), and run it with hplab study "
             "run FILE.")

@@ -44,7 +44,13 @@ def record_resume(study, command: str, *, explicit_trials: bool = False,
 
 def resumes(attrs: dict) -> tuple[list[str], int, bool]:
     """The resumes a study's ``attrs`` list, how many there were, and whether that count
-    is exact (an older hplab's study that kept `RESUMES_KEPT` may have dropped some)."""
+    is exact (an older hplab's study that kept `RESUMES_KEPT` may have dropped some).
+
+    Parameters
+    ----------
+    attrs : dict
+        The study's user attributes.
+    """
     listed = list(attrs.get(RESUMED_ATTR) or [])
     counted = attrs.get(RESUME_COUNT_ATTR)
     if not isinstance(counted, dict) or not isinstance(counted.get("count"), int):
@@ -55,7 +61,13 @@ def resumes(attrs: dict) -> tuple[list[str], int, bool]:
 def budget_command(attrs: dict) -> tuple[str, int] | None:
     """The resume that set a study's current budget and that budget, where one did (None
     where the creating command did, an older hplab did not note it, or a run from Python,
-    which records no command, changed it since)."""
+    which records no command, changed it since).
+
+    Parameters
+    ----------
+    attrs : dict
+        The study's user attributes.
+    """
     noted = attrs.get(BUDGET_BY_ATTR)
     budget = (attrs.get(SPEC_ATTR) or {}).get("study", {}).get("n_trials")
     if (not isinstance(noted, dict) or not noted.get("command")

@@ -215,7 +215,13 @@ def fixed_for_data(fixed: dict, dataset=None) -> dict:
 def unregistered_names(raw: dict) -> list[tuple[str, str]]:
     """The ``(setting, name)`` pairs of a spec's [fixed] and [space] that name no entry of
     the registries a script may add to (`nets.USER_REGISTRIES`): an activation registered
-    in the process that ran the study, not in this one. None of a ``raw`` not a table."""
+    in the process that ran the study, not in this one. None of a ``raw`` not a table.
+
+    Parameters
+    ----------
+    raw : dict
+        The spec as parsed (its TOML tables).
+    """
     if not isinstance(raw, dict):
         return []
     fixed, space = (raw.get(key) if isinstance(raw.get(key), dict) else {}
@@ -233,7 +239,13 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
 
 def unregistered_words(missing: list[tuple[str, str]]) -> tuple[str, str]:
     """What `unregistered_names` found, said: ``"activation 'swish' and init 'half'"``, and
-    the tables to register them in, ``"nets.ACTIVATIONS and nets.INITIALIZERS"``."""
+    the tables to register them in, ``"nets.ACTIVATIONS and nets.INITIALIZERS"``.
+
+    Parameters
+    ----------
+    missing : list of tuple of str
+        `unregistered_names`' pairs.
+    """
     used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
     tables = nets.and_list(list(dict.fromkeys(
         f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))

@@ -14,7 +14,13 @@ MAX_SEED = 2**32 - 1
 def spec_description(table) -> str | None:
     """The description in a spec's table (``{"study": {...}}``, as a file or a study
     stores it), "" when it has none, as a spec reads it; None where it has no [study]
-    table (no spec)."""
+    table (no spec).
+
+    Parameters
+    ----------
+    table : dict
+        As above.
+    """
     study = table.get("study") if isinstance(table, dict) else None
     return str(study.get("description", "")) if isinstance(study, dict) else None
 

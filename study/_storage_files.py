@@ -58,7 +58,13 @@ def check_storage_writable(where: StorageURL) -> None:
     """The StorageError a run would meet opening ``where`` to write, said before the
     command's other checks: a file this user cannot write, or a new one's folder. (A
     study run's advice for an unwritable report folder, --no-report, failed on it next.)
-    Nothing is made; a server's storage, a folder or a special file: `open_storage` says."""
+    Nothing is made; a server's storage, a folder or a special file: `open_storage` says.
+
+    Parameters
+    ----------
+    where : StorageURL
+        The storage.
+    """
     from ._sqlite_file import unwritable, unwritable_message
 
     path = where.path

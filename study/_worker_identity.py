@@ -64,14 +64,26 @@ def ended_here(worker: str | None) -> bool:
     hostname too (its namespace's processes, if any are left, are not visible from the new
     one, and another live container may share the hostname). One of another boot is not
     either: two machines of one hostname share the first PID namespace's number, and only
-    their boots tell them apart (an id stored by an older hplab says no boot)."""
+    their boots tell them apart (an id stored by an older hplab says no boot).
+
+    Parameters
+    ----------
+    worker : str or None
+        As above.
+    """
     return _of_this_boot(worker) and ended_on_this_host(worker)
 
 
 def running_here(worker: str | None) -> bool:
     """Whether ``worker`` (a `worker_id`) is a process of this machine, PID namespace and
     boot that still runs: what `ended_here` tells apart from one that ended. Neither is a
-    worker of another machine or boot, or an id that names no start (an older hplab's)."""
+    worker of another machine or boot, or an id that names no start (an older hplab's).
+
+    Parameters
+    ----------
+    worker : str or None
+        As above.
+    """
     return (_of_this_boot(worker) and _pid_here(worker) is not None
             and not ended_on_this_host(worker))
 
@@ -106,7 +118,13 @@ def ended_on_this_host(worker: str | None) -> bool:
     of an earlier boot counts as ended, and so one of another machine of this hostname
     (the first PID namespace's number is every machine's). Only for a storage without
     heartbeats (a journal), where nothing else ever ends a trial a reboot left running;
-    elsewhere use `ended_here` (heartbeats end those)."""
+    elsewhere use `ended_here` (heartbeats end those).
+
+    Parameters
+    ----------
+    worker : str or None
+        As above.
+    """
     pid = _pid_here(worker)
     if pid is None:
         return False
