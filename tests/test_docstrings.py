@@ -251,6 +251,7 @@ def test_documented_functions_keep_every_parameter():
 
 
 def _field_names(obj):
+    # a private field (TrainState's _last_batch) is no attribute a user reads
     return [f.name for f in dataclasses.fields(obj) if not f.name.startswith("_")]
 
 
@@ -262,6 +263,7 @@ def _documented_attributes(obj):
 
 
 def test_an_attributes_section_of_a_dataclass_names_real_fields_in_field_order():
+    # Dataset's named X_train, X_val, X_test before y_train, its fields' order X_train, y_train
     wrong = {}
     for name, obj in PUBLIC.items():
         if not (inspect.isclass(obj) and dataclasses.is_dataclass(obj)):
