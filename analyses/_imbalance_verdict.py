@@ -151,7 +151,17 @@ def seeds_compared(rows, names, seeds: int) -> str:
     """``"by 4 seed(s)"``, the seeds ``names`` were compared with the first ranked on:
     ``"by 3 seed(s)"`` when each shares 3 of 4 with it, ``"by 4 seed(s) (random_under by
     the 3 both ran)"`` when some share fewer than the others. A name held by the unpaired
-    check counts the benchmark's ``seeds``."""
+    check counts the benchmark's ``seeds``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One ratio's ranking rows.
+    names : sequence of str
+        The strategies said.
+    seeds : int
+        The benchmark's seeds.
+    """
     by_name = {r["strategy"]: r for r in rows}
     n = {name: int(by_name[name]["paired_seeds"])
          if _finite(by_name[name], *_PAIRED_INTERVAL) else seeds for name in names}

@@ -77,7 +77,17 @@ def slope_bound(b, lr, grid) -> str:
 def slope_text(alpha: float, se, bound: str) -> str | None:
     """The slope as the verdicts say it: ``"0.52 ± 0.20"`` measured (no error where ``se``
     is None or NaN), ``"≥ 0.52"`` or ``"≤ 0.52"`` a bound (`slope_bound`'s answer; no
-    error), None where edges pull it both ways (`EITHER`). Two decimals, -0.00 as 0.00."""
+    error), None where edges pull it both ways (`EITHER`). Two decimals, -0.00 as 0.00.
+
+    Parameters
+    ----------
+    alpha : float
+        The slope.
+    se : float or None
+        Its standard error.
+    bound : str
+        `slope_bound`'s answer ("" when measured).
+    """
     if bound == EITHER:
         return None
     text = f"{round(alpha, 2) + 0.0:.2f}"  # + 0.0: -1e-18 prints 0.00, not -0.00

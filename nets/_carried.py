@@ -59,7 +59,13 @@ def warn_replaced_built_ins(settings: dict) -> None:
     = MyAdam``): the file says "adam", and every other process runs hplab's own. A warning,
     not a refusal (as an activation's, `save_problem`): the registries may be given another
     value under a built-in name (tests wrap an init to record its draws; workers carry
-    it, `added_entries`), and the run's numbers are its own."""
+    it, `added_entries`), and the run's numbers are its own.
+
+    Parameters
+    ----------
+    settings : dict
+        As above.
+    """
     for setting, (registry, table) in USER_REGISTRIES.items():
         value = settings.get(setting) if setting != "activation" else None  # refused at save
         built_in = _BUILT_IN[registry]
@@ -157,7 +163,13 @@ def carried_to_workers() -> tuple:
 def worker_as_parent(carried: tuple | None):
     """In a pool's worker process, what `carried_to_workers` gave in its parent: its
     registry entries, its command's lines and its notices' settings; nothing changed for
-    None (a run in the parent's own process)."""
+    None (a run in the parent's own process).
+
+    Parameters
+    ----------
+    carried : tuple or None
+        `carried_to_workers`' answer in the parent.
+    """
     if carried is None:
         yield
         return

@@ -122,7 +122,13 @@ def carried_lines() -> tuple[str, bool, tuple[str, ...]] | None:
 @contextlib.contextmanager
 def lines_carried(carried: tuple[str, bool] | None):
     """In a pool's worker process, `command_lines` as `carried_lines` gave them in its
-    parent; nothing changed for None."""
+    parent; nothing changed for None.
+
+    Parameters
+    ----------
+    carried : tuple or None
+        `carried_lines`' answer in the parent.
+    """
     if carried is None:
         yield
         return

@@ -122,7 +122,17 @@ def is_mine(path: Path | str) -> bool:
 def ask_owner(path: Path | str, action: str, yours: str | None = None) -> str:
     """What this user does to have ``action`` done to ``path`` ("remove it"): do it
     (``yours``, when they would say it otherwise) where it is theirs; else ask its owner,
-    named: "ask its owner (bob) to remove it"."""
+    named: "ask its owner (bob) to remove it".
+
+    Parameters
+    ----------
+    path : Path or str
+        The file or folder.
+    action : str
+        What is to be done to it (``"remove it"``).
+    yours : str, optional
+        As above.
+    """
     if is_mine(path):
         return yours or action
     return f"ask its owner ({owner_name(path)}) to {action}"

@@ -172,7 +172,17 @@ def check_file_path(path, what: str = "the output", named: str | None = None) ->
     `Path` drops the ending) ends in a path separator, or its last part is ``.`` or ``..``:
     it names a folder, and a file written there took the folder's name (``--out newdir/``
     and ``--out newdir/.`` wrote a file ``newdir``). An existing folder is left to the
-    caller's "is a folder" line."""
+    caller's "is a folder" line.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        As above.
+    what : str, default "the output"
+        What the file is for, as the message's advice names it.
+    named : str, optional
+        The flag or argument that gave ``path`` (``"--out"``), said before it.
+    """
     text = os.fspath(path)
     if os.path.isdir(text):
         return
@@ -194,7 +204,19 @@ def check_writable(path, named: str | None = None, *, file: bool = False,
     a file or a link to a missing folder on its way, or a nearest existing folder that
     refuses a new entry (read-only, no permission, /proc).
     The line names the path as ``named`` gave it ("--out runs/x"; None: the path alone)
-    and ends with ``instead`` (what to do), if given. Checked before the work, not after."""
+    and ends with ``instead`` (what to do), if given. Checked before the work, not after.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        As above.
+    named : str, optional
+        As above.
+    file : bool, default False
+        ``path`` is a file to write, not a folder to make.
+    instead : str, optional
+        As above.
+    """
     if file:
         check_file_path(path, named=named)
     path = Path(path)
@@ -210,7 +232,17 @@ def check_writable(path, named: str | None = None, *, file: bool = False,
 def probe_write(folder, said: str, instead: str | None = None) -> None:
     """ValueError in one line, "{said}: cannot write in {folder} (why); {instead}", where a
     new entry cannot be made in the existing ``folder``: a real write, which permissions,
-    read-only mounts and /proc all answer."""
+    read-only mounts and /proc all answer.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        An existing folder.
+    said : str
+        What the line starts with, as above.
+    instead : str, optional
+        What to do instead, said last.
+    """
     from ._printable import folder_text
 
     try:

@@ -215,6 +215,13 @@ def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     ``fit``, where a benchmark would record each run as failed instead. ``class_weight``
     and ``random_state`` are the benchmark's own (the strategy, the seed). With
     ``n_features``, one net is built too: widths too large to allocate fail here.
+
+    Parameters
+    ----------
+    params : Mapping
+        The net settings (`nets.TrainConfig`'s names).
+    n_features : int, optional
+        As above.
     """
     for name, message in _NOT_NET_PARAMS.items():
         if name in params:

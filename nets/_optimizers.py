@@ -240,7 +240,21 @@ def decay_refusal(optimizer: str, weight_decay: float | None, rate: float, said:
                   lower: str) -> str | None:
     """Why the rate ``rate`` cannot train with that decay (None: it can): ``W *= 1 - rate *
     decay`` each step, so their product must stay below 1. ``said`` names the rate
-    ("lr 0.5", "--max-lr 10"), ``lower`` what to lower besides the decay ("lr")."""
+    ("lr 0.5", "--max-lr 10"), ``lower`` what to lower besides the decay ("lr").
+
+    Parameters
+    ----------
+    optimizer : str
+        The optimizer's name (its own decay, when ``weight_decay`` is None).
+    weight_decay : float or None
+        The decoupled weight decay; None: the optimizer's own.
+    rate : float
+        The learning rate.
+    said : str
+        As above.
+    lower : str
+        As above.
+    """
     decay = weight_decay_of(optimizer, weight_decay)
     product = rate * decay
     if product < 1:

@@ -61,7 +61,13 @@ def interrupt_main_soon(signum: int) -> None:
     ``sys.unraisablehook``, where a KeyboardInterrupt raised is dropped (one from a weakref
     callback or a ``__del__`` landed there). The delay counts from this call's end: a timer
     started here fired while the call still waited for the timer's thread to start (a
-    loaded machine), into the hook, and that interrupt was dropped too."""
+    loaded machine), into the hook, and that interrupt was dropped too.
+
+    Parameters
+    ----------
+    signum : int
+        The signal's number.
+    """
     returned = threading.Event()
 
     def interrupt():

@@ -33,7 +33,19 @@ def unknown_name(kind: str, name, valid, meant: str | tuple[str, ...] | None = N
 def check_type(name: str, value, kind, wanted: str):
     """``value``, if it is a ``kind``; else TypeError ``"<name> must be <wanted>, got
     <type>"`` (a dict or a name given for an object failed deep inside, as "'dict' object
-    has no attribute 'replace'"), the type as `got_type` names it."""
+    has no attribute 'replace'"), the type as `got_type` names it.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        What was passed.
+    kind : type or tuple of type
+        What it must be an instance of.
+    wanted : str
+        ``kind`` in words (``"a nets.TrainConfig"``).
+    """
     if not isinstance(value, kind):
         raise TypeError(f"{name} must be {wanted}, got {got_type(value, kind)}")
     return value

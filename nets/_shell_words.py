@@ -40,7 +40,17 @@ def shell_line(words) -> str:
 def command_words(command, operand, options=()) -> list:
     """``[*command, operand, *options]``: a command hplab prints for its user to run, its
     operand (a study's name, a spec) first; one that starts with ``-`` (a study named
-    ``-x``) last, after ``--``, which a parser would otherwise take for a flag."""
+    ``-x``) last, after ``--``, which a parser would otherwise take for a flag.
+
+    Parameters
+    ----------
+    command : sequence of str
+        The command's words before its operand (``["hplab", "study", "run"]``).
+    operand : str
+        As above.
+    options : sequence of str, default ()
+        Its options.
+    """
     if str(operand).startswith("-"):
         return [*command, *options, "--", operand]
     return [*command, operand, *options]

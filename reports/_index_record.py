@@ -261,6 +261,16 @@ def index_entry(info: ReportInfo, *, whole_page: bool = True,
                 root: Path | None = None) -> IndexEntry:
     """Report ``info``'s `IndexEntry`, its missing files checked (`missing_files`: a page
     that records none read whole only if ``whole_page``; names outside ``root``, the
-    indexed folder, default the report's own, skipped)."""
+    indexed folder, default the report's own, skipped).
+
+    Parameters
+    ----------
+    info : ReportInfo
+        The report.
+    whole_page : bool, default True
+        As above.
+    root : Path, optional
+        As above.
+    """
     missing = missing_files(info, whole_page=whole_page, root=root)
     return IndexEntry(info, None if missing is None else tuple(missing))

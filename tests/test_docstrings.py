@@ -170,6 +170,10 @@ HAVE_PARAMETERS = (
     "study.foreign_run_file", "study.holds_run_record", "study.ended_here",
     "study.ended_on_this_host", "study.running_here", "study.demo_running",
     "study.earlier_demo", "study.queued_point", "study.export_study",
+    "nets.check_file_path", "nets.probe_write", "nets.check_writable", "nets.command_words",
+    "nets.ask_owner", "analyses.seeds_compared", "analyses.slope_text", "reports.index_entry",
+    "nets.check_type", "nets.decay_refusal", "nets.check_net_params", "nets.lines_carried",
+    "nets.worker_as_parent", "nets.warn_replaced_built_ins", "nets.interrupt_main_soon",
 )
 
 #: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
