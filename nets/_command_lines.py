@@ -32,7 +32,13 @@ def in_command() -> bool:
 def warning_line(message, category, filename, lineno, line=None) -> str:
     """A warning as the program prints it (a ``warnings.formatwarning``): one line, like its
     errors, opening with `command_name`; Python's format adds the file, the category and
-    the source line that warned, which tell a user nothing."""
+    the source line that warned, which tell a user nothing.
+
+    Parameters
+    ----------
+    message, category, filename, lineno, line
+        As `warnings.formatwarning` takes them.
+    """
     return f"{command_name()}: warning: {message}\n"
 
 
@@ -88,7 +94,19 @@ def command_lines(name: str, *, warnings_as_lines: bool = False, shown=(),
     above any progress bar, each once (``shown``: those its parent printed already). What
     they printed as before is put back after. With ``hold`` as well, they are held until
     the command's first bar or line, or its end (`release_warnings`), unless an error
-    ends it first (`drop_held_warnings`)."""
+    ends it first (`drop_held_warnings`).
+
+    Parameters
+    ----------
+    name : str
+        The command's name (``"hplab train"``).
+    warnings_as_lines : bool, default False
+        As above.
+    shown : iterable, default ()
+        As above.
+    hold : bool, default False
+        As above.
+    """
     _names.append(name)
     _shown.append(set(shown))
     _held.append([] if hold and warnings_as_lines else None)

@@ -20,7 +20,23 @@ class IndexListing(NamedTuple):
     (None when written, or not asked to be); ``n_kept``, the rows it kept of reports under
     ``unreadable`` (the page lists ``len(entries) + n_kept``); ``unreadable_records``, the
     records of listed reports' runs this user cannot read (`unreadable_record`: their
-    ``run`` is null)."""
+    ``run`` is null).
+
+    Parameters
+    ----------
+    entries : list of IndexEntry
+        As above.
+    unreadable : list of Path
+        As above.
+    path : Path or None
+        As above.
+    error : str or None
+        As above.
+    n_kept : int
+        As above.
+    unreadable_records : list of Path
+        As above.
+    """
 
     entries: list[IndexEntry]
     unreadable: list[Path]

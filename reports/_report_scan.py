@@ -32,7 +32,15 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
 class ReportScan(NamedTuple):
     """What `scan_reports` found under a folder: its ``reports``, newest first, and what
     was ``unreadable`` to this user (folders it could not list, pages it could not read:
-    another user's 0700 run folder in a shared runs folder), in the order met."""
+    another user's 0700 run folder in a shared runs folder), in the order met.
+
+    Parameters
+    ----------
+    reports : list of ReportInfo
+        As above.
+    unreadable : list of Path
+        As above.
+    """
 
     reports: list[ReportInfo]
     unreadable: list[Path]

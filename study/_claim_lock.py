@@ -41,6 +41,17 @@ class ClaimLock:
     open) would otherwise stop every worker of the study until TCP gives up, for hours. A
     holder merely slow (a loaded machine) learns it at `release` (False) and checks its
     claim again (see ``_worker``).
+
+    Parameters
+    ----------
+    storage : optuna.storages.BaseStorage
+        The study's opened storage (`open_storage`'s).
+    where : StorageURL
+        Where it is.
+    study_name : str
+        The study whose claims the lock serializes.
+    timeout : float, optional
+        As above (PostgreSQL); None: never.
     """
 
     def __init__(self, storage, where: StorageURL, study_name: str, *,

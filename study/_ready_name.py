@@ -112,7 +112,25 @@ def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL,
     copy), else the stored data's where a ready spec's name would resume a study another
     spec made (`resume_data`): without it, the line reads the ready spec and is refused;
     ``--out out`` where given, among the flags (QA: appended, it came after the ``--`` of a
-    study named ``-x``, which took it for a second name)."""
+    study named ``-x``, which took it for a second name).
+
+    Parameters
+    ----------
+    study : optuna.Study
+        As above.
+    spec : StudySpec
+        As above.
+    where : StorageURL
+        Its storage.
+    trials : str or None
+        As above.
+    storage : str, optional
+        As above.
+    dataset : str, optional
+        As above.
+    out : str, optional
+        As above.
+    """
     from ._create import spec_to_resume  # it imports this module
 
     resume = spec_to_resume(study, where, any_data_path=dataset is not None)

@@ -22,6 +22,19 @@ class ReportToTrial(nets.Callback):
     ``rungs`` (`rung_steps`'s ``(min_resource, factor)``) asks the pruner only at the
     first step reported at or past each ``min_resource * factor ** j``: a rung pruner
     answers "no" at any other step, but only after re-reading the trial from the storage.
+
+    Parameters
+    ----------
+    trial : optuna.Trial
+        The trial reported to.
+    metric : str
+        The history column reported (``"val_loss"``...).
+    checkpoint : float, default 1.0
+        As above.
+    rungs : tuple of int, optional
+        As above.
+    lag : int, optional
+        ``study.repeatable_workers``: the pruner reads what the trial sees (`history_study`).
     """
 
     def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,

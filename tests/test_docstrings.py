@@ -174,6 +174,8 @@ HAVE_PARAMETERS = (
     "nets.ask_owner", "analyses.seeds_compared", "analyses.slope_text", "reports.index_entry",
     "nets.check_type", "nets.decay_refusal", "nets.check_net_params", "nets.lines_carried",
     "nets.worker_as_parent", "nets.warn_replaced_built_ins", "nets.interrupt_main_soon",
+    "nets.command_lines", "nets.warning_line", "study.resume_command", "study.ClaimLock",
+    "study.ReportToTrial", "reports.ReportScan", "reports.IndexListing",
 )
 
 #: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
