@@ -18,7 +18,19 @@ def unknown_name(kind: str, name, valid, meant: str | tuple[str, ...] | None = N
     close, case aside, or ``meant``: a registry's word for another name of one of its
     own, or a tuple of the names it may stand for, hinted "'a' or 'b'"). data's datasets
     say it in the same words in their own code: nets and data import none of the other
-    packages, so neither can share this one."""
+    packages, so neither can share this one.
+
+    Parameters
+    ----------
+    kind : str
+        What the name names (``"optimizer"``, ``"activation"``...).
+    name : object
+        The name given.
+    valid : iterable of str
+        The valid names.
+    meant : str or tuple of str, optional
+        As above.
+    """
     names = [str(n) for n in valid]
     lowered = {n.lower(): n for n in names}
     meant = (meant,) if isinstance(meant, str) else meant
@@ -90,7 +102,19 @@ def check_dataset(ds, fields=DATASET_FIELDS, name: str = "ds", *, or_name: bool 
     import: known by its fields); else TypeError saying how to load one (a name failed
     deep inside, as "'str' object has no attribute 'n_features'"). ``or_name``: the
     caller takes a dataset's name too (and checks a str itself). A path is named by the
-    name that loads its file (`loadable_name`): data.load('d.csv') is an unknown dataset."""
+    name that loads its file (`loadable_name`): data.load('d.csv') is an unknown dataset.
+
+    Parameters
+    ----------
+    ds : object
+        What was passed.
+    fields : tuple of str, default ("n_features", "y_train", "y_val", "n_classes", "task")
+        The attributes it must have.
+    name : str, default "ds"
+        The argument's name, for the message.
+    or_name : bool, default False
+        As above.
+    """
     if or_name and isinstance(ds, str) or all(hasattr(ds, f) for f in fields):
         return ds
     got = type(ds).__name__

@@ -176,6 +176,7 @@ HAVE_PARAMETERS = (
     "nets.worker_as_parent", "nets.warn_replaced_built_ins", "nets.interrupt_main_soon",
     "nets.command_lines", "nets.warning_line", "study.resume_command", "study.ClaimLock",
     "study.ReportToTrial", "reports.ReportScan", "reports.IndexListing",
+    "nets.unknown_name", "nets.check_dataset",
 )
 
 #: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
