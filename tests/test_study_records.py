@@ -370,8 +370,9 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
     code, out, err = run_cli(["study", "show", "tiny", "--storage", log], capsys)
     lines = out.splitlines()
     assert lines[1].endswith(" 0 failed (0 errors, 0 retried, 0 interrupted), 1 queued")
-    assert lines[2] == ("1 queued trial (enqueued, or a retry) waiting: `hplab study run` or "
-                        "`hplab study worker` runs it, even with the budget spent")
+    # the point told from a retry, with the line that runs it (study show knows the storage)
+    assert lines[2] == (f"1 queued point waiting: `hplab study run tiny --storage {log}` runs "
+                        "it first, even with the budget spent")
     path = reports.study_report("tiny", storage=str(log), out=tmp_path / "rep")
     assert reports.read_report_info(path).status == "queued"
     text = " ".join(parse_html(path.read_text()).all_text.split())
