@@ -106,6 +106,12 @@ window.addEventListener("load", function probe(event, tries = 0) {
       .filter((box) => box.scrollWidth > box.clientWidth + 1).length,
     scrolling_figures: Array.from(document.querySelectorAll(".canvas"))
       .filter((box) => box.scrollWidth > box.clientWidth + 1).length,
+    // each figure's frame wider than its card (a figure scrolls inside its frame on a
+    // phone, but the frame keeps to the card)
+    figures_past_card: Array.from(document.querySelectorAll(".canvas")).filter((box) => {
+      const card = box.closest("section") || document.body;
+      return box.getBoundingClientRect().right > card.getBoundingClientRect().right + 1;
+    }).map((box) => box.closest("figure").id),
     index_rows: Array.from(document.querySelectorAll("table.index tbody tr"), (tr) =>
       Array.from(tr.cells, (td) => {
         const box = td.getBoundingClientRect();
