@@ -76,7 +76,7 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
                 if name not in known:
                     raise StorageAbsent(f"no study {name!r} in {where.masked}; studies "
                                         f"there: {', '.join(known) or 'none'}"
-                                        f"{_other_form(name, known)}") from None
+                                        f"{_other_form(name, known)}{_cut(where)}") from None
         else:
             raise StorageError(f"study {name!r} in {where.masked} changed while it was "
                                "being loaded; try again")
@@ -95,6 +95,19 @@ def _stored_raw(name: str, where: StorageURL | str, storage) -> tuple[dict, obje
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return raw, storage, where
+
+
+def _cut(where: StorageURL) -> str:
+    """``; <the refusal of a journal's broken last line>``, which may be the missing
+    study's creation ('' for a whole one): QA, a journal whose only line a crash cut
+    said "studies there: none" and no more (its warning is not said on an error)."""
+    if where.kind != "journal" or where.path is None:
+        return ""
+    try:
+        check_last_line(where.path)
+    except StorageError as exc:
+        return f"; {exc}"
+    return ""
 
 
 def _other_form(name: str, known: list[str]) -> str:

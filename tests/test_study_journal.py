@@ -322,6 +322,42 @@ def test_a_journal_whose_only_line_is_cut_is_said_to_hold_no_whole_record(
     assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
 
 
+@pytest.mark.parametrize("name", ["one.log", "one.journal"])
+def test_a_journal_whose_only_line_is_cut_mid_record_is_a_journal_not_another_file(
+        name, tmp_path, spec_file, capsys):
+    # QA: a crash mid-write of a journal's first line (its study's creation) left
+    # '{"op_code":0,"worker_id":"7b8b...': "not an optuna journal file; give another
+    # path", where a cut last line of a longer journal is named with its mend
+    spec = spec_file("one", n_trials=1, max_epochs=2, pruner="none")
+    log = tmp_path / name
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage",
+                       f"journal:{log}"]) == 0
+    first = log.read_bytes().splitlines()[0]
+    log.write_bytes(first[:60])  # by its content too: a .journal is known by its first bytes
+    capsys.readouterr()
+    said = (f"{log}: its last line (1) is cut short (a crash or a full disk?), and trials "
+            "added after it would make the whole journal unreadable; it holds no whole "
+            f"record, so nothing is lost in removing it: rm {log} (or give another path)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert hplab.main(["study", "list", "--storage", str(log), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert [str(w.message) for w in caught] == [said]
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 2
+    assert capsys.readouterr().err == f"hplab study run: error: {said}\n"
+    # the warning a reader gives is not said on an error: the missing study's names it
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        assert hplab.main(["study", "show", "one", "--storage", str(log)]) == 2
+    assert capsys.readouterr().err == ("hplab study show: error: no study 'one' in "
+                                       f"journal:{log}; studies there: none; {said}\n")
+    assert log.read_bytes() == first[:60]  # nothing written, nothing mended unasked
+    subprocess.run(["sh", "-c", said.rpartition(": ")[2].partition(" (")[0]], check=True)
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage",
+                       f"journal:{log}"]) == 0
+    assert study.show_study("one", f"journal:{log}")["n_complete"] == 1
+
+
 @pytest.mark.parametrize("command", ["show", "export", "report"])
 def test_a_journal_cut_in_its_spec_line_is_refused_naming_that_line(
         command, tmp_path, spec_file, capsys):
