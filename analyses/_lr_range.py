@@ -42,6 +42,7 @@ from ._lr_ramp import (
 )
 from ._lr_ramp_rates import check_ramp
 from ._lr_range_result import LRRangeResult, summarize_suggestions
+from ._lr_said_rates import said_column, said_runs, said_verdict
 from ._lr_verify import verify_grid, verify_verdict
 from ._progress import WorkBar
 from ._python_words import errors_in_python_words
@@ -266,9 +267,12 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
         dataset=ds.name, mode=mode, min_lr=float(min_lr), max_lr=float(max_lr),
         num_steps=int(num_steps), beta=0.0 if looper else float(beta), val=bool(val),
         seeds=seed_list,
-        curves=pd.concat(curves, ignore_index=True)[["seed", *CURVE_COLUMNS]],
-        runs=runs, suggestions=table, suggestion=suggestion,
-        verify=result_kw.get("verify"), verdict=result_kw.get("verdict"),
+        # the rates said as the decimals they stand for, once the nets trained at them
+        curves=said_column(pd.concat(curves, ignore_index=True)[["seed", *CURVE_COLUMNS]],
+                           ["lr"]),
+        runs=said_runs(runs, names), suggestions=said_column(table, ["lr"]),
+        suggestion=suggestion, verify=None if "verify" not in result_kw else said_column(
+            result_kw["verify"], ["lr"]), verdict=said_verdict(result_kw.get("verdict")),
         config={**cfg.to_dict(), "verify_epochs": verify_epochs if verify else None,
                 "verify_seeds": verify_seeds if verify else None,
                 "diverge": float(diverge),

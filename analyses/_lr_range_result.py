@@ -12,6 +12,7 @@ import pandas as pd
 from nets import compact_repr, finite_float
 
 from ._lr_advice import ramp_set
+from ._lr_said_rates import said_rate
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
@@ -142,7 +143,8 @@ class LRRangeResult:
 def _log_median(values) -> float:
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v) & (v > 0)]
-    return float(10 ** np.median(np.log10(v))) if v.size else math.nan
+    # said as the decimal it stands for: one seed's 0.005 came back 0.004999999999999999
+    return said_rate(float(10 ** np.median(np.log10(v)))) if v.size else math.nan
 
 
 def _grid_records(verify: pd.DataFrame) -> list[dict]:

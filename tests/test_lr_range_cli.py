@@ -1090,3 +1090,36 @@ def test_valley_for_plain_sgd_says_it_lands_low_and_to_verify(tmp_path, monkeypa
         code, out, err = run_cli(["lr-range", "--dataset", "coin", "--no-report", *more],
                                  capsys)
         assert code == 0 and "plain SGD, valley" not in out, err
+
+
+def test_a_looper_s_rates_are_said_as_the_decimals_they_stand_for(tmp_path, monkeypatch,
+                                                                  capsys):
+    # QA: the looper's rates are linspace's (0.00039999999999999996 for 4e-4) and a one-seed
+    # median 10 ** log10 of its rate (0.005500000000000003 beside per_seed 0.0055000000000000005):
+    # --json, the CSVs and the verification's grid said those floats
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper", "--min-lr",
+                              "1e-4", "--max-lr", "100", "--steps", "37", "--verify",
+                              "--verify-epochs", "2", "--out", "loop", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert {k: (v["lr"], v["per_seed"]) for k, v in s["suggestions"].items()} == {
+        "valley": (0.0055, [0.0055]), "steepest": (0.004, [0.004]),
+        "minimum": (0.0085, [0.0085]), "slide": (0.00055, [0.00055])}
+    assert (s["suggested_lr"], s["stop_lr"], s["divergence_lr"]) == (0.0055, 25.0, 4.0)
+    v = s["verify"]
+    assert (v["suggested_lr"], v["best_grid_lr"], v["best_range_low"]) == (0.0055, 0.055, 0.055)
+    assert [g["lr"] for g in v["grid"]][::4] == [0.00055, 0.0055, 0.055, 0.55, 5.5]
+    files = tmp_path / "loop" / "report_files"
+    curve = (files / "loss-vs-lr-curves.csv").read_text().splitlines()
+    assert [line.split(",")[2] for line in curve[1:12]] == [
+        "0.0001", "0.00025", "0.0004", "0.00055", "0.0007", "0.00085", "0.001", "0.0025",
+        "0.004", "0.0055", "0.007"]
+    assert (files / "runs.csv").read_text().splitlines()[1].endswith(
+        ",0.0055,0.004,0.0085,0.00055")
+    assert (files / "verify-runs.csv").read_text().splitlines()[1].startswith("0.00055,0.1,")
+    # the nets trained at the floats as computed, to the bit: only what is said changed
+    assert analyses.ramp_rates("looper", 1e-4, 100, 37)[2] == 0.00039999999999999996
+    assert curve[3] == "0,2,0.0004,1.3465328216552734,1.3465328216552734"
+    assert (v["grid"][0]["val_loss"], v["best_val_loss"]) == (1.3450437784194946,
+                                                              1.0167256593704224)
