@@ -227,3 +227,33 @@ def test_a_flag_left_at_its_default_or_read_is_no_refusal(tmp_path, capsys):
         code, out, err = run_cli([*argv, "--no-report", "--json"], capsys)
         assert code == 0, (argv, err)
     assert json.loads(out)["config"]["reference_batch"] == 4  # its default 32, clipped to xor's
+
+
+@pytest.mark.parametrize("argv, flag, first, then", [
+    (["capacity", "--dataset", "coin", "--widths", "4,8", "--widths", "16"], "--widths",
+     "4,8", "16"),
+    (["imbalance", "--dataset", "moons", "--strategies", "none", "--strategies=smote"],
+     "--strategies", "none", "smote"),
+    (["train", "--dataset", "xor", "--hidden", "2", "--hidden", ""], "--hidden", "2", ""),
+    (["train", "--dataset", "xor", "--class-weight", "balanced", "--class-weight", "1,2"],
+     "--class-weight", "balanced", "1,2"),
+    (["scaling", "--dataset", "coin", "--lr-range", "0.01,1", "--lr-range", "0.1,10"],
+     "--lr-range", "0.01,1", "0.1,10"),
+])
+def test_a_list_flag_given_twice_is_refused_not_cut_to_its_last(argv, flag, first, then,
+                                                                 capsys):
+    # QA: the last list won without a word (--widths 4,8 --widths 16 swept 16 alone)
+    assert refused([*argv, "--no-report"], capsys) == (
+        f"hplab {argv[0]}: error: {flag} given twice ({first!r}, then {then!r}): give it "
+        "once, its values comma-separated\n")
+
+
+def test_a_list_flag_once_sweeps_its_list_and_a_number_given_twice_is_its_last(capsys):
+    # argparse's way for a flag of one value, kept: a script's defaults, then the user's
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "4,16", "--depths",
+                              "1", "--seeds", "1", "--epochs", "5", "--epochs", "2",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    said = json.loads(out)
+    assert (said["widths"], said["depths"], said["config"]["max_epochs"]) == ([4, 16], [1], 2)
+    assert [row["width"] for row in said["table"]] == [4, 16]

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 
+from ._converters import repeated_list
 from ._help_texts import (
     DATA_NAME_OPTIONS,
     DEFAULT,
@@ -77,7 +78,7 @@ class Parser(argparse.ArgumentParser):
         return super()._get_option_tuples(option_string)
 
     def parse_known_args(self, args=None, namespace=None):
-        self._given = set()
+        self._given, self._typed = set(), {}
         namespace, extras = super().parse_known_args(args, namespace)
         for action in self._actions:  # a default a package holds: read now, for the run
             default = action.default
@@ -94,7 +95,10 @@ class Parser(argparse.ArgumentParser):
 
     def _get_values(self, action, arg_strings):
         self._given.add(action.dest)  # argparse calls it for the arguments typed only
-        return super()._get_values(action, arg_strings)
+        value = super()._get_values(action, arg_strings)
+        if said := repeated_list(action, self._typed, arg_strings, value):
+            self.error(said)
+        return value
 
     def add_argument(self, *args, names: str | None = None, **kwargs):
         if not kwargs.get("help") and args and args[0].startswith("--"):  # one meaning here
