@@ -37,7 +37,7 @@ from ._demo import DEMO, demo_spec, earlier_demo
 from ._demo_lock import demo_running
 from ._enqueue import ENQUEUED_ATTR, enqueue_points
 from ._errors import SpecError, StorageAbsent, StorageError
-from ._export import check_output_file, export_csv, export_study, refuse_other_file
+from ._export import export_csv, export_study
 from ._folders import (
     MAX_NAME_BYTES,
     RESULT_FILES,
@@ -54,6 +54,7 @@ from ._grid_points import grid_next_steps, grid_points
 from ._objective import Objective
 from ._open_study import open_study, open_study_storage
 from ._outcome import OUTCOMES, trial_outcome
+from ._output_file import check_output_file, refuse_other_file
 from ._pipeline_run import (
     fit_pipeline,
     pipeline_metrics,
