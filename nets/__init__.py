@@ -54,16 +54,7 @@ from ._file_access import (
     with_owner,
     write_advice,
 )
-from ._files import (
-    check_file_path,
-    check_writable,
-    make_folder,
-    print_file_text,
-    probe_write,
-    stage_file,
-    write_atomically,
-    writing_standard_output,
-)
+from ._files import print_file_text, stage_file, write_atomically, writing_standard_output
 from ._finite import (
     count_column,
     finite_count,
@@ -190,6 +181,7 @@ from ._write_csv import (
     spreadsheet_safe,
     write_csv,
 )
+from ._write_paths import check_file_path, check_writable, make_folder, probe_write
 
 # INIT_DRAWS and SCHEDULE_RATES: the words of what each initializer draws and each
 # schedule's rate, keyed by the registries' entries (`hplab --init` and `--schedule` say

@@ -12,13 +12,14 @@ import numpy as np
 from ._activations import ACTIVATIONS
 from ._arg_types import check_net, check_path
 from ._carried import warn_replaced_built_ins
-from ._files import make_folder, write_atomically
+from ._files import write_atomically
 from ._finite import read_json_file, settings_from_json, settings_to_json
 from ._model import MLP
 from ._model_meta import check_saved_meta
 from ._npz_members import HEADER_LIMIT, STORED_KINDS, _read_npz
 from ._printable import short_repr, short_text
 from ._state_layout import state_shapes
+from ._write_paths import make_folder
 
 FORMAT = "hplab-net/1"
 
