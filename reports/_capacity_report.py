@@ -196,7 +196,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     if target is not None:  # QA: sine's cards and verdicts said "loss" with no unit
         rep.add_text(loss_words(target))
     rep.add_section(f"{m.capitalize()} against width")
-    scores = score_frame(result).assign(metric_label=label)
+    # QA: a classification's figure data had empty val_r2/test_r2 columns: no R² there
+    no_r2 = ["val_r2", "test_r2"] if m == "accuracy" else []
+    scores = score_frame(result).drop(columns=no_r2, errors="ignore").assign(metric_label=label)
     # said only when drawn: the table's widths may all lie outside the sweep's
     course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {epochs})."
               if (scores["what"] == "course").any() else "")
@@ -205,7 +207,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            f"{'0 or 1' if m == 'accuracy' else '0'}) and validation {m} "
                            f"(dashed) per depth.{course}")
     rep.add_section("Train / validation gap")
-    rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m, metric_label=label),
+    rep.add_figure("gap-vs-width", draw_gap, result.table.drop(columns=no_r2, errors="ignore")
+                   .assign(metric=m, metric_label=label),
                    caption="How much better the net does on its training data than on "
                            + ("its validation data (on this dataset, its training points "
                               "themselves)" if result.test_is_train

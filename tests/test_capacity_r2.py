@@ -70,6 +70,13 @@ def test_classification_has_no_r2(tmp_path, capsys):
     assert not [h for h in reports.read_report_info(path).headline if "R²" in h["label"]]
     saved = pd.read_csv(tmp_path / "c" / "report_files" / "runs.csv")
     assert list(saved.columns) == [c for c in RUN_COLUMNS if "r2" not in c]
+    # nor the figures' data the report links (QA: empty val_r2, test_r2 columns there)
+    for name in ("score-vs-width", "gap-vs-width"):
+        fig = pd.read_csv(tmp_path / "c" / "report_files" / f"{name}.csv")
+        assert not [c for c in fig.columns if "r2" in c]
+        sweep = fig[fig["what"] == "sweep"] if "what" in fig else fig  # not the course's
+        assert sweep["test_accuracy"].tolist() == pytest.approx(
+            [s["table"][0]["test_accuracy"]])
 
 
 def test_capacity_json_gives_the_best_nets_r2(capsys):
