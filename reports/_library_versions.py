@@ -61,10 +61,14 @@ def ran_on(sets: list[dict], libraries: dict) -> bool:
     return bool(sets) and all(hs.same_libraries(s, libraries) for s in sets)
 
 
-def library_rows(sets: list[dict]) -> dict[str, str]:
+def library_rows(sets: list[dict], *, ran: bool = True) -> dict[str, str]:
     """The provenance's rows of library versions: the trials' (each set, oldest first),
-    and this report's where they are not those."""
+    and this report's where they are not those (``ran``: whether any trial has run; a
+    study ``hplab study enqueue`` made has stored none yet, and retrains nothing)."""
     mine = nets.library_versions()
+    if not sets and not ran:  # QA: it said "an hplab before studies stored them"
+        return {"Library versions": "none stored yet: no trial has run (each run stores "
+                                    f"its trials'); this report's: {libraries_text(mine)}"}
     rows = {"Library versions": library_sets_text(sets) if sets else
             "not stored with the study (an hplab before studies stored them)"}
     if not ran_on(sets, mine):

@@ -51,7 +51,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     # the trials' runs too: a study made from Python records no command, yet its resume
     # by the command line timed only its own trials
     runs = {hs.trial_info(t, flat=flat).get("run") for t in trials} - {None, ""}
-    rows = library_rows(libraries)
+    rows = library_rows(libraries, ran=any(t.state.name != "WAITING" for t in trials))
     rep.set_provenance(
         libraries=rows.pop("Library versions"), command=command, dataset=spec.dataset,
         seed=spec.seed, params=spec_params(spec),
