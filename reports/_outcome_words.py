@@ -89,6 +89,18 @@ def queued_text(numbers) -> str:
             "the sampler drew what a point left out); the sampler drew the others")
 
 
+def waiting_text(summary: dict) -> str:
+    """A study's WAITING trials in words, its queued points told from retries of failed
+    trials (a summary's ``n_waiting`` and ``n_queued_waiting``): "1 queued point", "2
+    queued points and 1 retry of a failed trial"."""
+    waiting = summary.get("n_waiting") or 0
+    points = summary.get("n_queued_waiting", waiting)
+    retries = waiting - points
+    return and_list([count_of(points, "queued point")] * bool(points) + [
+        f"{count_of(retries, 'retry', 'retries')} of "
+        f"{'a failed trial' if retries == 1 else 'failed trials'}"] * bool(retries))
+
+
 def queued_lines(summary: dict, run_command: str | None = None) -> list[str]:
     """The lines of a study's queued points: the trials that ran them (`queued_text`),
     and, for `study show` (a summary without a run's ``seconds``), those still waiting,
@@ -99,11 +111,7 @@ def queued_lines(summary: dict, run_command: str | None = None) -> list[str]:
     waiting = summary.get("n_waiting") or 0
     if not waiting or "seconds" in summary:  # a run ran them, or says to resume
         return lines
-    points = summary.get("n_queued_waiting", waiting)
-    retries = waiting - points
-    what = and_list([count_of(points, "queued point")] * bool(points) + [
-        f"{count_of(retries, 'retry', 'retries')} of "
-        f"{'a failed trial' if retries == 1 else 'failed trials'}"] * bool(retries))
+    what = waiting_text(summary)
     runs = (f"`{escaped(run_command)}`" if run_command
             else "`hplab study run` or `hplab study worker`")
     return lines + [f"{what} waiting: {runs} runs {'it' if waiting == 1 else 'them'} "

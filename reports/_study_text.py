@@ -13,7 +13,7 @@ import study as hs
 from nets import error_line
 
 from . import design
-from ._outcome_words import ended_text, left_running_text
+from ._outcome_words import ended_text, left_running_text, waiting_text
 from ._paths import shown_command
 from ._problem_words import problems_where
 from ._study_grid import GridState, grid_history_words
@@ -195,8 +195,9 @@ def outcome_text(summary, n_trials: int, max_rows: int) -> str:
     text += f", {live} still running" if live > 0 else ""
     text += f", {left_running_text(left, summary['heartbeats'])}" if left else ""
     queued = summary.get("n_waiting", 0)
-    text += (f", {queued} queued (enqueued, or a retry), which the next study run or "
-             "worker runs, even with the budget spent." if queued else ".")
+    # QA: "1 queued (enqueued, or a retry)", where study show tells points from retries
+    text += (f", {waiting_text(summary)} waiting, which the next study run or worker runs "
+             "first, even with the budget spent." if queued else ".")
     if summary["problems"]:
         worst = summary["problems"][0]
         # an exception's message may end in a full stop; an ellipsis ("0.1, 0.2...") stays

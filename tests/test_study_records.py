@@ -376,8 +376,9 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
     path = reports.study_report("tiny", storage=str(log), out=tmp_path / "rep")
     assert reports.read_report_info(path).status == "queued"
     text = " ".join(parse_html(path.read_text()).all_text.split())
-    assert ("2 complete, 0 pruned (0 of them diverged), 0 failed, 1 queued (enqueued, or a "
-            "retry), which the next study run or worker runs, even with the budget spent."
+    # QA: the report said "1 queued (enqueued, or a retry)" where show tells them apart
+    assert ("2 complete, 0 pruned (0 of them diverged), 0 failed, 1 queued point waiting, "
+            "which the next study run or worker runs first, even with the budget spent."
             ) in text
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert (table.loc[2, "state"], table.loc[2, "param_lr"], table.loc[2, "param_width"]) \
