@@ -299,41 +299,20 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
     assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
 
 
+@pytest.mark.parametrize(("name", "cut"), [("one.log", None), ("one.log", 60),
+                                           ("one.journal", 60)])
 def test_a_journal_whose_only_line_is_cut_is_said_to_hold_no_whole_record(
-        tmp_path, spec_file, capsys):
-    # review: "keep only lines 1-0, in place (a copy first): head -n 0 nl.log > ..."
-    spec = spec_file("one", n_trials=1, max_epochs=2, pruner="none")
-    log = tmp_path / "one.log"
-    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
-    first = log.read_bytes().splitlines()[0]
-    log.write_bytes(first)  # its study's creation, without the newline: a crash
-    capsys.readouterr()
-    said = (f"{log}: its last line (1) is cut short (a crash or a full disk?), and trials "
-            "added after it would make the whole journal unreadable; it holds no whole "
-            f"record, so nothing is lost in removing it: rm {log} (or give another path)")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert hplab.main(["study", "list", "--storage", str(log), "--json"]) == 0
-    assert [str(w.message) for w in caught] == [said]
-    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 2
-    assert capsys.readouterr().err == f"hplab study run: error: {said}\n"
-    assert log.read_bytes() == first
-    subprocess.run(["sh", "-c", said.rpartition(": ")[2].partition(" (")[0]], check=True)
-    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
-
-
-@pytest.mark.parametrize("name", ["one.log", "one.journal"])
-def test_a_journal_whose_only_line_is_cut_mid_record_is_a_journal_not_another_file(
-        name, tmp_path, spec_file, capsys):
-    # QA: a crash mid-write of a journal's first line (its study's creation) left
-    # '{"op_code":0,"worker_id":"7b8b...': "not an optuna journal file; give another
-    # path", where a cut last line of a longer journal is named with its mend
+        name, cut, tmp_path, spec_file, capsys):
+    # review: "keep only lines 1-0, in place (a copy first): head -n 0 nl.log > ..."; QA: a
+    # crash mid-write of the first line (its study's creation) left '{"op_code":0,"worker_
+    # id":"7b8b...': "not an optuna journal file; give another path", where a cut last
+    # line of a longer journal is named with its mend (cut None: the whole line, no newline)
     spec = spec_file("one", n_trials=1, max_epochs=2, pruner="none")
     log = tmp_path / name
     assert hplab.main(["study", "run", str(spec), "--no-report", "--storage",
                        f"journal:{log}"]) == 0
-    first = log.read_bytes().splitlines()[0]
-    log.write_bytes(first[:60])  # by its content too: a .journal is known by its first bytes
+    first = log.read_bytes().splitlines()[0][:cut]
+    log.write_bytes(first)  # by its content too: a .journal is known by its first bytes
     capsys.readouterr()
     said = (f"{log}: its last line (1) is cut short (a crash or a full disk?), and trials "
             "added after it would make the whole journal unreadable; it holds no whole "
@@ -351,7 +330,7 @@ def test_a_journal_whose_only_line_is_cut_mid_record_is_a_journal_not_another_fi
         assert hplab.main(["study", "show", "one", "--storage", str(log)]) == 2
     assert capsys.readouterr().err == ("hplab study show: error: no study 'one' in "
                                        f"journal:{log}; studies there: none; {said}\n")
-    assert log.read_bytes() == first[:60]  # nothing written, nothing mended unasked
+    assert log.read_bytes() == first  # nothing written, nothing mended unasked
     subprocess.run(["sh", "-c", said.rpartition(": ")[2].partition(" (")[0]], check=True)
     assert hplab.main(["study", "run", str(spec), "--no-report", "--storage",
                        f"journal:{log}"]) == 0
