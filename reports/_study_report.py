@@ -101,15 +101,21 @@ def study_report(name: str, *, storage: str | None = None, out=None,
             hs.release(store)
 
 
-def _run_line(s, spec, where, summary) -> str | None:
+def _run_line(s, spec, where, summary, out: Path) -> str | None:
     """The ``hplab study run`` line a study no trial of which started (`not_started`) is
-    run by, as `hplab study enqueue` gives it (``--storage`` where one was given)."""
+    run by, as `hplab study enqueue` gives it (``--storage`` where one was given); a
+    storage named by a relative path is named from the report's folder ``out``, where the
+    line says to run it, as the "More trials" command does (QA: the badge gave it from
+    where the report was written, the section from the report's folder)."""
     import study as hs
 
     if not not_started(summary):
         return None
-    return hs.resume_command(s, spec, where, None,
-                             storage=where.masked if where.given else None)
+    relative = where.path is not None and not where.path.is_absolute()
+    shown = where.seen_from(out) if relative else where
+    line = hs.resume_command(s, spec, where, None, storage=shown.masked if shown.given
+                             else None, out="." if relative else None)
+    return f"{line} (from this report's folder)" if relative else line
 
 
 def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
@@ -133,9 +139,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     # another storage than the default: said in the title, so the index tells them apart
     other = where.path is None or where.path.resolve() != Path(hs.DEFAULT_STORAGE).resolve()
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
+    run_line = _run_line(s, spec, where, summary, out)
     rep = Report("study", title, headline(summary, spec.metrics, trials), name=name,
                  status=status(summary, spec.n_trials),
-                 status_detail=status_detail(summary, spec, _run_line(s, spec, where, summary)),
+                 status_detail=status_detail(summary, spec, run_line),
                  subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 

@@ -833,6 +833,27 @@ def test_a_study_no_trial_of_which_started_is_not_started_not_stopped(spec_file,
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_a_not_started_studys_run_line_runs_from_the_reports_folder(spec_file, tmp_path,
+                                                                    monkeypatch, parse_html,
+                                                                    capsys):
+    # QA: with a relative storage, the badge's line named it from where the report was
+    # written, the "More trials" command from the report's folder: one of them failed
+    monkeypatch.chdir(tmp_path)
+    spec = study.load_spec(spec_file("rel", n_trials=2, max_epochs=2, pruner="none"))
+    study.enqueue_points(spec, ["lr=0.5,width=4"], storage="rel.db")
+    path = reports.study_report("rel", storage="rel.db", out=Path("reps") / "rel")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    said = re.search(r"1 point queued: (hplab study run .*?) \(from this report's folder\) "
+                     "runs it first", text)
+    assert said and "--storage sqlite:///../../rel.db" in said[1] and said[1].endswith("--out .")
+    monkeypatch.chdir(path.parent)
+    capsys.readouterr()
+    assert hplab.main(shlex.split(said[1])[1:]) == 0
+    done = study.show_study("rel", str(tmp_path / "rel.db"))
+    assert done["n_complete"] == 2 and done["queued_trials"] == [0]
+
+
+@pytest.mark.usefixtures("unrasterized")
 def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
                                                                              tmp_path):
 
