@@ -65,15 +65,8 @@ from ._finite import (
     settings_from_json,
     settings_to_json,
 )
-from ._gradcheck import (
-    STEP_RANGE,
-    GradCheckResult,
-    gradcheck,
-    gradcheck_dataset,
-    gradcheck_line,
-    step_note,
-    verdict,
-)
+from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, gradcheck_line
+from ._gradcheck_verdict import STEP_RANGE, step_note, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._held_attribute import HeldAttribute
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
