@@ -36,6 +36,7 @@ from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._history_view import wait_for_history
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
+from ._preset_check import outside_space, unread_values
 from ._record import (
     CHECKOUT_KEY,
     CREATED_ATTR,
@@ -51,7 +52,6 @@ from ._record import (
 from ._registry import IMBALANCE_METRICS
 from ._report_to_trial import ReportToTrial
 from ._run_record import compress_history, metric_values, trial_record
-from ._space_check import outside_space, unread_values
 from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
 from ._spec_options import rung_steps

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 
 from ._errors import SpecError
+from ._preset_check import outside_space, unread_values
 from ._space import Param, Space
-from ._space_check import outside_space, unread_values
 from ._trial_config import build_config, decay_refusal
 
 # the searched settings that decide which others a trial reads: an optimizer its momentum,
