@@ -15,16 +15,11 @@ import optuna
 
 import nets
 
+from ._data_paths import absolute_data, new_name_words, new_spec_hint, with_stored_path
 from ._errors import SpecError
 from ._ready_name import ready_spec_hint, resume_call, resume_data
 from ._record import CREATED_ATTR
-from ._run_data import (
-    absolute_data,
-    check_data,
-    new_name_words,
-    new_spec_hint,
-    with_stored_path,
-)
+from ._run_data import check_data
 from ._spec import StudySpec, parse_spec
 from ._spec_diff import differences, first_difference
 from ._spec_files import SPECS_DIR, load_spec, spec_names

@@ -13,12 +13,13 @@ from optuna.trial import TrialState
 import nets
 
 from ._create import create_or_load, refuse_other_spec, stored_table
+from ._data_paths import absolute_data
 from ._errors import SpecError, StorageAbsent
 from ._history_view import check_repeatable
 from ._points import POINT_ATTR, parse_point, point_error, point_problem
 from ._ready_name import resume_command
 from ._resumes import RESUMES_KEPT, record_created
-from ._run_data import absolute_data, spec_data
+from ._run_data import spec_data
 from ._spec import StudySpec
 from ._spec_options import check_runnable
 from ._spec_to_run import spec_to_run

@@ -12,8 +12,8 @@ import optuna
 
 import nets
 
+from ._data_paths import absolute_data, with_stored_path
 from ._errors import SpecError, StorageError
-from ._run_data import absolute_data, with_stored_path
 from ._spec import StudySpec
 from ._spec_diff import differences
 from ._spec_files import SPECS_DIR, load_spec, spec_names

@@ -19,6 +19,7 @@ import optuna
 import nets
 
 from ._create import create_or_load, stored_table
+from ._data_paths import absolute_data
 from ._errors import SpecError
 from ._execute import execute
 from ._folders import check_study_name
@@ -26,14 +27,7 @@ from ._history_view import check_repeatable
 from ._none_started import say_if_none_started
 from ._ready_name import resume_command
 from ._resumes import record_created, record_resume
-from ._run_data import (
-    absolute_data,
-    check_copy_name,
-    for_workers,
-    join_data,
-    spec_data,
-    stored_study_data,
-)
+from ._run_data import check_copy_name, for_workers, join_data, spec_data, stored_study_data
 from ._sampler_budget import random_budget_note
 from ._spec import StudySpec
 from ._spec_options import check_runnable, idle_pruner, single_choices

@@ -7,9 +7,9 @@ import os
 
 import nets
 
+from ._data_paths import absolute_data, with_stored_path
 from ._errors import SpecError, StorageAbsent, StorageError
 from ._ready_name import is_ready_name, stored_instead
-from ._run_data import absolute_data, with_stored_path
 from ._spec import StudySpec
 from ._spec_diff import first_difference
 from ._spec_files import find_spec, load_spec

@@ -488,7 +488,7 @@ def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
     # every other reader of a spec file reads it as load_spec does: a BOM file without a
     # name is told to set one (it said "change study.name", its TOML unread)
     from study import read_spec_file
-    from study._run_data import new_name_words
+    from study._data_paths import new_name_words
 
     assert read_spec_file(bom) == read_spec_file(plain) == tomllib.loads(text)
     assert new_name_words(load_spec(bom)) == "set study.name (or rename the file)"
