@@ -1,7 +1,7 @@
 """The ``'`` hplab's CSV writer puts before a text cell a spreadsheet would run as a formula
 (nets' `spreadsheet_cell`: ``-ve`` is written ``'-ve``), dropped when a CSV is read back.
 
-The rule is the writer's, nets/_write_csv.py's `needs_spreadsheet_mark`; data may not import
+The rule is the writer's, nets/_safe_cells.py's `needs_spreadsheet_mark`; data may not import
 nets, so its two constants are copied here, and tests/test_csv_injection.py holds them equal
 and the round trip whole.
 """

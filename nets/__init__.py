@@ -145,6 +145,7 @@ from ._rules import (
     loadable_name,
     unknown_name,
 )
+from ._safe_cells import spreadsheet_cell, spreadsheet_safe
 from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import command_words, shell_line, shell_split, shell_word
@@ -165,15 +166,7 @@ from ._versions import (
     versions,
 )
 from ._warning_filters import add_warning_filters, filtered_warnings, remove_warning_filters
-from ._write_csv import (
-    check_csv_name,
-    csv_endings,
-    frame_csv,
-    print_csv,
-    spreadsheet_cell,
-    spreadsheet_safe,
-    write_csv,
-)
+from ._write_csv import check_csv_name, csv_endings, frame_csv, print_csv, write_csv
 from ._write_paths import check_file_path, check_writable, make_folder, probe_write
 
 # INIT_DRAWS and SCHEDULE_RATES: the words of what each initializer draws and each

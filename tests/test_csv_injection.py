@@ -104,7 +104,7 @@ def test_the_readers_spreadsheet_mark_is_the_writers_rule():
     # data may not import nets: its copy of the writer's constants is held equal here, and
     # every text the writer writes is read back as it was
     import data._spreadsheet_mark as reader
-    import nets._write_csv as writer
+    import nets._safe_cells as writer
 
     assert reader._FORMULA_START == writer._FORMULA_START
     assert reader._NUMBER.pattern == writer._NUMBER.pattern
