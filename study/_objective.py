@@ -30,12 +30,12 @@ import math
 import optuna
 
 import nets
-from nets import finite_float
 
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._history_view import wait_for_history
-from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
+from ._pipeline_run import val_imbalance_metrics
+from ._pipeline_trial import _finite_dict, _PipelineTrial
 from ._preset_check import outside_space, unread_values
 from ._record import (
     CHECKOUT_KEY,
@@ -49,9 +49,8 @@ from ._record import (
     error_record,
     record_attr,
 )
-from ._registry import IMBALANCE_METRICS
 from ._report_to_trial import ReportToTrial
-from ._run_record import compress_history, metric_values, trial_record
+from ._run_record import metric_values, trial_record
 from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
 from ._spec_options import rung_steps
@@ -82,7 +81,7 @@ class TrialStorageLost(BaseException):
     """
 
 
-class Objective:
+class Objective(_PipelineTrial):
     """The callable ``study.optimize`` runs: one training run per trial.
 
     Parameters
@@ -272,33 +271,3 @@ class Objective:
             raise TrialFailed(record["reason"])
         self._write_record(trial, record)
         return values[0] if len(values) == 1 else values
-
-    def _run_pipeline(self, trial: optuna.Trial, cfg, strategy: str, ratio):
-        """One trial of an imbalance strategy: its pipeline, fitted on training data only."""
-        spec, ds = self.spec, self.dataset
-        # a sampler may fail on the data: an error of this trial
-        pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio,
-                                     pipeline_seed(spec.seed, trial.number))
-        model = pipe.named_steps["model"]
-        net = getattr(model, "net_", None)  # None for the anomaly-detection baseline
-        known = pipeline_metrics(ds, pipe, seconds)
-        status = getattr(model, "status_", "converged")
-        record = {"status": status, "reason": getattr(model, "reason_", ""),
-                  "seconds": finite_float(seconds),
-                  "imbalance_metrics": _finite_dict(
-                      {k: known[k] for k in (*IMBALANCE_METRICS, "val_accuracy")}),
-                  "val_accuracy": finite_float(known["val_accuracy"])}
-        if net is not None:
-            record.update({"epochs": finite_float(model.n_iter_), "iterations": int(model.t_),
-                           "n_parameters": int(net.n_parameters),
-                           "val_loss": finite_float(known["val_loss"]),
-                           "train_loss": finite_float(model.loss_), "hidden": list(cfg.hidden),
-                           "history": compress_history(model.result_)})
-        if status == "diverged":
-            self._write_record(trial, record)
-            raise optuna.TrialPruned("training diverged")
-        return self._values(trial, record, [float(known.get(m, math.nan)) for m in spec.metrics])
-
-
-def _finite_dict(scores: dict) -> dict:
-    return {k: finite_float(v) for k, v in scores.items()}
