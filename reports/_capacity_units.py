@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ._training_captions import regression_loss, target_scaled
+from ._head_words import regression_loss, target_scaled
 
 
 def target_of(result) -> SimpleNamespace | None:

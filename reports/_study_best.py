@@ -25,9 +25,10 @@ from nets import (
 )
 
 from . import _class_scores as cs, _training_data as td, _training_draw as tw
+from ._head_words import target_scaled
 from ._held_results import BEST_MODEL
 from ._r2_words import r2_reading, r2_value
-from ._training_captions import lr_caption, target_scaled
+from ._training_captions import lr_caption
 from ._training_predictions import add_fit, add_test_set
 from ._training_views import add_decision_views
 from ._use_model import add_use_model

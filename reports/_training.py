@@ -16,20 +16,14 @@ import nets
 from . import _class_scores as cs, _training_data as td, _training_draw as tw
 from ._check_result import check_result
 from ._core import Report
+from ._head_words import head_setting, head_text, regression_loss, target_scaled
 from ._held_results import holds_another_run
 from ._index import analysis_name
 from ._paths import from_report
 from ._r2_words import r2_reading, r2_value
 from ._settings import regularisers_text, settings_line
 from ._training_binary import add_positive_class
-from ._training_captions import (
-    curves_note,
-    head_setting,
-    head_text,
-    history_caption,
-    regression_loss,
-    target_scaled,
-)
+from ._training_captions import curves_note, history_caption
 from ._training_predictions import add_fit, add_test_set
 from ._training_stop import epochs_card, falling_text, kept_epoch, stop_detail, stop_reason
 from ._training_views import add_decision_views, add_hidden_space
