@@ -108,8 +108,8 @@ _MODULES = {
                    "verify_verdict"),
     "_beats_baseline": ("BASELINE_MARGIN", "failed_runs"),
     # -- scaling (continued)
-    "_noise_scale": ("NOISE_INTERVAL", "NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
-                     "noise_from_norms"),
+    "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
+    "_noise_window": ("NOISE_INTERVAL", "NOISE_WINDOW"),
     "_scaling": ("default_batch_sizes", "scaling_study"),
     "_lr_grid": ("MAX_RATES", "lr_grid"),
     "_scaling_law": ("EXTRAPOLATE", "SCALING_MIN_POINTS", "fit_scaling_law"),

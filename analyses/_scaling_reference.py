@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._noise_scale import window_noise_scale
+from ._noise_window import window_noise_scale
 from ._scaling_runs import TARGET_METRICS
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from nets import compact_repr, finite_count, finite_float
 
 from ._lr_rule import LrExponent
-from ._noise_scale import NOISE_INTERVAL
+from ._noise_window import NOISE_INTERVAL
 from ._scaling_fit import ScalingFit
 
 

@@ -10,7 +10,8 @@ import pytest
 import data
 import nets
 from analyses import GradientNoiseScale, exact_noise_scale, noise_from_norms
-from analyses._noise_scale import noise_batches, window_noise_scale
+from analyses._noise_scale import noise_batches
+from analyses._noise_window import window_noise_scale
 
 
 def _linear_problem(n=200, d=5, seed=0):
