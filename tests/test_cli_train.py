@@ -1412,10 +1412,10 @@ def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch)
 def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
     # "hplab: interrupted" was printed on the bar's line: the bar was never closed
     import study
-    from study import _train_run
+    from study import _train_progress
 
     closed = []
-    monkeypatch.setattr(_train_run._Progress, "close", lambda self: closed.append(self))
+    monkeypatch.setattr(_train_progress._Progress, "close", lambda self: closed.append(self))
 
     class CtrlC(nets.Callback):
         def on_checkpoint(self, state, record):
@@ -1446,7 +1446,7 @@ _SIGNAL_IN_A_CALLBACK = """
 import _thread, signal, sys, threading, time, weakref
 import hplab
 from reports._cli import _train as train_cli
-from study import _train_run
+from study import _train_progress
 
 where, signum = sys.argv[1], getattr(signal, sys.argv[2])
 refs = []
@@ -1456,7 +1456,7 @@ def signal_in_a_callback():
     refs.append(weakref.ref(gone, lambda ref: signal.raise_signal(signum)))
     return gone
 
-checkpoint, train = _train_run._Progress.on_checkpoint, train_cli.cmd_train
+checkpoint, train = _train_progress._Progress.on_checkpoint, train_cli.cmd_train
 if where == "training-loaded":  # a loaded machine: a thread's start returns late
     start = threading.Thread.start
 
@@ -1484,7 +1484,7 @@ def cmd_train(args):
         Pending(signum).arrive
     return code
 
-_train_run._Progress.on_checkpoint, train_cli.cmd_train = on_checkpoint, cmd_train
+_train_progress._Progress.on_checkpoint, train_cli.cmd_train = on_checkpoint, cmd_train
 # long enough to be caught training; short when the signal comes as the command returns
 epochs = "1000" if where.startswith("training") else "20"
 sys.argv = ["hplab", "train", "--dataset", "coin", "--epochs", epochs, "--checkpoint", "1",
