@@ -35,7 +35,22 @@ class GradCheckResult:
     """A gradient check's relative difference, its verdict band, the net's parameter
     count (`MLP.n_parameters`: a batch-normed layer's unused bias, checked too, not
     counted) and why the verdict may be the step's (`step_note`; None for a step within
-    the course's)."""
+    the course's).
+
+    Attributes
+    ----------
+    relative_difference : float
+        ||g_bp - g_num|| / (||g_bp|| + ||g_num||): 0.0 for a zero gradient, NaN where
+        either gradient is not finite.
+    verdict : str
+        Its band (`verdict`): ``"excellent"``, ``"acceptable"``, ``"suspicious"`` or
+        ``"wrong"``.
+    n_parameters : int
+        The net's parameter count, `MLP.n_parameters`.
+    note : str or None
+        Why the verdict may be the step's (`step_note`); None for a step within
+        `STEP_RANGE`.
+    """
 
     relative_difference: float  # ||g_bp - g_num|| / (||g_bp|| + ||g_num||)
     verdict: str  # excellent | acceptable | suspicious | wrong

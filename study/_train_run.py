@@ -30,7 +30,41 @@ SNAPSHOTS_FOR_2D = 20  # parameter copies kept for the views of 2-feature data o
 
 @dataclass
 class TrainRun:
-    """A finished training run and where its files are."""
+    """A finished training run and where its files are.
+
+    Attributes
+    ----------
+    name : str
+        The run's name in its files and report (the dataset's by default).
+    dataset : data.Dataset
+        The data it trained on, its test split scored.
+    config : nets.TrainConfig
+    net : nets.MLP
+        The trained net.
+    result : nets.TrainResult
+        Its status, reason, epochs, iterations and history.
+    seed : int or tuple
+        The seed of the net's streams (a tuple: ``[s, k]``, trial ``k`` of a study seeded
+        ``s``).
+    command, cwd : str
+        The command line that started it and the folder it ran in ("" without a command).
+    out, model_path, history_path : Path or None
+        The run's folder and its ``model.npz`` and ``history.csv``; None when nothing was
+        written.
+    started : str
+        When training started, ISO 8601 in UTC.
+    seconds : float
+        Wall-clock seconds from the start to the test set scored (a dataset given by name:
+        its loading too); the files' saving not counted.
+    test_metrics : dict
+        ``test_loss`` and ``test_accuracy`` (`test_metrics`).
+    imbalance_strategy : str or None
+        An imbalance-strategy trial's strategy (its pipeline's net); None otherwise.
+    sampling_ratio : float or None
+        That strategy's sampling ratio.
+    trial_seed : tuple or None
+        The trial's seed ``[s, k]`` the pipeline's ``seed`` was drawn from.
+    """
 
     name: str
     dataset: data.Dataset
