@@ -47,7 +47,6 @@ from ._grid_points import grid_points
 from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
-    PIPELINE_NET_METRICS,
     make_pruner,
     make_sampler,
     quiet_optuna,
@@ -56,13 +55,11 @@ from ._space import GRID_MAX_POINTS, GRID_MAX_VALUES, Space
 from ._space_check import check_config_space, check_settings_read
 from ._space_parse import fixed_for_data, parse_fixed, parse_space
 from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
+from ._spec_pipeline import _check_pipeline
 from ._spec_study_table import _parse_study
 
-# What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
 # what every checkpoint records, so what a pruner can follow during training
 CHECKPOINT_METRICS = ("val_accuracy", "val_loss", "train_accuracy", "train_loss")
-PIPELINE_METRICS = (*IMBALANCE_METRICS, "val_accuracy", "val_loss", "train_loss",
-                    "n_parameters", "train_seconds", "epochs")
 _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 
 
@@ -141,35 +138,6 @@ def _parse_with_trials(raw: dict, n_trials: int | None, **kwargs) -> StudySpec:
         if message.startswith("study.n_trials"):
             raise SpecError(message.removeprefix("study.")) from None
         raise
-
-
-def _check_pipeline(metrics, space, fixed, strict: bool = True) -> None:
-    """What an imbalance_strategy trial (an imbalanced-learn pipeline) can measure and take."""
-    for m in metrics:
-        if m not in PIPELINE_METRICS:
-            raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
-                            f"trials (the net trains without a validation curve); use "
-                            f"one of {', '.join(PIPELINE_METRICS)}")
-    if not strict:
-        return
-    searched = space.get("imbalance_strategy")
-    where, strategies = (("space", searched.choices) if searched is not None
-                         else ("fixed", (fixed["imbalance_strategy"],)))
-    netless = [n for n in strategies if nets.STRATEGIES[n].kind == "anomaly"]
-    on_net = [m for m in metrics if m in PIPELINE_NET_METRICS]
-    if netless and on_net:  # each of its trials would fail, spending the budget
-        measured = [m for m in PIPELINE_METRICS if m not in PIPELINE_NET_METRICS]
-        raise SpecError(f"{where}.imbalance_strategy: {netless[0]} trains no net, so its "
-                        f"trials have no {on_net[0]} (study.metric) and would all fail; drop "
-                        f"it or optimize only what it measures: {', '.join(measured)}")
-    taken = {*nets.PIPELINE_NET_PARAMS, "width", "depth", "imbalance_strategy",
-             "sampling_ratio"}
-    for table, names in (("space", space.names()), ("fixed", list(fixed))):
-        for name in names:
-            if name not in taken and not name.startswith("width_"):
-                raise SpecError(f"{table}.{name}: imbalance_strategy trials train a "
-                                f"nets.NetClassifier, which takes only "
-                                f"{', '.join(sorted(taken))}; {name} would be ignored")
 
 
 def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> StudySpec:

@@ -281,9 +281,9 @@ def test_pipeline_specs_default_to_no_pruner_and_softmax_heads_score(tmp_path):
 def test_an_objective_without_a_value_fails_saying_which(tmp_path, monkeypatch):
     # the anomaly baseline has no net, so no parameter count to trade off; specs asking for
     # one are refused now (test_bad_imbalance_specs), as an earlier hplab did not
-    from study import _spec
+    from study import _spec_pipeline
 
-    monkeypatch.setattr(_spec, "PIPELINE_NET_METRICS", ())
+    monkeypatch.setattr(_spec_pipeline, "PIPELINE_NET_METRICS", ())
     raw = _raw(sampler="grid", metric=["val_pr_auc", "n_parameters"],
                space={"imbalance_strategy": ["isolation_forest", "class_weight"]})
     db = tmp_path / "nan.db"
