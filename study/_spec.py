@@ -65,7 +65,45 @@ _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 
 @dataclass(frozen=True)
 class StudySpec:
-    """A validated study spec. ``raw`` is the parsed TOML, stored with the study."""
+    """A validated study spec. ``raw`` is the parsed TOML, stored with the study.
+
+    Attributes
+    ----------
+    name, dataset : str
+        ``study.name`` and the `data.load` name of its data.
+    metrics : tuple of str
+        The objectives (``study.metric``), one per direction.
+    n_trials, seed : int
+        The study-wide trial budget and the study's seed.
+    sampler, pruner : str
+        The Optuna sampler's and pruner's names.
+    max_epochs : float
+        Each trial's training budget.
+    space : Space
+        The searched hyperparameters (``[space]``).
+    fixed : dict
+        The settings every trial takes (``[fixed]``).
+    raw : dict
+        The parsed TOML, stored with the study.
+    description : str
+    timeout : float or None
+        Seconds, per worker from its first possible trial (None: no limit).
+    heartbeat_interval, grace_period : int
+        Seconds between a running trial's heartbeats, and without one before it is
+        failed and retried.
+    max_retry : int
+        How many times a trial failed as stale (no heartbeat for ``grace_period``) is
+        retried.
+    repeatable_workers : int or None
+        Trial k learns from trials 0 .. k - repeatable_workers only (`history_study`).
+    sampler_options, pruner_options : dict
+        Keyword options of the sampler's and pruner's class (``[sampler]``, ``[pruner]``).
+    path : str or None
+        The spec file it was read from (None for a dict).
+    strict : bool
+        False: read by an earlier version's rules (a stored spec, or one resuming its
+        study).
+    """
 
     name: str
     dataset: str

@@ -188,7 +188,7 @@ HAVE_ATTRIBUTES = (
     "nets.Strategy", "nets.TrainConfig", "nets.TrainResult", "nets.TrainState",
     "reports.ComparedRun", "reports.IndexEntry", "reports.ReportInfo",
     "reports.RunComparison", "study.Param", "study.Space", "study.StorageURL",
-    "study.TrainRun", "nets.GradCheckResult",
+    "study.StudySpec", "study.TrainRun", "nets.GradCheckResult",
 )
 
 
