@@ -144,7 +144,7 @@ def test_propagated_notices_reach_the_programs_handlers(tmp_path, capsys, root_h
                    ("hplab.study", logging.WARNING, SPENT.removeprefix("hplab: ")[:-1])]
     # where it was said, not the logging helper
     assert [r.filename for r in root_handler.records if r.name == "hplab.study"] == [
-        "_create.py", "_run.py"]
+        "_create.py", "_none_started.py"]
     assert capsys.readouterr().err == DESCRIBED + SPENT  # the first run's alone
 
 
