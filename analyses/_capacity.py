@@ -57,8 +57,7 @@ def _r2(net, ds, X, y) -> float:
     (`study.TrainRun.test_r2`) computes it; NaN for classification."""
     if ds.task != "regression":
         return math.nan
-    values = net.logits(X).astype(np.float64) * ds.y_scale + ds.y_shift
-    return nets.regression_r2(values, ds.inverse_y(y).reshape(values.shape))
+    return nets.net_r2(net, X, ds.inverse_y(y), ds.y_scale, ds.y_shift)
 
 
 def _run(task: _Task) -> dict:

@@ -107,6 +107,7 @@ from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
     is_prediction_header,
+    net_r2,
     positive_class_scores,
     prediction_frame,
     prediction_records,
@@ -230,7 +231,7 @@ __all__ = [
     "predict_dataset", "dataset_loss", "predict_dataset_and_loss", "predict_summary",
     "POSITIVE_SCORES", "positive_class_scores",
     "is_prediction_header", "prediction_frame", "prediction_records", "read_inputs",
-    "regression_errors", "regression_r2",
+    "regression_errors", "regression_r2", "net_r2",
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
     "versions", "library_versions",

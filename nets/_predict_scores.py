@@ -47,6 +47,26 @@ def regression_errors(err) -> tuple[float, float]:
     return rmse, mae
 
 
+def net_r2(net, X, truth, y_scale, y_shift) -> float:
+    """`regression_r2` of ``net``'s predictions of ``X`` back in the target's units (``*
+    y_scale + y_shift``, as a saved model predicts) against ``truth`` in those units: a
+    training's ``test_r2`` and a capacity run's R² alike.
+
+    Parameters
+    ----------
+    net : MLP
+        A regression net (its outputs are the scaled targets).
+    X : ndarray
+        The inputs, as the net takes them.
+    truth : array-like
+        The true targets in their own units.
+    y_scale, y_shift : float or ndarray
+        The targets' scaling (the dataset's).
+    """
+    values = net.logits(X).astype(np.float64) * y_scale + y_shift
+    return regression_r2(values, np.asarray(truth).reshape(values.shape))
+
+
 def regression_r2(values, truth) -> float:
     """The coefficient of determination R² of predictions ``values`` of targets ``truth``
     (scikit-learn's ``r2_score``; several targets: their mean). NaN where undefined: fewer

@@ -116,8 +116,8 @@ class TrainRun:
         ds = self.dataset
         if ds.task != "regression":
             return math.nan
-        values = self.net.logits(ds.X_test).astype(np.float64) * ds.y_scale + ds.y_shift
-        return nets.regression_r2(values, ds.inverse_y(ds.y_test).reshape(values.shape))
+        return nets.net_r2(self.net, ds.X_test, ds.inverse_y(ds.y_test), ds.y_scale,
+                           ds.y_shift)
 
     def summary(self) -> dict:
         """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,
