@@ -175,6 +175,11 @@ def print_file_text(text: str) -> None:
     QA: under ``PYTHONIOENCODING=ascii`` (or an ISO-8859-1 locale) the stream's
     backslashreplace wrote a class label 狗 into ``predict --out -``'s CSV as ``\\u72d7``,
     text no reader gives back, and exit 0.
+
+    Parameters
+    ----------
+    text : str
+        The file's whole text, written as it is (no newline added).
     """
     stream = sys.stdout
     if stream is None:  # started with standard output closed: nowhere to write

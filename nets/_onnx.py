@@ -47,7 +47,13 @@ _FINITE_ONLY = "; finite values only: the graph does not check them (a NaN gives
 def is_hplab_onnx(path) -> bool:
     """Whether ``path`` is an ONNX graph `export_onnx` wrote: it parses as an ONNX model
     whose producer is hplab and whose metadata has ``hplab.task``, the only file an
-    export replaces. Needs the onnx package."""
+    export replaces. Needs the onnx package.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any file; a missing one or one that is no ONNX model gives False.
+    """
     model = _onnx_model_of(path)
     return model is not None and model.producer_name == PRODUCER and \
         any(p.key == "hplab.task" for p in model.metadata_props)

@@ -19,7 +19,13 @@ def spreadsheet_cell(value):
     ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice against
     CSV injection), unless it reads as a plain number (``-1``, ``+0.5``); anything else,
     numbers included, is returned unchanged. data's CSV reader drops that ``'`` again
-    (data/_spreadsheet_mark.py: the rule's constants copied, data not importing nets)."""
+    (data/_spreadsheet_mark.py: the rule's constants copied, data not importing nets).
+
+    Parameters
+    ----------
+    value : object
+        A cell as stored: only a ``str`` may change.
+    """
     if isinstance(value, str) and needs_spreadsheet_mark(value):
         return "'" + value
     return value
@@ -35,7 +41,13 @@ def needs_spreadsheet_mark(text: str) -> bool:
 
 def spreadsheet_safe(frame):
     """``frame`` with `spreadsheet_cell` applied to its column names and text cells (its
-    numeric columns as they are); ``frame`` itself when nothing needs it."""
+    numeric columns as they are); ``frame`` itself when nothing needs it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table about to be written as CSV; never changed in place.
+    """
     return _cells_mapped(frame, spreadsheet_cell)
 
 

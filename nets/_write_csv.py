@@ -71,7 +71,13 @@ def check_csv_name(path) -> None:
     """Raise ValueError for a CSV name pandas would write wrongly: ending as tar's shorthand
     (``.tgz``...), a compression pandas does not know (``.gzip``, ``.7z``...) or another
     format (``.xlsx``, ``.parquet``...), or in ``.zst`` without the zstandard package. The
-    one-line message names the endings that work; any other name is plain CSV text."""
+    one-line message names the endings that work; any other name is plain CSV text.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV's name as the user gave it; only its name is read, no file is touched.
+    """
     name = Path(path).name
     lower = name.lower()
     ending = Path(lower).suffix

@@ -88,7 +88,19 @@ def _copy_words() -> tuple[str, str]:
 
 def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
     """The spec a joining worker runs (on ``dataset``, a copy of the study's data, if
-    given) and its data loaded; SpecError unless it is the data of the study."""
+    given) and its data loaded; SpecError unless it is the data of the study.
+
+    Parameters
+    ----------
+    spec : StudySpec
+        The spec stored with the study.
+    study : optuna.Study
+        The study joined, whose user attributes hold its data's fingerprint.
+    where : StorageURL
+        Its storage, named (password masked) in errors.
+    dataset : str or None
+        This machine's copy of the study's data (``--data``); None to load the spec's.
+    """
     check_copy_name(dataset)
     copy, give = _copy_words()
     key = "study.dataset" if dataset is None else copy
@@ -114,7 +126,17 @@ def load_failure_text(exc: Exception, dataset: str, hint: str = "") -> str:
     """Why the data ``dataset`` names could not be loaded (``exc``: a DataError, or an
     OSError), then ``hint``. A file or folder this user may not read (another user's private
     one) is named with its owner and mode, and whom to ask: Python said "[Errno 13]
-    Permission denied", which the CSV reader wraps."""
+    Permission denied", which the CSV reader wraps.
+
+    Parameters
+    ----------
+    exc : Exception
+        The DataError or OSError loading raised.
+    dataset : str
+        The dataset name or path as given, whose files are checked for permissions.
+    hint : str, optional
+        What to do instead, added after the reason (and after whom to ask, if any).
+    """
     why = nets.os_error_line(exc) if isinstance(exc, OSError) else str(exc)
     advice = ""
     for path in _paths(dataset):

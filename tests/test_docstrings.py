@@ -176,7 +176,9 @@ HAVE_PARAMETERS = (
     "nets.worker_as_parent", "nets.warn_replaced_built_ins", "nets.interrupt_main_soon",
     "nets.command_lines", "nets.warning_line", "study.resume_command", "study.ClaimLock",
     "study.ReportToTrial", "reports.ReportScan", "reports.IndexListing",
-    "nets.unknown_name", "nets.check_dataset",
+    "nets.unknown_name", "nets.check_dataset", "nets.print_file_text", "nets.check_csv_name",
+    "nets.spreadsheet_cell", "nets.spreadsheet_safe", "nets.is_hplab_onnx", "study.join_data",
+    "study.load_failure_text",
 )
 
 #: dataclasses whose Attributes section (numpydoc's convention for a dataclass) names every
