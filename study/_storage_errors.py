@@ -205,7 +205,12 @@ def refused(cause: BaseException) -> bool:
 
 def failure_text(exc: BaseException, where: StorageURL) -> str:
     """What ``where`` said when it failed with ``exc``: one line, password masked."""
-    return _first_line(storage_failure(exc) or exc, where.url)
+    text = _first_line(storage_failure(exc) or exc, where.url)
+    if text.endswith("no password supplied") and where.url.startswith("postgresql"):
+        # a printed command pasted: its *** was read as no password (`without_mask`)
+        text += ("; give it in PGPASSWORD or ~/.pgpass (the *** of a URL hplab printed "
+                 "stands for it)")
+    return text
 
 
 def _first_line(exc: BaseException, url: str) -> str:

@@ -21,7 +21,7 @@ from data import expand_home
 
 from ._errors import StorageError
 from ._storage_files import check_readable, storage_kind
-from ._url_masking import _url_parts, is_keyword_string, mask_url
+from ._url_masking import _url_parts, is_keyword_string, mask_url, without_mask
 
 DEFAULT_STORAGE = "runs/hplab.db"
 # SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
@@ -223,6 +223,8 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
         scheme = "postgresql+psycopg"
     if scheme.startswith("redis"):
         raise StorageError("redis storage is not supported; use PostgreSQL or a journal file")
+    # a printed command pasted: its *** is no password, PGPASSWORD or ~/.pgpass holds it
+    text = without_mask(text)
     # SQLAlchemy reads a password up to its first '@' (u:a@b?c@h goes to host b)
     if text.partition("://")[2].partition("?")[0].count("@") > 1 or "@" in _url_parts(text)[1]:
         raise StorageError(f"storage {mask_url(text)}: more than one '@' before the host; "

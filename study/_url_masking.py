@@ -34,6 +34,29 @@ def mask_url(url: str) -> str:
     return f"{head}{cred}{at}{host}{question}{query}"
 
 
+MASK = "***"
+
+
+def without_mask(url: str) -> str:
+    """``url`` with a password that is `mask_url`'s ``***`` left out (user info and query).
+
+    A command hplab printed (a report's "More trials", a hint) names its storage masked;
+    pasted, the driver sent ``***`` as the password, and libpq reads ``PGPASSWORD`` or
+    ``~/.pgpass`` only for a URL without one, so it failed even where they hold it.
+
+    Parameters
+    ----------
+    url : str
+        A server's URL (``scheme://...``).
+    """
+    head, cred, at, host, question, pairs = _url_parts(url)
+    if cred.partition(":")[2] == MASK:
+        cred = cred.partition(":")[0]
+    kept = [key + eq + value for key, eq, value in pairs
+            if not (_is_secret(key) and value == MASK)]
+    return f"{head}{cred}{at}{host}{question if kept else ''}{'&'.join(kept)}"
+
+
 # what may come before the user info of a URL missing its '//': an option's '--storage=',
 # 'journal:', maybe a scheme, and slashes
 _BARE_HEAD = re.compile(r"(?:[^=\s]*=)?(?:journal:)?")
