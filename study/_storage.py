@@ -29,7 +29,7 @@ from ._sqlite_file import (
     unwritable,
     unwritable_message,
 )
-from ._storage_errors import failure_text
+from ._storage_errors import failure_text, refuse_unusable_schema
 from ._storage_files import check_journal, check_readable, create_storage_file, special_file
 from ._storage_url import StorageURL
 
@@ -215,6 +215,7 @@ def _holds_tables(url: str, engine_kwargs: dict) -> bool:
 
     engine = sqlalchemy.create_engine(url, **engine_kwargs)
     try:
+        refuse_unusable_schema(engine)
         names = set(sqlalchemy.inspect(engine).get_table_names())
     finally:
         engine.dispose()

@@ -32,7 +32,8 @@ from ._url_masking import _secrets
 if TYPE_CHECKING:
     from ._storage_url import StorageURL
 
-__all__ = ["failure_text", "storage_errors", "storage_failure", "study_deleted"]
+__all__ = ["failure_text", "refuse_unusable_schema", "storage_errors", "storage_failure",
+           "study_deleted"]
 
 
 def _journal_mend(where: StorageURL) -> str:
@@ -229,3 +230,19 @@ def _masked(text: str, url: str) -> str:
         # where the password stands alone)
         text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w]|\.\w)", "***", text)
     return text
+
+
+def refuse_unusable_schema(engine) -> None:
+    """Refuse a PostgreSQL session that may use no schema of its search path (another
+    user's, ``?options=-csearch_path%3Dalice``, without USAGE on it): the server skips
+    such a schema, so its tables went unseen and a study there read as none there."""
+    if engine.dialect.name != "postgresql":
+        return
+    import sqlalchemy
+
+    with engine.connect() as conn:
+        if conn.execute(sqlalchemy.text("SELECT current_schema()")).scalar() is not None:
+            return
+        path = conn.execute(sqlalchemy.text("SHOW search_path")).scalar()
+    raise StorageError(f"this role may use no schema of its search_path ({path}): "
+                          "it needs USAGE on the schema that holds the studies")
