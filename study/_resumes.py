@@ -7,7 +7,13 @@ report of a study resumed for months still says how to reach its budget.
 
 from __future__ import annotations
 
-from ._worker import RESUMED_ATTR, SPEC_ATTR, stored_n_trials
+import re
+
+import nets
+
+from ._record import CREATED_ATTR
+from ._url_masking import _url_parts
+from ._worker import COMMAND_ATTR, RESUMED_ATTR, SPEC_ATTR, stored_n_trials
 
 RESUMES_KEPT = 20  # a study resumed a thousand times is not a thousand lines of report
 # study attribute: {"count": resumes recorded, "exact": False where an older hplab, which
@@ -40,6 +46,29 @@ def record_resume(study, command: str, *, explicit_trials: bool = False,
     noted = attrs.get(BUDGET_BY_ATTR) or {}
     if not worker and (explicit_trials or noted.get("n_trials", budget) != budget):
         study.set_user_attr(BUDGET_BY_ATTR, {"n_trials": budget, "command": command})
+
+
+def say_whose(study, where) -> None:
+    """Say on stderr that a run resumes a study another database user's command created:
+    on a lab's shared server a study's name is the database's, and a run of a spec like
+    a colleague's joined that colleague's study without a word."""
+    made = str(study.user_attrs.get(COMMAND_ATTR) or "")
+    storage = re.search(r"(?:--storage[= ]|storage=)('[^']*'|\"[^\"]*\"|\S+)", made)
+    theirs = _url_user(storage[1].strip("'\"")) if storage else None
+    mine = _url_user(where.url)
+    if theirs is None or mine is None or theirs == mine:
+        return
+    when = str(study.user_attrs.get(CREATED_ATTR) or "")[:16].replace("T", " ")
+    nets.notice("study", f"study {study.study_name!r} is {theirs}'s (created {when} UTC by "
+                f"`{made}`): this run adds its trials to it; another study.name makes one "
+                "of your own")
+
+
+def _url_user(url: str) -> str | None:
+    """The user a server URL names; None for a file, or a URL naming none."""
+    if "://" not in url or url.startswith("sqlite"):
+        return None
+    return _url_parts(url)[1].partition(":")[0] or None
 
 
 def resumes(attrs: dict) -> tuple[list[str], int, bool]:

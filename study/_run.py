@@ -26,7 +26,7 @@ from ._folders import check_study_name
 from ._history_view import check_repeatable
 from ._none_started import say_if_none_started
 from ._ready_name import resume_command
-from ._resumes import record_created, record_resume
+from ._resumes import record_created, record_resume, say_whose
 from ._run_data import check_copy_name, for_workers, join_data, spec_data, stored_study_data
 from ._sampler_budget import random_budget_note
 from ._spec import StudySpec
@@ -166,6 +166,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                     study.set_user_attr(COMMAND_ATTR, command)
                     record_created(study)
                 else:
+                    say_whose(study, where)
                     record_resume(study, command, explicit_trials=explicit_trials)
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:

@@ -85,3 +85,48 @@ def test_a_schema_the_role_may_not_use_is_said_not_read_as_empty(postgres_url, s
             conn.execute(sa.text(f"DROP OWNED BY {role}"))
             conn.execute(sa.text(f"DROP ROLE {role}"))
         admin.dispose()
+
+
+def test_a_run_that_joins_another_users_study_says_whose_it_is(postgres_url, spec_file,
+                                                               capsys):
+    """QA (a lab's shared server): bob's `study run coin-lr.toml`, a spec like alice's,
+    added his trials to her study of that name without a word; now a line names whose
+    study it is and the command that created it. Her own resume says nothing."""
+    import sqlalchemy as sa
+
+    role, name = f"hplab_bob_{uuid.uuid4().hex[:8]}", f"joined-{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    path = spec_file(name, n_trials=2, pruner="none", max_epochs=4)
+    try:
+        assert hplab.main(["study", "run", str(path), "--storage", postgres_url,
+                           "--no-report"]) == 0
+        capsys.readouterr()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+            conn.execute(sa.text("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "
+                                 f"public TO {role}"))
+            conn.execute(sa.text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        bob = postgres_url.replace("postgres@", f"{role}@")
+        assert hplab.main(["study", "run", str(path), "--storage", bob, "--trials", "3",
+                           "--json", "--no-report"]) == 0
+        out, err = capsys.readouterr()
+        assert json.loads(out)["n_finished"] == 3
+        made = optuna_command(name, postgres_url)
+        assert f"hplab study run: study {name!r} is postgres's (created " in err
+        assert f" UTC by `{made}`): this run adds its trials to it; another study.name " \
+            "makes one of your own" in err
+        assert hplab.main(["study", "run", str(path), "--storage", postgres_url, "--trials",
+                           "4", "--json", "--no-report"]) == 0
+        out, err = capsys.readouterr()
+        assert json.loads(out)["n_finished"] == 4 and "'s (created" not in err
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+            conn.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
+        admin.dispose()
+
+
+def optuna_command(name: str, storage: str) -> str:
+    """The command that created study ``name``, as stored with it."""
+    stored, _ = study.open_study(name, storage)
+    return stored.user_attrs[study.COMMAND_ATTR]
