@@ -256,5 +256,3 @@ def noise_batches(n: int, batch_size: int, cap: int = 2048) -> tuple[int, int, i
     big = min(n, cap)
     small = max(1, min(batch_size, big // 4))
     return small, big, max(1, min(NOISE_DRAWS, 2 * big // small))
-
-

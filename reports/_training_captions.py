@@ -259,5 +259,3 @@ def lr_caption(hist: pd.DataFrame, schedule: str) -> str:
         return (text + ", held until the next checkpoint; the history records the rate only "
                 "at checkpoints, so a drop between two of them shows at the later one.")
     return text + " (straight lines between checkpoints)."
-
-

@@ -197,5 +197,3 @@ def _misfit(fixed: dict, max_epochs: float, fits) -> str:
         except (ValueError, TypeError):
             return f"fixed.{key}"
     return "fixed"
-
-

@@ -290,5 +290,3 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     if out is not None:
         save_run_files(run, Path(out))
     return run
-
-
