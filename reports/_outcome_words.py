@@ -74,19 +74,25 @@ def ended_text(summary: dict) -> str:
     return ", ".join(f"{n} {words}" for n, words in said)
 
 
-def queued_text(numbers) -> str:
+def queued_text(numbers, grid: bool = False) -> str:
     """Which trials ran points queued by hand (``hplab study enqueue``), by ``numbers``
     (the first 10 named): the report's table of all trials and `study show` say it alike
-    (QA: show and export named none of them, where the report did). Empty for none."""
+    (QA: show and export named none of them, where the report did). Empty for none.
+    ``grid``: the study's sampler is the grid, which draws no parameter of a queued point
+    and gives trial k the k-th grid point, so a queued trial takes that point's slot."""
     numbers = list(numbers)
     if not numbers:
         return ""
     shown = [f"#{n}" for n in numbers[:10]] + ([f"{len(numbers) - 10} more"]
                                                if len(numbers) > 10 else [])
     one = len(numbers) == 1
+    # QA: "the sampler drew what a point left out" under the grid, which takes whole points
+    how = ((f"a whole grid point, in the slot of the grid point of {'its' if one else 'their'}"
+            f" trial number{'' if one else 's'}, which the budget may then leave unrun")
+           if grid else "the sampler drew what a point left out")
     return (f"Trial{'' if one else 's'} {and_list(shown)} "
             f"{'ran a point' if one else 'ran points'} queued by hand (hplab study enqueue: "
-            "the sampler drew what a point left out); the sampler drew the others")
+            f"{how}); the {'grid' if grid else 'sampler'} drew the others")
 
 
 def waiting_text(summary: dict) -> str:
@@ -106,8 +112,8 @@ def queued_lines(summary: dict, run_command: str | None = None) -> list[str]:
     and, for `study show` (a summary without a run's ``seconds``), those still waiting,
     told from retries of failed trials, with ``run_command`` (the ``hplab study run``
     line that runs them: `hplab study show` knows the storage as given) where known."""
-    lines = [queued_text(summary.get("queued_trials") or [])] if summary.get(
-        "queued_trials") else []
+    lines = [queued_text(summary.get("queued_trials") or [], summary.get("sampler") == "grid")
+             ] if summary.get("queued_trials") else []
     waiting = summary.get("n_waiting") or 0
     if not waiting or "seconds" in summary:  # a run ran them, or says to resume
         return lines
@@ -128,7 +134,8 @@ def export_queued_lines(said: dict) -> list[str]:
     said : dict
         As above.
     """
-    lines = [f"{queued_text(said['queued_trials'])}: the queued_point column gives each "
+    grid = said.get("sampler") == "grid"
+    lines = [f"{queued_text(said['queued_trials'], grid)}: the queued_point column gives each "
              "point"] if said["queued_trials"] else []
     waiting = said["n_queued_waiting"]
     if waiting:

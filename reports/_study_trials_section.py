@@ -39,8 +39,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     mixed = len(versions) > 1
     page, note = trials_page(table, labels, spec.metrics, mixed=mixed)
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
-        f"Every trial (best first){why}. {pareto}{_queued_note(trials)}{note}The CSV holds "
-        "every row and column, workers by their stored ids."))
+        f"Every trial (best first){why}. {pareto}{_queued_note(trials, spec.sampler)}{note}"
+        "The CSV holds every row and column, workers by their stored ids."))
     add_problem_table(rep, frame, len(table), TABLE_ROWS, labels, spec.metrics, mixed)
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
@@ -82,15 +82,15 @@ def _queued_by(attrs: dict) -> dict:
     return {"Points queued by": "; ".join(shown_command(str(c)) for c in listed)}
 
 
-def _queued_note(trials) -> str:
+def _queued_note(trials, sampler: str) -> str:
     """Which trials ran a point queued by hand (``hplab study enqueue``, Optuna's
     ``enqueue_trial``: `study.queued_point`), not a retry of a failed trial. QA: a study
     enqueued with the course's rate read as sampled throughout, its chosen points nowhere
-    told from the sampler's."""
+    told from the sampler's. ``sampler``: the spec's, whose words they take."""
     import study as hs
 
-    said = queued_text(t.number for t in trials if t.state.name != "WAITING"
-                       and hs.queued_point(t) is not None)
+    said = queued_text((t.number for t in trials if t.state.name != "WAITING"
+                        and hs.queued_point(t) is not None), sampler == "grid")
     return f"{said}. " if said else ""
 
 

@@ -80,7 +80,8 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
     -------
     dict
         ``study``, ``csv_path`` (``"-"`` for standard output), and as the study's summary
-        has them (`queued_counts`) ``queued_trials`` and ``n_queued_waiting``.
+        has them (`queued_counts`) ``queued_trials`` and ``n_queued_waiting``, and
+        ``sampler`` (the stored spec's, None without one).
     """
     import pandas as pd  # here: `study show` and the workers need no table
 
@@ -141,7 +142,8 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
             frame[name] = nets.count_column(column)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
-    said = {"study": study.study_name, "csv_path": "-", **queued_counts(trials)}
+    said = {"study": study.study_name, "csv_path": "-", **queued_counts(trials),
+            "sampler": table.get("sampler", study_default("sampler")) if table else None}
     if to_stdout:  # `--csv -`: the table on standard output (a terminal's escaped)
         nets.print_csv(frame.drop(columns=drop))
         return said

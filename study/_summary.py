@@ -165,7 +165,8 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
 
     Keys: study, storage (password masked), heartbeats (whether the storage keeps trial
     heartbeats, `keeps_heartbeats`: a stopped worker's trials are then failed and run
-    again, on a journal closed as interrupted), dataset, metrics, directions, n_trials (the
+    again, on a journal closed as interrupted), dataset, sampler (the stored spec's: how
+    `reports.queued_text` words its queued points), metrics, directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
     `stale_trials`, which the next run or worker fails and runs again), queued_trials and
     n_queued_waiting (`study._points.queued_counts`: trials that ran points queued by hand,
@@ -212,6 +213,8 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             "storage": where.masked,
             "heartbeats": heartbeats,
             "dataset": s.get("dataset"),
+            # a spec stored by an older hplab may leave it out: the default sampler then
+            "sampler": s.get("sampler", study_default("sampler")) if s else None,
             "metrics": value_names(study, s),
             "directions": [d.name.lower() for d in study.directions],
             "n_trials": n_trials,
@@ -242,7 +245,8 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
     storage : str, optional
         Any form `resolve_storage` takes.
     spec : StudySpec, optional
-        Its spec, if known: dataset, metrics, directions and n_trials are its (else None).
+        Its spec, if known: dataset, sampler, metrics, directions and n_trials are
+        its (else None).
 
     Returns
     -------
@@ -254,7 +258,8 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
     return {
         "study": name, "storage": where.masked,
         "heartbeats": where.kind != "journal",  # a database keeps them
-        "dataset": spec and spec.dataset, "metrics": spec and list(spec.metrics),
+        "dataset": spec and spec.dataset, "sampler": spec and spec.sampler,
+        "metrics": spec and list(spec.metrics),
         "directions": spec and list(spec.directions), "n_trials": spec and spec.n_trials,
         **state_counts([]), "n_stale": 0, **queued_counts([]), **best,
         **({"pareto_front": []} if several else {}),

@@ -245,6 +245,38 @@ def test_the_grid_sampler_takes_whole_points_only(spec_file, tmp_path, capsys):
     assert trials[0].params == {"lr": 0.5, "width": 3}
 
 
+def test_show_and_export_word_a_grid_study_queued_point_as_the_grid_runs_it(spec_file,
+                                                                          tmp_path, capsys):
+    # the grid draws no parameter of a queued point: it takes the slot of the grid point
+    # of its number (QA: show and export said "the sampler drew what a point left out")
+    path = spec_file("gq", n_trials=4, pruner="none", max_epochs=8, sampler="grid",
+                     space={"lr": [0.1, 0.5], "width": [2, 3]})
+    db = tmp_path / "gq.db"
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5,width=3"],
+                   capsys)[0] == 0
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    ran = [(t.params["lr"], t.params["width"]) for t in _trials(db, "gq")]
+    assert len(set(ran)) == 3 and ran.count((0.5, 3)) == 2  # one grid point left unrun
+    code, out, err = run_cli(["study", "show", "gq", "--storage", db], capsys)
+    words = ("Trial #0 ran a point queued by hand (hplab study enqueue: a whole grid point, "
+             "in the slot of the grid point of its trial number, which the budget may then "
+             "leave unrun); the grid drew the others")
+    assert (code, err) == (0, "") and words in out and "left out" not in out
+    code, out, _ = run_cli(["study", "show", "gq", "--storage", db, "--json"], capsys)
+    assert (json.loads(out)["sampler"], json.loads(out)["queued_trials"]) == ("grid", [0])
+    code, out, _ = run_cli(["study", "export", "gq", "--storage", db, "--csv",
+                            tmp_path / "gq.csv"], capsys)
+    assert code == 0 and f"{words}: the queued_point column gives each point" in out
+    # a sampler that draws: a point's left-out parameters are its
+    path = spec_file("tq", n_trials=2, pruner="none", max_epochs=8)
+    assert run_cli(["study", "enqueue", path, "--storage", db, "--point", "lr=0.5"],
+                   capsys)[0] == 0
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    out = run_cli(["study", "show", "tq", "--storage", db], capsys)[1]
+    assert ("Trial #0 ran a point queued by hand (hplab study enqueue: the sampler drew what "
+            "a point left out); the sampler drew the others") in out
+
+
 def test_enqueue_points_from_python_takes_dicts_and_text(spec_file, tmp_path):
     path = spec_file("py", n_trials=2, pruner="none", max_epochs=8)
     db = tmp_path / "py.db"

@@ -10,7 +10,8 @@ _BEST_VALUE = ("best_value (the best trial's value, a number; with several metri
 _STUDY_SUMMARY = (
     "study, storage (password masked), heartbeats (true when the storage keeps trial "
     "heartbeats, a database: a stopped worker's trials are failed and run again; false on "
-    "a journal, which closes them as interrupted), dataset, metrics, directions, "
+    "a journal, which closes them as interrupted), dataset, sampler (the spec's: tpe, random, "
+    "qmc, cmaes, gp, grid, nsga2; null where no spec is stored), metrics, directions, "
     "n_trials (the budget), "
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
     "n_interrupted, n_retried, n_running, n_stale (of the n_running, those whose worker "
@@ -149,7 +150,8 @@ JSON_KEYS = {
                        f"study show's), {_BEST_VALUE}",
     ("study", "export"): "study, csv_path, queued_trials (the numbers of the trials that "
                          "ran a point queued by hand, as study show's), n_queued_waiting "
-                         "(the points queued and not run yet: their rows' state is WAITING)",
+                         "(the points queued and not run yet: their rows' state is WAITING), "
+                         "sampler (the stored spec's, as study show's)",
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
