@@ -191,8 +191,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     words = words_for("capacity", command)
     for line in capacity_verdicts(result):
         rep.add_text(words(line))
-    if target is not None and (reading := r2_reading(best_r2)):  # a poor fit, said
-        rep.add_text(f"Best net ({best['depth']} × {best['width']}): {reading}")
+    if target is not None and (reading := r2_reading(
+            best_r2, f"the best net ({best['depth']} × {best['width']})")):  # a poor fit
+        rep.add_text(reading)
     if target is not None:  # QA: sine's cards and verdicts said "loss" with no unit
         rep.add_text(loss_words(target))
     rep.add_section(f"{m.capitalize()} against width")

@@ -273,8 +273,8 @@ def capacity_lines(s: dict) -> list[str]:
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
                  f"{_fmt(b['test'], '.4f')}{rmse}{r2}); sufficient width per depth: " + ", ".join(
                      f"{d}: {sufficient(d)}" for d in s["depths"]))
-    if r2 and (reading := r2_reading(b["test_r2"])):  # a poor fit said, as train's report
-        lines.append(f"best net: {reading}")
+    if r2 and (reading := r2_reading(b["test_r2"], "the best net")):  # as train's report
+        lines.append(reading)
     if s.get("undertrained_wider"):  # QA: the report said so, the terminal never did
         lines.append(f"provisional: the wider widths named score worse and fit their training "
                      f"set worse than the best too, likely undertrained in "

@@ -402,8 +402,8 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
             "(every width has a diverged run)"
             ) in (lines := reports.capacity_lines(res.summary()))[-3]
     # the line after it (added with R²): the best net is a flat line at the mean
-    assert lines[-2].startswith("best net: R² -0.0") and "no better than predicting the " \
-        "mean of the targets (a flat line)" in lines[-2]
+    assert lines[-2].startswith("R² -0.0") and "near 0: the best net is no better than " \
+        "predicting the mean of the targets (a flat line)" in lines[-2]
     # loss: high is bad; QA: no width fits, so the largest gap is no overfitting
     assert ("no width is sufficient at its depth, so the gap comes from a poor fit (a high "
             "loss), not overfitting.") in text
@@ -809,7 +809,8 @@ def test_a_regression_width_no_better_than_predicting_the_mean_is_never_sufficie
         "training set's mean, 0.0544, on validation by 5% and by more than its spread over "
         "seeds)")
     # the best net's R², read out after it (added with R²): no better than the mean
-    assert lines[-2].startswith("best net: R² -0.0") and "(a flat line)" in lines[-2]
+    assert lines[-2].startswith("R² -0.0") and "the best net is no better" in lines[-2] \
+        and "(a flat line)" in lines[-2]
     # classification keeps its majority share, and no baseline loss
     assert capacity_sweep("xor", widths=(2,), seeds=1, config=QUICK).baseline_val_loss is None
     # the tolerance is capped halfway up to the baseline, and a width must be closer to

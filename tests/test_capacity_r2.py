@@ -46,13 +46,16 @@ def test_a_regression_sweep_records_each_nets_r2_as_train_scores_it(tmp_path):
     lines = reports.capacity_lines(s)
     assert f", test R² {best['test_r2']:.3f}); " in next(x for x in lines
                                                          if x.startswith("best: "))
-    assert (f"best net: R² {best['test_r2']:.3f}: the net explains only "
+    # one colon: was "best net: R² 0.3xx: the net explains only..." (QA)
+    assert (f"R² {best['test_r2']:.3f}: the best net explains only "
             f"{best['test_r2']:.0%} of the test targets' variance, a poor fit.") in lines
     # the report's card, its per-config table and its runs.csv
     path = reports.capacity_report(res, tmp_path / "r")
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
     assert cards["Test R² of the best net"] == f"{best['test_r2']:.3f}"
-    assert "a poor fit" in path.read_text()
+    assert (f"R² {best['test_r2']:.3f}: the best net (1 × 16) explains only "
+            f"{best['test_r2']:.0%} of the test targets&#39; variance, a poor fit.") in (
+        path.read_text())
     table = pd.read_csv(tmp_path / "r" / "report_files" / "per-config.csv")
     assert table["test_r2"].tolist() == pytest.approx([rows[4]["test_r2"],
                                                        rows[16]["test_r2"]])
