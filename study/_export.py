@@ -135,8 +135,11 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
         if column is not None and _whole_numbers(column):
             frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
     # the record's counts as counted (QA: user_attrs_epochs 30.0): each whole one an int, a
-    # fraction of an epoch a float. Here, not in the records, which are read back as stored
-    for name in ("user_attrs_epochs", "user_attrs_iterations", "user_attrs_n_parameters"):
+    # fraction of an epoch a float. Here, not in the records, which are read back as stored.
+    # So are the metrics that count (QA: values_n_parameters 45.0): optuna stores floats
+    counted = [f"{head}{m}" for head in ("value_", "values_") for m in _COUNT_METRICS]
+    for name in ("user_attrs_epochs", "user_attrs_iterations", "user_attrs_n_parameters",
+                 *counted):
         column = frame.get(name)
         if column is not None and pd.api.types.is_numeric_dtype(column):
             frame[name] = nets.count_column(column)
@@ -159,6 +162,10 @@ def _point_text(point: dict | None) -> str | None:
         return None
     return ",".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}"
                     for k, v in point.items())
+
+
+#: The metrics (`METRICS`) that count: a whole one exported as an int
+_COUNT_METRICS = ("n_parameters", "epochs")
 
 
 def _value_columns(study, table: dict) -> dict[str, str]:
