@@ -113,6 +113,31 @@ def finite_count(value) -> int | float | None:
     return int(value) if value is not None and value.is_integer() else value
 
 
+def parse_number(text: str) -> int | float | None:
+    """``text`` as the number it spells: an int where it is one (``50``), else a float
+    (``3333.3``, ``1e3``, ``inf``), None where it is neither. A command's flag
+    (``--lr-decay-steps``) and a queued point (``study enqueue --point lr=0.5``) read
+    numbers alike through it.
+
+    Parameters
+    ----------
+    text : str
+        As typed: Python's ``int`` and ``float`` spellings (``1_000``, `` 5 ``).
+
+    Returns
+    -------
+    int, float or None
+    """
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def count_column(column):
     """A pandas column of counts as `finite_count` gives each (``1``, ``0.5``, None).
 

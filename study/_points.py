@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import nets
+
 from ._errors import SpecError
 from ._preset_check import outside_space, unread_values
 from ._space import Param, Space
@@ -80,12 +82,12 @@ def _read(text: str, param: Param | None):
                 if text.lower() == str(choice).lower():
                     return choice
             elif isinstance(choice, int | float):
-                number = _number(text)
+                number = nets.parse_number(text)
                 if number is not None and not isinstance(number, bool) and number == choice:
                     return choice
             elif text == str(choice):
                 return choice
-    number = _number(text)
+    number = nets.parse_number(text)
     if param is None or param.kind == "categorical":  # read plainly, for the error to show
         return number if number is not None else {"true": True, "false": False}.get(
             text.lower(), text)
@@ -94,17 +96,6 @@ def _read(text: str, param: Param | None):
     if param.kind == "int" and isinstance(number, float) and number.is_integer():
         return int(number)  # 32.0, 1e3: whole; 2.5 stays, and is named as not whole
     return float(number) if param.kind == "float" else number
-
-
-def _number(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 class _PointTrial:

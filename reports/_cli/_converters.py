@@ -14,14 +14,14 @@ def ints(text: str) -> tuple[int, ...]:
 
 def int_or_float(text: str) -> int | float:
     """A number as typed: 50 an int (as before fractions were taken), 3333.3 a float."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    # here, not above: building the parser imports no nets (a --help stays quick); a
+    # command given this flag trains a net, and imports nets anyway
+    from nets import parse_number
+
+    number = parse_number(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    return number
 
 
 def names(text: str) -> tuple[str, ...]:
