@@ -25,6 +25,7 @@ from ._csv_text import (
 from ._left_out import left_out_hint
 from ._named_features import _some
 from ._predict import SavedModel
+from ._printable import count_of
 from ._warning_filters import filtered_warnings
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def read_csv_inputs(path: Path, model: SavedModel, header: bool | None) -> np.nd
         header = True
         columns = model.feature_columns(first, f"the header of {path}")
         if columns is None and len(first) != model.n_features:
-            raise ValueError(f"{path}: {len(first)} columns; the model takes "
+            raise ValueError(f"{path}: {count_of(len(first), 'column')}; the model takes "
                              f"{model.n_features} ({_some(names)}): give exactly those "
                              "columns or a header naming them")
     # header=0: the first line pandas parses (blank lines before it are skipped, as above);

@@ -17,6 +17,7 @@ from ._load_model import check_model
 from ._named_features import made_up_names, named_features
 from ._predict import Prediction, SavedModel
 from ._predict_scores import _label
+from ._printable import count_of
 from ._rules import check_dataset
 from ._threshold import check_threshold
 
@@ -154,7 +155,9 @@ def _split_for_model(model: SavedModel, ds, split: str
         fix = "add {listed} to the ignore= list of {name}" if ignore_option(ds.name) \
             else "add {option} to {name}"
         hint = left_out_hint(model.meta, fix, present=ds.feature_names, name=repr(ds.name))
-        raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
+        # "has 1 features" (QA)
+        raise ValueError(f"dataset {ds.name!r} has {count_of(X.shape[1], 'feature')}, the "
+                         "model takes "
                          f"{model.n_features}{hint}")
     ours = tuple(str(f).strip() for f in model.feature_names)
     theirs = tuple(str(f).strip() for f in ds.feature_names)

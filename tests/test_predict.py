@@ -1445,7 +1445,7 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     code, _, err = run_cli(["predict", runs, "--dataset"], capsys)
     assert code == 2 and err.endswith(f"give a model file, e.g. {runs / 'a'} or {runs / 'b'}\n")
     code, _, err = run_cli(["predict", path, "--dataset", "sine"], capsys)
-    assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
+    assert code == 2 and "dataset 'sine' has 1 feature, the model takes 3" in err  # "1 features"
     code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required
     assert code == 2 and "one of the arguments" in err
     assert "allow_pickle" not in err
@@ -2343,3 +2343,24 @@ def test_predictions_printed_as_csv_are_utf8_whatever_the_locale(tmp_path, capsy
     assert list(frame.columns) == ["prediction", "p_狗", "p_猫"]
     assert frame["prediction"].tolist() == list(expected.labels)
     np.testing.assert_allclose(frame["p_猫"], expected.probabilities[:, 1], rtol=1e-6)
+
+
+def test_a_model_of_other_inputs_is_refused_in_one_line_a_count_in_its_number(tmp_path,
+                                                                              capsys):
+    # QA (predict on data of another kind "silent"): each mismatch is refused in one line,
+    # exit code 2; one feature or column was "1 features", "1 columns"
+    code, _, err = run_cli(["train", "--dataset", "coin", "--hidden", "4", "--epochs", "1",
+                            "--out", tmp_path / "coin", "--no-report"], capsys)
+    assert code == 0, err
+    model = tmp_path / "coin" / "model.npz"
+    info = json.loads((tmp_path / "coin" / "config.json").read_text())["dataset_info"]
+    assert (info["n_features"], info["classes"]) == (2, [1, 2, 3])
+    (tmp_path / "one.csv").write_text("a\n0.5\n")
+    for given, said in [(["--dataset", "sine"], "dataset 'sine' has 1 feature, the model "
+                         "takes 2"),
+                        (["--input", tmp_path / "one.csv"], f"{tmp_path / 'one.csv'}: 1 "
+                         "column; the model takes 2 (x1, x2): give exactly those columns"),
+                        (["--dataset", "xor"], "dataset 'xor' has classes the model does "
+                         "not know (0)")]:
+        code, out, err = run_cli(["predict", model, *given], capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1 and said in err, err
