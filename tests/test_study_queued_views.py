@@ -78,8 +78,9 @@ def test_show_and_export_name_the_trials_that_ran_queued_points_and_those_waitin
     code, out, _ = run_cli(["study", "export", "shown", "--storage", db, "--csv", csv,
                             "--json"], capsys)
     said = json.loads(out)
+    # sampler: added so the words fit a grid's queued points (a key added, none changed)
     assert said == {"study": "shown", "csv_path": str(csv), "queued_trials": [0, 1],
-                    "n_queued_waiting": 1}
+                    "n_queued_waiting": 1, "sampler": "tpe"}
     assert undocumented_keys("study export", list(said)) == []
 
 
