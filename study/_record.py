@@ -10,7 +10,9 @@ that user attribute, even a dict with a ``status``) keeps it: hplab's record goe
 ``hplab_record`` instead. hplab's own is known by its owner keys (`OWNER_KEYS`). Studies
 stored by earlier versions kept every key as its own attribute (the flat layout); that
 is read only in studies made before hplab stamped its studies (``hplab_created``): in one
-made since, such attributes are another program's.
+made since, such attributes are another program's. So is the layout of hplab as of
+2026-11-28 (commits dde75b99 to 2c90a0c7), ``worker`` and ``run`` in a ``claim`` attribute
+and the rest in ``record``: a project made then keeps its studies' records.
 """
 
 from __future__ import annotations
@@ -56,6 +58,25 @@ OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY, CHECKOUT_KEY)
 #: how earlier versions closed a trial whose first write a failing storage lost: with no
 #: owner keys, only this status and a reason starting so
 _STOPPED_BEFORE = "its storage failed"
+
+
+#: the attribute where hplab of 2026-11-28 kept ``worker`` and ``run`` (its ``record``
+#: held the rest); read in unstamped studies only, as the flat layout
+_CLAIM_BEFORE = "claim"
+#: that version's whole record of a trial interrupted before its claim was written
+_INTERRUPTED_BEFORE = {"status": "interrupted", "reason": "interrupted by the user"}
+
+
+def _claim_layout(attrs: dict) -> dict | None:
+    """The one flat dict of a trial stored in the ``claim`` + ``record`` layout, or None."""
+    claim, record = attrs.get(_CLAIM_BEFORE), attrs.get(RECORD_ATTR)
+    rest = {k: v for k, v in attrs.items() if k not in (_CLAIM_BEFORE, RECORD_ATTR)}
+    if (isinstance(claim, dict) and "worker" in claim and "run" in claim
+            and (record is None or isinstance(record, dict))):
+        return {**rest, **claim, **(record or {})}
+    if claim is None and record == _INTERRUPTED_BEFORE:
+        return {**rest, **record}
+    return None
 
 
 def _hplabs(value) -> bool:
@@ -146,7 +167,12 @@ def trial_info(trial, *, flat: bool = True) -> dict:
     record = hplab_record(trial)
     if record is not None:
         return dict(record)
-    return dict(trial.user_attrs) if flat else {}
+    if not flat:
+        return {}
+    # QA session 77: a study of 2026-11-28's layout read as another program's trials, so
+    # its report retrained no best model and removed the one saved beside it
+    merged = _claim_layout(trial.user_attrs)
+    return merged if merged is not None else dict(trial.user_attrs)
 
 
 def other_attrs(trial) -> dict:

@@ -497,3 +497,48 @@ def test_budget_and_reruns_do_not_read_another_programs_attributes_in_a_stamped_
     assert not close_dead_journal_trials(s, s.get_trials(deepcopy=False), flat=flat)
     assert s.get_trials()[2].state.name == "RUNNING"
     assert set(s.get_trials()[2].user_attrs) == {"worker"}  # no record written on it
+
+
+def test_a_study_of_the_claim_and_record_layout_reads_as_hplabs(tiny_study, tmp_path,
+                                                                  parse_html):
+    # QA session 77: hplab of 2026-11-28 kept worker and run in a "claim" attribute, the
+    # rest in "record". After an upgrade its trials read as another program's: show called
+    # an interrupted trial "failed by another program" and counted it, and the report
+    # retrained no best model and removed the one saved beside it
+    db = tiny_study(".db")
+    before = {t.number: study.trial_info(t) for t in _load(db, "tiny").trials}
+    with sqlite3.connect(db) as con:  # that version's layout: no stamp, two attributes
+        con.execute("DELETE FROM study_user_attributes WHERE key = ?", (study.CREATED_ATTR,))
+        for trial_id, value in con.execute("SELECT trial_id, value_json FROM "
+                                           "trial_user_attributes WHERE key = 'record'"):
+            record = json.loads(value)
+            claim = {k: record.pop(k) for k in ("worker", "run")}
+            for k in ("study_created", "hplab", "hplab_checkout"):
+                record.pop(k, None)
+            con.execute("UPDATE trial_user_attributes SET value_json = ? WHERE trial_id = ? "
+                        "AND key = 'record'", (json.dumps(record), trial_id))
+            con.execute("INSERT INTO trial_user_attributes (trial_id, key, value_json) "
+                        "VALUES (?, 'claim', ?)", (trial_id, json.dumps(claim)))
+    s = _load(db, "tiny")
+    s.add_trial(optuna.create_trial(  # interrupted before its claim was written
+        state=optuna.trial.TrialState.FAIL, params={"lr": 0.5, "width": 3},
+        distributions=DISTRIBUTIONS, user_attrs={
+            "record": {"status": "interrupted", "reason": "interrupted by the user"}}))
+    for t in s.trials[:2]:
+        info = study.trial_info(t)
+        assert info["status"] == before[t.number]["status"] == "max_epochs"
+        assert info["val_loss"] == before[t.number]["val_loss"] == t.value
+        assert (info["worker"], info["run"]) == (before[t.number]["worker"],
+                                                 before[t.number]["run"])
+        assert study.run_by_hplab(t, None)
+    shown = study.show_study("tiny", str(db))
+    assert (shown["n_complete"], shown["n_interrupted"], shown["n_fail"]) == (2, 1, 1)
+    assert [(p["number"], p["reason"]) for p in shown["problems"]] == [
+        (2, "interrupted by the user")]
+    out = tmp_path / "rep"
+    path = reports.study_report("tiny", storage=str(db), out=out)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert f"Best trial: #{s.best_trial.number} Retrained from its configuration" in text
+    assert "from outside hplab" not in text
+    saved = json.loads((out / "best_model" / "config.json").read_text())
+    assert saved["val_loss"] == pytest.approx(s.best_value)  # retrained to the same loss
