@@ -16,7 +16,7 @@ from ._export_pareto import add_pareto, front_numbers
 from ._open_study import open_study_storage
 from ._output_file import check_output_file, refuse_other_file
 from ._points import queued_counts, queued_point
-from ._record import CREATED_ATTR, flat_layout, hplab_record, other_attrs
+from ._record import CREATED_ATTR, flat_layout, hplab_record, other_attrs, trial_info
 from ._spec_study_table import study_default
 from ._stop_reason import retries_of, stop_reason
 from ._storage import release
@@ -192,8 +192,9 @@ def _export_attrs(trial, flat: bool) -> dict:
     as a key of the trial's record (``enqueue_trial(..., user_attrs={"status": ...})``)
     as ``own_<name>``, where the record's value would hide it."""
     record = hplab_record(trial)
-    if record is None and flat:  # the flat layout: every attribute is hplab's
-        return {k: v for k, v in trial.user_attrs.items() if k != "history"}
+    if record is None and flat:  # an earlier layout: every attribute is hplab's, and
+        # 2026-11-28's claim + record are one record (QA session 77: claim_worker columns)
+        return {k: v for k, v in trial_info(trial, flat=True).items() if k != "history"}
     record = {k: v for k, v in (record or {}).items() if k != "history"}
     others = other_attrs(trial)
     taken = set(_column_names(record))  # as spread: a nested {"val": {"loss"}} is val_loss

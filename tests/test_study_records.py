@@ -540,5 +540,12 @@ def test_a_study_of_the_claim_and_record_layout_reads_as_hplabs(tiny_study, tmp_
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert f"Best trial: #{s.best_trial.number} Retrained from its configuration" in text
     assert "from outside hplab" not in text
+    csv = tmp_path / "tiny.csv"
+    study.export_csv("tiny", csv, str(db))
+    rows = pd.read_csv(csv).set_index("number")
+    assert not [c for c in rows.columns if "claim" in c or "record" in c]
+    assert rows.loc[0, "user_attrs_val_loss"] == pytest.approx(before[0]["val_loss"])
+    assert rows.loc[0, "user_attrs_worker"] == before[0]["worker"]
+    assert rows.loc[2, "user_attrs_status"] == "interrupted"
     saved = json.loads((out / "best_model" / "config.json").read_text())
     assert saved["val_loss"] == pytest.approx(s.best_value)  # retrained to the same loss
