@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
-from nets import hplab_version, write_atomically
+from nets import version_text, write_atomically
 
 from ._html import render
 from ._index_access import index_error, kept_rows
@@ -220,7 +220,7 @@ def written_index(root: Path, entries: list[IndexEntry],
     # 526 reports in one list, no counts, nothing to jump to; the page runs no script)
     html = render("index.html", groups=grouped_rows(rows), count=len(rows),
                   unchecked=unchecked,
-                  title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
+                  title=Path(os.path.abspath(root)).name or str(root), version=version_text(),
                   # the command names the page's folder as ".": the absolute one failed
                   # once the folder was moved or sent (QA), and is only said
                   folder=shell_folder(os.path.abspath(root)),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nets import hplab_version
+from nets import hplab_version, version_text
 
 from ._html import render
 from ._paths import local_link
@@ -76,6 +76,9 @@ class _ReportOutput:
         return render("report.html", report=self, sections=self._sections,
                       files_dir=files_dir, titles=table_titles(self._sections),
                       tone=TONES.get(self.status or "", "neutral"),
+                      # the code that ran, as the provenance's row says it: the installed
+                      # version alone named another commit than a checkout's (QA session 77)
+                      hplab_code=version_text(),
                       meta_json=json.dumps(self.metadata(files_dir), ensure_ascii=True))
 
     def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,

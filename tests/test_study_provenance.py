@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from importlib.metadata import version as importlib_version
+from pathlib import Path
 
 import optuna
 import pandas as pd
@@ -545,3 +546,26 @@ def test_a_study_resumed_on_other_blas_kernels_is_mixed(spec_file, tmp_path, cap
     code, out, _ = run_cli(["study", "show", "kern", "--storage", str(tmp_path / "k.db")],
                            capsys)
     assert "BLAS kernels Haswell, then BLAS kernels Sandybridge" in out
+
+
+def test_the_footers_name_the_checkout_the_provenance_names(tmp_path, monkeypatch, capsys,
+                                                            parse_html):
+    # QA session 77: run from a checkout at another commit than the installed version
+    # names, a report's provenance said "X, run from checkout C" and its footer, and the
+    # index's, "Written by hplab X": the installed commit, not the code that ran
+    from nets import _versions
+
+    figure_stand_in(monkeypatch, typeset=False)
+    monkeypatch.setattr(_versions, "hplab_checkout", lambda: "5d6e7f8a9b0c")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                              "--json"], capsys)
+    assert code == 0, err
+    said = json.loads(out)
+    record = json.loads(Path(said["model_path"]).with_name("config.json").read_text())
+    assert record["epochs"] == 3 and record["versions"]["hplab_checkout"] == "5d6e7f8a9b0c"
+    code = f"{nets.hplab_version()}, run from checkout 5d6e7f8a9b0c"
+    page = " ".join(parse_html(Path(said["report_path"]).read_text()).all_text.split())
+    assert f"hplab version{code} Library" in page and f"Written by hplab {code} on" in page
+    index = " ".join(parse_html(Path("runs/index.html").read_text()).all_text.split())
+    assert f"Written by hplab {code} on" in index
