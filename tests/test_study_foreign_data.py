@@ -180,6 +180,34 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(tiny_study, tmp_p
                      r"\(different BLAS threads or library versions\)\.", text)
 
 
+
+def test_a_score_gap_of_a_trial_another_hplab_ran_is_put_down_to_that_code(
+        tiny_study, tmp_path, parse_html):
+    # QA session 77: a study of 2026-11-28 reported after an upgrade said its trial "ran
+    # on an earlier hplab", then put the retrained run's 0.965 against 0.986 down to
+    # "different BLAS threads or library versions", which had not changed
+    db = tiny_study(".db")
+    s = optuna.load_study(study_name="tiny", storage=f"sqlite:///{db}")
+    best = s.best_trial
+    record = study.trial_info(best)
+    with sqlite3.connect(db) as con:  # as if hplab 0.0.1 ran it and scored 0.125
+        con.execute("UPDATE trial_values SET value = 0.125 WHERE trial_id = ?",
+                    (best._trial_id,))
+        con.execute("UPDATE trial_user_attributes SET value_json = ? WHERE trial_id = ? "
+                    "AND key = 'record'", (json.dumps({**record, "hplab": "0.0.1",
+                                                       "hplab_checkout": None}),
+                                           best._trial_id))
+    out = tmp_path / "rep"
+    path = reports.study_report("tiny", storage=str(db), out=out)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    again = json.loads((out / "best_model" / "config.json").read_text())["val_loss"]
+    assert again == pytest.approx(best.value)  # today's code trains it as it did
+    assert f"Trial #{best.number} ran on hplab 0.0.1;" in text
+    assert (f"The retrained run scored val_loss {again:.6g} against 0.125 in the study "
+            "(the other hplab code that ran the trial, said above).") in text
+    assert "BLAS" not in text.partition("The retrained run scored")[2][:200]
+
+
 @pytest.mark.slow
 def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capfd):
     # they trained (optuna only warns); points inside run, even with the budget spent
