@@ -180,7 +180,6 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(tiny_study, tmp_p
                      r"\(different BLAS threads or library versions\)\.", text)
 
 
-
 def test_a_score_gap_of_a_trial_another_hplab_ran_is_put_down_to_that_code(
         tiny_study, tmp_path, parse_html):
     # QA session 77: a study of 2026-11-28 reported after an upgrade said its trial "ran
