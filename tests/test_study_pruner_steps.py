@@ -1,0 +1,34 @@
+"""What a trial reports to the pruner: step k stays epoch k x checkpoint, whatever the
+batch size, and what the run says of a pruner that can stop no trial."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import trials_of
+
+import study
+
+
+def test_steps_stay_the_nearest_epoch_where_checkpoints_come_more_often(spec_file,
+                                                                        tmp_path):
+    # coin's 900 training rows: batch 128 is 8 batches an epoch, so checkpoint 0.3 is every
+    # 2 batches (0.25 epochs); batch 300 is 3, every batch (0.333 epochs). Counted on one
+    # step a checkpoint, the batch-128 trial reached step 12 after 3 epochs (epoch 3.6 on
+    # the pruner's axis) where the batch-300 one reached step 9 at the same 3 epochs
+    path = spec_file("steps", dataset="coin", metric="val_accuracy", n_trials=2,
+                     max_epochs=3, sampler="grid", pruner="median",
+                     space={"batch_size": [128, 300]},
+                     fixed={"checkpoint": 0.3, "lr": 0.01, "optimizer": "adam"})
+    db = tmp_path / "steps.db"
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    for t in trials_of(db, "steps"):
+        epochs = study.trial_info(t)["history"]["epoch"]
+        steps = sorted(t.intermediate_values)
+        assert steps[-1] == 10  # 3 epochs / 0.3, for both batch sizes
+        assert t.intermediate_values[10] == pytest.approx(t.value)  # the run's end
+        # every reported step within half a checkpoint of the epoch it was reported at
+        nearest = [round(e / 0.3) for e in epochs]
+        assert set(steps) == set(nearest), (t.params, epochs)
+    by_batch = {t.params["batch_size"]: sorted(t.intermediate_values)
+                for t in trials_of(db, "steps")}
+    assert by_batch == {128: list(range(11)), 300: [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]}
