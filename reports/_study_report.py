@@ -39,6 +39,7 @@ from ._study_text import (
     outcomes_caption,
     pareto_caption,
     pruned_why,
+    pruning_saved,
     subtitle,
 )
 from ._study_trials_section import TABLE_ROWS, _add_trials_and_provenance
@@ -181,9 +182,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     elif not inter.empty:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(draw_intermediate, metric=metric), inter,
-                       caption="The validation metric at every checkpoint, as the pruner saw "
+                       caption=f"{metric} at every checkpoint, as the pruner saw "
                        f"it. Curves that end early (x; ×3: three of them at that point) were "
                        f"stopped: {pruned_why(spec)}"
+                       + pruning_saved(trials, spec.max_epochs, flat=flat)
                        + many_curves_note(inter["number"].nunique()))
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)

@@ -98,6 +98,32 @@ def one_line(exc: Exception) -> str:
     return text if text.endswith(".") else text + "."
 
 
+def pruning_saved(trials, max_epochs: float, *, flat: bool = True) -> str:
+    """What the trials stopped early (pruned or diverged) left untrained, in epochs: ''
+    without any. Epochs, not time: every checkpoint a pruner follows costs the storage a
+    write and a read, which on short checkpoints (coin's) take longer than the training.
+
+    Parameters
+    ----------
+    trials : list of optuna.trial.FrozenTrial
+    max_epochs : float
+        A full run's epochs (the spec's).
+    flat : bool
+        As in `trials_frame`.
+    """
+    trained = [hs.trial_info(t, flat=flat).get("epochs") for t in trials
+               if t.state.name == "PRUNED"]
+    trained = [e for e in trained if isinstance(e, int | float) and math.isfinite(e)]
+    if not trained:
+        return ""
+    full = len(trained) * max_epochs
+    return (f" The {nets.count_of(len(trained), 'trial')} stopped early trained "
+            f"{format_setting(round(sum(trained), 2))} of the {format_setting(full)} epochs "
+            f"their full runs would have: {format_setting(round(full - sum(trained), 2))} "
+            "epochs not trained (epochs, not time: each checkpoint a pruner follows costs a "
+            "storage write and read, which short checkpoints' training may not outweigh).")
+
+
 def pruned_why(spec) -> str:
     """What made the spec's pruner stop a trial (each compares at its own points)."""
     from study import PRUNERS  # here: study imports optuna
@@ -108,8 +134,9 @@ def pruned_why(spec) -> str:
                 "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
                 "of another that goes on in a different bracket. Diverged trials end too.")
     if spec.pruner in ("median", "percentile"):
-        return ("they were behind the median (percentile) of the earlier trials at the same "
-                "checkpoint. Diverged trials end too.")
+        # optuna compares a trial's best value so far, against complete trials only
+        return ("even their best value so far was behind the median (percentile) of the "
+                "complete trials at the same checkpoint. Diverged trials end too.")
     return "by the pruner's rule, or because they diverged."
 
 
