@@ -53,7 +53,7 @@ from ._report_to_trial import ReportToTrial
 from ._run_record import metric_values, trial_record
 from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
-from ._spec_options import rung_steps
+from ._spec_options import rung_steps, warmup_steps
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run
@@ -244,7 +244,7 @@ class Objective(_PipelineTrial):
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
             prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec),
-                                  spec.repeatable_workers)
+                                  spec.repeatable_workers, warmup=warmup_steps(spec))
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                         callbacks=[_RaiseFinal(), *([prune] if prune else [])], advice=False)
         result = run.result

@@ -38,11 +38,16 @@ class ReportToTrial(nets.Callback):
         As above.
     lag : int, optional
         ``study.repeatable_workers``: the pruner reads what the trial sees (`history_study`).
+    warmup : int, default 0
+        The pruner's ``n_warmup_steps`` (`warmup_steps`): it is not asked before that step,
+        where it answers "no" after reading every trial of the study.
     """
 
     def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
-                 rungs: tuple[int, int] | None = None, lag: int | None = None):
+                 rungs: tuple[int, int] | None = None, lag: int | None = None,
+                 warmup: int = 0):
         self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
+        self.warmup = warmup
         self.lag = lag  # study.repeatable_workers: the pruner reads what the trial sees
         self.step = -1
         self.reported = 0  # the last step reported (0: none judged yet)
@@ -79,8 +84,8 @@ class ReportToTrial(nets.Callback):
         # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0);
         # nor a checkpoint where training ends anyway (converged, or the whole budget
         # trained): a result, not a prune
-        if (step and state.ending is None and self._rung_between(passed, step)
-                and self._should_prune()):
+        if (step and step >= self.warmup and state.ending is None
+                and self._rung_between(passed, step) and self._should_prune()):
             self.pruned = True
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
             return True

@@ -72,6 +72,17 @@ def idle_pruner(spec) -> str | None:
             "its end (lower fixed.checkpoint, or set pruner = \"none\")")
 
 
+def warmup_steps(spec) -> int:
+    """The first checkpoint a median, percentile or threshold pruner judges
+    (``n_warmup_steps``: hplab's 2 for the median, optuna's 0 for the others); 0 for the
+    others. Optuna reads every trial of the study before it looks at the warm-up."""
+    entry = PRUNERS[spec.pruner]
+    if entry.rungs or "n_warmup_steps" not in inspect.signature(entry.cls.__init__).parameters:
+        return 0
+    return spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner == "median"
+                                   else _default(entry.cls, "n_warmup_steps"))
+
+
 def rung_steps(spec) -> tuple[int, int] | None:
     """``(min_resource, reduction_factor)`` of a rung pruner that can stop a trial only at
     checkpoints ``min_resource * reduction_factor ** j`` (the first reported at or past
