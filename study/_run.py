@@ -25,6 +25,7 @@ from ._execute import execute
 from ._folders import check_study_name
 from ._history_view import check_repeatable
 from ._none_started import say_if_none_started
+from ._pruner_budget import startup_budget_note
 from ._ready_name import resume_command
 from ._resumes import record_created, record_resume, say_whose
 from ._run_data import check_copy_name, for_workers, join_data, spec_data, stored_study_data
@@ -159,8 +160,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                                          dataset=dataset)
             stored = True
             budget = stored_n_trials(study, spec.n_trials)  # another run's --trials may change it
-            if why := random_budget_note(spec, budget):
-                warnings.warn(why, stacklevel=2)
+            for why in (random_budget_note(spec, budget), startup_budget_note(spec, budget)):
+                if why:
+                    warnings.warn(why, stacklevel=2)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)

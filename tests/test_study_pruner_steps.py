@@ -87,3 +87,55 @@ def test_the_pruner_is_not_asked_within_its_warm_up(spec_file, tmp_path, monkeyp
     assert (summary["n_complete"], summary["n_pruned"]) == (4, 4)
     assert {study.trial_info(t)["reason"] for t in trials_of(db, "warm")
             if t.state.name == "PRUNED"} == {"pruned at checkpoint 3 (epoch 6)"}
+
+
+def test_a_budget_within_the_pruners_start_up_trials_is_said_once(spec_file, tmp_path,
+                                                                  capsys):
+    # QA: a 5-trial study with the median pruner (n_startup_trials 5: it judges no trial
+    # before 5 have completed) ran as if pruning were on, and pruned nothing
+    import json
+    import warnings
+
+    from cli_helpers import run_cli
+
+    said = ("pruner 'median' judges no trial before 5 have completed (pruner.n_startup_trials "
+            "= 5), and the study's budget is 5: no trial can be pruned, every one trains to "
+            "its end; give n_trials (or --trials) above 5, lower pruner.n_startup_trials, or "
+            'set pruner = "none"')
+    path, db = spec_file("few", n_trials=5), tmp_path / "few.db"
+
+    def run(*flags):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            code, out, err = run_cli(["study", "run", path, "--storage", db, "--no-report",
+                                      "--json", *flags], capsys)
+        assert code == 0, err
+        summary = json.loads(out)
+        return ((summary["n_complete"], summary["n_pruned"]),
+                [str(w.message) for w in seen if "n_startup" in str(w.message)])
+
+    assert run() == ((5, 0), [said])
+    # one trial more: the sixth is judged (and pruned), without a word
+    assert run("--trials", "6") == ((5, 1), [])
+
+    def notes(name, **keys):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            study.run_study(study.load_spec(spec_file(name, max_epochs=8, **keys)),
+                            storage=str(tmp_path / f"{name}.db"), progress=False)
+        return [str(w.message).split(":")[0] for w in seen
+                if "n_startup_trials" in str(w.message)]
+
+    # the default pruner (median) too; percentile's own start-up; a repeatable study's lag
+    # hides W - 1 more finished trials from each; hyperband waits for none
+    assert notes("default", n_trials=3, pruner=None) == [
+        "pruner 'median' judges no trial before 5 have completed (pruner.n_startup_trials = "
+        "5), and the study's budget is 3"]
+    for name, keys, budget in [
+            ("pct", {"pruner": "percentile", "pruner_options": {"n_startup_trials": 2}}, 2),
+            ("pct-lag", {"pruner": "percentile", "repeatable_workers": 2,
+                         "pruner_options": {"n_startup_trials": 2}}, 3),
+            ("band", {"pruner": "hyperband"}, None)]:
+        for n in (budget or 2, (budget or 2) + 1):
+            said = notes(f"{name}-{n}", n_trials=n, **keys)
+            assert len(said) == (n == budget), (name, n, said)

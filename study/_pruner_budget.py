@@ -1,0 +1,49 @@
+"""A pruner whose budget ends before it may prune: the median and percentile pruners judge
+no trial until ``n_startup_trials`` trials have completed (optuna's 5), and a study of no
+more trials than that runs every trial to its end as if pruning were on (QA: a 5-trial
+xor study, pruner median, pruned nothing without a word)."""
+
+from __future__ import annotations
+
+import inspect
+
+from ._registry import PRUNERS
+
+#: The pruners that wait for completed trials before they judge one (``n_startup_trials``).
+STARTUP_PRUNERS = ("median", "percentile")
+
+
+def startup_trials(spec) -> int | None:
+    """The completed trials ``spec``'s pruner waits for (its ``n_startup_trials``, optuna's
+    default where the spec sets none), or None for a pruner that waits for none."""
+    if spec.pruner not in STARTUP_PRUNERS:
+        return None
+    first = spec.pruner_options.get("n_startup_trials")
+    if first is None:
+        first = inspect.signature(PRUNERS[spec.pruner].cls.__init__).parameters[
+            "n_startup_trials"].default
+    return first
+
+
+def startup_budget_note(spec, budget: int) -> str | None:
+    """Why no trial of ``spec``, run to ``budget`` trials, can be pruned (its pruner's
+    start-up trials take the whole budget), or None.
+
+    Trial k (from 0) sees at most k completed trials, ``repeatable_workers`` - 1 fewer in a
+    repeatable study, and optuna judges none before one has completed.
+    """
+    first = startup_trials(spec)
+    if first is None:
+        return None
+    lag = spec.repeatable_workers or 1
+    if lag > 1 and lag >= budget:  # `repeatable_notes` says it: no trial learns from another
+        return None
+    needed = max(1, first) + lag - 1  # the first trial number that may be pruned
+    if budget > needed:
+        return None
+    waits = max(1, first)
+    return (f"pruner {spec.pruner!r} judges no trial before {waits} "
+            f"{'has' if waits == 1 else 'have'} completed (pruner.n_startup_trials = "
+            f"{first}), and the study's budget is {budget}: no "
+            f"trial can be pruned, every one trains to its end; give n_trials (or --trials) "
+            f"above {needed}, lower pruner.n_startup_trials, or set pruner = \"none\"")
