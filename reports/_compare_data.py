@@ -19,6 +19,7 @@ import pandas as pd
 
 import nets
 
+from ._compare_old import code_note
 from ._compare_read import SCORES, ComparedRun, read_run
 from ._numbers import format_setting
 from ._settings import shown_settings
@@ -256,6 +257,8 @@ def _notes(runs: list[ComparedRun]) -> list[str]:
                          "scores of its last checkpoint, whose weights early stopping threw "
                          f"away: its scores are those of the checkpoint it kept, at epoch "
                          f"{epoch}, read off its history")
+    if code := code_note(runs):
+        notes.append(code)
     return notes
 
 

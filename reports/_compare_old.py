@@ -71,3 +71,42 @@ def _kept_row(record: dict, history: pd.DataFrame) -> int | None:
             or math.isclose(written, val[kept], rel_tol=1e-9):
         return None
     return kept
+
+
+#: How a record without ``versions`` (hplab before it recorded them) names its code.
+_UNRECORDED = "none recorded (an older hplab)"
+
+
+def code_note(runs) -> str | None:
+    """What sets apart the code that made ``runs`` (`ComparedRun` s): hplab's version and
+    checkout (`nets.version_text_of`), then each library version or BLAS kernel recorded
+    otherwise; None where every run names the same code, or none names any.
+
+    Runs of every setting and seed alike that other code made can end apart in the last
+    digits (QA: "the runs share every setting", their scores apart in the 7th digit).
+    """
+    recorded = [run.record.get("versions") for run in runs]
+    recorded = [v if isinstance(v, dict) and v.get("hplab") else None for v in recorded]
+    if all(v is None for v in recorded):
+        return None  # nothing to tell them apart by
+    rows = {"hplab": [_UNRECORDED if v is None else nets.version_text_of(
+        str(v["hplab"]), v.get("hplab_checkout")) for v in recorded]}
+    libraries = dict.fromkeys(k for v in recorded if v for k in v
+                              if k not in ("hplab", "hplab_checkout"))
+    for name in libraries:  # among the records that name them: an old one names none
+        values = [None if v is None else str(v.get(name, "none")) for v in recorded]
+        if len({x for x in values if x is not None}) > 1:
+            rows[name] = values
+    parts = []
+    for name, values in rows.items():
+        groups: dict[str, list[str]] = {}
+        for run, value in zip(runs, values, strict=True):
+            if value is not None:
+                groups.setdefault(value, []).append(run.label)
+        if len(groups) > 1:
+            parts.append(f"{name} " + ", ".join(f"{value} for {', '.join(labels)}"
+                                                for value, labels in groups.items()))
+    if not parts:
+        return None
+    return ("other code made the runs (" + "; ".join(parts) + "): the same settings and "
+            "seeds can end apart in the last digits of their scores")

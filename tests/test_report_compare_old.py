@@ -13,6 +13,7 @@ from cli_helpers import run_cli
 from conftest import figure_stand_in
 
 import data
+import nets
 import reports
 
 #: The keys of a training run's config.json on 2026-11-28 (no data_seed, resolved,
@@ -42,6 +43,12 @@ def _as_written_on_nov_28(run, to):
     history["epoch"] = history["epoch"].astype(float)  # "0.0": steps over steps an epoch
     history.to_csv(to / "history.csv", index=False)
     return to
+
+
+def _other_code(hplab: str) -> str:
+    """The note of runs that code told apart by ``hplab`` made."""
+    return (f"other code made the runs (hplab {hplab}): the same settings and seeds can end "
+            "apart in the last digits of their scores")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,9 @@ def test_an_early_stopped_run_of_an_earlier_version_compares_with_todays(
     assert summary["notes"] == [
         "old/coin-pat's record, of an older hplab, gives the validation scores of its last "
         "checkpoint, whose weights early stopping threw away: its scores are those of the "
-        "checkpoint it kept, at epoch 115, read off its history"]
+        "checkpoint it kept, at epoch 115, read off its history",
+        _other_code(f"none recorded (an older hplab) for old/coin-pat, {nets.version_text()} "
+                    f"for {new.parent.name}/coin-pat")]
     assert summary["best"] == "old/coin-pat"  # a tie: the first given
 
 
@@ -106,7 +115,9 @@ def test_a_regression_of_an_earlier_version_is_one(today, tmp_path):
     old = _as_written_on_nov_28(new, tmp_path / "old" / "sine")
     comparison = reports.compare_runs([old, new])
     assert [run.task for run in comparison.runs] == ["regression", "regression"]
-    assert comparison.differing == [] and comparison.notes == []
+    assert comparison.differing == [] and comparison.notes == [_other_code(
+        f"none recorded (an older hplab) for old/sine, {nets.version_text()} for "
+        f"{new.parent.name}/sine")]
     summary = comparison.summary()
     record = json.loads((new / "config.json").read_text())
     assert [r["test_rmse"] for r in summary["runs"]] == [None, record["test_rmse"]]
@@ -161,3 +172,34 @@ def test_report_index_gives_an_old_runs_numbers_as_compare_reads_them(tmp_path, 
     assert run["config"]["l1"] == 0.0 and run["config"]["dropout"] == 0.0  # added since
     assert (old / "config.json").read_bytes() == written  # read, not rewritten
     assert json.loads(written)["val_accuracy"] == 0.84
+
+
+def test_runs_of_other_hplab_code_are_not_said_to_differ_in_nothing(today, tmp_path,
+                                                                    monkeypatch, capsys):
+    # QA: two runs of one command, by hplab at two commits, were "training runs that share
+    # every setting" with no word of the code, their scores apart in the 7th digit
+    figure_stand_in(monkeypatch, typeset=False)
+    new = today["sine"]
+    other = shutil.copytree(new, tmp_path / "other" / "sine")
+    record = json.loads((other / "config.json").read_text())
+    record["versions"] = {**record["versions"], "hplab": "0.1.1.dev7+g1a2b3c4d5",
+                          "hplab_checkout": "1a2b3c4d5e6f-dirty", "numpy": "1.26.4"}
+    record["val_loss"] *= 1 + 3e-7  # as the other code's run ended
+    (other / "config.json").write_text(json.dumps(record))
+    code, out, err = run_cli(["report", "compare", other, new, "--json", "--out",
+                              tmp_path / "cmp"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["differing"] == []
+    ours = json.loads((new / "config.json").read_text())["versions"]
+    note = (f"other code made the runs (hplab 0.1.1.dev7+g1a2b3c4d5, run from checkout "
+            f"1a2b3c4d5e6f with uncommitted changes for other/sine, {nets.version_text()} for "
+            f"{new.parent.name}/sine; numpy 1.26.4 for other/sine, {ours['numpy']} for "
+            f"{new.parent.name}/sine): the same settings and seeds can end apart in the "
+            "last digits of their scores")
+    assert summary["notes"] == [note]
+    first, second = (r["val_loss"] for r in summary["runs"])
+    assert first == record["val_loss"] != second == pytest.approx(first, rel=1e-6)
+    assert f"Mind: {note}." in html.unescape((tmp_path / "cmp" / "report.html").read_text())
+    # the same code: no note
+    assert reports.compare_runs([new, shutil.copytree(new, tmp_path / "again")]).notes == []
