@@ -244,7 +244,8 @@ class Objective(_PipelineTrial):
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
             prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec),
-                                  spec.repeatable_workers, warmup=warmup_steps(spec))
+                                  spec.repeatable_workers, warmup=warmup_steps(spec),
+                                  max_epochs=spec.max_epochs)
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                         callbacks=[_RaiseFinal(), *([prune] if prune else [])], advice=False)
         result = run.result

@@ -20,7 +20,8 @@ class ReportToTrial(nets.Callback):
     every half epoch reports every epoch, at steps 0, 2, 4..., not 0, 1, 2; one whose
     checkpoints come more often than ``checkpoint`` epochs (0.3 of 8 batches: every 0.25)
     reports each at its nearest step, leaving out one that rounds to a step already
-    reported (the trial's history keeps it).
+    reported (the trial's history keeps it), or to the step of a full run's last
+    checkpoint (``max_epochs``), which that checkpoint reports.
 
     ``rungs`` (`rung_steps`'s ``(min_resource, factor)``) asks the pruner only at the
     first step reported at or past each ``min_resource * factor ** j``: a rung pruner
@@ -41,13 +42,16 @@ class ReportToTrial(nets.Callback):
     warmup : int, default 0
         The pruner's ``n_warmup_steps`` (`warmup_steps`): it is not asked before that step,
         where it answers "no" after reading every trial of the study.
+    max_epochs : float, optional
+        The run's ``max_epochs``: its last checkpoint keeps its nearest step (None: the
+        last checkpoint whose step was reported before reports one step on).
     """
 
     def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0,
                  rungs: tuple[int, int] | None = None, lag: int | None = None,
-                 warmup: int = 0):
+                 warmup: int = 0, max_epochs: float | None = None):
         self.trial, self.metric, self.checkpoint, self.rungs = trial, metric, checkpoint, rungs
-        self.warmup = warmup
+        self.warmup, self.max_epochs = warmup, max_epochs
         self.lag = lag  # study.repeatable_workers: the pruner reads what the trial sees
         self.step = -1
         self.reported = 0  # the last step reported (0: none judged yet)
@@ -75,6 +79,11 @@ class ReportToTrial(nets.Callback):
             if state.ending is None:
                 return None
             step = self.step + 1
+        elif state.ending is None and step == self._last_step(record):
+            # an earlier checkpoint rounding to the step of the run's last would put that
+            # one a step on (QA: batch 1 of 4 rows, checkpoint 0.3, max_epochs 2.5: epoch
+            # 2.25 took step 8, and epoch 2.5 reported at 9 where a batch-2 trial's did at 8)
+            return None
         self.step = step
         if not math.isfinite(value):
             return None  # divergence is the loop's call; NaN would confuse the pruners
@@ -90,6 +99,14 @@ class ReportToTrial(nets.Callback):
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
             return True
         return None
+
+    def _last_step(self, record) -> int | None:
+        """The step of a full run's last checkpoint (None: unknown, or at epoch 0)."""
+        if self.max_epochs is None or not record["epoch"]:
+            return None
+        per_epoch = round(record["iteration"] / record["epoch"])  # epoch = steps / this
+        last = nets.whole_steps(self.max_epochs, per_epoch) / per_epoch
+        return round(last / self.checkpoint)
 
     def _should_prune(self) -> bool:
         if self.lag is None:

@@ -139,3 +139,47 @@ def test_a_budget_within_the_pruners_start_up_trials_is_said_once(spec_file, tmp
         for n in (budget or 2, (budget or 2) + 1):
             said = notes(f"{name}-{n}", n_trials=n, **keys)
             assert len(said) == (n == budget), (name, n, said)
+
+
+def _rungs_hit(t, rungs) -> int:
+    """The rungs of ``rungs`` a trial's reported steps passed before its last (the last
+    one, where training ends anyway, is never judged)."""
+    steps = sorted(t.intermediate_values)
+    judged = steps[:-1] if t.state.name == "COMPLETE" else steps
+    return sum(1 for r in rungs if judged and judged[-1] >= r)
+
+
+@pytest.mark.parametrize("name, batches, checkpoint, max_epochs, last", [
+    ("full", [4], 0.5, 9, 18),  # full batch: a checkpoint every epoch, steps 0, 2, 4...
+    ("one", [1, 2], 0.3, 2.5, 8)])  # 4 or 2 checkpoints an epoch, several to a step
+def test_each_checkpoint_reports_its_nearest_step_the_last_included(
+        spec_file, tmp_path, name, batches, checkpoint, max_epochs, last):
+    # QA: at batch 1 of xor's 4 rows, checkpoint 0.3, max_epochs 2.5, epoch 2.25 took step
+    # 8 (7.5) and the run's end, epoch 2.5 (8.33), was reported at step 9, where a batch-2
+    # trial's end was at 8: the same epoch two steps apart for the pruner
+    lr = {"low": 0.05, "high": 2.0, "log": True}
+    grid = len(batches) > 1  # the batch sizes side by side, at one rate
+    path = spec_file(name, n_trials=len(batches) if grid else 6, max_epochs=max_epochs,
+                     pruner="successive_halving", sampler="grid" if grid else "random",
+                     pruner_options={"min_resource": 1, "reduction_factor": 3},
+                     space={"batch_size": batches} if grid else {"lr": lr},
+                     fixed={"checkpoint": checkpoint, "width": 3,
+                            **({"lr": 0.5} if grid else {"batch_size": batches[0]})})
+    db = tmp_path / f"{name}.db"
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    trials = trials_of(db, name)
+    assert {t.state.name for t in trials} <= {"COMPLETE", "PRUNED"}
+    for t in trials:
+        epochs = study.trial_info(t)["history"]["epoch"]
+        steps = sorted(t.intermediate_values)
+        # each step the nearest of an epoch reported (one epoch a step, so increasing)
+        assert set(steps) <= {round(e / checkpoint) for e in epochs}, (t.number, epochs)
+        assert len(steps) == len(set(steps)) and steps[0] == 0
+        if t.state.name == "COMPLETE":  # the run's end at its own step, with its value
+            assert steps[-1] == last == round(epochs[-1] / checkpoint), t.params
+            assert t.intermediate_values[last] == pytest.approx(t.value)
+        # successive halving's rungs 1, 3, 9 each judged where the trial passed it
+        rungs = [k for k in t.system_attrs if k.startswith("completed_rung_")]
+        assert len(rungs) == _rungs_hit(t, (1, 3, 9)), (t.number, steps, rungs)
+    if name == "full":
+        assert sorted(len(t.intermediate_values) for t in trials) == [2, 2, 2, 2, 10, 10]
