@@ -186,6 +186,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                        f"it. Curves that end early (x; ×3: three of them at that point) were "
                        f"stopped: {pruned_why(spec)}"
                        + pruning_saved(trials, spec.max_epochs, flat=flat)
+                       + _no_pruning(spec, summary["n_trials"])
                        + many_curves_note(inter["number"].nunique()))
     elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
@@ -290,3 +291,14 @@ def _lower_rate(spec) -> str:
     if "lr" in spec.fixed:
         return f"lower the learning rate (fixed.lr = {spec.fixed['lr']:g})"
     return "set a lower learning rate (fixed.lr)"
+
+
+
+def _no_pruning(spec, budget) -> str:
+    """Why the pruner could stop no trial here (its start-up trials took the budget)."""
+    import study as hs
+
+    found = isinstance(budget, int) and hs.startup_budget(spec, budget)
+    return (f" No trial could be pruned: the pruner judges none before {max(1, found[0])} "
+            f"completed (pruner.n_startup_trials = {found[0]}), and the study has {budget} "
+            "trials." if found else "")

@@ -65,6 +65,7 @@ from ._pipeline_run import (
     val_imbalance_metrics,
 )
 from ._points import POINT_ATTR, parse_point, point_problem, queued_point
+from ._pruner_budget import startup_budget
 from ._ready_name import resume_command
 from ._record import (
     CREATED_ATTR,
@@ -170,7 +171,7 @@ __all__ = [
     "COMMAND_ATTR", "CREATED_ATTR", "ENQUEUED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR",
     "HeldInterrupts",
     "RESUMES_KEPT", "budget_command", "resumes",
-    "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
+    "budget_used", "retried_numbers", "startup_budget", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
     "trial_versions", "trial_checkout", "other_checkout", "ran_other_code", "library_sets",

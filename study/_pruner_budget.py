@@ -25,12 +25,24 @@ def startup_trials(spec) -> int | None:
     return first
 
 
-def startup_budget_note(spec, budget: int) -> str | None:
-    """Why no trial of ``spec``, run to ``budget`` trials, can be pruned (its pruner's
-    start-up trials take the whole budget), or None.
+def startup_budget(spec, budget: int) -> tuple[int, int] | None:
+    """``(n_startup_trials, last)`` where ``spec``'s pruner, in a study of ``budget``
+    trials, can prune none (its start-up trials take the whole budget: ``budget <= last``,
+    the first trial number it may prune), else None.
 
     Trial k (from 0) sees at most k completed trials, ``repeatable_workers`` - 1 fewer in a
     repeatable study, and optuna judges none before one has completed.
+
+    Parameters
+    ----------
+    spec : StudySpec
+        The study's spec (its pruner, ``[pruner]`` options and ``repeatable_workers``).
+    budget : int
+        The study's n_trials, as it runs (``--trials``).
+
+    Returns
+    -------
+    tuple of int or None
     """
     first = startup_trials(spec)
     if first is None:
@@ -39,8 +51,15 @@ def startup_budget_note(spec, budget: int) -> str | None:
     if lag > 1 and lag >= budget:  # `repeatable_notes` says it: no trial learns from another
         return None
     needed = max(1, first) + lag - 1  # the first trial number that may be pruned
-    if budget > needed:
+    return None if budget > needed else (first, needed)
+
+
+def startup_budget_note(spec, budget: int) -> str | None:
+    """Why no trial of ``spec``, run to ``budget`` trials, can be pruned (`startup_budget`),
+    to warn of as it runs; or None."""
+    if (found := startup_budget(spec, budget)) is None:
         return None
+    first, needed = found
     waits = max(1, first)
     return (f"pruner {spec.pruner!r} judges no trial before {waits} "
             f"{'has' if waits == 1 else 'have'} completed (pruner.n_startup_trials = "

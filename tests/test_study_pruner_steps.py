@@ -93,10 +93,13 @@ def test_a_budget_within_the_pruners_start_up_trials_is_said_once(spec_file, tmp
                                                                   capsys):
     # QA: a 5-trial study with the median pruner (n_startup_trials 5: it judges no trial
     # before 5 have completed) ran as if pruning were on, and pruned nothing
+    import html
     import json
     import warnings
 
     from cli_helpers import run_cli
+
+    import reports
 
     said = ("pruner 'median' judges no trial before 5 have completed (pruner.n_startup_trials "
             "= 5), and the study's budget is 5: no trial can be pruned, every one trains to "
@@ -114,9 +117,17 @@ def test_a_budget_within_the_pruners_start_up_trials_is_said_once(spec_file, tmp
         return ((summary["n_complete"], summary["n_pruned"]),
                 [str(w.message) for w in seen if "n_startup" in str(w.message)])
 
+    def page():
+        return html.unescape(reports.study_report("few", storage=str(db),
+                                                  out=tmp_path / "rep").read_text())
+
+    idle = ("No trial could be pruned: the pruner judges none before 5 completed "
+            "(pruner.n_startup_trials = 5), and the study has 5 trials.")
     assert run() == ((5, 0), [said])
+    assert idle in page()  # the report's Pruning section says it too
     # one trial more: the sixth is judged (and pruned), without a word
     assert run("--trials", "6") == ((5, 1), [])
+    assert "No trial could be pruned" not in page()
 
     def notes(name, **keys):
         with warnings.catch_warnings(record=True) as seen:
