@@ -293,7 +293,6 @@ def _lower_rate(spec) -> str:
     return "set a lower learning rate (fixed.lr)"
 
 
-
 def _no_pruning(spec, budget) -> str:
     """Why the pruner could stop no trial here (its start-up trials took the budget)."""
     import study as hs
