@@ -61,11 +61,15 @@ snake_case, ``weight_decay``):
 
 import importlib
 
+import data
 import nets
 
 # -- imbalanced data (hplab imbalance): the registry of remedies, their pipelines and
 # scores are nets' (studies search them too), named here as well
 from nets import STRATEGIES, Strategy, resolve_strategies
+
+# a set a script registered (data.register_dataset) goes to the pools' workers with each task
+nets.carry_registry("data.DATASETS", data.DATASETS, data.BUILT_IN_DATASETS)
 
 _FROM_NETS = ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
               "AnomalyClassifier", "make_imbalance_pipeline", "net_params_from_config",

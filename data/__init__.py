@@ -30,10 +30,12 @@ from ._name_forms import (
     with_options,
 )
 from ._registry import COMMON_OPTIONS, DATASETS, list_datasets, parse_name
+from ._script_sets import BUILT_IN_DATASETS, register_dataset, unknown_set
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
-    "COMMON_OPTIONS", "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS",
+    "BUILT_IN_DATASETS", "COMMON_OPTIONS", "DATASETS", "MNIST_FILES", "MNIST_SHA256",
+    "MNIST_URL", "SCALINGS",
     "TEST_FRACTION",
     "class_weights", "exact_floats",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "check_sources",
@@ -42,5 +44,6 @@ __all__ = [
     "expand_home", "fetch_mnist", "list_datasets", "load",
     "model_data_changed", "model_data_paths", "model_data_seed", "option_text", "parse_name",
     "parse_ratio",
-    "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
+    "ratio_text", "read_idx", "register_dataset", "same_ratio", "sha256_file", "source_paths",
+    "unknown_set", "with_options",
 ]

@@ -48,7 +48,9 @@ def _hold_nothing_out(src, name: str, key: str, arg) -> None:
     """``holdout=no``: validate and test on the training rows, as xor does (the course's
     XOR as a file: 4 rows hold no split out), asked for knowingly."""
     kind = kind_of(key, arg)
-    if kind != "file":  # each said as it is: digits holds both sets out of one pool
+    # each said as it is: digits holds both sets out of one pool; a script's arrays may be
+    # as small as XOR's
+    if kind not in ("file", "script"):
         how = ("validates and tests on its training rows already" if src.fixed_splits else
                "generates a test set of its own" if kind == "generated" else
                "has a test set of its own (its t10k files)" if src.X_test is not None else

@@ -29,6 +29,7 @@ from ._callbacks import (
 from ._carried import (
     USER_REGISTRIES,
     carried_to_workers,
+    carry_registry,
     warn_replaced_built_ins,
     worker_as_parent,
 )
@@ -208,7 +209,7 @@ __all__ = [
     "enable_notice_propagation", "disable_notice_propagation", "carried_lines", "command_lines",
     "command_name",
     "in_command", "drop_held_warnings", "release_warnings",
-    "lines_carried", "USER_REGISTRIES", "carried_to_workers", "worker_as_parent",
+    "lines_carried", "USER_REGISTRIES", "carried_to_workers", "carry_registry", "worker_as_parent",
     "warn_replaced_built_ins",
     "warning_line", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "STEP_RANGE", "step_note", "verdict", "HEADS",

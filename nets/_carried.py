@@ -34,6 +34,22 @@ _TABLES = {**{name: table for name, table in USER_REGISTRIES.values()},
 _BUILT_IN = {name: dict(table) for name, table in _TABLES.items()}
 
 
+def carry_registry(name: str, table: dict, built_in: dict) -> None:
+    """Carry the entries a script adds to ``table``, a registry of a package nets does not
+    import (``data.DATASETS``), to pool workers as nets' own: those not in ``built_in``.
+    The packages that run pools call it on import, in the parent and in each worker.
+
+    Parameters
+    ----------
+    name : str
+        The table's key among the carried ones (``"data.DATASETS"``).
+    table, built_in : dict
+        The registry, and its entries that every process has.
+    """
+    _TABLES[name] = table
+    _BUILT_IN[name] = built_in
+
+
 def added_entries() -> dict[str, dict] | None:
     """The entries of the carried tables that are not the built-in ones (added, or a
     built-in name given another value) and that can be pickled, by table; None when there

@@ -25,6 +25,8 @@ study report``)::
     [study.trial_info(t)["status"] for t in optuna_study.trials]
 """
 
+import data
+import nets
 from nets import (
     train_streams,  # re-exported: the streams of a run, and of trial k
     warn_if_units_start_alike,  # re-exported: study named it first
@@ -132,6 +134,9 @@ from ._worker import (
     run_worker,
 )
 from ._worker_identity import ended_here, ended_on_this_host, running_here, worker_id
+
+# a set a script registered (data.register_dataset) goes to the pool's workers with its tasks
+nets.carry_registry("data.DATASETS", data.DATASETS, data.BUILT_IN_DATASETS)
 
 __all__ = [
     "MAX_NAME_BYTES", "MAX_TRIALS", "spec_description", "RESULT_FILES", "RESULT_FOLDERS",

@@ -215,7 +215,9 @@ def fixed_for_data(fixed: dict, dataset=None) -> dict:
 def unregistered_names(raw: dict) -> list[tuple[str, str]]:
     """The ``(setting, name)`` pairs of a spec's [fixed] and [space] that name no entry of
     the registries a script may add to (`nets.USER_REGISTRIES`): an activation registered
-    in the process that ran the study, not in this one. None of a ``raw`` not a table.
+    in the process that ran the study, not in this one; and ``("dataset", name)`` for its
+    study.dataset, a set a script registered (`data.register_dataset`). None of a ``raw``
+    not a table.
 
     Parameters
     ----------
@@ -226,7 +228,9 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
         return []
     fixed, space = (raw.get(key) if isinstance(raw.get(key), dict) else {}
                     for key in ("fixed", "space"))
-    out = []
+    table = raw.get("study") if isinstance(raw.get("study"), dict) else {}
+    dataset = table.get("dataset")
+    out = [("dataset", dataset.strip().partition("?")[0])] if data.unknown_set(dataset) else []
     for setting, (_, registry) in nets.USER_REGISTRIES.items():
         entry = space.get(setting)
         names = [fixed.get(setting), *(entry.get("choices", ()) if isinstance(entry, dict)
@@ -248,5 +252,6 @@ def unregistered_words(missing: list[tuple[str, str]]) -> tuple[str, str]:
     """
     used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
     tables = nets.and_list(list(dict.fromkeys(
-        f"nets.{nets.USER_REGISTRIES[setting][0]}" for setting, _ in missing)))
+        f"nets.{nets.USER_REGISTRIES[setting][0]}" if setting != "dataset" else
+        "data.DATASETS (data.register_dataset)" for setting, _ in missing)))
     return used, tables
