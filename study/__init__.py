@@ -32,6 +32,7 @@ from nets import (
     warn_if_units_start_alike,  # re-exported: study named it first
 )
 
+from . import _registry
 from ._budget import budget_used, retried_numbers
 from ._claim_lock import ClaimLock
 from ._create import create_or_resume
@@ -80,7 +81,16 @@ from ._record import (
     trial_info,
     trial_status,
 )
-from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
+from ._registry import (
+    METRICS,
+    PRUNERS,
+    SAMPLERS,
+    PrunerEntry,
+    SamplerEntry,
+    make_pruner,
+    make_sampler,
+    quiet_optuna,
+)
 from ._report_to_trial import ReportToTrial
 from ._resumes import RESUMES_KEPT, budget_command, resumes
 from ._run import join_study, local_workers, run_study
@@ -137,6 +147,9 @@ from ._worker_identity import ended_here, ended_on_this_host, running_here, work
 
 # a set a script registered (data.register_dataset) goes to the pool's workers with its tasks
 nets.carry_registry("data.DATASETS", data.DATASETS, data.BUILT_IN_DATASETS)
+# ... and a sampler or pruner it added to study.SAMPLERS or study.PRUNERS
+nets.carry_registry("study.SAMPLERS", SAMPLERS, _registry.BUILT_IN_SAMPLERS)
+nets.carry_registry("study.PRUNERS", PRUNERS, _registry.BUILT_IN_PRUNERS)
 
 __all__ = [
     "MAX_NAME_BYTES", "MAX_TRIALS", "spec_description", "RESULT_FILES", "RESULT_FOLDERS",
@@ -148,7 +161,8 @@ __all__ = [
     # training advice: what a run's settings against its data, or its end, warn of
     "warn_if_eps_is_met_by_a_constant", "warn_if_start_kept", "warn_if_units_start_alike",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
-    "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
+    "METRICS", "PRUNERS", "SAMPLERS", "PrunerEntry", "SamplerEntry", "make_pruner",
+    "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",
     "create_or_resume", "resumable_spec", "resume_command", "spec_to_run",
     "data_differs",

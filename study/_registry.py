@@ -248,6 +248,9 @@ PRUNERS = {
     "none": PrunerEntry(lambda spec, o: optuna.pruners.NopPruner(), optuna.pruners.NopPruner),
 }
 
+#: hplab's own samplers and pruners: a script's entry is any other (its workers take those)
+BUILT_IN_SAMPLERS, BUILT_IN_PRUNERS = dict(SAMPLERS), dict(PRUNERS)
+
 
 def walks_sequence(sampler: str) -> bool:
     """Whether ``sampler`` (grid, qmc) walks one sequence that its workers share through the

@@ -9,6 +9,7 @@ import data
 import nets
 
 from ._errors import SpecError
+from ._registry import PRUNERS, SAMPLERS
 from ._space import _PSEUDO, FIELD_TYPES, IMBALANCE_PARAMS, Param, Space, _decimal
 
 _ENTRY_KEYS = ("low", "high", "log", "step", "choices", "per_layer")
@@ -231,6 +232,8 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
     table = raw.get("study") if isinstance(raw.get("study"), dict) else {}
     dataset = table.get("dataset")
     out = [("dataset", dataset.strip().partition("?")[0])] if data.unknown_set(dataset) else []
+    out += [(key, table[key]) for key, known in (("sampler", SAMPLERS), ("pruner", PRUNERS))
+            if isinstance(table.get(key), str) and table[key] not in known]
     for setting, (_, registry) in nets.USER_REGISTRIES.items():
         entry = space.get(setting)
         names = [fixed.get(setting), *(entry.get("choices", ()) if isinstance(entry, dict)
@@ -239,6 +242,11 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
         out += [(setting, n) for n in dict.fromkeys(names)
                 if isinstance(n, str) and n not in registry]
     return out
+
+
+#: the registries of a spec's other names a script may add to (not nets')
+_OTHER_TABLES = {"dataset": "data.DATASETS (data.register_dataset)",
+                 "sampler": "study.SAMPLERS", "pruner": "study.PRUNERS"}
 
 
 def unregistered_words(missing: list[tuple[str, str]]) -> tuple[str, str]:
@@ -252,6 +260,6 @@ def unregistered_words(missing: list[tuple[str, str]]) -> tuple[str, str]:
     """
     used = nets.and_list([f"{setting} {value!r}" for setting, value in missing])
     tables = nets.and_list(list(dict.fromkeys(
-        f"nets.{nets.USER_REGISTRIES[setting][0]}" if setting != "dataset" else
-        "data.DATASETS (data.register_dataset)" for setting, _ in missing)))
+        _OTHER_TABLES.get(setting) or f"nets.{nets.USER_REGISTRIES[setting][0]}"
+        for setting, _ in missing)))
     return used, tables

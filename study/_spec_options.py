@@ -63,6 +63,8 @@ def idle_pruner(spec) -> str | None:
     else:  # its warm-up: hplab's default for the median, optuna's for the others
         first = spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner ==
                                         "median" else _default(entry.cls, "n_warmup_steps"))
+    if first == "auto":  # a pruner of a script's own, without a warm-up option: unknown
+        return None
     first = max(1, first)  # never the untrained net's checkpoint 0
     if first < last:
         return None
