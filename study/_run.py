@@ -170,10 +170,11 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 else:
                     say_whose(study, where)
                     record_resume(study, command, explicit_trials=explicit_trials)
-        dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
-            # deleted after its last trial too: its summary cannot be read
-            with deleted_as_error(store, where, study):
+            # deleted after its last trial too: its summary cannot be read; a large set
+            # shared with the workers, let go of here
+            with deleted_as_error(store, where, study), \
+                    for_workers(dataset, workers) as dataset:
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(run_spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset, run_id=run_id)
@@ -244,10 +245,10 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 study = optuna.load_study(study_name=name, storage=store)
             with deleted_as_error(store, where, study):
                 spec, loaded = join_data(spec, study, where, dataset)
-                loaded = for_workers(loaded, workers)
                 run_id = uuid.uuid4().hex[:12]
-                timed_out = execute(spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=loaded, run_id=run_id)
+                with for_workers(loaded, workers) as loaded:
+                    timed_out = execute(spec, where, store, study, workers=workers,
+                                        progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
                 # with this worker's --data: the stored path is not this machine's
                 shown = mask_url(str(storage)) if storage is not None else None

@@ -16,6 +16,7 @@ import nets
 
 from ._data_paths import _paths, absolute_data, read_from, with_stored_path
 from ._errors import SpecError
+from ._shared_data import shared_with_workers
 from ._spec import StudySpec
 from ._spec_data import check_dataset, majority_positive
 from ._storage import open_storage, release
@@ -24,9 +25,9 @@ from ._storage_url import StorageURL
 
 _RAN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data
-# Above this, a pool's workers load their own copies of the data (checked against the
-# study's fingerprint) and the launcher lets go of its own: MNIST's 220 MB sat idle in it
-# all run. Below, the launcher's copy is handed to them (joblib maps it past 1 MB).
+# Above this, a pool's workers share a temporary copy of the data, mapped read-only, and
+# the launcher lets go of its own: MNIST's 220 MB sat idle in it all run, and each worker
+# loaded another. Below, the launcher's copy is handed to them (joblib maps it past 1 MB).
 LARGE_BYTES = 64 << 20
 
 
@@ -242,8 +243,10 @@ def resume_name(spec: StudySpec) -> str:
 
 
 def for_workers(dataset, workers: int):
-    """The data ``workers`` local processes are given: ``dataset`` itself (the data this
-    process checked, so none of them trains on a file changed since, and none spends its
-    start loading it), or None for a set over `LARGE_BYTES`, which each loads and checks."""
+    """The data ``workers`` local processes are given, as a context manager: ``dataset``
+    itself (the data this process checked, so none of them trains on a file changed since,
+    and none spends its start loading it); a set over `LARGE_BYTES` as read-only memory
+    maps of a temporary copy, which the processes share (`shared_with_workers`; None if it
+    cannot be written: each then loads and checks its own)."""
     size = sum(a.nbytes for a in vars(dataset).values() if hasattr(a, "nbytes"))
-    return dataset if workers < 2 or size <= LARGE_BYTES else None
+    return shared_with_workers(dataset, workers >= 2 and size > LARGE_BYTES)

@@ -348,16 +348,17 @@ def test_the_command_lines_docstring_names_the_module_of_each_command():
 
 
 def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
-    # QA: `--workers 2` on MNIST took ~1 GB (each worker loads the set), unsaid
+    # QA: `--workers 2` on MNIST took ~1 GB (each worker loads the set), unsaid; a large
+    # set is now shared by the workers (tests/test_study_shared_data.py), as said
     import data
 
-    said = ("each holds about one copy of the data as float32 (MNIST: about 220 MB a "
-            "worker), beside the command's own")
+    said = ("they share one copy of a set over 64 MB, mapped from a file in the temporary "
+            "folder (MNIST: about 220 MB as float32), and each holds its own of a smaller one")
     for command in (("study", "run"), ("study", "worker")):
         assert said in help_words(*command), command
-    assert ("Memory grows with `--workers` (of `study run` and `study worker`): each worker "
-            "process holds about one copy of the data as float32 (MNIST's 70,000 images: "
-            "about 220 MB a worker)") in readme_words()
+    assert ("a set over 64 MB (MNIST) is written once to a file in the temporary folder "
+            "(`TMPDIR`: MNIST's 70,000 images take about 220 MB as float32, removed when the "
+            "run ends), which the worker processes share, mapped read-only") in readme_words()
     ds = data.load("digits")  # the arrays a worker holds: float32, whatever the file's type
     assert {a.dtype for a in (ds.X_train, ds.X_val, ds.X_test)} == {np.dtype(np.float32)}
     assert round(70_000 * 28 * 28 * 4 / 1e6, -1) == 220

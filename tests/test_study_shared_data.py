@@ -1,0 +1,86 @@
+"""A large set's pool workers share one temporary copy of the data, mapped read-only,
+instead of each loading its own (QA: MNIST-sized data, 2 workers at ~510 MB each)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import data
+import study
+from study import _run_data as run_data
+from study._shared_data import SPLITS, mapped, shared_with_workers
+
+
+def _quadrants_csv(path, rows: int, seed: int = 0):
+    X = np.random.default_rng(seed).normal(size=(rows, 2))
+    table = np.column_stack([X, (X[:, 0] * X[:, 1] > 0).astype(int)])
+    np.savetxt(path, table, delimiter=",", header="a,b,label", comments="", fmt="%.6g")
+    return path
+
+
+def test_a_mapped_copy_holds_the_same_bits_in_files_it_shares(tmp_path):
+    ds = data.load("digits", seed=3)
+    copy = mapped(ds, str(tmp_path))
+    assert copy.fingerprint() == ds.fingerprint()  # what a study checks: the same data
+    for name in SPLITS:
+        mine, theirs = getattr(ds, name), getattr(copy, name)
+        assert theirs.dtype == mine.dtype and np.array_equal(theirs, mine)
+        assert type(theirs) is np.ndarray and not theirs.flags.writeable
+        # backed by a file, not by this process's memory: every worker maps the same pages
+        assert isinstance(theirs.base, np.memmap)
+        assert os.path.dirname(theirs.base.filename) == str(tmp_path)
+        assert not np.shares_memory(theirs, mine)
+    assert copy.X_train.dtype == np.float32 and copy.X_train.shape == (1293, 64)
+    assert sorted(os.listdir(tmp_path)) == sorted(f"{n}.npy" for n in SPLITS)
+
+
+def test_splits_that_are_one_array_stay_one_file(tmp_path):
+    ds = data.load("xor")  # validates and tests on its training points: one label array
+    assert ds.y_val is ds.y_train and ds.y_test is ds.y_train
+    copy = mapped(ds, str(tmp_path))
+    assert copy.y_val is copy.y_train and copy.y_test is copy.y_train
+    assert np.array_equal(copy.X_test, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert sorted(os.listdir(tmp_path)) == ["X_test.npy", "X_train.npy", "X_val.npy",
+                                            "y_train.npy"]
+
+
+def test_the_shared_folder_is_removed_and_a_small_set_handed_as_it_is(tmp_path):
+    ds = data.load("coin")
+    with shared_with_workers(ds, False) as given:
+        assert given is ds
+    with shared_with_workers(ds, True) as given:
+        folder = os.path.dirname(given.X_train.base.filename)
+        assert os.path.isdir(folder) and given.fingerprint() == ds.fingerprint()
+    assert not os.path.exists(folder)
+
+
+@pytest.mark.slow
+def test_large_data_reaches_pool_workers_mapped_not_loaded_again(spec_file, tmp_path,
+                                                                monkeypatch):
+    # each worker loaded the file again: here it is gone before the pool starts, so only
+    # the launcher's checked copy can train them (with the sharing undone, every worker's
+    # load fails and no trial finishes)
+    import study._execute as run_module
+
+    monkeypatch.setattr(run_data, "LARGE_BYTES", 0)  # every set large
+    csv = _quadrants_csv(tmp_path / "quads.csv", 3000)
+    real_pool = run_module.run_on_pool
+    seen = []
+
+    def pool(spec, where, workers, run_id, threads, dataset):
+        seen.append(getattr(getattr(dataset, "X_train", None), "base", None))
+        csv.unlink()
+        return real_pool(spec, where, workers, run_id, threads, dataset)
+
+    monkeypatch.setattr(run_module, "run_on_pool", pool)
+    spec = study.load_spec(spec_file("quads", n_trials=4, dataset=f"csv:{csv}",
+                                     pruner="none", max_epochs=2, fixed={"batch_size": 4096,
+                                                          "checkpoint": 1}))
+    summary = study.run_study(spec, storage=str(tmp_path / "q.db"), workers=2,
+                              progress=False)
+    assert summary["n_finished"] == 4 and summary["n_fail"] == 0  # all in pool workers
+    assert isinstance(seen[0], np.memmap)  # the workers were handed maps of one file
+    assert not os.path.exists(seen[0].filename)  # removed after the run
