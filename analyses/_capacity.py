@@ -11,6 +11,7 @@ What the sweep found, and how it reads it, is ``_capacity_result``'s `CapacityRe
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from ._analysis_data import (
     releasing,
     shown_name,
 )
-from ._backend import check_backend, release_for_workers, run_tasks
+from ._backend import check_backend, release_for_workers, run_tasks, shared_for_workers
 from ._capacity_result import CapacityResult
 from ._checks import flag, number, seed_count, sequence, train_config, whole, whole_numbers
 from ._defaults import CAPACITY_CONFIG as DEFAULT_CONFIG, CAPACITY_SWEEP_DEFAULTS as DEFAULTS
@@ -228,14 +229,19 @@ def capacity_sweep(dataset, *, widths=DEFAULTS["widths"], depths=DEFAULTS["depth
     baseline = floor["val_loss"] if task == "regression" else None
     n_val = len(ds.y_val)
     test_is_train, record = ds.test_is_train, data_record(ds)
-    del ds  # the runs read the cache here, or load their own copy in each worker
-    release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
-    # the bar counts epochs, which the nets report at their checkpoints: over nets, it
-    # stood still for a whole net's training (7 minutes on MNIST)
-    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
-                                  progress=f"capacity: {len(tasks)} nets" if progress else None,
-                                  amounts=[t.config.max_epochs for t in tasks], unit="epoch"),
-                        columns=RUN_COLUMNS)
+    # the runs read the cache here, or load their own copy in each worker; a large set
+    # is shared with them instead, mapped from one file
+    with shared_for_workers(ds, dataset, len(tasks), workers=workers) as shared:
+        del ds
+        release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
+        if shared is not None:
+            tasks = [dataclasses.replace(t, data=shared) for t in tasks]
+        # the bar counts epochs, which the nets report at their checkpoints: over nets, it
+        # stood still for a whole net's training (7 minutes on MNIST)
+        runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers, progress=(
+            f"capacity: {len(tasks)} nets" if progress else None),
+            amounts=[t.config.max_epochs for t in tasks], unit="epoch"), columns=RUN_COLUMNS)
+        del tasks, shared  # the maps, before their folder goes
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "

@@ -16,7 +16,6 @@ import nets
 
 from ._data_paths import _paths, absolute_data, read_from, with_stored_path
 from ._errors import SpecError
-from ._shared_data import shared_with_workers
 from ._spec import StudySpec
 from ._spec_data import check_dataset, majority_positive
 from ._storage import open_storage, release
@@ -246,7 +245,7 @@ def for_workers(dataset, workers: int):
     """The data ``workers`` local processes are given, as a context manager: ``dataset``
     itself (the data this process checked, so none of them trains on a file changed since,
     and none spends its start loading it); a set over `LARGE_BYTES` as read-only memory
-    maps of a temporary copy, which the processes share (`shared_with_workers`; None if it
+    maps of a temporary copy, which the processes share (`data.shared_with_workers`; None if it
     cannot be written: each then loads and checks its own)."""
     size = sum(a.nbytes for a in vars(dataset).values() if hasattr(a, "nbytes"))
-    return shared_with_workers(dataset, workers >= 2 and size > LARGE_BYTES)
+    return data.shared_with_workers(dataset, workers >= 2 and size > LARGE_BYTES)

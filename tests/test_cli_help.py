@@ -349,7 +349,7 @@ def test_the_command_lines_docstring_names_the_module_of_each_command():
 
 def test_study_workers_help_and_readme_say_each_holds_a_copy_of_the_data():
     # QA: `--workers 2` on MNIST took ~1 GB (each worker loads the set), unsaid; a large
-    # set is now shared by the workers (tests/test_study_shared_data.py), as said
+    # set is now shared by the workers (tests/test_shared_data.py), as said
     import data
 
     said = ("they share one copy of a set over 64 MB, mapped from a file in the temporary "

@@ -472,16 +472,16 @@ def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_pat
 
 def test_workers_loading_a_large_set_refuse_a_file_changed_since_it_was_checked(
         spec_file, tmp_path, monkeypatch, capsys):
+    import data._shared as shared_data
     import study._run_data as run_data
-    import study._shared_data as shared_data
 
     monkeypatch.setattr(run_data, "LARGE_BYTES", 0)  # every set too large to hand over
-    # as is: a large set is shared mapped (tests/test_study_shared_data.py); where its copy
+    # as is: a large set is shared mapped (tests/test_shared_data.py); where its copy
     # cannot be written (a full temporary folder), each worker loads and checks its own
     def full(dataset, folder):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(shared_data, "mapped", full)
+    monkeypatch.setattr(shared_data, "mapped_copy", full)
     csv = _quadrants_csv(tmp_path / "quads.csv", 200)
     _before_the_pool(monkeypatch, lambda: _quadrants_csv(csv, 200, seed=1))
     db = tmp_path / "q.db"

@@ -1,8 +1,8 @@
 """A large set shared by a pool's worker processes: the launcher writes the arrays it
 checked once to a temporary folder and hands over read-only memory maps of them, so that
 every process reads one copy (the system's file cache). Each worker loaded its own copy:
-on MNIST-sized data 2 workers held ~510 MB each, beside the launcher's, and spent ~7 s
-each loading it again."""
+on MNIST-sized data 2 study workers held ~510 MB each, beside the launcher's, and spent
+~7 s each loading it again (a capacity sweep's the same)."""
 
 from __future__ import annotations
 
@@ -17,19 +17,19 @@ import numpy as np
 SPLITS = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test")
 
 
-def mapped(dataset, folder: str):
+def mapped_copy(dataset, folder: str):
     """A copy of ``dataset`` whose split arrays are read-only memory maps of ``.npy``
     files written to ``folder`` (bit for bit the same values).
 
     Parameters
     ----------
-    dataset : data.Dataset
+    dataset : Dataset
     folder : str
         An existing folder, which must outlive the copy's use.
 
     Returns
     -------
-    data.Dataset
+    Dataset
         joblib hands its arrays to worker processes by file name, not by value.
     """
     maps: dict[int, np.ndarray] = {}  # one file per array: xor's splits are one array
@@ -51,10 +51,21 @@ def mapped(dataset, folder: str):
 
 @contextlib.contextmanager
 def shared_with_workers(dataset, large: bool):
-    """``dataset`` as a pool's workers are given it: itself (``large`` false), else a
-    `mapped` copy in a temporary folder removed on exit, or None (a folder that could not
-    be written: each worker then loads the data and checks it against the study). The
-    caller drops its own reference to ``dataset`` (``with ... as dataset``)."""
+    """``dataset`` as a pool's worker processes are given it, as a context manager.
+
+    Parameters
+    ----------
+    dataset : Dataset or None
+    large : bool
+        Whether to share it through a file (a set too large to copy into each worker).
+
+    Yields
+    ------
+    Dataset or None
+        ``dataset`` itself (``large`` false), else a `mapped_copy` in a temporary folder
+        removed on exit, or None where that folder could not be written (each worker
+        then loads its own). The caller drops its own reference (``with ... as dataset``).
+    """
     if not large or dataset is None:
         yield dataset
         return
@@ -62,7 +73,7 @@ def shared_with_workers(dataset, large: bool):
         try:
             folder = stack.enter_context(tempfile.TemporaryDirectory(
                 prefix="hplab-data-", ignore_cleanup_errors=True))
-            shared = mapped(dataset, folder)
+            shared = mapped_copy(dataset, folder)
         except OSError:  # a full or unwritable temporary folder: each loads its own, as before
             shared = None
         del dataset  # the maps are this process's only copy now
