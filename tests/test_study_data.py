@@ -577,6 +577,8 @@ def test_a_study_of_a_ready_specs_name_resumes_by_its_name_when_its_spec_file_is
                     "--no-report"], capsys)[0] == 0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # ...but that its median pruner cannot act within a 2-trial budget (said, and true)
+        warnings.filterwarnings("ignore", "pruner 'median' judges no trial", UserWarning)
         code, out, err = run_cli(["study", "run", "xor", "--trials", 2, "--storage", other,
                                   "--data", "xor", "--no-report", "--json"], capsys)
     assert code == 0, err
