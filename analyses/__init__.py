@@ -114,7 +114,8 @@ _MODULES = {
     # -- scaling (continued)
     "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
     "_noise_window": ("NOISE_INTERVAL", "NOISE_WINDOW"),
-    "_scaling": ("default_batch_sizes", "scaling_study"),
+    "_scaling": ("scaling_study",),
+    "_scaling_checks": ("default_batch_sizes",),
     "_lr_grid": ("MAX_RATES", "lr_grid"),
     "_scaling_law": ("EXTRAPOLATE", "SCALING_MIN_POINTS", "fit_scaling_law"),
     "_scaling_fit": ("ScalingFit", "mccandlish_steps"),

@@ -35,7 +35,13 @@ from ._analysis_data import (
     releasing,
     shown_name,
 )
-from ._backend import check_backend, release_for_workers, run_tasks, scheduler_record
+from ._backend import (
+    check_backend,
+    release_for_workers,
+    run_tasks,
+    scheduler_record,
+    shared_for_workers,
+)
 from ._checks import flag, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_grid import lr_grid
@@ -49,6 +55,7 @@ from ._scaling_checks import (
     check_against_data,
     check_epoch_budget,
     check_settings,
+    default_batch_sizes,
     full_batch_sizes,
 )
 from ._scaling_readout import read_runs
@@ -79,20 +86,6 @@ NOISE_MEASUREMENTS = 100  # per reference run
 # SeedSequence((seed, 2)): the noise-scale bootstrap's own stream (a run's weights and
 # batches are spawned from (seed, k), so it shares no stream with run k = 2)
 BOOTSTRAP_STREAM = 2
-
-
-def default_batch_sizes(n: int) -> tuple[int, ...]:
-    """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch).
-
-    Parameters
-    ----------
-    n : int
-        Training rows, >= 1.
-    """
-    if n < 1:
-        raise ValueError(f"batch sizes need a training set, got n = {n}")
-    sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]
-    return tuple(sizes if sizes[-1] == n else [*sizes, n])
 
 
 @errors_in_python_words("scaling")
@@ -222,8 +215,6 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 "max_epochs": max_epochs, "config": base.to_dict(),
                 "reference_batch": reference_batch, "noise": noise, "workers": workers,
                 "backend": backend, "scheduler": scheduler_record(scheduler), **seeds_said}
-    del ds  # the runs read the cache here, or load their own copy in each worker
-
     def budget(b: int) -> int:
         if max_epochs is None:
             return max_steps
@@ -252,36 +243,43 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if target is not None:  # refused before any run
         refuse_constant_target(target, metric, source, constant, kind)
         refuse_majority_target(target, metric, source, constant, best)
-    if target is None or (noise and n >= 2):
-        every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
-        ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
-        release_for_workers(held_dataset, dataset, len(ref_tasks), backend=backend,
-                            workers=workers)
-        ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
-                             scheduler=scheduler,
-                             progress="scaling: reference runs" if progress else None,
-                             **work_of(ref_tasks, n))
-        reference, best = _reference_table(ref_rows, metric, for_target=target is None)
-        if target is None:
-            target, source = default_target(best, metric), (
-                f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
-                if metric == "val_accuracy" else
-                f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
-            refuse_constant_target(target, metric, source, constant, kind, set_by)
-        # before the study's runs (QA: a refusal after every run, minutes in): the reference
-        # runs' untrained net is the study's first seed's, and the majority share the data's
-        refuse_met_by_reference(reference, best, metric, target, source, sizes[0],
-                                budget(b_ref), set_by)
-        refuse_majority_target(target, metric, source, constant, best, set_by)
-        if every and best is not None:  # its own stream: the bootstrap draws nothing from
-            # the runs' seeds; with every reference run diverged there is no noise to read
-            noise_df, b_simple, b_simple_step = _noise_at_target(
-                best, metric, target,
-                np.random.default_rng(np.random.SeedSequence((seed, BOOTSTRAP_STREAM))))
-    tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
-    release_for_workers(held_dataset, dataset, len(tasks), backend=backend, workers=workers)
-    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
-                     progress="scaling: runs" if progress else None, **work_of(tasks, n))
+    # the runs read the cache here, or load their own copy in each worker; a large set is
+    # shared with both pools' workers instead, mapped from one file (each loaded its own)
+    n_runs = len(sizes) * len(rates) * seeds  # the reference runs are fewer
+    with shared_for_workers(ds, dataset, n_runs, backend=backend, workers=workers) as shared:
+        del ds
+        ref = ref if shared is None else shared  # what task() hands the runs
+        if target is None or (noise and n >= 2):
+            every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
+            ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
+            release_for_workers(held_dataset, dataset, len(ref_tasks), backend=backend,
+                                workers=workers)
+            ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
+                                 scheduler=scheduler,
+                                 progress="scaling: reference runs" if progress else None,
+                                 **work_of(ref_tasks, n))
+            reference, best = _reference_table(ref_rows, metric, for_target=target is None)
+            if target is None:
+                target, source = default_target(best, metric), (
+                    f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
+                    if metric == "val_accuracy" else
+                    f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
+                refuse_constant_target(target, metric, source, constant, kind, set_by)
+            # before the study's runs (QA: a refusal after every run, minutes in): the reference
+            # runs' untrained net is the study's first seed's, and the majority share the data's
+            refuse_met_by_reference(reference, best, metric, target, source, sizes[0],
+                                    budget(b_ref), set_by)
+            refuse_majority_target(target, metric, source, constant, best, set_by)
+            if every and best is not None:  # its own stream: the bootstrap draws nothing from
+                # the runs' seeds; with every reference run diverged there is no noise to read
+                noise_df, b_simple, b_simple_step = _noise_at_target(
+                    best, metric, target,
+                    np.random.default_rng(np.random.SeedSequence((seed, BOOTSTRAP_STREAM))))
+        tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
+        release_for_workers(held_dataset, dataset, len(tasks), backend=backend, workers=workers)
+        rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
+                         progress="scaling: runs" if progress else None, **work_of(tasks, n))
+        ref = ref_tasks = tasks = shared = None  # the maps, before their folder goes
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
     refuse_met_at_start(runs, best, metric, target, source, budget(b_ref), set_by)

@@ -100,3 +100,17 @@ def check_epoch_budget(steps: int, b: int, per_epoch: int, max_steps: int,
     raise ValueError(f"max_steps {max_steps} is {steps / per_epoch:,.10g} epochs {at}: {why}; "
                      f"lower max_steps to at most {most} (or {other} max_epochs to at most "
                      f"{MAX_BUDGET_EPOCHS:,})")
+
+
+def default_batch_sizes(n: int) -> tuple[int, ...]:
+    """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch).
+
+    Parameters
+    ----------
+    n : int
+        Training rows, >= 1.
+    """
+    if n < 1:
+        raise ValueError(f"batch sizes need a training set, got n = {n}")
+    sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]
+    return tuple(sizes if sizes[-1] == n else [*sizes, n])

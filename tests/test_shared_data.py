@@ -115,3 +115,39 @@ def test_a_capacity_sweeps_workers_share_a_large_named_set(tmp_path, monkeypatch
     runs = ["width", "val_loss", "val_accuracy", "test_loss"]
     assert two.runs[runs].equals(one.runs[runs])  # the same nets, bit for bit
     assert len(two.runs) == 2 and two.runs["val_accuracy"].min() > 0.5
+
+
+@pytest.mark.slow
+def test_a_scaling_studys_two_pools_share_a_large_named_set(tmp_path, monkeypatch):
+    # each worker of both pools (the reference runs, then the runs) loaded the named set
+    # again; here the file is gone before the first pool starts, so only a shared copy
+    # can train them, and both pools are handed the same maps
+    import analyses
+    import analyses._backend as backend
+    import analyses._scaling as scaling
+    import nets
+
+    monkeypatch.setattr(backend, "SHARE_BYTES", 0)  # every set large
+    csv = _quadrants_csv(tmp_path / "quads.csv", 3000)
+    kwargs = {"batch_sizes": [16, 64], "lrs": [0.3, 1.0], "seeds": 1, "max_steps": 60,
+              "config": nets.TrainConfig(hidden=(8,), activation=("tanh",))}
+    one = analyses.scaling_study(f"csv:{csv}", **kwargs)
+    real_run_tasks, carried = scaling.run_tasks, []
+
+    def run_tasks(fn, tasks, **kw):
+        carried.append(tasks[0].data)
+        if csv.exists():
+            csv.unlink()
+        return real_run_tasks(fn, tasks, **kw)
+
+    monkeypatch.setattr(scaling, "run_tasks", run_tasks)
+    two = analyses.scaling_study(f"csv:{csv}", workers=2, **kwargs)
+    assert len(carried) == 2 and carried[0] is carried[1]  # one copy for both pools
+    maps = carried[0].X_train.base
+    assert isinstance(maps, np.memmap) and not os.path.exists(maps.filename)  # removed
+    assert two.target == one.target == pytest.approx(0.6135417)  # the reference runs'
+    runs = ["batch_size", "lr", "reached", "steps", "final_value"]
+    assert two.runs[runs].equals(one.runs[runs])  # the same nets, bit for bit
+    assert two.runs["steps"].tolist() == [31, 12, 13, 13]
+    assert two.reference.equals(one.reference) and len(two.noise) == len(one.noise) == 61
+    assert two.b_simple == one.b_simple
