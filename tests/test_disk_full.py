@@ -127,7 +127,12 @@ def test_a_new_study_the_full_disk_stopped_is_not_said_to_resume(small_disk):
     assert done.stderr.splitlines() == [
         "hplab study run: error: storage sqlite:///runs/hplab.db failed: database or disk is "
         "full; no trial was stored, and once space is freed the same command starts the study",
-        # a stored study (2 of its trials done): resumed
+        # a stored study (2 of its trials done): resumed, its 3 trials too few for xor's
+        # median pruner to act (said before the write the full disk refused)
+        "hplab study run: warning: pruner 'median' judges no trial before 5 have completed "
+        "(pruner.n_startup_trials = 5), and the study's budget is 3: no trial can be pruned, "
+        "every one trains to its end; give n_trials (or --trials) above 5, lower "
+        "pruner.n_startup_trials, or set pruner = \"none\"",
         "hplab study run: error: storage sqlite:///runs/hplab.db failed: database or disk is "
         "full; trials that finished stay stored, and the same command resumes the study"], done
     code, started = done.stdout.split("\n", 1)
