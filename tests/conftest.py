@@ -244,6 +244,21 @@ def trials_of(db, name: str):
     return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
 
 
+def asked_steps(monkeypatch) -> list[int]:
+    """The steps at which trials ask ``should_prune``, in order, from now on."""
+    import optuna
+
+    asked = []
+    should_prune = optuna.trial.Trial.should_prune
+
+    def counted(trial):
+        asked.append(trial.storage.get_trial(trial._trial_id).last_step)
+        return should_prune(trial)
+
+    monkeypatch.setattr(optuna.trial.Trial, "should_prune", counted)
+    return asked
+
+
 def ended_worker() -> str:
     """The worker id (`study.worker_id`) a process of this machine had, that has ended: one
     a run, show and a report's cleanup take for ended (`study.ended_here`; where /proc says

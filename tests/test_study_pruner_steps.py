@@ -4,7 +4,7 @@ batch size, and what the run says of a pruner that can stop no trial."""
 from __future__ import annotations
 
 import pytest
-from conftest import trials_of
+from conftest import asked_steps, trials_of
 
 import study
 
@@ -66,16 +66,7 @@ def test_the_pruner_is_not_asked_within_its_warm_up(spec_file, tmp_path, monkeyp
     # a median or percentile pruner reads every trial of the study before it looks at its
     # warm-up (~10 ms a read on SQLite, coin's 12 trials): asked within it, it answered
     # "no" at that cost at every checkpoint before n_warmup_steps, in every trial
-    import optuna
-
-    asked = []
-    should_prune = optuna.trial.Trial.should_prune
-
-    def counted(trial):
-        asked.append(trial.storage.get_trial(trial._trial_id).last_step)
-        return should_prune(trial)
-
-    monkeypatch.setattr(optuna.trial.Trial, "should_prune", counted)
+    asked = asked_steps(monkeypatch)
     path = spec_file("warm", dataset="coin", metric="val_accuracy", n_trials=8,
                      max_epochs=12, sampler="random", pruner="median",
                      pruner_options={"n_startup_trials": 3, "n_warmup_steps": 3},

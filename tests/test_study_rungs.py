@@ -5,23 +5,10 @@ from __future__ import annotations
 
 import optuna
 import pytest
-from conftest import trials_of
+from conftest import asked_steps, trials_of
 
 import study
 import study._objective as objective
-
-
-def _asked_steps(monkeypatch) -> list[int]:
-    """The steps at which trials ask ``should_prune``, in order, from now on."""
-    asked = []
-    should_prune = optuna.trial.Trial.should_prune
-
-    def counted(trial):
-        asked.append(trial.storage.get_trial(trial._trial_id).last_step)
-        return should_prune(trial)
-
-    monkeypatch.setattr(optuna.trial.Trial, "should_prune", counted)
-    return asked
 
 
 def _outcomes(db, name):
@@ -42,7 +29,7 @@ def test_a_rung_pruner_is_asked_at_its_rungs_only_and_prunes_the_same(
                      fixed={"hidden": [4], "batch_size": 32, "checkpoint": 2})
     spec = study.load_spec(path)
     assert objective.rung_steps(spec) == (min(rungs), options["reduction_factor"])
-    asked = _asked_steps(monkeypatch)
+    asked = asked_steps(monkeypatch)
     study.run_study(spec, storage=str(tmp_path / "rungs.db"), progress=False)
     at_rungs = list(asked)
     asked.clear()
