@@ -175,21 +175,16 @@ def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None
     return backend == "dask" or _n_jobs(workers, n_tasks, warn=False) != 1
 
 
-#: A named set over this many bytes of arrays reaches local workers as one shared, mapped
-#: copy (`data.shared_with_workers`): each loaded its own (QA: a 2-worker capacity sweep
-#: on MNIST-sized data, 470 MB a worker, ~7 s each to load it, 27 s against 10 s on one)
-SHARE_BYTES = 64 << 20
-
-
 def shared_for_workers(ds, dataset, n_tasks: int, *, backend: str = "joblib",
                        workers: int | None = 1):
     """`data.shared_with_workers` of ``ds`` (loaded from the name ``dataset``) for
     ``n_tasks`` tasks: the mapped Dataset the tasks carry to local pool workers for a set
-    over `SHARE_BYTES`, else None (the tasks keep the name: in this process, on a Dask
-    cluster, or a small set, each worker loads its own)."""
+    over `data.SHARE_BYTES` (QA: a 2-worker capacity sweep on MNIST-sized data, 470 MB a
+    worker, 27 s against 10 s on one), else None (the tasks keep the name: in this process,
+    on a Dask cluster, or a small set, each worker loads its own)."""
     share = (isinstance(dataset, str) and backend == "joblib"
              and runs_elsewhere(n_tasks, backend=backend, workers=workers)
-             and sum(a.nbytes for a in vars(ds).values() if hasattr(a, "nbytes")) > SHARE_BYTES)
+             and data.is_large(ds))
     return data.shared_with_workers(ds if share else None, share)
 
 

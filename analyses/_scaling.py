@@ -103,7 +103,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     ----------
     dataset : str or data.Dataset
         A name is loaded with ``data.load(name, seed=data_seed)`` (default ``seed``; in
-        each worker, once, but a set over `analyses._backend.SHARE_BYTES`, which local
+        each worker, once, but a set over `data.SHARE_BYTES`, which local
         workers share, mapped from one file).
     batch_sizes : sequence of int, optional
         Default `default_batch_sizes` (powers of 2 and the full batch; from 2 with batch

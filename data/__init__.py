@@ -31,10 +31,11 @@ from ._name_forms import (
 )
 from ._registry import COMMON_OPTIONS, DATASETS, list_datasets, parse_name
 from ._script_sets import BUILT_IN_DATASETS, register_dataset, unknown_set
-from ._shared import mapped_copy, shared_with_workers
+from ._shared import SHARE_BYTES, is_large, mapped_copy, shared_with_workers
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
+    "SHARE_BYTES", "is_large",
     "mapped_copy",
     "shared_with_workers",
     "BUILT_IN_DATASETS", "COMMON_OPTIONS", "DATASETS", "MNIST_FILES", "MNIST_SHA256",

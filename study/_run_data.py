@@ -24,10 +24,6 @@ from ._storage_url import StorageURL
 
 _RAN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data
-# Above this, a pool's workers share a temporary copy of the data, mapped read-only, and
-# the launcher lets go of its own: MNIST's 220 MB sat idle in it all run, and each worker
-# loaded another. Below, the launcher's copy is handed to them (joblib maps it past 1 MB).
-LARGE_BYTES = 64 << 20
 
 
 def check_data(study, dataset, where: StorageURL, hint: str) -> None:
@@ -244,8 +240,8 @@ def resume_name(spec: StudySpec) -> str:
 def for_workers(dataset, workers: int):
     """The data ``workers`` local processes are given, as a context manager: ``dataset``
     itself (the data this process checked, so none of them trains on a file changed since,
-    and none spends its start loading it); a set over `LARGE_BYTES` as read-only memory
-    maps of a temporary copy, which the processes share (`data.shared_with_workers`; None if it
-    cannot be written: each then loads and checks its own)."""
-    size = sum(a.nbytes for a in vars(dataset).values() if hasattr(a, "nbytes"))
-    return data.shared_with_workers(dataset, workers >= 2 and size > LARGE_BYTES)
+    and none spends its start loading it); a set over `data.SHARE_BYTES` as read-only
+    memory maps of a temporary copy, which the processes share, the launcher letting go of
+    its own (`data.shared_with_workers`; None if it cannot be written: each then loads and
+    checks its own)."""
+    return data.shared_with_workers(dataset, workers >= 2 and data.is_large(dataset))

@@ -54,10 +54,9 @@ def test_a_registered_set_loads_as_the_same_data_written_to_a_csv_file(mine, tmp
 def test_a_study_on_a_registered_set_runs_on_two_workers_and_its_report_retrains(
         mine, tmp_path, monkeypatch):
     import reports
-    import study._run_data as run_data
 
     # the workers load the set by name, as they do a set past 64 MB (not handed to them)
-    monkeypatch.setattr(run_data, "LARGE_BYTES", 0)
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 0)
     values = {}
     for workers in (1, 2):
         db = str(tmp_path / f"w{workers}.db")

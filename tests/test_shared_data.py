@@ -12,7 +12,6 @@ import data
 import study
 from data import mapped_copy as mapped, shared_with_workers
 from data._shared import SPLITS
-from study import _run_data as run_data
 
 
 def _quadrants_csv(path, rows: int, seed: int = 0):
@@ -66,7 +65,7 @@ def test_large_data_reaches_pool_workers_mapped_not_loaded_again(spec_file, tmp_
     # load fails and no trial finishes)
     import study._execute as run_module
 
-    monkeypatch.setattr(run_data, "LARGE_BYTES", 0)  # every set large
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 0)  # every set large
     csv = _quadrants_csv(tmp_path / "quads.csv", 3000)
     real_pool = run_module.run_on_pool
     seen = []
@@ -93,10 +92,9 @@ def test_a_capacity_sweeps_workers_share_a_large_named_set(tmp_path, monkeypatch
     # sweep took 27 s against 10 s on one); here the file is gone once the sweep has
     # loaded it, so only a shared copy can train them
     import analyses
-    import analyses._backend as backend
     import analyses._capacity as capacity
 
-    monkeypatch.setattr(backend, "SHARE_BYTES", 0)  # every set large
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 0)  # every set large
     csv = _quadrants_csv(tmp_path / "quads.csv", 3000)
     cfg = analyses.CAPACITY_CONFIG.replace(max_epochs=2, batch_size=64, lr=0.1)
     one = analyses.capacity_sweep(f"csv:{csv}", widths=(2, 4), seeds=1, config=cfg)
@@ -123,11 +121,10 @@ def test_a_scaling_studys_two_pools_share_a_large_named_set(tmp_path, monkeypatc
     # again; here the file is gone before the first pool starts, so only a shared copy
     # can train them, and both pools are handed the same maps
     import analyses
-    import analyses._backend as backend
     import analyses._scaling as scaling
     import nets
 
-    monkeypatch.setattr(backend, "SHARE_BYTES", 0)  # every set large
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 0)  # every set large
     csv = _quadrants_csv(tmp_path / "quads.csv", 3000)
     kwargs = {"batch_sizes": [16, 64], "lrs": [0.3, 1.0], "seeds": 1, "max_steps": 60,
               "config": nets.TrainConfig(hidden=(8,), activation=("tanh",))}

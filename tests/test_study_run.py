@@ -414,11 +414,10 @@ def test_the_launcher_drops_large_data_its_worker_processes_load(spec_file, tmp_
                                                                  monkeypatch, data_alive_at):
     # with --workers 2 on MNIST the launching process kept its 220 MB copy, idle, all run
     import study._execute as run_module
-    import study._run_data as run_data
 
     # "large" lowered to 16 KB, the coin below (48 KB of arrays) over it: the workers' own
     # loads and trainings stay small
-    monkeypatch.setattr(run_data, "LARGE_BYTES", 1 << 14)
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 1 << 14)
     held = data_alive_at(run_module, "run_on_pool")
     spec = study.load_spec(spec_file("drop", n_trials=2, dataset="coin?n_train=3000",
                                      max_epochs=2, fixed={"batch_size": 4096,
@@ -473,9 +472,8 @@ def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_pat
 def test_workers_loading_a_large_set_refuse_a_file_changed_since_it_was_checked(
         spec_file, tmp_path, monkeypatch, capsys):
     import data._shared as shared_data
-    import study._run_data as run_data
 
-    monkeypatch.setattr(run_data, "LARGE_BYTES", 0)  # every set too large to hand over
+    monkeypatch.setattr("data._shared.SHARE_BYTES", 0)  # every set too large to hand over
     # as is: a large set is shared mapped (tests/test_shared_data.py); where its copy
     # cannot be written (a full temporary folder), each worker loads and checks its own
     def full(dataset, folder):

@@ -11,7 +11,7 @@ from ._parser import Parser
 from ._study_end import study_end, study_stops
 
 # a study's processes each held the data: QA's 2 workers on MNIST took ~1 GB, unsaid; a
-# set over `study._run_data.LARGE_BYTES` is now shared by them, from a temporary file
+# set over `data.SHARE_BYTES` is now shared by them, from a temporary file
 _STUDY_WORKERS_MEMORY = ("; they share one copy of a set over 64 MB, mapped from a file in "
                          "the temporary folder (MNIST: about 220 MB as float32), and each "
                          "holds its own of a smaller one")
