@@ -5,9 +5,8 @@ xor study, pruner median, pruned nothing without a word)."""
 
 from __future__ import annotations
 
-import inspect
-
 from ._registry import PRUNERS
+from ._spec_options import _default
 
 #: The pruners that wait for completed trials before they judge one (``n_startup_trials``).
 STARTUP_PRUNERS = ("median", "percentile")
@@ -18,11 +17,8 @@ def startup_trials(spec) -> int | None:
     default where the spec sets none), or None for a pruner that waits for none."""
     if spec.pruner not in STARTUP_PRUNERS:
         return None
-    first = spec.pruner_options.get("n_startup_trials")
-    if first is None:
-        first = inspect.signature(PRUNERS[spec.pruner].cls.__init__).parameters[
-            "n_startup_trials"].default
-    return first
+    return spec.pruner_options.get("n_startup_trials",
+                                   _default(PRUNERS[spec.pruner].cls, "n_startup_trials"))
 
 
 def startup_budget(spec, budget: int) -> tuple[int, int] | None:

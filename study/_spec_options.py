@@ -60,9 +60,8 @@ def idle_pruner(spec) -> str | None:
         first = _first_rung(spec)
         if first == "auto":
             return None
-    else:  # its warm-up: hplab's default for the median, optuna's for the others
-        first = spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner ==
-                                        "median" else _default(entry.cls, "n_warmup_steps"))
+    else:
+        first = _warmup(spec)
     if first == "auto":  # a pruner of a script's own, without a warm-up option: unknown
         return None
     first = max(1, first)  # never the untrained net's checkpoint 0
@@ -74,15 +73,19 @@ def idle_pruner(spec) -> str | None:
             "its end (lower fixed.checkpoint, or set pruner = \"none\")")
 
 
+def _warmup(spec):
+    """The ``n_warmup_steps`` of ``spec``'s pruner: as set, else hplab's default for the
+    median, optuna's for the others ("auto": a class without one, a script's own)."""
+    return spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner == "median"
+                                   else _default(PRUNERS[spec.pruner].cls, "n_warmup_steps"))
+
+
 def warmup_steps(spec) -> int:
     """The first checkpoint a median, percentile or threshold pruner judges
     (``n_warmup_steps``: hplab's 2 for the median, optuna's 0 for the others); 0 for the
     others. Optuna reads every trial of the study before it looks at the warm-up."""
-    entry = PRUNERS[spec.pruner]
-    if entry.rungs or "n_warmup_steps" not in inspect.signature(entry.cls.__init__).parameters:
-        return 0
-    return spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner == "median"
-                                   else _default(entry.cls, "n_warmup_steps"))
+    first = 0 if PRUNERS[spec.pruner].rungs else _warmup(spec)
+    return 0 if first == "auto" else first
 
 
 def rung_steps(spec) -> tuple[int, int] | None:
