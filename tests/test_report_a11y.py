@@ -50,7 +50,8 @@ window.addEventListener("load", () => {
   const focusable = Array.from(document.querySelectorAll("a[href], summary, button"), (e) => {
     e.focus({focusVisible: true});  // as a Tab: a bare focus() was flaky
     return {name: (e.getAttribute("aria-label") || e.textContent).trim(),
-            focused: document.activeElement === e, outline: getComputedStyle(e).outlineStyle};
+            focused: document.activeElement === e, visible: e.matches(":focus-visible"),
+            outline: getComputedStyle(e).outlineStyle};
   });
   // a table's sideways scroller: Chrome makes it focusable itself, Firefox and Safari
   // only by its tabindex, so that is what is read, with its role and name
@@ -105,6 +106,14 @@ def test_a_report_and_its_index_read_by_every_reader(report_path, tmp_path, dark
     for page, kind in ((runs / "train" / report_path.parent.name / report_path.name, "report"),
                        (index, "index")):
         seen = _audit(exe, page, tmp_path, dark)
+        for _ in range(2):
+            # Chromium now and then loads a page whose focus({focusVisible}) leaves every
+            # link out of :focus-visible (CI, stop 78): no ring is drawn then, whatever the
+            # stylesheet says, so the page is read again; a stylesheet that hides the ring
+            # fails on every read
+            if any(f["visible"] for f in seen["focusable"]):
+                break
+            seen = _audit(exe, page, tmp_path, dark)
         assert seen["dark"] == dark and seen["lang"] == "en" and seen["title"], kind
         # one h1 first, and no level skipped on the way down
         heads = seen["headings"]
@@ -122,7 +131,8 @@ def test_a_report_and_its_index_read_by_every_reader(report_path, tmp_path, dark
         assert seen["texts"] > 20 and seen["low"] == [], (kind, seen["low"])
         # each link reachable by the keyboard, keeping the browser's focus ring, and named
         links = seen["focusable"]
-        assert links and all(f["focused"] and f["outline"] != "none" for f in links), links
+        assert links and all(f["focused"] and f["visible"] for f in links), links
+        assert all(f["outline"] != "none" for f in links), links
         assert not [f["name"] for f in links
                     if f["name"].lower() in ("", "here", "click here", "link", "more")]
         # each table's sideways scroller reached by Tab in every browser (Chrome alone makes
