@@ -19,7 +19,7 @@ from ._terminal import study_lines
 
 
 def note_study_report(name: str, storage, summary: dict,
-                      description: str | None = None) -> list[str]:
+                      description: str | None = None, missing=()) -> list[str]:
     """Set ``summary``'s ``report_path`` (the study's report, where `study show` finds it)
     and ``report_stale``; return the line that says how the report lags the study, if it
     does (none, when it is current or there is none).
@@ -35,6 +35,9 @@ def note_study_report(name: str, storage, summary: dict,
     description : str, optional
         The study's description as stored (default: read from the storage, where there is
         a report): a report showing another lags.
+    missing : list of tuple of str, optional
+        `study.unregistered_names` of its spec: the hplab command cannot write its report,
+        the lines name `reports.study_report` from the script that registers them.
 
     Returns
     -------
@@ -60,6 +63,8 @@ def note_study_report(name: str, storage, summary: dict,
                        f"{nets.shell_line(again)}")
     else:
         lag_command = nets.shell_line(again)
+    if missing:  # QA: show named `hplab study report`, which refuses such a study
+        lag_command = _python_report_call(name, storage, missing)
     # a report written before later trials (a run with --no-report, a worker's), or of a
     # deleted study of this name, says so
     said = report_lags(report, summary, lag_command, description) if report else None
@@ -98,8 +103,19 @@ def _in_folder(report, folder) -> bool:
         return False
 
 
+def _python_report_call(name: str, storage, missing) -> str:
+    """What writes the report of a study whose spec names entries this process lacks
+    (``missing``, `study.unregistered_names`): the hplab command knows only its own, so
+    `reports.study_report` from the script that registers them (README)."""
+    import study
+
+    used, _ = study.unregistered_words(missing)
+    given = "" if storage is None else f", storage={study.mask_url(str(storage))!r}"
+    return f"reports.study_report({name!r}{given}) from the script that registers {used}"
+
+
 def study_report_lines(name: str, storage, summary: dict,
-                       description: str | None = None) -> list[str]:
+                       description: str | None = None, missing=()) -> list[str]:
     """`note_study_report`'s line, else the one that says the study has no report yet:
     what `hplab study show` and `study worker` end with (QA: a worker said nothing of a
     study without a report, where show gave the command that writes one).
@@ -114,12 +130,14 @@ def study_report_lines(name: str, storage, summary: dict,
         The study as `study.show_study` has it.
     description : str, optional
         The study's description as stored now (None: not compared).
+    missing : list of tuple of str, optional
+        `study.unregistered_names` of its spec (`note_study_report`).
     """
-    return (note_study_report(name, storage, summary, description)
-            or _no_report_yet(name, storage, summary))
+    return (note_study_report(name, storage, summary, description, missing)
+            or _no_report_yet(name, storage, summary, missing))
 
 
-def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
+def _no_report_yet(name: str, storage, summary: dict, missing=()) -> list[str]:
     """The line `study show` prints where the study has no report (a run with --no-report,
     a report step interrupted: QA found the "report:" line left out without a word), with
     the command that writes one; none where it has one. It names the folder looked in
@@ -129,8 +147,10 @@ def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
 
     if summary["report_path"] is not None:
         return []
-    write = nets.command_words(["hplab", "study", "report"], name, (
-        ["--storage", study.mask_url(storage)] if storage else []))
+    write = nets.shell_line(nets.command_words(["hplab", "study", "report"], name, (
+        ["--storage", study.mask_url(storage)] if storage else [])))
+    if missing:  # the hplab command refuses it (QA)
+        write = _python_report_call(name, storage, missing)
     folder = study_report_folder(name, storage, summary["created"])
     primary = study.study_folder(name)
     other = read_report_info(primary / "report.html") if folder != primary else None
@@ -138,8 +158,8 @@ def _no_report_yet(name: str, storage, summary: dict) -> list[str]:
         # QA: a copied project (cp -r, the original still there) said "none yet" beside
         # runs/studies/NAME/report.html: that one is the original storage's study
         return [f"report: {primary / 'report.html'} is of the study in {other.source}; "
-                f"this one has none yet ({nets.shell_line(write)} writes it to {folder})"]
-    return [f"report: none yet in {folder} ({nets.shell_line(write)})"]
+                f"this one has none yet ({write} writes it to {folder})"]
+    return [f"report: none yet in {folder} ({write})"]
 
 
 def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, list[str]]:
@@ -166,9 +186,10 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
     opened = study.open_study_storage(name, storage)
     try:
         summary = study.show_study(name, storage, opened=opened)
-        # sets its report_path first; the description as stored, read on this open
-        said = study_report_lines(name, storage, summary, _description_of(opened[0]))
         missing = study.unregistered_names(opened[0].user_attrs.get(study.SPEC_ATTR))
+        # sets its report_path first; the description as stored, read on this open
+        said = study_report_lines(name, storage, summary, _description_of(opened[0]),
+                                  missing)
         # the report's best-trial note, in the JSON too (a value another program told)
         summary["best_told_while_running"] = told = _best_told(opened[0], summary)
         note = "  (value told by another program while hplab trained it)" if told else ""

@@ -4,6 +4,9 @@ on one, opened where it is not registered, says so in one line."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,11 +110,27 @@ def test_a_study_of_a_set_not_registered_here_reads_but_does_not_run(mine, tmp_p
             assert (code, err) == (2, f"hplab {' '.join(command[:2])}: error: {said}\n")
         code, out, err = run_cli(["study", "show", "own", "--storage", db], capsys)
         assert (code, err) == (0, "")
-        assert out.splitlines()[-1] == (
+        # QA: the report line named `hplab study report`, which refuses it (above): it
+        # names the call that works, from the script that registers the set
+        call = f"reports.study_report('own', storage={str(db)!r})"
+        assert out.splitlines()[-2:] == [
+            f"report: none yet in runs/studies/own ({call} from the script that registers "
+            "dataset 'mine')",
             "uses dataset 'mine', not registered in this process: its report and a run "
             "resuming it need it registered in data.DATASETS (data.register_dataset) (from "
-            "Python)")
+            "Python)"]
         assert not (tmp_path / "runs").exists()
+    finally:
+        data.DATASETS["mine"] = entry
+    import reports
+
+    eval(call, {"reports": reports})  # as the script would, the set registered
+    data.DATASETS.pop("mine")
+    try:
+        code, out, _ = run_cli(["study", "show", "own", "--storage", db, "--json"], capsys)
+        # written where show looks for it, and current
+        assert (code, *map(json.loads(out).get, ("report_path", "report_stale"))) == (
+            0, str(Path("runs/studies/own/report.html")), False)
     finally:
         data.DATASETS["mine"] = entry
 
