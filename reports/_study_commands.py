@@ -13,6 +13,7 @@ import nets
 from ._held_results import unreadable
 from ._out_folder import check_out_folder, check_study_report_folder
 from ._report_info import read_report_info
+from ._startup_text import no_pruning_lines
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import report_lags
 from ._terminal import study_lines
@@ -196,7 +197,9 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         # the line that runs the waiting trials, as `study enqueue` gave it (QA: show said
         # `hplab study run`, without the study or its storage)
         run = _run_command(name, storage, opened) if summary["n_waiting"] else None
-        lines = (study_lines(summary, best_note=note, run_command=run) + said
+        # the report's line where the pruner's start-up trials took the budget (QA)
+        idle = [] if missing else no_pruning_lines(name, opened, summary["n_trials"])
+        lines = (study_lines(summary, best_note=note, run_command=run) + idle + said
                  + _unregistered_lines(missing))
         # the cells read the parsed spec, which needs the names registered
         if cells and not missing and len(summary["best_params"] or {}) == 2:

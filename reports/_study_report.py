@@ -20,6 +20,7 @@ from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._library_versions import mixed_libraries_text
 from ._out_folder import holding, removed_if_left_empty
 from ._report_info import read_report_info
+from ._startup_text import no_pruning_text
 from ._study_best_section import _add_best_trial
 from ._study_findings import add_findings, more_trials_text, trials_after
 from ._study_folder import storage_source, study_report_folder
@@ -295,9 +296,5 @@ def _lower_rate(spec) -> str:
 
 def _no_pruning(spec, budget) -> str:
     """Why the pruner could stop no trial here (its start-up trials took the budget)."""
-    import study as hs
-
-    found = isinstance(budget, int) and hs.startup_budget(spec, budget)
-    return (f" No trial could be pruned: the pruner judges none before {max(1, found[0])} "
-            f"completed (pruner.n_startup_trials = {found[0]}), and the study has {budget} "
-            "trials." if found else "")
+    said = no_pruning_text(spec, budget)
+    return f" {said}" if said else ""

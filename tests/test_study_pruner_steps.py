@@ -114,11 +114,18 @@ def test_a_budget_within_the_pruners_start_up_trials_is_said_once(spec_file, tmp
 
     idle = ("No trial could be pruned: the pruner judges none before 5 completed "
             "(pruner.n_startup_trials = 5), and the study has 5 trials.")
+    def show():
+        code, out, err = run_cli(["study", "show", "few", "--storage", db], capsys)
+        assert code == 0, err
+        return [line for line in out.splitlines() if "pruned:" in line]
+
     assert run() == ((5, 0), [said])
     assert idle in page()  # the report's Pruning section says it too
+    assert show() == [idle]  # and `study show` (QA: only the report said it)
     # one trial more: the sixth is judged (and pruned), without a word
     assert run("--trials", "6") == ((5, 1), [])
     assert "No trial could be pruned" not in page()
+    assert show() == []
 
     def notes(name, **keys):
         with warnings.catch_warnings(record=True) as seen:
