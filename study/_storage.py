@@ -18,6 +18,7 @@ import nets
 
 from ._errors import StorageAbsent, StorageError
 from ._journal_file import open_journal
+from ._retry_copy import RetryStaleTrial
 from ._schema_version import open_rdb_storage
 from ._sqlite_file import (
     SQLITE_BUSY_TIMEOUT,
@@ -138,7 +139,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     if heartbeat_interval:
         kwargs = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period,
                   "heartbeat_stale_trial_callback":
-                      optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)}
+                      RetryStaleTrial(max_retry=max_retry)}
     url, immutable = where.url, False
     if where.kind == "sqlite" and where.path is not None:
         blocked = unwritable(where.path) if where.path.is_file() else []

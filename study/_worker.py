@@ -20,6 +20,7 @@ from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, TrialStorageLost
 from ._record import error_record, study_flat_layout
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
+from ._retry_copy import RetryStaleTrial
 from ._run_data import data_differs
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors, storage_failure, study_deleted
@@ -178,7 +179,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
         lock = ClaimLock(storage, where, spec.name,
                          timeout=max(spec.grace_period, CLAIM_TIMEOUT_FLOOR))
         # what heartbeats queue a stale trial again with; a journal's stuck trials too
-        retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=spec.max_retry)
+        retry = RetryStaleTrial(max_retry=spec.max_retry)
         interrupts = HeldInterrupts()
 
         def on_enter(trial):

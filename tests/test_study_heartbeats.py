@@ -466,3 +466,52 @@ def test_show_and_a_run_agree_on_whose_worker_ended(tmp_path):
     assert study.stale_trials(s, s.get_trials(deepcopy=False), 30) == set(numbers)
     assert close_dead_journal_trials(s, s.get_trials(deepcopy=False))
     assert [t.state for t in s.get_trials(deepcopy=False)] == [TrialState.FAIL] * 2
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_the_retry_of_a_dead_workers_trial_does_not_name_that_worker(tmp_path, spec_file,
+                                                                     capsys):
+    # QA: optuna's retry copies the dead trial's user attributes, hplab's record with them:
+    # the export named the dead worker (and its run) as the retry's, queued or run by
+    # another Optuna client; another program's attribute of the trial is kept
+    import csv
+
+    from cli_helpers import run_cli
+
+    path = spec_file("again", n_trials=2, pruner="none", max_epochs=2)
+    db = tmp_path / "again.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    rdb = study.open_storage(resolve_storage(str(db)), heartbeat_interval=1, grace_period=2,
+                             max_retry=1)
+    with study._registry.quiet_optuna():
+        s = optuna.load_study(study_name="again", storage=rdb)
+        dead = s.ask({"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                      "width": optuna.distributions.IntDistribution(2, 6)})
+    gone = ended_worker()
+    dead.set_user_attr("record", {"worker": gone, "run": "dead-run",
+                                  "study_created": s.user_attrs[study.CREATED_ATTR]})
+    dead.set_user_attr("source", "paper")
+    rdb.record_heartbeat(dead._trial_id)
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-60 seconds') "
+                    "WHERE trial_id = ?", (dead._trial_id,))
+    with study._registry.quiet_optuna():
+        optuna.storages.fail_stale_trials(s)  # as a worker's optimize does before a trial
+
+    def export():
+        code, _, err = run_cli(["study", "export", "again", "--storage", db, "--csv",
+                                tmp_path / "again.csv"], capsys)
+        assert code == 0, err
+        with open(tmp_path / "again.csv", newline="") as f:
+            return [(r["number"], r["state"], r["user_attrs_worker"], r["user_attrs_run"],
+                     r["user_attrs_source"]) for r in csv.DictReader(f)][2:]
+
+    assert export() == [("2", "FAIL", gone, "dead-run", "paper"),
+                        ("3", "WAITING", "", "", "paper")]
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    rows = export()
+    assert [r[:2] for r in rows] == [("2", "FAIL"), ("3", "COMPLETE")]
+    assert rows[1][2] not in ("", gone) and rows[1][3] not in ("", "dead-run")
