@@ -15,6 +15,7 @@ trained: its runs are kept as ``skipped``, with the reason.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ from ._imbalance_metrics import check_tune_for, unranked
 from ._imbalance_ratios import _name_ratio_labels
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
+from ._imbalance_slow import slow_strategies_warning
 from ._imbalance_variants import Variant, held_variant
 from ._python_words import errors_in_python_words
 
@@ -138,6 +140,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])
     tasks, skips, majority, info, test_is_train, prints = [], [], [], [], [], []
+    searches = []  # each run's (strategy, negatives, positives, ratio): the slow ones said
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
             variant = Variant(where, label, positive, data_seed)
@@ -155,6 +158,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                 tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
                                   tune_for))
                 skips.append(skip)
+                if not skip[1]:
+                    searches.append((name, *facts["counts"][mode], sampling_ratio))
     todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip[1]]
     if not todo:
         statuses = {s for s, _ in skips}
@@ -163,6 +168,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                "is a sampler with nothing to resample or too few samples to run")
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
                          f"and at ratio {tasks[0].ratio} {skips[0][1]}")
+    if said := slow_strategies_warning(searches, facts["n_features"]):  # before minutes pass
+        warnings.warn(said, UserWarning, stacklevel=2)
     if runs_elsewhere(len(todo), backend=backend, workers=workers):
         held_dataset.cache_clear()  # each worker loads its own: this copy would sit idle
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
@@ -220,7 +227,11 @@ def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: fl
                                                    "the training data") if mode == "proper"
                          else _why_not_run(name, merged, sampling_ratio,
                                            "the data (train, validation and test merged)")))
-    return {"majority": {"ratio": variant.ratio, "seed": seed,
+    pos, merged_pos = int(ds.y_train.sum()), int(merged.sum())
+    return {"counts": {"proper": (len(ds.y_train) - pos, pos),  # (negatives, positives)
+                       "leaky": (len(merged) - merged_pos, merged_pos)},
+            "n_features": ds.n_features,
+            "majority": {"ratio": variant.ratio, "seed": seed,
                          **imbalance_metrics(ds.y_test, always, 0.5)},
             "info": {"ratio": variant.ratio, "seed": seed, "data_seed": variant.seed,
                      "positive": ds.classes[1], **_split_counts(ds)},
