@@ -54,6 +54,9 @@ def _text_column_hint(column: str, values: pd.Series, target: str, named: bool) 
             f"{hint}")
 
 
+_BY_COLUMN = 256  # columns of a numeric run copied one at a time (more: as one block)
+
+
 def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
               left_out: tuple[str, ...] = (), named: bool = True) -> np.ndarray:
     """The feature columns (all but ``target`` and ``left_out``) as float64; a column of
@@ -70,6 +73,12 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
     runs = itertools.groupby(enumerate(kept), key=lambda ji: (ji[1] - ji[0], numeric[ji[0]]))
     for (_, is_number), run in runs:
         (j, i), width = (run := list(run))[0], len(run)
+        if is_number and width <= _BY_COLUMN:
+            # a chunked read's table holds a block per column: a run taken whole was
+            # copied once more (the file's size) on its way into X
+            for k in range(width):
+                X[:, j + k] = frame.iloc[:, i + k].to_numpy(np.float64)
+            continue
         if is_number:
             part = frame.iloc[:, i:i + width]  # a view: cast as copied into X
             X[:, j:j + width] = part.to_numpy() if part.dtypes.nunique() == 1 else \
@@ -205,15 +214,18 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     X = _features(frame, target, p, header != "no", left_out, named)
     # a copy: a view held the whole parsed table (125 MB of int64 for 160 KB of labels)
     y = frame[target].to_numpy(copy=True)
+    # the table freed: the labels' second read (_labels_as_written) is the load's peak
+    columns, frame = frame.columns, None
     X_test = y_test = None
     if test_path:
         pt = checked_test_file(p, test_path)
-        test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
-        if list(test.columns) != list(frame.columns):
-            differ = _columns_differ(list(test.columns), list(frame.columns), p, header != "no")
+        test, _ = _read_csv(pt, target, header, names_of=(p, list(columns)))
+        if list(test.columns) != list(columns):
+            differ = _columns_differ(list(test.columns), list(columns), p, header != "no")
             raise DataError(f"{pt}: {differ}")
         X_test = _features(test, target, pt, header != "no", left_out, named)
         y_test = test[target].to_numpy(copy=True)
+        del test
     big = _big_integers(y, y_test)
     task = _resolve_task(y, task) if not big or task else \
         "classification" if len(set(y) | set(y if y_test is None else y_test)) <= MAX_CLASSES \
@@ -223,9 +235,9 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     if task == "classification":
         paths = [p] + ([pt] if test_path else [])
         labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
-                                    frame.columns.get_loc(target), header)
+                                    columns.get_loc(target), header)
         y, y_test = labels[0], labels[1] if test_path else None
-    names = tuple(str(c) for c in frame.columns if c != target and c not in left_out)
+    names = tuple(str(c) for c in columns if c != target and c not in left_out)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target), "ignored": list(left_out),
             # the file's own header names the features (header=no: made up, x1, x2...)

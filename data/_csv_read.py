@@ -85,7 +85,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
             # "a, b, label" is a common way to write a header: names and labels lose the
             # space; index_col=False: a longer row's first field is not the row's index;
             # only an empty cell is missing (pandas also reads labels NA, None, null so)
-            frame = pd.read_csv(path, skipinitialspace=True, index_col=False,
+            frame = _read_table(path, skipinitialspace=True, index_col=False,
                                 keep_default_na=False, na_values=[""],
                                 header=None if header == "no" else "infer", **exact_floats())
     except (*UNREADABLE, ValueError, pd.errors.ParserWarning) as exc:
@@ -150,6 +150,25 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
                             "a missing label? Only an empty cell is read as missing, and "
                             "every example needs its label: drop the row")
     return frame, target
+
+
+#: A file past this many bytes is read in chunks of `CHUNK_ROWS` rows: pandas' read of the
+#: whole file held its parser's buffers beside the table, 4.4x the table (a 168 MB file of
+#: 284,807 x 31 numbers: 305 MB over the imports, against 145 MB in chunks)
+CHUNKED_BYTES = 64 << 20
+CHUNK_ROWS = 50_000
+
+
+def _read_table(path: Path, **options) -> pd.DataFrame:
+    """``pandas.read_csv(path, **options)``, in chunks for a large file: the same table
+    (each number parsed alone, each chunk's column types widened by `pandas.concat` as the
+    parser widens its own chunks'), at about twice the table's memory."""
+    import pandas as pd
+
+    if path.stat().st_size <= CHUNKED_BYTES:
+        return pd.read_csv(path, **options)
+    with pd.read_csv(path, chunksize=CHUNK_ROWS, **options) as chunks:
+        return pd.concat(list(chunks), ignore_index=True)
 
 
 #: Spellings of a missing value (lower case) that pandas reads as NaN by default; hplab
