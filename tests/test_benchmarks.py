@@ -51,6 +51,7 @@ def lr_suggestions():
      "argument --trial-scale: must be above 0, got -1"),
     (["study_sampler.py", "--seeds", "x"], "argument --seeds: expected a number, got 'x'"),
     (["data_load.py", "--repeats", "-2"], "argument --repeats: must be above 0, got -2"),
+    (["fraud_csv.py", "--rows", "0"], "argument --rows: must be above 0, got 0"),
     # QA: the spec's SpecError as a traceback, exit 1
     (["study_bookkeeping.py", "--spec", "nosuch"], "study_bookkeeping.py: error: no spec"),
 ])
@@ -64,7 +65,7 @@ def test_a_bad_flag_or_input_ends_in_one_line(argv, said):
 @pytest.mark.parametrize("module", ["lr_suggestions", "train_speed", "study_bookkeeping",
                                     "study_parallel", "study_pruning", "study_sampler",
                                     "study_repeatable", "report_speed", "data_load",
-                                    "train_fingerprint"])
+                                    "train_fingerprint", "fraud_csv"])
 def test_every_benchmark_runs_as_a_module(module):
     # QA: `python -m benchmarks.lr_suggestions` ended in ModuleNotFoundError: _common
     done = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", "--help"],
