@@ -5,15 +5,15 @@ The file: ``--rows`` (default 284,807, the Kaggle credit-card set's) x 30 float 
 and a 0/1 ``Class`` at 0.17 % positives, two Gaussian blobs from a seeded generator,
 written once with pandas into a temporary folder (~168 MB).
 
-Load: each contender runs in a fresh process (its peak RSS, ``ru_maxrss``, is its own),
+Load: each contender runs in a fresh process (its peak RSS, ``VmHWM``, is its own),
 interleaved, ``--repeats`` rounds, medians:
 
 - ``hplab``: ``data.load("csv:FILE")`` (read, checked, split, scaled to float32);
 - ``hplab_whole``: the same with the file read at once (``CHUNKED_BYTES`` past its size:
   the code before session 78's chunked read);
 - ``pandas``: the peer, ``pd.read_csv(FILE)`` and the features as a float32 array;
-- ``imports``: the processes' floor, importing what ``hplab`` imports (numpy, pandas,
-  scikit-learn's split, hplab's data).
+- ``hplab_imports``, ``pandas_imports``: each side's floor, its imports alone (hplab's:
+  numpy, pandas, scikit-learn's split, hplab's data), which the ratios leave out.
 
 Samplers (``--samplers``): each imbalance strategy's sampler fitted (``fit_resample``) on
 the first 10,000, 20,000 and 40,000 training rows of the loaded set, SMOTE (which searches
@@ -44,15 +44,19 @@ SLOW = ("tomek_links", "enn", "smote_enn", "smote_tomek")
 
 # each contender's process: what it does, then its time and peak RSS (MB) as JSON
 _PROCESS = {
-    "imports": "import numpy, pandas, sklearn.model_selection, data",
+    "hplab_imports": "import numpy, pandas, sklearn.model_selection, data",
+    "pandas_imports": "import numpy, pandas",
     "hplab": "import data\nd = data.load('csv:' + FILE)",
     "hplab_whole": ("import data, data._csv_read as r\nr.CHUNKED_BYTES = 1 << 60\n"
                     "d = data.load('csv:' + FILE)"),
     "pandas": ("import numpy as np, pandas as pd\nf = pd.read_csv(FILE)\n"
                "X = f.iloc[:, :-1].to_numpy(np.float32); y = f['Class'].to_numpy()"),
 }
-_TAIL = ("\nimport json, resource, time\nprint(json.dumps({'seconds': time.perf_counter() - T0,"
-         " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+# VmHWM, not ru_maxrss: a forked child's ru_maxrss starts at its parent's (this process's
+# 230 MB), which exec does not reset
+_TAIL = ("\nimport json, re, time\nhwm = re.search(r'VmHWM:\\s+(\\d+)', "
+         "open('/proc/self/status').read())\nprint(json.dumps({'seconds': "
+         "time.perf_counter() - T0, 'peak_mb': int(hwm.group(1)) / 1024}))")
 
 
 def write_fraud(path: Path, rows: int, seed: int = 0) -> int:
@@ -119,17 +123,23 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=2))
         return
-    load, floor = out["load"], out["load"]["imports"]["peak_mb"]
+    load = out["load"]
+    floor = {name: load[("pandas" if name == "pandas" else "hplab") + "_imports"]
+             for name in ("hplab", "hplab_whole", "pandas")}
     print(f"{out['rows']:,} rows x 31 ({out['positives']} positives), {out['file_mb']:.0f} MB; "
           f"medians of {args.repeats}")
-    print(f"{'contender':12} {'peak MB':>8} {'above imports':>14} {'seconds':>8}")
+    print(f"{'contender':15} {'peak MB':>8} {'above imports':>14} {'seconds':>8} "
+          f"{'above imports':>14}")
     for name, r in load.items():
-        print(f"{name:12} {r['peak_mb']:8.0f} {r['peak_mb'] - floor:14.0f} {r['seconds']:8.2f}")
-    peer = load["pandas"]
+        f = floor.get(name, r)
+        print(f"{name:15} {r['peak_mb']:8.0f} {r['peak_mb'] - f['peak_mb']:14.0f} "
+              f"{r['seconds']:8.2f} {r['seconds'] - f['seconds']:14.2f}")
+    peer, peer_floor = load["pandas"], floor["pandas"]
     for name in ("hplab", "hplab_whole"):
-        print(f"{name} / pandas: memory above imports "
-              f"{(load[name]['peak_mb'] - floor) / (peer['peak_mb'] - floor):.2f}x, "
-              f"time {load[name]['seconds'] / peer['seconds']:.2f}x")
+        mine, base = load[name], floor[name]
+        memory = (mine["peak_mb"] - base["peak_mb"]) / (peer["peak_mb"] - peer_floor["peak_mb"])
+        took = (mine["seconds"] - base["seconds"]) / (peer["seconds"] - peer_floor["seconds"])
+        print(f"{name} / pandas, above imports: memory {memory:.2f}x, time {took:.2f}x")
     for r in out["samplers"]:
         print(f"{r['strategy']:12} {r['rows']:>7,} rows {r['seconds']:7.2f} s")
 
