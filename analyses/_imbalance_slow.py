@@ -5,8 +5,8 @@ imbalanced-learn's TomekLinks and EditedNearestNeighbours (alone, and after SMOT
 SMOTETomek and SMOTEENN) ask scikit-learn for the nearest neighbours of every row (ENN:
 of every majority row) among all of them. Above 15 features scikit-learn searches by brute
 force, every pair of rows, so their time grows with the square of the rows: on a 30-feature
-set, 20,000 training rows took 2-3 s a run, 80,000 about 55 s, and a fraud table's 205,000
-(284,807 rows less the test and validation splits) about 6 minutes, where every other
+set, 20,000 training rows took 2-3 s a run, 80,000 about 55 s, and a fraud table's 205,060
+(284,807 rows less the test and validation splits) 5 minutes (TomekLinks), where every other
 strategy's sampler took under a second (benchmarks/README.md, "A fraud-sized CSV").
 """
 
