@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import blas_kernels  # noqa: F401  (before numpy: pins the kernels OpenBLAS loads)
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +22,12 @@ import nets
 
 # the suite checks the error lines users see: a developer's HPLAB_DEBUG=1 would raise them
 os.environ.pop("HPLAB_DEBUG", None)
+
+
+def pytest_configure(config):
+    # not in pyproject's filterwarnings: naming optuna's class there imported optuna, and
+    # NumPy with it, before blas_kernels pinned the kernels NumPy's OpenBLAS loads
+    config.addinivalue_line("filterwarnings", "ignore::optuna.exceptions.ExperimentalWarning")
 
 
 # ----------------------------------------------------------------------------- reports

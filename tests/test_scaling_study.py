@@ -1779,9 +1779,10 @@ def test_a_target_reached_before_the_noise_cadence_is_measured_on_the_way_to_it(
 
 def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys, monkeypatch):
     # QA: on digits' eights at 1:20 (seed 2) the default target, 0.95 x the reference's best
-    # 0.978, is 0.929, below the 0.956 of always saying "not an eight": every batch size
-    # "reached" it in 1 step (the untrained net scored below it, one step made it constant)
-    # and the fit called B_crit below the range, every batch size past it
+    # 0.978, is 0.929 (0.985 and 0.936 on the suite's Haswell kernels), below the 0.956 of
+    # always saying "not an eight": every batch size "reached" it in 1 step (the untrained
+    # net scored below it, one step made it constant) and the fit called B_crit below the
+    # range, every batch size past it
     import data
     from analyses import _scaling
     from nets import trivial_baseline
@@ -1802,10 +1803,10 @@ def test_an_accuracy_target_a_majority_class_prediction_meets_is_refused(capsys,
             "--seeds", "1", "--max-steps", "1000", "--seed", "2", "--no-report", "--json"]
     code, stdout, err = run_cli(argv, capsys)
     assert (code, stdout) == (2, "") and err.count("\n") == 1
-    assert err == ("hplab scaling: error: the val_accuracy target 0.9292 (reference: 0.95 x "
+    assert err == ("hplab scaling: error: the val_accuracy target 0.9361 (reference: 0.95 x "
                    "best val_accuracy at B=32) is not above the 0.9562 that always predicting "
                    "the training set's majority class scores: the reference run learned (to "
-                   "0.9781), but 0.95 x its best is not above it, as on imbalanced data: use "
+                   "0.9854), but 0.95 x its best is not above it, as on imbalanced data: use "
                    "--target-metric val_loss, or set --target\n")
     assert ran == [4]  # the reference runs, which set the target; none of the study's 12
     code, stdout, err = run_cli([*argv, "--target", "0.95", "--no-noise"], capsys)
@@ -1832,11 +1833,13 @@ def test_a_refined_rate_past_1_from_the_grids_1_is_no_evidence_against_the_cap(
     assert code == 0, err
     s = json.loads(stdout)
     assert s["steps_to_target"] == [272, 180, 128] and s["best_lr"] == [1.0, 1.0, 1.0]
-    assert s["lr_opt"] == pytest.approx([0.804, 1.080, 1.573], abs=1e-3)
-    assert s["lr_cap_batch"] == pytest.approx(4.974, abs=1e-3)
+    # B = 4 at lr 3 is a chaotic run: 1,883 steps on the suite's Haswell kernels, 743 on
+    # SkylakeX's (lr_opt 0.804, the cap passed at B ≈ 4.97)
+    assert s["lr_opt"] == pytest.approx([0.695, 1.080, 1.573], abs=1e-3)
+    assert s["lr_cap_batch"] == pytest.approx(5.759, abs=1e-3)
     text = " ".join(parse_html((tmp_path / "a" / "report.html").read_text()).all_text.split())
     assert "does not hold" not in text
-    assert ("passes a rate of 1 at B ≈ 4.97; the grid's nearest rate above 1, 3, is too far "
+    assert ("passes a rate of 1 at B ≈ 5.76; the grid's nearest rate above 1, 3, is too far "
             "above it to show where the best rate stops, so this run cannot tell whether the "
             "course's cap of 1 holds.") in text
     # the anchor's own refined 1.08 put the crossing below it: "already above 1" before
