@@ -19,6 +19,7 @@ from study import (
     trial_info,
     trial_outcome,
     trial_times,
+    trial_who,
 )
 
 from ._study_points import axis_positions, spread_in_categories
@@ -35,7 +36,8 @@ def _outcomes(trials, flat: bool, stale=()) -> dict[int, str]:
 def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = True,
                  max_retry: int = 2, stale=()) -> pd.DataFrame:
     """One row per trial: number, state, ``status`` (its `study.trial_outcome`), values,
-    params, worker, ``hplab`` and ``hplab_checkout`` (the version that ran it, whole,
+    params, worker, ``user`` (who ran it: `study.trial_who`, None before records named
+    people), ``hplab`` and ``hplab_checkout`` (the version that ran it, whole,
     and its checkout where that is other code: `trial_code`), times, and the
     ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
@@ -54,7 +56,8 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
         version, checkout = trial_code(t, flat=flat)
         row = {"number": t.number, "state": t.state.name.lower(),
                "status": outcomes[t.number],
-               "worker": info.get("worker", "?"), "hplab": version, "hplab_checkout": checkout,
+               "worker": info.get("worker", "?"), "user": trial_who(info),
+               "hplab": version, "hplab_checkout": checkout,
                "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}

@@ -134,6 +134,19 @@ def mixed_versions_text(versions: list[dict]) -> str | None:
             "compare")
 
 
+def people_text(run_by: list[dict]) -> str | None:
+    """A summary's ``run_by`` in words, ``run by alice (3 trials), bob (2 trials)``, where
+    it says who: on a database server (a role is named), or where several people ran
+    trials; None for one person's file, or trials that named none. Trials of an hplab
+    before trials named people: ``someone not recorded``."""
+    named = [p for p in run_by if p.get("user")]
+    if not named or (len(run_by) == 1 and not run_by[0].get("db_role")):
+        return None
+    return "run by " + ", ".join(
+        f"{p['user'] or 'someone not recorded'} ({count_of(p['n_trials'], 'trial')})"
+        for p in run_by)
+
+
 def study_lines(s: dict, *, report_seconds: float | None = None,
                 best_note: str = "", run_command: str | None = None) -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, queued points, best trial,
@@ -194,6 +207,8 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
                   mixed_libraries_text(s.get("library_versions") or [])):
         if mixed:
             lines.append(mixed[0].upper() + mixed[1:])
+    if people := people_text(s.get("run_by") or []):
+        lines.append(people)
     for p in s["problems"][:5]:
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:

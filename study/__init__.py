@@ -135,6 +135,7 @@ from ._trial_config import build_config, searched_values
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
 from ._url_masking import mask_url
+from ._who import trial_people, trial_who
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
@@ -199,6 +200,8 @@ __all__ = [
     "ended_on_this_host",
     "running_here",
     "worker_id",
+    "trial_who",
+    "trial_people",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",

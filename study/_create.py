@@ -19,6 +19,7 @@ from ._data_paths import absolute_data, new_name_words, new_spec_hint, with_stor
 from ._errors import SpecError
 from ._ready_name import ready_spec_hint, resume_call, resume_data
 from ._record import CREATED_ATTR
+from ._resumes import created_by_url_user, url_user
 from ._run_data import check_data
 from ._spec import StudySpec, parse_spec
 from ._spec_diff import differences, first_difference
@@ -27,6 +28,7 @@ from ._spec_study_table import spec_description, stored_budget
 from ._storage_url import StorageURL
 from ._stored_spec import _parse_stored, _spec_when_stored
 from ._unreadable_records import checked_trials
+from ._who import CREATOR_ATTR, creator, creator_record, person
 from ._worker import SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
@@ -171,13 +173,27 @@ def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,
         hint += " (or run_study(..., fresh=True) to replace it and its trials)"
     raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                     f"spec ({nets.and_list(changed)} "
-                    f"differ{'s' if len(changed) == 1 else ''}); {hint}")
+                    f"differ{'s' if len(changed) == 1 else ''}){_whose(study, where)}; "
+                    f"{hint}")
+
+
+def _whose(study, where: StorageURL) -> str:
+    """``", by alice"``: who created ``study``, where that is known and is not who runs
+    this (on a lab's shared server a study's name is the database's, not its user's);
+    else "". A study made before studies named their creator: the user its creating
+    command's URL named, against this one's."""
+    made = creator(study.user_attrs)
+    if made is not None:
+        return "" if made == person(study._storage) else f", by {made}"
+    theirs = created_by_url_user(study)
+    return "" if theirs is None or theirs == url_user(where.url) else f", by {theirs}"
 
 
 def _stamp_created(study) -> None:
     """When, and which, study of its name this is (a report folder tells successors apart)."""
     stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
     study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
+    study.set_user_attr(CREATOR_ATTR, creator_record(study._storage))  # whose it is
 
 
 def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:

@@ -58,6 +58,7 @@ from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run
 from ._trial_config import build_config, decay_refusal
+from ._who import DB_ROLE_KEY, OS_USER_KEY, db_role, os_user
 from ._worker_identity import worker_id
 
 
@@ -126,7 +127,7 @@ class Objective(_PipelineTrial):
         # in every write of a trial's record: who runs it, from its start on, and in
         # which study (its stamp, read at its first trial)
         self.owner = {"worker": worker_id(), "run": run_id, VERSION_KEY: nets.hplab_version(),
-                      CHECKOUT_KEY: nets.hplab_checkout()}
+                      CHECKOUT_KEY: nets.hplab_checkout(), OS_USER_KEY: os_user()}
         self._study: str | None = None
         self._attr = RECORD_ATTR  # the trial's record attribute (`record_attr`)
         self._waited = None  # seconds a repeatable study's trial waited before it sampled
@@ -167,6 +168,8 @@ class Objective(_PipelineTrial):
                 self._study = trial.study.study_name
                 attrs = trial.study.user_attrs
                 self.owner[STUDY_KEY] = attrs.get(CREATED_ATTR)
+                # the person, on a shared server: one query per study a worker runs in
+                self.owner[DB_ROLE_KEY] = db_role(trial.study._storage)
                 note_versions(trial.study, attrs)  # this version's libraries, once
             # who runs it, stored before on_start releases the claim lock: a worker
             # deciding its next claim never sees a live trial without a record

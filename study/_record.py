@@ -49,12 +49,15 @@ VERSION_KEY = "hplab"
 #: at, so two checkouts at different commits record one version. Absent from records
 #: written before trials named it
 CHECKOUT_KEY = "hplab_checkout"
+#: record keys: the OS user of that worker and the database role its storage logged in as
+#: (None for a file), `study._who`; absent from records written before trials named them
+OS_USER_KEY, DB_ROLE_KEY = "os_user", "db_role"
 #: Keys that say whose trial it is. Every record hplab writes holds the first two from its
 #: first write on (the single-record layout always did): another program's own ``record``
 #: dict ({"status": "baseline", "source": "paper"}) is not taken for one. Records written
-#: since studies were stamped name the study too, since versions were, the version, and
-#: since checkouts were, the checkout.
-OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY, CHECKOUT_KEY)
+#: since studies were stamped name the study too, since versions were, the version, since
+#: checkouts were, the checkout, and since people were, the OS user and database role.
+OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY, CHECKOUT_KEY, OS_USER_KEY, DB_ROLE_KEY)
 #: how earlier versions closed a trial whose first write a failing storage lost: with no
 #: owner keys, only this status and a reason starting so
 _STOPPED_BEFORE = "its storage failed"
@@ -144,7 +147,9 @@ def trial_info(trial, *, flat: bool = True) -> dict:
         A copy of hplab's record, empty for a trial hplab never entered (another
         program's). From the trial's start: ``worker``, ``run`` (who ran it),
         ``study_created`` (the study it ran in), ``hplab`` and ``hplab_checkout`` (the
-        version and checkout: `OWNER_KEYS`; older records may lack the last three). Once
+        version and checkout), ``os_user`` and ``db_role`` (the person: the worker's OS
+        user, None where it could not tell, and the database role its storage logged in
+        as, None for a file): `OWNER_KEYS`; older records may lack the last five. Once
         it ended, also ``status`` and ``reason``; a trained trial adds ``epochs``,
         ``iterations``, ``seconds``, ``n_parameters``, ``train_loss``, ``val_loss``,
         ``val_accuracy``, ``hidden`` and ``history`` (`trial_record`; an imbalance

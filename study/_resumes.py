@@ -53,9 +53,7 @@ def say_whose(study, where) -> None:
     on a lab's shared server a study's name is the database's, and a run of a spec like
     a colleague's joined that colleague's study without a word."""
     made = str(study.user_attrs.get(COMMAND_ATTR) or "")
-    storage = re.search(r"(?:--storage[= ]|storage=)('[^']*'|\"[^\"]*\"|\S+)", made)
-    theirs = _url_user(storage[1].strip("'\"")) if storage else None
-    mine = _url_user(where.url)
+    theirs, mine = created_by_url_user(study), url_user(where.url)
     if theirs is None or mine is None or theirs == mine:
         return
     when = str(study.user_attrs.get(CREATED_ATTR) or "")[:16].replace("T", " ")
@@ -64,7 +62,15 @@ def say_whose(study, where) -> None:
                 "of your own")
 
 
-def _url_user(url: str) -> str | None:
+def created_by_url_user(study) -> str | None:
+    """The user the URL of the command that created ``study`` named (`url_user`), None
+    where it named none or no command is stored (a study made from Python)."""
+    made = str(study.user_attrs.get(COMMAND_ATTR) or "")
+    storage = re.search(r"(?:--storage[= ]|storage=)('[^']*'|\"[^\"]*\"|\S+)", made)
+    return url_user(storage[1].strip("'\"")) if storage else None
+
+
+def url_user(url: str) -> str | None:
     """The user a server URL names; None for a file, or a URL naming none."""
     if "://" not in url or url.startswith("sqlite"):
         return None

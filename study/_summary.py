@@ -23,6 +23,7 @@ from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import library_sets, trial_versions
 from ._trial_times import trial_times
 from ._unreadable_records import checked_trials
+from ._who import trial_people
 from ._worker import SPEC_ATTR, STOPPED_ATTR, quiet_optuna
 
 
@@ -184,7 +185,8 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     more: a study resumed after an upgrade or from another checkout), library_versions
     (``[{"python": ..., "numpy": ..., ...}]``: the Python and library versions its trials
     ran on, as stored, `library_sets`; none for a study from before they were stored; two
-    or more: mixed).
+    or more: mixed), run_by (``[{user, os_user, db_role, n_trials}]``: who ran its
+    trials, `trial_people`).
 
     Parameters
     ----------
@@ -229,6 +231,7 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             "stopped": _stopped(attrs, counts, n_trials, stale),
             "hplab_versions": trial_versions(trials, attrs.get(CREATED_ATTR)),
             "library_versions": library_sets(attrs),
+            "run_by": trial_people(trials, attrs.get(CREATED_ATTR)),
         }
     return out
 
@@ -264,5 +267,5 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
         **state_counts([]), "n_stale": 0, **queued_counts([]), **best,
         **({"pareto_front": []} if several else {}),
         "problems": [], "created": None, "report_path": None, "stopped": None,
-        "hplab_versions": [], "library_versions": [],
+        "hplab_versions": [], "library_versions": [], "run_by": [],
     }

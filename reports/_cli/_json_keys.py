@@ -39,7 +39,11 @@ _STUDY_SUMMARY = (
     "stored them, oldest first, each named where recorded: a record from before scipy, "
     "imbalanced-learn and the kernels were recorded lacks them; empty for "
     "a study from before hplab stored them; two or more when it was resumed with other "
-    "libraries)")
+    "libraries), run_by [{user, os_user, db_role, n_trials}] (who ran its trials, in the "
+    "order of their first trial: the OS user of the worker and the database role its "
+    "storage logged in as, null for a file or where not known; user names the person as "
+    "tables do, the role with the OS user where that is another name, \"al as alice\"; "
+    "trials of an hplab before trials recorded them are one entry, every name null)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129; '
             'seconds is then the time until the stop, waits for a lock included; stopped '
