@@ -1085,9 +1085,11 @@ def test_a_trial_the_storage_failed_in_is_interrupted_and_run_again(
     assert trial.state == (states.FAIL if state_fits else states.RUNNING)
     # who ran it, even where its first write was lost (review: read from the trial's other
     # user attributes, it had no owner and another program's attributes went in)
-    assert {"worker", "run", "study_created"} <= study.trial_info(trial, flat=False).keys()
+    assert {"worker", "run", "study_created", "os_user"} <= \
+        study.trial_info(trial, flat=False).keys()
     assert {k: v for k, v in study.trial_info(trial).items()
-            if k not in ("worker", "run", "study_created", "hplab", "hplab_checkout")} \
+            if k not in ("worker", "run", "study_created", "hplab", "hplab_checkout",
+                         "os_user", "db_role")} \
         == {"status": "interrupted", "reason": "its storage failed (database or disk is full)"}
     if not state_fits:  # left RUNNING, as a dead worker's trial: stale once its worker is
         with sqlite3.connect(db) as con:  # silent for the grace period, then retried
