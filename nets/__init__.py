@@ -71,7 +71,7 @@ from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, gradcheck
 from ._gradcheck_verdict import STEP_RANGE, step_note, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._held_attribute import HeldAttribute
-from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
+from ._imbalance_registry import BUILT_IN_STRATEGIES, STRATEGIES, Strategy, resolve_strategies
 from ._init import (
     DRAWS as INIT_DRAWS,
     INITIALIZERS,
@@ -153,6 +153,7 @@ from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learnin
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._shell_words import command_words, shell_line, shell_split, shell_word
 from ._steps import batch_rows, epoch_steps, whole_steps
+from ._strategy_register import SAMPLER_KINDS, register_strategy
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, wide_steps, worker_processes
 from ._threshold import check_threshold
 from ._train import train
@@ -253,7 +254,8 @@ __all__ = [
     "first_names", "folder_text", "os_error_line", "unprintable",
     "owner_and_mode", "user_name", "unreadable_why", "with_owner", "write_advice",
     "check_folder_readable", "ask_owner",
-    "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
+    "STRATEGIES", "BUILT_IN_STRATEGIES", "SAMPLER_KINDS", "Strategy", "register_strategy",
+    "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),
 ]
 

@@ -92,8 +92,11 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
              "anomaly-detection baseline: no labels used, the positive class as anomalies"),
 )}
 
+#: the strategies hplab itself defines: a script's (`register_strategy`) is any other
+BUILT_IN_STRATEGIES = dict(STRATEGIES)
+
 # imbalanced-learn class names and a few spellings, so `--strategies SMOTE,ROS` works too.
-_ALIASES = {**{s.label.lower(): s.name for s in STRATEGIES.values()},
+_ALIASES = {**{s.label.lower(): s.name for s in BUILT_IN_STRATEGIES.values()},
             "ros": "random_over", "rus": "random_under", "balanced": "class_weight",
             "iforest": "isolation_forest", "tomek": "tomek_links", "smoteenn": "smote_enn",
             "smotetomek": "smote_tomek", "nearmiss": "near_miss"}
