@@ -217,8 +217,9 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
     """The ``(setting, name)`` pairs of a spec's [fixed] and [space] that name no entry of
     the registries a script may add to (`nets.USER_REGISTRIES`): an activation registered
     in the process that ran the study, not in this one; and ``("dataset", name)`` for its
-    study.dataset, a set a script registered (`data.register_dataset`). None of a ``raw``
-    not a table.
+    study.dataset, a set a script registered (`data.register_dataset`); and
+    ``("imbalance_strategy", name)`` for a strategy one registered
+    (`nets.register_strategy`). None of a ``raw`` not a table.
 
     Parameters
     ----------
@@ -241,11 +242,27 @@ def unregistered_names(raw: dict) -> list[tuple[str, str]]:
         names = [n for v in names for n in (v if isinstance(v, list) else [v])]
         out += [(setting, n) for n in dict.fromkeys(names)
                 if isinstance(n, str) and n not in registry]
+    # a script's own imbalance strategy (nets.register_strategy), by the names it reads
+    entry = space.get("imbalance_strategy")
+    names = [fixed.get("imbalance_strategy"), *(
+        entry.get("choices", ()) if isinstance(entry, dict)
+        else entry if isinstance(entry, list) else ())]
+    out += [("imbalance_strategy", n) for n in dict.fromkeys(names)
+            if isinstance(n, str) and not _strategy_known(n)]
     return out
+
+
+def _strategy_known(name: str) -> bool:
+    try:
+        nets.resolve_strategies([name])
+    except ValueError:
+        return False
+    return True
 
 
 #: the registries of a spec's other names a script may add to (not nets')
 _OTHER_TABLES = {"dataset": "data.DATASETS (data.register_dataset)",
+                 "imbalance_strategy": "nets.STRATEGIES (nets.register_strategy)",
                  "sampler": "study.SAMPLERS", "pruner": "study.PRUNERS"}
 
 
