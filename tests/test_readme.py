@@ -23,7 +23,7 @@ def run_block(index: int) -> dict:
 
 
 def test_the_readme_has_the_examples_this_file_runs():
-    assert len(BLOCKS) == 7
+    assert len(BLOCKS) == 8
 
 
 def test_a_buggy_activation_of_ones_own_fails_the_gradient_check_as_the_readme_says():
@@ -69,13 +69,27 @@ def test_a_script_s_own_data_registered_by_name_runs_as_the_readme_says():
     assert claimed[0].startswith("Dataset(name='trial?train_size=100', task='binary'")
 
 
+def test_one_s_own_resampler_registered_by_name_runs_in_the_benchmark_as_the_readme_says():
+    # QA: a strategy added to nets.STRATEGIES failed every run on workers=2 ("unknown
+    # strategy"): nets.register_strategy, carried to the workers, as the README shows
+    import nets
+
+    printed = []
+    try:
+        exec(compile(BLOCKS[2], "README.md python block 2", "exec"),
+             {"print": lambda *args: printed.append(" ".join(map(str, args)))})
+    finally:
+        nets.STRATEGIES.pop("under_smote", None)
+    assert printed == re.findall(r"^# (\d .+)$", BLOCKS[2], re.M)
+    assert printed[2].startswith("3 under_smote UnderThenSMOTE ")
+
 @pytest.mark.slow
 def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, capsys):
     import json
 
     import hplab
 
-    ns = run_block(2)
+    ns = run_block(3)
     assert ns["result"].status == "converged"
     p = ns["net"].predict_proba(ns["X"])
     assert abs(p - ns["y"]).max() < 0.01  # every output within 1e-2 of its label
@@ -90,13 +104,13 @@ def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, cap
 
 
 def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
-    ns = run_block(3)
+    ns = run_block(4)
     claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
-                              BLOCKS[3]).group(1))
+                              BLOCKS[4]).group(1))
     assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
     # QA: max_epochs=50 printed a ConvergenceWarning the README did not show
     net = ns["clf"][-1]
-    assert _claimed(BLOCKS[3], "print(clf[-1].status_, clf[-1].n_iter_)").split(":")[0] \
+    assert _claimed(BLOCKS[4], "print(clf[-1].status_, clf[-1].n_iter_)").split(":")[0] \
         == f"{net.status_} {net.n_iter_}" == "early_stopped 247"
 
 
@@ -112,8 +126,8 @@ def test_a_study_from_python_stores_its_trials_and_writes_the_report_the_comment
     import hplab
     import study
 
-    block = BLOCKS[4]
-    ns = run_block(4)
+    block = BLOCKS[5]
+    ns = run_block(5)
     value, params = _claimed(block, 'print(summary["best_value"], summary["best_params"])'
                              ).split(" ", 1)
     summary = ns["summary"]
@@ -156,7 +170,7 @@ def test_a_study_script_on_two_workers_runs_its_body_once(tmp_path):
     # runs what is the point here, not the scores (the test above checks those)
     script.write_text(
         "import os\nopen('bodies.log', 'a').write(f'{os.getpid()}\\n')\n"
-        + BLOCKS[4].replace("workers=1)", "workers=2)")
+        + BLOCKS[5].replace("workers=1)", "workers=2)")
         .replace('"max_epochs": 100,', '"max_epochs": 5,'))
     assert "workers=2)" in script.read_text() and '"max_epochs": 5,' in script.read_text()
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
@@ -182,7 +196,7 @@ def test_the_notice_settings_the_readme_shows_do_what_its_comments_say(capsys):
     for handler in handlers:  # basicConfig adds none where the root has one (pytest's)
         root.removeHandler(handler)
     try:
-        ns = run_block(5)
+        ns = run_block(6)
         assert ns["nets"].get_notice_level() == logging.INFO
         nets.notice("reports", "waiting for another hplab command writing runs/x ...")
         nets.notice("study", "trial 3 failed: diverged", level=logging.WARNING)
@@ -192,7 +206,7 @@ def test_the_notice_settings_the_readme_shows_do_what_its_comments_say(capsys):
         # the first line alone: failures only, printed by hplab's own handler
         nets.enable_default_notice_handler()
         nets.disable_notice_propagation()
-        exec(compile(BLOCKS[5].split("\n# ...")[0], "README.md python block 5", "exec"), {})
+        exec(compile(BLOCKS[6].split("\n# ...")[0], "README.md python block 6", "exec"), {})
         nets.notice("reports", "retraining trial #3 for the report...")
         nets.notice("study", "trial 3 failed: diverged", level=logging.WARNING)
         assert capsys.readouterr().err == "hplab: trial 3 failed: diverged\n"
@@ -442,11 +456,11 @@ def test_scoring_a_saved_model_from_python_gives_its_runs_test_scores(tmp_path, 
     ran = _readme_train("hplab train --dataset digits --hidden 64,16", tmp_path, capsys)
     assert ran["model_path"] == "runs/train/digits/model.npz"
     printed = []
-    exec(compile(BLOCKS[6], "README.md python block 6", "exec"),
+    exec(compile(BLOCKS[7], "README.md python block 7", "exec"),
          {"print": lambda *args: printed.append(args)})
     ((accuracy, loss),) = printed
     assert (accuracy, loss) == (ran["test_accuracy"], ran["test_loss"])
-    claimed = _claimed(BLOCKS[6], "print((prediction.labels == truth).mean(), "
+    claimed = _claimed(BLOCKS[7], "print((prediction.labels == truth).mean(), "
                                   "nets.dataset_loss(model, ds))").split()
     assert claimed == [f"{accuracy:.3f}", f"{loss:.3f}"]
     # and the wrong way scores what the README says it does
