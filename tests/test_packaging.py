@@ -56,6 +56,9 @@ def test_wheel_carries_templates_specs_and_licence(built):
     # import (a checkout's editable install would never notice)
     assert not set(_package_files(ROOT)) - names
     assert {"study/specs/xor.toml", "study/specs/digits.toml"} <= names
+    # PEP 561's marker (setuptools >= 69 ships it unasked): without it a user's mypy skips
+    # hplab ("missing library stubs or py.typed marker") and pyright reads it as untyped
+    assert {f"{name}/py.typed" for name in PACKAGES} <= names
     assert any(n.startswith("reports/templates/") and n.endswith(".html") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("tests/", "benchmarks/", "runs/")) for n in names)
