@@ -60,6 +60,7 @@ snake_case, ``weight_decay``):
 """
 
 import importlib
+import typing
 
 import data
 import nets
@@ -67,6 +68,9 @@ import nets
 # -- imbalanced data (hplab imbalance): the registry of remedies, their pipelines and
 # scores are nets' (studies search them too), named here as well
 from nets import STRATEGIES, Strategy, resolve_strategies
+
+if typing.TYPE_CHECKING:  # the names __getattr__ imports on first use, for type checkers
+    from ._type_names import *  # noqa: F403
 
 # a set a script registered (data.register_dataset) goes to the pools' workers with each task
 nets.carry_registry("data.DATASETS", data.DATASETS, data.BUILT_IN_DATASETS)

@@ -11,6 +11,7 @@ imported only when exporting), and hplab's notices on stderr through ``logging``
 """
 
 import importlib
+import typing
 
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._arg_types import check_config, check_net, check_optimizer, check_path
@@ -172,6 +173,9 @@ from ._versions import (
 from ._warning_filters import add_warning_filters, filtered_warnings, remove_warning_filters
 from ._write_csv import check_csv_name, csv_endings, frame_csv, print_csv, write_csv
 from ._write_paths import check_file_path, check_writable, make_folder, probe_write
+
+if typing.TYPE_CHECKING:  # the names __getattr__ imports on first use, for type checkers
+    from ._type_names import *  # noqa: F403
 
 # INIT_DRAWS and SCHEDULE_RATES: the words of what each initializer draws and each
 # schedule's rate, keyed by the registries' entries (`hplab --init` and `--schedule` say

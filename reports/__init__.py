@@ -25,6 +25,10 @@ analyses among them.
 """
 
 import importlib
+import typing
+
+if typing.TYPE_CHECKING:  # the names __getattr__ imports on first use, for type checkers
+    from ._type_names import *  # noqa: F403
 
 #: Where each name lives, imported with its first use (see __getattr__): what draws or
 #: tabulates brings matplotlib, pandas and scikit-learn (~1.3 s), the rest nets and jinja2,
