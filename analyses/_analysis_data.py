@@ -9,11 +9,15 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import data
 import nets
 
 from ._checks import whole
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def check_dataset(dataset, *, by_name: bool = False):
@@ -95,15 +99,16 @@ def shown_name(dataset, ds) -> str:
     return dataset if isinstance(dataset, str) else ds.name
 
 
-def releasing(cache) -> Callable:
+def releasing(cache) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate an analysis so it empties ``cache`` (`analyses._held.held_dataset`) in this
     process when it returns or raises. Workers keep theirs (at most one dataset each, read
     again if its files change): loky's until joblib's idle timeout (300 s) ends them, a
-    Dask cluster's until another dataset replaces it."""
+    Dask cluster's until another dataset replaces it. Typed to keep the analysis's
+    signature: a type checker saw it as taking and returning ``Any``."""
 
-    def decorate(analysis):
+    def decorate(analysis: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(analysis)
-        def run(*args, **kwargs):
+        def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return analysis(*args, **kwargs)
             finally:

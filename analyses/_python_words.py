@@ -9,6 +9,11 @@ import contextlib
 import contextvars
 import functools
 import re
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 #: per analysis command, what its flags are called in its function's arguments where that
 #: is not the flag's name undashed (the command line's FIELD_FLAGS and RENAMED_FLAGS read the other
@@ -99,14 +104,16 @@ def flags_in_errors():
         _FLAGS_SAID.reset(token)
 
 
-def errors_in_python_words(command: str):
+def errors_in_python_words(command: str
+                           ) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate the analysis function of ``hplab COMMAND``: the advice of a ValueError it
     raises (in the command's flags, said once) names its arguments instead
-    (`in_python_words`), unless it runs within `flags_in_errors`."""
+    (`in_python_words`), unless it runs within `flags_in_errors`. Typed to keep the
+    function's signature: a type checker saw each analysis as ``Any``."""
 
-    def decorate(function):
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(function)
-        def run(*args, **kwargs):
+        def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return function(*args, **kwargs)
             except ValueError as error:
