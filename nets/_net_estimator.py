@@ -9,7 +9,9 @@ import functools
 import inspect
 import math
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -34,10 +36,14 @@ from ._validation import check_features, check_training_data
 _FLOATS = (np.float64, np.float32)
 
 
-def _fit_or_keep(fit):
+_Fit = TypeVar("_Fit", bound=Callable[..., Any])
+
+
+def _fit_or_keep(fit: _Fit) -> _Fit:
     """``fit`` that leaves the estimator as it was when it raises: scikit-learn's
     validate_data resets n_features_in_ (and the feature names) before training can fail,
-    which left a fitted net behind attributes of the failed call's data."""
+    which left a fitted net behind attributes of the failed call's data. Typed as ``fit``
+    itself: a type checker saw the estimators' ``fit`` as ``Any``."""
 
     @functools.wraps(fit)
     def wrapper(self, *args, **kwargs):
@@ -49,7 +55,7 @@ def _fit_or_keep(fit):
             vars(self).update(before)
             raise
 
-    return wrapper
+    return cast(_Fit, wrapper)
 
 
 # the defaults the estimators share with TrainConfig, read from it (`_D.lr`): written once
@@ -81,7 +87,7 @@ class _NetEstimator(BaseEstimator):
                  rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power, lr_min=_D.lr_min,
                  warmup_steps=_D.warmup_steps, l1=_D.l1,
                  weight_decay=_D.weight_decay,
-                 dropout=_D.dropout, batch_norm=_D.batch_norm):
+                 dropout=_D.dropout, batch_norm=_D.batch_norm) -> None:
         _store(self, locals())
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:

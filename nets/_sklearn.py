@@ -17,6 +17,8 @@ epochs and a ``ConvergenceWarning``, against its ~146); raise ``min_delta`` to s
 
 from __future__ import annotations
 
+from typing import Self
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
@@ -148,11 +150,11 @@ class NetClassifier(ClassifierMixin, _ClassifierLabels, _NetEstimator):
                  beta2=_D.beta2, rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power,
                  lr_min=_D.lr_min, warmup_steps=_D.warmup_steps, l1=_D.l1,
                  weight_decay=_D.weight_decay,
-                 dropout=_D.dropout, batch_norm=_D.batch_norm):
+                 dropout=_D.dropout, batch_norm=_D.batch_norm) -> None:
         _store(self, locals())
 
     @_fit_or_keep
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None) -> Self:
         """Train a fresh net on ``(X, y)``; returns ``self``.
 
         Parameters
@@ -208,7 +210,7 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     """
 
     @_fit_or_keep
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None) -> Self:
         """Train a fresh net on ``(X, y)``; returns ``self``.
 
         Parameters

@@ -9,11 +9,11 @@ import optuna
 from ._folders import check_study_name
 from ._storage import open_storage
 from ._storage_errors import storage_errors
-from ._storage_url import resolve_storage
+from ._storage_url import StorageURL, resolve_storage
 from ._worker import quiet_optuna
 
 
-def open_study(name: str, storage: str | None = None):
+def open_study(name: str, storage: str | None = None) -> tuple[optuna.Study, StorageURL]:
     """Load stored study ``name`` to read it; creates no file.
 
     Parameters
