@@ -460,7 +460,7 @@ def test_scoring_a_saved_model_from_python_gives_its_runs_test_scores(tmp_path, 
          {"print": lambda *args: printed.append(args)})
     ((accuracy, loss),) = printed
     assert (accuracy, loss) == (ran["test_accuracy"], ran["test_loss"])
-    claimed = _claimed(BLOCKS[7], "print((prediction.labels == truth).mean(), "
+    claimed = _claimed(BLOCKS[7], 'print(scores["accuracy"], '
                                   "nets.dataset_loss(model, ds))").split()
     assert claimed == [f"{accuracy:.3f}", f"{loss:.3f}"]
     # and the wrong way scores what the README says it does
