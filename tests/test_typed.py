@@ -29,7 +29,7 @@ follow_imports = silent
 no_implicit_reexport = True
 disallow_untyped_calls = True
 warn_return_any = True
-[mypy-sklearn.*,pandas.*]
+[mypy-sklearn.*,pandas.*,imblearn.*]
 ignore_missing_imports = True
 """
 
@@ -69,7 +69,7 @@ def mypy(tmp_path_factory):
 
 @pytest.mark.slow
 def test_the_readmes_python_examples_type_check(mypy):
-    assert len(BLOCKS) == 7
+    assert len(BLOCKS) == 8
     said = mypy({f"readme_{i}.py": block for i, block in enumerate(BLOCKS)})
     assert said == f"Success: no issues found in {len(BLOCKS)} source files\n", said
 
