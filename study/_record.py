@@ -217,6 +217,33 @@ def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
     return "worker" in info and _written_in(info, study_created)
 
 
+def tally_hplab_trials(trials, study_created, key) -> dict:
+    """How many of the study's own hplab trials (`run_by_hplab` in the study stamped
+    ``study_created``) give each ``key(trial_info)``, keys in the order of their first trial
+    (the versions, and the people, that ran a study).
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+    study_created : str or None
+        The study's creation stamp (None: a study without one).
+    key : callable
+        ``key(info)`` of a trial's record (`trial_info`), a hashable.
+
+    Returns
+    -------
+    dict
+        ``{key: n_trials}``.
+    """
+    flat = flat_layout(study_created)
+    counts: dict = {}
+    for t in sorted(trials, key=lambda t: t.number):
+        if run_by_hplab(t, study_created):
+            k = key(trial_info(t, flat=flat))
+            counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
 def copied_from_another_study(trial, study_created=None) -> bool:
     """Whether ``trial`` holds a record hplab wrote in another study (it was copied).
 

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import nets
 
-from ._record import CHECKOUT_KEY, VERSION_KEY, flat_layout, run_by_hplab, trial_info
+from ._record import (
+    CHECKOUT_KEY,
+    VERSION_KEY,
+    tally_hplab_trials,
+    trial_info,
+)
 
 #: study user attribute: [nets.versions() of each hplab that ran trials in it], oldest first
 VERSIONS_ATTR = "hplab_versions"
@@ -121,14 +126,12 @@ def trial_versions(trials, study_created) -> list[dict]:
     study_created : str or None
         The study's creation stamp (None: a study without one).
     """
-    flat = flat_layout(study_created)
-    counts: dict[tuple, int] = {}
-    for t in sorted(trials, key=lambda t: t.number):
-        if not run_by_hplab(t, study_created):
-            continue
-        v = trial_version(t, flat=flat)
-        checkout = other_checkout(v, trial_checkout(t, flat=flat))
-        counts[v, checkout] = counts.get((v, checkout), 0) + 1
+    def version_and_checkout(info: dict) -> tuple:
+        v, checkout = (x if isinstance(x, str) else None
+                       for x in (info.get(VERSION_KEY), info.get(CHECKOUT_KEY)))
+        return v, other_checkout(v, checkout)
+
+    counts = tally_hplab_trials(trials, study_created, version_and_checkout)
     return [{"version": v, "checkout": c, "n_trials": n} for (v, c), n in counts.items()]
 
 

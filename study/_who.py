@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import getpass
 
-from ._record import DB_ROLE_KEY, OS_USER_KEY, flat_layout, run_by_hplab, trial_info
+from ._record import (
+    DB_ROLE_KEY,
+    OS_USER_KEY,
+    tally_hplab_trials,
+)
 
 #: study user attribute: ``{"os_user", "db_role"}`` of the run that created it
 CREATOR_ATTR = "hplab_created_by"
@@ -107,14 +111,8 @@ def trial_people(trials, study_created) -> list[dict]:
     -------
     list of dict
     """
-    flat = flat_layout(study_created)
-    counts: dict[tuple, int] = {}
-    for t in sorted(trials, key=lambda t: t.number):
-        if not run_by_hplab(t, study_created):
-            continue
-        info = trial_info(t, flat=flat)
-        names = tuple(v if isinstance(v, str) and v else None
-                      for v in (info.get(OS_USER_KEY), info.get(DB_ROLE_KEY)))
-        counts[names] = counts.get(names, 0) + 1
+    counts = tally_hplab_trials(trials, study_created, lambda info: tuple(
+        v if isinstance(v, str) and v else None
+        for v in (info.get(OS_USER_KEY), info.get(DB_ROLE_KEY))))
     return [{"user": who_text(o, r), "os_user": o, "db_role": r, "n_trials": n}
             for (o, r), n in counts.items()]
