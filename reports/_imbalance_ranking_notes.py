@@ -133,10 +133,15 @@ def _twins_note(twins: pd.DataFrame) -> str:
         elif r.unchanged:
             said.append(f"{r.strategy} left the training data as it was here: its scores "
                         f"are {r.twin}'s")
-        elif r.same_fit and kind == "combined":  # SMOTETomek: its cleaner is Tomek
+        elif r.same_fit and kind == "combined" and r.strategy in nets.BUILT_IN_STRATEGIES:
+            # SMOTETomek: its cleaner is Tomek (a script's own combined sampler has no
+            # such label: "its UnderThenSMOTE step removed nothing")
             cleaner = nets.STRATEGIES[r.strategy].label.removeprefix("SMOTE")
             said.append(f"{r.strategy}: its {cleaner} step removed nothing here, so its runs "
                         f"are {r.twin}'s")
+        elif r.same_fit:
+            said.append(f"{r.strategy} fitted the same class counts as {r.twin} here, and "
+                        f"its runs are {r.twin}'s")
         else:
             said.append(f"{r.strategy} gave the same test probabilities as {r.twin} here: "
                         f"its scores are {r.twin}'s")

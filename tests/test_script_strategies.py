@@ -128,3 +128,24 @@ def test_a_malformed_entry_is_refused_in_one_line(args, kwargs, said):
         nets.register_strategy(*args, **kwargs)
     assert said in str(caught.value) and "\n" not in str(caught.value)
     assert set(nets.STRATEGIES) == set(nets.BUILT_IN_STRATEGIES)
+
+
+def test_a_twin_of_one_s_own_combined_strategy_is_not_said_as_a_smote_cleaner(tmp_path):
+    """A script's strategy (kind "combined" by default) fitted as SMOTE did: the report said
+    "its MySMOTE step removed nothing here", the words of SMOTETomek's Tomek step."""
+    nets.register_strategy("my_smote", lambda ratio, rs: SMOTE(sampling_strategy=ratio,
+                                                               random_state=rs),
+                           label="MySMOTE", uses_ratio=True)
+    try:
+        res = analyses.imbalance_benchmark(MOONS, strategies="smote,my_smote", seeds=1,
+                                           net_params=NET)
+        twins = res.twins()
+        assert twins[["strategy", "twin", "same_fit"]].values.tolist() == [
+            ["my_smote", "smote", True]]
+        reports.imbalance_report(res, tmp_path / "rep")
+    finally:
+        del nets.STRATEGIES["my_smote"]
+    page = (tmp_path / "rep" / "report.html").read_text()
+    assert "its MySMOTE step" not in page
+    assert ("my_smote fitted the same class counts as smote here, and its runs are "
+            "smote&#39;s, seed for seed") in page
