@@ -168,7 +168,17 @@ def _read_table(path: Path, **options) -> pd.DataFrame:
     if path.stat().st_size <= CHUNKED_BYTES:
         return pd.read_csv(path, **options)
     with pd.read_csv(path, chunksize=CHUNK_ROWS, **options) as chunks:
-        return pd.concat(list(chunks), ignore_index=True)
+        parts = list(chunks)
+    frame = pd.concat(parts, ignore_index=True)
+    # int64 chunks beside uint64 ones (an integer past 2**63 - 1 after the first chunk)
+    # were joined as float64, which merged big integers (two class labels into one): such
+    # a column is read again alone, as pandas reads it from the whole file
+    mixed = [c for c in range(frame.shape[1])
+             if {"i", "u"} <= {part.dtypes.iloc[c].kind for part in parts}]
+    del parts
+    for c in mixed:
+        frame.isetitem(c, pd.read_csv(path, usecols=[c], **options).iloc[:, 0])
+    return frame
 
 
 #: Spellings of a missing value (lower case) that pandas reads as NaN by default; hplab

@@ -86,3 +86,15 @@ def test_a_ragged_row_in_a_later_chunk_is_refused_the_same(tmp_path, monkeypatch
     rows[25] = "0.5,1,9"
     whole, chunked = _both(monkeypatch, _write(tmp_path / "r.csv", rows, "a,y"))
     assert whole == chunked and "line 27" in whole
+
+
+def test_integer_labels_past_int64_in_a_later_chunk_stay_apart(tmp_path, monkeypatch, rng):
+    """Class codes past 2**63 - 1 only after the first chunk: its int64 chunk beside the
+    later uint64 ones was joined as float64, and 2**64 - 1 and 2**64 - 2 became one class
+    (three classes read where the file has four)."""
+    big = 2**64 - 1
+    rows = [f"{v:.4f},{i % 2 if i < 20 else big - i % 2}"
+            for i, v in enumerate(rng.normal(size=40))]
+    whole, chunked = _both(monkeypatch, _write(tmp_path / "ids.csv", rows, "x,code"))
+    assert whole == chunked
+    assert whole[2] == (0, 1, big - 1, big)
