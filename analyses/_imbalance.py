@@ -169,7 +169,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
                          f"and at ratio {tasks[0].ratio} {skips[0][1]}")
     if said := slow_strategies_warning(searches, facts["n_features"]):  # before minutes pass
-        warnings.warn(said, UserWarning, stacklevel=2)
+        # stacklevel past the two decorators' wrappers: the caller's line, not hplab's
+        warnings.warn(said, UserWarning, stacklevel=4)
     if runs_elsewhere(len(todo), backend=backend, workers=workers):
         held_dataset.cache_clear()  # each worker loads its own: this copy would sit idle
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,

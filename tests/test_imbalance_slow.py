@@ -34,3 +34,22 @@ def test_a_small_set_or_fast_strategies_are_not_warned_of():
     assert slow_strategies_warning([(s, 19_960, 40, 0.2) for s in STRATEGIES], 30) == ""
     fast = [s for s in STRATEGIES if neighbour_rows(s, *FRAUD, 0.2) is None]
     assert slow_strategies_warning([(s, *FRAUD, 0.2) for s in fast], 30) == ""
+
+
+def test_a_script_s_call_is_warned_at_its_own_line(monkeypatch):
+    """The warning named the decorator's line in hplab (analyses/_analysis_data.py), not
+    the script's call of imbalance_benchmark; a tiny set warned with the threshold at 0."""
+    import warnings
+
+    import analyses
+    import analyses._imbalance_slow as slow
+
+    monkeypatch.setattr(slow, "WARN_SECONDS", 0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analyses.imbalance_benchmark("moons?imbalance=1:10", strategies="none,tomek_links",
+                                     seeds=1, net_params={"hidden": (4,), "max_epochs": 3})
+    (said,) = [w for w in caught if "nearest neighbours" in str(w.message)]
+    assert str(said.message).startswith("tomek_links search each row's nearest neighbours "
+                                        "among all 495 training rows")
+    assert said.filename == __file__
