@@ -6,6 +6,7 @@ Chromium the test skips, except with ``HPLAB_REQUIRE_SERVICES=1`` (CI), where it
 
 from __future__ import annotations
 
+import getpass
 import html
 import json
 import os
@@ -897,7 +898,9 @@ def test_a_studys_trials_table_fits_a_laptop_window_its_workers_readable(coin_st
     host, _, pid = worker.partition("@")[0].rpartition(":")  # host~ns: shown as the host
     label = f"{host.partition('~')[0]}:{pid} ({first:%H:%M:%S} UTC)"
     text = " ".join(path.read_text().split())
-    assert f"Same in every row: worker {label}." in text and "@" not in label
+    # and who ran them, one person here
+    assert f"Same in every row: worker {label}; user {getpass.getuser()}." in text
+    assert "@" not in label
     # the CSVs keep every column, workers by the ids stored with the trials
     csv = pd.read_csv(path.parent / "report_files" / "trials.csv")
     assert {"state", "status", "worker", "param_lr"} <= set(csv.columns)
