@@ -48,10 +48,12 @@ def register_strategy(name: str, sampler: Callable, *, label: str | None = None,
         A built-in name or alias, a name the strategy lists could not name, a kind not in
         `SAMPLER_KINDS`, or a sampler that does not make an imbalanced-learn sampler.
     TypeError
-        A sampler that is not callable, or a label, description or uses_ratio of another type.
+        A name that is not a string, a sampler that is not callable, a uses_ratio that is
+        not a bool, or a label or description that is not a non-empty string.
     """
-    if not isinstance(name, str) or not name or name != name.strip().lower() \
-            or any(c in name for c in ",- "):
+    if not isinstance(name, str):
+        raise TypeError(f"strategy name must be a string, got {name!r}")
+    if not name or name != name.strip().lower() or any(c in name for c in ",- "):
         raise ValueError(f"strategy name must be a non-empty lower-case string without "
                          f"',', '-' or spaces, got {name!r}")
     if name in BUILT_IN_STRATEGIES or name in _ALIASES or name.replace("_", "") in _ALIASES:

@@ -110,21 +110,24 @@ def test_an_unknown_strategy_is_refused_naming_the_registered_ones(own):
         analyses.imbalance_benchmark(MOONS, strategies="none,under_smot", seeds=1)
 
 
-@pytest.mark.parametrize(("args", "kwargs", "said"), [
-    (("mine", "not a function"), {}, "sampler must be a function (sampling_ratio, "
+@pytest.mark.parametrize(("args", "kwargs", "error", "said"), [
+    (("mine", "not a function"), {}, TypeError, "sampler must be a function (sampling_ratio, "
      "random_state) -> an imbalanced-learn sampler, got str"),
-    (("mine", _make), {"kind": "anomaly"},
+    (("mine", _make), {"kind": "anomaly"}, ValueError,
      "kind must be one of over, under, clean, combined, got 'anomaly'"),
-    (("smote", _make), {}, "strategy 'smote' is hplab's own (or an alias of one)"),
-    (("ros", _make), {}, "strategy 'ros' is hplab's own (or an alias of one)"),
-    (("Mine", _make), {}, "strategy name must be a non-empty lower-case string"),
-    (("mine", lambda ratio, rs: object()), {},
+    (("smote", _make), {}, ValueError, "strategy 'smote' is hplab's own (or an alias of one)"),
+    (("ros", _make), {}, ValueError, "strategy 'ros' is hplab's own (or an alias of one)"),
+    (("Mine", _make), {}, ValueError, "strategy name must be a non-empty lower-case string"),
+    ((None, _make), {}, TypeError, "strategy name must be a string, got None"),
+    (("mine", lambda ratio, rs: object()), {}, ValueError,
      "sampler(0.2, 0) returned object, not an imbalanced-learn sampler (no fit_resample)"),
-    (("mine", lambda: UnderThenSmote()), {}, "sampler(0.2, 0) raised TypeError"),
-    (("mine", _make), {"uses_ratio": "yes"}, "uses_ratio must be True or False"),
+    (("mine", lambda: UnderThenSmote()), {}, ValueError, "sampler(0.2, 0) raised TypeError"),
+    (("mine", _make), {"uses_ratio": "yes"}, TypeError, "uses_ratio must be True or False"),
+    (("mine", _make), {"label": ""}, TypeError, "label must be a non-empty string"),
 ])
-def test_a_malformed_entry_is_refused_in_one_line(args, kwargs, said):
-    with pytest.raises((TypeError, ValueError)) as caught:
+def test_a_malformed_entry_is_refused_in_one_line(args, kwargs, error, said):
+    # the docstring's Raises: a value of the wrong type a TypeError, a wrong value ValueError
+    with pytest.raises(error) as caught:
         nets.register_strategy(*args, **kwargs)
     assert said in str(caught.value) and "\n" not in str(caught.value)
     assert set(nets.STRATEGIES) == set(nets.BUILT_IN_STRATEGIES)
