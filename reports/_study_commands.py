@@ -17,6 +17,7 @@ from ._startup_text import no_pruning_lines
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import report_lags
 from ._terminal import study_lines
+from ._unregistered_text import python_report_call, unregistered_lines
 
 
 def note_study_report(name: str, storage, summary: dict,
@@ -65,7 +66,7 @@ def note_study_report(name: str, storage, summary: dict,
     else:
         lag_command = nets.shell_line(again)
     if missing:  # QA: show named `hplab study report`, which refuses such a study
-        lag_command = _python_report_call(name, storage, missing)
+        lag_command = python_report_call(name, storage, missing)
     # a report written before later trials (a run with --no-report, a worker's), or of a
     # deleted study of this name, says so
     said = report_lags(report, summary, lag_command, description) if report else None
@@ -104,17 +105,6 @@ def _in_folder(report, folder) -> bool:
         return False
 
 
-def _python_report_call(name: str, storage, missing) -> str:
-    """What writes the report of a study whose spec names entries this process lacks
-    (``missing``, `study.unregistered_names`): the hplab command knows only its own, so
-    `reports.study_report` from the script that registers them (README)."""
-    import study
-
-    used, _ = study.unregistered_words(missing)
-    given = "" if storage is None else f", storage={study.mask_url(str(storage))!r}"
-    return f"reports.study_report({name!r}{given}) from the script that registers {used}"
-
-
 def study_report_lines(name: str, storage, summary: dict,
                        description: str | None = None, missing=()) -> list[str]:
     """`note_study_report`'s line, else the one that says the study has no report yet:
@@ -151,7 +141,7 @@ def _no_report_yet(name: str, storage, summary: dict, missing=()) -> list[str]:
     write = nets.shell_line(nets.command_words(["hplab", "study", "report"], name, (
         ["--storage", study.mask_url(storage)] if storage else [])))
     if missing:  # the hplab command refuses it (QA)
-        write = _python_report_call(name, storage, missing)
+        write = python_report_call(name, storage, missing)
     folder = study_report_folder(name, storage, summary["created"])
     primary = study.study_folder(name)
     other = read_report_info(primary / "report.html") if folder != primary else None
@@ -200,7 +190,7 @@ def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, li
         # the report's line where the pruner's start-up trials took the budget (QA)
         idle = [] if missing else no_pruning_lines(name, opened, summary["n_trials"])
         lines = (study_lines(summary, best_note=note, run_command=run) + idle + said
-                 + _unregistered_lines(missing))
+                 + unregistered_lines(missing))
         # the cells read the parsed spec, which needs the names registered
         if cells and not missing and len(summary["best_params"] or {}) == 2:
             # a grid of two choices (rates x batch sizes): the course's table of them
@@ -239,20 +229,6 @@ def _best_told(s, summary: dict) -> bool | None:
     best = s.get_trials(deepcopy=False)[summary["best_trial"]]
     return bool(study.run_by_hplab(best, created) and study.told_while_running(
         best, flat=study.flat_layout(created)))
-
-
-def _unregistered_lines(missing: list[tuple[str, str]]) -> list[str]:
-    """The line `study show` says of a study whose spec names ``missing`` (setting, name):
-    entries the process that ran it registered, this one has not (the hplab command has
-    only the built-in ones)."""
-    import study
-
-    if not missing:
-        return []
-    used, tables = study.unregistered_words(missing)
-    return [f"uses {used}, not registered in this process: its report and a run resuming "
-            f"it need {'it' if len(missing) == 1 else 'them'} registered in {tables} (from "
-            "Python)"]
 
 
 def write_study_report(name: str, storage=None, out=None, *, command: str = "",
