@@ -59,25 +59,23 @@ def slow_strategies_warning(runs, n_features: int) -> str:
     str
     """
     seconds: dict[str, float] = {}
-    rows: dict[str, int] = {}
-    searched_runs = []
+    n_runs = most_rows = 0
     for strategy, n_neg, n_pos, ratio in runs:
         searched = neighbour_rows(strategy, n_neg, n_pos, ratio)
         if searched is not None:
-            searched_runs.append(strategy)
+            n_runs, most_rows = n_runs + 1, max(most_rows, n_neg + n_pos)
             seconds[strategy] = seconds.get(strategy, 0.0) + \
                 searched[0] * searched[1] * n_features / TERMS_PER_SECOND
-            rows[strategy] = max(rows.get(strategy, 0), n_neg + n_pos)
     total = sum(seconds.values())
     if total < WARN_SECONDS:
         return ""
     slow = sorted(seconds, key=seconds.get, reverse=True)
     minutes = max(1, round(total / 60))
     return (f"{', '.join(slow)} search each row's nearest neighbours among all "
-            f"{max(rows.values()):,} training rows (imbalanced-learn, by brute force above 15 "
+            f"{most_rows:,} training rows (imbalanced-learn, by brute force above 15 "
             f"features: time grows with the square of the rows): about {minutes} minute"
-            f"{'s' if minutes != 1 else ''} for their {len(searched_runs)} run"
-            f"{'s' if len(searched_runs) != 1 else ''} at {TERMS_PER_SECOND / 1e9:g} billion "
+            f"{'s' if minutes != 1 else ''} for their {n_runs} run"
+            f"{'s' if n_runs != 1 else ''} at {TERMS_PER_SECOND / 1e9:g} billion "
             "distance terms a second (a 2-core machine's; a guess elsewhere), where every "
             "other sampler takes seconds; leave them out (--strategies, strategies=) or train "
             "on fewer rows (the dataset's ?train_size=)")

@@ -15,7 +15,7 @@ import warnings
 
 from ._activations import ACTIVATIONS
 from ._command_lines import carried_lines, lines_carried
-from ._imbalance_registry import BUILT_IN_STRATEGIES, STRATEGIES
+from ._imbalance_registry import STRATEGIES
 from ._init import INITIALIZERS
 from ._notices import carried_notices, notices_carried
 from ._optimizers import OPTIMIZERS
@@ -28,15 +28,13 @@ USER_REGISTRIES = {"activation": ("ACTIVATIONS", ACTIVATIONS),
                    "init": ("INITIALIZERS", INITIALIZERS),
                    "schedule": ("SCHEDULES", SCHEDULES)}
 
-# the tables carried: those registries, and a schedule's settings beside its registry
-# (nets.SETTINGS_READ reads both registries live: nothing of its own to carry)
+# the tables carried: those registries, a schedule's settings beside its registry
+# (nets.SETTINGS_READ reads both registries live: nothing of its own to carry), and the
+# imbalance strategies (nets.register_strategy: a benchmark's or a study's workers=2 met
+# "unknown strategy" on every run of a script's own)
 _TABLES = {**{name: table for name, table in USER_REGISTRIES.values()},
-           "RULE_SETTINGS": RULE_SETTINGS}
+           "RULE_SETTINGS": RULE_SETTINGS, "STRATEGIES": STRATEGIES}
 _BUILT_IN = {name: dict(table) for name, table in _TABLES.items()}
-# ... and the imbalance strategies (nets.register_strategy): a benchmark's or a study's
-# workers=2 met "unknown strategy" on every run of a script's own
-_TABLES["STRATEGIES"] = STRATEGIES
-_BUILT_IN["STRATEGIES"] = BUILT_IN_STRATEGIES
 
 
 def carry_registry(name: str, table: dict, built_in: dict) -> None:

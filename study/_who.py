@@ -45,12 +45,21 @@ def db_role(storage) -> str | None:
     return engine.url.username or None
 
 
+def _name(value) -> str | None:
+    """A recorded name: None unless a non-empty string."""
+    return value if isinstance(value, str) and value else None
+
+
+def _names(record: dict) -> tuple[str | None, str | None]:
+    """A record's (OS user, database role), `_name` each."""
+    return _name(record.get(OS_USER_KEY)), _name(record.get(DB_ROLE_KEY))
+
+
 def who_text(os_name, role) -> str | None:
     """How a table names a person: the role, with the OS user where it is another name
     (``al as alice``), the OS user alone for a file's trial; None where neither is known
     (a trial recorded before trials named them)."""
-    os_name = os_name if isinstance(os_name, str) and os_name else None
-    role = role if isinstance(role, str) and role else None
+    os_name, role = _name(os_name), _name(role)
     if role and os_name and role != os_name:
         return f"{os_name} as {role}"
     return role or os_name
@@ -70,16 +79,14 @@ def trial_who(info: dict) -> str | None:
     str or None
         None where the record names neither (written before records named people).
     """
-    return who_text(info.get(OS_USER_KEY), info.get(DB_ROLE_KEY))
+    return who_text(*_names(info))
 
 
 def creator(attrs: dict) -> str | None:
     """`who_text` of the run that created a study of user attributes ``attrs``; None
     for one created before studies named it."""
     made = attrs.get(CREATOR_ATTR)
-    if not isinstance(made, dict):
-        return None
-    return who_text(made.get(OS_USER_KEY), made.get(DB_ROLE_KEY))
+    return trial_who(made) if isinstance(made, dict) else None
 
 
 def creator_record(storage) -> dict:
@@ -111,8 +118,6 @@ def trial_people(trials, study_created) -> list[dict]:
     -------
     list of dict
     """
-    counts = tally_hplab_trials(trials, study_created, lambda info: tuple(
-        v if isinstance(v, str) and v else None
-        for v in (info.get(OS_USER_KEY), info.get(DB_ROLE_KEY))))
+    counts = tally_hplab_trials(trials, study_created, _names)
     return [{"user": who_text(o, r), "os_user": o, "db_role": r, "n_trials": n}
             for (o, r), n in counts.items()]
