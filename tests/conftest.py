@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import importlib
 import io
@@ -264,6 +265,27 @@ def asked_steps(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(optuna.trial.Trial, "should_prune", counted)
     return asked
+
+
+class TracedPeak:
+    """`traced_peak`'s answer: ``bytes``, the most Python allocated at once in its block."""
+
+    bytes = 0
+
+
+@contextlib.contextmanager
+def traced_peak():
+    """``with traced_peak() as peak: ...``, then ``peak.bytes``: the most memory Python
+    allocated at once within the block (tracemalloc), read as it ends, raising or not."""
+    import tracemalloc
+
+    peak = TracedPeak()
+    tracemalloc.start()
+    try:
+        yield peak
+    finally:
+        peak.bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
 
 def ended_worker() -> str:

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pytest
 from cli_helpers import run_cli_as_program, undocumented_keys
+from conftest import traced_peak
 
 import data
 import hplab
@@ -97,8 +98,6 @@ def test_read_idx_rejects_truncated_gzip_and_labels_as_images(tmp_path):
 
 
 def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):
-    import tracemalloc
-
     # a header declaring 2^30 images of 1 pixel over 8 bytes: 1 GiB from a 60-byte file
     (tmp_path / "declared.gz").write_bytes(gzip.compress(
         struct.pack(">BBBB3I", 0, 0, 8, 3, 2**30, 1, 1) + bytes(8), mtime=0))
@@ -114,11 +113,9 @@ def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):
     # header was read (2 GB of them took 4 GB); now one byte past the data is enough
     header = struct.pack(">BBBB3I", 0, 0, 8, 3, 0, 0, 0)
     (tmp_path / "trailing.gz").write_bytes(gzip.compress(header + bytes(50 * 10**6), mtime=0))
-    tracemalloc.start()
-    with pytest.raises(data.DataError) as err:
+    with traced_peak() as traced, pytest.raises(data.DataError) as err:
         data.read_idx(tmp_path / "trailing.gz", ndim=3)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peak = traced.bytes
     assert str(err.value) == (f"{tmp_path / 'trailing.gz'}: has trailing bytes: shape (0, 0, "
                               "0) needs 0 bytes of data, found more")
     assert peak < 10**6, peak
@@ -129,8 +126,6 @@ def test_a_small_forged_folder_cannot_ask_for_the_memory_of_its_float_copies(tmp
     # security review: 85,000 zero images a file, 134 KB in all, declared 67 MB each, within
     # what a file may expand to, then took 892 MB as floats: the memory a load takes of
     # what a file declares (its values and their float32 copy) is what is checked now
-    import tracemalloc
-
     n = 85_000
     write_folder(tmp_path / "bomb", {
         "train-images-idx3-ubyte": np.zeros((n, 28, 28), np.uint8),
@@ -140,11 +135,9 @@ def test_a_small_forged_folder_cannot_ask_for_the_memory_of_its_float_copies(tmp
     images = tmp_path / "bomb" / "train-images-idx3-ubyte.gz"
     size, declared = images.stat().st_size, 16 + n * 784
     assert size < 70_000 and declared < 100 * size + 64 * 2**20  # the bytes alone passed
-    tracemalloc.start()
-    with pytest.raises(data.DataError) as err:
+    with traced_peak() as traced, pytest.raises(data.DataError) as err:
         data.load(f"idx:{tmp_path / 'bomb'}")
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peak = traced.bytes
     said = (f"{images}: declares 85000 x 28 x 28 uint8 values in a {size}-byte file: "
             f"{declared} bytes, {declared + 4 * n * 784} in memory with the float32 copy a "
             "load makes, more than the 100x its size plus 67108864 bytes a compressed file "
@@ -652,8 +645,6 @@ def test_a_fetch_says_how_to_read_what_it_saved(tmp_path, mirror, capsys, monkey
 def test_loading_mnist_sized_images_copies_little_beside_the_scaled_arrays(tmp_path):
     # QA: scaling went 8192 rows at a time, 51 MB of float64 at 784 pixels beside the
     # float32 result: the peak of loading an MNIST-sized folder (483 MB RSS, now 435 MB)
-    import tracemalloc
-
     rng = np.random.default_rng(0)
     arrays = {}
     for prefix, n in (("train", 10_000), ("t10k", 2_000)):
@@ -662,12 +653,9 @@ def test_loading_mnist_sized_images_copies_little_beside_the_scaled_arrays(tmp_p
     write_folder(tmp_path / "m", arrays, gz=False)
     name = f"idx:{tmp_path / 'm'}"
     data.load(name)  # the imports (scikit-learn's splits) outside the count
-    tracemalloc.start()
-    try:
+    with traced_peak() as traced:
         ds = data.load(name)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = traced.bytes
     held = sum(getattr(ds, s).nbytes for s in ("X_train", "X_val", "X_test"))
     assert ds.X_train.shape == (9000, 784) and ds.X_train.dtype == np.float32
     assert held == 12_000 * 784 * 4  # 37.6 MB

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import assert_data_refused, run_cli
+from conftest import traced_peak
 from data_helpers import four_classes_csv
 
 import data
@@ -1585,7 +1586,6 @@ def _npz_members(path, compression, members):
 
 
 def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path, capsys):
-    import tracemalloc
     import zipfile
 
     # 90 MB of zeros deflated into 90 kB: NumPy allocated and read them all (2 GB from a
@@ -1620,11 +1620,9 @@ def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path
              (forged, "'data' declares 1000000000000 rows (float64 (1000000000000, 2), "
                       "16000000000000 bytes) but holds 64 bytes; a truncated or forged file")]
     for path, message in cases:
-        tracemalloc.start()
-        with pytest.raises(data.DataError) as err:
+        with traced_peak() as traced, pytest.raises(data.DataError) as err:
             data.load(f"npz:{path}")
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = traced.bytes
         assert str(err.value) == f"{path}: {message}" and peak < 10**7, (message, peak)
         assert hplab.main(["data", "show", f"npz:{path}"]) == 2
         assert capsys.readouterr().err == f"hplab data show: error: {path}: {message}\n"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, hplab_on_a_terminal, run_cli, run_cli_as_program
-from conftest import require_module
+from conftest import require_module, traced_peak
 
 import data
 import nets
@@ -973,8 +973,6 @@ def test_scaling_raw_rows_is_the_one_line_formula_bit_for_bit_in_a_fraction_of_i
         saved_model, dtype):
     # QA: normalize computed ((X - shift) / scale).astype(float32): two float64 copies of
     # the input alive at once (512 MB traced for a 256 MB input); now row chunk by row chunk
-    import tracemalloc
-
     model = nets.load_model(saved_model("multiclass", dtype=dtype)[0])
     shift, scale = model.x_shift, model.x_scale
     rng = np.random.default_rng(7)
@@ -999,12 +997,9 @@ def test_scaling_raw_rows_is_the_one_line_formula_bit_for_bit_in_a_fraction_of_i
         assert got.tobytes() == expected.tobytes()  # the same bits, -0.0 included
     X = rng.normal(size=(200_000, 3))  # 4.8 MB
     model.normalize(X[:1])  # pandas' import (normalize's first) is not the scaling's memory
-    tracemalloc.start()
-    try:
+    with traced_peak() as traced:
         result = model.normalize(X)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = traced.bytes
     # the result and a check's mask (an eighth of the input); no float64 copy beside them
     assert peak < result.nbytes + X.nbytes / 2, (peak, result.nbytes, X.nbytes)
 
@@ -1308,8 +1303,6 @@ def _with_declared_size(path, out, name, descr, shape, compression):
 
 
 def test_forged_members_are_refused_before_their_data_is_read(saved_model, tmp_path, capsys):
-    import tracemalloc
-
     path, _, _ = saved_model("binary")  # sizes 3, 5, 4, 1: 49 parameters
     bad = tmp_path / "bad.npz"
     deflate = zipfile.ZIP_DEFLATED
@@ -1343,11 +1336,9 @@ def test_forged_members_are_refused_before_their_data_is_read(saved_model, tmp_p
                               "1073741824 a model's may expand to)"))
     for file, message in cases:
         assert file.stat().st_size < 2 * 10 ** 5
-        tracemalloc.start()
-        with pytest.raises(ValueError) as exc:
+        with traced_peak() as traced, pytest.raises(ValueError) as exc:
             nets.load_model(file)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = traced.bytes
         assert str(exc.value) == f"{file}: {message}" and peak < 10 ** 7, (message, peak)
         code, out, err = run_cli(["predict", file, "--input", tmp_path / "none.npy"], capsys)
         assert (code, out, err) == (2, "", f"hplab predict: error: {file}: {message}\n")
