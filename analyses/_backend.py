@@ -164,7 +164,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
             # do the runs not yet back (each seeded by its task: the same results)
             warnings.warn(f"a worker process died ({exc.__class__.__name__}); running the "
                           f"{len(tasks) - len(results)} runs not finished in this process",
-                          UserWarning, stacklevel=2)
+                          UserWarning, stacklevel=nets.user_stacklevel())
         return results + [_finished(bar, i, _one_thread(fn, tasks[i], report=bar.reporter(i)))
                           for i in range(len(results), len(tasks))]
 

@@ -18,6 +18,8 @@ import warnings
 
 import optuna
 
+import nets
+
 # What pickling cmaes' CMA, SepCMA and CMAwM (with and without lr_adapt, before and after
 # a tell; pickle protocols 3 to 5) names, found by pickling them: the classes, numpy's
 # array, dtype and scalar reconstructors. Their random state is not pickled (cmaes drops
@@ -110,4 +112,5 @@ def _warn_once(number: int, stored: str, why: str) -> None:
         return
     _WARNED.add((number, hash(stored)))
     warnings.warn(f"trial {number}'s stored CMA-ES state ({why}) was not loaded: the cmaes "
-                  "sampler starts a new optimizer, as at the study's start", stacklevel=2)
+                  "sampler starts a new optimizer, as at the study's start",
+                  stacklevel=nets.user_stacklevel())

@@ -60,7 +60,7 @@ def stored_instead(spec: StudySpec, storage, n_trials: int | None = None) -> Stu
     warnings.warn(f"study {spec.name!r} in {where.masked} was created from another spec than "
                   f"the ready spec {spec.name} ({nets.and_list(changed)} "
                   f"differ{'s' if len(changed) == 1 else ''}): --data resumes it with the "
-                  "spec stored with it", stacklevel=3)
+                  "spec stored with it", stacklevel=nets.user_stacklevel())
     return stored if n_trials is None else stored.with_trials(n_trials)
 
 

@@ -44,7 +44,7 @@ def check_data(study, dataset, where: StorageURL, hint: str) -> None:
                           f"{mine}): "
                           + ("its earlier trial" if trials == 1 else f"its {trials} earlier "
                              "trials") + " may have read other data",
-                          stacklevel=2)
+                          stacklevel=nets.user_stacklevel())
     # read back: of two runs recording at once, the one written last holds the study
     if differs := data_differs(study, dataset):
         raise SpecError(f"study {study.study_name!r} in {where.masked}: {differs}; {hint}")
@@ -168,7 +168,7 @@ def spec_data(spec: StudySpec, where: StorageURL):
         if not holds_study_of(spec, where):
             raise
     if why := majority_positive(spec, loaded):
-        warnings.warn(why, stacklevel=3)
+        warnings.warn(why, stacklevel=nets.user_stacklevel())
     return loaded
 
 

@@ -135,7 +135,7 @@ def _clamp_periods(out: dict) -> None:
     taken = " and ".join(f"{most:,}" for _, _, most in over)
     warnings.warn(f"study {out['name']!r} stores {names} {stored} seconds, over a year: "
                   f"{'they are' if len(over) > 1 else 'it is'} taken as {taken} (the stored "
-                  "spec is kept)", stacklevel=2)
+                  "spec is kept)", stacklevel=nets.user_stacklevel())
     out.update({key: most for key, _, most in over})
 
 

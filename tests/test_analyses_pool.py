@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sys
 
 import pytest
 
@@ -39,3 +40,35 @@ def test_a_worker_killed_leaves_the_runs_to_this_process(tmp_path):
     assert os.path.exists(marker)  # a worker was killed, as task 3 began there
     assert pooled == alone  # bit for bit: each run seeded by its task
     assert len(set(alone)) == 6 and all(0 < v < 1 for v in alone), alone
+
+
+def _killing_load(parent):
+    """A two-feature set whose loading kills every pool worker that tries it (SIGKILL)."""
+    import numpy as np
+
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    X = np.random.default_rng(0).normal(size=(120, 2))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+@pytest.mark.slow
+def test_a_dead_worker_warning_points_at_the_analysis_callers_line():
+    # it named analyses/_capacity.py (stacklevel=2 in run_tasks, which each analysis
+    # calls): a script's author was sent to hplab's own line, not to the sweep's call
+    import functools
+
+    import analyses
+
+    data.register_dataset("dies-in-workers", functools.partial(_killing_load, os.getpid()))
+    try:
+        with pytest.warns(UserWarning, match="^a worker process died") as said:
+            line = sys._getframe().f_lineno + 1  # the next line: the call the warning names
+            result = analyses.capacity_sweep("dies-in-workers", widths=(2,), depths=(1,),
+                                             seeds=2, workers=2,
+                                             config=nets.TrainConfig(max_epochs=2))
+    finally:
+        data.DATASETS.pop("dies-in-workers")
+    died = [(w.filename, w.lineno) for w in said if "worker process died" in str(w.message)]
+    assert died == [(__file__, line)]
+    assert len(result.runs) == 2  # both seeds ran here, after the pool broke

@@ -7,6 +7,7 @@ import contextlib
 import html
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import optuna
@@ -151,6 +152,21 @@ def test_a_study_stored_without_a_data_fingerprint_records_one_when_resumed(
         f"study 'old' was stored without a fingerprint of its data (an earlier version made "
         f"it); the data read now from {csv} is recorded as the study's (fingerprint {mine}): "
         "its earlier trial may have read other data"]
+
+
+def test_the_missing_fingerprint_warning_points_at_the_callers_line(spec_file, tmp_path):
+    # it pointed at study/_create.py (stacklevel=2 from check_data, two calls deep in
+    # run_study): a script's author was sent to hplab's own line
+    db = tmp_path / "old.db"
+    path = spec_file("old", n_trials=1, max_epochs=2, pruner="none")
+    study.run_study(path, storage=db, workers=1)
+    with contextlib.closing(sqlite3.connect(db)) as con, con:  # as an earlier version left it
+        con.execute("DELETE FROM study_user_attributes WHERE key = 'hplab_data'")
+    resumed = study.spec_to_run(path, db, n_trials=2)
+    with pytest.warns(UserWarning, match="stored without a fingerprint") as said:
+        line = sys._getframe().f_lineno + 1  # the next line: the call the warning names
+        study.run_study(resumed, storage=db, workers=1)
+    assert [(w.filename, w.lineno) for w in said] == [(__file__, line)]
 
 
 def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_data(
