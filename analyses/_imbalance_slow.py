@@ -17,6 +17,9 @@ from __future__ import annotations
 TERMS_PER_SECOND = 3e9
 #: Estimated seconds of neighbour search over a benchmark's runs past which it warns.
 WARN_SECONDS = 60.0
+#: The strategies whose sampler searches every row's neighbours (`neighbour_rows`), the
+#: slow ones; benchmarks/fraud_csv.py times these
+SLOW_STRATEGIES = ("tomek_links", "enn", "smote_enn", "smote_tomek")
 
 
 def neighbour_rows(strategy: str, n_neg: int, n_pos: int,
@@ -37,10 +40,12 @@ def neighbour_rows(strategy: str, n_neg: int, n_pos: int,
     -------
     tuple of int, or None
     """
+    if strategy not in SLOW_STRATEGIES:
+        return None
     n = n_neg + n_pos
     smoted = n_neg + max(n_pos, int(sampling_ratio * n_neg))  # SMOTE's rows, then cleaned
     return {"tomek_links": (n, n), "enn": (n_neg, n), "smote_tomek": (smoted, smoted),
-            "smote_enn": (smoted, smoted)}.get(strategy)
+            "smote_enn": (smoted, smoted)}[strategy]
 
 
 def slow_strategies_warning(runs, n_features: int) -> str:
