@@ -99,6 +99,7 @@ _MODULES = {
                              "positives_in_test_sets"),
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
+    "_imbalance_slow": ("SLOW_STRATEGIES",),
     "_imbalance_unchanged": ("unchanged_runs", "unchanged_words"),
     "_imbalance_verdict": ("VERDICTS", "against_first", "distinct_runs", "overlapping_best",
                            "seeds_compared", "tied_ranks", "unsettled_first"),

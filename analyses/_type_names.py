@@ -51,6 +51,7 @@ from ._imbalance_positives import (
 from ._imbalance_ratios import parse_ratios as parse_ratios
 from ._imbalance_result import ImbalanceResult as ImbalanceResult
 from ._imbalance_runs import THRESHOLDS as THRESHOLDS
+from ._imbalance_slow import SLOW_STRATEGIES as SLOW_STRATEGIES
 from ._imbalance_unchanged import (
     unchanged_runs as unchanged_runs,
     unchanged_words as unchanged_words,

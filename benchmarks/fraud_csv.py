@@ -40,7 +40,7 @@ from _common import median, positive, run  # noqa: E402
 
 # the strategies whose samplers search every row's neighbours, as the imbalance
 # benchmark's warning counts them
-from analyses._imbalance_slow import SLOW_STRATEGIES  # noqa: E402
+from analyses import SLOW_STRATEGIES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLER_ROWS = (10_000, 20_000, 40_000)

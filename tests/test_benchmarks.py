@@ -250,7 +250,7 @@ def test_the_parallel_benchmark_times_a_fresh_pool_apart():
 def test_the_fraud_benchmark_times_the_analyses_slow_strategies():
     # it kept its own list of the neighbour-searching samplers, beside the one the
     # imbalance benchmark's warning counts: one edited, the other went stale unsaid
-    from analyses._imbalance_slow import SLOW_STRATEGIES
+    from analyses import SLOW_STRATEGIES
 
     fraud_csv = _benchmark_module("fraud_csv")
     try:
