@@ -102,7 +102,18 @@ def register_dataset(name: str, loader: Callable[[], tuple], *, task: str | None
 
 def unknown_set(name) -> bool:
     """Whether ``name`` names no set this process knows (not a path form): a stored study's
-    set that a script registered, in another process."""
+    set that a script registered, in another process.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name as `load` takes it, options (``?...``) included; any other object
+        is not unknown (False).
+
+    Returns
+    -------
+    bool
+    """
     if not isinstance(name, str):
         return False
     base = name.strip().partition("?")[0]

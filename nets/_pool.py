@@ -97,9 +97,27 @@ class HeldStartLoky(LokyBackend):
     Workers are started in ``configure`` (a reused pool grown) and at the first
     ``submit``; loky's own thread, which restarts a lost one, is started there too and
     inherits the block.
+
+    Parameters
+    ----------
+    **kwargs
+        `LokyBackend`'s (``inner_max_num_threads``...).
     """
 
     def configure(self, *args, **kwargs):
+        """joblib's ``configure``: build the process executor, its workers started with
+        SIGINT and SIGHUP blocked (and, from the main thread, ended with this process).
+
+        Parameters
+        ----------
+        *args, **kwargs
+            `LokyBackend.configure`'s (``n_jobs``, ``parallel``...).
+
+        Returns
+        -------
+        int
+            The number of workers.
+        """
         # the death signal comes when the *thread* that started a worker ends
         if threading.current_thread() is threading.main_thread():
             kwargs.update(initializer=_end_with_parent, initargs=(os.getpid(),))
@@ -138,12 +156,33 @@ class HeldStartLoky(LokyBackend):
 
     def submit(self, *args, **kwargs):
         """joblib's ``submit`` (joblib >= 1.5 calls it), with SIGINT and SIGHUP blocked
-        while it starts workers. Its own docstring: joblib 1.3's has none to inherit."""
+        while it starts workers. Its own docstring: joblib 1.3's has none to inherit.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            `LokyBackend.submit`'s (the function, its callback).
+
+        Returns
+        -------
+        concurrent.futures.Future
+        """
         with _interrupts_blocked():
             return super().submit(*args, **kwargs)
 
     def apply_async(self, *args, **kwargs):
         """joblib's ``apply_async`` (joblib < 1.5 calls it), with SIGINT and SIGHUP
-        blocked while it starts workers."""
+        blocked while it starts workers.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            `LokyBackend.apply_async`'s (the function, its callback).
+
+        Returns
+        -------
+        object
+            joblib's future of the call.
+        """
         with _interrupts_blocked():
             return super().apply_async(*args, **kwargs)

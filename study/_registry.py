@@ -13,8 +13,6 @@ import math
 import os
 import threading
 import warnings
-from collections.abc import Callable
-from typing import NamedTuple
 
 import optuna
 
@@ -22,6 +20,7 @@ import nets
 
 from ._cmaes_state import CmaEsSampler
 from ._errors import SpecError
+from ._registry_entries import PrunerEntry, SamplerEntry
 from ._trial_seeded import TrialSeeded
 
 # Metric -> direction. Test metrics are absent on purpose: the test set is used once.
@@ -158,22 +157,6 @@ def _grid(spec, opts, seed):
     return optuna.samplers.GridSampler(spec.space.grid(), seed=seed, **opts)
 
 
-class SamplerEntry(NamedTuple):
-    """A sampler of the registry."""
-
-    make: Callable  # (spec, options, seed) -> the optuna sampler
-    cls: type  # optuna's class, whose signature the spec's options are checked against
-    module: str | None  # an extra package it needs (an hplab extra installs it)
-    multi_objective: bool  # optimizes several metrics
-    # QMC and grid walk one sequence that all workers share through the storage, so their
-    # seed must be the same everywhere (the others are seeded per trial: TrialSeeded)
-    shared_seed: bool
-    # it lists every point of the space (grid): each range needs a step, the points are
-    # counted when the spec loads, and n_trials defaults to their number
-    finite_space: bool = False
-    extra: str | None = None  # the hplab extra that installs module: pip install 'hplab[extra]'
-
-
 SAMPLERS = {
     "tpe": SamplerEntry(_tpe, optuna.samplers.TPESampler, None, True, False),
     "random": SamplerEntry(lambda spec, o, s: optuna.samplers.RandomSampler(seed=s, **o),
@@ -221,16 +204,6 @@ def _percentile(spec, opts):
 def _hyperband(spec, opts):
     return optuna.pruners.HyperbandPruner(**{"min_resource": 1,
                                              "max_resource": _checkpoints(spec), **opts})
-
-
-class PrunerEntry(NamedTuple):
-    """A pruner of the registry."""
-
-    make: Callable  # (spec, options) -> the optuna pruner
-    cls: type  # optuna's class, whose signature the spec's options are checked against
-    # it keeps the best part of the trials at rungs min_resource, min_resource * factor...
-    # checkpoints (successive halving): a min_resource past a full run's never prunes
-    rungs: bool = False
 
 
 MEDIAN_WARMUP = 2  # checkpoints the median pruner waits (Optuna: 0): early curves cross
