@@ -59,7 +59,7 @@ def add_imbalance(sub) -> None:
                         "over seeds")
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
-    workers_flag(p, -1)
+    workers_flag(p, 1)  # as every analysis, and imbalance_benchmark (QA: -1 for no reason)
     # the net's flags default to the one the strategies' pipelines train (nets.DEFAULT_NET)
     net = functools.partial(PackageDefault, "nets.DEFAULT_NET")
 

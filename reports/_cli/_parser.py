@@ -114,7 +114,7 @@ class Parser(argparse.ArgumentParser):
             action.names = RegistryNames(names)
         default, text = action.default, action.help or ""
         # every flag's help gives its default: they differ between commands (batch size
-        # 10 for train, 32 for lr-range; workers 1, 2 or every core)
+        # 10 for train, 32 for lr-range; workers 1, the demo's 2)
         if (isinstance(default, PackageDefault) and text is not argparse.SUPPRESS
                 and "default" not in text):  # read when the help is shown
             action.help = f"{text} (default {DEFAULT})"

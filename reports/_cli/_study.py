@@ -285,7 +285,9 @@ def add_study(sub) -> None:
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers (the same trials "
                        "every run, on SQLite or PostgreSQL), and its report")
-    workers_flag(q, 2)
+    # 2, where every other command's is 1: the demo shows a study's trials shared by workers
+    workers_flag(q, 2, "; 2 by default, where the other commands take 1: the demo "
+                       "shows one study's trials shared by two processes")
     q.add_argument("--trials", type=trials, default=None, help="trials (default: the spec's)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
