@@ -378,15 +378,22 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
     assert retry[0].state in (TrialState.COMPLETE, TrialState.PRUNED)
 
 
-# Two `study run`s of one new spec, each slowed between looking for the study and creating
-# it, so that both look before either creates (the race two terminals can hit).
+# Two `study run`s of one new spec, each held between looking for the study and creating
+# it until both have looked (the race two terminals can hit). A sleep of 1 s held them:
+# on a loaded machine one racer's start (imports) took longer, it looked after the other
+# had created the study, and the test passed without any race
 _RACER = """
-import sys, time, optuna, study
+import os, sys, time, optuna, study
 create = optuna.create_study
-def slow_create(*args, **kwargs):
-    time.sleep(1.0)
+def held_create(*args, **kwargs):
+    open(f"looked-{os.getpid()}", "w").close()  # this racer has looked
+    deadline = time.monotonic() + 60
+    while sum(name.startswith("looked-") for name in os.listdir()) < 2:
+        if time.monotonic() > deadline:
+            sys.exit("the other racer never looked for the study")
+        time.sleep(0.01)
     return create(*args, **kwargs)
-optuna.create_study = slow_create
+optuna.create_study = held_create
 study.run_study(study.load_spec(sys.argv[1]), storage=sys.argv[2], progress=False,
                 command="racer")
 """
