@@ -29,7 +29,7 @@ from ._storage_url import StorageURL
 from ._stored_spec import _parse_stored, _spec_when_stored
 from ._unreadable_records import checked_trials
 from ._who import CREATOR_ATTR, creator, creator_record, person
-from ._worker import SPEC_ATTR, quiet_optuna
+from ._worker import COMMAND_ATTR, SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
 SPEC_FILE_ATTR = "hplab_spec_file"  # ... the spec file that created it (absolute), if any
@@ -66,16 +66,21 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
 
 
 def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: bool,
-                    dataset=None) -> tuple[optuna.Study, bool]:
+                    dataset=None, command: str | None = None) -> tuple[optuna.Study, bool]:
     """`create_or_resume`, and whether this call created the study (of two runs racing
     to create one, exactly one did). ``dataset``: the spec's data as loaded, checked
-    against the study's (`check_data`) before anything is stored."""
+    against the study's (`check_data`) before anything is stored. ``command``: the
+    creating command line, stored before the spec (`COMMAND_ATTR`)."""
     raw = stored_table(spec)
     directions = list(spec.directions)
     try:  # the storage decides which of two runs racing to create it does
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     directions=directions)
         created = True
+        if command:  # before the spec: the run that lost the race, which waits for the
+            # spec, took a study without a command for one made from Python, and stored
+            # itself as the creator too (no resume recorded)
+            study.set_user_attr(COMMAND_ATTR, command)
         # the spec first, the creator's own: a run that lost the race waits for it and
         # compares (one that came before it was stored took the study as its own)
         study.set_user_attr(SPEC_ATTR, raw)

@@ -157,7 +157,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 with nets.filtered_warnings(("ignore", Warning, "DELETE statement on table")):
                     optuna.delete_study(study_name=spec.name, storage=store)
             study, new = create_or_load(spec, store, where, keep_budget=not explicit_trials,
-                                         dataset=dataset)
+                                         dataset=dataset, command=command)
             stored = True
             budget = stored_n_trials(study, spec.n_trials)  # another run's --trials may change it
             for why in (random_budget_note(spec, budget), startup_budget_note(spec, budget)):

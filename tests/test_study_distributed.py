@@ -379,21 +379,42 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
 
 
 # Two `study run`s of one new spec, each held between looking for the study and creating
-# it until both have looked (the race two terminals can hit). A sleep of 1 s held them:
-# on a loaded machine one racer's start (imports) took longer, it looked after the other
-# had created the study, and the test passed without any race
+# it until both have looked (the race two terminals can hit); the creator then waits for
+# the other to record itself, a resume. A sleep of 1 s held them: on a loaded machine one
+# racer's start (imports) took longer, it looked after the other had created the study,
+# and the test passed with the look-then-create bug put back
 _RACER = """
 import os, sys, time, optuna, study
+import study._run as run
+
+def wait_until(written, prefix, what):  # until `written` racers wrote a file of `prefix`
+    deadline = time.monotonic() + 60
+    while sum(name.startswith(prefix) for name in os.listdir()) < written:
+        if time.monotonic() > deadline:
+            sys.exit(f"the other racer never {what}")
+        time.sleep(0.01)
+
 create = optuna.create_study
 def held_create(*args, **kwargs):
     open(f"looked-{os.getpid()}", "w").close()  # this racer has looked
-    deadline = time.monotonic() + 60
-    while sum(name.startswith("looked-") for name in os.listdir()) < 2:
-        if time.monotonic() > deadline:
-            sys.exit("the other racer never looked for the study")
-        time.sleep(0.01)
+    wait_until(2, "looked-", "looked for the study")
     return create(*args, **kwargs)
 optuna.create_study = held_create
+
+create_or_load = run.create_or_load
+def creator_held(*args, **kwargs):
+    made, new = create_or_load(*args, **kwargs)
+    if new:  # the window before the creator records its command: the other records first
+        wait_until(1, "recorded-", "recorded itself")
+    return made, new
+run.create_or_load = creator_held
+
+def recording(record):
+    def recorded(*args, **kwargs):
+        record(*args, **kwargs)
+        open(f"recorded-{os.getpid()}", "w").close()
+    return recorded
+run.record_created, run.record_resume = map(recording, (run.record_created, run.record_resume))
 study.run_study(study.load_spec(sys.argv[1]), storage=sys.argv[2], progress=False,
                 command="racer")
 """
