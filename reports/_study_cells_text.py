@@ -4,8 +4,11 @@ grid of rates x batch sizes: the course's table, in the terminal). Light to impo
 
 from __future__ import annotations
 
+import os
 
-def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> list[str]:
+
+def study_cells_lines(name: str, storage: str | os.PathLike[str] | None = None, *,
+                      opened=None) -> list[str]:
     """The lines of the cells (`reports._study_cells.cells_table`: each pair's final value)
     of stored study ``name`` when its space is two choices and nothing else and it has one
     objective, else none. ``opened``: as for `study.show_study`.
@@ -14,7 +17,7 @@ def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> 
     ----------
     name : str
         The stored study's name.
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `study.resolve_storage` takes (default ``runs/hplab.db``).
     opened : tuple, optional
         As above.

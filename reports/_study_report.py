@@ -50,7 +50,7 @@ from ._timeline_data import timeline_frame
 from ._timeline_draw import draw_timeline, merged_note
 
 
-def study_report(name: str, *, storage: str | None = None, out=None,
+def study_report(name: str, *, storage: str | os.PathLike[str] | None = None, out=None,
                  seconds: float | None = None, command: str = "", opened=None,
                  dataset: str | None = None, progress: bool = False) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
@@ -63,7 +63,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     ----------
     name : str
         Study name in the storage.
-    storage : str, optional
+    storage : str or path, optional
         Storage URL or path (default ``runs/hplab.db``); shown with its password masked.
     out : path, optional
         Report folder (default ``runs/studies/NAME``, see `study_report_folder`; beside it

@@ -36,7 +36,7 @@ ENQUEUED_ATTR = "hplab_enqueued_by"
 _NOTHING = "; nothing was enqueued: fix the point and enqueue again"
 
 
-def enqueue_points(spec_or_name, points, *, storage: str | None = None,
+def enqueue_points(spec_or_name, points, *, storage: str | os.PathLike[str] | None = None,
                    command: str | None = None) -> dict:
     """Queue ``points`` as the next trials of a study; nothing is stored unless all fit.
 
@@ -58,7 +58,7 @@ def enqueue_points(spec_or_name, points, *, storage: str | None = None,
         Each a point: parameter name -> value, or text ``"lr=0.1,batch_size=32"`` read as
         the space's types (`parse_point`). A point may leave parameters out: the sampler
         draws them.
-    storage : str, optional
+    storage : str or path, optional
         Any form `resolve_storage` takes (default ``runs/hplab.db``).
     command : str, optional
         The command line as typed (``hplab study enqueue``'s), which the study's report

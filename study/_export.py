@@ -4,6 +4,7 @@ file are `study._output_file`'s.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,14 +30,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
+def export_csv(name: str, path: str | Path, storage: str | os.PathLike[str] | None = None) -> Path:
     """Every trial as one CSV row (`export_study`, whose other keys are left out).
 
     Parameters
     ----------
     name : str
     path : str or path
-    storage : str, optional
+    storage : str or path, optional
         As `export_study` takes them.
 
     Returns
@@ -47,7 +48,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     return Path(export_study(name, path, storage)["csv_path"])
 
 
-def export_study(name: str, path: str | Path, storage: str | None = None) -> dict:
+def export_study(name: str, path: str | Path,
+                 storage: str | os.PathLike[str] | None = None) -> dict:
     """Every trial as one CSV row: number, state, values, params, summary attributes;
     ``hplab study export``.
 
@@ -73,7 +75,7 @@ def export_study(name: str, path: str | Path, storage: str | None = None) -> dic
         characters escaped: ``\\x1b``). Compressed as its ending says
         (``.gz``, ``.zip``, ``.tar.gz``...; ``.tgz`` is refused). An existing file is
         replaced only when it is an earlier export or empty; the storage itself is refused.
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes (default `DEFAULT_STORAGE`).
 
     Returns

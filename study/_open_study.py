@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import os
+
 import optuna
 
 from ._folders import check_study_name
@@ -13,14 +15,15 @@ from ._storage_url import StorageURL, resolve_storage
 from ._worker import quiet_optuna
 
 
-def open_study(name: str, storage: str | None = None) -> tuple[optuna.Study, StorageURL]:
+def open_study(name: str,
+               storage: str | os.PathLike[str] | None = None) -> tuple[optuna.Study, StorageURL]:
     """Load stored study ``name`` to read it; creates no file.
 
     Parameters
     ----------
     name : str
         The study, as stored.
-    storage : str, optional
+    storage : str or path, optional
         Any form `resolve_storage` takes (default `DEFAULT_STORAGE`).
 
     Returns
@@ -42,7 +45,7 @@ def open_study(name: str, storage: str | None = None) -> tuple[optuna.Study, Sto
     return open_study_storage(name, storage)[:2]
 
 
-def open_study_storage(name: str, storage: str | None = None):
+def open_study_storage(name: str, storage: str | os.PathLike[str] | None = None):
     """`open_study` and its storage, for callers that `release` it when done: (study,
     where, storage).
 
@@ -50,7 +53,7 @@ def open_study_storage(name: str, storage: str | None = None):
     ----------
     name : str
         The stored study's name.
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``); opened read only.
     """
     from ._stored_spec import readable_study

@@ -70,7 +70,8 @@ def local_workers(workers) -> int:
     return nets.cores() if workers == -1 else int(workers)
 
 
-def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
+def run_study(spec: StudySpec | str | os.PathLike[str], *,
+              storage: str | os.PathLike[str] | None = None, workers: int = 1,
               progress: bool = False, fresh: bool = False, command: str | None = None,
               explicit_trials: bool = False, dataset: str | None = None) -> dict:
     """Create (or resume) ``spec``'s study and run it to its budget of trials.
@@ -79,7 +80,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     ----------
     spec : StudySpec, str or path
         A spec, or what `load_spec` takes: a ready spec's name (``"coin"``) or a TOML file.
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
     workers : int
         Local processes (-1: one per core).
@@ -191,7 +192,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     return _with_stop(summary, timed_out, t0, started)
 
 
-def join_study(name: str, *, storage: str | None = None, workers: int = 1,
+def join_study(name: str, *, storage: str | os.PathLike[str] | None = None, workers: int = 1,
                progress: bool = False, dataset: str | None = None,
                command: str | None = None) -> dict:
     """Join stored study ``name`` from this machine until its budget is spent.
@@ -200,7 +201,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     ----------
     name : str
         The study, as stored (its spec is read from the storage).
-    storage : str, optional
+    storage : str or path, optional
         An Optuna storage URL or a file path; default `DEFAULT_STORAGE`.
     workers : int
         Local worker processes (-1: every core).

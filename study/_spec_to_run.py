@@ -18,8 +18,8 @@ from ._storage_url import StorageURL
 from ._stored_spec import stored_spec
 
 
-def spec_to_run(name_or_path, storage: str | None = None, n_trials: int | None = None, *,
-                data: str | None = None) -> StudySpec:
+def spec_to_run(name_or_path, storage: str | os.PathLike[str] | None = None,
+                n_trials: int | None = None, *, data: str | None = None) -> StudySpec:
     """The spec ``hplab study run NAME_OR_PATH [--trials N] [--data DATA]`` runs: a ready
     spec's name or a TOML file (``n_trials``: its total instead of the file's), checked as a
     new one; when this version's checks refuse it, the spec of the study ``storage`` holds
@@ -31,7 +31,7 @@ def spec_to_run(name_or_path, storage: str | None = None, n_trials: int | None =
     Parameters
     ----------
     name_or_path : str or path
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes.
     n_trials : int, optional
     data : str, optional

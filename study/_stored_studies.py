@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import optuna
 
 from ._folders import check_study_name
@@ -14,7 +16,7 @@ from ._summary import study_summary
 from ._worker import quiet_optuna
 
 
-def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
+def show_study(name: str, storage: str | os.PathLike[str] | None = None, *, opened=None) -> dict:
     """`study_summary` of a stored study: `hplab study show --json` without its
     ``report_stale`` (the report is the reports package's: `reports.report_lags`).
     ``opened``: `open_study_storage`'s answer for it, left open (default: opened here).
@@ -23,7 +25,7 @@ def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
     ----------
     name : str
         The stored study's name.
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
     opened : tuple, optional
         ``(study, where, storage)`` from `open_study_storage`.
@@ -38,14 +40,14 @@ def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
             release(store)
 
 
-def list_studies(storage: str | None = None) -> list[dict]:
+def list_studies(storage: str | os.PathLike[str] | None = None) -> list[dict]:
     """One row per study in the storage: ``study`` (its name), ``dataset``, ``metrics``,
     ``n_trials``, ``n_finished``, ``n_complete``, ``n_pruned``, ``n_fail``, ``n_running``,
     ``n_stale`` (of those running, the ones whose worker stopped), ``best_value``.
 
     Parameters
     ----------
-    storage : str, optional
+    storage : str or path, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``); read only.
     """
     where = resolve_storage(storage)

@@ -236,7 +236,7 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     return out
 
 
-def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
+def unstored_summary(name: str, storage: str | os.PathLike[str] | None = None, spec=None) -> dict:
     """`study_summary`'s keys for study ``name``, which ``storage`` does not hold (no
     storage there, or no such study in it): what a run stopped before it stored the study
     prints. Every count is 0, ``created`` None, the lists empty.
@@ -245,7 +245,7 @@ def unstored_summary(name: str, storage: str | None = None, spec=None) -> dict:
     ----------
     name : str
         The study's name.
-    storage : str, optional
+    storage : str or path, optional
         Any form `resolve_storage` takes.
     spec : StudySpec, optional
         Its spec, if known: dataset, sampler, metrics, directions and n_trials are
