@@ -22,6 +22,7 @@ from ._baseline import constant_training_loss
 from ._build import build_net
 from ._carried import entries_named, register_missing
 from ._config import TrainConfig
+from ._estimator_attributes import _Declared
 from ._io import save_net, training_run_of
 from ._layer_views import _Layers
 from ._printable import count_of, folder_text, short_repr
@@ -70,7 +71,7 @@ def _store(estimator, params: dict) -> None:
             setattr(estimator, name, value)
 
 
-class _NetEstimator(BaseEstimator):
+class _NetEstimator(BaseEstimator, _Declared):
     """Shared parameters, fitting and learned attributes.
 
     The defaults that differ from TrainConfig's are scikit-learn's MLP's (hidden (100,),

@@ -141,6 +141,10 @@ class NetClassifier(ClassifierMixin, _ClassifierLabels, _NetEstimator):
         Why, in words (``"reached max_epochs=200"``).
     """
 
+    # declared for type checkers, as _NetEstimator's (`_estimator_attributes`)
+    class_weight: str | dict | None
+    classes_: np.ndarray
+
     # _NetEstimator's parameters (their defaults: see there), with class_weight
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=_D.eps, patience=10, min_delta=1e-4,
