@@ -144,8 +144,35 @@ _LAZY = {name: module for module, names in _MODULES.items() for name in names}
 #: the package's names for what its module calls otherwise
 _RENAMED = {"LR_RANGE_MODES": "MODES", "SCALING_MIN_POINTS": "MIN_POINTS"}
 
-# one list: what the tables above name
-__all__ = ["STRATEGIES", "Strategy", "resolve_strategies", *_FROM_NETS, *_LAZY]
+# what the tables above name, written out: pyright (VS Code's Pylance) reads only an
+# __all__ of string literals (tests/test_typed.py keeps the two equal)
+__all__ = [
+    "STRATEGIES", "Strategy", "resolve_strategies", "DEFAULT_NET", "DEFAULT_SAMPLING_RATIO",
+    "PIPELINE_NET_PARAMS", "AnomalyClassifier", "make_imbalance_pipeline",
+    "net_params_from_config", "nothing_to_resample", "too_few_for_neighbours", "IMBALANCE_METRICS",
+    "imbalance_metrics", "BACKENDS", "run_tasks", "capacity_sweep", "summarize_runs",
+    "CapacityResult", "width_reach", "config_rmse", "target_scale", "imbalance_benchmark",
+    "seed_states", "parse_ratios", "training_budget", "undertrained_words", "METRIC_RANGE",
+    "PROBABILITY_METRICS", "TUNE_METRICS", "unranked", "unranked_words", "best_threshold",
+    "mean_ci", "tune_threshold", "FEW_TEST_POSITIVES", "few_positives_words",
+    "positives_in_test_sets", "ImbalanceResult", "THRESHOLDS", "unchanged_runs", "unchanged_words",
+    "VERDICTS", "against_first", "distinct_runs", "overlapping_best", "seeds_compared",
+    "tied_ranks", "unsettled_first", "OWN", "load_variant", "LOOPER_RISE", "RangeCurve",
+    "range_test", "LR_RANGE_MODES", "ramp_rates", "RAMP_REPLACES", "lr_range_test",
+    "LRRangeResult", "summarize_suggestions", "RAMP_SET", "ramp_set", "ramp_set_warning",
+    "smooth_curve", "at_ramp_start", "looper_rise_words", "no_stop_advice", "no_stop_words",
+    "no_suggestion_reason", "plain_sgd_valley", "seeds_that_stopped", "shallow_descent",
+    "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs", "verify_verdict",
+    "BASELINE_MARGIN", "failed_runs", "GradientNoiseScale", "exact_noise_scale",
+    "noise_from_norms", "NOISE_INTERVAL", "NOISE_WINDOW", "scaling_study", "default_batch_sizes",
+    "MAX_RATES", "lr_grid", "EXTRAPOLATE", "SCALING_MIN_POINTS", "fit_scaling_law", "ScalingFit",
+    "mccandlish_steps", "regimes", "COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent",
+    "rule_verdict", "NO_SLOPE_MEASURED", "slope_text", "summary_slope_bound", "refine_lr",
+    "ScalingResult", "TARGET_METRICS", "best_per_batch", "median_steps_by_rate", "CAPACITY_CONFIG",
+    "CAPACITY_SWEEP_DEFAULTS", "LR_RANGE_CONFIG", "LR_RANGE_TEST_DEFAULTS", "flags_in_errors",
+    "in_python_words", "is_hplab_line", "words_for", "DEFAULT_SUGGESTION", "SKIP_END",
+    "SKIP_START_FRACTION", "SUGGESTIONS", "SUGGESTION_RULES", "suggest", "trim_curve"
+]
 
 
 def __getattr__(name):

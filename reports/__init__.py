@@ -130,7 +130,25 @@ def analysis_outputs(command: str):
 
 
 # each analysis command's report writer and lines, then the names imported on first use
-__all__ = ["ANALYSIS_OUTPUTS", "analysis_outputs", *_LAZY]
+# (_LAZY's, written out: pyright, VS Code's Pylance, reads only an __all__ of string
+# literals; tests/test_typed.py keeps the two equal)
+__all__ = [
+    "ANALYSIS_OUTPUTS", "analysis_outputs", "design", "Report", "capacity_report",
+    "imbalance_report", "lr_range_report", "scaling_report", "study_report", "study_cells_lines",
+    "training_report", "decision_frame", "history_frame", "input_bounds", "regression_frames",
+    "samples_frame", "balanced_accuracy", "confusion_frame", "per_class_frame",
+    "hidden_space_frame", "pick_snapshots", "held_results", "unreadable", "holding_index",
+    "index_root", "write_index", "IndexListing", "index_folder", "IndexEntry", "index_entry",
+    "remove_report", "ReportInfo", "read_report_info", "ReportScan", "find_reports",
+    "scan_reports", "find_study_report", "study_report_folder", "current_study_report",
+    "report_lags", "note_study_report", "study_report_lines", "study_show", "write_study_report",
+    "ComparedRun", "read_run", "run_folder", "RunComparison", "compare_runs", "compare_lines",
+    "comparison_dataset", "comparison_name", "comparison_report", "predict_lines", "train_into",
+    "check_out_folder", "check_study_report_folder", "holding", "capacity_lines", "lr_range_lines",
+    "scaling_lines", "imbalance_lines", "export_queued_lines", "enqueue_lines", "spec_list_lines",
+    "study_lines", "study_list_lines", "train_lines", "two_figures", "table_lines", "text_width",
+    "analysis_commands", "build_parser", "parse_command", "run_command"
+]
 
 
 def __getattr__(name):
