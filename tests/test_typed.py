@@ -126,3 +126,99 @@ def test_the_names_imported_on_first_use_are_the_ones_type_checkers_see(package)
     for name in seen:  # and each is what the package gives at run time
         assert getattr(importlib.import_module(f"{package}._type_names"), name) is \
             getattr(module, name)
+
+
+# -- found with pyright (VS Code's Pylance), checked by hand: a README-following script's
+# errors that were hplab's annotations, each guarded here without pyright (CI has no npm)
+
+@pytest.mark.slow
+def test_a_study_by_name_and_a_storage_as_a_path_type_check(mypy):
+    # run_study took a ready spec's name as its docs say, yet was typed StudySpec alone;
+    # every storage takes a Path (resolve_storage's "a notebook's Path") but was typed str
+    script = """\
+from pathlib import Path
+
+import reports
+import study
+
+db = Path("runs/hplab.db")
+study.run_study("coin", storage=db)
+study.run_study(Path("my-spec.toml"), storage=db)
+study.join_study("coin", storage=db)
+study.enqueue_points("coin", [{"lr": 0.5}], storage=db)
+study.open_study("coin", db)
+study.open_study_storage("coin", db)
+study.show_study("coin", db)
+study.list_studies(db)
+study.export_csv("coin", "coin.csv", db)
+study.export_study("coin", "coin.csv", db)
+study.unstored_summary("coin", db)
+study.spec_to_run("coin", db)
+reports.study_report("coin", storage=db)
+reports.study_cells_lines("coin", db)
+"""
+    said = mypy({"paths.py": script})
+    assert said == "Success: no issues found in 1 source file\n", said
+
+
+@pytest.mark.slow
+def test_the_estimators_parameters_and_fitted_attributes_have_types(mypy):
+    # stored by setattr (scikit-learn's __init__ convention, and its validate_data's
+    # n_features_in_): pyright said `clf.lr` was no attribute, and classes_ a union of
+    # scikit-learn's inferred tuples (`clf.classes_.tolist()` an error); mypy read Any
+    script = """\
+import nets
+
+clf = nets.NetClassifier(hidden=(4,)).fit([[0.0], [1.0]], [0, 1])
+reveal_type(clf.lr)
+reveal_type(clf.class_weight)
+reveal_type(clf.classes_)
+reveal_type(clf.n_features_in_)
+reveal_type(nets.NetRegressor().fit([[0.0], [1.0]], [0.0, 1.0]).batch_norm)
+"""
+    said = mypy({"attrs.py": script})
+    # (mypy 2 leaves builtins' and numpy's module names off, 1.x writes them out)
+    revealed = [re.sub(r"\b(builtins|numpy)\.", "", t)
+                for t in re.findall(r'Revealed type is "(.*)"', said)]
+    assert [t.split("[")[0] for t in revealed] == [
+        "float", "str | dict", "ndarray", "int", "bool"], said
+    assert revealed[1].endswith("| None"), said
+
+
+@pytest.mark.parametrize("name", ["NetClassifier", "NetRegressor"])
+def test_every_attribute_an_estimator_sets_is_declared(name):
+    # type checkers see only what a class declares or its methods assign to self: each
+    # __init__ parameter (stored by setattr) and each attribute a fit sets, scikit-learn's
+    # n_features_in_ and feature_names_in_ included, is declared on the class
+    import numpy as np
+    import pandas as pd
+
+    import nets
+
+    cls = getattr(nets, name)
+    declared = {n for klass in cls.__mro__ for n in vars(klass).get("__annotations__", {})}
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(20, 2)), columns=["a", "b"])
+    with pytest.warns(Warning):  # max_epochs=2: reached before the loss stopped improving
+        fitted = cls(hidden=(3,), max_epochs=2, random_state=0).fit(X, np.arange(20) % 2)
+    assert "feature_names_in_" in vars(fitted) and "net_" in vars(fitted)
+    assert set(vars(fitted)) - declared == set()
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_packages_all_is_a_list_of_names_a_type_checker_reads(package):
+    # pyright reads __all__ only as string literals (its "Operation on __all__ is not
+    # supported" for nets', analyses' and reports' lists built from their tables): its
+    # `from nets import *` then took importlib and typing, which Python's does not
+    tree = ast.parse((ROOT / package / "__init__.py").read_text("utf-8"))
+    (value,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["__all__"]]
+    assert isinstance(value, ast.List)
+    names = [item.value for item in value.elts
+             if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+    assert len(names) == len(value.elts), ast.unparse(value)
+    module = importlib.import_module(package)
+    assert names == module.__all__ and len(set(names)) == len(names)
+    # ... and it names every table's name, each imported on first use
+    lazy = getattr(module, "_LAZY", {})
+    lazy = [n for ns in lazy.values() for n in ns] if package == "nets" else list(lazy)
+    assert set(lazy) | set(getattr(module, "_FROM_NETS", ())) <= set(names)
