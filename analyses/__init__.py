@@ -149,7 +149,8 @@ _RENAMED = {"LR_RANGE_MODES": "MODES", "SCALING_MIN_POINTS": "MIN_POINTS"}
 __all__ = [
     "STRATEGIES", "Strategy", "resolve_strategies", "DEFAULT_NET", "DEFAULT_SAMPLING_RATIO",
     "PIPELINE_NET_PARAMS", "AnomalyClassifier", "make_imbalance_pipeline",
-    "net_params_from_config", "nothing_to_resample", "too_few_for_neighbours", "IMBALANCE_METRICS",
+    "net_params_from_config", "nothing_to_resample", "too_few_for_neighbours", "SLOW_STRATEGIES",
+    "IMBALANCE_METRICS",
     "imbalance_metrics", "BACKENDS", "run_tasks", "capacity_sweep", "summarize_runs",
     "CapacityResult", "width_reach", "config_rmse", "target_scale", "imbalance_benchmark",
     "seed_states", "parse_ratios", "training_budget", "undertrained_words", "METRIC_RANGE",
