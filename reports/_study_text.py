@@ -16,6 +16,7 @@ from . import design
 from ._outcome_words import ended_text, left_running_text, waiting_text
 from ._paths import shown_command
 from ._problem_words import problems_where
+from ._pruner_words import patience_why, pruner_words
 from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
 from ._study_table import DOMINATED
@@ -128,7 +129,12 @@ def pruned_why(spec) -> str:
     """What made the spec's pruner stop a trial (each compares at its own points)."""
     from study import PRUNERS  # here: study imports optuna
 
-    entry = PRUNERS.get(spec.pruner)
+    return _pruned_why(spec, PRUNERS.get(spec.pruner)) + patience_why(spec.pruner_options)
+
+
+def _pruned_why(spec, entry) -> str:
+    if spec.pruner == "none" and "patience" in spec.pruner_options:  # patience alone
+        return "their curve stopped improving, or they diverged."
     if entry is not None and entry.rungs:  # hyperband, successive halving
         return ("at each rung the pruner keeps only the best part of the trials that reached "
                 "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
@@ -206,7 +212,7 @@ def _trials(n: int) -> str:
 def subtitle(spec) -> str:
     goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
     # QA: pruner "none" read "none pruner"
-    pruner = "no pruner" if spec.pruner in (None, "none") else f"{spec.pruner} pruner"
+    pruner = pruner_words(spec.pruner or "none", spec.pruner_options)
     return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {pruner} · "
             f"up to {nets.count_of(spec.max_epochs, 'epoch', fmt='g')}")
 

@@ -16,6 +16,7 @@ from ._outcome_words import (
     queued_lines,
     timeout_text,
 )
+from ._pruner_words import pruner_words
 from ._text_columns import _padded, text_width
 
 
@@ -173,7 +174,9 @@ def study_lines(s: dict, *, report_seconds: float | None = None,
     # --trials lowered the budget below what ran: "6/3" read as a typo (the report says so)
     count = f"{done}/{budget}" if budget is None or done <= budget else \
         f"{done} (budget {budget})"
-    lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}",
+    pruner = pruner_words(s.get("pruner"), s.get("pruner_options"))
+    lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}"
+             + (f"; {pruner}" if pruner else ""),
              f"trials {count}: {s['n_complete']} complete, "
              f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
              f"({s['n_error']} errors, {s['n_retried']} retried, "

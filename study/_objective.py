@@ -34,6 +34,7 @@ import nets
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._history_view import wait_for_history
+from ._patience import prunes
 from ._pipeline_run import val_imbalance_metrics
 from ._pipeline_trial import _finite_dict, _PipelineTrial
 from ._preset_check import outside_space, unread_values
@@ -245,7 +246,7 @@ class Objective(_PipelineTrial):
             return self._run_pipeline(trial, cfg, strategy, values.get(
                 "sampling_ratio", spec.fixed.get("sampling_ratio")))
         prune = None
-        if spec.pruner != "none" and not spec.multi_objective:
+        if prunes(spec):  # a pruner, or "none" with a patience (early stopping)
             prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint, rung_steps(spec),
                                   spec.repeatable_workers, warmup=warmup_steps(spec),
                                   max_epochs=spec.max_epochs)

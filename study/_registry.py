@@ -20,6 +20,7 @@ import nets
 
 from ._cmaes_state import CmaEsSampler
 from ._errors import SpecError
+from ._patience import wrap_patience
 from ._registry_entries import PrunerEntry, SamplerEntry
 from ._trial_seeded import TrialSeeded
 
@@ -261,16 +262,23 @@ def make_sampler(spec) -> optuna.samplers.BaseSampler:
 
 
 def make_pruner(spec) -> optuna.pruners.BasePruner:
-    """``spec``'s pruner (a key of `PRUNERS`) with its ``[pruner]`` options; a bad option
-    is a SpecError naming it.
+    """``spec``'s pruner (a key of `PRUNERS`) with its ``[pruner]`` options, in Optuna's
+    PatientPruner where they set ``patience`` (`study._patience`); a bad option is a
+    SpecError naming it.
 
     Parameters
     ----------
     spec : StudySpec
+
+    Returns
+    -------
+    optuna.pruners.BasePruner
     """
     _check_spec(spec, "make_pruner")
+    entry = PRUNERS[spec.pruner]
     try:
-        return PRUNERS[spec.pruner].make(spec, dict(spec.pruner_options))
+        with quiet_optuna():  # PatientPruner is experimental: used on purpose
+            return wrap_patience(entry.make, spec, entry.cls, dict(spec.pruner_options))
     except SpecError:
         raise
     except (TypeError, ValueError) as exc:

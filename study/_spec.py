@@ -232,11 +232,15 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     # n_parameters, val_pr_auc... and pipeline trials: scored once, no curve to prune on
     after_training = metrics[0] not in CHECKPOINT_METRICS or pipeline
     if s["pruner"] is None:
-        s["pruner"] = "none" if len(metrics) > 1 or after_training else "median"
+        s["pruner"] = default_pruner(metrics, pipeline)
     elif after_training and s["pruner"] != "none" and strict:
         what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
         raise SpecError(f"study.pruner: {what} scored once, after training, so nothing can "
                         "be pruned; use pruner = \"none\"")
+    if after_training and strict and "patience" in raw.get("pruner", {}):
+        what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
+        raise SpecError(f"pruner.patience: {what} scored once, after training, so no "
+                        "curve can stop improving; drop pruner.patience")
     if "checkpoint" in space.names() and s["pruner"] != "none":
         raise SpecError("space.checkpoint: pruners compare trials checkpoint by checkpoint, "
                         "so every trial needs the same checkpoint; fix it in [fixed] or use "
@@ -267,6 +271,13 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     if strict:
         check_resources(spec)
     return spec
+
+
+def default_pruner(metrics, pipeline: bool) -> str:
+    """The pruner of a spec naming none: "median", or "none" where nothing has a curve to
+    prune on (several metrics, a metric scored after training, imbalance_strategy trials)."""
+    after_training = metrics[0] not in CHECKPOINT_METRICS or pipeline
+    return "none" if len(metrics) > 1 or after_training else "median"
 
 
 def _python_values(value):

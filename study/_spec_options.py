@@ -12,6 +12,7 @@ import inspect
 import math
 
 from ._errors import SpecError
+from ._patience import PATIENCE_OPTIONS, check_patience, patience_of, split_patience
 from ._registry import _RESERVED, MEDIAN_WARMUP, PRUNERS, SAMPLERS, _checkpoints
 
 
@@ -53,10 +54,13 @@ def idle_pruner(spec) -> str | None:
     first judged checkpoint is a full run's last or later), or None. A pruner the spec
     leaves to its default is not judged: nobody asked for it."""
     named = (spec.raw.get("study") or {}).get("pruner")
-    if named in (None, "none"):
+    patience = patience_of(spec)
+    if named in (None, "none") and patience is None:
         return None
     entry, last = PRUNERS[spec.pruner], _checkpoints(spec)
-    if entry.rungs:  # its first rung; successive halving's "auto" is unknown here
+    if spec.pruner == "none":
+        first = 0
+    elif entry.rungs:  # its first rung; successive halving's "auto" is unknown here
         first = _first_rung(spec)
         if first == "auto":
             return None
@@ -64,13 +68,17 @@ def idle_pruner(spec) -> str | None:
         first = _warmup(spec)
     if first == "auto":  # a pruner of a script's own, without a warm-up option: unknown
         return None
-    first = max(1, first)  # never the untrained net's checkpoint 0
+    # patience compares its last patience + 1 reports (from checkpoint 0) with one before
+    first = max(1, first, 0 if patience is None else patience + 1)
     if first < last:
         return None
-    return (f"pruner {spec.pruner!r} cannot stop a trial early: it first judges checkpoint "
+    which, fix = f"pruner {spec.pruner!r}", 'or set pruner = "none"'
+    if patience is not None:
+        which, fix = f"{which} with pruner.patience = {patience}", "or lower pruner.patience"
+    return (f"{which} cannot stop a trial early: it first judges checkpoint "
             f"{first}, and a full run ends at checkpoint {last} (max_epochs "
             f"{spec.max_epochs:g} / checkpoint {spec.checkpoint:g}); every trial trains to "
-            "its end (lower fixed.checkpoint, or set pruner = \"none\")")
+            f"its end (lower fixed.checkpoint, {fix})")
 
 
 def _warmup(spec):
@@ -85,7 +93,9 @@ def warmup_steps(spec) -> int:
     (``n_warmup_steps``: hplab's 2 for the median, optuna's 0 for the others); 0 for the
     others. Optuna reads every trial of the study before it looks at the warm-up."""
     first = 0 if PRUNERS[spec.pruner].rungs else _warmup(spec)
-    return 0 if first == "auto" else first
+    first = 0 if first == "auto" else first
+    patience = patience_of(spec)  # it needs patience + 2 reports: never asked before
+    return first if patience is None else max(first, patience + 1)
 
 
 def rung_steps(spec) -> tuple[int, int] | None:
@@ -95,7 +105,9 @@ def rung_steps(spec) -> tuple[int, int] | None:
     whose rungs are known only once trials end (an "auto" resource)."""
     entry = PRUNERS[spec.pruner]
     opts = spec.pruner_options
-    if not entry.rungs or opts.get("max_resource") == "auto":
+    # patience calls the rung pruner at its first step past a rung where the curve has
+    # stalled, which then judges the rungs it passed: any step may be judged
+    if not entry.rungs or opts.get("max_resource") == "auto" or patience_of(spec) is not None:
         return None
     low = _first_rung(spec)
     if low == "auto":
@@ -203,11 +215,14 @@ def _takes_callable(param: inspect.Parameter) -> bool:
     return "Callable" in str(param.annotation)
 
 
-def _check_options(cls, opts: dict, table: str, name: str, strict: bool = True) -> None:
+def _check_options(cls, opts: dict, table: str, name: str, strict: bool = True,
+                   also: tuple = ()) -> None:
+    """``also``: options of the table that are hplab's (listed among the valid ones)."""
     params = inspect.signature(cls.__init__).parameters
     valid = [k for k in params if k not in ("self", *_RESERVED) and params[k].kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
         and not _takes_callable(params[k])]
+    valid += [k for k in also if k not in valid]
     for key, value in opts.items():
         if key in params and key not in _RESERVED and _takes_callable(params[key]):
             if strict:  # optuna calls it in each trial: "'str' object is not callable"
@@ -301,4 +316,10 @@ def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> 
     if n_metrics > 1 and name != "none":
         raise SpecError("study.pruner: optuna prunes single-metric studies only; "
                         "use pruner = \"none\" with several metrics")
-    _check_options(PRUNERS[name].cls, opts, "pruner", name, strict)
+    cls = PRUNERS[name].cls
+    check_patience(cls, opts)  # hplab's wrapper's options: the class's own are checked below
+    if n_metrics > 1 and "patience" in split_patience(cls, opts)[1]:
+        raise SpecError("pruner.patience: optuna prunes single-metric studies only; drop "
+                        "it with several metrics")
+    _check_options(cls, split_patience(cls, opts)[0], "pruner", name, strict,
+                   also=PATIENCE_OPTIONS)

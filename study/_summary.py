@@ -16,6 +16,7 @@ from ._outcome import trial_outcome
 from ._points import queued_counts
 from ._record import CREATED_ATTR, flat_layout
 from ._running_beats import heartbeat_backend
+from ._spec import default_pruner
 from ._spec_study_table import study_default
 from ._stale_trials import stale_trials
 from ._stop_reason import retries_of, stop_reason
@@ -102,6 +103,23 @@ def _study_table(attrs: dict) -> dict:
     return table if isinstance(table, dict) else {}
 
 
+def _pruner(attrs: dict, table: dict) -> tuple[str | None, dict]:
+    """The pruner a study's stored spec runs with (the default where it names none) and its
+    ``[pruner]`` options, ``patience`` included; (None, {}) without a stored spec."""
+    raw = attrs.get(SPEC_ATTR)
+    if not table or not isinstance(raw, dict):
+        return None, {}
+    options = raw.get("pruner") if isinstance(raw.get("pruner"), dict) else {}
+    name = table.get("pruner")
+    if name is None:
+        metric = table.get("metric", study_default("metric"))
+        metrics = metric if isinstance(metric, list) and metric else [metric]
+        pipeline = any(isinstance(raw.get(t), dict) and "imbalance_strategy" in raw[t]
+                       for t in ("space", "fixed"))
+        name = default_pruner(metrics, pipeline)
+    return name, dict(options)
+
+
 def value_names(study, table: dict) -> list[str] | None:
     """What ``study``'s values are: the metrics of its stored spec (``table``, its
     ``[study]``), which hplab's objective returns; ``study.metric_names`` only where the
@@ -167,7 +185,10 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
     Keys: study, storage (password masked), heartbeats (whether the storage keeps trial
     heartbeats, `keeps_heartbeats`: a stopped worker's trials are then failed and run
     again, on a journal closed as interrupted), dataset, sampler (the stored spec's: how
-    `reports.queued_text` words its queued points), metrics, directions, n_trials (the
+    `reports.queued_text` words its queued points), pruner and pruner_options (the stored
+    spec's pruner as it runs, the default where it names none, and its ``[pruner]``
+    options: ``patience`` and ``min_delta`` wrap it in Optuna's PatientPruner), metrics,
+    directions, n_trials (the
     target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
     `stale_trials`, which the next run or worker fails and runs again), queued_trials and
     n_queued_waiting (`study._points.queued_counts`: trials that ran points queued by hand,
@@ -217,6 +238,8 @@ def study_summary(study: optuna.Study, where: StorageURL | str | os.PathLike) ->
             "dataset": s.get("dataset"),
             # a spec stored by an older hplab may leave it out: the default sampler then
             "sampler": s.get("sampler", study_default("sampler")) if s else None,
+            # as it runs: a spec naming none has the default; patience is a [pruner] option
+            **dict(zip(("pruner", "pruner_options"), _pruner(attrs, s), strict=True)),
             "metrics": value_names(study, s),
             "directions": [d.name.lower() for d in study.directions],
             "n_trials": n_trials,
@@ -262,6 +285,8 @@ def unstored_summary(name: str, storage: str | os.PathLike[str] | None = None, s
         "study": name, "storage": where.masked,
         "heartbeats": where.kind != "journal",  # a database keeps them
         "dataset": spec and spec.dataset, "sampler": spec and spec.sampler,
+        "pruner": spec and spec.pruner,
+        "pruner_options": dict(spec.pruner_options) if spec is not None else {},
         "metrics": spec and list(spec.metrics),
         "directions": spec and list(spec.directions), "n_trials": spec and spec.n_trials,
         **state_counts([]), "n_stale": 0, **queued_counts([]), **best,

@@ -1,0 +1,34 @@
+"""How a study's pruner is said (``study show``'s first line, the report's subtitle and
+its pruned trials' caption), its patience included: ``[pruner] patience`` wraps the named
+pruner in Optuna's PatientPruner (`study._patience`)."""
+
+from __future__ import annotations
+
+from .design import format_setting
+
+
+def pruner_words(name: str | None, options: dict | None) -> str:
+    """``median pruner``, ``no pruner``, ``median pruner, patience 2``, ``patience 3
+    (min_delta 0.01), no other pruner``; '' for an unknown pruner (no stored spec)."""
+    if name is None:
+        return ""
+    patience = (options or {}).get("patience")
+    if patience is None:
+        return "no pruner" if name == "none" else f"{name} pruner"
+    delta = (options or {}).get("min_delta")
+    said = f"patience {format_setting(patience)}" + (
+        f" (min_delta {format_setting(delta)})" if delta else "")
+    return f"{said}, no other pruner" if name == "none" else f"{name} pruner, {said}"
+
+
+def patience_why(options: dict | None) -> str:
+    """What patience adds to why a trial was pruned ('' without it): Optuna's rule, whose
+    min_delta is how far a curve may fall back, not an improvement it must make."""
+    patience = (options or {}).get("patience")
+    if patience is None:
+        return ""
+    delta = (options or {}).get("min_delta") or 0
+    back = f" by more than {format_setting(delta)}" if delta else ""
+    return (f" With patience {format_setting(patience)}, a trial is stopped only once its "
+            f"best over its last {format_setting(patience + 1)} checkpoints is worse than "
+            f"its best before them{back}.")
