@@ -4,8 +4,6 @@ pruner in Optuna's PatientPruner (`study._patience`)."""
 
 from __future__ import annotations
 
-from .design import format_setting
-
 
 def pruner_words(name: str | None, options: dict | None) -> str:
     """``median pruner``, ``no pruner``, ``median pruner, patience 2``, ``patience 3
@@ -16,8 +14,8 @@ def pruner_words(name: str | None, options: dict | None) -> str:
     if patience is None:
         return "no pruner" if name == "none" else f"{name} pruner"
     delta = (options or {}).get("min_delta")
-    said = f"patience {format_setting(patience)}" + (
-        f" (min_delta {format_setting(delta)})" if delta else "")
+    said = f"patience {patience}" + (
+        f" (min_delta {delta})" if delta else "")
     return f"{said}, no other pruner" if name == "none" else f"{name} pruner, {said}"
 
 
@@ -28,7 +26,7 @@ def patience_why(options: dict | None) -> str:
     if patience is None:
         return ""
     delta = (options or {}).get("min_delta") or 0
-    back = f" by more than {format_setting(delta)}" if delta else ""
-    return (f" With patience {format_setting(patience)}, a trial is stopped only once its "
-            f"best over its last {format_setting(patience + 1)} checkpoints is worse than "
+    back = f" by more than {delta}" if delta else ""
+    return (f" With patience {patience}, a trial is stopped only once its "
+            f"best over its last {patience + 1} checkpoints is worse than "
             f"its best before them{back}.")

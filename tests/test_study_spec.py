@@ -170,9 +170,9 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      or r.update(pruner={"min_resource": 100}),
      r"^pruner\.min_resource 100 must be <= the checkpoints of a full run \(5: "),
     (lambda r: r["study"].update(pruner="none") or r.update(pruner={"args": 1}),
-     # "valid: none" read as the option pruner = "none" takes (QA)
-     r"^pruner\.args: unknown option for pruner 'none' \(NopPruner\); pruner 'none' takes "
-     r"no options: remove \[pruner\]$"),
+     # "valid: none" read as the option pruner = "none" takes (QA); it takes patience's
+     r"^pruner\.args: unknown option for pruner 'none' \(NopPruner\); valid: patience, "
+     r"min_delta$"),
     (lambda r: r["study"].update(sampler="random") or r.update(sampler={"n_startup_trials": 3}),
      r"^sampler\.n_startup_trials: unknown option for sampler 'random' \(RandomSampler\); "
      r"sampler 'random' takes no options: remove \[sampler\]$"),
