@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 
 import optuna
 import pytest
@@ -201,3 +202,21 @@ def test_study_show_and_the_report_say_the_pruner_and_its_patience(spec_file, tm
     assert pruner_words("median", {"n_startup_trials": 3}) == "median pruner"
     assert pruner_words("median", {"patience": 1}) == "median pruner, patience 1"
     assert pruner_words("none", {}) == "no pruner"
+
+
+@pytest.mark.slow
+def test_patience_travels_with_a_postgresql_study_to_its_workers(postgres_url, spec_file,
+                                                                  tmp_path):
+    # two `study worker` processes given the study's name alone: each builds its pruner
+    # from the spec stored with the study on the server
+    from test_study_distributed import create, finish, start_worker
+
+    name = f"patient-{uuid.uuid4().hex[:8]}"
+    s = create(_plateau(spec_file, name, patience=2), postgres_url)
+    summaries = [finish(w) for w in [start_worker(name, postgres_url, tmp_path)
+                                     for _ in range(2)]]
+    assert {(x["pruner"], json.dumps(x["pruner_options"])) for x in summaries} == {
+        ("none", '{"patience": 2}')}
+    flat = {t.params["lr"]: t for t in s.get_trials()}[0.003]
+    assert flat.state.name == "PRUNED" and sorted(flat.intermediate_values) == list(range(10))
+    assert study.trial_info(flat)["reason"] == "pruned at checkpoint 9 (epoch 9)"
