@@ -220,3 +220,21 @@ def test_patience_travels_with_a_postgresql_study_to_its_workers(postgres_url, s
     flat = {t.params["lr"]: t for t in s.get_trials()}[0.003]
     assert flat.state.name == "PRUNED" and sorted(flat.intermediate_values) == list(range(10))
     assert study.trial_info(flat)["reason"] == "pruned at checkpoint 9 (epoch 9)"
+
+
+class _OwnPatience(optuna.pruners.BasePruner):
+    """A script's pruner with a patience of its own."""
+
+    def __init__(self, patience: int = 1, min_delta: float = 0.0):
+        self.patience, self.min_delta = patience, min_delta
+
+    def prune(self, study, trial):
+        return False
+
+
+def test_a_scripts_pruner_keeps_its_own_patience(monkeypatch):
+    # its specs meant its own option before hplab had one of the name: they still do
+    monkeypatch.setitem(study.PRUNERS, "own", study.PrunerEntry(
+        lambda spec, o: _OwnPatience(**o), _OwnPatience))
+    pruner = study.make_pruner(_spec("own", patience=4, min_delta=0.5))
+    assert type(pruner) is _OwnPatience and (pruner.patience, pruner.min_delta) == (4, 0.5)
