@@ -238,3 +238,14 @@ def test_a_scripts_pruner_keeps_its_own_patience(monkeypatch):
         lambda spec, o: _OwnPatience(**o), _OwnPatience))
     pruner = study.make_pruner(_spec("own", patience=4, min_delta=0.5))
     assert type(pruner) is _OwnPatience and (pruner.patience, pruner.min_delta) == (4, 0.5)
+
+
+def test_study_show_names_the_default_pruner_of_a_spec_naming_none(spec_file, tmp_path):
+    from test_study_distributed import create
+
+    db = tmp_path / "d.db"
+    for name, metric, pruner in (("loss", "val_loss", "median"),
+                                 ("size", "n_parameters", "none")):
+        create(study.load_spec(spec_file(name, metric=metric, pruner=None)), db)
+        shown = study.show_study(name, str(db))
+        assert (shown["pruner"], shown["pruner_options"]) == (pruner, {})
