@@ -59,14 +59,15 @@ def _sampler(module: str, cls: str, *, ratio: bool = True, **fixed) -> Callable:
 
 _OVER, _UNDER, _COMBINE = ("imblearn.over_sampling", "imblearn.under_sampling",
                            "imblearn.combine")
+_LEAN = "nets._imbalance_pipeline"  # imbalanced-learn's classes, copying less (same output)
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
     Strategy("none", "none", "baseline", None, False, "the net on the data as it is"),
     Strategy("class_weight", "class weights", "loss", None, False,
              "balanced class weights in the loss (n / (2 n_class)); no resampling"),
     Strategy("random_over", "RandomOverSampler", "over",
-             _sampler(_OVER, "RandomOverSampler"), True, "repeat minority examples"),
-    Strategy("smote", "SMOTE", "over", _sampler(_OVER, "SMOTE"), True,
+             _sampler(_LEAN, "RandomOverSampler"), True, "repeat minority examples"),
+    Strategy("smote", "SMOTE", "over", _sampler(_LEAN, "SMOTE"), True,
              "interpolate new minority examples between 5 nearest minority neighbours"),
     Strategy("adasyn", "ADASYN", "over", _sampler(_OVER, "ADASYN"), True,
              "SMOTE weighted toward minority examples surrounded by the majority"),
