@@ -3,7 +3,8 @@
 For each ratio and seed the dataset is loaded (``data.load(..., imbalance=ratio,
 positive=K)``: the training pool and the test set are subsampled separately, so the test
 set has the real, imbalanced distribution), checked, and dropped before the next; its runs
-load it again by reference where they execute, so no process holds two variants. Every
+load it again by reference where they execute, so no process holds two variants (local
+pool workers map a large one from a file the benchmark writes once: `SharedVariants`). Every
 strategy then trains on the training split only, tunes its threshold on the validation
 split and is scored once on the test split. Runs go to joblib workers; a run that fails
 is kept as ``failed`` with its reason, and so is a sampler with too few minority samples
@@ -41,6 +42,7 @@ from ._imbalance_metrics import check_tune_for, unranked
 from ._imbalance_ratios import _name_ratio_labels
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
+from ._imbalance_shared import SharedVariants
 from ._imbalance_slow import slow_strategies_warning
 from ._imbalance_variants import Variant, held_variant
 from ._python_words import errors_in_python_words
@@ -139,45 +141,52 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     data.check_sources(dataset)  # a missing file said as typed, not as made absolute
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])
-    tasks, skips, majority, info, test_is_train, prints = [], [], [], [], [], []
-    searches = []  # each run's (strategy, negatives, positives, ratio): the slow ones said
-    for label in labels:
-        for i, (data_seed, rs) in enumerate(states):
-            variant = Variant(where, label, positive, data_seed)
-            # one variant in memory at a time: the runs load theirs again by reference
-            facts = _variant_facts(variant, i, names, modes, sampling_ratio,
-                                   params if not tasks else None)
-            majority.append(facts["majority"])
-            info.append(facts["info"])
-            test_is_train.append(facts["test_is_train"])
-            prints.append({"ratio": label, "seed": i, "data_seed": data_seed,
-                           "fingerprint": facts["fingerprint"]})
-            if len(prints) == 1:  # the first variant's description stands for all
-                first = facts["summary"]
-            for name, mode, skip in facts["runs"]:
-                tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
-                                  tune_for))
-                skips.append(skip)
-                if not skip[1]:
-                    searches.append((name, *facts["counts"][mode], sampling_ratio))
-    todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip[1]]
-    if not todo:
-        statuses = {s for s, _ in skips}
-        why = ("resamples toward the sampling ratio" if statuses == {"skipped"} else
-               "is a sampler that cannot run on this data" if statuses == {"failed"} else
-               "is a sampler with nothing to resample or too few samples to run")
-        raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
-                         f"and at ratio {tasks[0].ratio} {skips[0][1]}")
-    if said := slow_strategies_warning(searches, facts["n_features"]):  # before minutes pass
-        # stacklevel past the two decorators' wrappers: the caller's line, not hplab's
-        warnings.warn(said, UserWarning, stacklevel=4)
-    if runs_elsewhere(len(todo), backend=backend, workers=workers):
-        held_dataset.cache_clear()  # each worker loads its own: this copy would sit idle
-    done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
-                          scheduler=scheduler, progress="imbalance" if progress else None))
-    not_run = {"skipped": skipped_run, "failed": failed_run}
-    outputs = skip_unchanged(tasks, [not_run[status](t, why) if why else next(done)
-                                     for t, (status, why) in zip(tasks, skips, strict=True)])
+    # runs in local workers read each large variant from one mapped file
+    share = backend == "joblib" and runs_elsewhere(
+        len(labels) * len(states) * len(names) * len(modes), backend=backend, workers=workers)
+    with SharedVariants(share) as shared:
+        tasks, skips, majority, info, test_is_train, prints = [], [], [], [], [], []
+        searches = []  # each run's (strategy, negatives, positives, ratio): the slow ones said
+        for label in labels:
+            for i, (data_seed, rs) in enumerate(states):
+                variant = Variant(where, label, positive, data_seed)
+                # one variant in memory at a time: the runs load theirs again by reference,
+                # or map the copy `shared` wrote of it
+                facts = _variant_facts(variant, i, names, modes, sampling_ratio,
+                                       params if not tasks else None)
+                mapped = shared(held_variant(variant))  # the one just loaded
+                majority.append(facts["majority"])
+                info.append(facts["info"])
+                test_is_train.append(facts["test_is_train"])
+                prints.append({"ratio": label, "seed": i, "data_seed": data_seed,
+                               "fingerprint": facts["fingerprint"]})
+                if len(prints) == 1:  # the first variant's description stands for all
+                    first = facts["summary"]
+                for name, mode, skip in facts["runs"]:
+                    tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio,
+                                      params, tune_for, mapped))
+                    skips.append(skip)
+                    if not skip[1]:
+                        searches.append((name, *facts["counts"][mode], sampling_ratio))
+        todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip[1]]
+        if not todo:
+            statuses = {s for s, _ in skips}
+            why = ("resamples toward the sampling ratio" if statuses == {"skipped"} else
+                   "is a sampler that cannot run on this data" if statuses == {"failed"} else
+                   "is a sampler with nothing to resample or too few samples to run")
+            raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) "
+                             f"{why}, and at ratio {tasks[0].ratio} {skips[0][1]}")
+        if said := slow_strategies_warning(searches, facts["n_features"]):  # before minutes
+            # stacklevel past the two decorators' wrappers: the caller's line, not hplab's
+            warnings.warn(said, UserWarning, stacklevel=4)
+        if runs_elsewhere(len(todo), backend=backend, workers=workers):
+            held_dataset.cache_clear()  # each worker loads or maps its own: this would idle
+        done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
+                              scheduler=scheduler, progress="imbalance" if progress else None))
+        not_run = {"skipped": skipped_run, "failed": failed_run}
+        outputs = skip_unchanged(tasks, [
+            not_run[status](t, why) if why else next(done)
+            for t, (status, why) in zip(tasks, skips, strict=True)])
     rows = [row for out in outputs for row in out["rows"]]
     # float64, as the metrics read them: a float32 net's scores alone (no isolation_forest
     # beside them) were written to scores.csv at float32's shortest text, which reads back

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,9 @@ class Task:
     sampling_ratio: float
     net_params: dict
     tune_for: str
+    # the variant's `data.mapped_copy`, which local pool workers map from one file rather
+    # than each loading the variant again (None: loaded by reference where it runs)
+    data: Any = field(default=None, compare=False, repr=False)
 
 
 class _Recorder:
@@ -149,7 +153,8 @@ def run_task(task: Task) -> dict:
     """
     base = {"ratio": task.ratio, "strategy": task.strategy, "mode": task.mode,
             "seed": task.seed, "random_state": task.random_state}
-    ds = held_variant(task.variant)  # the runs of one variant come in a row: loaded once
+    # the runs of one variant come in a row: loaded once (or mapped, shared with the others)
+    ds = task.data if task.data is not None else held_variant(task.variant)
     start = time.perf_counter()  # the run, not the worker's first load of the data
     split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
     pipe = None
