@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import traced_peak
 from test_data_idx import write_folder
@@ -61,3 +62,39 @@ def test_an_over_sampling_run_on_image_sized_data_copies_the_training_rows_once(
     # loss sample and SMOTE's neighbour search: 2.27x; 2.81x with imbalanced-learn's
     # spare copy of the training rows
     assert traced.bytes < 2.5 * held
+
+
+def test_pool_workers_map_each_large_variant_from_one_file(tmp_path, monkeypatch):
+    # QA: each of 2 workers loaded every variant its runs named again (MNIST-sized at
+    # 1:20: 670-690 MB of its own each, now 330-380 with the mapped file's pages shared);
+    # any set counts as large here, so moons is shared too
+    import tempfile
+
+    import data._shared
+    from analyses import _imbalance
+
+    monkeypatch.setattr(data._shared, "SHARE_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    carried = []
+
+    def run_tasks(fn, tasks, **kwargs):  # the real runs, their tasks seen on the way
+        carried.extend(tasks)
+        return real(fn, tasks, **kwargs)
+
+    real = _imbalance.run_tasks
+    kwargs = {"ratios": ["1:10", "1:20"], "strategies": ["none", "smote"], "seeds": 2,
+              "net_params": {"hidden": (8,), "max_epochs": 3}}
+    name = "moons?n_train=2000&n_test=1000&noise=0.35"
+    one = analyses.imbalance_benchmark(name, workers=1, **kwargs)
+    assert not list(tmp_path.iterdir())  # one process: nothing written
+    monkeypatch.setattr(_imbalance, "run_tasks", run_tasks)
+    two = analyses.imbalance_benchmark(name, workers=2, **kwargs)
+    assert len(carried) == 8 and not list(tmp_path.iterdir())  # the folder removed after
+    for task in carried:  # its own variant's arrays, mapped: one file per variant
+        ds = analyses.load_variant(task.variant.dataset, task.ratio, None, task.variant.seed)
+        assert isinstance(task.data.X_train.base, np.memmap)
+        assert task.data.X_train.tobytes() == ds.X_train.tobytes()
+        assert task.data.y_test.tobytes() == ds.y_test.tobytes()
+    assert len({t.data.X_train.base.filename for t in carried}) == 4
+    pd.testing.assert_frame_equal(one.scores, two.scores)  # bit for bit
+    pd.testing.assert_frame_equal(one.runs, two.runs)
