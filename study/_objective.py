@@ -38,6 +38,7 @@ from ._patience import prunes
 from ._pipeline_run import val_imbalance_metrics
 from ._pipeline_trial import _finite_dict, _PipelineTrial
 from ._preset_check import outside_space, unread_values
+from ._pruner_steps import rung_steps, warmup_steps
 from ._record import (
     CHECKOUT_KEY,
     CREATED_ATTR,
@@ -54,7 +55,6 @@ from ._report_to_trial import ReportToTrial
 from ._run_record import metric_values, trial_record
 from ._space_parse import fixed_for_data
 from ._spec_data import check_binary
-from ._spec_options import rung_steps, warmup_steps
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run

@@ -5,8 +5,8 @@ xor study, pruner median, pruned nothing without a word)."""
 
 from __future__ import annotations
 
+from ._pruner_steps import _default
 from ._registry import PRUNERS
-from ._spec_options import _default
 
 #: The pruners that wait for completed trials before they judge one (``n_startup_trials``).
 STARTUP_PRUNERS = ("median", "percentile")

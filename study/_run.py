@@ -26,12 +26,13 @@ from ._folders import check_study_name
 from ._history_view import check_repeatable
 from ._none_started import say_if_none_started
 from ._pruner_budget import startup_budget_note
+from ._pruner_steps import idle_pruner
 from ._ready_name import resume_command
 from ._resumes import record_created, record_resume, say_whose
 from ._run_data import check_copy_name, for_workers, join_data, spec_data, stored_study_data
 from ._sampler_budget import random_budget_note
 from ._spec import StudySpec
-from ._spec_options import check_runnable, idle_pruner, single_choices
+from ._spec_options import check_runnable, single_choices
 from ._spec_to_run import spec_to_run
 from ._storage import FRESH_HINT, RESUME_HINT, has_study, new_study_hint, open_storage, release
 from ._storage_errors import storage_errors

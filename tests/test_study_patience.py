@@ -17,7 +17,7 @@ from conftest import asked_steps, pruned_study, trials_of
 import study
 from reports._pruner_words import pruner_words
 from reports._study_text import pruned_why, subtitle
-from study._spec_options import idle_pruner, rung_steps, warmup_steps
+from study._pruner_steps import idle_pruner, rung_steps, warmup_steps
 
 
 def _plateau(spec_file, name: str, **pruner_options):
