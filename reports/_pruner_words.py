@@ -30,3 +30,24 @@ def patience_why(options: dict | None) -> str:
     return (f" With patience {patience}, a trial is stopped only once its "
             f"best over its last {patience + 1} checkpoints is worse than "
             f"its best before them{back}.")
+
+
+def pruned_why(spec) -> str:
+    """What made the spec's pruner stop a trial (each compares at its own points)."""
+    from study import PRUNERS  # here: study imports optuna
+
+    return _pruned_why(spec, PRUNERS.get(spec.pruner)) + patience_why(spec.pruner_options)
+
+
+def _pruned_why(spec, entry) -> str:
+    if spec.pruner == "none" and "patience" in spec.pruner_options:  # patience alone
+        return "their curve stopped improving, or they diverged."
+    if entry is not None and entry.rungs:  # hyperband, successive halving
+        return ("at each rung the pruner keeps only the best part of the trials that reached "
+                "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
+                "of another that goes on in a different bracket. Diverged trials end too.")
+    if spec.pruner in ("median", "percentile"):
+        # optuna compares a trial's best value so far, against complete trials only
+        return ("even their best value so far was behind the median (percentile) of the "
+                "complete trials at the same checkpoint. Diverged trials end too.")
+    return "by the pruner's rule, or because they diverged."

@@ -19,6 +19,7 @@ from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._library_versions import mixed_libraries_text
 from ._out_folder import holding, removed_if_left_empty
+from ._pruner_words import pruned_why
 from ._report_info import read_report_info
 from ._startup_text import no_pruning_text
 from ._study_best_section import _add_best_trial
@@ -39,7 +40,6 @@ from ._study_text import (
     outcome_text,
     outcomes_caption,
     pareto_caption,
-    pruned_why,
     pruning_saved,
     subtitle,
 )

@@ -16,7 +16,7 @@ from . import design
 from ._outcome_words import ended_text, left_running_text, waiting_text
 from ._paths import shown_command
 from ._problem_words import problems_where
-from ._pruner_words import patience_why, pruner_words
+from ._pruner_words import pruner_words
 from ._study_grid import GridState, grid_history_words
 from ._study_lag import _finished_of
 from ._study_table import DOMINATED
@@ -123,27 +123,6 @@ def pruning_saved(trials, max_epochs: float, *, flat: bool = True) -> str:
             f"their full runs would have: {format_setting(round(full - sum(trained), 2))} "
             "epochs not trained (epochs, not time: each checkpoint a pruner follows costs a "
             "storage write and read, which short checkpoints' training may not outweigh).")
-
-
-def pruned_why(spec) -> str:
-    """What made the spec's pruner stop a trial (each compares at its own points)."""
-    from study import PRUNERS  # here: study imports optuna
-
-    return _pruned_why(spec, PRUNERS.get(spec.pruner)) + patience_why(spec.pruner_options)
-
-
-def _pruned_why(spec, entry) -> str:
-    if spec.pruner == "none" and "patience" in spec.pruner_options:  # patience alone
-        return "their curve stopped improving, or they diverged."
-    if entry is not None and entry.rungs:  # hyperband, successive halving
-        return ("at each rung the pruner keeps only the best part of the trials that reached "
-                "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
-                "of another that goes on in a different bracket. Diverged trials end too.")
-    if spec.pruner in ("median", "percentile"):
-        # optuna compares a trial's best value so far, against complete trials only
-        return ("even their best value so far was behind the median (percentile) of the "
-                "complete trials at the same checkpoint. Diverged trials end too.")
-    return "by the pruner's rule, or because they diverged."
 
 
 def headline(summary, metrics, trials) -> dict:

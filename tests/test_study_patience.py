@@ -15,8 +15,8 @@ from cli_helpers import run_cli
 from conftest import asked_steps, pruned_study, trials_of
 
 import study
-from reports._pruner_words import pruner_words
-from reports._study_text import pruned_why, subtitle
+from reports._pruner_words import pruned_why, pruner_words
+from reports._study_text import subtitle
 from study._pruner_steps import idle_pruner, rung_steps, warmup_steps
 
 

@@ -603,7 +603,7 @@ def test_a_new_rung_pruner_has_its_min_resource_checked_and_its_pruning_explaine
     # a contributor's successive halving by twos: the check (and the report's words) were
     # keyed on the names hyperband and successive_halving, so it took a min_resource past a
     # full run's checkpoints, and then never pruned
-    from reports._study_text import pruned_why
+    from reports._pruner_words import pruned_why
 
     entry = study.PRUNERS["successive_halving"]._replace(
         make=lambda spec, o: optuna.pruners.SuccessiveHalvingPruner(
