@@ -118,9 +118,11 @@ def enqueue_points(spec_or_name, points, *, storage: str | os.PathLike[str] | No
                     check_repeatable(spec, where, 1)  # refused there, as by run_study
                 dataset = spec_data(spec, where)  # one that cannot load leaves no storage
                 store = open_storage(where, create=True)
-                # another run may have made it meanwhile: then loaded, and checked
+                # another run may have made it meanwhile: then loaded, and checked; the
+                # command stored before the spec, as `study run` stores its own (a run
+                # that lost the race read none and recorded itself as the creator)
                 study, created = create_or_load(spec, store, where, keep_budget=True,
-                                                dataset=dataset)
+                                                dataset=dataset, command=command)
             if command:  # before the points: a worker may run them at once
                 _record(study, command, created)
             numbers = [_enqueue(store, study, point) for point in queued]

@@ -475,3 +475,81 @@ def test_the_report_names_the_trials_that_ran_enqueued_points(spec_file, tmp_pat
     assert ("Trials #0 and #1 ran points queued by hand (hplab study enqueue: the sampler "
             "drew what a point left out); the sampler drew the others.") in html
     assert "#2 ran" not in html and "and #2" not in html
+
+
+# `study enqueue` and `study run` of one new spec, racing to create its study: the run
+# looks for it first, the enqueue creates it, and holds until the run has recorded itself
+# (the window before the enqueue stored its command). Files in the folder order them.
+_ENQUEUE_RACE = """
+import os, sys, time, optuna, study
+import study._enqueue as enqueue, study._run as run
+
+def wait_for(prefix, what):
+    deadline = time.monotonic() + 60
+    while not any(name.startswith(prefix) for name in os.listdir()):
+        if time.monotonic() > deadline:
+            sys.exit(f"the other racer never {what}")
+        time.sleep(0.01)
+
+def mark(prefix):
+    open(f"{prefix}-{os.getpid()}", "w").close()
+
+create = optuna.create_study
+def held_create(*args, **kwargs):
+    if sys.argv[1] == "run":  # it has looked (no study): it creates after the enqueue
+        mark("looked")
+        wait_for("created", "created the study")
+        return create(*args, **kwargs)
+    wait_for("looked", "looked for the study")
+    made = create(*args, **kwargs)
+    mark("created")
+    return made
+optuna.create_study = held_create
+
+if sys.argv[1] == "run":
+    def recording(record):
+        def recorded(*args, **kwargs):
+            record(*args, **kwargs)
+            mark("recorded")
+        return recorded
+    run.record_created, run.record_resume = map(recording,
+                                                (run.record_created, run.record_resume))
+    study.run_study(study.load_spec(sys.argv[2]), storage=sys.argv[3], progress=False,
+                    command="runner")
+else:
+    create_or_load = enqueue.create_or_load
+    def creator_held(*args, **kwargs):
+        made, new = create_or_load(*args, **kwargs)
+        if new:  # the window before it records its command: the run records first
+            wait_for("recorded", "recorded itself")
+        return made, new
+    enqueue.create_or_load = creator_held
+    study.enqueue_points(sys.argv[2], [{"lr": 0.5, "width": 3}], storage=sys.argv[3],
+                         command="enqueuer")
+"""
+
+
+@pytest.mark.slow
+def test_a_run_that_loses_the_create_race_to_an_enqueue_records_itself_a_resume(
+        spec_file, tmp_path):
+    # the enqueue stored its command after the spec: the run, which waits for the spec,
+    # read no command, took the study for one made from Python and stored itself as its
+    # creator, which the enqueue then overwrote (no resume recorded; `study run`'s own
+    # race was fixed by storing the command first)
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = spec_file("race", n_trials=2, sampler="random", pruner="none", max_epochs=2)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    racers = [subprocess.Popen([sys.executable, "-c", _ENQUEUE_RACE, role, str(path),
+                                "race.db"], cwd=tmp_path, env=env, stderr=subprocess.PIPE,
+                               text=True)
+              for role in ("enqueue", "run")]
+    for proc in racers:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()[-2000:]
+    s = optuna.load_study(study_name="race", storage=f"sqlite:///{tmp_path / 'race.db'}")
+    assert s.user_attrs[study.COMMAND_ATTR] == "enqueuer"  # the creator
+    assert s.user_attrs[study.RESUMED_ATTR] == ["runner"]  # and the run, a resume
+    assert [t.params for t in s.trials][0] == {"lr": 0.5, "width": 3}
