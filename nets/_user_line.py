@@ -24,10 +24,23 @@ def _is_ours(filename: str) -> bool:
     return path.startswith(_OURS[:-1]) or path == _OURS[-1]
 
 
-def user_stacklevel() -> int:
+def user_stacklevel(through: tuple[str, ...] = ()) -> int:
     """The ``stacklevel`` that makes the caller's ``warnings.warn`` point at the first frame
-    outside hplab's code (the outermost frame, if every one is hplab's)."""
+    outside hplab's code (the outermost frame, if every one is hplab's).
+
+    Parameters
+    ----------
+    through : tuple of str, optional
+        Folders of other code the call came through, passed over as hplab's is: optuna's,
+        for a warning of hplab's code that optuna calls (a sampler's), which pointed at
+        optuna's own line.
+
+    Returns
+    -------
+    int
+    """
     frame, level = sys._getframe(1), 1  # level 1: the caller's own line
-    while frame.f_back is not None and _is_ours(frame.f_code.co_filename):
+    while frame.f_back is not None and (_is_ours(frame.f_code.co_filename)
+                                        or frame.f_code.co_filename.startswith(through)):
         frame, level = frame.f_back, level + 1
     return level

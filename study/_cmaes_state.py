@@ -13,6 +13,7 @@ optimizer, as for a study's first generation, and says so once.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import warnings
 
@@ -107,10 +108,14 @@ class CmaEsSampler(optuna.samplers.CmaEsSampler):
         return None
 
 
+#: optuna's folder: its sampler calls `_restore_optimizer`, between the user's call and it
+_OPTUNA = os.path.dirname(optuna.__file__) + os.sep
+
+
 def _warn_once(number: int, stored: str, why: str) -> None:
     if (number, hash(stored)) in _WARNED:
         return
     _WARNED.add((number, hash(stored)))
     warnings.warn(f"trial {number}'s stored CMA-ES state ({why}) was not loaded: the cmaes "
                   "sampler starts a new optimizer, as at the study's start",
-                  stacklevel=nets.user_stacklevel())
+                  stacklevel=nets.user_stacklevel(through=(_OPTUNA,)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import io
 import pickle
+import sys
 import warnings
 
 import numpy as np
@@ -205,3 +206,20 @@ def test_a_state_in_parts_not_numbered_from_0_is_no_state(recwarn):
     assert [str(w.message) for w in recwarn] == [
         "trial -1's stored CMA-ES state (its parts are not numbered text) was not loaded: the "
         "cmaes sampler starts a new optimizer, as at the study's start"]
+
+
+def test_the_state_not_loaded_warning_points_at_the_callers_line(spec_file, tmp_path):
+    # optuna's sampler calls the restore: the warning pointed at optuna/samplers/_cmaes.py
+    # (the first frame outside hplab's), not at the script's run_study line
+    spec = spec_file("cma-line", n_trials=3, sampler="cmaes", pruner="none", max_epochs=4,
+                     space=SPACE, fixed=FIXED)
+    db = tmp_path / "line.db"
+    study.run_study(spec, storage=db, progress=False)
+    _plant(db, "cma-line", tmp_path / "PWNED")
+    resumed = study.spec_to_run(spec, db, n_trials=5)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1  # the next line: the call the warning names
+        study.run_study(resumed, storage=db, progress=False)
+    assert [(w.filename, w.lineno) for w in said if "CMA-ES state" in str(w.message)] == [
+        (__file__, line)]
