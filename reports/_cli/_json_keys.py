@@ -15,7 +15,7 @@ _STUDY_SUMMARY = (
     "with: median, percentile, successive_halving, hyperband, threshold, none; the default "
     "where the spec names none; null where no spec is stored), pruner_options (the spec's "
     "[pruner] table, an object: patience and min_delta, where set, wrap the pruner in "
-    "Optuna's PatientPruner; empty for none), metrics, directions, "
+    "Optuna's PatientPruner; {} where the spec sets none or none is stored), metrics, directions, "
     "n_trials (the budget), "
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
     "n_interrupted, n_retried, n_running, n_stale (of the n_running, those whose worker "
