@@ -346,7 +346,7 @@ def test_metric_names_another_client_set_do_not_relabel_the_values(spec_file, tm
     code, out, err = run_cli(["study", "show", "named", "--storage", db, "--json"], capsys)
     assert code == 0 and json.loads(out)["metrics"] == metrics, err
     code, out, err = run_cli(["study", "show", "named", "--storage", db], capsys)
-    assert out.splitlines()[0].endswith(": minimize " + ", minimize ".join(metrics))
+    assert out.splitlines()[0].endswith(": minimize " + ", minimize ".join(metrics) + "; no pruner")
     code, out, err = run_cli(["study", "list", "--storage", db, "--json"], capsys)
     assert json.loads(out)[0]["metrics"] == metrics
     csv = tmp_path / "named.csv"
