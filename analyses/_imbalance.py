@@ -32,6 +32,7 @@ from nets import (
     over_default_net,
     resolve_strategies,
     too_few_for_neighbours,
+    user_stacklevel,
 )
 
 from ._analysis_data import check_dataset, releasing
@@ -177,8 +178,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
             raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) "
                              f"{why}, and at ratio {tasks[0].ratio} {skips[0][1]}")
         if said := slow_strategies_warning(searches, facts["n_features"]):  # before minutes
-            # stacklevel past the two decorators' wrappers: the caller's line, not hplab's
-            warnings.warn(said, UserWarning, stacklevel=4)
+            warnings.warn(said, UserWarning, stacklevel=user_stacklevel())
         if runs_elsewhere(len(todo), backend=backend, workers=workers):
             held_dataset.cache_clear()  # each worker loads or maps its own: this would idle
         done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,

@@ -232,15 +232,15 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     # n_parameters, val_pr_auc... and pipeline trials: scored once, no curve to prune on
     after_training = metrics[0] not in CHECKPOINT_METRICS or pipeline
     if s["pruner"] is None:
-        s["pruner"] = default_pruner(metrics, pipeline)
-    elif after_training and s["pruner"] != "none" and strict:
+        s["pruner"] = default_pruner(metrics, pipeline)  # "none" where after_training
+    if after_training and strict:
         what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
-        raise SpecError(f"study.pruner: {what} scored once, after training, so nothing can "
-                        "be pruned; use pruner = \"none\"")
-    if after_training and strict and "patience" in raw.get("pruner", {}):
-        what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
-        raise SpecError(f"pruner.patience: {what} scored once, after training, so no "
-                        "curve can stop improving; drop pruner.patience")
+        if s["pruner"] != "none":
+            raise SpecError(f"study.pruner: {what} scored once, after training, so nothing "
+                            "can be pruned; use pruner = \"none\"")
+        if "patience" in raw.get("pruner", {}):
+            raise SpecError(f"pruner.patience: {what} scored once, after training, so no "
+                            "curve can stop improving; drop pruner.patience")
     if "checkpoint" in space.names() and s["pruner"] != "none":
         raise SpecError("space.checkpoint: pruners compare trials checkpoint by checkpoint, "
                         "so every trial needs the same checkpoint; fix it in [fixed] or use "

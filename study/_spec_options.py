@@ -240,8 +240,8 @@ def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> 
                         "use pruner = \"none\" with several metrics")
     cls = PRUNERS[name].cls
     check_patience(cls, opts)  # hplab's wrapper's options: the class's own are checked below
-    if n_metrics > 1 and "patience" in split_patience(cls, opts)[1]:
+    own, wrap = split_patience(cls, opts)
+    if n_metrics > 1 and "patience" in wrap:
         raise SpecError("pruner.patience: optuna prunes single-metric studies only; drop "
                         "it with several metrics")
-    _check_options(cls, split_patience(cls, opts)[0], "pruner", name, strict,
-                   also=PATIENCE_OPTIONS)
+    _check_options(cls, own, "pruner", name, strict, also=PATIENCE_OPTIONS)
