@@ -1336,7 +1336,9 @@ def test_a_pool_worker_killed_mid_trial_is_said_and_its_trial_retried(spec_file,
     run says so in one line, finishes the study in its own process, and the trial the dead
     worker held is retried once stale (joblib ends the pool: the other worker's trial too,
     if it held one). Checked by hand only until session 70."""
-    path = _slow_spec(spec_file, "dead", n_trials=6, heartbeat_interval=1, grace_period=3)
+    # 12 trials: with 6, a loaded CI run once ended them all (each a fraction of a second)
+    # while the test froze and released workers that had just finished theirs
+    path = _slow_spec(spec_file, "dead", n_trials=12, heartbeat_interval=1, grace_period=3)
     db = tmp_path / "dead.db"
     s = create(study.load_spec(path), db)
     run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
@@ -1379,7 +1381,7 @@ def test_a_pool_worker_killed_mid_trial_is_said_and_its_trial_retried(spec_file,
     assert "Traceback" not in err
     summary = json.loads(out)
     trials = s.get_trials()
-    assert summary["n_finished"] == 6 == study.budget_used(trials)
+    assert summary["n_finished"] == 12 == study.budget_used(trials)
     assert summary["n_running"] == 0
     assert trials[killed.number].state == TrialState.FAIL
     # its retry; under load that retry may itself have run on the other pool worker, which
